@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// Bundles every action (a folder under actions/ with an action.yml) with ncc into
+// dist/<action>/index.js, the file its action.yml runs. Usage:
+//   node scripts/build.mjs                 all actions
+//   node scripts/build.mjs data-pull train only these
+//   node scripts/build.mjs --if-missing    only actions without a bundle (the demo uses it)
+//   node scripts/build.mjs --fixtures      the test-only actions under test/fixtures/actions -> test/.build
+//
+// onnxruntime-node is left out of the bundles (it loads a native library by a computed path
+// that ncc cannot follow) and vendored once into dist/node_modules/, trimmed to the Linux x64
+// binaries that GitHub's hosted runners need; Node finds it there by walking up from
+// dist/<action>/index.js.
+import { createRequire } from 'node:module';
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const ncc = require('@vercel/ncc');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const EXTERNALS = ['onnxruntime-node'];
+// The platforms whose onnxruntime binaries ship in dist/ (GitHub-hosted Linux x64 runners).
+const ORT_PLATFORMS = [['linux', 'x64']];
+
+async function listActions(dir) {
+  if (!existsSync(dir)) return [];
+  const names = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(join(dir, entry.name, 'action.yml'))) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+async function bundle(entry, outDir) {
+  const started = Date.now();
+  const { code, assets } = await ncc(entry, {
+    externals: EXTERNALS,
+    sourceMap: false,
+    license: 'licenses.txt',
+    quiet: true,
+    cache: false,
+  });
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'index.js'), code);
+  for (const [name, asset] of Object.entries(assets ?? {})) {
+    const target = join(outDir, name);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
+  }
+  const size = (await stat(join(outDir, 'index.js'))).size;
+  console.log(`built ${relative(root, outDir)}/index.js (${(size / 1e6).toFixed(2)} MB) in ${Date.now() - started} ms`);
+  return code;
+}
+
+async function vendorOnnxruntime(distDir) {
+  const target = join(distDir, 'node_modules');
+  await rm(target, { recursive: true, force: true });
+  const ortDir = dirname(require.resolve('onnxruntime-node/package.json'));
+  const commonDir = dirname(createRequire(join(ortDir, 'package.json')).resolve('onnxruntime-common/package.json'));
+  const ortOut = join(target, 'onnxruntime-node');
+  for (const file of ['package.json', 'README.md', 'dist']) {
+    await cp(join(ortDir, file), join(ortOut, file), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  }
+  for (const [platform, arch] of ORT_PLATFORMS) {
+    await cp(join(ortDir, 'bin/napi-v6', platform, arch), join(ortOut, 'bin/napi-v6', platform, arch), {
+      recursive: true,
+    });
+  }
+  const commonOut = join(target, 'onnxruntime-common');
+  for (const file of ['package.json', 'README.md', 'dist/cjs', 'dist/esm']) {
+    if (existsSync(join(commonDir, file))) {
+      await cp(join(commonDir, file), join(commonOut, file), { recursive: true, filter: (src) => !src.endsWith('.map') });
+    }
+  }
+  // The install script (and its download) is not needed at run time and must never run.
+  const pkgPath = join(ortOut, 'package.json');
+  const pkg = JSON.parse(await readFile(pkgPath, 'utf8'));
+  delete pkg.scripts;
+  delete pkg.devDependencies;
+  pkg.dependencies = { 'onnxruntime-common': pkg.dependencies['onnxruntime-common'] };
+  await writeFile(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
+  console.log(`vendored onnxruntime-node (${ORT_PLATFORMS.map((p) => p.join('-')).join(', ')}) into dist/node_modules`);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const fixtures = args.includes('--fixtures');
+  const ifMissing = args.includes('--if-missing');
+  const named = args.filter((a) => !a.startsWith('--'));
+
+  if (fixtures) {
+    const fixtureRoot = join(root, 'test/fixtures/actions');
+    for (const name of await listActions(fixtureRoot)) {
+      await bundle(join(fixtureRoot, name, 'main.ts'), join(root, 'test/.build', name));
+    }
+    return;
+  }
+
+  const all = await listActions(join(root, 'actions'));
+  const unknown = named.filter((n) => !all.includes(n));
+  if (unknown.length) throw new Error(`No action named ${unknown.join(', ')} (actions: ${all.join(', ')})`);
+  let selected = named.length ? named : all;
+  if (ifMissing) selected = selected.filter((n) => !existsSync(join(root, 'dist', n, 'index.js')));
+
+  let needsOnnxruntime = false;
+  for (const name of selected) {
+    const code = await bundle(join(root, 'actions', name, 'src/main.ts'), join(root, 'dist', name));
+    if (code.includes('"onnxruntime-node"')) needsOnnxruntime = true;
+  }
+  // Re-vendor on a full build, or when a rebuilt bundle needs it and it is absent.
+  const vendored = existsSync(join(root, 'dist/node_modules/onnxruntime-node'));
+  if ((needsOnnxruntime && !vendored) || (!named.length && !ifMissing && needsOnnxruntime)) {
+    await vendorOnnxruntime(join(root, 'dist'));
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
