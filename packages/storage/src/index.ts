@@ -1,0 +1,11 @@
+export type { ObjectStore, ObjectInfo, PutOptions, PutResult, DownloadOptions } from './types.js';
+export { ObjectNotFoundError, PreconditionFailedError, IntegrityError } from './errors.js';
+export { LocalStore } from './local-store.js';
+export { S3Store, parseS3Url } from './s3-store.js';
+export type { S3StoreOptions } from './s3-store.js';
+export { openStore } from './open-store.js';
+export type { OpenStoreOptions } from './open-store.js';
+export { withRetries, isTransient } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export { streamToVerifiedFile } from './download.js';
+export { checkKey, joinKey } from './keys.js';

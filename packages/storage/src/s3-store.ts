@@ -1,0 +1,194 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createReadStream } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Readable } from 'node:stream';
+import { UserError } from '@mlops-gha/common';
+import { streamToVerifiedFile } from './download.js';
+import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
+import { checkKey, joinKey } from './keys.js';
+import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
+
+export interface S3StoreOptions {
+  bucket: string;
+  prefix: string;
+  /** A custom endpoint (MinIO, Ceph, R2, a test server); path-style addressing is used with it. */
+  endpoint?: string;
+  region?: string;
+  /** Explicit keys (e.g. from a DVC remote's config); otherwise the standard AWS chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Concurrent connections to keep open (parallel transfers). */
+  maxSockets?: number;
+  /** Profile name for the AWS shared config chain. */
+  profile?: string;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** Parses `s3://bucket/prefix` into its parts. */
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!match || !match[1]) {
+    throw new UserError(`Not an S3 URL: ${JSON.stringify(url)}`, { fix: 'Write it as s3://bucket/optional/prefix.' });
+  }
+  return { bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };
+}
+
+/**
+ * A store in an S3 bucket under a prefix, through AWS SDK v3. Conditional writes use the
+ * If-None-Match / If-Match headers of PutObject (AWS: 412 PreconditionFailed when lost);
+ * large files go through lib-storage's multipart Upload.
+ */
+export class S3Store implements ObjectStore {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly location: string;
+
+  constructor(options: S3StoreOptions) {
+    this.bucket = options.bucket;
+    this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
+    this.location = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
+    const maxSockets = options.maxSockets ?? 64;
+    const config: S3ClientConfig = {
+      region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      requestHandler: new NodeHttpHandler({
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+        connectionTimeout: 10_000,
+        requestTimeout: 120_000,
+      }),
+      maxAttempts: 5,
+    };
+    if (options.endpoint) {
+      config.endpoint = options.endpoint;
+      config.forcePathStyle = true;
+      // S3-compatible servers often reject the SDK's default trailing checksums
+      // (aws-chunked bodies); send them only where the API requires them.
+      config.requestChecksumCalculation = 'WHEN_REQUIRED';
+      config.responseChecksumValidation = 'WHEN_REQUIRED';
+    }
+    if (options.credentials) config.credentials = options.credentials;
+    if (options.profile) config.profile = options.profile;
+    this.client = new S3Client(config);
+  }
+
+  private keyOf(key: string): string {
+    return joinKey(this.prefix, checkKey(key));
+  }
+
+  urlOf(key: string): string {
+    return `s3://${this.bucket}/${this.keyOf(key)}`;
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      return { key, size: out.ContentLength ?? 0, etag: out.ETag };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      return out.Body as Readable;
+    } catch (error) {
+      if (statusOf(error) === 404) throw new ObjectNotFoundError(this.urlOf(key));
+      throw error;
+    }
+  }
+
+  async getBytes(key: string): Promise<{ body: Buffer; etag?: string } | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      return { body: Buffer.from(await out.Body!.transformToByteArray()), etag: out.ETag };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<PutResult> {
+    try {
+      const out = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.keyOf(key),
+          Body: body,
+          ContentType: options.contentType,
+          IfNoneMatch: options.ifNoneMatch,
+          IfMatch: options.ifMatch,
+        }),
+      );
+      return { etag: out.ETag };
+    } catch (error) {
+      const status = statusOf(error);
+      // 412 PreconditionFailed; 409 ConditionalRequestConflict when a racing write is in flight.
+      if ((status === 412 || status === 409) && (options.ifNoneMatch || options.ifMatch)) {
+        throw new PreconditionFailedError(this.urlOf(key), options.ifNoneMatch ? 'if-none-match' : 'if-match');
+      }
+      throw error;
+    }
+  }
+
+  async putFile(key: string, path: string, options: { contentType?: string; onBytes?: (n: number) => void } = {}): Promise<PutResult> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: this.keyOf(key), Body: createReadStream(path), ContentType: options.contentType },
+      queueSize: 8,
+      partSize: 16 * 1024 * 1024,
+      leavePartsOnError: false,
+    });
+    let last = 0;
+    upload.on('httpUploadProgress', (p) => {
+      if (p.loaded !== undefined && options.onBytes) {
+        options.onBytes(p.loaded - last);
+        last = p.loaded;
+      }
+    });
+    const out = await upload.done();
+    return { etag: 'ETag' in out ? out.ETag : undefined };
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    const full = prefix === '' ? (this.prefix ? `${this.prefix}/` : '') : joinKey(this.prefix, prefix);
+    const strip = this.prefix ? this.prefix.length + 1 : 0;
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }),
+      );
+      for (const item of out.Contents ?? []) {
+        if (item.Key) yield { key: item.Key.slice(strip), size: item.Size ?? 0, etag: item.ETag };
+      }
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+  }
+
+  downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+    return streamToVerifiedFile(() => this.get(key), dest, this.urlOf(key), options);
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
