@@ -1,0 +1,326 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { UserError } from '@mlops-gha/common';
+
+/** A holdout set in memory: features as float32 (what ONNX models take), labels as text. */
+export interface Holdout {
+  path: string;
+  rows: number;
+  /** Feature column names, in the order of `features`' columns. */
+  featureNames: string[];
+  /** rows x featureNames.length, row-major. */
+  features: Float32Array;
+  labelColumn: string;
+  /** The label of each row as written (numbers canonicalised: `1.0` reads as `1`). */
+  labels: string[];
+}
+
+export interface HoldoutOptions {
+  /** The column holding the true label or target. Default `label`. */
+  labelColumn?: string;
+  /** Feature columns in model-input order. Default: every column but the label, in file order. */
+  featureColumns?: string[];
+}
+
+/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
+export function canonicalLabel(raw: string): string {
+  const text = raw.trim();
+  if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return String(Number(text));
+  return text;
+}
+
+class FloatBuffer {
+  data = new Float32Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  finish(): Float32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Every feature cell must be a number; errors name the file, line, column and the fix.
+ */
+export async function loadHoldout(path: string, options: HoldoutOptions = {}): Promise<Holdout> {
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new UserError(`Dataset ${path} does not exist`, {
+      fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
+    });
+  }
+  const ext = extname(path).toLowerCase();
+  const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+  if (!format) {
+    throw new UserError(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
+      fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+      location: { file: path },
+    });
+  }
+  const holdout = format === 'csv' ? await loadCsv(path, options) : await loadJsonLines(path, options);
+  if (holdout.rows === 0) {
+    throw new UserError(`Dataset ${path} has no data rows`, {
+      fix: 'Point `dataset:` at a holdout file with at least one row below the header.',
+      location: { file: path },
+    });
+  }
+  return holdout;
+}
+
+interface Layout {
+  featureNames: string[];
+  featureIndex: number[];
+  labelIndex: number;
+}
+
+function planColumns(path: string, header: string[], options: HoldoutOptions): Layout {
+  const labelColumn = options.labelColumn ?? 'label';
+  const labelIndex = header.indexOf(labelColumn);
+  if (labelIndex < 0) {
+    throw new UserError(`Dataset ${path} has no label column "${labelColumn}" (columns: ${header.join(', ')})`, {
+      fix: 'Set `label-column:` to the column that holds the true label or target.',
+      location: { file: path, line: 1 },
+    });
+  }
+  let featureNames: string[];
+  if (options.featureColumns?.length) {
+    const missing = options.featureColumns.filter((c) => !header.includes(c));
+    if (missing.length) {
+      throw new UserError(
+        `Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`,
+        { fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.', location: { file: path, line: 1 } },
+      );
+    }
+    if (options.featureColumns.includes(labelColumn)) {
+      throw new UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
+        fix: 'Remove the label column from `feature-columns:`.',
+      });
+    }
+    featureNames = [...options.featureColumns];
+  } else {
+    featureNames = header.filter((_, i) => i !== labelIndex);
+  }
+  if (featureNames.length === 0) {
+    throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumn}"`, {
+      fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
+      location: { file: path, line: 1 },
+    });
+  }
+  return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelIndex };
+}
+
+function parseNumber(text: string): number {
+  // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
+  const t = text.trim();
+  if (t === '') return NaN;
+  const v = Number(t);
+  if (Number.isNaN(v) && /^nan$/i.test(t)) return NaN;
+  return v;
+}
+
+function badCell(path: string, line: number, column: string, columnNumber: number, value: string): UserError {
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return new UserError(
+    `Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : `"${shown}" is not a number`}; ONNX models take numeric features`,
+    {
+      fix: 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+      location: { file: path, line, column: columnNumber },
+      title: 'Non-numeric feature',
+    },
+  );
+}
+
+async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> {
+  let layout: Layout | undefined;
+  let header: string[] | undefined;
+  const features = new FloatBuffer();
+  const labels: string[] = [];
+  let rows = 0;
+  // RFC 4180 state machine over streamed chunks.
+  let field = '';
+  let record: string[] = [];
+  let inQuotes = false;
+  let quoteSeen = false;
+  let line = 1;
+  let recordLine = 1;
+
+  const endRecord = () => {
+    record.push(field);
+    field = '';
+    if (record.length === 1 && record[0] === '') {
+      record = [];
+      return; // blank line
+    }
+    if (!header) {
+      header = record.map((h) => h.trim());
+      if (header[0]?.charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
+      layout = planColumns(path, header, options);
+    } else {
+      const l = layout!;
+      if (record.length !== header.length) {
+        throw new UserError(
+          `Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`,
+          { fix: 'Make every row have one field per header column (quote fields that contain commas).', location: { file: path, line: recordLine } },
+        );
+      }
+      for (let j = 0; j < l.featureIndex.length; j++) {
+        const idx = l.featureIndex[j]!;
+        const raw = record[idx]!;
+        const v = parseNumber(raw);
+        if (!Number.isFinite(v)) throw badCell(path, recordLine, header[idx]!, idx + 1, raw);
+        features.push(v);
+      }
+      const label = canonicalLabel(record[l.labelIndex]!);
+      if (label === '') {
+        throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
+          fix: 'Drop rows without a label from the holdout set.',
+          location: { file: path, line: recordLine, column: l.labelIndex + 1 },
+        });
+      }
+      labels.push(label);
+      rows++;
+    }
+    record = [];
+  };
+
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    let start = 0;
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      const ch = chunk.charCodeAt(i);
+      if (inQuotes) {
+        if (ch === 34 /* " */) {
+          field += chunk.slice(start, i);
+          start = i + 1;
+          inQuotes = false;
+          quoteSeen = true;
+        } else if (ch === 10) line++;
+        continue;
+      }
+      if (ch === 34) {
+        if (quoteSeen) field += '"'; // "" inside a quoted field
+        field += chunk.slice(start, i);
+        start = i + 1;
+        inQuotes = true;
+        quoteSeen = false;
+      } else if (ch === 44 /* , */) {
+        field += chunk.slice(start, i);
+        record.push(field);
+        field = '';
+        start = i + 1;
+        quoteSeen = false;
+          } else if (ch === 10 || ch === 13) {
+        field += chunk.slice(start, i);
+        start = i + 1;
+        quoteSeen = false;
+        if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
+          i++;
+          start = i + 1;
+        }
+        endRecord();
+        line++;
+        recordLine = line;
+      } else {
+        quoteSeen = false;
+      }
+    }
+    field += chunk.slice(start);
+  }
+  if (inQuotes) {
+    throw new UserError(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
+      fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+      location: { file: path, line: recordLine },
+    });
+  }
+  if (field !== '' || record.length) endRecord();
+  if (!header) {
+    throw new UserError(`Dataset ${path} is empty`, {
+      fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
+      location: { file: path },
+    });
+  }
+  const l = layout!;
+  return {
+    path,
+    rows,
+    featureNames: l.featureNames,
+    features: features.finish(),
+    labelColumn: options.labelColumn ?? 'label',
+    labels,
+  };
+}
+
+async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Holdout> {
+  const labelColumn = options.labelColumn ?? 'label';
+  const features = new FloatBuffer();
+  const labels: string[] = [];
+  let layout: Layout | undefined;
+  let rows = 0;
+  let lineNo = 0;
+  let rest = '';
+  const handle = (text: string) => {
+    lineNo++;
+    if (text.trim() === '') return;
+    let row: unknown;
+    try {
+      row = JSON.parse(text);
+    } catch (error) {
+      throw new UserError(`Dataset ${path}, line ${lineNo}: not valid JSON (${(error as Error).message})`, {
+        fix: 'Write one JSON object per line (JSON Lines).',
+        location: { file: path, line: lineNo },
+      });
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+      throw new UserError(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
+        fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
+        location: { file: path, line: lineNo },
+      });
+    }
+    const obj = row as Record<string, unknown>;
+    if (!layout) layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
+    for (const name of layout.featureNames) {
+      const v = obj[name];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        const shown = v === undefined ? '' : JSON.stringify(v);
+        if (v === undefined) {
+          throw new UserError(`Dataset ${path}, line ${lineNo}: feature "${name}" is missing`, {
+            fix: 'Give every row the same feature fields as the first row.',
+            location: { file: path, line: lineNo },
+          });
+        }
+        throw badCell(path, lineNo, name, layout.featureNames.indexOf(name) + 1, shown);
+      }
+      features.push(v);
+    }
+    const label = obj[labelColumn];
+    if (label === undefined || label === null || label === '') {
+      throw new UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+        fix: 'Give every row a label, or set `label-column:` to the right field.',
+        location: { file: path, line: lineNo },
+      });
+    }
+    labels.push(canonicalLabel(String(label)));
+    rows++;
+  };
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    const text = rest + chunk;
+    const parts = text.split('\n');
+    rest = parts.pop() ?? '';
+    for (const p of parts) handle(p);
+  }
+  if (rest !== '') handle(rest);
+  if (!layout) {
+    throw new UserError(`Dataset ${path} is empty`, {
+      fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
+      location: { file: path },
+    });
+  }
+  return { path, rows, featureNames: layout.featureNames, features: features.finish(), labelColumn, labels };
+}

@@ -1,0 +1,270 @@
+import { UserError } from '@mlops-gha/common';
+import type { Holdout } from './dataset.js';
+import { canonicalLabel } from './dataset.js';
+import type { Task } from './metrics.js';
+import type { OutputColumn, RawPredictions } from './predict.js';
+
+export type TaskSetting = 'auto' | Task;
+
+/** How one model's outputs were read as predictions. */
+export interface ModelPredictions {
+  /** Output read as the predicted label, if any. */
+  labelOutput?: string;
+  /** Output read as class probabilities (classification) or values (regression), if any. */
+  scoreOutput?: string;
+  /** Predicted class indices (classification). */
+  predicted?: Int32Array;
+  /** rows x classes.length probabilities aligned with `classes` (classification). */
+  probabilities?: Float64Array;
+  /** Predicted values (regression). */
+  values?: Float64Array;
+}
+
+/** The task and the predictions of every model, on one class list shared with the truth. */
+export interface Interpretation {
+  task: Task;
+  /** What decided the task, for the report. */
+  reason: string;
+  classes?: string[];
+  positiveClass?: string;
+  /** True class indices (classification). */
+  truthClasses?: Int32Array;
+  /** True values (regression). */
+  truthValues?: Float64Array;
+  models: ModelPredictions[];
+}
+
+interface Roles {
+  label?: OutputColumn;
+  probabilities?: OutputColumn;
+  value?: OutputColumn;
+}
+
+const isFloat = (o: OutputColumn) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+
+function findRoles(raw: RawPredictions): Roles {
+  const roles: Roles = {};
+  const outputs = raw.outputs;
+  roles.probabilities =
+    outputs.find((o) => isFloat(o) && o.width >= 2 && /prob|score|softmax/i.test(o.name)) ??
+    outputs.find((o) => isFloat(o) && o.width >= 2);
+  roles.label =
+    outputs.find((o) => o.width === 1 && !isFloat(o)) ??
+    outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
+  roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
+  return roles;
+}
+
+function labelText(column: OutputColumn, i: number): string {
+  const v = column.values[i]!;
+  return typeof v === 'string' ? canonicalLabel(v) : String(v);
+}
+
+function sortClasses(labels: Iterable<string>): string[] {
+  const list = [...new Set(labels)];
+  const numeric = list.every((l) => l !== '' && Number.isFinite(Number(l)));
+  return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function describeOutputs(raw: RawPredictions): string {
+  return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
+}
+
+/** Column j of a probability output -> class label, learnt from the label output where there is one. */
+function columnClasses(probabilities: OutputColumn, label: OutputColumn | undefined, truthLabels: Set<string>, path: string): string[] {
+  const k = probabilities.width;
+  const values = probabilities.values as Float64Array;
+  const rows = values.length / k;
+  const mapped: (string | undefined)[] = new Array(k).fill(undefined);
+  if (label) {
+    const tally: Map<string, number>[] = Array.from({ length: k }, () => new Map());
+    for (let i = 0; i < rows; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (values[i * k + c]! > values[i * k + best]!) best = c;
+      const t = tally[best]!;
+      const l = labelText(label, i);
+      t.set(l, (t.get(l) ?? 0) + 1);
+    }
+    tally.forEach((t, c) => {
+      let top: string | undefined;
+      let count = 0;
+      for (const [l, n] of t) if (n > count) [top, count] = [l, n];
+      mapped[c] = top;
+    });
+  }
+  const known = new Set([...truthLabels, ...mapped.filter((m): m is string => m !== undefined)]);
+  const allIntegers = [...known].every((l) => /^-?\d+$/.test(l));
+  let fallback: string[];
+  if (allIntegers && [...known].every((l) => Number(l) >= 0 && Number(l) < k)) {
+    fallback = Array.from({ length: k }, (_, c) => String(c));
+  } else if (known.size === k) {
+    fallback = sortClasses(known);
+  } else {
+    throw new UserError(
+      `Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`,
+      { fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.' },
+    );
+  }
+  const result = mapped.map((m, c) => m ?? fallback[c]!);
+  if (new Set(result).size !== k) return fallback;
+  return result;
+}
+
+/**
+ * Decides the task (or checks the one given) from the holdout labels and the models'
+ * outputs, and reads every model's outputs as predictions on one shared class list.
+ * `raws[i]` belongs to `paths[i]`.
+ */
+export function interpretPredictions(
+  holdout: Holdout,
+  raws: RawPredictions[],
+  paths: string[],
+  setting: TaskSetting = 'auto',
+): Interpretation {
+  const roles = raws.map(findRoles);
+  roles.forEach((r, i) => {
+    if (!r.label && !r.probabilities && !r.value) {
+      throw new UserError(
+        `Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i]!)}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`,
+        { fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).' },
+      );
+    }
+  });
+  const labels = holdout.labels;
+  const truthSet = new Set(labels);
+  const numericTruth = labels.every((l) => Number.isFinite(Number(l)));
+  const anyClassifierOutput = roles.some((r) => r.label || r.probabilities);
+
+  let task: Task;
+  let reason: string;
+  if (setting === 'regression' || (setting === 'auto' && !anyClassifierOutput)) {
+    const binaryLike =
+      setting === 'auto' &&
+      [...truthSet].every((l) => l === '0' || l === '1') &&
+      roles.every((r, i) => {
+        const v = r.value?.values as Float64Array | undefined;
+        return v !== undefined && v.every((x) => x >= 0 && x <= 1) && raws[i] !== undefined;
+      });
+    if (binaryLike) {
+      task = 'binary';
+      reason = 'auto: labels are 0/1 and the model output is one value in [0, 1], read as the probability of class 1';
+    } else {
+      task = 'regression';
+      reason = setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
+    }
+  } else {
+    task = setting === 'auto' ? 'binary' : setting; // refined below from the class count
+    reason = '';
+  }
+
+  if (task === 'regression') {
+    if (!numericTruth) {
+      const bad = labels.findIndex((l) => !Number.isFinite(Number(l)));
+      throw new UserError(
+        `Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`,
+        { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' },
+      );
+    }
+    const truthValues = Float64Array.from(labels, Number);
+    const models = roles.map((r, i): ModelPredictions => {
+      const column = r.value ?? (r.label && isFloat(r.label) ? r.label : undefined);
+      if (!column) {
+        throw new UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${describeOutputs(raws[i]!)})`, {
+          fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
+        });
+      }
+      return { scoreOutput: column.name, values: Float64Array.from(column.values as Float64Array) };
+    });
+    return { task, reason, truthValues, models };
+  }
+
+  // Classification: one class list over truth, predicted labels and probability columns.
+  const perModelColumns = roles.map((r, i) =>
+    r.probabilities ? columnClasses(r.probabilities, r.label, truthSet, paths[i]!) : undefined,
+  );
+  const all = new Set(truthSet);
+  roles.forEach((r, i) => {
+    if (r.label) for (let row = 0; row < raws[i]!.rows; row++) all.add(labelText(r.label, row));
+    perModelColumns[i]?.forEach((c) => all.add(c));
+  });
+  // A single-output probability model ([N,1] in [0,1]) for binary: classes 0 and 1.
+  if (roles.some((r) => !r.label && !r.probabilities)) {
+    all.add('0');
+    all.add('1');
+  }
+  if (all.size === 1) {
+    const only = [...all][0]!;
+    if (only === '0' || only === '1') all.add(only === '0' ? '1' : '0');
+  }
+  const classes = sortClasses(all);
+  const k = classes.length;
+  if (setting === 'auto') {
+    task = k <= 2 ? 'binary' : 'multiclass';
+    const outs = roles
+      .map((r) => [r.label ? 'label' : '', r.probabilities ? 'probabilities' : '', !r.label && !r.probabilities ? 'one score' : ''].filter(Boolean).join(' + '))
+      .filter((v, i, a) => a.indexOf(v) === i)
+      .join(' / ');
+    if (!reason) reason = `auto: ${k} classes in the labels and predictions (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}); model outputs ${outs}`;
+  } else if (setting === 'binary' && k > 2) {
+    throw new UserError(
+      `task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`,
+      { fix: 'Set `task: multiclass` (or `auto`), or check `label-column:`.' },
+    );
+  } else {
+    reason = `task: ${setting} (as set); ${k} classes`;
+  }
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const truthClasses = Int32Array.from(labels, (l) => index.get(l)!);
+
+  const models = roles.map((r, i): ModelPredictions => {
+    const raw = raws[i]!;
+    const n = raw.rows;
+    const out: ModelPredictions = {};
+    if (r.probabilities) {
+      const cols = perModelColumns[i]!;
+      const width = r.probabilities.width;
+      const src = r.probabilities.values as Float64Array;
+      const probs = new Float64Array(n * k);
+      const target = cols.map((c) => index.get(c)!);
+      for (let row = 0; row < n; row++) {
+        for (let c = 0; c < width; c++) probs[row * k + target[c]!] = src[row * width + c]!;
+      }
+      out.probabilities = probs;
+      out.scoreOutput = r.probabilities.name;
+    } else if (r.value) {
+      // One probability of the positive class per row.
+      const v = r.value.values as Float64Array;
+      const probs = new Float64Array(n * k);
+      const pos = index.get('1') ?? k - 1;
+      const neg = index.get('0') ?? 0;
+      for (let row = 0; row < n; row++) {
+        probs[row * k + pos] = v[row]!;
+        probs[row * k + neg] = 1 - v[row]!;
+      }
+      out.probabilities = probs;
+      out.scoreOutput = r.value.name;
+    }
+    const predicted = new Int32Array(n);
+    if (r.label) {
+      for (let row = 0; row < n; row++) predicted[row] = index.get(labelText(r.label, row))!;
+      out.labelOutput = r.label.name;
+    } else {
+      const p = out.probabilities!;
+      for (let row = 0; row < n; row++) {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (p[row * k + c]! > p[row * k + best]!) best = c;
+        predicted[row] = best;
+      }
+    }
+    out.predicted = predicted;
+    return out;
+  });
+  return {
+    task,
+    reason,
+    classes,
+    positiveClass: task === 'binary' ? classes[Math.min(1, k - 1)] : undefined,
+    truthClasses,
+    models,
+  };
+}
