@@ -1,0 +1,86 @@
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { hashFile } from '@mlops-gha/common';
+
+export interface FileDigest {
+  sha256: string;
+  size: number;
+}
+
+// The worker's source is inline (eval) so that a bundled action carries it without a second file.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { openSync, readSync, closeSync } = require('node:fs');
+const buffer = Buffer.allocUnsafe(4 << 20);
+parentPort.on('message', ({ id, path }) => {
+  let fd;
+  try {
+    const hash = createHash('sha256');
+    fd = openSync(path, 'r');
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+      size += n;
+    }
+    parentPort.postMessage({ id, sha256: hash.digest('hex'), size });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+});
+`;
+
+/** Below this total, hashing on the main thread is faster than starting workers. */
+const PARALLEL_THRESHOLD = 64 << 20;
+
+/**
+ * The sha256 and size of each file, in the order given. Large sets are hashed in worker
+ * threads, one file per worker at a time, so several checkpoint shards use several cores.
+ */
+export async function hashFiles(paths: string[], options: { concurrency?: number } = {}): Promise<FileDigest[]> {
+  const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const workers = Math.min(options.concurrency ?? availableParallelism(), paths.length);
+  if (workers <= 1 || total < PARALLEL_THRESHOLD) {
+    const out: FileDigest[] = [];
+    for (const p of paths) {
+      const sha256 = await hashFile(p, 'sha256');
+      out.push({ sha256, size: (await stat(p)).size });
+    }
+    return out;
+  }
+  // Biggest first, so that one huge file does not start last.
+  const order = paths.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]!);
+  const results: FileDigest[] = new Array(paths.length);
+  let next = 0;
+  const pool = Array.from({ length: workers }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const feed = () => {
+              if (next >= order.length) return resolve();
+              const id = order[next++]!;
+              worker.postMessage({ id, path: paths[id] });
+            };
+            worker.on('message', (m: { id: number; sha256?: string; size?: number; error?: string }) => {
+              if (m.error) return reject(new Error(`Could not hash ${paths[m.id]}: ${m.error}`));
+              results[m.id] = { sha256: m.sha256!, size: m.size! };
+              feed();
+            });
+            worker.on('error', reject);
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}
