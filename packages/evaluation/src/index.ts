@@ -23,6 +23,8 @@ export {
   rowLogLoss,
   rocAuc,
   sortedOrder,
+  column,
+  columnIsClass,
   r2FromSums,
 } from './metrics.js';
 export type { MetricSet, Task, ClassificationInput, PrfAverages } from './metrics.js';

@@ -1,0 +1,16 @@
+export { parseRules, checkRules } from './rules.js';
+export type { Rule, Operator } from './rules.js';
+export { pairedBootstrap, bootstrapInterval } from './bootstrap.js';
+export type { BootstrapOptions, BootstrapResult, MetricDraws, Interval, IntervalMethod } from './bootstrap.js';
+export { makeKernel, hasKernel, placements } from './kernels.js';
+export type { Kernel } from './kernels.js';
+export { mcnemar, delong } from './paired-tests.js';
+export type { McNemarResult, DeLongResult } from './paired-tests.js';
+export { decide, intervalStatus } from './verdict.js';
+export type { Decision, DecideInput, RuleOutcome, Status, FailOn, Basis } from './verdict.js';
+export { readMetricsFile } from './metrics-file.js';
+export { renderReport, escapeMarkdown, formatNumber, COMMENT_REPORT_LIMIT } from './report.js';
+export type { ReportInput, RenderOptions } from './report.js';
+export { runMetricGate, resolveBaseline } from './gate.js';
+export type { GateSettings, GateOutcome, ResolvedBaseline } from './gate.js';
+export { normalCdf, normalQuantile, Rng, seedToInt, binomialHalfCdf, logGamma, quantileSorted } from './math.js';

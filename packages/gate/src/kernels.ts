@@ -1,0 +1,283 @@
+import {
+  accuracyFromConfusion,
+  column,
+  prfFromConfusion,
+  r2FromSums,
+  rowLogLoss,
+  sortedOrder,
+  type Interpretation,
+} from '@mlops-gha/evaluation';
+
+/**
+ * A metric of one model that can be recomputed under row weights (a bootstrap resample gives
+ * each row a count) and left one row out (the jackknife, for BCa intervals). Weighted values
+ * equal scikit-learn's metric with `sample_weight`; all-ones weights give the plain metric.
+ */
+export interface Kernel {
+  metric: string;
+  /** 'confusion' kernels read the weighted confusion matrix the engine accumulates. */
+  kind: 'confusion' | 'rows';
+  value(weights: Uint32Array, confusion: Float64Array): number;
+  /** The metric with row i left out, for every row (NaN where undefined). */
+  leaveOneOut(): Float64Array;
+}
+
+type ConfusionFn = (confusion: ArrayLike<number>, k: number) => number;
+
+function confusionFn(metric: string): ConfusionFn | undefined {
+  if (metric === 'accuracy') return accuracyFromConfusion;
+  const binary = /^(precision|recall|f1)$/.exec(metric);
+  if (binary) {
+    const key = binary[1] as 'precision' | 'recall' | 'f1';
+    return (c, k) => prfFromConfusion(c, k, 1).binary[key];
+  }
+  const averaged = /^(precision|recall|f1)_(macro|micro|weighted)$/.exec(metric);
+  if (averaged) {
+    const key = averaged[1] as 'precision' | 'recall' | 'f1';
+    const avg = averaged[2] as 'macro' | 'micro' | 'weighted';
+    return (c, k) => prfFromConfusion(c, k, 1)[avg][key];
+  }
+  return undefined;
+}
+
+/** Metrics a kernel exists for. */
+export function hasKernel(metric: string): boolean {
+  return (
+    confusionFn(metric) !== undefined || ['log_loss', 'roc_auc', 'roc_auc_ovr', 'mse', 'rmse', 'mae', 'r2'].includes(metric)
+  );
+}
+
+/** Confusion cell (true * k + predicted) of each row, for a model. */
+export function confusionCodes(interp: Interpretation, model: number): Int32Array {
+  const k = interp.classes!.length;
+  const truth = interp.truthClasses!;
+  const predicted = interp.models[model]!.predicted!;
+  const codes = new Int32Array(truth.length);
+  for (let i = 0; i < truth.length; i++) codes[i] = truth[i]! * k + predicted[i]!;
+  return codes;
+}
+
+export function makeKernel(metric: string, interp: Interpretation, model: number): Kernel | undefined {
+  const fn = confusionFn(metric);
+  const m = interp.models[model]!;
+  if (fn && interp.task !== 'regression') {
+    const k = interp.classes!.length;
+    const codes = confusionCodes(interp, model);
+    return {
+      metric,
+      kind: 'confusion',
+      value: (_w, confusion) => fn(confusion, k),
+      leaveOneOut() {
+        const full = new Float64Array(k * k);
+        for (let i = 0; i < codes.length; i++) full[codes[i]!]! += 1;
+        const byCode = new Float64Array(k * k);
+        for (let c = 0; c < k * k; c++) {
+          if (!full[c]) continue;
+          full[c]! -= 1;
+          byCode[c] = fn(full, k);
+          full[c]! += 1;
+        }
+        return Float64Array.from(codes, (c) => byCode[c]!);
+      },
+    };
+  }
+  if (metric === 'log_loss' && m.probabilities) {
+    return meanKernel(metric, rowLogLoss(interp.truthClasses!, m.probabilities, interp.classes!.length));
+  }
+  if (metric === 'roc_auc' && interp.task === 'binary' && m.probabilities) {
+    const k = interp.classes!.length;
+    return aucKernel(metric, positivesOf(interp.truthClasses!, 1), column(m.probabilities, k, 1));
+  }
+  if (metric === 'roc_auc_ovr' && interp.task === 'multiclass' && m.probabilities) {
+    const k = interp.classes!.length;
+    const parts = Array.from({ length: k }, (_, c) => aucKernel(metric, positivesOf(interp.truthClasses!, c), column(m.probabilities!, k, c)));
+    return {
+      metric,
+      kind: 'rows',
+      value(w, conf) {
+        let s = 0;
+        for (const p of parts) s += p.value(w, conf);
+        return s / k;
+      },
+      leaveOneOut() {
+        const out = new Float64Array(interp.truthClasses!.length);
+        for (const p of parts) {
+          const loo = p.leaveOneOut();
+          for (let i = 0; i < out.length; i++) out[i]! += loo[i]! / k;
+        }
+        return out;
+      },
+    };
+  }
+  if (interp.task === 'regression' && m.values) {
+    const y = interp.truthValues!;
+    const yhat = m.values;
+    const n = y.length;
+    if (metric === 'mse' || metric === 'rmse' || metric === 'mae') {
+      const rows = new Float64Array(n);
+      for (let i = 0; i < n; i++) rows[i] = metric === 'mae' ? Math.abs(y[i]! - yhat[i]!) : (y[i]! - yhat[i]!) ** 2;
+      const kernel = meanKernel(metric, rows);
+      if (metric !== 'rmse') return kernel;
+      return {
+        ...kernel,
+        value: (w, c) => Math.sqrt(kernel.value(w, c)),
+        leaveOneOut: () => kernel.leaveOneOut().map(Math.sqrt),
+      };
+    }
+    if (metric === 'r2') return r2Kernel(y, yhat);
+  }
+  return undefined;
+}
+
+function positivesOf(truth: Int32Array, c: number): Uint8Array {
+  return Uint8Array.from(truth, (t) => (t === c ? 1 : 0));
+}
+
+function meanKernel(metric: string, rows: Float64Array): Kernel {
+  const n = rows.length;
+  return {
+    metric,
+    kind: 'rows',
+    value(w) {
+      let s = 0;
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const wi = w[i]!;
+        if (wi) {
+          s += wi * rows[i]!;
+          total += wi;
+        }
+      }
+      return total ? s / total : NaN;
+    },
+    leaveOneOut() {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += rows[i]!;
+      return rows.map((v) => (n > 1 ? (s - v) / (n - 1) : NaN));
+    },
+  };
+}
+
+function r2Kernel(y: Float64Array, yhat: Float64Array): Kernel {
+  const n = y.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += y[i]!;
+  mean /= n;
+  const yc = y.map((v) => v - mean); // R² is shift-invariant; centring keeps the sums exact
+  const se = new Float64Array(n);
+  for (let i = 0; i < n; i++) se[i] = (y[i]! - yhat[i]!) ** 2;
+  const fromSums = (sse: number, sy: number, syy: number, total: number) =>
+    r2FromSums(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN;
+  return {
+    metric: 'r2',
+    kind: 'rows',
+    value(w) {
+      let sse = 0;
+      let sy = 0;
+      let syy = 0;
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const wi = w[i]!;
+        if (!wi) continue;
+        sse += wi * se[i]!;
+        sy += wi * yc[i]!;
+        syy += wi * yc[i]! * yc[i]!;
+        total += wi;
+      }
+      return fromSums(sse, sy, syy, total);
+    },
+    leaveOneOut() {
+      let sse = 0;
+      let sy = 0;
+      let syy = 0;
+      for (let i = 0; i < n; i++) {
+        sse += se[i]!;
+        sy += yc[i]!;
+        syy += yc[i]! * yc[i]!;
+      }
+      return Float64Array.from({ length: n }, (_, i) => fromSums(sse - se[i]!, sy - yc[i]!, syy - yc[i]! ** 2, n - 1));
+    },
+  };
+}
+
+/** DeLong's placements of each row: for a positive, the share of negatives it outranks (ties half); for a negative, the share of positives that outrank it. */
+export function placements(positive: Uint8Array, scores: ArrayLike<number>): { values: Float64Array; nPos: number; nNeg: number } {
+  const n = positive.length;
+  const order = sortedOrder(scores);
+  let nPos = 0;
+  for (let i = 0; i < n; i++) nPos += positive[i]!;
+  const nNeg = n - nPos;
+  const values = new Float64Array(n);
+  let negBelow = 0;
+  let posBelow = 0;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    let pos = 0;
+    let neg = 0;
+    const s = scores[order[i]!]!;
+    while (j < n && scores[order[j]!]! === s) {
+      if (positive[order[j]!]) pos++;
+      else neg++;
+      j++;
+    }
+    for (let t = i; t < j; t++) {
+      const row = order[t]!;
+      values[row] = positive[row]
+        ? nNeg
+          ? (negBelow + neg / 2) / nNeg
+          : NaN
+        : nPos
+          ? (nPos - posBelow - pos + pos / 2) / nPos
+          : NaN;
+    }
+    negBelow += neg;
+    posBelow += pos;
+    i = j;
+  }
+  return { values, nPos, nNeg };
+}
+
+function aucKernel(metric: string, positive: Uint8Array, scores: Float64Array): Kernel {
+  const n = positive.length;
+  const order = sortedOrder(scores);
+  const sortedPos = new Uint8Array(n);
+  const groupEnd = new Uint8Array(n);
+  for (let t = 0; t < n; t++) {
+    sortedPos[t] = positive[order[t]!]!;
+    groupEnd[t] = t === n - 1 || scores[order[t]!] !== scores[order[t + 1]!] ? 1 : 0;
+  }
+  return {
+    metric,
+    kind: 'rows',
+    value(w) {
+      let area = 0;
+      let negBelow = 0;
+      let wp = 0;
+      let wn = 0;
+      let totalPos = 0;
+      for (let t = 0; t < n; t++) {
+        const wi = w[order[t]!]!;
+        if (sortedPos[t]) wp += wi;
+        else wn += wi;
+        if (groupEnd[t]) {
+          area += wp * (negBelow + wn * 0.5);
+          negBelow += wn;
+          totalPos += wp;
+          wp = 0;
+          wn = 0;
+        }
+      }
+      return totalPos && negBelow ? area / (totalPos * negBelow) : NaN;
+    },
+    leaveOneOut() {
+      const { values, nPos, nNeg } = placements(positive, scores);
+      let area = 0;
+      for (let i = 0; i < n; i++) if (positive[i]) area += values[i]!;
+      const auc = area / nPos;
+      return Float64Array.from({ length: n }, (_, i) =>
+        positive[i] ? (nPos > 1 ? (nPos * auc - values[i]!) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]!) / (nNeg - 1) : NaN,
+      );
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { UserError } from '@mlops-gha/common';
+
+export type Operator = '>=' | '>' | '<=' | '<';
+
+/** One gate rule: `METRIC OP EXPR`, i.e. candidate OP factor * baseline + offset. */
+export interface Rule {
+  /** The rule as written (trimmed). */
+  text: string;
+  /** 1-based line within the rules input. */
+  line: number;
+  /** Metric as written. */
+  metric: string;
+  /** Metric the rule is checked on (differs from `metric` when an alias was resolved, e.g. f1 -> f1_macro). */
+  resolved: string;
+  op: Operator;
+  /** Coefficient of the baseline value: 0 for an absolute threshold. */
+  factor: number;
+  offset: number;
+  usesBaseline: boolean;
+  /** A note for the report, e.g. an alias resolution. */
+  note?: string;
+}
+
+const TOKEN = /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.\-]*)|(\S))/y;
+
+function ruleError(line: number, column: number, lineText: string, message: string, fix: string): UserError {
+  const caret = `${' '.repeat(Math.max(0, column - 1))}^`;
+  return new UserError(`rules line ${line}, column ${column}: ${message}\n  ${lineText}\n  ${caret}`, {
+    fix,
+    title: 'metric-gate rule',
+  });
+}
+
+const EXAMPLE = 'Write one rule per line as `METRIC OP EXPR`, e.g. `f1 >= baseline - 0.01`, `accuracy >= 0.9` or `log_loss <= baseline * 1.05`.';
+
+/**
+ * Parses the `rules` input: one rule per line, blank lines and `#` comments ignored. Errors
+ * say the line and column and show a caret under the problem.
+ */
+export function parseRules(text: string): Rule[] {
+  const rules: Rule[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, index) => {
+    const lineNo = index + 1;
+    const hash = raw.indexOf('#');
+    const body = hash >= 0 ? raw.slice(0, hash) : raw;
+    if (body.trim() === '') return;
+    const tokens: { kind: string; text: string; column: number }[] = [];
+    TOKEN.lastIndex = 0;
+    while (TOKEN.lastIndex < body.length) {
+      const start = TOKEN.lastIndex;
+      const m = TOKEN.exec(body);
+      if (!m) break;
+      const text = m[0].trim();
+      if (text === '') break;
+      const column = start + (m[0].length - m[0].trimStart().length) + 1;
+      const kind = m[1] ? 'op' : m[2] ? 'baseline' : m[3] ? 'number' : m[4] ? 'arith' : m[5] ? 'name' : 'bad';
+      tokens.push({ kind, text, column });
+    }
+    const lineText = raw.trimEnd();
+    const at = (i: number) => tokens[i];
+    const endColumn = body.trimEnd().length + 1;
+    const metric = at(0);
+    if (!metric || metric.kind !== 'name') {
+      throw ruleError(lineNo, metric?.column ?? 1, lineText, `expected a metric name, found "${metric?.text ?? ''}"`, EXAMPLE);
+    }
+    const op = at(1);
+    if (!op) throw ruleError(lineNo, endColumn, lineText, `expected an operator (>=, >, <=, <) after "${metric.text}"`, EXAMPLE);
+    if (op.kind !== 'op' || !['>=', '>', '<=', '<'].includes(op.text)) {
+      const hint = op.kind === 'op' ? ` ("${op.text}" is not supported: equality is never certain with sampled data)` : '';
+      throw ruleError(lineNo, op.column, lineText, `"${op.text}" is not an operator; use >=, >, <=, or <${hint}`, EXAMPLE);
+    }
+    const rest = tokens.slice(2);
+    if (rest.length === 0) throw ruleError(lineNo, endColumn, lineText, `expected a number or a baseline expression after "${op.text}"`, EXAMPLE);
+    const number = (t: { text: string; column: number }) => {
+      const pct = t.text.endsWith('%');
+      const v = Number(pct ? t.text.slice(0, -1) : t.text);
+      if (!Number.isFinite(v)) throw ruleError(lineNo, t.column, lineText, `"${t.text}" is not a number`, EXAMPLE);
+      return pct ? v / 100 : v;
+    };
+    let factor = 0;
+    let offset = 0;
+    let usesBaseline = false;
+    const first = rest[0]!;
+    if (first.kind === 'number' && rest.length === 1) {
+      offset = number(first);
+    } else if (first.kind === 'baseline') {
+      usesBaseline = true;
+      factor = 1;
+      if (rest.length === 1) {
+        // baseline
+      } else {
+        const arith = rest[1]!;
+        if (arith.kind === 'number' && /^[-+]/.test(arith.text) && rest.length === 2) {
+          // `baseline -0.01` tokenises as a signed number
+          offset = number(arith);
+        } else {
+          if (arith.kind !== 'arith' || arith.text === '/') {
+            throw ruleError(lineNo, arith.column, lineText, `expected +, - or * after "baseline", found "${arith.text}"`, EXAMPLE);
+          }
+          const operand = rest[2];
+          if (!operand) throw ruleError(lineNo, endColumn, lineText, `expected a number after "${arith.text}"`, EXAMPLE);
+          if (operand.kind !== 'number') {
+            throw ruleError(lineNo, operand.column, lineText, `expected a number after "${arith.text}", found "${operand.text}"`, EXAMPLE);
+          }
+          const v = number(operand);
+          if (arith.text === '*') factor = v;
+          else offset = arith.text === '-' ? -v : v;
+          if (rest[3]) throw ruleError(lineNo, rest[3].column, lineText, `unexpected "${rest[3].text}" after the expression`, EXAMPLE);
+        }
+      }
+    } else if (first.kind === 'number') {
+      throw ruleError(lineNo, rest[1]!.column, lineText, `unexpected "${rest[1]!.text}" after the number`, EXAMPLE);
+    } else {
+      throw ruleError(lineNo, first.column, lineText, `expected a number or "baseline", found "${first.text}"`, EXAMPLE);
+    }
+    rules.push({
+      text: body.trim().replace(/\s+/g, ' '),
+      line: lineNo,
+      metric: metric.text,
+      resolved: metric.text,
+      op: op.text as Operator,
+      factor,
+      offset,
+      usesBaseline,
+    });
+    void at;
+  });
+  return rules;
+}
+
+const ALIASES: Record<string, string[]> = {
+  f1: ['f1_macro'],
+  precision: ['precision_macro'],
+  recall: ['recall_macro'],
+  roc_auc: ['roc_auc_ovr'],
+  rmse: [],
+};
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * Checks rules against the metrics at hand: every metric must exist (aliases such as `f1`
+ * resolve to `f1_macro` on multiclass tasks) and a rule naming `baseline` needs a baseline.
+ */
+export function checkRules(rules: Rule[], available: string[], hasBaseline: boolean, rulesText?: string): Rule[] {
+  const lines = rulesText?.split(/\r?\n/) ?? [];
+  return rules.map((rule) => {
+    const lineText = (lines[rule.line - 1] ?? rule.text).trimEnd();
+    const metricColumn = Math.max(1, lineText.indexOf(rule.metric) + 1);
+    let resolved = rule.metric;
+    let note: string | undefined;
+    if (!available.includes(resolved)) {
+      const alias = ALIASES[rule.metric]?.find((a) => available.includes(a));
+      if (alias) {
+        resolved = alias;
+        note = `${rule.metric} is checked as ${alias} on this multiclass task`;
+      } else {
+        const near = [...available].sort((a, b) => editDistance(rule.metric, a) - editDistance(rule.metric, b))[0];
+        const suggestion = near && editDistance(rule.metric, near) <= 3 ? ` Did you mean "${near}"?` : '';
+        throw ruleError(
+          rule.line,
+          metricColumn,
+          lineText,
+          `unknown metric "${rule.metric}".${suggestion} Metrics here: ${available.join(', ') || '(none)'}`,
+          'Name one of the metrics listed (scikit-learn names; multiclass averages are f1_macro, f1_micro, f1_weighted, ...).',
+        );
+      }
+    }
+    if (rule.usesBaseline && !hasBaseline) {
+      throw ruleError(
+        rule.line,
+        Math.max(1, lineText.indexOf('baseline') + 1),
+        lineText,
+        `"${rule.text}" compares with the baseline, but no \`baseline\` is set`,
+        'Set `baseline:` (a metrics file, an .onnx model or registry://NAME@ALIAS), or compare with a number, e.g. `f1 >= 0.8`.',
+      );
+    }
+    return { ...rule, resolved, note };
+  });
+}
