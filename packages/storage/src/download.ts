@@ -24,6 +24,7 @@ export async function streamToVerifiedFile(
   return withRetries(async () => {
     const temp = join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
     const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
+    const verifier = options.verifier?.();
     let bytes = 0;
     let reported = 0;
     try {
@@ -32,6 +33,7 @@ export async function streamToVerifiedFile(
         transform(chunk: Buffer, _enc, callback) {
           bytes += chunk.length;
           hash?.update(chunk);
+          verifier?.update(chunk);
           if (options.onBytes) {
             options.onBytes(chunk.length);
             reported += chunk.length;
@@ -46,6 +48,7 @@ export async function streamToVerifiedFile(
           throw new IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
         }
       }
+      verifier?.finish();
       if (options.mode !== undefined) await chmod(temp, options.mode);
       await rename(temp, dest);
       return { bytes };

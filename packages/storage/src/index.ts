@@ -1,4 +1,4 @@
-export type { ObjectStore, ObjectInfo, PutOptions, PutResult, DownloadOptions } from './types.js';
+export type { ObjectStore, ObjectInfo, PutOptions, PutResult, DownloadOptions, ChunkVerifier } from './types.js';
 export { ObjectNotFoundError, PreconditionFailedError, IntegrityError } from './errors.js';
 export { LocalStore } from './local-store.js';
 export { S3Store, parseS3Url } from './s3-store.js';
