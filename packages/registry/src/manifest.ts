@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { UserError } from '@mlops-gha/common';
+import AjvModule from 'ajv';
+
+export const MANIFEST_SCHEMA_ID = 'mlops-gha/registry-manifest@1';
+
+export interface TensorSignature {
+  name: string;
+  /** onnxruntime's element type: float32, int64, string, ... (`unknown` for non-tensors). */
+  type: string;
+  /** Dimensions: numbers, or names for symbolic dimensions (e.g. "N"); null when unknown. */
+  shape: (number | string)[] | null;
+}
+
+export interface ModelSignature {
+  inputs: TensorSignature[];
+  outputs: TensorSignature[];
+}
+
+export interface ManifestFile {
+  /** Path inside the version (under `uri`), `/`-separated. */
+  path: string;
+  sha256: string;
+  size: number;
+  /** For `.onnx` files: the signature read with onnxruntime-node. */
+  signature?: ModelSignature;
+}
+
+export interface Lineage {
+  git_sha: string | null;
+  git_ref: string | null;
+  repository: string | null;
+  run_url: string | null;
+  run_id: string | null;
+  data_version: string | null;
+}
+
+/** manifest.json: one immutable registry version. */
+export interface Manifest {
+  schema: typeof MANIFEST_SCHEMA_ID;
+  name: string;
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  /** The prefix that holds exactly this version's files. */
+  uri: string;
+  /** The single file's sha256, or for several files the sha256 of their `sha256sum`-style listing. */
+  sha256: string;
+  /** sha256 of the `sha256sum`-style listing of all files: the identity used to find identical content. */
+  content_digest: string;
+  files: ManifestFile[];
+  /** The signature of the first `.onnx` file, or null. */
+  signature: ModelSignature | null;
+  metrics: Record<string, number>;
+  params: Record<string, unknown>;
+  lineage: Lineage;
+  tags: Record<string, string>;
+  description: string | null;
+}
+
+const nullableString = { type: ['string', 'null'] };
+const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+const tensor = {
+  type: 'object',
+  required: ['name', 'type', 'shape'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    type: { type: 'string' },
+    shape: { anyOf: [{ type: 'null' }, { type: 'array', items: { type: ['integer', 'string'] } }] },
+  },
+};
+const signature = {
+  type: 'object',
+  required: ['inputs', 'outputs'],
+  additionalProperties: false,
+  properties: { inputs: { type: 'array', items: tensor }, outputs: { type: 'array', items: tensor } },
+};
+
+/** The JSON Schema (draft-07) of manifest.json; validated on every write and every read. */
+export const MANIFEST_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/mlops-gha/schemas/registry-manifest-1.json',
+  title: 'Registry version manifest',
+  type: 'object',
+  required: [
+    'schema', 'name', 'version', 'created_at', 'created_by', 'uri', 'sha256', 'content_digest', 'files',
+    'signature', 'metrics', 'params', 'lineage', 'tags', 'description',
+  ],
+  additionalProperties: false,
+  properties: {
+    schema: { const: MANIFEST_SCHEMA_ID },
+    name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' },
+    version: { type: 'integer', minimum: 1 },
+    created_at: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+    created_by: nullableString,
+    uri: { type: 'string', minLength: 1 },
+    sha256,
+    content_digest: sha256,
+    files: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['path', 'sha256', 'size'],
+        additionalProperties: false,
+        properties: {
+          path: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$' },
+          sha256,
+          size: { type: 'integer', minimum: 0 },
+          signature,
+        },
+      },
+    },
+    signature: { anyOf: [{ type: 'null' }, signature] },
+    metrics: { type: 'object', additionalProperties: { type: 'number' } },
+    params: { type: 'object' },
+    lineage: {
+      type: 'object',
+      required: ['git_sha', 'git_ref', 'repository', 'run_url', 'run_id', 'data_version'],
+      additionalProperties: false,
+      properties: {
+        git_sha: nullableString,
+        git_ref: nullableString,
+        repository: nullableString,
+        run_url: nullableString,
+        run_id: nullableString,
+        data_version: nullableString,
+      },
+    },
+    tags: { type: 'object', additionalProperties: { type: 'string' } },
+    description: nullableString,
+  },
+} as const;
+
+// ajv is CommonJS; under NodeNext its default export arrives as the module namespace.
+const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateManifestSchema = ajv.compile(MANIFEST_SCHEMA);
+
+/** Throws a UserError naming `where` and the first schema violations, or returns the manifest. */
+export function validateManifest(value: unknown, where: string): Manifest {
+  if (!validateManifestSchema(value)) {
+    const problems = (validateManifestSchema.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+      .join('; ');
+    throw new UserError(`Invalid registry manifest ${where}: ${problems}`, {
+      fix: 'Manifests are written by registry-push and never edited: push the model again to create a good version.',
+    });
+  }
+  const manifest = value as Manifest;
+  const paths = new Set<string>();
+  for (const f of manifest.files) {
+    if (paths.has(f.path)) throw new UserError(`Invalid registry manifest ${where}: the file ${f.path} is listed twice`);
+    paths.add(f.path);
+  }
+  return manifest;
+}
+
+/** Parses manifest.json bytes, then validates. */
+export function parseManifest(body: Buffer | string, where: string): Manifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString());
+  } catch (error) {
+    throw new UserError(`The registry manifest ${where} is not valid JSON: ${(error as Error).message}`, {
+      fix: 'Manifests are written by registry-push and never edited: push the model again to create a good version.',
+    });
+  }
+  return validateManifest(value, where);
+}
+
+/** The `sha256sum`-style listing of files (sorted by path) and its sha256: the content's identity. */
+export function contentDigest(files: { path: string; sha256: string }[]): string {
+  const listing = [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => `${f.sha256}  ${f.path}\n`)
+    .join('');
+  return createHash('sha256').update(listing).digest('hex');
+}
+
+/** The manifest's `sha256`: the single file's digest, or the content digest for several files. */
+export function versionSha256(files: { path: string; sha256: string }[]): string {
+  return files.length === 1 ? files[0]!.sha256 : contentDigest(files);
+}
+
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}

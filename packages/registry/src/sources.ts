@@ -1,0 +1,197 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import { UserError } from '@mlops-gha/common';
+import { parse as parseYaml } from 'yaml';
+import type { Lineage } from './manifest.js';
+
+/** A local file to push and the path it gets inside the version. */
+export interface SourceFile {
+  /** Absolute or cwd-relative path on disk. */
+  source: string;
+  /** Path inside the version, `/`-separated. */
+  path: string;
+  size: number;
+}
+
+/**
+ * Expands the `model` input: each entry is a file (pushed under its base name) or a folder
+ * (its files pushed under their paths relative to it). Missing or unreadable entries, and two
+ * files landing on one path, are errors that name the entry.
+ */
+export async function collectModelFiles(entries: string[], cwd = process.cwd()): Promise<SourceFile[]> {
+  if (entries.length === 0) {
+    throw new UserError('No model file given', { fix: 'Set `model:` to the model file (e.g. model.onnx), or several files, one per line.' });
+  }
+  const files: SourceFile[] = [];
+  for (const entry of entries) {
+    const absolute = join(entry.startsWith('/') ? '' : cwd, entry);
+    let s;
+    try {
+      s = await stat(absolute);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UserError(
+        code === 'ENOENT' ? `Model file not found: ${entry}` : `Cannot read the model file ${entry}: ${(error as Error).message}`,
+        { fix: 'Check the `model` path (relative to the working directory); did the training step write it?' },
+      );
+    }
+    if (s.isDirectory()) {
+      for (const file of await walk(absolute)) {
+        const st = await stat(file);
+        files.push({ source: file, path: relative(absolute, file).split(sep).join('/'), size: st.size });
+      }
+    } else if (s.isFile()) {
+      files.push({ source: absolute, path: basename(absolute), size: s.size });
+    } else {
+      throw new UserError(`The model path ${entry} is neither a file nor a folder`, { fix: 'Point `model` at regular files.' });
+    }
+  }
+  if (files.length === 0) throw new UserError(`No files in ${entries.join(', ')}`, { fix: 'Point `model` at the exported model file(s).' });
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const other = seen.get(f.path);
+    if (other) {
+      throw new UserError(`Two model files would both be stored as ${f.path}: ${other} and ${f.source}`, {
+        fix: 'Give each file a distinct name, or put them in one folder and pass the folder.',
+      });
+    }
+    seen.set(f.path, f.source);
+  }
+  // Readability is checked now so that nothing is written for an unreadable file.
+  for (const f of files) {
+    try {
+      const handle = await import('node:fs/promises').then((fs) => fs.open(f.source, 'r'));
+      await handle.close();
+    } catch (error) {
+      throw new UserError(`Cannot read the model file ${f.source}: ${(error as Error).message}`, {
+        fix: 'Make the file readable by the runner user.',
+        location: { file: f.source },
+      });
+    }
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(full)));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out.sort();
+}
+
+function flattenNumbers(value: unknown, prefix: string, out: Record<string, number>): void {
+  if (typeof value === 'number' && Number.isFinite(value)) out[prefix] = value;
+  else if (typeof value === 'string' && prefix && value.trim() !== '' && Number.isFinite(Number(value))) out[prefix] = Number(value);
+  else if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+}
+
+/**
+ * Reads a metrics file as the train action writes or accepts them: JSON or YAML (numbers,
+ * nested objects flattened with `.`), or CSV (`name,value` rows, or a header row and one row
+ * of values; the last row wins).
+ */
+export async function readMetricsFile(path: string): Promise<Record<string, number>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`Cannot read the metrics file ${path}: ${(error as Error).message}`, {
+      fix: 'Check the `metrics-file` path, or leave it empty.',
+    });
+  }
+  const out: Record<string, number> = {};
+  if (/\.csv$/i.test(path)) {
+    const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(',').map((c) => c.trim()));
+    const header = rows[0] ?? [];
+    const isNum = (c: string | undefined) => c !== undefined && c !== '' && Number.isFinite(Number(c));
+    const nameValue =
+      rows.length > 0 &&
+      rows.every((r) => r.length === 2) &&
+      rows.slice(1).every((r) => !isNum(r[0]) && isNum(r[1])) &&
+      !isNum(header[0]);
+    if (nameValue) {
+      for (const [k, v] of rows as [string, string][]) if (isNum(v)) out[k] = Number(v);
+    } else if (rows.length >= 2) {
+      const last = rows[rows.length - 1]!;
+      header.forEach((name, i) => {
+        const v = Number(last[i]);
+        if (name && Number.isFinite(v) && last[i] !== '') out[name] = v;
+      });
+    }
+    if (Object.keys(out).length === 0) {
+      throw new UserError(`No numeric metrics in ${path}`, { fix: 'Write name,value rows or a header row and a row of numbers.', location: { file: path } });
+    }
+    return out;
+  }
+  let value: unknown;
+  try {
+    value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`The metrics file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, {
+      fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
+      location: { file: path },
+    });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(`The metrics file ${path} is not an object of metrics`, {
+      fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
+      location: { file: path },
+    });
+  }
+  flattenNumbers(value, '', out);
+  return out;
+}
+
+/** What the registry takes from the train action's run.json. */
+export interface RunRecordFacts {
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  lineage: Partial<Lineage>;
+  actor: string | null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/**
+ * Reads the train action's run.json (schema mlops-gha/run-record@1): params, metrics, and the
+ * lineage (git sha and ref, repository, run URL and id, data-version, actor).
+ */
+export async function readRunRecord(path: string): Promise<RunRecordFacts> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new UserError(`Cannot read the run record ${path}: ${(error as Error).message}`, {
+      fix: 'Pass the train action\'s `run-record` output (the path of its run.json), or leave `run-record` empty.',
+      location: { file: path },
+    });
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UserError(`The run record ${path} is not a JSON object`, { fix: "Pass the train action's run.json.", location: { file: path } });
+  }
+  const git = (doc.git ?? {}) as Record<string, unknown>;
+  const workflow = (doc.workflow ?? {}) as Record<string, unknown>;
+  const metrics: Record<string, number> = {};
+  flattenNumbers(doc.metrics ?? {}, '', metrics);
+  const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params) ? (doc.params as Record<string, unknown>) : {};
+  return {
+    params,
+    metrics,
+    actor: str(doc.actor),
+    lineage: {
+      git_sha: str(git.sha),
+      git_ref: str(git.ref),
+      repository: str(doc.repository),
+      run_url: str(workflow.run_url),
+      run_id: str(doc.run_id) ?? str(workflow.run_id),
+      data_version: str(doc.data_version),
+    },
+  };
+}
