@@ -62,7 +62,12 @@ async function vendorOnnxruntime(distDir) {
   const target = join(distDir, 'node_modules');
   await rm(target, { recursive: true, force: true });
   const ortDir = dirname(require.resolve('onnxruntime-node/package.json'));
-  const commonDir = dirname(createRequire(join(ortDir, 'package.json')).resolve('onnxruntime-common/package.json'));
+  // onnxruntime-common's `exports` hides its package.json: walk up from its entry instead.
+  let commonDir = dirname(createRequire(join(ortDir, 'package.json')).resolve('onnxruntime-common'));
+  while (!(existsSync(join(commonDir, 'package.json')) && JSON.parse(await readFile(join(commonDir, 'package.json'), 'utf8')).name === 'onnxruntime-common')) {
+    if (dirname(commonDir) === commonDir) throw new Error('Cannot find the onnxruntime-common package directory');
+    commonDir = dirname(commonDir);
+  }
   const ortOut = join(target, 'onnxruntime-node');
   for (const file of ['package.json', 'README.md', 'dist']) {
     await cp(join(ortDir, file), join(ortOut, file), { recursive: true, filter: (src) => !src.endsWith('.map') });
