@@ -1,0 +1,87 @@
+import * as core from '@actions/core';
+import { actionsLogger, addTable, runMain, setOutputs, writeSummary } from '@mlops-gha/action-common';
+import { formatBytes } from '@mlops-gha/common';
+import { collectModelFiles, readMetricsFile, readRunRecord, Registry, runCli, type PushResult } from '@mlops-gha/registry';
+import { readSettings, type RegistryPushSettings } from './settings.js';
+
+async function push(settings: RegistryPushSettings): Promise<PushResult> {
+  const logger = actionsLogger();
+  const files = await collectModelFiles(settings.model);
+  const run = settings.runRecord ? await readRunRecord(settings.runRecord) : undefined;
+  const metrics = settings.metricsFile ? await readMetricsFile(settings.metricsFile) : (run?.metrics ?? {});
+  const lineage = { ...settings.lineage, data_version: null as string | null };
+  for (const [k, v] of Object.entries(run?.lineage ?? {})) if (v) (lineage as Record<string, string | null>)[k] = v;
+  const registry = Registry.open(settings.registry, {
+    endpoint: settings.endpoint,
+    region: settings.region,
+    logger,
+    actor: run?.actor ?? settings.actor,
+    runUrl: settings.lineage.run_url,
+  });
+  try {
+    return await registry.push({
+      name: settings.name,
+      files,
+      metrics,
+      params: run?.params ?? {},
+      lineage,
+      tags: settings.tags,
+      description: settings.description ?? null,
+      alias: settings.alias,
+    });
+  } finally {
+    registry.close();
+  }
+}
+
+function summarize(result: PushResult): void {
+  const m = result.manifest;
+  core.summary.addHeading(`registry-push: ${m.name}/${m.version}${result.created ? '' : ' (already there)'}`, 2);
+  addTable(
+    ['', ''],
+    [
+      ['version', m.version],
+      ['created', result.created ? 'yes' : 'no: identical files were already this version, nothing uploaded'],
+      ['uri', m.uri],
+      ['sha256', m.sha256],
+      ['alias', result.alias ? (result.alias.moved ? `${result.alias.alias}: ${result.alias.from ?? '(new)'} → ${result.alias.to}` : `${result.alias.alias}: already ${result.alias.to}`) : '(none)'],
+      ['lineage', [m.lineage.repository, m.lineage.git_sha?.slice(0, 7), m.lineage.data_version ? `data ${m.lineage.data_version.slice(0, 12)}` : ''].filter(Boolean).join(' ')],
+    ],
+  );
+  core.summary.addHeading('Files', 3);
+  addTable(['path', 'size', 'sha256'], m.files.map((f) => [f.path, formatBytes(f.size), f.sha256]));
+  if (m.signature) {
+    core.summary.addHeading('Signature', 3);
+    addTable(
+      ['', 'name', 'type', 'shape'],
+      [
+        ...m.signature.inputs.map((t) => ['input', t.name, t.type, t.shape ? `[${t.shape.join(', ')}]` : '?']),
+        ...m.signature.outputs.map((t) => ['output', t.name, t.type, t.shape ? `[${t.shape.join(', ')}]` : '?']),
+      ],
+    );
+  }
+  const metrics = Object.entries(m.metrics);
+  if (metrics.length) {
+    core.summary.addHeading('Metrics', 3);
+    addTable(['metric', 'value'], metrics.map(([k, v]) => [k, v]));
+  }
+}
+
+if (process.argv.length > 2) {
+  // The bundle doubles as the registry CLI: node dist/registry-push/index.js list|show|pull|...
+  process.exitCode = await runCli(process.argv.slice(2));
+} else {
+  await runMain(async () => {
+    const settings = readSettings();
+    const result = await push(settings);
+    setOutputs({
+      version: result.version,
+      uri: result.uri,
+      sha256: result.sha256,
+      manifest: result.manifest,
+      created: result.created,
+    });
+    summarize(result);
+    await writeSummary();
+  });
+}
