@@ -5,6 +5,16 @@ import { RecordingLogger } from '@mlops-gha/common';
 import { pull } from './pull.js';
 import { buildFixture, dirObject, md5, objectPath, put, legacyMd5 } from './test-fixtures.js';
 
+type Failure = Error & { location?: unknown };
+async function failure(p: Promise<unknown>): Promise<Failure> {
+  try {
+    await p;
+  } catch (error) {
+    return error as Failure;
+  }
+  throw new Error('expected the pull to fail');
+}
+
 async function readTree(root: string, rel: string): Promise<string[]> {
   const entries = await readdir(join(root, rel), { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
@@ -99,7 +109,7 @@ describe('pull from a local remote', () => {
     const repo = await buildFixture();
     const dog = md5('woof\n');
     await rm(join(repo.remote, objectPath(dog, false)));
-    const error = await pull({ cwd: repo.root, logger: new RecordingLogger(), includeGlobalConfig: false }).catch((e: unknown) => e as Error & { location?: unknown });
+    const error = await failure(pull({ cwd: repo.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain('1 output could not be pulled (missing objects)');
     expect(error.message).toContain(`md5: ${dog} (data/images/sub/dog.txt)`);
@@ -113,7 +123,7 @@ describe('pull from a local remote', () => {
     const key = objectPath(md5(repo.expected['models/model.bin']!), false);
     await chmod(join(repo.remote, key), 0o644);
     await writeFile(join(repo.remote, key), 'tampered\n');
-    const error = await pull({ cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false }).catch((e: Error) => e);
+    const error = await failure(pull({ cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false }));
     expect(error.message).toMatch(/corrupt on the remote \(bytes do not match the md5\)/);
     await expect(stat(join(repo.root, 'models/model.bin'))).rejects.toThrow(/ENOENT/);
     await expect(stat(join(repo.root, '.dvc/cache', key))).rejects.toThrow(/ENOENT/);
@@ -127,7 +137,7 @@ describe('pull from a local remote', () => {
       await put(repo.remote, objectPath(md5(body), false), body);
       await put(repo.remote, objectPath(dir.oid, false), dir.bytes);
       await put(repo.root, 'evil.dvc', `outs:\n- md5: ${dir.oid}\n  hash: md5\n  path: evil\n`);
-      const error = await pull({ cwd: repo.root, logger: new RecordingLogger(), includeGlobalConfig: false }).catch((e: Error & { location?: unknown }) => e);
+      const error = await failure(pull({ cwd: repo.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
       expect(error.message).toContain(`lists the path ${JSON.stringify(evil)}, which is absolute or climbs out of evil/`);
       expect((error as { location?: unknown }).location).toEqual({ file: 'evil.dvc', line: 2, column: 3 });
       expect(await readdir(repo.root)).toEqual(expect.not.arrayContaining(['escape.txt', 'models/model.bin']));
