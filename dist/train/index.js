@@ -33026,11 +33026,11 @@ function parseJson(text, source) {
     }
 }
 function parseYaml(text, source) {
-    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, uniqueKeys: true });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, uniqueKeys: true });
     const error = doc.errors[0];
     if (error) {
         const at = error.linePos?.[0];
-        throw new src/* UserError */.yo(`${source.kind} ${source.file} is not valid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0]}`, {
+        throw new src/* UserError */.yo(`${source.kind} ${source.file} is not valid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, {
             fix: `Write ${source.file} as a YAML mapping, e.g. ${example(source.kind, 'yaml')}.`,
             location: { file: source.file, line: at?.line, column: at?.col },
             title: `Malformed ${source.kind}`,
@@ -33554,6 +33554,8 @@ async function writeRunRecord(path, record) {
     await (0,promises_.writeFile)(temp, `${JSON.stringify(record, null, 2)}\n`);
     await (0,promises_.rename)(temp, path);
 }
+/** UTC timestamps as Date.toISOString() writes them. */
+const ISO_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$';
 const nullable = (type) => ({ type: [...(Array.isArray(type) ? type : [type]), 'null'] });
 const stat = {
     type: 'object',
@@ -33673,8 +33675,8 @@ const RUN_RECORD_SCHEMA = {
                 },
             },
         },
-        started_at: { type: 'string', format: 'date-time' },
-        ended_at: { type: 'string', format: 'date-time' },
+        started_at: { type: 'string', pattern: ISO_TIME },
+        ended_at: { type: 'string', pattern: ISO_TIME },
         duration_seconds: { type: 'number', minimum: 0 },
         exit: {
             type: 'object',
@@ -34019,9 +34021,9 @@ function explainNoGpu(options, probe, gpusGiven, warn, logger) {
     }
     // A failing driver on a machine that has one deserves a warning even when a GPU is optional.
     if (probe.status === 'no-driver' && options.requireGpu === 'auto')
-        warn(`No usable GPU, running on CPU: ${what}.`);
+        warn(`No usable GPU, running on CPU: ${what.replace(/\.$/, '')}.`);
     else
-        logger.info(`No GPU, running on CPU: ${what}.`);
+        logger.info(`No GPU, running on CPU: ${what.replace(/\.$/, '')}.`);
     if (gpusGiven)
         warn(`Input \`gpus: ${options.gpus}\` is ignored: this runner has no usable GPU.`);
 }

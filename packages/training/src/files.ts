@@ -54,12 +54,12 @@ function parseJson(text: string, source: Source): unknown {
 }
 
 function parseYaml(text: string, source: Source): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) {
     const at = error.linePos?.[0];
     throw new UserError(
-      `${source.kind} ${source.file} is not valid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0]}`,
+      `${source.kind} ${source.file} is not valid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
       {
         fix: `Write ${source.file} as a YAML mapping, e.g. ${example(source.kind, 'yaml')}.`,
         location: { file: source.file, line: at?.line, column: at?.col },

@@ -116,6 +116,8 @@ export async function writeRunRecord(path: string, record: RunRecord): Promise<v
   await rename(temp, path);
 }
 
+/** UTC timestamps as Date.toISOString() writes them. */
+const ISO_TIME = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$';
 const nullable = (type: string | string[]) => ({ type: [...(Array.isArray(type) ? type : [type]), 'null'] });
 const stat = {
   type: 'object',
@@ -236,8 +238,8 @@ export const RUN_RECORD_SCHEMA = {
         },
       },
     },
-    started_at: { type: 'string', format: 'date-time' },
-    ended_at: { type: 'string', format: 'date-time' },
+    started_at: { type: 'string', pattern: ISO_TIME },
+    ended_at: { type: 'string', pattern: ISO_TIME },
     duration_seconds: { type: 'number', minimum: 0 },
     exit: {
       type: 'object',

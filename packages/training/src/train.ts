@@ -280,8 +280,8 @@ function explainNoGpu(
     });
   }
   // A failing driver on a machine that has one deserves a warning even when a GPU is optional.
-  if (probe.status === 'no-driver' && options.requireGpu === 'auto') warn(`No usable GPU, running on CPU: ${what}.`);
-  else logger.info(`No GPU, running on CPU: ${what}.`);
+  if (probe.status === 'no-driver' && options.requireGpu === 'auto') warn(`No usable GPU, running on CPU: ${what.replace(/\.$/, '')}.`);
+  else logger.info(`No GPU, running on CPU: ${what.replace(/\.$/, '')}.`);
   if (gpusGiven) warn(`Input \`gpus: ${options.gpus}\` is ignored: this runner has no usable GPU.`);
 }
 
