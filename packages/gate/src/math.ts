@@ -4,6 +4,8 @@
 export function normalCdf(x: number): number {
   if (x < -38) return 0;
   if (x > 38) return 1;
+  if (x < -5) return normalUpperTail(-x);
+  if (x > 5) return 1 - normalUpperTail(x);
   let s = x;
   let t = 0;
   let b = x;
@@ -16,6 +18,26 @@ export function normalCdf(x: number): number {
     s = t + b;
   }
   return 0.5 + s * Math.exp(-0.5 * q - 0.91893853320467274178);
+}
+
+/** P(Z > x) for x > 0 by its continued fraction (accurate in the far tail, where 1 - Φ cancels). */
+function normalUpperTail(x: number): number {
+  // Lentz's algorithm for Q(x) = φ(x) / (x + 1/(x + 2/(x + 3/(x + ...)))).
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let k = 1; k < 500; k++) {
+    d = x + k * d;
+    d = Math.abs(d) < tiny ? tiny : d;
+    c = x + k / c;
+    c = Math.abs(c) < tiny ? tiny : c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-0.5 * x * x - 0.91893853320467274178) / f;
 }
 
 /** Inverse standard normal CDF (Acklam's approximation refined by one Halley step). */

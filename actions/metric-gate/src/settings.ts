@@ -1,0 +1,70 @@
+import * as core from '@actions/core';
+import { getChoice, getNumber, getOptional, getSecret, getString } from '@mlops-gha/action-common';
+import { UserError } from '@mlops-gha/common';
+import type { TaskSetting } from '@mlops-gha/evaluation';
+import type { FailOn, GateSettings, IntervalMethod } from '@mlops-gha/gate';
+
+export interface Settings {
+  gate: GateSettings;
+  registry?: string;
+  /** Whether to comment; undefined = on pull requests. */
+  comment?: boolean;
+  commentKey: string;
+  token?: string;
+}
+
+function getCommentFlag(): boolean | undefined {
+  const raw = core.getInput('comment');
+  if (raw === '' || raw.toLowerCase() === 'auto') return undefined;
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  throw new UserError(`Input \`comment\` must be true, false or auto, got ${JSON.stringify(raw)}`, {
+    fix: 'Set `comment: true`, `comment: false`, or leave it out to comment on pull requests only.',
+  });
+}
+
+/** Every input of the action, validated, in one object. */
+export function readSettings(): Settings {
+  const featureColumns = core
+    .getInput('feature-columns')
+    .split(/[\n,]/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const commentKey = getString('comment-key', { default: 'default' });
+  if (!/^[\w.\-/]{1,100}$/.test(commentKey)) {
+    throw new UserError(`Input \`comment-key\` must be 1-100 letters, digits, ., -, _ or /, got ${JSON.stringify(commentKey)}`, {
+      fix: 'Use a short key such as `default`, `classifier` or `model-a`.',
+    });
+  }
+  return {
+    gate: {
+      model: getOptional('model'),
+      dataset: getOptional('dataset'),
+      labelColumn: getString('label-column', { default: 'label' }),
+      featureColumns: featureColumns.length ? featureColumns : undefined,
+      task: getChoice<TaskSetting>('task', ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
+      metrics: getOptional('metrics'),
+      baseline: getOptional('baseline'),
+      rules: core.getInput('rules'),
+      confidence: getNumber('confidence', { default: 0.95, min: 0.5, max: 0.999 })!,
+      bootstrapSamples: getNumber('bootstrap-samples', { default: 2000, min: 0, max: 1_000_000, integer: true })!,
+      seed: getString('seed', { default: '0' }),
+      intervalMethod: getChoice<IntervalMethod>('interval-method', ['bca', 'percentile'], 'bca'),
+      failOn: getChoice<FailOn>('fail-on', ['fail', 'inconclusive', 'never'], 'fail'),
+      lineage: {
+        dataVersion: getOptional('data-version'),
+        commit: process.env.GITHUB_SHA,
+        ref: process.env.GITHUB_REF,
+        runUrl:
+          process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
+            ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+            : undefined,
+        runLabel: process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_WORKFLOW ?? 'run'} #${process.env.GITHUB_RUN_NUMBER ?? process.env.GITHUB_RUN_ID}` : undefined,
+      },
+    },
+    registry: getOptional('registry'),
+    comment: getCommentFlag(),
+    commentKey,
+    token: getSecret('github-token'),
+  };
+}

@@ -1,0 +1,2 @@
+export { upsertStickyComment, stickyMarker, MAX_COMMENT_LENGTH } from './sticky-comment.js';
+export type { StickyCommentOptions, StickyCommentResult } from './sticky-comment.js';

@@ -1,0 +1,237 @@
+/**
+ * metric-gate end to end: the committed bundle, run as the runner runs it, against the local
+ * GitHub API double (real @actions/github client through GITHUB_API_URL), on ONNX models the
+ * test builds and a holdout CSV it writes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
+import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
+import { NODE_VERSIONS, runAction, type RunActionOptions } from '../harness/run-action.js';
+
+const OWNER = 'octo-org';
+const REPO = 'octo-repo';
+const TRUE_WEIGHTS = [1.5, -2, 0.5];
+
+function prEvent(number: number, fork = false) {
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      number,
+      head: { sha: 'a'.repeat(40), ref: 'feature', repo: { full_name: fork ? 'someone/octo-repo' : `${OWNER}/${REPO}`, fork } },
+      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+    },
+    repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
+  };
+}
+
+/** A deterministic holdout: label = 1 when x·w + noise > 0. */
+function holdoutCsv(rows: number, seed = 7): string {
+  let s = seed;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const lines = ['x1,x2,x3,label'];
+  for (let i = 0; i < rows; i++) {
+    const x = [normal(), normal(), normal()];
+    const z = x.reduce((a, v, j) => a + v * TRUE_WEIGHTS[j]!, 0) + normal() * 0.8;
+    lines.push(`${x.map((v) => v.toFixed(5)).join(',')},${z > 0 ? 1 : 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+let api: GitHubApiDouble;
+let work: string;
+
+beforeAll(async () => {
+  api = await startGitHubApi();
+  api.addToken('ghs_writer', { login: 'github-actions[bot]', permission: 'write' });
+  api.addToken('ghs_reader', { login: 'github-actions[bot]', permission: 'read' });
+  work = await mkdtemp(join(tmpdir(), 'metric-gate-e2e-'));
+  await writeFile(join(work, 'holdout.csv'), holdoutCsv(800));
+  await writeModel(join(work, 'candidate.onnx'), logisticClassifierModel({ weights: TRUE_WEIGHTS, bias: 0 }));
+  await writeModel(join(work, 'baseline.onnx'), logisticClassifierModel({ weights: [1, -0.3, 1.2], bias: 0.4 }));
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+function gate(extra: RunActionOptions = {}, inputs: Record<string, string> = {}) {
+  return runAction('metric-gate', {
+    cwd: work,
+    apiUrl: api.url,
+    token: 'ghs_writer',
+    eventName: 'pull_request',
+    event: prEvent(1),
+    ...extra,
+    inputs: {
+      model: 'candidate.onnx',
+      dataset: 'holdout.csv',
+      baseline: 'baseline.onnx',
+      rules: 'f1 >= baseline - 0.01\naccuracy >= baseline\nroc_auc >= 0.8',
+      'bootstrap-samples': '500',
+      ...inputs,
+    },
+  });
+}
+
+describe.each(NODE_VERSIONS)('metric-gate on Node %s', (node) => {
+  it('evaluates both models, passes, and creates then edits one sticky comment', async () => {
+    const pr = node === '20' ? 11 : 12;
+    const first = await gate({ node, event: prEvent(pr) });
+    expect(first.stderr).toBe('');
+    expect(first.exitCode).toBe(0);
+    expect(first.outputs.verdict).toBe('pass');
+    const metrics = JSON.parse(first.outputs.metrics!);
+    expect(Object.keys(metrics)).toEqual(['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc']);
+    expect(metrics.roc_auc).toBeGreaterThan(0.85);
+    const report = await readFile(first.outputs.report!, 'utf8');
+    expect(report.split('\n')[0]).toBe('### ✅ metric-gate: PASS');
+    expect(report).toContain('| metric | baseline | candidate | delta | 95% interval | rule | status |');
+    expect(report).toMatch(/\| f1 \| 0\.\d{4} \| 0\.\d{4} \| \+0\.\d{4} \| \[\+0\.\d{4}, \+0\.\d{4}\] \| f1 &gt;= baseline - 0\.01 \| ✅ pass \|/);
+    expect(report).toContain('McNemar (accuracy)');
+    expect(report).toMatch(/DeLong \(roc_auc\): difference \+0\.\d{4}, SE 0\.\d{4}, z = \d+\.\d{4}, p = \d\.\d{3}e-\d+/);
+    expect(report).toContain(
+      'Lineage: holdout holdout.csv (800 rows) · commit 6dcb09b5b578 · run [ml-pipeline \\#42](https://github.com/octo-org/octo-repo/actions/runs/1658821493)',
+    );
+    expect(first.summary).toContain('### ✅ metric-gate: PASS');
+
+    let comments = api.comments(OWNER, REPO, pr);
+    expect(comments).toHaveLength(1);
+    const id = comments[0]!.id;
+    expect(comments[0]!.body.split('\n')[0]).toBe('<!-- mlops-gha sticky-comment key=metric-gate%2Fdefault -->');
+    expect(comments[0]!.body).toContain('### ✅ metric-gate: PASS');
+    expect(first.outputs['comment-url']).toBe(comments[0]!.html_url);
+
+    // The next push: a stricter rule; the same comment is edited, not a second one created.
+    const second = await gate({ node, event: prEvent(pr) }, { rules: 'f1 >= baseline + 0.5' });
+    expect(second.exitCode).toBe(1);
+    expect(second.outputs.verdict).toBe('fail');
+    comments = api.comments(OWNER, REPO, pr);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.id).toBe(id);
+    expect(comments[0]!.body).toContain('### ❌ metric-gate: FAIL');
+    expect(second.annotations).toContainEqual(
+      expect.objectContaining({ level: 'error', message: expect.stringContaining('metric-gate verdict: fail (fail-on: fail): f1 >= baseline + 0.5 (fail)') }),
+    );
+  });
+});
+
+describe('metric-gate comments (Node 20)', () => {
+  it('keeps one comment per comment-key, finds it past the first page, and ignores look-alikes by others', async () => {
+    const pr = 21;
+    for (let i = 0; i < 120; i++) api.seedComment(OWNER, REPO, pr, `review comment ${i}`, 'octocat');
+    // Someone pastes our marker: it must not be taken over.
+    api.seedComment(OWNER, REPO, pr, '<!-- mlops-gha sticky-comment key=metric-gate%2Fdefault -->\nfake', 'mallory');
+    const a = await gate({ event: prEvent(pr) });
+    const b = await gate({ event: prEvent(pr) }, { 'comment-key': 'second-model' });
+    const again = await gate({ event: prEvent(pr) });
+    expect([a.exitCode, b.exitCode, again.exitCode]).toEqual([0, 0, 0]);
+    const ours = api.comments(OWNER, REPO, pr).filter((c) => c.user.login === 'github-actions[bot]');
+    expect(ours).toHaveLength(2);
+    expect(ours[0]!.body).toContain('key=metric-gate%2Fdefault');
+    expect(ours[1]!.body).toContain('key=metric-gate%2Fsecond-model');
+    expect(again.outputs['comment-url']).toBe(ours[0]!.html_url);
+    expect(api.comments(OWNER, REPO, pr).find((c) => c.user.login === 'mallory')!.body).toContain('fake');
+    // The listing walked every page.
+    const lists = api.requests.filter((r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/issues/${pr}/comments`);
+    expect(lists.some((r) => r.query.page === '2')).toBe(true);
+  });
+
+  it('with a read-only token (a fork pull request) writes the summary, warns, and succeeds', async () => {
+    const pr = 31;
+    const result = await gate({ event: prEvent(pr, true), token: 'ghs_reader' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.verdict).toBe('pass');
+    expect(result.outputs['comment-url']).toBeUndefined();
+    expect(result.summary).toContain('### ✅ metric-gate: PASS');
+    expect(api.comments(OWNER, REPO, pr)).toHaveLength(0);
+    const warning = result.annotations.find((a) => a.level === 'warning');
+    expect(warning?.message).toContain('No pull-request comment: the token may not write to pull request #31 (Resource not accessible by integration');
+    expect(warning?.message).toContain('forks get a read-only GITHUB_TOKEN');
+  });
+
+  it('on a push (no pull request) skips the comment without calling the API', async () => {
+    const before = api.requests.length;
+    const result = await gate({ eventName: 'push', event: { ref: 'refs/heads/main', after: 'c'.repeat(40) } });
+    expect(result.exitCode).toBe(0);
+    expect(api.requests.length).toBe(before);
+    expect(result.log.join('\n')).toContain('No pull request in this push event');
+    expect(result.outputs.verdict).toBe('pass');
+  });
+
+  it('keeps an oversized report under GitHub\'s limit without cutting the verdict', async () => {
+    const pr = 41;
+    const many: Record<string, number> = {};
+    const base: Record<string, number> = {};
+    for (let i = 0; i < 3000; i++) {
+      many[`metric_${i}_${'x'.repeat(40)}`] = i / 3000;
+      base[`metric_${i}_${'x'.repeat(40)}`] = i / 3000 - 0.001;
+    }
+    many.f1 = 0.9;
+    base.f1 = 0.8;
+    await writeFile(join(work, 'many.json'), JSON.stringify(many));
+    await writeFile(join(work, 'many-base.json'), JSON.stringify(base));
+    const result = await gate({ event: prEvent(pr) }, { model: '', dataset: '', metrics: 'many.json', baseline: 'many-base.json', rules: 'f1 >= baseline' });
+    expect(result.exitCode).toBe(0);
+    const [comment] = api.comments(OWNER, REPO, pr);
+    expect(comment).toBeDefined();
+    expect(comment!.body.length).toBeLessThan(65536);
+    expect(comment!.body).toContain('### ✅ metric-gate: PASS');
+    expect(comment!.body).toContain('| f1 | 0.8000 | 0.9000 | +0.1000 | — | f1 &gt;= baseline | ✅ pass |');
+    expect(comment!.body).toMatch(/_\d+ more rows left out to keep this under GitHub's size limit; the full report is in the job summary/);
+    expect(comment!.body).toContain('No interval was possible');
+    // The report file keeps everything.
+    const full = await readFile(result.outputs.report!, 'utf8');
+    expect(full).toContain(`metric\\_2999\\_${'x'.repeat(40)}`);
+  });
+
+  it('escapes metric names from files so they cannot inject markdown, HTML or mentions', async () => {
+    const pr = 51;
+    await writeFile(join(work, 'evil.json'), JSON.stringify({ 'f1': 0.9, '<img src=x onerror=alert(1)>': 1, '@octo-org/admins [click](https://evil.example)': 2, 'a|b': 3 }));
+    await writeFile(join(work, 'evil-base.json'), JSON.stringify({ f1: 0.85 }));
+    const result = await gate({ event: prEvent(pr) }, { model: '', dataset: '', metrics: 'evil.json', baseline: 'evil-base.json', rules: 'f1 >= baseline' });
+    expect(result.exitCode).toBe(0);
+    const body = api.comments(OWNER, REPO, pr)[0]!.body;
+    expect(body).not.toContain('<img');
+    expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(body).not.toMatch(/@octo-org/);
+    expect(body).toContain('@\u200bocto-org/admins \\[click\\](https\\://evil.example)');
+    expect(body).toContain('| a\\|b |');
+  });
+});
+
+describe('metric-gate bad input (Node 20)', () => {
+  it('names the columns and the model input when they do not match', async () => {
+    await writeFile(join(work, 'two-cols.csv'), 'x1,x2,label\n0.1,0.2,1\n0.3,0.1,0\n');
+    const result = await gate({ eventName: 'push', event: {} }, { dataset: 'two-cols.csv' });
+    expect(result.exitCode).toBe(1);
+    const error = result.annotations.find((a) => a.level === 'error')!;
+    expect(error.message).toContain('expects input input: float32[N,3], but the holdout has 2 feature column(s): x1, x2');
+  });
+
+  it('points at the line and column of a bad rule', async () => {
+    const result = await gate({ eventName: 'push', event: {} }, { rules: 'f1 >= baseline\naccuracy => 0.9' });
+    expect(result.exitCode).toBe(1);
+    const error = result.annotations.find((a) => a.level === 'error')!;
+    expect(error.message).toContain('rules line 2, column 10: "=" is not an operator; use >=, >, <=, or <');
+  });
+
+  it('says a baseline rule needs a baseline', async () => {
+    const result = await gate({ eventName: 'push', event: {} }, { baseline: '', rules: 'f1 >= baseline - 0.01' });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
+      'rules line 1, column 7: "f1 >= baseline - 0.01" compares with the baseline, but no `baseline` is set',
+    );
+  });
+
+  it('shows a model that is not ONNX for what it is', async () => {
+    await writeFile(join(work, 'not-a-model.onnx'), 'this is text, not protobuf');
+    const result = await gate({ eventName: 'push', event: {} }, { model: 'not-a-model.onnx' });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain('not-a-model.onnx is not an ONNX model onnxruntime can load');
+  });
+});
