@@ -69,6 +69,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       cwd: io.cwd,
       logger,
       actor: env.GITHUB_ACTOR ?? env.USER ?? null,
+      // Fault injection for the crash tests: a real kill -9 of this process at a named step.
+      ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
+        ? { onStep: (step: string) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')) }
+        : {}),
     });
     const need = (n: number, usage: string) => {
       if (args.length !== n) throw new UserError(`Usage: mlops-registry ${usage}`, { fix: 'See mlops-registry --help.' });

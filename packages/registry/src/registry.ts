@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, rm, rename, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { formatBytes, hashFile, silentLogger, UserError, type Logger } from '@mlops-gha/common';
+import { formatBytes, hashFile, ProgressMeter, silentLogger, startProgressTicker, UserError, type Logger } from '@mlops-gha/common';
 import { IntegrityError, openStore, PreconditionFailedError, type ObjectStore, type OpenStoreOptions } from '@mlops-gha/storage';
 import { AliasConflictError, NotFoundInRegistryError, VersionIntegrityError } from './errors.js';
 import { claimVersion, layout } from './layout.js';
@@ -587,6 +587,7 @@ export class Registry {
     const lock = await this.acquireContentLock(name, digest);
     if (lock.published) return this.finishExisting(lock.published, request);
     await this.step('locked');
+    let stopUploadTicker = () => {};
     try {
       // 5. Claim the next version number with an exclusive create.
       const version = await this.claimNextVersion(name, lock.pushId);
@@ -596,9 +597,14 @@ export class Registry {
 
       // 6. Upload the files under the claim's own prefix (no other push writes there).
       let uploadedBytes = 0;
+      const meter = new ProgressMeter('registry-push', 'files', request.files.length);
+      const stopTicker = startProgressTicker(meter, (line) => this.logger.info(line), 5000);
       for (const f of request.files) {
         const key = layout.file(name, version, f.path);
-        await this.store.putFile(key, f.source);
+        this.logger.info(`Uploading ${f.path} (${formatBytes(f.size)}) to ${this.store.urlOf(key)}`);
+        stopUploadTicker = stopTicker;
+        await this.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
+        meter.add(1);
         const head = await this.store.head(key);
         const expected = hashed.find((h) => h.path === f.path)!;
         if (!head || head.size !== expected.size) {
@@ -609,6 +615,7 @@ export class Registry {
         if (after.size !== expected.size) throw new UserError(`${f.source} changed while it was being pushed`, { fix: 'Push it once the training step has finished writing it.' });
         uploadedBytes += expected.size;
       }
+      stopTicker();
       await this.step('uploaded');
 
       // 7. The manifest, written last and exclusively: from now on the version is visible.
@@ -653,6 +660,7 @@ export class Registry {
       if (request.alias) result.alias = await this.moveAlias(name, request.alias, version);
       return result;
     } finally {
+      stopUploadTicker();
       lock.stop();
     }
   }
