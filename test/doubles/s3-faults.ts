@@ -31,7 +31,9 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan): Promis
   const target = new URL(upstream);
   const injected = { slowDowns: 0, drops: 0 };
   const requests: string[] = [];
-  const match = plan.match ?? ((method: string, path: string) => method === 'GET' && !path.includes('?') && path.split('/').length > 2);
+  // Object GETs are path-style `/bucket/key…` (the SDK adds `?x-id=GetObject`); listings carry `list-type=`.
+  const match =
+    plan.match ?? ((method: string, path: string) => method === 'GET' && !/[?&](list-type|prefix|location)=/.test(path) && path.split('?')[0]!.split('/').length > 2);
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     requests.push(`${req.method} ${path}`);

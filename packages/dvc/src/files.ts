@@ -44,7 +44,7 @@ class YamlFile {
     const first = this.doc.errors[0];
     if (first) {
       const pos = this.lines.linePos(first.pos[0]);
-      throw new UserError(`${this.location}:${pos.line}: invalid YAML: ${first.message.split('\n')[0]}`, {
+      throw new UserError(`${this.location}:${pos.line}: invalid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
         location: { file: this.location, line: pos.line, column: pos.col },
         title: 'Malformed DVC file',
         fix: `Repair the YAML in ${this.location} (restore it from git, e.g. \`git checkout -- ${this.location}\`).`,

@@ -5,7 +5,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { UserError, type Logger, type ProgressMeter } from '@mlops-gha/common';
-import { IntegrityError, ObjectNotFoundError, openStore, type ObjectStore } from '@mlops-gha/storage';
+import { IntegrityError, ObjectNotFoundError, openStore, withRetries, type ObjectStore } from '@mlops-gha/storage';
 import { loadConfig, type DvcConfig, type RemoteConfig } from './config.js';
 import { dataVersion } from './data-version.js';
 import type { TrackedOutput } from './files.js';
@@ -128,6 +128,14 @@ export async function preparePull(options: PullOptions): Promise<PullContext> {
   }
   const env = options.env ?? process.env;
   const config = await loadConfig({ root, locationBase, includeGlobal: options.includeGlobalConfig, env });
+  if (!options.remoteUrl && !config.files.includes(join(root, '.dvc', 'config'))) {
+    const file = relative(locationBase, join(root, '.dvc', 'config')).split(sep).join('/');
+    throw new UserError(`${file} is missing, so there is no remote to pull from`, {
+      location: { file },
+      title: 'Missing DVC config',
+      fix: 'Commit .dvc/config (created by `dvc init`, with `dvc remote add -d <name> <url>`), or set `remote-url:` on the step.',
+    });
+  }
   const ctx = { root, locationBase };
   const outputs = await collectOutputs(ctx, logger);
   const selections = await selectTargets(outputs, options.targets ?? [], { ...ctx, base: options.cwd }, logger);
@@ -426,7 +434,7 @@ async function planOutput(selection: Selection, cacheDir: string, stores: Remote
   else {
     const store = await stores.forRemote(remote);
     try {
-      const got = await store.getBytes(dirObject.key);
+      const got = await withRetries(() => store.getBytes(dirObject.key));
       if (!got) {
         dirObject.state = 'missing';
         plan.problem = `missing: the directory manifest ${output.md5} is in neither the cache nor ${store.urlOf(dirObject.key)}`;
