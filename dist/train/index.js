@@ -28658,8 +28658,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(67399);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(92495);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(58222);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(38172);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(21781);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(11646);
 /* harmony import */ var _upload_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(47921);
@@ -28734,7 +28734,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 92495:
+/***/ 38172:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29047,7 +29047,7 @@ function internal_pattern_helper_partialMatch(patterns, itemPath) {
 //# sourceMappingURL=internal-pattern-helper.js.map
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
-;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
     const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
     const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
@@ -29102,7 +29102,7 @@ const range = (a, b, str) => {
     return result;
 };
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/brace-expansion/dist/esm/index.js
 
 const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
 const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
@@ -29618,7 +29618,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     return acc;
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/assert-valid-pattern.js
 const MAX_PATTERN_LENGTH = 1024 * 64;
 const assertValidPattern = (pattern) => {
     if (typeof pattern !== 'string') {
@@ -29629,7 +29629,7 @@ const assertValidPattern = (pattern) => {
     }
 };
 //# sourceMappingURL=assert-valid-pattern.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/brace-expressions.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/brace-expressions.js
 // translate the various posix character classes into unicode properties
 // this works across all unicode locales
 // { <posix class>: [<translation>, /u flag required, negated]
@@ -29776,7 +29776,7 @@ const parseClass = (glob, position) => {
     return [comb, uflag, endPos - pos, true];
 };
 //# sourceMappingURL=brace-expressions.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/unescape.js
 /**
  * Un-escape a string that has been escaped with {@link escape}.
  *
@@ -29811,7 +29811,7 @@ const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = tr
             .replace(/\\([^/{}])/g, '$1');
 };
 //# sourceMappingURL=unescape.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/ast.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/ast.js
 // parse a single path portion
 var _a;
 
@@ -30653,7 +30653,7 @@ class AST {
 }
 _a = AST;
 //# sourceMappingURL=ast.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/escape.js
 /**
  * Escape all magic characters in a glob pattern.
  *
@@ -30680,7 +30680,7 @@ const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false,
         : s.replace(/[?*()[\]\\]/g, '\\$&');
 };
 //# sourceMappingURL=escape.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/index.js
 
 
 
@@ -32519,7 +32519,7 @@ async function expandOutputs(patterns, cwd) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(87330);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(67399);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(58222);
 
 
 
@@ -32583,7 +32583,7 @@ function readSettings(env = process.env) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(87330);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(67399);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(58222);
 
 
 
@@ -32859,7 +32859,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 /***/ }),
 
-/***/ 67399:
+/***/ 58222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32980,7 +32980,147 @@ function describeExit(result) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./packages/training/src/json-error.ts
+/**
+ * Where a JSON text first goes wrong, and why, in the same words on every Node version (V8's
+ * own messages differ between Node 20 and 24, and some carry no position at all).
+ */
+function locateJsonError(text) {
+    let i = 0;
+    const fail = (reason) => {
+        throw { position: i, reason };
+    };
+    const ws = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i]))
+            i++;
+    };
+    const describe = () => (i >= text.length ? 'end of file' : `${JSON.stringify(text[i])}`);
+    const literal = (word) => {
+        if (text.startsWith(word, i))
+            i += word.length;
+        else
+            fail(`unexpected ${describe()}, expected a value`);
+    };
+    const string = () => {
+        i++; // opening quote
+        while (i < text.length) {
+            const ch = text[i];
+            if (ch === '"') {
+                i++;
+                return;
+            }
+            if (ch === '\\') {
+                const next = text[i + 1];
+                if (next === 'u') {
+                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+                        fail('bad \\u escape in a string');
+                    i += 6;
+                }
+                else if (next !== undefined && '"\\/bfnrt'.includes(next))
+                    i += 2;
+                else
+                    fail('bad escape in a string');
+                continue;
+            }
+            if (ch === '\n' || ch.charCodeAt(0) < 0x20)
+                fail('unterminated string (a line break inside quotes)');
+            i++;
+        }
+        fail('unterminated string');
+    };
+    const number = () => {
+        const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+        if (!match)
+            fail(`unexpected ${describe()}, expected a value`);
+        i += match[0].length;
+    };
+    const value = () => {
+        ws();
+        const ch = text[i];
+        if (ch === '{')
+            return object();
+        if (ch === '[')
+            return array();
+        if (ch === '"')
+            return string();
+        if (ch === 't')
+            return literal('true');
+        if (ch === 'f')
+            return literal('false');
+        if (ch === 'n')
+            return literal('null');
+        if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9'))
+            return number();
+        fail(`unexpected ${describe()}, expected a value`);
+    };
+    const object = () => {
+        i++;
+        ws();
+        if (text[i] === '}') {
+            i++;
+            return;
+        }
+        for (;;) {
+            ws();
+            if (text[i] !== '"')
+                fail(`unexpected ${describe()}, expected a "quoted" key${text[i] === '}' ? ' (a trailing comma?)' : ''}`);
+            string();
+            ws();
+            if (text[i] !== ':')
+                fail(`unexpected ${describe()}, expected ':' after the key`);
+            i++;
+            value();
+            ws();
+            if (text[i] === ',') {
+                i++;
+                continue;
+            }
+            if (text[i] === '}') {
+                i++;
+                return;
+            }
+            fail(`unexpected ${describe()}, expected ',' or '}'`);
+        }
+    };
+    const array = () => {
+        i++;
+        ws();
+        if (text[i] === ']') {
+            i++;
+            return;
+        }
+        for (;;) {
+            value();
+            ws();
+            if (text[i] === ',') {
+                i++;
+                continue;
+            }
+            if (text[i] === ']') {
+                i++;
+                return;
+            }
+            fail(`unexpected ${describe()}, expected ',' or ']'`);
+        }
+    };
+    try {
+        if (text.charCodeAt(0) === 0xfeff)
+            i = 1;
+        value();
+        ws();
+        if (i < text.length)
+            fail(`unexpected ${describe()} after the JSON value`);
+        return null;
+    }
+    catch (error) {
+        if (error && typeof error === 'object' && 'position' in error)
+            return error;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/training/src/files.ts
+
 
 
 
@@ -33014,11 +33154,10 @@ function parseJson(text, source) {
         return JSON.parse(text);
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const pos = /position (\d+)/.exec(message);
-        const where = pos ? lineColumnAt(text, Number(pos[1])) : text.trim() === '' ? { line: 1, column: 1 } : undefined;
-        const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-        throw new src/* UserError */.yo(`${source.kind} ${source.file} is not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${text.trim() === '' ? 'the file is empty' : reason}`, {
+        const located = locateJsonError(text);
+        const where = located ? lineColumnAt(text, located.position) : undefined;
+        const reason = text.trim() === '' ? 'the file is empty' : located?.reason ?? (error instanceof Error ? error.message : String(error));
+        throw new src/* UserError */.yo(`${source.kind} ${source.file} is not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${reason}`, {
             fix: `Write ${source.file} as one JSON object, e.g. ${example(source.kind, 'json')}.`,
             location: { file: source.file, line: where?.line, column: where?.column },
             title: `Malformed ${source.kind}`,

@@ -76,3 +76,22 @@ describe('metrics and params files', () => {
     ]);
   });
 });
+
+describe('JSON error positions', () => {
+  const cases: [string, number, number, string][] = [
+    ['{"lr": 0.01,\n "epochs": }\n', 2, 12, 'unexpected "}", expected a value'],
+    ['{"a": 1,}', 1, 9, 'unexpected "}", expected a "quoted" key (a trailing comma?)'],
+    ['{"a": 1 "b": 2}', 1, 9, 'unexpected "\\"", expected \',\' or \'}\''],
+    ['{"a": [1, 2}', 1, 12, 'unexpected "}", expected \',\' or \']\''],
+    ['{"a": tru}', 1, 7, 'unexpected "t", expected a value'],
+    ['{"a": 1}\n{"b": 2}', 2, 1, 'unexpected "{" after the JSON value'],
+    ['{"a": "x\ny"}', 1, 9, 'unterminated string (a line break inside quotes)'],
+    ['{"a": 1', 1, 8, "unexpected end of file, expected ',' or '}'"],
+    ['', 1, 1, 'the file is empty'],
+  ];
+  it.each(cases)('%j: line %i, column %i', (text, line, column, reason) => {
+    const error = failure(() => parseValues(text, metrics('m.json')));
+    expect(error.message).toBe(`metrics-file m.json is not valid JSON at line ${line}, column ${column}: ${reason}`);
+    expect(error.location).toEqual({ file: 'm.json', line, column });
+  });
+});

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '@mlops-gha/common';
+import { locateJsonError } from './json-error.js';
 
 export type Values = Record<string, unknown>;
 export type FileFormat = 'json' | 'yaml' | 'csv';
@@ -38,12 +39,12 @@ function parseJson(text: string, source: Source): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const pos = /position (\d+)/.exec(message);
-    const where = pos ? lineColumnAt(text, Number(pos[1])) : text.trim() === '' ? { line: 1, column: 1 } : undefined;
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+    const located = locateJsonError(text);
+    const where = located ? lineColumnAt(text, located.position) : undefined;
+    const reason =
+      text.trim() === '' ? 'the file is empty' : located?.reason ?? (error instanceof Error ? error.message : String(error));
     throw new UserError(
-      `${source.kind} ${source.file} is not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${text.trim() === '' ? 'the file is empty' : reason}`,
+      `${source.kind} ${source.file} is not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${reason}`,
       {
         fix: `Write ${source.file} as one JSON object, e.g. ${example(source.kind, 'json')}.`,
         location: { file: source.file, line: where?.line, column: where?.column },

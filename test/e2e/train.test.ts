@@ -1,0 +1,278 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AjvModule from 'ajv';
+import { RUN_RECORD_SCHEMA, type RunRecord } from '@mlops-gha/training';
+import { ArtifactServiceDouble } from '../doubles/artifact-service.js';
+import { NODE_VERSIONS, repoRoot, runAction, startAction, type ActionResult, type NodeChoice } from '../harness/run-action.js';
+
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (o: object) => {
+  compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
+};
+const validate = new Ajv({ allErrors: true, strict: true }).compile(RUN_RECORD_SCHEMA);
+
+const fakeSmi = (name: string) => join(repoRoot, 'test/fixtures/nvidia-smi', name);
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+let service: ArtifactServiceDouble;
+beforeAll(async () => {
+  service = await ArtifactServiceDouble.start();
+});
+afterAll(async () => {
+  await service.close();
+});
+
+let counter = 0;
+/** A workspace with params.yaml, an env with the fake nvidia-smi first on PATH and the artifact service. */
+async function project(gpu: string | null = 'two-gpus') {
+  const workspace = await mkdtemp(join(tmpdir(), 'train-e2e-'));
+  await writeFile(join(workspace, 'params.yaml'), 'train:\n  lr: 0.01\n  epochs: 3\nseed: 7\n');
+  const state = join(workspace, '..', `${workspace.split('/').pop()}-smi-state`);
+  const env: Record<string, string> = {
+    ...service.env(),
+    PATH: gpu ? `${fakeSmi(gpu)}:${process.env.PATH}` : process.env.PATH!,
+    NVIDIA_SMI_FAKE_STATE: state,
+  };
+  counter += 1;
+  return { workspace, env, artifact: `run-${counter}-${Date.now()}` };
+}
+
+async function record(workspace: string, path = 'run.json'): Promise<RunRecord> {
+  const parsed = JSON.parse(await readFile(join(workspace, path), 'utf8')) as RunRecord;
+  expect(validate.errors ?? null).toBeNull();
+  expect(validate(parsed)).toBe(true);
+  return parsed;
+}
+
+const errors = (result: ActionResult) => result.annotations.filter((a) => a.level === 'error');
+const warnings = (result: ActionResult) => result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+
+const TRAIN = [
+  'echo "epoch 1/3 loss=0.9"',
+  'mkdir -p out',
+  'printf "ONNX-MODEL-BYTES" > out/model.onnx',
+  'printf "tokenizer" > out/vocab.txt',
+  'printf "{\\"accuracy\\": 0.931, \\"f1\\": 0.905, \\"confusion\\": [[5, 1], [0, 4]]}" > metrics.json',
+  'echo "visible=$CUDA_VISIBLE_DEVICES" > env.txt',
+].join('\n');
+
+describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
+  it('runs the command, records the run, uploads run.json and the outputs, and sets every output', async () => {
+    const { workspace, env, artifact } = await project();
+    const result = await runAction('train', {
+      node,
+      cwd: workspace,
+      env,
+      inputs: { run: TRAIN, outputs: 'out/model.onnx\nout/*\n!out/*.tmp', 'artifact-name': artifact, gpus: '0,1', 'data-version': 'md5:0f3e1d2c', 'sample-interval': '1' },
+    });
+    expect(errors(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+
+    const run = await record(workspace);
+    expect(run.command).toBe(TRAIN);
+    expect(run.params).toEqual({ train: { lr: 0.01, epochs: 3 }, seed: 7 });
+    expect(run.metrics).toEqual({ accuracy: 0.931, f1: 0.905, confusion: [[5, 1], [0, 4]] });
+    expect(run.outputs).toEqual([
+      { path: 'out/model.onnx', sha256: sha256('ONNX-MODEL-BYTES'), size: 16 },
+      { path: 'out/vocab.txt', sha256: sha256('tokenizer'), size: 9 },
+    ]);
+    expect(run).toMatchObject({
+      repository: 'octo-org/octo-repo',
+      git: { sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e', ref: 'refs/heads/main' },
+      workflow: { run_url: 'https://github.com/octo-org/octo-repo/actions/runs/1658821493', job: 'test' },
+      actor: 'octocat',
+      data_version: 'md5:0f3e1d2c',
+      exit: { status: 'succeeded', code: 0, signal: null },
+      gpu: { probe: 'ok', cuda_version: '12.4', driver_version: '550.90.07', visible_devices: '0,1', sample_interval_seconds: 1 },
+    });
+    expect(run.gpu.utilization.map((u) => u.index)).toEqual([0, 1]);
+    expect(run.gpu.utilization[0]!.utilization_percent.max).toBe(97);
+    expect(await readFile(join(workspace, 'env.txt'), 'utf8')).toBe('visible=0,1\n');
+
+    expect(result.outputs).toEqual({
+      'run-id': run.run_id,
+      metrics: JSON.stringify(run.metrics),
+      'model-path': 'out/model.onnx',
+      'run-record': 'run.json',
+      'artifact-id': String(service.artifact(artifact)!.id),
+      gpu: JSON.stringify({ count: 2, name: 'NVIDIA H100 80GB HBM3', memory_mib: 81559, driver: '550.90.07', cuda: '12.4' }),
+      'duration-seconds': String(run.duration_seconds),
+    });
+
+    // The bytes that reached the artifact service.
+    const files = service.files(artifact);
+    expect([...files.keys()].sort()).toEqual(['out/model.onnx', 'out/vocab.txt', 'run.json']);
+    expect(files.get('out/model.onnx')!.toString()).toBe('ONNX-MODEL-BYTES');
+    expect(files.get('run.json')!.toString()).toBe(await readFile(join(workspace, 'run.json'), 'utf8'));
+
+    // The command's output is folded into a group; the summary has the four tables.
+    const start = result.log.findIndex((l) => l.startsWith('##[group]Run echo "epoch 1/3 loss=0.9"'));
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(result.log[start + 1]).toBe('epoch 1/3 loss=0.9');
+    expect(result.log[start + 2]).toBe('##[endgroup]');
+    expect(result.summary).toContain('Training run succeeded in');
+    expect(result.summary).toContain('<td>train.lr</td><td>0.01</td>');
+    expect(result.summary).toContain('<td>accuracy</td><td>0.931</td>');
+    expect(result.summary).toContain('<td>0</td><td>NVIDIA H100 80GB HBM3</td><td>81559</td>');
+    expect(result.summary).toContain(`<td>out/model.onnx</td><td>16 B</td><td>${sha256('ONNX-MODEL-BYTES')}</td>`);
+  });
+
+  it('forwards a workflow cancel to the command and still records and uploads the run', async () => {
+    const { workspace, env, artifact } = await project();
+    const running = startAction('train', {
+      node,
+      cwd: workspace,
+      env,
+      inputs: {
+        run: 'trap \'echo "got SIGINT" > signal.txt; exit 130\' INT\nprintf partial > checkpoint.pt\ntouch started\nwhile true; do sleep 0.1 || true; done',
+        outputs: 'checkpoint.pt',
+        'artifact-name': artifact,
+      },
+    });
+    let failed: unknown;
+    running.result.catch((error: unknown) => (failed = error ?? 'failed'));
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (failed) throw failed;
+    const result = await running.cancel();
+    // Only the action's node process was signalled (as the runner does): the command heard it through us.
+    expect(await readFile(join(workspace, 'signal.txt'), 'utf8')).toBe('got SIGINT\n');
+    expect(result.signal).toBeNull();
+    expect(result.exitCode).toBe(1);
+    expect(errors(result).map((a) => a.message)).toEqual([
+      'The training command was cancelled (SIGINT forwarded; it ended with exit code 130). The run record and outputs were kept.',
+    ]);
+    const run = await record(workspace);
+    expect(run.exit).toMatchObject({ status: 'cancelled', code: 130, signals_sent: ['SIGINT'] });
+    expect(run.outputs).toEqual([{ path: 'checkpoint.pt', sha256: sha256('partial'), size: 7 }]);
+    expect([...service.files(artifact).keys()].sort()).toEqual(['checkpoint.pt', 'run.json']);
+    expect(result.outputs['artifact-id']).toBe(String(service.artifact(artifact)!.id));
+  });
+});
+
+describe('train on Node 20: failures and bad input', () => {
+  it('fails with the command\'s exit code, keeping the record and the partial outputs in the artifact', async () => {
+    const { workspace, env, artifact } = await project();
+    const result = await runAction('train', {
+      cwd: workspace,
+      env,
+      inputs: { run: 'printf half > model.onnx\necho "CUDA out of memory" >&2\nexit 3\necho unreachable', outputs: 'model.onnx', 'artifact-name': artifact },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toEqual([
+      {
+        level: 'error',
+        title: 'Training failed',
+        message:
+          'The training command failed with exit code 3. The run record and outputs were kept.\nFix: Read the command\'s output in the "Run ..." group above; run it locally with `bash -e` to reproduce.',
+      },
+    ]);
+    expect(result.log).toContain('CUDA out of memory');
+    expect(result.log).not.toContain('unreachable');
+    const run = await record(workspace);
+    expect(run.exit).toMatchObject({ status: 'failed', code: 3 });
+    expect(service.files(artifact).get('model.onnx')!.toString()).toBe('half');
+    expect(result.outputs['model-path']).toBe('model.onnx');
+  });
+
+  it('fails on a missing run input', async () => {
+    const { workspace, env } = await project();
+    const result = await runAction('train', { cwd: workspace, env, inputs: {} });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]!.message).toMatch(/^Input required and not supplied: run/);
+    expect(existsSync(join(workspace, 'run.json'))).toBe(false);
+  });
+
+  it('warns when metrics-file is absent after the run, and still succeeds', async () => {
+    const { workspace, env } = await project();
+    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'echo no metrics today' } });
+    expect(result.exitCode).toBe(0);
+    expect(warnings(result)).toEqual(['metrics-file metrics.json does not exist after the run: metrics recorded as {}.']);
+    expect(result.outputs.metrics).toBe('{}');
+    expect((await record(workspace)).warnings).toEqual(['metrics-file metrics.json does not exist after the run: metrics recorded as {}.']);
+  });
+
+  it('fails on malformed metrics with the file and line, after recording and uploading the run', async () => {
+    const { workspace, env, artifact } = await project();
+    await mkdir(join(workspace, 'ml'));
+    const result = await runAction('train', {
+      cwd: workspace,
+      env,
+      inputs: {
+        run: 'printf "epoch,loss\\n1,0.9\\n2,0.5,oops\\n" > history.csv',
+        'working-directory': 'ml',
+        'metrics-file': 'history.csv',
+        'artifact-name': artifact,
+      },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^metrics-file ml\/history.csv line 3: 3 values for 2 columns \(epoch, loss\)\nFix: /), file: 'ml/history.csv', line: 3 }),
+    ]);
+    const run = await record(workspace, 'ml/run.json');
+    expect(run.working_directory).toBe('ml');
+    expect(result.outputs['run-record']).toBe('ml/run.json');
+    expect([...service.files(artifact).keys()]).toEqual(['run.json']);
+  });
+
+  it('fails on a malformed params-file before running anything', async () => {
+    const { workspace, env } = await project();
+    await writeFile(join(workspace, 'params.json'), '{"lr": 0.01,\n "epochs": }\n');
+    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', 'params-file': 'params.json' } });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^params-file params.json is not valid JSON at line 2, column 12: /), file: 'params.json', line: 2, col: 12 }),
+    ]);
+    expect(existsSync(join(workspace, 'ran'))).toBe(false);
+  });
+
+  it('fails on a gpus index that does not exist, naming the GPUs there are', async () => {
+    const { workspace, env } = await project();
+    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', gpus: '1,2' } });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]!.message).toBe(
+      'Input `gpus` names GPU index 2, which does not exist: this runner has 2 GPUs: 0 (NVIDIA H100 80GB HBM3), 1 (NVIDIA H100 80GB HBM3)\nFix: Use indices from the list above (nvidia-smi numbering), e.g. `gpus: 0,1`.',
+    );
+    expect(existsSync(join(workspace, 'ran'))).toBe(false);
+  });
+
+  it('fails on a timeout-minutes that is not a number', async () => {
+    const { workspace, env } = await project();
+    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', 'timeout-minutes': 'ten' } });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]!.message).toBe(
+      'Input `timeout-minutes` must be a number of at least 0, got "ten"\nFix: Set `timeout-minutes:` to a number of at least 0, or remove it to use the default.',
+    );
+    expect(existsSync(join(workspace, 'ran'))).toBe(false);
+  });
+
+  it('fails fast with require-gpu: true when the driver is missing', async () => {
+    const { workspace, env } = await project('no-driver');
+    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', 'require-gpu': 'true' } });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]!.message).toMatch(
+      /^require-gpu is true but this runner has no usable GPU: nvidia-smi failed with exit code 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
+    );
+    expect(existsSync(join(workspace, 'ran'))).toBe(false);
+  });
+
+  it('stops a command that runs past timeout-minutes, and records it as timed out', async () => {
+    const { workspace, env, artifact } = await project(null);
+    const result = await runAction('train', {
+      cwd: workspace,
+      env,
+      inputs: { run: 'printf ep1 > ckpt.pt\nsleep 60', 'timeout-minutes': '0.02', outputs: 'ckpt.pt', 'artifact-name': artifact },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)[0]!.message).toMatch(/^The training command timed out after 0.02 minutes \(SIGTERM sent; it ended with signal SIGTERM\)/);
+    const run = await record(workspace);
+    expect(run.exit).toMatchObject({ status: 'timed-out', signal: 'SIGTERM', timeout_minutes: 0.02 });
+    // A CPU runner: no nvidia-smi at all.
+    expect(run.gpu).toMatchObject({ probe: 'not-installed', summary: { count: 0 } });
+    expect(result.outputs.gpu).toBe(JSON.stringify({ count: 0, name: null, memory_mib: null, driver: null, cuda: null }));
+    expect(service.files(artifact).get('ckpt.pt')!.toString()).toBe('ep1');
+  });
+});
