@@ -245,8 +245,9 @@ export function parseLockfile(
         else if (name.includes('@') && declared.has(`${base}@*`)) decl = flags!.get(`${base}@*:cache-false`);
         else return; // in the lock only: DVC ignores it
       }
-      if (decl && !decl.cache) return; // cache: false outputs are neither fetched nor checked out
-      const out = readOut(file, ctx, wdirs.get(base) ?? wdirs.get(name) ?? '.', { ...lockOut, cache: true, remote: decl?.remote }, ['stages', name, 'outs', i], name);
+      // cache: false outputs are kept (marked) so that targets naming them get a clear answer;
+      // they are neither fetched nor checked out.
+      const out = readOut(file, ctx, wdirs.get(base) ?? wdirs.get(name) ?? '.', { ...lockOut, cache: decl ? decl.cache : true, remote: decl?.remote }, ['stages', name, 'outs', i], name);
       outputs.push(out);
     });
   }
