@@ -30429,9 +30429,15 @@ async function predict(model, holdout, options = {}) {
                     column.values[offset + i] = strings[i];
             }
             else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+                // Class labels are small integers: read the 64-bit words as pairs of 32-bit halves
+                // (little-endian) instead of converting BigInts one by one.
                 const out = column.values;
-                for (let i = 0; i < rows * width; i++)
-                    out[offset + i] = Number(data[i]);
+                const halves = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+                for (let i = 0; i < rows * width; i++) {
+                    const low = halves[2 * i];
+                    const high = halves[2 * i + 1];
+                    out[offset + i] = (high === 0 && low >= 0) || (high === -1 && low < 0) ? low : Number(data[i]);
+                }
             }
             else {
                 column.values.set(data, offset);
@@ -30463,6 +30469,36 @@ function labelText(column, i) {
     const v = column.values[i];
     return typeof v === 'string' ? canonicalLabel(v) : String(v);
 }
+/** The distinct labels of a label output, as text. */
+function distinctLabels(column) {
+    if (Array.isArray(column.values))
+        return new Set(column.values.map((v) => canonicalLabel(v)));
+    return new Set([...new Set(column.values)].map((v) => String(v)));
+}
+/** Class index of each row of a label output. */
+function labelIndices(column, index) {
+    const n = column.values.length;
+    const out = new Int32Array(n);
+    if (Array.isArray(column.values)) {
+        for (let i = 0; i < n; i++)
+            out[i] = index.get(canonicalLabel(column.values[i]));
+        return out;
+    }
+    const byValue = new Map();
+    const values = column.values;
+    for (let i = 0; i < n; i++) {
+        const v = values[i];
+        let c = byValue.get(v);
+        if (c === undefined) {
+            c = index.get(String(v));
+            byValue.set(v, c);
+        }
+        out[i] = c;
+    }
+    return out;
+}
+/** Rows read to learn which class each probability column stands for: plenty, and bounded. */
+const TALLY_ROWS = 20_000;
 function sortClasses(labels) {
     const list = [...new Set(labels)];
     const numeric = list.every((l) => l !== '' && Number.isFinite(Number(l)));
@@ -30475,7 +30511,7 @@ function describeOutputs(raw) {
 function columnClasses(probabilities, label, truthLabels, path) {
     const k = probabilities.width;
     const values = probabilities.values;
-    const rows = values.length / k;
+    const rows = Math.min(TALLY_ROWS, values.length / k);
     const mapped = new Array(k).fill(undefined);
     if (label) {
         const tally = Array.from({ length: k }, () => new Map());
@@ -30528,7 +30564,6 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
     });
     const labels = holdout.labels;
     const truthSet = new Set(labels);
-    const numericTruth = labels.every((l) => Number.isFinite(Number(l)));
     const anyClassifierOutput = roles.some((r) => r.label || r.probabilities);
     let task;
     let reason;
@@ -30553,7 +30588,7 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
         reason = '';
     }
     if (task === 'regression') {
-        if (!numericTruth) {
+        if (!labels.every((l) => Number.isFinite(Number(l)))) {
             const bad = labels.findIndex((l) => !Number.isFinite(Number(l)));
             throw new src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`, { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' });
         }
@@ -30574,8 +30609,8 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
     const all = new Set(truthSet);
     roles.forEach((r, i) => {
         if (r.label)
-            for (let row = 0; row < raws[i].rows; row++)
-                all.add(labelText(r.label, row));
+            for (const l of distinctLabels(r.label))
+                all.add(l);
         perModelColumns[i]?.forEach((c) => all.add(c));
     });
     // A single-output probability model ([N,1] in [0,1]) for binary: classes 0 and 1.
@@ -30637,10 +30672,9 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
             out.probabilities = probs;
             out.scoreOutput = r.value.name;
         }
-        const predicted = new Int32Array(n);
+        let predicted = new Int32Array(n);
         if (r.label) {
-            for (let row = 0; row < n; row++)
-                predicted[row] = index.get(labelText(r.label, row));
+            predicted = labelIndices(r.label, index);
             out.labelOutput = r.label.name;
         }
         else {
@@ -30828,14 +30862,41 @@ function rocAuc(positive, scores) {
     }
     return area / (nPos * nNeg);
 }
-/** Row indices sorted by ascending score (stable). */
+/** Row indices sorted by ascending score (ties by row index, i.e. stable). */
 function sortedOrder(scores) {
     const n = scores.length;
-    const keys = Float64Array.from(scores);
     const order = new Int32Array(n);
+    // Fast path: float32-representable scores (what ONNX models output) and n <= 2^21 pack
+    // into one exact float64 key, (order-preserving 32-bit image of the score) * 2^21 + row,
+    // which the native typed-array sort orders without a comparator.
+    if (n <= 1 << 21) {
+        const keys = new Float64Array(n);
+        const f32 = new Float32Array(1);
+        const u32 = new Uint32Array(f32.buffer);
+        let ok = true;
+        for (let i = 0; i < n; i++) {
+            const s = scores[i];
+            f32[0] = s;
+            if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0]))) {
+                ok = false;
+                break;
+            }
+            const bits = u32[0];
+            // Negative floats: flip all bits; positive: flip the sign bit. -0 and +0 must tie.
+            const image = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+            keys[i] = image * 2097152 + i;
+        }
+        if (ok) {
+            keys.sort();
+            for (let t = 0; t < n; t++)
+                order[t] = keys[t] % 2097152;
+            return order;
+        }
+    }
+    const values = Float64Array.from(scores);
     for (let i = 0; i < n; i++)
         order[i] = i;
-    order.sort((a, b) => keys[a] - keys[b] || a - b);
+    order.sort((a, b) => values[a] - values[b] || a - b);
     return order;
 }
 /** Every classification metric of the task, with scikit-learn's names. */
@@ -31059,12 +31120,12 @@ function makeKernel(metric, interp, model) {
     const m = interp.models[model];
     if (fn && interp.task !== 'regression') {
         const k = interp.classes.length;
-        const codes = confusionCodes(interp, model);
         return {
             metric,
-            kind: 'confusion',
+            usesConfusion: true,
             value: (_w, confusion) => fn(confusion, k),
             leaveOneOut() {
+                const codes = confusionCodes(interp, model);
                 const full = new Float64Array(k * k);
                 for (let i = 0; i < codes.length; i++)
                     full[codes[i]] += 1;
@@ -31085,30 +31146,12 @@ function makeKernel(metric, interp, model) {
     }
     if (metric === 'roc_auc' && interp.task === 'binary' && m.probabilities) {
         const k = interp.classes.length;
-        return aucKernel(metric, positivesOf(interp.truthClasses, 1), column(m.probabilities, k, 1));
+        return aucKernel(metric, [{ positive: positivesOf(interp.truthClasses, 1), scores: column(m.probabilities, k, 1) }]);
     }
     if (metric === 'roc_auc_ovr' && interp.task === 'multiclass' && m.probabilities) {
         const k = interp.classes.length;
-        const parts = Array.from({ length: k }, (_, c) => aucKernel(metric, positivesOf(interp.truthClasses, c), column(m.probabilities, k, c)));
-        return {
-            metric,
-            kind: 'rows',
-            value(w, conf) {
-                let s = 0;
-                for (const p of parts)
-                    s += p.value(w, conf);
-                return s / k;
-            },
-            leaveOneOut() {
-                const out = new Float64Array(interp.truthClasses.length);
-                for (const p of parts) {
-                    const loo = p.leaveOneOut();
-                    for (let i = 0; i < out.length; i++)
-                        out[i] += loo[i] / k;
-                }
-                return out;
-            },
-        };
+        const parts = Array.from({ length: k }, (_, c) => ({ positive: positivesOf(interp.truthClasses, c), scores: column(m.probabilities, k, c) }));
+        return aucKernel(metric, parts);
     }
     if (interp.task === 'regression' && m.values) {
         const y = interp.truthValues;
@@ -31139,16 +31182,13 @@ function meanKernel(metric, rows) {
     const n = rows.length;
     return {
         metric,
-        kind: 'rows',
+        usesConfusion: false,
         value(w) {
             let s = 0;
             let total = 0;
             for (let i = 0; i < n; i++) {
-                const wi = w[i];
-                if (wi) {
-                    s += wi * rows[i];
-                    total += wi;
-                }
+                s += w[i] * rows[i];
+                total += w[i];
             }
             return total ? s / total : NaN;
         },
@@ -31170,10 +31210,10 @@ function r2Kernel(y, yhat) {
     const se = new Float64Array(n);
     for (let i = 0; i < n; i++)
         se[i] = (y[i] - yhat[i]) ** 2;
-    const fromSums = (sse, sy, syy, total) => r2FromSums(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN;
+    const fromSums = (sse, sy, syy, total) => total > 0 ? (r2FromSums(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN) : NaN;
     return {
         metric: 'r2',
-        kind: 'rows',
+        usesConfusion: false,
         value(w) {
             let sse = 0;
             let sy = 0;
@@ -31181,8 +31221,6 @@ function r2Kernel(y, yhat) {
             let total = 0;
             for (let i = 0; i < n; i++) {
                 const wi = w[i];
-                if (!wi)
-                    continue;
                 sse += wi * se[i];
                 sy += wi * yc[i];
                 syy += wi * yc[i] * yc[i];
@@ -31243,48 +31281,71 @@ function placements(positive, scores) {
     }
     return { values, nPos, nNeg };
 }
-function aucKernel(metric, positive, scores) {
-    const n = positive.length;
-    const order = sortedOrder(scores);
-    const sortedPos = new Uint8Array(n);
-    const groupEnd = new Uint8Array(n);
-    for (let t = 0; t < n; t++) {
-        sortedPos[t] = positive[order[t]];
-        groupEnd[t] = t === n - 1 || scores[order[t]] !== scores[order[t + 1]] ? 1 : 0;
-    }
+/**
+ * ROC AUC (averaged over parts for one-vs-rest) under weights: one pass in ascending score
+ * order, tie groups counted half, reading each row's weight through the sorted order.
+ */
+function aucKernel(metric, parts) {
+    const prepared = parts.map(({ positive, scores }) => {
+        const n = positive.length;
+        const order = sortedOrder(scores);
+        // Sign carries the class, magnitude-1 the end of a tie group: code = (pos ? 2 : 0) + (groupEnd ? 1 : 0).
+        const code = new Uint8Array(n);
+        for (let t = 0; t < n; t++) {
+            const end = t === n - 1 || scores[order[t]] !== scores[order[t + 1]];
+            code[t] = (positive[order[t]] ? 2 : 0) + (end ? 1 : 0);
+        }
+        return { order, code };
+    });
     return {
         metric,
-        kind: 'rows',
+        usesConfusion: false,
         value(w) {
-            let area = 0;
-            let negBelow = 0;
-            let wp = 0;
-            let wn = 0;
-            let totalPos = 0;
-            for (let t = 0; t < n; t++) {
-                const wi = w[order[t]];
-                if (sortedPos[t])
-                    wp += wi;
-                else
-                    wn += wi;
-                if (groupEnd[t]) {
-                    area += wp * (negBelow + wn * 0.5);
-                    negBelow += wn;
-                    totalPos += wp;
-                    wp = 0;
-                    wn = 0;
+            let sum = 0;
+            for (const { order, code } of prepared) {
+                const n = order.length;
+                let area = 0;
+                let negBelow = 0;
+                let totalPos = 0;
+                let wp = 0;
+                let wn = 0;
+                for (let t = 0; t < n; t++) {
+                    const wi = w[order[t]];
+                    const c = code[t];
+                    if (c & 2)
+                        wp += wi;
+                    else
+                        wn += wi;
+                    if (c & 1) {
+                        area += wp * (negBelow + wn * 0.5);
+                        negBelow += wn;
+                        totalPos += wp;
+                        wp = 0;
+                        wn = 0;
+                    }
                 }
+                if (!totalPos || !negBelow)
+                    return NaN;
+                sum += area / (totalPos * negBelow);
             }
-            return totalPos && negBelow ? area / (totalPos * negBelow) : NaN;
+            return sum / prepared.length;
         },
         leaveOneOut() {
-            const { values, nPos, nNeg } = placements(positive, scores);
-            let area = 0;
-            for (let i = 0; i < n; i++)
-                if (positive[i])
-                    area += values[i];
-            const auc = area / nPos;
-            return Float64Array.from({ length: n }, (_, i) => positive[i] ? (nPos > 1 ? (nPos * auc - values[i]) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]) / (nNeg - 1) : NaN);
+            const n = parts[0].positive.length;
+            const out = new Float64Array(n);
+            for (const { positive, scores } of parts) {
+                const { values, nPos, nNeg } = placements(positive, scores);
+                let area = 0;
+                for (let i = 0; i < n; i++)
+                    if (positive[i])
+                        area += values[i];
+                const auc = area / nPos;
+                for (let i = 0; i < n; i++) {
+                    const loo = positive[i] ? (nPos > 1 ? (nPos * auc - values[i]) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]) / (nNeg - 1) : NaN;
+                    out[i] += loo / parts.length;
+                }
+            }
+            return out;
         },
     };
 }
@@ -31468,10 +31529,37 @@ function quantileSorted(sorted, p) {
 ;// CONCATENATED MODULE: ./packages/gate/src/bootstrap.ts
 
 
+/** Seeds of resample `b`'s stream: splitmix32 of (seed, b), as `Rng` does. */
+function streamState(seed, b) {
+    const rng = new Rng(seed, b);
+    return Int32Array.of(rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 1);
+}
+/** Fills `out` with n uniform row indices in [0, n) (xoshiro128**, inlined for speed). */
+function drawIndices(state, out, n) {
+    let a = state[0];
+    let b = state[1];
+    let c = state[2];
+    let d = state[3];
+    const scale = n / 4294967296;
+    for (let j = 0; j < n; j++) {
+        const x = Math.imul(b, 5);
+        const r = Math.imul((x << 7) | (x >>> 25), 9);
+        const t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+        out[j] = ((r >>> 0) * scale) | 0;
+    }
+}
 /**
  * The paired bootstrap: each resample draws the holdout's rows with replacement (a seeded
- * PRNG, one stream per resample) and recomputes every metric for the candidate and the
- * baseline on the same drawn rows, so their difference keeps the pairing.
+ * PRNG, one stream per resample, so the result does not depend on evaluation order) and
+ * recomputes every metric for the candidate and the baseline on the same drawn rows, so
+ * their difference keeps the pairing. A resample is one pass of draws feeding counters
+ * (confusion cells, score groups) and sums; metrics are computed from those.
  */
 function pairedBootstrap(interp, metrics, models, options) {
     const started = performance.now();
@@ -31494,12 +31582,11 @@ function pairedBootstrap(interp, metrics, models, options) {
         });
     }
     const kernels = entries.flatMap((e) => [e.candidateKernel, e.baselineKernel].filter((x) => !!x));
-    const needRows = kernels.some((kn) => kn.kind === 'rows');
-    const needConfusion = kernels.some((kn) => kn.kind === 'confusion');
+    const needConfusion = kernels.some((kn) => kn.usesConfusion);
     const paired = models.baseline !== undefined;
     // Joint confusion code per row: (true, candidate predicted[, baseline predicted]).
     let joint;
-    let jointCounts = new Float64Array(0);
+    let jointCounts = new Int32Array(0);
     if (needConfusion) {
         const cand = confusionCodes(interp, models.candidate);
         if (paired) {
@@ -31507,41 +31594,30 @@ function pairedBootstrap(interp, metrics, models, options) {
             joint = new Int32Array(n);
             for (let i = 0; i < n; i++)
                 joint[i] = cand[i] * k + base[i];
-            jointCounts = new Float64Array(k * k * k);
+            jointCounts = new Int32Array(k * k * k);
         }
         else {
             joint = cand;
-            jointCounts = new Float64Array(k * k);
+            jointCounts = new Int32Array(k * k);
         }
     }
     const confCandidate = new Float64Array(k * k);
     const confBaseline = new Float64Array(k * k);
-    const weights = new Uint32Array(n);
-    const scale = n / 4294967296;
+    const idx = new Int32Array(n);
+    // Row multiplicities: a row drawn more than 65,535 times out of n is beyond astronomically unlikely,
+    // and Uint16 keeps the array in cache.
+    const weights = n < 65536 ? new Uint16Array(n) : new Uint32Array(n);
     for (let b = 0; b < options.samples; b++) {
-        const rng = new Rng(options.seed, b);
-        if (needRows)
-            weights.fill(0);
-        if (joint)
-            jointCounts.fill(0);
-        if (joint && needRows) {
-            for (let j = 0; j < n; j++) {
-                const idx = (rng.nextUint32() * scale) | 0;
-                weights[idx]++;
-                jointCounts[joint[idx]]++;
-            }
-        }
-        else if (joint) {
-            for (let j = 0; j < n; j++)
-                jointCounts[joint[(rng.nextUint32() * scale) | 0]]++;
-        }
-        else {
-            for (let j = 0; j < n; j++)
-                weights[(rng.nextUint32() * scale) | 0]++;
-        }
+        drawIndices(streamState(options.seed, b), idx, n);
+        weights.fill(0);
+        for (let j = 0; j < n; j++)
+            weights[idx[j]]++;
         if (joint) {
+            jointCounts.fill(0);
+            for (let i = 0; i < n; i++)
+                jointCounts[joint[i]] += weights[i];
+            confCandidate.fill(0);
             if (paired) {
-                confCandidate.fill(0);
                 confBaseline.fill(0);
                 for (let cc = 0; cc < k * k; cc++) {
                     const t = Math.floor(cc / k);
@@ -31553,7 +31629,8 @@ function pairedBootstrap(interp, metrics, models, options) {
                 }
             }
             else {
-                confCandidate.set(jointCounts);
+                for (let cc = 0; cc < k * k; cc++)
+                    confCandidate[cc] = jointCounts[cc];
             }
         }
         for (const e of entries) {

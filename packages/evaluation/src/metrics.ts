@@ -179,13 +179,39 @@ export function rocAuc(positive: Uint8Array, scores: ArrayLike<number>): number 
   return area / (nPos * nNeg);
 }
 
-/** Row indices sorted by ascending score (stable). */
+/** Row indices sorted by ascending score (ties by row index, i.e. stable). */
 export function sortedOrder(scores: ArrayLike<number>): Int32Array {
   const n = scores.length;
-  const keys = Float64Array.from(scores as ArrayLike<number>);
   const order = new Int32Array(n);
+  // Fast path: float32-representable scores (what ONNX models output) and n <= 2^21 pack
+  // into one exact float64 key, (order-preserving 32-bit image of the score) * 2^21 + row,
+  // which the native typed-array sort orders without a comparator.
+  if (n <= 1 << 21) {
+    const keys = new Float64Array(n);
+    const f32 = new Float32Array(1);
+    const u32 = new Uint32Array(f32.buffer);
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const s = scores[i]!;
+      f32[0] = s;
+      if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0]!))) {
+        ok = false;
+        break;
+      }
+      const bits = u32[0]!;
+      // Negative floats: flip all bits; positive: flip the sign bit. -0 and +0 must tie.
+      const image = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+      keys[i] = image * 2097152 + i;
+    }
+    if (ok) {
+      keys.sort();
+      for (let t = 0; t < n; t++) order[t] = keys[t]! % 2097152;
+      return order;
+    }
+  }
+  const values = Float64Array.from(scores as ArrayLike<number>);
   for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  order.sort((a, b) => values[a]! - values[b]! || a - b);
   return order;
 }
 

@@ -147,8 +147,15 @@ export async function predict(
         const strings = data as unknown as string[];
         for (let i = 0; i < rows * width; i++) column.values[offset + i] = strings[i]!;
       } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+        // Class labels are small integers: read the 64-bit words as pairs of 32-bit halves
+        // (little-endian) instead of converting BigInts one by one.
         const out = column.values;
-        for (let i = 0; i < rows * width; i++) out[offset + i] = Number(data[i]!);
+        const halves = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+        for (let i = 0; i < rows * width; i++) {
+          const low = halves[2 * i]!;
+          const high = halves[2 * i + 1]!;
+          out[offset + i] = (high === 0 && low >= 0) || (high === -1 && low < 0) ? low : Number(data[i]!);
+        }
       } else {
         column.values.set(data as Float32Array, offset);
       }

@@ -60,6 +60,37 @@ function labelText(column: OutputColumn, i: number): string {
   return typeof v === 'string' ? canonicalLabel(v) : String(v);
 }
 
+/** The distinct labels of a label output, as text. */
+function distinctLabels(column: OutputColumn): Set<string> {
+  if (Array.isArray(column.values)) return new Set(column.values.map((v) => canonicalLabel(v)));
+  return new Set([...new Set(column.values)].map((v) => String(v)));
+}
+
+/** Class index of each row of a label output. */
+function labelIndices(column: OutputColumn, index: Map<string, number>): Int32Array {
+  const n = column.values.length;
+  const out = new Int32Array(n);
+  if (Array.isArray(column.values)) {
+    for (let i = 0; i < n; i++) out[i] = index.get(canonicalLabel(column.values[i]!))!;
+    return out;
+  }
+  const byValue = new Map<number, number>();
+  const values = column.values;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    let c = byValue.get(v);
+    if (c === undefined) {
+      c = index.get(String(v))!;
+      byValue.set(v, c);
+    }
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Rows read to learn which class each probability column stands for: plenty, and bounded. */
+const TALLY_ROWS = 20_000;
+
 function sortClasses(labels: Iterable<string>): string[] {
   const list = [...new Set(labels)];
   const numeric = list.every((l) => l !== '' && Number.isFinite(Number(l)));
@@ -74,7 +105,7 @@ function describeOutputs(raw: RawPredictions): string {
 function columnClasses(probabilities: OutputColumn, label: OutputColumn | undefined, truthLabels: Set<string>, path: string): string[] {
   const k = probabilities.width;
   const values = probabilities.values as Float64Array;
-  const rows = values.length / k;
+  const rows = Math.min(TALLY_ROWS, values.length / k);
   const mapped: (string | undefined)[] = new Array(k).fill(undefined);
   if (label) {
     const tally: Map<string, number>[] = Array.from({ length: k }, () => new Map());
@@ -132,7 +163,6 @@ export function interpretPredictions(
   });
   const labels = holdout.labels;
   const truthSet = new Set(labels);
-  const numericTruth = labels.every((l) => Number.isFinite(Number(l)));
   const anyClassifierOutput = roles.some((r) => r.label || r.probabilities);
 
   let task: Task;
@@ -158,7 +188,7 @@ export function interpretPredictions(
   }
 
   if (task === 'regression') {
-    if (!numericTruth) {
+    if (!labels.every((l) => Number.isFinite(Number(l)))) {
       const bad = labels.findIndex((l) => !Number.isFinite(Number(l)));
       throw new UserError(
         `Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`,
@@ -184,7 +214,7 @@ export function interpretPredictions(
   );
   const all = new Set(truthSet);
   roles.forEach((r, i) => {
-    if (r.label) for (let row = 0; row < raws[i]!.rows; row++) all.add(labelText(r.label, row));
+    if (r.label) for (const l of distinctLabels(r.label)) all.add(l);
     perModelColumns[i]?.forEach((c) => all.add(c));
   });
   // A single-output probability model ([N,1] in [0,1]) for binary: classes 0 and 1.
@@ -244,9 +274,9 @@ export function interpretPredictions(
       out.probabilities = probs;
       out.scoreOutput = r.value.name;
     }
-    const predicted = new Int32Array(n);
+    let predicted: Int32Array = new Int32Array(n);
     if (r.label) {
-      for (let row = 0; row < n; row++) predicted[row] = index.get(labelText(r.label, row))!;
+      predicted = labelIndices(r.label, index);
       out.labelOutput = r.label.name;
     } else {
       const p = out.probabilities!;

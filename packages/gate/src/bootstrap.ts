@@ -30,10 +30,39 @@ export interface BootstrapResult {
   seconds: number;
 }
 
+/** Seeds of resample `b`'s stream: splitmix32 of (seed, b), as `Rng` does. */
+function streamState(seed: number, b: number): Int32Array {
+  const rng = new Rng(seed, b);
+  return Int32Array.of(rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 1);
+}
+
+/** Fills `out` with n uniform row indices in [0, n) (xoshiro128**, inlined for speed). */
+function drawIndices(state: Int32Array, out: Int32Array, n: number): void {
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
+  const scale = n / 4294967296;
+  for (let j = 0; j < n; j++) {
+    const x = Math.imul(b, 5);
+    const r = Math.imul((x << 7) | (x >>> 25), 9);
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = (d << 11) | (d >>> 21);
+    out[j] = ((r >>> 0) * scale) | 0;
+  }
+}
+
 /**
  * The paired bootstrap: each resample draws the holdout's rows with replacement (a seeded
- * PRNG, one stream per resample) and recomputes every metric for the candidate and the
- * baseline on the same drawn rows, so their difference keeps the pairing.
+ * PRNG, one stream per resample, so the result does not depend on evaluation order) and
+ * recomputes every metric for the candidate and the baseline on the same drawn rows, so
+ * their difference keeps the pairing. A resample is one pass of draws feeding counters
+ * (confusion cells, score groups) and sums; metrics are computed from those.
  */
 export function pairedBootstrap(
   interp: Interpretation,
@@ -59,48 +88,40 @@ export function pairedBootstrap(
     });
   }
   const kernels = entries.flatMap((e) => [e.candidateKernel, e.baselineKernel].filter((x): x is Kernel => !!x));
-  const needRows = kernels.some((kn) => kn.kind === 'rows');
-  const needConfusion = kernels.some((kn) => kn.kind === 'confusion');
+  const needConfusion = kernels.some((kn) => kn.usesConfusion);
   const paired = models.baseline !== undefined;
 
   // Joint confusion code per row: (true, candidate predicted[, baseline predicted]).
   let joint: Int32Array | undefined;
-  let jointCounts = new Float64Array(0);
+  let jointCounts = new Int32Array(0);
   if (needConfusion) {
     const cand = confusionCodes(interp, models.candidate);
     if (paired) {
       const base = interp.models[models.baseline!]!.predicted!;
       joint = new Int32Array(n);
       for (let i = 0; i < n; i++) joint[i] = cand[i]! * k + base[i]!;
-      jointCounts = new Float64Array(k * k * k);
+      jointCounts = new Int32Array(k * k * k);
     } else {
       joint = cand;
-      jointCounts = new Float64Array(k * k);
+      jointCounts = new Int32Array(k * k);
     }
   }
   const confCandidate = new Float64Array(k * k);
   const confBaseline = new Float64Array(k * k);
-  const weights = new Uint32Array(n);
-  const scale = n / 4294967296;
+  const idx = new Int32Array(n);
+  // Row multiplicities: a row drawn more than 65,535 times out of n is beyond astronomically unlikely,
+  // and Uint16 keeps the array in cache.
+  const weights = n < 65536 ? new Uint16Array(n) : new Uint32Array(n);
 
   for (let b = 0; b < options.samples; b++) {
-    const rng = new Rng(options.seed, b);
-    if (needRows) weights.fill(0);
-    if (joint) jointCounts.fill(0);
-    if (joint && needRows) {
-      for (let j = 0; j < n; j++) {
-        const idx = (rng.nextUint32() * scale) | 0;
-        weights[idx]!++;
-        jointCounts[joint[idx]!]!++;
-      }
-    } else if (joint) {
-      for (let j = 0; j < n; j++) jointCounts[joint[(rng.nextUint32() * scale) | 0]!]!++;
-    } else {
-      for (let j = 0; j < n; j++) weights[(rng.nextUint32() * scale) | 0]!++;
-    }
+    drawIndices(streamState(options.seed, b), idx, n);
+    weights.fill(0);
+    for (let j = 0; j < n; j++) weights[idx[j]!]!++;
     if (joint) {
+      jointCounts.fill(0);
+      for (let i = 0; i < n; i++) jointCounts[joint[i]!]! += weights[i]!;
+      confCandidate.fill(0);
       if (paired) {
-        confCandidate.fill(0);
         confBaseline.fill(0);
         for (let cc = 0; cc < k * k; cc++) {
           const t = Math.floor(cc / k);
@@ -111,7 +132,7 @@ export function pairedBootstrap(
           }
         }
       } else {
-        confCandidate.set(jointCounts);
+        for (let cc = 0; cc < k * k; cc++) confCandidate[cc] = jointCounts[cc]!;
       }
     }
     for (const e of entries) {

@@ -8,16 +8,20 @@ import {
   type Interpretation,
 } from '@mlops-gha/evaluation';
 
+/** Per-row weights: how often a resample drew each row. */
+export type Weights = Uint16Array | Uint32Array | Float64Array;
+
 /**
- * A metric of one model that can be recomputed under row weights (a bootstrap resample gives
- * each row a count) and left one row out (the jackknife, for BCa intervals). Weighted values
- * equal scikit-learn's metric with `sample_weight`; all-ones weights give the plain metric.
+ * A metric of one model that can be recomputed on a resample (rows with multiplicities) and
+ * with one row left out (the jackknife, for BCa). On weights it equals scikit-learn's metric
+ * with `sample_weight` (test/crosscheck checks this). Every `value` is a sequential pass over
+ * the rows (or none, for confusion metrics), so a resample stays cache-friendly.
  */
 export interface Kernel {
   metric: string;
-  /** 'confusion' kernels read the weighted confusion matrix the engine accumulates. */
-  kind: 'confusion' | 'rows';
-  value(weights: Uint32Array, confusion: Float64Array): number;
+  /** Confusion kernels read the weighted confusion matrix (true * k + predicted) the engine accumulates. */
+  usesConfusion: boolean;
+  value(weights: Weights, confusion: ArrayLike<number>): number;
   /** The metric with row i left out, for every row (NaN where undefined). */
   leaveOneOut(): Float64Array;
 }
@@ -62,12 +66,12 @@ export function makeKernel(metric: string, interp: Interpretation, model: number
   const m = interp.models[model]!;
   if (fn && interp.task !== 'regression') {
     const k = interp.classes!.length;
-    const codes = confusionCodes(interp, model);
     return {
       metric,
-      kind: 'confusion',
+      usesConfusion: true,
       value: (_w, confusion) => fn(confusion, k),
       leaveOneOut() {
+        const codes = confusionCodes(interp, model);
         const full = new Float64Array(k * k);
         for (let i = 0; i < codes.length; i++) full[codes[i]!]! += 1;
         const byCode = new Float64Array(k * k);
@@ -86,28 +90,12 @@ export function makeKernel(metric: string, interp: Interpretation, model: number
   }
   if (metric === 'roc_auc' && interp.task === 'binary' && m.probabilities) {
     const k = interp.classes!.length;
-    return aucKernel(metric, positivesOf(interp.truthClasses!, 1), column(m.probabilities, k, 1));
+    return aucKernel(metric, [{ positive: positivesOf(interp.truthClasses!, 1), scores: column(m.probabilities, k, 1) }]);
   }
   if (metric === 'roc_auc_ovr' && interp.task === 'multiclass' && m.probabilities) {
     const k = interp.classes!.length;
-    const parts = Array.from({ length: k }, (_, c) => aucKernel(metric, positivesOf(interp.truthClasses!, c), column(m.probabilities!, k, c)));
-    return {
-      metric,
-      kind: 'rows',
-      value(w, conf) {
-        let s = 0;
-        for (const p of parts) s += p.value(w, conf);
-        return s / k;
-      },
-      leaveOneOut() {
-        const out = new Float64Array(interp.truthClasses!.length);
-        for (const p of parts) {
-          const loo = p.leaveOneOut();
-          for (let i = 0; i < out.length; i++) out[i]! += loo[i]! / k;
-        }
-        return out;
-      },
-    };
+    const parts = Array.from({ length: k }, (_, c) => ({ positive: positivesOf(interp.truthClasses!, c), scores: column(m.probabilities!, k, c) }));
+    return aucKernel(metric, parts);
   }
   if (interp.task === 'regression' && m.values) {
     const y = interp.truthValues!;
@@ -137,16 +125,13 @@ function meanKernel(metric: string, rows: Float64Array): Kernel {
   const n = rows.length;
   return {
     metric,
-    kind: 'rows',
+    usesConfusion: false,
     value(w) {
       let s = 0;
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const wi = w[i]!;
-        if (wi) {
-          s += wi * rows[i]!;
-          total += wi;
-        }
+        s += w[i]! * rows[i]!;
+        total += w[i]!;
       }
       return total ? s / total : NaN;
     },
@@ -167,10 +152,10 @@ function r2Kernel(y: Float64Array, yhat: Float64Array): Kernel {
   const se = new Float64Array(n);
   for (let i = 0; i < n; i++) se[i] = (y[i]! - yhat[i]!) ** 2;
   const fromSums = (sse: number, sy: number, syy: number, total: number) =>
-    r2FromSums(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN;
+    total > 0 ? (r2FromSums(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN) : NaN;
   return {
     metric: 'r2',
-    kind: 'rows',
+    usesConfusion: false,
     value(w) {
       let sse = 0;
       let sy = 0;
@@ -178,7 +163,6 @@ function r2Kernel(y: Float64Array, yhat: Float64Array): Kernel {
       let total = 0;
       for (let i = 0; i < n; i++) {
         const wi = w[i]!;
-        if (!wi) continue;
         sse += wi * se[i]!;
         sy += wi * yc[i]!;
         syy += wi * yc[i]! * yc[i]!;
@@ -238,46 +222,66 @@ export function placements(positive: Uint8Array, scores: ArrayLike<number>): { v
   return { values, nPos, nNeg };
 }
 
-function aucKernel(metric: string, positive: Uint8Array, scores: Float64Array): Kernel {
-  const n = positive.length;
-  const order = sortedOrder(scores);
-  const sortedPos = new Uint8Array(n);
-  const groupEnd = new Uint8Array(n);
-  for (let t = 0; t < n; t++) {
-    sortedPos[t] = positive[order[t]!]!;
-    groupEnd[t] = t === n - 1 || scores[order[t]!] !== scores[order[t + 1]!] ? 1 : 0;
-  }
+/**
+ * ROC AUC (averaged over parts for one-vs-rest) under weights: one pass in ascending score
+ * order, tie groups counted half, reading each row's weight through the sorted order.
+ */
+function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float64Array }[]): Kernel {
+  const prepared = parts.map(({ positive, scores }) => {
+    const n = positive.length;
+    const order = sortedOrder(scores);
+    // Sign carries the class, magnitude-1 the end of a tie group: code = (pos ? 2 : 0) + (groupEnd ? 1 : 0).
+    const code = new Uint8Array(n);
+    for (let t = 0; t < n; t++) {
+      const end = t === n - 1 || scores[order[t]!] !== scores[order[t + 1]!];
+      code[t] = (positive[order[t]!] ? 2 : 0) + (end ? 1 : 0);
+    }
+    return { order, code };
+  });
   return {
     metric,
-    kind: 'rows',
+    usesConfusion: false,
     value(w) {
-      let area = 0;
-      let negBelow = 0;
-      let wp = 0;
-      let wn = 0;
-      let totalPos = 0;
-      for (let t = 0; t < n; t++) {
-        const wi = w[order[t]!]!;
-        if (sortedPos[t]) wp += wi;
-        else wn += wi;
-        if (groupEnd[t]) {
-          area += wp * (negBelow + wn * 0.5);
-          negBelow += wn;
-          totalPos += wp;
-          wp = 0;
-          wn = 0;
+      let sum = 0;
+      for (const { order, code } of prepared) {
+        const n = order.length;
+        let area = 0;
+        let negBelow = 0;
+        let totalPos = 0;
+        let wp = 0;
+        let wn = 0;
+        for (let t = 0; t < n; t++) {
+          const wi = w[order[t]!]!;
+          const c = code[t]!;
+          if (c & 2) wp += wi;
+          else wn += wi;
+          if (c & 1) {
+            area += wp * (negBelow + wn * 0.5);
+            negBelow += wn;
+            totalPos += wp;
+            wp = 0;
+            wn = 0;
+          }
         }
+        if (!totalPos || !negBelow) return NaN;
+        sum += area / (totalPos * negBelow);
       }
-      return totalPos && negBelow ? area / (totalPos * negBelow) : NaN;
+      return sum / prepared.length;
     },
     leaveOneOut() {
-      const { values, nPos, nNeg } = placements(positive, scores);
-      let area = 0;
-      for (let i = 0; i < n; i++) if (positive[i]) area += values[i]!;
-      const auc = area / nPos;
-      return Float64Array.from({ length: n }, (_, i) =>
-        positive[i] ? (nPos > 1 ? (nPos * auc - values[i]!) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]!) / (nNeg - 1) : NaN,
-      );
+      const n = parts[0]!.positive.length;
+      const out = new Float64Array(n);
+      for (const { positive, scores } of parts) {
+        const { values, nPos, nNeg } = placements(positive, scores);
+        let area = 0;
+        for (let i = 0; i < n; i++) if (positive[i]) area += values[i]!;
+        const auc = area / nPos;
+        for (let i = 0; i < n; i++) {
+          const loo = positive[i] ? (nPos > 1 ? (nPos * auc - values[i]!) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]!) / (nNeg - 1) : NaN;
+          out[i]! += loo / parts.length;
+        }
+      }
+      return out;
     },
   };
 }
