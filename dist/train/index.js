@@ -28658,7 +28658,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(58222);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(46613);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(38172);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(21781);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(11646);
@@ -32519,7 +32519,7 @@ async function expandOutputs(patterns, cwd) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(87330);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(58222);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(46613);
 
 
 
@@ -32583,7 +32583,7 @@ function readSettings(env = process.env) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(87330);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(58222);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(46613);
 
 
 
@@ -32859,7 +32859,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 /***/ }),
 
-/***/ 58222:
+/***/ 46613:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32872,7 +32872,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   B: () => (/* reexport */ train)
 });
 
-// UNUSED EXPORTS: GpuSampler, INVENTORY_QUERY, RUN_RECORD_SCHEMA, SAMPLE_QUERY, formatOf, gpuIdentity, hashFiles, newRunId, parseCsv, parseCudaVersion, parseDriverVersion, parseInventory, parseSamples, parseValues, probeGpus, readValuesFile, resolveWorkingDirectory, runCommand, runContextFromEnv, selectGpus, writeRunRecord
+// UNUSED EXPORTS: GpuSampler, INVENTORY_QUERY, OutputHashCache, RUN_RECORD_SCHEMA, SAMPLE_QUERY, formatOf, gpuIdentity, hashFiles, newRunId, parseCsv, parseCudaVersion, parseDriverVersion, parseInventory, parseSamples, parseValues, probeGpus, readValuesFile, resolveWorkingDirectory, runCommand, runContextFromEnv, selectGpus, writeRunRecord
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
@@ -33644,6 +33644,109 @@ async function hashFiles(paths, options = {}) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./packages/training/src/output-cache.ts
+
+
+
+/** Identity of a file's content as the kernel tracks it: any write changes size, mtime or ctime. */
+function statKey(s) {
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+/**
+ * Hashes output files while the training command is still running, so that checkpoints and
+ * models written during a long run are not hashed only after it. A hash is trusted at the end
+ * only if the file's size, inode, mtime and ctime (nanoseconds) are exactly those it had before
+ * it was read, and it had been still for `settleMs` when the reading began (so that a write in
+ * the same coarse kernel clock tick cannot go unnoticed: the "racy git" rule). Anything else is
+ * hashed again after the run. The same rule DVC's state database and git's index rely on.
+ */
+class OutputHashCache {
+    options;
+    entries = new Map();
+    timer;
+    scanning;
+    stopped = false;
+    /** Files hashed during the run, and how many of those were reused at the end. */
+    stats = { hashedDuringRun: 0, reused: 0, hashedAfterRun: 0 };
+    constructor(options) {
+        this.options = options;
+    }
+    start() {
+        this.timer = setInterval(() => void this.scan(), this.options.intervalMs ?? 2000);
+        this.timer.unref();
+    }
+    /** One pass: hash every settled file that is new or changed since its last hash. */
+    scan() {
+        if (this.scanning || this.stopped)
+            return this.scanning ?? Promise.resolve();
+        this.scanning = (async () => {
+            let files;
+            try {
+                files = await this.options.expand();
+            }
+            catch {
+                return; // a folder that does not exist yet, say; the final pass reports problems
+            }
+            const now = this.options.now ?? Date.now;
+            for (const file of files) {
+                if (this.stopped)
+                    return;
+                try {
+                    const before = await (0,promises_.stat)(file, { bigint: true });
+                    if (!before.isFile())
+                        continue;
+                    const key = statKey(before);
+                    if (this.entries.get(file)?.key === key)
+                        continue;
+                    if (now() - Number(before.mtimeMs) < (this.options.settleMs ?? 500))
+                        continue;
+                    const sha256 = await (0,src/* hashFile */.DC)(file, 'sha256');
+                    const after = await (0,promises_.stat)(file, { bigint: true });
+                    if (statKey(after) !== key)
+                        continue;
+                    this.entries.set(file, { key, digest: { sha256, size: Number(after.size) } });
+                    this.stats.hashedDuringRun += 1;
+                }
+                catch {
+                    // Deleted or replaced while we looked: hashed after the run if it is still there.
+                }
+            }
+        })().finally(() => {
+            this.scanning = undefined;
+        });
+        return this.scanning;
+    }
+    /** Stops scanning; a pass in progress ends after its current file. */
+    async stop() {
+        this.stopped = true;
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+        if (this.scanning)
+            await this.scanning;
+    }
+    /** The digests of `files` now: verified hashes from the run reused, the rest computed. */
+    async digest(files) {
+        const results = await Promise.all(files.map(async (file) => {
+            const entry = this.entries.get(file);
+            if (!entry)
+                return undefined;
+            try {
+                return statKey(await (0,promises_.stat)(file, { bigint: true })) === entry.key ? entry.digest : undefined;
+            }
+            catch {
+                return undefined;
+            }
+        }));
+        const missing = files.filter((_, i) => results[i] === undefined);
+        const computed = await hashFiles(missing);
+        this.stats.reused = files.length - missing.length;
+        this.stats.hashedAfterRun = missing.length;
+        let next = 0;
+        return results.map((r) => r ?? computed[next++]);
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/training/src/record.ts
 
 
@@ -34033,9 +34136,17 @@ async function train(options) {
             env: options.env,
         })
         : undefined;
+    // Outputs written during a long run are hashed while it runs (verified again after it).
+    const outputCache = options.outputs.length > 0
+        ? new OutputHashCache({
+            expand: () => options.expandOutputs(options.outputs, wd),
+            intervalMs: options.outputScanIntervalMs ?? 2000,
+        })
+        : undefined;
     const timeoutMs = options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000;
     options.groups?.start(`Run ${train_firstLine(options.run)}`);
     sampler?.start();
+    outputCache?.start();
     let command;
     try {
         command = await runCommand({
@@ -34052,7 +34163,7 @@ async function train(options) {
     finally {
         options.groups?.end();
     }
-    const utilization = sampler ? await sampler.stop() : [];
+    const [utilization] = await Promise.all([sampler ? sampler.stop() : Promise.resolve([]), outputCache?.stop()]);
     logger.info(`The training command ended with ${describeExit(command)} after ${(0,src/* formatDuration */.a3)(command.durationMs)} (${command.status}).`);
     // Metrics are a product of the run: problems are recorded, and a malformed file fails the
     // step only after the record and the artifact exist.
@@ -34087,7 +34198,8 @@ async function train(options) {
         if (files.length === 0) {
             warn(`outputs: no file matches ${options.outputs.join(', ')} in ${display(wd)} after the run.`);
         }
-        const digests = await hashFiles(files);
+        const digests = await outputCache.digest(files);
+        logger.debug(`outputs: ${outputCache.stats.reused} hash(es) from during the run reused, ${outputCache.stats.hashedAfterRun} computed after it`);
         files.forEach((file, i) => {
             outputFiles.push(file);
             const rel = (0,external_node_path_.relative)(wd, file);
@@ -34232,6 +34344,7 @@ class Cancellation {
 }
 
 ;// CONCATENATED MODULE: ./packages/training/src/index.ts
+
 
 
 

@@ -24,3 +24,4 @@ export { hashFiles } from './hashing.js';
 export type { FileDigest } from './hashing.js';
 export { RUN_RECORD_SCHEMA, runContextFromEnv, newRunId, writeRunRecord } from './record.js';
 export type { RunRecord, RunContext, RecordedOutput } from './record.js';
+export { OutputHashCache } from './output-cache.js';

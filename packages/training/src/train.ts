@@ -3,7 +3,7 @@ import { UserError, describeError, isUserError, formatDuration, type Logger } fr
 import { describeExit, runCommand, type CommandOptions, type CommandResult } from './command.js';
 import { readValuesFile, type Values } from './files.js';
 import { gpuIdentity, parseGpuSpec, probeGpus, selectGpus, type GpuDevice, type GpuProbe } from './gpu.js';
-import { hashFiles } from './hashing.js';
+import { OutputHashCache } from './output-cache.js';
 import {
   newRunId,
   recordDevices,
@@ -50,6 +50,8 @@ export interface TrainOptions {
   logger: Logger;
   nvidiaSmi?: string;
   output?: CommandOptions['output'];
+  /** How often outputs are looked for and hashed during the run [2 s]. */
+  outputScanIntervalMs?: number;
   context?: RunContext;
   runId?: string;
 }
@@ -145,9 +147,19 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
         })
       : undefined;
 
+  // Outputs written during a long run are hashed while it runs (verified again after it).
+  const outputCache =
+    options.outputs.length > 0
+      ? new OutputHashCache({
+          expand: () => options.expandOutputs(options.outputs, wd),
+          intervalMs: options.outputScanIntervalMs ?? 2000,
+        })
+      : undefined;
+
   const timeoutMs = options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000;
   options.groups?.start(`Run ${firstLine(options.run)}`);
   sampler?.start();
+  outputCache?.start();
   let command: CommandResult;
   try {
     command = await runCommand({
@@ -163,7 +175,7 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
   } finally {
     options.groups?.end();
   }
-  const utilization: GpuUtilization[] = sampler ? await sampler.stop() : [];
+  const [utilization] = await Promise.all([sampler ? sampler.stop() : Promise.resolve([] as GpuUtilization[]), outputCache?.stop()]);
   logger.info(`The training command ended with ${describeExit(command)} after ${formatDuration(command.durationMs)} (${command.status}).`);
 
   // Metrics are a product of the run: problems are recorded, and a malformed file fails the
@@ -197,7 +209,8 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
     if (files.length === 0) {
       warn(`outputs: no file matches ${options.outputs.join(', ')} in ${display(wd)} after the run.`);
     }
-    const digests = await hashFiles(files);
+    const digests = await outputCache!.digest(files);
+    logger.debug(`outputs: ${outputCache!.stats.reused} hash(es) from during the run reused, ${outputCache!.stats.hashedAfterRun} computed after it`);
     files.forEach((file, i) => {
       outputFiles.push(file);
       const rel = relative(wd, file);
