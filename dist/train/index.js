@@ -33606,7 +33606,8 @@ const PARALLEL_THRESHOLD = 64 << 20;
 async function hashFiles(paths, options = {}) {
     const sizes = await Promise.all(paths.map(async (p) => (await (0,promises_.stat)(p)).size));
     const total = sizes.reduce((a, b) => a + b, 0);
-    const workers = Math.min(options.concurrency ?? (0,external_node_os_.availableParallelism)(), paths.length);
+    // One core stays with the main thread (and the runner): on a 2-core machine, one stream is as fast.
+    const workers = Math.min(options.concurrency ?? (0,external_node_os_.availableParallelism)() - 1, paths.length);
     if (workers <= 1 || total < PARALLEL_THRESHOLD) {
         const out = [];
         for (const p of paths) {
@@ -33656,7 +33657,7 @@ function statKey(s) {
  * Hashes output files while the training command is still running, so that checkpoints and
  * models written during a long run are not hashed only after it. A hash is trusted at the end
  * only if the file's size, inode, mtime and ctime (nanoseconds) are exactly those it had before
- * it was read, and it had been still for `settleMs` when the reading began (so that a write in
+ * it was read, and it had been still for `settleMs` (300 ms, far above the kernel clock tick) when the reading began (so that a write in
  * the same coarse kernel clock tick cannot go unnoticed: the "racy git" rule). Anything else is
  * hashed again after the run. The same rule DVC's state database and git's index rely on.
  */
@@ -33672,7 +33673,7 @@ class OutputHashCache {
         this.options = options;
     }
     start() {
-        this.timer = setInterval(() => void this.scan(), this.options.intervalMs ?? 2000);
+        this.timer = setInterval(() => void this.scan(), this.options.intervalMs ?? 1000);
         this.timer.unref();
     }
     /** One pass: hash every settled file that is new or changed since its last hash. */
@@ -33698,7 +33699,7 @@ class OutputHashCache {
                     const key = statKey(before);
                     if (this.entries.get(file)?.key === key)
                         continue;
-                    if (now() - Number(before.mtimeMs) < (this.options.settleMs ?? 500))
+                    if (now() - Number(before.mtimeMs) < (this.options.settleMs ?? 300))
                         continue;
                     const sha256 = await (0,src/* hashFile */.DC)(file, 'sha256');
                     const after = await (0,promises_.stat)(file, { bigint: true });
@@ -34140,7 +34141,7 @@ async function train(options) {
     const outputCache = options.outputs.length > 0
         ? new OutputHashCache({
             expand: () => options.expandOutputs(options.outputs, wd),
-            intervalMs: options.outputScanIntervalMs ?? 2000,
+            intervalMs: options.outputScanIntervalMs ?? 1000,
         })
         : undefined;
     const timeoutMs = options.timeoutMinutes === undefined ? undefined : options.timeoutMinutes * 60_000;
@@ -34199,7 +34200,10 @@ async function train(options) {
             warn(`outputs: no file matches ${options.outputs.join(', ')} in ${display(wd)} after the run.`);
         }
         const digests = await outputCache.digest(files);
-        logger.debug(`outputs: ${outputCache.stats.reused} hash(es) from during the run reused, ${outputCache.stats.hashedAfterRun} computed after it`);
+        if (files.length > 0) {
+            const bytes = digests.reduce((sum, d) => sum + d.size, 0);
+            logger.info(`Outputs: ${files.length} file(s), ${(0,src/* formatBytes */.z3)(bytes)} (sha256: ${outputCache.stats.reused} hashed while the command ran, ${outputCache.stats.hashedAfterRun} after it).`);
+        }
         files.forEach((file, i) => {
             outputFiles.push(file);
             const rel = (0,external_node_path_.relative)(wd, file);

@@ -45,7 +45,8 @@ const PARALLEL_THRESHOLD = 64 << 20;
 export async function hashFiles(paths: string[], options: { concurrency?: number } = {}): Promise<FileDigest[]> {
   const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const workers = Math.min(options.concurrency ?? availableParallelism(), paths.length);
+  // One core stays with the main thread (and the runner): on a 2-core machine, one stream is as fast.
+  const workers = Math.min(options.concurrency ?? availableParallelism() - 1, paths.length);
   if (workers <= 1 || total < PARALLEL_THRESHOLD) {
     const out: FileDigest[] = [];
     for (const p of paths) {

@@ -12,7 +12,7 @@ function statKey(s: BigIntStats): string {
  * Hashes output files while the training command is still running, so that checkpoints and
  * models written during a long run are not hashed only after it. A hash is trusted at the end
  * only if the file's size, inode, mtime and ctime (nanoseconds) are exactly those it had before
- * it was read, and it had been still for `settleMs` when the reading began (so that a write in
+ * it was read, and it had been still for `settleMs` (300 ms, far above the kernel clock tick) when the reading began (so that a write in
  * the same coarse kernel clock tick cannot go unnoticed: the "racy git" rule). Anything else is
  * hashed again after the run. The same rule DVC's state database and git's index rely on.
  */
@@ -35,7 +35,7 @@ export class OutputHashCache {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.scan(), this.options.intervalMs ?? 2000);
+    this.timer = setInterval(() => void this.scan(), this.options.intervalMs ?? 1000);
     this.timer.unref();
   }
 
@@ -57,7 +57,7 @@ export class OutputHashCache {
           if (!before.isFile()) continue;
           const key = statKey(before);
           if (this.entries.get(file)?.key === key) continue;
-          if (now() - Number(before.mtimeMs) < (this.options.settleMs ?? 500)) continue;
+          if (now() - Number(before.mtimeMs) < (this.options.settleMs ?? 300)) continue;
           const sha256 = await hashFile(file, 'sha256');
           const after = await stat(file, { bigint: true });
           if (statKey(after) !== key) continue;

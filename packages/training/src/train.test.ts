@@ -193,7 +193,7 @@ describe('hashFiles', () => {
     const paths = contents.map((_, i) => join(dir, 'shards', `part-${i}.bin`));
     await Promise.all(paths.map((p, i) => writeFile(p, contents[i]!)));
     const expected = contents.map((c) => ({ sha256: createHash('sha256').update(c).digest('hex'), size: c.length }));
-    expect(await hashFiles(paths)).toEqual(expected); // 70 MB: the worker pool
+    expect(await hashFiles(paths, { concurrency: 2 })).toEqual(expected); // 70 MB: the worker pool
     expect(await hashFiles(paths, { concurrency: 1 })).toEqual(expected); // main thread
     expect(await readdir(join(dir, 'shards'))).toHaveLength(3);
   });

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { UserError, describeError, isUserError, formatDuration, type Logger } from '@mlops-gha/common';
+import { UserError, describeError, formatBytes, formatDuration, isUserError, type Logger } from '@mlops-gha/common';
 import { describeExit, runCommand, type CommandOptions, type CommandResult } from './command.js';
 import { readValuesFile, type Values } from './files.js';
 import { gpuIdentity, parseGpuSpec, probeGpus, selectGpus, type GpuDevice, type GpuProbe } from './gpu.js';
@@ -50,7 +50,7 @@ export interface TrainOptions {
   logger: Logger;
   nvidiaSmi?: string;
   output?: CommandOptions['output'];
-  /** How often outputs are looked for and hashed during the run [2 s]. */
+  /** How often outputs are looked for and hashed during the run [1 s]. */
   outputScanIntervalMs?: number;
   context?: RunContext;
   runId?: string;
@@ -152,7 +152,7 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
     options.outputs.length > 0
       ? new OutputHashCache({
           expand: () => options.expandOutputs(options.outputs, wd),
-          intervalMs: options.outputScanIntervalMs ?? 2000,
+          intervalMs: options.outputScanIntervalMs ?? 1000,
         })
       : undefined;
 
@@ -210,7 +210,12 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
       warn(`outputs: no file matches ${options.outputs.join(', ')} in ${display(wd)} after the run.`);
     }
     const digests = await outputCache!.digest(files);
-    logger.debug(`outputs: ${outputCache!.stats.reused} hash(es) from during the run reused, ${outputCache!.stats.hashedAfterRun} computed after it`);
+    if (files.length > 0) {
+      const bytes = digests.reduce((sum, d) => sum + d.size, 0);
+      logger.info(
+        `Outputs: ${files.length} file(s), ${formatBytes(bytes)} (sha256: ${outputCache!.stats.reused} hashed while the command ran, ${outputCache!.stats.hashedAfterRun} after it).`,
+      );
+    }
     files.forEach((file, i) => {
       outputFiles.push(file);
       const rel = relative(wd, file);
