@@ -29819,6 +29819,10 @@ function parseRules(text) {
         if (!op)
             throw ruleError(lineNo, endColumn, lineText, `expected an operator (>=, >, <=, <) after "${metric.text}"`, EXAMPLE);
         if (op.kind !== 'op' || !['>=', '>', '<=', '<'].includes(op.text)) {
+            const pair = body.slice(op.column - 1, op.column + 1);
+            if (pair === '=>' || pair === '=<') {
+                throw ruleError(lineNo, op.column, lineText, `"${pair}" is not an operator; did you mean "${pair[1]}="?`, EXAMPLE);
+            }
             const hint = op.kind === 'op' ? ` ("${op.text}" is not supported: equality is never certain with sampled data)` : '';
             throw ruleError(lineNo, op.column, lineText, `"${op.text}" is not an operator; use >=, >, <=, or <${hint}`, EXAMPLE);
         }
@@ -31497,7 +31501,9 @@ class Rng {
     }
     /** A uniform 32-bit unsigned integer. */
     nextUint32() {
-        const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+        const x = ((this.b << 2) + this.b) | 0;
+        const y = rotl(x, 7);
+        const result = (((y << 3) + y) | 0) >>> 0;
         const t = this.b << 9;
         this.c ^= this.a;
         this.d ^= this.b;
@@ -31542,8 +31548,10 @@ function drawIndices(state, out, n) {
     let d = state[3];
     const scale = n / 4294967296;
     for (let j = 0; j < n; j++) {
-        const x = Math.imul(b, 5);
-        const r = Math.imul((x << 7) | (x >>> 25), 9);
+        // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
+        const x = ((b << 2) + b) | 0;
+        const y = (x << 7) | (x >>> 25);
+        const r = ((y << 3) + y) | 0;
         const t = b << 9;
         c ^= a;
         d ^= b;

@@ -217,7 +217,7 @@ describe('metric-gate bad input (Node 20)', () => {
     const result = await gate({ eventName: 'push', event: {} }, { rules: 'f1 >= baseline\naccuracy => 0.9' });
     expect(result.exitCode).toBe(1);
     const error = result.annotations.find((a) => a.level === 'error')!;
-    expect(error.message).toContain('rules line 2, column 10: "=" is not an operator; use >=, >, <=, or <');
+    expect(error.message).toContain('rules line 2, column 10: "=>" is not an operator; did you mean ">="?');
   });
 
   it('says a baseline rule needs a baseline', async () => {

@@ -44,8 +44,10 @@ function drawIndices(state: Int32Array, out: Int32Array, n: number): void {
   let d = state[3]!;
   const scale = n / 4294967296;
   for (let j = 0; j < n; j++) {
-    const x = Math.imul(b, 5);
-    const r = Math.imul((x << 7) | (x >>> 25), 9);
+    // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
+    const x = ((b << 2) + b) | 0;
+    const y = (x << 7) | (x >>> 25);
+    const r = ((y << 3) + y) | 0;
     const t = b << 9;
     c ^= a;
     d ^= b;

@@ -137,7 +137,9 @@ export class Rng {
   }
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const x = ((this.b << 2) + this.b) | 0;
+    const y = rotl(x, 7);
+    const result = (((y << 3) + y) | 0) >>> 0;
     const t = this.b << 9;
     this.c ^= this.a;
     this.d ^= this.b;

@@ -67,6 +67,10 @@ export function parseRules(text: string): Rule[] {
     const op = at(1);
     if (!op) throw ruleError(lineNo, endColumn, lineText, `expected an operator (>=, >, <=, <) after "${metric.text}"`, EXAMPLE);
     if (op.kind !== 'op' || !['>=', '>', '<=', '<'].includes(op.text)) {
+      const pair = body.slice(op.column - 1, op.column + 1);
+      if (pair === '=>' || pair === '=<') {
+        throw ruleError(lineNo, op.column, lineText, `"${pair}" is not an operator; did you mean "${pair[1]}="?`, EXAMPLE);
+      }
       const hint = op.kind === 'op' ? ` ("${op.text}" is not supported: equality is never certain with sampled data)` : '';
       throw ruleError(lineNo, op.column, lineText, `"${op.text}" is not an operator; use >=, >, <=, or <${hint}`, EXAMPLE);
     }

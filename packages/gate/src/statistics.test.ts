@@ -1,0 +1,217 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Interpretation } from '@mlops-gha/evaluation';
+import { bootstrapInterval, pairedBootstrap, type IntervalMethod } from './bootstrap.js';
+import { binomialHalfCdf, logGamma, normalCdf, normalQuantile, Rng } from './math.js';
+import { delong, mcnemar } from './paired-tests.js';
+import { parseRules } from './rules.js';
+import { decide } from './verdict.js';
+
+/** Binary predictions where the truth is known: candidate right w.p. pc, baseline w.p. pb, independently. */
+function accuracyCase(n: number, pc: number, pb: number, seed: number): Interpretation {
+  const rng = new Rng(seed, 999);
+  const truth = new Int32Array(n);
+  const c = new Int32Array(n);
+  const b = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    truth[i] = rng.next() < 0.5 ? 1 : 0;
+    c[i] = rng.next() < pc ? truth[i]! : 1 - truth[i]!;
+    b[i] = rng.next() < pb ? truth[i]! : 1 - truth[i]!;
+  }
+  return { task: 'binary', reason: 'test', classes: ['0', '1'], positiveClass: '1', truthClasses: truth, models: [{ predicted: c }, { predicted: b }] };
+}
+
+/** Scores: positives ~ N(mu, 1), negatives ~ N(0, 1); true AUC = Φ(mu / √2). */
+function aucCase(n: number, muC: number, muB: number, seed: number): Interpretation {
+  const rng = new Rng(seed, 555);
+  const normal = () => Math.sqrt(-2 * Math.log(rng.next() + 1e-300)) * Math.cos(2 * Math.PI * rng.next());
+  const truth = new Int32Array(n);
+  const pc = new Float64Array(2 * n);
+  const pb = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    truth[i] = i % 2;
+    const sc = normalCdf(normal() + (truth[i] ? muC : 0));
+    const sb = normalCdf(normal() + (truth[i] ? muB : 0));
+    pc[2 * i] = 1 - sc;
+    pc[2 * i + 1] = sc;
+    pb[2 * i] = 1 - sb;
+    pb[2 * i + 1] = sb;
+  }
+  const pred = (p: Float64Array) => Int32Array.from({ length: n }, (_, i) => (p[2 * i + 1]! > 0.5 ? 1 : 0));
+  return {
+    task: 'binary',
+    reason: 'test',
+    classes: ['0', '1'],
+    positiveClass: '1',
+    truthClasses: truth,
+    models: [
+      { predicted: pred(pc), probabilities: pc },
+      { predicted: pred(pb), probabilities: pb },
+    ],
+  };
+}
+
+function pointOf(interp: Interpretation, metric: 'accuracy' | 'roc_auc', model: number): number {
+  const draws = pairedBootstrap(interp, [metric], { candidate: model }, { samples: 1, seed: 0 });
+  void draws;
+  const truth = interp.truthClasses!;
+  if (metric === 'accuracy') return truth.reduce((a, t, i) => a + (t === interp.models[model]!.predicted![i] ? 1 : 0), 0) / truth.length;
+  return delong(interp, model, model, 0.95)!.candidateAuc;
+}
+
+function coverage(make: (seed: number) => Interpretation, metric: 'accuracy' | 'roc_auc', truthDiff: number, method: IntervalMethod, reps: number): number {
+  let covered = 0;
+  for (let r = 0; r < reps; r++) {
+    const interp = make(r);
+    const boot = pairedBootstrap(interp, [metric], { candidate: 0, baseline: 1 }, { samples: 300, seed: r });
+    const point = pointOf(interp, metric, 0) - pointOf(interp, metric, 1);
+    const interval = bootstrapInterval(boot.draws.get(metric)!, point, 1, 0.9, method)!;
+    if (interval.low <= truthDiff && truthDiff <= interval.high) covered++;
+  }
+  return covered / reps;
+}
+
+describe('paired bootstrap intervals cover the true difference at about the stated rate', () => {
+  // 90% intervals over 120 independent data sets: the binomial standard error of the
+  // coverage is 2.7 points, so [0.80, 0.97] is a band of about ±3.7 SE around 0.90.
+  it.each(['percentile', 'bca'] as const)('accuracy, %s', (method) => {
+    const rate = coverage((seed) => accuracyCase(300, 0.85, 0.8, seed), 'accuracy', 0.05, method, 120);
+    expect(rate).toBeGreaterThanOrEqual(0.8);
+    expect(rate).toBeLessThanOrEqual(0.97);
+  });
+
+  it('roc_auc, bca', () => {
+    const truth = normalCdf(1 / Math.SQRT2) - normalCdf(0.5 / Math.SQRT2);
+    const rate = coverage((seed) => aucCase(300, 1, 0.5, seed), 'roc_auc', truth, 'bca', 120);
+    expect(rate).toBeGreaterThanOrEqual(0.8);
+    expect(rate).toBeLessThanOrEqual(0.97);
+  });
+
+  it('is reproducible from the seed, and differs with another seed', () => {
+    const interp = accuracyCase(200, 0.8, 0.75, 1);
+    const run = (seed: number) => Array.from(pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 50, seed }).draws.get('accuracy')!.candidate);
+    expect(run(7)).toEqual(run(7));
+    expect(run(7)).not.toEqual(run(8));
+  });
+});
+
+describe('verdicts', () => {
+  const verdict = (interp: Interpretation, rules: string) => {
+    const boot = pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 1000, seed: 3 });
+    const acc = (m: number) => pointOf(interp, 'accuracy', m);
+    return decide({
+      rules: parseRules(rules),
+      candidate: { accuracy: acc(0) },
+      baseline: { accuracy: acc(1) },
+      bootstrap: boot,
+      confidence: 0.95,
+      method: 'bca',
+      failOn: 'fail',
+    });
+  };
+
+  it('pass when the interval lies wholly on the right side', () => {
+    const d = verdict(accuracyCase(2000, 0.9, 0.75, 11), 'accuracy >= baseline');
+    expect([d.verdict, d.outcomes[0]!.basis, d.failStep]).toEqual(['pass', 'paired-interval', false]);
+  });
+
+  it('fail when it lies wholly on the wrong side, and the step fails', () => {
+    const d = verdict(accuracyCase(2000, 0.75, 0.9, 12), 'accuracy >= baseline - 0.01');
+    expect([d.verdict, d.failStep]).toEqual(['fail', true]);
+    expect(d.outcomes[0]!.reason).toMatch(/^the 95% interval of candidate - baseline is \[-0\.\d+, -0\.\d+\], which wholly violates >= -0\.01$/);
+  });
+
+  it('inconclusive when it straddles the threshold; fail-on decides whether the step fails', () => {
+    const interp = accuracyCase(300, 0.8, 0.8, 13);
+    const d = verdict(interp, 'accuracy >= baseline');
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.outcomes[0]!.reason).toContain('the data cannot tell yet');
+    expect(d.failStep).toBe(false);
+    const strict = decide({ ...{ rules: parseRules('accuracy >= baseline'), candidate: { accuracy: 0.5 }, baseline: { accuracy: 0.5 } }, bootstrap: pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 500, seed: 1 }), confidence: 0.95, method: 'percentile', failOn: 'inconclusive' });
+    expect([strict.verdict, strict.failStep]).toEqual(['inconclusive', true]);
+  });
+
+  it('identical models: a zero-width interval at 0 passes >= and fails >', () => {
+    const interp = accuracyCase(300, 0.8, 0.8, 14);
+    interp.models[1] = interp.models[0]!;
+    const d = verdict(interp, 'accuracy >= baseline\naccuracy > baseline');
+    expect(d.outcomes.map((o) => o.status)).toEqual(['pass', 'fail']);
+  });
+
+  it('without paired predictions compares point values and says no interval was possible', () => {
+    const d = decide({ rules: parseRules('f1 >= baseline - 0.01\nf1 > 0.95'), candidate: { f1: 0.9 }, baseline: { f1: 0.905 }, confidence: 0.95, method: 'bca', failOn: 'never' });
+    expect(d.outcomes.map((o) => [o.status, o.basis])).toEqual([
+      ['pass', 'point'],
+      ['fail', 'point'],
+    ]);
+    expect(d.outcomes[0]!.reason).toBe('point values: 0.9 >= 0.895 (no interval: no paired per-row predictions)');
+    expect([d.verdict, d.failStep]).toEqual(['fail', false]);
+  });
+
+  it('an undefined metric makes its rule inconclusive, with the reason', () => {
+    const d = decide({
+      rules: parseRules('roc_auc >= 0.8'),
+      candidate: { roc_auc: null },
+      notes: { roc_auc: 'undefined: the holdout\'s labels hold only one class (1)' },
+      confidence: 0.95,
+      method: 'bca',
+      failOn: 'fail',
+    });
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.outcomes[0]!.reason).toBe("roc_auc is undefined for the candidate: undefined: the holdout's labels hold only one class (1)");
+  });
+});
+
+describe('classical paired tests', () => {
+  it('McNemar: exact two-sided binomial p and the continuity-corrected chi-square', () => {
+    // 10 rows only the candidate gets right, 2 only the baseline: p = 2 * P(X <= 2 | 12, 1/2) = 2 * 79 / 4096.
+    const truth = Int32Array.from({ length: 20 }, () => 1);
+    const c = Int32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : i < 12 ? 0 : 1));
+    const b = Int32Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : i < 12 ? 1 : 1));
+    const interp: Interpretation = { task: 'binary', reason: '', classes: ['0', '1'], truthClasses: truth, models: [{ predicted: c }, { predicted: b }] };
+    const result = mcnemar(interp, 0, 1);
+    expect(result.candidateOnly).toBe(10);
+    expect(result.baselineOnly).toBe(2);
+    expect(result.pValue).toBeCloseTo((2 * 79) / 4096, 14);
+    expect(result.chiSquare).toBeCloseTo(49 / 12, 14);
+  });
+
+  it('DeLong equals the textbook O(n²) computation', () => {
+    const interp = aucCase(60, 1, 0.4, 5);
+    // Ties on purpose: round the scores.
+    for (const m of interp.models) m.probabilities = m.probabilities!.map((p) => Math.round(p * 10) / 10);
+    const result = delong(interp, 0, 1, 0.95)!;
+    const truth = interp.truthClasses!;
+    const pos = [...truth.keys()].filter((i) => truth[i] === 1);
+    const neg = [...truth.keys()].filter((i) => truth[i] === 0);
+    const psi = (x: number, y: number) => (x > y ? 1 : x === y ? 0.5 : 0);
+    const comps = interp.models.map((m) => {
+      const s = (i: number) => m.probabilities![2 * i + 1]!;
+      const v10 = pos.map((i) => neg.reduce((a, j) => a + psi(s(i), s(j)), 0) / neg.length);
+      const v01 = neg.map((j) => pos.reduce((a, i) => a + psi(s(i), s(j)), 0) / pos.length);
+      return { v10, v01, auc: v10.reduce((a, v) => a + v, 0) / pos.length };
+    });
+    const cov = (a: number[], b: number[]) => {
+      const ma = a.reduce((x, y) => x + y, 0) / a.length;
+      const mb = b.reduce((x, y) => x + y, 0) / b.length;
+      return a.reduce((s, v, i) => s + (v - ma) * (b[i]! - mb), 0) / (a.length - 1);
+    };
+    const [c, b] = comps as [(typeof comps)[0], (typeof comps)[0]];
+    const variance = (cov(c.v10, c.v10) + cov(b.v10, b.v10) - 2 * cov(c.v10, b.v10)) / pos.length + (cov(c.v01, c.v01) + cov(b.v01, b.v01) - 2 * cov(c.v01, b.v01)) / neg.length;
+    expect(result.candidateAuc).toBeCloseTo(c.auc, 12);
+    expect(result.baselineAuc).toBeCloseTo(b.auc, 12);
+    expect(result.standardError).toBeCloseTo(Math.sqrt(variance), 12);
+    expect(result.pValue).toBeCloseTo(2 * normalCdf(-Math.abs((c.auc - b.auc) / Math.sqrt(variance))), 12);
+  });
+});
+
+describe('numerics', () => {
+  it('normal distribution, log-gamma and binomial tails', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 12);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 12);
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
+    expect(normalCdf(-6)).toBeCloseTo(9.865876450376946e-10, 20);
+    expect(normalCdf(-12) / 1.776482112077679e-33).toBeCloseTo(1, 10);
+    expect(logGamma(10)).toBeCloseTo(Math.log(362880), 12);
+    expect(binomialHalfCdf(2, 12)).toBeCloseTo(79 / 4096, 15);
+  });
+});

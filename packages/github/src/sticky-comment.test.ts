@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RecordingLogger } from '@mlops-gha/common';
+import { startGitHubApi, type GitHubApiDouble } from '../../../test/doubles/github-api.js';
+import { stickyMarker, upsertStickyComment, type StickyCommentOptions } from './sticky-comment.js';
+
+let api: GitHubApiDouble;
+beforeAll(async () => {
+  api = await startGitHubApi();
+  api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
+  api.addToken('r', { login: 'github-actions[bot]', permission: 'read' });
+});
+afterAll(async () => {
+  await api.stop();
+});
+
+const options = (issueNumber: number, body: string, extra: Partial<StickyCommentOptions> = {}): StickyCommentOptions => ({
+  token: 'w',
+  apiUrl: api.url,
+  owner: 'o',
+  repo: 'r',
+  issueNumber,
+  key: 'metric-gate/default',
+  body,
+  ...extra,
+});
+
+describe('upsertStickyComment', () => {
+  it('creates, then updates in place, then leaves an unchanged body alone', async () => {
+    const created = await upsertStickyComment(options(1, 'one'));
+    const updated = await upsertStickyComment(options(1, 'two'));
+    const before = api.requests.length;
+    const same = await upsertStickyComment(options(1, 'two'));
+    expect([created.outcome, updated.outcome, same.outcome]).toEqual(['created', 'updated', 'unchanged']);
+    expect(api.requests.slice(before).some((r) => r.method === 'PATCH')).toBe(false);
+    const comments = api.comments('o', 'r', 1);
+    expect(comments.map((c) => c.body)).toEqual([`${stickyMarker('metric-gate/default')}\ntwo`]);
+  });
+
+  it('two jobs racing on a new pull request leave exactly one comment', async () => {
+    const results = await Promise.all([upsertStickyComment(options(2, 'job A')), upsertStickyComment(options(2, 'job B'))]);
+    const comments = api.comments('o', 'r', 2);
+    expect(comments).toHaveLength(1);
+    expect(results.every((r) => r.outcome !== 'forbidden' && r.id === comments[0]!.id)).toBe(true);
+    expect(['job A', 'job B'].map((b) => `${stickyMarker('metric-gate/default')}\n${b}`)).toContain(comments[0]!.body);
+  });
+
+  it('cleans up duplicates left by an earlier race, keeping the oldest', async () => {
+    const marker = stickyMarker('metric-gate/default');
+    const first = api.seedComment('o', 'r', 3, `${marker}\nold 1`, 'github-actions[bot]');
+    api.seedComment('o', 'r', 3, `${marker}\nold 2`, 'github-actions[bot]');
+    const result = await upsertStickyComment(options(3, 'new'));
+    expect(result).toMatchObject({ outcome: 'updated', id: first.id, removedDuplicates: 1 });
+    expect(api.comments('o', 'r', 3).map((c) => c.body)).toEqual([`${marker}\nnew`]);
+  });
+
+  it('a key is not a prefix of another key', async () => {
+    await upsertStickyComment(options(4, 'a', { key: 'metric-gate/a' }));
+    await upsertStickyComment(options(4, 'ab', { key: 'metric-gate/ab' }));
+    expect(api.comments('o', 'r', 4)).toHaveLength(2);
+    expect(stickyMarker('x --> <b>')).toBe('<!-- mlops-gha sticky-comment key=x%20--%3E%20%3Cb%3E -->');
+  });
+
+  it('a read-only token is reported as forbidden, not thrown', async () => {
+    const result = await upsertStickyComment(options(5, 'x', { token: 'r' }));
+    expect(result).toEqual({ outcome: 'forbidden', message: expect.stringContaining('Resource not accessible by integration') });
+    expect(api.comments('o', 'r', 5)).toHaveLength(0);
+  });
+
+  it('without the GraphQL identity, falls back to bot comments carrying the marker', async () => {
+    const marker = stickyMarker('metric-gate/default');
+    api.seedComment('o', 'r', 6, `${marker}\nby a person`, 'mallory');
+    const mine = api.seedComment('o', 'r', 6, `${marker}\nmine`, 'github-actions[bot]');
+    api.failNext('POST', '/graphql', 502, 5);
+    const logger = new RecordingLogger();
+    const result = await upsertStickyComment(options(6, 'updated', { logger }));
+    expect(result).toMatchObject({ outcome: 'updated', id: mine.id });
+    expect(api.comments('o', 'r', 6).find((c) => c.user.login === 'mallory')!.body).toContain('by a person');
+    expect(logger.messages('debug').join('\n')).toContain("Could not read the token's login");
+  });
+});
