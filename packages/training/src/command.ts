@@ -77,7 +77,9 @@ export async function runCommand(options: CommandOptions): Promise<CommandResult
     if (child.pid === undefined) return;
     signalsSent.push(signal);
     try {
-      process.kill(-child.pid, signal);
+      // Windows has no process groups to signal: the shell alone gets it there.
+      if (process.platform === 'win32') child.kill(signal);
+      else process.kill(-child.pid, signal);
     } catch {
       // ESRCH: the group is gone already.
     }
