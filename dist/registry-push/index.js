@@ -67743,8 +67743,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 4 modules
-var src = __nccwpck_require__(7330);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
+var src = __nccwpck_require__(6160);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -68006,7 +68006,7 @@ function startProgress(label, unit, total, intervalMs = 5000) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7330);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6160);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1016);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1485);
 
@@ -68145,22 +68145,24 @@ function readSettings(env = process.env) {
 
 /***/ }),
 
-/***/ 7330:
+/***/ 6160:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Z3: () => (/* reexport */ ProgressMeter),
   yo: () => (/* reexport */ UserError),
   kS: () => (/* reexport */ consoleLogger),
   Uc: () => (/* reexport */ describeError),
   z3: () => (/* reexport */ formatBytes),
   DC: () => (/* reexport */ hashFile),
   iU: () => (/* reexport */ isUserError),
-  qq: () => (/* reexport */ silentLogger)
+  qq: () => (/* reexport */ silentLogger),
+  Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: ProgressMeter, RecordingLogger, formatDuration, formatLocation, formatRate, startProgressTicker
+// UNUSED EXPORTS: RecordingLogger, formatDuration, formatLocation, formatRate
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -68275,6 +68277,57 @@ function formatDuration(ms) {
     return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
+;// CONCATENATED MODULE: ./packages/common/src/progress.ts
+
+/**
+ * Counts units (files, rows) and bytes of a long task and renders the line Actions logs show
+ * every few seconds: `data-pull: 1200/20000 files, 310 MB, 48 MB/s`. The clock is injectable
+ * so the rendering can be tested without waiting.
+ */
+class ProgressMeter {
+    label;
+    unit;
+    total;
+    now;
+    done = 0;
+    bytes = 0;
+    startedAt;
+    constructor(label, unit, total, now = Date.now) {
+        this.label = label;
+        this.unit = unit;
+        this.total = total;
+        this.now = now;
+        this.startedAt = now();
+    }
+    add(units, bytes = 0) {
+        this.done += units;
+        this.bytes += bytes;
+    }
+    addBytes(bytes) {
+        this.bytes += bytes;
+    }
+    setTotal(total) {
+        this.total = total;
+    }
+    snapshot() {
+        return { done: this.done, total: this.total, bytes: this.bytes, elapsedMs: this.now() - this.startedAt };
+    }
+    line() {
+        const { done, total, bytes, elapsedMs } = this.snapshot();
+        const count = total === undefined ? `${done}` : `${done}/${total}`;
+        return `${this.label}: ${count} ${this.unit}, ${formatBytes(bytes)}, ${formatRate(bytes, elapsedMs / 1000)}`;
+    }
+}
+/**
+ * Calls `emit` with the meter's line every `intervalMs` until the returned function is
+ * called. The timer is unref'd so a forgotten ticker never keeps a process alive.
+ */
+function startProgressTicker(meter, emit, intervalMs = 5000) {
+    const timer = setInterval(() => emit(meter.line()), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -68324,8 +68377,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 4 modules
-var src = __nccwpck_require__(7330);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
+var src = __nccwpck_require__(6160);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */
@@ -68483,6 +68536,42 @@ async function streamToVerifiedFile(open, dest, url, options = {}) {
             await (0,promises_.rm)(temp, { force: true });
             throw error;
         }
+    }, options.retry);
+}
+/** Objects up to this size are read whole and written with one call (no stream machinery). */
+const SMALL_OBJECT = 1 << 20;
+/**
+ * The small-object path of a verified download: `read()` returns the whole body; it is
+ * verified in memory and written to a temporary file beside `dest` (created with the final
+ * mode), then renamed into place. Retries like streamToVerifiedFile.
+ */
+async function bytesToVerifiedFile(read, dest, url, options = {}) {
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(dest), { recursive: true });
+    return withRetries(async () => {
+        const body = await read();
+        if (options.verify) {
+            const actual = (0,external_node_crypto_.createHash)(options.verify.algorithm).update(body).digest('hex');
+            if (actual !== options.verify.digest.toLowerCase())
+                throw new IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
+        }
+        if (options.verifier) {
+            const verifier = options.verifier();
+            verifier.update(body);
+            verifier.finish();
+        }
+        const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        try {
+            await (0,promises_.writeFile)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+            if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
+                await (0,promises_.chmod)(temp, options.mode);
+            await (0,promises_.rename)(temp, dest);
+        }
+        catch (error) {
+            await (0,promises_.rm)(temp, { force: true });
+            throw error;
+        }
+        options.onBytes?.(body.length);
+        return { bytes: body.length };
     }, options.retry);
 }
 
@@ -68696,8 +68785,13 @@ class LocalStore {
     async delete(key) {
         await (0,promises_.rm)(this.pathOf(key), { force: true });
     }
-    downloadToFile(key, dest, options = {}) {
+    async downloadToFile(key, dest, options = {}) {
         const path = this.pathOf(key);
+        const size = await (0,promises_.stat)(path).then((s) => s.size, () => undefined);
+        if (size === undefined)
+            throw new ObjectNotFoundError(this.urlOf(key));
+        if (size <= SMALL_OBJECT)
+            return bytesToVerifiedFile(() => (0,promises_.readFile)(path), dest, this.urlOf(key), options);
         return streamToVerifiedFile(async () => {
             try {
                 await (0,promises_.stat)(path);
@@ -68724,6 +68818,7 @@ var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -68878,8 +68973,39 @@ class S3Store {
     async delete(key) {
         await this.client.send(new dist_cjs.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
     }
-    downloadToFile(key, dest, options = {}) {
-        return streamToVerifiedFile(() => this.get(key), dest, this.urlOf(key), options);
+    async downloadToFile(key, dest, options = {}) {
+        // One GET: small bodies are read whole and written with one call, large ones streamed.
+        let first;
+        try {
+            first = await withRetries(async () => {
+                const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+                return { body: out.Body, length: out.ContentLength };
+            });
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                throw new ObjectNotFoundError(this.urlOf(key));
+            throw error;
+        }
+        const reuse = () => {
+            const body = first?.body;
+            first = undefined;
+            return body;
+        };
+        if (first.length !== undefined && first.length <= SMALL_OBJECT) {
+            const expected = first.length;
+            return bytesToVerifiedFile(async () => {
+                const body = reuse() ?? (await this.get(key));
+                const chunks = [];
+                for await (const chunk of body)
+                    chunks.push(chunk);
+                const bytes = Buffer.concat(chunks);
+                if (bytes.length !== expected)
+                    throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${expected} bytes`), { code: 'TruncatedBody' });
+                return bytes;
+            }, dest, this.urlOf(key), options);
+        }
+        return streamToVerifiedFile(async () => reuse() ?? this.get(key), dest, this.urlOf(key), options);
     }
     close() {
         this.client.destroy();
@@ -69794,6 +69920,7 @@ class Registry {
         if (lock.published)
             return this.finishExisting(lock.published, request);
         await this.step('locked');
+        let stopUploadTicker = () => { };
         try {
             // 5. Claim the next version number with an exclusive create.
             const version = await this.claimNextVersion(name, lock.pushId);
@@ -69802,9 +69929,14 @@ class Registry {
             await this.step('claimed');
             // 6. Upload the files under the claim's own prefix (no other push writes there).
             let uploadedBytes = 0;
+            const meter = new src/* ProgressMeter */.Z3('registry-push', 'files', request.files.length);
+            const stopTicker = (0,src/* startProgressTicker */.Wp)(meter, (line) => this.logger.info(line), 5000);
             for (const f of request.files) {
                 const key = layout.file(name, version, f.path);
-                await this.store.putFile(key, f.source);
+                this.logger.info(`Uploading ${f.path} (${(0,src/* formatBytes */.z3)(f.size)}) to ${this.store.urlOf(key)}`);
+                stopUploadTicker = stopTicker;
+                await this.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
+                meter.add(1);
                 const head = await this.store.head(key);
                 const expected = hashed.find((h) => h.path === f.path);
                 if (!head || head.size !== expected.size) {
@@ -69816,6 +69948,7 @@ class Registry {
                     throw new src/* UserError */.yo(`${f.source} changed while it was being pushed`, { fix: 'Push it once the training step has finished writing it.' });
                 uploadedBytes += expected.size;
             }
+            stopTicker();
             await this.step('uploaded');
             // 7. The manifest, written last and exclusively: from now on the version is visible.
             const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
@@ -69857,6 +69990,7 @@ class Registry {
             return result;
         }
         finally {
+            stopUploadTicker();
             lock.stop();
         }
     }
@@ -69896,7 +70030,7 @@ class Registry {
         const key = layout.content(name, digest);
         const heartbeatMs = this.options.contentLock?.heartbeatMs ?? 5000;
         const staleMs = this.options.contentLock?.staleMs ?? 30_000;
-        const pollMs = this.options.contentLock?.pollMs ?? 100;
+        const pollMs = this.options.contentLock?.pollMs ?? 250;
         const pushId = (0,external_node_crypto_.randomUUID)();
         const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
         let etag;
@@ -69918,6 +70052,7 @@ class Registry {
             let seenEtag;
             let seenSince = Date.now();
             let announced = false;
+            let waits = 0;
             for (;;) {
                 const got = await this.store.getBytes(key);
                 if (!got) {
@@ -69952,7 +70087,9 @@ class Registry {
                     this.logger.info('Another push of identical files is in progress: waiting for it to publish');
                     announced = true;
                 }
-                await sleep(pollMs + Math.random() * pollMs);
+                // Back off (up to 2 s) so that many waiters do not load the store.
+                await sleep(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
+                waits += 1;
             }
         }
         let timer;
@@ -70329,6 +70466,10 @@ async function runCli(argv, io = defaultIo) {
             cwd: io.cwd,
             logger,
             actor: env.GITHUB_ACTOR ?? env.USER ?? null,
+            // Fault injection for the crash tests: a real kill -9 of this process at a named step.
+            ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
+                ? { onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')) }
+                : {}),
         });
         const need = (n, usage) => {
             if (args.length !== n)

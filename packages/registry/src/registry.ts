@@ -700,7 +700,7 @@ export class Registry {
     const key = layout.content(name, digest);
     const heartbeatMs = this.options.contentLock?.heartbeatMs ?? 5000;
     const staleMs = this.options.contentLock?.staleMs ?? 30_000;
-    const pollMs = this.options.contentLock?.pollMs ?? 100;
+    const pollMs = this.options.contentLock?.pollMs ?? 250;
     const pushId = randomUUID();
     const record: ContentRecord = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
     let etag: string | undefined;
@@ -721,6 +721,7 @@ export class Registry {
       let seenEtag: string | undefined;
       let seenSince = Date.now();
       let announced = false;
+      let waits = 0;
       for (;;) {
         const got = await this.store.getBytes(key);
         if (!got) {
@@ -751,7 +752,9 @@ export class Registry {
           this.logger.info('Another push of identical files is in progress: waiting for it to publish');
           announced = true;
         }
-        await sleep(pollMs + Math.random() * pollMs);
+        // Back off (up to 2 s) so that many waiters do not load the store.
+        await sleep(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
+        waits += 1;
       }
     }
     let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,185 @@
+/**
+ * The registry's concurrency guarantees, with pushes in separate processes (the committed
+ * bundle's CLI, `node dist/registry-push/index.js push ...`), against the S3 double that
+ * honours conditional writes and against a local folder: 20 racing pushes, and pushes killed
+ * with SIGKILL at every named step and at random moments.
+ */
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from '@mlops-gha/registry';
+import { startConditionalS3Server, type ConditionalS3Server } from '../doubles/s3-conditional.js';
+import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
+import { repoRoot } from '../harness/run-action.js';
+
+const BUNDLE = join(repoRoot, 'dist/registry-push/index.js');
+// 20 node processes at once on a 2-core runner: generous limits, no timing assertions.
+jest.setTimeout(300_000);
+let s3: ConditionalS3Server;
+let work: string;
+let counter = 0;
+
+beforeAll(async () => {
+  s3 = await startConditionalS3Server({ buckets: ['race'] });
+  work = await mkdtemp(join(tmpdir(), 'registry-race-'));
+});
+afterAll(() => s3.stop());
+
+interface Target {
+  url: string;
+  args: string[];
+  open(): Registry;
+}
+
+function target(kind: 's3' | 'folder'): Target {
+  const id = `t${counter++}`;
+  if (kind === 'folder') {
+    const url = join(work, id);
+    return { url, args: ['--registry', url], open: () => Registry.open(url) };
+  }
+  const url = `s3://race/${id}`;
+  return {
+    url,
+    args: ['--registry', url, '--endpoint-url', s3.endpoint],
+    open: () => Registry.open(url, { endpoint: s3.endpoint, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }),
+  };
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], options: { env?: Record<string, string>; killAfterMs?: number } = {}): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE, ...args], {
+      env: { ...process.env, ...s3.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = options.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs) : undefined;
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** A model whose bytes no other call returns (a fresh bias each time). */
+async function distinctModel(i: number): Promise<string> {
+  const unique = counter++;
+  const path = join(work, `model-${unique}-${i}`, 'model.onnx');
+  await writeModel(path, logisticClassifierModel({ weights: [i + 1, -i, 0.5], bias: unique / 1000 }));
+  return path;
+}
+
+/** What must hold after any interleaving or crash. */
+async function checkInvariants(registry: Registry, name: string): Promise<{ claims: number[]; visible: number[] }> {
+  const claims = await registry.claimedVersions(name);
+  expect(claims).toEqual(claims.map((_, i) => i + 1)); // claimed numbers form 1..K
+  const visible = await registry.listVersionNumbers(name);
+  for (const v of visible) {
+    expect(claims).toContain(v);
+    const report = await registry.verify(name, v); // a visible version has all its files, intact
+    expect(report.problems).toEqual([]);
+  }
+  const events = await registry.listEvents(name);
+  const byId = new Map(events.map((e) => [e.id, e]));
+  for (const [alias, doc] of Object.entries(await registry.listAliases(name))) {
+    expect(visible).toContain(doc.version); // an alias points at a visible version
+    const event = byId.get(doc.event); // ... and never moved without its event
+    expect(event).toMatchObject({ type: 'alias-moved', alias, to: doc.version, applied: true });
+  }
+  return { claims, visible };
+}
+
+describe.each(['s3', 'folder'] as const)('pushes racing in separate processes (%s)', (kind) => {
+  it('20 pushes of different models get distinct, gap-free versions 1..20, none lost', async () => {
+    const t = target(kind);
+    const models = await Promise.all(Array.from({ length: 20 }, (_, i) => distinctModel(i)));
+    const exits = await Promise.all(models.map((m) => cli([...t.args, 'push', 'iris', m])));
+    for (const e of exits) expect(e).toMatchObject({ code: 0, signal: null });
+    const versions = exits.map((e) => Number(/^iris\/(\d+)\t/.exec(e.stdout)?.[1]));
+    expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const registry = t.open();
+    const { claims, visible } = await checkInvariants(registry, 'iris');
+    expect(claims).toHaveLength(20);
+    expect(visible).toHaveLength(20);
+    // each push's version holds that push's own file
+    const { hashFile } = await import('@mlops-gha/common');
+    for (let i = 0; i < 20; i++) {
+      expect((await registry.readManifest('iris', versions[i]!)).sha256).toBe(await hashFile(models[i]!));
+    }
+    registry.close();
+  });
+
+  it('20 pushes of identical files share one version, created once', async () => {
+    const t = target(kind);
+    const model = await distinctModel(99);
+    const exits = await Promise.all(Array.from({ length: 20 }, () => cli([...t.args, 'push', 'iris', model, '--alias', 'staging'])));
+    for (const e of exits) expect(e).toMatchObject({ code: 0, signal: null });
+    expect(exits.map((e) => e.stdout.split('\t')[0])).toEqual(Array(20).fill(expect.stringMatching(/^iris\/1( \(existing, identical content\))?$/)));
+    expect(exits.filter((e) => !e.stdout.includes('(existing, identical content)'))).toHaveLength(1);
+    const registry = t.open();
+    const { claims, visible } = await checkInvariants(registry, 'iris');
+    expect(claims).toEqual([1]);
+    expect(visible).toEqual([1]);
+    expect((await registry.resolve('iris@staging')).version).toBe(1);
+    registry.close();
+  });
+});
+
+describe('pushes killed with SIGKILL', () => {
+  const STEPS = ['hashed', 'locked', 'claimed', 'uploaded', 'manifest-written', 'event-written', 'alias-event-written', 'alias-moved'];
+
+  it.each(['s3', 'folder'] as const)('at every step of a push never leave a visible half version or an alias moved without its event (%s)', async (kind) => {
+    const t = target(kind);
+    // a version 1 and an alias to start from, so that kills also hit alias moves with history
+    expect((await cli([...t.args, 'push', 'iris', await distinctModel(0), '--alias', 'prod'])).code).toBe(0);
+    for (const step of STEPS) {
+      const exit = await cli([...t.args, 'push', 'iris', await distinctModel(1), '--alias', 'prod'], { env: { MLOPS_REGISTRY_FAULT_KILL_AT: step } });
+      expect(exit.signal).toBe('SIGKILL');
+      const registry = t.open();
+      await checkInvariants(registry, 'iris');
+      registry.close();
+    }
+    // the registry goes on working: the next push gets the next unclaimed number
+    const registry = t.open();
+    const before = await registry.claimedVersions('iris');
+    const after = await cli([...t.args, 'push', 'iris', await distinctModel(2), '--alias', 'prod']);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toMatch(new RegExp(`^iris/${before.length + 1}\\t`));
+    const { visible } = await checkInvariants(registry, 'iris');
+    expect((await registry.resolve('iris@prod')).version).toBe(visible[visible.length - 1]);
+    registry.close();
+  });
+
+  it('at random moments (6 times) keeps the same invariants', async () => {
+    const t = target('s3');
+    // an 8 MB weights file beside the model so that kills land in the upload as well
+    const dir = join(work, `big-${counter++}`);
+    await mkdir(dir, { recursive: true });
+    const timed = Date.now();
+    const first = await cli([...t.args, 'push', 'iris', await distinctModel(0), '--alias', 'prod']);
+    expect(first.code).toBe(0);
+    const span = Math.max(400, (Date.now() - timed) * 1.5);
+    for (let i = 0; i < 6; i++) {
+      const weights = join(dir, `weights-${i}.bin`);
+      await writeFile(weights, randomBytes(8 * 1024 * 1024));
+      const delay = Math.floor(Math.random() * span);
+      await cli([...t.args, 'push', 'iris', await distinctModel(i + 10), weights, '--alias', 'prod'], { killAfterMs: delay });
+      const registry = t.open();
+      await checkInvariants(registry, 'iris');
+      registry.close();
+    }
+  });
+});
