@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openRegistry } from '@mlops-gha/registry';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { NODE_VERSIONS, runAction, type RunActionOptions } from '../harness/run-action.js';
@@ -201,6 +202,33 @@ describe('metric-gate comments (Node 20)', () => {
     expect(body).not.toMatch(/@octo-org/);
     expect(body).toContain('@\u200bocto-org/admins \\[click\\](https\\://evil.example)');
     expect(body).toContain('| a\\|b |');
+  });
+});
+
+describe('metric-gate with a registry baseline (Node 20)', () => {
+  it('downloads registry://NAME@ALIAS from a folder registry and evaluates it paired', async () => {
+    const registry = openRegistry(join(work, 'registry'));
+    const { size } = await import('node:fs').then((fs) => fs.statSync(join(work, 'baseline.onnx')));
+    const pushed = await registry.push({
+      name: 'churn',
+      files: [{ source: join(work, 'baseline.onnx'), path: 'model.onnx', size }],
+      metrics: { f1: 0.7 },
+      alias: 'production',
+    });
+    registry.close();
+    const result = await gate({ eventName: 'push', event: {} }, { baseline: 'registry://churn@production', registry: 'registry' });
+    expect(result.exitCode).toBe(0);
+    const report = await readFile(result.outputs.report!, 'utf8');
+    expect(report).toContain(`vs baseline **registry\\://churn@\u200bproduction (version ${pushed.version})**`);
+    expect(report).toContain('Intervals: 95% paired bootstrap');
+  });
+
+  it('says what to set when `registry` is missing', async () => {
+    const result = await gate({ eventName: 'push', event: {} }, { baseline: 'registry://churn@production' });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
+      'The baseline registry://churn@production is a registry reference, but `registry` is not set',
+    );
   });
 });
 

@@ -6,15 +6,28 @@ import { context } from '@actions/github';
 import { actionsLogger, runMain, setOutputs, writeSummary } from '@mlops-gha/action-common';
 import { runMetricGate } from '@mlops-gha/gate';
 import { upsertStickyComment } from '@mlops-gha/github';
+import { resolveRegistryBaseline } from './registry-baseline.js';
 import { readSettings } from './settings.js';
 
 await runMain(async () => {
   const settings = readSettings();
   const logger = actionsLogger();
-  const outcome = await runMetricGate(settings.gate, logger);
+  const work = join(process.env.RUNNER_TEMP || tmpdir(), 'metric-gate');
+  const outcome = await runMetricGate(
+    {
+      ...settings.gate,
+      resolveRegistryBaseline: (uri) =>
+        resolveRegistryBaseline(uri, settings.registry, join(work, 'baseline'), {
+          endpoint: settings.endpointUrl,
+          region: settings.region,
+          logger,
+        }),
+    },
+    logger,
+  );
   const { decision } = outcome;
 
-  const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'metric-gate', `${settings.commentKey.replace(/[^\w.-]/g, '_')}.md`);
+  const reportPath = join(work, `${settings.commentKey.replace(/[^\w.-]/g, '_')}.md`);
   await mkdir(join(reportPath, '..'), { recursive: true });
   await writeFile(reportPath, outcome.report);
   core.summary.addRaw(outcome.report, true);

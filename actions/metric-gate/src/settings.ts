@@ -7,6 +7,9 @@ import type { FailOn, GateSettings, IntervalMethod } from '@mlops-gha/gate';
 export interface Settings {
   gate: GateSettings;
   registry?: string;
+  /** S3-compatible endpoint and region of an s3:// registry. */
+  endpointUrl?: string;
+  region?: string;
   /** Whether to comment; undefined = on pull requests. */
   comment?: boolean;
   commentKey: string;
@@ -63,6 +66,8 @@ export function readSettings(): Settings {
       },
     },
     registry: getOptional('registry'),
+    endpointUrl: getOptional('endpoint-url'),
+    region: getOptional('region'),
     comment: getCommentFlag(),
     commentKey,
     token: getSecret('github-token'),

@@ -1,0 +1,48 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError, type Logger } from '@mlops-gha/common';
+import type { ResolvedBaseline } from '@mlops-gha/gate';
+import { download, openRegistry, resolve } from '@mlops-gha/registry';
+
+/**
+ * `registry://NAME@ALIAS` or `registry://NAME/VERSION` -> the version's files under `dir`:
+ * its .onnx model when it has one (so candidate and baseline are evaluated on the same rows),
+ * else the metrics recorded in its manifest.
+ */
+export async function resolveRegistryBaseline(
+  uri: string,
+  registryUrl: string | undefined,
+  dir: string,
+  options: { endpoint?: string; region?: string; logger: Logger },
+): Promise<ResolvedBaseline> {
+  if (!registryUrl) {
+    throw new UserError(`The baseline ${uri} is a registry reference, but \`registry\` is not set`, {
+      fix: 'Set `registry:` to the registry root (s3://bucket/prefix or a folder), as given to registry-push.',
+    });
+  }
+  const registry = openRegistry(registryUrl, {
+    cwd: process.cwd(),
+    logger: options.logger,
+    endpoint: options.endpoint,
+    region: options.region,
+  });
+  try {
+    const resolved = await resolve(registry, uri);
+    const label = `${uri} (version ${resolved.version})`;
+    const target = join(dir, `${resolved.name}-${resolved.version}`);
+    const { files, manifest } = await download(registry, resolved.name, resolved.version, target);
+    options.logger.info(`Baseline ${label}: ${files.length} file(s) from ${registryUrl}`);
+    const onnx = files.find((f) => f.toLowerCase().endsWith('.onnx'));
+    if (onnx) return { kind: 'onnx', path: onnx, label };
+    if (Object.keys(manifest.metrics ?? {}).length) {
+      const path = join(target, 'manifest-metrics.json');
+      await writeFile(path, JSON.stringify(manifest.metrics));
+      return { kind: 'metrics', path, label };
+    }
+    throw new UserError(`The baseline ${label} has neither an .onnx file nor metrics in its manifest`, {
+      fix: 'Push the baseline with its .onnx model (registry-push `model:`) or its metrics (`metrics-file:`).',
+    });
+  } finally {
+    registry.close();
+  }
+}
