@@ -21,15 +21,23 @@ import { PRECONDITION_FAILED_MESSAGE, startConditionalS3Server, type Conditional
  */
 /** SigV4's hash constructor over node:crypto (sha256, HMAC when given a secret). */
 class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+  private hash: Hash | Hmac;
+  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = this.create();
+  }
+  private create(): Hash | Hmac {
+    if (this.secret === undefined) return createHash('sha256');
+    const key = typeof this.secret === 'string' ? this.secret : ArrayBuffer.isView(this.secret) ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : Buffer.from(this.secret);
+    return createHmac('sha256', key);
   }
   update(data: string | Uint8Array): void {
     this.hash.update(data);
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.create();
   }
 }
 

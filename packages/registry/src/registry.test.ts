@@ -197,7 +197,10 @@ describe('refusals and damage', () => {
       endpoint: plain.endpoint,
       credentials: { accessKeyId: plain.accessKeyId, secretAccessKey: plain.secretAccessKey },
     });
-    const error = await registry.push({ name: 'iris', files: await collectModelFiles([await model([1, 0])]) }).catch((e: unknown) => e as Error & { fix: string });
+    const error = (await registry.push({ name: 'iris', files: await collectModelFiles([await model([1, 0])]) }).then(
+      () => new Error('pushed'),
+      (e: unknown) => e,
+    )) as Error & { fix: string };
     expect(error.message).toBe(
       'The store s3://plain/registry does not honour conditional writes (a second PUT with If-None-Match: * overwrote an existing object instead of failing with 412). ' +
         'The registry needs them to claim version numbers and move aliases safely, so nothing was written.',
