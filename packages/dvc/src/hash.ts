@@ -1,11 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 
 /** DVC's hash names: `md5` (DVC 3, `hash: md5`) and `md5-dos2unix` (DVC 2 and older, no `hash:`). */
 export type HashName = 'md5' | 'md5-dos2unix';
 
 /** DVC 2 read files in 1 MiB chunks and normalised CRLF per chunk (dvc@2.0.0 file_md5). */
 const CHUNK = 1024 * 1024;
+const SMALL_FILE = 256 * 1024;
 const TEXT_BYTES = new Uint8Array(256);
 for (let b = 32; b < 127; b++) TEXT_BYTES[b] = 1;
 for (const b of [0x0a, 0x0d, 0x09, 0x0c, 0x08]) TEXT_BYTES[b] = 1;
@@ -106,8 +107,13 @@ export async function hashFileAs(path: string, hashName: HashName): Promise<stri
   return hashName === 'md5-dos2unix' ? digest.legacy! : digest.md5;
 }
 
-export async function hashFileBoth(path: string, withLegacy: boolean): Promise<{ md5: string; legacy?: string }> {
+export async function hashFileBoth(path: string, withLegacy: boolean, knownSize?: number): Promise<{ md5: string; legacy?: string }> {
   const hasher = new ObjectHasher(withLegacy);
+  if (knownSize !== undefined && knownSize <= SMALL_FILE) {
+    // Small files in one synchronous read: no stream, no thread-pool round trips.
+    hasher.update(readFileSync(path));
+    return hasher.digest();
+  }
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) hasher.update(chunk as Buffer);
   return hasher.digest();
 }

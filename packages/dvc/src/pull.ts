@@ -1,4 +1,4 @@
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, lstatSync, statSync, type Stats } from 'node:fs';
 import { chmod, copyFile, link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -187,20 +187,29 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
 
   // 2. Which objects are already in the cache: read-only files are trusted (as DVC does),
   //    others are re-hashed and removed when corrupt.
+  //    Sync stats: one syscall each, no thread-pool round trip (10,000 objects in ~0.1 s).
+  const rehash: ObjectNeed[] = [];
+  for (const o of objects.values()) {
+    const s = statOrUndefined(o.cachePath);
+    if (!s || !s.isFile()) continue;
+    if ((s.mode & 0o222) !== 0) {
+      rehash.push(o);
+      continue;
+    }
+    o.size = s.size;
+    o.state = 'cached';
+    options.meter?.add(1);
+  }
   await Promise.all(
-    [...objects.values()].map((o) =>
+    rehash.map((o) =>
       limit(async () => {
-        const s = await stat(o.cachePath).catch(() => undefined);
-        if (!s || !s.isFile()) return;
-        if ((s.mode & 0o222) !== 0) {
-          const digest = await hashFileBoth(o.cachePath, o.hashName === 'md5-dos2unix');
-          if (!digestMatches(o.hashName, o.oid, digest)) {
-            await rm(o.cachePath, { force: true });
-            return;
-          }
-          await chmod(o.cachePath, 0o444);
+        const digest = await hashFileBoth(o.cachePath, o.hashName === 'md5-dos2unix');
+        if (!digestMatches(o.hashName, o.oid, digest)) {
+          await rm(o.cachePath, { force: true });
+          return;
         }
-        o.size = s.size;
+        await chmod(o.cachePath, 0o444);
+        o.size = (await stat(o.cachePath)).size;
         o.state = 'cached';
         options.meter?.add(1);
       }),
@@ -278,6 +287,22 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     durationMs: Date.now() - started,
   };
   return result;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function linkTypeFromConfig(config: DvcConfig, logger: Logger): LinkType {
@@ -601,11 +626,8 @@ class Checkout {
   private async compare(plan: OutputPlan, file: PlannedFile, unsaved: string[]): Promise<FileChange | undefined> {
     const path = join(this.root, ...file.rel.split('/'));
     const cachePath = file.object.cachePath;
-    const st = await lstat(path).catch(() => undefined);
-    if (!st) {
-      // A file standing where a parent folder should be is replaced too.
-      return { plan, file, path, action: 'create' };
-    }
+    const st = lstatOrUndefined(path);
+    if (!st) return { plan, file, path, action: 'create' };
     if (st.isSymbolicLink()) {
       const target = await readlink(path).catch(() => '');
       if (this.linkType === 'symlink' && target === cachePath) return undefined;
@@ -615,7 +637,7 @@ class Checkout {
       if (!(await this.inCacheTree(path, plan.output.hashName))) unsaved.push(path);
       return { plan, file, path, action: 'replace' };
     }
-    const cst = await stat(cachePath);
+    const cst = statSync(cachePath);
     if (this.linkType === 'hardlink') {
       if (st.ino === cst.ino && st.dev === cst.dev) return undefined;
       return this.changed(plan, file, path, unsaved, st.size === cst.size);
@@ -625,7 +647,7 @@ class Checkout {
       return { plan, file, path, action: 'replace' };
     }
     if (st.size !== cst.size) return this.changed(plan, file, path, unsaved, false);
-    const digest = await hashFileBoth(path, file.object.hashName === 'md5-dos2unix');
+    const digest = await hashFileBoth(path, file.object.hashName === "md5-dos2unix", st.size);
     if (digestMatches(file.object.hashName, file.object.oid, digest)) {
       const wantExec = file.isexec;
       const isExec = (st.mode & 0o100) !== 0;
@@ -701,11 +723,12 @@ class Checkout {
       const st = await lstat(dest).catch(() => undefined);
       if (st?.isDirectory()) await rm(dest, { recursive: true, force: true });
     }
-    const temp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
     const src = file.object.cachePath;
+    if (!replace && (await this.create(file, src, dest))) return;
+    const temp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
     try {
       if (this.linkType === 'copy') {
-        await copyFile(src, temp, fsConstants.COPYFILE_FICLONE);
+        await copyFile(src, temp);
         await chmod(temp, file.isexec ? this.fileMode | 0o100 : this.fileMode);
       } else if (this.linkType === 'hardlink') {
         await link(src, temp);
@@ -725,7 +748,39 @@ class Checkout {
     }
   }
 
+  /**
+   * A file that did not exist is created in place, exclusively (no temp file and rename: half
+   * the metadata operations). False when something appeared there meanwhile.
+   */
+  private async create(file: PlannedFile, src: string, dest: string): Promise<boolean> {
+    try {
+      if (this.linkType === 'copy') {
+        const size = file.object.size ?? Infinity;
+        if (size <= 256 * 1024 && !file.isexec) {
+          // small file: read whole, create with the final mode (0o666 & ~umask) in one call
+          await writeFile(dest, await readFile(src), { flag: 'wx', mode: 0o666 });
+        } else {
+          await copyFile(src, dest, fsConstants.COPYFILE_EXCL);
+          await chmod(dest, file.isexec ? this.fileMode | 0o100 : this.fileMode);
+        }
+      } else if (this.linkType === 'hardlink') {
+        await link(src, dest);
+      } else {
+        await symlink(src, dest);
+      }
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      if (this.linkType === 'copy') await unlink(dest).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private readonly checkedDirs = new Set<string>();
+
   private async ensureDir(dir: string): Promise<void> {
+    if (this.checkedDirs.has(dir)) return this.dirs.make(dir);
+    this.checkedDirs.add(dir);
     // A file standing where a folder is needed is removed first (it was already checked as unsaved).
     const parts = relative(this.root, dir).split(sep);
     let current = this.root;

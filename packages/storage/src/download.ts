@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -59,4 +59,53 @@ export async function streamToVerifiedFile(
       throw error;
     }
   }, options.retry);
+}
+
+/** Objects up to this size are read whole and written with one call (no stream machinery). */
+export const SMALL_OBJECT = 1 << 20;
+
+/**
+ * The small-object path of a verified download: `read()` returns the whole body; it is
+ * verified in memory and written to a temporary file beside `dest` (created with the final
+ * mode), then renamed into place. Retries like streamToVerifiedFile.
+ */
+export async function bytesToVerifiedFile(
+  read: () => Promise<Buffer>,
+  dest: string,
+  url: string,
+  options: DownloadOptions & { retry?: RetryOptions } = {},
+): Promise<{ bytes: number }> {
+  await ensureDir(dirname(dest));
+  return withRetries(async () => {
+    const body = await read();
+    if (options.verify) {
+      const actual = createHash(options.verify.algorithm).update(body).digest('hex');
+      if (actual !== options.verify.digest.toLowerCase()) throw new IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
+    }
+    if (options.verifier) {
+      const verifier = options.verifier();
+      verifier.update(body);
+      verifier.finish();
+    }
+    const temp = join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
+    try {
+      await writeFile(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+      if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode) await chmod(temp, options.mode);
+      await rename(temp, dest);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    options.onBytes?.(body.length);
+    return { bytes: body.length };
+  }, options.retry);
+}
+
+const madeDirs = new Set<string>();
+/** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
+async function ensureDir(dir: string): Promise<void> {
+  if (madeDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true });
+  if (madeDirs.size > 100_000) madeDirs.clear();
+  madeDirs.add(dir);
 }

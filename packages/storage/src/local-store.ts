@@ -4,7 +4,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFi
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { streamToVerifiedFile } from './download.js';
+import { bytesToVerifiedFile, SMALL_OBJECT, streamToVerifiedFile } from './download.js';
 import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey } from './keys.js';
 import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
@@ -177,8 +177,11 @@ export class LocalStore implements ObjectStore {
     await rm(this.pathOf(key), { force: true });
   }
 
-  downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+  async downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
     const path = this.pathOf(key);
+    const size = await stat(path).then((s) => s.size, () => undefined);
+    if (size === undefined) throw new ObjectNotFoundError(this.urlOf(key));
+    if (size <= SMALL_OBJECT) return bytesToVerifiedFile(() => readFile(path), dest, this.urlOf(key), options);
     return streamToVerifiedFile(
       async () => {
         try {

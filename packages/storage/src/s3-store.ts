@@ -14,7 +14,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { UserError } from '@mlops-gha/common';
-import { streamToVerifiedFile } from './download.js';
+import { bytesToVerifiedFile, SMALL_OBJECT, streamToVerifiedFile } from './download.js';
+import { withRetries } from './retry.js';
 import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey, joinKey } from './keys.js';
 import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
@@ -184,8 +185,40 @@ export class S3Store implements ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
   }
 
-  downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
-    return streamToVerifiedFile(() => this.get(key), dest, this.urlOf(key), options);
+  async downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+    // One GET: small bodies are read whole and written with one call, large ones streamed.
+    let first: { body: Readable; length?: number } | undefined;
+    try {
+      first = await withRetries(async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+        return { body: out.Body as Readable, length: out.ContentLength };
+      });
+    } catch (error) {
+      if (statusOf(error) === 404) throw new ObjectNotFoundError(this.urlOf(key));
+      throw error;
+    }
+    const reuse = () => {
+      const body = first?.body;
+      first = undefined;
+      return body;
+    };
+    if (first.length !== undefined && first.length <= SMALL_OBJECT) {
+      const expected = first.length;
+      return bytesToVerifiedFile(
+        async () => {
+          const body = reuse() ?? (await this.get(key));
+          const chunks: Buffer[] = [];
+          for await (const chunk of body) chunks.push(chunk as Buffer);
+          const bytes = Buffer.concat(chunks);
+          if (bytes.length !== expected) throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${expected} bytes`), { code: 'TruncatedBody' });
+          return bytes;
+        },
+        dest,
+        this.urlOf(key),
+        options,
+      );
+    }
+    return streamToVerifiedFile(async () => reuse() ?? this.get(key), dest, this.urlOf(key), options);
   }
 
   close(): void {
