@@ -34131,6 +34131,8 @@ async function train(options) {
         childEnv.CUDA_DEVICE_ORDER ??= 'PCI_BUS_ID';
     }
     childEnv.MLOPS_RUN_ID = runId;
+    // Python block-buffers stdout into a pipe: without this the log shows nothing until the end.
+    childEnv.PYTHONUNBUFFERED ??= '1';
     if (options.dataVersion)
         childEnv.DATA_VERSION ??= options.dataVersion;
     const sampler = selected.length > 0 && options.sampleIntervalSeconds > 0

@@ -14,6 +14,7 @@ const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ??
 };
 const validate = new Ajv({ allErrors: true, strict: true }).compile(RUN_RECORD_SCHEMA);
 
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const fakeSmi = (name: string) => join(repoRoot, 'test/fixtures/nvidia-smi', name);
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -122,15 +123,27 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
 
   it('forwards a workflow cancel to the command and still records and uploads the run', async () => {
     const { workspace, env, artifact } = await project();
+    // A Python training loop under bash: the signal must reach the grandchild.
+    await writeFile(
+      join(workspace, 'train.py'),
+      [
+        'import pathlib, time',
+        "pathlib.Path('checkpoint.pt').write_text('partial')",
+        "pathlib.Path('started').touch()",
+        'try:',
+        '    while True:',
+        '        time.sleep(0.1)',
+        'except KeyboardInterrupt:',
+        "    pathlib.Path('signal.txt').write_text('KeyboardInterrupt\\n')",
+        '    raise SystemExit(130)',
+        '',
+      ].join('\n'),
+    );
     const running = startAction('train', {
       node,
       cwd: workspace,
       env,
-      inputs: {
-        run: 'trap \'echo "got SIGINT" > signal.txt; exit 130\' INT\nprintf partial > checkpoint.pt\ntouch started\nwhile true; do sleep 0.1 || true; done',
-        outputs: 'checkpoint.pt',
-        'artifact-name': artifact,
-      },
+      inputs: { run: `${PYTHON} train.py`, outputs: 'checkpoint.pt', 'artifact-name': artifact },
     });
     let failed: unknown;
     running.result.catch((error: unknown) => (failed = error ?? 'failed'));
@@ -139,7 +152,7 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
     if (failed) throw failed;
     const result = await running.cancel();
     // Only the action's node process was signalled (as the runner does): the command heard it through us.
-    expect(await readFile(join(workspace, 'signal.txt'), 'utf8')).toBe('got SIGINT\n');
+    expect(await readFile(join(workspace, 'signal.txt'), 'utf8')).toBe('KeyboardInterrupt\n');
     expect(result.signal).toBeNull();
     expect(result.exitCode).toBe(1);
     expect(errors(result).map((a) => a.message)).toEqual([
@@ -176,6 +189,26 @@ describe('train on Node 20: failures and bad input', () => {
     expect(run.exit).toMatchObject({ status: 'failed', code: 3 });
     expect(service.files(artifact).get('model.onnx')!.toString()).toBe('half');
     expect(result.outputs['model-path']).toBe('model.onnx');
+  });
+
+  it('stops a command that ignores SIGINT once the runner sends SIGTERM, and still records the run', async () => {
+    const { workspace, env } = await project();
+    const running = startAction('train', {
+      cwd: workspace,
+      env,
+      inputs: { run: 'trap "" INT\ntouch started\nwhile true; do sleep 0.1 || true; done' },
+    });
+    let failed: unknown;
+    running.result.catch((error: unknown) => (failed = error ?? 'failed'));
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (failed) throw failed;
+    const result = await running.cancel({ sigtermAfterMs: 1000, killAfterMs: 5000 });
+    expect(result.signal).toBeNull(); // the action ended by itself before the runner's kill
+    expect(result.exitCode).toBe(1);
+    const run = await record(workspace);
+    expect(run.exit).toMatchObject({ status: 'cancelled', signal: 'SIGTERM', signals_sent: ['SIGINT', 'SIGTERM'] });
+    expect(errors(result)[0]!.message).toMatch(/^The training command was cancelled \(SIGINT, SIGTERM forwarded; it ended with signal SIGTERM\)/);
   });
 
   it('fails on a missing run input', async () => {

@@ -66,11 +66,11 @@ async function setup(overrides: Partial<TrainOptions> = {}, gpu = 'two-gpus') {
 describe('train', () => {
   it('records params, metrics, outputs, GPU, git and timings in a run.json that matches the schema', async () => {
     const { workspace, options } = await setup({
-      run: 'echo "{\\"accuracy\\": 0.93}" > metrics.json\nprintf model > model.onnx\necho "$CUDA_VISIBLE_DEVICES $CUDA_DEVICE_ORDER $MLOPS_RUN_ID $DATA_VERSION ${INPUT_RUN:-none}" > env.txt',
+      run: 'echo "{\\"accuracy\\": 0.93}" > metrics.json\nprintf model > model.onnx\necho "$CUDA_VISIBLE_DEVICES $CUDA_DEVICE_ORDER $MLOPS_RUN_ID $DATA_VERSION ${INPUT_RUN:-none} $PYTHONUNBUFFERED" > env.txt',
       outputs: ['model.onnx'],
       gpus: '1,',
       dataVersion: 'd41d8cd98f00b204e9800998ecf8427e',
-      env: { ...process.env, ...ENV, INPUT_RUN: 'leaked?' },
+      env: { ...process.env, ...ENV, INPUT_RUN: 'leaked?', PYTHONUNBUFFERED: undefined },
     });
     await writeFile(join(workspace, 'params.yaml'), 'train:\n  lr: 0.01\n');
     const outcome = await train(options);
@@ -104,7 +104,7 @@ describe('train', () => {
     expect(record.run_id).toMatch(/^1658821493-2-[0-9a-f]{8}$/);
     expect(outcome.failure).toBeUndefined();
     // The command saw the selected GPU, the run id and the data version, but not the action's inputs.
-    expect(await readFile(join(workspace, 'env.txt'), 'utf8')).toBe(`1 PCI_BUS_ID ${record.run_id} d41d8cd98f00b204e9800998ecf8427e none\n`);
+    expect(await readFile(join(workspace, 'env.txt'), 'utf8')).toBe(`1 PCI_BUS_ID ${record.run_id} d41d8cd98f00b204e9800998ecf8427e none 1\n`);
   });
 
   it('keeps a record of a failed command, with the exit code in the failure', async () => {

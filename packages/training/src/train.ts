@@ -135,6 +135,8 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
     childEnv.CUDA_DEVICE_ORDER ??= 'PCI_BUS_ID';
   }
   childEnv.MLOPS_RUN_ID = runId;
+  // Python block-buffers stdout into a pipe: without this the log shows nothing until the end.
+  childEnv.PYTHONUNBUFFERED ??= '1';
   if (options.dataVersion) childEnv.DATA_VERSION ??= options.dataVersion;
 
   const sampler =
