@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { UserError } from '@mlops-gha/common';
 import { bytesToVerifiedFile, SMALL_OBJECT, streamToVerifiedFile } from './download.js';
 import { withRetries } from './retry.js';
+import { S3ObjectGetter, s3Error, type Credentials } from './s3-get.js';
 import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey, joinKey } from './keys.js';
 import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
@@ -57,12 +58,16 @@ export class S3Store implements ObjectStore {
   readonly bucket: string;
   readonly prefix: string;
   readonly location: string;
+  private readonly endpoint?: string;
+  private readonly maxSockets: number;
 
   constructor(options: S3StoreOptions) {
     this.bucket = options.bucket;
     this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
     this.location = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
     const maxSockets = options.maxSockets ?? 64;
+    this.maxSockets = maxSockets;
+    this.endpoint = options.endpoint;
     const config: S3ClientConfig = {
       region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       requestHandler: new NodeHttpHandler({
@@ -185,32 +190,70 @@ export class S3Store implements ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
   }
 
+  private getter?: Promise<S3ObjectGetter | undefined>;
+
+  /** The lean GET path, unless the endpoint comes from the environment (then the SDK decides). */
+  private fastGetter(): Promise<S3ObjectGetter | undefined> {
+    this.getter ??= (async () => {
+      if (!this.endpoint && (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL)) return undefined;
+      const region = await this.client.config.region();
+      const provider = this.client.config.credentials as unknown as () => Promise<Credentials>;
+      let cached: Credentials | undefined;
+      const credentials = async () => {
+        const fresh = !cached || (cached.expiration && cached.expiration.getTime() - Date.now() < 300_000);
+        if (fresh) cached = await provider();
+        return cached!;
+      };
+      return new S3ObjectGetter(this.bucket, region, credentials, this.endpoint, this.maxSockets);
+    })();
+    return this.getter;
+  }
+
+  /** One GET of the object: its body and length. 404 is ObjectNotFoundError; 5xx, SlowDown and drops are retried. */
+  private async open(key: string): Promise<{ body: Readable; length?: number }> {
+    const getter = await this.fastGetter();
+    const url = this.urlOf(key);
+    return withRetries(async () => {
+      if (!getter) {
+        try {
+          const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+          return { body: out.Body as Readable, length: out.ContentLength };
+        } catch (error) {
+          if (statusOf(error) === 404) throw new ObjectNotFoundError(url);
+          throw error;
+        }
+      }
+      const res = await getter.get(this.keyOf(key));
+      if (res.statusCode === 200) {
+        const length = res.headers['content-length'];
+        return { body: res, length: length === undefined ? undefined : Number(length) };
+      }
+      if (res.statusCode === 404) {
+        res.resume();
+        throw new ObjectNotFoundError(url);
+      }
+      throw await s3Error(res, url);
+    });
+  }
+
   async downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
     // One GET: small bodies are read whole and written with one call, large ones streamed.
-    let first: { body: Readable; length?: number } | undefined;
-    try {
-      first = await withRetries(async () => {
-        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
-        return { body: out.Body as Readable, length: out.ContentLength };
-      });
-    } catch (error) {
-      if (statusOf(error) === 404) throw new ObjectNotFoundError(this.urlOf(key));
-      throw error;
-    }
-    const reuse = () => {
-      const body = first?.body;
+    let first: { body: Readable; length?: number } | undefined = await this.open(key);
+    const reuse = async () => {
+      const got = first ?? (await this.open(key));
       first = undefined;
-      return body;
+      return got;
     };
     if (first.length !== undefined && first.length <= SMALL_OBJECT) {
-      const expected = first.length;
       return bytesToVerifiedFile(
         async () => {
-          const body = reuse() ?? (await this.get(key));
+          const { body, length } = await reuse();
           const chunks: Buffer[] = [];
           for await (const chunk of body) chunks.push(chunk as Buffer);
           const bytes = Buffer.concat(chunks);
-          if (bytes.length !== expected) throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${expected} bytes`), { code: 'TruncatedBody' });
+          if (length !== undefined && bytes.length !== length) {
+            throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${length} bytes`), { code: 'TruncatedBody' });
+          }
           return bytes;
         },
         dest,
@@ -218,10 +261,11 @@ export class S3Store implements ObjectStore {
         options,
       );
     }
-    return streamToVerifiedFile(async () => reuse() ?? this.get(key), dest, this.urlOf(key), options);
+    return streamToVerifiedFile(async () => (await reuse()).body, dest, this.urlOf(key), options);
   }
 
   close(): void {
+    void this.getter?.then((g) => g?.close());
     this.client.destroy();
   }
 }

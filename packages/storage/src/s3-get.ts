@@ -1,0 +1,103 @@
+import { createHash, createHmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+
+/**
+ * A lean signed GET for S3 objects: one SigV4 signature (signing key cached per day) and a
+ * keep-alive request, without the SDK's middleware stack. For many small objects the SDK's
+ * per-request CPU dominates a pull; this path does the same protocol with a fraction of it.
+ */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export class S3ObjectGetter {
+  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly secure: boolean;
+  private readonly host: string;
+  private readonly port?: number;
+  private readonly pathPrefix: string;
+  private signingKey?: { day: string; secret: string; key: Buffer };
+
+  constructor(
+    private readonly bucket: string,
+    private readonly region: string,
+    private readonly credentials: () => Promise<Credentials>,
+    endpoint: string | undefined,
+    maxSockets: number,
+  ) {
+    let url: URL;
+    if (endpoint) {
+      url = new URL(endpoint);
+      this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(bucket)}`;
+    } else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) {
+      url = new URL(`https://${bucket}.s3.${region}.amazonaws.com`);
+      this.pathPrefix = '';
+    } else {
+      url = new URL(`https://s3.${region}.amazonaws.com`);
+      this.pathPrefix = `/${encodeSegment(bucket)}`;
+    }
+    this.secure = url.protocol === 'https:';
+    this.host = url.host;
+    this.port = url.port ? Number(url.port) : undefined;
+    this.agent = this.secure ? new HttpsAgent({ keepAlive: true, maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets });
+  }
+
+  private key(secret: string, day: string): Buffer {
+    if (this.signingKey?.day === day && this.signingKey.secret === secret) return this.signingKey.key;
+    const hmac = (k: Buffer | string, data: string) => createHmac('sha256', k).update(data).digest();
+    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), this.region), 's3'), 'aws4_request');
+    this.signingKey = { day, secret, key };
+    return key;
+  }
+
+  /** GETs a key (the full object key, prefix included). Resolves with the response, any status. */
+  async get(objectKey: string): Promise<IncomingMessage> {
+    const creds = await this.credentials();
+    const path = `${this.pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
+    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const day = amzDate.slice(0, 8);
+    const headers: Record<string, string> = { host: this.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
+    if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
+    const names = Object.keys(headers).sort();
+    const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
+    const scope = `${day}/${this.region}/s3/aws4_request`;
+    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+    const signature = createHmac('sha256', this.key(creds.secretAccessKey, day)).update(toSign).digest('hex');
+    headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    const request = this.secure ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request({ host: this.host.replace(/:\d+$/, ''), port: this.port, path, method: 'GET', headers, agent: this.agent }, resolve);
+      req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Reads an S3 error body (small XML) into an Error shaped like the SDK's, for isTransient. */
+export async function s3Error(res: IncomingMessage, url: string): Promise<Error> {
+  const chunks: Buffer[] = [];
+  for await (const c of res as Readable) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks).toString('utf8');
+  const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `HTTP${res.statusCode}`;
+  const message = /<Message>([^<]+)<\/Message>/.exec(body)?.[1] ?? '';
+  return Object.assign(new Error(`GET ${url}: ${res.statusCode} ${code}${message ? ` (${message})` : ''}`), {
+    name: code,
+    $metadata: { httpStatusCode: res.statusCode },
+  });
+}
