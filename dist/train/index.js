@@ -32606,9 +32606,12 @@ function addRunSummary(outcome, recordPath, artifact, artifactName) {
         ['Exit', `${(0,_mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__/* .describeExit */ .KE)({ exitCode: r.exit.code, signal: r.exit.signal })}${r.exit.signals_sent.length ? ` (sent ${r.exit.signals_sent.join(', ')})` : ''}`],
         ['Started', r.started_at],
         ['Data version', r.data_version ?? 'not given'],
-        ['Commit', r.git.sha ? `${r.git.sha.slice(0, 12)} (${r.git.ref ?? ''})` : ''],
         ['Run record', recordPath],
     ];
+    if (r.git.sha)
+        rows.splice(5, 0, ['Commit', `${r.git.sha.slice(0, 12)}${r.git.ref ? ` (${r.git.ref})` : ''}`]);
+    if (r.workflow.run_url)
+        rows.push(['Workflow run', r.workflow.run_url]);
     if (artifactName)
         rows.push(['Artifact', artifact ? `${artifactName} (id ${artifact.id}, ${(0,_mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(artifact.size)})` : `${artifactName} (not uploaded)`]);
     (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .addKeyValueTable */ .Yx)(rows);

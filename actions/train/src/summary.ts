@@ -22,9 +22,10 @@ export function addRunSummary(outcome: TrainOutcome, recordPath: string, artifac
     ['Exit', `${describeExit({ exitCode: r.exit.code, signal: r.exit.signal as NodeJS.Signals | null })}${r.exit.signals_sent.length ? ` (sent ${r.exit.signals_sent.join(', ')})` : ''}`],
     ['Started', r.started_at],
     ['Data version', r.data_version ?? 'not given'],
-    ['Commit', r.git.sha ? `${r.git.sha.slice(0, 12)} (${r.git.ref ?? ''})` : ''],
     ['Run record', recordPath],
   ];
+  if (r.git.sha) rows.splice(5, 0, ['Commit', `${r.git.sha.slice(0, 12)}${r.git.ref ? ` (${r.git.ref})` : ''}`]);
+  if (r.workflow.run_url) rows.push(['Workflow run', r.workflow.run_url]);
   if (artifactName) rows.push(['Artifact', artifact ? `${artifactName} (id ${artifact.id}, ${formatBytes(artifact.size)})` : `${artifactName} (not uploaded)`]);
   addKeyValueTable(rows);
 
