@@ -216,7 +216,9 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     ),
   );
 
-  // 3. Download what is missing, verified into the cache.
+  // 3. Download what is missing, verified into the cache. Small verified bodies stay in memory
+  //    (within a budget) so that checkout writes them without reading the cache back.
+  const bodies = new BodyCache(256 * 1024 * 1024);
   const toFetch = [...objects.values()].filter((o) => o.state === undefined);
   let downloadedBytes = 0;
   if (toFetch.length) {
@@ -228,7 +230,7 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
           try {
             const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
               mode: 0o444,
-              verifier: () => verifierFor(o, store),
+              verifier: () => verifierFor(o, store, bodies),
               onBytes: (n) => options.meter?.addBytes(n),
             });
             o.size = bytes;
@@ -249,7 +251,7 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
 
   // 4. Checkout the outputs whose objects are all here.
   const complete = plans.filter((p) => p.problem === undefined && p.files.every((f) => f.object.state === 'cached' || f.object.state === 'downloaded'));
-  const checkout = new Checkout(root, cacheDir, linkType, !!options.force, limit, dirs, logger);
+  const checkout = new Checkout(root, cacheDir, linkType, !!options.force, limit, dirs, logger, bodies);
   const changes = await checkout.diff(complete);
   await checkout.apply(changes);
 
@@ -314,15 +316,40 @@ function linkTypeFromConfig(config: DvcConfig, logger: Logger): LinkType {
   return 'copy';
 }
 
-function verifierFor(o: ObjectNeed, store: ObjectStore) {
+/** Verified bodies of small objects, kept for checkout up to a byte budget. */
+class BodyCache {
+  private readonly bodies = new Map<string, Buffer>();
+  private used = 0;
+  constructor(private readonly budget: number) {}
+  offer(path: string, body: Buffer): void {
+    if (this.used + body.length > this.budget) return;
+    this.used += body.length;
+    this.bodies.set(path, body);
+  }
+  take(path: string): Buffer | undefined {
+    return this.bodies.get(path);
+  }
+}
+
+const KEEP_BODY = 256 * 1024;
+
+function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
   const hasher = new ObjectHasher(o.hashName === 'md5-dos2unix');
+  let chunks: Buffer[] | undefined = [];
+  let length = 0;
   return {
-    update: (chunk: Buffer) => hasher.update(chunk),
+    update: (chunk: Buffer) => {
+      hasher.update(chunk);
+      length += chunk.length;
+      if (chunks && length <= KEEP_BODY) chunks.push(chunk);
+      else chunks = undefined;
+    },
     finish: () => {
       const digest = hasher.digest();
       if (!digestMatches(o.hashName, o.oid, digest)) {
         throw new IntegrityError(store.urlOf(o.key), o.oid, o.hashName === 'md5-dos2unix' ? `${digest.legacy} (dos2unix), ${digest.md5} (raw)` : digest.md5, 'md5');
       }
+      if (chunks) bodies.offer(o.cachePath, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     },
   };
 }
@@ -590,6 +617,7 @@ class Checkout {
     private readonly limit: ReturnType<typeof pLimit>,
     private readonly dirs: DirMaker,
     private readonly logger: Logger,
+    private readonly bodies: BodyCache,
   ) {
     const umask = process.umask();
     this.fileMode = 0o666 & ~umask;
@@ -758,7 +786,7 @@ class Checkout {
         const size = file.object.size ?? Infinity;
         if (size <= 256 * 1024 && !file.isexec) {
           // small file: read whole, create with the final mode (0o666 & ~umask) in one call
-          await writeFile(dest, await readFile(src), { flag: 'wx', mode: 0o666 });
+          await writeFile(dest, this.bodies.take(src) ?? (await readFile(src)), { flag: 'wx', mode: 0o666 });
         } else {
           await copyFile(src, dest, fsConstants.COPYFILE_EXCL);
           await chmod(dest, file.isexec ? this.fileMode | 0o100 : this.fileMode);
