@@ -68857,7 +68857,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7195);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4701);
-/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3553);
+/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2244);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1983);
 
 
@@ -68933,7 +68933,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3553:
+/***/ 2244:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69117,7 +69117,7 @@ const SMALL_OBJECT = 1 << 20;
  * mode), then renamed into place. Retries like streamToVerifiedFile.
  */
 async function bytesToVerifiedFile(read, dest, url, options = {}) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(dest), { recursive: true });
+    await ensureDir((0,external_node_path_.dirname)(dest));
     return withRetries(async () => {
         const body = await read();
         if (options.verify) {
@@ -69144,6 +69144,16 @@ async function bytesToVerifiedFile(read, dest, url, options = {}) {
         options.onBytes?.(body.length);
         return { bytes: body.length };
     }, options.retry);
+}
+const madeDirs = new Set();
+/** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
+async function ensureDir(dir) {
+    if (madeDirs.has(dir))
+        return;
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    if (madeDirs.size > 100_000)
+        madeDirs.clear();
+    madeDirs.add(dir);
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/keys.ts
@@ -69388,7 +69398,97 @@ var node_http_handler_dist_cjs = __nccwpck_require__(1279);
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./packages/storage/src/s3-get.ts
+
+
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+function encodeSegment(segment) {
+    return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+class S3ObjectGetter {
+    bucket;
+    region;
+    credentials;
+    agent;
+    secure;
+    host;
+    port;
+    pathPrefix;
+    signingKey;
+    constructor(bucket, region, credentials, endpoint, maxSockets) {
+        this.bucket = bucket;
+        this.region = region;
+        this.credentials = credentials;
+        let url;
+        if (endpoint) {
+            url = new URL(endpoint);
+            this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(bucket)}`;
+        }
+        else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) {
+            url = new URL(`https://${bucket}.s3.${region}.amazonaws.com`);
+            this.pathPrefix = '';
+        }
+        else {
+            url = new URL(`https://s3.${region}.amazonaws.com`);
+            this.pathPrefix = `/${encodeSegment(bucket)}`;
+        }
+        this.secure = url.protocol === 'https:';
+        this.host = url.host;
+        this.port = url.port ? Number(url.port) : undefined;
+        this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
+    }
+    key(secret, day) {
+        if (this.signingKey?.day === day && this.signingKey.secret === secret)
+            return this.signingKey.key;
+        const hmac = (k, data) => (0,external_node_crypto_.createHmac)('sha256', k).update(data).digest();
+        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), this.region), 's3'), 'aws4_request');
+        this.signingKey = { day, secret, key };
+        return key;
+    }
+    /** GETs a key (the full object key, prefix included). Resolves with the response, any status. */
+    async get(objectKey) {
+        const creds = await this.credentials();
+        const path = `${this.pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
+        const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+        const day = amzDate.slice(0, 8);
+        const headers = { host: this.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
+        if (creds.sessionToken)
+            headers['x-amz-security-token'] = creds.sessionToken;
+        const names = Object.keys(headers).sort();
+        const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
+        const scope = `${day}/${this.region}/s3/aws4_request`;
+        const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${(0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex')}`;
+        const signature = (0,external_node_crypto_.createHmac)('sha256', this.key(creds.secretAccessKey, day)).update(toSign).digest('hex');
+        headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+        const request = this.secure ? external_node_https_.request : external_node_http_.request;
+        return new Promise((resolve, reject) => {
+            const req = request({ host: this.host.replace(/:\d+$/, ''), port: this.port, path, method: 'GET', headers, agent: this.agent }, resolve);
+            req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
+            req.on('error', reject);
+            req.end();
+        });
+    }
+    close() {
+        this.agent.destroy();
+    }
+}
+/** Reads an S3 error body (small XML) into an Error shaped like the SDK's, for isTransient. */
+async function s3Error(res, url) {
+    const chunks = [];
+    for await (const c of res)
+        chunks.push(c);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `HTTP${res.statusCode}`;
+    const message = /<Message>([^<]+)<\/Message>/.exec(body)?.[1] ?? '';
+    return Object.assign(new Error(`GET ${url}: ${res.statusCode} ${code}${message ? ` (${message})` : ''}`), {
+        name: code,
+        $metadata: { httpStatusCode: res.statusCode },
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -69421,11 +69521,15 @@ class S3Store {
     bucket;
     prefix;
     location;
+    endpoint;
+    maxSockets;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
         this.location = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
         const maxSockets = options.maxSockets ?? 64;
+        this.maxSockets = maxSockets;
+        this.endpoint = options.endpoint;
         const config = {
             region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
             requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
@@ -69544,41 +69648,78 @@ class S3Store {
     async delete(key) {
         await this.client.send(new dist_cjs.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
     }
+    getter;
+    /** The lean GET path, unless the endpoint comes from the environment (then the SDK decides). */
+    fastGetter() {
+        this.getter ??= (async () => {
+            if (!this.endpoint && (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL))
+                return undefined;
+            const region = await this.client.config.region();
+            const provider = this.client.config.credentials;
+            let cached;
+            const credentials = async () => {
+                const fresh = !cached || (cached.expiration && cached.expiration.getTime() - Date.now() < 300_000);
+                if (fresh)
+                    cached = await provider();
+                return cached;
+            };
+            return new S3ObjectGetter(this.bucket, region, credentials, this.endpoint, this.maxSockets);
+        })();
+        return this.getter;
+    }
+    /** One GET of the object: its body and length. 404 is ObjectNotFoundError; 5xx, SlowDown and drops are retried. */
+    async open(key) {
+        const getter = await this.fastGetter();
+        const url = this.urlOf(key);
+        return withRetries(async () => {
+            if (!getter) {
+                try {
+                    const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+                    return { body: out.Body, length: out.ContentLength };
+                }
+                catch (error) {
+                    if (statusOf(error) === 404)
+                        throw new ObjectNotFoundError(url);
+                    throw error;
+                }
+            }
+            const res = await getter.get(this.keyOf(key));
+            if (res.statusCode === 200) {
+                const length = res.headers['content-length'];
+                return { body: res, length: length === undefined ? undefined : Number(length) };
+            }
+            if (res.statusCode === 404) {
+                res.resume();
+                throw new ObjectNotFoundError(url);
+            }
+            throw await s3Error(res, url);
+        });
+    }
     async downloadToFile(key, dest, options = {}) {
         // One GET: small bodies are read whole and written with one call, large ones streamed.
-        let first;
-        try {
-            first = await withRetries(async () => {
-                const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
-                return { body: out.Body, length: out.ContentLength };
-            });
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                throw new ObjectNotFoundError(this.urlOf(key));
-            throw error;
-        }
-        const reuse = () => {
-            const body = first?.body;
+        let first = await this.open(key);
+        const reuse = async () => {
+            const got = first ?? (await this.open(key));
             first = undefined;
-            return body;
+            return got;
         };
         if (first.length !== undefined && first.length <= SMALL_OBJECT) {
-            const expected = first.length;
             return bytesToVerifiedFile(async () => {
-                const body = reuse() ?? (await this.get(key));
+                const { body, length } = await reuse();
                 const chunks = [];
                 for await (const chunk of body)
                     chunks.push(chunk);
                 const bytes = Buffer.concat(chunks);
-                if (bytes.length !== expected)
-                    throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${expected} bytes`), { code: 'TruncatedBody' });
+                if (length !== undefined && bytes.length !== length) {
+                    throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${length} bytes`), { code: 'TruncatedBody' });
+                }
                 return bytes;
             }, dest, this.urlOf(key), options);
         }
-        return streamToVerifiedFile(async () => reuse() ?? this.get(key), dest, this.urlOf(key), options);
+        return streamToVerifiedFile(async () => (await reuse()).body, dest, this.urlOf(key), options);
     }
     close() {
+        void this.getter?.then((g) => g?.close());
         this.client.destroy();
     }
 }
@@ -71541,7 +71682,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ty: () => (/* reexport */ runMetricGate)
 });
 
-// UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, binomialHalfCdf, bootstrapInterval, checkRules, decide, delong, escapeMarkdown, formatNumber, hasKernel, intervalStatus, logGamma, makeKernel, mcnemar, normalCdf, normalQuantile, pairedBootstrap, parseRules, placements, quantileSorted, readMetricsFile, renderReport, resolveBaseline, seedToInt
+// UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, binomialHalfCdf, bootstrapInterval, checkRules, decide, delong, escapeMarkdown, formatNumber, hasKernel, intervalStatus, logGamma, makeKernel, mcnemar, normalCdf, normalQuantile, pairedBootstrap, pairedBootstrapParallel, parseRules, placements, quantileSorted, readMetricsFile, renderReport, resolveBaseline, seedToInt, streamState, weightedAuc, weightedMean, weightedR2
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
@@ -72862,8 +73003,80 @@ async function evaluateModels(options) {
 
 
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./packages/gate/src/kernels.ts
 
+// The weighted metrics are pure, self-contained functions (no outside references): the
+// parallel bootstrap runs their source text in worker threads.
+/** Σ w·v / Σ w. */
+function weightedMean(w, rows) {
+    let s = 0;
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) {
+        s += w[i] * rows[i];
+        total += w[i];
+    }
+    return total ? s / total : NaN;
+}
+/** R² with weights from squared errors and centred targets (scikit-learn's force_finite rules). */
+function weightedR2(w, se, yc) {
+    let sse = 0;
+    let sy = 0;
+    let syy = 0;
+    let total = 0;
+    for (let i = 0; i < se.length; i++) {
+        const wi = w[i];
+        sse += wi * se[i];
+        sy += wi * yc[i];
+        syy += wi * yc[i] * yc[i];
+        total += wi;
+    }
+    if (!(total >= 2))
+        return NaN;
+    const ss = Math.max(0, syy - (sy * sy) / total);
+    if (ss === 0)
+        return sse === 0 ? 1 : 0;
+    return 1 - sse / ss;
+}
+/**
+ * ROC AUC under weights, averaged over parts (one-vs-rest): one pass in ascending score order,
+ * ties counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
+ */
+function weightedAuc(w, parts) {
+    let sum = 0;
+    for (let p = 0; p < parts.length; p++) {
+        const order = parts[p].order;
+        const code = parts[p].code;
+        const n = order.length;
+        let area = 0;
+        let negBelow = 0;
+        let totalPos = 0;
+        let wp = 0;
+        let wn = 0;
+        for (let t = 0; t < n; t++) {
+            const wi = w[order[t]];
+            const c = code[t];
+            // Branch-free class split: positives and negatives alternate unpredictably.
+            const wpi = wi * (c >> 1);
+            wp += wpi;
+            wn += wi - wpi;
+            if (c & 1) {
+                area += wp * (negBelow + wn * 0.5);
+                negBelow += wn;
+                totalPos += wp;
+                wp = 0;
+                wn = 0;
+            }
+        }
+        if (!totalPos || !negBelow)
+            return NaN;
+        sum += area / (totalPos * negBelow);
+    }
+    return sum / parts.length;
+}
 function confusionFn(metric) {
     if (metric === 'accuracy')
         return accuracyFromConfusion;
@@ -72902,6 +73115,7 @@ function makeKernel(metric, interp, model) {
         return {
             metric,
             usesConfusion: true,
+            spec: { kind: 'confusion' },
             value: (_w, confusion) => fn(confusion, k),
             leaveOneOut() {
                 const codes = confusionCodes(interp, model);
@@ -72945,6 +73159,7 @@ function makeKernel(metric, interp, model) {
                 return kernel;
             return {
                 ...kernel,
+                spec: { kind: 'mean', rows, sqrt: true },
                 value: (w, c) => Math.sqrt(kernel.value(w, c)),
                 leaveOneOut: () => kernel.leaveOneOut().map(Math.sqrt),
             };
@@ -72962,15 +73177,8 @@ function meanKernel(metric, rows) {
     return {
         metric,
         usesConfusion: false,
-        value(w) {
-            let s = 0;
-            let total = 0;
-            for (let i = 0; i < n; i++) {
-                s += w[i] * rows[i];
-                total += w[i];
-            }
-            return total ? s / total : NaN;
-        },
+        spec: { kind: 'mean', rows, sqrt: false },
+        value: (w) => weightedMean(w, rows),
         leaveOneOut() {
             let s = 0;
             for (let i = 0; i < n; i++)
@@ -72993,20 +73201,8 @@ function r2Kernel(y, yhat) {
     return {
         metric: 'r2',
         usesConfusion: false,
-        value(w) {
-            let sse = 0;
-            let sy = 0;
-            let syy = 0;
-            let total = 0;
-            for (let i = 0; i < n; i++) {
-                const wi = w[i];
-                sse += wi * se[i];
-                sy += wi * yc[i];
-                syy += wi * yc[i] * yc[i];
-                total += wi;
-            }
-            return fromSums(sse, sy, syy, total);
-        },
+        spec: { kind: 'r2', se, yc },
+        value: (w) => weightedR2(w, se, yc),
         leaveOneOut() {
             let sse = 0;
             let sy = 0;
@@ -73079,36 +73275,8 @@ function aucKernel(metric, parts) {
     return {
         metric,
         usesConfusion: false,
-        value(w) {
-            let sum = 0;
-            for (const { order, code } of prepared) {
-                const n = order.length;
-                let area = 0;
-                let negBelow = 0;
-                let totalPos = 0;
-                let wp = 0;
-                let wn = 0;
-                for (let t = 0; t < n; t++) {
-                    const wi = w[order[t]];
-                    const c = code[t];
-                    if (c & 2)
-                        wp += wi;
-                    else
-                        wn += wi;
-                    if (c & 1) {
-                        area += wp * (negBelow + wn * 0.5);
-                        negBelow += wn;
-                        totalPos += wp;
-                        wp = 0;
-                        wn = 0;
-                    }
-                }
-                if (!totalPos || !negBelow)
-                    return NaN;
-                sum += area / (totalPos * negBelow);
-            }
-            return sum / prepared.length;
-        },
+        spec: { kind: 'auc', parts: prepared },
+        value: (w) => weightedAuc(w, prepared),
         leaveOneOut() {
             const n = parts[0].positive.length;
             const out = new Float64Array(n);
@@ -73310,18 +73478,39 @@ function quantileSorted(sorted, p) {
 ;// CONCATENATED MODULE: ./packages/gate/src/bootstrap.ts
 
 
-/** Seeds of resample `b`'s stream: splitmix32 of (seed, b), as `Rng` does. */
+
+
+
+/**
+ * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
+ * self-contained (worker threads run its source).
+ */
 function streamState(seed, b) {
-    const rng = new Rng(seed, b);
-    return Int32Array.of(rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 1);
+    const out = new Int32Array(4);
+    let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
+    for (let i = 0; i < 4; i++) {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        out[i] = (z ^ (z >>> 16)) | 0;
+    }
+    out[3] = out[3] | 1;
+    return out;
 }
-/** Fills `out` with n uniform row indices in [0, n) (xoshiro128**, inlined for speed). */
-function drawIndices(state, out, n) {
+/**
+ * One resample: n uniform draws of a row (xoshiro128**, inlined), counted into `weights`
+ * and, for confusion metrics, into the joint (true, candidate, baseline) cell counts, in the
+ * same loop so the draws are never stored.
+ */
+function drawResample(state, n, weights, joint, jointCounts) {
     let a = state[0];
     let b = state[1];
     let c = state[2];
     let d = state[3];
     const scale = n / 4294967296;
+    weights.fill(0);
+    jointCounts.fill(0);
     for (let j = 0; j < n; j++) {
         // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
         const x = ((b << 2) + b) | 0;
@@ -73334,18 +73523,43 @@ function drawIndices(state, out, n) {
         a ^= d;
         c ^= t;
         d = (d << 11) | (d >>> 21);
-        out[j] = ((r >>> 0) * scale) | 0;
+        const row = ((r >>> 0) * scale) | 0;
+        weights[row]++;
+        if (joint)
+            jointCounts[joint[row]]++;
     }
 }
 /**
- * The paired bootstrap: each resample draws the holdout's rows with replacement (a seeded
- * PRNG, one stream per resample, so the result does not depend on evaluation order) and
- * recomputes every metric for the candidate and the baseline on the same drawn rows, so
- * their difference keeps the pairing. A resample is one pass of draws feeding counters
- * (confusion cells, score groups) and sums; metrics are computed from those.
+ * The rows relabelled in the candidate's ascending-score order. Resampling is invariant to
+ * how rows are numbered; numbered this way, the candidate's AUC pass reads the resample's
+ * weights sequentially instead of gathering them.
  */
-function pairedBootstrap(interp, metrics, models, options) {
-    const started = performance.now();
+function inCandidateScoreOrder(interp, metrics, candidate) {
+    const probs = interp.models[candidate]?.probabilities;
+    const k = interp.classes?.length ?? 0;
+    if (!probs || !metrics.some((m) => m === 'roc_auc' || m === 'roc_auc_ovr') || k < 2)
+        return interp;
+    const order = sortedOrder(column(probs, k, 1));
+    const n = order.length;
+    const permuteRows = (a, width) => {
+        const out = new a.constructor(a.length);
+        for (let t = 0; t < n; t++)
+            for (let c = 0; c < width; c++)
+                out[t * width + c] = a[order[t] * width + c];
+        return out;
+    };
+    return {
+        ...interp,
+        truthClasses: permuteRows(interp.truthClasses, 1),
+        models: interp.models.map((m) => ({
+            ...m,
+            predicted: m.predicted && permuteRows(m.predicted, 1),
+            probabilities: m.probabilities && permuteRows(m.probabilities, k),
+        })),
+    };
+}
+function plan(original, metrics, models, samples) {
+    const interp = inCandidateScoreOrder(original, metrics, models.candidate);
     const n = interp.task === 'regression' ? interp.truthValues.length : interp.truthClasses.length;
     const k = interp.classes?.length ?? 0;
     const entries = [];
@@ -73358,78 +73572,173 @@ function pairedBootstrap(interp, metrics, models, options) {
             continue;
         entries.push({
             metric,
-            candidate: new Float64Array(options.samples),
-            baseline: baselineKernel ? new Float64Array(options.samples) : undefined,
+            candidate: new Float64Array(samples),
+            baseline: baselineKernel ? new Float64Array(samples) : undefined,
             candidateKernel,
             baselineKernel,
         });
     }
-    const kernels = entries.flatMap((e) => [e.candidateKernel, e.baselineKernel].filter((x) => !!x));
-    const needConfusion = kernels.some((kn) => kn.usesConfusion);
     const paired = models.baseline !== undefined;
+    const needConfusion = entries.some((e) => e.candidateKernel.usesConfusion);
     // Joint confusion code per row: (true, candidate predicted[, baseline predicted]).
     let joint;
-    let jointCounts = new Int32Array(0);
+    let jointSize = 0;
     if (needConfusion) {
         const cand = confusionCodes(interp, models.candidate);
         if (paired) {
             const base = interp.models[models.baseline].predicted;
-            joint = new Int32Array(n);
+            jointSize = k * k * k;
+            joint = jointSize <= 256 ? new Uint8Array(n) : new Int32Array(n);
             for (let i = 0; i < n; i++)
                 joint[i] = cand[i] * k + base[i];
-            jointCounts = new Int32Array(k * k * k);
         }
         else {
-            joint = cand;
-            jointCounts = new Int32Array(k * k);
+            jointSize = k * k;
+            joint = jointSize <= 256 ? Uint8Array.from(cand) : cand;
         }
     }
-    const confCandidate = new Float64Array(k * k);
-    const confBaseline = new Float64Array(k * k);
-    const idx = new Int32Array(n);
-    // Row multiplicities: a row drawn more than 65,535 times out of n is beyond astronomically unlikely,
-    // and Uint16 keeps the array in cache.
-    const weights = n < 65536 ? new Uint16Array(n) : new Uint32Array(n);
-    for (let b = 0; b < options.samples; b++) {
-        drawIndices(streamState(options.seed, b), idx, n);
-        weights.fill(0);
-        for (let j = 0; j < n; j++)
-            weights[idx[j]]++;
-        if (joint) {
-            jointCounts.fill(0);
-            for (let i = 0; i < n; i++)
-                jointCounts[joint[i]] += weights[i];
-            confCandidate.fill(0);
-            if (paired) {
-                confBaseline.fill(0);
-                for (let cc = 0; cc < k * k; cc++) {
-                    const t = Math.floor(cc / k);
-                    for (let pb = 0; pb < k; pb++) {
-                        const v = jointCounts[cc * k + pb];
-                        confCandidate[cc] += v;
-                        confBaseline[t * k + pb] += v;
-                    }
-                }
-            }
-            else {
-                for (let cc = 0; cc < k * k; cc++)
-                    confCandidate[cc] = jointCounts[cc];
-            }
+    return { n, k, paired, entries, joint, jointSize };
+}
+/** The candidate's and baseline's confusion matrices from a resample's joint counts. */
+function splitJoint(p, jointCounts, offset, confCandidate, confBaseline) {
+    const k = p.k;
+    confCandidate.fill(0);
+    if (!p.paired) {
+        for (let cc = 0; cc < k * k; cc++)
+            confCandidate[cc] = jointCounts[offset + cc];
+        return;
+    }
+    confBaseline.fill(0);
+    for (let cc = 0; cc < k * k; cc++) {
+        const t = Math.floor(cc / k);
+        for (let pb = 0; pb < k; pb++) {
+            const v = jointCounts[offset + cc * k + pb];
+            confCandidate[cc] += v;
+            confBaseline[t * k + pb] += v;
         }
-        for (const e of entries) {
+    }
+}
+function newWeights(n) {
+    // Row multiplicities: a row drawn 65,536 times or more is beyond astronomically unlikely
+    // (P ~ 1/65536! for n >= 65536), and Uint16 keeps the array in cache.
+    return new Uint16Array(n);
+}
+/**
+ * The paired bootstrap: each resample draws the holdout's rows with replacement (a seeded
+ * PRNG, one stream per resample, so the result does not depend on evaluation order or on
+ * the number of threads) and recomputes every metric for the candidate and the baseline on
+ * the same drawn rows, so their difference keeps the pairing. One pass of draws per
+ * resample feeds the row weights and the joint confusion counts; AUC is one pass in score
+ * order, means one weighted sum.
+ */
+function pairedBootstrap(interp, metrics, models, options) {
+    const started = performance.now();
+    const p = plan(interp, metrics, models, options.samples);
+    const confCandidate = new Float64Array(p.k * p.k);
+    const confBaseline = new Float64Array(p.k * p.k);
+    const weights = newWeights(p.n);
+    const jointCounts = new Int32Array(p.jointSize);
+    for (let b = 0; b < options.samples; b++) {
+        drawResample(streamState(options.seed, b), p.n, weights, p.joint, jointCounts);
+        if (p.joint)
+            splitJoint(p, jointCounts, 0, confCandidate, confBaseline);
+        for (const e of p.entries) {
             e.candidate[b] = e.candidateKernel.value(weights, confCandidate);
             if (e.baseline)
                 e.baseline[b] = e.baselineKernel.value(weights, confBaseline);
         }
         options.onProgress?.(b + 1, options.samples);
     }
-    return {
-        samples: options.samples,
-        seed: options.seed,
-        rows: n,
-        draws: new Map(entries.map((e) => [e.metric, e])),
-        seconds: (performance.now() - started) / 1000,
-    };
+    return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads: 1 };
+}
+/** Source of the worker threads: the same pure functions the serial path calls. */
+function workerSource() {
+    return `'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+// Bundlers that keep function names (esbuild's keepNames) may call this helper.
+const __name = (f) => f;
+const streamState = (${streamState.toString()});
+const drawResample = (${drawResample.toString()});
+const weightedMean = (${weightedMean.toString()});
+const weightedR2 = (${weightedR2.toString()});
+const weightedAuc = (${weightedAuc.toString()});
+const { n, seed, from, to, joint, jointSize, specs, outJoint, outValues } = workerData;
+const weights = new Uint16Array(n);
+const jointCounts = new Int32Array(jointSize);
+for (let b = from; b < to; b++) {
+  drawResample(streamState(seed, b), n, weights, joint, jointCounts);
+  if (joint) outJoint.set(jointCounts, b * jointSize);
+  for (let j = 0; j < specs.length; j++) {
+    const s = specs[j];
+    let v;
+    if (s.kind === 'mean') { v = weightedMean(weights, s.rows); if (s.sqrt) v = Math.sqrt(v); }
+    else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc);
+    else v = weightedAuc(weights, s.parts);
+    outValues[j][b] = v;
+  }
+}
+parentPort.postMessage('done');
+`;
+}
+/** Below this much work (rows x resamples) threads cost more than they save. */
+const PARALLEL_WORK = 20_000_000;
+/**
+ * `pairedBootstrap` spread over worker threads (one per available core, at most 8) when the
+ * work is large; identical results, since every resample has its own PRNG stream.
+ */
+async function pairedBootstrapParallel(interp, metrics, models, options) {
+    const threads = Math.max(1, Math.min(options.threads ?? Math.min(8, (0,external_node_os_.availableParallelism)()), options.samples));
+    const n = interp.task === 'regression' ? interp.truthValues.length : interp.truthClasses.length;
+    if (threads < 2 || (options.threads === undefined && n * options.samples < PARALLEL_WORK)) {
+        return pairedBootstrap(interp, metrics, models, options);
+    }
+    const started = performance.now();
+    const p = plan(interp, metrics, models, options.samples);
+    const rowKernels = [];
+    for (const e of p.entries) {
+        if (e.candidateKernel.usesConfusion)
+            continue;
+        rowKernels.push({ entry: e, side: 'candidate', spec: e.candidateKernel.spec });
+        if (e.baselineKernel)
+            rowKernels.push({ entry: e, side: 'baseline', spec: e.baselineKernel.spec });
+    }
+    const outJoint = new Int32Array(new SharedArrayBuffer(Math.max(1, options.samples * p.jointSize) * 4));
+    const outValues = rowKernels.map(() => new Float64Array(new SharedArrayBuffer(options.samples * 8)));
+    const source = workerSource();
+    const per = Math.ceil(options.samples / threads);
+    const jobs = [];
+    for (let t = 0; t < threads; t++) {
+        const from = t * per;
+        const to = Math.min(options.samples, from + per);
+        if (from >= to)
+            break;
+        const worker = new external_node_worker_threads_.Worker(source, {
+            eval: true,
+            workerData: { n: p.n, seed: options.seed, from, to, joint: p.joint, jointSize: p.jointSize, specs: rowKernels.map((r) => r.spec), outJoint, outValues },
+        });
+        jobs.push(new Promise((resolve, reject) => {
+            worker.once('message', () => resolve());
+            worker.once('error', reject);
+            worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bootstrap worker exited with code ${code}`))));
+        }));
+    }
+    await Promise.all(jobs);
+    rowKernels.forEach((r, j) => (r.side === 'candidate' ? r.entry.candidate : r.entry.baseline).set(outValues[j]));
+    const confCandidate = new Float64Array(p.k * p.k);
+    const confBaseline = new Float64Array(p.k * p.k);
+    const confusionEntries = p.entries.filter((e) => e.candidateKernel.usesConfusion);
+    if (confusionEntries.length) {
+        for (let b = 0; b < options.samples; b++) {
+            splitJoint(p, outJoint, b * p.jointSize, confCandidate, confBaseline);
+            for (const e of confusionEntries) {
+                e.candidate[b] = e.candidateKernel.value(new Uint16Array(0), confCandidate);
+                if (e.baseline)
+                    e.baseline[b] = e.baselineKernel.value(new Uint16Array(0), confBaseline);
+            }
+        }
+    }
+    options.onProgress?.(options.samples, options.samples);
+    return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads };
 }
 function bootstrapInterval(draws, point, factor, confidence, method) {
     const values = [];
@@ -74129,8 +74438,8 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
         const metrics = [...new Set([...checked.map((r) => r.resolved), ...METRIC_NAMES[interp.task]])].filter((m) => hasKernel(m) && candidate[m] !== null && candidate[m] !== undefined && (!paired || (baselineMetrics?.[m] ?? null) !== null));
         if (settings.bootstrapSamples > 0 && (paired || !baseline)) {
             logger.info(`Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`);
-            bootstrap = pairedBootstrap(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed });
-            logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s`);
+            bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed });
+            logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
             for (const [metric, draws] of bootstrap.draws) {
                 const point = candidate[metric] - (paired ? baselineMetrics[metric] : 0);
                 intervals[metric] = bootstrapInterval(draws, point, paired ? 1 : 0, settings.confidence, method);

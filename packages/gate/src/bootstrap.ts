@@ -1,6 +1,8 @@
-import type { Interpretation } from '@mlops-gha/evaluation';
-import { makeKernel, confusionCodes, type Kernel } from './kernels.js';
-import { normalCdf, normalQuantile, quantileSorted, Rng } from './math.js';
+import { column, sortedOrder, type Interpretation } from '@mlops-gha/evaluation';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { confusionCodes, makeKernel, weightedAuc, weightedMean, weightedR2, type Kernel, type KernelSpec } from './kernels.js';
+import { normalCdf, normalQuantile, quantileSorted } from './math.js';
 
 export type IntervalMethod = 'percentile' | 'bca';
 
@@ -28,21 +30,47 @@ export interface BootstrapResult {
   rows: number;
   draws: Map<string, MetricDraws>;
   seconds: number;
+  /** Threads the resamples ran on. */
+  threads: number;
 }
 
-/** Seeds of resample `b`'s stream: splitmix32 of (seed, b), as `Rng` does. */
-function streamState(seed: number, b: number): Int32Array {
-  const rng = new Rng(seed, b);
-  return Int32Array.of(rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 0, rng.nextUint32() | 1);
+/**
+ * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
+ * self-contained (worker threads run its source).
+ */
+export function streamState(seed: number, b: number): Int32Array {
+  const out = new Int32Array(4);
+  let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < 4; i++) {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    out[i] = (z ^ (z >>> 16)) | 0;
+  }
+  out[3] = out[3]! | 1;
+  return out;
 }
 
-/** Fills `out` with n uniform row indices in [0, n) (xoshiro128**, inlined for speed). */
-function drawIndices(state: Int32Array, out: Int32Array, n: number): void {
+/**
+ * One resample: n uniform draws of a row (xoshiro128**, inlined), counted into `weights`
+ * and, for confusion metrics, into the joint (true, candidate, baseline) cell counts, in the
+ * same loop so the draws are never stored.
+ */
+export function drawResample(
+  state: Int32Array,
+  n: number,
+  weights: Uint16Array | Uint32Array,
+  joint: Uint8Array | Int32Array | undefined,
+  jointCounts: Int32Array,
+): void {
   let a = state[0]!;
   let b = state[1]!;
   let c = state[2]!;
   let d = state[3]!;
   const scale = n / 4294967296;
+  weights.fill(0);
+  jointCounts.fill(0);
   for (let j = 0; j < n; j++) {
     // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
     const x = ((b << 2) + b) | 0;
@@ -55,24 +83,50 @@ function drawIndices(state: Int32Array, out: Int32Array, n: number): void {
     a ^= d;
     c ^= t;
     d = (d << 11) | (d >>> 21);
-    out[j] = ((r >>> 0) * scale) | 0;
+    const row = ((r >>> 0) * scale) | 0;
+    weights[row]!++;
+    if (joint) jointCounts[joint[row]!]!++;
   }
 }
 
+interface Plan {
+  n: number;
+  k: number;
+  paired: boolean;
+  entries: MetricDraws[];
+  joint?: Uint8Array | Int32Array;
+  jointSize: number;
+}
+
 /**
- * The paired bootstrap: each resample draws the holdout's rows with replacement (a seeded
- * PRNG, one stream per resample, so the result does not depend on evaluation order) and
- * recomputes every metric for the candidate and the baseline on the same drawn rows, so
- * their difference keeps the pairing. A resample is one pass of draws feeding counters
- * (confusion cells, score groups) and sums; metrics are computed from those.
+ * The rows relabelled in the candidate's ascending-score order. Resampling is invariant to
+ * how rows are numbered; numbered this way, the candidate's AUC pass reads the resample's
+ * weights sequentially instead of gathering them.
  */
-export function pairedBootstrap(
-  interp: Interpretation,
-  metrics: string[],
-  models: { candidate: number; baseline?: number },
-  options: BootstrapOptions,
-): BootstrapResult {
-  const started = performance.now();
+function inCandidateScoreOrder(interp: Interpretation, metrics: string[], candidate: number): Interpretation {
+  const probs = interp.models[candidate]?.probabilities;
+  const k = interp.classes?.length ?? 0;
+  if (!probs || !metrics.some((m) => m === 'roc_auc' || m === 'roc_auc_ovr') || k < 2) return interp;
+  const order = sortedOrder(column(probs, k, 1));
+  const n = order.length;
+  const permuteRows = <T extends Float64Array | Int32Array>(a: T, width: number): T => {
+    const out = new (a.constructor as new (len: number) => T)(a.length);
+    for (let t = 0; t < n; t++) for (let c = 0; c < width; c++) out[t * width + c] = a[order[t]! * width + c]!;
+    return out;
+  };
+  return {
+    ...interp,
+    truthClasses: permuteRows(interp.truthClasses!, 1),
+    models: interp.models.map((m) => ({
+      ...m,
+      predicted: m.predicted && permuteRows(m.predicted, 1),
+      probabilities: m.probabilities && permuteRows(m.probabilities, k),
+    })),
+  };
+}
+
+function plan(original: Interpretation, metrics: string[], models: { candidate: number; baseline?: number }, samples: number): Plan {
+  const interp = inCandidateScoreOrder(original, metrics, models.candidate);
   const n = interp.task === 'regression' ? interp.truthValues!.length : interp.truthClasses!.length;
   const k = interp.classes?.length ?? 0;
   const entries: MetricDraws[] = [];
@@ -83,73 +137,182 @@ export function pairedBootstrap(
     if (models.baseline !== undefined && !baselineKernel) continue;
     entries.push({
       metric,
-      candidate: new Float64Array(options.samples),
-      baseline: baselineKernel ? new Float64Array(options.samples) : undefined,
+      candidate: new Float64Array(samples),
+      baseline: baselineKernel ? new Float64Array(samples) : undefined,
       candidateKernel,
       baselineKernel,
     });
   }
-  const kernels = entries.flatMap((e) => [e.candidateKernel, e.baselineKernel].filter((x): x is Kernel => !!x));
-  const needConfusion = kernels.some((kn) => kn.usesConfusion);
   const paired = models.baseline !== undefined;
-
+  const needConfusion = entries.some((e) => e.candidateKernel.usesConfusion);
   // Joint confusion code per row: (true, candidate predicted[, baseline predicted]).
-  let joint: Int32Array | undefined;
-  let jointCounts = new Int32Array(0);
+  let joint: Uint8Array | Int32Array | undefined;
+  let jointSize = 0;
   if (needConfusion) {
     const cand = confusionCodes(interp, models.candidate);
     if (paired) {
       const base = interp.models[models.baseline!]!.predicted!;
-      joint = new Int32Array(n);
+      jointSize = k * k * k;
+      joint = jointSize <= 256 ? new Uint8Array(n) : new Int32Array(n);
       for (let i = 0; i < n; i++) joint[i] = cand[i]! * k + base[i]!;
-      jointCounts = new Int32Array(k * k * k);
     } else {
-      joint = cand;
-      jointCounts = new Int32Array(k * k);
+      jointSize = k * k;
+      joint = jointSize <= 256 ? Uint8Array.from(cand) : cand;
     }
   }
-  const confCandidate = new Float64Array(k * k);
-  const confBaseline = new Float64Array(k * k);
-  const idx = new Int32Array(n);
-  // Row multiplicities: a row drawn more than 65,535 times out of n is beyond astronomically unlikely,
-  // and Uint16 keeps the array in cache.
-  const weights = n < 65536 ? new Uint16Array(n) : new Uint32Array(n);
+  return { n, k, paired, entries, joint, jointSize };
+}
 
-  for (let b = 0; b < options.samples; b++) {
-    drawIndices(streamState(options.seed, b), idx, n);
-    weights.fill(0);
-    for (let j = 0; j < n; j++) weights[idx[j]!]!++;
-    if (joint) {
-      jointCounts.fill(0);
-      for (let i = 0; i < n; i++) jointCounts[joint[i]!]! += weights[i]!;
-      confCandidate.fill(0);
-      if (paired) {
-        confBaseline.fill(0);
-        for (let cc = 0; cc < k * k; cc++) {
-          const t = Math.floor(cc / k);
-          for (let pb = 0; pb < k; pb++) {
-            const v = jointCounts[cc * k + pb]!;
-            confCandidate[cc]! += v;
-            confBaseline[t * k + pb]! += v;
-          }
-        }
-      } else {
-        for (let cc = 0; cc < k * k; cc++) confCandidate[cc] = jointCounts[cc]!;
-      }
+/** The candidate's and baseline's confusion matrices from a resample's joint counts. */
+function splitJoint(p: Plan, jointCounts: ArrayLike<number>, offset: number, confCandidate: Float64Array, confBaseline: Float64Array): void {
+  const k = p.k;
+  confCandidate.fill(0);
+  if (!p.paired) {
+    for (let cc = 0; cc < k * k; cc++) confCandidate[cc] = jointCounts[offset + cc]!;
+    return;
+  }
+  confBaseline.fill(0);
+  for (let cc = 0; cc < k * k; cc++) {
+    const t = Math.floor(cc / k);
+    for (let pb = 0; pb < k; pb++) {
+      const v = jointCounts[offset + cc * k + pb]!;
+      confCandidate[cc]! += v;
+      confBaseline[t * k + pb]! += v;
     }
-    for (const e of entries) {
+  }
+}
+
+function newWeights(n: number): Uint16Array | Uint32Array {
+  // Row multiplicities: a row drawn 65,536 times or more is beyond astronomically unlikely
+  // (P ~ 1/65536! for n >= 65536), and Uint16 keeps the array in cache.
+  return new Uint16Array(n);
+}
+
+/**
+ * The paired bootstrap: each resample draws the holdout's rows with replacement (a seeded
+ * PRNG, one stream per resample, so the result does not depend on evaluation order or on
+ * the number of threads) and recomputes every metric for the candidate and the baseline on
+ * the same drawn rows, so their difference keeps the pairing. One pass of draws per
+ * resample feeds the row weights and the joint confusion counts; AUC is one pass in score
+ * order, means one weighted sum.
+ */
+export function pairedBootstrap(
+  interp: Interpretation,
+  metrics: string[],
+  models: { candidate: number; baseline?: number },
+  options: BootstrapOptions,
+): BootstrapResult {
+  const started = performance.now();
+  const p = plan(interp, metrics, models, options.samples);
+  const confCandidate = new Float64Array(p.k * p.k);
+  const confBaseline = new Float64Array(p.k * p.k);
+  const weights = newWeights(p.n);
+  const jointCounts = new Int32Array(p.jointSize);
+  for (let b = 0; b < options.samples; b++) {
+    drawResample(streamState(options.seed, b), p.n, weights, p.joint, jointCounts);
+    if (p.joint) splitJoint(p, jointCounts, 0, confCandidate, confBaseline);
+    for (const e of p.entries) {
       e.candidate[b] = e.candidateKernel.value(weights, confCandidate);
       if (e.baseline) e.baseline[b] = e.baselineKernel!.value(weights, confBaseline);
     }
     options.onProgress?.(b + 1, options.samples);
   }
-  return {
-    samples: options.samples,
-    seed: options.seed,
-    rows: n,
-    draws: new Map(entries.map((e) => [e.metric, e])),
-    seconds: (performance.now() - started) / 1000,
-  };
+  return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads: 1 };
+}
+
+/** Source of the worker threads: the same pure functions the serial path calls. */
+function workerSource(): string {
+  return `'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+// Bundlers that keep function names (esbuild's keepNames) may call this helper.
+const __name = (f) => f;
+const streamState = (${streamState.toString()});
+const drawResample = (${drawResample.toString()});
+const weightedMean = (${weightedMean.toString()});
+const weightedR2 = (${weightedR2.toString()});
+const weightedAuc = (${weightedAuc.toString()});
+const { n, seed, from, to, joint, jointSize, specs, outJoint, outValues } = workerData;
+const weights = new Uint16Array(n);
+const jointCounts = new Int32Array(jointSize);
+for (let b = from; b < to; b++) {
+  drawResample(streamState(seed, b), n, weights, joint, jointCounts);
+  if (joint) outJoint.set(jointCounts, b * jointSize);
+  for (let j = 0; j < specs.length; j++) {
+    const s = specs[j];
+    let v;
+    if (s.kind === 'mean') { v = weightedMean(weights, s.rows); if (s.sqrt) v = Math.sqrt(v); }
+    else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc);
+    else v = weightedAuc(weights, s.parts);
+    outValues[j][b] = v;
+  }
+}
+parentPort.postMessage('done');
+`;
+}
+
+/** Below this much work (rows x resamples) threads cost more than they save. */
+const PARALLEL_WORK = 20_000_000;
+
+/**
+ * `pairedBootstrap` spread over worker threads (one per available core, at most 8) when the
+ * work is large; identical results, since every resample has its own PRNG stream.
+ */
+export async function pairedBootstrapParallel(
+  interp: Interpretation,
+  metrics: string[],
+  models: { candidate: number; baseline?: number },
+  options: BootstrapOptions & { threads?: number },
+): Promise<BootstrapResult> {
+  const threads = Math.max(1, Math.min(options.threads ?? Math.min(8, availableParallelism()), options.samples));
+  const n = interp.task === 'regression' ? interp.truthValues!.length : interp.truthClasses!.length;
+  if (threads < 2 || (options.threads === undefined && n * options.samples < PARALLEL_WORK)) {
+    return pairedBootstrap(interp, metrics, models, options);
+  }
+  const started = performance.now();
+  const p = plan(interp, metrics, models, options.samples);
+  const rowKernels: { entry: MetricDraws; side: 'candidate' | 'baseline'; spec: KernelSpec }[] = [];
+  for (const e of p.entries) {
+    if (e.candidateKernel.usesConfusion) continue;
+    rowKernels.push({ entry: e, side: 'candidate', spec: e.candidateKernel.spec });
+    if (e.baselineKernel) rowKernels.push({ entry: e, side: 'baseline', spec: e.baselineKernel.spec });
+  }
+  const outJoint = new Int32Array(new SharedArrayBuffer(Math.max(1, options.samples * p.jointSize) * 4));
+  const outValues = rowKernels.map(() => new Float64Array(new SharedArrayBuffer(options.samples * 8)));
+  const source = workerSource();
+  const per = Math.ceil(options.samples / threads);
+  const jobs: Promise<void>[] = [];
+  for (let t = 0; t < threads; t++) {
+    const from = t * per;
+    const to = Math.min(options.samples, from + per);
+    if (from >= to) break;
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: { n: p.n, seed: options.seed, from, to, joint: p.joint, jointSize: p.jointSize, specs: rowKernels.map((r) => r.spec), outJoint, outValues },
+    });
+    jobs.push(
+      new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+        worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bootstrap worker exited with code ${code}`))));
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  rowKernels.forEach((r, j) => (r.side === 'candidate' ? r.entry.candidate : r.entry.baseline!).set(outValues[j]!));
+  const confCandidate = new Float64Array(p.k * p.k);
+  const confBaseline = new Float64Array(p.k * p.k);
+  const confusionEntries = p.entries.filter((e) => e.candidateKernel.usesConfusion);
+  if (confusionEntries.length) {
+    for (let b = 0; b < options.samples; b++) {
+      splitJoint(p, outJoint, b * p.jointSize, confCandidate, confBaseline);
+      for (const e of confusionEntries) {
+        e.candidate[b] = e.candidateKernel.value(new Uint16Array(0), confCandidate);
+        if (e.baseline) e.baseline[b] = e.baselineKernel!.value(new Uint16Array(0), confBaseline);
+      }
+    }
+  }
+  options.onProgress?.(options.samples, options.samples);
+  return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads };
 }
 
 /** A confidence interval of `candidate - factor * baseline` (factor 0: of the candidate alone). */

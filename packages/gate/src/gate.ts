@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { UserError, silentLogger, type Logger } from '@mlops-gha/common';
 import { evaluateModels, METRIC_NAMES, higherIsBetter, type Evaluation, type TaskSetting } from '@mlops-gha/evaluation';
-import { bootstrapInterval, pairedBootstrap, type BootstrapResult, type Interval, type IntervalMethod } from './bootstrap.js';
+import { bootstrapInterval, pairedBootstrapParallel, type BootstrapResult, type Interval, type IntervalMethod } from './bootstrap.js';
 import { hasKernel } from './kernels.js';
 import { seedToInt } from './math.js';
 import { readMetricsFile } from './metrics-file.js';
@@ -131,8 +131,8 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
     );
     if (settings.bootstrapSamples > 0 && (paired || !baseline)) {
       logger.info(`Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`);
-      bootstrap = pairedBootstrap(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed });
-      logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s`);
+      bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed });
+      logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
       for (const [metric, draws] of bootstrap.draws) {
         const point = candidate[metric]! - (paired ? baselineMetrics![metric]! : 0);
         intervals[metric] = bootstrapInterval(draws, point, paired ? 1 : 0, settings.confidence, method);

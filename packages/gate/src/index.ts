@@ -1,9 +1,9 @@
 export { parseRules, checkRules } from './rules.js';
 export type { Rule, Operator } from './rules.js';
-export { pairedBootstrap, bootstrapInterval } from './bootstrap.js';
+export { pairedBootstrap, pairedBootstrapParallel, bootstrapInterval, streamState } from './bootstrap.js';
 export type { BootstrapOptions, BootstrapResult, MetricDraws, Interval, IntervalMethod } from './bootstrap.js';
-export { makeKernel, hasKernel, placements } from './kernels.js';
-export type { Kernel } from './kernels.js';
+export { makeKernel, hasKernel, placements, weightedAuc, weightedMean, weightedR2 } from './kernels.js';
+export type { Kernel, KernelSpec } from './kernels.js';
 export { mcnemar, delong } from './paired-tests.js';
 export type { McNemarResult, DeLongResult } from './paired-tests.js';
 export { decide, intervalStatus } from './verdict.js';

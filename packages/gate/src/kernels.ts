@@ -24,6 +24,83 @@ export interface Kernel {
   value(weights: Weights, confusion: ArrayLike<number>): number;
   /** The metric with row i left out, for every row (NaN where undefined). */
   leaveOneOut(): Float64Array;
+  /** The data `value` reads, so a worker thread can compute it with the same pure functions. */
+  spec: KernelSpec;
+}
+
+export type KernelSpec =
+  | { kind: 'confusion' }
+  | { kind: 'mean'; rows: Float64Array; sqrt: boolean }
+  | { kind: 'r2'; se: Float64Array; yc: Float64Array }
+  | { kind: 'auc'; parts: { order: Int32Array; code: Uint8Array }[] };
+
+// The weighted metrics are pure, self-contained functions (no outside references): the
+// parallel bootstrap runs their source text in worker threads.
+
+/** Σ w·v / Σ w. */
+export function weightedMean(w: ArrayLike<number>, rows: Float64Array): number {
+  let s = 0;
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    s += w[i]! * rows[i]!;
+    total += w[i]!;
+  }
+  return total ? s / total : NaN;
+}
+
+/** R² with weights from squared errors and centred targets (scikit-learn's force_finite rules). */
+export function weightedR2(w: ArrayLike<number>, se: Float64Array, yc: Float64Array): number {
+  let sse = 0;
+  let sy = 0;
+  let syy = 0;
+  let total = 0;
+  for (let i = 0; i < se.length; i++) {
+    const wi = w[i]!;
+    sse += wi * se[i]!;
+    sy += wi * yc[i]!;
+    syy += wi * yc[i]! * yc[i]!;
+    total += wi;
+  }
+  if (!(total >= 2)) return NaN;
+  const ss = Math.max(0, syy - (sy * sy) / total);
+  if (ss === 0) return sse === 0 ? 1 : 0;
+  return 1 - sse / ss;
+}
+
+/**
+ * ROC AUC under weights, averaged over parts (one-vs-rest): one pass in ascending score order,
+ * ties counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
+ */
+export function weightedAuc(w: ArrayLike<number>, parts: { order: Int32Array; code: Uint8Array }[]): number {
+  let sum = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const order = parts[p]!.order;
+    const code = parts[p]!.code;
+    const n = order.length;
+    let area = 0;
+    let negBelow = 0;
+    let totalPos = 0;
+    let wp = 0;
+    let wn = 0;
+    for (let t = 0; t < n; t++) {
+      const wi = w[order[t]!]!;
+      const c = code[t]!;
+      // Branch-free class split: positives and negatives alternate unpredictably.
+      const wpi = wi * (c >> 1);
+      wp += wpi;
+      wn += wi - wpi;
+      if (c & 1) {
+        area += wp * (negBelow + wn * 0.5);
+        negBelow += wn;
+        totalPos += wp;
+        wp = 0;
+        wn = 0;
+      }
+    }
+    if (!totalPos || !negBelow) return NaN;
+    sum += area / (totalPos * negBelow);
+  }
+  return sum / parts.length;
 }
 
 type ConfusionFn = (confusion: ArrayLike<number>, k: number) => number;
@@ -69,6 +146,7 @@ export function makeKernel(metric: string, interp: Interpretation, model: number
     return {
       metric,
       usesConfusion: true,
+      spec: { kind: 'confusion' },
       value: (_w, confusion) => fn(confusion, k),
       leaveOneOut() {
         const codes = confusionCodes(interp, model);
@@ -108,6 +186,7 @@ export function makeKernel(metric: string, interp: Interpretation, model: number
       if (metric !== 'rmse') return kernel;
       return {
         ...kernel,
+        spec: { kind: 'mean', rows, sqrt: true },
         value: (w, c) => Math.sqrt(kernel.value(w, c)),
         leaveOneOut: () => kernel.leaveOneOut().map(Math.sqrt),
       };
@@ -126,15 +205,8 @@ function meanKernel(metric: string, rows: Float64Array): Kernel {
   return {
     metric,
     usesConfusion: false,
-    value(w) {
-      let s = 0;
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        s += w[i]! * rows[i]!;
-        total += w[i]!;
-      }
-      return total ? s / total : NaN;
-    },
+    spec: { kind: 'mean', rows, sqrt: false },
+    value: (w) => weightedMean(w, rows),
     leaveOneOut() {
       let s = 0;
       for (let i = 0; i < n; i++) s += rows[i]!;
@@ -156,20 +228,8 @@ function r2Kernel(y: Float64Array, yhat: Float64Array): Kernel {
   return {
     metric: 'r2',
     usesConfusion: false,
-    value(w) {
-      let sse = 0;
-      let sy = 0;
-      let syy = 0;
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        const wi = w[i]!;
-        sse += wi * se[i]!;
-        sy += wi * yc[i]!;
-        syy += wi * yc[i]! * yc[i]!;
-        total += wi;
-      }
-      return fromSums(sse, sy, syy, total);
-    },
+    spec: { kind: 'r2', se, yc },
+    value: (w) => weightedR2(w, se, yc),
     leaveOneOut() {
       let sse = 0;
       let sy = 0;
@@ -241,33 +301,8 @@ function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float6
   return {
     metric,
     usesConfusion: false,
-    value(w) {
-      let sum = 0;
-      for (const { order, code } of prepared) {
-        const n = order.length;
-        let area = 0;
-        let negBelow = 0;
-        let totalPos = 0;
-        let wp = 0;
-        let wn = 0;
-        for (let t = 0; t < n; t++) {
-          const wi = w[order[t]!]!;
-          const c = code[t]!;
-          if (c & 2) wp += wi;
-          else wn += wi;
-          if (c & 1) {
-            area += wp * (negBelow + wn * 0.5);
-            negBelow += wn;
-            totalPos += wp;
-            wp = 0;
-            wn = 0;
-          }
-        }
-        if (!totalPos || !negBelow) return NaN;
-        sum += area / (totalPos * negBelow);
-      }
-      return sum / prepared.length;
-    },
+    spec: { kind: 'auc', parts: prepared },
+    value: (w) => weightedAuc(w, prepared),
     leaveOneOut() {
       const n = parts[0]!.positive.length;
       const out = new Float64Array(n);

@@ -215,3 +215,28 @@ describe('numerics', () => {
     expect(binomialHalfCdf(2, 12)).toBeCloseTo(79 / 4096, 15);
   });
 });
+
+describe('parallel bootstrap', () => {
+  it('gives exactly the serial results on worker threads, for every kind of metric', async () => {
+    const { pairedBootstrapParallel } = await import('./bootstrap.js');
+    const interp = aucCase(3000, 1, 0.5, 21);
+    const metrics = ['accuracy', 'f1', 'roc_auc'];
+    const serial = pairedBootstrap(interp, metrics, { candidate: 0, baseline: 1 }, { samples: 40, seed: 9 });
+    const parallel = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: 1 }, { samples: 40, seed: 9, threads: 3 });
+    expect(parallel.threads).toBe(3);
+    for (const m of metrics) {
+      expect(Array.from(parallel.draws.get(m)!.candidate)).toEqual(Array.from(serial.draws.get(m)!.candidate));
+      expect(Array.from(parallel.draws.get(m)!.baseline!)).toEqual(Array.from(serial.draws.get(m)!.baseline!));
+    }
+    const regression: Interpretation = {
+      task: 'regression',
+      reason: 'test',
+      truthValues: Float64Array.from({ length: 500 }, (_, i) => Math.sin(i)),
+      models: [{ values: Float64Array.from({ length: 500 }, (_, i) => Math.sin(i) + 0.1 * Math.cos(7 * i)) }],
+    };
+    const rm = ['mse', 'rmse', 'mae', 'r2'];
+    const rs = pairedBootstrap(regression, rm, { candidate: 0 }, { samples: 20, seed: 2 });
+    const rp = await pairedBootstrapParallel(regression, rm, { candidate: 0 }, { samples: 20, seed: 2, threads: 2 });
+    for (const m of rm) expect(Array.from(rp.draws.get(m)!.candidate)).toEqual(Array.from(rs.draws.get(m)!.candidate));
+  });
+});
