@@ -42,7 +42,10 @@ const PARALLEL_THRESHOLD = 64 << 20;
  * The sha256 and size of each file, in the order given. Large sets are hashed in worker
  * threads, one file per worker at a time, so several checkpoint shards use several cores.
  */
-export async function hashFiles(paths: string[], options: { concurrency?: number } = {}): Promise<FileDigest[]> {
+export async function hashFiles(
+  paths: string[],
+  options: { concurrency?: number; onFile?: (size: number) => void } = {},
+): Promise<FileDigest[]> {
   const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
   const total = sizes.reduce((a, b) => a + b, 0);
   // One core stays with the main thread (and the runner): on a 2-core machine, one stream is as fast.
@@ -51,7 +54,9 @@ export async function hashFiles(paths: string[], options: { concurrency?: number
     const out: FileDigest[] = [];
     for (const p of paths) {
       const sha256 = await hashFile(p, 'sha256');
-      out.push({ sha256, size: (await stat(p)).size });
+      const size = (await stat(p)).size;
+      out.push({ sha256, size });
+      options.onFile?.(size);
     }
     return out;
   }
@@ -73,6 +78,7 @@ export async function hashFiles(paths: string[], options: { concurrency?: number
             worker.on('message', (m: { id: number; sha256?: string; size?: number; error?: string }) => {
               if (m.error) return reject(new Error(`Could not hash ${paths[m.id]}: ${m.error}`));
               results[m.id] = { sha256: m.sha256!, size: m.size! };
+              options.onFile?.(m.size!);
               feed();
             });
             worker.on('error', reject);

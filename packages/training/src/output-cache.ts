@@ -21,6 +21,7 @@ export class OutputHashCache {
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private stopped = false;
+  private notBefore = 0;
   /** Files hashed during the run, and how many of those were reused at the end. */
   readonly stats = { hashedDuringRun: 0, reused: 0, hashedAfterRun: 0 };
 
@@ -42,14 +43,19 @@ export class OutputHashCache {
   /** One pass: hash every settled file that is new or changed since its last hash. */
   scan(): Promise<void> {
     if (this.scanning || this.stopped) return this.scanning ?? Promise.resolve();
+    const now = this.options.now ?? Date.now;
+    if (Date.now() < this.notBefore) return Promise.resolve();
     this.scanning = (async () => {
       let files: string[];
+      const listing = Date.now();
       try {
         files = await this.options.expand();
       } catch {
         return; // a folder that does not exist yet, say; the final pass reports problems
+      } finally {
+        // A glob over a big tree must not eat the training's CPU: listing takes at most ~10%.
+        this.notBefore = Date.now() + 9 * (Date.now() - listing);
       }
-      const now = this.options.now ?? Date.now;
       for (const file of files) {
         if (this.stopped) return;
         try {
@@ -82,7 +88,7 @@ export class OutputHashCache {
   }
 
   /** The digests of `files` now: verified hashes from the run reused, the rest computed. */
-  async digest(files: string[]): Promise<FileDigest[]> {
+  async digest(files: string[], onFile?: (size: number) => void): Promise<FileDigest[]> {
     const results: (FileDigest | undefined)[] = await Promise.all(
       files.map(async (file) => {
         const entry = this.entries.get(file);
@@ -95,7 +101,7 @@ export class OutputHashCache {
       }),
     );
     const missing = files.filter((_, i) => results[i] === undefined);
-    const computed = await hashFiles(missing);
+    const computed = await hashFiles(missing, { onFile });
     this.stats.reused = files.length - missing.length;
     this.stats.hashedAfterRun = missing.length;
     let next = 0;

@@ -1,5 +1,14 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { UserError, describeError, formatBytes, formatDuration, isUserError, type Logger } from '@mlops-gha/common';
+import {
+  ProgressMeter,
+  UserError,
+  describeError,
+  formatBytes,
+  formatDuration,
+  isUserError,
+  startProgressTicker,
+  type Logger,
+} from '@mlops-gha/common';
 import { describeExit, runCommand, type CommandOptions, type CommandResult } from './command.js';
 import { readValuesFile, type Values } from './files.js';
 import { gpuIdentity, parseGpuSpec, probeGpus, selectGpus, type GpuDevice, type GpuProbe } from './gpu.js';
@@ -211,7 +220,10 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
     if (files.length === 0) {
       warn(`outputs: no file matches ${options.outputs.join(', ')} in ${display(wd)} after the run.`);
     }
-    const digests = await outputCache!.digest(files);
+    // Large outputs take a while to hash: say so every few seconds (Actions logs are no TTY).
+    const meter = new ProgressMeter('train: hashing outputs', 'files', files.length);
+    const stopTicker = startProgressTicker(meter, (line) => logger.info(line), 5000);
+    const digests = await outputCache!.digest(files, (size) => meter.add(1, size)).finally(stopTicker);
     if (files.length > 0) {
       const bytes = digests.reduce((sum, d) => sum + d.size, 0);
       logger.info(
