@@ -68890,7 +68890,7 @@ await (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__/* .runMain */ .VN
     const pullNumber = _actions_github__WEBPACK_IMPORTED_MODULE_4__/* .context */ ._.payload.pull_request?.number ?? _actions_github__WEBPACK_IMPORTED_MODULE_4__/* .context */ ._.payload.issue?.number;
     const wantComment = settings.comment ?? pullNumber !== undefined;
     if (pullNumber === undefined) {
-        logger.info(`No pull request in this ${_actions_github__WEBPACK_IMPORTED_MODULE_4__/* .context */ ._.eventName} event: the report is in the job summary and at ${reportPath}; no comment written.`);
+        logger.info(`No pull request in this ${_actions_github__WEBPACK_IMPORTED_MODULE_4__/* .context */ ._.eventName ? `${_actions_github__WEBPACK_IMPORTED_MODULE_4__/* .context */ ._.eventName} ` : ''}event: the report is in the job summary and at ${reportPath}; no comment written.`);
     }
     else if (wantComment && !settings.token) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e('No pull-request comment: `github-token` is empty. The report is in the job summary.');

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRegistry } from '@mlops-gha/registry';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
@@ -202,6 +202,17 @@ describe('metric-gate comments (Node 20)', () => {
     expect(body).not.toMatch(/@octo-org/);
     expect(body).toContain('@\u200bocto-org/admins \\[click\\](https\\://evil.example)');
     expect(body).toContain('| a\\|b |');
+  });
+});
+
+describe('metric-gate on a larger holdout (Node 20)', () => {
+  it('runs the bootstrap on worker threads inside the bundle', async () => {
+    await writeFile(join(work, 'large.csv'), holdoutCsv(12_000, 99));
+    const result = await gate({ eventName: 'push', event: {} }, { dataset: 'large.csv', 'bootstrap-samples': '2000' });
+    expect(result.exitCode).toBe(0);
+    const threads = Math.min(8, availableParallelism());
+    expect(result.log.join('\n')).toMatch(new RegExp(`Bootstrap done in \\d+\\.\\d+ s on ${threads} thread\\(s\\)`));
+    expect(result.outputs.verdict).toBe('pass');
   });
 });
 

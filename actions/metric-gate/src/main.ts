@@ -36,7 +36,9 @@ await runMain(async () => {
   const pullNumber = context.payload.pull_request?.number ?? context.payload.issue?.number;
   const wantComment = settings.comment ?? pullNumber !== undefined;
   if (pullNumber === undefined) {
-    logger.info(`No pull request in this ${context.eventName} event: the report is in the job summary and at ${reportPath}; no comment written.`);
+    logger.info(
+      `No pull request in this ${context.eventName ? `${context.eventName} ` : ''}event: the report is in the job summary and at ${reportPath}; no comment written.`,
+    );
   } else if (wantComment && !settings.token) {
     core.warning('No pull-request comment: `github-token` is empty. The report is in the job summary.');
   } else if (wantComment) {
