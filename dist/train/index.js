@@ -32930,6 +32930,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: GpuSampler, INVENTORY_QUERY, OutputHashCache, RUN_RECORD_SCHEMA, SAMPLE_QUERY, formatOf, gpuIdentity, hashFiles, newRunId, parseCsv, parseCudaVersion, parseDriverVersion, parseInventory, parseSamples, parseValues, probeGpus, readValuesFile, resolveWorkingDirectory, runCommand, runContextFromEnv, selectGpus, writeRunRecord
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
@@ -32938,8 +32940,6 @@ var src = __nccwpck_require__(26160);
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: ./packages/training/src/command.ts
 
 
@@ -34134,6 +34134,7 @@ class GpuSampler {
 
 
 
+
 const toPosix = (p) => p.split(external_node_path_.sep).join('/');
 /** Environment variables a `run:` step does not see and the training command must not either. */
 const WITHHELD = /^(INPUT_|STATE_)|^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL|ACTIONS_CACHE_URL)$/;
@@ -34251,6 +34252,13 @@ async function train(options) {
         metricsFound = read.found;
         if (!read.found) {
             warn(`metrics-file ${display(metricsPath)} does not exist after the run: metrics recorded as {}.`);
+        }
+        else {
+            const modified = (await (0,promises_.stat)(metricsPath)).mtimeMs;
+            // A file left from before (committed, or an earlier step's) is not this run's result.
+            if (modified < command.startedAt.getTime() - 1000) {
+                warn(`metrics-file ${display(metricsPath)} was not written by this run (last modified ${new Date(modified).toISOString()}, before the command started): recorded anyway.`);
+            }
         }
     }
     catch (error) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +133,17 @@ describe('train', () => {
     expectValid(record);
     expect(record.metrics).toEqual({});
     expect(record.warnings[0]).toMatch(/^metrics-file out\/metrics.json is not valid JSON/);
+  });
+
+  it('warns when the metrics file predates the run (a stale file, not this run\'s result)', async () => {
+    const { workspace, options, logger } = await setup({ run: 'echo not writing metrics' });
+    await writeFile(join(workspace, 'metrics.json'), '{"accuracy": 0.5}');
+    await utimes(join(workspace, 'metrics.json'), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    const outcome = await train(options);
+    expect(outcome.record.metrics).toEqual({ accuracy: 0.5 });
+    expect(logger.messages('warning')).toEqual([
+      'metrics-file metrics.json was not written by this run (last modified 2026-01-01T00:00:00.000Z, before the command started): recorded anyway.',
+    ]);
   });
 
   it('fails before running when params-file is malformed, gpus names a missing GPU, or a required GPU is absent', async () => {

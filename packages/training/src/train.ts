@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   ProgressMeter,
@@ -201,6 +202,14 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
     metricsFound = read.found;
     if (!read.found) {
       warn(`metrics-file ${display(metricsPath)} does not exist after the run: metrics recorded as {}.`);
+    } else {
+      const modified = (await stat(metricsPath)).mtimeMs;
+      // A file left from before (committed, or an earlier step's) is not this run's result.
+      if (modified < command.startedAt.getTime() - 1000) {
+        warn(
+          `metrics-file ${display(metricsPath)} was not written by this run (last modified ${new Date(modified).toISOString()}, before the command started): recorded anyway.`,
+        );
+      }
     }
   } catch (error) {
     if (!isUserError(error)) throw error;
