@@ -73676,8 +73676,9 @@ for (let b = from; b < to; b++) {
     else v = weightedAuc(weights, s.parts);
     outValues[j][b] = v;
   }
+  if ((b - from) % 50 === 49) parentPort.postMessage({ progress: 50 });
 }
-parentPort.postMessage('done');
+parentPort.postMessage({ done: (to - from) % 50 });
 `;
 }
 /** Below this much work (rows x resamples) threads cost more than they save. */
@@ -73707,6 +73708,7 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
     const source = workerSource();
     const per = Math.ceil(options.samples / threads);
     const jobs = [];
+    let done = 0;
     for (let t = 0; t < threads; t++) {
         const from = t * per;
         const to = Math.min(options.samples, from + per);
@@ -73717,7 +73719,12 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
             workerData: { n: p.n, seed: options.seed, from, to, joint: p.joint, jointSize: p.jointSize, specs: rowKernels.map((r) => r.spec), outJoint, outValues },
         });
         jobs.push(new Promise((resolve, reject) => {
-            worker.once('message', () => resolve());
+            worker.on('message', (message) => {
+                done += message.progress ?? message.done ?? 0;
+                options.onProgress?.(done, options.samples);
+                if (message.done !== undefined)
+                    resolve();
+            });
             worker.once('error', reject);
             worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bootstrap worker exited with code ${code}`))));
         }));
@@ -73737,7 +73744,6 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
             }
         }
     }
-    options.onProgress?.(options.samples, options.samples);
     return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads };
 }
 function bootstrapInterval(draws, point, factor, confidence, method) {
@@ -74438,7 +74444,16 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
         const metrics = [...new Set([...checked.map((r) => r.resolved), ...METRIC_NAMES[interp.task]])].filter((m) => hasKernel(m) && candidate[m] !== null && candidate[m] !== undefined && (!paired || (baselineMetrics?.[m] ?? null) !== null));
         if (settings.bootstrapSamples > 0 && (paired || !baseline)) {
             logger.info(`Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`);
-            bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed });
+            const started = performance.now();
+            let lastLine = started;
+            const onProgress = (done, total) => {
+                const now = performance.now();
+                if (now - lastLine < 5000)
+                    return;
+                lastLine = now;
+                logger.info(`metric-gate: bootstrap ${done}/${total} resamples, ${((now - started) / 1000).toFixed(1)} s`);
+            };
+            bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed, onProgress });
             logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
             for (const [metric, draws] of bootstrap.draws) {
                 const point = candidate[metric] - (paired ? baselineMetrics[metric] : 0);

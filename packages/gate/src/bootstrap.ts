@@ -245,8 +245,9 @@ for (let b = from; b < to; b++) {
     else v = weightedAuc(weights, s.parts);
     outValues[j][b] = v;
   }
+  if ((b - from) % 50 === 49) parentPort.postMessage({ progress: 50 });
 }
-parentPort.postMessage('done');
+parentPort.postMessage({ done: (to - from) % 50 });
 `;
 }
 
@@ -281,6 +282,7 @@ export async function pairedBootstrapParallel(
   const source = workerSource();
   const per = Math.ceil(options.samples / threads);
   const jobs: Promise<void>[] = [];
+  let done = 0;
   for (let t = 0; t < threads; t++) {
     const from = t * per;
     const to = Math.min(options.samples, from + per);
@@ -291,7 +293,11 @@ export async function pairedBootstrapParallel(
     });
     jobs.push(
       new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
+        worker.on('message', (message: { progress?: number; done?: number }) => {
+          done += message.progress ?? message.done ?? 0;
+          options.onProgress?.(done, options.samples);
+          if (message.done !== undefined) resolve();
+        });
         worker.once('error', reject);
         worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bootstrap worker exited with code ${code}`))));
       }),
@@ -311,7 +317,6 @@ export async function pairedBootstrapParallel(
       }
     }
   }
-  options.onProgress?.(options.samples, options.samples);
   return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads };
 }
 

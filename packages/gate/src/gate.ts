@@ -131,7 +131,15 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
     );
     if (settings.bootstrapSamples > 0 && (paired || !baseline)) {
       logger.info(`Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`);
-      bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed });
+      const started = performance.now();
+      let lastLine = started;
+      const onProgress = (done: number, total: number) => {
+        const now = performance.now();
+        if (now - lastLine < 5000) return;
+        lastLine = now;
+        logger.info(`metric-gate: bootstrap ${done}/${total} resamples, ${((now - started) / 1000).toFixed(1)} s`);
+      };
+      bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed, onProgress });
       logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
       for (const [metric, draws] of bootstrap.draws) {
         const point = candidate[metric]! - (paired ? baselineMetrics![metric]! : 0);
