@@ -33,6 +33,17 @@ describe('loadHoldout', () => {
     expect(Array.from(picked.features)).toEqual([2, 1, 4, 3]);
   });
 
+  it('reads a multi-chunk file on the fast path, and a bad cell deep in it names its line', async () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => `${i},${(i % 7) / 4},${i % 2}`);
+    const path = await csv('big.csv', `a,b,label\r\n${rows.join('\r\n')}\r\n`);
+    const h = await loadHoldout(path);
+    expect(h.rows).toBe(60_000);
+    expect([h.features[2 * 59_999], h.features[2 * 59_999 + 1], h.labels[59_999]]).toEqual([59_999, (59_999 % 7) / 4, '1']);
+    rows[45_000] = '1,oops,0';
+    const bad = await csv('big-bad.csv', `a,b,label\n${rows.join('\n')}\n`);
+    await expect(loadHoldout(bad)).rejects.toMatchObject({ location: { file: bad, line: 45_002, column: 2 } });
+  });
+
   it('reads JSON Lines', async () => {
     const path = await csv('h.jsonl', '{"x": 1, "y": 2, "target": "cat"}\n{"x": 3, "y": 4, "target": "dog"}\n');
     const h = await loadHoldout(path, { labelColumn: 'target' });

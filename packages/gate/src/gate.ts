@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { UserError, silentLogger, type Logger } from '@mlops-gha/common';
-import { evaluateModels, METRIC_NAMES, higherIsBetter, type Evaluation, type TaskSetting } from '@mlops-gha/evaluation';
+import { evaluateModels, METRIC_NAMES, type Evaluation, type TaskSetting } from '@mlops-gha/evaluation';
 import { bootstrapInterval, pairedBootstrapParallel, type BootstrapResult, type Interval, type IntervalMethod } from './bootstrap.js';
 import { hasKernel } from './kernels.js';
 import { seedToInt } from './math.js';
@@ -208,7 +208,6 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
     for (const o of decision.outcomes) {
       logger.info(`${o.status.padEnd(12)} ${o.rule.text}: ${o.reason}`);
     }
-    void higherIsBetter;
     return {
       decision,
       candidateMetrics: candidate,

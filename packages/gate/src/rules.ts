@@ -128,7 +128,6 @@ export function parseRules(text: string): Rule[] {
       offset,
       usesBaseline,
     });
-    void at;
   });
   return rules;
 }
@@ -138,7 +137,6 @@ const ALIASES: Record<string, string[]> = {
   precision: ['precision_macro'],
   recall: ['recall_macro'],
   roc_auc: ['roc_auc_ovr'],
-  rmse: [],
 };
 
 function editDistance(a: string, b: string): number {
