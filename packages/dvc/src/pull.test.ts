@@ -149,4 +149,31 @@ describe('pull from a local remote', () => {
   it('hashes DVC 2 text files with CRLF normalisation', () => {
     expect(legacyMd5(Buffer.from('a\r\nb\r\n'))).toBe(md5('a\nb\n'));
   });
+
+  it('makes isexec files executable and honours a per-output remote', async () => {
+    const repo = await buildFixture();
+    const script = Buffer.from('#!/bin/sh\necho hi\n');
+    const other = join(repo.root, '..', `${repo.root.split('/').pop()}-other-remote`);
+    await put(other, objectPath(md5(script), false), script);
+    await writeFile(join(repo.root, '.dvc/config'), `[core]\n    remote = storage\n['remote "storage"']\n    url = ${repo.remote}\n['remote "Tools"']\n    url = ${other}\n`);
+    await put(repo.root, 'run.sh.dvc', `outs:\n- md5: ${md5(script)}\n  size: ${script.length}\n  isexec: true\n  hash: md5\n  path: run.sh\n  remote: tools\n`);
+    await pull({ cwd: repo.root, targets: ['run.sh'], logger: new RecordingLogger(), includeGlobalConfig: false });
+    expect(await readFile(join(repo.root, 'run.sh'))).toEqual(script);
+    expect((await stat(join(repo.root, 'run.sh'))).mode & 0o777).toBe((0o666 & ~process.umask()) | 0o100);
+  });
+
+  it('points at the line of a malformed dvc.lock and of an unknown per-output remote', async () => {
+    const repo = await buildFixture();
+    const lock = await readFile(join(repo.root, 'dvc.lock'), 'utf8');
+    await writeFile(join(repo.root, 'dvc.lock'), lock.replace('      size: 13\n', '      size: [13\n'));
+    const broken = await failure(pull({ cwd: repo.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
+    expect(broken.message).toMatch(/^dvc\.lock:\d+: invalid YAML/);
+    expect((broken.location as { file: string; line: number }).file).toBe('dvc.lock');
+
+    const repo2 = await buildFixture();
+    await put(repo2.root, 'models/model.bin.dvc', `outs:\n- md5: ${md5(repo2.expected['models/model.bin']!)}\n  hash: md5\n  path: model.bin\n  remote: gone\n`);
+    const unknown = await failure(pull({ cwd: repo2.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
+    expect(unknown.message).toBe('Unknown remote "gone" (named by models/model.bin.dvc)');
+    expect(unknown.location).toEqual({ file: 'models/model.bin.dvc', line: 2, column: 3 });
+  });
 });
