@@ -90,7 +90,9 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
       gpu: { probe: 'ok', cuda_version: '12.4', driver_version: '550.90.07', visible_devices: '0,1', sample_interval_seconds: 1 },
     });
     expect(run.gpu.utilization.map((u) => u.index)).toEqual([0, 1]);
-    expect(run.gpu.utilization[0]!.utilization_percent.max).toBe(97);
+    // Recorded readings of GPU 0 cycle 97, 88, 100 %: however many samples a loaded machine takes.
+    expect(run.gpu.utilization[0]!.samples).toBeGreaterThanOrEqual(1);
+    expect([97, 100]).toContain(run.gpu.utilization[0]!.utilization_percent.max);
     expect(await readFile(join(workspace, 'env.txt'), 'utf8')).toBe('visible=0,1\n');
 
     expect(result.outputs).toEqual({
@@ -203,7 +205,7 @@ describe('train on Node 20: failures and bad input', () => {
     const deadline = Date.now() + 20_000;
     while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     if (failed) throw failed;
-    const result = await running.cancel({ sigtermAfterMs: 1000, killAfterMs: 5000 });
+    const result = await running.cancel({ sigtermAfterMs: 1000, killAfterMs: 10_000 });
     expect(result.signal).toBeNull(); // the action ended by itself before the runner's kill
     expect(result.exitCode).toBe(1);
     const run = await record(workspace);
