@@ -68875,10 +68875,11 @@ await (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__/* .runMain */ .VN
     const work = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'metric-gate');
     const outcome = await (0,_mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__/* .runMetricGate */ .ty)({
         ...settings.gate,
-        resolveRegistryBaseline: (uri) => (0,_registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__/* .resolveRegistryBaseline */ .B)(uri, settings.registry, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(work, 'baseline'), {
+        resolveRegistryBaseline: (uri, prefer) => (0,_registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__/* .resolveRegistryBaseline */ .B)(uri, settings.registry, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(work, 'baseline'), {
             endpoint: settings.endpointUrl,
             region: settings.region,
             logger,
+            prefer,
         }),
     }, logger);
     const { decision } = outcome;
@@ -71353,8 +71354,8 @@ async function runCli(argv, io = defaultIo) {
 
 /**
  * `registry://NAME@ALIAS` or `registry://NAME/VERSION` -> the version's files under `dir`:
- * its .onnx model when it has one (so candidate and baseline are evaluated on the same rows),
- * else the metrics recorded in its manifest.
+ * its .onnx model when it has one and the candidate is a model (so both are evaluated on the
+ * same rows), else the metrics recorded in its manifest.
  */
 async function resolveRegistryBaseline(uri, registryUrl, dir, options) {
     if (!registryUrl) {
@@ -71375,9 +71376,10 @@ async function resolveRegistryBaseline(uri, registryUrl, dir, options) {
         const { files, manifest } = await download(registry, resolved.name, resolved.version, target);
         options.logger.info(`Baseline ${label}: ${files.length} file(s) from ${registryUrl}`);
         const onnx = files.find((f) => f.toLowerCase().endsWith('.onnx'));
-        if (onnx)
+        const hasMetrics = Object.keys(manifest.metrics ?? {}).length > 0;
+        if (onnx && (options.prefer === 'onnx' || !hasMetrics))
             return { kind: 'onnx', path: onnx, label };
-        if (Object.keys(manifest.metrics ?? {}).length) {
+        if (hasMetrics) {
             const path = (0,external_node_path_.join)(target, 'manifest-metrics.json');
             await (0,promises_.writeFile)(path, JSON.stringify(manifest.metrics));
             return { kind: 'metrics', path, label };
@@ -74403,7 +74405,7 @@ async function resolveBaseline(settings) {
                 fix: 'Download the baseline model or its metrics file in an earlier step and set `baseline:` to that .onnx or metrics file.',
             });
         }
-        return settings.resolveRegistryBaseline(spec);
+        return settings.resolveRegistryBaseline(spec, settings.model ? 'onnx' : 'metrics');
     }
     return { kind: (0,external_node_path_.extname)(spec).toLowerCase() === '.onnx' ? 'onnx' : 'metrics', path: spec, label: spec };
 }

@@ -234,6 +234,14 @@ describe('metric-gate with a registry baseline (Node 20)', () => {
     expect(report).toContain('Intervals: 95% paired bootstrap');
   });
 
+  it('with a metrics-file candidate, compares with the metrics in the version\'s manifest', async () => {
+    await writeFile(join(work, 'cand-metrics.json'), JSON.stringify({ f1: 0.75 }));
+    const result = await gate({ eventName: 'push', event: {} }, { model: '', dataset: '', metrics: 'cand-metrics.json', baseline: 'registry://churn@production', registry: 'registry', rules: 'f1 >= baseline' });
+    expect(result.exitCode).toBe(0);
+    const report = await readFile(result.outputs.report!, 'utf8');
+    expect(report).toContain('| f1 | 0.7000 | 0.7500 | +0.0500 | — | f1 &gt;= baseline | ✅ pass |');
+  });
+
   it('says what to set when `registry` is missing', async () => {
     const result = await gate({ eventName: 'push', event: {} }, { baseline: 'registry://churn@production' });
     expect(result.exitCode).toBe(1);

@@ -16,11 +16,12 @@ await runMain(async () => {
   const outcome = await runMetricGate(
     {
       ...settings.gate,
-      resolveRegistryBaseline: (uri) =>
+      resolveRegistryBaseline: (uri, prefer) =>
         resolveRegistryBaseline(uri, settings.registry, join(work, 'baseline'), {
           endpoint: settings.endpointUrl,
           region: settings.region,
           logger,
+          prefer,
         }),
     },
     logger,

@@ -6,14 +6,14 @@ import { download, openRegistry, resolve } from '@mlops-gha/registry';
 
 /**
  * `registry://NAME@ALIAS` or `registry://NAME/VERSION` -> the version's files under `dir`:
- * its .onnx model when it has one (so candidate and baseline are evaluated on the same rows),
- * else the metrics recorded in its manifest.
+ * its .onnx model when it has one and the candidate is a model (so both are evaluated on the
+ * same rows), else the metrics recorded in its manifest.
  */
 export async function resolveRegistryBaseline(
   uri: string,
   registryUrl: string | undefined,
   dir: string,
-  options: { endpoint?: string; region?: string; logger: Logger },
+  options: { endpoint?: string; region?: string; logger: Logger; prefer: 'onnx' | 'metrics' },
 ): Promise<ResolvedBaseline> {
   if (!registryUrl) {
     throw new UserError(`The baseline ${uri} is a registry reference, but \`registry\` is not set`, {
@@ -33,8 +33,9 @@ export async function resolveRegistryBaseline(
     const { files, manifest } = await download(registry, resolved.name, resolved.version, target);
     options.logger.info(`Baseline ${label}: ${files.length} file(s) from ${registryUrl}`);
     const onnx = files.find((f) => f.toLowerCase().endsWith('.onnx'));
-    if (onnx) return { kind: 'onnx', path: onnx, label };
-    if (Object.keys(manifest.metrics ?? {}).length) {
+    const hasMetrics = Object.keys(manifest.metrics ?? {}).length > 0;
+    if (onnx && (options.prefer === 'onnx' || !hasMetrics)) return { kind: 'onnx', path: onnx, label };
+    if (hasMetrics) {
       const path = join(target, 'manifest-metrics.json');
       await writeFile(path, JSON.stringify(manifest.metrics));
       return { kind: 'metrics', path, label };

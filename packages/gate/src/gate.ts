@@ -36,8 +36,11 @@ export interface GateSettings {
   intervalMethod?: IntervalMethod;
   failOn: FailOn;
   lineage?: ReportInput['lineage'];
-  /** Resolves `registry://` baselines to a local file (the registry package provides one). */
-  resolveRegistryBaseline?: (uri: string) => Promise<ResolvedBaseline>;
+  /**
+   * Resolves `registry://` baselines to a local file (the registry package provides one);
+   * `prefer` says which the gate can use best: the model (paired evaluation) or its metrics.
+   */
+  resolveRegistryBaseline?: (uri: string, prefer: 'onnx' | 'metrics') => Promise<ResolvedBaseline>;
   batchSize?: number;
 }
 
@@ -63,7 +66,7 @@ export async function resolveBaseline(settings: GateSettings): Promise<ResolvedB
         fix: 'Download the baseline model or its metrics file in an earlier step and set `baseline:` to that .onnx or metrics file.',
       });
     }
-    return settings.resolveRegistryBaseline(spec);
+    return settings.resolveRegistryBaseline(spec, settings.model ? 'onnx' : 'metrics');
   }
   return { kind: extname(spec).toLowerCase() === '.onnx' ? 'onnx' : 'metrics', path: spec, label: spec };
 }
