@@ -63,7 +63,17 @@ function labelText(column: OutputColumn, i: number): string {
 /** The distinct labels of a label output, as text. */
 function distinctLabels(column: OutputColumn): Set<string> {
   if (Array.isArray(column.values)) return new Set(column.values.map((v) => canonicalLabel(v)));
-  return new Set([...new Set(column.values)].map((v) => String(v)));
+  const distinct = new Set<number>();
+  const values = column.values;
+  let prev = NaN;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== prev) {
+      distinct.add(v);
+      prev = v;
+    }
+  }
+  return new Set([...distinct].map((v) => String(v)));
 }
 
 /** Class index of each row of a label output. */
@@ -76,14 +86,20 @@ function labelIndices(column: OutputColumn, index: Map<string, number>): Int32Ar
   }
   const byValue = new Map<number, number>();
   const values = column.values;
+  let prev = NaN;
+  let prevClass = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    let c = byValue.get(v);
-    if (c === undefined) {
-      c = index.get(String(v))!;
-      byValue.set(v, c);
+    if (v !== prev) {
+      let c = byValue.get(v);
+      if (c === undefined) {
+        c = index.get(String(v))!;
+        byValue.set(v, c);
+      }
+      prev = v;
+      prevClass = c;
     }
-    out[i] = c;
+    out[i] = prevClass;
   }
   return out;
 }
@@ -162,7 +178,25 @@ export function interpretPredictions(
     }
   });
   const labels = holdout.labels;
-  const truthSet = new Set(labels);
+  // One pass over the labels: a code per row (first-seen order) and the distinct labels.
+  const seen = new Map<string, number>();
+  const firstSeenCodes = new Int32Array(labels.length);
+  let prevLabel: string | undefined;
+  let prevCode = -1;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l !== prevLabel) {
+      prevLabel = l;
+      let code = seen.get(l);
+      if (code === undefined) {
+        code = seen.size;
+        seen.set(l, code);
+      }
+      prevCode = code;
+    }
+    firstSeenCodes[i] = prevCode;
+  }
+  const truthSet = new Set(seen.keys());
   const anyClassifierOutput = roles.some((r) => r.label || r.probabilities);
 
   let task: Task;
@@ -244,7 +278,9 @@ export function interpretPredictions(
     reason = `task: ${setting} (as set); ${k} classes`;
   }
   const index = new Map(classes.map((c, i) => [c, i]));
-  const truthClasses = Int32Array.from(labels, (l) => index.get(l)!);
+  const remap = Int32Array.from(seen.keys(), (l) => index.get(l)!);
+  const truthClasses = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) truthClasses[i] = remap[firstSeenCodes[i]!]!;
 
   const models = roles.map((r, i): ModelPredictions => {
     const raw = raws[i]!;
