@@ -276,7 +276,12 @@ export function startAction(name: string, options: RunActionOptions = {}): Runni
       const done = result.then(() => undefined, () => undefined);
       const exited = () => c.exitCode !== null || c.signalCode !== null;
       c.kill('SIGINT');
-      const wait = (ms: number) => Promise.race([done, new Promise((r) => setTimeout(r, ms))]);
+      // The escalation timers are cleared as soon as the step ends, so no timer outlives it.
+      const wait = async (ms: number) => {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([done, new Promise((r) => (timer = setTimeout(r, ms)))]);
+        clearTimeout(timer);
+      };
       await wait(timings.sigtermAfterMs ?? 7500);
       if (!exited()) {
         c.kill('SIGTERM');
