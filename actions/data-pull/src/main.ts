@@ -34,7 +34,7 @@ await runMain(async () => {
   const manifestPath = join(process.env.RUNNER_TEMP ?? tmpdir(), 'data-pull', `manifest-${result.dataVersion}.json`);
   await writeManifest(manifestPath, result);
   core.info(
-    `data-pull: ${result.files} files (${formatBytes(result.bytes)}) in ${result.outputs.length} outputs; ` +
+    `data-pull: ${result.files} files (${formatBytes(result.bytes)}) in ${result.outputs.length} output${result.outputs.length === 1 ? "" : "s"}; ` +
       `downloaded ${result.downloadedFiles} files (${formatBytes(result.downloadedBytes)}), ${result.fromCache} from the cache, ` +
       `${result.changedFiles} written, in ${formatDuration(result.durationMs)}`,
   );

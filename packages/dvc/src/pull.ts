@@ -1,4 +1,4 @@
-import { constants as fsConstants, lstatSync, statSync, type Stats } from 'node:fs';
+import { constants as fsConstants, lstatSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { chmod, copyFile, link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -785,8 +785,9 @@ class Checkout {
       if (this.linkType === 'copy') {
         const size = file.object.size ?? Infinity;
         if (size <= 256 * 1024 && !file.isexec) {
-          // small file: read whole, create with the final mode (0o666 & ~umask) in one call
-          await writeFile(dest, this.bodies.take(src) ?? (await readFile(src)), { flag: 'wx', mode: 0o666 });
+          // small file: read whole, create with the final mode (0o666 & ~umask) in one call,
+          // synchronously (a thread-pool round trip per small file costs more than the I/O)
+          writeFileSync(dest, this.bodies.take(src) ?? readFileSync(src), { flag: 'wx', mode: 0o666 });
         } else {
           await copyFile(src, dest, fsConstants.COPYFILE_EXCL);
           await chmod(dest, file.isexec ? this.fileMode | 0o100 : this.fileMode);

