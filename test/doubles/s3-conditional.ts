@@ -12,7 +12,9 @@
  *   the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition>
  *   <RequestId/><HostId/></Error>, Content-Type application/xml, x-amz-request-id/x-amz-id-2.
  * - Writes to one key (PUT, CompleteMultipartUpload, DELETE) are serialised, so a condition is
- *   checked and the write applied atomically with respect to every other write of that key.
+ *   checked and the write applied atomically with respect to every other write of that key;
+ *   reads of a key wait for its in-flight write, so they see a whole object (S3 replaces
+ *   objects atomically; s3rver rewrites the file in place).
  *   (AWS may instead answer a concurrent conflicting write with 409 ConditionalRequestConflict;
  *   the storage package maps 409 like 412.)
  * Everything else (GET, HEAD, LIST, UploadPart, ...) is passed through byte for byte, with the
@@ -126,7 +128,14 @@ export async function startConditionalS3Server(options: { buckets?: string[] } =
         (req.method === 'POST' && url.searchParams.has('uploadId')) ||
         req.method === 'DELETE');
     if (!isObjectWrite) {
-      void forward(req, res);
+      // s3rver rewrites an object's file in place, so a GET racing a PUT can read a torn
+      // object; S3 replaces objects atomically. Object reads therefore wait for that key's
+      // in-flight write (and see the old or the new object whole), as on S3.
+      if (bucket && key && (req.method === 'GET' || req.method === 'HEAD') && !url.searchParams.has('uploadId')) {
+        void withKeyLock(`${bucket}/${key}`, () => forward(req, res));
+      } else {
+        void forward(req, res);
+      }
       return;
     }
     const ifNoneMatch = req.method === 'DELETE' ? undefined : (req.headers['if-none-match'] as string | undefined);

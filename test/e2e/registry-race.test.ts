@@ -107,7 +107,7 @@ describe.each(['s3', 'folder'] as const)('pushes racing in separate processes (%
     const t = target(kind);
     const models = await Promise.all(Array.from({ length: 20 }, (_, i) => distinctModel(i)));
     const exits = await Promise.all(models.map((m) => cli([...t.args, 'push', 'iris', m])));
-    for (const e of exits) expect(e).toMatchObject({ code: 0, signal: null });
+    for (const e of exits) expect({ code: e.code, signal: e.signal, stderr: e.code ? e.stderr : '' }).toEqual({ code: 0, signal: null, stderr: '' });
     const versions = exits.map((e) => Number(/^iris\/(\d+)\t/.exec(e.stdout)?.[1]));
     expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const registry = t.open();
@@ -126,7 +126,7 @@ describe.each(['s3', 'folder'] as const)('pushes racing in separate processes (%
     const t = target(kind);
     const model = await distinctModel(99);
     const exits = await Promise.all(Array.from({ length: 20 }, () => cli([...t.args, 'push', 'iris', model, '--alias', 'staging'])));
-    for (const e of exits) expect(e).toMatchObject({ code: 0, signal: null });
+    for (const e of exits) expect({ code: e.code, signal: e.signal, stderr: e.code ? e.stderr : '' }).toEqual({ code: 0, signal: null, stderr: '' });
     expect(exits.map((e) => e.stdout.split('\t')[0])).toEqual(Array(20).fill(expect.stringMatching(/^iris\/1( \(existing, identical content\))?$/)));
     expect(exits.filter((e) => !e.stdout.includes('(existing, identical content)'))).toHaveLength(1);
     const registry = t.open();

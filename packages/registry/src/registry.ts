@@ -146,6 +146,14 @@ const isPrecondition = (error: unknown) =>
   // If-Match on a key deleted meanwhile: AWS/MinIO answer 404 NoSuchKey.
   (error as Error)?.name === 'NoSuchKey';
 
+function parseContentRecord(body: Buffer): ContentRecord | undefined {
+  try {
+    return JSON.parse(body.toString()) as ContentRecord;
+  } catch {
+    return undefined; // damaged: treated as held by nobody known; it is taken over once stale
+  }
+}
+
 function eventId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(5).toString('hex')}`;
 }
@@ -542,6 +550,12 @@ export class Registry {
         });
       } catch (error) {
         if (!isPrecondition(error)) throw error;
+        const now = await this.readAlias(name, alias);
+        if (now?.doc.event === event) {
+          // our own retried PUT had landed (its response was lost)
+          await this.step('alias-moved');
+          return { alias, from, to: version, moved: true, event };
+        }
         if (attempt >= 20) throw new UserError(`Could not move the alias ${alias} of ${name}: it kept changing under 20 attempts`, { fix: 'Retry later.' });
         this.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
         await sleep(10 + Math.random() * 40);
@@ -649,7 +663,14 @@ export class Registry {
         } satisfies Manifest,
         `for ${name}/${version}`,
       );
-      await this.store.put(layout.manifest(name, version), serializeManifest(manifest), { ifNoneMatch: '*', contentType: 'application/json' });
+      const manifestBody = serializeManifest(manifest);
+      try {
+        await this.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+      } catch (error) {
+        // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
+        const landed = isPrecondition(error) ? await this.store.getBytes(layout.manifest(name, version)) : undefined;
+        if (!landed || landed.body.toString() !== manifestBody) throw error;
+      }
       await this.step('manifest-written');
       await lock.publish(version);
 
@@ -684,8 +705,8 @@ export class Registry {
   private async findPublished(name: string, digest: string): Promise<Manifest | undefined> {
     const got = await this.store.getBytes(layout.content(name, digest));
     if (!got) return undefined;
-    const record = JSON.parse(got.body.toString()) as ContentRecord;
-    if (record.version === null || record.version === undefined) return undefined;
+    const record = parseContentRecord(got.body);
+    if (!record || record.version === null || record.version === undefined) return undefined;
     const manifest = await this.tryReadManifest(name, record.version);
     return manifest && manifest.content_digest === digest ? manifest : undefined;
   }
@@ -728,8 +749,8 @@ export class Registry {
           if (await tryCreate()) break;
           continue;
         }
-        const other = JSON.parse(got.body.toString()) as ContentRecord;
-        if (other.version !== null && other.version !== undefined) {
+        const other = parseContentRecord(got.body);
+        if (other && other.version !== null && other.version !== undefined) {
           const manifest = await this.tryReadManifest(name, other.version);
           if (manifest && manifest.content_digest === digest) {
             published = manifest;
@@ -824,6 +845,9 @@ export class Registry {
         return next;
       } catch (error) {
         if (!isPrecondition(error)) throw error;
+        // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
+        const claim = await this.store.getBytes(layout.claim(name, next));
+        if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`)) return next;
         next += 1;
       }
     }
