@@ -158,6 +158,19 @@ describe('the S3 double that honours conditional writes', () => {
     expect(await text('big.bin')).toBe('existing');
   });
 
+  it('serves whole objects while the same key is being rewritten (S3 replaces objects atomically)', async () => {
+    const a = Buffer.alloc(2 * 1024 * 1024, 'a');
+    const b = Buffer.alloc(2 * 1024 * 1024, 'b');
+    await client.send(new PutObjectCommand({ Bucket, Key: 'atomic.bin', Body: a }));
+    const writes = Array.from({ length: 6 }, (_, i) => client.send(new PutObjectCommand({ Bucket, Key: 'atomic.bin', Body: i % 2 ? a : b })));
+    const reads = Array.from({ length: 12 }, async () => {
+      const body = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket, Key: 'atomic.bin' }))).Body!.transformToByteArray());
+      return body.equals(a) || body.equals(b);
+    });
+    await Promise.all(writes);
+    expect(await Promise.all(reads)).toEqual(Array(12).fill(true));
+  });
+
   it('differs from the plain s3rver behind it, which overwrites despite If-None-Match: * (why the double exists)', async () => {
     const plain = s3.upstream.client();
     await plain.send(new PutObjectCommand({ Bucket, Key: 'plain.txt', Body: 'one', IfNoneMatch: '*' }));

@@ -150,6 +150,11 @@ describe('pushes killed with SIGKILL', () => {
       expect(exit.signal).toBe('SIGKILL');
       const registry = t.open();
       await checkInvariants(registry, 'iris');
+      if (step === 'alias-event-written') {
+        // the intent was recorded, the alias did not move: the trail says so
+        const last = (await registry.listEvents('iris')).filter((e) => e.type === 'alias-moved').pop();
+        expect(last?.applied).toBe(false);
+      }
       registry.close();
     }
     // the registry goes on working: the next push gets the next unclaimed number
