@@ -69088,7 +69088,7 @@ async function streamToVerifiedFile(open, dest, url, options = {}) {
                     callback(null, chunk);
                 },
             });
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp));
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
             if (options.verify && hash) {
                 const actual = hash.digest('hex');
                 if (actual !== options.verify.digest.toLowerCase()) {
@@ -69133,10 +69133,12 @@ async function bytesToVerifiedFile(read, dest, url, options = {}) {
         }
         const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
         try {
-            await (0,promises_.writeFile)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+            // Small objects are written synchronously: on busy machines a thread-pool round trip per
+            // file costs more than the write itself (measured 2x slower for 4-32 KB files).
+            (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
             if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
-                await (0,promises_.chmod)(temp, options.mode);
-            await (0,promises_.rename)(temp, dest);
+                (0,external_node_fs_.chmodSync)(temp, options.mode);
+            (0,external_node_fs_.renameSync)(temp, dest);
         }
         catch (error) {
             await (0,promises_.rm)(temp, { force: true });
@@ -69373,7 +69375,7 @@ class LocalStore {
         if (size === undefined)
             throw new ObjectNotFoundError(this.urlOf(key));
         if (size <= SMALL_OBJECT)
-            return bytesToVerifiedFile(() => (0,promises_.readFile)(path), dest, this.urlOf(key), options);
+            return bytesToVerifiedFile(async () => (0,external_node_fs_.readFileSync)(path), dest, this.urlOf(key), options);
         return streamToVerifiedFile(async () => {
             try {
                 await (0,promises_.stat)(path);
@@ -70194,6 +70196,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const isPrecondition = (error) => error instanceof PreconditionFailedError || error?.name === 'PreconditionFailedError' ||
     // If-Match on a key deleted meanwhile: AWS/MinIO answer 404 NoSuchKey.
     error?.name === 'NoSuchKey';
+function parseContentRecord(body) {
+    try {
+        return JSON.parse(body.toString());
+    }
+    catch {
+        return undefined; // damaged: treated as held by nobody known; it is taken over once stale
+    }
+}
 function eventId(now) {
     return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0,external_node_crypto_.randomBytes)(5).toString('hex')}`;
 }
@@ -70588,6 +70598,12 @@ class registry_Registry {
             catch (error) {
                 if (!isPrecondition(error))
                     throw error;
+                const now = await this.readAlias(name, alias);
+                if (now?.doc.event === event) {
+                    // our own retried PUT had landed (its response was lost)
+                    await this.step('alias-moved');
+                    return { alias, from, to: version, moved: true, event };
+                }
                 if (attempt >= 20)
                     throw new src/* UserError */.yo(`Could not move the alias ${alias} of ${name}: it kept changing under 20 attempts`, { fix: 'Retry later.' });
                 this.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
@@ -70691,7 +70707,16 @@ class registry_Registry {
                 tags,
                 description: request.description ?? null,
             }, `for ${name}/${version}`);
-            await this.store.put(layout.manifest(name, version), serializeManifest(manifest), { ifNoneMatch: '*', contentType: 'application/json' });
+            const manifestBody = serializeManifest(manifest);
+            try {
+                await this.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+            }
+            catch (error) {
+                // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
+                const landed = isPrecondition(error) ? await this.store.getBytes(layout.manifest(name, version)) : undefined;
+                if (!landed || landed.body.toString() !== manifestBody)
+                    throw error;
+            }
             await this.step('manifest-written');
             await lock.publish(version);
             await this.appendEvent(name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
@@ -70727,8 +70752,8 @@ class registry_Registry {
         const got = await this.store.getBytes(layout.content(name, digest));
         if (!got)
             return undefined;
-        const record = JSON.parse(got.body.toString());
-        if (record.version === null || record.version === undefined)
+        const record = parseContentRecord(got.body);
+        if (!record || record.version === null || record.version === undefined)
             return undefined;
         const manifest = await this.tryReadManifest(name, record.version);
         return manifest && manifest.content_digest === digest ? manifest : undefined;
@@ -70773,8 +70798,8 @@ class registry_Registry {
                         break;
                     continue;
                 }
-                const other = JSON.parse(got.body.toString());
-                if (other.version !== null && other.version !== undefined) {
+                const other = parseContentRecord(got.body);
+                if (other && other.version !== null && other.version !== undefined) {
                     const manifest = await this.tryReadManifest(name, other.version);
                     if (manifest && manifest.content_digest === digest) {
                         published = manifest;
@@ -70883,6 +70908,10 @@ class registry_Registry {
             catch (error) {
                 if (!isPrecondition(error))
                     throw error;
+                // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
+                const claim = await this.store.getBytes(layout.claim(name, next));
+                if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`))
+                    return next;
                 next += 1;
             }
         }

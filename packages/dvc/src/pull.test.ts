@@ -72,6 +72,11 @@ describe('pull from a local remote', () => {
     const link = join(repo.root, 'models/model.bin');
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(join(repo.root, '.dvc/cache', objectPath(md5(repo.expected['models/model.bin']!), false)));
+    // unchanged files are not relinked (dvc needs `checkout --relink` for that)
+    const again = await pull({ cwd: repo.root, linkType: 'hardlink', logger: new RecordingLogger(), includeGlobalConfig: false });
+    expect(again.changedFiles).toBe(0);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    await rm(join(repo.root, 'models/model.bin'));
     await pull({ cwd: repo.root, linkType: 'hardlink', logger: new RecordingLogger(), includeGlobalConfig: false });
     const st = await lstat(link);
     expect(st.isFile()).toBe(true);

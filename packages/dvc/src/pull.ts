@@ -658,7 +658,7 @@ class Checkout {
     if (!st) return { plan, file, path, action: 'create' };
     if (st.isSymbolicLink()) {
       const target = await readlink(path).catch(() => '');
-      if (this.linkType === 'symlink' && target === cachePath) return undefined;
+      if (target === cachePath) return undefined; // unchanged (no relink, as dvc)
       return { plan, file, path, action: 'replace' };
     }
     if (st.isDirectory()) {
@@ -666,14 +666,9 @@ class Checkout {
       return { plan, file, path, action: 'replace' };
     }
     const cst = statSync(cachePath);
-    if (this.linkType === 'hardlink') {
-      if (st.ino === cst.ino && st.dev === cst.dev) return undefined;
-      return this.changed(plan, file, path, unsaved, st.size === cst.size);
-    }
-    if (st.ino === cst.ino && st.dev === cst.dev) {
-      // a hardlink to the cache where a copy is wanted: same bytes, but the mode differs
-      return { plan, file, path, action: 'replace' };
-    }
+    // Same inode as the cache object: unchanged, whatever link-type asks for now (dvc only
+    // relinks unchanged files with `dvc checkout --relink`).
+    if (st.ino === cst.ino && st.dev === cst.dev) return undefined;
     if (st.size !== cst.size) return this.changed(plan, file, path, unsaved, false);
     const digest = await hashFileBoth(path, file.object.hashName === "md5-dos2unix", st.size);
     if (digestMatches(file.object.hashName, file.object.oid, digest)) {
