@@ -9,24 +9,17 @@
  * The action under test finds it through ACTIONS_RESULTS_URL and ACTIONS_RUNTIME_TOKEN (see
  * `env()`), with GITHUB_SERVER_URL left at https://github.com (any other host but *.ghe.com and
  * *.localhost makes the client refuse: GHESNotSupportedError).
+ *
+ * The twirp routing and the blob endpoint are shared with the cache service double
+ * (results-service.ts).
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { inflateRawSync } from 'node:zlib';
+import { ResultsServiceDouble, runtimeToken, twirpError, type BlobTarget, type TwirpReply } from './results-service.js';
+
+export { runtimeToken, type RecordedRequest } from './results-service.js';
 
 export const ARTIFACT_SERVICE = 'github.actions.results.api.v1.ArtifactService';
-
-const b64url = (value: object | string) =>
-  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-
-/**
- * A runtime token as the client needs it: a JWT (unsigned: the client only decodes it) whose
- * `scp` claim holds `Actions.Results:<runBackendId>:<jobBackendId>`.
- */
-export function runtimeToken(runBackendId = 'run-backend-1', jobBackendId = 'job-backend-1'): string {
-  return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ scp: `Actions.ExampleScope Actions.Results:${runBackendId}:${jobBackendId}` })}.x`;
-}
 
 export interface StoredArtifact {
   id: number;
@@ -45,54 +38,28 @@ export interface StoredArtifact {
   blobContentType?: string;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  /** Twirp method name, or the blob operation (block, blocklist, blob, download). */
-  operation: string;
-}
-
-type Twirp = { status: number; body: object };
-
-export class ArtifactServiceDouble {
+export class ArtifactServiceDouble extends ResultsServiceDouble {
   readonly artifacts: StoredArtifact[] = [];
-  readonly requests: RecordedRequest[] = [];
-  private readonly blocks = new Map<number, Map<string, Buffer>>();
   private nextId = 1001;
   private constructor(
-    private readonly server: Server,
-    readonly url: string,
-    readonly token: string,
+    token: string,
     private readonly runBackendId: string,
     private readonly jobBackendId: string,
-  ) {}
+  ) {
+    super(ARTIFACT_SERVICE, 'art', token);
+  }
 
   static async start(options: { runBackendId?: string; jobBackendId?: string } = {}): Promise<ArtifactServiceDouble> {
     const runBackendId = options.runBackendId ?? 'run-backend-1';
     const jobBackendId = options.jobBackendId ?? 'job-backend-1';
-    let double!: ArtifactServiceDouble;
-    const server = createServer((req, res) => {
-      double.handle(req, res).catch((error: unknown) => {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ code: 'internal', msg: String(error) }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    double = new ArtifactServiceDouble(server, `http://127.0.0.1:${port}`, runtimeToken(runBackendId, jobBackendId), runBackendId, jobBackendId);
+    const double = new ArtifactServiceDouble(runtimeToken(runBackendId, jobBackendId), runBackendId, jobBackendId);
+    await double.listen();
     return double;
   }
 
   /** The variables the runner gives a node action for the artifact service. */
   env(): Record<string, string> {
     return { ACTIONS_RESULTS_URL: `${this.url}/`, ACTIONS_RUNTIME_TOKEN: this.token, ACTIONS_RUNTIME_URL: `${this.url}/runtime/` };
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.closeAllConnections();
-      this.server.close(() => resolve());
-    });
   }
 
   /** The finalized artifact of this name, or undefined. */
@@ -107,44 +74,26 @@ export class ArtifactServiceDouble {
     return readZip(artifact.blob);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const body = await readBody(req);
-    const twirpPrefix = `/twirp/${ARTIFACT_SERVICE}/`;
-    if (url.pathname.startsWith('/twirp/')) {
-      const method = url.pathname.startsWith(twirpPrefix) ? url.pathname.slice(twirpPrefix.length) : url.pathname;
-      this.requests.push({ method: req.method ?? '', path: url.pathname, operation: method });
-      const reply = this.twirp(req, method, body, url.pathname);
-      res.writeHead(reply.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply.body));
-      return;
-    }
-    const blob = /^\/acct\/art\/(\d+)$/.exec(url.pathname);
-    if (blob) {
-      this.blobRequest(req, res, url, Number(blob[1]), body);
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found');
+  protected blobTarget(id: number): BlobTarget | undefined {
+    const artifact = this.artifacts.find((a) => a.id === id);
+    if (!artifact) return undefined;
+    return {
+      readable: artifact.finalized,
+      writable: !artifact.finalized,
+      sealedMessage: 'The artifact is already finalized.',
+      bytes: artifact.blob,
+      contentType: artifact.blobContentType || 'application/zip',
+      commit(bytes, contentType) {
+        artifact.blob = bytes;
+        artifact.blobContentType = contentType;
+      },
+    };
   }
 
-  private twirp(req: IncomingMessage, method: string, raw: Buffer, path: string): Twirp {
-    if (req.method !== 'POST') return { status: 404, body: { code: 'bad_route', msg: `unsupported method ${req.method} (only POST is allowed)` } };
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
-      return { status: 401, body: { code: 'unauthenticated', msg: 'invalid or missing bearer token' } };
-    }
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return { status: 404, body: { code: 'bad_route', msg: `unexpected Content-Type: ${req.headers['content-type']}` } };
-    }
-    let request: Record<string, unknown>;
-    try {
-      request = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return { status: 400, body: { code: 'malformed', msg: 'the json request could not be decoded' } };
-    }
+  protected rpc(method: string, request: Record<string, unknown>, path: string): TwirpReply {
     const ids = { run: String(request.workflow_run_backend_id ?? ''), job: String(request.workflow_job_run_backend_id ?? '') };
     if (ids.run !== this.runBackendId || ids.job !== this.jobBackendId) {
-      return { status: 400, body: { code: 'invalid_argument', msg: `unknown backend ids ${ids.run}/${ids.job}` } };
+      return twirpError(400, 'invalid_argument', `unknown backend ids ${ids.run}/${ids.job}`);
     }
     const name = String(request.name ?? '');
     switch (method) {
@@ -164,7 +113,7 @@ export class ArtifactServiceDouble {
           createdAt: new Date().toISOString(),
           finalized: false,
         });
-        return { status: 200, body: { ok: true, signed_upload_url: `${this.url}/acct/art/${id}?sig=upload-signature-${id}` } };
+        return { status: 200, body: { ok: true, signed_upload_url: this.blobUrl(id, `upload-signature-${id}`) } };
       }
       case 'FinalizeArtifact': {
         const artifact = [...this.artifacts].reverse().find((a) => a.name === name && !a.finalized);
@@ -199,79 +148,12 @@ export class ArtifactServiceDouble {
       case 'GetSignedArtifactURL': {
         const artifact = this.artifact(name);
         if (!artifact) return { status: 404, body: { code: 'not_found', msg: `artifact ${name} not found` } };
-        return { status: 200, body: { signed_url: `${this.url}/acct/art/${artifact.id}?sig=download-signature` } };
+        return { status: 200, body: { signed_url: this.blobUrl(artifact.id, 'download-signature') } };
       }
       default:
-        return { status: 404, body: { code: 'bad_route', msg: `no handler for path "${path}"` } };
+        return twirpError(404, 'bad_route', `no handler for path "${path}"`);
     }
   }
-
-  /** Azure Blob REST: Put Block, Put Block List, Put Blob; GET downloads. All writes answer 201. */
-  private blobRequest(req: IncomingMessage, res: ServerResponse, url: URL, id: number, body: Buffer): void {
-    const artifact = this.artifacts.find((a) => a.id === id);
-    const comp = url.searchParams.get('comp');
-    const operation = req.method === 'GET' ? 'download' : comp ?? 'blob';
-    this.requests.push({ method: req.method ?? '', path: url.pathname, operation });
-    const azureError = (status: number, code: string, message: string) => {
-      res.writeHead(status, { 'content-type': 'application/xml', 'x-ms-error-code': code });
-      res.end(`<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
-    };
-    if (!artifact || !url.searchParams.get('sig')) return azureError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
-    const created = () => {
-      res.writeHead(201, {
-        etag: `"0x${id.toString(16)}${Date.now().toString(16)}"`,
-        'last-modified': new Date().toUTCString(),
-        'x-ms-request-id': `req-${this.requests.length}`,
-        'x-ms-version': String(req.headers['x-ms-version'] ?? '2025-01-05'),
-        'x-ms-request-server-encrypted': 'true',
-      });
-      res.end();
-    };
-    if (req.method === 'GET') {
-      if (!artifact.finalized || !artifact.blob) return azureError(404, 'BlobNotFound', 'The specified blob does not exist.');
-      res.writeHead(200, { 'content-type': artifact.blobContentType ?? 'application/zip', 'content-length': artifact.blob.length });
-      res.end(artifact.blob);
-      return;
-    }
-    if (req.method !== 'PUT') return azureError(405, 'UnsupportedHttpVerb', 'The resource doesn\'t support specified Http Verb.');
-    if (artifact.finalized) return azureError(409, 'BlobImmutableDueToPolicy', 'The artifact is already finalized.');
-    if (comp === 'block') {
-      const blockId = url.searchParams.get('blockid');
-      if (!blockId) return azureError(400, 'InvalidQueryParameterValue', 'blockid is required.');
-      if (!this.blocks.has(id)) this.blocks.set(id, new Map());
-      this.blocks.get(id)!.set(blockId, body);
-      return created();
-    }
-    if (comp === 'blocklist') {
-      const staged = this.blocks.get(id) ?? new Map<string, Buffer>();
-      const ids = [...body.toString('utf8').matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map((m) => m[2]!);
-      const parts: Buffer[] = [];
-      for (const blockId of ids) {
-        const block = staged.get(blockId);
-        if (!block) return azureError(400, 'InvalidBlockList', 'The specified block list is invalid.');
-        parts.push(block);
-      }
-      artifact.blob = Buffer.concat(parts);
-      artifact.blobContentType = String(req.headers['x-ms-blob-content-type'] ?? '');
-      this.blocks.delete(id);
-      return created();
-    }
-    if (comp === null && req.headers['x-ms-blob-type'] === 'BlockBlob') {
-      artifact.blob = body;
-      artifact.blobContentType = String(req.headers['x-ms-blob-content-type'] ?? req.headers['content-type'] ?? '');
-      return created();
-    }
-    return azureError(400, 'InvalidQueryParameterValue', `unsupported comp=${comp}`);
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**

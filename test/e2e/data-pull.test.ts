@@ -1,15 +1,19 @@
 /**
  * The committed data-pull bundle, run as the runner runs it, against s3rver (directly and
- * through a fault-injecting proxy) and a local-folder remote, on Node 20 and 24.
+ * through a fault-injecting proxy) and a local-folder remote, on Node 20 and 24; and with
+ * `actions-cache: true` against the Actions cache service double.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NODE_VERSIONS, runAction } from '../harness/run-action.js';
 import { startS3Server, type S3TestServer } from '../doubles/s3.js';
 import { startFaultProxy } from '../doubles/s3-faults.js';
-import { buildFixture, md5, objectPath, put, type FixtureRepo } from '../../packages/dvc/src/test-fixtures.js';
+import { CacheServiceDouble } from '../doubles/cache-service.js';
+import { buildFixture, md5, objectPath, put, tempDir, type FixtureRepo } from '../../packages/dvc/src/test-fixtures.js';
 
 const BUCKET = 'dvc-data';
 let s3: S3TestServer;
@@ -28,6 +32,21 @@ async function s3Fixture(prefix: string, extraConfig = ''): Promise<FixtureRepo>
   const repo = await buildFixture({ config: `[core]\n    remote = s3store\n['remote "s3store"']\n    url = s3://${BUCKET}/${prefix}\n    endpointurl = ${s3.endpoint}\n${extraConfig}` });
   await upload(repo.remote, prefix);
   return repo;
+}
+
+/** Deletes every object under the prefix, and checks that none is left. */
+async function emptyPrefix(prefix: string): Promise<void> {
+  const client = s3.client();
+  const list = async () => (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/` }))).Contents ?? [];
+  for (const object of await list()) await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: object.Key! }));
+  expect(await list()).toEqual([]);
+}
+
+/** The cache version @actions/cache sends for these paths (reference/github.md §3), computed here. */
+function cacheVersion(...paths: string[]): string {
+  const zstd = spawnSync('zstd', ['--quiet', '--version'], { encoding: 'utf8' });
+  const compression = !zstd.error && `${zstd.stdout}${zstd.stderr}`.trim() !== '' ? 'zstd-without-long' : 'gzip';
+  return createHash('sha256').update([...paths, compression, '1.0'].join('|')).digest('hex');
 }
 
 async function expectWorkspace(repo: FixtureRepo): Promise<void> {
@@ -164,5 +183,57 @@ describe('data-pull bad input and faults (Node 20)', () => {
     expect(result.masks).toContain(secret);
     expect(result.log.join('\n')).not.toContain(secret);
     expect(result.annotations).toContainEqual(expect.objectContaining({ level: 'warning', message: expect.stringContaining('Actions cache service is not available') }));
+  });
+});
+
+describe('data-pull with the Actions cache (Node 20)', () => {
+  it('saves .dvc/cache to the Actions cache; a fresh clone restores it exactly, with the S3 remote emptied, and saves nothing', async () => {
+    const service = await CacheServiceDouble.start();
+    try {
+      const prefix = 'actions-cache/store';
+      const repo = await s3Fixture(prefix);
+      // The clone: the repository as committed (the .dvc files and config), copied before any pull.
+      const clone = await tempDir('dvc-clone-');
+      await cp(repo.root, clone, { recursive: true });
+      const env = { ...s3.env, ...service.env() };
+
+      const first = await runAction('data-pull', { cwd: repo.root, env, inputs: { 'actions-cache': true } });
+      expect(first.annotations.filter((a) => a.level === 'error' || a.level === 'warning')).toEqual([]);
+      expect(first.log.filter((l) => /^Failed to (save|restore)/.test(l))).toEqual([]);
+      expect(first.exitCode).toBe(0);
+      await expectWorkspace(repo);
+      expect(first.outputs).toMatchObject({ files: '9', 'from-cache': '0' });
+      expect(first.outputs['data-version']).toMatch(/^[0-9a-f]{40}$/);
+      expect(Number(first.outputs['downloaded-bytes'])).toBeGreaterThanOrEqual(Number(first.outputs.bytes));
+      const key = `dvc-cache-linux-${first.outputs['data-version']}`;
+      expect(first.log).toContain('actions-cache: no saved cache yet');
+      expect(first.log).toContain(`actions-cache: saved ${key}`);
+      // One committed entry, for the workspace-relative path (not tied to this checkout's location).
+      expect(service.committed().map((e) => [e.key, e.version])).toEqual([[key, cacheVersion('.dvc/cache')]]);
+      expect(service.entry(key)!.bytes!.length).toBeGreaterThan(0);
+
+      // The remote is gone: anything the second run tried to download would be missing.
+      await emptyPrefix(prefix);
+      await expect(stat(join(clone, '.dvc/cache'))).rejects.toThrow(/ENOENT/);
+      for (const rel of Object.keys(repo.expected)) await expect(stat(join(clone, rel))).rejects.toThrow(/ENOENT/);
+      const creates = service.calls('CreateCacheEntry').length;
+
+      const second = await runAction('data-pull', { cwd: clone, env, inputs: { 'actions-cache': true } });
+      expect(second.annotations.filter((a) => a.level === 'error' || a.level === 'warning')).toEqual([]);
+      expect(second.log.filter((l) => /^Failed to (save|restore)/.test(l))).toEqual([]);
+      expect(second.exitCode).toBe(0);
+      await expectWorkspace({ ...repo, root: clone });
+      expect(second.outputs).toMatchObject({ 'data-version': first.outputs['data-version'], bytes: first.outputs.bytes, 'downloaded-bytes': '0' });
+      expect(second.outputs['from-cache']).toBe(second.outputs.files);
+      expect(second.outputs.files).toBe('9');
+      expect(second.log).toContain(`actions-cache: restored ${key} (exact)`);
+      // An exact hit saves nothing: no reservation, no upload, the one entry unchanged.
+      expect(second.log.filter((l) => l.startsWith('actions-cache: saved') || l.includes('not saved'))).toEqual([]);
+      expect(service.calls('CreateCacheEntry').length).toBe(creates);
+      expect(service.committed().map((e) => e.key)).toEqual([key]);
+      expect(service.calls('GetCacheEntryDownloadURL').at(-1)).toEqual({ key, restore_keys: ['dvc-cache-linux-'], version: cacheVersion('.dvc/cache') });
+    } finally {
+      await service.stop();
+    }
   });
 });

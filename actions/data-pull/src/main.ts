@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import * as cache from '@actions/cache';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { actionsLogger, addTable, runMain, setOutputs, startProgress, writeSummary } from '@mlops-gha/action-common';
 import { formatBytes, formatDuration } from '@mlops-gha/common';
@@ -74,9 +74,22 @@ function actionsCacheAvailable(): boolean {
   return false;
 }
 
+/**
+ * The cache path as @actions/cache gets it. The client hashes the paths *as given* into the
+ * entry's version, and a restore must send the same version: an absolute path would tie the
+ * entry to one checkout location (another runner's work folder, a container job, a fresh
+ * clone elsewhere never hits). Inside the workspace the path is given relative to it (the
+ * archive holds workspace-relative paths anyway); outside, absolute is the stable form.
+ */
+function cachePath(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return dir;
+  return rel.split(sep).join('/');
+}
+
 async function restoreActionsCache(dir: string, key: string): Promise<boolean> {
   try {
-    const hit = await cache.restoreCache([dir], key, [`dvc-cache-${process.platform}-`]);
+    const hit = await cache.restoreCache([cachePath(dir)], key, [`dvc-cache-${process.platform}-`]);
     core.info(hit ? `actions-cache: restored ${hit}${hit === key ? ' (exact)' : ''}` : 'actions-cache: no saved cache yet');
     return hit === key;
   } catch (error) {
@@ -87,8 +100,11 @@ async function restoreActionsCache(dir: string, key: string): Promise<boolean> {
 
 async function saveActionsCache(dir: string, key: string): Promise<void> {
   try {
-    await cache.saveCache([dir], key);
-    core.info(`actions-cache: saved ${key}`);
+    // saveCache reports most failures (a key another job already saved, an upload or
+    // finalize error) by logging them and returning -1, not by throwing.
+    const id = await cache.saveCache([cachePath(dir)], key);
+    if (id === -1) core.info(`actions-cache: ${key} was not saved (see the message above)`);
+    else core.info(`actions-cache: saved ${key}`);
   } catch (error) {
     core.warning(`actions-cache: save failed (${error instanceof Error ? error.message : String(error)})`);
   }
