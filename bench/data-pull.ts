@@ -68,6 +68,9 @@ async function repoFor(dataset: Dataset, config: string): Promise<string> {
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  // Flush the previous run's dirty pages first: on this kind of VM their writeback otherwise
+  // lands, at random, on whichever tool runs next.
+  spawnSync('sync');
   const t = performance.now();
   const value = await fn();
   return { ms: performance.now() - t, value };
@@ -210,9 +213,20 @@ for (const [name, count, size] of [['a', SMALL, 32 * 1024], ['b', 4, 64 * 1024 *
   await writeLocal(remote, dataset, bodies);
   bodies.clear();
   const root = await repoFor(dataset, `[core]\n  remote = local\n['remote "local"']\n  url = ${remote}\n`);
-  const cold = await timed(() => pull({ cwd: root, jobs: JOBS, logger: silentLogger, includeGlobalConfig: false }));
-  const cpDest = await mkdtemp(join(tmpdir(), 'bench-cp-'));
-  const cp = await timed(async () => run('cp', ['-r', join(remote, 'files'), cpDest]));
+  // two rounds, alternating, best of each (small-file creation times vary a lot here)
+  let cold = { ms: Infinity };
+  let cp = { ms: Infinity };
+  for (let round = 0; round < 2; round++) {
+    await rm(join(root, 'c'), { recursive: true, force: true });
+    await rm(join(root, '.dvc/cache'), { recursive: true, force: true });
+    const ours = await timed(() => pull({ cwd: root, jobs: JOBS, logger: silentLogger, includeGlobalConfig: false }));
+    if (ours.value.downloadedFiles !== 10_000) throw new Error('cold pull did not fetch every object');
+    if (ours.ms < cold.ms) cold = ours;
+    const cpDest = await mkdtemp(join(tmpdir(), 'bench-cp-'));
+    const copy = await timed(async () => run('cp', ['-r', join(remote, 'files'), cpDest]));
+    if (copy.ms < cp.ms) cp = copy;
+    await rm(cpDest, { recursive: true, force: true });
+  }
   await rm(join(root, 'c'), { recursive: true, force: true });
   const warm = await timed(() => pull({ cwd: root, jobs: JOBS, logger: silentLogger, includeGlobalConfig: false }));
   if (warm.value.fromCache !== 10_000 || warm.value.changedFiles !== 10_000) throw new Error('warm pull did not check out from the cache');
@@ -226,7 +240,6 @@ for (const [name, count, size] of [['a', SMALL, 32 * 1024], ['b', 4, 64 * 1024 *
   line(`  no-op pull (workspace current)            ${rate(10_000, dataset.bytes, noop.ms)}`);
   await rm(root, { recursive: true, force: true });
   await rm(remote, { recursive: true, force: true });
-  await rm(cpDest, { recursive: true, force: true });
 }
 
 client.destroy();

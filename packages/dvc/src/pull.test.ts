@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { lstat, readFile, readlink, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { pull } from './pull.js';
@@ -108,6 +108,19 @@ describe('pull from a local remote', () => {
     expect(forced.changedFiles).toBe(1);
     // a CRLF-identical legacy file stays as is
     expect(await readFile(csvPath)).toEqual(repo.expected['data/raw.csv']);
+  });
+
+  it('on a cold pull refused for an unsaved file, leaves no copies of the downloaded objects in the workspace', async () => {
+    const repo = await buildFixture();
+    await mkdir(join(repo.root, 'data/images'), { recursive: true });
+    await writeFile(join(repo.root, 'data/images/extra.txt'), 'not tracked\n');
+    const before = (await readdir(repo.root, { recursive: true })).filter((p) => !p.startsWith('.dvc')).sort();
+    await expect(pull({ cwd: repo.root, linkType: 'copy', logger: new RecordingLogger(), includeGlobalConfig: false })).rejects.toThrow(/unsaved files.*\n.*data\/images\/extra\.txt/s);
+    expect((await readdir(repo.root, { recursive: true })).filter((p) => !p.startsWith('.dvc')).sort()).toEqual(before);
+    // the objects did reach the cache, so the forced pull downloads nothing
+    const forced = await pull({ cwd: repo.root, force: true, logger: new RecordingLogger(), includeGlobalConfig: false });
+    expect(forced.downloadedFiles).toBe(0);
+    for (const [rel, bytes] of Object.entries(repo.expected)) expect([rel, await readFile(join(repo.root, rel))]).toEqual([rel, bytes]);
   });
 
   it('reports missing objects by output and hash, completing the other outputs and writing nothing partial', async () => {

@@ -1,5 +1,5 @@
-import { constants as fsConstants, lstatSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { constants as fsConstants, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { chmod, copyFile, link, lstat, mkdir, readdir, readFile, readlink, rename, rm, rmdir, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -220,6 +220,9 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   //    (within a budget) so that checkout writes them without reading the cache back.
   const bodies = new BodyCache(256 * 1024 * 1024);
   const toFetch = [...objects.values()].filter((o) => o.state === undefined);
+  // Copies of small objects go into the workspace while the other downloads are in flight
+  // (the server, not the client, is the limit for small objects); undone for outputs that fail.
+  const eager = linkType === 'copy' && !options.force && dirMode === undefined ? new EagerCopies(root, plans, bodies) : undefined;
   let downloadedBytes = 0;
   if (toFetch.length) {
     for (const o of toFetch) await dirs.make(dirname(o.cachePath));
@@ -237,6 +240,7 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
             o.state = 'downloaded';
             downloadedBytes += bytes;
             options.meter?.add(1);
+            eager?.place(o);
           } catch (error) {
             if (error instanceof ObjectNotFoundError || (error as { name?: string }).name === 'ObjectNotFoundError') o.state = 'missing';
             else if (error instanceof IntegrityError) o.state = 'corrupt';
@@ -251,11 +255,18 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
 
   // 4. Checkout the outputs whose objects are all here.
   const complete = plans.filter((p) => p.problem === undefined && p.files.every((f) => f.object.state === 'cached' || f.object.state === 'downloaded'));
-  const checkout = new Checkout(root, cacheDir, linkType, !!options.force, limit, dirs, logger, bodies);
-  const changes = await checkout.diff(complete);
+  const failed = plans.filter((p) => !complete.includes(p));
+  await eager?.undo(failed);
+  const checkout = new Checkout(root, cacheDir, linkType, !!options.force, limit, dirs, logger, bodies, eager);
+  let changes: Awaited<ReturnType<Checkout['diff']>>;
+  try {
+    changes = await checkout.diff(complete);
+  } catch (error) {
+    await eager?.undo(complete); // refused (unsaved workspace files): the workspace stays as it was
+    throw error;
+  }
   await checkout.apply(changes);
 
-  const failed = plans.filter((p) => !complete.includes(p));
   const outputs: PulledOutput[] = complete.map((p) => {
     const files = p.files.length;
     const downloaded = p.files.filter((f) => f.object.state === 'downloaded').length;
@@ -360,6 +371,73 @@ async function writeObject(path: string, bytes: Buffer, dirs: DirMaker): Promise
   await writeFile(temp, bytes, { mode: 0o444 });
   await chmod(temp, 0o444);
   await rename(temp, path);
+}
+
+/**
+ * Workspace copies made as soon as a small object is downloaded and verified, from its body
+ * in memory, for files that do not exist yet (nothing is replaced or removed here: that waits
+ * for the checkout's diff). The checkout counts them as created. When an output turns out
+ * incomplete, or the checkout refuses, `undo` removes its copies and the folders made for
+ * them, so the workspace is as it was.
+ */
+class EagerCopies {
+  private readonly targets = new Map<string, { plan: OutputPlan; file: PlannedFile }[]>();
+  private readonly made = new Map<string, OutputPlan>();
+  private readonly createdDirs: string[] = [];
+  private readonly knownDirs = new Set<string>();
+
+  constructor(private readonly root: string, plans: OutputPlan[], private readonly bodies: BodyCache) {
+    for (const plan of plans) {
+      if (plan.problem !== undefined) continue;
+      for (const file of plan.files) {
+        if (file.isexec) continue;
+        const list = this.targets.get(file.object.cachePath) ?? [];
+        list.push({ plan, file });
+        this.targets.set(file.object.cachePath, list);
+      }
+    }
+  }
+
+  place(o: ObjectNeed): void {
+    const targets = this.targets.get(o.cachePath);
+    if (!targets) return;
+    const body = this.bodies.take(o.cachePath);
+    if (!body) return;
+    for (const { plan, file } of targets) {
+      const path = join(this.root, ...file.rel.split('/'));
+      try {
+        const dir = dirname(path);
+        if (!this.knownDirs.has(dir)) {
+          const first = mkdirSync(dir, { recursive: true });
+          this.knownDirs.add(dir);
+          // every folder from `dir` up to the first one mkdir made is new
+          for (let d = dir; first && d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
+        }
+        writeFileSync(path, body, { flag: 'wx', mode: 0o666 });
+        this.made.set(path, plan);
+      } catch {
+        // something stands there (a file, a folder, a link): the checkout decides
+      }
+    }
+  }
+
+  placed(path: string): boolean {
+    return this.made.has(path);
+  }
+
+  async undo(plans: OutputPlan[]): Promise<void> {
+    if (!plans.length || !this.made.size) return;
+    const undone = new Set(plans);
+    for (const [path, plan] of this.made) {
+      if (!undone.has(plan)) continue;
+      await unlink(path).catch(() => undefined);
+      this.made.delete(path);
+    }
+    // the folders made for them, deepest first, unless something else now lives there
+    for (const dir of [...new Set(this.createdDirs)].sort((a, b) => b.length - a.length)) {
+      await rmdir(dir).catch(() => undefined); // ENOTEMPTY
+    }
+  }
 }
 
 /** Creates folders once each, with DVC's shared-group mode when configured. */
@@ -604,6 +682,8 @@ interface FileChange {
   /** Absolute workspace path. */
   path: string;
   action: 'create' | 'replace' | 'chmod' | 'delete';
+  /** Already made while the downloads ran (EagerCopies). */
+  done?: boolean;
 }
 
 /** Makes the workspace match the plan the way `dvc checkout` does. */
@@ -618,6 +698,7 @@ class Checkout {
     private readonly dirs: DirMaker,
     private readonly logger: Logger,
     private readonly bodies: BodyCache,
+    private readonly eager?: EagerCopies,
   ) {
     const umask = process.umask();
     this.fileMode = 0o666 & ~umask;
@@ -654,6 +735,7 @@ class Checkout {
   private async compare(plan: OutputPlan, file: PlannedFile, unsaved: string[]): Promise<FileChange | undefined> {
     const path = join(this.root, ...file.rel.split('/'));
     const cachePath = file.object.cachePath;
+    if (this.eager?.placed(path)) return { plan, file, path, action: 'create', done: true };
     const st = lstatOrUndefined(path);
     if (!st) return { plan, file, path, action: 'create' };
     if (st.isSymbolicLink()) {
@@ -725,7 +807,7 @@ class Checkout {
     for (const c of changes.list.filter((c) => c.action === 'delete')) await rm(c.path, { recursive: true, force: true });
     await Promise.all(
       changes.list
-        .filter((c) => c.action !== 'delete')
+        .filter((c) => c.action !== 'delete' && !c.done)
         .map((c) =>
           this.limit(async () => {
             const file = c.file!;
