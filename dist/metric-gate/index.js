@@ -69413,44 +69413,75 @@ class S3ObjectGetter {
     bucket;
     region;
     credentials;
+    endpoint;
     agent;
-    secure;
-    host;
+    secure = true;
+    host = '';
     port;
-    pathPrefix;
+    pathPrefix = '';
     signingKey;
     constructor(bucket, region, credentials, endpoint, maxSockets) {
         this.bucket = bucket;
         this.region = region;
         this.credentials = credentials;
+        this.endpoint = endpoint;
+        this.address();
+        this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
+    }
+    /** Where requests go: the custom endpoint (path-style), else the bucket's regional AWS host. */
+    address() {
         let url;
-        if (endpoint) {
-            url = new URL(endpoint);
-            this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(bucket)}`;
+        if (this.endpoint) {
+            url = new URL(this.endpoint);
+            this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(this.bucket)}`;
         }
-        else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) {
-            url = new URL(`https://${bucket}.s3.${region}.amazonaws.com`);
+        else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.bucket)) {
+            url = new URL(`https://${this.bucket}.s3.${this.region}.amazonaws.com`);
             this.pathPrefix = '';
         }
         else {
-            url = new URL(`https://s3.${region}.amazonaws.com`);
-            this.pathPrefix = `/${encodeSegment(bucket)}`;
+            url = new URL(`https://s3.${this.region}.amazonaws.com`);
+            this.pathPrefix = `/${encodeSegment(this.bucket)}`;
         }
         this.secure = url.protocol === 'https:';
         this.host = url.host;
         this.port = url.port ? Number(url.port) : undefined;
-        this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
     }
     key(secret, day) {
-        if (this.signingKey?.day === day && this.signingKey.secret === secret)
+        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === this.region)
             return this.signingKey.key;
         const hmac = (k, data) => (0,external_node_crypto_.createHmac)('sha256', k).update(data).digest();
         const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), this.region), 's3'), 'aws4_request');
-        this.signingKey = { day, secret, key };
+        this.signingKey = { day, secret, region: this.region, key };
         return key;
     }
-    /** GETs a key (the full object key, prefix included). Resolves with the response, any status. */
+    /**
+     * GETs a key (the full object key, prefix included). Resolves with the response, any status
+     * but a wrong-region answer: when S3 says the bucket lives elsewhere (301 PermanentRedirect
+     * with `x-amz-bucket-region`, or 400 AuthorizationHeaderMalformed naming the region, as when
+     * a DVC remote has no `region` and the bucket is not in us-east-1), this and every later
+     * request go to that region instead; other 301/400 answers are thrown as S3 errors.
+     */
     async get(objectKey) {
+        for (let attempt = 0;; attempt++) {
+            const signedFor = this.region;
+            const res = await this.send(objectKey);
+            if (res.statusCode !== 301 && res.statusCode !== 400)
+                return res;
+            const body = await readBody(res);
+            const region = headerValue(res.headers['x-amz-bucket-region']) ?? /<Region>([^<]+)<\/Region>/.exec(body)?.[1];
+            if (attempt === 0 && region && region !== signedFor) {
+                if (this.region !== region) {
+                    // (requests in flight meanwhile come back with the same answer and just retry)
+                    this.region = region;
+                    this.address();
+                }
+                continue;
+            }
+            throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
+        }
+    }
+    async send(objectKey) {
         const creds = await this.credentials();
         const path = `${this.pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
         const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -69476,18 +69507,26 @@ class S3ObjectGetter {
         this.agent.destroy();
     }
 }
-/** Reads an S3 error body (small XML) into an Error shaped like the SDK's, for isTransient. */
-async function s3Error(res, url) {
+async function readBody(res) {
     const chunks = [];
     for await (const c of res)
         chunks.push(c);
-    const body = Buffer.concat(chunks).toString('utf8');
-    const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `HTTP${res.statusCode}`;
+    return Buffer.concat(chunks).toString('utf8');
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value || undefined;
+}
+function errorFromBody(status, body, url) {
+    const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `HTTP${status}`;
     const message = /<Message>([^<]+)<\/Message>/.exec(body)?.[1] ?? '';
-    return Object.assign(new Error(`GET ${url}: ${res.statusCode} ${code}${message ? ` (${message})` : ''}`), {
+    return Object.assign(new Error(`GET ${url}: ${status} ${code}${message ? ` (${message})` : ''}`), {
         name: code,
-        $metadata: { httpStatusCode: res.statusCode },
+        $metadata: { httpStatusCode: status },
     });
+}
+/** Reads an S3 error body (small XML) into an Error shaped like the SDK's, for isTransient. */
+async function s3Error(res, url) {
+    return errorFromBody(res.statusCode, await readBody(res), url);
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
@@ -69542,6 +69581,8 @@ class S3Store {
                 requestTimeout: 120_000,
             }),
             maxAttempts: 5,
+            // A DVC remote rarely names its region: follow S3's answer when the bucket lives elsewhere.
+            followRegionRedirects: true,
         };
         if (options.endpoint) {
             config.endpoint = options.endpoint;

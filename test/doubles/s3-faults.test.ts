@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { request } from 'node:http';
 import { startS3Server, type S3TestServer } from './s3.js';
 import { startFaultProxy } from './s3-faults.js';
@@ -39,7 +39,36 @@ describe('the S3 fault proxy', () => {
       const third = await rawGet(`${proxy.endpoint}/faults/k/obj`);
       expect(third.status).toBe(200);
       expect(third.body).toEqual(Buffer.alloc(1000, 7));
-      expect(proxy.injected).toEqual({ slowDowns: 1, drops: 1 });
+      expect(proxy.injected).toEqual({ slowDowns: 1, drops: 1, regionErrors: 0 });
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it.each(['redirect', 'authorization'] as const)('answers requests signed for another region as AWS does (%s), and passes the right region through', async (regionError) => {
+    const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'eu-west-1', regionError });
+    try {
+      const clientFor = (region: string) =>
+        new S3Client({ endpoint: proxy.endpoint, region, forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+      const wrong = clientFor('us-east-1');
+      const error = (await wrong.send(new GetObjectCommand({ Bucket: 'faults', Key: 'k/obj' })).then(() => undefined, (e: unknown) => e)) as { name?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> }; message?: string };
+      if (regionError === 'redirect') {
+        // AWS: 301 Moved Permanently, x-amz-bucket-region, <Code>PermanentRedirect</Code>
+        expect(error?.$metadata?.httpStatusCode).toBe(301);
+        expect(error?.name).toBe('PermanentRedirect');
+        expect(error?.$response?.headers?.['x-amz-bucket-region']).toBe('eu-west-1');
+      } else {
+        // AWS (global endpoint): 400 AuthorizationHeaderMalformed, "the region 'us-east-1' is wrong; expecting 'eu-west-1'"
+        expect(error?.$metadata?.httpStatusCode).toBe(400);
+        expect(error?.name).toBe('AuthorizationHeaderMalformed');
+        expect(error?.message).toBe("The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'");
+      }
+      wrong.destroy();
+      const right = clientFor('eu-west-1');
+      const got = await right.send(new GetObjectCommand({ Bucket: 'faults', Key: 'k/obj' }));
+      expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(Buffer.alloc(1000, 7));
+      expect(proxy.injected.regionErrors).toBe(1);
+      right.destroy();
     } finally {
       await proxy.stop();
     }

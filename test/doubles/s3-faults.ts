@@ -14,12 +14,20 @@ export interface FaultPlan {
   drops?: number;
   /** Which requests are eligible (default: every GET of an object key). */
   match?: (method: string, path: string) => boolean;
+  /**
+   * The bucket lives in this region: any request signed for another one is answered as AWS
+   * does, not forwarded. `redirect` (a regional endpoint): 301 PermanentRedirect with the
+   * `x-amz-bucket-region` header; `authorization` (the global endpoint): 400
+   * AuthorizationHeaderMalformed naming the expected region in the body only.
+   */
+  bucketRegion?: string;
+  regionError?: 'redirect' | 'authorization';
 }
 
 export interface FaultProxy {
   endpoint: string;
   /** Faults injected so far. */
-  injected: { slowDowns: number; drops: number };
+  injected: { slowDowns: number; drops: number; regionErrors: number };
   /** Requests seen, as `METHOD path`. */
   requests: string[];
   stop(): Promise<void>;
@@ -29,7 +37,7 @@ const SLOW_DOWN = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown
 
 export async function startFaultProxy(upstream: string, plan: FaultPlan): Promise<FaultProxy> {
   const target = new URL(upstream);
-  const injected = { slowDowns: 0, drops: 0 };
+  const injected = { slowDowns: 0, drops: 0, regionErrors: 0 };
   const requests: string[] = [];
   // Object GETs are path-style `/bucket/key…` (the SDK adds `?x-id=GetObject`); listings carry `list-type=`.
   const match =
@@ -37,6 +45,20 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan): Promis
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     requests.push(`${req.method} ${path}`);
+    const signedFor = /Credential=[^/]+\/\d{8}\/([^/]+)\/s3\/aws4_request/.exec(req.headers.authorization ?? '')?.[1];
+    if (plan.bucketRegion && signedFor !== plan.bucketRegion) {
+      injected.regionErrors++;
+      req.resume();
+      const bucket = path.split('?')[0]!.split('/')[1] ?? '';
+      const [status, headers, body] =
+        plan.regionError === 'authorization'
+          ? [400, {}, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region '${signedFor}' is wrong; expecting '${plan.bucketRegion}'</Message><Region>${plan.bucketRegion}</Region><RequestId>FAULT</RequestId><HostId>FAULT</HostId></Error>`]
+          : [301, { 'x-amz-bucket-region': plan.bucketRegion }, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>${bucket}.s3.${plan.bucketRegion}.amazonaws.com</Endpoint><Bucket>${bucket}</Bucket><RequestId>FAULT</RequestId><HostId>FAULT</HostId></Error>`];
+      const payload = req.method === 'HEAD' ? '' : body;
+      res.writeHead(status, { ...headers, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+      return;
+    }
     const eligible = match(req.method ?? 'GET', path);
     if (eligible && injected.slowDowns < (plan.slowDowns ?? 0)) {
       injected.slowDowns++;

@@ -109,7 +109,22 @@ describe('data-pull bad input and faults (Node 20)', () => {
       const result = await runAction('data-pull', { cwd: repo.root, env: s3.env, inputs: { 'endpoint-url': proxy.endpoint, jobs: 4 } });
       expect(result.log.filter((l) => l.startsWith('Error'))).toEqual([]);
       expect(result.exitCode).toBe(0);
-      expect(proxy.injected).toEqual({ slowDowns: 3, drops: 3 });
+      expect(proxy.injected).toEqual({ slowDowns: 3, drops: 3, regionErrors: 0 });
+      await expectWorkspace(repo);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('pulls from a bucket in another region than the runner says (remote without region), following S3\'s redirect', async () => {
+    const repo = await s3Fixture('regions/store');
+    const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'ap-southeast-2' });
+    try {
+      // s3.env says AWS_REGION=us-east-1, and the DVC remote names no region: as on a runner
+      const result = await runAction('data-pull', { cwd: repo.root, env: s3.env, inputs: { 'endpoint-url': proxy.endpoint } });
+      expect(result.log.filter((l) => l.startsWith('Error'))).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      expect(proxy.injected.regionErrors).toBeGreaterThanOrEqual(1);
       await expectWorkspace(repo);
     } finally {
       await proxy.stop();

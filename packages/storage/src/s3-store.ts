@@ -77,6 +77,8 @@ export class S3Store implements ObjectStore {
         requestTimeout: 120_000,
       }),
       maxAttempts: 5,
+      // A DVC remote rarely names its region: follow S3's answer when the bucket lives elsewhere.
+      followRegionRedirects: true,
     };
     if (options.endpoint) {
       config.endpoint = options.endpoint;
