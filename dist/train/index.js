@@ -33712,6 +33712,7 @@ async function hashFiles(paths, options = {}) {
 
 
 
+
 /** Identity of a file's content as the kernel tracks it: any write changes size, mtime or ctime. */
 function statKey(s) {
     return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
@@ -33811,7 +33812,8 @@ class OutputHashCache {
             }
         }));
         const missing = files.filter((_, i) => results[i] === undefined);
-        const computed = await hashFiles(missing, { onFile });
+        // The command has ended: every core is ours (during the run one is left to the training).
+        const computed = await hashFiles(missing, { onFile, concurrency: (0,external_node_os_.availableParallelism)() });
         this.stats.reused = files.length - missing.length;
         this.stats.hashedAfterRun = missing.length;
         let next = 0;

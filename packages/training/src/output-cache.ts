@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { hashFile } from '@mlops-gha/common';
+import { availableParallelism } from 'node:os';
 import { hashFiles, type FileDigest } from './hashing.js';
 
 /** Identity of a file's content as the kernel tracks it: any write changes size, mtime or ctime. */
@@ -101,7 +102,8 @@ export class OutputHashCache {
       }),
     );
     const missing = files.filter((_, i) => results[i] === undefined);
-    const computed = await hashFiles(missing, { onFile });
+    // The command has ended: every core is ours (during the run one is left to the training).
+    const computed = await hashFiles(missing, { onFile, concurrency: availableParallelism() });
     this.stats.reused = files.length - missing.length;
     this.stats.hashedAfterRun = missing.length;
     let next = 0;
