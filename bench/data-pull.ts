@@ -87,6 +87,7 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): void {
 
 // ---- the server, in its own process
 const server = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+process.on('exit', () => server.kill('SIGTERM')); // also when the benchmark fails
 const info = await new Promise<{ endpoint: string; env: Record<string, string> }>((resolve) => {
   server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString().split('\n')[0]!)));
 });
@@ -121,17 +122,16 @@ async function rawGets(prefix: string, dataset: Dataset): Promise<number> {
   const dest = await mkdtemp(join(tmpdir(), 'bench-raw-'));
   const agent = new Agent({ keepAlive: true, maxSockets: JOBS });
   const limit = pLimit(JOBS);
-  const dirs = new Set<string>();
+  const dirs = new Map<string, Promise<unknown>>();
   const { ms } = await timed(() =>
     Promise.all(
       dataset.files.map((f) =>
         limit(async () => {
           const path = join(dest, key(f.oid));
           const d = dirname(path);
-          if (!dirs.has(d)) {
-            dirs.add(d);
-            await mkdir(d, { recursive: true });
-          }
+          // one mkdir per folder, and every GET into it waits for that mkdir
+          if (!dirs.has(d)) dirs.set(d, mkdir(d, { recursive: true }));
+          await dirs.get(d);
           await new Promise<void>((resolve, reject) => {
             get(`${info.endpoint}/${BUCKET}/${prefix}/${key(f.oid)}`, { agent }, (res) => {
               if (res.statusCode !== 200) reject(new Error(`GET ${res.statusCode}`));
