@@ -833,7 +833,7 @@ class Checkout {
     const temp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
     try {
       if (this.linkType === 'copy') {
-        await copyFile(src, temp);
+        await copyFile(src, temp, fsConstants.COPYFILE_FICLONE); // a reflink where the filesystem has them (dvc's default `reflink,copy`)
         await chmod(temp, file.isexec ? this.fileMode | 0o100 : this.fileMode);
       } else if (this.linkType === 'hardlink') {
         await link(src, temp);
@@ -866,7 +866,7 @@ class Checkout {
           // synchronously (a thread-pool round trip per small file costs more than the I/O)
           writeFileSync(dest, this.bodies.take(src) ?? readFileSync(src), { flag: 'wx', mode: 0o666 });
         } else {
-          await copyFile(src, dest, fsConstants.COPYFILE_EXCL);
+          await copyFile(src, dest, fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE);
           await chmod(dest, file.isexec ? this.fileMode | 0o100 : this.fileMode);
         }
       } else if (this.linkType === 'hardlink') {
