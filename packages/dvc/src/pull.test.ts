@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { lstat, mkdir, readFile, readlink, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { pull } from './pull.js';
@@ -120,6 +121,16 @@ describe('pull from a local remote', () => {
     // the objects did reach the cache, so the forced pull downloads nothing
     const forced = await pull({ cwd: repo.root, force: true, logger: new RecordingLogger(), includeGlobalConfig: false });
     expect(forced.downloadedFiles).toBe(0);
+    for (const [rel, bytes] of Object.entries(repo.expected)) expect([rel, await readFile(join(repo.root, rel))]).toEqual([rel, bytes]);
+  });
+
+  it('never writes through a link that stands where a tracked folder should be', async () => {
+    const repo = await buildFixture();
+    const outside = await mkdtemp(join(tmpdir(), 'outside-'));
+    await symlink(outside, join(repo.root, 'data/images'));
+    await pull({ cwd: repo.root, linkType: 'copy', logger: new RecordingLogger(), includeGlobalConfig: false });
+    expect(await readdir(outside)).toEqual([]);
+    expect((await lstat(join(repo.root, 'data/images'))).isDirectory()).toBe(true);
     for (const [rel, bytes] of Object.entries(repo.expected)) expect([rel, await readFile(join(repo.root, rel))]).toEqual([rel, bytes]);
   });
 

@@ -384,7 +384,8 @@ class EagerCopies {
   private readonly targets = new Map<string, { plan: OutputPlan; file: PlannedFile }[]>();
   private readonly made = new Map<string, OutputPlan>();
   private readonly createdDirs: string[] = [];
-  private readonly knownDirs = new Set<string>();
+  /** Folders checked (and made) for eager copies: true when every part is a real folder. */
+  private readonly knownDirs = new Map<string, boolean>();
 
   constructor(private readonly root: string, plans: OutputPlan[], private readonly bodies: BodyCache) {
     for (const plan of plans) {
@@ -407,12 +408,19 @@ class EagerCopies {
       const path = join(this.root, ...file.rel.split('/'));
       try {
         const dir = dirname(path);
-        if (!this.knownDirs.has(dir)) {
-          const first = mkdirSync(dir, { recursive: true });
-          this.knownDirs.add(dir);
-          // every folder from `dir` up to the first one mkdir made is new
-          for (let d = dir; first && d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
+        let usable = this.knownDirs.get(dir);
+        if (usable === undefined) {
+          // Never write through a link or past a file standing where a folder should be (a
+          // repository may hold `data -> /somewhere`): those are the checkout's to replace.
+          usable = this.onlyRealFolders(dir);
+          if (usable) {
+            const first = mkdirSync(dir, { recursive: true });
+            // every folder from `dir` up to the first one mkdir made is new
+            for (let d = dir; first && d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
+          }
+          this.knownDirs.set(dir, usable);
         }
+        if (!usable) continue;
         writeFileSync(path, body, { flag: 'wx', mode: 0o666 });
         this.made.set(path, plan);
       } catch {
@@ -423,6 +431,18 @@ class EagerCopies {
 
   placed(path: string): boolean {
     return this.made.has(path);
+  }
+
+  private onlyRealFolders(dir: string): boolean {
+    let current = this.root;
+    for (const part of relative(this.root, dir).split(sep)) {
+      if (!part) continue;
+      current = join(current, part);
+      const st = lstatOrUndefined(current);
+      if (!st) return true; // the rest is made by mkdir
+      if (!st.isDirectory()) return false;
+    }
+    return true;
   }
 
   async undo(plans: OutputPlan[]): Promise<void> {
