@@ -83,6 +83,18 @@ describe('hand-worked metrics', () => {
     expect(Array.from(sortedOrder([0.1 + 0.2, 0.3, -0, 0]))).toEqual([2, 3, 1, 0]);
   });
 
+  it('sorts large float32 columns (the radix path) exactly as a stable comparator sort does', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const n of [4095, 4096, 50_000]) {
+      // few distinct values (many ties), both signs, zeros of both signs, tiny and huge magnitudes
+      const pool = Float32Array.from([-0, 0, 1e-30, -1e-30, 0.5, -0.5, 3.4e38, -3.4e38, 0.25, 1, -1, 7e-8]);
+      const scores = Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? pool[Math.floor(next() * pool.length)]! : Math.fround(next() * 2 - 1)));
+      const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]! || a - b);
+      expect(Array.from(sortedOrder(scores))).toEqual(expected);
+    }
+  });
+
   it('a class never predicted: precision 0 for it (scikit-learn zero_division), no crash', () => {
     const m = classificationMetrics('multiclass', {
       truth: Int32Array.of(0, 1, 2, 2),
