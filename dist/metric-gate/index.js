@@ -70245,6 +70245,13 @@ function parseContentRecord(body) {
         return undefined; // damaged: treated as held by nobody known; it is taken over once stale
     }
 }
+/** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
+function statStamp(st) {
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+function changedWhilePushed(path, when) {
+    return new src/* UserError */.yo(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
+}
 function eventId(now) {
     return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0,external_node_crypto_.randomBytes)(5).toString('hex')}`;
 }
@@ -70664,11 +70671,17 @@ class registry_Registry {
         const tags = checkTags(request.tags ?? {});
         if (request.files.length === 0)
             throw new src/* UserError */.yo('No model files to push', { fix: 'Set `model:` to the model file(s).' });
-        // 1. Hash (one read of each file).
+        // 1. Hash (one read of each file), with the file's stat before and after: a file still
+        //    being written (or rewritten during the upload, checked again below) would make the
+        //    manifest's sha256 lie.
         const hashed = [];
+        const stamps = new Map();
         for (const f of request.files) {
             const before = await (0,promises_.stat)(f.source);
             const sha256 = await (0,src/* hashFile */.DC)(f.source, 'sha256');
+            if (statStamp(await (0,promises_.stat)(f.source)) !== statStamp(before))
+                throw changedWhilePushed(f.source, 'hashed');
+            stamps.set(f.path, statStamp(before));
             hashed.push({ path: f.path, sha256, size: before.size });
         }
         const digest = contentDigest(hashed);
@@ -70712,10 +70725,9 @@ class registry_Registry {
                 if (!head || head.size !== expected.size) {
                     throw new Error(`Upload of ${f.source} to ${this.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
                 }
-                // A file changed while we pushed it would make the manifest lie: re-check its size and mtime.
-                const after = await (0,promises_.stat)(f.source);
-                if (after.size !== expected.size)
-                    throw new src/* UserError */.yo(`${f.source} changed while it was being pushed`, { fix: 'Push it once the training step has finished writing it.' });
+                // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
+                if (statStamp(await (0,promises_.stat)(f.source)) !== stamps.get(f.path))
+                    throw changedWhilePushed(f.source, 'pushed');
                 uploadedBytes += expected.size;
             }
             stopTicker();

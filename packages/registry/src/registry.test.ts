@@ -211,6 +211,20 @@ describe('refusals and damage', () => {
     registry.close();
   });
 
+  it('refuses a model file rewritten while it is being pushed, leaving no visible version', async () => {
+    const path = await model([1, 2, 3]);
+    const original = await readFile(path);
+    const registry = open('folder', {
+      onStep: async (step) => {
+        // the training step still writing: same size, other bytes, after the hash was taken
+        if (step === 'claimed') await writeFile(path, Buffer.from(original.map((b, i) => (i === original.length - 1 ? b ^ 1 : b))));
+      },
+    });
+    await expect(registry.push({ name: 'racy', files: await collectModelFiles([path]) })).rejects.toThrow(`${path} changed while it was being pushed`);
+    expect(await registry.listVersions('racy')).toEqual([]);
+    registry.close();
+  });
+
   it('verify, download and the CLI refuse a manifest edited by hand', async () => {
     const registry = open('folder');
     const pushed = await registry.push({ name: 'iris', files: await collectModelFiles([await model([2, 2])]) });

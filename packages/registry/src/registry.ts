@@ -154,6 +154,15 @@ function parseContentRecord(body: Buffer): ContentRecord | undefined {
   }
 }
 
+/** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
+function statStamp(st: { size: number; mtimeMs: number; ctimeMs: number; ino: number; dev: number }): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+function changedWhilePushed(path: string, when: 'hashed' | 'pushed'): UserError {
+  return new UserError(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
+}
+
 function eventId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(5).toString('hex')}`;
 }
@@ -575,11 +584,16 @@ export class Registry {
     const tags = checkTags(request.tags ?? {});
     if (request.files.length === 0) throw new UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
 
-    // 1. Hash (one read of each file).
+    // 1. Hash (one read of each file), with the file's stat before and after: a file still
+    //    being written (or rewritten during the upload, checked again below) would make the
+    //    manifest's sha256 lie.
     const hashed: ManifestFile[] = [];
+    const stamps = new Map<string, string>();
     for (const f of request.files) {
       const before = await stat(f.source);
       const sha256 = await hashFile(f.source, 'sha256');
+      if (statStamp(await stat(f.source)) !== statStamp(before)) throw changedWhilePushed(f.source, 'hashed');
+      stamps.set(f.path, statStamp(before));
       hashed.push({ path: f.path, sha256, size: before.size });
     }
     const digest = contentDigest(hashed);
@@ -624,9 +638,8 @@ export class Registry {
         if (!head || head.size !== expected.size) {
           throw new Error(`Upload of ${f.source} to ${this.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
         }
-        // A file changed while we pushed it would make the manifest lie: re-check its size and mtime.
-        const after = await stat(f.source);
-        if (after.size !== expected.size) throw new UserError(`${f.source} changed while it was being pushed`, { fix: 'Push it once the training step has finished writing it.' });
+        // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
+        if (statStamp(await stat(f.source)) !== stamps.get(f.path)) throw changedWhilePushed(f.source, 'pushed');
         uploadedBytes += expected.size;
       }
       stopTicker();
