@@ -68857,7 +68857,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7195);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4701);
-/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2244);
+/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1138);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1983);
 
 
@@ -68934,7 +68934,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2244:
+/***/ 1138:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69401,7 +69401,48 @@ var node_http_handler_dist_cjs = __nccwpck_require__(1279);
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./packages/storage/src/s3-region.ts
+/**
+ * The region a bucket's requests are signed for. It starts as configured and follows S3's
+ * answer when the bucket lives elsewhere (a DVC remote seldom names its region): a 301
+ * PermanentRedirect with `x-amz-bucket-region` (regional endpoints), or a 400
+ * AuthorizationHeaderMalformed naming the expected region in its body (the global endpoint).
+ * One store's lean GET path and its SDK clients share it, so the first such answer moves
+ * every later request of either.
+ */
+class BucketRegion {
+    current;
+    constructor(current) {
+        this.current = current;
+    }
+    /**
+     * Follows the region a wrong-region answer named (undefined: not such an answer). True
+     * when the request, signed for `signedFor`, should be sent once more.
+     */
+    follow(named, signedFor) {
+        if (!named || named === signedFor)
+            return false;
+        this.current = named;
+        return true;
+    }
+}
+const wrongRegionStatus = (status) => status === 301 || status === 400;
+/** The region a wrong-region answer names: the header, else the body's `<Region>`. */
+function regionOfAnswer(status, header, body) {
+    if (!wrongRegionStatus(status))
+        return undefined;
+    return (Array.isArray(header) ? header[0] : header) || /<Region>([^<]+)<\/Region>/.exec(body)?.[1];
+}
+/** The same for an AWS SDK error (the SDK puts the body's `<Region>` on the error as `Region`). */
+function regionOfSdkError(error) {
+    const e = error;
+    if (!wrongRegionStatus(e?.$metadata?.httpStatusCode))
+        return undefined;
+    return e?.$response?.headers?.['x-amz-bucket-region'] || e?.Region || undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-get.ts
+
 
 
 
@@ -69415,89 +69456,83 @@ class S3ObjectGetter {
     credentials;
     endpoint;
     agent;
-    secure = true;
-    host = '';
-    port;
-    pathPrefix = '';
+    secure;
+    addresses = new Map();
     signingKey;
     constructor(bucket, region, credentials, endpoint, maxSockets) {
         this.bucket = bucket;
         this.region = region;
         this.credentials = credentials;
         this.endpoint = endpoint;
-        this.address();
+        this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
         this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
     }
-    /** Where requests go: the custom endpoint (path-style), else the bucket's regional AWS host. */
-    address() {
-        let url;
-        if (this.endpoint) {
-            url = new URL(this.endpoint);
-            this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(this.bucket)}`;
+    /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
+    addressFor(region) {
+        let address = this.addresses.get(region);
+        if (!address) {
+            let url;
+            let pathPrefix;
+            if (this.endpoint) {
+                url = new URL(this.endpoint);
+                pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(this.bucket)}`;
+            }
+            else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.bucket)) {
+                url = new URL(`https://${this.bucket}.s3.${region}.amazonaws.com`);
+                pathPrefix = '';
+            }
+            else {
+                url = new URL(`https://s3.${region}.amazonaws.com`);
+                pathPrefix = `/${encodeSegment(this.bucket)}`;
+            }
+            address = { host: url.host, port: url.port ? Number(url.port) : undefined, pathPrefix };
+            this.addresses.set(region, address);
         }
-        else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.bucket)) {
-            url = new URL(`https://${this.bucket}.s3.${this.region}.amazonaws.com`);
-            this.pathPrefix = '';
-        }
-        else {
-            url = new URL(`https://s3.${this.region}.amazonaws.com`);
-            this.pathPrefix = `/${encodeSegment(this.bucket)}`;
-        }
-        this.secure = url.protocol === 'https:';
-        this.host = url.host;
-        this.port = url.port ? Number(url.port) : undefined;
+        return address;
     }
-    key(secret, day) {
-        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === this.region)
+    key(secret, day, region) {
+        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === region)
             return this.signingKey.key;
         const hmac = (k, data) => (0,external_node_crypto_.createHmac)('sha256', k).update(data).digest();
-        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), this.region), 's3'), 'aws4_request');
-        this.signingKey = { day, secret, region: this.region, key };
+        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
+        this.signingKey = { day, secret, region, key };
         return key;
     }
     /**
      * GETs a key (the full object key, prefix included). Resolves with the response, any status
-     * but a wrong-region answer: when S3 says the bucket lives elsewhere (301 PermanentRedirect
-     * with `x-amz-bucket-region`, or 400 AuthorizationHeaderMalformed naming the region, as when
-     * a DVC remote has no `region` and the bucket is not in us-east-1), this and every later
-     * request go to that region instead; other 301/400 answers are thrown as S3 errors.
+     * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
+     * request is sent there once more; any other 301/400 is thrown as an S3 error.
      */
     async get(objectKey) {
         for (let attempt = 0;; attempt++) {
-            const signedFor = this.region;
-            const res = await this.send(objectKey);
+            const signedFor = this.region.current;
+            const res = await this.send(objectKey, signedFor);
             if (res.statusCode !== 301 && res.statusCode !== 400)
                 return res;
             const body = await readBody(res);
-            const region = headerValue(res.headers['x-amz-bucket-region']) ?? /<Region>([^<]+)<\/Region>/.exec(body)?.[1];
-            if (attempt === 0 && region && region !== signedFor) {
-                if (this.region !== region) {
-                    // (requests in flight meanwhile come back with the same answer and just retry)
-                    this.region = region;
-                    this.address();
-                }
+            if (attempt === 0 && this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor))
                 continue;
-            }
             throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
         }
     }
-    async send(objectKey) {
+    async send(objectKey, region) {
         const creds = await this.credentials();
-        const path = `${this.pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
+        const { host, port, pathPrefix } = this.addressFor(region);
+        const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
         const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
         const day = amzDate.slice(0, 8);
-        const headers = { host: this.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
+        const headers = { host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
         if (creds.sessionToken)
             headers['x-amz-security-token'] = creds.sessionToken;
         const names = Object.keys(headers).sort();
         const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-        const scope = `${day}/${this.region}/s3/aws4_request`;
+        const scope = `${day}/${region}/s3/aws4_request`;
         const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${(0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex')}`;
-        const signature = (0,external_node_crypto_.createHmac)('sha256', this.key(creds.secretAccessKey, day)).update(toSign).digest('hex');
+        const signature = (0,external_node_crypto_.createHmac)('sha256', this.key(creds.secretAccessKey, day, region)).update(toSign).digest('hex');
         headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
         const request = this.secure ? external_node_https_.request : external_node_http_.request;
         return new Promise((resolve, reject) => {
-            const req = request({ host: this.host.replace(/:\d+$/, ''), port: this.port, path, method: 'GET', headers, agent: this.agent }, resolve);
+            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
             req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
             req.on('error', reject);
             req.end();
@@ -69513,9 +69548,6 @@ async function readBody(res) {
         chunks.push(c);
     return Buffer.concat(chunks).toString('utf8');
 }
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value || undefined;
-}
 function errorFromBody(status, body, url) {
     const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `HTTP${status}`;
     const message = /<Message>([^<]+)<\/Message>/.exec(body)?.[1] ?? '';
@@ -69530,6 +69562,7 @@ async function s3Error(res, url) {
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -69559,12 +69592,14 @@ function parseS3Url(url) {
  * large files go through lib-storage's multipart Upload.
  */
 class S3Store {
-    client;
     bucket;
     prefix;
     location;
     endpoint;
     maxSockets;
+    config;
+    region;
+    clients = new Map();
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -69572,8 +69607,8 @@ class S3Store {
         const maxSockets = options.maxSockets ?? 64;
         this.maxSockets = maxSockets;
         this.endpoint = options.endpoint;
+        this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const config = {
-            region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
             requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
                 httpAgent: new external_node_http_.Agent({ keepAlive: true, maxSockets }),
                 httpsAgent: new external_node_https_.Agent({ keepAlive: true, maxSockets }),
@@ -69581,8 +69616,6 @@ class S3Store {
                 requestTimeout: 120_000,
             }),
             maxAttempts: 5,
-            // A DVC remote rarely names its region: follow S3's answer when the bucket lives elsewhere.
-            followRegionRedirects: true,
         };
         if (options.endpoint) {
             config.endpoint = options.endpoint;
@@ -69596,7 +69629,28 @@ class S3Store {
             config.credentials = options.credentials;
         if (options.profile)
             config.profile = options.profile;
-        this.client = new dist_cjs.S3Client(config);
+        this.config = config;
+    }
+    /** The SDK client for the bucket's region as known now (see BucketRegion). */
+    get client() {
+        let client = this.clients.get(this.region.current);
+        if (!client) {
+            client = new dist_cjs.S3Client({ ...this.config, region: this.region.current });
+            this.clients.set(this.region.current, client);
+        }
+        return client;
+    }
+    /** One SDK operation, sent once more to the bucket's region when S3 answers that it lives elsewhere. */
+    async call(op) {
+        const signedFor = this.region.current;
+        try {
+            return await op(this.client);
+        }
+        catch (error) {
+            if (!this.region.follow(regionOfSdkError(error), signedFor))
+                throw error;
+            return op(this.client);
+        }
     }
     keyOf(key) {
         return joinKey(this.prefix, checkKey(key));
@@ -69606,7 +69660,7 @@ class S3Store {
     }
     async head(key) {
         try {
-            const out = await this.client.send(new dist_cjs.HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+            const out = await this.call((client) => client.send(new dist_cjs.HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
             return { key, size: out.ContentLength ?? 0, etag: out.ETag };
         }
         catch (error) {
@@ -69617,7 +69671,7 @@ class S3Store {
     }
     async get(key) {
         try {
-            const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+            const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
             return out.Body;
         }
         catch (error) {
@@ -69628,7 +69682,7 @@ class S3Store {
     }
     async getBytes(key) {
         try {
-            const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+            const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
             return { body: Buffer.from(await out.Body.transformToByteArray()), etag: out.ETag };
         }
         catch (error) {
@@ -69639,14 +69693,14 @@ class S3Store {
     }
     async put(key, body, options = {}) {
         try {
-            const out = await this.client.send(new dist_cjs.PutObjectCommand({
+            const out = await this.call((client) => client.send(new dist_cjs.PutObjectCommand({
                 Bucket: this.bucket,
                 Key: this.keyOf(key),
                 Body: body,
                 ContentType: options.contentType,
                 IfNoneMatch: options.ifNoneMatch,
                 IfMatch: options.ifMatch,
-            }));
+            })));
             return { etag: out.ETag };
         }
         catch (error) {
@@ -69659,21 +69713,24 @@ class S3Store {
         }
     }
     async putFile(key, path, options = {}) {
-        const upload = new lib_storage_dist_cjs/* Upload */._({
-            client: this.client,
-            params: { Bucket: this.bucket, Key: this.keyOf(key), Body: (0,external_node_fs_.createReadStream)(path), ContentType: options.contentType },
-            queueSize: 8,
-            partSize: 16 * 1024 * 1024,
-            leavePartsOnError: false,
-        });
         let last = 0;
-        upload.on('httpUploadProgress', (p) => {
-            if (p.loaded !== undefined && options.onBytes) {
-                options.onBytes(p.loaded - last);
-                last = p.loaded;
-            }
+        const out = await this.call((client) => {
+            // a fresh stream each try: a wrong-region answer comes before any part is accepted
+            const upload = new lib_storage_dist_cjs/* Upload */._({
+                client,
+                params: { Bucket: this.bucket, Key: this.keyOf(key), Body: (0,external_node_fs_.createReadStream)(path), ContentType: options.contentType },
+                queueSize: 8,
+                partSize: 16 * 1024 * 1024,
+                leavePartsOnError: false,
+            });
+            upload.on('httpUploadProgress', (p) => {
+                if (p.loaded !== undefined && options.onBytes) {
+                    options.onBytes(p.loaded - last);
+                    last = p.loaded;
+                }
+            });
+            return upload.done();
         });
-        const out = await upload.done();
         return { etag: 'ETag' in out ? out.ETag : undefined };
     }
     async *list(prefix) {
@@ -69681,7 +69738,7 @@ class S3Store {
         const strip = this.prefix ? this.prefix.length + 1 : 0;
         let token;
         do {
-            const out = await this.client.send(new dist_cjs.ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
+            const out = await this.call((client) => client.send(new dist_cjs.ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token })));
             for (const item of out.Contents ?? []) {
                 if (item.Key)
                     yield { key: item.Key.slice(strip), size: item.Size ?? 0, etag: item.ETag };
@@ -69690,7 +69747,7 @@ class S3Store {
         } while (token);
     }
     async delete(key) {
-        await this.client.send(new dist_cjs.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+        await this.call((client) => client.send(new dist_cjs.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
     }
     getter;
     /** The lean GET path, unless the endpoint comes from the environment (then the SDK decides). */
@@ -69698,7 +69755,6 @@ class S3Store {
         this.getter ??= (async () => {
             if (!this.endpoint && (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL))
                 return undefined;
-            const region = await this.client.config.region();
             const provider = this.client.config.credentials;
             let cached;
             const credentials = async () => {
@@ -69707,7 +69763,7 @@ class S3Store {
                     cached = await provider();
                 return cached;
             };
-            return new S3ObjectGetter(this.bucket, region, credentials, this.endpoint, this.maxSockets);
+            return new S3ObjectGetter(this.bucket, this.region, credentials, this.endpoint, this.maxSockets);
         })();
         return this.getter;
     }
@@ -69718,7 +69774,7 @@ class S3Store {
         return withRetries(async () => {
             if (!getter) {
                 try {
-                    const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+                    const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
                     return { body: out.Body, length: out.ContentLength };
                 }
                 catch (error) {
@@ -69764,7 +69820,8 @@ class S3Store {
     }
     close() {
         void this.getter?.then((g) => g?.close());
-        this.client.destroy();
+        for (const client of this.clients.values())
+            client.destroy();
     }
 }
 
@@ -70679,9 +70736,10 @@ class registry_Registry {
         for (const f of request.files) {
             const before = await (0,promises_.stat)(f.source);
             const sha256 = await (0,src/* hashFile */.DC)(f.source, 'sha256');
-            if (statStamp(await (0,promises_.stat)(f.source)) !== statStamp(before))
+            const stamp = statStamp(before);
+            if (statStamp(await (0,promises_.stat)(f.source)) !== stamp)
                 throw changedWhilePushed(f.source, 'hashed');
-            stamps.set(f.path, statStamp(before));
+            stamps.set(f.path, stamp);
             hashed.push({ path: f.path, sha256, size: before.size });
         }
         const digest = contentDigest(hashed);
@@ -72955,43 +73013,42 @@ function radixOrder(images) {
     }
     return order;
 }
+/**
+ * The order-preserving 32-bit images of float32-representable scores (what ONNX models
+ * output), or undefined when a score is not one: negative floats have all bits flipped,
+ * positive ones the sign bit; -0 and +0 tie.
+ */
+function float32Images(scores) {
+    const images = new Uint32Array(scores.length);
+    const f32 = new Float32Array(1);
+    const u32 = new Uint32Array(f32.buffer);
+    for (let i = 0; i < scores.length; i++) {
+        const s = scores[i];
+        f32[0] = s;
+        if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0])))
+            return undefined;
+        const bits = u32[0];
+        images[i] = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    }
+    return images;
+}
 /** Row indices sorted by ascending score (ties by row index, i.e. stable). */
 function sortedOrder(scores) {
     const n = scores.length;
+    const images = float32Images(scores);
+    // Large columns (the bootstrap and every AUC sort 10^5 rows): a linear-time radix sort.
+    if (images && n >= RADIX_MIN)
+        return radixOrder(images);
     const order = new Int32Array(n);
-    // Fast path: float32-representable scores (what ONNX models output) and n <= 2^21 pack
-    // into one exact float64 key, (order-preserving 32-bit image of the score) * 2^21 + row,
-    // which the native typed-array sort orders without a comparator.
-    if (n <= 1 << 21) {
-        const images = new Uint32Array(n);
-        const f32 = new Float32Array(1);
-        const u32 = new Uint32Array(f32.buffer);
-        let ok = true;
-        for (let i = 0; i < n; i++) {
-            const s = scores[i];
-            f32[0] = s;
-            if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0]))) {
-                ok = false;
-                break;
-            }
-            const bits = u32[0];
-            // Negative floats: flip all bits; positive: flip the sign bit. -0 and +0 must tie.
-            images[i] = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-        }
-        if (ok) {
-            // Large sets: a stable two-pass radix sort of the 32-bit images (linear time: the
-            // bootstrap and every AUC sort 10^5-row columns). Small ones: one packed float64 key,
-            // (image) * 2^21 + row, which the native typed-array sort orders without a comparator.
-            if (n >= RADIX_MIN)
-                return radixOrder(images);
-            const keys = new Float64Array(n);
-            for (let i = 0; i < n; i++)
-                keys[i] = images[i] * 2097152 + i;
-            keys.sort();
-            for (let t = 0; t < n; t++)
-                order[t] = keys[t] % 2097152;
-            return order;
-        }
+    if (images) {
+        // Small ones: one exact float64 key, image * 2^21 + row, sorted natively without a comparator.
+        const keys = new Float64Array(n);
+        for (let i = 0; i < n; i++)
+            keys[i] = images[i] * 2097152 + i;
+        keys.sort();
+        for (let t = 0; t < n; t++)
+            order[t] = keys[t] % 2097152;
+        return order;
     }
     const values = Float64Array.from(scores);
     for (let i = 0; i < n; i++)

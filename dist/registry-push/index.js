@@ -68007,7 +68007,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6160);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5203);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2502);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1485);
 
 
@@ -68104,7 +68104,7 @@ __webpack_async_result__();
 /* harmony export */   s: () => (/* binding */ readSettings)
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5203);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2502);
 
 
 function readSettings(env = process.env) {
@@ -68353,7 +68353,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 /***/ }),
 
-/***/ 5203:
+/***/ 2502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68829,7 +68829,48 @@ var node_http_handler_dist_cjs = __nccwpck_require__(1279);
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./packages/storage/src/s3-region.ts
+/**
+ * The region a bucket's requests are signed for. It starts as configured and follows S3's
+ * answer when the bucket lives elsewhere (a DVC remote seldom names its region): a 301
+ * PermanentRedirect with `x-amz-bucket-region` (regional endpoints), or a 400
+ * AuthorizationHeaderMalformed naming the expected region in its body (the global endpoint).
+ * One store's lean GET path and its SDK clients share it, so the first such answer moves
+ * every later request of either.
+ */
+class BucketRegion {
+    current;
+    constructor(current) {
+        this.current = current;
+    }
+    /**
+     * Follows the region a wrong-region answer named (undefined: not such an answer). True
+     * when the request, signed for `signedFor`, should be sent once more.
+     */
+    follow(named, signedFor) {
+        if (!named || named === signedFor)
+            return false;
+        this.current = named;
+        return true;
+    }
+}
+const wrongRegionStatus = (status) => status === 301 || status === 400;
+/** The region a wrong-region answer names: the header, else the body's `<Region>`. */
+function regionOfAnswer(status, header, body) {
+    if (!wrongRegionStatus(status))
+        return undefined;
+    return (Array.isArray(header) ? header[0] : header) || /<Region>([^<]+)<\/Region>/.exec(body)?.[1];
+}
+/** The same for an AWS SDK error (the SDK puts the body's `<Region>` on the error as `Region`). */
+function regionOfSdkError(error) {
+    const e = error;
+    if (!wrongRegionStatus(e?.$metadata?.httpStatusCode))
+        return undefined;
+    return e?.$response?.headers?.['x-amz-bucket-region'] || e?.Region || undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-get.ts
+
 
 
 
@@ -68843,89 +68884,83 @@ class S3ObjectGetter {
     credentials;
     endpoint;
     agent;
-    secure = true;
-    host = '';
-    port;
-    pathPrefix = '';
+    secure;
+    addresses = new Map();
     signingKey;
     constructor(bucket, region, credentials, endpoint, maxSockets) {
         this.bucket = bucket;
         this.region = region;
         this.credentials = credentials;
         this.endpoint = endpoint;
-        this.address();
+        this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
         this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
     }
-    /** Where requests go: the custom endpoint (path-style), else the bucket's regional AWS host. */
-    address() {
-        let url;
-        if (this.endpoint) {
-            url = new URL(this.endpoint);
-            this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(this.bucket)}`;
+    /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
+    addressFor(region) {
+        let address = this.addresses.get(region);
+        if (!address) {
+            let url;
+            let pathPrefix;
+            if (this.endpoint) {
+                url = new URL(this.endpoint);
+                pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(this.bucket)}`;
+            }
+            else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.bucket)) {
+                url = new URL(`https://${this.bucket}.s3.${region}.amazonaws.com`);
+                pathPrefix = '';
+            }
+            else {
+                url = new URL(`https://s3.${region}.amazonaws.com`);
+                pathPrefix = `/${encodeSegment(this.bucket)}`;
+            }
+            address = { host: url.host, port: url.port ? Number(url.port) : undefined, pathPrefix };
+            this.addresses.set(region, address);
         }
-        else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.bucket)) {
-            url = new URL(`https://${this.bucket}.s3.${this.region}.amazonaws.com`);
-            this.pathPrefix = '';
-        }
-        else {
-            url = new URL(`https://s3.${this.region}.amazonaws.com`);
-            this.pathPrefix = `/${encodeSegment(this.bucket)}`;
-        }
-        this.secure = url.protocol === 'https:';
-        this.host = url.host;
-        this.port = url.port ? Number(url.port) : undefined;
+        return address;
     }
-    key(secret, day) {
-        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === this.region)
+    key(secret, day, region) {
+        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === region)
             return this.signingKey.key;
         const hmac = (k, data) => (0,external_node_crypto_.createHmac)('sha256', k).update(data).digest();
-        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), this.region), 's3'), 'aws4_request');
-        this.signingKey = { day, secret, region: this.region, key };
+        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
+        this.signingKey = { day, secret, region, key };
         return key;
     }
     /**
      * GETs a key (the full object key, prefix included). Resolves with the response, any status
-     * but a wrong-region answer: when S3 says the bucket lives elsewhere (301 PermanentRedirect
-     * with `x-amz-bucket-region`, or 400 AuthorizationHeaderMalformed naming the region, as when
-     * a DVC remote has no `region` and the bucket is not in us-east-1), this and every later
-     * request go to that region instead; other 301/400 answers are thrown as S3 errors.
+     * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
+     * request is sent there once more; any other 301/400 is thrown as an S3 error.
      */
     async get(objectKey) {
         for (let attempt = 0;; attempt++) {
-            const signedFor = this.region;
-            const res = await this.send(objectKey);
+            const signedFor = this.region.current;
+            const res = await this.send(objectKey, signedFor);
             if (res.statusCode !== 301 && res.statusCode !== 400)
                 return res;
             const body = await readBody(res);
-            const region = headerValue(res.headers['x-amz-bucket-region']) ?? /<Region>([^<]+)<\/Region>/.exec(body)?.[1];
-            if (attempt === 0 && region && region !== signedFor) {
-                if (this.region !== region) {
-                    // (requests in flight meanwhile come back with the same answer and just retry)
-                    this.region = region;
-                    this.address();
-                }
+            if (attempt === 0 && this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor))
                 continue;
-            }
             throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
         }
     }
-    async send(objectKey) {
+    async send(objectKey, region) {
         const creds = await this.credentials();
-        const path = `${this.pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
+        const { host, port, pathPrefix } = this.addressFor(region);
+        const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
         const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
         const day = amzDate.slice(0, 8);
-        const headers = { host: this.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
+        const headers = { host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
         if (creds.sessionToken)
             headers['x-amz-security-token'] = creds.sessionToken;
         const names = Object.keys(headers).sort();
         const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-        const scope = `${day}/${this.region}/s3/aws4_request`;
+        const scope = `${day}/${region}/s3/aws4_request`;
         const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${(0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex')}`;
-        const signature = (0,external_node_crypto_.createHmac)('sha256', this.key(creds.secretAccessKey, day)).update(toSign).digest('hex');
+        const signature = (0,external_node_crypto_.createHmac)('sha256', this.key(creds.secretAccessKey, day, region)).update(toSign).digest('hex');
         headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
         const request = this.secure ? external_node_https_.request : external_node_http_.request;
         return new Promise((resolve, reject) => {
-            const req = request({ host: this.host.replace(/:\d+$/, ''), port: this.port, path, method: 'GET', headers, agent: this.agent }, resolve);
+            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
             req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
             req.on('error', reject);
             req.end();
@@ -68941,9 +68976,6 @@ async function readBody(res) {
         chunks.push(c);
     return Buffer.concat(chunks).toString('utf8');
 }
-function headerValue(value) {
-    return Array.isArray(value) ? value[0] : value || undefined;
-}
 function errorFromBody(status, body, url) {
     const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? `HTTP${status}`;
     const message = /<Message>([^<]+)<\/Message>/.exec(body)?.[1] ?? '';
@@ -68958,6 +68990,7 @@ async function s3Error(res, url) {
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -68987,12 +69020,14 @@ function parseS3Url(url) {
  * large files go through lib-storage's multipart Upload.
  */
 class S3Store {
-    client;
     bucket;
     prefix;
     location;
     endpoint;
     maxSockets;
+    config;
+    region;
+    clients = new Map();
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -69000,8 +69035,8 @@ class S3Store {
         const maxSockets = options.maxSockets ?? 64;
         this.maxSockets = maxSockets;
         this.endpoint = options.endpoint;
+        this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const config = {
-            region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
             requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
                 httpAgent: new external_node_http_.Agent({ keepAlive: true, maxSockets }),
                 httpsAgent: new external_node_https_.Agent({ keepAlive: true, maxSockets }),
@@ -69009,8 +69044,6 @@ class S3Store {
                 requestTimeout: 120_000,
             }),
             maxAttempts: 5,
-            // A DVC remote rarely names its region: follow S3's answer when the bucket lives elsewhere.
-            followRegionRedirects: true,
         };
         if (options.endpoint) {
             config.endpoint = options.endpoint;
@@ -69024,7 +69057,28 @@ class S3Store {
             config.credentials = options.credentials;
         if (options.profile)
             config.profile = options.profile;
-        this.client = new dist_cjs.S3Client(config);
+        this.config = config;
+    }
+    /** The SDK client for the bucket's region as known now (see BucketRegion). */
+    get client() {
+        let client = this.clients.get(this.region.current);
+        if (!client) {
+            client = new dist_cjs.S3Client({ ...this.config, region: this.region.current });
+            this.clients.set(this.region.current, client);
+        }
+        return client;
+    }
+    /** One SDK operation, sent once more to the bucket's region when S3 answers that it lives elsewhere. */
+    async call(op) {
+        const signedFor = this.region.current;
+        try {
+            return await op(this.client);
+        }
+        catch (error) {
+            if (!this.region.follow(regionOfSdkError(error), signedFor))
+                throw error;
+            return op(this.client);
+        }
     }
     keyOf(key) {
         return joinKey(this.prefix, checkKey(key));
@@ -69034,7 +69088,7 @@ class S3Store {
     }
     async head(key) {
         try {
-            const out = await this.client.send(new dist_cjs.HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+            const out = await this.call((client) => client.send(new dist_cjs.HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
             return { key, size: out.ContentLength ?? 0, etag: out.ETag };
         }
         catch (error) {
@@ -69045,7 +69099,7 @@ class S3Store {
     }
     async get(key) {
         try {
-            const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+            const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
             return out.Body;
         }
         catch (error) {
@@ -69056,7 +69110,7 @@ class S3Store {
     }
     async getBytes(key) {
         try {
-            const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+            const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
             return { body: Buffer.from(await out.Body.transformToByteArray()), etag: out.ETag };
         }
         catch (error) {
@@ -69067,14 +69121,14 @@ class S3Store {
     }
     async put(key, body, options = {}) {
         try {
-            const out = await this.client.send(new dist_cjs.PutObjectCommand({
+            const out = await this.call((client) => client.send(new dist_cjs.PutObjectCommand({
                 Bucket: this.bucket,
                 Key: this.keyOf(key),
                 Body: body,
                 ContentType: options.contentType,
                 IfNoneMatch: options.ifNoneMatch,
                 IfMatch: options.ifMatch,
-            }));
+            })));
             return { etag: out.ETag };
         }
         catch (error) {
@@ -69087,21 +69141,24 @@ class S3Store {
         }
     }
     async putFile(key, path, options = {}) {
-        const upload = new lib_storage_dist_cjs/* Upload */._({
-            client: this.client,
-            params: { Bucket: this.bucket, Key: this.keyOf(key), Body: (0,external_node_fs_.createReadStream)(path), ContentType: options.contentType },
-            queueSize: 8,
-            partSize: 16 * 1024 * 1024,
-            leavePartsOnError: false,
-        });
         let last = 0;
-        upload.on('httpUploadProgress', (p) => {
-            if (p.loaded !== undefined && options.onBytes) {
-                options.onBytes(p.loaded - last);
-                last = p.loaded;
-            }
+        const out = await this.call((client) => {
+            // a fresh stream each try: a wrong-region answer comes before any part is accepted
+            const upload = new lib_storage_dist_cjs/* Upload */._({
+                client,
+                params: { Bucket: this.bucket, Key: this.keyOf(key), Body: (0,external_node_fs_.createReadStream)(path), ContentType: options.contentType },
+                queueSize: 8,
+                partSize: 16 * 1024 * 1024,
+                leavePartsOnError: false,
+            });
+            upload.on('httpUploadProgress', (p) => {
+                if (p.loaded !== undefined && options.onBytes) {
+                    options.onBytes(p.loaded - last);
+                    last = p.loaded;
+                }
+            });
+            return upload.done();
         });
-        const out = await upload.done();
         return { etag: 'ETag' in out ? out.ETag : undefined };
     }
     async *list(prefix) {
@@ -69109,7 +69166,7 @@ class S3Store {
         const strip = this.prefix ? this.prefix.length + 1 : 0;
         let token;
         do {
-            const out = await this.client.send(new dist_cjs.ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
+            const out = await this.call((client) => client.send(new dist_cjs.ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token })));
             for (const item of out.Contents ?? []) {
                 if (item.Key)
                     yield { key: item.Key.slice(strip), size: item.Size ?? 0, etag: item.ETag };
@@ -69118,7 +69175,7 @@ class S3Store {
         } while (token);
     }
     async delete(key) {
-        await this.client.send(new dist_cjs.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+        await this.call((client) => client.send(new dist_cjs.DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
     }
     getter;
     /** The lean GET path, unless the endpoint comes from the environment (then the SDK decides). */
@@ -69126,7 +69183,6 @@ class S3Store {
         this.getter ??= (async () => {
             if (!this.endpoint && (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL))
                 return undefined;
-            const region = await this.client.config.region();
             const provider = this.client.config.credentials;
             let cached;
             const credentials = async () => {
@@ -69135,7 +69191,7 @@ class S3Store {
                     cached = await provider();
                 return cached;
             };
-            return new S3ObjectGetter(this.bucket, region, credentials, this.endpoint, this.maxSockets);
+            return new S3ObjectGetter(this.bucket, this.region, credentials, this.endpoint, this.maxSockets);
         })();
         return this.getter;
     }
@@ -69146,7 +69202,7 @@ class S3Store {
         return withRetries(async () => {
             if (!getter) {
                 try {
-                    const out = await this.client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+                    const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
                     return { body: out.Body, length: out.ContentLength };
                 }
                 catch (error) {
@@ -69192,7 +69248,8 @@ class S3Store {
     }
     close() {
         void this.getter?.then((g) => g?.close());
-        this.client.destroy();
+        for (const client of this.clients.values())
+            client.destroy();
     }
 }
 
@@ -70107,9 +70164,10 @@ class Registry {
         for (const f of request.files) {
             const before = await (0,promises_.stat)(f.source);
             const sha256 = await (0,src/* hashFile */.DC)(f.source, 'sha256');
-            if (statStamp(await (0,promises_.stat)(f.source)) !== statStamp(before))
+            const stamp = statStamp(before);
+            if (statStamp(await (0,promises_.stat)(f.source)) !== stamp)
                 throw changedWhilePushed(f.source, 'hashed');
-            stamps.set(f.path, statStamp(before));
+            stamps.set(f.path, stamp);
             hashed.push({ path: f.path, sha256, size: before.size });
         }
         const digest = contentDigest(hashed);

@@ -222,7 +222,7 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const toFetch = [...objects.values()].filter((o) => o.state === undefined);
   // Copies of small objects go into the workspace while the other downloads are in flight
   // (the server, not the client, is the limit for small objects); undone for outputs that fail.
-  const eager = linkType === 'copy' && !options.force && dirMode === undefined ? new EagerCopies(root, plans, bodies) : undefined;
+  const eager = linkType === 'copy' && dirMode === undefined ? new EagerCopies(root, plans, bodies) : undefined;
   let downloadedBytes = 0;
   if (toFetch.length) {
     for (const o of toFetch) await dirs.make(dirname(o.cachePath));
@@ -257,7 +257,7 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const complete = plans.filter((p) => p.problem === undefined && p.files.every((f) => f.object.state === 'cached' || f.object.state === 'downloaded'));
   const failed = plans.filter((p) => !complete.includes(p));
   await eager?.undo(failed);
-  const checkout = new Checkout(root, cacheDir, linkType, !!options.force, limit, dirs, logger, bodies, eager);
+  const checkout = new Checkout(root, cacheDir, linkType, !!options.force, limit, dirs, bodies, eager);
   let changes: Awaited<ReturnType<Checkout['diff']>>;
   try {
     changes = await checkout.diff(complete);
@@ -412,7 +412,7 @@ class EagerCopies {
         if (usable === undefined) {
           // Never write through a link or past a file standing where a folder should be (a
           // repository may hold `data -> /somewhere`): those are the checkout's to replace.
-          usable = this.onlyRealFolders(dir);
+          usable = firstNonFolder(this.root, dir) === undefined;
           if (usable) {
             const first = mkdirSync(dir, { recursive: true });
             // every folder from `dir` up to the first one mkdir made is new
@@ -433,18 +433,6 @@ class EagerCopies {
     return this.made.has(path);
   }
 
-  private onlyRealFolders(dir: string): boolean {
-    let current = this.root;
-    for (const part of relative(this.root, dir).split(sep)) {
-      if (!part) continue;
-      current = join(current, part);
-      const st = lstatOrUndefined(current);
-      if (!st) return true; // the rest is made by mkdir
-      if (!st.isDirectory()) return false;
-    }
-    return true;
-  }
-
   async undo(plans: OutputPlan[]): Promise<void> {
     if (!plans.length || !this.made.size) return;
     const undone = new Set(plans);
@@ -458,6 +446,23 @@ class EagerCopies {
       await rmdir(dir).catch(() => undefined); // ENOTEMPTY
     }
   }
+}
+
+/**
+ * The first part of `dir` below `root` that exists but is not a folder (a file, or a link
+ * even to a folder), or undefined when every existing part is a real folder (the missing
+ * rest is for mkdir to make).
+ */
+function firstNonFolder(root: string, dir: string): string | undefined {
+  let current = root;
+  for (const part of relative(root, dir).split(sep)) {
+    if (!part) continue;
+    current = join(current, part);
+    const st = lstatOrUndefined(current);
+    if (!st) return undefined;
+    if (!st.isDirectory()) return current;
+  }
+  return undefined;
 }
 
 /** Creates folders once each, with DVC's shared-group mode when configured. */
@@ -716,7 +721,6 @@ class Checkout {
     private readonly force: boolean,
     private readonly limit: ReturnType<typeof pLimit>,
     private readonly dirs: DirMaker,
-    private readonly logger: Logger,
     private readonly bodies: BodyCache,
     private readonly eager?: EagerCopies,
   ) {
@@ -907,21 +911,10 @@ class Checkout {
   private async ensureDir(dir: string): Promise<void> {
     if (this.checkedDirs.has(dir)) return this.dirs.make(dir);
     this.checkedDirs.add(dir);
-    // A file standing where a folder is needed is removed first (it was already checked as unsaved).
-    const parts = relative(this.root, dir).split(sep);
-    let current = this.root;
-    for (const part of parts) {
-      if (!part) continue;
-      current = join(current, part);
-      const st = await lstat(current).catch(() => undefined);
-      if (!st) break;
-      if (!st.isDirectory()) {
-        await rm(current, { force: true });
-        break;
-      }
-    }
+    // A file or link standing where a folder is needed is removed first (it was already checked as unsaved).
+    const blocker = firstNonFolder(this.root, dir);
+    if (blocker) await rm(blocker, { force: true });
     await this.dirs.make(dir);
-    void this.logger;
   }
 }
 

@@ -202,40 +202,39 @@ function radixOrder(images: Uint32Array): Int32Array {
   return order;
 }
 
+/**
+ * The order-preserving 32-bit images of float32-representable scores (what ONNX models
+ * output), or undefined when a score is not one: negative floats have all bits flipped,
+ * positive ones the sign bit; -0 and +0 tie.
+ */
+function float32Images(scores: ArrayLike<number>): Uint32Array | undefined {
+  const images = new Uint32Array(scores.length);
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]!;
+    f32[0] = s;
+    if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0]!))) return undefined;
+    const bits = u32[0]!;
+    images[i] = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+  }
+  return images;
+}
+
 /** Row indices sorted by ascending score (ties by row index, i.e. stable). */
 export function sortedOrder(scores: ArrayLike<number>): Int32Array {
   const n = scores.length;
+  const images = float32Images(scores);
+  // Large columns (the bootstrap and every AUC sort 10^5 rows): a linear-time radix sort.
+  if (images && n >= RADIX_MIN) return radixOrder(images);
   const order = new Int32Array(n);
-  // Fast path: float32-representable scores (what ONNX models output) and n <= 2^21 pack
-  // into one exact float64 key, (order-preserving 32-bit image of the score) * 2^21 + row,
-  // which the native typed-array sort orders without a comparator.
-  if (n <= 1 << 21) {
-    const images = new Uint32Array(n);
-    const f32 = new Float32Array(1);
-    const u32 = new Uint32Array(f32.buffer);
-    let ok = true;
-    for (let i = 0; i < n; i++) {
-      const s = scores[i]!;
-      f32[0] = s;
-      if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0]!))) {
-        ok = false;
-        break;
-      }
-      const bits = u32[0]!;
-      // Negative floats: flip all bits; positive: flip the sign bit. -0 and +0 must tie.
-      images[i] = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-    }
-    if (ok) {
-      // Large sets: a stable two-pass radix sort of the 32-bit images (linear time: the
-      // bootstrap and every AUC sort 10^5-row columns). Small ones: one packed float64 key,
-      // (image) * 2^21 + row, which the native typed-array sort orders without a comparator.
-      if (n >= RADIX_MIN) return radixOrder(images);
-      const keys = new Float64Array(n);
-      for (let i = 0; i < n; i++) keys[i] = images[i]! * 2097152 + i;
-      keys.sort();
-      for (let t = 0; t < n; t++) order[t] = keys[t]! % 2097152;
-      return order;
-    }
+  if (images) {
+    // Small ones: one exact float64 key, image * 2^21 + row, sorted natively without a comparator.
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = images[i]! * 2097152 + i;
+    keys.sort();
+    for (let t = 0; t < n; t++) order[t] = keys[t]! % 2097152;
+    return order;
   }
   const values = Float64Array.from(scores as ArrayLike<number>);
   for (let i = 0; i < n; i++) order[i] = i;

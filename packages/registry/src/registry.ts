@@ -592,8 +592,9 @@ export class Registry {
     for (const f of request.files) {
       const before = await stat(f.source);
       const sha256 = await hashFile(f.source, 'sha256');
-      if (statStamp(await stat(f.source)) !== statStamp(before)) throw changedWhilePushed(f.source, 'hashed');
-      stamps.set(f.path, statStamp(before));
+      const stamp = statStamp(before);
+      if (statStamp(await stat(f.source)) !== stamp) throw changedWhilePushed(f.source, 'hashed');
+      stamps.set(f.path, stamp);
       hashed.push({ path: f.path, sha256, size: before.size });
     }
     const digest = contentDigest(hashed);

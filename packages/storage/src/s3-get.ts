@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
+import { regionOfAnswer, type BucketRegion } from './s3-region.js';
 
 /**
  * A lean signed GET for S3 objects: one SigV4 signature (signing key cached per day) and a
@@ -23,91 +24,84 @@ function encodeSegment(segment: string): string {
 
 export class S3ObjectGetter {
   private readonly agent: HttpAgent | HttpsAgent;
-  private secure = true;
-  private host = '';
-  private port?: number;
-  private pathPrefix = '';
+  private readonly secure: boolean;
+  private readonly addresses = new Map<string, { host: string; port?: number; pathPrefix: string }>();
   private signingKey?: { day: string; secret: string; region: string; key: Buffer };
 
   constructor(
     private readonly bucket: string,
-    private region: string,
+    private readonly region: BucketRegion,
     private readonly credentials: () => Promise<Credentials>,
     private readonly endpoint: string | undefined,
     maxSockets: number,
   ) {
-    this.address();
+    this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
     this.agent = this.secure ? new HttpsAgent({ keepAlive: true, maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets });
   }
 
-  /** Where requests go: the custom endpoint (path-style), else the bucket's regional AWS host. */
-  private address(): void {
-    let url: URL;
-    if (this.endpoint) {
-      url = new URL(this.endpoint);
-      this.pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(this.bucket)}`;
-    } else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.bucket)) {
-      url = new URL(`https://${this.bucket}.s3.${this.region}.amazonaws.com`);
-      this.pathPrefix = '';
-    } else {
-      url = new URL(`https://s3.${this.region}.amazonaws.com`);
-      this.pathPrefix = `/${encodeSegment(this.bucket)}`;
+  /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
+  private addressFor(region: string): { host: string; port?: number; pathPrefix: string } {
+    let address = this.addresses.get(region);
+    if (!address) {
+      let url: URL;
+      let pathPrefix: string;
+      if (this.endpoint) {
+        url = new URL(this.endpoint);
+        pathPrefix = `${url.pathname.replace(/\/+$/, '')}/${encodeSegment(this.bucket)}`;
+      } else if (/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(this.bucket)) {
+        url = new URL(`https://${this.bucket}.s3.${region}.amazonaws.com`);
+        pathPrefix = '';
+      } else {
+        url = new URL(`https://s3.${region}.amazonaws.com`);
+        pathPrefix = `/${encodeSegment(this.bucket)}`;
+      }
+      address = { host: url.host, port: url.port ? Number(url.port) : undefined, pathPrefix };
+      this.addresses.set(region, address);
     }
-    this.secure = url.protocol === 'https:';
-    this.host = url.host;
-    this.port = url.port ? Number(url.port) : undefined;
+    return address;
   }
 
-  private key(secret: string, day: string): Buffer {
-    if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === this.region) return this.signingKey.key;
+  private key(secret: string, day: string, region: string): Buffer {
+    if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === region) return this.signingKey.key;
     const hmac = (k: Buffer | string, data: string) => createHmac('sha256', k).update(data).digest();
-    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), this.region), 's3'), 'aws4_request');
-    this.signingKey = { day, secret, region: this.region, key };
+    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
+    this.signingKey = { day, secret, region, key };
     return key;
   }
 
   /**
    * GETs a key (the full object key, prefix included). Resolves with the response, any status
-   * but a wrong-region answer: when S3 says the bucket lives elsewhere (301 PermanentRedirect
-   * with `x-amz-bucket-region`, or 400 AuthorizationHeaderMalformed naming the region, as when
-   * a DVC remote has no `region` and the bucket is not in us-east-1), this and every later
-   * request go to that region instead; other 301/400 answers are thrown as S3 errors.
+   * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
+   * request is sent there once more; any other 301/400 is thrown as an S3 error.
    */
   async get(objectKey: string): Promise<IncomingMessage> {
     for (let attempt = 0; ; attempt++) {
-      const signedFor = this.region;
-      const res = await this.send(objectKey);
+      const signedFor = this.region.current;
+      const res = await this.send(objectKey, signedFor);
       if (res.statusCode !== 301 && res.statusCode !== 400) return res;
       const body = await readBody(res);
-      const region = headerValue(res.headers['x-amz-bucket-region']) ?? /<Region>([^<]+)<\/Region>/.exec(body)?.[1];
-      if (attempt === 0 && region && region !== signedFor) {
-        if (this.region !== region) {
-          // (requests in flight meanwhile come back with the same answer and just retry)
-          this.region = region;
-          this.address();
-        }
-        continue;
-      }
+      if (attempt === 0 && this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor)) continue;
       throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
     }
   }
 
-  private async send(objectKey: string): Promise<IncomingMessage> {
+  private async send(objectKey: string, region: string): Promise<IncomingMessage> {
     const creds = await this.credentials();
-    const path = `${this.pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
+    const { host, port, pathPrefix } = this.addressFor(region);
+    const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
     const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     const day = amzDate.slice(0, 8);
-    const headers: Record<string, string> = { host: this.host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
+    const headers: Record<string, string> = { host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
     if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
     const names = Object.keys(headers).sort();
     const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-    const scope = `${day}/${this.region}/s3/aws4_request`;
+    const scope = `${day}/${region}/s3/aws4_request`;
     const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-    const signature = createHmac('sha256', this.key(creds.secretAccessKey, day)).update(toSign).digest('hex');
+    const signature = createHmac('sha256', this.key(creds.secretAccessKey, day, region)).update(toSign).digest('hex');
     headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
     const request = this.secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = request({ host: this.host.replace(/:\d+$/, ''), port: this.port, path, method: 'GET', headers, agent: this.agent }, resolve);
+      const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
       req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end();
@@ -123,10 +117,6 @@ async function readBody(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of res as Readable) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value || undefined;
 }
 
 function errorFromBody(status: number | undefined, body: string, url: string): Error {

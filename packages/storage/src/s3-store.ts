@@ -17,6 +17,7 @@ import { UserError } from '@mlops-gha/common';
 import { bytesToVerifiedFile, SMALL_OBJECT, streamToVerifiedFile } from './download.js';
 import { withRetries } from './retry.js';
 import { S3ObjectGetter, s3Error, type Credentials } from './s3-get.js';
+import { BucketRegion, regionOfSdkError } from './s3-region.js';
 import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey, joinKey } from './keys.js';
 import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
@@ -54,12 +55,14 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
  * large files go through lib-storage's multipart Upload.
  */
 export class S3Store implements ObjectStore {
-  readonly client: S3Client;
   readonly bucket: string;
   readonly prefix: string;
   readonly location: string;
   private readonly endpoint?: string;
   private readonly maxSockets: number;
+  private readonly config: S3ClientConfig;
+  private readonly region: BucketRegion;
+  private readonly clients = new Map<string, S3Client>();
 
   constructor(options: S3StoreOptions) {
     this.bucket = options.bucket;
@@ -68,8 +71,8 @@ export class S3Store implements ObjectStore {
     const maxSockets = options.maxSockets ?? 64;
     this.maxSockets = maxSockets;
     this.endpoint = options.endpoint;
+    this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
     const config: S3ClientConfig = {
-      region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       requestHandler: new NodeHttpHandler({
         httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
@@ -77,8 +80,6 @@ export class S3Store implements ObjectStore {
         requestTimeout: 120_000,
       }),
       maxAttempts: 5,
-      // A DVC remote rarely names its region: follow S3's answer when the bucket lives elsewhere.
-      followRegionRedirects: true,
     };
     if (options.endpoint) {
       config.endpoint = options.endpoint;
@@ -90,7 +91,28 @@ export class S3Store implements ObjectStore {
     }
     if (options.credentials) config.credentials = options.credentials;
     if (options.profile) config.profile = options.profile;
-    this.client = new S3Client(config);
+    this.config = config;
+  }
+
+  /** The SDK client for the bucket's region as known now (see BucketRegion). */
+  get client(): S3Client {
+    let client = this.clients.get(this.region.current);
+    if (!client) {
+      client = new S3Client({ ...this.config, region: this.region.current });
+      this.clients.set(this.region.current, client);
+    }
+    return client;
+  }
+
+  /** One SDK operation, sent once more to the bucket's region when S3 answers that it lives elsewhere. */
+  private async call<T>(op: (client: S3Client) => Promise<T>): Promise<T> {
+    const signedFor = this.region.current;
+    try {
+      return await op(this.client);
+    } catch (error) {
+      if (!this.region.follow(regionOfSdkError(error), signedFor)) throw error;
+      return op(this.client);
+    }
   }
 
   private keyOf(key: string): string {
@@ -103,7 +125,7 @@ export class S3Store implements ObjectStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      const out = await this.call((client) => client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
       return { key, size: out.ContentLength ?? 0, etag: out.ETag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -113,7 +135,7 @@ export class S3Store implements ObjectStore {
 
   async get(key: string): Promise<Readable> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
       return out.Body as Readable;
     } catch (error) {
       if (statusOf(error) === 404) throw new ObjectNotFoundError(this.urlOf(key));
@@ -123,7 +145,7 @@ export class S3Store implements ObjectStore {
 
   async getBytes(key: string): Promise<{ body: Buffer; etag?: string } | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
       return { body: Buffer.from(await out.Body!.transformToByteArray()), etag: out.ETag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -133,15 +155,17 @@ export class S3Store implements ObjectStore {
 
   async put(key: string, body: Buffer | string, options: PutOptions = {}): Promise<PutResult> {
     try {
-      const out = await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: this.keyOf(key),
-          Body: body,
-          ContentType: options.contentType,
-          IfNoneMatch: options.ifNoneMatch,
-          IfMatch: options.ifMatch,
-        }),
+      const out = await this.call((client) =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: this.keyOf(key),
+            Body: body,
+            ContentType: options.contentType,
+            IfNoneMatch: options.ifNoneMatch,
+            IfMatch: options.ifMatch,
+          }),
+        ),
       );
       return { etag: out.ETag };
     } catch (error) {
@@ -155,21 +179,24 @@ export class S3Store implements ObjectStore {
   }
 
   async putFile(key: string, path: string, options: { contentType?: string; onBytes?: (n: number) => void } = {}): Promise<PutResult> {
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: this.keyOf(key), Body: createReadStream(path), ContentType: options.contentType },
-      queueSize: 8,
-      partSize: 16 * 1024 * 1024,
-      leavePartsOnError: false,
-    });
     let last = 0;
-    upload.on('httpUploadProgress', (p) => {
-      if (p.loaded !== undefined && options.onBytes) {
-        options.onBytes(p.loaded - last);
-        last = p.loaded;
-      }
+    const out = await this.call((client) => {
+      // a fresh stream each try: a wrong-region answer comes before any part is accepted
+      const upload = new Upload({
+        client,
+        params: { Bucket: this.bucket, Key: this.keyOf(key), Body: createReadStream(path), ContentType: options.contentType },
+        queueSize: 8,
+        partSize: 16 * 1024 * 1024,
+        leavePartsOnError: false,
+      });
+      upload.on('httpUploadProgress', (p) => {
+        if (p.loaded !== undefined && options.onBytes) {
+          options.onBytes(p.loaded - last);
+          last = p.loaded;
+        }
+      });
+      return upload.done();
     });
-    const out = await upload.done();
     return { etag: 'ETag' in out ? out.ETag : undefined };
   }
 
@@ -178,9 +205,7 @@ export class S3Store implements ObjectStore {
     const strip = this.prefix ? this.prefix.length + 1 : 0;
     let token: string | undefined;
     do {
-      const out = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }),
-      );
+      const out = await this.call((client) => client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token })));
       for (const item of out.Contents ?? []) {
         if (item.Key) yield { key: item.Key.slice(strip), size: item.Size ?? 0, etag: item.ETag };
       }
@@ -189,7 +214,7 @@ export class S3Store implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+    await this.call((client) => client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
   }
 
   private getter?: Promise<S3ObjectGetter | undefined>;
@@ -198,7 +223,6 @@ export class S3Store implements ObjectStore {
   private fastGetter(): Promise<S3ObjectGetter | undefined> {
     this.getter ??= (async () => {
       if (!this.endpoint && (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL)) return undefined;
-      const region = await this.client.config.region();
       const provider = this.client.config.credentials as unknown as () => Promise<Credentials>;
       let cached: Credentials | undefined;
       const credentials = async () => {
@@ -206,7 +230,7 @@ export class S3Store implements ObjectStore {
         if (fresh) cached = await provider();
         return cached!;
       };
-      return new S3ObjectGetter(this.bucket, region, credentials, this.endpoint, this.maxSockets);
+      return new S3ObjectGetter(this.bucket, this.region, credentials, this.endpoint, this.maxSockets);
     })();
     return this.getter;
   }
@@ -218,7 +242,7 @@ export class S3Store implements ObjectStore {
     return withRetries(async () => {
       if (!getter) {
         try {
-          const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+          const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
           return { body: out.Body as Readable, length: out.ContentLength };
         } catch (error) {
           if (statusOf(error) === 404) throw new ObjectNotFoundError(url);
@@ -268,6 +292,6 @@ export class S3Store implements ObjectStore {
 
   close(): void {
     void this.getter?.then((g) => g?.close());
-    this.client.destroy();
+    for (const client of this.clients.values()) client.destroy();
   }
 }

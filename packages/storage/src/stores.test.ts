@@ -128,21 +128,27 @@ describe.each(['redirect', 'authorization'] as const)('S3 bucket in another regi
     await store.downloadToFile('small.bin', join(dir, 'small.bin'), { verify: { algorithm: 'md5', digest: md5(small) } });
     await store.downloadToFile('large.bin', join(dir, 'large.bin'), { verify: { algorithm: 'md5', digest: md5(large) } });
     expect((await readFile(join(dir, 'large.bin'))).equals(large)).toBe(true);
-    // later GETs go straight to the bucket's region
+    // later GETs go straight to the bucket's region, and so do the SDK's operations of this store
     expect(proxy.injected.regionErrors).toBe(afterFirst);
-    if (regionError === 'redirect') {
-      // the SDK's operations follow the 301 too (its region-redirect middleware)
-      expect((await store.getBytes('small.bin'))?.body.equals(small)).toBe(true);
-      expect(await store.head('small.bin')).toMatchObject({ size: small.length });
-      const keys: string[] = [];
-      for await (const info of store.list('many/')) keys.push(info.key);
-      expect(keys).toHaveLength(objects.length);
-      const file = join(dir, 'upload.bin');
-      await writeFile(file, large);
-      await store.putFile('uploaded.bin', file);
-      expect(await store.head('uploaded.bin')).toMatchObject({ size: large.length });
-    }
+    expect((await store.getBytes('small.bin'))?.body.equals(small)).toBe(true);
+    expect(await store.head('small.bin')).toMatchObject({ size: small.length });
+    const keys: string[] = [];
+    for await (const info of store.list('many/')) keys.push(info.key);
+    expect(keys).toHaveLength(objects.length);
+    const file = join(dir, 'upload.bin');
+    await writeFile(file, large);
+    await store.putFile('uploaded.bin', file);
+    expect(await store.head('uploaded.bin')).toMatchObject({ size: large.length });
+    expect(proxy.injected.regionErrors).toBe(afterFirst);
+
+    // a store whose first request is an SDK operation (an upload) learns the region the same way
+    const writer = openStore('s3://bucket/regions', { endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    await writer.putFile('uploaded-2.bin', file);
+    expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
+    expect((await writer.getBytes('uploaded-2.bin'))?.body.equals(large)).toBe(true);
+    await writer.downloadToFile('small.bin', join(dir, 'small-2.bin'), { verify: { algorithm: 'md5', digest: md5(small) } });
+    expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
+    writer.close();
     store.close();
   });
-
 });
