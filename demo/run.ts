@@ -50,7 +50,7 @@ async function step(
     return undefined;
   }
   console.log(`\n=== ${label} (actions/${action})`);
-  const result = await runAction(action, { cwd: project, inputs, env, node: '20' });
+  const result = await runAction(action, { cwd: project, inputs, env, node: '24' });
   for (const line of result.log) console.log(`  | ${line}`);
   const outputs = show.map((k) => `${k}=${(result.outputs[k] ?? '').slice(0, 120)}`).join('  ');
   const ok = result.exitCode === 0;
@@ -70,14 +70,14 @@ async function main(): Promise<void> {
   await mkdir(demoDir, { recursive: true });
   await cp(join(repoRoot, 'workflows-examples/example-project'), project, {
     recursive: true,
-    filter: (src) => !/example-project\/(data|model\.onnx|metrics\.json|run\.json)$/.test(src),
+    filter: (src) => !/example-project\/(data|fresh|model\.onnx|metrics\.json|run\.json)$/.test(src),
   });
   console.log(`demo: example project copied to ${relative(repoRoot, project)}; registry at ${relative(repoRoot, registry)}`);
   const pythonProblem = checkPython();
   if (pythonProblem) console.log(`demo: warning: ${pythonProblem}`);
 
   // Iteration 1: first release.
-  const pull = await step('1. data-pull', 'data-pull', {}, ['data-version', 'files', 'bytes', 'downloaded-bytes']);
+  const pull = await step('1. data-pull', 'data-pull', { remote: 'local', targets: 'data.dvc' }, ['data-version', 'files', 'bytes', 'downloaded-bytes']);
   const dataVersion = pull?.outputs['data-version'] ?? '';
   const train1 = await step(
     '2. train',

@@ -1,12 +1,15 @@
 """Trains the example churn classifier and exports it to ONNX.
 
-Reads params.yaml and data/train.csv, fits scikit-learn's LogisticRegression on
-standardised features, writes model.onnx (inputs: `input` float [N, 6]; outputs: `label`
-int64 [N] and `probabilities` float [N, 2], the names skl2onnx uses) and metrics.json
-(scores on a validation split). Needs numpy, scikit-learn and onnx (Debian: python3-sklearn,
+Reads params.yaml and the training table (params `data.train`, or `--train PATH`, which the
+scheduled retrain uses for the fresh snapshot), fits scikit-learn's LogisticRegression on
+the standardised columns listed in `train.features`, writes model.onnx (inputs: `input`
+float [N, 6], every feature column in the table's order, unused ones weighted 0, so every
+model of the project takes the same rows; outputs: `label` int64 [N] and `probabilities`
+float [N, 2], the names skl2onnx uses) and metrics.json (scores on a validation split). Needs numpy, scikit-learn and onnx (Debian: python3-sklearn,
 python3-onnx). The ONNX graph is written with onnx.helper because skl2onnx is not packaged
 for Debian; it computes exactly what the fitted model computes.
 """
+import argparse
 import csv
 import json
 import sys
@@ -29,9 +32,11 @@ def load(path, label):
     return features, x, y
 
 
-def export_onnx(model, mean, scale, n_features, path):
-    # probability = sigmoid(((x - mean) / scale) . w + b), folded into one MatMul + Add.
-    w = model.coef_[0] / scale
+def export_onnx(model, mean, scale, used, n_features, path):
+    # probability = sigmoid(((x[used] - mean) / scale) . w + b), folded into one MatMul + Add
+    # over all columns: the columns the model does not use get weight 0.
+    w = np.zeros(n_features)
+    w[used] = model.coef_[0] / scale
     b = model.intercept_[0] - float(np.dot(model.coef_[0], mean / scale))
     init = [
         helper.make_tensor("W", TensorProto.FLOAT, [n_features, 1], w.astype(np.float32).tolist()),
@@ -67,10 +72,20 @@ def export_onnx(model, mean, scale, n_features, path):
 
 
 def main():
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--train", help="training table (default: params data.train)")
+    opts = args.parse_args()
     with open("params.yaml") as f:
         params = yaml.safe_load(f)
     p = params["train"]
-    features, x, y = load("data/train.csv", params["data"]["label"])
+    features, x, y = load(opts.train or params["data"]["train"], params["data"]["label"])
+    wanted = p.get("features") or features
+    unknown = [c for c in wanted if c not in features]
+    if unknown:
+        sys.exit(f"params.yaml: train.features names {unknown}, not columns of the training table ({features})")
+    used = [features.index(c) for c in wanted]
+    all_features = len(features)
+    x = x[:, used]
     x_tr, x_val, y_tr, y_val = train_test_split(x, y, test_size=p["validation_fraction"], random_state=p["seed"], stratify=y)
     mean, scale = x_tr.mean(axis=0), x_tr.std(axis=0)
     scale[scale == 0] = 1.0
@@ -83,13 +98,14 @@ def main():
         "f1": f1_score(y_val, pred),
         "roc_auc": roc_auc_score(y_val, proba),
         "log_loss": log_loss(y_val, proba),
+        "n_features": len(used),
         "n_train": int(len(y_tr)),
         "n_validation": int(len(y_val)),
     }
-    export_onnx(model, mean, scale, len(features), "model.onnx")
+    export_onnx(model, mean, scale, used, all_features, "model.onnx")
     with open("metrics.json", "w") as f:
         json.dump(metrics, f, indent=2)
-    print(f"trained on {len(y_tr)} rows, {len(features)} features: " + ", ".join(f"{k}={v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
+    print(f"trained on {len(y_tr)} rows, {len(used)} of {all_features} features: " + ", ".join(f"{k}={v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
     return 0
 
 
