@@ -81,7 +81,7 @@ function gate(extra: RunActionOptions = {}, inputs: Record<string, string> = {})
 
 describe.each(NODE_VERSIONS)('metric-gate on Node %s', (node) => {
   it('evaluates both models, passes, and creates then edits one sticky comment', async () => {
-    const pr = node === '20' ? 11 : 12;
+    const pr = node === NODE_VERSIONS[0] ? 11 : 12;
     const first = await gate({ node, event: prEvent(pr) });
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);

@@ -17,9 +17,12 @@ import { parseKeyValueFile, parseWorkflowCommand, toAnnotation, type Annotation 
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type NodeChoice = '20' | '24';
-/** Node versions every end-to-end test runs on: the machine's (20) and GitHub's node24. */
-export const NODE_VERSIONS: NodeChoice[] = ['20', '24'];
+export type NodeChoice = '22' | '24';
+/**
+ * Node versions every end-to-end test runs on: the oldest the project claims (engines >= 22)
+ * and GitHub's node24, each from its pinned package (tools/node22, tools/node24).
+ */
+export const NODE_VERSIONS: NodeChoice[] = ['22', '24'];
 
 export interface RunActionOptions {
   /** `with:` values. Declared inputs missing here get their action.yml default, or "". */
@@ -31,7 +34,7 @@ export interface RunActionOptions {
   eventName?: string;
   /** GITHUB_WORKSPACE and the process's cwd; a fresh temporary folder when omitted. */
   cwd?: string;
-  /** '20' runs the machine's Node (the one running the tests), '24' the node@24 package. */
+  /** Which Node runs the bundle [24]: the node@22 or node@24 package (or this process when it is that major). */
   node?: NodeChoice;
   /** What `${{ github.token }}` expands to in input defaults. */
   token?: string;
@@ -82,11 +85,11 @@ export interface RunningAction {
   cancel(timings?: { sigtermAfterMs?: number; killAfterMs?: number }): Promise<ActionResult>;
 }
 
-export function nodeBinary(choice: NodeChoice = '20'): string {
-  if (choice === '20') return process.execPath;
-  const binary = join(repoRoot, 'tools/node24/node_modules/node/bin/node');
+export function nodeBinary(choice: NodeChoice = '24'): string {
+  if (process.versions.node.split('.')[0] === choice) return process.execPath;
+  const binary = join(repoRoot, `tools/node${choice}/node_modules/node/bin/node`);
   if (!existsSync(binary)) {
-    throw new Error(`Node 24 is not installed at ${binary}: run \`npm ci\` (its postinstall installs tools/node24).`);
+    throw new Error(`Node ${choice} is not installed at ${binary}: run \`npm ci\` (its postinstall installs tools/node${choice}).`);
   }
   return binary;
 }
