@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { pull } from './pull.js';
-import { buildFixture, dirObject, md5, objectPath, put, legacyMd5 } from './test-fixtures.js';
+import { hashBytesAs, hashFileBoth } from './hash.js';
+import { buildFixture, dirObject, md5, objectPath, put } from './test-fixtures.js';
 
 type Failure = Error & { location?: unknown };
 async function failure(p: Promise<unknown>): Promise<Failure> {
@@ -166,17 +167,71 @@ describe('pull from a local remote', () => {
       await put(repo.remote, objectPath(md5(body), false), body);
       await put(repo.remote, objectPath(dir.oid, false), dir.bytes);
       await put(repo.root, 'evil.dvc', `outs:\n- md5: ${dir.oid}\n  hash: md5\n  path: evil\n`);
+      const before = await readTree(repo.root, '.');
       const error = await failure(pull({ cwd: repo.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
       expect(error.message).toContain(`lists the path ${JSON.stringify(evil)}, which is absolute or climbs out of evil/`);
       expect((error as { location?: unknown }).location).toEqual({ file: 'evil.dvc', line: 2, column: 3 });
-      expect(await readdir(repo.root)).toEqual(expect.not.arrayContaining(['escape.txt', 'models/model.bin']));
+      // nothing was written anywhere in the repository (where `../` and `a/../../` land), nor at the absolute path
+      expect(await readTree(repo.root, '.')).toEqual(before);
+      await expect(lstat(join(repo.root, 'evil'))).rejects.toThrow(/ENOENT/);
+      await expect(lstat('/etc/evil')).rejects.toThrow(/ENOENT/);
       await expect(stat(join(repo.root, '.dvc/cache'))).rejects.toThrow(/ENOENT/);
       await expect(stat(join(repo.root, 'models/model.bin'))).rejects.toThrow(/ENOENT/);
     }
   });
 
-  it('hashes DVC 2 text files with CRLF normalisation', () => {
-    expect(legacyMd5(Buffer.from('a\r\nb\r\n'))).toBe(md5('a\nb\n'));
+  it('hashes DVC 2 text files with CRLF normalisation', async () => {
+    // the production hashers, judged by node:crypto over the bytes DVC 2 hashes (CRLF -> LF)
+    expect(hashBytesAs(Buffer.from('a\r\nb\r\n'), 'md5-dos2unix')).toBe(md5('a\nb\n'));
+    expect(hashBytesAs(Buffer.from('a\r\nb\r\n'), 'md5')).toBe(md5('a\r\nb\r\n'));
+    // binary content (a NUL byte) is hashed as is
+    const binary = Buffer.from([0, 13, 10, 65]);
+    expect(hashBytesAs(binary, 'md5-dos2unix')).toBe(md5(binary));
+    const file = join(await mkdtemp(join(tmpdir(), 'crlf-')), 'f.txt');
+    await writeFile(file, 'x\r\ny\r\n');
+    expect(await hashFileBoth(file, true)).toEqual({ md5: md5('x\r\ny\r\n'), legacy: md5('x\ny\n') });
+  });
+
+  it('re-hashes a writable object already in the cache and replaces it when corrupt', async () => {
+    const repo = await buildFixture();
+    const oid = md5(repo.expected['models/model.bin']!);
+    // a writable cache file (not made read-only by a verified pull) whose bytes are not its md5
+    await put(join(repo.root, '.dvc/cache'), objectPath(oid, false), 'corrupt cache\n');
+    const result = await pull({ cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false });
+    expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
+    expect(await readFile(join(repo.root, '.dvc/cache', objectPath(oid, false)))).toEqual(repo.expected['models/model.bin']);
+    expect(result.downloadedFiles).toBe(1);
+    expect(result.fromCache).toBe(0);
+  });
+
+  it('serves a writable cached object that matches its md5 without downloading it, and makes it read-only', async () => {
+    const repo = await buildFixture();
+    const oid = md5(repo.expected['models/model.bin']!);
+    await put(join(repo.root, '.dvc/cache'), objectPath(oid, false), repo.expected['models/model.bin']!);
+    await rm(join(repo.remote, objectPath(oid, false)), { force: true });
+    const result = await pull({ cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false });
+    expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
+    expect(result.fromCache).toBe(1);
+    expect((await stat(join(repo.root, '.dvc/cache', objectPath(oid, false)))).mode & 0o777).toBe(0o444);
+  });
+
+  it('gives a different data version for different data, and for the same data at another path', async () => {
+    const a = await buildFixture();
+    const b = await buildFixture();
+    const changed = Buffer.from('model weights, retrained\n');
+    await put(b.remote, objectPath(md5(changed), false), changed);
+    await put(b.root, 'models/model.bin.dvc', `outs:\n- md5: ${md5(changed)}\n  size: ${changed.length}\n  hash: md5\n  path: model.bin\n`);
+    const options = { logger: new RecordingLogger(), includeGlobalConfig: false };
+    const va = (await pull({ cwd: a.root, ...options })).dataVersion;
+    const vb = (await pull({ cwd: b.root, ...options })).dataVersion;
+    expect(vb).not.toBe(va);
+    // another checkout of the same data (another folder) has the same version
+    expect((await pull({ cwd: (await buildFixture()).root, ...options })).dataVersion).toBe(va);
+    // one output, or a subtree of a directory, is a different selection: a different version
+    const onlyModel = (await pull({ cwd: a.root, targets: ['models/model.bin'], ...options })).dataVersion;
+    const onlyDeep = (await pull({ cwd: a.root, targets: ['data/images/sub/deep'], ...options })).dataVersion;
+    const onlySub = (await pull({ cwd: a.root, targets: ['data/images/sub'], ...options })).dataVersion;
+    expect(new Set([va, onlyModel, onlyDeep, onlySub]).size).toBe(4);
   });
 
   it('makes isexec files executable and honours a per-output remote', async () => {
