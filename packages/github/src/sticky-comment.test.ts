@@ -54,9 +54,16 @@ describe('upsertStickyComment', () => {
   });
 
   it('a key is not a prefix of another key', async () => {
-    await upsertStickyComment(options(4, 'a', { key: 'metric-gate/a' }));
-    await upsertStickyComment(options(4, 'ab', { key: 'metric-gate/ab' }));
-    expect(api.comments('o', 'r', 4)).toHaveLength(2);
+    // `ab` first: a marker matched as a prefix would let `a` find (and overwrite) the `ab` comment
+    const ab = await upsertStickyComment(options(4, 'ab body', { key: 'metric-gate/ab' }));
+    const a = await upsertStickyComment(options(4, 'a body', { key: 'metric-gate/a' }));
+    expect([ab.outcome, a.outcome]).toEqual(['created', 'created']);
+    const again = await upsertStickyComment(options(4, 'a body 2', { key: 'metric-gate/a' }));
+    expect(again).toMatchObject({ outcome: 'updated', id: (a as { id: number }).id });
+    expect(api.comments('o', 'r', 4).map((c) => c.body)).toEqual([
+      '<!-- mlops-gha sticky-comment key=metric-gate%2Fab -->\nab body',
+      '<!-- mlops-gha sticky-comment key=metric-gate%2Fa -->\na body 2',
+    ]);
     expect(stickyMarker('x --> <b>')).toBe('<!-- mlops-gha sticky-comment key=x%20--%3E%20%3Cb%3E -->');
   });
 
