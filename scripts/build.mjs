@@ -5,6 +5,7 @@
 //   node scripts/build.mjs data-pull train only these
 //   node scripts/build.mjs --if-missing    only actions without a bundle (the demo uses it)
 //   node scripts/build.mjs --fixtures      the test-only actions under test/fixtures/actions -> test/.build
+//   node scripts/build.mjs model-server    a non-action entry (see EXTRA_ENTRIES), built like an action
 //
 // onnxruntime-node is left out of the bundles (it loads a native library by a computed path
 // that ncc cannot follow) and vendored once into dist/node_modules/, trimmed to the Linux x64
@@ -21,6 +22,9 @@ const ncc = require('@vercel/ncc');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const EXTERNALS = ['onnxruntime-node'];
+// Programs that are not actions but ship as bundles beside them: dist/<name>/index.js. The model
+// server runs in containers and under the Kubernetes double as `node dist/model-server/index.js`.
+const EXTRA_ENTRIES = { 'model-server': 'packages/serving/src/cli-main.ts' };
 // The platforms whose onnxruntime binaries ship in dist/ (GitHub-hosted Linux x64 runners).
 const ORT_PLATFORMS = [['linux', 'x64']];
 
@@ -107,15 +111,16 @@ async function main() {
     return;
   }
 
-  const all = await listActions(join(root, 'actions'));
+  const all = [...(await listActions(join(root, 'actions'))), ...Object.keys(EXTRA_ENTRIES)];
   const unknown = named.filter((n) => !all.includes(n));
-  if (unknown.length) throw new Error(`No action named ${unknown.join(', ')} (actions: ${all.join(', ')})`);
+  if (unknown.length) throw new Error(`No action named ${unknown.join(', ')} (actions and entries: ${all.join(', ')})`);
   let selected = named.length ? named : all;
   if (ifMissing) selected = selected.filter((n) => !existsSync(join(root, 'dist', n, 'index.js')));
 
   let needsOnnxruntime = false;
   for (const name of selected) {
-    const code = await bundle(join(root, 'actions', name, 'src/main.ts'), join(root, 'dist', name));
+    const entry = EXTRA_ENTRIES[name] ? join(root, EXTRA_ENTRIES[name]) : join(root, 'actions', name, 'src/main.ts');
+    const code = await bundle(entry, join(root, 'dist', name));
     if (code.includes('"onnxruntime-node"')) needsOnnxruntime = true;
   }
   // Re-vendor on a full build, or when a rebuilt bundle needs it and it is absent.
