@@ -57,7 +57,9 @@ export class ServedModel {
    * swap the file between the check and the load). `where` names it in errors.
    */
   static async load(bytes: Uint8Array, identity: ModelIdentity, where: string, logger: Logger, settings: SessionSettings = {}): Promise<ServedModel> {
-    const ort = await loadOnnxRuntime();
+    // Under ESM the CommonJS onnxruntime-node may arrive as a namespace whose default is the module.
+    const loaded = (await loadOnnxRuntime()) as unknown as typeof Ort & { default?: typeof Ort };
+    const ort = loaded.default ?? loaded;
     let session: Ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, {
