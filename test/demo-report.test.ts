@@ -1,0 +1,127 @@
+/**
+ * `npm run demo`, run as a newcomer would (from another directory), and its HTML report as a
+ * person sees it: rendered by headless Chromium (Debian's `chromium`, driven by playwright-core),
+ * checked for the run's verdict, the release history and the gate that stopped the worse
+ * model, against the registry's files on disk. The screenshot is kept in test/.artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from './harness/run-action.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const artifacts = join(repoRoot, 'test/.artifacts');
+const demoDir = join(artifacts, 'demo');
+const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+
+interface DemoRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(cwd: string): Promise<DemoRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(tsx, [join(repoRoot, 'demo/run.ts')], { cwd, env: { ...process.env, DEMO_DIR: demoDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+/** The registry as it is on disk, read without the registry package. */
+function aliasesOnDisk(): Record<string, number> {
+  const dir = join(demoDir, 'registry/churn-classifier/aliases');
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => [f.replace(/\.json$/, ''), (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { version: number }).version]),
+  );
+}
+
+let run: DemoRun;
+let browser: Browser;
+let page: Page;
+let elsewhere: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm run setup installs it)`);
+  await mkdir(artifacts, { recursive: true });
+  elsewhere = await mkdtemp(join(tmpdir(), 'demo-cwd-'));
+  run = await runDemo(elsewhere);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
+});
+
+describe('the demo and its report', () => {
+  it('runs from another directory and says where its report is', () => {
+    expect({ code: run.code, stderr: run.stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+    const reportLine = run.stdout.split('\n').find((l) => l.startsWith('demo: report: '));
+    expect(reportLine).toBe(`demo: report: ${join(demoDir, 'report.html')}`);
+    expect(run.stdout).toMatch(/^demo: PASSED: \d+ steps ran as the story needs/m);
+  });
+
+  it('keeps every job summary it ran', () => {
+    const ran = [...run.stdout.matchAll(/^ ?(\d+)\. .* \[actions\/([a-z-]+), [\d.]+ s\]: (ok|stopped)$/gm)];
+    expect(ran.length).toBeGreaterThanOrEqual(10);
+    const files = readdirSync(join(demoDir, 'summaries'));
+    for (const [, n, action] of ran) expect(files).toContain(`${n!.padStart(2, '0')}-${action}.md`);
+  });
+
+  it('shows the verdict, the history and the stopped pull request in Chromium', async () => {
+    const report = join(demoDir, 'report.html');
+    await page.goto(pathToFileURL(report).href);
+    await page.screenshot({ path: join(artifacts, 'demo-report.png'), fullPage: true });
+    expect((await stat(join(artifacts, 'demo-report.png'))).size).toBeGreaterThan(10_000);
+
+    const verdict = page.locator('#verdict');
+    await expect(verdict.isVisible()).resolves.toBe(true);
+    expect(await verdict.innerText()).toMatch(/^PASSED: \d+ steps ran as the story needs/);
+    // Green, as a person reads it.
+    expect(await verdict.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(218, 251, 225)');
+
+    // The history table: one row per version, the aliases as the registry's files say now.
+    const rows = await page.locator('#registry-history tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())),
+    );
+    const onDisk = aliasesOnDisk();
+    const versions = readdirSync(join(demoDir, 'registry/churn-classifier/versions')).map(Number).sort((a, b) => a - b);
+    expect(rows.map((r) => Number(r[0]))).toEqual(versions);
+    for (const r of rows) {
+      const expected = Object.entries(onDisk)
+        .filter(([, v]) => v === Number(r[0]))
+        .map(([a]) => a)
+        .sort();
+      expect({ version: r[0], aliases: r[1]!.split(', ').filter(Boolean).sort() }).toEqual({ version: r[0], aliases: expected });
+    }
+    expect(onDisk.production).toBeDefined();
+
+    // The worse model: its gate row says stopped, and the PR comment it posted shows the failing rule.
+    const stopped = await page.locator('#steps-table tr.stopped').allInnerTexts();
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]).toMatch(/metric-gate/);
+    expect(stopped[0]).toMatch(/verdict=fail/);
+    const comment = await page.locator('#pr-comment').innerText();
+    expect(comment).toMatch(/fail/i);
+    expect(comment).toMatch(/roc_auc/);
+    expect(await page.locator('#pr-comment table').count()).toBeGreaterThan(0);
+
+    // The audit log lists every alias move the registry recorded.
+    const events = readdirSync(join(demoDir, 'registry/churn-classifier/events'));
+    expect(await page.locator('#audit-events tbody tr').count()).toBe(events.length);
+  });
+});
