@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,6 @@ import { linearRegressorModel, logisticClassifierModel, writeModel } from '../..
 import {
   AliasConflictError,
   collectModelFiles,
-  MANIFEST_SCHEMA,
   parseModelRef,
   parseTags,
   readMetricsFile,
@@ -328,9 +328,86 @@ describe('push inputs', () => {
     const registry = open('folder');
     const result = await registry.push({ name: 'reg', files });
     expect(result.manifest.files.map((f) => f.path)).toEqual(['config.json', 'model.onnx']);
-    expect(result.sha256).toBe(result.manifest.content_digest);
-    expect(result.manifest.signature?.outputs).toEqual([{ name: 'variable', type: 'float32', shape: ['N', 1] }]);
-    expect(MANIFEST_SCHEMA.required).toContain('lineage');
+    // the digest is the sha256 of `sha256sum`'s listing of the files (sorted by path), computed by coreutils here
+    const listing = spawnSync('sha256sum', ['config.json', 'model.onnx'], { cwd: dir, encoding: 'utf8' });
+    expect(listing.status).toBe(0);
+    const digest = createHash('sha256').update(listing.stdout).digest('hex');
+    expect(result.sha256).toBe(digest);
+    // the manifest as stored (bytes on disk), not as the push returned it
+    const stored = JSON.parse(await readFile(join(registry.location, 'reg/versions/1/manifest.json'), 'utf8'));
+    expect(stored).toMatchObject({ name: 'reg', version: 1, sha256: digest, content_digest: digest });
+    expect(stored.files.map((f: { path: string; sha256: string }) => `${f.sha256}  ${f.path}\n`).join('')).toBe(listing.stdout);
+    expect(stored.signature.outputs).toEqual([{ name: 'variable', type: 'float32', shape: ['N', 1] }]);
+    for (const f of ['config.json', 'model.onnx']) {
+      expect(await readFile(join(registry.location, 'reg/versions/1/files', f))).toEqual(await readFile(join(dir, f)));
+    }
     registry.close();
+  });
+});
+
+describe('create-only alias moves (--expect none)', () => {
+  const cliIo = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) } };
+  };
+
+  it('alias set --expect none creates the alias once, then refuses to move it and writes nothing', async () => {
+    const registry = open('folder');
+    for (let i = 0; i < 2; i++) await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 7])]) });
+    const aliasFile = join(registry.location, 'm/aliases/prod.json');
+    const first = cliIo();
+    expect(await runCli(['--registry', registry.location, 'alias', 'set', 'm', 'prod', '1', '--expect', 'none'], first.io)).toBe(0);
+    expect(first.out.join('')).toMatch(/^m@prod: created at 1 \(event /);
+    const before = await readFile(aliasFile, 'utf8');
+    expect(JSON.parse(before)).toMatchObject({ alias: 'prod', version: 1 });
+    const eventsBefore = await readdir(join(registry.location, 'm/events'));
+
+    const second = cliIo();
+    expect(await runCli(['--registry', registry.location, 'alias', 'set', 'm', 'prod', '2', '--expect', 'none'], second.io)).toBe(1);
+    expect(second.err.join('')).toContain('The alias prod points at version 1, not nothing as expected; it was not moved');
+    expect(await readFile(aliasFile, 'utf8')).toBe(before);
+    expect(await readdir(join(registry.location, 'm/events'))).toEqual(eventsBefore);
+    registry.close();
+  });
+
+  it.each<StoreKind>(['folder', 's3'])('on a %s, of create-only moves racing for a new alias exactly one lands', async (kind) => {
+    const registry = open(kind);
+    for (let i = 0; i < 2; i++) await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 8])]) });
+    const targets = [1, 2, 2, 1, 2, 1];
+    const settled = await Promise.allSettled(targets.map((v) => registry.moveAlias('m', 'fresh', v, { expected: null })));
+    const won = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ i, move: s.value }] : []));
+    expect(won).toHaveLength(1);
+    expect(won[0]!.move).toMatchObject({ from: null, moved: true });
+    for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(AliasConflictError);
+    expect((await registry.resolve('m@fresh')).version).toBe(targets[won[0]!.i]);
+    const moves = (await registry.listEvents('m')).filter((e) => e.type === 'alias-moved' && e.alias === 'fresh' && e.applied);
+    expect(moves).toHaveLength(1);
+    registry.close();
+  });
+
+  it('an alias that another writer keeps moving is given up with who to look for, not retried forever', async () => {
+    const location = join(work, `reg-${n++}`);
+    const other = Registry.open(location, { actor: 'rival' });
+    let flip = 0;
+    // before each of our alias writes lands, the rival moves the alias (between 1 and 3, never to
+    // our 2), so every compare-and-swap fails
+    const registry = Registry.open(location, {
+      actor: 'octocat',
+      onStep: async (step) => {
+        if (step === 'alias-event-written') await other.moveAlias('m', 'prod', flip++ % 2 === 0 ? 3 : 1);
+      },
+    });
+    for (let i = 0; i < 3; i++) await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 9])]) });
+    await other.moveAlias('m', 'prod', 1);
+    const error = await registry.moveAlias('m', 'prod', 2).then(
+      () => undefined,
+      (e: unknown) => e as Error & { fix?: string },
+    );
+    expect(error?.message).toBe(`Could not move the alias prod of m in ${location}: another writer moved it between our read and our write 21 times in a row`);
+    expect(error?.fix).toContain('`events m`');
+    expect(flip).toBe(21);
+    registry.close();
+    other.close();
   });
 });

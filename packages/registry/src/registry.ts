@@ -565,7 +565,16 @@ export class Registry {
           await this.step('alias-moved');
           return { alias, from, to: version, moved: true, event };
         }
-        if (attempt >= 20) throw new UserError(`Could not move the alias ${alias} of ${name}: it kept changing under 20 attempts`, { fix: 'Retry later.' });
+        if (attempt >= 20) {
+          throw new UserError(
+            `Could not move the alias ${alias} of ${name} in ${this.location}: another writer moved it between our read and our write 21 times in a row`,
+            {
+              fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
+                `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
+                `(a workflow \`concurrency:\` group per model), then run this step again.`,
+            },
+          );
+        }
         this.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
         await sleep(10 + Math.random() * 40);
         continue;
