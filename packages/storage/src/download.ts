@@ -9,103 +9,111 @@ import { IntegrityError } from './errors.js';
 import { withRetries, type RetryOptions } from './retry.js';
 import type { DownloadOptions } from './types.js';
 
+/** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
+export function tempBeside(dest: string): string {
+  return join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
+}
+
+/** Throws IntegrityError when `verify`'s digest differs, then runs the caller's verifier. */
+export function checkDigest(url: string, options: DownloadOptions, digest: string | undefined): void {
+  if (options.verify && digest !== undefined && digest !== options.verify.digest.toLowerCase()) {
+    throw new IntegrityError(url, options.verify.digest, digest, options.verify.algorithm);
+  }
+}
+
 /**
- * Streams `open()`'s bytes into a temporary file beside `dest`, hashing as they pass, and
- * renames it into place only when the digest matches: a reader never sees a partial or
- * corrupt file at `dest`. A dropped connection or truncated body retries from the start.
+ * One attempt: streams `source` into a temporary file beside `dest`, hashing as the bytes
+ * pass, and renames it into place only when the digest matches, so a reader never sees a
+ * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
+export async function writeVerifiedStream(source: Readable, dest: string, url: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+  await ensureDir(dirname(dest));
+  const temp = tempBeside(dest);
+  const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
+  const verifier = options.verifier?.();
+  let bytes = 0;
+  let reported = 0;
+  try {
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, callback) {
+        bytes += chunk.length;
+        hash?.update(chunk);
+        verifier?.update(chunk);
+        if (options.onBytes) {
+          options.onBytes(chunk.length);
+          reported += chunk.length;
+        }
+        callback(null, chunk);
+      },
+    });
+    await pipeline(source, meter, createWriteStream(temp, { highWaterMark: 4 << 20 }));
+    checkDigest(url, options, hash?.digest('hex'));
+    verifier?.finish();
+    if (options.mode !== undefined) await chmod(temp, options.mode);
+    await rename(temp, dest);
+    return { bytes };
+  } catch (error) {
+    // Bytes counted for a failed attempt are taken back so that progress stays truthful.
+    if (reported && options.onBytes) options.onBytes(-reported);
+    source.destroy();
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * One attempt of the small-object path: the whole body is verified in memory and written to
+ * a temporary file beside `dest` (created with the final mode), then renamed into place.
+ */
+export async function writeVerifiedBytes(body: Buffer, dest: string, url: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+  await ensureDir(dirname(dest));
+  if (options.verify) checkDigest(url, options, createHash(options.verify.algorithm).update(body).digest('hex'));
+  if (options.verifier) {
+    const verifier = options.verifier();
+    verifier.update(body);
+    verifier.finish();
+  }
+  const temp = tempBeside(dest);
+  try {
+    // Small objects are written synchronously: on busy machines a thread-pool round trip per
+    // file costs more than the write itself (measured 2x slower for 4-32 KB files).
+    writeFileSync(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+    if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode) chmodSync(temp, options.mode);
+    renameSync(temp, dest);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  options.onBytes?.(body.length);
+  return { bytes: body.length };
+}
+
+/** writeVerifiedStream with retries on transient failures (a fresh `open()` each attempt). */
 export async function streamToVerifiedFile(
   open: () => Promise<Readable>,
   dest: string,
   url: string,
   options: DownloadOptions & { retry?: RetryOptions } = {},
 ): Promise<{ bytes: number }> {
-  await mkdir(dirname(dest), { recursive: true });
-  return withRetries(async () => {
-    const temp = join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
-    const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
-    const verifier = options.verifier?.();
-    let bytes = 0;
-    let reported = 0;
-    try {
-      const source = await open();
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, callback) {
-          bytes += chunk.length;
-          hash?.update(chunk);
-          verifier?.update(chunk);
-          if (options.onBytes) {
-            options.onBytes(chunk.length);
-            reported += chunk.length;
-          }
-          callback(null, chunk);
-        },
-      });
-      await pipeline(source, meter, createWriteStream(temp, { highWaterMark: 4 << 20 }));
-      if (options.verify && hash) {
-        const actual = hash.digest('hex');
-        if (actual !== options.verify.digest.toLowerCase()) {
-          throw new IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
-        }
-      }
-      verifier?.finish();
-      if (options.mode !== undefined) await chmod(temp, options.mode);
-      await rename(temp, dest);
-      return { bytes };
-    } catch (error) {
-      // Bytes counted for a failed attempt are taken back so that progress stays truthful.
-      if (reported && options.onBytes) options.onBytes(-reported);
-      await rm(temp, { force: true });
-      throw error;
-    }
-  }, options.retry);
+  return withRetries(async () => writeVerifiedStream(await open(), dest, url, options), options.retry);
 }
 
 /** Objects up to this size are read whole and written with one call (no stream machinery). */
 export const SMALL_OBJECT = 1 << 20;
 
-/**
- * The small-object path of a verified download: `read()` returns the whole body; it is
- * verified in memory and written to a temporary file beside `dest` (created with the final
- * mode), then renamed into place. Retries like streamToVerifiedFile.
- */
+/** writeVerifiedBytes with retries on transient failures (a fresh `read()` each attempt). */
 export async function bytesToVerifiedFile(
   read: () => Promise<Buffer>,
   dest: string,
   url: string,
   options: DownloadOptions & { retry?: RetryOptions } = {},
 ): Promise<{ bytes: number }> {
-  await ensureDir(dirname(dest));
-  return withRetries(async () => {
-    const body = await read();
-    if (options.verify) {
-      const actual = createHash(options.verify.algorithm).update(body).digest('hex');
-      if (actual !== options.verify.digest.toLowerCase()) throw new IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
-    }
-    if (options.verifier) {
-      const verifier = options.verifier();
-      verifier.update(body);
-      verifier.finish();
-    }
-    const temp = join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
-    try {
-      // Small objects are written synchronously: on busy machines a thread-pool round trip per
-      // file costs more than the write itself (measured 2x slower for 4-32 KB files).
-      writeFileSync(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
-      if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode) chmodSync(temp, options.mode);
-      renameSync(temp, dest);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    options.onBytes?.(body.length);
-    return { bytes: body.length };
-  }, options.retry);
+  return withRetries(async () => writeVerifiedBytes(await read(), dest, url, options), options.retry);
 }
 
 const madeDirs = new Set<string>();
 /** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
-async function ensureDir(dir: string): Promise<void> {
+export async function ensureDir(dir: string): Promise<void> {
   if (madeDirs.has(dir)) return;
   await mkdir(dir, { recursive: true });
   if (madeDirs.size > 100_000) madeDirs.clear();

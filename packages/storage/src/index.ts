@@ -9,3 +9,5 @@ export { withRetries, isTransient } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export { streamToVerifiedFile } from './download.js';
 export { checkKey, joinKey } from './keys.js';
+export { StoreFailure, classifyStoreError } from './failures.js';
+export type { StoreFailureKind, StoreContext } from './failures.js';

@@ -33,7 +33,9 @@ const TRANSIENT_NAMES = new Set([
 
 export function isTransient(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
-  const e = error as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = error as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; retryable?: boolean };
+  // A layer below already retried (e.g. the parts of a ranged download): never again above it.
+  if (e.retryable === false) return false;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && (status >= 500 || status === 429)) return true;
   if (e.code && TRANSIENT_CODES.has(e.code)) return true;

@@ -74,10 +74,10 @@ export class S3ObjectGetter {
    * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
    * request is sent there once more; any other 301/400 is thrown as an S3 error.
    */
-  async get(objectKey: string): Promise<IncomingMessage> {
+  async get(objectKey: string, extra: Record<string, string> = {}): Promise<IncomingMessage> {
     for (let attempt = 0; ; attempt++) {
       const signedFor = this.region.current;
-      const res = await this.send(objectKey, signedFor);
+      const res = await this.send(objectKey, signedFor, extra);
       if (res.statusCode !== 301 && res.statusCode !== 400) return res;
       const body = await readBody(res);
       if (attempt === 0 && this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor)) continue;
@@ -85,7 +85,8 @@ export class S3ObjectGetter {
     }
   }
 
-  private async send(objectKey: string, region: string): Promise<IncomingMessage> {
+  /** `extra` (Range, If-Match) is sent unsigned: SigV4 signs host and x-amz-* headers only here. */
+  private async send(objectKey: string, region: string, extra: Record<string, string>): Promise<IncomingMessage> {
     const creds = await this.credentials();
     const { host, port, pathPrefix } = this.addressFor(region);
     const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
@@ -101,7 +102,7 @@ export class S3ObjectGetter {
     headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
     const request = this.secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
+      const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers: { ...headers, ...extra }, agent: this.agent }, resolve);
       req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end();

@@ -8,17 +8,20 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createReadStream } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { UserError } from '@mlops-gha/common';
-import { bytesToVerifiedFile, SMALL_OBJECT, streamToVerifiedFile } from './download.js';
+import { SMALL_OBJECT, writeVerifiedBytes, writeVerifiedStream } from './download.js';
+import { classifyStoreError, StoreFailure, type StoreContext } from './failures.js';
+import { checkRangeAnswer, parseContentRange, PART_SIZE, RangeFailure, rangedToVerifiedFile, readExactly } from './ranged.js';
 import { withRetries } from './retry.js';
 import { S3ObjectGetter, s3Error, type Credentials } from './s3-get.js';
 import { BucketRegion, regionOfSdkError } from './s3-region.js';
-import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
+import { IntegrityError, ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey, joinKey } from './keys.js';
 import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
 
@@ -34,17 +37,38 @@ export interface S3StoreOptions {
   maxSockets?: number;
   /** Profile name for the AWS shared config chain. */
   profile?: string;
+  /** Shared credentials and config files for the chain (DVC's credentialpath, configpath), instead of ~/.aws. */
+  credentialsFile?: string;
+  configFile?: string;
 }
 
 function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
-/** Parses `s3://bucket/prefix` into its parts. */
-export function parseS3Url(url: string): { bucket: string; prefix: string } {
+/** Where a store's credentials come from, in words (never the secrets themselves). */
+function describeCredentialSource(options: S3StoreOptions): string {
+  if (options.credentials) return 'the access_key_id/secret_access_key of the remote\'s config (.dvc/config.local)';
+  const files = [options.credentialsFile && `credentials file ${options.credentialsFile}`, options.configFile && `config file ${options.configFile}`].filter(Boolean).join(', ');
+  if (options.profile) return `the AWS profile ${JSON.stringify(options.profile)}${files ? ` (${files})` : ''}`;
+  if (files) return `the AWS default chain reading ${files}`;
+  if (process.env.AWS_ACCESS_KEY_ID) return 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment';
+  if (process.env.AWS_WEB_IDENTITY_TOKEN_FILE) return 'the web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, e.g. GitHub OIDC)';
+  if (process.env.AWS_PROFILE) return `the AWS profile ${JSON.stringify(process.env.AWS_PROFILE)} (AWS_PROFILE)`;
+  return 'the AWS default chain (no AWS_ACCESS_KEY_ID in the environment: ~/.aws files or an instance role)';
+}
+
+/**
+ * Parses `s3://bucket/prefix` into its parts. `source` names what held the URL (an input, a
+ * config key) so that the error says where to correct it.
+ */
+export function parseS3Url(url: string, source?: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
   if (!match || !match[1]) {
-    throw new UserError(`Not an S3 URL: ${JSON.stringify(url)}`, { fix: 'Write it as s3://bucket/optional/prefix.' });
+    const where = source ?? 'the storage URL';
+    throw new UserError(`Not an S3 URL: ${JSON.stringify(url)} (${where}) has no bucket name after s3://`, {
+      fix: `Write ${where} as s3://bucket/optional/prefix.`,
+    });
   }
   return { bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };
 }
@@ -63,6 +87,7 @@ export class S3Store implements ObjectStore {
   private readonly config: S3ClientConfig;
   private readonly region: BucketRegion;
   private readonly clients = new Map<string, S3Client>();
+  private readonly credentialSource: string;
 
   constructor(options: S3StoreOptions) {
     this.bucket = options.bucket;
@@ -91,27 +116,41 @@ export class S3Store implements ObjectStore {
     }
     if (options.credentials) config.credentials = options.credentials;
     if (options.profile) config.profile = options.profile;
+    if (!options.credentials && (options.credentialsFile || options.configFile)) {
+      // the chain reads these files instead of ~/.aws; nothing is written to process.env
+      config.credentials = defaultProvider({ profile: options.profile, filepath: options.credentialsFile, configFilepath: options.configFile });
+    }
     this.config = config;
+    this.credentialSource = describeCredentialSource(options);
   }
 
   /** The SDK client for the bucket's region as known now (see BucketRegion). */
   get client(): S3Client {
-    let client = this.clients.get(this.region.current);
+    return this.clientFor(true);
+  }
+
+  /**
+   * `retrying`: the SDK's own retries (maxAttempts 5) are the one retry layer of an SDK
+   * operation; a download has its own layer (downloadToFile) and uses a client that sends once.
+   */
+  private clientFor(retrying: boolean): S3Client {
+    const id = `${this.region.current}${retrying ? '' : '#once'}`;
+    let client = this.clients.get(id);
     if (!client) {
-      client = new S3Client({ ...this.config, region: this.region.current });
-      this.clients.set(this.region.current, client);
+      client = new S3Client({ ...this.config, region: this.region.current, ...(retrying ? {} : { maxAttempts: 1 }) });
+      this.clients.set(id, client);
     }
     return client;
   }
 
   /** One SDK operation, sent once more to the bucket's region when S3 answers that it lives elsewhere. */
-  private async call<T>(op: (client: S3Client) => Promise<T>): Promise<T> {
+  private async call<T>(op: (client: S3Client) => Promise<T>, retrying = true): Promise<T> {
     const signedFor = this.region.current;
     try {
-      return await op(this.client);
+      return await op(this.clientFor(retrying));
     } catch (error) {
       if (!this.region.follow(regionOfSdkError(error), signedFor)) throw error;
-      return op(this.client);
+      return op(this.clientFor(retrying));
     }
   }
 
@@ -143,13 +182,14 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  /** Undefined when the object is absent; a missing bucket, refused credentials or a dead endpoint throw a StoreFailure. */
   async getBytes(key: string): Promise<{ body: Buffer; etag?: string } | undefined> {
     try {
       const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
       return { body: Buffer.from(await out.Body!.transformToByteArray()), etag: out.ETag };
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
+      if (statusOf(error) === 404 && (error as { name?: string }).name !== 'NoSuchBucket') return undefined;
+      throw classifyStoreError(error, this.context()) ?? error;
     }
   }
 
@@ -235,59 +275,97 @@ export class S3Store implements ObjectStore {
     return this.getter;
   }
 
-  /** One GET of the object: its body and length. 404 is ObjectNotFoundError; 5xx, SlowDown and drops are retried. */
-  private async open(key: string): Promise<{ body: Readable; length?: number }> {
-    const getter = await this.fastGetter();
-    const url = this.urlOf(key);
-    return withRetries(async () => {
-      if (!getter) {
-        try {
-          const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
-          return { body: out.Body as Readable, length: out.ContentLength };
-        } catch (error) {
-          if (statusOf(error) === 404) throw new ObjectNotFoundError(url);
-          throw error;
-        }
-      }
-      const res = await getter.get(this.keyOf(key));
-      if (res.statusCode === 200) {
-        const length = res.headers['content-length'];
-        return { body: res, length: length === undefined ? undefined : Number(length) };
-      }
-      if (res.statusCode === 404) {
-        res.resume();
-        throw new ObjectNotFoundError(url);
-      }
-      throw await s3Error(res, url);
-    });
+  /** Set when the store as a whole failed (endpoint dead, credentials refused): later downloads fail at once. */
+  private failure?: StoreFailure;
+
+  /** Where requests go and where credentials came from, for failure messages. */
+  context(): StoreContext {
+    return {
+      location: this.location,
+      bucket: this.bucket,
+      endpoint: this.endpoint ?? `https://s3.${this.region.current}.amazonaws.com`,
+      region: this.region.current,
+      credentialSource: this.credentialSource,
+    };
   }
 
+  /**
+   * The one retry layer of a download: each attempt is one GET (or, for a large object, its
+   * first part; the other parts retry on their own, see ranged.ts). After the last attempt an
+   * error about the store as a whole becomes a typed StoreFailure, remembered so that the
+   * other objects of a pull fail at once instead of each retrying a dead endpoint.
+   */
   async downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
-    // One GET: small bodies are read whole and written with one call, large ones streamed.
-    let first: { body: Readable; length?: number } | undefined = await this.open(key);
-    const reuse = async () => {
-      const got = first ?? (await this.open(key));
-      first = undefined;
-      return got;
-    };
-    if (first.length !== undefined && first.length <= SMALL_OBJECT) {
-      return bytesToVerifiedFile(
-        async () => {
-          const { body, length } = await reuse();
-          const chunks: Buffer[] = [];
-          for await (const chunk of body) chunks.push(chunk as Buffer);
-          const bytes = Buffer.concat(chunks);
-          if (length !== undefined && bytes.length !== length) {
-            throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${length} bytes`), { code: 'TruncatedBody' });
-          }
-          return bytes;
-        },
-        dest,
-        this.urlOf(key),
-        options,
-      );
+    const url = this.urlOf(key);
+    try {
+      return await withRetries(async () => {
+        if (this.failure) throw this.failure;
+        return this.downloadOnce(key, dest, url, options);
+      });
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError || error instanceof IntegrityError || error instanceof RangeFailure) throw error;
+      const failure = classifyStoreError(error, this.context());
+      if (failure) {
+        this.failure ??= failure;
+        throw failure;
+      }
+      throw error;
     }
-    return streamToVerifiedFile(async () => (await reuse()).body, dest, this.urlOf(key), options);
+  }
+
+  private async downloadOnce(key: string, dest: string, url: string, options: DownloadOptions): Promise<{ bytes: number }> {
+    const getter = await this.fastGetter();
+    if (!getter) {
+      // The SDK path (endpoint from the environment): its client does not retry (see sdkOnce).
+      let out;
+      try {
+        out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+      } catch (error) {
+        if (statusOf(error) === 404 && (error as { name?: string }).name !== 'NoSuchBucket') throw new ObjectNotFoundError(url);
+        throw error;
+      }
+      return writeVerifiedStream(out.Body as Readable, dest, url, options);
+    }
+    const fullKey = this.keyOf(key);
+    // The first part is asked for as a range: a small object comes whole in it, a large one
+    // tells its size and ETag, and the other parts follow in parallel.
+    let res = await getter.get(fullKey, { range: `bytes=0-${PART_SIZE - 1}` });
+    if (res.statusCode === 416) {
+      res.resume(); // an empty object has no byte 0
+      res = await getter.get(fullKey);
+    }
+    if (res.statusCode === 404) {
+      const error = await s3Error(res, url);
+      if (error.name === 'NoSuchBucket') throw error;
+      throw new ObjectNotFoundError(url);
+    }
+    if (res.statusCode === 200) {
+      // the server ignored Range (or the object is empty): the whole body, verified as it streams
+      const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+      if (length !== undefined && length <= SMALL_OBJECT) return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
+      return writeVerifiedStream(res, dest, url, options);
+    }
+    if (res.statusCode !== 206) throw await s3Error(res, url);
+    const range = parseContentRange(res.headers['content-range']);
+    const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
+    if (!range || range.start !== 0 || range.end !== expectedEnd) {
+      res.resume();
+      throw new RangeFailure(`${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const etag = res.headers.etag;
+    const body = await readExactly(res, range.end + 1);
+    if (range.total <= PART_SIZE) return writeVerifiedBytes(body, dest, url, options);
+    const getRange = async (start: number, end: number) => {
+      const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+      try {
+        checkRangeAnswer(part, url, start, end, range.total, etag);
+      } catch (error) {
+        part.resume();
+        throw error;
+      }
+      return readExactly(part, end - start + 1);
+    };
+    return rangedToVerifiedFile({ body, total: range.total, etag }, getRange, dest, url, options);
   }
 
   close(): void {

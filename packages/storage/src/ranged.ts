@@ -1,0 +1,161 @@
+/**
+ * Large objects as several byte ranges at once (as rclone's multi-thread download and s5cmd
+ * do): each range is written in place with a positional write into one temporary file, the
+ * digest is fed the ranges in order as they complete (no second read of the file), and the
+ * file is renamed into place only when every range arrived and the digest matches. Each
+ * range has its own retries; a range that still fails fails the object (non-retryable at
+ * the object level, so retries do not multiply), and the partial file is removed.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { open, rename, rm, chmod } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { checkDigest, ensureDir, tempBeside } from './download.js';
+import { withRetries } from './retry.js';
+import type { DownloadOptions } from './types.js';
+
+/** Objects larger than one part are fetched in parts of this size. */
+export const PART_SIZE = 8 * 1024 * 1024;
+/** Ranges of one object in flight at once. */
+export const RANGES_PER_OBJECT = 4;
+
+/** A first answer to `Range: bytes=0-(PART_SIZE-1)`: its body, the object's size and ETag. */
+export interface FirstPart {
+  body: Buffer;
+  total: number;
+  etag?: string;
+}
+
+/** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
+export class RangeFailure extends Error {
+  constructor(message: string, readonly retryable: boolean, readonly code = retryable ? 'TruncatedBody' : 'RangeFailure') {
+    super(message);
+    this.name = 'RangeFailure';
+  }
+}
+
+/** `bytes a-b/total` of a 206 answer. */
+export function parseContentRange(header: string | undefined): { start: number; end: number; total: number } | undefined {
+  const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) };
+}
+
+/** Reads a response body whole, refusing one of another length than announced. */
+export async function readExactly(res: IncomingMessage, expected: number | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of res) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+  }
+  if (expected !== undefined && length !== expected) throw new RangeFailure(`Truncated body: ${length} of ${expected} bytes`, true);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+}
+
+/**
+ * Checks a 206 answer for the range asked: the Content-Range must name exactly these bytes of
+ * an object of the size first seen, and the ETag (when sent) must be the first one.
+ */
+export function checkRangeAnswer(res: IncomingMessage, url: string, start: number, end: number, total: number, etag: string | undefined): void {
+  if (res.statusCode === 412) throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
+  if (res.statusCode === 200) throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false);
+  if (res.statusCode !== 206) throw Object.assign(new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500), { $metadata: { httpStatusCode: res.statusCode } });
+  const range = parseContentRange(res.headers['content-range']);
+  if (!range || range.start !== start || range.end !== end || range.total !== total) {
+    throw new RangeFailure(`${url}: asked for bytes ${start}-${end}/${total}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+  }
+  const got = res.headers.etag;
+  if (etag && got && got !== etag) throw new RangeFailure(`${url} changed while it was being downloaded (ETag ${etag}, then ${got})`, false);
+}
+
+/**
+ * Fetches the rest of an object whose first part is in hand and writes it to `dest`,
+ * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
+ * checked body; it is retried here, per range, on retryable failures.
+ */
+export async function rangedToVerifiedFile(
+  first: FirstPart,
+  getRange: (start: number, end: number) => Promise<Buffer>,
+  dest: string,
+  url: string,
+  options: DownloadOptions = {},
+): Promise<{ bytes: number }> {
+  await ensureDir(dirname(dest));
+  const total = first.total;
+  const parts = Math.ceil(total / PART_SIZE);
+  const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
+  const verifier = options.verifier?.();
+  const temp = tempBeside(dest);
+  const file = await open(temp, 'wx', 0o600);
+  let reported = 0;
+  // In-order digest: completed parts wait here until every earlier part has been fed.
+  const done = new Map<number, Buffer>();
+  let hashed = 0;
+  const feed = () => {
+    for (let next = done.get(hashed); next; next = done.get(hashed)) {
+      hash?.update(next);
+      verifier?.update(next);
+      done.delete(hashed);
+      hashed++;
+      wake();
+    }
+  };
+  // A part starts only within a window of the digest frontier, which bounds memory.
+  const window = RANGES_PER_OBJECT + 2;
+  let waiters: (() => void)[] = [];
+  const wake = () => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
+  const admit = async (index: number) => {
+    while (failed === undefined && index >= hashed + window) await new Promise<void>((r) => waiters.push(r));
+  };
+  let failed: unknown;
+  const store = async (index: number, body: Buffer) => {
+    await file.write(body, 0, body.length, index * PART_SIZE);
+    options.onBytes?.(body.length);
+    reported += body.length;
+    done.set(index, body);
+    feed();
+  };
+  try {
+    await store(0, first.body);
+    let nextIndex = 1;
+    const worker = async () => {
+      while (failed === undefined && nextIndex < parts) {
+        const index = nextIndex++;
+        await admit(index);
+        if (failed !== undefined) return;
+        const start = index * PART_SIZE;
+        const end = Math.min(total, start + PART_SIZE) - 1;
+        const body = await withRetries(() => getRange(start, end), { attempts: 5 }).catch((error: unknown) => {
+          failed ??= error;
+          wake();
+          throw error;
+        });
+        await store(index, body);
+      }
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker));
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) {
+      const cause = rejected.reason as Error;
+      // The object fails: the range layer already retried, so the object layer must not.
+      throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false);
+    }
+    if (hashed !== parts) throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
+    await file.close();
+    checkDigest(url, options, hash?.digest('hex'));
+    verifier?.finish();
+    await chmod(temp, options.mode ?? 0o666 & ~process.umask());
+    await rename(temp, dest);
+    return { bytes: total };
+  } catch (error) {
+    if (reported && options.onBytes) options.onBytes(-reported);
+    await file.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw error;
+  }
+}

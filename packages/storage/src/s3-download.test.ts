@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { startScriptedS3, type ScriptedS3 } from '../../../test/doubles/s3-scripted.js';
+import { ObjectNotFoundError, openStore, StoreFailure, type ObjectStore } from './index.js';
+import { PART_SIZE } from './ranged.js';
+
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+
+let s3: ScriptedS3;
+let store: ObjectStore;
+const big = randomBytes(2 * PART_SIZE + 12345); // three parts, the last one short
+beforeAll(async () => {
+  s3 = await startScriptedS3();
+});
+afterAll(() => s3.stop());
+beforeEach(() => {
+  s3.mode = 'normal';
+  s3.requests.length = 0;
+  s3.put('p/big', big);
+  store?.close();
+  store = openStore('s3://bucket/p', { endpoint: s3.endpoint, credentials, region: 'us-east-1' });
+});
+
+async function dest(): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'ranged-'));
+  return { dir, file: join(dir, 'out') };
+}
+
+async function failureOf(p: Promise<unknown>): Promise<Error> {
+  const error = await p.then(() => undefined, (e: unknown) => e as Error);
+  if (!error) throw new Error('expected a failure');
+  return error;
+}
+
+describe('large objects: ranged parallel GETs', () => {
+  it('fetches every part once, writes them in place and verifies the md5', async () => {
+    const { file } = await dest();
+    let reported = 0;
+    const { bytes } = await store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) }, mode: 0o444, onBytes: (n) => (reported += n) });
+    expect(bytes).toBe(big.length);
+    expect((await readFile(file)).equals(big)).toBe(true);
+    expect(reported).toBe(big.length);
+    expect(s3.requests.sort()).toEqual(
+      [`bytes=0-${PART_SIZE - 1}`, `bytes=${PART_SIZE}-${2 * PART_SIZE - 1}`, `bytes=${2 * PART_SIZE}-${big.length - 1}`].map((r) => `GET /bucket/p/big ${r}`).sort(),
+    );
+  });
+
+  it('takes the whole body, verified, from a server that ignores Range', async () => {
+    s3.mode = 'ignore-range';
+    const { file } = await dest();
+    await store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } });
+    expect((await readFile(file)).equals(big)).toBe(true);
+    expect(s3.requests).toHaveLength(1);
+  });
+
+  it('refuses a part whose Content-Range is not the one asked for, and leaves nothing behind', async () => {
+    s3.mode = 'wrong-content-range';
+    const { dir, file } = await dest();
+    const error = await failureOf(store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }));
+    expect(error.message).toMatch(/asked for bytes \d+-\d+\/\d+, the server sent Content-Range "bytes \d+-\d+\/\d+"/);
+    expect(existsSync(file)).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses an object replaced between its parts (If-Match), never writing mixed bytes', async () => {
+    s3.mode = 'change-between-ranges';
+    const { dir, file } = await dest();
+    const error = await failureOf(store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }));
+    expect(error.message).toMatch(/changed while it was being downloaded/);
+    expect(await readdir(dir)).toEqual([]);
+    // the part requests carried If-Match, so the server could refuse them
+    expect(s3.requests.length).toBeGreaterThan(1);
+  });
+
+  it('retries a part whose connection dropped mid-body, and only that part', async () => {
+    s3.mode = 'drop-mid-range';
+    s3.drops = 2;
+    const { file } = await dest();
+    await store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } });
+    expect((await readFile(file)).equals(big)).toBe(true);
+    expect(s3.requests.filter((r) => r.endsWith(`bytes=0-${PART_SIZE - 1}`))).toHaveLength(1);
+    expect(s3.requests).toHaveLength(3 + 2);
+  });
+
+  it('fails the object when a part keeps dropping, after that part\'s own retries only', async () => {
+    s3.mode = 'drop-mid-range';
+    s3.drops = 1000;
+    const { dir, file } = await dest();
+    const error = await failureOf(store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }));
+    expect(error.message).toMatch(/Truncated body|socket|aborted|closed|reset/i);
+    expect(await readdir(dir)).toEqual([]);
+    // one first part, then at most 5 attempts for each of the two other parts: no object-level retry on top
+    expect(s3.requests.length).toBeLessThanOrEqual(1 + 2 * 5);
+  });
+});
+
+describe('typed failures and one retry layer', () => {
+  it('a dead endpoint receives exactly 5 attempts for one object, then the failure says unreachable', async () => {
+    s3.mode = 'dead';
+    const { file } = await dest();
+    const error = await failureOf(store.downloadToFile('big', file));
+    expect(error).toBeInstanceOf(StoreFailure);
+    expect((error as StoreFailure).kind).toBe('unreachable');
+    expect((error as StoreFailure).title).toBe('Storage endpoint unreachable');
+    expect((error as StoreFailure).fix).toMatch(/endpoint-url/);
+    expect(s3.requests).toHaveLength(5);
+  });
+
+  it('many objects against a dead endpoint: a bounded total, every one failing as unreachable', async () => {
+    s3.mode = 'dead';
+    const { dir } = await dest();
+    const limit = pLimit(4);
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    const errors = await Promise.all(keys.map((k) => limit(() => failureOf(store.downloadToFile(k, join(dir, k))))));
+    expect(errors.every((e) => e instanceof StoreFailure && e.kind === 'unreachable')).toBe(true);
+    // 4 in flight x 5 attempts at most; without the shared failure it would be 40 x 5
+    expect(s3.requests.length).toBeLessThanOrEqual(4 * 5);
+  });
+
+  it('a port nobody listens on is unreachable, naming the endpoint', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const dead = openStore('s3://bucket/p', { endpoint: `http://127.0.0.1:${port}`, credentials });
+    const { file } = await dest();
+    const error = (await failureOf(dead.downloadToFile('big', file))) as StoreFailure;
+    dead.close();
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toContain(`http://127.0.0.1:${port}`);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('403: refused credentials, not retried, saying where the credentials came from', async () => {
+    s3.mode = 'forbidden';
+    const { file } = await dest();
+    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
+    expect(error.kind).toBe('access-denied');
+    expect(error.title).toBe('Storage refused the credentials');
+    expect(error.message).toContain("the remote's config");
+    expect(error.message).not.toContain(credentials.secretAccessKey);
+    expect(s3.requests).toHaveLength(1);
+  });
+
+  it('NoSuchBucket: a missing bucket, not a missing object', async () => {
+    s3.mode = 'no-bucket';
+    const { file } = await dest();
+    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
+    expect(error.kind).toBe('no-bucket');
+    expect(error.message).toContain('"bucket"');
+    await expect(store.getBytes('big')).rejects.toMatchObject({ kind: 'no-bucket' });
+  });
+
+  it('a 301 that names no region: wrong region', async () => {
+    s3.mode = 'wrong-region';
+    const { file } = await dest();
+    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
+    expect(error.kind).toBe('wrong-region');
+    expect(error.fix).toMatch(/region/);
+  });
+
+  it('503 SlowDown on every attempt: unavailable after 5 attempts', async () => {
+    s3.mode = 'slow-down';
+    const { file } = await dest();
+    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
+    expect(error.kind).toBe('unavailable');
+    expect(s3.requests).toHaveLength(5);
+  });
+
+  it('a missing object is ObjectNotFoundError after one request', async () => {
+    const { file } = await dest();
+    const error = await failureOf(store.downloadToFile('nope', file));
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+    expect(s3.requests).toHaveLength(1);
+  });
+});
