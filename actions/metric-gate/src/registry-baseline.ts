@@ -21,6 +21,7 @@ export async function resolveRegistryBaseline(
     });
   }
   const registry = openRegistry(registryUrl, {
+    source: 'the `registry` input',
     cwd: process.cwd(),
     logger: options.logger,
     endpoint: options.endpoint,

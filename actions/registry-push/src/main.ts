@@ -12,6 +12,7 @@ async function push(settings: RegistryPushSettings): Promise<PushResult> {
   const lineage = { ...settings.lineage, data_version: null as string | null };
   for (const [k, v] of Object.entries(run?.lineage ?? {})) if (v) (lineage as Record<string, string | null>)[k] = v;
   const registry = Registry.open(settings.registry, {
+    source: 'the `registry` input',
     endpoint: settings.endpoint,
     region: settings.region,
     logger,

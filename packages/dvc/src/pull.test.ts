@@ -246,6 +246,15 @@ describe('pull from a local remote', () => {
     expect((await stat(join(repo.root, 'run.sh'))).mode & 0o777).toBe((0o666 & ~process.umask()) | 0o100);
   });
 
+  it('names the input or the config key that holds an s3:// URL without a bucket', async () => {
+    const repo = await buildFixture({ config: `[core]\n    remote = storage\n['remote "storage"']\n    url = s3:///data\n` });
+    const options = { cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false };
+    const fromConfig = await failure(pull(options));
+    expect(fromConfig.message).toBe('Not an S3 URL: "s3:///data" (url of [remote "storage"] in .dvc/config) has no bucket name after s3://');
+    const fromInput = await failure(pull({ ...options, remoteUrl: 's3://' }));
+    expect(fromInput.message).toBe('Not an S3 URL: "s3://" (the remote-url input) has no bucket name after s3://');
+  });
+
   it('points at the line of a malformed dvc.lock and of an unknown per-output remote', async () => {
     const repo = await buildFixture();
     const lock = await readFile(join(repo.root, 'dvc.lock'), 'utf8');

@@ -548,6 +548,7 @@ class RemoteStores {
       if (remote.credentialpath) process.env.AWS_SHARED_CREDENTIALS_FILE = remote.credentialpath;
       if (remote.configpath) process.env.AWS_CONFIG_FILE = remote.configpath;
       store = openStore(remote.url, {
+        source: this.options.remoteUrl && remote.url === this.options.remoteUrl ? 'the remote-url input' : `url of [remote "${name}"]${remote.location ? ` in ${remote.location.file}` : ''}`,
         cwd: this.root,
         endpoint: remote.endpointurl,
         region: remote.region,

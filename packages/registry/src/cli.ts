@@ -64,6 +64,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     if (!url) throw new UserError('No registry given', { fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.' });
     const logger: Logger = { ...consoleLogger(), info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`) };
     registry = Registry.open(url, {
+      source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
       endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
       region: values.region,
       cwd: io.cwd,
