@@ -1,0 +1,220 @@
+/**
+ * The lifecycle chained as the workflows in workflows-examples/ chain it, on consecutive
+ * "commits" of the example project, every step the committed bundle run on Node 24 as the
+ * runner runs it, each step's outputs fed to the next as `${{ steps.x.outputs.y }}` would:
+ *
+ *   main, commit 1    data-pull -> train -> gate (absolute rules) -> registry-push v1 (staging) -> production
+ *   PR #1, commit 2   a worse model: the gate fails and posts the sticky comment
+ *   PR #1, commit 3   the next push to the PR fixes it: the gate passes, the SAME comment is edited
+ *   main, commit 4    released as v2 (staging, then production)
+ *
+ * Everything is judged from what a user could look at: GITHUB_OUTPUT values, files on disk
+ * (run.json, the registry's manifests, aliases and events read as plain JSON), the requests
+ * the GitHub API double received, and sha256 computed here.
+ *
+ * Deploy, smoke-test rollback and manual rollback join this chain when actions/helm-deploy and
+ * actions/rollback are built (see demo/run.ts for the same story with the report).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
+import { repoRoot, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
+
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const MODEL = 'churn-classifier';
+const OWNER = 'octo-org';
+const REPO = 'octo-repo';
+const TOKEN = 'ghs_pipeline';
+const ALL = ['tenure_months', 'monthly_charges', 'support_calls', 'late_payments', 'contract_years', 'usage_gb'];
+const V1 = ALL.filter((f) => f !== 'late_payments');
+const WORSE = V1.filter((f) => f !== 'support_calls');
+
+let api: GitHubApiDouble;
+let work: string;
+let project: string;
+let registry: string;
+
+const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+const json = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const modelDir = (): string => join(registry, MODEL);
+const aliasesOnDisk = (): Record<string, number> =>
+  Object.fromEntries(readdirSync(join(modelDir(), 'aliases')).map((f) => [f.replace(/\.json$/, ''), json<{ version: number }>(join(modelDir(), 'aliases', f)).version]));
+const eventsOnDisk = (): { type: string; version?: number; alias?: string; from?: number | null; to?: number }[] =>
+  readdirSync(join(modelDir(), 'events'))
+    .sort()
+    .map((f) => json(join(modelDir(), 'events', f)));
+
+/** A commit: train.features in params.yaml as a developer would edit it; its sha. */
+async function commit(features: string[]): Promise<string> {
+  const path = join(project, 'params.yaml');
+  const text = (await readFile(path, 'utf8')).replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`);
+  await writeFile(path, text);
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function step(action: string, inputs: Record<string, string>, sha: string, extra: Partial<RunActionOptions> = {}): Promise<ActionResult> {
+  const { env, ...rest } = extra;
+  return runAction(action, { cwd: project, node: '24', inputs, ...rest, env: { GITHUB_SHA: sha, ...env } });
+}
+
+function expectOk(result: ActionResult): void {
+  const errors = result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+  expect({ exit: result.exitCode, errors }).toEqual({ exit: 0, errors: [] });
+}
+
+function prEvent(number: number, sha: string) {
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      number,
+      head: { sha, ref: 'feature', repo: { full_name: `${OWNER}/${REPO}`, fork: false } },
+      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
+    },
+    repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
+  };
+}
+
+const train = (dataVersion: string, sha: string) =>
+  step('train', { run: `${PYTHON} train.py`, 'metrics-file': 'metrics.json', 'params-file': 'params.yaml', outputs: 'model.onnx', 'data-version': dataVersion, 'sample-interval': '1' }, sha);
+
+const gateInputs = (dataVersion: string, extra: Record<string, string>): Record<string, string> => ({
+  model: 'model.onnx',
+  dataset: 'data/holdout.csv',
+  'label-column': 'churn',
+  registry,
+  seed: '3',
+  'bootstrap-samples': '1000',
+  'data-version': dataVersion,
+  ...extra,
+});
+
+beforeAll(async () => {
+  api = await startGitHubApi();
+  api.addToken(TOKEN, { login: 'github-actions[bot]', permission: 'write' });
+  work = await mkdtemp(join(tmpdir(), 'pipeline-e2e-'));
+  project = join(work, 'project');
+  registry = join(work, 'registry');
+  await cp(join(repoRoot, 'workflows-examples/example-project'), project, {
+    recursive: true,
+    filter: (src) => !/example-project\/(data|fresh|model\.onnx|metrics\.json|run\.json)$/.test(src),
+  });
+});
+
+afterAll(async () => {
+  await api?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the lifecycle on consecutive commits of the example project (Node 24 bundles)', () => {
+  let dataVersion = '';
+
+  it('main, commit 1: pull -> train -> gate -> registry v1 as staging, then production', async () => {
+    const sha = await commit(V1);
+    const pull = await step('data-pull', { targets: 'data.dvc', remote: 'local' }, sha);
+    expectOk(pull);
+    dataVersion = pull.outputs['data-version']!;
+    expect(dataVersion).toMatch(/^[0-9a-f]{40}$/);
+    // Byte for byte what the local remote holds (the object named by data.dvc's .dir manifest).
+    const dir = json<{ md5: string; relpath: string }[]>(join(project, 'dvc-remote/files/md5/94/2959303b6e5e917cf5555fabcdce40.dir'));
+    for (const entry of dir) {
+      expect(createHash('md5').update(readFileSync(join(project, 'data', entry.relpath))).digest('hex')).toBe(entry.md5);
+    }
+
+    const trained = await train(dataVersion, sha);
+    expectOk(trained);
+    const record = json<{ data_version: string; git: { sha: string }; outputs: { path: string; sha256: string }[]; metrics: Record<string, number> }>(
+      join(project, trained.outputs['run-record']!),
+    );
+    expect(record.data_version).toBe(dataVersion);
+    expect(record.git.sha).toBe(sha);
+    expect(record.outputs).toEqual([expect.objectContaining({ path: 'model.onnx', sha256: sha256(join(project, 'model.onnx')) })]);
+    expect(JSON.parse(trained.outputs.metrics!)).toEqual(json(join(project, 'metrics.json')));
+
+    const gate = await step('metric-gate', gateInputs(dataVersion, { rules: 'roc_auc >= 0.7\naccuracy >= 0.65', comment: 'false' }), sha);
+    expectOk(gate);
+    expect(gate.outputs.verdict).toBe('pass');
+
+    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']! }, sha);
+    expectOk(push);
+    expect(push.outputs).toMatchObject({ version: '1', created: 'true', sha256: sha256(join(project, 'model.onnx')) });
+    const manifest = json<{ lineage: { git_sha: string; data_version: string }; metrics: Record<string, number>; files: { path: string; sha256: string }[] }>(
+      join(modelDir(), 'versions/1/manifest.json'),
+    );
+    expect(manifest.lineage).toMatchObject({ git_sha: sha, data_version: dataVersion });
+    expect(manifest.metrics).toEqual(json(join(project, 'metrics.json')));
+    expect(sha256(join(modelDir(), 'versions/1/files/model.onnx'))).toBe(sha256(join(project, 'model.onnx')));
+
+    const promote = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'production' }, sha);
+    expectOk(promote);
+    expect(promote.outputs).toMatchObject({ version: '1', created: 'false' });
+    expect(aliasesOnDisk()).toEqual({ staging: 1, production: 1 });
+  }, 180_000);
+
+  it('PR #1, commit 2: a worse model is stopped and the gate posts one sticky comment', async () => {
+    const sha = await commit(WORSE);
+    expectOk(await train(dataVersion, sha));
+    const gate = await step(
+      'metric-gate',
+      gateInputs(dataVersion, { baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', 'comment-key': MODEL }),
+      sha,
+      { eventName: 'pull_request', event: prEvent(1, sha), apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' } },
+    );
+    expect(gate.exitCode).toBe(1);
+    expect(gate.outputs.verdict).toBe('fail');
+    const comments = api.comments(OWNER, REPO, 1);
+    expect(comments).toHaveLength(1);
+    expect(gate.outputs['comment-url']).toBe(comments[0]!.html_url);
+    expect(comments[0]!.body).toMatch(/FAIL/);
+    expect(comments[0]!.body).toMatch(/roc_auc/);
+    // Nothing was registered from the pull request.
+    expect(readdirSync(join(modelDir(), 'versions'))).toEqual(['1']);
+  }, 180_000);
+
+  it('PR #1, commit 3: the fix passes and the same comment is edited in place', async () => {
+    const sha = await commit(ALL);
+    expectOk(await train(dataVersion, sha));
+    const before = { ...api.comments(OWNER, REPO, 1)[0]! };
+    const gate = await step(
+      'metric-gate',
+      gateInputs(dataVersion, { baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', 'comment-key': MODEL }),
+      sha,
+      { eventName: 'pull_request', event: prEvent(1, sha), apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' } },
+    );
+    expectOk(gate);
+    expect(gate.outputs.verdict).toBe('pass');
+    const after = api.comments(OWNER, REPO, 1);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).toBe(before.id);
+    expect(after[0]!.body).toMatch(/PASS/);
+    expect(after[0]!.body).not.toBe(before.body);
+    const writes = api.requests.filter((r) => r.path.includes(`/repos/${OWNER}/${REPO}/issues/`) && ['POST', 'PATCH'].includes(r.method));
+    expect(writes.map((r) => r.method)).toEqual(['POST', 'PATCH']);
+  }, 180_000);
+
+  it('main, commit 4: the merged change is released as v2 and production moves to it, with the audit trail', async () => {
+    const sha = await commit(ALL);
+    const trained = await train(dataVersion, sha);
+    expectOk(trained);
+    const gate = await step('metric-gate', gateInputs(dataVersion, { baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', comment: 'false' }), sha);
+    expectOk(gate);
+    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']! }, sha);
+    expectOk(push);
+    expect(push.outputs).toMatchObject({ version: '2', created: 'true' });
+    expectOk(await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'production' }, sha));
+    expect(aliasesOnDisk()).toEqual({ staging: 2, production: 2 });
+    expect(json<{ lineage: { git_sha: string } }>(join(modelDir(), 'versions/2/manifest.json')).lineage.git_sha).toBe(sha);
+    expect(eventsOnDisk().map((e) => [e.type, e.version ?? null, e.alias ?? null, e.from ?? null, e.to ?? null])).toEqual([
+      ['version-created', 1, null, null, null],
+      ['alias-moved', null, 'staging', null, 1],
+      ['alias-moved', null, 'production', null, 1],
+      ['version-created', 2, null, null, null],
+      ['alias-moved', null, 'staging', 1, 2],
+      ['alias-moved', null, 'production', 1, 2],
+    ]);
+  }, 180_000);
+});
