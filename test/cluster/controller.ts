@@ -125,9 +125,16 @@ export class Controller {
       current = this.resources.create(this.types.rs, d.metadata.namespace, rs, { dryRun: false, fieldValidation: 'Ignore', warnings: [] });
       this.rolloutStarted.set(key, Date.now());
       this.setAnnotation(d, 'deployment.kubernetes.io/revision', revision);
-    } else if (current.spec.replicas !== desired) {
-      current.spec.replicas = desired;
-      current = this.write(this.types.rs, current);
+    } else {
+      // A template seen before (a rollback) makes its old ReplicaSet the newest revision again.
+      const own = Number(current.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+      const newest = Math.max(0, ...revisions);
+      if (own < newest || current.spec.replicas !== desired) {
+        if (own < newest) current.metadata.annotations = { ...(current.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(newest + 1) };
+        current.spec.replicas = desired;
+        current = this.write(this.types.rs, current);
+        this.rolloutStarted.set(key, Date.now());
+      }
     }
     if (!this.rolloutStarted.has(key)) this.rolloutStarted.set(key, Date.now());
     // Rolling update, simplified: the new ReplicaSet runs all replicas at once; old ones are
@@ -254,10 +261,11 @@ export class Controller {
     const ns = isvc.metadata.namespace;
     const model = isvc.spec?.predictor?.model ?? {};
     const labels = { 'serving.kserve.io/inferenceservice': isvc.metadata.name, component: 'predictor' };
+    // KServe serves the model under the InferenceService's name, from its storageUri.
     const env = [
+      ...(Array.isArray(model.env) ? model.env : []).filter((e: K8sObject) => e?.name !== 'MODEL_URI' && e?.name !== 'MODEL_NAME'),
       { name: 'MODEL_URI', value: String(model.storageUri ?? '') },
       { name: 'MODEL_NAME', value: String(isvc.metadata.name) },
-      ...(Array.isArray(model.env) ? model.env : []),
     ];
     const container = { name: 'kserve-container', image: model.image ?? ISVC_RUNTIME_IMAGE, args: Array.isArray(model.args) ? model.args : [], env, ports: [{ containerPort: 8080, protocol: 'TCP' }], readinessProbe: { httpGet: { path: '/v2/health/ready', port: 8080 } } };
     const desired = { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } };

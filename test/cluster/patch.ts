@@ -73,13 +73,12 @@ export function strategicMerge(original: Json, patch: Json, path: string[] = [])
     const keep = new Set<string>(patch.$retainKeys);
     for (const k of Object.keys(result)) if (!keep.has(k)) delete result[k];
   }
-  const orders: [string, Json[]][] = [];
+  const orders = new Map<string, Json[]>();
   for (const [key, value] of Object.entries(patch)) {
-    if (key === '$patch' || key === '$retainKeys') continue;
-    if (key.startsWith('$setElementOrder/')) {
-      orders.push([key.slice('$setElementOrder/'.length), Array.isArray(value) ? value : []]);
-      continue;
-    }
+    if (key.startsWith('$setElementOrder/')) orders.set(key.slice('$setElementOrder/'.length), Array.isArray(value) ? value : []);
+  }
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === '$patch' || key === '$retainKeys' || key.startsWith('$setElementOrder/')) continue;
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const field = key.slice('$deleteFromPrimitiveList/'.length);
       if (Array.isArray(result[field]) && Array.isArray(value)) result[field] = result[field].filter((x: Json) => !value.includes(x));
@@ -95,49 +94,68 @@ export function strategicMerge(original: Json, patch: Json, path: string[] = [])
       if (merged === undefined) delete result[key];
       else result[key] = merged;
     } else if (Array.isArray(value)) {
-      result[key] = mergeList(Array.isArray(current) ? current : [], value, [...path, key], key);
+      result[key] = mergeList(Array.isArray(current) ? current : [], value, path, key, orders.get(key));
     } else {
       result[key] = value;
     }
   }
+  // An order for a list the patch does not otherwise touch still reorders it.
   for (const [field, order] of orders) {
-    if (Array.isArray(result[field])) result[field] = applyOrder(result[field], order, mergeKeyFor(path, field));
+    if (!(field in patch) && Array.isArray(result[field])) result[field] = mergeList(result[field], [], path, field, order);
   }
   return result;
 }
 
-function mergeList(original: Json[], patch: Json[], path: string[], field: string): Json[] {
-  const key = mergeKeyFor(path.slice(0, -1), field);
-  if (patch.some((item) => isObject(item) && item.$patch === 'replace')) {
-    return stripDirectives(patch.filter((item) => !(isObject(item) && item.$patch === 'replace')));
+/**
+ * mergeSlice of strategicpatch: `$patch: delete|replace` items first, then item-by-item
+ * merge on the merge key; then the order: items the patch (or its `$setElementOrder`) names,
+ * in that order, interleaved with the server-only items in their original order.
+ */
+function mergeList(original: Json[], patch: Json[], parentPath: string[], field: string, order?: Json[]): Json[] {
+  const key = mergeKeyFor(parentPath, field);
+  const path = [...parentPath, field];
+  const isPrimitive = !patch.concat(original).some(isObject);
+  if (isPrimitive) {
+    if (!MERGING_PRIMITIVE_LISTS.has(field)) return order && patch.length === 0 ? applyOrder(original, order, undefined, original) : clone(patch);
+    const merged = [...original, ...patch.filter((x) => !original.includes(x))];
+    return order ? applyOrder(merged, order, undefined, original) : merged;
   }
-  if (!key || !patch.every(isObject)) {
-    if (MERGING_PRIMITIVE_LISTS.has(field)) return [...original, ...patch.filter((x) => !original.includes(x))];
-    return stripDirectives(patch);
-  }
-  const result = original.map(clone);
+  if (!key) return order && patch.length === 0 ? original : stripDirectives(patch);
+  let base = original.map(clone);
+  const plain: Json[] = [];
   for (const item of patch) {
-    const index = result.findIndex((o) => isObject(o) && o[key] === item[key]);
-    if (item.$patch === 'delete') {
-      if (index >= 0) result.splice(index, 1);
-      continue;
-    }
-    if (index >= 0) result[index] = strategicMerge(result[index], item, path);
-    else result.push(stripDirectives(item));
+    if (isObject(item) && item.$patch === 'delete') base = base.filter((o) => !(isObject(o) && o[key] === item[key]));
+    else if (isObject(item) && item.$patch === 'replace') return stripDirectives(patch.filter((p) => !(isObject(p) && p.$patch === 'replace')));
+    else plain.push(item);
   }
-  return result;
+  for (const item of plain) {
+    const index = base.findIndex((o) => isObject(o) && o[key] === item[key]);
+    if (index >= 0) base[index] = strategicMerge(base[index], item, path);
+    else base.push(stripDirectives(item));
+  }
+  return applyOrder(base, order ?? plain, key, original);
 }
 
-/** `$setElementOrder`: the listed items first, in that order; items only the server knows keep their place after them. */
-function applyOrder(list: Json[], order: Json[], key: string | undefined): Json[] {
-  const identity = (x: Json) => (key && isObject(x) ? x[key] : JSON.stringify(x));
-  const wanted = order.map(identity);
-  const ordered: Json[] = [];
-  for (const id of wanted) {
-    const found = list.find((x) => identity(x) === id);
-    if (found !== undefined) ordered.push(found);
+/** normalizeElementOrder + mergeSortedSlice of k8s.io/apimachinery/pkg/util/strategicpatch. */
+function applyOrder(merged: Json[], order: Json[], key: string | undefined, original: Json[]): Json[] {
+  const id = (x: Json) => (key && isObject(x) ? x[key] : JSON.stringify(x));
+  const indexIn = (list: Json[], x: Json) => list.findIndex((y) => id(y) === id(x));
+  const named = merged.filter((x) => indexIn(order, x) >= 0).sort((a, b) => indexIn(order, a) - indexIn(order, b));
+  const serverOnly = merged.filter((x) => indexIn(order, x) < 0).sort((a, b) => indexIn(original, a) - indexIn(original, b));
+  const out: Json[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < named.length) {
+    if (i >= serverOnly.length) out.push(named[j++]);
+    else if (j >= named.length) out.push(serverOnly[i++]);
+    else {
+      const li = indexIn(original, serverOnly[i]);
+      const ri = indexIn(original, named[j]);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(serverOnly[i++]);
+      else out.push(named[j++]);
+    }
   }
-  return [...ordered, ...list.filter((x) => !wanted.includes(identity(x)))];
+  return out;
 }
 
 /** RFC 7386 JSON merge patch. */

@@ -120,22 +120,28 @@ function encodeMap(w: Writer, field: number, map: Record<string, string | Buffer
 
 // ---- messages -------------------------------------------------------------------------------
 
-function decodeTime(data: Buffer): string {
+function decodeTime(data: Buffer): string | undefined {
   let seconds = 0n;
   for (const [f, v] of new Reader(data).fields()) if (f === 1 && typeof v === 'bigint') seconds = v;
+  // The zero time (Go's time.Time{}, 0001-01-01) arrives as no seconds at all: JSON null, omitted.
+  if (seconds === 0n || seconds >= 1n << 62n) return undefined;
   return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function decodeObjectMeta(data: Buffer): K8sObject {
   const meta: K8sObject = {};
+  // Go's generated marshallers write every string field, empty or not; JSON omits empty ones.
+  const set = (key: string, value: string | number | undefined) => {
+    if (value !== undefined && value !== '' && value !== 0) meta[key] = value;
+  };
   for (const [f, v] of new Reader(data).fields()) {
-    if (f === 1) meta.name = str(v);
-    else if (f === 2) meta.generateName = str(v);
-    else if (f === 3) meta.namespace = str(v);
-    else if (f === 5) meta.uid = str(v);
-    else if (f === 6) meta.resourceVersion = str(v);
-    else if (f === 7 && typeof v === 'bigint') meta.generation = Number(v);
-    else if (f === 8) meta.creationTimestamp = decodeTime(buf(v));
+    if (f === 1) set('name', str(v));
+    else if (f === 2) set('generateName', str(v));
+    else if (f === 3) set('namespace', str(v));
+    else if (f === 5) set('uid', str(v));
+    else if (f === 6) set('resourceVersion', str(v));
+    else if (f === 7 && typeof v === 'bigint') set('generation', Number(v));
+    else if (f === 8) set('creationTimestamp', decodeTime(buf(v)));
     else if (f === 11 || f === 12) {
       const [key, value] = decodeMapEntry(buf(v));
       const name = f === 11 ? 'labels' : 'annotations';

@@ -34,12 +34,17 @@ export function qualifiedName(q: Qualified): string {
   return q.group ? `${q.resource}.${q.group}` : q.resource;
 }
 
+/** StatusDetails: `group` is omitempty, so the core group has none. */
+function details(q: Qualified, name: string, kind = q.resource): Record<string, unknown> {
+  return q.group ? { name, group: q.group, kind } : { name, kind };
+}
+
 export function notFound(q: Qualified, name: string): ApiError {
-  return new ApiError(404, 'NotFound', `${qualifiedName(q)} "${name}" not found`, { name, group: q.group, kind: q.resource });
+  return new ApiError(404, 'NotFound', `${qualifiedName(q)} "${name}" not found`, details(q, name));
 }
 
 export function alreadyExists(q: Qualified, name: string): ApiError {
-  return new ApiError(409, 'AlreadyExists', `${qualifiedName(q)} "${name}" already exists`, { name, group: q.group, kind: q.resource });
+  return new ApiError(409, 'AlreadyExists', `${qualifiedName(q)} "${name}" already exists`, details(q, name));
 }
 
 export function conflict(q: Qualified, name: string): ApiError {
@@ -47,7 +52,7 @@ export function conflict(q: Qualified, name: string): ApiError {
     409,
     'Conflict',
     `Operation cannot be fulfilled on ${qualifiedName(q)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group: q.group, kind: q.resource },
+    details(q, name),
   );
 }
 
@@ -62,7 +67,7 @@ export function invalid(q: Qualified, name: string, causes: Cause[]): ApiError {
   const kindName = q.group ? `${q.kind}.${q.group}` : q.kind;
   const list = causes.map((c) => `${c.field}: ${c.message}`);
   const joined = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-  return new ApiError(422, 'Invalid', `${kindName} "${name}" is invalid: ${joined}`, { name, group: q.group, kind: q.kind, causes });
+  return new ApiError(422, 'Invalid', `${kindName} "${name}" is invalid: ${joined}`, { ...details(q, name, q.kind), causes });
 }
 
 export function badRequest(message: string): ApiError {
