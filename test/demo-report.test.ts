@@ -92,11 +92,13 @@ describe('the demo and its report', () => {
     await expect(verdict.isVisible()).resolves.toBe(true);
     expect(await verdict.innerText()).toMatch(/^PASSED: \d+ steps ran as the story needs/);
     // Green, as a person reads it.
-    expect(await verdict.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(218, 251, 225)');
+    // (the function runs in the page: it names the page's globalThis, not a variable of this file)
+    const background = await verdict.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgb(218, 251, 225)');
 
     // The history table: one row per version, the aliases as the registry's files say now.
     const rows = await page.locator('#registry-history tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())),
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as unknown as { innerText: string }).innerText.trim())),
     );
     const onDisk = aliasesOnDisk();
     const versions = readdirSync(join(demoDir, 'registry/churn-classifier/versions')).map(Number).sort((a, b) => a - b);
