@@ -1,7 +1,7 @@
 /**
  * The docs a user reads: every mermaid diagram in docs/ parses with the real mermaid (as
  * GitHub renders it, in a browser: Debian's chromium through playwright-core), and every
- * relative link in docs/ and CHANGELOG.md points at a file that exists.
+ * relative link in docs/, CHANGELOG.md and the workflows' READMEs points at a file that exists.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -64,7 +64,7 @@ describe('docs', () => {
     expect(error).toBe('');
   });
 
-  it.each([...docs, 'CHANGELOG.md'])('%s links only to files that exist', (file) => {
+  it.each([...docs, 'CHANGELOG.md', 'workflows-examples/README.md', 'workflows-examples/example-project/README.md'])('%s links only to files that exist', (file) => {
     const text = readFileSync(join(repoRoot, file), 'utf8');
     const broken = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
       .map((m) => m[1]!)
