@@ -13,14 +13,28 @@ export interface Holdout {
   labelColumn: string;
   /** The label of each row as written (numbers canonicalised: `1.0` reads as `1`). */
   labels: string[];
+  /** Missing feature cells per feature column (only with `missingValues: 'nan'`; all zero otherwise). */
+  missing?: Record<string, number>;
 }
+
+/** What an empty or `nan`/`NaN`/`NA` feature cell means: an error (the default) or a NaN passed to the model. */
+export type MissingValues = 'error' | 'nan';
 
 export interface HoldoutOptions {
   /** The column holding the true label or target. Default `label`. */
   labelColumn?: string;
   /** Feature columns in model-input order. Default: every column but the label, in file order. */
   featureColumns?: string[];
+  /**
+   * `error` (default): a missing feature value is refused with its file, line and column.
+   * `nan`: it reaches the model as NaN (tree ensembles and pipelines with an imputer handle
+   * them), and the count per column is reported.
+   */
+  missingValues?: MissingValues;
 }
+
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+const MISSING = /^(|nan|na|n\/a|null|none)$/i;
 
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
 export function canonicalLabel(raw: string): string {
@@ -124,12 +138,17 @@ function parseNumber(text: string): number {
   return v;
 }
 
-function badCell(path: string, line: number, column: string, columnNumber: number, value: string): UserError {
+function badCell(path: string, line: number, column: string, columnNumber: number, value: string, allowMissing = false): UserError {
   const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  const isMissing = MISSING.test(value.trim());
   return new UserError(
-    `Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : `"${shown}" is not a number`}; ONNX models take numeric features`,
+    `Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`,
     {
-      fix: 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+      fix: isMissing
+        ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
+        : allowMissing
+          ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
+          : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
       location: { file: path, line, column: columnNumber },
       title: 'Non-numeric feature',
     },
@@ -137,6 +156,8 @@ function badCell(path: string, line: number, column: string, columnNumber: numbe
 }
 
 async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> {
+  const allowMissing = options.missingValues === 'nan';
+  let missing: number[] = [];
   let layout: Layout | undefined;
   let header: string[] | undefined;
   const features = new FloatBuffer();
@@ -161,6 +182,7 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
       header = record.map((h) => h.trim());
       if (header[0]?.charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
       layout = planColumns(path, header, options);
+      missing = layout.featureNames.map(() => 0);
     } else {
       const l = layout!;
       if (record.length !== header.length) {
@@ -173,7 +195,10 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
         const idx = l.featureIndex[j]!;
         const raw = record[idx]!;
         const v = parseNumber(raw);
-        if (!Number.isFinite(v)) throw badCell(path, recordLine, header[idx]!, idx + 1, raw);
+        if (!Number.isFinite(v)) {
+          if (!allowMissing || !MISSING.test(raw.trim())) throw badCell(path, recordLine, header[idx]!, idx + 1, raw, allowMissing);
+          missing[j]!++;
+        }
         features.push(v);
       }
       const label = canonicalLabel(record[l.labelIndex]!);
@@ -280,11 +305,14 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
     features: features.finish(),
     labelColumn: options.labelColumn ?? 'label',
     labels,
+    missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]!])),
   };
 }
 
 async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Holdout> {
   const labelColumn = options.labelColumn ?? 'label';
+  const allowMissing = options.missingValues === 'nan';
+  let missing: number[] = [];
   const features = new FloatBuffer();
   const labels: string[] = [];
   let layout: Layout | undefined;
@@ -310,9 +338,18 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
       });
     }
     const obj = row as Record<string, unknown>;
-    if (!layout) layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
-    for (const name of layout.featureNames) {
+    if (!layout) {
+      layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
+      missing = layout.featureNames.map(() => 0);
+    }
+    for (const [j, name] of layout.featureNames.entries()) {
       const v = obj[name];
+      // JSON has no NaN: null (or a "nan" string) is a missing value.
+      if (allowMissing && (v === null || (typeof v === 'string' && MISSING.test(v.trim())))) {
+        missing[j]!++;
+        features.push(NaN);
+        continue;
+      }
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         const shown = v === undefined ? '' : JSON.stringify(v);
         if (v === undefined) {
@@ -321,7 +358,7 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
             location: { file: path, line: lineNo },
           });
         }
-        throw badCell(path, lineNo, name, layout.featureNames.indexOf(name) + 1, shown);
+        throw badCell(path, lineNo, name, j + 1, v === null ? 'null' : shown, allowMissing);
       }
       features.push(v);
     }
@@ -348,5 +385,6 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
       location: { file: path },
     });
   }
-  return { path, rows, featureNames: layout.featureNames, features: features.finish(), labelColumn, labels };
+  const names = layout.featureNames;
+  return { path, rows, featureNames: names, features: features.finish(), labelColumn, labels, missing: Object.fromEntries(names.map((n, j) => [n, missing[j]!])) };
 }

@@ -1,9 +1,11 @@
 import type { Logger } from '@mlops-gha/common';
 import { silentLogger } from '@mlops-gha/common';
 import { loadHoldout, type Holdout, type HoldoutOptions } from './dataset.js';
-import { classificationMetrics, regressionMetrics, type MetricSet } from './metrics.js';
+import { classificationMetrics, type MetricOptions } from './classification.js';
+import type { MetricSet } from './metrics.js';
 import { openOnnxModel, type OnnxModel, type OnnxSignature } from './onnx.js';
 import { predict, type RawPredictions } from './predict.js';
+import { regressionMetrics } from './regression.js';
 import { interpretPredictions, type Interpretation, type TaskSetting } from './task.js';
 
 export interface EvaluationOptions extends HoldoutOptions {
@@ -12,6 +14,10 @@ export interface EvaluationOptions extends HoldoutOptions {
   /** ONNX model files evaluated on the same rows (e.g. [candidate, baseline]). */
   models: string[];
   task?: TaskSetting;
+  /** scikit-learn's pos_label (binary): any label text. */
+  positiveLabel?: string;
+  /** zero_division, extra metrics by name (e.g. `f3`), curves. */
+  metricOptions?: MetricOptions;
   batchSize?: number;
   logger?: Logger;
 }
@@ -31,16 +37,20 @@ export interface Evaluation {
 }
 
 /** The metrics of the task for model `index` of an interpretation. */
-export function metricsFor(interpretation: Interpretation, index: number): MetricSet {
+export function metricsFor(interpretation: Interpretation, index: number, options: MetricOptions = {}): MetricSet {
   const m = interpretation.models[index]!;
   if (interpretation.task === 'regression') return regressionMetrics(interpretation.truthValues!, m.values!);
-  return classificationMetrics(interpretation.task, {
-    truth: interpretation.truthClasses!,
-    predicted: m.predicted!,
-    probabilities: m.probabilities,
-    k: interpretation.classes!.length,
-    classes: interpretation.classes!,
-  });
+  return classificationMetrics(
+    interpretation.task,
+    {
+      truth: interpretation.truthClasses!,
+      predicted: m.predicted!,
+      probabilities: m.probabilities,
+      k: interpretation.classes!.length,
+      classes: interpretation.classes!,
+    },
+    options,
+  );
 }
 
 /**
@@ -77,11 +87,11 @@ export async function evaluateModels(options: EvaluationOptions): Promise<Evalua
     logger.info(`Model ${path}: ${holdout.rows} rows in ${seconds.at(-1)!.toFixed(2)} s`);
     await model.session.release();
   }
-  const interpretation = interpretPredictions(holdout, raws, options.models, options.task ?? 'auto');
+  const interpretation = interpretPredictions(holdout, raws, options.models, { task: options.task ?? 'auto', positiveLabel: options.positiveLabel });
   const models = options.models.map((path, i) => ({
     path,
     signature: opened[i]!.signature,
-    metrics: metricsFor(interpretation, i),
+    metrics: metricsFor(interpretation, i, options.metricOptions),
     inferenceSeconds: seconds[i]!,
   }));
   return { holdout, interpretation, models };

@@ -6,7 +6,8 @@ import onnxProto from 'onnx-proto';
 import { linearRegressorModel, logisticClassifierModel, softmaxClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
 import { loadHoldout } from './dataset.js';
 import { evaluateModels } from './evaluate.js';
-import { classificationMetrics, rocAuc, sortedOrder } from './metrics.js';
+import { classificationMetrics } from './classification.js';
+import { rocAuc, sortedOrder } from './ranking.js';
 import { readOnnxSignature } from './onnx.js';
 
 let dir: string;
@@ -131,7 +132,9 @@ describe('evaluateModels', () => {
     expect([b.interpretation.task, b.interpretation.positiveClass]).toEqual(['binary', '1']);
     const r = await evaluateModels({ dataset: reg, models: [file('lin.onnx')] });
     expect(r.interpretation.task).toBe('regression');
-    expect(Object.keys(r.models[0]!.metrics.values)).toEqual(['mse', 'rmse', 'mae', 'r2']);
+    expect(Object.keys(r.models[0]!.metrics.values).sort()).toEqual(
+      ['explained_variance', 'mae', 'mape', 'max_error', 'median_absolute_error', 'mse', 'r2', 'rmse'],
+    );
   });
 
   it('a single-class holdout: roc_auc is undefined, and says so', async () => {

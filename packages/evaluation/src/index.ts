@@ -1,5 +1,5 @@
 export { loadHoldout, canonicalLabel } from './dataset.js';
-export type { Holdout, HoldoutOptions } from './dataset.js';
+export type { Holdout, HoldoutOptions, MissingValues } from './dataset.js';
 export {
   loadOnnxRuntime,
   openOnnxModel,
@@ -11,22 +11,30 @@ export type { OnnxModel, OnnxSignature, TensorSignature } from './onnx.js';
 export { predict } from './predict.js';
 export type { OutputColumn, RawPredictions } from './predict.js';
 export { interpretPredictions } from './task.js';
-export type { Interpretation, ModelPredictions, TaskSetting } from './task.js';
+export type { Interpretation, InterpretOptions, ModelPredictions, TaskSetting } from './task.js';
 export {
   METRIC_NAMES,
   higherIsBetter,
-  classificationMetrics,
-  regressionMetrics,
   confusionCounts,
   prfFromConfusion,
   accuracyFromConfusion,
   rowLogLoss,
-  rocAuc,
-  sortedOrder,
   column,
   columnIsClass,
   r2FromSums,
 } from './metrics.js';
-export type { MetricSet, Task, ClassificationInput, PrfAverages } from './metrics.js';
+export type { MetricSet, Task, PrfAverages, ClassCurves, PerClass } from './metrics.js';
+export { sortedOrder, rocAuc, binaryRanking, thresholdCounts } from './ranking.js';
+export type { BinaryRanking, ThresholdCounts } from './ranking.js';
+export { classificationMetrics } from './classification.js';
+export type { ClassificationInput, MetricOptions } from './classification.js';
+export { regressionMetrics } from './regression.js';
+export type { RegressionOptions, MultiOutput } from './regression.js';
+export { multilabelMetrics } from './multilabel.js';
+export type { MultilabelInput } from './multilabel.js';
+export { confusionMetric, normalizeConfusion, betaOf } from './confusion-metrics.js';
+export type { ConfusionFn, ZeroDivision } from './confusion-metrics.js';
+export { rocCurveOnGrid, prCurveOnGrid, calibrationCurve, CURVE_POINTS } from './curves.js';
+export type { Curve, CalibrationCurve } from './curves.js';
 export { evaluateModels, metricsFor } from './evaluate.js';
 export type { Evaluation, EvaluationOptions, ModelEvaluation } from './evaluate.js';

@@ -1,13 +1,34 @@
 /**
  * Metrics with scikit-learn's definitions and names (checked against scikit-learn 1.2 by
  * test/crosscheck). Classes are indices into a class list shared by truth and predictions;
- * in the binary case the positive class is index 1 (scikit-learn's `pos_label=1` for 0/1
- * labels). Where scikit-learn divides by zero and warns, it returns 0 (`zero_division="warn"`);
- * so do we. Where a metric is undefined (ROC AUC with one class in the truth), the value is
- * null and `notes` says why.
+ * in the binary case the positive class is index 1 (the interpretation puts `pos_label`
+ * there). Where scikit-learn divides by zero, the value is `zero_division` (0 by default, 1,
+ * or NaN = undefined). Where a metric is undefined for the data (ROC AUC with one class in
+ * the truth), the value is null and `notes` says why. Empty inputs and non-finite scores are
+ * errors, never numbers that look like results.
  */
+import type { CalibrationCurve, Curve } from './curves.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
+
+/** The curves of one class against the rest (binary: the positive class). */
+export interface ClassCurves {
+  /** The class the curves are drawn for. */
+  label: string;
+  roc?: Curve;
+  pr?: Curve;
+  calibration?: CalibrationCurve;
+  rocAuc: number | null;
+  averagePrecision: number | null;
+}
+
+export interface PerClass {
+  classes: string[];
+  precision: number[];
+  recall: number[];
+  f1: number[];
+  support: number[];
+}
 
 export interface MetricSet {
   /** Metric name -> value; null when undefined for this data (see notes). */
@@ -16,13 +37,30 @@ export interface MetricSet {
   notes: Record<string, string>;
   /** Row = true class, column = predicted class (scikit-learn's orientation). */
   confusionMatrix?: number[][];
+  /** precision/recall/f1/support per class (`average=None`). */
+  perClass?: PerClass;
+  /** ROC, precision-recall and reliability curves, down-sampled for charts. */
+  curves?: ClassCurves[];
 }
 
 /** The metrics computed for each task, in the order reports list them. */
 export const METRIC_NAMES: Record<Task, readonly string[]> = {
-  binary: ['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc'],
+  binary: [
+    'accuracy',
+    'balanced_accuracy',
+    'precision',
+    'recall',
+    'f1',
+    'matthews_corrcoef',
+    'cohen_kappa',
+    'log_loss',
+    'brier_score',
+    'roc_auc',
+    'average_precision',
+  ],
   multiclass: [
     'accuracy',
+    'balanced_accuracy',
     'precision_macro',
     'recall_macro',
     'f1_macro',
@@ -32,15 +70,21 @@ export const METRIC_NAMES: Record<Task, readonly string[]> = {
     'precision_weighted',
     'recall_weighted',
     'f1_weighted',
+    'matthews_corrcoef',
+    'cohen_kappa',
     'log_loss',
     'roc_auc_ovr',
+    'roc_auc_ovr_weighted',
+    'roc_auc_ovr_micro',
+    'roc_auc_ovo',
+    'roc_auc_ovo_weighted',
   ],
-  regression: ['mse', 'rmse', 'mae', 'r2'],
+  regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
 };
 
 /** Whether a larger value of the metric is better (for deltas and report arrows). */
 export function higherIsBetter(metric: string): boolean {
-  return !/^(log_loss|mse|rmse|mae)$/.test(metric);
+  return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
 }
 
 /** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */
@@ -148,164 +192,6 @@ function clip(p: number): number {
   return p < EPS64 ? EPS64 : p > 1 - EPS64 ? 1 - EPS64 : p;
 }
 
-/**
- * Binary ROC AUC (the area under scikit-learn's trapezoidal ROC curve, which equals the
- * Mann-Whitney statistic with ties counted half). Null when one class is absent.
- */
-export function rocAuc(positive: Uint8Array, scores: ArrayLike<number>): number | null {
-  const n = positive.length;
-  const order = sortedOrder(scores);
-  let nPos = 0;
-  for (let i = 0; i < n; i++) nPos += positive[i]!;
-  const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) return null;
-  let area = 0;
-  let negBelow = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    let posInGroup = 0;
-    let negInGroup = 0;
-    const s = scores[order[i]!]!;
-    while (j < n && scores[order[j]!]! === s) {
-      if (positive[order[j]!]) posInGroup++;
-      else negInGroup++;
-      j++;
-    }
-    area += posInGroup * (negBelow + negInGroup / 2);
-    negBelow += negInGroup;
-    i = j;
-  }
-  return area / (nPos * nNeg);
-}
-
-const RADIX_MIN = 4096;
-
-/** Rows ordered by ascending 32-bit image, ties by row: LSD radix sort, two 16-bit digits. */
-function radixOrder(images: Uint32Array): Int32Array {
-  const n = images.length;
-  const count = new Uint32Array(65537);
-  // pass 1 (low digit), rows in index order
-  for (let i = 0; i < n; i++) count[(images[i]! & 0xffff) + 1]!++;
-  for (let d = 1; d <= 65536; d++) count[d]! += count[d - 1]!;
-  const low = new Int32Array(n);
-  for (let i = 0; i < n; i++) low[count[images[i]! & 0xffff]!++] = i;
-  // pass 2 (high digit), stable over pass 1
-  count.fill(0);
-  for (let i = 0; i < n; i++) count[(images[i]! >>> 16) + 1]!++;
-  for (let d = 1; d <= 65536; d++) count[d]! += count[d - 1]!;
-  const order = new Int32Array(n);
-  for (let t = 0; t < n; t++) {
-    const row = low[t]!;
-    order[count[images[row]! >>> 16]!++] = row;
-  }
-  return order;
-}
-
-/**
- * The order-preserving 32-bit images of float32-representable scores (what ONNX models
- * output), or undefined when a score is not one: negative floats have all bits flipped,
- * positive ones the sign bit; -0 and +0 tie.
- */
-function float32Images(scores: ArrayLike<number>): Uint32Array | undefined {
-  const images = new Uint32Array(scores.length);
-  const f32 = new Float32Array(1);
-  const u32 = new Uint32Array(f32.buffer);
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    f32[0] = s;
-    if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0]!))) return undefined;
-    const bits = u32[0]!;
-    images[i] = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-  }
-  return images;
-}
-
-/** Row indices sorted by ascending score (ties by row index, i.e. stable). */
-export function sortedOrder(scores: ArrayLike<number>): Int32Array {
-  const n = scores.length;
-  const images = float32Images(scores);
-  // Large columns (the bootstrap and every AUC sort 10^5 rows): a linear-time radix sort.
-  if (images && n >= RADIX_MIN) return radixOrder(images);
-  const order = new Int32Array(n);
-  if (images) {
-    // Small ones: one exact float64 key, image * 2^21 + row, sorted natively without a comparator.
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = images[i]! * 2097152 + i;
-    keys.sort();
-    for (let t = 0; t < n; t++) order[t] = keys[t]! % 2097152;
-    return order;
-  }
-  const values = Float64Array.from(scores as ArrayLike<number>);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => values[a]! - values[b]! || a - b);
-  return order;
-}
-
-export interface ClassificationInput {
-  /** True class indices. */
-  truth: Int32Array;
-  /** Predicted class indices. */
-  predicted: Int32Array;
-  /** N x K class probabilities aligned with the class list, when the model gives them. */
-  probabilities?: Float64Array;
-  /** Number of classes. */
-  k: number;
-  /** Class names, for notes. */
-  classes: string[];
-}
-
-/** Every classification metric of the task, with scikit-learn's names. */
-export function classificationMetrics(task: 'binary' | 'multiclass', input: ClassificationInput): MetricSet {
-  const { truth, predicted, probabilities, k, classes } = input;
-  const values: Record<string, number | null> = {};
-  const notes: Record<string, string> = {};
-  const confusion = confusionCounts(truth, predicted, k);
-  values.accuracy = accuracyFromConfusion(confusion, k);
-  const prf = prfFromConfusion(confusion, k, 1);
-  if (task === 'binary') {
-    values.precision = prf.binary.precision;
-    values.recall = prf.binary.recall;
-    values.f1 = prf.binary.f1;
-  } else {
-    for (const avg of ['macro', 'micro', 'weighted'] as const) {
-      values[`precision_${avg}`] = prf[avg].precision;
-      values[`recall_${avg}`] = prf[avg].recall;
-      values[`f1_${avg}`] = prf[avg].f1;
-    }
-  }
-  const present = new Uint8Array(k);
-  for (let i = 0; i < truth.length; i++) present[truth[i]!] = 1;
-  const presentCount = present.reduce((a, b) => a + b, 0);
-  if (probabilities) {
-    const losses = rowLogLoss(truth, probabilities, k);
-    values.log_loss = truth.length ? mean(losses) : null;
-    const aucName = task === 'binary' ? 'roc_auc' : 'roc_auc_ovr';
-    if (presentCount < 2) {
-      values[aucName] = null;
-      notes[aucName] =
-        `undefined: the holdout's labels hold only one class (${presentCount ? classes[present.indexOf(1)] : 'none'}), ` +
-        'so there are no negatives to rank against';
-    } else if (task === 'binary') {
-      values.roc_auc = rocAuc(columnIsClass(truth, 1), column(probabilities, k, 1));
-    } else if (presentCount < k) {
-      const missing = classes.filter((_, c) => !present[c]);
-      values.roc_auc_ovr = null;
-      notes.roc_auc_ovr = `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
-    } else {
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += rocAuc(columnIsClass(truth, c), column(probabilities, k, c))!;
-      values.roc_auc_ovr = sum / k;
-    }
-  } else {
-    notes.log_loss = 'not computed: the model gives no class probabilities';
-    notes[task === 'binary' ? 'roc_auc' : 'roc_auc_ovr'] = 'not computed: the model gives no class scores';
-  }
-  const matrix: number[][] = [];
-  for (let t = 0; t < k; t++) matrix.push(Array.from(confusion.subarray(t * k, t * k + k)));
-  return { values, notes, confusionMatrix: matrix };
-}
-
 export function columnIsClass(truth: Int32Array, c: number): Uint8Array {
   const out = new Uint8Array(truth.length);
   for (let i = 0; i < truth.length; i++) out[i] = truth[i] === c ? 1 : 0;
@@ -317,38 +203,6 @@ export function column(matrix: Float64Array, k: number, c: number): Float64Array
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = matrix[i * k + c]!;
   return out;
-}
-
-function mean(values: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i]!;
-  return s / values.length;
-}
-
-/** mse, rmse, mae and r2 as scikit-learn defines them (r2 with `force_finite=True`). */
-export function regressionMetrics(truth: Float64Array, predicted: Float64Array): MetricSet {
-  const n = truth.length;
-  const values: Record<string, number | null> = {};
-  const notes: Record<string, string> = {};
-  let se = 0;
-  let ae = 0;
-  let sumY = 0;
-  for (let i = 0; i < n; i++) {
-    const d = truth[i]! - predicted[i]!;
-    se += d * d;
-    ae += Math.abs(d);
-    sumY += truth[i]!;
-  }
-  values.mse = n ? se / n : null;
-  values.rmse = n ? Math.sqrt(se / n) : null;
-  values.mae = n ? ae / n : null;
-  const meanY = sumY / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (truth[i]! - meanY) ** 2;
-  values.r2 = r2FromSums(se, ss, n);
-  if (values.r2 === null) notes.r2 = 'undefined: R² needs at least two rows';
-  else if (ss === 0) notes.r2 = 'the holdout target is constant: scikit-learn reports 1.0 for a perfect fit, else 0.0';
-  return { values, notes };
 }
 
 /** R² from the residual and total sums of squares, scikit-learn's `force_finite=True` rules. */

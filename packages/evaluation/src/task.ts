@@ -2,9 +2,20 @@ import { UserError } from '@mlops-gha/common';
 import type { Holdout } from './dataset.js';
 import { canonicalLabel } from './dataset.js';
 import type { Task } from './metrics.js';
+import { requireFiniteLabels, requireFiniteOutput } from './finite.js';
 import type { OutputColumn, RawPredictions } from './predict.js';
 
 export type TaskSetting = 'auto' | Task;
+
+export interface InterpretOptions {
+  task?: TaskSetting;
+  /**
+   * scikit-learn's `pos_label` for binary tasks: the class whose precision, recall, F-scores,
+   * ROC AUC and average precision are reported, and whose probability a one-score model gives.
+   * Any label text. Default: the second class in sorted order (`1` for 0/1, `2` for 1/2, `yes` for no/yes).
+   */
+  positiveLabel?: string;
+}
 
 /** How one model's outputs were read as predictions. */
 export interface ModelPredictions {
@@ -166,8 +177,10 @@ export function interpretPredictions(
   holdout: Holdout,
   raws: RawPredictions[],
   paths: string[],
-  setting: TaskSetting = 'auto',
+  options: TaskSetting | InterpretOptions = 'auto',
 ): Interpretation {
+  const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
+  const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : canonicalLabel(rawPositive);
   const roles = raws.map(findRoles);
   roles.forEach((r, i) => {
     if (!r.label && !r.probabilities && !r.value) {
@@ -176,7 +189,12 @@ export function interpretPredictions(
         { fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).' },
       );
     }
+    // Scores, probabilities and values must be numbers before anything ranks or averages them.
+    for (const o of [r.probabilities, r.value, r.label]) {
+      if (o && isFloat(o)) requireFiniteOutput(o.values as Float64Array, o.width, paths[i]!, o.name);
+    }
   });
+  requireFiniteLabels(holdout.labels, holdout.path, holdout.labelColumn);
   const labels = holdout.labels;
   // One pass over the labels: a code per row (first-seen order) and the distinct labels.
   const seen = new Map<string, number>();
@@ -202,16 +220,18 @@ export function interpretPredictions(
   let task: Task;
   let reason: string;
   if (setting === 'regression' || (setting === 'auto' && !anyClassifierOutput)) {
+    // Two label values (any text: 0/1, 1/2, no/yes) and one score in [0, 1] per row: a binary
+    // classifier's probability of the positive class, not a regression.
     const binaryLike =
       setting === 'auto' &&
-      [...truthSet].every((l) => l === '0' || l === '1') &&
+      (truthSet.size === 2 || [...truthSet].every((l) => l === '0' || l === '1' || l === positiveLabel)) &&
       roles.every((r, i) => {
         const v = r.value?.values as Float64Array | undefined;
         return v !== undefined && v.every((x) => x >= 0 && x <= 1) && raws[i] !== undefined;
       });
     if (binaryLike) {
       task = 'binary';
-      reason = 'auto: labels are 0/1 and the model output is one value in [0, 1], read as the probability of class 1';
+      reason = `auto: the labels hold two values (${sortClasses(truthSet).join(', ')}) and the model output is one value in [0, 1], read as the probability of the positive class`;
     } else {
       task = 'regression';
       reason = setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
@@ -251,17 +271,39 @@ export function interpretPredictions(
     if (r.label) for (const l of distinctLabels(r.label)) all.add(l);
     perModelColumns[i]?.forEach((c) => all.add(c));
   });
-  // A single-output probability model ([N,1] in [0,1]) for binary: classes 0 and 1.
-  if (roles.some((r) => !r.label && !r.probabilities)) {
+  // A single-output probability model ([N,1] in [0,1]) for binary: 0/1 labels stand for
+  // classes 0 and 1 even when the holdout holds only one of them.
+  if (roles.some((r) => !r.label && !r.probabilities) && [...all].every((l) => l === '0' || l === '1')) {
     all.add('0');
     all.add('1');
   }
+  // A holdout of one class still has the named positive class as its second.
+  if (positiveLabel !== undefined && all.size < 2) all.add(positiveLabel);
   if (all.size === 1) {
     const only = [...all][0]!;
     if (only === '0' || only === '1') all.add(only === '0' ? '1' : '0');
   }
-  const classes = sortClasses(all);
+  let classes = sortClasses(all);
   const k = classes.length;
+  // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+  if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel) classes = [classes[1]!, classes[0]!];
+  if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
+    throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
+      fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
+    });
+  }
+  if (positiveLabel !== undefined && k > 2) {
+    throw new UserError(
+      `\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`,
+      { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' },
+    );
+  }
+  if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
+    throw new UserError(
+      `The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`,
+      { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' },
+    );
+  }
   if (setting === 'auto') {
     task = k <= 2 ? 'binary' : 'multiclass';
     const outs = roles
@@ -301,8 +343,8 @@ export function interpretPredictions(
       // One probability of the positive class per row.
       const v = r.value.values as Float64Array;
       const probs = new Float64Array(n * k);
-      const pos = index.get('1') ?? k - 1;
-      const neg = index.get('0') ?? 0;
+      const pos = 1;
+      const neg = 0;
       for (let row = 0; row < n; row++) {
         probs[row * k + pos] = v[row]!;
         probs[row * k + neg] = 1 - v[row]!;

@@ -1,7 +1,7 @@
 import { column, sortedOrder, type Interpretation } from '@mlops-gha/evaluation';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { confusionCodes, makeKernel, weightedAuc, weightedMean, weightedR2, type Kernel, type KernelSpec } from './kernels.js';
+import { confusionCodes, makeKernel, weightedAuc, weightedMean, weightedR2, weightedSum, type Kernel, type KernelOptions, type KernelSpec } from './kernels.js';
 import { normalCdf, normalQuantile, quantileSorted } from './math.js';
 
 export type IntervalMethod = 'percentile' | 'bca';
@@ -12,6 +12,8 @@ export interface BootstrapOptions {
   seed: number;
   /** Shown with results; each call to `pairedBootstrap` uses these rows. */
   onProgress?: (done: number, total: number) => void;
+  /** zero_division for ratio metrics, as the point estimates used. */
+  kernelOptions?: KernelOptions;
 }
 
 /** Per-resample values of one metric for the candidate and (when paired) the baseline. */
@@ -106,7 +108,7 @@ interface Plan {
 function inCandidateScoreOrder(interp: Interpretation, metrics: string[], candidate: number): Interpretation {
   const probs = interp.models[candidate]?.probabilities;
   const k = interp.classes?.length ?? 0;
-  if (!probs || !metrics.some((m) => m === 'roc_auc' || m === 'roc_auc_ovr') || k < 2) return interp;
+  if (!probs || !metrics.some((m) => m === 'roc_auc' || m.startsWith('roc_auc_ovr')) || k < 2) return interp;
   const order = sortedOrder(column(probs, k, 1));
   const n = order.length;
   const permuteRows = <T extends Float64Array | Int32Array>(a: T, width: number): T => {
@@ -125,15 +127,15 @@ function inCandidateScoreOrder(interp: Interpretation, metrics: string[], candid
   };
 }
 
-function plan(original: Interpretation, metrics: string[], models: { candidate: number; baseline?: number }, samples: number): Plan {
+function plan(original: Interpretation, metrics: string[], models: { candidate: number; baseline?: number }, samples: number, kernelOptions: KernelOptions = {}): Plan {
   const interp = inCandidateScoreOrder(original, metrics, models.candidate);
   const n = interp.task === 'regression' ? interp.truthValues!.length : interp.truthClasses!.length;
   const k = interp.classes?.length ?? 0;
   const entries: MetricDraws[] = [];
   for (const metric of metrics) {
-    const candidateKernel = makeKernel(metric, interp, models.candidate);
+    const candidateKernel = makeKernel(metric, interp, models.candidate, kernelOptions);
     if (!candidateKernel) continue;
-    const baselineKernel = models.baseline === undefined ? undefined : makeKernel(metric, interp, models.baseline);
+    const baselineKernel = models.baseline === undefined ? undefined : makeKernel(metric, interp, models.baseline, kernelOptions);
     if (models.baseline !== undefined && !baselineKernel) continue;
     entries.push({
       metric,
@@ -203,7 +205,7 @@ export function pairedBootstrap(
   options: BootstrapOptions,
 ): BootstrapResult {
   const started = performance.now();
-  const p = plan(interp, metrics, models, options.samples);
+  const p = plan(interp, metrics, models, options.samples, options.kernelOptions);
   const confCandidate = new Float64Array(p.k * p.k);
   const confBaseline = new Float64Array(p.k * p.k);
   const weights = newWeights(p.n);
@@ -229,6 +231,7 @@ const __name = (f) => f;
 const streamState = (${streamState.toString()});
 const drawResample = (${drawResample.toString()});
 const weightedMean = (${weightedMean.toString()});
+const weightedSum = (${weightedSum.toString()});
 const weightedR2 = (${weightedR2.toString()});
 const weightedAuc = (${weightedAuc.toString()});
 const { n, seed, from, to, joint, jointSize, specs, outJoint, outValues } = workerData;
@@ -241,8 +244,9 @@ for (let b = from; b < to; b++) {
     const s = specs[j];
     let v;
     if (s.kind === 'mean') { v = weightedMean(weights, s.rows); if (s.sqrt) v = Math.sqrt(v); }
+    else if (s.kind === 'sum') v = weightedSum(weights, s.rows);
     else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc);
-    else v = weightedAuc(weights, s.parts);
+    else v = weightedAuc(weights, s.parts, s.bySupport);
     outValues[j][b] = v;
   }
   if ((b - from) % 50 === 49) parentPort.postMessage({ progress: 50 });
@@ -270,7 +274,7 @@ export async function pairedBootstrapParallel(
     return pairedBootstrap(interp, metrics, models, options);
   }
   const started = performance.now();
-  const p = plan(interp, metrics, models, options.samples);
+  const p = plan(interp, metrics, models, options.samples, options.kernelOptions);
   const rowKernels: { entry: MetricDraws; side: 'candidate' | 'baseline'; spec: KernelSpec }[] = [];
   for (const e of p.entries) {
     if (e.candidateKernel.usesConfusion) continue;

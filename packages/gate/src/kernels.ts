@@ -1,11 +1,12 @@
 import {
-  accuracyFromConfusion,
   column,
-  prfFromConfusion,
+  confusionMetric,
   r2FromSums,
   rowLogLoss,
   sortedOrder,
+  type ConfusionFn,
   type Interpretation,
+  type ZeroDivision,
 } from '@mlops-gha/evaluation';
 
 /** Per-row weights: how often a resample drew each row. */
@@ -31,8 +32,9 @@ export interface Kernel {
 export type KernelSpec =
   | { kind: 'confusion' }
   | { kind: 'mean'; rows: Float64Array; sqrt: boolean }
+  | { kind: 'sum'; rows: Float64Array }
   | { kind: 'r2'; se: Float64Array; yc: Float64Array }
-  | { kind: 'auc'; parts: { order: Int32Array; code: Uint8Array }[] };
+  | { kind: 'auc'; parts: { order: Int32Array; code: Uint8Array }[]; bySupport?: boolean };
 
 // The weighted metrics are pure, self-contained functions (no outside references): the
 // parallel bootstrap runs their source text in worker threads.
@@ -46,6 +48,13 @@ export function weightedMean(w: ArrayLike<number>, rows: Float64Array): number {
     total += w[i]!;
   }
   return total ? s / total : NaN;
+}
+
+/** Σ w·v. */
+export function weightedSum(w: ArrayLike<number>, rows: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < rows.length; i++) s += w[i]! * rows[i]!;
+  return s;
 }
 
 /** R² with weights from squared errors and centred targets (scikit-learn's force_finite rules). */
@@ -68,11 +77,13 @@ export function weightedR2(w: ArrayLike<number>, se: Float64Array, yc: Float64Ar
 }
 
 /**
- * ROC AUC under weights, averaged over parts (one-vs-rest): one pass in ascending score order,
- * ties counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
+ * ROC AUC under weights, averaged over parts (one-vs-rest; by each part's positive weight when
+ * `bySupport`, scikit-learn's average="weighted"): one pass in ascending score order, ties
+ * counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
  */
-export function weightedAuc(w: ArrayLike<number>, parts: { order: Int32Array; code: Uint8Array }[]): number {
+export function weightedAuc(w: ArrayLike<number>, parts: { order: Int32Array; code: Uint8Array }[], bySupport = false): number {
   let sum = 0;
+  let supportSum = 0;
   for (let p = 0; p < parts.length; p++) {
     const order = parts[p]!.order;
     const code = parts[p]!.code;
@@ -98,34 +109,31 @@ export function weightedAuc(w: ArrayLike<number>, parts: { order: Int32Array; co
       }
     }
     if (!totalPos || !negBelow) return NaN;
-    sum += area / (totalPos * negBelow);
+    sum += bySupport ? area / negBelow : area / (totalPos * negBelow);
+    supportSum += totalPos;
   }
-  return sum / parts.length;
+  return sum / (bySupport ? supportSum : parts.length);
 }
 
-type ConfusionFn = (confusion: ArrayLike<number>, k: number) => number;
-
-function confusionFn(metric: string): ConfusionFn | undefined {
-  if (metric === 'accuracy') return accuracyFromConfusion;
-  const binary = /^(precision|recall|f1)$/.exec(metric);
-  if (binary) {
-    const key = binary[1] as 'precision' | 'recall' | 'f1';
-    return (c, k) => prfFromConfusion(c, k, 1).binary[key];
-  }
-  const averaged = /^(precision|recall|f1)_(macro|micro|weighted)$/.exec(metric);
-  if (averaged) {
-    const key = averaged[1] as 'precision' | 'recall' | 'f1';
-    const avg = averaged[2] as 'macro' | 'micro' | 'weighted';
-    return (c, k) => prfFromConfusion(c, k, 1)[avg][key];
-  }
-  return undefined;
+/** Kernel options that must match the point estimate's (zero_division, for the ratio metrics). */
+export interface KernelOptions {
+  zeroDivision?: ZeroDivision;
 }
 
-/** Metrics a kernel exists for. */
-export function hasKernel(metric: string): boolean {
-  return (
-    confusionFn(metric) !== undefined || ['log_loss', 'roc_auc', 'roc_auc_ovr', 'mse', 'rmse', 'mae', 'r2'].includes(metric)
-  );
+function confusionFn(metric: string, interp: Interpretation, options: KernelOptions): ConfusionFn | undefined {
+  if (interp.task === 'regression' || !interp.classes) return undefined;
+  // Multiclass reports average precision/recall/F; a bare name means the positive class of a binary task.
+  if (interp.task === 'multiclass' && /^(precision|recall|f\d+(\.\d+)?)$/.test(metric)) return undefined;
+  return confusionMetric(metric, interp.classes, options);
+}
+
+const ROW_KERNELS = ['log_loss', 'log_loss_sum', 'brier_score', 'roc_auc', 'roc_auc_ovr', 'roc_auc_ovr_weighted', 'mse', 'rmse', 'mae', 'mape', 'r2'];
+
+/** Metrics a kernel exists for (with the interpretation at hand, when given). */
+export function hasKernel(metric: string, interp?: Interpretation): boolean {
+  if (ROW_KERNELS.includes(metric)) return true;
+  if (interp) return confusionFn(metric, interp, {}) !== undefined;
+  return confusionMetric(metric, [], {}) !== undefined || /^(precision|recall|f\d+(\.\d+)?|support)\[.+\]$/.test(metric);
 }
 
 /** Confusion cell (true * k + predicted) of each row, for a model. */
@@ -138,10 +146,10 @@ export function confusionCodes(interp: Interpretation, model: number): Int32Arra
   return codes;
 }
 
-export function makeKernel(metric: string, interp: Interpretation, model: number): Kernel | undefined {
-  const fn = confusionFn(metric);
+export function makeKernel(metric: string, interp: Interpretation, model: number, options: KernelOptions = {}): Kernel | undefined {
+  const fn = confusionFn(metric, interp, options);
   const m = interp.models[model]!;
-  if (fn && interp.task !== 'regression') {
+  if (fn) {
     const k = interp.classes!.length;
     return {
       metric,
@@ -166,19 +174,33 @@ export function makeKernel(metric: string, interp: Interpretation, model: number
   if (metric === 'log_loss' && m.probabilities) {
     return meanKernel(metric, rowLogLoss(interp.truthClasses!, m.probabilities, interp.classes!.length));
   }
+  if (metric === 'log_loss_sum' && m.probabilities) {
+    // normalize=False: a sum, not a mean.
+    const rows = rowLogLoss(interp.truthClasses!, m.probabilities, interp.classes!.length);
+    return sumKernel(metric, rows);
+  }
+  if (metric === 'brier_score' && interp.task === 'binary' && m.probabilities) {
+    const k = interp.classes!.length;
+    const truth = interp.truthClasses!;
+    return meanKernel(metric, Float64Array.from(truth, (t, i) => ((t === 1 ? 1 : 0) - m.probabilities![i * k + 1]!) ** 2));
+  }
   if (metric === 'roc_auc' && interp.task === 'binary' && m.probabilities) {
     const k = interp.classes!.length;
     return aucKernel(metric, [{ positive: positivesOf(interp.truthClasses!, 1), scores: column(m.probabilities, k, 1) }]);
   }
-  if (metric === 'roc_auc_ovr' && interp.task === 'multiclass' && m.probabilities) {
+  if ((metric === 'roc_auc_ovr' || metric === 'roc_auc_ovr_weighted') && interp.task === 'multiclass' && m.probabilities) {
     const k = interp.classes!.length;
     const parts = Array.from({ length: k }, (_, c) => ({ positive: positivesOf(interp.truthClasses!, c), scores: column(m.probabilities!, k, c) }));
-    return aucKernel(metric, parts);
+    return aucKernel(metric, parts, metric === 'roc_auc_ovr_weighted');
   }
   if (interp.task === 'regression' && m.values) {
     const y = interp.truthValues!;
     const yhat = m.values;
     const n = y.length;
+    if (metric === 'mape') {
+      // scikit-learn: |y - ŷ| / max(|y|, float64 eps), averaged.
+      return meanKernel(metric, Float64Array.from(y, (v, i) => Math.abs(v - yhat[i]!) / Math.max(Math.abs(v), 2.220446049250313e-16)));
+    }
     if (metric === 'mse' || metric === 'rmse' || metric === 'mae') {
       const rows = new Float64Array(n);
       for (let i = 0; i < n; i++) rows[i] = metric === 'mae' ? Math.abs(y[i]! - yhat[i]!) : (y[i]! - yhat[i]!) ** 2;
@@ -212,6 +234,19 @@ function meanKernel(metric: string, rows: Float64Array): Kernel {
       for (let i = 0; i < n; i++) s += rows[i]!;
       return rows.map((v) => (n > 1 ? (s - v) / (n - 1) : NaN));
     },
+  };
+}
+
+/** A sum over rows (normalize=False), scikit-learn's Σ w·v under sample weights. */
+function sumKernel(metric: string, rows: Float64Array): Kernel {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) total += rows[i]!;
+  return {
+    metric,
+    usesConfusion: false,
+    spec: { kind: 'sum', rows },
+    value: (w) => weightedSum(w, rows),
+    leaveOneOut: () => rows.map((v) => total - v),
   };
 }
 
@@ -286,7 +321,7 @@ export function placements(positive: Uint8Array, scores: ArrayLike<number>): { v
  * ROC AUC (averaged over parts for one-vs-rest) under weights: one pass in ascending score
  * order, tie groups counted half, reading each row's weight through the sorted order.
  */
-function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float64Array }[]): Kernel {
+function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float64Array }[], bySupport = false): Kernel {
   const prepared = parts.map(({ positive, scores }) => {
     const n = positive.length;
     const order = sortedOrder(scores);
@@ -301,8 +336,8 @@ function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float6
   return {
     metric,
     usesConfusion: false,
-    spec: { kind: 'auc', parts: prepared },
-    value: (w) => weightedAuc(w, prepared),
+    spec: { kind: 'auc', parts: prepared, bySupport },
+    value: (w) => weightedAuc(w, prepared, bySupport),
     leaveOneOut() {
       const n = parts[0]!.positive.length;
       const out = new Float64Array(n);
@@ -313,7 +348,8 @@ function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float6
         const auc = area / nPos;
         for (let i = 0; i < n; i++) {
           const loo = positive[i] ? (nPos > 1 ? (nPos * auc - values[i]!) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]!) / (nNeg - 1) : NaN;
-          out[i]! += loo / parts.length;
+          // Weighted by support: this part's weight is its positives left after row i goes.
+          out[i]! += bySupport ? (loo * (nPos - positive[i]!)) / (n - 1) : loo / parts.length;
         }
       }
       return out;
