@@ -32,7 +32,7 @@ def load(path, label):
     return features, x, y
 
 
-def export_onnx(model, mean, scale, used, n_features, path):
+def export_onnx(model, mean, scale, used, n_features, path, noise_std=0.0):
     # probability = sigmoid(((x[used] - mean) / scale) . w + b), folded into one MatMul + Add
     # over all columns: the columns the model does not use get weight 0.
     w = np.zeros(n_features)
@@ -47,7 +47,20 @@ def export_onnx(model, mean, scale, used, n_features, path):
     ]
     nodes = [
         helper.make_node("MatMul", ["input", "W"], ["xw"]),
-        helper.make_node("Add", ["xw", "B"], ["z"]),
+        helper.make_node("Add", ["xw", "B"], ["z_clean"]),
+    ]
+    if noise_std > 0:
+        # export.noise_std: a model exported with training-time randomness left in (as a
+        # network exported with dropout on): every answer differs a little from the last.
+        # Offline metrics barely move; the deploy's smoke test, which replays the sample
+        # recorded at push time, catches it.
+        nodes += [
+            helper.make_node("RandomNormalLike", ["z_clean"], ["noise"], scale=float(noise_std)),
+            helper.make_node("Add", ["z_clean", "noise"], ["z"]),
+        ]
+    else:
+        nodes += [helper.make_node("Identity", ["z_clean"], ["z"])]
+    nodes += [
         helper.make_node("Sigmoid", ["z"], ["p1"]),
         helper.make_node("Sub", ["one", "p1"], ["p0"]),
         helper.make_node("Concat", ["p0", "p1"], ["probabilities"], axis=1),
@@ -102,7 +115,7 @@ def main():
         "n_train": int(len(y_tr)),
         "n_validation": int(len(y_val)),
     }
-    export_onnx(model, mean, scale, used, all_features, "model.onnx")
+    export_onnx(model, mean, scale, used, all_features, "model.onnx", float(params.get("export", {}).get("noise_std", 0.0)))
     with open("metrics.json", "w") as f:
         json.dump(metrics, f, indent=2)
     print(f"trained on {len(y_tr)} rows, {len(used)} of {all_features} features: " + ", ".join(f"{k}={v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
