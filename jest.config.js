@@ -16,7 +16,9 @@ export default {
     '<rootDir>/actions/*/src/**/*.test.ts',
     '<rootDir>/test/**/*.test.ts',
   ],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/.build/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/test/.build/', '<rootDir>/.stryker-tmp/'],
+  // Stryker's sandboxes (copies of the packages, while `npm run mutation` runs) are not modules of this tree
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   globalSetup: '<rootDir>/test/harness/global-setup.mjs',
   testTimeout: 120000,
   maxWorkers: 2,
