@@ -153,7 +153,8 @@ export function fromTensorData(datatype: OipDatatype, data: unknown): unknown[] 
     case 'BOOL':
       return Array.from(data as Uint8Array, (v) => v !== 0);
     case 'FP16':
-      return Array.from(data as Uint16Array, float16Value);
+      // Bits in a Uint16Array, or numbers already where the runtime has Float16Array (Node 24).
+      return data instanceof Uint16Array ? Array.from(data, float16Value) : Array.from(data as ArrayLike<number>);
     case 'INT64':
     case 'UINT64':
       // Class labels and counts: exact below 2^53, which is every realistic value.

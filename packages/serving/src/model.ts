@@ -6,7 +6,7 @@
 import { UserError, type Logger } from '@mlops-gha/common';
 import { loadOnnxRuntime } from '@mlops-gha/registry';
 import type * as Ort from 'onnxruntime-node';
-import { oipDatatypeOf, ortTypeOf } from './datatypes.js';
+import { oipDatatypeOf, ortTypeOf, type TensorData } from './datatypes.js';
 import { InferenceError } from './errors.js';
 import { checkInferRequest, type TensorSpec } from './request.js';
 import { encodeInferResponse } from './response.js';
@@ -114,7 +114,7 @@ export class ServedModel {
     const request = checkInferRequest(body, this.inputs, this.outputs);
     const feeds: Record<string, Ort.Tensor> = {};
     for (const input of request.inputs) {
-      feeds[input.name] = new this.ort.Tensor(ortTypeOf(input.datatype), input.data, input.shape);
+      feeds[input.name] = this.tensor(input.datatype, input.data, input.shape);
     }
     let results: Ort.InferenceSession.OnnxValueMapType;
     try {
@@ -133,6 +133,15 @@ export class ServedModel {
         return { name, datatype: specs.get(name)!.datatype, shape: tensor.dims, data: tensor.data };
       }),
     );
+  }
+
+  private tensor(datatype: TensorSpec['datatype'], data: TensorData, dims: number[]): Ort.Tensor {
+    const tensor = new this.ort.Tensor(ortTypeOf(datatype), data, dims);
+    // Where the runtime has Float16Array (Node 24), onnxruntime-common wraps FP16 bits in one,
+    // which onnxruntime-node 1.30's binding cannot read ("not enough space: expected 8, got 0"):
+    // hand it the raw binary16 bits it reads on Node 20.
+    if (datatype === 'FP16' && !(tensor.data instanceof Uint16Array)) (tensor as unknown as { cpuData: TensorData }).cpuData = data;
+    return tensor;
   }
 
   async release(): Promise<void> {
