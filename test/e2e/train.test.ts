@@ -41,10 +41,35 @@ async function project(gpu: string | null = 'two-gpus') {
   return { workspace, env, artifact: `run-${counter}-${Date.now()}` };
 }
 
+/**
+ * The run.json layout as the training README documents it, written out here so that the bytes
+ * the bundle wrote are judged against the documented contract, not only against the schema the
+ * same sources export (a field dropped from both would pass the schema).
+ */
+const DOCUMENTED_KEYS = {
+  '': [
+    'schema', 'run_id', 'command', 'working_directory', 'repository', 'git', 'workflow', 'actor', 'data_version',
+    'params_file', 'params', 'metrics_file', 'metrics', 'outputs', 'gpu', 'started_at', 'ended_at', 'duration_seconds',
+    'exit', 'runner', 'warnings',
+  ],
+  git: ['sha', 'ref'],
+  workflow: ['name', 'job', 'run_id', 'run_attempt', 'run_url'],
+  exit: ['status', 'code', 'signal', 'signals_sent', 'timeout_minutes'],
+  runner: ['name', 'os', 'arch', 'environment'],
+  gpu: ['required', 'probe', 'message', 'driver_version', 'cuda_version', 'visible_devices', 'devices', 'summary', 'sample_interval_seconds', 'utilization'],
+} as const;
+
 async function record(workspace: string, path = 'run.json'): Promise<RunRecord> {
   const parsed = JSON.parse(await readFile(join(workspace, path), 'utf8')) as RunRecord;
+  const valid = validate(parsed);
   expect(validate.errors ?? null).toBeNull();
-  expect(validate(parsed)).toBe(true);
+  expect(valid).toBe(true);
+  const doc = parsed as unknown as Record<string, Record<string, unknown>>;
+  for (const [field, keys] of Object.entries(DOCUMENTED_KEYS)) {
+    const value = field === '' ? doc : doc[field]!;
+    expect([field, Object.keys(value).sort()]).toEqual([field, [...keys].sort()]);
+  }
+  expect(doc.schema).toBe('mlops-gha/run-record@1');
   return parsed;
 }
 
