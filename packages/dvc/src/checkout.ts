@@ -1,0 +1,265 @@
+/**
+ * Checkout (dvc-data's "diff" and "apply"): compares each planned file with the workspace
+ * (stat first; content hashed only when size and inode do not settle it), refuses to drop
+ * unsaved files unless forced, then creates, replaces, chmods and deletes as `dvc checkout`.
+ */
+import { constants as fsConstants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, copyFile, link, lstat, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, relative } from 'node:path';
+import type pLimit from 'p-limit';
+import { UserError } from '@mlops-gha/common';
+import type { EagerCopies } from './eager.js';
+import type { BodyCache } from './fetch.js';
+import { firstNonFolder, lstatOrUndefined, type DirMaker } from './fs-util.js';
+import { digestMatches, hashFileBoth, type HashName } from './hash.js';
+import { cachePathOf } from './layout.js';
+import type { OutputPlan, PlannedFile } from './plan.js';
+
+export type LinkType = 'copy' | 'hardlink' | 'symlink';
+
+export interface CheckoutSettings {
+  root: string;
+  cacheDir: string;
+  linkType: LinkType;
+  /** Replace workspace files whose content is not in the cache (dvc pull --force). */
+  force: boolean;
+  limit: ReturnType<typeof pLimit>;
+  dirs: DirMaker;
+  /** Verified small bodies, written without reading the cache back. */
+  bodies: BodyCache;
+  /** Copies already made while the downloads ran. */
+  eager?: EagerCopies;
+}
+
+export interface Changes {
+  list: FileChange[];
+  changedByOutput: Map<OutputPlan, number>;
+  total: number;
+}
+
+export interface FileChange {
+  plan: OutputPlan;
+  file?: PlannedFile;
+  /** Absolute workspace path. */
+  path: string;
+  action: 'create' | 'replace' | 'chmod' | 'delete';
+  /** Already made while the downloads ran (EagerCopies). */
+  done?: boolean;
+}
+
+/** Makes the workspace match the plan the way `dvc checkout` does. */
+export class Checkout {
+  private readonly fileMode: number;
+  private readonly root: string;
+  private readonly cacheDir: string;
+  private readonly linkType: LinkType;
+  private readonly force: boolean;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly dirs: DirMaker;
+  private readonly bodies: BodyCache;
+  private readonly eager?: EagerCopies;
+
+  constructor(settings: CheckoutSettings) {
+    ({ root: this.root, cacheDir: this.cacheDir, linkType: this.linkType, force: this.force, limit: this.limit, dirs: this.dirs, bodies: this.bodies, eager: this.eager } = settings);
+    this.fileMode = 0o666 & ~process.umask();
+  }
+
+  async diff(plans: OutputPlan[]): Promise<Changes> {
+    const list: FileChange[] = [];
+    const unsaved: string[] = [];
+    const jobs: Promise<void>[] = [];
+    for (const plan of plans) {
+      for (const file of plan.files) {
+        jobs.push(
+          this.limit(async () => {
+            const change = await this.compare(plan, file, unsaved);
+            if (change) list.push(change);
+          }),
+        );
+      }
+      if (plan.dirObject && plan.whole) jobs.push(this.extras(plan, list, unsaved));
+    }
+    await Promise.all(jobs);
+    if (unsaved.length && !this.force) {
+      unsaved.sort();
+      throw new UserError(`Can't remove the following unsaved files without confirmation. Use \`--force\` to force.\n${unsaved.join('\n')}`, {
+        title: 'Workspace files differ from the tracked data',
+        fix: 'These workspace files differ from the tracked versions and their content is not in the DVC cache: commit them with `dvc add`/`dvc commit`, delete them, or set `force: true` to replace them.',
+      });
+    }
+    const changedByOutput = new Map<OutputPlan, number>();
+    for (const c of list) if (c.action !== 'delete') changedByOutput.set(c.plan, (changedByOutput.get(c.plan) ?? 0) + 1);
+    return { list, changedByOutput, total: list.filter((c) => c.action !== 'delete').length };
+  }
+
+  private async compare(plan: OutputPlan, file: PlannedFile, unsaved: string[]): Promise<FileChange | undefined> {
+    const path = join(this.root, ...file.rel.split('/'));
+    const cachePath = file.object.cachePath;
+    if (this.eager?.placed(path)) return { plan, file, path, action: 'create', done: true };
+    const st = lstatOrUndefined(path);
+    if (!st) return { plan, file, path, action: 'create' };
+    if (st.isSymbolicLink()) {
+      const target = await readlink(path).catch(() => '');
+      if (target === cachePath) return undefined; // unchanged (no relink, as dvc)
+      return { plan, file, path, action: 'replace' };
+    }
+    if (st.isDirectory()) {
+      if (!(await this.inCacheTree(path, plan.output.hashName))) unsaved.push(path);
+      return { plan, file, path, action: 'replace' };
+    }
+    const cst = statSync(cachePath);
+    // Same inode as the cache object: unchanged, whatever link-type asks for now (dvc only
+    // relinks unchanged files with `dvc checkout --relink`).
+    if (st.ino === cst.ino && st.dev === cst.dev) return undefined;
+    if (st.size !== cst.size) return this.changed(plan, file, path, unsaved, false);
+    const digest = await hashFileBoth(path, file.object.hashName === "md5-dos2unix", st.size);
+    if (digestMatches(file.object.hashName, file.object.oid, digest)) {
+      const wantExec = file.isexec;
+      const isExec = (st.mode & 0o100) !== 0;
+      if (wantExec && !isExec) return { plan, file, path, action: 'chmod' };
+      return undefined;
+    }
+    await this.noteUnsaved(path, file.object.hashName, unsaved, digest);
+    return { plan, file, path, action: 'replace' };
+  }
+
+  private async changed(plan: OutputPlan, file: PlannedFile, path: string, unsaved: string[], mayMatch: boolean): Promise<FileChange | undefined> {
+    const digest = await hashFileBoth(path, file.object.hashName === 'md5-dos2unix');
+    if (mayMatch && digestMatches(file.object.hashName, file.object.oid, digest)) return { plan, file, path, action: 'replace' };
+    await this.noteUnsaved(path, file.object.hashName, unsaved, digest);
+    return { plan, file, path, action: 'replace' };
+  }
+
+  /** DVC refuses to delete a workspace file whose content is not in the cache, unless forced. */
+  private async noteUnsaved(path: string, hashName: HashName, unsaved: string[], digest?: { md5: string; legacy?: string }): Promise<void> {
+    const d = digest ?? (await hashFileBoth(path, hashName === 'md5-dos2unix'));
+    const oid = hashName === 'md5-dos2unix' ? d.legacy! : d.md5;
+    const inCache = await stat(cachePathOf(this.cacheDir, oid, hashName)).then(() => true, () => false);
+    if (!inCache) unsaved.push(path);
+  }
+
+  private async inCacheTree(dir: string, hashName: HashName): Promise<boolean> {
+    const unsaved: string[] = [];
+    for (const f of await listFiles(dir)) await this.noteUnsaved(f, hashName, unsaved);
+    return unsaved.length === 0;
+  }
+
+  private async extras(plan: OutputPlan, list: FileChange[], unsaved: string[]): Promise<void> {
+    const dir = join(this.root, ...plan.output.path.split('/'));
+    const st = await lstat(dir).catch(() => undefined);
+    if (!st) return;
+    if (!st.isDirectory()) {
+      // a file (or link) where the folder should be
+      if (!st.isSymbolicLink()) await this.noteUnsaved(dir, plan.output.hashName, unsaved);
+      list.push({ plan, path: dir, action: 'delete' });
+      return;
+    }
+    const wanted = new Set(plan.files.map((f) => join(this.root, ...f.rel.split('/'))));
+    for (const f of await listFiles(dir)) {
+      if (wanted.has(f)) continue;
+      if (!(await lstat(f)).isSymbolicLink()) await this.noteUnsaved(f, plan.output.hashName, unsaved);
+      list.push({ plan, path: f, action: 'delete' });
+    }
+  }
+
+  async apply(changes: { list: FileChange[] }): Promise<void> {
+    // Deletions first (a file may stand where a folder is wanted), then links.
+    for (const c of changes.list.filter((c) => c.action === 'delete')) await rm(c.path, { recursive: true, force: true });
+    await Promise.all(
+      changes.list
+        .filter((c) => c.action !== 'delete' && !c.done)
+        .map((c) =>
+          this.limit(async () => {
+            const file = c.file!;
+            if (c.action === 'chmod') {
+              await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
+              return;
+            }
+            await this.link(file, c.path, c.action === 'replace');
+          }),
+        ),
+    );
+  }
+
+  private async link(file: PlannedFile, dest: string, replace: boolean): Promise<void> {
+    const dir = dirname(dest);
+    await this.ensureDir(dir);
+    if (replace) {
+      const st = await lstat(dest).catch(() => undefined);
+      if (st?.isDirectory()) await rm(dest, { recursive: true, force: true });
+    }
+    const src = file.object.cachePath;
+    if (!replace && (await this.create(file, src, dest))) return;
+    const temp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
+    try {
+      if (this.linkType === 'copy') {
+        await copyFile(src, temp, fsConstants.COPYFILE_FICLONE); // a reflink where the filesystem has them (dvc's default `reflink,copy`)
+        await chmod(temp, file.isexec ? this.fileMode | 0o100 : this.fileMode);
+      } else if (this.linkType === 'hardlink') {
+        await link(src, temp);
+      } else {
+        await symlink(src, temp);
+      }
+      await rename(temp, dest);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (this.linkType !== 'copy' && code && ['EXDEV', 'EPERM', 'ENOTSUP', 'EINVAL', 'ENOSYS'].includes(code)) {
+        throw new UserError(`Cannot ${this.linkType} ${relative(this.root, dest)} to the cache ${src} (${code})`, {
+          fix: `The cache and the workspace must be on one filesystem for ${this.linkType}s: set \`link-type: copy\`, or put cache-dir on the workspace's filesystem.`,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A file that did not exist is created in place, exclusively (no temp file and rename: half
+   * the metadata operations). False when something appeared there meanwhile.
+   */
+  private async create(file: PlannedFile, src: string, dest: string): Promise<boolean> {
+    try {
+      if (this.linkType === 'copy') {
+        const size = file.object.size ?? Infinity;
+        if (size <= 256 * 1024 && !file.isexec) {
+          // small file: read whole, create with the final mode (0o666 & ~umask) in one call,
+          // synchronously (a thread-pool round trip per small file costs more than the I/O)
+          writeFileSync(dest, this.bodies.take(src) ?? readFileSync(src), { flag: 'wx', mode: 0o666 });
+        } else {
+          await copyFile(src, dest, fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE);
+          await chmod(dest, file.isexec ? this.fileMode | 0o100 : this.fileMode);
+        }
+      } else if (this.linkType === 'hardlink') {
+        await link(src, dest);
+      } else {
+        await symlink(src, dest);
+      }
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      if (this.linkType === 'copy') await unlink(dest).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private readonly checkedDirs = new Set<string>();
+
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.checkedDirs.has(dir)) return this.dirs.make(dir);
+    this.checkedDirs.add(dir);
+    // A file or link standing where a folder is needed is removed first (it was already checked as unsaved).
+    const blocker = firstNonFolder(this.root, dir);
+    if (blocker) await rm(blocker, { force: true });
+    await this.dirs.make(dir);
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  for (const e of entries) {
+    if (e.isFile() || e.isSymbolicLink()) out.push(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+/**
+ * Fetch (dvc-data's "transfer"): which needed objects the cache already holds (read-only
+ * files are trusted, as DVC does; others are re-hashed and removed when corrupt), then the
+ * download of the rest into the cache, each verified against its md5 before it is renamed
+ * into place. Small verified bodies stay in memory (BodyCache) for checkout and early copies.
+ */
+import { chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type pLimit from 'p-limit';
+import type { ProgressMeter } from '@mlops-gha/common';
+import { IntegrityError, ObjectNotFoundError, type ObjectStore } from '@mlops-gha/storage';
+import type { DirMaker } from './fs-util.js';
+import { statOrUndefined } from './fs-util.js';
+import { digestMatches, hashFileBoth, ObjectHasher } from './hash.js';
+import type { ObjectNeed, OutputPlan } from './plan.js';
+import type { RemoteStores } from './remotes.js';
+
+type Limit = ReturnType<typeof pLimit>;
+
+/** Verified bodies of small objects, kept for checkout up to a byte budget. */
+export class BodyCache {
+  private readonly bodies = new Map<string, Buffer>();
+  private used = 0;
+  constructor(private readonly budget: number) {}
+  offer(path: string, body: Buffer): void {
+    if (this.used + body.length > this.budget) return;
+    this.used += body.length;
+    this.bodies.set(path, body);
+  }
+  take(path: string): Buffer | undefined {
+    return this.bodies.get(path);
+  }
+}
+
+const KEEP_BODY = 256 * 1024;
+
+function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
+  const hasher = new ObjectHasher(o.hashName === 'md5-dos2unix');
+  let chunks: Buffer[] | undefined = [];
+  let length = 0;
+  return {
+    update: (chunk: Buffer) => {
+      hasher.update(chunk);
+      length += chunk.length;
+      if (chunks && length <= KEEP_BODY) chunks.push(chunk);
+      else chunks = undefined;
+    },
+    finish: () => {
+      const digest = hasher.digest();
+      if (!digestMatches(o.hashName, o.oid, digest)) {
+        throw new IntegrityError(store.urlOf(o.key), o.oid, o.hashName === 'md5-dos2unix' ? `${digest.legacy} (dos2unix), ${digest.md5} (raw)` : digest.md5, 'md5');
+      }
+      if (chunks) bodies.offer(o.cachePath, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    },
+  };
+}
+
+export async function writeObject(path: string, bytes: Buffer, dirs: DirMaker): Promise<void> {
+  await dirs.make(dirname(path));
+  const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`);
+  await writeFile(temp, bytes, { mode: 0o444 });
+  await chmod(temp, 0o444);
+  await rename(temp, path);
+}
+
+
+/** Writes the .dir manifests that came from the remote into the cache (read-only). */
+export async function storeDirObjects(plans: OutputPlan[], dirs: DirMaker): Promise<void> {
+  for (const plan of plans) {
+    if (plan.dirObject && plan.dirBytes && plan.dirObject.state === 'downloaded') await writeObject(plan.dirObject.cachePath, plan.dirBytes, dirs);
+    plan.dirBytes = undefined; // parsed already; not kept for the rest of the pull
+  }
+}
+
+/**
+ * Marks the objects the cache holds as 'cached'. Sync stats: one syscall each, no thread-pool
+ * round trip (10,000 objects in ~0.1 s); only writable (untrusted) files are re-hashed.
+ */
+export async function checkCache(objects: Iterable<ObjectNeed>, limit: Limit, meter?: ProgressMeter): Promise<void> {
+  const rehash: ObjectNeed[] = [];
+  for (const o of objects) {
+    const s = statOrUndefined(o.cachePath);
+    if (!s || !s.isFile()) continue;
+    if ((s.mode & 0o222) !== 0) {
+      rehash.push(o);
+      continue;
+    }
+    o.size = s.size;
+    o.state = 'cached';
+    meter?.add(1);
+  }
+  await Promise.all(
+    rehash.map((o) =>
+      limit(async () => {
+        const digest = await hashFileBoth(o.cachePath, o.hashName === 'md5-dos2unix');
+        if (!digestMatches(o.hashName, o.oid, digest)) {
+          await rm(o.cachePath, { force: true });
+          return;
+        }
+        await chmod(o.cachePath, 0o444);
+        o.size = (await stat(o.cachePath)).size;
+        o.state = 'cached';
+        meter?.add(1);
+      }),
+    ),
+  );
+}
+
+export interface FetchContext {
+  stores: RemoteStores;
+  limit: Limit;
+  dirs: DirMaker;
+  bodies: BodyCache;
+  meter?: ProgressMeter;
+  /** Called as each object lands in the cache (early workspace copies). */
+  onFetched?: (o: ObjectNeed) => void;
+}
+
+/**
+ * Downloads every object not yet in the cache. Failures are recorded on the object (state and
+ * error, typed) rather than thrown, so that complete outputs can still be checked out.
+ * Returns the bytes downloaded.
+ */
+export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchContext): Promise<number> {
+  const toFetch = [...objects].filter((o) => o.state === undefined);
+  if (!toFetch.length) return 0;
+  for (const o of toFetch) await ctx.dirs.make(dirname(o.cachePath));
+  let downloaded = 0;
+  await Promise.all(
+    toFetch.map((o) =>
+      ctx.limit(async () => {
+        const store = await ctx.stores.forRemote(o.remote);
+        try {
+          const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
+            mode: 0o444,
+            verifier: () => verifierFor(o, store, ctx.bodies),
+            onBytes: (n) => ctx.meter?.addBytes(n),
+          });
+          o.size = bytes;
+          o.state = 'downloaded';
+          downloaded += bytes;
+          ctx.meter?.add(1);
+          ctx.onFetched?.(o);
+        } catch (error) {
+          o.state = error instanceof ObjectNotFoundError ? 'missing' : error instanceof IntegrityError ? 'corrupt' : 'failed';
+          o.error = error;
+        }
+      }),
+    ),
+  );
+  return downloaded;
+}

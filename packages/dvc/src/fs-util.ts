@@ -1,0 +1,63 @@
+/** Small filesystem helpers shared by fetch, early copies and checkout. */
+import { lstatSync, statSync, type Stats } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+
+export function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first part of `dir` below `root` that exists but is not a folder (a file, or a link
+ * even to a folder), or undefined when every existing part is a real folder (the missing
+ * rest is for mkdir to make).
+ */
+export function firstNonFolder(root: string, dir: string): string | undefined {
+  let current = root;
+  for (const part of relative(root, dir).split(sep)) {
+    if (!part) continue;
+    current = join(current, part);
+    const st = lstatOrUndefined(current);
+    if (!st) return undefined;
+    if (!st.isDirectory()) return current;
+  }
+  return undefined;
+}
+
+/** Creates folders once each, with DVC's shared-group mode when configured. */
+export class DirMaker {
+  private readonly made = new Map<string, Promise<void>>();
+  constructor(private readonly mode?: number) {}
+  make(dir: string): Promise<void> {
+    let p = this.made.get(dir);
+    if (!p) {
+      p = (async () => {
+        const first = await mkdir(dir, { recursive: true });
+        if (this.mode !== undefined && first) {
+          // chmod every folder mkdir created (setgid needs an explicit chmod)
+          let d = dir;
+          while (d.length >= first.length) {
+            await chmod(d, this.mode);
+            const parent = dirname(d);
+            if (parent === d) break;
+            d = parent;
+          }
+        }
+      })();
+      this.made.set(dir, p);
+    }
+    return p;
+  }
+}

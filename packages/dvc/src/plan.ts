@@ -1,0 +1,156 @@
+/**
+ * The plan of a pull (dvc-data's "diff" input): for each selected output, the workspace files
+ * it needs and the object each one comes from. `.dir` manifests are read (cache first, then
+ * the remote), verified and parsed once here; their paths are checked before anything is
+ * written. Objects shared by several files or outputs become one ObjectNeed.
+ */
+import { readFile } from 'node:fs/promises';
+import { UserError } from '@mlops-gha/common';
+import type { ObjectState, PlanProblem } from './failures.js';
+import type { TrackedOutput } from './files.js';
+import { md5Of, type DirEntry, type HashName } from './hash.js';
+import { cachePathOf, objectKey } from './layout.js';
+import type { RemoteStores } from './remotes.js';
+import type { Selection } from './repo.js';
+
+/** One object the pull needs, shared by every file with that content. */
+export interface ObjectNeed {
+  oid: string;
+  hashName: HashName;
+  cachePath: string;
+  key: string;
+  remote: string;
+  size?: number;
+  state?: ObjectState;
+  /** Why it failed (a StoreFailure, an IntegrityError, ...). */
+  error?: unknown;
+}
+
+export interface PlannedFile {
+  rel: string; // repo-relative workspace path
+  object: ObjectNeed;
+  isexec: boolean;
+}
+
+export interface OutputPlan {
+  selection: Selection;
+  output: TrackedOutput;
+  files: PlannedFile[];
+  dirObject?: ObjectNeed;
+  /** The verified .dir bytes when they came from the remote (written to the cache by fetch). */
+  dirBytes?: Buffer;
+  /** The whole directory is materialised, so extra workspace files inside it are removed. */
+  whole: boolean;
+  problem?: PlanProblem;
+}
+
+/** Every distinct object of the plans, shared ObjectNeeds replacing duplicates in place. */
+export function uniqueObjects(plans: OutputPlan[]): Map<string, ObjectNeed> {
+  const objects = new Map<string, ObjectNeed>();
+  for (const plan of plans) {
+    for (const f of plan.files) {
+      const existing = objects.get(f.object.cachePath);
+      if (existing) f.object = existing;
+      else objects.set(f.object.cachePath, f.object);
+    }
+  }
+  return objects;
+}
+
+/** Plans one selected output; a missing or damaged .dir manifest becomes `problem`, not a throw. */
+export async function planOutput(selection: Selection, cacheDir: string, stores: RemoteStores, override: string | undefined): Promise<OutputPlan> {
+  const output = selection.output;
+  const remote = stores.nameFor(output, override);
+  const need = (oid: string): ObjectNeed => ({
+    oid,
+    hashName: output.hashName,
+    cachePath: cachePathOf(cacheDir, oid, output.hashName),
+    key: objectKey(oid, output.hashName),
+    remote,
+  });
+  const plan: OutputPlan = { selection, output, files: [], whole: !selection.subpaths };
+  if (!output.md5.endsWith('.dir')) {
+    plan.files.push({ rel: output.path, object: need(output.md5), isexec: output.isexec });
+    return plan;
+  }
+  const dirObject = need(output.md5);
+  plan.dirObject = dirObject;
+  const expected = output.md5.slice(0, -4);
+  let bytes: Buffer | undefined = await readFile(dirObject.cachePath).catch(() => undefined);
+  if (bytes && md5Of(bytes) !== expected) bytes = undefined;
+  if (bytes) dirObject.state = 'cached';
+  else {
+    const store = await stores.forRemote(remote);
+    try {
+      // one retry layer: the store's (getBytes); a StoreFailure names the cause
+      const got = await store.getBytes(dirObject.key);
+      if (!got) {
+        dirObject.state = 'missing';
+        plan.problem = { kind: 'missing', message: `missing: the directory manifest ${output.md5} is in neither the cache nor ${store.urlOf(dirObject.key)}` };
+        return plan;
+      }
+      if (md5Of(got.body) !== expected) {
+        dirObject.state = 'corrupt';
+        plan.problem = { kind: 'corrupt', message: `corrupt: the directory manifest ${store.urlOf(dirObject.key)} does not match its md5 ${output.md5}` };
+        return plan;
+      }
+      bytes = got.body;
+      dirObject.state = 'downloaded';
+    } catch (error) {
+      dirObject.state = 'failed';
+      plan.problem = { kind: 'failed', message: `failed to fetch the directory manifest ${output.md5}: ${error instanceof Error ? error.message : String(error)}`, cause: error };
+      return plan;
+    }
+  }
+  plan.dirBytes = bytes;
+  let entries: DirEntry[];
+  try {
+    entries = JSON.parse(bytes.toString('utf8')) as DirEntry[];
+    if (!Array.isArray(entries)) throw new Error('not a list');
+  } catch {
+    plan.problem = { kind: 'corrupt', message: `corrupt: the directory manifest ${output.md5} is not a JSON list` };
+    return plan;
+  }
+  checkManifestPaths(output, entries);
+  const wanted = selection.subpaths;
+  for (const entry of entries) {
+    if (!entry || typeof entry.relpath !== 'string' || typeof entry.md5 !== 'string' || !/^[0-9a-f]{32}$/.test(entry.md5)) {
+      plan.problem = { kind: 'corrupt', message: `corrupt: the directory manifest ${output.md5} has an entry without a valid md5 and relpath` };
+      return plan;
+    }
+    if (wanted && !wanted.some((w) => entry.relpath === w || entry.relpath.startsWith(`${w}/`))) continue;
+    plan.files.push({ rel: `${output.path}/${entry.relpath}`, object: need(entry.md5), isexec: false });
+  }
+  if (wanted) {
+    for (const w of wanted) {
+      if (!entries.some((e) => e.relpath === w || e.relpath.startsWith(`${w}/`))) {
+        throw new UserError(`'${output.path}/${w}' is not in the tracked directory ${output.path}`, {
+          location: output.declaredIn,
+          fix: `List what ${output.path} holds with \`dvc ls . ${output.path}\`, and give one of its files or folders.`,
+          title: 'Unknown target',
+        });
+      }
+    }
+  }
+  return plan;
+}
+
+/** A relpath from a .dir manifest must stay inside its output: absolute or `..` paths are refused. */
+function checkManifestPaths(output: TrackedOutput, entries: DirEntry[]): void {
+  for (const e of entries) {
+    const r = e.relpath;
+    const bad =
+      r === '' || r.startsWith('/') || /^[a-zA-Z]:/.test(r) || r.includes('\0') || r.includes('\\') ||
+      r.split('/').some((seg) => seg === '..' || seg === '.' || seg === '');
+    if (bad) {
+      throw new UserError(
+        `The directory manifest ${output.md5} of ${output.path} lists the path ${JSON.stringify(r)}, which is absolute or climbs out of ${output.path}/; refusing to pull it (nothing was written)`,
+        {
+          location: output.declaredIn,
+          title: 'Unsafe path in a DVC directory manifest',
+          fix: 'The .dir object on the remote was altered: re-add the folder with `dvc add` from a trusted copy and push it again.',
+        },
+      );
+    }
+  }
+}
