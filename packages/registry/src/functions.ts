@@ -17,6 +17,16 @@ export function resolve(registry: Registry, ref: string | ModelRef) {
   return registry.resolve(ref);
 }
 
+/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
+export function readSample(registry: Registry, name: string, version: number) {
+  return registry.readSample(name, version);
+}
+
+/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
+export function readProfile(registry: Registry, name: string, version: number) {
+  return registry.readProfile(name, version);
+}
+
 export function readManifest(registry: Registry, name: string, version: number) {
   return registry.readManifest(name, version);
 }

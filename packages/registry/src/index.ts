@@ -20,6 +20,10 @@ export {
   contentDigest,
   versionSha256,
 } from './manifest.js';
+export type { AttachmentRecord } from './manifest.js';
+export type { PushAttachments } from './attachments.js';
+export { buildSample, SAMPLE_FORMAT } from './sample.js';
+export type { SampleDocument, SampleTensor } from './sample.js';
 export type { Manifest, ManifestFile, ModelSignature, TensorSignature, Lineage } from './manifest.js';
 export { parseModelRef, formatModelRef, checkModelName, checkAliasName, parseTags, checkTags } from './names.js';
 export type { ModelRef } from './names.js';
@@ -33,6 +37,8 @@ export {
   openRegistry,
   resolve,
   readManifest,
+  readSample,
+  readProfile,
   verify,
   download,
   moveAlias,

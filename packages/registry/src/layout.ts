@@ -12,6 +12,9 @@ export const layout = {
   filesPrefix: (name: string, version: number) => `${name}/versions/${version}/files/`,
   file: (name: string, version: number, path: string) => `${name}/versions/${version}/files/${path}`,
   manifest: (name: string, version: number) => `${name}/versions/${version}/manifest.json`,
+  /** Beside the manifest, not under files/: the `uri` keeps holding exactly the model files. */
+  sample: (name: string, version: number) => `${name}/versions/${version}/sample.json`,
+  profile: (name: string, version: number) => `${name}/versions/${version}/profile.json`,
   /** Content records: `content/<sha256 of the file listing>.json`, the dedup lock and index. */
   content: (name: string, digest: string) => `${name}/content/${digest}.json`,
   aliases: (name: string) => `${name}/aliases/`,

@@ -56,6 +56,17 @@ export interface Manifest {
   lineage: Lineage;
   tags: Record<string, string>;
   description: string | null;
+  /** Rows of `sample-data` with the model's outputs on them (sample.json beside the manifest), for the deploy smoke test. */
+  sample?: AttachmentRecord & { rows: number };
+  /** The data profile of `profile-data` (profile.json beside the manifest), the drift-check reference. */
+  profile?: AttachmentRecord & { rows: number; columns: number };
+}
+
+/** A document stored beside manifest.json, named by its path in the version and checked by sha256. */
+export interface AttachmentRecord {
+  path: string;
+  sha256: string;
+  size: number;
 }
 
 const nullableString = { type: ['string', 'null'] };
@@ -76,6 +87,15 @@ const signature = {
   additionalProperties: false,
   properties: { inputs: { type: 'array', items: tensor }, outputs: { type: 'array', items: tensor } },
 };
+
+function attachment<P extends Record<string, unknown>>(extra: P) {
+  return {
+    type: 'object',
+    required: ['path', 'sha256', 'size', ...Object.keys(extra)],
+    additionalProperties: false,
+    properties: { sha256, size: { type: 'integer', minimum: 1 }, ...extra },
+  } as const;
+}
 
 /** The JSON Schema (draft-07) of manifest.json; validated on every write and every read. */
 export const MANIFEST_SCHEMA = {
@@ -130,6 +150,8 @@ export const MANIFEST_SCHEMA = {
     },
     tags: { type: 'object', additionalProperties: { type: 'string' } },
     description: nullableString,
+    sample: attachment({ path: { const: 'sample.json' }, rows: { type: 'integer', minimum: 1 } }),
+    profile: attachment({ path: { const: 'profile.json' }, rows: { type: 'integer', minimum: 1 }, columns: { type: 'integer', minimum: 1 } }),
   },
 } as const;
 

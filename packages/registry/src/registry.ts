@@ -3,6 +3,7 @@ import { mkdir, rm, rename, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { formatBytes, hashFile, ProgressMeter, silentLogger, startProgressTicker, UserError, type Logger } from '@mlops-gha/common';
 import { IntegrityError, openStore, PreconditionFailedError, type ObjectStore, type OpenStoreOptions } from '@mlops-gha/storage';
+import { readAttachment, writeAttachments, type PushAttachments } from './attachments.js';
 import { AliasConflictError, NotFoundInRegistryError, VersionIntegrityError } from './errors.js';
 import { claimVersion, layout } from './layout.js';
 import {
@@ -48,6 +49,8 @@ export interface PushRequest {
   description?: string | null;
   /** Move this alias to the pushed (or existing identical) version. */
   alias?: string;
+  /** sample.json and profile.json, written beside the manifest before it (see attachments.ts). */
+  attachments?: PushAttachments;
 }
 
 export interface PushResult {
@@ -363,6 +366,16 @@ export class Registry {
     };
   }
 
+  /** The version's stored sample (sample.json), verified against the manifest's sha256. */
+  async readSample(name: string, version: number): Promise<unknown> {
+    return readAttachment(this.store, await this.readManifest(name, version), 'sample');
+  }
+
+  /** The version's data profile (profile.json), verified against the manifest's sha256. */
+  async readProfile(name: string, version: number): Promise<unknown> {
+    return readAttachment(this.store, await this.readManifest(name, version), 'profile');
+  }
+
   // ---------------------------------------------------------------- verify and download
 
   /**
@@ -393,6 +406,15 @@ export class Registry {
       present.delete(f.path);
     }
     for (const extra of present.keys()) problems.push(`${extra}: in the store but not in the manifest`);
+    for (const kind of ['sample', 'profile'] as const) {
+      if (!manifest[kind]) continue;
+      try {
+        await readAttachment(this.store, manifest, kind);
+      } catch (error) {
+        if (!(error instanceof VersionIntegrityError)) throw error;
+        problems.push(...error.problems);
+      }
+    }
     return { ref, ok: problems.length === 0, files, problems };
   }
 
@@ -653,6 +675,7 @@ export class Registry {
         uploadedBytes += expected.size;
       }
       stopTicker();
+      const attached = await writeAttachments(this.store, name, version, request.attachments ?? {});
       await this.step('uploaded');
 
       // 7. The manifest, written last and exclusively: from now on the version is visible.
@@ -683,6 +706,7 @@ export class Registry {
           },
           tags,
           description: request.description ?? null,
+          ...attached,
         } satisfies Manifest,
         `for ${name}/${version}`,
       );
@@ -711,6 +735,11 @@ export class Registry {
 
   private async finishExisting(manifest: Manifest, request: PushRequest): Promise<PushResult> {
     this.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
+    for (const kind of ['sample', 'profile'] as const) {
+      if (request.attachments?.[kind]) {
+        this.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
+      }
+    }
     const result: PushResult = {
       name: manifest.name,
       version: manifest.version,
