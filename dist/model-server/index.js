@@ -39749,6 +39749,7 @@ async function runCli(argv, io = defaultIo) {
             throw new common_1.UserError('No registry given', { fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.' });
         const logger = { ...(0, common_1.consoleLogger)(), info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`) };
         registry = registry_js_1.Registry.open(url, {
+            source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
             endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
             region: values.region,
             cwd: io.cwd,
@@ -40870,8 +40871,13 @@ class Registry {
                     await this.step('alias-moved');
                     return { alias, from, to: version, moved: true, event };
                 }
-                if (attempt >= 20)
-                    throw new common_1.UserError(`Could not move the alias ${alias} of ${name}: it kept changing under 20 attempts`, { fix: 'Retry later.' });
+                if (attempt >= 20) {
+                    throw new common_1.UserError(`Could not move the alias ${alias} of ${name} in ${this.location}: another writer moved it between our read and our write 21 times in a row`, {
+                        fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
+                            `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
+                            `(a workflow \`concurrency:\` group per model), then run this step again.`,
+                    });
+                }
                 this.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
                 await sleep(10 + Math.random() * 40);
                 continue;
@@ -41731,7 +41737,8 @@ function fromTensorData(datatype, data) {
         case 'BOOL':
             return Array.from(data, (v) => v !== 0);
         case 'FP16':
-            return Array.from(data, float16Value);
+            // Bits in a Uint16Array, or numbers already where the runtime has Float16Array (Node 24).
+            return data instanceof Uint16Array ? Array.from(data, float16Value) : Array.from(data);
         case 'INT64':
         case 'UINT64':
             // Class labels and counts: exact below 2^53, which is every realistic value.
@@ -41922,7 +41929,7 @@ class ServedModel {
         const request = (0, request_js_1.checkInferRequest)(body, this.inputs, this.outputs);
         const feeds = {};
         for (const input of request.inputs) {
-            feeds[input.name] = new this.ort.Tensor((0, datatypes_js_1.ortTypeOf)(input.datatype), input.data, input.shape);
+            feeds[input.name] = this.tensor(input.datatype, input.data, input.shape);
         }
         let results;
         try {
@@ -41938,6 +41945,15 @@ class ServedModel {
             const tensor = results[name];
             return { name, datatype: specs.get(name).datatype, shape: tensor.dims, data: tensor.data };
         }));
+    }
+    tensor(datatype, data, dims) {
+        const tensor = new this.ort.Tensor((0, datatypes_js_1.ortTypeOf)(datatype), data, dims);
+        // Where the runtime has Float16Array (Node 24), onnxruntime-common wraps FP16 bits in one,
+        // which onnxruntime-node 1.30's binding cannot read ("not enough space: expected 8, got 0"):
+        // hand it the raw binary16 bits it reads on Node 20.
+        if (datatype === 'FP16' && !(tensor.data instanceof Uint16Array))
+            tensor.cpuData = data;
+        return tensor;
     }
     async release() {
         await this.session.release();
@@ -42545,8 +42561,13 @@ async function fetchModel(source, logger) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SMALL_OBJECT = void 0;
+exports.tempBeside = tempBeside;
+exports.checkDigest = checkDigest;
+exports.writeVerifiedStream = writeVerifiedStream;
+exports.writeVerifiedBytes = writeVerifiedBytes;
 exports.streamToVerifiedFile = streamToVerifiedFile;
 exports.bytesToVerifiedFile = bytesToVerifiedFile;
+exports.ensureDir = ensureDir;
 const node_crypto_1 = __nccwpck_require__(7598);
 const node_fs_1 = __nccwpck_require__(3024);
 const promises_1 = __nccwpck_require__(1455);
@@ -42555,92 +42576,96 @@ const promises_2 = __nccwpck_require__(6466);
 const node_stream_1 = __nccwpck_require__(7075);
 const errors_js_1 = __nccwpck_require__(4482);
 const retry_js_1 = __nccwpck_require__(447);
+/** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
+function tempBeside(dest) {
+    return (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${(0, node_crypto_1.randomBytes)(6).toString('hex')}`);
+}
+/** Throws IntegrityError when `verify`'s digest differs, then runs the caller's verifier. */
+function checkDigest(url, options, digest) {
+    if (options.verify && digest !== undefined && digest !== options.verify.digest.toLowerCase()) {
+        throw new errors_js_1.IntegrityError(url, options.verify.digest, digest, options.verify.algorithm);
+    }
+}
 /**
- * Streams `open()`'s bytes into a temporary file beside `dest`, hashing as they pass, and
- * renames it into place only when the digest matches: a reader never sees a partial or
- * corrupt file at `dest`. A dropped connection or truncated body retries from the start.
+ * One attempt: streams `source` into a temporary file beside `dest`, hashing as the bytes
+ * pass, and renames it into place only when the digest matches, so a reader never sees a
+ * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-async function streamToVerifiedFile(open, dest, url, options = {}) {
-    await (0, promises_1.mkdir)((0, node_path_1.dirname)(dest), { recursive: true });
-    return (0, retry_js_1.withRetries)(async () => {
-        const temp = (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${(0, node_crypto_1.randomBytes)(6).toString('hex')}`);
-        const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
-        const verifier = options.verifier?.();
-        let bytes = 0;
-        let reported = 0;
-        try {
-            const source = await open();
-            const meter = new node_stream_1.Transform({
-                transform(chunk, _enc, callback) {
-                    bytes += chunk.length;
-                    hash?.update(chunk);
-                    verifier?.update(chunk);
-                    if (options.onBytes) {
-                        options.onBytes(chunk.length);
-                        reported += chunk.length;
-                    }
-                    callback(null, chunk);
-                },
-            });
-            await (0, promises_2.pipeline)(source, meter, (0, node_fs_1.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
-            if (options.verify && hash) {
-                const actual = hash.digest('hex');
-                if (actual !== options.verify.digest.toLowerCase()) {
-                    throw new errors_js_1.IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
+async function writeVerifiedStream(source, dest, url, options = {}) {
+    await ensureDir((0, node_path_1.dirname)(dest));
+    const temp = tempBeside(dest);
+    const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
+    const verifier = options.verifier?.();
+    let bytes = 0;
+    let reported = 0;
+    try {
+        const meter = new node_stream_1.Transform({
+            transform(chunk, _enc, callback) {
+                bytes += chunk.length;
+                hash?.update(chunk);
+                verifier?.update(chunk);
+                if (options.onBytes) {
+                    options.onBytes(chunk.length);
+                    reported += chunk.length;
                 }
-            }
-            verifier?.finish();
-            if (options.mode !== undefined)
-                await (0, promises_1.chmod)(temp, options.mode);
-            await (0, promises_1.rename)(temp, dest);
-            return { bytes };
-        }
-        catch (error) {
-            // Bytes counted for a failed attempt are taken back so that progress stays truthful.
-            if (reported && options.onBytes)
-                options.onBytes(-reported);
-            await (0, promises_1.rm)(temp, { force: true });
-            throw error;
-        }
-    }, options.retry);
+                callback(null, chunk);
+            },
+        });
+        await (0, promises_2.pipeline)(source, meter, (0, node_fs_1.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        checkDigest(url, options, hash?.digest('hex'));
+        verifier?.finish();
+        if (options.mode !== undefined)
+            await (0, promises_1.chmod)(temp, options.mode);
+        await (0, promises_1.rename)(temp, dest);
+        return { bytes };
+    }
+    catch (error) {
+        // Bytes counted for a failed attempt are taken back so that progress stays truthful.
+        if (reported && options.onBytes)
+            options.onBytes(-reported);
+        source.destroy();
+        await (0, promises_1.rm)(temp, { force: true });
+        throw error;
+    }
+}
+/**
+ * One attempt of the small-object path: the whole body is verified in memory and written to
+ * a temporary file beside `dest` (created with the final mode), then renamed into place.
+ */
+async function writeVerifiedBytes(body, dest, url, options = {}) {
+    await ensureDir((0, node_path_1.dirname)(dest));
+    if (options.verify)
+        checkDigest(url, options, (0, node_crypto_1.createHash)(options.verify.algorithm).update(body).digest('hex'));
+    if (options.verifier) {
+        const verifier = options.verifier();
+        verifier.update(body);
+        verifier.finish();
+    }
+    const temp = tempBeside(dest);
+    try {
+        // Small objects are written synchronously: on busy machines a thread-pool round trip per
+        // file costs more than the write itself (measured 2x slower for 4-32 KB files).
+        (0, node_fs_1.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+        if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
+            (0, node_fs_1.chmodSync)(temp, options.mode);
+        (0, node_fs_1.renameSync)(temp, dest);
+    }
+    catch (error) {
+        await (0, promises_1.rm)(temp, { force: true });
+        throw error;
+    }
+    options.onBytes?.(body.length);
+    return { bytes: body.length };
+}
+/** writeVerifiedStream with retries on transient failures (a fresh `open()` each attempt). */
+async function streamToVerifiedFile(open, dest, url, options = {}) {
+    return (0, retry_js_1.withRetries)(async () => writeVerifiedStream(await open(), dest, url, options), options.retry);
 }
 /** Objects up to this size are read whole and written with one call (no stream machinery). */
 exports.SMALL_OBJECT = 1 << 20;
-/**
- * The small-object path of a verified download: `read()` returns the whole body; it is
- * verified in memory and written to a temporary file beside `dest` (created with the final
- * mode), then renamed into place. Retries like streamToVerifiedFile.
- */
+/** writeVerifiedBytes with retries on transient failures (a fresh `read()` each attempt). */
 async function bytesToVerifiedFile(read, dest, url, options = {}) {
-    await ensureDir((0, node_path_1.dirname)(dest));
-    return (0, retry_js_1.withRetries)(async () => {
-        const body = await read();
-        if (options.verify) {
-            const actual = (0, node_crypto_1.createHash)(options.verify.algorithm).update(body).digest('hex');
-            if (actual !== options.verify.digest.toLowerCase())
-                throw new errors_js_1.IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
-        }
-        if (options.verifier) {
-            const verifier = options.verifier();
-            verifier.update(body);
-            verifier.finish();
-        }
-        const temp = (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${(0, node_crypto_1.randomBytes)(6).toString('hex')}`);
-        try {
-            // Small objects are written synchronously: on busy machines a thread-pool round trip per
-            // file costs more than the write itself (measured 2x slower for 4-32 KB files).
-            (0, node_fs_1.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
-            if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
-                (0, node_fs_1.chmodSync)(temp, options.mode);
-            (0, node_fs_1.renameSync)(temp, dest);
-        }
-        catch (error) {
-            await (0, promises_1.rm)(temp, { force: true });
-            throw error;
-        }
-        options.onBytes?.(body.length);
-        return { bytes: body.length };
-    }, options.retry);
+    return (0, retry_js_1.withRetries)(async () => writeVerifiedBytes(await read(), dest, url, options), options.retry);
 }
 const madeDirs = new Set();
 /** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
@@ -42705,12 +42730,85 @@ exports.IntegrityError = IntegrityError;
 
 /***/ }),
 
+/***/ 7494:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.StoreFailure = void 0;
+exports.classifyStoreError = classifyStoreError;
+const common_1 = __nccwpck_require__(3815);
+const retry_js_1 = __nccwpck_require__(447);
+const TITLES = {
+    unreachable: 'Storage endpoint unreachable',
+    unavailable: 'Storage endpoint failing',
+    'access-denied': 'Storage refused the credentials',
+    'no-bucket': 'Bucket does not exist',
+    'wrong-region': 'Wrong region for the bucket',
+};
+/** A failure of the store as a whole (not of one object): every later request would fail too. */
+class StoreFailure extends common_1.UserError {
+    kind;
+    url;
+    constructor(kind, url, message, fix, cause) {
+        super(message, { fix, title: TITLES[kind], cause });
+        this.kind = kind;
+        this.url = url;
+        this.name = 'StoreFailure';
+    }
+}
+exports.StoreFailure = StoreFailure;
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
+const DENIED_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError']);
+const REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException']);
+function fieldsOf(error) {
+    const e = (error ?? {});
+    // Node's fetch/undici and some SDK errors carry the socket error as `cause`.
+    const inner = (e.cause ?? {});
+    return {
+        code: e.code ?? inner.code,
+        name: e.Code ?? e.name,
+        status: e.$metadata?.httpStatusCode,
+        message: e.message ?? String(error),
+    };
+}
+/**
+ * Turns an error from a request to an S3 store into a StoreFailure when it says something
+ * about the store as a whole; undefined for anything else (a missing object, a corrupt body,
+ * a bug). Called after the retry layer has given up, so a transient cause here is persistent.
+ */
+function classifyStoreError(error, ctx) {
+    if (error instanceof StoreFailure)
+        return error;
+    const { code, name, status, message } = fieldsOf(error);
+    const detail = `(${[status, name !== 'Error' ? name : undefined, code].filter((x) => x !== undefined && x !== '').join(' ') || message})`;
+    if ((code && UNREACHABLE_CODES.has(code)) || name === 'TimeoutError' || (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))) {
+        return new StoreFailure('unreachable', ctx.location, `Cannot reach ${ctx.endpoint} for ${ctx.location} ${detail}: ${message}`, 'Check `endpoint-url` (scheme, host and port) and that the runner can reach it (network, firewall, VPN, a service container that has started).', error);
+    }
+    if (status === 403 || (name && DENIED_CODES.has(name))) {
+        return new StoreFailure('access-denied', ctx.location, `${ctx.endpoint} refused the credentials for ${ctx.location} ${detail}; they came from ${ctx.credentialSource}`, 'Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote\'s access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.', error);
+    }
+    if (name === 'NoSuchBucket') {
+        return new StoreFailure('no-bucket', ctx.location, `The bucket ${JSON.stringify(ctx.bucket)} does not exist at ${ctx.endpoint} ${detail}`, 'Check the bucket name in the remote url (`remote-url:` or `url` in .dvc/config) and `endpoint-url`.', error);
+    }
+    if ((name && REGION_CODES.has(name)) || status === 301) {
+        return new StoreFailure('wrong-region', ctx.location, `${ctx.location} is not in the region ${ctx.region} its requests were signed for, and S3 did not say which one it is ${detail}`, 'Set `region:` on the step (or `region` in the remote\'s .dvc/config section) to the bucket\'s region.', error);
+    }
+    if ((0, retry_js_1.isTransient)(error)) {
+        return new StoreFailure('unavailable', ctx.location, `${ctx.endpoint} kept failing for ${ctx.location} ${detail}: ${message}`, 'The storage service is throttling or failing (5xx/SlowDown) after every retry: run the job again later, or lower `jobs`.', error);
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 5305:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.joinKey = exports.checkKey = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
+exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
 var errors_js_1 = __nccwpck_require__(4482);
 Object.defineProperty(exports, "ObjectNotFoundError", ({ enumerable: true, get: function () { return errors_js_1.ObjectNotFoundError; } }));
 Object.defineProperty(exports, "PreconditionFailedError", ({ enumerable: true, get: function () { return errors_js_1.PreconditionFailedError; } }));
@@ -42730,6 +42828,9 @@ Object.defineProperty(exports, "streamToVerifiedFile", ({ enumerable: true, get:
 var keys_js_1 = __nccwpck_require__(3369);
 Object.defineProperty(exports, "checkKey", ({ enumerable: true, get: function () { return keys_js_1.checkKey; } }));
 Object.defineProperty(exports, "joinKey", ({ enumerable: true, get: function () { return keys_js_1.joinKey; } }));
+var failures_js_1 = __nccwpck_require__(7494);
+Object.defineProperty(exports, "StoreFailure", ({ enumerable: true, get: function () { return failures_js_1.StoreFailure; } }));
+Object.defineProperty(exports, "classifyStoreError", ({ enumerable: true, get: function () { return failures_js_1.classifyStoreError; } }));
 
 
 /***/ }),
@@ -43001,19 +43102,192 @@ const s3_store_js_1 = __nccwpck_require__(9415);
  */
 function openStore(url, options = {}) {
     const trimmed = url.trim();
+    const { source, ...storeOptions } = options;
+    const where = source ? ` (${source})` : '';
     if (trimmed.startsWith('s3://'))
-        return new s3_store_js_1.S3Store({ ...(0, s3_store_js_1.parseS3Url)(trimmed), ...options });
+        return new s3_store_js_1.S3Store({ ...(0, s3_store_js_1.parseS3Url)(trimmed, source), ...storeOptions });
     if (trimmed.startsWith('file://'))
         return new local_store_js_1.LocalStore((0, node_url_1.fileURLToPath)(trimmed));
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
         const scheme = trimmed.slice(0, trimmed.indexOf(':'));
-        throw new common_1.UserError(`Unsupported storage URL scheme ${scheme}:// in ${JSON.stringify(url)}`, {
+        throw new common_1.UserError(`Unsupported storage URL scheme ${scheme}:// in ${JSON.stringify(url)}${where}`, {
             fix: 'Use s3://bucket/prefix (any S3-compatible endpoint via endpoint-url) or a local folder path.',
         });
     }
     if (trimmed === '')
-        throw new common_1.UserError('Empty storage URL', { fix: 'Give s3://bucket/prefix or a folder path.' });
-    return new local_store_js_1.LocalStore((0, node_path_1.isAbsolute)(trimmed) ? trimmed : (0, node_path_1.resolve)(options.cwd ?? process.cwd(), trimmed));
+        throw new common_1.UserError(`Empty storage URL${where}`, { fix: 'Give s3://bucket/prefix or a folder path.' });
+    return new local_store_js_1.LocalStore((0, node_path_1.isAbsolute)(trimmed) ? trimmed : (0, node_path_1.resolve)(storeOptions.cwd ?? process.cwd(), trimmed));
+}
+
+
+/***/ }),
+
+/***/ 6086:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RangeFailure = exports.RANGES_PER_OBJECT = exports.PART_SIZE = void 0;
+exports.parseContentRange = parseContentRange;
+exports.readExactly = readExactly;
+exports.checkRangeAnswer = checkRangeAnswer;
+exports.rangedToVerifiedFile = rangedToVerifiedFile;
+/**
+ * Large objects as several byte ranges at once (as rclone's multi-thread download and s5cmd
+ * do): each range is written in place with a positional write into one temporary file, the
+ * digest is fed the ranges in order as they complete (no second read of the file), and the
+ * file is renamed into place only when every range arrived and the digest matches. Each
+ * range has its own retries; a range that still fails fails the object (non-retryable at
+ * the object level, so retries do not multiply), and the partial file is removed.
+ */
+const node_crypto_1 = __nccwpck_require__(7598);
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __nccwpck_require__(6760);
+const download_js_1 = __nccwpck_require__(5157);
+const retry_js_1 = __nccwpck_require__(447);
+/** Objects larger than one part are fetched in parts of this size. */
+exports.PART_SIZE = 8 * 1024 * 1024;
+/** Ranges of one object in flight at once. */
+exports.RANGES_PER_OBJECT = 4;
+/** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
+class RangeFailure extends Error {
+    retryable;
+    code;
+    constructor(message, retryable, code = retryable ? 'TruncatedBody' : 'RangeFailure') {
+        super(message);
+        this.retryable = retryable;
+        this.code = code;
+        this.name = 'RangeFailure';
+    }
+}
+exports.RangeFailure = RangeFailure;
+/** `bytes a-b/total` of a 206 answer. */
+function parseContentRange(header) {
+    const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
+    if (!m)
+        return undefined;
+    return { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) };
+}
+/** Reads a response body whole, refusing one of another length than announced. */
+async function readExactly(res, expected) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of res) {
+        chunks.push(chunk);
+        length += chunk.length;
+    }
+    if (expected !== undefined && length !== expected)
+        throw new RangeFailure(`Truncated body: ${length} of ${expected} bytes`, true);
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+}
+/**
+ * Checks a 206 answer for the range asked: the Content-Range must name exactly these bytes of
+ * an object of the size first seen, and the ETag (when sent) must be the first one.
+ */
+function checkRangeAnswer(res, url, start, end, total, etag) {
+    if (res.statusCode === 412)
+        throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
+    if (res.statusCode === 200)
+        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false);
+    if (res.statusCode !== 206)
+        throw Object.assign(new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500), { $metadata: { httpStatusCode: res.statusCode } });
+    const range = parseContentRange(res.headers['content-range']);
+    if (!range || range.start !== start || range.end !== end || range.total !== total) {
+        throw new RangeFailure(`${url}: asked for bytes ${start}-${end}/${total}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const got = res.headers.etag;
+    if (etag && got && got !== etag)
+        throw new RangeFailure(`${url} changed while it was being downloaded (ETag ${etag}, then ${got})`, false);
+}
+/**
+ * Fetches the rest of an object whose first part is in hand and writes it to `dest`,
+ * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
+ * checked body; it is retried here, per range, on retryable failures.
+ */
+async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
+    await (0, download_js_1.ensureDir)((0, node_path_1.dirname)(dest));
+    const total = first.total;
+    const parts = Math.ceil(total / exports.PART_SIZE);
+    const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
+    const verifier = options.verifier?.();
+    const temp = (0, download_js_1.tempBeside)(dest);
+    const file = await (0, promises_1.open)(temp, 'wx', 0o600);
+    let reported = 0;
+    // In-order digest: completed parts wait here until every earlier part has been fed.
+    const done = new Map();
+    let hashed = 0;
+    const feed = () => {
+        for (let next = done.get(hashed); next; next = done.get(hashed)) {
+            hash?.update(next);
+            verifier?.update(next);
+            done.delete(hashed);
+            hashed++;
+            wake();
+        }
+    };
+    // A part starts only within a window of the digest frontier, which bounds memory.
+    const window = exports.RANGES_PER_OBJECT + 2;
+    let waiters = [];
+    const wake = () => {
+        const w = waiters;
+        waiters = [];
+        for (const f of w)
+            f();
+    };
+    const admit = async (index) => {
+        while (failed === undefined && index >= hashed + window)
+            await new Promise((r) => waiters.push(r));
+    };
+    let failed;
+    const store = async (index, body) => {
+        await file.write(body, 0, body.length, index * exports.PART_SIZE);
+        options.onBytes?.(body.length);
+        reported += body.length;
+        done.set(index, body);
+        feed();
+    };
+    try {
+        await store(0, first.body);
+        let nextIndex = 1;
+        const worker = async () => {
+            while (failed === undefined && nextIndex < parts) {
+                const index = nextIndex++;
+                await admit(index);
+                if (failed !== undefined)
+                    return;
+                const start = index * exports.PART_SIZE;
+                const end = Math.min(total, start + exports.PART_SIZE) - 1;
+                const body = await (0, retry_js_1.withRetries)(() => getRange(start, end), { attempts: 5 }).catch((error) => {
+                    failed ??= error;
+                    wake();
+                    throw error;
+                });
+                await store(index, body);
+            }
+        };
+        const results = await Promise.allSettled(Array.from({ length: Math.min(exports.RANGES_PER_OBJECT, parts - 1) }, worker));
+        const rejected = results.find((r) => r.status === 'rejected');
+        if (rejected) {
+            const cause = rejected.reason;
+            // The object fails: the range layer already retried, so the object layer must not.
+            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false);
+        }
+        if (hashed !== parts)
+            throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
+        await file.close();
+        (0, download_js_1.checkDigest)(url, options, hash?.digest('hex'));
+        verifier?.finish();
+        await (0, promises_1.chmod)(temp, options.mode ?? 0o666 & ~process.umask());
+        await (0, promises_1.rename)(temp, dest);
+        return { bytes: total };
+    }
+    catch (error) {
+        if (reported && options.onBytes)
+            options.onBytes(-reported);
+        await file.close().catch(() => undefined);
+        await (0, promises_1.rm)(temp, { force: true });
+        throw error;
+    }
 }
 
 
@@ -43051,6 +43325,9 @@ function isTransient(error) {
     if (!error || typeof error !== 'object')
         return false;
     const e = error;
+    // A layer below already retried (e.g. the parts of a ranged download): never again above it.
+    if (e.retryable === false)
+        return false;
     const status = e.$metadata?.httpStatusCode;
     if (status !== undefined && (status >= 500 || status === 429))
         return true;
@@ -43151,10 +43428,10 @@ class S3ObjectGetter {
      * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
      * request is sent there once more; any other 301/400 is thrown as an S3 error.
      */
-    async get(objectKey) {
+    async get(objectKey, extra = {}) {
         for (let attempt = 0;; attempt++) {
             const signedFor = this.region.current;
-            const res = await this.send(objectKey, signedFor);
+            const res = await this.send(objectKey, signedFor, extra);
             if (res.statusCode !== 301 && res.statusCode !== 400)
                 return res;
             const body = await readBody(res);
@@ -43163,7 +43440,8 @@ class S3ObjectGetter {
             throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
         }
     }
-    async send(objectKey, region) {
+    /** `extra` (Range, If-Match) is sent unsigned: SigV4 signs host and x-amz-* headers only here. */
+    async send(objectKey, region, extra) {
         const creds = await this.credentials();
         const { host, port, pathPrefix } = this.addressFor(region);
         const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
@@ -43180,7 +43458,7 @@ class S3ObjectGetter {
         headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
         const request = this.secure ? node_https_1.request : node_http_1.request;
         return new Promise((resolve, reject) => {
-            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
+            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers: { ...headers, ...extra }, agent: this.agent }, resolve);
             req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
             req.on('error', reject);
             req.end();
@@ -43273,12 +43551,15 @@ exports.S3Store = void 0;
 exports.parseS3Url = parseS3Url;
 const client_s3_1 = __nccwpck_require__(9333);
 const lib_storage_1 = __nccwpck_require__(6160);
+const credential_provider_node_1 = __nccwpck_require__(7563);
 const node_http_handler_1 = __nccwpck_require__(8069);
 const node_fs_1 = __nccwpck_require__(3024);
 const node_http_1 = __nccwpck_require__(7067);
 const node_https_1 = __nccwpck_require__(4708);
 const common_1 = __nccwpck_require__(3815);
 const download_js_1 = __nccwpck_require__(5157);
+const failures_js_1 = __nccwpck_require__(7494);
+const ranged_js_1 = __nccwpck_require__(6086);
 const retry_js_1 = __nccwpck_require__(447);
 const s3_get_js_1 = __nccwpck_require__(1454);
 const s3_region_js_1 = __nccwpck_require__(1012);
@@ -43287,11 +43568,34 @@ const keys_js_1 = __nccwpck_require__(3369);
 function statusOf(error) {
     return error?.$metadata?.httpStatusCode;
 }
-/** Parses `s3://bucket/prefix` into its parts. */
-function parseS3Url(url) {
+/** Where a store's credentials come from, in words (never the secrets themselves). */
+function describeCredentialSource(options) {
+    if (options.credentials)
+        return 'the access_key_id/secret_access_key of the remote\'s config (.dvc/config.local)';
+    const files = [options.credentialsFile && `credentials file ${options.credentialsFile}`, options.configFile && `config file ${options.configFile}`].filter(Boolean).join(', ');
+    if (options.profile)
+        return `the AWS profile ${JSON.stringify(options.profile)}${files ? ` (${files})` : ''}`;
+    if (files)
+        return `the AWS default chain reading ${files}`;
+    if (process.env.AWS_ACCESS_KEY_ID)
+        return 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment';
+    if (process.env.AWS_WEB_IDENTITY_TOKEN_FILE)
+        return 'the web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, e.g. GitHub OIDC)';
+    if (process.env.AWS_PROFILE)
+        return `the AWS profile ${JSON.stringify(process.env.AWS_PROFILE)} (AWS_PROFILE)`;
+    return 'the AWS default chain (no AWS_ACCESS_KEY_ID in the environment: ~/.aws files or an instance role)';
+}
+/**
+ * Parses `s3://bucket/prefix` into its parts. `source` names what held the URL (an input, a
+ * config key) so that the error says where to correct it.
+ */
+function parseS3Url(url, source) {
     const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
     if (!match || !match[1]) {
-        throw new common_1.UserError(`Not an S3 URL: ${JSON.stringify(url)}`, { fix: 'Write it as s3://bucket/optional/prefix.' });
+        const where = source ?? 'the storage URL';
+        throw new common_1.UserError(`Not an S3 URL: ${JSON.stringify(url)} (${where}) has no bucket name after s3://`, {
+            fix: `Write ${where} as s3://bucket/optional/prefix.`,
+        });
     }
     return { bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };
 }
@@ -43309,6 +43613,7 @@ class S3Store {
     config;
     region;
     clients = new Map();
+    credentialSource;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -43338,27 +43643,40 @@ class S3Store {
             config.credentials = options.credentials;
         if (options.profile)
             config.profile = options.profile;
+        if (!options.credentials && (options.credentialsFile || options.configFile)) {
+            // the chain reads these files instead of ~/.aws; nothing is written to process.env
+            config.credentials = (0, credential_provider_node_1.defaultProvider)({ profile: options.profile, filepath: options.credentialsFile, configFilepath: options.configFile });
+        }
         this.config = config;
+        this.credentialSource = describeCredentialSource(options);
     }
     /** The SDK client for the bucket's region as known now (see BucketRegion). */
     get client() {
-        let client = this.clients.get(this.region.current);
+        return this.clientFor(true);
+    }
+    /**
+     * `retrying`: the SDK's own retries (maxAttempts 5) are the one retry layer of an SDK
+     * operation; a download has its own layer (downloadToFile) and uses a client that sends once.
+     */
+    clientFor(retrying) {
+        const id = `${this.region.current}${retrying ? '' : '#once'}`;
+        let client = this.clients.get(id);
         if (!client) {
-            client = new client_s3_1.S3Client({ ...this.config, region: this.region.current });
-            this.clients.set(this.region.current, client);
+            client = new client_s3_1.S3Client({ ...this.config, region: this.region.current, ...(retrying ? {} : { maxAttempts: 1 }) });
+            this.clients.set(id, client);
         }
         return client;
     }
     /** One SDK operation, sent once more to the bucket's region when S3 answers that it lives elsewhere. */
-    async call(op) {
+    async call(op, retrying = true) {
         const signedFor = this.region.current;
         try {
-            return await op(this.client);
+            return await op(this.clientFor(retrying));
         }
         catch (error) {
             if (!this.region.follow((0, s3_region_js_1.regionOfSdkError)(error), signedFor))
                 throw error;
-            return op(this.client);
+            return op(this.clientFor(retrying));
         }
     }
     keyOf(key) {
@@ -43389,15 +43707,16 @@ class S3Store {
             throw error;
         }
     }
+    /** Undefined when the object is absent; a missing bucket, refused credentials or a dead endpoint throw a StoreFailure. */
     async getBytes(key) {
         try {
             const out = await this.call((client) => client.send(new client_s3_1.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
             return { body: Buffer.from(await out.Body.transformToByteArray()), etag: out.ETag };
         }
         catch (error) {
-            if (statusOf(error) === 404)
+            if (statusOf(error) === 404 && error.name !== 'NoSuchBucket')
                 return undefined;
-            throw error;
+            throw (0, failures_js_1.classifyStoreError)(error, this.context()) ?? error;
         }
     }
     async put(key, body, options = {}) {
@@ -43476,56 +43795,104 @@ class S3Store {
         })();
         return this.getter;
     }
-    /** One GET of the object: its body and length. 404 is ObjectNotFoundError; 5xx, SlowDown and drops are retried. */
-    async open(key) {
-        const getter = await this.fastGetter();
-        const url = this.urlOf(key);
-        return (0, retry_js_1.withRetries)(async () => {
-            if (!getter) {
-                try {
-                    const out = await this.call((client) => client.send(new client_s3_1.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
-                    return { body: out.Body, length: out.ContentLength };
-                }
-                catch (error) {
-                    if (statusOf(error) === 404)
-                        throw new errors_js_1.ObjectNotFoundError(url);
-                    throw error;
-                }
-            }
-            const res = await getter.get(this.keyOf(key));
-            if (res.statusCode === 200) {
-                const length = res.headers['content-length'];
-                return { body: res, length: length === undefined ? undefined : Number(length) };
-            }
-            if (res.statusCode === 404) {
-                res.resume();
-                throw new errors_js_1.ObjectNotFoundError(url);
-            }
-            throw await (0, s3_get_js_1.s3Error)(res, url);
-        });
-    }
-    async downloadToFile(key, dest, options = {}) {
-        // One GET: small bodies are read whole and written with one call, large ones streamed.
-        let first = await this.open(key);
-        const reuse = async () => {
-            const got = first ?? (await this.open(key));
-            first = undefined;
-            return got;
+    /** Set when the store as a whole failed (endpoint dead, credentials refused): later downloads fail at once. */
+    failure;
+    /** Where requests go and where credentials came from, for failure messages. */
+    context() {
+        return {
+            location: this.location,
+            bucket: this.bucket,
+            endpoint: this.endpoint ?? `https://s3.${this.region.current}.amazonaws.com`,
+            region: this.region.current,
+            credentialSource: this.credentialSource,
         };
-        if (first.length !== undefined && first.length <= download_js_1.SMALL_OBJECT) {
-            return (0, download_js_1.bytesToVerifiedFile)(async () => {
-                const { body, length } = await reuse();
-                const chunks = [];
-                for await (const chunk of body)
-                    chunks.push(chunk);
-                const bytes = Buffer.concat(chunks);
-                if (length !== undefined && bytes.length !== length) {
-                    throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${length} bytes`), { code: 'TruncatedBody' });
-                }
-                return bytes;
-            }, dest, this.urlOf(key), options);
+    }
+    /**
+     * The one retry layer of a download: each attempt is one GET (or, for a large object, its
+     * first part; the other parts retry on their own, see ranged.ts). After the last attempt an
+     * error about the store as a whole becomes a typed StoreFailure, remembered so that the
+     * other objects of a pull fail at once instead of each retrying a dead endpoint.
+     */
+    async downloadToFile(key, dest, options = {}) {
+        const url = this.urlOf(key);
+        try {
+            return await (0, retry_js_1.withRetries)(async () => {
+                if (this.failure)
+                    throw this.failure;
+                return this.downloadOnce(key, dest, url, options);
+            });
         }
-        return (0, download_js_1.streamToVerifiedFile)(async () => (await reuse()).body, dest, this.urlOf(key), options);
+        catch (error) {
+            if (error instanceof errors_js_1.ObjectNotFoundError || error instanceof errors_js_1.IntegrityError || error instanceof ranged_js_1.RangeFailure)
+                throw error;
+            const failure = (0, failures_js_1.classifyStoreError)(error, this.context());
+            if (failure) {
+                this.failure ??= failure;
+                throw failure;
+            }
+            throw error;
+        }
+    }
+    async downloadOnce(key, dest, url, options) {
+        const getter = await this.fastGetter();
+        if (!getter) {
+            // The SDK path (endpoint from the environment): its client does not retry (see sdkOnce).
+            let out;
+            try {
+                out = await this.call((client) => client.send(new client_s3_1.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+            }
+            catch (error) {
+                if (statusOf(error) === 404 && error.name !== 'NoSuchBucket')
+                    throw new errors_js_1.ObjectNotFoundError(url);
+                throw error;
+            }
+            return (0, download_js_1.writeVerifiedStream)(out.Body, dest, url, options);
+        }
+        const fullKey = this.keyOf(key);
+        // The first part is asked for as a range: a small object comes whole in it, a large one
+        // tells its size and ETag, and the other parts follow in parallel.
+        let res = await getter.get(fullKey, { range: `bytes=0-${ranged_js_1.PART_SIZE - 1}` });
+        if (res.statusCode === 416) {
+            res.resume(); // an empty object has no byte 0
+            res = await getter.get(fullKey);
+        }
+        if (res.statusCode === 404) {
+            const error = await (0, s3_get_js_1.s3Error)(res, url);
+            if (error.name === 'NoSuchBucket')
+                throw error;
+            throw new errors_js_1.ObjectNotFoundError(url);
+        }
+        if (res.statusCode === 200) {
+            // the server ignored Range (or the object is empty): the whole body, verified as it streams
+            const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+            if (length !== undefined && length <= download_js_1.SMALL_OBJECT)
+                return (0, download_js_1.writeVerifiedBytes)(await (0, ranged_js_1.readExactly)(res, length), dest, url, options);
+            return (0, download_js_1.writeVerifiedStream)(res, dest, url, options);
+        }
+        if (res.statusCode !== 206)
+            throw await (0, s3_get_js_1.s3Error)(res, url);
+        const range = (0, ranged_js_1.parseContentRange)(res.headers['content-range']);
+        const expectedEnd = range ? Math.min(range.total, ranged_js_1.PART_SIZE) - 1 : -1;
+        if (!range || range.start !== 0 || range.end !== expectedEnd) {
+            res.resume();
+            throw new ranged_js_1.RangeFailure(`${url}: asked for bytes 0-${ranged_js_1.PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+        }
+        const etag = res.headers.etag;
+        const body = await (0, ranged_js_1.readExactly)(res, range.end + 1);
+        if (range.total <= ranged_js_1.PART_SIZE)
+            return (0, download_js_1.writeVerifiedBytes)(body, dest, url, options);
+        const getRange = async (start, end) => {
+            const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+            try {
+                (0, ranged_js_1.checkRangeAnswer)(part, url, start, end, range.total, etag);
+            }
+            catch (error) {
+                part.resume();
+                throw error;
+            }
+            return (0, ranged_js_1.readExactly)(part, end - start + 1);
+        };
+        return (0, ranged_js_1.rangedToVerifiedFile)({ body, total: range.total, etag }, getRange, dest, url, options);
     }
     close() {
         void this.getter?.then((g) => g?.close());
