@@ -40,7 +40,10 @@ export interface ReportData {
   prComment?: { url: string; body: string; posts: number; edits: number };
   versions: VersionRow[];
   events: EventRow[];
-  helmHistory?: HelmRevision[];
+  /** `helm history` of the release in each namespace, when the deploys ran. */
+  helmHistory?: { namespace: string; revisions: HelmRevision[] }[];
+  /** What each environment's pods answer at the end (GET /v2/models/NAME through the ingress). */
+  served?: { environment: string; answer: string }[];
   /** What this machine lacked, named rather than installed. */
   missing: string[];
 }
@@ -90,10 +93,15 @@ function historyTables(data: ReportData): string {
     `<h3>Registry versions</h3><table id="registry-history"><thead><tr><th>version</th><th>aliases now</th><th>created</th><th>sha256</th><th>roc_auc</th><th>accuracy</th><th>description</th></tr></thead>` +
     `<tbody>${versions.join('')}</tbody></table>`;
   if (data.helmHistory) {
-    const rows = data.helmHistory.map(
-      (h) => `<tr><td>${h.revision}</td><td>${escapeHtml(h.status)}</td><td>${escapeHtml(h.chart)}</td><td>${escapeHtml(h.updated)}</td><td>${escapeHtml(h.description)}</td></tr>`,
-    );
-    html += `<h3>Helm history</h3><table id="helm-history"><thead><tr><th>revision</th><th>status</th><th>chart</th><th>updated</th><th>description</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    for (const { namespace, revisions } of data.helmHistory) {
+      const rows = revisions.map(
+        (h) => `<tr><td>${h.revision}</td><td>${escapeHtml(h.status)}</td><td>${escapeHtml(h.chart)}</td><td>${escapeHtml(h.updated)}</td><td>${escapeHtml(h.description)}</td></tr>`,
+      );
+      html +=
+        `<h3>Helm history: ${escapeHtml(namespace)}</h3><table class="helm-history" id="helm-history-${escapeHtml(namespace)}"><thead><tr><th>revision</th><th>status</th><th>chart</th><th>updated</th><th>description</th></tr></thead>` +
+        `<tbody>${rows.join('')}</tbody></table>`;
+    }
+    for (const s of data.served ?? []) html += `<p class="served">${escapeHtml(s.environment)} serves: <code>${escapeHtml(s.answer)}</code></p>`;
   } else {
     html += `<p id="helm-history-missing">No helm history: the deploy steps did not run (see the steps above).</p>`;
   }

@@ -14,23 +14,17 @@
  * Steps whose action is not built yet are listed as such, never faked.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import { openRegistry } from '@mlops-gha/registry';
+import { cp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { startGitHubApi, type GitHubApiDouble } from '../test/doubles/github-api.js';
 import { repoRoot } from '../test/harness/run-action.js';
-import { writeReport, runVerdict, type EventRow, type VersionRow } from './report.js';
-import { DemoRun, declares, isBuilt } from './steps.js';
+import { missingHelm, startDemoCluster } from './cluster.js';
+import { writeReport, runVerdict, type EventRow, type ReportData, type VersionRow } from './report.js';
+import { DemoRun, isBuilt } from './steps.js';
+import { MODEL, OWNER, PR, RELEASE, REPO, TOKEN, story } from './story.js';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-const MODEL = 'churn-classifier';
-const OWNER = 'octo-org';
-const REPO = 'octo-repo';
-const TOKEN = 'ghs_demo_token';
-const PR = 7;
-const FEATURES = ['tenure_months', 'monthly_charges', 'support_calls', 'late_payments', 'contract_years', 'usage_gb'];
 
 const demoDir = process.env.DEMO_DIR ? resolve(process.env.DEMO_DIR) : join(repoRoot, '.demo');
 const project = join(demoDir, 'example-project');
@@ -48,64 +42,49 @@ function missingTools(): string[] {
   return missing;
 }
 
-/** A "commit" of the example project: params.yaml edited as a developer would, and a sha for it. */
-async function commit(features: string[]): Promise<string> {
-  const path = join(project, 'params.yaml');
-  const text = await readFile(path, 'utf8');
-  const next = text.replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`);
-  if (!next.includes(`features: [${features.join(', ')}]`)) throw new Error(`demo: could not set train.features in ${path}`);
-  await writeFile(path, next);
-  return createHash('sha1').update(next).digest('hex');
-}
-
-function workflowEnv(workflow: string, sha: string, ref = 'refs/heads/main'): Record<string, string> {
-  return { GITHUB_WORKFLOW: workflow, GITHUB_SHA: sha, GITHUB_REF: ref, GITHUB_JOB: workflow };
-}
-
-const trainInputs = (dataVersion: string, run = `${PYTHON} train.py`): Record<string, string> => ({
-  run,
-  'metrics-file': 'metrics.json',
-  'params-file': 'params.yaml',
-  outputs: 'model.onnx',
-  'data-version': dataVersion,
-  'sample-interval': '1',
-});
-
-/** registry-push inputs; sample-data / profile-data only where the action declares them already. */
-function pushInputs(alias: string, runRecord: string, description: string, sample: string, profile: string): Record<string, string> {
-  const inputs: Record<string, string> = { name: MODEL, model: 'model.onnx', registry, alias, 'metrics-file': 'metrics.json', 'run-record': runRecord, description };
-  if (declares('registry-push', 'sample-data')) inputs['sample-data'] = sample;
-  if (declares('registry-push', 'profile-data')) inputs['profile-data'] = profile;
-  return inputs;
-}
-
+/**
+ * The registry as its files are (the layout of DESIGN.md: versions/N/manifest.json,
+ * aliases/NAME.json, events/*.json), read as plain JSON: what a person browsing the bucket sees.
+ */
 async function registryFacts(): Promise<{ versions: VersionRow[]; events: EventRow[] }> {
-  if (!existsSync(join(registry, MODEL))) return { versions: [], events: [] };
-  const reg = openRegistry(registry);
-  try {
-    const versions: VersionRow[] = [];
-    for (const v of await reg.listVersions(MODEL)) {
-      const manifest = await reg.readManifest(MODEL, v.version);
-      const metrics = Object.fromEntries(Object.entries(manifest.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
-      versions.push({ version: v.version, createdAt: v.created_at, sha256: v.sha256, aliases: v.aliases, description: manifest.description ?? '', metrics });
-    }
-    const events = (await reg.listEvents(MODEL)).map((e) => ({
-      at: e.at,
-      type: e.type,
-      actor: e.actor ?? '',
-      detail: [
-        e.version !== undefined ? `version ${e.version}` : '',
-        e.alias ? `alias ${e.alias}: ${e.from ?? 'none'} -> ${e.to}` : '',
-        e.applied === false ? '(not applied)' : '',
-        e.reason ? `reason: ${e.reason}` : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
-    }));
-    return { versions, events };
-  } finally {
-    reg.close();
+  const root = join(registry, MODEL);
+  if (!existsSync(root)) return { versions: [], events: [] };
+  const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
+  const list = async (dir: string): Promise<string[]> => (existsSync(dir) ? (await readdir(dir)).sort() : []);
+  const aliases = await Promise.all(
+    (await list(join(root, 'aliases'))).filter((f) => f.endsWith('.json')).map((f) => readJson<{ alias: string; version: number }>(join(root, 'aliases', f))),
+  );
+  const versions: VersionRow[] = [];
+  for (const n of (await list(join(root, 'versions'))).map(Number).filter(Number.isInteger).sort((a, b) => a - b)) {
+    const path = join(root, 'versions', String(n), 'manifest.json');
+    if (!existsSync(path)) continue; // a claimed number whose push never finished
+    const m = await readJson<{ created_at: string; sha256: string; description?: string; metrics?: Record<string, unknown> }>(path);
+    const metrics = Object.fromEntries(Object.entries(m.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
+    versions.push({ version: n, createdAt: m.created_at, sha256: m.sha256, description: m.description ?? '', metrics, aliases: aliases.filter((a) => a.version === n).map((a) => a.alias) });
   }
+  const events: EventRow[] = [];
+  for (const f of (await list(join(root, 'events'))).filter((x) => x.endsWith('.json'))) {
+    const e = await readJson<{ at: string; type: string; actor?: string | null; version?: number; alias?: string; from?: number | null; to?: number; reason?: string }>(join(root, 'events', f));
+    const detail = [
+      e.version !== undefined ? `version ${e.version}` : '',
+      e.alias ? `alias ${e.alias}: ${e.from ?? 'none'} -> ${e.to}` : '',
+      e.reason ? `reason: ${e.reason}` : '',
+    ];
+    events.push({ at: e.at, type: e.type, actor: e.actor ?? '', detail: detail.filter(Boolean).join('; ') });
+  }
+  return { versions, events };
+}
+
+/** What each environment's pods answer through the ingress, for the report. */
+async function served(urls: Record<string, string>): Promise<{ environment: string; answer: string }[]> {
+  const out: { environment: string; answer: string }[] = [];
+  for (const [environment, url] of Object.entries(urls)) {
+    const answer = await fetch(`${url}/v2/models/${MODEL}`, { signal: AbortSignal.timeout(5000) })
+      .then(async (r) => `${r.status} ${JSON.stringify((({ name, versions }) => ({ name, versions }))((await r.json()) as { name: string; versions: string[] }))}`)
+      .catch((e: Error) => `no answer (${e.message})`);
+    out.push({ environment, answer });
+  }
+  return out;
 }
 
 async function main(): Promise<number> {
@@ -115,7 +94,6 @@ async function main(): Promise<number> {
     console.error(`demo: missing on this machine (run \`npm run setup\` at ${repoRoot}):\n  - ${missing.join('\n  - ')}`);
     return 2;
   }
-  if (!isAbsolute(demoDir)) throw new Error('unreachable: demoDir is resolved');
   // A fresh copy every run, so a second run starts from the same state as the first.
   await rm(demoDir, { recursive: true, force: true });
   await mkdir(demoDir, { recursive: true });
@@ -123,14 +101,33 @@ async function main(): Promise<number> {
     recursive: true,
     filter: (src) => !/example-project\/(data|fresh|model\.onnx|metrics\.json|run\.json)$/.test(src),
   });
+  // The chart, where a user's repository keeps it (release.yml deploys ./chart).
+  await cp(join(repoRoot, 'workflows-examples/chart'), join(project, 'chart'), { recursive: true });
   console.log(`demo: working in ${demoDir} (example project, registry, job summaries, report)`);
 
+  const helmMissing = missingHelm();
+  const notes: string[] = [];
+  if (helmMissing.length && isBuilt('helm-deploy')) notes.push(...helmMissing);
   const api: GitHubApiDouble = await startGitHubApi();
   api.addToken(TOKEN, { login: 'github-actions[bot]', permission: 'write' });
+  const k8s = isBuilt('helm-deploy') && !helmMissing.length ? await startDemoCluster(demoDir) : undefined;
+  const urls = k8s ? { staging: await k8s.ingress('staging', RELEASE), production: await k8s.ingress('production', RELEASE) } : { staging: '', production: '' };
+  if (k8s) console.log(`demo: Kubernetes API on loopback (${k8s.cluster.url}, kubeconfig ${k8s.cluster.kubeconfigPath}), helm ${k8s.helm}`);
   const demo = new DemoRun(project, join(demoDir, 'summaries'), !verbose);
+  let report: Pick<ReportData, 'helmHistory' | 'served'> = {};
   try {
-    await story(demo, api);
+    await story({ demo, api, project, registry, python: PYTHON, k8s, urls });
+    if (k8s) {
+      report = {
+        helmHistory: [
+          { namespace: 'staging', revisions: await k8s.history(RELEASE, 'staging') },
+          { namespace: 'production', revisions: await k8s.history(RELEASE, 'production') },
+        ],
+        served: await served(urls),
+      };
+    }
   } finally {
+    await k8s?.stop();
     await api.stop();
   }
 
@@ -140,7 +137,7 @@ async function main(): Promise<number> {
   const reportPath = join(demoDir, 'report.html');
   const seconds = (Date.now() - started) / 1000;
   await writeReport(reportPath, {
-    title: 'MLOps lifecycle demo: churn-classifier',
+    title: `MLOps lifecycle demo: ${MODEL}`,
     startedAt: new Date(started).toISOString(),
     seconds,
     records: demo.records,
@@ -154,162 +151,27 @@ async function main(): Promise<number> {
       : undefined,
     versions: facts.versions,
     events: facts.events,
-    missing,
+    missing: notes,
+    ...report,
   });
 
   console.log('\n### Registry');
   for (const v of facts.versions) console.log(`  v${v.version} ${v.aliases.length ? `[${v.aliases.join(', ')}] ` : ''}roc_auc=${v.metrics.roc_auc?.toFixed(4)} ${v.description}`);
   console.log('### Audit log');
   for (const e of facts.events) console.log(`  ${e.at} ${e.type.padEnd(15)} ${e.detail}`);
+  for (const h of report.helmHistory ?? []) {
+    console.log(`### helm history ${RELEASE} -n ${h.namespace}`);
+    for (const r of h.revisions) console.log(`  ${String(r.revision).padStart(3)} ${r.status.padEnd(11)} ${r.description}`);
+  }
+  for (const s of report.served ?? []) console.log(`### ${s.environment} serves: ${s.answer}`);
   const verdict = runVerdict(demo.records);
-  const notBuilt = demo.records.filter((r) => r.outcome === 'not built').map((r) => `${r.n}. ${r.label}`);
+  const notBuilt = demo.records.filter((r) => r.outcome === 'not built').map((r) => `${r.n}. ${r.label}: ${r.detail}`);
   console.log(`\ndemo: ${verdict.text} in ${seconds.toFixed(1)} s`);
-  if (notBuilt.length) console.log(`demo: not built yet:\n  ${notBuilt.join('\n  ')}`);
+  if (notBuilt.length) console.log(`demo: not run:\n  ${notBuilt.join('\n  ')}`);
+  if (notes.length) console.log(`demo: not installed (npm run setup installs it): ${notes.join('; ')}`);
   console.log(`demo: job summaries in ${join(demoDir, 'summaries')}`);
   console.log(`demo: report: ${reportPath}`);
   return verdict.ok ? 0 : 1;
-}
-
-async function story(demo: DemoRun, api: GitHubApiDouble): Promise<void> {
-  const five = FEATURES.filter((f) => f !== 'late_payments');
-  const gateCommon = { model: 'model.onnx', 'label-column': 'churn', registry, seed: '1', 'bootstrap-samples': '1000', 'fail-on': 'fail' };
-
-  // --- release.yml on the first commit: v1 -------------------------------------------------
-  let sha = await commit(five);
-  demo.beginChapter('release 1 (push to main)');
-  const env1 = workflowEnv('release', sha);
-  const pull = await demo.step('pull data.dvc from the local DVC remote', 'data-pull', {
-    inputs: { targets: 'data.dvc', remote: 'local' },
-    env: env1,
-    show: ['data-version', 'files', 'bytes'],
-  });
-  const dataVersion = pull?.outputs['data-version'] ?? '';
-  const train1 = await demo.step('train v1 (5 features)', 'train', { inputs: trainInputs(dataVersion), env: env1, show: ['run-id', 'metrics', 'duration-seconds'] });
-  await demo.step('gate v1 on absolute thresholds (no baseline yet)', 'metric-gate', {
-    inputs: { ...gateCommon, dataset: 'data/holdout.csv', rules: 'roc_auc >= 0.7\naccuracy >= 0.65', comment: 'false', 'data-version': dataVersion },
-    env: env1,
-    show: ['verdict'],
-  });
-  await demo.step('register v1 as staging', 'registry-push', {
-    inputs: pushInputs('staging', train1?.outputs['run-record'] ?? '', 'v1: first release', 'data/holdout.csv', 'data/train.csv'),
-    env: env1,
-    show: ['version', 'sha256', 'created'],
-  });
-  await deployOrSkip(demo, 'deploy v1 to staging, smoke test');
-  await promote(demo, 'promote v1 to production', env1);
-
-  // --- pr.yml: a worse model on a pull request -----------------------------------------------
-  sha = await commit(five.filter((f) => f !== 'support_calls'));
-  demo.beginChapter(`pull request #${PR} (drops support_calls)`);
-  const prEnv = workflowEnv('pr', sha, `refs/pull/${PR}/merge`);
-  const prEvent = {
-    action: 'synchronize',
-    number: PR,
-    pull_request: {
-      number: PR,
-      head: { sha, ref: 'drop-support-calls', repo: { full_name: `${OWNER}/${REPO}`, fork: false } },
-      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
-    },
-    repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
-  };
-  const trainPr = await demo.step('train the pull request\'s model', 'train', { inputs: trainInputs(dataVersion), env: prEnv, show: ['metrics'] });
-  await demo.step('gate against registry://churn-classifier@production, comment on the PR', 'metric-gate', {
-    inputs: {
-      ...gateCommon,
-      dataset: 'data/holdout.csv',
-      baseline: `registry://${MODEL}@production`,
-      rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02',
-      'data-version': dataVersion,
-      comment: 'true',
-      'comment-key': MODEL,
-    },
-    env: prEnv,
-    eventName: 'pull_request',
-    event: prEvent,
-    apiUrl: api.url,
-    token: TOKEN,
-    expectFailure: true,
-    show: ['verdict', 'comment-url'],
-  });
-  void trainPr;
-
-  // --- release.yml on a better commit: v2 -----------------------------------------------------
-  sha = await commit(FEATURES);
-  demo.beginChapter('release 2 (adds late_payments)');
-  const env2 = workflowEnv('release', sha);
-  const train2 = await demo.step('train v2 (6 features)', 'train', { inputs: trainInputs(dataVersion), env: env2, show: ['metrics'] });
-  await demo.step('gate v2 against production (paired bootstrap)', 'metric-gate', {
-    inputs: { ...gateCommon, dataset: 'data/holdout.csv', baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', comment: 'false', 'data-version': dataVersion },
-    env: env2,
-    show: ['verdict'],
-  });
-  await demo.step('register v2 as staging', 'registry-push', {
-    inputs: pushInputs('staging', train2?.outputs['run-record'] ?? '', 'v2: adds late_payments', 'data/holdout.csv', 'data/train.csv'),
-    env: env2,
-    show: ['version', 'sha256', 'created'],
-  });
-  await deployOrSkip(demo, 'deploy v2 to staging and production, smoke test');
-  await promote(demo, 'promote v2 to production', env2);
-
-  demo.beginChapter('release 3 (a model the cluster does not serve faithfully)');
-  await deployOrSkip(demo, 'deploy v3: smoke test fails, rolled back automatically');
-  demo.beginChapter('rollback.yml (workflow_dispatch)');
-  if (isBuilt('rollback') && isBuilt('helm-deploy')) demo.skip('manual rollback to v1 with a reason', 'rollback', 'needs the cluster wiring of the deploy steps', 'skipped');
-  else demo.skip('manual rollback to v1 with a reason', 'rollback', 'actions/rollback has no committed bundle yet');
-
-  // --- retrain.yml: fresh data has drifted --------------------------------------------------
-  demo.beginChapter('retrain (schedule)');
-  const retrainEnv = workflowEnv('retrain', sha);
-  const fresh = await demo.step('pull the fresh snapshot fresh.dvc', 'data-pull', { inputs: { targets: 'fresh.dvc', remote: 'local' }, env: retrainEnv, show: ['data-version', 'files'] });
-  const freshVersion = fresh?.outputs['data-version'] ?? '';
-  const drift = await demo.step('drift-check fresh/current.csv against production', 'drift-check', {
-    inputs: {
-      current: 'fresh/current.csv',
-      reference: declares('registry-push', 'profile-data') ? `registry://${MODEL}@production` : 'data/train.csv',
-      registry,
-      'label-column': 'churn',
-    },
-    env: retrainEnv,
-    show: ['drift', 'drifted-columns', 'share'],
-  });
-  const drifted = drift?.outputs.drift === 'true';
-  if (drift && !drifted) {
-    demo.skip('retrain', 'train', 'drift-check found no drift, so the scheduled run stops here', 'skipped');
-    return;
-  }
-  // Without drift-check built, the retrain runs as retrain.yml does when dispatched with force.
-  const why = drifted ? `drift in ${drift?.outputs['drifted-columns']}` : 'dispatched with force (drift-check not built)';
-  const train3 = await demo.step(`retrain on fresh/current.csv (${why})`, 'train', { inputs: trainInputs(freshVersion, `${PYTHON} train.py --train fresh/current.csv`), env: retrainEnv, show: ['metrics'] });
-  const gate3 = await demo.step('gate the retrained model against production on fresh/holdout.csv', 'metric-gate', {
-    inputs: { ...gateCommon, dataset: 'fresh/holdout.csv', baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline\nlog_loss <= baseline', comment: 'false', 'data-version': freshVersion },
-    env: retrainEnv,
-    show: ['verdict'],
-  });
-  if (gate3) {
-    await demo.step('register the retrained model as candidate', 'registry-push', {
-      inputs: pushInputs('candidate', train3?.outputs['run-record'] ?? '', 'retrained on the drifted snapshot', 'fresh/holdout.csv', 'fresh/current.csv'),
-      env: retrainEnv,
-      show: ['version', 'created'],
-    });
-  }
-}
-
-/** Deploy steps need helm-deploy, the chart, real helm and the cluster on loopback. */
-async function deployOrSkip(demo: DemoRun, label: string): Promise<void> {
-  demo.skip(label, 'helm-deploy', isBuilt('helm-deploy') ? 'the demo does not drive the cluster on loopback yet' : 'actions/helm-deploy has no committed bundle yet', isBuilt('helm-deploy') ? 'skipped' : 'not built');
-}
-
-/**
- * Production's alias. helm-deploy moves it (promote-alias) after a deploy; until that runs
- * here, the same compare-and-swap move is made by registry-push re-pushing the identical
- * model (it returns the existing version, created=false, and moves the alias).
- */
-async function promote(demo: DemoRun, label: string, env: Record<string, string>): Promise<void> {
-  await demo.step(`${label} (registry alias; helm-deploy's promote-alias once deploys run)`, 'registry-push', {
-    inputs: { name: MODEL, model: 'model.onnx', registry, alias: 'production', 'metrics-file': 'metrics.json' },
-    env,
-    show: ['version', 'created'],
-  });
 }
 
 process.exitCode = await main();
