@@ -36,13 +36,21 @@ async function main(): Promise<void> {
   const cluster = await startCluster({ localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } });
   const scratch = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
   try {
-    console.log(`cluster bench: ${ROUNDS} deploys per tool, each to a new model version (a new pod template), against the API double at ${cluster.url}; load average ${loadavg()[0]?.toFixed(1)} on this machine`);
+    console.log(
+      `cluster bench: ${ROUNDS} deploys per tool, each to a new model version (a new pod template), against the API double at ${cluster.url}; load average ${loadavg()[0]?.toFixed(1)} on this machine`,
+    );
     for (const { major, helm, kubectl, helmVersion } of HELM_TOOLCHAINS) {
       const release = `bench-h${major}`;
       const values = (v: number) => ['--set', `model.storageUri=file:///models/v${v}`, '--set', `model.version=${v}`];
       const helmTimes: number[] = [];
       for (let v = 1; v <= ROUNDS; v++) {
-        helmTimes.push(await timed(helm, ['upgrade', '--install', release, CHART, '-n', 'default', '--wait', '--timeout', '60s', ...values(v)], cluster));
+        helmTimes.push(
+          await timed(
+            helm,
+            ['upgrade', '--install', release, CHART, '-n', 'default', '--wait', '--timeout', '60s', ...values(v)],
+            cluster,
+          ),
+        );
       }
       // The peer: the same rendered objects, applied by kubectl, waited for by rollout status.
       const peer = `peer-h${major}`;
@@ -69,7 +77,9 @@ async function main(): Promise<void> {
       const mod = (await import('./serving.js' as string)) as { servingThroughput?: () => Promise<void> };
       if (mod.servingThroughput) await mod.servingThroughput();
     } else {
-      console.log('model-server throughput: not measured here (bench/serving.ts from packages/serving provides servingThroughput())');
+      console.log(
+        'model-server throughput: not measured here (bench/serving.ts from packages/serving provides servingThroughput())',
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -9,9 +9,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KUBECTL4, requireHelmTools } from '../harness/helm-tools.js';
 import { startCluster, type Cluster } from './index.js';
+import type { K8sObject } from './status.js';
 import { run, runJson } from './tools.js';
 
-const reference = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures/k8s-api-reference.json'), 'utf8'));
+const reference = JSON.parse(
+  readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures/k8s-api-reference.json'), 'utf8'),
+);
 
 let cluster: Cluster;
 beforeAll(async () => {
@@ -35,17 +38,28 @@ function expectShape(actual: unknown, expected: unknown, path = '$'): void {
     return;
   }
   expect([path, typeof actual]).toEqual([path, typeof expected]);
-  if (typeof expected === 'string' && expected !== 'string' && !path.endsWith('resourceVersion')) expect([path, actual]).toEqual([path, expected]);
+  if (typeof expected === 'string' && expected !== 'string' && !path.endsWith('resourceVersion'))
+    expect([path, actual]).toEqual([path, expected]);
   if (typeof expected === 'number' && path.endsWith('code')) expect(actual).toBe(expected);
 }
 
-async function api(path: string, init: RequestInit = {}): Promise<{ status: number; type: string; body: any }> {
+async function api(path: string, init: RequestInit = {}): Promise<{ status: number; type: string; body: K8sObject }> {
   const response = await fetch(`${cluster.url}${path}`, init);
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    body: (await response.json()) as K8sObject,
+  };
 }
 
-const configMap = (name: string, extra: object = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...extra }, data: { a: '1' } });
-const post = (path: string, obj: object) => api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(obj) });
+const configMap = (name: string, extra: object = {}) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, ...extra },
+  data: { a: '1' },
+});
+const post = (path: string, obj: object) =>
+  api(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(obj) });
 
 describe('Status bodies', () => {
   test('a 404 is byte for byte the api-conventions example', async () => {
@@ -66,24 +80,47 @@ describe('Status bodies', () => {
   test('an update with a stale resourceVersion is 409 Conflict and changes nothing', async () => {
     const created = await post('/api/v1/namespaces/default/configmaps', configMap('raced'));
     const stale = created.body.metadata.resourceVersion;
-    const first = await api('/api/v1/namespaces/default/configmaps/raced', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...configMap('raced', { resourceVersion: stale }), data: { a: '2' } }) });
+    const first = await api('/api/v1/namespaces/default/configmaps/raced', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...configMap('raced', { resourceVersion: stale }), data: { a: '2' } }),
+    });
     expect(first.status).toBe(200);
     expect(Number(first.body.metadata.resourceVersion)).toBeGreaterThan(Number(stale));
-    const second = await api('/api/v1/namespaces/default/configmaps/raced', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...configMap('raced', { resourceVersion: stale }), data: { a: '3' } }) });
+    const second = await api('/api/v1/namespaces/default/configmaps/raced', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...configMap('raced', { resourceVersion: stale }), data: { a: '3' } }),
+    });
     expect(second.status).toBe(reference.status409Conflict.code);
     expectShape(second.body, reference.status409Conflict.body);
     expect((await api('/api/v1/namespaces/default/configmaps/raced')).body.data).toEqual({ a: '2' });
   });
 
   test('an invalid Deployment is 422 Invalid with field causes, and nothing is stored', async () => {
-    const got = await post('/apis/apps/v1/namespaces/default/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Bad_Name' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'c' } }, spec: { containers: [] } } } });
+    const got = await post('/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'Bad_Name' },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { metadata: { labels: { a: 'c' } }, spec: { containers: [] } },
+      },
+    });
     expect([got.status, got.body.reason]).toEqual([422, 'Invalid']);
-    expect(got.body.details.causes.map((c: any) => c.field)).toEqual(['metadata.name', 'spec.template.spec.containers', 'spec.template.metadata.labels']);
+    expect(got.body.details.causes.map((c: K8sObject) => c.field)).toEqual([
+      'metadata.name',
+      'spec.template.spec.containers',
+      'spec.template.metadata.labels',
+    ]);
     expect((await api('/apis/apps/v1/namespaces/default/deployments')).body.items).toEqual([]);
   });
 
   test('fieldValidation=Strict refuses unknown fields; dryRun=All stores nothing', async () => {
-    const strict = await post('/api/v1/namespaces/default/configmaps?fieldValidation=Strict', { ...configMap('strict'), extra: 1 });
+    const strict = await post('/api/v1/namespaces/default/configmaps?fieldValidation=Strict', {
+      ...configMap('strict'),
+      extra: 1,
+    });
     expect([strict.status, strict.body.reason]).toEqual([400, 'BadRequest']);
     expect(strict.body.message).toContain('strict decoding error: unknown field "extra"');
     const dry = await post('/api/v1/namespaces/default/configmaps?dryRun=All', configMap('dry'));
@@ -96,8 +133,17 @@ describe('discovery', () => {
   test('/api, /apis and the resource lists have the documented fields', async () => {
     expectShape((await api('/api')).body, reference.discovery.apiVersions);
     const groups = (await api('/apis')).body;
-    expectShape(groups, { ...reference.discovery.apiGroupList, groups: [{ name: 'string', versions: [{ groupVersion: 'string', version: 'string' }], preferredVersion: { groupVersion: 'string', version: 'string' } }] });
-    expect(groups.groups.find((g: any) => g.name === 'apps')).toEqual(reference.discovery.apiGroupList.groups[0]);
+    expectShape(groups, {
+      ...reference.discovery.apiGroupList,
+      groups: [
+        {
+          name: 'string',
+          versions: [{ groupVersion: 'string', version: 'string' }],
+          preferredVersion: { groupVersion: 'string', version: 'string' },
+        },
+      ],
+    });
+    expect(groups.groups.find((g: K8sObject) => g.name === 'apps')).toEqual(reference.discovery.apiGroupList.groups[0]);
     for (const path of ['/api/v1', '/apis/apps/v1']) {
       const list = (await api(path)).body;
       expect(list.kind).toBe('APIResourceList');
@@ -107,7 +153,9 @@ describe('discovery', () => {
   });
 
   test('aggregated discovery is refused by answering the plain document as application/json', async () => {
-    const got = await api('/apis', { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
+    const got = await api('/apis', {
+      headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' },
+    });
     expect(got.type).toBe('application/json');
     expect(got.body.kind).toBe('APIGroupList');
   });
@@ -116,18 +164,32 @@ describe('discovery', () => {
     requireHelmTools();
     const ran = await run(KUBECTL4, ['api-resources', '-o', 'name'], cluster);
     expect(ran.code).toBe(0);
-    for (const name of ['configmaps', 'namespaces', 'pods', 'secrets', 'serviceaccounts', 'services', 'deployments.apps', 'replicasets.apps', 'customresourcedefinitions.apiextensions.k8s.io']) {
+    for (const name of [
+      'configmaps',
+      'namespaces',
+      'pods',
+      'secrets',
+      'serviceaccounts',
+      'services',
+      'deployments.apps',
+      'replicasets.apps',
+      'customresourcedefinitions.apiextensions.k8s.io',
+    ]) {
       expect(ran.stdout.split('\n')).toContain(name);
     }
   });
 });
 
 /** Reads newline-separated JSON events from a watch until `count` arrived. */
-async function readEvents(path: string, count: number, during?: () => Promise<unknown>): Promise<{ type: string; events: any[] }> {
+async function readEvents(
+  path: string,
+  count: number,
+  during?: () => Promise<unknown>,
+): Promise<{ type: string; events: K8sObject[] }> {
   const controller = new AbortController();
   const response = await fetch(`${cluster.url}${path}`, { signal: controller.signal });
   const reader = response.body!.getReader();
-  const events: any[] = [];
+  const events: K8sObject[] = [];
   let buffered = '';
   const pending = during?.();
   while (events.length < count) {
@@ -146,22 +208,32 @@ async function readEvents(path: string, count: number, during?: () => Promise<un
 }
 
 describe('watch', () => {
-  test('a watch from a list\'s resourceVersion streams the documented event shape', async () => {
+  test("a watch from a list's resourceVersion streams the documented event shape", async () => {
     await post('/api/v1/namespaces/default/configmaps', configMap('before-watch'));
     const list = (await api('/api/v1/namespaces/default/configmaps')).body;
-    const { type, events } = await readEvents(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${list.metadata.resourceVersion}`, 1, () => post('/api/v1/namespaces/default/configmaps', configMap('during-watch')));
+    const { type, events } = await readEvents(
+      `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${list.metadata.resourceVersion}`,
+      1,
+      () => post('/api/v1/namespaces/default/configmaps', configMap('during-watch')),
+    );
     expect(type).toBe(reference.watchEvent.contentType);
-    expectShape(events[0], { ...reference.watchEvent.event, object: { ...reference.watchEvent.event.object, kind: 'ConfigMap' } });
-    expect(events[0].object.metadata.name).toBe('during-watch');
-    expect(Number(events[0].object.metadata.resourceVersion)).toBeGreaterThan(Number(list.metadata.resourceVersion));
+    expectShape(events[0], {
+      ...reference.watchEvent.event,
+      object: { ...reference.watchEvent.event.object, kind: 'ConfigMap' },
+    });
+    expect(events[0]?.object.metadata.name).toBe('during-watch');
+    expect(Number(events[0]?.object.metadata.resourceVersion)).toBeGreaterThan(Number(list.metadata.resourceVersion));
   });
 
   test('a watch-list sends the existing objects, then the documented initial-events-end BOOKMARK, then changes', async () => {
     await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wl' } });
     await post('/api/v1/namespaces/wl/configmaps', configMap('one'));
     await post('/api/v1/namespaces/wl/configmaps', configMap('two'));
-    const { events } = await readEvents('/api/v1/namespaces/wl/configmaps?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan', 4, () =>
-      new Promise((r) => setTimeout(r, 200)).then(() => post('/api/v1/namespaces/wl/configmaps', configMap('three'))),
+    const { events } = await readEvents(
+      '/api/v1/namespaces/wl/configmaps?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan',
+      4,
+      () =>
+        new Promise((r) => setTimeout(r, 200)).then(() => post('/api/v1/namespaces/wl/configmaps', configMap('three'))),
     );
     expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([
       ['ADDED', 'one'],
@@ -169,7 +241,10 @@ describe('watch', () => {
       ['BOOKMARK', undefined],
       ['ADDED', 'three'],
     ]);
-    expectShape(events[2], { ...reference.watchListBookmark.event, object: { ...reference.watchListBookmark.event.object, kind: 'ConfigMap' } });
+    expectShape(events[2], {
+      ...reference.watchListBookmark.event,
+      object: { ...reference.watchListBookmark.event.object, kind: 'ConfigMap' },
+    });
   });
 
   test('sendInitialEvents without resourceVersionMatch=NotOlderThan is 422 Invalid', async () => {
@@ -181,7 +256,8 @@ describe('watch', () => {
 describe('strategic merge patch, as the kubectl patch task page shows it (real kubectl sends the patches)', () => {
   const name = 'patch-demo';
   const get = () => runJson(KUBECTL4, ['get', 'deployment', name, '-o', 'json'], cluster);
-  const patch = (body: object, type = 'strategic') => run(KUBECTL4, ['patch', 'deployment', name, '--type', type, '--patch', JSON.stringify(body)], cluster);
+  const patch = (body: object, type = 'strategic') =>
+    run(KUBECTL4, ['patch', 'deployment', name, '--type', type, '--patch', JSON.stringify(body)], cluster);
 
   beforeAll(async () => {
     requireHelmTools();
@@ -189,22 +265,43 @@ describe('strategic merge patch, as the kubectl patch task page shows it (real k
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'nginx' } }, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'patch-demo-ctr', image: 'nginx' }], tolerations: [{ effect: 'NoSchedule', key: 'dedicated', value: 'test-team' }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'nginx' } },
+        template: {
+          metadata: { labels: { app: 'nginx' } },
+          spec: {
+            containers: [{ name: 'patch-demo-ctr', image: 'nginx' }],
+            tolerations: [{ effect: 'NoSchedule', key: 'dedicated', value: 'test-team' }],
+          },
+        },
+      },
     });
     expect(created.status).toBe(201);
   });
 
   test('containers merge on their name: the page shows redis first, then nginx', async () => {
-    expect((await patch({ spec: { template: { spec: { containers: [{ name: 'patch-demo-ctr-2', image: 'redis' }] } } } })).code).toBe(0);
-    expect((await get()).spec.template.spec.containers.map((c: any) => [c.name, c.image])).toEqual([
+    expect(
+      (await patch({ spec: { template: { spec: { containers: [{ name: 'patch-demo-ctr-2', image: 'redis' }] } } } }))
+        .code,
+    ).toBe(0);
+    expect((await get()).spec.template.spec.containers.map((c: K8sObject) => [c.name, c.image])).toEqual([
       ['patch-demo-ctr-2', 'redis'],
       ['patch-demo-ctr', 'nginx'],
     ]);
   });
 
   test('tolerations have no merge key: the patch replaces the list', async () => {
-    expect((await patch({ spec: { template: { spec: { tolerations: [{ effect: 'NoSchedule', key: 'disktype', value: 'ssd' }] } } } })).code).toBe(0);
-    expect((await get()).spec.template.spec.tolerations).toEqual([{ effect: 'NoSchedule', key: 'disktype', value: 'ssd' }]);
+    expect(
+      (
+        await patch({
+          spec: { template: { spec: { tolerations: [{ effect: 'NoSchedule', key: 'disktype', value: 'ssd' }] } } },
+        })
+      ).code,
+    ).toBe(0);
+    expect((await get()).spec.template.spec.tolerations).toEqual([
+      { effect: 'NoSchedule', key: 'disktype', value: 'ssd' },
+    ]);
   });
 
   test('$retainKeys drops the strategy keys it does not list', async () => {
@@ -214,15 +311,40 @@ describe('strategic merge patch, as the kubectl patch task page shows it (real k
   });
 
   test('$setElementOrder and $patch: delete, as helm 3 three-way patches send them', async () => {
-    expect((await patch({ spec: { template: { spec: { containers: [{ name: 'patch-demo-ctr-2', $patch: 'delete' }] } } } })).code).toBe(0);
-    expect((await get()).spec.template.spec.containers.map((c: any) => c.name)).toEqual(['patch-demo-ctr']);
-    const body = { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'patch-demo-ctr' }], containers: [{ name: 'b', image: 'busybox', env: [{ name: 'G', value: 'two' }] }] } } } };
+    expect(
+      (await patch({ spec: { template: { spec: { containers: [{ name: 'patch-demo-ctr-2', $patch: 'delete' }] } } } }))
+        .code,
+    ).toBe(0);
+    expect((await get()).spec.template.spec.containers.map((c: K8sObject) => c.name)).toEqual(['patch-demo-ctr']);
+    const body = {
+      spec: {
+        template: {
+          spec: {
+            '$setElementOrder/containers': [{ name: 'b' }, { name: 'patch-demo-ctr' }],
+            containers: [{ name: 'b', image: 'busybox', env: [{ name: 'G', value: 'two' }] }],
+          },
+        },
+      },
+    };
     expect((await patch(body)).code).toBe(0);
-    expect((await get()).spec.template.spec.containers.map((c: any) => c.name)).toEqual(['b', 'patch-demo-ctr']);
+    expect((await get()).spec.template.spec.containers.map((c: K8sObject) => c.name)).toEqual(['b', 'patch-demo-ctr']);
   });
 
   test('a JSON merge patch replaces the whole containers list, as the page shows', async () => {
-    expect((await patch({ spec: { template: { spec: { containers: [{ name: 'patch-demo-ctr-3', image: 'gcr.io/google-samples/hello-app:2.0' }] } } } }, 'merge')).code).toBe(0);
-    expect((await get()).spec.template.spec.containers.map((c: any) => c.name)).toEqual(['patch-demo-ctr-3']);
+    expect(
+      (
+        await patch(
+          {
+            spec: {
+              template: {
+                spec: { containers: [{ name: 'patch-demo-ctr-3', image: 'gcr.io/google-samples/hello-app:2.0' }] },
+              },
+            },
+          },
+          'merge',
+        )
+      ).code,
+    ).toBe(0);
+    expect((await get()).spec.template.spec.containers.map((c: K8sObject) => c.name)).toEqual(['patch-demo-ctr-3']);
   });
 });

@@ -5,11 +5,26 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { apiGroupList, apiResourceList, apiVersions, groupVersion, openApiDocument, openApiRoot, type ResourceType } from './kinds.js';
+import {
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  groupVersion,
+  openApiDocument,
+  openApiRoot,
+  type ResourceType,
+} from './kinds.js';
 import { decodeEnvelope, encodeEnvelope, PROTOBUF } from './protobuf.js';
 import type { Resources, WriteOptions } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { ApiError, badRequest, methodNotAllowed, pathNotFound, unsupportedMediaType, type K8sObject } from './status.js';
+import {
+  ApiError,
+  badRequest,
+  methodNotAllowed,
+  pathNotFound,
+  unsupportedMediaType,
+  type K8sObject,
+} from './status.js';
 import { serveWatch } from './watch.js';
 
 export interface ApiDeps {
@@ -54,7 +69,10 @@ function send(res: ServerResponse, code: number, body: K8sObject, accept = '', w
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.message ?? String(error)}`);
+  const apiError =
+    error instanceof ApiError
+      ? error
+      : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.message ?? String(error)}`);
   if (!res.headersSent) send(res, apiError.code, apiError.body());
   else res.end();
 }
@@ -81,8 +99,10 @@ function decodeBody(contentType: string, body: Buffer): unknown {
 }
 
 function resolve(deps: ApiDeps, segments: string[]): { group: string; version: string; rest: string[] } | undefined {
-  if (segments[0] === 'api' && segments.length >= 2) return { group: '', version: segments[1] as string, rest: segments.slice(2) };
-  if (segments[0] === 'apis' && segments.length >= 3) return { group: segments[1] as string, version: segments[2] as string, rest: segments.slice(3) };
+  if (segments[0] === 'api' && segments.length >= 2)
+    return { group: '', version: segments[1] as string, rest: segments.slice(2) };
+  if (segments[0] === 'apis' && segments.length >= 3)
+    return { group: segments[1] as string, version: segments[2] as string, rest: segments.slice(3) };
   void deps;
   return undefined;
 }
@@ -109,9 +129,11 @@ function stamp(t: ResourceType, obj: K8sObject): K8sObject {
 
 function writeOptions(query: URLSearchParams): WriteOptions {
   const validation = query.get('fieldValidation') ?? 'Warn';
-  if (!['Strict', 'Warn', 'Ignore'].includes(validation)) throw badRequest(`fieldValidation must be one of Strict, Warn, Ignore; got ${validation}`);
+  if (!['Strict', 'Warn', 'Ignore'].includes(validation))
+    throw badRequest(`fieldValidation must be one of Strict, Warn, Ignore; got ${validation}`);
   const dryRun = query.getAll('dryRun');
-  if (dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun: Unsupported value: "${dryRun.join(',')}": supported values: "All"`);
+  if (dryRun.some((d) => d !== 'All'))
+    throw badRequest(`dryRun: Unsupported value: "${dryRun.join(',')}": supported values: "All"`);
   return {
     dryRun: dryRun.length > 0,
     fieldManager: query.get('fieldManager') ?? undefined,
@@ -124,7 +146,10 @@ function writeOptions(query: URLSearchParams): WriteOptions {
 export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://double');
   const query = url.searchParams;
-  const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const accept = String(req.headers.accept ?? '');
   const method = req.method ?? 'GET';
   const registry = deps.resources.registry;
@@ -166,7 +191,12 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
   const { type, namespace, name, subresource } = t;
   const resources = deps.resources;
 
-  if (subresource && !type.subresources.includes(subresource) && !(type.kind === 'Namespace' && subresource === 'finalize')) throw pathNotFound();
+  if (
+    subresource &&
+    !type.subresources.includes(subresource) &&
+    !(type.kind === 'Namespace' && subresource === 'finalize')
+  )
+    throw pathNotFound();
 
   if (method === 'GET' && name === undefined) {
     if (query.get('watch') === 'true' || query.get('watch') === '1') {
@@ -178,7 +208,17 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
       .list(type, namespace)
       .filter((o) => labels(o.metadata.labels ?? {}) && fields(o))
       .map((o) => stamp(type, o));
-    return send(res, 200, { kind: `${type.kind}List`, apiVersion: groupVersion(type), metadata: { resourceVersion: resources.store.resourceVersion }, items }, accept);
+    return send(
+      res,
+      200,
+      {
+        kind: `${type.kind}List`,
+        apiVersion: groupVersion(type),
+        metadata: { resourceVersion: resources.store.resourceVersion },
+        items,
+      },
+      accept,
+    );
   }
   if (method === 'GET' && name !== undefined) {
     if (subresource === 'log') {
@@ -192,7 +232,10 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
   }
 
   const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? await readBody(req) : Buffer.alloc(0);
-  const contentType = String(req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
+  const contentType =
+    String(req.headers['content-type'] ?? 'application/json')
+      .split(';')[0]
+      ?.trim() ?? '';
   const opts = writeOptions(query);
 
   if (method === 'POST' && name === undefined) {
@@ -211,7 +254,10 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
     return send(res, 200, stamp(type, updated), accept, opts.warnings);
   }
   if (method === 'PATCH' && name !== undefined) {
-    const patch = decodeBody(contentType === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json', body);
+    const patch = decodeBody(
+      contentType === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json',
+      body,
+    );
     const existed = resources.store.tryGet(type, namespace, name) !== undefined;
     const patched = resources.patch(type, namespace, name, contentType, patch, opts, subresource);
     return send(res, existed ? 200 : 201, stamp(type, patched), accept, opts.warnings);
@@ -234,8 +280,18 @@ function scaleOf(type: ResourceType, obj: K8sObject): K8sObject {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion },
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+    },
     spec: { replicas: obj.spec?.replicas ?? 0 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: Object.entries<string>(obj.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') },
+    status: {
+      replicas: obj.status?.replicas ?? 0,
+      selector: Object.entries<string>(obj.spec?.selector?.matchLabels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    },
   };
 }

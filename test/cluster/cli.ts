@@ -24,7 +24,11 @@ if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
   console.error(`cluster: --port must be a TCP port number (0-65535), got "${values.port}"`);
   process.exit(2);
 }
-const cluster = await startCluster({ kubeconfigPath: values.kubeconfig, port, crds: values['no-kserve'] ? [] : [KSERVE_CRD] });
+const cluster = await startCluster({
+  kubeconfigPath: values.kubeconfig,
+  port,
+  crds: values['no-kserve'] ? [] : [KSERVE_CRD],
+});
 console.log(`cluster: Kubernetes API double at ${cluster.url}`);
 console.log(`cluster: kubeconfig ${cluster.kubeconfigPath}`);
 console.log(`cluster:   export KUBECONFIG=${cluster.kubeconfigPath}`);

@@ -85,13 +85,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   let address = '127.0.0.1:0';
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    recorded.push({ method: req.method ?? '', path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), accept: String(req.headers.accept ?? '') });
+    recorded.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      contentType: String(req.headers['content-type'] ?? ''),
+      accept: String(req.headers.accept ?? ''),
+    });
     if (apiFault) {
       if (apiFault.remaining > 0) apiFault.remaining--;
       else if (apiFault.mode === 'refuse') return void req.socket.destroy();
       else return; // never answered; stop() destroys the socket
     }
-    handleApi({ resources, address: () => address, podLog: (ns, name) => runtime.log(ns, name), openStreams }, req, res).catch((error) => sendError(res, error));
+    handleApi(
+      { resources, address: () => address, podLog: (ns, name) => runtime.log(ns, name), openStreams },
+      req,
+      res,
+    ).catch((error) => sendError(res, error));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -8,7 +8,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Resources } from './resources.js';
-import { selectorFromObject } from './selectors.js';
 import type { ResourceType } from './kinds.js';
 import type { StoreEvent } from './store.js';
 import { ApiError, type K8sObject } from './status.js';
@@ -41,7 +40,12 @@ export class Controller {
       svc: resources.type({ group: '', version: 'v1', resource: 'services' }),
     };
     resources.store.on('event', (e: StoreEvent) => {
-      if (['apps/deployments', 'apps/replicasets', '/pods', '/services', 'serving.kserve.io/inferenceservices'].includes(e.key)) this.kick();
+      if (
+        ['apps/deployments', 'apps/replicasets', '/pods', '/services', 'serving.kserve.io/inferenceservices'].includes(
+          e.key,
+        )
+      )
+        this.kick();
     });
     this.timer = setInterval(() => this.kick(), 250);
     this.timer.unref();
@@ -82,15 +86,28 @@ export class Controller {
   private owned(t: ResourceType, owner: K8sObject): K8sObject[] {
     return this.resources.store
       .list(t, owner.metadata.namespace)
-      .filter((o) => (o.metadata.ownerReferences ?? []).some((r: K8sObject) => r.uid === owner.metadata.uid && r.controller));
+      .filter((o) =>
+        (o.metadata.ownerReferences ?? []).some((r: K8sObject) => r.uid === owner.metadata.uid && r.controller),
+      );
   }
 
   private ownerRef(owner: K8sObject): K8sObject {
-    return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+    return {
+      apiVersion: owner.apiVersion,
+      kind: owner.kind,
+      name: owner.metadata.name,
+      uid: owner.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    };
   }
 
   static templateHash(template: K8sObject): string {
-    return createHash('sha256').update(JSON.stringify(sortKeys(template))).digest('hex').slice(0, 10).replace(/[^a-z0-9]/g, 'x');
+    return createHash('sha256')
+      .update(JSON.stringify(sortKeys(template)))
+      .digest('hex')
+      .slice(0, 10)
+      .replace(/[^a-z0-9]/g, 'x');
   }
 
   // ---- Deployments ----
@@ -104,7 +121,10 @@ export class Controller {
     const key = d.metadata.uid;
     if (!current) {
       const template = structuredClone(d.spec.template);
-      template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash } };
+      template.metadata = {
+        ...(template.metadata ?? {}),
+        labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash },
+      };
       const revision = String(Math.max(0, ...revisions) + 1);
       const rs = {
         apiVersion: 'apps/v1',
@@ -113,16 +133,27 @@ export class Controller {
           name: `${d.metadata.name}-${hash}`,
           namespace: d.metadata.namespace,
           labels: template.metadata.labels,
-          annotations: { 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + 1), 'deployment.kubernetes.io/revision': revision },
+          annotations: {
+            'deployment.kubernetes.io/desired-replicas': String(desired),
+            'deployment.kubernetes.io/max-replicas': String(desired + 1),
+            'deployment.kubernetes.io/revision': revision,
+          },
           ownerReferences: [this.ownerRef(d)],
         },
         spec: {
           replicas: desired,
-          selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+          selector: {
+            ...d.spec.selector,
+            matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
+          },
           template,
         },
       };
-      current = this.resources.create(this.types.rs, d.metadata.namespace, rs, { dryRun: false, fieldValidation: 'Ignore', warnings: [] });
+      current = this.resources.create(this.types.rs, d.metadata.namespace, rs, {
+        dryRun: false,
+        fieldValidation: 'Ignore',
+        warnings: [],
+      });
       this.rolloutStarted.set(key, Date.now());
       this.setAnnotation(d, 'deployment.kubernetes.io/revision', revision);
     } else {
@@ -130,7 +161,11 @@ export class Controller {
       const own = Number(current.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
       const newest = Math.max(0, ...revisions);
       if (own < newest || current.spec.replicas !== desired) {
-        if (own < newest) current.metadata.annotations = { ...(current.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(newest + 1) };
+        if (own < newest)
+          current.metadata.annotations = {
+            ...(current.metadata.annotations ?? {}),
+            'deployment.kubernetes.io/revision': String(newest + 1),
+          };
         current.spec.replicas = desired;
         current = this.write(this.types.rs, current);
         this.rolloutStarted.set(key, Date.now());
@@ -177,14 +212,33 @@ export class Controller {
     const condition = (type: string, status: string, reason: string, message: string) => {
       const before = previous(type);
       const changed = !before || before.status !== status;
-      return { type, status, lastUpdateTime: before && before.reason === reason ? before.lastUpdateTime : now(), lastTransitionTime: changed ? now() : before.lastTransitionTime, reason, message };
+      return {
+        type,
+        status,
+        lastUpdateTime: before && before.reason === reason ? before.lastUpdateTime : now(),
+        lastTransitionTime: changed ? now() : before.lastTransitionTime,
+        reason,
+        message,
+      };
     };
     const rsName = current?.metadata.name ?? d.metadata.name;
     let progressing;
-    if (complete) progressing = condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`);
+    if (complete)
+      progressing = condition(
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${rsName}" has successfully progressed.`,
+      );
     else if (Date.now() - started > deadline || previous('Progressing')?.reason === 'ProgressDeadlineExceeded') {
-      progressing = condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`);
-    } else progressing = condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`);
+      progressing = condition(
+        'Progressing',
+        'False',
+        'ProgressDeadlineExceeded',
+        `ReplicaSet "${rsName}" has timed out progressing.`,
+      );
+    } else
+      progressing = condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`);
     if (complete) this.rolloutStarted.delete(d.metadata.uid);
     const available = ready >= desired - maxUnavailable;
     const status: K8sObject = {
@@ -196,13 +250,20 @@ export class Controller {
       conditions: [
         available
           ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
-          : condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
+          : condition(
+              'Available',
+              'False',
+              'MinimumReplicasUnavailable',
+              'Deployment does not have minimum availability.',
+            ),
         progressing,
       ],
     };
     if (replicas - ready > 0) status.unavailableReplicas = replicas - ready;
-    for (const f of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas']) if (status[f] === 0) delete status[f];
-    const comparable = (s: K8sObject) => JSON.stringify({ ...s, conditions: (s.conditions ?? []).map((c: K8sObject) => [c.type, c.status, c.reason]) });
+    for (const f of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas'])
+      if (status[f] === 0) delete status[f];
+    const comparable = (s: K8sObject) =>
+      JSON.stringify({ ...s, conditions: (s.conditions ?? []).map((c: K8sObject) => [c.type, c.status, c.reason]) });
     if (comparable(status) === comparable(d.status ?? {})) return;
     this.write(this.types.deploy, { ...d, status });
   }
@@ -211,7 +272,10 @@ export class Controller {
     const desired = Number(d.spec.replicas ?? 1);
     if (d.spec.strategy?.type !== 'RollingUpdate' || desired === 0) return 0;
     const value = d.spec.strategy.rollingUpdate?.maxUnavailable ?? '25%';
-    const n = typeof value === 'string' && value.endsWith('%') ? Math.floor((desired * Number(value.slice(0, -1))) / 100) : Number(value);
+    const n =
+      typeof value === 'string' && value.endsWith('%')
+        ? Math.floor((desired * Number(value.slice(0, -1))) / 100)
+        : Number(value);
     return Math.min(Math.max(0, n), desired);
   }
 
@@ -225,17 +289,37 @@ export class Controller {
       const pod = {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: `${rs.metadata.name}-${randomBytes(4).toString('hex').slice(0, 5)}`, namespace: rs.metadata.namespace, labels: template.metadata?.labels ?? {}, annotations: template.metadata?.annotations, ownerReferences: [this.ownerRef(rs)] },
+        metadata: {
+          name: `${rs.metadata.name}-${randomBytes(4).toString('hex').slice(0, 5)}`,
+          namespace: rs.metadata.namespace,
+          labels: template.metadata?.labels ?? {},
+          annotations: template.metadata?.annotations,
+          ownerReferences: [this.ownerRef(rs)],
+        },
         spec: template.spec,
       };
       if (!pod.metadata.annotations) delete pod.metadata.annotations;
-      this.resources.create(this.types.pod, rs.metadata.namespace, pod, { dryRun: false, fieldValidation: 'Ignore', warnings: [] });
+      this.resources.create(this.types.pod, rs.metadata.namespace, pod, {
+        dryRun: false,
+        fieldValidation: 'Ignore',
+        warnings: [],
+      });
     }
-    for (const pod of pods.slice(desired)) this.resources.delete(this.types.pod, pod.metadata.namespace, pod.metadata.name, false);
+    for (const pod of pods.slice(desired))
+      this.resources.delete(this.types.pod, pod.metadata.namespace, pod.metadata.name, false);
     const live = this.owned(this.types.pod, rs);
-    const ready = live.filter((p) => (p.status?.conditions ?? []).some((c: K8sObject) => c.type === 'Ready' && c.status === 'True')).length;
-    const status: K8sObject = { replicas: live.length, fullyLabeledReplicas: live.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation };
-    for (const f of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (status[f] === 0) delete status[f];
+    const ready = live.filter((p) =>
+      (p.status?.conditions ?? []).some((c: K8sObject) => c.type === 'Ready' && c.status === 'True'),
+    ).length;
+    const status: K8sObject = {
+      replicas: live.length,
+      fullyLabeledReplicas: live.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.metadata.generation,
+    };
+    for (const f of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
+      if (status[f] === 0) delete status[f];
     if (JSON.stringify(status) === JSON.stringify(rs.status ?? {})) return;
     this.write(this.types.rs, { ...rs, status });
   }
@@ -243,7 +327,9 @@ export class Controller {
   // ---- KServe InferenceServices ----
 
   private isvcType(): ResourceType | undefined {
-    return this.resources.registry.all().find((t) => t.group === 'serving.kserve.io' && t.resource === 'inferenceservices');
+    return this.resources.registry
+      .all()
+      .find((t) => t.group === 'serving.kserve.io' && t.resource === 'inferenceservices');
   }
 
   private inferenceServices(): K8sObject[] {
@@ -263,41 +349,101 @@ export class Controller {
     const labels = { 'serving.kserve.io/inferenceservice': isvc.metadata.name, component: 'predictor' };
     // KServe serves the model under the InferenceService's name, from its storageUri.
     const env = [
-      ...(Array.isArray(model.env) ? model.env : []).filter((e: K8sObject) => e?.name !== 'MODEL_URI' && e?.name !== 'MODEL_NAME'),
+      ...(Array.isArray(model.env) ? model.env : []).filter(
+        (e: K8sObject) => e?.name !== 'MODEL_URI' && e?.name !== 'MODEL_NAME',
+      ),
       { name: 'MODEL_URI', value: String(model.storageUri ?? '') },
       { name: 'MODEL_NAME', value: String(isvc.metadata.name) },
     ];
-    const container = { name: 'kserve-container', image: model.image ?? ISVC_RUNTIME_IMAGE, args: Array.isArray(model.args) ? model.args : [], env, ports: [{ containerPort: 8080, protocol: 'TCP' }], readinessProbe: { httpGet: { path: '/v2/health/ready', port: 8080 } } };
-    const desired = { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [container] } } };
+    const container = {
+      name: 'kserve-container',
+      image: model.image ?? ISVC_RUNTIME_IMAGE,
+      args: Array.isArray(model.args) ? model.args : [],
+      env,
+      ports: [{ containerPort: 8080, protocol: 'TCP' }],
+      readinessProbe: { httpGet: { path: '/v2/health/ready', port: 8080 } },
+    };
+    const desired = {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [container] } },
+    };
     const opts = { dryRun: false, fieldValidation: 'Ignore' as const, warnings: [] };
     const existing = this.resources.store.tryGet(this.types.deploy, ns, name);
     if (!existing) {
-      this.resources.create(this.types.deploy, ns, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns, labels, ownerReferences: [this.ownerRef(isvc)] }, spec: desired }, opts);
-    } else if (JSON.stringify(existing.spec.template.spec.containers[0]?.env) !== JSON.stringify(env) || existing.spec.template.spec.containers[0]?.image !== container.image) {
-      this.resources.update(this.types.deploy, ns, name, { ...existing, spec: { ...existing.spec, template: desired.template } }, opts);
+      this.resources.create(
+        this.types.deploy,
+        ns,
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name, namespace: ns, labels, ownerReferences: [this.ownerRef(isvc)] },
+          spec: desired,
+        },
+        opts,
+      );
+    } else if (
+      JSON.stringify(existing.spec.template.spec.containers[0]?.env) !== JSON.stringify(env) ||
+      existing.spec.template.spec.containers[0]?.image !== container.image
+    ) {
+      this.resources.update(
+        this.types.deploy,
+        ns,
+        name,
+        { ...existing, spec: { ...existing.spec, template: desired.template } },
+        opts,
+      );
     }
     if (!this.resources.store.tryGet(this.types.svc, ns, name)) {
-      this.resources.create(this.types.svc, ns, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels, ownerReferences: [this.ownerRef(isvc)] }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } }, opts);
+      this.resources.create(
+        this.types.svc,
+        ns,
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name, namespace: ns, labels, ownerReferences: [this.ownerRef(isvc)] },
+          spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+        },
+        opts,
+      );
     }
   }
 
   private updateInferenceServiceStatus(isvc: K8sObject): void {
     const t = this.isvcType();
     if (!t) return;
-    const d = this.resources.store.tryGet(this.types.deploy, isvc.metadata.namespace, `${isvc.metadata.name}-predictor`);
-    const ready = d?.status?.observedGeneration === d?.metadata.generation && (d?.status?.conditions ?? []).some((c: K8sObject) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable');
+    const d = this.resources.store.tryGet(
+      this.types.deploy,
+      isvc.metadata.namespace,
+      `${isvc.metadata.name}-predictor`,
+    );
+    const ready =
+      d?.status?.observedGeneration === d?.metadata.generation &&
+      (d?.status?.conditions ?? []).some(
+        (c: K8sObject) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable',
+      );
     const url = this.hooks.serviceUrl(isvc.metadata.namespace, `${isvc.metadata.name}-predictor`);
     const cond = (type: string) => {
       const before = (isvc.status?.conditions ?? []).find((c: K8sObject) => c.type === type);
       const status = ready ? 'True' : 'False';
-      return { type, status, lastTransitionTime: before?.status === status ? before.lastTransitionTime : now(), ...(ready ? {} : { reason: 'PredictorNotReady', message: 'predictor Deployment is not available' }) };
+      return {
+        type,
+        status,
+        lastTransitionTime: before?.status === status ? before.lastTransitionTime : now(),
+        ...(ready ? {} : { reason: 'PredictorNotReady', message: 'predictor Deployment is not available' }),
+      };
     };
-    const status: K8sObject = { observedGeneration: isvc.metadata.generation, conditions: [cond('IngressReady'), cond('PredictorReady'), cond('Ready')], modelStatus: { states: { activeModelState: ready ? 'Loaded' : 'Pending', targetModelState: 'Loaded' } } };
+    const status: K8sObject = {
+      observedGeneration: isvc.metadata.generation,
+      conditions: [cond('IngressReady'), cond('PredictorReady'), cond('Ready')],
+      modelStatus: { states: { activeModelState: ready ? 'Loaded' : 'Pending', targetModelState: 'Loaded' } },
+    };
     if (ready && url) {
       status.url = url;
       status.address = { url };
     }
-    const strip = (s: K8sObject) => JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c: K8sObject) => [c.type, c.status]) });
+    const strip = (s: K8sObject) =>
+      JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c: K8sObject) => [c.type, c.status]) });
     if (strip(status) === strip(isvc.status ?? {})) return;
     this.resources.store.update(t, { ...isvc, status });
   }

@@ -13,5 +13,6 @@ export async function installCrd(cluster: { url: string }, manifestPath: string)
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(crd),
   });
-  if (response.status !== 201) throw new Error(`installing ${manifestPath} failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`installing ${manifestPath} failed: ${response.status} ${await response.text()}`);
 }

@@ -53,7 +53,8 @@ export function applyDefaults(t: ResourceType, obj: K8sObject): void {
       obj.type ??= 'Opaque';
       if (obj.stringData) {
         obj.data = { ...(obj.data ?? {}) };
-        for (const [k, v] of Object.entries<string>(obj.stringData)) obj.data[k] = Buffer.from(v, 'utf8').toString('base64');
+        for (const [k, v] of Object.entries<string>(obj.stringData))
+          obj.data[k] = Buffer.from(v, 'utf8').toString('base64');
         delete obj.stringData;
       }
       break;
@@ -82,7 +83,12 @@ export function applyDefaults(t: ResourceType, obj: K8sObject): void {
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;
       spec.strategy ??= { type: 'RollingUpdate' };
-      if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...(spec.strategy.rollingUpdate ?? {}) };
+      if (spec.strategy.type === 'RollingUpdate')
+        spec.strategy.rollingUpdate = {
+          maxUnavailable: '25%',
+          maxSurge: '25%',
+          ...(spec.strategy.rollingUpdate ?? {}),
+        };
       spec.template ??= {};
       spec.template.metadata ??= {};
       defaultPodSpec((spec.template.spec ??= {}));
@@ -114,11 +120,24 @@ export function validate(t: ResourceType, obj: K8sObject, old?: K8sObject): void
   const add = (field: string, reason: string, message: string) => causes.push({ reason, message, field });
   if (!name) add('metadata.name', 'FieldValueRequired', 'Required value: name or generateName is required');
   else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-    add('metadata.name', 'FieldValueInvalid', `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`);
+    add(
+      'metadata.name',
+      'FieldValueInvalid',
+      `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    );
   } else if ((t.kind === 'Namespace' || t.kind === 'Service') && (name.length > 63 || !DNS1123_LABEL.test(name))) {
-    add('metadata.name', 'FieldValueInvalid', `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`);
+    add(
+      'metadata.name',
+      'FieldValueInvalid',
+      `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+    );
   }
-  const podSpec = t.kind === 'Deployment' || t.kind === 'ReplicaSet' ? obj.spec?.template?.spec : t.kind === 'Pod' ? obj.spec : undefined;
+  const podSpec =
+    t.kind === 'Deployment' || t.kind === 'ReplicaSet'
+      ? obj.spec?.template?.spec
+      : t.kind === 'Pod'
+        ? obj.spec
+        : undefined;
   const prefix = t.kind === 'Pod' ? 'spec' : 'spec.template.spec';
   if (podSpec) {
     const containers: K8sObject[] = podSpec.containers ?? [];
@@ -132,14 +151,24 @@ export function validate(t: ResourceType, obj: K8sObject, old?: K8sObject): void
     const spec = obj.spec ?? {};
     if (!spec.selector) add('spec.selector', 'FieldValueRequired', 'Required value');
     else if (!labelsMatch(spec.selector, spec.template?.metadata?.labels)) {
-      add('spec.template.metadata.labels', 'FieldValueInvalid', `Invalid value: ${JSON.stringify(spec.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``);
+      add(
+        'spec.template.metadata.labels',
+        'FieldValueInvalid',
+        `Invalid value: ${JSON.stringify(spec.template?.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``,
+      );
     }
-    if (typeof spec.replicas === 'number' && spec.replicas < 0) add('spec.replicas', 'FieldValueInvalid', `Invalid value: ${spec.replicas}: must be greater than or equal to 0`);
+    if (typeof spec.replicas === 'number' && spec.replicas < 0)
+      add('spec.replicas', 'FieldValueInvalid', `Invalid value: ${spec.replicas}: must be greater than or equal to 0`);
     if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(spec.selector)) {
       add('spec.selector', 'FieldValueInvalid', `Invalid value: ${JSON.stringify(spec.selector)}: field is immutable`);
     }
   }
-  if (t.kind === 'Service' && obj.spec?.type !== 'ExternalName' && !(obj.spec?.ports?.length > 0) && obj.spec?.clusterIP !== 'None') {
+  if (
+    t.kind === 'Service' &&
+    obj.spec?.type !== 'ExternalName' &&
+    !(obj.spec?.ports?.length > 0) &&
+    obj.spec?.clusterIP !== 'None'
+  ) {
     add('spec.ports', 'FieldValueRequired', 'Required value');
   }
   if (causes.length > 0) throw invalid(t, name, causes);
@@ -150,15 +179,48 @@ const KNOWN_TOP_LEVEL: Record<string, string[]> = {
   ConfigMap: ['data', 'binaryData', 'immutable'],
   Secret: ['data', 'stringData', 'type', 'immutable'],
   ServiceAccount: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
-  Event: ['involvedObject', 'reason', 'message', 'source', 'firstTimestamp', 'lastTimestamp', 'count', 'type', 'eventTime', 'series', 'action', 'related', 'reportingComponent', 'reportingInstance'],
+  Event: [
+    'involvedObject',
+    'reason',
+    'message',
+    'source',
+    'firstTimestamp',
+    'lastTimestamp',
+    'count',
+    'type',
+    'eventTime',
+    'series',
+    'action',
+    'related',
+    'reportingComponent',
+    'reportingInstance',
+  ],
 };
-const KNOWN_METADATA = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
+const KNOWN_METADATA = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
 
 /** Unknown fields, as `.spec.foo`-style paths (top level and metadata only: there are no schemas). */
 export function unknownFields(t: ResourceType, obj: K8sObject): string[] {
   if (t.custom) return [];
   const allowed = new Set(['apiVersion', 'kind', 'metadata', ...(KNOWN_TOP_LEVEL[t.kind] ?? ['spec', 'status'])]);
-  const unknown = Object.keys(obj).filter((k) => !allowed.has(k)).map((k) => `.${k}`);
+  const unknown = Object.keys(obj)
+    .filter((k) => !allowed.has(k))
+    .map((k) => `.${k}`);
   for (const k of Object.keys(obj.metadata ?? {})) if (!KNOWN_METADATA.includes(k)) unknown.push(`.metadata.${k}`);
   return unknown;
 }

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
 import { startCluster, type Cluster } from './index.js';
+import type { K8sObject } from './status.js';
 import { CHART, STANDIN_SERVER, eventually, run, runJson, start } from './tools.js';
 
 let cluster: Cluster;
@@ -17,23 +18,46 @@ beforeAll(async () => {
 });
 afterAll(async () => cluster?.stop());
 
-const statuses = (history: any[]) => history.map((r) => [r.revision, r.status]);
+const statuses = (history: K8sObject[]) => history.map((r) => [r.revision, r.status]);
 
 describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) => {
   const ns = `faults-h${major}`;
   const good = ['--set', 'model.storageUri=file:///models/v1'];
-  const install = (release: string) => run(helm, ['upgrade', '--install', release, CHART, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s', ...good], cluster);
-  const history = (release: string) => runJson<any[]>(helm, ['history', release, '-n', ns, '-o', 'json'], cluster);
+  const install = (release: string) =>
+    run(
+      helm,
+      ['upgrade', '--install', release, CHART, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s', ...good],
+      cluster,
+    );
+  const history = (release: string) =>
+    runJson<K8sObject[]>(helm, ['history', release, '-n', ns, '-o', 'json'], cluster);
 
-  test('a wait that times out gives this version\'s error text and exit code 1; the revision is failed', async () => {
+  test("a wait that times out gives this version's error text and exit code 1; the revision is failed", async () => {
     const release = 'timeout';
     expect((await install(release)).code).toBe(0);
-    const failed = await run(helm, ['upgrade', release, CHART, '-n', ns, '--wait', '--timeout', '3s', '--set', 'image.repository=registry.example/never-ready'], cluster);
+    const failed = await run(
+      helm,
+      [
+        'upgrade',
+        release,
+        CHART,
+        '-n',
+        ns,
+        '--wait',
+        '--timeout',
+        '3s',
+        '--set',
+        'image.repository=registry.example/never-ready',
+      ],
+      cluster,
+    );
     expect(failed.code).toBe(1);
     if (major === 3) {
       expect(failed.stderr.trim()).toBe('Error: UPGRADE FAILED: context deadline exceeded');
     } else {
-      expect(failed.stderr).toContain(`Error: UPGRADE FAILED: resource Deployment/${ns}/${release} not ready. status: InProgress, message: `);
+      expect(failed.stderr).toContain(
+        `Error: UPGRADE FAILED: resource Deployment/${ns}/${release} not ready. status: InProgress, message: `,
+      );
       expect(failed.stderr.trim().endsWith('context deadline exceeded')).toBe(true);
     }
     const records = await history(release);
@@ -41,10 +65,12 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
       [1, 'deployed'],
       [2, 'failed'],
     ]);
-    expect(records[1].description).toMatch(new RegExp(`^Upgrade "${release}" failed: .*context deadline exceeded$`, 's'));
+    expect(records[1]?.description).toMatch(
+      new RegExp(`^Upgrade "${release}" failed: .*context deadline exceeded$`, 's'),
+    );
     // The old pod keeps serving while the new one never becomes ready, as on a real cluster.
     const d = await runJson(kubectl, ['get', 'deploy', release, '-n', ns, '-o', 'json'], cluster);
-    expect(d.status.conditions.find((c: any) => c.type === 'Available').status).toBe('True');
+    expect(d.status.conditions.find((c: K8sObject) => c.type === 'Available').status).toBe('True');
     expect(d.status.updatedReplicas).toBe(1);
     expect(d.status.readyReplicas).toBe(1);
     expect(d.status.replicas).toBe(2);
@@ -54,9 +80,26 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     const release = 'atomic';
     expect((await install(release)).code).toBe(0);
     const flag = major === 3 ? '--atomic' : '--rollback-on-failure';
-    const failed = await run(helm, ['upgrade', release, CHART, '-n', ns, flag, '--timeout', '3s', '--set', 'image.repository=registry.example/crash-loop'], cluster);
+    const failed = await run(
+      helm,
+      [
+        'upgrade',
+        release,
+        CHART,
+        '-n',
+        ns,
+        flag,
+        '--timeout',
+        '3s',
+        '--set',
+        'image.repository=registry.example/crash-loop',
+      ],
+      cluster,
+    );
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain(`Error: UPGRADE FAILED: release ${release} failed, and has been rolled back due to ${major === 3 ? 'atomic' : 'rollback-on-failure'} being set: `);
+    expect(failed.stderr).toContain(
+      `Error: UPGRADE FAILED: release ${release} failed, and has been rolled back due to ${major === 3 ? 'atomic' : 'rollback-on-failure'} being set: `,
+    );
     const records = await history(release);
     expect(records.map((r) => [r.revision, r.status, r.description.split(':')[0]])).toEqual([
       [1, 'superseded', 'Install complete'],
@@ -70,17 +113,38 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
   test('a release left pending-upgrade by a killed helm answers the next upgrade with "another operation ... is in progress"', async () => {
     const release = 'pending';
     expect((await install(release)).code).toBe(0);
-    const child = start(helm, ['upgrade', release, CHART, '-n', ns, '--wait', '--timeout', '120s', '--set', 'image.repository=registry.example/never-ready'], cluster);
+    const child = start(
+      helm,
+      [
+        'upgrade',
+        release,
+        CHART,
+        '-n',
+        ns,
+        '--wait',
+        '--timeout',
+        '120s',
+        '--set',
+        'image.repository=registry.example/never-ready',
+      ],
+      cluster,
+    );
     const exited = new Promise((resolve) => child.on('close', resolve));
-    await eventually(async () => {
-      const records = await history(release);
-      return records.some((r) => r.revision === 2 && r.status === 'pending-upgrade') ? true : undefined;
-    }, 30_000, 'revision 2 to be pending-upgrade');
+    await eventually(
+      async () => {
+        const records = await history(release);
+        return records.some((r) => r.revision === 2 && r.status === 'pending-upgrade') ? true : undefined;
+      },
+      30_000,
+      'revision 2 to be pending-upgrade',
+    );
     child.kill('SIGKILL');
     await exited;
     const next = await run(helm, ['upgrade', release, CHART, '-n', ns, ...good], cluster);
     expect(next.code).toBe(1);
-    expect(next.stderr.trim()).toBe('Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress');
+    expect(next.stderr.trim()).toBe(
+      'Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress',
+    );
     expect(statuses(await history(release))).toEqual([
       [1, 'deployed'],
       [2, 'pending-upgrade'],
@@ -89,13 +153,25 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
 
   test('a crash-looping image shows CrashLoopBackOff and restarts in the pod status', async () => {
     const release = 'crashing';
-    const child = run(helm, ['upgrade', '--install', release, CHART, '-n', ns, '--set', 'image.repository=registry.example/crash-loop'], cluster);
+    const child = run(
+      helm,
+      ['upgrade', '--install', release, CHART, '-n', ns, '--set', 'image.repository=registry.example/crash-loop'],
+      cluster,
+    );
     expect((await child).code).toBe(0);
-    const pod = await eventually(async () => {
-      const pods = await runJson(kubectl, ['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'], cluster);
-      const status = pods.items[0]?.status?.containerStatuses?.[0];
-      return status?.restartCount >= 1 ? status : undefined;
-    }, 20_000, 'a restart');
+    const pod = await eventually(
+      async () => {
+        const pods = await runJson(
+          kubectl,
+          ['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'],
+          cluster,
+        );
+        const status = pods.items[0]?.status?.containerStatuses?.[0];
+        return status?.restartCount >= 1 ? status : undefined;
+      },
+      20_000,
+      'a restart',
+    );
     expect(pod.state.waiting.reason).toBe('CrashLoopBackOff');
     expect(pod.ready).toBe(false);
   });
@@ -104,17 +180,25 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
 describe('the API stops answering', () => {
   afterEach(() => cluster.clearFaults());
 
-  test.each(HELM_TOOLCHAINS)('helm $helmVersion reports the cluster unreachable when connections drop', async ({ major, helm }) => {
-    cluster.setFault({ api: 'refuse' });
-    const ran = await run(helm, ['status', 'anything', '-n', 'default'], cluster, 30_000);
-    expect(ran.code).toBe(1);
-    expect(ran.stderr).toContain(major === 3 ? 'Error: Kubernetes cluster unreachable: ' : 'Error: kubernetes cluster unreachable: ');
-  });
+  test.each(HELM_TOOLCHAINS)(
+    'helm $helmVersion reports the cluster unreachable when connections drop',
+    async ({ major, helm }) => {
+      cluster.setFault({ api: 'refuse' });
+      const ran = await run(helm, ['status', 'anything', '-n', 'default'], cluster, 30_000);
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toContain(
+        major === 3 ? 'Error: Kubernetes cluster unreachable: ' : 'Error: kubernetes cluster unreachable: ',
+      );
+    },
+  );
 
-  test.each(HELM_TOOLCHAINS)('kubectl $kubectlVersion gives up on an API that accepts connections but never answers', async ({ kubectl }) => {
-    cluster.setFault({ api: 'hang' });
-    const ran = await run(kubectl, ['get', 'configmaps', '-n', 'default', '--request-timeout=2s'], cluster, 30_000);
-    expect(ran.code).toBe(1);
-    expect(ran.stderr).toMatch(/Client.Timeout|context deadline exceeded|i\/o timeout|Timeout exceeded/);
-  });
+  test.each(HELM_TOOLCHAINS)(
+    'kubectl $kubectlVersion gives up on an API that accepts connections but never answers',
+    async ({ kubectl }) => {
+      cluster.setFault({ api: 'hang' });
+      const ran = await run(kubectl, ['get', 'configmaps', '-n', 'default', '--request-timeout=2s'], cluster, 30_000);
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(/Client.Timeout|context deadline exceeded|i\/o timeout|Timeout exceeded/);
+    },
+  );
 });

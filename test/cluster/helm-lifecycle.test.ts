@@ -6,13 +6,17 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
 import { KSERVE_CRD, LOOPBACK_URL_ANNOTATION, startCluster, type Cluster } from './index.js';
+import type { K8sObject } from './status.js';
 import { CHART, STANDIN_SERVER, eventually, run, runJson } from './tools.js';
 
 let cluster: Cluster;
 
 beforeAll(async () => {
   requireHelmTools();
-  cluster = await startCluster({ crds: [KSERVE_CRD], localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } });
+  cluster = await startCluster({
+    crds: [KSERVE_CRD],
+    localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] },
+  });
 });
 afterAll(async () => cluster?.stop());
 
@@ -24,20 +28,46 @@ async function servedUri(url: string | undefined, model: string): Promise<string
   return body.outputs[0]?.data[0] ?? '';
 }
 
-const summary = (history: any[]) => history.map((r) => [r.revision, r.status, r.description]);
+const summary = (history: K8sObject[]) => history.map((r) => [r.revision, r.status, r.description]);
 
 describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) => {
   const release = `model-h${major}`;
   const ns = `lifecycle-h${major}`;
-  const values = (version: number) => ['--set', `model.storageUri=file:///models/v${version}`, '--set', `model.version=${version}`, '--set', 'model.name=iris'];
-  const deploy = (version: number) => run(helm, ['upgrade', '--install', release, CHART, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s', ...values(version)], cluster);
+  const values = (version: number) => [
+    '--set',
+    `model.storageUri=file:///models/v${version}`,
+    '--set',
+    `model.version=${version}`,
+    '--set',
+    'model.name=iris',
+  ];
+  const deploy = (version: number) =>
+    run(
+      helm,
+      [
+        'upgrade',
+        '--install',
+        release,
+        CHART,
+        '-n',
+        ns,
+        '--create-namespace',
+        '--wait',
+        '--timeout',
+        '60s',
+        ...values(version),
+      ],
+      cluster,
+    );
 
   test('upgrade --install --wait installs revision 1, and the Service reaches the pod serving it', async () => {
     const installed = await deploy(1);
     expect(installed.stderr).toBe('');
     expect(installed.code).toBe(0);
     expect(installed.stdout).toContain(`Release "${release}" does not exist. Installing it now.`);
-    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], cluster))).toEqual([[1, 'deployed', 'Install complete']]);
+    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], cluster))).toEqual([
+      [1, 'deployed', 'Install complete'],
+    ]);
     expect(await servedUri(cluster.serviceUrl(ns, release), 'iris')).toBe('file:///models/v1');
   });
 
@@ -50,11 +80,21 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
       [2, 'deployed', 'Upgrade complete'],
     ]);
     const status = await runJson(helm, ['status', release, '-n', ns, '-o', 'json'], cluster);
-    expect([status.name, status.namespace, status.version, status.info.status, status.info.description]).toEqual([release, ns, 2, 'deployed', 'Upgrade complete']);
+    expect([status.name, status.namespace, status.version, status.info.status, status.info.description]).toEqual([
+      release,
+      ns,
+      2,
+      'deployed',
+      'Upgrade complete',
+    ]);
     expect(status.manifest).toContain('kind: Deployment');
-    expect(await runJson(helm, ['get', 'values', release, '-n', ns, '-o', 'json'], cluster)).toEqual({ model: { name: 'iris', storageUri: 'file:///models/v2', version: 2 } });
-    const listed = await runJson<any[]>(helm, ['list', '-n', ns, '-o', 'json'], cluster);
-    expect(listed.map((r) => [r.name, r.namespace, r.revision, r.status, r.chart, r.app_version])).toEqual([[release, ns, '2', 'deployed', 'mlops-model-0.1.0', '0.1.0']]);
+    expect(await runJson(helm, ['get', 'values', release, '-n', ns, '-o', 'json'], cluster)).toEqual({
+      model: { name: 'iris', storageUri: 'file:///models/v2', version: 2 },
+    });
+    const listed = await runJson<K8sObject[]>(helm, ['list', '-n', ns, '-o', 'json'], cluster);
+    expect(listed.map((r) => [r.name, r.namespace, r.revision, r.status, r.chart, r.app_version])).toEqual([
+      [release, ns, '2', 'deployed', 'mlops-model-0.1.0', '0.1.0'],
+    ]);
     expect(await servedUri(cluster.serviceUrl(ns, release), 'iris')).toBe('file:///models/v2');
   });
 
@@ -64,10 +104,18 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     const d = list.items[0];
     expect(d.metadata.annotations['mlops-gha.dev/model-version']).toBe('2');
     expect(d.metadata.annotations['meta.helm.sh/release-name']).toBe(release);
-    expect(d.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MODEL_URI', value: 'file:///models/v2' }]));
+    expect(d.spec.template.spec.containers[0].env).toEqual(
+      expect.arrayContaining([{ name: 'MODEL_URI', value: 'file:///models/v2' }]),
+    );
     expect(d.status.observedGeneration).toBe(d.metadata.generation);
-    expect([d.status.replicas, d.status.updatedReplicas, d.status.readyReplicas, d.status.availableReplicas]).toEqual([1, 1, 1, 1]);
-    const rollout = await run(kubectl, ['rollout', 'status', `deployment/${release}`, '-n', ns, '--timeout', '20s'], cluster);
+    expect([d.status.replicas, d.status.updatedReplicas, d.status.readyReplicas, d.status.availableReplicas]).toEqual([
+      1, 1, 1, 1,
+    ]);
+    const rollout = await run(
+      kubectl,
+      ['rollout', 'status', `deployment/${release}`, '-n', ns, '--timeout', '20s'],
+      cluster,
+    );
     expect(rollout.stdout.trim()).toBe(`deployment "${release}" successfully rolled out`);
     expect(rollout.code).toBe(0);
     const svc = await runJson(kubectl, ['get', 'svc', release, '-n', ns, '-o', 'json'], cluster);
@@ -84,17 +132,24 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
       [2, 'superseded', 'Upgrade complete'],
       [3, 'deployed', 'Rollback to 1'],
     ]);
-    await eventually(async () => ((await servedUri(cluster.serviceUrl(ns, release), 'iris')) === 'file:///models/v1' ? true : undefined), 10_000, 'the v1 pod to serve');
+    await eventually(
+      async () =>
+        (await servedUri(cluster.serviceUrl(ns, release), 'iris')) === 'file:///models/v1' ? true : undefined,
+      10_000,
+      'the v1 pod to serve',
+    );
   });
 
-  test('rollback to a revision that does not exist gives helm\'s own error', async () => {
+  test("rollback to a revision that does not exist gives helm's own error", async () => {
     const missing = await run(helm, ['rollback', release, '9', '-n', ns], cluster);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('Error: release has no 9 version');
   });
 
   test('release records are Secrets written in Kubernetes protobuf and read back by helm', () => {
-    const writes = cluster.requests().filter((r) => ['POST', 'PUT'].includes(r.method) && r.path.startsWith(`/api/v1/namespaces/${ns}/secrets`));
+    const writes = cluster
+      .requests()
+      .filter((r) => ['POST', 'PUT'].includes(r.method) && r.path.startsWith(`/api/v1/namespaces/${ns}/secrets`));
     expect(writes.length).toBeGreaterThanOrEqual(3);
     expect(new Set(writes.map((w) => w.contentType))).toEqual(new Set(['application/vnd.kubernetes.protobuf']));
   });
@@ -115,23 +170,55 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
   test('the InferenceService variant: install, upgrade, Ready with a URL that serves the model, uninstall', async () => {
     const isvc = `isvc-h${major}`;
     const kserve = (version: number) =>
-      run(helm, ['upgrade', '--install', isvc, CHART, '-n', ns, '--wait', '--timeout', '60s', '--set', 'kserve.enabled=true', '--set', `model.storageUri=file:///models/v${version}`, '--set', `model.version=${version}`], cluster);
+      run(
+        helm,
+        [
+          'upgrade',
+          '--install',
+          isvc,
+          CHART,
+          '-n',
+          ns,
+          '--wait',
+          '--timeout',
+          '60s',
+          '--set',
+          'kserve.enabled=true',
+          '--set',
+          `model.storageUri=file:///models/v${version}`,
+          '--set',
+          `model.version=${version}`,
+        ],
+        cluster,
+      );
     expect((await kserve(1)).code).toBe(0);
     expect((await kserve(2)).code).toBe(0);
     expect(summary(await runJson(helm, ['history', isvc, '-n', ns, '-o', 'json'], cluster))).toEqual([
       [1, 'superseded', 'Install complete'],
       [2, 'deployed', 'Upgrade complete'],
     ]);
-    const ready = await eventually(async () => {
-      const obj = await runJson(kubectl, ['get', 'inferenceservice', isvc, '-n', ns, '-o', 'json'], cluster);
-      const cond = (obj.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-      return cond?.status === 'True' && obj.spec.predictor.model.storageUri === 'file:///models/v2' && obj.status.url ? obj : undefined;
-    }, 20_000, 'the InferenceService to be Ready');
+    const ready = await eventually(
+      async () => {
+        const obj = await runJson(kubectl, ['get', 'inferenceservice', isvc, '-n', ns, '-o', 'json'], cluster);
+        const cond = (obj.status?.conditions ?? []).find((c: K8sObject) => c.type === 'Ready');
+        return cond?.status === 'True' && obj.spec.predictor.model.storageUri === 'file:///models/v2' && obj.status.url
+          ? obj
+          : undefined;
+      },
+      20_000,
+      'the InferenceService to be Ready',
+    );
     expect(ready.apiVersion).toBe('serving.kserve.io/v1beta1');
     expect(ready.spec.predictor.model.modelFormat).toEqual({ name: 'onnx' });
-    await eventually(async () => ((await servedUri(ready.status.url, isvc)) === 'file:///models/v2' ? true : undefined), 20_000, 'the v2 predictor to serve');
+    await eventually(
+      async () => ((await servedUri(ready.status.url, isvc)) === 'file:///models/v2' ? true : undefined),
+      20_000,
+      'the v2 predictor to serve',
+    );
     expect((await run(helm, ['uninstall', isvc, '-n', ns, '--wait'], cluster)).code).toBe(0);
     const predictor = await run(kubectl, ['get', 'deploy', `${isvc}-predictor`, '-n', ns], cluster);
-    expect(predictor.stderr.trim()).toBe(`Error from server (NotFound): deployments.apps "${isvc}-predictor" not found`);
+    expect(predictor.stderr.trim()).toBe(
+      `Error from server (NotFound): deployments.apps "${isvc}-predictor" not found`,
+    );
   });
 });

@@ -21,8 +21,25 @@ export interface ResourceType {
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-function builtin(group: string, version: string, resource: string, kind: string, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType {
-  return { group, version, resource, singular: kind.toLowerCase(), kind, namespaced, subresources: [], custom: false, ...extra };
+function builtin(
+  group: string,
+  version: string,
+  resource: string,
+  kind: string,
+  namespaced: boolean,
+  extra: Partial<ResourceType> = {},
+): ResourceType {
+  return {
+    group,
+    version,
+    resource,
+    singular: kind.toLowerCase(),
+    kind,
+    namespaced,
+    subresources: [],
+    custom: false,
+    ...extra,
+  };
 }
 
 export const BUILTIN_TYPES: ResourceType[] = [
@@ -33,9 +50,15 @@ export const BUILTIN_TYPES: ResourceType[] = [
   builtin('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], subresources: ['status'] }),
   builtin('', 'v1', 'pods', 'Pod', true, { shortNames: ['po'], subresources: ['status', 'log'] }),
   builtin('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
-  builtin('apps', 'v1', 'deployments', 'Deployment', true, { shortNames: ['deploy'], subresources: ['status', 'scale'] }),
+  builtin('apps', 'v1', 'deployments', 'Deployment', true, {
+    shortNames: ['deploy'],
+    subresources: ['status', 'scale'],
+  }),
   builtin('apps', 'v1', 'replicasets', 'ReplicaSet', true, { shortNames: ['rs'], subresources: ['status', 'scale'] }),
-  builtin('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, { shortNames: ['crd', 'crds'], subresources: ['status'] }),
+  builtin('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, {
+    shortNames: ['crd', 'crds'],
+    subresources: ['status'],
+  }),
 ];
 
 export function groupVersion(t: { group: string; version: string }): string {
@@ -55,7 +78,8 @@ export class TypeRegistry {
   }
 
   removeCustom(group: string, resource: string): void {
-    for (const [key, t] of this.types) if (t.custom && t.group === group && t.resource === resource) this.types.delete(key);
+    for (const [key, t] of this.types)
+      if (t.custom && t.group === group && t.resource === resource) this.types.delete(key);
   }
 
   find(group: string, version: string, resource: string): ResourceType | undefined {
@@ -101,7 +125,11 @@ export class TypeRegistry {
 // ---- discovery documents ----------------------------------------------------------------
 
 export function apiVersions(address: string): K8sObject {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: address }],
+  };
 }
 
 export function apiGroupList(registry: TypeRegistry): K8sObject {
@@ -131,7 +159,13 @@ export function apiResourceList(registry: TypeRegistry, group: string, version: 
   if (types.length === 0) return undefined;
   const resources: K8sObject[] = [];
   for (const t of types) {
-    const entry: K8sObject = { name: t.resource, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS };
+    const entry: K8sObject = {
+      name: t.resource,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: VERBS,
+    };
     if (t.shortNames) entry.shortNames = t.shortNames;
     resources.push(entry);
     for (const sub of t.subresources) {
@@ -162,7 +196,11 @@ export function openApiDocument(registry: TypeRegistry, group: string, version: 
   for (const t of types) {
     const gvk = { group: t.group, version: t.version, kind: t.kind };
     const schemaName = `${t.group || 'core'}.${t.version}.${t.kind}`;
-    schemas[schemaName] = { type: 'object', 'x-kubernetes-group-version-kind': [gvk], 'x-kubernetes-preserve-unknown-fields': true };
+    schemas[schemaName] = {
+      type: 'object',
+      'x-kubernetes-group-version-kind': [gvk],
+      'x-kubernetes-preserve-unknown-fields': true,
+    };
     const ref = { $ref: `#/components/schemas/${schemaName}` };
     const body = { content: { 'application/json': { schema: ref } } };
     const ok = { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } };

@@ -10,6 +10,8 @@
  */
 import { badRequest, type K8sObject } from './status.js';
 
+// Patches and objects are arbitrary JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -53,11 +55,18 @@ const MERGING_PRIMITIVE_LISTS = new Set(['finalizers']);
 const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 
 function stripDirectives(value: Json): Json {
-  if (Array.isArray(value)) return value.filter((item) => !(isObject(item) && item.$patch === 'delete')).map(stripDirectives);
+  if (Array.isArray(value))
+    return value.filter((item) => !(isObject(item) && item.$patch === 'delete')).map(stripDirectives);
   if (!isObject(value)) return value;
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k === '$patch' || k === '$retainKeys' || k.startsWith('$setElementOrder/') || k.startsWith('$deleteFromPrimitiveList/')) continue;
+    if (
+      k === '$patch' ||
+      k === '$retainKeys' ||
+      k.startsWith('$setElementOrder/') ||
+      k.startsWith('$deleteFromPrimitiveList/')
+    )
+      continue;
     if (v === null) continue;
     out[k] = stripDirectives(v);
   }
@@ -75,13 +84,15 @@ export function strategicMerge(original: Json, patch: Json, path: string[] = [])
   }
   const orders = new Map<string, Json[]>();
   for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith('$setElementOrder/')) orders.set(key.slice('$setElementOrder/'.length), Array.isArray(value) ? value : []);
+    if (key.startsWith('$setElementOrder/'))
+      orders.set(key.slice('$setElementOrder/'.length), Array.isArray(value) ? value : []);
   }
   for (const [key, value] of Object.entries(patch)) {
     if (key === '$patch' || key === '$retainKeys' || key.startsWith('$setElementOrder/')) continue;
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const field = key.slice('$deleteFromPrimitiveList/'.length);
-      if (Array.isArray(result[field]) && Array.isArray(value)) result[field] = result[field].filter((x: Json) => !value.includes(x));
+      if (Array.isArray(result[field]) && Array.isArray(value))
+        result[field] = result[field].filter((x: Json) => !value.includes(x));
       continue;
     }
     if (value === null) {
@@ -101,7 +112,8 @@ export function strategicMerge(original: Json, patch: Json, path: string[] = [])
   }
   // An order for a list the patch does not otherwise touch still reorders it.
   for (const [field, order] of orders) {
-    if (!(field in patch) && Array.isArray(result[field])) result[field] = mergeList(result[field], [], path, field, order);
+    if (!(field in patch) && Array.isArray(result[field]))
+      result[field] = mergeList(result[field], [], path, field, order);
   }
   return result;
 }
@@ -116,7 +128,8 @@ function mergeList(original: Json[], patch: Json[], parentPath: string[], field:
   const path = [...parentPath, field];
   const isPrimitive = !patch.concat(original).some(isObject);
   if (isPrimitive) {
-    if (!MERGING_PRIMITIVE_LISTS.has(field)) return order && patch.length === 0 ? applyOrder(original, order, undefined, original) : clone(patch);
+    if (!MERGING_PRIMITIVE_LISTS.has(field))
+      return order && patch.length === 0 ? applyOrder(original, order, undefined, original) : clone(patch);
     const merged = [...original, ...patch.filter((x) => !original.includes(x))];
     return order ? applyOrder(merged, order, undefined, original) : merged;
   }
@@ -125,7 +138,8 @@ function mergeList(original: Json[], patch: Json[], parentPath: string[], field:
   const plain: Json[] = [];
   for (const item of patch) {
     if (isObject(item) && item.$patch === 'delete') base = base.filter((o) => !(isObject(o) && o[key] === item[key]));
-    else if (isObject(item) && item.$patch === 'replace') return stripDirectives(patch.filter((p) => !(isObject(p) && p.$patch === 'replace')));
+    else if (isObject(item) && item.$patch === 'replace')
+      return stripDirectives(patch.filter((p) => !(isObject(p) && p.$patch === 'replace')));
     else plain.push(item);
   }
   for (const item of plain) {
@@ -141,7 +155,9 @@ function applyOrder(merged: Json[], order: Json[], key: string | undefined, orig
   const id = (x: Json) => (key && isObject(x) ? x[key] : JSON.stringify(x));
   const indexIn = (list: Json[], x: Json) => list.findIndex((y) => id(y) === id(x));
   const named = merged.filter((x) => indexIn(order, x) >= 0).sort((a, b) => indexIn(order, a) - indexIn(order, b));
-  const serverOnly = merged.filter((x) => indexIn(order, x) < 0).sort((a, b) => indexIn(original, a) - indexIn(original, b));
+  const serverOnly = merged
+    .filter((x) => indexIn(order, x) < 0)
+    .sort((a, b) => indexIn(original, a) - indexIn(original, b));
   const out: Json[] = [];
   let i = 0;
   let j = 0;
@@ -174,7 +190,10 @@ export function jsonPatch(target: Json, ops: Json): Json {
   if (!Array.isArray(ops)) throw badRequest('json patch: the patch is not a JSON array');
   const doc = { root: clone(target) };
   for (const op of ops) {
-    const parts = String(op.path ?? '').split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = String(op.path ?? '')
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     let parent: Json = doc;
     let last: string = 'root';
     for (const part of parts) {
@@ -191,7 +210,8 @@ export function jsonPatch(target: Json, ops: Json): Json {
       if (Array.isArray(parent)) parent.splice(index as number, 1);
       else delete parent[last];
     } else if (op.op === 'test') {
-      if (JSON.stringify(parent[index]) !== JSON.stringify(op.value)) throw badRequest(`json patch: test of ${op.path} failed`);
+      if (JSON.stringify(parent[index]) !== JSON.stringify(op.value))
+        throw badRequest(`json patch: test of ${op.path} failed`);
     } else throw badRequest(`json patch: unsupported operation ${op.op}`);
   }
   return doc.root;
@@ -209,7 +229,10 @@ export function applyMerge(live: Json, previous: Json, next: Json, path: string[
     if (isObject(previous)) for (const k of Object.keys(previous)) if (!(k in next)) delete result[k];
     for (const [k, v] of Object.entries(next)) {
       if (v === null) continue;
-      result[k] = applyMerge(isObject(live) ? live[k] : undefined, isObject(previous) ? previous[k] : undefined, v, [...path, k]);
+      result[k] = applyMerge(isObject(live) ? live[k] : undefined, isObject(previous) ? previous[k] : undefined, v, [
+        ...path,
+        k,
+      ]);
     }
     return result;
   }
@@ -234,7 +257,11 @@ export function deepEqual(a: Json, b: Json): boolean {
 export function sortKeys(v: Json): Json {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (!isObject(v)) return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys(v[k])]),
+  );
 }
 
 export type { K8sObject };

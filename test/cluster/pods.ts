@@ -93,7 +93,8 @@ export class PodRuntime {
     const ports: number[] = [];
     for (const pod of this.resources.store.list(this.podType, namespace)) {
       const running = this.pods.get(pod.metadata.uid);
-      if (running?.ready && running.port && Object.keys(selector).length > 0 && matches(pod.metadata.labels ?? {})) ports.push(running.port);
+      if (running?.ready && running.port && Object.keys(selector).length > 0 && matches(pod.metadata.labels ?? {}))
+        ports.push(running.port);
     }
     return ports;
   }
@@ -120,15 +121,32 @@ export class PodRuntime {
   }
 
   /** Writes the pod's status (the pod may be gone: then nothing happens). */
-  private setStatus(running: RunningPod, ready: boolean, containerState: K8sObject, phase = 'Running', extra: K8sObject = {}): void {
+  private setStatus(
+    running: RunningPod,
+    ready: boolean,
+    containerState: K8sObject,
+    phase = 'Running',
+    extra: K8sObject = {},
+  ): void {
     const pod = this.resources.store.tryGet(this.podType, running.namespace, running.name);
     if (!pod || pod.metadata.uid !== running.uid) return;
     const t = now();
-    const cond = (type: string, status: boolean) => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t });
+    const cond = (type: string, status: boolean) => ({
+      type,
+      status: status ? 'True' : 'False',
+      lastProbeTime: null,
+      lastTransitionTime: t,
+    });
     const containers: K8sObject[] = pod.spec.containers ?? [];
     pod.status = {
       phase,
-      conditions: [cond('PodReadyToStartContainers', phase === 'Running'), cond('Initialized', true), cond('Ready', ready), cond('ContainersReady', ready), cond('PodScheduled', true)],
+      conditions: [
+        cond('PodReadyToStartContainers', phase === 'Running'),
+        cond('Initialized', true),
+        cond('Ready', ready),
+        cond('ContainersReady', ready),
+        cond('PodScheduled', true),
+      ],
       hostIP: '127.0.0.1',
       hostIPs: [{ ip: '127.0.0.1' }],
       podIP: '127.0.0.1',
@@ -155,25 +173,52 @@ export class PodRuntime {
   }
 
   private async start(pod: K8sObject): Promise<void> {
-    const running: RunningPod = { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, ready: false, restarts: 0, log: '', timers: new Set(), stopped: false };
+    const running: RunningPod = {
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+      ready: false,
+      restarts: 0,
+      log: '',
+      timers: new Set(),
+      stopped: false,
+    };
     this.pods.set(running.uid, running);
     const container: K8sObject = pod.spec.containers?.[0] ?? {};
     const image = String(container.image ?? '');
     const fault = this.options.faults.find((f) => image.includes(f.image))?.fault;
     if (fault === 'image-pull') {
-      this.setStatus(running, false, { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } }, 'Pending');
+      this.setStatus(
+        running,
+        false,
+        { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } },
+        'Pending',
+      );
       return;
     }
     if (fault === 'never-ready') {
-      this.later(running, this.options.podStartDelayMs, () => this.setStatus(running, false, { running: { startedAt: now() } }));
+      this.later(running, this.options.podStartDelayMs, () =>
+        this.setStatus(running, false, { running: { startedAt: now() } }),
+      );
       return;
     }
     if (fault === 'crash-loop') {
       const crash = () => {
         running.restarts++;
-        this.setStatus(running, false, { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${container.name} in pod ${pod.metadata.name}` } }, 'Running', {
-          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now(), finishedAt: now() } },
-        });
+        this.setStatus(
+          running,
+          false,
+          {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off restarting failed container ${container.name} in pod ${pod.metadata.name}`,
+            },
+          },
+          'Running',
+          {
+            lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now(), finishedAt: now() } },
+          },
+        );
         this.later(running, 1000, crash);
       };
       this.later(running, this.options.podStartDelayMs, crash);
@@ -196,7 +241,8 @@ export class PodRuntime {
     const secrets = this.resources.type({ group: '', version: 'v1', resource: 'secrets' });
     const env: Record<string, string> = {};
     for (const from of container.envFrom ?? []) {
-      if (from.configMapRef) Object.assign(env, this.resources.store.tryGet(configMaps, ns, from.configMapRef.name)?.data ?? {});
+      if (from.configMapRef)
+        Object.assign(env, this.resources.store.tryGet(configMaps, ns, from.configMapRef.name)?.data ?? {});
     }
     for (const e of container.env ?? []) {
       if (e.value !== undefined) env[e.name] = String(e.value);
@@ -210,7 +256,14 @@ export class PodRuntime {
         if (value !== undefined) env[e.name] = Buffer.from(value, 'base64').toString('utf8');
       } else if (e.valueFrom?.fieldRef) {
         const path = String(e.valueFrom.fieldRef.fieldPath);
-        env[e.name] = path === 'metadata.name' ? pod.metadata.name : path === 'metadata.namespace' ? ns : path === 'status.podIP' ? '127.0.0.1' : '';
+        env[e.name] =
+          path === 'metadata.name'
+            ? pod.metadata.name
+            : path === 'metadata.namespace'
+              ? ns
+              : path === 'status.podIP'
+                ? '127.0.0.1'
+                : '';
       } else env[e.name] = '';
     }
     return env;
@@ -220,13 +273,26 @@ export class PodRuntime {
     const [command, ...prefix] = argv;
     const script = prefix.find((a) => a.endsWith('.js') || a.endsWith('.mjs'));
     if (!command || (script && !existsSync(script))) {
-      this.setStatus(running, false, { waiting: { reason: 'CreateContainerError', message: `${script ?? 'the local image command'} does not exist (build the model-server bundle)` } }, 'Pending');
+      this.setStatus(
+        running,
+        false,
+        {
+          waiting: {
+            reason: 'CreateContainerError',
+            message: `${script ?? 'the local image command'} does not exist (build the model-server bundle)`,
+          },
+        },
+        'Pending',
+      );
       return;
     }
     running.port ??= await freePort();
     if (running.stopped) return;
     const env = { ...process.env, ...this.resolveEnv(pod, container), PORT: String(running.port) };
-    const child = spawn(command, [...prefix, ...(container.args ?? []).map(String)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...prefix, ...(container.args ?? []).map(String)], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.process = child;
     const append = (chunk: Buffer) => {
       running.log = (running.log + chunk.toString('utf8')).slice(-LOG_LIMIT);
@@ -240,9 +306,17 @@ export class PodRuntime {
       running.ready = false;
       running.restarts++;
       const backoff = Math.min(10_000, 500 * 2 ** Math.min(running.restarts, 5));
-      this.setStatus(running, false, { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${container.name}` } }, 'Running', {
-        lastState: { terminated: { exitCode: code ?? 137, reason: signal ? `Signal ${signal}` : 'Error', finishedAt: now() } },
-      });
+      this.setStatus(
+        running,
+        false,
+        { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${container.name}` } },
+        'Running',
+        {
+          lastState: {
+            terminated: { exitCode: code ?? 137, reason: signal ? `Signal ${signal}` : 'Error', finishedAt: now() },
+          },
+        },
+      );
       this.later(running, backoff, () => void this.runLocal(running, pod, container, argv));
     });
     const path = String(container.readinessProbe?.httpGet?.path ?? '/v2/health/ready');

@@ -113,7 +113,10 @@ function encodeMap(w: Writer, field: number, map: Record<string, string | Buffer
   // Go's protobuf marshals maps with sorted keys; so do we (deterministic bytes).
   for (const key of Object.keys(map ?? {}).sort()) {
     const value = (map as Record<string, string | Buffer>)[key] as string | Buffer;
-    const entry = new Writer().stringField(1, key).bytesField(2, typeof value === 'string' ? Buffer.from(value, 'utf8') : value).finish();
+    const entry = new Writer()
+      .stringField(1, key)
+      .bytesField(2, typeof value === 'string' ? Buffer.from(value, 'utf8') : value)
+      .finish();
     w.bytesField(field, entry);
   }
 }
@@ -196,7 +199,10 @@ function encodeSecret(secret: K8sObject): Buffer {
 }
 
 function encodeSecretList(list: K8sObject): Buffer {
-  const listMeta = new Writer().stringField(2, list.metadata?.resourceVersion).stringField(3, list.metadata?.continue).finish();
+  const listMeta = new Writer()
+    .stringField(2, list.metadata?.resourceVersion)
+    .stringField(3, list.metadata?.continue)
+    .finish();
   const w = new Writer().bytesField(1, listMeta);
   for (const item of list.items ?? []) w.bytesField(2, encodeSecret(item));
   return w.finish();
@@ -206,7 +212,8 @@ function encodeSecretList(list: K8sObject): Buffer {
 
 /** Decodes a protobuf request body. Returns undefined for kinds this codec does not know. */
 export function decodeEnvelope(body: Buffer): K8sObject | undefined {
-  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw new Error('protobuf: the body does not start with the k8s\\0 envelope');
+  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC))
+    throw new Error('protobuf: the body does not start with the k8s\\0 envelope');
   let apiVersion = '';
   let kind = '';
   let raw: Buffer = Buffer.alloc(0);

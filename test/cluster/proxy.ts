@@ -89,7 +89,10 @@ export class ServiceProxies {
     this.lastPorts.set(id, proxy.port);
     const current = this.resources.store.tryGet(this.svcType, namespace, name);
     if (!current || current.metadata.uid !== proxy.uid) return;
-    current.metadata.annotations = { ...(current.metadata.annotations ?? {}), [LOOPBACK_URL_ANNOTATION]: `http://127.0.0.1:${proxy.port}` };
+    current.metadata.annotations = {
+      ...(current.metadata.annotations ?? {}),
+      [LOOPBACK_URL_ANNOTATION]: `http://127.0.0.1:${proxy.port}`,
+    };
     try {
       this.resources.store.update(this.svcType, current);
     } catch (error) {

@@ -31,7 +31,12 @@ export class Resources {
     readonly registry: TypeRegistry,
   ) {
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-      this.create(this.type(NAMESPACE_TYPE_KEY), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [] });
+      this.create(
+        this.type(NAMESPACE_TYPE_KEY),
+        undefined,
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+        { dryRun: false, fieldValidation: 'Ignore', warnings: [] },
+      );
     }
   }
 
@@ -42,12 +47,16 @@ export class Resources {
   }
 
   private checkIdentity(t: ResourceType, namespace: string | undefined, obj: K8sObject, name?: string): void {
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request is not a JSON object');
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+      throw badRequest('the body of the request is not a JSON object');
     const expected = groupVersion(t);
     if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
-      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`);
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`,
+      );
     }
-    if (obj.kind !== undefined && obj.kind !== t.kind) throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${t.kind})`);
+    if (obj.kind !== undefined && obj.kind !== t.kind)
+      throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${t.kind})`);
     obj.apiVersion = expected;
     obj.kind = t.kind;
     obj.metadata ??= {};
@@ -68,7 +77,10 @@ export class Resources {
     const unknown = unknownFields(t, obj);
     if (unknown.length === 0) return;
     const text = unknown.map((f) => `unknown field "${f.slice(1)}"`);
-    if (opts.fieldValidation === 'Strict') throw badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${text.join(', ')}`);
+    if (opts.fieldValidation === 'Strict')
+      throw badRequest(
+        `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: strict decoding error: ${text.join(', ')}`,
+      );
     opts.warnings.push(...text);
   }
 
@@ -80,15 +92,25 @@ export class Resources {
 
   private recordManager(obj: K8sObject, manager: string | undefined, operation: 'Apply' | 'Update'): void {
     if (!manager) return;
-    const entries: K8sObject[] = (obj.metadata.managedFields ?? []).filter((e: K8sObject) => !(e.manager === manager && e.operation === operation));
-    entries.push({ manager, operation, apiVersion: obj.apiVersion, time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: {} });
+    const entries: K8sObject[] = (obj.metadata.managedFields ?? []).filter(
+      (e: K8sObject) => !(e.manager === manager && e.operation === operation),
+    );
+    entries.push({
+      manager,
+      operation,
+      apiVersion: obj.apiVersion,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+    });
     obj.metadata.managedFields = entries;
   }
 
   create(t: ResourceType, namespace: string | undefined, obj: K8sObject, opts: WriteOptions): K8sObject {
     this.checkIdentity(t, namespace, obj);
     this.checkFields(t, obj, opts);
-    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+    if (!obj.metadata.name && obj.metadata.generateName)
+      obj.metadata.name = `${obj.metadata.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
     this.requireNamespace(t, namespace);
     if (t.subresources.includes('status') && t.kind !== 'Namespace') delete obj.status;
     applyDefaults(t, obj);
@@ -102,13 +124,23 @@ export class Resources {
   }
 
   /** PUT: the whole object (or, for the status subresource, only its status). */
-  update(t: ResourceType, namespace: string | undefined, name: string, obj: K8sObject, opts: WriteOptions, subresource?: string): K8sObject {
+  update(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    obj: K8sObject,
+    opts: WriteOptions,
+    subresource?: string,
+  ): K8sObject {
     this.checkIdentity(t, namespace, obj, name);
     const current = this.store.get(t, namespace, name);
     let next: K8sObject;
     if (subresource === 'status') {
       next = { ...current, status: obj.status };
-      next.metadata = { ...current.metadata, resourceVersion: obj.metadata.resourceVersion ?? current.metadata.resourceVersion };
+      next.metadata = {
+        ...current.metadata,
+        resourceVersion: obj.metadata.resourceVersion ?? current.metadata.resourceVersion,
+      };
     } else {
       this.checkFields(t, obj, opts);
       next = obj;
@@ -118,7 +150,13 @@ export class Resources {
     return this.finishUpdate(t, current, next, opts, 'Update');
   }
 
-  private finishUpdate(t: ResourceType, current: K8sObject, next: K8sObject, opts: WriteOptions, operation: 'Apply' | 'Update'): K8sObject {
+  private finishUpdate(
+    t: ResourceType,
+    current: K8sObject,
+    next: K8sObject,
+    opts: WriteOptions,
+    operation: 'Apply' | 'Update',
+  ): K8sObject {
     validate(t, next, current);
     if (t.kind === 'CustomResourceDefinition') this.acceptCrd(next);
     next.metadata.managedFields = current.metadata.managedFields;
@@ -128,8 +166,17 @@ export class Resources {
     return updated;
   }
 
-  patch(t: ResourceType, namespace: string | undefined, name: string, contentType: string, body: unknown, opts: WriteOptions, subresource?: string): K8sObject {
-    if (contentType === 'application/apply-patch+yaml' || contentType === 'application/apply-patch+cbor') return this.apply(t, namespace, name, body as K8sObject, opts);
+  patch(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    contentType: string,
+    body: unknown,
+    opts: WriteOptions,
+    subresource?: string,
+  ): K8sObject {
+    if (contentType === 'application/apply-patch+yaml' || contentType === 'application/apply-patch+cbor')
+      return this.apply(t, namespace, name, body as K8sObject, opts);
     const current = this.store.get(t, namespace, name);
     let next: K8sObject;
     if (contentType === 'application/strategic-merge-patch+json') {
@@ -151,8 +198,15 @@ export class Resources {
   }
 
   /** Server-side apply (see applyMerge): creates the object when it does not exist. */
-  apply(t: ResourceType, namespace: string | undefined, name: string, config: K8sObject, opts: WriteOptions): K8sObject {
-    if (!opts.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requests must provide a fieldManager');
+  apply(
+    t: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    config: K8sObject,
+    opts: WriteOptions,
+  ): K8sObject {
+    if (!opts.fieldManager)
+      throw badRequest('PATCH, application/apply-patch+yaml requests must provide a fieldManager');
     this.checkIdentity(t, namespace, config, name);
     this.checkFields(t, config, opts);
     const current = this.store.tryGet(t, namespace, name);
@@ -185,7 +239,8 @@ export class Resources {
   delete(t: ResourceType, namespace: string | undefined, name: string, dryRun: boolean): K8sObject {
     const deleted = this.store.delete(t, namespace, name, dryRun);
     if (dryRun) return deleted;
-    for (const key of [...this.applied.keys()]) if (key.startsWith(`${deleted.metadata.uid}\u0000`)) this.applied.delete(key);
+    for (const key of [...this.applied.keys()])
+      if (key.startsWith(`${deleted.metadata.uid}\u0000`)) this.applied.delete(key);
     if (t.kind === 'CustomResourceDefinition') this.unregisterCrd(deleted);
     if (t.kind === 'Namespace') {
       for (const other of this.registry.all()) {
@@ -219,16 +274,36 @@ export class Resources {
     const names = crd.spec?.names ?? {};
     const types = TypeRegistry.fromCrd(crd);
     if (!crd.spec?.group || !names.plural || !names.kind || types.length === 0) {
-      throw new ApiError(422, 'Invalid', `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata?.name}" is invalid: spec: Required value: group, names.plural, names.kind and a served version are required`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata?.name}" is invalid: spec: Required value: group, names.plural, names.kind and a served version are required`,
+      );
     }
     if (crd.metadata.name !== `${names.plural}.${crd.spec.group}`) {
-      throw new ApiError(422, 'Invalid', `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: metadata.name: Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: metadata.name: Invalid value: "${crd.metadata.name}": must be spec.names.plural+"."+spec.group`,
+      );
     }
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     crd.status = {
       conditions: [
-        { type: 'NamesAccepted', status: 'True', lastTransitionTime: now, reason: 'NoConflicts', message: 'no conflicts found' },
-        { type: 'Established', status: 'True', lastTransitionTime: now, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+        {
+          type: 'NamesAccepted',
+          status: 'True',
+          lastTransitionTime: now,
+          reason: 'NoConflicts',
+          message: 'no conflicts found',
+        },
+        {
+          type: 'Established',
+          status: 'True',
+          lastTransitionTime: now,
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+        },
       ],
       acceptedNames: names,
       storedVersions: (crd.spec.versions ?? []).filter((v: K8sObject) => v.storage).map((v: K8sObject) => v.name),

@@ -89,7 +89,7 @@ export function parseFieldSelector(text: string | null | undefined): (obj: K8sOb
       throw badRequest(`field label not supported: ${field.trim()}`);
     }
     return (obj: K8sObject) => {
-      const actual = path.reduce<any>((o, k) => (o == null ? undefined : o[k]), obj) ?? '';
+      const actual = path.reduce<unknown>((o, k) => (o == null ? undefined : (o as K8sObject)[k]), obj) ?? '';
       return op === '!=' ? actual !== value : actual === value;
     };
   });

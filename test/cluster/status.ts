@@ -3,6 +3,8 @@
  * k8s.io/apimachinery/pkg/api/errors (clients such as helm match on reason and code, and
  * print the message).
  */
+// Objects of every kind, as the JSON the API serves: their fields are read dynamically.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = Record<string, any>;
 
 export interface Qualified {
@@ -22,7 +24,14 @@ export class ApiError extends Error {
   }
 
   body(): K8sObject {
-    const body: K8sObject = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason };
+    const body: K8sObject = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+    };
     if (this.details) body.details = this.details;
     body.code = this.code;
     return body;
@@ -67,7 +76,10 @@ export function invalid(q: Qualified, name: string, causes: Cause[]): ApiError {
   const kindName = q.group ? `${q.kind}.${q.group}` : q.kind;
   const list = causes.map((c) => `${c.field}: ${c.message}`);
   const joined = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-  return new ApiError(422, 'Invalid', `${kindName} "${name}" is invalid: ${joined}`, { ...details(q, name, q.kind), causes });
+  return new ApiError(422, 'Invalid', `${kindName} "${name}" is invalid: ${joined}`, {
+    ...details(q, name, q.kind),
+    causes,
+  });
 }
 
 export function badRequest(message: string): ApiError {
@@ -79,9 +91,14 @@ export function methodNotAllowed(): ApiError {
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`, {
-    causes: [{ reason: 'UnsupportedMediaType', message: contentType }],
-  });
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+    {
+      causes: [{ reason: 'UnsupportedMediaType', message: contentType }],
+    },
+  );
 }
 
 /** The generic 404 of a path the server does not serve at all. */

@@ -74,7 +74,9 @@ export class Store extends EventEmitter {
     for (const obj of this.bucket(t).values()) {
       if (namespace === undefined || obj.metadata.namespace === namespace) out.push(structuredClone(obj));
     }
-    return out.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    return out.sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+    );
   }
 
   /** Stores a new object: uid, creationTimestamp, resourceVersion and generation are the server's. */
@@ -116,7 +118,10 @@ export class Store extends EventEmitter {
       const specChanged = JSON.stringify(current.spec) !== JSON.stringify(obj.spec);
       meta.generation = (current.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
-    if (JSON.stringify({ ...current, metadata: { ...current.metadata, resourceVersion: '' } }) === JSON.stringify({ ...obj, metadata: { ...meta, resourceVersion: '' } })) {
+    if (
+      JSON.stringify({ ...current, metadata: { ...current.metadata, resourceVersion: '' } }) ===
+      JSON.stringify({ ...obj, metadata: { ...meta, resourceVersion: '' } })
+    ) {
       // An update that changes nothing does not move resourceVersion (as etcd-backed servers do).
       return structuredClone(current);
     }
@@ -147,7 +152,8 @@ export class Store extends EventEmitter {
   /** Events after resourceVersion `since`, or 410 Gone when the log no longer reaches back that far. */
   eventsSince(since: number): StoreEvent[] {
     const first = this.log[0];
-    if (first && since < first.rv - 1 && this.rv - since > EVENT_LOG_SIZE) throw gone(`too old resource version: ${since} (${first.rv - 1})`);
+    if (first && since < first.rv - 1 && this.rv - since > EVENT_LOG_SIZE)
+      throw gone(`too old resource version: ${since} (${first.rv - 1})`);
     return this.log.filter((e) => e.rv > since);
   }
 }

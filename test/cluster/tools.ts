@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cluster } from './cluster.js';
+import type { K8sObject } from './status.js';
 
 export const CHART = join(dirname(fileURLToPath(import.meta.url)), '../../workflows-examples/chart');
 export const STANDIN_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/standin-model-server.mjs');
@@ -34,14 +35,18 @@ export function run(bin: string, args: string[], cluster: Pick<Cluster, 'env'>, 
 }
 
 /** Runs and parses stdout as JSON, failing with everything the tool printed otherwise. */
-export async function runJson<T = any>(bin: string, args: string[], cluster: Pick<Cluster, 'env'>): Promise<T> {
+export async function runJson<T = K8sObject>(bin: string, args: string[], cluster: Pick<Cluster, 'env'>): Promise<T> {
   const ran = await run(bin, args, cluster);
   if (ran.code !== 0) throw new Error(`${bin} ${args.join(' ')} exited ${ran.code}\n${ran.stdout}\n${ran.stderr}`);
   return JSON.parse(ran.stdout) as T;
 }
 
 /** Polls until `check` returns a value (not undefined), or throws after timeoutMs. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

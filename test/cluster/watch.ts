@@ -20,20 +20,37 @@ export interface WatchScope {
 
 const MAX_WATCH_SECONDS = 1800;
 
-export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Store, scope: WatchScope, openStreams: Set<ServerResponse>): void {
+export function serveWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: Store,
+  scope: WatchScope,
+  openStreams: Set<ServerResponse>,
+): void {
   const { type, namespace, query } = scope;
   const labels = parseLabelSelector(query.get('labelSelector'));
   const fields = parseFieldSelector(query.get('fieldSelector'));
-  const matches = (obj: K8sObject) => (namespace === undefined || obj.metadata?.namespace === namespace) && labels(obj.metadata?.labels ?? {}) && fields(obj);
+  const matches = (obj: K8sObject) =>
+    (namespace === undefined || obj.metadata?.namespace === namespace) &&
+    labels(obj.metadata?.labels ?? {}) &&
+    fields(obj);
   const sendInitial = query.get('sendInitialEvents') === 'true';
   const rv = query.get('resourceVersion') ?? '';
   if (sendInitial && query.get('resourceVersionMatch') !== 'NotOlderThan') {
-    throw new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan`);
+    throw new ApiError(
+      422,
+      'Invalid',
+      `ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan`,
+    );
   }
   if (rv !== '' && rv !== '0' && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
   const backlog: StoreEvent[] = !sendInitial && rv !== '' && rv !== '0' ? store.eventsSince(Number(rv)) : [];
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
   openStreams.add(res);
   const key = typeKey(type);
@@ -78,7 +95,10 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, store: Sto
 
   const listener = (e: StoreEvent) => deliver(e);
   store.on('event', listener);
-  const seconds = Math.min(Number(query.get('timeoutSeconds') ?? MAX_WATCH_SECONDS) || MAX_WATCH_SECONDS, MAX_WATCH_SECONDS);
+  const seconds = Math.min(
+    Number(query.get('timeoutSeconds') ?? MAX_WATCH_SECONDS) || MAX_WATCH_SECONDS,
+    MAX_WATCH_SECONDS,
+  );
   const timer = setTimeout(() => res.end(), seconds * 1000);
   const close = () => {
     clearTimeout(timer);

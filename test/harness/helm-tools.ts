@@ -23,6 +23,9 @@ export const HELM_TOOLCHAINS = [
 /** Throws with the fix when setup has not installed the binaries. */
 export function requireHelmTools(): void {
   for (const path of [HELM3, KUBECTL3, HELM4, KUBECTL4]) {
-    if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run setup\` (or npm ci --prefix tools/helm && node tools/helm/install.mjs)`);
+    if (!existsSync(path))
+      throw new Error(
+        `${path} is missing: run \`npm run setup\` (or npm ci --prefix tools/helm && node tools/helm/install.mjs)`,
+      );
   }
 }
