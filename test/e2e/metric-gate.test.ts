@@ -217,16 +217,21 @@ describe('metric-gate on a larger holdout (Node 20)', () => {
 });
 
 describe('metric-gate with a registry baseline (Node 20)', () => {
-  it('downloads registry://NAME@ALIAS from a folder registry and evaluates it paired', async () => {
+  // every test here reads churn@production: pushed once for the block, so each test also runs alone
+  let pushed: { version: number };
+  beforeAll(async () => {
     const registry = openRegistry(join(work, 'registry'));
     const { size } = await import('node:fs').then((fs) => fs.statSync(join(work, 'baseline.onnx')));
-    const pushed = await registry.push({
+    pushed = await registry.push({
       name: 'churn',
       files: [{ source: join(work, 'baseline.onnx'), path: 'model.onnx', size }],
       metrics: { f1: 0.7 },
       alias: 'production',
     });
     registry.close();
+  });
+
+  it('downloads registry://NAME@ALIAS from a folder registry and evaluates it paired', async () => {
     const result = await gate({ eventName: 'push', event: {} }, { baseline: 'registry://churn@production', registry: 'registry' });
     expect(result.exitCode).toBe(0);
     const report = await readFile(result.outputs.report!, 'utf8');
