@@ -99,7 +99,7 @@ export async function startScriptedS3(bucket = 'bucket'): Promise<ScriptedS3> {
     res.end(part);
     if (state.mode === 'change-between-ranges' && start === 0) {
       const changed = Buffer.from(object.body);
-      changed[changed.length - 1] ^= 0xff;
+      changed[changed.length - 1] = (changed[changed.length - 1] ?? 0) ^ 0xff;
       state.put(key, changed);
     }
   });

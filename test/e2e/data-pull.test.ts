@@ -1,6 +1,6 @@
 /**
  * The committed data-pull bundle, run as the runner runs it, against s3rver (directly and
- * through a fault-injecting proxy) and a local-folder remote, on Node 20 and 24; and with
+ * through a fault-injecting proxy) and a local-folder remote, on Node 22 and 24; and with
  * `actions-cache: true` against the Actions cache service double.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -8,6 +8,7 @@ import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aw
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { NODE_VERSIONS, runAction } from '../harness/run-action.js';
 import { startS3Server, type S3TestServer } from '../doubles/s3.js';
@@ -47,6 +48,15 @@ function cacheVersion(...paths: string[]): string {
   const zstd = spawnSync('zstd', ['--quiet', '--version'], { encoding: 'utf8' });
   const compression = !zstd.error && `${zstd.stdout}${zstd.stderr}`.trim() !== '' ? 'zstd-without-long' : 'gzip';
   return createHash('sha256').update([...paths, compression, '1.0'].join('|')).digest('hex');
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
 }
 
 async function expectWorkspace(repo: FixtureRepo): Promise<void> {
@@ -99,8 +109,8 @@ describe.each(NODE_VERSIONS)('data-pull on Node %s', (node) => {
   });
 });
 
-describe('data-pull bad input and faults (Node 20)', () => {
-  const errorOf = (r: { annotations: { level: string; message: string; file?: string; line?: number }[] }) => r.annotations.find((a) => a.level === 'error');
+describe('data-pull bad input and faults (Node 24)', () => {
+  const errorOf = (r: { annotations: { level: string; message: string; title?: string; file?: string; line?: number }[] }) => r.annotations.find((a) => a.level === 'error');
 
   it('retries SlowDown answers and dropped connections, then succeeds', async () => {
     const repo = await s3Fixture('faults/store');
@@ -186,6 +196,40 @@ describe('data-pull bad input and faults (Node 20)', () => {
     expect(errorOf(result)!.message).toContain(`md5: ${cat} (data/images/cat.txt)`);
     await expect(stat(join(repo.root, 'data/images'))).rejects.toThrow(/ENOENT/);
     expect(await readFile(join(repo.root, 'data/raw.csv'))).toEqual(repo.expected['data/raw.csv']);
+  });
+
+  it('an endpoint that refuses connections fails as unreachable, with its own title and fix (not "missing")', async () => {
+    const repo = await s3Fixture('dead/store');
+    const result = await runAction('data-pull', { cwd: repo.root, env: s3.env, inputs: { 'endpoint-url': `http://127.0.0.1:${await freePort()}` } });
+    expect(result.exitCode).toBe(1);
+    const error = errorOf(result)!;
+    expect(error).toMatchObject({ title: 'Storage endpoint unreachable', file: expect.stringMatching(/\.dvc$/) });
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.message).toContain('Fix: Check `endpoint-url`');
+    expect(error.message).not.toContain('dvc push');
+    await expect(stat(join(repo.root, 'data/raw.csv'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refused credentials (403) fail as such, naming where the keys came from and never printing them', async () => {
+    const repo = await s3Fixture('denied/store');
+    const env = { ...s3.env, AWS_ACCESS_KEY_ID: 'AKIAWRONGKEY', AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-123' };
+    const result = await runAction('data-pull', { cwd: repo.root, env });
+    expect(result.exitCode).toBe(1);
+    const error = errorOf(result)!;
+    expect(error.title).toBe('Storage refused the credentials');
+    expect(error.message).toContain('AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment');
+    expect(error.message).toMatch(/Fix: Check the credentials/);
+    expect(result.log.join('\n')).not.toContain('wrong-secret-value-123');
+  });
+
+  it('a bucket that does not exist fails as a missing bucket, not as missing objects', async () => {
+    const repo = await buildFixture({ config: `[core]\n    remote = s3store\n['remote "s3store"']\n    url = s3://no-such-bucket/x\n    endpointurl = ${s3.endpoint}\n` });
+    const result = await runAction('data-pull', { cwd: repo.root, env: s3.env });
+    expect(result.exitCode).toBe(1);
+    const error = errorOf(result)!;
+    expect(error.title).toBe('Bucket does not exist');
+    expect(error.message).toContain('"no-such-bucket"');
+    expect(error.message).toMatch(/Fix: Check the bucket name/);
   });
 
   it('masks keys from config.local and never prints them; warns when the Actions cache is unavailable', async () => {

@@ -185,8 +185,12 @@ export class S3Store implements ObjectStore {
   /** Undefined when the object is absent; a missing bucket, refused credentials or a dead endpoint throw a StoreFailure. */
   async getBytes(key: string): Promise<{ body: Buffer; etag?: string } | undefined> {
     try {
-      const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
-      return { body: Buffer.from(await out.Body!.transformToByteArray()), etag: out.ETag };
+      // One retry layer around the request and the body read (a body cut mid-way surfaces
+      // after the SDK's send has returned, beyond its retries), so the client sends once.
+      return await withRetries(async () => {
+        const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+        return { body: Buffer.from(await out.Body!.transformToByteArray()), etag: out.ETag };
+      });
     } catch (error) {
       if (statusOf(error) === 404 && (error as { name?: string }).name !== 'NoSuchBucket') return undefined;
       throw classifyStoreError(error, this.context()) ?? error;
