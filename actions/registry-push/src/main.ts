@@ -1,12 +1,35 @@
 import * as core from '@actions/core';
 import { actionsLogger, addTable, runMain, setOutputs, writeSummary } from '@mlops-gha/action-common';
 import { formatBytes } from '@mlops-gha/common';
-import { collectModelFiles, readMetricsFile, readRunRecord, Registry, runCli, type PushResult } from '@mlops-gha/registry';
+import { UserError } from '@mlops-gha/common';
+import { buildProfile } from '@mlops-gha/drift';
+import { buildSample, collectModelFiles, readMetricsFile, readRunRecord, Registry, runCli, type PushAttachments, type PushResult, type SourceFile } from '@mlops-gha/registry';
 import { readSettings, type RegistryPushSettings } from './settings.js';
+
+/** sample.json and profile.json, computed before anything is written (a bad file changes nothing). */
+async function attachments(settings: RegistryPushSettings, files: SourceFile[]): Promise<PushAttachments> {
+  const logger = actionsLogger();
+  const out: PushAttachments = {};
+  if (!settings.sampleData && !settings.profileData) return out;
+  const onnx = files.find((f) => /\.onnx$/i.test(f.path));
+  if (settings.sampleData) {
+    if (!onnx) throw new UserError('`sample-data` needs an ONNX model among `model` to compute the recorded outputs', { fix: 'Push the .onnx model, or leave `sample-data` empty.' });
+    const sample = await buildSample(onnx.source, settings.sampleData, settings.sampleRows);
+    logger.info(`Sample: ${sample.rows} row(s) of ${settings.sampleData} with the outputs of ${onnx.path}`);
+    out.sample = { body: Buffer.from(`${JSON.stringify(sample)}\n`), rows: sample.rows };
+  }
+  if (settings.profileData) {
+    const profile = await buildProfile(settings.profileData, { input: 'profile-data', model: onnx?.source, logger });
+    logger.info(`Profile: ${profile.rows} rows x ${profile.columns.length} columns of ${settings.profileData}${profile.predictions ? `, ${profile.predictions.length} prediction column(s)` : ''}`);
+    out.profile = { body: Buffer.from(`${JSON.stringify(profile)}\n`), rows: profile.rows, columns: profile.columns.length };
+  }
+  return out;
+}
 
 async function push(settings: RegistryPushSettings): Promise<PushResult> {
   const logger = actionsLogger();
   const files = await collectModelFiles(settings.model);
+  const attached = await attachments(settings, files);
   const run = settings.runRecord ? await readRunRecord(settings.runRecord) : undefined;
   const metrics = settings.metricsFile ? await readMetricsFile(settings.metricsFile) : (run?.metrics ?? {});
   const lineage = { ...settings.lineage, data_version: null as string | null };
@@ -29,6 +52,7 @@ async function push(settings: RegistryPushSettings): Promise<PushResult> {
       tags: settings.tags,
       description: settings.description ?? null,
       alias: settings.alias,
+      attachments: attached,
     });
   } finally {
     registry.close();
@@ -58,6 +82,16 @@ function summarize(result: PushResult): void {
       [
         ...m.signature.inputs.map((t) => ['input', t.name, t.type, t.shape ? `[${t.shape.join(', ')}]` : '?']),
         ...m.signature.outputs.map((t) => ['output', t.name, t.type, t.shape ? `[${t.shape.join(', ')}]` : '?']),
+      ],
+    );
+  }
+  if (m.sample || m.profile) {
+    core.summary.addHeading('Stored with the version', 3);
+    addTable(
+      ['document', 'content', 'size', 'sha256'],
+      [
+        ...(m.sample ? [['sample.json', `${m.sample.rows} row(s) of inputs with the model's outputs`, formatBytes(m.sample.size), m.sample.sha256]] : []),
+        ...(m.profile ? [['profile.json', `profile of ${m.profile.rows} rows x ${m.profile.columns} columns (drift-check reference)`, formatBytes(m.profile.size), m.profile.sha256]] : []),
       ],
     );
   }

@@ -1,4 +1,4 @@
-import { getKeyValues, getList, getOptional, getString } from '@mlops-gha/action-common';
+import { getKeyValues, getList, getNumber, getOptional, getString } from '@mlops-gha/action-common';
 import { checkAliasName, checkModelName, checkTags } from '@mlops-gha/registry';
 
 /** registry-push's inputs, validated: nothing is read or written before all of them are good. */
@@ -13,6 +13,11 @@ export interface RegistryPushSettings {
   runRecord?: string;
   tags: Record<string, string>;
   description?: string;
+  /** Rows whose inputs and the model's outputs are stored (sample.json) for the deploy smoke test. */
+  sampleData?: string;
+  sampleRows: number;
+  /** The training data, profiled into profile.json (the drift-check reference). */
+  profileData?: string;
   /** From the runner's environment: who pushes, and from which workflow run. */
   actor: string | null;
   lineage: { git_sha: string | null; git_ref: string | null; repository: string | null; run_url: string | null; run_id: string | null };
@@ -40,6 +45,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPush
     runRecord: getOptional('run-record')?.trim(),
     tags,
     description: getOptional('description'),
+    sampleData: getOptional('sample-data')?.trim() || undefined,
+    sampleRows: getNumber('sample-rows', { default: 32, min: 1, max: 1000, integer: true })!,
+    profileData: getOptional('profile-data')?.trim() || undefined,
     actor: env.GITHUB_ACTOR || null,
     lineage: {
       git_sha: env.GITHUB_SHA || null,
