@@ -91,7 +91,8 @@ const signature = {
 function attachment<P extends Record<string, unknown>>(extra: P) {
   return {
     type: 'object',
-    required: ['path', 'sha256', 'size', ...Object.keys(extra)],
+    // A Set: extra repeats path (with its const), and JSON Schema forbids duplicate required names.
+    required: [...new Set(['path', 'sha256', 'size', ...Object.keys(extra)])],
     additionalProperties: false,
     properties: { sha256, size: { type: 'integer', minimum: 1 }, ...extra },
   } as const;
