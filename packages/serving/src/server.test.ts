@@ -229,6 +229,37 @@ describe('datatypes', () => {
   });
 });
 
+describe('a model with several inputs', () => {
+  it('names the missing or doubled input', async () => {
+    const { running } = await serve('two-inputs', identityModel(['fp64', 'int64']), { name: 'two' });
+    await running.loaded;
+    const fp64 = { name: 'x_fp64', datatype: 'FP64', shape: [1, 2], data: [1, 2] };
+    expect(await call(running.url, 'POST', '/v2/models/two/infer', { inputs: [fp64] })).toEqual({
+      status: 400,
+      json: { error: 'Missing input "x_int64": the model needs x_int64 (INT64 [-1,2]).' },
+    });
+    expect(await call(running.url, 'POST', '/v2/models/two/infer', { inputs: [fp64, fp64] })).toEqual({
+      status: 400,
+      json: { error: 'Input "x_fp64" is given twice.' },
+    });
+  });
+});
+
+describe('limits', () => {
+  it('refuses a body over the limit with 413 without reading it all', async () => {
+    const bytes = logisticClassifierModel({ weights: [1, 2], bias: 0 });
+    await writeModel(join(work, 'limit', 'model.onnx'), bytes);
+    const running = await serveModel({ uri: join(work, 'limit'), sha256: sha256(bytes), port: 0, host: '127.0.0.1', name: 'small', maxBodyBytes: 1000 }, new RecordingLogger());
+    servers.push(running);
+    await running.loaded;
+    const data = Array.from({ length: 400 }, (_, i) => i);
+    const res = await call(running.url, 'POST', '/v2/models/small/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [200, 2], data }] });
+    expect(res).toEqual({ status: 413, json: { error: 'The request body is larger than 1000 bytes; send smaller batches.' } });
+    const ok = await call(running.url, 'POST', '/v2/models/small/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 2], data: [1, 2] }] });
+    expect(ok.status).toBe(200);
+  });
+});
+
 describe('a model with fixed dimensions', () => {
   it('requires exactly those dimensions', async () => {
     const { running } = await serve('fixed', fixedShapeModel(), { name: 'fixed' });
