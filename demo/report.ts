@@ -125,7 +125,9 @@ export function renderReport(data: ReportData): string {
   const verdict = runVerdict(data.records);
   const gates = data.records.filter((r) => r.action === 'metric-gate' && r.summary);
   const parts = [
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(data.title)}</title><style>${STYLE}</style></head><body>`,
+    // No script may run in the report: summaries carry text from project files (metric names,
+    // PR text) rendered as markdown, which passes HTML through.
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${escapeHtml(data.title)}</title><style>${STYLE}</style></head><body>`,
     `<h1>${escapeHtml(data.title)}</h1><p>Started ${escapeHtml(data.startedAt)}, ${data.seconds.toFixed(1)} s.</p>`,
     `<p id="verdict" class="verdict ${verdict.ok ? 'ok' : 'bad'}">${escapeHtml(verdict.text)}</p>`,
     data.missing.length ? `<p id="missing">Not installed on this machine (run <code>npm run setup</code>): ${escapeHtml(data.missing.join('; '))}</p>` : '',

@@ -7,11 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { renderReport } from '../demo/report.js';
 import { repoRoot } from './harness/run-action.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -125,5 +126,27 @@ describe('the demo and its report', () => {
     // The audit log lists every alias move the registry recorded.
     const events = readdirSync(join(demoDir, 'registry/churn-classifier/events'));
     expect(await page.locator('#audit-events tbody tr').count()).toBe(events.length);
+  });
+
+  it('runs no script that a summary or a step detail carries', async () => {
+    const hostile = '<script>document.title="pwned"</script><img src=x onerror="document.title=\'pwned\'">';
+    const html = renderReport({
+      title: 'hostile',
+      startedAt: '2026-01-01T00:00:00Z',
+      seconds: 1,
+      records: [
+        { n: 1, chapter: hostile, label: hostile, action: 'metric-gate', outcome: 'ok', detail: hostile, outputs: { verdict: hostile }, summary: `### ${hostile}\n\n| a |\n|---|\n| ${hostile} |` },
+      ],
+      versions: [],
+      events: [{ at: 'now', type: hostile, actor: hostile, detail: hostile }],
+      missing: [],
+    });
+    const file = join(artifacts, 'hostile-report.html');
+    await writeFile(file, html);
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForTimeout(300); // an onerror handler would have fired by now
+    expect(await page.title()).toBe('hostile');
+    // The text is shown, as text, where it was escaped.
+    expect(await page.locator('#steps-table td.detail').innerText()).toBe(hostile);
   });
 });
