@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { UserError, silentLogger, type Logger } from '@mlops-gha/common';
-import { evaluateModels, METRIC_NAMES, type Evaluation, type TaskSetting } from '@mlops-gha/evaluation';
+import { evaluateModels, METRIC_NAMES, type Evaluation, type MissingValues, type TaskSetting, type ZeroDivision } from '@mlops-gha/evaluation';
 import { bootstrapInterval, pairedBootstrapParallel, type BootstrapResult, type Interval, type IntervalMethod } from './bootstrap.js';
 import { hasKernel } from './kernels.js';
 import { seedToInt } from './math.js';
@@ -25,6 +25,12 @@ export interface GateSettings {
   labelColumn?: string;
   featureColumns?: string[];
   task?: TaskSetting;
+  /** scikit-learn's pos_label for binary tasks (any label text); default the second class in sorted order. */
+  positiveLabel?: string;
+  /** scikit-learn's zero_division for precision, recall and F-scores (default 0). */
+  zeroDivision?: ZeroDivision;
+  /** Missing feature cells: an error (default) or NaN passed to the model. */
+  missingValues?: MissingValues;
   /** Candidate metrics file, when not evaluating a model. */
   metrics?: string;
   /** `registry://...`, a metrics file or an .onnx file; empty for none. */
@@ -111,6 +117,10 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       labelColumn: settings.labelColumn,
       featureColumns: settings.featureColumns,
       task: settings.task,
+      positiveLabel: settings.positiveLabel,
+      missingValues: settings.missingValues,
+      // Metrics the rules name beyond the defaults (any F-beta, e.g. f3) are computed on request.
+      metricOptions: { zeroDivision: settings.zeroDivision, extra: rules.map((r) => r.metric) },
       batchSize: settings.batchSize,
       logger,
     });
@@ -130,7 +140,7 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
     mode = paired ? 'paired' : baseline ? 'point' : 'candidate';
     // Bootstrap every metric of the task that has a kernel (rules need them; the table shows them all).
     const metrics = [...new Set([...checked.map((r) => r.resolved), ...METRIC_NAMES[interp.task]])].filter(
-      (m) => hasKernel(m) && candidate[m] !== null && candidate[m] !== undefined && (!paired || (baselineMetrics?.[m] ?? null) !== null),
+      (m) => hasKernel(m, interp) && candidate[m] !== null && candidate[m] !== undefined && (!paired || (baselineMetrics?.[m] ?? null) !== null),
     );
     if (settings.bootstrapSamples > 0 && (paired || !baseline)) {
       logger.info(`Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`);
@@ -142,7 +152,12 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
         lastLine = now;
         logger.info(`metric-gate: bootstrap ${done}/${total} resamples, ${((now - started) / 1000).toFixed(1)} s`);
       };
-      bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed, onProgress });
+      bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, {
+        samples: settings.bootstrapSamples,
+        seed,
+        onProgress,
+        kernelOptions: { zeroDivision: settings.zeroDivision },
+      });
       logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
       for (const [metric, draws] of bootstrap.draws) {
         const point = candidate[metric]! - (paired ? baselineMetrics![metric]! : 0);
@@ -156,7 +171,10 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       testNotes.push('The baseline is a metrics file: no per-row predictions, so no paired interval or test');
     }
     const h = evaluation.holdout;
-    reportBase.holdout = { path: h.path, rows: h.rows, features: h.featureNames.length, labelColumn: h.labelColumn };
+    reportBase.holdout = { path: h.path, rows: h.rows, features: h.featureNames.length, labelColumn: h.labelColumn, missing: h.missing };
+    const [cand, base] = evaluation.models;
+    reportBase.perClass = { candidate: cand!.metrics.perClass, baseline: base?.metrics.perClass };
+    reportBase.curves = { candidate: cand!.metrics.curves, baseline: base?.metrics.curves };
     reportBase.task = { task: interp.task, reason: interp.reason, classes: interp.classes, positiveClass: interp.positiveClass };
     if (interp.classes && evaluation.models[0]!.metrics.confusionMatrix) {
       reportBase.confusion = {

@@ -1,6 +1,11 @@
 import type { Interval, IntervalMethod } from './bootstrap.js';
 import type { DeLongResult, McNemarResult } from './paired-tests.js';
+import type { ClassCurves, PerClass } from '@mlops-gha/evaluation';
+import { escapeMarkdown, formatNumber } from './format.js';
+import { curveCharts, normalizedMatrixTable, perClassTable } from './report-charts.js';
 import type { Decision, RuleOutcome, Status } from './verdict.js';
+
+export { escapeMarkdown, formatNumber } from './format.js';
 
 /** Everything a report shows. Names and texts from files are escaped when rendered. */
 export interface ReportInput {
@@ -16,7 +21,11 @@ export interface ReportInput {
   /** paired: both models evaluated on the same rows; point: metrics files; candidate: no baseline. */
   mode: 'paired' | 'point' | 'candidate';
   task?: { task: string; reason: string; classes?: string[]; positiveClass?: string };
-  holdout?: { path: string; rows: number; features: number; labelColumn: string };
+  holdout?: { path: string; rows: number; features: number; labelColumn: string; missing?: Record<string, number> };
+  /** precision/recall/f1/support per class. */
+  perClass?: { candidate?: PerClass; baseline?: PerClass };
+  /** ROC, precision-recall and reliability curves (down-sampled), drawn as mermaid charts. */
+  curves?: { candidate?: ClassCurves[]; baseline?: ClassCurves[] };
   bootstrap?: { samples: number; seed: number | string; method: IntervalMethod; seconds: number };
   confidence: number;
   /** Interval of candidate - baseline (paired) or of the candidate (candidate mode), per metric. */
@@ -37,31 +46,6 @@ export interface RenderOptions {
 export const COMMENT_REPORT_LIMIT = 60_000;
 
 const ICON: Record<Status, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
-
-/**
- * Text from files or inputs, made inert in markdown and HTML: entities for &, <, >, a
- * backslash before markdown punctuation, a zero-width space after @ (no mentions), one line.
- */
-export function escapeMarkdown(text: string, maxLength = 120): string {
-  let t = text.replace(/[\r\n\t]+/g, ' ');
-  if (t.length > maxLength) t = `${t.slice(0, maxLength - 1)}…`;
-  return t
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]#!|~:$]/g, (c) => `\\${c}`)
-    .replace(/(w{3})\./gi, '$1\\.')
-    .replace(/@/g, '@\u200b');
-}
-
-export function formatNumber(value: number | null | undefined, signed = false): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  const abs = Math.abs(value);
-  let text = abs !== 0 && (abs >= 1e5 || abs < 1e-4) ? value.toExponential(3) : value.toFixed(abs >= 100 ? 2 : 4);
-  if (signed && value >= 0) text = `+${text}`;
-  return text.replace(/^-/, '−');
-}
 
 function formatInterval(interval: Interval | undefined): string {
   if (!interval) return '—';
@@ -168,6 +152,11 @@ function details(input: ReportInput, level: 'full' | 'no-matrices'): string {
       `- DeLong (roc_auc): difference ${formatNumber(dl.difference, true)}, SE ${formatNumber(dl.standardError)}, z = ${formatNumber(dl.z)}, p = ${formatNumber(dl.pValue)}, ${pct(input.confidence)} interval ${formatInterval({ low: dl.low, high: dl.high } as Interval)} (${dl.positives} positives, ${dl.negatives} negatives)`,
     );
   }
+  const missing = Object.entries(input.holdout?.missing ?? {}).filter(([, count]) => count > 0);
+  if (missing.length) {
+    const shown = missing.slice(0, 50).map(([column, count]) => `${escapeMarkdown(column, 40)} ${count}`);
+    lines.push(`- Missing feature values passed to the models as NaN (missing-values: nan), per column: ${shown.join(', ')}${missing.length > 50 ? `, and ${missing.length - 50} more columns` : ''}`);
+  }
   for (const note of input.tests?.notes ?? []) lines.push(`- ${escapeMarkdown(note, 300)}`);
   for (const o of input.decision.outcomes) {
     lines.push(`- Rule ${escapeMarkdown(o.rule.text, 80)}: ${o.status}, ${escapeMarkdown(o.reason, 400)}${o.rule.note ? ` (${escapeMarkdown(o.rule.note)})` : ''}${o.interval?.note ? ` (${escapeMarkdown(o.interval.note)})` : ''}`);
@@ -176,12 +165,21 @@ function details(input: ReportInput, level: 'full' | 'no-matrices'): string {
     lines.push(`- ${escapeMarkdown(metric, 60)}: ${escapeMarkdown(note, 300)}`);
   }
   const parts = [lines.join('\n')];
+  if (level === 'full' && input.perClass?.candidate) {
+    parts.push(`Per class (scikit-learn's average=None):\n\n${perClassTable(input.perClass.candidate, input.perClass.baseline)}`);
+  }
   if (level === 'full' && input.confusion) {
     const { classes } = input.confusion;
-    if (input.confusion.candidate) parts.push(`Confusion matrix, candidate:\n\n${matrixTable(classes, input.confusion.candidate)}`);
-    if (input.confusion.baseline) parts.push(`Confusion matrix, baseline:\n\n${matrixTable(classes, input.confusion.baseline)}`);
+    if (input.confusion.candidate) {
+      parts.push(`Confusion matrix, candidate:\n\n${matrixTable(classes, input.confusion.candidate)}`);
+      parts.push(`Confusion matrix, candidate, normalised by true class (each row sums to 1):\n\n${normalizedMatrixTable(classes, input.confusion.candidate)}`);
+    }
+    if (input.confusion.baseline) {
+      parts.push(`Confusion matrix, baseline:\n\n${matrixTable(classes, input.confusion.baseline)}`);
+      parts.push(`Confusion matrix, baseline, normalised by true class:\n\n${normalizedMatrixTable(classes, input.confusion.baseline)}`);
+    }
   }
-  return `<details><summary>Details: task, statistics, tests, confusion matrices</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
+  return `<details><summary>Details: task, statistics, tests, per-class metrics, confusion matrices</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }
 
 /**
@@ -208,6 +206,8 @@ export function renderReport(input: ReportInput, options: RenderOptions = {}): s
     if (left > 0) parts.push(`_${left} more row${left === 1 ? '' : 's'} left out to keep this under GitHub's size limit${options.fullReportHint ? `; ${options.fullReportHint}` : ''}._`);
     const lineage = lineageLine(input);
     if (lineage) parts.push(lineage);
+    // Curves are shown, not folded: people would rather look than read.
+    if (level === 'full' && input.curves) parts.push(...curveCharts(input.curves));
     if (level !== 'none') parts.push(details(input, level));
     else parts.push(`_Details left out to keep this under GitHub's size limit${options.fullReportHint ? `; ${options.fullReportHint}` : ''}._`);
     return `${parts.join('\n\n')}\n`;

@@ -21,7 +21,7 @@ export interface Rule {
   note?: string;
 }
 
-const TOKEN = /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.\-]*)|(\S))/y;
+const TOKEN = /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.\-]*(?:\[[^\]\r\n]+\])?)|(\S))/y;
 
 function ruleError(line: number, column: number, lineText: string, message: string, fix: string): UserError {
   const caret = `${' '.repeat(Math.max(0, column - 1))}^`;
@@ -132,12 +132,12 @@ export function parseRules(text: string): Rule[] {
   return rules;
 }
 
-const ALIASES: Record<string, string[]> = {
-  f1: ['f1_macro'],
-  precision: ['precision_macro'],
-  recall: ['recall_macro'],
-  roc_auc: ['roc_auc_ovr'],
-};
+/** A binary metric's name on a multiclass task: its macro average (f1 -> f1_macro, f2 -> f2_macro). */
+function aliasOf(metric: string): string | undefined {
+  if (metric === 'roc_auc') return 'roc_auc_ovr';
+  if (/^(precision|recall|f\d+(\.\d+)?)$/.test(metric)) return `${metric}_macro`;
+  return undefined;
+}
 
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
@@ -148,6 +148,14 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** The metric list of an error: per-class names summarised, so 20 classes do not bury the rest. */
+function listed(available: string[]): string {
+  const plain = available.filter((m) => !m.includes('['));
+  const classes = [...new Set(available.map((m) => /^support\[(.+)\]$/.exec(m)?.[1]).filter((c): c is string => c !== undefined))];
+  const perClass = classes.length ? `; per class: precision[CLASS], recall[CLASS], f1[CLASS], support[CLASS] for CLASS in ${classes.slice(0, 20).join(', ')}${classes.length > 20 ? ', …' : ''}` : '';
+  return `${plain.join(', ') || '(none)'}${perClass}`;
 }
 
 /**
@@ -162,8 +170,8 @@ export function checkRules(rules: Rule[], available: string[], hasBaseline: bool
     let resolved = rule.metric;
     let note: string | undefined;
     if (!available.includes(resolved)) {
-      const alias = ALIASES[rule.metric]?.find((a) => available.includes(a));
-      if (alias) {
+      const alias = aliasOf(rule.metric);
+      if (alias && available.includes(alias)) {
         resolved = alias;
         note = `${rule.metric} is checked as ${alias} on this multiclass task`;
       } else {
@@ -173,8 +181,8 @@ export function checkRules(rules: Rule[], available: string[], hasBaseline: bool
           rule.line,
           metricColumn,
           lineText,
-          `unknown metric "${rule.metric}".${suggestion} Metrics here: ${available.join(', ') || '(none)'}`,
-          'Name one of the metrics listed (scikit-learn names; multiclass averages are f1_macro, f1_micro, f1_weighted, ...).',
+          `unknown metric "${rule.metric}".${suggestion} Metrics here: ${listed(available)}`,
+          'Name one of the metrics listed (scikit-learn names; multiclass averages are f1_macro, f1_micro, f1_weighted, ...; one class is recall[CLASS]; any F-beta is fBETA, e.g. f0.5 or f2).',
         );
       }
     }
