@@ -2,11 +2,11 @@
  * A small controller manager: Deployments get a ReplicaSet per pod template and the status
  * fields helm 3 (newest ReplicaSet's readyReplicas), helm 4 (kstatus: observedGeneration,
  * replica counts, Available/Progressing conditions) and `kubectl rollout status` read;
- * ReplicaSets get their Pods; InferenceServices get a predictor Deployment + Service, a Ready
- * condition and `status.url`. It reconciles everything after each change (the objects are
+ * ReplicaSets get their Pods; InferenceServices are kserve.ts's. It reconciles everything after each change (the objects are
  * few), and on a timer for progress deadlines.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { InferenceServices } from './kserve.js';
 import type { Resources } from './resources.js';
 import type { ResourceType } from './kinds.js';
 import type { StoreEvent } from './store.js';
@@ -15,7 +15,6 @@ import { sortKeys } from './patch.js';
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export const ISVC_RUNTIME_IMAGE = 'ghcr.io/mlops-gha/mlops-model-server:runtime';
 export const LOOPBACK_URL_ANNOTATION = 'mlops-gha.dev/loopback-url';
 
 export interface ControllerHooks {
@@ -28,6 +27,7 @@ export class Controller {
   private readonly timer: NodeJS.Timeout;
   private readonly rolloutStarted = new Map<string, number>();
   private readonly types: Record<'deploy' | 'rs' | 'pod' | 'svc', ResourceType>;
+  private readonly kserve: InferenceServices;
 
   constructor(
     private readonly resources: Resources,
@@ -39,6 +39,7 @@ export class Controller {
       pod: resources.type({ group: '', version: 'v1', resource: 'pods' }),
       svc: resources.type({ group: '', version: 'v1', resource: 'services' }),
     };
+    this.kserve = new InferenceServices(resources, hooks, this.types);
     resources.store.on('event', (e: StoreEvent) => {
       if (
         ['apps/deployments', 'apps/replicasets', '/pods', '/services', 'serving.kserve.io/inferenceservices'].includes(
@@ -76,11 +77,11 @@ export class Controller {
 
   private reconcile(): void {
     const { store } = this.resources;
-    for (const isvc of this.inferenceServices()) this.reconcileInferenceService(isvc);
+    this.kserve.reconcile();
     for (const d of store.list(this.types.deploy)) this.reconcileDeployment(d);
     for (const rs of store.list(this.types.rs)) this.reconcileReplicaSet(rs);
     for (const d of store.list(this.types.deploy)) this.updateDeploymentStatus(d);
-    for (const isvc of this.inferenceServices()) this.updateInferenceServiceStatus(isvc);
+    this.kserve.updateStatus();
   }
 
   private owned(t: ResourceType, owner: K8sObject): K8sObject[] {
@@ -91,7 +92,7 @@ export class Controller {
       );
   }
 
-  private ownerRef(owner: K8sObject): K8sObject {
+  static ownerRef(owner: K8sObject): K8sObject {
     return {
       apiVersion: owner.apiVersion,
       kind: owner.kind,
@@ -138,7 +139,7 @@ export class Controller {
             'deployment.kubernetes.io/max-replicas': String(desired + 1),
             'deployment.kubernetes.io/revision': revision,
           },
-          ownerReferences: [this.ownerRef(d)],
+          ownerReferences: [Controller.ownerRef(d)],
         },
         spec: {
           replicas: desired,
@@ -294,7 +295,7 @@ export class Controller {
           namespace: rs.metadata.namespace,
           labels: template.metadata?.labels ?? {},
           annotations: template.metadata?.annotations,
-          ownerReferences: [this.ownerRef(rs)],
+          ownerReferences: [Controller.ownerRef(rs)],
         },
         spec: template.spec,
       };
@@ -322,129 +323,5 @@ export class Controller {
       if (status[f] === 0) delete status[f];
     if (JSON.stringify(status) === JSON.stringify(rs.status ?? {})) return;
     this.write(this.types.rs, { ...rs, status });
-  }
-
-  // ---- KServe InferenceServices ----
-
-  private isvcType(): ResourceType | undefined {
-    return this.resources.registry
-      .all()
-      .find((t) => t.group === 'serving.kserve.io' && t.resource === 'inferenceservices');
-  }
-
-  private inferenceServices(): K8sObject[] {
-    const t = this.isvcType();
-    return t ? this.resources.store.list(t) : [];
-  }
-
-  /**
-   * What KServe's controller would create for a predictor: a Deployment running the model
-   * server (the double's stand-in for the ServingRuntime of the model format) with the
-   * storageUri as MODEL_URI, and a Service `<name>-predictor`.
-   */
-  private reconcileInferenceService(isvc: K8sObject): void {
-    const name = `${isvc.metadata.name}-predictor`;
-    const ns = isvc.metadata.namespace;
-    const model = isvc.spec?.predictor?.model ?? {};
-    const labels = { 'serving.kserve.io/inferenceservice': isvc.metadata.name, component: 'predictor' };
-    // KServe serves the model under the InferenceService's name, from its storageUri.
-    const env = [
-      ...(Array.isArray(model.env) ? model.env : []).filter(
-        (e: K8sObject) => e?.name !== 'MODEL_URI' && e?.name !== 'MODEL_NAME',
-      ),
-      { name: 'MODEL_URI', value: String(model.storageUri ?? '') },
-      { name: 'MODEL_NAME', value: String(isvc.metadata.name) },
-    ];
-    const container = {
-      name: 'kserve-container',
-      image: model.image ?? ISVC_RUNTIME_IMAGE,
-      args: Array.isArray(model.args) ? model.args : [],
-      env,
-      ports: [{ containerPort: 8080, protocol: 'TCP' }],
-      readinessProbe: { httpGet: { path: '/v2/health/ready', port: 8080 } },
-    };
-    const desired = {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [container] } },
-    };
-    const opts = { dryRun: false, fieldValidation: 'Ignore' as const, warnings: [] };
-    const existing = this.resources.store.tryGet(this.types.deploy, ns, name);
-    if (!existing) {
-      this.resources.create(
-        this.types.deploy,
-        ns,
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { name, namespace: ns, labels, ownerReferences: [this.ownerRef(isvc)] },
-          spec: desired,
-        },
-        opts,
-      );
-    } else if (
-      JSON.stringify(existing.spec.template.spec.containers[0]?.env) !== JSON.stringify(env) ||
-      existing.spec.template.spec.containers[0]?.image !== container.image
-    ) {
-      this.resources.update(
-        this.types.deploy,
-        ns,
-        name,
-        { ...existing, spec: { ...existing.spec, template: desired.template } },
-        opts,
-      );
-    }
-    if (!this.resources.store.tryGet(this.types.svc, ns, name)) {
-      this.resources.create(
-        this.types.svc,
-        ns,
-        {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: { name, namespace: ns, labels, ownerReferences: [this.ownerRef(isvc)] },
-          spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-        },
-        opts,
-      );
-    }
-  }
-
-  private updateInferenceServiceStatus(isvc: K8sObject): void {
-    const t = this.isvcType();
-    if (!t) return;
-    const d = this.resources.store.tryGet(
-      this.types.deploy,
-      isvc.metadata.namespace,
-      `${isvc.metadata.name}-predictor`,
-    );
-    const ready =
-      d?.status?.observedGeneration === d?.metadata.generation &&
-      (d?.status?.conditions ?? []).some(
-        (c: K8sObject) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable',
-      );
-    const url = this.hooks.serviceUrl(isvc.metadata.namespace, `${isvc.metadata.name}-predictor`);
-    const cond = (type: string) => {
-      const before = (isvc.status?.conditions ?? []).find((c: K8sObject) => c.type === type);
-      const status = ready ? 'True' : 'False';
-      return {
-        type,
-        status,
-        lastTransitionTime: before?.status === status ? before.lastTransitionTime : now(),
-        ...(ready ? {} : { reason: 'PredictorNotReady', message: 'predictor Deployment is not available' }),
-      };
-    };
-    const status: K8sObject = {
-      observedGeneration: isvc.metadata.generation,
-      conditions: [cond('IngressReady'), cond('PredictorReady'), cond('Ready')],
-      modelStatus: { states: { activeModelState: ready ? 'Loaded' : 'Pending', targetModelState: 'Loaded' } },
-    };
-    if (ready && url) {
-      status.url = url;
-      status.address = { url };
-    }
-    const strip = (s: K8sObject) =>
-      JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c: K8sObject) => [c.type, c.status]) });
-    if (strip(status) === strip(isvc.status ?? {})) return;
-    this.resources.store.update(t, { ...isvc, status });
   }
 }
