@@ -39685,6 +39685,4438 @@ function startProgressTicker(meter, emit, intervalMs = 5000) {
 
 /***/ }),
 
+/***/ 3075:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.buildProfile = buildProfile;
+/** Profiles a data file in one streaming pass (and, with a model, the model's outputs on it). */
+const node_path_1 = __nccwpck_require__(6760);
+const common_1 = __nccwpck_require__(3815);
+const predictions_js_1 = __nccwpck_require__(8469);
+const profile_js_1 = __nccwpck_require__(406);
+const table_js_1 = __nccwpck_require__(2351);
+async function buildProfile(path, options = {}) {
+    const logger = options.logger ?? common_1.silentLogger;
+    const input = options.input ?? path;
+    let profilers;
+    let header = [];
+    let label = null;
+    let predictions;
+    let rows = 0;
+    let lastReport = Date.now();
+    for await (const batch of (0, table_js_1.readTable)(path, { input })) {
+        if (!profilers) {
+            header = batch.header;
+            label = options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
+            if (options.label && !header.includes(options.label)) {
+                throw new common_1.UserError(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
+                    fix: 'Set `label-column` to a column of the data, or leave it empty.',
+                    location: { file: path, line: 1 },
+                });
+            }
+            profilers = (0, profile_js_1.profileColumns)(header, options.reference);
+            if (options.model) {
+                const features = options.features ?? header.filter((h) => h !== label);
+                predictions = await predictions_js_1.PredictionProfiler.open(options.model, features, header, `${input} (${path})`, options.reference?.predictions);
+            }
+        }
+        for (let c = 0; c < profilers.length; c++)
+            profilers[c].addBatch(batch, c);
+        await predictions?.addBatch(batch);
+        rows += batch.rows;
+        if (Date.now() - lastReport > 5000) {
+            lastReport = Date.now();
+            logger.info(`profile: ${rows} rows of ${path}`);
+        }
+    }
+    if (rows === 0) {
+        throw new common_1.UserError(`${input}: ${path} has a header but no data rows`, {
+            fix: `Point \`${input}\` at a file with at least one data row.`,
+            location: { file: path },
+        });
+    }
+    if (options.reference) {
+        // A column that was numbers in the reference and now holds text changed type: say where.
+        const types = new Map(options.reference.columns.map((c) => [c.name, c.type]));
+        for (const p of profilers) {
+            if (types.get(p.name) === 'numerical' && p.firstText) {
+                throw new common_1.UserError(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
+                    fix: `Fix the upstream step that writes "${p.name}" (a changed export or encoding), or leave the column out with \`columns\`.`,
+                    location: { file: path, line: p.firstText.line },
+                    title: 'Column type changed',
+                });
+            }
+        }
+    }
+    const columns = profilers.map((p) => p.finish());
+    const predicted = predictions ? await predictions.finish() : null;
+    if (predictions?.skipped)
+        logger.warning(`Predictions not profiled: ${predictions.skipped}`);
+    const profile = {
+        format: profile_js_1.PROFILE_FORMAT,
+        rows,
+        source: (0, node_path_1.basename)(path),
+        bounds: profile_js_1.PROFILE_BOUNDS,
+        label,
+        features: predictions ? predictions.features : null,
+        columns,
+        predictions: predicted,
+    };
+    if (predictions?.skipped)
+        Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
+    return profile;
+}
+
+
+/***/ }),
+
+/***/ 9995:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkDrift = checkDrift;
+/**
+ * A whole drift check: the fresh data profiled with the reference's column types (and the
+ * model's outputs on it), compared column by column, prediction drift, quality against the
+ * reference version's recorded metrics where the fresh data has labels, and the report.
+ */
+const common_1 = __nccwpck_require__(3815);
+const evaluation_1 = __nccwpck_require__(7308);
+const build_js_1 = __nccwpck_require__(3075);
+const compare_js_1 = __nccwpck_require__(8560);
+const report_js_1 = __nccwpck_require__(7673);
+async function checkDrift(request) {
+    const logger = request.logger ?? common_1.silentLogger;
+    const reference = request.reference;
+    const features = reference.features ?? reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
+    const withModel = !!request.model && !!reference.predictions;
+    const current = await (0, build_js_1.buildProfile)(request.current, {
+        input: 'current',
+        reference,
+        label: null,
+        ...(withModel ? { model: request.model, features } : {}),
+        logger,
+    });
+    logger.info(`Profiled ${current.rows} rows of ${request.current}`);
+    const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
+    const result = (0, compare_js_1.compareProfiles)(reference, current, {
+        ...request,
+        columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
+    });
+    let predictions = null;
+    let predictionsNote;
+    if (!request.model)
+        predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
+    else if (!reference.predictions)
+        predictionsNote = 'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
+    else if (!current.predictions)
+        predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
+    else
+        predictions = (0, compare_js_1.comparePredictions)(reference.predictions, current.predictions, reference.rows);
+    let quality = null;
+    let qualityNote;
+    const header = current.columns.map((c) => c.name);
+    if (!request.labelColumn)
+        qualityNote = 'No `label-column`: quality not measured.';
+    else if (!header.includes(request.labelColumn))
+        qualityNote = `The current data has no column "${request.labelColumn}": quality not measured.`;
+    else if (!request.model)
+        qualityNote = 'No model: quality not measured.';
+    else {
+        const evaluation = await (0, evaluation_1.evaluateModels)({ dataset: request.current, models: [request.model], labelColumn: request.labelColumn, featureColumns: features, logger });
+        const values = evaluation.models[0].metrics.values;
+        const recorded = request.referenceMetrics ?? {};
+        quality = Object.entries(values)
+            .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
+            .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
+            .map(([metric, value]) => ({ metric, reference: typeof recorded[metric] === 'number' ? recorded[metric] : null, current: value }));
+    }
+    const report = (0, report_js_1.renderReport)({
+        result,
+        referenceLabel: request.referenceLabel,
+        referenceRows: reference.rows,
+        currentLabel: request.current,
+        currentRows: current.rows,
+        predictions,
+        predictionsNote,
+        quality,
+        qualityNote,
+    });
+    return { result, current, predictions, quality, report };
+}
+
+
+/***/ }),
+
+/***/ 8560:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SMALL_REFERENCE_ROWS = exports.METHOD_INFO = exports.METHODS = void 0;
+exports.compareProfiles = compareProfiles;
+exports.comparePredictions = comparePredictions;
+/**
+ * Column-by-column drift between a reference profile and the current data's profile, with
+ * Evidently's default method choice, an optional multiple-testing correction, and the
+ * dataset verdict (drift when at least `driftShare` of the tested columns drifted).
+ */
+const common_1 = __nccwpck_require__(3815);
+const ks_js_1 = __nccwpck_require__(3161);
+const profile_js_1 = __nccwpck_require__(406);
+const statistics_js_1 = __nccwpck_require__(9484);
+exports.METHODS = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
+/** p-value tests drift below their threshold; distances at or above it. */
+exports.METHOD_INFO = {
+    ks: { kind: 'p-value', threshold: 0.05, label: 'K-S p-value', types: ['numerical'] },
+    chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
+    z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
+    wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
+    jensenshannon: { kind: 'distance', threshold: 0.1, label: 'Jensen-Shannon distance', types: ['numerical', 'categorical'] },
+    psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
+};
+/** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
+exports.SMALL_REFERENCE_ROWS = 1000;
+function methodFor(col, cur, referenceRows, chosen) {
+    const type = col.type;
+    if (chosen) {
+        if (!exports.METHOD_INFO[chosen].types.includes(type)) {
+            throw new common_1.UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
+                fix: `Choose one of ${exports.METHODS.filter((m) => exports.METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
+            });
+        }
+        if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
+            throw new common_1.UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
+                fix: 'Use chisquare or jensenshannon for it in `methods`.',
+            });
+        }
+        return chosen;
+    }
+    const small = referenceRows <= exports.SMALL_REFERENCE_ROWS;
+    if (type === 'numerical')
+        return small ? 'ks' : 'wasserstein';
+    if (!small)
+        return 'jensenshannon';
+    return categoryKeys(col, cur).length <= 2 ? 'z' : 'chisquare';
+}
+const OTHER = '(other)';
+function categoryKeys(ref, cur) {
+    const keys = new Set();
+    for (const [k] of ref.categories?.values ?? [])
+        keys.add(k);
+    for (const [k] of cur.categories?.values ?? [])
+        keys.add(k);
+    return [...keys];
+}
+function categoryCounts(ref, cur) {
+    const labels = categoryKeys(ref, cur);
+    // A side with more distinct values than the profile keeps counts them all as "other".
+    const rc = ref.categories ?? { values: [], other: ref.count };
+    const cc = cur.categories ?? { values: [], other: cur.count };
+    const a = new Map(rc.values);
+    const b = new Map(cc.values);
+    const out = { labels, a: labels.map((k) => a.get(k) ?? 0), b: labels.map((k) => b.get(k) ?? 0) };
+    if (rc.other + cc.other > 0) {
+        out.labels.push(OTHER);
+        out.a.push(rc.other);
+        out.b.push(cc.other);
+    }
+    return out;
+}
+function shares(counts) {
+    const total = counts.reduce((s, c) => s + c, 0);
+    return counts.map((c) => (total ? c / total : 0));
+}
+function formatEdge(v) {
+    return Number(v.toPrecision(3)).toString();
+}
+function compareColumn(ref, cur, method, threshold) {
+    const type = ref.type;
+    let statistic;
+    let pValue = null;
+    let chart;
+    if (type === 'numerical') {
+        const a = Float64Array.from(ref.numeric.sample);
+        const b = Float64Array.from(cur.numeric.sample);
+        const edges = ref.numeric.histogram.edges;
+        const ca = (0, profile_js_1.binCounts)(a, edges);
+        const cb = (0, profile_js_1.binCounts)(b, edges);
+        chart = { labels: edges.slice(0, -1).map(formatEdge), reference: shares(ca), current: shares(cb) };
+        if (method === 'ks') {
+            const r = (0, ks_js_1.ks2SampSorted)(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'wasserstein')
+            statistic = (0, statistics_js_1.normalizedWasserstein)(a, b, ref.numeric.std);
+        else if (method === 'jensenshannon')
+            statistic = (0, statistics_js_1.jensenShannon)(ca, cb);
+        else
+            statistic = (0, statistics_js_1.populationStabilityIndex)(ca, cb);
+    }
+    else {
+        const { labels, a, b } = categoryCounts(ref, cur);
+        chart = { labels, reference: shares(a), current: shares(b) };
+        if (method === 'chisquare') {
+            const r = (0, statistics_js_1.chiSquaredContingency)(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'z') {
+            const r = (0, statistics_js_1.proportionsZTest)(a[0] ?? 0, a.reduce((s, x) => s + x, 0), b[0] ?? 0, b.reduce((s, x) => s + x, 0));
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'jensenshannon')
+            statistic = (0, statistics_js_1.jensenShannon)(a, b);
+        else
+            statistic = (0, statistics_js_1.populationStabilityIndex)(a, b);
+    }
+    const pvalueKind = exports.METHOD_INFO[method].kind === 'p-value';
+    const drifted = pvalueKind ? pValue < threshold : statistic >= threshold;
+    return {
+        column: ref.name,
+        type,
+        method,
+        statistic,
+        pValue,
+        threshold,
+        drifted,
+        referenceMissingShare: ref.missing / Math.max(1, ref.missing + ref.count),
+        currentMissingShare: cur.missing / Math.max(1, cur.missing + cur.count),
+        chart,
+        severity: pvalueKind ? -Math.log10(Math.max(pValue, 1e-300)) + Math.log10(threshold) : statistic / threshold,
+    };
+}
+/** Applies Bonferroni or Benjamini–Hochberg across the p-value-tested columns (in place). */
+function correct(results, correction) {
+    const tested = results.filter((r) => r.pValue !== null);
+    const m = tested.length;
+    if (correction === 'none' || m === 0)
+        return;
+    if (correction === 'bonferroni') {
+        for (const r of tested) {
+            r.threshold /= m;
+            r.drifted = r.pValue < r.threshold;
+        }
+        return;
+    }
+    // Benjamini–Hochberg step-up: reject the k smallest p-values, k the largest with p_(k) <= k/m * alpha.
+    const order = [...tested].sort((x, y) => x.pValue - y.pValue);
+    let k = 0;
+    order.forEach((r, i) => {
+        if (r.pValue <= ((i + 1) / m) * r.threshold)
+            k = i + 1;
+    });
+    order.forEach((r, i) => {
+        r.threshold = (Math.max(k, 1) / m) * r.threshold;
+        r.drifted = i < k;
+    });
+}
+/**
+ * Compares every chosen reference column with the current data's profile (built with the
+ * reference's column types). Reference columns missing from the current data are an error.
+ */
+function compareProfiles(reference, current, options = {}) {
+    const driftShare = options.driftShare ?? 0.5;
+    const correction = options.correction ?? 'none';
+    const byName = new Map(current.columns.map((c) => [c.name, c]));
+    const refNames = reference.columns.map((c) => c.name);
+    const notes = [];
+    const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
+    const unknown = wanted.filter((n) => !refNames.includes(n));
+    if (unknown.length) {
+        throw new common_1.UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
+            fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
+        });
+    }
+    const missing = wanted.filter((n) => !byName.has(n));
+    if (missing.length) {
+        throw new common_1.UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
+            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+            title: 'Reference column missing',
+        });
+    }
+    const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
+    if (extra.length)
+        notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
+    for (const m of Object.keys(options.methods ?? {})) {
+        if (m !== '*' && !wanted.includes(m))
+            throw new common_1.UserError(`\`methods\` names the column "${m}", which is not checked`, { fix: 'Name only checked reference columns (or `*`) in `methods`.' });
+    }
+    const results = [];
+    for (const name of wanted) {
+        const ref = reference.columns.find((c) => c.name === name);
+        const cur = byName.get(name);
+        if (ref.type === 'text' || ref.type === 'empty') {
+            notes.push(`"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`);
+            continue;
+        }
+        if (cur.count === 0) {
+            throw new common_1.UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
+                fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
+                title: 'All values missing',
+            });
+        }
+        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
+        results.push(compareColumn(ref, cur, method, options.threshold ?? exports.METHOD_INFO[method].threshold));
+    }
+    if (results.length === 0) {
+        throw new common_1.UserError('No column could be tested for drift', { fix: 'Check `columns`: it must name numerical or categorical reference columns.' });
+    }
+    correct(results, correction);
+    const drifted = results.filter((r) => r.drifted).map((r) => r.column);
+    const share = drifted.length / results.length;
+    return { drift: share >= driftShare, share, driftShare, tested: results.length, drifted, columns: results, notes, correction };
+}
+/** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
+function comparePredictions(reference, current, referenceRows) {
+    const out = [];
+    for (const ref of reference) {
+        const cur = current.find((c) => c.name === ref.name);
+        if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
+            continue;
+        const method = methodFor(ref, cur, referenceRows, undefined);
+        out.push(compareColumn(ref, cur, method, exports.METHOD_INFO[method].threshold));
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 2367:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkDrift = exports.MAX_REPORT_LENGTH = exports.escapeCell = exports.renderReport = exports.SMALL_REFERENCE_ROWS = exports.METHOD_INFO = exports.METHODS = exports.comparePredictions = exports.compareProfiles = exports.buildProfile = exports.binCounts = exports.quantileSorted = exports.validateProfile = exports.ColumnProfiler = exports.PROFILE_BOUNDS = exports.PROFILE_FORMAT = exports.tableFormat = exports.readTable = exports.SeededRandom = exports.populationStabilityIndex = exports.jensenShannon = exports.populationStd = exports.normalizedWasserstein = exports.wassersteinSorted = exports.wasserstein = exports.proportionsZTest = exports.chiSquaredContingency = exports.logGamma = exports.gammaQ = exports.normalSf = exports.chiSquaredSf = exports.smirnov = exports.kolmogorovSf = exports.ksStatistic = exports.ks2SampSorted = exports.ks2Samp = void 0;
+var ks_js_1 = __nccwpck_require__(3161);
+Object.defineProperty(exports, "ks2Samp", ({ enumerable: true, get: function () { return ks_js_1.ks2Samp; } }));
+Object.defineProperty(exports, "ks2SampSorted", ({ enumerable: true, get: function () { return ks_js_1.ks2SampSorted; } }));
+Object.defineProperty(exports, "ksStatistic", ({ enumerable: true, get: function () { return ks_js_1.ksStatistic; } }));
+var kolmogorov_js_1 = __nccwpck_require__(3412);
+Object.defineProperty(exports, "kolmogorovSf", ({ enumerable: true, get: function () { return kolmogorov_js_1.kolmogorovSf; } }));
+Object.defineProperty(exports, "smirnov", ({ enumerable: true, get: function () { return kolmogorov_js_1.smirnov; } }));
+var special_js_1 = __nccwpck_require__(64);
+Object.defineProperty(exports, "chiSquaredSf", ({ enumerable: true, get: function () { return special_js_1.chiSquaredSf; } }));
+Object.defineProperty(exports, "normalSf", ({ enumerable: true, get: function () { return special_js_1.normalSf; } }));
+Object.defineProperty(exports, "gammaQ", ({ enumerable: true, get: function () { return special_js_1.gammaQ; } }));
+Object.defineProperty(exports, "logGamma", ({ enumerable: true, get: function () { return special_js_1.logGamma; } }));
+var statistics_js_1 = __nccwpck_require__(9484);
+Object.defineProperty(exports, "chiSquaredContingency", ({ enumerable: true, get: function () { return statistics_js_1.chiSquaredContingency; } }));
+Object.defineProperty(exports, "proportionsZTest", ({ enumerable: true, get: function () { return statistics_js_1.proportionsZTest; } }));
+Object.defineProperty(exports, "wasserstein", ({ enumerable: true, get: function () { return statistics_js_1.wasserstein; } }));
+Object.defineProperty(exports, "wassersteinSorted", ({ enumerable: true, get: function () { return statistics_js_1.wassersteinSorted; } }));
+Object.defineProperty(exports, "normalizedWasserstein", ({ enumerable: true, get: function () { return statistics_js_1.normalizedWasserstein; } }));
+Object.defineProperty(exports, "populationStd", ({ enumerable: true, get: function () { return statistics_js_1.populationStd; } }));
+Object.defineProperty(exports, "jensenShannon", ({ enumerable: true, get: function () { return statistics_js_1.jensenShannon; } }));
+Object.defineProperty(exports, "populationStabilityIndex", ({ enumerable: true, get: function () { return statistics_js_1.populationStabilityIndex; } }));
+var random_js_1 = __nccwpck_require__(2276);
+Object.defineProperty(exports, "SeededRandom", ({ enumerable: true, get: function () { return random_js_1.SeededRandom; } }));
+var table_js_1 = __nccwpck_require__(2351);
+Object.defineProperty(exports, "readTable", ({ enumerable: true, get: function () { return table_js_1.readTable; } }));
+Object.defineProperty(exports, "tableFormat", ({ enumerable: true, get: function () { return table_js_1.tableFormat; } }));
+var profile_js_1 = __nccwpck_require__(406);
+Object.defineProperty(exports, "PROFILE_FORMAT", ({ enumerable: true, get: function () { return profile_js_1.PROFILE_FORMAT; } }));
+Object.defineProperty(exports, "PROFILE_BOUNDS", ({ enumerable: true, get: function () { return profile_js_1.PROFILE_BOUNDS; } }));
+Object.defineProperty(exports, "ColumnProfiler", ({ enumerable: true, get: function () { return profile_js_1.ColumnProfiler; } }));
+Object.defineProperty(exports, "validateProfile", ({ enumerable: true, get: function () { return profile_js_1.validateProfile; } }));
+Object.defineProperty(exports, "quantileSorted", ({ enumerable: true, get: function () { return profile_js_1.quantileSorted; } }));
+Object.defineProperty(exports, "binCounts", ({ enumerable: true, get: function () { return profile_js_1.binCounts; } }));
+var build_js_1 = __nccwpck_require__(3075);
+Object.defineProperty(exports, "buildProfile", ({ enumerable: true, get: function () { return build_js_1.buildProfile; } }));
+var compare_js_1 = __nccwpck_require__(8560);
+Object.defineProperty(exports, "compareProfiles", ({ enumerable: true, get: function () { return compare_js_1.compareProfiles; } }));
+Object.defineProperty(exports, "comparePredictions", ({ enumerable: true, get: function () { return compare_js_1.comparePredictions; } }));
+Object.defineProperty(exports, "METHODS", ({ enumerable: true, get: function () { return compare_js_1.METHODS; } }));
+Object.defineProperty(exports, "METHOD_INFO", ({ enumerable: true, get: function () { return compare_js_1.METHOD_INFO; } }));
+Object.defineProperty(exports, "SMALL_REFERENCE_ROWS", ({ enumerable: true, get: function () { return compare_js_1.SMALL_REFERENCE_ROWS; } }));
+var report_js_1 = __nccwpck_require__(7673);
+Object.defineProperty(exports, "renderReport", ({ enumerable: true, get: function () { return report_js_1.renderReport; } }));
+Object.defineProperty(exports, "escapeCell", ({ enumerable: true, get: function () { return report_js_1.escapeCell; } }));
+Object.defineProperty(exports, "MAX_REPORT_LENGTH", ({ enumerable: true, get: function () { return report_js_1.MAX_REPORT_LENGTH; } }));
+var check_js_1 = __nccwpck_require__(9995);
+Object.defineProperty(exports, "checkDrift", ({ enumerable: true, get: function () { return check_js_1.checkDrift; } }));
+
+
+/***/ }),
+
+/***/ 3412:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.smirnov = smirnov;
+exports.kolmogorovSf = kolmogorovSf;
+/**
+ * The two-sided one-sample Kolmogorov distribution, P(D_n > x), computed as SciPy 1.10 does
+ * (`scipy.stats.kstwo.sf`, Simard & L'Ecuyer 2011): Ruben–Gambino at the ends, the exact
+ * Smirnov sum for x >= 0.5 and far tails, the Durbin matrix (Marsaglia–Tsang–Wang) and
+ * Pomeranz recursions for small n, and the Pelz–Good expansion for large n. ks_2samp's
+ * asymptotic p-value is this function at n = round(m n / (m + n)).
+ */
+const special_js_1 = __nccwpck_require__(64);
+const EP128 = 2 ** 128;
+const EM128 = 2 ** -128;
+const SQRT2PI = Math.sqrt(2 * Math.PI);
+const LOG_2PI = Math.log(2 * Math.PI);
+const MIN_LOG = -708;
+const PI2 = Math.PI ** 2;
+const PI4 = Math.PI ** 4;
+const PI6 = Math.PI ** 6;
+const STIRLING = [
+    -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
+    -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+];
+const clip = (p) => Math.min(1, Math.max(0, p));
+/** log(n! / n^n) by Stirling's series, without the cancellation of n log n. */
+function logFactorialOverPower(n) {
+    const rn = 1 / n;
+    let poly = 0;
+    for (const c of STIRLING)
+        poly = poly * (rn / n) + c;
+    return Math.log(n) / 2 - n + LOG_2PI / 2 + rn * poly;
+}
+/** One-sided exact Smirnov tail P(D+_n >= e) (Birnbaum–Tingey). */
+function smirnov(n, e) {
+    if (!(n > 0 && e >= 0 && e <= 1))
+        return NaN;
+    if (e === 0)
+        return 1;
+    const nn = Math.floor(n * (1 - e));
+    let p = 0;
+    if (n < 1013) {
+        let c = 1;
+        for (let v = 0; v <= nn; v++) {
+            const evn = e + v / n;
+            p += c * evn ** (v - 1) * (1 - evn) ** (n - v);
+            c *= (n - v) / (v + 1);
+        }
+    }
+    else {
+        const lg = (0, special_js_1.logGamma)(n + 1);
+        for (let v = 0; v <= nn; v++) {
+            const evn = e + v / n;
+            const omevn = 1 - evn;
+            if (Math.abs(omevn) > 0) {
+                const t = lg - (0, special_js_1.logGamma)(v + 1) - (0, special_js_1.logGamma)(n - v + 1) + (v - 1) * Math.log(evn) + (n - v) * Math.log(omevn);
+                if (t > -709.78)
+                    p += Math.exp(t);
+            }
+        }
+    }
+    return p * e;
+}
+function matmul(a, b, m) {
+    const out = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+        for (let k = 0; k < m; k++) {
+            const aik = a[i * m + k];
+            if (aik === 0)
+                continue;
+            for (let j = 0; j < m; j++)
+                out[i * m + j] += aik * b[k * m + j];
+        }
+    }
+    return out;
+}
+/** P(D_n <= d) by the Durbin matrix, Marsaglia–Tsang–Wang's form. */
+function durbinMatrixCdf(n, d) {
+    if (d >= 1)
+        return 1;
+    const nd = n * d;
+    if (nd <= 0.5)
+        return 0;
+    const k = Math.ceil(nd);
+    const h = k - nd;
+    const m = 2 * k - 1;
+    let H = new Float64Array(m * m);
+    const v = new Float64Array(m);
+    const w = new Float64Array(m);
+    let fac = 1;
+    for (let j = 1; j <= m; j++) {
+        v[j - 1] = 1 - h ** j;
+        w[j - 1] = fac;
+        fac /= j;
+        v[j - 1] *= fac;
+    }
+    const tt = Math.max(2 * h - 1, 0) ** m - 2 * h ** m;
+    v[m - 1] = (1 + tt) * fac;
+    for (let i = 1; i < m; i++)
+        for (let r = i - 1; r < m; r++)
+            H[r * m + i] = w[r - (i - 1)];
+    for (let r = 0; r < m; r++)
+        H[r * m] = v[r];
+    for (let c = 0; c < m; c++)
+        H[(m - 1) * m + c] = v[m - 1 - c];
+    let P = new Float64Array(m * m);
+    for (let i = 0; i < m; i++)
+        P[i * m + i] = 1;
+    let nn = n;
+    let expnt = 0;
+    let hexpnt = 0;
+    while (nn > 0) {
+        if (nn % 2) {
+            P = matmul(P, H, m);
+            expnt += hexpnt;
+        }
+        H = matmul(H, H, m);
+        hexpnt *= 2;
+        if (Math.abs(H[(k - 1) * m + (k - 1)]) > EP128) {
+            for (let i = 0; i < H.length; i++)
+                H[i] /= EP128;
+            hexpnt += 128;
+        }
+        nn = Math.floor(nn / 2);
+    }
+    let p = P[(k - 1) * m + (k - 1)];
+    for (let i = 1; i <= n; i++) {
+        p = (i * p) / n;
+        if (Math.abs(p) < EM128) {
+            p *= EP128;
+            expnt -= 128;
+        }
+    }
+    if (expnt !== 0)
+        p *= 2 ** expnt;
+    return clip(p);
+}
+function pomeranzBounds(i, n, ll, ceilf, roundf) {
+    let j1;
+    let j2;
+    if (i === 0) {
+        j1 = -ll - ceilf - 1;
+        j2 = ll + ceilf - 1;
+    }
+    else {
+        const half = Math.floor((i + 1) / 2);
+        if ((i + 1) % 2 === 0) {
+            if (half === n + 1) {
+                j1 = n - ll - ceilf - 1;
+                j2 = n + ll + ceilf - 1;
+            }
+            else {
+                j1 = half - 1 - ll - roundf - 1;
+                j2 = half + ll - 1 + ceilf - 1;
+            }
+        }
+        else {
+            j1 = half - 1 - ll - 1;
+            j2 = half + ll + roundf - 1;
+        }
+    }
+    return [Math.max(j1 + 2, 0), Math.min(j2, n)];
+}
+/** P(D_n <= x) by Pomeranz's recursion. */
+function pomeranzCdf(n, x) {
+    const t = n * x;
+    const ll = Math.floor(t);
+    const f = t - ll;
+    const g = Math.min(f, 1 - f);
+    const ceilf = f > 0 ? 1 : 0;
+    const roundf = f > 0.5 ? 1 : 0;
+    const npwrs = 2 * (ll + 1);
+    const gp = new Float64Array(npwrs);
+    const tgp = new Float64Array(npwrs);
+    const omp = new Float64Array(npwrs);
+    gp[0] = tgp[0] = omp[0] = 1;
+    for (let m = 1; m < npwrs; m++) {
+        gp[m] = (gp[m - 1] * (g / n)) / m;
+        tgp[m] = (tgp[m - 1] * ((2 * g) / n)) / m;
+        omp[m] = (omp[m - 1] * ((1 - 2 * g) / n)) / m;
+    }
+    let V0 = new Float64Array(npwrs);
+    let V1 = new Float64Array(npwrs);
+    V1[0] = 1;
+    let V0s = 0;
+    let V1s = 0;
+    let expnt = 0;
+    let [j1] = pomeranzBounds(0, n, ll, ceilf, roundf);
+    for (let i = 1; i < 2 * n + 2; i++) {
+        const k1 = j1;
+        [V0, V1] = [V1, V0];
+        [V0s, V1s] = [V1s, V0s];
+        V1.fill(0);
+        const bounds = pomeranzBounds(i, n, ll, ceilf, roundf);
+        j1 = bounds[0];
+        const j2 = bounds[1];
+        const pw = i === 1 || i === 2 * n + 1 ? gp : i % 2 ? tgp : omp;
+        const ln2 = j2 - k1 + 1;
+        if (ln2 > 0) {
+            const start = j1 - k1;
+            const len = j2 - j1 + 1;
+            let max = 0;
+            for (let o = 0; o < len; o++) {
+                // Entry (start + o) of the full convolution of V0[k1-V0s .. +ln2] with pw[0 .. ln2].
+                const idx = start + o;
+                let s = 0;
+                for (let a = Math.max(0, idx - (ln2 - 1)); a <= Math.min(idx, ln2 - 1); a++)
+                    s += V0[k1 - V0s + a] * pw[idx - a];
+                V1[o] = s;
+                if (s > max)
+                    max = s;
+            }
+            if (max > 0 && max < EM128) {
+                for (let o = 0; o < len; o++)
+                    V1[o] *= EP128;
+                expnt -= 128;
+            }
+            V1s = V0s + j1 - k1;
+        }
+    }
+    let ans = V1[n - V1s];
+    for (let m = 1; m <= n; m++) {
+        if (Math.abs(ans) > EP128) {
+            ans *= EM128;
+            expnt += 128;
+        }
+        ans *= m;
+    }
+    if (expnt !== 0)
+        ans *= 2 ** expnt;
+    return clip(ans);
+}
+/** P(D_n <= x), Pelz–Good asymptotic expansion. */
+function pelzGoodCdf(n, x) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const z = Math.sqrt(n) * x;
+    const z2 = z * z;
+    const z3 = z2 * z;
+    const z4 = z2 * z2;
+    const z6 = z4 * z2;
+    const qlog = -PI2 / 8 / z2;
+    if (qlog < MIN_LOG)
+        return 0;
+    let q = Math.exp(qlog);
+    const k1a = -z2;
+    const k1b = PI2 / 4;
+    const k2a = 6 * z6 + 2 * z4;
+    const k2b = ((2 * z4 - 5 * z2) * PI2) / 4;
+    const k2c = (PI4 * (1 - 2 * z2)) / 16;
+    const k3d = (PI6 * (5 - 30 * z2)) / 64;
+    const k3c = (PI4 * (-60 * z2 + 212 * z4)) / 16;
+    const k3b = (PI2 * (135 * z4 - 96 * z6)) / 4;
+    const k3a = -30 * z6 - 90 * z ** 8;
+    const K = [0, 0, 0, 0];
+    const maxk = Math.ceil((16 * z) / Math.PI);
+    for (let k = maxk; k > 0; k--) {
+        const m = 2 * k - 1;
+        const m2 = m * m;
+        const m4 = m2 * m2;
+        const m6 = m4 * m2;
+        const qp = q ** (8 * k);
+        const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
+        for (let i = 0; i < 4; i++)
+            K[i] = K[i] * qp + coeffs[i];
+    }
+    const div = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];
+    for (let i = 0; i < 4; i++)
+        K[i] = (K[i] * q * SQRT2PI) / div[i];
+    q = Math.exp(-PI2 / 2 / z2);
+    let k2extra = 0;
+    let k3extra = 0;
+    const s3z = Math.sqrt(3) * z;
+    for (let k = maxk; k > 0; k--) {
+        const k2 = k * k;
+        const qk = q ** k2;
+        k2extra += k2 * qk;
+        const kpi = Math.PI * k;
+        k3extra += (s3z + kpi) * (s3z - kpi) * k2 * qk;
+    }
+    K[2] += (k2extra * PI2 * SQRT2PI) / (-36 * z3);
+    K[3] += (k3extra * PI2 * SQRT2PI) / (216 * z6);
+    let sum = 0;
+    for (let i = 0; i < 4; i++)
+        sum += K[i] / n ** (i / 2);
+    return sum;
+}
+/** P(D_n > x) for the two-sided one-sample Kolmogorov statistic (scipy.stats.kstwo.sf(x, n)). */
+function kolmogorovSf(n, x) {
+    if (!Number.isInteger(n) || n <= 0)
+        return NaN;
+    if (x >= 1)
+        return 0;
+    if (x <= 0)
+        return 1;
+    const t = n * x;
+    if (t <= 1) {
+        if (t <= 0.5)
+            return 1;
+        let prob;
+        if (n <= 140) {
+            prob = 1;
+            for (let i = 1; i <= n; i++)
+                prob *= i * (1 / n) * (2 * t - 1);
+        }
+        else
+            prob = Math.exp(logFactorialOverPower(n) + n * Math.log(2 * t - 1));
+        return clip(1 - prob);
+    }
+    if (t >= n - 1)
+        return clip(2 * (1 - x) ** n);
+    if (x >= 0.5)
+        return clip(2 * smirnov(n, x));
+    const nx2 = t * x;
+    if (n <= 140) {
+        if (nx2 <= 0.754693)
+            return clip(1 - durbinMatrixCdf(n, x));
+        if (nx2 <= 4)
+            return clip(1 - pomeranzCdf(n, x));
+        return clip(2 * smirnov(n, x));
+    }
+    if (nx2 >= 370)
+        return 0;
+    if (nx2 >= 2.2)
+        return clip(2 * smirnov(n, x));
+    let cdf;
+    if (nx2 >= 18)
+        cdf = 1;
+    else if (n <= 100_000 && n * x ** 1.5 <= 1.4)
+        cdf = durbinMatrixCdf(n, x);
+    else
+        cdf = pelzGoodCdf(n, x);
+    return clip(1 - cdf);
+}
+
+
+/***/ }),
+
+/***/ 3161:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.roundHalfEven = roundHalfEven;
+exports.ksStatistic = ksStatistic;
+exports.ks2Samp = ks2Samp;
+exports.ks2SampSorted = ks2SampSorted;
+/**
+ * The two-sample Kolmogorov–Smirnov test, two-sided, as scipy.stats.ks_2samp (SciPy 1.10,
+ * method 'auto'): the exact p-value when both samples have at most 10,000 values (Hodges'
+ * lattice-path counts, in Viehmann's numerically stable form), otherwise the Kolmogorov
+ * distribution at n = round(m n / (m + n)).
+ */
+const kolmogorov_js_1 = __nccwpck_require__(3412);
+const MAX_EXACT_N = 10_000;
+function gcd(a, b) {
+    while (b)
+        [a, b] = [b, a % b];
+    return a;
+}
+/** Round half to even, as numpy.round. */
+function roundHalfEven(x) {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+/** P(D_{n,n} >= h/n): paths leaving the band |x - y| < h. */
+function probOutsideSquare(n, h) {
+    let P = 0;
+    for (let k = Math.floor(n / h); k >= 0; k--) {
+        let p1 = 1;
+        for (let j = 0; j < h; j++)
+            p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
+        P = p1 * (1 - P);
+    }
+    return 2 * P;
+}
+/** The share of lattice paths (0,0) -> (m,n) that do not stay strictly inside |nx/g - my/g| < h. */
+function probOutsideBand(m, n, g, h) {
+    if (m < n)
+        [m, n] = [n, m];
+    const mg = m / g;
+    const ng = n / g;
+    let minj = 0;
+    let maxj = Math.min(Math.ceil(h / mg), n + 1);
+    let curlen = maxj - minj;
+    const lenA = Math.min(2 * maxj + 2, n + 1);
+    const A = new Float64Array(lenA).fill(1);
+    A.fill(0, minj, maxj);
+    for (let i = 1; i <= m; i++) {
+        const lastminj = minj;
+        const lastlen = curlen;
+        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
+        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
+        if (maxj <= minj)
+            return 1;
+        let val = minj === 0 ? 0 : 1;
+        for (let jj = 0; jj < maxj - minj; jj++) {
+            const j = jj + minj;
+            val = (A[jj + minj - lastminj] * i + val * j) / (i + j);
+            A[jj] = val;
+        }
+        curlen = maxj - minj;
+        if (lastlen > curlen)
+            A.fill(1, maxj - minj, maxj - minj + (lastlen - curlen));
+    }
+    return A[maxj - minj - 1];
+}
+/** The largest gap between the two empirical CDFs (both samples sorted ascending). */
+function ksStatistic(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    let i = 0;
+    let j = 0;
+    let d = 0;
+    while (i < n1 || j < n2) {
+        const x = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
+        while (i < n1 && a[i] <= x)
+            i++;
+        while (j < n2 && b[j] <= x)
+            j++;
+        const diff = Math.abs(i / n1 - j / n2);
+        if (diff > d)
+            d = diff;
+    }
+    return d;
+}
+/** Two-sided two-sample KS test on finite values (either order; both are sorted here). */
+function ks2Samp(x, y) {
+    const a = Float64Array.from(x).sort();
+    const b = Float64Array.from(y).sort();
+    return ks2SampSorted(a, b);
+}
+/** As ks2Samp, for samples already sorted ascending. */
+function ks2SampSorted(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    if (n1 === 0 || n2 === 0)
+        throw new RangeError('ks2Samp needs two non-empty samples');
+    let d = ksStatistic(a, b);
+    if (Math.max(n1, n2) <= MAX_EXACT_N) {
+        const g = gcd(n1, n2);
+        const lcm = (n1 / g) * n2;
+        const h = roundHalfEven(d * lcm);
+        d = h / lcm;
+        if (h === 0)
+            return { statistic: d, pValue: 1 };
+        const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideBand(n1, n2, g, h);
+        if (p >= 0 && p <= 1)
+            return { statistic: d, pValue: p };
+    }
+    const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
+    const en = (m * n) / (m + n);
+    return { statistic: d, pValue: Math.min(1, Math.max(0, (0, kolmogorov_js_1.kolmogorovSf)(roundHalfEven(en), d))) };
+}
+
+
+/***/ }),
+
+/***/ 8469:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PredictionProfiler = void 0;
+/**
+ * The model's outputs profiled like data columns: each batch of rows goes through
+ * onnxruntime (packages/evaluation's `predict`), and every output becomes one or more
+ * prediction columns: `label` (class labels: categorical), `probabilities[1]` (the positive
+ * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
+ * one, `variable` (a regression's value: numerical).
+ */
+const common_1 = __nccwpck_require__(3815);
+const evaluation_1 = __nccwpck_require__(7308);
+const profile_js_1 = __nccwpck_require__(406);
+function outputColumns(out) {
+    const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
+    if (out.width === 1)
+        return [{ name: out.name, pick: 0, categorical }];
+    if (out.width === 2 && !categorical)
+        return [{ name: `${out.name}[1]`, pick: 1, categorical }];
+    return Array.from({ length: out.width }, (_, k) => ({ name: `${out.name}[${k}]`, pick: k, categorical }));
+}
+class PredictionProfiler {
+    model;
+    features;
+    types;
+    input;
+    profilers = new Map();
+    featureIndex;
+    /** Why predictions could not be profiled, when they could not. */
+    skipped;
+    constructor(model, features, header, types, input) {
+        this.model = model;
+        this.features = features;
+        this.types = types;
+        this.input = input;
+        this.featureIndex = features.map((f) => header.indexOf(f));
+    }
+    /** Opens the model; `features` are the columns fed to it, in order. */
+    static async open(modelPath, features, header, input, reference) {
+        const missing = features.filter((f) => !header.includes(f));
+        if (missing.length) {
+            throw new common_1.UserError(`${input} lacks the model's input column(s) ${missing.join(', ')}`, { fix: 'Give the data every column the model was trained on.' });
+        }
+        const model = await (0, evaluation_1.openOnnxModel)(modelPath);
+        return new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+    }
+    async addBatch(batch) {
+        if (this.skipped || batch.rows === 0)
+            return;
+        const f = this.features.length;
+        const features = new Float32Array(batch.rows * f);
+        for (let j = 0; j < f; j++) {
+            const col = batch.numbers[this.featureIndex[j]];
+            for (let r = 0; r < batch.rows; r++) {
+                const v = col[r];
+                if (v !== v) {
+                    this.skipped = `the model's input "${this.features[j]}" is missing or not a number on line ${batch.lines[r]} of ${this.input}`;
+                    return;
+                }
+                features[r * f + j] = v;
+            }
+        }
+        const holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
+        const raw = await (0, evaluation_1.predict)(this.model, holdout);
+        for (const out of raw.outputs) {
+            for (const col of outputColumns(out)) {
+                let p = this.profilers.get(col.name);
+                if (!p) {
+                    p = new profile_js_1.ColumnProfiler(col.name, 0x9e37 + this.profilers.size, this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined));
+                    this.profilers.set(col.name, p);
+                }
+                const numbers = new Float64Array(batch.rows);
+                const texts = new Array(batch.rows);
+                for (let r = 0; r < batch.rows; r++) {
+                    const v = out.values[r * out.width + col.pick];
+                    if (typeof v === 'string') {
+                        numbers[r] = NaN;
+                        texts[r] = v;
+                    }
+                    else
+                        numbers[r] = v;
+                }
+                p.addBatch({ header: [col.name], rows: batch.rows, lines: batch.lines, numbers: [numbers], texts: [texts] }, 0);
+            }
+        }
+    }
+    async finish() {
+        await this.model.session.release();
+        if (this.skipped)
+            return null;
+        return [...this.profilers.values()].map((p) => p.finish());
+    }
+}
+exports.PredictionProfiler = PredictionProfiler;
+
+
+/***/ }),
+
+/***/ 406:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ColumnProfiler = exports.PROFILE_BOUNDS = exports.PROFILE_FORMAT = void 0;
+exports.quantileSorted = quantileSorted;
+exports.binCounts = binCounts;
+exports.profileColumns = profileColumns;
+exports.validateProfile = validateProfile;
+/**
+ * Streaming column profiles with a fixed size bound. Each column keeps exact counts (rows,
+ * missing, numbers, text), exact mean/std/min/max (Welford), exact category frequencies up to
+ * DISTINCT_CAP distinct values, and a uniform reservoir sample of at most SAMPLE_SIZE values
+ * (Li's Algorithm L, seeded: the same data gives the same sample). Quantiles and histogram
+ * shares come from that sample, which is the whole column when it has at most SAMPLE_SIZE
+ * values. Whatever the data's size, a column's profile holds at most SAMPLE_SIZE numbers,
+ * HISTOGRAM_BINS + 1 edges and CATEGORY_CAP categories of at most 200 characters.
+ */
+const common_1 = __nccwpck_require__(3815);
+const random_js_1 = __nccwpck_require__(2276);
+exports.PROFILE_FORMAT = 'mlops-gha.profile/v1';
+exports.PROFILE_BOUNDS = { sample: 5000, bins: 20, categories: 100, distinct: 10_000, categoryLength: 200 };
+/** The canonical text of a number in a categorical column (`1.0` and `1` are one category). */
+const numberKey = (v) => String(v);
+/** Accumulates one column. With `as`, cells are read as that type (the reference's). */
+class ColumnProfiler {
+    name;
+    as;
+    rows = 0;
+    missing = 0;
+    numbers = 0;
+    texts = 0;
+    mean = 0;
+    m2 = 0;
+    min = Infinity;
+    max = -Infinity;
+    distinct = new Map();
+    sample = new Float64Array(exports.PROFILE_BOUNDS.sample);
+    seen = 0;
+    rng;
+    w = 0;
+    nextPick = 0;
+    firstText;
+    constructor(name, seed, as) {
+        this.name = name;
+        this.as = as;
+        this.rng = new random_js_1.SeededRandom(seed);
+    }
+    /** Adds rows [0, batch.rows) of column `c`. */
+    addBatch(batch, c) {
+        const nums = batch.numbers[c];
+        const texts = batch.texts[c];
+        const categorical = this.as === 'categorical';
+        for (let r = 0; r < batch.rows; r++) {
+            const v = nums[r];
+            if (v === v) {
+                if (categorical)
+                    this.addText(numberKey(v), batch.lines[r], true);
+                else
+                    this.addNumber(v);
+            }
+            else {
+                const t = texts[r];
+                if (t === undefined)
+                    this.missing++;
+                else
+                    this.addText(t, batch.lines[r], false);
+            }
+        }
+        this.rows += batch.rows;
+    }
+    addNumber(v) {
+        this.numbers++;
+        const d = v - this.mean;
+        this.mean += d / this.numbers;
+        this.m2 += d * (v - this.mean);
+        if (v < this.min)
+            this.min = v;
+        if (v > this.max)
+            this.max = v;
+        if (this.distinct) {
+            const key = numberKey(v);
+            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
+            if (this.distinct.size > exports.PROFILE_BOUNDS.distinct)
+                this.distinct = undefined;
+        }
+        this.reservoir(v);
+    }
+    reservoir(v) {
+        const k = exports.PROFILE_BOUNDS.sample;
+        const i = this.seen++;
+        if (i < k) {
+            this.sample[i] = v;
+            if (i === k - 1) {
+                this.w = Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+                this.nextPick = k + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+            }
+            return;
+        }
+        if (i === this.nextPick) {
+            this.sample[this.rng.below(k)] = v;
+            this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+            this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+        }
+    }
+    addText(t, line, fromNumber) {
+        if (fromNumber)
+            this.numbers++;
+        else {
+            this.texts++;
+            this.firstText ??= { value: t, line };
+        }
+        if (this.distinct) {
+            const key = t.length > exports.PROFILE_BOUNDS.categoryLength ? t.slice(0, exports.PROFILE_BOUNDS.categoryLength) : t;
+            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
+            if (this.distinct.size > exports.PROFILE_BOUNDS.distinct)
+                this.distinct = undefined;
+        }
+    }
+    /** The type this column's cells say it has (Evidently: numbers with more than 5 values are numerical). */
+    inferredType() {
+        if (this.numbers + this.texts === 0)
+            return 'empty';
+        if (this.texts === 0 && this.as !== 'categorical' && (this.distinct === undefined || this.distinct.size > 5))
+            return 'numerical';
+        return this.distinct ? 'categorical' : 'text';
+    }
+    finish(type = this.as ?? this.inferredType()) {
+        const out = {
+            name: this.name,
+            type,
+            count: this.numbers + this.texts,
+            missing: this.missing,
+            unique: this.distinct ? this.distinct.size : null,
+        };
+        if (type === 'numerical' && this.numbers > 0)
+            out.numeric = this.numericSummary();
+        if (type === 'categorical' && this.distinct) {
+            const sorted = [...this.distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+            const kept = sorted.slice(0, exports.PROFILE_BOUNDS.categories);
+            out.categories = { values: kept, other: sorted.slice(exports.PROFILE_BOUNDS.categories).reduce((s, [, n]) => s + n, 0) };
+        }
+        return out;
+    }
+    numericSummary() {
+        const n = Math.min(this.seen, exports.PROFILE_BOUNDS.sample);
+        const sample = this.sample.slice(0, n).sort();
+        const q = (p) => quantileSorted(sample, p);
+        const bins = exports.PROFILE_BOUNDS.bins;
+        const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins));
+        const counts = binCounts(sample, edges);
+        return {
+            min: this.min,
+            max: this.max,
+            mean: this.mean,
+            std: Math.sqrt(this.m2 / this.numbers),
+            quantiles: { p1: q(0.01), p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), p99: q(0.99) },
+            histogram: { edges, shares: counts.map((c) => c / n) },
+            sample: [...sample],
+            sample_exact: this.seen <= exports.PROFILE_BOUNDS.sample,
+        };
+    }
+}
+exports.ColumnProfiler = ColumnProfiler;
+/** numpy.quantile's default (linear) on a sorted array. */
+function quantileSorted(sorted, p) {
+    const pos = (sorted.length - 1) * p;
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+/** Counts of values per bin; values outside [first, last edge] go to the end bins. */
+function binCounts(values, edges) {
+    const bins = edges.length - 1;
+    const counts = new Array(bins).fill(0);
+    const lo = edges[0];
+    const width = (edges[bins] - lo) / bins;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        let b = width > 0 ? Math.floor((v - lo) / width) : 0;
+        if (b < 0)
+            b = 0;
+        if (b >= bins)
+            b = bins - 1;
+        counts[b]++;
+    }
+    return counts;
+}
+/** Column names, as written in profiles and reports, refuse nothing: any text is a name. */
+function profileColumns(header, reference) {
+    const types = new Map(reference?.columns.map((c) => [c.name, c.type]));
+    return header.map((name, i) => new ColumnProfiler(name, 0x5eed + i, types.get(name)));
+}
+/** Checks that a value parsed from a file is a profile this version can read. */
+function validateProfile(value, where) {
+    const p = value;
+    const bad = (what) => new common_1.UserError(`The data profile ${where} is not a ${exports.PROFILE_FORMAT} profile: ${what}`, {
+        fix: 'Profiles are written by registry-push from `profile-data`: push the model again with `profile-data` set.',
+    });
+    if (!p || typeof p !== 'object')
+        throw bad('not a JSON object');
+    if (p.format !== exports.PROFILE_FORMAT)
+        throw bad(`format is ${JSON.stringify(p.format)}`);
+    if (!Number.isInteger(p.rows) || p.rows < 0)
+        throw bad('rows is not a count');
+    if (!Array.isArray(p.columns))
+        throw bad('columns is not a list');
+    for (const c of [...p.columns, ...(p.predictions ?? [])]) {
+        if (!c || typeof c.name !== 'string' || !['numerical', 'categorical', 'text', 'empty'].includes(c.type))
+            throw bad('a column has no name or an unknown type');
+        if (c.type === 'numerical' && (!c.numeric || !Array.isArray(c.numeric.sample) || c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
+            throw bad(`the numerical column ${JSON.stringify(c.name)} has no finite sample`);
+        }
+        if (c.type === 'categorical' && (!c.categories || !Array.isArray(c.categories.values)))
+            throw bad(`the categorical column ${JSON.stringify(c.name)} has no frequencies`);
+    }
+    return p;
+}
+
+
+/***/ }),
+
+/***/ 2276:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SeededRandom = void 0;
+/**
+ * A small seeded generator (SplitMix32 seeding a xoshiro128** state): the reservoir samples of
+ * a profile depend only on the data and the seed, so the same data gives the same profile bytes.
+ */
+function splitmix32(seed) {
+    let s = seed >>> 0;
+    return () => {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+        return (z ^ (z >>> 16)) >>> 0;
+    };
+}
+const rotl = (x, k) => ((x << k) | (x >>> (32 - k))) >>> 0;
+class SeededRandom {
+    s;
+    spare;
+    constructor(seed = 1) {
+        const sm = splitmix32(seed);
+        this.s = Uint32Array.of(sm(), sm(), sm(), sm() | 1);
+    }
+    /** A uniform 32-bit unsigned integer (xoshiro128**). */
+    nextUint32() {
+        const s = this.s;
+        const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
+        const t = (s[1] << 9) >>> 0;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = rotl(s[3], 11);
+        return result;
+    }
+    /** Uniform in [0, 1) with 53 random bits. */
+    next() {
+        return ((this.nextUint32() >>> 5) * 67108864 + (this.nextUint32() >>> 6)) / 9007199254740992;
+    }
+    /** A uniform integer in [0, n). */
+    below(n) {
+        return Math.floor(this.next() * n);
+    }
+    /** A standard normal draw (Marsaglia's polar method). */
+    normal() {
+        if (this.spare !== undefined) {
+            const v = this.spare;
+            this.spare = undefined;
+            return v;
+        }
+        for (;;) {
+            const u = this.next() * 2 - 1;
+            const v = this.next() * 2 - 1;
+            const s = u * u + v * v;
+            if (s > 0 && s < 1) {
+                const f = Math.sqrt((-2 * Math.log(s)) / s);
+                this.spare = v * f;
+                return u * f;
+            }
+        }
+    }
+}
+exports.SeededRandom = SeededRandom;
+
+
+/***/ }),
+
+/***/ 7673:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_REPORT_LENGTH = void 0;
+exports.escapeCell = escapeCell;
+exports.renderReport = renderReport;
+/**
+ * The drift report in Markdown for the job summary and the pull-request comment: the verdict
+ * first, a table per column, prediction drift, quality change, and mermaid `xychart-beta`
+ * histograms of the most-drifted columns. Column names and category values come from data
+ * files and are escaped (no markdown, HTML or mentions), and the report stays under GitHub's
+ * comment limit.
+ */
+const compare_js_1 = __nccwpck_require__(8560);
+const MAX_TABLE_ROWS = 150;
+exports.MAX_REPORT_LENGTH = 60_000;
+/** Text from a data file, safe inside a Markdown table cell. */
+function escapeCell(text) {
+    const t = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return t
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\\`*_[\]#~!]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/@/g, '&#64;');
+}
+/** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
+function mermaidText(text, max = 24) {
+    const t = text.replace(/["`\r\n\t[\]{};#<>]/g, ' ').replace(/\s+/g, ' ').trim();
+    return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
+}
+const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
+const pct = (v) => `${(100 * v).toFixed(v > 0 && v < 0.01 ? 2 : 1)}%`;
+function columnRow(c) {
+    const info = compare_js_1.METHOD_INFO[c.method];
+    return `| ${escapeCell(c.column)} | ${c.type} | ${info.label} | ${num(c.statistic)} | ${c.pValue === null ? '–' : num(c.pValue)} | ${num(c.threshold)} | ${c.drifted ? '**drifted**' : 'no'} | ${pct(c.referenceMissingShare)} → ${pct(c.currentMissingShare)} |`;
+}
+const TABLE_HEAD = '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+function chart(c) {
+    const n = Math.min(c.chart.labels.length, 25);
+    const labels = c.chart.labels.slice(0, n).map((l) => `"${mermaidText(l, 12)}"`);
+    const ref = c.chart.reference.slice(0, n).map((v) => num(v));
+    const cur = c.chart.current.slice(0, n).map((v) => num(v));
+    const top = Math.max(...c.chart.reference.slice(0, n), ...c.chart.current.slice(0, n), 0.01);
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${mermaidText(c.column, 40)}: reference (bars) vs current (line)"`,
+        `  x-axis [${labels.join(', ')}]`,
+        `  y-axis "share of rows" 0 --> ${num(Math.min(1, top * 1.1))}`,
+        `  bar [${ref.join(', ')}]`,
+        `  line [${cur.join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+function renderReport(input) {
+    const { result } = input;
+    const out = [];
+    const verdict = result.drift
+        ? `### 🔴 Drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} ≥ ${pct(result.driftShare)})`
+        : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
+    out.push(verdict, '');
+    if (result.drifted.length)
+        out.push(`Drifted: ${result.drifted.slice(0, 20).map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``).join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
+    out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
+    const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
+    out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
+    if (sorted.length > MAX_TABLE_ROWS)
+        out.push('', `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`);
+    out.push('', '#### Prediction drift', '');
+    if (input.predictions?.length) {
+        const any = input.predictions.some((p) => p.drifted);
+        out.push(any ? "The model's predictions have drifted." : "The model's predictions have not drifted.", '', TABLE_HEAD, ...input.predictions.map(columnRow));
+    }
+    else
+        out.push(input.predictionsNote ?? 'Not computed.');
+    out.push('', '#### Quality change', '');
+    if (input.quality?.length) {
+        out.push('| metric | reference | current | change |', '| --- | --- | --- | --- |');
+        for (const q of input.quality) {
+            out.push(`| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`);
+        }
+    }
+    else
+        out.push(input.qualityNote ?? 'No labels in the current data: quality not measured.');
+    const drifted = sorted.filter((c) => c.drifted).slice(0, input.charts ?? 3);
+    if (drifted.length) {
+        out.push('', '#### Most drifted columns', '');
+        for (const c of drifted)
+            out.push(chart(c), '');
+    }
+    if (result.notes.length)
+        out.push('', '<details><summary>Notes</summary>', '', ...result.notes.map((n) => `- ${escapeCell(n)}`), '', '</details>');
+    let text = out.join('\n');
+    if (text.length > exports.MAX_REPORT_LENGTH)
+        text = `${text.slice(0, exports.MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${exports.MAX_REPORT_LENGTH} characters)`;
+    return `${text}\n`;
+}
+
+
+/***/ }),
+
+/***/ 64:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * The special functions the drift tests' p-values need, in double precision: log-gamma
+ * (Lanczos), the regularised upper incomplete gamma Q(a, x) (series / Lentz continued
+ * fraction, as in Numerical Recipes), and from them the chi-squared and normal tails.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.logGamma = logGamma;
+exports.gammaQ = gammaQ;
+exports.chiSquaredSf = chiSquaredSf;
+exports.normalSf = normalSf;
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+/** log Γ(x) for x > 0. */
+function logGamma(x) {
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    const z = x - 1;
+    let a = LANCZOS[0];
+    const t = z + 7.5;
+    for (let i = 1; i < 9; i++)
+        a += LANCZOS[i] / (z + i);
+    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+const EPS = 1e-16;
+const TINY = 1e-300;
+/** The regularised upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a). */
+function gammaQ(a, x) {
+    if (!(a > 0) || !(x >= 0))
+        return NaN;
+    if (x === 0)
+        return 1;
+    if (x === Infinity)
+        return 0;
+    const lead = -x + a * Math.log(x) - logGamma(a);
+    if (x < a + 1) {
+        // Series for P(a, x); Q = 1 - P.
+        let ap = a;
+        let sum = 1 / a;
+        let del = sum;
+        for (let n = 0; n < 10_000; n++) {
+            ap += 1;
+            del *= x / ap;
+            sum += del;
+            if (Math.abs(del) < Math.abs(sum) * EPS)
+                break;
+        }
+        return Math.max(0, 1 - sum * Math.exp(lead));
+    }
+    // Continued fraction for Q(a, x) (modified Lentz).
+    let b = x + 1 - a;
+    let c = 1 / TINY;
+    let d = 1 / b;
+    let h = d;
+    for (let i = 1; i < 10_000; i++) {
+        const an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = b + an / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        const del = d * c;
+        h *= del;
+        if (Math.abs(del - 1) < EPS)
+            break;
+    }
+    return Math.exp(lead) * h;
+}
+/** P(X > x) for X ~ chi-squared with `dof` degrees of freedom. */
+function chiSquaredSf(x, dof) {
+    if (x <= 0)
+        return 1;
+    return gammaQ(dof / 2, x / 2);
+}
+/** P(Z > z) for a standard normal Z. */
+function normalSf(z) {
+    if (z === 0)
+        return 0.5;
+    // erfc(t) = Q(1/2, t^2) for t >= 0.
+    const tail = 0.5 * gammaQ(0.5, (z * z) / 2);
+    return z > 0 ? tail : 1 - tail;
+}
+
+
+/***/ }),
+
+/***/ 9484:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.chiSquaredContingency = chiSquaredContingency;
+exports.proportionsZTest = proportionsZTest;
+exports.wassersteinSorted = wassersteinSorted;
+exports.wasserstein = wasserstein;
+exports.populationStd = populationStd;
+exports.normalizedWasserstein = normalizedWasserstein;
+exports.jensenShannon = jensenShannon;
+exports.populationStabilityIndex = populationStabilityIndex;
+/**
+ * Drift statistics on plain arrays, each matching the SciPy (1.10) function or Evidently
+ * formula it is named after. p-value tests return { statistic, pValue }; distances return a
+ * number. Inputs are finite numbers or counts: the profile code never passes NaN or empties.
+ */
+const special_js_1 = __nccwpck_require__(64);
+/**
+ * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
+ * (categories with no count on either side dropped), with Yates' correction when k = 2 as
+ * SciPy applies by default. One category left: statistic 0, p-value 1 (as SciPy).
+ */
+function chiSquaredContingency(reference, current) {
+    const cols = [];
+    for (let i = 0; i < reference.length; i++) {
+        const a = reference[i];
+        const b = current[i];
+        if (a + b > 0)
+            cols.push([a, b]);
+    }
+    const dof = cols.length - 1;
+    if (dof <= 0)
+        return { statistic: 0, pValue: 1, dof: 0 };
+    let r0 = 0;
+    let r1 = 0;
+    for (const [a, b] of cols) {
+        r0 += a;
+        r1 += b;
+    }
+    const total = r0 + r1;
+    let stat = 0;
+    for (const [a, b] of cols) {
+        const c = a + b;
+        for (const [obs, row] of [[a, r0], [b, r1]]) {
+            const expected = (row * c) / total;
+            let o = obs;
+            if (dof === 1) {
+                const diff = expected - o;
+                o += Math.sign(diff) * Math.min(0.5, Math.abs(diff));
+            }
+            stat += ((o - expected) * (o - expected)) / expected;
+        }
+    }
+    return { statistic: stat, pValue: (0, special_js_1.chiSquaredSf)(stat, dof), dof };
+}
+/**
+ * Evidently's Z-test of two proportions (binary columns): pooled proportion, two-sided
+ * p-value 2 P(Z > |z|). `hits` of `n` in each sample.
+ */
+function proportionsZTest(refHits, refN, curHits, curN) {
+    const p1 = refHits / refN;
+    const p2 = curHits / curN;
+    const pooled = (refHits + curHits) / (refN + curN);
+    const variance = pooled * (1 - pooled) * (1 / refN + 1 / curN);
+    if (!(variance > 0))
+        return { statistic: 0, pValue: 1 };
+    const z = (p1 - p2) / Math.sqrt(variance);
+    return { statistic: z, pValue: 2 * (0, special_js_1.normalSf)(Math.abs(z)) };
+}
+/** scipy.stats.wasserstein_distance(u, v) for two sorted samples (unweighted). */
+function wassersteinSorted(u, v) {
+    const nu = u.length;
+    const nv = v.length;
+    let i = 0;
+    let j = 0;
+    let total = 0;
+    let prev = Math.min(u[0], v[0]);
+    while (i < nu || j < nv) {
+        const x = j >= nv || (i < nu && u[i] <= v[j]) ? u[i] : v[j];
+        // Between the previous value and x both CDFs are flat at i/nu and j/nv.
+        total += Math.abs(i / nu - j / nv) * (x - prev);
+        while (i < nu && u[i] <= x)
+            i++;
+        while (j < nv && v[j] <= x)
+            j++;
+        prev = x;
+    }
+    return total;
+}
+function wasserstein(u, v) {
+    return wassersteinSorted(Float64Array.from(u).sort(), Float64Array.from(v).sort());
+}
+/** Population standard deviation (numpy's np.std, ddof = 0), two-pass. */
+function populationStd(values) {
+    let mean = 0;
+    for (let i = 0; i < values.length; i++)
+        mean += values[i];
+    mean /= values.length;
+    let ss = 0;
+    for (let i = 0; i < values.length; i++)
+        ss += (values[i] - mean) ** 2;
+    return Math.sqrt(ss / values.length);
+}
+/**
+ * Evidently's normalised Wasserstein distance: W(reference, current) / std(reference), the
+ * standard deviation floored at 0.001 as Evidently does, so a constant reference is usable.
+ */
+function normalizedWasserstein(referenceSorted, currentSorted, referenceStd = populationStd(referenceSorted)) {
+    return wassersteinSorted(referenceSorted, currentSorted) / Math.max(referenceStd, 0.001);
+}
+/** scipy.spatial.distance.jensenshannon(p, q) (natural log): counts or shares, normalised here. */
+function jensenShannon(p, q) {
+    let sp = 0;
+    let sq = 0;
+    for (let i = 0; i < p.length; i++) {
+        sp += p[i];
+        sq += q[i];
+    }
+    let js = 0;
+    for (let i = 0; i < p.length; i++) {
+        const a = p[i] / sp;
+        const b = q[i] / sq;
+        const m = (a + b) / 2;
+        if (a > 0)
+            js += a * Math.log(a / m);
+        if (b > 0)
+            js += b * Math.log(b / m);
+    }
+    return Math.sqrt(Math.max(0, js) / 2);
+}
+/**
+ * Population stability index over the same bins (Evidently's formula): shares of each side,
+ * an empty bin counted as 0.0001 so that the logarithm stays finite.
+ */
+function populationStabilityIndex(reference, current) {
+    let sr = 0;
+    let sc = 0;
+    for (let i = 0; i < reference.length; i++) {
+        sr += reference[i];
+        sc += current[i];
+    }
+    let psi = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r = reference[i] / sr || 0.0001;
+        const c = current[i] / sc || 0.0001;
+        psi += (c - r) * Math.log(c / r);
+    }
+    return psi;
+}
+
+
+/***/ }),
+
+/***/ 2351:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tableFormat = tableFormat;
+exports.readTable = readTable;
+/**
+ * Streams a CSV (header row, RFC 4180 quoting) or JSON Lines file as column-major batches,
+ * without holding the file: numbers are parsed straight from the bytes (Clinger's fast path,
+ * exact; anything else goes through Number()), text cells become strings only when they are
+ * not numbers. Missing cells (empty, NA, NaN, null, None, N/A, JSON null) are kept apart from
+ * text. Errors name the file, the line and the fix.
+ */
+const promises_1 = __nccwpck_require__(1455);
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+const common_1 = __nccwpck_require__(3815);
+const MISSING = new Set(['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan']);
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+function tableFormat(path) {
+    const ext = (0, node_path_1.extname)(path).toLowerCase();
+    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+}
+/** Classifies one cell's text: a finite number, missing, or text (returned as a string). */
+function classify(raw) {
+    const t = raw.trim();
+    if (MISSING.has(t.toLowerCase()))
+        return null;
+    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
+        const v = Number(t);
+        if (Number.isFinite(v))
+            return v;
+    }
+    return t;
+}
+/** Parses bytes [s, e) as a decimal number when that is exact in double arithmetic; NaN otherwise. */
+function fastNumber(buf, s, e) {
+    let i = s;
+    let neg = false;
+    const c0 = buf[i];
+    if (c0 === 45 /* - */) {
+        neg = true;
+        i++;
+    }
+    else if (c0 === 43 /* + */)
+        i++;
+    let mant = 0;
+    let digits = 0;
+    let scale = 0;
+    let any = false;
+    while (i < e) {
+        const c = buf[i] - 48;
+        if (c < 0 || c > 9)
+            break;
+        mant = mant * 10 + c;
+        if (mant !== 0)
+            digits++;
+        any = true;
+        i++;
+    }
+    if (i < e && buf[i] === 46 /* . */) {
+        i++;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            mant = mant * 10 + c;
+            if (mant !== 0)
+                digits++;
+            scale--;
+            any = true;
+            i++;
+        }
+    }
+    if (!any)
+        return NaN;
+    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
+        i++;
+        let eneg = false;
+        if (buf[i] === 45) {
+            eneg = true;
+            i++;
+        }
+        else if (buf[i] === 43)
+            i++;
+        let ex = 0;
+        let exAny = false;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            ex = ex * 10 + c;
+            exAny = true;
+            i++;
+            if (ex > 400)
+                return NaN;
+        }
+        if (!exAny)
+            return NaN;
+        scale += eneg ? -ex : ex;
+    }
+    if (i !== e || digits > 15 || scale < -22 || scale > 22)
+        return NaN;
+    const v = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -v : v;
+}
+function batchOf(header, size) {
+    return {
+        header,
+        rows: 0,
+        lines: new Int32Array(size),
+        numbers: header.map(() => new Float64Array(size)),
+        texts: header.map(() => new Array(size)),
+    };
+}
+function trimBatch(b) {
+    if (b.rows === b.lines.length)
+        return b;
+    return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
+}
+function setCell(b, col, row, value) {
+    if (typeof value === 'number')
+        b.numbers[col][row] = value;
+    else {
+        b.numbers[col][row] = NaN;
+        if (value !== null)
+            b.texts[col][row] = value;
+    }
+}
+/** Splits one CSV record with quotes (RFC 4180). Returns undefined while a quote is open. */
+function splitQuoted(text) {
+    const out = [];
+    let field = '';
+    let inQuotes = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (inQuotes) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    field += '"';
+                    i++;
+                }
+                else
+                    inQuotes = false;
+            }
+            else
+                field += ch;
+        }
+        else if (ch === '"')
+            inQuotes = true;
+        else if (ch === ',') {
+            out.push(field);
+            field = '';
+        }
+        else
+            field += ch;
+    }
+    if (inQuotes)
+        return undefined;
+    out.push(field);
+    return out;
+}
+function checkFile(path, input) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`${input}: ${path} does not exist`, {
+            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
+        });
+    }
+    const format = tableFormat(path);
+    if (!format) {
+        throw new common_1.UserError(`${input}: ${path} has the unknown format "${(0, node_path_1.extname)(path) || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    return format;
+}
+/** Yields the file's lines, a buffer (4 MiB or more) at a time: one await per buffer, not per line. */
+async function* lineChunks(path) {
+    const handle = await (0, promises_1.open)(path, 'r');
+    try {
+        let buf = Buffer.alloc(4 << 20);
+        let filled = 0;
+        let eof = false;
+        while (!eof) {
+            if (filled === buf.length) {
+                const bigger = Buffer.alloc(buf.length * 2);
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+            }
+            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+            if (bytesRead === 0)
+                eof = true;
+            filled += bytesRead;
+            const starts = [];
+            const ends = [];
+            let start = 0;
+            for (;;) {
+                const nl = buf.indexOf(10, start);
+                if (nl < 0 || nl >= filled)
+                    break;
+                starts.push(start);
+                ends.push(nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+                start = nl + 1;
+            }
+            if (eof && start < filled) {
+                starts.push(start);
+                ends.push(buf[filled - 1] === 13 ? filled - 1 : filled);
+                start = filled;
+            }
+            if (starts.length)
+                yield { buf, starts, ends };
+            // The consumer is done with this buffer's lines: keep the unfinished tail.
+            if (start > 0) {
+                buf.copy(buf, 0, start, filled);
+                filled -= start;
+            }
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Reads a table in batches of rows. The first batch carries the header even when the file
+ * has no data rows (then `rows` is 0). A file with no header at all is an error.
+ */
+async function* readTable(path, options = {}) {
+    const input = options.input ?? 'the data file';
+    const format = checkFile(path, input);
+    const size = options.batchRows ?? 8192;
+    const maxRows = options.maxRows ?? Infinity;
+    let header;
+    let batch;
+    let total = 0;
+    let lineNo = 0;
+    let pending;
+    const fieldCountError = (line, got) => new common_1.UserError(`${input}: ${path}, line ${line}: ${got} fields, but the header has ${header.length}`, {
+        fix: 'Give every row one field per header column (quote fields that contain commas).',
+        location: { file: path, line },
+    });
+    const ready = [];
+    for await (const chunk of lineChunks(path)) {
+        const buf = chunk.buf;
+        for (let li = 0; li < chunk.starts.length; li++) {
+            const s = chunk.starts[li];
+            const e = chunk.ends[li];
+            lineNo++;
+            if (total >= maxRows)
+                break;
+            if (pending === undefined && e === s)
+                continue; // blank line
+            if (format === 'jsonl') {
+                const text = buf.toString('utf8', s, e);
+                if (text.trim() === '')
+                    continue;
+                let row;
+                try {
+                    row = JSON.parse(text);
+                }
+                catch (error) {
+                    throw new common_1.UserError(`${input}: ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
+                        fix: 'Write one JSON object per line (JSON Lines).',
+                        location: { file: path, line: lineNo },
+                    });
+                }
+                if (!row || typeof row !== 'object' || Array.isArray(row)) {
+                    throw new common_1.UserError(`${input}: ${path}, line ${lineNo}: expected a JSON object with named fields`, {
+                        fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
+                        location: { file: path, line: lineNo },
+                    });
+                }
+                const obj = row;
+                if (!header) {
+                    header = Object.keys(obj);
+                    batch = batchOf(header, size);
+                }
+                const b = batch;
+                const r = b.rows;
+                for (let c = 0; c < header.length; c++) {
+                    const v = obj[header[c]];
+                    const cell = v === undefined || v === null
+                        ? null
+                        : typeof v === 'number'
+                            ? Number.isFinite(v)
+                                ? v
+                                : String(v)
+                            : typeof v === 'string'
+                                ? classify(v)
+                                : JSON.stringify(v);
+                    setCell(b, c, r, cell);
+                }
+                b.lines[r] = lineNo;
+                b.rows++;
+                total++;
+            }
+            else {
+                let fields;
+                let line = lineNo;
+                if (pending !== undefined || hasQuote(buf, s, e)) {
+                    const text = (pending ? `${pending.text}\n` : '') + buf.toString('utf8', s, e);
+                    line = pending?.line ?? lineNo;
+                    fields = splitQuoted(text);
+                    if (!fields) {
+                        pending = { text, line };
+                        continue;
+                    }
+                    pending = undefined;
+                }
+                if (!header) {
+                    header = (fields ?? buf.toString('utf8', s, e).split(',')).map((h) => h.trim());
+                    if (header[0]?.charCodeAt(0) === 0xfeff)
+                        header[0] = header[0].slice(1);
+                    const seen = new Set();
+                    for (const h of header) {
+                        if (h === '')
+                            throw new common_1.UserError(`${input}: ${path}, line ${line}: a header column has no name`, {
+                                fix: 'Name every column in the header row.',
+                                location: { file: path, line },
+                            });
+                        if (seen.has(h))
+                            throw new common_1.UserError(`${input}: ${path}, line ${line}: the column "${h}" appears twice in the header`, {
+                                fix: 'Give every column a unique name.',
+                                location: { file: path, line },
+                            });
+                        seen.add(h);
+                    }
+                    batch = batchOf(header, size);
+                    continue;
+                }
+                const b = batch;
+                const r = b.rows;
+                const width = header.length;
+                if (fields) {
+                    if (fields.length !== width)
+                        throw fieldCountError(line, fields.length);
+                    for (let c = 0; c < width; c++)
+                        setCell(b, c, r, classify(fields[c]));
+                }
+                else {
+                    let c = 0;
+                    let fs = s;
+                    for (let i = s; i <= e; i++) {
+                        if (i !== e && buf[i] !== 44)
+                            continue;
+                        if (c >= width)
+                            throw fieldCountError(line, c + 1 + countCommas(buf, i + 1, e));
+                        const v = fastNumber(buf, fs, i);
+                        if (v === v)
+                            b.numbers[c][r] = v;
+                        else
+                            setCell(b, c, r, classify(buf.toString('utf8', fs, i)));
+                        c++;
+                        fs = i + 1;
+                    }
+                    if (c !== width)
+                        throw fieldCountError(line, c);
+                }
+                b.lines[r] = line;
+                b.rows++;
+                total++;
+            }
+            if (batch.rows === size) {
+                ready.push(batch);
+                batch = batchOf(header, size);
+            }
+        }
+        yield* ready;
+        ready.length = 0;
+        if (total >= maxRows)
+            break;
+    }
+    if (pending) {
+        throw new common_1.UserError(`${input}: ${path}, line ${pending.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: pending.line },
+        });
+    }
+    if (!header) {
+        throw new common_1.UserError(`${input}: ${path} is empty`, {
+            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
+            location: { file: path },
+        });
+    }
+    yield trimBatch(batch);
+}
+function hasQuote(buf, s, e) {
+    for (let i = s; i < e; i++)
+        if (buf[i] === 34)
+            return true;
+    return false;
+}
+function countCommas(buf, s, e) {
+    let n = 0;
+    for (let i = s; i < e; i++)
+        if (buf[i] === 44)
+            n++;
+    return n;
+}
+
+
+/***/ }),
+
+/***/ 3094:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.classificationMetrics = classificationMetrics;
+const common_1 = __nccwpck_require__(3815);
+const confusion_metrics_js_1 = __nccwpck_require__(5860);
+const curves_js_1 = __nccwpck_require__(6766);
+const metrics_js_1 = __nccwpck_require__(8897);
+const ranking_js_1 = __nccwpck_require__(3802);
+/** F-beta names every classification report has besides f1 (any other beta is asked for by name). */
+const DEFAULT_BETAS = ['f0.5', 'f2'];
+function mean(values) {
+    let s = 0;
+    for (let i = 0; i < values.length; i++)
+        s += values[i];
+    return s / values.length;
+}
+function sum(values) {
+    let s = 0;
+    for (let i = 0; i < values.length; i++)
+        s += values[i];
+    return s;
+}
+/** Undefined values (NaN) become null with a note, so nothing that is not a result looks like one. */
+function put(values, notes, name, value, why) {
+    if (Number.isNaN(value)) {
+        values[name] = null;
+        notes[name] ??= why;
+    }
+    else
+        values[name] = value;
+}
+const ZD_NOTE = 'undefined: a denominator is zero (no predictions or no true rows of a class) and zero_division is NaN';
+/** Every classification metric of the task, with scikit-learn's names. */
+function classificationMetrics(task, input, options = {}) {
+    const { truth, predicted, probabilities, k, classes } = input;
+    if (truth.length === 0) {
+        throw new common_1.UserError('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
+    }
+    const zd = options.zeroDivision ?? 0;
+    const values = {};
+    const notes = {};
+    const confusion = (0, metrics_js_1.confusionCounts)(truth, predicted, k);
+    const counts = (0, confusion_metrics_js_1.classCounts)(confusion, k);
+    const names = ['accuracy', 'accuracy_count', 'balanced_accuracy', 'matthews_corrcoef', 'cohen_kappa'];
+    const fNames = ['precision', 'recall', 'f1', ...DEFAULT_BETAS];
+    for (const extra of options.extra ?? []) {
+        const base = extra.replace(/_(macro|micro|weighted)$/, '');
+        if ((0, confusion_metrics_js_1.betaOf)(base) !== undefined && !fNames.includes(base))
+            fNames.push(base);
+    }
+    if (task === 'binary')
+        names.push(...fNames);
+    else
+        for (const avg of ['macro', 'micro', 'weighted'])
+            for (const f of fNames)
+                names.push(`${f}_${avg}`);
+    for (const name of names) {
+        const fn = (0, confusion_metrics_js_1.confusionMetric)(name, classes, { zeroDivision: zd });
+        put(values, notes, name, fn(confusion, k), name === 'cohen_kappa' ? 'undefined: chance agreement is total (one class in truth and predictions)' : ZD_NOTE);
+    }
+    if (zd !== 0)
+        notes.zero_division = `precision, recall and F-scores use zero_division=${zd === 'nan' ? 'NaN (undefined, left out of averages)' : zd}`;
+    // Per class (average=None): the report's table and rules such as recall[churn].
+    const perClass = {
+        classes,
+        precision: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'precision', 1, zd)),
+        recall: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'recall', 1, zd)),
+        f1: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'f', 1, zd)),
+        support: Array.from(counts.support),
+    };
+    classes.forEach((c, i) => {
+        put(values, notes, `precision[${c}]`, perClass.precision[i], ZD_NOTE);
+        put(values, notes, `recall[${c}]`, perClass.recall[i], ZD_NOTE);
+        put(values, notes, `f1[${c}]`, perClass.f1[i], ZD_NOTE);
+        values[`support[${c}]`] = perClass.support[i];
+    });
+    for (const extra of options.extra ?? []) {
+        if (extra in values)
+            continue;
+        const fn = (0, confusion_metrics_js_1.confusionMetric)(extra, classes, { zeroDivision: zd });
+        if (fn)
+            put(values, notes, extra, fn(confusion, k), ZD_NOTE);
+    }
+    const present = new Uint8Array(k);
+    for (let i = 0; i < truth.length; i++)
+        present[truth[i]] = 1;
+    const presentCount = present.reduce((a, b) => a + b, 0);
+    let curves;
+    if (probabilities) {
+        const losses = (0, metrics_js_1.rowLogLoss)(truth, probabilities, k);
+        values.log_loss = mean(losses);
+        values.log_loss_sum = sum(losses);
+        notes.log_loss = 'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
+        if (task === 'binary') {
+            const positive = (0, metrics_js_1.columnIsClass)(truth, 1);
+            const score = (0, metrics_js_1.column)(probabilities, k, 1);
+            let brier = 0;
+            for (let i = 0; i < score.length; i++)
+                brier += (positive[i] - score[i]) ** 2;
+            values.brier_score = brier / score.length;
+            const ranking = (0, ranking_js_1.binaryRanking)(positive, score);
+            values.roc_auc = ranking.rocAuc;
+            values.average_precision = ranking.averagePrecision;
+            if (ranking.rocAuc === null)
+                notes.roc_auc = oneClassNote(classes, present, presentCount);
+            if (ranking.averagePrecision === null)
+                notes.average_precision = `undefined: no row of the positive class ${classes[1]} in the holdout`;
+            if ((options.curveClasses ?? 4) > 0) {
+                curves = [
+                    {
+                        label: classes[1],
+                        roc: (0, curves_js_1.rocCurveOnGrid)(ranking.counts),
+                        pr: (0, curves_js_1.prCurveOnGrid)(ranking.counts),
+                        calibration: (0, curves_js_1.calibrationCurve)(positive, score),
+                        rocAuc: ranking.rocAuc,
+                        averagePrecision: ranking.averagePrecision,
+                    },
+                ];
+            }
+        }
+        else {
+            Object.assign(values, multiclassAuc(truth, probabilities, k, classes, present, presentCount, notes));
+            if (k <= (options.curveClasses ?? 4)) {
+                curves = classes.map((label, c) => {
+                    const ranking = (0, ranking_js_1.binaryRanking)((0, metrics_js_1.columnIsClass)(truth, c), (0, metrics_js_1.column)(probabilities, k, c));
+                    return {
+                        label,
+                        roc: (0, curves_js_1.rocCurveOnGrid)(ranking.counts),
+                        pr: (0, curves_js_1.prCurveOnGrid)(ranking.counts),
+                        rocAuc: ranking.rocAuc,
+                        averagePrecision: ranking.averagePrecision,
+                    };
+                });
+            }
+        }
+    }
+    else {
+        notes.log_loss = 'not computed: the model gives no class probabilities';
+        notes[task === 'binary' ? 'roc_auc' : 'roc_auc_ovr'] = 'not computed: the model gives no class scores';
+    }
+    const matrix = [];
+    for (let t = 0; t < k; t++)
+        matrix.push(Array.from(confusion.subarray(t * k, t * k + k)));
+    return { values, notes, confusionMatrix: matrix, perClass, curves };
+}
+function oneClassNote(classes, present, presentCount) {
+    return (`undefined: the holdout's labels hold only one class (${presentCount ? classes[present.indexOf(1)] : 'none'}), ` +
+        'so there are no negatives to rank against');
+}
+/**
+ * scikit-learn's multiclass `roc_auc_score`: one-vs-rest (macro, weighted by support, micro
+ * over the binarised labels) and one-vs-one (Hand & Till, macro and weighted by pair prevalence).
+ */
+function multiclassAuc(truth, probabilities, k, classes, present, presentCount, notes) {
+    const names = ['roc_auc_ovr', 'roc_auc_ovr_weighted', 'roc_auc_ovr_micro', 'roc_auc_ovo', 'roc_auc_ovo_weighted'];
+    const out = Object.fromEntries(names.map((n) => [n, null]));
+    if (presentCount < 2) {
+        for (const n of names)
+            notes[n] = oneClassNote(classes, present, presentCount);
+        return out;
+    }
+    if (presentCount < k) {
+        const missing = classes.filter((_, c) => !present[c]);
+        for (const n of names) {
+            notes[n] = `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
+        }
+        return out;
+    }
+    const n = truth.length;
+    const support = new Float64Array(k);
+    for (let i = 0; i < n; i++)
+        support[truth[i]]++;
+    let macro = 0;
+    let weighted = 0;
+    for (let c = 0; c < k; c++) {
+        const auc = (0, ranking_js_1.rocAuc)((0, metrics_js_1.columnIsClass)(truth, c), (0, metrics_js_1.column)(probabilities, k, c));
+        macro += auc;
+        weighted += auc * support[c];
+    }
+    out.roc_auc_ovr = macro / k;
+    out.roc_auc_ovr_weighted = weighted / n;
+    // micro: every (row, class) cell is one binary decision.
+    const flatTruth = new Uint8Array(n * k);
+    for (let i = 0; i < n; i++)
+        flatTruth[i * k + truth[i]] = 1;
+    out.roc_auc_ovr_micro = (0, ranking_js_1.rocAuc)(flatTruth, probabilities);
+    let pairMacro = 0;
+    let pairWeighted = 0;
+    let pairs = 0;
+    let prevalence = 0;
+    for (let a = 0; a < k; a++) {
+        for (let b = a + 1; b < k; b++) {
+            const rows = [];
+            for (let i = 0; i < n; i++)
+                if (truth[i] === a || truth[i] === b)
+                    rows.push(i);
+            const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
+            const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
+            const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]);
+            const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]);
+            const pair = ((0, ranking_js_1.rocAuc)(isA, scoreA) + (0, ranking_js_1.rocAuc)(isB, scoreB)) / 2;
+            const share = rows.length / n;
+            pairMacro += pair;
+            pairWeighted += pair * share;
+            prevalence += share;
+            pairs++;
+        }
+    }
+    out.roc_auc_ovo = pairMacro / pairs;
+    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 5860:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Every metric that is a function of the (weighted) confusion matrix, by scikit-learn's
+ * definitions (1.2): accuracy, balanced accuracy, precision/recall/F-beta per class and
+ * averaged, Matthews' correlation, Cohen's kappa. The point estimate and each bootstrap
+ * resample call the same function, so the two never disagree.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.classCounts = classCounts;
+exports.perClassPrf = perClassPrf;
+exports.averagedPrf = averagedPrf;
+exports.accuracy = accuracy;
+exports.accuracyCount = accuracyCount;
+exports.balancedAccuracy = balancedAccuracy;
+exports.matthewsCorrcoef = matthewsCorrcoef;
+exports.cohenKappa = cohenKappa;
+exports.betaOf = betaOf;
+exports.confusionMetric = confusionMetric;
+exports.normalizeConfusion = normalizeConfusion;
+function classCounts(confusion, k) {
+    const tp = new Float64Array(k);
+    const predicted = new Float64Array(k);
+    const support = new Float64Array(k);
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            support[t] += c;
+            predicted[p] += c;
+            total += c;
+            if (t === p)
+                tp[t] = c;
+        }
+    }
+    return { tp, predicted, support, total };
+}
+function zdValue(zd) {
+    return zd === 'nan' ? NaN : zd;
+}
+/** F-beta from precision and recall as scikit-learn combines them (a zero denominator gives 0). */
+function fbeta(p, r, beta) {
+    if (beta === Infinity)
+        return r;
+    const b2 = beta * beta;
+    const denom = b2 * p + r;
+    return denom === 0 ? 0 : ((1 + b2) * p * r) / denom;
+}
+/** Per-class precision, recall and F-beta (`average=None`). */
+function perClassPrf(counts, kind, beta, zd) {
+    const k = counts.tp.length;
+    const out = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+        const p = counts.predicted[c] ? counts.tp[c] / counts.predicted[c] : zdValue(zd);
+        const r = counts.support[c] ? counts.tp[c] / counts.support[c] : zdValue(zd);
+        out[c] = kind === 'precision' ? p : kind === 'recall' ? r : Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+    }
+    return out;
+}
+/**
+ * An averaged precision, recall or F-beta. With `zero_division=nan` (scikit-learn 1.3's
+ * meaning), classes whose value is undefined are left out of macro and weighted averages.
+ */
+function averagedPrf(counts, kind, beta, average, zd, positive = 1) {
+    const k = counts.tp.length;
+    if (average === 'micro') {
+        let tp = 0;
+        let pred = 0;
+        let sup = 0;
+        for (let c = 0; c < k; c++) {
+            tp += counts.tp[c];
+            pred += counts.predicted[c];
+            sup += counts.support[c];
+        }
+        const p = pred ? tp / pred : zdValue(zd);
+        const r = sup ? tp / sup : zdValue(zd);
+        if (kind === 'precision')
+            return p;
+        if (kind === 'recall')
+            return r;
+        return Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+    }
+    const values = perClassPrf(counts, kind, beta, zd);
+    if (average === 'binary')
+        return values[Math.min(positive, k - 1)] ?? NaN;
+    let sum = 0;
+    let weight = 0;
+    for (let c = 0; c < k; c++) {
+        const v = values[c];
+        if (Number.isNaN(v))
+            continue;
+        const w = average === 'weighted' ? counts.support[c] : 1;
+        sum += w * v;
+        weight += w;
+    }
+    // Only with zero_division=nan can every class be left out: the average is undefined too.
+    if (weight === 0)
+        return zdValue(zd);
+    return sum / weight;
+}
+function accuracy(confusion, k) {
+    let correct = 0;
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            total += c;
+            if (t === p)
+                correct += c;
+        }
+    }
+    return total === 0 ? NaN : correct / total;
+}
+/** `accuracy_score(normalize=False)`: the (weighted) count of correct predictions. */
+function accuracyCount(confusion, k) {
+    let correct = 0;
+    for (let c = 0; c < k; c++)
+        correct += confusion[c * k + c];
+    return correct;
+}
+/** Mean recall over the classes that occur in the truth (scikit-learn drops the others with a warning). */
+function balancedAccuracy(confusion, k) {
+    const { tp, support } = classCounts(confusion, k);
+    let sum = 0;
+    let classes = 0;
+    for (let c = 0; c < k; c++) {
+        if (!support[c])
+            continue;
+        sum += tp[c] / support[c];
+        classes++;
+    }
+    return classes ? sum / classes : NaN;
+}
+/** Matthews' correlation coefficient (Gorodkin's K-class form); 0 when a marginal is constant, as scikit-learn. */
+function matthewsCorrcoef(confusion, k) {
+    const { tp, predicted, support, total } = classCounts(confusion, k);
+    let correct = 0;
+    let tDotP = 0;
+    let pDotP = 0;
+    let tDotT = 0;
+    for (let c = 0; c < k; c++) {
+        correct += tp[c];
+        tDotP += support[c] * predicted[c];
+        pDotP += predicted[c] * predicted[c];
+        tDotT += support[c] * support[c];
+    }
+    const covTP = correct * total - tDotP;
+    const covPP = total * total - pDotP;
+    const covTT = total * total - tDotT;
+    if (covPP * covTT === 0)
+        return 0;
+    return covTP / Math.sqrt(covTT * covPP);
+}
+/** Cohen's kappa between truth and prediction (unweighted); NaN when chance agreement is total. */
+function cohenKappa(confusion, k) {
+    const { predicted, support, total } = classCounts(confusion, k);
+    let observed = 0;
+    let expected = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            if (t === p)
+                continue;
+            observed += confusion[t * k + p];
+            expected += (predicted[t] * support[p]) / total;
+        }
+    }
+    if (expected === 0)
+        return NaN;
+    return 1 - observed / expected;
+}
+const PRF = /^(precision|recall|f\d+(?:\.\d+)?)(?:_(macro|micro|weighted))?(?:\[(.+)\])?$/;
+/** The beta of an F-score name (`f1` -> 1, `f0.5` -> 0.5, `f2_macro` -> 2), or undefined. */
+function betaOf(name) {
+    const m = /^f(\d+(?:\.\d+)?)(?:_(?:macro|micro|weighted))?(?:\[.+\])?$/.exec(name);
+    if (!m)
+        return undefined;
+    const beta = Number(m[1]);
+    return Number.isFinite(beta) && beta >= 0 ? beta : undefined;
+}
+/**
+ * The confusion function of a metric name, or undefined for names that are not confusion
+ * metrics. Names: accuracy, accuracy_count, balanced_accuracy, matthews_corrcoef,
+ * cohen_kappa; precision|recall|f<beta> alone (the positive class, index 1), with
+ * `_macro|_micro|_weighted`, or with `[class]` (one class of `classes`); support[class].
+ */
+function confusionMetric(name, classes, options = {}) {
+    const zd = options.zeroDivision ?? 0;
+    switch (name) {
+        case 'accuracy':
+            return accuracy;
+        case 'accuracy_count':
+            return accuracyCount;
+        case 'balanced_accuracy':
+            return balancedAccuracy;
+        case 'matthews_corrcoef':
+            return matthewsCorrcoef;
+        case 'cohen_kappa':
+            return cohenKappa;
+    }
+    const support = /^support\[(.+)\]$/.exec(name);
+    if (support) {
+        const c = classes.indexOf(support[1]);
+        return c < 0 ? undefined : (confusion, k) => classCounts(confusion, k).support[c];
+    }
+    const m = PRF.exec(name);
+    if (!m)
+        return undefined;
+    const kind = m[1] === 'precision' ? 'precision' : m[1] === 'recall' ? 'recall' : 'f';
+    const beta = kind === 'f' ? betaOf(m[1]) : 1;
+    if (beta === undefined)
+        return undefined;
+    const average = m[2];
+    const cls = m[3];
+    if (cls !== undefined) {
+        if (average)
+            return undefined;
+        const c = classes.indexOf(cls);
+        if (c < 0)
+            return undefined;
+        return (confusion, k) => perClassPrf(classCounts(confusion, k), kind, beta, zd)[c];
+    }
+    return (confusion, k) => averagedPrf(classCounts(confusion, k), kind, beta, average ?? 'binary', zd, 1);
+}
+/** `confusion_matrix(normalize=...)`: by true class (rows), by predicted class (columns) or by all. */
+function normalizeConfusion(matrix, normalize) {
+    const k = matrix.length;
+    const rowSums = matrix.map((row) => row.reduce((a, b) => a + b, 0));
+    const colSums = Array.from({ length: k }, (_, p) => matrix.reduce((a, row) => a + row[p], 0));
+    const all = rowSums.reduce((a, b) => a + b, 0);
+    // scikit-learn divides and then replaces NaN (0/0) with 0.
+    const div = (a, b) => (b === 0 ? 0 : a / b);
+    return matrix.map((row, t) => row.map((v, p) => div(v, normalize === 'true' ? rowSums[t] : normalize === 'pred' ? colSums[p] : all)));
+}
+
+
+/***/ }),
+
+/***/ 6766:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CURVE_POINTS = void 0;
+exports.rocCurveOnGrid = rocCurveOnGrid;
+exports.prCurveOnGrid = prCurveOnGrid;
+exports.calibrationCurve = calibrationCurve;
+exports.CURVE_POINTS = 21;
+function grid(points) {
+    return Array.from({ length: points }, (_, i) => i / (points - 1));
+}
+/** ROC curve on an even false-positive-rate grid; undefined when a class is absent. */
+function rocCurveOnGrid(counts, points = exports.CURVE_POINTS) {
+    const { tps, fps, positives, negatives } = counts;
+    if (!positives || !negatives)
+        return undefined;
+    const xs = grid(points);
+    const ys = [];
+    // Walk the ROC points (fpr non-decreasing) once; (0,0) is the first point.
+    let g = -1;
+    let prevF = 0;
+    let prevT = 0;
+    for (const x of xs) {
+        while (g + 1 < tps.length && fps[g + 1] / negatives <= x) {
+            g++;
+            prevF = fps[g] / negatives;
+            prevT = tps[g] / positives;
+        }
+        if (g + 1 >= tps.length || prevF === x) {
+            ys.push(prevT);
+            continue;
+        }
+        const nextF = fps[g + 1] / negatives;
+        const nextT = tps[g + 1] / positives;
+        ys.push(prevT + ((nextT - prevT) * (x - prevF)) / (nextF - prevF));
+    }
+    return { x: xs, y: ys };
+}
+/** Interpolated precision on an even recall grid; undefined without positives. */
+function prCurveOnGrid(counts, points = exports.CURVE_POINTS) {
+    const { tps, fps, positives } = counts;
+    if (!positives)
+        return undefined;
+    const xs = grid(points);
+    // Best precision at recall >= r: a running maximum from the high-recall end.
+    const best = new Float64Array(tps.length);
+    let run = 0;
+    for (let g = tps.length - 1; g >= 0; g--) {
+        const precision = tps[g] + fps[g] > 0 ? tps[g] / (tps[g] + fps[g]) : 0;
+        run = Math.max(run, precision);
+        best[g] = run;
+    }
+    const ys = [];
+    let g = 0;
+    for (const x of xs) {
+        while (g < tps.length && tps[g] / positives < x - 1e-12)
+            g++;
+        ys.push(g < tps.length ? best[g] : 0);
+    }
+    return { x: xs, y: ys };
+}
+/** scikit-learn's `calibration_curve(y, p, n_bins=bins, strategy="uniform")`, with bin counts. */
+function calibrationCurve(positive, probability, bins = 10) {
+    const sums = new Float64Array(bins);
+    const trues = new Float64Array(bins);
+    const totals = new Float64Array(bins);
+    // The inner edges as numpy's linspace computes them (j * step, e.g. 0.30000000000000004).
+    const step = 1 / bins;
+    const edges = Array.from({ length: bins - 1 }, (_, j) => (j + 1) * step);
+    for (let i = 0; i < positive.length; i++) {
+        const p = probability[i];
+        // np.searchsorted(linspace(0, 1, bins + 1)[1:-1], p) with side='left': an edge value
+        // belongs to the lower bin.
+        let b = Math.ceil(p * bins) - 1;
+        if (b < 0)
+            b = 0;
+        if (b > bins - 1)
+            b = bins - 1;
+        while (b > 0 && p <= edges[b - 1])
+            b--;
+        while (b < bins - 1 && p > edges[b])
+            b++;
+        sums[b] += p;
+        trues[b] += positive[i];
+        totals[b]++;
+    }
+    const out = { predicted: [], observed: [], bin: [], count: [], bins };
+    for (let b = 0; b < bins; b++) {
+        if (!totals[b])
+            continue;
+        out.predicted.push(sums[b] / totals[b]);
+        out.observed.push(trues[b] / totals[b]);
+        out.bin.push(b);
+        out.count.push(totals[b]);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 7940:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.canonicalLabel = canonicalLabel;
+exports.loadHoldout = loadHoldout;
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+const common_1 = __nccwpck_require__(3815);
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+const MISSING = /^(|nan|na|n\/a|null|none)$/i;
+/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
+function canonicalLabel(raw) {
+    const text = raw.trim();
+    if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
+        return String(Number(text));
+    return text;
+}
+class FloatBuffer {
+    data = new Float32Array(1 << 16);
+    length = 0;
+    push(v) {
+        if (this.length === this.data.length) {
+            const next = new Float32Array(this.data.length * 2);
+            next.set(this.data);
+            this.data = next;
+        }
+        this.data[this.length++] = v;
+    }
+    finish() {
+        return this.data.slice(0, this.length);
+    }
+}
+/**
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Every feature cell must be a number; errors name the file, line, column and the fix.
+ */
+async function loadHoldout(path, options = {}) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`Dataset ${path} does not exist`, {
+            fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
+        });
+    }
+    const ext = (0, node_path_1.extname)(path).toLowerCase();
+    const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+    if (!format) {
+        throw new common_1.UserError(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    const holdout = format === 'csv' ? await loadCsv(path, options) : await loadJsonLines(path, options);
+    if (holdout.rows === 0) {
+        throw new common_1.UserError(`Dataset ${path} has no data rows`, {
+            fix: 'Point `dataset:` at a holdout file with at least one row below the header.',
+            location: { file: path },
+        });
+    }
+    return holdout;
+}
+function planColumns(path, header, options) {
+    const labelColumn = options.labelColumn ?? 'label';
+    const labelIndex = header.indexOf(labelColumn);
+    if (labelIndex < 0) {
+        throw new common_1.UserError(`Dataset ${path} has no label column "${labelColumn}" (columns: ${header.join(', ')})`, {
+            fix: 'Set `label-column:` to the column that holds the true label or target.',
+            location: { file: path, line: 1 },
+        });
+    }
+    let featureNames;
+    if (options.featureColumns?.length) {
+        const missing = options.featureColumns.filter((c) => !header.includes(c));
+        if (missing.length) {
+            throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, { fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.', location: { file: path, line: 1 } });
+        }
+        if (options.featureColumns.includes(labelColumn)) {
+            throw new common_1.UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
+                fix: 'Remove the label column from `feature-columns:`.',
+            });
+        }
+        featureNames = [...options.featureColumns];
+    }
+    else {
+        featureNames = header.filter((_, i) => i !== labelIndex);
+    }
+    if (featureNames.length === 0) {
+        throw new common_1.UserError(`Dataset ${path} has no feature columns besides the label "${labelColumn}"`, {
+            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
+            location: { file: path, line: 1 },
+        });
+    }
+    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelIndex };
+}
+function parseNumber(text) {
+    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
+    const t = text.trim();
+    if (t === '')
+        return NaN;
+    const v = Number(t);
+    if (Number.isNaN(v) && /^nan$/i.test(t))
+        return NaN;
+    return v;
+}
+function badCell(path, line, column, columnNumber, value, allowMissing = false) {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    const isMissing = MISSING.test(value.trim());
+    return new common_1.UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+        fix: isMissing
+            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
+            : allowMissing
+                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
+                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+        location: { file: path, line, column: columnNumber },
+        title: 'Non-numeric feature',
+    });
+}
+async function loadCsv(path, options) {
+    const allowMissing = options.missingValues === 'nan';
+    let missing = [];
+    let layout;
+    let header;
+    const features = new FloatBuffer();
+    const labels = [];
+    let rows = 0;
+    // RFC 4180 state machine over streamed chunks.
+    let field = '';
+    let record = [];
+    let inQuotes = false;
+    let quoteSeen = false;
+    let line = 1;
+    let recordLine = 1;
+    const endRecord = () => {
+        record.push(field);
+        field = '';
+        if (record.length === 1 && record[0] === '') {
+            record = [];
+            return; // blank line
+        }
+        if (!header) {
+            header = record.map((h) => h.trim());
+            if (header[0]?.charCodeAt(0) === 0xfeff)
+                header[0] = header[0].slice(1);
+            layout = planColumns(path, header, options);
+            missing = layout.featureNames.map(() => 0);
+        }
+        else {
+            const l = layout;
+            if (record.length !== header.length) {
+                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, { fix: 'Make every row have one field per header column (quote fields that contain commas).', location: { file: path, line: recordLine } });
+            }
+            for (let j = 0; j < l.featureIndex.length; j++) {
+                const idx = l.featureIndex[j];
+                const raw = record[idx];
+                const v = parseNumber(raw);
+                if (!Number.isFinite(v)) {
+                    if (!allowMissing || !MISSING.test(raw.trim()))
+                        throw badCell(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                    missing[j]++;
+                }
+                features.push(v);
+            }
+            const label = canonicalLabel(record[l.labelIndex]);
+            if (label === '') {
+                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
+                    fix: 'Drop rows without a label from the holdout set.',
+                    location: { file: path, line: recordLine, column: l.labelIndex + 1 },
+                });
+            }
+            labels.push(label);
+            rows++;
+        }
+        record = [];
+    };
+    // The RFC 4180 state machine, for chunks with quotes or bare carriage returns.
+    const slow = (chunk) => {
+        let start = 0;
+        const n = chunk.length;
+        for (let i = 0; i < n; i++) {
+            const ch = chunk.charCodeAt(i);
+            if (inQuotes) {
+                if (ch === 34 /* " */) {
+                    field += chunk.slice(start, i);
+                    start = i + 1;
+                    inQuotes = false;
+                    quoteSeen = true;
+                }
+                else if (ch === 10)
+                    line++;
+                continue;
+            }
+            if (ch === 34) {
+                if (quoteSeen)
+                    field += '"'; // "" inside a quoted field
+                field += chunk.slice(start, i);
+                start = i + 1;
+                inQuotes = true;
+                quoteSeen = false;
+            }
+            else if (ch === 44 /* , */) {
+                field += chunk.slice(start, i);
+                record.push(field);
+                field = '';
+                start = i + 1;
+                quoteSeen = false;
+            }
+            else if (ch === 10 || ch === 13) {
+                field += chunk.slice(start, i);
+                start = i + 1;
+                quoteSeen = false;
+                if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
+                    i++;
+                    start = i + 1;
+                }
+                endRecord();
+                line++;
+                recordLine = line;
+            }
+            else {
+                quoteSeen = false;
+            }
+        }
+        field += chunk.slice(start);
+    };
+    // The common case, plain numbers without quotes: whole lines split on commas.
+    const fastLine = (raw) => {
+        const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+        if (text !== '') {
+            record = text.split(',');
+            field = record.pop();
+            endRecord();
+        }
+        line++;
+        recordLine = line;
+    };
+    let carry = '';
+    const stream = (0, node_fs_1.createReadStream)(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    for await (const chunk of stream) {
+        const clean = !inQuotes && field === '' && record.length === 0;
+        if (clean && !chunk.includes('"') && !carry.includes('"') && !/\r(?!\n)/.test(chunk.slice(0, -1))) {
+            const lines = (carry + chunk).split('\n');
+            carry = lines.pop();
+            for (const l of lines)
+                fastLine(l);
+        }
+        else {
+            slow(carry + chunk);
+            carry = '';
+        }
+    }
+    if (carry !== '')
+        slow(carry);
+    if (inQuotes) {
+        throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: recordLine },
+        });
+    }
+    if (field !== '' || record.length)
+        endRecord();
+    if (!header) {
+        throw new common_1.UserError(`Dataset ${path} is empty`, {
+            fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
+            location: { file: path },
+        });
+    }
+    const l = layout;
+    return {
+        path,
+        rows,
+        featureNames: l.featureNames,
+        features: features.finish(),
+        labelColumn: options.labelColumn ?? 'label',
+        labels,
+        missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]])),
+    };
+}
+async function loadJsonLines(path, options) {
+    const labelColumn = options.labelColumn ?? 'label';
+    const allowMissing = options.missingValues === 'nan';
+    let missing = [];
+    const features = new FloatBuffer();
+    const labels = [];
+    let layout;
+    let rows = 0;
+    let lineNo = 0;
+    let rest = '';
+    const handle = (text) => {
+        lineNo++;
+        if (text.trim() === '')
+            return;
+        let row;
+        try {
+            row = JSON.parse(text);
+        }
+        catch (error) {
+            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
+                fix: 'Write one JSON object per line (JSON Lines).',
+                location: { file: path, line: lineNo },
+            });
+        }
+        if (!row || typeof row !== 'object' || Array.isArray(row)) {
+            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
+                fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
+                location: { file: path, line: lineNo },
+            });
+        }
+        const obj = row;
+        if (!layout) {
+            layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
+            missing = layout.featureNames.map(() => 0);
+        }
+        for (const [j, name] of layout.featureNames.entries()) {
+            const v = obj[name];
+            // JSON has no NaN: null (or a "nan" string) is a missing value.
+            if (allowMissing && (v === null || (typeof v === 'string' && MISSING.test(v.trim())))) {
+                missing[j]++;
+                features.push(NaN);
+                continue;
+            }
+            if (typeof v !== 'number' || !Number.isFinite(v)) {
+                const shown = v === undefined ? '' : JSON.stringify(v);
+                if (v === undefined) {
+                    throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: feature "${name}" is missing`, {
+                        fix: 'Give every row the same feature fields as the first row.',
+                        location: { file: path, line: lineNo },
+                    });
+                }
+                throw badCell(path, lineNo, name, j + 1, v === null ? 'null' : shown, allowMissing);
+            }
+            features.push(v);
+        }
+        const label = obj[labelColumn];
+        if (label === undefined || label === null || label === '') {
+            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+                fix: 'Give every row a label, or set `label-column:` to the right field.',
+                location: { file: path, line: lineNo },
+            });
+        }
+        labels.push(canonicalLabel(String(label)));
+        rows++;
+    };
+    for await (const chunk of (0, node_fs_1.createReadStream)(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+        const text = rest + chunk;
+        const parts = text.split('\n');
+        rest = parts.pop() ?? '';
+        for (const p of parts)
+            handle(p);
+    }
+    if (rest !== '')
+        handle(rest);
+    if (!layout) {
+        throw new common_1.UserError(`Dataset ${path} is empty`, {
+            fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
+            location: { file: path },
+        });
+    }
+    const names = layout.featureNames;
+    return { path, rows, featureNames: names, features: features.finish(), labelColumn, labels, missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])) };
+}
+
+
+/***/ }),
+
+/***/ 1089:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.metricsFor = metricsFor;
+exports.evaluateModels = evaluateModels;
+const common_1 = __nccwpck_require__(3815);
+const dataset_js_1 = __nccwpck_require__(7940);
+const classification_js_1 = __nccwpck_require__(3094);
+const onnx_js_1 = __nccwpck_require__(8893);
+const predict_js_1 = __nccwpck_require__(73);
+const regression_js_1 = __nccwpck_require__(3503);
+const task_js_1 = __nccwpck_require__(9167);
+/** The metrics of the task for model `index` of an interpretation. */
+function metricsFor(interpretation, index, options = {}) {
+    const m = interpretation.models[index];
+    if (interpretation.task === 'regression')
+        return (0, regression_js_1.regressionMetrics)(interpretation.truthValues, m.values);
+    return (0, classification_js_1.classificationMetrics)(interpretation.task, {
+        truth: interpretation.truthClasses,
+        predicted: m.predicted,
+        probabilities: m.probabilities,
+        k: interpretation.classes.length,
+        classes: interpretation.classes,
+    }, options);
+}
+/**
+ * Loads the holdout once, runs every model on it in batches, decides the task and computes
+ * each model's metrics on the same rows (so candidate and baseline can be compared pairwise).
+ */
+async function evaluateModels(options) {
+    const logger = options.logger ?? common_1.silentLogger;
+    const holdout = await (0, dataset_js_1.loadHoldout)(options.dataset, options);
+    logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
+    const raws = [];
+    const opened = [];
+    const seconds = [];
+    for (const path of options.models) {
+        const model = await (0, onnx_js_1.openOnnxModel)(path);
+        opened.push(model);
+        const started = performance.now();
+        let done = 0;
+        let lastReport = started;
+        raws.push(await (0, predict_js_1.predict)(model, holdout, {
+            batchSize: options.batchSize,
+            onBatch: (rows) => {
+                done += rows;
+                const now = performance.now();
+                if (now - lastReport > 5000) {
+                    lastReport = now;
+                    logger.info(`metric-gate: ${path}: ${done}/${holdout.rows} rows, ${Math.round(done / ((now - started) / 1000))} rows/s`);
+                }
+            },
+        }));
+        seconds.push((performance.now() - started) / 1000);
+        logger.info(`Model ${path}: ${holdout.rows} rows in ${seconds.at(-1).toFixed(2)} s`);
+        await model.session.release();
+    }
+    const interpretation = (0, task_js_1.interpretPredictions)(holdout, raws, options.models, { task: options.task ?? 'auto', positiveLabel: options.positiveLabel });
+    const models = options.models.map((path, i) => ({
+        path,
+        signature: opened[i].signature,
+        metrics: metricsFor(interpretation, i, options.metricOptions),
+        inferenceSeconds: seconds[i],
+    }));
+    return { holdout, interpretation, models };
+}
+
+
+/***/ }),
+
+/***/ 5537:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.requireFiniteOutput = requireFiniteOutput;
+exports.requireFiniteLabels = requireFiniteLabels;
+const common_1 = __nccwpck_require__(3815);
+/**
+ * Refuses NaN and infinite model outputs, as scikit-learn's "Input contains NaN" does: the
+ * message names the model, the output, how many values and the first holdout row, so the
+ * user can find the row that broke the model (a missing feature the model cannot take, an
+ * overflow). `values` is rows x width, row-major.
+ */
+function requireFiniteOutput(values, width, model, output) {
+    let nan = 0;
+    let inf = 0;
+    let first = -1;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v - v !== 0) {
+            // v - v is NaN for NaN and ±Infinity alone: one comparison per value on the hot path.
+            if (Number.isNaN(v))
+                nan++;
+            else
+                inf++;
+            if (first < 0)
+                first = i;
+        }
+    }
+    if (first < 0)
+        return;
+    const row = Math.floor(first / width) + 1;
+    const what = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
+    const shown = values[first];
+    throw new common_1.UserError(`Model ${model}: output "${output}" holds ${what} value(s) (${nan + inf} of ${values.length}); the first at holdout row ${row} (${shown}${width > 1 ? `, column ${(first % width) + 1}` : ''}). Input contains NaN or infinity: no metric of these predictions would mean anything`, {
+        fix: `Look at holdout row ${row}: a missing or extreme feature value the model cannot handle gives NaN. ` +
+            'Impute missing values before the gate (or inside the exported pipeline), or fix the model export.',
+        title: 'Non-finite model output',
+    });
+}
+/** Labels that read as NaN or infinity are not classes or targets (scikit-learn refuses them). */
+function requireFiniteLabels(labels, path, column) {
+    let count = 0;
+    let first = -1;
+    for (let i = 0; i < labels.length; i++) {
+        if (/^[-+]?(nan|inf|infinity)$/i.test(labels[i])) {
+            count++;
+            if (first < 0)
+                first = i;
+        }
+    }
+    if (first < 0)
+        return;
+    throw new common_1.UserError(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, { fix: 'Drop the rows without a label from the holdout set, or fix the label column.', location: { file: path }, title: 'NaN label' });
+}
+
+
+/***/ }),
+
+/***/ 7308:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
+var dataset_js_1 = __nccwpck_require__(7940);
+Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
+Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
+var onnx_js_1 = __nccwpck_require__(8893);
+Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return onnx_js_1.loadOnnxRuntime; } }));
+Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return onnx_js_1.openOnnxModel; } }));
+Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return onnx_js_1.readOnnxSignature; } }));
+Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return onnx_js_1.describeSignature; } }));
+Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return onnx_js_1.describeTensor; } }));
+var predict_js_1 = __nccwpck_require__(73);
+Object.defineProperty(exports, "predict", ({ enumerable: true, get: function () { return predict_js_1.predict; } }));
+var task_js_1 = __nccwpck_require__(9167);
+Object.defineProperty(exports, "interpretPredictions", ({ enumerable: true, get: function () { return task_js_1.interpretPredictions; } }));
+var metrics_js_1 = __nccwpck_require__(8897);
+Object.defineProperty(exports, "METRIC_NAMES", ({ enumerable: true, get: function () { return metrics_js_1.METRIC_NAMES; } }));
+Object.defineProperty(exports, "higherIsBetter", ({ enumerable: true, get: function () { return metrics_js_1.higherIsBetter; } }));
+Object.defineProperty(exports, "confusionCounts", ({ enumerable: true, get: function () { return metrics_js_1.confusionCounts; } }));
+Object.defineProperty(exports, "prfFromConfusion", ({ enumerable: true, get: function () { return metrics_js_1.prfFromConfusion; } }));
+Object.defineProperty(exports, "accuracyFromConfusion", ({ enumerable: true, get: function () { return metrics_js_1.accuracyFromConfusion; } }));
+Object.defineProperty(exports, "rowLogLoss", ({ enumerable: true, get: function () { return metrics_js_1.rowLogLoss; } }));
+Object.defineProperty(exports, "column", ({ enumerable: true, get: function () { return metrics_js_1.column; } }));
+Object.defineProperty(exports, "columnIsClass", ({ enumerable: true, get: function () { return metrics_js_1.columnIsClass; } }));
+Object.defineProperty(exports, "r2FromSums", ({ enumerable: true, get: function () { return metrics_js_1.r2FromSums; } }));
+var ranking_js_1 = __nccwpck_require__(3802);
+Object.defineProperty(exports, "sortedOrder", ({ enumerable: true, get: function () { return ranking_js_1.sortedOrder; } }));
+Object.defineProperty(exports, "rocAuc", ({ enumerable: true, get: function () { return ranking_js_1.rocAuc; } }));
+Object.defineProperty(exports, "binaryRanking", ({ enumerable: true, get: function () { return ranking_js_1.binaryRanking; } }));
+Object.defineProperty(exports, "thresholdCounts", ({ enumerable: true, get: function () { return ranking_js_1.thresholdCounts; } }));
+var classification_js_1 = __nccwpck_require__(3094);
+Object.defineProperty(exports, "classificationMetrics", ({ enumerable: true, get: function () { return classification_js_1.classificationMetrics; } }));
+var regression_js_1 = __nccwpck_require__(3503);
+Object.defineProperty(exports, "regressionMetrics", ({ enumerable: true, get: function () { return regression_js_1.regressionMetrics; } }));
+var multilabel_js_1 = __nccwpck_require__(5647);
+Object.defineProperty(exports, "multilabelMetrics", ({ enumerable: true, get: function () { return multilabel_js_1.multilabelMetrics; } }));
+var confusion_metrics_js_1 = __nccwpck_require__(5860);
+Object.defineProperty(exports, "confusionMetric", ({ enumerable: true, get: function () { return confusion_metrics_js_1.confusionMetric; } }));
+Object.defineProperty(exports, "normalizeConfusion", ({ enumerable: true, get: function () { return confusion_metrics_js_1.normalizeConfusion; } }));
+Object.defineProperty(exports, "betaOf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.betaOf; } }));
+var curves_js_1 = __nccwpck_require__(6766);
+Object.defineProperty(exports, "rocCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.rocCurveOnGrid; } }));
+Object.defineProperty(exports, "prCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.prCurveOnGrid; } }));
+Object.defineProperty(exports, "calibrationCurve", ({ enumerable: true, get: function () { return curves_js_1.calibrationCurve; } }));
+Object.defineProperty(exports, "CURVE_POINTS", ({ enumerable: true, get: function () { return curves_js_1.CURVE_POINTS; } }));
+var evaluate_js_1 = __nccwpck_require__(1089);
+Object.defineProperty(exports, "evaluateModels", ({ enumerable: true, get: function () { return evaluate_js_1.evaluateModels; } }));
+Object.defineProperty(exports, "metricsFor", ({ enumerable: true, get: function () { return evaluate_js_1.metricsFor; } }));
+
+
+/***/ }),
+
+/***/ 8897:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.METRIC_NAMES = void 0;
+exports.higherIsBetter = higherIsBetter;
+exports.confusionCounts = confusionCounts;
+exports.prfFromConfusion = prfFromConfusion;
+exports.accuracyFromConfusion = accuracyFromConfusion;
+exports.rowLogLoss = rowLogLoss;
+exports.columnIsClass = columnIsClass;
+exports.column = column;
+exports.r2FromSums = r2FromSums;
+/** The metrics computed for each task, in the order reports list them. */
+exports.METRIC_NAMES = {
+    binary: [
+        'accuracy',
+        'balanced_accuracy',
+        'precision',
+        'recall',
+        'f1',
+        'matthews_corrcoef',
+        'cohen_kappa',
+        'log_loss',
+        'brier_score',
+        'roc_auc',
+        'average_precision',
+    ],
+    multiclass: [
+        'accuracy',
+        'balanced_accuracy',
+        'precision_macro',
+        'recall_macro',
+        'f1_macro',
+        'precision_micro',
+        'recall_micro',
+        'f1_micro',
+        'precision_weighted',
+        'recall_weighted',
+        'f1_weighted',
+        'matthews_corrcoef',
+        'cohen_kappa',
+        'log_loss',
+        'roc_auc_ovr',
+        'roc_auc_ovr_weighted',
+        'roc_auc_ovr_micro',
+        'roc_auc_ovo',
+        'roc_auc_ovo_weighted',
+    ],
+    regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
+};
+/** Whether a larger value of the metric is better (for deltas and report arrows). */
+function higherIsBetter(metric) {
+    return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
+}
+/** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */
+function confusionCounts(truth, predicted, k) {
+    const counts = new Float64Array(k * k);
+    for (let i = 0; i < truth.length; i++)
+        counts[truth[i] * k + predicted[i]] += 1;
+    return counts;
+}
+/** scikit-learn's precision/recall/F1 from a confusion matrix (flat, K x K), every averaging mode. */
+function prfFromConfusion(confusion, k, positive = 1) {
+    const tp = new Float64Array(k);
+    const predictedCount = new Float64Array(k);
+    const support = new Float64Array(k);
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            support[t] += c;
+            predictedCount[p] += c;
+            if (t === p)
+                tp[t] = c;
+        }
+    }
+    const div = (a, b) => (b === 0 ? 0 : a / b);
+    const f1 = (p, r) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
+    const precision = new Float64Array(k);
+    const recall = new Float64Array(k);
+    const f = new Float64Array(k);
+    let macroP = 0;
+    let macroR = 0;
+    let macroF = 0;
+    let wP = 0;
+    let wR = 0;
+    let wF = 0;
+    let totalSupport = 0;
+    let tpSum = 0;
+    let predSum = 0;
+    for (let c = 0; c < k; c++) {
+        precision[c] = div(tp[c], predictedCount[c]);
+        recall[c] = div(tp[c], support[c]);
+        f[c] = f1(precision[c], recall[c]);
+        macroP += precision[c];
+        macroR += recall[c];
+        macroF += f[c];
+        wP += precision[c] * support[c];
+        wR += recall[c] * support[c];
+        wF += f[c] * support[c];
+        totalSupport += support[c];
+        tpSum += tp[c];
+        predSum += predictedCount[c];
+    }
+    const microP = div(tpSum, predSum);
+    const microR = div(tpSum, totalSupport);
+    const pos = Math.min(positive, k - 1);
+    return {
+        binary: { precision: precision[pos] ?? 0, recall: recall[pos] ?? 0, f1: f[pos] ?? 0 },
+        macro: { precision: macroP / k, recall: macroR / k, f1: macroF / k },
+        micro: { precision: microP, recall: microR, f1: f1(microP, microR) },
+        weighted: {
+            precision: div(wP, totalSupport),
+            recall: div(wR, totalSupport),
+            f1: div(wF, totalSupport),
+        },
+    };
+}
+/** Accuracy from a flat confusion matrix. */
+function accuracyFromConfusion(confusion, k) {
+    let correct = 0;
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            total += c;
+            if (t === p)
+                correct += c;
+        }
+    }
+    return total === 0 ? 0 : correct / total;
+}
+const EPS64 = 2.220446049250313e-16;
+/**
+ * Per-row log loss as scikit-learn 1.2 computes it (`eps="auto"` for float64: clip to
+ * [eps, 1 - eps], then renormalise each row to sum to 1), so the mean of these is `log_loss`.
+ */
+function rowLogLoss(truth, probabilities, k) {
+    const n = truth.length;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (let c = 0; c < k; c++)
+            sum += clip(probabilities[i * k + c]);
+        out[i] = -Math.log(clip(probabilities[i * k + truth[i]]) / sum);
+    }
+    return out;
+}
+function clip(p) {
+    return p < EPS64 ? EPS64 : p > 1 - EPS64 ? 1 - EPS64 : p;
+}
+function columnIsClass(truth, c) {
+    const out = new Uint8Array(truth.length);
+    for (let i = 0; i < truth.length; i++)
+        out[i] = truth[i] === c ? 1 : 0;
+    return out;
+}
+function column(matrix, k, c) {
+    const n = matrix.length / k;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+        out[i] = matrix[i * k + c];
+    return out;
+}
+/** R² from the residual and total sums of squares, scikit-learn's `force_finite=True` rules. */
+function r2FromSums(residual, total, n) {
+    if (n < 2)
+        return null;
+    if (total === 0)
+        return residual === 0 ? 1 : 0;
+    return 1 - residual / total;
+}
+
+
+/***/ }),
+
+/***/ 5647:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.multilabelMetrics = multilabelMetrics;
+/**
+ * Multilabel classification (scikit-learn's "multilabel-indicator"): each row has K 0/1
+ * labels (truth) and K 0/1 predictions, optionally K scores (e.g. [N,K] sigmoid outputs).
+ * Averages as scikit-learn 1.2 defines them for that target type.
+ */
+const common_1 = __nccwpck_require__(3815);
+const confusion_metrics_js_1 = __nccwpck_require__(5860);
+const ranking_js_1 = __nccwpck_require__(3802);
+function multilabelMetrics(input, options = {}) {
+    const { truth, predicted, scores, labels } = input;
+    const k = labels.length;
+    const n = truth.length / k;
+    if (n === 0)
+        throw new common_1.UserError('Multilabel metrics of zero rows: an empty holdout has no score', { fix: 'Evaluate on a holdout set with at least one row.' });
+    const zd = options.zeroDivision ?? 0;
+    const zdValue = zd === 'nan' ? NaN : zd;
+    const tp = new Float64Array(k);
+    const pred = new Float64Array(k);
+    const support = new Float64Array(k);
+    let exact = 0;
+    let wrong = 0;
+    let sp = 0;
+    let sr = 0;
+    let sf = 0;
+    let spCount = 0;
+    let srCount = 0;
+    let sfCount = 0;
+    for (let i = 0; i < n; i++) {
+        let rowTp = 0;
+        let rowPred = 0;
+        let rowTrue = 0;
+        let same = true;
+        for (let c = 0; c < k; c++) {
+            const t = truth[i * k + c];
+            const p = predicted[i * k + c];
+            tp[c] += t & p;
+            pred[c] += p;
+            support[c] += t;
+            rowTp += t & p;
+            rowPred += p;
+            rowTrue += t;
+            if (t !== p) {
+                same = false;
+                wrong++;
+            }
+        }
+        if (same)
+            exact++;
+        // average="samples": each row's precision/recall/F1 over its labels.
+        const p = rowPred ? rowTp / rowPred : zdValue;
+        const r = rowTrue ? rowTp / rowTrue : zdValue;
+        const f = Number.isNaN(p) || Number.isNaN(r) ? NaN : p + r === 0 ? 0 : (2 * p * r) / (p + r);
+        if (!Number.isNaN(p))
+            (sp += p), spCount++;
+        if (!Number.isNaN(r))
+            (sr += r), srCount++;
+        if (!Number.isNaN(f))
+            (sf += f), sfCount++;
+    }
+    const values = {};
+    const notes = {};
+    const nanToNull = (name, v) => {
+        values[name] = Number.isNaN(v) ? null : v;
+        if (Number.isNaN(v))
+            notes[name] = 'undefined: a denominator is zero and zero_division is NaN';
+    };
+    values.accuracy = exact / n;
+    notes.accuracy = 'subset accuracy: a row counts only when every label is right';
+    values.hamming_loss = wrong / (n * k);
+    const counts = { tp, predicted: pred, support, total: n };
+    for (const avg of ['micro', 'macro', 'weighted']) {
+        nanToNull(`precision_${avg}`, (0, confusion_metrics_js_1.averagedPrf)(counts, 'precision', 1, avg, zd));
+        nanToNull(`recall_${avg}`, (0, confusion_metrics_js_1.averagedPrf)(counts, 'recall', 1, avg, zd));
+        nanToNull(`f1_${avg}`, (0, confusion_metrics_js_1.averagedPrf)(counts, 'f', 1, avg, zd));
+    }
+    // With zero_division=NaN, rows where a value is undefined are left out of the mean.
+    nanToNull('precision_samples', spCount ? sp / spCount : NaN);
+    nanToNull('recall_samples', srCount ? sr / srCount : NaN);
+    nanToNull('f1_samples', sfCount ? sf / sfCount : NaN);
+    const perClass = {
+        classes: labels,
+        precision: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'precision', 1, zd)),
+        recall: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'recall', 1, zd)),
+        f1: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'f', 1, zd)),
+        support: Array.from(support),
+    };
+    labels.forEach((l, c) => {
+        nanToNull(`precision[${l}]`, perClass.precision[c]);
+        nanToNull(`recall[${l}]`, perClass.recall[c]);
+        nanToNull(`f1[${l}]`, perClass.f1[c]);
+        values[`support[${l}]`] = support[c];
+    });
+    if (scores) {
+        const aucs = [];
+        const aps = [];
+        for (let c = 0; c < k; c++) {
+            const positive = new Uint8Array(n);
+            const s = new Float64Array(n);
+            for (let i = 0; i < n; i++) {
+                positive[i] = truth[i * k + c];
+                s[i] = scores[i * k + c];
+            }
+            const r = (0, ranking_js_1.binaryRanking)(positive, s);
+            aucs.push(r.rocAuc);
+            aps.push(r.averagePrecision);
+        }
+        const average = (xs, weights) => {
+            if (xs.some((x) => x === null))
+                return null;
+            let total = 0;
+            let w = 0;
+            xs.forEach((x, c) => {
+                const wc = weights ? weights[c] : 1;
+                total += x * wc;
+                w += wc;
+            });
+            return total / w;
+        };
+        values.roc_auc_macro = average(aucs);
+        values.roc_auc_weighted = average(aucs, support);
+        values.average_precision_macro = average(aps);
+        values.average_precision_weighted = average(aps, support);
+        const micro = (0, ranking_js_1.binaryRanking)(truth, scores);
+        values.roc_auc_micro = micro.rocAuc;
+        values.average_precision_micro = micro.averagePrecision;
+        for (const name of ['roc_auc_macro', 'roc_auc_weighted', 'average_precision_macro', 'average_precision_weighted']) {
+            if (values[name] === null)
+                notes[name] = 'undefined: a label has only one class in the holdout';
+        }
+    }
+    return { values, notes, perClass };
+}
+
+
+/***/ }),
+
+/***/ 8893:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.loadOnnxRuntime = loadOnnxRuntime;
+exports.describeTensor = describeTensor;
+exports.describeSignature = describeSignature;
+exports.openOnnxModel = openOnnxModel;
+exports.readOnnxSignature = readOnnxSignature;
+const node_fs_1 = __nccwpck_require__(3024);
+const common_1 = __nccwpck_require__(3815);
+let runtime;
+/**
+ * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
+ * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
+ * a crash at startup.
+ */
+function loadOnnxRuntime() {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
+        runtime = undefined;
+        throw new common_1.UserError(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
+            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
+            cause: error,
+        });
+    });
+    return runtime;
+}
+/** `input: float32[N,32]`, for messages and reports. */
+function describeTensor(t) {
+    if (!t.isTensor)
+        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
+    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
+}
+function describeSignature(signature) {
+    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
+}
+/** Opens an ONNX model with onnxruntime-node; a file onnxruntime cannot read is a UserError. */
+async function openOnnxModel(path) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`Model ${path} does not exist`, {
+            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+        });
+    }
+    const ort = await loadOnnxRuntime();
+    let session;
+    try {
+        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
+    }
+    catch (error) {
+        throw new common_1.UserError(`${path} is not an ONNX model onnxruntime can load: ${error.message}`, {
+            fix: 'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
+            location: { file: path },
+            cause: error,
+        });
+    }
+    const toSignature = (m) => m.isTensor
+        ? { name: m.name, type: String(m.type), shape: [...m.shape], isTensor: true }
+        : { name: m.name, type: 'non-tensor', shape: [], isTensor: false };
+    return {
+        path,
+        session,
+        signature: { inputs: session.inputMetadata.map(toSignature), outputs: session.outputMetadata.map(toSignature) },
+    };
+}
+/** The input and output names, element types and shapes of an ONNX model file. */
+async function readOnnxSignature(path) {
+    const model = await openOnnxModel(path);
+    const signature = model.signature;
+    await model.session.release();
+    return signature;
+}
+
+
+/***/ }),
+
+/***/ 73:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.predict = predict;
+const common_1 = __nccwpck_require__(3815);
+const onnx_js_1 = __nccwpck_require__(8893);
+const FLOAT_TYPES = new Set(['float32', 'float64']);
+function featureFeeder(ort, model, holdout) {
+    const inputs = model.signature.inputs;
+    const f = holdout.featureNames.length;
+    const columns = holdout.featureNames.join(', ');
+    const where = `model ${model.path} (${(0, onnx_js_1.describeSignature)(model.signature)})`;
+    if (inputs.length === 1) {
+        const input = inputs[0];
+        if (!input.isTensor || !FLOAT_TYPES.has(input.type)) {
+            throw new common_1.UserError(`The ${where} takes ${(0, onnx_js_1.describeTensor)(input)}, but the holdout gives float features (${columns})`, {
+                fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
+            });
+        }
+        const width = input.shape.length === 2 ? input.shape[1] : undefined;
+        if (input.shape.length !== 2 || (typeof width === 'number' && width !== f)) {
+            throw new common_1.UserError(`The ${where} expects input ${(0, onnx_js_1.describeTensor)(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
+                fix: typeof width === 'number'
+                    ? `Give the model exactly ${width} feature columns: set \`feature-columns:\` (in the model's order) or fix \`label-column:\`.`
+                    : 'Export the model with a rank-2 input [N, features].',
+            });
+        }
+        const double = input.type === 'float64';
+        return (start, end) => {
+            const data = holdout.features.subarray(start * f, end * f);
+            return { [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [end - start, f]) };
+        };
+    }
+    // One input per feature column, matched by name.
+    const missing = inputs.filter((i) => !holdout.featureNames.includes(i.name));
+    const bad = inputs.filter((i) => !i.isTensor || !FLOAT_TYPES.has(i.type));
+    if (missing.length || bad.length || inputs.length !== f) {
+        const problems = [
+            missing.length ? `no holdout column for input(s) ${missing.map((i) => i.name).join(', ')}` : '',
+            bad.length ? `non-float input(s) ${bad.map(onnx_js_1.describeTensor).join(', ')}` : '',
+            inputs.length !== f ? `${inputs.length} inputs for ${f} feature columns` : '',
+        ].filter(Boolean);
+        throw new common_1.UserError(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
+            fix: 'Name the feature columns after the model inputs (or set `feature-columns:` to them), one numeric column per input.',
+        });
+    }
+    const index = inputs.map((i) => holdout.featureNames.indexOf(i.name));
+    return (start, end) => {
+        const feeds = {};
+        const rows = end - start;
+        inputs.forEach((input, j) => {
+            const col = input.type === 'float64' ? new Float64Array(rows) : new Float32Array(rows);
+            for (let r = 0; r < rows; r++)
+                col[r] = holdout.features[(start + r) * f + index[j]];
+            feeds[input.name] = new ort.Tensor(input.type, col, input.shape.length === 1 ? [rows] : [rows, 1]);
+        });
+        return feeds;
+    };
+}
+function outputWidth(dims, name, path) {
+    if (dims.length === 1)
+        return 1;
+    if (dims.length === 2)
+        return dims[1];
+    throw new common_1.UserError(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
+        fix: 'Export the model with outputs of shape [N] (labels, values) or [N,K] (probabilities).',
+    });
+}
+/**
+ * Runs the model over the holdout in batches and collects every tensor output. Non-tensor
+ * outputs (e.g. scikit-learn's ZipMap dictionaries) are not fetched.
+ */
+async function predict(model, holdout, options = {}) {
+    const ort = await (0, onnx_js_1.loadOnnxRuntime)();
+    const batchSize = options.batchSize ?? 8192;
+    const feeder = featureFeeder(ort, model, holdout);
+    const fetched = model.signature.outputs.filter((o) => o.isTensor);
+    if (fetched.length === 0) {
+        throw new common_1.UserError(`Model ${model.path} has no tensor outputs to read predictions from (${(0, onnx_js_1.describeSignature)(model.signature)})`, { fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.' });
+    }
+    const names = fetched.map((o) => o.name);
+    const n = holdout.rows;
+    const columns = fetched.map(() => undefined);
+    for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(n, start + batchSize);
+        let result;
+        try {
+            result = await model.session.run(feeder(start, end), names);
+        }
+        catch (error) {
+            throw new common_1.UserError(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
+                fix: `Check that the holdout's feature columns match the model's inputs (${(0, onnx_js_1.describeSignature)(model.signature)}).`,
+                cause: error,
+            });
+        }
+        fetched.forEach((sig, j) => {
+            const tensor = result[sig.name];
+            const width = outputWidth(tensor.dims, sig.name, model.path);
+            let column = columns[j];
+            if (!column) {
+                column = {
+                    name: sig.name,
+                    type: tensor.type,
+                    width,
+                    values: tensor.type === 'string' ? new Array(n * width) : new Float64Array(n * width),
+                };
+                columns[j] = column;
+            }
+            else if (column.width !== width) {
+                throw new common_1.UserError(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
+            }
+            const rows = end - start;
+            const data = tensor.data;
+            if (tensor.dims[0] !== rows) {
+                throw new common_1.UserError(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, { fix: `Export the model with a batch dimension first on every output (${(0, onnx_js_1.describeSignature)(model.signature)}).` });
+            }
+            const offset = start * width;
+            if (Array.isArray(column.values)) {
+                const strings = data;
+                for (let i = 0; i < rows * width; i++)
+                    column.values[offset + i] = strings[i];
+            }
+            else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+                // Class labels are small integers: read the 64-bit words as pairs of 32-bit halves
+                // (little-endian) instead of converting BigInts one by one.
+                const out = column.values;
+                const halves = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+                for (let i = 0; i < rows * width; i++) {
+                    const low = halves[2 * i];
+                    const high = halves[2 * i + 1];
+                    out[offset + i] = (high === 0 && low >= 0) || (high === -1 && low < 0) ? low : Number(data[i]);
+                }
+            }
+            else {
+                column.values.set(data, offset);
+            }
+            tensor.dispose?.();
+        });
+        options.onBatch?.(end - start);
+    }
+    return { rows: n, outputs: columns.filter((c) => c !== undefined) };
+}
+
+
+/***/ }),
+
+/***/ 3802:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.sortedOrder = sortedOrder;
+exports.rocAuc = rocAuc;
+exports.thresholdCounts = thresholdCounts;
+exports.binaryRanking = binaryRanking;
+/**
+ * Everything that ranks rows by a score: the stable sort every AUC and bootstrap pass uses,
+ * and scikit-learn's binary ranking metrics (ROC AUC, average precision) and curves, all
+ * from one sort. Scores must be finite: callers check them first (see finite.ts), and these
+ * functions refuse a NaN rather than loop on it (NaN === NaN is false, which once made the
+ * tie-grouping loop spin forever).
+ */
+const common_1 = __nccwpck_require__(3815);
+const RADIX_MIN = 4096;
+/** Rows ordered by ascending 32-bit image, ties by row: LSD radix sort, two 16-bit digits. */
+function radixOrder(images) {
+    const n = images.length;
+    const count = new Uint32Array(65537);
+    // pass 1 (low digit), rows in index order
+    for (let i = 0; i < n; i++)
+        count[(images[i] & 0xffff) + 1]++;
+    for (let d = 1; d <= 65536; d++)
+        count[d] += count[d - 1];
+    const low = new Int32Array(n);
+    for (let i = 0; i < n; i++)
+        low[count[images[i] & 0xffff]++] = i;
+    // pass 2 (high digit), stable over pass 1
+    count.fill(0);
+    for (let i = 0; i < n; i++)
+        count[(images[i] >>> 16) + 1]++;
+    for (let d = 1; d <= 65536; d++)
+        count[d] += count[d - 1];
+    const order = new Int32Array(n);
+    for (let t = 0; t < n; t++) {
+        const row = low[t];
+        order[count[images[row] >>> 16]++] = row;
+    }
+    return order;
+}
+/**
+ * The order-preserving 32-bit images of float32-representable scores (what ONNX models
+ * output), or undefined when a score is not one: negative floats have all bits flipped,
+ * positive ones the sign bit; -0 and +0 tie.
+ */
+function float32Images(scores) {
+    const images = new Uint32Array(scores.length);
+    const f32 = new Float32Array(1);
+    const u32 = new Uint32Array(f32.buffer);
+    for (let i = 0; i < scores.length; i++) {
+        const s = scores[i];
+        f32[0] = s;
+        if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0])))
+            return undefined;
+        const bits = u32[0];
+        images[i] = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    }
+    return images;
+}
+/** Row indices sorted by ascending score (ties by row index, i.e. stable). */
+function sortedOrder(scores) {
+    const n = scores.length;
+    const images = float32Images(scores);
+    // Large columns (the bootstrap and every AUC sort 10^5 rows): a linear-time radix sort.
+    if (images && n >= RADIX_MIN)
+        return radixOrder(images);
+    const order = new Int32Array(n);
+    if (images) {
+        // Small ones: one exact float64 key, image * 2^21 + row, sorted natively without a comparator.
+        const keys = new Float64Array(n);
+        for (let i = 0; i < n; i++)
+            keys[i] = images[i] * 2097152 + i;
+        keys.sort();
+        for (let t = 0; t < n; t++)
+            order[t] = keys[t] % 2097152;
+        return order;
+    }
+    const values = Float64Array.from(scores);
+    for (let i = 0; i < n; i++)
+        order[i] = i;
+    order.sort((a, b) => values[a] - values[b] || a - b);
+    return order;
+}
+/** Refuses non-finite scores: a programming error past the input checks, never a hang. */
+function assertFinite(scores, what) {
+    for (let i = 0; i < scores.length; i++) {
+        if (!Number.isFinite(scores[i])) {
+            throw new common_1.UserError(`${what}: score ${scores[i]} at row ${i + 1} is not a finite number`, {
+                fix: 'Scores must be finite numbers; scikit-learn refuses NaN and infinite values too ("Input contains NaN").',
+            });
+        }
+    }
+}
+/**
+ * Binary ROC AUC (the area under scikit-learn's trapezoidal ROC curve, which equals the
+ * Mann-Whitney statistic with ties counted half). Null when one class is absent.
+ */
+function rocAuc(positive, scores) {
+    return binaryRanking(positive, scores).rocAuc;
+}
+/** Cumulative counts at each distinct score, highest first (an ascending `order` may be passed in to share a sort). */
+function thresholdCounts(positive, scores, order) {
+    assertFinite(scores, 'ranking metric');
+    const n = positive.length;
+    const ascending = order ?? sortedOrder(scores);
+    const tps = new Float64Array(n);
+    const fps = new Float64Array(n);
+    const thresholds = new Float64Array(n);
+    let groups = 0;
+    let tp = 0;
+    let fp = 0;
+    for (let t = n - 1; t >= 0; t--) {
+        const row = ascending[t];
+        if (positive[row])
+            tp++;
+        else
+            fp++;
+        // The end of a tie group (in descending order) closes a threshold.
+        if (t === 0 || scores[ascending[t - 1]] !== scores[row]) {
+            tps[groups] = tp;
+            fps[groups] = fp;
+            thresholds[groups++] = scores[row];
+        }
+    }
+    return { tps: tps.subarray(0, groups), fps: fps.subarray(0, groups), thresholds: thresholds.subarray(0, groups), positives: tp, negatives: fp };
+}
+/** ROC AUC and average precision from one sort; null where a class is absent. */
+function binaryRanking(positive, scores, order) {
+    const counts = thresholdCounts(positive, scores, order);
+    const { tps, fps, positives, negatives } = counts;
+    let area = 0;
+    let ap = 0;
+    let prevTp = 0;
+    let prevFp = 0;
+    for (let g = 0; g < tps.length; g++) {
+        const tp = tps[g];
+        const fp = fps[g];
+        // Trapezoid between consecutive ROC points (in counts; normalised below).
+        area += (fp - prevFp) * (tp + prevTp) * 0.5;
+        if (tp > prevTp)
+            ap += (tp - prevTp) * (tp / (tp + fp));
+        prevTp = tp;
+        prevFp = fp;
+    }
+    return {
+        rocAuc: positives === 0 || negatives === 0 ? null : area / (positives * negatives),
+        averagePrecision: positives === 0 ? null : ap / positives,
+        counts,
+    };
+}
+
+
+/***/ }),
+
+/***/ 3503:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.regressionMetrics = regressionMetrics;
+/**
+ * Regression metrics by scikit-learn's definitions (1.2), for one target or several
+ * (multi-output: targets and predictions N x K, row-major, combined as `multioutput` says).
+ */
+const common_1 = __nccwpck_require__(3815);
+/** np.finfo(np.float64).eps, the floor of |y| in scikit-learn's MAPE. */
+const EPS64 = 2.220446049250313e-16;
+function medianOf(values) {
+    const sorted = values.slice().sort();
+    const n = sorted.length;
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+function perOutput(truth, predicted, k, j) {
+    const n = truth.length / k;
+    let se = 0;
+    let ae = 0;
+    let maxError = 0;
+    let ape = 0;
+    let sumY = 0;
+    let sumD = 0;
+    const abs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        const y = truth[i * k + j];
+        const d = y - predicted[i * k + j];
+        se += d * d;
+        abs[i] = Math.abs(d);
+        ae += abs[i];
+        if (abs[i] > maxError)
+            maxError = abs[i];
+        ape += abs[i] / Math.max(Math.abs(y), EPS64);
+        sumY += y;
+        sumD += d;
+    }
+    const meanY = sumY / n;
+    const meanD = sumD / n;
+    let den = 0;
+    let evNum = 0;
+    for (let i = 0; i < n; i++) {
+        const y = truth[i * k + j];
+        den += (y - meanY) ** 2;
+        evNum += (y - predicted[i * k + j] - meanD) ** 2;
+    }
+    return { mse: se / n, mae: ae / n, maxError, mape: ape / n, median: medianOf(abs), r2Num: se / n, evNum: evNum / n, den: den / n };
+}
+/** scikit-learn's `_assemble_r2_explained_variance` for one output. */
+function assembled(num, den, forceFinite) {
+    if (!forceFinite)
+        return 1 - num / den; // NaN for 0/0, −∞ for x/0: reported as undefined
+    if (den === 0)
+        return num === 0 ? 1 : 0;
+    return 1 - num / den;
+}
+/**
+ * mse, rmse, mae, r2, explained_variance, max_error, mape, median_absolute_error. With several
+ * outputs, `raw_values` gives one value per target (`mse[y2]`) and the others one combined value.
+ */
+function regressionMetrics(truth, predicted, options = {}) {
+    const k = options.outputs ?? 1;
+    const n = truth.length / k;
+    if (n === 0) {
+        throw new common_1.UserError('Regression metrics of zero rows: an empty holdout has no error to measure', { fix: 'Evaluate on a holdout set with at least one row.' });
+    }
+    const multioutput = options.multioutput ?? 'uniform_average';
+    const forceFinite = options.forceFinite ?? true;
+    const values = {};
+    const notes = {};
+    const per = Array.from({ length: k }, (_, j) => perOutput(truth, predicted, k, j));
+    const names = options.outputNames ?? Array.from({ length: k }, (_, j) => String(j));
+    const r2s = per.map((p) => assembled(p.r2Num, p.den, forceFinite));
+    const evs = per.map((p) => assembled(p.evNum, p.den, forceFinite));
+    const set = (name, value, why) => {
+        if (Number.isFinite(value))
+            values[name] = value;
+        else {
+            values[name] = null;
+            notes[name] = why;
+        }
+    };
+    const constantNote = 'undefined: the holdout target is constant (zero variance) and force_finite is off';
+    if (multioutput === 'raw_values' && k > 1) {
+        per.forEach((p, j) => {
+            const t = names[j];
+            values[`mse[${t}]`] = p.mse;
+            values[`rmse[${t}]`] = Math.sqrt(p.mse);
+            values[`mae[${t}]`] = p.mae;
+            values[`mape[${t}]`] = p.mape;
+            values[`median_absolute_error[${t}]`] = p.median;
+            values[`max_error[${t}]`] = p.maxError;
+            set(`r2[${t}]`, n < 2 ? NaN : r2s[j], n < 2 ? 'undefined: R² needs at least two rows' : constantNote);
+            set(`explained_variance[${t}]`, evs[j], constantNote);
+        });
+        return { values, notes };
+    }
+    const avg = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    values.mse = avg(per.map((p) => p.mse));
+    // scikit-learn 1.2: rmse of several outputs is the mean of the per-output roots.
+    values.rmse = avg(per.map((p) => Math.sqrt(p.mse)));
+    values.mae = avg(per.map((p) => p.mae));
+    values.mape = avg(per.map((p) => p.mape));
+    values.median_absolute_error = avg(per.map((p) => p.median));
+    if (k === 1)
+        values.max_error = per[0].maxError;
+    else
+        notes.max_error = 'not defined for several outputs (scikit-learn: max_error does not support multioutput)';
+    const combine = (scores) => {
+        if (multioutput !== 'variance_weighted')
+            return avg(scores);
+        // Weights = each target's variance; all zero (every target constant): uniform, as scikit-learn.
+        const dens = per.map((p) => p.den);
+        const total = dens.reduce((a, b) => a + b, 0);
+        if (total === 0)
+            return avg(scores);
+        return scores.reduce((a, s, j) => a + s * dens[j], 0) / total;
+    };
+    if (n < 2) {
+        values.r2 = null;
+        notes.r2 = 'undefined: R² needs at least two rows';
+    }
+    else {
+        set('r2', combine(r2s), constantNote);
+        if (per.some((p) => p.den === 0) && forceFinite) {
+            notes.r2 = 'the holdout target is constant: scikit-learn reports 1.0 for a perfect fit, else 0.0';
+        }
+    }
+    set('explained_variance', combine(evs), constantNote);
+    if (k > 1)
+        notes.multioutput = `${k} outputs combined as ${multioutput}`;
+    return { values, notes };
+}
+
+
+/***/ }),
+
+/***/ 9167:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.interpretPredictions = interpretPredictions;
+const common_1 = __nccwpck_require__(3815);
+const dataset_js_1 = __nccwpck_require__(7940);
+const finite_js_1 = __nccwpck_require__(5537);
+const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+function findRoles(raw) {
+    const roles = {};
+    const outputs = raw.outputs;
+    roles.probabilities =
+        outputs.find((o) => isFloat(o) && o.width >= 2 && /prob|score|softmax/i.test(o.name)) ??
+            outputs.find((o) => isFloat(o) && o.width >= 2);
+    roles.label =
+        outputs.find((o) => o.width === 1 && !isFloat(o)) ??
+            outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
+    roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
+    return roles;
+}
+function labelText(column, i) {
+    const v = column.values[i];
+    return typeof v === 'string' ? (0, dataset_js_1.canonicalLabel)(v) : String(v);
+}
+/** The distinct labels of a label output, as text. */
+function distinctLabels(column) {
+    if (Array.isArray(column.values))
+        return new Set(column.values.map((v) => (0, dataset_js_1.canonicalLabel)(v)));
+    const distinct = new Set();
+    const values = column.values;
+    let prev = NaN;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            distinct.add(v);
+            prev = v;
+        }
+    }
+    return new Set([...distinct].map((v) => String(v)));
+}
+/** Class index of each row of a label output. */
+function labelIndices(column, index) {
+    const n = column.values.length;
+    const out = new Int32Array(n);
+    if (Array.isArray(column.values)) {
+        for (let i = 0; i < n; i++)
+            out[i] = index.get((0, dataset_js_1.canonicalLabel)(column.values[i]));
+        return out;
+    }
+    const byValue = new Map();
+    const values = column.values;
+    let prev = NaN;
+    let prevClass = 0;
+    for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            let c = byValue.get(v);
+            if (c === undefined) {
+                c = index.get(String(v));
+                byValue.set(v, c);
+            }
+            prev = v;
+            prevClass = c;
+        }
+        out[i] = prevClass;
+    }
+    return out;
+}
+/** Rows read to learn which class each probability column stands for: plenty, and bounded. */
+const TALLY_ROWS = 20_000;
+function sortClasses(labels) {
+    const list = [...new Set(labels)];
+    const numeric = list.every((l) => l !== '' && Number.isFinite(Number(l)));
+    return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+function describeOutputs(raw) {
+    return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
+}
+/** Column j of a probability output -> class label, learnt from the label output where there is one. */
+function columnClasses(probabilities, label, truthLabels, path) {
+    const k = probabilities.width;
+    const values = probabilities.values;
+    const rows = Math.min(TALLY_ROWS, values.length / k);
+    const mapped = new Array(k).fill(undefined);
+    if (label) {
+        const tally = Array.from({ length: k }, () => new Map());
+        for (let i = 0; i < rows; i++) {
+            let best = 0;
+            for (let c = 1; c < k; c++)
+                if (values[i * k + c] > values[i * k + best])
+                    best = c;
+            const t = tally[best];
+            const l = labelText(label, i);
+            t.set(l, (t.get(l) ?? 0) + 1);
+        }
+        tally.forEach((t, c) => {
+            let top;
+            let count = 0;
+            for (const [l, n] of t)
+                if (n > count)
+                    [top, count] = [l, n];
+            mapped[c] = top;
+        });
+    }
+    const known = new Set([...truthLabels, ...mapped.filter((m) => m !== undefined)]);
+    const allIntegers = [...known].every((l) => /^-?\d+$/.test(l));
+    let fallback;
+    if (allIntegers && [...known].every((l) => Number(l) >= 0 && Number(l) < k)) {
+        fallback = Array.from({ length: k }, (_, c) => String(c));
+    }
+    else if (known.size === k) {
+        fallback = sortClasses(known);
+    }
+    else {
+        throw new common_1.UserError(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, { fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.' });
+    }
+    const result = mapped.map((m, c) => m ?? fallback[c]);
+    if (new Set(result).size !== k)
+        return fallback;
+    return result;
+}
+/**
+ * Decides the task (or checks the one given) from the holdout labels and the models'
+ * outputs, and reads every model's outputs as predictions on one shared class list.
+ * `raws[i]` belongs to `paths[i]`.
+ */
+function interpretPredictions(holdout, raws, paths, options = 'auto') {
+    const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
+    const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : (0, dataset_js_1.canonicalLabel)(rawPositive);
+    const roles = raws.map(findRoles);
+    roles.forEach((r, i) => {
+        if (!r.label && !r.probabilities && !r.value) {
+            throw new common_1.UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, { fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).' });
+        }
+        // Scores, probabilities and values must be numbers before anything ranks or averages them.
+        for (const o of [r.probabilities, r.value, r.label]) {
+            if (o && isFloat(o))
+                (0, finite_js_1.requireFiniteOutput)(o.values, o.width, paths[i], o.name);
+        }
+    });
+    (0, finite_js_1.requireFiniteLabels)(holdout.labels, holdout.path, holdout.labelColumn);
+    const labels = holdout.labels;
+    // One pass over the labels: a code per row (first-seen order) and the distinct labels.
+    const seen = new Map();
+    const firstSeenCodes = new Int32Array(labels.length);
+    let prevLabel;
+    let prevCode = -1;
+    for (let i = 0; i < labels.length; i++) {
+        const l = labels[i];
+        if (l !== prevLabel) {
+            prevLabel = l;
+            let code = seen.get(l);
+            if (code === undefined) {
+                code = seen.size;
+                seen.set(l, code);
+            }
+            prevCode = code;
+        }
+        firstSeenCodes[i] = prevCode;
+    }
+    const truthSet = new Set(seen.keys());
+    const anyClassifierOutput = roles.some((r) => r.label || r.probabilities);
+    let task;
+    let reason;
+    if (setting === 'regression' || (setting === 'auto' && !anyClassifierOutput)) {
+        // Two label values (any text: 0/1, 1/2, no/yes) and one score in [0, 1] per row: a binary
+        // classifier's probability of the positive class, not a regression.
+        const binaryLike = setting === 'auto' &&
+            (truthSet.size === 2 || [...truthSet].every((l) => l === '0' || l === '1' || l === positiveLabel)) &&
+            roles.every((r, i) => {
+                const v = r.value?.values;
+                return v !== undefined && v.every((x) => x >= 0 && x <= 1) && raws[i] !== undefined;
+            });
+        if (binaryLike) {
+            task = 'binary';
+            reason = `auto: the labels hold two values (${sortClasses(truthSet).join(', ')}) and the model output is one value in [0, 1], read as the probability of the positive class`;
+        }
+        else {
+            task = 'regression';
+            reason = setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
+        }
+    }
+    else {
+        task = setting === 'auto' ? 'binary' : setting; // refined below from the class count
+        reason = '';
+    }
+    if (task === 'regression') {
+        if (!labels.every((l) => Number.isFinite(Number(l)))) {
+            const bad = labels.findIndex((l) => !Number.isFinite(Number(l)));
+            throw new common_1.UserError(`Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`, { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' });
+        }
+        const truthValues = Float64Array.from(labels, Number);
+        const models = roles.map((r, i) => {
+            const column = r.value ?? (r.label && isFloat(r.label) ? r.label : undefined);
+            if (!column) {
+                throw new common_1.UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${describeOutputs(raws[i])})`, {
+                    fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
+                });
+            }
+            return { scoreOutput: column.name, values: Float64Array.from(column.values) };
+        });
+        return { task, reason, truthValues, models };
+    }
+    // Classification: one class list over truth, predicted labels and probability columns.
+    const perModelColumns = roles.map((r, i) => r.probabilities ? columnClasses(r.probabilities, r.label, truthSet, paths[i]) : undefined);
+    const all = new Set(truthSet);
+    roles.forEach((r, i) => {
+        if (r.label)
+            for (const l of distinctLabels(r.label))
+                all.add(l);
+        perModelColumns[i]?.forEach((c) => all.add(c));
+    });
+    // A single-output probability model ([N,1] in [0,1]) for binary: 0/1 labels stand for
+    // classes 0 and 1 even when the holdout holds only one of them.
+    if (roles.some((r) => !r.label && !r.probabilities) && [...all].every((l) => l === '0' || l === '1')) {
+        all.add('0');
+        all.add('1');
+    }
+    // A holdout of one class still has the named positive class as its second.
+    if (positiveLabel !== undefined && all.size < 2)
+        all.add(positiveLabel);
+    if (all.size === 1) {
+        const only = [...all][0];
+        if (only === '0' || only === '1')
+            all.add(only === '0' ? '1' : '0');
+    }
+    let classes = sortClasses(all);
+    const k = classes.length;
+    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
+        classes = [classes[1], classes[0]];
+    if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
+        throw new common_1.UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
+            fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
+        });
+    }
+    if (positiveLabel !== undefined && k > 2) {
+        throw new common_1.UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' });
+    }
+    if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
+        throw new common_1.UserError(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
+    }
+    if (setting === 'auto') {
+        task = k <= 2 ? 'binary' : 'multiclass';
+        const outs = roles
+            .map((r) => [r.label ? 'label' : '', r.probabilities ? 'probabilities' : '', !r.label && !r.probabilities ? 'one score' : ''].filter(Boolean).join(' + '))
+            .filter((v, i, a) => a.indexOf(v) === i)
+            .join(' / ');
+        if (!reason)
+            reason = `auto: ${k} classes in the labels and predictions (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}); model outputs ${outs}`;
+    }
+    else if (setting === 'binary' && k > 2) {
+        throw new common_1.UserError(`task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, { fix: 'Set `task: multiclass` (or `auto`), or check `label-column:`.' });
+    }
+    else {
+        reason = `task: ${setting} (as set); ${k} classes`;
+    }
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const remap = Int32Array.from(seen.keys(), (l) => index.get(l));
+    const truthClasses = new Int32Array(labels.length);
+    for (let i = 0; i < labels.length; i++)
+        truthClasses[i] = remap[firstSeenCodes[i]];
+    const models = roles.map((r, i) => {
+        const raw = raws[i];
+        const n = raw.rows;
+        const out = {};
+        if (r.probabilities) {
+            const cols = perModelColumns[i];
+            const width = r.probabilities.width;
+            const src = r.probabilities.values;
+            const probs = new Float64Array(n * k);
+            const target = cols.map((c) => index.get(c));
+            for (let row = 0; row < n; row++) {
+                for (let c = 0; c < width; c++)
+                    probs[row * k + target[c]] = src[row * width + c];
+            }
+            out.probabilities = probs;
+            out.scoreOutput = r.probabilities.name;
+        }
+        else if (r.value) {
+            // One probability of the positive class per row.
+            const v = r.value.values;
+            const probs = new Float64Array(n * k);
+            const pos = 1;
+            const neg = 0;
+            for (let row = 0; row < n; row++) {
+                probs[row * k + pos] = v[row];
+                probs[row * k + neg] = 1 - v[row];
+            }
+            out.probabilities = probs;
+            out.scoreOutput = r.value.name;
+        }
+        let predicted = new Int32Array(n);
+        if (r.label) {
+            predicted = labelIndices(r.label, index);
+            out.labelOutput = r.label.name;
+        }
+        else {
+            const p = out.probabilities;
+            for (let row = 0; row < n; row++) {
+                let best = 0;
+                for (let c = 1; c < k; c++)
+                    if (p[row * k + c] > p[row * k + best])
+                        best = c;
+                predicted[row] = best;
+            }
+        }
+        out.predicted = predicted;
+        return out;
+    });
+    return {
+        task,
+        reason,
+        classes,
+        positiveClass: task === 'binary' ? classes[Math.min(1, k - 1)] : undefined,
+        truthClasses,
+        models,
+    };
+}
+
+
+/***/ }),
+
+/***/ 4303:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.writeAttachments = writeAttachments;
+exports.readAttachment = readAttachment;
+/**
+ * Documents stored beside a version's manifest.json: `sample.json` (rows of `sample-data`
+ * with the model's outputs, for the deploy smoke test) and `profile.json` (the data profile
+ * of `profile-data`, drift-check's reference). Both are written before the manifest, which
+ * names them with sha256 and size; readers verify both before parsing.
+ */
+const node_crypto_1 = __nccwpck_require__(7598);
+const common_1 = __nccwpck_require__(3815);
+const storage_1 = __nccwpck_require__(5305);
+const errors_js_1 = __nccwpck_require__(1530);
+const layout_js_1 = __nccwpck_require__(403);
+const PUSH_INPUT = { sample: 'sample-data', profile: 'profile-data' };
+const WHAT = { sample: 'stored sample', profile: 'data profile' };
+/** Writes the attachments under the version's own prefix (exclusive creates) and returns their manifest records. */
+async function writeAttachments(store, name, version, attachments) {
+    const out = {};
+    for (const kind of ['sample', 'profile']) {
+        const a = attachments[kind];
+        if (!a)
+            continue;
+        const key = layout_js_1.layout[kind](name, version);
+        try {
+            await store.put(key, a.body, { ifNoneMatch: '*', contentType: 'application/json' });
+        }
+        catch (error) {
+            // Only this push writes under its claim: a 412 is its own retried PUT that landed.
+            const landed = error instanceof storage_1.PreconditionFailedError || error?.name === 'PreconditionFailedError' ? await store.getBytes(key) : undefined;
+            if (!landed || !landed.body.equals(a.body))
+                throw error;
+        }
+        const record = { path: `${kind}.json`, sha256: (0, node_crypto_1.createHash)('sha256').update(a.body).digest('hex'), size: a.body.length };
+        if (kind === 'sample')
+            out.sample = { ...record, rows: a.rows };
+        else
+            out.profile = { ...record, rows: a.rows, columns: a.columns };
+    }
+    return out;
+}
+/** Reads and verifies an attachment of a version; a version without one is a UserError naming the push input. */
+async function readAttachment(store, manifest, kind) {
+    const ref = `${manifest.name}/${manifest.version}`;
+    const record = manifest[kind];
+    if (!record) {
+        throw new common_1.UserError(`${ref} has no ${WHAT[kind]}: it was pushed without \`${PUSH_INPUT[kind]}\``, {
+            fix: `Push the model again with registry-push's \`${PUSH_INPUT[kind]}\` set (${kind === 'profile' ? 'the training data' : 'a few rows of input data'}), then refer to the new version.`,
+            title: `No ${WHAT[kind]}`,
+        });
+    }
+    const key = layout_js_1.layout[kind](manifest.name, manifest.version);
+    const got = await store.getBytes(key);
+    if (!got)
+        throw new errors_js_1.VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
+    const sha = (0, node_crypto_1.createHash)('sha256').update(got.body).digest('hex');
+    if (got.body.length !== record.size || sha !== record.sha256) {
+        throw new errors_js_1.VersionIntegrityError(ref, [`${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`]);
+    }
+    try {
+        return JSON.parse(got.body.toString('utf8'));
+    }
+    catch (error) {
+        throw new errors_js_1.VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
+    }
+}
+
+
+/***/ }),
+
 /***/ 3791:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -39968,6 +44400,8 @@ exports.AliasConflictError = AliasConflictError;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.openRegistry = openRegistry;
 exports.resolve = resolve;
+exports.readSample = readSample;
+exports.readProfile = readProfile;
 exports.readManifest = readManifest;
 exports.verify = verify;
 exports.download = download;
@@ -39983,6 +44417,14 @@ function openRegistry(url, options = {}) {
 /** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
 function resolve(registry, ref) {
     return registry.resolve(ref);
+}
+/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
+function readSample(registry, name, version) {
+    return registry.readSample(name, version);
+}
+/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
+function readProfile(registry, name, version) {
+    return registry.readProfile(name, version);
 }
 function readManifest(registry, name, version) {
     return registry.readManifest(name, version);
@@ -40015,7 +44457,7 @@ function listEvents(registry, name) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runCli = exports.listEvents = exports.appendEvent = exports.moveAlias = exports.download = exports.verify = exports.readManifest = exports.resolve = exports.openRegistry = exports.layout = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
+exports.runCli = exports.listEvents = exports.appendEvent = exports.moveAlias = exports.download = exports.verify = exports.readProfile = exports.readSample = exports.readManifest = exports.resolve = exports.openRegistry = exports.layout = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
 var registry_js_1 = __nccwpck_require__(4794);
 Object.defineProperty(exports, "Registry", ({ enumerable: true, get: function () { return registry_js_1.Registry; } }));
 var manifest_js_1 = __nccwpck_require__(8184);
@@ -40025,6 +44467,9 @@ Object.defineProperty(exports, "validateManifest", ({ enumerable: true, get: fun
 Object.defineProperty(exports, "parseManifest", ({ enumerable: true, get: function () { return manifest_js_1.parseManifest; } }));
 Object.defineProperty(exports, "contentDigest", ({ enumerable: true, get: function () { return manifest_js_1.contentDigest; } }));
 Object.defineProperty(exports, "versionSha256", ({ enumerable: true, get: function () { return manifest_js_1.versionSha256; } }));
+var sample_js_1 = __nccwpck_require__(1143);
+Object.defineProperty(exports, "buildSample", ({ enumerable: true, get: function () { return sample_js_1.buildSample; } }));
+Object.defineProperty(exports, "SAMPLE_FORMAT", ({ enumerable: true, get: function () { return sample_js_1.SAMPLE_FORMAT; } }));
 var names_js_1 = __nccwpck_require__(6197);
 Object.defineProperty(exports, "parseModelRef", ({ enumerable: true, get: function () { return names_js_1.parseModelRef; } }));
 Object.defineProperty(exports, "formatModelRef", ({ enumerable: true, get: function () { return names_js_1.formatModelRef; } }));
@@ -40053,6 +44498,8 @@ var functions_js_1 = __nccwpck_require__(6596);
 Object.defineProperty(exports, "openRegistry", ({ enumerable: true, get: function () { return functions_js_1.openRegistry; } }));
 Object.defineProperty(exports, "resolve", ({ enumerable: true, get: function () { return functions_js_1.resolve; } }));
 Object.defineProperty(exports, "readManifest", ({ enumerable: true, get: function () { return functions_js_1.readManifest; } }));
+Object.defineProperty(exports, "readSample", ({ enumerable: true, get: function () { return functions_js_1.readSample; } }));
+Object.defineProperty(exports, "readProfile", ({ enumerable: true, get: function () { return functions_js_1.readProfile; } }));
 Object.defineProperty(exports, "verify", ({ enumerable: true, get: function () { return functions_js_1.verify; } }));
 Object.defineProperty(exports, "download", ({ enumerable: true, get: function () { return functions_js_1.download; } }));
 Object.defineProperty(exports, "moveAlias", ({ enumerable: true, get: function () { return functions_js_1.moveAlias; } }));
@@ -40085,6 +44532,9 @@ exports.layout = {
     filesPrefix: (name, version) => `${name}/versions/${version}/files/`,
     file: (name, version, path) => `${name}/versions/${version}/files/${path}`,
     manifest: (name, version) => `${name}/versions/${version}/manifest.json`,
+    /** Beside the manifest, not under files/: the `uri` keeps holding exactly the model files. */
+    sample: (name, version) => `${name}/versions/${version}/sample.json`,
+    profile: (name, version) => `${name}/versions/${version}/profile.json`,
     /** Content records: `content/<sha256 of the file listing>.json`, the dedup lock and index. */
     content: (name, digest) => `${name}/content/${digest}.json`,
     aliases: (name) => `${name}/aliases/`,
@@ -40138,6 +44588,15 @@ const signature = {
     additionalProperties: false,
     properties: { inputs: { type: 'array', items: tensor }, outputs: { type: 'array', items: tensor } },
 };
+function attachment(extra) {
+    return {
+        type: 'object',
+        // A Set: extra repeats path (with its const), and JSON Schema forbids duplicate required names.
+        required: [...new Set(['path', 'sha256', 'size', ...Object.keys(extra)])],
+        additionalProperties: false,
+        properties: { sha256, size: { type: 'integer', minimum: 1 }, ...extra },
+    };
+}
 /** The JSON Schema (draft-07) of manifest.json; validated on every write and every read. */
 exports.MANIFEST_SCHEMA = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -40191,6 +44650,8 @@ exports.MANIFEST_SCHEMA = {
         },
         tags: { type: 'object', additionalProperties: { type: 'string' } },
         description: nullableString,
+        sample: attachment({ path: { const: 'sample.json' }, rows: { type: 'integer', minimum: 1 } }),
+        profile: attachment({ path: { const: 'profile.json' }, rows: { type: 'integer', minimum: 1 }, columns: { type: 'integer', minimum: 1 } }),
     },
 };
 // ajv is CommonJS; under NodeNext its default export arrives as the module namespace.
@@ -40445,6 +44906,7 @@ const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
 const common_1 = __nccwpck_require__(3815);
 const storage_1 = __nccwpck_require__(5305);
+const attachments_js_1 = __nccwpck_require__(4303);
 const errors_js_1 = __nccwpck_require__(1530);
 const layout_js_1 = __nccwpck_require__(403);
 const manifest_js_1 = __nccwpck_require__(8184);
@@ -40659,6 +45121,14 @@ class Registry {
             sha256: manifest.sha256,
         };
     }
+    /** The version's stored sample (sample.json), verified against the manifest's sha256. */
+    async readSample(name, version) {
+        return (0, attachments_js_1.readAttachment)(this.store, await this.readManifest(name, version), 'sample');
+    }
+    /** The version's data profile (profile.json), verified against the manifest's sha256. */
+    async readProfile(name, version) {
+        return (0, attachments_js_1.readAttachment)(this.store, await this.readManifest(name, version), 'profile');
+    }
     // ---------------------------------------------------------------- verify and download
     /**
      * Checks a version: the manifest's own digests agree with its file list, the files under
@@ -40695,6 +45165,18 @@ class Registry {
         }
         for (const extra of present.keys())
             problems.push(`${extra}: in the store but not in the manifest`);
+        for (const kind of ['sample', 'profile']) {
+            if (!manifest[kind])
+                continue;
+            try {
+                await (0, attachments_js_1.readAttachment)(this.store, manifest, kind);
+            }
+            catch (error) {
+                if (!(error instanceof errors_js_1.VersionIntegrityError))
+                    throw error;
+                problems.push(...error.problems);
+            }
+        }
         return { ref, ok: problems.length === 0, files, problems };
     }
     manifestProblems(manifest) {
@@ -40956,6 +45438,7 @@ class Registry {
                 uploadedBytes += expected.size;
             }
             stopTicker();
+            const attached = await (0, attachments_js_1.writeAttachments)(this.store, name, version, request.attachments ?? {});
             await this.step('uploaded');
             // 7. The manifest, written last and exclusively: from now on the version is visible.
             const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
@@ -40984,6 +45467,7 @@ class Registry {
                 },
                 tags,
                 description: request.description ?? null,
+                ...attached,
             }, `for ${name}/${version}`);
             const manifestBody = (0, manifest_js_1.serializeManifest)(manifest);
             try {
@@ -41012,6 +45496,11 @@ class Registry {
     }
     async finishExisting(manifest, request) {
         this.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
+        for (const kind of ['sample', 'profile']) {
+            if (request.attachments?.[kind]) {
+                this.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
+            }
+        }
         const result = {
             name: manifest.name,
             version: manifest.version,
@@ -41196,6 +45685,149 @@ class Registry {
     }
 }
 exports.Registry = Registry;
+
+
+/***/ }),
+
+/***/ 1143:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SAMPLE_FORMAT = void 0;
+exports.buildSample = buildSample;
+/**
+ * The stored sample of a version (sample.json): the first rows of `sample-data` as the model's
+ * input tensors, and the model's outputs on them computed with onnxruntime-node at push time,
+ * both as Open Inference Protocol v2 tensors (flat row-major `data`). helm-deploy's smoke test
+ * replays the inputs against the deployed server and requires these outputs.
+ */
+const common_1 = __nccwpck_require__(3815);
+const drift_1 = __nccwpck_require__(2367);
+const evaluation_1 = __nccwpck_require__(7308);
+exports.SAMPLE_FORMAT = 'mlops-gha.sample/v1';
+const OIP_TYPES = {
+    float32: 'FP32', float64: 'FP64', float16: 'FP16', int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
+    uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', bool: 'BOOL', string: 'BYTES',
+};
+function oipType(type, where) {
+    const t = OIP_TYPES[type];
+    if (!t)
+        throw new common_1.UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, { fix: 'Export the model with numeric or string tensors.' });
+    return t;
+}
+/** Reads the first `rows` rows of a CSV/JSONL file as float features in the model's input order. */
+async function readRows(path, rows, input) {
+    const columns = [];
+    let header = [];
+    const lines = [];
+    for await (const batch of (0, drift_1.readTable)(path, { input, maxRows: rows })) {
+        header = batch.header;
+        for (let c = 0; c < header.length; c++) {
+            columns[c] ??= [];
+            for (let r = 0; r < batch.rows; r++) {
+                const v = batch.numbers[c][r];
+                columns[c].push(v === v ? v : NaN);
+            }
+        }
+        for (let r = 0; r < batch.rows; r++)
+            lines.push(batch.lines[r]);
+    }
+    if (lines.length === 0) {
+        throw new common_1.UserError(`${input}: ${path} has no data rows`, { fix: `Point \`${input}\` at a file with at least one data row.`, location: { file: path } });
+    }
+    return { header, columns: columns.map((c) => Float64Array.from(c)), lines, rows: lines.length };
+}
+/**
+ * Runs the model on the first `rows` rows of `dataPath` and returns the sample document. A
+ * model with one rank-2 input takes every column but `label` (in file order); a model with one
+ * input per feature takes the columns of those names.
+ */
+async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
+    const model = await (0, evaluation_1.openOnnxModel)(modelPath);
+    try {
+        const ort = await (0, evaluation_1.loadOnnxRuntime)();
+        const table = await readRows(dataPath, rows, input);
+        const n = table.rows;
+        const sig = model.signature;
+        const column = (name) => {
+            const i = table.header.indexOf(name);
+            if (i < 0)
+                throw new common_1.UserError(`${input}: ${dataPath} has no column "${name}" for the model input of that name (columns: ${table.header.join(', ')})`, { fix: 'Give the sample data the columns the model takes.', location: { file: dataPath, line: 1 } });
+            return table.columns[i];
+        };
+        const checkFinite = (name, values) => {
+            const bad = values.findIndex((v) => !Number.isFinite(v));
+            if (bad >= 0) {
+                throw new common_1.UserError(`${input}: ${dataPath}, line ${table.lines[bad]}: column "${name}" is missing or not a number; the model takes numbers`, {
+                    fix: 'Use rows without missing or text values in the model inputs for the sample.',
+                    location: { file: dataPath, line: table.lines[bad] },
+                });
+            }
+        };
+        const tensorOf = (t, flat, shape) => {
+            if (t.type !== 'float32' && t.type !== 'float64') {
+                throw new common_1.UserError(`Model ${modelPath}: input ${t.name} is ${t.type}; the stored sample supports float inputs`, { fix: 'Export the model with float inputs.' });
+            }
+            const data = t.type === 'float32' ? Float32Array.from(flat) : flat;
+            return { feed: new ort.Tensor(t.type, data, shape), stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) } };
+        };
+        const feeds = {};
+        const inputs = [];
+        if (sig.inputs.length === 1 && sig.inputs[0].shape.length === 2) {
+            const t = sig.inputs[0];
+            const features = table.header.filter((h) => h !== 'label');
+            const width = t.shape[1];
+            if (typeof width === 'number' && width !== features.length) {
+                throw new common_1.UserError(`${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`, {
+                    fix: 'Give the sample data exactly the model\'s feature columns (a "label" column is left out).',
+                    location: { file: dataPath, line: 1 },
+                });
+            }
+            const flat = new Float64Array(n * features.length);
+            features.forEach((f, j) => {
+                const values = column(f);
+                checkFinite(f, values);
+                for (let r = 0; r < n; r++)
+                    flat[r * features.length + j] = values[r];
+            });
+            const { feed, stored } = tensorOf(t, flat, [n, features.length]);
+            feeds[t.name] = feed;
+            inputs.push(stored);
+        }
+        else {
+            for (const t of sig.inputs) {
+                const values = column(t.name);
+                checkFinite(t.name, values);
+                const { feed, stored } = tensorOf(t, values, t.shape.length === 1 ? [n] : [n, 1]);
+                feeds[t.name] = feed;
+                inputs.push(stored);
+            }
+        }
+        const names = sig.outputs.filter((o) => o.isTensor).map((o) => o.name);
+        let result;
+        try {
+            result = await model.session.run(feeds, names);
+        }
+        catch (error) {
+            throw new common_1.UserError(`Model ${modelPath} failed on the first ${n} rows of ${dataPath}: ${error.message}`, { fix: 'Check that the sample data has the columns the model takes.', cause: error });
+        }
+        const outputs = names.map((name) => {
+            const t = result[name];
+            const data = t.data;
+            return {
+                name,
+                datatype: oipType(t.type, `output ${name}`),
+                shape: [...t.dims],
+                data: Array.from(data, (v) => (typeof v === 'bigint' ? Number(v) : v)),
+            };
+        });
+        return { format: exports.SAMPLE_FORMAT, rows: n, inputs, outputs };
+    }
+    finally {
+        await model.session.release();
+    }
+}
 
 
 /***/ }),
@@ -43710,8 +48342,12 @@ class S3Store {
     /** Undefined when the object is absent; a missing bucket, refused credentials or a dead endpoint throw a StoreFailure. */
     async getBytes(key) {
         try {
-            const out = await this.call((client) => client.send(new client_s3_1.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
-            return { body: Buffer.from(await out.Body.transformToByteArray()), etag: out.ETag };
+            // One retry layer around the request and the body read (a body cut mid-way surfaces
+            // after the SDK's send has returned, beyond its retries), so the client sends once.
+            return await (0, retry_js_1.withRetries)(async () => {
+                const out = await this.call((client) => client.send(new client_s3_1.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+                return { body: Buffer.from(await out.Body.transformToByteArray()), etag: out.ETag };
+            });
         }
         catch (error) {
             if (statusOf(error) === 404 && error.name !== 'NoSuchBucket')
@@ -54542,6 +59178,10 @@ Object.defineProperty(exports, "B", ({ value: true }));
 const cli_js_1 = __nccwpck_require__(946);
 void (0, cli_js_1.runModelServerCli)(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // Normally nothing is left and Node exits now. A download or model load still running when
+    // SIGTERM came would hold the process: leave after a grace period instead (unref'd, so it
+    // never delays an exit that can happen at once, and stdout is flushed by then).
+    setTimeout(() => process.exit(code), 2_000).unref();
 });
 
 })();
