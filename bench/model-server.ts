@@ -12,7 +12,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -65,7 +66,18 @@ function post(agent: Agent, port: number, path: string, body: string): Promise<v
   });
 }
 
-async function startServer(modelDir: string, sha256: string): Promise<{ port: number; stop: () => Promise<void> }> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startServer(modelDir: string, sha256: string): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [join(repoRoot, 'dist/model-server/index.js')], {
     env: { ...process.env, MODEL_URI: modelDir, MODEL_SHA256: sha256, MODEL_NAME: 'churn', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -81,6 +93,7 @@ async function startServer(modelDir: string, sha256: string): Promise<{ port: nu
   });
   return {
     port,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.removeAllListeners('exit');
@@ -101,21 +114,38 @@ export async function servingThroughput(options: { seconds?: number; clients?: n
   const server = await startServer(join(dir, 'model'), sha256);
   const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all' });
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-  console.log(`model-server bench: demo-shaped model (float [N,${FEATURES}] -> label, probabilities), ${CLIENTS} concurrent clients, ${SECONDS} s per measurement, Node ${process.version}`);
+  console.log(
+    `model-server bench: demo-shaped model (float [N,${FEATURES}] -> label, probabilities), ${CLIENTS} concurrent clients, ${SECONDS} s per measurement, ` +
+      `Node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`,
+  );
   try {
     for (const batch of [1, 256]) {
       const rows = rowsOf(batch);
       const body = JSON.stringify({ inputs: [{ name: 'input', shape: [batch, FEATURES], datatype: 'FP32', data: rows }] });
+      const serverCpu0 = cpuSecondsOf(server.pid);
       const overHttp = await measure(() => post(agent, server.port, '/v2/models/churn/infer', body));
+      const serverCpu = (cpuSecondsOf(server.pid) ?? NaN) - (serverCpu0 ?? NaN);
       const input = Float32Array.from(rows);
+      const cpu0 = process.cpuUsage();
       const direct = await measure(async () => {
         await session.run({ input: new ort.Tensor('float32', input, [batch, FEATURES]) });
       });
+      const cpu = process.cpuUsage(cpu0);
+      const directCpu = (cpu.user + cpu.system) / 1e6;
       console.log(
         `batch ${String(batch).padStart(3)}: OIP over HTTP ${overHttp.toFixed(0)} req/s (${(overHttp * batch).toFixed(0)} rows/s); ` +
           `onnxruntime-node direct ${direct.toFixed(0)} runs/s; ratio ${(overHttp / direct).toFixed(2)}` +
           (batch === 256 ? ` (goal >= 0.70: ${overHttp / direct >= 0.7 ? 'met' : 'not met'})` : ''),
       );
+      // On a shared machine wall-clock rates follow the load; CPU per call does not: it is what
+      // the ratio would be on dedicated, CPU-bound cores.
+      const perRequest = serverCpu / (overHttp * SECONDS);
+      const perRun = directCpu / (direct * SECONDS);
+      if (Number.isFinite(perRequest)) {
+        console.log(
+          `batch ${String(batch).padStart(3)}: CPU per call: server ${(perRequest * 1e6).toFixed(0)} us/request, direct ${(perRun * 1e6).toFixed(0)} us/run; CPU-bound ratio ${(perRun / perRequest).toFixed(2)}`,
+        );
+      }
     }
   } finally {
     agent.destroy();
