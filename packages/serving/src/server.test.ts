@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { RecordingLogger } from '@mlops-gha/common';
+import { collectModelFiles, Registry } from '@mlops-gha/registry';
 import { logisticClassifierModel, softmaxClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
 import { float16Bits, float16Value } from './datatypes.js';
 import { serveModel, type RunningModelServer } from './serve.js';
@@ -226,6 +227,28 @@ describe('datatypes', () => {
       expect(float16Value(bits)).toBe(value);
     }
     expect(float16Bits(1 / 3)).toBe(0x3555); // rounds to nearest
+  });
+});
+
+describe('a registry version', () => {
+  it('is served under its manifest name and version, also on the /versions/{v} paths', async () => {
+    const registry = Registry.open(join(work, 'registry'));
+    const path = await writeModel(join(work, 'to-push', 'model.onnx'), logisticClassifierModel({ weights: [1, -1], bias: 0 }));
+    const pushed = await registry.push({ name: 'fraud', files: await collectModelFiles([path]) });
+    registry.close();
+    const running = await serveModel({ uri: pushed.uri, port: 0, host: '127.0.0.1' }, new RecordingLogger());
+    servers.push(running);
+    await running.loaded;
+    expect((await call(running.url, 'GET', '/v2/models/fraud')).json).toMatchObject({ name: 'fraud', versions: ['1'] });
+    expect(await call(running.url, 'GET', '/v2/models/fraud/versions/1/ready')).toEqual({ status: 200, json: { name: 'fraud', ready: true } });
+    const body = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 2], data: [2, 1] }] };
+    const res = await call(running.url, 'POST', '/v2/models/fraud/versions/1/infer', body);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ model_name: 'fraud', model_version: '1' });
+    expect(await call(running.url, 'POST', '/v2/models/fraud/versions/2/infer', body)).toEqual({
+      status: 404,
+      json: { error: 'Model with name fraud and version 2 does not exist.' },
+    });
   });
 });
 
