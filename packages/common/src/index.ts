@@ -6,3 +6,5 @@ export { formatBytes, formatRate, formatDuration } from './format.js';
 export { ProgressMeter, startProgressTicker } from './progress.js';
 export type { ProgressSnapshot } from './progress.js';
 export { hashFile } from './hash.js';
+export { runContextFromEnv } from './run-context.js';
+export type { RunContext } from './run-context.js';

@@ -1,49 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { RunContext } from '@mlops-gha/common';
 import type { GpuDevice, GpuIdentity, GpuProbeStatus } from './gpu.js';
 import type { GpuUtilization } from './sampler.js';
 import type { RunStatus } from './command.js';
 import type { Values } from './files.js';
 
-/** Where and by whom the run happened, from the runner's GITHUB_* and RUNNER_* variables. */
-export interface RunContext {
-  repository: string | null;
-  sha: string | null;
-  ref: string | null;
-  actor: string | null;
-  workflow: string | null;
-  job: string | null;
-  runId: string | null;
-  runAttempt: string | null;
-  runUrl: string | null;
-  runner: { name: string | null; os: string | null; arch: string | null; environment: string | null };
-}
-
-export function runContextFromEnv(env: NodeJS.ProcessEnv = process.env): RunContext {
-  const v = (name: string) => (env[name] === undefined || env[name] === '' ? null : env[name]!);
-  const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
-  const repository = v('GITHUB_REPOSITORY');
-  const runId = v('GITHUB_RUN_ID');
-  const attempt = v('GITHUB_RUN_ATTEMPT');
-  let runUrl: string | null = null;
-  if (repository && runId) {
-    runUrl = `${server}/${repository}/actions/runs/${runId}`;
-    if (attempt && attempt !== '1') runUrl += `/attempts/${attempt}`;
-  }
-  return {
-    repository,
-    sha: v('GITHUB_SHA'),
-    ref: v('GITHUB_REF'),
-    actor: v('GITHUB_ACTOR'),
-    workflow: v('GITHUB_WORKFLOW'),
-    job: v('GITHUB_JOB'),
-    runId,
-    runAttempt: attempt,
-    runUrl,
-    runner: { name: v('RUNNER_NAME'), os: v('RUNNER_OS'), arch: v('RUNNER_ARCH'), environment: v('RUNNER_ENVIRONMENT') },
-  };
-}
+// The run context moved to @mlops-gha/common (one run URL builder for every action); kept here for existing importers.
+export { runContextFromEnv } from '@mlops-gha/common';
+export type { RunContext };
 
 /**
  * A run id unique across jobs, matrix legs and attempts of a workflow run:
