@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cache from '@actions/cache';
 import { BlockBlobClient } from '@azure/storage-blob';
-import { put } from '../../packages/dvc/src/test-fixtures.js';
+import { put } from '../fixtures/dvc-repo.js';
 import { ALREADY_EXISTS, CACHE_SERVICE, CacheServiceDouble } from './cache-service.js';
 
 // The real @actions/cache client, in this process, from a temporary workspace, against the

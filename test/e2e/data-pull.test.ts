@@ -14,7 +14,7 @@ import { NODE_VERSIONS, runAction } from '../harness/run-action.js';
 import { startS3Server, type S3TestServer } from '../doubles/s3.js';
 import { startFaultProxy } from '../doubles/s3-faults.js';
 import { CacheServiceDouble } from '../doubles/cache-service.js';
-import { buildFixture, md5, objectPath, put, tempDir, type FixtureRepo } from '../../packages/dvc/src/test-fixtures.js';
+import { buildFixture, md5, objectPath, put, tempDir, type FixtureRepo } from '../fixtures/dvc-repo.js';
 
 const BUCKET = 'dvc-data';
 let s3: S3TestServer;

@@ -7,7 +7,6 @@ import { constants as fsConstants, readFileSync, statSync, writeFileSync } from 
 import { chmod, copyFile, link, lstat, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
-import type pLimit from 'p-limit';
 import { UserError } from '@mlops-gha/common';
 import type { EagerCopies } from './eager.js';
 import type { BodyCache } from './fetch.js';
@@ -15,6 +14,8 @@ import { firstNonFolder, lstatOrUndefined, type DirMaker } from './fs-util.js';
 import { digestMatches, hashFileBoth, type HashName } from './hash.js';
 import { cachePathOf } from './layout.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
+import type { Pool } from './pool.js';
+import type { WorkspaceState } from './state.js';
 
 export type LinkType = 'copy' | 'hardlink' | 'symlink';
 
@@ -24,12 +25,15 @@ export interface CheckoutSettings {
   linkType: LinkType;
   /** Replace workspace files whose content is not in the cache (dvc pull --force). */
   force: boolean;
-  limit: ReturnType<typeof pLimit>;
+  /** Runs the per-file work with bounded concurrency. */
+  limit: Pool;
   dirs: DirMaker;
   /** Verified small bodies, written without reading the cache back. */
   bodies: BodyCache;
   /** Copies already made while the downloads ran. */
   eager?: EagerCopies;
+  /** Stats recorded by the last checkout, to skip hashing unchanged files. */
+  state?: WorkspaceState;
 }
 
 export interface Changes {
@@ -55,32 +59,32 @@ export class Checkout {
   private readonly cacheDir: string;
   private readonly linkType: LinkType;
   private readonly force: boolean;
-  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly limit: Pool;
   private readonly dirs: DirMaker;
   private readonly bodies: BodyCache;
   private readonly eager?: EagerCopies;
+  private readonly state?: WorkspaceState;
 
   constructor(settings: CheckoutSettings) {
-    ({ root: this.root, cacheDir: this.cacheDir, linkType: this.linkType, force: this.force, limit: this.limit, dirs: this.dirs, bodies: this.bodies, eager: this.eager } = settings);
+    ({ root: this.root, cacheDir: this.cacheDir, linkType: this.linkType, force: this.force, limit: this.limit, dirs: this.dirs, bodies: this.bodies, eager: this.eager, state: this.state } = settings);
     this.fileMode = 0o666 & ~process.umask();
   }
 
   async diff(plans: OutputPlan[]): Promise<Changes> {
     const list: FileChange[] = [];
     const unsaved: string[] = [];
-    const jobs: Promise<void>[] = [];
-    for (const plan of plans) {
-      for (const file of plan.files) {
-        jobs.push(
-          this.limit(async () => {
-            const change = await this.compare(plan, file, unsaved);
-            if (change) list.push(change);
-          }),
-        );
-      }
-      if (plan.dirObject && plan.whole) jobs.push(this.extras(plan, list, unsaved));
-    }
-    await Promise.all(jobs);
+    const extras: Promise<void>[] = [];
+    for (const plan of plans) if (plan.dirObject && plan.whole) extras.push(this.extras(plan, list, unsaved));
+    const files = function* () {
+      for (const plan of plans) for (const file of plan.files) yield { plan, file };
+    };
+    await Promise.all([
+      this.limit(files(), async ({ plan, file }) => {
+        const change = await this.compare(plan, file, unsaved);
+        if (change) list.push(change);
+      }),
+      ...extras,
+    ]);
     if (unsaved.length && !this.force) {
       unsaved.sort();
       throw new UserError(`Can't remove the following unsaved files without confirmation. Use \`--force\` to force.\n${unsaved.join('\n')}`, {
@@ -113,6 +117,8 @@ export class Checkout {
     // relinks unchanged files with `dvc checkout --relink`).
     if (st.ino === cst.ino && st.dev === cst.dev) return undefined;
     if (st.size !== cst.size) return this.changed(plan, file, path, unsaved, false);
+    // Unchanged since the last checkout recorded it (size, mtime, ctime, inode): no need to hash.
+    if (this.state?.matches(file.rel, st, file.object.oid) && (!file.isexec || (st.mode & 0o100) !== 0)) return undefined;
     const digest = await hashFileBoth(path, file.object.hashName === "md5-dos2unix", st.size);
     if (digestMatches(file.object.hashName, file.object.oid, digest)) {
       const wantExec = file.isexec;
@@ -166,19 +172,15 @@ export class Checkout {
   async apply(changes: { list: FileChange[] }): Promise<void> {
     // Deletions first (a file may stand where a folder is wanted), then links.
     for (const c of changes.list.filter((c) => c.action === 'delete')) await rm(c.path, { recursive: true, force: true });
-    await Promise.all(
-      changes.list
-        .filter((c) => c.action !== 'delete' && !c.done)
-        .map((c) =>
-          this.limit(async () => {
-            const file = c.file!;
-            if (c.action === 'chmod') {
-              await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
-              return;
-            }
-            await this.link(file, c.path, c.action === 'replace');
-          }),
-        ),
+    await this.limit(
+      changes.list.filter((c) => c.action !== 'delete' && !c.done),
+      async (c) => {
+        if (c.action === 'chmod') {
+          await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
+          return;
+        }
+        await this.link(c.file!, c.path, c.action === 'replace');
+      },
     );
   }
 

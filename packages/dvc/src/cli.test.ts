@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from './cli.js';
-import { buildFixture } from './test-fixtures.js';
+import { buildFixture } from '../../../test/fixtures/dvc-repo.js';
 
 function capture() {
   const stream = new PassThrough();

@@ -7,16 +7,15 @@
 import { chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type pLimit from 'p-limit';
 import type { ProgressMeter } from '@mlops-gha/common';
 import { IntegrityError, ObjectNotFoundError, type ObjectStore } from '@mlops-gha/storage';
 import type { DirMaker } from './fs-util.js';
 import { statOrUndefined } from './fs-util.js';
 import { digestMatches, hashFileBoth, ObjectHasher } from './hash.js';
 import type { ObjectNeed, OutputPlan } from './plan.js';
+import type { Pool } from './pool.js';
 import type { RemoteStores } from './remotes.js';
 
-type Limit = ReturnType<typeof pLimit>;
 
 /** Verified bodies of small objects, kept for checkout up to a byte budget. */
 export class BodyCache {
@@ -77,7 +76,7 @@ export async function storeDirObjects(plans: OutputPlan[], dirs: DirMaker): Prom
  * Marks the objects the cache holds as 'cached'. Sync stats: one syscall each, no thread-pool
  * round trip (10,000 objects in ~0.1 s); only writable (untrusted) files are re-hashed.
  */
-export async function checkCache(objects: Iterable<ObjectNeed>, limit: Limit, meter?: ProgressMeter): Promise<void> {
+export async function checkCache(objects: Iterable<ObjectNeed>, limit: Pool, meter?: ProgressMeter): Promise<void> {
   const rehash: ObjectNeed[] = [];
   for (const o of objects) {
     const s = statOrUndefined(o.cachePath);
@@ -90,26 +89,22 @@ export async function checkCache(objects: Iterable<ObjectNeed>, limit: Limit, me
     o.state = 'cached';
     meter?.add(1);
   }
-  await Promise.all(
-    rehash.map((o) =>
-      limit(async () => {
-        const digest = await hashFileBoth(o.cachePath, o.hashName === 'md5-dos2unix');
-        if (!digestMatches(o.hashName, o.oid, digest)) {
-          await rm(o.cachePath, { force: true });
-          return;
-        }
-        await chmod(o.cachePath, 0o444);
-        o.size = (await stat(o.cachePath)).size;
-        o.state = 'cached';
-        meter?.add(1);
-      }),
-    ),
-  );
+  await limit(rehash, async (o) => {
+    const digest = await hashFileBoth(o.cachePath, o.hashName === 'md5-dos2unix');
+    if (!digestMatches(o.hashName, o.oid, digest)) {
+      await rm(o.cachePath, { force: true });
+      return;
+    }
+    await chmod(o.cachePath, 0o444);
+    o.size = (await stat(o.cachePath)).size;
+    o.state = 'cached';
+    meter?.add(1);
+  });
 }
 
 export interface FetchContext {
   stores: RemoteStores;
-  limit: Limit;
+  limit: Pool;
   dirs: DirMaker;
   bodies: BodyCache;
   meter?: ProgressMeter;
@@ -127,27 +122,23 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
   if (!toFetch.length) return 0;
   for (const o of toFetch) await ctx.dirs.make(dirname(o.cachePath));
   let downloaded = 0;
-  await Promise.all(
-    toFetch.map((o) =>
-      ctx.limit(async () => {
-        const store = await ctx.stores.forRemote(o.remote);
-        try {
-          const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
-            mode: 0o444,
-            verifier: () => verifierFor(o, store, ctx.bodies),
-            onBytes: (n) => ctx.meter?.addBytes(n),
-          });
-          o.size = bytes;
-          o.state = 'downloaded';
-          downloaded += bytes;
-          ctx.meter?.add(1);
-          ctx.onFetched?.(o);
-        } catch (error) {
-          o.state = error instanceof ObjectNotFoundError ? 'missing' : error instanceof IntegrityError ? 'corrupt' : 'failed';
-          o.error = error;
-        }
-      }),
-    ),
-  );
+  await ctx.limit(toFetch, async (o) => {
+    const store = await ctx.stores.forRemote(o.remote);
+    try {
+      const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
+        mode: 0o444,
+        verifier: () => verifierFor(o, store, ctx.bodies),
+        onBytes: (n) => ctx.meter?.addBytes(n),
+      });
+      o.size = bytes;
+      o.state = 'downloaded';
+      downloaded += bytes;
+      ctx.meter?.add(1);
+      ctx.onFetched?.(o);
+    } catch (error) {
+      o.state = error instanceof ObjectNotFoundError ? 'missing' : error instanceof IntegrityError ? 'corrupt' : 'failed';
+      o.error = error;
+    }
+  });
   return downloaded;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { pull } from './pull.js';
 import { hashBytesAs, hashFileBoth } from './hash.js';
-import { buildFixture, dirObject, md5, objectPath, put } from './test-fixtures.js';
+import { buildFixture, dirObject, md5, objectPath, put } from '../../../test/fixtures/dvc-repo.js';
 
 type Failure = Error & { location?: unknown };
 async function failure(p: Promise<unknown>): Promise<Failure> {

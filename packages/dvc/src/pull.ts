@@ -6,7 +6,6 @@
  */
 import { join, relative, sep } from 'node:path';
 import { cpus } from 'node:os';
-import pLimit from 'p-limit';
 import { UserError, type Logger, type ProgressMeter } from '@mlops-gha/common';
 import { Checkout, type Changes, type LinkType } from './checkout.js';
 import { loadConfig, type DvcConfig } from './config.js';
@@ -17,7 +16,9 @@ import { BodyCache, checkCache, fetchMissing, storeDirObjects } from './fetch.js
 import { DirMaker } from './fs-util.js';
 import type { HashName } from './hash.js';
 import { planOutput, uniqueObjects, type OutputPlan } from './plan.js';
+import { pool } from './pool.js';
 import { RemoteStores } from './remotes.js';
+import { WorkspaceState } from './state.js';
 import { collectOutputs, findRoot, selectTargets, type Selection } from './repo.js';
 
 export type { LinkType } from './checkout.js';
@@ -134,14 +135,17 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const started = Date.now();
   const ctx = prepared ?? (await preparePull(options));
   const jobs = options.jobs ?? defaultJobs();
-  const limit = pLimit(jobs);
+  const limit = pool(jobs);
   const linkType = options.linkType ?? linkTypeFromConfig(ctx.config, options.logger);
   const stores = new RemoteStores(ctx.config, { ...options, jobs }, ctx.root);
   const dirMode = ctx.config.sharedGroup ? 0o2775 : undefined;
   const dirs = new DirMaker(dirMode);
 
   // 1. plan
-  const plans = await Promise.all(ctx.selections.map((s) => limit(() => planOutput(s, ctx.cacheDir, stores, options.remote))));
+  const plans: OutputPlan[] = [];
+  await limit(ctx.selections.entries(), async ([i, s]) => {
+    plans[i] = await planOutput(s, ctx.cacheDir, stores, options.remote);
+  });
   await storeDirObjects(plans, dirs);
   const objects = uniqueObjects(plans);
   options.meter?.setTotal(objects.size);
@@ -163,7 +167,8 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const complete = plans.filter(isComplete);
   const failed = plans.filter((p) => !isComplete(p));
   await eager?.undo(failed);
-  const checkout = new Checkout({ root: ctx.root, cacheDir: ctx.cacheDir, linkType, force: !!options.force, limit, dirs, bodies, eager });
+  const state = WorkspaceState.load(ctx.root);
+  const checkout = new Checkout({ root: ctx.root, cacheDir: ctx.cacheDir, linkType, force: !!options.force, limit, dirs, bodies, eager, state });
   let changes: Changes;
   try {
     changes = await checkout.diff(complete);
@@ -172,6 +177,9 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     throw error;
   }
   await checkout.apply(changes);
+  // what the workspace now holds, so that the next pull stats instead of hashing
+  for (const p of complete) for (const f of p.files) state.record(f.rel, join(ctx.root, ...f.rel.split('/')), f.object.oid);
+  state.save();
 
   // 4. report
   if (failed.length) throw failureError(failed, complete.length);
