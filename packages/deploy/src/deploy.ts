@@ -1,0 +1,485 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError, describeError, type Logger } from '@mlops-gha/common';
+import { startDeployment, type TrackedDeployment } from '@mlops-gha/github';
+import {
+  Helm,
+  HelmCommandError,
+  describeDeploy,
+  isPending,
+  lastGoodRevision,
+  modelOfRevision,
+  type HistoryEntry,
+  type Target,
+  type UpgradeFlags,
+} from '@mlops-gha/helm';
+import { appendEvent, moveAlias, openRegistry } from '@mlops-gha/registry';
+import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
+import { resolvePending } from './pending.js';
+import { planFrom, planText, type Plan } from './plan.js';
+import { smokeTest, type SmokeResult } from './smoke.js';
+import { parseGoDuration } from './duration.js';
+import { buildValues, valuesYaml } from './values.js';
+import type { GitHubContext } from './types.js';
+
+export interface DeploySettings {
+  release: string;
+  namespace: string;
+  chart: string;
+  chartVersion?: string;
+  createNamespace: boolean;
+  valuesFiles: string[];
+  values?: string;
+  modelValuesKey: string;
+  model?: { name: string; version?: number; alias?: string };
+  registry?: string;
+  wait: boolean;
+  timeout: string;
+  rollbackOnFailure: boolean;
+  historyMax: number;
+  kubeContext?: string;
+  dryRun: boolean;
+  smokeTestUrl?: string;
+  promoteAlias?: string;
+  environment?: string;
+  recoverPending: boolean;
+  /** The helm binary (`helm` = from PATH). */
+  helm: string;
+  /** Where the generated values file is written (RUNNER_TEMP). */
+  workDir: string;
+  github?: GitHubContext;
+}
+
+export type DeployStatus = 'deployed' | 'planned' | 'failed' | 'rolled-back' | 'cancelled';
+
+export interface DeployOutcome {
+  status: DeployStatus;
+  /** The release's revision when the action ended. */
+  revision?: number;
+  /** The deployed revision before this run. */
+  previousRevision?: number;
+  modelVersion?: number;
+  deploymentId?: number;
+  plan?: Plan;
+  smoke?: SmokeResult;
+  /** What was done about a pending release. */
+  recovery?: string;
+  /** The revision a failure rolled back to ('uninstalled' for a failed first install). */
+  rolledBackTo?: number | 'uninstalled';
+  alias?: { alias: string; from: number | null; to: number; moved: boolean };
+  helmMajor: number;
+  helmMs: number;
+  totalMs: number;
+  /** Set when the job must fail: what happened and what the release is now on. */
+  failure?: UserError;
+}
+
+export interface DeployDeps {
+  logger: Logger;
+  /** Aborted when the runner cancels the job (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/**
+ * helm-deploy as a sequence of named steps: check helm, resolve and verify the model, build
+ * the values, clear a pending release, show the plan (server-side dry run), then deploy with
+ * a GitHub Deployment following it, smoke-test, and promote the alias. Errors before the plan
+ * are thrown (nothing changed); after it the outcome carries `failure`, so the caller can
+ * still set outputs and write the summary.
+ */
+export async function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployOutcome> {
+  const started = performance.now();
+  const { logger } = deps;
+  const timeoutMs = parseGoDuration(settings.timeout);
+  const helm = await Helm.detect(settings.helm, { logger });
+  logger.info(`helm ${helm.version.text} (Helm ${helm.major})`);
+  const target: Target = {
+    release: settings.release,
+    namespace: settings.namespace,
+    ...(settings.kubeContext ? { kubeContext: settings.kubeContext } : {}),
+  };
+  const registry = settings.registry
+    ? openRegistry(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
+    : undefined;
+  const outcome: DeployOutcome = { status: 'failed', helmMajor: helm.major, helmMs: 0, totalMs: 0 };
+  const finish = () => {
+    outcome.helmMs = helm.timeInHelmMs;
+    outcome.totalMs = performance.now() - started;
+    registry?.close();
+    return outcome;
+  };
+  const valuesDir = join(settings.workDir, `helm-deploy-${randomBytes(4).toString('hex')}`);
+  try {
+    // 1. the model: resolved and verified before anything else
+    let model: DeployableModel | undefined;
+    let aliasBefore: number | null = null;
+    if (settings.model) {
+      if (!registry)
+        throw new UserError('`model-name` is set but `registry` is not', {
+          fix: 'Set `registry:` to the registry the model was pushed to (s3://bucket/prefix or a folder).',
+        });
+      model = await resolveModel(registry, settings.model.name, settings.model);
+      outcome.modelVersion = model.resolved.version;
+      logger.info(
+        `model ${model.manifest.name}/${model.resolved.version}: ${model.manifest.files.length} file(s) verified, sha256 ${model.manifest.sha256}${model.sample ? `, sample of ${model.sample.rows} rows` : ', no stored sample'}`,
+      );
+      if (settings.promoteAlias)
+        aliasBefore = (await registry.listAliases(model.manifest.name))[settings.promoteAlias]?.version ?? null;
+    }
+    const identity = model
+      ? { name: model.manifest.name, version: model.resolved.version, sha256: model.manifest.sha256 }
+      : undefined;
+
+    // 2. values: one generated file, never --set strings
+    const values = await buildValues({
+      files: settings.valuesFiles,
+      inline: settings.values,
+      modelKey: settings.modelValuesKey,
+      ...(model
+        ? {
+            model: {
+              name: model.manifest.name,
+              version: model.resolved.version,
+              storageUri: model.manifest.uri,
+              sha256: model.manifest.sha256,
+            },
+          }
+        : {}),
+    });
+    await mkdir(valuesDir, { recursive: true, mode: 0o700 });
+    const valuesFile = join(valuesDir, 'values.yaml');
+    await writeFile(valuesFile, valuesYaml(values), { mode: 0o600 });
+
+    // 3. the release as it is; a pending one is refused or recovered
+    const known =
+      registry && model ? await knownBadRevisions(registry, model.manifest.name, target.release, target.namespace) : [];
+    let history = (await helm.history(target)) ?? [];
+    const pending = await resolvePending({
+      helm,
+      target,
+      history,
+      recover: settings.recoverPending,
+      liveWindowMs: timeoutMs,
+      wait: settings.wait,
+      timeout: settings.timeout,
+      known,
+      logger,
+    });
+    history = pending.history;
+    if (pending.note) outcome.recovery = pending.note;
+    const current = [...history].reverse().find((h) => h.status === 'deployed');
+    outcome.previousRevision = current?.revision;
+    outcome.revision = current?.revision;
+
+    // 4. the plan, from a server-side dry run against the current release
+    const flags: UpgradeFlags = {
+      ...target,
+      chart: settings.chart,
+      ...(settings.chartVersion ? { chartVersion: settings.chartVersion } : {}),
+      valuesFile,
+      description: identity ? describeDeploy(identity) : `mlops-gha: ${settings.chart}`,
+      createNamespace: settings.createNamespace,
+      wait: settings.wait,
+      timeout: settings.timeout,
+      rollbackOnFailure: settings.rollbackOnFailure,
+      historyMax: settings.historyMax,
+    };
+    const dry = await helm.upgrade({ ...flags, dryRun: 'server' }).catch((error) => {
+      throw chartError(error, settings);
+    });
+    const currentModel = current ? modelOfRevision(history, current.revision) : undefined;
+    outcome.plan = planFrom({
+      action: current ? 'upgrade' : 'install',
+      release: target.release,
+      namespace: target.namespace,
+      ...(current
+        ? {
+            current: { ...current, ...(currentModel ? { model: `${currentModel.name}/${currentModel.version}` } : {}) },
+          }
+        : {}),
+      ...(current ? { currentValues: await helm.values(target), currentManifest: await helm.manifest(target) } : {}),
+      next: {
+        chart: dry.chart ? `${dry.chart.name}-${dry.chart.version}` : settings.chart,
+        ...(dry.chart?.appVersion ? { appVersion: dry.chart.appVersion } : {}),
+        ...(identity ? { model: `${identity.name}/${identity.version}` } : {}),
+      },
+      nextValues: values,
+      nextManifest: dry.manifest,
+      notes: [
+        ...(pending.note ? [pending.note] : []),
+        ...(helm.serverDryRun
+          ? []
+          : ['this helm predates --dry-run=server: the manifest diff comes from a client-side render']),
+      ],
+    });
+    logger.info(planText(outcome.plan));
+    if (settings.dryRun) {
+      outcome.status = 'planned';
+      return finish();
+    }
+
+    // 5. deploy, with a GitHub Deployment following it
+    const deployment =
+      settings.environment && settings.github?.token
+        ? await startDeployment({
+            ...settings.github,
+            token: settings.github.token,
+            environment: settings.environment,
+            logger,
+            ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
+            description: `${identity ? `${identity.name}/${identity.version}` : settings.chart} to ${target.release}`,
+            payload: {
+              release: target.release,
+              namespace: target.namespace,
+              ...(identity ? { model: identity.name, version: identity.version } : {}),
+            },
+            ...(settings.smokeTestUrl ? { environmentUrl: settings.smokeTestUrl } : {}),
+          })
+        : undefined;
+    outcome.deploymentId = deployment?.id;
+    await deployment?.setStatus('in_progress', `helm upgrade ${target.release}`);
+    let revision: number;
+    try {
+      const rel = await helm.upgrade(flags, { signal: deps.signal });
+      revision = rel.revision;
+      outcome.revision = revision;
+      logger.info(`${target.release}: revision ${revision} ${rel.status}`);
+    } catch (error) {
+      return finish2(
+        await afterFailedUpgrade(error, {
+          helm,
+          target,
+          settings,
+          known,
+          logger,
+          cancelled: !!deps.signal?.aborted,
+          outcome,
+          deployment,
+        }),
+      );
+    }
+
+    // 6. the smoke test: the cluster must serve exactly the registered model
+    if (settings.smokeTestUrl && model && identity) {
+      outcome.smoke = await smokeTest({
+        url: settings.smokeTestUrl,
+        model: identity.name,
+        version: identity.version,
+        signature: model.manifest.signature,
+        ...(model.sample ? { sample: model.sample } : {}),
+        readyTimeoutMs: Math.min(timeoutMs, 120_000),
+        logger,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      for (const c of outcome.smoke.checks)
+        logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
+      if (!outcome.smoke.ok) {
+        const after = (await helm.history(target)) ?? [];
+        const back = await restoreLastGood({
+          helm,
+          target,
+          settings,
+          history: after,
+          failedRevision: revision,
+          known,
+          logger,
+        });
+        outcome.rolledBackTo = back.to;
+        outcome.revision = back.revision;
+        outcome.status = 'rolled-back';
+        if (registry && identity) {
+          await appendEvent(registry, identity.name, {
+            type: 'smoke-test-failed',
+            release: target.release,
+            namespace: target.namespace,
+            revision,
+            version: identity.version,
+            reason: outcome.smoke.failure,
+            rolled_back_to: back.to,
+          }).catch((e) =>
+            logger.warning(`Could not record the failed smoke test in the registry: ${describeError(e)}`),
+          );
+        }
+        await deployment?.setStatus('failure', `smoke test failed; rolled back to ${describeBack(back.to)}`);
+        outcome.failure = new UserError(
+          `The smoke test of ${identity.name}/${identity.version} on revision ${revision} failed (${outcome.smoke.failure}); ${target.release} was rolled back to ${describeBack(back.to)}`,
+          {
+            fix: "The cluster did not serve the registered model: check the chart's model values and the server's logs; the alias was not moved.",
+            title: 'smoke test failed',
+          },
+        );
+        return finish();
+      }
+    } else if (!settings.smokeTestUrl) {
+      logger.info('no smoke-test-url: the served model was not checked');
+    }
+
+    // 7. promote the alias (compare-and-swap) and record the deploy
+    if (settings.promoteAlias && registry && identity) {
+      try {
+        const moved = await moveAlias(registry, identity.name, settings.promoteAlias, identity.version, {
+          expected: aliasBefore,
+          reason: `helm-deploy ${target.release} revision ${revision}`,
+        });
+        outcome.alias = { alias: settings.promoteAlias, from: moved.from, to: moved.to, moved: moved.moved };
+      } catch (error) {
+        logger.warning(`Deployed, but the alias ${settings.promoteAlias} was not moved: ${describeError(error)}`);
+      }
+    }
+    if (registry && identity) {
+      await appendEvent(registry, identity.name, {
+        type: 'deployed',
+        release: target.release,
+        namespace: target.namespace,
+        revision,
+        version: identity.version,
+        smoke_test: outcome.smoke ? outcome.smoke.equivalence : 'not-run',
+      }).catch((e) => logger.warning(`Could not record the deploy in the registry: ${describeError(e)}`));
+    }
+    await deployment?.setStatus(
+      'success',
+      `${identity ? `${identity.name}/${identity.version}` : settings.chart} serves on revision ${revision}`,
+    );
+    await deployment?.retirePrevious();
+    outcome.status = 'deployed';
+    return finish();
+  } finally {
+    await rm(valuesDir, { recursive: true, force: true });
+  }
+
+  function finish2(o: DeployOutcome) {
+    Object.assign(outcome, o);
+    return finish();
+  }
+}
+
+const describeBack = (to: number | 'uninstalled' | undefined) =>
+  to === 'uninstalled'
+    ? 'nothing (the failed first install was uninstalled)'
+    : to === undefined
+      ? 'nothing (no good revision)'
+      : `revision ${to}`;
+
+function chartError(error: unknown, settings: DeploySettings): unknown {
+  if (error instanceof HelmCommandError && (error.kind === 'chart-not-found' || /chart/i.test(error.message))) {
+    return new UserError(
+      `The chart ${settings.chart} could not be rendered: ${error.message.replace(/^helm upgrade \S+ failed: /, '')}`,
+      {
+        fix: 'Check the `chart` input (a path in the workspace, repo/chart after `helm repo add`, or oci://...) and `chart-version`.',
+        title: 'chart not found',
+      },
+    );
+  }
+  return error;
+}
+
+interface RestoreOptions {
+  helm: Helm;
+  target: Target;
+  settings: DeploySettings;
+  history: HistoryEntry[];
+  failedRevision?: number;
+  known: { revision: number; why: string }[];
+  logger: Logger;
+  /** Cancelled: no waiting (the runner kills us 10 s after SIGINT). */
+  hurry?: boolean;
+}
+
+/** Puts the release back on its last good revision (never simply N-1), or uninstalls a failed first install. */
+async function restoreLastGood(
+  o: RestoreOptions,
+): Promise<{ to: number | 'uninstalled' | undefined; revision?: number }> {
+  const last = o.history[o.history.length - 1];
+  const before = o.failedRevision ?? last?.revision;
+  const good = lastGoodRevision(o.history, { ...(before !== undefined ? { before } : {}), known: o.known });
+  if (good) {
+    // helm's own rollback-on-failure may already have put the good content back
+    if (
+      last &&
+      last.status === 'deployed' &&
+      last.revision !== o.failedRevision &&
+      lastGoodRevision(o.history, { known: o.known })?.revision === last.revision
+    ) {
+      return { to: good.revision, revision: last.revision };
+    }
+    o.logger.info(`${o.target.release}: rolling back to revision ${good.revision}, the last good one`);
+    await o.helm.rollback({
+      ...o.target,
+      revision: good.revision,
+      wait: o.hurry ? false : o.settings.wait,
+      timeout: o.settings.timeout,
+      historyMax: o.settings.historyMax,
+    });
+    const after = (await o.helm.history(o.target)) ?? [];
+    return { to: good.revision, revision: after[after.length - 1]?.revision };
+  }
+  if (
+    last &&
+    (o.history.every((h) => h.status !== 'deployed' && h.status !== 'superseded') || o.failedRevision === 1)
+  ) {
+    o.logger.info(`${o.target.release}: no good revision to go back to; uninstalling the failed first install`);
+    await o.helm.uninstall({ ...o.target, timeout: o.settings.timeout });
+    return { to: 'uninstalled' };
+  }
+  return { to: undefined, revision: last?.revision };
+}
+
+async function afterFailedUpgrade(
+  error: unknown,
+  c: {
+    helm: Helm;
+    target: Target;
+    settings: DeploySettings;
+    known: { revision: number; why: string }[];
+    logger: Logger;
+    cancelled: boolean;
+    outcome: DeployOutcome;
+    deployment: TrackedDeployment | undefined;
+  },
+): Promise<DeployOutcome> {
+  const o = c.outcome;
+  const history = (await c.helm.history(c.target)) ?? [];
+  const last = history[history.length - 1];
+  const kind = error instanceof HelmCommandError ? error.kind : 'other';
+  const what = c.cancelled
+    ? 'the job was cancelled during helm upgrade'
+    : `helm upgrade failed (${kind}): ${error instanceof HelmCommandError ? error.message.replace(/^helm upgrade \S+ failed: /, '') : describeError(error)}`;
+  c.logger.info(
+    `${c.target.release}: ${what}; the release is at revision ${last?.revision ?? '(none)'} (${last?.status ?? 'uninstalled'})`,
+  );
+  let back: { to: number | 'uninstalled' | undefined; revision?: number } = { to: undefined, revision: last?.revision };
+  const needsRestore = last && (isPending(last.status) || last.status === 'failed');
+  if (needsRestore && (c.cancelled || c.settings.rollbackOnFailure || isPending(last.status))) {
+    back = await restoreLastGood({
+      helm: c.helm,
+      target: c.target,
+      settings: c.settings,
+      history,
+      known: c.known,
+      logger: c.logger,
+      hurry: c.cancelled,
+    });
+  } else if (
+    last?.status === 'deployed' &&
+    /rolled back|Rollback to/.test(`${describeError(error)} ${last.description}`)
+  ) {
+    back = { to: lastGoodRevision(history, { known: c.known })?.revision ?? last.revision, revision: last.revision };
+  }
+  o.rolledBackTo = back.to;
+  o.revision = back.revision;
+  o.status = c.cancelled ? 'cancelled' : back.to !== undefined ? 'rolled-back' : 'failed';
+  await c.deployment?.setStatus(
+    'failure',
+    `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; release on ${describeBack(back.to)}`,
+  );
+  o.failure = new UserError(`${what}; ${c.target.release} is now on ${describeBack(back.to)}`, {
+    fix: c.cancelled
+      ? 'Run the deploy again: the release was not left pending.'
+      : kind === 'timeout'
+        ? 'The new pods did not become ready in time: check their events and logs (kubectl describe pod), or raise `timeout`.'
+        : (error instanceof HelmCommandError && error.fix) || "See helm's error above.",
+    title: c.cancelled ? 'deploy cancelled' : 'helm upgrade failed',
+  });
+  return o;
+}

@@ -1,0 +1,89 @@
+import { UserError } from '@mlops-gha/common';
+import {
+  readSample,
+  listEvents,
+  resolve,
+  verify,
+  type Manifest,
+  type Registry,
+  type ResolvedVersion,
+} from '@mlops-gha/registry';
+import type { BadRevision } from '@mlops-gha/helm';
+
+/**
+ * The registry side of a deploy: which version to deploy (a number or an alias), its files
+ * verified against the manifest before the cluster is touched, its stored sample for the
+ * smoke test, and what the registry's events remember about a release's bad revisions.
+ */
+
+/** One OIP v2 tensor: flat row-major `data`. */
+export interface SampleTensor {
+  name: string;
+  datatype: string;
+  shape: number[];
+  data: unknown[];
+}
+
+/** `sample.json` beside a version's manifest (written by registry-push's `sample-data`). */
+export interface Sample {
+  format: 'mlops-gha.sample/v1';
+  rows: number;
+  inputs: SampleTensor[];
+  outputs: SampleTensor[];
+}
+
+/** The version's sample, read and sha256-checked by the registry; undefined when it has none. */
+export async function readVersionSample(registry: Registry, manifest: Manifest): Promise<Sample | undefined> {
+  if (!manifest.sample) return undefined;
+  return parseSample(
+    await readSample(registry, manifest.name, manifest.version),
+    `${manifest.name}/${manifest.version}`,
+  );
+}
+
+/** Checks a sample document's shape (mlops-gha.sample/v1: OIP v2 inputs and the recorded outputs). */
+export function parseSample(data: unknown, where: string): Sample {
+  const d = data as Partial<Sample>;
+  const tensors = (list: unknown) =>
+    Array.isArray(list) &&
+    list.every(
+      (t) =>
+        t &&
+        typeof t === 'object' &&
+        typeof t.name === 'string' &&
+        typeof t.datatype === 'string' &&
+        Array.isArray(t.shape) &&
+        Array.isArray(t.data),
+    );
+  if (
+    d.format !== 'mlops-gha.sample/v1' ||
+    !tensors(d.inputs) ||
+    !tensors(d.outputs) ||
+    !(d.inputs as unknown[]).length ||
+    !(d.outputs as unknown[]).length
+  ) {
+    throw new UserError(`The sample of ${where} is not a mlops-gha.sample/v1 document with inputs and outputs`, {
+      fix: 'Push the model again with `sample-data`.',
+    });
+  }
+  return d as Sample;
+}
+
+/** Revisions of `release` whose smoke test failed, from the registry's audit events. */
+export async function knownBadRevisions(
+  registry: Registry,
+  name: string,
+  release: string,
+  namespace: string,
+): Promise<BadRevision[]> {
+  const events = await listEvents(registry, name).catch(() => []);
+  return events
+    .filter(
+      (e) =>
+        e.type === 'smoke-test-failed' &&
+        e.release === release &&
+        e.namespace === namespace &&
+        typeof e.revision === 'number',
+    )
+    .map((e) => ({ revision: e.revision as number, why: `its smoke test failed (registry event ${e.id})` }));
+}
