@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,9 @@ interface Exit {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** The push's progress lines (stderr) with the ms after spawn each arrived at, and when it ended. */
+  timeline: { at: number; line: string }[];
+  endedAt: number;
 }
 
 function cli(args: string[], options: { env?: Record<string, string>; killAfterMs?: number } = {}): Promise<Exit> {
@@ -61,15 +64,20 @@ function cli(args: string[], options: { env?: Record<string, string>; killAfterM
       env: { ...process.env, ...s3.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const started = performance.now();
     let stdout = '';
     let stderr = '';
+    const timeline: Exit['timeline'] = [];
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      for (const line of String(d).split('\n')) if (line) timeline.push({ at: performance.now() - started, line });
+    });
     const timer = options.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs) : undefined;
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, timeline, endedAt: performance.now() - started });
     });
   });
 }
@@ -168,23 +176,63 @@ describe('pushes killed with SIGKILL', () => {
     registry.close();
   });
 
-  it('at random moments (6 times) keeps the same invariants', async () => {
+  it('at random moments (6 kills that landed mid-push, from a logged seed) keeps the same invariants', async () => {
+    // Re-run a failure with the seed its message names; the kill delays (and the weights' bytes) follow from it.
+    const seed = process.env.REGISTRY_RACE_SEED ? Number(process.env.REGISTRY_RACE_SEED) : randomInt(2 ** 31);
+    const rerun = `REGISTRY_RACE_SEED=${seed} npm test -- test/e2e/registry-race.test.ts -t 'at random moments'`;
+    console.log(`registry-race: random kills from seed ${seed} (${rerun})`);
+    const random = mulberry32(seed);
     const t = target('s3');
-    // an 8 MB weights file beside the model so that kills land in the upload as well
+    // an 8 MB weights file beside each model so that kills land in the upload as well
     const dir = join(work, `big-${counter++}`);
     await mkdir(dir, { recursive: true });
-    const timed = Date.now();
-    const first = await cli([...t.args, 'push', 'iris', await distinctModel(0), '--alias', 'prod']);
-    expect(first.code).toBe(0);
-    const span = Math.max(400, (Date.now() - timed) * 1.5);
-    for (let i = 0; i < 6; i++) {
-      const weights = join(dir, `weights-${i}.bin`);
-      await writeFile(weights, randomBytes(8 * 1024 * 1024));
-      const delay = Math.floor(Math.random() * span);
-      await cli([...t.args, 'push', 'iris', await distinctModel(i + 10), weights, '--alias', 'prod'], { killAfterMs: delay });
+    const weightsFile = async (name: string) => {
+      const words = new Uint32Array(2 * 1024 * 1024);
+      for (let i = 0; i < words.length; i++) words[i] = Math.floor(random() * 2 ** 32);
+      const path = join(dir, `${name}.bin`);
+      await writeFile(path, words);
+      return path;
+    };
+    // a push of the same shape, not killed: when its writes begin (hashing done) and when it ends
+    const reference = await cli([...t.args, 'push', 'iris', await distinctModel(0), await weightsFile('weights-ref'), '--alias', 'prod']);
+    expect({ code: reference.code, stderr: reference.code ? reference.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    const writesFrom = reference.timeline.find((l) => l.line.startsWith('Hashed '))!.at;
+    const span = reference.endedAt - writesFrom;
+
+    const landed: string[] = [];
+    const missed: string[] = [];
+    while (landed.length < 6) {
+      if (missed.length > 24) throw new Error(`seed ${seed}: only ${landed.length} of 6 kills landed mid-push in ${landed.length + missed.length} tries (${missed.join('; ')}); rerun: ${rerun}`);
+      const delay = Math.round(writesFrom + random() * span);
+      const exit = await cli([...t.args, 'push', 'iris', await distinctModel(landed.length + missed.length + 10), await weightsFile(`weights-${landed.length + missed.length}`), '--alias', 'prod'], { killAfterMs: delay });
+      // Where the kill landed, from the push's own progress lines: it must have been killed (not
+      // finished first) after its writes began (not while starting up or hashing).
+      const last = exit.timeline.at(-1)?.line ?? '(no output)';
+      const where = `kill after ${delay} ms, last line ${JSON.stringify(last)}`;
+      if (exit.signal !== 'SIGKILL') missed.push(`${where}: it had finished (exit ${exit.code})`);
+      else if (!exit.timeline.some((l) => l.line.startsWith('Hashed '))) missed.push(`${where}: before its writes began`);
+      else landed.push(where);
       const registry = t.open();
-      await checkInvariants(registry, 'iris');
-      registry.close();
+      try {
+        await checkInvariants(registry, 'iris');
+      } catch (error) {
+        throw new Error(`seed ${seed}, ${where}: ${(error as Error).message}\nrerun: ${rerun}`);
+      } finally {
+        registry.close();
+      }
     }
+    expect(landed).toHaveLength(6);
   });
 });
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same kill delays. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
