@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
@@ -232,6 +233,18 @@ describe('pull from a local remote', () => {
     const onlyDeep = (await pull({ cwd: a.root, targets: ['data/images/sub/deep'], ...options })).dataVersion;
     const onlySub = (await pull({ cwd: a.root, targets: ['data/images/sub'], ...options })).dataVersion;
     expect(new Set([va, onlyModel, onlyDeep, onlySub]).size).toBe(4);
+    // the same selection named in another order is the same data
+    const ab = (await pull({ cwd: a.root, targets: ['models/model.bin', 'legacy'], ...options })).dataVersion;
+    const ba = (await pull({ cwd: a.root, targets: ['legacy', 'models/model.bin'], ...options })).dataVersion;
+    expect(ba).toBe(ab);
+    // the documented value (data-pull README: one hash over every pulled output's md5 and path),
+    // which Actions-cache keys depend on across releases: sha256 of the sorted `md5  path` lines, 40 hex
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 40);
+    const model = `${md5(a.expected['models/model.bin']!)}  models/model.bin\n`;
+    expect(onlyModel).toBe(sha(model));
+    const legacyDvc = await readFile(join(a.root, 'legacy.dvc'), 'utf8');
+    const legacy = `${/md5: (\S+)/.exec(legacyDvc)![1]}  legacy\n`;
+    expect(ab).toBe(sha([model, legacy].sort().join('')));
   });
 
   it('makes isexec files executable and honours a per-output remote', async () => {
