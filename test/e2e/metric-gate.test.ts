@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRegistry } from '@mlops-gha/registry';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
-import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
+import { linearRegressorModel, logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { NODE_VERSIONS, runAction, type RunActionOptions } from '../harness/run-action.js';
 
 const OWNER = 'octo-org';
@@ -253,6 +253,83 @@ describe('metric-gate with a registry baseline (Node 20)', () => {
     expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
       'The baseline registry://churn@production is a registry reference, but `registry` is not set',
     );
+  });
+});
+
+describe('metric-gate with the scikit-learn metrics users gate on (Node 20)', () => {
+  it('gates on f0.5, a per-class recall and balanced accuracy, and draws the curves', async () => {
+    const result = await gate(
+      { eventName: 'push', event: {} },
+      { rules: 'f0.5 >= baseline - 0.05\nrecall[1] >= 0.5\nbalanced_accuracy >= 0.7\nf3 > 0', 'bootstrap-samples': '200' },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const metrics = JSON.parse(result.outputs.metrics!);
+    for (const name of ['f0.5', 'f2', 'f3', 'recall[1]', 'precision[0]', 'support[1]', 'balanced_accuracy', 'matthews_corrcoef', 'cohen_kappa', 'brier_score', 'average_precision']) {
+      expect([name, typeof metrics[name]]).toEqual([name, 'number']);
+    }
+    const report = await readFile(result.outputs.report!, 'utf8');
+    expect(report).toContain('| recall\\[1\\] |');
+    expect(report.match(/```mermaid\nxychart-beta/g)).toHaveLength(3);
+    expect(report).toContain(`candidate AUC ${metrics.roc_auc.toFixed(3)}`);
+    expect(report).toContain('normalised by true class');
+  });
+});
+
+describe('metric-gate refuses NaN, infinity and empty holdouts, and never hangs (Node 20)', () => {
+  // The job's own limit is hours (360 minutes by default); a hang would run into this one.
+  const quick = { eventName: 'push', event: {}, timeoutMs: 60_000 };
+
+  it('a NaN score (the hang of old: ROC AUC looped on NaN forever) is an error naming the model, output, row and count', async () => {
+    // The NaN feature reaches both models (missing-values: nan); neither handles it, so their
+    // scores for that row are NaN. Paired evaluation would rank them (ROC AUC, DeLong).
+    await writeFile(join(work, 'nan-row.csv'), `${holdoutCsv(60).trimEnd()}\nnan,0.5,0.1,1\n`);
+    const result = await gate(quick, { dataset: 'nan-row.csv', 'missing-values': 'nan', rules: 'roc_auc >= baseline' });
+    expect(result.signal).toBeNull();
+    expect(result.exitCode).toBe(1);
+    const error = result.annotations.find((a) => a.level === 'error')!;
+    expect(error.message).toContain('Model candidate.onnx: output "probabilities" holds 2 NaN value(s) (2 of 122); the first at holdout row 61');
+    expect(error.message).toContain('Input contains NaN or infinity');
+  });
+
+  it('an infinite regression output is an error too', async () => {
+    await writeModel(join(work, 'regressor.onnx'), linearRegressorModel({ weights: [2, 1, 1], bias: 0 }));
+    await writeFile(join(work, 'reg.csv'), 'x1,x2,x3,label\n0.5,1,2,3.5\n1,1,1,4.1\n3e38,0,0,1.5\n2,0,1,5.2\n');
+    const result = await gate(quick, { model: 'regressor.onnx', dataset: 'reg.csv', baseline: '', rules: 'mae <= 10' });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
+      'Model regressor.onnx: output "variable" holds 1 infinite value(s) (1 of 4); the first at holdout row 3 (Infinity)',
+    );
+  });
+
+  it('a NaN label is an error naming the row and the count', async () => {
+    await writeFile(join(work, 'nan-label.csv'), 'x1,x2,x3,label\n0.5,1,2,1\n1,1,1,NaN\n0.1,0,0,0\n2,0,1,nan\n');
+    const result = await gate(quick, { dataset: 'nan-label.csv', baseline: '', rules: 'accuracy >= 0.5' });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
+      'the label column "label" holds 2 NaN or infinite label(s); the first at data row 2 ("NaN")',
+    );
+  });
+
+  it('a holdout without rows is an error, not accuracy 0', async () => {
+    await writeFile(join(work, 'header-only.csv'), 'x1,x2,x3,label\n');
+    const result = await gate(quick, { dataset: 'header-only.csv', baseline: '', rules: 'accuracy >= 0.5' });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain('Dataset header-only.csv has no data rows');
+    expect(result.outputs.verdict).toBeUndefined();
+  });
+
+  it('missing feature cells: refused by default with the fix, and with missing-values: nan the model\'s NaN output is named', async () => {
+    await writeFile(join(work, 'gaps.csv'), `${holdoutCsv(30).trimEnd()}\n,0.5,NA,1\n`);
+    const refused = await gate(quick, { dataset: 'gaps.csv', baseline: '', rules: 'accuracy >= 0.5' });
+    expect(refused.exitCode).toBe(1);
+    const error = refused.annotations.find((a) => a.level === 'error')!;
+    expect(error.message).toContain('Dataset gaps.csv, line 32, column "x1": empty cell');
+    expect(error.message).toContain('missing-values: nan');
+    // This logistic model cannot take NaN itself: the cells reach it, and its NaN output is refused.
+    const passed = await gate(quick, { dataset: 'gaps.csv', baseline: '', rules: 'accuracy >= 0.5', 'missing-values': 'nan' });
+    expect(passed.exitCode).toBe(1);
+    expect(passed.annotations.find((a) => a.level === 'error')!.message).toContain('output "probabilities" holds 2 NaN value(s) (2 of 62); the first at holdout row 31');
   });
 });
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { getChoice, getNumber, getOptional, getSecret, getString } from '@mlops-gha/action-common';
 import { UserError } from '@mlops-gha/common';
-import type { TaskSetting } from '@mlops-gha/evaluation';
+import type { MissingValues, TaskSetting, ZeroDivision } from '@mlops-gha/evaluation';
 import type { FailOn, GateSettings, IntervalMethod } from '@mlops-gha/gate';
 
 export interface Settings {
@@ -26,6 +26,17 @@ function getCommentFlag(): boolean | undefined {
   });
 }
 
+/** `zero-division`: 0, 1 or nan, as scikit-learn's zero_division. */
+function zeroDivisionInput(): ZeroDivision {
+  const raw = core.getInput('zero-division').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === '0.0') return 0;
+  if (raw === '1' || raw === '1.0') return 1;
+  if (raw === 'nan') return 'nan';
+  throw new UserError(`Input \`zero-division\` must be 0, 1 or nan, got ${JSON.stringify(raw)}`, {
+    fix: 'Set `zero-division: 0` (the default), `1`, or `nan` to report precision/recall with a zero denominator as undefined.',
+  });
+}
+
 /** Every input of the action, validated, in one object. */
 export function readSettings(): Settings {
   const featureColumns = core
@@ -46,6 +57,9 @@ export function readSettings(): Settings {
       labelColumn: getString('label-column', { default: 'label' }),
       featureColumns: featureColumns.length ? featureColumns : undefined,
       task: getChoice<TaskSetting>('task', ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
+      positiveLabel: getOptional('pos-label'),
+      zeroDivision: zeroDivisionInput(),
+      missingValues: getChoice<MissingValues>('missing-values', ['error', 'nan'], 'error'),
       metrics: getOptional('metrics'),
       baseline: getOptional('baseline'),
       rules: core.getInput('rules'),

@@ -61,6 +61,8 @@ export async function evaluateModels(options: EvaluationOptions): Promise<Evalua
   const logger = options.logger ?? silentLogger;
   const holdout = await loadHoldout(options.dataset, options);
   logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
+  const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
+  if (missing.length) logger.info(`Missing feature values passed as NaN: ${missing.map(([c, count]) => `${c} ${count}`).join(', ')}`);
   const raws: RawPredictions[] = [];
   const opened: OnnxModel[] = [];
   const seconds: number[] = [];

@@ -285,13 +285,13 @@ export function interpretPredictions(
   }
   let classes = sortClasses(all);
   const k = classes.length;
-  // pos_label: the positive class sits at index 1, where every binary metric looks for it.
-  if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel) classes = [classes[1]!, classes[0]!];
   if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
     throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
       fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
     });
   }
+  // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+  if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel) classes = [classes[1]!, classes[0]!];
   if (positiveLabel !== undefined && k > 2) {
     throw new UserError(
       `\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`,
