@@ -29,8 +29,11 @@ export interface StepOptions extends Omit<RunActionOptions, 'cwd' | 'inputs'> {
   inputs: Record<string, string>;
   /** Output names printed and put in the report. */
   show?: string[];
-  /** The step is meant to fail (a gate stopping a worse model): exit 1 is the good outcome. */
-  expectFailure?: boolean;
+  /**
+   * The step is meant to fail (a gate stopping a worse model): exit 1 is the good outcome when
+   * this says the failure is the intended one (e.g. verdict=fail), not a crash.
+   */
+  expectFailure?: (result: ActionResult) => boolean;
 }
 
 export function isBuilt(action: string): boolean {
@@ -84,11 +87,11 @@ export class DemoRun {
       return undefined;
     }
     const n = this.records.length + 1;
-    const { show = [], expectFailure = false, ...run } = options;
+    const { show = [], expectFailure, ...run } = options;
     const result = await runAction(action, { ...run, cwd: this.workspace });
     const failed = result.exitCode !== 0;
     const error = result.annotations.find((a) => a.level === 'error')?.message ?? `exit ${result.exitCode ?? result.signal}`;
-    const outcome: Outcome = failed ? (expectFailure ? 'stopped' : 'failed') : expectFailure ? 'failed' : 'ok';
+    const outcome: Outcome = failed ? (expectFailure?.(result) ? 'stopped' : 'failed') : expectFailure ? 'failed' : 'ok';
     const shown = show.filter((k) => result.outputs[k] !== undefined).map((k) => `${k}=${clip(result.outputs[k]!, 60)}`).join('  ');
     const detail =
       outcome === 'ok' ? shown : outcome === 'stopped' ? `${shown}  (${clip(error, 140)})` : expectFailure && !failed ? `expected this step to fail, it passed: ${shown}` : error;

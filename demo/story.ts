@@ -53,7 +53,7 @@ export async function story(ctx: StoryContext): Promise<void> {
     show: ['verdict'],
   });
   const push1 = await demo.step('register v1 as staging', 'registry-push', {
-    inputs: pushInputs(ctx, 'staging', train1?.outputs['run-record'] ?? '', 'v1: first release', 'data/holdout.csv', 'data/train.csv'),
+    inputs: pushInputs(ctx, 'staging', train1?.outputs['run-record'] ?? '', 'v1: first release', 'smoke-sample.csv', 'data/train.csv'),
     env: env1,
     show: ['version', 'sha256', 'created'],
   });
@@ -71,7 +71,7 @@ export async function story(ctx: StoryContext): Promise<void> {
     event: prEventOf(sha),
     apiUrl: ctx.api.url,
     token: TOKEN,
-    expectFailure: true,
+    expectFailure: (r) => r.outputs.verdict === 'fail',
     show: ['verdict', 'comment-url'],
   });
 
@@ -86,7 +86,7 @@ export async function story(ctx: StoryContext): Promise<void> {
     show: ['verdict'],
   });
   const push2 = await demo.step('register v2 as staging', 'registry-push', {
-    inputs: pushInputs(ctx, 'staging', train2?.outputs['run-record'] ?? '', 'v2: adds late_payments', 'data/holdout.csv', 'data/train.csv'),
+    inputs: pushInputs(ctx, 'staging', train2?.outputs['run-record'] ?? '', 'v2: adds late_payments', 'smoke-sample.csv', 'data/train.csv'),
     env: env2,
     show: ['version', 'sha256', 'created'],
   });
@@ -104,11 +104,11 @@ export async function story(ctx: StoryContext): Promise<void> {
       show: ['verdict'],
     });
     const push3 = await demo.step('register v3 as staging', 'registry-push', {
-      inputs: pushInputs(ctx, 'staging', train3?.outputs['run-record'] ?? '', 'v3: exported with noise', 'data/holdout.csv', 'data/train.csv'),
+      inputs: pushInputs(ctx, 'staging', train3?.outputs['run-record'] ?? '', 'v3: exported with noise', 'smoke-sample.csv', 'data/train.csv'),
       env: env3,
       show: ['version', 'created'],
     });
-    await deploy(ctx, 'staging', push3?.outputs.version ?? '3', 'deploy v3 to staging: the smoke test fails, rolled back automatically', env3, { expectFailure: true });
+    await deploy(ctx, 'staging', push3?.outputs.version ?? '3', 'deploy v3 to staging: the smoke test fails, rolled back automatically', env3, { expectRollback: true });
     await commit(ctx, FEATURES, 0);
   } else {
     demo.skip('train, gate, register and deploy v3: the smoke test fails, rolled back automatically', 'helm-deploy', notDeployable(ctx));
@@ -149,9 +149,12 @@ export async function story(ctx: StoryContext): Promise<void> {
   const drift = await demo.step('drift-check fresh/current.csv against production', 'drift-check', {
     inputs: {
       current: 'fresh/current.csv',
-      reference: declares('registry-push', 'profile-data') ? `registry://${MODEL}@production` : 'data/train.csv',
+      // The production version's stored profile; without one, the training table it came from.
+      reference: profileable() ? `registry://${MODEL}@production` : 'data/train.csv',
       registry,
       'label-column': 'churn',
+      // Two of the six features moving is enough to retrain (the default asks for half).
+      'drift-share': '0.25',
     },
     env: retrainEnv,
     show: ['drift', 'drifted-columns', 'share'],
@@ -176,7 +179,7 @@ export async function story(ctx: StoryContext): Promise<void> {
   });
   if (gate4) {
     await demo.step('register the retrained model as candidate', 'registry-push', {
-      inputs: pushInputs(ctx, 'candidate', train4?.outputs['run-record'] ?? '', 'retrained on the drifted snapshot', 'fresh/holdout.csv', 'fresh/current.csv'),
+      inputs: pushInputs(ctx, 'candidate', train4?.outputs['run-record'] ?? '', 'retrained on the drifted snapshot', 'smoke-sample.csv', 'fresh/current.csv'),
       env: retrainEnv,
       show: ['version', 'created'],
     });
@@ -200,7 +203,7 @@ async function release(ctx: StoryContext, version: string, name: string, env: En
   });
 }
 
-async function deploy(ctx: StoryContext, environment: 'staging' | 'production', version: string, label: string, env: Env, options: { promote?: boolean; expectFailure?: boolean } = {}): Promise<void> {
+async function deploy(ctx: StoryContext, environment: 'staging' | 'production', version: string, label: string, env: Env, options: { promote?: boolean; expectRollback?: boolean } = {}): Promise<void> {
   const k8s = ctx.k8s!;
   await ctx.demo.step(label, 'helm-deploy', {
     inputs: {
@@ -221,7 +224,8 @@ async function deploy(ctx: StoryContext, environment: 'staging' | 'production', 
     env: { ...env, ...k8s.cluster.env },
     apiUrl: ctx.api.url,
     token: TOKEN,
-    expectFailure: options.expectFailure,
+    // The intended failure: the smoke test failed and the release went back (status rolled-back).
+    expectFailure: options.expectRollback ? (r) => r.outputs.status === 'rolled-back' : undefined,
     show: ['revision', 'previous-revision', 'status', 'model-version', 'deployment-id'],
   });
 }
@@ -262,10 +266,15 @@ function trainInputs(ctx: StoryContext, dataVersion: string, run = `${ctx.python
   return { run, 'metrics-file': 'metrics.json', 'params-file': 'params.yaml', outputs: 'model.onnx', 'data-version': dataVersion, 'sample-interval': '1' };
 }
 
+const profileable = (): boolean => declares('registry-push', 'profile-data') && declares('registry-push', 'label-column');
+
 /** registry-push inputs; sample-data / profile-data only where the action declares them already. */
 function pushInputs(ctx: StoryContext, alias: string, runRecord: string, description: string, sample: string, profile: string): Env {
   const inputs: Env = { name: MODEL, model: 'model.onnx', registry: ctx.registry, alias, 'metrics-file': 'metrics.json', 'run-record': runRecord, description };
+  if (declares('registry-push', 'label-column')) inputs['label-column'] = 'churn';
   if (declares('registry-push', 'sample-data')) inputs['sample-data'] = sample;
-  if (declares('registry-push', 'profile-data')) inputs['profile-data'] = profile;
+  // The profile runs the model on the training table, whose label column (churn) it must
+  // leave out: only a registry-push that can be told the label column gets it.
+  if (profileable()) inputs['profile-data'] = profile;
   return inputs;
 }

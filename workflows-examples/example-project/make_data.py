@@ -90,6 +90,15 @@ if __name__ == "__main__":
     write("fresh/current.csv", x[:2000], y[:2000])
     write("fresh/holdout.csv", x[2000:], y[2000:])
 
+    # The requests the deploy's smoke test replays (registry-push `sample-data`): the first
+    # 32 holdout rows, feature columns only (what a client sends). Small, so committed as is.
+    with open("smoke-sample.csv", "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(FEATURES)
+        with open("data/holdout.csv", newline="") as h:
+            for row in list(csv.DictReader(h))[:32]:
+                w.writerow([row[c] for c in FEATURES])
+
     if "--dvc-push" in sys.argv[1:]:
         for folder in ("data", "fresh"):
             print(folder, dvc_add_push(folder, "dvc-remote"))
