@@ -39548,7 +39548,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
+exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
 var errors_js_1 = __nccwpck_require__(804);
 Object.defineProperty(exports, "UserError", ({ enumerable: true, get: function () { return errors_js_1.UserError; } }));
 Object.defineProperty(exports, "isUserError", ({ enumerable: true, get: function () { return errors_js_1.isUserError; } }));
@@ -39567,6 +39567,8 @@ Object.defineProperty(exports, "ProgressMeter", ({ enumerable: true, get: functi
 Object.defineProperty(exports, "startProgressTicker", ({ enumerable: true, get: function () { return progress_js_1.startProgressTicker; } }));
 var hash_js_1 = __nccwpck_require__(7);
 Object.defineProperty(exports, "hashFile", ({ enumerable: true, get: function () { return hash_js_1.hashFile; } }));
+var run_context_js_1 = __nccwpck_require__(3812);
+Object.defineProperty(exports, "runContextFromEnv", ({ enumerable: true, get: function () { return run_context_js_1.runContextFromEnv; } }));
 
 
 /***/ }),
@@ -39680,6 +39682,41 @@ function startProgressTicker(meter, emit, intervalMs = 5000) {
     const timer = setInterval(() => emit(meter.line()), intervalMs);
     timer.unref();
     return () => clearInterval(timer);
+}
+
+
+/***/ }),
+
+/***/ 3812:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runContextFromEnv = runContextFromEnv;
+function runContextFromEnv(env = process.env) {
+    const v = (name) => (env[name] === undefined || env[name] === '' ? null : env[name]);
+    const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = v('GITHUB_REPOSITORY');
+    const runId = v('GITHUB_RUN_ID');
+    const attempt = v('GITHUB_RUN_ATTEMPT');
+    let runUrl = null;
+    if (repository && runId) {
+        runUrl = `${server}/${repository}/actions/runs/${runId}`;
+        if (attempt && attempt !== '1')
+            runUrl += `/attempts/${attempt}`;
+    }
+    return {
+        repository,
+        sha: v('GITHUB_SHA'),
+        ref: v('GITHUB_REF'),
+        actor: v('GITHUB_ACTOR'),
+        workflow: v('GITHUB_WORKFLOW'),
+        job: v('GITHUB_JOB'),
+        runId,
+        runAttempt: attempt,
+        runUrl,
+        runner: { name: v('RUNNER_NAME'), os: v('RUNNER_OS'), arch: v('RUNNER_ARCH'), environment: v('RUNNER_ENVIRONMENT') },
+    };
 }
 
 
@@ -44043,6 +44080,94 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
 
 /***/ }),
 
+/***/ 6437:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.moveAlias = moveAlias;
+/** Aliases: mutable pointers moved by compare-and-swap, each move recorded by an event first. */
+const common_1 = __nccwpck_require__(3815);
+const context_js_1 = __nccwpck_require__(6350);
+const errors_js_1 = __nccwpck_require__(1530);
+const events_js_1 = __nccwpck_require__(9236);
+const layout_js_1 = __nccwpck_require__(403);
+const names_js_1 = __nccwpck_require__(6197);
+const reader_js_1 = __nccwpck_require__(9062);
+/**
+ * Moves `alias` to `version` by compare-and-swap: the alias document is replaced only if it
+ * is still the one read (If-Match on its etag; If-None-Match: * when creating it). The event
+ * is written first and the alias document names it, so no alias ever moves without its
+ * audit record. With `expected`, the move happens only if the alias currently points there
+ * (null = only if it does not exist yet); otherwise concurrent moves are retried on the
+ * fresh value.
+ */
+async function moveAlias(ctx, name, alias, version, options = {}) {
+    (0, names_js_1.checkModelName)(name);
+    (0, names_js_1.checkAliasName)(alias);
+    (0, names_js_1.checkVersionNumber)(version);
+    await (0, reader_js_1.readManifest)(ctx, name, version);
+    await ctx.ensureConditionalWrites();
+    for (let attempt = 0;; attempt++) {
+        const current = await (0, reader_js_1.readAlias)(ctx, name, alias);
+        const from = current?.doc.version ?? null;
+        if (options.expected !== undefined && options.expected !== from)
+            throw new errors_js_1.AliasConflictError(alias, options.expected, from);
+        if (from === version)
+            return { alias, from, to: version, moved: false, event: current?.doc.event };
+        const event = await (0, events_js_1.appendEvent)(ctx, name, {
+            type: 'alias-moved',
+            alias,
+            from,
+            to: version,
+            previous_event: current?.doc.event ?? null,
+            ...(options.reason ? { reason: options.reason } : {}),
+            ...(options.extra ?? {}),
+        });
+        await ctx.step('alias-event-written');
+        const doc = {
+            schema: 'mlops-gha/registry-alias@1',
+            name,
+            alias,
+            version,
+            event,
+            updated_at: ctx.now().toISOString(),
+            updated_by: ctx.options.actor ?? null,
+        };
+        try {
+            await ctx.store.put(layout_js_1.layout.alias(name, alias), `${JSON.stringify(doc, null, 2)}\n`, {
+                ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
+                contentType: 'application/json',
+            });
+        }
+        catch (error) {
+            if (!(0, context_js_1.isPrecondition)(error))
+                throw error;
+            const now = await (0, reader_js_1.readAlias)(ctx, name, alias);
+            if (now?.doc.event === event) {
+                // our own retried PUT had landed (its response was lost)
+                await ctx.step('alias-moved');
+                return { alias, from, to: version, moved: true, event };
+            }
+            if (attempt >= 20) {
+                throw new common_1.UserError(`Could not move the alias ${alias} of ${name} in ${ctx.location}: another writer moved it between our read and our write 21 times in a row`, {
+                    fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
+                        `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
+                        `(a workflow \`concurrency:\` group per model), then run this step again.`,
+                });
+            }
+            ctx.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
+            await (0, context_js_1.sleep)(10 + Math.random() * 40);
+            continue;
+        }
+        await ctx.step('alias-moved');
+        return { alias, from, to: version, moved: true, event };
+    }
+}
+
+
+/***/ }),
+
 /***/ 4303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -44111,6 +44236,45 @@ async function readAttachment(store, manifest, kind) {
     }
     catch (error) {
         throw new errors_js_1.VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
+    }
+}
+
+
+/***/ }),
+
+/***/ 1256:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.claimNextVersion = claimNextVersion;
+/** Version numbers: claimed with exclusive creates, so two pushes never share one and none is lost. */
+const context_js_1 = __nccwpck_require__(6350);
+const layout_js_1 = __nccwpck_require__(403);
+const reader_js_1 = __nccwpck_require__(9062);
+/**
+ * Claims the next version number: lists the claims, then creates `claims/<N>.json` with
+ * If-None-Match: * for N = highest + 1, moving up by one on each 412. Claimed numbers thus
+ * always form 1..K with no gap, and each belongs to exactly one push.
+ */
+async function claimNextVersion(ctx, name, pushId) {
+    const claimed = await (0, reader_js_1.claimedVersions)(ctx, name);
+    let next = (claimed[claimed.length - 1] ?? 0) + 1;
+    const body = JSON.stringify({ push_id: pushId, at: ctx.now().toISOString(), actor: ctx.options.actor ?? null });
+    for (;;) {
+        try {
+            await ctx.store.put(layout_js_1.layout.claim(name, next), `${body}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            return next;
+        }
+        catch (error) {
+            if (!(0, context_js_1.isPrecondition)(error))
+                throw error;
+            // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
+            const claim = await ctx.store.getBytes(layout_js_1.layout.claim(name, next));
+            if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`))
+                return next;
+            next += 1;
+        }
     }
 }
 
@@ -44346,6 +44510,195 @@ async function runCli(argv, io = defaultIo) {
 
 /***/ }),
 
+/***/ 2994:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.findPublished = findPublished;
+exports.acquireContentLock = acquireContentLock;
+/**
+ * The content lock: `content/<digest>.json`, so that only one push uploads a given content and
+ * a re-push of identical files finds the version that holds them (see the README's protocol).
+ */
+const node_crypto_1 = __nccwpck_require__(7598);
+const context_js_1 = __nccwpck_require__(6350);
+const layout_js_1 = __nccwpck_require__(403);
+const reader_js_1 = __nccwpck_require__(9062);
+function parseContentRecord(body) {
+    try {
+        return JSON.parse(body.toString());
+    }
+    catch {
+        return undefined; // damaged: treated as held by nobody known; it is taken over once stale
+    }
+}
+/** The published version with this content digest, if any (via its content record). */
+async function findPublished(ctx, name, digest) {
+    const got = await ctx.store.getBytes(layout_js_1.layout.content(name, digest));
+    if (!got)
+        return undefined;
+    const record = parseContentRecord(got.body);
+    if (!record || record.version === null || record.version === undefined)
+        return undefined;
+    const manifest = await (0, reader_js_1.tryReadManifest)(ctx, name, record.version);
+    return manifest && manifest.content_digest === digest ? manifest : undefined;
+}
+/**
+ * Takes the content record `content/<digest>.json` with an exclusive create. A push that
+ * finds it held waits: if the holder publishes, the existing version is returned; if the
+ * record stops changing (its holder's heartbeat stopped: it died) for `staleMs` by this
+ * process's own clock, it is taken over with If-Match on the etag that went stale.
+ */
+async function acquireContentLock(ctx, name, digest) {
+    const key = layout_js_1.layout.content(name, digest);
+    const heartbeatMs = ctx.options.contentLock?.heartbeatMs ?? 5000;
+    const staleMs = ctx.options.contentLock?.staleMs ?? 30_000;
+    const pollMs = ctx.options.contentLock?.pollMs ?? 250;
+    const pushId = (0, node_crypto_1.randomUUID)();
+    const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
+    let etag;
+    let lost = false;
+    const body = () => `${JSON.stringify(record)}\n`;
+    const tryCreate = async () => {
+        try {
+            etag = (await ctx.store.put(key, body(), { ifNoneMatch: '*', contentType: 'application/json' })).etag;
+            return true;
+        }
+        catch (error) {
+            if ((0, context_js_1.isPrecondition)(error))
+                return false;
+            throw error;
+        }
+    };
+    let published;
+    if (!(await tryCreate())) {
+        let seenEtag;
+        let seenSince = Date.now();
+        let announced = false;
+        let waits = 0;
+        for (;;) {
+            const got = await ctx.store.getBytes(key);
+            if (!got) {
+                if (await tryCreate())
+                    break;
+                continue;
+            }
+            const other = parseContentRecord(got.body);
+            if (other && other.version !== null && other.version !== undefined) {
+                const manifest = await (0, reader_js_1.tryReadManifest)(ctx, name, other.version);
+                if (manifest && manifest.content_digest === digest) {
+                    published = manifest;
+                    break;
+                }
+            }
+            if (got.etag !== seenEtag) {
+                seenEtag = got.etag;
+                seenSince = Date.now();
+            }
+            else if (Date.now() - seenSince > staleMs) {
+                ctx.logger.info(`The push that held ${ctx.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`);
+                try {
+                    etag = (await ctx.store.put(key, body(), { ifMatch: got.etag, contentType: 'application/json' })).etag;
+                    break;
+                }
+                catch (error) {
+                    if (!(0, context_js_1.isPrecondition)(error))
+                        throw error;
+                }
+            }
+            if (!announced) {
+                ctx.logger.info('Another push of identical files is in progress: waiting for it to publish');
+                announced = true;
+            }
+            // Back off (up to 2 s) so that many waiters do not load the store.
+            await (0, context_js_1.sleep)(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
+            waits += 1;
+        }
+    }
+    let timer;
+    let stopped = false;
+    let beating = Promise.resolve();
+    const beat = async () => {
+        if (lost || published)
+            return;
+        record.beat += 1;
+        try {
+            etag = (await ctx.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' })).etag;
+        }
+        catch (error) {
+            if (!(0, context_js_1.isPrecondition)(error))
+                throw error;
+            lost = true;
+            ctx.logger.warning(`Another push took over ${ctx.store.urlOf(key)}; this push goes on and may duplicate identical content`);
+        }
+    };
+    const schedule = () => {
+        if (stopped)
+            return;
+        timer = setTimeout(() => {
+            beating = beat().catch((error) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
+        }, heartbeatMs);
+        timer.unref();
+    };
+    if (!published)
+        schedule();
+    return {
+        pushId,
+        published,
+        set version(v) {
+            record.version = v;
+        },
+        beat: async () => {
+            await beating;
+            await beat();
+        },
+        publish: async (version) => {
+            stopped = true;
+            if (timer)
+                clearTimeout(timer);
+            await beating;
+            if (lost)
+                return;
+            record.version = version;
+            record.state = 'published';
+            try {
+                await ctx.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' });
+            }
+            catch (error) {
+                if (!(0, context_js_1.isPrecondition)(error))
+                    throw error;
+            }
+        },
+        stop: () => {
+            stopped = true;
+            if (timer)
+                clearTimeout(timer);
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 6350:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isPrecondition = exports.sleep = void 0;
+const storage_1 = __nccwpck_require__(5305);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+exports.sleep = sleep;
+/** A conditional write that lost: 412, or If-Match on a key deleted meanwhile (AWS/MinIO answer 404 NoSuchKey). */
+const isPrecondition = (error) => error instanceof storage_1.PreconditionFailedError ||
+    error?.name === 'PreconditionFailedError' ||
+    error?.name === 'NoSuchKey';
+exports.isPrecondition = isPrecondition;
+
+
+/***/ }),
+
 /***/ 1530:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -44389,6 +44742,90 @@ class AliasConflictError extends common_1.UserError {
     }
 }
 exports.AliasConflictError = AliasConflictError;
+
+
+/***/ }),
+
+/***/ 9236:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.appendEvent = appendEvent;
+exports.listEvents = listEvents;
+/** The append-only audit trail: events/<id>.json, each created exclusively, never rewritten. */
+const node_crypto_1 = __nccwpck_require__(7598);
+const context_js_1 = __nccwpck_require__(6350);
+const layout_js_1 = __nccwpck_require__(403);
+const names_js_1 = __nccwpck_require__(6197);
+const reader_js_1 = __nccwpck_require__(9062);
+function eventId(now) {
+    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0, node_crypto_1.randomBytes)(5).toString('hex')}`;
+}
+/** Appends an audit event under a unique key (exclusive create). Returns its id. */
+async function appendEvent(ctx, name, event) {
+    (0, names_js_1.checkModelName)(name);
+    await ctx.ensureConditionalWrites();
+    const now = ctx.now();
+    const full = {
+        schema: 'mlops-gha/registry-event@1',
+        name,
+        at: now.toISOString(),
+        actor: ctx.options.actor ?? null,
+        run_url: ctx.options.runUrl ?? null,
+        ...event,
+    };
+    for (;;) {
+        const id = eventId(now);
+        try {
+            await ctx.store.put(layout_js_1.layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            return id;
+        }
+        catch (error) {
+            if (!(0, context_js_1.isPrecondition)(error))
+                throw error;
+        }
+    }
+}
+/**
+ * The audit trail, oldest first. alias-moved events carry `applied`: true when the move is
+ * on the alias's chain (alias document -> its event -> previous_event -> ...), false when its
+ * compare-and-swap lost or its pusher died between the event and the move.
+ */
+async function listEvents(ctx, name) {
+    (0, names_js_1.checkModelName)(name);
+    const events = [];
+    for await (const o of ctx.store.list(layout_js_1.layout.events(name))) {
+        const m = /\/events\/([^/]+)\.json$/.exec(o.key);
+        if (!m)
+            continue;
+        const got = await ctx.store.getBytes(o.key);
+        if (!got)
+            continue;
+        try {
+            events.push({ ...JSON.parse(got.body.toString()), id: m[1] });
+        }
+        catch {
+            ctx.logger.warning(`Skipping the unreadable event ${ctx.store.urlOf(o.key)}`);
+        }
+    }
+    events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const applied = new Set();
+    for (const doc of Object.values(await (0, reader_js_1.listAliases)(ctx, name))) {
+        let id = doc.event;
+        const seen = new Set();
+        while (id && !seen.has(id)) {
+            seen.add(id);
+            applied.add(id);
+            id = byId.get(id)?.previous_event;
+        }
+    }
+    for (const e of events)
+        if (e.type === 'alias-moved')
+            e.applied = applied.has(e.id);
+    return events;
+}
 
 
 /***/ }),
@@ -44895,37 +45332,26 @@ async function probeConditionalWrites(store) {
 
 /***/ }),
 
-/***/ 4794:
+/***/ 6433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.formatModelRef = exports.Registry = void 0;
-const node_crypto_1 = __nccwpck_require__(7598);
+exports.push = push;
+exports.finishExisting = finishExisting;
+/** Pushing a version: hash, dedup by content, lock, claim, upload, attachments, manifest last, event, alias. */
 const promises_1 = __nccwpck_require__(1455);
-const node_path_1 = __nccwpck_require__(6760);
 const common_1 = __nccwpck_require__(3815);
-const storage_1 = __nccwpck_require__(5305);
 const attachments_js_1 = __nccwpck_require__(4303);
-const errors_js_1 = __nccwpck_require__(1530);
+const aliases_js_1 = __nccwpck_require__(6437);
+const claims_js_1 = __nccwpck_require__(1256);
+const content_lock_js_1 = __nccwpck_require__(2994);
+const context_js_1 = __nccwpck_require__(6350);
+const events_js_1 = __nccwpck_require__(9236);
 const layout_js_1 = __nccwpck_require__(403);
 const manifest_js_1 = __nccwpck_require__(8184);
 const names_js_1 = __nccwpck_require__(6197);
-Object.defineProperty(exports, "formatModelRef", ({ enumerable: true, get: function () { return names_js_1.formatModelRef; } }));
-const probe_js_1 = __nccwpck_require__(7727);
 const signature_js_1 = __nccwpck_require__(4839);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const isPrecondition = (error) => error instanceof storage_1.PreconditionFailedError || error?.name === 'PreconditionFailedError' ||
-    // If-Match on a key deleted meanwhile: AWS/MinIO answer 404 NoSuchKey.
-    error?.name === 'NoSuchKey';
-function parseContentRecord(body) {
-    try {
-        return JSON.parse(body.toString());
-    }
-    catch {
-        return undefined; // damaged: treated as held by nobody known; it is taken over once stale
-    }
-}
 /** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
 function statStamp(st) {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
@@ -44933,26 +45359,410 @@ function statStamp(st) {
 function changedWhilePushed(path, when) {
     return new common_1.UserError(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
 }
-function eventId(now) {
-    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0, node_crypto_1.randomBytes)(5).toString('hex')}`;
+/** Pushes files as a new version, or returns the existing version with identical files. */
+async function push(ctx, request) {
+    const name = (0, names_js_1.checkModelName)(request.name);
+    if (request.alias !== undefined)
+        (0, names_js_1.checkAliasName)(request.alias);
+    const tags = (0, names_js_1.checkTags)(request.tags ?? {});
+    if (request.files.length === 0)
+        throw new common_1.UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+    // 1. Hash (one read of each file), with the file's stat before and after: a file still
+    //    being written (or rewritten during the upload, checked again below) would make the
+    //    manifest's sha256 lie.
+    const hashed = [];
+    const stamps = new Map();
+    for (const f of request.files) {
+        const before = await (0, promises_1.stat)(f.source);
+        const sha256 = await (0, common_1.hashFile)(f.source, 'sha256');
+        const stamp = statStamp(before);
+        if (statStamp(await (0, promises_1.stat)(f.source)) !== stamp)
+            throw changedWhilePushed(f.source, 'hashed');
+        stamps.set(f.path, stamp);
+        hashed.push({ path: f.path, sha256, size: before.size });
+    }
+    const digest = (0, manifest_js_1.contentDigest)(hashed);
+    ctx.logger.info(`Hashed ${hashed.length} file(s), ${(0, common_1.formatBytes)(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`);
+    await ctx.step('hashed');
+    // 2. Identical content already published? Then nothing is uploaded.
+    const existing = await (0, content_lock_js_1.findPublished)(ctx, name, digest);
+    if (existing)
+        return finishExisting(ctx, existing, request);
+    // 3. Validate everything that can fail before the first write.
+    const signatures = new Map();
+    for (const f of request.files) {
+        if (/\.onnx$/i.test(f.path))
+            signatures.set(f.path, await (0, signature_js_1.readOnnxSignature)(f.source));
+    }
+    await ctx.ensureConditionalWrites();
+    // 4. The content lock: only one push uploads a given content.
+    const lock = await (0, content_lock_js_1.acquireContentLock)(ctx, name, digest);
+    if (lock.published)
+        return finishExisting(ctx, lock.published, request);
+    await ctx.step('locked');
+    let stopUploadTicker = () => { };
+    try {
+        // 5. Claim the next version number with an exclusive create.
+        const version = await (0, claims_js_1.claimNextVersion)(ctx, name, lock.pushId);
+        lock.version = version;
+        await lock.beat();
+        await ctx.step('claimed');
+        // 6. Upload the files under the claim's own prefix (no other push writes there).
+        let uploadedBytes = 0;
+        const meter = new common_1.ProgressMeter('registry-push', 'files', request.files.length);
+        const stopTicker = (0, common_1.startProgressTicker)(meter, (line) => ctx.logger.info(line), 5000);
+        for (const f of request.files) {
+            const key = layout_js_1.layout.file(name, version, f.path);
+            ctx.logger.info(`Uploading ${f.path} (${(0, common_1.formatBytes)(f.size)}) to ${ctx.store.urlOf(key)}`);
+            stopUploadTicker = stopTicker;
+            await ctx.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
+            meter.add(1);
+            const head = await ctx.store.head(key);
+            const expected = hashed.find((h) => h.path === f.path);
+            if (!head || head.size !== expected.size) {
+                throw new Error(`Upload of ${f.source} to ${ctx.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
+            }
+            // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
+            if (statStamp(await (0, promises_1.stat)(f.source)) !== stamps.get(f.path))
+                throw changedWhilePushed(f.source, 'pushed');
+            uploadedBytes += expected.size;
+        }
+        stopTicker();
+        const attached = await (0, attachments_js_1.writeAttachments)(ctx.store, name, version, request.attachments ?? {});
+        await ctx.step('uploaded');
+        // 7. The manifest, written last and exclusively: from now on the version is visible.
+        const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
+        const firstOnnx = files.find((f) => f.signature);
+        const manifest = (0, manifest_js_1.validateManifest)({
+            schema: manifest_js_1.MANIFEST_SCHEMA_ID,
+            name,
+            version,
+            created_at: ctx.now().toISOString(),
+            created_by: ctx.options.actor ?? null,
+            uri: ctx.uriOf(name, version),
+            sha256: (0, manifest_js_1.versionSha256)(hashed),
+            content_digest: digest,
+            files,
+            signature: firstOnnx?.signature ?? null,
+            metrics: request.metrics ?? {},
+            params: request.params ?? {},
+            lineage: {
+                git_sha: null,
+                git_ref: null,
+                repository: null,
+                run_url: null,
+                run_id: null,
+                data_version: null,
+                ...Object.fromEntries(Object.entries(request.lineage ?? {}).filter(([, v]) => v !== undefined)),
+            },
+            tags,
+            description: request.description ?? null,
+            ...attached,
+        }, `for ${name}/${version}`);
+        const manifestBody = (0, manifest_js_1.serializeManifest)(manifest);
+        try {
+            await ctx.store.put(layout_js_1.layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+        }
+        catch (error) {
+            // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
+            const landed = (0, context_js_1.isPrecondition)(error) ? await ctx.store.getBytes(layout_js_1.layout.manifest(name, version)) : undefined;
+            if (!landed || landed.body.toString() !== manifestBody)
+                throw error;
+        }
+        await ctx.step('manifest-written');
+        await lock.publish(version);
+        await (0, events_js_1.appendEvent)(ctx, name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
+        await ctx.step('event-written');
+        ctx.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
+        const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
+        if (request.alias)
+            result.alias = await (0, aliases_js_1.moveAlias)(ctx, name, request.alias, version);
+        return result;
+    }
+    finally {
+        stopUploadTicker();
+        lock.stop();
+    }
 }
+async function finishExisting(ctx, manifest, request) {
+    ctx.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
+    for (const kind of ['sample', 'profile']) {
+        if (request.attachments?.[kind]) {
+            ctx.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
+        }
+    }
+    const result = {
+        name: manifest.name,
+        version: manifest.version,
+        created: false,
+        uri: manifest.uri,
+        sha256: manifest.sha256,
+        manifest,
+        uploadedBytes: 0,
+    };
+    if (request.alias)
+        result.alias = await (0, aliases_js_1.moveAlias)(ctx, manifest.name, request.alias, manifest.version);
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 9062:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.listModels = listModels;
+exports.claimedVersions = claimedVersions;
+exports.tryReadManifest = tryReadManifest;
+exports.readManifest = readManifest;
+exports.listVersionNumbers = listVersionNumbers;
+exports.listVersions = listVersions;
+exports.listAliases = listAliases;
+exports.readAlias = readAlias;
+exports.latestVersion = latestVersion;
+exports.resolve = resolve;
+exports.readSample = readSample;
+exports.readProfile = readProfile;
+/** Reading the registry: models, claimed and visible versions, manifests, aliases, references. */
+const common_1 = __nccwpck_require__(3815);
+const attachments_js_1 = __nccwpck_require__(4303);
+const errors_js_1 = __nccwpck_require__(1530);
+const layout_js_1 = __nccwpck_require__(403);
+const manifest_js_1 = __nccwpck_require__(8184);
+const names_js_1 = __nccwpck_require__(6197);
+async function listModels(ctx) {
+    const names = new Set();
+    for await (const o of ctx.store.list('')) {
+        const m = /^([^/]+)\/claims\/\d+\.json$/.exec(o.key);
+        if (m)
+            names.add(m[1]);
+    }
+    return [...names].sort();
+}
+/** Numbers claimed so far (including claims whose push never finished), ascending. */
+async function claimedVersions(ctx, name) {
+    (0, names_js_1.checkModelName)(name);
+    const out = [];
+    for await (const o of ctx.store.list(layout_js_1.layout.claims(name))) {
+        const v = (0, layout_js_1.claimVersion)(name, o.key);
+        if (v !== undefined)
+            out.push(v);
+    }
+    return out.sort((a, b) => a - b);
+}
+/** The manifest of a version, validated; undefined when the version is not (yet) visible. */
+async function tryReadManifest(ctx, name, version) {
+    const key = layout_js_1.layout.manifest(name, version);
+    const got = await ctx.store.getBytes(key);
+    if (!got)
+        return undefined;
+    const manifest = (0, manifest_js_1.parseManifest)(got.body, ctx.store.urlOf(key));
+    if (manifest.name !== name || manifest.version !== version) {
+        throw new errors_js_1.VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
+    }
+    return manifest;
+}
+async function readManifest(ctx, name, version) {
+    (0, names_js_1.checkModelName)(name);
+    (0, names_js_1.checkVersionNumber)(version);
+    const manifest = await tryReadManifest(ctx, name, version);
+    if (!manifest) {
+        const known = await listVersionNumbers(ctx, name);
+        throw new errors_js_1.NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${ctx.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
+    }
+    return manifest;
+}
+/** Visible versions (those with a manifest), ascending. */
+async function listVersionNumbers(ctx, name) {
+    const out = [];
+    for await (const o of ctx.store.list(`${name}/versions/`)) {
+        const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
+        if (m)
+            out.push(Number(m[1]));
+    }
+    return out.sort((a, b) => a - b);
+}
+async function listVersions(ctx, name) {
+    (0, names_js_1.checkModelName)(name);
+    const aliases = await listAliases(ctx, name);
+    const out = [];
+    for (const v of await listVersionNumbers(ctx, name)) {
+        const m = await tryReadManifest(ctx, name, v);
+        if (!m)
+            continue;
+        out.push({
+            version: v,
+            created_at: m.created_at,
+            created_by: m.created_by,
+            sha256: m.sha256,
+            size: m.files.reduce((s, f) => s + f.size, 0),
+            aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
+        });
+    }
+    return out;
+}
+async function listAliases(ctx, name) {
+    (0, names_js_1.checkModelName)(name);
+    const out = {};
+    for await (const o of ctx.store.list(layout_js_1.layout.aliases(name))) {
+        const m = /\/aliases\/([^/]+)\.json$/.exec(o.key);
+        if (!m)
+            continue;
+        const doc = await readAlias(ctx, name, m[1]);
+        if (doc)
+            out[m[1]] = doc.doc;
+    }
+    return out;
+}
+async function readAlias(ctx, name, alias) {
+    const key = layout_js_1.layout.alias(name, alias);
+    const got = await ctx.store.getBytes(key);
+    if (!got)
+        return undefined;
+    let doc;
+    try {
+        doc = JSON.parse(got.body.toString());
+    }
+    catch {
+        throw new common_1.UserError(`The alias document ${ctx.store.urlOf(key)} is not valid JSON`, {
+            fix: 'Alias documents are written by the registry only: move the alias again with `alias set` after deleting the damaged file.',
+        });
+    }
+    if (typeof doc?.version !== 'number' || doc.alias !== alias) {
+        throw new common_1.UserError(`The alias document ${ctx.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
+    }
+    return { doc, etag: got.etag };
+}
+/** The newest visible version, or undefined when the model has none. */
+async function latestVersion(ctx, name) {
+    const versions = await listVersionNumbers(ctx, name);
+    return versions[versions.length - 1];
+}
+/** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
+async function resolve(ctx, reference) {
+    const ref = typeof reference === 'string' ? (0, names_js_1.parseModelRef)(reference) : reference;
+    let version;
+    if (ref.kind === 'version')
+        version = ref.version;
+    else if (ref.kind === 'latest') {
+        const latest = await latestVersion(ctx, ref.name);
+        if (latest === undefined) {
+            throw new errors_js_1.NotFoundInRegistryError(`${ref.name} has no versions in the registry ${ctx.location}`, 'Push a version first, or check the model name and registry.');
+        }
+        version = latest;
+    }
+    else {
+        const alias = await readAlias(ctx, ref.name, ref.alias);
+        if (!alias) {
+            const known = Object.keys(await listAliases(ctx, ref.name));
+            throw new errors_js_1.NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
+        }
+        version = alias.doc.version;
+    }
+    const manifest = await readManifest(ctx, ref.name, version);
+    return {
+        name: ref.name,
+        version,
+        ...(ref.kind === 'alias' ? { alias: ref.alias } : {}),
+        manifest,
+        uri: manifest.uri,
+        sha256: manifest.sha256,
+    };
+}
+/** The version's stored sample (sample.json), verified against the manifest's sha256. */
+async function readSample(ctx, name, version) {
+    return (0, attachments_js_1.readAttachment)(ctx.store, await readManifest(ctx, name, version), 'sample');
+}
+/** The version's data profile (profile.json), verified against the manifest's sha256. */
+async function readProfile(ctx, name, version) {
+    return (0, attachments_js_1.readAttachment)(ctx.store, await readManifest(ctx, name, version), 'profile');
+}
+
+
+/***/ }),
+
+/***/ 4794:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.formatModelRef = exports.Registry = void 0;
+const common_1 = __nccwpck_require__(3815);
+const storage_1 = __nccwpck_require__(5305);
+const aliases_js_1 = __nccwpck_require__(6437);
+const events_js_1 = __nccwpck_require__(9236);
+const layout_js_1 = __nccwpck_require__(403);
+const names_js_1 = __nccwpck_require__(6197);
+Object.defineProperty(exports, "formatModelRef", ({ enumerable: true, get: function () { return names_js_1.formatModelRef; } }));
+const probe_js_1 = __nccwpck_require__(7727);
+const push_js_1 = __nccwpck_require__(6433);
+const reader = __importStar(__nccwpck_require__(9062));
+const verify_js_1 = __nccwpck_require__(1520);
 /**
- * A model registry on an object store (S3 or a folder). See the package README for the layout
- * and the concurrency protocol; every write below follows it.
+ * A model registry on an object store (S3 or a folder): the object users hold. Each operation
+ * lives in its own module (reader, verify, events, aliases, push with its content lock and
+ * version claims) as a function over a `RegistryContext`; this class owns what they share:
+ * the store, the options and the one conditional-write probe. See the package README for the
+ * layout and the concurrency protocol.
  */
 class Registry {
-    options;
     store;
     location;
-    logger;
+    ctx;
     probed;
     constructor(store, options = {}) {
-        this.options = options;
         this.store = store;
         this.location = store.location;
-        this.logger = options.logger ?? common_1.silentLogger;
         if (options.skipProbe)
             this.probed = Promise.resolve();
+        const logger = options.logger ?? common_1.silentLogger;
+        this.ctx = {
+            store,
+            location: store.location,
+            logger,
+            options,
+            ensureConditionalWrites: () => this.ensureConditionalWrites(),
+            now: () => new Date(),
+            step: async (step) => {
+                await options.onStep?.(step);
+            },
+            uriOf: (name, version) => this.uriOf(name, version),
+        };
     }
     /** Opens the registry at `s3://bucket/prefix` or a folder. Nothing is read or written yet. */
     static open(url, options = {}) {
@@ -44972,716 +45782,77 @@ class Registry {
         });
         return this.probed;
     }
-    now() {
-        return new Date();
-    }
-    async step(step) {
-        await this.options.onStep?.(step);
-    }
     uriOf(name, version) {
         return this.store.urlOf(layout_js_1.layout.filesPrefix(name, version).replace(/\/$/, '')) + '/';
     }
-    // ---------------------------------------------------------------- reading
-    async listModels() {
-        const names = new Set();
-        for await (const o of this.store.list('')) {
-            const m = /^([^/]+)\/claims\/\d+\.json$/.exec(o.key);
-            if (m)
-                names.add(m[1]);
-        }
-        return [...names].sort();
+    // reading (reader.ts)
+    listModels() {
+        return reader.listModels(this.ctx);
     }
     /** Numbers claimed so far (including claims whose push never finished), ascending. */
-    async claimedVersions(name) {
-        (0, names_js_1.checkModelName)(name);
-        const out = [];
-        for await (const o of this.store.list(layout_js_1.layout.claims(name))) {
-            const v = (0, layout_js_1.claimVersion)(name, o.key);
-            if (v !== undefined)
-                out.push(v);
-        }
-        return out.sort((a, b) => a - b);
+    claimedVersions(name) {
+        return reader.claimedVersions(this.ctx, name);
     }
     /** The manifest of a version, validated; undefined when the version is not (yet) visible. */
-    async tryReadManifest(name, version) {
-        const key = layout_js_1.layout.manifest(name, version);
-        const got = await this.store.getBytes(key);
-        if (!got)
-            return undefined;
-        const manifest = (0, manifest_js_1.parseManifest)(got.body, this.store.urlOf(key));
-        if (manifest.name !== name || manifest.version !== version) {
-            throw new errors_js_1.VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
-        }
-        return manifest;
+    tryReadManifest(name, version) {
+        return reader.tryReadManifest(this.ctx, name, version);
     }
-    async readManifest(name, version) {
-        (0, names_js_1.checkModelName)(name);
-        (0, names_js_1.checkVersionNumber)(version);
-        const manifest = await this.tryReadManifest(name, version);
-        if (!manifest) {
-            const known = await this.listVersionNumbers(name);
-            throw new errors_js_1.NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${this.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
-        }
-        return manifest;
+    readManifest(name, version) {
+        return reader.readManifest(this.ctx, name, version);
     }
     /** Visible versions (those with a manifest), ascending. */
-    async listVersionNumbers(name) {
-        const out = [];
-        for await (const o of this.store.list(`${name}/versions/`)) {
-            const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
-            if (m)
-                out.push(Number(m[1]));
-        }
-        return out.sort((a, b) => a - b);
+    listVersionNumbers(name) {
+        return reader.listVersionNumbers(this.ctx, name);
     }
-    async listVersions(name) {
-        (0, names_js_1.checkModelName)(name);
-        const aliases = await this.listAliases(name);
-        const out = [];
-        for (const v of await this.listVersionNumbers(name)) {
-            const m = await this.tryReadManifest(name, v);
-            if (!m)
-                continue;
-            out.push({
-                version: v,
-                created_at: m.created_at,
-                created_by: m.created_by,
-                sha256: m.sha256,
-                size: m.files.reduce((s, f) => s + f.size, 0),
-                aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
-            });
-        }
-        return out;
+    listVersions(name) {
+        return reader.listVersions(this.ctx, name);
     }
-    async listAliases(name) {
-        (0, names_js_1.checkModelName)(name);
-        const out = {};
-        for await (const o of this.store.list(layout_js_1.layout.aliases(name))) {
-            const m = /\/aliases\/([^/]+)\.json$/.exec(o.key);
-            if (!m)
-                continue;
-            const doc = await this.readAlias(name, m[1]);
-            if (doc)
-                out[m[1]] = doc.doc;
-        }
-        return out;
-    }
-    async readAlias(name, alias) {
-        const key = layout_js_1.layout.alias(name, alias);
-        const got = await this.store.getBytes(key);
-        if (!got)
-            return undefined;
-        let doc;
-        try {
-            doc = JSON.parse(got.body.toString());
-        }
-        catch {
-            throw new common_1.UserError(`The alias document ${this.store.urlOf(key)} is not valid JSON`, {
-                fix: 'Alias documents are written by the registry only: move the alias again with `alias set` after deleting the damaged file.',
-            });
-        }
-        if (typeof doc?.version !== 'number' || doc.alias !== alias) {
-            throw new common_1.UserError(`The alias document ${this.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
-        }
-        return { doc, etag: got.etag };
+    listAliases(name) {
+        return reader.listAliases(this.ctx, name);
     }
     /** The newest visible version, or undefined when the model has none. */
-    async latestVersion(name) {
-        const versions = await this.listVersionNumbers(name);
-        return versions[versions.length - 1];
+    latestVersion(name) {
+        return reader.latestVersion(this.ctx, name);
     }
     /** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
-    async resolve(reference) {
-        const ref = typeof reference === 'string' ? (0, names_js_1.parseModelRef)(reference) : reference;
-        let version;
-        if (ref.kind === 'version')
-            version = ref.version;
-        else if (ref.kind === 'latest') {
-            const latest = await this.latestVersion(ref.name);
-            if (latest === undefined) {
-                throw new errors_js_1.NotFoundInRegistryError(`${ref.name} has no versions in the registry ${this.location}`, 'Push a version first, or check the model name and registry.');
-            }
-            version = latest;
-        }
-        else {
-            const alias = await this.readAlias(ref.name, ref.alias);
-            if (!alias) {
-                const known = Object.keys(await this.listAliases(ref.name));
-                throw new errors_js_1.NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${this.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
-            }
-            version = alias.doc.version;
-        }
-        const manifest = await this.readManifest(ref.name, version);
-        return {
-            name: ref.name,
-            version,
-            ...(ref.kind === 'alias' ? { alias: ref.alias } : {}),
-            manifest,
-            uri: manifest.uri,
-            sha256: manifest.sha256,
-        };
+    resolve(reference) {
+        return reader.resolve(this.ctx, reference);
     }
     /** The version's stored sample (sample.json), verified against the manifest's sha256. */
-    async readSample(name, version) {
-        return (0, attachments_js_1.readAttachment)(this.store, await this.readManifest(name, version), 'sample');
+    readSample(name, version) {
+        return reader.readSample(this.ctx, name, version);
     }
     /** The version's data profile (profile.json), verified against the manifest's sha256. */
-    async readProfile(name, version) {
-        return (0, attachments_js_1.readAttachment)(this.store, await this.readManifest(name, version), 'profile');
+    readProfile(name, version) {
+        return reader.readProfile(this.ctx, name, version);
     }
-    // ---------------------------------------------------------------- verify and download
-    /**
-     * Checks a version: the manifest's own digests agree with its file list, the files under
-     * `uri` are exactly those it lists, and each one's bytes hash to its sha256.
-     */
-    async verify(name, version) {
-        const ref = `${name}/${version}`;
-        const manifest = await this.readManifest(name, version);
-        const problems = this.manifestProblems(manifest);
-        const prefix = layout_js_1.layout.filesPrefix(name, version);
-        const present = new Map();
-        for await (const o of this.store.list(prefix))
-            present.set(o.key.slice(prefix.length), o.size);
-        const files = [];
-        for (const f of manifest.files) {
-            let problem;
-            const size = present.get(f.path);
-            if (size === undefined)
-                problem = 'missing from the store';
-            else if (size !== f.size)
-                problem = `size ${size}, manifest says ${f.size}`;
-            else {
-                const hash = (0, node_crypto_1.createHash)('sha256');
-                for await (const chunk of await this.store.get(layout_js_1.layout.file(name, version, f.path)))
-                    hash.update(chunk);
-                const actual = hash.digest('hex');
-                if (actual !== f.sha256)
-                    problem = `sha256 ${actual}, manifest says ${f.sha256}`;
-            }
-            if (problem)
-                problems.push(`${f.path}: ${problem}`);
-            files.push({ path: f.path, sha256: f.sha256, size: f.size, ok: !problem, ...(problem ? { problem } : {}) });
-            present.delete(f.path);
-        }
-        for (const extra of present.keys())
-            problems.push(`${extra}: in the store but not in the manifest`);
-        for (const kind of ['sample', 'profile']) {
-            if (!manifest[kind])
-                continue;
-            try {
-                await (0, attachments_js_1.readAttachment)(this.store, manifest, kind);
-            }
-            catch (error) {
-                if (!(error instanceof errors_js_1.VersionIntegrityError))
-                    throw error;
-                problems.push(...error.problems);
-            }
-        }
-        return { ref, ok: problems.length === 0, files, problems };
+    // verify and download (verify.ts)
+    /** Checks a version: manifest digests, exactly the listed files under `uri`, each one's sha256, the attachments. */
+    verify(name, version) {
+        return (0, verify_js_1.verify)(this.ctx, name, version);
     }
-    manifestProblems(manifest) {
-        const problems = [];
-        const digest = (0, manifest_js_1.contentDigest)(manifest.files);
-        if (digest !== manifest.content_digest)
-            problems.push(`the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`);
-        if ((0, manifest_js_1.versionSha256)(manifest.files) !== manifest.sha256)
-            problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
-        return problems;
+    /** Downloads a version's files into `dest`, each verified before it appears there; a bad version leaves nothing. */
+    download(name, version, dest, options = {}) {
+        return (0, verify_js_1.download)(this.ctx, name, version, dest, options);
     }
-    /**
-     * Downloads a version's files into `dest` (a folder), each verified against its sha256
-     * before it appears there. A version that fails verification is refused and nothing of it
-     * is left in `dest`.
-     */
-    async download(name, version, dest, options = {}) {
-        const ref = `${name}/${version}`;
-        const manifest = await this.readManifest(name, version);
-        const problems = this.manifestProblems(manifest);
-        if (problems.length)
-            throw new errors_js_1.VersionIntegrityError(ref, problems);
-        const target = (0, node_path_1.resolve)(dest);
-        const staging = (0, node_path_1.join)((0, node_path_1.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0, node_crypto_1.randomBytes)(4).toString('hex')}`);
-        let bytes = 0;
-        const written = [];
-        try {
-            for (const f of manifest.files) {
-                try {
-                    const got = await this.store.downloadToFile(layout_js_1.layout.file(name, version, f.path), (0, node_path_1.join)(staging, ...f.path.split('/')), {
-                        verify: { algorithm: 'sha256', digest: f.sha256 },
-                        onBytes: options.onBytes,
-                    });
-                    bytes += got.bytes;
-                }
-                catch (error) {
-                    if (error instanceof storage_1.IntegrityError || error.name === 'IntegrityError') {
-                        throw new errors_js_1.VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
-                    }
-                    throw error;
-                }
-            }
-            await (0, promises_1.mkdir)(target, { recursive: true });
-            for (const f of manifest.files) {
-                const to = (0, node_path_1.join)(target, ...f.path.split('/'));
-                await (0, promises_1.mkdir)((0, node_path_1.dirname)(to), { recursive: true });
-                await (0, promises_1.rename)((0, node_path_1.join)(staging, ...f.path.split('/')), to);
-                written.push(to);
-            }
-        }
-        finally {
-            await (0, promises_1.rm)(staging, { recursive: true, force: true });
-        }
-        return { manifest, files: written, bytes };
-    }
-    // ---------------------------------------------------------------- events
+    // events (events.ts)
     /** Appends an audit event under a unique key (exclusive create). Returns its id. */
-    async appendEvent(name, event) {
-        (0, names_js_1.checkModelName)(name);
-        await this.ensureConditionalWrites();
-        const now = this.now();
-        const full = {
-            schema: 'mlops-gha/registry-event@1',
-            name,
-            at: now.toISOString(),
-            actor: this.options.actor ?? null,
-            run_url: this.options.runUrl ?? null,
-            ...event,
-        };
-        for (;;) {
-            const id = eventId(now);
-            try {
-                await this.store.put(layout_js_1.layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
-                return id;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-            }
-        }
+    appendEvent(name, event) {
+        return (0, events_js_1.appendEvent)(this.ctx, name, event);
     }
-    /**
-     * The audit trail, oldest first. alias-moved events carry `applied`: true when the move is
-     * on the alias's chain (alias document -> its event -> previous_event -> ...), false when its
-     * compare-and-swap lost or its pusher died between the event and the move.
-     */
-    async listEvents(name) {
-        (0, names_js_1.checkModelName)(name);
-        const events = [];
-        for await (const o of this.store.list(layout_js_1.layout.events(name))) {
-            const m = /\/events\/([^/]+)\.json$/.exec(o.key);
-            if (!m)
-                continue;
-            const got = await this.store.getBytes(o.key);
-            if (!got)
-                continue;
-            try {
-                events.push({ ...JSON.parse(got.body.toString()), id: m[1] });
-            }
-            catch {
-                this.logger.warning(`Skipping the unreadable event ${this.store.urlOf(o.key)}`);
-            }
-        }
-        events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        const byId = new Map(events.map((e) => [e.id, e]));
-        const applied = new Set();
-        for (const doc of Object.values(await this.listAliases(name))) {
-            let id = doc.event;
-            const seen = new Set();
-            while (id && !seen.has(id)) {
-                seen.add(id);
-                applied.add(id);
-                id = byId.get(id)?.previous_event;
-            }
-        }
-        for (const e of events)
-            if (e.type === 'alias-moved')
-                e.applied = applied.has(e.id);
-        return events;
+    /** The audit trail, oldest first; alias-moved events say whether they took effect. */
+    listEvents(name) {
+        return (0, events_js_1.listEvents)(this.ctx, name);
     }
-    // ---------------------------------------------------------------- aliases
-    /**
-     * Moves `alias` to `version` by compare-and-swap: the alias document is replaced only if it
-     * is still the one read (If-Match on its etag; If-None-Match: * when creating it). The event
-     * is written first and the alias document names it, so no alias ever moves without its
-     * audit record. With `expected`, the move happens only if the alias currently points there
-     * (null = only if it does not exist yet); otherwise concurrent moves are retried on the
-     * fresh value.
-     */
-    async moveAlias(name, alias, version, options = {}) {
-        (0, names_js_1.checkModelName)(name);
-        (0, names_js_1.checkAliasName)(alias);
-        (0, names_js_1.checkVersionNumber)(version);
-        await this.readManifest(name, version);
-        await this.ensureConditionalWrites();
-        for (let attempt = 0;; attempt++) {
-            const current = await this.readAlias(name, alias);
-            const from = current?.doc.version ?? null;
-            if (options.expected !== undefined && options.expected !== from)
-                throw new errors_js_1.AliasConflictError(alias, options.expected, from);
-            if (from === version)
-                return { alias, from, to: version, moved: false, event: current?.doc.event };
-            const event = await this.appendEvent(name, {
-                type: 'alias-moved',
-                alias,
-                from,
-                to: version,
-                previous_event: current?.doc.event ?? null,
-                ...(options.reason ? { reason: options.reason } : {}),
-                ...(options.extra ?? {}),
-            });
-            await this.step('alias-event-written');
-            const doc = {
-                schema: 'mlops-gha/registry-alias@1',
-                name,
-                alias,
-                version,
-                event,
-                updated_at: this.now().toISOString(),
-                updated_by: this.options.actor ?? null,
-            };
-            try {
-                await this.store.put(layout_js_1.layout.alias(name, alias), `${JSON.stringify(doc, null, 2)}\n`, {
-                    ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
-                    contentType: 'application/json',
-                });
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                const now = await this.readAlias(name, alias);
-                if (now?.doc.event === event) {
-                    // our own retried PUT had landed (its response was lost)
-                    await this.step('alias-moved');
-                    return { alias, from, to: version, moved: true, event };
-                }
-                if (attempt >= 20) {
-                    throw new common_1.UserError(`Could not move the alias ${alias} of ${name} in ${this.location}: another writer moved it between our read and our write 21 times in a row`, {
-                        fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
-                            `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
-                            `(a workflow \`concurrency:\` group per model), then run this step again.`,
-                    });
-                }
-                this.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
-                await sleep(10 + Math.random() * 40);
-                continue;
-            }
-            await this.step('alias-moved');
-            return { alias, from, to: version, moved: true, event };
-        }
+    // aliases (aliases.ts)
+    /** Moves `alias` to `version` by compare-and-swap, its event written first (`expected`: null = create only). */
+    moveAlias(name, alias, version, options = {}) {
+        return (0, aliases_js_1.moveAlias)(this.ctx, name, alias, version, options);
     }
-    // ---------------------------------------------------------------- push
+    // push (push.ts, content-lock.ts, claims.ts)
     /** Pushes files as a new version, or returns the existing version with identical files. */
-    async push(request) {
-        const name = (0, names_js_1.checkModelName)(request.name);
-        if (request.alias !== undefined)
-            (0, names_js_1.checkAliasName)(request.alias);
-        const tags = (0, names_js_1.checkTags)(request.tags ?? {});
-        if (request.files.length === 0)
-            throw new common_1.UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
-        // 1. Hash (one read of each file), with the file's stat before and after: a file still
-        //    being written (or rewritten during the upload, checked again below) would make the
-        //    manifest's sha256 lie.
-        const hashed = [];
-        const stamps = new Map();
-        for (const f of request.files) {
-            const before = await (0, promises_1.stat)(f.source);
-            const sha256 = await (0, common_1.hashFile)(f.source, 'sha256');
-            const stamp = statStamp(before);
-            if (statStamp(await (0, promises_1.stat)(f.source)) !== stamp)
-                throw changedWhilePushed(f.source, 'hashed');
-            stamps.set(f.path, stamp);
-            hashed.push({ path: f.path, sha256, size: before.size });
-        }
-        const digest = (0, manifest_js_1.contentDigest)(hashed);
-        this.logger.info(`Hashed ${hashed.length} file(s), ${(0, common_1.formatBytes)(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`);
-        await this.step('hashed');
-        // 2. Identical content already published? Then nothing is uploaded.
-        const existing = await this.findPublished(name, digest);
-        if (existing)
-            return this.finishExisting(existing, request);
-        // 3. Validate everything that can fail before the first write.
-        const signatures = new Map();
-        for (const f of request.files) {
-            if (/\.onnx$/i.test(f.path))
-                signatures.set(f.path, await (0, signature_js_1.readOnnxSignature)(f.source));
-        }
-        await this.ensureConditionalWrites();
-        // 4. The content lock: only one push uploads a given content.
-        const lock = await this.acquireContentLock(name, digest);
-        if (lock.published)
-            return this.finishExisting(lock.published, request);
-        await this.step('locked');
-        let stopUploadTicker = () => { };
-        try {
-            // 5. Claim the next version number with an exclusive create.
-            const version = await this.claimNextVersion(name, lock.pushId);
-            lock.version = version;
-            await lock.beat();
-            await this.step('claimed');
-            // 6. Upload the files under the claim's own prefix (no other push writes there).
-            let uploadedBytes = 0;
-            const meter = new common_1.ProgressMeter('registry-push', 'files', request.files.length);
-            const stopTicker = (0, common_1.startProgressTicker)(meter, (line) => this.logger.info(line), 5000);
-            for (const f of request.files) {
-                const key = layout_js_1.layout.file(name, version, f.path);
-                this.logger.info(`Uploading ${f.path} (${(0, common_1.formatBytes)(f.size)}) to ${this.store.urlOf(key)}`);
-                stopUploadTicker = stopTicker;
-                await this.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
-                meter.add(1);
-                const head = await this.store.head(key);
-                const expected = hashed.find((h) => h.path === f.path);
-                if (!head || head.size !== expected.size) {
-                    throw new Error(`Upload of ${f.source} to ${this.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
-                }
-                // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
-                if (statStamp(await (0, promises_1.stat)(f.source)) !== stamps.get(f.path))
-                    throw changedWhilePushed(f.source, 'pushed');
-                uploadedBytes += expected.size;
-            }
-            stopTicker();
-            const attached = await (0, attachments_js_1.writeAttachments)(this.store, name, version, request.attachments ?? {});
-            await this.step('uploaded');
-            // 7. The manifest, written last and exclusively: from now on the version is visible.
-            const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
-            const firstOnnx = files.find((f) => f.signature);
-            const manifest = (0, manifest_js_1.validateManifest)({
-                schema: manifest_js_1.MANIFEST_SCHEMA_ID,
-                name,
-                version,
-                created_at: this.now().toISOString(),
-                created_by: this.options.actor ?? null,
-                uri: this.uriOf(name, version),
-                sha256: (0, manifest_js_1.versionSha256)(hashed),
-                content_digest: digest,
-                files,
-                signature: firstOnnx?.signature ?? null,
-                metrics: request.metrics ?? {},
-                params: request.params ?? {},
-                lineage: {
-                    git_sha: null,
-                    git_ref: null,
-                    repository: null,
-                    run_url: null,
-                    run_id: null,
-                    data_version: null,
-                    ...Object.fromEntries(Object.entries(request.lineage ?? {}).filter(([, v]) => v !== undefined)),
-                },
-                tags,
-                description: request.description ?? null,
-                ...attached,
-            }, `for ${name}/${version}`);
-            const manifestBody = (0, manifest_js_1.serializeManifest)(manifest);
-            try {
-                await this.store.put(layout_js_1.layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
-            }
-            catch (error) {
-                // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
-                const landed = isPrecondition(error) ? await this.store.getBytes(layout_js_1.layout.manifest(name, version)) : undefined;
-                if (!landed || landed.body.toString() !== manifestBody)
-                    throw error;
-            }
-            await this.step('manifest-written');
-            await lock.publish(version);
-            await this.appendEvent(name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
-            await this.step('event-written');
-            this.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
-            const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
-            if (request.alias)
-                result.alias = await this.moveAlias(name, request.alias, version);
-            return result;
-        }
-        finally {
-            stopUploadTicker();
-            lock.stop();
-        }
-    }
-    async finishExisting(manifest, request) {
-        this.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
-        for (const kind of ['sample', 'profile']) {
-            if (request.attachments?.[kind]) {
-                this.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
-            }
-        }
-        const result = {
-            name: manifest.name,
-            version: manifest.version,
-            created: false,
-            uri: manifest.uri,
-            sha256: manifest.sha256,
-            manifest,
-            uploadedBytes: 0,
-        };
-        if (request.alias)
-            result.alias = await this.moveAlias(manifest.name, request.alias, manifest.version);
-        return result;
-    }
-    /** The published version with this content digest, if any (via its content record). */
-    async findPublished(name, digest) {
-        const got = await this.store.getBytes(layout_js_1.layout.content(name, digest));
-        if (!got)
-            return undefined;
-        const record = parseContentRecord(got.body);
-        if (!record || record.version === null || record.version === undefined)
-            return undefined;
-        const manifest = await this.tryReadManifest(name, record.version);
-        return manifest && manifest.content_digest === digest ? manifest : undefined;
-    }
-    /**
-     * Takes the content record `content/<digest>.json` with an exclusive create. A push that
-     * finds it held waits: if the holder publishes, the existing version is returned; if the
-     * record stops changing (its holder's heartbeat stopped: it died) for `staleMs` by this
-     * process's own clock, it is taken over with If-Match on the etag that went stale.
-     */
-    async acquireContentLock(name, digest) {
-        const key = layout_js_1.layout.content(name, digest);
-        const heartbeatMs = this.options.contentLock?.heartbeatMs ?? 5000;
-        const staleMs = this.options.contentLock?.staleMs ?? 30_000;
-        const pollMs = this.options.contentLock?.pollMs ?? 250;
-        const pushId = (0, node_crypto_1.randomUUID)();
-        const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
-        let etag;
-        let lost = false;
-        const body = () => `${JSON.stringify(record)}\n`;
-        const tryCreate = async () => {
-            try {
-                etag = (await this.store.put(key, body(), { ifNoneMatch: '*', contentType: 'application/json' })).etag;
-                return true;
-            }
-            catch (error) {
-                if (isPrecondition(error))
-                    return false;
-                throw error;
-            }
-        };
-        let published;
-        if (!(await tryCreate())) {
-            let seenEtag;
-            let seenSince = Date.now();
-            let announced = false;
-            let waits = 0;
-            for (;;) {
-                const got = await this.store.getBytes(key);
-                if (!got) {
-                    if (await tryCreate())
-                        break;
-                    continue;
-                }
-                const other = parseContentRecord(got.body);
-                if (other && other.version !== null && other.version !== undefined) {
-                    const manifest = await this.tryReadManifest(name, other.version);
-                    if (manifest && manifest.content_digest === digest) {
-                        published = manifest;
-                        break;
-                    }
-                }
-                if (got.etag !== seenEtag) {
-                    seenEtag = got.etag;
-                    seenSince = Date.now();
-                }
-                else if (Date.now() - seenSince > staleMs) {
-                    this.logger.info(`The push that held ${this.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`);
-                    try {
-                        etag = (await this.store.put(key, body(), { ifMatch: got.etag, contentType: 'application/json' })).etag;
-                        break;
-                    }
-                    catch (error) {
-                        if (!isPrecondition(error))
-                            throw error;
-                    }
-                }
-                if (!announced) {
-                    this.logger.info('Another push of identical files is in progress: waiting for it to publish');
-                    announced = true;
-                }
-                // Back off (up to 2 s) so that many waiters do not load the store.
-                await sleep(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
-                waits += 1;
-            }
-        }
-        let timer;
-        let stopped = false;
-        let beating = Promise.resolve();
-        const beat = async () => {
-            if (lost || published)
-                return;
-            record.beat += 1;
-            try {
-                etag = (await this.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' })).etag;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                lost = true;
-                this.logger.warning(`Another push took over ${this.store.urlOf(key)}; this push goes on and may duplicate identical content`);
-            }
-        };
-        const schedule = () => {
-            if (stopped)
-                return;
-            timer = setTimeout(() => {
-                beating = beat().catch((error) => this.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
-            }, heartbeatMs);
-            timer.unref();
-        };
-        if (!published)
-            schedule();
-        return {
-            pushId,
-            published,
-            set version(v) {
-                record.version = v;
-            },
-            beat: async () => {
-                await beating;
-                await beat();
-            },
-            publish: async (version) => {
-                stopped = true;
-                if (timer)
-                    clearTimeout(timer);
-                await beating;
-                if (lost)
-                    return;
-                record.version = version;
-                record.state = 'published';
-                try {
-                    await this.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' });
-                }
-                catch (error) {
-                    if (!isPrecondition(error))
-                        throw error;
-                }
-            },
-            stop: () => {
-                stopped = true;
-                if (timer)
-                    clearTimeout(timer);
-            },
-        };
-    }
-    /**
-     * Claims the next version number: lists the claims, then creates `claims/<N>.json` with
-     * If-None-Match: * for N = highest + 1, moving up by one on each 412. Claimed numbers thus
-     * always form 1..K with no gap, and each belongs to exactly one push.
-     */
-    async claimNextVersion(name, pushId) {
-        const claimed = await this.claimedVersions(name);
-        let next = (claimed[claimed.length - 1] ?? 0) + 1;
-        const body = JSON.stringify({ push_id: pushId, at: this.now().toISOString(), actor: this.options.actor ?? null });
-        for (;;) {
-            try {
-                await this.store.put(layout_js_1.layout.claim(name, next), `${body}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
-                return next;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
-                const claim = await this.store.getBytes(layout_js_1.layout.claim(name, next));
-                if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`))
-                    return next;
-                next += 1;
-            }
-        }
+    push(request) {
+        return (0, push_js_1.push)(this.ctx, request);
     }
 }
 exports.Registry = Registry;
@@ -46092,6 +46263,130 @@ async function readRunRecord(path) {
             data_version: str(doc.data_version),
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 1520:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verify = verify;
+exports.manifestProblems = manifestProblems;
+exports.download = download;
+/** Checking a version's bytes against its manifest, and downloading a version verified. */
+const node_crypto_1 = __nccwpck_require__(7598);
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __nccwpck_require__(6760);
+const storage_1 = __nccwpck_require__(5305);
+const attachments_js_1 = __nccwpck_require__(4303);
+const errors_js_1 = __nccwpck_require__(1530);
+const layout_js_1 = __nccwpck_require__(403);
+const manifest_js_1 = __nccwpck_require__(8184);
+const reader_js_1 = __nccwpck_require__(9062);
+/**
+ * Checks a version: the manifest's own digests agree with its file list, the files under
+ * `uri` are exactly those it lists, and each one's bytes hash to its sha256.
+ */
+async function verify(ctx, name, version) {
+    const ref = `${name}/${version}`;
+    const manifest = await (0, reader_js_1.readManifest)(ctx, name, version);
+    const problems = manifestProblems(manifest);
+    const prefix = layout_js_1.layout.filesPrefix(name, version);
+    const present = new Map();
+    for await (const o of ctx.store.list(prefix))
+        present.set(o.key.slice(prefix.length), o.size);
+    const files = [];
+    for (const f of manifest.files) {
+        let problem;
+        const size = present.get(f.path);
+        if (size === undefined)
+            problem = 'missing from the store';
+        else if (size !== f.size)
+            problem = `size ${size}, manifest says ${f.size}`;
+        else {
+            const hash = (0, node_crypto_1.createHash)('sha256');
+            for await (const chunk of await ctx.store.get(layout_js_1.layout.file(name, version, f.path)))
+                hash.update(chunk);
+            const actual = hash.digest('hex');
+            if (actual !== f.sha256)
+                problem = `sha256 ${actual}, manifest says ${f.sha256}`;
+        }
+        if (problem)
+            problems.push(`${f.path}: ${problem}`);
+        files.push({ path: f.path, sha256: f.sha256, size: f.size, ok: !problem, ...(problem ? { problem } : {}) });
+        present.delete(f.path);
+    }
+    for (const extra of present.keys())
+        problems.push(`${extra}: in the store but not in the manifest`);
+    for (const kind of ['sample', 'profile']) {
+        if (!manifest[kind])
+            continue;
+        try {
+            await (0, attachments_js_1.readAttachment)(ctx.store, manifest, kind);
+        }
+        catch (error) {
+            if (!(error instanceof errors_js_1.VersionIntegrityError))
+                throw error;
+            problems.push(...error.problems);
+        }
+    }
+    return { ref, ok: problems.length === 0, files, problems };
+}
+function manifestProblems(manifest) {
+    const problems = [];
+    const digest = (0, manifest_js_1.contentDigest)(manifest.files);
+    if (digest !== manifest.content_digest)
+        problems.push(`the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`);
+    if ((0, manifest_js_1.versionSha256)(manifest.files) !== manifest.sha256)
+        problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
+    return problems;
+}
+/**
+ * Downloads a version's files into `dest` (a folder), each verified against its sha256
+ * before it appears there. A version that fails verification is refused and nothing of it
+ * is left in `dest`.
+ */
+async function download(ctx, name, version, dest, options = {}) {
+    const ref = `${name}/${version}`;
+    const manifest = await (0, reader_js_1.readManifest)(ctx, name, version);
+    const problems = manifestProblems(manifest);
+    if (problems.length)
+        throw new errors_js_1.VersionIntegrityError(ref, problems);
+    const target = (0, node_path_1.resolve)(dest);
+    const staging = (0, node_path_1.join)((0, node_path_1.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0, node_crypto_1.randomBytes)(4).toString('hex')}`);
+    let bytes = 0;
+    const written = [];
+    try {
+        for (const f of manifest.files) {
+            try {
+                const got = await ctx.store.downloadToFile(layout_js_1.layout.file(name, version, f.path), (0, node_path_1.join)(staging, ...f.path.split('/')), {
+                    verify: { algorithm: 'sha256', digest: f.sha256 },
+                    onBytes: options.onBytes,
+                });
+                bytes += got.bytes;
+            }
+            catch (error) {
+                if (error instanceof storage_1.IntegrityError || error.name === 'IntegrityError') {
+                    throw new errors_js_1.VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
+                }
+                throw error;
+            }
+        }
+        await (0, promises_1.mkdir)(target, { recursive: true });
+        for (const f of manifest.files) {
+            const to = (0, node_path_1.join)(target, ...f.path.split('/'));
+            await (0, promises_1.mkdir)((0, node_path_1.dirname)(to), { recursive: true });
+            await (0, promises_1.rename)((0, node_path_1.join)(staging, ...f.path.split('/')), to);
+            written.push(to);
+        }
+    }
+    finally {
+        await (0, promises_1.rm)(staging, { recursive: true, force: true });
+    }
+    return { manifest, files: written, bytes };
 }
 
 
