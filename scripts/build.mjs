@@ -25,6 +25,10 @@ const EXTERNALS = ['onnxruntime-node'];
 // Programs that are not actions but ship as bundles beside them: dist/<name>/index.js. The model
 // server runs in containers and under the Kubernetes double as `node dist/model-server/index.js`.
 const EXTRA_ENTRIES = { 'model-server': 'packages/serving/src/cli-main.ts' };
+// Worker-thread modules an action starts by file name (new Worker(url)): bundled on their own
+// beside the action's index.js, so that they are real, type-checked modules rather than source
+// strings evaluated in the worker.
+const WORKERS = { train: { 'hash-worker.js': 'packages/training/src/hash-worker.ts' } };
 // The platforms whose onnxruntime binaries ship in dist/ (GitHub-hosted Linux x64 runners).
 const ORT_PLATFORMS = [['linux', 'x64']];
 
@@ -37,7 +41,7 @@ async function listActions(dir) {
   return names.sort();
 }
 
-async function bundle(entry, outDir) {
+async function bundle(entry, outDir, { file = 'index.js', clean = true } = {}) {
   const started = Date.now();
   const { code, assets } = await ncc(entry, {
     externals: EXTERNALS,
@@ -49,16 +53,16 @@ async function bundle(entry, outDir) {
     // errors in files this bundle never imports.
     transpileOnly: true,
   });
-  await rm(outDir, { recursive: true, force: true });
+  if (clean) await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'index.js'), code);
+  await writeFile(join(outDir, file), code);
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const target = join(outDir, name);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
   }
-  const size = (await stat(join(outDir, 'index.js'))).size;
-  console.log(`built ${relative(root, outDir)}/index.js (${(size / 1e6).toFixed(2)} MB) in ${Date.now() - started} ms`);
+  const size = (await stat(join(outDir, file))).size;
+  console.log(`built ${relative(root, outDir)}/${file} (${(size / 1e6).toFixed(2)} MB) in ${Date.now() - started} ms`);
   return code;
 }
 
@@ -121,6 +125,9 @@ async function main() {
   for (const name of selected) {
     const entry = EXTRA_ENTRIES[name] ? join(root, EXTRA_ENTRIES[name]) : join(root, 'actions', name, 'src/main.ts');
     const code = await bundle(entry, join(root, 'dist', name));
+    for (const [file, workerEntry] of Object.entries(WORKERS[name] ?? {})) {
+      await bundle(join(root, workerEntry), join(root, 'dist', name), { file, clean: false });
+    }
     if (code.includes('"onnxruntime-node"')) needsOnnxruntime = true;
   }
   // Re-vendor on a full build, or when a rebuilt bundle needs it and it is absent.

@@ -28391,8 +28391,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(26160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(83731);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -28658,7 +28658,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(46613);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(48039);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(38172);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(21781);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(11646);
@@ -32518,8 +32518,8 @@ async function expandOutputs(patterns, cwd) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(26160);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(46613);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83731);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(48039);
 
 
 
@@ -32582,8 +32582,8 @@ function readSettings(env = process.env) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(26160);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(46613);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83731);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(48039);
 
 
 
@@ -32664,7 +32664,7 @@ function addRunSummary(outcome, recordPath, artifact, artifactName) {
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26160);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83731);
 
 
 /** The deepest folder that holds every file: the artifact's root, so paths inside the zip stay short. */
@@ -32708,7 +32708,7 @@ async function uploadRun(name, files, root) {
 
 /***/ }),
 
-/***/ 26160:
+/***/ 83731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32721,6 +32721,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   a3: () => (/* reexport */ formatDuration),
   DC: () => (/* reexport */ hashFile),
   iU: () => (/* reexport */ isUserError),
+  wX: () => (/* reexport */ runContextFromEnv),
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
@@ -32905,7 +32906,35 @@ async function hashFile(path, algorithm = 'sha256') {
     return hash.digest('hex');
 }
 
+;// CONCATENATED MODULE: ./packages/common/src/run-context.ts
+function runContextFromEnv(env = process.env) {
+    const v = (name) => (env[name] === undefined || env[name] === '' ? null : env[name]);
+    const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = v('GITHUB_REPOSITORY');
+    const runId = v('GITHUB_RUN_ID');
+    const attempt = v('GITHUB_RUN_ATTEMPT');
+    let runUrl = null;
+    if (repository && runId) {
+        runUrl = `${server}/${repository}/actions/runs/${runId}`;
+        if (attempt && attempt !== '1')
+            runUrl += `/attempts/${attempt}`;
+    }
+    return {
+        repository,
+        sha: v('GITHUB_SHA'),
+        ref: v('GITHUB_REF'),
+        actor: v('GITHUB_ACTOR'),
+        workflow: v('GITHUB_WORKFLOW'),
+        job: v('GITHUB_JOB'),
+        runId,
+        runAttempt: attempt,
+        runUrl,
+        runner: { name: v('RUNNER_NAME'), os: v('RUNNER_OS'), arch: v('RUNNER_ARCH'), environment: v('RUNNER_ENVIRONMENT') },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -32915,7 +32944,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 /***/ }),
 
-/***/ 46613:
+/***/ 48039:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32934,8 +32963,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(26160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(83731);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
@@ -33040,6 +33069,205 @@ function describeExit(result) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
+
+/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
+function parseCsv(text) {
+    const rows = [];
+    let cells = [];
+    let cell = '';
+    let quoted = false;
+    let line = 1;
+    let rowLine = 1;
+    let rowHasContent = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    cell += '"';
+                    i++;
+                }
+                else
+                    quoted = false;
+            }
+            else {
+                if (ch === '\n')
+                    line++;
+                cell += ch;
+            }
+            continue;
+        }
+        if (ch === '"' && cell === '') {
+            quoted = true;
+            rowHasContent = true;
+        }
+        else if (ch === ',') {
+            cells.push(cell);
+            cell = '';
+            rowHasContent = true;
+        }
+        else if (ch === '\n' || ch === '\r') {
+            if (ch === '\r' && text[i + 1] === '\n')
+                i++;
+            if (rowHasContent || cell !== '') {
+                cells.push(cell);
+                rows.push({ line: rowLine, cells });
+            }
+            cells = [];
+            cell = '';
+            rowHasContent = false;
+            line++;
+            rowLine = line;
+        }
+        else {
+            cell += ch;
+            if (ch.trim() !== '')
+                rowHasContent = true;
+        }
+    }
+    if (rowHasContent || cell !== '') {
+        cells.push(cell);
+        rows.push({ line: rowLine, cells });
+    }
+    return rows;
+}
+const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
+const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
+/**
+ * The one rule for metrics in CSV, for every action that reads them:
+ * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
+ * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
+ *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
+ * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * convert them (numbers, `nan`).
+ */
+function csv_metricsFromCsv(text, source) {
+    const label = source.label ?? `metrics file ${source.file}`;
+    const fix = `Write ${source.file} with ${FIX}.`;
+    const fail = (message, line) => new src/* UserError */.yo(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
+    const rows = parseCsv(text);
+    if (rows.length === 0)
+        throw fail(`${label} is empty`);
+    const header = rows[0].cells.map((c) => c.trim());
+    header.forEach((name, i) => {
+        if (name === '')
+            throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+    });
+    for (const row of rows.slice(1)) {
+        if (row.cells.length !== header.length) {
+            throw fail(`${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, row.line);
+        }
+    }
+    if (rows.length === 1)
+        throw fail(`${label} has a header row but no values`, rows[0].line);
+    const metrics = {};
+    if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
+        for (const row of rows.slice(1))
+            metrics[row.cells[0].trim()] = row.cells[1].trim();
+        return metrics;
+    }
+    const last = rows[rows.length - 1];
+    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
+    return metrics;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics-file/src/read.ts
+
+
+
+
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
+function flattenMetrics(value, prefix = '', out = {}) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        out[prefix] = value;
+    else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
+        out[prefix] = Number(value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value))
+            flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+    return out;
+}
+/**
+ * Parses a metrics file's text: JSON or YAML (an object of numbers, nested objects flattened
+ * with dots; a top-level `metrics` object, as in the train action's run.json, is used
+ * directly), or CSV by the rule of `metricsFromCsv` (the last row counts). Non-numeric values
+ * are left out. Errors name the file and, where known, the line.
+ */
+function parseMetrics(text, file) {
+    const ext = extname(file).toLowerCase();
+    if (ext === '.csv') {
+        const cells = metricsFromCsv(text, { file });
+        const out = {};
+        for (const [name, cell] of Object.entries(cells))
+            if (NUMBER.test(cell))
+                out[name] = Number(cell);
+        return out;
+    }
+    let doc;
+    try {
+        doc = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    }
+    catch (error) {
+        const location = { file };
+        if (error instanceof YAMLParseError && error.linePos) {
+            location.line = error.linePos[0].line;
+            location.column = error.linePos[0].col;
+        }
+        else {
+            const pos = /position (\d+)/.exec(error.message);
+            if (pos) {
+                const before = text.slice(0, Number(pos[1]));
+                location.line = before.split('\n').length;
+                location.column = before.length - before.lastIndexOf('\n');
+            }
+        }
+        throw new UserError(`Metrics file ${file} cannot be parsed: ${error.message}`, {
+            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location,
+        });
+    }
+    if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+        const inner = doc.metrics;
+        if (inner && typeof inner === 'object' && !Array.isArray(inner))
+            doc = inner;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new UserError(`Metrics file ${file} does not hold an object of metric names and values`, {
+            fix: 'Write the metrics as an object, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location: { file, line: 1 },
+        });
+    }
+    return flattenMetrics(doc);
+}
+/** Reads a metrics file (see `parseMetrics`); a missing file or one without numbers is a `UserError`. */
+async function readMetricsFile(path) {
+    let text;
+    try {
+        text = await readFile(path, 'utf8');
+    }
+    catch (error) {
+        throw new UserError(`Metrics file ${path} cannot be read: ${error.code === 'ENOENT' ? 'it does not exist' : error.message}`, {
+            fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
+        });
+    }
+    const metrics = parseMetrics(text, path);
+    if (Object.keys(metrics).length === 0) {
+        throw new UserError(`Metrics file ${path} holds no numeric metrics`, {
+            fix: 'Write at least one metric with a numeric value, e.g. {"accuracy": 0.91}.',
+            location: { file: path },
+        });
+    }
+    return metrics;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics-file/src/index.ts
+
+
+
 ;// CONCATENATED MODULE: ./packages/training/src/json-error.ts
 /**
  * Where a JSON text first goes wrong, and why, in the same words on every Node version (V8's
@@ -33185,6 +33413,7 @@ function locateJsonError(text) {
 
 
 
+
 /** The format a params or metrics file is read as, from its extension (JSON for unknown ones that look like it). */
 function formatOf(path, text) {
     const ext = (0,external_node_path_.extname)(path).toLowerCase();
@@ -33224,7 +33453,7 @@ function parseJson(text, source) {
         });
     }
 }
-function parseYaml(text, source) {
+function files_parseYaml(text, source) {
     const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, uniqueKeys: true });
     const error = doc.errors[0];
     if (error) {
@@ -33237,67 +33466,7 @@ function parseYaml(text, source) {
     }
     return doc.toJS() ?? {};
 }
-/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
-function parseCsv(text) {
-    const rows = [];
-    let cells = [];
-    let cell = '';
-    let quoted = false;
-    let line = 1;
-    let rowLine = 1;
-    let rowHasContent = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (quoted) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    cell += '"';
-                    i++;
-                }
-                else
-                    quoted = false;
-            }
-            else {
-                if (ch === '\n')
-                    line++;
-                cell += ch;
-            }
-            continue;
-        }
-        if (ch === '"' && cell === '') {
-            quoted = true;
-            rowHasContent = true;
-        }
-        else if (ch === ',') {
-            cells.push(cell);
-            cell = '';
-            rowHasContent = true;
-        }
-        else if (ch === '\n' || ch === '\r') {
-            if (ch === '\r' && text[i + 1] === '\n')
-                i++;
-            if (rowHasContent || cell !== '') {
-                cells.push(cell);
-                rows.push({ line: rowLine, cells });
-            }
-            cells = [];
-            cell = '';
-            rowHasContent = false;
-            line++;
-            rowLine = line;
-        }
-        else {
-            cell += ch;
-            if (ch.trim() !== '')
-                rowHasContent = true;
-        }
-    }
-    if (rowHasContent || cell !== '') {
-        cells.push(cell);
-        rows.push({ line: rowLine, cells });
-    }
-    return rows;
-}
+
 function csvValue(raw) {
     const v = raw.trim();
     if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v))
@@ -33308,49 +33477,10 @@ function csvValue(raw) {
         return v === 'true';
     return v;
 }
-const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
-/**
- * Metrics from CSV: a header row and one row per step (the last row is the run's result, e.g.
- * the last epoch), or two columns `metric,value` (or `key,value`, `name,value`) with one metric
- * per row. Every row must have as many cells as the header.
- */
+/** Metrics from CSV by the one rule every action shares (the last row is the run's result). */
 function parseMetricsCsv(text, source) {
-    const rows = parseCsv(text);
-    const fix = `Write ${source.file} with ${example('metrics-file', 'csv')}.`;
-    if (rows.length === 0) {
-        throw new src/* UserError */.yo(`${source.kind} ${source.file} is empty`, { fix, location: { file: source.file, line: 1 }, title: 'Malformed metrics-file' });
-    }
-    const header = rows[0].cells.map((c) => c.trim());
-    header.forEach((name, i) => {
-        if (name === '') {
-            throw new src/* UserError */.yo(`${source.kind} ${source.file} line ${rows[0].line}: column ${i + 1} of the header has no name`, {
-                fix,
-                location: { file: source.file, line: rows[0].line },
-                title: 'Malformed metrics-file',
-            });
-        }
-    });
-    for (const row of rows.slice(1)) {
-        if (row.cells.length !== header.length) {
-            throw new src/* UserError */.yo(`${source.kind} ${source.file} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, { fix, location: { file: source.file, line: row.line }, title: 'Malformed metrics-file' });
-        }
-    }
-    if (rows.length === 1) {
-        throw new src/* UserError */.yo(`${source.kind} ${source.file} has a header row but no values`, {
-            fix,
-            location: { file: source.file, line: rows[0].line },
-            title: 'Malformed metrics-file',
-        });
-    }
-    const metrics = {};
-    if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
-        for (const row of rows.slice(1))
-            metrics[row.cells[0].trim()] = csvValue(row.cells[1]);
-        return metrics;
-    }
-    const last = rows[rows.length - 1];
-    header.forEach((name, i) => (metrics[name] = csvValue(last.cells[i])));
-    return metrics;
+    const cells = csv_metricsFromCsv(text, { file: source.file, label: `${source.kind} ${source.file}` });
+    return Object.fromEntries(Object.entries(cells).map(([name, cell]) => [name, csvValue(cell)]));
 }
 function requireMapping(value, source, format) {
     if (value === null || value === undefined)
@@ -33375,7 +33505,7 @@ function parseValues(text, source, format = formatOf(source.file, text)) {
         }
         return parseMetricsCsv(text, source);
     }
-    const value = format === 'json' ? parseJson(text, source) : parseYaml(text, source);
+    const value = format === 'json' ? parseJson(text, source) : files_parseYaml(text, source);
     return requireMapping(value, source, format);
 }
 /**
@@ -33624,39 +33754,29 @@ function gpuIdentity(probe, selected) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(75919);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./packages/training/src/hashing.ts
 
 
 
 
-// The worker's source is inline (eval) so that a bundled action carries it without a second file.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
-const buffer = Buffer.allocUnsafe(4 << 20);
-parentPort.on('message', ({ id, path }) => {
-  let fd;
-  try {
-    const hash = createHash('sha256');
-    fd = openSync(path, 'r');
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
-      size += n;
-    }
-    parentPort.postMessage({ id, sha256: hash.digest('hex'), size });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-});
-`;
+
+
+/**
+ * The worker module: `hash-worker.js` beside the bundle (scripts/build.mjs builds it into
+ * dist/train/), or `hash-worker.ts` beside this file when running from sources. The name is
+ * computed so that the bundler does not try to inline it as an asset.
+ */
+function workerUrl() {
+    const name = 'hash-worker';
+    const bundled = new URL(`./${name}.js`, import.meta.url);
+    return (0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(bundled)) ? bundled : new URL(`./${name}.ts`, import.meta.url);
+}
 /** Below this total, hashing on the main thread is faster than starting workers. */
 const PARALLEL_THRESHOLD = 64 << 20;
 /**
@@ -33682,7 +33802,7 @@ async function hashFiles(paths, options = {}) {
     const order = paths.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
     const results = new Array(paths.length);
     let next = 0;
-    const pool = Array.from({ length: workers }, () => new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true }));
+    const pool = Array.from({ length: workers }, () => new external_node_worker_threads_.Worker(workerUrl()));
     try {
         await Promise.all(pool.map((worker) => new Promise((resolve, reject) => {
             const feed = () => {
@@ -33692,7 +33812,7 @@ async function hashFiles(paths, options = {}) {
                 worker.postMessage({ id, path: paths[id] });
             };
             worker.on('message', (m) => {
-                if (m.error)
+                if ('error' in m)
                     return reject(new Error(`Could not hash ${paths[m.id]}: ${m.error}`));
                 results[m.id] = { sha256: m.sha256, size: m.size };
                 options.onFile?.(m.size);
@@ -33825,31 +33945,8 @@ class OutputHashCache {
 
 
 
-function runContextFromEnv(env = process.env) {
-    const v = (name) => (env[name] === undefined || env[name] === '' ? null : env[name]);
-    const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
-    const repository = v('GITHUB_REPOSITORY');
-    const runId = v('GITHUB_RUN_ID');
-    const attempt = v('GITHUB_RUN_ATTEMPT');
-    let runUrl = null;
-    if (repository && runId) {
-        runUrl = `${server}/${repository}/actions/runs/${runId}`;
-        if (attempt && attempt !== '1')
-            runUrl += `/attempts/${attempt}`;
-    }
-    return {
-        repository,
-        sha: v('GITHUB_SHA'),
-        ref: v('GITHUB_REF'),
-        actor: v('GITHUB_ACTOR'),
-        workflow: v('GITHUB_WORKFLOW'),
-        job: v('GITHUB_JOB'),
-        runId,
-        runAttempt: attempt,
-        runUrl,
-        runner: { name: v('RUNNER_NAME'), os: v('RUNNER_OS'), arch: v('RUNNER_ARCH'), environment: v('RUNNER_ENVIRONMENT') },
-    };
-}
+// The run context moved to @mlops-gha/common (one run URL builder for every action); kept here for existing importers.
+
 /**
  * A run id unique across jobs, matrix legs and attempts of a workflow run:
  * `<GITHUB_RUN_ID>-<attempt>-<8 hex>`, or `local-<time>-<8 hex>` outside Actions.
@@ -34159,7 +34256,7 @@ async function train(options) {
     }
     const wd = options.workingDirectory;
     const display = (abs) => toPosix((0,external_node_path_.relative)(options.workspace, abs) || '.');
-    const context = options.context ?? runContextFromEnv(options.env);
+    const context = options.context ?? (0,src/* runContextFromEnv */.wX)(options.env);
     const runId = options.runId ?? newRunId(context);
     const warnings = [];
     const warn = (message, file) => {

@@ -1,39 +1,26 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { hashFile } from '@mlops-gha/common';
+import type { HashReply } from './hash-worker.js';
 
 export interface FileDigest {
   sha256: string;
   size: number;
 }
 
-// The worker's source is inline (eval) so that a bundled action carries it without a second file.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
-const buffer = Buffer.allocUnsafe(4 << 20);
-parentPort.on('message', ({ id, path }) => {
-  let fd;
-  try {
-    const hash = createHash('sha256');
-    fd = openSync(path, 'r');
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
-      size += n;
-    }
-    parentPort.postMessage({ id, sha256: hash.digest('hex'), size });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-});
-`;
+/**
+ * The worker module: `hash-worker.js` beside the bundle (scripts/build.mjs builds it into
+ * dist/train/), or `hash-worker.ts` beside this file when running from sources. The name is
+ * computed so that the bundler does not try to inline it as an asset.
+ */
+function workerUrl(): URL {
+  const name = 'hash-worker';
+  const bundled = new URL(`./${name}.js`, import.meta.url);
+  return existsSync(fileURLToPath(bundled)) ? bundled : new URL(`./${name}.ts`, import.meta.url);
+}
 
 /** Below this total, hashing on the main thread is faster than starting workers. */
 const PARALLEL_THRESHOLD = 64 << 20;
@@ -64,7 +51,7 @@ export async function hashFiles(
   const order = paths.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]!);
   const results: FileDigest[] = new Array(paths.length);
   let next = 0;
-  const pool = Array.from({ length: workers }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  const pool = Array.from({ length: workers }, () => new Worker(workerUrl()));
   try {
     await Promise.all(
       pool.map(
@@ -75,10 +62,10 @@ export async function hashFiles(
               const id = order[next++]!;
               worker.postMessage({ id, path: paths[id] });
             };
-            worker.on('message', (m: { id: number; sha256?: string; size?: number; error?: string }) => {
-              if (m.error) return reject(new Error(`Could not hash ${paths[m.id]}: ${m.error}`));
-              results[m.id] = { sha256: m.sha256!, size: m.size! };
-              options.onFile?.(m.size!);
+            worker.on('message', (m: HashReply) => {
+              if ('error' in m) return reject(new Error(`Could not hash ${paths[m.id]}: ${m.error}`));
+              results[m.id] = { sha256: m.sha256, size: m.size };
+              options.onFile?.(m.size);
               feed();
             });
             worker.on('error', reject);
