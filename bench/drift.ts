@@ -35,12 +35,12 @@ async function writeData(path: string, seed: number, shifted: boolean): Promise<
     }
     chunk += `${cells.join(',')}\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = '';
     }
   }
   out.end(chunk);
-  await new Promise((r) => out.on('close', r));
+  await new Promise<void>((r) => out.on('close', () => r()));
 }
 
 await mkdir(root, { recursive: true });

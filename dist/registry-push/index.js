@@ -68087,7 +68087,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6160);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6031);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6227);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7694);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1485);
 
 
@@ -68217,7 +68217,7 @@ __webpack_async_result__();
 /* harmony export */   s: () => (/* binding */ readSettings)
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6227);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7694);
 
 
 function readSettings(env = process.env) {
@@ -68278,7 +68278,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, formatDuration, formatLocation, formatRate
+// UNUSED EXPORTS: RecordingLogger, formatDuration, formatLocation, formatRate, runContextFromEnv
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -68460,6 +68460,7 @@ async function hashFile(path, algorithm = 'sha256') {
 }
 
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -71038,14 +71039,14 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
     }
     let classes = sortClasses(all);
     const k = classes.length;
-    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
-    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
-        classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
         throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
             fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
         });
     }
+    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
+        classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && k > 2) {
         throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' });
     }
@@ -71944,6 +71945,9 @@ async function evaluateModels(options) {
     const logger = options.logger ?? silentLogger;
     const holdout = await loadHoldout(options.dataset, options);
     logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
+    const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
+    if (missing.length)
+        logger.info(`Missing feature values passed as NaN: ${missing.map(([c, count]) => `${c} ${count}`).join(', ')}`);
     const raws = [];
     const opened = [];
     const seconds = [];
@@ -71995,7 +71999,7 @@ async function evaluateModels(options) {
 
 /***/ }),
 
-/***/ 6227:
+/***/ 7694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72014,12 +72018,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, appendEvent, contentDigest, describeSignature, download, formatModelRef, layout, listEvents, loadOnnxRuntime, moveAlias, openRegistry, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readOnnxSignature, readProfile, readSample, resolve, validateManifest, verify, versionSha256
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
@@ -72060,8 +72058,14 @@ class IntegrityError extends src/* UserError */.yo {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -73259,6 +73263,14 @@ function openStore(url, options = {}) {
 
 
 
+;// CONCATENATED MODULE: ./packages/registry/src/context.ts
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A conditional write that lost: 412, or If-Match on a key deleted meanwhile (AWS/MinIO answer 404 NoSuchKey). */
+const isPrecondition = (error) => error instanceof PreconditionFailedError ||
+    error?.name === 'PreconditionFailedError' ||
+    error?.name === 'NoSuchKey';
+
 ;// CONCATENATED MODULE: ./packages/registry/src/errors.ts
 
 /** A version, alias or model that the registry does not have. */
@@ -73325,6 +73337,107 @@ const layout = {
 function claimVersion(name, key) {
     const m = /^claims\/(\d+)\.json$/.exec(key.slice(name.length + 1));
     return m ? Number(m[1]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/names.ts
+
+/**
+ * Names in the registry become parts of store keys, so they are checked before anything is
+ * read or written: a name can never add a `/`, climb with `..`, or collide with a reserved word.
+ */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/** Checks a model name: letters, digits, `.`, `_`, `-`, starting with a letter or digit; no `..`. */
+function checkModelName(name, where = 'the model name') {
+    if (!MODEL_NAME.test(name) || name.includes('..')) {
+        throw new src/* UserError */.yo(`Invalid model name ${JSON.stringify(name)} in ${where}`, {
+            fix: 'Use letters, digits, ".", "_" or "-" (at most 128, starting with a letter or digit, no "/" or ".."), e.g. iris-classifier.',
+        });
+    }
+    return name;
+}
+/**
+ * Checks an alias name as MLflow does (`[\w-]`), starting with a letter; `latest` and
+ * `v<digits>` are reserved because they read as version references.
+ */
+function checkAliasName(alias, where = 'the alias') {
+    if (!ALIAS_NAME.test(alias)) {
+        throw new src/* UserError */.yo(`Invalid alias ${JSON.stringify(alias)} in ${where}`, {
+            fix: 'Use letters, digits, "_" or "-", starting with a letter (no "/", "." or ".."), e.g. staging or production.',
+        });
+    }
+    if (alias === 'latest' || /^v\d+$/.test(alias)) {
+        throw new src/* UserError */.yo(`The alias ${JSON.stringify(alias)} is reserved (it reads as a version reference)`, {
+            fix: 'Choose another alias name, e.g. staging, production or champion.',
+        });
+    }
+    return alias;
+}
+function checkVersionNumber(version, where = 'the version') {
+    if (!Number.isSafeInteger(version) || version < 1) {
+        throw new src/* UserError */.yo(`Invalid version ${JSON.stringify(version)} in ${where}`, { fix: 'Versions are whole numbers from 1.' });
+    }
+    return version;
+}
+/**
+ * Parses `NAME/VERSION`, `NAME@ALIAS`, `NAME@latest`, `NAME/latest` (and the same with a
+ * `registry://` prefix, as metric-gate's `baseline` input writes them).
+ */
+function parseModelRef(text) {
+    const ref = text.trim().replace(/^registry:\/\//, '');
+    const usage = 'Write NAME/VERSION (e.g. iris/3), NAME@ALIAS (e.g. iris@production) or NAME@latest.';
+    const at = ref.indexOf('@');
+    if (at >= 0) {
+        const name = checkModelName(ref.slice(0, at), JSON.stringify(text));
+        const alias = ref.slice(at + 1);
+        if (alias === 'latest')
+            return { name, kind: 'latest' };
+        return { name, kind: 'alias', alias: checkAliasName(alias, JSON.stringify(text)) };
+    }
+    const slash = ref.indexOf('/');
+    if (slash < 0)
+        throw new src/* UserError */.yo(`Not a model reference: ${JSON.stringify(text)}`, { fix: usage });
+    const name = checkModelName(ref.slice(0, slash), JSON.stringify(text));
+    const rest = ref.slice(slash + 1).replace(/^v(?=\d)/, '');
+    if (rest === 'latest')
+        return { name, kind: 'latest' };
+    if (!/^\d+$/.test(rest))
+        throw new src/* UserError */.yo(`Not a version number in ${JSON.stringify(text)}`, { fix: usage });
+    return { name, kind: 'version', version: checkVersionNumber(Number(rest), JSON.stringify(text)) };
+}
+function formatModelRef(ref) {
+    if (ref.kind === 'version')
+        return `${ref.name}/${ref.version}`;
+    if (ref.kind === 'alias')
+        return `${ref.name}@${ref.alias}`;
+    return `${ref.name}@latest`;
+}
+/** Tags: keys `[A-Za-z0-9_.:/-]`, values any text without newlines. */
+function checkTags(tags) {
+    for (const [key, value] of Object.entries(tags)) {
+        if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(key)) {
+            throw new src/* UserError */.yo(`Invalid tag key ${JSON.stringify(key)}`, { fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).' });
+        }
+        if (/[\r\n]/.test(value) || value.length > 1024) {
+            throw new src/* UserError */.yo(`Invalid value for tag ${key}`, { fix: 'Tag values are one line of at most 1024 characters.' });
+        }
+    }
+    return tags;
+}
+/** Parses `key=value` lines (the action's `tags` input, the CLI's --tag). */
+function parseTags(lines) {
+    const tags = {};
+    for (const raw of lines) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const eq = line.indexOf('=');
+        if (eq <= 0) {
+            throw new src/* UserError */.yo(`Tag ${JSON.stringify(line)} is not key=value`, { fix: 'Write one key=value per line, e.g. team=vision.' });
+        }
+        tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    }
+    return checkTags(tags);
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/attachments.ts
@@ -73421,7 +73534,8 @@ const signature = {
 function attachment(extra) {
     return {
         type: 'object',
-        required: ['path', 'sha256', 'size', ...Object.keys(extra)],
+        // A Set: extra repeats path (with its const), and JSON Schema forbids duplicate required names.
+        required: [...new Set(['path', 'sha256', 'size', ...Object.keys(extra)])],
         additionalProperties: false,
         properties: { sha256, size: { type: 'integer', minimum: 1 }, ...extra },
     };
@@ -73536,105 +73650,315 @@ function serializeManifest(manifest) {
     return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-;// CONCATENATED MODULE: ./packages/registry/src/names.ts
+;// CONCATENATED MODULE: ./packages/registry/src/reader.ts
+/** Reading the registry: models, claimed and visible versions, manifests, aliases, references. */
+
+
+
+
+
+
+async function listModels(ctx) {
+    const names = new Set();
+    for await (const o of ctx.store.list('')) {
+        const m = /^([^/]+)\/claims\/\d+\.json$/.exec(o.key);
+        if (m)
+            names.add(m[1]);
+    }
+    return [...names].sort();
+}
+/** Numbers claimed so far (including claims whose push never finished), ascending. */
+async function claimedVersions(ctx, name) {
+    checkModelName(name);
+    const out = [];
+    for await (const o of ctx.store.list(layout.claims(name))) {
+        const v = claimVersion(name, o.key);
+        if (v !== undefined)
+            out.push(v);
+    }
+    return out.sort((a, b) => a - b);
+}
+/** The manifest of a version, validated; undefined when the version is not (yet) visible. */
+async function tryReadManifest(ctx, name, version) {
+    const key = layout.manifest(name, version);
+    const got = await ctx.store.getBytes(key);
+    if (!got)
+        return undefined;
+    const manifest = parseManifest(got.body, ctx.store.urlOf(key));
+    if (manifest.name !== name || manifest.version !== version) {
+        throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
+    }
+    return manifest;
+}
+async function readManifest(ctx, name, version) {
+    checkModelName(name);
+    checkVersionNumber(version);
+    const manifest = await tryReadManifest(ctx, name, version);
+    if (!manifest) {
+        const known = await listVersionNumbers(ctx, name);
+        throw new NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${ctx.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
+    }
+    return manifest;
+}
+/** Visible versions (those with a manifest), ascending. */
+async function listVersionNumbers(ctx, name) {
+    const out = [];
+    for await (const o of ctx.store.list(`${name}/versions/`)) {
+        const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
+        if (m)
+            out.push(Number(m[1]));
+    }
+    return out.sort((a, b) => a - b);
+}
+async function listVersions(ctx, name) {
+    checkModelName(name);
+    const aliases = await listAliases(ctx, name);
+    const out = [];
+    for (const v of await listVersionNumbers(ctx, name)) {
+        const m = await tryReadManifest(ctx, name, v);
+        if (!m)
+            continue;
+        out.push({
+            version: v,
+            created_at: m.created_at,
+            created_by: m.created_by,
+            sha256: m.sha256,
+            size: m.files.reduce((s, f) => s + f.size, 0),
+            aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
+        });
+    }
+    return out;
+}
+async function listAliases(ctx, name) {
+    checkModelName(name);
+    const out = {};
+    for await (const o of ctx.store.list(layout.aliases(name))) {
+        const m = /\/aliases\/([^/]+)\.json$/.exec(o.key);
+        if (!m)
+            continue;
+        const doc = await readAlias(ctx, name, m[1]);
+        if (doc)
+            out[m[1]] = doc.doc;
+    }
+    return out;
+}
+async function readAlias(ctx, name, alias) {
+    const key = layout.alias(name, alias);
+    const got = await ctx.store.getBytes(key);
+    if (!got)
+        return undefined;
+    let doc;
+    try {
+        doc = JSON.parse(got.body.toString());
+    }
+    catch {
+        throw new src/* UserError */.yo(`The alias document ${ctx.store.urlOf(key)} is not valid JSON`, {
+            fix: 'Alias documents are written by the registry only: move the alias again with `alias set` after deleting the damaged file.',
+        });
+    }
+    if (typeof doc?.version !== 'number' || doc.alias !== alias) {
+        throw new src/* UserError */.yo(`The alias document ${ctx.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
+    }
+    return { doc, etag: got.etag };
+}
+/** The newest visible version, or undefined when the model has none. */
+async function latestVersion(ctx, name) {
+    const versions = await listVersionNumbers(ctx, name);
+    return versions[versions.length - 1];
+}
+/** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
+async function resolve(ctx, reference) {
+    const ref = typeof reference === 'string' ? parseModelRef(reference) : reference;
+    let version;
+    if (ref.kind === 'version')
+        version = ref.version;
+    else if (ref.kind === 'latest') {
+        const latest = await latestVersion(ctx, ref.name);
+        if (latest === undefined) {
+            throw new NotFoundInRegistryError(`${ref.name} has no versions in the registry ${ctx.location}`, 'Push a version first, or check the model name and registry.');
+        }
+        version = latest;
+    }
+    else {
+        const alias = await readAlias(ctx, ref.name, ref.alias);
+        if (!alias) {
+            const known = Object.keys(await listAliases(ctx, ref.name));
+            throw new NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
+        }
+        version = alias.doc.version;
+    }
+    const manifest = await readManifest(ctx, ref.name, version);
+    return {
+        name: ref.name,
+        version,
+        ...(ref.kind === 'alias' ? { alias: ref.alias } : {}),
+        manifest,
+        uri: manifest.uri,
+        sha256: manifest.sha256,
+    };
+}
+/** The version's stored sample (sample.json), verified against the manifest's sha256. */
+async function readSample(ctx, name, version) {
+    return readAttachment(ctx.store, await readManifest(ctx, name, version), 'sample');
+}
+/** The version's data profile (profile.json), verified against the manifest's sha256. */
+async function readProfile(ctx, name, version) {
+    return readAttachment(ctx.store, await readManifest(ctx, name, version), 'profile');
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/events.ts
+/** The append-only audit trail: events/<id>.json, each created exclusively, never rewritten. */
+
+
+
+
+
+function eventId(now) {
+    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0,external_node_crypto_.randomBytes)(5).toString('hex')}`;
+}
+/** Appends an audit event under a unique key (exclusive create). Returns its id. */
+async function appendEvent(ctx, name, event) {
+    checkModelName(name);
+    await ctx.ensureConditionalWrites();
+    const now = ctx.now();
+    const full = {
+        schema: 'mlops-gha/registry-event@1',
+        name,
+        at: now.toISOString(),
+        actor: ctx.options.actor ?? null,
+        run_url: ctx.options.runUrl ?? null,
+        ...event,
+    };
+    for (;;) {
+        const id = eventId(now);
+        try {
+            await ctx.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            return id;
+        }
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+        }
+    }
+}
+/**
+ * The audit trail, oldest first. alias-moved events carry `applied`: true when the move is
+ * on the alias's chain (alias document -> its event -> previous_event -> ...), false when its
+ * compare-and-swap lost or its pusher died between the event and the move.
+ */
+async function listEvents(ctx, name) {
+    checkModelName(name);
+    const events = [];
+    for await (const o of ctx.store.list(layout.events(name))) {
+        const m = /\/events\/([^/]+)\.json$/.exec(o.key);
+        if (!m)
+            continue;
+        const got = await ctx.store.getBytes(o.key);
+        if (!got)
+            continue;
+        try {
+            events.push({ ...JSON.parse(got.body.toString()), id: m[1] });
+        }
+        catch {
+            ctx.logger.warning(`Skipping the unreadable event ${ctx.store.urlOf(o.key)}`);
+        }
+    }
+    events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const applied = new Set();
+    for (const doc of Object.values(await listAliases(ctx, name))) {
+        let id = doc.event;
+        const seen = new Set();
+        while (id && !seen.has(id)) {
+            seen.add(id);
+            applied.add(id);
+            id = byId.get(id)?.previous_event;
+        }
+    }
+    for (const e of events)
+        if (e.type === 'alias-moved')
+            e.applied = applied.has(e.id);
+    return events;
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/aliases.ts
+/** Aliases: mutable pointers moved by compare-and-swap, each move recorded by an event first. */
+
+
+
+
+
+
 
 /**
- * Names in the registry become parts of store keys, so they are checked before anything is
- * read or written: a name can never add a `/`, climb with `..`, or collide with a reserved word.
+ * Moves `alias` to `version` by compare-and-swap: the alias document is replaced only if it
+ * is still the one read (If-Match on its etag; If-None-Match: * when creating it). The event
+ * is written first and the alias document names it, so no alias ever moves without its
+ * audit record. With `expected`, the move happens only if the alias currently points there
+ * (null = only if it does not exist yet); otherwise concurrent moves are retried on the
+ * fresh value.
  */
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const ALIAS_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-/** Checks a model name: letters, digits, `.`, `_`, `-`, starting with a letter or digit; no `..`. */
-function checkModelName(name, where = 'the model name') {
-    if (!MODEL_NAME.test(name) || name.includes('..')) {
-        throw new src/* UserError */.yo(`Invalid model name ${JSON.stringify(name)} in ${where}`, {
-            fix: 'Use letters, digits, ".", "_" or "-" (at most 128, starting with a letter or digit, no "/" or ".."), e.g. iris-classifier.',
+async function moveAlias(ctx, name, alias, version, options = {}) {
+    checkModelName(name);
+    checkAliasName(alias);
+    checkVersionNumber(version);
+    await readManifest(ctx, name, version);
+    await ctx.ensureConditionalWrites();
+    for (let attempt = 0;; attempt++) {
+        const current = await readAlias(ctx, name, alias);
+        const from = current?.doc.version ?? null;
+        if (options.expected !== undefined && options.expected !== from)
+            throw new AliasConflictError(alias, options.expected, from);
+        if (from === version)
+            return { alias, from, to: version, moved: false, event: current?.doc.event };
+        const event = await appendEvent(ctx, name, {
+            type: 'alias-moved',
+            alias,
+            from,
+            to: version,
+            previous_event: current?.doc.event ?? null,
+            ...(options.reason ? { reason: options.reason } : {}),
+            ...(options.extra ?? {}),
         });
-    }
-    return name;
-}
-/**
- * Checks an alias name as MLflow does (`[\w-]`), starting with a letter; `latest` and
- * `v<digits>` are reserved because they read as version references.
- */
-function checkAliasName(alias, where = 'the alias') {
-    if (!ALIAS_NAME.test(alias)) {
-        throw new src/* UserError */.yo(`Invalid alias ${JSON.stringify(alias)} in ${where}`, {
-            fix: 'Use letters, digits, "_" or "-", starting with a letter (no "/", "." or ".."), e.g. staging or production.',
-        });
-    }
-    if (alias === 'latest' || /^v\d+$/.test(alias)) {
-        throw new src/* UserError */.yo(`The alias ${JSON.stringify(alias)} is reserved (it reads as a version reference)`, {
-            fix: 'Choose another alias name, e.g. staging, production or champion.',
-        });
-    }
-    return alias;
-}
-function checkVersionNumber(version, where = 'the version') {
-    if (!Number.isSafeInteger(version) || version < 1) {
-        throw new src/* UserError */.yo(`Invalid version ${JSON.stringify(version)} in ${where}`, { fix: 'Versions are whole numbers from 1.' });
-    }
-    return version;
-}
-/**
- * Parses `NAME/VERSION`, `NAME@ALIAS`, `NAME@latest`, `NAME/latest` (and the same with a
- * `registry://` prefix, as metric-gate's `baseline` input writes them).
- */
-function parseModelRef(text) {
-    const ref = text.trim().replace(/^registry:\/\//, '');
-    const usage = 'Write NAME/VERSION (e.g. iris/3), NAME@ALIAS (e.g. iris@production) or NAME@latest.';
-    const at = ref.indexOf('@');
-    if (at >= 0) {
-        const name = checkModelName(ref.slice(0, at), JSON.stringify(text));
-        const alias = ref.slice(at + 1);
-        if (alias === 'latest')
-            return { name, kind: 'latest' };
-        return { name, kind: 'alias', alias: checkAliasName(alias, JSON.stringify(text)) };
-    }
-    const slash = ref.indexOf('/');
-    if (slash < 0)
-        throw new src/* UserError */.yo(`Not a model reference: ${JSON.stringify(text)}`, { fix: usage });
-    const name = checkModelName(ref.slice(0, slash), JSON.stringify(text));
-    const rest = ref.slice(slash + 1).replace(/^v(?=\d)/, '');
-    if (rest === 'latest')
-        return { name, kind: 'latest' };
-    if (!/^\d+$/.test(rest))
-        throw new src/* UserError */.yo(`Not a version number in ${JSON.stringify(text)}`, { fix: usage });
-    return { name, kind: 'version', version: checkVersionNumber(Number(rest), JSON.stringify(text)) };
-}
-function formatModelRef(ref) {
-    if (ref.kind === 'version')
-        return `${ref.name}/${ref.version}`;
-    if (ref.kind === 'alias')
-        return `${ref.name}@${ref.alias}`;
-    return `${ref.name}@latest`;
-}
-/** Tags: keys `[A-Za-z0-9_.:/-]`, values any text without newlines. */
-function checkTags(tags) {
-    for (const [key, value] of Object.entries(tags)) {
-        if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(key)) {
-            throw new src/* UserError */.yo(`Invalid tag key ${JSON.stringify(key)}`, { fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).' });
+        await ctx.step('alias-event-written');
+        const doc = {
+            schema: 'mlops-gha/registry-alias@1',
+            name,
+            alias,
+            version,
+            event,
+            updated_at: ctx.now().toISOString(),
+            updated_by: ctx.options.actor ?? null,
+        };
+        try {
+            await ctx.store.put(layout.alias(name, alias), `${JSON.stringify(doc, null, 2)}\n`, {
+                ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
+                contentType: 'application/json',
+            });
         }
-        if (/[\r\n]/.test(value) || value.length > 1024) {
-            throw new src/* UserError */.yo(`Invalid value for tag ${key}`, { fix: 'Tag values are one line of at most 1024 characters.' });
-        }
-    }
-    return tags;
-}
-/** Parses `key=value` lines (the action's `tags` input, the CLI's --tag). */
-function parseTags(lines) {
-    const tags = {};
-    for (const raw of lines) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+            const now = await readAlias(ctx, name, alias);
+            if (now?.doc.event === event) {
+                // our own retried PUT had landed (its response was lost)
+                await ctx.step('alias-moved');
+                return { alias, from, to: version, moved: true, event };
+            }
+            if (attempt >= 20) {
+                throw new src/* UserError */.yo(`Could not move the alias ${alias} of ${name} in ${ctx.location}: another writer moved it between our read and our write 21 times in a row`, {
+                    fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
+                        `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
+                        `(a workflow \`concurrency:\` group per model), then run this step again.`,
+                });
+            }
+            ctx.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
+            await sleep(10 + Math.random() * 40);
             continue;
-        const eq = line.indexOf('=');
-        if (eq <= 0) {
-            throw new src/* UserError */.yo(`Tag ${JSON.stringify(line)} is not key=value`, { fix: 'Write one key=value per line, e.g. team=vision.' });
         }
-        tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+        await ctx.step('alias-moved');
+        return { alias, from, to: version, moved: true, event };
     }
-    return checkTags(tags);
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/probe.ts
@@ -73697,6 +74021,199 @@ async function probeConditionalWrites(store) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/claims.ts
+/** Version numbers: claimed with exclusive creates, so two pushes never share one and none is lost. */
+
+
+
+/**
+ * Claims the next version number: lists the claims, then creates `claims/<N>.json` with
+ * If-None-Match: * for N = highest + 1, moving up by one on each 412. Claimed numbers thus
+ * always form 1..K with no gap, and each belongs to exactly one push.
+ */
+async function claimNextVersion(ctx, name, pushId) {
+    const claimed = await claimedVersions(ctx, name);
+    let next = (claimed[claimed.length - 1] ?? 0) + 1;
+    const body = JSON.stringify({ push_id: pushId, at: ctx.now().toISOString(), actor: ctx.options.actor ?? null });
+    for (;;) {
+        try {
+            await ctx.store.put(layout.claim(name, next), `${body}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            return next;
+        }
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+            // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
+            const claim = await ctx.store.getBytes(layout.claim(name, next));
+            if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`))
+                return next;
+            next += 1;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/content-lock.ts
+/**
+ * The content lock: `content/<digest>.json`, so that only one push uploads a given content and
+ * a re-push of identical files finds the version that holds them (see the README's protocol).
+ */
+
+
+
+
+function parseContentRecord(body) {
+    try {
+        return JSON.parse(body.toString());
+    }
+    catch {
+        return undefined; // damaged: treated as held by nobody known; it is taken over once stale
+    }
+}
+/** The published version with this content digest, if any (via its content record). */
+async function findPublished(ctx, name, digest) {
+    const got = await ctx.store.getBytes(layout.content(name, digest));
+    if (!got)
+        return undefined;
+    const record = parseContentRecord(got.body);
+    if (!record || record.version === null || record.version === undefined)
+        return undefined;
+    const manifest = await tryReadManifest(ctx, name, record.version);
+    return manifest && manifest.content_digest === digest ? manifest : undefined;
+}
+/**
+ * Takes the content record `content/<digest>.json` with an exclusive create. A push that
+ * finds it held waits: if the holder publishes, the existing version is returned; if the
+ * record stops changing (its holder's heartbeat stopped: it died) for `staleMs` by this
+ * process's own clock, it is taken over with If-Match on the etag that went stale.
+ */
+async function acquireContentLock(ctx, name, digest) {
+    const key = layout.content(name, digest);
+    const heartbeatMs = ctx.options.contentLock?.heartbeatMs ?? 5000;
+    const staleMs = ctx.options.contentLock?.staleMs ?? 30_000;
+    const pollMs = ctx.options.contentLock?.pollMs ?? 250;
+    const pushId = (0,external_node_crypto_.randomUUID)();
+    const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
+    let etag;
+    let lost = false;
+    const body = () => `${JSON.stringify(record)}\n`;
+    const tryCreate = async () => {
+        try {
+            etag = (await ctx.store.put(key, body(), { ifNoneMatch: '*', contentType: 'application/json' })).etag;
+            return true;
+        }
+        catch (error) {
+            if (isPrecondition(error))
+                return false;
+            throw error;
+        }
+    };
+    let published;
+    if (!(await tryCreate())) {
+        let seenEtag;
+        let seenSince = Date.now();
+        let announced = false;
+        let waits = 0;
+        for (;;) {
+            const got = await ctx.store.getBytes(key);
+            if (!got) {
+                if (await tryCreate())
+                    break;
+                continue;
+            }
+            const other = parseContentRecord(got.body);
+            if (other && other.version !== null && other.version !== undefined) {
+                const manifest = await tryReadManifest(ctx, name, other.version);
+                if (manifest && manifest.content_digest === digest) {
+                    published = manifest;
+                    break;
+                }
+            }
+            if (got.etag !== seenEtag) {
+                seenEtag = got.etag;
+                seenSince = Date.now();
+            }
+            else if (Date.now() - seenSince > staleMs) {
+                ctx.logger.info(`The push that held ${ctx.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`);
+                try {
+                    etag = (await ctx.store.put(key, body(), { ifMatch: got.etag, contentType: 'application/json' })).etag;
+                    break;
+                }
+                catch (error) {
+                    if (!isPrecondition(error))
+                        throw error;
+                }
+            }
+            if (!announced) {
+                ctx.logger.info('Another push of identical files is in progress: waiting for it to publish');
+                announced = true;
+            }
+            // Back off (up to 2 s) so that many waiters do not load the store.
+            await sleep(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
+            waits += 1;
+        }
+    }
+    let timer;
+    let stopped = false;
+    let beating = Promise.resolve();
+    const beat = async () => {
+        if (lost || published)
+            return;
+        record.beat += 1;
+        try {
+            etag = (await ctx.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' })).etag;
+        }
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+            lost = true;
+            ctx.logger.warning(`Another push took over ${ctx.store.urlOf(key)}; this push goes on and may duplicate identical content`);
+        }
+    };
+    const schedule = () => {
+        if (stopped)
+            return;
+        timer = setTimeout(() => {
+            beating = beat().catch((error) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
+        }, heartbeatMs);
+        timer.unref();
+    };
+    if (!published)
+        schedule();
+    return {
+        pushId,
+        published,
+        set version(v) {
+            record.version = v;
+        },
+        beat: async () => {
+            await beating;
+            await beat();
+        },
+        publish: async (version) => {
+            stopped = true;
+            if (timer)
+                clearTimeout(timer);
+            await beating;
+            if (lost)
+                return;
+            record.version = version;
+            record.state = 'published';
+            try {
+                await ctx.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' });
+            }
+            catch (error) {
+                if (!isPrecondition(error))
+                    throw error;
+            }
+        },
+        stop: () => {
+            stopped = true;
+            if (timer)
+                clearTimeout(timer);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/registry/src/signature.ts
 
 let ortPromise;
@@ -73754,6 +74271,287 @@ function describeSignature(signature) {
     return `inputs ${signature.inputs.map(one).join(', ')} -> outputs ${signature.outputs.map(one).join(', ')}`;
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/push.ts
+/** Pushing a version: hash, dedup by content, lock, claim, upload, attachments, manifest last, event, alias. */
+
+
+
+
+
+
+
+
+
+
+
+
+/** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
+function statStamp(st) {
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+function changedWhilePushed(path, when) {
+    return new src/* UserError */.yo(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
+}
+/** Pushes files as a new version, or returns the existing version with identical files. */
+async function push(ctx, request) {
+    const name = checkModelName(request.name);
+    if (request.alias !== undefined)
+        checkAliasName(request.alias);
+    const tags = checkTags(request.tags ?? {});
+    if (request.files.length === 0)
+        throw new src/* UserError */.yo('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+    // 1. Hash (one read of each file), with the file's stat before and after: a file still
+    //    being written (or rewritten during the upload, checked again below) would make the
+    //    manifest's sha256 lie.
+    const hashed = [];
+    const stamps = new Map();
+    for (const f of request.files) {
+        const before = await (0,promises_.stat)(f.source);
+        const sha256 = await (0,src/* hashFile */.DC)(f.source, 'sha256');
+        const stamp = statStamp(before);
+        if (statStamp(await (0,promises_.stat)(f.source)) !== stamp)
+            throw changedWhilePushed(f.source, 'hashed');
+        stamps.set(f.path, stamp);
+        hashed.push({ path: f.path, sha256, size: before.size });
+    }
+    const digest = contentDigest(hashed);
+    ctx.logger.info(`Hashed ${hashed.length} file(s), ${(0,src/* formatBytes */.z3)(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`);
+    await ctx.step('hashed');
+    // 2. Identical content already published? Then nothing is uploaded.
+    const existing = await findPublished(ctx, name, digest);
+    if (existing)
+        return finishExisting(ctx, existing, request);
+    // 3. Validate everything that can fail before the first write.
+    const signatures = new Map();
+    for (const f of request.files) {
+        if (/\.onnx$/i.test(f.path))
+            signatures.set(f.path, await readOnnxSignature(f.source));
+    }
+    await ctx.ensureConditionalWrites();
+    // 4. The content lock: only one push uploads a given content.
+    const lock = await acquireContentLock(ctx, name, digest);
+    if (lock.published)
+        return finishExisting(ctx, lock.published, request);
+    await ctx.step('locked');
+    let stopUploadTicker = () => { };
+    try {
+        // 5. Claim the next version number with an exclusive create.
+        const version = await claimNextVersion(ctx, name, lock.pushId);
+        lock.version = version;
+        await lock.beat();
+        await ctx.step('claimed');
+        // 6. Upload the files under the claim's own prefix (no other push writes there).
+        let uploadedBytes = 0;
+        const meter = new src/* ProgressMeter */.Z3('registry-push', 'files', request.files.length);
+        const stopTicker = (0,src/* startProgressTicker */.Wp)(meter, (line) => ctx.logger.info(line), 5000);
+        for (const f of request.files) {
+            const key = layout.file(name, version, f.path);
+            ctx.logger.info(`Uploading ${f.path} (${(0,src/* formatBytes */.z3)(f.size)}) to ${ctx.store.urlOf(key)}`);
+            stopUploadTicker = stopTicker;
+            await ctx.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
+            meter.add(1);
+            const head = await ctx.store.head(key);
+            const expected = hashed.find((h) => h.path === f.path);
+            if (!head || head.size !== expected.size) {
+                throw new Error(`Upload of ${f.source} to ${ctx.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
+            }
+            // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
+            if (statStamp(await (0,promises_.stat)(f.source)) !== stamps.get(f.path))
+                throw changedWhilePushed(f.source, 'pushed');
+            uploadedBytes += expected.size;
+        }
+        stopTicker();
+        const attached = await writeAttachments(ctx.store, name, version, request.attachments ?? {});
+        await ctx.step('uploaded');
+        // 7. The manifest, written last and exclusively: from now on the version is visible.
+        const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
+        const firstOnnx = files.find((f) => f.signature);
+        const manifest = validateManifest({
+            schema: MANIFEST_SCHEMA_ID,
+            name,
+            version,
+            created_at: ctx.now().toISOString(),
+            created_by: ctx.options.actor ?? null,
+            uri: ctx.uriOf(name, version),
+            sha256: versionSha256(hashed),
+            content_digest: digest,
+            files,
+            signature: firstOnnx?.signature ?? null,
+            metrics: request.metrics ?? {},
+            params: request.params ?? {},
+            lineage: {
+                git_sha: null,
+                git_ref: null,
+                repository: null,
+                run_url: null,
+                run_id: null,
+                data_version: null,
+                ...Object.fromEntries(Object.entries(request.lineage ?? {}).filter(([, v]) => v !== undefined)),
+            },
+            tags,
+            description: request.description ?? null,
+            ...attached,
+        }, `for ${name}/${version}`);
+        const manifestBody = serializeManifest(manifest);
+        try {
+            await ctx.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+        }
+        catch (error) {
+            // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
+            const landed = isPrecondition(error) ? await ctx.store.getBytes(layout.manifest(name, version)) : undefined;
+            if (!landed || landed.body.toString() !== manifestBody)
+                throw error;
+        }
+        await ctx.step('manifest-written');
+        await lock.publish(version);
+        await appendEvent(ctx, name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
+        await ctx.step('event-written');
+        ctx.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
+        const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
+        if (request.alias)
+            result.alias = await moveAlias(ctx, name, request.alias, version);
+        return result;
+    }
+    finally {
+        stopUploadTicker();
+        lock.stop();
+    }
+}
+async function finishExisting(ctx, manifest, request) {
+    ctx.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
+    for (const kind of ['sample', 'profile']) {
+        if (request.attachments?.[kind]) {
+            ctx.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
+        }
+    }
+    const result = {
+        name: manifest.name,
+        version: manifest.version,
+        created: false,
+        uri: manifest.uri,
+        sha256: manifest.sha256,
+        manifest,
+        uploadedBytes: 0,
+    };
+    if (request.alias)
+        result.alias = await moveAlias(ctx, manifest.name, request.alias, manifest.version);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/verify.ts
+/** Checking a version's bytes against its manifest, and downloading a version verified. */
+
+
+
+
+
+
+
+
+
+/**
+ * Checks a version: the manifest's own digests agree with its file list, the files under
+ * `uri` are exactly those it lists, and each one's bytes hash to its sha256.
+ */
+async function verify(ctx, name, version) {
+    const ref = `${name}/${version}`;
+    const manifest = await readManifest(ctx, name, version);
+    const problems = manifestProblems(manifest);
+    const prefix = layout.filesPrefix(name, version);
+    const present = new Map();
+    for await (const o of ctx.store.list(prefix))
+        present.set(o.key.slice(prefix.length), o.size);
+    const files = [];
+    for (const f of manifest.files) {
+        let problem;
+        const size = present.get(f.path);
+        if (size === undefined)
+            problem = 'missing from the store';
+        else if (size !== f.size)
+            problem = `size ${size}, manifest says ${f.size}`;
+        else {
+            const hash = (0,external_node_crypto_.createHash)('sha256');
+            for await (const chunk of await ctx.store.get(layout.file(name, version, f.path)))
+                hash.update(chunk);
+            const actual = hash.digest('hex');
+            if (actual !== f.sha256)
+                problem = `sha256 ${actual}, manifest says ${f.sha256}`;
+        }
+        if (problem)
+            problems.push(`${f.path}: ${problem}`);
+        files.push({ path: f.path, sha256: f.sha256, size: f.size, ok: !problem, ...(problem ? { problem } : {}) });
+        present.delete(f.path);
+    }
+    for (const extra of present.keys())
+        problems.push(`${extra}: in the store but not in the manifest`);
+    for (const kind of ['sample', 'profile']) {
+        if (!manifest[kind])
+            continue;
+        try {
+            await readAttachment(ctx.store, manifest, kind);
+        }
+        catch (error) {
+            if (!(error instanceof errors_VersionIntegrityError))
+                throw error;
+            problems.push(...error.problems);
+        }
+    }
+    return { ref, ok: problems.length === 0, files, problems };
+}
+function manifestProblems(manifest) {
+    const problems = [];
+    const digest = contentDigest(manifest.files);
+    if (digest !== manifest.content_digest)
+        problems.push(`the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`);
+    if (versionSha256(manifest.files) !== manifest.sha256)
+        problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
+    return problems;
+}
+/**
+ * Downloads a version's files into `dest` (a folder), each verified against its sha256
+ * before it appears there. A version that fails verification is refused and nothing of it
+ * is left in `dest`.
+ */
+async function download(ctx, name, version, dest, options = {}) {
+    const ref = `${name}/${version}`;
+    const manifest = await readManifest(ctx, name, version);
+    const problems = manifestProblems(manifest);
+    if (problems.length)
+        throw new errors_VersionIntegrityError(ref, problems);
+    const target = (0,external_node_path_.resolve)(dest);
+    const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    let bytes = 0;
+    const written = [];
+    try {
+        for (const f of manifest.files) {
+            try {
+                const got = await ctx.store.downloadToFile(layout.file(name, version, f.path), (0,external_node_path_.join)(staging, ...f.path.split('/')), {
+                    verify: { algorithm: 'sha256', digest: f.sha256 },
+                    onBytes: options.onBytes,
+                });
+                bytes += got.bytes;
+            }
+            catch (error) {
+                if (error instanceof IntegrityError || error.name === 'IntegrityError') {
+                    throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
+                }
+                throw error;
+            }
+        }
+        await (0,promises_.mkdir)(target, { recursive: true });
+        for (const f of manifest.files) {
+            const to = (0,external_node_path_.join)(target, ...f.path.split('/'));
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
+            await (0,promises_.rename)((0,external_node_path_.join)(staging, ...f.path.split('/')), to);
+            written.push(to);
+        }
+    }
+    finally {
+        await (0,promises_.rm)(staging, { recursive: true, force: true });
+    }
+    return { manifest, files: written, bytes };
+}
+
 ;// CONCATENATED MODULE: ./packages/registry/src/registry.ts
 
 
@@ -73765,47 +74563,36 @@ function describeSignature(signature) {
 
 
 
-
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const isPrecondition = (error) => error instanceof PreconditionFailedError || error?.name === 'PreconditionFailedError' ||
-    // If-Match on a key deleted meanwhile: AWS/MinIO answer 404 NoSuchKey.
-    error?.name === 'NoSuchKey';
-function parseContentRecord(body) {
-    try {
-        return JSON.parse(body.toString());
-    }
-    catch {
-        return undefined; // damaged: treated as held by nobody known; it is taken over once stale
-    }
-}
-/** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
-function statStamp(st) {
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-}
-function changedWhilePushed(path, when) {
-    return new src/* UserError */.yo(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
-}
-function eventId(now) {
-    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0,external_node_crypto_.randomBytes)(5).toString('hex')}`;
-}
 /**
- * A model registry on an object store (S3 or a folder). See the package README for the layout
- * and the concurrency protocol; every write below follows it.
+ * A model registry on an object store (S3 or a folder): the object users hold. Each operation
+ * lives in its own module (reader, verify, events, aliases, push with its content lock and
+ * version claims) as a function over a `RegistryContext`; this class owns what they share:
+ * the store, the options and the one conditional-write probe. See the package README for the
+ * layout and the concurrency protocol.
  */
 class Registry {
-    options;
     store;
     location;
-    logger;
+    ctx;
     probed;
     constructor(store, options = {}) {
-        this.options = options;
         this.store = store;
         this.location = store.location;
-        this.logger = options.logger ?? src/* silentLogger */.qq;
         if (options.skipProbe)
             this.probed = Promise.resolve();
+        const logger = options.logger ?? src/* silentLogger */.qq;
+        this.ctx = {
+            store,
+            location: store.location,
+            logger,
+            options,
+            ensureConditionalWrites: () => this.ensureConditionalWrites(),
+            now: () => new Date(),
+            step: async (step) => {
+                await options.onStep?.(step);
+            },
+            uriOf: (name, version) => this.uriOf(name, version),
+        };
     }
     /** Opens the registry at `s3://bucket/prefix` or a folder. Nothing is read or written yet. */
     static open(url, options = {}) {
@@ -73825,716 +74612,77 @@ class Registry {
         });
         return this.probed;
     }
-    now() {
-        return new Date();
-    }
-    async step(step) {
-        await this.options.onStep?.(step);
-    }
     uriOf(name, version) {
         return this.store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, '')) + '/';
     }
-    // ---------------------------------------------------------------- reading
-    async listModels() {
-        const names = new Set();
-        for await (const o of this.store.list('')) {
-            const m = /^([^/]+)\/claims\/\d+\.json$/.exec(o.key);
-            if (m)
-                names.add(m[1]);
-        }
-        return [...names].sort();
+    // reading (reader.ts)
+    listModels() {
+        return listModels(this.ctx);
     }
     /** Numbers claimed so far (including claims whose push never finished), ascending. */
-    async claimedVersions(name) {
-        checkModelName(name);
-        const out = [];
-        for await (const o of this.store.list(layout.claims(name))) {
-            const v = claimVersion(name, o.key);
-            if (v !== undefined)
-                out.push(v);
-        }
-        return out.sort((a, b) => a - b);
+    claimedVersions(name) {
+        return claimedVersions(this.ctx, name);
     }
     /** The manifest of a version, validated; undefined when the version is not (yet) visible. */
-    async tryReadManifest(name, version) {
-        const key = layout.manifest(name, version);
-        const got = await this.store.getBytes(key);
-        if (!got)
-            return undefined;
-        const manifest = parseManifest(got.body, this.store.urlOf(key));
-        if (manifest.name !== name || manifest.version !== version) {
-            throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
-        }
-        return manifest;
+    tryReadManifest(name, version) {
+        return tryReadManifest(this.ctx, name, version);
     }
-    async readManifest(name, version) {
-        checkModelName(name);
-        checkVersionNumber(version);
-        const manifest = await this.tryReadManifest(name, version);
-        if (!manifest) {
-            const known = await this.listVersionNumbers(name);
-            throw new NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${this.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
-        }
-        return manifest;
+    readManifest(name, version) {
+        return readManifest(this.ctx, name, version);
     }
     /** Visible versions (those with a manifest), ascending. */
-    async listVersionNumbers(name) {
-        const out = [];
-        for await (const o of this.store.list(`${name}/versions/`)) {
-            const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
-            if (m)
-                out.push(Number(m[1]));
-        }
-        return out.sort((a, b) => a - b);
+    listVersionNumbers(name) {
+        return listVersionNumbers(this.ctx, name);
     }
-    async listVersions(name) {
-        checkModelName(name);
-        const aliases = await this.listAliases(name);
-        const out = [];
-        for (const v of await this.listVersionNumbers(name)) {
-            const m = await this.tryReadManifest(name, v);
-            if (!m)
-                continue;
-            out.push({
-                version: v,
-                created_at: m.created_at,
-                created_by: m.created_by,
-                sha256: m.sha256,
-                size: m.files.reduce((s, f) => s + f.size, 0),
-                aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
-            });
-        }
-        return out;
+    listVersions(name) {
+        return listVersions(this.ctx, name);
     }
-    async listAliases(name) {
-        checkModelName(name);
-        const out = {};
-        for await (const o of this.store.list(layout.aliases(name))) {
-            const m = /\/aliases\/([^/]+)\.json$/.exec(o.key);
-            if (!m)
-                continue;
-            const doc = await this.readAlias(name, m[1]);
-            if (doc)
-                out[m[1]] = doc.doc;
-        }
-        return out;
-    }
-    async readAlias(name, alias) {
-        const key = layout.alias(name, alias);
-        const got = await this.store.getBytes(key);
-        if (!got)
-            return undefined;
-        let doc;
-        try {
-            doc = JSON.parse(got.body.toString());
-        }
-        catch {
-            throw new src/* UserError */.yo(`The alias document ${this.store.urlOf(key)} is not valid JSON`, {
-                fix: 'Alias documents are written by the registry only: move the alias again with `alias set` after deleting the damaged file.',
-            });
-        }
-        if (typeof doc?.version !== 'number' || doc.alias !== alias) {
-            throw new src/* UserError */.yo(`The alias document ${this.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
-        }
-        return { doc, etag: got.etag };
+    listAliases(name) {
+        return listAliases(this.ctx, name);
     }
     /** The newest visible version, or undefined when the model has none. */
-    async latestVersion(name) {
-        const versions = await this.listVersionNumbers(name);
-        return versions[versions.length - 1];
+    latestVersion(name) {
+        return latestVersion(this.ctx, name);
     }
     /** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
-    async resolve(reference) {
-        const ref = typeof reference === 'string' ? parseModelRef(reference) : reference;
-        let version;
-        if (ref.kind === 'version')
-            version = ref.version;
-        else if (ref.kind === 'latest') {
-            const latest = await this.latestVersion(ref.name);
-            if (latest === undefined) {
-                throw new NotFoundInRegistryError(`${ref.name} has no versions in the registry ${this.location}`, 'Push a version first, or check the model name and registry.');
-            }
-            version = latest;
-        }
-        else {
-            const alias = await this.readAlias(ref.name, ref.alias);
-            if (!alias) {
-                const known = Object.keys(await this.listAliases(ref.name));
-                throw new NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${this.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
-            }
-            version = alias.doc.version;
-        }
-        const manifest = await this.readManifest(ref.name, version);
-        return {
-            name: ref.name,
-            version,
-            ...(ref.kind === 'alias' ? { alias: ref.alias } : {}),
-            manifest,
-            uri: manifest.uri,
-            sha256: manifest.sha256,
-        };
+    resolve(reference) {
+        return resolve(this.ctx, reference);
     }
     /** The version's stored sample (sample.json), verified against the manifest's sha256. */
-    async readSample(name, version) {
-        return readAttachment(this.store, await this.readManifest(name, version), 'sample');
+    readSample(name, version) {
+        return readSample(this.ctx, name, version);
     }
     /** The version's data profile (profile.json), verified against the manifest's sha256. */
-    async readProfile(name, version) {
-        return readAttachment(this.store, await this.readManifest(name, version), 'profile');
+    readProfile(name, version) {
+        return readProfile(this.ctx, name, version);
     }
-    // ---------------------------------------------------------------- verify and download
-    /**
-     * Checks a version: the manifest's own digests agree with its file list, the files under
-     * `uri` are exactly those it lists, and each one's bytes hash to its sha256.
-     */
-    async verify(name, version) {
-        const ref = `${name}/${version}`;
-        const manifest = await this.readManifest(name, version);
-        const problems = this.manifestProblems(manifest);
-        const prefix = layout.filesPrefix(name, version);
-        const present = new Map();
-        for await (const o of this.store.list(prefix))
-            present.set(o.key.slice(prefix.length), o.size);
-        const files = [];
-        for (const f of manifest.files) {
-            let problem;
-            const size = present.get(f.path);
-            if (size === undefined)
-                problem = 'missing from the store';
-            else if (size !== f.size)
-                problem = `size ${size}, manifest says ${f.size}`;
-            else {
-                const hash = (0,external_node_crypto_.createHash)('sha256');
-                for await (const chunk of await this.store.get(layout.file(name, version, f.path)))
-                    hash.update(chunk);
-                const actual = hash.digest('hex');
-                if (actual !== f.sha256)
-                    problem = `sha256 ${actual}, manifest says ${f.sha256}`;
-            }
-            if (problem)
-                problems.push(`${f.path}: ${problem}`);
-            files.push({ path: f.path, sha256: f.sha256, size: f.size, ok: !problem, ...(problem ? { problem } : {}) });
-            present.delete(f.path);
-        }
-        for (const extra of present.keys())
-            problems.push(`${extra}: in the store but not in the manifest`);
-        for (const kind of ['sample', 'profile']) {
-            if (!manifest[kind])
-                continue;
-            try {
-                await readAttachment(this.store, manifest, kind);
-            }
-            catch (error) {
-                if (!(error instanceof errors_VersionIntegrityError))
-                    throw error;
-                problems.push(...error.problems);
-            }
-        }
-        return { ref, ok: problems.length === 0, files, problems };
+    // verify and download (verify.ts)
+    /** Checks a version: manifest digests, exactly the listed files under `uri`, each one's sha256, the attachments. */
+    verify(name, version) {
+        return verify(this.ctx, name, version);
     }
-    manifestProblems(manifest) {
-        const problems = [];
-        const digest = contentDigest(manifest.files);
-        if (digest !== manifest.content_digest)
-            problems.push(`the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`);
-        if (versionSha256(manifest.files) !== manifest.sha256)
-            problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
-        return problems;
+    /** Downloads a version's files into `dest`, each verified before it appears there; a bad version leaves nothing. */
+    download(name, version, dest, options = {}) {
+        return download(this.ctx, name, version, dest, options);
     }
-    /**
-     * Downloads a version's files into `dest` (a folder), each verified against its sha256
-     * before it appears there. A version that fails verification is refused and nothing of it
-     * is left in `dest`.
-     */
-    async download(name, version, dest, options = {}) {
-        const ref = `${name}/${version}`;
-        const manifest = await this.readManifest(name, version);
-        const problems = this.manifestProblems(manifest);
-        if (problems.length)
-            throw new errors_VersionIntegrityError(ref, problems);
-        const target = (0,external_node_path_.resolve)(dest);
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        let bytes = 0;
-        const written = [];
-        try {
-            for (const f of manifest.files) {
-                try {
-                    const got = await this.store.downloadToFile(layout.file(name, version, f.path), (0,external_node_path_.join)(staging, ...f.path.split('/')), {
-                        verify: { algorithm: 'sha256', digest: f.sha256 },
-                        onBytes: options.onBytes,
-                    });
-                    bytes += got.bytes;
-                }
-                catch (error) {
-                    if (error instanceof IntegrityError || error.name === 'IntegrityError') {
-                        throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
-                    }
-                    throw error;
-                }
-            }
-            await (0,promises_.mkdir)(target, { recursive: true });
-            for (const f of manifest.files) {
-                const to = (0,external_node_path_.join)(target, ...f.path.split('/'));
-                await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
-                await (0,promises_.rename)((0,external_node_path_.join)(staging, ...f.path.split('/')), to);
-                written.push(to);
-            }
-        }
-        finally {
-            await (0,promises_.rm)(staging, { recursive: true, force: true });
-        }
-        return { manifest, files: written, bytes };
-    }
-    // ---------------------------------------------------------------- events
+    // events (events.ts)
     /** Appends an audit event under a unique key (exclusive create). Returns its id. */
-    async appendEvent(name, event) {
-        checkModelName(name);
-        await this.ensureConditionalWrites();
-        const now = this.now();
-        const full = {
-            schema: 'mlops-gha/registry-event@1',
-            name,
-            at: now.toISOString(),
-            actor: this.options.actor ?? null,
-            run_url: this.options.runUrl ?? null,
-            ...event,
-        };
-        for (;;) {
-            const id = eventId(now);
-            try {
-                await this.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
-                return id;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-            }
-        }
+    appendEvent(name, event) {
+        return appendEvent(this.ctx, name, event);
     }
-    /**
-     * The audit trail, oldest first. alias-moved events carry `applied`: true when the move is
-     * on the alias's chain (alias document -> its event -> previous_event -> ...), false when its
-     * compare-and-swap lost or its pusher died between the event and the move.
-     */
-    async listEvents(name) {
-        checkModelName(name);
-        const events = [];
-        for await (const o of this.store.list(layout.events(name))) {
-            const m = /\/events\/([^/]+)\.json$/.exec(o.key);
-            if (!m)
-                continue;
-            const got = await this.store.getBytes(o.key);
-            if (!got)
-                continue;
-            try {
-                events.push({ ...JSON.parse(got.body.toString()), id: m[1] });
-            }
-            catch {
-                this.logger.warning(`Skipping the unreadable event ${this.store.urlOf(o.key)}`);
-            }
-        }
-        events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        const byId = new Map(events.map((e) => [e.id, e]));
-        const applied = new Set();
-        for (const doc of Object.values(await this.listAliases(name))) {
-            let id = doc.event;
-            const seen = new Set();
-            while (id && !seen.has(id)) {
-                seen.add(id);
-                applied.add(id);
-                id = byId.get(id)?.previous_event;
-            }
-        }
-        for (const e of events)
-            if (e.type === 'alias-moved')
-                e.applied = applied.has(e.id);
-        return events;
+    /** The audit trail, oldest first; alias-moved events say whether they took effect. */
+    listEvents(name) {
+        return listEvents(this.ctx, name);
     }
-    // ---------------------------------------------------------------- aliases
-    /**
-     * Moves `alias` to `version` by compare-and-swap: the alias document is replaced only if it
-     * is still the one read (If-Match on its etag; If-None-Match: * when creating it). The event
-     * is written first and the alias document names it, so no alias ever moves without its
-     * audit record. With `expected`, the move happens only if the alias currently points there
-     * (null = only if it does not exist yet); otherwise concurrent moves are retried on the
-     * fresh value.
-     */
-    async moveAlias(name, alias, version, options = {}) {
-        checkModelName(name);
-        checkAliasName(alias);
-        checkVersionNumber(version);
-        await this.readManifest(name, version);
-        await this.ensureConditionalWrites();
-        for (let attempt = 0;; attempt++) {
-            const current = await this.readAlias(name, alias);
-            const from = current?.doc.version ?? null;
-            if (options.expected !== undefined && options.expected !== from)
-                throw new AliasConflictError(alias, options.expected, from);
-            if (from === version)
-                return { alias, from, to: version, moved: false, event: current?.doc.event };
-            const event = await this.appendEvent(name, {
-                type: 'alias-moved',
-                alias,
-                from,
-                to: version,
-                previous_event: current?.doc.event ?? null,
-                ...(options.reason ? { reason: options.reason } : {}),
-                ...(options.extra ?? {}),
-            });
-            await this.step('alias-event-written');
-            const doc = {
-                schema: 'mlops-gha/registry-alias@1',
-                name,
-                alias,
-                version,
-                event,
-                updated_at: this.now().toISOString(),
-                updated_by: this.options.actor ?? null,
-            };
-            try {
-                await this.store.put(layout.alias(name, alias), `${JSON.stringify(doc, null, 2)}\n`, {
-                    ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
-                    contentType: 'application/json',
-                });
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                const now = await this.readAlias(name, alias);
-                if (now?.doc.event === event) {
-                    // our own retried PUT had landed (its response was lost)
-                    await this.step('alias-moved');
-                    return { alias, from, to: version, moved: true, event };
-                }
-                if (attempt >= 20) {
-                    throw new src/* UserError */.yo(`Could not move the alias ${alias} of ${name} in ${this.location}: another writer moved it between our read and our write 21 times in a row`, {
-                        fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
-                            `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
-                            `(a workflow \`concurrency:\` group per model), then run this step again.`,
-                    });
-                }
-                this.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
-                await sleep(10 + Math.random() * 40);
-                continue;
-            }
-            await this.step('alias-moved');
-            return { alias, from, to: version, moved: true, event };
-        }
+    // aliases (aliases.ts)
+    /** Moves `alias` to `version` by compare-and-swap, its event written first (`expected`: null = create only). */
+    moveAlias(name, alias, version, options = {}) {
+        return moveAlias(this.ctx, name, alias, version, options);
     }
-    // ---------------------------------------------------------------- push
+    // push (push.ts, content-lock.ts, claims.ts)
     /** Pushes files as a new version, or returns the existing version with identical files. */
-    async push(request) {
-        const name = checkModelName(request.name);
-        if (request.alias !== undefined)
-            checkAliasName(request.alias);
-        const tags = checkTags(request.tags ?? {});
-        if (request.files.length === 0)
-            throw new src/* UserError */.yo('No model files to push', { fix: 'Set `model:` to the model file(s).' });
-        // 1. Hash (one read of each file), with the file's stat before and after: a file still
-        //    being written (or rewritten during the upload, checked again below) would make the
-        //    manifest's sha256 lie.
-        const hashed = [];
-        const stamps = new Map();
-        for (const f of request.files) {
-            const before = await (0,promises_.stat)(f.source);
-            const sha256 = await (0,src/* hashFile */.DC)(f.source, 'sha256');
-            const stamp = statStamp(before);
-            if (statStamp(await (0,promises_.stat)(f.source)) !== stamp)
-                throw changedWhilePushed(f.source, 'hashed');
-            stamps.set(f.path, stamp);
-            hashed.push({ path: f.path, sha256, size: before.size });
-        }
-        const digest = contentDigest(hashed);
-        this.logger.info(`Hashed ${hashed.length} file(s), ${(0,src/* formatBytes */.z3)(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`);
-        await this.step('hashed');
-        // 2. Identical content already published? Then nothing is uploaded.
-        const existing = await this.findPublished(name, digest);
-        if (existing)
-            return this.finishExisting(existing, request);
-        // 3. Validate everything that can fail before the first write.
-        const signatures = new Map();
-        for (const f of request.files) {
-            if (/\.onnx$/i.test(f.path))
-                signatures.set(f.path, await readOnnxSignature(f.source));
-        }
-        await this.ensureConditionalWrites();
-        // 4. The content lock: only one push uploads a given content.
-        const lock = await this.acquireContentLock(name, digest);
-        if (lock.published)
-            return this.finishExisting(lock.published, request);
-        await this.step('locked');
-        let stopUploadTicker = () => { };
-        try {
-            // 5. Claim the next version number with an exclusive create.
-            const version = await this.claimNextVersion(name, lock.pushId);
-            lock.version = version;
-            await lock.beat();
-            await this.step('claimed');
-            // 6. Upload the files under the claim's own prefix (no other push writes there).
-            let uploadedBytes = 0;
-            const meter = new src/* ProgressMeter */.Z3('registry-push', 'files', request.files.length);
-            const stopTicker = (0,src/* startProgressTicker */.Wp)(meter, (line) => this.logger.info(line), 5000);
-            for (const f of request.files) {
-                const key = layout.file(name, version, f.path);
-                this.logger.info(`Uploading ${f.path} (${(0,src/* formatBytes */.z3)(f.size)}) to ${this.store.urlOf(key)}`);
-                stopUploadTicker = stopTicker;
-                await this.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
-                meter.add(1);
-                const head = await this.store.head(key);
-                const expected = hashed.find((h) => h.path === f.path);
-                if (!head || head.size !== expected.size) {
-                    throw new Error(`Upload of ${f.source} to ${this.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
-                }
-                // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
-                if (statStamp(await (0,promises_.stat)(f.source)) !== stamps.get(f.path))
-                    throw changedWhilePushed(f.source, 'pushed');
-                uploadedBytes += expected.size;
-            }
-            stopTicker();
-            const attached = await writeAttachments(this.store, name, version, request.attachments ?? {});
-            await this.step('uploaded');
-            // 7. The manifest, written last and exclusively: from now on the version is visible.
-            const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
-            const firstOnnx = files.find((f) => f.signature);
-            const manifest = validateManifest({
-                schema: MANIFEST_SCHEMA_ID,
-                name,
-                version,
-                created_at: this.now().toISOString(),
-                created_by: this.options.actor ?? null,
-                uri: this.uriOf(name, version),
-                sha256: versionSha256(hashed),
-                content_digest: digest,
-                files,
-                signature: firstOnnx?.signature ?? null,
-                metrics: request.metrics ?? {},
-                params: request.params ?? {},
-                lineage: {
-                    git_sha: null,
-                    git_ref: null,
-                    repository: null,
-                    run_url: null,
-                    run_id: null,
-                    data_version: null,
-                    ...Object.fromEntries(Object.entries(request.lineage ?? {}).filter(([, v]) => v !== undefined)),
-                },
-                tags,
-                description: request.description ?? null,
-                ...attached,
-            }, `for ${name}/${version}`);
-            const manifestBody = serializeManifest(manifest);
-            try {
-                await this.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
-            }
-            catch (error) {
-                // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
-                const landed = isPrecondition(error) ? await this.store.getBytes(layout.manifest(name, version)) : undefined;
-                if (!landed || landed.body.toString() !== manifestBody)
-                    throw error;
-            }
-            await this.step('manifest-written');
-            await lock.publish(version);
-            await this.appendEvent(name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
-            await this.step('event-written');
-            this.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
-            const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
-            if (request.alias)
-                result.alias = await this.moveAlias(name, request.alias, version);
-            return result;
-        }
-        finally {
-            stopUploadTicker();
-            lock.stop();
-        }
-    }
-    async finishExisting(manifest, request) {
-        this.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
-        for (const kind of ['sample', 'profile']) {
-            if (request.attachments?.[kind]) {
-                this.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
-            }
-        }
-        const result = {
-            name: manifest.name,
-            version: manifest.version,
-            created: false,
-            uri: manifest.uri,
-            sha256: manifest.sha256,
-            manifest,
-            uploadedBytes: 0,
-        };
-        if (request.alias)
-            result.alias = await this.moveAlias(manifest.name, request.alias, manifest.version);
-        return result;
-    }
-    /** The published version with this content digest, if any (via its content record). */
-    async findPublished(name, digest) {
-        const got = await this.store.getBytes(layout.content(name, digest));
-        if (!got)
-            return undefined;
-        const record = parseContentRecord(got.body);
-        if (!record || record.version === null || record.version === undefined)
-            return undefined;
-        const manifest = await this.tryReadManifest(name, record.version);
-        return manifest && manifest.content_digest === digest ? manifest : undefined;
-    }
-    /**
-     * Takes the content record `content/<digest>.json` with an exclusive create. A push that
-     * finds it held waits: if the holder publishes, the existing version is returned; if the
-     * record stops changing (its holder's heartbeat stopped: it died) for `staleMs` by this
-     * process's own clock, it is taken over with If-Match on the etag that went stale.
-     */
-    async acquireContentLock(name, digest) {
-        const key = layout.content(name, digest);
-        const heartbeatMs = this.options.contentLock?.heartbeatMs ?? 5000;
-        const staleMs = this.options.contentLock?.staleMs ?? 30_000;
-        const pollMs = this.options.contentLock?.pollMs ?? 250;
-        const pushId = (0,external_node_crypto_.randomUUID)();
-        const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
-        let etag;
-        let lost = false;
-        const body = () => `${JSON.stringify(record)}\n`;
-        const tryCreate = async () => {
-            try {
-                etag = (await this.store.put(key, body(), { ifNoneMatch: '*', contentType: 'application/json' })).etag;
-                return true;
-            }
-            catch (error) {
-                if (isPrecondition(error))
-                    return false;
-                throw error;
-            }
-        };
-        let published;
-        if (!(await tryCreate())) {
-            let seenEtag;
-            let seenSince = Date.now();
-            let announced = false;
-            let waits = 0;
-            for (;;) {
-                const got = await this.store.getBytes(key);
-                if (!got) {
-                    if (await tryCreate())
-                        break;
-                    continue;
-                }
-                const other = parseContentRecord(got.body);
-                if (other && other.version !== null && other.version !== undefined) {
-                    const manifest = await this.tryReadManifest(name, other.version);
-                    if (manifest && manifest.content_digest === digest) {
-                        published = manifest;
-                        break;
-                    }
-                }
-                if (got.etag !== seenEtag) {
-                    seenEtag = got.etag;
-                    seenSince = Date.now();
-                }
-                else if (Date.now() - seenSince > staleMs) {
-                    this.logger.info(`The push that held ${this.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`);
-                    try {
-                        etag = (await this.store.put(key, body(), { ifMatch: got.etag, contentType: 'application/json' })).etag;
-                        break;
-                    }
-                    catch (error) {
-                        if (!isPrecondition(error))
-                            throw error;
-                    }
-                }
-                if (!announced) {
-                    this.logger.info('Another push of identical files is in progress: waiting for it to publish');
-                    announced = true;
-                }
-                // Back off (up to 2 s) so that many waiters do not load the store.
-                await sleep(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
-                waits += 1;
-            }
-        }
-        let timer;
-        let stopped = false;
-        let beating = Promise.resolve();
-        const beat = async () => {
-            if (lost || published)
-                return;
-            record.beat += 1;
-            try {
-                etag = (await this.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' })).etag;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                lost = true;
-                this.logger.warning(`Another push took over ${this.store.urlOf(key)}; this push goes on and may duplicate identical content`);
-            }
-        };
-        const schedule = () => {
-            if (stopped)
-                return;
-            timer = setTimeout(() => {
-                beating = beat().catch((error) => this.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
-            }, heartbeatMs);
-            timer.unref();
-        };
-        if (!published)
-            schedule();
-        return {
-            pushId,
-            published,
-            set version(v) {
-                record.version = v;
-            },
-            beat: async () => {
-                await beating;
-                await beat();
-            },
-            publish: async (version) => {
-                stopped = true;
-                if (timer)
-                    clearTimeout(timer);
-                await beating;
-                if (lost)
-                    return;
-                record.version = version;
-                record.state = 'published';
-                try {
-                    await this.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' });
-                }
-                catch (error) {
-                    if (!isPrecondition(error))
-                        throw error;
-                }
-            },
-            stop: () => {
-                stopped = true;
-                if (timer)
-                    clearTimeout(timer);
-            },
-        };
-    }
-    /**
-     * Claims the next version number: lists the claims, then creates `claims/<N>.json` with
-     * If-None-Match: * for N = highest + 1, moving up by one on each 412. Claimed numbers thus
-     * always form 1..K with no gap, and each belongs to exactly one push.
-     */
-    async claimNextVersion(name, pushId) {
-        const claimed = await this.claimedVersions(name);
-        let next = (claimed[claimed.length - 1] ?? 0) + 1;
-        const body = JSON.stringify({ push_id: pushId, at: this.now().toISOString(), actor: this.options.actor ?? null });
-        for (;;) {
-            try {
-                await this.store.put(layout.claim(name, next), `${body}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
-                return next;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
-                const claim = await this.store.getBytes(layout.claim(name, next));
-                if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`))
-                    return next;
-                next += 1;
-            }
-        }
+    push(request) {
+        return push(this.ctx, request);
     }
 }
 
@@ -74677,10 +74825,208 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
+
+/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
+function parseCsv(text) {
+    const rows = [];
+    let cells = [];
+    let cell = '';
+    let quoted = false;
+    let line = 1;
+    let rowLine = 1;
+    let rowHasContent = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    cell += '"';
+                    i++;
+                }
+                else
+                    quoted = false;
+            }
+            else {
+                if (ch === '\n')
+                    line++;
+                cell += ch;
+            }
+            continue;
+        }
+        if (ch === '"' && cell === '') {
+            quoted = true;
+            rowHasContent = true;
+        }
+        else if (ch === ',') {
+            cells.push(cell);
+            cell = '';
+            rowHasContent = true;
+        }
+        else if (ch === '\n' || ch === '\r') {
+            if (ch === '\r' && text[i + 1] === '\n')
+                i++;
+            if (rowHasContent || cell !== '') {
+                cells.push(cell);
+                rows.push({ line: rowLine, cells });
+            }
+            cells = [];
+            cell = '';
+            rowHasContent = false;
+            line++;
+            rowLine = line;
+        }
+        else {
+            cell += ch;
+            if (ch.trim() !== '')
+                rowHasContent = true;
+        }
+    }
+    if (rowHasContent || cell !== '') {
+        cells.push(cell);
+        rows.push({ line: rowLine, cells });
+    }
+    return rows;
+}
+const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
+const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
+/**
+ * The one rule for metrics in CSV, for every action that reads them:
+ * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
+ * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
+ *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
+ * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * convert them (numbers, `nan`).
+ */
+function metricsFromCsv(text, source) {
+    const label = source.label ?? `metrics file ${source.file}`;
+    const fix = `Write ${source.file} with ${FIX}.`;
+    const fail = (message, line) => new src/* UserError */.yo(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
+    const rows = parseCsv(text);
+    if (rows.length === 0)
+        throw fail(`${label} is empty`);
+    const header = rows[0].cells.map((c) => c.trim());
+    header.forEach((name, i) => {
+        if (name === '')
+            throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+    });
+    for (const row of rows.slice(1)) {
+        if (row.cells.length !== header.length) {
+            throw fail(`${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, row.line);
+        }
+    }
+    if (rows.length === 1)
+        throw fail(`${label} has a header row but no values`, rows[0].line);
+    const metrics = {};
+    if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
+        for (const row of rows.slice(1))
+            metrics[row.cells[0].trim()] = row.cells[1].trim();
+        return metrics;
+    }
+    const last = rows[rows.length - 1];
+    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
+    return metrics;
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/registry/src/sources.ts
+;// CONCATENATED MODULE: ./packages/metrics-file/src/read.ts
 
+
+
+
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
+function flattenMetrics(value, prefix = '', out = {}) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        out[prefix] = value;
+    else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
+        out[prefix] = Number(value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value))
+            flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+    return out;
+}
+/**
+ * Parses a metrics file's text: JSON or YAML (an object of numbers, nested objects flattened
+ * with dots; a top-level `metrics` object, as in the train action's run.json, is used
+ * directly), or CSV by the rule of `metricsFromCsv` (the last row counts). Non-numeric values
+ * are left out. Errors name the file and, where known, the line.
+ */
+function parseMetrics(text, file) {
+    const ext = (0,external_node_path_.extname)(file).toLowerCase();
+    if (ext === '.csv') {
+        const cells = metricsFromCsv(text, { file });
+        const out = {};
+        for (const [name, cell] of Object.entries(cells))
+            if (NUMBER.test(cell))
+                out[name] = Number(cell);
+        return out;
+    }
+    let doc;
+    try {
+        doc = ext === '.json' ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        const location = { file };
+        if (error instanceof dist/* YAMLParseError */.XT && error.linePos) {
+            location.line = error.linePos[0].line;
+            location.column = error.linePos[0].col;
+        }
+        else {
+            const pos = /position (\d+)/.exec(error.message);
+            if (pos) {
+                const before = text.slice(0, Number(pos[1]));
+                location.line = before.split('\n').length;
+                location.column = before.length - before.lastIndexOf('\n');
+            }
+        }
+        throw new src/* UserError */.yo(`Metrics file ${file} cannot be parsed: ${error.message}`, {
+            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location,
+        });
+    }
+    if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+        const inner = doc.metrics;
+        if (inner && typeof inner === 'object' && !Array.isArray(inner))
+            doc = inner;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new src/* UserError */.yo(`Metrics file ${file} does not hold an object of metric names and values`, {
+            fix: 'Write the metrics as an object, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location: { file, line: 1 },
+        });
+    }
+    return flattenMetrics(doc);
+}
+/** Reads a metrics file (see `parseMetrics`); a missing file or one without numbers is a `UserError`. */
+async function readMetricsFile(path) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new src/* UserError */.yo(`Metrics file ${path} cannot be read: ${error.code === 'ENOENT' ? 'it does not exist' : error.message}`, {
+            fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
+        });
+    }
+    const metrics = parseMetrics(text, path);
+    if (Object.keys(metrics).length === 0) {
+        throw new src/* UserError */.yo(`Metrics file ${path} holds no numeric metrics`, {
+            fix: 'Write at least one metric with a numeric value, e.g. {"accuracy": 0.91}.',
+            location: { file: path },
+        });
+    }
+    return metrics;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics-file/src/index.ts
+
+
+
+;// CONCATENATED MODULE: ./packages/registry/src/sources.ts
 
 
 
@@ -74765,67 +75111,8 @@ function flattenNumbers(value, prefix, out) {
             flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
     }
 }
-/**
- * Reads a metrics file as the train action writes or accepts them: JSON or YAML (numbers,
- * nested objects flattened with `.`), or CSV (`name,value` rows, or a header row and one row
- * of values; the last row wins).
- */
-async function readMetricsFile(path) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`Cannot read the metrics file ${path}: ${error.message}`, {
-            fix: 'Check the `metrics-file` path, or leave it empty.',
-        });
-    }
-    const out = {};
-    if (/\.csv$/i.test(path)) {
-        const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(',').map((c) => c.trim()));
-        const header = rows[0] ?? [];
-        const isNum = (c) => c !== undefined && c !== '' && Number.isFinite(Number(c));
-        const nameValue = rows.length > 0 &&
-            rows.every((r) => r.length === 2) &&
-            rows.slice(1).every((r) => !isNum(r[0]) && isNum(r[1])) &&
-            !isNum(header[0]);
-        if (nameValue) {
-            for (const [k, v] of rows)
-                if (isNum(v))
-                    out[k] = Number(v);
-        }
-        else if (rows.length >= 2) {
-            const last = rows[rows.length - 1];
-            header.forEach((name, i) => {
-                const v = Number(last[i]);
-                if (name && Number.isFinite(v) && last[i] !== '')
-                    out[name] = v;
-            });
-        }
-        if (Object.keys(out).length === 0) {
-            throw new src/* UserError */.yo(`No numeric metrics in ${path}`, { fix: 'Write name,value rows or a header row and a row of numbers.', location: { file: path } });
-        }
-        return out;
-    }
-    let value;
-    try {
-        value = /\.ya?ml$/i.test(path) ? (0,dist/* parse */.qg)(text) : JSON.parse(text);
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`The metrics file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${error.message}`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        throw new src/* UserError */.yo(`The metrics file ${path} is not an object of metrics`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    flattenNumbers(value, '', out);
-    return out;
-}
+/** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
+
 function str(value) {
     return typeof value === 'string' && value !== '' ? value : null;
 }
@@ -74875,37 +75162,37 @@ function openRegistry(url, options = {}) {
     return RegistryClass.open(url, options);
 }
 /** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
-function resolve(registry, ref) {
+function functions_resolve(registry, ref) {
     return registry.resolve(ref);
 }
 /** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
-function readSample(registry, name, version) {
+function functions_readSample(registry, name, version) {
     return registry.readSample(name, version);
 }
 /** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
-function readProfile(registry, name, version) {
+function functions_readProfile(registry, name, version) {
     return registry.readProfile(name, version);
 }
-function readManifest(registry, name, version) {
+function functions_readManifest(registry, name, version) {
     return registry.readManifest(name, version);
 }
 /** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-async function verify(registry, name, version, options = {}) {
+async function functions_verify(registry, name, version, options = {}) {
     const report = await registry.verify(name, version);
     if (!report.ok && options.throwOnFailure)
         throw new VersionIntegrityError(report.ref, report.problems);
     return report;
 }
-function download(registry, name, version, dest, options = {}) {
+function functions_download(registry, name, version, dest, options = {}) {
     return registry.download(name, version, dest, options);
 }
-function moveAlias(registry, name, alias, version, options = {}) {
+function functions_moveAlias(registry, name, alias, version, options = {}) {
     return registry.moveAlias(name, alias, version, options);
 }
-function appendEvent(registry, name, event) {
+function functions_appendEvent(registry, name, event) {
     return registry.appendEvent(name, event);
 }
-function listEvents(registry, name) {
+function functions_listEvents(registry, name) {
     return registry.listEvents(name);
 }
 
@@ -79853,7 +80140,7 @@ __webpack_unused_export__ = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
+exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;
