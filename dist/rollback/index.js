@@ -68962,7 +68962,7 @@ __webpack_async_result__();
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6160);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9786);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3584);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4869);
 
 
 
@@ -69239,13 +69239,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: buildValues, compareOutputs, compareSignature, deploy, deploySummary, fenced, knownBadRevisions, mergeValues, parseSample, parseValuesYaml, planFrom, planMarkdown, planText, readValuesFile, readVersionSample, recoveryFor, resolveModel, resolvePending, setAtKey, smokeTest, table, valuesYaml
-
-// NAMESPACE OBJECT: ./packages/deploy/src/model.ts
-var model_namespaceObject = {};
-__nccwpck_require__.r(model_namespaceObject);
-__nccwpck_require__.d(model_namespaceObject, {
-  xf: () => (model_knownBadRevisions)
-});
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -75764,16 +75757,29 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 55 modules
-var registry_src = __nccwpck_require__(3584);
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 58 modules
+var registry_src = __nccwpck_require__(4869);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
 
 
+/** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
+async function model_resolveModel(registry, name, ref) {
+    const resolved = await (0,registry_src/* resolve */.hd)(registry, ref.alias ? `${name}@${ref.alias}` : ref.version ? `${name}/${ref.version}` : `${name}@latest`);
+    const report = await (0,registry_src/* verify */.MX)(registry, name, resolved.version);
+    if (!report.ok) {
+        throw new src/* UserError */.yo(`${name}/${resolved.version} in the registry ${registry.location} failed verification: ${report.problems.join('; ')}`, {
+            fix: 'Do not deploy it: push the model again (a new version), or deploy another version.',
+            title: 'model artifact does not match its manifest',
+        });
+    }
+    const sample = await readVersionSample(registry, resolved.manifest);
+    return { resolved, manifest: resolved.manifest, ...(sample ? { sample } : {}) };
+}
 /** The version's sample, read and sha256-checked by the registry; undefined when it has none. */
 async function readVersionSample(registry, manifest) {
     if (!manifest.sample)
         return undefined;
-    return parseSample(await readSample(registry, manifest.name, manifest.version), `${manifest.name}/${manifest.version}`);
+    return parseSample(await (0,registry_src/* readSample */.dl)(registry, manifest.name, manifest.version), `${manifest.name}/${manifest.version}`);
 }
 /** Checks a sample document's shape (mlops-gha.sample/v1: OIP v2 inputs and the recorded outputs). */
 function parseSample(data, where) {
@@ -75790,7 +75796,7 @@ function parseSample(data, where) {
         !tensors(d.outputs) ||
         !d.inputs.length ||
         !d.outputs.length) {
-        throw new UserError(`The sample of ${where} is not a mlops-gha.sample/v1 document with inputs and outputs`, {
+        throw new src/* UserError */.yo(`The sample of ${where} is not a mlops-gha.sample/v1 document with inputs and outputs`, {
             fix: 'Push the model again with `sample-data`.',
         });
     }
@@ -76749,7 +76755,7 @@ async function rollback(settings, deps) {
         let model;
         let aliasBefore = null;
         if (registry && modelName && version !== undefined) {
-            model = await (0,model_namespaceObject.resolveModel)(registry, modelName, { version });
+            model = await model_resolveModel(registry, modelName, { version });
             if (targetModel && !model.manifest.sha256.startsWith(targetModel.sha256Prefix)) {
                 throw new src/* UserError */.yo(`Revision ${chosen.entry.revision} deployed ${modelName}/${version} with sha256 ${targetModel.sha256Prefix}…, but the registry's ${modelName}/${version} has sha256 ${model.manifest.sha256}`, {
                     fix: 'The registry version is not the artifact that revision served: choose another target, or redeploy the version with helm-deploy.',
@@ -77003,7 +77009,7 @@ function githubContext(token, env = process.env) {
 
 /***/ }),
 
-/***/ 3584:
+/***/ 4869:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77014,10 +77020,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   Xs: () => (/* reexport */ checkModelName),
   Ir: () => (/* reexport */ functions_listEvents),
   kb: () => (/* reexport */ functions_moveAlias),
-  Me: () => (/* reexport */ openRegistry)
+  Me: () => (/* reexport */ openRegistry),
+  dl: () => (/* reexport */ functions_readSample),
+  hd: () => (/* reexport */ functions_resolve),
+  MX: () => (/* reexport */ functions_verify)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, Registry, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, download, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readMetricsFile, readOnnxSignature, readProfile, readRunRecord, readSample, resolve, runCli, validateManifest, verify, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, Registry, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, download, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readMetricsFile, readOnnxSignature, readProfile, readRunRecord, runCli, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
@@ -78282,7 +78291,7 @@ class NotFoundInRegistryError extends src/* UserError */.yo {
     }
 }
 /** A version whose files do not match its manifest (or whose manifest was edited). */
-class errors_VersionIntegrityError extends src/* UserError */.yo {
+class VersionIntegrityError extends src/* UserError */.yo {
     ref;
     problems;
     constructor(ref, problems) {
@@ -78493,16 +78502,16 @@ async function readAttachment(store, manifest, kind) {
     const key = layout[kind](manifest.name, manifest.version);
     const got = await store.getBytes(key);
     if (!got)
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
     const sha = (0,external_node_crypto_.createHash)('sha256').update(got.body).digest('hex');
     if (got.body.length !== record.size || sha !== record.sha256) {
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`]);
     }
     try {
         return JSON.parse(got.body.toString('utf8'));
     }
     catch (error) {
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
     }
 }
 
@@ -78687,7 +78696,7 @@ async function tryReadManifest(ctx, name, version) {
         return undefined;
     const manifest = parseManifest(got.body, ctx.store.urlOf(key));
     if (manifest.name !== name || manifest.version !== version) {
-        throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
+        throw new VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
     }
     return manifest;
 }
@@ -79492,7 +79501,7 @@ async function verify(ctx, name, version) {
             await readAttachment(ctx.store, manifest, kind);
         }
         catch (error) {
-            if (!(error instanceof errors_VersionIntegrityError))
+            if (!(error instanceof VersionIntegrityError))
                 throw error;
             problems.push(...error.problems);
         }
@@ -79518,7 +79527,7 @@ async function download(ctx, name, version, dest, options = {}) {
     const manifest = await readManifest(ctx, name, version);
     const problems = manifestProblems(manifest);
     if (problems.length)
-        throw new errors_VersionIntegrityError(ref, problems);
+        throw new VersionIntegrityError(ref, problems);
     const target = (0,external_node_path_.resolve)(dest);
     const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     let bytes = 0;
@@ -79534,7 +79543,7 @@ async function download(ctx, name, version, dest, options = {}) {
             }
             catch (error) {
                 if (error instanceof IntegrityError || error.name === 'IntegrityError') {
-                    throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
+                    throw new VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
                 }
                 throw error;
             }
@@ -81571,14 +81580,14 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
     }
     let classes = sortClasses(all);
     const k = classes.length;
-    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
-    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
-        classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
         throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
             fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
         });
     }
+    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
+        classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && k > 2) {
         throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' });
     }
@@ -83240,10 +83249,208 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
+
+/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
+function parseCsv(text) {
+    const rows = [];
+    let cells = [];
+    let cell = '';
+    let quoted = false;
+    let line = 1;
+    let rowLine = 1;
+    let rowHasContent = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    cell += '"';
+                    i++;
+                }
+                else
+                    quoted = false;
+            }
+            else {
+                if (ch === '\n')
+                    line++;
+                cell += ch;
+            }
+            continue;
+        }
+        if (ch === '"' && cell === '') {
+            quoted = true;
+            rowHasContent = true;
+        }
+        else if (ch === ',') {
+            cells.push(cell);
+            cell = '';
+            rowHasContent = true;
+        }
+        else if (ch === '\n' || ch === '\r') {
+            if (ch === '\r' && text[i + 1] === '\n')
+                i++;
+            if (rowHasContent || cell !== '') {
+                cells.push(cell);
+                rows.push({ line: rowLine, cells });
+            }
+            cells = [];
+            cell = '';
+            rowHasContent = false;
+            line++;
+            rowLine = line;
+        }
+        else {
+            cell += ch;
+            if (ch.trim() !== '')
+                rowHasContent = true;
+        }
+    }
+    if (rowHasContent || cell !== '') {
+        cells.push(cell);
+        rows.push({ line: rowLine, cells });
+    }
+    return rows;
+}
+const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
+const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
+/**
+ * The one rule for metrics in CSV, for every action that reads them:
+ * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
+ * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
+ *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
+ * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * convert them (numbers, `nan`).
+ */
+function csv_metricsFromCsv(text, source) {
+    const label = source.label ?? `metrics file ${source.file}`;
+    const fix = `Write ${source.file} with ${FIX}.`;
+    const fail = (message, line) => new UserError(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
+    const rows = parseCsv(text);
+    if (rows.length === 0)
+        throw fail(`${label} is empty`);
+    const header = rows[0].cells.map((c) => c.trim());
+    header.forEach((name, i) => {
+        if (name === '')
+            throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+    });
+    for (const row of rows.slice(1)) {
+        if (row.cells.length !== header.length) {
+            throw fail(`${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, row.line);
+        }
+    }
+    if (rows.length === 1)
+        throw fail(`${label} has a header row but no values`, rows[0].line);
+    const metrics = {};
+    if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
+        for (const row of rows.slice(1))
+            metrics[row.cells[0].trim()] = row.cells[1].trim();
+        return metrics;
+    }
+    const last = rows[rows.length - 1];
+    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
+    return metrics;
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/registry/src/sources.ts
+;// CONCATENATED MODULE: ./packages/metrics-file/src/read.ts
 
+
+
+
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
+function flattenMetrics(value, prefix = '', out = {}) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        out[prefix] = value;
+    else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
+        out[prefix] = Number(value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value))
+            flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+    return out;
+}
+/**
+ * Parses a metrics file's text: JSON or YAML (an object of numbers, nested objects flattened
+ * with dots; a top-level `metrics` object, as in the train action's run.json, is used
+ * directly), or CSV by the rule of `metricsFromCsv` (the last row counts). Non-numeric values
+ * are left out. Errors name the file and, where known, the line.
+ */
+function parseMetrics(text, file) {
+    const ext = extname(file).toLowerCase();
+    if (ext === '.csv') {
+        const cells = metricsFromCsv(text, { file });
+        const out = {};
+        for (const [name, cell] of Object.entries(cells))
+            if (NUMBER.test(cell))
+                out[name] = Number(cell);
+        return out;
+    }
+    let doc;
+    try {
+        doc = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    }
+    catch (error) {
+        const location = { file };
+        if (error instanceof YAMLParseError && error.linePos) {
+            location.line = error.linePos[0].line;
+            location.column = error.linePos[0].col;
+        }
+        else {
+            const pos = /position (\d+)/.exec(error.message);
+            if (pos) {
+                const before = text.slice(0, Number(pos[1]));
+                location.line = before.split('\n').length;
+                location.column = before.length - before.lastIndexOf('\n');
+            }
+        }
+        throw new UserError(`Metrics file ${file} cannot be parsed: ${error.message}`, {
+            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location,
+        });
+    }
+    if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+        const inner = doc.metrics;
+        if (inner && typeof inner === 'object' && !Array.isArray(inner))
+            doc = inner;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new UserError(`Metrics file ${file} does not hold an object of metric names and values`, {
+            fix: 'Write the metrics as an object, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location: { file, line: 1 },
+        });
+    }
+    return flattenMetrics(doc);
+}
+/** Reads a metrics file (see `parseMetrics`); a missing file or one without numbers is a `UserError`. */
+async function read_readMetricsFile(path) {
+    let text;
+    try {
+        text = await readFile(path, 'utf8');
+    }
+    catch (error) {
+        throw new UserError(`Metrics file ${path} cannot be read: ${error.code === 'ENOENT' ? 'it does not exist' : error.message}`, {
+            fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
+        });
+    }
+    const metrics = parseMetrics(text, path);
+    if (Object.keys(metrics).length === 0) {
+        throw new UserError(`Metrics file ${path} holds no numeric metrics`, {
+            fix: 'Write at least one metric with a numeric value, e.g. {"accuracy": 0.91}.',
+            location: { file: path },
+        });
+    }
+    return metrics;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics-file/src/index.ts
+
+
+
+;// CONCATENATED MODULE: ./packages/registry/src/sources.ts
 
 
 
@@ -83328,67 +83535,8 @@ function flattenNumbers(value, prefix, out) {
             flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
     }
 }
-/**
- * Reads a metrics file as the train action writes or accepts them: JSON or YAML (numbers,
- * nested objects flattened with `.`), or CSV (`name,value` rows, or a header row and one row
- * of values; the last row wins).
- */
-async function sources_readMetricsFile(path) {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
-    }
-    catch (error) {
-        throw new UserError(`Cannot read the metrics file ${path}: ${error.message}`, {
-            fix: 'Check the `metrics-file` path, or leave it empty.',
-        });
-    }
-    const out = {};
-    if (/\.csv$/i.test(path)) {
-        const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(',').map((c) => c.trim()));
-        const header = rows[0] ?? [];
-        const isNum = (c) => c !== undefined && c !== '' && Number.isFinite(Number(c));
-        const nameValue = rows.length > 0 &&
-            rows.every((r) => r.length === 2) &&
-            rows.slice(1).every((r) => !isNum(r[0]) && isNum(r[1])) &&
-            !isNum(header[0]);
-        if (nameValue) {
-            for (const [k, v] of rows)
-                if (isNum(v))
-                    out[k] = Number(v);
-        }
-        else if (rows.length >= 2) {
-            const last = rows[rows.length - 1];
-            header.forEach((name, i) => {
-                const v = Number(last[i]);
-                if (name && Number.isFinite(v) && last[i] !== '')
-                    out[name] = v;
-            });
-        }
-        if (Object.keys(out).length === 0) {
-            throw new UserError(`No numeric metrics in ${path}`, { fix: 'Write name,value rows or a header row and a row of numbers.', location: { file: path } });
-        }
-        return out;
-    }
-    let value;
-    try {
-        value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-    }
-    catch (error) {
-        throw new UserError(`The metrics file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${error.message}`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        throw new UserError(`The metrics file ${path} is not an object of metrics`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    flattenNumbers(value, '', out);
-    return out;
-}
+/** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
+
 function str(value) {
     return typeof value === 'string' && value !== '' ? value : null;
 }

@@ -32,6 +32,36 @@ export interface Sample {
   outputs: SampleTensor[];
 }
 
+export interface DeployableModel {
+  resolved: ResolvedVersion;
+  manifest: Manifest;
+  sample?: Sample;
+}
+
+/** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
+export async function resolveModel(
+  registry: Registry,
+  name: string,
+  ref: { version?: number; alias?: string },
+): Promise<DeployableModel> {
+  const resolved = await resolve(
+    registry,
+    ref.alias ? `${name}@${ref.alias}` : ref.version ? `${name}/${ref.version}` : `${name}@latest`,
+  );
+  const report = await verify(registry, name, resolved.version);
+  if (!report.ok) {
+    throw new UserError(
+      `${name}/${resolved.version} in the registry ${registry.location} failed verification: ${report.problems.join('; ')}`,
+      {
+        fix: 'Do not deploy it: push the model again (a new version), or deploy another version.',
+        title: 'model artifact does not match its manifest',
+      },
+    );
+  }
+  const sample = await readVersionSample(registry, resolved.manifest);
+  return { resolved, manifest: resolved.manifest, ...(sample ? { sample } : {}) };
+}
+
 /** The version's sample, read and sha256-checked by the registry; undefined when it has none. */
 export async function readVersionSample(registry: Registry, manifest: Manifest): Promise<Sample | undefined> {
   if (!manifest.sample) return undefined;
