@@ -6,6 +6,8 @@
  *
  * The model is the demo's shape (the example project's churn classifier: input float [N, 6],
  * outputs label int64 [N] and probabilities float [N, 2]).
+ * A third peer gives this machine's HTTP ceiling: a bare node:http server that reads and parses
+ * the same request body and answers a constant (no model).
  * Options: --seconds S per measurement [3], --clients C [4].
  */
 import { spawn } from 'node:child_process';
@@ -66,6 +68,15 @@ function post(agent: Agent, port: number, path: string, body: string): Promise<v
   });
 }
 
+// The HTTP ceiling of this machine: a node:http server that reads the same body, parses it and
+// answers a constant, with no model. The model server cannot beat it; how close it comes
+// shows what the OIP work itself costs.
+const BARE_SERVER = `const s = require('node:http').createServer((q, r) => { const c = []; q.on('data', (d) => c.push(d));
+  q.on('end', () => { JSON.parse(Buffer.concat(c).toString()); const t = '{"outputs":[]}';
+    r.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': t.length }); r.end(t); }); });
+s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port + ' model-server: ready'));
+process.on('SIGTERM', () => process.exit(0));`;
+
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
 function cpuSecondsOf(pid: number): number | undefined {
   try {
@@ -77,8 +88,9 @@ function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
-async function startServer(modelDir: string, sha256: string): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/model-server/index.js')], {
+async function startServer(modelDir: string, sha256: string, bare = false): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+  const args = bare ? ['-e', BARE_SERVER] : [join(repoRoot, 'dist/model-server/index.js')];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, MODEL_URI: modelDir, MODEL_SHA256: sha256, MODEL_NAME: 'churn', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -112,6 +124,7 @@ export async function servingThroughput(options: { seconds?: number; clients?: n
   const modelPath = await writeModel(join(dir, 'model', 'model.onnx'), bytes);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const server = await startServer(join(dir, 'model'), sha256);
+  const bare = await startServer(join(dir, 'model'), sha256, true);
   const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all' });
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   console.log(
@@ -125,6 +138,9 @@ export async function servingThroughput(options: { seconds?: number; clients?: n
       const serverCpu0 = cpuSecondsOf(server.pid);
       const overHttp = await measure(() => post(agent, server.port, '/v2/models/churn/infer', body));
       const serverCpu = (cpuSecondsOf(server.pid) ?? NaN) - (serverCpu0 ?? NaN);
+      const bareCpu0 = cpuSecondsOf(bare.pid);
+      const bareRate = await measure(() => post(agent, bare.port, '/', body));
+      const bareCpu = (cpuSecondsOf(bare.pid) ?? NaN) - (bareCpu0 ?? NaN);
       const input = Float32Array.from(rows);
       const cpu0 = process.cpuUsage();
       const direct = await measure(async () => {
@@ -141,9 +157,15 @@ export async function servingThroughput(options: { seconds?: number; clients?: n
       // the ratio would be on dedicated, CPU-bound cores.
       const perRequest = serverCpu / (overHttp * SECONDS);
       const perRun = directCpu / (direct * SECONDS);
+      const perBare = bareCpu / (bareRate * SECONDS);
+      console.log(
+        `batch ${String(batch).padStart(3)}: HTTP ceiling here (node:http reading and parsing the same body, no model): ${bareRate.toFixed(0)} req/s; ` +
+          `model server at ${(overHttp / bareRate).toFixed(2)} of it`,
+      );
       if (Number.isFinite(perRequest)) {
         console.log(
-          `batch ${String(batch).padStart(3)}: CPU per call: server ${(perRequest * 1e6).toFixed(0)} us/request, direct ${(perRun * 1e6).toFixed(0)} us/run; CPU-bound ratio ${(perRun / perRequest).toFixed(2)}`,
+          `batch ${String(batch).padStart(3)}: CPU per call: model server ${(perRequest * 1e6).toFixed(0)} us/request (bare node:http ${(perBare * 1e6).toFixed(0)}), ` +
+            `direct ${(perRun * 1e6).toFixed(0)} us/run; CPU-bound ratio ${(perRun / perRequest).toFixed(2)}`,
         );
       }
     }
@@ -151,6 +173,7 @@ export async function servingThroughput(options: { seconds?: number; clients?: n
     agent.destroy();
     await session.release();
     await server.stop();
+    await bare.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
