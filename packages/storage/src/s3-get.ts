@@ -1,22 +1,17 @@
-import { createHash, createHmac } from 'node:crypto';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { regionOfAnswer, type BucketRegion } from './s3-region.js';
+import { createSigner, EMPTY_SHA256, signRequest, type Credentials } from './sigv4.js';
 
 /**
  * A lean signed GET for S3 objects: one SigV4 signature (signing key cached per day) and a
  * keep-alive request, without the SDK's middleware stack. For many small objects the SDK's
  * per-request CPU dominates a pull; this path does the same protocol with a fraction of it.
  */
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+export type { Credentials } from './sigv4.js';
 
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 function encodeSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -26,7 +21,7 @@ export class S3ObjectGetter {
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly secure: boolean;
   private readonly addresses = new Map<string, { host: string; port?: number; pathPrefix: string }>();
-  private signingKey?: { day: string; secret: string; region: string; key: Buffer };
+  private readonly signer: SignatureV4;
 
   constructor(
     private readonly bucket: string,
@@ -37,6 +32,7 @@ export class S3ObjectGetter {
   ) {
     this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
     this.agent = this.secure ? new HttpsAgent({ keepAlive: true, maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets });
+    this.signer = createSigner(credentials, region.current);
   }
 
   /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
@@ -61,14 +57,6 @@ export class S3ObjectGetter {
     return address;
   }
 
-  private key(secret: string, day: string, region: string): Buffer {
-    if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === region) return this.signingKey.key;
-    const hmac = (k: Buffer | string, data: string) => createHmac('sha256', k).update(data).digest();
-    const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
-    this.signingKey = { day, secret, region, key };
-    return key;
-  }
-
   /**
    * GETs a key (the full object key, prefix included). Resolves with the response, any status
    * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
@@ -85,24 +73,14 @@ export class S3ObjectGetter {
     }
   }
 
-  /** `extra` (Range, If-Match) is sent unsigned: SigV4 signs host and x-amz-* headers only here. */
+  /** Signs (AWS's SigV4 signer, see sigv4.ts) and sends one GET; `extra` (Range, If-Match) is signed too. */
   private async send(objectKey: string, region: string, extra: Record<string, string>): Promise<IncomingMessage> {
-    const creds = await this.credentials();
     const { host, port, pathPrefix } = this.addressFor(region);
     const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
-    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-    const day = amzDate.slice(0, 8);
-    const headers: Record<string, string> = { host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
-    if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
-    const names = Object.keys(headers).sort();
-    const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-    const scope = `${day}/${region}/s3/aws4_request`;
-    const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
-    const signature = createHmac('sha256', this.key(creds.secretAccessKey, day, region)).update(toSign).digest('hex');
-    headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    const headers = await signRequest(this.signer, { method: 'GET', hostname: host, path, headers: { host, 'x-amz-content-sha256': EMPTY_SHA256, ...extra } }, region);
     const request = this.secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers: { ...headers, ...extra }, agent: this.agent }, resolve);
+      const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
       req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end();
