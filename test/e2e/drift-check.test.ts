@@ -89,7 +89,7 @@ describe.each(NODE_VERSIONS)('drift-check on Node %s', (node) => {
     expect(Number(r.outputs.share)).toBeCloseTo(2 / 3, 12);
     const report = await readFile(r.outputs.report!, 'utf8');
     expect(report.split('\n')[0]).toMatch(/^### 🔴 Drift: 2 of 3 columns drifted/);
-    expect(report).toMatch(/\| probabilities\[1\] \| numerical \|/);
+    expect(report).toContain('| probabilities\\[1\\] | numerical |');
     expect(report).toContain('```mermaid\nxychart-beta');
     // Quality: accuracy on the fresh labels beside the version's recorded 0.86.
     expect(report).toMatch(/\| accuracy \| 0\.86 \| 0\.\d+ \|/);

@@ -5,7 +5,6 @@
  * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
  * one, `variable` (a regression's value: numerical).
  */
-import { UserError } from '@mlops-gha/common';
 import { openOnnxModel, predict, type Holdout, type OnnxModel, type OutputColumn } from '@mlops-gha/evaluation';
 import { ColumnProfiler, type ColumnProfile, type ColumnType } from './profile.js';
 import type { TableBatch } from './table.js';
@@ -35,12 +34,12 @@ export class PredictionProfiler {
 
   /** Opens the model; `features` are the columns fed to it, in order. */
   static async open(modelPath: string, features: string[], header: string[], input: string, reference?: ColumnProfile[] | null): Promise<PredictionProfiler> {
-    const missing = features.filter((f) => !header.includes(f));
-    if (missing.length) {
-      throw new UserError(`${input} lacks the model's input column(s) ${missing.join(', ')}`, { fix: 'Give the data every column the model was trained on.' });
-    }
     const model = await openOnnxModel(modelPath);
-    return new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+    const profiler = new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+    // Missing data columns are reported by the column comparison; predictions just cannot be made.
+    const missing = features.filter((f) => !header.includes(f));
+    if (missing.length) profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
+    return profiler;
   }
 
   async addBatch(batch: TableBatch): Promise<void> {
