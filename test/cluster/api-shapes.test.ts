@@ -347,4 +347,12 @@ describe('strategic merge patch, as the kubectl patch task page shows it (real k
     ).toBe(0);
     expect((await get()).spec.template.spec.containers.map((c: K8sObject) => c.name)).toEqual(['patch-demo-ctr-3']);
   });
+
+  test('kubectl get prints the server-side table columns (NAME READY UP-TO-DATE AVAILABLE AGE)', async () => {
+    const ran = await run(KUBECTL4, ['get', 'deployment', name], cluster);
+    expect(ran.code).toBe(0);
+    const [header, row] = ran.stdout.trim().split('\n');
+    expect(header?.split(/\s+/)).toEqual(['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+    expect(row?.split(/\s+/)[0]).toBe(name);
+  });
 });

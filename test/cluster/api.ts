@@ -26,6 +26,7 @@ import {
   type K8sObject,
 } from './status.js';
 import { serveWatch } from './watch.js';
+import { toTable, wantsTable } from './table.js';
 
 export interface ApiDeps {
   resources: Resources;
@@ -208,6 +209,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
       .list(type, namespace)
       .filter((o) => labels(o.metadata.labels ?? {}) && fields(o))
       .map((o) => stamp(type, o));
+    if (wantsTable(accept)) return send(res, 200, toTable(type, items, resources.store.resourceVersion));
     return send(
       res,
       200,
@@ -228,6 +230,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
     }
     const obj = resources.store.get(type, namespace, name);
     if (subresource === 'scale') return send(res, 200, scaleOf(type, obj));
+    if (wantsTable(accept)) return send(res, 200, toTable(type, [obj], resources.store.resourceVersion));
     return send(res, 200, stamp(type, obj), accept);
   }
 
