@@ -117,16 +117,24 @@ export function thresholdCounts(positive: Uint8Array, scores: ArrayLike<number>,
   let groups = 0;
   let tp = 0;
   let fp = 0;
+  // Descending: a new score closes the previous tie group (one read of each score).
+  let prev = NaN;
   for (let t = n - 1; t >= 0; t--) {
     const row = ascending[t]!;
-    if (positive[row]) tp++;
-    else fp++;
-    // The end of a tie group (in descending order) closes a threshold.
-    if (t === 0 || scores[ascending[t - 1]!] !== scores[row]) {
+    const s = scores[row]!;
+    if (s !== prev && t !== n - 1) {
       tps[groups] = tp;
       fps[groups] = fp;
-      thresholds[groups++] = scores[row]!;
+      thresholds[groups++] = prev;
     }
+    if (positive[row]) tp++;
+    else fp++;
+    prev = s;
+  }
+  if (n > 0) {
+    tps[groups] = tp;
+    fps[groups] = fp;
+    thresholds[groups++] = prev;
   }
   return { tps: tps.subarray(0, groups), fps: fps.subarray(0, groups), thresholds: thresholds.subarray(0, groups), positives: tp, negatives: fp };
 }

@@ -4,7 +4,7 @@ import { evaluateModels, METRIC_NAMES, type Evaluation, type MissingValues, type
 import { bootstrapInterval, pairedBootstrapParallel, type BootstrapResult, type Interval, type IntervalMethod } from './bootstrap.js';
 import { hasKernel } from './kernels.js';
 import { seedToInt } from './math.js';
-import { readMetricsFile } from './metrics-file.js';
+import { readMetricsFile } from '@mlops-gha/metrics-file';
 import { delong, mcnemar } from './paired-tests.js';
 import { renderReport, COMMENT_REPORT_LIMIT, type ReportInput } from './report.js';
 import { checkRules, parseRules } from './rules.js';

@@ -8,7 +8,7 @@ export { mcnemar, delong } from './paired-tests.js';
 export type { McNemarResult, DeLongResult } from './paired-tests.js';
 export { decide, intervalStatus } from './verdict.js';
 export type { Decision, DecideInput, RuleOutcome, Status, FailOn, Basis } from './verdict.js';
-export { readMetricsFile } from './metrics-file.js';
+export { readMetricsFile } from '@mlops-gha/metrics-file';
 export { renderReport, escapeMarkdown, formatNumber, COMMENT_REPORT_LIMIT } from './report.js';
 export type { ReportInput, RenderOptions } from './report.js';
 export { runMetricGate, resolveBaseline } from './gate.js';

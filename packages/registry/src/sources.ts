@@ -90,62 +90,8 @@ function flattenNumbers(value: unknown, prefix: string, out: Record<string, numb
   }
 }
 
-/**
- * Reads a metrics file as the train action writes or accepts them: JSON or YAML (numbers,
- * nested objects flattened with `.`), or CSV (`name,value` rows, or a header row and one row
- * of values; the last row wins).
- */
-export async function readMetricsFile(path: string): Promise<Record<string, number>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UserError(`Cannot read the metrics file ${path}: ${(error as Error).message}`, {
-      fix: 'Check the `metrics-file` path, or leave it empty.',
-    });
-  }
-  const out: Record<string, number> = {};
-  if (/\.csv$/i.test(path)) {
-    const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(',').map((c) => c.trim()));
-    const header = rows[0] ?? [];
-    const isNum = (c: string | undefined) => c !== undefined && c !== '' && Number.isFinite(Number(c));
-    const nameValue =
-      rows.length > 0 &&
-      rows.every((r) => r.length === 2) &&
-      rows.slice(1).every((r) => !isNum(r[0]) && isNum(r[1])) &&
-      !isNum(header[0]);
-    if (nameValue) {
-      for (const [k, v] of rows as [string, string][]) if (isNum(v)) out[k] = Number(v);
-    } else if (rows.length >= 2) {
-      const last = rows[rows.length - 1]!;
-      header.forEach((name, i) => {
-        const v = Number(last[i]);
-        if (name && Number.isFinite(v) && last[i] !== '') out[name] = v;
-      });
-    }
-    if (Object.keys(out).length === 0) {
-      throw new UserError(`No numeric metrics in ${path}`, { fix: 'Write name,value rows or a header row and a row of numbers.', location: { file: path } });
-    }
-    return out;
-  }
-  let value: unknown;
-  try {
-    value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`The metrics file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, {
-      fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-      location: { file: path },
-    });
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UserError(`The metrics file ${path} is not an object of metrics`, {
-      fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-      location: { file: path },
-    });
-  }
-  flattenNumbers(value, '', out);
-  return out;
-}
+/** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
+export { readMetricsFile } from '@mlops-gha/metrics-file';
 
 /** What the registry takes from the train action's run.json. */
 export interface RunRecordFacts {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from '@mlops-gha/common';
+import { metricsFromCsv } from '@mlops-gha/metrics-file';
 import { locateJsonError } from './json-error.js';
 
 export type Values = Record<string, unknown>;
@@ -71,58 +72,7 @@ function parseYaml(text: string, source: Source): unknown {
   return doc.toJS() ?? {};
 }
 
-/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let rowHasContent = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && cell === '') {
-      quoted = true;
-      rowHasContent = true;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-      rowHasContent = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      if (rowHasContent || cell !== '') {
-        cells.push(cell);
-        rows.push({ line: rowLine, cells });
-      }
-      cells = [];
-      cell = '';
-      rowHasContent = false;
-      line++;
-      rowLine = line;
-    } else {
-      cell += ch;
-      if (ch.trim() !== '') rowHasContent = true;
-    }
-  }
-  if (rowHasContent || cell !== '') {
-    cells.push(cell);
-    rows.push({ line: rowLine, cells });
-  }
-  return rows;
-}
+export { parseCsv } from '@mlops-gha/metrics-file';
 
 function csvValue(raw: string): unknown {
   const v = raw.trim();
@@ -132,52 +82,10 @@ function csvValue(raw: string): unknown {
   return v;
 }
 
-const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
-
-/**
- * Metrics from CSV: a header row and one row per step (the last row is the run's result, e.g.
- * the last epoch), or two columns `metric,value` (or `key,value`, `name,value`) with one metric
- * per row. Every row must have as many cells as the header.
- */
+/** Metrics from CSV by the one rule every action shares (the last row is the run's result). */
 function parseMetricsCsv(text: string, source: Source): Values {
-  const rows = parseCsv(text);
-  const fix = `Write ${source.file} with ${example('metrics-file', 'csv')}.`;
-  if (rows.length === 0) {
-    throw new UserError(`${source.kind} ${source.file} is empty`, { fix, location: { file: source.file, line: 1 }, title: 'Malformed metrics-file' });
-  }
-  const header = rows[0]!.cells.map((c) => c.trim());
-  header.forEach((name, i) => {
-    if (name === '') {
-      throw new UserError(`${source.kind} ${source.file} line ${rows[0]!.line}: column ${i + 1} of the header has no name`, {
-        fix,
-        location: { file: source.file, line: rows[0]!.line },
-        title: 'Malformed metrics-file',
-      });
-    }
-  });
-  for (const row of rows.slice(1)) {
-    if (row.cells.length !== header.length) {
-      throw new UserError(
-        `${source.kind} ${source.file} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`,
-        { fix, location: { file: source.file, line: row.line }, title: 'Malformed metrics-file' },
-      );
-    }
-  }
-  if (rows.length === 1) {
-    throw new UserError(`${source.kind} ${source.file} has a header row but no values`, {
-      fix,
-      location: { file: source.file, line: rows[0]!.line },
-      title: 'Malformed metrics-file',
-    });
-  }
-  const metrics: Values = {};
-  if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0]!.toLowerCase()) && header[1]!.toLowerCase() === 'value') {
-    for (const row of rows.slice(1)) metrics[row.cells[0]!.trim()] = csvValue(row.cells[1]!);
-    return metrics;
-  }
-  const last = rows[rows.length - 1]!;
-  header.forEach((name, i) => (metrics[name] = csvValue(last.cells[i]!)));
-  return metrics;
+  const cells = metricsFromCsv(text, { file: source.file, label: `${source.kind} ${source.file}` });
+  return Object.fromEntries(Object.entries(cells).map(([name, cell]) => [name, csvValue(cell)]));
 }
 
 function requireMapping(value: unknown, source: Source, format: FileFormat): Values {

@@ -1,0 +1,98 @@
+import { UserError } from '@mlops-gha/common';
+
+/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
+export function parseCsv(text: string): { line: number; cells: string[] }[] {
+  const rows: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let rowHasContent = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && cell === '') {
+      quoted = true;
+      rowHasContent = true;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+      rowHasContent = true;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      if (rowHasContent || cell !== '') {
+        cells.push(cell);
+        rows.push({ line: rowLine, cells });
+      }
+      cells = [];
+      cell = '';
+      rowHasContent = false;
+      line++;
+      rowLine = line;
+    } else {
+      cell += ch;
+      if (ch.trim() !== '') rowHasContent = true;
+    }
+  }
+  if (rowHasContent || cell !== '') {
+    cells.push(cell);
+    rows.push({ line: rowLine, cells });
+  }
+  return rows;
+}
+
+/** How errors name the file: `label` starts each message (e.g. "metrics-file history.csv"). */
+export interface CsvSource {
+  file: string;
+  label?: string;
+}
+
+const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
+const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
+
+/**
+ * The one rule for metrics in CSV, for every action that reads them:
+ * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
+ * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
+ *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
+ * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * convert them (numbers, `nan`).
+ */
+export function metricsFromCsv(text: string, source: CsvSource): Record<string, string> {
+  const label = source.label ?? `metrics file ${source.file}`;
+  const fix = `Write ${source.file} with ${FIX}.`;
+  const fail = (message: string, line?: number) =>
+    new UserError(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
+  const rows = parseCsv(text);
+  if (rows.length === 0) throw fail(`${label} is empty`);
+  const header = rows[0]!.cells.map((c) => c.trim());
+  header.forEach((name, i) => {
+    if (name === '') throw fail(`${label} line ${rows[0]!.line}: column ${i + 1} of the header has no name`, rows[0]!.line);
+  });
+  for (const row of rows.slice(1)) {
+    if (row.cells.length !== header.length) {
+      throw fail(`${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, row.line);
+    }
+  }
+  if (rows.length === 1) throw fail(`${label} has a header row but no values`, rows[0]!.line);
+  const metrics: Record<string, string> = {};
+  if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0]!.toLowerCase()) && header[1]!.toLowerCase() === 'value') {
+    for (const row of rows.slice(1)) metrics[row.cells[0]!.trim()] = row.cells[1]!.trim();
+    return metrics;
+  }
+  const last = rows[rows.length - 1]!;
+  header.forEach((name, i) => (metrics[name] = last.cells[i]!.trim()));
+  return metrics;
+}

@@ -1,0 +1,3 @@
+export { parseCsv, metricsFromCsv } from './csv.js';
+export type { CsvSource } from './csv.js';
+export { parseMetrics, readMetricsFile, flattenMetrics } from './read.js';
