@@ -114,14 +114,36 @@ describe('the demo and its report', () => {
     expect(onDisk.production).toBeDefined();
 
     // The worse model: its gate row says stopped, and the PR comment it posted shows the failing rule.
+    // The two intended stops: the gate on the pull request, and v3's smoke test on staging.
     const stopped = await page.locator('#steps-table tr.stopped').allInnerTexts();
-    expect(stopped).toHaveLength(1);
+    expect(stopped).toHaveLength(2);
     expect(stopped[0]).toMatch(/metric-gate/);
     expect(stopped[0]).toMatch(/verdict=fail/);
+    expect(stopped[1]).toMatch(/helm-deploy/);
+    expect(stopped[1]).toMatch(/status=rolled-back/);
     const comment = await page.locator('#pr-comment').innerText();
     expect(comment).toMatch(/fail/i);
     expect(comment).toMatch(/roc_auc/);
     expect(await page.locator('#pr-comment table').count()).toBeGreaterThan(0);
+
+    // Helm's history per environment, as deployed: production went v1, v2, then back to v1 by
+    // hand; staging's v3 failed its smoke test and went back to v2. The pods say what they serve.
+    const helmRows = async (ns: string) =>
+      page.locator(`#helm-history-${ns} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as unknown as { innerText: string }).innerText.trim())));
+    const production = await helmRows('production');
+    expect(production.map((r) => r[1])).toEqual(['superseded', 'superseded', 'deployed']);
+    expect(production.map((r) => r[4])).toEqual([expect.stringMatching(/churn-classifier\/1\b/), expect.stringMatching(/churn-classifier\/2\b/), 'Rollback to 1']);
+    const staging = await helmRows('staging');
+    expect(staging.map((r) => r[4])).toEqual([
+      expect.stringMatching(/churn-classifier\/1\b/),
+      expect.stringMatching(/churn-classifier\/2\b/),
+      expect.stringMatching(/churn-classifier\/3\b/),
+      'Rollback to 2',
+    ]);
+    expect(staging.at(-1)![1]).toBe('deployed');
+    const served = await page.locator('p.served').allInnerTexts();
+    expect(served).toEqual([`staging serves: 200 {"name":"churn-classifier","versions":["2"]}`, `production serves: 200 {"name":"churn-classifier","versions":["${onDisk.production}"]}`]);
+    expect(onDisk.production).toBe(1);
 
     // The audit log lists every alias move the registry recorded.
     const events = readdirSync(join(demoDir, 'registry/churn-classifier/events'));
