@@ -202,3 +202,51 @@ describe('the API stops answering', () => {
     },
   );
 });
+
+describe('rollouts as kubectl rollout status sees them', () => {
+  afterEach(() => cluster.clearFaults());
+
+  const deployment = (name: string, image: string, progressDeadlineSeconds?: number) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      ...(progressDeadlineSeconds ? { progressDeadlineSeconds } : {}),
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image }] } },
+    },
+  });
+  const create = async (obj: object) => {
+    const response = await fetch(`${cluster.url}/apis/apps/v1/namespaces/default/deployments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(obj),
+    });
+    expect(response.status).toBe(201);
+  };
+  const [, latest] = HELM_TOOLCHAINS;
+
+  test('a slow rollout is waited for, with the progress lines kubectl prints', async () => {
+    cluster.setFault({ podStartDelayMs: 5000 });
+    await create(deployment('slow', 'nginx:1.27'));
+    const ran = await run(latest.kubectl, ['rollout', 'status', 'deployment/slow', '--timeout', '30s'], cluster);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain(
+      'Waiting for deployment "slow" rollout to finish: 0 of 1 updated replicas are available...',
+    );
+    expect(ran.stdout.trim().endsWith('deployment "slow" successfully rolled out')).toBe(true);
+  });
+
+  test('a rollout past progressDeadlineSeconds reports ProgressDeadlineExceeded', async () => {
+    cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
+    await create(deployment('stuck', 'registry.example/never-ready:1', 1));
+    const ran = await run(latest.kubectl, ['rollout', 'status', 'deployment/stuck', '--timeout', '30s'], cluster);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr.trim()).toBe('error: deployment "stuck" exceeded its progress deadline');
+    const d = await runJson(latest.kubectl, ['get', 'deployment', 'stuck', '-o', 'json'], cluster);
+    expect(d.status.conditions.find((c: K8sObject) => c.type === 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+    });
+  });
+});
