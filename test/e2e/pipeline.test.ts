@@ -3,17 +3,19 @@
  * "commits" of the example project, every step the committed bundle run on Node 24 as the
  * runner runs it, each step's outputs fed to the next as `${{ steps.x.outputs.y }}` would:
  *
- *   main, commit 1    data-pull -> train -> gate (absolute rules) -> registry-push v1 (staging) -> production
+ *   main, commit 1    data-pull -> train -> gate (absolute rules) -> registry-push v1 (staging)
+ *                     -> helm-deploy staging (smoke test) -> helm-deploy production (promote-alias)
  *   PR #1, commit 2   a worse model: the gate fails and posts the sticky comment
  *   PR #1, commit 3   the next push to the PR fixes it: the gate passes, the SAME comment is edited
  *   main, commit 4    released as v2 (staging, then production)
+ *   main, commit 5    v3 exported with noise: its smoke test fails on staging, rolled back to v2
+ *   rollback.yml      production rolled back by hand to v1, with a reason
  *
  * Everything is judged from what a user could look at: GITHUB_OUTPUT values, files on disk
  * (run.json, the registry's manifests, aliases and events read as plain JSON), the requests
- * the GitHub API double received, and sha256 computed here.
- *
- * Deploy, smoke-test rollback and manual rollback join this chain when actions/helm-deploy and
- * actions/rollback are built (see demo/run.ts for the same story with the report).
+ * the GitHub API double received, sha256 computed here, real helm's `helm history` against the
+ * Kubernetes API double, and what the model-server pods answer through the Service.
+ * (demo/run.ts tells the same story with an HTML report.)
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
@@ -21,7 +23,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDemoCluster, type DemoCluster } from '../../demo/cluster.js';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
+import { requireHelmTools } from '../harness/helm-tools.js';
 import { repoRoot, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -37,21 +41,23 @@ let api: GitHubApiDouble;
 let work: string;
 let project: string;
 let registry: string;
+let k8s: DemoCluster;
+const urls: Record<'staging' | 'production', string> = { staging: '', production: '' };
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const json = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const modelDir = (): string => join(registry, MODEL);
 const aliasesOnDisk = (): Record<string, number> =>
   Object.fromEntries(readdirSync(join(modelDir(), 'aliases')).map((f) => [f.replace(/\.json$/, ''), json<{ version: number }>(join(modelDir(), 'aliases', f)).version]));
-const eventsOnDisk = (): { type: string; version?: number; alias?: string; from?: number | null; to?: number }[] =>
+const eventsOnDisk = (): { type: string; version?: number; alias?: string; from?: number | null; to?: number; reason?: string; actor?: string }[] =>
   readdirSync(join(modelDir(), 'events'))
     .sort()
     .map((f) => json(join(modelDir(), 'events', f)));
 
-/** A commit: train.features in params.yaml as a developer would edit it; its sha. */
-async function commit(features: string[]): Promise<string> {
+/** A commit: train.features (and export.noise_std) in params.yaml as a developer would edit them; its sha. */
+async function commit(features: string[], noise = 0): Promise<string> {
   const path = join(project, 'params.yaml');
-  const text = (await readFile(path, 'utf8')).replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`);
+  const text = (await readFile(path, 'utf8')).replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`).replace(/noise_std: [0-9.]+/, `noise_std: ${noise}`);
   await writeFile(path, text);
   return createHash('sha1').update(text).digest('hex');
 }
@@ -93,7 +99,39 @@ const gateInputs = (dataVersion: string, extra: Record<string, string>): Record<
   ...extra,
 });
 
+/** release.yml's deploy job: helm-deploy with the smoke test through the environment's URL. */
+function deploy(environment: 'staging' | 'production', version: string, sha: string, extra: Record<string, string> = {}): Promise<ActionResult> {
+  return step(
+    'helm-deploy',
+    {
+      release: 'churn-api',
+      chart: 'chart',
+      namespace: environment,
+      'create-namespace': 'true',
+      'model-name': MODEL,
+      'model-version': version,
+      registry,
+      timeout: '2m',
+      'smoke-test-url': urls[environment],
+      environment,
+      'github-token': TOKEN,
+      helm: k8s.helm,
+      ...extra,
+    },
+    sha,
+    { apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: sha, ...k8s.cluster.env } },
+  );
+}
+
+/** What the pods of an environment serve, asked through its Service. */
+async function served(environment: 'staging' | 'production'): Promise<string[]> {
+  const response = await fetch(`${urls[environment]}/v2/models/${MODEL}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { versions: string[] }).versions;
+}
+
 beforeAll(async () => {
+  requireHelmTools();
   api = await startGitHubApi();
   api.addToken(TOKEN, { login: 'github-actions[bot]', permission: 'write' });
   work = await mkdtemp(join(tmpdir(), 'pipeline-e2e-'));
@@ -103,9 +141,14 @@ beforeAll(async () => {
     recursive: true,
     filter: (src) => !/example-project\/(data|fresh|model\.onnx|metrics\.json|run\.json)$/.test(src),
   });
+  await cp(join(repoRoot, 'workflows-examples/chart'), join(project, 'chart'), { recursive: true });
+  k8s = await startDemoCluster(work);
+  urls.staging = await k8s.ingress('staging', 'churn-api');
+  urls.production = await k8s.ingress('production', 'churn-api');
 });
 
 afterAll(async () => {
+  await k8s?.stop();
   await api?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -139,7 +182,7 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expectOk(gate);
     expect(gate.outputs.verdict).toBe('pass');
 
-    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']! }, sha);
+    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']!, 'sample-data': 'smoke-sample.csv' }, sha);
     expectOk(push);
     expect(push.outputs).toMatchObject({ version: '1', created: 'true', sha256: sha256(join(project, 'model.onnx')) });
     const manifest = json<{ lineage: { git_sha: string; data_version: string }; metrics: Record<string, number>; files: { path: string; sha256: string }[] }>(
@@ -149,11 +192,19 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expect(manifest.metrics).toEqual(json(join(project, 'metrics.json')));
     expect(sha256(join(modelDir(), 'versions/1/files/model.onnx'))).toBe(sha256(join(project, 'model.onnx')));
 
-    const promote = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'production' }, sha);
-    expectOk(promote);
-    expect(promote.outputs).toMatchObject({ version: '1', created: 'false' });
+    const staging = await deploy('staging', push.outputs.version!, sha);
+    expectOk(staging);
+    expect(staging.outputs).toMatchObject({ revision: '1', status: 'deployed', 'model-version': '1' });
+    const production = await deploy('production', push.outputs.version!, sha, { 'promote-alias': 'production' });
+    expectOk(production);
+    expect(production.outputs).toMatchObject({ revision: '1', status: 'deployed', 'model-version': '1' });
     expect(aliasesOnDisk()).toEqual({ staging: 1, production: 1 });
-  }, 180_000);
+    expect(await served('production')).toEqual(['1']);
+    // The GitHub Deployment of each environment ends in success.
+    const deployments = api.deployments(OWNER, REPO);
+    expect(deployments.map((d) => d.environment).sort()).toEqual(['production', 'staging']);
+    for (const d of deployments) expect(api.deploymentStatuses(OWNER, REPO, d.id).at(-1)?.state).toBe('success');
+  }, 240_000);
 
   it('PR #1, commit 2: a worse model is stopped and the gate posts one sticky comment', async () => {
     const sha = await commit(WORSE);
@@ -202,13 +253,17 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expectOk(trained);
     const gate = await step('metric-gate', gateInputs(dataVersion, { baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', comment: 'false' }), sha);
     expectOk(gate);
-    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']! }, sha);
+    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']!, 'sample-data': 'smoke-sample.csv' }, sha);
     expectOk(push);
     expect(push.outputs).toMatchObject({ version: '2', created: 'true' });
-    expectOk(await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'production' }, sha));
+    expectOk(await deploy('staging', '2', sha));
+    const production = await deploy('production', '2', sha, { 'promote-alias': 'production' });
+    expectOk(production);
+    expect(production.outputs).toMatchObject({ revision: '2', 'previous-revision': '1', 'model-version': '2' });
     expect(aliasesOnDisk()).toEqual({ staging: 2, production: 2 });
+    expect(await served('production')).toEqual(['2']);
     expect(json<{ lineage: { git_sha: string } }>(join(modelDir(), 'versions/2/manifest.json')).lineage.git_sha).toBe(sha);
-    expect(eventsOnDisk().map((e) => [e.type, e.version ?? null, e.alias ?? null, e.from ?? null, e.to ?? null])).toEqual([
+    expect(eventsOnDisk().filter((e) => e.type !== 'deployed').map((e) => [e.type, e.version ?? null, e.alias ?? null, e.from ?? null, e.to ?? null])).toEqual([
       ['version-created', 1, null, null, null],
       ['alias-moved', null, 'staging', null, 1],
       ['alias-moved', null, 'production', null, 1],
@@ -216,5 +271,49 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
       ['alias-moved', null, 'staging', 1, 2],
       ['alias-moved', null, 'production', 1, 2],
     ]);
-  }, 180_000);
+  }, 240_000);
+
+  it('main, commit 5: v3 exported with noise fails its smoke test on staging and is rolled back to v2', async () => {
+    const sha = await commit(ALL, 0.05);
+    const trained = await train(dataVersion, sha);
+    expectOk(trained);
+    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']!, 'sample-data': 'smoke-sample.csv' }, sha);
+    expectOk(push);
+    expect(push.outputs.version).toBe('3');
+    const staging = await deploy('staging', '3', sha);
+    expect(staging.exitCode).toBe(1);
+    expect(staging.outputs).toMatchObject({ status: 'rolled-back', 'model-version': '3' });
+    expect(staging.annotations.find((a) => a.level === 'error')?.message).toMatch(/smoke test/i);
+    const history = await k8s.history('churn-api', 'staging');
+    expect(history.map((h) => h.status)).toEqual(['superseded', 'superseded', 'superseded', 'deployed']);
+    expect(history.at(-1)!.description).toBe('Rollback to 2');
+    expect(await served('staging')).toEqual(['2']);
+    expect(await served('production')).toEqual(['2']);
+    expect(aliasesOnDisk().production).toBe(2);
+    expect(eventsOnDisk().some((e) => e.type === 'smoke-test-failed' && e.version === 3)).toBe(true);
+    await commit(ALL, 0);
+  }, 240_000);
+
+  it('rollback.yml: production back to v1 by hand, with the reason in the audit log', async () => {
+    const reason = 'v2 over-predicts churn for annual contracts (incident 42)';
+    const result = await step(
+      'rollback',
+      { release: 'churn-api', namespace: 'production', 'to-model-version': '1', reason, registry, 'model-name': MODEL, alias: 'production', 'smoke-test-url': urls.production, environment: 'production', 'github-token': TOKEN, helm: k8s.helm },
+      'c'.repeat(40),
+      { eventName: 'workflow_dispatch', apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: 'c'.repeat(40), ...k8s.cluster.env } },
+    );
+    expectOk(result);
+    expect(result.outputs).toMatchObject({ 'from-revision': '2', 'to-revision': '1', 'new-revision': '3', 'model-version': '1' });
+    expect(aliasesOnDisk().production).toBe(1);
+    expect(await served('production')).toEqual(['1']);
+    const history = await k8s.history('churn-api', 'production');
+    expect(history.map((h) => [h.revision, h.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'superseded'],
+      [3, 'deployed'],
+    ]);
+    const rollback = eventsOnDisk().filter((e) => e.type === 'rollback');
+    expect(rollback).toHaveLength(1);
+    expect(rollback[0]).toMatchObject({ version: 1, reason, actor: 'octocat' });
+  }, 240_000);
 });
