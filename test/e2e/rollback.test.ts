@@ -20,6 +20,8 @@ let root: string;
 beforeAll(async () => {
   requireHelmTools();
   cluster = await startCluster();
+  // pods of this image never become ready (an image that cannot start): upgrades to it hang in --wait
+  cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
   api = await startGitHubApi();
   api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
   ({ root, registry } = await seedRegistry(3));
