@@ -8894,6 +8894,7 @@ exports.waitUntilObjectNotExists = waitUntilObjectNotExists;
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
+const { NoOpLogger } = __nccwpck_require__(2658);
 const { InvokeStore } = __nccwpck_require__(9320);
 const { normalizeProvider } = __nccwpck_require__(402);
 const { RETRY_MODES } = __nccwpck_require__(3609);
@@ -9030,18 +9031,22 @@ const getHostHeaderPlugin = (options) => ({
 const loggerMiddleware = () => (next, context) => async (args) => {
     try {
         const response = await next(args);
-        const { clientName, commandName, logger, dynamoDbDocumentClientOptions = {} } = context;
-        const { overrideInputFilterSensitiveLog, overrideOutputFilterSensitiveLog } = dynamoDbDocumentClientOptions;
-        const inputFilterSensitiveLog = overrideInputFilterSensitiveLog ?? context.inputFilterSensitiveLog;
-        const outputFilterSensitiveLog = overrideOutputFilterSensitiveLog ?? context.outputFilterSensitiveLog;
-        const { $metadata, ...outputWithoutMetadata } = response.output;
-        logger?.info?.({
-            clientName,
-            commandName,
-            input: inputFilterSensitiveLog(args.input),
-            output: outputFilterSensitiveLog(outputWithoutMetadata),
-            metadata: $metadata,
-        });
+        const { logger } = context;
+        const isNoOpLogger = logger instanceof NoOpLogger;
+        if (logger && !isNoOpLogger) {
+            const { clientName, commandName, dynamoDbDocumentClientOptions = {} } = context;
+            const { overrideInputFilterSensitiveLog, overrideOutputFilterSensitiveLog } = dynamoDbDocumentClientOptions;
+            const inputFilterSensitiveLog = overrideInputFilterSensitiveLog ?? context.inputFilterSensitiveLog;
+            const outputFilterSensitiveLog = overrideOutputFilterSensitiveLog ?? context.outputFilterSensitiveLog;
+            const { $metadata, ...outputWithoutMetadata } = response.output;
+            logger.info?.({
+                clientName,
+                commandName,
+                input: inputFilterSensitiveLog(args.input),
+                output: outputFilterSensitiveLog(outputWithoutMetadata),
+                metadata: $metadata,
+            });
+        }
         return response;
     }
     catch (error) {
@@ -14851,7 +14856,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -15335,6 +15340,7 @@ const OAuth2ErrorCode = {
     CONFLICT: "CONFLICT",
     INSUFFICIENT_PERMISSIONS: "INSUFFICIENT_PERMISSIONS",
     INVALID_REQUEST: "INVALID_REQUEST",
+    OAUTH_INVALID_CLIENT: "invalid_client",
     OAUTH_INVALID_GRANT: "invalid_grant",
     OAUTH_INVALID_REQUEST: "invalid_request",
     OAUTH_INVALID_SCOPE: "invalid_scope",
@@ -15461,7 +15467,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -16155,7 +16161,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -16816,7 +16822,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -16839,6 +16845,19 @@ class ExpiredTokenException extends STSServiceException {
             ...opts,
         });
         Object.setPrototypeOf(this, ExpiredTokenException.prototype);
+    }
+}
+class InvalidContextAssertionException extends STSServiceException {
+    static shapeId = "com.amazonaws.sts#InvalidContextAssertionException";
+    name = "InvalidContextAssertionException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidContextAssertionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidContextAssertionException.prototype);
     }
 }
 class MalformedPolicyDocumentException extends STSServiceException {
@@ -16938,12 +16957,17 @@ const _DS = "DurationSeconds";
 const _E = "Expiration";
 const _EI = "ExternalId";
 const _ETE = "ExpiredTokenException";
+const _FPA = "FederatedProviderArn";
+const _I = "Issuer";
+const _ICAE = "InvalidContextAssertionException";
 const _IDPCEE = "IDPCommunicationErrorException";
 const _IDPRCE = "IDPRejectedClaimException";
 const _IITE = "InvalidIdentityTokenException";
+const _IP = "IdentityProvider";
 const _K = "Key";
 const _MPDE = "MalformedPolicyDocumentException";
 const _MSTS = "MinimumSessionTokenSize";
+const _OI = "OriginIdentity";
 const _P = "Policy";
 const _PA = "PolicyArns";
 const _PAr = "ProviderArn";
@@ -16958,6 +16982,7 @@ const _Pr = "Provider";
 const _RA = "RoleArn";
 const _RDE = "RegionDisabledException";
 const _RSN = "RoleSessionName";
+const _S = "Subject";
 const _SAK = "SecretAccessKey";
 const _SFWIT = "SubjectFromWebIdentityToken";
 const _SI = "SourceIdentity";
@@ -16965,8 +16990,11 @@ const _SN = "SerialNumber";
 const _ST = "SessionToken";
 const _STS = "SessionTokenSize";
 const _STU = "SessionTokenUtilization";
+const _STu = "SubjectType";
 const _T = "Tags";
 const _TC = "TokenCode";
+const _TCr = "TransactionContext";
+const _TIPC = "TrustedIdentityPropagationContext";
 const _TTK = "TransitiveTagKeys";
 const _Ta = "Tag";
 const _V = "Value";
@@ -16979,8 +17007,13 @@ const _cTT = "clientTokenType";
 const _e = "error";
 const _hE = "httpError";
 const _m = "message";
+const _oIIT = "originIdentityIssuerType";
+const _oIST = "originIdentitySubjectType";
+const _oISTT = "originIdentitySubjectTypeType";
 const _pDLT = "policyDescriptorListType";
 const _s = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
+const _tCIPMT = "transactionContextIdentityProviderMapType";
+const _tCVT = "transactionContextValueType";
 const _tLT = "tagListType";
 const n0 = "com.amazonaws.sts";
 const _s_registry = new TypeRegistry(_s);
@@ -17005,6 +17038,12 @@ var IDPRejectedClaimException$ = [-3, n0, _IDPRCE,
     [0]
 ];
 n0_registry.registerError(IDPRejectedClaimException$, IDPRejectedClaimException);
+var InvalidContextAssertionException$ = [-3, n0, _ICAE,
+    { [_aQE]: [`InvalidContextAssertion`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidContextAssertionException$, InvalidContextAssertionException);
 var InvalidIdentityTokenException$ = [-3, n0, _IITE,
     { [_aQE]: [`InvalidIdentityToken`, 400], [_e]: _c, [_hE]: 400 },
     [_m],
@@ -17035,6 +17074,10 @@ const errorTypeRegistries = [
 ];
 var accessKeySecretType = [0, n0, _aKST, 8, 0];
 var clientTokenType = [0, n0, _cTT, 8, 0];
+var originIdentityIssuerType = [0, n0, _oIIT, 8, 0];
+var originIdentitySubjectType = [0, n0, _oIST, 8, 0];
+var originIdentitySubjectTypeType = [0, n0, _oISTT, 8, 0];
+var transactionContextValueType = [0, n0, _tCVT, 8, 0];
 var AssumedRoleUser$ = [3, n0, _ARU,
     0,
     [_ARI, _A],
@@ -17057,13 +17100,18 @@ var AssumeRoleWithWebIdentityRequest$ = [3, n0, _ARWWIR,
 ];
 var AssumeRoleWithWebIdentityResponse$ = [3, n0, _ARWWIRs,
     0,
-    [_C, _SFWIT, _ARU, _PPS, _Pr, _Au, _SI, _STU, _STS],
-    [[() => Credentials$, 0], 0, () => AssumedRoleUser$, 1, 0, 0, 0, 1, 1]
+    [_C, _SFWIT, _ARU, _PPS, _Pr, _Au, _SI, _STU, _STS, _TIPC],
+    [[() => Credentials$, 0], 0, () => AssumedRoleUser$, 1, 0, 0, 0, 1, 1, [() => TrustedIdentityPropagationContext$, 0]]
 ];
 var Credentials$ = [3, n0, _C,
     0,
     [_AKI, _SAK, _ST, _E],
     [0, [() => accessKeySecretType, 0], 0, 4], 4
+];
+var OriginIdentity$ = [3, n0, _OI,
+    0,
+    [_S, _STu, _I, _FPA],
+    [[() => originIdentitySubjectType, 0], [() => originIdentitySubjectTypeType, 0], [() => originIdentityIssuerType, 0], 0]
 ];
 var PolicyDescriptorType$ = [3, n0, _PDT,
     0,
@@ -17080,6 +17128,16 @@ var Tag$ = [3, n0, _Ta,
     [_K, _V],
     [0, 0], 2
 ];
+var TransactionContext$ = [3, n0, _TCr,
+    0,
+    [_IP],
+    [[() => transactionContextIdentityProviderMapType, 0]]
+];
+var TrustedIdentityPropagationContext$ = [3, n0, _TIPC,
+    8,
+    [_OI, _TCr],
+    [[() => OriginIdentity$, 0], [() => TransactionContext$, 0]]
+];
 var policyDescriptorListType = [1, n0, _pDLT,
     0, () => PolicyDescriptorType$
 ];
@@ -17088,6 +17146,12 @@ var ProvidedContextsListType = [1, n0, _PCLT,
 ];
 var tagListType = [1, n0, _tLT,
     0, () => Tag$
+];
+var transactionContextIdentityProviderMapType = [2, n0, _tCIPMT,
+    0, [0,
+        0],
+    [() => transactionContextValueType,
+        0]
 ];
 var AssumeRole$ = [9, n0, _AR,
     0, () => AssumeRoleRequest$, () => AssumeRoleResponse$
@@ -17427,10 +17491,13 @@ exports.IDPCommunicationErrorException = IDPCommunicationErrorException;
 exports.IDPCommunicationErrorException$ = IDPCommunicationErrorException$;
 exports.IDPRejectedClaimException = IDPRejectedClaimException;
 exports.IDPRejectedClaimException$ = IDPRejectedClaimException$;
+exports.InvalidContextAssertionException = InvalidContextAssertionException;
+exports.InvalidContextAssertionException$ = InvalidContextAssertionException$;
 exports.InvalidIdentityTokenException = InvalidIdentityTokenException;
 exports.InvalidIdentityTokenException$ = InvalidIdentityTokenException$;
 exports.MalformedPolicyDocumentException = MalformedPolicyDocumentException;
 exports.MalformedPolicyDocumentException$ = MalformedPolicyDocumentException$;
+exports.OriginIdentity$ = OriginIdentity$;
 exports.PackedPolicyTooLargeException = PackedPolicyTooLargeException;
 exports.PackedPolicyTooLargeException$ = PackedPolicyTooLargeException$;
 exports.PolicyDescriptorType$ = PolicyDescriptorType$;
@@ -17442,6 +17509,8 @@ exports.STSClient = STSClient;
 exports.STSServiceException = STSServiceException;
 exports.STSServiceException$ = STSServiceException$;
 exports.Tag$ = Tag$;
+exports.TransactionContext$ = TransactionContext$;
+exports.TrustedIdentityPropagationContext$ = TrustedIdentityPropagationContext$;
 exports.decorateDefaultCredentialProvider = decorateDefaultCredentialProvider;
 exports.errorTypeRegistries = errorTypeRegistries;
 exports.getDefaultRoleAssumer = getDefaultRoleAssumer;
@@ -28870,7 +28939,7 @@ const race = (promise, signal) => {
     }
     let cleanup = () => { };
     const aborted = new Promise((_, reject) => {
-        const handler = () => reject(createAbortError());
+        const handler = () => reject(createAbortError(signal));
         if (signal.aborted) {
             handler();
         }
@@ -28884,7 +28953,13 @@ const race = (promise, signal) => {
     });
     return Promise.race([promise, aborted]).finally(cleanup);
 };
-const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+const createAbortError = (signal) => {
+    const reason = signal.reason;
+    if (reason instanceof Error) {
+        return Object.assign(new Error("Request aborted"), { name: "AbortError", cause: reason });
+    }
+    return Object.assign(new Error(reason ? String(reason) : "Request aborted"), { name: "AbortError" });
+};
 const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
 
 const DEFAULT_RETRY_DELAY_BASE = 100;
@@ -28997,10 +29072,13 @@ function bindRetryMiddleware(isStreamingPayload) {
                         throw lastError;
                     }
                     try {
+                        if (abortSignal?.aborted) {
+                            throw lastError;
+                        }
                         retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
                     }
                     catch (refreshError) {
-                        if (abortSignal?.aborted && isAbortError(refreshError)) {
+                        if (refreshError !== lastError && abortSignal?.aborted && isAbortError(refreshError)) {
                             throw refreshError;
                         }
                         if (!lastError.$metadata) {
@@ -68855,9 +68933,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6257);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2413);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7195);
-/* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4701);
-/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1138);
+/* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(823);
+/* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
+/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3997);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1983);
 
 
@@ -68934,7 +69012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1138:
+/***/ 3997:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68949,8 +69027,6 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */
@@ -68989,6 +69065,8 @@ class IntegrityError extends src/* UserError */.yo {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:url"
@@ -69023,6 +69101,9 @@ function isTransient(error) {
     if (!error || typeof error !== 'object')
         return false;
     const e = error;
+    // A layer below already retried (e.g. the parts of a ranged download): never again above it.
+    if (e.retryable === false)
+        return false;
     const status = e.$metadata?.httpStatusCode;
     if (status !== undefined && (status >= 500 || status === 429))
         return true;
@@ -69061,92 +69142,96 @@ async function withRetries(operation, options = {}) {
 
 
 
+/** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
+function tempBeside(dest) {
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+}
+/** Throws IntegrityError when `verify`'s digest differs, then runs the caller's verifier. */
+function checkDigest(url, options, digest) {
+    if (options.verify && digest !== undefined && digest !== options.verify.digest.toLowerCase()) {
+        throw new IntegrityError(url, options.verify.digest, digest, options.verify.algorithm);
+    }
+}
 /**
- * Streams `open()`'s bytes into a temporary file beside `dest`, hashing as they pass, and
- * renames it into place only when the digest matches: a reader never sees a partial or
- * corrupt file at `dest`. A dropped connection or truncated body retries from the start.
+ * One attempt: streams `source` into a temporary file beside `dest`, hashing as the bytes
+ * pass, and renames it into place only when the digest matches, so a reader never sees a
+ * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-async function streamToVerifiedFile(open, dest, url, options = {}) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(dest), { recursive: true });
-    return withRetries(async () => {
-        const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-        const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
-        const verifier = options.verifier?.();
-        let bytes = 0;
-        let reported = 0;
-        try {
-            const source = await open();
-            const meter = new external_node_stream_.Transform({
-                transform(chunk, _enc, callback) {
-                    bytes += chunk.length;
-                    hash?.update(chunk);
-                    verifier?.update(chunk);
-                    if (options.onBytes) {
-                        options.onBytes(chunk.length);
-                        reported += chunk.length;
-                    }
-                    callback(null, chunk);
-                },
-            });
-            await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
-            if (options.verify && hash) {
-                const actual = hash.digest('hex');
-                if (actual !== options.verify.digest.toLowerCase()) {
-                    throw new IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
+async function writeVerifiedStream(source, dest, url, options = {}) {
+    await ensureDir((0,external_node_path_.dirname)(dest));
+    const temp = tempBeside(dest);
+    const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
+    const verifier = options.verifier?.();
+    let bytes = 0;
+    let reported = 0;
+    try {
+        const meter = new external_node_stream_.Transform({
+            transform(chunk, _enc, callback) {
+                bytes += chunk.length;
+                hash?.update(chunk);
+                verifier?.update(chunk);
+                if (options.onBytes) {
+                    options.onBytes(chunk.length);
+                    reported += chunk.length;
                 }
-            }
-            verifier?.finish();
-            if (options.mode !== undefined)
-                await (0,promises_.chmod)(temp, options.mode);
-            await (0,promises_.rename)(temp, dest);
-            return { bytes };
-        }
-        catch (error) {
-            // Bytes counted for a failed attempt are taken back so that progress stays truthful.
-            if (reported && options.onBytes)
-                options.onBytes(-reported);
-            await (0,promises_.rm)(temp, { force: true });
-            throw error;
-        }
-    }, options.retry);
+                callback(null, chunk);
+            },
+        });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        checkDigest(url, options, hash?.digest('hex'));
+        verifier?.finish();
+        if (options.mode !== undefined)
+            await (0,promises_.chmod)(temp, options.mode);
+        await (0,promises_.rename)(temp, dest);
+        return { bytes };
+    }
+    catch (error) {
+        // Bytes counted for a failed attempt are taken back so that progress stays truthful.
+        if (reported && options.onBytes)
+            options.onBytes(-reported);
+        source.destroy();
+        await (0,promises_.rm)(temp, { force: true });
+        throw error;
+    }
+}
+/**
+ * One attempt of the small-object path: the whole body is verified in memory and written to
+ * a temporary file beside `dest` (created with the final mode), then renamed into place.
+ */
+async function writeVerifiedBytes(body, dest, url, options = {}) {
+    await ensureDir((0,external_node_path_.dirname)(dest));
+    if (options.verify)
+        checkDigest(url, options, (0,external_node_crypto_.createHash)(options.verify.algorithm).update(body).digest('hex'));
+    if (options.verifier) {
+        const verifier = options.verifier();
+        verifier.update(body);
+        verifier.finish();
+    }
+    const temp = tempBeside(dest);
+    try {
+        // Small objects are written synchronously: on busy machines a thread-pool round trip per
+        // file costs more than the write itself (measured 2x slower for 4-32 KB files).
+        (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+        if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
+            (0,external_node_fs_.chmodSync)(temp, options.mode);
+        (0,external_node_fs_.renameSync)(temp, dest);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temp, { force: true });
+        throw error;
+    }
+    options.onBytes?.(body.length);
+    return { bytes: body.length };
+}
+/** writeVerifiedStream with retries on transient failures (a fresh `open()` each attempt). */
+async function streamToVerifiedFile(open, dest, url, options = {}) {
+    return withRetries(async () => writeVerifiedStream(await open(), dest, url, options), options.retry);
 }
 /** Objects up to this size are read whole and written with one call (no stream machinery). */
 const SMALL_OBJECT = 1 << 20;
-/**
- * The small-object path of a verified download: `read()` returns the whole body; it is
- * verified in memory and written to a temporary file beside `dest` (created with the final
- * mode), then renamed into place. Retries like streamToVerifiedFile.
- */
+/** writeVerifiedBytes with retries on transient failures (a fresh `read()` each attempt). */
 async function bytesToVerifiedFile(read, dest, url, options = {}) {
-    await ensureDir((0,external_node_path_.dirname)(dest));
-    return withRetries(async () => {
-        const body = await read();
-        if (options.verify) {
-            const actual = (0,external_node_crypto_.createHash)(options.verify.algorithm).update(body).digest('hex');
-            if (actual !== options.verify.digest.toLowerCase())
-                throw new IntegrityError(url, options.verify.digest, actual, options.verify.algorithm);
-        }
-        if (options.verifier) {
-            const verifier = options.verifier();
-            verifier.update(body);
-            verifier.finish();
-        }
-        const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-        try {
-            // Small objects are written synchronously: on busy machines a thread-pool round trip per
-            // file costs more than the write itself (measured 2x slower for 4-32 KB files).
-            (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
-            if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
-                (0,external_node_fs_.chmodSync)(temp, options.mode);
-            (0,external_node_fs_.renameSync)(temp, dest);
-        }
-        catch (error) {
-            await (0,promises_.rm)(temp, { force: true });
-            throw error;
-        }
-        options.onBytes?.(body.length);
-        return { bytes: body.length };
-    }, options.retry);
+    return withRetries(async () => writeVerifiedBytes(await read(), dest, url, options), options.retry);
 }
 const madeDirs = new Set();
 /** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
@@ -69395,12 +69480,235 @@ class LocalStore {
 var dist_cjs = __nccwpck_require__(3711);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __nccwpck_require__(2358);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
+var credential_provider_node_dist_cjs = __nccwpck_require__(5861);
 // EXTERNAL MODULE: ./node_modules/@smithy/node-http-handler/dist-cjs/index.js
 var node_http_handler_dist_cjs = __nccwpck_require__(1279);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ./packages/storage/src/failures.ts
+
+
+const TITLES = {
+    unreachable: 'Storage endpoint unreachable',
+    unavailable: 'Storage endpoint failing',
+    'access-denied': 'Storage refused the credentials',
+    'no-bucket': 'Bucket does not exist',
+    'wrong-region': 'Wrong region for the bucket',
+};
+/** A failure of the store as a whole (not of one object): every later request would fail too. */
+class StoreFailure extends src/* UserError */.yo {
+    kind;
+    url;
+    constructor(kind, url, message, fix, cause) {
+        super(message, { fix, title: TITLES[kind], cause });
+        this.kind = kind;
+        this.url = url;
+        this.name = 'StoreFailure';
+    }
+}
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
+const DENIED_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError']);
+const REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException']);
+function fieldsOf(error) {
+    const e = (error ?? {});
+    // Node's fetch/undici and some SDK errors carry the socket error as `cause`.
+    const inner = (e.cause ?? {});
+    return {
+        code: e.code ?? inner.code,
+        name: e.Code ?? e.name,
+        status: e.$metadata?.httpStatusCode,
+        message: e.message ?? String(error),
+    };
+}
+/**
+ * Turns an error from a request to an S3 store into a StoreFailure when it says something
+ * about the store as a whole; undefined for anything else (a missing object, a corrupt body,
+ * a bug). Called after the retry layer has given up, so a transient cause here is persistent.
+ */
+function classifyStoreError(error, ctx) {
+    if (error instanceof StoreFailure)
+        return error;
+    const { code, name, status, message } = fieldsOf(error);
+    const detail = `(${[status, name !== 'Error' ? name : undefined, code].filter((x) => x !== undefined && x !== '').join(' ') || message})`;
+    if ((code && UNREACHABLE_CODES.has(code)) || name === 'TimeoutError' || (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))) {
+        return new StoreFailure('unreachable', ctx.location, `Cannot reach ${ctx.endpoint} for ${ctx.location} ${detail}: ${message}`, 'Check `endpoint-url` (scheme, host and port) and that the runner can reach it (network, firewall, VPN, a service container that has started).', error);
+    }
+    if (status === 403 || (name && DENIED_CODES.has(name))) {
+        return new StoreFailure('access-denied', ctx.location, `${ctx.endpoint} refused the credentials for ${ctx.location} ${detail}; they came from ${ctx.credentialSource}`, 'Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote\'s access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.', error);
+    }
+    if (name === 'NoSuchBucket') {
+        return new StoreFailure('no-bucket', ctx.location, `The bucket ${JSON.stringify(ctx.bucket)} does not exist at ${ctx.endpoint} ${detail}`, 'Check the bucket name in the remote url (`remote-url:` or `url` in .dvc/config) and `endpoint-url`.', error);
+    }
+    if ((name && REGION_CODES.has(name)) || status === 301) {
+        return new StoreFailure('wrong-region', ctx.location, `${ctx.location} is not in the region ${ctx.region} its requests were signed for, and S3 did not say which one it is ${detail}`, 'Set `region:` on the step (or `region` in the remote\'s .dvc/config section) to the bucket\'s region.', error);
+    }
+    if (isTransient(error)) {
+        return new StoreFailure('unavailable', ctx.location, `${ctx.endpoint} kept failing for ${ctx.location} ${detail}: ${message}`, 'The storage service is throttling or failing (5xx/SlowDown) after every retry: run the job again later, or lower `jobs`.', error);
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/storage/src/ranged.ts
+/**
+ * Large objects as several byte ranges at once (as rclone's multi-thread download and s5cmd
+ * do): each range is written in place with a positional write into one temporary file, the
+ * digest is fed the ranges in order as they complete (no second read of the file), and the
+ * file is renamed into place only when every range arrived and the digest matches. Each
+ * range has its own retries; a range that still fails fails the object (non-retryable at
+ * the object level, so retries do not multiply), and the partial file is removed.
+ */
+
+
+
+
+
+/** Objects larger than one part are fetched in parts of this size. */
+const PART_SIZE = 8 * 1024 * 1024;
+/** Ranges of one object in flight at once. */
+const RANGES_PER_OBJECT = 4;
+/** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
+class RangeFailure extends Error {
+    retryable;
+    code;
+    constructor(message, retryable, code = retryable ? 'TruncatedBody' : 'RangeFailure') {
+        super(message);
+        this.retryable = retryable;
+        this.code = code;
+        this.name = 'RangeFailure';
+    }
+}
+/** `bytes a-b/total` of a 206 answer. */
+function parseContentRange(header) {
+    const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
+    if (!m)
+        return undefined;
+    return { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) };
+}
+/** Reads a response body whole, refusing one of another length than announced. */
+async function readExactly(res, expected) {
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of res) {
+        chunks.push(chunk);
+        length += chunk.length;
+    }
+    if (expected !== undefined && length !== expected)
+        throw new RangeFailure(`Truncated body: ${length} of ${expected} bytes`, true);
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+}
+/**
+ * Checks a 206 answer for the range asked: the Content-Range must name exactly these bytes of
+ * an object of the size first seen, and the ETag (when sent) must be the first one.
+ */
+function checkRangeAnswer(res, url, start, end, total, etag) {
+    if (res.statusCode === 412)
+        throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
+    if (res.statusCode === 200)
+        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false);
+    if (res.statusCode !== 206)
+        throw Object.assign(new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500), { $metadata: { httpStatusCode: res.statusCode } });
+    const range = parseContentRange(res.headers['content-range']);
+    if (!range || range.start !== start || range.end !== end || range.total !== total) {
+        throw new RangeFailure(`${url}: asked for bytes ${start}-${end}/${total}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const got = res.headers.etag;
+    if (etag && got && got !== etag)
+        throw new RangeFailure(`${url} changed while it was being downloaded (ETag ${etag}, then ${got})`, false);
+}
+/**
+ * Fetches the rest of an object whose first part is in hand and writes it to `dest`,
+ * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
+ * checked body; it is retried here, per range, on retryable failures.
+ */
+async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
+    await ensureDir((0,external_node_path_.dirname)(dest));
+    const total = first.total;
+    const parts = Math.ceil(total / PART_SIZE);
+    const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
+    const verifier = options.verifier?.();
+    const temp = tempBeside(dest);
+    const file = await (0,promises_.open)(temp, 'wx', 0o600);
+    let reported = 0;
+    // In-order digest: completed parts wait here until every earlier part has been fed.
+    const done = new Map();
+    let hashed = 0;
+    const feed = () => {
+        for (let next = done.get(hashed); next; next = done.get(hashed)) {
+            hash?.update(next);
+            verifier?.update(next);
+            done.delete(hashed);
+            hashed++;
+            wake();
+        }
+    };
+    // A part starts only within a window of the digest frontier, which bounds memory.
+    const window = RANGES_PER_OBJECT + 2;
+    let waiters = [];
+    const wake = () => {
+        const w = waiters;
+        waiters = [];
+        for (const f of w)
+            f();
+    };
+    const admit = async (index) => {
+        while (failed === undefined && index >= hashed + window)
+            await new Promise((r) => waiters.push(r));
+    };
+    let failed;
+    const store = async (index, body) => {
+        await file.write(body, 0, body.length, index * PART_SIZE);
+        options.onBytes?.(body.length);
+        reported += body.length;
+        done.set(index, body);
+        feed();
+    };
+    try {
+        await store(0, first.body);
+        let nextIndex = 1;
+        const worker = async () => {
+            while (failed === undefined && nextIndex < parts) {
+                const index = nextIndex++;
+                await admit(index);
+                if (failed !== undefined)
+                    return;
+                const start = index * PART_SIZE;
+                const end = Math.min(total, start + PART_SIZE) - 1;
+                const body = await withRetries(() => getRange(start, end), { attempts: 5 }).catch((error) => {
+                    failed ??= error;
+                    wake();
+                    throw error;
+                });
+                await store(index, body);
+            }
+        };
+        const results = await Promise.allSettled(Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker));
+        const rejected = results.find((r) => r.status === 'rejected');
+        if (rejected) {
+            const cause = rejected.reason;
+            // The object fails: the range layer already retried, so the object layer must not.
+            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false);
+        }
+        if (hashed !== parts)
+            throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
+        await file.close();
+        checkDigest(url, options, hash?.digest('hex'));
+        verifier?.finish();
+        await (0,promises_.chmod)(temp, options.mode ?? 0o666 & ~process.umask());
+        await (0,promises_.rename)(temp, dest);
+        return { bytes: total };
+    }
+    catch (error) {
+        if (reported && options.onBytes)
+            options.onBytes(-reported);
+        await file.close().catch(() => undefined);
+        await (0,promises_.rm)(temp, { force: true });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-region.ts
 /**
  * The region a bucket's requests are signed for. It starts as configured and follows S3's
@@ -69441,12 +69749,58 @@ function regionOfSdkError(error) {
     return e?.$response?.headers?.['x-amz-bucket-region'] || e?.Region || undefined;
 }
 
+// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
+var signature_v4_dist_cjs = __nccwpck_require__(5118);
+;// CONCATENATED MODULE: ./packages/storage/src/sigv4.ts
+/**
+ * AWS Signature Version 4 for the lean GET path, by AWS's own signer (@smithy/signature-v4,
+ * the one inside the SDK) with node:crypto as its hash. Checked against AWS's published test
+ * vectors in sigv4.test.ts.
+ */
+
+
+const bytes = (data) => typeof data === 'string' ? Buffer.from(data, 'utf8') : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+/** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
+class NodeSha256 {
+    secret;
+    hash;
+    constructor(secret) {
+        this.secret = secret;
+        this.hash = this.fresh();
+    }
+    fresh() {
+        return this.secret === undefined ? (0,external_node_crypto_.createHash)('sha256') : (0,external_node_crypto_.createHmac)('sha256', bytes(this.secret));
+    }
+    update(data) {
+        this.hash.update(data);
+    }
+    async digest() {
+        return new Uint8Array(this.hash.digest());
+    }
+    reset() {
+        this.hash = this.fresh();
+    }
+}
+/** SHA-256 of an empty body: what a GET signs as its payload hash. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/**
+ * A signer for one service (`s3`: paths are sent single-encoded, as S3 wants; other services
+ * double-encode). `credentials` may be a provider; the signer caches derived keys per day.
+ */
+function createSigner(credentials, region, service = 's3') {
+    return new signature_v4_dist_cjs.SignatureV4({ service, region, credentials, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+}
+/** Signs a request without a body: returns its headers with x-amz-date (and a session token) and authorization added. */
+async function signRequest(signer, request, region, signingDate = new Date()) {
+    const signed = await signer.sign({ method: request.method, protocol: 'https:', hostname: request.hostname, path: request.path, headers: { ...request.headers }, query: request.query ?? {} }, { signingDate, signingRegion: region });
+    return signed.headers;
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-get.ts
 
 
 
 
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 function encodeSegment(segment) {
     return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -69458,7 +69812,7 @@ class S3ObjectGetter {
     agent;
     secure;
     addresses = new Map();
-    signingKey;
+    signer;
     constructor(bucket, region, credentials, endpoint, maxSockets) {
         this.bucket = bucket;
         this.region = region;
@@ -69466,6 +69820,7 @@ class S3ObjectGetter {
         this.endpoint = endpoint;
         this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
         this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
+        this.signer = createSigner(credentials, region.current);
     }
     /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
     addressFor(region) {
@@ -69490,23 +69845,15 @@ class S3ObjectGetter {
         }
         return address;
     }
-    key(secret, day, region) {
-        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === region)
-            return this.signingKey.key;
-        const hmac = (k, data) => (0,external_node_crypto_.createHmac)('sha256', k).update(data).digest();
-        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
-        this.signingKey = { day, secret, region, key };
-        return key;
-    }
     /**
      * GETs a key (the full object key, prefix included). Resolves with the response, any status
      * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
      * request is sent there once more; any other 301/400 is thrown as an S3 error.
      */
-    async get(objectKey) {
+    async get(objectKey, extra = {}) {
         for (let attempt = 0;; attempt++) {
             const signedFor = this.region.current;
-            const res = await this.send(objectKey, signedFor);
+            const res = await this.send(objectKey, signedFor, extra);
             if (res.statusCode !== 301 && res.statusCode !== 400)
                 return res;
             const body = await readBody(res);
@@ -69515,21 +69862,11 @@ class S3ObjectGetter {
             throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
         }
     }
-    async send(objectKey, region) {
-        const creds = await this.credentials();
+    /** Signs (AWS's SigV4 signer, see sigv4.ts) and sends one GET; `extra` (Range, If-Match) is signed too. */
+    async send(objectKey, region, extra) {
         const { host, port, pathPrefix } = this.addressFor(region);
         const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
-        const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-        const day = amzDate.slice(0, 8);
-        const headers = { host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
-        if (creds.sessionToken)
-            headers['x-amz-security-token'] = creds.sessionToken;
-        const names = Object.keys(headers).sort();
-        const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-        const scope = `${day}/${region}/s3/aws4_request`;
-        const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${(0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex')}`;
-        const signature = (0,external_node_crypto_.createHmac)('sha256', this.key(creds.secretAccessKey, day, region)).update(toSign).digest('hex');
-        headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+        const headers = await signRequest(this.signer, { method: 'GET', hostname: host, path, headers: { host, 'x-amz-content-sha256': EMPTY_SHA256, ...extra } }, region);
         const request = this.secure ? external_node_https_.request : external_node_http_.request;
         return new Promise((resolve, reject) => {
             const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
@@ -69575,14 +69912,40 @@ async function s3Error(res, url) {
 
 
 
+
+
+
 function statusOf(error) {
     return error?.$metadata?.httpStatusCode;
 }
-/** Parses `s3://bucket/prefix` into its parts. */
-function parseS3Url(url) {
+/** Where a store's credentials come from, in words (never the secrets themselves). */
+function describeCredentialSource(options) {
+    if (options.credentials)
+        return 'the access_key_id/secret_access_key of the remote\'s config (.dvc/config.local)';
+    const files = [options.credentialsFile && `credentials file ${options.credentialsFile}`, options.configFile && `config file ${options.configFile}`].filter(Boolean).join(', ');
+    if (options.profile)
+        return `the AWS profile ${JSON.stringify(options.profile)}${files ? ` (${files})` : ''}`;
+    if (files)
+        return `the AWS default chain reading ${files}`;
+    if (process.env.AWS_ACCESS_KEY_ID)
+        return 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment';
+    if (process.env.AWS_WEB_IDENTITY_TOKEN_FILE)
+        return 'the web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, e.g. GitHub OIDC)';
+    if (process.env.AWS_PROFILE)
+        return `the AWS profile ${JSON.stringify(process.env.AWS_PROFILE)} (AWS_PROFILE)`;
+    return 'the AWS default chain (no AWS_ACCESS_KEY_ID in the environment: ~/.aws files or an instance role)';
+}
+/**
+ * Parses `s3://bucket/prefix` into its parts. `source` names what held the URL (an input, a
+ * config key) so that the error says where to correct it.
+ */
+function parseS3Url(url, source) {
     const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
     if (!match || !match[1]) {
-        throw new src/* UserError */.yo(`Not an S3 URL: ${JSON.stringify(url)}`, { fix: 'Write it as s3://bucket/optional/prefix.' });
+        const where = source ?? 'the storage URL';
+        throw new src/* UserError */.yo(`Not an S3 URL: ${JSON.stringify(url)} (${where}) has no bucket name after s3://`, {
+            fix: `Write ${where} as s3://bucket/optional/prefix.`,
+        });
     }
     return { bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };
 }
@@ -69600,6 +69963,7 @@ class S3Store {
     config;
     region;
     clients = new Map();
+    credentialSource;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -69629,27 +69993,40 @@ class S3Store {
             config.credentials = options.credentials;
         if (options.profile)
             config.profile = options.profile;
+        if (!options.credentials && (options.credentialsFile || options.configFile)) {
+            // the chain reads these files instead of ~/.aws; nothing is written to process.env
+            config.credentials = (0,credential_provider_node_dist_cjs.defaultProvider)({ profile: options.profile, filepath: options.credentialsFile, configFilepath: options.configFile });
+        }
         this.config = config;
+        this.credentialSource = describeCredentialSource(options);
     }
     /** The SDK client for the bucket's region as known now (see BucketRegion). */
     get client() {
-        let client = this.clients.get(this.region.current);
+        return this.clientFor(true);
+    }
+    /**
+     * `retrying`: the SDK's own retries (maxAttempts 5) are the one retry layer of an SDK
+     * operation; a download has its own layer (downloadToFile) and uses a client that sends once.
+     */
+    clientFor(retrying) {
+        const id = `${this.region.current}${retrying ? '' : '#once'}`;
+        let client = this.clients.get(id);
         if (!client) {
-            client = new dist_cjs.S3Client({ ...this.config, region: this.region.current });
-            this.clients.set(this.region.current, client);
+            client = new dist_cjs.S3Client({ ...this.config, region: this.region.current, ...(retrying ? {} : { maxAttempts: 1 }) });
+            this.clients.set(id, client);
         }
         return client;
     }
     /** One SDK operation, sent once more to the bucket's region when S3 answers that it lives elsewhere. */
-    async call(op) {
+    async call(op, retrying = true) {
         const signedFor = this.region.current;
         try {
-            return await op(this.client);
+            return await op(this.clientFor(retrying));
         }
         catch (error) {
             if (!this.region.follow(regionOfSdkError(error), signedFor))
                 throw error;
-            return op(this.client);
+            return op(this.clientFor(retrying));
         }
     }
     keyOf(key) {
@@ -69680,15 +70057,20 @@ class S3Store {
             throw error;
         }
     }
+    /** Undefined when the object is absent; a missing bucket, refused credentials or a dead endpoint throw a StoreFailure. */
     async getBytes(key) {
         try {
-            const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
-            return { body: Buffer.from(await out.Body.transformToByteArray()), etag: out.ETag };
+            // One retry layer around the request and the body read (a body cut mid-way surfaces
+            // after the SDK's send has returned, beyond its retries), so the client sends once.
+            return await withRetries(async () => {
+                const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+                return { body: Buffer.from(await out.Body.transformToByteArray()), etag: out.ETag };
+            });
         }
         catch (error) {
-            if (statusOf(error) === 404)
+            if (statusOf(error) === 404 && error.name !== 'NoSuchBucket')
                 return undefined;
-            throw error;
+            throw classifyStoreError(error, this.context()) ?? error;
         }
     }
     async put(key, body, options = {}) {
@@ -69767,56 +70149,104 @@ class S3Store {
         })();
         return this.getter;
     }
-    /** One GET of the object: its body and length. 404 is ObjectNotFoundError; 5xx, SlowDown and drops are retried. */
-    async open(key) {
-        const getter = await this.fastGetter();
-        const url = this.urlOf(key);
-        return withRetries(async () => {
-            if (!getter) {
-                try {
-                    const out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
-                    return { body: out.Body, length: out.ContentLength };
-                }
-                catch (error) {
-                    if (statusOf(error) === 404)
-                        throw new ObjectNotFoundError(url);
-                    throw error;
-                }
-            }
-            const res = await getter.get(this.keyOf(key));
-            if (res.statusCode === 200) {
-                const length = res.headers['content-length'];
-                return { body: res, length: length === undefined ? undefined : Number(length) };
-            }
-            if (res.statusCode === 404) {
-                res.resume();
-                throw new ObjectNotFoundError(url);
-            }
-            throw await s3Error(res, url);
-        });
-    }
-    async downloadToFile(key, dest, options = {}) {
-        // One GET: small bodies are read whole and written with one call, large ones streamed.
-        let first = await this.open(key);
-        const reuse = async () => {
-            const got = first ?? (await this.open(key));
-            first = undefined;
-            return got;
+    /** Set when the store as a whole failed (endpoint dead, credentials refused): later downloads fail at once. */
+    failure;
+    /** Where requests go and where credentials came from, for failure messages. */
+    context() {
+        return {
+            location: this.location,
+            bucket: this.bucket,
+            endpoint: this.endpoint ?? `https://s3.${this.region.current}.amazonaws.com`,
+            region: this.region.current,
+            credentialSource: this.credentialSource,
         };
-        if (first.length !== undefined && first.length <= SMALL_OBJECT) {
-            return bytesToVerifiedFile(async () => {
-                const { body, length } = await reuse();
-                const chunks = [];
-                for await (const chunk of body)
-                    chunks.push(chunk);
-                const bytes = Buffer.concat(chunks);
-                if (length !== undefined && bytes.length !== length) {
-                    throw Object.assign(new Error(`Truncated body: ${bytes.length} of ${length} bytes`), { code: 'TruncatedBody' });
-                }
-                return bytes;
-            }, dest, this.urlOf(key), options);
+    }
+    /**
+     * The one retry layer of a download: each attempt is one GET (or, for a large object, its
+     * first part; the other parts retry on their own, see ranged.ts). After the last attempt an
+     * error about the store as a whole becomes a typed StoreFailure, remembered so that the
+     * other objects of a pull fail at once instead of each retrying a dead endpoint.
+     */
+    async downloadToFile(key, dest, options = {}) {
+        const url = this.urlOf(key);
+        try {
+            return await withRetries(async () => {
+                if (this.failure)
+                    throw this.failure;
+                return this.downloadOnce(key, dest, url, options);
+            });
         }
-        return streamToVerifiedFile(async () => (await reuse()).body, dest, this.urlOf(key), options);
+        catch (error) {
+            if (error instanceof ObjectNotFoundError || error instanceof IntegrityError || error instanceof RangeFailure)
+                throw error;
+            const failure = classifyStoreError(error, this.context());
+            if (failure) {
+                this.failure ??= failure;
+                throw failure;
+            }
+            throw error;
+        }
+    }
+    async downloadOnce(key, dest, url, options) {
+        const getter = await this.fastGetter();
+        if (!getter) {
+            // The SDK path (endpoint from the environment): its client does not retry (see sdkOnce).
+            let out;
+            try {
+                out = await this.call((client) => client.send(new dist_cjs.GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+            }
+            catch (error) {
+                if (statusOf(error) === 404 && error.name !== 'NoSuchBucket')
+                    throw new ObjectNotFoundError(url);
+                throw error;
+            }
+            return writeVerifiedStream(out.Body, dest, url, options);
+        }
+        const fullKey = this.keyOf(key);
+        // The first part is asked for as a range: a small object comes whole in it, a large one
+        // tells its size and ETag, and the other parts follow in parallel.
+        let res = await getter.get(fullKey, { range: `bytes=0-${PART_SIZE - 1}` });
+        if (res.statusCode === 416) {
+            res.resume(); // an empty object has no byte 0
+            res = await getter.get(fullKey);
+        }
+        if (res.statusCode === 404) {
+            const error = await s3Error(res, url);
+            if (error.name === 'NoSuchBucket')
+                throw error;
+            throw new ObjectNotFoundError(url);
+        }
+        if (res.statusCode === 200) {
+            // the server ignored Range (or the object is empty): the whole body, verified as it streams
+            const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+            if (length !== undefined && length <= SMALL_OBJECT)
+                return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
+            return writeVerifiedStream(res, dest, url, options);
+        }
+        if (res.statusCode !== 206)
+            throw await s3Error(res, url);
+        const range = parseContentRange(res.headers['content-range']);
+        const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
+        if (!range || range.start !== 0 || range.end !== expectedEnd) {
+            res.resume();
+            throw new RangeFailure(`${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+        }
+        const etag = res.headers.etag;
+        const body = await readExactly(res, range.end + 1);
+        if (range.total <= PART_SIZE)
+            return writeVerifiedBytes(body, dest, url, options);
+        const getRange = async (start, end) => {
+            const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+            try {
+                checkRangeAnswer(part, url, start, end, range.total, etag);
+            }
+            catch (error) {
+                part.resume();
+                throw error;
+            }
+            return readExactly(part, end - start + 1);
+        };
+        return rangedToVerifiedFile({ body, total: range.total, etag }, getRange, dest, url, options);
     }
     close() {
         void this.getter?.then((g) => g?.close());
@@ -69837,19 +70267,21 @@ class S3Store {
  */
 function openStore(url, options = {}) {
     const trimmed = url.trim();
+    const { source, ...storeOptions } = options;
+    const where = source ? ` (${source})` : '';
     if (trimmed.startsWith('s3://'))
-        return new S3Store({ ...parseS3Url(trimmed), ...options });
+        return new S3Store({ ...parseS3Url(trimmed, source), ...storeOptions });
     if (trimmed.startsWith('file://'))
         return new LocalStore((0,external_node_url_.fileURLToPath)(trimmed));
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
         const scheme = trimmed.slice(0, trimmed.indexOf(':'));
-        throw new src/* UserError */.yo(`Unsupported storage URL scheme ${scheme}:// in ${JSON.stringify(url)}`, {
+        throw new src/* UserError */.yo(`Unsupported storage URL scheme ${scheme}:// in ${JSON.stringify(url)}${where}`, {
             fix: 'Use s3://bucket/prefix (any S3-compatible endpoint via endpoint-url) or a local folder path.',
         });
     }
     if (trimmed === '')
-        throw new src/* UserError */.yo('Empty storage URL', { fix: 'Give s3://bucket/prefix or a folder path.' });
-    return new LocalStore((0,external_node_path_.isAbsolute)(trimmed) ? trimmed : (0,external_node_path_.resolve)(options.cwd ?? process.cwd(), trimmed));
+        throw new src/* UserError */.yo(`Empty storage URL${where}`, { fix: 'Give s3://bucket/prefix or a folder path.' });
+    return new LocalStore((0,external_node_path_.isAbsolute)(trimmed) ? trimmed : (0,external_node_path_.resolve)(storeOptions.cwd ?? process.cwd(), trimmed));
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/index.ts
@@ -69860,6 +70292,15 @@ function openStore(url, options = {}) {
 
 
 
+
+
+;// CONCATENATED MODULE: ./packages/registry/src/context.ts
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** A conditional write that lost: 412, or If-Match on a key deleted meanwhile (AWS/MinIO answer 404 NoSuchKey). */
+const isPrecondition = (error) => error instanceof PreconditionFailedError ||
+    error?.name === 'PreconditionFailedError' ||
+    error?.name === 'NoSuchKey';
 
 ;// CONCATENATED MODULE: ./packages/registry/src/errors.ts
 
@@ -69912,6 +70353,9 @@ const layout = {
     filesPrefix: (name, version) => `${name}/versions/${version}/files/`,
     file: (name, version, path) => `${name}/versions/${version}/files/${path}`,
     manifest: (name, version) => `${name}/versions/${version}/manifest.json`,
+    /** Beside the manifest, not under files/: the `uri` keeps holding exactly the model files. */
+    sample: (name, version) => `${name}/versions/${version}/sample.json`,
+    profile: (name, version) => `${name}/versions/${version}/profile.json`,
     /** Content records: `content/<sha256 of the file listing>.json`, the dedup lock and index. */
     content: (name, digest) => `${name}/content/${digest}.json`,
     aliases: (name) => `${name}/aliases/`,
@@ -69924,140 +70368,6 @@ const layout = {
 function claimVersion(name, key) {
     const m = /^claims\/(\d+)\.json$/.exec(key.slice(name.length + 1));
     return m ? Number(m[1]) : undefined;
-}
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
-;// CONCATENATED MODULE: ./packages/registry/src/manifest.ts
-
-
-
-const MANIFEST_SCHEMA_ID = 'mlops-gha/registry-manifest@1';
-const nullableString = { type: ['string', 'null'] };
-const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
-const tensor = {
-    type: 'object',
-    required: ['name', 'type', 'shape'],
-    additionalProperties: false,
-    properties: {
-        name: { type: 'string' },
-        type: { type: 'string' },
-        shape: { anyOf: [{ type: 'null' }, { type: 'array', items: { type: ['integer', 'string'] } }] },
-    },
-};
-const signature = {
-    type: 'object',
-    required: ['inputs', 'outputs'],
-    additionalProperties: false,
-    properties: { inputs: { type: 'array', items: tensor }, outputs: { type: 'array', items: tensor } },
-};
-/** The JSON Schema (draft-07) of manifest.json; validated on every write and every read. */
-const MANIFEST_SCHEMA = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://github.com/mlops-gha/schemas/registry-manifest-1.json',
-    title: 'Registry version manifest',
-    type: 'object',
-    required: [
-        'schema', 'name', 'version', 'created_at', 'created_by', 'uri', 'sha256', 'content_digest', 'files',
-        'signature', 'metrics', 'params', 'lineage', 'tags', 'description',
-    ],
-    additionalProperties: false,
-    properties: {
-        schema: { const: MANIFEST_SCHEMA_ID },
-        name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' },
-        version: { type: 'integer', minimum: 1 },
-        created_at: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
-        created_by: nullableString,
-        uri: { type: 'string', minLength: 1 },
-        sha256,
-        content_digest: sha256,
-        files: {
-            type: 'array',
-            minItems: 1,
-            items: {
-                type: 'object',
-                required: ['path', 'sha256', 'size'],
-                additionalProperties: false,
-                properties: {
-                    path: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$' },
-                    sha256,
-                    size: { type: 'integer', minimum: 0 },
-                    signature,
-                },
-            },
-        },
-        signature: { anyOf: [{ type: 'null' }, signature] },
-        metrics: { type: 'object', additionalProperties: { type: 'number' } },
-        params: { type: 'object' },
-        lineage: {
-            type: 'object',
-            required: ['git_sha', 'git_ref', 'repository', 'run_url', 'run_id', 'data_version'],
-            additionalProperties: false,
-            properties: {
-                git_sha: nullableString,
-                git_ref: nullableString,
-                repository: nullableString,
-                run_url: nullableString,
-                run_id: nullableString,
-                data_version: nullableString,
-            },
-        },
-        tags: { type: 'object', additionalProperties: { type: 'string' } },
-        description: nullableString,
-    },
-};
-// ajv is CommonJS; under NodeNext its default export arrives as the module namespace.
-const Ajv = ((ajv_default())["default"] ?? (ajv_default()));
-const manifest_ajv = new Ajv({ allErrors: true, strict: false });
-const validateManifestSchema = manifest_ajv.compile(MANIFEST_SCHEMA);
-/** Throws a UserError naming `where` and the first schema violations, or returns the manifest. */
-function validateManifest(value, where) {
-    if (!validateManifestSchema(value)) {
-        const problems = (validateManifestSchema.errors ?? [])
-            .slice(0, 5)
-            .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
-            .join('; ');
-        throw new src/* UserError */.yo(`Invalid registry manifest ${where}: ${problems}`, {
-            fix: 'Manifests are written by registry-push and never edited: push the model again to create a good version.',
-        });
-    }
-    const manifest = value;
-    const paths = new Set();
-    for (const f of manifest.files) {
-        if (paths.has(f.path))
-            throw new src/* UserError */.yo(`Invalid registry manifest ${where}: the file ${f.path} is listed twice`);
-        paths.add(f.path);
-    }
-    return manifest;
-}
-/** Parses manifest.json bytes, then validates. */
-function parseManifest(body, where) {
-    let value;
-    try {
-        value = JSON.parse(body.toString());
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`The registry manifest ${where} is not valid JSON: ${error.message}`, {
-            fix: 'Manifests are written by registry-push and never edited: push the model again to create a good version.',
-        });
-    }
-    return validateManifest(value, where);
-}
-/** The `sha256sum`-style listing of files (sorted by path) and its sha256: the content's identity. */
-function contentDigest(files) {
-    const listing = [...files]
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-        .map((f) => `${f.sha256}  ${f.path}\n`)
-        .join('');
-    return (0,external_node_crypto_.createHash)('sha256').update(listing).digest('hex');
-}
-/** The manifest's `sha256`: the single file's digest, or the content digest for several files. */
-function versionSha256(files) {
-    return files.length === 1 ? files[0].sha256 : contentDigest(files);
-}
-function serializeManifest(manifest) {
-    return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/names.ts
@@ -70161,6 +70471,527 @@ function names_parseTags(lines) {
     return checkTags(tags);
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/attachments.ts
+/**
+ * Documents stored beside a version's manifest.json: `sample.json` (rows of `sample-data`
+ * with the model's outputs, for the deploy smoke test) and `profile.json` (the data profile
+ * of `profile-data`, drift-check's reference). Both are written before the manifest, which
+ * names them with sha256 and size; readers verify both before parsing.
+ */
+
+
+
+
+
+const PUSH_INPUT = { sample: 'sample-data', profile: 'profile-data' };
+const WHAT = { sample: 'stored sample', profile: 'data profile' };
+/** Writes the attachments under the version's own prefix (exclusive creates) and returns their manifest records. */
+async function writeAttachments(store, name, version, attachments) {
+    const out = {};
+    for (const kind of ['sample', 'profile']) {
+        const a = attachments[kind];
+        if (!a)
+            continue;
+        const key = layout[kind](name, version);
+        try {
+            await store.put(key, a.body, { ifNoneMatch: '*', contentType: 'application/json' });
+        }
+        catch (error) {
+            // Only this push writes under its claim: a 412 is its own retried PUT that landed.
+            const landed = error instanceof PreconditionFailedError || error?.name === 'PreconditionFailedError' ? await store.getBytes(key) : undefined;
+            if (!landed || !landed.body.equals(a.body))
+                throw error;
+        }
+        const record = { path: `${kind}.json`, sha256: (0,external_node_crypto_.createHash)('sha256').update(a.body).digest('hex'), size: a.body.length };
+        if (kind === 'sample')
+            out.sample = { ...record, rows: a.rows };
+        else
+            out.profile = { ...record, rows: a.rows, columns: a.columns };
+    }
+    return out;
+}
+/** Reads and verifies an attachment of a version; a version without one is a UserError naming the push input. */
+async function readAttachment(store, manifest, kind) {
+    const ref = `${manifest.name}/${manifest.version}`;
+    const record = manifest[kind];
+    if (!record) {
+        throw new src/* UserError */.yo(`${ref} has no ${WHAT[kind]}: it was pushed without \`${PUSH_INPUT[kind]}\``, {
+            fix: `Push the model again with registry-push's \`${PUSH_INPUT[kind]}\` set (${kind === 'profile' ? 'the training data' : 'a few rows of input data'}), then refer to the new version.`,
+            title: `No ${WHAT[kind]}`,
+        });
+    }
+    const key = layout[kind](manifest.name, manifest.version);
+    const got = await store.getBytes(key);
+    if (!got)
+        throw new errors_VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
+    const sha = (0,external_node_crypto_.createHash)('sha256').update(got.body).digest('hex');
+    if (got.body.length !== record.size || sha !== record.sha256) {
+        throw new errors_VersionIntegrityError(ref, [`${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`]);
+    }
+    try {
+        return JSON.parse(got.body.toString('utf8'));
+    }
+    catch (error) {
+        throw new errors_VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
+;// CONCATENATED MODULE: ./packages/registry/src/manifest.ts
+
+
+
+const MANIFEST_SCHEMA_ID = 'mlops-gha/registry-manifest@1';
+const nullableString = { type: ['string', 'null'] };
+const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+const tensor = {
+    type: 'object',
+    required: ['name', 'type', 'shape'],
+    additionalProperties: false,
+    properties: {
+        name: { type: 'string' },
+        type: { type: 'string' },
+        shape: { anyOf: [{ type: 'null' }, { type: 'array', items: { type: ['integer', 'string'] } }] },
+    },
+};
+const signature = {
+    type: 'object',
+    required: ['inputs', 'outputs'],
+    additionalProperties: false,
+    properties: { inputs: { type: 'array', items: tensor }, outputs: { type: 'array', items: tensor } },
+};
+function attachment(extra) {
+    return {
+        type: 'object',
+        // A Set: extra repeats path (with its const), and JSON Schema forbids duplicate required names.
+        required: [...new Set(['path', 'sha256', 'size', ...Object.keys(extra)])],
+        additionalProperties: false,
+        properties: { sha256, size: { type: 'integer', minimum: 1 }, ...extra },
+    };
+}
+/** The JSON Schema (draft-07) of manifest.json; validated on every write and every read. */
+const MANIFEST_SCHEMA = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/mlops-gha/schemas/registry-manifest-1.json',
+    title: 'Registry version manifest',
+    type: 'object',
+    required: [
+        'schema', 'name', 'version', 'created_at', 'created_by', 'uri', 'sha256', 'content_digest', 'files',
+        'signature', 'metrics', 'params', 'lineage', 'tags', 'description',
+    ],
+    additionalProperties: false,
+    properties: {
+        schema: { const: MANIFEST_SCHEMA_ID },
+        name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' },
+        version: { type: 'integer', minimum: 1 },
+        created_at: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+        created_by: nullableString,
+        uri: { type: 'string', minLength: 1 },
+        sha256,
+        content_digest: sha256,
+        files: {
+            type: 'array',
+            minItems: 1,
+            items: {
+                type: 'object',
+                required: ['path', 'sha256', 'size'],
+                additionalProperties: false,
+                properties: {
+                    path: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$' },
+                    sha256,
+                    size: { type: 'integer', minimum: 0 },
+                    signature,
+                },
+            },
+        },
+        signature: { anyOf: [{ type: 'null' }, signature] },
+        metrics: { type: 'object', additionalProperties: { type: 'number' } },
+        params: { type: 'object' },
+        lineage: {
+            type: 'object',
+            required: ['git_sha', 'git_ref', 'repository', 'run_url', 'run_id', 'data_version'],
+            additionalProperties: false,
+            properties: {
+                git_sha: nullableString,
+                git_ref: nullableString,
+                repository: nullableString,
+                run_url: nullableString,
+                run_id: nullableString,
+                data_version: nullableString,
+            },
+        },
+        tags: { type: 'object', additionalProperties: { type: 'string' } },
+        description: nullableString,
+        sample: attachment({ path: { const: 'sample.json' }, rows: { type: 'integer', minimum: 1 } }),
+        profile: attachment({ path: { const: 'profile.json' }, rows: { type: 'integer', minimum: 1 }, columns: { type: 'integer', minimum: 1 } }),
+    },
+};
+// ajv is CommonJS; under NodeNext its default export arrives as the module namespace.
+const Ajv = ((ajv_default())["default"] ?? (ajv_default()));
+const manifest_ajv = new Ajv({ allErrors: true, strict: false });
+const validateManifestSchema = manifest_ajv.compile(MANIFEST_SCHEMA);
+/** Throws a UserError naming `where` and the first schema violations, or returns the manifest. */
+function validateManifest(value, where) {
+    if (!validateManifestSchema(value)) {
+        const problems = (validateManifestSchema.errors ?? [])
+            .slice(0, 5)
+            .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+            .join('; ');
+        throw new src/* UserError */.yo(`Invalid registry manifest ${where}: ${problems}`, {
+            fix: 'Manifests are written by registry-push and never edited: push the model again to create a good version.',
+        });
+    }
+    const manifest = value;
+    const paths = new Set();
+    for (const f of manifest.files) {
+        if (paths.has(f.path))
+            throw new src/* UserError */.yo(`Invalid registry manifest ${where}: the file ${f.path} is listed twice`);
+        paths.add(f.path);
+    }
+    return manifest;
+}
+/** Parses manifest.json bytes, then validates. */
+function parseManifest(body, where) {
+    let value;
+    try {
+        value = JSON.parse(body.toString());
+    }
+    catch (error) {
+        throw new src/* UserError */.yo(`The registry manifest ${where} is not valid JSON: ${error.message}`, {
+            fix: 'Manifests are written by registry-push and never edited: push the model again to create a good version.',
+        });
+    }
+    return validateManifest(value, where);
+}
+/** The `sha256sum`-style listing of files (sorted by path) and its sha256: the content's identity. */
+function contentDigest(files) {
+    const listing = [...files]
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .map((f) => `${f.sha256}  ${f.path}\n`)
+        .join('');
+    return (0,external_node_crypto_.createHash)('sha256').update(listing).digest('hex');
+}
+/** The manifest's `sha256`: the single file's digest, or the content digest for several files. */
+function versionSha256(files) {
+    return files.length === 1 ? files[0].sha256 : contentDigest(files);
+}
+function serializeManifest(manifest) {
+    return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/reader.ts
+/** Reading the registry: models, claimed and visible versions, manifests, aliases, references. */
+
+
+
+
+
+
+async function listModels(ctx) {
+    const names = new Set();
+    for await (const o of ctx.store.list('')) {
+        const m = /^([^/]+)\/claims\/\d+\.json$/.exec(o.key);
+        if (m)
+            names.add(m[1]);
+    }
+    return [...names].sort();
+}
+/** Numbers claimed so far (including claims whose push never finished), ascending. */
+async function claimedVersions(ctx, name) {
+    checkModelName(name);
+    const out = [];
+    for await (const o of ctx.store.list(layout.claims(name))) {
+        const v = claimVersion(name, o.key);
+        if (v !== undefined)
+            out.push(v);
+    }
+    return out.sort((a, b) => a - b);
+}
+/** The manifest of a version, validated; undefined when the version is not (yet) visible. */
+async function tryReadManifest(ctx, name, version) {
+    const key = layout.manifest(name, version);
+    const got = await ctx.store.getBytes(key);
+    if (!got)
+        return undefined;
+    const manifest = parseManifest(got.body, ctx.store.urlOf(key));
+    if (manifest.name !== name || manifest.version !== version) {
+        throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
+    }
+    return manifest;
+}
+async function readManifest(ctx, name, version) {
+    checkModelName(name);
+    checkVersionNumber(version);
+    const manifest = await tryReadManifest(ctx, name, version);
+    if (!manifest) {
+        const known = await listVersionNumbers(ctx, name);
+        throw new NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${ctx.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
+    }
+    return manifest;
+}
+/** Visible versions (those with a manifest), ascending. */
+async function listVersionNumbers(ctx, name) {
+    const out = [];
+    for await (const o of ctx.store.list(`${name}/versions/`)) {
+        const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
+        if (m)
+            out.push(Number(m[1]));
+    }
+    return out.sort((a, b) => a - b);
+}
+async function listVersions(ctx, name) {
+    checkModelName(name);
+    const aliases = await listAliases(ctx, name);
+    const out = [];
+    for (const v of await listVersionNumbers(ctx, name)) {
+        const m = await tryReadManifest(ctx, name, v);
+        if (!m)
+            continue;
+        out.push({
+            version: v,
+            created_at: m.created_at,
+            created_by: m.created_by,
+            sha256: m.sha256,
+            size: m.files.reduce((s, f) => s + f.size, 0),
+            aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
+        });
+    }
+    return out;
+}
+async function listAliases(ctx, name) {
+    checkModelName(name);
+    const out = {};
+    for await (const o of ctx.store.list(layout.aliases(name))) {
+        const m = /\/aliases\/([^/]+)\.json$/.exec(o.key);
+        if (!m)
+            continue;
+        const doc = await readAlias(ctx, name, m[1]);
+        if (doc)
+            out[m[1]] = doc.doc;
+    }
+    return out;
+}
+async function readAlias(ctx, name, alias) {
+    const key = layout.alias(name, alias);
+    const got = await ctx.store.getBytes(key);
+    if (!got)
+        return undefined;
+    let doc;
+    try {
+        doc = JSON.parse(got.body.toString());
+    }
+    catch {
+        throw new src/* UserError */.yo(`The alias document ${ctx.store.urlOf(key)} is not valid JSON`, {
+            fix: 'Alias documents are written by the registry only: move the alias again with `alias set` after deleting the damaged file.',
+        });
+    }
+    if (typeof doc?.version !== 'number' || doc.alias !== alias) {
+        throw new src/* UserError */.yo(`The alias document ${ctx.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
+    }
+    return { doc, etag: got.etag };
+}
+/** The newest visible version, or undefined when the model has none. */
+async function latestVersion(ctx, name) {
+    const versions = await listVersionNumbers(ctx, name);
+    return versions[versions.length - 1];
+}
+/** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
+async function resolve(ctx, reference) {
+    const ref = typeof reference === 'string' ? names_parseModelRef(reference) : reference;
+    let version;
+    if (ref.kind === 'version')
+        version = ref.version;
+    else if (ref.kind === 'latest') {
+        const latest = await latestVersion(ctx, ref.name);
+        if (latest === undefined) {
+            throw new NotFoundInRegistryError(`${ref.name} has no versions in the registry ${ctx.location}`, 'Push a version first, or check the model name and registry.');
+        }
+        version = latest;
+    }
+    else {
+        const alias = await readAlias(ctx, ref.name, ref.alias);
+        if (!alias) {
+            const known = Object.keys(await listAliases(ctx, ref.name));
+            throw new NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
+        }
+        version = alias.doc.version;
+    }
+    const manifest = await readManifest(ctx, ref.name, version);
+    return {
+        name: ref.name,
+        version,
+        ...(ref.kind === 'alias' ? { alias: ref.alias } : {}),
+        manifest,
+        uri: manifest.uri,
+        sha256: manifest.sha256,
+    };
+}
+/** The version's stored sample (sample.json), verified against the manifest's sha256. */
+async function readSample(ctx, name, version) {
+    return readAttachment(ctx.store, await readManifest(ctx, name, version), 'sample');
+}
+/** The version's data profile (profile.json), verified against the manifest's sha256. */
+async function readProfile(ctx, name, version) {
+    return readAttachment(ctx.store, await readManifest(ctx, name, version), 'profile');
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/events.ts
+/** The append-only audit trail: events/<id>.json, each created exclusively, never rewritten. */
+
+
+
+
+
+function eventId(now) {
+    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0,external_node_crypto_.randomBytes)(5).toString('hex')}`;
+}
+/** Appends an audit event under a unique key (exclusive create). Returns its id. */
+async function appendEvent(ctx, name, event) {
+    checkModelName(name);
+    await ctx.ensureConditionalWrites();
+    const now = ctx.now();
+    const full = {
+        schema: 'mlops-gha/registry-event@1',
+        name,
+        at: now.toISOString(),
+        actor: ctx.options.actor ?? null,
+        run_url: ctx.options.runUrl ?? null,
+        ...event,
+    };
+    for (;;) {
+        const id = eventId(now);
+        try {
+            await ctx.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            return id;
+        }
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+        }
+    }
+}
+/**
+ * The audit trail, oldest first. alias-moved events carry `applied`: true when the move is
+ * on the alias's chain (alias document -> its event -> previous_event -> ...), false when its
+ * compare-and-swap lost or its pusher died between the event and the move.
+ */
+async function listEvents(ctx, name) {
+    checkModelName(name);
+    const events = [];
+    for await (const o of ctx.store.list(layout.events(name))) {
+        const m = /\/events\/([^/]+)\.json$/.exec(o.key);
+        if (!m)
+            continue;
+        const got = await ctx.store.getBytes(o.key);
+        if (!got)
+            continue;
+        try {
+            events.push({ ...JSON.parse(got.body.toString()), id: m[1] });
+        }
+        catch {
+            ctx.logger.warning(`Skipping the unreadable event ${ctx.store.urlOf(o.key)}`);
+        }
+    }
+    events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const applied = new Set();
+    for (const doc of Object.values(await listAliases(ctx, name))) {
+        let id = doc.event;
+        const seen = new Set();
+        while (id && !seen.has(id)) {
+            seen.add(id);
+            applied.add(id);
+            id = byId.get(id)?.previous_event;
+        }
+    }
+    for (const e of events)
+        if (e.type === 'alias-moved')
+            e.applied = applied.has(e.id);
+    return events;
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/aliases.ts
+/** Aliases: mutable pointers moved by compare-and-swap, each move recorded by an event first. */
+
+
+
+
+
+
+
+/**
+ * Moves `alias` to `version` by compare-and-swap: the alias document is replaced only if it
+ * is still the one read (If-Match on its etag; If-None-Match: * when creating it). The event
+ * is written first and the alias document names it, so no alias ever moves without its
+ * audit record. With `expected`, the move happens only if the alias currently points there
+ * (null = only if it does not exist yet); otherwise concurrent moves are retried on the
+ * fresh value.
+ */
+async function moveAlias(ctx, name, alias, version, options = {}) {
+    checkModelName(name);
+    checkAliasName(alias);
+    checkVersionNumber(version);
+    await readManifest(ctx, name, version);
+    await ctx.ensureConditionalWrites();
+    for (let attempt = 0;; attempt++) {
+        const current = await readAlias(ctx, name, alias);
+        const from = current?.doc.version ?? null;
+        if (options.expected !== undefined && options.expected !== from)
+            throw new AliasConflictError(alias, options.expected, from);
+        if (from === version)
+            return { alias, from, to: version, moved: false, event: current?.doc.event };
+        const event = await appendEvent(ctx, name, {
+            type: 'alias-moved',
+            alias,
+            from,
+            to: version,
+            previous_event: current?.doc.event ?? null,
+            ...(options.reason ? { reason: options.reason } : {}),
+            ...(options.extra ?? {}),
+        });
+        await ctx.step('alias-event-written');
+        const doc = {
+            schema: 'mlops-gha/registry-alias@1',
+            name,
+            alias,
+            version,
+            event,
+            updated_at: ctx.now().toISOString(),
+            updated_by: ctx.options.actor ?? null,
+        };
+        try {
+            await ctx.store.put(layout.alias(name, alias), `${JSON.stringify(doc, null, 2)}\n`, {
+                ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
+                contentType: 'application/json',
+            });
+        }
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+            const now = await readAlias(ctx, name, alias);
+            if (now?.doc.event === event) {
+                // our own retried PUT had landed (its response was lost)
+                await ctx.step('alias-moved');
+                return { alias, from, to: version, moved: true, event };
+            }
+            if (attempt >= 20) {
+                throw new src/* UserError */.yo(`Could not move the alias ${alias} of ${name} in ${ctx.location}: another writer moved it between our read and our write 21 times in a row`, {
+                    fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
+                        `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
+                        `(a workflow \`concurrency:\` group per model), then run this step again.`,
+                });
+            }
+            ctx.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
+            await sleep(10 + Math.random() * 40);
+            continue;
+        }
+        await ctx.step('alias-moved');
+        return { alias, from, to: version, moved: true, event };
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/registry/src/probe.ts
 
 
@@ -70221,6 +71052,199 @@ async function probeConditionalWrites(store) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/claims.ts
+/** Version numbers: claimed with exclusive creates, so two pushes never share one and none is lost. */
+
+
+
+/**
+ * Claims the next version number: lists the claims, then creates `claims/<N>.json` with
+ * If-None-Match: * for N = highest + 1, moving up by one on each 412. Claimed numbers thus
+ * always form 1..K with no gap, and each belongs to exactly one push.
+ */
+async function claimNextVersion(ctx, name, pushId) {
+    const claimed = await claimedVersions(ctx, name);
+    let next = (claimed[claimed.length - 1] ?? 0) + 1;
+    const body = JSON.stringify({ push_id: pushId, at: ctx.now().toISOString(), actor: ctx.options.actor ?? null });
+    for (;;) {
+        try {
+            await ctx.store.put(layout.claim(name, next), `${body}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            return next;
+        }
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+            // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
+            const claim = await ctx.store.getBytes(layout.claim(name, next));
+            if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`))
+                return next;
+            next += 1;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/content-lock.ts
+/**
+ * The content lock: `content/<digest>.json`, so that only one push uploads a given content and
+ * a re-push of identical files finds the version that holds them (see the README's protocol).
+ */
+
+
+
+
+function parseContentRecord(body) {
+    try {
+        return JSON.parse(body.toString());
+    }
+    catch {
+        return undefined; // damaged: treated as held by nobody known; it is taken over once stale
+    }
+}
+/** The published version with this content digest, if any (via its content record). */
+async function findPublished(ctx, name, digest) {
+    const got = await ctx.store.getBytes(layout.content(name, digest));
+    if (!got)
+        return undefined;
+    const record = parseContentRecord(got.body);
+    if (!record || record.version === null || record.version === undefined)
+        return undefined;
+    const manifest = await tryReadManifest(ctx, name, record.version);
+    return manifest && manifest.content_digest === digest ? manifest : undefined;
+}
+/**
+ * Takes the content record `content/<digest>.json` with an exclusive create. A push that
+ * finds it held waits: if the holder publishes, the existing version is returned; if the
+ * record stops changing (its holder's heartbeat stopped: it died) for `staleMs` by this
+ * process's own clock, it is taken over with If-Match on the etag that went stale.
+ */
+async function acquireContentLock(ctx, name, digest) {
+    const key = layout.content(name, digest);
+    const heartbeatMs = ctx.options.contentLock?.heartbeatMs ?? 5000;
+    const staleMs = ctx.options.contentLock?.staleMs ?? 30_000;
+    const pollMs = ctx.options.contentLock?.pollMs ?? 250;
+    const pushId = (0,external_node_crypto_.randomUUID)();
+    const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
+    let etag;
+    let lost = false;
+    const body = () => `${JSON.stringify(record)}\n`;
+    const tryCreate = async () => {
+        try {
+            etag = (await ctx.store.put(key, body(), { ifNoneMatch: '*', contentType: 'application/json' })).etag;
+            return true;
+        }
+        catch (error) {
+            if (isPrecondition(error))
+                return false;
+            throw error;
+        }
+    };
+    let published;
+    if (!(await tryCreate())) {
+        let seenEtag;
+        let seenSince = Date.now();
+        let announced = false;
+        let waits = 0;
+        for (;;) {
+            const got = await ctx.store.getBytes(key);
+            if (!got) {
+                if (await tryCreate())
+                    break;
+                continue;
+            }
+            const other = parseContentRecord(got.body);
+            if (other && other.version !== null && other.version !== undefined) {
+                const manifest = await tryReadManifest(ctx, name, other.version);
+                if (manifest && manifest.content_digest === digest) {
+                    published = manifest;
+                    break;
+                }
+            }
+            if (got.etag !== seenEtag) {
+                seenEtag = got.etag;
+                seenSince = Date.now();
+            }
+            else if (Date.now() - seenSince > staleMs) {
+                ctx.logger.info(`The push that held ${ctx.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`);
+                try {
+                    etag = (await ctx.store.put(key, body(), { ifMatch: got.etag, contentType: 'application/json' })).etag;
+                    break;
+                }
+                catch (error) {
+                    if (!isPrecondition(error))
+                        throw error;
+                }
+            }
+            if (!announced) {
+                ctx.logger.info('Another push of identical files is in progress: waiting for it to publish');
+                announced = true;
+            }
+            // Back off (up to 2 s) so that many waiters do not load the store.
+            await sleep(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
+            waits += 1;
+        }
+    }
+    let timer;
+    let stopped = false;
+    let beating = Promise.resolve();
+    const beat = async () => {
+        if (lost || published)
+            return;
+        record.beat += 1;
+        try {
+            etag = (await ctx.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' })).etag;
+        }
+        catch (error) {
+            if (!isPrecondition(error))
+                throw error;
+            lost = true;
+            ctx.logger.warning(`Another push took over ${ctx.store.urlOf(key)}; this push goes on and may duplicate identical content`);
+        }
+    };
+    const schedule = () => {
+        if (stopped)
+            return;
+        timer = setTimeout(() => {
+            beating = beat().catch((error) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
+        }, heartbeatMs);
+        timer.unref();
+    };
+    if (!published)
+        schedule();
+    return {
+        pushId,
+        published,
+        set version(v) {
+            record.version = v;
+        },
+        beat: async () => {
+            await beating;
+            await beat();
+        },
+        publish: async (version) => {
+            stopped = true;
+            if (timer)
+                clearTimeout(timer);
+            await beating;
+            if (lost)
+                return;
+            record.version = version;
+            record.state = 'published';
+            try {
+                await ctx.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' });
+            }
+            catch (error) {
+                if (!isPrecondition(error))
+                    throw error;
+            }
+        },
+        stop: () => {
+            stopped = true;
+            if (timer)
+                clearTimeout(timer);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/registry/src/signature.ts
 
 let ortPromise;
@@ -70228,7 +71252,7 @@ let ortPromise;
  * Loads onnxruntime-node on first use. The committed bundles carry its Linux x64 binaries
  * only, so elsewhere the load fails: that becomes an error naming the platform.
  */
-function loadOnnxRuntime() {
+function signature_loadOnnxRuntime() {
     ortPromise ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).catch((error) => {
         ortPromise = undefined;
         throw new src/* UserError */.yo(`onnxruntime-node could not be loaded on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
@@ -70251,7 +71275,7 @@ function toTensor(meta) {
  * ONNX model is a UserError that names it.
  */
 async function readOnnxSignature(path) {
-    const ort = await loadOnnxRuntime();
+    const ort = await signature_loadOnnxRuntime();
     let session;
     try {
         session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'disabled' });
@@ -70278,6 +71302,287 @@ function signature_describeSignature(signature) {
     return `inputs ${signature.inputs.map(one).join(', ')} -> outputs ${signature.outputs.map(one).join(', ')}`;
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/push.ts
+/** Pushing a version: hash, dedup by content, lock, claim, upload, attachments, manifest last, event, alias. */
+
+
+
+
+
+
+
+
+
+
+
+
+/** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
+function statStamp(st) {
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+function changedWhilePushed(path, when) {
+    return new src/* UserError */.yo(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
+}
+/** Pushes files as a new version, or returns the existing version with identical files. */
+async function push(ctx, request) {
+    const name = checkModelName(request.name);
+    if (request.alias !== undefined)
+        checkAliasName(request.alias);
+    const tags = checkTags(request.tags ?? {});
+    if (request.files.length === 0)
+        throw new src/* UserError */.yo('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+    // 1. Hash (one read of each file), with the file's stat before and after: a file still
+    //    being written (or rewritten during the upload, checked again below) would make the
+    //    manifest's sha256 lie.
+    const hashed = [];
+    const stamps = new Map();
+    for (const f of request.files) {
+        const before = await (0,promises_.stat)(f.source);
+        const sha256 = await (0,src/* hashFile */.DC)(f.source, 'sha256');
+        const stamp = statStamp(before);
+        if (statStamp(await (0,promises_.stat)(f.source)) !== stamp)
+            throw changedWhilePushed(f.source, 'hashed');
+        stamps.set(f.path, stamp);
+        hashed.push({ path: f.path, sha256, size: before.size });
+    }
+    const digest = contentDigest(hashed);
+    ctx.logger.info(`Hashed ${hashed.length} file(s), ${(0,src/* formatBytes */.z3)(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`);
+    await ctx.step('hashed');
+    // 2. Identical content already published? Then nothing is uploaded.
+    const existing = await findPublished(ctx, name, digest);
+    if (existing)
+        return finishExisting(ctx, existing, request);
+    // 3. Validate everything that can fail before the first write.
+    const signatures = new Map();
+    for (const f of request.files) {
+        if (/\.onnx$/i.test(f.path))
+            signatures.set(f.path, await readOnnxSignature(f.source));
+    }
+    await ctx.ensureConditionalWrites();
+    // 4. The content lock: only one push uploads a given content.
+    const lock = await acquireContentLock(ctx, name, digest);
+    if (lock.published)
+        return finishExisting(ctx, lock.published, request);
+    await ctx.step('locked');
+    let stopUploadTicker = () => { };
+    try {
+        // 5. Claim the next version number with an exclusive create.
+        const version = await claimNextVersion(ctx, name, lock.pushId);
+        lock.version = version;
+        await lock.beat();
+        await ctx.step('claimed');
+        // 6. Upload the files under the claim's own prefix (no other push writes there).
+        let uploadedBytes = 0;
+        const meter = new src/* ProgressMeter */.Z3('registry-push', 'files', request.files.length);
+        const stopTicker = (0,src/* startProgressTicker */.Wp)(meter, (line) => ctx.logger.info(line), 5000);
+        for (const f of request.files) {
+            const key = layout.file(name, version, f.path);
+            ctx.logger.info(`Uploading ${f.path} (${(0,src/* formatBytes */.z3)(f.size)}) to ${ctx.store.urlOf(key)}`);
+            stopUploadTicker = stopTicker;
+            await ctx.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
+            meter.add(1);
+            const head = await ctx.store.head(key);
+            const expected = hashed.find((h) => h.path === f.path);
+            if (!head || head.size !== expected.size) {
+                throw new Error(`Upload of ${f.source} to ${ctx.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
+            }
+            // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
+            if (statStamp(await (0,promises_.stat)(f.source)) !== stamps.get(f.path))
+                throw changedWhilePushed(f.source, 'pushed');
+            uploadedBytes += expected.size;
+        }
+        stopTicker();
+        const attached = await writeAttachments(ctx.store, name, version, request.attachments ?? {});
+        await ctx.step('uploaded');
+        // 7. The manifest, written last and exclusively: from now on the version is visible.
+        const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
+        const firstOnnx = files.find((f) => f.signature);
+        const manifest = validateManifest({
+            schema: MANIFEST_SCHEMA_ID,
+            name,
+            version,
+            created_at: ctx.now().toISOString(),
+            created_by: ctx.options.actor ?? null,
+            uri: ctx.uriOf(name, version),
+            sha256: versionSha256(hashed),
+            content_digest: digest,
+            files,
+            signature: firstOnnx?.signature ?? null,
+            metrics: request.metrics ?? {},
+            params: request.params ?? {},
+            lineage: {
+                git_sha: null,
+                git_ref: null,
+                repository: null,
+                run_url: null,
+                run_id: null,
+                data_version: null,
+                ...Object.fromEntries(Object.entries(request.lineage ?? {}).filter(([, v]) => v !== undefined)),
+            },
+            tags,
+            description: request.description ?? null,
+            ...attached,
+        }, `for ${name}/${version}`);
+        const manifestBody = serializeManifest(manifest);
+        try {
+            await ctx.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+        }
+        catch (error) {
+            // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
+            const landed = isPrecondition(error) ? await ctx.store.getBytes(layout.manifest(name, version)) : undefined;
+            if (!landed || landed.body.toString() !== manifestBody)
+                throw error;
+        }
+        await ctx.step('manifest-written');
+        await lock.publish(version);
+        await appendEvent(ctx, name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
+        await ctx.step('event-written');
+        ctx.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
+        const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
+        if (request.alias)
+            result.alias = await moveAlias(ctx, name, request.alias, version);
+        return result;
+    }
+    finally {
+        stopUploadTicker();
+        lock.stop();
+    }
+}
+async function finishExisting(ctx, manifest, request) {
+    ctx.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
+    for (const kind of ['sample', 'profile']) {
+        if (request.attachments?.[kind]) {
+            ctx.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
+        }
+    }
+    const result = {
+        name: manifest.name,
+        version: manifest.version,
+        created: false,
+        uri: manifest.uri,
+        sha256: manifest.sha256,
+        manifest,
+        uploadedBytes: 0,
+    };
+    if (request.alias)
+        result.alias = await moveAlias(ctx, manifest.name, request.alias, manifest.version);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./packages/registry/src/verify.ts
+/** Checking a version's bytes against its manifest, and downloading a version verified. */
+
+
+
+
+
+
+
+
+
+/**
+ * Checks a version: the manifest's own digests agree with its file list, the files under
+ * `uri` are exactly those it lists, and each one's bytes hash to its sha256.
+ */
+async function verify(ctx, name, version) {
+    const ref = `${name}/${version}`;
+    const manifest = await readManifest(ctx, name, version);
+    const problems = manifestProblems(manifest);
+    const prefix = layout.filesPrefix(name, version);
+    const present = new Map();
+    for await (const o of ctx.store.list(prefix))
+        present.set(o.key.slice(prefix.length), o.size);
+    const files = [];
+    for (const f of manifest.files) {
+        let problem;
+        const size = present.get(f.path);
+        if (size === undefined)
+            problem = 'missing from the store';
+        else if (size !== f.size)
+            problem = `size ${size}, manifest says ${f.size}`;
+        else {
+            const hash = (0,external_node_crypto_.createHash)('sha256');
+            for await (const chunk of await ctx.store.get(layout.file(name, version, f.path)))
+                hash.update(chunk);
+            const actual = hash.digest('hex');
+            if (actual !== f.sha256)
+                problem = `sha256 ${actual}, manifest says ${f.sha256}`;
+        }
+        if (problem)
+            problems.push(`${f.path}: ${problem}`);
+        files.push({ path: f.path, sha256: f.sha256, size: f.size, ok: !problem, ...(problem ? { problem } : {}) });
+        present.delete(f.path);
+    }
+    for (const extra of present.keys())
+        problems.push(`${extra}: in the store but not in the manifest`);
+    for (const kind of ['sample', 'profile']) {
+        if (!manifest[kind])
+            continue;
+        try {
+            await readAttachment(ctx.store, manifest, kind);
+        }
+        catch (error) {
+            if (!(error instanceof errors_VersionIntegrityError))
+                throw error;
+            problems.push(...error.problems);
+        }
+    }
+    return { ref, ok: problems.length === 0, files, problems };
+}
+function manifestProblems(manifest) {
+    const problems = [];
+    const digest = contentDigest(manifest.files);
+    if (digest !== manifest.content_digest)
+        problems.push(`the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`);
+    if (versionSha256(manifest.files) !== manifest.sha256)
+        problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
+    return problems;
+}
+/**
+ * Downloads a version's files into `dest` (a folder), each verified against its sha256
+ * before it appears there. A version that fails verification is refused and nothing of it
+ * is left in `dest`.
+ */
+async function download(ctx, name, version, dest, options = {}) {
+    const ref = `${name}/${version}`;
+    const manifest = await readManifest(ctx, name, version);
+    const problems = manifestProblems(manifest);
+    if (problems.length)
+        throw new errors_VersionIntegrityError(ref, problems);
+    const target = (0,external_node_path_.resolve)(dest);
+    const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    let bytes = 0;
+    const written = [];
+    try {
+        for (const f of manifest.files) {
+            try {
+                const got = await ctx.store.downloadToFile(layout.file(name, version, f.path), (0,external_node_path_.join)(staging, ...f.path.split('/')), {
+                    verify: { algorithm: 'sha256', digest: f.sha256 },
+                    onBytes: options.onBytes,
+                });
+                bytes += got.bytes;
+            }
+            catch (error) {
+                if (error instanceof IntegrityError || error.name === 'IntegrityError') {
+                    throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
+                }
+                throw error;
+            }
+        }
+        await (0,promises_.mkdir)(target, { recursive: true });
+        for (const f of manifest.files) {
+            const to = (0,external_node_path_.join)(target, ...f.path.split('/'));
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
+            await (0,promises_.rename)((0,external_node_path_.join)(staging, ...f.path.split('/')), to);
+            written.push(to);
+        }
+    }
+    finally {
+        await (0,promises_.rm)(staging, { recursive: true, force: true });
+    }
+    return { manifest, files: written, bytes };
+}
+
 ;// CONCATENATED MODULE: ./packages/registry/src/registry.ts
 
 
@@ -70289,46 +71594,36 @@ function signature_describeSignature(signature) {
 
 
 
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const isPrecondition = (error) => error instanceof PreconditionFailedError || error?.name === 'PreconditionFailedError' ||
-    // If-Match on a key deleted meanwhile: AWS/MinIO answer 404 NoSuchKey.
-    error?.name === 'NoSuchKey';
-function parseContentRecord(body) {
-    try {
-        return JSON.parse(body.toString());
-    }
-    catch {
-        return undefined; // damaged: treated as held by nobody known; it is taken over once stale
-    }
-}
-/** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
-function statStamp(st) {
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-}
-function changedWhilePushed(path, when) {
-    return new src/* UserError */.yo(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
-}
-function eventId(now) {
-    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0,external_node_crypto_.randomBytes)(5).toString('hex')}`;
-}
 /**
- * A model registry on an object store (S3 or a folder). See the package README for the layout
- * and the concurrency protocol; every write below follows it.
+ * A model registry on an object store (S3 or a folder): the object users hold. Each operation
+ * lives in its own module (reader, verify, events, aliases, push with its content lock and
+ * version claims) as a function over a `RegistryContext`; this class owns what they share:
+ * the store, the options and the one conditional-write probe. See the package README for the
+ * layout and the concurrency protocol.
  */
 class registry_Registry {
-    options;
     store;
     location;
-    logger;
+    ctx;
     probed;
     constructor(store, options = {}) {
-        this.options = options;
         this.store = store;
         this.location = store.location;
-        this.logger = options.logger ?? src/* silentLogger */.qq;
         if (options.skipProbe)
             this.probed = Promise.resolve();
+        const logger = options.logger ?? src/* silentLogger */.qq;
+        this.ctx = {
+            store,
+            location: store.location,
+            logger,
+            options,
+            ensureConditionalWrites: () => this.ensureConditionalWrites(),
+            now: () => new Date(),
+            step: async (step) => {
+                await options.onStep?.(step);
+            },
+            uriOf: (name, version) => this.uriOf(name, version),
+        };
     }
     /** Opens the registry at `s3://bucket/prefix` or a folder. Nothing is read or written yet. */
     static open(url, options = {}) {
@@ -70348,692 +71643,1846 @@ class registry_Registry {
         });
         return this.probed;
     }
-    now() {
-        return new Date();
-    }
-    async step(step) {
-        await this.options.onStep?.(step);
-    }
     uriOf(name, version) {
         return this.store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, '')) + '/';
     }
-    // ---------------------------------------------------------------- reading
-    async listModels() {
-        const names = new Set();
-        for await (const o of this.store.list('')) {
-            const m = /^([^/]+)\/claims\/\d+\.json$/.exec(o.key);
-            if (m)
-                names.add(m[1]);
-        }
-        return [...names].sort();
+    // reading (reader.ts)
+    listModels() {
+        return listModels(this.ctx);
     }
     /** Numbers claimed so far (including claims whose push never finished), ascending. */
-    async claimedVersions(name) {
-        checkModelName(name);
-        const out = [];
-        for await (const o of this.store.list(layout.claims(name))) {
-            const v = claimVersion(name, o.key);
-            if (v !== undefined)
-                out.push(v);
-        }
-        return out.sort((a, b) => a - b);
+    claimedVersions(name) {
+        return claimedVersions(this.ctx, name);
     }
     /** The manifest of a version, validated; undefined when the version is not (yet) visible. */
-    async tryReadManifest(name, version) {
-        const key = layout.manifest(name, version);
-        const got = await this.store.getBytes(key);
-        if (!got)
-            return undefined;
-        const manifest = parseManifest(got.body, this.store.urlOf(key));
-        if (manifest.name !== name || manifest.version !== version) {
-            throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
-        }
-        return manifest;
+    tryReadManifest(name, version) {
+        return tryReadManifest(this.ctx, name, version);
     }
-    async readManifest(name, version) {
-        checkModelName(name);
-        checkVersionNumber(version);
-        const manifest = await this.tryReadManifest(name, version);
-        if (!manifest) {
-            const known = await this.listVersionNumbers(name);
-            throw new NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${this.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
-        }
-        return manifest;
+    readManifest(name, version) {
+        return readManifest(this.ctx, name, version);
     }
     /** Visible versions (those with a manifest), ascending. */
-    async listVersionNumbers(name) {
-        const out = [];
-        for await (const o of this.store.list(`${name}/versions/`)) {
-            const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
-            if (m)
-                out.push(Number(m[1]));
-        }
-        return out.sort((a, b) => a - b);
+    listVersionNumbers(name) {
+        return listVersionNumbers(this.ctx, name);
     }
-    async listVersions(name) {
-        checkModelName(name);
-        const aliases = await this.listAliases(name);
-        const out = [];
-        for (const v of await this.listVersionNumbers(name)) {
-            const m = await this.tryReadManifest(name, v);
-            if (!m)
-                continue;
-            out.push({
-                version: v,
-                created_at: m.created_at,
-                created_by: m.created_by,
-                sha256: m.sha256,
-                size: m.files.reduce((s, f) => s + f.size, 0),
-                aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
-            });
-        }
-        return out;
+    listVersions(name) {
+        return listVersions(this.ctx, name);
     }
-    async listAliases(name) {
-        checkModelName(name);
-        const out = {};
-        for await (const o of this.store.list(layout.aliases(name))) {
-            const m = /\/aliases\/([^/]+)\.json$/.exec(o.key);
-            if (!m)
-                continue;
-            const doc = await this.readAlias(name, m[1]);
-            if (doc)
-                out[m[1]] = doc.doc;
-        }
-        return out;
-    }
-    async readAlias(name, alias) {
-        const key = layout.alias(name, alias);
-        const got = await this.store.getBytes(key);
-        if (!got)
-            return undefined;
-        let doc;
-        try {
-            doc = JSON.parse(got.body.toString());
-        }
-        catch {
-            throw new src/* UserError */.yo(`The alias document ${this.store.urlOf(key)} is not valid JSON`, {
-                fix: 'Alias documents are written by the registry only: move the alias again with `alias set` after deleting the damaged file.',
-            });
-        }
-        if (typeof doc?.version !== 'number' || doc.alias !== alias) {
-            throw new src/* UserError */.yo(`The alias document ${this.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
-        }
-        return { doc, etag: got.etag };
+    listAliases(name) {
+        return listAliases(this.ctx, name);
     }
     /** The newest visible version, or undefined when the model has none. */
-    async latestVersion(name) {
-        const versions = await this.listVersionNumbers(name);
-        return versions[versions.length - 1];
+    latestVersion(name) {
+        return latestVersion(this.ctx, name);
     }
     /** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
-    async resolve(reference) {
-        const ref = typeof reference === 'string' ? names_parseModelRef(reference) : reference;
-        let version;
-        if (ref.kind === 'version')
-            version = ref.version;
-        else if (ref.kind === 'latest') {
-            const latest = await this.latestVersion(ref.name);
-            if (latest === undefined) {
-                throw new NotFoundInRegistryError(`${ref.name} has no versions in the registry ${this.location}`, 'Push a version first, or check the model name and registry.');
-            }
-            version = latest;
-        }
-        else {
-            const alias = await this.readAlias(ref.name, ref.alias);
-            if (!alias) {
-                const known = Object.keys(await this.listAliases(ref.name));
-                throw new NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${this.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
-            }
-            version = alias.doc.version;
-        }
-        const manifest = await this.readManifest(ref.name, version);
-        return {
-            name: ref.name,
-            version,
-            ...(ref.kind === 'alias' ? { alias: ref.alias } : {}),
-            manifest,
-            uri: manifest.uri,
-            sha256: manifest.sha256,
-        };
+    resolve(reference) {
+        return resolve(this.ctx, reference);
     }
-    // ---------------------------------------------------------------- verify and download
-    /**
-     * Checks a version: the manifest's own digests agree with its file list, the files under
-     * `uri` are exactly those it lists, and each one's bytes hash to its sha256.
-     */
-    async verify(name, version) {
-        const ref = `${name}/${version}`;
-        const manifest = await this.readManifest(name, version);
-        const problems = this.manifestProblems(manifest);
-        const prefix = layout.filesPrefix(name, version);
-        const present = new Map();
-        for await (const o of this.store.list(prefix))
-            present.set(o.key.slice(prefix.length), o.size);
-        const files = [];
-        for (const f of manifest.files) {
-            let problem;
-            const size = present.get(f.path);
-            if (size === undefined)
-                problem = 'missing from the store';
-            else if (size !== f.size)
-                problem = `size ${size}, manifest says ${f.size}`;
-            else {
-                const hash = (0,external_node_crypto_.createHash)('sha256');
-                for await (const chunk of await this.store.get(layout.file(name, version, f.path)))
-                    hash.update(chunk);
-                const actual = hash.digest('hex');
-                if (actual !== f.sha256)
-                    problem = `sha256 ${actual}, manifest says ${f.sha256}`;
-            }
-            if (problem)
-                problems.push(`${f.path}: ${problem}`);
-            files.push({ path: f.path, sha256: f.sha256, size: f.size, ok: !problem, ...(problem ? { problem } : {}) });
-            present.delete(f.path);
-        }
-        for (const extra of present.keys())
-            problems.push(`${extra}: in the store but not in the manifest`);
-        return { ref, ok: problems.length === 0, files, problems };
+    /** The version's stored sample (sample.json), verified against the manifest's sha256. */
+    readSample(name, version) {
+        return readSample(this.ctx, name, version);
     }
-    manifestProblems(manifest) {
-        const problems = [];
-        const digest = contentDigest(manifest.files);
-        if (digest !== manifest.content_digest)
-            problems.push(`the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`);
-        if (versionSha256(manifest.files) !== manifest.sha256)
-            problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
-        return problems;
+    /** The version's data profile (profile.json), verified against the manifest's sha256. */
+    readProfile(name, version) {
+        return readProfile(this.ctx, name, version);
     }
-    /**
-     * Downloads a version's files into `dest` (a folder), each verified against its sha256
-     * before it appears there. A version that fails verification is refused and nothing of it
-     * is left in `dest`.
-     */
-    async download(name, version, dest, options = {}) {
-        const ref = `${name}/${version}`;
-        const manifest = await this.readManifest(name, version);
-        const problems = this.manifestProblems(manifest);
-        if (problems.length)
-            throw new errors_VersionIntegrityError(ref, problems);
-        const target = (0,external_node_path_.resolve)(dest);
-        const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        let bytes = 0;
-        const written = [];
-        try {
-            for (const f of manifest.files) {
-                try {
-                    const got = await this.store.downloadToFile(layout.file(name, version, f.path), (0,external_node_path_.join)(staging, ...f.path.split('/')), {
-                        verify: { algorithm: 'sha256', digest: f.sha256 },
-                        onBytes: options.onBytes,
-                    });
-                    bytes += got.bytes;
-                }
-                catch (error) {
-                    if (error instanceof IntegrityError || error.name === 'IntegrityError') {
-                        throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
-                    }
-                    throw error;
-                }
-            }
-            await (0,promises_.mkdir)(target, { recursive: true });
-            for (const f of manifest.files) {
-                const to = (0,external_node_path_.join)(target, ...f.path.split('/'));
-                await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
-                await (0,promises_.rename)((0,external_node_path_.join)(staging, ...f.path.split('/')), to);
-                written.push(to);
-            }
-        }
-        finally {
-            await (0,promises_.rm)(staging, { recursive: true, force: true });
-        }
-        return { manifest, files: written, bytes };
+    // verify and download (verify.ts)
+    /** Checks a version: manifest digests, exactly the listed files under `uri`, each one's sha256, the attachments. */
+    verify(name, version) {
+        return verify(this.ctx, name, version);
     }
-    // ---------------------------------------------------------------- events
+    /** Downloads a version's files into `dest`, each verified before it appears there; a bad version leaves nothing. */
+    download(name, version, dest, options = {}) {
+        return download(this.ctx, name, version, dest, options);
+    }
+    // events (events.ts)
     /** Appends an audit event under a unique key (exclusive create). Returns its id. */
-    async appendEvent(name, event) {
-        checkModelName(name);
-        await this.ensureConditionalWrites();
-        const now = this.now();
-        const full = {
-            schema: 'mlops-gha/registry-event@1',
-            name,
-            at: now.toISOString(),
-            actor: this.options.actor ?? null,
-            run_url: this.options.runUrl ?? null,
-            ...event,
-        };
-        for (;;) {
-            const id = eventId(now);
-            try {
-                await this.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
-                return id;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-            }
-        }
+    appendEvent(name, event) {
+        return appendEvent(this.ctx, name, event);
     }
-    /**
-     * The audit trail, oldest first. alias-moved events carry `applied`: true when the move is
-     * on the alias's chain (alias document -> its event -> previous_event -> ...), false when its
-     * compare-and-swap lost or its pusher died between the event and the move.
-     */
-    async listEvents(name) {
-        checkModelName(name);
-        const events = [];
-        for await (const o of this.store.list(layout.events(name))) {
-            const m = /\/events\/([^/]+)\.json$/.exec(o.key);
-            if (!m)
-                continue;
-            const got = await this.store.getBytes(o.key);
-            if (!got)
-                continue;
-            try {
-                events.push({ ...JSON.parse(got.body.toString()), id: m[1] });
-            }
-            catch {
-                this.logger.warning(`Skipping the unreadable event ${this.store.urlOf(o.key)}`);
-            }
-        }
-        events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        const byId = new Map(events.map((e) => [e.id, e]));
-        const applied = new Set();
-        for (const doc of Object.values(await this.listAliases(name))) {
-            let id = doc.event;
-            const seen = new Set();
-            while (id && !seen.has(id)) {
-                seen.add(id);
-                applied.add(id);
-                id = byId.get(id)?.previous_event;
-            }
-        }
-        for (const e of events)
-            if (e.type === 'alias-moved')
-                e.applied = applied.has(e.id);
-        return events;
+    /** The audit trail, oldest first; alias-moved events say whether they took effect. */
+    listEvents(name) {
+        return listEvents(this.ctx, name);
     }
-    // ---------------------------------------------------------------- aliases
-    /**
-     * Moves `alias` to `version` by compare-and-swap: the alias document is replaced only if it
-     * is still the one read (If-Match on its etag; If-None-Match: * when creating it). The event
-     * is written first and the alias document names it, so no alias ever moves without its
-     * audit record. With `expected`, the move happens only if the alias currently points there
-     * (null = only if it does not exist yet); otherwise concurrent moves are retried on the
-     * fresh value.
-     */
-    async moveAlias(name, alias, version, options = {}) {
-        checkModelName(name);
-        checkAliasName(alias);
-        checkVersionNumber(version);
-        await this.readManifest(name, version);
-        await this.ensureConditionalWrites();
-        for (let attempt = 0;; attempt++) {
-            const current = await this.readAlias(name, alias);
-            const from = current?.doc.version ?? null;
-            if (options.expected !== undefined && options.expected !== from)
-                throw new AliasConflictError(alias, options.expected, from);
-            if (from === version)
-                return { alias, from, to: version, moved: false, event: current?.doc.event };
-            const event = await this.appendEvent(name, {
-                type: 'alias-moved',
-                alias,
-                from,
-                to: version,
-                previous_event: current?.doc.event ?? null,
-                ...(options.reason ? { reason: options.reason } : {}),
-                ...(options.extra ?? {}),
-            });
-            await this.step('alias-event-written');
-            const doc = {
-                schema: 'mlops-gha/registry-alias@1',
-                name,
-                alias,
-                version,
-                event,
-                updated_at: this.now().toISOString(),
-                updated_by: this.options.actor ?? null,
-            };
-            try {
-                await this.store.put(layout.alias(name, alias), `${JSON.stringify(doc, null, 2)}\n`, {
-                    ...(current ? { ifMatch: current.etag } : { ifNoneMatch: '*' }),
-                    contentType: 'application/json',
-                });
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                const now = await this.readAlias(name, alias);
-                if (now?.doc.event === event) {
-                    // our own retried PUT had landed (its response was lost)
-                    await this.step('alias-moved');
-                    return { alias, from, to: version, moved: true, event };
-                }
-                if (attempt >= 20)
-                    throw new src/* UserError */.yo(`Could not move the alias ${alias} of ${name}: it kept changing under 20 attempts`, { fix: 'Retry later.' });
-                this.logger.info(`The alias ${alias} changed while moving it; retrying on its new value`);
-                await sleep(10 + Math.random() * 40);
-                continue;
-            }
-            await this.step('alias-moved');
-            return { alias, from, to: version, moved: true, event };
-        }
+    // aliases (aliases.ts)
+    /** Moves `alias` to `version` by compare-and-swap, its event written first (`expected`: null = create only). */
+    moveAlias(name, alias, version, options = {}) {
+        return moveAlias(this.ctx, name, alias, version, options);
     }
-    // ---------------------------------------------------------------- push
+    // push (push.ts, content-lock.ts, claims.ts)
     /** Pushes files as a new version, or returns the existing version with identical files. */
-    async push(request) {
-        const name = checkModelName(request.name);
-        if (request.alias !== undefined)
-            checkAliasName(request.alias);
-        const tags = checkTags(request.tags ?? {});
-        if (request.files.length === 0)
-            throw new src/* UserError */.yo('No model files to push', { fix: 'Set `model:` to the model file(s).' });
-        // 1. Hash (one read of each file), with the file's stat before and after: a file still
-        //    being written (or rewritten during the upload, checked again below) would make the
-        //    manifest's sha256 lie.
-        const hashed = [];
-        const stamps = new Map();
-        for (const f of request.files) {
-            const before = await (0,promises_.stat)(f.source);
-            const sha256 = await (0,src/* hashFile */.DC)(f.source, 'sha256');
-            const stamp = statStamp(before);
-            if (statStamp(await (0,promises_.stat)(f.source)) !== stamp)
-                throw changedWhilePushed(f.source, 'hashed');
-            stamps.set(f.path, stamp);
-            hashed.push({ path: f.path, sha256, size: before.size });
-        }
-        const digest = contentDigest(hashed);
-        this.logger.info(`Hashed ${hashed.length} file(s), ${(0,src/* formatBytes */.z3)(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`);
-        await this.step('hashed');
-        // 2. Identical content already published? Then nothing is uploaded.
-        const existing = await this.findPublished(name, digest);
-        if (existing)
-            return this.finishExisting(existing, request);
-        // 3. Validate everything that can fail before the first write.
-        const signatures = new Map();
-        for (const f of request.files) {
-            if (/\.onnx$/i.test(f.path))
-                signatures.set(f.path, await readOnnxSignature(f.source));
-        }
-        await this.ensureConditionalWrites();
-        // 4. The content lock: only one push uploads a given content.
-        const lock = await this.acquireContentLock(name, digest);
-        if (lock.published)
-            return this.finishExisting(lock.published, request);
-        await this.step('locked');
-        let stopUploadTicker = () => { };
-        try {
-            // 5. Claim the next version number with an exclusive create.
-            const version = await this.claimNextVersion(name, lock.pushId);
-            lock.version = version;
-            await lock.beat();
-            await this.step('claimed');
-            // 6. Upload the files under the claim's own prefix (no other push writes there).
-            let uploadedBytes = 0;
-            const meter = new src/* ProgressMeter */.Z3('registry-push', 'files', request.files.length);
-            const stopTicker = (0,src/* startProgressTicker */.Wp)(meter, (line) => this.logger.info(line), 5000);
-            for (const f of request.files) {
-                const key = layout.file(name, version, f.path);
-                this.logger.info(`Uploading ${f.path} (${(0,src/* formatBytes */.z3)(f.size)}) to ${this.store.urlOf(key)}`);
-                stopUploadTicker = stopTicker;
-                await this.store.putFile(key, f.source, { onBytes: (n) => meter.addBytes(n) });
-                meter.add(1);
-                const head = await this.store.head(key);
-                const expected = hashed.find((h) => h.path === f.path);
-                if (!head || head.size !== expected.size) {
-                    throw new Error(`Upload of ${f.source} to ${this.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
-                }
-                // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
-                if (statStamp(await (0,promises_.stat)(f.source)) !== stamps.get(f.path))
-                    throw changedWhilePushed(f.source, 'pushed');
-                uploadedBytes += expected.size;
-            }
-            stopTicker();
-            await this.step('uploaded');
-            // 7. The manifest, written last and exclusively: from now on the version is visible.
-            const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
-            const firstOnnx = files.find((f) => f.signature);
-            const manifest = validateManifest({
-                schema: MANIFEST_SCHEMA_ID,
-                name,
-                version,
-                created_at: this.now().toISOString(),
-                created_by: this.options.actor ?? null,
-                uri: this.uriOf(name, version),
-                sha256: versionSha256(hashed),
-                content_digest: digest,
-                files,
-                signature: firstOnnx?.signature ?? null,
-                metrics: request.metrics ?? {},
-                params: request.params ?? {},
-                lineage: {
-                    git_sha: null,
-                    git_ref: null,
-                    repository: null,
-                    run_url: null,
-                    run_id: null,
-                    data_version: null,
-                    ...Object.fromEntries(Object.entries(request.lineage ?? {}).filter(([, v]) => v !== undefined)),
-                },
-                tags,
-                description: request.description ?? null,
-            }, `for ${name}/${version}`);
-            const manifestBody = serializeManifest(manifest);
-            try {
-                await this.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
-            }
-            catch (error) {
-                // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
-                const landed = isPrecondition(error) ? await this.store.getBytes(layout.manifest(name, version)) : undefined;
-                if (!landed || landed.body.toString() !== manifestBody)
-                    throw error;
-            }
-            await this.step('manifest-written');
-            await lock.publish(version);
-            await this.appendEvent(name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
-            await this.step('event-written');
-            this.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
-            const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
-            if (request.alias)
-                result.alias = await this.moveAlias(name, request.alias, version);
-            return result;
-        }
-        finally {
-            stopUploadTicker();
-            lock.stop();
-        }
-    }
-    async finishExisting(manifest, request) {
-        this.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
-        const result = {
-            name: manifest.name,
-            version: manifest.version,
-            created: false,
-            uri: manifest.uri,
-            sha256: manifest.sha256,
-            manifest,
-            uploadedBytes: 0,
-        };
-        if (request.alias)
-            result.alias = await this.moveAlias(manifest.name, request.alias, manifest.version);
-        return result;
-    }
-    /** The published version with this content digest, if any (via its content record). */
-    async findPublished(name, digest) {
-        const got = await this.store.getBytes(layout.content(name, digest));
-        if (!got)
-            return undefined;
-        const record = parseContentRecord(got.body);
-        if (!record || record.version === null || record.version === undefined)
-            return undefined;
-        const manifest = await this.tryReadManifest(name, record.version);
-        return manifest && manifest.content_digest === digest ? manifest : undefined;
-    }
-    /**
-     * Takes the content record `content/<digest>.json` with an exclusive create. A push that
-     * finds it held waits: if the holder publishes, the existing version is returned; if the
-     * record stops changing (its holder's heartbeat stopped: it died) for `staleMs` by this
-     * process's own clock, it is taken over with If-Match on the etag that went stale.
-     */
-    async acquireContentLock(name, digest) {
-        const key = layout.content(name, digest);
-        const heartbeatMs = this.options.contentLock?.heartbeatMs ?? 5000;
-        const staleMs = this.options.contentLock?.staleMs ?? 30_000;
-        const pollMs = this.options.contentLock?.pollMs ?? 250;
-        const pushId = (0,external_node_crypto_.randomUUID)();
-        const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
-        let etag;
-        let lost = false;
-        const body = () => `${JSON.stringify(record)}\n`;
-        const tryCreate = async () => {
-            try {
-                etag = (await this.store.put(key, body(), { ifNoneMatch: '*', contentType: 'application/json' })).etag;
-                return true;
-            }
-            catch (error) {
-                if (isPrecondition(error))
-                    return false;
-                throw error;
-            }
-        };
-        let published;
-        if (!(await tryCreate())) {
-            let seenEtag;
-            let seenSince = Date.now();
-            let announced = false;
-            let waits = 0;
-            for (;;) {
-                const got = await this.store.getBytes(key);
-                if (!got) {
-                    if (await tryCreate())
-                        break;
-                    continue;
-                }
-                const other = parseContentRecord(got.body);
-                if (other && other.version !== null && other.version !== undefined) {
-                    const manifest = await this.tryReadManifest(name, other.version);
-                    if (manifest && manifest.content_digest === digest) {
-                        published = manifest;
-                        break;
-                    }
-                }
-                if (got.etag !== seenEtag) {
-                    seenEtag = got.etag;
-                    seenSince = Date.now();
-                }
-                else if (Date.now() - seenSince > staleMs) {
-                    this.logger.info(`The push that held ${this.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`);
-                    try {
-                        etag = (await this.store.put(key, body(), { ifMatch: got.etag, contentType: 'application/json' })).etag;
-                        break;
-                    }
-                    catch (error) {
-                        if (!isPrecondition(error))
-                            throw error;
-                    }
-                }
-                if (!announced) {
-                    this.logger.info('Another push of identical files is in progress: waiting for it to publish');
-                    announced = true;
-                }
-                // Back off (up to 2 s) so that many waiters do not load the store.
-                await sleep(Math.min(2000, pollMs * 1.5 ** Math.min(waits, 8)) * (0.5 + Math.random()));
-                waits += 1;
-            }
-        }
-        let timer;
-        let stopped = false;
-        let beating = Promise.resolve();
-        const beat = async () => {
-            if (lost || published)
-                return;
-            record.beat += 1;
-            try {
-                etag = (await this.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' })).etag;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                lost = true;
-                this.logger.warning(`Another push took over ${this.store.urlOf(key)}; this push goes on and may duplicate identical content`);
-            }
-        };
-        const schedule = () => {
-            if (stopped)
-                return;
-            timer = setTimeout(() => {
-                beating = beat().catch((error) => this.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
-            }, heartbeatMs);
-            timer.unref();
-        };
-        if (!published)
-            schedule();
-        return {
-            pushId,
-            published,
-            set version(v) {
-                record.version = v;
-            },
-            beat: async () => {
-                await beating;
-                await beat();
-            },
-            publish: async (version) => {
-                stopped = true;
-                if (timer)
-                    clearTimeout(timer);
-                await beating;
-                if (lost)
-                    return;
-                record.version = version;
-                record.state = 'published';
-                try {
-                    await this.store.put(key, body(), { ifMatch: etag, contentType: 'application/json' });
-                }
-                catch (error) {
-                    if (!isPrecondition(error))
-                        throw error;
-                }
-            },
-            stop: () => {
-                stopped = true;
-                if (timer)
-                    clearTimeout(timer);
-            },
-        };
-    }
-    /**
-     * Claims the next version number: lists the claims, then creates `claims/<N>.json` with
-     * If-None-Match: * for N = highest + 1, moving up by one on each 412. Claimed numbers thus
-     * always form 1..K with no gap, and each belongs to exactly one push.
-     */
-    async claimNextVersion(name, pushId) {
-        const claimed = await this.claimedVersions(name);
-        let next = (claimed[claimed.length - 1] ?? 0) + 1;
-        const body = JSON.stringify({ push_id: pushId, at: this.now().toISOString(), actor: this.options.actor ?? null });
-        for (;;) {
-            try {
-                await this.store.put(layout.claim(name, next), `${body}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
-                return next;
-            }
-            catch (error) {
-                if (!isPrecondition(error))
-                    throw error;
-                // A retried PUT whose first attempt landed (response lost) also answers 412: it is ours.
-                const claim = await this.store.getBytes(layout.claim(name, next));
-                if (claim && claim.body.toString().includes(`"push_id":"${pushId}"`))
-                    return next;
-                next += 1;
-            }
-        }
+    push(request) {
+        return push(this.ctx, request);
     }
 }
 
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/registry/src/sources.ts
+;// CONCATENATED MODULE: ./packages/drift/src/kolmogorov.ts
+/**
+ * The two-sided one-sample Kolmogorov distribution, P(D_n > x), computed as SciPy 1.10 does
+ * (`scipy.stats.kstwo.sf`, Simard & L'Ecuyer 2011): Ruben–Gambino at the ends, the exact
+ * Smirnov sum for x >= 0.5 and far tails, the Durbin matrix (Marsaglia–Tsang–Wang) and
+ * Pomeranz recursions for small n, and the Pelz–Good expansion for large n. ks_2samp's
+ * asymptotic p-value is this function at n = round(m n / (m + n)).
+ */
 
+const EP128 = (/* unused pure expression or super */ null && (2 ** 128));
+const EM128 = (/* unused pure expression or super */ null && (2 ** -128));
+const SQRT2PI = Math.sqrt(2 * Math.PI);
+const LOG_2PI = Math.log(2 * Math.PI);
+const MIN_LOG = (/* unused pure expression or super */ null && (-708));
+const PI2 = Math.PI ** 2;
+const PI4 = Math.PI ** 4;
+const PI6 = Math.PI ** 6;
+const STIRLING = (/* unused pure expression or super */ null && ([
+    -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
+    -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+]));
+const clip = (p) => Math.min(1, Math.max(0, p));
+/** log(n! / n^n) by Stirling's series, without the cancellation of n log n. */
+function logFactorialOverPower(n) {
+    const rn = 1 / n;
+    let poly = 0;
+    for (const c of STIRLING)
+        poly = poly * (rn / n) + c;
+    return Math.log(n) / 2 - n + LOG_2PI / 2 + rn * poly;
+}
+/** One-sided exact Smirnov tail P(D+_n >= e) (Birnbaum–Tingey). */
+function smirnov(n, e) {
+    if (!(n > 0 && e >= 0 && e <= 1))
+        return NaN;
+    if (e === 0)
+        return 1;
+    const nn = Math.floor(n * (1 - e));
+    let p = 0;
+    if (n < 1013) {
+        let c = 1;
+        for (let v = 0; v <= nn; v++) {
+            const evn = e + v / n;
+            p += c * evn ** (v - 1) * (1 - evn) ** (n - v);
+            c *= (n - v) / (v + 1);
+        }
+    }
+    else {
+        const lg = logGamma(n + 1);
+        for (let v = 0; v <= nn; v++) {
+            const evn = e + v / n;
+            const omevn = 1 - evn;
+            if (Math.abs(omevn) > 0) {
+                const t = lg - logGamma(v + 1) - logGamma(n - v + 1) + (v - 1) * Math.log(evn) + (n - v) * Math.log(omevn);
+                if (t > -709.78)
+                    p += Math.exp(t);
+            }
+        }
+    }
+    return p * e;
+}
+function matmul(a, b, m) {
+    const out = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+        for (let k = 0; k < m; k++) {
+            const aik = a[i * m + k];
+            if (aik === 0)
+                continue;
+            for (let j = 0; j < m; j++)
+                out[i * m + j] += aik * b[k * m + j];
+        }
+    }
+    return out;
+}
+/** P(D_n <= d) by the Durbin matrix, Marsaglia–Tsang–Wang's form. */
+function durbinMatrixCdf(n, d) {
+    if (d >= 1)
+        return 1;
+    const nd = n * d;
+    if (nd <= 0.5)
+        return 0;
+    const k = Math.ceil(nd);
+    const h = k - nd;
+    const m = 2 * k - 1;
+    let H = new Float64Array(m * m);
+    const v = new Float64Array(m);
+    const w = new Float64Array(m);
+    let fac = 1;
+    for (let j = 1; j <= m; j++) {
+        v[j - 1] = 1 - h ** j;
+        w[j - 1] = fac;
+        fac /= j;
+        v[j - 1] *= fac;
+    }
+    const tt = Math.max(2 * h - 1, 0) ** m - 2 * h ** m;
+    v[m - 1] = (1 + tt) * fac;
+    for (let i = 1; i < m; i++)
+        for (let r = i - 1; r < m; r++)
+            H[r * m + i] = w[r - (i - 1)];
+    for (let r = 0; r < m; r++)
+        H[r * m] = v[r];
+    for (let c = 0; c < m; c++)
+        H[(m - 1) * m + c] = v[m - 1 - c];
+    let P = new Float64Array(m * m);
+    for (let i = 0; i < m; i++)
+        P[i * m + i] = 1;
+    let nn = n;
+    let expnt = 0;
+    let hexpnt = 0;
+    while (nn > 0) {
+        if (nn % 2) {
+            P = matmul(P, H, m);
+            expnt += hexpnt;
+        }
+        H = matmul(H, H, m);
+        hexpnt *= 2;
+        if (Math.abs(H[(k - 1) * m + (k - 1)]) > EP128) {
+            for (let i = 0; i < H.length; i++)
+                H[i] /= EP128;
+            hexpnt += 128;
+        }
+        nn = Math.floor(nn / 2);
+    }
+    let p = P[(k - 1) * m + (k - 1)];
+    for (let i = 1; i <= n; i++) {
+        p = (i * p) / n;
+        if (Math.abs(p) < EM128) {
+            p *= EP128;
+            expnt -= 128;
+        }
+    }
+    if (expnt !== 0)
+        p *= 2 ** expnt;
+    return clip(p);
+}
+function pomeranzBounds(i, n, ll, ceilf, roundf) {
+    let j1;
+    let j2;
+    if (i === 0) {
+        j1 = -ll - ceilf - 1;
+        j2 = ll + ceilf - 1;
+    }
+    else {
+        const half = Math.floor((i + 1) / 2);
+        if ((i + 1) % 2 === 0) {
+            if (half === n + 1) {
+                j1 = n - ll - ceilf - 1;
+                j2 = n + ll + ceilf - 1;
+            }
+            else {
+                j1 = half - 1 - ll - roundf - 1;
+                j2 = half + ll - 1 + ceilf - 1;
+            }
+        }
+        else {
+            j1 = half - 1 - ll - 1;
+            j2 = half + ll + roundf - 1;
+        }
+    }
+    return [Math.max(j1 + 2, 0), Math.min(j2, n)];
+}
+/** P(D_n <= x) by Pomeranz's recursion. */
+function pomeranzCdf(n, x) {
+    const t = n * x;
+    const ll = Math.floor(t);
+    const f = t - ll;
+    const g = Math.min(f, 1 - f);
+    const ceilf = f > 0 ? 1 : 0;
+    const roundf = f > 0.5 ? 1 : 0;
+    const npwrs = 2 * (ll + 1);
+    const gp = new Float64Array(npwrs);
+    const tgp = new Float64Array(npwrs);
+    const omp = new Float64Array(npwrs);
+    gp[0] = tgp[0] = omp[0] = 1;
+    for (let m = 1; m < npwrs; m++) {
+        gp[m] = (gp[m - 1] * (g / n)) / m;
+        tgp[m] = (tgp[m - 1] * ((2 * g) / n)) / m;
+        omp[m] = (omp[m - 1] * ((1 - 2 * g) / n)) / m;
+    }
+    let V0 = new Float64Array(npwrs);
+    let V1 = new Float64Array(npwrs);
+    V1[0] = 1;
+    let V0s = 0;
+    let V1s = 0;
+    let expnt = 0;
+    let [j1] = pomeranzBounds(0, n, ll, ceilf, roundf);
+    for (let i = 1; i < 2 * n + 2; i++) {
+        const k1 = j1;
+        [V0, V1] = [V1, V0];
+        [V0s, V1s] = [V1s, V0s];
+        V1.fill(0);
+        const bounds = pomeranzBounds(i, n, ll, ceilf, roundf);
+        j1 = bounds[0];
+        const j2 = bounds[1];
+        const pw = i === 1 || i === 2 * n + 1 ? gp : i % 2 ? tgp : omp;
+        const ln2 = j2 - k1 + 1;
+        if (ln2 > 0) {
+            const start = j1 - k1;
+            const len = j2 - j1 + 1;
+            let max = 0;
+            for (let o = 0; o < len; o++) {
+                // Entry (start + o) of the full convolution of V0[k1-V0s .. +ln2] with pw[0 .. ln2].
+                const idx = start + o;
+                let s = 0;
+                for (let a = Math.max(0, idx - (ln2 - 1)); a <= Math.min(idx, ln2 - 1); a++)
+                    s += V0[k1 - V0s + a] * pw[idx - a];
+                V1[o] = s;
+                if (s > max)
+                    max = s;
+            }
+            if (max > 0 && max < EM128) {
+                for (let o = 0; o < len; o++)
+                    V1[o] *= EP128;
+                expnt -= 128;
+            }
+            V1s = V0s + j1 - k1;
+        }
+    }
+    let ans = V1[n - V1s];
+    for (let m = 1; m <= n; m++) {
+        if (Math.abs(ans) > EP128) {
+            ans *= EM128;
+            expnt += 128;
+        }
+        ans *= m;
+    }
+    if (expnt !== 0)
+        ans *= 2 ** expnt;
+    return clip(ans);
+}
+/** P(D_n <= x), Pelz–Good asymptotic expansion. */
+function pelzGoodCdf(n, x) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const z = Math.sqrt(n) * x;
+    const z2 = z * z;
+    const z3 = z2 * z;
+    const z4 = z2 * z2;
+    const z6 = z4 * z2;
+    const qlog = -PI2 / 8 / z2;
+    if (qlog < MIN_LOG)
+        return 0;
+    let q = Math.exp(qlog);
+    const k1a = -z2;
+    const k1b = PI2 / 4;
+    const k2a = 6 * z6 + 2 * z4;
+    const k2b = ((2 * z4 - 5 * z2) * PI2) / 4;
+    const k2c = (PI4 * (1 - 2 * z2)) / 16;
+    const k3d = (PI6 * (5 - 30 * z2)) / 64;
+    const k3c = (PI4 * (-60 * z2 + 212 * z4)) / 16;
+    const k3b = (PI2 * (135 * z4 - 96 * z6)) / 4;
+    const k3a = -30 * z6 - 90 * z ** 8;
+    const K = [0, 0, 0, 0];
+    const maxk = Math.ceil((16 * z) / Math.PI);
+    for (let k = maxk; k > 0; k--) {
+        const m = 2 * k - 1;
+        const m2 = m * m;
+        const m4 = m2 * m2;
+        const m6 = m4 * m2;
+        const qp = q ** (8 * k);
+        const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
+        for (let i = 0; i < 4; i++)
+            K[i] = K[i] * qp + coeffs[i];
+    }
+    const div = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];
+    for (let i = 0; i < 4; i++)
+        K[i] = (K[i] * q * SQRT2PI) / div[i];
+    q = Math.exp(-PI2 / 2 / z2);
+    let k2extra = 0;
+    let k3extra = 0;
+    const s3z = Math.sqrt(3) * z;
+    for (let k = maxk; k > 0; k--) {
+        const k2 = k * k;
+        const qk = q ** k2;
+        k2extra += k2 * qk;
+        const kpi = Math.PI * k;
+        k3extra += (s3z + kpi) * (s3z - kpi) * k2 * qk;
+    }
+    K[2] += (k2extra * PI2 * SQRT2PI) / (-36 * z3);
+    K[3] += (k3extra * PI2 * SQRT2PI) / (216 * z6);
+    let sum = 0;
+    for (let i = 0; i < 4; i++)
+        sum += K[i] / n ** (i / 2);
+    return sum;
+}
+/** P(D_n > x) for the two-sided one-sample Kolmogorov statistic (scipy.stats.kstwo.sf(x, n)). */
+function kolmogorov_kolmogorovSf(n, x) {
+    if (!Number.isInteger(n) || n <= 0)
+        return NaN;
+    if (x >= 1)
+        return 0;
+    if (x <= 0)
+        return 1;
+    const t = n * x;
+    if (t <= 1) {
+        if (t <= 0.5)
+            return 1;
+        let prob;
+        if (n <= 140) {
+            prob = 1;
+            for (let i = 1; i <= n; i++)
+                prob *= i * (1 / n) * (2 * t - 1);
+        }
+        else
+            prob = Math.exp(logFactorialOverPower(n) + n * Math.log(2 * t - 1));
+        return clip(1 - prob);
+    }
+    if (t >= n - 1)
+        return clip(2 * (1 - x) ** n);
+    if (x >= 0.5)
+        return clip(2 * smirnov(n, x));
+    const nx2 = t * x;
+    if (n <= 140) {
+        if (nx2 <= 0.754693)
+            return clip(1 - durbinMatrixCdf(n, x));
+        if (nx2 <= 4)
+            return clip(1 - pomeranzCdf(n, x));
+        return clip(2 * smirnov(n, x));
+    }
+    if (nx2 >= 370)
+        return 0;
+    if (nx2 >= 2.2)
+        return clip(2 * smirnov(n, x));
+    let cdf;
+    if (nx2 >= 18)
+        cdf = 1;
+    else if (n <= 100_000 && n * x ** 1.5 <= 1.4)
+        cdf = durbinMatrixCdf(n, x);
+    else
+        cdf = pelzGoodCdf(n, x);
+    return clip(1 - cdf);
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/ks.ts
+/**
+ * The two-sample Kolmogorov–Smirnov test, two-sided, as scipy.stats.ks_2samp (SciPy 1.10,
+ * method 'auto'): the exact p-value when both samples have at most 10,000 values (Hodges'
+ * lattice-path counts, in Viehmann's numerically stable form), otherwise the Kolmogorov
+ * distribution at n = round(m n / (m + n)).
+ */
+
+const MAX_EXACT_N = 10_000;
+function gcd(a, b) {
+    while (b)
+        [a, b] = [b, a % b];
+    return a;
+}
+/** Round half to even, as numpy.round. */
+function roundHalfEven(x) {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+/** P(D_{n,n} >= h/n): paths leaving the band |x - y| < h. */
+function probOutsideSquare(n, h) {
+    let P = 0;
+    for (let k = Math.floor(n / h); k >= 0; k--) {
+        let p1 = 1;
+        for (let j = 0; j < h; j++)
+            p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
+        P = p1 * (1 - P);
+    }
+    return 2 * P;
+}
+/** The share of lattice paths (0,0) -> (m,n) that do not stay strictly inside |nx/g - my/g| < h. */
+function probOutsideBand(m, n, g, h) {
+    if (m < n)
+        [m, n] = [n, m];
+    const mg = m / g;
+    const ng = n / g;
+    let minj = 0;
+    let maxj = Math.min(Math.ceil(h / mg), n + 1);
+    let curlen = maxj - minj;
+    const lenA = Math.min(2 * maxj + 2, n + 1);
+    const A = new Float64Array(lenA).fill(1);
+    A.fill(0, minj, maxj);
+    for (let i = 1; i <= m; i++) {
+        const lastminj = minj;
+        const lastlen = curlen;
+        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
+        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
+        if (maxj <= minj)
+            return 1;
+        let val = minj === 0 ? 0 : 1;
+        for (let jj = 0; jj < maxj - minj; jj++) {
+            const j = jj + minj;
+            val = (A[jj + minj - lastminj] * i + val * j) / (i + j);
+            A[jj] = val;
+        }
+        curlen = maxj - minj;
+        if (lastlen > curlen)
+            A.fill(1, maxj - minj, maxj - minj + (lastlen - curlen));
+    }
+    return A[maxj - minj - 1];
+}
+/** The largest gap between the two empirical CDFs (both samples sorted ascending). */
+function ksStatistic(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    let i = 0;
+    let j = 0;
+    let d = 0;
+    while (i < n1 || j < n2) {
+        const x = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
+        while (i < n1 && a[i] <= x)
+            i++;
+        while (j < n2 && b[j] <= x)
+            j++;
+        const diff = Math.abs(i / n1 - j / n2);
+        if (diff > d)
+            d = diff;
+    }
+    return d;
+}
+/** Two-sided two-sample KS test on finite values (either order; both are sorted here). */
+function ks2Samp(x, y) {
+    const a = Float64Array.from(x).sort();
+    const b = Float64Array.from(y).sort();
+    return ks_ks2SampSorted(a, b);
+}
+/** As ks2Samp, for samples already sorted ascending. */
+function ks_ks2SampSorted(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    if (n1 === 0 || n2 === 0)
+        throw new RangeError('ks2Samp needs two non-empty samples');
+    let d = ksStatistic(a, b);
+    if (Math.max(n1, n2) <= MAX_EXACT_N) {
+        const g = gcd(n1, n2);
+        const lcm = (n1 / g) * n2;
+        const h = roundHalfEven(d * lcm);
+        d = h / lcm;
+        if (h === 0)
+            return { statistic: d, pValue: 1 };
+        const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideBand(n1, n2, g, h);
+        if (p >= 0 && p <= 1)
+            return { statistic: d, pValue: p };
+    }
+    const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
+    const en = (m * n) / (m + n);
+    return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf(roundHalfEven(en), d))) };
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/table.ts
+/**
+ * Streams a CSV (header row, RFC 4180 quoting) or JSON Lines file as column-major batches,
+ * without holding the file: numbers are parsed straight from the bytes (Clinger's fast path,
+ * exact; anything else goes through Number()), text cells become strings only when they are
+ * not numbers. Missing cells (empty, NA, NaN, null, None, N/A, JSON null) are kept apart from
+ * text. Errors name the file, the line and the fix.
+ */
+
+
+
+
+const MISSING = new Set(['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan']);
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+function tableFormat(path) {
+    const ext = extname(path).toLowerCase();
+    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+}
+/** Classifies one cell's text: a finite number, missing, or text (returned as a string). */
+function classify(raw) {
+    const t = raw.trim();
+    if (MISSING.has(t.toLowerCase()))
+        return null;
+    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
+        const v = Number(t);
+        if (Number.isFinite(v))
+            return v;
+    }
+    return t;
+}
+/** Parses bytes [s, e) as a decimal number when that is exact in double arithmetic; NaN otherwise. */
+function fastNumber(buf, s, e) {
+    let i = s;
+    let neg = false;
+    const c0 = buf[i];
+    if (c0 === 45 /* - */) {
+        neg = true;
+        i++;
+    }
+    else if (c0 === 43 /* + */)
+        i++;
+    let mant = 0;
+    let digits = 0;
+    let scale = 0;
+    let any = false;
+    while (i < e) {
+        const c = buf[i] - 48;
+        if (c < 0 || c > 9)
+            break;
+        mant = mant * 10 + c;
+        if (mant !== 0)
+            digits++;
+        any = true;
+        i++;
+    }
+    if (i < e && buf[i] === 46 /* . */) {
+        i++;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            mant = mant * 10 + c;
+            if (mant !== 0)
+                digits++;
+            scale--;
+            any = true;
+            i++;
+        }
+    }
+    if (!any)
+        return NaN;
+    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
+        i++;
+        let eneg = false;
+        if (buf[i] === 45) {
+            eneg = true;
+            i++;
+        }
+        else if (buf[i] === 43)
+            i++;
+        let ex = 0;
+        let exAny = false;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            ex = ex * 10 + c;
+            exAny = true;
+            i++;
+            if (ex > 400)
+                return NaN;
+        }
+        if (!exAny)
+            return NaN;
+        scale += eneg ? -ex : ex;
+    }
+    if (i !== e || digits > 15 || scale < -22 || scale > 22)
+        return NaN;
+    const v = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -v : v;
+}
+function batchOf(header, size) {
+    return {
+        header,
+        rows: 0,
+        lines: new Int32Array(size),
+        numbers: header.map(() => new Float64Array(size)),
+        texts: header.map(() => new Array(size)),
+    };
+}
+function trimBatch(b) {
+    if (b.rows === b.lines.length)
+        return b;
+    return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
+}
+function setCell(b, col, row, value) {
+    if (typeof value === 'number')
+        b.numbers[col][row] = value;
+    else {
+        b.numbers[col][row] = NaN;
+        if (value !== null)
+            b.texts[col][row] = value;
+    }
+}
+/** Splits one CSV record with quotes (RFC 4180). Returns undefined while a quote is open. */
+function splitQuoted(text) {
+    const out = [];
+    let field = '';
+    let inQuotes = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (inQuotes) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    field += '"';
+                    i++;
+                }
+                else
+                    inQuotes = false;
+            }
+            else
+                field += ch;
+        }
+        else if (ch === '"')
+            inQuotes = true;
+        else if (ch === ',') {
+            out.push(field);
+            field = '';
+        }
+        else
+            field += ch;
+    }
+    if (inQuotes)
+        return undefined;
+    out.push(field);
+    return out;
+}
+function checkFile(path, input) {
+    if (!existsSync(path) || !statSync(path).isFile()) {
+        throw new UserError(`${input}: ${path} does not exist`, {
+            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
+        });
+    }
+    const format = tableFormat(path);
+    if (!format) {
+        throw new UserError(`${input}: ${path} has the unknown format "${extname(path) || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    return format;
+}
+/** Yields the file's lines, a buffer (4 MiB or more) at a time: one await per buffer, not per line. */
+async function* lineChunks(path) {
+    const handle = await open(path, 'r');
+    try {
+        let buf = Buffer.alloc(4 << 20);
+        let filled = 0;
+        let eof = false;
+        while (!eof) {
+            if (filled === buf.length) {
+                const bigger = Buffer.alloc(buf.length * 2);
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+            }
+            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+            if (bytesRead === 0)
+                eof = true;
+            filled += bytesRead;
+            const starts = [];
+            const ends = [];
+            let start = 0;
+            for (;;) {
+                const nl = buf.indexOf(10, start);
+                if (nl < 0 || nl >= filled)
+                    break;
+                starts.push(start);
+                ends.push(nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+                start = nl + 1;
+            }
+            if (eof && start < filled) {
+                starts.push(start);
+                ends.push(buf[filled - 1] === 13 ? filled - 1 : filled);
+                start = filled;
+            }
+            if (starts.length)
+                yield { buf, starts, ends };
+            // The consumer is done with this buffer's lines: keep the unfinished tail.
+            if (start > 0) {
+                buf.copy(buf, 0, start, filled);
+                filled -= start;
+            }
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Reads a table in batches of rows. The first batch carries the header even when the file
+ * has no data rows (then `rows` is 0). A file with no header at all is an error.
+ */
+async function* table_readTable(path, options = {}) {
+    const input = options.input ?? 'the data file';
+    const format = checkFile(path, input);
+    const size = options.batchRows ?? 8192;
+    const maxRows = options.maxRows ?? Infinity;
+    let header;
+    let batch;
+    let total = 0;
+    let lineNo = 0;
+    let pending;
+    const fieldCountError = (line, got) => new UserError(`${input}: ${path}, line ${line}: ${got} fields, but the header has ${header.length}`, {
+        fix: 'Give every row one field per header column (quote fields that contain commas).',
+        location: { file: path, line },
+    });
+    const ready = [];
+    for await (const chunk of lineChunks(path)) {
+        const buf = chunk.buf;
+        for (let li = 0; li < chunk.starts.length; li++) {
+            const s = chunk.starts[li];
+            const e = chunk.ends[li];
+            lineNo++;
+            if (total >= maxRows)
+                break;
+            if (pending === undefined && e === s)
+                continue; // blank line
+            if (format === 'jsonl') {
+                const text = buf.toString('utf8', s, e);
+                if (text.trim() === '')
+                    continue;
+                let row;
+                try {
+                    row = JSON.parse(text);
+                }
+                catch (error) {
+                    throw new UserError(`${input}: ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
+                        fix: 'Write one JSON object per line (JSON Lines).',
+                        location: { file: path, line: lineNo },
+                    });
+                }
+                if (!row || typeof row !== 'object' || Array.isArray(row)) {
+                    throw new UserError(`${input}: ${path}, line ${lineNo}: expected a JSON object with named fields`, {
+                        fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
+                        location: { file: path, line: lineNo },
+                    });
+                }
+                const obj = row;
+                if (!header) {
+                    header = Object.keys(obj);
+                    batch = batchOf(header, size);
+                }
+                const b = batch;
+                const r = b.rows;
+                for (let c = 0; c < header.length; c++) {
+                    const v = obj[header[c]];
+                    const cell = v === undefined || v === null
+                        ? null
+                        : typeof v === 'number'
+                            ? Number.isFinite(v)
+                                ? v
+                                : String(v)
+                            : typeof v === 'string'
+                                ? classify(v)
+                                : JSON.stringify(v);
+                    setCell(b, c, r, cell);
+                }
+                b.lines[r] = lineNo;
+                b.rows++;
+                total++;
+            }
+            else {
+                let fields;
+                let line = lineNo;
+                if (pending !== undefined || hasQuote(buf, s, e)) {
+                    const text = (pending ? `${pending.text}\n` : '') + buf.toString('utf8', s, e);
+                    line = pending?.line ?? lineNo;
+                    fields = splitQuoted(text);
+                    if (!fields) {
+                        pending = { text, line };
+                        continue;
+                    }
+                    pending = undefined;
+                }
+                if (!header) {
+                    header = (fields ?? buf.toString('utf8', s, e).split(',')).map((h) => h.trim());
+                    if (header[0]?.charCodeAt(0) === 0xfeff)
+                        header[0] = header[0].slice(1);
+                    const seen = new Set();
+                    for (const h of header) {
+                        if (h === '')
+                            throw new UserError(`${input}: ${path}, line ${line}: a header column has no name`, {
+                                fix: 'Name every column in the header row.',
+                                location: { file: path, line },
+                            });
+                        if (seen.has(h))
+                            throw new UserError(`${input}: ${path}, line ${line}: the column "${h}" appears twice in the header`, {
+                                fix: 'Give every column a unique name.',
+                                location: { file: path, line },
+                            });
+                        seen.add(h);
+                    }
+                    batch = batchOf(header, size);
+                    continue;
+                }
+                const b = batch;
+                const r = b.rows;
+                const width = header.length;
+                if (fields) {
+                    if (fields.length !== width)
+                        throw fieldCountError(line, fields.length);
+                    for (let c = 0; c < width; c++)
+                        setCell(b, c, r, classify(fields[c]));
+                }
+                else {
+                    let c = 0;
+                    let fs = s;
+                    for (let i = s; i <= e; i++) {
+                        if (i !== e && buf[i] !== 44)
+                            continue;
+                        if (c >= width)
+                            throw fieldCountError(line, c + 1 + countCommas(buf, i + 1, e));
+                        const v = fastNumber(buf, fs, i);
+                        if (v === v)
+                            b.numbers[c][r] = v;
+                        else
+                            setCell(b, c, r, classify(buf.toString('utf8', fs, i)));
+                        c++;
+                        fs = i + 1;
+                    }
+                    if (c !== width)
+                        throw fieldCountError(line, c);
+                }
+                b.lines[r] = line;
+                b.rows++;
+                total++;
+            }
+            if (batch.rows === size) {
+                ready.push(batch);
+                batch = batchOf(header, size);
+            }
+        }
+        yield* ready;
+        ready.length = 0;
+        if (total >= maxRows)
+            break;
+    }
+    if (pending) {
+        throw new UserError(`${input}: ${path}, line ${pending.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: pending.line },
+        });
+    }
+    if (!header) {
+        throw new UserError(`${input}: ${path} is empty`, {
+            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
+            location: { file: path },
+        });
+    }
+    yield trimBatch(batch);
+}
+function hasQuote(buf, s, e) {
+    for (let i = s; i < e; i++)
+        if (buf[i] === 34)
+            return true;
+    return false;
+}
+function countCommas(buf, s, e) {
+    let n = 0;
+    for (let i = s; i < e; i++)
+        if (buf[i] === 44)
+            n++;
+    return n;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/profile.ts
+/**
+ * Streaming column profiles with a fixed size bound. Each column keeps exact counts (rows,
+ * missing, numbers, text), exact mean/std/min/max (Welford), exact category frequencies up to
+ * DISTINCT_CAP distinct values, and a uniform reservoir sample of at most SAMPLE_SIZE values
+ * (Li's Algorithm L, seeded: the same data gives the same sample). Quantiles and histogram
+ * shares come from that sample, which is the whole column when it has at most SAMPLE_SIZE
+ * values. Whatever the data's size, a column's profile holds at most SAMPLE_SIZE numbers,
+ * HISTOGRAM_BINS + 1 edges and CATEGORY_CAP categories of at most 200 characters.
+ */
+
+
+const profile_PROFILE_FORMAT = 'mlops-gha.profile/v1';
+const profile_PROFILE_BOUNDS = { sample: 5000, bins: 20, categories: 100, distinct: 10_000, categoryLength: 200 };
+/** The canonical text of a number in a categorical column (`1.0` and `1` are one category). */
+const numberKey = (v) => String(v);
+/** Accumulates one column. With `as`, cells are read as that type (the reference's). */
+class profile_ColumnProfiler {
+    name;
+    as;
+    rows = 0;
+    missing = 0;
+    numbers = 0;
+    texts = 0;
+    mean = 0;
+    m2 = 0;
+    min = Infinity;
+    max = -Infinity;
+    distinct = new Map();
+    sample = new Float64Array(profile_PROFILE_BOUNDS.sample);
+    seen = 0;
+    rng;
+    w = 0;
+    nextPick = 0;
+    firstText;
+    constructor(name, seed, as) {
+        this.name = name;
+        this.as = as;
+        this.rng = new SeededRandom(seed);
+    }
+    /** Adds rows [0, batch.rows) of column `c`. */
+    addBatch(batch, c) {
+        const nums = batch.numbers[c];
+        const texts = batch.texts[c];
+        const categorical = this.as === 'categorical';
+        for (let r = 0; r < batch.rows; r++) {
+            const v = nums[r];
+            if (v === v) {
+                if (categorical)
+                    this.addText(numberKey(v), batch.lines[r], true);
+                else
+                    this.addNumber(v);
+            }
+            else {
+                const t = texts[r];
+                if (t === undefined)
+                    this.missing++;
+                else
+                    this.addText(t, batch.lines[r], false);
+            }
+        }
+        this.rows += batch.rows;
+    }
+    addNumber(v) {
+        this.numbers++;
+        const d = v - this.mean;
+        this.mean += d / this.numbers;
+        this.m2 += d * (v - this.mean);
+        if (v < this.min)
+            this.min = v;
+        if (v > this.max)
+            this.max = v;
+        if (this.distinct) {
+            const key = numberKey(v);
+            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
+            if (this.distinct.size > profile_PROFILE_BOUNDS.distinct)
+                this.distinct = undefined;
+        }
+        this.reservoir(v);
+    }
+    reservoir(v) {
+        const k = profile_PROFILE_BOUNDS.sample;
+        const i = this.seen++;
+        if (i < k) {
+            this.sample[i] = v;
+            if (i === k - 1) {
+                this.w = Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+                this.nextPick = k + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+            }
+            return;
+        }
+        if (i === this.nextPick) {
+            this.sample[this.rng.below(k)] = v;
+            this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+            this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+        }
+    }
+    addText(t, line, fromNumber) {
+        if (fromNumber)
+            this.numbers++;
+        else {
+            this.texts++;
+            this.firstText ??= { value: t, line };
+        }
+        if (this.distinct) {
+            const key = t.length > profile_PROFILE_BOUNDS.categoryLength ? t.slice(0, profile_PROFILE_BOUNDS.categoryLength) : t;
+            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
+            if (this.distinct.size > profile_PROFILE_BOUNDS.distinct)
+                this.distinct = undefined;
+        }
+    }
+    /** The type this column's cells say it has (Evidently: numbers with more than 5 values are numerical). */
+    inferredType() {
+        if (this.numbers + this.texts === 0)
+            return 'empty';
+        if (this.texts === 0 && this.as !== 'categorical' && (this.distinct === undefined || this.distinct.size > 5))
+            return 'numerical';
+        return this.distinct ? 'categorical' : 'text';
+    }
+    finish(type = this.as ?? this.inferredType()) {
+        const out = {
+            name: this.name,
+            type,
+            count: this.numbers + this.texts,
+            missing: this.missing,
+            unique: this.distinct ? this.distinct.size : null,
+        };
+        if (type === 'numerical' && this.numbers > 0)
+            out.numeric = this.numericSummary();
+        if (type === 'categorical' && this.distinct) {
+            const sorted = [...this.distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+            const kept = sorted.slice(0, profile_PROFILE_BOUNDS.categories);
+            out.categories = { values: kept, other: sorted.slice(profile_PROFILE_BOUNDS.categories).reduce((s, [, n]) => s + n, 0) };
+        }
+        return out;
+    }
+    numericSummary() {
+        const n = Math.min(this.seen, profile_PROFILE_BOUNDS.sample);
+        const sample = this.sample.slice(0, n).sort();
+        const q = (p) => quantileSorted(sample, p);
+        const bins = profile_PROFILE_BOUNDS.bins;
+        const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins));
+        const counts = profile_binCounts(sample, edges);
+        return {
+            min: this.min,
+            max: this.max,
+            mean: this.mean,
+            std: Math.sqrt(this.m2 / this.numbers),
+            quantiles: { p1: q(0.01), p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), p99: q(0.99) },
+            histogram: { edges, shares: counts.map((c) => c / n) },
+            sample: [...sample],
+            sample_exact: this.seen <= profile_PROFILE_BOUNDS.sample,
+        };
+    }
+}
+/** numpy.quantile's default (linear) on a sorted array. */
+function quantileSorted(sorted, p) {
+    const pos = (sorted.length - 1) * p;
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+/** Counts of values per bin; values outside [first, last edge] go to the end bins. */
+function profile_binCounts(values, edges) {
+    const bins = edges.length - 1;
+    const counts = new Array(bins).fill(0);
+    const lo = edges[0];
+    const width = (edges[bins] - lo) / bins;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        let b = width > 0 ? Math.floor((v - lo) / width) : 0;
+        if (b < 0)
+            b = 0;
+        if (b >= bins)
+            b = bins - 1;
+        counts[b]++;
+    }
+    return counts;
+}
+/** Column names, as written in profiles and reports, refuse nothing: any text is a name. */
+function profile_profileColumns(header, reference) {
+    const types = new Map(reference?.columns.map((c) => [c.name, c.type]));
+    return header.map((name, i) => new profile_ColumnProfiler(name, 0x5eed + i, types.get(name)));
+}
+/** Checks that a value parsed from a file is a profile this version can read. */
+function validateProfile(value, where) {
+    const p = value;
+    const bad = (what) => new UserError(`The data profile ${where} is not a ${profile_PROFILE_FORMAT} profile: ${what}`, {
+        fix: 'Profiles are written by registry-push from `profile-data`: push the model again with `profile-data` set.',
+    });
+    if (!p || typeof p !== 'object')
+        throw bad('not a JSON object');
+    if (p.format !== profile_PROFILE_FORMAT)
+        throw bad(`format is ${JSON.stringify(p.format)}`);
+    if (!Number.isInteger(p.rows) || p.rows < 0)
+        throw bad('rows is not a count');
+    if (!Array.isArray(p.columns))
+        throw bad('columns is not a list');
+    for (const c of [...p.columns, ...(p.predictions ?? [])]) {
+        if (!c || typeof c.name !== 'string' || !['numerical', 'categorical', 'text', 'empty'].includes(c.type))
+            throw bad('a column has no name or an unknown type');
+        if (c.type === 'numerical' && (!c.numeric || !Array.isArray(c.numeric.sample) || c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
+            throw bad(`the numerical column ${JSON.stringify(c.name)} has no finite sample`);
+        }
+        if (c.type === 'categorical' && (!c.categories || !Array.isArray(c.categories.values)))
+            throw bad(`the categorical column ${JSON.stringify(c.name)} has no frequencies`);
+    }
+    return p;
+}
+
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
+var evaluation_src = __nccwpck_require__(4146);
+;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
+/**
+ * The model's outputs profiled like data columns: each batch of rows goes through
+ * onnxruntime (packages/evaluation's `predict`), and every output becomes one or more
+ * prediction columns: `label` (class labels: categorical), `probabilities[1]` (the positive
+ * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
+ * one, `variable` (a regression's value: numerical).
+ */
+
+
+function outputColumns(out) {
+    const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
+    if (out.width === 1)
+        return [{ name: out.name, pick: 0, categorical }];
+    if (out.width === 2 && !categorical)
+        return [{ name: `${out.name}[1]`, pick: 1, categorical }];
+    return Array.from({ length: out.width }, (_, k) => ({ name: `${out.name}[${k}]`, pick: k, categorical }));
+}
+class predictions_PredictionProfiler {
+    model;
+    features;
+    types;
+    input;
+    profilers = new Map();
+    featureIndex;
+    /** Why predictions could not be profiled, when they could not. */
+    skipped;
+    constructor(model, features, header, types, input) {
+        this.model = model;
+        this.features = features;
+        this.types = types;
+        this.input = input;
+        this.featureIndex = features.map((f) => header.indexOf(f));
+    }
+    /** Opens the model; `features` are the columns fed to it, in order. */
+    static async open(modelPath, features, header, input, reference) {
+        const model = await openOnnxModel(modelPath);
+        const profiler = new predictions_PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+        // Missing data columns are reported by the column comparison; predictions just cannot be made.
+        const missing = features.filter((f) => !header.includes(f));
+        if (missing.length)
+            profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
+        return profiler;
+    }
+    async addBatch(batch) {
+        if (this.skipped || batch.rows === 0)
+            return;
+        const f = this.features.length;
+        const features = new Float32Array(batch.rows * f);
+        for (let j = 0; j < f; j++) {
+            const col = batch.numbers[this.featureIndex[j]];
+            for (let r = 0; r < batch.rows; r++) {
+                const v = col[r];
+                if (v !== v) {
+                    this.skipped = `the model's input "${this.features[j]}" is missing or not a number on line ${batch.lines[r]} of ${this.input}`;
+                    return;
+                }
+                features[r * f + j] = v;
+            }
+        }
+        const holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
+        const raw = await predict(this.model, holdout);
+        for (const out of raw.outputs) {
+            for (const col of outputColumns(out)) {
+                let p = this.profilers.get(col.name);
+                if (!p) {
+                    p = new ColumnProfiler(col.name, 0x9e37 + this.profilers.size, this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined));
+                    this.profilers.set(col.name, p);
+                }
+                const numbers = new Float64Array(batch.rows);
+                const texts = new Array(batch.rows);
+                for (let r = 0; r < batch.rows; r++) {
+                    const v = out.values[r * out.width + col.pick];
+                    if (typeof v === 'string') {
+                        numbers[r] = NaN;
+                        texts[r] = v;
+                    }
+                    else
+                        numbers[r] = v;
+                }
+                p.addBatch({ header: [col.name], rows: batch.rows, lines: batch.lines, numbers: [numbers], texts: [texts] }, 0);
+            }
+        }
+    }
+    async finish() {
+        await this.model.session.release();
+        if (this.skipped)
+            return null;
+        return [...this.profilers.values()].map((p) => p.finish());
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/build.ts
+/** Profiles a data file in one streaming pass (and, with a model, the model's outputs on it). */
+
+
+
+
+
+async function build_buildProfile(path, options = {}) {
+    const logger = options.logger ?? silentLogger;
+    const input = options.input ?? path;
+    let profilers;
+    let header = [];
+    let label = null;
+    let predictions;
+    let rows = 0;
+    let lastReport = Date.now();
+    for await (const batch of readTable(path, { input })) {
+        if (!profilers) {
+            header = batch.header;
+            label = options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
+            if (options.label && !header.includes(options.label)) {
+                throw new UserError(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
+                    fix: 'Set `label-column` to a column of the data, or leave it empty.',
+                    location: { file: path, line: 1 },
+                });
+            }
+            profilers = profileColumns(header, options.reference);
+            if (options.model) {
+                const features = options.features ?? header.filter((h) => h !== label);
+                predictions = await PredictionProfiler.open(options.model, features, header, `${input} (${path})`, options.reference?.predictions);
+            }
+        }
+        for (let c = 0; c < profilers.length; c++)
+            profilers[c].addBatch(batch, c);
+        await predictions?.addBatch(batch);
+        rows += batch.rows;
+        if (Date.now() - lastReport > 5000) {
+            lastReport = Date.now();
+            logger.info(`profile: ${rows} rows of ${path}`);
+        }
+    }
+    if (rows === 0) {
+        throw new UserError(`${input}: ${path} has a header but no data rows`, {
+            fix: `Point \`${input}\` at a file with at least one data row.`,
+            location: { file: path },
+        });
+    }
+    if (options.reference) {
+        // A column that was numbers in the reference and now holds text changed type: say where.
+        const types = new Map(options.reference.columns.map((c) => [c.name, c.type]));
+        for (const p of profilers) {
+            if (types.get(p.name) === 'numerical' && p.firstText) {
+                throw new UserError(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
+                    fix: `Fix the upstream step that writes "${p.name}" (a changed export or encoding), or leave the column out with \`columns\`.`,
+                    location: { file: path, line: p.firstText.line },
+                    title: 'Column type changed',
+                });
+            }
+        }
+    }
+    const columns = profilers.map((p) => p.finish());
+    const predicted = predictions ? await predictions.finish() : null;
+    if (predictions?.skipped)
+        logger.warning(`Predictions not profiled: ${predictions.skipped}`);
+    const profile = {
+        format: PROFILE_FORMAT,
+        rows,
+        source: basename(path),
+        bounds: PROFILE_BOUNDS,
+        label,
+        features: predictions ? predictions.features : null,
+        columns,
+        predictions: predicted,
+    };
+    if (predictions?.skipped)
+        Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
+    return profile;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/compare.ts
+/**
+ * Column-by-column drift between a reference profile and the current data's profile, with
+ * Evidently's default method choice, an optional multiple-testing correction, and the
+ * dataset verdict (drift when at least `driftShare` of the tested columns drifted).
+ */
+
+
+
+
+const METHODS = (/* unused pure expression or super */ null && (['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi']));
+/** p-value tests drift below their threshold; distances at or above it. */
+const compare_METHOD_INFO = {
+    ks: { kind: 'p-value', threshold: 0.05, label: 'K-S p-value', types: ['numerical'] },
+    chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
+    z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
+    wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
+    jensenshannon: { kind: 'distance', threshold: 0.1, label: 'Jensen-Shannon distance', types: ['numerical', 'categorical'] },
+    psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
+};
+/** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
+const SMALL_REFERENCE_ROWS = 1000;
+function methodFor(col, cur, referenceRows, chosen) {
+    const type = col.type;
+    if (chosen) {
+        if (!compare_METHOD_INFO[chosen].types.includes(type)) {
+            throw new UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
+                fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
+            });
+        }
+        if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
+            throw new UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
+                fix: 'Use chisquare or jensenshannon for it in `methods`.',
+            });
+        }
+        return chosen;
+    }
+    const small = referenceRows <= SMALL_REFERENCE_ROWS;
+    if (type === 'numerical')
+        return small ? 'ks' : 'wasserstein';
+    if (!small)
+        return 'jensenshannon';
+    return categoryKeys(col, cur).length <= 2 ? 'z' : 'chisquare';
+}
+const OTHER = '(other)';
+function categoryKeys(ref, cur) {
+    const keys = new Set();
+    for (const [k] of ref.categories?.values ?? [])
+        keys.add(k);
+    for (const [k] of cur.categories?.values ?? [])
+        keys.add(k);
+    return [...keys];
+}
+function categoryCounts(ref, cur) {
+    const labels = categoryKeys(ref, cur);
+    // A side with more distinct values than the profile keeps counts them all as "other".
+    const rc = ref.categories ?? { values: [], other: ref.count };
+    const cc = cur.categories ?? { values: [], other: cur.count };
+    const a = new Map(rc.values);
+    const b = new Map(cc.values);
+    const out = { labels, a: labels.map((k) => a.get(k) ?? 0), b: labels.map((k) => b.get(k) ?? 0) };
+    if (rc.other + cc.other > 0) {
+        out.labels.push(OTHER);
+        out.a.push(rc.other);
+        out.b.push(cc.other);
+    }
+    return out;
+}
+function shares(counts) {
+    const total = counts.reduce((s, c) => s + c, 0);
+    return counts.map((c) => (total ? c / total : 0));
+}
+function formatEdge(v) {
+    return Number(v.toPrecision(3)).toString();
+}
+function compareColumn(ref, cur, method, threshold) {
+    const type = ref.type;
+    let statistic;
+    let pValue = null;
+    let chart;
+    if (type === 'numerical') {
+        const a = Float64Array.from(ref.numeric.sample);
+        const b = Float64Array.from(cur.numeric.sample);
+        const edges = ref.numeric.histogram.edges;
+        const ca = binCounts(a, edges);
+        const cb = binCounts(b, edges);
+        chart = { labels: edges.slice(0, -1).map(formatEdge), reference: shares(ca), current: shares(cb) };
+        if (method === 'ks') {
+            const r = ks2SampSorted(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'wasserstein')
+            statistic = normalizedWasserstein(a, b, ref.numeric.std);
+        else if (method === 'jensenshannon')
+            statistic = jensenShannon(ca, cb);
+        else
+            statistic = populationStabilityIndex(ca, cb);
+    }
+    else {
+        const { labels, a, b } = categoryCounts(ref, cur);
+        chart = { labels, reference: shares(a), current: shares(b) };
+        if (method === 'chisquare') {
+            const r = chiSquaredContingency(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'z') {
+            const r = proportionsZTest(a[0] ?? 0, a.reduce((s, x) => s + x, 0), b[0] ?? 0, b.reduce((s, x) => s + x, 0));
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'jensenshannon')
+            statistic = jensenShannon(a, b);
+        else
+            statistic = populationStabilityIndex(a, b);
+    }
+    const pvalueKind = compare_METHOD_INFO[method].kind === 'p-value';
+    const drifted = pvalueKind ? pValue < threshold : statistic >= threshold;
+    return {
+        column: ref.name,
+        type,
+        method,
+        statistic,
+        pValue,
+        threshold,
+        drifted,
+        referenceMissingShare: ref.missing / Math.max(1, ref.missing + ref.count),
+        currentMissingShare: cur.missing / Math.max(1, cur.missing + cur.count),
+        chart,
+        severity: pvalueKind ? -Math.log10(Math.max(pValue, 1e-300)) + Math.log10(threshold) : statistic / threshold,
+    };
+}
+/** Applies Bonferroni or Benjamini–Hochberg across the p-value-tested columns (in place). */
+function correct(results, correction) {
+    const tested = results.filter((r) => r.pValue !== null);
+    const m = tested.length;
+    if (correction === 'none' || m === 0)
+        return;
+    if (correction === 'bonferroni') {
+        for (const r of tested) {
+            r.threshold /= m;
+            r.drifted = r.pValue < r.threshold;
+        }
+        return;
+    }
+    // Benjamini–Hochberg step-up: reject the k smallest p-values, k the largest with p_(k) <= k/m * alpha.
+    const order = [...tested].sort((x, y) => x.pValue - y.pValue);
+    let k = 0;
+    order.forEach((r, i) => {
+        if (r.pValue <= ((i + 1) / m) * r.threshold)
+            k = i + 1;
+    });
+    order.forEach((r, i) => {
+        r.threshold = (Math.max(k, 1) / m) * r.threshold;
+        r.drifted = i < k;
+    });
+}
+/**
+ * Compares every chosen reference column with the current data's profile (built with the
+ * reference's column types). Reference columns missing from the current data are an error.
+ */
+function compare_compareProfiles(reference, current, options = {}) {
+    const driftShare = options.driftShare ?? 0.5;
+    const correction = options.correction ?? 'none';
+    const byName = new Map(current.columns.map((c) => [c.name, c]));
+    const refNames = reference.columns.map((c) => c.name);
+    const notes = [];
+    const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
+    const unknown = wanted.filter((n) => !refNames.includes(n));
+    if (unknown.length) {
+        throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
+            fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
+        });
+    }
+    const missing = wanted.filter((n) => !byName.has(n));
+    if (missing.length) {
+        throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
+            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+            title: 'Reference column missing',
+        });
+    }
+    const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
+    if (extra.length)
+        notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
+    for (const m of Object.keys(options.methods ?? {})) {
+        if (m !== '*' && !wanted.includes(m))
+            throw new UserError(`\`methods\` names the column "${m}", which is not checked`, { fix: 'Name only checked reference columns (or `*`) in `methods`.' });
+    }
+    const results = [];
+    for (const name of wanted) {
+        const ref = reference.columns.find((c) => c.name === name);
+        const cur = byName.get(name);
+        if (ref.type === 'text' || ref.type === 'empty') {
+            notes.push(`"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`);
+            continue;
+        }
+        if (cur.count === 0) {
+            throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
+                fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
+                title: 'All values missing',
+            });
+        }
+        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
+        results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
+    }
+    if (results.length === 0) {
+        throw new UserError('No column could be tested for drift', { fix: 'Check `columns`: it must name numerical or categorical reference columns.' });
+    }
+    correct(results, correction);
+    const drifted = results.filter((r) => r.drifted).map((r) => r.column);
+    const share = drifted.length / results.length;
+    return { drift: share >= driftShare, share, driftShare, tested: results.length, drifted, columns: results, notes, correction };
+}
+/** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
+function compare_comparePredictions(reference, current, referenceRows) {
+    const out = [];
+    for (const ref of reference) {
+        const cur = current.find((c) => c.name === ref.name);
+        if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
+            continue;
+        const method = methodFor(ref, cur, referenceRows, undefined);
+        out.push(compareColumn(ref, cur, method, compare_METHOD_INFO[method].threshold));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/report.ts
+/**
+ * The drift report in Markdown for the job summary and the pull-request comment: the verdict
+ * first, a table per column, prediction drift, quality change, and mermaid `xychart-beta`
+ * histograms of the most-drifted columns. Column names and category values come from data
+ * files and are escaped (no markdown, HTML or mentions), and the report stays under GitHub's
+ * comment limit.
+ */
+
+const MAX_TABLE_ROWS = 150;
+const MAX_REPORT_LENGTH = 60_000;
+/** Text from a data file, safe inside a Markdown table cell. */
+function escapeCell(text) {
+    const t = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return t
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\\`*_[\]#~!]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/@/g, '&#64;');
+}
+/** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
+function mermaidText(text, max = 24) {
+    const t = text.replace(/["`\r\n\t[\]{};#<>]/g, ' ').replace(/\s+/g, ' ').trim();
+    return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
+}
+const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
+const pct = (v) => `${(100 * v).toFixed(v > 0 && v < 0.01 ? 2 : 1)}%`;
+function columnRow(c) {
+    const info = METHOD_INFO[c.method];
+    return `| ${escapeCell(c.column)} | ${c.type} | ${info.label} | ${num(c.statistic)} | ${c.pValue === null ? '–' : num(c.pValue)} | ${num(c.threshold)} | ${c.drifted ? '**drifted**' : 'no'} | ${pct(c.referenceMissingShare)} → ${pct(c.currentMissingShare)} |`;
+}
+const TABLE_HEAD = '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+function chart(c) {
+    const n = Math.min(c.chart.labels.length, 25);
+    const labels = c.chart.labels.slice(0, n).map((l) => `"${mermaidText(l, 12)}"`);
+    const ref = c.chart.reference.slice(0, n).map((v) => num(v));
+    const cur = c.chart.current.slice(0, n).map((v) => num(v));
+    const top = Math.max(...c.chart.reference.slice(0, n), ...c.chart.current.slice(0, n), 0.01);
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${mermaidText(c.column, 40)}: reference (bars) vs current (line)"`,
+        `  x-axis [${labels.join(', ')}]`,
+        `  y-axis "share of rows" 0 --> ${num(Math.min(1, top * 1.1))}`,
+        `  bar [${ref.join(', ')}]`,
+        `  line [${cur.join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+function report_renderReport(input) {
+    const { result } = input;
+    const out = [];
+    const verdict = result.drift
+        ? `### 🔴 Drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} ≥ ${pct(result.driftShare)})`
+        : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
+    out.push(verdict, '');
+    if (result.drifted.length)
+        out.push(`Drifted: ${result.drifted.slice(0, 20).map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``).join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
+    out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
+    const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
+    out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
+    if (sorted.length > MAX_TABLE_ROWS)
+        out.push('', `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`);
+    out.push('', '#### Prediction drift', '');
+    if (input.predictions?.length) {
+        const any = input.predictions.some((p) => p.drifted);
+        out.push(any ? "The model's predictions have drifted." : "The model's predictions have not drifted.", '', TABLE_HEAD, ...input.predictions.map(columnRow));
+    }
+    else
+        out.push(input.predictionsNote ?? 'Not computed.');
+    out.push('', '#### Quality change', '');
+    if (input.quality?.length) {
+        out.push('| metric | reference | current | change |', '| --- | --- | --- | --- |');
+        for (const q of input.quality) {
+            out.push(`| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`);
+        }
+    }
+    else
+        out.push(input.qualityNote ?? 'No labels in the current data: quality not measured.');
+    const drifted = sorted.filter((c) => c.drifted).slice(0, input.charts ?? 3);
+    if (drifted.length) {
+        out.push('', '#### Most drifted columns', '');
+        for (const c of drifted)
+            out.push(chart(c), '');
+    }
+    if (result.notes.length)
+        out.push('', '<details><summary>Notes</summary>', '', ...result.notes.map((n) => `- ${escapeCell(n)}`), '', '</details>');
+    let text = out.join('\n');
+    if (text.length > MAX_REPORT_LENGTH)
+        text = `${text.slice(0, MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${MAX_REPORT_LENGTH} characters)`;
+    return `${text}\n`;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/check.ts
+/**
+ * A whole drift check: the fresh data profiled with the reference's column types (and the
+ * model's outputs on it), compared column by column, prediction drift, quality against the
+ * reference version's recorded metrics where the fresh data has labels, and the report.
+ */
+
+
+
+
+
+async function checkDrift(request) {
+    const logger = request.logger ?? silentLogger;
+    const reference = request.reference;
+    const features = reference.features ?? reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
+    const withModel = !!request.model && !!reference.predictions;
+    const current = await buildProfile(request.current, {
+        input: 'current',
+        reference,
+        label: null,
+        ...(withModel ? { model: request.model, features } : {}),
+        logger,
+    });
+    logger.info(`Profiled ${current.rows} rows of ${request.current}`);
+    const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
+    const result = compareProfiles(reference, current, {
+        ...request,
+        columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
+    });
+    let predictions = null;
+    let predictionsNote;
+    if (!request.model)
+        predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
+    else if (!reference.predictions)
+        predictionsNote = 'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
+    else if (!current.predictions)
+        predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
+    else
+        predictions = comparePredictions(reference.predictions, current.predictions, reference.rows);
+    let quality = null;
+    let qualityNote;
+    const header = current.columns.map((c) => c.name);
+    if (!request.labelColumn)
+        qualityNote = 'No `label-column`: quality not measured.';
+    else if (!header.includes(request.labelColumn))
+        qualityNote = `The current data has no column "${request.labelColumn}": quality not measured.`;
+    else if (!request.model)
+        qualityNote = 'No model: quality not measured.';
+    else {
+        const evaluation = await evaluateModels({ dataset: request.current, models: [request.model], labelColumn: request.labelColumn, featureColumns: features, logger });
+        const values = evaluation.models[0].metrics.values;
+        const recorded = request.referenceMetrics ?? {};
+        quality = Object.entries(values)
+            .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
+            .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
+            .map(([metric, value]) => ({ metric, reference: typeof recorded[metric] === 'number' ? recorded[metric] : null, current: value }));
+    }
+    const report = renderReport({
+        result,
+        referenceLabel: request.referenceLabel,
+        referenceRows: reference.rows,
+        currentLabel: request.current,
+        currentRows: current.rows,
+        predictions,
+        predictionsNote,
+        quality,
+        qualityNote,
+    });
+    return { result, current, predictions, quality, report };
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/registry/src/sample.ts
+/**
+ * The stored sample of a version (sample.json): the first rows of `sample-data` as the model's
+ * input tensors, and the model's outputs on them computed with onnxruntime-node at push time,
+ * both as Open Inference Protocol v2 tensors (flat row-major `data`). helm-deploy's smoke test
+ * replays the inputs against the deployed server and requires these outputs.
+ */
+
+
+
+const SAMPLE_FORMAT = 'mlops-gha.sample/v1';
+const OIP_TYPES = {
+    float32: 'FP32', float64: 'FP64', float16: 'FP16', int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
+    uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', bool: 'BOOL', string: 'BYTES',
+};
+function oipType(type, where) {
+    const t = OIP_TYPES[type];
+    if (!t)
+        throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, { fix: 'Export the model with numeric or string tensors.' });
+    return t;
+}
+/** Reads the first `rows` rows of a CSV/JSONL file as float features in the model's input order. */
+async function readRows(path, rows, input) {
+    const columns = [];
+    let header = [];
+    const lines = [];
+    for await (const batch of readTable(path, { input, maxRows: rows })) {
+        header = batch.header;
+        for (let c = 0; c < header.length; c++) {
+            columns[c] ??= [];
+            for (let r = 0; r < batch.rows; r++) {
+                const v = batch.numbers[c][r];
+                columns[c].push(v === v ? v : NaN);
+            }
+        }
+        for (let r = 0; r < batch.rows; r++)
+            lines.push(batch.lines[r]);
+    }
+    if (lines.length === 0) {
+        throw new UserError(`${input}: ${path} has no data rows`, { fix: `Point \`${input}\` at a file with at least one data row.`, location: { file: path } });
+    }
+    return { header, columns: columns.map((c) => Float64Array.from(c)), lines, rows: lines.length };
+}
+/**
+ * Runs the model on the first `rows` rows of `dataPath` and returns the sample document. A
+ * model with one rank-2 input takes every column but `label` (in file order); a model with one
+ * input per feature takes the columns of those names.
+ */
+async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
+    const model = await openOnnxModel(modelPath);
+    try {
+        const ort = await loadOnnxRuntime();
+        const table = await readRows(dataPath, rows, input);
+        const n = table.rows;
+        const sig = model.signature;
+        const column = (name) => {
+            const i = table.header.indexOf(name);
+            if (i < 0)
+                throw new UserError(`${input}: ${dataPath} has no column "${name}" for the model input of that name (columns: ${table.header.join(', ')})`, { fix: 'Give the sample data the columns the model takes.', location: { file: dataPath, line: 1 } });
+            return table.columns[i];
+        };
+        const checkFinite = (name, values) => {
+            const bad = values.findIndex((v) => !Number.isFinite(v));
+            if (bad >= 0) {
+                throw new UserError(`${input}: ${dataPath}, line ${table.lines[bad]}: column "${name}" is missing or not a number; the model takes numbers`, {
+                    fix: 'Use rows without missing or text values in the model inputs for the sample.',
+                    location: { file: dataPath, line: table.lines[bad] },
+                });
+            }
+        };
+        const tensorOf = (t, flat, shape) => {
+            if (t.type !== 'float32' && t.type !== 'float64') {
+                throw new UserError(`Model ${modelPath}: input ${t.name} is ${t.type}; the stored sample supports float inputs`, { fix: 'Export the model with float inputs.' });
+            }
+            const data = t.type === 'float32' ? Float32Array.from(flat) : flat;
+            return { feed: new ort.Tensor(t.type, data, shape), stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) } };
+        };
+        const feeds = {};
+        const inputs = [];
+        if (sig.inputs.length === 1 && sig.inputs[0].shape.length === 2) {
+            const t = sig.inputs[0];
+            const features = table.header.filter((h) => h !== 'label');
+            const width = t.shape[1];
+            if (typeof width === 'number' && width !== features.length) {
+                throw new UserError(`${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`, {
+                    fix: 'Give the sample data exactly the model\'s feature columns (a "label" column is left out).',
+                    location: { file: dataPath, line: 1 },
+                });
+            }
+            const flat = new Float64Array(n * features.length);
+            features.forEach((f, j) => {
+                const values = column(f);
+                checkFinite(f, values);
+                for (let r = 0; r < n; r++)
+                    flat[r * features.length + j] = values[r];
+            });
+            const { feed, stored } = tensorOf(t, flat, [n, features.length]);
+            feeds[t.name] = feed;
+            inputs.push(stored);
+        }
+        else {
+            for (const t of sig.inputs) {
+                const values = column(t.name);
+                checkFinite(t.name, values);
+                const { feed, stored } = tensorOf(t, values, t.shape.length === 1 ? [n] : [n, 1]);
+                feeds[t.name] = feed;
+                inputs.push(stored);
+            }
+        }
+        const names = sig.outputs.filter((o) => o.isTensor).map((o) => o.name);
+        let result;
+        try {
+            result = await model.session.run(feeds, names);
+        }
+        catch (error) {
+            throw new UserError(`Model ${modelPath} failed on the first ${n} rows of ${dataPath}: ${error.message}`, { fix: 'Check that the sample data has the columns the model takes.', cause: error });
+        }
+        const outputs = names.map((name) => {
+            const t = result[name];
+            const data = t.data;
+            return {
+                name,
+                datatype: oipType(t.type, `output ${name}`),
+                shape: [...t.dims],
+                data: Array.from(data, (v) => (typeof v === 'bigint' ? Number(v) : v)),
+            };
+        });
+        return { format: SAMPLE_FORMAT, rows: n, inputs, outputs };
+    }
+    finally {
+        await model.session.release();
+    }
+}
+
+// EXTERNAL MODULE: ./packages/metrics-file/src/index.ts + 2 modules
+var metrics_file_src = __nccwpck_require__(8028);
+;// CONCATENATED MODULE: ./packages/registry/src/sources.ts
 
 
 
@@ -71118,67 +73567,8 @@ function flattenNumbers(value, prefix, out) {
             flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
     }
 }
-/**
- * Reads a metrics file as the train action writes or accepts them: JSON or YAML (numbers,
- * nested objects flattened with `.`), or CSV (`name,value` rows, or a header row and one row
- * of values; the last row wins).
- */
-async function sources_readMetricsFile(path) {
-    let text;
-    try {
-        text = await readFile(path, 'utf8');
-    }
-    catch (error) {
-        throw new UserError(`Cannot read the metrics file ${path}: ${error.message}`, {
-            fix: 'Check the `metrics-file` path, or leave it empty.',
-        });
-    }
-    const out = {};
-    if (/\.csv$/i.test(path)) {
-        const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(',').map((c) => c.trim()));
-        const header = rows[0] ?? [];
-        const isNum = (c) => c !== undefined && c !== '' && Number.isFinite(Number(c));
-        const nameValue = rows.length > 0 &&
-            rows.every((r) => r.length === 2) &&
-            rows.slice(1).every((r) => !isNum(r[0]) && isNum(r[1])) &&
-            !isNum(header[0]);
-        if (nameValue) {
-            for (const [k, v] of rows)
-                if (isNum(v))
-                    out[k] = Number(v);
-        }
-        else if (rows.length >= 2) {
-            const last = rows[rows.length - 1];
-            header.forEach((name, i) => {
-                const v = Number(last[i]);
-                if (name && Number.isFinite(v) && last[i] !== '')
-                    out[name] = v;
-            });
-        }
-        if (Object.keys(out).length === 0) {
-            throw new UserError(`No numeric metrics in ${path}`, { fix: 'Write name,value rows or a header row and a row of numbers.', location: { file: path } });
-        }
-        return out;
-    }
-    let value;
-    try {
-        value = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-    }
-    catch (error) {
-        throw new UserError(`The metrics file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${error.message}`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        throw new UserError(`The metrics file ${path} is not an object of metrics`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    flattenNumbers(value, '', out);
-    return out;
-}
+/** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
+
 function str(value) {
     return typeof value === 'string' && value !== '' ? value : null;
 }
@@ -71228,29 +73618,37 @@ function openRegistry(url, options = {}) {
     return registry_Registry.open(url, options);
 }
 /** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
-function resolve(registry, ref) {
+function functions_resolve(registry, ref) {
     return registry.resolve(ref);
 }
-function readManifest(registry, name, version) {
+/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
+function functions_readSample(registry, name, version) {
+    return registry.readSample(name, version);
+}
+/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
+function functions_readProfile(registry, name, version) {
+    return registry.readProfile(name, version);
+}
+function functions_readManifest(registry, name, version) {
     return registry.readManifest(name, version);
 }
 /** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-async function verify(registry, name, version, options = {}) {
+async function functions_verify(registry, name, version, options = {}) {
     const report = await registry.verify(name, version);
     if (!report.ok && options.throwOnFailure)
         throw new VersionIntegrityError(report.ref, report.problems);
     return report;
 }
-function download(registry, name, version, dest, options = {}) {
+function functions_download(registry, name, version, dest, options = {}) {
     return registry.download(name, version, dest, options);
 }
-function moveAlias(registry, name, alias, version, options = {}) {
+function functions_moveAlias(registry, name, alias, version, options = {}) {
     return registry.moveAlias(name, alias, version, options);
 }
-function appendEvent(registry, name, event) {
+function functions_appendEvent(registry, name, event) {
     return registry.appendEvent(name, event);
 }
-function listEvents(registry, name) {
+function functions_listEvents(registry, name) {
     return registry.listEvents(name);
 }
 
@@ -71314,6 +73712,7 @@ async function runCli(argv, io = defaultIo) {
             throw new UserError('No registry given', { fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.' });
         const logger = { ...consoleLogger(), info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`) };
         registry = Registry.open(url, {
+            source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
             endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
             region: values.region,
             cwd: io.cwd,
@@ -71487,6 +73886,7 @@ async function runCli(argv, io = defaultIo) {
 
 
 
+
 ;// CONCATENATED MODULE: ./actions/metric-gate/src/registry-baseline.ts
 
 
@@ -71504,16 +73904,17 @@ async function resolveRegistryBaseline(uri, registryUrl, dir, options) {
         });
     }
     const registry = openRegistry(registryUrl, {
+        source: 'the `registry` input',
         cwd: process.cwd(),
         logger: options.logger,
         endpoint: options.endpoint,
         region: options.region,
     });
     try {
-        const resolved = await resolve(registry, uri);
+        const resolved = await functions_resolve(registry, uri);
         const label = `${uri} (version ${resolved.version})`;
         const target = (0,external_node_path_.join)(dir, `${resolved.name}-${resolved.version}`);
-        const { files, manifest } = await download(registry, resolved.name, resolved.version, target);
+        const { files, manifest } = await functions_download(registry, resolved.name, resolved.version, target);
         options.logger.info(`Baseline ${label}: ${files.length} file(s) from ${registryUrl}`);
         const onnx = files.find((f) => f.toLowerCase().endsWith('.onnx'));
         const hasMetrics = Object.keys(manifest.metrics ?? {}).length > 0;
@@ -71560,6 +73961,19 @@ function getCommentFlag() {
         fix: 'Set `comment: true`, `comment: false`, or leave it out to comment on pull requests only.',
     });
 }
+/** `zero-division`: 0, 1 or nan, as scikit-learn's zero_division. */
+function zeroDivisionInput() {
+    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('zero-division').trim().toLowerCase();
+    if (raw === '' || raw === '0' || raw === '0.0')
+        return 0;
+    if (raw === '1' || raw === '1.0')
+        return 1;
+    if (raw === 'nan')
+        return 'nan';
+    throw new _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`zero-division\` must be 0, 1 or nan, got ${JSON.stringify(raw)}`, {
+        fix: 'Set `zero-division: 0` (the default), `1`, or `nan` to report precision/recall with a zero denominator as undefined.',
+    });
+}
 /** Every input of the action, validated, in one object. */
 function readSettings() {
     const featureColumns = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('feature-columns')
@@ -71579,6 +73993,9 @@ function readSettings() {
             labelColumn: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getString */ .AA)('label-column', { default: 'label' }),
             featureColumns: featureColumns.length ? featureColumns : undefined,
             task: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getChoice */ .m)('task', ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
+            positiveLabel: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('pos-label'),
+            zeroDivision: zeroDivisionInput(),
+            missingValues: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getChoice */ .m)('missing-values', ['error', 'nan'], 'error'),
             metrics: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('metrics'),
             baseline: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('baseline'),
             rules: _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('rules'),
@@ -71624,7 +74041,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, describeError, formatDuration, formatLocation, formatRate
+// UNUSED EXPORTS: RecordingLogger, consoleLogger, describeError, formatDuration, formatLocation, formatRate, runContextFromEnv
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -71813,200 +74230,39 @@ async function hashFile(path, algorithm = 'sha256') {
 
 
 
+
 /***/ }),
 
-/***/ 7195:
+/***/ 4146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  ty: () => (/* reexport */ runMetricGate)
+  Uw: () => (/* reexport */ METRIC_NAMES),
+  fi: () => (/* reexport */ column),
+  jQ: () => (/* reexport */ confusionMetric),
+  eq: () => (/* reexport */ evaluateModels),
+  Qt: () => (/* reexport */ normalizeConfusion),
+  $D: () => (/* reexport */ r2FromSums),
+  W2: () => (/* reexport */ rowLogLoss),
+  uQ: () => (/* reexport */ sortedOrder)
 });
 
-// UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, binomialHalfCdf, bootstrapInterval, checkRules, decide, delong, escapeMarkdown, formatNumber, hasKernel, intervalStatus, logGamma, makeKernel, mcnemar, normalCdf, normalQuantile, pairedBootstrap, pairedBootstrapParallel, parseRules, placements, quantileSorted, readMetricsFile, renderReport, resolveBaseline, seedToInt, streamState, weightedAuc, weightedMean, weightedR2
-
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
-;// CONCATENATED MODULE: ./packages/gate/src/rules.ts
-
-const TOKEN = /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.\-]*)|(\S))/y;
-function ruleError(line, column, lineText, message, fix) {
-    const caret = `${' '.repeat(Math.max(0, column - 1))}^`;
-    return new src/* UserError */.yo(`rules line ${line}, column ${column}: ${message}\n  ${lineText}\n  ${caret}`, {
-        fix,
-        title: 'metric-gate rule',
-    });
-}
-const EXAMPLE = 'Write one rule per line as `METRIC OP EXPR`, e.g. `f1 >= baseline - 0.01`, `accuracy >= 0.9` or `log_loss <= baseline * 1.05`.';
-/**
- * Parses the `rules` input: one rule per line, blank lines and `#` comments ignored. Errors
- * say the line and column and show a caret under the problem.
- */
-function parseRules(text) {
-    const rules = [];
-    const lines = text.split(/\r?\n/);
-    lines.forEach((raw, index) => {
-        const lineNo = index + 1;
-        const hash = raw.indexOf('#');
-        const body = hash >= 0 ? raw.slice(0, hash) : raw;
-        if (body.trim() === '')
-            return;
-        const tokens = [];
-        TOKEN.lastIndex = 0;
-        while (TOKEN.lastIndex < body.length) {
-            const start = TOKEN.lastIndex;
-            const m = TOKEN.exec(body);
-            if (!m)
-                break;
-            const text = m[0].trim();
-            if (text === '')
-                break;
-            const column = start + (m[0].length - m[0].trimStart().length) + 1;
-            const kind = m[1] ? 'op' : m[2] ? 'baseline' : m[3] ? 'number' : m[4] ? 'arith' : m[5] ? 'name' : 'bad';
-            tokens.push({ kind, text, column });
-        }
-        const lineText = raw.trimEnd();
-        const at = (i) => tokens[i];
-        const endColumn = body.trimEnd().length + 1;
-        const metric = at(0);
-        if (!metric || metric.kind !== 'name') {
-            throw ruleError(lineNo, metric?.column ?? 1, lineText, `expected a metric name, found "${metric?.text ?? ''}"`, EXAMPLE);
-        }
-        const op = at(1);
-        if (!op)
-            throw ruleError(lineNo, endColumn, lineText, `expected an operator (>=, >, <=, <) after "${metric.text}"`, EXAMPLE);
-        if (op.kind !== 'op' || !['>=', '>', '<=', '<'].includes(op.text)) {
-            const pair = body.slice(op.column - 1, op.column + 1);
-            if (pair === '=>' || pair === '=<') {
-                throw ruleError(lineNo, op.column, lineText, `"${pair}" is not an operator; did you mean "${pair[1]}="?`, EXAMPLE);
-            }
-            const hint = op.kind === 'op' ? ` ("${op.text}" is not supported: equality is never certain with sampled data)` : '';
-            throw ruleError(lineNo, op.column, lineText, `"${op.text}" is not an operator; use >=, >, <=, or <${hint}`, EXAMPLE);
-        }
-        const rest = tokens.slice(2);
-        if (rest.length === 0)
-            throw ruleError(lineNo, endColumn, lineText, `expected a number or a baseline expression after "${op.text}"`, EXAMPLE);
-        const number = (t) => {
-            const pct = t.text.endsWith('%');
-            const v = Number(pct ? t.text.slice(0, -1) : t.text);
-            if (!Number.isFinite(v))
-                throw ruleError(lineNo, t.column, lineText, `"${t.text}" is not a number`, EXAMPLE);
-            return pct ? v / 100 : v;
-        };
-        let factor = 0;
-        let offset = 0;
-        let usesBaseline = false;
-        const first = rest[0];
-        if (first.kind === 'number' && rest.length === 1) {
-            offset = number(first);
-        }
-        else if (first.kind === 'baseline') {
-            usesBaseline = true;
-            factor = 1;
-            if (rest.length === 1) {
-                // baseline
-            }
-            else {
-                const arith = rest[1];
-                if (arith.kind === 'number' && /^[-+]/.test(arith.text) && rest.length === 2) {
-                    // `baseline -0.01` tokenises as a signed number
-                    offset = number(arith);
-                }
-                else {
-                    if (arith.kind !== 'arith' || arith.text === '/') {
-                        throw ruleError(lineNo, arith.column, lineText, `expected +, - or * after "baseline", found "${arith.text}"`, EXAMPLE);
-                    }
-                    const operand = rest[2];
-                    if (!operand)
-                        throw ruleError(lineNo, endColumn, lineText, `expected a number after "${arith.text}"`, EXAMPLE);
-                    if (operand.kind !== 'number') {
-                        throw ruleError(lineNo, operand.column, lineText, `expected a number after "${arith.text}", found "${operand.text}"`, EXAMPLE);
-                    }
-                    const v = number(operand);
-                    if (arith.text === '*')
-                        factor = v;
-                    else
-                        offset = arith.text === '-' ? -v : v;
-                    if (rest[3])
-                        throw ruleError(lineNo, rest[3].column, lineText, `unexpected "${rest[3].text}" after the expression`, EXAMPLE);
-                }
-            }
-        }
-        else if (first.kind === 'number') {
-            throw ruleError(lineNo, rest[1].column, lineText, `unexpected "${rest[1].text}" after the number`, EXAMPLE);
-        }
-        else {
-            throw ruleError(lineNo, first.column, lineText, `expected a number or "baseline", found "${first.text}"`, EXAMPLE);
-        }
-        rules.push({
-            text: body.trim().replace(/\s+/g, ' '),
-            line: lineNo,
-            metric: metric.text,
-            resolved: metric.text,
-            op: op.text,
-            factor,
-            offset,
-            usesBaseline,
-        });
-    });
-    return rules;
-}
-const ALIASES = {
-    f1: ['f1_macro'],
-    precision: ['precision_macro'],
-    recall: ['recall_macro'],
-    roc_auc: ['roc_auc_ovr'],
-};
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-    }
-    return d[a.length][b.length];
-}
-/**
- * Checks rules against the metrics at hand: every metric must exist (aliases such as `f1`
- * resolve to `f1_macro` on multiclass tasks) and a rule naming `baseline` needs a baseline.
- */
-function checkRules(rules, available, hasBaseline, rulesText) {
-    const lines = rulesText?.split(/\r?\n/) ?? [];
-    return rules.map((rule) => {
-        const lineText = (lines[rule.line - 1] ?? rule.text).trimEnd();
-        const metricColumn = Math.max(1, lineText.indexOf(rule.metric) + 1);
-        let resolved = rule.metric;
-        let note;
-        if (!available.includes(resolved)) {
-            const alias = ALIASES[rule.metric]?.find((a) => available.includes(a));
-            if (alias) {
-                resolved = alias;
-                note = `${rule.metric} is checked as ${alias} on this multiclass task`;
-            }
-            else {
-                const near = [...available].sort((a, b) => editDistance(rule.metric, a) - editDistance(rule.metric, b))[0];
-                const suggestion = near && editDistance(rule.metric, near) <= 3 ? ` Did you mean "${near}"?` : '';
-                throw ruleError(rule.line, metricColumn, lineText, `unknown metric "${rule.metric}".${suggestion} Metrics here: ${available.join(', ') || '(none)'}`, 'Name one of the metrics listed (scikit-learn names; multiclass averages are f1_macro, f1_micro, f1_weighted, ...).');
-            }
-        }
-        if (rule.usesBaseline && !hasBaseline) {
-            throw ruleError(rule.line, Math.max(1, lineText.indexOf('baseline') + 1), lineText, `"${rule.text}" compares with the baseline, but no \`baseline\` is set`, 'Set `baseline:` (a metrics file, an .onnx model or registry://NAME@ALIAS), or compare with a number, e.g. `f1 >= 0.8`.');
-        }
-        return { ...rule, resolved, note };
-    });
-}
+// UNUSED EXPORTS: CURVE_POINTS, accuracyFromConfusion, betaOf, binaryRanking, calibrationCurve, canonicalLabel, classificationMetrics, columnIsClass, confusionCounts, describeSignature, describeTensor, higherIsBetter, interpretPredictions, loadHoldout, loadOnnxRuntime, metricsFor, multilabelMetrics, openOnnxModel, prCurveOnGrid, predict, prfFromConfusion, readOnnxSignature, regressionMetrics, rocAuc, rocCurveOnGrid, thresholdCounts
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
+var src = __nccwpck_require__(6160);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
 
 
 
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+const MISSING = /^(|nan|na|n\/a|null|none)$/i;
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
 function canonicalLabel(raw) {
     const text = raw.trim();
@@ -72099,15 +74355,22 @@ function parseNumber(text) {
         return NaN;
     return v;
 }
-function badCell(path, line, column, columnNumber, value) {
+function badCell(path, line, column, columnNumber, value, allowMissing = false) {
     const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return new src/* UserError */.yo(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : `"${shown}" is not a number`}; ONNX models take numeric features`, {
-        fix: 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+    const isMissing = MISSING.test(value.trim());
+    return new src/* UserError */.yo(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+        fix: isMissing
+            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
+            : allowMissing
+                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
+                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
         location: { file: path, line, column: columnNumber },
         title: 'Non-numeric feature',
     });
 }
 async function loadCsv(path, options) {
+    const allowMissing = options.missingValues === 'nan';
+    let missing = [];
     let layout;
     let header;
     const features = new FloatBuffer();
@@ -72132,6 +74395,7 @@ async function loadCsv(path, options) {
             if (header[0]?.charCodeAt(0) === 0xfeff)
                 header[0] = header[0].slice(1);
             layout = planColumns(path, header, options);
+            missing = layout.featureNames.map(() => 0);
         }
         else {
             const l = layout;
@@ -72142,8 +74406,11 @@ async function loadCsv(path, options) {
                 const idx = l.featureIndex[j];
                 const raw = record[idx];
                 const v = parseNumber(raw);
-                if (!Number.isFinite(v))
-                    throw badCell(path, recordLine, header[idx], idx + 1, raw);
+                if (!Number.isFinite(v)) {
+                    if (!allowMissing || !MISSING.test(raw.trim()))
+                        throw badCell(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                    missing[j]++;
+                }
                 features.push(v);
             }
             const label = canonicalLabel(record[l.labelIndex]);
@@ -72258,10 +74525,13 @@ async function loadCsv(path, options) {
         features: features.finish(),
         labelColumn: options.labelColumn ?? 'label',
         labels,
+        missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]])),
     };
 }
 async function loadJsonLines(path, options) {
     const labelColumn = options.labelColumn ?? 'label';
+    const allowMissing = options.missingValues === 'nan';
+    let missing = [];
     const features = new FloatBuffer();
     const labels = [];
     let layout;
@@ -72289,10 +74559,18 @@ async function loadJsonLines(path, options) {
             });
         }
         const obj = row;
-        if (!layout)
+        if (!layout) {
             layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
-        for (const name of layout.featureNames) {
+            missing = layout.featureNames.map(() => 0);
+        }
+        for (const [j, name] of layout.featureNames.entries()) {
             const v = obj[name];
+            // JSON has no NaN: null (or a "nan" string) is a missing value.
+            if (allowMissing && (v === null || (typeof v === 'string' && MISSING.test(v.trim())))) {
+                missing[j]++;
+                features.push(NaN);
+                continue;
+            }
             if (typeof v !== 'number' || !Number.isFinite(v)) {
                 const shown = v === undefined ? '' : JSON.stringify(v);
                 if (v === undefined) {
@@ -72301,7 +74579,7 @@ async function loadJsonLines(path, options) {
                         location: { file: path, line: lineNo },
                     });
                 }
-                throw badCell(path, lineNo, name, layout.featureNames.indexOf(name) + 1, shown);
+                throw badCell(path, lineNo, name, j + 1, v === null ? 'null' : shown, allowMissing);
             }
             features.push(v);
         }
@@ -72330,7 +74608,8 @@ async function loadJsonLines(path, options) {
             location: { file: path },
         });
     }
-    return { path, rows, featureNames: layout.featureNames, features: features.finish(), labelColumn, labels };
+    const names = layout.featureNames;
+    return { path, rows, featureNames: names, features: features.finish(), labelColumn, labels, missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])) };
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/onnx.ts
@@ -72537,7 +74816,59 @@ async function predict(model, holdout, options = {}) {
     return { rows: n, outputs: columns.filter((c) => c !== undefined) };
 }
 
+;// CONCATENATED MODULE: ./packages/evaluation/src/finite.ts
+
+/**
+ * Refuses NaN and infinite model outputs, as scikit-learn's "Input contains NaN" does: the
+ * message names the model, the output, how many values and the first holdout row, so the
+ * user can find the row that broke the model (a missing feature the model cannot take, an
+ * overflow). `values` is rows x width, row-major.
+ */
+function requireFiniteOutput(values, width, model, output) {
+    let nan = 0;
+    let inf = 0;
+    let first = -1;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v - v !== 0) {
+            // v - v is NaN for NaN and ±Infinity alone: one comparison per value on the hot path.
+            if (Number.isNaN(v))
+                nan++;
+            else
+                inf++;
+            if (first < 0)
+                first = i;
+        }
+    }
+    if (first < 0)
+        return;
+    const row = Math.floor(first / width) + 1;
+    const what = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
+    const shown = values[first];
+    throw new src/* UserError */.yo(`Model ${model}: output "${output}" holds ${what} value(s) (${nan + inf} of ${values.length}); the first at holdout row ${row} (${shown}${width > 1 ? `, column ${(first % width) + 1}` : ''}). Input contains NaN or infinity: no metric of these predictions would mean anything`, {
+        fix: `Look at holdout row ${row}: a missing or extreme feature value the model cannot handle gives NaN. ` +
+            'Impute missing values before the gate (or inside the exported pipeline), or fix the model export.',
+        title: 'Non-finite model output',
+    });
+}
+/** Labels that read as NaN or infinity are not classes or targets (scikit-learn refuses them). */
+function requireFiniteLabels(labels, path, column) {
+    let count = 0;
+    let first = -1;
+    for (let i = 0; i < labels.length; i++) {
+        if (/^[-+]?(nan|inf|infinity)$/i.test(labels[i])) {
+            count++;
+            if (first < 0)
+                first = i;
+        }
+    }
+    if (first < 0)
+        return;
+    throw new src/* UserError */.yo(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, { fix: 'Drop the rows without a label from the holdout set, or fix the label column.', location: { file: path }, title: 'NaN label' });
+}
+
 ;// CONCATENATED MODULE: ./packages/evaluation/src/task.ts
+
 
 
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
@@ -72659,13 +74990,21 @@ function columnClasses(probabilities, label, truthLabels, path) {
  * outputs, and reads every model's outputs as predictions on one shared class list.
  * `raws[i]` belongs to `paths[i]`.
  */
-function interpretPredictions(holdout, raws, paths, setting = 'auto') {
+function interpretPredictions(holdout, raws, paths, options = 'auto') {
+    const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
+    const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : canonicalLabel(rawPositive);
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
             throw new src/* UserError */.yo(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, { fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).' });
         }
+        // Scores, probabilities and values must be numbers before anything ranks or averages them.
+        for (const o of [r.probabilities, r.value, r.label]) {
+            if (o && isFloat(o))
+                requireFiniteOutput(o.values, o.width, paths[i], o.name);
+        }
     });
+    requireFiniteLabels(holdout.labels, holdout.path, holdout.labelColumn);
     const labels = holdout.labels;
     // One pass over the labels: a code per row (first-seen order) and the distinct labels.
     const seen = new Map();
@@ -72690,15 +75029,17 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
     let task;
     let reason;
     if (setting === 'regression' || (setting === 'auto' && !anyClassifierOutput)) {
+        // Two label values (any text: 0/1, 1/2, no/yes) and one score in [0, 1] per row: a binary
+        // classifier's probability of the positive class, not a regression.
         const binaryLike = setting === 'auto' &&
-            [...truthSet].every((l) => l === '0' || l === '1') &&
+            (truthSet.size === 2 || [...truthSet].every((l) => l === '0' || l === '1' || l === positiveLabel)) &&
             roles.every((r, i) => {
                 const v = r.value?.values;
                 return v !== undefined && v.every((x) => x >= 0 && x <= 1) && raws[i] !== undefined;
             });
         if (binaryLike) {
             task = 'binary';
-            reason = 'auto: labels are 0/1 and the model output is one value in [0, 1], read as the probability of class 1';
+            reason = `auto: the labels hold two values (${sortClasses(truthSet).join(', ')}) and the model output is one value in [0, 1], read as the probability of the positive class`;
         }
         else {
             task = 'regression';
@@ -72735,18 +75076,36 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
                 all.add(l);
         perModelColumns[i]?.forEach((c) => all.add(c));
     });
-    // A single-output probability model ([N,1] in [0,1]) for binary: classes 0 and 1.
-    if (roles.some((r) => !r.label && !r.probabilities)) {
+    // A single-output probability model ([N,1] in [0,1]) for binary: 0/1 labels stand for
+    // classes 0 and 1 even when the holdout holds only one of them.
+    if (roles.some((r) => !r.label && !r.probabilities) && [...all].every((l) => l === '0' || l === '1')) {
         all.add('0');
         all.add('1');
     }
+    // A holdout of one class still has the named positive class as its second.
+    if (positiveLabel !== undefined && all.size < 2)
+        all.add(positiveLabel);
     if (all.size === 1) {
         const only = [...all][0];
         if (only === '0' || only === '1')
             all.add(only === '0' ? '1' : '0');
     }
-    const classes = sortClasses(all);
+    let classes = sortClasses(all);
     const k = classes.length;
+    if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
+        throw new src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
+            fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
+        });
+    }
+    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
+        classes = [classes[1], classes[0]];
+    if (positiveLabel !== undefined && k > 2) {
+        throw new src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' });
+    }
+    if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
+        throw new src/* UserError */.yo(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
+    }
     if (setting === 'auto') {
         task = k <= 2 ? 'binary' : 'multiclass';
         const outs = roles
@@ -72788,8 +75147,8 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
             // One probability of the positive class per row.
             const v = r.value.values;
             const probs = new Float64Array(n * k);
-            const pos = index.get('1') ?? k - 1;
-            const neg = index.get('0') ?? 0;
+            const pos = 1;
+            const neg = 0;
             for (let row = 0; row < n; row++) {
                 probs[row * k + pos] = v[row];
                 probs[row * k + neg] = 1 - v[row];
@@ -72826,19 +75185,24 @@ function interpretPredictions(holdout, raws, paths, setting = 'auto') {
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/metrics.ts
-/**
- * Metrics with scikit-learn's definitions and names (checked against scikit-learn 1.2 by
- * test/crosscheck). Classes are indices into a class list shared by truth and predictions;
- * in the binary case the positive class is index 1 (scikit-learn's `pos_label=1` for 0/1
- * labels). Where scikit-learn divides by zero and warns, it returns 0 (`zero_division="warn"`);
- * so do we. Where a metric is undefined (ROC AUC with one class in the truth), the value is
- * null and `notes` says why.
- */
 /** The metrics computed for each task, in the order reports list them. */
 const METRIC_NAMES = {
-    binary: ['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc'],
+    binary: [
+        'accuracy',
+        'balanced_accuracy',
+        'precision',
+        'recall',
+        'f1',
+        'matthews_corrcoef',
+        'cohen_kappa',
+        'log_loss',
+        'brier_score',
+        'roc_auc',
+        'average_precision',
+    ],
     multiclass: [
         'accuracy',
+        'balanced_accuracy',
         'precision_macro',
         'recall_macro',
         'f1_macro',
@@ -72848,14 +75212,20 @@ const METRIC_NAMES = {
         'precision_weighted',
         'recall_weighted',
         'f1_weighted',
+        'matthews_corrcoef',
+        'cohen_kappa',
         'log_loss',
         'roc_auc_ovr',
+        'roc_auc_ovr_weighted',
+        'roc_auc_ovr_micro',
+        'roc_auc_ovo',
+        'roc_auc_ovo_weighted',
     ],
-    regression: ['mse', 'rmse', 'mae', 'r2'],
+    regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
 };
 /** Whether a larger value of the metric is better (for deltas and report arrows). */
 function higherIsBetter(metric) {
-    return !/^(log_loss|mse|rmse|mae)$/.test(metric);
+    return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
 }
 /** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */
 function confusionCounts(truth, predicted, k) {
@@ -72953,40 +75323,37 @@ function rowLogLoss(truth, probabilities, k) {
 function clip(p) {
     return p < EPS64 ? EPS64 : p > 1 - EPS64 ? 1 - EPS64 : p;
 }
-/**
- * Binary ROC AUC (the area under scikit-learn's trapezoidal ROC curve, which equals the
- * Mann-Whitney statistic with ties counted half). Null when one class is absent.
- */
-function rocAuc(positive, scores) {
-    const n = positive.length;
-    const order = sortedOrder(scores);
-    let nPos = 0;
-    for (let i = 0; i < n; i++)
-        nPos += positive[i];
-    const nNeg = n - nPos;
-    if (nPos === 0 || nNeg === 0)
-        return null;
-    let area = 0;
-    let negBelow = 0;
-    let i = 0;
-    while (i < n) {
-        let j = i;
-        let posInGroup = 0;
-        let negInGroup = 0;
-        const s = scores[order[i]];
-        while (j < n && scores[order[j]] === s) {
-            if (positive[order[j]])
-                posInGroup++;
-            else
-                negInGroup++;
-            j++;
-        }
-        area += posInGroup * (negBelow + negInGroup / 2);
-        negBelow += negInGroup;
-        i = j;
-    }
-    return area / (nPos * nNeg);
+function columnIsClass(truth, c) {
+    const out = new Uint8Array(truth.length);
+    for (let i = 0; i < truth.length; i++)
+        out[i] = truth[i] === c ? 1 : 0;
+    return out;
 }
+function column(matrix, k, c) {
+    const n = matrix.length / k;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+        out[i] = matrix[i * k + c];
+    return out;
+}
+/** R² from the residual and total sums of squares, scikit-learn's `force_finite=True` rules. */
+function r2FromSums(residual, total, n) {
+    if (n < 2)
+        return null;
+    if (total === 0)
+        return residual === 0 ? 1 : 0;
+    return 1 - residual / total;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/ranking.ts
+/**
+ * Everything that ranks rows by a score: the stable sort every AUC and bootstrap pass uses,
+ * and scikit-learn's binary ranking metrics (ROC AUC, average precision) and curves, all
+ * from one sort. Scores must be finite: callers check them first (see finite.ts), and these
+ * functions refuse a NaN rather than loop on it (NaN === NaN is false, which once made the
+ * tie-grouping loop spin forever).
+ */
+
 const RADIX_MIN = 4096;
 /** Rows ordered by ascending 32-bit image, ties by row: LSD radix sort, two 16-bit digits. */
 function radixOrder(images) {
@@ -73056,53 +75423,529 @@ function sortedOrder(scores) {
     order.sort((a, b) => values[a] - values[b] || a - b);
     return order;
 }
+/** Refuses non-finite scores: a programming error past the input checks, never a hang. */
+function assertFinite(scores, what) {
+    for (let i = 0; i < scores.length; i++) {
+        if (!Number.isFinite(scores[i])) {
+            throw new src/* UserError */.yo(`${what}: score ${scores[i]} at row ${i + 1} is not a finite number`, {
+                fix: 'Scores must be finite numbers; scikit-learn refuses NaN and infinite values too ("Input contains NaN").',
+            });
+        }
+    }
+}
+/**
+ * Binary ROC AUC (the area under scikit-learn's trapezoidal ROC curve, which equals the
+ * Mann-Whitney statistic with ties counted half). Null when one class is absent.
+ */
+function rocAuc(positive, scores) {
+    return ranking_binaryRanking(positive, scores).rocAuc;
+}
+/** Cumulative counts at each distinct score, highest first (an ascending `order` may be passed in to share a sort). */
+function thresholdCounts(positive, scores, order) {
+    assertFinite(scores, 'ranking metric');
+    const n = positive.length;
+    const ascending = order ?? sortedOrder(scores);
+    const tps = new Float64Array(n);
+    const fps = new Float64Array(n);
+    const thresholds = new Float64Array(n);
+    let groups = 0;
+    let tp = 0;
+    let fp = 0;
+    // Descending: a new score closes the previous tie group (one read of each score).
+    let prev = NaN;
+    for (let t = n - 1; t >= 0; t--) {
+        const row = ascending[t];
+        const s = scores[row];
+        if (s !== prev && t !== n - 1) {
+            tps[groups] = tp;
+            fps[groups] = fp;
+            thresholds[groups++] = prev;
+        }
+        if (positive[row])
+            tp++;
+        else
+            fp++;
+        prev = s;
+    }
+    if (n > 0) {
+        tps[groups] = tp;
+        fps[groups] = fp;
+        thresholds[groups++] = prev;
+    }
+    return { tps: tps.subarray(0, groups), fps: fps.subarray(0, groups), thresholds: thresholds.subarray(0, groups), positives: tp, negatives: fp };
+}
+/** ROC AUC and average precision from one sort; null where a class is absent. */
+function ranking_binaryRanking(positive, scores, order) {
+    const counts = thresholdCounts(positive, scores, order);
+    const { tps, fps, positives, negatives } = counts;
+    let area = 0;
+    let ap = 0;
+    let prevTp = 0;
+    let prevFp = 0;
+    for (let g = 0; g < tps.length; g++) {
+        const tp = tps[g];
+        const fp = fps[g];
+        // Trapezoid between consecutive ROC points (in counts; normalised below).
+        area += (fp - prevFp) * (tp + prevTp) * 0.5;
+        if (tp > prevTp)
+            ap += (tp - prevTp) * (tp / (tp + fp));
+        prevTp = tp;
+        prevFp = fp;
+    }
+    return {
+        rocAuc: positives === 0 || negatives === 0 ? null : area / (positives * negatives),
+        averagePrecision: positives === 0 ? null : ap / positives,
+        counts,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/confusion-metrics.ts
+/**
+ * Every metric that is a function of the (weighted) confusion matrix, by scikit-learn's
+ * definitions (1.2): accuracy, balanced accuracy, precision/recall/F-beta per class and
+ * averaged, Matthews' correlation, Cohen's kappa. The point estimate and each bootstrap
+ * resample call the same function, so the two never disagree.
+ */
+function classCounts(confusion, k) {
+    const tp = new Float64Array(k);
+    const predicted = new Float64Array(k);
+    const support = new Float64Array(k);
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            support[t] += c;
+            predicted[p] += c;
+            total += c;
+            if (t === p)
+                tp[t] = c;
+        }
+    }
+    return { tp, predicted, support, total };
+}
+function zdValue(zd) {
+    return zd === 'nan' ? NaN : zd;
+}
+/** F-beta from precision and recall as scikit-learn combines them (a zero denominator gives 0). */
+function fbeta(p, r, beta) {
+    if (beta === Infinity)
+        return r;
+    const b2 = beta * beta;
+    const denom = b2 * p + r;
+    return denom === 0 ? 0 : ((1 + b2) * p * r) / denom;
+}
+/** Per-class precision, recall and F-beta (`average=None`). */
+function confusion_metrics_perClassPrf(counts, kind, beta, zd) {
+    const k = counts.tp.length;
+    const out = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+        const p = counts.predicted[c] ? counts.tp[c] / counts.predicted[c] : zdValue(zd);
+        const r = counts.support[c] ? counts.tp[c] / counts.support[c] : zdValue(zd);
+        out[c] = kind === 'precision' ? p : kind === 'recall' ? r : Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+    }
+    return out;
+}
+/**
+ * An averaged precision, recall or F-beta. With `zero_division=nan` (scikit-learn 1.3's
+ * meaning), classes whose value is undefined are left out of macro and weighted averages.
+ */
+function confusion_metrics_averagedPrf(counts, kind, beta, average, zd, positive = 1) {
+    const k = counts.tp.length;
+    if (average === 'micro') {
+        let tp = 0;
+        let pred = 0;
+        let sup = 0;
+        for (let c = 0; c < k; c++) {
+            tp += counts.tp[c];
+            pred += counts.predicted[c];
+            sup += counts.support[c];
+        }
+        const p = pred ? tp / pred : zdValue(zd);
+        const r = sup ? tp / sup : zdValue(zd);
+        if (kind === 'precision')
+            return p;
+        if (kind === 'recall')
+            return r;
+        return Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+    }
+    const values = confusion_metrics_perClassPrf(counts, kind, beta, zd);
+    if (average === 'binary')
+        return values[Math.min(positive, k - 1)] ?? NaN;
+    let sum = 0;
+    let weight = 0;
+    for (let c = 0; c < k; c++) {
+        const v = values[c];
+        if (Number.isNaN(v))
+            continue;
+        const w = average === 'weighted' ? counts.support[c] : 1;
+        sum += w * v;
+        weight += w;
+    }
+    // Only with zero_division=nan can every class be left out: the average is undefined too.
+    if (weight === 0)
+        return zdValue(zd);
+    return sum / weight;
+}
+function accuracy(confusion, k) {
+    let correct = 0;
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            total += c;
+            if (t === p)
+                correct += c;
+        }
+    }
+    return total === 0 ? NaN : correct / total;
+}
+/** `accuracy_score(normalize=False)`: the (weighted) count of correct predictions. */
+function accuracyCount(confusion, k) {
+    let correct = 0;
+    for (let c = 0; c < k; c++)
+        correct += confusion[c * k + c];
+    return correct;
+}
+/** Mean recall over the classes that occur in the truth (scikit-learn drops the others with a warning). */
+function balancedAccuracy(confusion, k) {
+    const { tp, support } = classCounts(confusion, k);
+    let sum = 0;
+    let classes = 0;
+    for (let c = 0; c < k; c++) {
+        if (!support[c])
+            continue;
+        sum += tp[c] / support[c];
+        classes++;
+    }
+    return classes ? sum / classes : NaN;
+}
+/** Matthews' correlation coefficient (Gorodkin's K-class form); 0 when a marginal is constant, as scikit-learn. */
+function matthewsCorrcoef(confusion, k) {
+    const { tp, predicted, support, total } = classCounts(confusion, k);
+    let correct = 0;
+    let tDotP = 0;
+    let pDotP = 0;
+    let tDotT = 0;
+    for (let c = 0; c < k; c++) {
+        correct += tp[c];
+        tDotP += support[c] * predicted[c];
+        pDotP += predicted[c] * predicted[c];
+        tDotT += support[c] * support[c];
+    }
+    const covTP = correct * total - tDotP;
+    const covPP = total * total - pDotP;
+    const covTT = total * total - tDotT;
+    if (covPP * covTT === 0)
+        return 0;
+    return covTP / Math.sqrt(covTT * covPP);
+}
+/** Cohen's kappa between truth and prediction (unweighted); NaN when chance agreement is total. */
+function cohenKappa(confusion, k) {
+    const { predicted, support, total } = classCounts(confusion, k);
+    let observed = 0;
+    let expected = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            if (t === p)
+                continue;
+            observed += confusion[t * k + p];
+            expected += (predicted[t] * support[p]) / total;
+        }
+    }
+    if (expected === 0)
+        return NaN;
+    return 1 - observed / expected;
+}
+const PRF = /^(precision|recall|f\d+(?:\.\d+)?)(?:_(macro|micro|weighted))?(?:\[(.+)\])?$/;
+/** The beta of an F-score name (`f1` -> 1, `f0.5` -> 0.5, `f2_macro` -> 2), or undefined. */
+function betaOf(name) {
+    const m = /^f(\d+(?:\.\d+)?)(?:_(?:macro|micro|weighted))?(?:\[.+\])?$/.exec(name);
+    if (!m)
+        return undefined;
+    const beta = Number(m[1]);
+    return Number.isFinite(beta) && beta >= 0 ? beta : undefined;
+}
+/**
+ * The confusion function of a metric name, or undefined for names that are not confusion
+ * metrics. Names: accuracy, accuracy_count, balanced_accuracy, matthews_corrcoef,
+ * cohen_kappa; precision|recall|f<beta> alone (the positive class, index 1), with
+ * `_macro|_micro|_weighted`, or with `[class]` (one class of `classes`); support[class].
+ */
+function confusionMetric(name, classes, options = {}) {
+    const zd = options.zeroDivision ?? 0;
+    switch (name) {
+        case 'accuracy':
+            return accuracy;
+        case 'accuracy_count':
+            return accuracyCount;
+        case 'balanced_accuracy':
+            return balancedAccuracy;
+        case 'matthews_corrcoef':
+            return matthewsCorrcoef;
+        case 'cohen_kappa':
+            return cohenKappa;
+    }
+    const support = /^support\[(.+)\]$/.exec(name);
+    if (support) {
+        const c = classes.indexOf(support[1]);
+        return c < 0 ? undefined : (confusion, k) => classCounts(confusion, k).support[c];
+    }
+    const m = PRF.exec(name);
+    if (!m)
+        return undefined;
+    const kind = m[1] === 'precision' ? 'precision' : m[1] === 'recall' ? 'recall' : 'f';
+    const beta = kind === 'f' ? betaOf(m[1]) : 1;
+    if (beta === undefined)
+        return undefined;
+    const average = m[2];
+    const cls = m[3];
+    if (cls !== undefined) {
+        if (average)
+            return undefined;
+        const c = classes.indexOf(cls);
+        if (c < 0)
+            return undefined;
+        return (confusion, k) => confusion_metrics_perClassPrf(classCounts(confusion, k), kind, beta, zd)[c];
+    }
+    return (confusion, k) => confusion_metrics_averagedPrf(classCounts(confusion, k), kind, beta, average ?? 'binary', zd, 1);
+}
+/** `confusion_matrix(normalize=...)`: by true class (rows), by predicted class (columns) or by all. */
+function normalizeConfusion(matrix, normalize) {
+    const k = matrix.length;
+    const rowSums = matrix.map((row) => row.reduce((a, b) => a + b, 0));
+    const colSums = Array.from({ length: k }, (_, p) => matrix.reduce((a, row) => a + row[p], 0));
+    const all = rowSums.reduce((a, b) => a + b, 0);
+    // scikit-learn divides and then replaces NaN (0/0) with 0.
+    const div = (a, b) => (b === 0 ? 0 : a / b);
+    return matrix.map((row, t) => row.map((v, p) => div(v, normalize === 'true' ? rowSums[t] : normalize === 'pred' ? colSums[p] : all)));
+}
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/curves.ts
+const CURVE_POINTS = 21;
+function grid(points) {
+    return Array.from({ length: points }, (_, i) => i / (points - 1));
+}
+/** ROC curve on an even false-positive-rate grid; undefined when a class is absent. */
+function rocCurveOnGrid(counts, points = CURVE_POINTS) {
+    const { tps, fps, positives, negatives } = counts;
+    if (!positives || !negatives)
+        return undefined;
+    const xs = grid(points);
+    const ys = [];
+    // Walk the ROC points (fpr non-decreasing) once; (0,0) is the first point.
+    let g = -1;
+    let prevF = 0;
+    let prevT = 0;
+    for (const x of xs) {
+        while (g + 1 < tps.length && fps[g + 1] / negatives <= x) {
+            g++;
+            prevF = fps[g] / negatives;
+            prevT = tps[g] / positives;
+        }
+        if (g + 1 >= tps.length || prevF === x) {
+            ys.push(prevT);
+            continue;
+        }
+        const nextF = fps[g + 1] / negatives;
+        const nextT = tps[g + 1] / positives;
+        ys.push(prevT + ((nextT - prevT) * (x - prevF)) / (nextF - prevF));
+    }
+    return { x: xs, y: ys };
+}
+/** Interpolated precision on an even recall grid; undefined without positives. */
+function prCurveOnGrid(counts, points = CURVE_POINTS) {
+    const { tps, fps, positives } = counts;
+    if (!positives)
+        return undefined;
+    const xs = grid(points);
+    // Best precision at recall >= r: a running maximum from the high-recall end.
+    const best = new Float64Array(tps.length);
+    let run = 0;
+    for (let g = tps.length - 1; g >= 0; g--) {
+        const precision = tps[g] + fps[g] > 0 ? tps[g] / (tps[g] + fps[g]) : 0;
+        run = Math.max(run, precision);
+        best[g] = run;
+    }
+    const ys = [];
+    let g = 0;
+    for (const x of xs) {
+        while (g < tps.length && tps[g] / positives < x - 1e-12)
+            g++;
+        ys.push(g < tps.length ? best[g] : 0);
+    }
+    return { x: xs, y: ys };
+}
+/** scikit-learn's `calibration_curve(y, p, n_bins=bins, strategy="uniform")`, with bin counts. */
+function calibrationCurve(positive, probability, bins = 10) {
+    const sums = new Float64Array(bins);
+    const trues = new Float64Array(bins);
+    const totals = new Float64Array(bins);
+    // The inner edges as numpy's linspace computes them (j * step, e.g. 0.30000000000000004).
+    const step = 1 / bins;
+    const edges = Array.from({ length: bins - 1 }, (_, j) => (j + 1) * step);
+    for (let i = 0; i < positive.length; i++) {
+        const p = probability[i];
+        // np.searchsorted(linspace(0, 1, bins + 1)[1:-1], p) with side='left': an edge value
+        // belongs to the lower bin.
+        let b = Math.ceil(p * bins) - 1;
+        if (b < 0)
+            b = 0;
+        if (b > bins - 1)
+            b = bins - 1;
+        while (b > 0 && p <= edges[b - 1])
+            b--;
+        while (b < bins - 1 && p > edges[b])
+            b++;
+        sums[b] += p;
+        trues[b] += positive[i];
+        totals[b]++;
+    }
+    const out = { predicted: [], observed: [], bin: [], count: [], bins };
+    for (let b = 0; b < bins; b++) {
+        if (!totals[b])
+            continue;
+        out.predicted.push(sums[b] / totals[b]);
+        out.observed.push(trues[b] / totals[b]);
+        out.bin.push(b);
+        out.count.push(totals[b]);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/classification.ts
+
+
+
+
+
+/** F-beta names every classification report has besides f1 (any other beta is asked for by name). */
+const DEFAULT_BETAS = ['f0.5', 'f2'];
+function mean(values) {
+    let s = 0;
+    for (let i = 0; i < values.length; i++)
+        s += values[i];
+    return s / values.length;
+}
+function sum(values) {
+    let s = 0;
+    for (let i = 0; i < values.length; i++)
+        s += values[i];
+    return s;
+}
+/** Undefined values (NaN) become null with a note, so nothing that is not a result looks like one. */
+function put(values, notes, name, value, why) {
+    if (Number.isNaN(value)) {
+        values[name] = null;
+        notes[name] ??= why;
+    }
+    else
+        values[name] = value;
+}
+const ZD_NOTE = 'undefined: a denominator is zero (no predictions or no true rows of a class) and zero_division is NaN';
 /** Every classification metric of the task, with scikit-learn's names. */
-function classificationMetrics(task, input) {
+function classificationMetrics(task, input, options = {}) {
     const { truth, predicted, probabilities, k, classes } = input;
+    if (truth.length === 0) {
+        throw new src/* UserError */.yo('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
+    }
+    const zd = options.zeroDivision ?? 0;
     const values = {};
     const notes = {};
     const confusion = confusionCounts(truth, predicted, k);
-    values.accuracy = accuracyFromConfusion(confusion, k);
-    const prf = prfFromConfusion(confusion, k, 1);
-    if (task === 'binary') {
-        values.precision = prf.binary.precision;
-        values.recall = prf.binary.recall;
-        values.f1 = prf.binary.f1;
+    const counts = classCounts(confusion, k);
+    const names = ['accuracy', 'accuracy_count', 'balanced_accuracy', 'matthews_corrcoef', 'cohen_kappa'];
+    const fNames = ['precision', 'recall', 'f1', ...DEFAULT_BETAS];
+    for (const extra of options.extra ?? []) {
+        const base = extra.replace(/_(macro|micro|weighted)$/, '');
+        if (betaOf(base) !== undefined && !fNames.includes(base))
+            fNames.push(base);
     }
-    else {
-        for (const avg of ['macro', 'micro', 'weighted']) {
-            values[`precision_${avg}`] = prf[avg].precision;
-            values[`recall_${avg}`] = prf[avg].recall;
-            values[`f1_${avg}`] = prf[avg].f1;
-        }
+    if (task === 'binary')
+        names.push(...fNames);
+    else
+        for (const avg of ['macro', 'micro', 'weighted'])
+            for (const f of fNames)
+                names.push(`${f}_${avg}`);
+    for (const name of names) {
+        const fn = confusionMetric(name, classes, { zeroDivision: zd });
+        put(values, notes, name, fn(confusion, k), name === 'cohen_kappa' ? 'undefined: chance agreement is total (one class in truth and predictions)' : ZD_NOTE);
+    }
+    if (zd !== 0)
+        notes.zero_division = `precision, recall and F-scores use zero_division=${zd === 'nan' ? 'NaN (undefined, left out of averages)' : zd}`;
+    // Per class (average=None): the report's table and rules such as recall[churn].
+    const perClass = {
+        classes,
+        precision: Array.from(confusion_metrics_perClassPrf(counts, 'precision', 1, zd)),
+        recall: Array.from(confusion_metrics_perClassPrf(counts, 'recall', 1, zd)),
+        f1: Array.from(confusion_metrics_perClassPrf(counts, 'f', 1, zd)),
+        support: Array.from(counts.support),
+    };
+    classes.forEach((c, i) => {
+        put(values, notes, `precision[${c}]`, perClass.precision[i], ZD_NOTE);
+        put(values, notes, `recall[${c}]`, perClass.recall[i], ZD_NOTE);
+        put(values, notes, `f1[${c}]`, perClass.f1[i], ZD_NOTE);
+        values[`support[${c}]`] = perClass.support[i];
+    });
+    for (const extra of options.extra ?? []) {
+        if (extra in values)
+            continue;
+        const fn = confusionMetric(extra, classes, { zeroDivision: zd });
+        if (fn)
+            put(values, notes, extra, fn(confusion, k), ZD_NOTE);
     }
     const present = new Uint8Array(k);
     for (let i = 0; i < truth.length; i++)
         present[truth[i]] = 1;
     const presentCount = present.reduce((a, b) => a + b, 0);
+    let curves;
     if (probabilities) {
         const losses = rowLogLoss(truth, probabilities, k);
-        values.log_loss = truth.length ? mean(losses) : null;
-        const aucName = task === 'binary' ? 'roc_auc' : 'roc_auc_ovr';
-        if (presentCount < 2) {
-            values[aucName] = null;
-            notes[aucName] =
-                `undefined: the holdout's labels hold only one class (${presentCount ? classes[present.indexOf(1)] : 'none'}), ` +
-                    'so there are no negatives to rank against';
-        }
-        else if (task === 'binary') {
-            values.roc_auc = rocAuc(columnIsClass(truth, 1), column(probabilities, k, 1));
-        }
-        else if (presentCount < k) {
-            const missing = classes.filter((_, c) => !present[c]);
-            values.roc_auc_ovr = null;
-            notes.roc_auc_ovr = `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
+        values.log_loss = mean(losses);
+        values.log_loss_sum = sum(losses);
+        notes.log_loss = 'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
+        if (task === 'binary') {
+            const positive = columnIsClass(truth, 1);
+            const score = column(probabilities, k, 1);
+            let brier = 0;
+            for (let i = 0; i < score.length; i++)
+                brier += (positive[i] - score[i]) ** 2;
+            values.brier_score = brier / score.length;
+            const ranking = ranking_binaryRanking(positive, score);
+            values.roc_auc = ranking.rocAuc;
+            values.average_precision = ranking.averagePrecision;
+            if (ranking.rocAuc === null)
+                notes.roc_auc = oneClassNote(classes, present, presentCount);
+            if (ranking.averagePrecision === null)
+                notes.average_precision = `undefined: no row of the positive class ${classes[1]} in the holdout`;
+            if ((options.curveClasses ?? 4) > 0) {
+                curves = [
+                    {
+                        label: classes[1],
+                        roc: rocCurveOnGrid(ranking.counts),
+                        pr: prCurveOnGrid(ranking.counts),
+                        calibration: calibrationCurve(positive, score),
+                        rocAuc: ranking.rocAuc,
+                        averagePrecision: ranking.averagePrecision,
+                    },
+                ];
+            }
         }
         else {
-            let sum = 0;
-            for (let c = 0; c < k; c++)
-                sum += rocAuc(columnIsClass(truth, c), column(probabilities, k, c));
-            values.roc_auc_ovr = sum / k;
+            Object.assign(values, multiclassAuc(truth, probabilities, k, classes, present, presentCount, notes));
+            if (k <= (options.curveClasses ?? 4)) {
+                curves = classes.map((label, c) => {
+                    const ranking = ranking_binaryRanking(columnIsClass(truth, c), column(probabilities, k, c));
+                    return {
+                        label,
+                        roc: rocCurveOnGrid(ranking.counts),
+                        pr: prCurveOnGrid(ranking.counts),
+                        rocAuc: ranking.rocAuc,
+                        averagePrecision: ranking.averagePrecision,
+                    };
+                });
+            }
         }
     }
     else {
@@ -73112,62 +75955,339 @@ function classificationMetrics(task, input) {
     const matrix = [];
     for (let t = 0; t < k; t++)
         matrix.push(Array.from(confusion.subarray(t * k, t * k + k)));
-    return { values, notes, confusionMatrix: matrix };
+    return { values, notes, confusionMatrix: matrix, perClass, curves };
 }
-function columnIsClass(truth, c) {
-    const out = new Uint8Array(truth.length);
-    for (let i = 0; i < truth.length; i++)
-        out[i] = truth[i] === c ? 1 : 0;
-    return out;
+function oneClassNote(classes, present, presentCount) {
+    return (`undefined: the holdout's labels hold only one class (${presentCount ? classes[present.indexOf(1)] : 'none'}), ` +
+        'so there are no negatives to rank against');
 }
-function column(matrix, k, c) {
-    const n = matrix.length / k;
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-        out[i] = matrix[i * k + c];
-    return out;
-}
-function mean(values) {
-    let s = 0;
-    for (let i = 0; i < values.length; i++)
-        s += values[i];
-    return s / values.length;
-}
-/** mse, rmse, mae and r2 as scikit-learn defines them (r2 with `force_finite=True`). */
-function regressionMetrics(truth, predicted) {
+/**
+ * scikit-learn's multiclass `roc_auc_score`: one-vs-rest (macro, weighted by support, micro
+ * over the binarised labels) and one-vs-one (Hand & Till, macro and weighted by pair prevalence).
+ */
+function multiclassAuc(truth, probabilities, k, classes, present, presentCount, notes) {
+    const names = ['roc_auc_ovr', 'roc_auc_ovr_weighted', 'roc_auc_ovr_micro', 'roc_auc_ovo', 'roc_auc_ovo_weighted'];
+    const out = Object.fromEntries(names.map((n) => [n, null]));
+    if (presentCount < 2) {
+        for (const n of names)
+            notes[n] = oneClassNote(classes, present, presentCount);
+        return out;
+    }
+    if (presentCount < k) {
+        const missing = classes.filter((_, c) => !present[c]);
+        for (const n of names) {
+            notes[n] = `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
+        }
+        return out;
+    }
     const n = truth.length;
-    const values = {};
-    const notes = {};
+    const support = new Float64Array(k);
+    for (let i = 0; i < n; i++)
+        support[truth[i]]++;
+    let macro = 0;
+    let weighted = 0;
+    for (let c = 0; c < k; c++) {
+        const auc = rocAuc(columnIsClass(truth, c), column(probabilities, k, c));
+        macro += auc;
+        weighted += auc * support[c];
+    }
+    out.roc_auc_ovr = macro / k;
+    out.roc_auc_ovr_weighted = weighted / n;
+    // micro: every (row, class) cell is one binary decision.
+    const flatTruth = new Uint8Array(n * k);
+    for (let i = 0; i < n; i++)
+        flatTruth[i * k + truth[i]] = 1;
+    out.roc_auc_ovr_micro = rocAuc(flatTruth, probabilities);
+    let pairMacro = 0;
+    let pairWeighted = 0;
+    let pairs = 0;
+    let prevalence = 0;
+    for (let a = 0; a < k; a++) {
+        for (let b = a + 1; b < k; b++) {
+            const rows = [];
+            for (let i = 0; i < n; i++)
+                if (truth[i] === a || truth[i] === b)
+                    rows.push(i);
+            const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
+            const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
+            const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]);
+            const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]);
+            const pair = (rocAuc(isA, scoreA) + rocAuc(isB, scoreB)) / 2;
+            const share = rows.length / n;
+            pairMacro += pair;
+            pairWeighted += pair * share;
+            prevalence += share;
+            pairs++;
+        }
+    }
+    out.roc_auc_ovo = pairMacro / pairs;
+    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/regression.ts
+/**
+ * Regression metrics by scikit-learn's definitions (1.2), for one target or several
+ * (multi-output: targets and predictions N x K, row-major, combined as `multioutput` says).
+ */
+
+/** np.finfo(np.float64).eps, the floor of |y| in scikit-learn's MAPE. */
+const regression_EPS64 = 2.220446049250313e-16;
+function medianOf(values) {
+    const sorted = values.slice().sort();
+    const n = sorted.length;
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+function perOutput(truth, predicted, k, j) {
+    const n = truth.length / k;
     let se = 0;
     let ae = 0;
+    let maxError = 0;
+    let ape = 0;
     let sumY = 0;
+    let sumD = 0;
+    const abs = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-        const d = truth[i] - predicted[i];
+        const y = truth[i * k + j];
+        const d = y - predicted[i * k + j];
         se += d * d;
-        ae += Math.abs(d);
-        sumY += truth[i];
+        abs[i] = Math.abs(d);
+        ae += abs[i];
+        if (abs[i] > maxError)
+            maxError = abs[i];
+        ape += abs[i] / Math.max(Math.abs(y), regression_EPS64);
+        sumY += y;
+        sumD += d;
     }
-    values.mse = n ? se / n : null;
-    values.rmse = n ? Math.sqrt(se / n) : null;
-    values.mae = n ? ae / n : null;
     const meanY = sumY / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++)
-        ss += (truth[i] - meanY) ** 2;
-    values.r2 = r2FromSums(se, ss, n);
-    if (values.r2 === null)
+    const meanD = sumD / n;
+    let den = 0;
+    let evNum = 0;
+    for (let i = 0; i < n; i++) {
+        const y = truth[i * k + j];
+        den += (y - meanY) ** 2;
+        evNum += (y - predicted[i * k + j] - meanD) ** 2;
+    }
+    return { mse: se / n, mae: ae / n, maxError, mape: ape / n, median: medianOf(abs), r2Num: se / n, evNum: evNum / n, den: den / n };
+}
+/** scikit-learn's `_assemble_r2_explained_variance` for one output. */
+function assembled(num, den, forceFinite) {
+    if (!forceFinite)
+        return 1 - num / den; // NaN for 0/0, −∞ for x/0: reported as undefined
+    if (den === 0)
+        return num === 0 ? 1 : 0;
+    return 1 - num / den;
+}
+/**
+ * mse, rmse, mae, r2, explained_variance, max_error, mape, median_absolute_error. With several
+ * outputs, `raw_values` gives one value per target (`mse[y2]`) and the others one combined value.
+ */
+function regressionMetrics(truth, predicted, options = {}) {
+    const k = options.outputs ?? 1;
+    const n = truth.length / k;
+    if (n === 0) {
+        throw new src/* UserError */.yo('Regression metrics of zero rows: an empty holdout has no error to measure', { fix: 'Evaluate on a holdout set with at least one row.' });
+    }
+    const multioutput = options.multioutput ?? 'uniform_average';
+    const forceFinite = options.forceFinite ?? true;
+    const values = {};
+    const notes = {};
+    const per = Array.from({ length: k }, (_, j) => perOutput(truth, predicted, k, j));
+    const names = options.outputNames ?? Array.from({ length: k }, (_, j) => String(j));
+    const r2s = per.map((p) => assembled(p.r2Num, p.den, forceFinite));
+    const evs = per.map((p) => assembled(p.evNum, p.den, forceFinite));
+    const set = (name, value, why) => {
+        if (Number.isFinite(value))
+            values[name] = value;
+        else {
+            values[name] = null;
+            notes[name] = why;
+        }
+    };
+    const constantNote = 'undefined: the holdout target is constant (zero variance) and force_finite is off';
+    if (multioutput === 'raw_values' && k > 1) {
+        per.forEach((p, j) => {
+            const t = names[j];
+            values[`mse[${t}]`] = p.mse;
+            values[`rmse[${t}]`] = Math.sqrt(p.mse);
+            values[`mae[${t}]`] = p.mae;
+            values[`mape[${t}]`] = p.mape;
+            values[`median_absolute_error[${t}]`] = p.median;
+            values[`max_error[${t}]`] = p.maxError;
+            set(`r2[${t}]`, n < 2 ? NaN : r2s[j], n < 2 ? 'undefined: R² needs at least two rows' : constantNote);
+            set(`explained_variance[${t}]`, evs[j], constantNote);
+        });
+        return { values, notes };
+    }
+    const avg = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    values.mse = avg(per.map((p) => p.mse));
+    // scikit-learn 1.2: rmse of several outputs is the mean of the per-output roots.
+    values.rmse = avg(per.map((p) => Math.sqrt(p.mse)));
+    values.mae = avg(per.map((p) => p.mae));
+    values.mape = avg(per.map((p) => p.mape));
+    values.median_absolute_error = avg(per.map((p) => p.median));
+    if (k === 1)
+        values.max_error = per[0].maxError;
+    else
+        notes.max_error = 'not defined for several outputs (scikit-learn: max_error does not support multioutput)';
+    const combine = (scores) => {
+        if (multioutput !== 'variance_weighted')
+            return avg(scores);
+        // Weights = each target's variance; all zero (every target constant): uniform, as scikit-learn.
+        const dens = per.map((p) => p.den);
+        const total = dens.reduce((a, b) => a + b, 0);
+        if (total === 0)
+            return avg(scores);
+        return scores.reduce((a, s, j) => a + s * dens[j], 0) / total;
+    };
+    if (n < 2) {
+        values.r2 = null;
         notes.r2 = 'undefined: R² needs at least two rows';
-    else if (ss === 0)
-        notes.r2 = 'the holdout target is constant: scikit-learn reports 1.0 for a perfect fit, else 0.0';
+    }
+    else {
+        set('r2', combine(r2s), constantNote);
+        if (per.some((p) => p.den === 0) && forceFinite) {
+            notes.r2 = 'the holdout target is constant: scikit-learn reports 1.0 for a perfect fit, else 0.0';
+        }
+    }
+    set('explained_variance', combine(evs), constantNote);
+    if (k > 1)
+        notes.multioutput = `${k} outputs combined as ${multioutput}`;
     return { values, notes };
 }
-/** R² from the residual and total sums of squares, scikit-learn's `force_finite=True` rules. */
-function r2FromSums(residual, total, n) {
-    if (n < 2)
-        return null;
-    if (total === 0)
-        return residual === 0 ? 1 : 0;
-    return 1 - residual / total;
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/multilabel.ts
+/**
+ * Multilabel classification (scikit-learn's "multilabel-indicator"): each row has K 0/1
+ * labels (truth) and K 0/1 predictions, optionally K scores (e.g. [N,K] sigmoid outputs).
+ * Averages as scikit-learn 1.2 defines them for that target type.
+ */
+
+
+
+function multilabelMetrics(input, options = {}) {
+    const { truth, predicted, scores, labels } = input;
+    const k = labels.length;
+    const n = truth.length / k;
+    if (n === 0)
+        throw new UserError('Multilabel metrics of zero rows: an empty holdout has no score', { fix: 'Evaluate on a holdout set with at least one row.' });
+    const zd = options.zeroDivision ?? 0;
+    const zdValue = zd === 'nan' ? NaN : zd;
+    const tp = new Float64Array(k);
+    const pred = new Float64Array(k);
+    const support = new Float64Array(k);
+    let exact = 0;
+    let wrong = 0;
+    let sp = 0;
+    let sr = 0;
+    let sf = 0;
+    let spCount = 0;
+    let srCount = 0;
+    let sfCount = 0;
+    for (let i = 0; i < n; i++) {
+        let rowTp = 0;
+        let rowPred = 0;
+        let rowTrue = 0;
+        let same = true;
+        for (let c = 0; c < k; c++) {
+            const t = truth[i * k + c];
+            const p = predicted[i * k + c];
+            tp[c] += t & p;
+            pred[c] += p;
+            support[c] += t;
+            rowTp += t & p;
+            rowPred += p;
+            rowTrue += t;
+            if (t !== p) {
+                same = false;
+                wrong++;
+            }
+        }
+        if (same)
+            exact++;
+        // average="samples": each row's precision/recall/F1 over its labels.
+        const p = rowPred ? rowTp / rowPred : zdValue;
+        const r = rowTrue ? rowTp / rowTrue : zdValue;
+        const f = Number.isNaN(p) || Number.isNaN(r) ? NaN : p + r === 0 ? 0 : (2 * p * r) / (p + r);
+        if (!Number.isNaN(p))
+            (sp += p), spCount++;
+        if (!Number.isNaN(r))
+            (sr += r), srCount++;
+        if (!Number.isNaN(f))
+            (sf += f), sfCount++;
+    }
+    const values = {};
+    const notes = {};
+    const nanToNull = (name, v) => {
+        values[name] = Number.isNaN(v) ? null : v;
+        if (Number.isNaN(v))
+            notes[name] = 'undefined: a denominator is zero and zero_division is NaN';
+    };
+    values.accuracy = exact / n;
+    notes.accuracy = 'subset accuracy: a row counts only when every label is right';
+    values.hamming_loss = wrong / (n * k);
+    const counts = { tp, predicted: pred, support, total: n };
+    for (const avg of ['micro', 'macro', 'weighted']) {
+        nanToNull(`precision_${avg}`, averagedPrf(counts, 'precision', 1, avg, zd));
+        nanToNull(`recall_${avg}`, averagedPrf(counts, 'recall', 1, avg, zd));
+        nanToNull(`f1_${avg}`, averagedPrf(counts, 'f', 1, avg, zd));
+    }
+    // With zero_division=NaN, rows where a value is undefined are left out of the mean.
+    nanToNull('precision_samples', spCount ? sp / spCount : NaN);
+    nanToNull('recall_samples', srCount ? sr / srCount : NaN);
+    nanToNull('f1_samples', sfCount ? sf / sfCount : NaN);
+    const perClass = {
+        classes: labels,
+        precision: Array.from(perClassPrf(counts, 'precision', 1, zd)),
+        recall: Array.from(perClassPrf(counts, 'recall', 1, zd)),
+        f1: Array.from(perClassPrf(counts, 'f', 1, zd)),
+        support: Array.from(support),
+    };
+    labels.forEach((l, c) => {
+        nanToNull(`precision[${l}]`, perClass.precision[c]);
+        nanToNull(`recall[${l}]`, perClass.recall[c]);
+        nanToNull(`f1[${l}]`, perClass.f1[c]);
+        values[`support[${l}]`] = support[c];
+    });
+    if (scores) {
+        const aucs = [];
+        const aps = [];
+        for (let c = 0; c < k; c++) {
+            const positive = new Uint8Array(n);
+            const s = new Float64Array(n);
+            for (let i = 0; i < n; i++) {
+                positive[i] = truth[i * k + c];
+                s[i] = scores[i * k + c];
+            }
+            const r = binaryRanking(positive, s);
+            aucs.push(r.rocAuc);
+            aps.push(r.averagePrecision);
+        }
+        const average = (xs, weights) => {
+            if (xs.some((x) => x === null))
+                return null;
+            let total = 0;
+            let w = 0;
+            xs.forEach((x, c) => {
+                const wc = weights ? weights[c] : 1;
+                total += x * wc;
+                w += wc;
+            });
+            return total / w;
+        };
+        values.roc_auc_macro = average(aucs);
+        values.roc_auc_weighted = average(aucs, support);
+        values.average_precision_macro = average(aps);
+        values.average_precision_weighted = average(aps, support);
+        const micro = binaryRanking(truth, scores);
+        values.roc_auc_micro = micro.rocAuc;
+        values.average_precision_micro = micro.averagePrecision;
+        for (const name of ['roc_auc_macro', 'roc_auc_weighted', 'average_precision_macro', 'average_precision_weighted']) {
+            if (values[name] === null)
+                notes[name] = 'undefined: a label has only one class in the holdout';
+        }
+    }
+    return { values, notes, perClass };
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/evaluate.ts
@@ -73177,8 +76297,9 @@ function r2FromSums(residual, total, n) {
 
 
 
+
 /** The metrics of the task for model `index` of an interpretation. */
-function metricsFor(interpretation, index) {
+function metricsFor(interpretation, index, options = {}) {
     const m = interpretation.models[index];
     if (interpretation.task === 'regression')
         return regressionMetrics(interpretation.truthValues, m.values);
@@ -73188,7 +76309,7 @@ function metricsFor(interpretation, index) {
         probabilities: m.probabilities,
         k: interpretation.classes.length,
         classes: interpretation.classes,
-    });
+    }, options);
 }
 /**
  * Loads the holdout once, runs every model on it in batches, decides the task and computes
@@ -73198,6 +76319,9 @@ async function evaluateModels(options) {
     const logger = options.logger ?? src/* silentLogger */.qq;
     const holdout = await loadHoldout(options.dataset, options);
     logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
+    const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
+    if (missing.length)
+        logger.info(`Missing feature values passed as NaN: ${missing.map(([c, count]) => `${c} ${count}`).join(', ')}`);
     const raws = [];
     const opened = [];
     const seconds = [];
@@ -73222,11 +76346,11 @@ async function evaluateModels(options) {
         logger.info(`Model ${path}: ${holdout.rows} rows in ${seconds.at(-1).toFixed(2)} s`);
         await model.session.release();
     }
-    const interpretation = interpretPredictions(holdout, raws, options.models, options.task ?? 'auto');
+    const interpretation = interpretPredictions(holdout, raws, options.models, { task: options.task ?? 'auto', positiveLabel: options.positiveLabel });
     const models = options.models.map((path, i) => ({
         path,
         signature: opened[i].signature,
-        metrics: metricsFor(interpretation, i),
+        metrics: metricsFor(interpretation, i, options.metricOptions),
         inferenceSeconds: seconds[i],
     }));
     return { holdout, interpretation, models };
@@ -73240,6 +76364,210 @@ async function evaluateModels(options) {
 
 
 
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ty: () => (/* reexport */ runMetricGate)
+});
+
+// UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, binomialHalfCdf, bootstrapInterval, checkRules, decide, delong, escapeMarkdown, formatNumber, hasKernel, intervalStatus, logGamma, makeKernel, mcnemar, normalCdf, normalQuantile, pairedBootstrap, pairedBootstrapParallel, parseRules, placements, quantileSorted, readMetricsFile, renderReport, resolveBaseline, seedToInt, streamState, weightedAuc, weightedMean, weightedR2
+
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
+var src = __nccwpck_require__(6160);
+;// CONCATENATED MODULE: ./packages/gate/src/rules.ts
+
+const TOKEN = /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.\-]*(?:\[[^\]\r\n]+\])?)|(\S))/y;
+function ruleError(line, column, lineText, message, fix) {
+    const caret = `${' '.repeat(Math.max(0, column - 1))}^`;
+    return new src/* UserError */.yo(`rules line ${line}, column ${column}: ${message}\n  ${lineText}\n  ${caret}`, {
+        fix,
+        title: 'metric-gate rule',
+    });
+}
+const EXAMPLE = 'Write one rule per line as `METRIC OP EXPR`, e.g. `f1 >= baseline - 0.01`, `accuracy >= 0.9` or `log_loss <= baseline * 1.05`.';
+/**
+ * Parses the `rules` input: one rule per line, blank lines and `#` comments ignored. Errors
+ * say the line and column and show a caret under the problem.
+ */
+function parseRules(text) {
+    const rules = [];
+    const lines = text.split(/\r?\n/);
+    lines.forEach((raw, index) => {
+        const lineNo = index + 1;
+        const hash = raw.indexOf('#');
+        const body = hash >= 0 ? raw.slice(0, hash) : raw;
+        if (body.trim() === '')
+            return;
+        const tokens = [];
+        TOKEN.lastIndex = 0;
+        while (TOKEN.lastIndex < body.length) {
+            const start = TOKEN.lastIndex;
+            const m = TOKEN.exec(body);
+            if (!m)
+                break;
+            const text = m[0].trim();
+            if (text === '')
+                break;
+            const column = start + (m[0].length - m[0].trimStart().length) + 1;
+            const kind = m[1] ? 'op' : m[2] ? 'baseline' : m[3] ? 'number' : m[4] ? 'arith' : m[5] ? 'name' : 'bad';
+            tokens.push({ kind, text, column });
+        }
+        const lineText = raw.trimEnd();
+        const at = (i) => tokens[i];
+        const endColumn = body.trimEnd().length + 1;
+        const metric = at(0);
+        if (!metric || metric.kind !== 'name') {
+            throw ruleError(lineNo, metric?.column ?? 1, lineText, `expected a metric name, found "${metric?.text ?? ''}"`, EXAMPLE);
+        }
+        const op = at(1);
+        if (!op)
+            throw ruleError(lineNo, endColumn, lineText, `expected an operator (>=, >, <=, <) after "${metric.text}"`, EXAMPLE);
+        if (op.kind !== 'op' || !['>=', '>', '<=', '<'].includes(op.text)) {
+            const pair = body.slice(op.column - 1, op.column + 1);
+            if (pair === '=>' || pair === '=<') {
+                throw ruleError(lineNo, op.column, lineText, `"${pair}" is not an operator; did you mean "${pair[1]}="?`, EXAMPLE);
+            }
+            const hint = op.kind === 'op' ? ` ("${op.text}" is not supported: equality is never certain with sampled data)` : '';
+            throw ruleError(lineNo, op.column, lineText, `"${op.text}" is not an operator; use >=, >, <=, or <${hint}`, EXAMPLE);
+        }
+        const rest = tokens.slice(2);
+        if (rest.length === 0)
+            throw ruleError(lineNo, endColumn, lineText, `expected a number or a baseline expression after "${op.text}"`, EXAMPLE);
+        const number = (t) => {
+            const pct = t.text.endsWith('%');
+            const v = Number(pct ? t.text.slice(0, -1) : t.text);
+            if (!Number.isFinite(v))
+                throw ruleError(lineNo, t.column, lineText, `"${t.text}" is not a number`, EXAMPLE);
+            return pct ? v / 100 : v;
+        };
+        let factor = 0;
+        let offset = 0;
+        let usesBaseline = false;
+        const first = rest[0];
+        if (first.kind === 'number' && rest.length === 1) {
+            offset = number(first);
+        }
+        else if (first.kind === 'baseline') {
+            usesBaseline = true;
+            factor = 1;
+            if (rest.length === 1) {
+                // baseline
+            }
+            else {
+                const arith = rest[1];
+                if (arith.kind === 'number' && /^[-+]/.test(arith.text) && rest.length === 2) {
+                    // `baseline -0.01` tokenises as a signed number
+                    offset = number(arith);
+                }
+                else {
+                    if (arith.kind !== 'arith' || arith.text === '/') {
+                        throw ruleError(lineNo, arith.column, lineText, `expected +, - or * after "baseline", found "${arith.text}"`, EXAMPLE);
+                    }
+                    const operand = rest[2];
+                    if (!operand)
+                        throw ruleError(lineNo, endColumn, lineText, `expected a number after "${arith.text}"`, EXAMPLE);
+                    if (operand.kind !== 'number') {
+                        throw ruleError(lineNo, operand.column, lineText, `expected a number after "${arith.text}", found "${operand.text}"`, EXAMPLE);
+                    }
+                    const v = number(operand);
+                    if (arith.text === '*')
+                        factor = v;
+                    else
+                        offset = arith.text === '-' ? -v : v;
+                    if (rest[3])
+                        throw ruleError(lineNo, rest[3].column, lineText, `unexpected "${rest[3].text}" after the expression`, EXAMPLE);
+                }
+            }
+        }
+        else if (first.kind === 'number') {
+            throw ruleError(lineNo, rest[1].column, lineText, `unexpected "${rest[1].text}" after the number`, EXAMPLE);
+        }
+        else {
+            throw ruleError(lineNo, first.column, lineText, `expected a number or "baseline", found "${first.text}"`, EXAMPLE);
+        }
+        rules.push({
+            text: body.trim().replace(/\s+/g, ' '),
+            line: lineNo,
+            metric: metric.text,
+            resolved: metric.text,
+            op: op.text,
+            factor,
+            offset,
+            usesBaseline,
+        });
+    });
+    return rules;
+}
+/** A binary metric's name on a multiclass task: its macro average (f1 -> f1_macro, f2 -> f2_macro). */
+function aliasOf(metric) {
+    if (metric === 'roc_auc')
+        return 'roc_auc_ovr';
+    if (/^(precision|recall|f\d+(\.\d+)?)$/.test(metric))
+        return `${metric}_macro`;
+    return undefined;
+}
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+    }
+    return d[a.length][b.length];
+}
+/** The metric list of an error: per-class names summarised, so 20 classes do not bury the rest. */
+function listed(available) {
+    const plain = available.filter((m) => !m.includes('['));
+    const classes = [...new Set(available.map((m) => /^support\[(.+)\]$/.exec(m)?.[1]).filter((c) => c !== undefined))];
+    const perClass = classes.length ? `; per class: precision[CLASS], recall[CLASS], f1[CLASS], support[CLASS] for CLASS in ${classes.slice(0, 20).join(', ')}${classes.length > 20 ? ', …' : ''}` : '';
+    return `${plain.join(', ') || '(none)'}${perClass}`;
+}
+/**
+ * Checks rules against the metrics at hand: every metric must exist (aliases such as `f1`
+ * resolve to `f1_macro` on multiclass tasks) and a rule naming `baseline` needs a baseline.
+ */
+function checkRules(rules, available, hasBaseline, rulesText) {
+    const lines = rulesText?.split(/\r?\n/) ?? [];
+    return rules.map((rule) => {
+        const lineText = (lines[rule.line - 1] ?? rule.text).trimEnd();
+        const metricColumn = Math.max(1, lineText.indexOf(rule.metric) + 1);
+        let resolved = rule.metric;
+        let note;
+        if (!available.includes(resolved)) {
+            const alias = aliasOf(rule.metric);
+            if (alias && available.includes(alias)) {
+                resolved = alias;
+                note = `${rule.metric} is checked as ${alias} on this multiclass task`;
+            }
+            else {
+                const near = [...available].sort((a, b) => editDistance(rule.metric, a) - editDistance(rule.metric, b))[0];
+                const suggestion = near && editDistance(rule.metric, near) <= 3 ? ` Did you mean "${near}"?` : '';
+                throw ruleError(rule.line, metricColumn, lineText, `unknown metric "${rule.metric}".${suggestion} Metrics here: ${listed(available)}`, 'Name one of the metrics listed (scikit-learn names; multiclass averages are f1_macro, f1_micro, f1_weighted, ...; one class is recall[CLASS]; any F-beta is fBETA, e.g. f0.5 or f2).');
+            }
+        }
+        if (rule.usesBaseline && !hasBaseline) {
+            throw ruleError(rule.line, Math.max(1, lineText.indexOf('baseline') + 1), lineText, `"${rule.text}" compares with the baseline, but no \`baseline\` is set`, 'Set `baseline:` (a metrics file, an .onnx model or registry://NAME@ALIAS), or compare with a number, e.g. `f1 >= 0.8`.');
+        }
+        return { ...rule, resolved, note };
+    });
+}
+
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
+var evaluation_src = __nccwpck_require__(4146);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:worker_threads"
@@ -73257,6 +76585,13 @@ function weightedMean(w, rows) {
         total += w[i];
     }
     return total ? s / total : NaN;
+}
+/** Σ w·v. */
+function weightedSum(w, rows) {
+    let s = 0;
+    for (let i = 0; i < rows.length; i++)
+        s += w[i] * rows[i];
+    return s;
 }
 /** R² with weights from squared errors and centred targets (scikit-learn's force_finite rules). */
 function weightedR2(w, se, yc) {
@@ -73279,11 +76614,13 @@ function weightedR2(w, se, yc) {
     return 1 - sse / ss;
 }
 /**
- * ROC AUC under weights, averaged over parts (one-vs-rest): one pass in ascending score order,
- * ties counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
+ * ROC AUC under weights, averaged over parts (one-vs-rest; by each part's positive weight when
+ * `bySupport`, scikit-learn's average="weighted"): one pass in ascending score order, ties
+ * counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
  */
-function weightedAuc(w, parts) {
+function weightedAuc(w, parts, bySupport = false) {
     let sum = 0;
+    let supportSum = 0;
     for (let p = 0; p < parts.length; p++) {
         const order = parts[p].order;
         const code = parts[p].code;
@@ -73310,29 +76647,27 @@ function weightedAuc(w, parts) {
         }
         if (!totalPos || !negBelow)
             return NaN;
-        sum += area / (totalPos * negBelow);
+        sum += bySupport ? area / negBelow : area / (totalPos * negBelow);
+        supportSum += totalPos;
     }
-    return sum / parts.length;
+    return sum / (bySupport ? supportSum : parts.length);
 }
-function confusionFn(metric) {
-    if (metric === 'accuracy')
-        return accuracyFromConfusion;
-    const binary = /^(precision|recall|f1)$/.exec(metric);
-    if (binary) {
-        const key = binary[1];
-        return (c, k) => prfFromConfusion(c, k, 1).binary[key];
-    }
-    const averaged = /^(precision|recall|f1)_(macro|micro|weighted)$/.exec(metric);
-    if (averaged) {
-        const key = averaged[1];
-        const avg = averaged[2];
-        return (c, k) => prfFromConfusion(c, k, 1)[avg][key];
-    }
-    return undefined;
+function confusionFn(metric, interp, options) {
+    if (interp.task === 'regression' || !interp.classes)
+        return undefined;
+    // Multiclass reports average precision/recall/F; a bare name means the positive class of a binary task.
+    if (interp.task === 'multiclass' && /^(precision|recall|f\d+(\.\d+)?)$/.test(metric))
+        return undefined;
+    return (0,evaluation_src/* confusionMetric */.jQ)(metric, interp.classes, options);
 }
-/** Metrics a kernel exists for. */
-function hasKernel(metric) {
-    return (confusionFn(metric) !== undefined || ['log_loss', 'roc_auc', 'roc_auc_ovr', 'mse', 'rmse', 'mae', 'r2'].includes(metric));
+const ROW_KERNELS = ['log_loss', 'log_loss_sum', 'brier_score', 'roc_auc', 'roc_auc_ovr', 'roc_auc_ovr_weighted', 'mse', 'rmse', 'mae', 'mape', 'r2'];
+/** Metrics a kernel exists for (with the interpretation at hand, when given). */
+function hasKernel(metric, interp) {
+    if (ROW_KERNELS.includes(metric))
+        return true;
+    if (interp)
+        return confusionFn(metric, interp, {}) !== undefined;
+    return (0,evaluation_src/* confusionMetric */.jQ)(metric, [], {}) !== undefined || /^(precision|recall|f\d+(\.\d+)?|support)\[.+\]$/.test(metric);
 }
 /** Confusion cell (true * k + predicted) of each row, for a model. */
 function confusionCodes(interp, model) {
@@ -73344,10 +76679,10 @@ function confusionCodes(interp, model) {
         codes[i] = truth[i] * k + predicted[i];
     return codes;
 }
-function makeKernel(metric, interp, model) {
-    const fn = confusionFn(metric);
+function makeKernel(metric, interp, model, options = {}) {
+    const fn = confusionFn(metric, interp, options);
     const m = interp.models[model];
-    if (fn && interp.task !== 'regression') {
+    if (fn) {
         const k = interp.classes.length;
         return {
             metric,
@@ -73372,21 +76707,35 @@ function makeKernel(metric, interp, model) {
         };
     }
     if (metric === 'log_loss' && m.probabilities) {
-        return meanKernel(metric, rowLogLoss(interp.truthClasses, m.probabilities, interp.classes.length));
+        return meanKernel(metric, (0,evaluation_src/* rowLogLoss */.W2)(interp.truthClasses, m.probabilities, interp.classes.length));
+    }
+    if (metric === 'log_loss_sum' && m.probabilities) {
+        // normalize=False: a sum, not a mean.
+        const rows = (0,evaluation_src/* rowLogLoss */.W2)(interp.truthClasses, m.probabilities, interp.classes.length);
+        return sumKernel(metric, rows);
+    }
+    if (metric === 'brier_score' && interp.task === 'binary' && m.probabilities) {
+        const k = interp.classes.length;
+        const truth = interp.truthClasses;
+        return meanKernel(metric, Float64Array.from(truth, (t, i) => ((t === 1 ? 1 : 0) - m.probabilities[i * k + 1]) ** 2));
     }
     if (metric === 'roc_auc' && interp.task === 'binary' && m.probabilities) {
         const k = interp.classes.length;
-        return aucKernel(metric, [{ positive: positivesOf(interp.truthClasses, 1), scores: column(m.probabilities, k, 1) }]);
+        return aucKernel(metric, [{ positive: positivesOf(interp.truthClasses, 1), scores: (0,evaluation_src/* column */.fi)(m.probabilities, k, 1) }]);
     }
-    if (metric === 'roc_auc_ovr' && interp.task === 'multiclass' && m.probabilities) {
+    if ((metric === 'roc_auc_ovr' || metric === 'roc_auc_ovr_weighted') && interp.task === 'multiclass' && m.probabilities) {
         const k = interp.classes.length;
-        const parts = Array.from({ length: k }, (_, c) => ({ positive: positivesOf(interp.truthClasses, c), scores: column(m.probabilities, k, c) }));
-        return aucKernel(metric, parts);
+        const parts = Array.from({ length: k }, (_, c) => ({ positive: positivesOf(interp.truthClasses, c), scores: (0,evaluation_src/* column */.fi)(m.probabilities, k, c) }));
+        return aucKernel(metric, parts, metric === 'roc_auc_ovr_weighted');
     }
     if (interp.task === 'regression' && m.values) {
         const y = interp.truthValues;
         const yhat = m.values;
         const n = y.length;
+        if (metric === 'mape') {
+            // scikit-learn: |y - ŷ| / max(|y|, float64 eps), averaged.
+            return meanKernel(metric, Float64Array.from(y, (v, i) => Math.abs(v - yhat[i]) / Math.max(Math.abs(v), 2.220446049250313e-16)));
+        }
         if (metric === 'mse' || metric === 'rmse' || metric === 'mae') {
             const rows = new Float64Array(n);
             for (let i = 0; i < n; i++)
@@ -73424,6 +76773,19 @@ function meanKernel(metric, rows) {
         },
     };
 }
+/** A sum over rows (normalize=False), scikit-learn's Σ w·v under sample weights. */
+function sumKernel(metric, rows) {
+    let total = 0;
+    for (let i = 0; i < rows.length; i++)
+        total += rows[i];
+    return {
+        metric,
+        usesConfusion: false,
+        spec: { kind: 'sum', rows },
+        value: (w) => weightedSum(w, rows),
+        leaveOneOut: () => rows.map((v) => total - v),
+    };
+}
 function r2Kernel(y, yhat) {
     const n = y.length;
     let mean = 0;
@@ -73434,7 +76796,7 @@ function r2Kernel(y, yhat) {
     const se = new Float64Array(n);
     for (let i = 0; i < n; i++)
         se[i] = (y[i] - yhat[i]) ** 2;
-    const fromSums = (sse, sy, syy, total) => total > 0 ? (r2FromSums(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN) : NaN;
+    const fromSums = (sse, sy, syy, total) => total > 0 ? ((0,evaluation_src/* r2FromSums */.$D)(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN) : NaN;
     return {
         metric: 'r2',
         usesConfusion: false,
@@ -73456,7 +76818,7 @@ function r2Kernel(y, yhat) {
 /** DeLong's placements of each row: for a positive, the share of negatives it outranks (ties half); for a negative, the share of positives that outrank it. */
 function placements(positive, scores) {
     const n = positive.length;
-    const order = sortedOrder(scores);
+    const order = (0,evaluation_src/* sortedOrder */.uQ)(scores);
     let nPos = 0;
     for (let i = 0; i < n; i++)
         nPos += positive[i];
@@ -73497,10 +76859,10 @@ function placements(positive, scores) {
  * ROC AUC (averaged over parts for one-vs-rest) under weights: one pass in ascending score
  * order, tie groups counted half, reading each row's weight through the sorted order.
  */
-function aucKernel(metric, parts) {
+function aucKernel(metric, parts, bySupport = false) {
     const prepared = parts.map(({ positive, scores }) => {
         const n = positive.length;
-        const order = sortedOrder(scores);
+        const order = (0,evaluation_src/* sortedOrder */.uQ)(scores);
         // Sign carries the class, magnitude-1 the end of a tie group: code = (pos ? 2 : 0) + (groupEnd ? 1 : 0).
         const code = new Uint8Array(n);
         for (let t = 0; t < n; t++) {
@@ -73512,8 +76874,8 @@ function aucKernel(metric, parts) {
     return {
         metric,
         usesConfusion: false,
-        spec: { kind: 'auc', parts: prepared },
-        value: (w) => weightedAuc(w, prepared),
+        spec: { kind: 'auc', parts: prepared, bySupport },
+        value: (w) => weightedAuc(w, prepared, bySupport),
         leaveOneOut() {
             const n = parts[0].positive.length;
             const out = new Float64Array(n);
@@ -73526,7 +76888,8 @@ function aucKernel(metric, parts) {
                 const auc = area / nPos;
                 for (let i = 0; i < n; i++) {
                     const loo = positive[i] ? (nPos > 1 ? (nPos * auc - values[i]) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]) / (nNeg - 1) : NaN;
-                    out[i] += loo / parts.length;
+                    // Weighted by support: this part's weight is its positives left after row i goes.
+                    out[i] += bySupport ? (loo * (nPos - positive[i])) / (n - 1) : loo / parts.length;
                 }
             }
             return out;
@@ -73774,9 +77137,9 @@ function drawResample(state, n, weights, joint, jointCounts) {
 function inCandidateScoreOrder(interp, metrics, candidate) {
     const probs = interp.models[candidate]?.probabilities;
     const k = interp.classes?.length ?? 0;
-    if (!probs || !metrics.some((m) => m === 'roc_auc' || m === 'roc_auc_ovr') || k < 2)
+    if (!probs || !metrics.some((m) => m === 'roc_auc' || m.startsWith('roc_auc_ovr')) || k < 2)
         return interp;
-    const order = sortedOrder(column(probs, k, 1));
+    const order = (0,evaluation_src/* sortedOrder */.uQ)((0,evaluation_src/* column */.fi)(probs, k, 1));
     const n = order.length;
     const permuteRows = (a, width) => {
         const out = new a.constructor(a.length);
@@ -73795,16 +77158,16 @@ function inCandidateScoreOrder(interp, metrics, candidate) {
         })),
     };
 }
-function plan(original, metrics, models, samples) {
+function plan(original, metrics, models, samples, kernelOptions = {}) {
     const interp = inCandidateScoreOrder(original, metrics, models.candidate);
     const n = interp.task === 'regression' ? interp.truthValues.length : interp.truthClasses.length;
     const k = interp.classes?.length ?? 0;
     const entries = [];
     for (const metric of metrics) {
-        const candidateKernel = makeKernel(metric, interp, models.candidate);
+        const candidateKernel = makeKernel(metric, interp, models.candidate, kernelOptions);
         if (!candidateKernel)
             continue;
-        const baselineKernel = models.baseline === undefined ? undefined : makeKernel(metric, interp, models.baseline);
+        const baselineKernel = models.baseline === undefined ? undefined : makeKernel(metric, interp, models.baseline, kernelOptions);
         if (models.baseline !== undefined && !baselineKernel)
             continue;
         entries.push({
@@ -73870,7 +77233,7 @@ function newWeights(n) {
  */
 function pairedBootstrap(interp, metrics, models, options) {
     const started = performance.now();
-    const p = plan(interp, metrics, models, options.samples);
+    const p = plan(interp, metrics, models, options.samples, options.kernelOptions);
     const confCandidate = new Float64Array(p.k * p.k);
     const confBaseline = new Float64Array(p.k * p.k);
     const weights = newWeights(p.n);
@@ -73897,6 +77260,7 @@ const __name = (f) => f;
 const streamState = (${streamState.toString()});
 const drawResample = (${drawResample.toString()});
 const weightedMean = (${weightedMean.toString()});
+const weightedSum = (${weightedSum.toString()});
 const weightedR2 = (${weightedR2.toString()});
 const weightedAuc = (${weightedAuc.toString()});
 const { n, seed, from, to, joint, jointSize, specs, outJoint, outValues } = workerData;
@@ -73909,8 +77273,9 @@ for (let b = from; b < to; b++) {
     const s = specs[j];
     let v;
     if (s.kind === 'mean') { v = weightedMean(weights, s.rows); if (s.sqrt) v = Math.sqrt(v); }
+    else if (s.kind === 'sum') v = weightedSum(weights, s.rows);
     else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc);
-    else v = weightedAuc(weights, s.parts);
+    else v = weightedAuc(weights, s.parts, s.bySupport);
     outValues[j][b] = v;
   }
   if ((b - from) % 50 === 49) parentPort.postMessage({ progress: 50 });
@@ -73931,7 +77296,7 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
         return pairedBootstrap(interp, metrics, models, options);
     }
     const started = performance.now();
-    const p = plan(interp, metrics, models, options.samples);
+    const p = plan(interp, metrics, models, options.samples, options.kernelOptions);
     const rowKernels = [];
     for (const e of p.entries) {
         if (e.candidateKernel.usesConfusion)
@@ -74093,8 +77458,8 @@ function delong(interp, candidate, baseline, confidence) {
         return undefined;
     const truth = interp.truthClasses;
     const positive = Uint8Array.from(truth, (t) => (t === 1 ? 1 : 0));
-    const a = placements(positive, column(pc, k, 1));
-    const b = placements(positive, column(pb, k, 1));
+    const a = placements(positive, (0,evaluation_src/* column */.fi)(pc, k, 1));
+    const b = placements(positive, (0,evaluation_src/* column */.fi)(pb, k, 1));
     const m = a.nPos;
     const n = a.nNeg;
     if (m < 2 || n < 2)
@@ -74245,151 +77610,10 @@ function decide(input) {
     return { verdict, outcomes, failOn: input.failOn, failStep };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/gate/src/metrics-file.ts
-
-
-
-
-
-/**
- * Reads a metrics file as the train action writes it: JSON or YAML (an object of numbers,
- * nested objects flattened with dots; a top-level `metrics` object, as in run.json, is used
- * directly), or CSV (`name,value` rows, or one header row of names over one row of values).
- */
-async function readMetricsFile(path) {
-    if (!(0,external_node_fs_.existsSync)(path)) {
-        throw new src/* UserError */.yo(`Metrics file ${path} does not exist`, {
-            fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
-        });
-    }
-    const text = await (0,promises_.readFile)(path, 'utf8');
-    const ext = (0,external_node_path_.extname)(path).toLowerCase();
-    let metrics;
-    if (ext === '.csv')
-        metrics = fromCsv(path, text);
-    else {
-        let doc;
-        try {
-            doc = ext === '.json' ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
-        }
-        catch (error) {
-            const location = { file: path };
-            if (error instanceof dist/* YAMLParseError */.XT && error.linePos) {
-                location.line = error.linePos[0].line;
-                location.column = error.linePos[0].col;
-            }
-            else {
-                const pos = /position (\d+)/.exec(error.message);
-                if (pos) {
-                    const before = text.slice(0, Number(pos[1]));
-                    location.line = before.split('\n').length;
-                    location.column = before.length - before.lastIndexOf('\n');
-                }
-            }
-            throw new src/* UserError */.yo(`Metrics file ${path} cannot be parsed: ${error.message}`, {
-                fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.91, "f1": 0.88}.',
-                location,
-            });
-        }
-        if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
-            const inner = doc.metrics;
-            if (inner && typeof inner === 'object' && !Array.isArray(inner))
-                doc = inner;
-        }
-        if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-            throw new src/* UserError */.yo(`Metrics file ${path} does not hold an object of metric names and values`, {
-                fix: 'Write the metrics as an object, e.g. {"accuracy": 0.91, "f1": 0.88}.',
-                location: { file: path, line: 1 },
-            });
-        }
-        metrics = {};
-        flatten(doc, '', metrics);
-    }
-    if (Object.keys(metrics).length === 0) {
-        throw new src/* UserError */.yo(`Metrics file ${path} holds no numeric metrics`, {
-            fix: 'Write at least one metric with a numeric value, e.g. {"accuracy": 0.91}.',
-            location: { file: path },
-        });
-    }
-    return metrics;
-}
-function flatten(obj, prefix, out) {
-    for (const [key, value] of Object.entries(obj)) {
-        const name = prefix ? `${prefix}.${key}` : key;
-        if (typeof value === 'number' && Number.isFinite(value))
-            out[name] = value;
-        else if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
-            out[name] = Number(value);
-        else if (value && typeof value === 'object' && !Array.isArray(value))
-            flatten(value, name, out);
-    }
-}
-function splitCsvLine(line) {
-    const cells = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-        const ch = line[i];
-        if (quoted) {
-            if (ch === '"' && line[i + 1] === '"') {
-                cell += '"';
-                i++;
-            }
-            else if (ch === '"')
-                quoted = false;
-            else
-                cell += ch;
-        }
-        else if (ch === '"')
-            quoted = true;
-        else if (ch === ',') {
-            cells.push(cell.trim());
-            cell = '';
-        }
-        else
-            cell += ch;
-    }
-    cells.push(cell.trim());
-    return cells;
-}
-function fromCsv(path, text) {
-    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    const out = {};
-    if (lines.length === 0)
-        return out;
-    const header = splitCsvLine(lines[0]);
-    const longForm = header.length === 2 && /^(name|metric)$/i.test(header[0]) && /^value$/i.test(header[1]);
-    if (longForm) {
-        lines.slice(1).forEach((line, i) => {
-            const [name, value] = splitCsvLine(line);
-            const v = Number(value);
-            if (!name || value === undefined || value === '' || !Number.isFinite(v)) {
-                throw new src/* UserError */.yo(`Metrics file ${path}, line ${i + 2}: expected "name,value" with a numeric value, got "${line}"`, {
-                    fix: 'Write one `name,value` row per metric.',
-                    location: { file: path, line: i + 2 },
-                });
-            }
-            out[name] = v;
-        });
-        return out;
-    }
-    const values = lines[1] ? splitCsvLine(lines[1]) : [];
-    header.forEach((name, j) => {
-        const v = Number(values[j]);
-        if (name && values[j] !== undefined && values[j] !== '' && Number.isFinite(v))
-            out[name] = v;
-    });
-    return out;
-}
-
-;// CONCATENATED MODULE: ./packages/gate/src/report.ts
-/** GitHub's limit on a comment body is 65,536 characters; the marker and a margin come off it. */
-const COMMENT_REPORT_LIMIT = 60_000;
-const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
+// EXTERNAL MODULE: ./packages/metrics-file/src/index.ts + 2 modules
+var metrics_file_src = __nccwpck_require__(8028);
+;// CONCATENATED MODULE: ./packages/gate/src/format.ts
+/** Number and text formatting shared by the report and its charts. */
 /**
  * Text from files or inputs, made inert in markdown and HTML: entities for &, <, >, a
  * backslash before markdown punctuation, a zero-width space after @ (no mentions), one line.
@@ -74417,6 +77641,94 @@ function formatNumber(value, signed = false) {
         text = `+${text}`;
     return text.replace(/^-/, '−');
 }
+
+;// CONCATENATED MODULE: ./packages/gate/src/report-charts.ts
+/**
+ * The report's pictures and per-class tables: ROC, precision-recall and reliability curves as
+ * mermaid `xychart-beta` blocks (GitHub renders mermaid in comments and job summaries), a
+ * per-class table and the confusion matrix normalised by true class. Curves arrive already
+ * down-sampled to a 21-point grid (evaluation/curves.ts), so a chart is a few hundred bytes.
+ */
+
+
+/** Text inside a mermaid string: no quotes, brackets or line breaks can reach the parser. */
+function mermaidText(text, maxLength = 60) {
+    const clean = text.replace(/[^\p{L}\p{N} .,:=+\-_/()]/gu, ' ').replace(/\s+/g, ' ').trim();
+    return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
+}
+function series(values) {
+    return `[${values.map((v) => (Number.isFinite(v) ? String(Math.round(v * 1e4) / 1e4) : '0')).join(', ')}]`;
+}
+function auc(value) {
+    return value === null || value === undefined ? 'undefined' : value.toFixed(3);
+}
+function chart(title, xAxis, yAxis, lines, xCategories) {
+    const x = xCategories ? `x-axis "${xAxis}" [${xCategories.map((c) => `"${c}"`).join(', ')}]` : `x-axis "${xAxis}" 0 --> 1`;
+    return ['```mermaid', 'xychart-beta', `  title "${mermaidText(title, 100)}"`, `  ${x}`, `  y-axis "${yAxis}" 0 --> 1`, ...lines.map((l) => `  line ${series(l)}`), '```'].join('\n');
+}
+/** Charts for every class with curves (binary: the positive class); a caption says which line is which. */
+function curveCharts(curves) {
+    const out = [];
+    const candidate = curves.candidate ?? [];
+    for (const c of candidate) {
+        const b = curves.baseline?.find((x) => x.label === c.label);
+        const who = b ? 'lines: candidate, baseline, then chance' : 'lines: candidate, then chance';
+        const label = mermaidText(c.label, 30);
+        if (c.roc) {
+            const lines = [c.roc.y, ...(b?.roc ? [b.roc.y] : []), c.roc.x];
+            const title = `ROC, class ${label}: candidate AUC ${auc(c.rocAuc)}${b ? `, baseline AUC ${auc(b.rocAuc)}` : ''}`;
+            out.push(`${chart(title, 'false positive rate', 'true positive rate', lines)}\n\n_ROC of class ${escapeMarkdown(c.label, 30)} (${who})._`);
+        }
+        if (c.pr) {
+            const lines = [c.pr.y, ...(b?.pr ? [b.pr.y] : [])];
+            const title = `Precision-recall, class ${label}: candidate AP ${auc(c.averagePrecision)}${b ? `, baseline AP ${auc(b.averagePrecision)}` : ''}`;
+            out.push(`${chart(title, 'recall', 'precision (interpolated)', lines)}\n\n_Precision-recall of class ${escapeMarkdown(c.label, 30)} (${b ? 'lines: candidate, baseline' : 'candidate'})._`);
+        }
+        const cal = c.calibration;
+        if (cal && cal.bin.length >= 2) {
+            // Bins where every drawn model has rows: a line cannot skip a point.
+            const bins = cal.bin.filter((bin) => !b?.calibration || b.calibration.bin.includes(bin));
+            if (bins.length >= 2) {
+                const observed = (k) => bins.map((bin) => k.observed[k.bin.indexOf(bin)]);
+                const lines = [observed(cal), ...(b?.calibration ? [observed(b.calibration)] : []), bins.map((bin) => (bin + 0.5) / cal.bins)];
+                const categories = bins.map((bin) => `${(bin / cal.bins).toFixed(1)}-${((bin + 1) / cal.bins).toFixed(1)}`);
+                out.push(`${chart(`Reliability, class ${label}: observed share of positives per predicted-probability bin`, 'predicted probability', 'observed frequency', lines, categories)}\n\n_Calibration of class ${escapeMarkdown(c.label, 30)} (${who.replace('chance', 'perfect calibration')}; ${cal.bins} uniform bins, empty bins left out)._`);
+            }
+        }
+    }
+    return out;
+}
+function cell(v) {
+    return v === undefined || Number.isNaN(v) ? '—' : formatNumber(v);
+}
+/** precision / recall / f1 / support per class, candidate (and baseline) side by side. */
+function perClassTable(candidate, baseline) {
+    const head = baseline
+        ? '| class | precision (baseline → candidate) | recall (baseline → candidate) | f1 (baseline → candidate) | support |\n|---|---:|---:|---:|---:|'
+        : '| class | precision | recall | f1 | support |\n|---|---:|---:|---:|---:|';
+    const rows = candidate.classes.map((c, i) => {
+        const j = baseline?.classes.indexOf(c) ?? -1;
+        const pair = (key) => baseline ? `${j >= 0 ? cell(baseline[key][j]) : '—'} → ${cell(candidate[key][i])}` : cell(candidate[key][i]);
+        return `| ${escapeMarkdown(c, 30)} | ${pair('precision')} | ${pair('recall')} | ${pair('f1')} | ${candidate.support[i]} |`;
+    });
+    return [head, ...rows].join('\n');
+}
+/** The confusion matrix normalised by true class (rows sum to 1), with each row's count. */
+function normalizedMatrixTable(classes, matrix) {
+    const normalized = (0,evaluation_src/* normalizeConfusion */.Qt)(matrix, 'true');
+    const head = `| true \\ predicted | ${classes.map((c) => escapeMarkdown(c, 30)).join(' | ')} | rows |`;
+    const sep = `|---|${classes.map(() => '---:').join('|')}|---:|`;
+    const body = normalized.map((row, i) => `| ${escapeMarkdown(classes[i] ?? String(i), 30)} | ${row.map((v) => (v === 0 ? '0' : v.toFixed(2))).join(' | ')} | ${matrix[i].reduce((a, b) => a + b, 0)} |`);
+    return [head, sep, ...body].join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/gate/src/report.ts
+
+
+
+/** GitHub's limit on a comment body is 65,536 characters; the marker and a margin come off it. */
+const COMMENT_REPORT_LIMIT = 60_000;
+const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
 function formatInterval(interval) {
     if (!interval)
         return '—';
@@ -74508,6 +77820,11 @@ function details(input, level) {
     if (dl) {
         lines.push(`- DeLong (roc_auc): difference ${formatNumber(dl.difference, true)}, SE ${formatNumber(dl.standardError)}, z = ${formatNumber(dl.z)}, p = ${formatNumber(dl.pValue)}, ${pct(input.confidence)} interval ${formatInterval({ low: dl.low, high: dl.high })} (${dl.positives} positives, ${dl.negatives} negatives)`);
     }
+    const missing = Object.entries(input.holdout?.missing ?? {}).filter(([, count]) => count > 0);
+    if (missing.length) {
+        const shown = missing.slice(0, 50).map(([column, count]) => `${escapeMarkdown(column, 40)} ${count}`);
+        lines.push(`- Missing feature values passed to the models as NaN (missing-values: nan), per column: ${shown.join(', ')}${missing.length > 50 ? `, and ${missing.length - 50} more columns` : ''}`);
+    }
     for (const note of input.tests?.notes ?? [])
         lines.push(`- ${escapeMarkdown(note, 300)}`);
     for (const o of input.decision.outcomes) {
@@ -74517,14 +77834,21 @@ function details(input, level) {
         lines.push(`- ${escapeMarkdown(metric, 60)}: ${escapeMarkdown(note, 300)}`);
     }
     const parts = [lines.join('\n')];
+    if (level === 'full' && input.perClass?.candidate) {
+        parts.push(`Per class (scikit-learn's average=None):\n\n${perClassTable(input.perClass.candidate, input.perClass.baseline)}`);
+    }
     if (level === 'full' && input.confusion) {
         const { classes } = input.confusion;
-        if (input.confusion.candidate)
+        if (input.confusion.candidate) {
             parts.push(`Confusion matrix, candidate:\n\n${matrixTable(classes, input.confusion.candidate)}`);
-        if (input.confusion.baseline)
+            parts.push(`Confusion matrix, candidate, normalised by true class (each row sums to 1):\n\n${normalizedMatrixTable(classes, input.confusion.candidate)}`);
+        }
+        if (input.confusion.baseline) {
             parts.push(`Confusion matrix, baseline:\n\n${matrixTable(classes, input.confusion.baseline)}`);
+            parts.push(`Confusion matrix, baseline, normalised by true class:\n\n${normalizedMatrixTable(classes, input.confusion.baseline)}`);
+        }
     }
-    return `<details><summary>Details: task, statistics, tests, confusion matrices</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
+    return `<details><summary>Details: task, statistics, tests, per-class metrics, confusion matrices</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }
 /**
  * The gate's markdown: the verdict first, one table (metric, baseline, candidate, delta,
@@ -74550,6 +77874,9 @@ function renderReport(input, options = {}) {
         const lineage = lineageLine(input);
         if (lineage)
             parts.push(lineage);
+        // Curves are shown, not folded: people would rather look than read.
+        if (level === 'full' && input.curves)
+            parts.push(...curveCharts(input.curves));
         if (level !== 'none')
             parts.push(details(input, level));
         else
@@ -74592,6 +77919,8 @@ function rank(status) {
     return status === 'fail' ? 0 : status === 'inconclusive' ? 1 : 2;
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/gate/src/gate.ts
 
 
@@ -74652,12 +77981,16 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
         const models = [settings.model];
         if (baseline?.kind === 'onnx')
             models.push(baseline.path);
-        evaluation = await evaluateModels({
+        evaluation = await (0,evaluation_src/* evaluateModels */.eq)({
             dataset: settings.dataset,
             models,
             labelColumn: settings.labelColumn,
             featureColumns: settings.featureColumns,
             task: settings.task,
+            positiveLabel: settings.positiveLabel,
+            missingValues: settings.missingValues,
+            // Metrics the rules name beyond the defaults (any F-beta, e.g. f3) are computed on request.
+            metricOptions: { zeroDivision: settings.zeroDivision, extra: rules.map((r) => r.metric) },
             batchSize: settings.batchSize,
             logger,
         });
@@ -74671,14 +78004,14 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
                 notes[m] ??= `baseline: ${note}`;
         }
         else if (baseline) {
-            baselineMetrics = await readMetricsFile(baseline.path);
+            baselineMetrics = await (0,metrics_file_src/* readMetricsFile */._c)(baseline.path);
         }
         const available = [...new Set([...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})])];
         const checked = checkRules(rules, available, !!baseline, settings.rules);
         const paired = baseline?.kind === 'onnx';
         mode = paired ? 'paired' : baseline ? 'point' : 'candidate';
         // Bootstrap every metric of the task that has a kernel (rules need them; the table shows them all).
-        const metrics = [...new Set([...checked.map((r) => r.resolved), ...METRIC_NAMES[interp.task]])].filter((m) => hasKernel(m) && candidate[m] !== null && candidate[m] !== undefined && (!paired || (baselineMetrics?.[m] ?? null) !== null));
+        const metrics = [...new Set([...checked.map((r) => r.resolved), ...evaluation_src/* METRIC_NAMES */.Uw[interp.task]])].filter((m) => hasKernel(m, interp) && candidate[m] !== null && candidate[m] !== undefined && (!paired || (baselineMetrics?.[m] ?? null) !== null));
         if (settings.bootstrapSamples > 0 && (paired || !baseline)) {
             logger.info(`Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`);
             const started = performance.now();
@@ -74690,7 +78023,12 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
                 lastLine = now;
                 logger.info(`metric-gate: bootstrap ${done}/${total} resamples, ${((now - started) / 1000).toFixed(1)} s`);
             };
-            bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, { samples: settings.bootstrapSamples, seed, onProgress });
+            bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, {
+                samples: settings.bootstrapSamples,
+                seed,
+                onProgress,
+                kernelOptions: { zeroDivision: settings.zeroDivision },
+            });
             logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
             for (const [metric, draws] of bootstrap.draws) {
                 const point = candidate[metric] - (paired ? baselineMetrics[metric] : 0);
@@ -74706,7 +78044,10 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
             testNotes.push('The baseline is a metrics file: no per-row predictions, so no paired interval or test');
         }
         const h = evaluation.holdout;
-        reportBase.holdout = { path: h.path, rows: h.rows, features: h.featureNames.length, labelColumn: h.labelColumn };
+        reportBase.holdout = { path: h.path, rows: h.rows, features: h.featureNames.length, labelColumn: h.labelColumn, missing: h.missing };
+        const [cand, base] = evaluation.models;
+        reportBase.perClass = { candidate: cand.metrics.perClass, baseline: base?.metrics.perClass };
+        reportBase.curves = { candidate: cand.metrics.curves, baseline: base?.metrics.curves };
         reportBase.task = { task: interp.task, reason: interp.reason, classes: interp.classes, positiveClass: interp.positiveClass };
         if (interp.classes && evaluation.models[0].metrics.confusionMatrix) {
             reportBase.confusion = {
@@ -74725,18 +78066,18 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
             method,
             failOn: settings.failOn,
         });
-        const order = [...METRIC_NAMES[interp.task], ...Object.keys(baselineMetrics ?? {}).sort()];
+        const order = [...evaluation_src/* METRIC_NAMES */.Uw[interp.task], ...Object.keys(baselineMetrics ?? {}).sort()];
         return finish(decision, order);
     }
     // Metrics files: point comparison only.
-    candidate = await readMetricsFile(settings.metrics);
+    candidate = await (0,metrics_file_src/* readMetricsFile */._c)(settings.metrics);
     if (baseline?.kind === 'onnx') {
         throw new src/* UserError */.yo(`The baseline ${baseline.label} is an ONNX model, but the candidate is a metrics file (${settings.metrics})`, {
             fix: 'Compare like with like: set `model:` and `dataset:` to evaluate both models, or give the baseline as a metrics file.',
         });
     }
     if (baseline)
-        baselineMetrics = await readMetricsFile(baseline.path);
+        baselineMetrics = await (0,metrics_file_src/* readMetricsFile */._c)(baseline.path);
     const available = [...new Set([...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})])];
     const checked = checkRules(rules, available, !!baseline, settings.rules);
     const decision = decide({ rules: checked, candidate, baseline: baselineMetrics, notes, confidence: settings.confidence, method, failOn: settings.failOn });
@@ -74790,7 +78131,7 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
 
 /***/ }),
 
-/***/ 4701:
+/***/ 1695:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74799,7 +78140,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qD: () => (/* reexport */ upsertStickyComment)
 });
 
-// UNUSED EXPORTS: MAX_COMMENT_LENGTH, stickyMarker
+// UNUSED EXPORTS: MAX_COMMENT_LENGTH, startDeployment, stickyMarker
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
@@ -74913,7 +78254,328 @@ async function upsertStickyComment(options) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/github/src/deployments.ts
+
+
+function deployments_status(error) {
+    return typeof error === 'object' && error && 'status' in error
+        ? Number(error.status)
+        : undefined;
+}
+function deployments_message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** GitHub limits a status description to 140 characters. */
+const clip = (text) => (text.length > 140 ? `${text.slice(0, 139)}…` : text);
+async function startDeployment(options) {
+    const logger = options.logger ?? silentLogger;
+    const octokit = getOctokit(options.token, { baseUrl: options.apiUrl.replace(/\/$/, '') });
+    const { owner, repo, environment } = options;
+    let id;
+    try {
+        const created = await octokit.rest.repos.createDeployment({
+            owner,
+            repo,
+            ref: options.ref,
+            task: options.task ?? 'deploy',
+            environment,
+            description: clip(options.description),
+            payload: options.payload ?? {},
+            // A deploy step has already passed its checks; GitHub must not merge or wait on contexts.
+            auto_merge: false,
+            required_contexts: [],
+            transient_environment: false,
+            production_environment: environment === 'production',
+        });
+        if (created.status !== 201 || !('id' in created.data)) {
+            logger.warning(`GitHub did not create a deployment for ${environment} (${created.status}: ${JSON.stringify(created.data).slice(0, 200)}); deploying without one.`);
+            return undefined;
+        }
+        id = created.data.id;
+    }
+    catch (error) {
+        const code = deployments_status(error);
+        const why = code === 403 || code === 404
+            ? 'the token may not create deployments: give the job `permissions: deployments: write`'
+            : code === 401
+                ? 'the token was refused'
+                : `GitHub answered ${code ?? 'with an error'}`;
+        logger.warning(`Could not create a GitHub Deployment for ${environment} (${why}: ${deployments_message(error)}); deploying without one.`);
+        return undefined;
+    }
+    const post = async (deploymentId, state, description, environmentUrl) => {
+        await octokit.rest.repos.createDeploymentStatus({
+            owner,
+            repo,
+            deployment_id: deploymentId,
+            state,
+            description: clip(description),
+            environment,
+            ...(options.logUrl ? { log_url: options.logUrl } : {}),
+            ...(environmentUrl ? { environment_url: environmentUrl } : {}),
+            auto_inactive: true,
+        });
+    };
+    return {
+        id,
+        async setStatus(state, description, extra = {}) {
+            try {
+                await post(id, state, description, extra.environmentUrl ?? options.environmentUrl);
+            }
+            catch (error) {
+                logger.warning(`Could not set the GitHub Deployment ${id} to ${state}: ${deployments_message(error)}`);
+            }
+        },
+        async retirePrevious() {
+            let retired = 0;
+            try {
+                const earlier = await octokit.rest.repos.listDeployments({ owner, repo, environment, per_page: 30 });
+                for (const d of earlier.data) {
+                    if (d.id === id)
+                        continue;
+                    const statuses = await octokit.rest.repos.listDeploymentStatuses({
+                        owner,
+                        repo,
+                        deployment_id: d.id,
+                        per_page: 1,
+                    });
+                    if (statuses.data[0]?.state !== 'success')
+                        continue;
+                    await post(d.id, 'inactive', `superseded by deployment ${id}`);
+                    retired++;
+                }
+            }
+            catch (error) {
+                logger.warning(`Could not mark earlier deployments of ${environment} inactive: ${deployments_message(error)}`);
+            }
+            return retired;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
+
+
+
+
+/***/ }),
+
+/***/ 8028:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  _c: () => (/* reexport */ readMetricsFile)
+});
+
+// UNUSED EXPORTS: flattenMetrics, metricsFromCsv, parseCsv, parseMetrics
+
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
+var src = __nccwpck_require__(6160);
+;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
+
+/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
+function parseCsv(text) {
+    const rows = [];
+    let cells = [];
+    let cell = '';
+    let quoted = false;
+    let line = 1;
+    let rowLine = 1;
+    let rowHasContent = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    cell += '"';
+                    i++;
+                }
+                else
+                    quoted = false;
+            }
+            else {
+                if (ch === '\n')
+                    line++;
+                cell += ch;
+            }
+            continue;
+        }
+        if (ch === '"' && cell === '') {
+            quoted = true;
+            rowHasContent = true;
+        }
+        else if (ch === ',') {
+            cells.push(cell);
+            cell = '';
+            rowHasContent = true;
+        }
+        else if (ch === '\n' || ch === '\r') {
+            if (ch === '\r' && text[i + 1] === '\n')
+                i++;
+            if (rowHasContent || cell !== '') {
+                cells.push(cell);
+                rows.push({ line: rowLine, cells });
+            }
+            cells = [];
+            cell = '';
+            rowHasContent = false;
+            line++;
+            rowLine = line;
+        }
+        else {
+            cell += ch;
+            if (ch.trim() !== '')
+                rowHasContent = true;
+        }
+    }
+    if (rowHasContent || cell !== '') {
+        cells.push(cell);
+        rows.push({ line: rowLine, cells });
+    }
+    return rows;
+}
+const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
+const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
+/**
+ * The one rule for metrics in CSV, for every action that reads them:
+ * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
+ * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
+ *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
+ * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * convert them (numbers, `nan`).
+ */
+function metricsFromCsv(text, source) {
+    const label = source.label ?? `metrics file ${source.file}`;
+    const fix = `Write ${source.file} with ${FIX}.`;
+    const fail = (message, line) => new src/* UserError */.yo(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
+    const rows = parseCsv(text);
+    if (rows.length === 0)
+        throw fail(`${label} is empty`);
+    const header = rows[0].cells.map((c) => c.trim());
+    header.forEach((name, i) => {
+        if (name === '')
+            throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+    });
+    for (const row of rows.slice(1)) {
+        if (row.cells.length !== header.length) {
+            throw fail(`${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, row.line);
+        }
+    }
+    if (rows.length === 1)
+        throw fail(`${label} has a header row but no values`, rows[0].line);
+    const metrics = {};
+    if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
+        for (const row of rows.slice(1))
+            metrics[row.cells[0].trim()] = row.cells[1].trim();
+        return metrics;
+    }
+    const last = rows[rows.length - 1];
+    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
+    return metrics;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/metrics-file/src/read.ts
+
+
+
+
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
+function flattenMetrics(value, prefix = '', out = {}) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        out[prefix] = value;
+    else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
+        out[prefix] = Number(value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value))
+            flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+    return out;
+}
+/**
+ * Parses a metrics file's text: JSON or YAML (an object of numbers, nested objects flattened
+ * with dots; a top-level `metrics` object, as in the train action's run.json, is used
+ * directly), or CSV by the rule of `metricsFromCsv` (the last row counts). Non-numeric values
+ * are left out. Errors name the file and, where known, the line.
+ */
+function parseMetrics(text, file) {
+    const ext = (0,external_node_path_.extname)(file).toLowerCase();
+    if (ext === '.csv') {
+        const cells = metricsFromCsv(text, { file });
+        const out = {};
+        for (const [name, cell] of Object.entries(cells))
+            if (NUMBER.test(cell))
+                out[name] = Number(cell);
+        return out;
+    }
+    let doc;
+    try {
+        doc = ext === '.json' ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        const location = { file };
+        if (error instanceof dist/* YAMLParseError */.XT && error.linePos) {
+            location.line = error.linePos[0].line;
+            location.column = error.linePos[0].col;
+        }
+        else {
+            const pos = /position (\d+)/.exec(error.message);
+            if (pos) {
+                const before = text.slice(0, Number(pos[1]));
+                location.line = before.split('\n').length;
+                location.column = before.length - before.lastIndexOf('\n');
+            }
+        }
+        throw new src/* UserError */.yo(`Metrics file ${file} cannot be parsed: ${error.message}`, {
+            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location,
+        });
+    }
+    if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+        const inner = doc.metrics;
+        if (inner && typeof inner === 'object' && !Array.isArray(inner))
+            doc = inner;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new src/* UserError */.yo(`Metrics file ${file} does not hold an object of metric names and values`, {
+            fix: 'Write the metrics as an object, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location: { file, line: 1 },
+        });
+    }
+    return flattenMetrics(doc);
+}
+/** Reads a metrics file (see `parseMetrics`); a missing file or one without numbers is a `UserError`. */
+async function readMetricsFile(path) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new src/* UserError */.yo(`Metrics file ${path} cannot be read: ${error.code === 'ENOENT' ? 'it does not exist' : error.message}`, {
+            fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
+        });
+    }
+    const metrics = parseMetrics(text, path);
+    if (Object.keys(metrics).length === 0) {
+        throw new src/* UserError */.yo(`Metrics file ${path} holds no numeric metrics`, {
+            fix: 'Write at least one metric with a numeric value, e.g. {"accuracy": 0.91}.',
+            location: { file: path },
+        });
+    }
+    return metrics;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics-file/src/index.ts
+
 
 
 
