@@ -50,7 +50,7 @@ describe('drift decision, seeded simulation', () => {
     }
     for (const name of ['x0', 'x1', 'x2', 'grade', 'flag']) expect((flagged[name] ?? 0) / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
     expect(datasetDrift / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
-  });
+  }, 600_000);
 
   it(`no shift at 5,000 rows (normalised Wasserstein, Jensen-Shannon): at most 5% + ${SLACK.toFixed(3)} false drift per column`, () => {
     const rng = new SeededRandom(405);
@@ -61,7 +61,7 @@ describe('drift decision, seeded simulation', () => {
       for (const c of r.drifted) flagged[c] = (flagged[c] ?? 0) + 1;
     }
     for (const name of ['x0', 'x1', 'x2', 'grade', 'flag']) expect((flagged[name] ?? 0) / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
-  });
+  }, 600_000);
 
   it('a 0.2-sigma mean shift in one column of 5,000 rows is found in at least 95% of draws, by the default method and by KS', () => {
     const rng = new SeededRandom(406);
@@ -77,5 +77,5 @@ describe('drift decision, seeded simulation', () => {
     }
     expect(byDefault / DRAWS).toBeGreaterThanOrEqual(0.95);
     expect(byKs / DRAWS).toBeGreaterThanOrEqual(0.95);
-  });
+  }, 600_000);
 });

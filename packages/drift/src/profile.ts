@@ -74,6 +74,7 @@ export class ColumnProfiler {
   private min = Infinity;
   private max = -Infinity;
   private distinct: Map<string, number> | undefined = new Map();
+  private distinctNumbers: Map<number, number> | undefined = new Map();
   private readonly sample = new Float64Array(PROFILE_BOUNDS.sample);
   private seen = 0;
   private readonly rng: SeededRandom;
@@ -115,10 +116,10 @@ export class ColumnProfiler {
     this.m2 += d * (v - this.mean);
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
-    if (this.distinct) {
-      const key = numberKey(v);
-      this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-      if (this.distinct.size > PROFILE_BOUNDS.distinct) this.distinct = undefined;
+    // Numbers are counted under number keys (no string per value) and named at finish().
+    if (this.distinctNumbers) {
+      this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
+      if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct) this.distinctNumbers = this.distinct = undefined;
     }
     this.reservoir(v);
   }
@@ -150,15 +151,31 @@ export class ColumnProfiler {
     if (this.distinct) {
       const key = t.length > PROFILE_BOUNDS.categoryLength ? t.slice(0, PROFILE_BOUNDS.categoryLength) : t;
       this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-      if (this.distinct.size > PROFILE_BOUNDS.distinct) this.distinct = undefined;
+      if (this.distinct.size + (this.distinctNumbers?.size ?? 0) > PROFILE_BOUNDS.distinct) this.distinctNumbers = this.distinct = undefined;
     }
+  }
+
+  /** Every distinct value as its category text (numbers as JavaScript prints them), or undefined past the cap. */
+  private categories(): Map<string, number> | undefined {
+    if (!this.distinct || !this.distinctNumbers) return undefined;
+    const all = new Map(this.distinct);
+    for (const [v, n] of this.distinctNumbers) {
+      const key = numberKey(v);
+      all.set(key, (all.get(key) ?? 0) + n);
+    }
+    return all;
+  }
+
+  private distinctCount(): number | undefined {
+    return this.distinct && this.distinctNumbers ? this.distinct.size + this.distinctNumbers.size : undefined;
   }
 
   /** The type this column's cells say it has (Evidently: numbers with more than 5 values are numerical). */
   inferredType(): ColumnType {
     if (this.numbers + this.texts === 0) return 'empty';
-    if (this.texts === 0 && this.as !== 'categorical' && (this.distinct === undefined || this.distinct.size > 5)) return 'numerical';
-    return this.distinct ? 'categorical' : 'text';
+    const distinct = this.distinctCount();
+    if (this.texts === 0 && this.as !== 'categorical' && (distinct === undefined || distinct > 5)) return 'numerical';
+    return distinct !== undefined ? 'categorical' : 'text';
   }
 
   finish(type: ColumnType = this.as ?? this.inferredType()): ColumnProfile {
@@ -167,11 +184,13 @@ export class ColumnProfiler {
       type,
       count: this.numbers + this.texts,
       missing: this.missing,
-      unique: this.distinct ? this.distinct.size : null,
+      unique: null,
     };
+    const categories = this.categories();
+    out.unique = categories ? categories.size : null;
     if (type === 'numerical' && this.numbers > 0) out.numeric = this.numericSummary();
-    if (type === 'categorical' && this.distinct) {
-      const sorted = [...this.distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (type === 'categorical' && categories) {
+      const sorted = [...categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       const kept = sorted.slice(0, PROFILE_BOUNDS.categories);
       out.categories = { values: kept, other: sorted.slice(PROFILE_BOUNDS.categories).reduce((s, [, n]) => s + n, 0) };
     }
