@@ -69421,6 +69421,7 @@ class ColumnProfiler {
     min = Infinity;
     max = -Infinity;
     distinct = new Map();
+    distinctNumbers = new Map();
     sample = new Float64Array(PROFILE_BOUNDS.sample);
     seen = 0;
     rng;
@@ -69464,11 +69465,11 @@ class ColumnProfiler {
             this.min = v;
         if (v > this.max)
             this.max = v;
-        if (this.distinct) {
-            const key = numberKey(v);
-            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+        // Numbers are counted under number keys (no string per value) and named at finish().
+        if (this.distinctNumbers) {
+            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
+            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
         this.reservoir(v);
     }
@@ -69499,17 +69500,32 @@ class ColumnProfiler {
         if (this.distinct) {
             const key = t.length > PROFILE_BOUNDS.categoryLength ? t.slice(0, PROFILE_BOUNDS.categoryLength) : t;
             this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+            if (this.distinct.size + (this.distinctNumbers?.size ?? 0) > PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
+    }
+    /** Every distinct value as its category text (numbers as JavaScript prints them), or undefined past the cap. */
+    categories() {
+        if (!this.distinct || !this.distinctNumbers)
+            return undefined;
+        const all = new Map(this.distinct);
+        for (const [v, n] of this.distinctNumbers) {
+            const key = numberKey(v);
+            all.set(key, (all.get(key) ?? 0) + n);
+        }
+        return all;
+    }
+    distinctCount() {
+        return this.distinct && this.distinctNumbers ? this.distinct.size + this.distinctNumbers.size : undefined;
     }
     /** The type this column's cells say it has (Evidently: numbers with more than 5 values are numerical). */
     inferredType() {
         if (this.numbers + this.texts === 0)
             return 'empty';
-        if (this.texts === 0 && this.as !== 'categorical' && (this.distinct === undefined || this.distinct.size > 5))
+        const distinct = this.distinctCount();
+        if (this.texts === 0 && this.as !== 'categorical' && (distinct === undefined || distinct > 5))
             return 'numerical';
-        return this.distinct ? 'categorical' : 'text';
+        return distinct !== undefined ? 'categorical' : 'text';
     }
     finish(type = this.as ?? this.inferredType()) {
         const out = {
@@ -69517,12 +69533,14 @@ class ColumnProfiler {
             type,
             count: this.numbers + this.texts,
             missing: this.missing,
-            unique: this.distinct ? this.distinct.size : null,
+            unique: null,
         };
+        const categories = this.categories();
+        out.unique = categories ? categories.size : null;
         if (type === 'numerical' && this.numbers > 0)
             out.numeric = this.numericSummary();
-        if (type === 'categorical' && this.distinct) {
-            const sorted = [...this.distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        if (type === 'categorical' && categories) {
+            const sorted = [...categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
             const kept = sorted.slice(0, PROFILE_BOUNDS.categories);
             out.categories = { values: kept, other: sorted.slice(PROFILE_BOUNDS.categories).reduce((s, [, n]) => s + n, 0) };
         }
