@@ -117,7 +117,10 @@ export function classificationMetrics(task: 'binary' | 'multiclass', input: Clas
       const positive = columnIsClass(truth, 1);
       const score = column(probabilities, k, 1);
       let brier = 0;
-      for (let i = 0; i < score.length; i++) brier += (positive[i]! - score[i]!) ** 2;
+      for (let i = 0; i < score.length; i++) {
+        const d = positive[i]! - score[i]!;
+        brier += d * d;
+      }
       values.brier_score = brier / score.length;
       const ranking = binaryRanking(positive, score);
       values.roc_auc = ranking.rocAuc;

@@ -62,19 +62,19 @@ export function prCurveOnGrid(counts: ThresholdCounts, points = CURVE_POINTS): C
   const { tps, fps, positives } = counts;
   if (!positives) return undefined;
   const xs = grid(points);
-  // Best precision at recall >= r: a running maximum from the high-recall end.
-  const best = new Float64Array(tps.length);
+  // Best precision at recall >= x: walk the grid and the thresholds from the high-recall end
+  // together, keeping a running maximum (no per-threshold array).
+  const ys = new Array<number>(points).fill(0);
   let run = 0;
-  for (let g = tps.length - 1; g >= 0; g--) {
-    const precision = tps[g]! + fps[g]! > 0 ? tps[g]! / (tps[g]! + fps[g]!) : 0;
-    run = Math.max(run, precision);
-    best[g] = run;
-  }
-  const ys: number[] = [];
-  let g = 0;
-  for (const x of xs) {
-    while (g < tps.length && tps[g]! / positives < x - 1e-12) g++;
-    ys.push(g < tps.length ? best[g]! : 0);
+  let g = tps.length - 1;
+  for (let p = points - 1; p >= 0; p--) {
+    const x = xs[p]!;
+    while (g >= 0 && tps[g]! / positives >= x - 1e-12) {
+      const predicted = tps[g]! + fps[g]!;
+      if (predicted > 0) run = Math.max(run, tps[g]! / predicted);
+      g--;
+    }
+    ys[p] = run;
   }
   return { x: xs, y: ys };
 }
