@@ -68962,7 +68962,7 @@ __webpack_async_result__();
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6160);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9786);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4869);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1536);
 
 
 
@@ -75757,8 +75757,8 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 58 modules
-var registry_src = __nccwpck_require__(4869);
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 59 modules
+var registry_src = __nccwpck_require__(1536);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
 
 
@@ -77009,7 +77009,7 @@ function githubContext(token, env = process.env) {
 
 /***/ }),
 
-/***/ 4869:
+/***/ 1536:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77756,12 +77756,58 @@ function regionOfSdkError(error) {
     return e?.$response?.headers?.['x-amz-bucket-region'] || e?.Region || undefined;
 }
 
+// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
+var signature_v4_dist_cjs = __nccwpck_require__(5118);
+;// CONCATENATED MODULE: ./packages/storage/src/sigv4.ts
+/**
+ * AWS Signature Version 4 for the lean GET path, by AWS's own signer (@smithy/signature-v4,
+ * the one inside the SDK) with node:crypto as its hash. Checked against AWS's published test
+ * vectors in sigv4.test.ts.
+ */
+
+
+const bytes = (data) => typeof data === 'string' ? Buffer.from(data, 'utf8') : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+/** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
+class NodeSha256 {
+    secret;
+    hash;
+    constructor(secret) {
+        this.secret = secret;
+        this.hash = this.fresh();
+    }
+    fresh() {
+        return this.secret === undefined ? (0,external_node_crypto_.createHash)('sha256') : (0,external_node_crypto_.createHmac)('sha256', bytes(this.secret));
+    }
+    update(data) {
+        this.hash.update(data);
+    }
+    async digest() {
+        return new Uint8Array(this.hash.digest());
+    }
+    reset() {
+        this.hash = this.fresh();
+    }
+}
+/** SHA-256 of an empty body: what a GET signs as its payload hash. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/**
+ * A signer for one service (`s3`: paths are sent single-encoded, as S3 wants; other services
+ * double-encode). `credentials` may be a provider; the signer caches derived keys per day.
+ */
+function createSigner(credentials, region, service = 's3') {
+    return new signature_v4_dist_cjs.SignatureV4({ service, region, credentials, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+}
+/** Signs a request without a body: returns its headers with x-amz-date (and a session token) and authorization added. */
+async function signRequest(signer, request, region, signingDate = new Date()) {
+    const signed = await signer.sign({ method: request.method, protocol: 'https:', hostname: request.hostname, path: request.path, headers: { ...request.headers }, query: request.query ?? {} }, { signingDate, signingRegion: region });
+    return signed.headers;
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-get.ts
 
 
 
 
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 function encodeSegment(segment) {
     return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -77773,7 +77819,7 @@ class S3ObjectGetter {
     agent;
     secure;
     addresses = new Map();
-    signingKey;
+    signer;
     constructor(bucket, region, credentials, endpoint, maxSockets) {
         this.bucket = bucket;
         this.region = region;
@@ -77781,6 +77827,7 @@ class S3ObjectGetter {
         this.endpoint = endpoint;
         this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
         this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
+        this.signer = createSigner(credentials, region.current);
     }
     /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
     addressFor(region) {
@@ -77805,14 +77852,6 @@ class S3ObjectGetter {
         }
         return address;
     }
-    key(secret, day, region) {
-        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === region)
-            return this.signingKey.key;
-        const hmac = (k, data) => (0,external_node_crypto_.createHmac)('sha256', k).update(data).digest();
-        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
-        this.signingKey = { day, secret, region, key };
-        return key;
-    }
     /**
      * GETs a key (the full object key, prefix included). Resolves with the response, any status
      * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
@@ -77830,25 +77869,14 @@ class S3ObjectGetter {
             throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
         }
     }
-    /** `extra` (Range, If-Match) is sent unsigned: SigV4 signs host and x-amz-* headers only here. */
+    /** Signs (AWS's SigV4 signer, see sigv4.ts) and sends one GET; `extra` (Range, If-Match) is signed too. */
     async send(objectKey, region, extra) {
-        const creds = await this.credentials();
         const { host, port, pathPrefix } = this.addressFor(region);
         const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
-        const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-        const day = amzDate.slice(0, 8);
-        const headers = { host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
-        if (creds.sessionToken)
-            headers['x-amz-security-token'] = creds.sessionToken;
-        const names = Object.keys(headers).sort();
-        const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-        const scope = `${day}/${region}/s3/aws4_request`;
-        const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${(0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex')}`;
-        const signature = (0,external_node_crypto_.createHmac)('sha256', this.key(creds.secretAccessKey, day, region)).update(toSign).digest('hex');
-        headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+        const headers = await signRequest(this.signer, { method: 'GET', hostname: host, path, headers: { host, 'x-amz-content-sha256': EMPTY_SHA256, ...extra } }, region);
         const request = this.secure ? external_node_https_.request : external_node_http_.request;
         return new Promise((resolve, reject) => {
-            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers: { ...headers, ...extra }, agent: this.agent }, resolve);
+            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
             req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
             req.on('error', reject);
             req.end();
@@ -80564,6 +80592,7 @@ class profile_ColumnProfiler {
     min = Infinity;
     max = -Infinity;
     distinct = new Map();
+    distinctNumbers = new Map();
     sample = new Float64Array(profile_PROFILE_BOUNDS.sample);
     seen = 0;
     rng;
@@ -80607,11 +80636,11 @@ class profile_ColumnProfiler {
             this.min = v;
         if (v > this.max)
             this.max = v;
-        if (this.distinct) {
-            const key = numberKey(v);
-            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > profile_PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+        // Numbers are counted under number keys (no string per value) and named at finish().
+        if (this.distinctNumbers) {
+            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
+            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
         this.reservoir(v);
     }
@@ -80642,17 +80671,32 @@ class profile_ColumnProfiler {
         if (this.distinct) {
             const key = t.length > profile_PROFILE_BOUNDS.categoryLength ? t.slice(0, profile_PROFILE_BOUNDS.categoryLength) : t;
             this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > profile_PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+            if (this.distinct.size + (this.distinctNumbers?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
+    }
+    /** Every distinct value as its category text (numbers as JavaScript prints them), or undefined past the cap. */
+    categories() {
+        if (!this.distinct || !this.distinctNumbers)
+            return undefined;
+        const all = new Map(this.distinct);
+        for (const [v, n] of this.distinctNumbers) {
+            const key = numberKey(v);
+            all.set(key, (all.get(key) ?? 0) + n);
+        }
+        return all;
+    }
+    distinctCount() {
+        return this.distinct && this.distinctNumbers ? this.distinct.size + this.distinctNumbers.size : undefined;
     }
     /** The type this column's cells say it has (Evidently: numbers with more than 5 values are numerical). */
     inferredType() {
         if (this.numbers + this.texts === 0)
             return 'empty';
-        if (this.texts === 0 && this.as !== 'categorical' && (this.distinct === undefined || this.distinct.size > 5))
+        const distinct = this.distinctCount();
+        if (this.texts === 0 && this.as !== 'categorical' && (distinct === undefined || distinct > 5))
             return 'numerical';
-        return this.distinct ? 'categorical' : 'text';
+        return distinct !== undefined ? 'categorical' : 'text';
     }
     finish(type = this.as ?? this.inferredType()) {
         const out = {
@@ -80660,12 +80704,14 @@ class profile_ColumnProfiler {
             type,
             count: this.numbers + this.texts,
             missing: this.missing,
-            unique: this.distinct ? this.distinct.size : null,
+            unique: null,
         };
+        const categories = this.categories();
+        out.unique = categories ? categories.size : null;
         if (type === 'numerical' && this.numbers > 0)
             out.numeric = this.numericSummary();
-        if (type === 'categorical' && this.distinct) {
-            const sorted = [...this.distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        if (type === 'categorical' && categories) {
+            const sorted = [...categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
             const kept = sorted.slice(0, profile_PROFILE_BOUNDS.categories);
             out.categories = { values: kept, other: sorted.slice(profile_PROFILE_BOUNDS.categories).reduce((s, [, n]) => s + n, 0) };
         }
@@ -81939,18 +81985,26 @@ function thresholdCounts(positive, scores, order) {
     let groups = 0;
     let tp = 0;
     let fp = 0;
+    // Descending: a new score closes the previous tie group (one read of each score).
+    let prev = NaN;
     for (let t = n - 1; t >= 0; t--) {
         const row = ascending[t];
+        const s = scores[row];
+        if (s !== prev && t !== n - 1) {
+            tps[groups] = tp;
+            fps[groups] = fp;
+            thresholds[groups++] = prev;
+        }
         if (positive[row])
             tp++;
         else
             fp++;
-        // The end of a tie group (in descending order) closes a threshold.
-        if (t === 0 || scores[ascending[t - 1]] !== scores[row]) {
-            tps[groups] = tp;
-            fps[groups] = fp;
-            thresholds[groups++] = scores[row];
-        }
+        prev = s;
+    }
+    if (n > 0) {
+        tps[groups] = tp;
+        fps[groups] = fp;
+        thresholds[groups++] = prev;
     }
     return { tps: tps.subarray(0, groups), fps: fps.subarray(0, groups), thresholds: thresholds.subarray(0, groups), positives: tp, negatives: fp };
 }
@@ -82076,8 +82130,10 @@ function classification_classificationMetrics(task, input, options = {}) {
             const positive = columnIsClass(truth, 1);
             const score = column(probabilities, k, 1);
             let brier = 0;
-            for (let i = 0; i < score.length; i++)
-                brier += (positive[i] - score[i]) ** 2;
+            for (let i = 0; i < score.length; i++) {
+                const d = positive[i] - score[i];
+                brier += d * d;
+            }
             values.brier_score = brier / score.length;
             const ranking = binaryRanking(positive, score);
             values.roc_auc = ranking.rocAuc;
@@ -82547,7 +82603,6 @@ async function evaluate_evaluateModels(options) {
  */
 
 
-
 function outputColumns(out) {
     const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
     if (out.width === 1)
@@ -82574,12 +82629,13 @@ class predictions_PredictionProfiler {
     }
     /** Opens the model; `features` are the columns fed to it, in order. */
     static async open(modelPath, features, header, input, reference) {
-        const missing = features.filter((f) => !header.includes(f));
-        if (missing.length) {
-            throw new UserError(`${input} lacks the model's input column(s) ${missing.join(', ')}`, { fix: 'Give the data every column the model was trained on.' });
-        }
         const model = await openOnnxModel(modelPath);
-        return new predictions_PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+        const profiler = new predictions_PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+        // Missing data columns are reported by the column comparison; predictions just cannot be made.
+        const missing = features.filter((f) => !header.includes(f));
+        if (missing.length)
+            profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
+        return profiler;
     }
     async addBatch(batch) {
         if (this.skipped || batch.rows === 0)

@@ -9,7 +9,7 @@ import {
   type HistoryEntry,
   type Target,
 } from '@mlops-gha/helm';
-import { appendEvent, moveAlias, openRegistry, verify, type Registry } from '@mlops-gha/registry';
+import { appendEvent, moveAlias, openRegistry, type Registry } from '@mlops-gha/registry';
 import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
 import { planFrom, planText, type Plan } from './plan.js';
 import { smokeTest, type SmokeResult } from './smoke.js';
