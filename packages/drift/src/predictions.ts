@@ -5,6 +5,7 @@
  * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
  * one, `variable` (a regression's value: numerical).
  */
+import { isUserError } from '@mlops-gha/common';
 import { openOnnxModel, predict, type Holdout, type OnnxModel, type OutputColumn } from '@mlops-gha/evaluation';
 import { ColumnProfiler, type ColumnProfile, type ColumnType } from './profile.js';
 import type { TableBatch } from './table.js';
@@ -58,7 +59,16 @@ export class PredictionProfiler {
       }
     }
     const holdout: Holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
-    const raw = await predict(this.model, holdout);
+    let raw: Awaited<ReturnType<typeof predict>>;
+    try {
+      raw = await predict(this.model, holdout);
+    } catch (error) {
+      // e.g. the data's label is not named `label`, so the model gets one column too many:
+      // the data profile stays useful; the prediction profile is left out and the reason logged.
+      if (!isUserError(error)) throw error;
+      this.skipped = `the model could not run on ${this.input}: ${error.message}`;
+      return;
+    }
     for (const out of raw.outputs) {
       for (const col of outputColumns(out)) {
         let p = this.profilers.get(col.name);
