@@ -70556,6 +70556,7 @@ var evaluation_src = __nccwpck_require__(4146);
  */
 
 
+
 function outputColumns(out) {
     const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
     if (out.width === 1)
@@ -70607,7 +70608,18 @@ class PredictionProfiler {
             }
         }
         const holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
-        const raw = await (0,evaluation_src/* predict */.K$)(this.model, holdout);
+        let raw;
+        try {
+            raw = await (0,evaluation_src/* predict */.K$)(this.model, holdout);
+        }
+        catch (error) {
+            // e.g. the data's label is not named `label`, so the model gets one column too many:
+            // the data profile stays useful; the prediction profile is left out and the reason logged.
+            if (!(0,src/* isUserError */.iU)(error))
+                throw error;
+            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
+            return;
+        }
         for (const out of raw.outputs) {
             for (const col of outputColumns(out)) {
                 let p = this.profilers.get(col.name);
@@ -72787,20 +72799,20 @@ function prCurveOnGrid(counts, points = CURVE_POINTS) {
     if (!positives)
         return undefined;
     const xs = grid(points);
-    // Best precision at recall >= r: a running maximum from the high-recall end.
-    const best = new Float64Array(tps.length);
+    // Best precision at recall >= x: walk the grid and the thresholds from the high-recall end
+    // together, keeping a running maximum (no per-threshold array).
+    const ys = new Array(points).fill(0);
     let run = 0;
-    for (let g = tps.length - 1; g >= 0; g--) {
-        const precision = tps[g] + fps[g] > 0 ? tps[g] / (tps[g] + fps[g]) : 0;
-        run = Math.max(run, precision);
-        best[g] = run;
-    }
-    const ys = [];
-    let g = 0;
-    for (const x of xs) {
-        while (g < tps.length && tps[g] / positives < x - 1e-12)
-            g++;
-        ys.push(g < tps.length ? best[g] : 0);
+    let g = tps.length - 1;
+    for (let p = points - 1; p >= 0; p--) {
+        const x = xs[p];
+        while (g >= 0 && tps[g] / positives >= x - 1e-12) {
+            const predicted = tps[g] + fps[g];
+            if (predicted > 0)
+                run = Math.max(run, tps[g] / predicted);
+            g--;
+        }
+        ys[p] = run;
     }
     return { x: xs, y: ys };
 }
@@ -72938,8 +72950,10 @@ function classificationMetrics(task, input, options = {}) {
             const positive = columnIsClass(truth, 1);
             const score = column(probabilities, k, 1);
             let brier = 0;
-            for (let i = 0; i < score.length; i++)
-                brier += (positive[i] - score[i]) ** 2;
+            for (let i = 0; i < score.length; i++) {
+                const d = positive[i] - score[i];
+                brier += d * d;
+            }
             values.brier_score = brier / score.length;
             const ranking = ranking_binaryRanking(positive, score);
             values.roc_auc = ranking.rocAuc;

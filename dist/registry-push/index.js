@@ -69632,6 +69632,7 @@ var evaluation_src = __nccwpck_require__(2506);
  */
 
 
+
 function outputColumns(out) {
     const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
     if (out.width === 1)
@@ -69683,7 +69684,18 @@ class PredictionProfiler {
             }
         }
         const holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
-        const raw = await (0,evaluation_src/* predict */.K$)(this.model, holdout);
+        let raw;
+        try {
+            raw = await (0,evaluation_src/* predict */.K$)(this.model, holdout);
+        }
+        catch (error) {
+            // e.g. the data's label is not named `label`, so the model gets one column too many:
+            // the data profile stays useful; the prediction profile is left out and the reason logged.
+            if (!(0,src/* isUserError */.iU)(error))
+                throw error;
+            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
+            return;
+        }
         for (const out of raw.outputs) {
             for (const col of outputColumns(out)) {
                 let p = this.profilers.get(col.name);
@@ -71561,8 +71573,10 @@ function classification_classificationMetrics(task, input, options = {}) {
             const positive = columnIsClass(truth, 1);
             const score = column(probabilities, k, 1);
             let brier = 0;
-            for (let i = 0; i < score.length; i++)
-                brier += (positive[i] - score[i]) ** 2;
+            for (let i = 0; i < score.length; i++) {
+                const d = positive[i] - score[i];
+                brier += d * d;
+            }
             values.brier_score = brier / score.length;
             const ranking = binaryRanking(positive, score);
             values.roc_auc = ranking.rocAuc;
