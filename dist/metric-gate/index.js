@@ -72585,6 +72585,7 @@ class profile_ColumnProfiler {
     min = Infinity;
     max = -Infinity;
     distinct = new Map();
+    distinctNumbers = new Map();
     sample = new Float64Array(profile_PROFILE_BOUNDS.sample);
     seen = 0;
     rng;
@@ -72628,11 +72629,11 @@ class profile_ColumnProfiler {
             this.min = v;
         if (v > this.max)
             this.max = v;
-        if (this.distinct) {
-            const key = numberKey(v);
-            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > profile_PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+        // Numbers are counted under number keys (no string per value) and named at finish().
+        if (this.distinctNumbers) {
+            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
+            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
         this.reservoir(v);
     }
@@ -72663,17 +72664,32 @@ class profile_ColumnProfiler {
         if (this.distinct) {
             const key = t.length > profile_PROFILE_BOUNDS.categoryLength ? t.slice(0, profile_PROFILE_BOUNDS.categoryLength) : t;
             this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > profile_PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+            if (this.distinct.size + (this.distinctNumbers?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
+    }
+    /** Every distinct value as its category text (numbers as JavaScript prints them), or undefined past the cap. */
+    categories() {
+        if (!this.distinct || !this.distinctNumbers)
+            return undefined;
+        const all = new Map(this.distinct);
+        for (const [v, n] of this.distinctNumbers) {
+            const key = numberKey(v);
+            all.set(key, (all.get(key) ?? 0) + n);
+        }
+        return all;
+    }
+    distinctCount() {
+        return this.distinct && this.distinctNumbers ? this.distinct.size + this.distinctNumbers.size : undefined;
     }
     /** The type this column's cells say it has (Evidently: numbers with more than 5 values are numerical). */
     inferredType() {
         if (this.numbers + this.texts === 0)
             return 'empty';
-        if (this.texts === 0 && this.as !== 'categorical' && (this.distinct === undefined || this.distinct.size > 5))
+        const distinct = this.distinctCount();
+        if (this.texts === 0 && this.as !== 'categorical' && (distinct === undefined || distinct > 5))
             return 'numerical';
-        return this.distinct ? 'categorical' : 'text';
+        return distinct !== undefined ? 'categorical' : 'text';
     }
     finish(type = this.as ?? this.inferredType()) {
         const out = {
@@ -72681,12 +72697,14 @@ class profile_ColumnProfiler {
             type,
             count: this.numbers + this.texts,
             missing: this.missing,
-            unique: this.distinct ? this.distinct.size : null,
+            unique: null,
         };
+        const categories = this.categories();
+        out.unique = categories ? categories.size : null;
         if (type === 'numerical' && this.numbers > 0)
             out.numeric = this.numericSummary();
-        if (type === 'categorical' && this.distinct) {
-            const sorted = [...this.distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        if (type === 'categorical' && categories) {
+            const sorted = [...categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
             const kept = sorted.slice(0, profile_PROFILE_BOUNDS.categories);
             out.categories = { values: kept, other: sorted.slice(profile_PROFILE_BOUNDS.categories).reduce((s, [, n]) => s + n, 0) };
         }
@@ -75758,20 +75776,20 @@ function prCurveOnGrid(counts, points = CURVE_POINTS) {
     if (!positives)
         return undefined;
     const xs = grid(points);
-    // Best precision at recall >= r: a running maximum from the high-recall end.
-    const best = new Float64Array(tps.length);
+    // Best precision at recall >= x: walk the grid and the thresholds from the high-recall end
+    // together, keeping a running maximum (no per-threshold array).
+    const ys = new Array(points).fill(0);
     let run = 0;
-    for (let g = tps.length - 1; g >= 0; g--) {
-        const precision = tps[g] + fps[g] > 0 ? tps[g] / (tps[g] + fps[g]) : 0;
-        run = Math.max(run, precision);
-        best[g] = run;
-    }
-    const ys = [];
-    let g = 0;
-    for (const x of xs) {
-        while (g < tps.length && tps[g] / positives < x - 1e-12)
-            g++;
-        ys.push(g < tps.length ? best[g] : 0);
+    let g = tps.length - 1;
+    for (let p = points - 1; p >= 0; p--) {
+        const x = xs[p];
+        while (g >= 0 && tps[g] / positives >= x - 1e-12) {
+            const predicted = tps[g] + fps[g];
+            if (predicted > 0)
+                run = Math.max(run, tps[g] / predicted);
+            g--;
+        }
+        ys[p] = run;
     }
     return { x: xs, y: ys };
 }
@@ -75909,8 +75927,10 @@ function classificationMetrics(task, input, options = {}) {
             const positive = columnIsClass(truth, 1);
             const score = column(probabilities, k, 1);
             let brier = 0;
-            for (let i = 0; i < score.length; i++)
-                brier += (positive[i] - score[i]) ** 2;
+            for (let i = 0; i < score.length; i++) {
+                const d = positive[i] - score[i];
+                brier += d * d;
+            }
             values.brier_score = brier / score.length;
             const ranking = ranking_binaryRanking(positive, score);
             values.roc_auc = ranking.rocAuc;
