@@ -68106,12 +68106,17 @@ async function attachments(settings, files) {
     if (settings.sampleData) {
         if (!onnx)
             throw new _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`sample-data` needs an ONNX model among `model` to compute the recorded outputs', { fix: 'Push the .onnx model, or leave `sample-data` empty.' });
-        const sample = await (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .buildSample */ .LP)(onnx.source, settings.sampleData, settings.sampleRows);
+        const sample = await (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .buildSample */ .LP)(onnx.source, settings.sampleData, settings.sampleRows, 'sample-data', settings.labelColumn);
         logger.info(`Sample: ${sample.rows} row(s) of ${settings.sampleData} with the outputs of ${onnx.path}`);
         out.sample = { body: Buffer.from(`${JSON.stringify(sample)}\n`), rows: sample.rows };
     }
     if (settings.profileData) {
-        const profile = await (0,_mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__/* .buildProfile */ .Er)(settings.profileData, { input: 'profile-data', model: onnx?.source, logger });
+        const profile = await (0,_mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__/* .buildProfile */ .Er)(settings.profileData, {
+            input: 'profile-data',
+            model: onnx?.source,
+            logger,
+            ...(settings.labelColumn ? { label: settings.labelColumn } : {}),
+        });
         logger.info(`Profile: ${profile.rows} rows x ${profile.columns.length} columns of ${settings.profileData}${profile.predictions ? `, ${profile.predictions.length} prediction column(s)` : ''}`);
         out.profile = { body: Buffer.from(`${JSON.stringify(profile)}\n`), rows: profile.rows, columns: profile.columns.length };
     }
@@ -68247,6 +68252,7 @@ function readSettings(env = process.env) {
         sampleData: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('sample-data')?.trim() || undefined,
         sampleRows: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getNumber */ .WZ)('sample-rows', { default: 32, min: 1, max: 1000, integer: true }),
         profileData: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('profile-data')?.trim() || undefined,
+        labelColumn: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('label-column')?.trim() || undefined,
         actor: env.GITHUB_ACTOR || null,
         lineage: {
             git_sha: env.GITHUB_SHA || null,
@@ -74804,10 +74810,10 @@ async function readRows(path, rows, input) {
 }
 /**
  * Runs the model on the first `rows` rows of `dataPath` and returns the sample document. A
- * model with one rank-2 input takes every column but `label` (in file order); a model with one
- * input per feature takes the columns of those names.
+ * model with one rank-2 input takes every column but the label column (`labelColumn`, default
+ * `label`; in file order); a model with one input per feature takes the columns of those names.
  */
-async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
+async function buildSample(modelPath, dataPath, rows, input = 'sample-data', labelColumn = 'label') {
     const model = await (0,evaluation_src/* openOnnxModel */.FT)(modelPath);
     try {
         const ort = await (0,evaluation_src/* loadOnnxRuntime */.aD)();
@@ -74840,11 +74846,11 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
         const inputs = [];
         if (sig.inputs.length === 1 && sig.inputs[0].shape.length === 2) {
             const t = sig.inputs[0];
-            const features = table.header.filter((h) => h !== 'label');
+            const features = table.header.filter((h) => h !== labelColumn);
             const width = t.shape[1];
             if (typeof width === 'number' && width !== features.length) {
                 throw new src/* UserError */.yo(`${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`, {
-                    fix: 'Give the sample data exactly the model\'s feature columns (a "label" column is left out).',
+                    fix: `Give the sample data exactly the model's feature columns; the label column ("${labelColumn}") is left out: set \`label-column\` if yours has another name.`,
                     location: { file: dataPath, line: 1 },
                 });
             }

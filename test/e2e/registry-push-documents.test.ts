@@ -101,4 +101,21 @@ describe('registry-push sample-data and profile-data', () => {
     expect(result.outputs).toEqual({});
     await expect(readFile(join(dir, 'registry/scorer/versions/1/manifest.json'))).rejects.toThrow(/ENOENT/);
   });
+
+  it('leaves a label column of another name out of the model inputs with label-column', async () => {
+    const { dir, rows } = await workspace();
+    await writeFile(join(dir, 'churn.csv'), (await readFile(join(dir, 'train.csv'), 'utf8')).replace('a,b,c,label', 'a,b,c,churn'));
+    const inputs = { name: 'scorer', model: 'model.onnx', registry: 'registry', 'sample-data': 'churn.csv', 'sample-rows': '3', 'profile-data': 'churn.csv' };
+    const without = await runAction('registry-push', { cwd: dir, inputs });
+    expect(without.exitCode).toBe(1);
+    expect(errors(without)[0]).toMatch(/churn\.csv has 4 feature column\(s\) \(a, b, c, churn\), but model .*takes input with 3 per row/);
+    const result = await runAction('registry-push', { cwd: dir, inputs: { ...inputs, 'label-column': 'churn' } });
+    expect(errors(result)).toEqual([]);
+    const sample = JSON.parse(await readFile(join(dir, 'registry/scorer/versions/1/sample.json'), 'utf8'));
+    expect(sample.inputs[0].shape).toEqual([3, 3]);
+    expect(sample.inputs[0].data).toEqual(rows.slice(0, 3).flat().map((v) => Math.fround(v)));
+    const profile = JSON.parse(await readFile(join(dir, 'registry/scorer/versions/1/profile.json'), 'utf8'));
+    expect(profile.columns.map((c: { name: string }) => c.name)).toEqual(['a', 'b', 'c', 'churn']);
+    expect(profile.predictions.map((c: { name: string }) => c.name)).toEqual(['label', 'probabilities[1]']);
+  });
 });

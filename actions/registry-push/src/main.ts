@@ -14,12 +14,17 @@ async function attachments(settings: RegistryPushSettings, files: SourceFile[]):
   const onnx = files.find((f) => /\.onnx$/i.test(f.path));
   if (settings.sampleData) {
     if (!onnx) throw new UserError('`sample-data` needs an ONNX model among `model` to compute the recorded outputs', { fix: 'Push the .onnx model, or leave `sample-data` empty.' });
-    const sample = await buildSample(onnx.source, settings.sampleData, settings.sampleRows);
+    const sample = await buildSample(onnx.source, settings.sampleData, settings.sampleRows, 'sample-data', settings.labelColumn);
     logger.info(`Sample: ${sample.rows} row(s) of ${settings.sampleData} with the outputs of ${onnx.path}`);
     out.sample = { body: Buffer.from(`${JSON.stringify(sample)}\n`), rows: sample.rows };
   }
   if (settings.profileData) {
-    const profile = await buildProfile(settings.profileData, { input: 'profile-data', model: onnx?.source, logger });
+    const profile = await buildProfile(settings.profileData, {
+      input: 'profile-data',
+      model: onnx?.source,
+      logger,
+      ...(settings.labelColumn ? { label: settings.labelColumn } : {}),
+    });
     logger.info(`Profile: ${profile.rows} rows x ${profile.columns.length} columns of ${settings.profileData}${profile.predictions ? `, ${profile.predictions.length} prediction column(s)` : ''}`);
     out.profile = { body: Buffer.from(`${JSON.stringify(profile)}\n`), rows: profile.rows, columns: profile.columns.length };
   }

@@ -18,6 +18,8 @@ export interface RegistryPushSettings {
   sampleRows: number;
   /** The training data, profiled into profile.json (the drift-check reference). */
   profileData?: string;
+  /** The label column of sample-data and profile-data, left out of the model's inputs (default `label`). */
+  labelColumn?: string;
   /** From the runner's environment: who pushes, and from which workflow run. */
   actor: string | null;
   lineage: { git_sha: string | null; git_ref: string | null; repository: string | null; run_url: string | null; run_id: string | null };
@@ -48,6 +50,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPush
     sampleData: getOptional('sample-data')?.trim() || undefined,
     sampleRows: getNumber('sample-rows', { default: 32, min: 1, max: 1000, integer: true })!,
     profileData: getOptional('profile-data')?.trim() || undefined,
+    labelColumn: getOptional('label-column')?.trim() || undefined,
     actor: env.GITHUB_ACTOR || null,
     lineage: {
       git_sha: env.GITHUB_SHA || null,

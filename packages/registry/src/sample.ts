@@ -61,10 +61,16 @@ async function readRows(path: string, rows: number, input: string): Promise<{ he
 
 /**
  * Runs the model on the first `rows` rows of `dataPath` and returns the sample document. A
- * model with one rank-2 input takes every column but `label` (in file order); a model with one
- * input per feature takes the columns of those names.
+ * model with one rank-2 input takes every column but the label column (`labelColumn`, default
+ * `label`; in file order); a model with one input per feature takes the columns of those names.
  */
-export async function buildSample(modelPath: string, dataPath: string, rows: number, input = 'sample-data'): Promise<SampleDocument> {
+export async function buildSample(
+  modelPath: string,
+  dataPath: string,
+  rows: number,
+  input = 'sample-data',
+  labelColumn = 'label',
+): Promise<SampleDocument> {
   const model = await openOnnxModel(modelPath);
   try {
     const ort = await loadOnnxRuntime();
@@ -96,11 +102,11 @@ export async function buildSample(modelPath: string, dataPath: string, rows: num
     const inputs: SampleTensor[] = [];
     if (sig.inputs.length === 1 && sig.inputs[0]!.shape.length === 2) {
       const t = sig.inputs[0]!;
-      const features = table.header.filter((h) => h !== 'label');
+      const features = table.header.filter((h) => h !== labelColumn);
       const width = t.shape[1];
       if (typeof width === 'number' && width !== features.length) {
         throw new UserError(`${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`, {
-          fix: 'Give the sample data exactly the model\'s feature columns (a "label" column is left out).',
+          fix: `Give the sample data exactly the model's feature columns; the label column ("${labelColumn}") is left out: set \`label-column\` if yours has another name.`,
           location: { file: dataPath, line: 1 },
         });
       }
