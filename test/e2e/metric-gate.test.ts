@@ -87,7 +87,14 @@ describe.each(NODE_VERSIONS)('metric-gate on Node %s', (node) => {
     expect(first.exitCode).toBe(0);
     expect(first.outputs.verdict).toBe('pass');
     const metrics = JSON.parse(first.outputs.metrics!);
-    expect(Object.keys(metrics)).toEqual(['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'roc_auc']);
+    // scikit-learn's binary metrics, F-betas, per-class values, sums and ranking metrics.
+    expect(Object.keys(metrics).sort()).toEqual(
+      [
+        'accuracy', 'accuracy_count', 'average_precision', 'balanced_accuracy', 'brier_score', 'cohen_kappa', 'f0.5', 'f1', 'f1[0]', 'f1[1]', 'f2',
+        'log_loss', 'log_loss_sum', 'matthews_corrcoef', 'precision', 'precision[0]', 'precision[1]', 'recall', 'recall[0]', 'recall[1]', 'roc_auc',
+        'support[0]', 'support[1]',
+      ].sort(),
+    );
     expect(metrics.roc_auc).toBeGreaterThan(0.85);
     const report = await readFile(first.outputs.report!, 'utf8');
     expect(report.split('\n')[0]).toBe('### ✅ metric-gate: PASS');
