@@ -8,6 +8,7 @@
  * errors, never numbers that look like results.
  */
 import type { CalibrationCurve, Curve } from './curves.js';
+import { accuracy } from './confusion-metrics.js';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 
@@ -157,19 +158,8 @@ export function prfFromConfusion(confusion: ArrayLike<number>, k: number, positi
   };
 }
 
-/** Accuracy from a flat confusion matrix. */
-export function accuracyFromConfusion(confusion: ArrayLike<number>, k: number): number {
-  let correct = 0;
-  let total = 0;
-  for (let t = 0; t < k; t++) {
-    for (let p = 0; p < k; p++) {
-      const c = confusion[t * k + p]!;
-      total += c;
-      if (t === p) correct += c;
-    }
-  }
-  return total === 0 ? 0 : correct / total;
-}
+/** Accuracy from a flat confusion matrix (NaN for an empty one: never a number that looks like a result). */
+export const accuracyFromConfusion: (confusion: ArrayLike<number>, k: number) => number = accuracy;
 
 const EPS64 = 2.220446049250313e-16;
 

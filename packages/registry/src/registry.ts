@@ -24,19 +24,7 @@ import type {
 } from './types.js';
 import { download, verify } from './verify.js';
 
-export type {
-  AliasDocument,
-  AliasMove,
-  ListedEvent,
-  PushRequest,
-  PushResult,
-  PushStep,
-  RegistryEvent,
-  RegistryOptions,
-  ResolvedVersion,
-  VerifyReport,
-  VersionSummary,
-} from './types.js';
+export type * from './types.js';
 
 /**
  * A model registry on an object store (S3 or a folder): the object users hold. Each operation
