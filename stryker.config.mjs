@@ -35,7 +35,11 @@ export const MODULES = {
   // The gate: rule parsing and checking, interval verdicts, fail-on.
   'gate-rules': {
     mutate: ['packages/gate/src/rules.ts', 'packages/gate/src/verdict.ts'],
-    tests: ['packages/gate/src/rules.test.ts', 'packages/gate/src/statistics.test.ts', 'packages/gate/src/report.test.ts'],
+    tests: [
+      'packages/gate/src/rules.test.ts',
+      'packages/gate/src/statistics.test.ts',
+      'packages/gate/src/report.test.ts',
+    ],
   },
   // Rollback decisions: which Helm revisions are bad, the last good one, a release stuck pending.
   // (packages/deploy's plan and pending recovery are judged only by end-to-end tests of the
@@ -48,7 +52,8 @@ export const MODULES = {
 
 const selected = process.env.STRYKER_MODULE ? process.env.STRYKER_MODULE.split(',') : Object.keys(MODULES);
 for (const name of selected) {
-  if (!MODULES[name]) throw new Error(`STRYKER_MODULE: unknown module ${name}; one of ${Object.keys(MODULES).join(', ')}`);
+  if (!MODULES[name])
+    throw new Error(`STRYKER_MODULE: unknown module ${name}; one of ${Object.keys(MODULES).join(', ')}`);
 }
 const mutate = selected.flatMap((name) => MODULES[name].mutate);
 const tests = [...new Set(selected.flatMap((name) => MODULES[name].tests))];

@@ -62,8 +62,12 @@ async function generate(n: number): Promise<{ root: string; remote: string }> {
 }
 
 const f = (x: { s: number; rssMb: number }) => `${x.s.toFixed(2)} s, ${x.rssMb.toFixed(0)} MB`;
-console.log(`data-pull scale benchmark: ${process.platform} ${process.arch}, Node ${process.version}; mlops-dvc runs on Node 24 (tools/node24)`);
-console.log('| N files | cold pull | no-op re-pull | warm pull | RSS per file (cold) | cp -r remote | cp -r cache | find -printf | no-op / find | warm / cp cache |');
+console.log(
+  `data-pull scale benchmark: ${process.platform} ${process.arch}, Node ${process.version}; mlops-dvc runs on Node 24 (tools/node24)`,
+);
+console.log(
+  '| N files | cold pull | no-op re-pull | warm pull | RSS per file (cold) | cp -r remote | cp -r cache | find -printf | no-op / find | warm / cp cache |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 let base: number | undefined;
 for (const n of counts) {
@@ -89,7 +93,10 @@ for (const n of counts) {
   // peak RSS per file beyond a constant: the node process alone (N=0) is ~60-80 MB; the
   // first size measured serves as the constant's estimate when more than one is run
   base ??= counts.length > 1 ? cold.rssMb : 0;
-  const perFile = n === counts[0] ? `${((cold.rssMb * 1024 * 1024) / n).toFixed(0)} B (total/N)` : `${(((cold.rssMb - base) * 1024 * 1024) / (n - counts[0]!)).toFixed(0)} B (marginal)`;
+  const perFile =
+    n === counts[0]
+      ? `${((cold.rssMb * 1024 * 1024) / n).toFixed(0)} B (total/N)`
+      : `${(((cold.rssMb - base) * 1024 * 1024) / (n - counts[0]!)).toFixed(0)} B (marginal)`;
   console.log(
     `| ${n.toLocaleString('en')} | ${f(cold)} | ${f(noop)} | ${f(warm)} | ${perFile} | ${cpRemote.s.toFixed(2)} s | ${cpCache.s.toFixed(2)} s | ${find.s.toFixed(2)} s | ${(noop.s / find.s).toFixed(1)}x | ${(warm.s / cpCache.s).toFixed(2)}x |`,
   );

@@ -67,7 +67,10 @@ async function repoFor(dataset: Dataset, config: string): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), `bench-${dataset.name}-`));
   await mkdir(join(root, '.dvc'), { recursive: true });
   await writeFile(join(root, '.dvc/config'), config);
-  await writeFile(join(root, `${dataset.name}.dvc`), `outs:\n- md5: ${dataset.dirOid}\n  size: ${dataset.bytes}\n  nfiles: ${dataset.files.length}\n  hash: md5\n  path: ${dataset.name}\n`);
+  await writeFile(
+    join(root, `${dataset.name}.dvc`),
+    `outs:\n- md5: ${dataset.dirOid}\n  size: ${dataset.bytes}\n  nfiles: ${dataset.files.length}\n  hash: md5\n  path: ${dataset.name}\n`,
+  );
   return root;
 }
 
@@ -90,22 +93,42 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): void {
 }
 
 // ---- the server, in its own process
-const server = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--serve'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 process.on('exit', () => server.kill('SIGTERM')); // also when the benchmark fails
 const info = await new Promise<{ endpoint: string; env: Record<string, string> }>((resolve) => {
   server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString().split('\n')[0]!)));
 });
 for (const [k, v] of Object.entries(info.env)) process.env[k] = v;
 const { S3Client } = await import('@aws-sdk/client-s3');
-const client = new S3Client({ endpoint: info.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+const client = new S3Client({
+  endpoint: info.endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+});
 
 async function upload(prefix: string, dataset: Dataset, bodies: Map<string, Buffer>): Promise<void> {
   const limit = pLimit(32);
   await Promise.all([
     ...[...bodies].map(([oid, body]) =>
-      limit(() => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${key(oid)}`, Body: body, ACL: 'public-read' }))),
+      limit(() =>
+        client.send(
+          new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${key(oid)}`, Body: body, ACL: 'public-read' }),
+        ),
+      ),
     ),
-    limit(() => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${key(dataset.dirOid)}`, Body: dataset.dirBytes, ACL: 'public-read' }))),
+    limit(() =>
+      client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: `${prefix}/${key(dataset.dirOid)}`,
+          Body: dataset.dirBytes,
+          ACL: 'public-read',
+        }),
+      ),
+    ),
   ]);
 }
 
@@ -165,7 +188,21 @@ function rclone(prefix: string): Promise<number> {
       RCLONE_CONFIG_BENCH_REGION: 'us-east-1',
     });
     const { ms } = await timed(async () =>
-      run('rclone', ['copy', `bench:${BUCKET}/${prefix}/files/md5`, dest, '--transfers', String(JOBS), '--checkers', String(JOBS), '--fast-list', '--no-traverse'], env),
+      run(
+        'rclone',
+        [
+          'copy',
+          `bench:${BUCKET}/${prefix}/files/md5`,
+          dest,
+          '--transfers',
+          String(JOBS),
+          '--checkers',
+          String(JOBS),
+          '--fast-list',
+          '--no-traverse',
+        ],
+        env,
+      ),
     );
     await rm(dest, { recursive: true, force: true });
     return ms;
@@ -173,9 +210,15 @@ function rclone(prefix: string): Promise<number> {
 }
 
 async function ours(dataset: Dataset, prefix: string, linkType: 'copy' | 'hardlink' = 'copy'): Promise<number> {
-  const root = await repoFor(dataset, `[core]\n  remote = s3\n['remote "s3"']\n  url = s3://${BUCKET}/${prefix}\n  endpointurl = ${info.endpoint}\n`);
-  const { ms, value } = await timed(() => pull({ cwd: root, jobs: JOBS, linkType, logger: silentLogger, includeGlobalConfig: false }));
-  if (value.files !== dataset.files.length || value.downloadedFiles !== dataset.files.length) throw new Error('incomplete pull');
+  const root = await repoFor(
+    dataset,
+    `[core]\n  remote = s3\n['remote "s3"']\n  url = s3://${BUCKET}/${prefix}\n  endpointurl = ${info.endpoint}\n`,
+  );
+  const { ms, value } = await timed(() =>
+    pull({ cwd: root, jobs: JOBS, linkType, logger: silentLogger, includeGlobalConfig: false }),
+  );
+  if (value.files !== dataset.files.length || value.downloadedFiles !== dataset.files.length)
+    throw new Error('incomplete pull');
   await rm(root, { recursive: true, force: true });
   return ms;
 }
@@ -204,8 +247,13 @@ const line = (s: string) => {
   console.log(s);
 };
 
-console.log(`data-pull benchmark: s3rver on loopback, concurrency ${JOBS}, ${process.platform} ${process.arch}, Node ${process.version}`);
-for (const [name, count, size] of [['a', SMALL, 32 * 1024], ['b', 4, 64 * 1024 * 1024]] as const) {
+console.log(
+  `data-pull benchmark: s3rver on loopback, concurrency ${JOBS}, ${process.platform} ${process.arch}, Node ${process.version}`,
+);
+for (const [name, count, size] of [
+  ['a', SMALL, 32 * 1024],
+  ['b', 4, 64 * 1024 * 1024],
+] as const) {
   const { dataset, bodies } = makeDataset(name, count, size);
   process.stdout.write(`uploading (${name}) ${count} x ${size / 1024} KB ...`);
   const up = await timed(() => upload(name, dataset, bodies));
@@ -225,9 +273,14 @@ for (const [name, count, size] of [['a', SMALL, 32 * 1024], ['b', 4, 64 * 1024 *
   line(`  ours hl   ${rate(count, dataset.bytes, best.hardlink)}   (link-type hardlink)`);
   line(`  rclone    ${rate(count, dataset.bytes, best.rclone)}`);
   line(`  raw GETs  ${rate(count, dataset.bytes, best.raw)}`);
-  if (count > 100) line(`  this machine: ${count} empty-file creations ${(best.create / 1000).toFixed(2)} s (ours writes 2 files per object with copy)`);
-  line(`  ours/rclone ${(best.rclone / best.ours).toFixed(2)}x   ours/raw-GET ceiling ${((best.raw / best.ours) * 100).toFixed(0)}%` +
-    `   (hardlink: ${(best.rclone / best.hardlink).toFixed(2)}x, ${((best.raw / best.hardlink) * 100).toFixed(0)}%)`);
+  if (count > 100)
+    line(
+      `  this machine: ${count} empty-file creations ${(best.create / 1000).toFixed(2)} s (ours writes 2 files per object with copy)`,
+    );
+  line(
+    `  ours/rclone ${(best.rclone / best.ours).toFixed(2)}x   ours/raw-GET ceiling ${((best.raw / best.ours) * 100).toFixed(0)}%` +
+      `   (hardlink: ${(best.rclone / best.hardlink).toFixed(2)}x, ${((best.raw / best.hardlink) * 100).toFixed(0)}%)`,
+  );
 }
 
 // ---- warm, no-op, and local remote vs cp -r
@@ -238,14 +291,25 @@ for (const [name, count, size] of [['a', SMALL, 32 * 1024], ['b', 4, 64 * 1024 *
   bodies.clear();
   const root = await repoFor(dataset, '');
   // rounds alternating, best of each (small-file creation times vary a lot here)
-  const best = { cold: Infinity, hardlink: Infinity, symlink: Infinity, cp: Infinity, create: Infinity, warm: Infinity, cpCache: Infinity, noop: Infinity, find: Infinity };
+  const best = {
+    cold: Infinity,
+    hardlink: Infinity,
+    symlink: Infinity,
+    cp: Infinity,
+    create: Infinity,
+    warm: Infinity,
+    cpCache: Infinity,
+    noop: Infinity,
+    find: Infinity,
+  };
   const fresh = async () => {
     await rm(join(root, 'c'), { recursive: true, force: true });
     await rm(join(root, '.dvc'), { recursive: true, force: true });
     await mkdir(join(root, '.dvc'));
     await writeFile(join(root, '.dvc/config'), `[core]\n  remote = local\n['remote "local"']\n  url = ${remote}\n`);
   };
-  const pullHere = (linkType?: 'copy' | 'hardlink' | 'symlink') => timed(() => pull({ cwd: root, jobs: JOBS, linkType, logger: silentLogger, includeGlobalConfig: false }));
+  const pullHere = (linkType?: 'copy' | 'hardlink' | 'symlink') =>
+    timed(() => pull({ cwd: root, jobs: JOBS, linkType, logger: silentLogger, includeGlobalConfig: false }));
   const cpTo = async (src: string) => {
     const dest = await mkdtemp(join(tmpdir(), 'bench-cp-'));
     const copy = await timed(async () => run('cp', ['-r', src, dest]));
@@ -268,10 +332,14 @@ for (const [name, count, size] of [['a', SMALL, 32 * 1024], ['b', 4, 64 * 1024 *
     const noop = await pullHere();
     if (noop.value.changedFiles !== 0) throw new Error('no-op pull changed files');
     best.noop = Math.min(best.noop, noop.ms);
-    best.find = Math.min(best.find, (await timed(async () => run('find', [join(root, 'c'), '-printf', '%s %T@\n']))).ms);
+    best.find = Math.min(
+      best.find,
+      (await timed(async () => run('find', [join(root, 'c'), '-printf', '%s %T@\n']))).ms,
+    );
     await rm(join(root, 'c'), { recursive: true, force: true });
     const warm = await pullHere();
-    if (warm.value.fromCache !== 10_000 || warm.value.changedFiles !== 10_000) throw new Error('warm pull did not check out from the cache');
+    if (warm.value.fromCache !== 10_000 || warm.value.changedFiles !== 10_000)
+      throw new Error('warm pull did not check out from the cache');
     best.warm = Math.min(best.warm, warm.ms);
     best.cpCache = Math.min(best.cpCache, await cpTo(join(root, '.dvc/cache')));
   }
@@ -281,9 +349,15 @@ for (const [name, count, size] of [['a', SMALL, 32 * 1024], ['b', 4, 64 * 1024 *
   line(`  ours sym  ${rate(10_000, dataset.bytes, best.symlink)}`);
   line(`  cp -r     ${rate(10_000, dataset.bytes, best.cp)}`);
   line(`  this machine: 10000 empty-file creations ${(best.create / 1000).toFixed(2)} s`);
-  line(`  ours/cp -r: copy ${(best.cp / best.cold).toFixed(2)}x, hardlink ${(best.cp / best.hardlink).toFixed(2)}x, symlink ${(best.cp / best.symlink).toFixed(2)}x (ours also verifies every md5 and fills the cache)`);
-  line(`  warm pull (cache full, workspace deleted) ${rate(10_000, dataset.bytes, best.warm)}; cp -r of the cache ${(best.cpCache / 1000).toFixed(2)} s: warm/cp ${(best.warm / best.cpCache).toFixed(2)}x`);
-  line(`  no-op pull (workspace current) ${(best.noop / 1000).toFixed(2)} s; find -printf '%s %T@' ${(best.find / 1000).toFixed(2)} s: no-op/find ${(best.noop / best.find).toFixed(1)}x`);
+  line(
+    `  ours/cp -r: copy ${(best.cp / best.cold).toFixed(2)}x, hardlink ${(best.cp / best.hardlink).toFixed(2)}x, symlink ${(best.cp / best.symlink).toFixed(2)}x (ours also verifies every md5 and fills the cache)`,
+  );
+  line(
+    `  warm pull (cache full, workspace deleted) ${rate(10_000, dataset.bytes, best.warm)}; cp -r of the cache ${(best.cpCache / 1000).toFixed(2)} s: warm/cp ${(best.warm / best.cpCache).toFixed(2)}x`,
+  );
+  line(
+    `  no-op pull (workspace current) ${(best.noop / 1000).toFixed(2)} s; find -printf '%s %T@' ${(best.find / 1000).toFixed(2)} s: no-op/find ${(best.noop / best.find).toFixed(1)}x`,
+  );
   await rm(root, { recursive: true, force: true });
   await rm(remote, { recursive: true, force: true });
 }

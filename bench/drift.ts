@@ -30,7 +30,8 @@ async function writeData(path: string, seed: number, shifted: boolean): Promise<
   for (let r = 0; r < ROWS; r++) {
     const cells: string[] = [];
     for (let j = 0; j < COLUMNS; j++) {
-      if (j >= COLUMNS - CATEGORICAL) cells.push(CITIES[Math.min(5, Math.floor(rng.next() * (shifted && j === COLUMNS - 1 ? 7 : 6)))]!);
+      if (j >= COLUMNS - CATEGORICAL)
+        cells.push(CITIES[Math.min(5, Math.floor(rng.next() * (shifted && j === COLUMNS - 1 ? 7 : 6)))]!);
       else cells.push((rng.normal() + (shifted && j < 2 ? 0.3 : 0)).toFixed(4));
     }
     chunk += `${cells.join(',')}\n`;
@@ -59,10 +60,24 @@ const reference = validateProfile(JSON.parse(await readFile(profilePath, 'utf8')
 const outcome = await checkDrift({ current: currentPath, reference, referenceLabel: 'profile.json' });
 const oursSeconds = (performance.now() - oursStart) / 1000;
 
-const py = spawnSync('/usr/bin/python3', [join(process.cwd(), 'bench/drift_scipy.py'), referencePath, currentPath], { encoding: 'utf8', maxBuffer: 1 << 24 });
+const py = spawnSync('/usr/bin/python3', [join(process.cwd(), 'bench/drift_scipy.py'), referencePath, currentPath], {
+  encoding: 'utf8',
+  maxBuffer: 1 << 24,
+});
 if (py.status !== 0) throw new Error(`drift_scipy.py failed: ${py.stderr}`);
-const scipy = JSON.parse(py.stdout.trim().split('\n').pop()!) as { read_s: number; stats_s: number; total_s: number; drifted: string[] };
+const scipy = JSON.parse(py.stdout.trim().split('\n').pop()!) as {
+  read_s: number;
+  stats_s: number;
+  total_s: number;
+  drifted: string[];
+};
 
-console.log(`ours  : ${oursSeconds.toFixed(2)} s  (read + profile ${ROWS} x ${COLUMNS} fresh rows, compare with the stored profile); drifted: ${outcome.result.drifted.join(', ')}`);
-console.log(`SciPy : ${scipy.total_s.toFixed(2)} s  (read ${scipy.read_s.toFixed(2)} s + statistics on the full data ${scipy.stats_s.toFixed(2)} s); drifted: ${scipy.drifted.join(', ')}`);
-console.log(`ratio : SciPy / ours = ${(scipy.total_s / oursSeconds).toFixed(2)}x; goal for ours: < 5 s (${oursSeconds < 5 ? 'met' : 'not met'})`);
+console.log(
+  `ours  : ${oursSeconds.toFixed(2)} s  (read + profile ${ROWS} x ${COLUMNS} fresh rows, compare with the stored profile); drifted: ${outcome.result.drifted.join(', ')}`,
+);
+console.log(
+  `SciPy : ${scipy.total_s.toFixed(2)} s  (read ${scipy.read_s.toFixed(2)} s + statistics on the full data ${scipy.stats_s.toFixed(2)} s); drifted: ${scipy.drifted.join(', ')}`,
+);
+console.log(
+  `ratio : SciPy / ours = ${(scipy.total_s / oursSeconds).toFixed(2)}x; goal for ours: < 5 s (${oursSeconds < 5 ? 'met' : 'not met'})`,
+);

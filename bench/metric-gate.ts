@@ -24,7 +24,15 @@ import {
   predict,
   type Holdout,
 } from '@mlops-gha/evaluation';
-import { bootstrapInterval, decide, pairedBootstrap, pairedBootstrapParallel, parseRules, renderReport, Rng } from '@mlops-gha/gate';
+import {
+  bootstrapInterval,
+  decide,
+  pairedBootstrap,
+  pairedBootstrapParallel,
+  parseRules,
+  renderReport,
+  Rng,
+} from '@mlops-gha/gate';
 import { logisticClassifierModel, writeModel } from '../test/harness/onnx-models.js';
 
 const ROWS = 100_000;
@@ -39,7 +47,9 @@ function fmtRate(rows: number, seconds: number): string {
 
 async function main(): Promise<void> {
   const [load1] = (await import('node:os')).loadavg();
-  console.log(`machine: ${(await import('node:os')).cpus().length} cores, load average ${load1!.toFixed(2)} (timings inflate when it exceeds the core count)`);
+  console.log(
+    `machine: ${(await import('node:os')).cpus().length} cores, load average ${load1!.toFixed(2)} (timings inflate when it exceeds the core count)`,
+  );
   const dir = await mkdtemp(join(tmpdir(), 'bench-metric-gate-'));
   const rng = new Rng(42);
   const normal = () => Math.sqrt(-2 * Math.log(rng.next() + 1e-12)) * Math.cos(2 * Math.PI * rng.next());
@@ -63,19 +73,33 @@ async function main(): Promise<void> {
   }
   const csvPath = join(dir, 'holdout.csv');
   await writeFile(csvPath, `${csv.join('\n')}\n`);
-  const candidatePath = await writeModel(join(dir, 'candidate.onnx'), logisticClassifierModel({ weights: truth, bias: 0 }));
+  const candidatePath = await writeModel(
+    join(dir, 'candidate.onnx'),
+    logisticClassifierModel({ weights: truth, bias: 0 }),
+  );
   const baselinePath = await writeModel(
     join(dir, 'baseline.onnx'),
     logisticClassifierModel({ weights: truth.map((w) => w + normal() * 0.5), bias: 0.1 }),
   );
-  const holdout: Holdout = { path: csvPath, rows: ROWS, featureNames: csv[0]!.split(',').slice(0, FEATURES), features, labelColumn: 'label', labels };
+  const holdout: Holdout = {
+    path: csvPath,
+    rows: ROWS,
+    featureNames: csv[0]!.split(',').slice(0, FEATURES),
+    features,
+    labelColumn: 'label',
+    labels,
+  };
   const paths = [candidatePath, baselinePath];
-  console.log(`metric-gate benchmark: ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, 2 logistic-regression ONNX models, batches of ${BATCH}, best of ${REPEATS}`);
+  console.log(
+    `metric-gate benchmark: ${ROWS.toLocaleString('en-US')} rows x ${FEATURES} features, 2 logistic-regression ONNX models, batches of ${BATCH}, best of ${REPEATS}`,
+  );
 
   // 1 and 2 interleaved (this machine's load varies; each repeat runs both back to back):
   // raw onnxruntime-node on the same batches, nothing else; then ours: batched predict
   // (feeding, fetching, collecting outputs), reading the outputs as predictions and every metric.
-  const sessions = await Promise.all(paths.map((p) => ort.InferenceSession.create(p, { graphOptimizationLevel: 'all' })));
+  const sessions = await Promise.all(
+    paths.map((p) => ort.InferenceSession.create(p, { graphOptimizationLevel: 'all' })),
+  );
   const models = await Promise.all(paths.map((p) => openOnnxModel(p)));
   let raw = Infinity;
   let inference = Infinity;
@@ -86,7 +110,10 @@ async function main(): Promise<void> {
     for (const session of sessions) {
       for (let start = 0; start < ROWS; start += BATCH) {
         const end = Math.min(ROWS, start + BATCH);
-        const input = new ort.Tensor('float32', features.subarray(start * FEATURES, end * FEATURES), [end - start, FEATURES]);
+        const input = new ort.Tensor('float32', features.subarray(start * FEATURES, end * FEATURES), [
+          end - start,
+          FEATURES,
+        ]);
         await session.run({ input }, ['label', 'probabilities']);
       }
     }
@@ -120,15 +147,21 @@ async function main(): Promise<void> {
   const rowsBoth = 2 * ROWS;
   const ratio = raw / inference;
   console.log(`raw onnxruntime-node inference (2 models): ${fmtRate(rowsBoth, raw)} (${raw.toFixed(3)} s)`);
-  console.log(`our batched inference (2 models, outputs collected): ${fmtRate(rowsBoth, inference)} (${inference.toFixed(3)} s)`);
+  console.log(
+    `our batched inference (2 models, outputs collected): ${fmtRate(rowsBoth, inference)} (${inference.toFixed(3)} s)`,
+  );
   console.log(`  ratio ours/raw: ${(ratio * 100).toFixed(1)}% (goal >= 80%) ${ratio >= 0.8 ? 'MET' : 'MISSED'}`);
-  console.log(`our evaluation incl. task detection and every metric (2 models): ${fmtRate(rowsBoth, ours)} (${ours.toFixed(3)} s)`);
-  console.log(`  ratio ours/raw: ${((raw / ours) * 100).toFixed(1)}% (goal >= 80%) ${raw / ours >= 0.8 ? 'MET' : 'MISSED'}`);
+  console.log(
+    `our evaluation incl. task detection and every metric (2 models): ${fmtRate(rowsBoth, ours)} (${ours.toFixed(3)} s)`,
+  );
+  console.log(
+    `  ratio ours/raw: ${((raw / ours) * 100).toFixed(1)}% (goal >= 80%) ${raw / ours >= 0.8 ? 'MET' : 'MISSED'}`,
+  );
   const keys = Object.keys(metricsFor(interp!, 0).values).length;
   const BEFORE_MS = 66.7; // six metrics, before issue 14, measured by this benchmark on the 2-core machine
   console.log(
     `every metric (${keys} values + curves), 2 models x ${ROWS.toLocaleString('en-US')} rows: ${(metricsOnly * 1000).toFixed(1)} ms (CPU ${metricsCpu.toFixed(1)} ms); ` +
-      `${(metricsOnly * 1000 / BEFORE_MS).toFixed(2)}x the ${BEFORE_MS} ms of the six metrics before (goal <= 1.5x) ${metricsOnly * 1000 <= 1.5 * BEFORE_MS ? 'MET' : 'MISSED'}`,
+      `${((metricsOnly * 1000) / BEFORE_MS).toFixed(2)}x the ${BEFORE_MS} ms of the six metrics before (goal <= 1.5x) ${metricsOnly * 1000 <= 1.5 * BEFORE_MS ? 'MET' : 'MISSED'}`,
   );
 
   // 3. Statistics: 2,000 paired resamples of accuracy, f1, roc_auc, then BCa intervals;
@@ -137,14 +170,23 @@ async function main(): Promise<void> {
   const b = metricsFor(interp!, 1).values;
   const metrics = ['accuracy', 'f1', 'roc_auc'];
   let started = performance.now();
-  const boot = await pairedBootstrapParallel(interp!, metrics, { candidate: 0, baseline: 1 }, { samples: RESAMPLES, seed: 1 });
+  const boot = await pairedBootstrapParallel(
+    interp!,
+    metrics,
+    { candidate: 0, baseline: 1 },
+    { samples: RESAMPLES, seed: 1 },
+  );
   const resampled = (performance.now() - started) / 1000;
   for (const metric of metrics) {
     const interval = bootstrapInterval(boot.draws.get(metric)!, c[metric]! - b[metric]!, 1, 0.95, 'bca')!;
-    console.log(`  ${metric}: candidate ${c[metric]!.toFixed(4)}, baseline ${b[metric]!.toFixed(4)}, 95% BCa interval of the difference [${interval.low.toFixed(4)}, ${interval.high.toFixed(4)}]`);
+    console.log(
+      `  ${metric}: candidate ${c[metric]!.toFixed(4)}, baseline ${b[metric]!.toFixed(4)}, 95% BCa interval of the difference [${interval.low.toFixed(4)}, ${interval.high.toFixed(4)}]`,
+    );
   }
   const stats = (performance.now() - started) / 1000;
-  console.log(`paired bootstrap, ${RESAMPLES} resamples x 3 metrics x 2 models on ${boot.threads} threads: ${resampled.toFixed(2)} s; with BCa intervals: ${stats.toFixed(2)} s (goal < 2 s) ${stats < 2 ? 'MET' : 'MISSED'}`);
+  console.log(
+    `paired bootstrap, ${RESAMPLES} resamples x 3 metrics x 2 models on ${boot.threads} threads: ${resampled.toFixed(2)} s; with BCa intervals: ${stats.toFixed(2)} s (goal < 2 s) ${stats < 2 ? 'MET' : 'MISSED'}`,
+  );
   started = performance.now();
   pairedBootstrap(interp!, metrics, { candidate: 0, baseline: 1 }, { samples: RESAMPLES, seed: 1 });
   console.log(`  the same on 1 thread: ${((performance.now() - started) / 1000).toFixed(2)} s`);
@@ -154,7 +196,14 @@ async function main(): Promise<void> {
   const bm = metricsFor(interp!, 1);
   const reportStart = performance.now();
   const text = renderReport({
-    decision: decide({ rules: parseRules('f1 >= baseline\nroc_auc >= baseline'), candidate: cm.values, baseline: bm.values, confidence: 0.95, method: 'bca', failOn: 'fail' }),
+    decision: decide({
+      rules: parseRules('f1 >= baseline\nroc_auc >= baseline'),
+      candidate: cm.values,
+      baseline: bm.values,
+      confidence: 0.95,
+      method: 'bca',
+      failOn: 'fail',
+    }),
     candidateName: 'candidate.onnx',
     baselineName: 'baseline.onnx',
     candidate: cm.values,
@@ -166,13 +215,17 @@ async function main(): Promise<void> {
     perClass: { candidate: cm.perClass, baseline: bm.perClass },
     curves: { candidate: cm.curves, baseline: bm.curves },
   });
-  console.log(`report with ${(text.match(/```mermaid/g) ?? []).length} mermaid charts: ${(performance.now() - reportStart).toFixed(1)} ms, ${text.length.toLocaleString('en-US')} characters`);
+  console.log(
+    `report with ${(text.match(/```mermaid/g) ?? []).length} mermaid charts: ${(performance.now() - reportStart).toFixed(1)} ms, ${text.length.toLocaleString('en-US')} characters`,
+  );
 
   // For information: reading the CSV, and the whole evaluation as the action runs it.
   let t = performance.now();
   await loadHoldout(csvPath);
   const load = (performance.now() - t) / 1000;
-  console.log(`loading the CSV holdout (${(csv.join('\n').length / 1e6).toFixed(1)} MB): ${fmtRate(ROWS, load)} (${load.toFixed(2)} s)`);
+  console.log(
+    `loading the CSV holdout (${(csv.join('\n').length / 1e6).toFixed(1)} MB): ${fmtRate(ROWS, load)} (${load.toFixed(2)} s)`,
+  );
   t = performance.now();
   await evaluateModels({ dataset: csvPath, models: paths });
   const whole = (performance.now() - t) / 1000;

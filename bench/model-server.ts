@@ -52,16 +52,27 @@ async function measure(once: () => Promise<void>): Promise<number> {
 
 function post(agent: Agent, port: number, path: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString()}`));
-        // Parse it as a client would: the response is part of the cost.
-        JSON.parse(Buffer.concat(chunks).toString());
-        resolve();
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200)
+            return reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString()}`));
+          // Parse it as a client would: the response is part of the cost.
+          JSON.parse(Buffer.concat(chunks).toString());
+          resolve();
+        });
+      },
+    );
     req.on('error', reject);
     req.setNoDelay(true); // as any latency-minded client does: no Nagle wait for the body
     req.end(body);
@@ -88,10 +99,21 @@ function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
-async function startServer(modelDir: string, sha256: string, bare = false): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+async function startServer(
+  modelDir: string,
+  sha256: string,
+  bare = false,
+): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const args = bare ? ['-e', BARE_SERVER] : [join(repoRoot, 'dist/model-server/index.js')];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, MODEL_URI: modelDir, MODEL_SHA256: sha256, MODEL_NAME: 'churn', PORT: '0', HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      MODEL_URI: modelDir,
+      MODEL_SHA256: sha256,
+      MODEL_NAME: 'churn',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -134,7 +156,9 @@ export async function servingThroughput(options: { seconds?: number; clients?: n
   try {
     for (const batch of [1, 256]) {
       const rows = rowsOf(batch);
-      const body = JSON.stringify({ inputs: [{ name: 'input', shape: [batch, FEATURES], datatype: 'FP32', data: rows }] });
+      const body = JSON.stringify({
+        inputs: [{ name: 'input', shape: [batch, FEATURES], datatype: 'FP32', data: rows }],
+      });
       const serverCpu0 = cpuSecondsOf(server.pid);
       const overHttp = await measure(() => post(agent, server.port, '/v2/models/churn/infer', body));
       const serverCpu = (cpuSecondsOf(server.pid) ?? NaN) - (serverCpu0 ?? NaN);
@@ -179,7 +203,9 @@ export async function servingThroughput(options: { seconds?: number; clients?: n
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, clients: { type: 'string', default: '4' } } });
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: '3' }, clients: { type: 'string', default: '4' } },
+  });
   servingThroughput({ seconds: Number(values.seconds), clients: Number(values.clients) }).catch((error: unknown) => {
     console.error(error instanceof Error ? error.stack : error);
     process.exit(1);

@@ -24,7 +24,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const root = join(process.cwd(), '.bench', 'registry');
 const bundle = join(process.cwd(), 'dist/registry-push/index.js');
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -73,15 +77,31 @@ async function main(): Promise<void> {
     const results = { aws: Infinity, ours: Infinity, repush: Infinity, hash: Infinity, start: Infinity };
     let repushOutput = '';
     for (let round = 0; round < ROUNDS; round++) {
-      const a = await run(aws, ['--endpoint-url', s3.endpoint, 's3', 'cp', file, `s3://bench/aws-${round}/model.bin`, '--only-show-errors'], env);
+      const a = await run(
+        aws,
+        ['--endpoint-url', s3.endpoint, 's3', 'cp', file, `s3://bench/aws-${round}/model.bin`, '--only-show-errors'],
+        env,
+      );
       results.aws = Math.min(results.aws, a.ms);
-      const o = await run(process.execPath, [bundle, '--registry', `s3://bench/reg-${round}`, '--endpoint-url', s3.endpoint, 'push', 'big-model', file], env);
+      const o = await run(
+        process.execPath,
+        [bundle, '--registry', `s3://bench/reg-${round}`, '--endpoint-url', s3.endpoint, 'push', 'big-model', file],
+        env,
+      );
       results.ours = Math.min(results.ours, o.ms);
       const before = await s3.client().send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: `reg-${round}/` }));
       const writesBefore = s3.stats.accepted;
-      const r = await run(process.execPath, [bundle, '--registry', `s3://bench/reg-${round}`, '--endpoint-url', s3.endpoint, 'push', 'big-model', file], env);
+      const r = await run(
+        process.execPath,
+        [bundle, '--registry', `s3://bench/reg-${round}`, '--endpoint-url', s3.endpoint, 'push', 'big-model', file],
+        env,
+      );
       const after = await s3.client().send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: `reg-${round}/` }));
-      if (!r.stdout.includes('(existing, identical content)') || (after.KeyCount ?? 0) !== (before.KeyCount ?? 0) || s3.stats.accepted !== writesBefore) {
+      if (
+        !r.stdout.includes('(existing, identical content)') ||
+        (after.KeyCount ?? 0) !== (before.KeyCount ?? 0) ||
+        s3.stats.accepted !== writesBefore
+      ) {
         throw new Error(`The identical re-push wrote something:\n${r.stdout}\n${r.stderr}`);
       }
       repushOutput = r.stdout.trim();
@@ -91,8 +111,11 @@ async function main(): Promise<void> {
       await hashFile(file, 'sha256');
       results.hash = Math.min(results.hash, Number(process.hrtime.bigint() - h0) / 1e6);
     }
-    const line = (label: string, ms: number) => `${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate(ms).toFixed(0).padStart(5)} MB/s`;
-    console.log(`registry bench: ${MB} MiB file, S3 double (s3rver + conditional proxy) on loopback, best of ${ROUNDS}`);
+    const line = (label: string, ms: number) =>
+      `${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate(ms).toFixed(0).padStart(5)} MB/s`;
+    console.log(
+      `registry bench: ${MB} MiB file, S3 double (s3rver + conditional proxy) on loopback, best of ${ROUNDS}`,
+    );
     console.log(`peer: ${awsVersion}`);
     console.log(line('aws s3 cp', results.aws));
     console.log(line('registry push (new version)', results.ours));
@@ -100,7 +123,9 @@ async function main(): Promise<void> {
     console.log(line('sha256 of the file (in-process)', results.hash));
     console.log(`${'bundle start-up alone (--help)'.padEnd(44)} ${(results.start / 1000).toFixed(2).padStart(7)} s`);
     console.log(`ratio push/aws throughput:              ${(results.aws / results.ours).toFixed(2)}x (goal >= 1.0x)`);
-    console.log(`identical re-push / one sha256:          ${(results.repush / results.hash).toFixed(2)}x; without start-up ${((results.repush - results.start) / results.hash).toFixed(2)}x (uploads nothing)`);
+    console.log(
+      `identical re-push / one sha256:          ${(results.repush / results.hash).toFixed(2)}x; without start-up ${((results.repush - results.start) / results.hash).toFixed(2)}x (uploads nothing)`,
+    );
     console.log(`re-push said: ${repushOutput}`);
   } finally {
     await s3.stop();

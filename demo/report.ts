@@ -59,7 +59,11 @@ export function runVerdict(records: StepRecord[]): { ok: boolean; text: string }
   const failed = records.filter((r) => r.outcome === 'failed');
   const notBuilt = records.filter((r) => r.outcome === 'not built');
   const ran = records.filter((r) => r.outcome === 'ok' || r.outcome === 'stopped');
-  if (failed.length) return { ok: false, text: `FAILED: ${failed.length} step(s) did not do what the story needs (${failed.map((r) => r.n).join(', ')})` };
+  if (failed.length)
+    return {
+      ok: false,
+      text: `FAILED: ${failed.length} step(s) did not do what the story needs (${failed.map((r) => r.n).join(', ')})`,
+    };
   return {
     ok: true,
     text: `PASSED: ${ran.length} steps ran as the story needs${notBuilt.length ? `; ${notBuilt.length} not built yet` : ''}`,
@@ -95,13 +99,15 @@ function historyTables(data: ReportData): string {
   if (data.helmHistory) {
     for (const { namespace, revisions } of data.helmHistory) {
       const rows = revisions.map(
-        (h) => `<tr><td>${h.revision}</td><td>${escapeHtml(h.status)}</td><td>${escapeHtml(h.chart)}</td><td>${escapeHtml(h.updated)}</td><td>${escapeHtml(h.description)}</td></tr>`,
+        (h) =>
+          `<tr><td>${h.revision}</td><td>${escapeHtml(h.status)}</td><td>${escapeHtml(h.chart)}</td><td>${escapeHtml(h.updated)}</td><td>${escapeHtml(h.description)}</td></tr>`,
       );
       html +=
         `<h3>Helm history: ${escapeHtml(namespace)}</h3><table class="helm-history" id="helm-history-${escapeHtml(namespace)}"><thead><tr><th>revision</th><th>status</th><th>chart</th><th>updated</th><th>description</th></tr></thead>` +
         `<tbody>${rows.join('')}</tbody></table>`;
     }
-    for (const s of data.served ?? []) html += `<p class="served">${escapeHtml(s.environment)} serves: <code>${escapeHtml(s.answer)}</code></p>`;
+    for (const s of data.served ?? [])
+      html += `<p class="served">${escapeHtml(s.environment)} serves: <code>${escapeHtml(s.answer)}</code></p>`;
   } else {
     html += `<p id="helm-history-missing">No helm history: the deploy steps did not run (see the steps above).</p>`;
   }
@@ -109,7 +115,10 @@ function historyTables(data: ReportData): string {
 }
 
 function eventsTable(events: EventRow[]): string {
-  const rows = events.map((e) => `<tr><td>${escapeHtml(e.at)}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.actor)}</td><td>${escapeHtml(e.detail)}</td></tr>`);
+  const rows = events.map(
+    (e) =>
+      `<tr><td>${escapeHtml(e.at)}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.actor)}</td><td>${escapeHtml(e.detail)}</td></tr>`,
+  );
   return `<table id="audit-events"><thead><tr><th>at</th><th>event</th><th>actor</th><th>what</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -130,19 +139,27 @@ export function renderReport(data: ReportData): string {
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${escapeHtml(data.title)}</title><style>${STYLE}</style></head><body>`,
     `<h1>${escapeHtml(data.title)}</h1><p>Started ${escapeHtml(data.startedAt)}, ${data.seconds.toFixed(1)} s.</p>`,
     `<p id="verdict" class="verdict ${verdict.ok ? 'ok' : 'bad'}">${escapeHtml(verdict.text)}</p>`,
-    data.missing.length ? `<p id="missing">Not installed on this machine (run <code>npm run setup</code>): ${escapeHtml(data.missing.join('; '))}</p>` : '',
+    data.missing.length
+      ? `<p id="missing">Not installed on this machine (run <code>npm run setup</code>): ${escapeHtml(data.missing.join('; '))}</p>`
+      : '',
     `<h2>Steps</h2>${stepsTable(data.records)}`,
     `<h2>Release history</h2><div id="history">${historyTables(data)}</div>`,
     `<h2>Audit log</h2>${eventsTable(data.events)}`,
     `<h2>Gate verdicts</h2>`,
-    ...gates.map((g) => `<details class="gate" ${g.outcome === 'stopped' ? 'open' : ''}><summary>${g.n}. ${escapeHtml(g.label)}: ${escapeHtml(g.outputs.verdict ?? g.outcome)}</summary>${render(g.summary!)}</details>`),
+    ...gates.map(
+      (g) =>
+        `<details class="gate" ${g.outcome === 'stopped' ? 'open' : ''}><summary>${g.n}. ${escapeHtml(g.label)}: ${escapeHtml(g.outputs.verdict ?? g.outcome)}</summary>${render(g.summary!)}</details>`,
+    ),
     data.prComment
       ? `<h2>The pull-request comment</h2><p>Posted ${data.prComment.posts} time(s), edited in place ${data.prComment.edits} time(s): <code>${escapeHtml(data.prComment.url)}</code></p><div id="pr-comment" class="comment">${render(data.prComment.body)}</div>`
       : '',
     `<h2>Every job summary</h2>`,
     ...data.records
       .filter((r) => r.summary !== undefined)
-      .map((r) => `<details><summary>${r.n}. ${escapeHtml(r.label)} (${escapeHtml(r.action)})</summary>${r.summary ? render(r.summary) : '<p>(empty)</p>'}</details>`),
+      .map(
+        (r) =>
+          `<details><summary>${r.n}. ${escapeHtml(r.label)} (${escapeHtml(r.action)})</summary>${r.summary ? render(r.summary) : '<p>(empty)</p>'}</details>`,
+      ),
     `</body></html>`,
   ];
   return parts.join('\n');

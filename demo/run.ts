@@ -35,8 +35,14 @@ const verbose = process.argv.includes('--verbose');
 function missingTools(): string[] {
   const missing: string[] = [];
   const probe = spawnSync(PYTHON, ['-c', 'import numpy, sklearn, onnx, yaml'], { encoding: 'utf8' });
-  if (probe.status !== 0) missing.push(`${PYTHON} with numpy, scikit-learn, onnx and PyYAML (Debian: python3-sklearn python3-onnx python3-yaml)`);
-  if (!existsSync(join(repoRoot, 'tools/node24/node_modules/node/bin/node')) && process.versions.node.split('.')[0] !== '24') {
+  if (probe.status !== 0)
+    missing.push(
+      `${PYTHON} with numpy, scikit-learn, onnx and PyYAML (Debian: python3-sklearn python3-onnx python3-yaml)`,
+    );
+  if (
+    !existsSync(join(repoRoot, 'tools/node24/node_modules/node/bin/node')) &&
+    process.versions.node.split('.')[0] !== '24'
+  ) {
     missing.push('Node 24 in tools/node24 (npm ci installs it)');
   }
   return missing;
@@ -52,19 +58,47 @@ async function registryFacts(): Promise<{ versions: VersionRow[]; events: EventR
   const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
   const list = async (dir: string): Promise<string[]> => (existsSync(dir) ? (await readdir(dir)).sort() : []);
   const aliases = await Promise.all(
-    (await list(join(root, 'aliases'))).filter((f) => f.endsWith('.json')).map((f) => readJson<{ alias: string; version: number }>(join(root, 'aliases', f))),
+    (await list(join(root, 'aliases')))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readJson<{ alias: string; version: number }>(join(root, 'aliases', f))),
   );
   const versions: VersionRow[] = [];
-  for (const n of (await list(join(root, 'versions'))).map(Number).filter(Number.isInteger).sort((a, b) => a - b)) {
+  for (const n of (await list(join(root, 'versions')))
+    .map(Number)
+    .filter(Number.isInteger)
+    .sort((a, b) => a - b)) {
     const path = join(root, 'versions', String(n), 'manifest.json');
     if (!existsSync(path)) continue; // a claimed number whose push never finished
-    const m = await readJson<{ created_at: string; sha256: string; description?: string; metrics?: Record<string, unknown> }>(path);
-    const metrics = Object.fromEntries(Object.entries(m.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
-    versions.push({ version: n, createdAt: m.created_at, sha256: m.sha256, description: m.description ?? '', metrics, aliases: aliases.filter((a) => a.version === n).map((a) => a.alias) });
+    const m = await readJson<{
+      created_at: string;
+      sha256: string;
+      description?: string;
+      metrics?: Record<string, unknown>;
+    }>(path);
+    const metrics = Object.fromEntries(
+      Object.entries(m.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    );
+    versions.push({
+      version: n,
+      createdAt: m.created_at,
+      sha256: m.sha256,
+      description: m.description ?? '',
+      metrics,
+      aliases: aliases.filter((a) => a.version === n).map((a) => a.alias),
+    });
   }
   const events: EventRow[] = [];
   for (const f of (await list(join(root, 'events'))).filter((x) => x.endsWith('.json'))) {
-    const e = await readJson<{ at: string; type: string; actor?: string | null; version?: number; alias?: string; from?: number | null; to?: number; reason?: string }>(join(root, 'events', f));
+    const e = await readJson<{
+      at: string;
+      type: string;
+      actor?: string | null;
+      version?: number;
+      alias?: string;
+      from?: number | null;
+      to?: number;
+      reason?: string;
+    }>(join(root, 'events', f));
     const detail = [
       e.version !== undefined ? `version ${e.version}` : '',
       e.alias ? `alias ${e.alias}: ${e.from ?? 'none'} -> ${e.to}` : '',
@@ -80,7 +114,10 @@ async function served(urls: Record<string, string>): Promise<{ environment: stri
   const out: { environment: string; answer: string }[] = [];
   for (const [environment, url] of Object.entries(urls)) {
     const answer = await fetch(`${url}/v2/models/${MODEL}`, { signal: AbortSignal.timeout(5000) })
-      .then(async (r) => `${r.status} ${JSON.stringify((({ name, versions }) => ({ name, versions }))((await r.json()) as { name: string; versions: string[] }))}`)
+      .then(
+        async (r) =>
+          `${r.status} ${JSON.stringify((({ name, versions }) => ({ name, versions }))((await r.json()) as { name: string; versions: string[] }))}`,
+      )
       .catch((e: Error) => `no answer (${e.message})`);
     out.push({ environment, answer });
   }
@@ -91,7 +128,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   const missing = missingTools();
   if (missing.length) {
-    console.error(`demo: missing on this machine (run \`npm run setup\` at ${repoRoot}):\n  - ${missing.join('\n  - ')}`);
+    console.error(
+      `demo: missing on this machine (run \`npm run setup\` at ${repoRoot}):\n  - ${missing.join('\n  - ')}`,
+    );
     return 2;
   }
   // A fresh copy every run, so a second run starts from the same state as the first.
@@ -111,8 +150,13 @@ async function main(): Promise<number> {
   const api: GitHubApiDouble = await startGitHubApi();
   api.addToken(TOKEN, { login: 'github-actions[bot]', permission: 'write' });
   const k8s = isBuilt('helm-deploy') && !helmMissing.length ? await startDemoCluster(demoDir) : undefined;
-  const urls = k8s ? { staging: await k8s.ingress('staging', RELEASE), production: await k8s.ingress('production', RELEASE) } : { staging: '', production: '' };
-  if (k8s) console.log(`demo: Kubernetes API on loopback (${k8s.cluster.url}, kubeconfig ${k8s.cluster.kubeconfigPath}), helm ${k8s.helm}`);
+  const urls = k8s
+    ? { staging: await k8s.ingress('staging', RELEASE), production: await k8s.ingress('production', RELEASE) }
+    : { staging: '', production: '' };
+  if (k8s)
+    console.log(
+      `demo: Kubernetes API on loopback (${k8s.cluster.url}, kubeconfig ${k8s.cluster.kubeconfigPath}), helm ${k8s.helm}`,
+    );
   const demo = new DemoRun(project, join(demoDir, 'summaries'), !verbose);
   let report: Pick<ReportData, 'helmHistory' | 'served'> = {};
   try {
@@ -156,12 +200,16 @@ async function main(): Promise<number> {
   });
 
   console.log('\n### Registry');
-  for (const v of facts.versions) console.log(`  v${v.version} ${v.aliases.length ? `[${v.aliases.join(', ')}] ` : ''}roc_auc=${v.metrics.roc_auc?.toFixed(4)} ${v.description}`);
+  for (const v of facts.versions)
+    console.log(
+      `  v${v.version} ${v.aliases.length ? `[${v.aliases.join(', ')}] ` : ''}roc_auc=${v.metrics.roc_auc?.toFixed(4)} ${v.description}`,
+    );
   console.log('### Audit log');
   for (const e of facts.events) console.log(`  ${e.at} ${e.type.padEnd(15)} ${e.detail}`);
   for (const h of report.helmHistory ?? []) {
     console.log(`### helm history ${RELEASE} -n ${h.namespace}`);
-    for (const r of h.revisions) console.log(`  ${String(r.revision).padStart(3)} ${r.status.padEnd(11)} ${r.description}`);
+    for (const r of h.revisions)
+      console.log(`  ${String(r.revision).padStart(3)} ${r.status.padEnd(11)} ${r.description}`);
   }
   for (const s of report.served ?? []) console.log(`### ${s.environment} serves: ${s.answer}`);
   const verdict = runVerdict(demo.records);

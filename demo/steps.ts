@@ -90,16 +90,45 @@ export class DemoRun {
     const { show = [], expectFailure, ...run } = options;
     const result = await runAction(action, { ...run, cwd: this.workspace });
     const failed = result.exitCode !== 0;
-    const error = result.annotations.find((a) => a.level === 'error')?.message ?? `exit ${result.exitCode ?? result.signal}`;
-    const outcome: Outcome = failed ? (expectFailure?.(result) ? 'stopped' : 'failed') : expectFailure ? 'failed' : 'ok';
-    const shown = show.filter((k) => result.outputs[k] !== undefined).map((k) => `${k}=${clip(result.outputs[k]!, 60)}`).join('  ');
+    const error =
+      result.annotations.find((a) => a.level === 'error')?.message ?? `exit ${result.exitCode ?? result.signal}`;
+    const outcome: Outcome = failed
+      ? expectFailure?.(result)
+        ? 'stopped'
+        : 'failed'
+      : expectFailure
+        ? 'failed'
+        : 'ok';
+    const shown = show
+      .filter((k) => result.outputs[k] !== undefined)
+      .map((k) => `${k}=${clip(result.outputs[k]!, 60)}`)
+      .join('  ');
     const detail =
-      outcome === 'ok' ? shown : outcome === 'stopped' ? `${shown}  (${clip(error, 140)})` : expectFailure && !failed ? `expected this step to fail, it passed: ${shown}` : error;
+      outcome === 'ok'
+        ? shown
+        : outcome === 'stopped'
+          ? `${shown}  (${clip(error, 140)})`
+          : expectFailure && !failed
+            ? `expected this step to fail, it passed: ${shown}`
+            : error;
     await mkdir(this.summariesDir, { recursive: true });
     const summaryFile = join(this.summariesDir, `${String(n).padStart(2, '0')}-${action}.md`);
     await writeFile(summaryFile, result.summary);
-    this.records.push({ n, chapter: this.chapter, label, action, outcome, detail, outputs: result.outputs, seconds: result.durationMs / 1000, summary: result.summary, summaryFile });
-    this.say(`${String(n).padStart(2)}. ${label} [actions/${action}, ${(result.durationMs / 1000).toFixed(1)} s]: ${outcome}`);
+    this.records.push({
+      n,
+      chapter: this.chapter,
+      label,
+      action,
+      outcome,
+      detail,
+      outputs: result.outputs,
+      seconds: result.durationMs / 1000,
+      summary: result.summary,
+      summaryFile,
+    });
+    this.say(
+      `${String(n).padStart(2)}. ${label} [actions/${action}, ${(result.durationMs / 1000).toFixed(1)} s]: ${outcome}`,
+    );
     if (detail) this.say(`    ${detail}`);
     if (outcome === 'failed' || !this.quiet) for (const line of result.log) this.say(`    | ${line}`);
     return outcome === 'ok' || outcome === 'stopped' ? result : undefined;

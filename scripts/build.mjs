@@ -72,7 +72,10 @@ async function vendorOnnxruntime(distDir) {
   const ortDir = dirname(require.resolve('onnxruntime-node/package.json'));
   // onnxruntime-common's `exports` hides its package.json: walk up from its entry instead.
   let commonDir = dirname(createRequire(join(ortDir, 'package.json')).resolve('onnxruntime-common'));
-  while (!(existsSync(join(commonDir, 'package.json')) && JSON.parse(await readFile(join(commonDir, 'package.json'), 'utf8')).name === 'onnxruntime-common')) {
+  while (!(
+    existsSync(join(commonDir, 'package.json')) &&
+    JSON.parse(await readFile(join(commonDir, 'package.json'), 'utf8')).name === 'onnxruntime-common'
+  )) {
     if (dirname(commonDir) === commonDir) throw new Error('Cannot find the onnxruntime-common package directory');
     commonDir = dirname(commonDir);
   }
@@ -88,7 +91,10 @@ async function vendorOnnxruntime(distDir) {
   const commonOut = join(target, 'onnxruntime-common');
   for (const file of ['package.json', 'README.md', 'dist/cjs', 'dist/esm']) {
     if (existsSync(join(commonDir, file))) {
-      await cp(join(commonDir, file), join(commonOut, file), { recursive: true, filter: (src) => !src.endsWith('.map') });
+      await cp(join(commonDir, file), join(commonOut, file), {
+        recursive: true,
+        filter: (src) => !src.endsWith('.map'),
+      });
     }
   }
   // The install script (and its download) is not needed at run time and must never run.

@@ -16,6 +16,8 @@ for (const tool of ['node24', 'node22']) {
   const binary = join(dir, 'node_modules/node/bin/node');
   if (existsSync(installed) && existsSync(binary) && readJson(installed).version === pinned) continue;
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const run = spawnSync(npm, ['ci', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+  const run = spawnSync(npm, ['ci', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }

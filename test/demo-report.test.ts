@@ -28,7 +28,11 @@ interface DemoRun {
 
 function runDemo(cwd: string): Promise<DemoRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(tsx, [join(repoRoot, 'demo/run.ts')], { cwd, env: { ...process.env, DEMO_DIR: demoDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx, [join(repoRoot, 'demo/run.ts')], {
+      cwd,
+      env: { ...process.env, DEMO_DIR: demoDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -42,7 +46,10 @@ function runDemo(cwd: string): Promise<DemoRun> {
 function aliasesOnDisk(): Record<string, number> {
   const dir = join(demoDir, 'registry/churn-classifier/aliases');
   return Object.fromEntries(
-    readdirSync(dir).map((f) => [f.replace(/\.json$/, ''), (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { version: number }).version]),
+    readdirSync(dir).map((f) => [
+      f.replace(/\.json$/, ''),
+      (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { version: number }).version,
+    ]),
   );
 }
 
@@ -52,13 +59,23 @@ let page: Page;
 let elsewhere: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm run setup installs it)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm run setup installs it)`);
   await mkdir(artifacts, { recursive: true });
   elsewhere = await mkdtemp(join(tmpdir(), 'demo-cwd-'));
   run = await runDemo(elsewhere);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 400_000);
@@ -94,22 +111,35 @@ describe('the demo and its report', () => {
     expect(await verdict.innerText()).toMatch(/^PASSED: \d+ steps ran as the story needs/);
     // Green, as a person reads it.
     // (the function runs in the page: it names the page's globalThis, not a variable of this file)
-    const background = await verdict.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    const background = await verdict.evaluate(
+      (el) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
+          .backgroundColor,
+    );
     expect(background).toBe('rgb(218, 251, 225)');
 
     // The history table: one row per version, the aliases as the registry's files say now.
-    const rows = await page.locator('#registry-history tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as unknown as { innerText: string }).innerText.trim())),
-    );
+    const rows = await page
+      .locator('#registry-history tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => (td as unknown as { innerText: string }).innerText.trim()),
+        ),
+      );
     const onDisk = aliasesOnDisk();
-    const versions = readdirSync(join(demoDir, 'registry/churn-classifier/versions')).map(Number).sort((a, b) => a - b);
+    const versions = readdirSync(join(demoDir, 'registry/churn-classifier/versions'))
+      .map(Number)
+      .sort((a, b) => a - b);
     expect(rows.map((r) => Number(r[0]))).toEqual(versions);
     for (const r of rows) {
       const expected = Object.entries(onDisk)
         .filter(([, v]) => v === Number(r[0]))
         .map(([a]) => a)
         .sort();
-      expect({ version: r[0], aliases: r[1]!.split(', ').filter(Boolean).sort() }).toEqual({ version: r[0], aliases: expected });
+      expect({ version: r[0], aliases: r[1]!.split(', ').filter(Boolean).sort() }).toEqual({
+        version: r[0],
+        aliases: expected,
+      });
     }
     expect(onDisk.production).toBeDefined();
 
@@ -129,10 +159,20 @@ describe('the demo and its report', () => {
     // Helm's history per environment, as deployed: production went v1, v2, then back to v1 by
     // hand; staging's v3 failed its smoke test and went back to v2. The pods say what they serve.
     const helmRows = async (ns: string) =>
-      page.locator(`#helm-history-${ns} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as unknown as { innerText: string }).innerText.trim())));
+      page
+        .locator(`#helm-history-${ns} tbody tr`)
+        .evaluateAll((trs) =>
+          trs.map((tr) =>
+            [...tr.querySelectorAll('td')].map((td) => (td as unknown as { innerText: string }).innerText.trim()),
+          ),
+        );
     const production = await helmRows('production');
     expect(production.map((r) => r[1])).toEqual(['superseded', 'superseded', 'deployed']);
-    expect(production.map((r) => r[4])).toEqual([expect.stringMatching(/churn-classifier\/1\b/), expect.stringMatching(/churn-classifier\/2\b/), 'Rollback to 1']);
+    expect(production.map((r) => r[4])).toEqual([
+      expect.stringMatching(/churn-classifier\/1\b/),
+      expect.stringMatching(/churn-classifier\/2\b/),
+      'Rollback to 1',
+    ]);
     const staging = await helmRows('staging');
     expect(staging.map((r) => r[4])).toEqual([
       expect.stringMatching(/churn-classifier\/1\b/),
@@ -142,7 +182,10 @@ describe('the demo and its report', () => {
     ]);
     expect(staging.at(-1)![1]).toBe('deployed');
     const served = await page.locator('p.served').allInnerTexts();
-    expect(served).toEqual([`staging serves: 200 {"name":"churn-classifier","versions":["2"]}`, `production serves: 200 {"name":"churn-classifier","versions":["${onDisk.production}"]}`]);
+    expect(served).toEqual([
+      `staging serves: 200 {"name":"churn-classifier","versions":["2"]}`,
+      `production serves: 200 {"name":"churn-classifier","versions":["${onDisk.production}"]}`,
+    ]);
     expect(onDisk.production).toBe(1);
 
     // The audit log lists every alias move the registry recorded.
@@ -157,7 +200,16 @@ describe('the demo and its report', () => {
       startedAt: '2026-01-01T00:00:00Z',
       seconds: 1,
       records: [
-        { n: 1, chapter: hostile, label: hostile, action: 'metric-gate', outcome: 'ok', detail: hostile, outputs: { verdict: hostile }, summary: `### ${hostile}\n\n| a |\n|---|\n| ${hostile} |` },
+        {
+          n: 1,
+          chapter: hostile,
+          label: hostile,
+          action: 'metric-gate',
+          outcome: 'ok',
+          detail: hostile,
+          outputs: { verdict: hostile },
+          summary: `### ${hostile}\n\n| a |\n|---|\n| ${hostile} |`,
+        },
       ],
       versions: [],
       events: [{ at: 'now', type: hostile, actor: hostile, detail: hostile }],

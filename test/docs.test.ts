@@ -14,17 +14,30 @@ const docs = readdirSync(join(repoRoot, 'docs'))
   .filter((f) => f.endsWith('.md'))
   .map((f) => join('docs', f));
 const diagrams = docs.flatMap((file) =>
-  [...readFileSync(join(repoRoot, file), 'utf8').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m, i) => ({ name: `${file} #${i + 1}`, text: m[1]! })),
+  [...readFileSync(join(repoRoot, file), 'utf8').matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m, i) => ({
+    name: `${file} #${i + 1}`,
+    text: m[1]!,
+  })),
 );
 
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm run setup installs it)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm run setup installs it)`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage();
   await page.setContent('<!doctype html><html><body></body></html>');
@@ -64,12 +77,15 @@ describe('docs', () => {
     expect(error).toBe('');
   });
 
-  it.each([...docs, 'CHANGELOG.md', 'workflows-examples/README.md', 'workflows-examples/example-project/README.md'])('%s links only to files that exist', (file) => {
-    const text = readFileSync(join(repoRoot, file), 'utf8');
-    const broken = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
-      .map((m) => m[1]!)
-      .filter((target) => !/^[a-z]+:/.test(target))
-      .filter((target) => !existsSync(join(repoRoot, dirname(file), target)));
-    expect(broken).toEqual([]);
-  });
+  it.each([...docs, 'CHANGELOG.md', 'workflows-examples/README.md', 'workflows-examples/example-project/README.md'])(
+    '%s links only to files that exist',
+    (file) => {
+      const text = readFileSync(join(repoRoot, file), 'utf8');
+      const broken = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(join(repoRoot, dirname(file), target)));
+      expect(broken).toEqual([]);
+    },
+  );
 });

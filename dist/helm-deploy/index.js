@@ -74303,7 +74303,9 @@ function stickyMarker(key) {
 }
 const normaliseLogin = (login) => login.replace(/\[bot\]$/, '').toLowerCase();
 function sticky_comment_status(error) {
-    return typeof error === 'object' && error && 'status' in error ? Number(error.status) : undefined;
+    return typeof error === 'object' && error && 'status' in error
+        ? Number(error.status)
+        : undefined;
 }
 function message(error) {
     return error instanceof Error ? error.message : String(error);
@@ -74370,7 +74372,11 @@ async function upsertStickyComment(options) {
             const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: keep.id, body });
             return { outcome: 'updated', id: data.id, url: data.html_url, removedDuplicates: removed };
         }
-        const { data: created } = await octokit.rest.issues.createComment({ ...where, issue_number: options.issueNumber, body });
+        const { data: created } = await octokit.rest.issues.createComment({
+            ...where,
+            issue_number: options.issueNumber,
+            body,
+        });
         // Another job may have created one at the same moment: keep the oldest, delete the rest.
         const after = await list();
         const keep = after[0];
@@ -74389,7 +74395,7 @@ async function upsertStickyComment(options) {
             return { outcome: 'forbidden', message: message(error) };
         if (code === 422 && /too long/i.test(message(error))) {
             throw new UserError(`GitHub refused the comment as too long (${body.length} characters): ${message(error)}`, {
-                fix: 'Report this: the report is meant to be cut to fit GitHub\'s 65,536-character limit.',
+                fix: "Report this: the report is meant to be cut to fit GitHub's 65,536-character limit.",
                 cause: error,
             });
         }
@@ -77556,9 +77562,32 @@ class StoreFailure extends src/* UserError */.yo {
         this.name = 'StoreFailure';
     }
 }
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
-const DENIED_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError']);
-const REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException']);
+const UNREACHABLE_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ETIMEDOUT',
+    'ECONNRESET',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE',
+]);
+const DENIED_CODES = new Set([
+    'AccessDenied',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'ExpiredToken',
+    'InvalidToken',
+    'TokenRefreshRequired',
+    'CredentialsProviderError',
+]);
+const REGION_CODES = new Set([
+    'PermanentRedirect',
+    'AuthorizationHeaderMalformed',
+    'IllegalLocationConstraintException',
+]);
 function fieldsOf(error) {
     const e = (error ?? {});
     // Node's fetch/undici and some SDK errors carry the socket error as `cause`.
@@ -77580,17 +77609,19 @@ function classifyStoreError(error, ctx) {
         return error;
     const { code, name, status, message } = fieldsOf(error);
     const detail = `(${[status, name !== 'Error' ? name : undefined, code].filter((x) => x !== undefined && x !== '').join(' ') || message})`;
-    if ((code && UNREACHABLE_CODES.has(code)) || name === 'TimeoutError' || (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))) {
+    if ((code && UNREACHABLE_CODES.has(code)) ||
+        name === 'TimeoutError' ||
+        (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))) {
         return new StoreFailure('unreachable', ctx.location, `Cannot reach ${ctx.endpoint} for ${ctx.location} ${detail}: ${message}`, 'Check `endpoint-url` (scheme, host and port) and that the runner can reach it (network, firewall, VPN, a service container that has started).', error);
     }
     if (status === 403 || (name && DENIED_CODES.has(name))) {
-        return new StoreFailure('access-denied', ctx.location, `${ctx.endpoint} refused the credentials for ${ctx.location} ${detail}; they came from ${ctx.credentialSource}`, 'Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote\'s access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.', error);
+        return new StoreFailure('access-denied', ctx.location, `${ctx.endpoint} refused the credentials for ${ctx.location} ${detail}; they came from ${ctx.credentialSource}`, "Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote's access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.", error);
     }
     if (name === 'NoSuchBucket') {
         return new StoreFailure('no-bucket', ctx.location, `The bucket ${JSON.stringify(ctx.bucket)} does not exist at ${ctx.endpoint} ${detail}`, 'Check the bucket name in the remote url (`remote-url:` or `url` in .dvc/config) and `endpoint-url`.', error);
     }
     if ((name && REGION_CODES.has(name)) || status === 301) {
-        return new StoreFailure('wrong-region', ctx.location, `${ctx.location} is not in the region ${ctx.region} its requests were signed for, and S3 did not say which one it is ${detail}`, 'Set `region:` on the step (or `region` in the remote\'s .dvc/config section) to the bucket\'s region.', error);
+        return new StoreFailure('wrong-region', ctx.location, `${ctx.location} is not in the region ${ctx.region} its requests were signed for, and S3 did not say which one it is ${detail}`, "Set `region:` on the step (or `region` in the remote's .dvc/config section) to the bucket's region.", error);
     }
     if (isTransient(error)) {
         return new StoreFailure('unavailable', ctx.location, `${ctx.endpoint} kept failing for ${ctx.location} ${detail}: ${message}`, 'The storage service is throttling or failing (5xx/SlowDown) after every retry: run the job again later, or lower `jobs`.', error);
@@ -77806,7 +77837,11 @@ var signature_v4_dist_cjs = __nccwpck_require__(5118);
  */
 
 
-const bytes = (data) => typeof data === 'string' ? Buffer.from(data, 'utf8') : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+const bytes = (data) => typeof data === 'string'
+    ? Buffer.from(data, 'utf8')
+    : ArrayBuffer.isView(data)
+        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+        : Buffer.from(data);
 /** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
 class NodeSha256 {
     secret;
@@ -77835,11 +77870,25 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
  * double-encode). `credentials` may be a provider; the signer caches derived keys per day.
  */
 function createSigner(credentials, region, service = 's3') {
-    return new signature_v4_dist_cjs.SignatureV4({ service, region, credentials, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+    return new signature_v4_dist_cjs.SignatureV4({
+        service,
+        region,
+        credentials,
+        sha256: NodeSha256,
+        uriEscapePath: service !== 's3',
+        applyChecksum: false,
+    });
 }
 /** Signs a request without a body: returns its headers with x-amz-date (and a session token) and authorization added. */
 async function signRequest(signer, request, region, signingDate = new Date()) {
-    const signed = await signer.sign({ method: request.method, protocol: 'https:', hostname: request.hostname, path: request.path, headers: { ...request.headers }, query: request.query ?? {} }, { signingDate, signingRegion: region });
+    const signed = await signer.sign({
+        method: request.method,
+        protocol: 'https:',
+        hostname: request.hostname,
+        path: request.path,
+        headers: { ...request.headers },
+        query: request.query ?? {},
+    }, { signingDate, signingRegion: region });
     return signed.headers;
 }
 
@@ -77866,7 +77915,9 @@ class S3ObjectGetter {
         this.credentials = credentials;
         this.endpoint = endpoint;
         this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
-        this.agent = this.secure ? new external_node_https_.Agent({ keepAlive: true, maxSockets }) : new external_node_http_.Agent({ keepAlive: true, maxSockets });
+        this.agent = this.secure
+            ? new external_node_https_.Agent({ keepAlive: true, maxSockets })
+            : new external_node_http_.Agent({ keepAlive: true, maxSockets });
         this.signer = createSigner(credentials, region.current);
     }
     /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
@@ -77904,7 +77955,8 @@ class S3ObjectGetter {
             if (res.statusCode !== 301 && res.statusCode !== 400)
                 return res;
             const body = await readBody(res);
-            if (attempt === 0 && this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor))
+            if (attempt === 0 &&
+                this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor))
                 continue;
             throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
         }
@@ -77968,8 +78020,13 @@ function statusOf(error) {
 /** Where a store's credentials come from, in words (never the secrets themselves). */
 function describeCredentialSource(options) {
     if (options.credentials)
-        return 'the access_key_id/secret_access_key of the remote\'s config (.dvc/config.local)';
-    const files = [options.credentialsFile && `credentials file ${options.credentialsFile}`, options.configFile && `config file ${options.configFile}`].filter(Boolean).join(', ');
+        return "the access_key_id/secret_access_key of the remote's config (.dvc/config.local)";
+    const files = [
+        options.credentialsFile && `credentials file ${options.credentialsFile}`,
+        options.configFile && `config file ${options.configFile}`,
+    ]
+        .filter(Boolean)
+        .join(', ');
     if (options.profile)
         return `the AWS profile ${JSON.stringify(options.profile)}${files ? ` (${files})` : ''}`;
     if (files)
@@ -78042,7 +78099,11 @@ class S3Store {
             config.profile = options.profile;
         if (!options.credentials && (options.credentialsFile || options.configFile)) {
             // the chain reads these files instead of ~/.aws; nothing is written to process.env
-            config.credentials = (0,credential_provider_node_dist_cjs.defaultProvider)({ profile: options.profile, filepath: options.credentialsFile, configFilepath: options.configFile });
+            config.credentials = (0,credential_provider_node_dist_cjs.defaultProvider)({
+                profile: options.profile,
+                filepath: options.credentialsFile,
+                configFilepath: options.configFile,
+            });
         }
         this.config = config;
         this.credentialSource = describeCredentialSource(options);
@@ -78147,7 +78208,12 @@ class S3Store {
             // a fresh stream each try: a wrong-region answer comes before any part is accepted
             const upload = new lib_storage_dist_cjs/* Upload */._({
                 client,
-                params: { Bucket: this.bucket, Key: this.keyOf(key), Body: (0,external_node_fs_.createReadStream)(path), ContentType: options.contentType },
+                params: {
+                    Bucket: this.bucket,
+                    Key: this.keyOf(key),
+                    Body: (0,external_node_fs_.createReadStream)(path),
+                    ContentType: options.contentType,
+                },
                 queueSize: 8,
                 partSize: 16 * 1024 * 1024,
                 leavePartsOnError: false,
@@ -78377,7 +78443,9 @@ class AliasConflictError extends src/* UserError */.yo {
     expected;
     actual;
     constructor(alias, expected, actual) {
-        super(`The alias ${alias} points at ${actual === null ? 'nothing' : `version ${actual}`}, not ${expected === null ? 'nothing' : `version ${expected}`} as expected; it was not moved`, { fix: 'Someone else moved it meanwhile: check `events`, then retry with the current version as the expected one.' });
+        super(`The alias ${alias} points at ${actual === null ? 'nothing' : `version ${actual}`}, not ${expected === null ? 'nothing' : `version ${expected}`} as expected; it was not moved`, {
+            fix: 'Someone else moved it meanwhile: check `events`, then retry with the current version as the expected one.',
+        });
         this.alias = alias;
         this.expected = expected;
         this.actual = actual;
@@ -78453,7 +78521,9 @@ function checkAliasName(alias, where = 'the alias') {
 }
 function checkVersionNumber(version, where = 'the version') {
     if (!Number.isSafeInteger(version) || version < 1) {
-        throw new src/* UserError */.yo(`Invalid version ${JSON.stringify(version)} in ${where}`, { fix: 'Versions are whole numbers from 1.' });
+        throw new src/* UserError */.yo(`Invalid version ${JSON.stringify(version)} in ${where}`, {
+            fix: 'Versions are whole numbers from 1.',
+        });
     }
     return version;
 }
@@ -78494,10 +78564,14 @@ function formatModelRef(ref) {
 function checkTags(tags) {
     for (const [key, value] of Object.entries(tags)) {
         if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(key)) {
-            throw new src/* UserError */.yo(`Invalid tag key ${JSON.stringify(key)}`, { fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).' });
+            throw new src/* UserError */.yo(`Invalid tag key ${JSON.stringify(key)}`, {
+                fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).',
+            });
         }
         if (/[\r\n]/.test(value) || value.length > 1024) {
-            throw new src/* UserError */.yo(`Invalid value for tag ${key}`, { fix: 'Tag values are one line of at most 1024 characters.' });
+            throw new src/* UserError */.yo(`Invalid value for tag ${key}`, {
+                fix: 'Tag values are one line of at most 1024 characters.',
+            });
         }
     }
     return tags;
@@ -78511,7 +78585,9 @@ function names_parseTags(lines) {
             continue;
         const eq = line.indexOf('=');
         if (eq <= 0) {
-            throw new UserError(`Tag ${JSON.stringify(line)} is not key=value`, { fix: 'Write one key=value per line, e.g. team=vision.' });
+            throw new UserError(`Tag ${JSON.stringify(line)} is not key=value`, {
+                fix: 'Write one key=value per line, e.g. team=vision.',
+            });
         }
         tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
     }
@@ -78545,11 +78621,17 @@ async function writeAttachments(store, name, version, attachments) {
         }
         catch (error) {
             // Only this push writes under its claim: a 412 is its own retried PUT that landed.
-            const landed = error instanceof PreconditionFailedError || error?.name === 'PreconditionFailedError' ? await store.getBytes(key) : undefined;
+            const landed = error instanceof PreconditionFailedError || error?.name === 'PreconditionFailedError'
+                ? await store.getBytes(key)
+                : undefined;
             if (!landed || !landed.body.equals(a.body))
                 throw error;
         }
-        const record = { path: `${kind}.json`, sha256: (0,external_node_crypto_.createHash)('sha256').update(a.body).digest('hex'), size: a.body.length };
+        const record = {
+            path: `${kind}.json`,
+            sha256: (0,external_node_crypto_.createHash)('sha256').update(a.body).digest('hex'),
+            size: a.body.length,
+        };
         if (kind === 'sample')
             out.sample = { ...record, rows: a.rows };
         else
@@ -78573,7 +78655,9 @@ async function readAttachment(store, manifest, kind) {
         throw new VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
     const sha = (0,external_node_crypto_.createHash)('sha256').update(got.body).digest('hex');
     if (got.body.length !== record.size || sha !== record.sha256) {
-        throw new VersionIntegrityError(ref, [`${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`]);
+        throw new VersionIntegrityError(ref, [
+            `${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`,
+        ]);
     }
     try {
         return JSON.parse(got.body.toString('utf8'));
@@ -78625,8 +78709,21 @@ const MANIFEST_SCHEMA = {
     title: 'Registry version manifest',
     type: 'object',
     required: [
-        'schema', 'name', 'version', 'created_at', 'created_by', 'uri', 'sha256', 'content_digest', 'files',
-        'signature', 'metrics', 'params', 'lineage', 'tags', 'description',
+        'schema',
+        'name',
+        'version',
+        'created_at',
+        'created_by',
+        'uri',
+        'sha256',
+        'content_digest',
+        'files',
+        'signature',
+        'metrics',
+        'params',
+        'lineage',
+        'tags',
+        'description',
     ],
     additionalProperties: false,
     properties: {
@@ -78672,7 +78769,11 @@ const MANIFEST_SCHEMA = {
         tags: { type: 'object', additionalProperties: { type: 'string' } },
         description: nullableString,
         sample: attachment({ path: { const: 'sample.json' }, rows: { type: 'integer', minimum: 1 } }),
-        profile: attachment({ path: { const: 'profile.json' }, rows: { type: 'integer', minimum: 1 }, columns: { type: 'integer', minimum: 1 } }),
+        profile: attachment({
+            path: { const: 'profile.json' },
+            rows: { type: 'integer', minimum: 1 },
+            columns: { type: 'integer', minimum: 1 },
+        }),
     },
 };
 // ajv is CommonJS; under NodeNext its default export arrives as the module namespace.
@@ -78774,7 +78875,9 @@ async function readManifest(ctx, name, version) {
     const manifest = await tryReadManifest(ctx, name, version);
     if (!manifest) {
         const known = await listVersionNumbers(ctx, name);
-        throw new NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${ctx.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
+        throw new NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${ctx.location}`, known.length
+            ? `Versions of ${name}: ${known.join(', ')}.`
+            : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
     }
     return manifest;
 }
@@ -78802,7 +78905,10 @@ async function listVersions(ctx, name) {
             created_by: m.created_by,
             sha256: m.sha256,
             size: m.files.reduce((s, f) => s + f.size, 0),
-            aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
+            aliases: Object.entries(aliases)
+                .filter(([, d]) => d.version === v)
+                .map(([a]) => a)
+                .sort(),
         });
     }
     return out;
@@ -78835,7 +78941,9 @@ async function readAlias(ctx, name, alias) {
         });
     }
     if (typeof doc?.version !== 'number' || doc.alias !== alias) {
-        throw new src/* UserError */.yo(`The alias document ${ctx.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
+        throw new src/* UserError */.yo(`The alias document ${ctx.store.urlOf(key)} is malformed`, {
+            fix: 'Move the alias again with `alias set`.',
+        });
     }
     return { doc, etag: got.etag };
 }
@@ -78861,7 +78969,9 @@ async function resolve(ctx, reference) {
         const alias = await readAlias(ctx, ref.name, ref.alias);
         if (!alias) {
             const known = Object.keys(await listAliases(ctx, ref.name));
-            throw new NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
+            throw new NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`, known.length
+                ? `Aliases of ${ref.name}: ${known.join(', ')}.`
+                : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
         }
         version = alias.doc.version;
     }
@@ -78910,7 +79020,10 @@ async function appendEvent(ctx, name, event) {
     for (;;) {
         const id = eventId(now);
         try {
-            await ctx.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            await ctx.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, {
+                ifNoneMatch: '*',
+                contentType: 'application/json',
+            });
             return id;
         }
         catch (error) {
@@ -79170,7 +79283,13 @@ async function acquireContentLock(ctx, name, digest) {
     const staleMs = ctx.options.contentLock?.staleMs ?? 30_000;
     const pollMs = ctx.options.contentLock?.pollMs ?? 250;
     const pushId = (0,external_node_crypto_.randomUUID)();
-    const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
+    const record = {
+        schema: 'mlops-gha/registry-content@1',
+        state: 'pending',
+        push_id: pushId,
+        version: null,
+        beat: 0,
+    };
     let etag;
     let lost = false;
     const body = () => `${JSON.stringify(record)}\n`;
@@ -79251,7 +79370,9 @@ async function acquireContentLock(ctx, name, digest) {
         if (stopped)
             return;
         timer = setTimeout(() => {
-            beating = beat().catch((error) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
+            beating = beat()
+                .catch((error) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`))
+                .then(schedule);
         }, heartbeatMs);
         timer.unref();
     };
@@ -79313,7 +79434,9 @@ function toTensor(meta) {
     return {
         name: meta.name,
         type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-        shape: meta.isTensor && meta.shape ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?')) : null,
+        shape: meta.isTensor && meta.shape
+            ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+            : null,
     };
 }
 /**
@@ -79368,7 +79491,9 @@ function statStamp(st) {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 function changedWhilePushed(path, when) {
-    return new src/* UserError */.yo(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
+    return new src/* UserError */.yo(`${path} changed while it was being ${when}`, {
+        fix: 'Push it once the training step has finished writing it.',
+    });
 }
 /** Pushes files as a new version, or returns the existing version with identical files. */
 async function push(ctx, request) {
@@ -79442,7 +79567,10 @@ async function push(ctx, request) {
         const attached = await writeAttachments(ctx.store, name, version, request.attachments ?? {});
         await ctx.step('uploaded');
         // 7. The manifest, written last and exclusively: from now on the version is visible.
-        const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
+        const files = hashed.map((h) => ({
+            ...h,
+            ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}),
+        }));
         const firstOnnx = files.find((f) => f.signature);
         const manifest = validateManifest({
             schema: MANIFEST_SCHEMA_ID,
@@ -79472,7 +79600,10 @@ async function push(ctx, request) {
         }, `for ${name}/${version}`);
         const manifestBody = serializeManifest(manifest);
         try {
-            await ctx.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+            await ctx.store.put(layout.manifest(name, version), manifestBody, {
+                ifNoneMatch: '*',
+                contentType: 'application/json',
+            });
         }
         catch (error) {
             // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
@@ -79485,7 +79616,15 @@ async function push(ctx, request) {
         await appendEvent(ctx, name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
         await ctx.step('event-written');
         ctx.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
-        const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
+        const result = {
+            name,
+            version,
+            created: true,
+            uri: manifest.uri,
+            sha256: manifest.sha256,
+            manifest,
+            uploadedBytes,
+        };
         if (request.alias)
             result.alias = await moveAlias(ctx, name, request.alias, version);
         return result;
@@ -80616,7 +80755,13 @@ function countCommas(buf, s, e) {
 
 
 const profile_PROFILE_FORMAT = 'mlops-gha.profile/v1';
-const profile_PROFILE_BOUNDS = { sample: 5000, bins: 20, categories: 100, distinct: 10_000, categoryLength: 200 };
+const profile_PROFILE_BOUNDS = {
+    sample: 5000,
+    bins: 20,
+    categories: 100,
+    distinct: 10_000,
+    categoryLength: 200,
+};
 /** The canonical text of a number in a categorical column (`1.0` and `1` are one category). */
 const numberKey = (v) => String(v);
 /** Accumulates one column. With `as`, cells are read as that type (the reference's). */
@@ -80762,7 +80907,7 @@ class profile_ColumnProfiler {
         const sample = this.sample.slice(0, n).sort();
         const q = (p) => quantileSorted(sample, p);
         const bins = profile_PROFILE_BOUNDS.bins;
-        const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins));
+        const edges = Array.from({ length: bins + 1 }, (_, i) => i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins);
         const counts = profile_binCounts(sample, edges);
         return {
             min: this.min,
@@ -80822,7 +80967,10 @@ function validateProfile(value, where) {
     for (const c of [...p.columns, ...(p.predictions ?? [])]) {
         if (!c || typeof c.name !== 'string' || !['numerical', 'categorical', 'text', 'empty'].includes(c.type))
             throw bad('a column has no name or an unknown type');
-        if (c.type === 'numerical' && (!c.numeric || !Array.isArray(c.numeric.sample) || c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
+        if (c.type === 'numerical' &&
+            (!c.numeric ||
+                !Array.isArray(c.numeric.sample) ||
+                c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
             throw bad(`the numerical column ${JSON.stringify(c.name)} has no finite sample`);
         }
         if (c.type === 'categorical' && (!c.categories || !Array.isArray(c.categories.values)))
@@ -80899,7 +81047,10 @@ function planColumns(path, header, options) {
     if (options.featureColumns?.length) {
         const missing = options.featureColumns.filter((c) => !header.includes(c));
         if (missing.length) {
-            throw new UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, { fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.', location: { file: path, line: 1 } });
+            throw new UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
+                location: { file: path, line: 1 },
+            });
         }
         if (options.featureColumns.includes(labelColumn)) {
             throw new UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
@@ -80974,7 +81125,10 @@ async function loadCsv(path, options) {
         else {
             const l = layout;
             if (record.length !== header.length) {
-                throw new UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, { fix: 'Make every row have one field per header column (quote fields that contain commas).', location: { file: path, line: recordLine } });
+                throw new UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+                    fix: 'Make every row have one field per header column (quote fields that contain commas).',
+                    location: { file: path, line: recordLine },
+                });
             }
             for (let j = 0; j < l.featureIndex.length; j++) {
                 const idx = l.featureIndex[j];
@@ -81167,7 +81321,10 @@ async function loadJsonLines(path, options) {
         labels.push(dataset_canonicalLabel(String(label)));
         rows++;
     };
-    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    for await (const chunk of createReadStream(path, {
+        encoding: 'utf8',
+        highWaterMark: 1 << 20,
+    })) {
         const text = rest + chunk;
         const parts = text.split('\n');
         rest = parts.pop() ?? '';
@@ -81183,7 +81340,15 @@ async function loadJsonLines(path, options) {
         });
     }
     const names = layout.featureNames;
-    return { path, rows, featureNames: names, features: features.finish(), labelColumn, labels, missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])) };
+    return {
+        path,
+        rows,
+        featureNames: names,
+        features: features.finish(),
+        labelColumn,
+        labels,
+        missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])),
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/onnx.ts
@@ -81277,7 +81442,12 @@ function featureFeeder(ort, model, holdout) {
         const double = input.type === 'float64';
         return (start, end) => {
             const data = holdout.features.subarray(start * f, end * f);
-            return { [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [end - start, f]) };
+            return {
+                [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [
+                    end - start,
+                    f,
+                ]),
+            };
         };
     }
     // One input per feature column, matched by name.
@@ -81325,7 +81495,9 @@ async function predict_predict(model, holdout, options = {}) {
     const feeder = featureFeeder(ort, model, holdout);
     const fetched = model.signature.outputs.filter((o) => o.isTensor);
     if (fetched.length === 0) {
-        throw new UserError(`Model ${model.path} has no tensor outputs to read predictions from (${describeSignature(model.signature)})`, { fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.' });
+        throw new UserError(`Model ${model.path} has no tensor outputs to read predictions from (${describeSignature(model.signature)})`, {
+            fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
+        });
     }
     const names = fetched.map((o) => o.name);
     const n = holdout.rows;
@@ -81361,7 +81533,9 @@ async function predict_predict(model, holdout, options = {}) {
             const rows = end - start;
             const data = tensor.data;
             if (tensor.dims[0] !== rows) {
-                throw new UserError(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, { fix: `Export the model with a batch dimension first on every output (${describeSignature(model.signature)}).` });
+                throw new UserError(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
+                    fix: `Export the model with a batch dimension first on every output (${describeSignature(model.signature)}).`,
+                });
             }
             const offset = start * width;
             if (Array.isArray(column.values)) {
@@ -81438,7 +81612,11 @@ function finite_requireFiniteLabels(labels, path, column) {
     }
     if (first < 0)
         return;
-    throw new UserError(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, { fix: 'Drop the rows without a label from the holdout set, or fix the label column.', location: { file: path }, title: 'NaN label' });
+    throw new UserError(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, {
+        fix: 'Drop the rows without a label from the holdout set, or fix the label column.',
+        location: { file: path },
+        title: 'NaN label',
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/task.ts
@@ -81552,7 +81730,9 @@ function columnClasses(probabilities, label, truthLabels, path) {
         fallback = sortClasses(known);
     }
     else {
-        throw new UserError(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, { fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.' });
+        throw new UserError(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, {
+            fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.',
+        });
     }
     const result = mapped.map((m, c) => m ?? fallback[c]);
     if (new Set(result).size !== k)
@@ -81570,7 +81750,9 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
-            throw new UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, { fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).' });
+            throw new UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
+                fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
+            });
         }
         // Scores, probabilities and values must be numbers before anything ranks or averages them.
         for (const o of [r.probabilities, r.value, r.label]) {
@@ -81617,7 +81799,8 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
         }
         else {
             task = 'regression';
-            reason = setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
+            reason =
+                setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
         }
     }
     else {
@@ -81675,7 +81858,9 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
     if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
         classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && k > 2) {
-        throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' });
+        throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, {
+            fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.',
+        });
     }
     if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
         throw new UserError(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
@@ -81683,7 +81868,13 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
     if (setting === 'auto') {
         task = k <= 2 ? 'binary' : 'multiclass';
         const outs = roles
-            .map((r) => [r.label ? 'label' : '', r.probabilities ? 'probabilities' : '', !r.label && !r.probabilities ? 'one score' : ''].filter(Boolean).join(' + '))
+            .map((r) => [
+            r.label ? 'label' : '',
+            r.probabilities ? 'probabilities' : '',
+            !r.label && !r.probabilities ? 'one score' : '',
+        ]
+            .filter(Boolean)
+            .join(' + '))
             .filter((v, i, a) => a.indexOf(v) === i)
             .join(' / ');
         if (!reason)
@@ -81759,6 +81950,7 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/metrics.ts
+
 /** The metrics computed for each task, in the order reports list them. */
 const METRIC_NAMES = {
     binary: [
@@ -81864,20 +82056,8 @@ function prfFromConfusion(confusion, k, positive = 1) {
         },
     };
 }
-/** Accuracy from a flat confusion matrix. */
-function accuracyFromConfusion(confusion, k) {
-    let correct = 0;
-    let total = 0;
-    for (let t = 0; t < k; t++) {
-        for (let p = 0; p < k; p++) {
-            const c = confusion[t * k + p];
-            total += c;
-            if (t === p)
-                correct += c;
-        }
-    }
-    return total === 0 ? 0 : correct / total;
-}
+/** Accuracy from a flat confusion matrix (NaN for an empty one: never a number that looks like a result). */
+const accuracyFromConfusion = (/* unused pure expression or super */ null && (accuracy));
 const EPS64 = 2.220446049250313e-16;
 /**
  * Per-row log loss as scikit-learn 1.2 computes it (`eps="auto"` for float64: clip to
@@ -82046,7 +82226,13 @@ function thresholdCounts(positive, scores, order) {
         fps[groups] = fp;
         thresholds[groups++] = prev;
     }
-    return { tps: tps.subarray(0, groups), fps: fps.subarray(0, groups), thresholds: thresholds.subarray(0, groups), positives: tp, negatives: fp };
+    return {
+        tps: tps.subarray(0, groups),
+        fps: fps.subarray(0, groups),
+        thresholds: thresholds.subarray(0, groups),
+        positives: tp,
+        negatives: fp,
+    };
 }
 /** ROC AUC and average precision from one sort; null where a class is absent. */
 function ranking_binaryRanking(positive, scores, order) {
@@ -82165,7 +82351,8 @@ function classification_classificationMetrics(task, input, options = {}) {
         const losses = rowLogLoss(truth, probabilities, k);
         values.log_loss = mean(losses);
         values.log_loss_sum = sum(losses);
-        notes.log_loss = 'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
+        notes.log_loss =
+            'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
         if (task === 'binary') {
             const positive = columnIsClass(truth, 1);
             const score = column(probabilities, k, 1);
@@ -82239,7 +82426,8 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
     if (presentCount < k) {
         const missing = classes.filter((_, c) => !present[c]);
         for (const n of names) {
-            notes[n] = `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
+            notes[n] =
+                `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
         }
         return out;
     }
@@ -82331,7 +82519,16 @@ function perOutput(truth, predicted, k, j) {
         den += (y - meanY) ** 2;
         evNum += (y - predicted[i * k + j] - meanD) ** 2;
     }
-    return { mse: se / n, mae: ae / n, maxError, mape: ape / n, median: medianOf(abs), r2Num: se / n, evNum: evNum / n, den: den / n };
+    return {
+        mse: se / n,
+        mae: ae / n,
+        maxError,
+        mape: ape / n,
+        median: medianOf(abs),
+        r2Num: se / n,
+        evNum: evNum / n,
+        den: den / n,
+    };
 }
 /** scikit-learn's `_assemble_r2_explained_variance` for one output. */
 function assembled(num, den, forceFinite) {
@@ -82349,7 +82546,9 @@ function regression_regressionMetrics(truth, predicted, options = {}) {
     const k = options.outputs ?? 1;
     const n = truth.length / k;
     if (n === 0) {
-        throw new UserError('Regression metrics of zero rows: an empty holdout has no error to measure', { fix: 'Evaluate on a holdout set with at least one row.' });
+        throw new UserError('Regression metrics of zero rows: an empty holdout has no error to measure', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
     }
     const multioutput = options.multioutput ?? 'uniform_average';
     const forceFinite = options.forceFinite ?? true;
@@ -82433,7 +82632,9 @@ function multilabelMetrics(input, options = {}) {
     const k = labels.length;
     const n = truth.length / k;
     if (n === 0)
-        throw new UserError('Multilabel metrics of zero rows: an empty holdout has no score', { fix: 'Evaluate on a holdout set with at least one row.' });
+        throw new UserError('Multilabel metrics of zero rows: an empty holdout has no score', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
     const zd = options.zeroDivision ?? 0;
     const zdValue = zd === 'nan' ? NaN : zd;
     const tp = new Float64Array(k);
@@ -82472,12 +82673,18 @@ function multilabelMetrics(input, options = {}) {
         const p = rowPred ? rowTp / rowPred : zdValue;
         const r = rowTrue ? rowTp / rowTrue : zdValue;
         const f = Number.isNaN(p) || Number.isNaN(r) ? NaN : p + r === 0 ? 0 : (2 * p * r) / (p + r);
-        if (!Number.isNaN(p))
-            (sp += p), spCount++;
-        if (!Number.isNaN(r))
-            (sr += r), srCount++;
-        if (!Number.isNaN(f))
-            (sf += f), sfCount++;
+        if (!Number.isNaN(p)) {
+            sp += p;
+            spCount++;
+        }
+        if (!Number.isNaN(r)) {
+            sr += r;
+            srCount++;
+        }
+        if (!Number.isNaN(f)) {
+            sf += f;
+            sfCount++;
+        }
     }
     const values = {};
     const notes = {};
@@ -82609,7 +82816,10 @@ async function evaluate_evaluateModels(options) {
         logger.info(`Model ${path}: ${holdout.rows} rows in ${seconds.at(-1).toFixed(2)} s`);
         await model.session.release();
     }
-    const interpretation = interpretPredictions(holdout, raws, options.models, { task: options.task ?? 'auto', positiveLabel: options.positiveLabel });
+    const interpretation = interpretPredictions(holdout, raws, options.models, {
+        task: options.task ?? 'auto',
+        positiveLabel: options.positiveLabel,
+    });
     const models = options.models.map((path, i) => ({
         path,
         signature: opened[i].signature,
@@ -82641,6 +82851,7 @@ async function evaluate_evaluateModels(options) {
  * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
  * one, `variable` (a regression's value: numerical).
  */
+
 
 
 function outputColumns(out) {
@@ -82693,8 +82904,26 @@ class predictions_PredictionProfiler {
                 features[r * f + j] = v;
             }
         }
-        const holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
-        const raw = await predict(this.model, holdout);
+        const holdout = {
+            path: this.input,
+            rows: batch.rows,
+            featureNames: this.features,
+            features,
+            labelColumn: '',
+            labels: [],
+        };
+        let raw;
+        try {
+            raw = await predict(this.model, holdout);
+        }
+        catch (error) {
+            // e.g. the data's label is not named `label`, so the model gets one column too many:
+            // the data profile stays useful; the prediction profile is left out and the reason logged.
+            if (!isUserError(error))
+                throw error;
+            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
+            return;
+        }
         for (const out of raw.outputs) {
             for (const col of outputColumns(out)) {
                 let p = this.profilers.get(col.name);
@@ -82744,7 +82973,8 @@ async function build_buildProfile(path, options = {}) {
     for await (const batch of readTable(path, { input })) {
         if (!profilers) {
             header = batch.header;
-            label = options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
+            label =
+                options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
             if (options.label && !header.includes(options.label)) {
                 throw new UserError(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
                     fix: 'Set `label-column` to a column of the data, or leave it empty.',
@@ -82821,7 +83051,12 @@ const compare_METHOD_INFO = {
     chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
     z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
     wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
-    jensenshannon: { kind: 'distance', threshold: 0.1, label: 'Jensen-Shannon distance', types: ['numerical', 'categorical'] },
+    jensenshannon: {
+        kind: 'distance',
+        threshold: 0.1,
+        label: 'Jensen-Shannon distance',
+        types: ['numerical', 'categorical'],
+    },
     psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
 };
 /** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
@@ -82991,7 +83226,9 @@ function compare_compareProfiles(reference, current, options = {}) {
         notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
     for (const m of Object.keys(options.methods ?? {})) {
         if (m !== '*' && !wanted.includes(m))
-            throw new UserError(`\`methods\` names the column "${m}", which is not checked`, { fix: 'Name only checked reference columns (or `*`) in `methods`.' });
+            throw new UserError(`\`methods\` names the column "${m}", which is not checked`, {
+                fix: 'Name only checked reference columns (or `*`) in `methods`.',
+            });
     }
     const results = [];
     for (const name of wanted) {
@@ -83011,12 +83248,23 @@ function compare_compareProfiles(reference, current, options = {}) {
         results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
-        throw new UserError('No column could be tested for drift', { fix: 'Check `columns`: it must name numerical or categorical reference columns.' });
+        throw new UserError('No column could be tested for drift', {
+            fix: 'Check `columns`: it must name numerical or categorical reference columns.',
+        });
     }
     correct(results, correction);
     const drifted = results.filter((r) => r.drifted).map((r) => r.column);
     const share = drifted.length / results.length;
-    return { drift: share >= driftShare, share, driftShare, tested: results.length, drifted, columns: results, notes, correction };
+    return {
+        drift: share >= driftShare,
+        share,
+        driftShare,
+        tested: results.length,
+        drifted,
+        columns: results,
+        notes,
+        correction,
+    };
 }
 /** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
 function compare_comparePredictions(reference, current, referenceRows) {
@@ -83056,7 +83304,10 @@ function escapeCell(text) {
 }
 /** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
 function mermaidText(text, max = 24) {
-    const t = text.replace(/["`\r\n\t[\]{};#<>]/g, ' ').replace(/\s+/g, ' ').trim();
+    const t = text
+        .replace(/["`\r\n\t[\]{};#<>]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
 }
 const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
@@ -83091,7 +83342,10 @@ function report_renderReport(input) {
         : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
     out.push(verdict, '');
     if (result.drifted.length)
-        out.push(`Drifted: ${result.drifted.slice(0, 20).map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``).join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
+        out.push(`Drifted: ${result.drifted
+            .slice(0, 20)
+            .map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``)
+            .join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
     out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
     const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
     out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
@@ -83141,7 +83395,8 @@ function report_renderReport(input) {
 async function checkDrift(request) {
     const logger = request.logger ?? silentLogger;
     const reference = request.reference;
-    const features = reference.features ?? reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
+    const features = reference.features ??
+        reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
     const withModel = !!request.model && !!reference.predictions;
     const current = await buildProfile(request.current, {
         input: 'current',
@@ -83161,7 +83416,8 @@ async function checkDrift(request) {
     if (!request.model)
         predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
     else if (!reference.predictions)
-        predictionsNote = 'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
+        predictionsNote =
+            'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
     else if (!current.predictions)
         predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
     else
@@ -83176,13 +83432,23 @@ async function checkDrift(request) {
     else if (!request.model)
         qualityNote = 'No model: quality not measured.';
     else {
-        const evaluation = await evaluateModels({ dataset: request.current, models: [request.model], labelColumn: request.labelColumn, featureColumns: features, logger });
+        const evaluation = await evaluateModels({
+            dataset: request.current,
+            models: [request.model],
+            labelColumn: request.labelColumn,
+            featureColumns: features,
+            logger,
+        });
         const values = evaluation.models[0].metrics.values;
         const recorded = request.referenceMetrics ?? {};
         quality = Object.entries(values)
             .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
             .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
-            .map(([metric, value]) => ({ metric, reference: typeof recorded[metric] === 'number' ? recorded[metric] : null, current: value }));
+            .map(([metric, value]) => ({
+            metric,
+            reference: typeof recorded[metric] === 'number' ? recorded[metric] : null,
+            current: value,
+        }));
     }
     const report = renderReport({
         result,
@@ -83223,13 +83489,26 @@ async function checkDrift(request) {
 
 const SAMPLE_FORMAT = 'mlops-gha.sample/v1';
 const OIP_TYPES = {
-    float32: 'FP32', float64: 'FP64', float16: 'FP16', int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
-    uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', bool: 'BOOL', string: 'BYTES',
+    float32: 'FP32',
+    float64: 'FP64',
+    float16: 'FP16',
+    int8: 'INT8',
+    int16: 'INT16',
+    int32: 'INT32',
+    int64: 'INT64',
+    uint8: 'UINT8',
+    uint16: 'UINT16',
+    uint32: 'UINT32',
+    uint64: 'UINT64',
+    bool: 'BOOL',
+    string: 'BYTES',
 };
 function oipType(type, where) {
     const t = OIP_TYPES[type];
     if (!t)
-        throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, { fix: 'Export the model with numeric or string tensors.' });
+        throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
+            fix: 'Export the model with numeric or string tensors.',
+        });
     return t;
 }
 /** Reads the first `rows` rows of a CSV/JSONL file as float features in the model's input order. */
@@ -83250,16 +83529,19 @@ async function readRows(path, rows, input) {
             lines.push(batch.lines[r]);
     }
     if (lines.length === 0) {
-        throw new UserError(`${input}: ${path} has no data rows`, { fix: `Point \`${input}\` at a file with at least one data row.`, location: { file: path } });
+        throw new UserError(`${input}: ${path} has no data rows`, {
+            fix: `Point \`${input}\` at a file with at least one data row.`,
+            location: { file: path },
+        });
     }
     return { header, columns: columns.map((c) => Float64Array.from(c)), lines, rows: lines.length };
 }
 /**
  * Runs the model on the first `rows` rows of `dataPath` and returns the sample document. A
- * model with one rank-2 input takes every column but `label` (in file order); a model with one
- * input per feature takes the columns of those names.
+ * model with one rank-2 input takes every column but the label column (`labelColumn`, default
+ * `label`; in file order); a model with one input per feature takes the columns of those names.
  */
-async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
+async function buildSample(modelPath, dataPath, rows, input = 'sample-data', labelColumn = 'label') {
     const model = await openOnnxModel(modelPath);
     try {
         const ort = await loadOnnxRuntime();
@@ -83286,17 +83568,20 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
                 throw new UserError(`Model ${modelPath}: input ${t.name} is ${t.type}; the stored sample supports float inputs`, { fix: 'Export the model with float inputs.' });
             }
             const data = t.type === 'float32' ? Float32Array.from(flat) : flat;
-            return { feed: new ort.Tensor(t.type, data, shape), stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) } };
+            return {
+                feed: new ort.Tensor(t.type, data, shape),
+                stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) },
+            };
         };
         const feeds = {};
         const inputs = [];
         if (sig.inputs.length === 1 && sig.inputs[0].shape.length === 2) {
             const t = sig.inputs[0];
-            const features = table.header.filter((h) => h !== 'label');
+            const features = table.header.filter((h) => h !== labelColumn);
             const width = t.shape[1];
             if (typeof width === 'number' && width !== features.length) {
                 throw new UserError(`${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`, {
-                    fix: 'Give the sample data exactly the model\'s feature columns (a "label" column is left out).',
+                    fix: `Give the sample data exactly the model's feature columns; the label column ("${labelColumn}") is left out: set \`label-column\` if yours has another name.`,
                     location: { file: dataPath, line: 1 },
                 });
             }
@@ -83557,7 +83842,9 @@ async function read_readMetricsFile(path) {
  */
 async function sources_collectModelFiles(entries, cwd = process.cwd()) {
     if (entries.length === 0) {
-        throw new UserError('No model file given', { fix: 'Set `model:` to the model file (e.g. model.onnx), or several files, one per line.' });
+        throw new UserError('No model file given', {
+            fix: 'Set `model:` to the model file (e.g. model.onnx), or several files, one per line.',
+        });
     }
     const files = [];
     for (const entry of entries) {
@@ -83568,7 +83855,9 @@ async function sources_collectModelFiles(entries, cwd = process.cwd()) {
         }
         catch (error) {
             const code = error.code;
-            throw new UserError(code === 'ENOENT' ? `Model file not found: ${entry}` : `Cannot read the model file ${entry}: ${error.message}`, { fix: 'Check the `model` path (relative to the working directory); did the training step write it?' });
+            throw new UserError(code === 'ENOENT'
+                ? `Model file not found: ${entry}`
+                : `Cannot read the model file ${entry}: ${error.message}`, { fix: 'Check the `model` path (relative to the working directory); did the training step write it?' });
         }
         if (s.isDirectory()) {
             for (const file of await walk(absolute)) {
@@ -83580,7 +83869,9 @@ async function sources_collectModelFiles(entries, cwd = process.cwd()) {
             files.push({ source: absolute, path: basename(absolute), size: s.size });
         }
         else {
-            throw new UserError(`The model path ${entry} is neither a file nor a folder`, { fix: 'Point `model` at regular files.' });
+            throw new UserError(`The model path ${entry} is neither a file nor a folder`, {
+                fix: 'Point `model` at regular files.',
+            });
         }
     }
     if (files.length === 0)
@@ -83647,18 +83938,23 @@ async function sources_readRunRecord(path) {
     }
     catch (error) {
         throw new UserError(`Cannot read the run record ${path}: ${error.message}`, {
-            fix: 'Pass the train action\'s `run-record` output (the path of its run.json), or leave `run-record` empty.',
+            fix: "Pass the train action's `run-record` output (the path of its run.json), or leave `run-record` empty.",
             location: { file: path },
         });
     }
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-        throw new UserError(`The run record ${path} is not a JSON object`, { fix: "Pass the train action's run.json.", location: { file: path } });
+        throw new UserError(`The run record ${path} is not a JSON object`, {
+            fix: "Pass the train action's run.json.",
+            location: { file: path },
+        });
     }
     const git = (doc.git ?? {});
     const workflow = (doc.workflow ?? {});
     const metrics = {};
     flattenNumbers(doc.metrics ?? {}, '', metrics);
-    const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params) ? doc.params : {};
+    const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params)
+        ? doc.params
+        : {};
     return {
         params,
         metrics,
@@ -83773,8 +84069,14 @@ async function runCli(argv, io = defaultIo) {
         }
         const url = values.registry ?? env.MLOPS_REGISTRY ?? '';
         if (!url)
-            throw new UserError('No registry given', { fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.' });
-        const logger = { ...consoleLogger(), info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`) };
+            throw new UserError('No registry given', {
+                fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.',
+            });
+        const logger = {
+            ...consoleLogger(),
+            info: (m) => io.stderr(`${m}\n`),
+            warning: (m) => io.stderr(`warning: ${m}\n`),
+        };
         registry = Registry.open(url, {
             source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
             endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
@@ -83784,7 +84086,9 @@ async function runCli(argv, io = defaultIo) {
             actor: env.GITHUB_ACTOR ?? env.USER ?? null,
             // Fault injection for the crash tests: a real kill -9 of this process at a named step.
             ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
-                ? { onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')) }
+                ? {
+                    onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')),
+                }
                 : {}),
         });
         const need = (n, usage) => {
@@ -83863,7 +84167,9 @@ async function runCli(argv, io = defaultIo) {
             }
             case 'alias': {
                 if (args[0] !== 'set')
-                    throw new UserError(`Unknown alias command ${JSON.stringify(args[0] ?? '')}`, { fix: 'Use: alias set NAME ALIAS VERSION' });
+                    throw new UserError(`Unknown alias command ${JSON.stringify(args[0] ?? '')}`, {
+                        fix: 'Use: alias set NAME ALIAS VERSION',
+                    });
                 need(4, 'alias set NAME ALIAS VERSION');
                 const [, name, alias, versionText] = args;
                 const version = parseModelRef(`${name}/${versionText}`);
@@ -83876,7 +84182,9 @@ async function runCli(argv, io = defaultIo) {
                     else if (/^\d+$/.test(values.expect))
                         expected = Number(values.expect);
                     else
-                        throw new UserError(`--expect must be a version number or none, got ${values.expect}`, { fix: 'e.g. --expect 2' });
+                        throw new UserError(`--expect must be a version number or none, got ${values.expect}`, {
+                            fix: 'e.g. --expect 2',
+                        });
                 }
                 const move = await registry.moveAlias(name, alias, version.version, { expected, reason: values.reason });
                 out(move.moved
@@ -83907,7 +84215,7 @@ async function runCli(argv, io = defaultIo) {
                 const [name, ...paths] = args;
                 const files = await collectModelFiles(paths, io.cwd);
                 const run = values['run-record'] ? await readRunRecord(values['run-record']) : undefined;
-                const metrics = values['metrics-file'] ? await readMetricsFile(values['metrics-file']) : run?.metrics ?? {};
+                const metrics = values['metrics-file'] ? await readMetricsFile(values['metrics-file']) : (run?.metrics ?? {});
                 const result = await registry.push({
                     name,
                     files,
@@ -83922,7 +84230,9 @@ async function runCli(argv, io = defaultIo) {
                 return 0;
             }
             default:
-                throw new UserError(`Unknown command ${JSON.stringify(command)}`, { fix: 'Commands: list, show, pull, verify, alias set, events, push.' });
+                throw new UserError(`Unknown command ${JSON.stringify(command)}`, {
+                    fix: 'Commands: list, show, pull, verify, alias set, events, push.',
+                });
         }
     }
     catch (error) {

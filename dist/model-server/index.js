@@ -3,10 +3,10 @@ import * as __WEBPACK_EXTERNAL_MODULE_onnxruntime_node_6a60201e__ from "onnxrunt
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 5396:
+/***/ 8282:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32, Crc32Js, Crc32Node } = __nccwpck_require__(9124);
+const { Crc32, Crc32Js, Crc32Node } = __nccwpck_require__(9542);
 exports.Crc32 = Crc32;
 exports.Crc32Js = Crc32Js;
 exports.Crc32Node = Crc32Node;
@@ -169,14 +169,14 @@ exports.crc64NvmeCrtContainer = crc64NvmeCrtContainer;
 
 /***/ }),
 
-/***/ 8532:
+/***/ 238:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setFeature } = __nccwpck_require__(9390);
-const { HttpRequest } = __nccwpck_require__(5792);
-const { isArrayBuffer, toUint8Array, createBufferedReadable, createChecksumStream } = __nccwpck_require__(5768);
-const { Crc64Nvme, Crc32c, Crc32 } = __nccwpck_require__(5396);
-const { normalizeProvider } = __nccwpck_require__(632);
+const { setFeature } = __nccwpck_require__(5152);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { isArrayBuffer, toUint8Array, createBufferedReadable, createChecksumStream } = __nccwpck_require__(2430);
+const { Crc64Nvme, Crc32c, Crc32 } = __nccwpck_require__(8282);
+const { normalizeProvider } = __nccwpck_require__(2658);
 
 const RequestChecksumCalculation = {
     WHEN_SUPPORTED: "WHEN_SUPPORTED",
@@ -621,12 +621,12 @@ exports.resolveFlexibleChecksumsConfig = resolveFlexibleChecksumsConfig;
 
 /***/ }),
 
-/***/ 1572:
+/***/ 3242:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { toUint8Array, concatBytes } = __nccwpck_require__(5768);
+const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
 const { createHmac, createHash } = __nccwpck_require__(7598);
-const { Sha256, Sha256Js, Sha256Node } = __nccwpck_require__(9124);
+const { Sha256, Sha256Js, Sha256Node } = __nccwpck_require__(9542);
 exports.Sha256 = Sha256;
 exports.Sha256Js = Sha256Js;
 exports.Sha256Node = Sha256Node;
@@ -1364,30 +1364,30 @@ exports.Sha512WebCrypto = Sha512WebCrypto;
 
 /***/ }),
 
-/***/ 9333:
+/***/ 3711:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getFlexibleChecksumsPlugin, NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS, NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS, resolveFlexibleChecksumsConfig } = __nccwpck_require__(8532);
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(9390);
-const { getThrow200ExceptionsPlugin, getSsecPlugin, getLocationConstraintPlugin, getS3ExpiresMiddlewarePlugin, getCheckContentLengthHeaderPlugin, S3RestXmlProtocol, NODE_USE_ARN_REGION_CONFIG_OPTIONS, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS, resolveS3Config, getValidateBucketNamePlugin, getAddExpectContinuePlugin, getRegionRedirectMiddlewarePlugin, getS3ExpressPlugin, getS3ExpressHttpSigningPlugin } = __nccwpck_require__(2426);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(9112);
-const { normalizeProvider, getSmithyContext, makeBuilder, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(632);
-const { Command: $Command } = __nccwpck_require__(632);
+const { getFlexibleChecksumsPlugin, NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS, NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS, resolveFlexibleChecksumsConfig } = __nccwpck_require__(238);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getThrow200ExceptionsPlugin, getSsecPlugin, getLocationConstraintPlugin, getS3ExpiresMiddlewarePlugin, getCheckContentLengthHeaderPlugin, S3RestXmlProtocol, NODE_USE_ARN_REGION_CONFIG_OPTIONS, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS, resolveS3Config, getValidateBucketNamePlugin, getAddExpectContinuePlugin, getRegionRedirectMiddlewarePlugin, getS3ExpressPlugin, getS3ExpressHttpSigningPlugin } = __nccwpck_require__(5028);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, makeBuilder, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(4589);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, getEndpointPlugin, resolveEndpointConfig } = __nccwpck_require__(3143);
-const { eventStreamSerdeProvider, resolveEventStreamSerdeConfig } = __nccwpck_require__(2625);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(5792);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8475);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(4120);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(6233);
-const { SignatureV4MultiRegion } = __nccwpck_require__(27);
-const { defaultProvider } = __nccwpck_require__(7563);
-const { Sha256, Md5, readableStreamHasher } = __nccwpck_require__(9124);
-const { toUtf8, fromUtf8, sdkStreamMixin, getAwsChunkedEncodingStream, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(5768);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(8069);
-const { Sha1 } = __nccwpck_require__(1572);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, getEndpointPlugin, resolveEndpointConfig } = __nccwpck_require__(2085);
+const { eventStreamSerdeProvider, resolveEventStreamSerdeConfig } = __nccwpck_require__(6579);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { Sha256, Md5, readableStreamHasher } = __nccwpck_require__(9542);
+const { toUtf8, fromUtf8, sdkStreamMixin, getAwsChunkedEncodingStream, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { Sha1 } = __nccwpck_require__(3242);
 
 const aw = "ref", ax = "argv", ay = "backend", az = "authSchemes", aA = "disableDoubleEncoding", aB = "signingName", aC = "signingRegion", aD = "signingRegionSet";
 const a = -1, b = true, c = false, d = "isSet", e = "booleanEquals", f = "stringEquals", g = "coalesce", h = "substring", i = "", j = "aws.partition", k = "partitionResult", l = "accessPointSuffix", m = "regionPrefix", n = (n) => "outpostId_ssa_" + n + i, o = "hardwareType", p = "ite", q = "isValidHostLabel", s = "sigv4", t = "aws.isVirtualHostableS3Bucket", u = "url", v = "getAttr", w = "bucketArn", x = "--", y = "arnType", z = "accesspoint", A = (n) => "accessPointName_ssa_" + n + i, B = "s3-object-lambda", C = "s3-outposts", D = "bucketPartition", E = "us-east-1", F = "outpostType", G = "name", H = "s3", I = "{url#scheme}://{Bucket}.{url#authority}{url#path}", J = "{url#scheme}://{url#authority}{url#path}", K = "{url#scheme}://{url#authority}{url#normalizedPath}{Bucket}", L = "https://{Bucket}.s3-accelerate.{partitionResult#dnsSuffix}", M = "https://{Bucket}.s3.{partitionResult#dnsSuffix}", N = (n) => "{url#scheme}://{accessPointName_ssa_" + n + "}-{bucketArn#accountId}.{url#authority}{url#path}", O = (n) => "Invalid ARN: The access point name may only contain a-z, A-Z, 0-9 and `-`. Found: `{accessPointName_ssa_" + n + "}`", P = "sigv4a", Q = "{url#scheme}://{url#authority}{url#normalizedPath}{uri_encoded_bucket}", R = "https://s3.{partitionResult#dnsSuffix}/{uri_encoded_bucket}", S = "https://s3.{partitionResult#dnsSuffix}", T = { [aw]: "UseFIPS" }, U = { [aw]: "UseDualStack" }, V = { [aw]: "Bucket" }, W = { "fn": v, [ax]: [{ [aw]: k }, G] }, X = { [aw]: u }, Y = { [aw]: "Region" }, Z = { [aw]: w }, aa = { [aw]: y }, ab = { [aw]: "accessPointName_ssa_1" }, ac = { "fn": v, [ax]: [Z, "region"] }, ad = { [aw]: o }, ae = { "fn": v, [ax]: [Z, "service"] }, af = { "fn": v, [ax]: [Z, "accountId"] }, ag = { [ay]: "S3Express", [az]: [{ [aA]: true, [G]: "{_s3e_auth}", [aB]: "s3express", [aC]: "{Region}" }] }, ah = { [ay]: "S3Express", [az]: [{ [aA]: true, [G]: s, [aB]: "s3express", [aC]: "{Region}" }] }, ai = { [az]: [{ [aA]: true, [G]: P, [aB]: C, [aD]: ["*"] }, { [aA]: true, [G]: s, [aB]: C, [aC]: "{Region}" }] }, aj = { [az]: [{ [aA]: true, [G]: s, [aB]: H, [aC]: E }] }, ak = { [az]: [{ [aA]: true, [G]: s, [aB]: H, [aC]: "{Region}" }] }, al = { [az]: [{ [aA]: true, [G]: s, [aB]: B, [aC]: "{bucketArn#region}" }] }, am = { [az]: [{ [aA]: true, [G]: s, [aB]: H, [aC]: "{bucketArn#region}" }] }, an = { [az]: [{ [aA]: true, [G]: P, [aB]: C, [aD]: ["*"] }, { [aA]: true, [G]: s, [aB]: C, [aC]: "{bucketArn#region}" }] }, ao = { [az]: [{ [aA]: true, [G]: s, [aB]: B, [aC]: "{Region}" }] }, ap = [Y], aq = [{ [aw]: "Endpoint" }], as = [V], at = [V, 0, 7, true], au = [Z, "resourceId[1]"], av = ["*"];
@@ -8048,23 +8048,23 @@ exports.waitUntilObjectNotExists = waitUntilObjectNotExists;
 
 /***/ }),
 
-/***/ 9390:
+/***/ 5152:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(5792);
-const { NoOpLogger } = __nccwpck_require__(632);
-const { InvokeStore } = __nccwpck_require__(7434);
-const { normalizeProvider } = __nccwpck_require__(9112);
-const { RETRY_MODES } = __nccwpck_require__(8475);
+const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
+const { NoOpLogger } = __nccwpck_require__(2658);
+const { InvokeStore } = __nccwpck_require__(9320);
+const { normalizeProvider } = __nccwpck_require__(402);
+const { RETRY_MODES } = __nccwpck_require__(3609);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(3143);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(3143);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(4589);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(4589);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -8867,7 +8867,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(7351);
+    const module = __nccwpck_require__(9449);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -9074,15 +9074,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 6233:
+/***/ 7523:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(4589);
-const { setCredentialFeature } = __nccwpck_require__(9390);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(9112);
-const { SignatureV4 } = __nccwpck_require__(604);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(5792);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(2844);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
+const { SignatureV4 } = __nccwpck_require__(5118);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -9442,14 +9442,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 4970:
+/***/ 7288:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(9211);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(4120);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(632);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(5792);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(5792);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -9460,8 +9460,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(3480);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(5768);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
 
 class ProtocolLib {
     queryCompat;
@@ -10953,10 +10953,10 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 125:
+/***/ 519:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { buildQueryString } = __nccwpck_require__(5792);
+const { buildQueryString } = __nccwpck_require__(3422);
 
 const validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
 const parse = (arn) => {
@@ -11023,11 +11023,11 @@ exports.validate = validate;
 
 /***/ }),
 
-/***/ 9928:
+/***/ 5606:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(9390);
-const { CredentialsProviderError } = __nccwpck_require__(4589);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError } = __nccwpck_require__(7291);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -11069,15 +11069,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 107:
+/***/ 8605:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(9390);
-const { CredentialsProviderError } = __nccwpck_require__(4589);
-const { NodeHttpHandler } = __nccwpck_require__(8069);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { NodeHttpHandler } = __nccwpck_require__(1279);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(5792);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(5768);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -11255,28 +11255,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 9699:
+/***/ 5869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(4589);
-const { setCredentialFeature } = __nccwpck_require__(9390);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(107);
-            const { fromContainerMetadata } = __nccwpck_require__(4440);
+            const { fromHttp } = __nccwpck_require__(8605);
+            const { fromContainerMetadata } = __nccwpck_require__(566);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(4440);
+            const { fromInstanceMetadata } = __nccwpck_require__(566);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(9928);
+            const { fromEnv } = __nccwpck_require__(5606);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -11318,7 +11318,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(2434);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -11371,7 +11371,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(2758);
+    const { fromLoginCredentials } = __nccwpck_require__(4072);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -11381,7 +11381,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(6862);
+    const { fromProcess } = __nccwpck_require__(5360);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -11390,7 +11390,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(1284);
+    const { fromSSO } = __nccwpck_require__(998);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -11438,7 +11438,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(2086);
+    const { fromTokenFile } = __nccwpck_require__(9956);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -11491,12 +11491,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 2758:
+/***/ 4072:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(9390);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(4589);
-const { HttpRequest } = __nccwpck_require__(5792);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { HttpRequest } = __nccwpck_require__(3422);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -11551,7 +11551,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(2952);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -11792,18 +11792,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 7563:
+/***/ 5861:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(9928);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(4589);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(4440);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(107);
+        const { fromHttp } = __nccwpck_require__(8605);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -11926,22 +11926,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(1284);
+        const { fromSSO } = __nccwpck_require__(998);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(9699);
+        const { fromIni } = __nccwpck_require__(5869);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(6862);
+        const { fromProcess } = __nccwpck_require__(5360);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(2086);
+        const { fromTokenFile } = __nccwpck_require__(9956);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -11965,13 +11965,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5360:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(4589);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(9390);
+const { setCredentialFeature } = __nccwpck_require__(5152);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -12048,12 +12048,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 1284:
+/***/ 998:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(4589);
-const { setCredentialFeature } = __nccwpck_require__(9390);
-const { fromSso } = __nccwpck_require__(3271);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { fromSso } = __nccwpck_require__(5433);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -12107,7 +12107,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(7913);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -12247,21 +12247,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 7913:
+/***/ 3707:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(6817);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 2086:
+/***/ 9956:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(9390);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(4589);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -12269,7 +12269,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(2434);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -12322,12 +12322,12 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 6160:
+/***/ 2358:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __nccwpck_require__(9333);
-const { toEndpointV1, getEndpointFromInstructions } = __nccwpck_require__(3143);
-const { extendedEncodeURIComponent } = __nccwpck_require__(5792);
+const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __nccwpck_require__(3711);
+const { toEndpointV1, getEndpointFromInstructions } = __nccwpck_require__(2085);
+const { extendedEncodeURIComponent } = __nccwpck_require__(3422);
 const { EventEmitter } = __nccwpck_require__(4434);
 const { Buffer } = __nccwpck_require__(181);
 const { statSync, ReadStream } = __nccwpck_require__(3024);
@@ -12865,20 +12865,20 @@ exports.Upload = Upload;
 
 /***/ }),
 
-/***/ 2426:
+/***/ 5028:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { NoOpLogger, getSmithyContext } = __nccwpck_require__(632);
-const { HttpRequest, HttpResponse } = __nccwpck_require__(5792);
-const { setFeature } = __nccwpck_require__(9390);
-const { parseRfc7231DateTime } = __nccwpck_require__(5768);
-const { SignatureV4SignWithCredentials } = __nccwpck_require__(27);
-const { booleanSelector, SelectorType } = __nccwpck_require__(4589);
-const { httpSigningMiddlewareOptions } = __nccwpck_require__(9112);
+const { NoOpLogger, getSmithyContext } = __nccwpck_require__(2658);
+const { HttpRequest, HttpResponse } = __nccwpck_require__(3422);
+const { setFeature } = __nccwpck_require__(5152);
+const { parseRfc7231DateTime } = __nccwpck_require__(2430);
+const { SignatureV4SignWithCredentials } = __nccwpck_require__(5785);
+const { booleanSelector, SelectorType } = __nccwpck_require__(7291);
+const { httpSigningMiddlewareOptions } = __nccwpck_require__(402);
 const { Readable } = __nccwpck_require__(7075);
-const { validate, parse } = __nccwpck_require__(125);
-const { AwsRestXmlProtocol } = __nccwpck_require__(4970);
-const { NormalizedSchema } = __nccwpck_require__(4120);
+const { validate, parse } = __nccwpck_require__(519);
+const { AwsRestXmlProtocol } = __nccwpck_require__(7288);
+const { NormalizedSchema } = __nccwpck_require__(6890);
 
 const CONTENT_LENGTH_HEADER = "content-length";
 const DECODED_CONTENT_LENGTH_HEADER = "x-amz-decoded-content-length";
@@ -13931,25 +13931,25 @@ exports.validateRegion = validateRegion;
 
 /***/ }),
 
-/***/ 2952:
+/***/ 9762:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(9390);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(9112);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(632);
-const { Command: $Command } = __nccwpck_require__(632);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(4589);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(3143);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(5792);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8475);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(4120);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(6233);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(5768);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(8069);
-const { AwsRestJsonProtocol } = __nccwpck_require__(4970);
-const { Sha256 } = __nccwpck_require__(9124);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -14542,25 +14542,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 6461:
+/***/ 9443:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(9390);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(9112);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(632);
-const { Command: $Command } = __nccwpck_require__(632);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(4589);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(3143);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(5792);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8475);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(4120);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(6233);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(5768);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(8069);
-const { AwsRestJsonProtocol } = __nccwpck_require__(4970);
-const { Sha256 } = __nccwpck_require__(9124);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -15236,25 +15236,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 6817:
+/***/ 2579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(9390);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(9112);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(632);
-const { Command: $Command } = __nccwpck_require__(632);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(4589);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(3143);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(5792);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8475);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(4120);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(6233);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(5768);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(8069);
-const { AwsRestJsonProtocol } = __nccwpck_require__(4970);
-const { Sha256 } = __nccwpck_require__(9124);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -15717,26 +15717,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 2434:
+/***/ 1136:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(9390);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(9112);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(632);
-const { Command: $Command } = __nccwpck_require__(632);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(4589);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(3143);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(5792);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(8475);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(4120);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(6233);
-const { SignatureV4MultiRegion } = __nccwpck_require__(27);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(5768);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(8069);
-const { AwsQueryProtocol } = __nccwpck_require__(4970);
-const { Sha256 } = __nccwpck_require__(9124);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -16677,10 +16677,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 27:
+/***/ 5785:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(604);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -16839,12 +16839,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 3271:
+/***/ 5433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(9390);
-const { getBearerTokenEnvKey } = __nccwpck_require__(6233);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(4589);
+const { setTokenFeature } = __nccwpck_require__(5152);
+const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -16865,7 +16865,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(6461);
+    const { SSOOIDCClient } = __nccwpck_require__(9443);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -16876,7 +16876,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(6461);
+    const { CreateTokenCommand } = __nccwpck_require__(9443);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -17022,7 +17022,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 3480:
+/***/ 4274:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -17401,7 +17401,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 7434:
+/***/ 9320:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -17539,15 +17539,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 9112:
+/***/ 402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(9940);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(5792);
-const { requestBuilder } = __nccwpck_require__(5792);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { requestBuilder } = __nccwpck_require__(3422);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(2844);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -17892,13 +17892,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 9211:
+/***/ 4645:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(5768);
-const { hasOwn } = __nccwpck_require__(9940);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(5792);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(4120);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(4534);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -20441,12 +20441,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9124:
+/***/ 9542:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(5768);
+const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -21025,16 +21025,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 632:
+/***/ 2658:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(9940);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(9940);
+const { hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(2844);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(4120);
+const { NormalizedSchema } = __nccwpck_require__(6890);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -22265,16 +22265,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 4589:
+/***/ 7291:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(2844);
-const { normalizeProvider } = __nccwpck_require__(632);
-const { isValidHostLabel } = __nccwpck_require__(9940);
+const { IniSectionType } = __nccwpck_require__(690);
+const { normalizeProvider } = __nccwpck_require__(2658);
+const { isValidHostLabel } = __nccwpck_require__(4534);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -23059,15 +23059,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 3143:
+/***/ 2085:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(4589);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(9940);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(2844);
+const { EndpointURLScheme } = __nccwpck_require__(690);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -23950,14 +23950,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 2625:
+/***/ 6579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9124);
-const { hasOwn } = __nccwpck_require__(9940);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(5768);
+const { Crc32 } = __nccwpck_require__(9542);
+const { hasOwn } = __nccwpck_require__(4534);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(4120);
+const { TypeRegistry } = __nccwpck_require__(6890);
 
 class Int64 {
     bytes;
@@ -24900,19 +24900,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 5792:
+/***/ 3422:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(5768);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(9940);
-const { parseQueryString, parseUrl } = __nccwpck_require__(9940);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
+const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(4120);
-const { FieldPosition } = __nccwpck_require__(2844);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
+const { FieldPosition } = __nccwpck_require__(690);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -25315,7 +25315,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(2625);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -28003,15 +28003,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 8475:
+/***/ 3609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(632);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(5792);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(5768);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(2844);
-const { hasOwn } = __nccwpck_require__(9940);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { hasOwn } = __nccwpck_require__(4534);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -28907,10 +28907,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 4120:
+/***/ 6890:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(9940);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -29623,14 +29623,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 5768:
+/***/ 2430:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(9940);
+const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(3143);
+const { toEndpointV1 } = __nccwpck_require__(2085);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -31406,10 +31406,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 9940:
+/***/ 4534:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(2844);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -31605,12 +31605,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 4440:
+/***/ 566:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(4589);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(5792);
+const { parseUrl } = __nccwpck_require__(3422);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -31982,13 +31982,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 8069:
+/***/ 1279:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(5768);
-const { streamCollector } = __nccwpck_require__(5768);
+const { hasOwn } = __nccwpck_require__(2430);
+const { streamCollector } = __nccwpck_require__(2430);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(5792);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -32903,12 +32903,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 604:
+/***/ 5118:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(5768);
-const { normalizeProvider } = __nccwpck_require__(632);
-const { escapeUri, HttpRequest } = __nccwpck_require__(5792);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
+const { normalizeProvider } = __nccwpck_require__(2658);
+const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
 
 class HeaderFormatter {
     format(headers) {
@@ -33507,7 +33507,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 2844:
+/***/ 690:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -33610,16 +33610,16 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 2269:
+/***/ 2463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(9907);
-const draft7_1 = __nccwpck_require__(2371);
-const discriminator_1 = __nccwpck_require__(7980);
-const draft7MetaSchema = __nccwpck_require__(2973);
+const core_1 = __nccwpck_require__(3893);
+const draft7_1 = __nccwpck_require__(9941);
+const discriminator_1 = __nccwpck_require__(8886);
+const draft7MetaSchema = __nccwpck_require__(2079);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -33649,24 +33649,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(9067);
+var validate_1 = __nccwpck_require__(7881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(278);
+var codegen_1 = __nccwpck_require__(1436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(9899);
+var validation_error_1 = __nccwpck_require__(3021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(4424);
+var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 8417:
+/***/ 567:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -33828,15 +33828,15 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 278:
+/***/ 1436:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(8417);
-const scope_1 = __nccwpck_require__(5238);
-var code_2 = __nccwpck_require__(8417);
+const code_1 = __nccwpck_require__(567);
+const scope_1 = __nccwpck_require__(7788);
+var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -33845,7 +33845,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5238);
+var scope_2 = __nccwpck_require__(7788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -34531,13 +34531,13 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5238:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(8417);
+const code_1 = __nccwpck_require__(567);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -34680,15 +34680,15 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 2501:
+/***/ 1283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const names_1 = __nccwpck_require__(7520);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const names_1 = __nccwpck_require__(630);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -34809,18 +34809,18 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 /***/ }),
 
-/***/ 5524:
+/***/ 2718:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const validation_error_1 = __nccwpck_require__(9899);
-const names_1 = __nccwpck_require__(7520);
-const resolve_1 = __nccwpck_require__(6540);
-const util_1 = __nccwpck_require__(3334);
-const validate_1 = __nccwpck_require__(9067);
+const codegen_1 = __nccwpck_require__(1436);
+const validation_error_1 = __nccwpck_require__(3021);
+const names_1 = __nccwpck_require__(630);
+const resolve_1 = __nccwpck_require__(4090);
+const util_1 = __nccwpck_require__(4464);
+const validate_1 = __nccwpck_require__(7881);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -35057,12 +35057,12 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 7520:
+/***/ 630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
+const codegen_1 = __nccwpck_require__(1436);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -35091,12 +35091,12 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 4424:
+/***/ 3162:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(6540);
+const resolve_1 = __nccwpck_require__(4090);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -35109,15 +35109,15 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 6540:
+/***/ 4090:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(3334);
-const equal = __nccwpck_require__(2092);
-const traverse = __nccwpck_require__(2729);
+const util_1 = __nccwpck_require__(4464);
+const equal = __nccwpck_require__(3430);
+const traverse = __nccwpck_require__(1167);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -35270,7 +35270,7 @@ exports.getSchemaRefs = getSchemaRefs;
 
 /***/ }),
 
-/***/ 7411:
+/***/ 7353:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35302,14 +35302,14 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 3334:
+/***/ 4464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const code_1 = __nccwpck_require__(8417);
+const codegen_1 = __nccwpck_require__(1436);
+const code_1 = __nccwpck_require__(567);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -35486,7 +35486,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 9378:
+/***/ 7692:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35511,15 +35511,15 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 7936:
+/***/ 5346:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(2501);
-const codegen_1 = __nccwpck_require__(278);
-const names_1 = __nccwpck_require__(7520);
+const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -35567,17 +35567,17 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 1719:
+/***/ 6685:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
-const rules_1 = __nccwpck_require__(7411);
-const applicability_1 = __nccwpck_require__(9378);
-const errors_1 = __nccwpck_require__(2501);
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const rules_1 = __nccwpck_require__(7353);
+const applicability_1 = __nccwpck_require__(7692);
+const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -35776,14 +35776,14 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 6693:
+/***/ 1699:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -35817,24 +35817,24 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 9067:
+/***/ 7881:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(7936);
-const dataType_1 = __nccwpck_require__(1719);
-const applicability_1 = __nccwpck_require__(9378);
-const dataType_2 = __nccwpck_require__(1719);
-const defaults_1 = __nccwpck_require__(6693);
-const keyword_1 = __nccwpck_require__(8760);
-const subschema_1 = __nccwpck_require__(9286);
-const codegen_1 = __nccwpck_require__(278);
-const names_1 = __nccwpck_require__(7520);
-const resolve_1 = __nccwpck_require__(6540);
-const util_1 = __nccwpck_require__(3334);
-const errors_1 = __nccwpck_require__(2501);
+const boolSchema_1 = __nccwpck_require__(5346);
+const dataType_1 = __nccwpck_require__(6685);
+const applicability_1 = __nccwpck_require__(7692);
+const dataType_2 = __nccwpck_require__(6685);
+const defaults_1 = __nccwpck_require__(1699);
+const keyword_1 = __nccwpck_require__(5202);
+const subschema_1 = __nccwpck_require__(6200);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const resolve_1 = __nccwpck_require__(4090);
+const util_1 = __nccwpck_require__(4464);
+const errors_1 = __nccwpck_require__(1283);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -36343,16 +36343,16 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 8760:
+/***/ 5202:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const names_1 = __nccwpck_require__(7520);
-const code_1 = __nccwpck_require__(4190);
-const errors_1 = __nccwpck_require__(2501);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const code_1 = __nccwpck_require__(8484);
+const errors_1 = __nccwpck_require__(1283);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -36473,14 +36473,14 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 9286:
+/***/ 6200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -36560,31 +36560,31 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 9907:
+/***/ 3893:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(9067);
+var validate_1 = __nccwpck_require__(7881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(278);
+var codegen_1 = __nccwpck_require__(1436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(9899);
-const ref_error_1 = __nccwpck_require__(4424);
-const rules_1 = __nccwpck_require__(7411);
-const compile_1 = __nccwpck_require__(5524);
-const codegen_2 = __nccwpck_require__(278);
-const resolve_1 = __nccwpck_require__(6540);
-const dataType_1 = __nccwpck_require__(1719);
-const util_1 = __nccwpck_require__(3334);
-const $dataRefSchema = __nccwpck_require__(9583);
-const uri_1 = __nccwpck_require__(9944);
+const validation_error_1 = __nccwpck_require__(3021);
+const ref_error_1 = __nccwpck_require__(3162);
+const rules_1 = __nccwpck_require__(7353);
+const compile_1 = __nccwpck_require__(2718);
+const codegen_2 = __nccwpck_require__(1436);
+const resolve_1 = __nccwpck_require__(4090);
+const dataType_1 = __nccwpck_require__(6685);
+const util_1 = __nccwpck_require__(4464);
+const $dataRefSchema = __nccwpck_require__(3837);
+const uri_1 = __nccwpck_require__(6285);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -37184,20 +37184,20 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 8321:
+/***/ 4951:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(2092);
+const equal = __nccwpck_require__(3430);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 2112:
+/***/ 6214:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37227,19 +37227,19 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 9944:
+/***/ 6285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(2234);
+const uri = __nccwpck_require__(4352);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 9899:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37256,14 +37256,14 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 1166:
+/***/ 3448:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -37311,15 +37311,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5509:
+/***/ 2431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(4190);
-const codegen_1 = __nccwpck_require__(278);
-const names_1 = __nccwpck_require__(7520);
-const util_1 = __nccwpck_require__(3334);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -37423,12 +37423,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7903:
+/***/ 9205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(3334);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -37452,12 +37452,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3506:
+/***/ 9380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(4190);
+const code_1 = __nccwpck_require__(8484);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -37470,13 +37470,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1576:
+/***/ 6182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -37571,15 +37571,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 552:
+/***/ 5826:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const code_1 = __nccwpck_require__(4190);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(8484);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -37662,13 +37662,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7538:
+/***/ 8584:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -37734,27 +37734,27 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8093:
+/***/ 8775:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(1166);
-const prefixItems_1 = __nccwpck_require__(2641);
-const items_1 = __nccwpck_require__(9797);
-const items2020_1 = __nccwpck_require__(3061);
-const contains_1 = __nccwpck_require__(1576);
-const dependencies_1 = __nccwpck_require__(552);
-const propertyNames_1 = __nccwpck_require__(3330);
-const additionalProperties_1 = __nccwpck_require__(5509);
-const properties_1 = __nccwpck_require__(1336);
-const patternProperties_1 = __nccwpck_require__(7466);
-const not_1 = __nccwpck_require__(456);
-const anyOf_1 = __nccwpck_require__(3506);
-const oneOf_1 = __nccwpck_require__(1292);
-const allOf_1 = __nccwpck_require__(7903);
-const if_1 = __nccwpck_require__(7538);
-const thenElse_1 = __nccwpck_require__(6787);
+const additionalItems_1 = __nccwpck_require__(3448);
+const prefixItems_1 = __nccwpck_require__(6467);
+const items_1 = __nccwpck_require__(5791);
+const items2020_1 = __nccwpck_require__(2959);
+const contains_1 = __nccwpck_require__(6182);
+const dependencies_1 = __nccwpck_require__(5826);
+const propertyNames_1 = __nccwpck_require__(1372);
+const additionalProperties_1 = __nccwpck_require__(2431);
+const properties_1 = __nccwpck_require__(8778);
+const patternProperties_1 = __nccwpck_require__(664);
+const not_1 = __nccwpck_require__(8350);
+const anyOf_1 = __nccwpck_require__(9380);
+const oneOf_1 = __nccwpck_require__(2490);
+const allOf_1 = __nccwpck_require__(9205);
+const if_1 = __nccwpck_require__(8584);
+const thenElse_1 = __nccwpck_require__(6829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -37784,15 +37784,15 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 9797:
+/***/ 5791:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const code_1 = __nccwpck_require__(4190);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(8484);
 const def = {
     keyword: "items",
     type: "array",
@@ -37842,15 +37842,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3061:
+/***/ 2959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const code_1 = __nccwpck_require__(4190);
-const additionalItems_1 = __nccwpck_require__(1166);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(8484);
+const additionalItems_1 = __nccwpck_require__(3448);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -37878,12 +37878,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 456:
+/***/ 8350:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(3334);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -37910,13 +37910,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1292:
+/***/ 2490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -37976,15 +37976,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7466:
+/***/ 664:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(4190);
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const util_2 = __nccwpck_require__(3334);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const util_2 = __nccwpck_require__(4464);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -38057,12 +38057,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2641:
+/***/ 6467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(9797);
+const items_1 = __nccwpck_require__(5791);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -38075,15 +38075,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1336:
+/***/ 8778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(9067);
-const code_1 = __nccwpck_require__(4190);
-const util_1 = __nccwpck_require__(3334);
-const additionalProperties_1 = __nccwpck_require__(5509);
+const validate_1 = __nccwpck_require__(7881);
+const code_1 = __nccwpck_require__(8484);
+const util_1 = __nccwpck_require__(4464);
+const additionalProperties_1 = __nccwpck_require__(2431);
 const def = {
     keyword: "properties",
     type: "object",
@@ -38135,13 +38135,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3330:
+/***/ 1372:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -38179,12 +38179,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6787:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(3334);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -38198,16 +38198,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4190:
+/***/ 8484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const names_1 = __nccwpck_require__(7520);
-const util_2 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const names_1 = __nccwpck_require__(630);
+const util_2 = __nccwpck_require__(4464);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -38335,7 +38335,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 3942:
+/***/ 9872:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38351,13 +38351,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8515:
+/***/ 7397:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(3942);
-const ref_1 = __nccwpck_require__(3654);
+const id_1 = __nccwpck_require__(9872);
+const ref_1 = __nccwpck_require__(2996);
 const core = [
     "$schema",
     "$id",
@@ -38373,18 +38373,18 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 3654:
+/***/ 2996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(4424);
-const code_1 = __nccwpck_require__(4190);
-const codegen_1 = __nccwpck_require__(278);
-const names_1 = __nccwpck_require__(7520);
-const compile_1 = __nccwpck_require__(5524);
-const util_1 = __nccwpck_require__(3334);
+const ref_error_1 = __nccwpck_require__(3162);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const compile_1 = __nccwpck_require__(2718);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -38501,16 +38501,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7980:
+/***/ 8886:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const types_1 = __nccwpck_require__(9241);
-const compile_1 = __nccwpck_require__(5524);
-const ref_error_1 = __nccwpck_require__(4424);
-const util_1 = __nccwpck_require__(3334);
+const codegen_1 = __nccwpck_require__(1436);
+const types_1 = __nccwpck_require__(7115);
+const compile_1 = __nccwpck_require__(2718);
+const ref_error_1 = __nccwpck_require__(3162);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -38611,7 +38611,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9241:
+/***/ 7115:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38626,16 +38626,16 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 2371:
+/***/ 9941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(8515);
-const validation_1 = __nccwpck_require__(4239);
-const applicator_1 = __nccwpck_require__(8093);
-const format_1 = __nccwpck_require__(1679);
-const metadata_1 = __nccwpck_require__(9422);
+const core_1 = __nccwpck_require__(7397);
+const validation_1 = __nccwpck_require__(5481);
+const applicator_1 = __nccwpck_require__(8775);
+const format_1 = __nccwpck_require__(2601);
+const metadata_1 = __nccwpck_require__(6620);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -38649,12 +38649,12 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 6740:
+/***/ 6402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -38747,19 +38747,19 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1679:
+/***/ 2601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(6740);
+const format_1 = __nccwpck_require__(6402);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 9422:
+/***/ 6620:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38783,14 +38783,14 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 8423:
+/***/ 8026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const equal_1 = __nccwpck_require__(8321);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const equal_1 = __nccwpck_require__(4951);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -38814,14 +38814,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6570:
+/***/ 3200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const equal_1 = __nccwpck_require__(8321);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const equal_1 = __nccwpck_require__(4951);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -38868,21 +38868,21 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4239:
+/***/ 5481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(4065);
-const multipleOf_1 = __nccwpck_require__(3730);
-const limitLength_1 = __nccwpck_require__(7916);
-const pattern_1 = __nccwpck_require__(2553);
-const limitProperties_1 = __nccwpck_require__(2889);
-const required_1 = __nccwpck_require__(2190);
-const limitItems_1 = __nccwpck_require__(1154);
-const uniqueItems_1 = __nccwpck_require__(7006);
-const const_1 = __nccwpck_require__(8423);
-const enum_1 = __nccwpck_require__(6570);
+const limitNumber_1 = __nccwpck_require__(3723);
+const multipleOf_1 = __nccwpck_require__(8132);
+const limitLength_1 = __nccwpck_require__(6962);
+const pattern_1 = __nccwpck_require__(6023);
+const limitProperties_1 = __nccwpck_require__(895);
+const required_1 = __nccwpck_require__(4504);
+const limitItems_1 = __nccwpck_require__(6296);
+const uniqueItems_1 = __nccwpck_require__(5132);
+const const_1 = __nccwpck_require__(8026);
+const enum_1 = __nccwpck_require__(3200);
 const validation = [
     // number
     limitNumber_1.default,
@@ -38907,12 +38907,12 @@ exports["default"] = validation;
 
 /***/ }),
 
-/***/ 1154:
+/***/ 6296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -38937,14 +38937,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7916:
+/***/ 6962:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const ucs2length_1 = __nccwpck_require__(2112);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const ucs2length_1 = __nccwpck_require__(6214);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -38970,12 +38970,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 3723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
+const codegen_1 = __nccwpck_require__(1436);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -39003,12 +39003,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2889:
+/***/ 895:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -39033,12 +39033,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3730:
+/***/ 8132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(278);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -39065,14 +39065,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2553:
+/***/ 6023:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(4190);
-const util_1 = __nccwpck_require__(3334);
-const codegen_1 = __nccwpck_require__(278);
+const code_1 = __nccwpck_require__(8484);
+const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -39104,14 +39104,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2190:
+/***/ 4504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(4190);
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -39189,15 +39189,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7006:
+/***/ 5132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(1719);
-const codegen_1 = __nccwpck_require__(278);
-const util_1 = __nccwpck_require__(3334);
-const equal_1 = __nccwpck_require__(8321);
+const dataType_1 = __nccwpck_require__(6685);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const equal_1 = __nccwpck_require__(4951);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -39259,7 +39259,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7351:
+/***/ 9449:
 /***/ (function(module) {
 
 /*!
@@ -39279,7 +39279,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 2092:
+/***/ 3430:
 /***/ ((module) => {
 
 
@@ -39332,7 +39332,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 2729:
+/***/ 1167:
 /***/ ((module) => {
 
 
@@ -39432,7 +39432,7 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 804:
+/***/ 9696:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39477,7 +39477,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 3120:
+/***/ 1516:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39524,7 +39524,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 7:
+/***/ 5011:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -39543,37 +39543,37 @@ async function hashFile(path, algorithm = 'sha256') {
 
 /***/ }),
 
-/***/ 3815:
+/***/ 8051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
-var errors_js_1 = __nccwpck_require__(804);
+var errors_js_1 = __nccwpck_require__(9696);
 Object.defineProperty(exports, "UserError", ({ enumerable: true, get: function () { return errors_js_1.UserError; } }));
 Object.defineProperty(exports, "isUserError", ({ enumerable: true, get: function () { return errors_js_1.isUserError; } }));
 Object.defineProperty(exports, "describeError", ({ enumerable: true, get: function () { return errors_js_1.describeError; } }));
-var logger_js_1 = __nccwpck_require__(8159);
+var logger_js_1 = __nccwpck_require__(9971);
 Object.defineProperty(exports, "silentLogger", ({ enumerable: true, get: function () { return logger_js_1.silentLogger; } }));
 Object.defineProperty(exports, "consoleLogger", ({ enumerable: true, get: function () { return logger_js_1.consoleLogger; } }));
 Object.defineProperty(exports, "RecordingLogger", ({ enumerable: true, get: function () { return logger_js_1.RecordingLogger; } }));
 Object.defineProperty(exports, "formatLocation", ({ enumerable: true, get: function () { return logger_js_1.formatLocation; } }));
-var format_js_1 = __nccwpck_require__(3120);
+var format_js_1 = __nccwpck_require__(1516);
 Object.defineProperty(exports, "formatBytes", ({ enumerable: true, get: function () { return format_js_1.formatBytes; } }));
 Object.defineProperty(exports, "formatRate", ({ enumerable: true, get: function () { return format_js_1.formatRate; } }));
 Object.defineProperty(exports, "formatDuration", ({ enumerable: true, get: function () { return format_js_1.formatDuration; } }));
-var progress_js_1 = __nccwpck_require__(8284);
+var progress_js_1 = __nccwpck_require__(944);
 Object.defineProperty(exports, "ProgressMeter", ({ enumerable: true, get: function () { return progress_js_1.ProgressMeter; } }));
 Object.defineProperty(exports, "startProgressTicker", ({ enumerable: true, get: function () { return progress_js_1.startProgressTicker; } }));
-var hash_js_1 = __nccwpck_require__(7);
+var hash_js_1 = __nccwpck_require__(5011);
 Object.defineProperty(exports, "hashFile", ({ enumerable: true, get: function () { return hash_js_1.hashFile; } }));
-var run_context_js_1 = __nccwpck_require__(3812);
+var run_context_js_1 = __nccwpck_require__(9752);
 Object.defineProperty(exports, "runContextFromEnv", ({ enumerable: true, get: function () { return run_context_js_1.runContextFromEnv; } }));
 
 
 /***/ }),
 
-/***/ 8159:
+/***/ 9971:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39626,14 +39626,14 @@ function formatLocation(location) {
 
 /***/ }),
 
-/***/ 8284:
+/***/ 944:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ProgressMeter = void 0;
 exports.startProgressTicker = startProgressTicker;
-const format_js_1 = __nccwpck_require__(3120);
+const format_js_1 = __nccwpck_require__(1516);
 /**
  * Counts units (files, rows) and bytes of a long task and renders the line Actions logs show
  * every few seconds: `data-pull: 1200/20000 files, 310 MB, 48 MB/s`. The clock is injectable
@@ -39687,7 +39687,7 @@ function startProgressTicker(meter, emit, intervalMs = 5000) {
 
 /***/ }),
 
-/***/ 3812:
+/***/ 9752:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -39715,14 +39715,19 @@ function runContextFromEnv(env = process.env) {
         runId,
         runAttempt: attempt,
         runUrl,
-        runner: { name: v('RUNNER_NAME'), os: v('RUNNER_OS'), arch: v('RUNNER_ARCH'), environment: v('RUNNER_ENVIRONMENT') },
+        runner: {
+            name: v('RUNNER_NAME'),
+            os: v('RUNNER_OS'),
+            arch: v('RUNNER_ARCH'),
+            environment: v('RUNNER_ENVIRONMENT'),
+        },
     };
 }
 
 
 /***/ }),
 
-/***/ 3075:
+/***/ 1799:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -39730,10 +39735,10 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildProfile = buildProfile;
 /** Profiles a data file in one streaming pass (and, with a model, the model's outputs on it). */
 const node_path_1 = __nccwpck_require__(6760);
-const common_1 = __nccwpck_require__(3815);
-const predictions_js_1 = __nccwpck_require__(8469);
-const profile_js_1 = __nccwpck_require__(406);
-const table_js_1 = __nccwpck_require__(2351);
+const common_1 = __nccwpck_require__(8051);
+const predictions_js_1 = __nccwpck_require__(5993);
+const profile_js_1 = __nccwpck_require__(5906);
+const table_js_1 = __nccwpck_require__(99);
 async function buildProfile(path, options = {}) {
     const logger = options.logger ?? common_1.silentLogger;
     const input = options.input ?? path;
@@ -39746,7 +39751,8 @@ async function buildProfile(path, options = {}) {
     for await (const batch of (0, table_js_1.readTable)(path, { input })) {
         if (!profilers) {
             header = batch.header;
-            label = options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
+            label =
+                options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
             if (options.label && !header.includes(options.label)) {
                 throw new common_1.UserError(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
                     fix: 'Set `label-column` to a column of the data, or leave it empty.',
@@ -39809,7 +39815,7 @@ async function buildProfile(path, options = {}) {
 
 /***/ }),
 
-/***/ 9995:
+/***/ 9423:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -39820,15 +39826,16 @@ exports.checkDrift = checkDrift;
  * model's outputs on it), compared column by column, prediction drift, quality against the
  * reference version's recorded metrics where the fresh data has labels, and the report.
  */
-const common_1 = __nccwpck_require__(3815);
-const evaluation_1 = __nccwpck_require__(7308);
-const build_js_1 = __nccwpck_require__(3075);
-const compare_js_1 = __nccwpck_require__(8560);
-const report_js_1 = __nccwpck_require__(7673);
+const common_1 = __nccwpck_require__(8051);
+const evaluation_1 = __nccwpck_require__(40);
+const build_js_1 = __nccwpck_require__(1799);
+const compare_js_1 = __nccwpck_require__(676);
+const report_js_1 = __nccwpck_require__(4133);
 async function checkDrift(request) {
     const logger = request.logger ?? common_1.silentLogger;
     const reference = request.reference;
-    const features = reference.features ?? reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
+    const features = reference.features ??
+        reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
     const withModel = !!request.model && !!reference.predictions;
     const current = await (0, build_js_1.buildProfile)(request.current, {
         input: 'current',
@@ -39848,7 +39855,8 @@ async function checkDrift(request) {
     if (!request.model)
         predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
     else if (!reference.predictions)
-        predictionsNote = 'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
+        predictionsNote =
+            'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
     else if (!current.predictions)
         predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
     else
@@ -39863,13 +39871,23 @@ async function checkDrift(request) {
     else if (!request.model)
         qualityNote = 'No model: quality not measured.';
     else {
-        const evaluation = await (0, evaluation_1.evaluateModels)({ dataset: request.current, models: [request.model], labelColumn: request.labelColumn, featureColumns: features, logger });
+        const evaluation = await (0, evaluation_1.evaluateModels)({
+            dataset: request.current,
+            models: [request.model],
+            labelColumn: request.labelColumn,
+            featureColumns: features,
+            logger,
+        });
         const values = evaluation.models[0].metrics.values;
         const recorded = request.referenceMetrics ?? {};
         quality = Object.entries(values)
             .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
             .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
-            .map(([metric, value]) => ({ metric, reference: typeof recorded[metric] === 'number' ? recorded[metric] : null, current: value }));
+            .map(([metric, value]) => ({
+            metric,
+            reference: typeof recorded[metric] === 'number' ? recorded[metric] : null,
+            current: value,
+        }));
     }
     const report = (0, report_js_1.renderReport)({
         result,
@@ -39888,7 +39906,7 @@ async function checkDrift(request) {
 
 /***/ }),
 
-/***/ 8560:
+/***/ 676:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -39901,10 +39919,10 @@ exports.comparePredictions = comparePredictions;
  * Evidently's default method choice, an optional multiple-testing correction, and the
  * dataset verdict (drift when at least `driftShare` of the tested columns drifted).
  */
-const common_1 = __nccwpck_require__(3815);
-const ks_js_1 = __nccwpck_require__(3161);
-const profile_js_1 = __nccwpck_require__(406);
-const statistics_js_1 = __nccwpck_require__(9484);
+const common_1 = __nccwpck_require__(8051);
+const ks_js_1 = __nccwpck_require__(6205);
+const profile_js_1 = __nccwpck_require__(5906);
+const statistics_js_1 = __nccwpck_require__(9624);
 exports.METHODS = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
 /** p-value tests drift below their threshold; distances at or above it. */
 exports.METHOD_INFO = {
@@ -39912,7 +39930,12 @@ exports.METHOD_INFO = {
     chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
     z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
     wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
-    jensenshannon: { kind: 'distance', threshold: 0.1, label: 'Jensen-Shannon distance', types: ['numerical', 'categorical'] },
+    jensenshannon: {
+        kind: 'distance',
+        threshold: 0.1,
+        label: 'Jensen-Shannon distance',
+        types: ['numerical', 'categorical'],
+    },
     psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
 };
 /** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
@@ -40082,7 +40105,9 @@ function compareProfiles(reference, current, options = {}) {
         notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
     for (const m of Object.keys(options.methods ?? {})) {
         if (m !== '*' && !wanted.includes(m))
-            throw new common_1.UserError(`\`methods\` names the column "${m}", which is not checked`, { fix: 'Name only checked reference columns (or `*`) in `methods`.' });
+            throw new common_1.UserError(`\`methods\` names the column "${m}", which is not checked`, {
+                fix: 'Name only checked reference columns (or `*`) in `methods`.',
+            });
     }
     const results = [];
     for (const name of wanted) {
@@ -40102,12 +40127,23 @@ function compareProfiles(reference, current, options = {}) {
         results.push(compareColumn(ref, cur, method, options.threshold ?? exports.METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
-        throw new common_1.UserError('No column could be tested for drift', { fix: 'Check `columns`: it must name numerical or categorical reference columns.' });
+        throw new common_1.UserError('No column could be tested for drift', {
+            fix: 'Check `columns`: it must name numerical or categorical reference columns.',
+        });
     }
     correct(results, correction);
     const drifted = results.filter((r) => r.drifted).map((r) => r.column);
     const share = drifted.length / results.length;
-    return { drift: share >= driftShare, share, driftShare, tested: results.length, drifted, columns: results, notes, correction };
+    return {
+        drift: share >= driftShare,
+        share,
+        driftShare,
+        tested: results.length,
+        drifted,
+        columns: results,
+        notes,
+        correction,
+    };
 }
 /** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
 function comparePredictions(reference, current, referenceRows) {
@@ -40125,25 +40161,25 @@ function comparePredictions(reference, current, referenceRows) {
 
 /***/ }),
 
-/***/ 2367:
+/***/ 2995:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkDrift = exports.MAX_REPORT_LENGTH = exports.escapeCell = exports.renderReport = exports.SMALL_REFERENCE_ROWS = exports.METHOD_INFO = exports.METHODS = exports.comparePredictions = exports.compareProfiles = exports.buildProfile = exports.binCounts = exports.quantileSorted = exports.validateProfile = exports.ColumnProfiler = exports.PROFILE_BOUNDS = exports.PROFILE_FORMAT = exports.tableFormat = exports.readTable = exports.SeededRandom = exports.populationStabilityIndex = exports.jensenShannon = exports.populationStd = exports.normalizedWasserstein = exports.wassersteinSorted = exports.wasserstein = exports.proportionsZTest = exports.chiSquaredContingency = exports.logGamma = exports.gammaQ = exports.normalSf = exports.chiSquaredSf = exports.smirnov = exports.kolmogorovSf = exports.ksStatistic = exports.ks2SampSorted = exports.ks2Samp = void 0;
-var ks_js_1 = __nccwpck_require__(3161);
+var ks_js_1 = __nccwpck_require__(6205);
 Object.defineProperty(exports, "ks2Samp", ({ enumerable: true, get: function () { return ks_js_1.ks2Samp; } }));
 Object.defineProperty(exports, "ks2SampSorted", ({ enumerable: true, get: function () { return ks_js_1.ks2SampSorted; } }));
 Object.defineProperty(exports, "ksStatistic", ({ enumerable: true, get: function () { return ks_js_1.ksStatistic; } }));
-var kolmogorov_js_1 = __nccwpck_require__(3412);
+var kolmogorov_js_1 = __nccwpck_require__(6248);
 Object.defineProperty(exports, "kolmogorovSf", ({ enumerable: true, get: function () { return kolmogorov_js_1.kolmogorovSf; } }));
 Object.defineProperty(exports, "smirnov", ({ enumerable: true, get: function () { return kolmogorov_js_1.smirnov; } }));
-var special_js_1 = __nccwpck_require__(64);
+var special_js_1 = __nccwpck_require__(412);
 Object.defineProperty(exports, "chiSquaredSf", ({ enumerable: true, get: function () { return special_js_1.chiSquaredSf; } }));
 Object.defineProperty(exports, "normalSf", ({ enumerable: true, get: function () { return special_js_1.normalSf; } }));
 Object.defineProperty(exports, "gammaQ", ({ enumerable: true, get: function () { return special_js_1.gammaQ; } }));
 Object.defineProperty(exports, "logGamma", ({ enumerable: true, get: function () { return special_js_1.logGamma; } }));
-var statistics_js_1 = __nccwpck_require__(9484);
+var statistics_js_1 = __nccwpck_require__(9624);
 Object.defineProperty(exports, "chiSquaredContingency", ({ enumerable: true, get: function () { return statistics_js_1.chiSquaredContingency; } }));
 Object.defineProperty(exports, "proportionsZTest", ({ enumerable: true, get: function () { return statistics_js_1.proportionsZTest; } }));
 Object.defineProperty(exports, "wasserstein", ({ enumerable: true, get: function () { return statistics_js_1.wasserstein; } }));
@@ -40152,37 +40188,37 @@ Object.defineProperty(exports, "normalizedWasserstein", ({ enumerable: true, get
 Object.defineProperty(exports, "populationStd", ({ enumerable: true, get: function () { return statistics_js_1.populationStd; } }));
 Object.defineProperty(exports, "jensenShannon", ({ enumerable: true, get: function () { return statistics_js_1.jensenShannon; } }));
 Object.defineProperty(exports, "populationStabilityIndex", ({ enumerable: true, get: function () { return statistics_js_1.populationStabilityIndex; } }));
-var random_js_1 = __nccwpck_require__(2276);
+var random_js_1 = __nccwpck_require__(3560);
 Object.defineProperty(exports, "SeededRandom", ({ enumerable: true, get: function () { return random_js_1.SeededRandom; } }));
-var table_js_1 = __nccwpck_require__(2351);
+var table_js_1 = __nccwpck_require__(99);
 Object.defineProperty(exports, "readTable", ({ enumerable: true, get: function () { return table_js_1.readTable; } }));
 Object.defineProperty(exports, "tableFormat", ({ enumerable: true, get: function () { return table_js_1.tableFormat; } }));
-var profile_js_1 = __nccwpck_require__(406);
+var profile_js_1 = __nccwpck_require__(5906);
 Object.defineProperty(exports, "PROFILE_FORMAT", ({ enumerable: true, get: function () { return profile_js_1.PROFILE_FORMAT; } }));
 Object.defineProperty(exports, "PROFILE_BOUNDS", ({ enumerable: true, get: function () { return profile_js_1.PROFILE_BOUNDS; } }));
 Object.defineProperty(exports, "ColumnProfiler", ({ enumerable: true, get: function () { return profile_js_1.ColumnProfiler; } }));
 Object.defineProperty(exports, "validateProfile", ({ enumerable: true, get: function () { return profile_js_1.validateProfile; } }));
 Object.defineProperty(exports, "quantileSorted", ({ enumerable: true, get: function () { return profile_js_1.quantileSorted; } }));
 Object.defineProperty(exports, "binCounts", ({ enumerable: true, get: function () { return profile_js_1.binCounts; } }));
-var build_js_1 = __nccwpck_require__(3075);
+var build_js_1 = __nccwpck_require__(1799);
 Object.defineProperty(exports, "buildProfile", ({ enumerable: true, get: function () { return build_js_1.buildProfile; } }));
-var compare_js_1 = __nccwpck_require__(8560);
+var compare_js_1 = __nccwpck_require__(676);
 Object.defineProperty(exports, "compareProfiles", ({ enumerable: true, get: function () { return compare_js_1.compareProfiles; } }));
 Object.defineProperty(exports, "comparePredictions", ({ enumerable: true, get: function () { return compare_js_1.comparePredictions; } }));
 Object.defineProperty(exports, "METHODS", ({ enumerable: true, get: function () { return compare_js_1.METHODS; } }));
 Object.defineProperty(exports, "METHOD_INFO", ({ enumerable: true, get: function () { return compare_js_1.METHOD_INFO; } }));
 Object.defineProperty(exports, "SMALL_REFERENCE_ROWS", ({ enumerable: true, get: function () { return compare_js_1.SMALL_REFERENCE_ROWS; } }));
-var report_js_1 = __nccwpck_require__(7673);
+var report_js_1 = __nccwpck_require__(4133);
 Object.defineProperty(exports, "renderReport", ({ enumerable: true, get: function () { return report_js_1.renderReport; } }));
 Object.defineProperty(exports, "escapeCell", ({ enumerable: true, get: function () { return report_js_1.escapeCell; } }));
 Object.defineProperty(exports, "MAX_REPORT_LENGTH", ({ enumerable: true, get: function () { return report_js_1.MAX_REPORT_LENGTH; } }));
-var check_js_1 = __nccwpck_require__(9995);
+var check_js_1 = __nccwpck_require__(9423);
 Object.defineProperty(exports, "checkDrift", ({ enumerable: true, get: function () { return check_js_1.checkDrift; } }));
 
 
 /***/ }),
 
-/***/ 3412:
+/***/ 6248:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -40196,7 +40232,7 @@ exports.kolmogorovSf = kolmogorovSf;
  * Pomeranz recursions for small n, and the Pelz–Good expansion for large n. ks_2samp's
  * asymptotic p-value is this function at n = round(m n / (m + n)).
  */
-const special_js_1 = __nccwpck_require__(64);
+const special_js_1 = __nccwpck_require__(412);
 const EP128 = 2 ** 128;
 const EM128 = 2 ** -128;
 const SQRT2PI = Math.sqrt(2 * Math.PI);
@@ -40525,7 +40561,7 @@ function kolmogorovSf(n, x) {
 
 /***/ }),
 
-/***/ 3161:
+/***/ 6205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -40540,7 +40576,7 @@ exports.ks2SampSorted = ks2SampSorted;
  * lattice-path counts, in Viehmann's numerically stable form), otherwise the Kolmogorov
  * distribution at n = round(m n / (m + n)).
  */
-const kolmogorov_js_1 = __nccwpck_require__(3412);
+const kolmogorov_js_1 = __nccwpck_require__(6248);
 const MAX_EXACT_N = 10_000;
 function gcd(a, b) {
     while (b)
@@ -40645,7 +40681,7 @@ function ks2SampSorted(a, b) {
 
 /***/ }),
 
-/***/ 8469:
+/***/ 5993:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -40658,9 +40694,9 @@ exports.PredictionProfiler = void 0;
  * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
  * one, `variable` (a regression's value: numerical).
  */
-const common_1 = __nccwpck_require__(3815);
-const evaluation_1 = __nccwpck_require__(7308);
-const profile_js_1 = __nccwpck_require__(406);
+const common_1 = __nccwpck_require__(8051);
+const evaluation_1 = __nccwpck_require__(40);
+const profile_js_1 = __nccwpck_require__(5906);
 function outputColumns(out) {
     const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
     if (out.width === 1)
@@ -40687,12 +40723,13 @@ class PredictionProfiler {
     }
     /** Opens the model; `features` are the columns fed to it, in order. */
     static async open(modelPath, features, header, input, reference) {
-        const missing = features.filter((f) => !header.includes(f));
-        if (missing.length) {
-            throw new common_1.UserError(`${input} lacks the model's input column(s) ${missing.join(', ')}`, { fix: 'Give the data every column the model was trained on.' });
-        }
         const model = await (0, evaluation_1.openOnnxModel)(modelPath);
-        return new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+        const profiler = new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+        // Missing data columns are reported by the column comparison; predictions just cannot be made.
+        const missing = features.filter((f) => !header.includes(f));
+        if (missing.length)
+            profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
+        return profiler;
     }
     async addBatch(batch) {
         if (this.skipped || batch.rows === 0)
@@ -40710,8 +40747,26 @@ class PredictionProfiler {
                 features[r * f + j] = v;
             }
         }
-        const holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
-        const raw = await (0, evaluation_1.predict)(this.model, holdout);
+        const holdout = {
+            path: this.input,
+            rows: batch.rows,
+            featureNames: this.features,
+            features,
+            labelColumn: '',
+            labels: [],
+        };
+        let raw;
+        try {
+            raw = await (0, evaluation_1.predict)(this.model, holdout);
+        }
+        catch (error) {
+            // e.g. the data's label is not named `label`, so the model gets one column too many:
+            // the data profile stays useful; the prediction profile is left out and the reason logged.
+            if (!(0, common_1.isUserError)(error))
+                throw error;
+            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
+            return;
+        }
         for (const out of raw.outputs) {
             for (const col of outputColumns(out)) {
                 let p = this.profilers.get(col.name);
@@ -40746,7 +40801,7 @@ exports.PredictionProfiler = PredictionProfiler;
 
 /***/ }),
 
-/***/ 406:
+/***/ 5906:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -40765,10 +40820,16 @@ exports.validateProfile = validateProfile;
  * values. Whatever the data's size, a column's profile holds at most SAMPLE_SIZE numbers,
  * HISTOGRAM_BINS + 1 edges and CATEGORY_CAP categories of at most 200 characters.
  */
-const common_1 = __nccwpck_require__(3815);
-const random_js_1 = __nccwpck_require__(2276);
+const common_1 = __nccwpck_require__(8051);
+const random_js_1 = __nccwpck_require__(3560);
 exports.PROFILE_FORMAT = 'mlops-gha.profile/v1';
-exports.PROFILE_BOUNDS = { sample: 5000, bins: 20, categories: 100, distinct: 10_000, categoryLength: 200 };
+exports.PROFILE_BOUNDS = {
+    sample: 5000,
+    bins: 20,
+    categories: 100,
+    distinct: 10_000,
+    categoryLength: 200,
+};
 /** The canonical text of a number in a categorical column (`1.0` and `1` are one category). */
 const numberKey = (v) => String(v);
 /** Accumulates one column. With `as`, cells are read as that type (the reference's). */
@@ -40784,6 +40845,7 @@ class ColumnProfiler {
     min = Infinity;
     max = -Infinity;
     distinct = new Map();
+    distinctNumbers = new Map();
     sample = new Float64Array(exports.PROFILE_BOUNDS.sample);
     seen = 0;
     rng;
@@ -40827,11 +40889,11 @@ class ColumnProfiler {
             this.min = v;
         if (v > this.max)
             this.max = v;
-        if (this.distinct) {
-            const key = numberKey(v);
-            this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > exports.PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+        // Numbers are counted under number keys (no string per value) and named at finish().
+        if (this.distinctNumbers) {
+            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
+            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > exports.PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
         this.reservoir(v);
     }
@@ -40862,17 +40924,32 @@ class ColumnProfiler {
         if (this.distinct) {
             const key = t.length > exports.PROFILE_BOUNDS.categoryLength ? t.slice(0, exports.PROFILE_BOUNDS.categoryLength) : t;
             this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-            if (this.distinct.size > exports.PROFILE_BOUNDS.distinct)
-                this.distinct = undefined;
+            if (this.distinct.size + (this.distinctNumbers?.size ?? 0) > exports.PROFILE_BOUNDS.distinct)
+                this.distinctNumbers = this.distinct = undefined;
         }
+    }
+    /** Every distinct value as its category text (numbers as JavaScript prints them), or undefined past the cap. */
+    categories() {
+        if (!this.distinct || !this.distinctNumbers)
+            return undefined;
+        const all = new Map(this.distinct);
+        for (const [v, n] of this.distinctNumbers) {
+            const key = numberKey(v);
+            all.set(key, (all.get(key) ?? 0) + n);
+        }
+        return all;
+    }
+    distinctCount() {
+        return this.distinct && this.distinctNumbers ? this.distinct.size + this.distinctNumbers.size : undefined;
     }
     /** The type this column's cells say it has (Evidently: numbers with more than 5 values are numerical). */
     inferredType() {
         if (this.numbers + this.texts === 0)
             return 'empty';
-        if (this.texts === 0 && this.as !== 'categorical' && (this.distinct === undefined || this.distinct.size > 5))
+        const distinct = this.distinctCount();
+        if (this.texts === 0 && this.as !== 'categorical' && (distinct === undefined || distinct > 5))
             return 'numerical';
-        return this.distinct ? 'categorical' : 'text';
+        return distinct !== undefined ? 'categorical' : 'text';
     }
     finish(type = this.as ?? this.inferredType()) {
         const out = {
@@ -40880,12 +40957,14 @@ class ColumnProfiler {
             type,
             count: this.numbers + this.texts,
             missing: this.missing,
-            unique: this.distinct ? this.distinct.size : null,
+            unique: null,
         };
+        const categories = this.categories();
+        out.unique = categories ? categories.size : null;
         if (type === 'numerical' && this.numbers > 0)
             out.numeric = this.numericSummary();
-        if (type === 'categorical' && this.distinct) {
-            const sorted = [...this.distinct.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        if (type === 'categorical' && categories) {
+            const sorted = [...categories.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
             const kept = sorted.slice(0, exports.PROFILE_BOUNDS.categories);
             out.categories = { values: kept, other: sorted.slice(exports.PROFILE_BOUNDS.categories).reduce((s, [, n]) => s + n, 0) };
         }
@@ -40896,7 +40975,7 @@ class ColumnProfiler {
         const sample = this.sample.slice(0, n).sort();
         const q = (p) => quantileSorted(sample, p);
         const bins = exports.PROFILE_BOUNDS.bins;
-        const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins));
+        const edges = Array.from({ length: bins + 1 }, (_, i) => i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins);
         const counts = binCounts(sample, edges);
         return {
             min: this.min,
@@ -40957,7 +41036,10 @@ function validateProfile(value, where) {
     for (const c of [...p.columns, ...(p.predictions ?? [])]) {
         if (!c || typeof c.name !== 'string' || !['numerical', 'categorical', 'text', 'empty'].includes(c.type))
             throw bad('a column has no name or an unknown type');
-        if (c.type === 'numerical' && (!c.numeric || !Array.isArray(c.numeric.sample) || c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
+        if (c.type === 'numerical' &&
+            (!c.numeric ||
+                !Array.isArray(c.numeric.sample) ||
+                c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
             throw bad(`the numerical column ${JSON.stringify(c.name)} has no finite sample`);
         }
         if (c.type === 'categorical' && (!c.categories || !Array.isArray(c.categories.values)))
@@ -40969,7 +41051,7 @@ function validateProfile(value, where) {
 
 /***/ }),
 
-/***/ 2276:
+/***/ 3560:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -41042,7 +41124,7 @@ exports.SeededRandom = SeededRandom;
 
 /***/ }),
 
-/***/ 7673:
+/***/ 4133:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -41057,7 +41139,7 @@ exports.renderReport = renderReport;
  * files and are escaped (no markdown, HTML or mentions), and the report stays under GitHub's
  * comment limit.
  */
-const compare_js_1 = __nccwpck_require__(8560);
+const compare_js_1 = __nccwpck_require__(676);
 const MAX_TABLE_ROWS = 150;
 exports.MAX_REPORT_LENGTH = 60_000;
 /** Text from a data file, safe inside a Markdown table cell. */
@@ -41074,7 +41156,10 @@ function escapeCell(text) {
 }
 /** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
 function mermaidText(text, max = 24) {
-    const t = text.replace(/["`\r\n\t[\]{};#<>]/g, ' ').replace(/\s+/g, ' ').trim();
+    const t = text
+        .replace(/["`\r\n\t[\]{};#<>]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
 }
 const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
@@ -41109,7 +41194,10 @@ function renderReport(input) {
         : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
     out.push(verdict, '');
     if (result.drifted.length)
-        out.push(`Drifted: ${result.drifted.slice(0, 20).map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``).join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
+        out.push(`Drifted: ${result.drifted
+            .slice(0, 20)
+            .map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``)
+            .join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
     out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
     const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
     out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
@@ -41148,7 +41236,7 @@ function renderReport(input) {
 
 /***/ }),
 
-/***/ 64:
+/***/ 412:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -41242,7 +41330,7 @@ function normalSf(z) {
 
 /***/ }),
 
-/***/ 9484:
+/***/ 9624:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -41260,7 +41348,7 @@ exports.populationStabilityIndex = populationStabilityIndex;
  * formula it is named after. p-value tests return { statistic, pValue }; distances return a
  * number. Inputs are finite numbers or counts: the profile code never passes NaN or empties.
  */
-const special_js_1 = __nccwpck_require__(64);
+const special_js_1 = __nccwpck_require__(412);
 /**
  * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
  * (categories with no count on either side dropped), with Yates' correction when k = 2 as
@@ -41287,7 +41375,10 @@ function chiSquaredContingency(reference, current) {
     let stat = 0;
     for (const [a, b] of cols) {
         const c = a + b;
-        for (const [obs, row] of [[a, r0], [b, r1]]) {
+        for (const [obs, row] of [
+            [a, r0],
+            [b, r1],
+        ]) {
             const expected = (row * c) / total;
             let o = obs;
             if (dof === 1) {
@@ -41397,7 +41488,7 @@ function populationStabilityIndex(reference, current) {
 
 /***/ }),
 
-/***/ 2351:
+/***/ 99:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -41414,7 +41505,7 @@ exports.readTable = readTable;
 const promises_1 = __nccwpck_require__(1455);
 const node_fs_1 = __nccwpck_require__(3024);
 const node_path_1 = __nccwpck_require__(6760);
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 const MISSING = new Set(['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan']);
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 function tableFormat(path) {
@@ -41801,17 +41892,17 @@ function countCommas(buf, s, e) {
 
 /***/ }),
 
-/***/ 3094:
+/***/ 4042:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.classificationMetrics = classificationMetrics;
-const common_1 = __nccwpck_require__(3815);
-const confusion_metrics_js_1 = __nccwpck_require__(5860);
-const curves_js_1 = __nccwpck_require__(6766);
-const metrics_js_1 = __nccwpck_require__(8897);
-const ranking_js_1 = __nccwpck_require__(3802);
+const common_1 = __nccwpck_require__(8051);
+const confusion_metrics_js_1 = __nccwpck_require__(3816);
+const curves_js_1 = __nccwpck_require__(306);
+const metrics_js_1 = __nccwpck_require__(7277);
+const ranking_js_1 = __nccwpck_require__(4038);
 /** F-beta names every classification report has besides f1 (any other beta is asked for by name). */
 const DEFAULT_BETAS = ['f0.5', 'f2'];
 function mean(values) {
@@ -41898,13 +41989,16 @@ function classificationMetrics(task, input, options = {}) {
         const losses = (0, metrics_js_1.rowLogLoss)(truth, probabilities, k);
         values.log_loss = mean(losses);
         values.log_loss_sum = sum(losses);
-        notes.log_loss = 'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
+        notes.log_loss =
+            'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
         if (task === 'binary') {
             const positive = (0, metrics_js_1.columnIsClass)(truth, 1);
             const score = (0, metrics_js_1.column)(probabilities, k, 1);
             let brier = 0;
-            for (let i = 0; i < score.length; i++)
-                brier += (positive[i] - score[i]) ** 2;
+            for (let i = 0; i < score.length; i++) {
+                const d = positive[i] - score[i];
+                brier += d * d;
+            }
             values.brier_score = brier / score.length;
             const ranking = (0, ranking_js_1.binaryRanking)(positive, score);
             values.roc_auc = ranking.rocAuc;
@@ -41970,7 +42064,8 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
     if (presentCount < k) {
         const missing = classes.filter((_, c) => !present[c]);
         for (const n of names) {
-            notes[n] = `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
+            notes[n] =
+                `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
         }
         return out;
     }
@@ -42022,7 +42117,7 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
 
 /***/ }),
 
-/***/ 5860:
+/***/ 3816:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -42079,7 +42174,8 @@ function perClassPrf(counts, kind, beta, zd) {
     for (let c = 0; c < k; c++) {
         const p = counts.predicted[c] ? counts.tp[c] / counts.predicted[c] : zdValue(zd);
         const r = counts.support[c] ? counts.tp[c] / counts.support[c] : zdValue(zd);
-        out[c] = kind === 'precision' ? p : kind === 'recall' ? r : Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+        out[c] =
+            kind === 'precision' ? p : kind === 'recall' ? r : Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
     }
     return out;
 }
@@ -42261,7 +42357,7 @@ function normalizeConfusion(matrix, normalize) {
 
 /***/ }),
 
-/***/ 6766:
+/***/ 306:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -42307,20 +42403,20 @@ function prCurveOnGrid(counts, points = exports.CURVE_POINTS) {
     if (!positives)
         return undefined;
     const xs = grid(points);
-    // Best precision at recall >= r: a running maximum from the high-recall end.
-    const best = new Float64Array(tps.length);
+    // Best precision at recall >= x: walk the grid and the thresholds from the high-recall end
+    // together, keeping a running maximum (no per-threshold array).
+    const ys = new Array(points).fill(0);
     let run = 0;
-    for (let g = tps.length - 1; g >= 0; g--) {
-        const precision = tps[g] + fps[g] > 0 ? tps[g] / (tps[g] + fps[g]) : 0;
-        run = Math.max(run, precision);
-        best[g] = run;
-    }
-    const ys = [];
-    let g = 0;
-    for (const x of xs) {
-        while (g < tps.length && tps[g] / positives < x - 1e-12)
-            g++;
-        ys.push(g < tps.length ? best[g] : 0);
+    let g = tps.length - 1;
+    for (let p = points - 1; p >= 0; p--) {
+        const x = xs[p];
+        while (g >= 0 && tps[g] / positives >= x - 1e-12) {
+            const predicted = tps[g] + fps[g];
+            if (predicted > 0)
+                run = Math.max(run, tps[g] / predicted);
+            g--;
+        }
+        ys[p] = run;
     }
     return { x: xs, y: ys };
 }
@@ -42364,7 +42460,7 @@ function calibrationCurve(positive, probability, bins = 10) {
 
 /***/ }),
 
-/***/ 7940:
+/***/ 3512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -42373,7 +42469,7 @@ exports.canonicalLabel = canonicalLabel;
 exports.loadHoldout = loadHoldout;
 const node_fs_1 = __nccwpck_require__(3024);
 const node_path_1 = __nccwpck_require__(6760);
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 /** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
 const MISSING = /^(|nan|na|n\/a|null|none)$/i;
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
@@ -42438,7 +42534,10 @@ function planColumns(path, header, options) {
     if (options.featureColumns?.length) {
         const missing = options.featureColumns.filter((c) => !header.includes(c));
         if (missing.length) {
-            throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, { fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.', location: { file: path, line: 1 } });
+            throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
+                location: { file: path, line: 1 },
+            });
         }
         if (options.featureColumns.includes(labelColumn)) {
             throw new common_1.UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
@@ -42513,7 +42612,10 @@ async function loadCsv(path, options) {
         else {
             const l = layout;
             if (record.length !== header.length) {
-                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, { fix: 'Make every row have one field per header column (quote fields that contain commas).', location: { file: path, line: recordLine } });
+                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+                    fix: 'Make every row have one field per header column (quote fields that contain commas).',
+                    location: { file: path, line: recordLine },
+                });
             }
             for (let j = 0; j < l.featureIndex.length; j++) {
                 const idx = l.featureIndex[j];
@@ -42706,7 +42808,10 @@ async function loadJsonLines(path, options) {
         labels.push(canonicalLabel(String(label)));
         rows++;
     };
-    for await (const chunk of (0, node_fs_1.createReadStream)(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    for await (const chunk of (0, node_fs_1.createReadStream)(path, {
+        encoding: 'utf8',
+        highWaterMark: 1 << 20,
+    })) {
         const text = rest + chunk;
         const parts = text.split('\n');
         rest = parts.pop() ?? '';
@@ -42722,26 +42827,34 @@ async function loadJsonLines(path, options) {
         });
     }
     const names = layout.featureNames;
-    return { path, rows, featureNames: names, features: features.finish(), labelColumn, labels, missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])) };
+    return {
+        path,
+        rows,
+        featureNames: names,
+        features: features.finish(),
+        labelColumn,
+        labels,
+        missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])),
+    };
 }
 
 
 /***/ }),
 
-/***/ 1089:
+/***/ 4157:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.metricsFor = metricsFor;
 exports.evaluateModels = evaluateModels;
-const common_1 = __nccwpck_require__(3815);
-const dataset_js_1 = __nccwpck_require__(7940);
-const classification_js_1 = __nccwpck_require__(3094);
-const onnx_js_1 = __nccwpck_require__(8893);
-const predict_js_1 = __nccwpck_require__(73);
-const regression_js_1 = __nccwpck_require__(3503);
-const task_js_1 = __nccwpck_require__(9167);
+const common_1 = __nccwpck_require__(8051);
+const dataset_js_1 = __nccwpck_require__(3512);
+const classification_js_1 = __nccwpck_require__(4042);
+const onnx_js_1 = __nccwpck_require__(1825);
+const predict_js_1 = __nccwpck_require__(2261);
+const regression_js_1 = __nccwpck_require__(3843);
+const task_js_1 = __nccwpck_require__(8835);
 /** The metrics of the task for model `index` of an interpretation. */
 function metricsFor(interpretation, index, options = {}) {
     const m = interpretation.models[index];
@@ -42763,6 +42876,9 @@ async function evaluateModels(options) {
     const logger = options.logger ?? common_1.silentLogger;
     const holdout = await (0, dataset_js_1.loadHoldout)(options.dataset, options);
     logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
+    const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
+    if (missing.length)
+        logger.info(`Missing feature values passed as NaN: ${missing.map(([c, count]) => `${c} ${count}`).join(', ')}`);
     const raws = [];
     const opened = [];
     const seconds = [];
@@ -42787,7 +42903,10 @@ async function evaluateModels(options) {
         logger.info(`Model ${path}: ${holdout.rows} rows in ${seconds.at(-1).toFixed(2)} s`);
         await model.session.release();
     }
-    const interpretation = (0, task_js_1.interpretPredictions)(holdout, raws, options.models, { task: options.task ?? 'auto', positiveLabel: options.positiveLabel });
+    const interpretation = (0, task_js_1.interpretPredictions)(holdout, raws, options.models, {
+        task: options.task ?? 'auto',
+        positiveLabel: options.positiveLabel,
+    });
     const models = options.models.map((path, i) => ({
         path,
         signature: opened[i].signature,
@@ -42800,14 +42919,14 @@ async function evaluateModels(options) {
 
 /***/ }),
 
-/***/ 5537:
+/***/ 9853:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.requireFiniteOutput = requireFiniteOutput;
 exports.requireFiniteLabels = requireFiniteLabels;
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 /**
  * Refuses NaN and infinite model outputs, as scikit-learn's "Input contains NaN" does: the
  * message names the model, the output, how many values and the first holdout row, so the
@@ -42854,32 +42973,36 @@ function requireFiniteLabels(labels, path, column) {
     }
     if (first < 0)
         return;
-    throw new common_1.UserError(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, { fix: 'Drop the rows without a label from the holdout set, or fix the label column.', location: { file: path }, title: 'NaN label' });
+    throw new common_1.UserError(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, {
+        fix: 'Drop the rows without a label from the holdout set, or fix the label column.',
+        location: { file: path },
+        title: 'NaN label',
+    });
 }
 
 
 /***/ }),
 
-/***/ 7308:
+/***/ 40:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
-var dataset_js_1 = __nccwpck_require__(7940);
+var dataset_js_1 = __nccwpck_require__(3512);
 Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
-var onnx_js_1 = __nccwpck_require__(8893);
+var onnx_js_1 = __nccwpck_require__(1825);
 Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return onnx_js_1.loadOnnxRuntime; } }));
 Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return onnx_js_1.openOnnxModel; } }));
 Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return onnx_js_1.readOnnxSignature; } }));
 Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return onnx_js_1.describeSignature; } }));
 Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return onnx_js_1.describeTensor; } }));
-var predict_js_1 = __nccwpck_require__(73);
+var predict_js_1 = __nccwpck_require__(2261);
 Object.defineProperty(exports, "predict", ({ enumerable: true, get: function () { return predict_js_1.predict; } }));
-var task_js_1 = __nccwpck_require__(9167);
+var task_js_1 = __nccwpck_require__(8835);
 Object.defineProperty(exports, "interpretPredictions", ({ enumerable: true, get: function () { return task_js_1.interpretPredictions; } }));
-var metrics_js_1 = __nccwpck_require__(8897);
+var metrics_js_1 = __nccwpck_require__(7277);
 Object.defineProperty(exports, "METRIC_NAMES", ({ enumerable: true, get: function () { return metrics_js_1.METRIC_NAMES; } }));
 Object.defineProperty(exports, "higherIsBetter", ({ enumerable: true, get: function () { return metrics_js_1.higherIsBetter; } }));
 Object.defineProperty(exports, "confusionCounts", ({ enumerable: true, get: function () { return metrics_js_1.confusionCounts; } }));
@@ -42889,47 +43012,47 @@ Object.defineProperty(exports, "rowLogLoss", ({ enumerable: true, get: function 
 Object.defineProperty(exports, "column", ({ enumerable: true, get: function () { return metrics_js_1.column; } }));
 Object.defineProperty(exports, "columnIsClass", ({ enumerable: true, get: function () { return metrics_js_1.columnIsClass; } }));
 Object.defineProperty(exports, "r2FromSums", ({ enumerable: true, get: function () { return metrics_js_1.r2FromSums; } }));
-var ranking_js_1 = __nccwpck_require__(3802);
+var ranking_js_1 = __nccwpck_require__(4038);
 Object.defineProperty(exports, "sortedOrder", ({ enumerable: true, get: function () { return ranking_js_1.sortedOrder; } }));
 Object.defineProperty(exports, "rocAuc", ({ enumerable: true, get: function () { return ranking_js_1.rocAuc; } }));
 Object.defineProperty(exports, "binaryRanking", ({ enumerable: true, get: function () { return ranking_js_1.binaryRanking; } }));
 Object.defineProperty(exports, "thresholdCounts", ({ enumerable: true, get: function () { return ranking_js_1.thresholdCounts; } }));
-var classification_js_1 = __nccwpck_require__(3094);
+var classification_js_1 = __nccwpck_require__(4042);
 Object.defineProperty(exports, "classificationMetrics", ({ enumerable: true, get: function () { return classification_js_1.classificationMetrics; } }));
-var regression_js_1 = __nccwpck_require__(3503);
+var regression_js_1 = __nccwpck_require__(3843);
 Object.defineProperty(exports, "regressionMetrics", ({ enumerable: true, get: function () { return regression_js_1.regressionMetrics; } }));
-var multilabel_js_1 = __nccwpck_require__(5647);
+var multilabel_js_1 = __nccwpck_require__(5811);
 Object.defineProperty(exports, "multilabelMetrics", ({ enumerable: true, get: function () { return multilabel_js_1.multilabelMetrics; } }));
-var confusion_metrics_js_1 = __nccwpck_require__(5860);
+var confusion_metrics_js_1 = __nccwpck_require__(3816);
 Object.defineProperty(exports, "confusionMetric", ({ enumerable: true, get: function () { return confusion_metrics_js_1.confusionMetric; } }));
 Object.defineProperty(exports, "normalizeConfusion", ({ enumerable: true, get: function () { return confusion_metrics_js_1.normalizeConfusion; } }));
 Object.defineProperty(exports, "betaOf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.betaOf; } }));
-var curves_js_1 = __nccwpck_require__(6766);
+var curves_js_1 = __nccwpck_require__(306);
 Object.defineProperty(exports, "rocCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.rocCurveOnGrid; } }));
 Object.defineProperty(exports, "prCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.prCurveOnGrid; } }));
 Object.defineProperty(exports, "calibrationCurve", ({ enumerable: true, get: function () { return curves_js_1.calibrationCurve; } }));
 Object.defineProperty(exports, "CURVE_POINTS", ({ enumerable: true, get: function () { return curves_js_1.CURVE_POINTS; } }));
-var evaluate_js_1 = __nccwpck_require__(1089);
+var evaluate_js_1 = __nccwpck_require__(4157);
 Object.defineProperty(exports, "evaluateModels", ({ enumerable: true, get: function () { return evaluate_js_1.evaluateModels; } }));
 Object.defineProperty(exports, "metricsFor", ({ enumerable: true, get: function () { return evaluate_js_1.metricsFor; } }));
 
 
 /***/ }),
 
-/***/ 8897:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 7277:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.METRIC_NAMES = void 0;
+exports.accuracyFromConfusion = exports.METRIC_NAMES = void 0;
 exports.higherIsBetter = higherIsBetter;
 exports.confusionCounts = confusionCounts;
 exports.prfFromConfusion = prfFromConfusion;
-exports.accuracyFromConfusion = accuracyFromConfusion;
 exports.rowLogLoss = rowLogLoss;
 exports.columnIsClass = columnIsClass;
 exports.column = column;
 exports.r2FromSums = r2FromSums;
+const confusion_metrics_js_1 = __nccwpck_require__(3816);
 /** The metrics computed for each task, in the order reports list them. */
 exports.METRIC_NAMES = {
     binary: [
@@ -43035,20 +43158,8 @@ function prfFromConfusion(confusion, k, positive = 1) {
         },
     };
 }
-/** Accuracy from a flat confusion matrix. */
-function accuracyFromConfusion(confusion, k) {
-    let correct = 0;
-    let total = 0;
-    for (let t = 0; t < k; t++) {
-        for (let p = 0; p < k; p++) {
-            const c = confusion[t * k + p];
-            total += c;
-            if (t === p)
-                correct += c;
-        }
-    }
-    return total === 0 ? 0 : correct / total;
-}
+/** Accuracy from a flat confusion matrix (NaN for an empty one: never a number that looks like a result). */
+exports.accuracyFromConfusion = confusion_metrics_js_1.accuracy;
 const EPS64 = 2.220446049250313e-16;
 /**
  * Per-row log loss as scikit-learn 1.2 computes it (`eps="auto"` for float64: clip to
@@ -43093,7 +43204,7 @@ function r2FromSums(residual, total, n) {
 
 /***/ }),
 
-/***/ 5647:
+/***/ 5811:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -43104,15 +43215,17 @@ exports.multilabelMetrics = multilabelMetrics;
  * labels (truth) and K 0/1 predictions, optionally K scores (e.g. [N,K] sigmoid outputs).
  * Averages as scikit-learn 1.2 defines them for that target type.
  */
-const common_1 = __nccwpck_require__(3815);
-const confusion_metrics_js_1 = __nccwpck_require__(5860);
-const ranking_js_1 = __nccwpck_require__(3802);
+const common_1 = __nccwpck_require__(8051);
+const confusion_metrics_js_1 = __nccwpck_require__(3816);
+const ranking_js_1 = __nccwpck_require__(4038);
 function multilabelMetrics(input, options = {}) {
     const { truth, predicted, scores, labels } = input;
     const k = labels.length;
     const n = truth.length / k;
     if (n === 0)
-        throw new common_1.UserError('Multilabel metrics of zero rows: an empty holdout has no score', { fix: 'Evaluate on a holdout set with at least one row.' });
+        throw new common_1.UserError('Multilabel metrics of zero rows: an empty holdout has no score', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
     const zd = options.zeroDivision ?? 0;
     const zdValue = zd === 'nan' ? NaN : zd;
     const tp = new Float64Array(k);
@@ -43151,12 +43264,18 @@ function multilabelMetrics(input, options = {}) {
         const p = rowPred ? rowTp / rowPred : zdValue;
         const r = rowTrue ? rowTp / rowTrue : zdValue;
         const f = Number.isNaN(p) || Number.isNaN(r) ? NaN : p + r === 0 ? 0 : (2 * p * r) / (p + r);
-        if (!Number.isNaN(p))
-            (sp += p), spCount++;
-        if (!Number.isNaN(r))
-            (sr += r), srCount++;
-        if (!Number.isNaN(f))
-            (sf += f), sfCount++;
+        if (!Number.isNaN(p)) {
+            sp += p;
+            spCount++;
+        }
+        if (!Number.isNaN(r)) {
+            sr += r;
+            srCount++;
+        }
+        if (!Number.isNaN(f)) {
+            sf += f;
+            sfCount++;
+        }
     }
     const values = {};
     const notes = {};
@@ -43235,7 +43354,7 @@ function multilabelMetrics(input, options = {}) {
 
 /***/ }),
 
-/***/ 8893:
+/***/ 1825:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -43246,7 +43365,7 @@ exports.describeSignature = describeSignature;
 exports.openOnnxModel = openOnnxModel;
 exports.readOnnxSignature = readOnnxSignature;
 const node_fs_1 = __nccwpck_require__(3024);
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 let runtime;
 /**
  * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
@@ -43311,14 +43430,14 @@ async function readOnnxSignature(path) {
 
 /***/ }),
 
-/***/ 73:
+/***/ 2261:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.predict = predict;
-const common_1 = __nccwpck_require__(3815);
-const onnx_js_1 = __nccwpck_require__(8893);
+const common_1 = __nccwpck_require__(8051);
+const onnx_js_1 = __nccwpck_require__(1825);
 const FLOAT_TYPES = new Set(['float32', 'float64']);
 function featureFeeder(ort, model, holdout) {
     const inputs = model.signature.inputs;
@@ -43343,7 +43462,12 @@ function featureFeeder(ort, model, holdout) {
         const double = input.type === 'float64';
         return (start, end) => {
             const data = holdout.features.subarray(start * f, end * f);
-            return { [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [end - start, f]) };
+            return {
+                [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [
+                    end - start,
+                    f,
+                ]),
+            };
         };
     }
     // One input per feature column, matched by name.
@@ -43391,7 +43515,9 @@ async function predict(model, holdout, options = {}) {
     const feeder = featureFeeder(ort, model, holdout);
     const fetched = model.signature.outputs.filter((o) => o.isTensor);
     if (fetched.length === 0) {
-        throw new common_1.UserError(`Model ${model.path} has no tensor outputs to read predictions from (${(0, onnx_js_1.describeSignature)(model.signature)})`, { fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.' });
+        throw new common_1.UserError(`Model ${model.path} has no tensor outputs to read predictions from (${(0, onnx_js_1.describeSignature)(model.signature)})`, {
+            fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
+        });
     }
     const names = fetched.map((o) => o.name);
     const n = holdout.rows;
@@ -43427,7 +43553,9 @@ async function predict(model, holdout, options = {}) {
             const rows = end - start;
             const data = tensor.data;
             if (tensor.dims[0] !== rows) {
-                throw new common_1.UserError(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, { fix: `Export the model with a batch dimension first on every output (${(0, onnx_js_1.describeSignature)(model.signature)}).` });
+                throw new common_1.UserError(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
+                    fix: `Export the model with a batch dimension first on every output (${(0, onnx_js_1.describeSignature)(model.signature)}).`,
+                });
             }
             const offset = start * width;
             if (Array.isArray(column.values)) {
@@ -43459,7 +43587,7 @@ async function predict(model, holdout, options = {}) {
 
 /***/ }),
 
-/***/ 3802:
+/***/ 4038:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -43475,7 +43603,7 @@ exports.binaryRanking = binaryRanking;
  * functions refuse a NaN rather than loop on it (NaN === NaN is false, which once made the
  * tie-grouping loop spin forever).
  */
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 const RADIX_MIN = 4096;
 /** Rows ordered by ascending 32-bit image, ties by row: LSD radix sort, two 16-bit digits. */
 function radixOrder(images) {
@@ -43573,20 +43701,34 @@ function thresholdCounts(positive, scores, order) {
     let groups = 0;
     let tp = 0;
     let fp = 0;
+    // Descending: a new score closes the previous tie group (one read of each score).
+    let prev = NaN;
     for (let t = n - 1; t >= 0; t--) {
         const row = ascending[t];
+        const s = scores[row];
+        if (s !== prev && t !== n - 1) {
+            tps[groups] = tp;
+            fps[groups] = fp;
+            thresholds[groups++] = prev;
+        }
         if (positive[row])
             tp++;
         else
             fp++;
-        // The end of a tie group (in descending order) closes a threshold.
-        if (t === 0 || scores[ascending[t - 1]] !== scores[row]) {
-            tps[groups] = tp;
-            fps[groups] = fp;
-            thresholds[groups++] = scores[row];
-        }
+        prev = s;
     }
-    return { tps: tps.subarray(0, groups), fps: fps.subarray(0, groups), thresholds: thresholds.subarray(0, groups), positives: tp, negatives: fp };
+    if (n > 0) {
+        tps[groups] = tp;
+        fps[groups] = fp;
+        thresholds[groups++] = prev;
+    }
+    return {
+        tps: tps.subarray(0, groups),
+        fps: fps.subarray(0, groups),
+        thresholds: thresholds.subarray(0, groups),
+        positives: tp,
+        negatives: fp,
+    };
 }
 /** ROC AUC and average precision from one sort; null where a class is absent. */
 function binaryRanking(positive, scores, order) {
@@ -43616,7 +43758,7 @@ function binaryRanking(positive, scores, order) {
 
 /***/ }),
 
-/***/ 3503:
+/***/ 3843:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -43626,7 +43768,7 @@ exports.regressionMetrics = regressionMetrics;
  * Regression metrics by scikit-learn's definitions (1.2), for one target or several
  * (multi-output: targets and predictions N x K, row-major, combined as `multioutput` says).
  */
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 /** np.finfo(np.float64).eps, the floor of |y| in scikit-learn's MAPE. */
 const EPS64 = 2.220446049250313e-16;
 function medianOf(values) {
@@ -43664,7 +43806,16 @@ function perOutput(truth, predicted, k, j) {
         den += (y - meanY) ** 2;
         evNum += (y - predicted[i * k + j] - meanD) ** 2;
     }
-    return { mse: se / n, mae: ae / n, maxError, mape: ape / n, median: medianOf(abs), r2Num: se / n, evNum: evNum / n, den: den / n };
+    return {
+        mse: se / n,
+        mae: ae / n,
+        maxError,
+        mape: ape / n,
+        median: medianOf(abs),
+        r2Num: se / n,
+        evNum: evNum / n,
+        den: den / n,
+    };
 }
 /** scikit-learn's `_assemble_r2_explained_variance` for one output. */
 function assembled(num, den, forceFinite) {
@@ -43682,7 +43833,9 @@ function regressionMetrics(truth, predicted, options = {}) {
     const k = options.outputs ?? 1;
     const n = truth.length / k;
     if (n === 0) {
-        throw new common_1.UserError('Regression metrics of zero rows: an empty holdout has no error to measure', { fix: 'Evaluate on a holdout set with at least one row.' });
+        throw new common_1.UserError('Regression metrics of zero rows: an empty holdout has no error to measure', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
     }
     const multioutput = options.multioutput ?? 'uniform_average';
     const forceFinite = options.forceFinite ?? true;
@@ -43755,15 +43908,15 @@ function regressionMetrics(truth, predicted, options = {}) {
 
 /***/ }),
 
-/***/ 9167:
+/***/ 8835:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.interpretPredictions = interpretPredictions;
-const common_1 = __nccwpck_require__(3815);
-const dataset_js_1 = __nccwpck_require__(7940);
-const finite_js_1 = __nccwpck_require__(5537);
+const common_1 = __nccwpck_require__(8051);
+const dataset_js_1 = __nccwpck_require__(3512);
+const finite_js_1 = __nccwpck_require__(9853);
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
@@ -43871,7 +44024,9 @@ function columnClasses(probabilities, label, truthLabels, path) {
         fallback = sortClasses(known);
     }
     else {
-        throw new common_1.UserError(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, { fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.' });
+        throw new common_1.UserError(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, {
+            fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.',
+        });
     }
     const result = mapped.map((m, c) => m ?? fallback[c]);
     if (new Set(result).size !== k)
@@ -43889,7 +44044,9 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
-            throw new common_1.UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, { fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).' });
+            throw new common_1.UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
+                fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
+            });
         }
         // Scores, probabilities and values must be numbers before anything ranks or averages them.
         for (const o of [r.probabilities, r.value, r.label]) {
@@ -43936,7 +44093,8 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
         }
         else {
             task = 'regression';
-            reason = setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
+            reason =
+                setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
         }
     }
     else {
@@ -43985,16 +44143,18 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     }
     let classes = sortClasses(all);
     const k = classes.length;
-    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
-    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
-        classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
         throw new common_1.UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
             fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
         });
     }
+    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
+        classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && k > 2) {
-        throw new common_1.UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' });
+        throw new common_1.UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, {
+            fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.',
+        });
     }
     if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
         throw new common_1.UserError(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
@@ -44002,7 +44162,13 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     if (setting === 'auto') {
         task = k <= 2 ? 'binary' : 'multiclass';
         const outs = roles
-            .map((r) => [r.label ? 'label' : '', r.probabilities ? 'probabilities' : '', !r.label && !r.probabilities ? 'one score' : ''].filter(Boolean).join(' + '))
+            .map((r) => [
+            r.label ? 'label' : '',
+            r.probabilities ? 'probabilities' : '',
+            !r.label && !r.probabilities ? 'one score' : '',
+        ]
+            .filter(Boolean)
+            .join(' + '))
             .filter((v, i, a) => a.indexOf(v) === i)
             .join(' / ');
         if (!reason)
@@ -44080,20 +44246,251 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
 
 /***/ }),
 
-/***/ 6437:
+/***/ 6900:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseCsv = parseCsv;
+exports.metricsFromCsv = metricsFromCsv;
+const common_1 = __nccwpck_require__(8051);
+/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
+function parseCsv(text) {
+    const rows = [];
+    let cells = [];
+    let cell = '';
+    let quoted = false;
+    let line = 1;
+    let rowLine = 1;
+    let rowHasContent = false;
+    for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (quoted) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    cell += '"';
+                    i++;
+                }
+                else
+                    quoted = false;
+            }
+            else {
+                if (ch === '\n')
+                    line++;
+                cell += ch;
+            }
+            continue;
+        }
+        if (ch === '"' && cell === '') {
+            quoted = true;
+            rowHasContent = true;
+        }
+        else if (ch === ',') {
+            cells.push(cell);
+            cell = '';
+            rowHasContent = true;
+        }
+        else if (ch === '\n' || ch === '\r') {
+            if (ch === '\r' && text[i + 1] === '\n')
+                i++;
+            if (rowHasContent || cell !== '') {
+                cells.push(cell);
+                rows.push({ line: rowLine, cells });
+            }
+            cells = [];
+            cell = '';
+            rowHasContent = false;
+            line++;
+            rowLine = line;
+        }
+        else {
+            cell += ch;
+            if (ch.trim() !== '')
+                rowHasContent = true;
+        }
+    }
+    if (rowHasContent || cell !== '') {
+        cells.push(cell);
+        rows.push({ line: rowLine, cells });
+    }
+    return rows;
+}
+const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
+const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
+/**
+ * The one rule for metrics in CSV, for every action that reads them:
+ * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
+ * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
+ *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
+ * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * convert them (numbers, `nan`).
+ */
+function metricsFromCsv(text, source) {
+    const label = source.label ?? `metrics file ${source.file}`;
+    const fix = `Write ${source.file} with ${FIX}.`;
+    const fail = (message, line) => new common_1.UserError(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
+    const rows = parseCsv(text);
+    if (rows.length === 0)
+        throw fail(`${label} is empty`);
+    const header = rows[0].cells.map((c) => c.trim());
+    header.forEach((name, i) => {
+        if (name === '')
+            throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+    });
+    for (const row of rows.slice(1)) {
+        if (row.cells.length !== header.length) {
+            throw fail(`${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, row.line);
+        }
+    }
+    if (rows.length === 1)
+        throw fail(`${label} has a header row but no values`, rows[0].line);
+    const metrics = {};
+    if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
+        for (const row of rows.slice(1))
+            metrics[row.cells[0].trim()] = row.cells[1].trim();
+        return metrics;
+    }
+    const last = rows[rows.length - 1];
+    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
+    return metrics;
+}
+
+
+/***/ }),
+
+/***/ 7840:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.flattenMetrics = exports.readMetricsFile = exports.parseMetrics = exports.metricsFromCsv = exports.parseCsv = void 0;
+var csv_js_1 = __nccwpck_require__(6900);
+Object.defineProperty(exports, "parseCsv", ({ enumerable: true, get: function () { return csv_js_1.parseCsv; } }));
+Object.defineProperty(exports, "metricsFromCsv", ({ enumerable: true, get: function () { return csv_js_1.metricsFromCsv; } }));
+var read_js_1 = __nccwpck_require__(398);
+Object.defineProperty(exports, "parseMetrics", ({ enumerable: true, get: function () { return read_js_1.parseMetrics; } }));
+Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return read_js_1.readMetricsFile; } }));
+Object.defineProperty(exports, "flattenMetrics", ({ enumerable: true, get: function () { return read_js_1.flattenMetrics; } }));
+
+
+/***/ }),
+
+/***/ 398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.flattenMetrics = flattenMetrics;
+exports.parseMetrics = parseMetrics;
+exports.readMetricsFile = readMetricsFile;
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __nccwpck_require__(6760);
+const common_1 = __nccwpck_require__(8051);
+const yaml_1 = __nccwpck_require__(8815);
+const csv_js_1 = __nccwpck_require__(6900);
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
+function flattenMetrics(value, prefix = '', out = {}) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        out[prefix] = value;
+    else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
+        out[prefix] = Number(value);
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value))
+            flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
+    }
+    return out;
+}
+/**
+ * Parses a metrics file's text: JSON or YAML (an object of numbers, nested objects flattened
+ * with dots; a top-level `metrics` object, as in the train action's run.json, is used
+ * directly), or CSV by the rule of `metricsFromCsv` (the last row counts). Non-numeric values
+ * are left out. Errors name the file and, where known, the line.
+ */
+function parseMetrics(text, file) {
+    const ext = (0, node_path_1.extname)(file).toLowerCase();
+    if (ext === '.csv') {
+        const cells = (0, csv_js_1.metricsFromCsv)(text, { file });
+        const out = {};
+        for (const [name, cell] of Object.entries(cells))
+            if (NUMBER.test(cell))
+                out[name] = Number(cell);
+        return out;
+    }
+    let doc;
+    try {
+        doc = ext === '.json' ? JSON.parse(text) : (0, yaml_1.parse)(text);
+    }
+    catch (error) {
+        const location = { file };
+        if (error instanceof yaml_1.YAMLParseError && error.linePos) {
+            location.line = error.linePos[0].line;
+            location.column = error.linePos[0].col;
+        }
+        else {
+            const pos = /position (\d+)/.exec(error.message);
+            if (pos) {
+                const before = text.slice(0, Number(pos[1]));
+                location.line = before.split('\n').length;
+                location.column = before.length - before.lastIndexOf('\n');
+            }
+        }
+        throw new common_1.UserError(`Metrics file ${file} cannot be parsed: ${error.message}`, {
+            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location,
+        });
+    }
+    if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+        const inner = doc.metrics;
+        if (inner && typeof inner === 'object' && !Array.isArray(inner))
+            doc = inner;
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new common_1.UserError(`Metrics file ${file} does not hold an object of metric names and values`, {
+            fix: 'Write the metrics as an object, e.g. {"accuracy": 0.91, "f1": 0.88}.',
+            location: { file, line: 1 },
+        });
+    }
+    return flattenMetrics(doc);
+}
+/** Reads a metrics file (see `parseMetrics`); a missing file or one without numbers is a `UserError`. */
+async function readMetricsFile(path) {
+    let text;
+    try {
+        text = await (0, promises_1.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new common_1.UserError(`Metrics file ${path} cannot be read: ${error.code === 'ENOENT' ? 'it does not exist' : error.message}`, {
+            fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
+        });
+    }
+    const metrics = parseMetrics(text, path);
+    if (Object.keys(metrics).length === 0) {
+        throw new common_1.UserError(`Metrics file ${path} holds no numeric metrics`, {
+            fix: 'Write at least one metric with a numeric value, e.g. {"accuracy": 0.91}.',
+            location: { file: path },
+        });
+    }
+    return metrics;
+}
+
+
+/***/ }),
+
+/***/ 2905:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.moveAlias = moveAlias;
 /** Aliases: mutable pointers moved by compare-and-swap, each move recorded by an event first. */
-const common_1 = __nccwpck_require__(3815);
-const context_js_1 = __nccwpck_require__(6350);
-const errors_js_1 = __nccwpck_require__(1530);
-const events_js_1 = __nccwpck_require__(9236);
-const layout_js_1 = __nccwpck_require__(403);
-const names_js_1 = __nccwpck_require__(6197);
-const reader_js_1 = __nccwpck_require__(9062);
+const common_1 = __nccwpck_require__(8051);
+const context_js_1 = __nccwpck_require__(8506);
+const errors_js_1 = __nccwpck_require__(3622);
+const events_js_1 = __nccwpck_require__(5624);
+const layout_js_1 = __nccwpck_require__(687);
+const names_js_1 = __nccwpck_require__(6337);
+const reader_js_1 = __nccwpck_require__(4746);
 /**
  * Moves `alias` to `version` by compare-and-swap: the alias document is replaced only if it
  * is still the one read (If-Match on its etag; If-None-Match: * when creating it). The event
@@ -44168,7 +44565,7 @@ async function moveAlias(ctx, name, alias, version, options = {}) {
 
 /***/ }),
 
-/***/ 4303:
+/***/ 1427:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -44182,10 +44579,10 @@ exports.readAttachment = readAttachment;
  * names them with sha256 and size; readers verify both before parsing.
  */
 const node_crypto_1 = __nccwpck_require__(7598);
-const common_1 = __nccwpck_require__(3815);
-const storage_1 = __nccwpck_require__(5305);
-const errors_js_1 = __nccwpck_require__(1530);
-const layout_js_1 = __nccwpck_require__(403);
+const common_1 = __nccwpck_require__(8051);
+const storage_1 = __nccwpck_require__(4997);
+const errors_js_1 = __nccwpck_require__(3622);
+const layout_js_1 = __nccwpck_require__(687);
 const PUSH_INPUT = { sample: 'sample-data', profile: 'profile-data' };
 const WHAT = { sample: 'stored sample', profile: 'data profile' };
 /** Writes the attachments under the version's own prefix (exclusive creates) and returns their manifest records. */
@@ -44201,11 +44598,17 @@ async function writeAttachments(store, name, version, attachments) {
         }
         catch (error) {
             // Only this push writes under its claim: a 412 is its own retried PUT that landed.
-            const landed = error instanceof storage_1.PreconditionFailedError || error?.name === 'PreconditionFailedError' ? await store.getBytes(key) : undefined;
+            const landed = error instanceof storage_1.PreconditionFailedError || error?.name === 'PreconditionFailedError'
+                ? await store.getBytes(key)
+                : undefined;
             if (!landed || !landed.body.equals(a.body))
                 throw error;
         }
-        const record = { path: `${kind}.json`, sha256: (0, node_crypto_1.createHash)('sha256').update(a.body).digest('hex'), size: a.body.length };
+        const record = {
+            path: `${kind}.json`,
+            sha256: (0, node_crypto_1.createHash)('sha256').update(a.body).digest('hex'),
+            size: a.body.length,
+        };
         if (kind === 'sample')
             out.sample = { ...record, rows: a.rows };
         else
@@ -44229,7 +44632,9 @@ async function readAttachment(store, manifest, kind) {
         throw new errors_js_1.VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
     const sha = (0, node_crypto_1.createHash)('sha256').update(got.body).digest('hex');
     if (got.body.length !== record.size || sha !== record.sha256) {
-        throw new errors_js_1.VersionIntegrityError(ref, [`${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`]);
+        throw new errors_js_1.VersionIntegrityError(ref, [
+            `${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`,
+        ]);
     }
     try {
         return JSON.parse(got.body.toString('utf8'));
@@ -44242,16 +44647,16 @@ async function readAttachment(store, manifest, kind) {
 
 /***/ }),
 
-/***/ 1256:
+/***/ 1876:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.claimNextVersion = claimNextVersion;
 /** Version numbers: claimed with exclusive creates, so two pushes never share one and none is lost. */
-const context_js_1 = __nccwpck_require__(6350);
-const layout_js_1 = __nccwpck_require__(403);
-const reader_js_1 = __nccwpck_require__(9062);
+const context_js_1 = __nccwpck_require__(8506);
+const layout_js_1 = __nccwpck_require__(687);
+const reader_js_1 = __nccwpck_require__(4746);
 /**
  * Claims the next version number: lists the claims, then creates `claims/<N>.json` with
  * If-None-Match: * for N = highest + 1, moving up by one on each 412. Claimed numbers thus
@@ -44281,7 +44686,7 @@ async function claimNextVersion(ctx, name, pushId) {
 
 /***/ }),
 
-/***/ 3791:
+/***/ 1467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -44289,11 +44694,11 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CLI_USAGE = void 0;
 exports.runCli = runCli;
 const node_util_1 = __nccwpck_require__(7975);
-const common_1 = __nccwpck_require__(3815);
-const signature_js_1 = __nccwpck_require__(4839);
-const names_js_1 = __nccwpck_require__(6197);
-const registry_js_1 = __nccwpck_require__(4794);
-const sources_js_1 = __nccwpck_require__(5231);
+const common_1 = __nccwpck_require__(8051);
+const signature_js_1 = __nccwpck_require__(7395);
+const names_js_1 = __nccwpck_require__(6337);
+const registry_js_1 = __nccwpck_require__(206);
+const sources_js_1 = __nccwpck_require__(9755);
 exports.CLI_USAGE = `Usage: mlops-registry [--registry URL] [--endpoint-url URL] [--region R] COMMAND ...
 
   list [NAME]                          models, or the versions of NAME with their aliases
@@ -44342,8 +44747,14 @@ async function runCli(argv, io = defaultIo) {
         }
         const url = values.registry ?? env.MLOPS_REGISTRY ?? '';
         if (!url)
-            throw new common_1.UserError('No registry given', { fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.' });
-        const logger = { ...(0, common_1.consoleLogger)(), info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`) };
+            throw new common_1.UserError('No registry given', {
+                fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.',
+            });
+        const logger = {
+            ...(0, common_1.consoleLogger)(),
+            info: (m) => io.stderr(`${m}\n`),
+            warning: (m) => io.stderr(`warning: ${m}\n`),
+        };
         registry = registry_js_1.Registry.open(url, {
             source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
             endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
@@ -44353,7 +44764,9 @@ async function runCli(argv, io = defaultIo) {
             actor: env.GITHUB_ACTOR ?? env.USER ?? null,
             // Fault injection for the crash tests: a real kill -9 of this process at a named step.
             ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
-                ? { onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')) }
+                ? {
+                    onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')),
+                }
                 : {}),
         });
         const need = (n, usage) => {
@@ -44432,7 +44845,9 @@ async function runCli(argv, io = defaultIo) {
             }
             case 'alias': {
                 if (args[0] !== 'set')
-                    throw new common_1.UserError(`Unknown alias command ${JSON.stringify(args[0] ?? '')}`, { fix: 'Use: alias set NAME ALIAS VERSION' });
+                    throw new common_1.UserError(`Unknown alias command ${JSON.stringify(args[0] ?? '')}`, {
+                        fix: 'Use: alias set NAME ALIAS VERSION',
+                    });
                 need(4, 'alias set NAME ALIAS VERSION');
                 const [, name, alias, versionText] = args;
                 const version = (0, names_js_1.parseModelRef)(`${name}/${versionText}`);
@@ -44445,7 +44860,9 @@ async function runCli(argv, io = defaultIo) {
                     else if (/^\d+$/.test(values.expect))
                         expected = Number(values.expect);
                     else
-                        throw new common_1.UserError(`--expect must be a version number or none, got ${values.expect}`, { fix: 'e.g. --expect 2' });
+                        throw new common_1.UserError(`--expect must be a version number or none, got ${values.expect}`, {
+                            fix: 'e.g. --expect 2',
+                        });
                 }
                 const move = await registry.moveAlias(name, alias, version.version, { expected, reason: values.reason });
                 out(move.moved
@@ -44476,7 +44893,7 @@ async function runCli(argv, io = defaultIo) {
                 const [name, ...paths] = args;
                 const files = await (0, sources_js_1.collectModelFiles)(paths, io.cwd);
                 const run = values['run-record'] ? await (0, sources_js_1.readRunRecord)(values['run-record']) : undefined;
-                const metrics = values['metrics-file'] ? await (0, sources_js_1.readMetricsFile)(values['metrics-file']) : run?.metrics ?? {};
+                const metrics = values['metrics-file'] ? await (0, sources_js_1.readMetricsFile)(values['metrics-file']) : (run?.metrics ?? {});
                 const result = await registry.push({
                     name,
                     files,
@@ -44491,7 +44908,9 @@ async function runCli(argv, io = defaultIo) {
                 return 0;
             }
             default:
-                throw new common_1.UserError(`Unknown command ${JSON.stringify(command)}`, { fix: 'Commands: list, show, pull, verify, alias set, events, push.' });
+                throw new common_1.UserError(`Unknown command ${JSON.stringify(command)}`, {
+                    fix: 'Commands: list, show, pull, verify, alias set, events, push.',
+                });
         }
     }
     catch (error) {
@@ -44510,7 +44929,7 @@ async function runCli(argv, io = defaultIo) {
 
 /***/ }),
 
-/***/ 2994:
+/***/ 6070:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -44522,9 +44941,9 @@ exports.acquireContentLock = acquireContentLock;
  * a re-push of identical files finds the version that holds them (see the README's protocol).
  */
 const node_crypto_1 = __nccwpck_require__(7598);
-const context_js_1 = __nccwpck_require__(6350);
-const layout_js_1 = __nccwpck_require__(403);
-const reader_js_1 = __nccwpck_require__(9062);
+const context_js_1 = __nccwpck_require__(8506);
+const layout_js_1 = __nccwpck_require__(687);
+const reader_js_1 = __nccwpck_require__(4746);
 function parseContentRecord(body) {
     try {
         return JSON.parse(body.toString());
@@ -44556,7 +44975,13 @@ async function acquireContentLock(ctx, name, digest) {
     const staleMs = ctx.options.contentLock?.staleMs ?? 30_000;
     const pollMs = ctx.options.contentLock?.pollMs ?? 250;
     const pushId = (0, node_crypto_1.randomUUID)();
-    const record = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
+    const record = {
+        schema: 'mlops-gha/registry-content@1',
+        state: 'pending',
+        push_id: pushId,
+        version: null,
+        beat: 0,
+    };
     let etag;
     let lost = false;
     const body = () => `${JSON.stringify(record)}\n`;
@@ -44637,7 +45062,9 @@ async function acquireContentLock(ctx, name, digest) {
         if (stopped)
             return;
         timer = setTimeout(() => {
-            beating = beat().catch((error) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
+            beating = beat()
+                .catch((error) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`))
+                .then(schedule);
         }, heartbeatMs);
         timer.unref();
     };
@@ -44681,13 +45108,13 @@ async function acquireContentLock(ctx, name, digest) {
 
 /***/ }),
 
-/***/ 6350:
+/***/ 8506:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isPrecondition = exports.sleep = void 0;
-const storage_1 = __nccwpck_require__(5305);
+const storage_1 = __nccwpck_require__(4997);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 exports.sleep = sleep;
 /** A conditional write that lost: 412, or If-Match on a key deleted meanwhile (AWS/MinIO answer 404 NoSuchKey). */
@@ -44699,13 +45126,13 @@ exports.isPrecondition = isPrecondition;
 
 /***/ }),
 
-/***/ 1530:
+/***/ 3622:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = void 0;
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 /** A version, alias or model that the registry does not have. */
 class NotFoundInRegistryError extends common_1.UserError {
     constructor(message, fix) {
@@ -44734,7 +45161,9 @@ class AliasConflictError extends common_1.UserError {
     expected;
     actual;
     constructor(alias, expected, actual) {
-        super(`The alias ${alias} points at ${actual === null ? 'nothing' : `version ${actual}`}, not ${expected === null ? 'nothing' : `version ${expected}`} as expected; it was not moved`, { fix: 'Someone else moved it meanwhile: check `events`, then retry with the current version as the expected one.' });
+        super(`The alias ${alias} points at ${actual === null ? 'nothing' : `version ${actual}`}, not ${expected === null ? 'nothing' : `version ${expected}`} as expected; it was not moved`, {
+            fix: 'Someone else moved it meanwhile: check `events`, then retry with the current version as the expected one.',
+        });
         this.alias = alias;
         this.expected = expected;
         this.actual = actual;
@@ -44746,7 +45175,7 @@ exports.AliasConflictError = AliasConflictError;
 
 /***/ }),
 
-/***/ 9236:
+/***/ 5624:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -44755,10 +45184,10 @@ exports.appendEvent = appendEvent;
 exports.listEvents = listEvents;
 /** The append-only audit trail: events/<id>.json, each created exclusively, never rewritten. */
 const node_crypto_1 = __nccwpck_require__(7598);
-const context_js_1 = __nccwpck_require__(6350);
-const layout_js_1 = __nccwpck_require__(403);
-const names_js_1 = __nccwpck_require__(6197);
-const reader_js_1 = __nccwpck_require__(9062);
+const context_js_1 = __nccwpck_require__(8506);
+const layout_js_1 = __nccwpck_require__(687);
+const names_js_1 = __nccwpck_require__(6337);
+const reader_js_1 = __nccwpck_require__(4746);
 function eventId(now) {
     return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0, node_crypto_1.randomBytes)(5).toString('hex')}`;
 }
@@ -44778,7 +45207,10 @@ async function appendEvent(ctx, name, event) {
     for (;;) {
         const id = eventId(now);
         try {
-            await ctx.store.put(layout_js_1.layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+            await ctx.store.put(layout_js_1.layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, {
+                ifNoneMatch: '*',
+                contentType: 'application/json',
+            });
             return id;
         }
         catch (error) {
@@ -44830,7 +45262,7 @@ async function listEvents(ctx, name) {
 
 /***/ }),
 
-/***/ 6596:
+/***/ 9976:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -44845,8 +45277,8 @@ exports.download = download;
 exports.moveAlias = moveAlias;
 exports.appendEvent = appendEvent;
 exports.listEvents = listEvents;
-const registry_js_1 = __nccwpck_require__(4794);
-const errors_js_1 = __nccwpck_require__(1530);
+const registry_js_1 = __nccwpck_require__(206);
+const errors_js_1 = __nccwpck_require__(3622);
 /** Opens `s3://bucket/prefix` or a folder. Reads need no probe; the first write probes conditional writes. */
 function openRegistry(url, options = {}) {
     return registry_js_1.Registry.open(url, options);
@@ -44889,49 +45321,49 @@ function listEvents(registry, name) {
 
 /***/ }),
 
-/***/ 6001:
+/***/ 61:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runCli = exports.listEvents = exports.appendEvent = exports.moveAlias = exports.download = exports.verify = exports.readProfile = exports.readSample = exports.readManifest = exports.resolve = exports.openRegistry = exports.layout = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
-var registry_js_1 = __nccwpck_require__(4794);
+var registry_js_1 = __nccwpck_require__(206);
 Object.defineProperty(exports, "Registry", ({ enumerable: true, get: function () { return registry_js_1.Registry; } }));
-var manifest_js_1 = __nccwpck_require__(8184);
+var manifest_js_1 = __nccwpck_require__(7148);
 Object.defineProperty(exports, "MANIFEST_SCHEMA", ({ enumerable: true, get: function () { return manifest_js_1.MANIFEST_SCHEMA; } }));
 Object.defineProperty(exports, "MANIFEST_SCHEMA_ID", ({ enumerable: true, get: function () { return manifest_js_1.MANIFEST_SCHEMA_ID; } }));
 Object.defineProperty(exports, "validateManifest", ({ enumerable: true, get: function () { return manifest_js_1.validateManifest; } }));
 Object.defineProperty(exports, "parseManifest", ({ enumerable: true, get: function () { return manifest_js_1.parseManifest; } }));
 Object.defineProperty(exports, "contentDigest", ({ enumerable: true, get: function () { return manifest_js_1.contentDigest; } }));
 Object.defineProperty(exports, "versionSha256", ({ enumerable: true, get: function () { return manifest_js_1.versionSha256; } }));
-var sample_js_1 = __nccwpck_require__(1143);
+var sample_js_1 = __nccwpck_require__(955);
 Object.defineProperty(exports, "buildSample", ({ enumerable: true, get: function () { return sample_js_1.buildSample; } }));
 Object.defineProperty(exports, "SAMPLE_FORMAT", ({ enumerable: true, get: function () { return sample_js_1.SAMPLE_FORMAT; } }));
-var names_js_1 = __nccwpck_require__(6197);
+var names_js_1 = __nccwpck_require__(6337);
 Object.defineProperty(exports, "parseModelRef", ({ enumerable: true, get: function () { return names_js_1.parseModelRef; } }));
 Object.defineProperty(exports, "formatModelRef", ({ enumerable: true, get: function () { return names_js_1.formatModelRef; } }));
 Object.defineProperty(exports, "checkModelName", ({ enumerable: true, get: function () { return names_js_1.checkModelName; } }));
 Object.defineProperty(exports, "checkAliasName", ({ enumerable: true, get: function () { return names_js_1.checkAliasName; } }));
 Object.defineProperty(exports, "parseTags", ({ enumerable: true, get: function () { return names_js_1.parseTags; } }));
 Object.defineProperty(exports, "checkTags", ({ enumerable: true, get: function () { return names_js_1.checkTags; } }));
-var errors_js_1 = __nccwpck_require__(1530);
+var errors_js_1 = __nccwpck_require__(3622);
 Object.defineProperty(exports, "NotFoundInRegistryError", ({ enumerable: true, get: function () { return errors_js_1.NotFoundInRegistryError; } }));
 Object.defineProperty(exports, "VersionIntegrityError", ({ enumerable: true, get: function () { return errors_js_1.VersionIntegrityError; } }));
 Object.defineProperty(exports, "AliasConflictError", ({ enumerable: true, get: function () { return errors_js_1.AliasConflictError; } }));
-var probe_js_1 = __nccwpck_require__(7727);
+var probe_js_1 = __nccwpck_require__(2051);
 Object.defineProperty(exports, "ConditionalWritesUnsupportedError", ({ enumerable: true, get: function () { return probe_js_1.ConditionalWritesUnsupportedError; } }));
 Object.defineProperty(exports, "probeConditionalWrites", ({ enumerable: true, get: function () { return probe_js_1.probeConditionalWrites; } }));
-var signature_js_1 = __nccwpck_require__(4839);
+var signature_js_1 = __nccwpck_require__(7395);
 Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return signature_js_1.readOnnxSignature; } }));
 Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return signature_js_1.describeSignature; } }));
 Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return signature_js_1.loadOnnxRuntime; } }));
-var sources_js_1 = __nccwpck_require__(5231);
+var sources_js_1 = __nccwpck_require__(9755);
 Object.defineProperty(exports, "collectModelFiles", ({ enumerable: true, get: function () { return sources_js_1.collectModelFiles; } }));
 Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return sources_js_1.readMetricsFile; } }));
 Object.defineProperty(exports, "readRunRecord", ({ enumerable: true, get: function () { return sources_js_1.readRunRecord; } }));
-var layout_js_1 = __nccwpck_require__(403);
+var layout_js_1 = __nccwpck_require__(687);
 Object.defineProperty(exports, "layout", ({ enumerable: true, get: function () { return layout_js_1.layout; } }));
-var functions_js_1 = __nccwpck_require__(6596);
+var functions_js_1 = __nccwpck_require__(9976);
 Object.defineProperty(exports, "openRegistry", ({ enumerable: true, get: function () { return functions_js_1.openRegistry; } }));
 Object.defineProperty(exports, "resolve", ({ enumerable: true, get: function () { return functions_js_1.resolve; } }));
 Object.defineProperty(exports, "readManifest", ({ enumerable: true, get: function () { return functions_js_1.readManifest; } }));
@@ -44942,13 +45374,13 @@ Object.defineProperty(exports, "download", ({ enumerable: true, get: function ()
 Object.defineProperty(exports, "moveAlias", ({ enumerable: true, get: function () { return functions_js_1.moveAlias; } }));
 Object.defineProperty(exports, "appendEvent", ({ enumerable: true, get: function () { return functions_js_1.appendEvent; } }));
 Object.defineProperty(exports, "listEvents", ({ enumerable: true, get: function () { return functions_js_1.listEvents; } }));
-var cli_js_1 = __nccwpck_require__(3791);
+var cli_js_1 = __nccwpck_require__(1467);
 Object.defineProperty(exports, "runCli", ({ enumerable: true, get: function () { return cli_js_1.runCli; } }));
 
 
 /***/ }),
 
-/***/ 403:
+/***/ 687:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -44989,7 +45421,7 @@ function claimVersion(name, key) {
 
 /***/ }),
 
-/***/ 8184:
+/***/ 7148:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -45004,8 +45436,8 @@ exports.contentDigest = contentDigest;
 exports.versionSha256 = versionSha256;
 exports.serializeManifest = serializeManifest;
 const node_crypto_1 = __nccwpck_require__(7598);
-const common_1 = __nccwpck_require__(3815);
-const ajv_1 = __importDefault(__nccwpck_require__(2269));
+const common_1 = __nccwpck_require__(8051);
+const ajv_1 = __importDefault(__nccwpck_require__(2463));
 exports.MANIFEST_SCHEMA_ID = 'mlops-gha/registry-manifest@1';
 const nullableString = { type: ['string', 'null'] };
 const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
@@ -45041,8 +45473,21 @@ exports.MANIFEST_SCHEMA = {
     title: 'Registry version manifest',
     type: 'object',
     required: [
-        'schema', 'name', 'version', 'created_at', 'created_by', 'uri', 'sha256', 'content_digest', 'files',
-        'signature', 'metrics', 'params', 'lineage', 'tags', 'description',
+        'schema',
+        'name',
+        'version',
+        'created_at',
+        'created_by',
+        'uri',
+        'sha256',
+        'content_digest',
+        'files',
+        'signature',
+        'metrics',
+        'params',
+        'lineage',
+        'tags',
+        'description',
     ],
     additionalProperties: false,
     properties: {
@@ -45088,7 +45533,11 @@ exports.MANIFEST_SCHEMA = {
         tags: { type: 'object', additionalProperties: { type: 'string' } },
         description: nullableString,
         sample: attachment({ path: { const: 'sample.json' }, rows: { type: 'integer', minimum: 1 } }),
-        profile: attachment({ path: { const: 'profile.json' }, rows: { type: 'integer', minimum: 1 }, columns: { type: 'integer', minimum: 1 } }),
+        profile: attachment({
+            path: { const: 'profile.json' },
+            rows: { type: 'integer', minimum: 1 },
+            columns: { type: 'integer', minimum: 1 },
+        }),
     },
 };
 // ajv is CommonJS; under NodeNext its default export arrives as the module namespace.
@@ -45147,7 +45596,7 @@ function serializeManifest(manifest) {
 
 /***/ }),
 
-/***/ 6197:
+/***/ 6337:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -45159,7 +45608,7 @@ exports.parseModelRef = parseModelRef;
 exports.formatModelRef = formatModelRef;
 exports.checkTags = checkTags;
 exports.parseTags = parseTags;
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 /**
  * Names in the registry become parts of store keys, so they are checked before anything is
  * read or written: a name can never add a `/`, climb with `..`, or collide with a reserved word.
@@ -45194,7 +45643,9 @@ function checkAliasName(alias, where = 'the alias') {
 }
 function checkVersionNumber(version, where = 'the version') {
     if (!Number.isSafeInteger(version) || version < 1) {
-        throw new common_1.UserError(`Invalid version ${JSON.stringify(version)} in ${where}`, { fix: 'Versions are whole numbers from 1.' });
+        throw new common_1.UserError(`Invalid version ${JSON.stringify(version)} in ${where}`, {
+            fix: 'Versions are whole numbers from 1.',
+        });
     }
     return version;
 }
@@ -45235,10 +45686,14 @@ function formatModelRef(ref) {
 function checkTags(tags) {
     for (const [key, value] of Object.entries(tags)) {
         if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(key)) {
-            throw new common_1.UserError(`Invalid tag key ${JSON.stringify(key)}`, { fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).' });
+            throw new common_1.UserError(`Invalid tag key ${JSON.stringify(key)}`, {
+                fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).',
+            });
         }
         if (/[\r\n]/.test(value) || value.length > 1024) {
-            throw new common_1.UserError(`Invalid value for tag ${key}`, { fix: 'Tag values are one line of at most 1024 characters.' });
+            throw new common_1.UserError(`Invalid value for tag ${key}`, {
+                fix: 'Tag values are one line of at most 1024 characters.',
+            });
         }
     }
     return tags;
@@ -45252,7 +45707,9 @@ function parseTags(lines) {
             continue;
         const eq = line.indexOf('=');
         if (eq <= 0) {
-            throw new common_1.UserError(`Tag ${JSON.stringify(line)} is not key=value`, { fix: 'Write one key=value per line, e.g. team=vision.' });
+            throw new common_1.UserError(`Tag ${JSON.stringify(line)} is not key=value`, {
+                fix: 'Write one key=value per line, e.g. team=vision.',
+            });
         }
         tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
     }
@@ -45262,7 +45719,7 @@ function parseTags(lines) {
 
 /***/ }),
 
-/***/ 7727:
+/***/ 2051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -45270,9 +45727,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ConditionalWritesUnsupportedError = void 0;
 exports.probeConditionalWrites = probeConditionalWrites;
 const node_crypto_1 = __nccwpck_require__(7598);
-const common_1 = __nccwpck_require__(3815);
-const storage_1 = __nccwpck_require__(5305);
-const layout_js_1 = __nccwpck_require__(403);
+const common_1 = __nccwpck_require__(8051);
+const storage_1 = __nccwpck_require__(4997);
+const layout_js_1 = __nccwpck_require__(687);
 /** The store does not honour conditional writes, so the registry refuses to write to it. */
 class ConditionalWritesUnsupportedError extends common_1.UserError {
     storeLocation;
@@ -45332,7 +45789,7 @@ async function probeConditionalWrites(store) {
 
 /***/ }),
 
-/***/ 6433:
+/***/ 5845:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -45341,23 +45798,25 @@ exports.push = push;
 exports.finishExisting = finishExisting;
 /** Pushing a version: hash, dedup by content, lock, claim, upload, attachments, manifest last, event, alias. */
 const promises_1 = __nccwpck_require__(1455);
-const common_1 = __nccwpck_require__(3815);
-const attachments_js_1 = __nccwpck_require__(4303);
-const aliases_js_1 = __nccwpck_require__(6437);
-const claims_js_1 = __nccwpck_require__(1256);
-const content_lock_js_1 = __nccwpck_require__(2994);
-const context_js_1 = __nccwpck_require__(6350);
-const events_js_1 = __nccwpck_require__(9236);
-const layout_js_1 = __nccwpck_require__(403);
-const manifest_js_1 = __nccwpck_require__(8184);
-const names_js_1 = __nccwpck_require__(6197);
-const signature_js_1 = __nccwpck_require__(4839);
+const common_1 = __nccwpck_require__(8051);
+const attachments_js_1 = __nccwpck_require__(1427);
+const aliases_js_1 = __nccwpck_require__(2905);
+const claims_js_1 = __nccwpck_require__(1876);
+const content_lock_js_1 = __nccwpck_require__(6070);
+const context_js_1 = __nccwpck_require__(8506);
+const events_js_1 = __nccwpck_require__(5624);
+const layout_js_1 = __nccwpck_require__(687);
+const manifest_js_1 = __nccwpck_require__(7148);
+const names_js_1 = __nccwpck_require__(6337);
+const signature_js_1 = __nccwpck_require__(7395);
 /** What changes whenever a file's bytes may have: size, mtime, ctime (a rename onto it: inode). */
 function statStamp(st) {
     return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 function changedWhilePushed(path, when) {
-    return new common_1.UserError(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
+    return new common_1.UserError(`${path} changed while it was being ${when}`, {
+        fix: 'Push it once the training step has finished writing it.',
+    });
 }
 /** Pushes files as a new version, or returns the existing version with identical files. */
 async function push(ctx, request) {
@@ -45431,7 +45890,10 @@ async function push(ctx, request) {
         const attached = await (0, attachments_js_1.writeAttachments)(ctx.store, name, version, request.attachments ?? {});
         await ctx.step('uploaded');
         // 7. The manifest, written last and exclusively: from now on the version is visible.
-        const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}) }));
+        const files = hashed.map((h) => ({
+            ...h,
+            ...(signatures.has(h.path) ? { signature: signatures.get(h.path) } : {}),
+        }));
         const firstOnnx = files.find((f) => f.signature);
         const manifest = (0, manifest_js_1.validateManifest)({
             schema: manifest_js_1.MANIFEST_SCHEMA_ID,
@@ -45461,7 +45923,10 @@ async function push(ctx, request) {
         }, `for ${name}/${version}`);
         const manifestBody = (0, manifest_js_1.serializeManifest)(manifest);
         try {
-            await ctx.store.put(layout_js_1.layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+            await ctx.store.put(layout_js_1.layout.manifest(name, version), manifestBody, {
+                ifNoneMatch: '*',
+                contentType: 'application/json',
+            });
         }
         catch (error) {
             // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
@@ -45474,7 +45939,15 @@ async function push(ctx, request) {
         await (0, events_js_1.appendEvent)(ctx, name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
         await ctx.step('event-written');
         ctx.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
-        const result = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
+        const result = {
+            name,
+            version,
+            created: true,
+            uri: manifest.uri,
+            sha256: manifest.sha256,
+            manifest,
+            uploadedBytes,
+        };
         if (request.alias)
             result.alias = await (0, aliases_js_1.moveAlias)(ctx, name, request.alias, version);
         return result;
@@ -45508,7 +45981,7 @@ async function finishExisting(ctx, manifest, request) {
 
 /***/ }),
 
-/***/ 9062:
+/***/ 4746:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -45526,12 +45999,12 @@ exports.resolve = resolve;
 exports.readSample = readSample;
 exports.readProfile = readProfile;
 /** Reading the registry: models, claimed and visible versions, manifests, aliases, references. */
-const common_1 = __nccwpck_require__(3815);
-const attachments_js_1 = __nccwpck_require__(4303);
-const errors_js_1 = __nccwpck_require__(1530);
-const layout_js_1 = __nccwpck_require__(403);
-const manifest_js_1 = __nccwpck_require__(8184);
-const names_js_1 = __nccwpck_require__(6197);
+const common_1 = __nccwpck_require__(8051);
+const attachments_js_1 = __nccwpck_require__(1427);
+const errors_js_1 = __nccwpck_require__(3622);
+const layout_js_1 = __nccwpck_require__(687);
+const manifest_js_1 = __nccwpck_require__(7148);
+const names_js_1 = __nccwpck_require__(6337);
 async function listModels(ctx) {
     const names = new Set();
     for await (const o of ctx.store.list('')) {
@@ -45570,7 +46043,9 @@ async function readManifest(ctx, name, version) {
     const manifest = await tryReadManifest(ctx, name, version);
     if (!manifest) {
         const known = await listVersionNumbers(ctx, name);
-        throw new errors_js_1.NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${ctx.location}`, known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
+        throw new errors_js_1.NotFoundInRegistryError(`${name}/${version} does not exist in the registry ${ctx.location}`, known.length
+            ? `Versions of ${name}: ${known.join(', ')}.`
+            : `The registry has no versions of ${name}: push one first, or check the name and registry.`);
     }
     return manifest;
 }
@@ -45598,7 +46073,10 @@ async function listVersions(ctx, name) {
             created_by: m.created_by,
             sha256: m.sha256,
             size: m.files.reduce((s, f) => s + f.size, 0),
-            aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
+            aliases: Object.entries(aliases)
+                .filter(([, d]) => d.version === v)
+                .map(([a]) => a)
+                .sort(),
         });
     }
     return out;
@@ -45631,7 +46109,9 @@ async function readAlias(ctx, name, alias) {
         });
     }
     if (typeof doc?.version !== 'number' || doc.alias !== alias) {
-        throw new common_1.UserError(`The alias document ${ctx.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
+        throw new common_1.UserError(`The alias document ${ctx.store.urlOf(key)} is malformed`, {
+            fix: 'Move the alias again with `alias set`.',
+        });
     }
     return { doc, etag: got.etag };
 }
@@ -45657,7 +46137,9 @@ async function resolve(ctx, reference) {
         const alias = await readAlias(ctx, ref.name, ref.alias);
         if (!alias) {
             const known = Object.keys(await listAliases(ctx, ref.name));
-            throw new errors_js_1.NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`, known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
+            throw new errors_js_1.NotFoundInRegistryError(`The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`, known.length
+                ? `Aliases of ${ref.name}: ${known.join(', ')}.`
+                : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`);
         }
         version = alias.doc.version;
     }
@@ -45683,7 +46165,7 @@ async function readProfile(ctx, name, version) {
 
 /***/ }),
 
-/***/ 4794:
+/***/ 206:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -45722,17 +46204,17 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.formatModelRef = exports.Registry = void 0;
-const common_1 = __nccwpck_require__(3815);
-const storage_1 = __nccwpck_require__(5305);
-const aliases_js_1 = __nccwpck_require__(6437);
-const events_js_1 = __nccwpck_require__(9236);
-const layout_js_1 = __nccwpck_require__(403);
-const names_js_1 = __nccwpck_require__(6197);
+const common_1 = __nccwpck_require__(8051);
+const storage_1 = __nccwpck_require__(4997);
+const aliases_js_1 = __nccwpck_require__(2905);
+const events_js_1 = __nccwpck_require__(5624);
+const layout_js_1 = __nccwpck_require__(687);
+const names_js_1 = __nccwpck_require__(6337);
 Object.defineProperty(exports, "formatModelRef", ({ enumerable: true, get: function () { return names_js_1.formatModelRef; } }));
-const probe_js_1 = __nccwpck_require__(7727);
-const push_js_1 = __nccwpck_require__(6433);
-const reader = __importStar(__nccwpck_require__(9062));
-const verify_js_1 = __nccwpck_require__(1520);
+const probe_js_1 = __nccwpck_require__(2051);
+const push_js_1 = __nccwpck_require__(5845);
+const reader = __importStar(__nccwpck_require__(4746));
+const verify_js_1 = __nccwpck_require__(1540);
 /**
  * A model registry on an object store (S3 or a folder): the object users hold. Each operation
  * lives in its own module (reader, verify, events, aliases, push with its content lock and
@@ -45860,7 +46342,7 @@ exports.Registry = Registry;
 
 /***/ }),
 
-/***/ 1143:
+/***/ 955:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -45873,18 +46355,31 @@ exports.buildSample = buildSample;
  * both as Open Inference Protocol v2 tensors (flat row-major `data`). helm-deploy's smoke test
  * replays the inputs against the deployed server and requires these outputs.
  */
-const common_1 = __nccwpck_require__(3815);
-const drift_1 = __nccwpck_require__(2367);
-const evaluation_1 = __nccwpck_require__(7308);
+const common_1 = __nccwpck_require__(8051);
+const drift_1 = __nccwpck_require__(2995);
+const evaluation_1 = __nccwpck_require__(40);
 exports.SAMPLE_FORMAT = 'mlops-gha.sample/v1';
 const OIP_TYPES = {
-    float32: 'FP32', float64: 'FP64', float16: 'FP16', int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
-    uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', bool: 'BOOL', string: 'BYTES',
+    float32: 'FP32',
+    float64: 'FP64',
+    float16: 'FP16',
+    int8: 'INT8',
+    int16: 'INT16',
+    int32: 'INT32',
+    int64: 'INT64',
+    uint8: 'UINT8',
+    uint16: 'UINT16',
+    uint32: 'UINT32',
+    uint64: 'UINT64',
+    bool: 'BOOL',
+    string: 'BYTES',
 };
 function oipType(type, where) {
     const t = OIP_TYPES[type];
     if (!t)
-        throw new common_1.UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, { fix: 'Export the model with numeric or string tensors.' });
+        throw new common_1.UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
+            fix: 'Export the model with numeric or string tensors.',
+        });
     return t;
 }
 /** Reads the first `rows` rows of a CSV/JSONL file as float features in the model's input order. */
@@ -45905,16 +46400,19 @@ async function readRows(path, rows, input) {
             lines.push(batch.lines[r]);
     }
     if (lines.length === 0) {
-        throw new common_1.UserError(`${input}: ${path} has no data rows`, { fix: `Point \`${input}\` at a file with at least one data row.`, location: { file: path } });
+        throw new common_1.UserError(`${input}: ${path} has no data rows`, {
+            fix: `Point \`${input}\` at a file with at least one data row.`,
+            location: { file: path },
+        });
     }
     return { header, columns: columns.map((c) => Float64Array.from(c)), lines, rows: lines.length };
 }
 /**
  * Runs the model on the first `rows` rows of `dataPath` and returns the sample document. A
- * model with one rank-2 input takes every column but `label` (in file order); a model with one
- * input per feature takes the columns of those names.
+ * model with one rank-2 input takes every column but the label column (`labelColumn`, default
+ * `label`; in file order); a model with one input per feature takes the columns of those names.
  */
-async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
+async function buildSample(modelPath, dataPath, rows, input = 'sample-data', labelColumn = 'label') {
     const model = await (0, evaluation_1.openOnnxModel)(modelPath);
     try {
         const ort = await (0, evaluation_1.loadOnnxRuntime)();
@@ -45941,17 +46439,20 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
                 throw new common_1.UserError(`Model ${modelPath}: input ${t.name} is ${t.type}; the stored sample supports float inputs`, { fix: 'Export the model with float inputs.' });
             }
             const data = t.type === 'float32' ? Float32Array.from(flat) : flat;
-            return { feed: new ort.Tensor(t.type, data, shape), stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) } };
+            return {
+                feed: new ort.Tensor(t.type, data, shape),
+                stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) },
+            };
         };
         const feeds = {};
         const inputs = [];
         if (sig.inputs.length === 1 && sig.inputs[0].shape.length === 2) {
             const t = sig.inputs[0];
-            const features = table.header.filter((h) => h !== 'label');
+            const features = table.header.filter((h) => h !== labelColumn);
             const width = t.shape[1];
             if (typeof width === 'number' && width !== features.length) {
                 throw new common_1.UserError(`${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`, {
-                    fix: 'Give the sample data exactly the model\'s feature columns (a "label" column is left out).',
+                    fix: `Give the sample data exactly the model's feature columns; the label column ("${labelColumn}") is left out: set \`label-column\` if yours has another name.`,
                     location: { file: dataPath, line: 1 },
                 });
             }
@@ -46003,7 +46504,7 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data') {
 
 /***/ }),
 
-/***/ 4839:
+/***/ 7395:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -46011,7 +46512,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.loadOnnxRuntime = loadOnnxRuntime;
 exports.readOnnxSignature = readOnnxSignature;
 exports.describeSignature = describeSignature;
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 let ortPromise;
 /**
  * Loads onnxruntime-node on first use. The committed bundles carry its Linux x64 binaries
@@ -46031,7 +46532,9 @@ function toTensor(meta) {
     return {
         name: meta.name,
         type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-        shape: meta.isTensor && meta.shape ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?')) : null,
+        shape: meta.isTensor && meta.shape
+            ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+            : null,
     };
 }
 /**
@@ -46070,18 +46573,17 @@ function describeSignature(signature) {
 
 /***/ }),
 
-/***/ 5231:
+/***/ 9755:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readMetricsFile = void 0;
 exports.collectModelFiles = collectModelFiles;
-exports.readMetricsFile = readMetricsFile;
 exports.readRunRecord = readRunRecord;
 const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
-const common_1 = __nccwpck_require__(3815);
-const yaml_1 = __nccwpck_require__(8905);
+const common_1 = __nccwpck_require__(8051);
 /**
  * Expands the `model` input: each entry is a file (pushed under its base name) or a folder
  * (its files pushed under their paths relative to it). Missing or unreadable entries, and two
@@ -46089,7 +46591,9 @@ const yaml_1 = __nccwpck_require__(8905);
  */
 async function collectModelFiles(entries, cwd = process.cwd()) {
     if (entries.length === 0) {
-        throw new common_1.UserError('No model file given', { fix: 'Set `model:` to the model file (e.g. model.onnx), or several files, one per line.' });
+        throw new common_1.UserError('No model file given', {
+            fix: 'Set `model:` to the model file (e.g. model.onnx), or several files, one per line.',
+        });
     }
     const files = [];
     for (const entry of entries) {
@@ -46100,7 +46604,9 @@ async function collectModelFiles(entries, cwd = process.cwd()) {
         }
         catch (error) {
             const code = error.code;
-            throw new common_1.UserError(code === 'ENOENT' ? `Model file not found: ${entry}` : `Cannot read the model file ${entry}: ${error.message}`, { fix: 'Check the `model` path (relative to the working directory); did the training step write it?' });
+            throw new common_1.UserError(code === 'ENOENT'
+                ? `Model file not found: ${entry}`
+                : `Cannot read the model file ${entry}: ${error.message}`, { fix: 'Check the `model` path (relative to the working directory); did the training step write it?' });
         }
         if (s.isDirectory()) {
             for (const file of await walk(absolute)) {
@@ -46112,7 +46618,9 @@ async function collectModelFiles(entries, cwd = process.cwd()) {
             files.push({ source: absolute, path: (0, node_path_1.basename)(absolute), size: s.size });
         }
         else {
-            throw new common_1.UserError(`The model path ${entry} is neither a file nor a folder`, { fix: 'Point `model` at regular files.' });
+            throw new common_1.UserError(`The model path ${entry} is neither a file nor a folder`, {
+                fix: 'Point `model` at regular files.',
+            });
         }
     }
     if (files.length === 0)
@@ -46163,67 +46671,9 @@ function flattenNumbers(value, prefix, out) {
             flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
     }
 }
-/**
- * Reads a metrics file as the train action writes or accepts them: JSON or YAML (numbers,
- * nested objects flattened with `.`), or CSV (`name,value` rows, or a header row and one row
- * of values; the last row wins).
- */
-async function readMetricsFile(path) {
-    let text;
-    try {
-        text = await (0, promises_1.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new common_1.UserError(`Cannot read the metrics file ${path}: ${error.message}`, {
-            fix: 'Check the `metrics-file` path, or leave it empty.',
-        });
-    }
-    const out = {};
-    if (/\.csv$/i.test(path)) {
-        const rows = text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => l.split(',').map((c) => c.trim()));
-        const header = rows[0] ?? [];
-        const isNum = (c) => c !== undefined && c !== '' && Number.isFinite(Number(c));
-        const nameValue = rows.length > 0 &&
-            rows.every((r) => r.length === 2) &&
-            rows.slice(1).every((r) => !isNum(r[0]) && isNum(r[1])) &&
-            !isNum(header[0]);
-        if (nameValue) {
-            for (const [k, v] of rows)
-                if (isNum(v))
-                    out[k] = Number(v);
-        }
-        else if (rows.length >= 2) {
-            const last = rows[rows.length - 1];
-            header.forEach((name, i) => {
-                const v = Number(last[i]);
-                if (name && Number.isFinite(v) && last[i] !== '')
-                    out[name] = v;
-            });
-        }
-        if (Object.keys(out).length === 0) {
-            throw new common_1.UserError(`No numeric metrics in ${path}`, { fix: 'Write name,value rows or a header row and a row of numbers.', location: { file: path } });
-        }
-        return out;
-    }
-    let value;
-    try {
-        value = /\.ya?ml$/i.test(path) ? (0, yaml_1.parse)(text) : JSON.parse(text);
-    }
-    catch (error) {
-        throw new common_1.UserError(`The metrics file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${error.message}`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        throw new common_1.UserError(`The metrics file ${path} is not an object of metrics`, {
-            fix: 'Write the metrics as a JSON or YAML object of numbers, e.g. {"accuracy": 0.93}.',
-            location: { file: path },
-        });
-    }
-    flattenNumbers(value, '', out);
-    return out;
-}
+/** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
+var metrics_file_1 = __nccwpck_require__(7840);
+Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return metrics_file_1.readMetricsFile; } }));
 function str(value) {
     return typeof value === 'string' && value !== '' ? value : null;
 }
@@ -46238,18 +46688,23 @@ async function readRunRecord(path) {
     }
     catch (error) {
         throw new common_1.UserError(`Cannot read the run record ${path}: ${error.message}`, {
-            fix: 'Pass the train action\'s `run-record` output (the path of its run.json), or leave `run-record` empty.',
+            fix: "Pass the train action's `run-record` output (the path of its run.json), or leave `run-record` empty.",
             location: { file: path },
         });
     }
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-        throw new common_1.UserError(`The run record ${path} is not a JSON object`, { fix: "Pass the train action's run.json.", location: { file: path } });
+        throw new common_1.UserError(`The run record ${path} is not a JSON object`, {
+            fix: "Pass the train action's run.json.",
+            location: { file: path },
+        });
     }
     const git = (doc.git ?? {});
     const workflow = (doc.workflow ?? {});
     const metrics = {};
     flattenNumbers(doc.metrics ?? {}, '', metrics);
-    const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params) ? doc.params : {};
+    const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params)
+        ? doc.params
+        : {};
     return {
         params,
         metrics,
@@ -46268,7 +46723,7 @@ async function readRunRecord(path) {
 
 /***/ }),
 
-/***/ 1520:
+/***/ 1540:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -46280,12 +46735,12 @@ exports.download = download;
 const node_crypto_1 = __nccwpck_require__(7598);
 const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
-const storage_1 = __nccwpck_require__(5305);
-const attachments_js_1 = __nccwpck_require__(4303);
-const errors_js_1 = __nccwpck_require__(1530);
-const layout_js_1 = __nccwpck_require__(403);
-const manifest_js_1 = __nccwpck_require__(8184);
-const reader_js_1 = __nccwpck_require__(9062);
+const storage_1 = __nccwpck_require__(4997);
+const attachments_js_1 = __nccwpck_require__(1427);
+const errors_js_1 = __nccwpck_require__(3622);
+const layout_js_1 = __nccwpck_require__(687);
+const manifest_js_1 = __nccwpck_require__(7148);
+const reader_js_1 = __nccwpck_require__(4746);
 /**
  * Checks a version: the manifest's own digests agree with its file list, the files under
  * `uri` are exactly those it lists, and each one's bytes hash to its sha256.
@@ -46392,7 +46847,7 @@ async function download(ctx, name, version, dest, options = {}) {
 
 /***/ }),
 
-/***/ 946:
+/***/ 2814:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -46407,8 +46862,8 @@ exports.runModelServerCli = runModelServerCli;
  * served (a sha256 mismatch, a missing file): the server is never ready in that case.
  */
 const node_util_1 = __nccwpck_require__(7975);
-const common_1 = __nccwpck_require__(3815);
-const serve_js_1 = __nccwpck_require__(7471);
+const common_1 = __nccwpck_require__(8051);
+const serve_js_1 = __nccwpck_require__(875);
 exports.CLI_USAGE = `Usage: model-server --model-uri URI [--sha256 HEX] [--name NAME] [--port 8080] [--host 0.0.0.0]
 
 Serves one ONNX model over the Open Inference Protocol (KServe V2 REST) with onnxruntime.
@@ -46431,7 +46886,9 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function integerSetting(value, what, min, max) {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-        throw new common_1.UserError(`${what} ${JSON.stringify(value)} is not an integer from ${min} to ${max}`, { fix: `Give ${what} as a whole number from ${min} to ${max}.` });
+        throw new common_1.UserError(`${what} ${JSON.stringify(value)} is not an integer from ${min} to ${max}`, {
+            fix: `Give ${what} as a whole number from ${min} to ${max}.`,
+        });
     }
     return n;
 }
@@ -46455,7 +46912,9 @@ function readSettings(argv, env) {
         return 'help';
     const uri = values['model-uri'] ?? env.MODEL_URI ?? '';
     if (!uri.trim())
-        throw new common_1.UserError('No model URI given', { fix: 'Pass --model-uri (or set MODEL_URI) to s3://bucket/prefix, file:///path or a folder.' });
+        throw new common_1.UserError('No model URI given', {
+            fix: 'Pass --model-uri (or set MODEL_URI) to s3://bucket/prefix, file:///path or a folder.',
+        });
     const name = values.name ?? (env.MODEL_NAME || undefined);
     if (name !== undefined && !NAME.test(name)) {
         throw new common_1.UserError(`The model name ${JSON.stringify(name)} is not usable in /v2/models/{name}`, {
@@ -46521,7 +46980,7 @@ async function runModelServerCli(argv, env = process.env, logger = (0, common_1.
 
 /***/ }),
 
-/***/ 6301:
+/***/ 6033:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -46539,7 +46998,7 @@ exports.float16Value = float16Value;
  * sends is checked here element by element: JSON can carry a string where a number belongs,
  * a fraction where an integer belongs, or an integer no typed array can hold.
  */
-const errors_js_1 = __nccwpck_require__(8269);
+const errors_js_1 = __nccwpck_require__(7961);
 /** OIP datatype -> onnxruntime element type (Tensor.Type). BF16 exists only in gRPC raw form. */
 const OIP_TO_ORT = {
     BOOL: 'bool',
@@ -46652,7 +47111,14 @@ function toIntegerData(input, datatype, flat) {
             out[i] = BigInt(check(flat[i], i));
         return out;
     }
-    const Ctor = { INT8: Int8Array, UINT8: Uint8Array, INT16: Int16Array, UINT16: Uint16Array, INT32: Int32Array, UINT32: Uint32Array }[datatype];
+    const Ctor = {
+        INT8: Int8Array,
+        UINT8: Uint8Array,
+        INT16: Int16Array,
+        UINT16: Uint16Array,
+        INT32: Int32Array,
+        UINT32: Uint32Array,
+    }[datatype];
     const out = new Ctor(n);
     for (let i = 0; i < n; i++)
         out[i] = check(flat[i], i);
@@ -46698,13 +47164,13 @@ function float16Bits(value) {
         let half = mant >>> shift;
         const rest = mant & ((1 << shift) - 1);
         const halfway = 1 << (shift - 1);
-        if (rest > halfway || (rest === halfway && (half & 1)))
+        if (rest > halfway || (rest === halfway && half & 1))
             half++;
         return sign | half;
     }
     let half = sign | (e << 10) | (mant >>> 13);
     const rest = mant & 0x1fff;
-    if (rest > 0x1000 || (rest === 0x1000 && (half & 1)))
+    if (rest > 0x1000 || (rest === 0x1000 && half & 1))
         half++;
     return half;
 }
@@ -46723,7 +47189,7 @@ function float16Value(bits) {
 
 /***/ }),
 
-/***/ 8269:
+/***/ 7961:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -46752,7 +47218,7 @@ exports.modelNotReady = modelNotReady;
 
 /***/ }),
 
-/***/ 9077:
+/***/ 8769:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -46763,12 +47229,12 @@ exports.ServedModel = exports.PLATFORM = void 0;
  * its metadata (datatypes and shapes with -1 for open dimensions) and `infer`, which checks a
  * request, runs it and writes the response JSON.
  */
-const common_1 = __nccwpck_require__(3815);
-const registry_1 = __nccwpck_require__(6001);
-const datatypes_js_1 = __nccwpck_require__(6301);
-const errors_js_1 = __nccwpck_require__(8269);
-const request_js_1 = __nccwpck_require__(3145);
-const response_js_1 = __nccwpck_require__(293);
+const common_1 = __nccwpck_require__(8051);
+const registry_1 = __nccwpck_require__(61);
+const datatypes_js_1 = __nccwpck_require__(6033);
+const errors_js_1 = __nccwpck_require__(7961);
+const request_js_1 = __nccwpck_require__(1501);
+const response_js_1 = __nccwpck_require__(6529);
 exports.PLATFORM = 'onnxruntime_onnx';
 function toSpec(meta, role) {
     if (!meta.isTensor)
@@ -46891,7 +47357,7 @@ exports.ServedModel = ServedModel;
 
 /***/ }),
 
-/***/ 3145:
+/***/ 1501:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -46904,8 +47370,8 @@ exports.checkInferRequest = checkInferRequest;
  * before a byte reaches onnxruntime.
  */
 const node_crypto_1 = __nccwpck_require__(7598);
-const datatypes_js_1 = __nccwpck_require__(6301);
-const errors_js_1 = __nccwpck_require__(8269);
+const datatypes_js_1 = __nccwpck_require__(6033);
+const errors_js_1 = __nccwpck_require__(7961);
 const bad = (message) => new errors_js_1.InferenceError(400, message);
 const show = (value) => JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
 const describeSpec = (t) => `${t.name} (${t.datatype} [${t.shape.join(',')}])`;
@@ -47009,7 +47475,7 @@ function checkOutputs(raw, outputs) {
 
 /***/ }),
 
-/***/ 293:
+/***/ 6529:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -47020,9 +47486,20 @@ exports.encodeInferResponse = encodeInferResponse;
  * typed arrays (the same digits JSON.stringify writes for finite numbers) instead of being
  * copied into a JS array first, which halves the cost of a large batch's response.
  */
-const datatypes_js_1 = __nccwpck_require__(6301);
-const errors_js_1 = __nccwpck_require__(8269);
-const JOINABLE = new Set(['FP32', 'FP64', 'INT8', 'UINT8', 'INT16', 'UINT16', 'INT32', 'UINT32', 'INT64', 'UINT64']);
+const datatypes_js_1 = __nccwpck_require__(6033);
+const errors_js_1 = __nccwpck_require__(7961);
+const JOINABLE = new Set([
+    'FP32',
+    'FP64',
+    'INT8',
+    'UINT8',
+    'INT16',
+    'UINT16',
+    'INT32',
+    'UINT32',
+    'INT64',
+    'UINT64',
+]);
 function dataJson(output) {
     if (JOINABLE.has(output.datatype)) {
         // BigInt and integer typed arrays join as plain integers; floats as JSON would write them.
@@ -47049,7 +47526,7 @@ function encodeInferResponse(identity, id, outputs) {
 
 /***/ }),
 
-/***/ 7471:
+/***/ 875:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -47060,12 +47537,16 @@ exports.serveModel = serveModel;
  * then fetch and verify the model, load it, and only then report ready.
  */
 const node_path_1 = __nccwpck_require__(6760);
-const common_1 = __nccwpck_require__(3815);
-const model_js_1 = __nccwpck_require__(9077);
-const server_js_1 = __nccwpck_require__(9037);
-const source_js_1 = __nccwpck_require__(9035);
+const common_1 = __nccwpck_require__(8051);
+const model_js_1 = __nccwpck_require__(8769);
+const server_js_1 = __nccwpck_require__(3777);
+const source_js_1 = __nccwpck_require__(4604);
 async function serveModel(settings, logger) {
-    const server = new server_js_1.ModelServer({ ...(settings.name ? { name: settings.name } : {}), logger, ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}) });
+    const server = new server_js_1.ModelServer({
+        ...(settings.name ? { name: settings.name } : {}),
+        logger,
+        ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}),
+    });
     const address = await server.listen(settings.port, settings.host);
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${shownHost}:${address.port}`;
@@ -47093,7 +47574,7 @@ async function serveModel(settings, logger) {
 
 /***/ }),
 
-/***/ 9037:
+/***/ 3777:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -47107,7 +47588,7 @@ exports.ModelServer = exports.DEFAULT_MAX_BODY_BYTES = exports.SERVER_VERSION = 
  * becomes ready when loading fails.
  */
 const node_http_1 = __nccwpck_require__(7067);
-const errors_js_1 = __nccwpck_require__(8269);
+const errors_js_1 = __nccwpck_require__(7961);
 exports.SERVER_NAME = 'mlops-gha-model-server';
 exports.SERVER_VERSION = '0.1.0';
 /** Requests above this are refused with 413 (a batch of 1M FP32 values is about 10 MB of JSON). */
@@ -47307,7 +47788,7 @@ function send(res, status, text) {
 
 /***/ }),
 
-/***/ 9035:
+/***/ 4604:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -47329,9 +47810,9 @@ const promises_1 = __nccwpck_require__(1455);
 const node_os_1 = __nccwpck_require__(8161);
 const node_path_1 = __nccwpck_require__(6760);
 const node_url_1 = __nccwpck_require__(3136);
-const common_1 = __nccwpck_require__(3815);
-const registry_1 = __nccwpck_require__(6001);
-const storage_1 = __nccwpck_require__(5305);
+const common_1 = __nccwpck_require__(8051);
+const registry_1 = __nccwpck_require__(61);
+const storage_1 = __nccwpck_require__(4997);
 /** The model's bytes are not the expected ones. The server must never become ready. */
 class Sha256MismatchError extends common_1.UserError {
     constructor(message, fix) {
@@ -47345,7 +47826,9 @@ const SHA256 = /^[0-9a-f]{64}$/;
 function locate(source) {
     const uri = source.uri.trim();
     if (uri === '')
-        throw new common_1.UserError('No model URI given', { fix: 'Pass --model-uri (or MODEL_URI): s3://bucket/prefix, file:///path or a folder path.' });
+        throw new common_1.UserError('No model URI given', {
+            fix: 'Pass --model-uri (or MODEL_URI): s3://bucket/prefix, file:///path or a folder path.',
+        });
     const options = {
         endpoint: source.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined),
         region: source.region,
@@ -47463,13 +47946,15 @@ async function fetchModel(source, logger) {
         const want = entry?.sha256 ?? expected;
         if (want === undefined) {
             throw new common_1.UserError(`No sha256 to verify ${location} against: there is no registry manifest beside it and none was given`, {
-                fix: 'Pass --sha256 (MODEL_SHA256) with the model file\'s sha256, or point the URI at a registry version\'s files prefix.',
+                fix: "Pass --sha256 (MODEL_SHA256) with the model file's sha256, or point the URI at a registry version's files prefix.",
             });
         }
         const bytes = await readModelBytes(located.store, key, logger);
         const actual = (0, node_crypto_1.createHash)('sha256').update(bytes).digest('hex');
         if (actual !== want) {
-            const against = entry ? `the manifest ${located.store.urlOf('manifest.json')}` : 'the expected sha256 (--sha256 / MODEL_SHA256)';
+            const against = entry
+                ? `the manifest ${located.store.urlOf('manifest.json')}`
+                : 'the expected sha256 (--sha256 / MODEL_SHA256)';
             throw new Sha256MismatchError(`The model ${location} has sha256 ${actual}, but ${against} says ${want}: refusing to serve it`, 'The stored file was changed or the wrong sha256 was deployed: push the model again, or deploy the sha256 of the version you mean.');
         }
         return { bytes, sha256: actual, location, ...(manifest ? { manifest } : {}) };
@@ -47482,7 +47967,7 @@ async function fetchModel(source, logger) {
 
 /***/ }),
 
-/***/ 5157:
+/***/ 9577:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -47501,8 +47986,8 @@ const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
 const promises_2 = __nccwpck_require__(6466);
 const node_stream_1 = __nccwpck_require__(7075);
-const errors_js_1 = __nccwpck_require__(4482);
-const retry_js_1 = __nccwpck_require__(447);
+const errors_js_1 = __nccwpck_require__(5998);
+const retry_js_1 = __nccwpck_require__(7699);
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 function tempBeside(dest) {
     return (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${(0, node_crypto_1.randomBytes)(6).toString('hex')}`);
@@ -47608,13 +48093,13 @@ async function ensureDir(dir) {
 
 /***/ }),
 
-/***/ 4482:
+/***/ 5998:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 /** The object does not exist in the store. */
 class ObjectNotFoundError extends common_1.UserError {
     url;
@@ -47657,15 +48142,15 @@ exports.IntegrityError = IntegrityError;
 
 /***/ }),
 
-/***/ 7494:
+/***/ 5506:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.StoreFailure = void 0;
 exports.classifyStoreError = classifyStoreError;
-const common_1 = __nccwpck_require__(3815);
-const retry_js_1 = __nccwpck_require__(447);
+const common_1 = __nccwpck_require__(8051);
+const retry_js_1 = __nccwpck_require__(7699);
 const TITLES = {
     unreachable: 'Storage endpoint unreachable',
     unavailable: 'Storage endpoint failing',
@@ -47685,9 +48170,32 @@ class StoreFailure extends common_1.UserError {
     }
 }
 exports.StoreFailure = StoreFailure;
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
-const DENIED_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError']);
-const REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException']);
+const UNREACHABLE_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ETIMEDOUT',
+    'ECONNRESET',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE',
+]);
+const DENIED_CODES = new Set([
+    'AccessDenied',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'ExpiredToken',
+    'InvalidToken',
+    'TokenRefreshRequired',
+    'CredentialsProviderError',
+]);
+const REGION_CODES = new Set([
+    'PermanentRedirect',
+    'AuthorizationHeaderMalformed',
+    'IllegalLocationConstraintException',
+]);
 function fieldsOf(error) {
     const e = (error ?? {});
     // Node's fetch/undici and some SDK errors carry the socket error as `cause`.
@@ -47709,17 +48217,19 @@ function classifyStoreError(error, ctx) {
         return error;
     const { code, name, status, message } = fieldsOf(error);
     const detail = `(${[status, name !== 'Error' ? name : undefined, code].filter((x) => x !== undefined && x !== '').join(' ') || message})`;
-    if ((code && UNREACHABLE_CODES.has(code)) || name === 'TimeoutError' || (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))) {
+    if ((code && UNREACHABLE_CODES.has(code)) ||
+        name === 'TimeoutError' ||
+        (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))) {
         return new StoreFailure('unreachable', ctx.location, `Cannot reach ${ctx.endpoint} for ${ctx.location} ${detail}: ${message}`, 'Check `endpoint-url` (scheme, host and port) and that the runner can reach it (network, firewall, VPN, a service container that has started).', error);
     }
     if (status === 403 || (name && DENIED_CODES.has(name))) {
-        return new StoreFailure('access-denied', ctx.location, `${ctx.endpoint} refused the credentials for ${ctx.location} ${detail}; they came from ${ctx.credentialSource}`, 'Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote\'s access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.', error);
+        return new StoreFailure('access-denied', ctx.location, `${ctx.endpoint} refused the credentials for ${ctx.location} ${detail}; they came from ${ctx.credentialSource}`, "Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote's access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.", error);
     }
     if (name === 'NoSuchBucket') {
         return new StoreFailure('no-bucket', ctx.location, `The bucket ${JSON.stringify(ctx.bucket)} does not exist at ${ctx.endpoint} ${detail}`, 'Check the bucket name in the remote url (`remote-url:` or `url` in .dvc/config) and `endpoint-url`.', error);
     }
     if ((name && REGION_CODES.has(name)) || status === 301) {
-        return new StoreFailure('wrong-region', ctx.location, `${ctx.location} is not in the region ${ctx.region} its requests were signed for, and S3 did not say which one it is ${detail}`, 'Set `region:` on the step (or `region` in the remote\'s .dvc/config section) to the bucket\'s region.', error);
+        return new StoreFailure('wrong-region', ctx.location, `${ctx.location} is not in the region ${ctx.region} its requests were signed for, and S3 did not say which one it is ${detail}`, "Set `region:` on the step (or `region` in the remote's .dvc/config section) to the bucket's region.", error);
     }
     if ((0, retry_js_1.isTransient)(error)) {
         return new StoreFailure('unavailable', ctx.location, `${ctx.endpoint} kept failing for ${ctx.location} ${detail}: ${message}`, 'The storage service is throttling or failing (5xx/SlowDown) after every retry: run the job again later, or lower `jobs`.', error);
@@ -47730,46 +48240,46 @@ function classifyStoreError(error, ctx) {
 
 /***/ }),
 
-/***/ 5305:
+/***/ 4997:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
-var errors_js_1 = __nccwpck_require__(4482);
+var errors_js_1 = __nccwpck_require__(5998);
 Object.defineProperty(exports, "ObjectNotFoundError", ({ enumerable: true, get: function () { return errors_js_1.ObjectNotFoundError; } }));
 Object.defineProperty(exports, "PreconditionFailedError", ({ enumerable: true, get: function () { return errors_js_1.PreconditionFailedError; } }));
 Object.defineProperty(exports, "IntegrityError", ({ enumerable: true, get: function () { return errors_js_1.IntegrityError; } }));
-var local_store_js_1 = __nccwpck_require__(694);
+var local_store_js_1 = __nccwpck_require__(6082);
 Object.defineProperty(exports, "LocalStore", ({ enumerable: true, get: function () { return local_store_js_1.LocalStore; } }));
-var s3_store_js_1 = __nccwpck_require__(9415);
+var s3_store_js_1 = __nccwpck_require__(4531);
 Object.defineProperty(exports, "S3Store", ({ enumerable: true, get: function () { return s3_store_js_1.S3Store; } }));
 Object.defineProperty(exports, "parseS3Url", ({ enumerable: true, get: function () { return s3_store_js_1.parseS3Url; } }));
-var open_store_js_1 = __nccwpck_require__(9773);
+var open_store_js_1 = __nccwpck_require__(3601);
 Object.defineProperty(exports, "openStore", ({ enumerable: true, get: function () { return open_store_js_1.openStore; } }));
-var retry_js_1 = __nccwpck_require__(447);
+var retry_js_1 = __nccwpck_require__(7699);
 Object.defineProperty(exports, "withRetries", ({ enumerable: true, get: function () { return retry_js_1.withRetries; } }));
 Object.defineProperty(exports, "isTransient", ({ enumerable: true, get: function () { return retry_js_1.isTransient; } }));
-var download_js_1 = __nccwpck_require__(5157);
+var download_js_1 = __nccwpck_require__(9577);
 Object.defineProperty(exports, "streamToVerifiedFile", ({ enumerable: true, get: function () { return download_js_1.streamToVerifiedFile; } }));
-var keys_js_1 = __nccwpck_require__(3369);
+var keys_js_1 = __nccwpck_require__(9789);
 Object.defineProperty(exports, "checkKey", ({ enumerable: true, get: function () { return keys_js_1.checkKey; } }));
 Object.defineProperty(exports, "joinKey", ({ enumerable: true, get: function () { return keys_js_1.joinKey; } }));
-var failures_js_1 = __nccwpck_require__(7494);
+var failures_js_1 = __nccwpck_require__(5506);
 Object.defineProperty(exports, "StoreFailure", ({ enumerable: true, get: function () { return failures_js_1.StoreFailure; } }));
 Object.defineProperty(exports, "classifyStoreError", ({ enumerable: true, get: function () { return failures_js_1.classifyStoreError; } }));
 
 
 /***/ }),
 
-/***/ 3369:
+/***/ 9789:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkKey = checkKey;
 exports.joinKey = joinKey;
-const common_1 = __nccwpck_require__(3815);
+const common_1 = __nccwpck_require__(8051);
 /**
  * Checks a store key: relative, `/`-separated, no `.`/`..` segments, no backslashes or NULs.
  * Keys often come from files other people wrote (manifests), so a key that could reach
@@ -47796,7 +48306,7 @@ function joinKey(prefix, key) {
 
 /***/ }),
 
-/***/ 694:
+/***/ 6082:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -47807,9 +48317,9 @@ const node_fs_1 = __nccwpck_require__(3024);
 const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
 const node_url_1 = __nccwpck_require__(3136);
-const download_js_1 = __nccwpck_require__(5157);
-const errors_js_1 = __nccwpck_require__(4482);
-const keys_js_1 = __nccwpck_require__(3369);
+const download_js_1 = __nccwpck_require__(9577);
+const errors_js_1 = __nccwpck_require__(5998);
+const keys_js_1 = __nccwpck_require__(9789);
 const TEMP_MARK = '.tmp-';
 const LOCK_SUFFIX = '.lock';
 const STALE_LOCK_MS = 30_000;
@@ -48012,7 +48522,7 @@ exports.LocalStore = LocalStore;
 
 /***/ }),
 
-/***/ 9773:
+/***/ 3601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -48020,9 +48530,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.openStore = openStore;
 const node_path_1 = __nccwpck_require__(6760);
 const node_url_1 = __nccwpck_require__(3136);
-const common_1 = __nccwpck_require__(3815);
-const local_store_js_1 = __nccwpck_require__(694);
-const s3_store_js_1 = __nccwpck_require__(9415);
+const common_1 = __nccwpck_require__(8051);
+const local_store_js_1 = __nccwpck_require__(6082);
+const s3_store_js_1 = __nccwpck_require__(4531);
 /**
  * Opens the store a URL names: `s3://bucket/prefix` (any S3-compatible endpoint with
  * `endpoint`), `file:///abs/path`, or a local folder path (relative to `cwd`).
@@ -48049,7 +48559,7 @@ function openStore(url, options = {}) {
 
 /***/ }),
 
-/***/ 6086:
+/***/ 4978:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -48070,8 +48580,8 @@ exports.rangedToVerifiedFile = rangedToVerifiedFile;
 const node_crypto_1 = __nccwpck_require__(7598);
 const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
-const download_js_1 = __nccwpck_require__(5157);
-const retry_js_1 = __nccwpck_require__(447);
+const download_js_1 = __nccwpck_require__(9577);
+const retry_js_1 = __nccwpck_require__(7699);
 /** Objects larger than one part are fetched in parts of this size. */
 exports.PART_SIZE = 8 * 1024 * 1024;
 /** Ranges of one object in flight at once. */
@@ -48220,7 +48730,7 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
 
 /***/ }),
 
-/***/ 447:
+/***/ 7699:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48287,18 +48797,17 @@ async function withRetries(operation, options = {}) {
 
 /***/ }),
 
-/***/ 1454:
+/***/ 4106:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.S3ObjectGetter = void 0;
 exports.s3Error = s3Error;
-const node_crypto_1 = __nccwpck_require__(7598);
 const node_http_1 = __nccwpck_require__(7067);
 const node_https_1 = __nccwpck_require__(4708);
-const s3_region_js_1 = __nccwpck_require__(1012);
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const s3_region_js_1 = __nccwpck_require__(1904);
+const sigv4_js_1 = __nccwpck_require__(5846);
 function encodeSegment(segment) {
     return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -48310,14 +48819,17 @@ class S3ObjectGetter {
     agent;
     secure;
     addresses = new Map();
-    signingKey;
+    signer;
     constructor(bucket, region, credentials, endpoint, maxSockets) {
         this.bucket = bucket;
         this.region = region;
         this.credentials = credentials;
         this.endpoint = endpoint;
         this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
-        this.agent = this.secure ? new node_https_1.Agent({ keepAlive: true, maxSockets }) : new node_http_1.Agent({ keepAlive: true, maxSockets });
+        this.agent = this.secure
+            ? new node_https_1.Agent({ keepAlive: true, maxSockets })
+            : new node_http_1.Agent({ keepAlive: true, maxSockets });
+        this.signer = (0, sigv4_js_1.createSigner)(credentials, region.current);
     }
     /** Where requests for a region go: the custom endpoint (path-style), else the bucket's regional AWS host. */
     addressFor(region) {
@@ -48342,14 +48854,6 @@ class S3ObjectGetter {
         }
         return address;
     }
-    key(secret, day, region) {
-        if (this.signingKey?.day === day && this.signingKey.secret === secret && this.signingKey.region === region)
-            return this.signingKey.key;
-        const hmac = (k, data) => (0, node_crypto_1.createHmac)('sha256', k).update(data).digest();
-        const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
-        this.signingKey = { day, secret, region, key };
-        return key;
-    }
     /**
      * GETs a key (the full object key, prefix included). Resolves with the response, any status
      * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
@@ -48362,30 +48866,20 @@ class S3ObjectGetter {
             if (res.statusCode !== 301 && res.statusCode !== 400)
                 return res;
             const body = await readBody(res);
-            if (attempt === 0 && this.region.follow((0, s3_region_js_1.regionOfAnswer)(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor))
+            if (attempt === 0 &&
+                this.region.follow((0, s3_region_js_1.regionOfAnswer)(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor))
                 continue;
             throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
         }
     }
-    /** `extra` (Range, If-Match) is sent unsigned: SigV4 signs host and x-amz-* headers only here. */
+    /** Signs (AWS's SigV4 signer, see sigv4.ts) and sends one GET; `extra` (Range, If-Match) is signed too. */
     async send(objectKey, region, extra) {
-        const creds = await this.credentials();
         const { host, port, pathPrefix } = this.addressFor(region);
         const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
-        const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-        const day = amzDate.slice(0, 8);
-        const headers = { host, 'x-amz-content-sha256': EMPTY_SHA256, 'x-amz-date': amzDate };
-        if (creds.sessionToken)
-            headers['x-amz-security-token'] = creds.sessionToken;
-        const names = Object.keys(headers).sort();
-        const canonical = ['GET', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), EMPTY_SHA256].join('\n');
-        const scope = `${day}/${region}/s3/aws4_request`;
-        const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${(0, node_crypto_1.createHash)('sha256').update(canonical).digest('hex')}`;
-        const signature = (0, node_crypto_1.createHmac)('sha256', this.key(creds.secretAccessKey, day, region)).update(toSign).digest('hex');
-        headers.authorization = `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+        const headers = await (0, sigv4_js_1.signRequest)(this.signer, { method: 'GET', hostname: host, path, headers: { host, 'x-amz-content-sha256': sigv4_js_1.EMPTY_SHA256, ...extra } }, region);
         const request = this.secure ? node_https_1.request : node_http_1.request;
         return new Promise((resolve, reject) => {
-            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers: { ...headers, ...extra }, agent: this.agent }, resolve);
+            const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
             req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
             req.on('error', reject);
             req.end();
@@ -48418,7 +48912,7 @@ async function s3Error(res, url) {
 
 /***/ }),
 
-/***/ 1012:
+/***/ 1904:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48469,37 +48963,42 @@ function regionOfSdkError(error) {
 
 /***/ }),
 
-/***/ 9415:
+/***/ 4531:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.S3Store = void 0;
 exports.parseS3Url = parseS3Url;
-const client_s3_1 = __nccwpck_require__(9333);
-const lib_storage_1 = __nccwpck_require__(6160);
-const credential_provider_node_1 = __nccwpck_require__(7563);
-const node_http_handler_1 = __nccwpck_require__(8069);
+const client_s3_1 = __nccwpck_require__(3711);
+const lib_storage_1 = __nccwpck_require__(2358);
+const credential_provider_node_1 = __nccwpck_require__(5861);
+const node_http_handler_1 = __nccwpck_require__(1279);
 const node_fs_1 = __nccwpck_require__(3024);
 const node_http_1 = __nccwpck_require__(7067);
 const node_https_1 = __nccwpck_require__(4708);
-const common_1 = __nccwpck_require__(3815);
-const download_js_1 = __nccwpck_require__(5157);
-const failures_js_1 = __nccwpck_require__(7494);
-const ranged_js_1 = __nccwpck_require__(6086);
-const retry_js_1 = __nccwpck_require__(447);
-const s3_get_js_1 = __nccwpck_require__(1454);
-const s3_region_js_1 = __nccwpck_require__(1012);
-const errors_js_1 = __nccwpck_require__(4482);
-const keys_js_1 = __nccwpck_require__(3369);
+const common_1 = __nccwpck_require__(8051);
+const download_js_1 = __nccwpck_require__(9577);
+const failures_js_1 = __nccwpck_require__(5506);
+const ranged_js_1 = __nccwpck_require__(4978);
+const retry_js_1 = __nccwpck_require__(7699);
+const s3_get_js_1 = __nccwpck_require__(4106);
+const s3_region_js_1 = __nccwpck_require__(1904);
+const errors_js_1 = __nccwpck_require__(5998);
+const keys_js_1 = __nccwpck_require__(9789);
 function statusOf(error) {
     return error?.$metadata?.httpStatusCode;
 }
 /** Where a store's credentials come from, in words (never the secrets themselves). */
 function describeCredentialSource(options) {
     if (options.credentials)
-        return 'the access_key_id/secret_access_key of the remote\'s config (.dvc/config.local)';
-    const files = [options.credentialsFile && `credentials file ${options.credentialsFile}`, options.configFile && `config file ${options.configFile}`].filter(Boolean).join(', ');
+        return "the access_key_id/secret_access_key of the remote's config (.dvc/config.local)";
+    const files = [
+        options.credentialsFile && `credentials file ${options.credentialsFile}`,
+        options.configFile && `config file ${options.configFile}`,
+    ]
+        .filter(Boolean)
+        .join(', ');
     if (options.profile)
         return `the AWS profile ${JSON.stringify(options.profile)}${files ? ` (${files})` : ''}`;
     if (files)
@@ -48572,7 +49071,11 @@ class S3Store {
             config.profile = options.profile;
         if (!options.credentials && (options.credentialsFile || options.configFile)) {
             // the chain reads these files instead of ~/.aws; nothing is written to process.env
-            config.credentials = (0, credential_provider_node_1.defaultProvider)({ profile: options.profile, filepath: options.credentialsFile, configFilepath: options.configFile });
+            config.credentials = (0, credential_provider_node_1.defaultProvider)({
+                profile: options.profile,
+                filepath: options.credentialsFile,
+                configFilepath: options.configFile,
+            });
         }
         this.config = config;
         this.credentialSource = describeCredentialSource(options);
@@ -48677,7 +49180,12 @@ class S3Store {
             // a fresh stream each try: a wrong-region answer comes before any part is accepted
             const upload = new lib_storage_1.Upload({
                 client,
-                params: { Bucket: this.bucket, Key: this.keyOf(key), Body: (0, node_fs_1.createReadStream)(path), ContentType: options.contentType },
+                params: {
+                    Bucket: this.bucket,
+                    Key: this.keyOf(key),
+                    Body: (0, node_fs_1.createReadStream)(path),
+                    ContentType: options.contentType,
+                },
                 queueSize: 8,
                 partSize: 16 * 1024 * 1024,
                 leavePartsOnError: false,
@@ -48836,6 +49344,79 @@ exports.S3Store = S3Store;
 
 /***/ }),
 
+/***/ 5846:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.EMPTY_SHA256 = void 0;
+exports.createSigner = createSigner;
+exports.signRequest = signRequest;
+/**
+ * AWS Signature Version 4 for the lean GET path, by AWS's own signer (@smithy/signature-v4,
+ * the one inside the SDK) with node:crypto as its hash. Checked against AWS's published test
+ * vectors in sigv4.test.ts.
+ */
+const node_crypto_1 = __nccwpck_require__(7598);
+const signature_v4_1 = __nccwpck_require__(5118);
+const bytes = (data) => typeof data === 'string'
+    ? Buffer.from(data, 'utf8')
+    : ArrayBuffer.isView(data)
+        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+        : Buffer.from(data);
+/** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
+class NodeSha256 {
+    secret;
+    hash;
+    constructor(secret) {
+        this.secret = secret;
+        this.hash = this.fresh();
+    }
+    fresh() {
+        return this.secret === undefined ? (0, node_crypto_1.createHash)('sha256') : (0, node_crypto_1.createHmac)('sha256', bytes(this.secret));
+    }
+    update(data) {
+        this.hash.update(data);
+    }
+    async digest() {
+        return new Uint8Array(this.hash.digest());
+    }
+    reset() {
+        this.hash = this.fresh();
+    }
+}
+/** SHA-256 of an empty body: what a GET signs as its payload hash. */
+exports.EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/**
+ * A signer for one service (`s3`: paths are sent single-encoded, as S3 wants; other services
+ * double-encode). `credentials` may be a provider; the signer caches derived keys per day.
+ */
+function createSigner(credentials, region, service = 's3') {
+    return new signature_v4_1.SignatureV4({
+        service,
+        region,
+        credentials,
+        sha256: NodeSha256,
+        uriEscapePath: service !== 's3',
+        applyChecksum: false,
+    });
+}
+/** Signs a request without a body: returns its headers with x-amz-date (and a session token) and authorization added. */
+async function signRequest(signer, request, region, signingDate = new Date()) {
+    const signed = await signer.sign({
+        method: request.method,
+        protocol: 'https:',
+        hostname: request.hostname,
+        path: request.path,
+        headers: { ...request.headers },
+        query: request.query ?? {},
+    }, { signingDate, signingRegion: region });
+    return signed.headers;
+}
+
+
+/***/ }),
+
 /***/ 3958:
 /***/ ((module) => {
 
@@ -48983,13 +49564,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 2234:
+/***/ 4352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(2607)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(6838)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(5077)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(5300)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -49701,12 +50282,12 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 6838:
+/***/ 5300:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUUID } = __nccwpck_require__(2607)
+const { isUUID } = __nccwpck_require__(5077)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -49980,7 +50561,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 5077:
 /***/ ((module) => {
 
 
@@ -50786,18 +51367,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2215:
+/***/ 7349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Scalar = __nccwpck_require__(1987);
-var YAMLMap = __nccwpck_require__(4628);
-var YAMLSeq = __nccwpck_require__(5145);
-var resolveBlockMap = __nccwpck_require__(3809);
-var resolveBlockSeq = __nccwpck_require__(5100);
-var resolveFlowCollection = __nccwpck_require__(3088);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -50883,15 +51464,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 6429:
+/***/ 3683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(7927);
-var composeNode = __nccwpck_require__(9943);
-var resolveEnd = __nccwpck_require__(6202);
-var resolveProps = __nccwpck_require__(9877);
+var Document = __nccwpck_require__(5402);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(5407);
+var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -50935,17 +51516,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 9943:
+/***/ 5937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(9051);
-var identity = __nccwpck_require__(3989);
-var composeCollection = __nccwpck_require__(2215);
-var composeScalar = __nccwpck_require__(7175);
-var resolveEnd = __nccwpck_require__(6202);
-var utilEmptyScalarPosition = __nccwpck_require__(4289);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(5407);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -51054,15 +51635,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 7175:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Scalar = __nccwpck_require__(1987);
-var resolveBlockScalar = __nccwpck_require__(9179);
-var resolveFlowScalar = __nccwpck_require__(7532);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -51149,18 +51730,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 8082:
+/***/ 9984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(156);
-var Document = __nccwpck_require__(7927);
-var errors = __nccwpck_require__(8718);
-var identity = __nccwpck_require__(3989);
-var composeDoc = __nccwpck_require__(6429);
-var resolveEnd = __nccwpck_require__(6202);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(5402);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(5407);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -51380,17 +51961,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 3809:
+/***/ 7103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(1363);
-var YAMLMap = __nccwpck_require__(4628);
-var resolveProps = __nccwpck_require__(9877);
-var utilContainsNewline = __nccwpck_require__(589);
-var utilFlowIndentCheck = __nccwpck_require__(1161);
-var utilMapIncludes = __nccwpck_require__(4769);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -51504,12 +52085,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 9179:
+/***/ 8913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
+var Scalar = __nccwpck_require__(3301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -51711,14 +52292,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 5100:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(5145);
-var resolveProps = __nccwpck_require__(9877);
-var utilFlowIndentCheck = __nccwpck_require__(1161);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -51769,7 +52350,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 6202:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -51815,19 +52396,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3088:
+/***/ 3142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Pair = __nccwpck_require__(1363);
-var YAMLMap = __nccwpck_require__(4628);
-var YAMLSeq = __nccwpck_require__(5145);
-var resolveEnd = __nccwpck_require__(6202);
-var resolveProps = __nccwpck_require__(9877);
-var utilContainsNewline = __nccwpck_require__(589);
-var utilMapIncludes = __nccwpck_require__(4769);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(5407);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -52031,13 +52612,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 7532:
+/***/ 6842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
-var resolveEnd = __nccwpck_require__(6202);
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(5407);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -52266,7 +52847,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 9877:
+/***/ 4631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -52421,7 +53002,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 589:
+/***/ 9499:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -52464,7 +53045,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 4289:
+/***/ 2599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -52499,12 +53080,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 1161:
+/***/ 4051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(589);
+var utilContainsNewline = __nccwpck_require__(9499);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -52523,12 +53104,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 4769:
+/***/ 1187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
+var identity = __nccwpck_require__(1127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -52545,22 +53126,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 7927:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(9051);
-var Collection = __nccwpck_require__(1347);
-var identity = __nccwpck_require__(3989);
-var Pair = __nccwpck_require__(1363);
-var toJS = __nccwpck_require__(3953);
-var Schema = __nccwpck_require__(9922);
-var stringifyDocument = __nccwpck_require__(6203);
-var anchors = __nccwpck_require__(9010);
-var applyReviver = __nccwpck_require__(1448);
-var createNode = __nccwpck_require__(4466);
-var directives = __nccwpck_require__(156);
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(4043);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(9210);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -52889,13 +53470,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 9010:
+/***/ 1596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var visit = __nccwpck_require__(2130);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -52972,7 +53553,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 1448:
+/***/ 3661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -53036,14 +53617,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 4466:
+/***/ 2404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(9051);
-var identity = __nccwpck_require__(3989);
-var Scalar = __nccwpck_require__(1987);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -53133,13 +53714,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 156:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var visit = __nccwpck_require__(2130);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 const escapeChars = {
     '!': '%21',
@@ -53318,7 +53899,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 8718:
+/***/ 1464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -53387,27 +53968,27 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8905:
+/***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(8082);
-var Document = __nccwpck_require__(7927);
-var Schema = __nccwpck_require__(9922);
-var errors = __nccwpck_require__(8718);
-var Alias = __nccwpck_require__(9051);
-var identity = __nccwpck_require__(3989);
-var Pair = __nccwpck_require__(1363);
-var Scalar = __nccwpck_require__(1987);
-var YAMLMap = __nccwpck_require__(4628);
-var YAMLSeq = __nccwpck_require__(5145);
-var cst = __nccwpck_require__(4975);
-var lexer = __nccwpck_require__(5463);
-var lineCounter = __nccwpck_require__(6222);
-var parser = __nccwpck_require__(5522);
-var publicApi = __nccwpck_require__(8721);
-var visit = __nccwpck_require__(2130);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(5402);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
 
 
 
@@ -53444,7 +54025,7 @@ exports.visitAsync = visit.visitAsync;
 
 /***/ }),
 
-/***/ 9023:
+/***/ 7249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -53470,16 +54051,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 9051:
+/***/ 4065:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(9010);
-var visit = __nccwpck_require__(2130);
-var identity = __nccwpck_require__(3989);
-var Node = __nccwpck_require__(1867);
-var toJS = __nccwpck_require__(3953);
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -53597,14 +54178,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 1347:
+/***/ 101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4466);
-var identity = __nccwpck_require__(3989);
-var Node = __nccwpck_require__(1867);
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -53755,14 +54336,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 1867:
+/***/ 6673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(1448);
-var identity = __nccwpck_require__(3989);
-var toJS = __nccwpck_require__(3953);
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
 
 class NodeBase {
     constructor(type) {
@@ -53802,15 +54383,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 1363:
+/***/ 7165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4466);
-var stringifyPair = __nccwpck_require__(738);
-var addPairToJSMap = __nccwpck_require__(3202);
-var identity = __nccwpck_require__(3989);
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -53848,14 +54429,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 1987:
+/***/ 3301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Node = __nccwpck_require__(1867);
-var toJS = __nccwpck_require__(3953);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -53882,17 +54463,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4628:
+/***/ 4454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(4618);
-var addPairToJSMap = __nccwpck_require__(3202);
-var Collection = __nccwpck_require__(1347);
-var identity = __nccwpck_require__(3989);
-var Pair = __nccwpck_require__(1363);
-var Scalar = __nccwpck_require__(1987);
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -54036,17 +54617,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 5145:
+/***/ 2223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4466);
-var stringifyCollection = __nccwpck_require__(4618);
-var Collection = __nccwpck_require__(1347);
-var identity = __nccwpck_require__(3989);
-var Scalar = __nccwpck_require__(1987);
-var toJS = __nccwpck_require__(3953);
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(4043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -54158,16 +54739,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 3202:
+/***/ 7104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(9023);
-var merge = __nccwpck_require__(8534);
-var stringify = __nccwpck_require__(2014);
-var identity = __nccwpck_require__(3989);
-var toJS = __nccwpck_require__(3953);
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -54230,7 +54811,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 3989:
+/***/ 1127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54290,12 +54871,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 3953:
+/***/ 4043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
+var identity = __nccwpck_require__(1127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -54336,15 +54917,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 3640:
+/***/ 110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(9179);
-var resolveFlowScalar = __nccwpck_require__(7532);
-var errors = __nccwpck_require__(8718);
-var stringifyString = __nccwpck_require__(3591);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -54561,7 +55142,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 4867:
+/***/ 1733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54631,7 +55212,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 2629:
+/***/ 7715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54737,14 +55318,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 4975:
+/***/ 3461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(3640);
-var cstStringify = __nccwpck_require__(4867);
-var cstVisit = __nccwpck_require__(2629);
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -54856,12 +55437,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 5463:
+/***/ 361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(4975);
+var cst = __nccwpck_require__(3461);
 
 /*
 START -> stream
@@ -55586,7 +56167,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6222:
+/***/ 6628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -55634,14 +56215,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 5522:
+/***/ 3456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(4975);
-var lexer = __nccwpck_require__(5463);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -56621,18 +57202,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 8721:
+/***/ 4047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(8082);
-var Document = __nccwpck_require__(7927);
-var errors = __nccwpck_require__(8718);
-var log = __nccwpck_require__(9023);
-var identity = __nccwpck_require__(3989);
-var lineCounter = __nccwpck_require__(6222);
-var parser = __nccwpck_require__(5522);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(5402);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -56735,16 +57316,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 9922:
+/***/ 5840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var map = __nccwpck_require__(4169);
-var seq = __nccwpck_require__(2708);
-var string = __nccwpck_require__(6706);
-var tags = __nccwpck_require__(5108);
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -56781,13 +57362,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 4169:
+/***/ 7451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var YAMLMap = __nccwpck_require__(4628);
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
 
 const map = {
     collection: 'map',
@@ -56807,12 +57388,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 1654:
+/***/ 3632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
+var Scalar = __nccwpck_require__(3301);
 
 const nullTag = {
     identify: value => value == null,
@@ -56831,13 +57412,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 2708:
+/***/ 1706:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var YAMLSeq = __nccwpck_require__(5145);
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
 
 const seq = {
     collection: 'seq',
@@ -56857,12 +57438,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6706:
+/***/ 6464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3591);
+var stringifyString = __nccwpck_require__(3069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -56880,12 +57461,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 8777:
+/***/ 3959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
+var Scalar = __nccwpck_require__(3301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -56908,13 +57489,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 5359:
+/***/ 8405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
-var stringifyNumber = __nccwpck_require__(5767);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -56962,12 +57543,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 2336:
+/***/ 9874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5767);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -57011,18 +57592,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 4230:
+/***/ 896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(4169);
-var _null = __nccwpck_require__(1654);
-var seq = __nccwpck_require__(2708);
-var string = __nccwpck_require__(6706);
-var bool = __nccwpck_require__(8777);
-var float = __nccwpck_require__(5359);
-var int = __nccwpck_require__(2336);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
 
 const schema = [
     map.map,
@@ -57043,14 +57624,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 6145:
+/***/ 3559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
-var map = __nccwpck_require__(4169);
-var seq = __nccwpck_require__(2708);
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -57114,27 +57695,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 5108:
+/***/ 18:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(4169);
-var _null = __nccwpck_require__(1654);
-var seq = __nccwpck_require__(2708);
-var string = __nccwpck_require__(6706);
-var bool = __nccwpck_require__(8777);
-var float = __nccwpck_require__(5359);
-var int = __nccwpck_require__(2336);
-var schema = __nccwpck_require__(4230);
-var schema$1 = __nccwpck_require__(6145);
-var binary = __nccwpck_require__(1717);
-var merge = __nccwpck_require__(8534);
-var omap = __nccwpck_require__(9465);
-var pairs = __nccwpck_require__(8635);
-var schema$2 = __nccwpck_require__(3879);
-var set = __nccwpck_require__(9542);
-var timestamp = __nccwpck_require__(5222);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -57220,14 +57801,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 1717:
+/***/ 6083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(1987);
-var stringifyString = __nccwpck_require__(3591);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -57297,12 +57878,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 5760:
+/***/ 8398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
+var Scalar = __nccwpck_require__(3301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -57333,13 +57914,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 1328:
+/***/ 5782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
-var stringifyNumber = __nccwpck_require__(5767);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -57390,12 +57971,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 1135:
+/***/ 873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5767);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -57473,13 +58054,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 8534:
+/***/ 452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Scalar = __nccwpck_require__(1987);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -57551,16 +58132,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 9465:
+/***/ 303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var toJS = __nccwpck_require__(3953);
-var YAMLMap = __nccwpck_require__(4628);
-var YAMLSeq = __nccwpck_require__(5145);
-var pairs = __nccwpck_require__(8635);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -57635,15 +58216,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8635:
+/***/ 8385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Pair = __nccwpck_require__(1363);
-var Scalar = __nccwpck_require__(1987);
-var YAMLSeq = __nccwpck_require__(5145);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -57724,24 +58305,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 3879:
+/***/ 5913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(4169);
-var _null = __nccwpck_require__(1654);
-var seq = __nccwpck_require__(2708);
-var string = __nccwpck_require__(6706);
-var binary = __nccwpck_require__(1717);
-var bool = __nccwpck_require__(5760);
-var float = __nccwpck_require__(1328);
-var int = __nccwpck_require__(1135);
-var merge = __nccwpck_require__(8534);
-var omap = __nccwpck_require__(9465);
-var pairs = __nccwpck_require__(8635);
-var set = __nccwpck_require__(9542);
-var timestamp = __nccwpck_require__(5222);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
 
 const schema = [
     map.map,
@@ -57772,14 +58353,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 9542:
+/***/ 1528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Pair = __nccwpck_require__(1363);
-var YAMLMap = __nccwpck_require__(4628);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -57875,12 +58456,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 5222:
+/***/ 6752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5767);
+var stringifyNumber = __nccwpck_require__(8689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -57987,7 +58568,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 117:
+/***/ 4475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -58145,15 +58726,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2014:
+/***/ 2148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(9010);
-var identity = __nccwpck_require__(3989);
-var stringifyComment = __nccwpck_require__(7001);
-var stringifyString = __nccwpck_require__(3591);
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -58284,14 +58865,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 4618:
+/***/ 1212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var stringify = __nccwpck_require__(2014);
-var stringifyComment = __nccwpck_require__(7001);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -58446,7 +59027,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 7001:
+/***/ 9799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -58477,14 +59058,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6203:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var stringify = __nccwpck_require__(2014);
-var stringifyComment = __nccwpck_require__(7001);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -58571,7 +59152,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 5767:
+/***/ 8689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -58605,15 +59186,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 738:
+/***/ 9748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
-var Scalar = __nccwpck_require__(1987);
-var stringify = __nccwpck_require__(2014);
-var stringifyComment = __nccwpck_require__(7001);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -58764,13 +59345,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3591:
+/***/ 3069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(1987);
-var foldFlowLines = __nccwpck_require__(117);
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -59109,12 +59690,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 2130:
+/***/ 204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(3989);
+var identity = __nccwpck_require__(1127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -59352,14 +59933,14 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 9583:
+/***/ 3837:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
 
 /***/ }),
 
-/***/ 2973:
+/***/ 2079:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
@@ -59470,7 +60051,7 @@ Object.defineProperty(exports, "B", ({ value: true }));
 // The model server from a checkout (npx tsx packages/serving/src/cli-main.ts --model-uri ...),
 // and the entry of the bundle dist/model-server/index.js. (No top-level await: ncc's parser
 // refuses it in this entry.)
-const cli_js_1 = __nccwpck_require__(946);
+const cli_js_1 = __nccwpck_require__(2814);
 void (0, cli_js_1.runModelServerCli)(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Normally nothing is left and Node exits now. A download or model load still running when

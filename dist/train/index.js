@@ -32528,7 +32528,9 @@ async function expandOutputs(patterns, cwd) {
 function readSettings(env = process.env) {
     const run = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('run', { required: true });
     if (run.trim() === '') {
-        throw new _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('Input required and not supplied: run', { fix: 'Set `run:` to the training command, e.g. `run: python train.py`.' });
+        throw new _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('Input required and not supplied: run', {
+            fix: 'Set `run:` to the training command, e.g. `run: python train.py`.',
+        });
     }
     const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(env.GITHUB_WORKSPACE || process.cwd());
     const dir = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__/* .getString */ .AA)('working-directory', { default: '.' });
@@ -32588,7 +32590,12 @@ function readSettings(env = process.env) {
 
 
 
-const STATUS_TEXT = { succeeded: 'succeeded', failed: 'failed', cancelled: 'was cancelled', 'timed-out': 'timed out' };
+const STATUS_TEXT = {
+    succeeded: 'succeeded',
+    failed: 'failed',
+    cancelled: 'was cancelled',
+    'timed-out': 'timed out',
+};
 function value(v) {
     if (typeof v === 'number')
         return Number.isInteger(v) ? v : Number(v.toPrecision(6));
@@ -32603,7 +32610,10 @@ function addRunSummary(outcome, recordPath, artifact, artifactName) {
     const rows = [
         ['Command', r.command.length > 200 ? `${r.command.slice(0, 197)}...` : r.command],
         ['Run id', r.run_id],
-        ['Exit', `${(0,_mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__/* .describeExit */ .KE)({ exitCode: r.exit.code, signal: r.exit.signal })}${r.exit.signals_sent.length ? ` (sent ${r.exit.signals_sent.join(', ')})` : ''}`],
+        [
+            'Exit',
+            `${(0,_mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__/* .describeExit */ .KE)({ exitCode: r.exit.code, signal: r.exit.signal })}${r.exit.signals_sent.length ? ` (sent ${r.exit.signals_sent.join(', ')})` : ''}`,
+        ],
         ['Started', r.started_at],
         ['Data version', r.data_version ?? 'not given'],
         ['Run record', recordPath],
@@ -32613,7 +32623,12 @@ function addRunSummary(outcome, recordPath, artifact, artifactName) {
     if (r.workflow.run_url)
         rows.push(['Workflow run', r.workflow.run_url]);
     if (artifactName)
-        rows.push(['Artifact', artifact ? `${artifactName} (id ${artifact.id}, ${(0,_mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(artifact.size)})` : `${artifactName} (not uploaded)`]);
+        rows.push([
+            'Artifact',
+            artifact
+                ? `${artifactName} (id ${artifact.id}, ${(0,_mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(artifact.size)})`
+                : `${artifactName} (not uploaded)`,
+        ]);
     (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .addKeyValueTable */ .Yx)(rows);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addHeading('Params', 3);
     const params = (0,_mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__/* .flatten */ .Bq)(r.params);
@@ -32630,11 +32645,29 @@ function addRunSummary(outcome, recordPath, artifact, artifactName) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addHeading('GPU', 3);
     if (r.gpu.summary.count > 0) {
         const util = new Map(r.gpu.utilization.map((u) => [u.index, u]));
-        (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .addTable */ .GC)(['GPU', 'Name', 'Memory (MiB)', 'Utilisation mean %', 'Utilisation max %', 'Memory used mean (MiB)', 'Memory used max (MiB)', 'Samples'], r.gpu.devices
+        (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .addTable */ .GC)([
+            'GPU',
+            'Name',
+            'Memory (MiB)',
+            'Utilisation mean %',
+            'Utilisation max %',
+            'Memory used mean (MiB)',
+            'Memory used max (MiB)',
+            'Samples',
+        ], r.gpu.devices
             .filter((d) => r.gpu.visible_devices === null || r.gpu.visible_devices.split(',').includes(String(d.index)))
             .map((d) => {
             const u = util.get(d.index);
-            return [d.index, d.name, d.memory_total_mib, u?.utilization_percent.mean, u?.utilization_percent.max, u?.memory_used_mib.mean, u?.memory_used_mib.max, u?.samples];
+            return [
+                d.index,
+                d.name,
+                d.memory_total_mib,
+                u?.utilization_percent.mean,
+                u?.utilization_percent.max,
+                u?.memory_used_mib.mean,
+                u?.memory_used_mib.max,
+                u?.samples,
+            ];
         }));
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(`<p>Driver ${r.gpu.driver_version ?? 'unknown'}, CUDA ${r.gpu.cuda_version ?? 'unknown'}${r.gpu.visible_devices !== null ? `, CUDA_VISIBLE_DEVICES=${r.gpu.visible_devices}` : ''}.</p>`, true);
     }
@@ -32683,7 +32716,9 @@ function commonRoot(files) {
  */
 async function uploadRun(name, files, root) {
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw new _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`artifact-name is set to ${JSON.stringify(name)} but the artifact service is not reachable: ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set`, { fix: 'Run the action as a step of a GitHub Actions job (the runner sets both), or leave `artifact-name` empty.' });
+        throw new _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`artifact-name is set to ${JSON.stringify(name)} but the artifact service is not reachable: ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set`, {
+            fix: 'Run the action as a step of a GitHub Actions job (the runner sets both), or leave `artifact-name` empty.',
+        });
     }
     const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 987).then(__nccwpck_require__.bind(__nccwpck_require__, 41987));
     try {
@@ -32929,7 +32964,12 @@ function runContextFromEnv(env = process.env) {
         runId,
         runAttempt: attempt,
         runUrl,
-        runner: { name: v('RUNNER_NAME'), os: v('RUNNER_OS'), arch: v('RUNNER_ARCH'), environment: v('RUNNER_ENVIRONMENT') },
+        runner: {
+            name: v('RUNNER_NAME'),
+            os: v('RUNNER_OS'),
+            arch: v('RUNNER_ARCH'),
+            environment: v('RUNNER_ENVIRONMENT'),
+        },
     };
 }
 
@@ -32998,7 +33038,11 @@ async function runCommand(options) {
         cwd: options.cwd,
         env: options.env,
         detached: true,
-        stdio: ['ignore', options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe', options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe'],
+        stdio: [
+            'ignore',
+            options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe',
+            options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe',
+        ],
     });
     const onOutput = typeof options.output === 'function' ? options.output : undefined;
     if (onOutput) {
@@ -33445,7 +33489,9 @@ function parseJson(text, source) {
     catch (error) {
         const located = locateJsonError(text);
         const where = located ? lineColumnAt(text, located.position) : undefined;
-        const reason = text.trim() === '' ? 'the file is empty' : located?.reason ?? (error instanceof Error ? error.message : String(error));
+        const reason = text.trim() === ''
+            ? 'the file is empty'
+            : (located?.reason ?? (error instanceof Error ? error.message : String(error)));
         throw new src/* UserError */.yo(`${source.kind} ${source.file} is not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${reason}`, {
             fix: `Write ${source.file} as one JSON object, e.g. ${example(source.kind, 'json')}.`,
             location: { file: source.file, line: where?.line, column: where?.column },
@@ -33523,7 +33569,9 @@ async function readValuesFile(path, source) {
         if (code === 'ENOENT')
             return { found: false, values: {} };
         if (code === 'EISDIR') {
-            throw new src/* UserError */.yo(`${source.kind} ${source.file} is a directory`, { fix: `Point \`${source.kind}:\` at a file.` });
+            throw new src/* UserError */.yo(`${source.kind} ${source.file} is a directory`, {
+                fix: `Point \`${source.kind}:\` at a file.`,
+            });
         }
         throw error;
     }
@@ -33582,7 +33630,10 @@ function capture(command, args, options = {}) {
 
 
 /** The inventory query, one line per GPU. */
-const INVENTORY_QUERY = ['--query-gpu=index,name,uuid,memory.total,driver_version', '--format=csv,noheader,nounits'];
+const INVENTORY_QUERY = [
+    '--query-gpu=index,name,uuid,memory.total,driver_version',
+    '--format=csv,noheader,nounits',
+];
 /** The sampling query, one line per GPU. */
 const SAMPLE_QUERY = ['--query-gpu=index,utilization.gpu,memory.used', '--format=csv,noheader,nounits'];
 /** `[N/A]`, `N/A`, `[Not Supported]` and empty fields read as null. */
@@ -33641,7 +33692,10 @@ function parseDriverVersion(text) {
     return match ? match[1] : null;
 }
 function firstLine(text) {
-    return text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+    return (text
+        .split(/\r?\n/)
+        .find((l) => l.trim() !== '')
+        ?.trim() ?? '');
 }
 /**
  * Asks nvidia-smi what GPUs this runner has: the inventory query and the plain table (for the
@@ -33665,11 +33719,21 @@ async function probeGpus(options = {}) {
     }
     const said = firstLine(inventory.stdout) || firstLine(inventory.stderr);
     if (inventory.timedOut) {
-        return { status: 'no-driver', ...empty, message: `${bin} did not answer within ${(options.timeoutMs ?? 30_000) / 1000} s`, exitCode: null };
+        return {
+            status: 'no-driver',
+            ...empty,
+            message: `${bin} did not answer within ${(options.timeoutMs ?? 30_000) / 1000} s`,
+            exitCode: null,
+        };
     }
     if (inventory.code !== 0) {
         const noDevices = /No devices were found/i.test(said) || inventory.code === 6;
-        return { status: noDevices ? 'no-gpu' : 'no-driver', ...empty, message: said || `${bin} failed`, exitCode: inventory.code };
+        return {
+            status: noDevices ? 'no-gpu' : 'no-driver',
+            ...empty,
+            message: said || `${bin} failed`,
+            exitCode: inventory.code,
+        };
     }
     const devices = parseInventory(inventory.stdout);
     if (devices.length === 0) {
@@ -33701,7 +33765,10 @@ function parseGpuSpec(raw) {
         return { kind: 'count', count };
     }
     const list = value.replace(/^\[|\]$/g, '');
-    const parts = list.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const parts = list
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
     if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) {
         throw new src/* UserError */.yo(`Input \`gpus\` must be a count or a list of GPU indices, got ${JSON.stringify(raw)}`, { fix });
     }
@@ -33736,7 +33803,12 @@ function selectGpus(spec, devices) {
     }
     const missing = spec.indices.filter((i) => !devices.some((d) => d.index === i));
     if (missing.length > 0) {
-        throw new src/* UserError */.yo(`Input \`gpus\` names GPU ${missing.length === 1 ? 'index' : 'indices'} ${missing.join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist: ${have}`, { fix: `Use indices from the list above (nvidia-smi numbering), e.g. \`gpus: ${devices.map((d) => d.index).slice(0, 2).join(',') || '0'}\`.` });
+        throw new src/* UserError */.yo(`Input \`gpus\` names GPU ${missing.length === 1 ? 'index' : 'indices'} ${missing.join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist: ${have}`, {
+            fix: `Use indices from the list above (nvidia-smi numbering), e.g. \`gpus: ${devices
+                .map((d) => d.index)
+                .slice(0, 2)
+                .join(',') || '0'}\`.`,
+        });
     }
     const selected = spec.indices.map((i) => devices.find((d) => d.index === i));
     return { selected, visibleDevices: spec.indices.join(',') };
@@ -33955,7 +34027,10 @@ function newRunId(context, now = new Date()) {
     const suffix = (0,external_node_crypto_.randomBytes)(4).toString('hex');
     if (context.runId)
         return `${context.runId}-${context.runAttempt ?? '1'}-${suffix}`;
-    return `local-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${suffix}`;
+    return `local-${now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')}-${suffix}`;
 }
 function recordDevices(devices) {
     return devices.map((d) => ({ index: d.index, name: d.name, uuid: d.uuid, memory_total_mib: d.memoryTotalMiB }));
@@ -33984,9 +34059,27 @@ const RUN_RECORD_SCHEMA = {
     type: 'object',
     additionalProperties: false,
     required: [
-        'schema', 'run_id', 'command', 'working_directory', 'repository', 'git', 'workflow', 'actor', 'data_version',
-        'params_file', 'params', 'metrics_file', 'metrics', 'outputs', 'gpu', 'started_at', 'ended_at', 'duration_seconds',
-        'exit', 'runner', 'warnings',
+        'schema',
+        'run_id',
+        'command',
+        'working_directory',
+        'repository',
+        'git',
+        'workflow',
+        'actor',
+        'data_version',
+        'params_file',
+        'params',
+        'metrics_file',
+        'metrics',
+        'outputs',
+        'gpu',
+        'started_at',
+        'ended_at',
+        'duration_seconds',
+        'exit',
+        'runner',
+        'warnings',
     ],
     properties: {
         schema: { const: 'mlops-gha/run-record@1' },
@@ -34035,8 +34128,16 @@ const RUN_RECORD_SCHEMA = {
             type: 'object',
             additionalProperties: false,
             required: [
-                'required', 'probe', 'message', 'driver_version', 'cuda_version', 'visible_devices', 'devices', 'summary',
-                'sample_interval_seconds', 'utilization',
+                'required',
+                'probe',
+                'message',
+                'driver_version',
+                'cuda_version',
+                'visible_devices',
+                'devices',
+                'summary',
+                'sample_interval_seconds',
+                'utilization',
             ],
             properties: {
                 required: { enum: ['auto', 'true', 'false'] },
@@ -34238,7 +34339,10 @@ const toPosix = (p) => p.split(external_node_path_.sep).join('/');
 /** Environment variables a `run:` step does not see and the training command must not either. */
 const WITHHELD = /^(INPUT_|STATE_)|^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL|ACTIONS_CACHE_URL)$/;
 function train_firstLine(run) {
-    const line = run.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? run.trim();
+    const line = run
+        .split(/\r?\n/)
+        .find((l) => l.trim() !== '')
+        ?.trim() ?? run.trim();
     return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 /**
@@ -34337,7 +34441,10 @@ async function train(options) {
     finally {
         options.groups?.end();
     }
-    const [utilization] = await Promise.all([sampler ? sampler.stop() : Promise.resolve([]), outputCache?.stop()]);
+    const [utilization] = await Promise.all([
+        sampler ? sampler.stop() : Promise.resolve([]),
+        outputCache?.stop(),
+    ]);
     logger.info(`The training command ended with ${describeExit(command)} after ${(0,src/* formatDuration */.a3)(command.durationMs)} (${command.status}).`);
     // Metrics are a product of the run: problems are recorded, and a malformed file fails the
     // step only after the record and the artifact exist.
@@ -34441,7 +34548,13 @@ async function train(options) {
     };
     await writeRunRecord(options.recordPath, record);
     logger.info(`Run record written to ${display(options.recordPath)}.`);
-    return { record, recordPath: options.recordPath, outputFiles, command, failure: failureOf(command, options, metricsError) };
+    return {
+        record,
+        recordPath: options.recordPath,
+        outputFiles,
+        command,
+        failure: failureOf(command, options, metricsError),
+    };
 }
 function explainNoGpu(options, probe, gpusGiven, warn, logger) {
     const what = probe.status === 'not-installed'
@@ -34482,7 +34595,10 @@ function failureOf(command, options, metricsError) {
         return new src/* UserError */.yo(`The training command was cancelled (${command.signalsSent.join(', ') || 'before it started'} forwarded; it ended with ${describeExit(command)}). ${where}.`, { title: 'Training cancelled' });
     }
     if (command.status === 'timed-out') {
-        return new src/* UserError */.yo(`The training command timed out after ${options.timeoutMinutes} minutes (${command.signalsSent.join(' then ')} sent; it ended with ${describeExit(command)}). ${where}.`, { fix: 'Raise `timeout-minutes`, or make the training shorter (fewer epochs, a smaller sample).', title: 'Training timed out' });
+        return new src/* UserError */.yo(`The training command timed out after ${options.timeoutMinutes} minutes (${command.signalsSent.join(' then ')} sent; it ended with ${describeExit(command)}). ${where}.`, {
+            fix: 'Raise `timeout-minutes`, or make the training shorter (fewer epochs, a smaller sample).',
+            title: 'Training timed out',
+        });
     }
     return metricsError;
 }

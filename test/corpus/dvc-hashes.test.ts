@@ -10,7 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The shared corpus of real DVC projects, read in place (never copied into the repository). */
-const corpusDir = process.env.DVC_CORPUS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/dvc');
+const corpusDir =
+  process.env.DVC_CORPUS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/dvc');
 
 interface Case {
   kind: string;
@@ -23,12 +24,20 @@ interface Case {
 }
 const suite = JSON.parse(readFileSync(join(corpusDir, 'dvc-test-suite-hashes.json'), 'utf8')) as {
   cases: Case[];
-  dos2unix_and_text_detection: { kind: string; content_lf_bytes_hex?: string; content_crlf_bytes_hex?: string; computed_md5_dos2unix_both?: string; cases?: { block_hex: string; is_text: boolean }[] }[];
+  dos2unix_and_text_detection: {
+    kind: string;
+    content_lf_bytes_hex?: string;
+    content_crlf_bytes_hex?: string;
+    computed_md5_dos2unix_both?: string;
+    cases?: { block_hex: string; is_text: boolean }[];
+  }[];
 };
 
 function flatten(tree: Record<string, unknown>, prefix = ''): [string, string][] {
   return Object.entries(tree).flatMap(([name, value]) =>
-    typeof value === 'string' ? [[`${prefix}${name}`, value] as [string, string]] : flatten(value as Record<string, unknown>, `${prefix}${name}/`),
+    typeof value === 'string'
+      ? [[`${prefix}${name}`, value] as [string, string]]
+      : flatten(value as Record<string, unknown>, `${prefix}${name}/`),
   );
 }
 
@@ -42,14 +51,21 @@ describe("DVC's own test-suite hashes", () => {
   it.each(files.map((c) => [JSON.stringify(c.content).slice(0, 40), c] as const))('file %s', (_name, c) => {
     expect(hashBytesAs(Buffer.from(c.content!, 'utf8'), 'md5')).toBe(c.expected_md5);
   });
-  it.each(dirs.map((c) => [c.expected_md5, c] as const))('directory %s: exact .dir bytes, hash, size and nfiles', (_name, c) => {
-    const files = flatten(c.tree!);
-    const entries: DirEntry[] = files.map(([relpath, content]) => ({ relpath, md5: hashBytesAs(Buffer.from(content, 'utf8'), 'md5') }));
-    if (c.dir_object_bytes) expect(dirManifestBytes(entries).toString('utf8')).toBe(c.dir_object_bytes);
-    expect(dirHash(entries)).toBe(c.expected_md5);
-    if (c.expected_nfiles !== undefined) expect(entries.length).toBe(c.expected_nfiles);
-    if (c.expected_size !== undefined) expect(files.reduce((s, [, content]) => s + Buffer.byteLength(content), 0)).toBe(c.expected_size);
-  });
+  it.each(dirs.map((c) => [c.expected_md5, c] as const))(
+    'directory %s: exact .dir bytes, hash, size and nfiles',
+    (_name, c) => {
+      const files = flatten(c.tree!);
+      const entries: DirEntry[] = files.map(([relpath, content]) => ({
+        relpath,
+        md5: hashBytesAs(Buffer.from(content, 'utf8'), 'md5'),
+      }));
+      if (c.dir_object_bytes) expect(dirManifestBytes(entries).toString('utf8')).toBe(c.dir_object_bytes);
+      expect(dirHash(entries)).toBe(c.expected_md5);
+      if (c.expected_nfiles !== undefined) expect(entries.length).toBe(c.expected_nfiles);
+      if (c.expected_size !== undefined)
+        expect(files.reduce((s, [, content]) => s + Buffer.byteLength(content), 0)).toBe(c.expected_size);
+    },
+  );
   it.each(raws.map((c) => [c.expected_md5, c] as const))('raw .dir object %s round-trips', (_name, c) => {
     const entries = JSON.parse(c.dir_object_bytes!) as DirEntry[];
     expect(dirManifestBytes(entries).toString('utf8')).toBe(c.dir_object_bytes);
@@ -63,7 +79,9 @@ describe("DVC's own test-suite hashes", () => {
         expect(crlf).toBe(lf);
         expect(lf).toBe(c.computed_md5_dos2unix_both);
       }
-      if (c.kind === 'istextblock') for (const b of c.cases!) expect([b.block_hex, isTextBlock(Buffer.from(b.block_hex, 'hex'))]).toEqual([b.block_hex, b.is_text]);
+      if (c.kind === 'istextblock')
+        for (const b of c.cases!)
+          expect([b.block_hex, isTextBlock(Buffer.from(b.block_hex, 'hex'))]).toEqual([b.block_hex, b.is_text]);
     }
   });
   it('escapes relpaths as Python json.dumps(ensure_ascii) does and sorts by code point', () => {

@@ -7,7 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +26,8 @@ import { RecordingLogger } from '@mlops-gha/common';
 import { hashBytesAs, pull, type PullOptions } from '@mlops-gha/dvc';
 import { startS3Server, type S3TestServer } from '../doubles/s3.js';
 
-const corpusDir = process.env.DVC_CORPUS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/dvc');
+const corpusDir =
+  process.env.DVC_CORPUS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/dvc');
 
 interface ExpectedOut {
   declared_in: string;
@@ -41,7 +53,8 @@ const PROJECTS: { name: string; objects: string }[] = [
 ];
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
-const expectedOf = (name: string) => JSON.parse(readFileSync(join(corpusDir, name, 'EXPECTED-outs.json'), 'utf8')) as ExpectedOut[];
+const expectedOf = (name: string) =>
+  JSON.parse(readFileSync(join(corpusDir, name, 'EXPECTED-outs.json'), 'utf8')) as ExpectedOut[];
 
 /** Copies a project's DVC metafiles (.dvc files, dvc.yaml, dvc.lock, .dvc/config) into a fresh workspace. */
 async function workspaceOf(name: string, skip: string[]): Promise<string> {
@@ -52,7 +65,12 @@ async function workspaceOf(name: string, skip: string[]): Promise<string> {
     if (!e.isFile()) continue;
     const rel = join(e.parentPath, e.name).slice(src.length + 1);
     if (skip.some((s) => rel.startsWith(`${s}/`))) continue;
-    const meta = e.name.endsWith('.dvc') || e.name === 'dvc.yaml' || e.name === 'dvc.lock' || rel === '.dvc/config' || rel.endsWith('/.dvc/config');
+    const meta =
+      e.name.endsWith('.dvc') ||
+      e.name === 'dvc.yaml' ||
+      e.name === 'dvc.lock' ||
+      rel === '.dvc/config' ||
+      rel.endsWith('/.dvc/config');
     if (!meta) continue;
     await mkdir(join(dest, dirname(rel)), { recursive: true });
     await copyFile(join(src, rel), join(dest, rel));
@@ -73,7 +91,9 @@ async function expectPulled(root: string, name: string, out: ExpectedOut): Promi
   };
   if (out.files) {
     for (const f of out.files) await check(`${out.path}/${f.relpath}`, f.md5, f.object!, f.size);
-    const listed = (await readdir(join(root, out.path), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+    const listed = (await readdir(join(root, out.path), { recursive: true, withFileTypes: true })).filter((e) =>
+      e.isFile(),
+    ).length;
     expect([out.path, listed]).toEqual([out.path, out.files.length]);
   } else {
     await check(out.path, out.md5, out.object!, out.size);
@@ -92,7 +112,13 @@ async function uploadObjects(dir: string, prefix: string): Promise<void> {
   await Promise.all(
     entries.map(async (e) => {
       const path = join(e.parentPath, e.name);
-      await client.send(new PutObjectCommand({ Bucket: 'corpus', Key: `${prefix}/${path.slice(dir.length + 1)}`, Body: await readFile(path) }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: 'corpus',
+          Key: `${prefix}/${path.slice(dir.length + 1)}`,
+          Body: await readFile(path),
+        }),
+      );
     }),
   );
 }
@@ -109,7 +135,10 @@ async function attempt(options: PullOptions): Promise<{ error?: Error & { locati
 describe.each(['local', 's3'] as const)('real DVC projects pulled from a %s remote', (kind) => {
   it.each(PROJECTS.map((p) => [p.name, p] as const))('%s', async (name, project) => {
     const objects = join(corpusDir, name, project.objects);
-    const remote: Partial<PullOptions> = kind === 'local' ? { remoteUrl: objects } : { remoteUrl: `s3://corpus/${name}`, endpointUrl: s3.endpoint, env: s3.env };
+    const remote: Partial<PullOptions> =
+      kind === 'local'
+        ? { remoteUrl: objects }
+        : { remoteUrl: `s3://corpus/${name}`, endpointUrl: s3.endpoint, env: s3.env };
     if (kind === 's3') {
       await uploadObjects(objects, name);
       for (const [k, v] of Object.entries(s3.env)) process.env[k] = v;
@@ -172,17 +201,27 @@ describe('corpus projects with their own layout', () => {
       expect(await readFile(ws)).toEqual(readFileSync(join(src, f.object!)));
     }
     expect((await stat(join(top, 'new-cache/files/md5', out.md5.slice(0, 2)))).mode & 0o7777).toBe(0o2775);
-    expect((await stat(join(top, 'new-cache/files/md5', out.md5.slice(0, 2), out.md5.slice(2)))).mode & 0o777).toBe(0o444);
+    expect((await stat(join(top, 'new-cache/files/md5', out.md5.slice(0, 2), out.md5.slice(2)))).mode & 0o777).toBe(
+      0o444,
+    );
   });
 
   it('ckhire: a legacy cache with no pointer file: 124 images in nested folders from 103 objects', async () => {
     const cache = join(corpusDir, 'ckhire__video-analytics-labs/.dvc/cache');
     const oid = '8ed69f23988b42eafd349516022ae1ac';
-    const manifest = JSON.parse(readFileSync(join(cache, oid.slice(0, 2), `${oid.slice(2)}.dir`), 'utf8')) as { md5: string; relpath: string }[];
+    const manifest = JSON.parse(readFileSync(join(cache, oid.slice(0, 2), `${oid.slice(2)}.dir`), 'utf8')) as {
+      md5: string;
+      relpath: string;
+    }[];
     const root = await mkdtemp(join(tmpdir(), 'corpus-ckhire-'));
     await mkdir(join(root, '.dvc'));
     await writeFile(join(root, 'images.dvc'), `outs:\n- md5: ${oid}.dir\n  path: images\n`);
-    const result = await pull({ cwd: root, remoteUrl: cache, logger: new RecordingLogger(), includeGlobalConfig: false });
+    const result = await pull({
+      cwd: root,
+      remoteUrl: cache,
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    });
     expect(result.files).toBe(124);
     expect(manifest.length).toBe(124);
     for (const e of manifest) {

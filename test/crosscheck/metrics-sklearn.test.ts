@@ -43,7 +43,13 @@ interface Case {
   force_finite?: boolean;
 }
 
-function classificationCase(task: 'binary' | 'multiclass', k: number, n: number, seed: number, options: { neverPredict?: number; levels?: number } = {}): Case {
+function classificationCase(
+  task: 'binary' | 'multiclass',
+  k: number,
+  n: number,
+  seed: number,
+  options: { neverPredict?: number; levels?: number } = {},
+): Case {
   const rng = new Rng(seed);
   const y: number[] = [];
   const pred: number[] = [];
@@ -51,7 +57,10 @@ function classificationCase(task: 'binary' | 'multiclass', k: number, n: number,
   for (let i = 0; i < n; i++) {
     const t = Math.floor(rng.next() * k);
     // Scores lean towards the true class; quantised so that ties occur.
-    const raw = Array.from({ length: k }, (_, c) => Math.floor((rng.next() + (c === t ? 0.6 : 0)) * (options.levels ?? 20)) + 1);
+    const raw = Array.from(
+      { length: k },
+      (_, c) => Math.floor((rng.next() + (c === t ? 0.6 : 0)) * (options.levels ?? 20)) + 1,
+    );
     const sum = raw.reduce((a, b) => a + b, 0);
     const p = raw.map((r) => r / sum);
     let best = 0;
@@ -73,7 +82,12 @@ function regressionCase(n: number, seed: number, outputs = 1, constant?: number)
     y.push(row);
     pred.push(row.map((v, j) => (j === constant && i % 2 ? v : v + (rng.next() - 0.5) * 2)));
   }
-  return { task: 'regression', k: outputs, y: outputs === 1 ? y.map((r) => r[0]!) : y, pred: outputs === 1 ? pred.map((r) => r[0]!) : pred };
+  return {
+    task: 'regression',
+    k: outputs,
+    y: outputs === 1 ? y.map((r) => r[0]!) : y,
+    pred: outputs === 1 ? pred.map((r) => r[0]!) : pred,
+  };
 }
 
 function multilabelCase(n: number, k: number, seed: number): Case {
@@ -94,7 +108,12 @@ function multilabelCase(n: number, k: number, seed: number): Case {
 
 function interpretation(c: Case): Interpretation {
   if (c.task === 'regression') {
-    return { task: 'regression', reason: 'test', truthValues: Float64Array.from(c.y as number[]), models: [{ values: Float64Array.from(c.pred as number[]) }] };
+    return {
+      task: 'regression',
+      reason: 'test',
+      truthValues: Float64Array.from(c.y as number[]),
+      models: [{ values: Float64Array.from(c.pred as number[]) }],
+    };
   }
   return {
     task: c.task as 'binary' | 'multiclass',
@@ -118,7 +137,10 @@ const classification: Record<string, Case> = {
   binary_never_positive_zd1: { ...classificationCase('binary', 2, 200, 3, { neverPredict: 1 }), zero_division: 1 },
   multiclass: classificationCase('multiclass', 4, 500, 4),
   multiclass_class_never_predicted: classificationCase('multiclass', 5, 400, 5, { neverPredict: 2, levels: 4 }),
-  multiclass_class_never_predicted_zd1: { ...classificationCase('multiclass', 5, 400, 5, { neverPredict: 2, levels: 4 }), zero_division: 1 },
+  multiclass_class_never_predicted_zd1: {
+    ...classificationCase('multiclass', 5, 400, 5, { neverPredict: 2, levels: 4 }),
+    zero_division: 1,
+  },
 };
 const regression: Record<string, Case> = {
   regression: regressionCase(300, 6),
@@ -134,7 +156,13 @@ const multilabel: Record<string, Case> = {
   multilabel_zd1: { ...multilabelCase(300, 4, 10), zero_division: 1 },
 };
 const weighted: Record<string, Case> = {};
-for (const name of ['binary', 'binary_heavy_ties', 'binary_never_positive', 'multiclass', 'multiclass_class_never_predicted']) {
+for (const name of [
+  'binary',
+  'binary_heavy_ties',
+  'binary_never_positive',
+  'multiclass',
+  'multiclass_class_never_predicted',
+]) {
   weighted[`${name}_weighted`] = withWeights(classification[name]!, 100 + name.length);
 }
 weighted.regression_weighted = withWeights(regression.regression!, 106);
@@ -146,7 +174,9 @@ function sklearn(input: Record<string, Case>): Record<string, Record<string, unk
   writeFileSync(inPath, JSON.stringify(input));
   const run = spawnSync(PYTHON, [join(here, 'sklearn_metrics.py'), inPath, outPath], { encoding: 'utf8' });
   if (run.status !== 0) {
-    throw new Error(`scikit-learn cross-check failed (install it with apt-get install -y python3-sklearn):\n${run.stderr}`);
+    throw new Error(
+      `scikit-learn cross-check failed (install it with apt-get install -y python3-sklearn):\n${run.stderr}`,
+    );
   }
   return JSON.parse(readFileSync(outPath, 'utf8'));
 }
@@ -156,7 +186,8 @@ const reference = sklearn({ ...classification, ...regression, ...multilabel, ...
 /** Every scalar the oracle returned (its extra keys are checked separately). */
 function scalars(ref: Record<string, unknown>): [string, number | null][] {
   return Object.entries(ref).filter(
-    (e): e is [string, number | null] => (typeof e[1] === 'number' || e[1] === null) && !/^(nan_|curve_|calibration_|confusion_)/.test(e[0]),
+    (e): e is [string, number | null] =>
+      (typeof e[1] === 'number' || e[1] === null) && !/^(nan_|curve_|calibration_|confusion_)/.test(e[0]),
   );
 }
 
@@ -178,66 +209,85 @@ describe('classification metrics match scikit-learn to 1e-9', () => {
     expect(ours.confusionMatrix).toEqual(ref.confusion_matrix);
     for (const norm of ['true', 'pred', 'all'] as const) {
       const normalized = normalizeConfusion(ours.confusionMatrix!, norm);
-      (ref[`confusion_${norm}`] as number[][]).forEach((row, t) => row.forEach((v, p) => expect(normalized[t]![p]).toBeCloseTo(v, 12)));
+      (ref[`confusion_${norm}`] as number[][]).forEach((row, t) =>
+        row.forEach((v, p) => expect(normalized[t]![p]).toBeCloseTo(v, 12)),
+      );
     }
   });
 
-  it.each(Object.keys(classification).filter((n) => !n.endsWith('zd1')))('%s with zero_division=NaN: undefined classes are left out', (name) => {
-    const c = classification[name]!;
-    const ours = metricsFor(interpretation(c), 0, { zeroDivision: 'nan' });
-    const ref = reference[name]!;
-    (ref.nan_precision_per_class as (number | null)[]).forEach((v, i) => expectClose(`precision[${i}]`, ours.values[`precision[${i}]`], v));
-    if (c.task === 'multiclass') {
-      expectClose('precision_macro', ours.values.precision_macro, ref.nan_precision_macro as number | null);
-      expectClose('recall_macro', ours.values.recall_macro, ref.nan_recall_macro as number | null);
-    }
-  });
-
-  it.each(['binary', 'binary_heavy_ties'])('%s: the curves stand on scikit-learn\'s threshold counts and calibration bins', (name) => {
-    const c = classification[name]!;
-    const interp = interpretation(c);
-    const positive = columnIsClass(interp.truthClasses!, 1);
-    const scores = column(interp.models[0]!.probabilities!, 2, 1);
-    const counts = thresholdCounts(positive, scores);
-    const ref = reference[name]!;
-    expect(Array.from(counts.tps)).toEqual(ref.curve_tps);
-    expect(Array.from(counts.fps)).toEqual(ref.curve_fps);
-    Array.from(counts.thresholds).forEach((t, i) => expect(t).toBeCloseTo((ref.curve_thresholds as number[])[i]!, 12));
-    const calibration = calibrationCurve(positive, scores);
-    calibration.observed.forEach((v, i) => expect(v).toBeCloseTo((ref.calibration_observed as number[])[i]!, 12));
-    calibration.predicted.forEach((v, i) => expect(v).toBeCloseTo((ref.calibration_predicted as number[])[i]!, 12));
-    expect(calibration.observed).toHaveLength((ref.calibration_observed as number[]).length);
-  });
-
-  it.each(Object.keys(weighted).filter((n) => !n.startsWith('regression')))('%s: the bootstrap kernels equal sample_weight metrics', (name) => {
-    const c = weighted[name]!;
-    const interp = interpretation(c);
-    const weights = Uint32Array.from(c.weights!);
-    const confusion = new Float64Array(c.k * c.k);
-    (c.y as number[]).forEach((t, i) => (confusion[t * c.k + (c.pred as number[])[i]!]! += c.weights![i]!));
-    const ref = reference[name]!;
-    const withoutKernel: string[] = [];
-    for (const [metric, value] of scalars(ref)) {
-      const kernel = makeKernel(metric, interp, 0);
-      if (!kernel) {
-        withoutKernel.push(metric);
-        continue;
+  it.each(Object.keys(classification).filter((n) => !n.endsWith('zd1')))(
+    '%s with zero_division=NaN: undefined classes are left out',
+    (name) => {
+      const c = classification[name]!;
+      const ours = metricsFor(interpretation(c), 0, { zeroDivision: 'nan' });
+      const ref = reference[name]!;
+      (ref.nan_precision_per_class as (number | null)[]).forEach((v, i) =>
+        expectClose(`precision[${i}]`, ours.values[`precision[${i}]`], v),
+      );
+      if (c.task === 'multiclass') {
+        expectClose('precision_macro', ours.values.precision_macro, ref.nan_precision_macro as number | null);
+        expectClose('recall_macro', ours.values.recall_macro, ref.nan_recall_macro as number | null);
       }
-      expectClose(metric, kernel.value(weights, confusion), value);
-    }
-    // Ranking metrics other than ROC AUC are reported without an interval.
-    expect(withoutKernel.sort()).toEqual(c.task === 'binary' ? ['average_precision'] : ['roc_auc_ovr_micro']);
-  });
+    },
+  );
+
+  it.each(['binary', 'binary_heavy_ties'])(
+    "%s: the curves stand on scikit-learn's threshold counts and calibration bins",
+    (name) => {
+      const c = classification[name]!;
+      const interp = interpretation(c);
+      const positive = columnIsClass(interp.truthClasses!, 1);
+      const scores = column(interp.models[0]!.probabilities!, 2, 1);
+      const counts = thresholdCounts(positive, scores);
+      const ref = reference[name]!;
+      expect(Array.from(counts.tps)).toEqual(ref.curve_tps);
+      expect(Array.from(counts.fps)).toEqual(ref.curve_fps);
+      Array.from(counts.thresholds).forEach((t, i) =>
+        expect(t).toBeCloseTo((ref.curve_thresholds as number[])[i]!, 12),
+      );
+      const calibration = calibrationCurve(positive, scores);
+      calibration.observed.forEach((v, i) => expect(v).toBeCloseTo((ref.calibration_observed as number[])[i]!, 12));
+      calibration.predicted.forEach((v, i) => expect(v).toBeCloseTo((ref.calibration_predicted as number[])[i]!, 12));
+      expect(calibration.observed).toHaveLength((ref.calibration_observed as number[]).length);
+    },
+  );
+
+  it.each(Object.keys(weighted).filter((n) => !n.startsWith('regression')))(
+    '%s: the bootstrap kernels equal sample_weight metrics',
+    (name) => {
+      const c = weighted[name]!;
+      const interp = interpretation(c);
+      const weights = Uint32Array.from(c.weights!);
+      const confusion = new Float64Array(c.k * c.k);
+      (c.y as number[]).forEach((t, i) => (confusion[t * c.k + (c.pred as number[])[i]!]! += c.weights![i]!));
+      const ref = reference[name]!;
+      const withoutKernel: string[] = [];
+      for (const [metric, value] of scalars(ref)) {
+        const kernel = makeKernel(metric, interp, 0);
+        if (!kernel) {
+          withoutKernel.push(metric);
+          continue;
+        }
+        expectClose(metric, kernel.value(weights, confusion), value);
+      }
+      // Ranking metrics other than ROC AUC are reported without an interval.
+      expect(withoutKernel.sort()).toEqual(c.task === 'binary' ? ['average_precision'] : ['roc_auc_ovr_micro']);
+    },
+  );
 });
 
 describe('regression metrics match scikit-learn to 1e-9', () => {
   it.each(Object.keys(regression))('%s', (name) => {
     const c = regression[name]!;
-    const ours = regressionMetrics(Float64Array.from((c.y as number[] | number[][]).flat()), Float64Array.from((c.pred as number[] | number[][]).flat()), {
-      outputs: c.k,
-      multioutput: c.multioutput,
-      forceFinite: c.force_finite,
-    });
+    const ours = regressionMetrics(
+      Float64Array.from((c.y as number[] | number[][]).flat()),
+      Float64Array.from((c.pred as number[] | number[][]).flat()),
+      {
+        outputs: c.k,
+        multioutput: c.multioutput,
+        forceFinite: c.force_finite,
+      },
+    );
     const ref = reference[name]!;
     let checked = 0;
     for (const [metric, value] of Object.entries(ref)) {

@@ -13,7 +13,11 @@ import { COMMENT_REPORT_LIMIT, decide, parseRules, renderReport, Rng, type Repor
 const here = dirname(fileURLToPath(import.meta.url));
 
 function parseMermaid(diagrams: string[]): { ok: boolean; type?: string; error?: string }[] {
-  const run = spawnSync(process.execPath, [join(here, 'mermaid-parse.mjs')], { input: JSON.stringify(diagrams), encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(process.execPath, [join(here, 'mermaid-parse.mjs')], {
+    input: JSON.stringify(diagrams),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (run.status !== 0) throw new Error(`mermaid parser failed: ${run.stderr}`);
   return JSON.parse(run.stdout);
 }
@@ -50,7 +54,14 @@ function report(k: number, classes: string[], rulesText: string): ReportInput {
   const task = k === 2 ? 'binary' : 'multiclass';
   const cand = classificationMetrics(task, predictions(2000, k, 1, 0.8, classes));
   const base = classificationMetrics(task, predictions(2000, k, 2, 0.5, classes));
-  const decision = decide({ rules: parseRules(rulesText), candidate: cand.values, baseline: base.values, confidence: 0.95, method: 'bca', failOn: 'fail' });
+  const decision = decide({
+    rules: parseRules(rulesText),
+    candidate: cand.values,
+    baseline: base.values,
+    confidence: 0.95,
+    method: 'bca',
+    failOn: 'fail',
+  });
   return {
     decision,
     candidateName: 'candidate.onnx',
@@ -84,8 +95,12 @@ describe('report charts', () => {
     // The parser is a real one: a broken block is refused.
     expect(results[3]!.ok).toBe(false);
     const auc = (v: number | null | undefined) => v!.toFixed(3);
-    expect(blocks[0]).toContain(`candidate AUC ${auc(input.candidate.roc_auc)}, baseline AUC ${auc(input.baseline!.roc_auc)}`);
-    expect(blocks[1]).toContain(`candidate AP ${auc(input.candidate.average_precision)}, baseline AP ${auc(input.baseline!.average_precision)}`);
+    expect(blocks[0]).toContain(
+      `candidate AUC ${auc(input.candidate.roc_auc)}, baseline AUC ${auc(input.baseline!.roc_auc)}`,
+    );
+    expect(blocks[1]).toContain(
+      `candidate AP ${auc(input.candidate.average_precision)}, baseline AP ${auc(input.baseline!.average_precision)}`,
+    );
     // Down-sampled: 21 points per line whatever the number of rows.
     expect(blocks[0]!.match(/line \[([^\]]*)\]/)![1]!.split(',')).toHaveLength(21);
     // Nothing from the class name can open a directive or leave the title's quotes.
@@ -104,7 +119,9 @@ describe('report charts', () => {
 
   it('20 classes: per-class table and normalised confusion matrices, the comment under 65,536 characters', () => {
     const classes = Array.from({ length: 20 }, (_, i) => `class_${i}`);
-    const text = renderReport(report(20, classes, 'f1_macro >= baseline\nrecall[class_3] >= 0.2'), { maxLength: COMMENT_REPORT_LIMIT });
+    const text = renderReport(report(20, classes, 'f1_macro >= baseline\nrecall[class_3] >= 0.2'), {
+      maxLength: COMMENT_REPORT_LIMIT,
+    });
     expect(text.length).toBeLessThan(65_536);
     expect(text).toContain('normalised by true class');
     expect(text.match(/^\| class\\_\d+ \| [\d.]+ → [\d.]+ \|/gm)).toHaveLength(20);

@@ -58,7 +58,7 @@ describe('artifact service double', () => {
     expect(await readFile(join(out, 'run.json'), 'utf8')).toBe('{"run_id":"x"}\n');
   });
 
-  it('refuses a second artifact of the same name with the service\'s message', async () => {
+  it("refuses a second artifact of the same name with the service's message", async () => {
     const client = new DefaultArtifactClient();
     await expect(client.uploadArtifact('run-1', [join(dir, 'run.json')], dir)).rejects.toThrow(
       'Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run',
@@ -68,7 +68,9 @@ describe('artifact service double', () => {
   it('refuses a token it did not issue, and the client refuses a token without backend ids', async () => {
     process.env.ACTIONS_RUNTIME_TOKEN = runtimeToken('run-backend-1', 'another-job');
     const client = new DefaultArtifactClient();
-    await expect(client.uploadArtifact('run-2', [join(dir, 'run.json')], dir)).rejects.toThrow('(401) Unauthorized: invalid or missing bearer token');
+    await expect(client.uploadArtifact('run-2', [join(dir, 'run.json')], dir)).rejects.toThrow(
+      '(401) Unauthorized: invalid or missing bearer token',
+    );
     process.env.ACTIONS_RUNTIME_TOKEN = 'a.b.c';
     await expect(client.uploadArtifact('run-2', [join(dir, 'run.json')], dir)).rejects.toThrow();
     process.env.ACTIONS_RUNTIME_TOKEN = service.token;

@@ -59,7 +59,11 @@ export class ArtifactServiceDouble extends ResultsServiceDouble {
 
   /** The variables the runner gives a node action for the artifact service. */
   env(): Record<string, string> {
-    return { ACTIONS_RESULTS_URL: `${this.url}/`, ACTIONS_RUNTIME_TOKEN: this.token, ACTIONS_RUNTIME_URL: `${this.url}/runtime/` };
+    return {
+      ACTIONS_RESULTS_URL: `${this.url}/`,
+      ACTIONS_RUNTIME_TOKEN: this.token,
+      ACTIONS_RUNTIME_URL: `${this.url}/runtime/`,
+    };
   }
 
   /** The finalized artifact of this name, or undefined. */
@@ -70,7 +74,10 @@ export class ArtifactServiceDouble extends ResultsServiceDouble {
   /** The files inside a finalized artifact's zip, by path. */
   files(name: string): Map<string, Buffer> {
     const artifact = this.artifact(name);
-    if (!artifact?.blob) throw new Error(`No finalized artifact named ${name} (have: ${this.artifacts.map((a) => a.name).join(', ') || 'none'})`);
+    if (!artifact?.blob)
+      throw new Error(
+        `No finalized artifact named ${name} (have: ${this.artifacts.map((a) => a.name).join(', ') || 'none'})`,
+      );
     return readZip(artifact.blob);
   }
 
@@ -91,16 +98,23 @@ export class ArtifactServiceDouble extends ResultsServiceDouble {
   }
 
   protected rpc(method: string, request: Record<string, unknown>, path: string): TwirpReply {
-    const ids = { run: String(request.workflow_run_backend_id ?? ''), job: String(request.workflow_job_run_backend_id ?? '') };
+    const ids = {
+      run: String(request.workflow_run_backend_id ?? ''),
+      job: String(request.workflow_job_run_backend_id ?? ''),
+    };
     if (ids.run !== this.runBackendId || ids.job !== this.jobBackendId) {
       return twirpError(400, 'invalid_argument', `unknown backend ids ${ids.run}/${ids.job}`);
     }
     const name = String(request.name ?? '');
     switch (method) {
       case 'CreateArtifact': {
-        if (request.version !== 7) return { status: 400, body: { code: 'invalid_argument', msg: `unsupported version ${request.version}` } };
+        if (request.version !== 7)
+          return { status: 400, body: { code: 'invalid_argument', msg: `unsupported version ${request.version}` } };
         if (this.artifacts.some((a) => a.name === name && a.runBackendId === ids.run && a.finalized)) {
-          return { status: 409, body: { code: 'already_exists', msg: 'an artifact with this name already exists on the workflow run' } };
+          return {
+            status: 409,
+            body: { code: 'already_exists', msg: 'an artifact with this name already exists on the workflow run' },
+          };
         }
         const id = this.nextId++;
         this.artifacts.push({
@@ -117,8 +131,10 @@ export class ArtifactServiceDouble extends ResultsServiceDouble {
       }
       case 'FinalizeArtifact': {
         const artifact = [...this.artifacts].reverse().find((a) => a.name === name && !a.finalized);
-        if (!artifact) return { status: 404, body: { code: 'not_found', msg: `no artifact named ${name} is being uploaded` } };
-        if (!artifact.blob) return { status: 400, body: { code: 'failed_precondition', msg: 'the artifact has no committed blob' } };
+        if (!artifact)
+          return { status: 404, body: { code: 'not_found', msg: `no artifact named ${name} is being uploaded` } };
+        if (!artifact.blob)
+          return { status: 400, body: { code: 'failed_precondition', msg: 'the artifact has no committed blob' } };
         artifact.finalized = true;
         artifact.declaredSize = Number(request.size);
         artifact.declaredHash = request.hash as string | undefined;
@@ -128,7 +144,11 @@ export class ArtifactServiceDouble extends ResultsServiceDouble {
         const nameFilter = request.name_filter as string | undefined;
         const idFilter = request.id_filter as string | undefined;
         const list = this.artifacts.filter(
-          (a) => a.finalized && a.runBackendId === ids.run && (!nameFilter || a.name === nameFilter) && (!idFilter || String(a.id) === String(idFilter)),
+          (a) =>
+            a.finalized &&
+            a.runBackendId === ids.run &&
+            (!nameFilter || a.name === nameFilter) &&
+            (!idFilter || String(a.id) === String(idFilter)),
         );
         return {
           status: 200,

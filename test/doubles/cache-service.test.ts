@@ -26,7 +26,11 @@ const versionOf = (path: string) => createHash('sha256').update(`${path}|${compr
 async function tarMembers(archive: Buffer, dir: string): Promise<string[]> {
   const file = join(dir, `archive-${Date.now()}`);
   await writeFile(file, archive);
-  const listed = spawnSync('tar', ['-t', '-f', file, ...(compression() === 'gzip' ? ['-z'] : ['--use-compress-program', 'zstd -d'])], { encoding: 'utf8' });
+  const listed = spawnSync(
+    'tar',
+    ['-t', '-f', file, ...(compression() === 'gzip' ? ['-z'] : ['--use-compress-program', 'zstd -d'])],
+    { encoding: 'utf8' },
+  );
   if (listed.status !== 0) throw new Error(`tar -t failed: ${listed.stderr}`);
   return listed.stdout.split('\n').filter(Boolean);
 }
@@ -48,7 +52,8 @@ describe('cache service double (v2)', () => {
     for (const [rel, bytes] of Object.entries(content)) await put(cacheDir(), rel, bytes);
   };
   const expectCache = async (content: Record<string, Buffer>) => {
-    for (const [rel, bytes] of Object.entries(content)) expect([rel, (await readFile(join(cacheDir(), rel))).equals(bytes)]).toEqual([rel, true]);
+    for (const [rel, bytes] of Object.entries(content))
+      expect([rel, (await readFile(join(cacheDir(), rel))).equals(bytes)]).toEqual([rel, true]);
   };
 
   beforeAll(async () => {
@@ -77,12 +82,18 @@ describe('cache service double (v2)', () => {
     expect(id).toBe(entry.id);
     expect(service.requests.map((r) => r.operation)).toEqual(['CreateCacheEntry', 'blob', 'FinalizeCacheEntryUpload']);
     expect(service.requests[0]!.path).toBe(`/twirp/${CACHE_SERVICE}/CreateCacheEntry`);
-    expect(service.calls('CreateCacheEntry')).toEqual([{ key: 'dvc-cache-linux-v1', version: versionOf('.dvc/cache') }]);
+    expect(service.calls('CreateCacheEntry')).toEqual([
+      { key: 'dvc-cache-linux-v1', version: versionOf('.dvc/cache') },
+    ]);
     expect(entry.version).toBe(versionOf('.dvc/cache'));
-    expect(service.calls('FinalizeCacheEntryUpload')).toEqual([{ key: 'dvc-cache-linux-v1', version: entry.version, size_bytes: String(entry.bytes!.length) }]);
+    expect(service.calls('FinalizeCacheEntryUpload')).toEqual([
+      { key: 'dvc-cache-linux-v1', version: entry.version, size_bytes: String(entry.bytes!.length) },
+    ]);
     expect(entry.declaredSize).toBe(entry.bytes!.length);
     // The archive holds workspace-relative paths.
-    expect(await tarMembers(entry.bytes!, scratch)).toEqual(expect.arrayContaining(Object.keys(files).map((rel) => `.dvc/cache/${rel}`)));
+    expect(await tarMembers(entry.bytes!, scratch)).toEqual(
+      expect.arrayContaining(Object.keys(files).map((rel) => `.dvc/cache/${rel}`)),
+    );
   });
 
   it('restores an exact key byte for byte, by a plain GET of the signed URL', async () => {
@@ -95,7 +106,11 @@ describe('cache service double (v2)', () => {
       ['POST', 'GetCacheEntryDownloadURL'],
       ['GET', 'download'],
     ]);
-    expect(service.calls('GetCacheEntryDownloadURL').at(-1)).toEqual({ key: 'dvc-cache-linux-v1', restore_keys: ['dvc-cache-linux-'], version: versionOf('.dvc/cache') });
+    expect(service.calls('GetCacheEntryDownloadURL').at(-1)).toEqual({
+      key: 'dvc-cache-linux-v1',
+      restore_keys: ['dvc-cache-linux-'],
+      version: versionOf('.dvc/cache'),
+    });
   });
 
   it('refuses a second entry for the same key and version; the client reports -1 and the first entry stays', async () => {
@@ -118,13 +133,19 @@ describe('cache service double (v2)', () => {
     expect(await cache.saveCache(['.dvc/cache'], 'dvc-cache-linux-v2')).toBeGreaterThan(0);
 
     await rm(cacheDir(), { recursive: true, force: true });
-    expect(await cache.restoreCache(['.dvc/cache'], 'dvc-cache-linux-v3', ['nothing-', 'dvc-cache-linux-'])).toBe('dvc-cache-linux-v2');
+    expect(await cache.restoreCache(['.dvc/cache'], 'dvc-cache-linux-v3', ['nothing-', 'dvc-cache-linux-'])).toBe(
+      'dvc-cache-linux-v2',
+    );
     await expectCache(newer);
     // The primary key is prefix-matched too, before the restore keys.
-    expect(await cache.restoreCache(['.dvc/cache'], 'dvc-cache-linux-v', ['dvc-cache-linux-v1'])).toBe('dvc-cache-linux-v2');
+    expect(await cache.restoreCache(['.dvc/cache'], 'dvc-cache-linux-v', ['dvc-cache-linux-v1'])).toBe(
+      'dvc-cache-linux-v2',
+    );
     // An exact match wins over a newer prefix match.
     await rm(cacheDir(), { recursive: true, force: true });
-    expect(await cache.restoreCache(['.dvc/cache'], 'dvc-cache-linux-v1', ['dvc-cache-linux-'])).toBe('dvc-cache-linux-v1');
+    expect(await cache.restoreCache(['.dvc/cache'], 'dvc-cache-linux-v1', ['dvc-cache-linux-'])).toBe(
+      'dvc-cache-linux-v1',
+    );
     await expectCache(files);
   });
 
@@ -133,7 +154,10 @@ describe('cache service double (v2)', () => {
     expect(await cache.restoreCache(['.dvc/cache'], 'pip-linux-1', ['pip-'])).toBeUndefined();
     // `.dvc/cache/` hashes differently from `.dvc/cache`: the version must match exactly.
     expect(await cache.restoreCache(['.dvc/cache/'], 'dvc-cache-linux-v2')).toBeUndefined();
-    expect(service.requests.slice(before).map((r) => r.operation)).toEqual(['GetCacheEntryDownloadURL', 'GetCacheEntryDownloadURL']);
+    expect(service.requests.slice(before).map((r) => r.operation)).toEqual([
+      'GetCacheEntryDownloadURL',
+      'GetCacheEntryDownloadURL',
+    ]);
   });
 
   it('takes large uploads as blocks and a block list (the Azure SDK the client uses), and refuses URLs it did not sign', async () => {
@@ -151,12 +175,28 @@ describe('cache service double (v2)', () => {
     const data = randomBytes(50_000);
     const before = service.requests.length;
     // The client's settings for >128 MiB archives, scaled down: single shot off, fixed-size blocks.
-    await new BlockBlobClient(String(created.body.signed_upload_url)).uploadData(data, { maxSingleShotSize: 1, blockSize: 16_384, concurrency: 2 });
+    await new BlockBlobClient(String(created.body.signed_upload_url)).uploadData(data, {
+      maxSingleShotSize: 1,
+      blockSize: 16_384,
+      concurrency: 2,
+    });
     // 50 000 bytes in 16 KiB blocks: four Put Block, then one Put Block List.
-    expect(service.requests.slice(before).map((r) => r.operation)).toEqual(['block', 'block', 'block', 'block', 'blocklist']);
+    expect(service.requests.slice(before).map((r) => r.operation)).toEqual([
+      'block',
+      'block',
+      'block',
+      'block',
+      'blocklist',
+    ]);
     // Not restorable until finalized.
-    expect((await rpc('GetCacheEntryDownloadURL', { key: 'big-1', version })).body).toEqual({ ok: false, signed_download_url: '', matched_key: '' });
-    expect((await rpc('FinalizeCacheEntryUpload', { key: 'big-1', version, size_bytes: String(data.length) })).body.ok).toBe(true);
+    expect((await rpc('GetCacheEntryDownloadURL', { key: 'big-1', version })).body).toEqual({
+      ok: false,
+      signed_download_url: '',
+      matched_key: '',
+    });
+    expect(
+      (await rpc('FinalizeCacheEntryUpload', { key: 'big-1', version, size_bytes: String(data.length) })).body.ok,
+    ).toBe(true);
     expect(service.entry('big-1', version)!.bytes!.equals(data)).toBe(true);
 
     const found = await rpc('GetCacheEntryDownloadURL', { key: 'big', restore_keys: [], version });
@@ -166,10 +206,29 @@ describe('cache service double (v2)', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(data)).toBe(true);
     // The upload URL cannot read, the download URL cannot write, the entry is sealed.
     expect((await fetch(String(created.body.signed_upload_url))).status).toBe(403);
-    expect((await fetch(String(found.body.signed_download_url), { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' })).status).toBe(403);
-    expect((await fetch(String(created.body.signed_upload_url), { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' })).status).toBe(409);
+    expect(
+      (
+        await fetch(String(found.body.signed_download_url), {
+          method: 'PUT',
+          headers: { 'x-ms-blob-type': 'BlockBlob' },
+          body: 'x',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await fetch(String(created.body.signed_upload_url), {
+          method: 'PUT',
+          headers: { 'x-ms-blob-type': 'BlockBlob' },
+          body: 'x',
+        })
+      ).status,
+    ).toBe(409);
 
-    expect(await rpc('CreateCacheEntry', { key: 'big-1', version })).toEqual({ status: 409, body: { code: 'already_exists', msg: ALREADY_EXISTS } });
+    expect(await rpc('CreateCacheEntry', { key: 'big-1', version })).toEqual({
+      status: 409,
+      body: { code: 'already_exists', msg: ALREADY_EXISTS },
+    });
     expect((await rpc('CreateCacheEntry', { key: 'a,b', version })).status).toBe(400);
     const unauthenticated = await fetch(`${service.url}/twirp/${CACHE_SERVICE}/GetCacheEntryDownloadURL`, {
       method: 'POST',

@@ -86,7 +86,9 @@ export class CacheServiceDouble extends ResultsServiceDouble {
   }
 
   /** The decoded bodies of the twirp requests of one method, in order. */
-  calls(method: 'CreateCacheEntry' | 'FinalizeCacheEntryUpload' | 'GetCacheEntryDownloadURL'): Record<string, unknown>[] {
+  calls(
+    method: 'CreateCacheEntry' | 'FinalizeCacheEntryUpload' | 'GetCacheEntryDownloadURL',
+  ): Record<string, unknown>[] {
     return this.requests.filter((r) => r.operation === method && r.body).map((r) => r.body!);
   }
 
@@ -116,7 +118,8 @@ export class CacheServiceDouble extends ResultsServiceDouble {
       case 'CreateCacheEntry': {
         const invalid = keyError(key);
         if (invalid) return twirpError(400, 'invalid_argument', invalid);
-        if (this.entries.some((e) => e.key === key && e.version === version)) return twirpError(409, 'already_exists', ALREADY_EXISTS);
+        if (this.entries.some((e) => e.key === key && e.version === version))
+          return twirpError(409, 'already_exists', ALREADY_EXISTS);
         const entry: StoredCacheEntry = {
           id: this.nextId++,
           key,
@@ -127,14 +130,27 @@ export class CacheServiceDouble extends ResultsServiceDouble {
           restores: 0,
         };
         this.entries.push(entry);
-        return { status: 200, body: { ok: true, signed_upload_url: this.blobUrl(entry.id, signature(entry, 'write')) } };
+        return {
+          status: 200,
+          body: { ok: true, signed_upload_url: this.blobUrl(entry.id, signature(entry, 'write')) },
+        };
       }
       case 'FinalizeCacheEntryUpload': {
         const entry = this.entries.find((e) => e.key === key && e.version === version && !e.finalized);
-        if (!entry) return twirpError(404, 'not_found', `no cache entry with key ${key} and version ${version} is being uploaded`);
+        if (!entry)
+          return twirpError(
+            404,
+            'not_found',
+            `no cache entry with key ${key} and version ${version} is being uploaded`,
+          );
         if (!entry.bytes) return twirpError(400, 'failed_precondition', 'the cache entry has no uploaded blob');
         const size = Number(request.size_bytes);
-        if (size !== entry.bytes.length) return twirpError(400, 'invalid_argument', `size_bytes ${request.size_bytes} does not match the uploaded blob (${entry.bytes.length} bytes)`);
+        if (size !== entry.bytes.length)
+          return twirpError(
+            400,
+            'invalid_argument',
+            `size_bytes ${request.size_bytes} does not match the uploaded blob (${entry.bytes.length} bytes)`,
+          );
         entry.finalized = true;
         entry.declaredSize = size;
         return { status: 200, body: { ok: true, entry_id: String(entry.id) } };
@@ -144,7 +160,14 @@ export class CacheServiceDouble extends ResultsServiceDouble {
         const entry = this.lookup([key, ...restoreKeys], version);
         if (!entry) return { status: 200, body: { ok: false, signed_download_url: '', matched_key: '' } };
         entry.restores++;
-        return { status: 200, body: { ok: true, signed_download_url: this.blobUrl(entry.id, signature(entry, 'read')), matched_key: entry.key } };
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            signed_download_url: this.blobUrl(entry.id, signature(entry, 'read')),
+            matched_key: entry.key,
+          },
+        };
       }
       default:
         return twirpError(404, 'bad_route', `no handler for path "${path}"`);
@@ -164,7 +187,8 @@ export class CacheServiceDouble extends ResultsServiceDouble {
   }
 }
 
-const signature = (entry: StoredCacheEntry, access: 'read' | 'write') => `${access === 'write' ? 'upload' : 'download'}-signature-${entry.id}`;
+const signature = (entry: StoredCacheEntry, access: 'read' | 'write') =>
+  `${access === 'write' ? 'upload' : 'download'}-signature-${entry.id}`;
 
 function keyError(key: string): string | undefined {
   if (key.length > 512) return `key ${key} is longer than 512 characters`;

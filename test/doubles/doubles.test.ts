@@ -26,9 +26,20 @@ describe('the GitHub API double, reached by the real @actions/github client', ()
     expect(firstPage.data).toHaveLength(3);
     expect(firstPage.headers.link).toContain('rel="next"');
     const all = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, per_page: 3 });
-    expect(all.map((c) => c.body)).toEqual(['human comment 0', 'human comment 1', 'human comment 2', 'human comment 3', '<!-- key -->\nfirst']);
+    expect(all.map((c) => c.body)).toEqual([
+      'human comment 0',
+      'human comment 1',
+      'human comment 2',
+      'human comment 3',
+      '<!-- key -->\nfirst',
+    ]);
 
-    const updated = await octokit.rest.issues.updateComment({ owner: 'octo-org', repo: 'octo-repo', comment_id: created.data.id, body: '<!-- key -->\nsecond' });
+    const updated = await octokit.rest.issues.updateComment({
+      owner: 'octo-org',
+      repo: 'octo-repo',
+      comment_id: created.data.id,
+      body: '<!-- key -->\nsecond',
+    });
     expect(updated.status).toBe(200);
     expect(api.comments('octo-org', 'octo-repo', 7).map((c) => c.body)).toEqual([
       'human comment 0',
@@ -44,17 +55,30 @@ describe('the GitHub API double, reached by the real @actions/github client', ()
     const readOnly = getOctokit('ghs_read', { baseUrl: api.url });
     await expect(
       readOnly.rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: 1, body: 'x' }),
-    ).rejects.toMatchObject({ status: 403, message: expect.stringContaining('Resource not accessible by integration') });
+    ).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('Resource not accessible by integration'),
+    });
     const writer = getOctokit('ghs_write', { baseUrl: api.url });
     await expect(
       writer.rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: 1, body: 'x'.repeat(65537) }),
-    ).rejects.toMatchObject({ status: 422, message: expect.stringContaining('Body is too long (maximum is 65536 characters)') });
+    ).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('Body is too long (maximum is 65536 characters)'),
+    });
     expect(api.comments('o', 'r', 1)).toEqual([]);
   });
 
   it('serves deployments and their statuses', async () => {
     const octokit = getOctokit('ghs_write', { baseUrl: api.url });
-    const d = await octokit.rest.repos.createDeployment({ owner: 'o', repo: 'r', ref: 'main', environment: 'staging', auto_merge: false, required_contexts: [] });
+    const d = await octokit.rest.repos.createDeployment({
+      owner: 'o',
+      repo: 'r',
+      ref: 'main',
+      environment: 'staging',
+      auto_merge: false,
+      required_contexts: [],
+    });
     expect(d.status).toBe(201);
     const id = (d.data as { id: number }).id;
     await octokit.rest.repos.createDeploymentStatus({ owner: 'o', repo: 'r', deployment_id: id, state: 'in_progress' });

@@ -157,7 +157,14 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
           body = raw;
         }
       }
-      const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers, body, status: 0 };
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query,
+        headers: req.headers,
+        body,
+        status: 0,
+      };
       requests.push(record);
       const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
         record.status = status;
@@ -196,7 +203,11 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
     const token = auth.replace(/^(token|bearer)\s+/i, '');
     const grant = tokens.get(token);
     if (!grant) {
-      send(401, { message: auth ? 'Bad credentials' : 'Requires authentication', documentation_url: DOCS, status: '401' });
+      send(401, {
+        message: auth ? 'Bad credentials' : 'Requires authentication',
+        documentation_url: DOCS,
+        status: '401',
+      });
       return;
     }
     const write = method !== 'GET' && method !== 'HEAD' && path !== '/graphql';
@@ -246,7 +257,11 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
       if (method === 'POST') {
         const text = (body as { body?: unknown } | undefined)?.body;
         if (typeof text !== 'string') {
-          send(422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.', documentation_url: `${DOCS}/issues/comments#create-an-issue-comment`, status: '422' });
+          send(422, {
+            message: 'Invalid request.\n\n"body" wasn\'t supplied.',
+            documentation_url: `${DOCS}/issues/comments#create-an-issue-comment`,
+            status: '422',
+          });
           return;
         }
         if (text.length > MAX_COMMENT) {
@@ -260,7 +275,7 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
     if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/))) {
       const id = Number(m[3]);
       const entry = commentIndex.get(id);
-      const list = entry ? comments.get(entry.key) ?? [] : [];
+      const list = entry ? (comments.get(entry.key) ?? []) : [];
       const comment = list.find((c) => c.id === id);
       if (!comment) {
         send(404, { message: 'Not Found', documentation_url: `${DOCS}/issues/comments`, status: '404' });
@@ -273,7 +288,11 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
       if (method === 'PATCH') {
         const text = (body as { body?: unknown } | undefined)?.body;
         if (typeof text !== 'string') {
-          send(422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.', documentation_url: DOCS, status: '422' });
+          send(422, {
+            message: 'Invalid request.\n\n"body" wasn\'t supplied.',
+            documentation_url: DOCS,
+            status: '422',
+          });
           return;
         }
         if (text.length > MAX_COMMENT) {
@@ -286,7 +305,10 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
         return;
       }
       if (method === 'DELETE') {
-        comments.set(entry!.key, list.filter((c) => c.id !== id));
+        comments.set(
+          entry!.key,
+          list.filter((c) => c.id !== id),
+        );
         commentIndex.delete(id);
         send(204);
         return;
@@ -307,7 +329,11 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
       if (method === 'POST') {
         const b = (body ?? {}) as Record<string, unknown>;
         if (typeof b.ref !== 'string' || b.ref === '') {
-          send(422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: `${DOCS}/deployments/deployments#create-a-deployment`, status: '422' });
+          send(422, {
+            message: 'Invalid request.\n\n"ref" wasn\'t supplied.',
+            documentation_url: `${DOCS}/deployments/deployments#create-a-deployment`,
+            status: '422',
+          });
           return;
         }
         const id = nextId++;
@@ -355,7 +381,14 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
         if (typeof b.state !== 'string' || !states.includes(b.state)) {
           send(422, {
             message: 'Validation Failed',
-            errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'state', message: `state is not included in the list` }],
+            errors: [
+              {
+                resource: 'DeploymentStatus',
+                code: 'custom',
+                field: 'state',
+                message: `state is not included in the list`,
+              },
+            ],
             documentation_url: `${DOCS}/deployments/statuses#create-a-deployment-status`,
             status: '422',
           });
@@ -390,7 +423,14 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
   function tooLong() {
     return {
       message: 'Validation Failed',
-      errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' }],
+      errors: [
+        {
+          resource: 'IssueComment',
+          code: 'unprocessable',
+          field: 'data',
+          message: 'Body is too long (maximum is 65536 characters)',
+        },
+      ],
       documentation_url: `${DOCS}/issues/comments#create-an-issue-comment`,
       status: '422',
     };

@@ -135,8 +135,10 @@ export abstract class ResultsServiceDouble {
     const method = path.startsWith(prefix) ? path.slice(prefix.length) : path;
     const record: RecordedRequest = { method: req.method ?? '', path, operation: method };
     this.requests.push(record);
-    if (req.method !== 'POST') return twirpError(404, 'bad_route', `unsupported method ${req.method} (only POST is allowed)`);
-    if (req.headers.authorization !== `Bearer ${this.token}`) return twirpError(401, 'unauthenticated', 'invalid or missing bearer token');
+    if (req.method !== 'POST')
+      return twirpError(404, 'bad_route', `unsupported method ${req.method} (only POST is allowed)`);
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return twirpError(401, 'unauthenticated', 'invalid or missing bearer token');
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return twirpError(404, 'bad_route', `unexpected Content-Type: ${req.headers['content-type']}`);
     }
@@ -155,7 +157,7 @@ export abstract class ResultsServiceDouble {
   private blobRequest(req: IncomingMessage, res: ServerResponse, url: URL, id: number, body: Buffer): void {
     const target = this.blobTarget(id);
     const comp = url.searchParams.get('comp');
-    const operation = req.method === 'GET' ? 'download' : comp ?? 'blob';
+    const operation = req.method === 'GET' ? 'download' : (comp ?? 'blob');
     this.requests.push({ method: req.method ?? '', path: url.pathname, operation });
     const azureError = (status: number, code: string, message: string) => {
       res.writeHead(status, { 'content-type': 'application/xml', 'x-ms-error-code': code });
@@ -164,7 +166,8 @@ export abstract class ResultsServiceDouble {
     const sig = url.searchParams.get('sig') ?? '';
     const access = req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write';
     const authorized = sig !== '' && (target?.authorize ? target.authorize(sig, access) : true);
-    if (!target || !authorized) return azureError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
+    if (!target || !authorized)
+      return azureError(403, 'AuthenticationFailed', 'Server failed to authenticate the request.');
     const created = () => {
       res.writeHead(201, {
         etag: `"0x${id.toString(16)}${Date.now().toString(16)}"`,
@@ -176,13 +179,16 @@ export abstract class ResultsServiceDouble {
       res.end();
     };
     if (req.method === 'GET') {
-      if (!target.readable || !target.bytes) return azureError(404, 'BlobNotFound', 'The specified blob does not exist.');
+      if (!target.readable || !target.bytes)
+        return azureError(404, 'BlobNotFound', 'The specified blob does not exist.');
       res.writeHead(200, { 'content-type': target.contentType, 'content-length': target.bytes.length });
       res.end(target.bytes);
       return;
     }
-    if (req.method !== 'PUT') return azureError(405, 'UnsupportedHttpVerb', "The resource doesn't support specified Http Verb.");
-    if (!target.writable) return azureError(409, 'BlobImmutableDueToPolicy', target.sealedMessage ?? 'The blob is already committed.');
+    if (req.method !== 'PUT')
+      return azureError(405, 'UnsupportedHttpVerb', "The resource doesn't support specified Http Verb.");
+    if (!target.writable)
+      return azureError(409, 'BlobImmutableDueToPolicy', target.sealedMessage ?? 'The blob is already committed.');
     if (comp === 'block') {
       const blockId = url.searchParams.get('blockid');
       if (!blockId) return azureError(400, 'InvalidQueryParameterValue', 'blockid is required.');
@@ -192,7 +198,9 @@ export abstract class ResultsServiceDouble {
     }
     if (comp === 'blocklist') {
       const staged = this.blocks.get(id) ?? new Map<string, Buffer>();
-      const ids = [...body.toString('utf8').matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map((m) => m[2]!);
+      const ids = [...body.toString('utf8').matchAll(/<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g)].map(
+        (m) => m[2]!,
+      );
       const parts: Buffer[] = [];
       for (const blockId of ids) {
         const block = staged.get(blockId);

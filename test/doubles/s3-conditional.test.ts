@@ -27,7 +27,12 @@ class Sha256 {
   }
   private create(): Hash | Hmac {
     if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : ArrayBuffer.isView(this.secret) ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength) : Buffer.from(this.secret);
+    const key =
+      typeof this.secret === 'string'
+        ? this.secret
+        : ArrayBuffer.isView(this.secret)
+          ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
+          : Buffer.from(this.secret);
     return createHmac('sha256', key);
   }
   update(data: string | Uint8Array): void {
@@ -77,7 +82,7 @@ describe('the S3 double that honours conditional writes', () => {
     return { status: response.status, headers: response.headers, body: await response.text() };
   }
 
-  it('creates with If-None-Match: * once, then answers 412 with AWS\'s XML error and keeps the first object', async () => {
+  it("creates with If-None-Match: * once, then answers 412 with AWS's XML error and keeps the first object", async () => {
     const first = await rawPut('a.txt', 'first', { 'if-none-match': '*' });
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
@@ -93,10 +98,19 @@ describe('the S3 double that honours conditional writes', () => {
 
   it('surfaces the 412 through the AWS SDK v3 as AWS does: name PreconditionFailed, status 412, client fault', async () => {
     await client.send(new PutObjectCommand({ Bucket, Key: 'sdk.txt', Body: 'one', IfNoneMatch: '*' }));
-    const error = await client.send(new PutObjectCommand({ Bucket, Key: 'sdk.txt', Body: 'two', IfNoneMatch: '*' })).then(
-      () => undefined,
-      (e: unknown) => e as { name: string; message: string; $fault: string; $metadata: { httpStatusCode: number }; Condition?: string },
-    );
+    const error = await client
+      .send(new PutObjectCommand({ Bucket, Key: 'sdk.txt', Body: 'two', IfNoneMatch: '*' }))
+      .then(
+        () => undefined,
+        (e: unknown) =>
+          e as {
+            name: string;
+            message: string;
+            $fault: string;
+            $metadata: { httpStatusCode: number };
+            Condition?: string;
+          },
+      );
     expect(error?.name).toBe('PreconditionFailed');
     expect(error?.message).toBe(PRECONDITION_FAILED_MESSAGE);
     expect(error?.$fault).toBe('client');
@@ -113,13 +127,17 @@ describe('the S3 double that honours conditional writes', () => {
     expect(stale.body).toContain('<Code>PreconditionFailed</Code>');
     expect(stale.body).toContain('<Condition>If-Match</Condition>');
     expect(await text('alias.json')).toBe('v2');
-    const missing = await client.send(new PutObjectCommand({ Bucket, Key: 'nothing.json', Body: 'x', IfMatch: put.ETag })).then(
-      () => undefined,
-      (e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } },
-    );
+    const missing = await client
+      .send(new PutObjectCommand({ Bucket, Key: 'nothing.json', Body: 'x', IfMatch: put.ETag }))
+      .then(
+        () => undefined,
+        (e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } },
+      );
     expect(missing?.name).toBe('NoSuchKey');
     expect(missing?.$metadata.httpStatusCode).toBe(404);
-    await expect(client.send(new HeadObjectCommand({ Bucket, Key: 'nothing.json' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await expect(client.send(new HeadObjectCommand({ Bucket, Key: 'nothing.json' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   it('accepts only * in If-None-Match on a write (501 NotImplemented otherwise)', async () => {
@@ -130,7 +148,9 @@ describe('the S3 double that honours conditional writes', () => {
 
   it('lets exactly one of 20 concurrent exclusive creates of one key win', async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => client.send(new PutObjectCommand({ Bucket, Key: 'race', Body: `writer ${i}`, IfNoneMatch: '*' }))),
+      Array.from({ length: 20 }, (_, i) =>
+        client.send(new PutObjectCommand({ Bucket, Key: 'race', Body: `writer ${i}`, IfNoneMatch: '*' })),
+      ),
     );
     const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
     expect(won).toHaveLength(1);
@@ -141,7 +161,9 @@ describe('the S3 double that honours conditional writes', () => {
   it('applies If-None-Match to CompleteMultipartUpload', async () => {
     await client.send(new PutObjectCommand({ Bucket, Key: 'big.bin', Body: 'existing' }));
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket, Key: 'big.bin' }));
-    const part = await client.send(new UploadPartCommand({ Bucket, Key: 'big.bin', UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 7) }));
+    const part = await client.send(
+      new UploadPartCommand({ Bucket, Key: 'big.bin', UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 7) }),
+    );
     const error = await client
       .send(
         new CompleteMultipartUploadCommand({
@@ -152,7 +174,10 @@ describe('the S3 double that honours conditional writes', () => {
           MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
         }),
       )
-      .then(() => undefined, (e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } });
+      .then(
+        () => undefined,
+        (e: unknown) => e as { name: string; $metadata: { httpStatusCode: number } },
+      );
     expect(error?.name).toBe('PreconditionFailed');
     expect(error?.$metadata.httpStatusCode).toBe(412);
     expect(await text('big.bin')).toBe('existing');
@@ -162,9 +187,13 @@ describe('the S3 double that honours conditional writes', () => {
     const a = Buffer.alloc(2 * 1024 * 1024, 'a');
     const b = Buffer.alloc(2 * 1024 * 1024, 'b');
     await client.send(new PutObjectCommand({ Bucket, Key: 'atomic.bin', Body: a }));
-    const writes = Array.from({ length: 6 }, (_, i) => client.send(new PutObjectCommand({ Bucket, Key: 'atomic.bin', Body: i % 2 ? a : b })));
+    const writes = Array.from({ length: 6 }, (_, i) =>
+      client.send(new PutObjectCommand({ Bucket, Key: 'atomic.bin', Body: i % 2 ? a : b })),
+    );
     const reads = Array.from({ length: 12 }, async () => {
-      const body = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket, Key: 'atomic.bin' }))).Body!.transformToByteArray());
+      const body = Buffer.from(
+        await (await client.send(new GetObjectCommand({ Bucket, Key: 'atomic.bin' }))).Body!.transformToByteArray(),
+      );
       return body.equals(a) || body.equals(b);
     });
     await Promise.all(writes);

@@ -41,17 +41,29 @@ function xmlEscape(text: string): string {
 }
 
 /** AWS's REST error document. */
-export function s3ErrorXml(code: string, message: string, extra: Record<string, string> = {}): { body: string; requestId: string; hostId: string } {
+export function s3ErrorXml(
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+): { body: string; requestId: string; hostId: string } {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
   const hostId = randomBytes(32).toString('base64');
-  const fields = Object.entries(extra).map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join('');
+  const fields = Object.entries(extra)
+    .map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`)
+    .join('');
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>${fields}<RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`;
   return { body, requestId, hostId };
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+): void {
   const { body, requestId, hostId } = s3ErrorXml(code, message, extra);
   res.writeHead(status, {
     'Content-Type': 'application/xml',
@@ -123,8 +135,12 @@ export async function startConditionalS3Server(options: { buckets?: string[] } =
     const [, bucket, ...rest] = url.pathname.split('/');
     const key = rest.map(decodeURIComponent).join('/');
     const isObjectWrite =
-      bucket && key &&
-      ((req.method === 'PUT' && !url.searchParams.has('partNumber') && !url.searchParams.has('tagging') && !url.searchParams.has('acl')) ||
+      bucket &&
+      key &&
+      ((req.method === 'PUT' &&
+        !url.searchParams.has('partNumber') &&
+        !url.searchParams.has('tagging') &&
+        !url.searchParams.has('acl')) ||
         (req.method === 'POST' && url.searchParams.has('uploadId')) ||
         req.method === 'DELETE');
     if (!isObjectWrite) {
@@ -145,7 +161,9 @@ export async function startConditionalS3Server(options: { buckets?: string[] } =
         if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
           req.resume();
           stats.refused += 1;
-          sendError(res, 501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: 'If-None-Match' });
+          sendError(res, 501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', {
+            Header: 'If-None-Match',
+          });
           return;
         }
         const etag = await currentEtag(bucket!, key);

@@ -22,7 +22,9 @@ describe('the S3 fault proxy', () => {
   let s3: S3TestServer;
   beforeAll(async () => {
     s3 = await startS3Server({ buckets: ['faults'] });
-    await s3.client().send(new PutObjectCommand({ Bucket: 'faults', Key: 'k/obj', Body: Buffer.alloc(1000, 7), ACL: 'public-read' }));
+    await s3
+      .client()
+      .send(new PutObjectCommand({ Bucket: 'faults', Key: 'k/obj', Body: Buffer.alloc(1000, 7), ACL: 'public-read' }));
   });
   afterAll(() => s3.stop());
 
@@ -45,32 +47,51 @@ describe('the S3 fault proxy', () => {
     }
   });
 
-  it.each(['redirect', 'authorization'] as const)('answers requests signed for another region as AWS does (%s), and passes the right region through', async (regionError) => {
-    const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'eu-west-1', regionError });
-    try {
-      const clientFor = (region: string) =>
-        new S3Client({ endpoint: proxy.endpoint, region, forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-      const wrong = clientFor('us-east-1');
-      const error = (await wrong.send(new GetObjectCommand({ Bucket: 'faults', Key: 'k/obj' })).then(() => undefined, (e: unknown) => e)) as { name?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> }; message?: string };
-      if (regionError === 'redirect') {
-        // AWS: 301 Moved Permanently, x-amz-bucket-region, <Code>PermanentRedirect</Code>
-        expect(error?.$metadata?.httpStatusCode).toBe(301);
-        expect(error?.name).toBe('PermanentRedirect');
-        expect(error?.$response?.headers?.['x-amz-bucket-region']).toBe('eu-west-1');
-      } else {
-        // AWS (global endpoint): 400 AuthorizationHeaderMalformed, "the region 'us-east-1' is wrong; expecting 'eu-west-1'"
-        expect(error?.$metadata?.httpStatusCode).toBe(400);
-        expect(error?.name).toBe('AuthorizationHeaderMalformed');
-        expect(error?.message).toBe("The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'");
+  it.each(['redirect', 'authorization'] as const)(
+    'answers requests signed for another region as AWS does (%s), and passes the right region through',
+    async (regionError) => {
+      const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'eu-west-1', regionError });
+      try {
+        const clientFor = (region: string) =>
+          new S3Client({
+            endpoint: proxy.endpoint,
+            region,
+            forcePathStyle: true,
+            maxAttempts: 1,
+            credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+          });
+        const wrong = clientFor('us-east-1');
+        const error = (await wrong.send(new GetObjectCommand({ Bucket: 'faults', Key: 'k/obj' })).then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as {
+          name?: string;
+          $metadata?: { httpStatusCode?: number };
+          $response?: { headers?: Record<string, string> };
+          message?: string;
+        };
+        if (regionError === 'redirect') {
+          // AWS: 301 Moved Permanently, x-amz-bucket-region, <Code>PermanentRedirect</Code>
+          expect(error?.$metadata?.httpStatusCode).toBe(301);
+          expect(error?.name).toBe('PermanentRedirect');
+          expect(error?.$response?.headers?.['x-amz-bucket-region']).toBe('eu-west-1');
+        } else {
+          // AWS (global endpoint): 400 AuthorizationHeaderMalformed, "the region 'us-east-1' is wrong; expecting 'eu-west-1'"
+          expect(error?.$metadata?.httpStatusCode).toBe(400);
+          expect(error?.name).toBe('AuthorizationHeaderMalformed');
+          expect(error?.message).toBe(
+            "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+          );
+        }
+        wrong.destroy();
+        const right = clientFor('eu-west-1');
+        const got = await right.send(new GetObjectCommand({ Bucket: 'faults', Key: 'k/obj' }));
+        expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(Buffer.alloc(1000, 7));
+        expect(proxy.injected.regionErrors).toBe(1);
+        right.destroy();
+      } finally {
+        await proxy.stop();
       }
-      wrong.destroy();
-      const right = clientFor('eu-west-1');
-      const got = await right.send(new GetObjectCommand({ Bucket: 'faults', Key: 'k/obj' }));
-      expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(Buffer.alloc(1000, 7));
-      expect(proxy.injected.regionErrors).toBe(1);
-      right.destroy();
-    } finally {
-      await proxy.stop();
-    }
-  });
+    },
+  );
 });

@@ -33,7 +33,8 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-const SLOW_DOWN = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>FAULT</RequestId></Error>';
+const SLOW_DOWN =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>FAULT</RequestId></Error>';
 
 export async function startFaultProxy(upstream: string, plan: FaultPlan): Promise<FaultProxy> {
   const target = new URL(upstream);
@@ -41,7 +42,9 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan): Promis
   const requests: string[] = [];
   // Object GETs are path-style `/bucket/key…` (the SDK adds `?x-id=GetObject`); listings carry `list-type=`.
   const match =
-    plan.match ?? ((method: string, path: string) => method === 'GET' && !/[?&](list-type|prefix|location)=/.test(path) && path.split('?')[0]!.split('/').length > 2);
+    plan.match ??
+    ((method: string, path: string) =>
+      method === 'GET' && !/[?&](list-type|prefix|location)=/.test(path) && path.split('?')[0]!.split('/').length > 2);
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     requests.push(`${req.method} ${path}`);
@@ -52,10 +55,22 @@ export async function startFaultProxy(upstream: string, plan: FaultPlan): Promis
       const bucket = path.split('?')[0]!.split('/')[1] ?? '';
       const [status, headers, body] =
         plan.regionError === 'authorization'
-          ? [400, {}, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region '${signedFor}' is wrong; expecting '${plan.bucketRegion}'</Message><Region>${plan.bucketRegion}</Region><RequestId>FAULT</RequestId><HostId>FAULT</HostId></Error>`]
-          : [301, { 'x-amz-bucket-region': plan.bucketRegion }, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>${bucket}.s3.${plan.bucketRegion}.amazonaws.com</Endpoint><Bucket>${bucket}</Bucket><RequestId>FAULT</RequestId><HostId>FAULT</HostId></Error>`];
+          ? [
+              400,
+              {},
+              `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region '${signedFor}' is wrong; expecting '${plan.bucketRegion}'</Message><Region>${plan.bucketRegion}</Region><RequestId>FAULT</RequestId><HostId>FAULT</HostId></Error>`,
+            ]
+          : [
+              301,
+              { 'x-amz-bucket-region': plan.bucketRegion },
+              `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>${bucket}.s3.${plan.bucketRegion}.amazonaws.com</Endpoint><Bucket>${bucket}</Bucket><RequestId>FAULT</RequestId><HostId>FAULT</HostId></Error>`,
+            ];
       const payload = req.method === 'HEAD' ? '' : body;
-      res.writeHead(status, { ...headers, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(payload) });
+      res.writeHead(status, {
+        ...headers,
+        'content-type': 'application/xml',
+        'content-length': Buffer.byteLength(payload),
+      });
       res.end(payload);
       return;
     }

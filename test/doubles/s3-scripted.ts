@@ -35,7 +35,8 @@ export interface ScriptedS3 {
   stop(): Promise<void>;
 }
 
-const xmlError = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>SCRIPTED</RequestId></Error>`;
+const xmlError = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>SCRIPTED</RequestId></Error>`;
 
 export async function startScriptedS3(bucket = 'bucket'): Promise<ScriptedS3> {
   const objects = new Map<string, { body: Buffer; etag: string }>();
@@ -69,15 +70,23 @@ export async function startScriptedS3(bucket = 'bucket'): Promise<ScriptedS3> {
     }
     if (state.mode === 'forbidden') return fail(res, 403, 'AccessDenied', 'Access Denied');
     if (state.mode === 'slow-down') return fail(res, 503, 'SlowDown', 'Please reduce your request rate.');
-    if (state.mode === 'wrong-region') return fail(res, 301, 'PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.');
+    if (state.mode === 'wrong-region')
+      return fail(
+        res,
+        301,
+        'PermanentRedirect',
+        'The bucket you are attempting to access must be addressed using the specified endpoint.',
+      );
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     const [, b, ...rest] = path.split('/');
-    if (b !== bucket || state.mode === 'no-bucket') return fail(res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
+    if (b !== bucket || state.mode === 'no-bucket')
+      return fail(res, 404, 'NoSuchBucket', 'The specified bucket does not exist');
     const key = rest.join('/');
     const object = objects.get(key);
     if (!object) return fail(res, 404, 'NoSuchKey', 'The specified key does not exist.');
     const ifMatch = req.headers['if-match'];
-    if (ifMatch && ifMatch !== object.etag) return fail(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+    if (ifMatch && ifMatch !== object.etag)
+      return fail(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
     const m = /^bytes=(\d+)-(\d+)$/.exec(range ?? '');
     if (!m || state.mode === 'ignore-range') {
       res.writeHead(200, { etag: object.etag, 'content-length': object.body.length });
@@ -89,7 +98,10 @@ export async function startScriptedS3(bucket = 'bucket'): Promise<ScriptedS3> {
     if (start >= total) return fail(res, 416, 'InvalidRange', 'The requested range is not satisfiable');
     const end = Math.min(Number(m[2]), total - 1);
     const part = object.body.subarray(start, end + 1);
-    const shown = state.mode === 'wrong-content-range' && start > 0 ? `bytes ${start + 1}-${end + 1}/${total}` : `bytes ${start}-${end}/${total}`;
+    const shown =
+      state.mode === 'wrong-content-range' && start > 0
+        ? `bytes ${start + 1}-${end + 1}/${total}`
+        : `bytes ${start}-${end}/${total}`;
     res.writeHead(206, { etag: object.etag, 'content-length': part.length, 'content-range': shown });
     if (state.mode === 'drop-mid-range' && start > 0 && state.drops > 0) {
       state.drops--;

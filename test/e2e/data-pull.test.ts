@@ -30,7 +30,9 @@ async function upload(remoteDir: string, prefix: string): Promise<void> {
 }
 
 async function s3Fixture(prefix: string, extraConfig = ''): Promise<FixtureRepo> {
-  const repo = await buildFixture({ config: `[core]\n    remote = s3store\n['remote "s3store"']\n    url = s3://${BUCKET}/${prefix}\n    endpointurl = ${s3.endpoint}\n${extraConfig}` });
+  const repo = await buildFixture({
+    config: `[core]\n    remote = s3store\n['remote "s3store"']\n    url = s3://${BUCKET}/${prefix}\n    endpointurl = ${s3.endpoint}\n${extraConfig}`,
+  });
   await upload(repo.remote, prefix);
   return repo;
 }
@@ -38,7 +40,8 @@ async function s3Fixture(prefix: string, extraConfig = ''): Promise<FixtureRepo>
 /** Deletes every object under the prefix, and checks that none is left. */
 async function emptyPrefix(prefix: string): Promise<void> {
   const client = s3.client();
-  const list = async () => (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/` }))).Contents ?? [];
+  const list = async () =>
+    (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/` }))).Contents ?? [];
   for (const object of await list()) await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: object.Key! }));
   expect(await list()).toEqual([]);
 }
@@ -47,7 +50,9 @@ async function emptyPrefix(prefix: string): Promise<void> {
 function cacheVersion(...paths: string[]): string {
   const zstd = spawnSync('zstd', ['--quiet', '--version'], { encoding: 'utf8' });
   const compression = !zstd.error && `${zstd.stdout}${zstd.stderr}`.trim() !== '' ? 'zstd-without-long' : 'gzip';
-  return createHash('sha256').update([...paths, compression, '1.0'].join('|')).digest('hex');
+  return createHash('sha256')
+    .update([...paths, compression, '1.0'].join('|'))
+    .digest('hex');
 }
 
 /** A loopback port nothing listens on (bound, then released). */
@@ -82,12 +87,20 @@ describe.each(NODE_VERSIONS)('data-pull on Node %s', (node) => {
     expect(Number(result.outputs.bytes)).toBe(Object.values(repo.expected).reduce((s, b) => s + b.length, 0));
     expect(Number(result.outputs['downloaded-bytes'])).toBeGreaterThanOrEqual(Number(result.outputs.bytes));
     expect(result.outputs['data-version']).toMatch(/^[0-9a-f]{40}$/);
-    const manifest = JSON.parse(await readFile(result.outputs.manifest!, 'utf8')) as { dataVersion: string; outputs: { path: string; md5: string; size: number }[] };
+    const manifest = JSON.parse(await readFile(result.outputs.manifest!, 'utf8')) as {
+      dataVersion: string;
+      outputs: { path: string; md5: string; size: number }[];
+    };
     expect(manifest.dataVersion).toBe(result.outputs['data-version']);
     expect(manifest.outputs.find((o) => o.path === 'models/model.bin')).toEqual(
-      expect.objectContaining({ md5: md5(repo.expected['models/model.bin']!), size: repo.expected['models/model.bin']!.length }),
+      expect.objectContaining({
+        md5: md5(repo.expected['models/model.bin']!),
+        size: repo.expected['models/model.bin']!.length,
+      }),
     );
-    expect(result.log.some((l) => /^data-pull: \d+\/\d+ files, .* B?\/s$/.test(l) || /^data-pull: \d+\/\d+ files/.test(l))).toBe(true);
+    expect(
+      result.log.some((l) => /^data-pull: \d+\/\d+ files, .* B?\/s$/.test(l) || /^data-pull: \d+\/\d+ files/.test(l)),
+    ).toBe(true);
     expect(result.summary).toContain('DVC data pull');
     expect(result.summary).toContain('<td>data/images</td>');
     // The S3 keys from the environment are masked.
@@ -96,12 +109,20 @@ describe.each(NODE_VERSIONS)('data-pull on Node %s', (node) => {
     // Second run: nothing to download, same data version.
     const again = await runAction('data-pull', { node, cwd: repo.root, env: s3.env });
     expect(again.exitCode).toBe(0);
-    expect(again.outputs).toMatchObject({ 'from-cache': '9', 'downloaded-bytes': '0', 'data-version': result.outputs['data-version'] });
+    expect(again.outputs).toMatchObject({
+      'from-cache': '9',
+      'downloaded-bytes': '0',
+      'data-version': result.outputs['data-version'],
+    });
   });
 
   it('pulls from a local-folder remote given as remote-url, with hardlinks', async () => {
     const repo = await buildFixture({ config: '' });
-    const result = await runAction('data-pull', { node, cwd: repo.root, inputs: { 'remote-url': repo.remote, 'link-type': 'hardlink', targets: 'data/images\nmodels/model.bin.dvc' } });
+    const result = await runAction('data-pull', {
+      node,
+      cwd: repo.root,
+      inputs: { 'remote-url': repo.remote, 'link-type': 'hardlink', targets: 'data/images\nmodels/model.bin.dvc' },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.files).toBe('4');
     expect((await stat(join(repo.root, 'data/images/sub/dog.txt'))).nlink).toBe(2);
@@ -110,13 +131,19 @@ describe.each(NODE_VERSIONS)('data-pull on Node %s', (node) => {
 });
 
 describe('data-pull bad input and faults (Node 24)', () => {
-  const errorOf = (r: { annotations: { level: string; message: string; title?: string; file?: string; line?: number }[] }) => r.annotations.find((a) => a.level === 'error');
+  const errorOf = (r: {
+    annotations: { level: string; message: string; title?: string; file?: string; line?: number }[];
+  }) => r.annotations.find((a) => a.level === 'error');
 
   it('retries SlowDown answers and dropped connections, then succeeds', async () => {
     const repo = await s3Fixture('faults/store');
     const proxy = await startFaultProxy(s3.endpoint, { slowDowns: 3, drops: 3 });
     try {
-      const result = await runAction('data-pull', { cwd: repo.root, env: s3.env, inputs: { 'endpoint-url': proxy.endpoint, jobs: 4 } });
+      const result = await runAction('data-pull', {
+        cwd: repo.root,
+        env: s3.env,
+        inputs: { 'endpoint-url': proxy.endpoint, jobs: 4 },
+      });
       expect(result.log.filter((l) => l.startsWith('Error'))).toEqual([]);
       expect(result.exitCode).toBe(0);
       expect(proxy.injected).toEqual({ slowDowns: 3, drops: 3, regionErrors: 0 });
@@ -126,12 +153,16 @@ describe('data-pull bad input and faults (Node 24)', () => {
     }
   });
 
-  it('pulls from a bucket in another region than the runner says (remote without region), following S3\'s redirect', async () => {
+  it("pulls from a bucket in another region than the runner says (remote without region), following S3's redirect", async () => {
     const repo = await s3Fixture('regions/store');
     const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'ap-southeast-2' });
     try {
       // s3.env says AWS_REGION=us-east-1, and the DVC remote names no region: as on a runner
-      const result = await runAction('data-pull', { cwd: repo.root, env: s3.env, inputs: { 'endpoint-url': proxy.endpoint } });
+      const result = await runAction('data-pull', {
+        cwd: repo.root,
+        env: s3.env,
+        inputs: { 'endpoint-url': proxy.endpoint },
+      });
       expect(result.log.filter((l) => l.startsWith('Error'))).toEqual([]);
       expect(result.exitCode).toBe(0);
       expect(proxy.injected.regionErrors).toBeGreaterThanOrEqual(1);
@@ -147,7 +178,9 @@ describe('data-pull bad input and faults (Node 24)', () => {
     const result = await runAction('data-pull', { cwd: repo.root });
     expect(result.exitCode).toBe(1);
     expect(errorOf(result)).toMatchObject({ file: 'models/model.bin.dvc', line: 3 });
-    expect(errorOf(result)!.message).toMatch(/models\/model.bin.dvc:3: invalid YAML: Tabs are not allowed as indentation\nFix: Repair the YAML in models\/model.bin.dvc/);
+    expect(errorOf(result)!.message).toMatch(
+      /models\/model.bin.dvc:3: invalid YAML: Tabs are not allowed as indentation\nFix: Repair the YAML in models\/model.bin.dvc/,
+    );
     await expect(stat(join(repo.root, '.dvc/cache'))).rejects.toThrow(/ENOENT/);
   });
 
@@ -162,11 +195,15 @@ describe('data-pull bad input and faults (Node 24)', () => {
   });
 
   it('fails on an unknown remote name, pointing at the config line', async () => {
-    const repo = await buildFixture({ config: "[core]\n    remote = nope\n['remote \"storage\"']\n    url = /tmp/x\n" });
+    const repo = await buildFixture({
+      config: '[core]\n    remote = nope\n[\'remote "storage"\']\n    url = /tmp/x\n',
+    });
     const result = await runAction('data-pull', { cwd: repo.root });
     expect(result.exitCode).toBe(1);
     expect(errorOf(result)).toMatchObject({ file: '.dvc/config', line: 2 });
-    expect(errorOf(result)!.message).toMatch(/Unknown remote "nope"[\s\S]*Fix: Define it in .dvc\/config[\s\S]*storage/);
+    expect(errorOf(result)!.message).toMatch(
+      /Unknown remote "nope"[\s\S]*Fix: Define it in .dvc\/config[\s\S]*storage/,
+    );
   });
 
   it('fails without .dvc/config and no remote-url', async () => {
@@ -200,7 +237,11 @@ describe('data-pull bad input and faults (Node 24)', () => {
 
   it('an endpoint that refuses connections fails as unreachable, with its own title and fix (not "missing")', async () => {
     const repo = await s3Fixture('dead/store');
-    const result = await runAction('data-pull', { cwd: repo.root, env: s3.env, inputs: { 'endpoint-url': `http://127.0.0.1:${await freePort()}` } });
+    const result = await runAction('data-pull', {
+      cwd: repo.root,
+      env: s3.env,
+      inputs: { 'endpoint-url': `http://127.0.0.1:${await freePort()}` },
+    });
     expect(result.exitCode).toBe(1);
     const error = errorOf(result)!;
     expect(error).toMatchObject({ title: 'Storage endpoint unreachable', file: expect.stringMatching(/\.dvc$/) });
@@ -223,7 +264,9 @@ describe('data-pull bad input and faults (Node 24)', () => {
   });
 
   it('a bucket that does not exist fails as a missing bucket, not as missing objects', async () => {
-    const repo = await buildFixture({ config: `[core]\n    remote = s3store\n['remote "s3store"']\n    url = s3://no-such-bucket/x\n    endpointurl = ${s3.endpoint}\n` });
+    const repo = await buildFixture({
+      config: `[core]\n    remote = s3store\n['remote "s3store"']\n    url = s3://no-such-bucket/x\n    endpointurl = ${s3.endpoint}\n`,
+    });
     const result = await runAction('data-pull', { cwd: repo.root, env: s3.env });
     expect(result.exitCode).toBe(1);
     const error = errorOf(result)!;
@@ -235,13 +278,26 @@ describe('data-pull bad input and faults (Node 24)', () => {
   it('masks keys from config.local and never prints them; warns when the Actions cache is unavailable', async () => {
     const repo = await s3Fixture('secret/store');
     const secret = 'S3RVER';
-    await put(repo.root, '.dvc/config.local', `['remote "s3store"']\n    access_key_id = ${secret}\n    secret_access_key = ${secret}\n`);
+    await put(
+      repo.root,
+      '.dvc/config.local',
+      `['remote "s3store"']\n    access_key_id = ${secret}\n    secret_access_key = ${secret}\n`,
+    );
     const env = { AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'us-east-1' };
-    const result = await runAction('data-pull', { cwd: repo.root, env, inputs: { 'actions-cache': true, targets: 'models/model.bin' } });
+    const result = await runAction('data-pull', {
+      cwd: repo.root,
+      env,
+      inputs: { 'actions-cache': true, targets: 'models/model.bin' },
+    });
     expect(result.exitCode).toBe(0);
     expect(result.masks).toContain(secret);
     expect(result.log.join('\n')).not.toContain(secret);
-    expect(result.annotations).toContainEqual(expect.objectContaining({ level: 'warning', message: expect.stringContaining('Actions cache service is not available') }));
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        message: expect.stringContaining('Actions cache service is not available'),
+      }),
+    );
   });
 });
 
@@ -282,7 +338,11 @@ describe('data-pull with the Actions cache (Node 20)', () => {
       expect(second.log.filter((l) => /^Failed to (save|restore)/.test(l))).toEqual([]);
       expect(second.exitCode).toBe(0);
       await expectWorkspace({ ...repo, root: clone });
-      expect(second.outputs).toMatchObject({ 'data-version': first.outputs['data-version'], bytes: first.outputs.bytes, 'downloaded-bytes': '0' });
+      expect(second.outputs).toMatchObject({
+        'data-version': first.outputs['data-version'],
+        bytes: first.outputs.bytes,
+        'downloaded-bytes': '0',
+      });
       expect(second.outputs['from-cache']).toBe(second.outputs.files);
       expect(second.outputs.files).toBe('9');
       expect(second.log).toContain(`actions-cache: restored ${key} (exact)`);
@@ -290,7 +350,11 @@ describe('data-pull with the Actions cache (Node 20)', () => {
       expect(second.log.filter((l) => l.startsWith('actions-cache: saved') || l.includes('not saved'))).toEqual([]);
       expect(service.calls('CreateCacheEntry').length).toBe(creates);
       expect(service.committed().map((e) => e.key)).toEqual([key]);
-      expect(service.calls('GetCacheEntryDownloadURL').at(-1)).toEqual({ key, restore_keys: ['dvc-cache-linux-'], version: cacheVersion('.dvc/cache') });
+      expect(service.calls('GetCacheEntryDownloadURL').at(-1)).toEqual({
+        key,
+        restore_keys: ['dvc-cache-linux-'],
+        version: cacheVersion('.dvc/cache'),
+      });
     } finally {
       await service.stop();
     }

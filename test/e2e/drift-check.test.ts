@@ -18,7 +18,16 @@ const REPO = 'octo-repo';
 const WEIGHTS = [1.5, -2, 0.5];
 
 /** label = 1 when x·w + noise > 0; `shift` moves a column's mean, `scale` widens it. */
-function snapshot(rows: number, seed: number, options: { shift?: number[]; scale?: number[]; header?: string; cell?: (row: number, col: number, v: string) => string } = {}): string {
+function snapshot(
+  rows: number,
+  seed: number,
+  options: {
+    shift?: number[];
+    scale?: number[];
+    header?: string;
+    cell?: (row: number, col: number, v: string) => string;
+  } = {},
+): string {
   let s = seed;
   const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
@@ -47,11 +56,22 @@ beforeAll(async () => {
   await writeFile(join(work, 'drifted.csv'), snapshot(600, 13, { shift: [0.8, 0, 0], scale: [1, 1.8, 1] }));
   pushed = await runAction('registry-push', {
     cwd: work,
-    inputs: { name: 'churn', model: 'model.onnx', registry: 'registry', alias: 'production', 'metrics-file': 'metrics.json', 'profile-data': 'train.csv', 'sample-data': 'train.csv' },
+    inputs: {
+      name: 'churn',
+      model: 'model.onnx',
+      registry: 'registry',
+      alias: 'production',
+      'metrics-file': 'metrics.json',
+      'profile-data': 'train.csv',
+      'sample-data': 'train.csv',
+    },
   });
   // A version pushed without profile-data, for the error case.
   await writeModel(join(work, 'other.onnx'), logisticClassifierModel({ weights: [1, 1, 1], bias: 0 }));
-  const bare = await runAction('registry-push', { cwd: work, inputs: { name: 'churn', model: 'other.onnx', registry: 'registry', alias: 'bare' } });
+  const bare = await runAction('registry-push', {
+    cwd: work,
+    inputs: { name: 'churn', model: 'other.onnx', registry: 'registry', alias: 'bare' },
+  });
   if (bare.exitCode !== 0) throw new Error(bare.stdout);
 });
 
@@ -60,7 +80,11 @@ afterAll(async () => {
 });
 
 function check(inputs: Record<string, string>, extra: RunActionOptions = {}) {
-  return runAction('drift-check', { cwd: work, ...extra, inputs: { reference: 'registry://churn@production', registry: 'registry', ...inputs } });
+  return runAction('drift-check', {
+    cwd: work,
+    ...extra,
+    inputs: { reference: 'registry://churn@production', registry: 'registry', ...inputs },
+  });
 }
 
 const errors = (r: ActionResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
@@ -105,7 +129,13 @@ describe('drift-check (Node 24)', () => {
   });
 
   it('compares with a data file as the reference, and honours methods and multiple-testing', async () => {
-    const r = await check({ current: 'drifted.csv', reference: 'train.csv', registry: '', methods: 'psi', 'multiple-testing': 'bonferroni' });
+    const r = await check({
+      current: 'drifted.csv',
+      reference: 'train.csv',
+      registry: '',
+      methods: 'psi',
+      'multiple-testing': 'bonferroni',
+    });
     expect(errors(r)).toEqual([]);
     const report = await readFile(r.outputs.report!, 'utf8');
     expect(report).toMatch(/\| x1 \| numerical \| PSI \|/);
@@ -113,7 +143,11 @@ describe('drift-check (Node 24)', () => {
   });
 
   it('writes one sticky comment on a pull request and edits it on the next run', async () => {
-    const event = { number: 7, pull_request: { number: 7 }, repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` } };
+    const event = {
+      number: 7,
+      pull_request: { number: 7 },
+      repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
+    };
     const opts = { apiUrl: api.url, token: 'ghs_writer', eventName: 'pull_request', event };
     await check({ current: 'fresh.csv' }, opts);
     const second = await check({ current: 'drifted.csv' }, opts);
@@ -133,18 +167,29 @@ describe('drift-check (Node 24)', () => {
       expect(r.outputs.drift).toBeUndefined();
     });
     it('an extra column is ignored and said', async () => {
-      await writeFile(join(work, 'extra.csv'), snapshot(300, 22).replace(/\n(?=.)/g, ',7\n').replace('label,7', 'label,region').replace(/\n$/, ',7\n'));
+      await writeFile(
+        join(work, 'extra.csv'),
+        snapshot(300, 22)
+          .replace(/\n(?=.)/g, ',7\n')
+          .replace('label,7', 'label,region')
+          .replace(/\n$/, ',7\n'),
+      );
       const r = await check({ current: 'extra.csv' });
       expect(errors(r)).toEqual([]);
       expect(r.log.join('\n')).toMatch(/Ignored column\(s\) not in the reference: region/);
       expect(await readFile(r.outputs.report!, 'utf8')).toMatch(/Ignored column\(s\) not in the reference: region/);
     });
     it('a column whose type changed from numbers to text, with the file and line', async () => {
-      await writeFile(join(work, 'text.csv'), snapshot(50, 23, { cell: (row, col, v) => (row === 4 && col === 2 ? 'high' : v) }));
+      await writeFile(
+        join(work, 'text.csv'),
+        snapshot(50, 23, { cell: (row, col, v) => (row === 4 && col === 2 ? 'high' : v) }),
+      );
       const r = await check({ current: 'text.csv' });
       expect(r.exitCode).toBe(1);
       const a = r.annotations.find((x) => x.level === 'error')!;
-      expect(a.message).toMatch(/text\.csv, line 6: column "x3" holds the text "high", but it was numerical in the reference/);
+      expect(a.message).toMatch(
+        /text\.csv, line 6: column "x3" holds the text "high", but it was numerical in the reference/,
+      );
       expect(a.file).toContain('text.csv');
       expect(a.line).toBe(6);
     });

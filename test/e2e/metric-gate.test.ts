@@ -22,7 +22,11 @@ function prEvent(number: number, fork = false) {
     number,
     pull_request: {
       number,
-      head: { sha: 'a'.repeat(40), ref: 'feature', repo: { full_name: fork ? 'someone/octo-repo' : `${OWNER}/${REPO}`, fork } },
+      head: {
+        sha: 'a'.repeat(40),
+        ref: 'feature',
+        repo: { full_name: fork ? 'someone/octo-repo' : `${OWNER}/${REPO}`, fork },
+      },
       base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
     },
     repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
@@ -32,7 +36,7 @@ function prEvent(number: number, fork = false) {
 /** A deterministic holdout: label = 1 when x·w + noise > 0. */
 function holdoutCsv(rows: number, seed = 7): string {
   let s = seed;
-  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const lines = ['x1,x2,x3,label'];
   for (let i = 0; i < rows; i++) {
@@ -90,18 +94,42 @@ describe.each(NODE_VERSIONS)('metric-gate on Node %s', (node) => {
     // scikit-learn's binary metrics, F-betas, per-class values, sums and ranking metrics.
     expect(Object.keys(metrics).sort()).toEqual(
       [
-        'accuracy', 'accuracy_count', 'average_precision', 'balanced_accuracy', 'brier_score', 'cohen_kappa', 'f0.5', 'f1', 'f1[0]', 'f1[1]', 'f2',
-        'log_loss', 'log_loss_sum', 'matthews_corrcoef', 'precision', 'precision[0]', 'precision[1]', 'recall', 'recall[0]', 'recall[1]', 'roc_auc',
-        'support[0]', 'support[1]',
+        'accuracy',
+        'accuracy_count',
+        'average_precision',
+        'balanced_accuracy',
+        'brier_score',
+        'cohen_kappa',
+        'f0.5',
+        'f1',
+        'f1[0]',
+        'f1[1]',
+        'f2',
+        'log_loss',
+        'log_loss_sum',
+        'matthews_corrcoef',
+        'precision',
+        'precision[0]',
+        'precision[1]',
+        'recall',
+        'recall[0]',
+        'recall[1]',
+        'roc_auc',
+        'support[0]',
+        'support[1]',
       ].sort(),
     );
     expect(metrics.roc_auc).toBeGreaterThan(0.85);
     const report = await readFile(first.outputs.report!, 'utf8');
     expect(report.split('\n')[0]).toBe('### ✅ metric-gate: PASS');
     expect(report).toContain('| metric | baseline | candidate | delta | 95% interval | rule | status |');
-    expect(report).toMatch(/\| f1 \| 0\.\d{4} \| 0\.\d{4} \| \+0\.\d{4} \| \[\+0\.\d{4}, \+0\.\d{4}\] \| f1 &gt;= baseline - 0\.01 \| ✅ pass \|/);
+    expect(report).toMatch(
+      /\| f1 \| 0\.\d{4} \| 0\.\d{4} \| \+0\.\d{4} \| \[\+0\.\d{4}, \+0\.\d{4}\] \| f1 &gt;= baseline - 0\.01 \| ✅ pass \|/,
+    );
     expect(report).toContain('McNemar (accuracy)');
-    expect(report).toMatch(/DeLong \(roc_auc\): difference \+0\.\d{4}, SE 0\.\d{4}, z = \d+\.\d{4}, p = \d\.\d{3}e-\d+/);
+    expect(report).toMatch(
+      /DeLong \(roc_auc\): difference \+0\.\d{4}, SE 0\.\d{4}, z = \d+\.\d{4}, p = \d\.\d{3}e-\d+/,
+    );
     expect(report).toContain(
       'Lineage: holdout holdout.csv (800 rows) · commit 6dcb09b5b578 · run [ml-pipeline \\#42](https://github.com/octo-org/octo-repo/actions/runs/1658821493)',
     );
@@ -123,7 +151,10 @@ describe.each(NODE_VERSIONS)('metric-gate on Node %s', (node) => {
     expect(comments[0]!.id).toBe(id);
     expect(comments[0]!.body).toContain('### ❌ metric-gate: FAIL');
     expect(second.annotations).toContainEqual(
-      expect.objectContaining({ level: 'error', message: expect.stringContaining('metric-gate verdict: fail (fail-on: fail): f1 >= baseline + 0.5 (fail)') }),
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringContaining('metric-gate verdict: fail (fail-on: fail): f1 >= baseline + 0.5 (fail)'),
+      }),
     );
   });
 });
@@ -145,7 +176,9 @@ describe('metric-gate comments (Node 20)', () => {
     expect(again.outputs['comment-url']).toBe(ours[0]!.html_url);
     expect(api.comments(OWNER, REPO, pr).find((c) => c.user.login === 'mallory')!.body).toContain('fake');
     // The listing walked every page.
-    const lists = api.requests.filter((r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/issues/${pr}/comments`);
+    const lists = api.requests.filter(
+      (r) => r.method === 'GET' && r.path === `/repos/${OWNER}/${REPO}/issues/${pr}/comments`,
+    );
     expect(lists.some((r) => r.query.page === '2')).toBe(true);
   });
 
@@ -158,7 +191,9 @@ describe('metric-gate comments (Node 20)', () => {
     expect(result.summary).toContain('### ✅ metric-gate: PASS');
     expect(api.comments(OWNER, REPO, pr)).toHaveLength(0);
     const warning = result.annotations.find((a) => a.level === 'warning');
-    expect(warning?.message).toContain('No pull-request comment: the token may not write to pull request #31 (Resource not accessible by integration');
+    expect(warning?.message).toContain(
+      'No pull-request comment: the token may not write to pull request #31 (Resource not accessible by integration',
+    );
     expect(warning?.message).toContain('forks get a read-only GITHUB_TOKEN');
   });
 
@@ -171,7 +206,7 @@ describe('metric-gate comments (Node 20)', () => {
     expect(result.outputs.verdict).toBe('pass');
   });
 
-  it('keeps an oversized report under GitHub\'s limit without cutting the verdict', async () => {
+  it("keeps an oversized report under GitHub's limit without cutting the verdict", async () => {
     const pr = 41;
     const many: Record<string, number> = {};
     const base: Record<string, number> = {};
@@ -183,14 +218,19 @@ describe('metric-gate comments (Node 20)', () => {
     base.f1 = 0.8;
     await writeFile(join(work, 'many.json'), JSON.stringify(many));
     await writeFile(join(work, 'many-base.json'), JSON.stringify(base));
-    const result = await gate({ event: prEvent(pr) }, { model: '', dataset: '', metrics: 'many.json', baseline: 'many-base.json', rules: 'f1 >= baseline' });
+    const result = await gate(
+      { event: prEvent(pr) },
+      { model: '', dataset: '', metrics: 'many.json', baseline: 'many-base.json', rules: 'f1 >= baseline' },
+    );
     expect(result.exitCode).toBe(0);
     const [comment] = api.comments(OWNER, REPO, pr);
     expect(comment).toBeDefined();
     expect(comment!.body.length).toBeLessThan(65536);
     expect(comment!.body).toContain('### ✅ metric-gate: PASS');
     expect(comment!.body).toContain('| f1 | 0.8000 | 0.9000 | +0.1000 | — | f1 &gt;= baseline | ✅ pass |');
-    expect(comment!.body).toMatch(/_\d+ more rows left out to keep this under GitHub's size limit; the full report is in the job summary/);
+    expect(comment!.body).toMatch(
+      /_\d+ more rows left out to keep this under GitHub's size limit; the full report is in the job summary/,
+    );
     expect(comment!.body).toContain('No interval was possible');
     // The report file keeps everything.
     const full = await readFile(result.outputs.report!, 'utf8');
@@ -199,9 +239,20 @@ describe('metric-gate comments (Node 20)', () => {
 
   it('escapes metric names from files so they cannot inject markdown, HTML or mentions', async () => {
     const pr = 51;
-    await writeFile(join(work, 'evil.json'), JSON.stringify({ 'f1': 0.9, '<img src=x onerror=alert(1)>': 1, '@octo-org/admins [click](https://evil.example)': 2, 'a|b': 3 }));
+    await writeFile(
+      join(work, 'evil.json'),
+      JSON.stringify({
+        f1: 0.9,
+        '<img src=x onerror=alert(1)>': 1,
+        '@octo-org/admins [click](https://evil.example)': 2,
+        'a|b': 3,
+      }),
+    );
     await writeFile(join(work, 'evil-base.json'), JSON.stringify({ f1: 0.85 }));
-    const result = await gate({ event: prEvent(pr) }, { model: '', dataset: '', metrics: 'evil.json', baseline: 'evil-base.json', rules: 'f1 >= baseline' });
+    const result = await gate(
+      { event: prEvent(pr) },
+      { model: '', dataset: '', metrics: 'evil.json', baseline: 'evil-base.json', rules: 'f1 >= baseline' },
+    );
     expect(result.exitCode).toBe(0);
     const body = api.comments(OWNER, REPO, pr)[0]!.body;
     expect(body).not.toContain('<img');
@@ -239,16 +290,29 @@ describe('metric-gate with a registry baseline (Node 20)', () => {
   });
 
   it('downloads registry://NAME@ALIAS from a folder registry and evaluates it paired', async () => {
-    const result = await gate({ eventName: 'push', event: {} }, { baseline: 'registry://churn@production', registry: 'registry' });
+    const result = await gate(
+      { eventName: 'push', event: {} },
+      { baseline: 'registry://churn@production', registry: 'registry' },
+    );
     expect(result.exitCode).toBe(0);
     const report = await readFile(result.outputs.report!, 'utf8');
     expect(report).toContain(`vs baseline **registry\\://churn@\u200bproduction (version ${pushed.version})**`);
     expect(report).toContain('Intervals: 95% paired bootstrap');
   });
 
-  it('with a metrics-file candidate, compares with the metrics in the version\'s manifest', async () => {
+  it("with a metrics-file candidate, compares with the metrics in the version's manifest", async () => {
     await writeFile(join(work, 'cand-metrics.json'), JSON.stringify({ f1: 0.75 }));
-    const result = await gate({ eventName: 'push', event: {} }, { model: '', dataset: '', metrics: 'cand-metrics.json', baseline: 'registry://churn@production', registry: 'registry', rules: 'f1 >= baseline' });
+    const result = await gate(
+      { eventName: 'push', event: {} },
+      {
+        model: '',
+        dataset: '',
+        metrics: 'cand-metrics.json',
+        baseline: 'registry://churn@production',
+        registry: 'registry',
+        rules: 'f1 >= baseline',
+      },
+    );
     expect(result.exitCode).toBe(0);
     const report = await readFile(result.outputs.report!, 'utf8');
     expect(report).toContain('| f1 | 0.7000 | 0.7500 | +0.0500 | — | f1 &gt;= baseline | ✅ pass |');
@@ -267,12 +331,27 @@ describe('metric-gate with the scikit-learn metrics users gate on (Node 20)', ()
   it('gates on f0.5, a per-class recall and balanced accuracy, and draws the curves', async () => {
     const result = await gate(
       { eventName: 'push', event: {} },
-      { rules: 'f0.5 >= baseline - 0.05\nrecall[1] >= 0.5\nbalanced_accuracy >= 0.7\nf3 > 0', 'bootstrap-samples': '200' },
+      {
+        rules: 'f0.5 >= baseline - 0.05\nrecall[1] >= 0.5\nbalanced_accuracy >= 0.7\nf3 > 0',
+        'bootstrap-samples': '200',
+      },
     );
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const metrics = JSON.parse(result.outputs.metrics!);
-    for (const name of ['f0.5', 'f2', 'f3', 'recall[1]', 'precision[0]', 'support[1]', 'balanced_accuracy', 'matthews_corrcoef', 'cohen_kappa', 'brier_score', 'average_precision']) {
+    for (const name of [
+      'f0.5',
+      'f2',
+      'f3',
+      'recall[1]',
+      'precision[0]',
+      'support[1]',
+      'balanced_accuracy',
+      'matthews_corrcoef',
+      'cohen_kappa',
+      'brier_score',
+      'average_precision',
+    ]) {
       expect([name, typeof metrics[name]]).toEqual([name, 'number']);
     }
     const report = await readFile(result.outputs.report!, 'utf8');
@@ -295,7 +374,9 @@ describe('metric-gate refuses NaN, infinity and empty holdouts, and never hangs 
     expect(result.signal).toBeNull();
     expect(result.exitCode).toBe(1);
     const error = result.annotations.find((a) => a.level === 'error')!;
-    expect(error.message).toContain('Model candidate.onnx: output "probabilities" holds 2 NaN value(s) (2 of 122); the first at holdout row 61');
+    expect(error.message).toContain(
+      'Model candidate.onnx: output "probabilities" holds 2 NaN value(s) (2 of 122); the first at holdout row 61',
+    );
     expect(error.message).toContain('Input contains NaN or infinity');
   });
 
@@ -322,11 +403,13 @@ describe('metric-gate refuses NaN, infinity and empty holdouts, and never hangs 
     await writeFile(join(work, 'header-only.csv'), 'x1,x2,x3,label\n');
     const result = await gate(quick, { dataset: 'header-only.csv', baseline: '', rules: 'accuracy >= 0.5' });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain('Dataset header-only.csv has no data rows');
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
+      'Dataset header-only.csv has no data rows',
+    );
     expect(result.outputs.verdict).toBeUndefined();
   });
 
-  it('missing feature cells: refused by default with the fix, and with missing-values: nan the model\'s NaN output is named', async () => {
+  it("missing feature cells: refused by default with the fix, and with missing-values: nan the model's NaN output is named", async () => {
     await writeFile(join(work, 'gaps.csv'), `${holdoutCsv(30).trimEnd()}\n,0.5,NA,1\n`);
     const refused = await gate(quick, { dataset: 'gaps.csv', baseline: '', rules: 'accuracy >= 0.5' });
     expect(refused.exitCode).toBe(1);
@@ -334,9 +417,16 @@ describe('metric-gate refuses NaN, infinity and empty holdouts, and never hangs 
     expect(error.message).toContain('Dataset gaps.csv, line 32, column "x1": empty cell');
     expect(error.message).toContain('missing-values: nan');
     // This logistic model cannot take NaN itself: the cells reach it, and its NaN output is refused.
-    const passed = await gate(quick, { dataset: 'gaps.csv', baseline: '', rules: 'accuracy >= 0.5', 'missing-values': 'nan' });
+    const passed = await gate(quick, {
+      dataset: 'gaps.csv',
+      baseline: '',
+      rules: 'accuracy >= 0.5',
+      'missing-values': 'nan',
+    });
     expect(passed.exitCode).toBe(1);
-    expect(passed.annotations.find((a) => a.level === 'error')!.message).toContain('output "probabilities" holds 2 NaN value(s) (2 of 62); the first at holdout row 31');
+    expect(passed.annotations.find((a) => a.level === 'error')!.message).toContain(
+      'output "probabilities" holds 2 NaN value(s) (2 of 62); the first at holdout row 31',
+    );
   });
 });
 
@@ -346,7 +436,9 @@ describe('metric-gate bad input (Node 20)', () => {
     const result = await gate({ eventName: 'push', event: {} }, { dataset: 'two-cols.csv' });
     expect(result.exitCode).toBe(1);
     const error = result.annotations.find((a) => a.level === 'error')!;
-    expect(error.message).toContain('expects input input: float32[N,3], but the holdout has 2 feature column(s): x1, x2');
+    expect(error.message).toContain(
+      'expects input input: float32[N,3], but the holdout has 2 feature column(s): x1, x2',
+    );
   });
 
   it('points at the line and column of a bad rule', async () => {
@@ -368,6 +460,8 @@ describe('metric-gate bad input (Node 20)', () => {
     await writeFile(join(work, 'not-a-model.onnx'), 'this is text, not protobuf');
     const result = await gate({ eventName: 'push', event: {} }, { model: 'not-a-model.onnx' });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain('not-a-model.onnx is not an ONNX model onnxruntime can load');
+    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
+      'not-a-model.onnx is not an ONNX model onnxruntime can load',
+    );
   });
 });

@@ -48,8 +48,21 @@ const sha256 = (path: string): string => createHash('sha256').update(readFileSyn
 const json = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const modelDir = (): string => join(registry, MODEL);
 const aliasesOnDisk = (): Record<string, number> =>
-  Object.fromEntries(readdirSync(join(modelDir(), 'aliases')).map((f) => [f.replace(/\.json$/, ''), json<{ version: number }>(join(modelDir(), 'aliases', f)).version]));
-const eventsOnDisk = (): { type: string; version?: number; alias?: string; from?: number | null; to?: number; reason?: string; actor?: string }[] =>
+  Object.fromEntries(
+    readdirSync(join(modelDir(), 'aliases')).map((f) => [
+      f.replace(/\.json$/, ''),
+      json<{ version: number }>(join(modelDir(), 'aliases', f)).version,
+    ]),
+  );
+const eventsOnDisk = (): {
+  type: string;
+  version?: number;
+  alias?: string;
+  from?: number | null;
+  to?: number;
+  reason?: string;
+  actor?: string;
+}[] =>
   readdirSync(join(modelDir(), 'events'))
     .sort()
     .map((f) => json(join(modelDir(), 'events', f)));
@@ -57,12 +70,19 @@ const eventsOnDisk = (): { type: string; version?: number; alias?: string; from?
 /** A commit: train.features (and export.noise_std) in params.yaml as a developer would edit them; its sha. */
 async function commit(features: string[], noise = 0): Promise<string> {
   const path = join(project, 'params.yaml');
-  const text = (await readFile(path, 'utf8')).replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`).replace(/noise_std: [0-9.]+/, `noise_std: ${noise}`);
+  const text = (await readFile(path, 'utf8'))
+    .replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`)
+    .replace(/noise_std: [0-9.]+/, `noise_std: ${noise}`);
   await writeFile(path, text);
   return createHash('sha1').update(text).digest('hex');
 }
 
-function step(action: string, inputs: Record<string, string>, sha: string, extra: Partial<RunActionOptions> = {}): Promise<ActionResult> {
+function step(
+  action: string,
+  inputs: Record<string, string>,
+  sha: string,
+  extra: Partial<RunActionOptions> = {},
+): Promise<ActionResult> {
   const { env, ...rest } = extra;
   return runAction(action, { cwd: project, node: '24', inputs, ...rest, env: { GITHUB_SHA: sha, ...env } });
 }
@@ -86,7 +106,18 @@ function prEvent(number: number, sha: string) {
 }
 
 const train = (dataVersion: string, sha: string) =>
-  step('train', { run: `${PYTHON} train.py`, 'metrics-file': 'metrics.json', 'params-file': 'params.yaml', outputs: 'model.onnx', 'data-version': dataVersion, 'sample-interval': '1' }, sha);
+  step(
+    'train',
+    {
+      run: `${PYTHON} train.py`,
+      'metrics-file': 'metrics.json',
+      'params-file': 'params.yaml',
+      outputs: 'model.onnx',
+      'data-version': dataVersion,
+      'sample-interval': '1',
+    },
+    sha,
+  );
 
 const gateInputs = (dataVersion: string, extra: Record<string, string>): Record<string, string> => ({
   model: 'model.onnx',
@@ -100,7 +131,12 @@ const gateInputs = (dataVersion: string, extra: Record<string, string>): Record<
 });
 
 /** release.yml's deploy job: helm-deploy with the smoke test through the environment's URL. */
-function deploy(environment: 'staging' | 'production', version: string, sha: string, extra: Record<string, string> = {}): Promise<ActionResult> {
+function deploy(
+  environment: 'staging' | 'production',
+  version: string,
+  sha: string,
+  extra: Record<string, string> = {},
+): Promise<ActionResult> {
   return step(
     'helm-deploy',
     {
@@ -163,31 +199,60 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     dataVersion = pull.outputs['data-version']!;
     expect(dataVersion).toMatch(/^[0-9a-f]{40}$/);
     // Byte for byte what the local remote holds (the object named by data.dvc's .dir manifest).
-    const dir = json<{ md5: string; relpath: string }[]>(join(project, 'dvc-remote/files/md5/94/2959303b6e5e917cf5555fabcdce40.dir'));
+    const dir = json<{ md5: string; relpath: string }[]>(
+      join(project, 'dvc-remote/files/md5/94/2959303b6e5e917cf5555fabcdce40.dir'),
+    );
     for (const entry of dir) {
-      expect(createHash('md5').update(readFileSync(join(project, 'data', entry.relpath))).digest('hex')).toBe(entry.md5);
+      expect(
+        createHash('md5')
+          .update(readFileSync(join(project, 'data', entry.relpath)))
+          .digest('hex'),
+      ).toBe(entry.md5);
     }
 
     const trained = await train(dataVersion, sha);
     expectOk(trained);
-    const record = json<{ data_version: string; git: { sha: string }; outputs: { path: string; sha256: string }[]; metrics: Record<string, number> }>(
-      join(project, trained.outputs['run-record']!),
-    );
+    const record = json<{
+      data_version: string;
+      git: { sha: string };
+      outputs: { path: string; sha256: string }[];
+      metrics: Record<string, number>;
+    }>(join(project, trained.outputs['run-record']!));
     expect(record.data_version).toBe(dataVersion);
     expect(record.git.sha).toBe(sha);
-    expect(record.outputs).toEqual([expect.objectContaining({ path: 'model.onnx', sha256: sha256(join(project, 'model.onnx')) })]);
+    expect(record.outputs).toEqual([
+      expect.objectContaining({ path: 'model.onnx', sha256: sha256(join(project, 'model.onnx')) }),
+    ]);
     expect(JSON.parse(trained.outputs.metrics!)).toEqual(json(join(project, 'metrics.json')));
 
-    const gate = await step('metric-gate', gateInputs(dataVersion, { rules: 'roc_auc >= 0.7\naccuracy >= 0.65', comment: 'false' }), sha);
+    const gate = await step(
+      'metric-gate',
+      gateInputs(dataVersion, { rules: 'roc_auc >= 0.7\naccuracy >= 0.65', comment: 'false' }),
+      sha,
+    );
     expectOk(gate);
     expect(gate.outputs.verdict).toBe('pass');
 
-    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']!, 'sample-data': 'smoke-sample.csv' }, sha);
+    const push = await step(
+      'registry-push',
+      {
+        name: MODEL,
+        model: 'model.onnx',
+        registry,
+        alias: 'staging',
+        'metrics-file': 'metrics.json',
+        'run-record': trained.outputs['run-record']!,
+        'sample-data': 'smoke-sample.csv',
+      },
+      sha,
+    );
     expectOk(push);
     expect(push.outputs).toMatchObject({ version: '1', created: 'true', sha256: sha256(join(project, 'model.onnx')) });
-    const manifest = json<{ lineage: { git_sha: string; data_version: string }; metrics: Record<string, number>; files: { path: string; sha256: string }[] }>(
-      join(modelDir(), 'versions/1/manifest.json'),
-    );
+    const manifest = json<{
+      lineage: { git_sha: string; data_version: string };
+      metrics: Record<string, number>;
+      files: { path: string; sha256: string }[];
+    }>(join(modelDir(), 'versions/1/manifest.json'));
     expect(manifest.lineage).toMatchObject({ git_sha: sha, data_version: dataVersion });
     expect(manifest.metrics).toEqual(json(join(project, 'metrics.json')));
     expect(sha256(join(modelDir(), 'versions/1/files/model.onnx'))).toBe(sha256(join(project, 'model.onnx')));
@@ -211,9 +276,19 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expectOk(await train(dataVersion, sha));
     const gate = await step(
       'metric-gate',
-      gateInputs(dataVersion, { baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', 'comment-key': MODEL }),
+      gateInputs(dataVersion, {
+        baseline: `registry://${MODEL}@production`,
+        rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02',
+        'comment-key': MODEL,
+      }),
       sha,
-      { eventName: 'pull_request', event: prEvent(1, sha), apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' } },
+      {
+        eventName: 'pull_request',
+        event: prEvent(1, sha),
+        apiUrl: api.url,
+        token: TOKEN,
+        env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' },
+      },
     );
     expect(gate.exitCode).toBe(1);
     expect(gate.outputs.verdict).toBe('fail');
@@ -232,9 +307,19 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const before = { ...api.comments(OWNER, REPO, 1)[0]! };
     const gate = await step(
       'metric-gate',
-      gateInputs(dataVersion, { baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', 'comment-key': MODEL }),
+      gateInputs(dataVersion, {
+        baseline: `registry://${MODEL}@production`,
+        rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02',
+        'comment-key': MODEL,
+      }),
       sha,
-      { eventName: 'pull_request', event: prEvent(1, sha), apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' } },
+      {
+        eventName: 'pull_request',
+        event: prEvent(1, sha),
+        apiUrl: api.url,
+        token: TOKEN,
+        env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' },
+      },
     );
     expectOk(gate);
     expect(gate.outputs.verdict).toBe('pass');
@@ -243,7 +328,9 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expect(after[0]!.id).toBe(before.id);
     expect(after[0]!.body).toMatch(/PASS/);
     expect(after[0]!.body).not.toBe(before.body);
-    const writes = api.requests.filter((r) => r.path.includes(`/repos/${OWNER}/${REPO}/issues/`) && ['POST', 'PATCH'].includes(r.method));
+    const writes = api.requests.filter(
+      (r) => r.path.includes(`/repos/${OWNER}/${REPO}/issues/`) && ['POST', 'PATCH'].includes(r.method),
+    );
     expect(writes.map((r) => r.method)).toEqual(['POST', 'PATCH']);
   }, 180_000);
 
@@ -251,9 +338,29 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const sha = await commit(ALL);
     const trained = await train(dataVersion, sha);
     expectOk(trained);
-    const gate = await step('metric-gate', gateInputs(dataVersion, { baseline: `registry://${MODEL}@production`, rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02', comment: 'false' }), sha);
+    const gate = await step(
+      'metric-gate',
+      gateInputs(dataVersion, {
+        baseline: `registry://${MODEL}@production`,
+        rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02',
+        comment: 'false',
+      }),
+      sha,
+    );
     expectOk(gate);
-    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']!, 'sample-data': 'smoke-sample.csv' }, sha);
+    const push = await step(
+      'registry-push',
+      {
+        name: MODEL,
+        model: 'model.onnx',
+        registry,
+        alias: 'staging',
+        'metrics-file': 'metrics.json',
+        'run-record': trained.outputs['run-record']!,
+        'sample-data': 'smoke-sample.csv',
+      },
+      sha,
+    );
     expectOk(push);
     expect(push.outputs).toMatchObject({ version: '2', created: 'true' });
     expectOk(await deploy('staging', '2', sha));
@@ -262,8 +369,14 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expect(production.outputs).toMatchObject({ revision: '2', 'previous-revision': '1', 'model-version': '2' });
     expect(aliasesOnDisk()).toEqual({ staging: 2, production: 2 });
     expect(await served('production')).toEqual(['2']);
-    expect(json<{ lineage: { git_sha: string } }>(join(modelDir(), 'versions/2/manifest.json')).lineage.git_sha).toBe(sha);
-    expect(eventsOnDisk().filter((e) => e.type !== 'deployed').map((e) => [e.type, e.version ?? null, e.alias ?? null, e.from ?? null, e.to ?? null])).toEqual([
+    expect(json<{ lineage: { git_sha: string } }>(join(modelDir(), 'versions/2/manifest.json')).lineage.git_sha).toBe(
+      sha,
+    );
+    expect(
+      eventsOnDisk()
+        .filter((e) => e.type !== 'deployed')
+        .map((e) => [e.type, e.version ?? null, e.alias ?? null, e.from ?? null, e.to ?? null]),
+    ).toEqual([
       ['version-created', 1, null, null, null],
       ['alias-moved', null, 'staging', null, 1],
       ['alias-moved', null, 'production', null, 1],
@@ -277,7 +390,19 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const sha = await commit(ALL, 0.05);
     const trained = await train(dataVersion, sha);
     expectOk(trained);
-    const push = await step('registry-push', { name: MODEL, model: 'model.onnx', registry, alias: 'staging', 'metrics-file': 'metrics.json', 'run-record': trained.outputs['run-record']!, 'sample-data': 'smoke-sample.csv' }, sha);
+    const push = await step(
+      'registry-push',
+      {
+        name: MODEL,
+        model: 'model.onnx',
+        registry,
+        alias: 'staging',
+        'metrics-file': 'metrics.json',
+        'run-record': trained.outputs['run-record']!,
+        'sample-data': 'smoke-sample.csv',
+      },
+      sha,
+    );
     expectOk(push);
     expect(push.outputs.version).toBe('3');
     const staging = await deploy('staging', '3', sha);
@@ -298,12 +423,34 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const reason = 'v2 over-predicts churn for annual contracts (incident 42)';
     const result = await step(
       'rollback',
-      { release: 'churn-api', namespace: 'production', 'to-model-version': '1', reason, registry, 'model-name': MODEL, alias: 'production', 'smoke-test-url': urls.production, environment: 'production', 'github-token': TOKEN, helm: k8s.helm },
+      {
+        release: 'churn-api',
+        namespace: 'production',
+        'to-model-version': '1',
+        reason,
+        registry,
+        'model-name': MODEL,
+        alias: 'production',
+        'smoke-test-url': urls.production,
+        environment: 'production',
+        'github-token': TOKEN,
+        helm: k8s.helm,
+      },
       'c'.repeat(40),
-      { eventName: 'workflow_dispatch', apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: 'c'.repeat(40), ...k8s.cluster.env } },
+      {
+        eventName: 'workflow_dispatch',
+        apiUrl: api.url,
+        token: TOKEN,
+        env: { GITHUB_SHA: 'c'.repeat(40), ...k8s.cluster.env },
+      },
     );
     expectOk(result);
-    expect(result.outputs).toMatchObject({ 'from-revision': '2', 'to-revision': '1', 'new-revision': '3', 'model-version': '1' });
+    expect(result.outputs).toMatchObject({
+      'from-revision': '2',
+      'to-revision': '1',
+      'new-revision': '3',
+      'model-version': '1',
+    });
     expect(aliasesOnDisk().production).toBe(1);
     expect(await served('production')).toEqual(['1']);
     const history = await k8s.history('churn-api', 'production');

@@ -49,7 +49,10 @@ function target(kind: 's3' | 'folder'): Target {
       args: ['--registry', url],
       keys: async () => {
         const entries = await readdir(url, { recursive: true, withFileTypes: true }).catch(() => []);
-        return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(url.length + 1)).sort();
+        return entries
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name).slice(url.length + 1))
+          .sort();
       },
       get: (key) => readFile(join(url, key)),
     };
@@ -62,13 +65,20 @@ function target(kind: 's3' | 'folder'): Target {
       const out: string[] = [];
       let token: string | undefined;
       do {
-        const page = await s3.client().send(new ListObjectsV2Command({ Bucket: 'race', Prefix: `${id}/`, ContinuationToken: token }));
+        const page = await s3
+          .client()
+          .send(new ListObjectsV2Command({ Bucket: 'race', Prefix: `${id}/`, ContinuationToken: token }));
         for (const o of page.Contents ?? []) out.push(o.Key!.slice(id.length + 1));
         token = page.NextContinuationToken;
       } while (token);
       return out.sort();
     },
-    get: async (key) => Buffer.from(await (await s3.client().send(new GetObjectCommand({ Bucket: 'race', Key: `${id}/${key}` }))).Body!.transformToByteArray()),
+    get: async (key) =>
+      Buffer.from(
+        await (
+          await s3.client().send(new GetObjectCommand({ Bucket: 'race', Key: `${id}/${key}` }))
+        ).Body!.transformToByteArray(),
+      ),
   };
 }
 
@@ -97,7 +107,8 @@ function cli(args: string[], options: { env?: Record<string, string>; killAfterM
       stderr += d;
       for (const line of String(d).split('\n')) if (line) timeline.push({ at: performance.now() - started, line });
     });
-    const timer = options.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs) : undefined;
+    const timer =
+      options.killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs) : undefined;
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
@@ -115,7 +126,8 @@ async function distinctModel(i: number): Promise<string> {
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const json = async (t: Target, key: string) => JSON.parse((await t.get(key)).toString('utf8')) as Record<string, unknown>;
+const json = async (t: Target, key: string) =>
+  JSON.parse((await t.get(key)).toString('utf8')) as Record<string, unknown>;
 
 /**
  * What must hold after any interleaving or crash, read from the raw objects (layout: the
@@ -123,9 +135,14 @@ const json = async (t: Target, key: string) => JSON.parse((await t.get(key)).toS
  * exists, and then every file it lists is under versions/N/files/ with that sha256 and size; an
  * alias names a visible version and the alias-moved event (events/ID.json) that moved it there.
  */
-async function checkInvariants(t: Target, name: string, verified = new Set<number>()): Promise<{ claims: number[]; visible: number[]; aliases: Record<string, number>; events: string[] }> {
+async function checkInvariants(
+  t: Target,
+  name: string,
+  verified = new Set<number>(),
+): Promise<{ claims: number[]; visible: number[]; aliases: Record<string, number>; events: string[] }> {
   const keys = await t.keys();
-  const numbered = (re: RegExp) => keys.flatMap((k) => (re.exec(k) ? [Number(re.exec(k)![1])] : [])).sort((a, b) => a - b);
+  const numbered = (re: RegExp) =>
+    keys.flatMap((k) => (re.exec(k) ? [Number(re.exec(k)![1])] : [])).sort((a, b) => a - b);
   const claims = numbered(new RegExp(`^${name}/claims/(\\d+)\\.json$`));
   expect(claims).toEqual(claims.map((_, i) => i + 1));
   const visible = numbered(new RegExp(`^${name}/versions/(\\d+)/manifest\\.json$`));
@@ -138,7 +155,12 @@ async function checkInvariants(t: Target, name: string, verified = new Set<numbe
     expect(manifest).toMatchObject({ name, version: v });
     for (const f of manifest.files as { path: string; sha256: string; size: number }[]) {
       const bytes = await t.get(`${name}/versions/${v}/files/${f.path}`);
-      expect({ version: v, path: f.path, sha256: sha256(bytes), size: bytes.length }).toEqual({ version: v, path: f.path, sha256: f.sha256, size: f.size });
+      expect({ version: v, path: f.path, sha256: sha256(bytes), size: bytes.length }).toEqual({
+        version: v,
+        path: f.path,
+        sha256: f.sha256,
+        size: f.size,
+      });
     }
   }
   const events = keys.filter((k) => k.startsWith(`${name}/events/`) && k.endsWith('.json'));
@@ -148,7 +170,11 @@ async function checkInvariants(t: Target, name: string, verified = new Set<numbe
     const doc = (await json(t, key)) as { version: number; event: string };
     expect(visible).toContain(doc.version);
     expect(events).toContain(`${name}/events/${doc.event}.json`);
-    expect(await json(t, `${name}/events/${doc.event}.json`)).toMatchObject({ type: 'alias-moved', alias, to: doc.version });
+    expect(await json(t, `${name}/events/${doc.event}.json`)).toMatchObject({
+      type: 'alias-moved',
+      alias,
+      to: doc.version,
+    });
     aliases[alias] = doc.version;
   }
   return { claims, visible, aliases, events };
@@ -159,7 +185,12 @@ describe.each(['s3', 'folder'] as const)('pushes racing in separate processes (%
     const t = target(kind);
     const models = await Promise.all(Array.from({ length: 20 }, (_, i) => distinctModel(i)));
     const exits = await Promise.all(models.map((m) => cli([...t.args, 'push', 'iris', m])));
-    for (const e of exits) expect({ code: e.code, signal: e.signal, stderr: e.code ? e.stderr : '' }).toEqual({ code: 0, signal: null, stderr: '' });
+    for (const e of exits)
+      expect({ code: e.code, signal: e.signal, stderr: e.code ? e.stderr : '' }).toEqual({
+        code: 0,
+        signal: null,
+        stderr: '',
+      });
     const versions = exits.map((e) => Number(/^iris\/(\d+)\t/.exec(e.stdout)?.[1]));
     expect([...versions].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const { claims, visible } = await checkInvariants(t, 'iris');
@@ -167,16 +198,27 @@ describe.each(['s3', 'folder'] as const)('pushes racing in separate processes (%
     expect(visible).toHaveLength(20);
     // each push's version holds that push's own file, byte for byte
     for (let i = 0; i < 20; i++) {
-      expect((await t.get(`iris/versions/${versions[i]}/files/model.onnx`)).equals(await readFile(models[i]!))).toBe(true);
+      expect((await t.get(`iris/versions/${versions[i]}/files/model.onnx`)).equals(await readFile(models[i]!))).toBe(
+        true,
+      );
     }
   });
 
   it('20 pushes of identical files share one version, created once', async () => {
     const t = target(kind);
     const model = await distinctModel(99);
-    const exits = await Promise.all(Array.from({ length: 20 }, () => cli([...t.args, 'push', 'iris', model, '--alias', 'staging'])));
-    for (const e of exits) expect({ code: e.code, signal: e.signal, stderr: e.code ? e.stderr : '' }).toEqual({ code: 0, signal: null, stderr: '' });
-    expect(exits.map((e) => e.stdout.split('\t')[0])).toEqual(Array(20).fill(expect.stringMatching(/^iris\/1( \(existing, identical content\))?$/)));
+    const exits = await Promise.all(
+      Array.from({ length: 20 }, () => cli([...t.args, 'push', 'iris', model, '--alias', 'staging'])),
+    );
+    for (const e of exits)
+      expect({ code: e.code, signal: e.signal, stderr: e.code ? e.stderr : '' }).toEqual({
+        code: 0,
+        signal: null,
+        stderr: '',
+      });
+    expect(exits.map((e) => e.stdout.split('\t')[0])).toEqual(
+      Array(20).fill(expect.stringMatching(/^iris\/1( \(existing, identical content\))?$/)),
+    );
     expect(exits.filter((e) => !e.stdout.includes('(existing, identical content)'))).toHaveLength(1);
     const { claims, visible, aliases } = await checkInvariants(t, 'iris');
     expect(claims).toEqual([1]);
@@ -186,31 +228,47 @@ describe.each(['s3', 'folder'] as const)('pushes racing in separate processes (%
 });
 
 describe('pushes killed with SIGKILL', () => {
-  const STEPS = ['hashed', 'locked', 'claimed', 'uploaded', 'manifest-written', 'event-written', 'alias-event-written', 'alias-moved'];
+  const STEPS = [
+    'hashed',
+    'locked',
+    'claimed',
+    'uploaded',
+    'manifest-written',
+    'event-written',
+    'alias-event-written',
+    'alias-moved',
+  ];
 
-  it.each(['s3', 'folder'] as const)('at every step of a push never leave a visible half version or an alias moved without its event (%s)', async (kind) => {
-    const t = target(kind);
-    // a version 1 and an alias to start from, so that kills also hit alias moves with history
-    expect((await cli([...t.args, 'push', 'iris', await distinctModel(0), '--alias', 'prod'])).code).toBe(0);
-    for (const step of STEPS) {
-      const exit = await cli([...t.args, 'push', 'iris', await distinctModel(1), '--alias', 'prod'], { env: { MLOPS_REGISTRY_FAULT_KILL_AT: step } });
-      expect(exit.signal).toBe('SIGKILL');
-      const { events } = await checkInvariants(t, 'iris');
-      if (step === 'alias-event-written') {
-        // the intent was recorded (the newest event), the alias did not move: it still names an older event
-        const newest = events.sort().at(-1)!;
-        expect(await json(t, newest)).toMatchObject({ type: 'alias-moved', alias: 'prod' });
-        expect(`iris/events/${((await json(t, 'iris/aliases/prod.json')) as { event: string }).event}.json`).not.toBe(newest);
+  it.each(['s3', 'folder'] as const)(
+    'at every step of a push never leave a visible half version or an alias moved without its event (%s)',
+    async (kind) => {
+      const t = target(kind);
+      // a version 1 and an alias to start from, so that kills also hit alias moves with history
+      expect((await cli([...t.args, 'push', 'iris', await distinctModel(0), '--alias', 'prod'])).code).toBe(0);
+      for (const step of STEPS) {
+        const exit = await cli([...t.args, 'push', 'iris', await distinctModel(1), '--alias', 'prod'], {
+          env: { MLOPS_REGISTRY_FAULT_KILL_AT: step },
+        });
+        expect(exit.signal).toBe('SIGKILL');
+        const { events } = await checkInvariants(t, 'iris');
+        if (step === 'alias-event-written') {
+          // the intent was recorded (the newest event), the alias did not move: it still names an older event
+          const newest = events.sort().at(-1)!;
+          expect(await json(t, newest)).toMatchObject({ type: 'alias-moved', alias: 'prod' });
+          expect(`iris/events/${((await json(t, 'iris/aliases/prod.json')) as { event: string }).event}.json`).not.toBe(
+            newest,
+          );
+        }
       }
-    }
-    // the registry goes on working: the next push gets the next unclaimed number
-    const before = (await checkInvariants(t, 'iris')).claims;
-    const after = await cli([...t.args, 'push', 'iris', await distinctModel(2), '--alias', 'prod']);
-    expect(after.code).toBe(0);
-    expect(after.stdout).toMatch(new RegExp(`^iris/${before.length + 1}\\t`));
-    const { visible, aliases } = await checkInvariants(t, 'iris');
-    expect(aliases.prod).toBe(visible[visible.length - 1]);
-  });
+      // the registry goes on working: the next push gets the next unclaimed number
+      const before = (await checkInvariants(t, 'iris')).claims;
+      const after = await cli([...t.args, 'push', 'iris', await distinctModel(2), '--alias', 'prod']);
+      expect(after.code).toBe(0);
+      expect(after.stdout).toMatch(new RegExp(`^iris/${before.length + 1}\\t`));
+      const { visible, aliases } = await checkInvariants(t, 'iris');
+      expect(aliases.prod).toBe(visible[visible.length - 1]);
+    },
+  );
 
   it('at random moments (6 kills that landed mid-push, from a logged seed) keeps the same invariants', async () => {
     // Re-run a failure with the seed its message names; the kill delays (and the weights' bytes) follow from it.
@@ -230,7 +288,15 @@ describe('pushes killed with SIGKILL', () => {
       return path;
     };
     // a push of the same shape, not killed: when its writes begin (hashing done) and when it ends
-    const reference = await cli([...t.args, 'push', 'iris', await distinctModel(0), await weightsFile('weights-ref'), '--alias', 'prod']);
+    const reference = await cli([
+      ...t.args,
+      'push',
+      'iris',
+      await distinctModel(0),
+      await weightsFile('weights-ref'),
+      '--alias',
+      'prod',
+    ]);
     expect({ code: reference.code, stderr: reference.code ? reference.stderr : '' }).toEqual({ code: 0, stderr: '' });
     const writesFrom = reference.timeline.find((l) => l.line.startsWith('Hashed '))!.at;
     const span = reference.endedAt - writesFrom;
@@ -239,15 +305,30 @@ describe('pushes killed with SIGKILL', () => {
     const missed: string[] = [];
     const verified = new Set<number>();
     while (landed.length < 6) {
-      if (missed.length > 24) throw new Error(`seed ${seed}: only ${landed.length} of 6 kills landed mid-push in ${landed.length + missed.length} tries (${missed.join('; ')}); rerun: ${rerun}`);
+      if (missed.length > 24)
+        throw new Error(
+          `seed ${seed}: only ${landed.length} of 6 kills landed mid-push in ${landed.length + missed.length} tries (${missed.join('; ')}); rerun: ${rerun}`,
+        );
       const delay = Math.round(writesFrom + random() * span);
-      const exit = await cli([...t.args, 'push', 'iris', await distinctModel(landed.length + missed.length + 10), await weightsFile(`weights-${landed.length + missed.length}`), '--alias', 'prod'], { killAfterMs: delay });
+      const exit = await cli(
+        [
+          ...t.args,
+          'push',
+          'iris',
+          await distinctModel(landed.length + missed.length + 10),
+          await weightsFile(`weights-${landed.length + missed.length}`),
+          '--alias',
+          'prod',
+        ],
+        { killAfterMs: delay },
+      );
       // Where the kill landed, from the push's own progress lines: it must have been killed (not
       // finished first) after its writes began (not while starting up or hashing).
       const last = exit.timeline.at(-1)?.line ?? '(no output)';
       const where = `kill after ${delay} ms, last line ${JSON.stringify(last)}`;
       if (exit.signal !== 'SIGKILL') missed.push(`${where}: it had finished (exit ${exit.code})`);
-      else if (!exit.timeline.some((l) => l.line.startsWith('Hashed '))) missed.push(`${where}: before its writes began`);
+      else if (!exit.timeline.some((l) => l.line.startsWith('Hashed ')))
+        missed.push(`${where}: before its writes began`);
       else landed.push(where);
       try {
         await checkInvariants(t, 'iris', verified);

@@ -7,9 +7,18 @@ import { join } from 'node:path';
 import AjvModule from 'ajv';
 import { RUN_RECORD_SCHEMA, type RunRecord } from '@mlops-gha/training';
 import { ArtifactServiceDouble } from '../doubles/artifact-service.js';
-import { NODE_VERSIONS, repoRoot, runAction, startAction, type ActionResult, type NodeChoice } from '../harness/run-action.js';
+import {
+  NODE_VERSIONS,
+  repoRoot,
+  runAction,
+  startAction,
+  type ActionResult,
+  type NodeChoice,
+} from '../harness/run-action.js';
 
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (o: object) => {
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (
+  o: object,
+) => {
   compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
 };
 const validate = new Ajv({ allErrors: true, strict: true }).compile(RUN_RECORD_SCHEMA);
@@ -48,15 +57,44 @@ async function project(gpu: string | null = 'two-gpus') {
  */
 const DOCUMENTED_KEYS = {
   '': [
-    'schema', 'run_id', 'command', 'working_directory', 'repository', 'git', 'workflow', 'actor', 'data_version',
-    'params_file', 'params', 'metrics_file', 'metrics', 'outputs', 'gpu', 'started_at', 'ended_at', 'duration_seconds',
-    'exit', 'runner', 'warnings',
+    'schema',
+    'run_id',
+    'command',
+    'working_directory',
+    'repository',
+    'git',
+    'workflow',
+    'actor',
+    'data_version',
+    'params_file',
+    'params',
+    'metrics_file',
+    'metrics',
+    'outputs',
+    'gpu',
+    'started_at',
+    'ended_at',
+    'duration_seconds',
+    'exit',
+    'runner',
+    'warnings',
   ],
   git: ['sha', 'ref'],
   workflow: ['name', 'job', 'run_id', 'run_attempt', 'run_url'],
   exit: ['status', 'code', 'signal', 'signals_sent', 'timeout_minutes'],
   runner: ['name', 'os', 'arch', 'environment'],
-  gpu: ['required', 'probe', 'message', 'driver_version', 'cuda_version', 'visible_devices', 'devices', 'summary', 'sample_interval_seconds', 'utilization'],
+  gpu: [
+    'required',
+    'probe',
+    'message',
+    'driver_version',
+    'cuda_version',
+    'visible_devices',
+    'devices',
+    'summary',
+    'sample_interval_seconds',
+    'utilization',
+  ],
 } as const;
 
 async function record(workspace: string, path = 'run.json'): Promise<RunRecord> {
@@ -74,7 +112,8 @@ async function record(workspace: string, path = 'run.json'): Promise<RunRecord> 
 }
 
 const errors = (result: ActionResult) => result.annotations.filter((a) => a.level === 'error');
-const warnings = (result: ActionResult) => result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+const warnings = (result: ActionResult) =>
+  result.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 
 const TRAIN = [
   'echo "epoch 1/3 loss=0.9"',
@@ -92,7 +131,14 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
       node,
       cwd: workspace,
       env,
-      inputs: { run: TRAIN, outputs: 'out/model.onnx\nout/*\n!out/*.tmp', 'artifact-name': artifact, gpus: '0,1', 'data-version': 'md5:0f3e1d2c', 'sample-interval': '1' },
+      inputs: {
+        run: TRAIN,
+        outputs: 'out/model.onnx\nout/*\n!out/*.tmp',
+        'artifact-name': artifact,
+        gpus: '0,1',
+        'data-version': 'md5:0f3e1d2c',
+        'sample-interval': '1',
+      },
     });
     expect(errors(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
@@ -100,7 +146,14 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
     const run = await record(workspace);
     expect(run.command).toBe(TRAIN);
     expect(run.params).toEqual({ train: { lr: 0.01, epochs: 3 }, seed: 7 });
-    expect(run.metrics).toEqual({ accuracy: 0.931, f1: 0.905, confusion: [[5, 1], [0, 4]] });
+    expect(run.metrics).toEqual({
+      accuracy: 0.931,
+      f1: 0.905,
+      confusion: [
+        [5, 1],
+        [0, 4],
+      ],
+    });
     expect(run.outputs).toEqual([
       { path: 'out/model.onnx', sha256: sha256('ONNX-MODEL-BYTES'), size: 16 },
       { path: 'out/vocab.txt', sha256: sha256('tokenizer'), size: 9 },
@@ -112,7 +165,13 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
       actor: 'octocat',
       data_version: 'md5:0f3e1d2c',
       exit: { status: 'succeeded', code: 0, signal: null },
-      gpu: { probe: 'ok', cuda_version: '12.4', driver_version: '550.90.07', visible_devices: '0,1', sample_interval_seconds: 1 },
+      gpu: {
+        probe: 'ok',
+        cuda_version: '12.4',
+        driver_version: '550.90.07',
+        visible_devices: '0,1',
+        sample_interval_seconds: 1,
+      },
     });
     expect(run.gpu.utilization.map((u) => u.index)).toEqual([0, 1]);
     // Recorded readings of GPU 0 cycle 97, 88, 100 %: however many samples a loaded machine takes.
@@ -126,7 +185,13 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
       'model-path': 'out/model.onnx',
       'run-record': 'run.json',
       'artifact-id': String(service.artifact(artifact)!.id),
-      gpu: JSON.stringify({ count: 2, name: 'NVIDIA H100 80GB HBM3', memory_mib: 81559, driver: '550.90.07', cuda: '12.4' }),
+      gpu: JSON.stringify({
+        count: 2,
+        name: 'NVIDIA H100 80GB HBM3',
+        memory_mib: 81559,
+        driver: '550.90.07',
+        cuda: '12.4',
+      }),
       'duration-seconds': String(run.duration_seconds),
     });
 
@@ -175,7 +240,8 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
     let failed: unknown;
     running.result.catch((error: unknown) => (failed = error ?? 'failed'));
     const deadline = Date.now() + 20_000;
-    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     if (failed) throw failed;
     const result = await running.cancel();
     // Only the action's node process was signalled (as the runner does): the command heard it through us.
@@ -194,12 +260,16 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
 });
 
 describe('train on Node 20: failures and bad input', () => {
-  it('fails with the command\'s exit code, keeping the record and the partial outputs in the artifact', async () => {
+  it("fails with the command's exit code, keeping the record and the partial outputs in the artifact", async () => {
     const { workspace, env, artifact } = await project();
     const result = await runAction('train', {
       cwd: workspace,
       env,
-      inputs: { run: 'printf half > model.onnx\necho "CUDA out of memory" >&2\nexit 3\necho unreachable', outputs: 'model.onnx', 'artifact-name': artifact },
+      inputs: {
+        run: 'printf half > model.onnx\necho "CUDA out of memory" >&2\nexit 3\necho unreachable',
+        outputs: 'model.onnx',
+        'artifact-name': artifact,
+      },
     });
     expect(result.exitCode).toBe(1);
     expect(errors(result)).toEqual([
@@ -228,14 +298,17 @@ describe('train on Node 20: failures and bad input', () => {
     let failed: unknown;
     running.result.catch((error: unknown) => (failed = error ?? 'failed'));
     const deadline = Date.now() + 20_000;
-    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     if (failed) throw failed;
     const result = await running.cancel({ sigtermAfterMs: 1000, killAfterMs: 10_000 });
     expect(result.signal).toBeNull(); // the action ended by itself before the runner's kill
     expect(result.exitCode).toBe(1);
     const run = await record(workspace);
     expect(run.exit).toMatchObject({ status: 'cancelled', signal: 'SIGTERM', signals_sent: ['SIGINT', 'SIGTERM'] });
-    expect(errors(result)[0]!.message).toMatch(/^The training command was cancelled \(SIGINT, SIGTERM forwarded; it ended with signal SIGTERM\)/);
+    expect(errors(result)[0]!.message).toMatch(
+      /^The training command was cancelled \(SIGINT, SIGTERM forwarded; it ended with signal SIGTERM\)/,
+    );
   });
 
   it('fails on a missing run input', async () => {
@@ -250,9 +323,13 @@ describe('train on Node 20: failures and bad input', () => {
     const { workspace, env } = await project();
     const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'echo no metrics today' } });
     expect(result.exitCode).toBe(0);
-    expect(warnings(result)).toEqual(['metrics-file metrics.json does not exist after the run: metrics recorded as {}.']);
+    expect(warnings(result)).toEqual([
+      'metrics-file metrics.json does not exist after the run: metrics recorded as {}.',
+    ]);
     expect(result.outputs.metrics).toBe('{}');
-    expect((await record(workspace)).warnings).toEqual(['metrics-file metrics.json does not exist after the run: metrics recorded as {}.']);
+    expect((await record(workspace)).warnings).toEqual([
+      'metrics-file metrics.json does not exist after the run: metrics recorded as {}.',
+    ]);
   });
 
   it('fails on malformed metrics with the file and line, after recording and uploading the run', async () => {
@@ -270,7 +347,13 @@ describe('train on Node 20: failures and bad input', () => {
     });
     expect(result.exitCode).toBe(1);
     expect(errors(result)).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^metrics-file ml\/history.csv line 3: 3 values for 2 columns \(epoch, loss\)\nFix: /), file: 'ml/history.csv', line: 3 }),
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^metrics-file ml\/history.csv line 3: 3 values for 2 columns \(epoch, loss\)\nFix: /,
+        ),
+        file: 'ml/history.csv',
+        line: 3,
+      }),
     ]);
     const run = await record(workspace, 'ml/run.json');
     expect(run.working_directory).toBe('ml');
@@ -281,10 +364,19 @@ describe('train on Node 20: failures and bad input', () => {
   it('fails on a malformed params-file before running anything', async () => {
     const { workspace, env } = await project();
     await writeFile(join(workspace, 'params.json'), '{"lr": 0.01,\n "epochs": }\n');
-    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', 'params-file': 'params.json' } });
+    const result = await runAction('train', {
+      cwd: workspace,
+      env,
+      inputs: { run: 'touch ran', 'params-file': 'params.json' },
+    });
     expect(result.exitCode).toBe(1);
     expect(errors(result)).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/^params-file params.json is not valid JSON at line 2, column 12: /), file: 'params.json', line: 2, col: 12 }),
+      expect.objectContaining({
+        message: expect.stringMatching(/^params-file params.json is not valid JSON at line 2, column 12: /),
+        file: 'params.json',
+        line: 2,
+        col: 12,
+      }),
     ]);
     expect(existsSync(join(workspace, 'ran'))).toBe(false);
   });
@@ -301,7 +393,11 @@ describe('train on Node 20: failures and bad input', () => {
 
   it('fails on a timeout-minutes that is not a number', async () => {
     const { workspace, env } = await project();
-    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', 'timeout-minutes': 'ten' } });
+    const result = await runAction('train', {
+      cwd: workspace,
+      env,
+      inputs: { run: 'touch ran', 'timeout-minutes': 'ten' },
+    });
     expect(result.exitCode).toBe(1);
     expect(errors(result)[0]!.message).toBe(
       'Input `timeout-minutes` must be a number of at least 0, got "ten"\nFix: Set `timeout-minutes:` to a number of at least 0, or remove it to use the default.',
@@ -311,7 +407,11 @@ describe('train on Node 20: failures and bad input', () => {
 
   it('fails fast with require-gpu: true when the driver is missing', async () => {
     const { workspace, env } = await project('no-driver');
-    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', 'require-gpu': 'true' } });
+    const result = await runAction('train', {
+      cwd: workspace,
+      env,
+      inputs: { run: 'touch ran', 'require-gpu': 'true' },
+    });
     expect(result.exitCode).toBe(1);
     expect(errors(result)[0]!.message).toMatch(
       /^require-gpu is true but this runner has no usable GPU: nvidia-smi failed with exit code 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
@@ -324,15 +424,24 @@ describe('train on Node 20: failures and bad input', () => {
     const result = await runAction('train', {
       cwd: workspace,
       env,
-      inputs: { run: 'printf ep1 > ckpt.pt\nsleep 60', 'timeout-minutes': '0.02', outputs: 'ckpt.pt', 'artifact-name': artifact },
+      inputs: {
+        run: 'printf ep1 > ckpt.pt\nsleep 60',
+        'timeout-minutes': '0.02',
+        outputs: 'ckpt.pt',
+        'artifact-name': artifact,
+      },
     });
     expect(result.exitCode).toBe(1);
-    expect(errors(result)[0]!.message).toMatch(/^The training command timed out after 0.02 minutes \(SIGTERM sent; it ended with signal SIGTERM\)/);
+    expect(errors(result)[0]!.message).toMatch(
+      /^The training command timed out after 0.02 minutes \(SIGTERM sent; it ended with signal SIGTERM\)/,
+    );
     const run = await record(workspace);
     expect(run.exit).toMatchObject({ status: 'timed-out', signal: 'SIGTERM', timeout_minutes: 0.02 });
     // A CPU runner: no nvidia-smi at all.
     expect(run.gpu).toMatchObject({ probe: 'not-installed', summary: { count: 0 } });
-    expect(result.outputs.gpu).toBe(JSON.stringify({ count: 0, name: null, memory_mib: null, driver: null, cuda: null }));
+    expect(result.outputs.gpu).toBe(
+      JSON.stringify({ count: 0, name: null, memory_mib: null, driver: null, cuda: null }),
+    );
     expect(service.files(artifact).get('ckpt.pt')!.toString()).toBe('ep1');
   });
 });

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 export default function globalSetup() {
   const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-  const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--fixtures'], { cwd: root, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--fixtures'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (built.status !== 0) throw new Error(`Building the fixture actions failed:\n${built.stdout}\n${built.stderr}`);
 }

@@ -97,7 +97,9 @@ export function logisticClassifierModel(options: LinearOptions & { outputs?: Cla
       node('Cast', ['positive'], ['label_2d'], { to: INT64 }),
       node('Reshape', ['label_2d', 'flat'], ['label']),
     ],
-    output: outputs.map((o) => (o === 'label' ? valueInfo('label', INT64, ['N']) : valueInfo('probabilities', FLOAT, ['N', 2]))),
+    output: outputs.map((o) =>
+      o === 'label' ? valueInfo('label', INT64, ['N']) : valueInfo('probabilities', FLOAT, ['N', 2]),
+    ),
   });
   return model(graph);
 }
@@ -124,7 +126,9 @@ export function softmaxClassifierModel(options: {
       node('Softmax', ['logits'], ['probabilities'], { axis: 1 }),
       node('ArgMax', ['probabilities'], ['label'], { axis: 1, keepdims: 0 }),
     ],
-    output: outputs.map((o) => (o === 'label' ? valueInfo('label', INT64, ['N']) : valueInfo('probabilities', FLOAT, ['N', k]))),
+    output: outputs.map((o) =>
+      o === 'label' ? valueInfo('label', INT64, ['N']) : valueInfo('probabilities', FLOAT, ['N', k]),
+    ),
   });
   return model(graph);
 }

@@ -74,7 +74,7 @@ describe.each(NODE_VERSIONS)('the probe action on Node %s', (node) => {
     expect(result.log).toContain('Error: params.yaml: `lr` must be a number\nFix: Write lr: 0.01');
   });
 
-  it('fails on a missing required input with core\'s own message', async () => {
+  it("fails on a missing required input with core's own message", async () => {
     const result = await runAction('probe', { node, inputs: {} });
     expect(result.exitCode).toBe(1);
     expect(result.annotations[0]?.message).toMatch(/^Input required and not supplied: who/);

@@ -89,7 +89,9 @@ export function nodeBinary(choice: NodeChoice = '24'): string {
   if (process.versions.node.split('.')[0] === choice) return process.execPath;
   const binary = join(repoRoot, `tools/node${choice}/node_modules/node/bin/node`);
   if (!existsSync(binary)) {
-    throw new Error(`Node ${choice} is not installed at ${binary}: run \`npm ci\` (its postinstall installs tools/node${choice}).`);
+    throw new Error(
+      `Node ${choice} is not installed at ${binary}: run \`npm ci\` (its postinstall installs tools/node${choice}).`,
+    );
   }
   return binary;
 }
@@ -213,7 +215,8 @@ export function startAction(name: string, options: RunActionOptions = {}): Runni
     };
     const given = options.inputs ?? {};
     for (const [id, spec] of Object.entries(meta.inputs)) {
-      const value = id in given ? String(given[id]) : spec.default !== undefined ? evaluateDefault(spec.default, context) : '';
+      const value =
+        id in given ? String(given[id]) : spec.default !== undefined ? evaluateDefault(spec.default, context) : '';
       env[inputEnvName(id)] = value;
     }
     for (const [id, value] of Object.entries(given)) {
@@ -276,7 +279,10 @@ export function startAction(name: string, options: RunActionOptions = {}): Runni
     result,
     async cancel(timings = {}) {
       const c = await childReady;
-      const done = result.then(() => undefined, () => undefined);
+      const done = result.then(
+        () => undefined,
+        () => undefined,
+      );
       const exited = () => c.exitCode !== null || c.signalCode !== null;
       c.kill('SIGINT');
       // The escalation timers are cleared as soon as the step ends, so no timer outlives it.
@@ -359,7 +365,8 @@ class RunnerLog {
     switch (cmd.command) {
       case 'add-mask':
         // The runner masks the value and, for multi-line values, each line on its own.
-        for (const v of [cmd.data, ...cmd.data.split(/\r?\n/)]) if (v.trim() && !this.masks.includes(v)) this.masks.push(v);
+        for (const v of [cmd.data, ...cmd.data.split(/\r?\n/)])
+          if (v.trim() && !this.masks.includes(v)) this.masks.push(v);
         return;
       case 'debug':
         this.debugMessages.push(this.mask(cmd.data));

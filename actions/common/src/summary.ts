@@ -15,7 +15,10 @@ export function addTable(headers: string[], rows: Cell[][]): void {
 
 /** Two-column key/value table, the common shape of an action's summary. */
 export function addKeyValueTable(entries: [string, Cell][]): void {
-  addTable(['', ''], entries.map(([k, v]) => [k, v]));
+  addTable(
+    ['', ''],
+    entries.map(([k, v]) => [k, v]),
+  );
 }
 
 export function escapeHtml(text: string): string {

@@ -34,7 +34,7 @@ await runMain(async () => {
   const manifestPath = join(process.env.RUNNER_TEMP ?? tmpdir(), 'data-pull', `manifest-${result.dataVersion}.json`);
   await writeManifest(manifestPath, result);
   core.info(
-    `data-pull: ${result.files} files (${formatBytes(result.bytes)}) in ${result.outputs.length} output${result.outputs.length === 1 ? "" : "s"}; ` +
+    `data-pull: ${result.files} files (${formatBytes(result.bytes)}) in ${result.outputs.length} output${result.outputs.length === 1 ? '' : 's'}; ` +
       `downloaded ${result.downloadedFiles} files (${formatBytes(result.downloadedBytes)}), ${result.fromCache} from the cache, ` +
       `${result.changedFiles} written, in ${formatDuration(result.durationMs)}`,
   );
@@ -61,10 +61,20 @@ await runMain(async () => {
         o.fromCache,
         o.changed,
       ]),
-      ['total', '', result.files, formatBytes(result.bytes), `${result.downloadedFiles} (${formatBytes(result.downloadedBytes)})`, result.fromCache, result.changedFiles],
+      [
+        'total',
+        '',
+        result.files,
+        formatBytes(result.bytes),
+        `${result.downloadedFiles} (${formatBytes(result.downloadedBytes)})`,
+        result.fromCache,
+        result.changedFiles,
+      ],
     ],
   );
-  core.summary.addRaw(`<p>data-version <code>${result.dataVersion}</code>, time ${formatDuration(result.durationMs)}</p>\n`);
+  core.summary.addRaw(
+    `<p>data-version <code>${result.dataVersion}</code>, time ${formatDuration(result.durationMs)}</p>\n`,
+  );
   await writeSummary();
 });
 
@@ -90,10 +100,14 @@ function cachePath(dir: string): string {
 async function restoreActionsCache(dir: string, key: string): Promise<boolean> {
   try {
     const hit = await cache.restoreCache([cachePath(dir)], key, [`dvc-cache-${process.platform}-`]);
-    core.info(hit ? `actions-cache: restored ${hit}${hit === key ? ' (exact)' : ''}` : 'actions-cache: no saved cache yet');
+    core.info(
+      hit ? `actions-cache: restored ${hit}${hit === key ? ' (exact)' : ''}` : 'actions-cache: no saved cache yet',
+    );
     return hit === key;
   } catch (error) {
-    core.warning(`actions-cache: restore failed (${error instanceof Error ? error.message : String(error)}); pulling without it.`);
+    core.warning(
+      `actions-cache: restore failed (${error instanceof Error ? error.message : String(error)}); pulling without it.`,
+    );
     return false;
   }
 }

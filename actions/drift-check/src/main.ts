@@ -20,13 +20,21 @@ interface Reference {
 /** The reference profile: the registry version's profile.json (and its model), or a data file profiled now. */
 async function loadReference(settings: DriftCheckSettings, work: string, logger: Logger): Promise<Reference> {
   if (settings.reference.kind === 'file') {
-    const profile = await buildProfile(settings.reference.path, { input: 'reference', model: settings.model, label: settings.labelColumn, logger });
+    const profile = await buildProfile(settings.reference.path, {
+      input: 'reference',
+      model: settings.model,
+      label: settings.labelColumn,
+      logger,
+    });
     return { profile, label: settings.reference.path, model: settings.model };
   }
   const registry = Registry.open(settings.registry!, { endpoint: settings.endpoint, region: settings.region, logger });
   try {
     const resolved = await registry.resolve(settings.reference.ref);
-    const profile = validateProfile(await registry.readProfile(resolved.name, resolved.version), `of ${resolved.name}/${resolved.version}`);
+    const profile = validateProfile(
+      await registry.readProfile(resolved.name, resolved.version),
+      `of ${resolved.name}/${resolved.version}`,
+    );
     let model = settings.model;
     const onnx = resolved.manifest.files.find((f) => /\.onnx$/i.test(f.path));
     if (!model && onnx && profile.predictions) {
@@ -67,7 +75,9 @@ await runMain(async () => {
   });
   const { result } = outcome;
   for (const note of result.notes) logger.info(note);
-  logger.info(`${result.drifted.length} of ${result.tested} columns drifted (share ${result.share.toFixed(3)}): dataset drift ${result.drift}`);
+  logger.info(
+    `${result.drifted.length} of ${result.tested} columns drifted (share ${result.share.toFixed(3)}): dataset drift ${result.drift}`,
+  );
 
   const reportPath = join(work, 'report.md');
   await writeFile(reportPath, outcome.report);
@@ -86,13 +96,18 @@ await runMain(async () => {
       logger,
     });
     if (comment.outcome === 'forbidden') {
-      core.warning(`No pull-request comment: the token may not write to pull request #${pullNumber} (${comment.message}). The report is in the job summary.`, { title: 'drift-check comment skipped' });
+      core.warning(
+        `No pull-request comment: the token may not write to pull request #${pullNumber} (${comment.message}). The report is in the job summary.`,
+        { title: 'drift-check comment skipped' },
+      );
     } else logger.info(`Pull-request comment ${comment.outcome}: ${comment.url}`);
   }
 
   setOutputs({ drift: result.drift, 'drifted-columns': result.drifted, share: result.share, report: reportPath });
   await writeSummary();
   if (settings.failOnDrift && result.drift) {
-    core.setFailed(`drift-check: the data drifted in ${result.drifted.length} of ${result.tested} columns (${result.drifted.join(', ')}); fail-on-drift is true`);
+    core.setFailed(
+      `drift-check: the data drifted in ${result.drifted.length} of ${result.tested} columns (${result.drifted.join(', ')}); fail-on-drift is true`,
+    );
   }
 });

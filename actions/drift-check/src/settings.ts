@@ -24,7 +24,9 @@ export interface DriftCheckSettings {
 function method(text: string, line: string): Method {
   const m = text.trim().toLowerCase();
   if ((METHODS as readonly string[]).includes(m)) return m as Method;
-  throw new UserError(`\`methods\`: unknown method "${text.trim()}" in "${line}"`, { fix: `Use one of ${METHODS.join(', ')}.` });
+  throw new UserError(`\`methods\`: unknown method "${text.trim()}" in "${line}"`, {
+    fix: `Use one of ${METHODS.join(', ')}.`,
+  });
 }
 
 /** `COLUMN: METHOD` lines (or `COLUMN=METHOD`), `*` for the rest, or a single method for all. */
@@ -34,9 +36,13 @@ export function parseMethods(lines: string[]): Record<string, Method> | undefine
   const out: Record<string, Method> = {};
   for (const line of lines) {
     const at = line.search(/[:=][^:=]*$/);
-    if (at <= 0) throw new UserError(`\`methods\`: "${line}" is not COLUMN: METHOD`, { fix: 'Write one `COLUMN: METHOD` per line, e.g. `age: ks`.' });
+    if (at <= 0)
+      throw new UserError(`\`methods\`: "${line}" is not COLUMN: METHOD`, {
+        fix: 'Write one `COLUMN: METHOD` per line, e.g. `age: ks`.',
+      });
     const column = line.slice(0, at).trim();
-    if (Object.hasOwn(out, column)) throw new UserError(`\`methods\` names the column "${column}" twice`, { fix: 'Give each column one method.' });
+    if (Object.hasOwn(out, column))
+      throw new UserError(`\`methods\` names the column "${column}" twice`, { fix: 'Give each column one method.' });
     out[column] = method(line.slice(at + 1), line);
   }
   return out;
@@ -50,7 +56,9 @@ export function readSettings(): DriftCheckSettings {
     ? ({ kind: 'registry', ref: referenceText } as const)
     : ({ kind: 'file', path: referenceText } as const);
   if (reference.kind === 'registry' && !registry) {
-    throw new UserError(`\`reference\` is ${referenceText}, but \`registry\` is empty`, { fix: 'Set `registry:` to the registry (s3://bucket/prefix or a folder) that holds the model.' });
+    throw new UserError(`\`reference\` is ${referenceText}, but \`registry\` is empty`, {
+      fix: 'Set `registry:` to the registry (s3://bucket/prefix or a folder) that holds the model.',
+    });
   }
   const columns = getList('columns');
   return {

@@ -46,9 +46,12 @@ export function readSettings(): Settings {
     .filter(Boolean);
   const commentKey = getString('comment-key', { default: 'default' });
   if (!/^[\w.\-/]{1,100}$/.test(commentKey)) {
-    throw new UserError(`Input \`comment-key\` must be 1-100 letters, digits, ., -, _ or /, got ${JSON.stringify(commentKey)}`, {
-      fix: 'Use a short key such as `default`, `classifier` or `model-a`.',
-    });
+    throw new UserError(
+      `Input \`comment-key\` must be 1-100 letters, digits, ., -, _ or /, got ${JSON.stringify(commentKey)}`,
+      {
+        fix: 'Use a short key such as `default`, `classifier` or `model-a`.',
+      },
+    );
   }
   return {
     gate: {
@@ -76,7 +79,9 @@ export function readSettings(): Settings {
           process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
             ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
             : undefined,
-        runLabel: process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_WORKFLOW ?? 'run'} #${process.env.GITHUB_RUN_NUMBER ?? process.env.GITHUB_RUN_ID}` : undefined,
+        runLabel: process.env.GITHUB_RUN_ID
+          ? `${process.env.GITHUB_WORKFLOW ?? 'run'} #${process.env.GITHUB_RUN_NUMBER ?? process.env.GITHUB_RUN_ID}`
+          : undefined,
       },
     },
     registry: getOptional('registry'),

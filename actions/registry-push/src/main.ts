@@ -3,7 +3,17 @@ import { actionsLogger, addTable, runMain, setOutputs, writeSummary } from '@mlo
 import { formatBytes } from '@mlops-gha/common';
 import { UserError } from '@mlops-gha/common';
 import { buildProfile } from '@mlops-gha/drift';
-import { buildSample, collectModelFiles, readMetricsFile, readRunRecord, Registry, runCli, type PushAttachments, type PushResult, type SourceFile } from '@mlops-gha/registry';
+import {
+  buildSample,
+  collectModelFiles,
+  readMetricsFile,
+  readRunRecord,
+  Registry,
+  runCli,
+  type PushAttachments,
+  type PushResult,
+  type SourceFile,
+} from '@mlops-gha/registry';
 import { readSettings, type RegistryPushSettings } from './settings.js';
 
 /** sample.json and profile.json, computed before anything is written (a bad file changes nothing). */
@@ -13,8 +23,17 @@ async function attachments(settings: RegistryPushSettings, files: SourceFile[]):
   if (!settings.sampleData && !settings.profileData) return out;
   const onnx = files.find((f) => /\.onnx$/i.test(f.path));
   if (settings.sampleData) {
-    if (!onnx) throw new UserError('`sample-data` needs an ONNX model among `model` to compute the recorded outputs', { fix: 'Push the .onnx model, or leave `sample-data` empty.' });
-    const sample = await buildSample(onnx.source, settings.sampleData, settings.sampleRows, 'sample-data', settings.labelColumn);
+    if (!onnx)
+      throw new UserError('`sample-data` needs an ONNX model among `model` to compute the recorded outputs', {
+        fix: 'Push the .onnx model, or leave `sample-data` empty.',
+      });
+    const sample = await buildSample(
+      onnx.source,
+      settings.sampleData,
+      settings.sampleRows,
+      'sample-data',
+      settings.labelColumn,
+    );
     logger.info(`Sample: ${sample.rows} row(s) of ${settings.sampleData} with the outputs of ${onnx.path}`);
     out.sample = { body: Buffer.from(`${JSON.stringify(sample)}\n`), rows: sample.rows };
   }
@@ -25,8 +44,14 @@ async function attachments(settings: RegistryPushSettings, files: SourceFile[]):
       logger,
       ...(settings.labelColumn ? { label: settings.labelColumn } : {}),
     });
-    logger.info(`Profile: ${profile.rows} rows x ${profile.columns.length} columns of ${settings.profileData}${profile.predictions ? `, ${profile.predictions.length} prediction column(s)` : ''}`);
-    out.profile = { body: Buffer.from(`${JSON.stringify(profile)}\n`), rows: profile.rows, columns: profile.columns.length };
+    logger.info(
+      `Profile: ${profile.rows} rows x ${profile.columns.length} columns of ${settings.profileData}${profile.predictions ? `, ${profile.predictions.length} prediction column(s)` : ''}`,
+    );
+    out.profile = {
+      body: Buffer.from(`${JSON.stringify(profile)}\n`),
+      rows: profile.rows,
+      columns: profile.columns.length,
+    };
   }
   return out;
 }
@@ -74,12 +99,31 @@ function summarize(result: PushResult): void {
       ['created', result.created ? 'yes' : 'no: identical files were already this version, nothing uploaded'],
       ['uri', m.uri],
       ['sha256', m.sha256],
-      ['alias', result.alias ? (result.alias.moved ? `${result.alias.alias}: ${result.alias.from ?? '(new)'} → ${result.alias.to}` : `${result.alias.alias}: already ${result.alias.to}`) : '(none)'],
-      ['lineage', [m.lineage.repository, m.lineage.git_sha?.slice(0, 7), m.lineage.data_version ? `data ${m.lineage.data_version.slice(0, 12)}` : ''].filter(Boolean).join(' ')],
+      [
+        'alias',
+        result.alias
+          ? result.alias.moved
+            ? `${result.alias.alias}: ${result.alias.from ?? '(new)'} → ${result.alias.to}`
+            : `${result.alias.alias}: already ${result.alias.to}`
+          : '(none)',
+      ],
+      [
+        'lineage',
+        [
+          m.lineage.repository,
+          m.lineage.git_sha?.slice(0, 7),
+          m.lineage.data_version ? `data ${m.lineage.data_version.slice(0, 12)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      ],
     ],
   );
   core.summary.addHeading('Files', 3);
-  addTable(['path', 'size', 'sha256'], m.files.map((f) => [f.path, formatBytes(f.size), f.sha256]));
+  addTable(
+    ['path', 'size', 'sha256'],
+    m.files.map((f) => [f.path, formatBytes(f.size), f.sha256]),
+  );
   if (m.signature) {
     core.summary.addHeading('Signature', 3);
     addTable(
@@ -95,15 +139,36 @@ function summarize(result: PushResult): void {
     addTable(
       ['document', 'content', 'size', 'sha256'],
       [
-        ...(m.sample ? [['sample.json', `${m.sample.rows} row(s) of inputs with the model's outputs`, formatBytes(m.sample.size), m.sample.sha256]] : []),
-        ...(m.profile ? [['profile.json', `profile of ${m.profile.rows} rows x ${m.profile.columns} columns (drift-check reference)`, formatBytes(m.profile.size), m.profile.sha256]] : []),
+        ...(m.sample
+          ? [
+              [
+                'sample.json',
+                `${m.sample.rows} row(s) of inputs with the model's outputs`,
+                formatBytes(m.sample.size),
+                m.sample.sha256,
+              ],
+            ]
+          : []),
+        ...(m.profile
+          ? [
+              [
+                'profile.json',
+                `profile of ${m.profile.rows} rows x ${m.profile.columns} columns (drift-check reference)`,
+                formatBytes(m.profile.size),
+                m.profile.sha256,
+              ],
+            ]
+          : []),
       ],
     );
   }
   const metrics = Object.entries(m.metrics);
   if (metrics.length) {
     core.summary.addHeading('Metrics', 3);
-    addTable(['metric', 'value'], metrics.map(([k, v]) => [k, v]));
+    addTable(
+      ['metric', 'value'],
+      metrics.map(([k, v]) => [k, v]),
+    );
   }
 }
 

@@ -22,7 +22,13 @@ export interface RegistryPushSettings {
   labelColumn?: string;
   /** From the runner's environment: who pushes, and from which workflow run. */
   actor: string | null;
-  lineage: { git_sha: string | null; git_ref: string | null; repository: string | null; run_url: string | null; run_id: string | null };
+  lineage: {
+    git_sha: string | null;
+    git_ref: string | null;
+    repository: string | null;
+    run_url: string | null;
+    run_id: string | null;
+  };
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPushSettings {

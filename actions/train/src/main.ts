@@ -36,7 +36,9 @@ await runMain(async () => {
       const files = [recordPath, ...outcome.outputFiles];
       try {
         artifact = await uploadRun(settings.artifactName, files, commonRoot(files));
-        logger.info(`Uploaded artifact ${settings.artifactName} (id ${artifact.id}): run.json and ${outcome.outputFiles.length} output file(s).`);
+        logger.info(
+          `Uploaded artifact ${settings.artifactName} (id ${artifact.id}): run.json and ${outcome.outputFiles.length} output file(s).`,
+        );
       } catch (error) {
         uploadError = error;
       }

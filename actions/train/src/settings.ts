@@ -25,7 +25,9 @@ export interface TrainSettings {
 export function readSettings(env: NodeJS.ProcessEnv = process.env): TrainSettings {
   const run = getString('run', { required: true });
   if (run.trim() === '') {
-    throw new UserError('Input required and not supplied: run', { fix: 'Set `run:` to the training command, e.g. `run: python train.py`.' });
+    throw new UserError('Input required and not supplied: run', {
+      fix: 'Set `run:` to the training command, e.g. `run: python train.py`.',
+    });
   }
   const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
   const dir = getString('working-directory', { default: '.' });
@@ -37,9 +39,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): TrainSetting
     isDir = false;
   }
   if (!isDir) {
-    throw new UserError(`Input \`working-directory\`: ${dir} is not a directory in the workspace (${workingDirectory})`, {
-      fix: 'Check out the repository first (actions/checkout), or point `working-directory:` at an existing folder.',
-    });
+    throw new UserError(
+      `Input \`working-directory\`: ${dir} is not a directory in the workspace (${workingDirectory})`,
+      {
+        fix: 'Check out the repository first (actions/checkout), or point `working-directory:` at an existing folder.',
+      },
+    );
   }
   const gpus = getString('gpus', { default: 'all' });
   parseGpuSpec(gpus); // a malformed value fails before anything runs

@@ -11,7 +11,8 @@ export interface UploadedArtifact {
 export function commonRoot(files: string[]): string {
   let root = dirname(resolve(files[0]!));
   for (const file of files.slice(1)) {
-    while (relative(root, resolve(file)).startsWith(`..${sep}`) || relative(root, resolve(file)) === '..') root = dirname(root);
+    while (relative(root, resolve(file)).startsWith(`..${sep}`) || relative(root, resolve(file)) === '..')
+      root = dirname(root);
   }
   return root;
 }
@@ -25,7 +26,9 @@ export async function uploadRun(name: string, files: string[], root: string): Pr
   if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
     throw new UserError(
       `artifact-name is set to ${JSON.stringify(name)} but the artifact service is not reachable: ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is not set`,
-      { fix: 'Run the action as a step of a GitHub Actions job (the runner sets both), or leave `artifact-name` empty.' },
+      {
+        fix: 'Run the action as a step of a GitHub Actions job (the runner sets both), or leave `artifact-name` empty.',
+      },
     );
   }
   const { DefaultArtifactClient } = await import('@actions/artifact');

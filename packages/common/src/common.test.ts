@@ -2,13 +2,34 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProgressMeter, UserError, describeError, formatBytes, formatDuration, formatRate, hashFile, isUserError } from './index.js';
+import {
+  ProgressMeter,
+  UserError,
+  describeError,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  hashFile,
+  isUserError,
+} from './index.js';
 
 describe('formatting', () => {
   it('writes bytes in SI units with three significant digits', () => {
-    expect([0, 999, 1000, 1234, 310_000_000, 1_250_000_000].map(formatBytes)).toEqual(['0 B', '999 B', '1.00 kB', '1.23 kB', '310 MB', '1.25 GB']);
+    expect([0, 999, 1000, 1234, 310_000_000, 1_250_000_000].map(formatBytes)).toEqual([
+      '0 B',
+      '999 B',
+      '1.00 kB',
+      '1.23 kB',
+      '310 MB',
+      '1.25 GB',
+    ]);
     expect(formatRate(48_000_000, 1)).toBe('48.0 MB/s');
-    expect([850, 12_300, 245_000, 7_380_000].map(formatDuration)).toEqual(['850 ms', '12.3 s', '4 min 05 s', '2 h 03 min']);
+    expect([850, 12_300, 245_000, 7_380_000].map(formatDuration)).toEqual([
+      '850 ms',
+      '12.3 s',
+      '4 min 05 s',
+      '2 h 03 min',
+    ]);
   });
 });
 
@@ -24,7 +45,10 @@ describe('ProgressMeter', () => {
 
 describe('UserError', () => {
   it('carries the fix and the location, and describes itself with both', () => {
-    const error = new UserError('data.dvc: outs[0] has no md5', { fix: 'Run dvc commit data.dvc.', location: { file: 'data.dvc', line: 2 } });
+    const error = new UserError('data.dvc: outs[0] has no md5', {
+      fix: 'Run dvc commit data.dvc.',
+      location: { file: 'data.dvc', line: 2 },
+    });
     expect(isUserError(error)).toBe(true);
     expect(describeError(error)).toBe('data.dvc: outs[0] has no md5\nFix: Run dvc commit data.dvc.');
     expect(describeError(new Error('plain'))).toBe('plain');

@@ -37,7 +37,11 @@ export function runContextFromEnv(env: NodeJS.ProcessEnv = process.env): RunCont
     runId,
     runAttempt: attempt,
     runUrl,
-    runner: { name: v('RUNNER_NAME'), os: v('RUNNER_OS'), arch: v('RUNNER_ARCH'), environment: v('RUNNER_ENVIRONMENT') },
+    runner: {
+      name: v('RUNNER_NAME'),
+      os: v('RUNNER_OS'),
+      arch: v('RUNNER_ARCH'),
+      environment: v('RUNNER_ENVIRONMENT'),
+    },
   };
 }
-

@@ -19,7 +19,10 @@ export interface BuildProfileOptions {
   logger?: Logger;
 }
 
-export async function buildProfile(path: string, options: BuildProfileOptions = {}): Promise<Profile & { predictionsSkipped?: string }> {
+export async function buildProfile(
+  path: string,
+  options: BuildProfileOptions = {},
+): Promise<Profile & { predictionsSkipped?: string }> {
   const logger = options.logger ?? silentLogger;
   const input = options.input ?? path;
   let profilers: ReturnType<typeof profileColumns> | undefined;
@@ -31,17 +34,27 @@ export async function buildProfile(path: string, options: BuildProfileOptions = 
   for await (const batch of readTable(path, { input })) {
     if (!profilers) {
       header = batch.header;
-      label = options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
+      label =
+        options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
       if (options.label && !header.includes(options.label)) {
-        throw new UserError(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
-          fix: 'Set `label-column` to a column of the data, or leave it empty.',
-          location: { file: path, line: 1 },
-        });
+        throw new UserError(
+          `${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`,
+          {
+            fix: 'Set `label-column` to a column of the data, or leave it empty.',
+            location: { file: path, line: 1 },
+          },
+        );
       }
       profilers = profileColumns(header, options.reference);
       if (options.model) {
         const features = options.features ?? header.filter((h) => h !== label);
-        predictions = await PredictionProfiler.open(options.model, features, header, `${input} (${path})`, options.reference?.predictions);
+        predictions = await PredictionProfiler.open(
+          options.model,
+          features,
+          header,
+          `${input} (${path})`,
+          options.reference?.predictions,
+        );
       }
     }
     for (let c = 0; c < profilers.length; c++) profilers[c]!.addBatch(batch, c);
@@ -87,6 +100,7 @@ export async function buildProfile(path: string, options: BuildProfileOptions = 
     columns,
     predictions: predicted,
   };
-  if (predictions?.skipped) Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
+  if (predictions?.skipped)
+    Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
   return profile;
 }

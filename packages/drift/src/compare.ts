@@ -6,19 +6,33 @@
 import { UserError } from '@mlops-gha/common';
 import { ks2SampSorted } from './ks.js';
 import { binCounts, type ColumnProfile, type Profile } from './profile.js';
-import { chiSquaredContingency, jensenShannon, normalizedWasserstein, populationStabilityIndex, proportionsZTest } from './statistics.js';
+import {
+  chiSquaredContingency,
+  jensenShannon,
+  normalizedWasserstein,
+  populationStabilityIndex,
+  proportionsZTest,
+} from './statistics.js';
 
 export const METHODS = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'] as const;
 export type Method = (typeof METHODS)[number];
 export type Correction = 'none' | 'bonferroni' | 'benjamini-hochberg';
 
 /** p-value tests drift below their threshold; distances at or above it. */
-export const METHOD_INFO: Record<Method, { kind: 'p-value' | 'distance'; threshold: number; label: string; types: ('numerical' | 'categorical')[] }> = {
+export const METHOD_INFO: Record<
+  Method,
+  { kind: 'p-value' | 'distance'; threshold: number; label: string; types: ('numerical' | 'categorical')[] }
+> = {
   ks: { kind: 'p-value', threshold: 0.05, label: 'K-S p-value', types: ['numerical'] },
   chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
   z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
   wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
-  jensenshannon: { kind: 'distance', threshold: 0.1, label: 'Jensen-Shannon distance', types: ['numerical', 'categorical'] },
+  jensenshannon: {
+    kind: 'distance',
+    threshold: 0.1,
+    label: 'Jensen-Shannon distance',
+    types: ['numerical', 'categorical'],
+  },
   psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
 };
 
@@ -76,9 +90,12 @@ function methodFor(col: ColumnProfile, cur: ColumnProfile, referenceRows: number
       });
     }
     if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
-      throw new UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
-        fix: 'Use chisquare or jensenshannon for it in `methods`.',
-      });
+      throw new UserError(
+        `The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`,
+        {
+          fix: 'Use chisquare or jensenshannon for it in `methods`.',
+        },
+      );
     }
     return chosen;
   }
@@ -149,7 +166,12 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, method: Method, t
       statistic = r.statistic;
       pValue = r.pValue;
     } else if (method === 'z') {
-      const r = proportionsZTest(a[0] ?? 0, a.reduce((s, x) => s + x, 0), b[0] ?? 0, b.reduce((s, x) => s + x, 0));
+      const r = proportionsZTest(
+        a[0] ?? 0,
+        a.reduce((s, x) => s + x, 0),
+        b[0] ?? 0,
+        b.reduce((s, x) => s + x, 0),
+      );
       statistic = r.statistic;
       pValue = r.pValue;
     } else if (method === 'jensenshannon') statistic = jensenShannon(a, b);
@@ -209,28 +231,39 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
   const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
   const unknown = wanted.filter((n) => !refNames.includes(n));
   if (unknown.length) {
-    throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
-      fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
-    });
+    throw new UserError(
+      `\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`,
+      {
+        fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
+      },
+    );
   }
   const missing = wanted.filter((n) => !byName.has(n));
   if (missing.length) {
-    throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
-      fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
-      title: 'Reference column missing',
-    });
+    throw new UserError(
+      `The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`,
+      {
+        fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+        title: 'Reference column missing',
+      },
+    );
   }
   const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
   if (extra.length) notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
   for (const m of Object.keys(options.methods ?? {})) {
-    if (m !== '*' && !wanted.includes(m)) throw new UserError(`\`methods\` names the column "${m}", which is not checked`, { fix: 'Name only checked reference columns (or `*`) in `methods`.' });
+    if (m !== '*' && !wanted.includes(m))
+      throw new UserError(`\`methods\` names the column "${m}", which is not checked`, {
+        fix: 'Name only checked reference columns (or `*`) in `methods`.',
+      });
   }
   const results: ColumnDrift[] = [];
   for (const name of wanted) {
     const ref = reference.columns.find((c) => c.name === name)!;
     const cur = byName.get(name)!;
     if (ref.type === 'text' || ref.type === 'empty') {
-      notes.push(`"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`);
+      notes.push(
+        `"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`,
+      );
       continue;
     }
     if (cur.count === 0) {
@@ -243,16 +276,31 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
     results.push(compareColumn(ref, cur, method, options.threshold ?? METHOD_INFO[method].threshold));
   }
   if (results.length === 0) {
-    throw new UserError('No column could be tested for drift', { fix: 'Check `columns`: it must name numerical or categorical reference columns.' });
+    throw new UserError('No column could be tested for drift', {
+      fix: 'Check `columns`: it must name numerical or categorical reference columns.',
+    });
   }
   correct(results, correction);
   const drifted = results.filter((r) => r.drifted).map((r) => r.column);
   const share = drifted.length / results.length;
-  return { drift: share >= driftShare, share, driftShare, tested: results.length, drifted, columns: results, notes, correction };
+  return {
+    drift: share >= driftShare,
+    share,
+    driftShare,
+    tested: results.length,
+    drifted,
+    columns: results,
+    notes,
+    correction,
+  };
 }
 
 /** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
-export function comparePredictions(reference: ColumnProfile[], current: ColumnProfile[], referenceRows: number): ColumnDrift[] {
+export function comparePredictions(
+  reference: ColumnProfile[],
+  current: ColumnProfile[],
+  referenceRows: number,
+): ColumnDrift[] {
   const out: ColumnDrift[] = [];
   for (const ref of reference) {
     const cur = current.find((c) => c.name === ref.name);

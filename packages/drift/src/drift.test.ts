@@ -2,7 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProfile, compareProfiles, PROFILE_BOUNDS, readTable, renderReport, SeededRandom, validateProfile } from './index.js';
+import {
+  buildProfile,
+  compareProfiles,
+  PROFILE_BOUNDS,
+  readTable,
+  renderReport,
+  SeededRandom,
+  validateProfile,
+} from './index.js';
 
 async function file(name: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'drift-'));
@@ -16,7 +24,9 @@ function csv(rows: number, seed: number, options: { shift?: number; city?: (r: S
   const lines = ['age,income,city,label'];
   for (let i = 0; i < rows; i++) {
     const city = options.city ? options.city(rng) : ['Oslo', 'Lima', 'Pune'][rng.below(3)]!;
-    lines.push(`${(40 + 10 * rng.normal() + (options.shift ?? 0)).toFixed(3)},${(3000 + 800 * rng.normal()).toFixed(2)},${city},${rng.below(2)}`);
+    lines.push(
+      `${(40 + 10 * rng.normal() + (options.shift ?? 0)).toFixed(3)},${(3000 + 800 * rng.normal()).toFixed(2)},${city},${rng.below(2)}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -37,7 +47,17 @@ describe('readTable', () => {
     expect(b.numbers[2]![2]).toBe(7);
   });
   it('parses numbers exactly as Number() does', async () => {
-    const values = ['0.1', '123456789012345', '1234567890123456789', '-0.000001234', '1e-30', '4.35', '9007199254740993', '.5', '5.'];
+    const values = [
+      '0.1',
+      '123456789012345',
+      '1234567890123456789',
+      '-0.000001234',
+      '1e-30',
+      '4.35',
+      '9007199254740993',
+      '.5',
+      '5.',
+    ];
     const path = await file('n.csv', `v\n${values.join('\n')}\n`);
     for await (const b of readTable(path)) expect([...b.numbers[0]!]).toEqual(values.map(Number));
   });
@@ -103,7 +123,11 @@ describe('compareProfiles: bad input', () => {
   });
   it('ignores an extra column and says so', async () => {
     const ref = await buildProfile(await file('ref.csv', csv(500, 5)));
-    const text = csv(500, 6).replace('age,income,city,label', 'age,income,city,label,extra').replace(/\n(?=.)/g, (m, off) => m).split('\n').map((l, i) => (i === 0 || l === '' ? l : `${l},9`)).join('\n');
+    const text = csv(500, 6)
+      .replace('age,income,city,label', 'age,income,city,label,extra')
+      .split('\n')
+      .map((l, i) => (i === 0 || l === '' ? l : `${l},9`))
+      .join('\n');
     const cur = await buildProfile(await file('cur.csv', text), { reference: ref });
     const result = compareProfiles(ref, cur);
     expect(result.columns.map((c) => c.column)).toEqual(['age', 'income', 'city']);
@@ -113,14 +137,20 @@ describe('compareProfiles: bad input', () => {
     const ref = await buildProfile(await file('ref.csv', csv(500, 7)));
     const cur = await file('cur.csv', 'age,income,city,label\n40,3000,Oslo,1\n41,"3,100 USD",Lima,0\n');
     await expect(buildProfile(cur, { reference: ref, input: 'current' })).rejects.toMatchObject({
-      message: expect.stringMatching(/line 3: column "income" holds the text "3,100 USD", but it was numerical in the reference/),
+      message: expect.stringMatching(
+        /line 3: column "income" holds the text "3,100 USD", but it was numerical in the reference/,
+      ),
       location: { file: cur, line: 3 },
     });
   });
   it('refuses an all-missing column', async () => {
     const ref = await buildProfile(await file('ref.csv', csv(500, 8)));
-    const cur = await buildProfile(await file('cur.csv', 'age,income,city,label\n40,,Oslo,1\n41,NA,Lima,0\n'), { reference: ref });
-    expect(() => compareProfiles(ref, cur)).toThrow(/Column "income" of the current data has no values: all 2 cells are missing/);
+    const cur = await buildProfile(await file('cur.csv', 'age,income,city,label\n40,,Oslo,1\n41,NA,Lima,0\n'), {
+      reference: ref,
+    });
+    expect(() => compareProfiles(ref, cur)).toThrow(
+      /Column "income" of the current data has no values: all 2 cells are missing/,
+    );
   });
 });
 
@@ -132,9 +162,16 @@ describe('compareProfiles: methods and verdict', () => {
     expect(r.columns.map((c) => c.method)).toEqual(['ks', 'chisquare', 'z']);
     const large = await buildProfile(await file('l.csv', csv(3000, 11)));
     const cur2 = await buildProfile(await file('c2.csv', csv(800, 12)), { reference: large });
-    expect(compareProfiles(large, cur2, { columns: ['age', 'city'] }).columns.map((c) => c.method)).toEqual(['wasserstein', 'jensenshannon']);
-    expect(compareProfiles(large, cur2, { columns: ['age', 'city'], methods: { '*': 'psi' } }).columns.map((c) => c.method)).toEqual(['psi', 'psi']);
-    expect(() => compareProfiles(large, cur2, { methods: { city: 'ks' } })).toThrow(/The method ks cannot test the categorical column "city"/);
+    expect(compareProfiles(large, cur2, { columns: ['age', 'city'] }).columns.map((c) => c.method)).toEqual([
+      'wasserstein',
+      'jensenshannon',
+    ]);
+    expect(
+      compareProfiles(large, cur2, { columns: ['age', 'city'], methods: { '*': 'psi' } }).columns.map((c) => c.method),
+    ).toEqual(['psi', 'psi']);
+    expect(() => compareProfiles(large, cur2, { methods: { city: 'ks' } })).toThrow(
+      /The method ks cannot test the categorical column "city"/,
+    );
   });
   it('flags a shifted column and a new category, and the dataset when half the columns drift', async () => {
     const ref = await buildProfile(await file('r.csv', csv(800, 13)));
@@ -144,7 +181,13 @@ describe('compareProfiles: methods and verdict', () => {
     expect(result.drifted).toEqual(['age', 'city']);
     expect(result.share).toBeCloseTo(2 / 3, 12);
     expect(result.drift).toBe(true);
-    const report = renderReport({ result, referenceLabel: 'registry://m@prod', referenceRows: 800, currentLabel: 'c.csv', currentRows: 800 });
+    const report = renderReport({
+      result,
+      referenceLabel: 'registry://m@prod',
+      referenceRows: 800,
+      currentLabel: 'c.csv',
+      currentRows: 800,
+    });
     expect(report.split('\n')[0]).toMatch(/Drift: 2 of 3 columns drifted/);
     expect(report).toContain('```mermaid\nxychart-beta');
     expect(report).toContain('"Kyiv"');

@@ -15,7 +15,14 @@ export {
 export { SeededRandom } from './random.js';
 export { readTable, tableFormat } from './table.js';
 export type { TableBatch, ReadTableOptions } from './table.js';
-export { PROFILE_FORMAT, PROFILE_BOUNDS, ColumnProfiler, validateProfile, quantileSorted, binCounts } from './profile.js';
+export {
+  PROFILE_FORMAT,
+  PROFILE_BOUNDS,
+  ColumnProfiler,
+  validateProfile,
+  quantileSorted,
+  binCounts,
+} from './profile.js';
 export type { Profile, ColumnProfile, ColumnType, NumericSummary } from './profile.js';
 export { buildProfile } from './build.js';
 export type { BuildProfileOptions } from './build.js';

@@ -189,7 +189,8 @@ function pomeranzCdf(n: number, x: number): number {
         // Entry (start + o) of the full convolution of V0[k1-V0s .. +ln2] with pw[0 .. ln2].
         const idx = start + o;
         let s = 0;
-        for (let a = Math.max(0, idx - (ln2 - 1)); a <= Math.min(idx, ln2 - 1); a++) s += V0[k1 - V0s + a]! * pw[idx - a]!;
+        for (let a = Math.max(0, idx - (ln2 - 1)); a <= Math.min(idx, ln2 - 1); a++)
+          s += V0[k1 - V0s + a]! * pw[idx - a]!;
         V1[o] = s;
         if (s > max) max = s;
       }

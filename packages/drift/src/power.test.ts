@@ -18,10 +18,28 @@ function profileOf(columns: Record<string, number[]>, reference?: Profile): Prof
   const types = new Map<string, ColumnType>(reference?.columns.map((c) => [c.name, c.type]));
   const out = names.map((name, i) => {
     const p = new ColumnProfiler(name, 17 + i, types.get(name));
-    p.addBatch({ header: [name], rows, lines: new Int32Array(rows), numbers: [Float64Array.from(columns[name]!)], texts: [new Array(rows)] }, 0);
+    p.addBatch(
+      {
+        header: [name],
+        rows,
+        lines: new Int32Array(rows),
+        numbers: [Float64Array.from(columns[name]!)],
+        texts: [new Array(rows)],
+      },
+      0,
+    );
     return p.finish();
   });
-  return { format: PROFILE_FORMAT, rows, source: 'generated', bounds: PROFILE_BOUNDS, label: null, features: null, columns: out, predictions: null };
+  return {
+    format: PROFILE_FORMAT,
+    rows,
+    source: 'generated',
+    bounds: PROFILE_BOUNDS,
+    label: null,
+    features: null,
+    columns: out,
+    predictions: null,
+  };
 }
 
 function draw(rng: SeededRandom, rows: number, shift: Record<string, number> = {}): Record<string, number[]> {
@@ -48,7 +66,8 @@ describe('drift decision, seeded simulation', () => {
       for (const c of r.drifted) flagged[c] = (flagged[c] ?? 0) + 1;
       if (r.drift) datasetDrift++;
     }
-    for (const name of ['x0', 'x1', 'x2', 'grade', 'flag']) expect((flagged[name] ?? 0) / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
+    for (const name of ['x0', 'x1', 'x2', 'grade', 'flag'])
+      expect((flagged[name] ?? 0) / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
     expect(datasetDrift / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
   }, 600_000);
 
@@ -60,7 +79,8 @@ describe('drift decision, seeded simulation', () => {
       const r = compareProfiles(ref, profileOf(draw(rng, 5000), ref));
       for (const c of r.drifted) flagged[c] = (flagged[c] ?? 0) + 1;
     }
-    for (const name of ['x0', 'x1', 'x2', 'grade', 'flag']) expect((flagged[name] ?? 0) / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
+    for (const name of ['x0', 'x1', 'x2', 'grade', 'flag'])
+      expect((flagged[name] ?? 0) / DRAWS).toBeLessThanOrEqual(0.05 + SLACK);
   }, 600_000);
 
   it('a 0.2-sigma mean shift in one column of 5,000 rows is found in at least 95% of draws, by the default method and by KS', () => {

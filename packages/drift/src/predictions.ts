@@ -34,9 +34,21 @@ export class PredictionProfiler {
   }
 
   /** Opens the model; `features` are the columns fed to it, in order. */
-  static async open(modelPath: string, features: string[], header: string[], input: string, reference?: ColumnProfile[] | null): Promise<PredictionProfiler> {
+  static async open(
+    modelPath: string,
+    features: string[],
+    header: string[],
+    input: string,
+    reference?: ColumnProfile[] | null,
+  ): Promise<PredictionProfiler> {
     const model = await openOnnxModel(modelPath);
-    const profiler = new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+    const profiler = new PredictionProfiler(
+      model,
+      features,
+      header,
+      new Map(reference?.map((c) => [c.name, c.type])),
+      input,
+    );
     // Missing data columns are reported by the column comparison; predictions just cannot be made.
     const missing = features.filter((f) => !header.includes(f));
     if (missing.length) profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
@@ -58,7 +70,14 @@ export class PredictionProfiler {
         features[r * f + j] = v;
       }
     }
-    const holdout: Holdout = { path: this.input, rows: batch.rows, featureNames: this.features, features, labelColumn: '', labels: [] };
+    const holdout: Holdout = {
+      path: this.input,
+      rows: batch.rows,
+      featureNames: this.features,
+      features,
+      labelColumn: '',
+      labels: [],
+    };
     let raw: Awaited<ReturnType<typeof predict>>;
     try {
       raw = await predict(this.model, holdout);
@@ -73,7 +92,11 @@ export class PredictionProfiler {
       for (const col of outputColumns(out)) {
         let p = this.profilers.get(col.name);
         if (!p) {
-          p = new ColumnProfiler(col.name, 0x9e37 + this.profilers.size, this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined));
+          p = new ColumnProfiler(
+            col.name,
+            0x9e37 + this.profilers.size,
+            this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined),
+          );
           this.profilers.set(col.name, p);
         }
         const numbers = new Float64Array(batch.rows);

@@ -12,7 +12,13 @@ import { SeededRandom } from './random.js';
 import type { TableBatch } from './table.js';
 
 export const PROFILE_FORMAT = 'mlops-gha.profile/v1';
-export const PROFILE_BOUNDS = { sample: 5000, bins: 20, categories: 100, distinct: 10_000, categoryLength: 200 } as const;
+export const PROFILE_BOUNDS = {
+  sample: 5000,
+  bins: 20,
+  categories: 100,
+  distinct: 10_000,
+  categoryLength: 200,
+} as const;
 
 export type ColumnType = 'numerical' | 'categorical' | 'text' | 'empty';
 
@@ -119,7 +125,8 @@ export class ColumnProfiler {
     // Numbers are counted under number keys (no string per value) and named at finish().
     if (this.distinctNumbers) {
       this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
-      if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct) this.distinctNumbers = this.distinct = undefined;
+      if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
+        this.distinctNumbers = this.distinct = undefined;
     }
     this.reservoir(v);
   }
@@ -151,7 +158,8 @@ export class ColumnProfiler {
     if (this.distinct) {
       const key = t.length > PROFILE_BOUNDS.categoryLength ? t.slice(0, PROFILE_BOUNDS.categoryLength) : t;
       this.distinct.set(key, (this.distinct.get(key) ?? 0) + 1);
-      if (this.distinct.size + (this.distinctNumbers?.size ?? 0) > PROFILE_BOUNDS.distinct) this.distinctNumbers = this.distinct = undefined;
+      if (this.distinct.size + (this.distinctNumbers?.size ?? 0) > PROFILE_BOUNDS.distinct)
+        this.distinctNumbers = this.distinct = undefined;
     }
   }
 
@@ -202,7 +210,9 @@ export class ColumnProfiler {
     const sample = this.sample.slice(0, n).sort();
     const q = (p: number) => quantileSorted(sample, p);
     const bins = PROFILE_BOUNDS.bins;
-    const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins));
+    const edges = Array.from({ length: bins + 1 }, (_, i) =>
+      i === bins ? this.max : this.min + ((this.max - this.min) * i) / bins,
+    );
     const counts = binCounts(sample, edges);
     return {
       min: this.min,
@@ -259,11 +269,18 @@ export function validateProfile(value: unknown, where: string): Profile {
   if (!Number.isInteger(p.rows) || p.rows < 0) throw bad('rows is not a count');
   if (!Array.isArray(p.columns)) throw bad('columns is not a list');
   for (const c of [...p.columns, ...(p.predictions ?? [])]) {
-    if (!c || typeof c.name !== 'string' || !['numerical', 'categorical', 'text', 'empty'].includes(c.type)) throw bad('a column has no name or an unknown type');
-    if (c.type === 'numerical' && (!c.numeric || !Array.isArray(c.numeric.sample) || c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
+    if (!c || typeof c.name !== 'string' || !['numerical', 'categorical', 'text', 'empty'].includes(c.type))
+      throw bad('a column has no name or an unknown type');
+    if (
+      c.type === 'numerical' &&
+      (!c.numeric ||
+        !Array.isArray(c.numeric.sample) ||
+        c.numeric.sample.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
+    ) {
       throw bad(`the numerical column ${JSON.stringify(c.name)} has no finite sample`);
     }
-    if (c.type === 'categorical' && (!c.categories || !Array.isArray(c.categories.values))) throw bad(`the categorical column ${JSON.stringify(c.name)} has no frequencies`);
+    if (c.type === 'categorical' && (!c.categories || !Array.isArray(c.categories.values)))
+      throw bad(`the categorical column ${JSON.stringify(c.name)} has no frequencies`);
   }
   return p;
 }

@@ -47,7 +47,10 @@ export function escapeCell(text: string): string {
 
 /** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
 function mermaidText(text: string, max = 24): string {
-  const t = text.replace(/["`\r\n\t[\]{};#<>]/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = text
+    .replace(/["`\r\n\t[\]{};#<>]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
 }
 
@@ -59,7 +62,8 @@ function columnRow(c: ColumnDrift): string {
   return `| ${escapeCell(c.column)} | ${c.type} | ${info.label} | ${num(c.statistic)} | ${c.pValue === null ? '–' : num(c.pValue)} | ${num(c.threshold)} | ${c.drifted ? '**drifted**' : 'no'} | ${pct(c.referenceMissingShare)} → ${pct(c.currentMissingShare)} |`;
 }
 
-const TABLE_HEAD = '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+const TABLE_HEAD =
+  '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
 
 function chart(c: ColumnDrift): string {
   const n = Math.min(c.chart.labels.length, 25);
@@ -86,21 +90,42 @@ export function renderReport(input: ReportInput): string {
     ? `### 🔴 Drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} ≥ ${pct(result.driftShare)})`
     : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
   out.push(verdict, '');
-  if (result.drifted.length) out.push(`Drifted: ${result.drifted.slice(0, 20).map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``).join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
-  out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
+  if (result.drifted.length)
+    out.push(
+      `Drifted: ${result.drifted
+        .slice(0, 20)
+        .map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``)
+        .join(', ')}${result.drifted.length > 20 ? ', …' : ''}`,
+      '',
+    );
+  out.push(
+    `Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`,
+    '',
+  );
   const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
   out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
-  if (sorted.length > MAX_TABLE_ROWS) out.push('', `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`);
+  if (sorted.length > MAX_TABLE_ROWS)
+    out.push(
+      '',
+      `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`,
+    );
   out.push('', '#### Prediction drift', '');
   if (input.predictions?.length) {
     const any = input.predictions.some((p) => p.drifted);
-    out.push(any ? "The model's predictions have drifted." : "The model's predictions have not drifted.", '', TABLE_HEAD, ...input.predictions.map(columnRow));
+    out.push(
+      any ? "The model's predictions have drifted." : "The model's predictions have not drifted.",
+      '',
+      TABLE_HEAD,
+      ...input.predictions.map(columnRow),
+    );
   } else out.push(input.predictionsNote ?? 'Not computed.');
   out.push('', '#### Quality change', '');
   if (input.quality?.length) {
     out.push('| metric | reference | current | change |', '| --- | --- | --- | --- |');
     for (const q of input.quality) {
-      out.push(`| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`);
+      out.push(
+        `| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`,
+      );
     }
   } else out.push(input.qualityNote ?? 'No labels in the current data: quality not measured.');
   const drifted = sorted.filter((c) => c.drifted).slice(0, input.charts ?? 3);
@@ -108,8 +133,17 @@ export function renderReport(input: ReportInput): string {
     out.push('', '#### Most drifted columns', '');
     for (const c of drifted) out.push(chart(c), '');
   }
-  if (result.notes.length) out.push('', '<details><summary>Notes</summary>', '', ...result.notes.map((n) => `- ${escapeCell(n)}`), '', '</details>');
+  if (result.notes.length)
+    out.push(
+      '',
+      '<details><summary>Notes</summary>',
+      '',
+      ...result.notes.map((n) => `- ${escapeCell(n)}`),
+      '',
+      '</details>',
+    );
   let text = out.join('\n');
-  if (text.length > MAX_REPORT_LENGTH) text = `${text.slice(0, MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${MAX_REPORT_LENGTH} characters)`;
+  if (text.length > MAX_REPORT_LENGTH)
+    text = `${text.slice(0, MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${MAX_REPORT_LENGTH} characters)`;
   return `${text}\n`;
 }

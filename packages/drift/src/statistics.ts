@@ -11,7 +11,10 @@ import type { TestResult } from './ks.js';
  * (categories with no count on either side dropped), with Yates' correction when k = 2 as
  * SciPy applies by default. One category left: statistic 0, p-value 1 (as SciPy).
  */
-export function chiSquaredContingency(reference: ArrayLike<number>, current: ArrayLike<number>): TestResult & { dof: number } {
+export function chiSquaredContingency(
+  reference: ArrayLike<number>,
+  current: ArrayLike<number>,
+): TestResult & { dof: number } {
   const cols: [number, number][] = [];
   for (let i = 0; i < reference.length; i++) {
     const a = reference[i]!;
@@ -30,7 +33,10 @@ export function chiSquaredContingency(reference: ArrayLike<number>, current: Arr
   let stat = 0;
   for (const [a, b] of cols) {
     const c = a + b;
-    for (const [obs, row] of [[a, r0], [b, r1]] as const) {
+    for (const [obs, row] of [
+      [a, r0],
+      [b, r1],
+    ] as const) {
       const expected = (row * c) / total;
       let o = obs;
       if (dof === 1) {
@@ -94,7 +100,11 @@ export function populationStd(values: ArrayLike<number>): number {
  * Evidently's normalised Wasserstein distance: W(reference, current) / std(reference), the
  * standard deviation floored at 0.001 as Evidently does, so a constant reference is usable.
  */
-export function normalizedWasserstein(referenceSorted: Float64Array, currentSorted: Float64Array, referenceStd = populationStd(referenceSorted)): number {
+export function normalizedWasserstein(
+  referenceSorted: Float64Array,
+  currentSorted: Float64Array,
+  referenceStd = populationStd(referenceSorted),
+): number {
   return wassersteinSorted(referenceSorted, currentSorted) / Math.max(referenceStd, 0.001);
 }
 

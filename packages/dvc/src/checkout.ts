@@ -66,7 +66,17 @@ export class Checkout {
   private readonly state?: WorkspaceState;
 
   constructor(settings: CheckoutSettings) {
-    ({ root: this.root, cacheDir: this.cacheDir, linkType: this.linkType, force: this.force, limit: this.limit, dirs: this.dirs, bodies: this.bodies, eager: this.eager, state: this.state } = settings);
+    ({
+      root: this.root,
+      cacheDir: this.cacheDir,
+      linkType: this.linkType,
+      force: this.force,
+      limit: this.limit,
+      dirs: this.dirs,
+      bodies: this.bodies,
+      eager: this.eager,
+      state: this.state,
+    } = settings);
     this.fileMode = 0o666 & ~process.umask();
   }
 
@@ -87,13 +97,17 @@ export class Checkout {
     ]);
     if (unsaved.length && !this.force) {
       unsaved.sort();
-      throw new UserError(`Can't remove the following unsaved files without confirmation. Use \`--force\` to force.\n${unsaved.join('\n')}`, {
-        title: 'Workspace files differ from the tracked data',
-        fix: 'These workspace files differ from the tracked versions and their content is not in the DVC cache: commit them with `dvc add`/`dvc commit`, delete them, or set `force: true` to replace them.',
-      });
+      throw new UserError(
+        `Can't remove the following unsaved files without confirmation. Use \`--force\` to force.\n${unsaved.join('\n')}`,
+        {
+          title: 'Workspace files differ from the tracked data',
+          fix: 'These workspace files differ from the tracked versions and their content is not in the DVC cache: commit them with `dvc add`/`dvc commit`, delete them, or set `force: true` to replace them.',
+        },
+      );
     }
     const changedByOutput = new Map<OutputPlan, number>();
-    for (const c of list) if (c.action !== 'delete') changedByOutput.set(c.plan, (changedByOutput.get(c.plan) ?? 0) + 1);
+    for (const c of list)
+      if (c.action !== 'delete') changedByOutput.set(c.plan, (changedByOutput.get(c.plan) ?? 0) + 1);
     return { list, changedByOutput, total: list.filter((c) => c.action !== 'delete').length };
   }
 
@@ -118,8 +132,9 @@ export class Checkout {
     if (st.ino === cst.ino && st.dev === cst.dev) return undefined;
     if (st.size !== cst.size) return this.changed(plan, file, path, unsaved, false);
     // Unchanged since the last checkout recorded it (size, mtime, ctime, inode): no need to hash.
-    if (this.state?.matches(file.rel, st, file.object.oid) && (!file.isexec || (st.mode & 0o100) !== 0)) return undefined;
-    const digest = await hashFileBoth(path, file.object.hashName === "md5-dos2unix", st.size);
+    if (this.state?.matches(file.rel, st, file.object.oid) && (!file.isexec || (st.mode & 0o100) !== 0))
+      return undefined;
+    const digest = await hashFileBoth(path, file.object.hashName === 'md5-dos2unix', st.size);
     if (digestMatches(file.object.hashName, file.object.oid, digest)) {
       const wantExec = file.isexec;
       const isExec = (st.mode & 0o100) !== 0;
@@ -130,18 +145,33 @@ export class Checkout {
     return { plan, file, path, action: 'replace' };
   }
 
-  private async changed(plan: OutputPlan, file: PlannedFile, path: string, unsaved: string[], mayMatch: boolean): Promise<FileChange | undefined> {
+  private async changed(
+    plan: OutputPlan,
+    file: PlannedFile,
+    path: string,
+    unsaved: string[],
+    mayMatch: boolean,
+  ): Promise<FileChange | undefined> {
     const digest = await hashFileBoth(path, file.object.hashName === 'md5-dos2unix');
-    if (mayMatch && digestMatches(file.object.hashName, file.object.oid, digest)) return { plan, file, path, action: 'replace' };
+    if (mayMatch && digestMatches(file.object.hashName, file.object.oid, digest))
+      return { plan, file, path, action: 'replace' };
     await this.noteUnsaved(path, file.object.hashName, unsaved, digest);
     return { plan, file, path, action: 'replace' };
   }
 
   /** DVC refuses to delete a workspace file whose content is not in the cache, unless forced. */
-  private async noteUnsaved(path: string, hashName: HashName, unsaved: string[], digest?: { md5: string; legacy?: string }): Promise<void> {
+  private async noteUnsaved(
+    path: string,
+    hashName: HashName,
+    unsaved: string[],
+    digest?: { md5: string; legacy?: string },
+  ): Promise<void> {
     const d = digest ?? (await hashFileBoth(path, hashName === 'md5-dos2unix'));
     const oid = hashName === 'md5-dos2unix' ? d.legacy! : d.md5;
-    const inCache = await stat(cachePathOf(this.cacheDir, oid, hashName)).then(() => true, () => false);
+    const inCache = await stat(cachePathOf(this.cacheDir, oid, hashName)).then(
+      () => true,
+      () => false,
+    );
     if (!inCache) unsaved.push(path);
   }
 
@@ -171,7 +201,8 @@ export class Checkout {
 
   async apply(changes: { list: FileChange[] }): Promise<void> {
     // Deletions first (a file may stand where a folder is wanted), then links.
-    for (const c of changes.list.filter((c) => c.action === 'delete')) await rm(c.path, { recursive: true, force: true });
+    for (const c of changes.list.filter((c) => c.action === 'delete'))
+      await rm(c.path, { recursive: true, force: true });
     await this.limit(
       changes.list.filter((c) => c.action !== 'delete' && !c.done),
       async (c) => {
@@ -261,7 +292,8 @@ async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   for (const e of entries) {
-    if (e.isFile() || e.isSymbolicLink()) out.push(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+    if (e.isFile() || e.isSymbolicLink())
+      out.push(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
   }
   return out;
 }

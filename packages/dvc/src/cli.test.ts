@@ -17,11 +17,18 @@ describe('mlops-dvc pull', () => {
     const repo = await buildFixture();
     const out = capture();
     const err = capture();
-    const code = await main(['pull', '-C', repo.root, '-q', 'models/model.bin', '--manifest', join(repo.root, 'm.json')], out.stream, err.stream);
+    const code = await main(
+      ['pull', '-C', repo.root, '-q', 'models/model.bin', '--manifest', join(repo.root, 'm.json')],
+      out.stream,
+      err.stream,
+    );
     expect([code, err.text()]).toEqual([0, '']);
-    expect(out.text()).toMatch(/^A  models\/model.bin  1 file, 14 B\n1 files \(14 B\): 1 downloaded/);
+    expect(out.text()).toMatch(/^A {2}models\/model.bin {2}1 file, 14 B\n1 files \(14 B\): 1 downloaded/);
     expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
-    expect(JSON.parse(await readFile(join(repo.root, 'm.json'), 'utf8'))).toMatchObject({ files: 1, outputs: [{ path: 'models/model.bin', size: 14 }] });
+    expect(JSON.parse(await readFile(join(repo.root, 'm.json'), 'utf8'))).toMatchObject({
+      files: 1,
+      outputs: [{ path: 'models/model.bin', size: 14 }],
+    });
   });
 
   it('exits 1 with the error, location and fix; 2 on usage errors', async () => {

@@ -4,7 +4,17 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { consoleLogger, describeError, formatBytes, formatDuration, formatLocation, isUserError, ProgressMeter, startProgressTicker, type UserError } from '@mlops-gha/common';
+import {
+  consoleLogger,
+  describeError,
+  formatBytes,
+  formatDuration,
+  formatLocation,
+  isUserError,
+  ProgressMeter,
+  startProgressTicker,
+  type UserError,
+} from '@mlops-gha/common';
 import { writeManifest } from './manifest.js';
 import { preparePull, pull, type LinkType } from './pull.js';
 
@@ -27,7 +37,11 @@ Options:
   -h, --help               this text
 `;
 
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -95,7 +109,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const result = await pull(options, prepared);
     if (values.manifest) await writeManifest(resolve(values.manifest), result);
     for (const o of result.outputs) {
-      out.write(`${o.changed ? 'A' : ' '}  ${o.path}${o.subpaths ? ` (${o.subpaths.join(', ')})` : ''}  ${o.files} file${o.files === 1 ? "" : "s"}, ${formatBytes(o.size)}\n`);
+      out.write(
+        `${o.changed ? 'A' : ' '}  ${o.path}${o.subpaths ? ` (${o.subpaths.join(', ')})` : ''}  ${o.files} file${o.files === 1 ? '' : 's'}, ${formatBytes(o.size)}\n`,
+      );
     }
     out.write(
       `${result.files} files (${formatBytes(result.bytes)}): ${result.downloadedFiles} downloaded (${formatBytes(result.downloadedBytes)}), ` +

@@ -49,7 +49,10 @@ interface ConfigFile {
 /** Reads one configobj-style file with `ini`; section names are lowercased, `'remote "x"'` unquoted. */
 function readConfigFile(path: string, text: string, locationBase: string): ConfigFile {
   // ini splits section names on dots; remote names may contain dots, so escape them first.
-  const escaped = text.replace(/^(\s*\[)(.*)(\]\s*)$/gm, (_m, a: string, name: string, b: string) => `${a}${name.replace(/\./g, '\\.')}${b}`);
+  const escaped = text.replace(
+    /^(\s*\[)(.*)(\]\s*)$/gm,
+    (_m, a: string, name: string, b: string) => `${a}${name.replace(/\./g, '\\.')}${b}`,
+  );
   const parsed = parseIni(escaped) as Record<string, unknown>;
   const sections = new Map<string, Section>();
   for (const [rawName, value] of Object.entries(parsed)) {
@@ -57,7 +60,8 @@ function readConfigFile(path: string, text: string, locationBase: string): Confi
     const name = normaliseSection(rawName);
     const section: Section = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') section[k.toLowerCase()] = String(v);
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        section[k.toLowerCase()] = String(v);
     }
     sections.set(name, { ...(sections.get(name) ?? {}), ...section });
   }
@@ -66,7 +70,10 @@ function readConfigFile(path: string, text: string, locationBase: string): Confi
 
 function normaliseSection(raw: string): string {
   let name = raw.trim();
-  if ((name.startsWith("'") && name.endsWith("'")) || (name.startsWith('"') && name.endsWith('"') && !/^"remote /.test(name))) {
+  if (
+    (name.startsWith("'") && name.endsWith("'")) ||
+    (name.startsWith('"') && name.endsWith('"') && !/^"remote /.test(name))
+  ) {
     name = name.slice(1, -1);
   }
   const m = /^(remote|machine|db)\s+"(.*)"$/i.exec(name);
@@ -97,7 +104,15 @@ function expandPath(value: string, configDir: string): string {
   return isAbsolute(home) ? home : resolve(configDir, home);
 }
 
-const SECRET_KEYS = ['secret_access_key', 'access_key_id', 'session_token', 'password', 'sas_token', 'account_key', 'token'];
+const SECRET_KEYS = [
+  'secret_access_key',
+  'access_key_id',
+  'session_token',
+  'password',
+  'sas_token',
+  'account_key',
+  'token',
+];
 
 export interface LoadConfigOptions {
   /** Absolute repository root (the folder holding `.dvc/`). */
@@ -118,7 +133,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<DvcConfig>
   const candidates: string[] = [];
   if (options.includeGlobal !== false) {
     candidates.push(join(env.DVC_SYSTEM_CONFIG_DIR ?? '/etc/xdg/dvc', 'config'));
-    candidates.push(join(env.DVC_GLOBAL_CONFIG_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'dvc'), 'config'));
+    candidates.push(
+      join(env.DVC_GLOBAL_CONFIG_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'dvc'), 'config'),
+    );
   }
   candidates.push(join(options.root, '.dvc', 'config'), join(options.root, '.dvc', 'config.local'));
 
@@ -143,7 +160,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<DvcConfig>
   }
 
   const locate = (section: string, key?: string): FileLocation | undefined => {
-    const file = origin.get(`${section}\0${key ?? ''}`) ?? [...origin.entries()].find(([k]) => k.startsWith(`${section}\0`))?.[1];
+    const file =
+      origin.get(`${section}\0${key ?? ''}`) ?? [...origin.entries()].find(([k]) => k.startsWith(`${section}\0`))?.[1];
     if (!file) return undefined;
     return { file: file.location, line: lineOf(file, section, key) };
   };
@@ -172,7 +190,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<DvcConfig>
         fix: `Define [remote "${m[1]}"] or correct the url of remote "${remote.name}".`,
       });
     }
-    const url = m[2] ? (base.url.startsWith('s3://') ? `${base.url.replace(/\/+$/, '')}/${m[2]}` : join(base.url, m[2])) : base.url;
+    const url = m[2]
+      ? base.url.startsWith('s3://')
+        ? `${base.url.replace(/\/+$/, '')}/${m[2]}`
+        : join(base.url, m[2])
+      : base.url;
     Object.assign(remote, { ...base, ...stripUndefined(remote), name: remote.name, url, location: remote.location });
   }
 
@@ -183,7 +205,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<DvcConfig>
     files,
     secrets,
   };
-  if (cache.type) config.cacheTypes = cache.type.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  if (cache.type)
+    config.cacheTypes = cache.type
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
   if (core.remote) config.coreRemote = { name: core.remote.toLowerCase(), location: locate('core', 'remote')! };
   return config;
 }
@@ -201,13 +227,22 @@ function buildRemote(
 ): RemoteConfig {
   const rawUrl = section.url!.trim();
   let url = rawUrl;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(rawUrl) && !/^[a-zA-Z]:[\\/]/.test(rawUrl)) url = expandPath(rawUrl, dirOf(sectionName, 'url'));
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(rawUrl) && !/^[a-zA-Z]:[\\/]/.test(rawUrl))
+    url = expandPath(rawUrl, dirOf(sectionName, 'url'));
   if (rawUrl.startsWith('file://')) url = rawUrl;
   const remote: RemoteConfig = { name, url, location: locate(sectionName) };
-  for (const key of ['endpointurl', 'region', 'profile', 'access_key_id', 'secret_access_key', 'session_token'] as const) {
+  for (const key of [
+    'endpointurl',
+    'region',
+    'profile',
+    'access_key_id',
+    'secret_access_key',
+    'session_token',
+  ] as const) {
     if (section[key]) remote[key] = section[key];
   }
-  if (section.credentialpath) remote.credentialpath = expandPath(section.credentialpath, dirOf(sectionName, 'credentialpath'));
+  if (section.credentialpath)
+    remote.credentialpath = expandPath(section.credentialpath, dirOf(sectionName, 'credentialpath'));
   if (section.configpath) remote.configpath = expandPath(section.configpath, dirOf(sectionName, 'configpath'));
   if (section.jobs && Number.isInteger(Number(section.jobs))) remote.jobs = Number(section.jobs);
   return remote;

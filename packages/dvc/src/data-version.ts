@@ -7,7 +7,11 @@ import type { Selection } from './repo.js';
  */
 export function dataVersion(selections: Selection[]): string {
   const lines = selections
-    .flatMap((s) => (s.subpaths ? s.subpaths.map((sub) => `${s.output.path}/${sub}`) : [s.output.path]).map((p) => `${s.output.md5}  ${p}\n`))
+    .flatMap((s) =>
+      (s.subpaths ? s.subpaths.map((sub) => `${s.output.path}/${sub}`) : [s.output.path]).map(
+        (p) => `${s.output.md5}  ${p}\n`,
+      ),
+    )
     .sort();
   return createHash('sha256').update(lines.join('')).digest('hex').slice(0, 40);
 }

@@ -19,7 +19,11 @@ export class EagerCopies {
   /** Folders checked (and made) for eager copies: true when every part is a real folder. */
   private readonly knownDirs = new Map<string, boolean>();
 
-  constructor(private readonly root: string, plans: OutputPlan[], private readonly bodies: BodyCache) {
+  constructor(
+    private readonly root: string,
+    plans: OutputPlan[],
+    private readonly bodies: BodyCache,
+  ) {
     for (const plan of plans) {
       if (plan.problem !== undefined) continue;
       for (const file of plan.files) {

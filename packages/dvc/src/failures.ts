@@ -18,7 +18,11 @@ export interface PlanProblem {
 }
 
 const describeState = (state: ObjectState) =>
-  state === 'missing' ? 'missing on the remote' : state === 'corrupt' ? 'corrupt on the remote (bytes do not match the md5)' : 'failed to download';
+  state === 'missing'
+    ? 'missing on the remote'
+    : state === 'corrupt'
+      ? 'corrupt on the remote (bytes do not match the md5)'
+      : 'failed to download';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -46,7 +50,12 @@ export function failureError(failed: OutputPlan[], completed: number): UserError
     for (const [state, files] of byState) {
       if (state === 'missing') missing += files.length;
       if (state === 'corrupt') corrupt += files.length;
-      const shown = files.slice(0, 20).map((f) => `md5: ${f.object.oid} (${f.rel})${state === 'corrupt' || state === 'failed' ? ` - ${messageOf(f.object.error)}` : ''}`);
+      const shown = files
+        .slice(0, 20)
+        .map(
+          (f) =>
+            `md5: ${f.object.oid} (${f.rel})${state === 'corrupt' || state === 'failed' ? ` - ${messageOf(f.object.error)}` : ''}`,
+        );
       lines.push(`  ${p.output.path}: ${files.length} ${describeState(state)}:`);
       for (const s of shown) lines.push(`    ${s}`);
       if (files.length > shown.length) lines.push(`    … and ${files.length - shown.length} more`);
@@ -56,17 +65,30 @@ export function failureError(failed: OutputPlan[], completed: number): UserError
   const done = completed ? `, the ${completed} complete output${completed === 1 ? ' was' : 's were'} checked out` : '';
   const count = `${failed.length} output${failed.length === 1 ? '' : 's'} could not be pulled`;
   if (store) {
-    return new UserError(`${store.message}\n${count}; they were not written to the workspace${done}:\n${lines.join('\n')}`, {
-      location,
-      title: store.title,
-      fix: store.fix,
-      cause: store,
-    });
+    return new UserError(
+      `${store.message}\n${count}; they were not written to the workspace${done}:\n${lines.join('\n')}`,
+      {
+        location,
+        title: store.title,
+        fix: store.fix,
+        cause: store,
+      },
+    );
   }
-  const what = corrupt && !missing ? 'corrupt objects' : missing && !corrupt ? 'missing objects' : 'objects that could not be fetched';
+  const what =
+    corrupt && !missing
+      ? 'corrupt objects'
+      : missing && !corrupt
+        ? 'missing objects'
+        : 'objects that could not be fetched';
   return new UserError(`${count} (${what}); they were not written to the workspace${done}:\n${lines.join('\n')}`, {
     location,
-    title: corrupt && !missing ? 'Corrupt DVC objects' : missing && !corrupt ? 'Missing DVC objects' : 'DVC objects not fetched',
+    title:
+      corrupt && !missing
+        ? 'Corrupt DVC objects'
+        : missing && !corrupt
+          ? 'Missing DVC objects'
+          : 'DVC objects not fetched',
     fix: corrupt
       ? 'Push the data again (`dvc push`) from a machine whose cache has intact copies; the remote copies are damaged.'
       : missing

@@ -16,7 +16,6 @@ import type { ObjectNeed, OutputPlan } from './plan.js';
 import type { Pool } from './pool.js';
 import type { RemoteStores } from './remotes.js';
 
-
 /** Verified bodies of small objects, kept for checkout up to a byte budget. */
 export class BodyCache {
   private readonly bodies = new Map<string, Buffer>();
@@ -48,7 +47,12 @@ function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
     finish: () => {
       const digest = hasher.digest();
       if (!digestMatches(o.hashName, o.oid, digest)) {
-        throw new IntegrityError(store.urlOf(o.key), o.oid, o.hashName === 'md5-dos2unix' ? `${digest.legacy} (dos2unix), ${digest.md5} (raw)` : digest.md5, 'md5');
+        throw new IntegrityError(
+          store.urlOf(o.key),
+          o.oid,
+          o.hashName === 'md5-dos2unix' ? `${digest.legacy} (dos2unix), ${digest.md5} (raw)` : digest.md5,
+          'md5',
+        );
       }
       if (chunks) bodies.offer(o.cachePath, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     },
@@ -63,11 +67,11 @@ export async function writeObject(path: string, bytes: Buffer, dirs: DirMaker): 
   await rename(temp, path);
 }
 
-
 /** Writes the .dir manifests that came from the remote into the cache (read-only). */
 export async function storeDirObjects(plans: OutputPlan[], dirs: DirMaker): Promise<void> {
   for (const plan of plans) {
-    if (plan.dirObject && plan.dirBytes && plan.dirObject.state === 'downloaded') await writeObject(plan.dirObject.cachePath, plan.dirBytes, dirs);
+    if (plan.dirObject && plan.dirBytes && plan.dirObject.state === 'downloaded')
+      await writeObject(plan.dirObject.cachePath, plan.dirBytes, dirs);
     plan.dirBytes = undefined; // parsed already; not kept for the rest of the pull
   }
 }
@@ -136,7 +140,8 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
       ctx.meter?.add(1);
       ctx.onFetched?.(o);
     } catch (error) {
-      o.state = error instanceof ObjectNotFoundError ? 'missing' : error instanceof IntegrityError ? 'corrupt' : 'failed';
+      o.state =
+        error instanceof ObjectNotFoundError ? 'missing' : error instanceof IntegrityError ? 'corrupt' : 'failed';
       o.error = error;
     }
   });

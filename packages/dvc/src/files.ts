@@ -38,17 +38,24 @@ class YamlFile {
   readonly lines = new LineCounter();
   readonly doc: Document;
   readonly location: string;
-  constructor(readonly path: string, text: string, ctx: ParseContext) {
+  constructor(
+    readonly path: string,
+    text: string,
+    ctx: ParseContext,
+  ) {
     this.location = toPosix(relative(ctx.locationBase, path));
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     const first = this.doc.errors[0];
     if (first) {
       const pos = this.lines.linePos(first.pos[0]);
-      throw new UserError(`${this.location}:${pos.line}: invalid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
-        location: { file: this.location, line: pos.line, column: pos.col },
-        title: 'Malformed DVC file',
-        fix: `Repair the YAML in ${this.location} (restore it from git, e.g. \`git checkout -- ${this.location}\`).`,
-      });
+      throw new UserError(
+        `${this.location}:${pos.line}: invalid YAML: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+        {
+          location: { file: this.location, line: pos.line, column: pos.col },
+          title: 'Malformed DVC file',
+          fix: `Repair the YAML in ${this.location} (restore it from git, e.g. \`git checkout -- ${this.location}\`).`,
+        },
+      );
     }
   }
   at(path: (string | number)[]): FileLocation {
@@ -72,15 +79,26 @@ function toPosix(p: string): string {
 
 /** Joins a DVC path (relative to a file's folder and wdir) into a repository-relative path, refusing escapes. */
 function repoPath(file: YamlFile, ctx: ParseContext, wdir: string, path: string, where: (string | number)[]): string {
-  if (isAbsolute(path) || /^[a-zA-Z]:[\\/]/.test(path) || path.includes('\\') || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-    file.fail(`output path ${JSON.stringify(path)} is absolute or external; only paths inside the repository can be pulled`, where,
-      'Track data inside the repository (external outputs are not supported).');
+  if (
+    isAbsolute(path) ||
+    /^[a-zA-Z]:[\\/]/.test(path) ||
+    path.includes('\\') ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(path)
+  ) {
+    file.fail(
+      `output path ${JSON.stringify(path)} is absolute or external; only paths inside the repository can be pulled`,
+      where,
+      'Track data inside the repository (external outputs are not supported).',
+    );
   }
   const fileDir = toPosix(relative(ctx.root, dirname(file.path)));
   const joined = posix.normalize(posix.join(fileDir || '.', wdir || '.', path)).replace(/\/+$/, '');
   if (joined === '..' || joined.startsWith('../') || joined === '.' || joined === '') {
-    file.fail(`output path ${JSON.stringify(path)} points outside the repository`, where,
-      'Outputs must stay inside the repository: remove the `..` segments.');
+    file.fail(
+      `output path ${JSON.stringify(path)} points outside the repository`,
+      where,
+      'Outputs must stay inside the repository: remove the `..` segments.',
+    );
   }
   return joined;
 }
@@ -96,28 +114,52 @@ interface RawOut {
   remote?: unknown;
 }
 
-function readOut(file: YamlFile, ctx: ParseContext, wdir: string, raw: unknown, where: (string | number)[], stage?: string): TrackedOutput {
+function readOut(
+  file: YamlFile,
+  ctx: ParseContext,
+  wdir: string,
+  raw: unknown,
+  where: (string | number)[],
+  stage?: string,
+): TrackedOutput {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    file.fail('each entry of `outs` must be a mapping with `path` and `md5`', where, 'Write outs as `- path: data.csv` with `md5:`; restore the file from git.');
+    file.fail(
+      'each entry of `outs` must be a mapping with `path` and `md5`',
+      where,
+      'Write outs as `- path: data.csv` with `md5:`; restore the file from git.',
+    );
   }
   const out = raw as RawOut;
   if (typeof out.path !== 'string' || out.path === '') {
-    file.fail('an output has no `path`', where, 'Each output needs `path:`; restore the file from git or re-run `dvc add`.');
+    file.fail(
+      'an output has no `path`',
+      where,
+      'Each output needs `path:`; restore the file from git or re-run `dvc add`.',
+    );
   }
   const cache = out.cache !== false;
   const md5 = out.md5 === undefined || out.md5 === null ? undefined : String(out.md5).toLowerCase();
   if (md5 === undefined) {
     if (cache) {
-      file.fail(`output ${JSON.stringify(out.path)} has no \`md5\``, where,
-        `Run \`dvc commit\` (or \`dvc add ${out.path}\`) where the data exists and push it, then commit ${file.location}.`);
+      file.fail(
+        `output ${JSON.stringify(out.path)} has no \`md5\``,
+        where,
+        `Run \`dvc commit\` (or \`dvc add ${out.path}\`) where the data exists and push it, then commit ${file.location}.`,
+      );
     }
   } else if (!MD5.test(md5)) {
-    file.fail(`output ${JSON.stringify(out.path)} has an invalid md5 ${JSON.stringify(out.md5)}`, [...where, 'md5'],
-      'An md5 is 32 hexadecimal digits (plus `.dir` for folders); restore the file from git.');
+    file.fail(
+      `output ${JSON.stringify(out.path)} has an invalid md5 ${JSON.stringify(out.md5)}`,
+      [...where, 'md5'],
+      'An md5 is 32 hexadecimal digits (plus `.dir` for folders); restore the file from git.',
+    );
   }
   if (out.hash !== undefined && out.hash !== 'md5') {
-    file.fail(`output ${JSON.stringify(out.path)} uses hash ${JSON.stringify(out.hash)}; only md5 is supported`, [...where, 'hash'],
-      'Use DVC\'s default md5 hashing.');
+    file.fail(
+      `output ${JSON.stringify(out.path)} uses hash ${JSON.stringify(out.hash)}; only md5 is supported`,
+      [...where, 'hash'],
+      "Use DVC's default md5 hashing.",
+    );
   }
   const result: TrackedOutput = {
     path: repoPath(file, ctx, wdir, out.path, [...where, 'path']),
@@ -146,7 +188,8 @@ export function parseDvcFile(path: string, text: string, ctx: ParseContext): Tra
   const doc = data as { outs?: unknown; wdir?: unknown };
   const wdir = typeof doc.wdir === 'string' ? doc.wdir : '.';
   if (doc.outs === undefined || doc.outs === null) return [];
-  if (!Array.isArray(doc.outs)) file.fail('`outs` must be a list', ['outs'], 'Write `outs:` as a YAML list (`- path: …`).');
+  if (!Array.isArray(doc.outs))
+    file.fail('`outs` must be a list', ['outs'], 'Write `outs:` as a YAML list (`- path: …`).');
   return doc.outs.map((raw, i) => readOut(file, ctx, wdir, raw, ['outs', i]));
 }
 
@@ -166,7 +209,11 @@ function declaredOuts(stage: Record<string, unknown>): YamlOutDecl[] {
       else if (item && typeof item === 'object') {
         for (const [p, flags] of Object.entries(item as Record<string, unknown>)) {
           const f = (flags ?? {}) as { cache?: unknown; remote?: unknown };
-          result.push({ path: p, cache: f.cache !== false, remote: typeof f.remote === 'string' ? f.remote.toLowerCase() : undefined });
+          result.push({
+            path: p,
+            cache: f.cache !== false,
+            remote: typeof f.remote === 'string' ? f.remote.toLowerCase() : undefined,
+          });
         }
       }
     }
@@ -189,14 +236,22 @@ export function parseLockfile(
   const data = file.doc.toJS() as { schema?: unknown; stages?: unknown } | null;
   const warnings: string[] = [];
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    file.fail('dvc.lock must be a YAML mapping with `schema` and `stages`', [], 'Restore dvc.lock from git or re-run `dvc repro`.');
+    file.fail(
+      'dvc.lock must be a YAML mapping with `schema` and `stages`',
+      [],
+      'Restore dvc.lock from git or re-run `dvc repro`.',
+    );
   }
   if (data.schema !== '2.0') {
-    file.fail(`unsupported dvc.lock schema ${JSON.stringify(data.schema)} (expected '2.0')`, ['schema'],
-      'Regenerate the lock file with DVC 2 or newer (`dvc repro`).');
+    file.fail(
+      `unsupported dvc.lock schema ${JSON.stringify(data.schema)} (expected '2.0')`,
+      ['schema'],
+      'Regenerate the lock file with DVC 2 or newer (`dvc repro`).',
+    );
   }
   const stages = (data.stages ?? {}) as Record<string, { outs?: unknown }>;
-  if (typeof stages !== 'object' || Array.isArray(stages)) file.fail('`stages` must be a mapping', ['stages'], 'Restore dvc.lock from git.');
+  if (typeof stages !== 'object' || Array.isArray(stages))
+    file.fail('`stages` must be a mapping', ['stages'], 'Restore dvc.lock from git.');
 
   let flags: Map<string, YamlOutDecl> | undefined;
   let declared: Set<string> | undefined;
@@ -209,7 +264,10 @@ export function parseLockfile(
     for (const [name, stage] of Object.entries(y?.stages ?? {})) {
       if (!stage || typeof stage !== 'object') continue;
       const templated = 'foreach' in stage || 'matrix' in stage;
-      const body = (templated && stage.do && typeof stage.do === 'object' ? stage.do : stage) as Record<string, unknown>;
+      const body = (templated && stage.do && typeof stage.do === 'object' ? stage.do : stage) as Record<
+        string,
+        unknown
+      >;
       const wdir = typeof body.wdir === 'string' ? body.wdir : '.';
       for (const out of declaredOuts(body)) {
         // Templated stages (foreach/matrix, ${…}) are matched by stage name in the lock.
@@ -234,7 +292,8 @@ export function parseLockfile(
     if (!stage || typeof stage !== 'object') continue;
     const outs = stage.outs;
     if (outs === undefined) continue;
-    if (!Array.isArray(outs)) file.fail(`stage ${name}: \`outs\` must be a list`, ['stages', name, 'outs'], 'Restore dvc.lock from git.');
+    if (!Array.isArray(outs))
+      file.fail(`stage ${name}: \`outs\` must be a list`, ['stages', name, 'outs'], 'Restore dvc.lock from git.');
     const base = name.split('@')[0]!;
     outs.forEach((raw, i) => {
       const lockOut = raw as RawOut;
@@ -247,7 +306,14 @@ export function parseLockfile(
       }
       // cache: false outputs are kept (marked) so that targets naming them get a clear answer;
       // they are neither fetched nor checked out.
-      const out = readOut(file, ctx, wdirs.get(base) ?? wdirs.get(name) ?? '.', { ...lockOut, cache: decl ? decl.cache : true, remote: decl?.remote }, ['stages', name, 'outs', i], name);
+      const out = readOut(
+        file,
+        ctx,
+        wdirs.get(base) ?? wdirs.get(name) ?? '.',
+        { ...lockOut, cache: decl ? decl.cache : true, remote: decl?.remote },
+        ['stages', name, 'outs', i],
+        name,
+      );
       outputs.push(out);
     });
   }

@@ -107,7 +107,11 @@ export async function hashFileAs(path: string, hashName: HashName): Promise<stri
   return hashName === 'md5-dos2unix' ? digest.legacy! : digest.md5;
 }
 
-export async function hashFileBoth(path: string, withLegacy: boolean, knownSize?: number): Promise<{ md5: string; legacy?: string }> {
+export async function hashFileBoth(
+  path: string,
+  withLegacy: boolean,
+  knownSize?: number,
+): Promise<{ md5: string; legacy?: string }> {
   const hasher = new ObjectHasher(withLegacy);
   if (knownSize !== undefined && knownSize <= SMALL_FILE) {
     // Small files in one synchronous read: no stream, no thread-pool round trips.

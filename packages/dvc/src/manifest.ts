@@ -7,7 +7,15 @@ export interface PullManifest {
   dataVersion: string;
   files: number;
   bytes: number;
-  outputs: { path: string; md5: string; hash: string; size: number; nfiles?: number; files: number; subpaths?: string[] }[];
+  outputs: {
+    path: string;
+    md5: string;
+    hash: string;
+    size: number;
+    nfiles?: number;
+    files: number;
+    subpaths?: string[];
+  }[];
 }
 
 export async function writeManifest(path: string, result: PullResult): Promise<PullManifest> {
@@ -16,7 +24,13 @@ export async function writeManifest(path: string, result: PullResult): Promise<P
     files: result.files,
     bytes: result.bytes,
     outputs: result.outputs.map((o) => {
-      const entry: PullManifest['outputs'][number] = { path: o.path, md5: o.md5, hash: o.hash, size: o.size, files: o.files };
+      const entry: PullManifest['outputs'][number] = {
+        path: o.path,
+        md5: o.md5,
+        hash: o.hash,
+        size: o.size,
+        files: o.files,
+      };
       if (o.nfiles !== undefined) entry.nfiles = o.nfiles;
       if (o.subpaths) entry.subpaths = o.subpaths;
       return entry;

@@ -58,7 +58,12 @@ export function uniqueObjects(plans: OutputPlan[]): Map<string, ObjectNeed> {
 }
 
 /** Plans one selected output; a missing or damaged .dir manifest becomes `problem`, not a throw. */
-export async function planOutput(selection: Selection, cacheDir: string, stores: RemoteStores, override: string | undefined): Promise<OutputPlan> {
+export async function planOutput(
+  selection: Selection,
+  cacheDir: string,
+  stores: RemoteStores,
+  override: string | undefined,
+): Promise<OutputPlan> {
   const output = selection.output;
   const remote = stores.nameFor(output, override);
   const need = (oid: string): ObjectNeed => ({
@@ -86,19 +91,29 @@ export async function planOutput(selection: Selection, cacheDir: string, stores:
       const got = await store.getBytes(dirObject.key);
       if (!got) {
         dirObject.state = 'missing';
-        plan.problem = { kind: 'missing', message: `missing: the directory manifest ${output.md5} is in neither the cache nor ${store.urlOf(dirObject.key)}` };
+        plan.problem = {
+          kind: 'missing',
+          message: `missing: the directory manifest ${output.md5} is in neither the cache nor ${store.urlOf(dirObject.key)}`,
+        };
         return plan;
       }
       if (md5Of(got.body) !== expected) {
         dirObject.state = 'corrupt';
-        plan.problem = { kind: 'corrupt', message: `corrupt: the directory manifest ${store.urlOf(dirObject.key)} does not match its md5 ${output.md5}` };
+        plan.problem = {
+          kind: 'corrupt',
+          message: `corrupt: the directory manifest ${store.urlOf(dirObject.key)} does not match its md5 ${output.md5}`,
+        };
         return plan;
       }
       bytes = got.body;
       dirObject.state = 'downloaded';
     } catch (error) {
       dirObject.state = 'failed';
-      plan.problem = { kind: 'failed', message: `failed to fetch the directory manifest ${output.md5}: ${error instanceof Error ? error.message : String(error)}`, cause: error };
+      plan.problem = {
+        kind: 'failed',
+        message: `failed to fetch the directory manifest ${output.md5}: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+      };
       return plan;
     }
   }
@@ -114,8 +129,16 @@ export async function planOutput(selection: Selection, cacheDir: string, stores:
   checkManifestPaths(output, entries);
   const wanted = selection.subpaths;
   for (const entry of entries) {
-    if (!entry || typeof entry.relpath !== 'string' || typeof entry.md5 !== 'string' || !/^[0-9a-f]{32}$/.test(entry.md5)) {
-      plan.problem = { kind: 'corrupt', message: `corrupt: the directory manifest ${output.md5} has an entry without a valid md5 and relpath` };
+    if (
+      !entry ||
+      typeof entry.relpath !== 'string' ||
+      typeof entry.md5 !== 'string' ||
+      !/^[0-9a-f]{32}$/.test(entry.md5)
+    ) {
+      plan.problem = {
+        kind: 'corrupt',
+        message: `corrupt: the directory manifest ${output.md5} has an entry without a valid md5 and relpath`,
+      };
       return plan;
     }
     if (wanted && !wanted.some((w) => entry.relpath === w || entry.relpath.startsWith(`${w}/`))) continue;
@@ -140,7 +163,11 @@ function checkManifestPaths(output: TrackedOutput, entries: DirEntry[]): void {
   for (const e of entries) {
     const r = e.relpath;
     const bad =
-      r === '' || r.startsWith('/') || /^[a-zA-Z]:/.test(r) || r.includes('\0') || r.includes('\\') ||
+      r === '' ||
+      r.startsWith('/') ||
+      /^[a-zA-Z]:/.test(r) ||
+      r.includes('\0') ||
+      r.includes('\\') ||
       r.split('/').some((seg) => seg === '..' || seg === '.' || seg === '');
     if (bad) {
       throw new UserError(

@@ -1,5 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readlink,
+  readdir,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+  chmod,
+} from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +32,10 @@ async function failure(p: Promise<unknown>): Promise<Failure> {
 
 async function readTree(root: string, rel: string): Promise<string[]> {
   const entries = await readdir(join(root, rel), { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
 }
 
 describe('pull from a local remote', () => {
@@ -41,9 +56,14 @@ describe('pull from a local remote', () => {
     expect(result.files).toBe(9);
     expect(result.fromCache).toBe(0);
     expect(result.downloadedFiles).toBe(9);
-    expect(result.outputs.map((o) => o.path).sort()).toEqual(
-      ['data/images', 'data/raw.csv', 'legacy', 'models/model.bin', 'pipeline/features.csv', 'pipeline/scores.json'],
-    );
+    expect(result.outputs.map((o) => o.path).sort()).toEqual([
+      'data/images',
+      'data/raw.csv',
+      'legacy',
+      'models/model.bin',
+      'pipeline/features.csv',
+      'pipeline/scores.json',
+    ]);
     expect(result.dataVersion).toMatch(/^[0-9a-f]{40}$/);
 
     // a second pull is a no-op served from the cache, with the same data version
@@ -56,15 +76,29 @@ describe('pull from a local remote', () => {
 
   it('pulls only the file asked for inside a tracked directory', async () => {
     const repo = await buildFixture();
-    const result = await pull({ cwd: repo.root, targets: ['data/images/sub/deep'], logger: new RecordingLogger(), includeGlobalConfig: false });
-    expect(await readTree(repo.root, 'data')).toEqual(['data/images.dvc', 'data/images/sub/deep/bird.txt', 'data/raw.csv.dvc']);
+    const result = await pull({
+      cwd: repo.root,
+      targets: ['data/images/sub/deep'],
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    });
+    expect(await readTree(repo.root, 'data')).toEqual([
+      'data/images.dvc',
+      'data/images/sub/deep/bird.txt',
+      'data/raw.csv.dvc',
+    ]);
     expect(result.files).toBe(1);
     expect(result.outputs[0]).toMatchObject({ path: 'data/images', subpaths: ['sub/deep'] });
   });
 
   it('accepts .dvc files, outputs and stage names as targets', async () => {
     const repo = await buildFixture();
-    const result = await pull({ cwd: repo.root, targets: ['models/model.bin.dvc', 'legacy', 'featurize'], logger: new RecordingLogger(), includeGlobalConfig: false });
+    const result = await pull({
+      cwd: repo.root,
+      targets: ['models/model.bin.dvc', 'legacy', 'featurize'],
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    });
     expect(result.outputs.map((o) => o.path).sort()).toEqual(['legacy', 'models/model.bin', 'pipeline/features.csv']);
     await expect(stat(join(repo.root, 'data/raw.csv'))).rejects.toThrow(/ENOENT/);
   });
@@ -74,9 +108,16 @@ describe('pull from a local remote', () => {
     await pull({ cwd: repo.root, linkType: 'symlink', logger: new RecordingLogger(), includeGlobalConfig: false });
     const link = join(repo.root, 'models/model.bin');
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
-    expect(await readlink(link)).toBe(join(repo.root, '.dvc/cache', objectPath(md5(repo.expected['models/model.bin']!), false)));
+    expect(await readlink(link)).toBe(
+      join(repo.root, '.dvc/cache', objectPath(md5(repo.expected['models/model.bin']!), false)),
+    );
     // unchanged files are not relinked (dvc needs `checkout --relink` for that)
-    const again = await pull({ cwd: repo.root, linkType: 'hardlink', logger: new RecordingLogger(), includeGlobalConfig: false });
+    const again = await pull({
+      cwd: repo.root,
+      linkType: 'hardlink',
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    });
     expect(again.changedFiles).toBe(0);
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     await rm(join(repo.root, 'models/model.bin'));
@@ -102,7 +143,9 @@ describe('pull from a local remote', () => {
     await writeFile(target, 'edited by hand\n');
     await writeFile(join(repo.root, 'data/images/extra.txt'), 'not tracked\n');
     const refused = pull({ cwd: repo.root, logger, includeGlobalConfig: false });
-    await expect(refused).rejects.toThrow(/Can't remove the following unsaved files without confirmation\. Use `--force` to force\.\n.*data\/images\/extra\.txt\n.*models\/model\.bin/);
+    await expect(refused).rejects.toThrow(
+      /Can't remove the following unsaved files without confirmation\. Use `--force` to force\.\n.*data\/images\/extra\.txt\n.*models\/model\.bin/,
+    );
     expect(await readFile(target, 'utf8')).toBe('edited by hand\n');
 
     const forced = await pull({ cwd: repo.root, logger, force: true, includeGlobalConfig: false });
@@ -118,12 +161,20 @@ describe('pull from a local remote', () => {
     await mkdir(join(repo.root, 'data/images'), { recursive: true });
     await writeFile(join(repo.root, 'data/images/extra.txt'), 'not tracked\n');
     const before = (await readdir(repo.root, { recursive: true })).filter((p) => !p.startsWith('.dvc')).sort();
-    await expect(pull({ cwd: repo.root, linkType: 'copy', logger: new RecordingLogger(), includeGlobalConfig: false })).rejects.toThrow(/unsaved files.*\n.*data\/images\/extra\.txt/s);
+    await expect(
+      pull({ cwd: repo.root, linkType: 'copy', logger: new RecordingLogger(), includeGlobalConfig: false }),
+    ).rejects.toThrow(/unsaved files.*\n.*data\/images\/extra\.txt/s);
     expect((await readdir(repo.root, { recursive: true })).filter((p) => !p.startsWith('.dvc')).sort()).toEqual(before);
     // the objects did reach the cache, so the forced pull downloads nothing
-    const forced = await pull({ cwd: repo.root, force: true, logger: new RecordingLogger(), includeGlobalConfig: false });
+    const forced = await pull({
+      cwd: repo.root,
+      force: true,
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    });
     expect(forced.downloadedFiles).toBe(0);
-    for (const [rel, bytes] of Object.entries(repo.expected)) expect([rel, await readFile(join(repo.root, rel))]).toEqual([rel, bytes]);
+    for (const [rel, bytes] of Object.entries(repo.expected))
+      expect([rel, await readFile(join(repo.root, rel))]).toEqual([rel, bytes]);
   });
 
   it('never writes through a link that stands where a tracked folder should be', async () => {
@@ -133,7 +184,8 @@ describe('pull from a local remote', () => {
     await pull({ cwd: repo.root, linkType: 'copy', logger: new RecordingLogger(), includeGlobalConfig: false });
     expect(await readdir(outside)).toEqual([]);
     expect((await lstat(join(repo.root, 'data/images'))).isDirectory()).toBe(true);
-    for (const [rel, bytes] of Object.entries(repo.expected)) expect([rel, await readFile(join(repo.root, rel))]).toEqual([rel, bytes]);
+    for (const [rel, bytes] of Object.entries(repo.expected))
+      expect([rel, await readFile(join(repo.root, rel))]).toEqual([rel, bytes]);
   });
 
   it('reports missing objects by output and hash, completing the other outputs and writing nothing partial', async () => {
@@ -154,7 +206,14 @@ describe('pull from a local remote', () => {
     const key = objectPath(md5(repo.expected['models/model.bin']!), false);
     await chmod(join(repo.remote, key), 0o644);
     await writeFile(join(repo.remote, key), 'tampered\n');
-    const error = await failure(pull({ cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false }));
+    const error = await failure(
+      pull({
+        cwd: repo.root,
+        targets: ['models/model.bin'],
+        logger: new RecordingLogger(),
+        includeGlobalConfig: false,
+      }),
+    );
     expect(error.message).toMatch(/corrupt on the remote \(bytes do not match the md5\)/);
     await expect(stat(join(repo.root, 'models/model.bin'))).rejects.toThrow(/ENOENT/);
     await expect(stat(join(repo.root, '.dvc/cache', key))).rejects.toThrow(/ENOENT/);
@@ -170,7 +229,9 @@ describe('pull from a local remote', () => {
       await put(repo.root, 'evil.dvc', `outs:\n- md5: ${dir.oid}\n  hash: md5\n  path: evil\n`);
       const before = await readTree(repo.root, '.');
       const error = await failure(pull({ cwd: repo.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
-      expect(error.message).toContain(`lists the path ${JSON.stringify(evil)}, which is absolute or climbs out of evil/`);
+      expect(error.message).toContain(
+        `lists the path ${JSON.stringify(evil)}, which is absolute or climbs out of evil/`,
+      );
       expect((error as { location?: unknown }).location).toEqual({ file: 'evil.dvc', line: 2, column: 3 });
       // nothing was written anywhere in the repository (where `../` and `a/../../` land), nor at the absolute path
       expect(await readTree(repo.root, '.')).toEqual(before);
@@ -198,9 +259,16 @@ describe('pull from a local remote', () => {
     const oid = md5(repo.expected['models/model.bin']!);
     // a writable cache file (not made read-only by a verified pull) whose bytes are not its md5
     await put(join(repo.root, '.dvc/cache'), objectPath(oid, false), 'corrupt cache\n');
-    const result = await pull({ cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false });
+    const result = await pull({
+      cwd: repo.root,
+      targets: ['models/model.bin'],
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    });
     expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
-    expect(await readFile(join(repo.root, '.dvc/cache', objectPath(oid, false)))).toEqual(repo.expected['models/model.bin']);
+    expect(await readFile(join(repo.root, '.dvc/cache', objectPath(oid, false)))).toEqual(
+      repo.expected['models/model.bin'],
+    );
     expect(result.downloadedFiles).toBe(1);
     expect(result.fromCache).toBe(0);
   });
@@ -210,7 +278,12 @@ describe('pull from a local remote', () => {
     const oid = md5(repo.expected['models/model.bin']!);
     await put(join(repo.root, '.dvc/cache'), objectPath(oid, false), repo.expected['models/model.bin']!);
     await rm(join(repo.remote, objectPath(oid, false)), { force: true });
-    const result = await pull({ cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false });
+    const result = await pull({
+      cwd: repo.root,
+      targets: ['models/model.bin'],
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    });
     expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
     expect(result.fromCache).toBe(1);
     expect((await stat(join(repo.root, '.dvc/cache', objectPath(oid, false)))).mode & 0o777).toBe(0o444);
@@ -221,7 +294,11 @@ describe('pull from a local remote', () => {
     const b = await buildFixture();
     const changed = Buffer.from('model weights, retrained\n');
     await put(b.remote, objectPath(md5(changed), false), changed);
-    await put(b.root, 'models/model.bin.dvc', `outs:\n- md5: ${md5(changed)}\n  size: ${changed.length}\n  hash: md5\n  path: model.bin\n`);
+    await put(
+      b.root,
+      'models/model.bin.dvc',
+      `outs:\n- md5: ${md5(changed)}\n  size: ${changed.length}\n  hash: md5\n  path: model.bin\n`,
+    );
     const options = { logger: new RecordingLogger(), includeGlobalConfig: false };
     const va = (await pull({ cwd: a.root, ...options })).dataVersion;
     const vb = (await pull({ cwd: b.root, ...options })).dataVersion;
@@ -252,18 +329,34 @@ describe('pull from a local remote', () => {
     const script = Buffer.from('#!/bin/sh\necho hi\n');
     const other = join(repo.root, '..', `${repo.root.split('/').pop()}-other-remote`);
     await put(other, objectPath(md5(script), false), script);
-    await writeFile(join(repo.root, '.dvc/config'), `[core]\n    remote = storage\n['remote "storage"']\n    url = ${repo.remote}\n['remote "Tools"']\n    url = ${other}\n`);
-    await put(repo.root, 'run.sh.dvc', `outs:\n- md5: ${md5(script)}\n  size: ${script.length}\n  isexec: true\n  hash: md5\n  path: run.sh\n  remote: tools\n`);
+    await writeFile(
+      join(repo.root, '.dvc/config'),
+      `[core]\n    remote = storage\n['remote "storage"']\n    url = ${repo.remote}\n['remote "Tools"']\n    url = ${other}\n`,
+    );
+    await put(
+      repo.root,
+      'run.sh.dvc',
+      `outs:\n- md5: ${md5(script)}\n  size: ${script.length}\n  isexec: true\n  hash: md5\n  path: run.sh\n  remote: tools\n`,
+    );
     await pull({ cwd: repo.root, targets: ['run.sh'], logger: new RecordingLogger(), includeGlobalConfig: false });
     expect(await readFile(join(repo.root, 'run.sh'))).toEqual(script);
     expect((await stat(join(repo.root, 'run.sh'))).mode & 0o777).toBe((0o666 & ~process.umask()) | 0o100);
   });
 
   it('names the input or the config key that holds an s3:// URL without a bucket', async () => {
-    const repo = await buildFixture({ config: `[core]\n    remote = storage\n['remote "storage"']\n    url = s3:///data\n` });
-    const options = { cwd: repo.root, targets: ['models/model.bin'], logger: new RecordingLogger(), includeGlobalConfig: false };
+    const repo = await buildFixture({
+      config: `[core]\n    remote = storage\n['remote "storage"']\n    url = s3:///data\n`,
+    });
+    const options = {
+      cwd: repo.root,
+      targets: ['models/model.bin'],
+      logger: new RecordingLogger(),
+      includeGlobalConfig: false,
+    };
     const fromConfig = await failure(pull(options));
-    expect(fromConfig.message).toBe('Not an S3 URL: "s3:///data" (url of [remote "storage"] in .dvc/config) has no bucket name after s3://');
+    expect(fromConfig.message).toBe(
+      'Not an S3 URL: "s3:///data" (url of [remote "storage"] in .dvc/config) has no bucket name after s3://',
+    );
     const fromInput = await failure(pull({ ...options, remoteUrl: 's3://' }));
     expect(fromInput.message).toBe('Not an S3 URL: "s3://" (the remote-url input) has no bucket name after s3://');
   });
@@ -277,7 +370,11 @@ describe('pull from a local remote', () => {
     expect((broken.location as { file: string; line: number }).file).toBe('dvc.lock');
 
     const repo2 = await buildFixture();
-    await put(repo2.root, 'models/model.bin.dvc', `outs:\n- md5: ${md5(repo2.expected['models/model.bin']!)}\n  hash: md5\n  path: model.bin\n  remote: gone\n`);
+    await put(
+      repo2.root,
+      'models/model.bin.dvc',
+      `outs:\n- md5: ${md5(repo2.expected['models/model.bin']!)}\n  hash: md5\n  path: model.bin\n  remote: gone\n`,
+    );
     const unknown = await failure(pull({ cwd: repo2.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
     expect(unknown.message).toBe('Unknown remote "gone" (named by models/model.bin.dvc)');
     expect(unknown.location).toEqual({ file: 'models/model.bin.dvc', line: 2, column: 3 });

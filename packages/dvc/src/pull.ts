@@ -81,7 +81,6 @@ export interface PullResult {
   durationMs: number;
 }
 
-
 export function defaultJobs(): number {
   return Math.min(128, Math.max(16, cpus().length * 8));
 }
@@ -110,7 +109,9 @@ export async function preparePull(options: PullOptions): Promise<PullContext> {
   const env = options.env ?? process.env;
   const config = await loadConfig({ root, locationBase, includeGlobal: options.includeGlobalConfig, env });
   if (!options.remoteUrl && !config.files.includes(join(root, '.dvc', 'config'))) {
-    const file = relative(locationBase, join(root, '.dvc', 'config')).split(sep).join('/');
+    const file = relative(locationBase, join(root, '.dvc', 'config'))
+      .split(sep)
+      .join('/');
     throw new UserError(`${file} is missing, so there is no remote to pull from`, {
       location: { file },
       title: 'Missing DVC config',
@@ -122,10 +123,17 @@ export async function preparePull(options: PullOptions): Promise<PullContext> {
   const selections = await selectTargets(outputs, options.targets ?? [], { ...ctx, base: options.cwd }, logger);
   const cacheDir = options.cacheDir ? join(options.cwd, options.cacheDir) : config.cacheDir;
   const secrets = [...config.secrets];
-  for (const k of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID']) if (env[k]) secrets.push(env[k]!);
-  return { root, config, selections, dataVersion: dataVersion(selections), cacheDir: options.cacheDir ? join(options.cwd, options.cacheDir) : cacheDir, secrets };
+  for (const k of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID'])
+    if (env[k]) secrets.push(env[k]!);
+  return {
+    root,
+    config,
+    selections,
+    dataVersion: dataVersion(selections),
+    cacheDir: options.cacheDir ? join(options.cwd, options.cacheDir) : cacheDir,
+    secrets,
+  };
 }
-
 
 /**
  * `dvc pull`: fetch the selected outputs' objects into the cache (verified, read-only), then
@@ -157,18 +165,36 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const eager = linkType === 'copy' && dirMode === undefined ? new EagerCopies(ctx.root, plans, bodies) : undefined;
   let downloadedBytes: number;
   try {
-    downloadedBytes = await fetchMissing(objects.values(), { stores, limit, dirs, bodies, meter: options.meter, onFetched: (o) => eager?.place(o) });
+    downloadedBytes = await fetchMissing(objects.values(), {
+      stores,
+      limit,
+      dirs,
+      bodies,
+      meter: options.meter,
+      onFetched: (o) => eager?.place(o),
+    });
   } finally {
     stores.close();
   }
 
   // 3. checkout the outputs whose objects are all here; undo early copies of the others
-  const isComplete = (p: OutputPlan) => p.problem === undefined && p.files.every((f) => f.object.state === 'cached' || f.object.state === 'downloaded');
+  const isComplete = (p: OutputPlan) =>
+    p.problem === undefined && p.files.every((f) => f.object.state === 'cached' || f.object.state === 'downloaded');
   const complete = plans.filter(isComplete);
   const failed = plans.filter((p) => !isComplete(p));
   await eager?.undo(failed);
   const state = WorkspaceState.load(ctx.root);
-  const checkout = new Checkout({ root: ctx.root, cacheDir: ctx.cacheDir, linkType, force: !!options.force, limit, dirs, bodies, eager, state });
+  const checkout = new Checkout({
+    root: ctx.root,
+    cacheDir: ctx.cacheDir,
+    linkType,
+    force: !!options.force,
+    limit,
+    dirs,
+    bodies,
+    eager,
+    state,
+  });
   let changes: Changes;
   try {
     changes = await checkout.diff(complete);
@@ -178,7 +204,8 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   }
   await checkout.apply(changes);
   // what the workspace now holds, so that the next pull stats instead of hashing
-  for (const p of complete) for (const f of p.files) state.record(f.rel, join(ctx.root, ...f.rel.split('/')), f.object.oid);
+  for (const p of complete)
+    for (const f of p.files) state.record(f.rel, join(ctx.root, ...f.rel.split('/')), f.object.oid);
   state.save();
 
   // 4. report
@@ -186,7 +213,13 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   return summarize(ctx, complete, changes, downloadedBytes, Date.now() - started);
 }
 
-function summarize(ctx: PullContext, complete: OutputPlan[], changes: Changes, downloadedBytes: number, durationMs: number): PullResult {
+function summarize(
+  ctx: PullContext,
+  complete: OutputPlan[],
+  changes: Changes,
+  downloadedBytes: number,
+  durationMs: number,
+): PullResult {
   const outputs: PulledOutput[] = complete.map((p) => {
     const files = p.files.length;
     const downloaded = p.files.filter((f) => f.object.state === 'downloaded').length;

@@ -52,7 +52,10 @@ export class RemoteStores {
     if (this.options.endpointUrl) remote.endpointurl = this.options.endpointUrl;
     if (this.options.region) remote.region = this.options.region;
     if (!remote.url) {
-      throw new UserError(`Remote "${name}" has no url`, { location: base.location, fix: `Set url in [remote "${name}"] or give remote-url.` });
+      throw new UserError(`Remote "${name}" has no url`, {
+        location: base.location,
+        fix: `Set url in [remote "${name}"] or give remote-url.`,
+      });
     }
     return remote;
   }
@@ -69,10 +72,17 @@ export class RemoteStores {
       }
       const credentials =
         remote.access_key_id && remote.secret_access_key
-          ? { accessKeyId: remote.access_key_id, secretAccessKey: remote.secret_access_key, sessionToken: remote.session_token }
+          ? {
+              accessKeyId: remote.access_key_id,
+              secretAccessKey: remote.secret_access_key,
+              sessionToken: remote.session_token,
+            }
           : undefined;
       store = openStore(remote.url, {
-        source: this.options.remoteUrl && remote.url === this.options.remoteUrl ? 'the remote-url input' : `url of [remote "${name}"]${remote.location ? ` in ${remote.location.file}` : ''}`,
+        source:
+          this.options.remoteUrl && remote.url === this.options.remoteUrl
+            ? 'the remote-url input'
+            : `url of [remote "${name}"]${remote.location ? ` in ${remote.location.file}` : ''}`,
         cwd: this.root,
         endpoint: remote.endpointurl,
         region: remote.region,

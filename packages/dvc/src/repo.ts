@@ -27,7 +27,9 @@ export async function readDvcFile(path: string, ctx: ParseContext): Promise<Trac
   const text = await readText(path);
   if (text === undefined) {
     const file = relative(ctx.locationBase, path).split(sep).join('/');
-    throw new UserError(`${file} does not exist`, { fix: 'Give the path of an existing .dvc file, relative to the working directory.' });
+    throw new UserError(`${file} does not exist`, {
+      fix: 'Give the path of an existing .dvc file, relative to the working directory.',
+    });
   }
   return parseDvcFile(path, text, ctx);
 }
@@ -38,7 +40,9 @@ async function readStageFiles(dir: string, ctx: ParseContext, logger: Logger): P
   const yamlText = await readText(join(dir, 'dvc.yaml'));
   if (lock === undefined) {
     if (yamlText !== undefined && /\bouts:|\bmetrics:|\bplots:/.test(yamlText)) {
-      logger.warning(`${relative(ctx.locationBase, join(dir, 'dvc.yaml')).split(sep).join('/')} has no dvc.lock beside it: its outputs have no recorded hashes and are skipped (run \`dvc repro\` and commit dvc.lock).`);
+      logger.warning(
+        `${relative(ctx.locationBase, join(dir, 'dvc.yaml')).split(sep).join('/')} has no dvc.lock beside it: its outputs have no recorded hashes and are skipped (run \`dvc repro\` and commit dvc.lock).`,
+      );
     }
     return [];
   }
@@ -70,7 +74,10 @@ export async function collectOutputs(ctx: ParseContext, logger: Logger): Promise
         }
       }
     }
-    if (entries.some((e) => e.isFile() && e.name === 'dvc.lock') || entries.some((e) => e.isFile() && e.name === 'dvc.yaml')) {
+    if (
+      entries.some((e) => e.isFile() && e.name === 'dvc.lock') ||
+      entries.some((e) => e.isFile() && e.name === 'dvc.yaml')
+    ) {
       for (const out of await readStageFiles(dir, ctx, logger)) {
         outputs.push(out);
         outputPaths.add(out.path);
@@ -138,7 +145,12 @@ export async function selectTargets(
     }
     if (posix.basename(norm) === 'dvc.yaml' || posix.basename(norm) === 'dvc.lock') {
       const dir = posix.dirname(norm);
-      const matches = cached.filter((o) => o.stage && posix.dirname(o.declaredInRepo) === dir && (!stageName || o.stage === stageName || o.stage.startsWith(`${stageName}@`)));
+      const matches = cached.filter(
+        (o) =>
+          o.stage &&
+          posix.dirname(o.declaredInRepo) === dir &&
+          (!stageName || o.stage === stageName || o.stage.startsWith(`${stageName}@`)),
+      );
       if (matches.length === 0 && stageName) throw unknownTarget(raw);
       matches.forEach((o) => add(o));
       continue;

@@ -12,7 +12,11 @@ describe('workspace state: a no-op pull stats instead of hashing, and is never f
     const repo = await buildFixture();
     await pull(options(repo.root));
     const state = await readFile(join(repo.root, '.dvc/tmp/mlops-dvc-state.tsv'), 'utf8');
-    const recorded = state.trim().split('\n').map((l) => l.split('\t')[0]).sort();
+    const recorded = state
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')[0])
+      .sort();
     expect(recorded).toEqual(Object.keys(repo.expected).sort());
     const again = await pull(options(repo.root));
     expect(again.changedFiles).toBe(0);
@@ -38,7 +42,10 @@ describe('workspace state: a no-op pull stats instead of hashing, and is never f
   it('a damaged or foreign state file only costs hashing', async () => {
     const repo = await buildFixture();
     await pull(options(repo.root));
-    await writeFile(join(repo.root, '.dvc/tmp/mlops-dvc-state.tsv'), 'data/raw.csv\t1\t2\t3\t4\tnot-an-oid\n\tjunk\nno tabs here\n');
+    await writeFile(
+      join(repo.root, '.dvc/tmp/mlops-dvc-state.tsv'),
+      'data/raw.csv\t1\t2\t3\t4\tnot-an-oid\n\tjunk\nno tabs here\n',
+    );
     await writeFile(join(repo.root, 'data/raw.csv'), 'changed');
     const forced = await pull({ ...options(repo.root), force: true });
     expect(forced.changedFiles).toBe(1);

@@ -56,7 +56,8 @@ export class WorkspaceState {
       mkdirSync(this.dir, { recursive: true });
       const temp = join(this.dir, `.${FILE}.${process.pid}`);
       const lines: string[] = [];
-      for (const [rel, value] of this.entries) if (!rel.includes('\n') && !rel.includes('\t')) lines.push(`${rel}\t${value}\n`);
+      for (const [rel, value] of this.entries)
+        if (!rel.includes('\n') && !rel.includes('\t')) lines.push(`${rel}\t${value}\n`);
       writeFileSync(temp, lines.join(''), 'utf8');
       renameSync(temp, join(this.dir, FILE));
     } catch {

@@ -1,12 +1,5 @@
 import { UserError } from '@mlops-gha/common';
-import {
-  averagedPrf,
-  betaOf,
-  classCounts,
-  confusionMetric,
-  perClassPrf,
-  type ZeroDivision,
-} from './confusion-metrics.js';
+import { betaOf, classCounts, confusionMetric, perClassPrf, type ZeroDivision } from './confusion-metrics.js';
 import { calibrationCurve, prCurveOnGrid, rocCurveOnGrid } from './curves.js';
 import { column, columnIsClass, confusionCounts, rowLogLoss, type ClassCurves, type MetricSet } from './metrics.js';
 import { binaryRanking, rocAuc } from './ranking.js';
@@ -49,7 +42,13 @@ function sum(values: Float64Array): number {
 }
 
 /** Undefined values (NaN) become null with a note, so nothing that is not a result looks like one. */
-function put(values: Record<string, number | null>, notes: Record<string, string>, name: string, value: number, why: string): void {
+function put(
+  values: Record<string, number | null>,
+  notes: Record<string, string>,
+  name: string,
+  value: number,
+  why: string,
+): void {
   if (Number.isNaN(value)) {
     values[name] = null;
     notes[name] ??= why;
@@ -59,7 +58,11 @@ function put(values: Record<string, number | null>, notes: Record<string, string
 const ZD_NOTE = 'undefined: a denominator is zero (no predictions or no true rows of a class) and zero_division is NaN';
 
 /** Every classification metric of the task, with scikit-learn's names. */
-export function classificationMetrics(task: 'binary' | 'multiclass', input: ClassificationInput, options: MetricOptions = {}): MetricSet {
+export function classificationMetrics(
+  task: 'binary' | 'multiclass',
+  input: ClassificationInput,
+  options: MetricOptions = {},
+): MetricSet {
   const { truth, predicted, probabilities, k, classes } = input;
   if (truth.length === 0) {
     throw new UserError('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
@@ -81,9 +84,16 @@ export function classificationMetrics(task: 'binary' | 'multiclass', input: Clas
   else for (const avg of ['macro', 'micro', 'weighted']) for (const f of fNames) names.push(`${f}_${avg}`);
   for (const name of names) {
     const fn = confusionMetric(name, classes, { zeroDivision: zd })!;
-    put(values, notes, name, fn(confusion, k), name === 'cohen_kappa' ? 'undefined: chance agreement is total (one class in truth and predictions)' : ZD_NOTE);
+    put(
+      values,
+      notes,
+      name,
+      fn(confusion, k),
+      name === 'cohen_kappa' ? 'undefined: chance agreement is total (one class in truth and predictions)' : ZD_NOTE,
+    );
   }
-  if (zd !== 0) notes.zero_division = `precision, recall and F-scores use zero_division=${zd === 'nan' ? 'NaN (undefined, left out of averages)' : zd}`;
+  if (zd !== 0)
+    notes.zero_division = `precision, recall and F-scores use zero_division=${zd === 'nan' ? 'NaN (undefined, left out of averages)' : zd}`;
   // Per class (average=None): the report's table and rules such as recall[churn].
   const perClass = {
     classes,
@@ -112,7 +122,8 @@ export function classificationMetrics(task: 'binary' | 'multiclass', input: Clas
     const losses = rowLogLoss(truth, probabilities, k);
     values.log_loss = mean(losses);
     values.log_loss_sum = sum(losses);
-    notes.log_loss = 'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
+    notes.log_loss =
+      'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
     if (task === 'binary') {
       const positive = columnIsClass(truth, 1);
       const score = column(probabilities, k, 1);
@@ -126,7 +137,8 @@ export function classificationMetrics(task: 'binary' | 'multiclass', input: Clas
       values.roc_auc = ranking.rocAuc;
       values.average_precision = ranking.averagePrecision;
       if (ranking.rocAuc === null) notes.roc_auc = oneClassNote(classes, present, presentCount);
-      if (ranking.averagePrecision === null) notes.average_precision = `undefined: no row of the positive class ${classes[1]} in the holdout`;
+      if (ranking.averagePrecision === null)
+        notes.average_precision = `undefined: no row of the positive class ${classes[1]} in the holdout`;
       if ((options.curveClasses ?? 4) > 0) {
         curves = [
           {
@@ -192,7 +204,8 @@ function multiclassAuc(
   if (presentCount < k) {
     const missing = classes.filter((_, c) => !present[c]);
     for (const n of names) {
-      notes[n] = `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
+      notes[n] =
+        `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
     }
     return out;
   }

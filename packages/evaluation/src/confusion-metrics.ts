@@ -62,7 +62,8 @@ export function perClassPrf(counts: ClassCounts, kind: PrfKind, beta: number, zd
   for (let c = 0; c < k; c++) {
     const p = counts.predicted[c] ? counts.tp[c]! / counts.predicted[c]! : zdValue(zd);
     const r = counts.support[c] ? counts.tp[c]! / counts.support[c]! : zdValue(zd);
-    out[c] = kind === 'precision' ? p : kind === 'recall' ? r : Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+    out[c] =
+      kind === 'precision' ? p : kind === 'recall' ? r : Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
   }
   return out;
 }
@@ -71,7 +72,14 @@ export function perClassPrf(counts: ClassCounts, kind: PrfKind, beta: number, zd
  * An averaged precision, recall or F-beta. With `zero_division=nan` (scikit-learn 1.3's
  * meaning), classes whose value is undefined are left out of macro and weighted averages.
  */
-export function averagedPrf(counts: ClassCounts, kind: PrfKind, beta: number, average: Average, zd: ZeroDivision, positive = 1): number {
+export function averagedPrf(
+  counts: ClassCounts,
+  kind: PrfKind,
+  beta: number,
+  average: Average,
+  zd: ZeroDivision,
+  positive = 1,
+): number {
   const k = counts.tp.length;
   if (average === 'micro') {
     let tp = 0;
@@ -189,7 +197,11 @@ export function betaOf(name: string): number | undefined {
  * cohen_kappa; precision|recall|f<beta> alone (the positive class, index 1), with
  * `_macro|_micro|_weighted`, or with `[class]` (one class of `classes`); support[class].
  */
-export function confusionMetric(name: string, classes: readonly string[], options: ConfusionOptions = {}): ConfusionFn | undefined {
+export function confusionMetric(
+  name: string,
+  classes: readonly string[],
+  options: ConfusionOptions = {},
+): ConfusionFn | undefined {
   const zd = options.zeroDivision ?? 0;
   switch (name) {
     case 'accuracy':
@@ -232,5 +244,7 @@ export function normalizeConfusion(matrix: number[][], normalize: 'true' | 'pred
   const all = rowSums.reduce((a, b) => a + b, 0);
   // scikit-learn divides and then replaces NaN (0/0) with 0.
   const div = (a: number, b: number) => (b === 0 ? 0 : a / b);
-  return matrix.map((row, t) => row.map((v, p) => div(v, normalize === 'true' ? rowSums[t]! : normalize === 'pred' ? colSums[p]! : all)));
+  return matrix.map((row, t) =>
+    row.map((v, p) => div(v, normalize === 'true' ? rowSums[t]! : normalize === 'pred' ? colSums[p]! : all)),
+  );
 }

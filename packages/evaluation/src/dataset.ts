@@ -108,7 +108,10 @@ function planColumns(path: string, header: string[], options: HoldoutOptions): L
     if (missing.length) {
       throw new UserError(
         `Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`,
-        { fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.', location: { file: path, line: 1 } },
+        {
+          fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
+          location: { file: path, line: 1 },
+        },
       );
     }
     if (options.featureColumns.includes(labelColumn)) {
@@ -138,7 +141,14 @@ function parseNumber(text: string): number {
   return v;
 }
 
-function badCell(path: string, line: number, column: string, columnNumber: number, value: string, allowMissing = false): UserError {
+function badCell(
+  path: string,
+  line: number,
+  column: string,
+  columnNumber: number,
+  value: string,
+  allowMissing = false,
+): UserError {
   const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
   const isMissing = MISSING.test(value.trim());
   return new UserError(
@@ -188,7 +198,10 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
       if (record.length !== header.length) {
         throw new UserError(
           `Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`,
-          { fix: 'Make every row have one field per header column (quote fields that contain commas).', location: { file: path, line: recordLine } },
+          {
+            fix: 'Make every row have one field per header column (quote fields that contain commas).',
+            location: { file: path, line: recordLine },
+          },
         );
       }
       for (let j = 0; j < l.featureIndex.length; j++) {
@@ -196,7 +209,8 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
         const raw = record[idx]!;
         const v = parseNumber(raw);
         if (!Number.isFinite(v)) {
-          if (!allowMissing || !MISSING.test(raw.trim())) throw badCell(path, recordLine, header[idx]!, idx + 1, raw, allowMissing);
+          if (!allowMissing || !MISSING.test(raw.trim()))
+            throw badCell(path, recordLine, header[idx]!, idx + 1, raw, allowMissing);
           missing[j]!++;
         }
         features.push(v);
@@ -372,7 +386,10 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
     labels.push(canonicalLabel(String(label)));
     rows++;
   };
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+  for await (const chunk of createReadStream(path, {
+    encoding: 'utf8',
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<string>) {
     const text = rest + chunk;
     const parts = text.split('\n');
     rest = parts.pop() ?? '';
@@ -386,5 +403,13 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
     });
   }
   const names = layout.featureNames;
-  return { path, rows, featureNames: names, features: features.finish(), labelColumn, labels, missing: Object.fromEntries(names.map((n, j) => [n, missing[j]!])) };
+  return {
+    path,
+    rows,
+    featureNames: names,
+    features: features.finish(),
+    labelColumn,
+    labels,
+    missing: Object.fromEntries(names.map((n, j) => [n, missing[j]!])),
+  };
 }

@@ -60,9 +60,12 @@ export function metricsFor(interpretation: Interpretation, index: number, option
 export async function evaluateModels(options: EvaluationOptions): Promise<Evaluation> {
   const logger = options.logger ?? silentLogger;
   const holdout = await loadHoldout(options.dataset, options);
-  logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
+  logger.info(
+    `Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`,
+  );
   const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
-  if (missing.length) logger.info(`Missing feature values passed as NaN: ${missing.map(([c, count]) => `${c} ${count}`).join(', ')}`);
+  if (missing.length)
+    logger.info(`Missing feature values passed as NaN: ${missing.map(([c, count]) => `${c} ${count}`).join(', ')}`);
   const raws: RawPredictions[] = [];
   const opened: OnnxModel[] = [];
   const seconds: number[] = [];
@@ -80,7 +83,9 @@ export async function evaluateModels(options: EvaluationOptions): Promise<Evalua
           const now = performance.now();
           if (now - lastReport > 5000) {
             lastReport = now;
-            logger.info(`metric-gate: ${path}: ${done}/${holdout.rows} rows, ${Math.round(done / ((now - started) / 1000))} rows/s`);
+            logger.info(
+              `metric-gate: ${path}: ${done}/${holdout.rows} rows, ${Math.round(done / ((now - started) / 1000))} rows/s`,
+            );
           }
         },
       }),
@@ -89,7 +94,10 @@ export async function evaluateModels(options: EvaluationOptions): Promise<Evalua
     logger.info(`Model ${path}: ${holdout.rows} rows in ${seconds.at(-1)!.toFixed(2)} s`);
     await model.session.release();
   }
-  const interpretation = interpretPredictions(holdout, raws, options.models, { task: options.task ?? 'auto', positiveLabel: options.positiveLabel });
+  const interpretation = interpretPredictions(holdout, raws, options.models, {
+    task: options.task ?? 'auto',
+    positiveLabel: options.positiveLabel,
+  });
   const models = options.models.map((path, i) => ({
     path,
     signature: opened[i]!.signature,

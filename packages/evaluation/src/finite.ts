@@ -47,6 +47,10 @@ export function requireFiniteLabels(labels: readonly string[], path: string, col
   if (first < 0) return;
   throw new UserError(
     `Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`,
-    { fix: 'Drop the rows without a label from the holdout set, or fix the label column.', location: { file: path }, title: 'NaN label' },
+    {
+      fix: 'Drop the rows without a label from the holdout set, or fix the label column.',
+      location: { file: path },
+      title: 'NaN label',
+    },
   );
 }

@@ -1,12 +1,6 @@
 export { loadHoldout, canonicalLabel } from './dataset.js';
 export type { Holdout, HoldoutOptions, MissingValues } from './dataset.js';
-export {
-  loadOnnxRuntime,
-  openOnnxModel,
-  readOnnxSignature,
-  describeSignature,
-  describeTensor,
-} from './onnx.js';
+export { loadOnnxRuntime, openOnnxModel, readOnnxSignature, describeSignature, describeTensor } from './onnx.js';
 export type { OnnxModel, OnnxSignature, TensorSignature } from './onnx.js';
 export { predict } from './predict.js';
 export type { OutputColumn, RawPredictions } from './predict.js';

@@ -85,7 +85,9 @@ export const METRIC_NAMES: Record<Task, readonly string[]> = {
 
 /** Whether a larger value of the metric is better (for deltas and report arrows). */
 export function higherIsBetter(metric: string): boolean {
-  return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
+  return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(
+    metric,
+  );
 }
 
 /** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */

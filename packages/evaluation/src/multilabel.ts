@@ -22,7 +22,10 @@ export function multilabelMetrics(input: MultilabelInput, options: { zeroDivisio
   const { truth, predicted, scores, labels } = input;
   const k = labels.length;
   const n = truth.length / k;
-  if (n === 0) throw new UserError('Multilabel metrics of zero rows: an empty holdout has no score', { fix: 'Evaluate on a holdout set with at least one row.' });
+  if (n === 0)
+    throw new UserError('Multilabel metrics of zero rows: an empty holdout has no score', {
+      fix: 'Evaluate on a holdout set with at least one row.',
+    });
   const zd = options.zeroDivision ?? 0;
   const zdValue = zd === 'nan' ? NaN : zd;
   const tp = new Float64Array(k);
@@ -60,9 +63,18 @@ export function multilabelMetrics(input: MultilabelInput, options: { zeroDivisio
     const p = rowPred ? rowTp / rowPred : zdValue;
     const r = rowTrue ? rowTp / rowTrue : zdValue;
     const f = Number.isNaN(p) || Number.isNaN(r) ? NaN : p + r === 0 ? 0 : (2 * p * r) / (p + r);
-    if (!Number.isNaN(p)) (sp += p), spCount++;
-    if (!Number.isNaN(r)) (sr += r), srCount++;
-    if (!Number.isNaN(f)) (sf += f), sfCount++;
+    if (!Number.isNaN(p)) {
+      sp += p;
+      spCount++;
+    }
+    if (!Number.isNaN(r)) {
+      sr += r;
+      srCount++;
+    }
+    if (!Number.isNaN(f)) {
+      sf += f;
+      sfCount++;
+    }
   }
   const values: Record<string, number | null> = {};
   const notes: Record<string, string> = {};

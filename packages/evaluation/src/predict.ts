@@ -30,9 +30,12 @@ function featureFeeder(ort: typeof Ort, model: OnnxModel, holdout: Holdout): Fee
   if (inputs.length === 1) {
     const input = inputs[0]!;
     if (!input.isTensor || !FLOAT_TYPES.has(input.type)) {
-      throw new UserError(`The ${where} takes ${describeTensor(input)}, but the holdout gives float features (${columns})`, {
-        fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
-      });
+      throw new UserError(
+        `The ${where} takes ${describeTensor(input)}, but the holdout gives float features (${columns})`,
+        {
+          fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
+        },
+      );
     }
     const width = input.shape.length === 2 ? input.shape[1] : undefined;
     if (input.shape.length !== 2 || (typeof width === 'number' && width !== f)) {
@@ -49,7 +52,12 @@ function featureFeeder(ort: typeof Ort, model: OnnxModel, holdout: Holdout): Fee
     const double = input.type === 'float64';
     return (start, end) => {
       const data = holdout.features.subarray(start * f, end * f);
-      return { [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [end - start, f]) };
+      return {
+        [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [
+          end - start,
+          f,
+        ]),
+      };
     };
   }
   // One input per feature column, matched by name.
@@ -61,9 +69,12 @@ function featureFeeder(ort: typeof Ort, model: OnnxModel, holdout: Holdout): Fee
       bad.length ? `non-float input(s) ${bad.map(describeTensor).join(', ')}` : '',
       inputs.length !== f ? `${inputs.length} inputs for ${f} feature columns` : '',
     ].filter(Boolean);
-    throw new UserError(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
-      fix: 'Name the feature columns after the model inputs (or set `feature-columns:` to them), one numeric column per input.',
-    });
+    throw new UserError(
+      `The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`,
+      {
+        fix: 'Name the feature columns after the model inputs (or set `feature-columns:` to them), one numeric column per input.',
+      },
+    );
   }
   const index = inputs.map((i) => holdout.featureNames.indexOf(i.name));
   return (start, end) => {
@@ -102,7 +113,9 @@ export async function predict(
   if (fetched.length === 0) {
     throw new UserError(
       `Model ${model.path} has no tensor outputs to read predictions from (${describeSignature(model.signature)})`,
-      { fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.' },
+      {
+        fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
+      },
     );
   }
   const names = fetched.map((o) => o.name);
@@ -114,10 +127,13 @@ export async function predict(
     try {
       result = await model.session.run(feeder(start, end), names);
     } catch (error) {
-      throw new UserError(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${(error as Error).message}`, {
-        fix: `Check that the holdout's feature columns match the model's inputs (${describeSignature(model.signature)}).`,
-        cause: error,
-      });
+      throw new UserError(
+        `Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${(error as Error).message}`,
+        {
+          fix: `Check that the holdout's feature columns match the model's inputs (${describeSignature(model.signature)}).`,
+          cause: error,
+        },
+      );
     }
     fetched.forEach((sig, j) => {
       const tensor = result[sig.name] as Ort.Tensor;
@@ -132,14 +148,18 @@ export async function predict(
         };
         columns[j] = column;
       } else if (column.width !== width) {
-        throw new UserError(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
+        throw new UserError(
+          `Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`,
+        );
       }
       const rows = end - start;
       const data = tensor.data;
       if (tensor.dims[0] !== rows) {
         throw new UserError(
           `Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`,
-          { fix: `Export the model with a batch dimension first on every output (${describeSignature(model.signature)}).` },
+          {
+            fix: `Export the model with a batch dimension first on every output (${describeSignature(model.signature)}).`,
+          },
         );
       }
       const offset = start * width;

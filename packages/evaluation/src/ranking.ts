@@ -136,7 +136,13 @@ export function thresholdCounts(positive: Uint8Array, scores: ArrayLike<number>,
     fps[groups] = fp;
     thresholds[groups++] = prev;
   }
-  return { tps: tps.subarray(0, groups), fps: fps.subarray(0, groups), thresholds: thresholds.subarray(0, groups), positives: tp, negatives: fp };
+  return {
+    tps: tps.subarray(0, groups),
+    fps: fps.subarray(0, groups),
+    thresholds: thresholds.subarray(0, groups),
+    positives: tp,
+    negatives: fp,
+  };
 }
 
 /** ROC AUC and average precision from one sort; null where a class is absent. */

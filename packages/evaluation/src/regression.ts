@@ -71,7 +71,16 @@ function perOutput(truth: Float64Array, predicted: Float64Array, k: number, j: n
     den += (y - meanY) ** 2;
     evNum += (y - predicted[i * k + j]! - meanD) ** 2;
   }
-  return { mse: se / n, mae: ae / n, maxError, mape: ape / n, median: medianOf(abs), r2Num: se / n, evNum: evNum / n, den: den / n };
+  return {
+    mse: se / n,
+    mae: ae / n,
+    maxError,
+    mape: ape / n,
+    median: medianOf(abs),
+    r2Num: se / n,
+    evNum: evNum / n,
+    den: den / n,
+  };
 }
 
 /** scikit-learn's `_assemble_r2_explained_variance` for one output. */
@@ -85,11 +94,17 @@ function assembled(num: number, den: number, forceFinite: boolean): number {
  * mse, rmse, mae, r2, explained_variance, max_error, mape, median_absolute_error. With several
  * outputs, `raw_values` gives one value per target (`mse[y2]`) and the others one combined value.
  */
-export function regressionMetrics(truth: Float64Array, predicted: Float64Array, options: RegressionOptions = {}): MetricSet {
+export function regressionMetrics(
+  truth: Float64Array,
+  predicted: Float64Array,
+  options: RegressionOptions = {},
+): MetricSet {
   const k = options.outputs ?? 1;
   const n = truth.length / k;
   if (n === 0) {
-    throw new UserError('Regression metrics of zero rows: an empty holdout has no error to measure', { fix: 'Evaluate on a holdout set with at least one row.' });
+    throw new UserError('Regression metrics of zero rows: an empty holdout has no error to measure', {
+      fix: 'Evaluate on a holdout set with at least one row.',
+    });
   }
   const multioutput = options.multioutput ?? 'uniform_average';
   const forceFinite = options.forceFinite ?? true;

@@ -129,7 +129,12 @@ function describeOutputs(raw: RawPredictions): string {
 }
 
 /** Column j of a probability output -> class label, learnt from the label output where there is one. */
-function columnClasses(probabilities: OutputColumn, label: OutputColumn | undefined, truthLabels: Set<string>, path: string): string[] {
+function columnClasses(
+  probabilities: OutputColumn,
+  label: OutputColumn | undefined,
+  truthLabels: Set<string>,
+  path: string,
+): string[] {
   const k = probabilities.width;
   const values = probabilities.values as Float64Array;
   const rows = Math.min(TALLY_ROWS, values.length / k);
@@ -160,7 +165,9 @@ function columnClasses(probabilities: OutputColumn, label: OutputColumn | undefi
   } else {
     throw new UserError(
       `Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`,
-      { fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.' },
+      {
+        fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.',
+      },
     );
   }
   const result = mapped.map((m, c) => m ?? fallback[c]!);
@@ -179,14 +186,18 @@ export function interpretPredictions(
   paths: string[],
   options: TaskSetting | InterpretOptions = 'auto',
 ): Interpretation {
-  const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
-  const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : canonicalLabel(rawPositive);
+  const { task: setting = 'auto', positiveLabel: rawPositive } =
+    typeof options === 'string' ? { task: options } : options;
+  const positiveLabel =
+    rawPositive === undefined || rawPositive.trim() === '' ? undefined : canonicalLabel(rawPositive);
   const roles = raws.map(findRoles);
   roles.forEach((r, i) => {
     if (!r.label && !r.probabilities && !r.value) {
       throw new UserError(
         `Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i]!)}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`,
-        { fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).' },
+        {
+          fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
+        },
       );
     }
     // Scores, probabilities and values must be numbers before anything ranks or averages them.
@@ -234,7 +245,8 @@ export function interpretPredictions(
       reason = `auto: the labels hold two values (${sortClasses(truthSet).join(', ')}) and the model output is one value in [0, 1], read as the probability of the positive class`;
     } else {
       task = 'regression';
-      reason = setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
+      reason =
+        setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
     }
   } else {
     task = setting === 'auto' ? 'binary' : setting; // refined below from the class count
@@ -253,9 +265,12 @@ export function interpretPredictions(
     const models = roles.map((r, i): ModelPredictions => {
       const column = r.value ?? (r.label && isFloat(r.label) ? r.label : undefined);
       if (!column) {
-        throw new UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${describeOutputs(raws[i]!)})`, {
-          fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
-        });
+        throw new UserError(
+          `Model ${paths[i]} gives no continuous output for regression (outputs: ${describeOutputs(raws[i]!)})`,
+          {
+            fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
+          },
+        );
       }
       return { scoreOutput: column.name, values: Float64Array.from(column.values as Float64Array) };
     });
@@ -286,16 +301,21 @@ export function interpretPredictions(
   let classes = sortClasses(all);
   const k = classes.length;
   if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
-    throw new UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
-      fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
-    });
+    throw new UserError(
+      `\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`,
+      {
+        fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
+      },
+    );
   }
   // pos_label: the positive class sits at index 1, where every binary metric looks for it.
   if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel) classes = [classes[1]!, classes[0]!];
   if (positiveLabel !== undefined && k > 2) {
     throw new UserError(
       `\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`,
-      { fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.' },
+      {
+        fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.',
+      },
     );
   }
   if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
@@ -307,10 +327,19 @@ export function interpretPredictions(
   if (setting === 'auto') {
     task = k <= 2 ? 'binary' : 'multiclass';
     const outs = roles
-      .map((r) => [r.label ? 'label' : '', r.probabilities ? 'probabilities' : '', !r.label && !r.probabilities ? 'one score' : ''].filter(Boolean).join(' + '))
+      .map((r) =>
+        [
+          r.label ? 'label' : '',
+          r.probabilities ? 'probabilities' : '',
+          !r.label && !r.probabilities ? 'one score' : '',
+        ]
+          .filter(Boolean)
+          .join(' + '),
+      )
       .filter((v, i, a) => a.indexOf(v) === i)
       .join(' / ');
-    if (!reason) reason = `auto: ${k} classes in the labels and predictions (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}); model outputs ${outs}`;
+    if (!reason)
+      reason = `auto: ${k} classes in the labels and predictions (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}); model outputs ${outs}`;
   } else if (setting === 'binary' && k > 2) {
     throw new UserError(
       `task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`,

@@ -1,7 +1,17 @@
 import { column, sortedOrder, type Interpretation } from '@mlops-gha/evaluation';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { confusionCodes, makeKernel, weightedAuc, weightedMean, weightedR2, weightedSum, type Kernel, type KernelOptions, type KernelSpec } from './kernels.js';
+import {
+  confusionCodes,
+  makeKernel,
+  weightedAuc,
+  weightedMean,
+  weightedR2,
+  weightedSum,
+  type Kernel,
+  type KernelOptions,
+  type KernelSpec,
+} from './kernels.js';
 import { normalCdf, normalQuantile, quantileSorted } from './math.js';
 
 export type IntervalMethod = 'percentile' | 'bca';
@@ -127,7 +137,13 @@ function inCandidateScoreOrder(interp: Interpretation, metrics: string[], candid
   };
 }
 
-function plan(original: Interpretation, metrics: string[], models: { candidate: number; baseline?: number }, samples: number, kernelOptions: KernelOptions = {}): Plan {
+function plan(
+  original: Interpretation,
+  metrics: string[],
+  models: { candidate: number; baseline?: number },
+  samples: number,
+  kernelOptions: KernelOptions = {},
+): Plan {
   const interp = inCandidateScoreOrder(original, metrics, models.candidate);
   const n = interp.task === 'regression' ? interp.truthValues!.length : interp.truthClasses!.length;
   const k = interp.classes?.length ?? 0;
@@ -135,7 +151,8 @@ function plan(original: Interpretation, metrics: string[], models: { candidate: 
   for (const metric of metrics) {
     const candidateKernel = makeKernel(metric, interp, models.candidate, kernelOptions);
     if (!candidateKernel) continue;
-    const baselineKernel = models.baseline === undefined ? undefined : makeKernel(metric, interp, models.baseline, kernelOptions);
+    const baselineKernel =
+      models.baseline === undefined ? undefined : makeKernel(metric, interp, models.baseline, kernelOptions);
     if (models.baseline !== undefined && !baselineKernel) continue;
     entries.push({
       metric,
@@ -166,7 +183,13 @@ function plan(original: Interpretation, metrics: string[], models: { candidate: 
 }
 
 /** The candidate's and baseline's confusion matrices from a resample's joint counts. */
-function splitJoint(p: Plan, jointCounts: ArrayLike<number>, offset: number, confCandidate: Float64Array, confBaseline: Float64Array): void {
+function splitJoint(
+  p: Plan,
+  jointCounts: ArrayLike<number>,
+  offset: number,
+  confCandidate: Float64Array,
+  confBaseline: Float64Array,
+): void {
   const k = p.k;
   confCandidate.fill(0);
   if (!p.paired) {
@@ -219,7 +242,14 @@ export function pairedBootstrap(
     }
     options.onProgress?.(b + 1, options.samples);
   }
-  return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads: 1 };
+  return {
+    samples: options.samples,
+    seed: options.seed,
+    rows: p.n,
+    draws: new Map(p.entries.map((e) => [e.metric, e])),
+    seconds: (performance.now() - started) / 1000,
+    threads: 1,
+  };
 }
 
 /** Source of the worker threads: the same pure functions the serial path calls. */
@@ -293,7 +323,17 @@ export async function pairedBootstrapParallel(
     if (from >= to) break;
     const worker = new Worker(source, {
       eval: true,
-      workerData: { n: p.n, seed: options.seed, from, to, joint: p.joint, jointSize: p.jointSize, specs: rowKernels.map((r) => r.spec), outJoint, outValues },
+      workerData: {
+        n: p.n,
+        seed: options.seed,
+        from,
+        to,
+        joint: p.joint,
+        jointSize: p.jointSize,
+        specs: rowKernels.map((r) => r.spec),
+        outJoint,
+        outValues,
+      },
     });
     jobs.push(
       new Promise<void>((resolve, reject) => {
@@ -303,7 +343,9 @@ export async function pairedBootstrapParallel(
           if (message.done !== undefined) resolve();
         });
         worker.once('error', reject);
-        worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bootstrap worker exited with code ${code}`))));
+        worker.once('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`bootstrap worker exited with code ${code}`)),
+        );
       }),
     );
   }
@@ -321,7 +363,14 @@ export async function pairedBootstrapParallel(
       }
     }
   }
-  return { samples: options.samples, seed: options.seed, rows: p.n, draws: new Map(p.entries.map((e) => [e.metric, e])), seconds: (performance.now() - started) / 1000, threads };
+  return {
+    samples: options.samples,
+    seed: options.seed,
+    rows: p.n,
+    draws: new Map(p.entries.map((e) => [e.metric, e])),
+    seconds: (performance.now() - started) / 1000,
+    threads,
+  };
 }
 
 /** A confidence interval of `candidate - factor * baseline` (factor 0: of the candidate alone). */
@@ -369,7 +418,10 @@ export function bootstrapInterval(
     else if (v === point) equal++;
   }
   const z0 = normalQuantile((below + equal / 2) / sorted.length);
-  if (!Number.isFinite(z0)) return percentile('BCa bias correction is infinite (every resample on one side of the estimate); percentile interval used');
+  if (!Number.isFinite(z0))
+    return percentile(
+      'BCa bias correction is infinite (every resample on one side of the estimate); percentile interval used',
+    );
   const candLoo = draws.candidateKernel.leaveOneOut();
   const baseLoo = factor && draws.baselineKernel ? draws.baselineKernel.leaveOneOut() : undefined;
   let sum = 0;
@@ -395,7 +447,8 @@ export function bootstrapInterval(
   const adjust = (z: number) => normalCdf(z0 + (z0 + z) / (1 - accel * (z0 + z)));
   const lowP = adjust(normalQuantile(alpha / 2));
   const highP = adjust(normalQuantile(1 - alpha / 2));
-  if (!Number.isFinite(lowP) || !Number.isFinite(highP)) return percentile('BCa levels undefined; percentile interval used');
+  if (!Number.isFinite(lowP) || !Number.isFinite(highP))
+    return percentile('BCa levels undefined; percentile interval used');
   return {
     low: quantileSorted(sorted, lowP),
     high: quantileSorted(sorted, highP),

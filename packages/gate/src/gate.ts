@@ -1,7 +1,20 @@
 import { extname } from 'node:path';
 import { UserError, silentLogger, type Logger } from '@mlops-gha/common';
-import { evaluateModels, METRIC_NAMES, type Evaluation, type MissingValues, type TaskSetting, type ZeroDivision } from '@mlops-gha/evaluation';
-import { bootstrapInterval, pairedBootstrapParallel, type BootstrapResult, type Interval, type IntervalMethod } from './bootstrap.js';
+import {
+  evaluateModels,
+  METRIC_NAMES,
+  type Evaluation,
+  type MissingValues,
+  type TaskSetting,
+  type ZeroDivision,
+} from '@mlops-gha/evaluation';
+import {
+  bootstrapInterval,
+  pairedBootstrapParallel,
+  type BootstrapResult,
+  type Interval,
+  type IntervalMethod,
+} from './bootstrap.js';
 import { hasKernel } from './kernels.js';
 import { seedToInt } from './math.js';
 import { readMetricsFile } from '@mlops-gha/metrics-file';
@@ -68,9 +81,12 @@ export async function resolveBaseline(settings: GateSettings): Promise<ResolvedB
   if (!spec) return undefined;
   if (spec.startsWith('registry://')) {
     if (!settings.resolveRegistryBaseline) {
-      throw new UserError(`Baseline ${spec}: registry baselines need the registry package, which this build does not include yet`, {
-        fix: 'Download the baseline model or its metrics file in an earlier step and set `baseline:` to that .onnx or metrics file.',
-      });
+      throw new UserError(
+        `Baseline ${spec}: registry baselines need the registry package, which this build does not include yet`,
+        {
+          fix: 'Download the baseline model or its metrics file in an earlier step and set `baseline:` to that .onnx or metrics file.',
+        },
+      );
     }
     return settings.resolveRegistryBaseline(spec, settings.model ? 'onnx' : 'metrics');
   }
@@ -96,7 +112,8 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       fix: 'Set `dataset:` to a CSV or JSON Lines holdout file.',
     });
   }
-  if (settings.model && settings.metrics) logger.warning('Both `model` and `metrics` are set: evaluating the model; `metrics` is ignored.');
+  if (settings.model && settings.metrics)
+    logger.warning('Both `model` and `metrics` are set: evaluating the model; `metrics` is ignored.');
 
   let candidate: Record<string, number | null>;
   let baselineMetrics: Record<string, number | null> | undefined;
@@ -140,10 +157,16 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
     mode = paired ? 'paired' : baseline ? 'point' : 'candidate';
     // Bootstrap every metric of the task that has a kernel (rules need them; the table shows them all).
     const metrics = [...new Set([...checked.map((r) => r.resolved), ...METRIC_NAMES[interp.task]])].filter(
-      (m) => hasKernel(m, interp) && candidate[m] !== null && candidate[m] !== undefined && (!paired || (baselineMetrics?.[m] ?? null) !== null),
+      (m) =>
+        hasKernel(m, interp) &&
+        candidate[m] !== null &&
+        candidate[m] !== undefined &&
+        (!paired || (baselineMetrics?.[m] ?? null) !== null),
     );
     if (settings.bootstrapSamples > 0 && (paired || !baseline)) {
-      logger.info(`Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`);
+      logger.info(
+        `Bootstrap: ${settings.bootstrapSamples} ${paired ? 'paired ' : ''}resamples of ${metrics.join(', ')} (seed ${settings.seed})`,
+      );
       const started = performance.now();
       let lastLine = started;
       const onProgress = (done: number, total: number) => {
@@ -152,12 +175,17 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
         lastLine = now;
         logger.info(`metric-gate: bootstrap ${done}/${total} resamples, ${((now - started) / 1000).toFixed(1)} s`);
       };
-      bootstrap = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: paired ? 1 : undefined }, {
-        samples: settings.bootstrapSamples,
-        seed,
-        onProgress,
-        kernelOptions: { zeroDivision: settings.zeroDivision },
-      });
+      bootstrap = await pairedBootstrapParallel(
+        interp,
+        metrics,
+        { candidate: 0, baseline: paired ? 1 : undefined },
+        {
+          samples: settings.bootstrapSamples,
+          seed,
+          onProgress,
+          kernelOptions: { zeroDivision: settings.zeroDivision },
+        },
+      );
       logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
       for (const [metric, draws] of bootstrap.draws) {
         const point = candidate[metric]! - (paired ? baselineMetrics![metric]! : 0);
@@ -165,17 +193,33 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       }
     }
     if (paired && interp.task !== 'regression') {
-      reportBase.tests = { mcnemar: mcnemar(interp, 0, 1), delong: delong(interp, 0, 1, settings.confidence), notes: testNotes };
-      if (interp.task === 'multiclass') testNotes.push('DeLong applies to binary ROC AUC only; roc_auc_ovr is compared by the bootstrap alone');
+      reportBase.tests = {
+        mcnemar: mcnemar(interp, 0, 1),
+        delong: delong(interp, 0, 1, settings.confidence),
+        notes: testNotes,
+      };
+      if (interp.task === 'multiclass')
+        testNotes.push('DeLong applies to binary ROC AUC only; roc_auc_ovr is compared by the bootstrap alone');
     } else if (baseline && baseline.kind === 'metrics') {
       testNotes.push('The baseline is a metrics file: no per-row predictions, so no paired interval or test');
     }
     const h = evaluation.holdout;
-    reportBase.holdout = { path: h.path, rows: h.rows, features: h.featureNames.length, labelColumn: h.labelColumn, missing: h.missing };
+    reportBase.holdout = {
+      path: h.path,
+      rows: h.rows,
+      features: h.featureNames.length,
+      labelColumn: h.labelColumn,
+      missing: h.missing,
+    };
     const [cand, base] = evaluation.models;
     reportBase.perClass = { candidate: cand!.metrics.perClass, baseline: base?.metrics.perClass };
     reportBase.curves = { candidate: cand!.metrics.curves, baseline: base?.metrics.curves };
-    reportBase.task = { task: interp.task, reason: interp.reason, classes: interp.classes, positiveClass: interp.positiveClass };
+    reportBase.task = {
+      task: interp.task,
+      reason: interp.reason,
+      classes: interp.classes,
+      positiveClass: interp.positiveClass,
+    };
     if (interp.classes && evaluation.models[0]!.metrics.confusionMatrix) {
       reportBase.confusion = {
         classes: interp.classes,
@@ -200,14 +244,25 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
   // Metrics files: point comparison only.
   candidate = await readMetricsFile(settings.metrics!);
   if (baseline?.kind === 'onnx') {
-    throw new UserError(`The baseline ${baseline.label} is an ONNX model, but the candidate is a metrics file (${settings.metrics})`, {
-      fix: 'Compare like with like: set `model:` and `dataset:` to evaluate both models, or give the baseline as a metrics file.',
-    });
+    throw new UserError(
+      `The baseline ${baseline.label} is an ONNX model, but the candidate is a metrics file (${settings.metrics})`,
+      {
+        fix: 'Compare like with like: set `model:` and `dataset:` to evaluate both models, or give the baseline as a metrics file.',
+      },
+    );
   }
   if (baseline) baselineMetrics = await readMetricsFile(baseline.path);
   const available = [...new Set([...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})])];
   const checked = checkRules(rules, available, !!baseline, settings.rules);
-  const decision = decide({ rules: checked, candidate, baseline: baselineMetrics, notes, confidence: settings.confidence, method, failOn: settings.failOn });
+  const decision = decide({
+    rules: checked,
+    candidate,
+    baseline: baselineMetrics,
+    notes,
+    confidence: settings.confidence,
+    method,
+    failOn: settings.failOn,
+  });
   return finish(decision, [...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})]);
 
   function finish(decision: Decision, order: string[]): GateOutcome {
@@ -221,7 +276,9 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       metrics: order.filter((m) => m in candidate || (baselineMetrics && m in baselineMetrics)),
       notes,
       mode,
-      bootstrap: bootstrap ? { samples: bootstrap.samples, seed: settings.seed, method, seconds: bootstrap.seconds } : undefined,
+      bootstrap: bootstrap
+        ? { samples: bootstrap.samples, seed: settings.seed, method, seconds: bootstrap.seconds }
+        : undefined,
       confidence: settings.confidence,
       intervals,
       lineage: settings.lineage,

@@ -81,7 +81,11 @@ export function weightedR2(w: ArrayLike<number>, se: Float64Array, yc: Float64Ar
  * `bySupport`, scikit-learn's average="weighted"): one pass in ascending score order, ties
  * counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
  */
-export function weightedAuc(w: ArrayLike<number>, parts: { order: Int32Array; code: Uint8Array }[], bySupport = false): number {
+export function weightedAuc(
+  w: ArrayLike<number>,
+  parts: { order: Int32Array; code: Uint8Array }[],
+  bySupport = false,
+): number {
   let sum = 0;
   let supportSum = 0;
   for (let p = 0; p < parts.length; p++) {
@@ -127,13 +131,27 @@ function confusionFn(metric: string, interp: Interpretation, options: KernelOpti
   return confusionMetric(metric, interp.classes, options);
 }
 
-const ROW_KERNELS = ['log_loss', 'log_loss_sum', 'brier_score', 'roc_auc', 'roc_auc_ovr', 'roc_auc_ovr_weighted', 'mse', 'rmse', 'mae', 'mape', 'r2'];
+const ROW_KERNELS = [
+  'log_loss',
+  'log_loss_sum',
+  'brier_score',
+  'roc_auc',
+  'roc_auc_ovr',
+  'roc_auc_ovr_weighted',
+  'mse',
+  'rmse',
+  'mae',
+  'mape',
+  'r2',
+];
 
 /** Metrics a kernel exists for (with the interpretation at hand, when given). */
 export function hasKernel(metric: string, interp?: Interpretation): boolean {
   if (ROW_KERNELS.includes(metric)) return true;
   if (interp) return confusionFn(metric, interp, {}) !== undefined;
-  return confusionMetric(metric, [], {}) !== undefined || /^(precision|recall|f\d+(\.\d+)?|support)\[.+\]$/.test(metric);
+  return (
+    confusionMetric(metric, [], {}) !== undefined || /^(precision|recall|f\d+(\.\d+)?|support)\[.+\]$/.test(metric)
+  );
 }
 
 /** Confusion cell (true * k + predicted) of each row, for a model. */
@@ -146,7 +164,12 @@ export function confusionCodes(interp: Interpretation, model: number): Int32Arra
   return codes;
 }
 
-export function makeKernel(metric: string, interp: Interpretation, model: number, options: KernelOptions = {}): Kernel | undefined {
+export function makeKernel(
+  metric: string,
+  interp: Interpretation,
+  model: number,
+  options: KernelOptions = {},
+): Kernel | undefined {
   const fn = confusionFn(metric, interp, options);
   const m = interp.models[model]!;
   if (fn) {
@@ -182,15 +205,27 @@ export function makeKernel(metric: string, interp: Interpretation, model: number
   if (metric === 'brier_score' && interp.task === 'binary' && m.probabilities) {
     const k = interp.classes!.length;
     const truth = interp.truthClasses!;
-    return meanKernel(metric, Float64Array.from(truth, (t, i) => ((t === 1 ? 1 : 0) - m.probabilities![i * k + 1]!) ** 2));
+    return meanKernel(
+      metric,
+      Float64Array.from(truth, (t, i) => ((t === 1 ? 1 : 0) - m.probabilities![i * k + 1]!) ** 2),
+    );
   }
   if (metric === 'roc_auc' && interp.task === 'binary' && m.probabilities) {
     const k = interp.classes!.length;
-    return aucKernel(metric, [{ positive: positivesOf(interp.truthClasses!, 1), scores: column(m.probabilities, k, 1) }]);
+    return aucKernel(metric, [
+      { positive: positivesOf(interp.truthClasses!, 1), scores: column(m.probabilities, k, 1) },
+    ]);
   }
-  if ((metric === 'roc_auc_ovr' || metric === 'roc_auc_ovr_weighted') && interp.task === 'multiclass' && m.probabilities) {
+  if (
+    (metric === 'roc_auc_ovr' || metric === 'roc_auc_ovr_weighted') &&
+    interp.task === 'multiclass' &&
+    m.probabilities
+  ) {
     const k = interp.classes!.length;
-    const parts = Array.from({ length: k }, (_, c) => ({ positive: positivesOf(interp.truthClasses!, c), scores: column(m.probabilities!, k, c) }));
+    const parts = Array.from({ length: k }, (_, c) => ({
+      positive: positivesOf(interp.truthClasses!, c),
+      scores: column(m.probabilities!, k, c),
+    }));
     return aucKernel(metric, parts, metric === 'roc_auc_ovr_weighted');
   }
   if (interp.task === 'regression' && m.values) {
@@ -199,7 +234,10 @@ export function makeKernel(metric: string, interp: Interpretation, model: number
     const n = y.length;
     if (metric === 'mape') {
       // scikit-learn: |y - ŷ| / max(|y|, float64 eps), averaged.
-      return meanKernel(metric, Float64Array.from(y, (v, i) => Math.abs(v - yhat[i]!) / Math.max(Math.abs(v), 2.220446049250313e-16)));
+      return meanKernel(
+        metric,
+        Float64Array.from(y, (v, i) => Math.abs(v - yhat[i]!) / Math.max(Math.abs(v), 2.220446049250313e-16)),
+      );
     }
     if (metric === 'mse' || metric === 'rmse' || metric === 'mae') {
       const rows = new Float64Array(n);
@@ -280,7 +318,10 @@ function r2Kernel(y: Float64Array, yhat: Float64Array): Kernel {
 }
 
 /** DeLong's placements of each row: for a positive, the share of negatives it outranks (ties half); for a negative, the share of positives that outrank it. */
-export function placements(positive: Uint8Array, scores: ArrayLike<number>): { values: Float64Array; nPos: number; nNeg: number } {
+export function placements(
+  positive: Uint8Array,
+  scores: ArrayLike<number>,
+): { values: Float64Array; nPos: number; nNeg: number } {
   const n = positive.length;
   const order = sortedOrder(scores);
   let nPos = 0;
@@ -347,7 +388,13 @@ function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float6
         for (let i = 0; i < n; i++) if (positive[i]) area += values[i]!;
         const auc = area / nPos;
         for (let i = 0; i < n; i++) {
-          const loo = positive[i] ? (nPos > 1 ? (nPos * auc - values[i]!) / (nPos - 1) : NaN) : nNeg > 1 ? (nNeg * auc - values[i]!) / (nNeg - 1) : NaN;
+          const loo = positive[i]
+            ? nPos > 1
+              ? (nPos * auc - values[i]!) / (nPos - 1)
+              : NaN
+            : nNeg > 1
+              ? (nNeg * auc - values[i]!) / (nNeg - 1)
+              : NaN;
           // Weighted by support: this part's weight is its positives left after row i goes.
           out[i]! += bySupport ? (loo * (nPos - positive[i]!)) / (n - 1) : loo / parts.length;
         }

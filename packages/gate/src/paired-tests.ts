@@ -28,7 +28,7 @@ export function mcnemar(interp: Interpretation, candidate: number, baseline: num
     else if (br && !cr) baseOnly++;
   }
   const discordant = candOnly + baseOnly;
-  const chiSquare = discordant ? (Math.max(0, Math.abs(candOnly - baseOnly) - 1) ** 2) / discordant : 0;
+  const chiSquare = discordant ? Math.max(0, Math.abs(candOnly - baseOnly) - 1) ** 2 / discordant : 0;
   const pValue = discordant ? Math.min(1, 2 * binomialHalfCdf(Math.min(candOnly, baseOnly), discordant)) : 1;
   return { test: 'mcnemar', candidateOnly: candOnly, baselineOnly: baseOnly, chiSquare, pValue };
 }
@@ -53,7 +53,12 @@ export interface DeLongResult {
  * ROC AUCs on the same rows, from each row's placement values. Binary tasks only; undefined
  * (undefined return) when the holdout has a single class.
  */
-export function delong(interp: Interpretation, candidate: number, baseline: number, confidence: number): DeLongResult | undefined {
+export function delong(
+  interp: Interpretation,
+  candidate: number,
+  baseline: number,
+  confidence: number,
+): DeLongResult | undefined {
   if (interp.task !== 'binary') return undefined;
   const k = interp.classes!.length;
   const pc = interp.models[candidate]!.probabilities;

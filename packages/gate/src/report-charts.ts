@@ -9,7 +9,10 @@ import { escapeMarkdown, formatNumber } from './format.js';
 
 /** Text inside a mermaid string: no quotes, brackets or line breaks can reach the parser. */
 export function mermaidText(text: string, maxLength = 60): string {
-  const clean = text.replace(/[^\p{L}\p{N} .,:=+\-_/()]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    .replace(/[^\p{L}\p{N} .,:=+\-_/()]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
 }
 
@@ -22,8 +25,18 @@ function auc(value: number | null | undefined): string {
 }
 
 function chart(title: string, xAxis: string, yAxis: string, lines: number[][], xCategories?: string[]): string {
-  const x = xCategories ? `x-axis "${xAxis}" [${xCategories.map((c) => `"${c}"`).join(', ')}]` : `x-axis "${xAxis}" 0 --> 1`;
-  return ['```mermaid', 'xychart-beta', `  title "${mermaidText(title, 100)}"`, `  ${x}`, `  y-axis "${yAxis}" 0 --> 1`, ...lines.map((l) => `  line ${series(l)}`), '```'].join('\n');
+  const x = xCategories
+    ? `x-axis "${xAxis}" [${xCategories.map((c) => `"${c}"`).join(', ')}]`
+    : `x-axis "${xAxis}" 0 --> 1`;
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${mermaidText(title, 100)}"`,
+    `  ${x}`,
+    `  y-axis "${yAxis}" 0 --> 1`,
+    ...lines.map((l) => `  line ${series(l)}`),
+    '```',
+  ].join('\n');
 }
 
 export interface CurveInput {
@@ -42,12 +55,16 @@ export function curveCharts(curves: CurveInput): string[] {
     if (c.roc) {
       const lines = [c.roc.y, ...(b?.roc ? [b.roc.y] : []), c.roc.x];
       const title = `ROC, class ${label}: candidate AUC ${auc(c.rocAuc)}${b ? `, baseline AUC ${auc(b.rocAuc)}` : ''}`;
-      out.push(`${chart(title, 'false positive rate', 'true positive rate', lines)}\n\n_ROC of class ${escapeMarkdown(c.label, 30)} (${who})._`);
+      out.push(
+        `${chart(title, 'false positive rate', 'true positive rate', lines)}\n\n_ROC of class ${escapeMarkdown(c.label, 30)} (${who})._`,
+      );
     }
     if (c.pr) {
       const lines = [c.pr.y, ...(b?.pr ? [b.pr.y] : [])];
       const title = `Precision-recall, class ${label}: candidate AP ${auc(c.averagePrecision)}${b ? `, baseline AP ${auc(b.averagePrecision)}` : ''}`;
-      out.push(`${chart(title, 'recall', 'precision (interpolated)', lines)}\n\n_Precision-recall of class ${escapeMarkdown(c.label, 30)} (${b ? 'lines: candidate, baseline' : 'candidate'})._`);
+      out.push(
+        `${chart(title, 'recall', 'precision (interpolated)', lines)}\n\n_Precision-recall of class ${escapeMarkdown(c.label, 30)} (${b ? 'lines: candidate, baseline' : 'candidate'})._`,
+      );
     }
     const cal = c.calibration;
     if (cal && cal.bin.length >= 2) {
@@ -55,7 +72,11 @@ export function curveCharts(curves: CurveInput): string[] {
       const bins = cal.bin.filter((bin) => !b?.calibration || b.calibration.bin.includes(bin));
       if (bins.length >= 2) {
         const observed = (k: typeof cal) => bins.map((bin) => k.observed[k.bin.indexOf(bin)]!);
-        const lines = [observed(cal), ...(b?.calibration ? [observed(b.calibration)] : []), bins.map((bin) => (bin + 0.5) / cal.bins)];
+        const lines = [
+          observed(cal),
+          ...(b?.calibration ? [observed(b.calibration)] : []),
+          bins.map((bin) => (bin + 0.5) / cal.bins),
+        ];
         const categories = bins.map((bin) => `${(bin / cal.bins).toFixed(1)}-${((bin + 1) / cal.bins).toFixed(1)}`);
         out.push(
           `${chart(`Reliability, class ${label}: observed share of positives per predicted-probability bin`, 'predicted probability', 'observed frequency', lines, categories)}\n\n_Calibration of class ${escapeMarkdown(c.label, 30)} (${who.replace('chance', 'perfect calibration')}; ${cal.bins} uniform bins, empty bins left out)._`,
@@ -90,7 +111,8 @@ export function normalizedMatrixTable(classes: string[], matrix: number[][]): st
   const head = `| true \\ predicted | ${classes.map((c) => escapeMarkdown(c, 30)).join(' | ')} | rows |`;
   const sep = `|---|${classes.map(() => '---:').join('|')}|---:|`;
   const body = normalized.map(
-    (row, i) => `| ${escapeMarkdown(classes[i] ?? String(i), 30)} | ${row.map((v) => (v === 0 ? '0' : v.toFixed(2))).join(' | ')} | ${matrix[i]!.reduce((a, b) => a + b, 0)} |`,
+    (row, i) =>
+      `| ${escapeMarkdown(classes[i] ?? String(i), 30)} | ${row.map((v) => (v === 0 ? '0' : v.toFixed(2))).join(' | ')} | ${matrix[i]!.reduce((a, b) => a + b, 0)} |`,
   );
   return [head, sep, ...body].join('\n');
 }

@@ -110,10 +110,12 @@ function tableRow(input: ReportInput, row: Row): string {
 function lineageLine(input: ReportInput): string | undefined {
   const l = input.lineage;
   const parts: string[] = [];
-  if (input.holdout) parts.push(`holdout ${escapeMarkdown(input.holdout.path)} (${input.holdout.rows.toLocaleString('en-US')} rows)`);
+  if (input.holdout)
+    parts.push(`holdout ${escapeMarkdown(input.holdout.path)} (${input.holdout.rows.toLocaleString('en-US')} rows)`);
   if (l?.dataVersion) parts.push(`data-version ${escapeMarkdown(l.dataVersion, 80)}`);
   if (l?.commit) parts.push(`commit ${escapeMarkdown(l.commit.slice(0, 12))}`);
-  if (l?.runUrl && /^https?:\/\/[^\s()<>]+$/.test(l.runUrl)) parts.push(`run [${escapeMarkdown(l.runLabel ?? 'log')}](${l.runUrl})`);
+  if (l?.runUrl && /^https?:\/\/[^\s()<>]+$/.test(l.runUrl))
+    parts.push(`run [${escapeMarkdown(l.runLabel ?? 'log')}](${l.runUrl})`);
   return parts.length ? `Lineage: ${parts.join(' · ')}` : undefined;
 }
 
@@ -128,7 +130,8 @@ function details(input: ReportInput, level: 'full' | 'no-matrices'): string {
   const lines: string[] = [];
   if (input.task) {
     lines.push(`- Task: **${input.task.task}** (${escapeMarkdown(input.task.reason, 300)})`);
-    if (input.task.positiveClass !== undefined) lines.push(`- Positive class (precision, recall, f1, roc_auc): ${escapeMarkdown(input.task.positiveClass)}`);
+    if (input.task.positiveClass !== undefined)
+      lines.push(`- Positive class (precision, recall, f1, roc_auc): ${escapeMarkdown(input.task.positiveClass)}`);
   }
   if (input.holdout) {
     lines.push(
@@ -155,28 +158,38 @@ function details(input: ReportInput, level: 'full' | 'no-matrices'): string {
   const missing = Object.entries(input.holdout?.missing ?? {}).filter(([, count]) => count > 0);
   if (missing.length) {
     const shown = missing.slice(0, 50).map(([column, count]) => `${escapeMarkdown(column, 40)} ${count}`);
-    lines.push(`- Missing feature values passed to the models as NaN (missing-values: nan), per column: ${shown.join(', ')}${missing.length > 50 ? `, and ${missing.length - 50} more columns` : ''}`);
+    lines.push(
+      `- Missing feature values passed to the models as NaN (missing-values: nan), per column: ${shown.join(', ')}${missing.length > 50 ? `, and ${missing.length - 50} more columns` : ''}`,
+    );
   }
   for (const note of input.tests?.notes ?? []) lines.push(`- ${escapeMarkdown(note, 300)}`);
   for (const o of input.decision.outcomes) {
-    lines.push(`- Rule ${escapeMarkdown(o.rule.text, 80)}: ${o.status}, ${escapeMarkdown(o.reason, 400)}${o.rule.note ? ` (${escapeMarkdown(o.rule.note)})` : ''}${o.interval?.note ? ` (${escapeMarkdown(o.interval.note)})` : ''}`);
+    lines.push(
+      `- Rule ${escapeMarkdown(o.rule.text, 80)}: ${o.status}, ${escapeMarkdown(o.reason, 400)}${o.rule.note ? ` (${escapeMarkdown(o.rule.note)})` : ''}${o.interval?.note ? ` (${escapeMarkdown(o.interval.note)})` : ''}`,
+    );
   }
   for (const [metric, note] of Object.entries(input.notes ?? {})) {
     lines.push(`- ${escapeMarkdown(metric, 60)}: ${escapeMarkdown(note, 300)}`);
   }
   const parts = [lines.join('\n')];
   if (level === 'full' && input.perClass?.candidate) {
-    parts.push(`Per class (scikit-learn's average=None):\n\n${perClassTable(input.perClass.candidate, input.perClass.baseline)}`);
+    parts.push(
+      `Per class (scikit-learn's average=None):\n\n${perClassTable(input.perClass.candidate, input.perClass.baseline)}`,
+    );
   }
   if (level === 'full' && input.confusion) {
     const { classes } = input.confusion;
     if (input.confusion.candidate) {
       parts.push(`Confusion matrix, candidate:\n\n${matrixTable(classes, input.confusion.candidate)}`);
-      parts.push(`Confusion matrix, candidate, normalised by true class (each row sums to 1):\n\n${normalizedMatrixTable(classes, input.confusion.candidate)}`);
+      parts.push(
+        `Confusion matrix, candidate, normalised by true class (each row sums to 1):\n\n${normalizedMatrixTable(classes, input.confusion.candidate)}`,
+      );
     }
     if (input.confusion.baseline) {
       parts.push(`Confusion matrix, baseline:\n\n${matrixTable(classes, input.confusion.baseline)}`);
-      parts.push(`Confusion matrix, baseline, normalised by true class:\n\n${normalizedMatrixTable(classes, input.confusion.baseline)}`);
+      parts.push(
+        `Confusion matrix, baseline, normalised by true class:\n\n${normalizedMatrixTable(classes, input.confusion.baseline)}`,
+      );
     }
   }
   return `<details><summary>Details: task, statistics, tests, per-class metrics, confusion matrices</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
@@ -199,17 +212,25 @@ export function renderReport(input: ReportInput, options: RenderOptions = {}): s
   const build = (level: 'full' | 'no-matrices' | 'none', otherLimit: number, ruleLimit: number): string => {
     // Failing and inconclusive rules are kept before passing ones when rows must go.
     const orderedRules =
-      ruleLimit >= ruleRows.length ? ruleRows : [...ruleRows].sort((a, b) => rank(a.outcome!.status) - rank(b.outcome!.status)).slice(0, ruleLimit);
+      ruleLimit >= ruleRows.length
+        ? ruleRows
+        : [...ruleRows].sort((a, b) => rank(a.outcome!.status) - rank(b.outcome!.status)).slice(0, ruleLimit);
     const rows = [...orderedRules, ...otherRows.slice(0, otherLimit)].map((r) => tableRow(input, r));
     const left = ruleRows.length - orderedRules.length + Math.max(0, otherRows.length - otherLimit);
     const parts = [verdictLine(input), modeLine(input), `${header}\n${rows.join('\n')}`];
-    if (left > 0) parts.push(`_${left} more row${left === 1 ? '' : 's'} left out to keep this under GitHub's size limit${options.fullReportHint ? `; ${options.fullReportHint}` : ''}._`);
+    if (left > 0)
+      parts.push(
+        `_${left} more row${left === 1 ? '' : 's'} left out to keep this under GitHub's size limit${options.fullReportHint ? `; ${options.fullReportHint}` : ''}._`,
+      );
     const lineage = lineageLine(input);
     if (lineage) parts.push(lineage);
     // Curves are shown, not folded: people would rather look than read.
     if (level === 'full' && input.curves) parts.push(...curveCharts(input.curves));
     if (level !== 'none') parts.push(details(input, level));
-    else parts.push(`_Details left out to keep this under GitHub's size limit${options.fullReportHint ? `; ${options.fullReportHint}` : ''}._`);
+    else
+      parts.push(
+        `_Details left out to keep this under GitHub's size limit${options.fullReportHint ? `; ${options.fullReportHint}` : ''}._`,
+      );
     return `${parts.join('\n\n')}\n`;
   };
 

@@ -4,7 +4,16 @@ import { checkRules, parseRules } from './rules.js';
 describe('parseRules', () => {
   it('reads every form of the contract, one per line, skipping blanks and comments', () => {
     const rules = parseRules(
-      ['f1 >= baseline - 0.01', '', '# a comment', 'accuracy > 0.9  # inline comment', 'log_loss <= baseline * 1.05', 'mse < baseline+0.5', 'recall >= baseline-1%', 'roc_auc >= baseline'].join('\n'),
+      [
+        'f1 >= baseline - 0.01',
+        '',
+        '# a comment',
+        'accuracy > 0.9  # inline comment',
+        'log_loss <= baseline * 1.05',
+        'mse < baseline+0.5',
+        'recall >= baseline-1%',
+        'roc_auc >= baseline',
+      ].join('\n'),
     );
     expect(rules.map((r) => [r.line, r.metric, r.op, r.factor, r.offset, r.usesBaseline])).toEqual([
       [1, 'f1', '>=', 1, -0.01, true],
@@ -19,7 +28,10 @@ describe('parseRules', () => {
 
   it.each([
     ['accuracy => 0.9', 'rules line 1, column 10: "=>" is not an operator; did you mean ">="?'],
-    ['accuracy == 0.9', 'rules line 1, column 10: "==" is not an operator; use >=, >, <=, or < ("==" is not supported: equality is never certain with sampled data)'],
+    [
+      'accuracy == 0.9',
+      'rules line 1, column 10: "==" is not an operator; use >=, >, <=, or < ("==" is not supported: equality is never certain with sampled data)',
+    ],
     ['f1', 'rules line 1, column 3: expected an operator (>=, >, <=, <) after "f1"'],
     ['f1 >=', 'rules line 1, column 6: expected a number or a baseline expression after ">="'],
     ['f1 >= baseline / 2', 'rules line 1, column 16: expected +, - or * after "baseline", found "/"'],
@@ -36,7 +48,9 @@ describe('parseRules', () => {
       parseRules('f1 >= baseline\n  accuracy => 0.9');
       throw new Error('no error');
     } catch (error) {
-      expect((error as Error).message).toBe('rules line 2, column 12: "=>" is not an operator; did you mean ">="?\n    accuracy => 0.9\n             ^');
+      expect((error as Error).message).toBe(
+        'rules line 2, column 12: "=>" is not an operator; did you mean ">="?\n    accuracy => 0.9\n             ^',
+      );
     }
   });
 });

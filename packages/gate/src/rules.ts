@@ -21,7 +21,8 @@ export interface Rule {
   note?: string;
 }
 
-const TOKEN = /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.\-]*(?:\[[^\]\r\n]+\])?)|(\S))/y;
+const TOKEN =
+  /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.-]*(?:\[[^\]\r\n]+\])?)|(\S))/y;
 
 function ruleError(line: number, column: number, lineText: string, message: string, fix: string): UserError {
   const caret = `${' '.repeat(Math.max(0, column - 1))}^`;
@@ -31,7 +32,8 @@ function ruleError(line: number, column: number, lineText: string, message: stri
   });
 }
 
-const EXAMPLE = 'Write one rule per line as `METRIC OP EXPR`, e.g. `f1 >= baseline - 0.01`, `accuracy >= 0.9` or `log_loss <= baseline * 1.05`.';
+const EXAMPLE =
+  'Write one rule per line as `METRIC OP EXPR`, e.g. `f1 >= baseline - 0.01`, `accuracy >= 0.9` or `log_loss <= baseline * 1.05`.';
 
 /**
  * Parses the `rules` input: one rule per line, blank lines and `#` comments ignored. Errors
@@ -62,20 +64,53 @@ export function parseRules(text: string): Rule[] {
     const endColumn = body.trimEnd().length + 1;
     const metric = at(0);
     if (!metric || metric.kind !== 'name') {
-      throw ruleError(lineNo, metric?.column ?? 1, lineText, `expected a metric name, found "${metric?.text ?? ''}"`, EXAMPLE);
+      throw ruleError(
+        lineNo,
+        metric?.column ?? 1,
+        lineText,
+        `expected a metric name, found "${metric?.text ?? ''}"`,
+        EXAMPLE,
+      );
     }
     const op = at(1);
-    if (!op) throw ruleError(lineNo, endColumn, lineText, `expected an operator (>=, >, <=, <) after "${metric.text}"`, EXAMPLE);
+    if (!op)
+      throw ruleError(
+        lineNo,
+        endColumn,
+        lineText,
+        `expected an operator (>=, >, <=, <) after "${metric.text}"`,
+        EXAMPLE,
+      );
     if (op.kind !== 'op' || !['>=', '>', '<=', '<'].includes(op.text)) {
       const pair = body.slice(op.column - 1, op.column + 1);
       if (pair === '=>' || pair === '=<') {
-        throw ruleError(lineNo, op.column, lineText, `"${pair}" is not an operator; did you mean "${pair[1]}="?`, EXAMPLE);
+        throw ruleError(
+          lineNo,
+          op.column,
+          lineText,
+          `"${pair}" is not an operator; did you mean "${pair[1]}="?`,
+          EXAMPLE,
+        );
       }
-      const hint = op.kind === 'op' ? ` ("${op.text}" is not supported: equality is never certain with sampled data)` : '';
-      throw ruleError(lineNo, op.column, lineText, `"${op.text}" is not an operator; use >=, >, <=, or <${hint}`, EXAMPLE);
+      const hint =
+        op.kind === 'op' ? ` ("${op.text}" is not supported: equality is never certain with sampled data)` : '';
+      throw ruleError(
+        lineNo,
+        op.column,
+        lineText,
+        `"${op.text}" is not an operator; use >=, >, <=, or <${hint}`,
+        EXAMPLE,
+      );
     }
     const rest = tokens.slice(2);
-    if (rest.length === 0) throw ruleError(lineNo, endColumn, lineText, `expected a number or a baseline expression after "${op.text}"`, EXAMPLE);
+    if (rest.length === 0)
+      throw ruleError(
+        lineNo,
+        endColumn,
+        lineText,
+        `expected a number or a baseline expression after "${op.text}"`,
+        EXAMPLE,
+      );
     const number = (t: { text: string; column: number }) => {
       const pct = t.text.endsWith('%');
       const v = Number(pct ? t.text.slice(0, -1) : t.text);
@@ -100,23 +135,49 @@ export function parseRules(text: string): Rule[] {
           offset = number(arith);
         } else {
           if (arith.kind !== 'arith' || arith.text === '/') {
-            throw ruleError(lineNo, arith.column, lineText, `expected +, - or * after "baseline", found "${arith.text}"`, EXAMPLE);
+            throw ruleError(
+              lineNo,
+              arith.column,
+              lineText,
+              `expected +, - or * after "baseline", found "${arith.text}"`,
+              EXAMPLE,
+            );
           }
           const operand = rest[2];
-          if (!operand) throw ruleError(lineNo, endColumn, lineText, `expected a number after "${arith.text}"`, EXAMPLE);
+          if (!operand)
+            throw ruleError(lineNo, endColumn, lineText, `expected a number after "${arith.text}"`, EXAMPLE);
           if (operand.kind !== 'number') {
-            throw ruleError(lineNo, operand.column, lineText, `expected a number after "${arith.text}", found "${operand.text}"`, EXAMPLE);
+            throw ruleError(
+              lineNo,
+              operand.column,
+              lineText,
+              `expected a number after "${arith.text}", found "${operand.text}"`,
+              EXAMPLE,
+            );
           }
           const v = number(operand);
           if (arith.text === '*') factor = v;
           else offset = arith.text === '-' ? -v : v;
-          if (rest[3]) throw ruleError(lineNo, rest[3].column, lineText, `unexpected "${rest[3].text}" after the expression`, EXAMPLE);
+          if (rest[3])
+            throw ruleError(
+              lineNo,
+              rest[3].column,
+              lineText,
+              `unexpected "${rest[3].text}" after the expression`,
+              EXAMPLE,
+            );
         }
       }
     } else if (first.kind === 'number') {
       throw ruleError(lineNo, rest[1]!.column, lineText, `unexpected "${rest[1]!.text}" after the number`, EXAMPLE);
     } else {
-      throw ruleError(lineNo, first.column, lineText, `expected a number or "baseline", found "${first.text}"`, EXAMPLE);
+      throw ruleError(
+        lineNo,
+        first.column,
+        lineText,
+        `expected a number or "baseline", found "${first.text}"`,
+        EXAMPLE,
+      );
     }
     rules.push({
       text: body.trim().replace(/\s+/g, ' '),
@@ -153,8 +214,12 @@ function editDistance(a: string, b: string): number {
 /** The metric list of an error: per-class names summarised, so 20 classes do not bury the rest. */
 function listed(available: string[]): string {
   const plain = available.filter((m) => !m.includes('['));
-  const classes = [...new Set(available.map((m) => /^support\[(.+)\]$/.exec(m)?.[1]).filter((c): c is string => c !== undefined))];
-  const perClass = classes.length ? `; per class: precision[CLASS], recall[CLASS], f1[CLASS], support[CLASS] for CLASS in ${classes.slice(0, 20).join(', ')}${classes.length > 20 ? ', …' : ''}` : '';
+  const classes = [
+    ...new Set(available.map((m) => /^support\[(.+)\]$/.exec(m)?.[1]).filter((c): c is string => c !== undefined)),
+  ];
+  const perClass = classes.length
+    ? `; per class: precision[CLASS], recall[CLASS], f1[CLASS], support[CLASS] for CLASS in ${classes.slice(0, 20).join(', ')}${classes.length > 20 ? ', …' : ''}`
+    : '';
   return `${plain.join(', ') || '(none)'}${perClass}`;
 }
 

@@ -17,7 +17,14 @@ function accuracyCase(n: number, pc: number, pb: number, seed: number): Interpre
     c[i] = rng.next() < pc ? truth[i]! : 1 - truth[i]!;
     b[i] = rng.next() < pb ? truth[i]! : 1 - truth[i]!;
   }
-  return { task: 'binary', reason: 'test', classes: ['0', '1'], positiveClass: '1', truthClasses: truth, models: [{ predicted: c }, { predicted: b }] };
+  return {
+    task: 'binary',
+    reason: 'test',
+    classes: ['0', '1'],
+    positiveClass: '1',
+    truthClasses: truth,
+    models: [{ predicted: c }, { predicted: b }],
+  };
 }
 
 /** Scores: positives ~ N(mu, 1), negatives ~ N(0, 1); true AUC = Φ(mu / √2). */
@@ -53,11 +60,18 @@ function aucCase(n: number, muC: number, muB: number, seed: number): Interpretat
 /** The observed metric, computed here for accuracy and by DeLong's method (not the bootstrap) for AUC. */
 function pointOf(interp: Interpretation, metric: 'accuracy' | 'roc_auc', model: number): number {
   const truth = interp.truthClasses!;
-  if (metric === 'accuracy') return truth.reduce((a, t, i) => a + (t === interp.models[model]!.predicted![i] ? 1 : 0), 0) / truth.length;
+  if (metric === 'accuracy')
+    return truth.reduce((a, t, i) => a + (t === interp.models[model]!.predicted![i] ? 1 : 0), 0) / truth.length;
   return delong(interp, model, model, 0.95)!.candidateAuc;
 }
 
-function coverage(make: (seed: number) => Interpretation, metric: 'accuracy' | 'roc_auc', truthDiff: number, method: IntervalMethod, reps: number): number {
+function coverage(
+  make: (seed: number) => Interpretation,
+  metric: 'accuracy' | 'roc_auc',
+  truthDiff: number,
+  method: IntervalMethod,
+  reps: number,
+): number {
   let covered = 0;
   for (let r = 0; r < reps; r++) {
     const interp = make(r);
@@ -87,7 +101,12 @@ describe('paired bootstrap intervals cover the true difference at about the stat
 
   it('is reproducible from the seed, and differs with another seed', () => {
     const interp = accuracyCase(200, 0.8, 0.75, 1);
-    const run = (seed: number) => Array.from(pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 50, seed }).draws.get('accuracy')!.candidate);
+    const run = (seed: number) =>
+      Array.from(
+        pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 50, seed }).draws.get(
+          'accuracy',
+        )!.candidate,
+      );
     expect(run(7)).toEqual(run(7));
     expect(run(7)).not.toEqual(run(8));
   });
@@ -116,7 +135,9 @@ describe('verdicts', () => {
   it('fail when it lies wholly on the wrong side, and the step fails', () => {
     const d = verdict(accuracyCase(2000, 0.75, 0.9, 12), 'accuracy >= baseline - 0.01');
     expect([d.verdict, d.failStep]).toEqual(['fail', true]);
-    expect(d.outcomes[0]!.reason).toMatch(/^the 95% interval of candidate - baseline is \[-0\.\d+, -0\.\d+\], which wholly violates >= -0\.01$/);
+    expect(d.outcomes[0]!.reason).toMatch(
+      /^the 95% interval of candidate - baseline is \[-0\.\d+, -0\.\d+\], which wholly violates >= -0\.01$/,
+    );
   });
 
   it('inconclusive when it straddles the threshold; fail-on decides whether the step fails', () => {
@@ -125,7 +146,13 @@ describe('verdicts', () => {
     expect(d.verdict).toBe('inconclusive');
     expect(d.outcomes[0]!.reason).toContain('the data cannot tell yet');
     expect(d.failStep).toBe(false);
-    const strict = decide({ ...{ rules: parseRules('accuracy >= baseline'), candidate: { accuracy: 0.5 }, baseline: { accuracy: 0.5 } }, bootstrap: pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 500, seed: 1 }), confidence: 0.95, method: 'percentile', failOn: 'inconclusive' });
+    const strict = decide({
+      ...{ rules: parseRules('accuracy >= baseline'), candidate: { accuracy: 0.5 }, baseline: { accuracy: 0.5 } },
+      bootstrap: pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 500, seed: 1 }),
+      confidence: 0.95,
+      method: 'percentile',
+      failOn: 'inconclusive',
+    });
     expect([strict.verdict, strict.failStep]).toEqual(['inconclusive', true]);
   });
 
@@ -137,7 +164,14 @@ describe('verdicts', () => {
   });
 
   it('without paired predictions compares point values and says no interval was possible', () => {
-    const d = decide({ rules: parseRules('f1 >= baseline - 0.01\nf1 > 0.95'), candidate: { f1: 0.9 }, baseline: { f1: 0.905 }, confidence: 0.95, method: 'bca', failOn: 'never' });
+    const d = decide({
+      rules: parseRules('f1 >= baseline - 0.01\nf1 > 0.95'),
+      candidate: { f1: 0.9 },
+      baseline: { f1: 0.905 },
+      confidence: 0.95,
+      method: 'bca',
+      failOn: 'never',
+    });
     expect(d.outcomes.map((o) => [o.status, o.basis])).toEqual([
       ['pass', 'point'],
       ['fail', 'point'],
@@ -150,13 +184,15 @@ describe('verdicts', () => {
     const d = decide({
       rules: parseRules('roc_auc >= 0.8'),
       candidate: { roc_auc: null },
-      notes: { roc_auc: 'undefined: the holdout\'s labels hold only one class (1)' },
+      notes: { roc_auc: "undefined: the holdout's labels hold only one class (1)" },
       confidence: 0.95,
       method: 'bca',
       failOn: 'fail',
     });
     expect(d.verdict).toBe('inconclusive');
-    expect(d.outcomes[0]!.reason).toBe("roc_auc is undefined for the candidate: undefined: the holdout's labels hold only one class (1)");
+    expect(d.outcomes[0]!.reason).toBe(
+      "roc_auc is undefined for the candidate: undefined: the holdout's labels hold only one class (1)",
+    );
   });
 });
 
@@ -166,7 +202,13 @@ describe('classical paired tests', () => {
     const truth = Int32Array.from({ length: 20 }, () => 1);
     const c = Int32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : i < 12 ? 0 : 1));
     const b = Int32Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : i < 12 ? 1 : 1));
-    const interp: Interpretation = { task: 'binary', reason: '', classes: ['0', '1'], truthClasses: truth, models: [{ predicted: c }, { predicted: b }] };
+    const interp: Interpretation = {
+      task: 'binary',
+      reason: '',
+      classes: ['0', '1'],
+      truthClasses: truth,
+      models: [{ predicted: c }, { predicted: b }],
+    };
     const result = mcnemar(interp, 0, 1);
     expect(result.candidateOnly).toBe(10);
     expect(result.baselineOnly).toBe(2);
@@ -195,7 +237,9 @@ describe('classical paired tests', () => {
       return a.reduce((s, v, i) => s + (v - ma) * (b[i]! - mb), 0) / (a.length - 1);
     };
     const [c, b] = comps as [(typeof comps)[0], (typeof comps)[0]];
-    const variance = (cov(c.v10, c.v10) + cov(b.v10, b.v10) - 2 * cov(c.v10, b.v10)) / pos.length + (cov(c.v01, c.v01) + cov(b.v01, b.v01) - 2 * cov(c.v01, b.v01)) / neg.length;
+    const variance =
+      (cov(c.v10, c.v10) + cov(b.v10, b.v10) - 2 * cov(c.v10, b.v10)) / pos.length +
+      (cov(c.v01, c.v01) + cov(b.v01, b.v01) - 2 * cov(c.v01, b.v01)) / neg.length;
     expect(result.candidateAuc).toBeCloseTo(c.auc, 12);
     expect(result.baselineAuc).toBeCloseTo(b.auc, 12);
     expect(result.standardError).toBeCloseTo(Math.sqrt(variance), 12);
@@ -221,7 +265,12 @@ describe('parallel bootstrap', () => {
     const interp = aucCase(3000, 1, 0.5, 21);
     const metrics = ['accuracy', 'f1', 'roc_auc'];
     const serial = pairedBootstrap(interp, metrics, { candidate: 0, baseline: 1 }, { samples: 40, seed: 9 });
-    const parallel = await pairedBootstrapParallel(interp, metrics, { candidate: 0, baseline: 1 }, { samples: 40, seed: 9, threads: 3 });
+    const parallel = await pairedBootstrapParallel(
+      interp,
+      metrics,
+      { candidate: 0, baseline: 1 },
+      { samples: 40, seed: 9, threads: 3 },
+    );
     expect(parallel.threads).toBe(3);
     for (const m of metrics) {
       expect(Array.from(parallel.draws.get(m)!.candidate)).toEqual(Array.from(serial.draws.get(m)!.candidate));

@@ -54,7 +54,8 @@ function holds(value: number, op: Operator, bound: number): boolean {
   }
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toFixed(4))));
+const fmt = (v: number) =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toFixed(4)));
 
 /**
  * Interval rule: with [low, high] the interval of candidate - factor * baseline and the rule
@@ -82,7 +83,13 @@ export function decide(input: DecideInput): Decision {
     if (candidate === null || (rule.usesBaseline && baseline === null)) {
       const which = candidate === null ? 'candidate' : 'baseline';
       const why = input.notes?.[metric] ?? `the ${which} has no value for ${metric}`;
-      return { ...base, status: 'inconclusive', basis: 'undefined', threshold: null, reason: `${metric} is undefined for the ${which}: ${why}` };
+      return {
+        ...base,
+        status: 'inconclusive',
+        basis: 'undefined',
+        threshold: null,
+        reason: `${metric} is undefined for the ${which}: ${why}`,
+      };
     }
     const threshold = rule.factor * (baseline ?? 0) + rule.offset;
     const draws = input.bootstrap?.draws.get(metric);
@@ -127,6 +134,7 @@ export function decide(input: DecideInput): Decision {
     : outcomes.some((o) => o.status === 'inconclusive')
       ? 'inconclusive'
       : 'pass';
-  const failStep = input.failOn === 'never' ? false : input.failOn === 'inconclusive' ? verdict !== 'pass' : verdict === 'fail';
+  const failStep =
+    input.failOn === 'never' ? false : input.failOn === 'inconclusive' ? verdict !== 'pass' : verdict === 'fail';
   return { verdict, outcomes, failOn: input.failOn, failStep };
 }

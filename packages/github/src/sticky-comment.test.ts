@@ -13,7 +13,11 @@ afterAll(async () => {
   await api.stop();
 });
 
-const options = (issueNumber: number, body: string, extra: Partial<StickyCommentOptions> = {}): StickyCommentOptions => ({
+const options = (
+  issueNumber: number,
+  body: string,
+  extra: Partial<StickyCommentOptions> = {},
+): StickyCommentOptions => ({
   token: 'w',
   apiUrl: api.url,
   owner: 'o',
@@ -37,7 +41,10 @@ describe('upsertStickyComment', () => {
   });
 
   it('two jobs racing on a new pull request leave exactly one comment', async () => {
-    const results = await Promise.all([upsertStickyComment(options(2, 'job A')), upsertStickyComment(options(2, 'job B'))]);
+    const results = await Promise.all([
+      upsertStickyComment(options(2, 'job A')),
+      upsertStickyComment(options(2, 'job B')),
+    ]);
     const comments = api.comments('o', 'r', 2);
     expect(comments).toHaveLength(1);
     expect(results.every((r) => r.outcome !== 'forbidden' && r.id === comments[0]!.id)).toBe(true);
@@ -69,7 +76,10 @@ describe('upsertStickyComment', () => {
 
   it('a read-only token is reported as forbidden, not thrown', async () => {
     const result = await upsertStickyComment(options(5, 'x', { token: 'r' }));
-    expect(result).toEqual({ outcome: 'forbidden', message: expect.stringContaining('Resource not accessible by integration') });
+    expect(result).toEqual({
+      outcome: 'forbidden',
+      message: expect.stringContaining('Resource not accessible by integration'),
+    });
     expect(api.comments('o', 'r', 5)).toHaveLength(0);
   });
 

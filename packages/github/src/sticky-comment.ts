@@ -38,7 +38,9 @@ interface Comment {
 const normaliseLogin = (login: string) => login.replace(/\[bot\]$/, '').toLowerCase();
 
 function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error && 'status' in error ? Number((error as { status: unknown }).status) : undefined;
+  return typeof error === 'object' && error && 'status' in error
+    ? Number((error as { status: unknown }).status)
+    : undefined;
 }
 
 function message(error: unknown): string {
@@ -68,7 +70,9 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
     const result = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
     viewer = result.viewer.login;
   } catch (error) {
-    logger.debug(`Could not read the token's login (${message(error)}); matching comments by marker among bot comments`);
+    logger.debug(
+      `Could not read the token's login (${message(error)}); matching comments by marker among bot comments`,
+    );
   }
   const ours = (c: Comment) =>
     !!c.body?.includes(marker) &&
@@ -103,11 +107,16 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
     if (existing.length > 0) {
       const keep = existing[0]!;
       const removed = await removeDuplicates(keep, existing);
-      if (keep.body === body) return { outcome: 'unchanged', id: keep.id, url: keep.html_url, removedDuplicates: removed };
+      if (keep.body === body)
+        return { outcome: 'unchanged', id: keep.id, url: keep.html_url, removedDuplicates: removed };
       const { data } = await octokit.rest.issues.updateComment({ ...where, comment_id: keep.id, body });
       return { outcome: 'updated', id: data.id, url: data.html_url, removedDuplicates: removed };
     }
-    const { data: created } = await octokit.rest.issues.createComment({ ...where, issue_number: options.issueNumber, body });
+    const { data: created } = await octokit.rest.issues.createComment({
+      ...where,
+      issue_number: options.issueNumber,
+      body,
+    });
     // Another job may have created one at the same moment: keep the oldest, delete the rest.
     const after = await list();
     const keep = after[0];
@@ -124,7 +133,7 @@ export async function upsertStickyComment(options: StickyCommentOptions): Promis
     if (code === 403) return { outcome: 'forbidden', message: message(error) };
     if (code === 422 && /too long/i.test(message(error))) {
       throw new UserError(`GitHub refused the comment as too long (${body.length} characters): ${message(error)}`, {
-        fix: 'Report this: the report is meant to be cut to fit GitHub\'s 65,536-character limit.',
+        fix: "Report this: the report is meant to be cut to fit GitHub's 65,536-character limit.",
         cause: error,
       });
     }

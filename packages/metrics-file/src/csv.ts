@@ -60,7 +60,8 @@ export interface CsvSource {
 }
 
 const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
-const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
+const FIX =
+  'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
 
 /**
  * The one rule for metrics in CSV, for every action that reads them:
@@ -79,11 +80,15 @@ export function metricsFromCsv(text: string, source: CsvSource): Record<string, 
   if (rows.length === 0) throw fail(`${label} is empty`);
   const header = rows[0]!.cells.map((c) => c.trim());
   header.forEach((name, i) => {
-    if (name === '') throw fail(`${label} line ${rows[0]!.line}: column ${i + 1} of the header has no name`, rows[0]!.line);
+    if (name === '')
+      throw fail(`${label} line ${rows[0]!.line}: column ${i + 1} of the header has no name`, rows[0]!.line);
   });
   for (const row of rows.slice(1)) {
     if (row.cells.length !== header.length) {
-      throw fail(`${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`, row.line);
+      throw fail(
+        `${label} line ${row.line}: ${row.cells.length} values for ${header.length} columns (${header.join(', ')})`,
+        row.line,
+      );
     }
   }
   if (rows.length === 1) throw fail(`${label} has a header row but no values`, rows[0]!.line);

@@ -70,9 +70,12 @@ export async function readMetricsFile(path: string): Promise<Record<string, numb
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UserError(`Metrics file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`, {
-      fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
-    });
+    throw new UserError(
+      `Metrics file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}`,
+      {
+        fix: 'Point the input at a metrics file written by training (JSON, YAML or CSV), e.g. metrics.json.',
+      },
+    );
   }
   const metrics = parseMetrics(text, path);
   if (Object.keys(metrics).length === 0) {

@@ -31,7 +31,8 @@ export async function moveAlias(
   for (let attempt = 0; ; attempt++) {
     const current = await readAlias(ctx, name, alias);
     const from = current?.doc.version ?? null;
-    if (options.expected !== undefined && options.expected !== from) throw new AliasConflictError(alias, options.expected, from);
+    if (options.expected !== undefined && options.expected !== from)
+      throw new AliasConflictError(alias, options.expected, from);
     if (from === version) return { alias, from, to: version, moved: false, event: current?.doc.event };
     const event = await appendEvent(ctx, name, {
       type: 'alias-moved',
@@ -69,7 +70,8 @@ export async function moveAlias(
         throw new UserError(
           `Could not move the alias ${alias} of ${name} in ${ctx.location}: another writer moved it between our read and our write 21 times in a row`,
           {
-            fix: `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
+            fix:
+              `Something else is moving ${name}@${alias} continuously (another job's registry-push with alias: ${alias}, or a script running \`alias set\`). ` +
               `List its alias-moved records (\`events ${name}\` in the registry CLI: each names the actor and run), stop or serialise that writer ` +
               `(a workflow \`concurrency:\` group per model), then run this step again.`,
           },
@@ -83,4 +85,3 @@ export async function moveAlias(
     return { alias, from, to: version, moved: true, event };
   }
 }
-

@@ -22,7 +22,12 @@ const PUSH_INPUT: Record<AttachmentKind, string> = { sample: 'sample-data', prof
 const WHAT: Record<AttachmentKind, string> = { sample: 'stored sample', profile: 'data profile' };
 
 /** Writes the attachments under the version's own prefix (exclusive creates) and returns their manifest records. */
-export async function writeAttachments(store: ObjectStore, name: string, version: number, attachments: PushAttachments): Promise<Pick<Manifest, 'sample' | 'profile'>> {
+export async function writeAttachments(
+  store: ObjectStore,
+  name: string,
+  version: number,
+  attachments: PushAttachments,
+): Promise<Pick<Manifest, 'sample' | 'profile'>> {
   const out: Pick<Manifest, 'sample' | 'profile'> = {};
   for (const kind of ['sample', 'profile'] as const) {
     const a = attachments[kind];
@@ -32,10 +37,17 @@ export async function writeAttachments(store: ObjectStore, name: string, version
       await store.put(key, a.body, { ifNoneMatch: '*', contentType: 'application/json' });
     } catch (error) {
       // Only this push writes under its claim: a 412 is its own retried PUT that landed.
-      const landed = error instanceof PreconditionFailedError || (error as Error)?.name === 'PreconditionFailedError' ? await store.getBytes(key) : undefined;
+      const landed =
+        error instanceof PreconditionFailedError || (error as Error)?.name === 'PreconditionFailedError'
+          ? await store.getBytes(key)
+          : undefined;
       if (!landed || !landed.body.equals(a.body)) throw error;
     }
-    const record: AttachmentRecord = { path: `${kind}.json`, sha256: createHash('sha256').update(a.body).digest('hex'), size: a.body.length };
+    const record: AttachmentRecord = {
+      path: `${kind}.json`,
+      sha256: createHash('sha256').update(a.body).digest('hex'),
+      size: a.body.length,
+    };
     if (kind === 'sample') out.sample = { ...record, rows: a.rows };
     else out.profile = { ...record, rows: a.rows, columns: (a as { columns: number }).columns };
   }
@@ -57,7 +69,9 @@ export async function readAttachment(store: ObjectStore, manifest: Manifest, kin
   if (!got) throw new VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
   const sha = createHash('sha256').update(got.body).digest('hex');
   if (got.body.length !== record.size || sha !== record.sha256) {
-    throw new VersionIntegrityError(ref, [`${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`]);
+    throw new VersionIntegrityError(ref, [
+      `${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`,
+    ]);
   }
   try {
     return JSON.parse(got.body.toString('utf8'));

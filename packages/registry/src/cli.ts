@@ -61,8 +61,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       return command || values.help ? 0 : 2;
     }
     const url = values.registry ?? env.MLOPS_REGISTRY ?? '';
-    if (!url) throw new UserError('No registry given', { fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.' });
-    const logger: Logger = { ...consoleLogger(), info: (m) => io.stderr(`${m}\n`), warning: (m) => io.stderr(`warning: ${m}\n`) };
+    if (!url)
+      throw new UserError('No registry given', {
+        fix: 'Pass --registry s3://bucket/prefix (or a folder), or set MLOPS_REGISTRY.',
+      });
+    const logger: Logger = {
+      ...consoleLogger(),
+      info: (m) => io.stderr(`${m}\n`),
+      warning: (m) => io.stderr(`warning: ${m}\n`),
+    };
     registry = Registry.open(url, {
       source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
       endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
@@ -72,11 +79,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       actor: env.GITHUB_ACTOR ?? env.USER ?? null,
       // Fault injection for the crash tests: a real kill -9 of this process at a named step.
       ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
-        ? { onStep: (step: string) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')) }
+        ? {
+            onStep: (step: string) =>
+              void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')),
+          }
         : {}),
     });
     const need = (n: number, usage: string) => {
-      if (args.length !== n) throw new UserError(`Usage: mlops-registry ${usage}`, { fix: 'See mlops-registry --help.' });
+      if (args.length !== n)
+        throw new UserError(`Usage: mlops-registry ${usage}`, { fix: 'See mlops-registry --help.' });
     };
 
     switch (command) {
@@ -95,7 +106,9 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         }
         if (versions.length === 0) out(`(no versions of ${args[0]} in ${registry.location})`);
         for (const v of versions) {
-          out(`${args[0]}/${v.version}\t${v.created_at}\t${formatBytes(v.size)}\tsha256:${v.sha256.slice(0, 12)}${v.aliases.length ? `\t@${v.aliases.join(' @')}` : ''}`);
+          out(
+            `${args[0]}/${v.version}\t${v.created_at}\t${formatBytes(v.size)}\tsha256:${v.sha256.slice(0, 12)}${v.aliases.length ? `\t@${v.aliases.join(' @')}` : ''}`,
+          );
         }
         return 0;
       }
@@ -123,7 +136,9 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         need(2, 'pull NAME@ALIAS|NAME/VERSION DEST');
         const r = await registry.resolve(args[0]!);
         const got = await registry.download(r.name, r.version, args[1]!);
-        out(`Pulled ${r.name}/${r.version} (${got.files.length} file(s), ${formatBytes(got.bytes)}, sha256 verified) into ${args[1]}`);
+        out(
+          `Pulled ${r.name}/${r.version} (${got.files.length} file(s), ${formatBytes(got.bytes)}, sha256 verified) into ${args[1]}`,
+        );
         return 0;
       }
       case 'verify': {
@@ -132,23 +147,32 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         const report = await registry.verify(r.name, r.version);
         for (const f of report.files) out(`${f.ok ? 'ok  ' : 'BAD '} ${f.path}${f.problem ? `: ${f.problem}` : ''}`);
         if (!report.ok) {
-          io.stderr(`${r.name}/${r.version} failed verification:\n${report.problems.map((p) => `  ${p}`).join('\n')}\n`);
+          io.stderr(
+            `${r.name}/${r.version} failed verification:\n${report.problems.map((p) => `  ${p}`).join('\n')}\n`,
+          );
           return 1;
         }
         out(`${r.name}/${r.version}: all ${report.files.length} file(s) match the manifest`);
         return 0;
       }
       case 'alias': {
-        if (args[0] !== 'set') throw new UserError(`Unknown alias command ${JSON.stringify(args[0] ?? '')}`, { fix: 'Use: alias set NAME ALIAS VERSION' });
+        if (args[0] !== 'set')
+          throw new UserError(`Unknown alias command ${JSON.stringify(args[0] ?? '')}`, {
+            fix: 'Use: alias set NAME ALIAS VERSION',
+          });
         need(4, 'alias set NAME ALIAS VERSION');
         const [, name, alias, versionText] = args as [string, string, string, string];
         const version = parseModelRef(`${name}/${versionText}`);
-        if (version.kind !== 'version') throw new UserError(`${versionText} is not a version number`, { fix: 'Give a number, e.g. 3.' });
+        if (version.kind !== 'version')
+          throw new UserError(`${versionText} is not a version number`, { fix: 'Give a number, e.g. 3.' });
         let expected: number | null | undefined;
         if (values.expect !== undefined) {
           if (values.expect === 'none') expected = null;
           else if (/^\d+$/.test(values.expect)) expected = Number(values.expect);
-          else throw new UserError(`--expect must be a version number or none, got ${values.expect}`, { fix: 'e.g. --expect 2' });
+          else
+            throw new UserError(`--expect must be a version number or none, got ${values.expect}`, {
+              fix: 'e.g. --expect 2',
+            });
         }
         const move = await registry.moveAlias(name, alias, version.version, { expected, reason: values.reason });
         out(
@@ -171,17 +195,24 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
               ? `@${e.alias} ${e.from ?? '-'} -> ${e.to}${e.applied === false ? ' (not applied)' : ''}`
               : e.type === 'version-created'
                 ? `version ${e.version}`
-                : JSON.stringify(Object.fromEntries(Object.entries(e).filter(([k]) => !['schema', 'type', 'name', 'at', 'actor', 'run_url', 'id'].includes(k))));
+                : JSON.stringify(
+                    Object.fromEntries(
+                      Object.entries(e).filter(
+                        ([k]) => !['schema', 'type', 'name', 'at', 'actor', 'run_url', 'id'].includes(k),
+                      ),
+                    ),
+                  );
           out(`${e.at}\t${e.type}\t${what}\t${e.actor ?? ''}${e.reason ? `\t${e.reason}` : ''}`);
         }
         return 0;
       }
       case 'push': {
-        if (args.length < 2) throw new UserError('Usage: mlops-registry push NAME FILE...', { fix: 'See mlops-registry --help.' });
+        if (args.length < 2)
+          throw new UserError('Usage: mlops-registry push NAME FILE...', { fix: 'See mlops-registry --help.' });
         const [name, ...paths] = args as [string, ...string[]];
         const files = await collectModelFiles(paths, io.cwd);
         const run = values['run-record'] ? await readRunRecord(values['run-record']) : undefined;
-        const metrics = values['metrics-file'] ? await readMetricsFile(values['metrics-file']) : run?.metrics ?? {};
+        const metrics = values['metrics-file'] ? await readMetricsFile(values['metrics-file']) : (run?.metrics ?? {});
         const result = await registry.push({
           name,
           files,
@@ -192,11 +223,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
           description: values.description ?? null,
           alias: values.alias,
         });
-        out(`${result.name}/${result.version}${result.created ? '' : ' (existing, identical content)'}\t${result.uri}\tsha256:${result.sha256}`);
+        out(
+          `${result.name}/${result.version}${result.created ? '' : ' (existing, identical content)'}\t${result.uri}\tsha256:${result.sha256}`,
+        );
         return 0;
       }
       default:
-        throw new UserError(`Unknown command ${JSON.stringify(command)}`, { fix: 'Commands: list, show, pull, verify, alias set, events, push.' });
+        throw new UserError(`Unknown command ${JSON.stringify(command)}`, {
+          fix: 'Commands: list, show, pull, verify, alias set, events, push.',
+        });
     }
   } catch (error) {
     if (isUserError(error) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -46,7 +46,13 @@ export async function acquireContentLock(ctx: RegistryContext, name: string, dig
   const staleMs = ctx.options.contentLock?.staleMs ?? 30_000;
   const pollMs = ctx.options.contentLock?.pollMs ?? 250;
   const pushId = randomUUID();
-  const record: ContentRecord = { schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: pushId, version: null, beat: 0 };
+  const record: ContentRecord = {
+    schema: 'mlops-gha/registry-content@1',
+    state: 'pending',
+    push_id: pushId,
+    version: null,
+    beat: 0,
+  };
   let etag: string | undefined;
   let lost = false;
   const body = () => `${JSON.stringify(record)}\n`;
@@ -84,7 +90,9 @@ export async function acquireContentLock(ctx: RegistryContext, name: string, dig
         seenEtag = got.etag;
         seenSince = Date.now();
       } else if (Date.now() - seenSince > staleMs) {
-        ctx.logger.info(`The push that held ${ctx.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`);
+        ctx.logger.info(
+          `The push that held ${ctx.store.urlOf(key)} stopped (no heartbeat for ${Math.round(staleMs / 1000)} s): taking over`,
+        );
         try {
           etag = (await ctx.store.put(key, body(), { ifMatch: got.etag, contentType: 'application/json' })).etag;
           break;
@@ -112,13 +120,17 @@ export async function acquireContentLock(ctx: RegistryContext, name: string, dig
     } catch (error) {
       if (!isPrecondition(error)) throw error;
       lost = true;
-      ctx.logger.warning(`Another push took over ${ctx.store.urlOf(key)}; this push goes on and may duplicate identical content`);
+      ctx.logger.warning(
+        `Another push took over ${ctx.store.urlOf(key)}; this push goes on and may duplicate identical content`,
+      );
     }
   };
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      beating = beat().catch((error: unknown) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`)).then(schedule);
+      beating = beat()
+        .catch((error: unknown) => ctx.logger.debug(`content heartbeat failed: ${String(error)}`))
+        .then(schedule);
     }, heartbeatMs);
     timer.unref();
   };
@@ -152,4 +164,3 @@ export async function acquireContentLock(ctx: RegistryContext, name: string, dig
     },
   };
 }
-

@@ -10,7 +10,10 @@ export class NotFoundInRegistryError extends UserError {
 
 /** A version whose files do not match its manifest (or whose manifest was edited). */
 export class VersionIntegrityError extends UserError {
-  constructor(readonly ref: string, readonly problems: string[]) {
+  constructor(
+    readonly ref: string,
+    readonly problems: string[],
+  ) {
     super(`${ref} failed verification: ${problems.join('; ')}`, {
       fix: 'Do not use this version: its files or manifest were changed after it was pushed. Push the model again to create a good version, and move aliases to it.',
     });
@@ -20,10 +23,16 @@ export class VersionIntegrityError extends UserError {
 
 /** An alias move whose expected current version did not hold (compare-and-swap lost). */
 export class AliasConflictError extends UserError {
-  constructor(readonly alias: string, readonly expected: number | null, readonly actual: number | null) {
+  constructor(
+    readonly alias: string,
+    readonly expected: number | null,
+    readonly actual: number | null,
+  ) {
     super(
       `The alias ${alias} points at ${actual === null ? 'nothing' : `version ${actual}`}, not ${expected === null ? 'nothing' : `version ${expected}`} as expected; it was not moved`,
-      { fix: 'Someone else moved it meanwhile: check `events`, then retry with the current version as the expected one.' },
+      {
+        fix: 'Someone else moved it meanwhile: check `events`, then retry with the current version as the expected one.',
+      },
     );
     this.name = new.target.name;
   }

@@ -11,7 +11,11 @@ function eventId(now: Date): string {
 }
 
 /** Appends an audit event under a unique key (exclusive create). Returns its id. */
-export async function appendEvent(ctx: RegistryContext, name: string, event: Partial<RegistryEvent> & { type: string }): Promise<string> {
+export async function appendEvent(
+  ctx: RegistryContext,
+  name: string,
+  event: Partial<RegistryEvent> & { type: string },
+): Promise<string> {
   checkModelName(name);
   await ctx.ensureConditionalWrites();
   const now = ctx.now();
@@ -26,7 +30,10 @@ export async function appendEvent(ctx: RegistryContext, name: string, event: Par
   for (;;) {
     const id = eventId(now);
     try {
-      await ctx.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, { ifNoneMatch: '*', contentType: 'application/json' });
+      await ctx.store.put(layout.event(name, id), `${JSON.stringify(full, null, 2)}\n`, {
+        ifNoneMatch: '*',
+        contentType: 'application/json',
+      });
       return id;
     } catch (error) {
       if (!isPrecondition(error)) throw error;
@@ -68,4 +75,3 @@ export async function listEvents(ctx: RegistryContext, name: string): Promise<Li
   for (const e of events) if (e.type === 'alias-moved') e.applied = applied.has(e.id);
   return events;
 }
-

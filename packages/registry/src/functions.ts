@@ -32,13 +32,24 @@ export function readManifest(registry: Registry, name: string, version: number) 
 }
 
 /** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-export async function verify(registry: Registry, name: string, version: number, options: { throwOnFailure?: boolean } = {}) {
+export async function verify(
+  registry: Registry,
+  name: string,
+  version: number,
+  options: { throwOnFailure?: boolean } = {},
+) {
   const report = await registry.verify(name, version);
   if (!report.ok && options.throwOnFailure) throw new VersionIntegrityError(report.ref, report.problems);
   return report;
 }
 
-export function download(registry: Registry, name: string, version: number, dest: string, options: { onBytes?: (n: number) => void } = {}) {
+export function download(
+  registry: Registry,
+  name: string,
+  version: number,
+  dest: string,
+  options: { onBytes?: (n: number) => void } = {},
+) {
   return registry.download(name, version, dest, options);
 }
 

@@ -105,8 +105,21 @@ export const MANIFEST_SCHEMA = {
   title: 'Registry version manifest',
   type: 'object',
   required: [
-    'schema', 'name', 'version', 'created_at', 'created_by', 'uri', 'sha256', 'content_digest', 'files',
-    'signature', 'metrics', 'params', 'lineage', 'tags', 'description',
+    'schema',
+    'name',
+    'version',
+    'created_at',
+    'created_by',
+    'uri',
+    'sha256',
+    'content_digest',
+    'files',
+    'signature',
+    'metrics',
+    'params',
+    'lineage',
+    'tags',
+    'description',
   ],
   additionalProperties: false,
   properties: {
@@ -152,7 +165,11 @@ export const MANIFEST_SCHEMA = {
     tags: { type: 'object', additionalProperties: { type: 'string' } },
     description: nullableString,
     sample: attachment({ path: { const: 'sample.json' }, rows: { type: 'integer', minimum: 1 } }),
-    profile: attachment({ path: { const: 'profile.json' }, rows: { type: 'integer', minimum: 1 }, columns: { type: 'integer', minimum: 1 } }),
+    profile: attachment({
+      path: { const: 'profile.json' },
+      rows: { type: 'integer', minimum: 1 },
+      columns: { type: 'integer', minimum: 1 },
+    }),
   },
 } as const;
 
@@ -175,7 +192,8 @@ export function validateManifest(value: unknown, where: string): Manifest {
   const manifest = value as Manifest;
   const paths = new Set<string>();
   for (const f of manifest.files) {
-    if (paths.has(f.path)) throw new UserError(`Invalid registry manifest ${where}: the file ${f.path} is listed twice`);
+    if (paths.has(f.path))
+      throw new UserError(`Invalid registry manifest ${where}: the file ${f.path} is listed twice`);
     paths.add(f.path);
   }
   return manifest;

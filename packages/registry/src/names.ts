@@ -38,7 +38,9 @@ export function checkAliasName(alias: string, where = 'the alias'): string {
 
 export function checkVersionNumber(version: number, where = 'the version'): number {
   if (!Number.isSafeInteger(version) || version < 1) {
-    throw new UserError(`Invalid version ${JSON.stringify(version)} in ${where}`, { fix: 'Versions are whole numbers from 1.' });
+    throw new UserError(`Invalid version ${JSON.stringify(version)} in ${where}`, {
+      fix: 'Versions are whole numbers from 1.',
+    });
   }
   return version;
 }
@@ -82,10 +84,14 @@ export function formatModelRef(ref: ModelRef): string {
 export function checkTags(tags: Record<string, string>): Record<string, string> {
   for (const [key, value] of Object.entries(tags)) {
     if (!/^[A-Za-z0-9_.:/-]{1,128}$/.test(key)) {
-      throw new UserError(`Invalid tag key ${JSON.stringify(key)}`, { fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).' });
+      throw new UserError(`Invalid tag key ${JSON.stringify(key)}`, {
+        fix: 'Tag keys use letters, digits and _ . : / - (e.g. team=vision).',
+      });
     }
     if (/[\r\n]/.test(value) || value.length > 1024) {
-      throw new UserError(`Invalid value for tag ${key}`, { fix: 'Tag values are one line of at most 1024 characters.' });
+      throw new UserError(`Invalid value for tag ${key}`, {
+        fix: 'Tag values are one line of at most 1024 characters.',
+      });
     }
   }
   return tags;
@@ -99,7 +105,9 @@ export function parseTags(lines: string[]): Record<string, string> {
     if (line === '' || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) {
-      throw new UserError(`Tag ${JSON.stringify(line)} is not key=value`, { fix: 'Write one key=value per line, e.g. team=vision.' });
+      throw new UserError(`Tag ${JSON.stringify(line)} is not key=value`, {
+        fix: 'Write one key=value per line, e.g. team=vision.',
+      });
     }
     tags[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }

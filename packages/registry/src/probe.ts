@@ -5,7 +5,10 @@ import { layout } from './layout.js';
 
 /** The store does not honour conditional writes, so the registry refuses to write to it. */
 export class ConditionalWritesUnsupportedError extends UserError {
-  constructor(readonly storeLocation: string, detail: string) {
+  constructor(
+    readonly storeLocation: string,
+    detail: string,
+  ) {
     super(
       `The store ${storeLocation} does not honour conditional writes (${detail}). The registry needs them to ` +
         'claim version numbers and move aliases safely, so nothing was written.',
@@ -34,22 +37,35 @@ export async function probeConditionalWrites(store: ObjectStore): Promise<void> 
       await store.put(key, 'probe 1', { ifNoneMatch: '*' });
       created = true;
     } catch (error) {
-      throw new ConditionalWritesUnsupportedError(store.location, `a create with If-None-Match: * failed: ${(error as Error).message}`);
+      throw new ConditionalWritesUnsupportedError(
+        store.location,
+        `a create with If-None-Match: * failed: ${(error as Error).message}`,
+      );
     }
     const refused = async (attempt: () => Promise<unknown>): Promise<boolean> => {
       try {
         await attempt();
         return false;
       } catch (error) {
-        if (error instanceof PreconditionFailedError || (error as Error).name === 'PreconditionFailedError') return true;
-        throw new ConditionalWritesUnsupportedError(store.location, `a conditional write failed with ${(error as Error).message}`);
+        if (error instanceof PreconditionFailedError || (error as Error).name === 'PreconditionFailedError')
+          return true;
+        throw new ConditionalWritesUnsupportedError(
+          store.location,
+          `a conditional write failed with ${(error as Error).message}`,
+        );
       }
     };
     if (!(await refused(() => store.put(key, 'probe 2', { ifNoneMatch: '*' })))) {
-      throw new ConditionalWritesUnsupportedError(store.location, 'a second PUT with If-None-Match: * overwrote an existing object instead of failing with 412');
+      throw new ConditionalWritesUnsupportedError(
+        store.location,
+        'a second PUT with If-None-Match: * overwrote an existing object instead of failing with 412',
+      );
     }
     if (!(await refused(() => store.put(key, 'probe 3', { ifMatch: '"00000000000000000000000000000000"' })))) {
-      throw new ConditionalWritesUnsupportedError(store.location, 'a PUT with a stale If-Match etag overwrote the object instead of failing with 412');
+      throw new ConditionalWritesUnsupportedError(
+        store.location,
+        'a PUT with a stale If-Match etag overwrote the object instead of failing with 412',
+      );
     }
   } finally {
     if (created) await store.delete(key).catch(() => undefined);

@@ -28,7 +28,9 @@ function statStamp(st: { size: number; mtimeMs: number; ctimeMs: number; ino: nu
 }
 
 function changedWhilePushed(path: string, when: 'hashed' | 'pushed'): UserError {
-  return new UserError(`${path} changed while it was being ${when}`, { fix: 'Push it once the training step has finished writing it.' });
+  return new UserError(`${path} changed while it was being ${when}`, {
+    fix: 'Push it once the training step has finished writing it.',
+  });
 }
 
 /** Pushes files as a new version, or returns the existing version with identical files. */
@@ -36,7 +38,8 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
   const name = checkModelName(request.name);
   if (request.alias !== undefined) checkAliasName(request.alias);
   const tags = checkTags(request.tags ?? {});
-  if (request.files.length === 0) throw new UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+  if (request.files.length === 0)
+    throw new UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
 
   // 1. Hash (one read of each file), with the file's stat before and after: a file still
   //    being written (or rewritten during the upload, checked again below) would make the
@@ -52,7 +55,9 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
     hashed.push({ path: f.path, sha256, size: before.size });
   }
   const digest = contentDigest(hashed);
-  ctx.logger.info(`Hashed ${hashed.length} file(s), ${formatBytes(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`);
+  ctx.logger.info(
+    `Hashed ${hashed.length} file(s), ${formatBytes(hashed.reduce((s, f) => s + f.size, 0))}: content ${digest.slice(0, 12)}`,
+  );
   await ctx.step('hashed');
 
   // 2. Identical content already published? Then nothing is uploaded.
@@ -91,7 +96,9 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
       const head = await ctx.store.head(key);
       const expected = hashed.find((h) => h.path === f.path)!;
       if (!head || head.size !== expected.size) {
-        throw new Error(`Upload of ${f.source} to ${ctx.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`);
+        throw new Error(
+          `Upload of ${f.source} to ${ctx.store.urlOf(key)} did not land whole (${head?.size ?? 'missing'} of ${expected.size} bytes)`,
+        );
       }
       // A file changed while we pushed it would make the manifest lie: size, mtime, ctime, inode.
       if (statStamp(await stat(f.source)) !== stamps.get(f.path)) throw changedWhilePushed(f.source, 'pushed');
@@ -102,7 +109,10 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
     await ctx.step('uploaded');
 
     // 7. The manifest, written last and exclusively: from now on the version is visible.
-    const files = hashed.map((h) => ({ ...h, ...(signatures.has(h.path) ? { signature: signatures.get(h.path)! } : {}) }));
+    const files = hashed.map((h) => ({
+      ...h,
+      ...(signatures.has(h.path) ? { signature: signatures.get(h.path)! } : {}),
+    }));
     const firstOnnx = files.find((f) => f.signature);
     const manifest = validateManifest(
       {
@@ -135,7 +145,10 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
     );
     const manifestBody = serializeManifest(manifest);
     try {
-      await ctx.store.put(layout.manifest(name, version), manifestBody, { ifNoneMatch: '*', contentType: 'application/json' });
+      await ctx.store.put(layout.manifest(name, version), manifestBody, {
+        ifNoneMatch: '*',
+        contentType: 'application/json',
+      });
     } catch (error) {
       // Only this push writes under its claim: a 412 here is its own retried PUT that landed.
       const landed = isPrecondition(error) ? await ctx.store.getBytes(layout.manifest(name, version)) : undefined;
@@ -147,7 +160,15 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
     await appendEvent(ctx, name, { type: 'version-created', version, sha256: manifest.sha256, uri: manifest.uri });
     await ctx.step('event-written');
     ctx.logger.info(`Created ${name}/${version} at ${manifest.uri}`);
-    const result: PushResult = { name, version, created: true, uri: manifest.uri, sha256: manifest.sha256, manifest, uploadedBytes };
+    const result: PushResult = {
+      name,
+      version,
+      created: true,
+      uri: manifest.uri,
+      sha256: manifest.sha256,
+      manifest,
+      uploadedBytes,
+    };
     if (request.alias) result.alias = await moveAlias(ctx, name, request.alias, version);
     return result;
   } finally {
@@ -156,11 +177,17 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
   }
 }
 
-export async function finishExisting(ctx: RegistryContext, manifest: Manifest, request: PushRequest): Promise<PushResult> {
+export async function finishExisting(
+  ctx: RegistryContext,
+  manifest: Manifest,
+  request: PushRequest,
+): Promise<PushResult> {
   ctx.logger.info(`${manifest.name}/${manifest.version} already holds identical files: nothing uploaded`);
   for (const kind of ['sample', 'profile'] as const) {
     if (request.attachments?.[kind]) {
-      ctx.logger.warning(`${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`);
+      ctx.logger.warning(
+        `${manifest.name}/${manifest.version} is immutable: its ${kind === 'sample' ? 'sample' : 'data profile'} ${manifest[kind] ? 'stays as first pushed' : 'stays absent'}; the one given now was not stored`,
+      );
     }
   }
   const result: PushResult = {
@@ -175,4 +202,3 @@ export async function finishExisting(ctx: RegistryContext, manifest: Manifest, r
   if (request.alias) result.alias = await moveAlias(ctx, manifest.name, request.alias, manifest.version);
   return result;
 }
-

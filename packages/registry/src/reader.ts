@@ -29,7 +29,11 @@ export async function claimedVersions(ctx: RegistryContext, name: string): Promi
 }
 
 /** The manifest of a version, validated; undefined when the version is not (yet) visible. */
-export async function tryReadManifest(ctx: RegistryContext, name: string, version: number): Promise<Manifest | undefined> {
+export async function tryReadManifest(
+  ctx: RegistryContext,
+  name: string,
+  version: number,
+): Promise<Manifest | undefined> {
   const key = layout.manifest(name, version);
   const got = await ctx.store.getBytes(key);
   if (!got) return undefined;
@@ -48,7 +52,9 @@ export async function readManifest(ctx: RegistryContext, name: string, version: 
     const known = await listVersionNumbers(ctx, name);
     throw new NotFoundInRegistryError(
       `${name}/${version} does not exist in the registry ${ctx.location}`,
-      known.length ? `Versions of ${name}: ${known.join(', ')}.` : `The registry has no versions of ${name}: push one first, or check the name and registry.`,
+      known.length
+        ? `Versions of ${name}: ${known.join(', ')}.`
+        : `The registry has no versions of ${name}: push one first, or check the name and registry.`,
     );
   }
   return manifest;
@@ -77,7 +83,10 @@ export async function listVersions(ctx: RegistryContext, name: string): Promise<
       created_by: m.created_by,
       sha256: m.sha256,
       size: m.files.reduce((s, f) => s + f.size, 0),
-      aliases: Object.entries(aliases).filter(([, d]) => d.version === v).map(([a]) => a).sort(),
+      aliases: Object.entries(aliases)
+        .filter(([, d]) => d.version === v)
+        .map(([a]) => a)
+        .sort(),
     });
   }
   return out;
@@ -95,7 +104,11 @@ export async function listAliases(ctx: RegistryContext, name: string): Promise<R
   return out;
 }
 
-export async function readAlias(ctx: RegistryContext, name: string, alias: string): Promise<{ doc: AliasDocument; etag?: string } | undefined> {
+export async function readAlias(
+  ctx: RegistryContext,
+  name: string,
+  alias: string,
+): Promise<{ doc: AliasDocument; etag?: string } | undefined> {
   const key = layout.alias(name, alias);
   const got = await ctx.store.getBytes(key);
   if (!got) return undefined;
@@ -108,7 +121,9 @@ export async function readAlias(ctx: RegistryContext, name: string, alias: strin
     });
   }
   if (typeof doc?.version !== 'number' || doc.alias !== alias) {
-    throw new UserError(`The alias document ${ctx.store.urlOf(key)} is malformed`, { fix: 'Move the alias again with `alias set`.' });
+    throw new UserError(`The alias document ${ctx.store.urlOf(key)} is malformed`, {
+      fix: 'Move the alias again with `alias set`.',
+    });
   }
   return { doc, etag: got.etag };
 }
@@ -127,7 +142,10 @@ export async function resolve(ctx: RegistryContext, reference: string | ModelRef
   else if (ref.kind === 'latest') {
     const latest = await latestVersion(ctx, ref.name);
     if (latest === undefined) {
-      throw new NotFoundInRegistryError(`${ref.name} has no versions in the registry ${ctx.location}`, 'Push a version first, or check the model name and registry.');
+      throw new NotFoundInRegistryError(
+        `${ref.name} has no versions in the registry ${ctx.location}`,
+        'Push a version first, or check the model name and registry.',
+      );
     }
     version = latest;
   } else {
@@ -136,7 +154,9 @@ export async function resolve(ctx: RegistryContext, reference: string | ModelRef
       const known = Object.keys(await listAliases(ctx, ref.name));
       throw new NotFoundInRegistryError(
         `The alias ${ref.alias} of ${ref.name} does not exist in the registry ${ctx.location}`,
-        known.length ? `Aliases of ${ref.name}: ${known.join(', ')}.` : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`,
+        known.length
+          ? `Aliases of ${ref.name}: ${known.join(', ')}.`
+          : `${ref.name} has no aliases: set one with registry-push's \`alias\` input or \`alias set\`.`,
       );
     }
     version = alias.doc.version;
@@ -161,4 +181,3 @@ export async function readSample(ctx: RegistryContext, name: string, version: nu
 export async function readProfile(ctx: RegistryContext, name: string, version: number): Promise<unknown> {
   return readAttachment(ctx.store, await readManifest(ctx, name, version), 'profile');
 }
-

@@ -79,9 +79,24 @@ describe.each<StoreKind>(['folder', 's3'])('a registry on a %s', (kind) => {
         { name: 'probabilities', type: 'float32', shape: ['N', 2] },
       ],
     });
-    expect(m.files).toEqual([expect.objectContaining({ path: 'model.onnx', size: (await readFile(path)).length, sha256: m.sha256 })]);
-    expect(m.lineage).toEqual({ git_sha: 'abc123', git_ref: null, repository: 'o/r', run_url: null, run_id: null, data_version: 'd1' });
-    expect(m).toMatchObject({ metrics: { accuracy: 0.9 }, params: { C: 1 }, tags: { team: 'ml' }, description: 'first', created_by: 'octocat' });
+    expect(m.files).toEqual([
+      expect.objectContaining({ path: 'model.onnx', size: (await readFile(path)).length, sha256: m.sha256 }),
+    ]);
+    expect(m.lineage).toEqual({
+      git_sha: 'abc123',
+      git_ref: null,
+      repository: 'o/r',
+      run_url: null,
+      run_id: null,
+      data_version: 'd1',
+    });
+    expect(m).toMatchObject({
+      metrics: { accuracy: 0.9 },
+      params: { C: 1 },
+      tags: { team: 'ml' },
+      description: 'first',
+      created_by: 'octocat',
+    });
     expect(result.uri).toBe(registry.store.urlOf('iris/versions/1/files') + '/');
     expect(result.alias).toMatchObject({ alias: 'staging', from: null, to: 1, moved: true });
     // the uri prefix holds exactly the version's files
@@ -90,7 +105,11 @@ describe.each<StoreKind>(['folder', 's3'])('a registry on a %s', (kind) => {
     expect(all).toContain('iris/versions/1/manifest.json');
     expect(all.filter((k) => k.startsWith('.registry-probe'))).toEqual([]);
 
-    const again = await registry.push({ name: 'iris', files: await collectModelFiles([path]), metrics: { accuracy: 0.1 } });
+    const again = await registry.push({
+      name: 'iris',
+      files: await collectModelFiles([path]),
+      metrics: { accuracy: 0.1 },
+    });
     expect(again).toMatchObject({ version: 1, created: false, uploadedBytes: 0, sha256: m.sha256 });
     expect(await keys(registry)).toEqual(all);
 
@@ -118,7 +137,8 @@ describe.each<StoreKind>(['folder', 's3'])('a registry on a %s', (kind) => {
 
   it('moves aliases by compare-and-swap: concurrent moves all land once each, a stale expectation is refused', async () => {
     const registry = open(kind);
-    for (let i = 0; i < 3; i++) await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 1])]) });
+    for (let i = 0; i < 3; i++)
+      await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 1])]) });
     await registry.moveAlias('m', 'prod', 1, { expected: null });
     const moves = await Promise.all([2, 3, 1, 2, 3, 1].map((v) => registry.moveAlias('m', 'prod', v)));
     const events = await registry.listEvents('m');
@@ -128,7 +148,9 @@ describe.each<StoreKind>(['folder', 's3'])('a registry on a %s', (kind) => {
     for (let i = 1; i < applied.length; i++) expect(applied[i]!.from).toBe(applied[i - 1]!.to);
     const current = (await registry.resolve('m@prod')).version;
     expect(applied[applied.length - 1]!.to).toBe(current);
-    await expect(registry.moveAlias('m', 'prod', 2, { expected: current === 3 ? 1 : 3 })).rejects.toBeInstanceOf(AliasConflictError);
+    await expect(registry.moveAlias('m', 'prod', 2, { expected: current === 3 ? 1 : 3 })).rejects.toBeInstanceOf(
+      AliasConflictError,
+    );
     expect((await registry.resolve('m@prod')).version).toBe(current);
     await expect(registry.moveAlias('m', 'prod', 9)).rejects.toThrow('m/9 does not exist in the registry');
     registry.close();
@@ -146,14 +168,18 @@ describe('bad input writes nothing', () => {
     const err: string[] = [];
     const io = { stdout: () => undefined, stderr: (t: string) => err.push(t), env: {} };
     expect(await runCli(['--registry', 's3:///models', 'list'], io)).toBe(1);
-    expect(err.join('')).toContain('Not an S3 URL: "s3:///models" (the --registry option) has no bucket name after s3://');
+    expect(err.join('')).toContain(
+      'Not an S3 URL: "s3:///models" (the --registry option) has no bucket name after s3://',
+    );
     err.length = 0;
     expect(await runCli(['list'], { ...io, env: { MLOPS_REGISTRY: 's3://' } })).toBe(1);
     expect(err.join('')).toContain('Not an S3 URL: "s3://" (MLOPS_REGISTRY) has no bucket name after s3://');
   });
 
   it('a missing model file', async () => {
-    await expect(collectModelFiles([join(work, 'nope/model.onnx')])).rejects.toThrow(/^Model file not found: .*nope\/model.onnx$/);
+    await expect(collectModelFiles([join(work, 'nope/model.onnx')])).rejects.toThrow(
+      /^Model file not found: .*nope\/model.onnx$/,
+    );
   });
 
   it('a .onnx file that is not ONNX', async () => {
@@ -175,7 +201,9 @@ describe('bad input writes nothing', () => {
     const files = await collectModelFiles([await model([1, 1])]);
     await expect(registry.push({ name: 'x', files, alias: 'prod/eu' })).rejects.toThrow('Invalid alias "prod/eu"');
     await expect(registry.push({ name: 'x', files, alias: '..' })).rejects.toThrow('Invalid alias ".."');
-    await expect(registry.push({ name: 'x', files, alias: 'latest' })).rejects.toThrow('The alias "latest" is reserved');
+    await expect(registry.push({ name: 'x', files, alias: 'latest' })).rejects.toThrow(
+      'The alias "latest" is reserved',
+    );
     await expect(registry.push({ name: '../x', files })).rejects.toThrow('Invalid model name "../x"');
     expect(() => parseTags(['team'])).toThrow('Tag "team" is not key=value');
     expect(await keys(registry)).toEqual([]);
@@ -184,7 +212,10 @@ describe('bad input writes nothing', () => {
   it('versions and aliases that do not exist, with what does exist', async () => {
     const r = open('folder');
     await r.push({ name: 'iris', files: await collectModelFiles([await model([5, 5])]), alias: 'staging' });
-    await expect(r.resolve('iris/7')).rejects.toMatchObject({ message: expect.stringContaining('iris/7 does not exist'), fix: 'Versions of iris: 1.' });
+    await expect(r.resolve('iris/7')).rejects.toMatchObject({
+      message: expect.stringContaining('iris/7 does not exist'),
+      fix: 'Versions of iris: 1.',
+    });
     await expect(r.resolve('iris@prod')).rejects.toMatchObject({
       message: expect.stringContaining('The alias prod of iris does not exist'),
       fix: 'Aliases of iris: staging.',
@@ -227,10 +258,13 @@ describe('refusals and damage', () => {
     const registry = open('folder', {
       onStep: async (step) => {
         // the training step still writing: same size, other bytes, after the hash was taken
-        if (step === 'claimed') await writeFile(path, Buffer.from(original.map((b, i) => (i === original.length - 1 ? b ^ 1 : b))));
+        if (step === 'claimed')
+          await writeFile(path, Buffer.from(original.map((b, i) => (i === original.length - 1 ? b ^ 1 : b))));
       },
     });
-    await expect(registry.push({ name: 'racy', files: await collectModelFiles([path]) })).rejects.toThrow(`${path} changed while it was being pushed`);
+    await expect(registry.push({ name: 'racy', files: await collectModelFiles([path]) })).rejects.toThrow(
+      `${path} changed while it was being pushed`,
+    );
     expect(await registry.listVersions('racy')).toEqual([]);
     registry.close();
   });
@@ -281,7 +315,10 @@ describe('refusals and damage', () => {
     const { contentDigest } = await import('./manifest.js');
     const { hashFile } = await import('@mlops-gha/common');
     const digest = contentDigest([{ path: 'model.onnx', sha256: await hashFile(path) }]);
-    await registry.store.put(`iris/content/${digest}.json`, JSON.stringify({ state: 'pending', push_id: 'dead', version: null, beat: 3 }));
+    await registry.store.put(
+      `iris/content/${digest}.json`,
+      JSON.stringify({ state: 'pending', push_id: 'dead', version: null, beat: 3 }),
+    );
     const result = await registry.push({ name: 'iris', files });
     expect(result).toMatchObject({ version: 1, created: true });
     expect(logger.messages('info').join('\n')).toMatch(/stopped \(no heartbeat for 0 s\): taking over/);
@@ -325,7 +362,14 @@ describe('push inputs', () => {
       params: { lr: 0.1 },
       metrics: { accuracy: 0.91 },
       actor: 'ada',
-      lineage: { git_sha: 'deadbeef', git_ref: 'refs/heads/main', repository: 'o/r', run_url: 'https://github.com/o/r/actions/runs/9', run_id: 'r-1', data_version: 'dv1' },
+      lineage: {
+        git_sha: 'deadbeef',
+        git_ref: 'refs/heads/main',
+        repository: 'o/r',
+        run_url: 'https://github.com/o/r/actions/runs/9',
+        run_id: 'r-1',
+        data_version: 'dv1',
+      },
     });
   });
 
@@ -346,7 +390,9 @@ describe('push inputs', () => {
     // the manifest as stored (bytes on disk), not as the push returned it
     const stored = JSON.parse(await readFile(join(registry.location, 'reg/versions/1/manifest.json'), 'utf8'));
     expect(stored).toMatchObject({ name: 'reg', version: 1, sha256: digest, content_digest: digest });
-    expect(stored.files.map((f: { path: string; sha256: string }) => `${f.sha256}  ${f.path}\n`).join('')).toBe(listing.stdout);
+    expect(stored.files.map((f: { path: string; sha256: string }) => `${f.sha256}  ${f.path}\n`).join('')).toBe(
+      listing.stdout,
+    );
     expect(stored.signature.outputs).toEqual([{ name: 'variable', type: 'float32', shape: ['N', 1] }]);
     for (const f of ['config.json', 'model.onnx']) {
       expect(await readFile(join(registry.location, 'reg/versions/1/files', f))).toEqual(await readFile(join(dir, f)));
@@ -364,37 +410,52 @@ describe('create-only alias moves (--expect none)', () => {
 
   it('alias set --expect none creates the alias once, then refuses to move it and writes nothing', async () => {
     const registry = open('folder');
-    for (let i = 0; i < 2; i++) await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 7])]) });
+    for (let i = 0; i < 2; i++)
+      await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 7])]) });
     const aliasFile = join(registry.location, 'm/aliases/prod.json');
     const first = cliIo();
-    expect(await runCli(['--registry', registry.location, 'alias', 'set', 'm', 'prod', '1', '--expect', 'none'], first.io)).toBe(0);
+    expect(
+      await runCli(['--registry', registry.location, 'alias', 'set', 'm', 'prod', '1', '--expect', 'none'], first.io),
+    ).toBe(0);
     expect(first.out.join('')).toMatch(/^m@prod: created at 1 \(event /);
     const before = await readFile(aliasFile, 'utf8');
     expect(JSON.parse(before)).toMatchObject({ alias: 'prod', version: 1 });
     const eventsBefore = await readdir(join(registry.location, 'm/events'));
 
     const second = cliIo();
-    expect(await runCli(['--registry', registry.location, 'alias', 'set', 'm', 'prod', '2', '--expect', 'none'], second.io)).toBe(1);
-    expect(second.err.join('')).toContain('The alias prod points at version 1, not nothing as expected; it was not moved');
+    expect(
+      await runCli(['--registry', registry.location, 'alias', 'set', 'm', 'prod', '2', '--expect', 'none'], second.io),
+    ).toBe(1);
+    expect(second.err.join('')).toContain(
+      'The alias prod points at version 1, not nothing as expected; it was not moved',
+    );
     expect(await readFile(aliasFile, 'utf8')).toBe(before);
     expect(await readdir(join(registry.location, 'm/events'))).toEqual(eventsBefore);
     registry.close();
   });
 
-  it.each<StoreKind>(['folder', 's3'])('on a %s, of create-only moves racing for a new alias exactly one lands', async (kind) => {
-    const registry = open(kind);
-    for (let i = 0; i < 2; i++) await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 8])]) });
-    const targets = [1, 2, 2, 1, 2, 1];
-    const settled = await Promise.allSettled(targets.map((v) => registry.moveAlias('m', 'fresh', v, { expected: null })));
-    const won = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ i, move: s.value }] : []));
-    expect(won).toHaveLength(1);
-    expect(won[0]!.move).toMatchObject({ from: null, moved: true });
-    for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(AliasConflictError);
-    expect((await registry.resolve('m@fresh')).version).toBe(targets[won[0]!.i]);
-    const moves = (await registry.listEvents('m')).filter((e) => e.type === 'alias-moved' && e.alias === 'fresh' && e.applied);
-    expect(moves).toHaveLength(1);
-    registry.close();
-  });
+  it.each<StoreKind>(['folder', 's3'])(
+    'on a %s, of create-only moves racing for a new alias exactly one lands',
+    async (kind) => {
+      const registry = open(kind);
+      for (let i = 0; i < 2; i++)
+        await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 8])]) });
+      const targets = [1, 2, 2, 1, 2, 1];
+      const settled = await Promise.allSettled(
+        targets.map((v) => registry.moveAlias('m', 'fresh', v, { expected: null })),
+      );
+      const won = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ i, move: s.value }] : []));
+      expect(won).toHaveLength(1);
+      expect(won[0]!.move).toMatchObject({ from: null, moved: true });
+      for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(AliasConflictError);
+      expect((await registry.resolve('m@fresh')).version).toBe(targets[won[0]!.i]);
+      const moves = (await registry.listEvents('m')).filter(
+        (e) => e.type === 'alias-moved' && e.alias === 'fresh' && e.applied,
+      );
+      expect(moves).toHaveLength(1);
+      registry.close();
+    },
+  );
 
   it('an alias that another writer keeps moving is given up with who to look for, not retried forever', async () => {
     const location = join(work, `reg-${n++}`);
@@ -408,13 +469,16 @@ describe('create-only alias moves (--expect none)', () => {
         if (step === 'alias-event-written') await other.moveAlias('m', 'prod', flip++ % 2 === 0 ? 3 : 1);
       },
     });
-    for (let i = 0; i < 3; i++) await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 9])]) });
+    for (let i = 0; i < 3; i++)
+      await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 9])]) });
     await other.moveAlias('m', 'prod', 1);
     const error = await registry.moveAlias('m', 'prod', 2).then(
       () => undefined,
       (e: unknown) => e as Error & { fix?: string },
     );
-    expect(error?.message).toBe(`Could not move the alias prod of m in ${location}: another writer moved it between our read and our write 21 times in a row`);
+    expect(error?.message).toBe(
+      `Could not move the alias prod of m in ${location}: another writer moved it between our read and our write 21 times in a row`,
+    );
     expect(error?.fix).toContain('`events m`');
     expect(flip).toBe(21);
     registry.close();

@@ -27,18 +27,36 @@ export interface SampleDocument {
 }
 
 const OIP_TYPES: Record<string, string> = {
-  float32: 'FP32', float64: 'FP64', float16: 'FP16', int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
-  uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64', bool: 'BOOL', string: 'BYTES',
+  float32: 'FP32',
+  float64: 'FP64',
+  float16: 'FP16',
+  int8: 'INT8',
+  int16: 'INT16',
+  int32: 'INT32',
+  int64: 'INT64',
+  uint8: 'UINT8',
+  uint16: 'UINT16',
+  uint32: 'UINT32',
+  uint64: 'UINT64',
+  bool: 'BOOL',
+  string: 'BYTES',
 };
 
 function oipType(type: string, where: string): string {
   const t = OIP_TYPES[type];
-  if (!t) throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, { fix: 'Export the model with numeric or string tensors.' });
+  if (!t)
+    throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
+      fix: 'Export the model with numeric or string tensors.',
+    });
   return t;
 }
 
 /** Reads the first `rows` rows of a CSV/JSONL file as float features in the model's input order. */
-async function readRows(path: string, rows: number, input: string): Promise<{ header: string[]; columns: Float64Array[]; lines: number[]; rows: number }> {
+async function readRows(
+  path: string,
+  rows: number,
+  input: string,
+): Promise<{ header: string[]; columns: Float64Array[]; lines: number[]; rows: number }> {
   const columns: number[][] = [];
   let header: string[] = [];
   const lines: number[] = [];
@@ -54,7 +72,10 @@ async function readRows(path: string, rows: number, input: string): Promise<{ he
     for (let r = 0; r < batch.rows; r++) lines.push(batch.lines[r]!);
   }
   if (lines.length === 0) {
-    throw new UserError(`${input}: ${path} has no data rows`, { fix: `Point \`${input}\` at a file with at least one data row.`, location: { file: path } });
+    throw new UserError(`${input}: ${path} has no data rows`, {
+      fix: `Point \`${input}\` at a file with at least one data row.`,
+      location: { file: path },
+    });
   }
   return { header, columns: columns.map((c) => Float64Array.from(c)), lines, rows: lines.length };
 }
@@ -79,24 +100,37 @@ export async function buildSample(
     const sig = model.signature;
     const column = (name: string) => {
       const i = table.header.indexOf(name);
-      if (i < 0) throw new UserError(`${input}: ${dataPath} has no column "${name}" for the model input of that name (columns: ${table.header.join(', ')})`, { fix: 'Give the sample data the columns the model takes.', location: { file: dataPath, line: 1 } });
+      if (i < 0)
+        throw new UserError(
+          `${input}: ${dataPath} has no column "${name}" for the model input of that name (columns: ${table.header.join(', ')})`,
+          { fix: 'Give the sample data the columns the model takes.', location: { file: dataPath, line: 1 } },
+        );
       return table.columns[i]!;
     };
     const checkFinite = (name: string, values: Float64Array) => {
       const bad = values.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) {
-        throw new UserError(`${input}: ${dataPath}, line ${table.lines[bad]}: column "${name}" is missing or not a number; the model takes numbers`, {
-          fix: 'Use rows without missing or text values in the model inputs for the sample.',
-          location: { file: dataPath, line: table.lines[bad]! },
-        });
+        throw new UserError(
+          `${input}: ${dataPath}, line ${table.lines[bad]}: column "${name}" is missing or not a number; the model takes numbers`,
+          {
+            fix: 'Use rows without missing or text values in the model inputs for the sample.',
+            location: { file: dataPath, line: table.lines[bad]! },
+          },
+        );
       }
     };
     const tensorOf = (t: TensorSignature, flat: Float64Array, shape: number[]) => {
       if (t.type !== 'float32' && t.type !== 'float64') {
-        throw new UserError(`Model ${modelPath}: input ${t.name} is ${t.type}; the stored sample supports float inputs`, { fix: 'Export the model with float inputs.' });
+        throw new UserError(
+          `Model ${modelPath}: input ${t.name} is ${t.type}; the stored sample supports float inputs`,
+          { fix: 'Export the model with float inputs.' },
+        );
       }
       const data = t.type === 'float32' ? Float32Array.from(flat) : flat;
-      return { feed: new ort.Tensor(t.type, data, shape), stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) } };
+      return {
+        feed: new ort.Tensor(t.type, data, shape),
+        stored: { name: t.name, datatype: oipType(t.type, `input ${t.name}`), shape, data: Array.from(data) },
+      };
     };
     const feeds: Record<string, Ort.Tensor> = {};
     const inputs: SampleTensor[] = [];
@@ -105,10 +139,13 @@ export async function buildSample(
       const features = table.header.filter((h) => h !== labelColumn);
       const width = t.shape[1];
       if (typeof width === 'number' && width !== features.length) {
-        throw new UserError(`${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`, {
-          fix: `Give the sample data exactly the model's feature columns; the label column ("${labelColumn}") is left out: set \`label-column\` if yours has another name.`,
-          location: { file: dataPath, line: 1 },
-        });
+        throw new UserError(
+          `${input}: ${dataPath} has ${features.length} feature column(s) (${features.join(', ')}), but model ${modelPath} takes ${t.name} with ${width} per row`,
+          {
+            fix: `Give the sample data exactly the model's feature columns; the label column ("${labelColumn}") is left out: set \`label-column\` if yours has another name.`,
+            location: { file: dataPath, line: 1 },
+          },
+        );
       }
       const flat = new Float64Array(n * features.length);
       features.forEach((f, j) => {
@@ -133,7 +170,10 @@ export async function buildSample(
     try {
       result = await model.session.run(feeds, names);
     } catch (error) {
-      throw new UserError(`Model ${modelPath} failed on the first ${n} rows of ${dataPath}: ${(error as Error).message}`, { fix: 'Check that the sample data has the columns the model takes.', cause: error });
+      throw new UserError(
+        `Model ${modelPath} failed on the first ${n} rows of ${dataPath}: ${(error as Error).message}`,
+        { fix: 'Check that the sample data has the columns the model takes.', cause: error },
+      );
     }
     const outputs: SampleTensor[] = names.map((name) => {
       const t = result[name] as Ort.Tensor;

@@ -33,7 +33,10 @@ function toTensor(meta: OrtValueMetadata): TensorSignature {
   return {
     name: meta.name,
     type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-    shape: meta.isTensor && meta.shape ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?')) : null,
+    shape:
+      meta.isTensor && meta.shape
+        ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+        : null,
   };
 }
 
@@ -55,7 +58,12 @@ export async function readOnnxSignature(path: string): Promise<ModelSignature> {
     });
   }
   try {
-    const s = session as unknown as { inputMetadata?: OrtValueMetadata[]; outputMetadata?: OrtValueMetadata[]; inputNames: readonly string[]; outputNames: readonly string[] };
+    const s = session as unknown as {
+      inputMetadata?: OrtValueMetadata[];
+      outputMetadata?: OrtValueMetadata[];
+      inputNames: readonly string[];
+      outputNames: readonly string[];
+    };
     const inputs = s.inputMetadata ?? s.inputNames.map((name) => ({ name, isTensor: false }));
     const outputs = s.outputMetadata ?? s.outputNames.map((name) => ({ name, isTensor: false }));
     return { inputs: inputs.map(toTensor), outputs: outputs.map(toTensor) };

@@ -1,7 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { UserError } from '@mlops-gha/common';
-import { parse as parseYaml } from 'yaml';
 import type { Lineage } from './manifest.js';
 
 /** A local file to push and the path it gets inside the version. */
@@ -20,7 +19,9 @@ export interface SourceFile {
  */
 export async function collectModelFiles(entries: string[], cwd = process.cwd()): Promise<SourceFile[]> {
   if (entries.length === 0) {
-    throw new UserError('No model file given', { fix: 'Set `model:` to the model file (e.g. model.onnx), or several files, one per line.' });
+    throw new UserError('No model file given', {
+      fix: 'Set `model:` to the model file (e.g. model.onnx), or several files, one per line.',
+    });
   }
   const files: SourceFile[] = [];
   for (const entry of entries) {
@@ -31,7 +32,9 @@ export async function collectModelFiles(entries: string[], cwd = process.cwd()):
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new UserError(
-        code === 'ENOENT' ? `Model file not found: ${entry}` : `Cannot read the model file ${entry}: ${(error as Error).message}`,
+        code === 'ENOENT'
+          ? `Model file not found: ${entry}`
+          : `Cannot read the model file ${entry}: ${(error as Error).message}`,
         { fix: 'Check the `model` path (relative to the working directory); did the training step write it?' },
       );
     }
@@ -43,10 +46,13 @@ export async function collectModelFiles(entries: string[], cwd = process.cwd()):
     } else if (s.isFile()) {
       files.push({ source: absolute, path: basename(absolute), size: s.size });
     } else {
-      throw new UserError(`The model path ${entry} is neither a file nor a folder`, { fix: 'Point `model` at regular files.' });
+      throw new UserError(`The model path ${entry} is neither a file nor a folder`, {
+        fix: 'Point `model` at regular files.',
+      });
     }
   }
-  if (files.length === 0) throw new UserError(`No files in ${entries.join(', ')}`, { fix: 'Point `model` at the exported model file(s).' });
+  if (files.length === 0)
+    throw new UserError(`No files in ${entries.join(', ')}`, { fix: 'Point `model` at the exported model file(s).' });
   const seen = new Map<string, string>();
   for (const f of files) {
     const other = seen.get(f.path);
@@ -84,7 +90,8 @@ async function walk(dir: string): Promise<string[]> {
 
 function flattenNumbers(value: unknown, prefix: string, out: Record<string, number>): void {
   if (typeof value === 'number' && Number.isFinite(value)) out[prefix] = value;
-  else if (typeof value === 'string' && prefix && value.trim() !== '' && Number.isFinite(Number(value))) out[prefix] = Number(value);
+  else if (typeof value === 'string' && prefix && value.trim() !== '' && Number.isFinite(Number(value)))
+    out[prefix] = Number(value);
   else if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
   }
@@ -115,18 +122,24 @@ export async function readRunRecord(path: string): Promise<RunRecordFacts> {
     doc = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   } catch (error) {
     throw new UserError(`Cannot read the run record ${path}: ${(error as Error).message}`, {
-      fix: 'Pass the train action\'s `run-record` output (the path of its run.json), or leave `run-record` empty.',
+      fix: "Pass the train action's `run-record` output (the path of its run.json), or leave `run-record` empty.",
       location: { file: path },
     });
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new UserError(`The run record ${path} is not a JSON object`, { fix: "Pass the train action's run.json.", location: { file: path } });
+    throw new UserError(`The run record ${path} is not a JSON object`, {
+      fix: "Pass the train action's run.json.",
+      location: { file: path },
+    });
   }
   const git = (doc.git ?? {}) as Record<string, unknown>;
   const workflow = (doc.workflow ?? {}) as Record<string, unknown>;
   const metrics: Record<string, number> = {};
   flattenNumbers(doc.metrics ?? {}, '', metrics);
-  const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params) ? (doc.params as Record<string, unknown>) : {};
+  const params =
+    doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params)
+      ? (doc.params as Record<string, unknown>)
+      : {};
   return {
     params,
     metrics,

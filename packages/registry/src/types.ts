@@ -19,7 +19,15 @@ export interface RegistryOptions extends OpenStoreOptions {
   onStep?: (step: PushStep) => void | Promise<void>;
 }
 
-export type PushStep = 'hashed' | 'locked' | 'claimed' | 'uploaded' | 'manifest-written' | 'event-written' | 'alias-event-written' | 'alias-moved';
+export type PushStep =
+  | 'hashed'
+  | 'locked'
+  | 'claimed'
+  | 'uploaded'
+  | 'manifest-written'
+  | 'event-written'
+  | 'alias-event-written'
+  | 'alias-moved';
 
 export interface PushRequest {
   name: string;

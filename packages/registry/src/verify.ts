@@ -54,8 +54,12 @@ export async function verify(ctx: RegistryContext, name: string, version: number
 export function manifestProblems(manifest: Manifest): string[] {
   const problems: string[] = [];
   const digest = contentDigest(manifest.files);
-  if (digest !== manifest.content_digest) problems.push(`the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`);
-  if (versionSha256(manifest.files) !== manifest.sha256) problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
+  if (digest !== manifest.content_digest)
+    problems.push(
+      `the manifest's content_digest ${manifest.content_digest} does not match its file list (${digest}): the manifest was edited`,
+    );
+  if (versionSha256(manifest.files) !== manifest.sha256)
+    problems.push("the manifest's sha256 does not match its file list: the manifest was edited");
   return problems;
 }
 
@@ -64,7 +68,13 @@ export function manifestProblems(manifest: Manifest): string[] {
  * before it appears there. A version that fails verification is refused and nothing of it
  * is left in `dest`.
  */
-export async function download(ctx: RegistryContext, name: string, version: number, dest: string, options: { onBytes?: (n: number) => void } = {}): Promise<{ manifest: Manifest; files: string[]; bytes: number }> {
+export async function download(
+  ctx: RegistryContext,
+  name: string,
+  version: number,
+  dest: string,
+  options: { onBytes?: (n: number) => void } = {},
+): Promise<{ manifest: Manifest; files: string[]; bytes: number }> {
   const ref = `${name}/${version}`;
   const manifest = await readManifest(ctx, name, version);
   const problems = manifestProblems(manifest);
@@ -76,10 +86,14 @@ export async function download(ctx: RegistryContext, name: string, version: numb
   try {
     for (const f of manifest.files) {
       try {
-        const got = await ctx.store.downloadToFile(layout.file(name, version, f.path), join(staging, ...f.path.split('/')), {
-          verify: { algorithm: 'sha256', digest: f.sha256 },
-          onBytes: options.onBytes,
-        });
+        const got = await ctx.store.downloadToFile(
+          layout.file(name, version, f.path),
+          join(staging, ...f.path.split('/')),
+          {
+            verify: { algorithm: 'sha256', digest: f.sha256 },
+            onBytes: options.onBytes,
+          },
+        );
         bytes += got.bytes;
       } catch (error) {
         if (error instanceof IntegrityError || (error as Error).name === 'IntegrityError') {
@@ -100,4 +114,3 @@ export async function download(ctx: RegistryContext, name: string, version: numb
   }
   return { manifest, files: written, bytes };
 }
-

@@ -86,7 +86,10 @@ beforeAll(async () => {
   });
   const path = await writeModel(join(work, 'v1', 'model.onnx'), bytes);
   pushed = await registry.push({ name: 'churn', files: await collectModelFiles([path]) });
-  const path2 = await writeModel(join(work, 'v2', 'model.onnx'), logisticClassifierModel({ weights: [1, 1, 1], bias: 0 }));
+  const path2 = await writeModel(
+    join(work, 'v2', 'model.onnx'),
+    logisticClassifierModel({ weights: [1, 1, 1], bias: 0 }),
+  );
   other = await registry.push({ name: 'churn', files: await collectModelFiles([path2]) });
   registry.close();
 });
@@ -100,7 +103,13 @@ const s3Env = () => ({ ...s3.env, AWS_ENDPOINT_URL: s3.endpoint });
 describe.each(NODE_VERSIONS)('the bundled model server on Node %s', (version) => {
   it('serves a registry version from S3: ready after the verified load, the predictions onnxruntime-node makes, exit 0 on SIGTERM', async () => {
     expect(pushed.uri).toBe('s3://models/registry/churn/versions/1/files/');
-    const child = start(nodeBinary(version), [], { ...s3Env(), MODEL_URI: pushed.uri, MODEL_SHA256: pushed.sha256, MODEL_NAME: 'churn-model', PORT: '0' });
+    const child = start(nodeBinary(version), [], {
+      ...s3Env(),
+      MODEL_URI: pushed.uri,
+      MODEL_SHA256: pushed.sha256,
+      MODEL_NAME: 'churn-model',
+      PORT: '0',
+    });
     const port = await child.port;
     const seen = await pollReady(child, port);
     expect(seen.at(-1)).toBe(200);
@@ -120,7 +129,12 @@ describe.each(NODE_VERSIONS)('the bundled model server on Node %s', (version) =>
       id: 'smoke',
       outputs: [
         { name: 'label', datatype: 'INT64', shape: [2], data: Array.from(direct.label!.data as BigInt64Array, Number) },
-        { name: 'probabilities', datatype: 'FP32', shape: [2, 2], data: Array.from(direct.probabilities!.data as Float32Array) },
+        {
+          name: 'probabilities',
+          datatype: 'FP32',
+          shape: [2, 2],
+          data: Array.from(direct.probabilities!.data as Float32Array),
+        },
       ],
     });
     const metadata = await (await fetch(`http://127.0.0.1:${port}/v2/models/churn-model`)).json();
@@ -132,8 +146,13 @@ describe.each(NODE_VERSIONS)('the bundled model server on Node %s', (version) =>
     expect(child.stdout).toContain('model-server: SIGTERM: closing');
   });
 
-  it('never becomes ready when the deployed sha256 is not the version\'s, and exits 1 with the reason', async () => {
-    const child = start(nodeBinary(version), [], { ...s3Env(), MODEL_URI: pushed.uri, MODEL_SHA256: other.sha256, PORT: '0' });
+  it("never becomes ready when the deployed sha256 is not the version's, and exits 1 with the reason", async () => {
+    const child = start(nodeBinary(version), [], {
+      ...s3Env(),
+      MODEL_URI: pushed.uri,
+      MODEL_SHA256: other.sha256,
+      PORT: '0',
+    });
     const port = await child.port;
     const seen = await pollReady(child, port);
     expect(await child.exit).toBe(1);
@@ -147,15 +166,22 @@ describe.each(NODE_VERSIONS)('the bundled model server on Node %s', (version) =>
 describe('the bundled model server settings', () => {
   it('lets flags win over the environment, and refuses a bad port with exit 2', async () => {
     const folder = join(work, 'v1');
-    const child = start(nodeBinary(), ['--model-uri', folder, '--name', 'from-flag', '--port', '0', '--host', '127.0.0.1'], {
-      MODEL_URI: '/nonexistent',
-      MODEL_NAME: 'from-env',
-      MODEL_SHA256: pushed.sha256,
-      PORT: '1',
-    });
+    const child = start(
+      nodeBinary(),
+      ['--model-uri', folder, '--name', 'from-flag', '--port', '0', '--host', '127.0.0.1'],
+      {
+        MODEL_URI: '/nonexistent',
+        MODEL_NAME: 'from-env',
+        MODEL_SHA256: pushed.sha256,
+        PORT: '1',
+      },
+    );
     const port = await child.port;
     expect((await pollReady(child, port)).at(-1)).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/v2/models/from-flag/ready`)).json()).toEqual({ name: 'from-flag', ready: true });
+    expect(await (await fetch(`http://127.0.0.1:${port}/v2/models/from-flag/ready`)).json()).toEqual({
+      name: 'from-flag',
+      ready: true,
+    });
     child.process.kill('SIGINT');
     expect(await child.exit).toBe(0);
 

@@ -32,7 +32,9 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function integerSetting(value: string, what: string, min: number, max: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new UserError(`${what} ${JSON.stringify(value)} is not an integer from ${min} to ${max}`, { fix: `Give ${what} as a whole number from ${min} to ${max}.` });
+    throw new UserError(`${what} ${JSON.stringify(value)} is not an integer from ${min} to ${max}`, {
+      fix: `Give ${what} as a whole number from ${min} to ${max}.`,
+    });
   }
   return n;
 }
@@ -55,7 +57,10 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSetti
   });
   if (values.help) return 'help';
   const uri = values['model-uri'] ?? env.MODEL_URI ?? '';
-  if (!uri.trim()) throw new UserError('No model URI given', { fix: 'Pass --model-uri (or set MODEL_URI) to s3://bucket/prefix, file:///path or a folder.' });
+  if (!uri.trim())
+    throw new UserError('No model URI given', {
+      fix: 'Pass --model-uri (or set MODEL_URI) to s3://bucket/prefix, file:///path or a folder.',
+    });
   const name = values.name ?? (env.MODEL_NAME || undefined);
   if (name !== undefined && !NAME.test(name)) {
     throw new UserError(`The model name ${JSON.stringify(name)} is not usable in /v2/models/{name}`, {
@@ -77,7 +82,11 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): ServeSetti
 }
 
 /** Runs the server until SIGTERM/SIGINT; returns the process exit code. */
-export async function runModelServerCli(argv: string[], env: NodeJS.ProcessEnv = process.env, logger: Logger = consoleLogger()): Promise<number> {
+export async function runModelServerCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  logger: Logger = consoleLogger(),
+): Promise<number> {
   let settings: ServeSettings | 'help';
   try {
     settings = readSettings(argv, env);
@@ -101,7 +110,10 @@ export async function runModelServerCli(argv: string[], env: NodeJS.ProcessEnv =
   const stopped = new Promise<number>((resolve) => {
     onSignal = (signal) => {
       logger.info(`model-server: ${signal}: closing`);
-      server.close().then(() => resolve(0), () => resolve(1));
+      server.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
@@ -109,7 +121,9 @@ export async function runModelServerCli(argv: string[], env: NodeJS.ProcessEnv =
   const failed = server.loaded.then(
     () => new Promise<number>(() => {}),
     async (error: unknown) => {
-      process.stderr.write(`model-server: error: the model cannot be served, so this server never becomes ready: ${describeError(error)}\n`);
+      process.stderr.write(
+        `model-server: error: the model cannot be served, so this server never becomes ready: ${describeError(error)}\n`,
+      );
       await server.close();
       return 1;
     },

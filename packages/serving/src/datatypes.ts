@@ -139,9 +139,14 @@ function toIntegerData(input: string, datatype: OipDatatype, flat: readonly unkn
     for (let i = 0; i < n; i++) out[i] = BigInt(check(flat[i], i));
     return out;
   }
-  const Ctor = { INT8: Int8Array, UINT8: Uint8Array, INT16: Int16Array, UINT16: Uint16Array, INT32: Int32Array, UINT32: Uint32Array }[
-    datatype as 'INT8'
-  ];
+  const Ctor = {
+    INT8: Int8Array,
+    UINT8: Uint8Array,
+    INT16: Int16Array,
+    UINT16: Uint16Array,
+    INT32: Int32Array,
+    UINT32: Uint32Array,
+  }[datatype as 'INT8'];
   const out = new Ctor(n);
   for (let i = 0; i < n; i++) out[i] = check(flat[i], i);
   return out;
@@ -186,12 +191,12 @@ export function float16Bits(value: number): number {
     let half = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
     const halfway = 1 << (shift - 1);
-    if (rest > halfway || (rest === halfway && (half & 1))) half++;
+    if (rest > halfway || (rest === halfway && half & 1)) half++;
     return sign | half;
   }
   let half = sign | (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (half & 1))) half++;
+  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
   return half;
 }
 

@@ -37,7 +37,8 @@ type ValueMetadata = Ort.InferenceSession.ValueMetadata;
 function toSpec(meta: ValueMetadata, role: 'input' | 'output'): TensorSpec | string {
   if (!meta.isTensor) return `${role} ${meta.name} is not a tensor (e.g. a sequence of maps)`;
   const datatype = oipDatatypeOf(String(meta.type));
-  if (!datatype) return `${role} ${meta.name} has element type ${String(meta.type)}, which the Open Inference Protocol cannot carry`;
+  if (!datatype)
+    return `${role} ${meta.name} has element type ${String(meta.type)}, which the Open Inference Protocol cannot carry`;
   // Symbolic (named) and unknown dimensions are open: -1, as KServe and Triton report them.
   const shape = meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
   return { name: meta.name, datatype, shape };
@@ -56,7 +57,13 @@ export class ServedModel {
    * Opens a model from its bytes (the very bytes whose sha256 was checked, so nothing can
    * swap the file between the check and the load). `where` names it in errors.
    */
-  static async load(bytes: Uint8Array, identity: ModelIdentity, where: string, logger: Logger, settings: SessionSettings = {}): Promise<ServedModel> {
+  static async load(
+    bytes: Uint8Array,
+    identity: ModelIdentity,
+    where: string,
+    logger: Logger,
+    settings: SessionSettings = {},
+  ): Promise<ServedModel> {
     // Under ESM the CommonJS onnxruntime-node may arrive as a namespace whose default is the module.
     const loaded = (await loadOnnxRuntime()) as unknown as typeof Ort & { default?: typeof Ort };
     const ort = loaded.default ?? loaded;
@@ -140,7 +147,8 @@ export class ServedModel {
     // Where the runtime has Float16Array (Node 24), onnxruntime-common wraps FP16 bits in one,
     // which onnxruntime-node 1.30's binding cannot read ("not enough space: expected 8, got 0"):
     // hand it the raw binary16 bits it reads on Node 20.
-    if (datatype === 'FP16' && !(tensor.data instanceof Uint16Array)) (tensor as unknown as { cpuData: TensorData }).cpuData = data;
+    if (datatype === 'FP16' && !(tensor.data instanceof Uint16Array))
+      (tensor as unknown as { cpuData: TensorData }).cpuData = data;
     return tensor;
   }
 

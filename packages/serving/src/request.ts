@@ -38,7 +38,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Checks a parsed JSON body against the model's inputs and outputs. */
-export function checkInferRequest(body: unknown, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[]): CheckedRequest {
+export function checkInferRequest(
+  body: unknown,
+  inputs: readonly TensorSpec[],
+  outputs: readonly TensorSpec[],
+): CheckedRequest {
   if (!isPlainObject(body)) throw bad('The request body must be a JSON object with an "inputs" array.');
   const id = body.id === undefined ? randomUUID() : body.id;
   if (typeof id !== 'string') throw bad('"id" must be a string.');
@@ -66,15 +70,23 @@ function checkInput(raw: Record<string, unknown>, spec: TensorSpec): CheckedInpu
   const name = spec.name;
   const { datatype, shape, data } = raw;
   if (!isOipDatatype(datatype)) {
-    throw bad(`Input ${show(name)} has datatype ${JSON.stringify(datatype) ?? 'undefined'}, which is not an Open Inference Protocol datatype; the model expects ${spec.datatype}.`);
+    throw bad(
+      `Input ${show(name)} has datatype ${JSON.stringify(datatype) ?? 'undefined'}, which is not an Open Inference Protocol datatype; the model expects ${spec.datatype}.`,
+    );
   }
-  if (datatype !== spec.datatype) throw bad(`Input ${show(name)} has datatype ${datatype}, but the model expects ${spec.datatype}.`);
+  if (datatype !== spec.datatype)
+    throw bad(`Input ${show(name)} has datatype ${datatype}, but the model expects ${spec.datatype}.`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-    throw bad(`Input ${show(name)} has shape ${JSON.stringify(shape)?.slice(0, 80)}; a shape is an array of non-negative integers.`);
+    throw bad(
+      `Input ${show(name)} has shape ${JSON.stringify(shape)?.slice(0, 80)}; a shape is an array of non-negative integers.`,
+    );
   }
   const dims = shape as number[];
   const fits = dims.length === spec.shape.length && dims.every((d, i) => spec.shape[i] === -1 || spec.shape[i] === d);
-  if (!fits) throw bad(`Input ${show(name)} has shape [${dims.join(',')}], but the model expects [${spec.shape.join(',')}] (-1: any size).`);
+  if (!fits)
+    throw bad(
+      `Input ${show(name)} has shape [${dims.join(',')}], but the model expects [${spec.shape.join(',')}] (-1: any size).`,
+    );
   if (!Array.isArray(data)) throw bad(`Input ${show(name)} has no "data" array.`);
   const count = dims.reduce((a, b) => a * b, 1);
   const flat = data.length > 0 && Array.isArray(data[0]) ? flattenNested(name, data, dims) : data;
@@ -89,7 +101,8 @@ function flattenNested(name: string, data: unknown[], dims: number[]): unknown[]
   const out: unknown[] = [];
   const walk = (node: unknown, depth: number, path: string): void => {
     if (depth === dims.length) {
-      if (Array.isArray(node)) throw bad(`Input ${show(name)}: data${path} is nested deeper than its shape [${dims.join(',')}].`);
+      if (Array.isArray(node))
+        throw bad(`Input ${show(name)}: data${path} is nested deeper than its shape [${dims.join(',')}].`);
       out.push(node);
       return;
     }
@@ -104,13 +117,15 @@ function flattenNested(name: string, data: unknown[], dims: number[]): unknown[]
 
 function checkOutputs(raw: unknown, outputs: readonly TensorSpec[]): string[] {
   if (raw === undefined) return outputs.map((t) => t.name);
-  if (!Array.isArray(raw) || raw.length === 0) throw bad('"outputs" must be a non-empty array of {"name": ...} objects when given.');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw bad('"outputs" must be a non-empty array of {"name": ...} objects when given.');
   const known = new Set(outputs.map((t) => t.name));
   const names: string[] = [];
   for (const [index, entry] of raw.entries()) {
     const name = isPlainObject(entry) ? entry.name : undefined;
     if (typeof name !== 'string') throw bad(`outputs[${index}].name must be a string.`);
-    if (!known.has(name)) throw bad(`Unknown output ${show(name)}: the model's outputs are ${outputs.map(describeSpec).join(', ')}.`);
+    if (!known.has(name))
+      throw bad(`Unknown output ${show(name)}: the model's outputs are ${outputs.map(describeSpec).join(', ')}.`);
     if (names.includes(name)) throw bad(`Output ${show(name)} is asked for twice.`);
     names.push(name);
   }

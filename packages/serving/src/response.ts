@@ -14,7 +14,18 @@ export interface OutputTensor {
   data: unknown;
 }
 
-const JOINABLE = new Set<OipDatatype>(['FP32', 'FP64', 'INT8', 'UINT8', 'INT16', 'UINT16', 'INT32', 'UINT32', 'INT64', 'UINT64']);
+const JOINABLE = new Set<OipDatatype>([
+  'FP32',
+  'FP64',
+  'INT8',
+  'UINT8',
+  'INT16',
+  'UINT16',
+  'INT32',
+  'UINT32',
+  'INT64',
+  'UINT64',
+]);
 
 function dataJson(output: OutputTensor): string {
   if (JOINABLE.has(output.datatype)) {
@@ -30,13 +41,17 @@ function dataJson(output: OutputTensor): string {
 }
 
 function nonFinite(output: OutputTensor): InferenceError {
-  return new InferenceError(500, `The model's output '${output.name}' contains NaN or an infinity, which JSON cannot carry.`);
+  return new InferenceError(
+    500,
+    `The model's output '${output.name}' contains NaN or an infinity, which JSON cannot carry.`,
+  );
 }
 
 export function encodeInferResponse(identity: ModelIdentity, id: string, outputs: OutputTensor[]): string {
   const head = `{"model_name":${JSON.stringify(identity.name)},${identity.version ? `"model_version":${JSON.stringify(identity.version)},` : ''}"id":${JSON.stringify(id)},"outputs":[`;
   const parts = outputs.map(
-    (o) => `{"name":${JSON.stringify(o.name)},"datatype":"${o.datatype}","shape":[${o.shape.join(',')}],"data":${dataJson(o)}}`,
+    (o) =>
+      `{"name":${JSON.stringify(o.name)},"datatype":"${o.datatype}","shape":[${o.shape.join(',')}],"data":${dataJson(o)}}`,
   );
   return `${head}${parts.join(',')}]}`;
 }

@@ -27,7 +27,11 @@ export interface RunningModelServer {
 }
 
 export async function serveModel(settings: ServeSettings, logger: Logger): Promise<RunningModelServer> {
-  const server = new ModelServer({ ...(settings.name ? { name: settings.name } : {}), logger, ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}) });
+  const server = new ModelServer({
+    ...(settings.name ? { name: settings.name } : {}),
+    logger,
+    ...(settings.maxBodyBytes ? { maxBodyBytes: settings.maxBodyBytes } : {}),
+  });
   const address = await server.listen(settings.port, settings.host);
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
@@ -42,7 +46,8 @@ export async function serveModel(settings: ServeSettings, logger: Logger): Promi
     };
     const model = await ServedModel.load(fetched.bytes, identity, fetched.location, logger, settings);
     server.setModel(model);
-    const describe = (t: { name: string; datatype: string; shape: number[] }) => `${t.name} ${t.datatype}[${t.shape.join(',')}]`;
+    const describe = (t: { name: string; datatype: string; shape: number[] }) =>
+      `${t.name} ${t.datatype}[${t.shape.join(',')}]`;
     logger.info(
       `model-server: ready: model ${identity.name}${identity.version ? ` version ${identity.version}` : ''} from ${fetched.location} ` +
         `(sha256 ${fetched.sha256} verified${fetched.manifest ? ' against its manifest' : ''}) in ${Date.now() - started} ms; ` +

@@ -201,7 +201,8 @@ function tooLarge(limit: number): InferenceError {
 }
 
 function parseJson(body: Buffer): unknown {
-  if (body.length === 0) throw new InferenceError(400, 'The request body is empty; send a JSON object with an "inputs" array.');
+  if (body.length === 0)
+    throw new InferenceError(400, 'The request body is empty; send a JSON object with an "inputs" array.');
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (error) {

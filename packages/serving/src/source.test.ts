@@ -63,9 +63,13 @@ describe('a model from a registry version', () => {
     const stored = join(fileURLToPath(pushed.uri), 'model.onnx');
     await chmod(stored, 0o644);
     await writeFile(stored, v2Bytes); // a valid model, but not the registered one
-    const error = await fetchModel({ uri: pushed.uri, sha256: pushed.sha256 }, new RecordingLogger()).catch((e: unknown) => e);
+    const error = await fetchModel({ uri: pushed.uri, sha256: pushed.sha256 }, new RecordingLogger()).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Sha256MismatchError);
-    expect((error as Error).message).toContain(`has sha256 ${sha256(v2Bytes)}, but the manifest ${pushed.uri.replace(/files\/$/, 'manifest.json')} says ${sha256(v1Bytes)}: refusing to serve it`);
+    expect((error as Error).message).toContain(
+      `has sha256 ${sha256(v2Bytes)}, but the manifest ${pushed.uri.replace(/files\/$/, 'manifest.json')} says ${sha256(v1Bytes)}: refusing to serve it`,
+    );
   });
 });
 
@@ -76,18 +80,25 @@ describe('a model from a plain folder', () => {
     const b = linearRegressorModel({ weights: [2], bias: 1 });
     await writeModel(join(folder, 'a.onnx'), a);
     await writeFile(join(folder, 'README.md'), 'notes');
-    expect((await fetchModel({ uri: folder, sha256: sha256(a) }, new RecordingLogger())).location).toBe(`file://${folder}/a.onnx`);
+    expect((await fetchModel({ uri: folder, sha256: sha256(a) }, new RecordingLogger())).location).toBe(
+      `file://${folder}/a.onnx`,
+    );
     await writeModel(join(folder, 'sub', 'b.onnx'), b);
     await expect(fetchModel({ uri: folder, sha256: sha256(a) }, new RecordingLogger())).rejects.toThrow(
       `${folder} holds several .onnx files (a.onnx, sub/b.onnx); which one to serve is not clear`,
     );
-    const fetched = await fetchModel({ uri: folder, sha256: sha256(b), modelFile: 'sub/b.onnx' }, new RecordingLogger());
-    expect(Buffer.compare(fetched.bytes, Buffer.from(b))).toBe(0);
-    await expect(fetchModel({ uri: folder, sha256: sha256(b), modelFile: '../b.onnx' }, new RecordingLogger())).rejects.toThrow(
-      `The model file "../b.onnx" is not in ${folder}`,
+    const fetched = await fetchModel(
+      { uri: folder, sha256: sha256(b), modelFile: 'sub/b.onnx' },
+      new RecordingLogger(),
     );
+    expect(Buffer.compare(fetched.bytes, Buffer.from(b))).toBe(0);
+    await expect(
+      fetchModel({ uri: folder, sha256: sha256(b), modelFile: '../b.onnx' }, new RecordingLogger()),
+    ).rejects.toThrow(`The model file "../b.onnx" is not in ${folder}`);
     // An .onnx file named directly.
-    expect((await fetchModel({ uri: join(folder, 'sub', 'b.onnx'), sha256: sha256(b) }, new RecordingLogger())).sha256).toBe(sha256(b));
+    expect(
+      (await fetchModel({ uri: join(folder, 'sub', 'b.onnx'), sha256: sha256(b) }, new RecordingLogger())).sha256,
+    ).toBe(sha256(b));
   });
 
   it('refuses what it cannot verify or reach, as user errors that say how to fix them', async () => {
@@ -95,10 +106,16 @@ describe('a model from a plain folder', () => {
     const bytes = logisticClassifierModel({ weights: [1], bias: 0 });
     await writeModel(join(folder, 'model.onnx'), bytes);
     const cases: [Parameters<typeof fetchModel>[0], string][] = [
-      [{ uri: folder }, `No sha256 to verify file://${folder}/model.onnx against: there is no registry manifest beside it and none was given`],
+      [
+        { uri: folder },
+        `No sha256 to verify file://${folder}/model.onnx against: there is no registry manifest beside it and none was given`,
+      ],
       [{ uri: folder, sha256: 'abc' }, 'The expected sha256 "abc" is not 64 hex digits'],
       [{ uri: 'gs://bucket/model', sha256: sha256(bytes) }, 'Unsupported model URI scheme in "gs://bucket/model"'],
-      [{ uri: join(work, 'missing'), sha256: sha256(bytes) }, `No .onnx file in ${join(work, 'missing')} (it is empty or missing)`],
+      [
+        { uri: join(work, 'missing'), sha256: sha256(bytes) },
+        `No .onnx file in ${join(work, 'missing')} (it is empty or missing)`,
+      ],
     ];
     for (const [source, message] of cases) {
       const error = await fetchModel(source, new RecordingLogger()).catch((e: unknown) => e);
@@ -107,6 +124,8 @@ describe('a model from a plain folder', () => {
       expect((error as UserError).fix).toEqual(expect.any(String));
     }
     // The sha256 may be given in upper case (as some tools print it).
-    expect((await fetchModel({ uri: folder, sha256: sha256(bytes).toUpperCase() }, new RecordingLogger())).sha256).toBe(sha256(await readFile(join(folder, 'model.onnx'))));
+    expect((await fetchModel({ uri: folder, sha256: sha256(bytes).toUpperCase() }, new RecordingLogger())).sha256).toBe(
+      sha256(await readFile(join(folder, 'model.onnx'))),
+    );
   });
 });

@@ -66,7 +66,10 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** Splits the URI into the store to open (the version folder when the URI is its `files/`). */
 function locate(source: ModelSource): Located {
   const uri = source.uri.trim();
-  if (uri === '') throw new UserError('No model URI given', { fix: 'Pass --model-uri (or MODEL_URI): s3://bucket/prefix, file:///path or a folder path.' });
+  if (uri === '')
+    throw new UserError('No model URI given', {
+      fix: 'Pass --model-uri (or MODEL_URI): s3://bucket/prefix, file:///path or a folder path.',
+    });
   const options = {
     endpoint: source.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined),
     region: source.region,
@@ -105,7 +108,11 @@ async function readManifestIfAny(located: Located): Promise<Manifest | undefined
 }
 
 /** The model file's path inside the files prefix. */
-async function chooseModelFile(located: Located, manifest: Manifest | undefined, wanted: string | undefined): Promise<string> {
+async function chooseModelFile(
+  located: Located,
+  manifest: Manifest | undefined,
+  wanted: string | undefined,
+): Promise<string> {
   if (located.fileKey) return located.fileKey;
   const where = located.display;
   let candidates: string[];
@@ -113,27 +120,37 @@ async function chooseModelFile(located: Located, manifest: Manifest | undefined,
     candidates = manifest.files.map((f) => f.path);
   } else {
     candidates = [];
-    for await (const info of located.store.list(located.filesKey)) candidates.push(info.key.slice(located.filesKey.length));
+    for await (const info of located.store.list(located.filesKey))
+      candidates.push(info.key.slice(located.filesKey.length));
   }
   if (wanted !== undefined) {
     const path = wanted.replace(/^\/+/, '');
     if (!candidates.includes(path)) {
-      throw new UserError(`The model file ${JSON.stringify(wanted)} is not in ${where} (files: ${candidates.slice(0, 10).join(', ') || 'none'})`, {
-        fix: 'Set MODEL_FILE (--model-file) to one of the listed paths, or leave it unset when there is a single .onnx file.',
-      });
+      throw new UserError(
+        `The model file ${JSON.stringify(wanted)} is not in ${where} (files: ${candidates.slice(0, 10).join(', ') || 'none'})`,
+        {
+          fix: 'Set MODEL_FILE (--model-file) to one of the listed paths, or leave it unset when there is a single .onnx file.',
+        },
+      );
     }
     return path;
   }
   const onnx = candidates.filter((p) => p.toLowerCase().endsWith('.onnx')).sort();
   if (onnx.length === 1) return onnx[0]!;
   if (onnx.length === 0) {
-    throw new UserError(`No .onnx file in ${where}${candidates.length ? ` (files: ${candidates.slice(0, 10).join(', ')})` : ' (it is empty or missing)'}`, {
-      fix: "Point the model URI at a registry version's files prefix (registry-push's `uri` output) or a folder with the exported .onnx file.",
-    });
+    throw new UserError(
+      `No .onnx file in ${where}${candidates.length ? ` (files: ${candidates.slice(0, 10).join(', ')})` : ' (it is empty or missing)'}`,
+      {
+        fix: "Point the model URI at a registry version's files prefix (registry-push's `uri` output) or a folder with the exported .onnx file.",
+      },
+    );
   }
-  throw new UserError(`${where} holds several .onnx files (${onnx.slice(0, 10).join(', ')}); which one to serve is not clear`, {
-    fix: 'Set MODEL_FILE (--model-file) to the one to serve.',
-  });
+  throw new UserError(
+    `${where} holds several .onnx files (${onnx.slice(0, 10).join(', ')}); which one to serve is not clear`,
+    {
+      fix: 'Set MODEL_FILE (--model-file) to the one to serve.',
+    },
+  );
 }
 
 /** Reads the file's bytes: directly from a folder, or through a private temporary file from S3. */
@@ -182,14 +199,19 @@ export async function fetchModel(source: ModelSource, logger: Logger): Promise<F
     }
     const want = entry?.sha256 ?? expected;
     if (want === undefined) {
-      throw new UserError(`No sha256 to verify ${location} against: there is no registry manifest beside it and none was given`, {
-        fix: 'Pass --sha256 (MODEL_SHA256) with the model file\'s sha256, or point the URI at a registry version\'s files prefix.',
-      });
+      throw new UserError(
+        `No sha256 to verify ${location} against: there is no registry manifest beside it and none was given`,
+        {
+          fix: "Pass --sha256 (MODEL_SHA256) with the model file's sha256, or point the URI at a registry version's files prefix.",
+        },
+      );
     }
     const bytes = await readModelBytes(located.store, key, logger);
     const actual = createHash('sha256').update(bytes).digest('hex');
     if (actual !== want) {
-      const against = entry ? `the manifest ${located.store.urlOf('manifest.json')}` : 'the expected sha256 (--sha256 / MODEL_SHA256)';
+      const against = entry
+        ? `the manifest ${located.store.urlOf('manifest.json')}`
+        : 'the expected sha256 (--sha256 / MODEL_SHA256)';
       throw new Sha256MismatchError(
         `The model ${location} has sha256 ${actual}, but ${against} says ${want}: refusing to serve it`,
         'The stored file was changed or the wrong sha256 was deployed: push the model again, or deploy the sha256 of the version you mean.',

@@ -26,18 +26,24 @@ function valueInfo(name: string, elemType: number, dims: readonly (number | stri
     type: onnx.TypeProto.create({
       tensorType: onnx.TypeProto.Tensor.create({
         elemType,
-        shape: onnx.TensorShapeProto.create({ dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) }),
+        shape: onnx.TensorShapeProto.create({
+          dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
+        }),
       }),
     }),
   });
 }
 
-export function identityModel(types: (keyof typeof IDENTITY_TYPES)[] = Object.keys(IDENTITY_TYPES) as (keyof typeof IDENTITY_TYPES)[]): Uint8Array {
+export function identityModel(
+  types: (keyof typeof IDENTITY_TYPES)[] = Object.keys(IDENTITY_TYPES) as (keyof typeof IDENTITY_TYPES)[],
+): Uint8Array {
   const entries = types.map((k) => [k, IDENTITY_TYPES[k]] as const);
   const graph = onnx.GraphProto.create({
     name: 'identities',
     input: entries.map(([k, t]) => valueInfo(`x_${k}`, t.elem, t.dims)),
-    node: entries.map(([k]) => onnx.NodeProto.create({ opType: 'Identity', input: [`x_${k}`], output: [`y_${k}`], name: `id_${k}` })),
+    node: entries.map(([k]) =>
+      onnx.NodeProto.create({ opType: 'Identity', input: [`x_${k}`], output: [`y_${k}`], name: `id_${k}` }),
+    ),
     output: entries.map(([k, t]) => valueInfo(`y_${k}`, t.elem, t.dims)),
   });
   const model = onnx.ModelProto.create({
@@ -59,6 +65,11 @@ export function fixedShapeModel(): Uint8Array {
     output: [valueInfo('y', T.FLOAT, [2, 3])],
   });
   return onnx.ModelProto.encode(
-    onnx.ModelProto.create({ irVersion: 8, producerName: 'serving-tests', opsetImport: [{ domain: '', version: 13 }], graph }),
+    onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: 'serving-tests',
+      opsetImport: [{ domain: '', version: 13 }],
+      graph,
+    }),
   ).finish();
 }

@@ -26,7 +26,12 @@ export function checkDigest(url: string, options: DownloadOptions, digest: strin
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-export async function writeVerifiedStream(source: Readable, dest: string, url: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+export async function writeVerifiedStream(
+  source: Readable,
+  dest: string,
+  url: string,
+  options: DownloadOptions = {},
+): Promise<{ bytes: number }> {
   await ensureDir(dirname(dest));
   const temp = tempBeside(dest);
   const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
@@ -65,7 +70,12 @@ export async function writeVerifiedStream(source: Readable, dest: string, url: s
  * One attempt of the small-object path: the whole body is verified in memory and written to
  * a temporary file beside `dest` (created with the final mode), then renamed into place.
  */
-export async function writeVerifiedBytes(body: Buffer, dest: string, url: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+export async function writeVerifiedBytes(
+  body: Buffer,
+  dest: string,
+  url: string,
+  options: DownloadOptions = {},
+): Promise<{ bytes: number }> {
   await ensureDir(dirname(dest));
   if (options.verify) checkDigest(url, options, createHash(options.verify.algorithm).update(body).digest('hex'));
   if (options.verifier) {

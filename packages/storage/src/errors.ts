@@ -10,7 +10,10 @@ export class ObjectNotFoundError extends UserError {
 
 /** A conditional write lost: the key exists (If-None-Match) or changed (If-Match). */
 export class PreconditionFailedError extends Error {
-  constructor(readonly url: string, readonly condition: 'if-none-match' | 'if-match') {
+  constructor(
+    readonly url: string,
+    readonly condition: 'if-none-match' | 'if-match',
+  ) {
     super(`Precondition failed (${condition}) writing ${url}`);
     this.name = 'PreconditionFailedError';
   }
@@ -18,7 +21,12 @@ export class PreconditionFailedError extends Error {
 
 /** The downloaded bytes do not have the digest the caller expected. */
 export class IntegrityError extends UserError {
-  constructor(readonly url: string, readonly expected: string, readonly actual: string, algorithm: string) {
+  constructor(
+    readonly url: string,
+    readonly expected: string,
+    readonly actual: string,
+    algorithm: string,
+  ) {
     super(`Corrupt object ${url}: its ${algorithm} is ${actual}, expected ${expected}`, {
       fix: 'The remote copy is damaged: push the data again from a machine that has a good copy.',
     });

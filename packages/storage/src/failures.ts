@@ -42,12 +42,42 @@ export interface StoreContext {
   credentialSource: string;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
-const DENIED_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError']);
-const REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+const DENIED_CODES = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'CredentialsProviderError',
+]);
+const REGION_CODES = new Set([
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+  'IllegalLocationConstraintException',
+]);
 
 function fieldsOf(error: unknown): { code?: string; name?: string; status?: number; message: string } {
-  const e = (error ?? {}) as { code?: string; name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; message?: string; cause?: unknown };
+  const e = (error ?? {}) as {
+    code?: string;
+    name?: string;
+    Code?: string;
+    $metadata?: { httpStatusCode?: number };
+    message?: string;
+    cause?: unknown;
+  };
   // Node's fetch/undici and some SDK errors carry the socket error as `cause`.
   const inner = (e.cause ?? {}) as { code?: string };
   return {
@@ -67,7 +97,11 @@ export function classifyStoreError(error: unknown, ctx: StoreContext): StoreFail
   if (error instanceof StoreFailure) return error;
   const { code, name, status, message } = fieldsOf(error);
   const detail = `(${[status, name !== 'Error' ? name : undefined, code].filter((x) => x !== undefined && x !== '').join(' ') || message})`;
-  if ((code && UNREACHABLE_CODES.has(code)) || name === 'TimeoutError' || (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))) {
+  if (
+    (code && UNREACHABLE_CODES.has(code)) ||
+    name === 'TimeoutError' ||
+    (status === undefined && /socket hang up|connect|getaddrinfo/i.test(message))
+  ) {
     return new StoreFailure(
       'unreachable',
       ctx.location,
@@ -81,7 +115,7 @@ export function classifyStoreError(error: unknown, ctx: StoreContext): StoreFail
       'access-denied',
       ctx.location,
       `${ctx.endpoint} refused the credentials for ${ctx.location} ${detail}; they came from ${ctx.credentialSource}`,
-      'Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote\'s access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.',
+      "Check the credentials and where they come from: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) on the step, the remote's access_key_id/secret_access_key or profile in .dvc/config.local, or the role that aws-actions/configure-aws-credentials assumed; the identity needs s3:GetObject and s3:ListBucket on the bucket.",
       error,
     );
   }
@@ -99,7 +133,7 @@ export function classifyStoreError(error: unknown, ctx: StoreContext): StoreFail
       'wrong-region',
       ctx.location,
       `${ctx.location} is not in the region ${ctx.region} its requests were signed for, and S3 did not say which one it is ${detail}`,
-      'Set `region:` on the step (or `region` in the remote\'s .dvc/config section) to the bucket\'s region.',
+      "Set `region:` on the step (or `region` in the remote's .dvc/config section) to the bucket's region.",
       error,
     );
   }

@@ -13,9 +13,12 @@ export function checkKey(key: string): string {
     key.includes('\0') ||
     key.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')
   ) {
-    throw new UserError(`Refusing the storage key ${JSON.stringify(key)}: keys must be relative paths without '.', '..' or empty segments`, {
-      fix: 'This key came from a manifest or an input: correct it so it stays inside the store.',
-    });
+    throw new UserError(
+      `Refusing the storage key ${JSON.stringify(key)}: keys must be relative paths without '.', '..' or empty segments`,
+      {
+        fix: 'This key came from a manifest or an input: correct it so it stays inside the store.',
+      },
+    );
   }
   return key;
 }

@@ -90,14 +90,16 @@ export class LocalStore implements ObjectStore {
         try {
           await link(temp, path);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new PreconditionFailedError(this.urlOf(key), 'if-none-match');
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+            throw new PreconditionFailedError(this.urlOf(key), 'if-none-match');
           throw error;
         }
         await unlink(temp);
       } else if (options.ifMatch !== undefined) {
         await this.withLock(path, async () => {
           const current = await this.getBytes(key);
-          if (!current || current.etag !== options.ifMatch) throw new PreconditionFailedError(this.urlOf(key), 'if-match');
+          if (!current || current.etag !== options.ifMatch)
+            throw new PreconditionFailedError(this.urlOf(key), 'if-match');
           await rename(temp, path);
         });
       } else {
@@ -121,7 +123,10 @@ export class LocalStore implements ObjectStore {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         // A lock left by a killed process is taken over once it is clearly stale.
-        const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        const age = await stat(lock).then(
+          (s) => Date.now() - s.mtimeMs,
+          () => 0,
+        );
         if (age > STALE_LOCK_MS) await rm(lock, { force: true });
         if (Date.now() > deadline) throw new Error(`Timed out waiting for the lock ${lock}`);
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
@@ -156,7 +161,8 @@ export class LocalStore implements ObjectStore {
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+          return;
         throw error;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -179,9 +185,13 @@ export class LocalStore implements ObjectStore {
 
   async downloadToFile(key: string, dest: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
     const path = this.pathOf(key);
-    const size = await stat(path).then((s) => s.size, () => undefined);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => undefined,
+    );
     if (size === undefined) throw new ObjectNotFoundError(this.urlOf(key));
-    if (size <= SMALL_OBJECT) return bytesToVerifiedFile(async () => readFileSync(path), dest, this.urlOf(key), options);
+    if (size <= SMALL_OBJECT)
+      return bytesToVerifiedFile(async () => readFileSync(path), dest, this.urlOf(key), options);
     return streamToVerifiedFile(
       async () => {
         try {

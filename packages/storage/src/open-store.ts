@@ -28,6 +28,7 @@ export function openStore(url: string, options: OpenStoreOptions = {}): ObjectSt
       fix: 'Use s3://bucket/prefix (any S3-compatible endpoint via endpoint-url) or a local folder path.',
     });
   }
-  if (trimmed === '') throw new UserError(`Empty storage URL${where}`, { fix: 'Give s3://bucket/prefix or a folder path.' });
+  if (trimmed === '')
+    throw new UserError(`Empty storage URL${where}`, { fix: 'Give s3://bucket/prefix or a folder path.' });
   return new LocalStore(isAbsolute(trimmed) ? trimmed : resolve(storeOptions.cwd ?? process.cwd(), trimmed));
 }

@@ -28,14 +28,20 @@ export interface FirstPart {
 
 /** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
 export class RangeFailure extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly code = retryable ? 'TruncatedBody' : 'RangeFailure') {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly code = retryable ? 'TruncatedBody' : 'RangeFailure',
+  ) {
     super(message);
     this.name = 'RangeFailure';
   }
 }
 
 /** `bytes a-b/total` of a 206 answer. */
-export function parseContentRange(header: string | undefined): { start: number; end: number; total: number } | undefined {
+export function parseContentRange(
+  header: string | undefined,
+): { start: number; end: number; total: number } | undefined {
   const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
   if (!m) return undefined;
   return { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) };
@@ -49,7 +55,8 @@ export async function readExactly(res: IncomingMessage, expected: number | undef
     chunks.push(chunk as Buffer);
     length += (chunk as Buffer).length;
   }
-  if (expected !== undefined && length !== expected) throw new RangeFailure(`Truncated body: ${length} of ${expected} bytes`, true);
+  if (expected !== undefined && length !== expected)
+    throw new RangeFailure(`Truncated body: ${length} of ${expected} bytes`, true);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
 }
 
@@ -57,16 +64,36 @@ export async function readExactly(res: IncomingMessage, expected: number | undef
  * Checks a 206 answer for the range asked: the Content-Range must name exactly these bytes of
  * an object of the size first seen, and the ETag (when sent) must be the first one.
  */
-export function checkRangeAnswer(res: IncomingMessage, url: string, start: number, end: number, total: number, etag: string | undefined): void {
-  if (res.statusCode === 412) throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
-  if (res.statusCode === 200) throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false);
-  if (res.statusCode !== 206) throw Object.assign(new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500), { $metadata: { httpStatusCode: res.statusCode } });
+export function checkRangeAnswer(
+  res: IncomingMessage,
+  url: string,
+  start: number,
+  end: number,
+  total: number,
+  etag: string | undefined,
+): void {
+  if (res.statusCode === 412)
+    throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
+  if (res.statusCode === 200)
+    throw new RangeFailure(
+      `${url}: the server ignored the Range header of a part (answered 200 with the whole object)`,
+      false,
+    );
+  if (res.statusCode !== 206)
+    throw Object.assign(
+      new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500),
+      { $metadata: { httpStatusCode: res.statusCode } },
+    );
   const range = parseContentRange(res.headers['content-range']);
   if (!range || range.start !== start || range.end !== end || range.total !== total) {
-    throw new RangeFailure(`${url}: asked for bytes ${start}-${end}/${total}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    throw new RangeFailure(
+      `${url}: asked for bytes ${start}-${end}/${total}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`,
+      true,
+    );
   }
   const got = res.headers.etag;
-  if (etag && got && got !== etag) throw new RangeFailure(`${url} changed while it was being downloaded (ETag ${etag}, then ${got})`, false);
+  if (etag && got && got !== etag)
+    throw new RangeFailure(`${url} changed while it was being downloaded (ETag ${etag}, then ${got})`, false);
 }
 
 /**

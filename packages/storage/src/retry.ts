@@ -33,7 +33,14 @@ const TRANSIENT_NAMES = new Set([
 
 export function isTransient(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
-  const e = error as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; retryable?: boolean };
+  const e = error as {
+    code?: string;
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+    retryable?: boolean;
+  };
   // A layer below already retried (e.g. the parts of a ranged download): never again above it.
   if (e.retryable === false) return false;
   const status = e.$metadata?.httpStatusCode;
@@ -44,7 +51,10 @@ export function isTransient(error: unknown): boolean {
   return /socket hang up|premature close|aborted|ECONNRESET|other side closed/i.test(e.message ?? '');
 }
 
-export async function withRetries<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetries<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 5;
   const base = options.baseDelayMs ?? 100;
   const max = options.maxDelayMs ?? 5000;

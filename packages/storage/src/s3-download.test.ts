@@ -34,7 +34,10 @@ async function dest(): Promise<{ dir: string; file: string }> {
 }
 
 async function failureOf(p: Promise<unknown>): Promise<Error> {
-  const error = await p.then(() => undefined, (e: unknown) => e as Error);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
   if (!error) throw new Error('expected a failure');
   return error;
 }
@@ -43,12 +46,22 @@ describe('large objects: ranged parallel GETs', () => {
   it('fetches every part once, writes them in place and verifies the md5', async () => {
     const { file } = await dest();
     let reported = 0;
-    const { bytes } = await store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) }, mode: 0o444, onBytes: (n) => (reported += n) });
+    const { bytes } = await store.downloadToFile('big', file, {
+      verify: { algorithm: 'md5', digest: md5(big) },
+      mode: 0o444,
+      onBytes: (n) => (reported += n),
+    });
     expect(bytes).toBe(big.length);
     expect((await readFile(file)).equals(big)).toBe(true);
     expect(reported).toBe(big.length);
     expect(s3.requests.sort()).toEqual(
-      [`bytes=0-${PART_SIZE - 1}`, `bytes=${PART_SIZE}-${2 * PART_SIZE - 1}`, `bytes=${2 * PART_SIZE}-${big.length - 1}`].map((r) => `GET /bucket/p/big ${r}`).sort(),
+      [
+        `bytes=0-${PART_SIZE - 1}`,
+        `bytes=${PART_SIZE}-${2 * PART_SIZE - 1}`,
+        `bytes=${2 * PART_SIZE}-${big.length - 1}`,
+      ]
+        .map((r) => `GET /bucket/p/big ${r}`)
+        .sort(),
     );
   });
 
@@ -63,7 +76,9 @@ describe('large objects: ranged parallel GETs', () => {
   it('refuses a part whose Content-Range is not the one asked for, and leaves nothing behind', async () => {
     s3.mode = 'wrong-content-range';
     const { dir, file } = await dest();
-    const error = await failureOf(store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }));
+    const error = await failureOf(
+      store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }),
+    );
     expect(error.message).toMatch(/asked for bytes \d+-\d+\/\d+, the server sent Content-Range "bytes \d+-\d+\/\d+"/);
     expect(existsSync(file)).toBe(false);
     expect(await readdir(dir)).toEqual([]);
@@ -72,7 +87,9 @@ describe('large objects: ranged parallel GETs', () => {
   it('refuses an object replaced between its parts (If-Match), never writing mixed bytes', async () => {
     s3.mode = 'change-between-ranges';
     const { dir, file } = await dest();
-    const error = await failureOf(store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }));
+    const error = await failureOf(
+      store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }),
+    );
     expect(error.message).toMatch(/changed while it was being downloaded/);
     expect(await readdir(dir)).toEqual([]);
     // the part requests carried If-Match, so the server could refuse them
@@ -89,11 +106,13 @@ describe('large objects: ranged parallel GETs', () => {
     expect(s3.requests).toHaveLength(3 + 2);
   });
 
-  it('fails the object when a part keeps dropping, after that part\'s own retries only', async () => {
+  it("fails the object when a part keeps dropping, after that part's own retries only", async () => {
     s3.mode = 'drop-mid-range';
     s3.drops = 1000;
     const { dir, file } = await dest();
-    const error = await failureOf(store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }));
+    const error = await failureOf(
+      store.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } }),
+    );
     expect(error.message).toMatch(/Truncated body|socket|aborted|closed|reset/i);
     expect(await readdir(dir)).toEqual([]);
     // one first part, then at most 5 attempts for each of the two other parts: no object-level retry on top

@@ -12,7 +12,6 @@ import { createSigner, EMPTY_SHA256, signRequest, type Credentials } from './sig
  */
 export type { Credentials } from './sigv4.js';
 
-
 function encodeSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -31,7 +30,9 @@ export class S3ObjectGetter {
     maxSockets: number,
   ) {
     this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
-    this.agent = this.secure ? new HttpsAgent({ keepAlive: true, maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets });
+    this.agent = this.secure
+      ? new HttpsAgent({ keepAlive: true, maxSockets })
+      : new HttpAgent({ keepAlive: true, maxSockets });
     this.signer = createSigner(credentials, region.current);
   }
 
@@ -68,7 +69,11 @@ export class S3ObjectGetter {
       const res = await this.send(objectKey, signedFor, extra);
       if (res.statusCode !== 301 && res.statusCode !== 400) return res;
       const body = await readBody(res);
-      if (attempt === 0 && this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor)) continue;
+      if (
+        attempt === 0 &&
+        this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor)
+      )
+        continue;
       throw errorFromBody(res.statusCode, body, `s3://${this.bucket}/${objectKey}`);
     }
   }
@@ -77,10 +82,17 @@ export class S3ObjectGetter {
   private async send(objectKey: string, region: string, extra: Record<string, string>): Promise<IncomingMessage> {
     const { host, port, pathPrefix } = this.addressFor(region);
     const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
-    const headers = await signRequest(this.signer, { method: 'GET', hostname: host, path, headers: { host, 'x-amz-content-sha256': EMPTY_SHA256, ...extra } }, region);
+    const headers = await signRequest(
+      this.signer,
+      { method: 'GET', hostname: host, path, headers: { host, 'x-amz-content-sha256': EMPTY_SHA256, ...extra } },
+      region,
+    );
     const request = this.secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = request({ host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent }, resolve);
+      const req = request(
+        { host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent },
+        resolve,
+      );
       req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end();

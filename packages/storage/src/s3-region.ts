@@ -23,14 +23,20 @@ export class BucketRegion {
 const wrongRegionStatus = (status: number | undefined) => status === 301 || status === 400;
 
 /** The region a wrong-region answer names: the header, else the body's `<Region>`. */
-export function regionOfAnswer(status: number | undefined, header: string | string[] | undefined, body: string): string | undefined {
+export function regionOfAnswer(
+  status: number | undefined,
+  header: string | string[] | undefined,
+  body: string,
+): string | undefined {
   if (!wrongRegionStatus(status)) return undefined;
   return (Array.isArray(header) ? header[0] : header) || /<Region>([^<]+)<\/Region>/.exec(body)?.[1];
 }
 
 /** The same for an AWS SDK error (the SDK puts the body's `<Region>` on the error as `Region`). */
 export function regionOfSdkError(error: unknown): string | undefined {
-  const e = error as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> }; Region?: string } | undefined;
+  const e = error as
+    | { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> }; Region?: string }
+    | undefined;
   if (!wrongRegionStatus(e?.$metadata?.httpStatusCode)) return undefined;
   return e?.$response?.headers?.['x-amz-bucket-region'] || e?.Region || undefined;
 }

@@ -17,7 +17,14 @@ import type { Readable } from 'node:stream';
 import { UserError } from '@mlops-gha/common';
 import { SMALL_OBJECT, writeVerifiedBytes, writeVerifiedStream } from './download.js';
 import { classifyStoreError, StoreFailure, type StoreContext } from './failures.js';
-import { checkRangeAnswer, parseContentRange, PART_SIZE, RangeFailure, rangedToVerifiedFile, readExactly } from './ranged.js';
+import {
+  checkRangeAnswer,
+  parseContentRange,
+  PART_SIZE,
+  RangeFailure,
+  rangedToVerifiedFile,
+  readExactly,
+} from './ranged.js';
 import { withRetries } from './retry.js';
 import { S3ObjectGetter, s3Error, type Credentials } from './s3-get.js';
 import { BucketRegion, regionOfSdkError } from './s3-region.js';
@@ -48,12 +55,18 @@ function statusOf(error: unknown): number | undefined {
 
 /** Where a store's credentials come from, in words (never the secrets themselves). */
 function describeCredentialSource(options: S3StoreOptions): string {
-  if (options.credentials) return 'the access_key_id/secret_access_key of the remote\'s config (.dvc/config.local)';
-  const files = [options.credentialsFile && `credentials file ${options.credentialsFile}`, options.configFile && `config file ${options.configFile}`].filter(Boolean).join(', ');
+  if (options.credentials) return "the access_key_id/secret_access_key of the remote's config (.dvc/config.local)";
+  const files = [
+    options.credentialsFile && `credentials file ${options.credentialsFile}`,
+    options.configFile && `config file ${options.configFile}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   if (options.profile) return `the AWS profile ${JSON.stringify(options.profile)}${files ? ` (${files})` : ''}`;
   if (files) return `the AWS default chain reading ${files}`;
   if (process.env.AWS_ACCESS_KEY_ID) return 'AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment';
-  if (process.env.AWS_WEB_IDENTITY_TOKEN_FILE) return 'the web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, e.g. GitHub OIDC)';
+  if (process.env.AWS_WEB_IDENTITY_TOKEN_FILE)
+    return 'the web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, e.g. GitHub OIDC)';
   if (process.env.AWS_PROFILE) return `the AWS profile ${JSON.stringify(process.env.AWS_PROFILE)} (AWS_PROFILE)`;
   return 'the AWS default chain (no AWS_ACCESS_KEY_ID in the environment: ~/.aws files or an instance role)';
 }
@@ -96,7 +109,9 @@ export class S3Store implements ObjectStore {
     const maxSockets = options.maxSockets ?? 64;
     this.maxSockets = maxSockets;
     this.endpoint = options.endpoint;
-    this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
+    this.region = new BucketRegion(
+      options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    );
     const config: S3ClientConfig = {
       requestHandler: new NodeHttpHandler({
         httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
@@ -118,7 +133,11 @@ export class S3Store implements ObjectStore {
     if (options.profile) config.profile = options.profile;
     if (!options.credentials && (options.credentialsFile || options.configFile)) {
       // the chain reads these files instead of ~/.aws; nothing is written to process.env
-      config.credentials = defaultProvider({ profile: options.profile, filepath: options.credentialsFile, configFilepath: options.configFile });
+      config.credentials = defaultProvider({
+        profile: options.profile,
+        filepath: options.credentialsFile,
+        configFilepath: options.configFile,
+      });
     }
     this.config = config;
     this.credentialSource = describeCredentialSource(options);
@@ -164,7 +183,9 @@ export class S3Store implements ObjectStore {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const out = await this.call((client) => client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
+      const out = await this.call((client) =>
+        client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })),
+      );
       return { key, size: out.ContentLength ?? 0, etag: out.ETag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -174,7 +195,9 @@ export class S3Store implements ObjectStore {
 
   async get(key: string): Promise<Readable> {
     try {
-      const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })));
+      const out = await this.call((client) =>
+        client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })),
+      );
       return out.Body as Readable;
     } catch (error) {
       if (statusOf(error) === 404) throw new ObjectNotFoundError(this.urlOf(key));
@@ -188,7 +211,10 @@ export class S3Store implements ObjectStore {
       // One retry layer around the request and the body read (a body cut mid-way surfaces
       // after the SDK's send has returned, beyond its retries), so the client sends once.
       return await withRetries(async () => {
-        const out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+        const out = await this.call(
+          (client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })),
+          false,
+        );
         return { body: Buffer.from(await out.Body!.transformToByteArray()), etag: out.ETag };
       });
     } catch (error) {
@@ -222,13 +248,22 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  async putFile(key: string, path: string, options: { contentType?: string; onBytes?: (n: number) => void } = {}): Promise<PutResult> {
+  async putFile(
+    key: string,
+    path: string,
+    options: { contentType?: string; onBytes?: (n: number) => void } = {},
+  ): Promise<PutResult> {
     let last = 0;
     const out = await this.call((client) => {
       // a fresh stream each try: a wrong-region answer comes before any part is accepted
       const upload = new Upload({
         client,
-        params: { Bucket: this.bucket, Key: this.keyOf(key), Body: createReadStream(path), ContentType: options.contentType },
+        params: {
+          Bucket: this.bucket,
+          Key: this.keyOf(key),
+          Body: createReadStream(path),
+          ContentType: options.contentType,
+        },
         queueSize: 8,
         partSize: 16 * 1024 * 1024,
         leavePartsOnError: false,
@@ -249,7 +284,9 @@ export class S3Store implements ObjectStore {
     const strip = this.prefix ? this.prefix.length + 1 : 0;
     let token: string | undefined;
     do {
-      const out = await this.call((client) => client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token })));
+      const out = await this.call((client) =>
+        client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token })),
+      );
       for (const item of out.Contents ?? []) {
         if (item.Key) yield { key: item.Key.slice(strip), size: item.Size ?? 0, etag: item.ETag };
       }
@@ -307,7 +344,8 @@ export class S3Store implements ObjectStore {
         return this.downloadOnce(key, dest, url, options);
       });
     } catch (error) {
-      if (error instanceof ObjectNotFoundError || error instanceof IntegrityError || error instanceof RangeFailure) throw error;
+      if (error instanceof ObjectNotFoundError || error instanceof IntegrityError || error instanceof RangeFailure)
+        throw error;
       const failure = classifyStoreError(error, this.context());
       if (failure) {
         this.failure ??= failure;
@@ -317,15 +355,24 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  private async downloadOnce(key: string, dest: string, url: string, options: DownloadOptions): Promise<{ bytes: number }> {
+  private async downloadOnce(
+    key: string,
+    dest: string,
+    url: string,
+    options: DownloadOptions,
+  ): Promise<{ bytes: number }> {
     const getter = await this.fastGetter();
     if (!getter) {
       // The SDK path (endpoint from the environment): its client does not retry (see sdkOnce).
       let out;
       try {
-        out = await this.call((client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })), false);
+        out = await this.call(
+          (client) => client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) })),
+          false,
+        );
       } catch (error) {
-        if (statusOf(error) === 404 && (error as { name?: string }).name !== 'NoSuchBucket') throw new ObjectNotFoundError(url);
+        if (statusOf(error) === 404 && (error as { name?: string }).name !== 'NoSuchBucket')
+          throw new ObjectNotFoundError(url);
         throw error;
       }
       return writeVerifiedStream(out.Body as Readable, dest, url, options);
@@ -346,7 +393,8 @@ export class S3Store implements ObjectStore {
     if (res.statusCode === 200) {
       // the server ignored Range (or the object is empty): the whole body, verified as it streams
       const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-      if (length !== undefined && length <= SMALL_OBJECT) return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
+      if (length !== undefined && length <= SMALL_OBJECT)
+        return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
       return writeVerifiedStream(res, dest, url, options);
     }
     if (res.statusCode !== 206) throw await s3Error(res, url);
@@ -354,13 +402,19 @@ export class S3Store implements ObjectStore {
     const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
     if (!range || range.start !== 0 || range.end !== expectedEnd) {
       res.resume();
-      throw new RangeFailure(`${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+      throw new RangeFailure(
+        `${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`,
+        true,
+      );
     }
     const etag = res.headers.etag;
     const body = await readExactly(res, range.end + 1);
     if (range.total <= PART_SIZE) return writeVerifiedBytes(body, dest, url, options);
     const getRange = async (start: number, end: number) => {
-      const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+      const part = await getter.get(
+        fullKey,
+        etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` },
+      );
       try {
         checkRangeAnswer(part, url, start, end, range.total, etag);
       } catch (error) {

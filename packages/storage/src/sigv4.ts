@@ -8,7 +8,11 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: SourceData): Buffer =>
-  typeof data === 'string' ? Buffer.from(data, 'utf8') : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
+  typeof data === 'string'
+    ? Buffer.from(data, 'utf8')
+    : ArrayBuffer.isView(data)
+      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+      : Buffer.from(data);
 
 /** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
 class NodeSha256 {
@@ -44,19 +48,43 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
  * A signer for one service (`s3`: paths are sent single-encoded, as S3 wants; other services
  * double-encode). `credentials` may be a provider; the signer caches derived keys per day.
  */
-export function createSigner(credentials: Credentials | (() => Promise<Credentials>), region: string, service = 's3'): SignatureV4 {
-  return new SignatureV4({ service, region, credentials, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+export function createSigner(
+  credentials: Credentials | (() => Promise<Credentials>),
+  region: string,
+  service = 's3',
+): SignatureV4 {
+  return new SignatureV4({
+    service,
+    region,
+    credentials,
+    sha256: NodeSha256,
+    uriEscapePath: service !== 's3',
+    applyChecksum: false,
+  });
 }
 
 /** Signs a request without a body: returns its headers with x-amz-date (and a session token) and authorization added. */
 export async function signRequest(
   signer: SignatureV4,
-  request: { method: string; hostname: string; path: string; headers: Record<string, string>; query?: Record<string, string> },
+  request: {
+    method: string;
+    hostname: string;
+    path: string;
+    headers: Record<string, string>;
+    query?: Record<string, string>;
+  },
   region: string,
   signingDate = new Date(),
 ): Promise<Record<string, string>> {
   const signed = await signer.sign(
-    { method: request.method, protocol: 'https:', hostname: request.hostname, path: request.path, headers: { ...request.headers }, query: request.query ?? {} },
+    {
+      method: request.method,
+      protocol: 'https:',
+      hostname: request.hostname,
+      path: request.path,
+      headers: { ...request.headers },
+      query: request.query ?? {},
+    },
     { signingDate, signingRegion: region },
   );
   return signed.headers as Record<string, string>;

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFaultProxy } from '../../../test/doubles/s3-faults.js';
 import { startS3Server, type S3TestServer } from '../../../test/doubles/s3.js';
-import { IntegrityError, LocalStore, ObjectNotFoundError, PreconditionFailedError, openStore, type ObjectStore } from './index.js';
+import {
+  IntegrityError,
+  LocalStore,
+  ObjectNotFoundError,
+  PreconditionFailedError,
+  openStore,
+  type ObjectStore,
+} from './index.js';
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
@@ -46,7 +53,11 @@ describe.each(stores)('%s store', (_name, make) => {
     expect((await store.getBytes('x/a.json'))?.body.toString()).toBe('{"a":1}');
     const dest = join(await mkdtemp(join(tmpdir(), 'dl-')), 'nested', 'big.bin');
     const seen: number[] = [];
-    await store.downloadToFile('x/b/big.bin', dest, { verify: { algorithm: 'md5', digest: md5(big) }, onBytes: (n) => seen.push(n), mode: 0o444 });
+    await store.downloadToFile('x/b/big.bin', dest, {
+      verify: { algorithm: 'md5', digest: md5(big) },
+      onBytes: (n) => seen.push(n),
+      mode: 0o444,
+    });
     expect((await readFile(dest)).equals(big)).toBe(true);
     expect(seen.reduce((a, b) => a + b, 0)).toBe(big.length);
     expect((await stat(dest)).mode & 0o777).toBe(0o444);
@@ -60,7 +71,9 @@ describe.each(stores)('%s store', (_name, make) => {
     await store.put('y/obj', 'real bytes');
     const dir = await mkdtemp(join(tmpdir(), 'dl-'));
     await expect(
-      store.downloadToFile('y/obj', join(dir, 'obj'), { verify: { algorithm: 'md5', digest: md5(Buffer.from('other bytes')) } }),
+      store.downloadToFile('y/obj', join(dir, 'obj'), {
+        verify: { algorithm: 'md5', digest: md5(Buffer.from('other bytes')) },
+      }),
     ).rejects.toBeInstanceOf(IntegrityError);
     expect(await readdir(dir)).toEqual([]);
     await expect(store.downloadToFile('y/none', join(dir, 'none'))).rejects.toBeInstanceOf(ObjectNotFoundError);
@@ -80,7 +93,9 @@ describe.each(stores)('%s store', (_name, make) => {
 describe('local folder conditional writes', () => {
   it('exclusive create: exactly one of many racing writers wins', async () => {
     const store = new LocalStore(await mkdtemp(join(tmpdir(), 'cas-')));
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.put('claim', `writer ${i}`, { ifNoneMatch: '*' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => store.put('claim', `writer ${i}`, { ifNoneMatch: '*' })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(PreconditionFailedError);
   });
@@ -89,66 +104,88 @@ describe('local folder conditional writes', () => {
     const store = new LocalStore(await mkdtemp(join(tmpdir(), 'cas-')));
     const first = await store.put('alias.json', '{"v":1}');
     const second = await store.put('alias.json', '{"v":2}', { ifMatch: first.etag });
-    await expect(store.put('alias.json', '{"v":3}', { ifMatch: first.etag })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(store.put('alias.json', '{"v":3}', { ifMatch: first.etag })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
     await store.put('alias.json', '{"v":3}', { ifMatch: second.etag });
     expect((await store.getBytes('alias.json'))?.body.toString()).toBe('{"v":3}');
   });
 });
 
-describe.each(['redirect', 'authorization'] as const)('S3 bucket in another region than the client was told (%s answer)', (regionError) => {
-  const afterCleanup: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const f of afterCleanup.splice(0)) await f();
-  });
-  it('follows the region S3 names, for small and streamed downloads, listings, heads and uploads', async () => {
-    const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'eu-west-1', regionError });
-    afterCleanup.push(() => proxy.stop());
-    // seed through s3rver itself (any region), then read and write through the "eu-west-1" front
-    const seed = openStore('s3://bucket/regions', { endpoint: s3.endpoint, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    const small = randomBytes(10_000);
-    const large = randomBytes(3 * 1024 * 1024 + 5);
-    const objects = Array.from({ length: 12 }, (_, i) => randomBytes(100 + i));
-    await seed.put('small.bin', small);
-    await seed.put('large.bin', large);
-    for (const [i, b] of objects.entries()) await seed.put(`many/${i}`, b);
-    seed.close();
-
-    const store = openStore('s3://bucket/regions', {
-      endpoint: proxy.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+describe.each(['redirect', 'authorization'] as const)(
+  'S3 bucket in another region than the client was told (%s answer)',
+  (regionError) => {
+    const afterCleanup: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      for (const f of afterCleanup.splice(0)) await f();
     });
-    const dir = await mkdtemp(join(tmpdir(), 'region-'));
-    // concurrent first requests: every one that is answered "elsewhere" retries in the named region
-    await Promise.all(objects.map((b, i) => store.downloadToFile(`many/${i}`, join(dir, `m${i}`), { verify: { algorithm: 'md5', digest: md5(b) } })));
-    for (const [i, b] of objects.entries()) expect((await readFile(join(dir, `m${i}`))).equals(b)).toBe(true);
-    const afterFirst = proxy.injected.regionErrors;
-    expect(afterFirst).toBeGreaterThanOrEqual(1);
-    expect(afterFirst).toBeLessThanOrEqual(objects.length);
-    await store.downloadToFile('small.bin', join(dir, 'small.bin'), { verify: { algorithm: 'md5', digest: md5(small) } });
-    await store.downloadToFile('large.bin', join(dir, 'large.bin'), { verify: { algorithm: 'md5', digest: md5(large) } });
-    expect((await readFile(join(dir, 'large.bin'))).equals(large)).toBe(true);
-    // later GETs go straight to the bucket's region, and so do the SDK's operations of this store
-    expect(proxy.injected.regionErrors).toBe(afterFirst);
-    expect((await store.getBytes('small.bin'))?.body.equals(small)).toBe(true);
-    expect(await store.head('small.bin')).toMatchObject({ size: small.length });
-    const keys: string[] = [];
-    for await (const info of store.list('many/')) keys.push(info.key);
-    expect(keys).toHaveLength(objects.length);
-    const file = join(dir, 'upload.bin');
-    await writeFile(file, large);
-    await store.putFile('uploaded.bin', file);
-    expect(await store.head('uploaded.bin')).toMatchObject({ size: large.length });
-    expect(proxy.injected.regionErrors).toBe(afterFirst);
+    it('follows the region S3 names, for small and streamed downloads, listings, heads and uploads', async () => {
+      const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'eu-west-1', regionError });
+      afterCleanup.push(() => proxy.stop());
+      // seed through s3rver itself (any region), then read and write through the "eu-west-1" front
+      const seed = openStore('s3://bucket/regions', {
+        endpoint: s3.endpoint,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      });
+      const small = randomBytes(10_000);
+      const large = randomBytes(3 * 1024 * 1024 + 5);
+      const objects = Array.from({ length: 12 }, (_, i) => randomBytes(100 + i));
+      await seed.put('small.bin', small);
+      await seed.put('large.bin', large);
+      for (const [i, b] of objects.entries()) await seed.put(`many/${i}`, b);
+      seed.close();
 
-    // a store whose first request is an SDK operation (an upload) learns the region the same way
-    const writer = openStore('s3://bucket/regions', { endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    await writer.putFile('uploaded-2.bin', file);
-    expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
-    expect((await writer.getBytes('uploaded-2.bin'))?.body.equals(large)).toBe(true);
-    await writer.downloadToFile('small.bin', join(dir, 'small-2.bin'), { verify: { algorithm: 'md5', digest: md5(small) } });
-    expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
-    writer.close();
-    store.close();
-  });
-});
+      const store = openStore('s3://bucket/regions', {
+        endpoint: proxy.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'region-'));
+      // concurrent first requests: every one that is answered "elsewhere" retries in the named region
+      await Promise.all(
+        objects.map((b, i) =>
+          store.downloadToFile(`many/${i}`, join(dir, `m${i}`), { verify: { algorithm: 'md5', digest: md5(b) } }),
+        ),
+      );
+      for (const [i, b] of objects.entries()) expect((await readFile(join(dir, `m${i}`))).equals(b)).toBe(true);
+      const afterFirst = proxy.injected.regionErrors;
+      expect(afterFirst).toBeGreaterThanOrEqual(1);
+      expect(afterFirst).toBeLessThanOrEqual(objects.length);
+      await store.downloadToFile('small.bin', join(dir, 'small.bin'), {
+        verify: { algorithm: 'md5', digest: md5(small) },
+      });
+      await store.downloadToFile('large.bin', join(dir, 'large.bin'), {
+        verify: { algorithm: 'md5', digest: md5(large) },
+      });
+      expect((await readFile(join(dir, 'large.bin'))).equals(large)).toBe(true);
+      // later GETs go straight to the bucket's region, and so do the SDK's operations of this store
+      expect(proxy.injected.regionErrors).toBe(afterFirst);
+      expect((await store.getBytes('small.bin'))?.body.equals(small)).toBe(true);
+      expect(await store.head('small.bin')).toMatchObject({ size: small.length });
+      const keys: string[] = [];
+      for await (const info of store.list('many/')) keys.push(info.key);
+      expect(keys).toHaveLength(objects.length);
+      const file = join(dir, 'upload.bin');
+      await writeFile(file, large);
+      await store.putFile('uploaded.bin', file);
+      expect(await store.head('uploaded.bin')).toMatchObject({ size: large.length });
+      expect(proxy.injected.regionErrors).toBe(afterFirst);
+
+      // a store whose first request is an SDK operation (an upload) learns the region the same way
+      const writer = openStore('s3://bucket/regions', {
+        endpoint: proxy.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      });
+      await writer.putFile('uploaded-2.bin', file);
+      expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
+      expect((await writer.getBytes('uploaded-2.bin'))?.body.equals(large)).toBe(true);
+      await writer.downloadToFile('small.bin', join(dir, 'small-2.bin'), {
+        verify: { algorithm: 'md5', digest: md5(small) },
+      });
+      expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
+      writer.close();
+      store.close();
+    });
+  },
+);

@@ -54,7 +54,11 @@ export interface ObjectStore {
   /** Writes a small object from memory; conditional writes throw PreconditionFailedError. */
   put(key: string, body: Buffer | string, options?: PutOptions): Promise<PutResult>;
   /** Uploads a file (multipart where the store has it). */
-  putFile(key: string, path: string, options?: { contentType?: string; onBytes?: (n: number) => void }): Promise<PutResult>;
+  putFile(
+    key: string,
+    path: string,
+    options?: { contentType?: string; onBytes?: (n: number) => void },
+  ): Promise<PutResult>;
   list(prefix: string): AsyncIterable<ObjectInfo>;
   delete(key: string): Promise<void>;
   /** Streams an object to `dest` through a temporary file, verifying it, with retries. */

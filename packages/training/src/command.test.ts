@@ -51,8 +51,21 @@ describe('runCommand', () => {
       'while true; do sleep 0.05 || true; done',
     ].join('\n');
     const out = collect();
-    const result = await runCommand({ run, cwd, scriptDir, env: process.env, timeoutMs: 400, graceMs: 400, output: out.output });
-    expect(result).toMatchObject({ status: 'timed-out', exitCode: null, signal: 'SIGKILL', signalsSent: ['SIGTERM', 'SIGKILL'] });
+    const result = await runCommand({
+      run,
+      cwd,
+      scriptDir,
+      env: process.env,
+      timeoutMs: 400,
+      graceMs: 400,
+      output: out.output,
+    });
+    expect(result).toMatchObject({
+      status: 'timed-out',
+      exitCode: null,
+      signal: 'SIGKILL',
+      signalsSent: ['SIGTERM', 'SIGKILL'],
+    });
     const log = await readFile(join(cwd, 'term.log'), 'utf8');
     expect(log).toContain('got TERM');
     expect(log).toContain('sub got TERM');
@@ -97,7 +110,11 @@ describe('runCommand', () => {
       cancellation,
     });
     cancellation.dispose();
-    expect(result).toMatchObject({ status: 'cancelled', signal: 'SIGKILL', signalsSent: ['SIGINT', 'SIGTERM', 'SIGKILL'] });
+    expect(result).toMatchObject({
+      status: 'cancelled',
+      signal: 'SIGKILL',
+      signalsSent: ['SIGINT', 'SIGTERM', 'SIGKILL'],
+    });
   });
 
   it('does not start a command once the run is cancelled', async () => {

@@ -65,7 +65,11 @@ export async function runCommand(options: CommandOptions): Promise<CommandResult
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ['ignore', options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe', options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe'],
+    stdio: [
+      'ignore',
+      options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe',
+      options.output === 'inherit' || options.output === undefined ? 'inherit' : 'pipe',
+    ],
   });
   const onOutput = typeof options.output === 'function' ? options.output : undefined;
   if (onOutput) {
@@ -104,10 +108,12 @@ export async function runCommand(options: CommandOptions): Promise<CommandResult
     });
   }
 
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    child.on('error', (error) => resolve({ code: null, signal: null, error }));
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-  });
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      child.on('error', (error) => resolve({ code: null, signal: null, error }));
+      child.on('exit', (code, signal) => resolve({ code, signal }));
+    },
+  );
   for (const t of timers) clearTimeout(t);
   stopListening?.();
   await rm(script, { force: true });

@@ -19,9 +19,22 @@ function failure(fn: () => unknown): UserError {
 
 describe('metrics and params files', () => {
   it('reads JSON, YAML and both CSV shapes', () => {
-    expect(parseValues('{"accuracy": 0.93, "cm": [[1, 2], [3, 4]]}', metrics('metrics.json'))).toEqual({ accuracy: 0.93, cm: [[1, 2], [3, 4]] });
-    expect(parseValues('train:\n  lr: 0.01\n  epochs: 10\nseed: 42\n', params('params.yaml'))).toEqual({ train: { lr: 0.01, epochs: 10 }, seed: 42 });
-    expect(parseValues('epoch,loss,accuracy\n1,0.9,0.61\n2,0.5,0.8\n3,0.31,0.912\n', metrics('history.csv'))).toEqual({ epoch: 3, loss: 0.31, accuracy: 0.912 });
+    expect(parseValues('{"accuracy": 0.93, "cm": [[1, 2], [3, 4]]}', metrics('metrics.json'))).toEqual({
+      accuracy: 0.93,
+      cm: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
+    expect(parseValues('train:\n  lr: 0.01\n  epochs: 10\nseed: 42\n', params('params.yaml'))).toEqual({
+      train: { lr: 0.01, epochs: 10 },
+      seed: 42,
+    });
+    expect(parseValues('epoch,loss,accuracy\n1,0.9,0.61\n2,0.5,0.8\n3,0.31,0.912\n', metrics('history.csv'))).toEqual({
+      epoch: 3,
+      loss: 0.31,
+      accuracy: 0.912,
+    });
     expect(parseValues('metric,value\naccuracy,0.93\n"f1, macro",0.9\nmodel,resnet\n', metrics('m.csv'))).toEqual({
       accuracy: 0.93,
       'f1, macro': 0.9,
@@ -60,9 +73,15 @@ describe('metrics and params files', () => {
 
   it('reports an absent file as not found rather than failing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'values-'));
-    expect(await readValuesFile(join(dir, 'metrics.json'), metrics('metrics.json'))).toEqual({ found: false, values: {} });
+    expect(await readValuesFile(join(dir, 'metrics.json'), metrics('metrics.json'))).toEqual({
+      found: false,
+      values: {},
+    });
     await writeFile(join(dir, 'metrics.yaml'), 'auc: 0.97\n');
-    expect(await readValuesFile(join(dir, 'metrics.yaml'), metrics('metrics.yaml'))).toEqual({ found: true, values: { auc: 0.97 } });
+    expect(await readValuesFile(join(dir, 'metrics.yaml'), metrics('metrics.yaml'))).toEqual({
+      found: true,
+      values: { auc: 0.97 },
+    });
   });
 
   it('splits quoted CSV cells and flattens nested values for tables', () => {
@@ -81,8 +100,8 @@ describe('JSON error positions', () => {
   const cases: [string, number, number, string][] = [
     ['{"lr": 0.01,\n "epochs": }\n', 2, 12, 'unexpected "}", expected a value'],
     ['{"a": 1,}', 1, 9, 'unexpected "}", expected a "quoted" key (a trailing comma?)'],
-    ['{"a": 1 "b": 2}', 1, 9, 'unexpected "\\"", expected \',\' or \'}\''],
-    ['{"a": [1, 2}', 1, 12, 'unexpected "}", expected \',\' or \']\''],
+    ['{"a": 1 "b": 2}', 1, 9, "unexpected \"\\\"\", expected ',' or '}'"],
+    ['{"a": [1, 2}', 1, 12, "unexpected \"}\", expected ',' or ']'"],
     ['{"a": tru}', 1, 7, 'unexpected "t", expected a value'],
     ['{"a": 1}\n{"b": 2}', 2, 1, 'unexpected "{" after the JSON value'],
     ['{"a": "x\ny"}', 1, 9, 'unterminated string (a line break inside quotes)'],

@@ -32,7 +32,8 @@ interface Source {
 
 function example(kind: Source['kind'], format: FileFormat): string {
   if (kind === 'params-file') return format === 'json' ? '{"lr": 0.01, "epochs": 10}' : '`lr: 0.01` on its own line';
-  if (format === 'csv') return 'a header row such as `epoch,loss,accuracy` and one row per epoch, or `metric,value` rows';
+  if (format === 'csv')
+    return 'a header row such as `epoch,loss,accuracy` and one row per epoch, or `metric,value` rows';
   return format === 'json' ? '{"accuracy": 0.93, "f1": 0.91}' : '`accuracy: 0.93` on its own line';
 }
 
@@ -43,7 +44,9 @@ function parseJson(text: string, source: Source): unknown {
     const located = locateJsonError(text);
     const where = located ? lineColumnAt(text, located.position) : undefined;
     const reason =
-      text.trim() === '' ? 'the file is empty' : located?.reason ?? (error instanceof Error ? error.message : String(error));
+      text.trim() === ''
+        ? 'the file is empty'
+        : (located?.reason ?? (error instanceof Error ? error.message : String(error)));
     throw new UserError(
       `${source.kind} ${source.file} is not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${reason}`,
       {
@@ -136,7 +139,9 @@ export async function readValuesFile(path: string, source: Source): Promise<Read
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { found: false, values: {} };
     if (code === 'EISDIR') {
-      throw new UserError(`${source.kind} ${source.file} is a directory`, { fix: `Point \`${source.kind}:\` at a file.` });
+      throw new UserError(`${source.kind} ${source.file} is a directory`, {
+        fix: `Point \`${source.kind}:\` at a file.`,
+      });
     }
     throw error;
   }
@@ -148,7 +153,8 @@ export function flatten(values: Values, prefix = ''): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [key, value] of Object.entries(values)) {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) out.push(...flatten(value as Values, name));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      out.push(...flatten(value as Values, name));
     else out.push([name, value]);
   }
   return out;

@@ -15,8 +15,20 @@ describe('probeGpus against recorded nvidia-smi outputs', () => {
     expect(probe).toEqual({
       status: 'ok',
       devices: [
-        { index: 0, name: 'NVIDIA H100 80GB HBM3', uuid: 'GPU-6f2a3c1e-8b9d-4e2f-a1b3-5c7d9e0f1a2b', memoryTotalMiB: 81559, driverVersion: '550.90.07' },
-        { index: 1, name: 'NVIDIA H100 80GB HBM3', uuid: 'GPU-0c4e6a8b-1d3f-4a5c-9e7b-2f4a6c8e0b1d', memoryTotalMiB: 81559, driverVersion: '550.90.07' },
+        {
+          index: 0,
+          name: 'NVIDIA H100 80GB HBM3',
+          uuid: 'GPU-6f2a3c1e-8b9d-4e2f-a1b3-5c7d9e0f1a2b',
+          memoryTotalMiB: 81559,
+          driverVersion: '550.90.07',
+        },
+        {
+          index: 1,
+          name: 'NVIDIA H100 80GB HBM3',
+          uuid: 'GPU-0c4e6a8b-1d3f-4a5c-9e7b-2f4a6c8e0b1d',
+          memoryTotalMiB: 81559,
+          driverVersion: '550.90.07',
+        },
       ],
       driverVersion: '550.90.07',
       cudaVersion: '12.4',
@@ -25,7 +37,12 @@ describe('probeGpus against recorded nvidia-smi outputs', () => {
   });
 
   it('tells "no GPU" from "no driver" from "not installed", keeping nvidia-smi\'s words and exit code', async () => {
-    expect(await probeGpus({ nvidiaSmi: smi('no-gpu') })).toMatchObject({ status: 'no-gpu', devices: [], message: 'No devices were found', exitCode: 6 });
+    expect(await probeGpus({ nvidiaSmi: smi('no-gpu') })).toMatchObject({
+      status: 'no-gpu',
+      devices: [],
+      message: 'No devices were found',
+      exitCode: 6,
+    });
     expect(await probeGpus({ nvidiaSmi: smi('no-driver') })).toMatchObject({
       status: 'no-driver',
       message:
@@ -48,8 +65,12 @@ describe('probeGpus against recorded nvidia-smi outputs', () => {
     expect(parseInventory('0, Tesla T4, [N/A], 15360, 535.183.01\n\n')).toEqual([
       { index: 0, name: 'Tesla T4', uuid: null, memoryTotalMiB: 15360, driverVersion: '535.183.01' },
     ]);
-    expect(parseCudaVersion('| NVIDIA-SMI 550.90.07   Driver Version: 550.90.07      CUDA Version: 12.4     |')).toBe('12.4');
-    expect(parseCudaVersion('| NVIDIA-SMI 610.12   KMD Version: 610.12      CUDA UMD Version: 13.1     |')).toBe('13.1');
+    expect(parseCudaVersion('| NVIDIA-SMI 550.90.07   Driver Version: 550.90.07      CUDA Version: 12.4     |')).toBe(
+      '12.4',
+    );
+    expect(parseCudaVersion('| NVIDIA-SMI 610.12   KMD Version: 610.12      CUDA UMD Version: 13.1     |')).toBe(
+      '13.1',
+    );
     expect(parseCudaVersion('    CUDA Version                          : 12.2')).toBe('12.2');
     expect(parseDriverVersion('KMD Version: 610.12 ')).toBe('610.12');
     expect(parseCudaVersion('No devices were found')).toBeNull();
@@ -57,7 +78,9 @@ describe('probeGpus against recorded nvidia-smi outputs', () => {
 });
 
 describe('gpus input', () => {
-  const two = parseInventory('0, NVIDIA H100 80GB HBM3, GPU-a, 81559, 550.90.07\n1, NVIDIA H100 80GB HBM3, GPU-b, 81559, 550.90.07');
+  const two = parseInventory(
+    '0, NVIDIA H100 80GB HBM3, GPU-a, 81559, 550.90.07\n1, NVIDIA H100 80GB HBM3, GPU-b, 81559, 550.90.07',
+  );
 
   it('turns all, a count or indices into CUDA_VISIBLE_DEVICES', () => {
     expect(selectGpus(parseGpuSpec('all'), two).visibleDevices).toBeNull();
@@ -93,7 +116,12 @@ describe('GpuSampler', () => {
     });
     for (let i = 0; i < 3; i++) await sampler.sample();
     expect(await sampler.stop()).toEqual([
-      { index: 0, samples: 3, utilization_percent: { mean: 95, max: 100 }, memory_used_mib: { mean: 41984, max: 43008 } },
+      {
+        index: 0,
+        samples: 3,
+        utilization_percent: { mean: 95, max: 100 },
+        memory_used_mib: { mean: 41984, max: 43008 },
+      },
       { index: 1, samples: 3, utilization_percent: { mean: 6, max: 12 }, memory_used_mib: { mean: 2048, max: 2048 } },
     ]);
   });
@@ -102,7 +130,12 @@ describe('GpuSampler', () => {
     const sampler = new GpuSampler({ indices: [1], intervalMs: 60_000, nvidiaSmi: smi('two-gpus') });
     sampler.start();
     const [gpu1] = await sampler.stop();
-    expect(gpu1).toEqual({ index: 1, samples: 1, utilization_percent: { mean: 12, max: 12 }, memory_used_mib: { mean: 2048, max: 2048 } });
+    expect(gpu1).toEqual({
+      index: 1,
+      samples: 1,
+      utilization_percent: { mean: 12, max: 12 },
+      memory_used_mib: { mean: 2048, max: 2048 },
+    });
   });
 
   it('parses sample lines', () => {

@@ -29,7 +29,10 @@ export interface GpuProbe {
 }
 
 /** The inventory query, one line per GPU. */
-export const INVENTORY_QUERY = ['--query-gpu=index,name,uuid,memory.total,driver_version', '--format=csv,noheader,nounits'];
+export const INVENTORY_QUERY = [
+  '--query-gpu=index,name,uuid,memory.total,driver_version',
+  '--format=csv,noheader,nounits',
+];
 /** The sampling query, one line per GPU. */
 export const SAMPLE_QUERY = ['--query-gpu=index,utilization.gpu,memory.used', '--format=csv,noheader,nounits'];
 
@@ -88,14 +91,21 @@ export function parseDriverVersion(text: string): string | null {
 }
 
 function firstLine(text: string): string {
-  return text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 /**
  * Asks nvidia-smi what GPUs this runner has: the inventory query and the plain table (for the
  * CUDA version, which is no query field) run in parallel.
  */
-export async function probeGpus(options: { nvidiaSmi?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<GpuProbe> {
+export async function probeGpus(
+  options: { nvidiaSmi?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<GpuProbe> {
   const bin = options.nvidiaSmi ?? 'nvidia-smi';
   const run = (args: string[]) => capture(bin, args, { env: options.env, timeoutMs: options.timeoutMs ?? 30_000 });
   const [inventory, header] = await Promise.all([run(INVENTORY_QUERY), run([])]);
@@ -115,11 +125,21 @@ export async function probeGpus(options: { nvidiaSmi?: string; env?: NodeJS.Proc
   }
   const said = firstLine(inventory.stdout) || firstLine(inventory.stderr);
   if (inventory.timedOut) {
-    return { status: 'no-driver', ...empty, message: `${bin} did not answer within ${(options.timeoutMs ?? 30_000) / 1000} s`, exitCode: null };
+    return {
+      status: 'no-driver',
+      ...empty,
+      message: `${bin} did not answer within ${(options.timeoutMs ?? 30_000) / 1000} s`,
+      exitCode: null,
+    };
   }
   if (inventory.code !== 0) {
     const noDevices = /No devices were found/i.test(said) || inventory.code === 6;
-    return { status: noDevices ? 'no-gpu' : 'no-driver', ...empty, message: said || `${bin} failed`, exitCode: inventory.code };
+    return {
+      status: noDevices ? 'no-gpu' : 'no-driver',
+      ...empty,
+      message: said || `${bin} failed`,
+      exitCode: inventory.code,
+    };
   }
   const devices = parseInventory(inventory.stdout);
   if (devices.length === 0) {
@@ -154,7 +174,10 @@ export function parseGpuSpec(raw: string | undefined): GpuSpec {
     return { kind: 'count', count };
   }
   const list = value.replace(/^\[|\]$/g, '');
-  const parts = list.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = list
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) {
     throw new UserError(`Input \`gpus\` must be a count or a list of GPU indices, got ${JSON.stringify(raw)}`, { fix });
   }
@@ -198,7 +221,14 @@ export function selectGpus(spec: GpuSpec, devices: GpuDevice[]): GpuSelection {
   if (missing.length > 0) {
     throw new UserError(
       `Input \`gpus\` names GPU ${missing.length === 1 ? 'index' : 'indices'} ${missing.join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist: ${have}`,
-      { fix: `Use indices from the list above (nvidia-smi numbering), e.g. \`gpus: ${devices.map((d) => d.index).slice(0, 2).join(',') || '0'}\`.` },
+      {
+        fix: `Use indices from the list above (nvidia-smi numbering), e.g. \`gpus: ${
+          devices
+            .map((d) => d.index)
+            .slice(0, 2)
+            .join(',') || '0'
+        }\`.`,
+      },
     );
   }
   const selected = spec.indices.map((i) => devices.find((d) => d.index === i)!);

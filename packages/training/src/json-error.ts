@@ -63,7 +63,8 @@ export function locateJsonError(text: string): { position: number; reason: strin
     }
     for (;;) {
       ws();
-      if (text[i] !== '"') fail(`unexpected ${describe()}, expected a "quoted" key${text[i] === '}' ? ' (a trailing comma?)' : ''}`);
+      if (text[i] !== '"')
+        fail(`unexpected ${describe()}, expected a "quoted" key${text[i] === '}' ? ' (a trailing comma?)' : ''}`);
       string();
       ws();
       if (text[i] !== ':') fail(`unexpected ${describe()}, expected ':' after the key`);

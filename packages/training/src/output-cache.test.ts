@@ -44,7 +44,11 @@ describe('OutputHashCache', () => {
   });
 
   it('survives an output folder that does not exist yet', async () => {
-    const cache = new OutputHashCache({ expand: async () => { throw new Error('ENOENT'); } });
+    const cache = new OutputHashCache({
+      expand: async () => {
+        throw new Error('ENOENT');
+      },
+    });
     await cache.scan();
     await cache.stop();
     expect(await cache.digest([])).toEqual([]);

@@ -41,7 +41,9 @@ export function capture(
       if (timer) clearTimeout(timer);
       resolve(result);
     };
-    child.on('error', (error: NodeJS.ErrnoException) => finish({ code: null, stdout, stderr, spawnError: error, timedOut }));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      finish({ code: null, stdout, stderr, spawnError: error, timedOut }),
+    );
     child.on('close', (code) => finish({ code, stdout, stderr, timedOut }));
   });
 }

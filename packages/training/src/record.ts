@@ -18,7 +18,10 @@ export type { RunContext };
 export function newRunId(context: Pick<RunContext, 'runId' | 'runAttempt'>, now = new Date()): string {
   const suffix = randomBytes(4).toString('hex');
   if (context.runId) return `${context.runId}-${context.runAttempt ?? '1'}-${suffix}`;
-  return `local-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${suffix}`;
+  return `local-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${suffix}`;
 }
 
 export interface RecordedOutput {
@@ -36,7 +39,13 @@ export interface RunRecord {
   working_directory: string;
   repository: string | null;
   git: { sha: string | null; ref: string | null };
-  workflow: { name: string | null; job: string | null; run_id: string | null; run_attempt: string | null; run_url: string | null };
+  workflow: {
+    name: string | null;
+    job: string | null;
+    run_id: string | null;
+    run_attempt: string | null;
+    run_url: string | null;
+  };
   actor: string | null;
   data_version: string | null;
   params_file: string | null;
@@ -100,9 +109,27 @@ export const RUN_RECORD_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: [
-    'schema', 'run_id', 'command', 'working_directory', 'repository', 'git', 'workflow', 'actor', 'data_version',
-    'params_file', 'params', 'metrics_file', 'metrics', 'outputs', 'gpu', 'started_at', 'ended_at', 'duration_seconds',
-    'exit', 'runner', 'warnings',
+    'schema',
+    'run_id',
+    'command',
+    'working_directory',
+    'repository',
+    'git',
+    'workflow',
+    'actor',
+    'data_version',
+    'params_file',
+    'params',
+    'metrics_file',
+    'metrics',
+    'outputs',
+    'gpu',
+    'started_at',
+    'ended_at',
+    'duration_seconds',
+    'exit',
+    'runner',
+    'warnings',
   ],
   properties: {
     schema: { const: 'mlops-gha/run-record@1' },
@@ -151,8 +178,16 @@ export const RUN_RECORD_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: [
-        'required', 'probe', 'message', 'driver_version', 'cuda_version', 'visible_devices', 'devices', 'summary',
-        'sample_interval_seconds', 'utilization',
+        'required',
+        'probe',
+        'message',
+        'driver_version',
+        'cuda_version',
+        'visible_devices',
+        'devices',
+        'summary',
+        'sample_interval_seconds',
+        'utilization',
       ],
       properties: {
         required: { enum: ['auto', 'true', 'false'] },

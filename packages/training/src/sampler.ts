@@ -82,7 +82,8 @@ export class GpuSampler {
         }
         this.util.get(row.index)!.add(row.utilization);
         this.memory.get(row.index)!.add(row.memoryUsed);
-        if (row.utilization !== null || row.memoryUsed !== null) this.seen.set(row.index, (this.seen.get(row.index) ?? 0) + 1);
+        if (row.utilization !== null || row.memoryUsed !== null)
+          this.seen.set(row.index, (this.seen.get(row.index) ?? 0) + 1);
       }
     })().finally(() => {
       this.inFlight = undefined;

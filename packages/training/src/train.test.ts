@@ -12,7 +12,9 @@ import { RUN_RECORD_SCHEMA, runContextFromEnv, type RunRecord } from './record.j
 import { train, type TrainOptions } from './train.js';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/nvidia-smi');
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (o: object) => {
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (
+  o: object,
+) => {
   compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
 };
 const validate = new Ajv({ allErrors: true, strict: true }).compile(RUN_RECORD_SCHEMA);
@@ -37,7 +39,8 @@ const ENV = {
 };
 
 /** Literal paths only: the package takes its globbing from the caller (the action uses @actions/glob). */
-const literal = async (patterns: string[], cwd: string) => patterns.map((p) => join(cwd, p)).filter((p) => existsSync(p));
+const literal = async (patterns: string[], cwd: string) =>
+  patterns.map((p) => join(cwd, p)).filter((p) => existsSync(p));
 
 async function setup(overrides: Partial<TrainOptions> = {}, gpu = 'two-gpus') {
   const workspace = await mkdtemp(join(tmpdir(), 'train-ws-'));
@@ -82,7 +85,13 @@ describe('train', () => {
       working_directory: '.',
       repository: 'octo-org/octo-repo',
       git: { sha: ENV.GITHUB_SHA, ref: 'refs/heads/main' },
-      workflow: { name: 'ml', job: 'train', run_id: '1658821493', run_attempt: '2', run_url: 'https://github.com/octo-org/octo-repo/actions/runs/1658821493/attempts/2' },
+      workflow: {
+        name: 'ml',
+        job: 'train',
+        run_id: '1658821493',
+        run_attempt: '2',
+        run_url: 'https://github.com/octo-org/octo-repo/actions/runs/1658821493/attempts/2',
+      },
       actor: 'octocat',
       data_version: 'd41d8cd98f00b204e9800998ecf8427e',
       params_file: 'params.yaml',
@@ -104,27 +113,38 @@ describe('train', () => {
     expect(record.run_id).toMatch(/^1658821493-2-[0-9a-f]{8}$/);
     expect(outcome.failure).toBeUndefined();
     // The command saw the selected GPU, the run id and the data version, but not the action's inputs.
-    expect(await readFile(join(workspace, 'env.txt'), 'utf8')).toBe(`1 PCI_BUS_ID ${record.run_id} d41d8cd98f00b204e9800998ecf8427e none 1\n`);
+    expect(await readFile(join(workspace, 'env.txt'), 'utf8')).toBe(
+      `1 PCI_BUS_ID ${record.run_id} d41d8cd98f00b204e9800998ecf8427e none 1\n`,
+    );
   });
 
   it('keeps a record of a failed command, with the exit code in the failure', async () => {
     const { workspace, options } = await setup({ run: 'printf partial > model.onnx\nexit 3', outputs: ['model.onnx'] });
     const outcome = await train(options);
-    expect(outcome.failure?.message).toBe('The training command failed with exit code 3. The run record and outputs were kept.');
+    expect(outcome.failure?.message).toBe(
+      'The training command failed with exit code 3. The run record and outputs were kept.',
+    );
     const record = JSON.parse(await readFile(join(workspace, 'run.json'), 'utf8')) as RunRecord;
     expectValid(record);
     expect(record.exit).toMatchObject({ status: 'failed', code: 3 });
     expect(record.outputs.map((o) => o.path)).toEqual(['model.onnx']);
-    expect(record.warnings).toEqual(['metrics-file metrics.json does not exist after the run: metrics recorded as {}.']);
+    expect(record.warnings).toEqual([
+      'metrics-file metrics.json does not exist after the run: metrics recorded as {}.',
+    ]);
   });
 
   it('warns and records when the metrics file is absent, and fails after recording when it is malformed', async () => {
     const absent = await setup();
     const ok = await train(absent.options);
     expect(ok.failure).toBeUndefined();
-    expect(absent.logger.messages('warning')).toEqual(['metrics-file metrics.json does not exist after the run: metrics recorded as {}.']);
+    expect(absent.logger.messages('warning')).toEqual([
+      'metrics-file metrics.json does not exist after the run: metrics recorded as {}.',
+    ]);
 
-    const bad = await setup({ run: 'mkdir -p out && printf "{\\n  \\"acc\\": 0.9,\\n}\\n" > out/metrics.json', metricsFile: 'out/metrics.json' });
+    const bad = await setup({
+      run: 'mkdir -p out && printf "{\\n  \\"acc\\": 0.9,\\n}\\n" > out/metrics.json',
+      metricsFile: 'out/metrics.json',
+    });
     const outcome = await train(bad.options);
     expect(outcome.failure).toBeInstanceOf(UserError);
     expect(outcome.failure!.message).toMatch(/^metrics-file out\/metrics.json is not valid JSON at line 3, column 1: /);
@@ -135,7 +155,7 @@ describe('train', () => {
     expect(record.warnings[0]).toMatch(/^metrics-file out\/metrics.json is not valid JSON/);
   });
 
-  it('warns when the metrics file predates the run (a stale file, not this run\'s result)', async () => {
+  it("warns when the metrics file predates the run (a stale file, not this run's result)", async () => {
     const { workspace, options, logger } = await setup({ run: 'echo not writing metrics' });
     await writeFile(join(workspace, 'metrics.json'), '{"accuracy": 0.5}');
     await utimes(join(workspace, 'metrics.json'), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
@@ -153,7 +173,9 @@ describe('train', () => {
     expect(existsSync(join(params.workspace, 'ran'))).toBe(false);
 
     const gpus = await setup({ run: 'touch ran', gpus: '0,2' });
-    await expect(train(gpus.options)).rejects.toThrow('Input `gpus` names GPU index 2, which does not exist: this runner has 2 GPUs');
+    await expect(train(gpus.options)).rejects.toThrow(
+      'Input `gpus` names GPU index 2, which does not exist: this runner has 2 GPUs',
+    );
     expect(existsSync(join(gpus.workspace, 'ran'))).toBe(false);
 
     const required = await setup({ run: 'touch ran', requireGpu: true }, 'no-driver');
@@ -173,25 +195,41 @@ describe('train', () => {
     ]);
     const record = JSON.parse(await readFile(join(workspace, 'run.json'), 'utf8')) as RunRecord;
     expectValid(record);
-    expect(record.gpu).toMatchObject({ probe: 'no-driver', devices: [], summary: { count: 0 }, utilization: [], sample_interval_seconds: null });
+    expect(record.gpu).toMatchObject({
+      probe: 'no-driver',
+      devices: [],
+      summary: { count: 0 },
+      utilization: [],
+      sample_interval_seconds: null,
+    });
   });
 
   it('records a timeout with the signals sent', async () => {
-    const { options, workspace } = await setup({ run: 'printf part > ckpt.pt\nsleep 30', timeoutMinutes: 0.005, outputs: ['ckpt.pt'] });
+    const { options, workspace } = await setup({
+      run: 'printf part > ckpt.pt\nsleep 30',
+      timeoutMinutes: 0.005,
+      outputs: ['ckpt.pt'],
+    });
     const outcome = await train(options);
     expect(outcome.failure?.message).toBe(
       'The training command timed out after 0.005 minutes (SIGTERM sent; it ended with signal SIGTERM). The run record and outputs were kept.',
     );
     const record = JSON.parse(await readFile(join(workspace, 'run.json'), 'utf8')) as RunRecord;
     expectValid(record);
-    expect(record.exit).toEqual({ status: 'timed-out', code: null, signal: 'SIGTERM', signals_sent: ['SIGTERM'], timeout_minutes: 0.005 });
+    expect(record.exit).toEqual({
+      status: 'timed-out',
+      code: null,
+      signal: 'SIGTERM',
+      signals_sent: ['SIGTERM'],
+      timeout_minutes: 0.005,
+    });
     expect(record.outputs).toHaveLength(1);
   });
 
   it('derives the run URL and context from the runner variables', () => {
-    expect(runContextFromEnv({ ...ENV, GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://ghe.example.com/' }).runUrl).toBe(
-      'https://ghe.example.com/octo-org/octo-repo/actions/runs/1658821493',
-    );
+    expect(
+      runContextFromEnv({ ...ENV, GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://ghe.example.com/' }).runUrl,
+    ).toBe('https://ghe.example.com/octo-org/octo-repo/actions/runs/1658821493');
     expect(runContextFromEnv({}).runUrl).toBeNull();
   });
 });

@@ -79,10 +79,15 @@ export interface TrainOutcome {
 const toPosix = (p: string) => p.split(sep).join('/');
 
 /** Environment variables a `run:` step does not see and the training command must not either. */
-const WITHHELD = /^(INPUT_|STATE_)|^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL|ACTIONS_CACHE_URL)$/;
+const WITHHELD =
+  /^(INPUT_|STATE_)|^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL|ACTIONS_CACHE_URL)$/;
 
 function firstLine(run: string): string {
-  const line = run.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? run.trim();
+  const line =
+    run
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? run.trim();
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
@@ -187,8 +192,13 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
   } finally {
     options.groups?.end();
   }
-  const [utilization] = await Promise.all([sampler ? sampler.stop() : Promise.resolve([] as GpuUtilization[]), outputCache?.stop()]);
-  logger.info(`The training command ended with ${describeExit(command)} after ${formatDuration(command.durationMs)} (${command.status}).`);
+  const [utilization] = await Promise.all([
+    sampler ? sampler.stop() : Promise.resolve([] as GpuUtilization[]),
+    outputCache?.stop(),
+  ]);
+  logger.info(
+    `The training command ended with ${describeExit(command)} after ${formatDuration(command.durationMs)} (${command.status}).`,
+  );
 
   // Metrics are a product of the run: problems are recorded, and a malformed file fails the
   // step only after the record and the artifact exist.
@@ -222,7 +232,9 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
   if (options.outputs.length > 0) {
     let files: string[] = [];
     try {
-      files = (await options.expandOutputs(options.outputs, wd)).filter((f) => resolve(f) !== resolve(options.recordPath));
+      files = (await options.expandOutputs(options.outputs, wd)).filter(
+        (f) => resolve(f) !== resolve(options.recordPath),
+      );
     } catch (error) {
       warn(`outputs: ${describeError(error)}`);
     }
@@ -295,7 +307,13 @@ export async function train(options: TrainOptions): Promise<TrainOutcome> {
   await writeRunRecord(options.recordPath, record);
   logger.info(`Run record written to ${display(options.recordPath)}.`);
 
-  return { record, recordPath: options.recordPath, outputFiles, command, failure: failureOf(command, options, metricsError) };
+  return {
+    record,
+    recordPath: options.recordPath,
+    outputFiles,
+    command,
+    failure: failureOf(command, options, metricsError),
+  };
 }
 
 function explainNoGpu(
@@ -321,7 +339,8 @@ function explainNoGpu(
     });
   }
   // A failing driver on a machine that has one deserves a warning even when a GPU is optional.
-  if (probe.status === 'no-driver' && options.requireGpu === 'auto') warn(`No usable GPU, running on CPU: ${what.replace(/\.$/, '')}.`);
+  if (probe.status === 'no-driver' && options.requireGpu === 'auto')
+    warn(`No usable GPU, running on CPU: ${what.replace(/\.$/, '')}.`);
   else logger.info(`No GPU, running on CPU: ${what.replace(/\.$/, '')}.`);
   if (gpusGiven) warn(`Input \`gpus: ${options.gpus}\` is ignored: this runner has no usable GPU.`);
 }
@@ -348,7 +367,10 @@ function failureOf(command: CommandResult, options: TrainOptions, metricsError?:
   if (command.status === 'timed-out') {
     return new UserError(
       `The training command timed out after ${options.timeoutMinutes} minutes (${command.signalsSent.join(' then ')} sent; it ended with ${describeExit(command)}). ${where}.`,
-      { fix: 'Raise `timeout-minutes`, or make the training shorter (fewer epochs, a smaller sample).', title: 'Training timed out' },
+      {
+        fix: 'Raise `timeout-minutes`, or make the training shorter (fewer epochs, a smaller sample).',
+        title: 'Training timed out',
+      },
     );
   }
   return metricsError;
