@@ -92,6 +92,8 @@ export interface GitHubApiDouble {
   deploymentStatuses(owner: string, repo: string, deploymentId: number): DeploymentStatus[];
   /** Makes the next `count` requests matching method+path prefix fail with `status`. */
   failNext(method: string, pathPrefix: string, status: number, count?: number): void;
+  /** Drops the injected failures not yet consumed (so one test's faults never reach the next). */
+  clearFaults(): void;
   stop(): Promise<void>;
 }
 
@@ -448,6 +450,7 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
     deployments: (o, r) => [...(deployments.get(`${o}/${r}`) ?? [])],
     deploymentStatuses: (_o, _r, id) => [...(statuses.get(id) ?? [])],
     failNext: (method, prefix, status, count = 1) => void faults.push({ method, prefix, status, count }),
+    clearFaults: () => void faults.splice(0),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

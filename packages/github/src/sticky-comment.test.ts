@@ -93,5 +93,32 @@ describe('upsertStickyComment', () => {
     expect(result).toMatchObject({ outcome: 'updated', id: mine.id });
     expect(api.comments('o', 'r', 6).find((c) => c.user.login === 'mallory')!.body).toContain('by a person');
     expect(logger.messages('debug').join('\n')).toContain("Could not read the token's login");
+    api.clearFaults();
+  });
+
+  it('with the token known, never edits a comment of another author carrying the marker', async () => {
+    // A person or another app may paste the marker (quoting our comment): only the token's own comments count.
+    const marker = stickyMarker('metric-gate/default');
+    const person = api.seedComment('o', 'r', 7, `${marker}\nquoted by a person`, 'mallory');
+    const otherApp = api.seedComment('o', 'r', 7, `${marker}\nanother app`, 'other-app[bot]');
+    const result = await upsertStickyComment(options(7, 'ours'));
+    expect(result).toMatchObject({ outcome: 'created' });
+    const comments = api.comments('o', 'r', 7);
+    expect(comments.map((c) => [c.user.login, c.body])).toEqual([
+      ['mallory', `${marker}\nquoted by a person`],
+      ['other-app[bot]', `${marker}\nanother app`],
+      ['github-actions[bot]', `${marker}\nours`],
+    ]);
+    expect([person.id, otherApp.id]).not.toContain((result as { id: number }).id);
+  });
+
+  it('a duplicate that another job deleted first (404 on delete) is not an error', async () => {
+    const marker = stickyMarker('metric-gate/default');
+    const first = api.seedComment('o', 'r', 8, `${marker}\nold 1`, 'github-actions[bot]');
+    const second = api.seedComment('o', 'r', 8, `${marker}\nold 2`, 'github-actions[bot]');
+    api.failNext('DELETE', `/repos/o/r/issues/comments/${second.id}`, 404);
+    const result = await upsertStickyComment(options(8, 'new'));
+    expect(result).toMatchObject({ outcome: 'updated', id: first.id, removedDuplicates: 0 });
+    expect(api.comments('o', 'r', 8).find((c) => c.id === first.id)!.body).toBe(`${marker}\nnew`);
   });
 });
