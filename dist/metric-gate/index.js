@@ -68662,8 +68662,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -69025,8 +69025,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */
@@ -74205,7 +74205,7 @@ async function resolveRegistryBaseline(uri, registryUrl, dir, options) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6160);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3731);
 
 
 
@@ -74268,9 +74268,7 @@ function readSettings() {
                 dataVersion: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('data-version'),
                 commit: process.env.GITHUB_SHA,
                 ref: process.env.GITHUB_REF,
-                runUrl: process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
-                    ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
-                    : undefined,
+                runUrl: (0,_mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__/* .runContextFromEnv */ .wX)().runUrl ?? undefined,
                 runLabel: process.env.GITHUB_RUN_ID
                     ? `${process.env.GITHUB_WORKFLOW ?? 'run'} #${process.env.GITHUB_RUN_NUMBER ?? process.env.GITHUB_RUN_ID}`
                     : undefined,
@@ -74288,7 +74286,7 @@ function readSettings() {
 
 /***/ }),
 
-/***/ 6160:
+/***/ 3731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74299,11 +74297,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* reexport */ formatBytes),
   DC: () => (/* reexport */ hashFile),
   iU: () => (/* reexport */ isUserError),
+  wX: () => (/* reexport */ runContextFromEnv),
   qq: () => (/* reexport */ silentLogger),
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, describeError, formatDuration, formatLocation, formatRate, runContextFromEnv
+// UNUSED EXPORTS: RecordingLogger, consoleLogger, describeError, formatDuration, formatLocation, formatRate
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -74484,6 +74483,38 @@ async function hashFile(path, algorithm = 'sha256') {
     return hash.digest('hex');
 }
 
+;// CONCATENATED MODULE: ./packages/common/src/run-context.ts
+function runContextFromEnv(env = process.env) {
+    const v = (name) => (env[name] === undefined || env[name] === '' ? null : env[name]);
+    const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = v('GITHUB_REPOSITORY');
+    const runId = v('GITHUB_RUN_ID');
+    const attempt = v('GITHUB_RUN_ATTEMPT');
+    let runUrl = null;
+    if (repository && runId) {
+        runUrl = `${server}/${repository}/actions/runs/${runId}`;
+        if (attempt && attempt !== '1')
+            runUrl += `/attempts/${attempt}`;
+    }
+    return {
+        repository,
+        sha: v('GITHUB_SHA'),
+        ref: v('GITHUB_REF'),
+        actor: v('GITHUB_ACTOR'),
+        workflow: v('GITHUB_WORKFLOW'),
+        job: v('GITHUB_JOB'),
+        runId,
+        runAttempt: attempt,
+        runUrl,
+        runner: {
+            name: v('RUNNER_NAME'),
+            os: v('RUNNER_OS'),
+            arch: v('RUNNER_ARCH'),
+            environment: v('RUNNER_ENVIRONMENT'),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
 
 
@@ -74517,8 +74548,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
 
 
@@ -76711,8 +76742,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, binomialHalfCdf, bootstrapInterval, checkRules, decide, delong, escapeMarkdown, formatNumber, hasKernel, intervalStatus, logGamma, makeKernel, mcnemar, normalCdf, normalQuantile, pairedBootstrap, pairedBootstrapParallel, parseRules, placements, quantileSorted, readMetricsFile, renderReport, resolveBaseline, seedToInt, streamState, weightedAuc, weightedMean, weightedR2
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/gate/src/rules.ts
 
 const TOKEN = /\s*(?:(>=|<=|>|<|==|!=|=)|(baseline)\b|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?)|([-+*/])|([A-Za-z_][\w.-]*(?:\[[^\]\r\n]+\])?)|(\S))/y;
@@ -78591,8 +78622,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/github/src/sticky-comment.ts
 
 
@@ -78824,8 +78855,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: flattenMetrics, metricsFromCsv, parseCsv, parseMetrics
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
 
 /** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */

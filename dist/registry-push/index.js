@@ -67822,8 +67822,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -68085,7 +68085,7 @@ function startProgress(label, unit, total, intervalMs = 5000) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6160);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6031);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6537);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1485);
@@ -68261,44 +68261,45 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   s: () => (/* binding */ readSettings)
 /* harmony export */ });
-/* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6537);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3731);
+/* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6537);
+
 
 
 function readSettings(env = process.env) {
-    const name = (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__/* .checkModelName */ .Xs)((0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('name', { required: true }).trim(), 'the `name` input');
-    const model = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getList */ .vS)('model');
+    const name = (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__/* .checkModelName */ .Xs)((0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getString */ .AA)('name', { required: true }).trim(), 'the `name` input');
+    const model = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getList */ .vS)('model');
     if (model.length === 0)
-        (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('model', { required: true });
-    const registry = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('registry', { required: true }).trim();
-    const alias = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('alias')?.trim();
+        (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getString */ .AA)('model', { required: true });
+    const registry = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getString */ .AA)('registry', { required: true }).trim();
+    const alias = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('alias')?.trim();
     if (alias)
-        (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__/* .checkAliasName */ .cY)(alias, 'the `alias` input');
-    const tags = (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_1__/* .checkTags */ .MK)((0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getKeyValues */ .cp)('tags'));
+        (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__/* .checkAliasName */ .cY)(alias, 'the `alias` input');
+    const tags = (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__/* .checkTags */ .MK)((0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getKeyValues */ .cp)('tags'));
     const repository = env.GITHUB_REPOSITORY || null;
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
     const runId = env.GITHUB_RUN_ID || null;
     return {
         name,
         model,
         registry,
-        endpoint: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('endpoint-url')?.trim(),
-        region: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('region')?.trim(),
+        endpoint: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('endpoint-url')?.trim(),
+        region: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('region')?.trim(),
         alias: alias || undefined,
-        metricsFile: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('metrics-file')?.trim(),
-        runRecord: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('run-record')?.trim(),
+        metricsFile: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('metrics-file')?.trim(),
+        runRecord: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('run-record')?.trim(),
         tags,
-        description: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('description'),
-        sampleData: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('sample-data')?.trim() || undefined,
-        sampleRows: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getNumber */ .WZ)('sample-rows', { default: 32, min: 1, max: 1000, integer: true }),
-        profileData: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('profile-data')?.trim() || undefined,
-        labelColumn: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('label-column')?.trim() || undefined,
+        description: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('description'),
+        sampleData: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('sample-data')?.trim() || undefined,
+        sampleRows: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getNumber */ .WZ)('sample-rows', { default: 32, min: 1, max: 1000, integer: true }),
+        profileData: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('profile-data')?.trim() || undefined,
+        labelColumn: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('label-column')?.trim() || undefined,
         actor: env.GITHUB_ACTOR || null,
         lineage: {
             git_sha: env.GITHUB_SHA || null,
             git_ref: env.GITHUB_REF || null,
             repository,
-            run_url: repository && runId ? `${server}/${repository}/actions/runs/${runId}` : null,
+            run_url: (0,_mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__/* .runContextFromEnv */ .wX)(env).runUrl,
             run_id: runId,
         },
     };
@@ -68307,7 +68308,7 @@ function readSettings(env = process.env) {
 
 /***/ }),
 
-/***/ 6160:
+/***/ 3731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68320,11 +68321,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* reexport */ formatBytes),
   DC: () => (/* reexport */ hashFile),
   iU: () => (/* reexport */ isUserError),
+  wX: () => (/* reexport */ runContextFromEnv),
   qq: () => (/* reexport */ silentLogger),
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, formatDuration, formatLocation, formatRate, runContextFromEnv
+// UNUSED EXPORTS: RecordingLogger, formatDuration, formatLocation, formatRate
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -68503,6 +68505,38 @@ async function hashFile(path, algorithm = 'sha256') {
     for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
         hash.update(chunk);
     return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./packages/common/src/run-context.ts
+function runContextFromEnv(env = process.env) {
+    const v = (name) => (env[name] === undefined || env[name] === '' ? null : env[name]);
+    const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = v('GITHUB_REPOSITORY');
+    const runId = v('GITHUB_RUN_ID');
+    const attempt = v('GITHUB_RUN_ATTEMPT');
+    let runUrl = null;
+    if (repository && runId) {
+        runUrl = `${server}/${repository}/actions/runs/${runId}`;
+        if (attempt && attempt !== '1')
+            runUrl += `/attempts/${attempt}`;
+    }
+    return {
+        repository,
+        sha: v('GITHUB_SHA'),
+        ref: v('GITHUB_REF'),
+        actor: v('GITHUB_ACTOR'),
+        workflow: v('GITHUB_WORKFLOW'),
+        job: v('GITHUB_JOB'),
+        runId,
+        runAttempt: attempt,
+        runUrl,
+        runner: {
+            name: v('RUNNER_NAME'),
+            os: v('RUNNER_OS'),
+            arch: v('RUNNER_ARCH'),
+            environment: v('RUNNER_ENVIRONMENT'),
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
@@ -68977,8 +69011,8 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/drift/src/table.ts
 /**
  * Streams a CSV (header row, RFC 4180 quoting) or JSON Lines file as column-major batches,
@@ -70331,8 +70365,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
 
 
@@ -72219,8 +72253,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, appendEvent, contentDigest, describeSignature, download, formatModelRef, layout, listEvents, loadOnnxRuntime, moveAlias, openRegistry, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readOnnxSignature, readProfile, readSample, resolve, validateManifest, verify, versionSha256
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */

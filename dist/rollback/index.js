@@ -68663,8 +68663,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -68960,7 +68960,7 @@ __webpack_async_result__();
 /* harmony export */   s: () => (/* binding */ readSettings)
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6160);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9786);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1536);
 
@@ -69016,7 +69016,7 @@ function readSettings(env = process.env) {
 
 /***/ }),
 
-/***/ 6160:
+/***/ 3731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69028,11 +69028,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* reexport */ formatBytes),
   DC: () => (/* reexport */ hashFile),
   iU: () => (/* reexport */ isUserError),
+  wX: () => (/* reexport */ runContextFromEnv),
   qq: () => (/* reexport */ silentLogger),
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate, runContextFromEnv
+// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -69213,6 +69214,38 @@ async function hashFile(path, algorithm = 'sha256') {
     return hash.digest('hex');
 }
 
+;// CONCATENATED MODULE: ./packages/common/src/run-context.ts
+function runContextFromEnv(env = process.env) {
+    const v = (name) => (env[name] === undefined || env[name] === '' ? null : env[name]);
+    const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = v('GITHUB_REPOSITORY');
+    const runId = v('GITHUB_RUN_ID');
+    const attempt = v('GITHUB_RUN_ATTEMPT');
+    let runUrl = null;
+    if (repository && runId) {
+        runUrl = `${server}/${repository}/actions/runs/${runId}`;
+        if (attempt && attempt !== '1')
+            runUrl += `/attempts/${attempt}`;
+    }
+    return {
+        repository,
+        sha: v('GITHUB_SHA'),
+        ref: v('GITHUB_REF'),
+        actor: v('GITHUB_ACTOR'),
+        workflow: v('GITHUB_WORKFLOW'),
+        job: v('GITHUB_JOB'),
+        runId,
+        runAttempt: attempt,
+        runUrl,
+        runner: {
+            name: v('RUNNER_NAME'),
+            os: v('RUNNER_OS'),
+            arch: v('RUNNER_ARCH'),
+            environment: v('RUNNER_ENVIRONMENT'),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
 
 
@@ -69246,8 +69279,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -76983,10 +77016,7 @@ function checkNamespace(value) {
 /** The runner's facts for GitHub Deployments and audit records. */
 function githubContext(token, env = process.env) {
     const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    const runUrl = env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-        : undefined;
+    const runUrl = (0,src/* runContextFromEnv */.wX)(env).runUrl ?? undefined;
     return {
         ...(token ? { token } : {}),
         apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
@@ -77034,8 +77064,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, Registry, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, download, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readMetricsFile, readOnnxSignature, readProfile, readRunRecord, runCli, validateManifest, versionSha256
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { getChoice, getNumber, getOptional, getSecret, getString } from '@mlops-gha/action-common';
-import { UserError } from '@mlops-gha/common';
+import { runContextFromEnv, UserError } from '@mlops-gha/common';
 import type { MissingValues, TaskSetting, ZeroDivision } from '@mlops-gha/evaluation';
 import type { FailOn, GateSettings, IntervalMethod } from '@mlops-gha/gate';
 
@@ -75,10 +75,7 @@ export function readSettings(): Settings {
         dataVersion: getOptional('data-version'),
         commit: process.env.GITHUB_SHA,
         ref: process.env.GITHUB_REF,
-        runUrl:
-          process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID
-            ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
-            : undefined,
+        runUrl: runContextFromEnv().runUrl ?? undefined,
         runLabel: process.env.GITHUB_RUN_ID
           ? `${process.env.GITHUB_WORKFLOW ?? 'run'} #${process.env.GITHUB_RUN_NUMBER ?? process.env.GITHUB_RUN_ID}`
           : undefined,

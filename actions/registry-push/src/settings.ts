@@ -1,3 +1,4 @@
+import { runContextFromEnv } from '@mlops-gha/common';
 import { getKeyValues, getList, getNumber, getOptional, getString } from '@mlops-gha/action-common';
 import { checkAliasName, checkModelName, checkTags } from '@mlops-gha/registry';
 
@@ -40,7 +41,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPush
   if (alias) checkAliasName(alias, 'the `alias` input');
   const tags = checkTags(getKeyValues('tags'));
   const repository = env.GITHUB_REPOSITORY || null;
-  const server = env.GITHUB_SERVER_URL || 'https://github.com';
   const runId = env.GITHUB_RUN_ID || null;
   return {
     name,
@@ -62,7 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPush
       git_sha: env.GITHUB_SHA || null,
       git_ref: env.GITHUB_REF || null,
       repository,
-      run_url: repository && runId ? `${server}/${repository}/actions/runs/${runId}` : null,
+      run_url: runContextFromEnv(env).runUrl,
       run_id: runId,
     },
   };

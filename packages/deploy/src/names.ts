@@ -1,4 +1,4 @@
-import { UserError } from '@mlops-gha/common';
+import { runContextFromEnv, UserError } from '@mlops-gha/common';
 import type { GitHubContext } from './types.js';
 
 /** Checks shared by the helm-deploy and rollback settings (names Kubernetes accepts, the runner's facts). */
@@ -26,11 +26,7 @@ export function checkNamespace(value: string): string {
 /** The runner's facts for GitHub Deployments and audit records. */
 export function githubContext(token: string | undefined, env: NodeJS.ProcessEnv = process.env): GitHubContext {
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  const server = env.GITHUB_SERVER_URL || 'https://github.com';
-  const runUrl =
-    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-      : undefined;
+  const runUrl = runContextFromEnv(env).runUrl ?? undefined;
   return {
     ...(token ? { token } : {}),
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
