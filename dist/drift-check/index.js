@@ -70564,8 +70564,8 @@ function validateProfile(value, where) {
     return p;
 }
 
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
-var evaluation_src = __nccwpck_require__(4146);
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 15 modules
+var evaluation_src = __nccwpck_require__(7076);
 ;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
 /**
  * The model's outputs profiled like data columns: each batch of rows goes through
@@ -71346,7 +71346,7 @@ async function checkDrift(request) {
 
 /***/ }),
 
-/***/ 4146:
+/***/ 7076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71365,12 +71365,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
-;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
-
-
-
-/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
-const MISSING = /^(|nan|na|n\/a|null|none)$/i;
+;// CONCATENATED MODULE: ./packages/evaluation/src/label-output.ts
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
 function canonicalLabel(raw) {
     const text = raw.trim();
@@ -71378,6 +71373,58 @@ function canonicalLabel(raw) {
         return String(Number(text));
     return text;
 }
+/** One row's label as text. */
+function labelText(column, i) {
+    const v = column.values[i];
+    return typeof v === 'string' ? canonicalLabel(v) : String(v);
+}
+/** The distinct labels of a label output, as text. */
+function distinctLabels(column) {
+    if (Array.isArray(column.values))
+        return new Set(column.values.map((v) => canonicalLabel(v)));
+    const distinct = new Set();
+    const values = column.values;
+    let prev = NaN;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            distinct.add(v);
+            prev = v;
+        }
+    }
+    return new Set([...distinct].map((v) => String(v)));
+}
+/** Class index of each row of a label output. */
+function labelIndices(column, index) {
+    const n = column.values.length;
+    const out = new Int32Array(n);
+    if (Array.isArray(column.values)) {
+        for (let i = 0; i < n; i++)
+            out[i] = index.get(canonicalLabel(column.values[i]));
+        return out;
+    }
+    const byValue = new Map();
+    const values = column.values;
+    let prev = NaN;
+    let prevClass = 0;
+    for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            let c = byValue.get(v);
+            if (c === undefined) {
+                c = index.get(String(v));
+                byValue.set(v, c);
+            }
+            prev = v;
+            prevClass = c;
+        }
+        out[i] = prevClass;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/float-buffer.ts
+/** A growable Float32Array for streaming a column of unknown length. */
 class FloatBuffer {
     data = new Float32Array(1 << 16);
     length = 0;
@@ -71393,6 +71440,16 @@ class FloatBuffer {
         return this.data.slice(0, this.length);
     }
 }
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
+
+
+
+
+
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+const MISSING = /^(|nan|na|n\/a|null|none)$/i;
+
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
  * Every feature cell must be a number; errors name the file, line, column and the fix.
@@ -72009,6 +72066,7 @@ function requireFiniteLabels(labels, path, column) {
 
 
 
+
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
@@ -72021,54 +72079,6 @@ function findRoles(raw) {
             outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
     roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
     return roles;
-}
-function labelText(column, i) {
-    const v = column.values[i];
-    return typeof v === 'string' ? canonicalLabel(v) : String(v);
-}
-/** The distinct labels of a label output, as text. */
-function distinctLabels(column) {
-    if (Array.isArray(column.values))
-        return new Set(column.values.map((v) => canonicalLabel(v)));
-    const distinct = new Set();
-    const values = column.values;
-    let prev = NaN;
-    for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            distinct.add(v);
-            prev = v;
-        }
-    }
-    return new Set([...distinct].map((v) => String(v)));
-}
-/** Class index of each row of a label output. */
-function labelIndices(column, index) {
-    const n = column.values.length;
-    const out = new Int32Array(n);
-    if (Array.isArray(column.values)) {
-        for (let i = 0; i < n; i++)
-            out[i] = index.get(canonicalLabel(column.values[i]));
-        return out;
-    }
-    const byValue = new Map();
-    const values = column.values;
-    let prev = NaN;
-    let prevClass = 0;
-    for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            let c = byValue.get(v);
-            if (c === undefined) {
-                c = index.get(String(v));
-                byValue.set(v, c);
-            }
-            prev = v;
-            prevClass = c;
-        }
-        out[i] = prevClass;
-    }
-    return out;
 }
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
 const TALLY_ROWS = 20_000;
@@ -76624,8 +76634,8 @@ class registry_Registry {
 
 // EXTERNAL MODULE: ./packages/drift/src/index.ts + 12 modules
 var drift_src = __nccwpck_require__(4115);
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
-var evaluation_src = __nccwpck_require__(4146);
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 15 modules
+var evaluation_src = __nccwpck_require__(7076);
 ;// CONCATENATED MODULE: ./packages/registry/src/sample.ts
 /**
  * The stored sample of a version (sample.json): the first rows of `sample-data` as the model's

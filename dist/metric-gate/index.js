@@ -68933,7 +68933,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6257);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2413);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(823);
+/* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5832);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
 /* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3997);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1983);
@@ -72926,8 +72926,8 @@ function validateProfile(value, where) {
     return p;
 }
 
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
-var evaluation_src = __nccwpck_require__(4146);
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 15 modules
+var evaluation_src = __nccwpck_require__(7076);
 ;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
 /**
  * The model's outputs profiled like data columns: each batch of rows goes through
@@ -74526,7 +74526,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 4146:
+/***/ 7076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74550,12 +74550,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
-;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
-
-
-
-/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
-const MISSING = /^(|nan|na|n\/a|null|none)$/i;
+;// CONCATENATED MODULE: ./packages/evaluation/src/label-output.ts
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
 function canonicalLabel(raw) {
     const text = raw.trim();
@@ -74563,6 +74558,58 @@ function canonicalLabel(raw) {
         return String(Number(text));
     return text;
 }
+/** One row's label as text. */
+function labelText(column, i) {
+    const v = column.values[i];
+    return typeof v === 'string' ? canonicalLabel(v) : String(v);
+}
+/** The distinct labels of a label output, as text. */
+function distinctLabels(column) {
+    if (Array.isArray(column.values))
+        return new Set(column.values.map((v) => canonicalLabel(v)));
+    const distinct = new Set();
+    const values = column.values;
+    let prev = NaN;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            distinct.add(v);
+            prev = v;
+        }
+    }
+    return new Set([...distinct].map((v) => String(v)));
+}
+/** Class index of each row of a label output. */
+function labelIndices(column, index) {
+    const n = column.values.length;
+    const out = new Int32Array(n);
+    if (Array.isArray(column.values)) {
+        for (let i = 0; i < n; i++)
+            out[i] = index.get(canonicalLabel(column.values[i]));
+        return out;
+    }
+    const byValue = new Map();
+    const values = column.values;
+    let prev = NaN;
+    let prevClass = 0;
+    for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            let c = byValue.get(v);
+            if (c === undefined) {
+                c = index.get(String(v));
+                byValue.set(v, c);
+            }
+            prev = v;
+            prevClass = c;
+        }
+        out[i] = prevClass;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/float-buffer.ts
+/** A growable Float32Array for streaming a column of unknown length. */
 class FloatBuffer {
     data = new Float32Array(1 << 16);
     length = 0;
@@ -74578,6 +74625,16 @@ class FloatBuffer {
         return this.data.slice(0, this.length);
     }
 }
+
+;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
+
+
+
+
+
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+const MISSING = /^(|nan|na|n\/a|null|none)$/i;
+
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
  * Every feature cell must be a number; errors name the file, line, column and the fix.
@@ -75194,6 +75251,7 @@ function requireFiniteLabels(labels, path, column) {
 
 
 
+
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
@@ -75206,54 +75264,6 @@ function findRoles(raw) {
             outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
     roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
     return roles;
-}
-function labelText(column, i) {
-    const v = column.values[i];
-    return typeof v === 'string' ? canonicalLabel(v) : String(v);
-}
-/** The distinct labels of a label output, as text. */
-function distinctLabels(column) {
-    if (Array.isArray(column.values))
-        return new Set(column.values.map((v) => canonicalLabel(v)));
-    const distinct = new Set();
-    const values = column.values;
-    let prev = NaN;
-    for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            distinct.add(v);
-            prev = v;
-        }
-    }
-    return new Set([...distinct].map((v) => String(v)));
-}
-/** Class index of each row of a label output. */
-function labelIndices(column, index) {
-    const n = column.values.length;
-    const out = new Int32Array(n);
-    if (Array.isArray(column.values)) {
-        for (let i = 0; i < n; i++)
-            out[i] = index.get(canonicalLabel(column.values[i]));
-        return out;
-    }
-    const byValue = new Map();
-    const values = column.values;
-    let prev = NaN;
-    let prevClass = 0;
-    for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            let c = byValue.get(v);
-            if (c === undefined) {
-                c = index.get(String(v));
-                byValue.set(v, c);
-            }
-            prev = v;
-            prevClass = c;
-        }
-        out[i] = prevClass;
-    }
-    return out;
 }
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
 const TALLY_ROWS = 20_000;
@@ -76731,7 +76741,7 @@ async function evaluateModels(options) {
 
 /***/ }),
 
-/***/ 823:
+/***/ 5832:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76928,16 +76938,17 @@ function checkRules(rules, available, hasBaseline, rulesText) {
     });
 }
 
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
-var evaluation_src = __nccwpck_require__(4146);
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 15 modules
+var evaluation_src = __nccwpck_require__(7076);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./packages/gate/src/kernels.ts
-
-// The weighted metrics are pure, self-contained functions (no outside references): the
-// parallel bootstrap runs their source text in worker threads.
+;// CONCATENATED MODULE: ./packages/gate/src/weighted.ts
+/**
+ * The weighted statistics a resample computes (weights: how often it drew each row). Self-contained
+ * on purpose: the bootstrap worker carries them into its thread.
+ */
 /** Σ w·v / Σ w. */
 function weightedMean(w, rows) {
     let s = 0;
@@ -77014,6 +77025,13 @@ function weightedAuc(w, parts, bySupport = false) {
     }
     return sum / (bySupport ? supportSum : parts.length);
 }
+
+;// CONCATENATED MODULE: ./packages/gate/src/kernels.ts
+
+// The weighted metrics are pure, self-contained functions (no outside references): the
+// parallel bootstrap runs their source text in worker threads.
+
+
 function confusionFn(metric, interp, options) {
     if (interp.task === 'regression' || !interp.classes)
         return undefined;
@@ -77476,8 +77494,80 @@ function quantileSorted(sorted, p) {
     return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-;// CONCATENATED MODULE: ./packages/gate/src/bootstrap.ts
+;// CONCATENATED MODULE: ./packages/gate/src/interval.ts
 
+function bootstrapInterval(draws, point, factor, confidence, method) {
+    const values = [];
+    for (let b = 0; b < draws.candidate.length; b++) {
+        const v = draws.candidate[b] - (factor && draws.baseline ? factor * draws.baseline[b] : 0);
+        if (Number.isFinite(v))
+            values.push(v);
+    }
+    if (values.length < 2)
+        return undefined;
+    const sorted = Float64Array.from(values).sort();
+    const alpha = 1 - confidence;
+    const percentile = (note) => ({
+        low: quantileSorted(sorted, alpha / 2),
+        high: quantileSorted(sorted, 1 - alpha / 2),
+        method: 'percentile',
+        confidence,
+        used: sorted.length,
+        note,
+    });
+    if (method === 'percentile')
+        return percentile();
+    // BCa (Efron 1987): bias correction from the share of resamples below the estimate,
+    // acceleration from the jackknife.
+    let below = 0;
+    let equal = 0;
+    for (const v of sorted) {
+        if (v < point)
+            below++;
+        else if (v === point)
+            equal++;
+    }
+    const z0 = normalQuantile((below + equal / 2) / sorted.length);
+    if (!Number.isFinite(z0))
+        return percentile('BCa bias correction is infinite (every resample on one side of the estimate); percentile interval used');
+    const candLoo = draws.candidateKernel.leaveOneOut();
+    const baseLoo = factor && draws.baselineKernel ? draws.baselineKernel.leaveOneOut() : undefined;
+    let sum = 0;
+    let count = 0;
+    const loo = new Float64Array(candLoo.length);
+    for (let i = 0; i < candLoo.length; i++) {
+        loo[i] = candLoo[i] - (baseLoo ? factor * baseLoo[i] : 0);
+        if (Number.isFinite(loo[i])) {
+            sum += loo[i];
+            count++;
+        }
+    }
+    const mean = sum / count;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < loo.length; i++) {
+        if (!Number.isFinite(loo[i]))
+            continue;
+        const d = mean - loo[i];
+        num += d * d * d;
+        den += d * d;
+    }
+    const accel = den > 0 ? num / (6 * den ** 1.5) : 0;
+    const adjust = (z) => normalCdf(z0 + (z0 + z) / (1 - accel * (z0 + z)));
+    const lowP = adjust(normalQuantile(alpha / 2));
+    const highP = adjust(normalQuantile(1 - alpha / 2));
+    if (!Number.isFinite(lowP) || !Number.isFinite(highP))
+        return percentile('BCa levels undefined; percentile interval used');
+    return {
+        low: quantileSorted(sorted, lowP),
+        high: quantileSorted(sorted, highP),
+        method: 'bca',
+        confidence,
+        used: sorted.length,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/gate/src/bootstrap.ts
 
 
 
@@ -77773,76 +77863,7 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
         threads,
     };
 }
-function bootstrapInterval(draws, point, factor, confidence, method) {
-    const values = [];
-    for (let b = 0; b < draws.candidate.length; b++) {
-        const v = draws.candidate[b] - (factor && draws.baseline ? factor * draws.baseline[b] : 0);
-        if (Number.isFinite(v))
-            values.push(v);
-    }
-    if (values.length < 2)
-        return undefined;
-    const sorted = Float64Array.from(values).sort();
-    const alpha = 1 - confidence;
-    const percentile = (note) => ({
-        low: quantileSorted(sorted, alpha / 2),
-        high: quantileSorted(sorted, 1 - alpha / 2),
-        method: 'percentile',
-        confidence,
-        used: sorted.length,
-        note,
-    });
-    if (method === 'percentile')
-        return percentile();
-    // BCa (Efron 1987): bias correction from the share of resamples below the estimate,
-    // acceleration from the jackknife.
-    let below = 0;
-    let equal = 0;
-    for (const v of sorted) {
-        if (v < point)
-            below++;
-        else if (v === point)
-            equal++;
-    }
-    const z0 = normalQuantile((below + equal / 2) / sorted.length);
-    if (!Number.isFinite(z0))
-        return percentile('BCa bias correction is infinite (every resample on one side of the estimate); percentile interval used');
-    const candLoo = draws.candidateKernel.leaveOneOut();
-    const baseLoo = factor && draws.baselineKernel ? draws.baselineKernel.leaveOneOut() : undefined;
-    let sum = 0;
-    let count = 0;
-    const loo = new Float64Array(candLoo.length);
-    for (let i = 0; i < candLoo.length; i++) {
-        loo[i] = candLoo[i] - (baseLoo ? factor * baseLoo[i] : 0);
-        if (Number.isFinite(loo[i])) {
-            sum += loo[i];
-            count++;
-        }
-    }
-    const mean = sum / count;
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < loo.length; i++) {
-        if (!Number.isFinite(loo[i]))
-            continue;
-        const d = mean - loo[i];
-        num += d * d * d;
-        den += d * d;
-    }
-    const accel = den > 0 ? num / (6 * den ** 1.5) : 0;
-    const adjust = (z) => normalCdf(z0 + (z0 + z) / (1 - accel * (z0 + z)));
-    const lowP = adjust(normalQuantile(alpha / 2));
-    const highP = adjust(normalQuantile(1 - alpha / 2));
-    if (!Number.isFinite(lowP) || !Number.isFinite(highP))
-        return percentile('BCa levels undefined; percentile interval used');
-    return {
-        low: quantileSorted(sorted, lowP),
-        high: quantileSorted(sorted, highP),
-        method: 'bca',
-        confidence,
-        used: sorted.length,
-    };
-}
+
 
 ;// CONCATENATED MODULE: ./packages/gate/src/paired-tests.ts
 

@@ -42465,35 +42465,16 @@ function calibrationCurve(positive, probability, bins = 10) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.canonicalLabel = canonicalLabel;
+exports.canonicalLabel = void 0;
 exports.loadHoldout = loadHoldout;
 const node_fs_1 = __nccwpck_require__(3024);
 const node_path_1 = __nccwpck_require__(6760);
 const common_1 = __nccwpck_require__(8051);
+const label_output_js_1 = __nccwpck_require__(866);
+Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return label_output_js_1.canonicalLabel; } }));
+const float_buffer_js_1 = __nccwpck_require__(8561);
 /** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
 const MISSING = /^(|nan|na|n\/a|null|none)$/i;
-/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
-function canonicalLabel(raw) {
-    const text = raw.trim();
-    if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
-        return String(Number(text));
-    return text;
-}
-class FloatBuffer {
-    data = new Float32Array(1 << 16);
-    length = 0;
-    push(v) {
-        if (this.length === this.data.length) {
-            const next = new Float32Array(this.data.length * 2);
-            next.set(this.data);
-            this.data = next;
-        }
-        this.data[this.length++] = v;
-    }
-    finish() {
-        return this.data.slice(0, this.length);
-    }
-}
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
  * Every feature cell must be a number; errors name the file, line, column and the fix.
@@ -42585,7 +42566,7 @@ async function loadCsv(path, options) {
     let missing = [];
     let layout;
     let header;
-    const features = new FloatBuffer();
+    const features = new float_buffer_js_1.FloatBuffer();
     const labels = [];
     let rows = 0;
     // RFC 4180 state machine over streamed chunks.
@@ -42628,7 +42609,7 @@ async function loadCsv(path, options) {
                 }
                 features.push(v);
             }
-            const label = canonicalLabel(record[l.labelIndex]);
+            const label = (0, label_output_js_1.canonicalLabel)(record[l.labelIndex]);
             if (label === '') {
                 throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
                     fix: 'Drop rows without a label from the holdout set.',
@@ -42747,7 +42728,7 @@ async function loadJsonLines(path, options) {
     const labelColumn = options.labelColumn ?? 'label';
     const allowMissing = options.missingValues === 'nan';
     let missing = [];
-    const features = new FloatBuffer();
+    const features = new float_buffer_js_1.FloatBuffer();
     const labels = [];
     let layout;
     let rows = 0;
@@ -42805,7 +42786,7 @@ async function loadJsonLines(path, options) {
                 location: { file: path, line: lineNo },
             });
         }
-        labels.push(canonicalLabel(String(label)));
+        labels.push((0, label_output_js_1.canonicalLabel)(String(label)));
         rows++;
     };
     for await (const chunk of (0, node_fs_1.createReadStream)(path, {
@@ -42983,6 +42964,33 @@ function requireFiniteLabels(labels, path, column) {
 
 /***/ }),
 
+/***/ 8561:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FloatBuffer = void 0;
+/** A growable Float32Array for streaming a column of unknown length. */
+class FloatBuffer {
+    data = new Float32Array(1 << 16);
+    length = 0;
+    push(v) {
+        if (this.length === this.data.length) {
+            const next = new Float32Array(this.data.length * 2);
+            next.set(this.data);
+            this.data = next;
+        }
+        this.data[this.length++] = v;
+    }
+    finish() {
+        return this.data.slice(0, this.length);
+    }
+}
+exports.FloatBuffer = FloatBuffer;
+
+
+/***/ }),
+
 /***/ 40:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -43035,6 +43043,75 @@ Object.defineProperty(exports, "CURVE_POINTS", ({ enumerable: true, get: functio
 var evaluate_js_1 = __nccwpck_require__(4157);
 Object.defineProperty(exports, "evaluateModels", ({ enumerable: true, get: function () { return evaluate_js_1.evaluateModels; } }));
 Object.defineProperty(exports, "metricsFor", ({ enumerable: true, get: function () { return evaluate_js_1.metricsFor; } }));
+
+
+/***/ }),
+
+/***/ 866:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.canonicalLabel = canonicalLabel;
+exports.labelText = labelText;
+exports.distinctLabels = distinctLabels;
+exports.labelIndices = labelIndices;
+/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
+function canonicalLabel(raw) {
+    const text = raw.trim();
+    if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
+        return String(Number(text));
+    return text;
+}
+/** One row's label as text. */
+function labelText(column, i) {
+    const v = column.values[i];
+    return typeof v === 'string' ? canonicalLabel(v) : String(v);
+}
+/** The distinct labels of a label output, as text. */
+function distinctLabels(column) {
+    if (Array.isArray(column.values))
+        return new Set(column.values.map((v) => canonicalLabel(v)));
+    const distinct = new Set();
+    const values = column.values;
+    let prev = NaN;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            distinct.add(v);
+            prev = v;
+        }
+    }
+    return new Set([...distinct].map((v) => String(v)));
+}
+/** Class index of each row of a label output. */
+function labelIndices(column, index) {
+    const n = column.values.length;
+    const out = new Int32Array(n);
+    if (Array.isArray(column.values)) {
+        for (let i = 0; i < n; i++)
+            out[i] = index.get(canonicalLabel(column.values[i]));
+        return out;
+    }
+    const byValue = new Map();
+    const values = column.values;
+    let prev = NaN;
+    let prevClass = 0;
+    for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            let c = byValue.get(v);
+            if (c === undefined) {
+                c = index.get(String(v));
+                byValue.set(v, c);
+            }
+            prev = v;
+            prevClass = c;
+        }
+        out[i] = prevClass;
+    }
+    return out;
+}
 
 
 /***/ }),
@@ -43915,8 +43992,9 @@ function regressionMetrics(truth, predicted, options = {}) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.interpretPredictions = interpretPredictions;
 const common_1 = __nccwpck_require__(8051);
-const dataset_js_1 = __nccwpck_require__(3512);
+const label_output_js_1 = __nccwpck_require__(866);
 const finite_js_1 = __nccwpck_require__(9853);
+const label_output_js_2 = __nccwpck_require__(866);
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
@@ -43929,54 +44007,6 @@ function findRoles(raw) {
             outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
     roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
     return roles;
-}
-function labelText(column, i) {
-    const v = column.values[i];
-    return typeof v === 'string' ? (0, dataset_js_1.canonicalLabel)(v) : String(v);
-}
-/** The distinct labels of a label output, as text. */
-function distinctLabels(column) {
-    if (Array.isArray(column.values))
-        return new Set(column.values.map((v) => (0, dataset_js_1.canonicalLabel)(v)));
-    const distinct = new Set();
-    const values = column.values;
-    let prev = NaN;
-    for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            distinct.add(v);
-            prev = v;
-        }
-    }
-    return new Set([...distinct].map((v) => String(v)));
-}
-/** Class index of each row of a label output. */
-function labelIndices(column, index) {
-    const n = column.values.length;
-    const out = new Int32Array(n);
-    if (Array.isArray(column.values)) {
-        for (let i = 0; i < n; i++)
-            out[i] = index.get((0, dataset_js_1.canonicalLabel)(column.values[i]));
-        return out;
-    }
-    const byValue = new Map();
-    const values = column.values;
-    let prev = NaN;
-    let prevClass = 0;
-    for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            let c = byValue.get(v);
-            if (c === undefined) {
-                c = index.get(String(v));
-                byValue.set(v, c);
-            }
-            prev = v;
-            prevClass = c;
-        }
-        out[i] = prevClass;
-    }
-    return out;
 }
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
 const TALLY_ROWS = 20_000;
@@ -44002,7 +44032,7 @@ function columnClasses(probabilities, label, truthLabels, path) {
                 if (values[i * k + c] > values[i * k + best])
                     best = c;
             const t = tally[best];
-            const l = labelText(label, i);
+            const l = (0, label_output_js_2.labelText)(label, i);
             t.set(l, (t.get(l) ?? 0) + 1);
         }
         tally.forEach((t, c) => {
@@ -44040,7 +44070,7 @@ function columnClasses(probabilities, label, truthLabels, path) {
  */
 function interpretPredictions(holdout, raws, paths, options = 'auto') {
     const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
-    const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : (0, dataset_js_1.canonicalLabel)(rawPositive);
+    const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : (0, label_output_js_1.canonicalLabel)(rawPositive);
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
@@ -44123,7 +44153,7 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     const all = new Set(truthSet);
     roles.forEach((r, i) => {
         if (r.label)
-            for (const l of distinctLabels(r.label))
+            for (const l of (0, label_output_js_2.distinctLabels)(r.label))
                 all.add(l);
         perModelColumns[i]?.forEach((c) => all.add(c));
     });
@@ -44217,7 +44247,7 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
         }
         let predicted = new Int32Array(n);
         if (r.label) {
-            predicted = labelIndices(r.label, index);
+            predicted = (0, label_output_js_2.labelIndices)(r.label, index);
             out.labelOutput = r.label.name;
         }
         else {

@@ -70371,30 +70371,11 @@ var src = __nccwpck_require__(3731);
 
 
 
+
+
 /** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
 const MISSING = /^(|nan|na|n\/a|null|none)$/i;
-/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
-function dataset_canonicalLabel(raw) {
-    const text = raw.trim();
-    if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
-        return String(Number(text));
-    return text;
-}
-class FloatBuffer {
-    data = new Float32Array(1 << 16);
-    length = 0;
-    push(v) {
-        if (this.length === this.data.length) {
-            const next = new Float32Array(this.data.length * 2);
-            next.set(this.data);
-            this.data = next;
-        }
-        this.data[this.length++] = v;
-    }
-    finish() {
-        return this.data.slice(0, this.length);
-    }
-}
+
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
  * Every feature cell must be a number; errors name the file, line, column and the fix.
@@ -70529,7 +70510,7 @@ async function loadCsv(path, options) {
                 }
                 features.push(v);
             }
-            const label = dataset_canonicalLabel(record[l.labelIndex]);
+            const label = canonicalLabel(record[l.labelIndex]);
             if (label === '') {
                 throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
                     fix: 'Drop rows without a label from the holdout set.',
@@ -70706,7 +70687,7 @@ async function loadJsonLines(path, options) {
                 location: { file: path, line: lineNo },
             });
         }
-        labels.push(dataset_canonicalLabel(String(label)));
+        labels.push(canonicalLabel(String(label)));
         rows++;
     };
     for await (const chunk of createReadStream(path, {
@@ -71011,6 +70992,7 @@ function finite_requireFiniteLabels(labels, path, column) {
 
 
 
+
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
@@ -71023,54 +71005,6 @@ function findRoles(raw) {
             outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
     roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
     return roles;
-}
-function labelText(column, i) {
-    const v = column.values[i];
-    return typeof v === 'string' ? canonicalLabel(v) : String(v);
-}
-/** The distinct labels of a label output, as text. */
-function distinctLabels(column) {
-    if (Array.isArray(column.values))
-        return new Set(column.values.map((v) => canonicalLabel(v)));
-    const distinct = new Set();
-    const values = column.values;
-    let prev = NaN;
-    for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            distinct.add(v);
-            prev = v;
-        }
-    }
-    return new Set([...distinct].map((v) => String(v)));
-}
-/** Class index of each row of a label output. */
-function labelIndices(column, index) {
-    const n = column.values.length;
-    const out = new Int32Array(n);
-    if (Array.isArray(column.values)) {
-        for (let i = 0; i < n; i++)
-            out[i] = index.get(canonicalLabel(column.values[i]));
-        return out;
-    }
-    const byValue = new Map();
-    const values = column.values;
-    let prev = NaN;
-    let prevClass = 0;
-    for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            let c = byValue.get(v);
-            if (c === undefined) {
-                c = index.get(String(v));
-                byValue.set(v, c);
-            }
-            prev = v;
-            prevClass = c;
-        }
-        out[i] = prevClass;
-    }
-    return out;
 }
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
 const TALLY_ROWS = 20_000;

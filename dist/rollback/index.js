@@ -68927,7 +68927,7 @@ function startProgress(label, unit, total, intervalMs = 5000) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9786);
+/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3110);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8249);
 
 
@@ -68961,7 +68961,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3731);
-/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9786);
+/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3110);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1536);
 
 
@@ -69257,7 +69257,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 9786:
+/***/ 3110:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76315,7 +76315,99 @@ function values_valuesYaml(values) {
     return stringify(values, { lineWidth: 0 });
 }
 
+;// CONCATENATED MODULE: ./packages/deploy/src/recovery.ts
+/** After a failed upgrade or smoke test: back to the last good revision, and the words that say so. */
+
+
+const recovery_describeBack = (to) => to === 'uninstalled'
+    ? 'nothing (the failed first install was uninstalled)'
+    : to === undefined
+        ? 'nothing (no good revision)'
+        : `revision ${to}`;
+function recovery_chartError(error, settings) {
+    if (error instanceof HelmCommandError && (error.kind === 'chart-not-found' || /chart/i.test(error.message))) {
+        return new UserError(`The chart ${settings.chart} could not be rendered: ${error.message.replace(/^helm upgrade \S+ failed: /, '')}`, {
+            fix: 'Check the `chart` input (a path in the workspace, repo/chart after `helm repo add`, or oci://...) and `chart-version`.',
+            title: 'chart not found',
+        });
+    }
+    return error;
+}
+/** Puts the release back on its last good revision (never simply N-1), or uninstalls a failed first install. */
+async function recovery_restoreLastGood(o) {
+    const last = o.history[o.history.length - 1];
+    const before = o.failedRevision ?? last?.revision;
+    const good = lastGoodRevision(o.history, { ...(before !== undefined ? { before } : {}), known: o.known });
+    if (good) {
+        // helm's own rollback-on-failure may already have put the good content back
+        if (last &&
+            last.status === 'deployed' &&
+            last.revision !== o.failedRevision &&
+            lastGoodRevision(o.history, { known: o.known })?.revision === last.revision) {
+            return { to: good.revision, revision: last.revision };
+        }
+        o.logger.info(`${o.target.release}: rolling back to revision ${good.revision}, the last good one`);
+        await o.helm.rollback({
+            ...o.target,
+            revision: good.revision,
+            wait: o.hurry ? false : o.settings.wait,
+            timeout: o.settings.timeout,
+            historyMax: o.settings.historyMax,
+        });
+        const after = (await o.helm.history(o.target)) ?? [];
+        return { to: good.revision, revision: after[after.length - 1]?.revision };
+    }
+    if (last &&
+        (o.history.every((h) => h.status !== 'deployed' && h.status !== 'superseded') || o.failedRevision === 1)) {
+        o.logger.info(`${o.target.release}: no good revision to go back to; uninstalling the failed first install`);
+        await o.helm.uninstall({ ...o.target, timeout: o.settings.timeout });
+        return { to: 'uninstalled' };
+    }
+    return { to: undefined, revision: last?.revision };
+}
+async function recovery_afterFailedUpgrade(error, c) {
+    const o = c.outcome;
+    const history = (await c.helm.history(c.target)) ?? [];
+    const last = history[history.length - 1];
+    const kind = error instanceof HelmCommandError ? error.kind : 'other';
+    const what = c.cancelled
+        ? 'the job was cancelled during helm upgrade'
+        : `helm upgrade failed (${kind}): ${error instanceof HelmCommandError ? error.message.replace(/^helm upgrade \S+ failed: /, '') : describeError(error)}`;
+    c.logger.info(`${c.target.release}: ${what}; the release is at revision ${last?.revision ?? '(none)'} (${last?.status ?? 'uninstalled'})`);
+    let back = { to: undefined, revision: last?.revision };
+    const needsRestore = last && (isPending(last.status) || last.status === 'failed');
+    if (needsRestore && (c.cancelled || c.settings.rollbackOnFailure || isPending(last.status))) {
+        back = await recovery_restoreLastGood({
+            helm: c.helm,
+            target: c.target,
+            settings: c.settings,
+            history,
+            known: c.known,
+            logger: c.logger,
+            hurry: c.cancelled,
+        });
+    }
+    else if (last?.status === 'deployed' &&
+        /rolled back|Rollback to/.test(`${describeError(error)} ${last.description}`)) {
+        back = { to: lastGoodRevision(history, { known: c.known })?.revision ?? last.revision, revision: last.revision };
+    }
+    o.rolledBackTo = back.to;
+    o.revision = back.revision;
+    o.status = c.cancelled ? 'cancelled' : back.to !== undefined ? 'rolled-back' : 'failed';
+    await c.deployment?.setStatus('failure', `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; release on ${recovery_describeBack(back.to)}`);
+    o.failure = new UserError(`${what}; ${c.target.release} is now on ${recovery_describeBack(back.to)}`, {
+        fix: c.cancelled
+            ? 'Run the deploy again: the release was not left pending.'
+            : kind === 'timeout'
+                ? 'The new pods did not become ready in time: check their events and logs (kubectl describe pod), or raise `timeout`.'
+                : (error instanceof HelmCommandError && error.fix) || "See helm's error above.",
+        title: c.cancelled ? 'deploy cancelled' : 'helm upgrade failed',
+    });
+    return o;
+}
+
 ;// CONCATENATED MODULE: ./packages/deploy/src/deploy.ts
+
 
 
 
@@ -76584,92 +76676,6 @@ async function deploy(settings, deps) {
         Object.assign(outcome, o);
         return finish();
     }
-}
-const describeBack = (to) => to === 'uninstalled'
-    ? 'nothing (the failed first install was uninstalled)'
-    : to === undefined
-        ? 'nothing (no good revision)'
-        : `revision ${to}`;
-function chartError(error, settings) {
-    if (error instanceof HelmCommandError && (error.kind === 'chart-not-found' || /chart/i.test(error.message))) {
-        return new UserError(`The chart ${settings.chart} could not be rendered: ${error.message.replace(/^helm upgrade \S+ failed: /, '')}`, {
-            fix: 'Check the `chart` input (a path in the workspace, repo/chart after `helm repo add`, or oci://...) and `chart-version`.',
-            title: 'chart not found',
-        });
-    }
-    return error;
-}
-/** Puts the release back on its last good revision (never simply N-1), or uninstalls a failed first install. */
-async function restoreLastGood(o) {
-    const last = o.history[o.history.length - 1];
-    const before = o.failedRevision ?? last?.revision;
-    const good = lastGoodRevision(o.history, { ...(before !== undefined ? { before } : {}), known: o.known });
-    if (good) {
-        // helm's own rollback-on-failure may already have put the good content back
-        if (last &&
-            last.status === 'deployed' &&
-            last.revision !== o.failedRevision &&
-            lastGoodRevision(o.history, { known: o.known })?.revision === last.revision) {
-            return { to: good.revision, revision: last.revision };
-        }
-        o.logger.info(`${o.target.release}: rolling back to revision ${good.revision}, the last good one`);
-        await o.helm.rollback({
-            ...o.target,
-            revision: good.revision,
-            wait: o.hurry ? false : o.settings.wait,
-            timeout: o.settings.timeout,
-            historyMax: o.settings.historyMax,
-        });
-        const after = (await o.helm.history(o.target)) ?? [];
-        return { to: good.revision, revision: after[after.length - 1]?.revision };
-    }
-    if (last &&
-        (o.history.every((h) => h.status !== 'deployed' && h.status !== 'superseded') || o.failedRevision === 1)) {
-        o.logger.info(`${o.target.release}: no good revision to go back to; uninstalling the failed first install`);
-        await o.helm.uninstall({ ...o.target, timeout: o.settings.timeout });
-        return { to: 'uninstalled' };
-    }
-    return { to: undefined, revision: last?.revision };
-}
-async function afterFailedUpgrade(error, c) {
-    const o = c.outcome;
-    const history = (await c.helm.history(c.target)) ?? [];
-    const last = history[history.length - 1];
-    const kind = error instanceof HelmCommandError ? error.kind : 'other';
-    const what = c.cancelled
-        ? 'the job was cancelled during helm upgrade'
-        : `helm upgrade failed (${kind}): ${error instanceof HelmCommandError ? error.message.replace(/^helm upgrade \S+ failed: /, '') : describeError(error)}`;
-    c.logger.info(`${c.target.release}: ${what}; the release is at revision ${last?.revision ?? '(none)'} (${last?.status ?? 'uninstalled'})`);
-    let back = { to: undefined, revision: last?.revision };
-    const needsRestore = last && (isPending(last.status) || last.status === 'failed');
-    if (needsRestore && (c.cancelled || c.settings.rollbackOnFailure || isPending(last.status))) {
-        back = await restoreLastGood({
-            helm: c.helm,
-            target: c.target,
-            settings: c.settings,
-            history,
-            known: c.known,
-            logger: c.logger,
-            hurry: c.cancelled,
-        });
-    }
-    else if (last?.status === 'deployed' &&
-        /rolled back|Rollback to/.test(`${describeError(error)} ${last.description}`)) {
-        back = { to: lastGoodRevision(history, { known: c.known })?.revision ?? last.revision, revision: last.revision };
-    }
-    o.rolledBackTo = back.to;
-    o.revision = back.revision;
-    o.status = c.cancelled ? 'cancelled' : back.to !== undefined ? 'rolled-back' : 'failed';
-    await c.deployment?.setStatus('failure', `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; release on ${describeBack(back.to)}`);
-    o.failure = new UserError(`${what}; ${c.target.release} is now on ${describeBack(back.to)}`, {
-        fix: c.cancelled
-            ? 'Run the deploy again: the release was not left pending.'
-            : kind === 'timeout'
-                ? 'The new pods did not become ready in time: check their events and logs (kubectl describe pod), or raise `timeout`.'
-                : (error instanceof HelmCommandError && error.fix) || "See helm's error above.",
-        title: c.cancelled ? 'deploy cancelled' : 'helm upgrade failed',
-    });
-    return o;
 }
 
 ;// CONCATENATED MODULE: ./packages/deploy/src/summary.ts
@@ -80973,30 +80979,11 @@ function validateProfile(value, where) {
 
 
 
+
+
 /** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
 const dataset_MISSING = /^(|nan|na|n\/a|null|none)$/i;
-/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
-function dataset_canonicalLabel(raw) {
-    const text = raw.trim();
-    if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
-        return String(Number(text));
-    return text;
-}
-class FloatBuffer {
-    data = new Float32Array(1 << 16);
-    length = 0;
-    push(v) {
-        if (this.length === this.data.length) {
-            const next = new Float32Array(this.data.length * 2);
-            next.set(this.data);
-            this.data = next;
-        }
-        this.data[this.length++] = v;
-    }
-    finish() {
-        return this.data.slice(0, this.length);
-    }
-}
+
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
  * Every feature cell must be a number; errors name the file, line, column and the fix.
@@ -81131,7 +81118,7 @@ async function loadCsv(path, options) {
                 }
                 features.push(v);
             }
-            const label = dataset_canonicalLabel(record[l.labelIndex]);
+            const label = canonicalLabel(record[l.labelIndex]);
             if (label === '') {
                 throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
                     fix: 'Drop rows without a label from the holdout set.',
@@ -81308,7 +81295,7 @@ async function loadJsonLines(path, options) {
                 location: { file: path, line: lineNo },
             });
         }
-        labels.push(dataset_canonicalLabel(String(label)));
+        labels.push(canonicalLabel(String(label)));
         rows++;
     };
     for await (const chunk of createReadStream(path, {
@@ -81613,6 +81600,7 @@ function finite_requireFiniteLabels(labels, path, column) {
 
 
 
+
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
@@ -81625,54 +81613,6 @@ function findRoles(raw) {
             outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
     roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
     return roles;
-}
-function labelText(column, i) {
-    const v = column.values[i];
-    return typeof v === 'string' ? canonicalLabel(v) : String(v);
-}
-/** The distinct labels of a label output, as text. */
-function distinctLabels(column) {
-    if (Array.isArray(column.values))
-        return new Set(column.values.map((v) => canonicalLabel(v)));
-    const distinct = new Set();
-    const values = column.values;
-    let prev = NaN;
-    for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            distinct.add(v);
-            prev = v;
-        }
-    }
-    return new Set([...distinct].map((v) => String(v)));
-}
-/** Class index of each row of a label output. */
-function labelIndices(column, index) {
-    const n = column.values.length;
-    const out = new Int32Array(n);
-    if (Array.isArray(column.values)) {
-        for (let i = 0; i < n; i++)
-            out[i] = index.get(canonicalLabel(column.values[i]));
-        return out;
-    }
-    const byValue = new Map();
-    const values = column.values;
-    let prev = NaN;
-    let prevClass = 0;
-    for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== prev) {
-            let c = byValue.get(v);
-            if (c === undefined) {
-                c = index.get(String(v));
-                byValue.set(v, c);
-            }
-            prev = v;
-            prevClass = c;
-        }
-        out[i] = prevClass;
-    }
-    return out;
 }
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
 const TALLY_ROWS = 20_000;

@@ -1,6 +1,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
+import { canonicalLabel } from './label-output.js';
+import { FloatBuffer } from './float-buffer.js';
 
 /** A holdout set in memory: features as float32 (what ONNX models take), labels as text. */
 export interface Holdout {
@@ -36,28 +38,7 @@ export interface HoldoutOptions {
 /** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
 const MISSING = /^(|nan|na|n\/a|null|none)$/i;
 
-/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
-export function canonicalLabel(raw: string): string {
-  const text = raw.trim();
-  if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return String(Number(text));
-  return text;
-}
-
-class FloatBuffer {
-  data = new Float32Array(1 << 16);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  finish(): Float32Array {
-    return this.data.slice(0, this.length);
-  }
-}
+export { canonicalLabel };
 
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.

@@ -1,9 +1,10 @@
 import { UserError } from '@mlops-gha/common';
 import type { Holdout } from './dataset.js';
-import { canonicalLabel } from './dataset.js';
+import { canonicalLabel } from './label-output.js';
 import type { Task } from './metrics.js';
 import { requireFiniteLabels, requireFiniteOutput } from './finite.js';
 import type { OutputColumn, RawPredictions } from './predict.js';
+import { distinctLabels, labelIndices, labelText } from './label-output.js';
 
 export type TaskSetting = 'auto' | Task;
 
@@ -64,55 +65,6 @@ function findRoles(raw: RawPredictions): Roles {
     outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
   roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
   return roles;
-}
-
-function labelText(column: OutputColumn, i: number): string {
-  const v = column.values[i]!;
-  return typeof v === 'string' ? canonicalLabel(v) : String(v);
-}
-
-/** The distinct labels of a label output, as text. */
-function distinctLabels(column: OutputColumn): Set<string> {
-  if (Array.isArray(column.values)) return new Set(column.values.map((v) => canonicalLabel(v)));
-  const distinct = new Set<number>();
-  const values = column.values;
-  let prev = NaN;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v !== prev) {
-      distinct.add(v);
-      prev = v;
-    }
-  }
-  return new Set([...distinct].map((v) => String(v)));
-}
-
-/** Class index of each row of a label output. */
-function labelIndices(column: OutputColumn, index: Map<string, number>): Int32Array {
-  const n = column.values.length;
-  const out = new Int32Array(n);
-  if (Array.isArray(column.values)) {
-    for (let i = 0; i < n; i++) out[i] = index.get(canonicalLabel(column.values[i]!))!;
-    return out;
-  }
-  const byValue = new Map<number, number>();
-  const values = column.values;
-  let prev = NaN;
-  let prevClass = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    if (v !== prev) {
-      let c = byValue.get(v);
-      if (c === undefined) {
-        c = index.get(String(v))!;
-        byValue.set(v, c);
-      }
-      prev = v;
-      prevClass = c;
-    }
-    out[i] = prevClass;
-  }
-  return out;
 }
 
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
