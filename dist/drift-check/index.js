@@ -68936,7 +68936,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4115);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6537);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5246);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7793);
 
 
@@ -73791,7 +73791,7 @@ async function startDeployment(options) {
 
 /***/ }),
 
-/***/ 6537:
+/***/ 5246:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73800,7 +73800,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   OR: () => (/* reexport */ registry_Registry)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, appendEvent, buildSample, checkAliasName, checkModelName, checkTags, collectModelFiles, contentDigest, describeSignature, download, formatModelRef, layout, listEvents, loadOnnxRuntime, moveAlias, openRegistry, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readMetricsFile, readOnnxSignature, readProfile, readRunRecord, readSample, resolve, runCli, validateManifest, verify, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkAliasName, checkModelName, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
@@ -75153,7 +75153,7 @@ class NotFoundInRegistryError extends src/* UserError */.yo {
     }
 }
 /** A version whose files do not match its manifest (or whose manifest was edited). */
-class errors_VersionIntegrityError extends src/* UserError */.yo {
+class VersionIntegrityError extends src/* UserError */.yo {
     ref;
     problems;
     constructor(ref, problems) {
@@ -75380,10 +75380,10 @@ async function readAttachment(store, manifest, kind) {
     const key = layout[kind](manifest.name, manifest.version);
     const got = await store.getBytes(key);
     if (!got)
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
     const sha = (0,external_node_crypto_.createHash)('sha256').update(got.body).digest('hex');
     if (got.body.length !== record.size || sha !== record.sha256) {
-        throw new errors_VersionIntegrityError(ref, [
+        throw new VersionIntegrityError(ref, [
             `${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`,
         ]);
     }
@@ -75391,7 +75391,7 @@ async function readAttachment(store, manifest, kind) {
         return JSON.parse(got.body.toString('utf8'));
     }
     catch (error) {
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
     }
 }
 
@@ -75593,7 +75593,7 @@ async function tryReadManifest(ctx, name, version) {
         return undefined;
     const manifest = parseManifest(got.body, ctx.store.urlOf(key));
     if (manifest.name !== name || manifest.version !== version) {
-        throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
+        throw new VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
     }
     return manifest;
 }
@@ -76436,7 +76436,7 @@ async function verify(ctx, name, version) {
             await readAttachment(ctx.store, manifest, kind);
         }
         catch (error) {
-            if (!(error instanceof errors_VersionIntegrityError))
+            if (!(error instanceof VersionIntegrityError))
                 throw error;
             problems.push(...error.problems);
         }
@@ -76462,7 +76462,7 @@ async function download(ctx, name, version, dest, options = {}) {
     const manifest = await readManifest(ctx, name, version);
     const problems = manifestProblems(manifest);
     if (problems.length)
-        throw new errors_VersionIntegrityError(ref, problems);
+        throw new VersionIntegrityError(ref, problems);
     const target = (0,external_node_path_.resolve)(dest);
     const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     let bytes = 0;
@@ -76478,7 +76478,7 @@ async function download(ctx, name, version, dest, options = {}) {
             }
             catch (error) {
                 if (error instanceof IntegrityError || error.name === 'IntegrityError') {
-                    throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
+                    throw new VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
                 }
                 throw error;
             }
@@ -77129,48 +77129,6 @@ async function sources_readRunRecord(path) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/registry/src/functions.ts
-
-
-/** Opens `s3://bucket/prefix` or a folder. Reads need no probe; the first write probes conditional writes. */
-function openRegistry(url, options = {}) {
-    return RegistryClass.open(url, options);
-}
-/** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
-function functions_resolve(registry, ref) {
-    return registry.resolve(ref);
-}
-/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
-function functions_readSample(registry, name, version) {
-    return registry.readSample(name, version);
-}
-/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
-function functions_readProfile(registry, name, version) {
-    return registry.readProfile(name, version);
-}
-function functions_readManifest(registry, name, version) {
-    return registry.readManifest(name, version);
-}
-/** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-async function functions_verify(registry, name, version, options = {}) {
-    const report = await registry.verify(name, version);
-    if (!report.ok && options.throwOnFailure)
-        throw new VersionIntegrityError(report.ref, report.problems);
-    return report;
-}
-function functions_download(registry, name, version, dest, options = {}) {
-    return registry.download(name, version, dest, options);
-}
-function functions_moveAlias(registry, name, alias, version, options = {}) {
-    return registry.moveAlias(name, alias, version, options);
-}
-function functions_appendEvent(registry, name, event) {
-    return registry.appendEvent(name, event);
-}
-function functions_listEvents(registry, name) {
-    return registry.listEvents(name);
-}
-
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/registry/src/cli.ts
@@ -77408,7 +77366,6 @@ async function runCli(argv, io = defaultIo) {
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/index.ts
-
 
 
 

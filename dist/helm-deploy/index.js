@@ -68973,7 +68973,7 @@ __webpack_async_result__();
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3110);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1536);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7531);
 
 
 
@@ -75836,15 +75836,14 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 59 modules
-var registry_src = __nccwpck_require__(1536);
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 58 modules
+var registry_src = __nccwpck_require__(7531);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
-
 
 /** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
 async function model_resolveModel(registry, name, ref) {
-    const resolved = await (0,registry_src/* resolve */.hd)(registry, ref.alias ? `${name}@${ref.alias}` : ref.version ? `${name}/${ref.version}` : `${name}@latest`);
-    const report = await (0,registry_src/* verify */.MX)(registry, name, resolved.version);
+    const resolved = await registry.resolve(ref.alias ? `${name}@${ref.alias}` : ref.version ? `${name}/${ref.version}` : `${name}@latest`);
+    const report = await registry.verify(name, resolved.version);
     if (!report.ok) {
         throw new src/* UserError */.yo(`${name}/${resolved.version} in the registry ${registry.location} failed verification: ${report.problems.join('; ')}`, {
             fix: 'Do not deploy it: push the model again (a new version), or deploy another version.',
@@ -75858,7 +75857,7 @@ async function model_resolveModel(registry, name, ref) {
 async function readVersionSample(registry, manifest) {
     if (!manifest.sample)
         return undefined;
-    return parseSample(await (0,registry_src/* readSample */.dl)(registry, manifest.name, manifest.version), `${manifest.name}/${manifest.version}`);
+    return parseSample(await registry.readSample(manifest.name, manifest.version), `${manifest.name}/${manifest.version}`);
 }
 /** Checks a sample document's shape (mlops-gha.sample/v1: OIP v2 inputs and the recorded outputs). */
 function parseSample(data, where) {
@@ -75883,7 +75882,7 @@ function parseSample(data, where) {
 }
 /** Revisions of `release` whose smoke test failed, from the registry's audit events. */
 async function model_knownBadRevisions(registry, name, release, namespace) {
-    const events = await (0,registry_src/* listEvents */.Ir)(registry, name).catch(() => []);
+    const events = await registry.listEvents(name).catch(() => []);
     return events
         .filter((e) => e.type === 'smoke-test-failed' &&
         e.release === release &&
@@ -76480,7 +76479,7 @@ async function deploy(settings, deps) {
         ...(settings.kubeContext ? { kubeContext: settings.kubeContext } : {}),
     };
     const registry = settings.registry
-        ? (0,registry_src/* openRegistry */.Me)(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
+        ? registry_src/* Registry */.OR.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
         : undefined;
     const outcome = { status: 'failed', helmMajor: helm.major, helmMs: 0, totalMs: 0 };
     const finish = () => {
@@ -76660,7 +76659,8 @@ async function deploy(settings, deps) {
                 outcome.revision = back.revision;
                 outcome.status = 'rolled-back';
                 if (registry && identity) {
-                    await (0,registry_src/* appendEvent */.Zn)(registry, identity.name, {
+                    await registry
+                        .appendEvent(identity.name, {
                         type: 'smoke-test-failed',
                         release: target.release,
                         namespace: target.namespace,
@@ -76668,7 +76668,8 @@ async function deploy(settings, deps) {
                         version: identity.version,
                         reason: outcome.smoke.failure,
                         rolled_back_to: back.to,
-                    }).catch((e) => logger.warning(`Could not record the failed smoke test in the registry: ${(0,src/* describeError */.Uc)(e)}`));
+                    })
+                        .catch((e) => logger.warning(`Could not record the failed smoke test in the registry: ${(0,src/* describeError */.Uc)(e)}`));
                 }
                 await deployment?.setStatus('failure', `smoke test failed; rolled back to ${describeBack(back.to)}`);
                 outcome.failure = new src/* UserError */.yo(`The smoke test of ${identity.name}/${identity.version} on revision ${revision} failed (${outcome.smoke.failure}); ${target.release} was rolled back to ${describeBack(back.to)}`, {
@@ -76684,7 +76685,7 @@ async function deploy(settings, deps) {
         // 7. promote the alias (compare-and-swap) and record the deploy
         if (settings.promoteAlias && registry && identity) {
             try {
-                const moved = await (0,registry_src/* moveAlias */.kb)(registry, identity.name, settings.promoteAlias, identity.version, {
+                const moved = await registry.moveAlias(identity.name, settings.promoteAlias, identity.version, {
                     expected: aliasBefore,
                     reason: `helm-deploy ${target.release} revision ${revision}`,
                 });
@@ -76695,14 +76696,16 @@ async function deploy(settings, deps) {
             }
         }
         if (registry && identity) {
-            await (0,registry_src/* appendEvent */.Zn)(registry, identity.name, {
+            await registry
+                .appendEvent(identity.name, {
                 type: 'deployed',
                 release: target.release,
                 namespace: target.namespace,
                 revision,
                 version: identity.version,
                 smoke_test: outcome.smoke ? outcome.smoke.equivalence : 'not-run',
-            }).catch((e) => logger.warning(`Could not record the deploy in the registry: ${(0,src/* describeError */.Uc)(e)}`));
+            })
+                .catch((e) => logger.warning(`Could not record the deploy in the registry: ${(0,src/* describeError */.Uc)(e)}`));
         }
         await deployment?.setStatus('success', `${identity ? `${identity.name}/${identity.version}` : settings.chart} serves on revision ${revision}`);
         await deployment?.retirePrevious();
@@ -76826,7 +76829,7 @@ async function rollback(settings, deps) {
         });
     }
     const registry = settings.registry
-        ? openRegistry(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
+        ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
         : undefined;
     try {
         const current = history[history.length - 1];
@@ -76944,7 +76947,7 @@ async function rollback(settings, deps) {
         }
         if (registry && modelName && settings.alias && version !== undefined) {
             try {
-                const moved = await moveAlias(registry, modelName, settings.alias, version, {
+                const moved = await registry.moveAlias(modelName, settings.alias, version, {
                     expected: aliasBefore,
                     reason: `rollback ${target.release}: ${settings.reason}`.slice(0, 500),
                 });
@@ -76983,7 +76986,7 @@ async function audit(registry, name, event, logger) {
         return undefined;
     }
     try {
-        return await appendEvent(registry, name, event);
+        return await registry.appendEvent(name, event);
     }
     catch (error) {
         logger.warning(`Could not append the audit record to the registry: ${describeError(error)}`);
@@ -77091,24 +77094,18 @@ function githubContext(token, env = process.env) {
 
 /***/ }),
 
-/***/ 1536:
+/***/ 7531:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Zn: () => (/* reexport */ functions_appendEvent),
+  OR: () => (/* reexport */ registry_Registry),
   cY: () => (/* reexport */ checkAliasName),
-  Xs: () => (/* reexport */ checkModelName),
-  Ir: () => (/* reexport */ functions_listEvents),
-  kb: () => (/* reexport */ functions_moveAlias),
-  Me: () => (/* reexport */ openRegistry),
-  dl: () => (/* reexport */ functions_readSample),
-  hd: () => (/* reexport */ functions_resolve),
-  MX: () => (/* reexport */ functions_verify)
+  Xs: () => (/* reexport */ checkModelName)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, Registry, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, download, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readMetricsFile, readOnnxSignature, readProfile, readRunRecord, runCli, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -83940,48 +83937,6 @@ async function sources_readRunRecord(path) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/registry/src/functions.ts
-
-
-/** Opens `s3://bucket/prefix` or a folder. Reads need no probe; the first write probes conditional writes. */
-function openRegistry(url, options = {}) {
-    return registry_Registry.open(url, options);
-}
-/** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
-function functions_resolve(registry, ref) {
-    return registry.resolve(ref);
-}
-/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
-function functions_readSample(registry, name, version) {
-    return registry.readSample(name, version);
-}
-/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
-function functions_readProfile(registry, name, version) {
-    return registry.readProfile(name, version);
-}
-function functions_readManifest(registry, name, version) {
-    return registry.readManifest(name, version);
-}
-/** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-async function functions_verify(registry, name, version, options = {}) {
-    const report = await registry.verify(name, version);
-    if (!report.ok && options.throwOnFailure)
-        throw new VersionIntegrityError(report.ref, report.problems);
-    return report;
-}
-function functions_download(registry, name, version, dest, options = {}) {
-    return registry.download(name, version, dest, options);
-}
-function functions_moveAlias(registry, name, alias, version, options = {}) {
-    return registry.moveAlias(name, alias, version, options);
-}
-function functions_appendEvent(registry, name, event) {
-    return registry.appendEvent(name, event);
-}
-function functions_listEvents(registry, name) {
-    return registry.listEvents(name);
-}
-
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/registry/src/cli.ts
@@ -84219,7 +84174,6 @@ async function runCli(argv, io = defaultIo) {
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/index.ts
-
 
 
 

@@ -68935,7 +68935,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5832);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
-/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3997);
+/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6724);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1983);
 
 
@@ -69012,7 +69012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3997:
+/***/ 6724:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70372,7 +70372,7 @@ class NotFoundInRegistryError extends src/* UserError */.yo {
     }
 }
 /** A version whose files do not match its manifest (or whose manifest was edited). */
-class errors_VersionIntegrityError extends src/* UserError */.yo {
+class VersionIntegrityError extends src/* UserError */.yo {
     ref;
     problems;
     constructor(ref, problems) {
@@ -70599,10 +70599,10 @@ async function readAttachment(store, manifest, kind) {
     const key = layout[kind](manifest.name, manifest.version);
     const got = await store.getBytes(key);
     if (!got)
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
     const sha = (0,external_node_crypto_.createHash)('sha256').update(got.body).digest('hex');
     if (got.body.length !== record.size || sha !== record.sha256) {
-        throw new errors_VersionIntegrityError(ref, [
+        throw new VersionIntegrityError(ref, [
             `${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`,
         ]);
     }
@@ -70610,7 +70610,7 @@ async function readAttachment(store, manifest, kind) {
         return JSON.parse(got.body.toString('utf8'));
     }
     catch (error) {
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
     }
 }
 
@@ -70812,7 +70812,7 @@ async function tryReadManifest(ctx, name, version) {
         return undefined;
     const manifest = parseManifest(got.body, ctx.store.urlOf(key));
     if (manifest.name !== name || manifest.version !== version) {
-        throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
+        throw new VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
     }
     return manifest;
 }
@@ -71655,7 +71655,7 @@ async function verify(ctx, name, version) {
             await readAttachment(ctx.store, manifest, kind);
         }
         catch (error) {
-            if (!(error instanceof errors_VersionIntegrityError))
+            if (!(error instanceof VersionIntegrityError))
                 throw error;
             problems.push(...error.problems);
         }
@@ -71681,7 +71681,7 @@ async function download(ctx, name, version, dest, options = {}) {
     const manifest = await readManifest(ctx, name, version);
     const problems = manifestProblems(manifest);
     if (problems.length)
-        throw new errors_VersionIntegrityError(ref, problems);
+        throw new VersionIntegrityError(ref, problems);
     const target = (0,external_node_path_.resolve)(dest);
     const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     let bytes = 0;
@@ -71697,7 +71697,7 @@ async function download(ctx, name, version, dest, options = {}) {
             }
             catch (error) {
                 if (error instanceof IntegrityError || error.name === 'IntegrityError') {
-                    throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
+                    throw new VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
                 }
                 throw error;
             }
@@ -73856,48 +73856,6 @@ async function sources_readRunRecord(path) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/registry/src/functions.ts
-
-
-/** Opens `s3://bucket/prefix` or a folder. Reads need no probe; the first write probes conditional writes. */
-function openRegistry(url, options = {}) {
-    return registry_Registry.open(url, options);
-}
-/** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
-function functions_resolve(registry, ref) {
-    return registry.resolve(ref);
-}
-/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
-function functions_readSample(registry, name, version) {
-    return registry.readSample(name, version);
-}
-/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
-function functions_readProfile(registry, name, version) {
-    return registry.readProfile(name, version);
-}
-function functions_readManifest(registry, name, version) {
-    return registry.readManifest(name, version);
-}
-/** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-async function functions_verify(registry, name, version, options = {}) {
-    const report = await registry.verify(name, version);
-    if (!report.ok && options.throwOnFailure)
-        throw new VersionIntegrityError(report.ref, report.problems);
-    return report;
-}
-function functions_download(registry, name, version, dest, options = {}) {
-    return registry.download(name, version, dest, options);
-}
-function functions_moveAlias(registry, name, alias, version, options = {}) {
-    return registry.moveAlias(name, alias, version, options);
-}
-function functions_appendEvent(registry, name, event) {
-    return registry.appendEvent(name, event);
-}
-function functions_listEvents(registry, name) {
-    return registry.listEvents(name);
-}
-
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/registry/src/cli.ts
@@ -74146,7 +74104,6 @@ async function runCli(argv, io = defaultIo) {
 
 
 
-
 ;// CONCATENATED MODULE: ./actions/metric-gate/src/registry-baseline.ts
 
 
@@ -74163,7 +74120,7 @@ async function resolveRegistryBaseline(uri, registryUrl, dir, options) {
             fix: 'Set `registry:` to the registry root (s3://bucket/prefix or a folder), as given to registry-push.',
         });
     }
-    const registry = openRegistry(registryUrl, {
+    const registry = registry_Registry.open(registryUrl, {
         source: 'the `registry` input',
         cwd: process.cwd(),
         logger: options.logger,
@@ -74171,10 +74128,10 @@ async function resolveRegistryBaseline(uri, registryUrl, dir, options) {
         region: options.region,
     });
     try {
-        const resolved = await functions_resolve(registry, uri);
+        const resolved = await registry.resolve(uri);
         const label = `${uri} (version ${resolved.version})`;
         const target = (0,external_node_path_.join)(dir, `${resolved.name}-${resolved.version}`);
-        const { files, manifest } = await functions_download(registry, resolved.name, resolved.version, target);
+        const { files, manifest } = await registry.download(resolved.name, resolved.version, target);
         options.logger.info(`Baseline ${label}: ${files.length} file(s) from ${registryUrl}`);
         const onnx = files.find((f) => f.toLowerCase().endsWith('.onnx'));
         const hasMetrics = Object.keys(manifest.metrics ?? {}).length > 0;

@@ -45292,71 +45292,12 @@ async function listEvents(ctx, name) {
 
 /***/ }),
 
-/***/ 9976:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.openRegistry = openRegistry;
-exports.resolve = resolve;
-exports.readSample = readSample;
-exports.readProfile = readProfile;
-exports.readManifest = readManifest;
-exports.verify = verify;
-exports.download = download;
-exports.moveAlias = moveAlias;
-exports.appendEvent = appendEvent;
-exports.listEvents = listEvents;
-const registry_js_1 = __nccwpck_require__(206);
-const errors_js_1 = __nccwpck_require__(3622);
-/** Opens `s3://bucket/prefix` or a folder. Reads need no probe; the first write probes conditional writes. */
-function openRegistry(url, options = {}) {
-    return registry_js_1.Registry.open(url, options);
-}
-/** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
-function resolve(registry, ref) {
-    return registry.resolve(ref);
-}
-/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
-function readSample(registry, name, version) {
-    return registry.readSample(name, version);
-}
-/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
-function readProfile(registry, name, version) {
-    return registry.readProfile(name, version);
-}
-function readManifest(registry, name, version) {
-    return registry.readManifest(name, version);
-}
-/** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-async function verify(registry, name, version, options = {}) {
-    const report = await registry.verify(name, version);
-    if (!report.ok && options.throwOnFailure)
-        throw new errors_js_1.VersionIntegrityError(report.ref, report.problems);
-    return report;
-}
-function download(registry, name, version, dest, options = {}) {
-    return registry.download(name, version, dest, options);
-}
-function moveAlias(registry, name, alias, version, options = {}) {
-    return registry.moveAlias(name, alias, version, options);
-}
-function appendEvent(registry, name, event) {
-    return registry.appendEvent(name, event);
-}
-function listEvents(registry, name) {
-    return registry.listEvents(name);
-}
-
-
-/***/ }),
-
 /***/ 61:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runCli = exports.listEvents = exports.appendEvent = exports.moveAlias = exports.download = exports.verify = exports.readProfile = exports.readSample = exports.readManifest = exports.resolve = exports.openRegistry = exports.layout = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
+exports.runCli = exports.layout = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
 var registry_js_1 = __nccwpck_require__(206);
 Object.defineProperty(exports, "Registry", ({ enumerable: true, get: function () { return registry_js_1.Registry; } }));
 var manifest_js_1 = __nccwpck_require__(7148);
@@ -45393,17 +45334,6 @@ Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: func
 Object.defineProperty(exports, "readRunRecord", ({ enumerable: true, get: function () { return sources_js_1.readRunRecord; } }));
 var layout_js_1 = __nccwpck_require__(687);
 Object.defineProperty(exports, "layout", ({ enumerable: true, get: function () { return layout_js_1.layout; } }));
-var functions_js_1 = __nccwpck_require__(9976);
-Object.defineProperty(exports, "openRegistry", ({ enumerable: true, get: function () { return functions_js_1.openRegistry; } }));
-Object.defineProperty(exports, "resolve", ({ enumerable: true, get: function () { return functions_js_1.resolve; } }));
-Object.defineProperty(exports, "readManifest", ({ enumerable: true, get: function () { return functions_js_1.readManifest; } }));
-Object.defineProperty(exports, "readSample", ({ enumerable: true, get: function () { return functions_js_1.readSample; } }));
-Object.defineProperty(exports, "readProfile", ({ enumerable: true, get: function () { return functions_js_1.readProfile; } }));
-Object.defineProperty(exports, "verify", ({ enumerable: true, get: function () { return functions_js_1.verify; } }));
-Object.defineProperty(exports, "download", ({ enumerable: true, get: function () { return functions_js_1.download; } }));
-Object.defineProperty(exports, "moveAlias", ({ enumerable: true, get: function () { return functions_js_1.moveAlias; } }));
-Object.defineProperty(exports, "appendEvent", ({ enumerable: true, get: function () { return functions_js_1.appendEvent; } }));
-Object.defineProperty(exports, "listEvents", ({ enumerable: true, get: function () { return functions_js_1.listEvents; } }));
 var cli_js_1 = __nccwpck_require__(1467);
 Object.defineProperty(exports, "runCli", ({ enumerable: true, get: function () { return cli_js_1.runCli; } }));
 

@@ -68087,7 +68087,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6031);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6537);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5246);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1485);
 
 
@@ -68263,7 +68263,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6537);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5246);
 
 
 
@@ -72168,7 +72168,7 @@ async function evaluateModels(options) {
 
 /***/ }),
 
-/***/ 6537:
+/***/ 5246:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72185,7 +72185,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ak: () => (/* reexport */ runCli)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, appendEvent, contentDigest, describeSignature, download, formatModelRef, layout, listEvents, loadOnnxRuntime, moveAlias, openRegistry, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readManifest, readOnnxSignature, readProfile, readSample, resolve, validateManifest, verify, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readOnnxSignature, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -73538,7 +73538,7 @@ class NotFoundInRegistryError extends src/* UserError */.yo {
     }
 }
 /** A version whose files do not match its manifest (or whose manifest was edited). */
-class errors_VersionIntegrityError extends src/* UserError */.yo {
+class VersionIntegrityError extends src/* UserError */.yo {
     ref;
     problems;
     constructor(ref, problems) {
@@ -73765,10 +73765,10 @@ async function readAttachment(store, manifest, kind) {
     const key = layout[kind](manifest.name, manifest.version);
     const got = await store.getBytes(key);
     if (!got)
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: missing from the store (the manifest names it)`]);
     const sha = (0,external_node_crypto_.createHash)('sha256').update(got.body).digest('hex');
     if (got.body.length !== record.size || sha !== record.sha256) {
-        throw new errors_VersionIntegrityError(ref, [
+        throw new VersionIntegrityError(ref, [
             `${record.path}: ${got.body.length} bytes with sha256 ${sha}, the manifest says ${record.size} bytes with ${record.sha256}`,
         ]);
     }
@@ -73776,7 +73776,7 @@ async function readAttachment(store, manifest, kind) {
         return JSON.parse(got.body.toString('utf8'));
     }
     catch (error) {
-        throw new errors_VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
+        throw new VersionIntegrityError(ref, [`${record.path}: not valid JSON (${error.message})`]);
     }
 }
 
@@ -73978,7 +73978,7 @@ async function tryReadManifest(ctx, name, version) {
         return undefined;
     const manifest = parseManifest(got.body, ctx.store.urlOf(key));
     if (manifest.name !== name || manifest.version !== version) {
-        throw new errors_VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
+        throw new VersionIntegrityError(`${name}/${version}`, [`its manifest names ${manifest.name}/${manifest.version}`]);
     }
     return manifest;
 }
@@ -74821,7 +74821,7 @@ async function verify(ctx, name, version) {
             await readAttachment(ctx.store, manifest, kind);
         }
         catch (error) {
-            if (!(error instanceof errors_VersionIntegrityError))
+            if (!(error instanceof VersionIntegrityError))
                 throw error;
             problems.push(...error.problems);
         }
@@ -74847,7 +74847,7 @@ async function download(ctx, name, version, dest, options = {}) {
     const manifest = await readManifest(ctx, name, version);
     const problems = manifestProblems(manifest);
     if (problems.length)
-        throw new errors_VersionIntegrityError(ref, problems);
+        throw new VersionIntegrityError(ref, problems);
     const target = (0,external_node_path_.resolve)(dest);
     const staging = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${ref.replace('/', '-')}.pull-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     let bytes = 0;
@@ -74863,7 +74863,7 @@ async function download(ctx, name, version, dest, options = {}) {
             }
             catch (error) {
                 if (error instanceof IntegrityError || error.name === 'IntegrityError') {
-                    throw new errors_VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
+                    throw new VersionIntegrityError(ref, [`${f.path}: ${error.message}`]);
                 }
                 throw error;
             }
@@ -75514,48 +75514,6 @@ async function readRunRecord(path) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/registry/src/functions.ts
-
-
-/** Opens `s3://bucket/prefix` or a folder. Reads need no probe; the first write probes conditional writes. */
-function openRegistry(url, options = {}) {
-    return RegistryClass.open(url, options);
-}
-/** `NAME@ALIAS`, `NAME/VERSION`, `NAME@latest` (a `registry://` prefix is accepted) -> version, manifest, uri, sha256. */
-function functions_resolve(registry, ref) {
-    return registry.resolve(ref);
-}
-/** The version's sample.json (inputs and recorded outputs), verified by sha256; a version without one is a UserError. */
-function functions_readSample(registry, name, version) {
-    return registry.readSample(name, version);
-}
-/** The version's profile.json (the drift reference), verified by sha256; a version without one is a UserError. */
-function functions_readProfile(registry, name, version) {
-    return registry.readProfile(name, version);
-}
-function functions_readManifest(registry, name, version) {
-    return registry.readManifest(name, version);
-}
-/** Hashes every file of a version against its manifest; with `throwOnFailure`, refuses a bad version. */
-async function functions_verify(registry, name, version, options = {}) {
-    const report = await registry.verify(name, version);
-    if (!report.ok && options.throwOnFailure)
-        throw new VersionIntegrityError(report.ref, report.problems);
-    return report;
-}
-function functions_download(registry, name, version, dest, options = {}) {
-    return registry.download(name, version, dest, options);
-}
-function functions_moveAlias(registry, name, alias, version, options = {}) {
-    return registry.moveAlias(name, alias, version, options);
-}
-function functions_appendEvent(registry, name, event) {
-    return registry.appendEvent(name, event);
-}
-function functions_listEvents(registry, name) {
-    return registry.listEvents(name);
-}
-
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/registry/src/cli.ts
@@ -75793,7 +75751,6 @@ async function runCli(argv, io = defaultIo) {
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/index.ts
-
 
 
 

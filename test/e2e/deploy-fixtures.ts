@@ -7,7 +7,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSample, collectModelFiles, loadOnnxRuntime, openRegistry, type Registry } from '@mlops-gha/registry';
+import { buildSample, collectModelFiles, loadOnnxRuntime, Registry } from '@mlops-gha/registry';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { run, runJson } from '../cluster/tools.js';
 import type { Cluster } from '../cluster/index.js';
@@ -32,7 +32,7 @@ export async function seedRegistry(
   for (let i = 0; i < 40; i++)
     rows.push([Math.sin(i), Math.cos(i * 0.7), (i % 7) / 7, (i % 3) - 1, i % 2].map((v) => v.toFixed(4)).join(','));
   await writeFile(data, `${rows.join('\n')}\n`);
-  const registry = openRegistry(root, { actor: 'octocat' });
+  const registry = Registry.open(root, { actor: 'octocat' });
   for (let v = 1; v <= versions; v++) {
     await mkdir(join(work, `v${v}`));
     const model = await writeModel(

@@ -5,7 +5,7 @@
  * Deployment statuses GitHub received, the registry's alias and events, outputs and messages.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { listEvents, type Registry } from '@mlops-gha/registry';
+import type { Registry } from '@mlops-gha/registry';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
 import { runAction, startAction } from '../harness/run-action.js';
@@ -126,7 +126,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect(
       api.deploymentStatuses('octo-org', 'octo-repo', deployments[deployments.length - 1]!.id).map((s) => s.state),
     ).toEqual(['in_progress', 'failure']);
-    const events = (await listEvents(registry, MODEL)).filter(
+    const events = (await registry.listEvents(MODEL)).filter(
       (e) => e.type === 'smoke-test-failed' && e.release === release,
     );
     expect(events.map((e) => [e.revision, e.version, e.rolled_back_to])).toEqual([[3, 3, 2]]);

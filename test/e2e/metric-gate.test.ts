@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openRegistry } from '@mlops-gha/registry';
+import { Registry } from '@mlops-gha/registry';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { linearRegressorModel, logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { NODE_VERSIONS, runAction, type RunActionOptions } from '../harness/run-action.js';
@@ -278,7 +278,7 @@ describe('metric-gate with a registry baseline (Node 20)', () => {
   // every test here reads churn@production: pushed once for the block, so each test also runs alone
   let pushed: { version: number };
   beforeAll(async () => {
-    const registry = openRegistry(join(work, 'registry'));
+    const registry = Registry.open(join(work, 'registry'));
     const { size } = await import('node:fs').then((fs) => fs.statSync(join(work, 'baseline.onnx')));
     pushed = await registry.push({
       name: 'churn',

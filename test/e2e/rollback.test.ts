@@ -4,7 +4,7 @@
  * with the helm-deploy bundle, as a pipeline would.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { listEvents, type Registry } from '@mlops-gha/registry';
+import type { Registry } from '@mlops-gha/registry';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
 import { runAction } from '../harness/run-action.js';
@@ -101,7 +101,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect((await history()).at(-1)).toMatchObject({ revision: 4, status: 'deployed', description: 'Rollback to 2' });
     expect((await served(cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
     expect(await alias()).toBe(2);
-    const audit = (await listEvents(registry, MODEL)).filter((e) => e.type === 'rollback' && e.release === release);
+    const audit = (await registry.listEvents(MODEL)).filter((e) => e.type === 'rollback' && e.release === release);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       actor: 'octocat',

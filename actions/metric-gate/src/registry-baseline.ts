@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, type Logger } from '@mlops-gha/common';
 import type { ResolvedBaseline } from '@mlops-gha/gate';
-import { download, openRegistry, resolve } from '@mlops-gha/registry';
+import { Registry } from '@mlops-gha/registry';
 
 /**
  * `registry://NAME@ALIAS` or `registry://NAME/VERSION` -> the version's files under `dir`:
@@ -20,7 +20,7 @@ export async function resolveRegistryBaseline(
       fix: 'Set `registry:` to the registry root (s3://bucket/prefix or a folder), as given to registry-push.',
     });
   }
-  const registry = openRegistry(registryUrl, {
+  const registry = Registry.open(registryUrl, {
     source: 'the `registry` input',
     cwd: process.cwd(),
     logger: options.logger,
@@ -28,10 +28,10 @@ export async function resolveRegistryBaseline(
     region: options.region,
   });
   try {
-    const resolved = await resolve(registry, uri);
+    const resolved = await registry.resolve(uri);
     const label = `${uri} (version ${resolved.version})`;
     const target = join(dir, `${resolved.name}-${resolved.version}`);
-    const { files, manifest } = await download(registry, resolved.name, resolved.version, target);
+    const { files, manifest } = await registry.download(resolved.name, resolved.version, target);
     options.logger.info(`Baseline ${label}: ${files.length} file(s) from ${registryUrl}`);
     const onnx = files.find((f) => f.toLowerCase().endsWith('.onnx'));
     const hasMetrics = Object.keys(manifest.metrics ?? {}).length > 0;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UserError, describeError, type Logger } from '@mlops-gha/common';
 import { startDeployment } from '@mlops-gha/github';
 import { Helm, describeDeploy, modelOfRevision, type Target, type UpgradeFlags } from '@mlops-gha/helm';
-import { appendEvent, moveAlias, openRegistry } from '@mlops-gha/registry';
+import { Registry } from '@mlops-gha/registry';
 import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
 import { resolvePending } from './pending.js';
 import { planFrom, planText, type Plan } from './plan.js';
@@ -91,7 +91,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     ...(settings.kubeContext ? { kubeContext: settings.kubeContext } : {}),
   };
   const registry = settings.registry
-    ? openRegistry(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
+    ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
     : undefined;
   const outcome: DeployOutcome = { status: 'failed', helmMajor: helm.major, helmMs: 0, totalMs: 0 };
   const finish = () => {
@@ -280,17 +280,19 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         outcome.revision = back.revision;
         outcome.status = 'rolled-back';
         if (registry && identity) {
-          await appendEvent(registry, identity.name, {
-            type: 'smoke-test-failed',
-            release: target.release,
-            namespace: target.namespace,
-            revision,
-            version: identity.version,
-            reason: outcome.smoke.failure,
-            rolled_back_to: back.to,
-          }).catch((e) =>
-            logger.warning(`Could not record the failed smoke test in the registry: ${describeError(e)}`),
-          );
+          await registry
+            .appendEvent(identity.name, {
+              type: 'smoke-test-failed',
+              release: target.release,
+              namespace: target.namespace,
+              revision,
+              version: identity.version,
+              reason: outcome.smoke.failure,
+              rolled_back_to: back.to,
+            })
+            .catch((e) =>
+              logger.warning(`Could not record the failed smoke test in the registry: ${describeError(e)}`),
+            );
         }
         await deployment?.setStatus('failure', `smoke test failed; rolled back to ${describeBack(back.to)}`);
         outcome.failure = new UserError(
@@ -309,7 +311,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     // 7. promote the alias (compare-and-swap) and record the deploy
     if (settings.promoteAlias && registry && identity) {
       try {
-        const moved = await moveAlias(registry, identity.name, settings.promoteAlias, identity.version, {
+        const moved = await registry.moveAlias(identity.name, settings.promoteAlias, identity.version, {
           expected: aliasBefore,
           reason: `helm-deploy ${target.release} revision ${revision}`,
         });
@@ -319,14 +321,16 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       }
     }
     if (registry && identity) {
-      await appendEvent(registry, identity.name, {
-        type: 'deployed',
-        release: target.release,
-        namespace: target.namespace,
-        revision,
-        version: identity.version,
-        smoke_test: outcome.smoke ? outcome.smoke.equivalence : 'not-run',
-      }).catch((e) => logger.warning(`Could not record the deploy in the registry: ${describeError(e)}`));
+      await registry
+        .appendEvent(identity.name, {
+          type: 'deployed',
+          release: target.release,
+          namespace: target.namespace,
+          revision,
+          version: identity.version,
+          smoke_test: outcome.smoke ? outcome.smoke.equivalence : 'not-run',
+        })
+        .catch((e) => logger.warning(`Could not record the deploy in the registry: ${describeError(e)}`));
     }
     await deployment?.setStatus(
       'success',

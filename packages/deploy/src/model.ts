@@ -1,13 +1,5 @@
 import { UserError } from '@mlops-gha/common';
-import {
-  readSample,
-  listEvents,
-  resolve,
-  verify,
-  type Manifest,
-  type Registry,
-  type ResolvedVersion,
-} from '@mlops-gha/registry';
+import type { Manifest, Registry, ResolvedVersion } from '@mlops-gha/registry';
 import type { BadRevision } from '@mlops-gha/helm';
 
 /**
@@ -44,11 +36,10 @@ export async function resolveModel(
   name: string,
   ref: { version?: number; alias?: string },
 ): Promise<DeployableModel> {
-  const resolved = await resolve(
-    registry,
+  const resolved = await registry.resolve(
     ref.alias ? `${name}@${ref.alias}` : ref.version ? `${name}/${ref.version}` : `${name}@latest`,
   );
-  const report = await verify(registry, name, resolved.version);
+  const report = await registry.verify(name, resolved.version);
   if (!report.ok) {
     throw new UserError(
       `${name}/${resolved.version} in the registry ${registry.location} failed verification: ${report.problems.join('; ')}`,
@@ -66,7 +57,7 @@ export async function resolveModel(
 export async function readVersionSample(registry: Registry, manifest: Manifest): Promise<Sample | undefined> {
   if (!manifest.sample) return undefined;
   return parseSample(
-    await readSample(registry, manifest.name, manifest.version),
+    await registry.readSample(manifest.name, manifest.version),
     `${manifest.name}/${manifest.version}`,
   );
 }
@@ -106,7 +97,7 @@ export async function knownBadRevisions(
   release: string,
   namespace: string,
 ): Promise<BadRevision[]> {
-  const events = await listEvents(registry, name).catch(() => []);
+  const events = await registry.listEvents(name).catch(() => []);
   return events
     .filter(
       (e) =>

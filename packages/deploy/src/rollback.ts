@@ -9,7 +9,7 @@ import {
   type HistoryEntry,
   type Target,
 } from '@mlops-gha/helm';
-import { appendEvent, moveAlias, openRegistry, type Registry } from '@mlops-gha/registry';
+import { Registry } from '@mlops-gha/registry';
 import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
 import { planFrom, planText, type Plan } from './plan.js';
 import { smokeTest, type SmokeResult } from './smoke.js';
@@ -75,7 +75,7 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
     });
   }
   const registry = settings.registry
-    ? openRegistry(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
+    ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
     : undefined;
   try {
     const current = history[history.length - 1]!;
@@ -205,7 +205,7 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
     }
     if (registry && modelName && settings.alias && version !== undefined) {
       try {
-        const moved = await moveAlias(registry, modelName, settings.alias, version, {
+        const moved = await registry.moveAlias(modelName, settings.alias, version, {
           expected: aliasBefore,
           reason: `rollback ${target.release}: ${settings.reason}`.slice(0, 500),
         });
@@ -249,7 +249,7 @@ async function audit(
     return undefined;
   }
   try {
-    return await appendEvent(registry, name, event);
+    return await registry.appendEvent(name, event);
   } catch (error) {
     logger.warning(`Could not append the audit record to the registry: ${describeError(error)}`);
     return undefined;

@@ -33,16 +33,4 @@ export { readOnnxSignature, describeSignature, loadOnnxRuntime } from './signatu
 export { collectModelFiles, readMetricsFile, readRunRecord } from './sources.js';
 export type { SourceFile, RunRecordFacts } from './sources.js';
 export { layout } from './layout.js';
-export {
-  openRegistry,
-  resolve,
-  readManifest,
-  readSample,
-  readProfile,
-  verify,
-  download,
-  moveAlias,
-  appendEvent,
-  listEvents,
-} from './functions.js';
 export { runCli } from './cli.js';
