@@ -1,62 +1,156 @@
 // Mutation testing (StrykerJS) of the modules that carry the guarantees users rely on.
 // `npm run mutation` runs every module; `STRYKER_MODULE=sticky-comment npm run mutation` one of
 // them (its mutants, and only the test files that judge it). Reports: reports/mutation/.
+// STRYKER_INCREMENTAL=1 reuses the module's last results for mutants whose code and covering
+// tests did not change (reports/mutation/<module>.incremental.json): only new tests' mutants rerun.
 // Not part of .ci/run (too slow for CI's cores): .github/workflows/mutation.yml runs it nightly.
 // @ts-check
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * module -> the code that carries the guarantee (whole files, or `file:from-to` line ranges
- * where a file mixes it with plumbing) and the test files that must catch its mutants.
- * @type {Record<string, { mutate: string[]; tests: string[] }>}
+ * The lines of some declarations, as the `file:from-to` ranges Stryker takes: each from the
+ * first line that starts with `start` (after indentation) to the closing brace at that line's
+ * indentation. Declarations are found by their text, not by line numbers, so that edits
+ * elsewhere in the file cannot silently move a range onto other code; a declaration that is
+ * gone is an error here, not a module that quietly mutates nothing.
+ * @param {string} file
+ * @param {string[]} starts the declarations' first words, e.g. `export function digestMatches(`
+ * @returns {string[]}
+ */
+export function declarations(file, starts) {
+  const lines = readFileSync(`${root}${file}`, 'utf8').split('\n');
+  return starts.map((start) => {
+    const from = lines.findIndex((l) => l.trimStart().startsWith(start));
+    if (from < 0) throw new Error(`stryker.config.mjs: no line of ${file} starts with "${start}"`);
+    const closing = `${' '.repeat(lines[from].length - lines[from].trimStart().length)}}`;
+    const to = lines.findIndex(
+      (l, i) => i > from && (l === closing || (/^[;)]/.test(l.slice(closing.length)) && l.startsWith(closing))),
+    );
+    if (to < 0) throw new Error(`stryker.config.mjs: no closing brace for "${start}" in ${file}`);
+    return `${file}:${from + 1}-${to + 1}`;
+  });
+}
+
+/**
+ * module -> the code that carries the guarantee (whole files, or the declarations that carry
+ * it where a file mixes it with plumbing such as progress, logging or speed-ups) and the test
+ * files that must catch its mutants.
+ * @type {Record<string, { guarantee: string; mutate: () => string[]; tests: string[] }>}
  */
 export const MODULES = {
-  // DVC: a cached or downloaded object is used only when its md5 matches; checkout refuses
-  // unsaved files and never writes outside the workspace.
   'dvc-verify': {
-    mutate: ['packages/dvc/src/hash.ts', 'packages/dvc/src/pull.ts'],
-    tests: ['packages/dvc/src/pull.test.ts'],
+    guarantee:
+      'a cached, downloaded or manifest object is used only when its md5 matches (DVC 3 raw, DVC 2 dos2unix); a .dir manifest cannot name a path outside its output',
+    mutate: () => [
+      ...declarations('packages/dvc/src/hash.ts', [
+        'export function isTextBlock(',
+        'export function dos2unix(',
+        'export class ObjectHasher',
+        'export function digestMatches(',
+      ]),
+      ...declarations('packages/dvc/src/fetch.ts', ['function verifierFor(', 'export async function checkCache(']),
+      ...declarations('packages/dvc/src/plan.ts', ['function checkManifestPaths(']),
+    ],
+    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/verify.test.ts'],
   },
-  // The data version: same data -> same version, different data or selection -> different.
+  'dvc-checkout': {
+    guarantee:
+      'checkout keeps unchanged files, replaces changed ones, refuses to drop unsaved files unless forced, and never writes through a link',
+    mutate: () =>
+      declarations('packages/dvc/src/checkout.ts', [
+        'async diff(',
+        'private async compare(',
+        'private async changed(',
+        'private async noteUnsaved(',
+        'private async inCacheTree(',
+        'private async extras(',
+        'private async ensureDir(',
+      ]),
+    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/verify.test.ts'],
+  },
   'data-version': {
-    mutate: ['packages/dvc/src/data-version.ts'],
+    guarantee: 'same data -> same version; different data or selection -> a different version',
+    mutate: () => ['packages/dvc/src/data-version.ts'],
     tests: ['packages/dvc/src/pull.test.ts'],
   },
-  // Registry: version claims, the content lock, alias compare-and-swap.
   'registry-cas': {
-    mutate: ['packages/registry/src/registry.ts'],
-    tests: ['packages/registry/src/registry.test.ts'],
+    guarantee:
+      'version numbers are claimed exclusively, one push uploads a given content, aliases move by compare-and-swap (create-only with expected: null)',
+    mutate: () => [
+      'packages/registry/src/aliases.ts',
+      'packages/registry/src/claims.ts',
+      'packages/registry/src/content-lock.ts',
+    ],
+    tests: ['packages/registry/src/registry.test.ts', 'packages/registry/src/cas.test.ts'],
   },
-  // The sticky comment is found by its exact marker and its author, never by a prefix.
   'sticky-comment': {
-    mutate: ['packages/github/src/sticky-comment.ts'],
+    guarantee: 'the sticky comment is found by its exact marker and its author, never by a prefix; races leave one',
+    mutate: () => ['packages/github/src/sticky-comment.ts'],
     tests: ['packages/github/src/sticky-comment.test.ts'],
   },
-  // The gate: rule parsing and checking, interval verdicts, fail-on.
   'gate-rules': {
-    mutate: ['packages/gate/src/rules.ts', 'packages/gate/src/verdict.ts'],
-    tests: [
-      'packages/gate/src/rules.test.ts',
-      'packages/gate/src/statistics.test.ts',
-      'packages/gate/src/report.test.ts',
+    guarantee:
+      'rules parse as documented (or fail naming line and column); interval verdicts and fail-on decide the step',
+    mutate: () => [
+      'packages/gate/src/rules.ts',
+      ...declarations('packages/gate/src/verdict.ts', [
+        'function holds(',
+        'export function intervalStatus(',
+        'export function decide(',
+      ]),
     ],
+    tests: ['packages/gate/src/rules.test.ts', 'packages/gate/src/statistics.test.ts'],
   },
-  // Rollback decisions: which Helm revisions are bad, the last good one, a release stuck pending.
-  // (packages/deploy's plan and pending recovery are judged only by end-to-end tests of the
-  // bundles, which mutants in the sources cannot reach.)
   'helm-decisions': {
-    mutate: ['packages/helm/src/history.ts'],
+    guarantee:
+      'rollback decisions: which Helm revisions are bad, the last good one, the model a revision serves (packages/deploy is judged by end-to-end tests of the bundles, which mutants in the sources cannot reach)',
+    mutate: () => ['packages/helm/src/history.ts'],
     tests: ['packages/helm/src/history.test.ts'],
   },
 };
+
+/**
+ * Mutants in what a module says while it works (log lines, progress counters) are reported as
+ * Ignored, with this reason, instead of counting against the module: they cannot break the
+ * guarantee, and a test pinning each log text would judge wording, not behaviour. Error
+ * messages (UserError and the like) are not statements of this kind and stay mutated.
+ * @param {any} path a Babel NodePath
+ * @returns {string | undefined}
+ */
+function talkOnly(path) {
+  if (!path.isExpressionStatement()) return undefined;
+  let call = path.node.expression;
+  if (call.type === 'AwaitExpression') call = call.argument;
+  if (call.type !== 'CallExpression' && call.type !== 'OptionalCallExpression') return undefined;
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return undefined;
+  const target = callee.object;
+  const name =
+    target.type === 'Identifier'
+      ? target.name
+      : (target.type === 'MemberExpression' || target.type === 'OptionalMemberExpression') &&
+          target.property.type === 'Identifier'
+        ? target.property.name
+        : undefined;
+  if (name === 'logger') return 'a log line: its wording is not the guarantee';
+  if (name === 'meter') return 'a progress counter: display only';
+  return undefined;
+}
+
+export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'talk-only', { shouldIgnore: talkOnly })];
 
 const selected = process.env.STRYKER_MODULE ? process.env.STRYKER_MODULE.split(',') : Object.keys(MODULES);
 for (const name of selected) {
   if (!MODULES[name])
     throw new Error(`STRYKER_MODULE: unknown module ${name}; one of ${Object.keys(MODULES).join(', ')}`);
 }
-const mutate = selected.flatMap((name) => MODULES[name].mutate);
-const tests = [...new Set(selected.flatMap((name) => MODULES[name].tests))];
+const mutate = selected.flatMap((name) => MODULES[name].mutate());
+// (a listed test file that does not exist yet is skipped)
+const tests = [...new Set(selected.flatMap((name) => MODULES[name].tests))].filter((t) => existsSync(`${root}${t}`));
 const reportName = process.env.STRYKER_REPORT ?? (process.env.STRYKER_MODULE ? selected.join('+') : 'all');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -77,10 +171,16 @@ export default {
       testEnvironment: fileURLToPath(new URL('./test/harness/jest-environment.cjs', import.meta.url)),
     },
   },
+  // each mutant runs only the tests that cover it
   coverageAnalysis: 'perTest',
+  // this file is also the plugin module of the talk-only ignorer above
+  plugins: ['@stryker-mutator/*', fileURLToPath(import.meta.url)],
+  ignorers: ['talk-only'],
   // the runner shares 2 cores with other work: one test process at a time
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   mutate,
+  incremental: process.env.STRYKER_INCREMENTAL === '1',
+  incrementalFile: `reports/mutation/${reportName}.incremental.json`,
   // STRYKER_TYPECHECK=1: mutants that do not type-check are discarded before running (slower;
   // needs a tree that type-checks). Without it ts-jest only transpiles and runs them.
   checkers: process.env.STRYKER_TYPECHECK === '1' ? ['typescript'] : [],
