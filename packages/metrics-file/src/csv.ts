@@ -1,56 +1,13 @@
 import { UserError } from '@mlops-gha/common';
+import { parseCsvRecords } from '@mlops-gha/tabular';
 
-/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
-export function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let rowHasContent = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && cell === '') {
-      quoted = true;
-      rowHasContent = true;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-      rowHasContent = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      if (rowHasContent || cell !== '') {
-        cells.push(cell);
-        rows.push({ line: rowLine, cells });
-      }
-      cells = [];
-      cell = '';
-      rowHasContent = false;
-      line++;
-      rowLine = line;
-    } else {
-      cell += ch;
-      if (ch.trim() !== '') rowHasContent = true;
-    }
-  }
-  if (rowHasContent || cell !== '') {
-    cells.push(cell);
-    rows.push({ line: rowLine, cells });
-  }
-  return rows;
+/**
+ * One CSV record per row, RFC 4180 quoting ("a, b" and "" for a quote), with the line each
+ * starts on: the shared tokenizer of @mlops-gha/tabular, so metrics files and data files
+ * follow one rule. An unclosed quote is an error naming `file`.
+ */
+export function parseCsv(text: string, file?: string): { line: number; cells: string[] }[] {
+  return parseCsvRecords(text, file);
 }
 
 /** How errors name the file: `label` starts each message (e.g. "metrics-file history.csv"). */
@@ -76,7 +33,7 @@ export function metricsFromCsv(text: string, source: CsvSource): Record<string, 
   const fix = `Write ${source.file} with ${FIX}.`;
   const fail = (message: string, line?: number) =>
     new UserError(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
-  const rows = parseCsv(text);
+  const rows = parseCsv(text, source.file);
   if (rows.length === 0) throw fail(`${label} is empty`);
   const header = rows[0]!.cells.map((c) => c.trim());
   header.forEach((name, i) => {
