@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { getChoice, getNumber, getOptional, getSecret, getString } from '@mlops-gha/action-common';
 import { runContextFromEnv, UserError } from '@mlops-gha/common';
-import type { MissingValues, TaskSetting, ZeroDivision } from '@mlops-gha/evaluation';
-import type { FailOn, GateSettings, IntervalMethod } from '@mlops-gha/gate';
+import type { MissingValues, MultiOutput, TaskSetting, ZeroDivision } from '@mlops-gha/evaluation';
+import type { ConfusionNormalize, FailOn, GateSettings, IntervalMethod } from '@mlops-gha/gate';
 
 export interface Settings {
   gate: GateSettings;
@@ -37,13 +37,30 @@ function zeroDivisionInput(): ZeroDivision {
   });
 }
 
-/** Every input of the action, validated, in one object. */
-export function readSettings(): Settings {
-  const featureColumns = core
-    .getInput('feature-columns')
+/** `force-finite`: scikit-learn's force_finite for r2 and explained_variance (true or false). */
+function forceFiniteInput(): boolean {
+  const raw = core.getInput('force-finite').trim().toLowerCase();
+  if (raw === '' || raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new UserError(`Input \`force-finite\` must be true or false, got ${JSON.stringify(raw)}`, {
+    fix: "Set `force-finite: false` to report r2 and explained_variance of a constant target as undefined (scikit-learn's NaN/-inf), or leave it out (true: 1.0 for a perfect fit, else 0.0).",
+  });
+}
+
+/** Comma- or newline-separated names, trimmed, empty ones dropped. */
+function listInput(name: string): string[] {
+  return core
+    .getInput(name)
     .split(/[\n,]/)
     .map((c) => c.trim())
     .filter(Boolean);
+}
+
+/** Every input of the action, validated, in one object. */
+export function readSettings(): Settings {
+  const featureColumns = listInput('feature-columns');
+  // One label column, or several (multilabel 0/1 columns, multi-output regression targets).
+  const labelColumns = listInput('label-column');
   const commentKey = getString('comment-key', { default: 'default' });
   if (!/^[\w.\-/]{1,100}$/.test(commentKey)) {
     throw new UserError(
@@ -57,12 +74,20 @@ export function readSettings(): Settings {
     gate: {
       model: getOptional('model'),
       dataset: getOptional('dataset'),
-      labelColumn: getString('label-column', { default: 'label' }),
+      labelColumn: labelColumns[0] ?? 'label',
+      labelColumns: labelColumns.length > 1 ? labelColumns : undefined,
       featureColumns: featureColumns.length ? featureColumns : undefined,
-      task: getChoice<TaskSetting>('task', ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
+      task: getChoice<TaskSetting>('task', ['auto', 'binary', 'multiclass', 'multilabel', 'regression'], 'auto'),
       positiveLabel: getOptional('pos-label'),
       zeroDivision: zeroDivisionInput(),
       missingValues: getChoice<MissingValues>('missing-values', ['error', 'nan'], 'error'),
+      forceFinite: forceFiniteInput(),
+      multioutput: getChoice<MultiOutput>(
+        'multioutput',
+        ['uniform_average', 'variance_weighted', 'raw_values'],
+        'uniform_average',
+      ),
+      confusionNormalize: getChoice<ConfusionNormalize>('confusion-normalize', ['true', 'pred', 'all'], 'true'),
       metrics: getOptional('metrics'),
       baseline: getOptional('baseline'),
       rules: core.getInput('rules'),

@@ -3,6 +3,7 @@ import { betaOf, classCounts, confusionMetric, perClassPrf, type ZeroDivision } 
 import { calibrationCurve, prCurveOnGrid, rocCurveOnGrid } from './curves.js';
 import { column, columnIsClass, confusionCounts, rowLogLoss, type ClassCurves, type MetricSet } from './metrics.js';
 import { binaryRanking, rocAuc } from './ranking.js';
+import type { MultiOutput } from './regression.js';
 
 export interface ClassificationInput {
   /** True class indices. */
@@ -24,6 +25,10 @@ export interface MetricOptions {
   extra?: string[];
   /** Curves for up to this many classes one-vs-rest (binary: the positive class). Default 4; 0 = none. */
   curveClasses?: number;
+  /** Regression: scikit-learn's `force_finite` for r2 and explained_variance (default true). */
+  forceFinite?: boolean;
+  /** Multi-output regression: how the targets' values combine into `r2`, `mse`, … (default uniform_average). */
+  multioutput?: MultiOutput;
 }
 
 /** F-beta names every classification report has besides f1 (any other beta is asked for by name). */

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
 import { canonicalLabel } from './label-output.js';
 import { FloatBuffer } from './float-buffer.js';
+import { badCell, labelColumnsOf, MISSING, parseNumber, planColumns, type Layout } from './columns.js';
 
 /** A holdout set in memory: features as float32 (what ONNX models take), labels as text. */
 export interface Holdout {
@@ -12,9 +13,14 @@ export interface Holdout {
   featureNames: string[];
   /** rows x featureNames.length, row-major. */
   features: Float32Array;
+  /** The (first) label column. */
   labelColumn: string;
-  /** The label of each row as written (numbers canonicalised: `1.0` reads as `1`). */
+  /** Every label column: one, or K for multilabel classification and multi-output regression. */
+  labelColumns?: string[];
+  /** The label of each row as written (numbers canonicalised: `1.0` reads as `1`); with several label columns, the first's. */
   labels: string[];
+  /** With several label columns: each column's labels (K arrays of `rows`), in `labelColumns` order. */
+  targets?: string[][];
   /** Missing feature cells per feature column (only with `missingValues: 'nan'`; all zero otherwise). */
   missing?: Record<string, number>;
 }
@@ -25,6 +31,11 @@ export type MissingValues = 'error' | 'nan';
 export interface HoldoutOptions {
   /** The column holding the true label or target. Default `label`. */
   labelColumn?: string;
+  /**
+   * Several label columns (multilabel 0/1 columns, or the targets of a multi-output regressor,
+   * in the model's output order). Takes precedence over `labelColumn` when given.
+   */
+  labelColumns?: string[];
   /** Feature columns in model-input order. Default: every column but the label, in file order. */
   featureColumns?: string[];
   /**
@@ -34,9 +45,6 @@ export interface HoldoutOptions {
    */
   missingValues?: MissingValues;
 }
-
-/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
-const MISSING = /^(|nan|na|n\/a|null|none)$/i;
 
 export { canonicalLabel };
 
@@ -68,91 +76,13 @@ export async function loadHoldout(path: string, options: HoldoutOptions = {}): P
   return holdout;
 }
 
-interface Layout {
-  featureNames: string[];
-  featureIndex: number[];
-  labelIndex: number;
-}
-
-function planColumns(path: string, header: string[], options: HoldoutOptions): Layout {
-  const labelColumn = options.labelColumn ?? 'label';
-  const labelIndex = header.indexOf(labelColumn);
-  if (labelIndex < 0) {
-    throw new UserError(`Dataset ${path} has no label column "${labelColumn}" (columns: ${header.join(', ')})`, {
-      fix: 'Set `label-column:` to the column that holds the true label or target.',
-      location: { file: path, line: 1 },
-    });
-  }
-  let featureNames: string[];
-  if (options.featureColumns?.length) {
-    const missing = options.featureColumns.filter((c) => !header.includes(c));
-    if (missing.length) {
-      throw new UserError(
-        `Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`,
-        {
-          fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-          location: { file: path, line: 1 },
-        },
-      );
-    }
-    if (options.featureColumns.includes(labelColumn)) {
-      throw new UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
-        fix: 'Remove the label column from `feature-columns:`.',
-      });
-    }
-    featureNames = [...options.featureColumns];
-  } else {
-    featureNames = header.filter((_, i) => i !== labelIndex);
-  }
-  if (featureNames.length === 0) {
-    throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumn}"`, {
-      fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-      location: { file: path, line: 1 },
-    });
-  }
-  return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelIndex };
-}
-
-function parseNumber(text: string): number {
-  // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
-  const t = text.trim();
-  if (t === '') return NaN;
-  const v = Number(t);
-  if (Number.isNaN(v) && /^nan$/i.test(t)) return NaN;
-  return v;
-}
-
-function badCell(
-  path: string,
-  line: number,
-  column: string,
-  columnNumber: number,
-  value: string,
-  allowMissing = false,
-): UserError {
-  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  const isMissing = MISSING.test(value.trim());
-  return new UserError(
-    `Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`,
-    {
-      fix: isMissing
-        ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
-        : allowMissing
-          ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
-          : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
-      location: { file: path, line, column: columnNumber },
-      title: 'Non-numeric feature',
-    },
-  );
-}
-
 async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> {
   const allowMissing = options.missingValues === 'nan';
   let missing: number[] = [];
   let layout: Layout | undefined;
   let header: string[] | undefined;
   const features = new FloatBuffer();
-  const labels: string[] = [];
+  let labelLists: string[][] = [];
   let rows = 0;
   // RFC 4180 state machine over streamed chunks.
   let field = '';
@@ -174,6 +104,7 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
       if (header[0]?.charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
       layout = planColumns(path, header, options);
       missing = layout.featureNames.map(() => 0);
+      labelLists = layout.labelColumns.map(() => []);
     } else {
       const l = layout!;
       if (record.length !== header.length) {
@@ -196,14 +127,17 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
         }
         features.push(v);
       }
-      const label = canonicalLabel(record[l.labelIndex]!);
-      if (label === '') {
-        throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
-          fix: 'Drop rows without a label from the holdout set.',
-          location: { file: path, line: recordLine, column: l.labelIndex + 1 },
-        });
+      for (let j = 0; j < l.labelIndex.length; j++) {
+        const idx = l.labelIndex[j]!;
+        const label = canonicalLabel(record[idx]!);
+        if (label === '') {
+          throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+            fix: 'Drop rows without a label from the holdout set.',
+            location: { file: path, line: recordLine, column: idx + 1 },
+          });
+        }
+        labelLists[j]!.push(label);
       }
-      labels.push(label);
       rows++;
     }
     record = [];
@@ -298,18 +232,30 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
     rows,
     featureNames: l.featureNames,
     features: features.finish(),
-    labelColumn: options.labelColumn ?? 'label',
-    labels,
+    ...labelFields(l.labelColumns, labelLists),
     missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]!])),
   };
 }
 
+/** The label fields of a holdout from its label columns' lists. */
+function labelFields(
+  labelColumns: string[],
+  lists: string[][],
+): Pick<Holdout, 'labelColumn' | 'labelColumns' | 'labels' | 'targets'> {
+  return {
+    labelColumn: labelColumns[0]!,
+    labelColumns,
+    labels: lists[0]!,
+    targets: labelColumns.length > 1 ? lists : undefined,
+  };
+}
+
 async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Holdout> {
-  const labelColumn = options.labelColumn ?? 'label';
+  const labelColumns = labelColumnsOf(options);
   const allowMissing = options.missingValues === 'nan';
   let missing: number[] = [];
   const features = new FloatBuffer();
-  const labels: string[] = [];
+  const labelLists: string[][] = labelColumns.map(() => []);
   let layout: Layout | undefined;
   let rows = 0;
   let lineNo = 0;
@@ -334,7 +280,7 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
     }
     const obj = row as Record<string, unknown>;
     if (!layout) {
-      layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
+      layout = planColumns(path, Object.keys(obj), { ...options, labelColumns });
       missing = layout.featureNames.map(() => 0);
     }
     for (const [j, name] of layout.featureNames.entries()) {
@@ -357,14 +303,16 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
       }
       features.push(v);
     }
-    const label = obj[labelColumn];
-    if (label === undefined || label === null || label === '') {
-      throw new UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
-        fix: 'Give every row a label, or set `label-column:` to the right field.',
-        location: { file: path, line: lineNo },
-      });
-    }
-    labels.push(canonicalLabel(String(label)));
+    labelColumns.forEach((labelColumn, j) => {
+      const label = obj[labelColumn];
+      if (label === undefined || label === null || label === '') {
+        throw new UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+          fix: 'Give every row a label, or set `label-column:` to the right field.',
+          location: { file: path, line: lineNo },
+        });
+      }
+      labelLists[j]!.push(canonicalLabel(String(label)));
+    });
     rows++;
   };
   for await (const chunk of createReadStream(path, {
@@ -389,8 +337,7 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
     rows,
     featureNames: names,
     features: features.finish(),
-    labelColumn,
-    labels,
+    ...labelFields(labelColumns, labelLists),
     missing: Object.fromEntries(names.map((n, j) => [n, missing[j]!])),
   };
 }

@@ -6,6 +6,7 @@ import type { MetricSet } from './metrics.js';
 import { openOnnxModel, type OnnxModel, type OnnxSignature } from './onnx.js';
 import { predict, type RawPredictions } from './predict.js';
 import { regressionMetrics } from './regression.js';
+import { multilabelMetrics } from './multilabel.js';
 import { interpretPredictions, type Interpretation, type TaskSetting } from './task.js';
 
 export interface EvaluationOptions extends HoldoutOptions {
@@ -39,7 +40,29 @@ export interface Evaluation {
 /** The metrics of the task for model `index` of an interpretation. */
 export function metricsFor(interpretation: Interpretation, index: number, options: MetricOptions = {}): MetricSet {
   const m = interpretation.models[index]!;
-  if (interpretation.task === 'regression') return regressionMetrics(interpretation.truthValues!, m.values!);
+  const targets = interpretation.targets;
+  if (interpretation.task === 'multilabel') {
+    return multilabelMetrics(
+      { truth: interpretation.truthMatrix!, predicted: m.predictedMatrix!, scores: m.scores, labels: targets! },
+      { zeroDivision: options.zeroDivision },
+    );
+  }
+  if (interpretation.task === 'regression') {
+    const y = interpretation.truthValues!;
+    const forceFinite = options.forceFinite;
+    if (!targets || targets.length < 2) return regressionMetrics(y, m.values!, { forceFinite });
+    // Several targets: the combined values (as `multioutput` says) and, always, each target's
+    // (`r2[price]`), so rules can name either.
+    const shape = { outputs: targets.length, outputNames: targets, forceFinite };
+    const perTarget = regressionMetrics(y, m.values!, { ...shape, multioutput: 'raw_values' });
+    const multioutput = options.multioutput ?? 'uniform_average';
+    if (multioutput === 'raw_values') return perTarget;
+    const combined = regressionMetrics(y, m.values!, { ...shape, multioutput });
+    return {
+      values: { ...combined.values, ...perTarget.values },
+      notes: { ...perTarget.notes, ...combined.notes },
+    };
+  }
   return classificationMetrics(
     interpretation.task,
     {

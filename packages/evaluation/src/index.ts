@@ -4,7 +4,8 @@ export { loadOnnxRuntime, openOnnxModel, readOnnxSignature, describeSignature, d
 export type { OnnxModel, OnnxSignature, TensorSignature } from './onnx.js';
 export { predict } from './predict.js';
 export type { OutputColumn, RawPredictions } from './predict.js';
-export { interpretPredictions } from './task.js';
+export { interpretPredictions, interpretationRows } from './task.js';
+export { MULTILABEL_THRESHOLD } from './multi-target.js';
 export type { Interpretation, InterpretOptions, ModelPredictions, TaskSetting } from './task.js';
 export {
   METRIC_NAMES,

@@ -10,7 +10,7 @@
 import type { CalibrationCurve, Curve } from './curves.js';
 import { accuracy } from './confusion-metrics.js';
 
-export type Task = 'binary' | 'multiclass' | 'regression';
+export type Task = 'binary' | 'multiclass' | 'regression' | 'multilabel';
 
 /** The curves of one class against the rest (binary: the positive class). */
 export interface ClassCurves {
@@ -80,12 +80,34 @@ export const METRIC_NAMES: Record<Task, readonly string[]> = {
     'roc_auc_ovo',
     'roc_auc_ovo_weighted',
   ],
+  multilabel: [
+    'accuracy',
+    'hamming_loss',
+    'precision_micro',
+    'recall_micro',
+    'f1_micro',
+    'precision_macro',
+    'recall_macro',
+    'f1_macro',
+    'precision_weighted',
+    'recall_weighted',
+    'f1_weighted',
+    'precision_samples',
+    'recall_samples',
+    'f1_samples',
+    'roc_auc_macro',
+    'roc_auc_weighted',
+    'roc_auc_micro',
+    'average_precision_macro',
+    'average_precision_weighted',
+    'average_precision_micro',
+  ],
   regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
 };
 
 /** Whether a larger value of the metric is better (for deltas and report arrows). */
 export function higherIsBetter(metric: string): boolean {
-  return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(
+  return !/^(log_loss|log_loss_sum|brier_score|hamming_loss|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(
     metric,
   );
 }

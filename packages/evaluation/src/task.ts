@@ -4,6 +4,7 @@ import { canonicalLabel } from './label-output.js';
 import type { Task } from './metrics.js';
 import { requireFiniteLabels, requireFiniteOutput } from './finite.js';
 import type { OutputColumn, RawPredictions } from './predict.js';
+import { interpretMultiTarget } from './multi-target.js';
 import { distinctLabels, labelIndices, labelText } from './label-output.js';
 
 export type TaskSetting = 'auto' | Task;
@@ -28,8 +29,12 @@ export interface ModelPredictions {
   predicted?: Int32Array;
   /** rows x classes.length probabilities aligned with `classes` (classification). */
   probabilities?: Float64Array;
-  /** Predicted values (regression). */
+  /** Predicted values (regression; N x K row-major with several targets). */
   values?: Float64Array;
+  /** Multilabel: N x K 0/1 predictions. */
+  predictedMatrix?: Uint8Array;
+  /** Multilabel: N x K scores (the probability of each label), when the model gives them. */
+  scores?: Float64Array;
 }
 
 /** The task and the predictions of every model, on one class list shared with the truth. */
@@ -41,9 +46,21 @@ export interface Interpretation {
   positiveClass?: string;
   /** True class indices (classification). */
   truthClasses?: Int32Array;
-  /** True values (regression). */
+  /** True values (regression; N x K row-major with several targets). */
   truthValues?: Float64Array;
+  /** Several label columns: their names (multilabel labels, multi-output regression targets). */
+  targets?: string[];
+  /** Multilabel: N x K 0/1 true labels. */
+  truthMatrix?: Uint8Array;
   models: ModelPredictions[];
+}
+
+/** Holdout rows of an interpretation (several targets share a row). */
+export function interpretationRows(interp: Interpretation): number {
+  const k = interp.targets?.length ?? 1;
+  if (interp.truthMatrix) return interp.truthMatrix.length / k;
+  if (interp.task === 'regression') return interp.truthValues!.length / k;
+  return interp.truthClasses!.length;
 }
 
 interface Roles {
@@ -142,6 +159,14 @@ export function interpretPredictions(
     typeof options === 'string' ? { task: options } : options;
   const positiveLabel =
     rawPositive === undefined || rawPositive.trim() === '' ? undefined : canonicalLabel(rawPositive);
+  if ((holdout.labelColumns?.length ?? 1) > 1 && holdout.targets) {
+    return interpretMultiTarget(holdout, raws, paths, setting);
+  }
+  if (setting === 'multilabel') {
+    throw new UserError(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
+      fix: "List every 0/1 label column in `label-column:` (comma-separated, in the model's output order).",
+    });
+  }
   const roles = raws.map(findRoles);
   roles.forEach((r, i) => {
     if (!r.label && !r.probabilities && !r.value) {

@@ -1,4 +1,4 @@
-import { column, sortedOrder, type Interpretation } from '@mlops-gha/evaluation';
+import { column, interpretationRows, sortedOrder, type Interpretation } from '@mlops-gha/evaluation';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
@@ -144,7 +144,7 @@ function plan(
   kernelOptions: KernelOptions = {},
 ): Plan {
   const interp = inCandidateScoreOrder(original, metrics, models.candidate);
-  const n = interp.task === 'regression' ? interp.truthValues!.length : interp.truthClasses!.length;
+  const n = interpretationRows(interp);
   const k = interp.classes?.length ?? 0;
   const entries: MetricDraws[] = [];
   for (const metric of metrics) {
@@ -274,7 +274,7 @@ for (let b = from; b < to; b++) {
     let v;
     if (s.kind === 'mean') { v = weightedMean(weights, s.rows); if (s.sqrt) v = Math.sqrt(v); }
     else if (s.kind === 'sum') v = weightedSum(weights, s.rows);
-    else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc);
+    else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc, s.forceFinite);
     else v = weightedAuc(weights, s.parts, s.bySupport);
     outValues[j][b] = v;
   }
@@ -298,7 +298,7 @@ export async function pairedBootstrapParallel(
   options: BootstrapOptions & { threads?: number },
 ): Promise<BootstrapResult> {
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(8, availableParallelism()), options.samples));
-  const n = interp.task === 'regression' ? interp.truthValues!.length : interp.truthClasses!.length;
+  const n = interpretationRows(interp);
   if (threads < 2 || (options.threads === undefined && n * options.samples < PARALLEL_WORK)) {
     return pairedBootstrap(interp, metrics, models, options);
   }

@@ -5,6 +5,7 @@ import {
   METRIC_NAMES,
   type Evaluation,
   type MissingValues,
+  type MultiOutput,
   type TaskSetting,
   type ZeroDivision,
 } from '@mlops-gha/evaluation';
@@ -20,6 +21,7 @@ import { seedToInt } from './math.js';
 import { readMetricsFile } from '@mlops-gha/metrics-file';
 import { delong, mcnemar } from './paired-tests.js';
 import { renderReport, COMMENT_REPORT_LIMIT, type ReportInput } from './report.js';
+import type { ConfusionNormalize } from './report-charts.js';
 import { checkRules, parseRules } from './rules.js';
 import { decide, type Decision, type FailOn } from './verdict.js';
 
@@ -36,6 +38,8 @@ export interface GateSettings {
   model?: string;
   dataset?: string;
   labelColumn?: string;
+  /** Several label columns: multilabel (0/1 columns) or multi-output regression targets, in the model's output order. */
+  labelColumns?: string[];
   featureColumns?: string[];
   task?: TaskSetting;
   /** scikit-learn's pos_label for binary tasks (any label text); default the second class in sorted order. */
@@ -44,6 +48,12 @@ export interface GateSettings {
   zeroDivision?: ZeroDivision;
   /** Missing feature cells: an error (default) or NaN passed to the model. */
   missingValues?: MissingValues;
+  /** scikit-learn's force_finite for r2 and explained_variance (default true). */
+  forceFinite?: boolean;
+  /** Several regression targets: how r2, mse, … combine them (scikit-learn's multioutput; per-target values are always there). */
+  multioutput?: MultiOutput;
+  /** How the report normalises confusion matrices (scikit-learn's normalize; default true = by true class). */
+  confusionNormalize?: ConfusionNormalize;
   /** Candidate metrics file, when not evaluating a model. */
   metrics?: string;
   /** `registry://...`, a metrics file or an .onnx file; empty for none. */
@@ -132,12 +142,18 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       dataset: settings.dataset!,
       models,
       labelColumn: settings.labelColumn,
+      labelColumns: settings.labelColumns,
       featureColumns: settings.featureColumns,
       task: settings.task,
       positiveLabel: settings.positiveLabel,
       missingValues: settings.missingValues,
       // Metrics the rules name beyond the defaults (any F-beta, e.g. f3) are computed on request.
-      metricOptions: { zeroDivision: settings.zeroDivision, extra: rules.map((r) => r.metric) },
+      metricOptions: {
+        zeroDivision: settings.zeroDivision,
+        extra: rules.map((r) => r.metric),
+        forceFinite: settings.forceFinite,
+        multioutput: settings.multioutput,
+      },
       batchSize: settings.batchSize,
       logger,
     });
@@ -152,7 +168,7 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       baselineMetrics = await readMetricsFile(baseline.path);
     }
     const available = [...new Set([...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})])];
-    const checked = checkRules(rules, available, !!baseline, settings.rules);
+    const checked = checkRules(rules, available, !!baseline, settings.rules, interp.task);
     const paired = baseline?.kind === 'onnx';
     mode = paired ? 'paired' : baseline ? 'point' : 'candidate';
     // Bootstrap every metric of the task that has a kernel (rules need them; the table shows them all).
@@ -183,7 +199,7 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
           samples: settings.bootstrapSamples,
           seed,
           onProgress,
-          kernelOptions: { zeroDivision: settings.zeroDivision },
+          kernelOptions: { zeroDivision: settings.zeroDivision, forceFinite: settings.forceFinite },
         },
       );
       logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
@@ -192,7 +208,7 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
         intervals[metric] = bootstrapInterval(draws, point, paired ? 1 : 0, settings.confidence, method);
       }
     }
-    if (paired && interp.task !== 'regression') {
+    if (paired && (interp.task === 'binary' || interp.task === 'multiclass')) {
       reportBase.tests = {
         mcnemar: mcnemar(interp, 0, 1),
         delong: delong(interp, 0, 1, settings.confidence),
@@ -208,7 +224,7 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       path: h.path,
       rows: h.rows,
       features: h.featureNames.length,
-      labelColumn: h.labelColumn,
+      labelColumn: (h.labelColumns ?? [h.labelColumn]).join(', '),
       missing: h.missing,
     };
     const [cand, base] = evaluation.models;
@@ -225,6 +241,7 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
         classes: interp.classes,
         candidate: evaluation.models[0]!.metrics.confusionMatrix,
         baseline: evaluation.models[1]?.metrics.confusionMatrix,
+        normalize: settings.confusionNormalize,
       };
     }
     const decision = decide({

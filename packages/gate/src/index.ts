@@ -11,6 +11,7 @@ export type { Decision, DecideInput, RuleOutcome, Status, FailOn, Basis } from '
 export { readMetricsFile } from '@mlops-gha/metrics-file';
 export { renderReport, escapeMarkdown, formatNumber, COMMENT_REPORT_LIMIT } from './report.js';
 export type { ReportInput, RenderOptions } from './report.js';
+export type { ConfusionNormalize } from './report-charts.js';
 export { runMetricGate, resolveBaseline } from './gate.js';
 export type { GateSettings, GateOutcome, ResolvedBaseline } from './gate.js';
 export { normalCdf, normalQuantile, Rng, seedToInt, binomialHalfCdf, logGamma, quantileSorted } from './math.js';

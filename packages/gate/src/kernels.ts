@@ -33,7 +33,7 @@ export type KernelSpec =
   | { kind: 'confusion' }
   | { kind: 'mean'; rows: Float64Array; sqrt: boolean }
   | { kind: 'sum'; rows: Float64Array }
-  | { kind: 'r2'; se: Float64Array; yc: Float64Array }
+  | { kind: 'r2'; se: Float64Array; yc: Float64Array; forceFinite: boolean }
   | { kind: 'auc'; parts: { order: Int32Array; code: Uint8Array }[]; bySupport?: boolean };
 
 // The weighted metrics are pure, self-contained functions (no outside references): the
@@ -45,6 +45,8 @@ export { weightedAuc, weightedMean, weightedR2, weightedSum };
 /** Kernel options that must match the point estimate's (zero_division, for the ratio metrics). */
 export interface KernelOptions {
   zeroDivision?: ZeroDivision;
+  /** scikit-learn's force_finite for r2 (default true): off, a constant resampled target gives an undefined draw. */
+  forceFinite?: boolean;
 }
 
 function confusionFn(metric: string, interp: Interpretation, options: KernelOptions): ConfusionFn | undefined {
@@ -151,7 +153,7 @@ export function makeKernel(
     }));
     return aucKernel(metric, parts, metric === 'roc_auc_ovr_weighted');
   }
-  if (interp.task === 'regression' && m.values) {
+  if (interp.task === 'regression' && m.values && (interp.targets?.length ?? 1) === 1) {
     const y = interp.truthValues!;
     const yhat = m.values;
     const n = y.length;
@@ -174,7 +176,7 @@ export function makeKernel(
         leaveOneOut: () => kernel.leaveOneOut().map(Math.sqrt),
       };
     }
-    if (metric === 'r2') return r2Kernel(y, yhat);
+    if (metric === 'r2') return r2Kernel(y, yhat, options.forceFinite ?? true);
   }
   return undefined;
 }
@@ -211,7 +213,7 @@ function sumKernel(metric: string, rows: Float64Array): Kernel {
   };
 }
 
-function r2Kernel(y: Float64Array, yhat: Float64Array): Kernel {
+function r2Kernel(y: Float64Array, yhat: Float64Array, forceFinite: boolean): Kernel {
   const n = y.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += y[i]!;
@@ -219,13 +221,17 @@ function r2Kernel(y: Float64Array, yhat: Float64Array): Kernel {
   const yc = y.map((v) => v - mean); // R² is shift-invariant; centring keeps the sums exact
   const se = new Float64Array(n);
   for (let i = 0; i < n; i++) se[i] = (y[i]! - yhat[i]!) ** 2;
-  const fromSums = (sse: number, sy: number, syy: number, total: number) =>
-    total > 0 ? (r2FromSums(sse, Math.max(0, syy - (sy * sy) / total), total) ?? NaN) : NaN;
+  const fromSums = (sse: number, sy: number, syy: number, total: number) => {
+    const ss = Math.max(0, syy - (sy * sy) / total);
+    if (!(total > 0)) return NaN;
+    if (!forceFinite && ss === 0) return NaN;
+    return r2FromSums(sse, ss, total) ?? NaN;
+  };
   return {
     metric: 'r2',
     usesConfusion: false,
-    spec: { kind: 'r2', se, yc },
-    value: (w) => weightedR2(w, se, yc),
+    spec: { kind: 'r2', se, yc, forceFinite },
+    value: (w) => weightedR2(w, se, yc, forceFinite),
     leaveOneOut() {
       let sse = 0;
       let sy = 0;

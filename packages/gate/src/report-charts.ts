@@ -105,9 +105,23 @@ export function perClassTable(candidate: PerClass, baseline?: PerClass): string 
   return [head, ...rows].join('\n');
 }
 
-/** The confusion matrix normalised by true class (rows sum to 1), with each row's count. */
-export function normalizedMatrixTable(classes: string[], matrix: number[][]): string {
-  const normalized = normalizeConfusion(matrix, 'true');
+/** How the report normalises confusion matrices: scikit-learn's `normalize` (true, pred or all). */
+export type ConfusionNormalize = 'true' | 'pred' | 'all';
+
+/** What a normalised matrix's title says about it. */
+export const NORMALIZE_CAPTION: Record<ConfusionNormalize, string> = {
+  true: 'normalised by true class (each row sums to 1)',
+  pred: 'normalised by predicted class (each column sums to 1)',
+  all: 'normalised over all rows (the cells sum to 1)',
+};
+
+/** The confusion matrix normalised as scikit-learn's `normalize` says (default by true class), with each row's count. */
+export function normalizedMatrixTable(
+  classes: string[],
+  matrix: number[][],
+  normalize: ConfusionNormalize = 'true',
+): string {
+  const normalized = normalizeConfusion(matrix, normalize);
   const head = `| true \\ predicted | ${classes.map((c) => escapeMarkdown(c, 30)).join(' | ')} | rows |`;
   const sep = `|---|${classes.map(() => '---:').join('|')}|---:|`;
   const body = normalized.map(

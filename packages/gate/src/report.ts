@@ -2,7 +2,13 @@ import type { Interval, IntervalMethod } from './bootstrap.js';
 import type { DeLongResult, McNemarResult } from './paired-tests.js';
 import type { ClassCurves, PerClass } from '@mlops-gha/evaluation';
 import { escapeMarkdown, formatNumber } from './format.js';
-import { curveCharts, normalizedMatrixTable, perClassTable } from './report-charts.js';
+import {
+  curveCharts,
+  NORMALIZE_CAPTION,
+  normalizedMatrixTable,
+  perClassTable,
+  type ConfusionNormalize,
+} from './report-charts.js';
 import type { Decision, RuleOutcome, Status } from './verdict.js';
 
 export { escapeMarkdown, formatNumber } from './format.js';
@@ -31,7 +37,8 @@ export interface ReportInput {
   /** Interval of candidate - baseline (paired) or of the candidate (candidate mode), per metric. */
   intervals?: Record<string, Interval | undefined>;
   tests?: { mcnemar?: McNemarResult; delong?: DeLongResult; notes?: string[] };
-  confusion?: { classes: string[]; candidate?: number[][]; baseline?: number[][] };
+  /** Confusion matrices, shown as counts and normalised as `normalize` says (default by true class). */
+  confusion?: { classes: string[]; candidate?: number[][]; baseline?: number[][]; normalize?: ConfusionNormalize };
   lineage?: { dataVersion?: string; runUrl?: string; runLabel?: string; commit?: string; ref?: string };
 }
 
@@ -179,16 +186,13 @@ function details(input: ReportInput, level: 'full' | 'no-matrices'): string {
   }
   if (level === 'full' && input.confusion) {
     const { classes } = input.confusion;
-    if (input.confusion.candidate) {
-      parts.push(`Confusion matrix, candidate:\n\n${matrixTable(classes, input.confusion.candidate)}`);
+    const normalize = input.confusion.normalize ?? 'true';
+    for (const side of ['candidate', 'baseline'] as const) {
+      const matrix = input.confusion[side];
+      if (!matrix) continue;
+      parts.push(`Confusion matrix, ${side}:\n\n${matrixTable(classes, matrix)}`);
       parts.push(
-        `Confusion matrix, candidate, normalised by true class (each row sums to 1):\n\n${normalizedMatrixTable(classes, input.confusion.candidate)}`,
-      );
-    }
-    if (input.confusion.baseline) {
-      parts.push(`Confusion matrix, baseline:\n\n${matrixTable(classes, input.confusion.baseline)}`);
-      parts.push(
-        `Confusion matrix, baseline, normalised by true class:\n\n${normalizedMatrixTable(classes, input.confusion.baseline)}`,
+        `Confusion matrix, ${side}, ${NORMALIZE_CAPTION[normalize]}:\n\n${normalizedMatrixTable(classes, matrix, normalize)}`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { UserError } from '@mlops-gha/common';
+import { closest, distance } from 'fastest-levenshtein';
 
 export type Operator = '>=' | '>' | '<=' | '<';
 
@@ -193,22 +194,23 @@ export function parseRules(text: string): Rule[] {
   return rules;
 }
 
-/** A binary metric's name on a multiclass task: its macro average (f1 -> f1_macro, f2 -> f2_macro). */
-function aliasOf(metric: string): string | undefined {
-  if (metric === 'roc_auc') return 'roc_auc_ovr';
-  if (/^(precision|recall|f\d+(\.\d+)?)$/.test(metric)) return `${metric}_macro`;
-  return undefined;
+/**
+ * Names a bare metric stands for on tasks that only have averages, in order of preference:
+ * multiclass `f1` -> `f1_macro`, `roc_auc` -> `roc_auc_ovr`; multilabel `roc_auc` ->
+ * `roc_auc_macro`, `average_precision` -> `average_precision_macro` (scikit-learn's default
+ * average for those scores is macro).
+ */
+function aliasesOf(metric: string): string[] {
+  if (metric === 'roc_auc') return ['roc_auc_ovr', 'roc_auc_macro'];
+  if (metric === 'average_precision') return ['average_precision_macro'];
+  if (/^(precision|recall|f\d+(\.\d+)?)$/.test(metric)) return [`${metric}_macro`];
+  return [];
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
+/** The available name nearest to a mistyped one (Levenshtein distance at most 3), for "did you mean". */
+function nearest(metric: string, available: string[]): string | undefined {
+  const near = available.length ? closest(metric, available) : undefined;
+  return near !== undefined && distance(metric, near) <= 3 ? near : undefined;
 }
 
 /** The metric list of an error: per-class names summarised, so 20 classes do not bury the rest. */
@@ -227,7 +229,13 @@ function listed(available: string[]): string {
  * Checks rules against the metrics at hand: every metric must exist (aliases such as `f1`
  * resolve to `f1_macro` on multiclass tasks) and a rule naming `baseline` needs a baseline.
  */
-export function checkRules(rules: Rule[], available: string[], hasBaseline: boolean, rulesText?: string): Rule[] {
+export function checkRules(
+  rules: Rule[],
+  available: string[],
+  hasBaseline: boolean,
+  rulesText?: string,
+  task = 'multiclass',
+): Rule[] {
   const lines = rulesText?.split(/\r?\n/) ?? [];
   return rules.map((rule) => {
     const lineText = (lines[rule.line - 1] ?? rule.text).trimEnd();
@@ -235,13 +243,13 @@ export function checkRules(rules: Rule[], available: string[], hasBaseline: bool
     let resolved = rule.metric;
     let note: string | undefined;
     if (!available.includes(resolved)) {
-      const alias = aliasOf(rule.metric);
-      if (alias && available.includes(alias)) {
+      const alias = aliasesOf(rule.metric).find((a) => available.includes(a));
+      if (alias) {
         resolved = alias;
-        note = `${rule.metric} is checked as ${alias} on this multiclass task`;
+        note = `${rule.metric} is checked as ${alias} on this ${task} task`;
       } else {
-        const near = [...available].sort((a, b) => editDistance(rule.metric, a) - editDistance(rule.metric, b))[0];
-        const suggestion = near && editDistance(rule.metric, near) <= 3 ? ` Did you mean "${near}"?` : '';
+        const near = nearest(rule.metric, available);
+        const suggestion = near ? ` Did you mean "${near}"?` : '';
         throw ruleError(
           rule.line,
           metricColumn,

@@ -126,7 +126,7 @@ export function decide(input: DecideInput): Decision {
       status: ok ? 'pass' : 'fail',
       basis: 'point',
       threshold,
-      reason: `point values: ${fmt(candidate)} ${ok ? '' : 'not '}${rule.op} ${fmt(threshold)} (no interval: no paired per-row predictions)`,
+      reason: `point values: ${fmt(candidate)} ${ok ? '' : 'not '}${rule.op} ${fmt(threshold)} (no interval: ${input.bootstrap ? `the bootstrap does not resample ${metric}` : 'no paired per-row predictions'})`,
     };
   });
   const verdict: Status = outcomes.some((o) => o.status === 'fail')

@@ -20,8 +20,8 @@ export function weightedSum(w: ArrayLike<number>, rows: Float64Array): number {
   return s;
 }
 
-/** R² with weights from squared errors and centred targets (scikit-learn's force_finite rules). */
-export function weightedR2(w: ArrayLike<number>, se: Float64Array, yc: Float64Array): number {
+/** R² with weights from squared errors and centred targets (scikit-learn's force_finite rules; off: a constant target is NaN). */
+export function weightedR2(w: ArrayLike<number>, se: Float64Array, yc: Float64Array, forceFinite = true): number {
   let sse = 0;
   let sy = 0;
   let syy = 0;
@@ -35,7 +35,7 @@ export function weightedR2(w: ArrayLike<number>, se: Float64Array, yc: Float64Ar
   }
   if (!(total >= 2)) return NaN;
   const ss = Math.max(0, syy - (sy * sy) / total);
-  if (ss === 0) return sse === 0 ? 1 : 0;
+  if (ss === 0) return forceFinite ? (sse === 0 ? 1 : 0) : NaN;
   return 1 - sse / ss;
 }
 
