@@ -179,6 +179,10 @@ export default {
   // the runner shares 2 cores with other work: one test process at a time
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   mutate,
+  // STRYKER_ALL_KILLERS=1: every covering test runs on each mutant (no bail at the first
+  // failure), so a report names all the tests that kill it: which mutants the older test files
+  // alone would kill (the score before new tests) is read from the same run.
+  disableBail: process.env.STRYKER_ALL_KILLERS === '1',
   incremental: process.env.STRYKER_INCREMENTAL === '1',
   incrementalFile: `reports/mutation/${reportName}.incremental.json`,
   // STRYKER_TYPECHECK=1: mutants that do not type-check are discarded before running (slower;

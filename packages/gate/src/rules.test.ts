@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import type { BootstrapResult, MetricDraws } from './bootstrap.js';
 import { checkRules, parseRules } from './rules.js';
+import { decide, intervalStatus, type DecideInput } from './verdict.js';
 
 describe('parseRules', () => {
   it('reads every form of the contract, one per line, skipping blanks and comments', () => {
@@ -76,5 +78,276 @@ describe('checkRules', () => {
     const [rule] = checkRules(parseRules('f1 >= baseline'), ['accuracy', 'f1_macro', 'f1_micro'], true);
     expect(rule!.resolved).toBe('f1_macro');
     expect(rule!.note).toBe('f1 is checked as f1_macro on this multiclass task');
+  });
+});
+
+describe('parseRules: numbers, percentages and expressions', () => {
+  const one = (text: string) => {
+    const [r] = parseRules(text);
+    return [r!.metric, r!.op, r!.factor, r!.offset, r!.usesBaseline];
+  };
+
+  it.each([
+    ['accuracy >= .5', ['accuracy', '>=', 0, 0.5, false]],
+    ['accuracy >= 5.', ['accuracy', '>=', 0, 5, false]],
+    ['log_loss <= 1e-3', ['log_loss', '<=', 0, 0.001, false]],
+    ['log_loss <= 2.5E+2', ['log_loss', '<=', 0, 250, false]],
+    ['accuracy >= 90%', ['accuracy', '>=', 0, 0.9, false]],
+    ['delta >= -0.5', ['delta', '>=', 0, -0.5, false]],
+    ['f1 >= baseline -0.01', ['f1', '>=', 1, -0.01, true]],
+    ['f1 >= baseline +0.02', ['f1', '>=', 1, 0.02, true]],
+    ['f1 >= baseline + 2%', ['f1', '>=', 1, 0.02, true]],
+    ['f1 >= baseline * 95%', ['f1', '>=', 0.95, 0, true]],
+    ['f1 <= baseline*1.1', ['f1', '<=', 1.1, 0, true]],
+    ['recall[churn] > 0.7', ['recall[churn]', '>', 0, 0.7, false]],
+    ['per_class.a-b < 3', ['per_class.a-b', '<', 0, 3, false]],
+  ])('%s', (text, expected) => {
+    expect(one(text)).toEqual(expected);
+  });
+
+  it('keeps the rule as written, blanks collapsed, comments dropped; CRLF lines count like LF', () => {
+    const rules = parseRules('f1   >=\tbaseline  -  0.01   # loose\r\n\r\n  # only a comment\r\naccuracy > 0.9\r\n');
+    expect(rules.map((r) => [r.line, r.text, r.resolved])).toEqual([
+      [1, 'f1 >= baseline - 0.01', 'f1'],
+      [4, 'accuracy > 0.9', 'accuracy'],
+    ]);
+    expect(parseRules('  \n# nothing\n\t\n')).toEqual([]);
+  });
+
+  it.each([
+    ['accuracy =< 0.9', 'rules line 1, column 10: "=<" is not an operator; did you mean "<="?'],
+    [
+      'accuracy != 0.9',
+      'rules line 1, column 10: "!=" is not an operator; use >=, >, <=, or < ("!=" is not supported: equality is never certain with sampled data)',
+    ],
+    ['accuracy 0.9', 'rules line 1, column 10: "0.9" is not an operator; use >=, >, <=, or <\n'],
+    ['accuracy >= 1e999', 'rules line 1, column 13: "1e999" is not a number'],
+    ['f1 >= baseline * 1e999', 'rules line 1, column 18: "1e999" is not a number'],
+    ['f1 >= baseline +', 'rules line 1, column 17: expected a number after "+"'],
+    ['f1 >= baseline - 0.01 extra', 'rules line 1, column 23: unexpected "extra" after the expression'],
+    ['f1 >= baseline 0.01', 'rules line 1, column 16: expected +, - or * after "baseline", found "0.01"'],
+    ['f1 >= baseline -0.01 0.02', 'rules line 1, column 16: expected +, - or * after "baseline", found "-0.01"'],
+    ['f1 >= 0.9 baseline', 'rules line 1, column 11: unexpected "baseline" after the number'],
+    ['f1 >= @', 'rules line 1, column 7: expected a number or "baseline", found "@"'],
+    ['>= 0.9', 'rules line 1, column 1: expected a metric name, found ">="'],
+  ])('%s -> %s', (text, message) => {
+    expect(() => parseRules(text)).toThrow(message);
+  });
+
+  it('a missing part is pointed at the end of the line, comments and trailing blanks aside', () => {
+    try {
+      parseRules('f1 >=    # no threshold');
+      throw new Error('no error');
+    } catch (error) {
+      expect((error as Error).message).toBe(
+        'rules line 1, column 6: expected a number or a baseline expression after ">="\n  f1 >=    # no threshold\n       ^',
+      );
+    }
+  });
+});
+
+describe('checkRules: names, aliases, suggestions', () => {
+  it('roc_auc, precision, recall and any F-beta resolve to their multiclass averages', () => {
+    const available = ['roc_auc_ovr', 'precision_macro', 'recall_macro', 'f1_macro', 'f0.5_macro', 'f2_macro'];
+    const rules = checkRules(
+      parseRules('roc_auc >= 0.8\nprecision >= 0.5\nrecall >= 0.5\nf0.5 >= 0.5\nf2 >= 0.5'),
+      available,
+      false,
+    );
+    expect(rules.map((r) => r.resolved)).toEqual([
+      'roc_auc_ovr',
+      'precision_macro',
+      'recall_macro',
+      'f0.5_macro',
+      'f2_macro',
+    ]);
+    // a name that is there is used as is, with no note
+    const [plain] = checkRules(parseRules('f1 >= 0.5'), ['f1', 'f1_macro'], false);
+    expect([plain!.resolved, plain!.note]).toEqual(['f1', undefined]);
+    // no alias for other names: accuracy is not accuracy_macro
+    expect(() => checkRules(parseRules('accuracy >= 0.5'), ['accuracy_macro'], false)).toThrow(
+      'unknown metric "accuracy"',
+    );
+  });
+
+  it('suggests a name at most 3 edits away, and none beyond', () => {
+    const text = 'f1 >= 0.5\n  log_los <= 0.3';
+    expect(() => checkRules(parseRules(text), ['log_loss', 'f1'], false, text)).toThrow(
+      'rules line 2, column 3: unknown metric "log_los". Did you mean "log_loss"? Metrics here: log_loss, f1',
+    );
+    expect(() => checkRules(parseRules('balanced >= 0.5'), ['balanced_accuracy'], false)).toThrow(
+      'unknown metric "balanced". Metrics here: balanced_accuracy',
+    );
+    expect(() => checkRules(parseRules('abcd >= 0.5'), ['wxyz'], false)).toThrow(
+      'unknown metric "abcd". Metrics here: wxyz',
+    );
+    expect(() => checkRules(parseRules('abcd >= 0.5'), ['abxyz'], false)).toThrow('Did you mean "abxyz"?');
+    expect(() => checkRules(parseRules('x >= 0.5'), [], false)).toThrow('unknown metric "x". Metrics here: (none)');
+  });
+
+  it('lists per-class metrics once as a pattern, naming up to 20 classes', () => {
+    const classes = Array.from({ length: 22 }, (_, i) => `c${i}`);
+    const available = ['accuracy', ...classes.flatMap((c) => [`recall[${c}]`, `support[${c}]`])];
+    expect(() => checkRules(parseRules('acc >= 0.5'), available, false)).toThrow(
+      `Metrics here: accuracy; per class: precision[CLASS], recall[CLASS], f1[CLASS], support[CLASS] for CLASS in ${classes.slice(0, 20).join(', ')}, …`,
+    );
+    expect(() => checkRules(parseRules('acc >= 0.5'), ['accuracy', 'support[a]', 'support[b]'], false)).toThrow(
+      /Metrics here: accuracy; per class: .* for CLASS in a, b$/m,
+    );
+  });
+
+  it('points a missing baseline at the word "baseline" in the line as written', () => {
+    const text = '\n   f1 >=   baseline';
+    expect(() => checkRules(parseRules(text), ['f1'], false, text)).toThrow(
+      'rules line 2, column 12: "f1 >= baseline" compares with the baseline, but no `baseline` is set',
+    );
+    expect(checkRules(parseRules(text), ['f1'], true, text)[0]!.usesBaseline).toBe(true);
+  });
+});
+
+describe('intervalStatus: the whole interval decides', () => {
+  it.each([
+    // [low, high], op, offset -> status
+    [[0.1, 0.2], '>=', 0.1, 'pass'],
+    [[0.1, 0.2], '>', 0.1, 'inconclusive'],
+    [[0.0, 0.1], '>', 0.1, 'fail'],
+    [[0.0, 0.1], '>=', 0.1, 'inconclusive'],
+    [[-0.2, -0.1], '>=', 0, 'fail'],
+    [[0.1, 0.2], '<=', 0.2, 'pass'],
+    [[0.1, 0.2], '<', 0.2, 'inconclusive'],
+    [[0.2, 0.3], '<', 0.2, 'fail'],
+    [[0.2, 0.3], '<=', 0.2, 'inconclusive'],
+    [[0.3, 0.4], '<=', 0.2, 'fail'],
+    [[-0.1, 0.1], '<=', 0, 'inconclusive'],
+  ] as const)('[%p] %s %p -> %s', ([low, high], op, offset, status) => {
+    expect(intervalStatus({ low, high }, op, offset)).toBe(status);
+  });
+});
+
+describe('decide', () => {
+  /** Draws given by hand: a percentile interval of constant draws is that constant. */
+  const boot = (draws: Record<string, { candidate: number[]; baseline?: number[] }>): BootstrapResult => ({
+    samples: 10,
+    seed: 1,
+    rows: 100,
+    seconds: 0,
+    threads: 1,
+    draws: new Map(
+      Object.entries(draws).map(([metric, d]) => [
+        metric,
+        {
+          metric,
+          candidate: Float64Array.from(d.candidate),
+          baseline: d.baseline && Float64Array.from(d.baseline),
+        } as unknown as MetricDraws,
+      ]),
+    ),
+  });
+  const constant = (v: number) => new Array<number>(10).fill(v);
+  const input = (rules: string, extra: Partial<DecideInput>): DecideInput => ({
+    rules: parseRules(rules),
+    candidate: {},
+    confidence: 0.9,
+    method: 'percentile',
+    failOn: 'fail',
+    ...extra,
+  });
+
+  it("judges a rule without baseline on the candidate's own interval", () => {
+    const d = decide(
+      input('accuracy >= 0.85', {
+        candidate: { accuracy: 0.9 },
+        bootstrap: boot({ accuracy: { candidate: constant(0.9) } }),
+      }),
+    );
+    expect(d.outcomes[0]).toMatchObject({
+      status: 'pass',
+      basis: 'candidate-interval',
+      threshold: 0.85,
+      interval: { low: 0.9, high: 0.9 },
+      reason: "the 90% interval of the candidate's accuracy is [0.9, 0.9], which wholly satisfies >= 0.85",
+    });
+  });
+
+  it('names the factor of a scaled baseline and the confidence to a tenth of a percent', () => {
+    const d = decide(
+      input('log_loss <= baseline * 1.05', {
+        candidate: { log_loss: 0.3 },
+        baseline: { log_loss: 0.3 },
+        confidence: 0.975,
+        bootstrap: boot({ log_loss: { candidate: constant(0.3), baseline: constant(0.3) } }),
+      }),
+    );
+    expect(d.outcomes[0]!.status).toBe('pass');
+    expect(d.outcomes[0]!.threshold).toBeCloseTo(0.315, 12);
+    expect(d.outcomes[0]!.reason).toBe(
+      'the 97.5% interval of candidate - 1.05 * baseline is [-0.015, -0.015], which wholly satisfies <= 0',
+    );
+  });
+
+  it('a straddling interval is inconclusive and says the data cannot tell yet', () => {
+    const d = decide(
+      input('f1 >= baseline', {
+        candidate: { f1: 0.8 },
+        baseline: { f1: 0.8 },
+        bootstrap: boot({
+          f1: { candidate: [...constant(0.7).slice(5), ...constant(0.9).slice(5)], baseline: constant(0.8) },
+        }),
+      }),
+    );
+    expect(d.outcomes[0]).toMatchObject({ status: 'inconclusive', basis: 'paired-interval' });
+    expect(d.outcomes[0]!.reason).toBe(
+      'the 90% interval of candidate - baseline is [-0.1, 0.1], which straddles 0: the data cannot tell yet',
+    );
+  });
+
+  it('a baseline rule without the baseline’s draws compares point values', () => {
+    const d = decide(
+      input('f1 >= baseline - 0.01', {
+        candidate: { f1: 0.5 },
+        baseline: { f1: 0.6 },
+        bootstrap: boot({ f1: { candidate: constant(0.5) } }),
+      }),
+    );
+    expect(d.outcomes[0]).toMatchObject({ status: 'fail', basis: 'point', threshold: 0.59 });
+    expect(d.outcomes[0]!.reason).toMatch(/^point values: 0\.5 not >= 0\.59 \(no interval: /);
+  });
+
+  it('writes large and tiny values in exponent form', () => {
+    const d = decide(input('mse <= 20000\nx >= 0.0001', { candidate: { mse: 12345, x: 0 } }));
+    expect(d.outcomes.map((o) => o.reason)).toEqual([
+      'point values: 1.235e+4 <= 2.000e+4 (no interval: no paired per-row predictions)',
+      'point values: 0 not >= 1.000e-4 (no interval: no paired per-row predictions)',
+    ]);
+  });
+
+  it('a missing baseline value makes the rule inconclusive, naming the baseline', () => {
+    const d = decide(input('f1 >= baseline', { candidate: { f1: 0.9 }, baseline: {} }));
+    expect(d.outcomes[0]).toMatchObject({
+      status: 'inconclusive',
+      basis: 'undefined',
+      threshold: null,
+      baseline: null,
+    });
+    expect(d.outcomes[0]!.reason).toBe('f1 is undefined for the baseline: the baseline has no value for f1');
+    // a rule that does not use the baseline does not need it
+    expect(decide(input('f1 >= 0.5', { candidate: { f1: 0.9 } })).verdict).toBe('pass');
+  });
+
+  it('the verdict is fail over inconclusive over pass; fail-on decides the step', () => {
+    const rules = 'a >= 0.5\nb >= 0.5\nc >= 0.5';
+    const both = { a: 0.9, b: null, c: 0.1 };
+    const onlyInconclusive = { a: 0.9, b: null, c: 0.9 };
+    const allPass = { a: 0.9, b: 0.9, c: 0.9 };
+    const run = (candidate: Record<string, number | null>, failOn: DecideInput['failOn']) => {
+      const d = decide(input(rules, { candidate, failOn }));
+      return [d.verdict, d.failStep];
+    };
+    expect(run(both, 'fail')).toEqual(['fail', true]);
+    expect(run(onlyInconclusive, 'fail')).toEqual(['inconclusive', false]);
+    expect(run(onlyInconclusive, 'inconclusive')).toEqual(['inconclusive', true]);
+    expect(run(allPass, 'inconclusive')).toEqual(['pass', false]);
+    expect(run(both, 'never')).toEqual(['fail', false]);
+    expect(run(allPass, 'fail')).toEqual(['pass', false]);
   });
 });
