@@ -3,14 +3,25 @@
  * (stat first; content hashed only when size and inode do not settle it), refuses to drop
  * unsaved files unless forced, then creates, replaces, chmods and deletes as `dvc checkout`.
  */
-import { constants as fsConstants, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { chmod, copyFile, link, lstat, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '@mlops-gha/common';
-import type { EagerCopies } from './eager.js';
 import type { BodyCache } from './fetch.js';
-import { firstNonFolder, lstatOrUndefined, type DirMaker } from './fs-util.js';
+import { firstNonFolder, listFiles, lstatOrUndefined, workspacePath, type DirMaker } from './fs-util.js';
 import { digestMatches, hashFileBoth, type HashName } from './hash.js';
 import { cachePathOf } from './layout.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
@@ -30,16 +41,17 @@ export interface CheckoutSettings {
   dirs: DirMaker;
   /** Verified small bodies, written without reading the cache back. */
   bodies: BodyCache;
-  /** Copies already made while the downloads ran. */
-  eager?: EagerCopies;
   /** Stats recorded by the last checkout, to skip hashing unchanged files. */
   state?: WorkspaceState;
 }
 
 export interface Changes {
+  /** Work for apply (files written while the downloads ran are counted, not listed). */
   list: FileChange[];
   changedByOutput: Map<OutputPlan, number>;
   total: number;
+  /** Unchanged files whose state was not recorded yet (settled by inode or by hashing). */
+  unrecorded: PlannedFile[];
 }
 
 export interface FileChange {
@@ -48,8 +60,8 @@ export interface FileChange {
   /** Absolute workspace path. */
   path: string;
   action: 'create' | 'replace' | 'chmod' | 'delete';
-  /** Already made while the downloads ran (EagerCopies). */
-  done?: boolean;
+  /** Its state was recorded when it was written. */
+  recorded?: boolean;
 }
 
 /** Makes the workspace match the plan the way `dvc checkout` does. */
@@ -62,7 +74,6 @@ export class Checkout {
   private readonly limit: Pool;
   private readonly dirs: DirMaker;
   private readonly bodies: BodyCache;
-  private readonly eager?: EagerCopies;
   private readonly state?: WorkspaceState;
 
   constructor(settings: CheckoutSettings) {
@@ -74,7 +85,6 @@ export class Checkout {
       limit: this.limit,
       dirs: this.dirs,
       bodies: this.bodies,
-      eager: this.eager,
       state: this.state,
     } = settings);
     this.fileMode = 0o666 & ~process.umask();
@@ -83,18 +93,54 @@ export class Checkout {
   async diff(plans: OutputPlan[]): Promise<Changes> {
     const list: FileChange[] = [];
     const unsaved: string[] = [];
-    const extras: Promise<void>[] = [];
-    for (const plan of plans) if (plan.dirObject && plan.whole) extras.push(this.extras(plan, list, unsaved));
-    const files = function* () {
-      for (const plan of plans) for (const file of plan.files) yield { plan, file };
+    const unrecorded: PlannedFile[] = [];
+    const changedByOutput = new Map<OutputPlan, number>();
+    let total = 0;
+    const count = (plan: OutputPlan) => {
+      changedByOutput.set(plan, (changedByOutput.get(plan) ?? 0) + 1);
+      total++;
     };
-    await Promise.all([
-      this.limit(files(), async ({ plan, file }) => {
-        const change = await this.compare(plan, file, unsaved);
-        if (change) list.push(change);
-      }),
-      ...extras,
-    ]);
+    const found = new Map<OutputPlan, number>(); // regular files lstat found, per output
+    // The common cases are settled here, synchronously, one lstat each: a file written while
+    // the downloads ran, a missing file, a file unchanged since the state recorded it. Only the
+    // rest (links, folders, files to hash) become async work in the pool.
+    const state = this.state;
+    const root = this.root;
+    const slow = function* () {
+      for (const plan of plans) {
+        for (const file of plan.files) {
+          if (file.eager) {
+            count(plan);
+            continue;
+          }
+          const path = workspacePath(root, file.rel);
+          const st = lstatOrUndefined(path);
+          if (!st) {
+            list.push({ plan, file, path, action: 'create' });
+            count(plan);
+            continue;
+          }
+          if (st.isFile()) found.set(plan, (found.get(plan) ?? 0) + 1);
+          if (
+            st.isFile() &&
+            state?.matches(file.rel, st, file.object.oid) &&
+            (!file.isexec || (st.mode & 0o100) !== 0)
+          )
+            continue;
+          yield { plan, file, path, st };
+        }
+      }
+    };
+    await this.limit(slow(), async ({ plan, file, path, st }) => {
+      const change = await this.compare(plan, file, path, st, unsaved);
+      if (change === 'unrecorded') unrecorded.push(file);
+      else if (change) {
+        list.push(change);
+        count(plan);
+      }
+    });
+    for (const plan of plans)
+      if (plan.dirObject && plan.whole) await this.extras(plan, list, unsaved, found.get(plan) ?? 0);
     if (unsaved.length && !this.force) {
       unsaved.sort();
       throw new UserError(
@@ -105,18 +151,18 @@ export class Checkout {
         },
       );
     }
-    const changedByOutput = new Map<OutputPlan, number>();
-    for (const c of list)
-      if (c.action !== 'delete') changedByOutput.set(c.plan, (changedByOutput.get(c.plan) ?? 0) + 1);
-    return { list, changedByOutput, total: list.filter((c) => c.action !== 'delete').length };
+    return { list, changedByOutput, total, unrecorded };
   }
 
-  private async compare(plan: OutputPlan, file: PlannedFile, unsaved: string[]): Promise<FileChange | undefined> {
-    const path = join(this.root, ...file.rel.split('/'));
+  /** A workspace file the fast path could not settle. 'unrecorded': unchanged, but not in the state yet. */
+  private async compare(
+    plan: OutputPlan,
+    file: PlannedFile,
+    path: string,
+    st: Stats,
+    unsaved: string[],
+  ): Promise<FileChange | 'unrecorded' | undefined> {
     const cachePath = file.object.cachePath;
-    if (this.eager?.placed(path)) return { plan, file, path, action: 'create', done: true };
-    const st = lstatOrUndefined(path);
-    if (!st) return { plan, file, path, action: 'create' };
     if (st.isSymbolicLink()) {
       const target = await readlink(path).catch(() => '');
       if (target === cachePath) return undefined; // unchanged (no relink, as dvc)
@@ -129,17 +175,14 @@ export class Checkout {
     const cst = statSync(cachePath);
     // Same inode as the cache object: unchanged, whatever link-type asks for now (dvc only
     // relinks unchanged files with `dvc checkout --relink`).
-    if (st.ino === cst.ino && st.dev === cst.dev) return undefined;
+    if (st.ino === cst.ino && st.dev === cst.dev) return 'unrecorded';
     if (st.size !== cst.size) return this.changed(plan, file, path, unsaved, false);
-    // Unchanged since the last checkout recorded it (size, mtime, ctime, inode): no need to hash.
-    if (this.state?.matches(file.rel, st, file.object.oid) && (!file.isexec || (st.mode & 0o100) !== 0))
-      return undefined;
     const digest = await hashFileBoth(path, file.object.hashName === 'md5-dos2unix', st.size);
     if (digestMatches(file.object.hashName, file.object.oid, digest)) {
       const wantExec = file.isexec;
       const isExec = (st.mode & 0o100) !== 0;
       if (wantExec && !isExec) return { plan, file, path, action: 'chmod' };
-      return undefined;
+      return 'unrecorded';
     }
     await this.noteUnsaved(path, file.object.hashName, unsaved, digest);
     return { plan, file, path, action: 'replace' };
@@ -181,7 +224,8 @@ export class Checkout {
     return unsaved.length === 0;
   }
 
-  private async extras(plan: OutputPlan, list: FileChange[], unsaved: string[]): Promise<void> {
+  /** Workspace files inside a whole tracked folder that the manifest does not list: deleted. */
+  private async extras(plan: OutputPlan, list: FileChange[], unsaved: string[], found: number): Promise<void> {
     const dir = join(this.root, ...plan.output.path.split('/'));
     const st = await lstat(dir).catch(() => undefined);
     if (!st) return;
@@ -191,10 +235,23 @@ export class Checkout {
       list.push({ plan, path: dir, action: 'delete' });
       return;
     }
-    const wanted = new Set(plan.files.map((f) => join(this.root, ...f.rel.split('/'))));
-    for (const f of await listFiles(dir)) {
+    const listed = await readdir(dir, { withFileTypes: true, recursive: true });
+    let files = 0;
+    let links = 0;
+    for (const e of listed) {
+      if (e.isFile()) files++;
+      else if (e.isSymbolicLink()) links++;
+    }
+    // Every file listed is a planned one when the counts agree: the planned paths are distinct
+    // and each was found (a regular file) by the diff's lstat, under real folders since no
+    // link was listed. Not on case-insensitive filesystems, where two paths can be one file.
+    if (plan.distinctPaths && links === 0 && files === found && process.platform === 'linux') return;
+    const wanted = new Set(plan.files.map((f) => workspacePath(this.root, f.rel)));
+    for (const e of listed) {
+      if (!e.isFile() && !e.isSymbolicLink()) continue;
+      const f = join(e.parentPath, e.name);
       if (wanted.has(f)) continue;
-      if (!(await lstat(f)).isSymbolicLink()) await this.noteUnsaved(f, plan.output.hashName, unsaved);
+      if (e.isFile()) await this.noteUnsaved(f, plan.output.hashName, unsaved);
       list.push({ plan, path: f, action: 'delete' });
     }
   }
@@ -203,8 +260,19 @@ export class Checkout {
     // Deletions first (a file may stand where a folder is wanted), then links.
     for (const c of changes.list.filter((c) => c.action === 'delete'))
       await rm(c.path, { recursive: true, force: true });
+    // Small copies of missing files are written in this loop, synchronously (no promise per
+    // file: a thread-pool round trip costs more than the I/O); the rest go to the pool.
+    const quick = this.linkType === 'copy' && this.dirs.mode === undefined;
+    const createSmall = (c: FileChange) => this.createSmall(c);
+    const rest = function* () {
+      for (const c of changes.list) {
+        if (c.action === 'delete') continue;
+        if (quick && c.action === 'create' && createSmall(c)) continue;
+        yield c;
+      }
+    };
     await this.limit(
-      changes.list.filter((c) => c.action !== 'delete' && !c.done),
+      rest(),
       async (c) => {
         if (c.action === 'chmod') {
           await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
@@ -213,6 +281,43 @@ export class Checkout {
         await this.link(c.file!, c.path, c.action === 'replace');
       },
     );
+  }
+
+  /**
+   * Creates a small, non-executable copy where nothing exists, from the verified body in
+   * memory or the cache file, and records its state from fstat (no later lstat). False when it
+   * is not such a file, or something appeared there (the pool's path handles it).
+   */
+  private createSmall(c: FileChange): boolean {
+    const file = c.file!;
+    const size = file.object.size;
+    if (size === undefined || size > 256 * 1024 || file.isexec) return false;
+    const dir = dirname(c.path);
+    if (!this.checkedDirs.has(dir)) {
+      this.checkedDirs.add(dir);
+      const blocker = firstNonFolder(this.root, dir); // already checked as unsaved by diff
+      if (blocker) rmSync(blocker, { force: true });
+      mkdirSync(dir, { recursive: true });
+    }
+    let fd: number;
+    try {
+      fd = openSync(c.path, 'wx', 0o666);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    try {
+      const body = this.bodies.take(file.object) ?? readFileSync(file.object.cachePath);
+      for (let done = 0; done < body.length; ) done += writeSync(fd, body, done);
+      this.state?.recordStats(file.rel, fstatSync(fd), file.object.oid);
+      c.recorded = true;
+    } catch (error) {
+      closeSync(fd);
+      rmSync(c.path, { force: true });
+      throw error;
+    }
+    closeSync(fd);
+    return true;
   }
 
   private async link(file: PlannedFile, dest: string, replace: boolean): Promise<void> {
@@ -258,7 +363,7 @@ export class Checkout {
         if (size <= 256 * 1024 && !file.isexec) {
           // small file: read whole, create with the final mode (0o666 & ~umask) in one call,
           // synchronously (a thread-pool round trip per small file costs more than the I/O)
-          writeFileSync(dest, this.bodies.take(src) ?? readFileSync(src), { flag: 'wx', mode: 0o666 });
+          writeFileSync(dest, this.bodies.take(file.object) ?? readFileSync(src), { flag: 'wx', mode: 0o666 });
         } else {
           await copyFile(src, dest, fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE);
           await chmod(dest, file.isexec ? this.fileMode | 0o100 : this.fileMode);
@@ -286,14 +391,4 @@ export class Checkout {
     if (blocker) await rm(blocker, { force: true });
     await this.dirs.make(dir);
   }
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  for (const e of entries) {
-    if (e.isFile() || e.isSymbolicLink())
-      out.push(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
-  }
-  return out;
 }

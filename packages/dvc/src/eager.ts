@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rmdir, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { BodyCache } from './fetch.js';
-import { firstNonFolder } from './fs-util.js';
+import { firstNonFolder, workspacePath } from './fs-util.js';
 import type { ObjectNeed, OutputPlan, PlannedFile } from './plan.js';
 
 /**
@@ -10,11 +10,13 @@ import type { ObjectNeed, OutputPlan, PlannedFile } from './plan.js';
  * in memory, for files that do not exist yet (nothing is replaced or removed here: that waits
  * for the checkout's diff). The checkout counts them as created. When an output turns out
  * incomplete, or the checkout refuses, `undo` removes its copies and the folders made for
- * them, so the workspace is as it was.
+ * them, so the workspace is as it was. What was written is a flag on the PlannedFile, and the
+ * targets are keyed by the object itself: no path string is kept per file.
  */
 export class EagerCopies {
-  private readonly targets = new Map<string, { plan: OutputPlan; file: PlannedFile }[]>();
-  private readonly made = new Map<string, OutputPlan>();
+  /** The file(s) each object is copied to: one PlannedFile, or a list when several share it. */
+  private readonly targets = new Map<ObjectNeed, PlannedFile | PlannedFile[]>();
+  private made = 0;
   private readonly createdDirs: string[] = [];
   /** Folders checked (and made) for eager copies: true when every part is a real folder. */
   private readonly knownDirs = new Map<string, boolean>();
@@ -28,20 +30,22 @@ export class EagerCopies {
       if (plan.problem !== undefined) continue;
       for (const file of plan.files) {
         if (file.isexec) continue;
-        const list = this.targets.get(file.object.cachePath) ?? [];
-        list.push({ plan, file });
-        this.targets.set(file.object.cachePath, list);
+        const known = this.targets.get(file.object);
+        if (known === undefined) this.targets.set(file.object, file);
+        else if (Array.isArray(known)) known.push(file);
+        else this.targets.set(file.object, [known, file]);
       }
     }
   }
 
   place(o: ObjectNeed): void {
-    const targets = this.targets.get(o.cachePath);
+    const targets = this.targets.get(o);
     if (!targets) return;
-    const body = this.bodies.take(o.cachePath);
+    this.targets.delete(o);
+    const body = this.bodies.take(o);
     if (!body) return;
-    for (const { plan, file } of targets) {
-      const path = join(this.root, ...file.rel.split('/'));
+    for (const file of Array.isArray(targets) ? targets : [targets]) {
+      const path = workspacePath(this.root, file.rel);
       try {
         const dir = dirname(path);
         let usable = this.knownDirs.get(dir);
@@ -58,24 +62,23 @@ export class EagerCopies {
         }
         if (!usable) continue;
         writeFileSync(path, body, { flag: 'wx', mode: 0o666 });
-        this.made.set(path, plan);
+        file.eager = true;
+        this.made++;
       } catch {
         // something stands there (a file, a folder, a link): the checkout decides
       }
     }
   }
 
-  placed(path: string): boolean {
-    return this.made.has(path);
-  }
-
   async undo(plans: OutputPlan[]): Promise<void> {
-    if (!plans.length || !this.made.size) return;
-    const undone = new Set(plans);
-    for (const [path, plan] of this.made) {
-      if (!undone.has(plan)) continue;
-      await unlink(path).catch(() => undefined);
-      this.made.delete(path);
+    if (!plans.length || !this.made) return;
+    for (const plan of plans) {
+      for (const file of plan.files) {
+        if (!file.eager) continue;
+        await unlink(workspacePath(this.root, file.rel)).catch(() => undefined);
+        file.eager = false;
+        this.made--;
+      }
     }
     // the folders made for them, deepest first, unless something else now lives there
     for (const dir of [...new Set(this.createdDirs)].sort((a, b) => b.length - a.length)) {

@@ -16,18 +16,27 @@ import type { ObjectNeed, OutputPlan } from './plan.js';
 import type { Pool } from './pool.js';
 import type { RemoteStores } from './remotes.js';
 
-/** Verified bodies of small objects, kept for checkout up to a byte budget. */
+/**
+ * Verified bodies of small objects, kept for the workspace copies up to a byte budget. A body
+ * is handed out once (`take` forgets it): whoever takes it writes every file of that object,
+ * and a later reader falls back to the cache file. A budget of 0 keeps nothing (links).
+ */
 export class BodyCache {
-  private readonly bodies = new Map<string, Buffer>();
+  private readonly bodies = new Map<ObjectNeed, Buffer>();
   private used = 0;
   constructor(private readonly budget: number) {}
-  offer(path: string, body: Buffer): void {
+  offer(o: ObjectNeed, body: Buffer): void {
     if (this.used + body.length > this.budget) return;
     this.used += body.length;
-    this.bodies.set(path, body);
+    this.bodies.set(o, body);
   }
-  take(path: string): Buffer | undefined {
-    return this.bodies.get(path);
+  take(o: ObjectNeed): Buffer | undefined {
+    const body = this.bodies.get(o);
+    if (body) {
+      this.bodies.delete(o);
+      this.used -= body.length;
+    }
+    return body;
   }
 }
 
@@ -54,7 +63,7 @@ function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
           'md5',
         );
       }
-      if (chunks) bodies.offer(o.cachePath, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      if (chunks) bodies.offer(o, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     },
   };
 }
@@ -124,7 +133,7 @@ export interface FetchContext {
 export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchContext): Promise<number> {
   const toFetch = [...objects].filter((o) => o.state === undefined);
   if (!toFetch.length) return 0;
-  for (const o of toFetch) await ctx.dirs.make(dirname(o.cachePath));
+  for (const dir of new Set(toFetch.map((o) => dirname(o.cachePath)))) await ctx.dirs.make(dir);
   let downloaded = 0;
   await ctx.limit(toFetch, async (o) => {
     const store = await ctx.stores.forRemote(o.remote);

@@ -1,11 +1,11 @@
 /** Small filesystem helpers shared by fetch, early copies and checkout. */
 import { lstatSync, statSync, type Stats } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
 export function statOrUndefined(path: string): Stats | undefined {
   try {
-    return statSync(path);
+    return statSync(path, { throwIfNoEntry: false }); // no exception object per missing file
   } catch {
     return undefined;
   }
@@ -13,7 +13,7 @@ export function statOrUndefined(path: string): Stats | undefined {
 
 export function lstatOrUndefined(path: string): Stats | undefined {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -39,7 +39,7 @@ export function firstNonFolder(root: string, dir: string): string | undefined {
 /** Creates folders once each, with DVC's shared-group mode when configured. */
 export class DirMaker {
   private readonly made = new Map<string, Promise<void>>();
-  constructor(private readonly mode?: number) {}
+  constructor(readonly mode?: number) {}
   make(dir: string): Promise<void> {
     let p = this.made.get(dir);
     if (!p) {
@@ -60,4 +60,24 @@ export class DirMaker {
     }
     return p;
   }
+}
+
+/**
+ * The absolute path of a repo-relative POSIX path (`rel` is checked: no `..`, no empty or
+ * absolute parts). A string concatenation rather than join(...split()): this runs per file.
+ */
+export function workspacePath(root: string, rel: string): string {
+  const base = root.endsWith(sep) ? root : `${root}${sep}`;
+  return sep === '/' ? `${base}${rel}` : `${base}${rel.split('/').join(sep)}`;
+}
+
+/** Every file and link under `dir` (recursively), as absolute paths. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  for (const e of entries) {
+    if (e.isFile() || e.isSymbolicLink())
+      out.push(join(e.parentPath, e.name));
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { HashName } from './hash.js';
 
 /**
@@ -10,6 +10,17 @@ export function objectKey(oid: string, hashName: HashName): string {
   return hashName === 'md5' ? `files/md5/${tail}` : tail;
 }
 
+// The cache folder normalised once (join(...) per object costs more than the stat it serves).
+let lastDir = '';
+let lastPrefix = { md5: '', legacy: '' };
+
 export function cachePathOf(cacheDir: string, oid: string, hashName: HashName): string {
-  return join(cacheDir, ...objectKey(oid, hashName).split('/'));
+  if (cacheDir !== lastDir) {
+    const base = join(cacheDir, 'x').slice(0, -1); // normalised, ends with one separator
+    lastPrefix = { md5: `${base}files${sep}md5${sep}`, legacy: base };
+    lastDir = cacheDir;
+  }
+  const prefix = hashName === 'md5' ? lastPrefix.md5 : lastPrefix.legacy;
+  // oids are checked hex (32 characters) before they get here: no separator can hide in them
+  return `${prefix}${oid.slice(0, 2)}${sep}${oid.slice(2)}`;
 }

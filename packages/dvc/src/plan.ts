@@ -15,21 +15,46 @@ import type { Selection } from './repo.js';
 
 /** One object the pull needs, shared by every file with that content. */
 export interface ObjectNeed {
-  oid: string;
-  hashName: HashName;
-  cachePath: string;
-  key: string;
-  remote: string;
+  readonly oid: string;
+  readonly hashName: HashName;
+  readonly cachePath: string;
+  readonly key: string;
+  readonly remote: string;
   size?: number;
   state?: ObjectState;
   /** Why it failed (a StoreFailure, an IntegrityError, ...). */
   error?: unknown;
 }
 
+/**
+ * An ObjectNeed whose cache path and remote key are derived when asked for, not stored: a
+ * million-file directory keeps its oid strings (from the manifest) and nothing per object
+ * beyond this small record.
+ */
+class Need implements ObjectNeed {
+  size?: number;
+  state?: ObjectState;
+  error?: unknown;
+  constructor(
+    readonly oid: string,
+    readonly hashName: HashName,
+    private readonly cacheDir: string,
+    readonly remote: string,
+  ) {}
+  get cachePath(): string {
+    return cachePathOf(this.cacheDir, this.oid, this.hashName);
+  }
+  get key(): string {
+    return objectKey(this.oid, this.hashName);
+  }
+}
+
 export interface PlannedFile {
   rel: string; // repo-relative workspace path
   object: ObjectNeed;
   isexec: boolean;
+  /** Written while the downloads ran (EagerCopies), from the verified body in memory. */
+  eager?: boolean;
 }
 
 export interface OutputPlan {
@@ -41,17 +66,21 @@ export interface OutputPlan {
   dirBytes?: Buffer;
   /** The whole directory is materialised, so extra workspace files inside it are removed. */
   whole: boolean;
+  /** The manifest's paths are distinct (strictly ascending, as DVC writes them). */
+  distinctPaths?: boolean;
   problem?: PlanProblem;
 }
 
 /** Every distinct object of the plans, shared ObjectNeeds replacing duplicates in place. */
 export function uniqueObjects(plans: OutputPlan[]): Map<string, ObjectNeed> {
+  // keyed by oid and layout (the same oid under DVC 2 and DVC 3 is two cache files)
   const objects = new Map<string, ObjectNeed>();
   for (const plan of plans) {
     for (const f of plan.files) {
-      const existing = objects.get(f.object.cachePath);
+      const id = f.object.hashName === 'md5' ? f.object.oid : `2:${f.object.oid}`;
+      const existing = objects.get(id);
       if (existing) f.object = existing;
-      else objects.set(f.object.cachePath, f.object);
+      else objects.set(id, f.object);
     }
   }
   return objects;
@@ -66,13 +95,7 @@ export async function planOutput(
 ): Promise<OutputPlan> {
   const output = selection.output;
   const remote = stores.nameFor(output, override);
-  const need = (oid: string): ObjectNeed => ({
-    oid,
-    hashName: output.hashName,
-    cachePath: cachePathOf(cacheDir, oid, output.hashName),
-    key: objectKey(oid, output.hashName),
-    remote,
-  });
+  const need = (oid: string): ObjectNeed => new Need(oid, output.hashName, cacheDir, remote);
   const plan: OutputPlan = { selection, output, files: [], whole: !selection.subpaths };
   if (!output.md5.endsWith('.dir')) {
     plan.files.push({ rel: output.path, object: need(output.md5), isexec: output.isexec });
@@ -128,6 +151,8 @@ export async function planOutput(
   }
   checkManifestPaths(output, entries);
   const wanted = selection.subpaths;
+  let previous = '';
+  plan.distinctPaths = true;
   for (const entry of entries) {
     if (
       !entry ||
@@ -141,6 +166,8 @@ export async function planOutput(
       };
       return plan;
     }
+    if (entry.relpath <= previous) plan.distinctPaths = false;
+    previous = entry.relpath;
     if (wanted && !wanted.some((w) => entry.relpath === w || entry.relpath.startsWith(`${w}/`))) continue;
     plan.files.push({ rel: `${output.path}/${entry.relpath}`, object: need(entry.md5), isexec: false });
   }

@@ -13,7 +13,7 @@ import { dataVersion } from './data-version.js';
 import { EagerCopies } from './eager.js';
 import { failureError } from './failures.js';
 import { BodyCache, checkCache, fetchMissing, storeDirObjects } from './fetch.js';
-import { DirMaker } from './fs-util.js';
+import { DirMaker, workspacePath } from './fs-util.js';
 import type { HashName } from './hash.js';
 import { planOutput, uniqueObjects, type OutputPlan } from './plan.js';
 import { pool } from './pool.js';
@@ -160,9 +160,13 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
 
   // 2. fetch: what the cache holds, then the rest. Small objects' workspace copies are made
   //    while other downloads are in flight (the server, not the client, is the limit for them).
-  const bodies = new BodyCache(256 * 1024 * 1024);
+  // bodies are kept only for copies (links never read them)
+  const bodies = new BodyCache(linkType === 'copy' ? 256 * 1024 * 1024 : 0);
   await checkCache(objects.values(), limit, options.meter);
-  const eager = linkType === 'copy' && dirMode === undefined ? new EagerCopies(ctx.root, plans, bodies) : undefined;
+  let toFetch = false;
+  for (const o of objects.values()) if (o.state === undefined) toFetch = true;
+  const eager =
+    toFetch && linkType === 'copy' && dirMode === undefined ? new EagerCopies(ctx.root, plans, bodies) : undefined;
   let downloadedBytes: number;
   try {
     downloadedBytes = await fetchMissing(objects.values(), {
@@ -192,7 +196,6 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     limit,
     dirs,
     bodies,
-    eager,
     state,
   });
   let changes: Changes;
@@ -203,10 +206,14 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     throw error;
   }
   await checkout.apply(changes);
-  // what the workspace now holds, so that the next pull stats instead of hashing
+  // What the workspace now holds, so that the next pull stats instead of hashing: the files
+  // written or settled by this pull (those the state already matched keep their record).
   for (const p of complete)
-    for (const f of p.files) state.record(f.rel, join(ctx.root, ...f.rel.split('/')), f.object.oid);
-  state.save();
+    for (const f of p.files) if (f.eager) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
+  for (const c of changes.list)
+    if (c.file && c.action !== 'delete' && !c.recorded) state.record(c.file.rel, c.path, c.file.object.oid);
+  for (const f of changes.unrecorded) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
+  if (changes.list.length || changes.unrecorded.length || changes.total) state.save();
 
   // 4. report
   if (failed.length) throw failureError(failed, complete.length);

@@ -36,7 +36,17 @@ export class WorkspaceState {
 
   /** True when `rel` was recorded as holding `oid` and its stat is unchanged since. */
   matches(rel: string, st: Stats, oid: string): boolean {
-    return this.entries.get(rel) === stamp(st, oid);
+    const s = this.entries.get(rel);
+    if (s === undefined || !s.endsWith(oid)) return false;
+    // field by field: parsing four numbers costs less than printing the doubles of `stamp`
+    // (Number(String(x)) === x for every double, so this is the same test)
+    let start = 0;
+    for (const value of [st.size, st.mtimeMs, st.ctimeMs, st.ino]) {
+      const tab = s.indexOf('\t', start);
+      if (tab < 0 || Number(s.slice(start, tab)) !== value) return false;
+      start = tab + 1;
+    }
+    return s.length - start === oid.length;
   }
 
   /** Records what `rel` holds now (a regular file whose content is `oid`); anything else is forgotten. */
@@ -49,6 +59,11 @@ export class WorkspaceState {
     }
     if (st?.isFile()) this.entries.set(rel, stamp(st, oid));
     else this.entries.delete(rel);
+  }
+
+  /** Records a regular file's stat taken by the writer itself (fstat of the file it wrote). */
+  recordStats(rel: string, st: Stats, oid: string): void {
+    this.entries.set(rel, stamp(st, oid));
   }
 
   save(): void {
