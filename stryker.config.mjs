@@ -55,7 +55,7 @@ export const MODULES = {
       ...declarations('packages/dvc/src/fetch.ts', ['function verifierFor(', 'export async function checkCache(']),
       ...declarations('packages/dvc/src/plan.ts', ['function checkManifestPaths(']),
     ],
-    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/verify.test.ts'],
+    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/verify.test.ts', 'packages/dvc/src/checkout.test.ts'],
   },
   'dvc-checkout': {
     guarantee:
@@ -70,7 +70,7 @@ export const MODULES = {
         'private async extras(',
         'private async ensureDir(',
       ]),
-    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/verify.test.ts'],
+    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/verify.test.ts', 'packages/dvc/src/checkout.test.ts'],
   },
   'data-version': {
     guarantee: 'same data -> same version; different data or selection -> a different version',

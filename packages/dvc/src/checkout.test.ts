@@ -1,0 +1,150 @@
+/**
+ * Checkout as `dvc checkout` does it, judged from the workspace on disk: what counts as
+ * unchanged, what is replaced silently (its content is in the cache), what is refused as
+ * unsaved unless forced, and what is deleted.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { chmod, link, lstat, mkdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RecordingLogger } from '@mlops-gha/common';
+import { pull } from './pull.js';
+import { buildFixture, md5, objectPath, put } from '../../../test/fixtures/dvc-repo.js';
+
+const quiet = { logger: new RecordingLogger(), includeGlobalConfig: false };
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+const UNSAVED = "Can't remove the following unsaved files without confirmation. Use `--force` to force.";
+
+describe('checkout', () => {
+  it('an edit that keeps the size is still seen (stat alone never settles it), and refused as unsaved', async () => {
+    const repo = await buildFixture();
+    await pull({ cwd: repo.root, ...quiet });
+    const model = join(repo.root, 'models/model.bin');
+    const edited = Buffer.from(repo.expected['models/model.bin']!.toString().toUpperCase());
+    expect(edited.length).toBe(repo.expected['models/model.bin']!.length);
+    await writeFile(model, edited);
+    const error = await failure(pull({ cwd: repo.root, ...quiet }));
+    expect(error?.message).toBe(`${UNSAVED}\n${model}`);
+    expect(await readFile(model)).toEqual(edited);
+    const forced = await pull({ cwd: repo.root, force: true, ...quiet });
+    expect(forced.changedFiles).toBe(1);
+    expect(forced.outputs.find((o) => o.path === 'models/model.bin')!.changed).toBe(1);
+    expect(await readFile(model)).toEqual(repo.expected['models/model.bin']);
+  });
+
+  it('lists every unsaved file, sorted, and changes nothing while refusing', async () => {
+    const repo = await buildFixture();
+    await pull({ cwd: repo.root, ...quiet });
+    const paths = [
+      'pipeline/scores.json',
+      'data/images/zz-extra.txt',
+      'data/images/sub/aa-extra.txt',
+      'models/model.bin',
+    ];
+    for (const p of paths) await writeFile(join(repo.root, p), `hand-made ${p}\n`);
+    const error = await failure(pull({ cwd: repo.root, ...quiet }));
+    expect(error?.message).toBe(
+      `${UNSAVED}\n${paths
+        .map((p) => join(repo.root, p))
+        .sort()
+        .join('\n')}`,
+    );
+    for (const p of paths) expect(await readFile(join(repo.root, p), 'utf8')).toBe(`hand-made ${p}\n`);
+  });
+
+  it('a file whose content the cache holds is replaced without asking; extra files whose content it holds are deleted', async () => {
+    const repo = await buildFixture();
+    await pull({ cwd: repo.root, ...quiet });
+    await writeFile(join(repo.root, 'data/images/copy-of-cat.txt'), repo.expected['data/images/cat.txt']!);
+    await writeFile(join(repo.root, 'data/images/sub/dog.txt'), repo.expected['data/images/cat.txt']!);
+    const result = await pull({ cwd: repo.root, ...quiet });
+    await expect(lstat(join(repo.root, 'data/images/copy-of-cat.txt'))).rejects.toThrow(/ENOENT/);
+    expect(await readFile(join(repo.root, 'data/images/sub/dog.txt'))).toEqual(
+      repo.expected['data/images/sub/dog.txt'],
+    );
+    // one file written (the deletion is not a changed file)
+    expect(result.changedFiles).toBe(1);
+    expect(result.outputs.find((o) => o.path === 'data/images')!.changed).toBe(1);
+  });
+
+  it('a link inside a tracked folder, or pointing elsewhere instead of a tracked file, is replaced without asking', async () => {
+    const repo = await buildFixture();
+    await pull({ cwd: repo.root, ...quiet });
+    const elsewhere = join(repo.root, 'elsewhere.txt');
+    await writeFile(elsewhere, 'not tracked, not in the cache\n');
+    await symlink(elsewhere, join(repo.root, 'data/images/link.txt'));
+    await rm(join(repo.root, 'models/model.bin'));
+    await symlink(elsewhere, join(repo.root, 'models/model.bin'));
+    await pull({ cwd: repo.root, ...quiet });
+    await expect(lstat(join(repo.root, 'data/images/link.txt'))).rejects.toThrow(/ENOENT/);
+    const st = await lstat(join(repo.root, 'models/model.bin'));
+    expect(st.isFile()).toBe(true);
+    expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
+    expect(await readFile(elsewhere, 'utf8')).toBe('not tracked, not in the cache\n');
+  });
+
+  it('a folder standing where a tracked file belongs is unsaved when it holds unknown files, replaced when forced', async () => {
+    const repo = await buildFixture();
+    await mkdir(join(repo.root, 'models/model.bin/inner'), { recursive: true });
+    await writeFile(join(repo.root, 'models/model.bin/inner/notes.txt'), 'mine\n');
+    const error = await failure(pull({ cwd: repo.root, targets: ['models/model.bin'], ...quiet }));
+    expect(error?.message).toBe(`${UNSAVED}\n${join(repo.root, 'models/model.bin')}`);
+    expect(await readFile(join(repo.root, 'models/model.bin/inner/notes.txt'), 'utf8')).toBe('mine\n');
+    await pull({ cwd: repo.root, targets: ['models/model.bin'], force: true, ...quiet });
+    expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
+  });
+
+  it('a folder there holding only content the cache knows is replaced without asking', async () => {
+    const repo = await buildFixture();
+    await pull({ cwd: repo.root, targets: ['data/images'], ...quiet });
+    await mkdir(join(repo.root, 'models/model.bin'), { recursive: true });
+    await writeFile(join(repo.root, 'models/model.bin/cat.txt'), repo.expected['data/images/cat.txt']!);
+    await pull({ cwd: repo.root, targets: ['models/model.bin'], ...quiet });
+    expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
+  });
+
+  it('a file standing where a tracked folder belongs is unsaved unless the cache holds it; a link there is just removed', async () => {
+    const repo = await buildFixture();
+    await writeFile(join(repo.root, 'data/images'), 'a file, not a folder\n');
+    const error = await failure(pull({ cwd: repo.root, targets: ['data/images'], ...quiet }));
+    expect(error?.message).toBe(`${UNSAVED}\n${join(repo.root, 'data/images')}`);
+    expect(await readFile(join(repo.root, 'data/images'), 'utf8')).toBe('a file, not a folder\n');
+
+    const repo2 = await buildFixture();
+    await writeFile(join(repo2.root, 'elsewhere'), 'x\n');
+    await symlink(join(repo2.root, 'elsewhere'), join(repo2.root, 'data/images'));
+    await pull({ cwd: repo2.root, targets: ['data/images'], ...quiet });
+    expect((await lstat(join(repo2.root, 'data/images'))).isDirectory()).toBe(true);
+    expect(await readFile(join(repo2.root, 'data/images/cat.txt'))).toEqual(repo2.expected['data/images/cat.txt']);
+    expect(await readFile(join(repo2.root, 'elsewhere'), 'utf8')).toBe('x\n');
+  });
+
+  it('a tracked executable that lost its x bit gets it back, as a change; a hardlink to the cache is unchanged', async () => {
+    const repo = await buildFixture();
+    const script = Buffer.from('#!/bin/sh\necho hi\n');
+    await put(repo.remote, objectPath(md5(script), false), script);
+    await put(
+      repo.root,
+      'run.sh.dvc',
+      `outs:\n- md5: ${md5(script)}\n  size: ${script.length}\n  isexec: true\n  hash: md5\n  path: run.sh\n`,
+    );
+    await pull({ cwd: repo.root, targets: ['run.sh'], ...quiet });
+    await chmod(join(repo.root, 'run.sh'), 0o644);
+    const again = await pull({ cwd: repo.root, targets: ['run.sh'], ...quiet });
+    expect(again.changedFiles).toBe(1);
+    expect((await stat(join(repo.root, 'run.sh'))).mode & 0o100).toBe(0o100);
+    expect(await readFile(join(repo.root, 'run.sh'))).toEqual(script);
+
+    const linked = await buildFixture();
+    await pull({ cwd: linked.root, targets: ['models/model.bin'], linkType: 'symlink', ...quiet });
+    const target = await readlink(join(linked.root, 'models/model.bin'));
+    await rm(join(linked.root, 'models/model.bin'));
+    await link(target, join(linked.root, 'models/model.bin'));
+    const unchanged = await pull({ cwd: linked.root, targets: ['models/model.bin'], linkType: 'copy', ...quiet });
+    expect(unchanged.changedFiles).toBe(0);
+    expect((await stat(join(linked.root, 'models/model.bin'))).nlink).toBe(2);
+  });
+});
