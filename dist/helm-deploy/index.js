@@ -12097,7 +12097,7 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 5869:
+/***/ 8250:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
@@ -12773,7 +12773,7 @@ const defaultProvider = (init = {}) => memoizeChain([
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(5869);
+        const { fromIni } = __nccwpck_require__(8250);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
@@ -68927,7 +68927,7 @@ function startProgress(label, unit, total, intervalMs = 5000) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3110);
+/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6718);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5107);
 
 
@@ -68972,8 +68972,8 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3731);
-/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3110);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7531);
+/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6718);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5869);
 
 
 
@@ -69297,7 +69297,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 3110:
+/***/ 6718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74544,6 +74544,73 @@ async function deployments_startDeployment(options) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./packages/helm/src/chart.ts
+/**
+ * The chart a revision was made from, read back out of helm's release record: helm keeps the
+ * whole chart (metadata, templates, files, schema) with every revision, so a release can be
+ * redeployed with exactly its current chart even where the chart's source is gone. `helm get
+ * all --template` prints it through Go's text/template, each field hex-encoded (`printf "%x"`,
+ * the only lossless encoding text/template has without Sprig), one record a line.
+ */
+
+
+const META = ['Name', 'Version', 'APIVersion', 'AppVersion', 'Description', 'Type', 'KubeVersion'];
+const CHART_TEMPLATE = [
+    '{{with .Release.Chart}}',
+    `{{with .Metadata}}meta${META.map((f) => `:{{printf "%x" .${f}}}`).join('')}:{{len .Dependencies}}\n{{end}}`,
+    '{{range .Templates}}file:{{printf "%x" .Name}}:{{printf "%x" .Data}}\n{{end}}',
+    '{{range .Files}}file:{{printf "%x" .Name}}:{{printf "%x" .Data}}\n{{end}}',
+    '{{if .Schema}}file:{{printf "%x" "values.schema.json"}}:{{printf "%x" .Schema}}\n{{end}}',
+    '{{end}}',
+].join('');
+const unhex = (h, what) => {
+    if (h === undefined || !/^(?:[0-9a-f]{2})*$/.test(h))
+        throw new src/* UserError */.yo(`helm printed a chart record that is not hex-encoded (${what})`, {
+            fix: 'Report this with the helm version: the release record could not be read back.',
+        });
+    return Buffer.from(h, 'hex');
+};
+/** A path from the release record, checked to stay inside the chart folder. */
+function safePath(name) {
+    const normal = external_node_path_.posix.normalize(name);
+    if (!name || external_node_path_.posix.isAbsolute(name) || normal.startsWith('..') || normal.includes('\0') || normal === '.')
+        throw new src/* UserError */.yo(`The release's chart holds a file named ${JSON.stringify(name)} outside the chart folder`, {
+            fix: 'Redeploy the version with helm-deploy and a chart from your repository instead.',
+        });
+    return normal;
+}
+function parseChartDump(text) {
+    let chart;
+    const files = [];
+    for (const line of text.split('\n')) {
+        if (!line)
+            continue;
+        const [kind, ...fields] = line.split(':');
+        if (kind === 'meta') {
+            const [name, version, apiVersion, appVersion, description, type, kubeVersion] = META.map((f, i) => unhex(fields[i], f).toString('utf8'));
+            chart = {
+                name: name,
+                version: version,
+                apiVersion: apiVersion || 'v2',
+                appVersion: appVersion,
+                description: description,
+                type: type,
+                kubeVersion: kubeVersion,
+                dependencies: Number(fields[META.length] ?? 0),
+                files,
+            };
+        }
+        else if (kind === 'file') {
+            files.push({ path: safePath(unhex(fields[0], 'file name').toString('utf8')), data: unhex(fields[1], 'file') });
+        }
+    }
+    if (!chart || !chart.name)
+        throw new src/* UserError */.yo('helm printed no chart metadata for the release', {
+            fix: 'Redeploy the version with helm-deploy and a chart from your repository instead.',
+        });
+    return chart;
+}
+
 ;// CONCATENATED MODULE: ./packages/helm/src/errors.ts
 
 /**
@@ -74609,6 +74676,10 @@ function defaultFix(kind) {
             return 'Check `release` and `namespace`: `helm list -n NAMESPACE` shows the releases there.';
         case 'timeout':
             return 'The pods did not become ready in time: check their events (`kubectl describe pod`), or raise `timeout`.';
+        case 'operation-in-progress':
+            return 'Another helm operation on this release is running (another job deploying it?): serialise deploys of a release with `concurrency:` in the workflow and run again when it has finished; if nothing is running, set `recover-pending: true`.';
+        case 'name-in-use':
+            return 'Another install of this release name happened at the same moment (another job?): serialise deploys of a release with `concurrency:` in the workflow and run again.';
         case 'chart-not-found':
             return 'Check the `chart` input (a path in the repository, repo/chart after `helm repo add`, or oci://...).';
         default:
@@ -74683,6 +74754,10 @@ function getValuesArgs(t, revision) {
 }
 function getManifestArgs(t, revision) {
     return ['get', 'manifest', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : [])];
+}
+/** `helm get all --template`: the release record through a Go template (used to read the chart back). */
+function getAllTemplateArgs(t, template, revision) {
+    return ['get', 'all', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : []), '--template', template];
 }
 /** The exact command a person runs to free a release stuck in pending-*, for messages. */
 function recoveryCommand(t, target) {
@@ -74873,6 +74948,7 @@ function supportsServerDryRun(version) {
 
 
 
+
 const MISSING_FIX = 'Install helm before this step (e.g. `uses: azure/setup-helm@v4`), or set the `helm` input to the path of a helm binary.';
 /**
  * The only place that runs helm. Every call is an argument array (no shell); stdout and
@@ -74958,6 +75034,14 @@ class cli_Helm {
     async manifest(t, revision) {
         return (await this.run(getManifestArgs(t, revision))).stdout;
     }
+    /** The computed values of a revision (chart defaults coalesced with the user's), `get values --all`. */
+    async allValues(t, revision) {
+        return parseValues((await this.run([...getValuesArgs(t, revision), '--all'])).stdout);
+    }
+    /** The chart a revision was made from, as helm stored it with the release. */
+    async chart(t, revision) {
+        return parseChartDump((await this.run(getAllTemplateArgs(t, CHART_TEMPLATE, revision))).stdout);
+    }
     async upgrade(f, options = {}) {
         const dryRun = f.dryRun === 'server' && !this.serverDryRun ? 'client' : f.dryRun;
         const out = await this.run(upgradeArgs(this.version, { ...f, dryRun }), options);
@@ -75003,12 +75087,12 @@ function exec(binary, args, env, options = {}) {
 ;// CONCATENATED MODULE: ./packages/helm/src/history.ts
 const TAG = 'mlops-gha';
 /** `mlops-gha: iris/4 sha256:0123456789ab` (helm shows it in `helm history`). */
-function describeDeploy(model, note) {
+function history_describeDeploy(model, note) {
     return `${TAG}: ${model.name}/${model.version} sha256:${model.sha256.slice(0, 12)}${note ? ` (${note})` : ''}`;
 }
 /** The description of a revision that replaces revision `failed` after its smoke test failed. */
 function describeSmokeFailure(model, failed) {
-    return describeDeploy(model, `smoke test of revision ${failed} failed`);
+    return history_describeDeploy(model, `smoke test of revision ${failed} failed`);
 }
 /** The model named by one of our descriptions, or undefined for anyone else's. */
 function modelFromDescription(description) {
@@ -75836,8 +75920,9 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 58 modules
-var registry_src = __nccwpck_require__(7531);
+
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 69 modules
+var registry_src = __nccwpck_require__(5869);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
 
 /** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
@@ -76057,21 +76142,28 @@ const ORT_TO_OIP = {
     string: 'BYTES',
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function getJson(url, init = {}, timeoutMs = 10_000) {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text();
-    let body = text;
+/** The default transport: fetch, the body parsed as JSON when it is JSON. */
+const fetchJson = async (url, init) => {
+    const response = await fetch(url, {
+        method: init.method ?? 'GET',
+        ...(init.body !== undefined ? { body: init.body, headers: { 'content-type': 'application/json' } } : {}),
+        signal: AbortSignal.timeout(init.timeoutMs),
+    });
+    return { status: response.status, body: parseBody(await response.text()) };
+};
+function parseBody(text) {
     try {
-        body = JSON.parse(text);
+        return JSON.parse(text);
     }
     catch {
-        /* not JSON: kept as text for the message */
+        return text; // not JSON: kept as text for the message
     }
-    return { status: response.status, body };
 }
 const smoke_short = (v) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 200);
-async function smoke_smokeTest(options) {
+async function smokeTest(options) {
     const logger = options.logger ?? src/* silentLogger */.qq;
+    const http = options.http ?? fetchJson;
+    const getJson = (url, init = {}, timeoutMs = 10_000) => http(url, { ...init, timeoutMs });
     const base = options.url.replace(/\/+$/, '');
     const model = `${base}/v2/models/${encodeURIComponent(options.model)}`;
     const checks = [];
@@ -76098,7 +76190,7 @@ async function smoke_smokeTest(options) {
             return fail('ready', `${model}/ready did not answer ready within ${Math.round(options.readyTimeoutMs / 1000)} s (last: ${last})`, options.sample ? 'failed' : 'not-possible');
         await sleep(500);
     }
-    checks.push({ check: 'ready', ok: true, detail: `${options.model} is ready at ${base}` });
+    checks.push({ check: 'ready', ok: true, detail: `${options.model} is ready at ${options.label ?? base}` });
     // 2. metadata: name, version, and the registered signature.
     const meta = await getJson(model);
     if (meta.status !== 200)
@@ -76122,7 +76214,6 @@ async function smoke_smokeTest(options) {
     const wanted = options.sample?.outputs;
     const infer = await getJson(`${model}/infer`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
             id: 'mlops-gha-smoke-test',
             inputs,
@@ -76244,6 +76335,320 @@ function compareOutputs(wanted, got, rtol, atol) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/deploy/src/conclude.ts
+/**
+ * The tail that helm-deploy and rollback share once helm has put the new revision in place:
+ * the smoke test (the cluster must serve exactly the registered model), then, only when it
+ * passed, the alias moved by compare-and-swap, the registry event, and the GitHub Deployment
+ * marked success with the earlier ones retired. What a failed smoke test leads to differs
+ * (a deploy rolls back, a rollback reports), so it is returned to the caller, nothing moved.
+ */
+
+
+/** Runs the smoke test when there is an endpoint and a model, logging each check. */
+async function runSmokeTest(o) {
+    if (!o.endpoint || !o.model) {
+        if (!o.endpoint)
+            o.logger.info('no smoke test endpoint: the served model was not checked');
+        return undefined;
+    }
+    const smoke = await smokeTest({
+        ...o.endpoint,
+        model: o.model.manifest.name,
+        version: o.model.resolved.version,
+        signature: o.model.manifest.signature,
+        ...(o.model.sample ? { sample: o.model.sample } : {}),
+        readyTimeoutMs: Math.min(o.timeoutMs, 120_000),
+        logger: o.logger,
+        ...(o.signal ? { signal: o.signal } : {}),
+    });
+    for (const c of smoke.checks)
+        o.logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
+    return smoke;
+}
+async function conclude_conclude(o) {
+    const smoke = await runSmokeTest(o);
+    if (smoke && !smoke.ok)
+        return { smoke, smokeFailed: true };
+    const out = { ...(smoke ? { smoke } : {}), smokeFailed: false };
+    const name = o.model?.manifest.name;
+    const version = o.model?.resolved.version;
+    if (o.alias && o.registry && name && version !== undefined) {
+        try {
+            const moved = await o.registry.moveAlias(name, o.alias.alias, version, {
+                expected: o.alias.expected,
+                reason: o.alias.reason.slice(0, 500),
+            });
+            out.alias = { alias: o.alias.alias, from: moved.from, to: moved.to, moved: moved.moved };
+        }
+        catch (error) {
+            o.logger.warning(`The release changed, but the alias ${o.alias.alias} was not moved: ${(0,src/* describeError */.Uc)(error)}`);
+        }
+    }
+    if (o.event) {
+        const eventId = await conclude_recordEvent(o.registry, name, o.event(smoke), o.logger);
+        if (eventId)
+            out.eventId = eventId;
+    }
+    await o.deployment?.setStatus('success', o.success);
+    await o.deployment?.retirePrevious();
+    return out;
+}
+/** Appends a registry event; a registry that refuses is a warning (the release already changed). */
+async function conclude_recordEvent(registry, name, event, logger) {
+    if (!registry || !name) {
+        logger.info(`no registry (or model name): the ${event.type} event was not recorded`);
+        return undefined;
+    }
+    try {
+        return await registry.appendEvent(name, event);
+    }
+    catch (error) {
+        logger.warning(`Could not record the ${event.type} event in the registry: ${(0,src/* describeError */.Uc)(error)}`);
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./packages/deploy/src/kubeconfig.ts
+/**
+ * Enough of a kubeconfig to call the Kubernetes API the way helm does from the same job: the
+ * context (`kube-context`, else current-context) from the files in KUBECONFIG (or
+ * ~/.kube/config), its cluster's server and CA, and its user's credentials: a token (or token
+ * file), a client certificate, basic auth, or an exec plugin (EKS, GKE, AKS login tools),
+ * run with an argument array. Requests go through node:https with those settings; secrets
+ * never reach a message.
+ */
+
+
+
+
+
+
+
+
+
+const FIX = 'Give the model server\'s address in `smoke-test-url`, or make the kubeconfig helm uses (KUBECONFIG, `kube-context`) usable by a plain client.';
+function loadFiles(env) {
+    const files = env.KUBECONFIG ? env.KUBECONFIG.split(external_node_path_.delimiter).filter(Boolean) : [(0,external_node_path_.join)((0,external_node_os_.homedir)(), '.kube', 'config')];
+    const loaded = [];
+    for (const file of files) {
+        try {
+            loaded.push({ doc: ((0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(file, 'utf8')) ?? {}), file });
+        }
+        catch {
+            /* helm skips unreadable files of a KUBECONFIG list too */
+        }
+    }
+    if (!loaded.length)
+        throw new src/* UserError */.yo(`No readable kubeconfig (${files.join(', ')}) to find the release's Service with`, {
+            fix: FIX,
+        });
+    return loaded;
+}
+/** The first definition of a name wins, as kubectl merges a KUBECONFIG list. */
+function find(loaded, key, name) {
+    for (const l of loaded) {
+        const list = l.doc[key];
+        const hit = list?.find((x) => x?.name === name);
+        if (hit)
+            return { hit, file: l.file };
+    }
+    return undefined;
+}
+const relative = (file, path) => ((0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.join)((0,external_node_path_.dirname)(file), path));
+async function kubeAccess(options = {}) {
+    const env = options.env ?? process.env;
+    const loaded = loadFiles(env);
+    const contextName = options.kubeContext ?? loaded.find((l) => l.doc['current-context'])?.doc['current-context'];
+    const context = contextName ? find(loaded, 'contexts', contextName)?.hit.context : undefined;
+    if (!context?.cluster)
+        throw new src/* UserError */.yo(`The kubeconfig has no context ${contextName ? JSON.stringify(contextName) : '(no current-context)'} with a cluster`, { fix: FIX });
+    const clusterEntry = find(loaded, 'clusters', context.cluster);
+    const cluster = clusterEntry?.hit.cluster;
+    if (!cluster?.server)
+        throw new src/* UserError */.yo(`The kubeconfig's cluster ${JSON.stringify(context.cluster)} has no server`, { fix: FIX });
+    const userEntry = context.user ? find(loaded, 'users', context.user) : undefined;
+    const user = userEntry?.hit.user ?? {};
+    if (user['auth-provider'])
+        throw new src/* UserError */.yo(`The kubeconfig user ${JSON.stringify(context.user)} uses the removed auth-provider ${JSON.stringify(user['auth-provider'].name ?? '')}`, { fix: FIX });
+    const file = clusterEntry.file;
+    const userFile = userEntry?.file ?? file;
+    const tls = {};
+    if (cluster['certificate-authority-data'])
+        tls.ca = Buffer.from(cluster['certificate-authority-data'], 'base64');
+    else if (cluster['certificate-authority'])
+        tls.ca = (0,external_node_fs_.readFileSync)(relative(file, cluster['certificate-authority']));
+    if (cluster['insecure-skip-tls-verify'])
+        tls.rejectUnauthorized = false;
+    if (cluster['tls-server-name'])
+        tls.servername = cluster['tls-server-name'];
+    if (user['client-certificate-data'])
+        tls.cert = Buffer.from(user['client-certificate-data'], 'base64');
+    else if (user['client-certificate'])
+        tls.cert = (0,external_node_fs_.readFileSync)(relative(userFile, user['client-certificate']));
+    if (user['client-key-data'])
+        tls.key = Buffer.from(user['client-key-data'], 'base64');
+    else if (user['client-key'])
+        tls.key = (0,external_node_fs_.readFileSync)(relative(userFile, user['client-key']));
+    let authorization;
+    if (user.token)
+        authorization = `Bearer ${user.token}`;
+    else if (user.tokenFile)
+        authorization = `Bearer ${(0,external_node_fs_.readFileSync)(relative(userFile, user.tokenFile), 'utf8').trim()}`;
+    else if (user.username && user.password)
+        authorization = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+    else if (user.exec) {
+        const credential = await execCredential(user.exec, env);
+        if (credential.token)
+            authorization = `Bearer ${credential.token}`;
+        if (credential.cert)
+            tls.cert = credential.cert;
+        if (credential.key)
+            tls.key = credential.key;
+    }
+    const server = cluster.server.replace(/\/+$/, '');
+    const http = (url, init) => new Promise((resolve, reject) => {
+        const target = new URL(url);
+        const send = target.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
+        const req = send(target, {
+            ...(target.protocol === 'https:' ? tls : {}),
+            method: init.method ?? 'GET',
+            headers: {
+                accept: 'application/json',
+                ...(authorization ? { authorization } : {}),
+                ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+            timeout: init.timeoutMs,
+        }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
+            res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer from ${target.origin} within ${init.timeoutMs} ms`)));
+        req.on('error', reject);
+        req.end(init.body);
+    });
+    return { server, source: file, http };
+}
+/** Runs a client-go exec credential plugin (argument array, no shell) and reads its ExecCredential. */
+async function execCredential(exec, env) {
+    const childEnv = { ...env };
+    for (const e of exec.env ?? [])
+        childEnv[e.name] = e.value;
+    childEnv.KUBERNETES_EXEC_INFO = JSON.stringify({
+        apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1',
+        kind: 'ExecCredential',
+        spec: { interactive: false },
+    });
+    const out = await new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(exec.command, exec.args ?? [], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.on('error', (e) => reject(new src/* UserError */.yo(`The kubeconfig's exec plugin ${exec.command} could not run: ${e.message}`, { fix: FIX })));
+        child.on('close', (code) => code === 0
+            ? resolve(stdout)
+            : reject(new src/* UserError */.yo(`The kubeconfig's exec plugin ${exec.command} exited with ${code}`, { fix: FIX })));
+    });
+    const status = parseBody(out).status ?? {};
+    return {
+        ...(status.token ? { token: status.token } : {}),
+        ...(status.clientCertificateData ? { cert: Buffer.from(status.clientCertificateData) } : {}),
+        ...(status.clientKeyData ? { key: Buffer.from(status.clientKeyData) } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/deploy/src/endpoint.ts
+/**
+ * Where the smoke test reaches the model server. With `smoke-test-url`, there. Without it, the
+ * release's own Service, found in the revision's rendered manifest (the Service that selects
+ * the pods of the release's Deployment, or the `-predictor` Service KServe creates for an
+ * InferenceService), reached through the Kubernetes API server's service proxy
+ * (`/api/v1/namespaces/NS/services/NAME:PORT/proxy/`) with the kubeconfig helm used: the
+ * runner needs no route into the cluster, only the API access the deploy already has.
+ */
+
+
+
+const isLabels = (v) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+/** The Service of the release that fronts its model pods, from the rendered manifest. */
+function findModelService(manifest) {
+    const objects = [];
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
+        if ('empty' in doc || doc.errors.length)
+            continue;
+        const value = doc.toJS();
+        if (value && typeof value === 'object' && typeof value.metadata?.name === 'string')
+            objects.push(value);
+    }
+    const isvc = objects.find((o) => o.kind === 'InferenceService' && o.apiVersion?.startsWith('serving.kserve.io/'));
+    if (isvc)
+        return {
+            name: `${isvc.metadata.name}-predictor`,
+            port: 'http',
+            why: `the predictor Service KServe creates for the InferenceService ${isvc.metadata.name}`,
+        };
+    const services = objects.filter((o) => o.kind === 'Service' && (o.spec?.ports?.length ?? 0) > 0);
+    const podLabels = objects
+        .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+        .map((o) => ({ kind: o.kind, name: o.metadata.name, labels: o.spec?.template?.metadata?.labels ?? {} }));
+    const selecting = services
+        .map((s) => {
+        const selector = s.spec?.selector;
+        const pods = isLabels(selector)
+            ? podLabels.find((p) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => p.labels[k] === v))
+            : undefined;
+        return { s, pods };
+    })
+        .filter((x) => x.pods);
+    // among the Services that select the release's pods, one with a port named http comes first
+    const ranked = [...selecting].sort((a, b) => Number(!!b.s.spec.ports.some((p) => p.name === 'http')) -
+        Number(!!a.s.spec.ports.some((p) => p.name === 'http')));
+    const chosen = ranked[0];
+    if (!chosen)
+        return undefined;
+    const port = chosen.s.spec.ports.find((p) => p.name === 'http') ?? chosen.s.spec.ports[0];
+    return {
+        name: chosen.s.metadata.name,
+        port: port.name || String(port.port),
+        why: `the Service selecting the pods of ${chosen.pods.kind} ${chosen.pods.name}`,
+    };
+}
+/**
+ * The endpoint the smoke test uses: `smoke-test-url`, else the release's Service through the
+ * API server's proxy; undefined (with the reason logged) when neither can be had.
+ */
+async function endpoint_smokeEndpoint(o) {
+    if (o.smokeTestUrl)
+        return { url: o.smokeTestUrl };
+    const service = findModelService(await o.helm.manifest(o.target));
+    if (!service) {
+        o.logger.info(`no smoke-test-url, and the manifest of ${o.target.release} has no Service selecting its pods: the served model was not checked`);
+        return undefined;
+    }
+    try {
+        const kube = await kubeAccess({ ...(o.target.kubeContext ? { kubeContext: o.target.kubeContext } : {}), env: o.env });
+        const path = `/api/v1/namespaces/${encodeURIComponent(o.target.namespace)}/services/${encodeURIComponent(service.name)}:${encodeURIComponent(service.port)}/proxy`;
+        const label = `Service ${o.target.namespace}/${service.name} port ${service.port} (through the Kubernetes API's service proxy)`;
+        o.logger.info(`smoke test endpoint: ${label}, ${service.why}`);
+        return { url: `${kube.server}${path}`, http: kube.http, label };
+    }
+    catch (error) {
+        if (!(error instanceof src/* UserError */.yo))
+            throw error;
+        o.logger.warning(`The release's Service ${service.name} was found, but the Kubernetes API cannot be reached to smoke-test it: ${(0,src/* describeError */.Uc)(error)}`);
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/deploy/src/duration.ts
 
 /** A Go duration as helm's `--timeout` takes it (`5m`, `90s`, `1h30m`, `1.5m`) -> milliseconds. */
@@ -76320,7 +76725,7 @@ function mergeValues(base, over) {
     return out;
 }
 /** Sets `value` at a dotted key (`model`, `serving.model`), creating maps on the way. */
-function setAtKey(values, key, value) {
+function values_setAtKey(values, key, value) {
     const parts = key.split('.');
     if (parts.some((p) => !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p))) {
         throw new src/* UserError */.yo(`\`model-values-key\` ${JSON.stringify(key)} is not a values path`, {
@@ -76347,10 +76752,10 @@ async function buildValues(options) {
     if (options.inline?.trim())
         values = mergeValues(values, parseValuesYaml(options.inline, { input: 'values' }));
     if (options.model)
-        values = setAtKey(values, options.modelKey, { ...options.model });
+        values = values_setAtKey(values, options.modelKey, { ...options.model });
     return values;
 }
-function valuesYaml(values) {
+function values_valuesYaml(values) {
     return (0,dist/* stringify */.As)(values, { lineWidth: 0 });
 }
 
@@ -76415,7 +76820,12 @@ async function afterFailedUpgrade(error, c) {
     c.logger.info(`${c.target.release}: ${what}; the release is at revision ${last?.revision ?? '(none)'} (${last?.status ?? 'uninstalled'})`);
     let back = { to: undefined, revision: last?.revision };
     const needsRestore = last && (history_isPending(last.status) || last.status === 'failed');
-    if (needsRestore && (c.cancelled || c.settings.rollbackOnFailure || history_isPending(last.status))) {
+    // another job's operation holds the release: its pending revision is that job's, never ours to undo
+    const concurrent = kind === 'operation-in-progress' || kind === 'name-in-use';
+    if (concurrent) {
+        c.logger.info(`${c.target.release}: another operation holds the release; leaving it to that operation`);
+    }
+    else if (needsRestore && (c.cancelled || c.settings.rollbackOnFailure || history_isPending(last.status))) {
         back = await restoreLastGood({
             helm: c.helm,
             target: c.target,
@@ -76432,9 +76842,12 @@ async function afterFailedUpgrade(error, c) {
     }
     o.rolledBackTo = back.to;
     o.revision = back.revision;
-    o.status = c.cancelled ? 'cancelled' : back.to !== undefined ? 'rolled-back' : 'failed';
+    o.status = c.cancelled ? 'cancelled' : back.to !== undefined && !concurrent ? 'rolled-back' : 'failed';
     await c.deployment?.setStatus('failure', `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; release on ${describeBack(back.to)}`);
-    o.failure = new src/* UserError */.yo(`${what}; ${c.target.release} is now on ${describeBack(back.to)}`, {
+    const now = concurrent
+        ? `nothing was changed: another job's deploy of ${c.target.release} holds it (revision ${last?.revision ?? '(none)'}, ${last?.status ?? 'installing'})`
+        : `${c.target.release} is now on ${describeBack(back.to)}`;
+    o.failure = new src/* UserError */.yo(`${what}; ${now}`, {
         fix: c.cancelled
             ? 'Run the deploy again: the release was not left pending.'
             : kind === 'timeout'
@@ -76446,6 +76859,7 @@ async function afterFailedUpgrade(error, c) {
 }
 
 ;// CONCATENATED MODULE: ./packages/deploy/src/deploy.ts
+
 
 
 
@@ -76525,7 +76939,7 @@ async function deploy(settings, deps) {
         });
         await (0,promises_.mkdir)(valuesDir, { recursive: true, mode: 0o700 });
         const valuesFile = (0,external_node_path_.join)(valuesDir, 'values.yaml');
-        await (0,promises_.writeFile)(valuesFile, valuesYaml(values), { mode: 0o600 });
+        await (0,promises_.writeFile)(valuesFile, values_valuesYaml(values), { mode: 0o600 });
         // 3. the release as it is; a pending one is refused or recovered
         const known = registry && model ? await model_knownBadRevisions(registry, model.manifest.name, target.release, target.namespace) : [];
         let history = (await helm.history(target)) ?? [];
@@ -76552,7 +76966,7 @@ async function deploy(settings, deps) {
             chart: settings.chart,
             ...(settings.chartVersion ? { chartVersion: settings.chartVersion } : {}),
             valuesFile,
-            description: identity ? describeDeploy(identity) : `mlops-gha: ${settings.chart}`,
+            description: identity ? history_describeDeploy(identity) : `mlops-gha: ${settings.chart}`,
             createNamespace: settings.createNamespace,
             wait: settings.wait,
             timeout: settings.timeout,
@@ -76630,85 +77044,65 @@ async function deploy(settings, deps) {
                 deployment,
             }));
         }
-        // 6. the smoke test: the cluster must serve exactly the registered model
-        if (settings.smokeTestUrl && model && identity) {
-            outcome.smoke = await smoke_smokeTest({
-                url: settings.smokeTestUrl,
-                model: identity.name,
-                version: identity.version,
-                signature: model.manifest.signature,
-                ...(model.sample ? { sample: model.sample } : {}),
-                readyTimeoutMs: Math.min(timeoutMs, 120_000),
-                logger,
-                ...(deps.signal ? { signal: deps.signal } : {}),
-            });
-            for (const c of outcome.smoke.checks)
-                logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
-            if (!outcome.smoke.ok) {
-                const after = (await helm.history(target)) ?? [];
-                const back = await restoreLastGood({
-                    helm,
-                    target,
-                    settings,
-                    history: after,
-                    failedRevision: revision,
-                    known,
-                    logger,
-                });
-                outcome.rolledBackTo = back.to;
-                outcome.revision = back.revision;
-                outcome.status = 'rolled-back';
-                if (registry && identity) {
-                    await registry
-                        .appendEvent(identity.name, {
-                        type: 'smoke-test-failed',
-                        release: target.release,
-                        namespace: target.namespace,
-                        revision,
-                        version: identity.version,
-                        reason: outcome.smoke.failure,
-                        rolled_back_to: back.to,
-                    })
-                        .catch((e) => logger.warning(`Could not record the failed smoke test in the registry: ${(0,src/* describeError */.Uc)(e)}`));
+        // 6. the smoke test (the cluster must serve exactly the registered model), then the alias,
+        // the registry event and the Deployment's success: the tail rollback shares
+        const endpoint = model
+            ? await endpoint_smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger })
+            : undefined;
+        const done = await conclude_conclude({
+            registry,
+            model,
+            endpoint,
+            timeoutMs,
+            logger,
+            signal: deps.signal,
+            ...(settings.promoteAlias
+                ? {
+                    alias: {
+                        alias: settings.promoteAlias,
+                        expected: aliasBefore,
+                        reason: `helm-deploy ${target.release} revision ${revision}`,
+                    },
                 }
-                await deployment?.setStatus('failure', `smoke test failed; rolled back to ${describeBack(back.to)}`);
-                outcome.failure = new src/* UserError */.yo(`The smoke test of ${identity.name}/${identity.version} on revision ${revision} failed (${outcome.smoke.failure}); ${target.release} was rolled back to ${describeBack(back.to)}`, {
-                    fix: "The cluster did not serve the registered model: check the chart's model values and the server's logs; the alias was not moved.",
-                    title: 'smoke test failed',
-                });
-                return finish();
-            }
-        }
-        else if (!settings.smokeTestUrl) {
-            logger.info('no smoke-test-url: the served model was not checked');
-        }
-        // 7. promote the alias (compare-and-swap) and record the deploy
-        if (settings.promoteAlias && registry && identity) {
-            try {
-                const moved = await registry.moveAlias(identity.name, settings.promoteAlias, identity.version, {
-                    expected: aliasBefore,
-                    reason: `helm-deploy ${target.release} revision ${revision}`,
-                });
-                outcome.alias = { alias: settings.promoteAlias, from: moved.from, to: moved.to, moved: moved.moved };
-            }
-            catch (error) {
-                logger.warning(`Deployed, but the alias ${settings.promoteAlias} was not moved: ${(0,src/* describeError */.Uc)(error)}`);
-            }
-        }
-        if (registry && identity) {
-            await registry
-                .appendEvent(identity.name, {
+                : {}),
+            deployment,
+            success: `${identity ? `${identity.name}/${identity.version}` : settings.chart} serves on revision ${revision}`,
+            event: (smoke) => ({
                 type: 'deployed',
                 release: target.release,
                 namespace: target.namespace,
                 revision,
+                version: identity?.version,
+                smoke_test: smoke ? smoke.equivalence : 'not-run',
+            }),
+        });
+        if (done.smoke)
+            outcome.smoke = done.smoke;
+        if (done.alias)
+            outcome.alias = done.alias;
+        if (done.smokeFailed && identity) {
+            const smoke = done.smoke;
+            const after = (await helm.history(target)) ?? [];
+            const back = await restoreLastGood({ helm, target, settings, history: after, failedRevision: revision, known, logger });
+            outcome.rolledBackTo = back.to;
+            outcome.revision = back.revision;
+            outcome.status = 'rolled-back';
+            await conclude_recordEvent(registry, identity.name, {
+                type: 'smoke-test-failed',
+                release: target.release,
+                namespace: target.namespace,
+                revision,
                 version: identity.version,
-                smoke_test: outcome.smoke ? outcome.smoke.equivalence : 'not-run',
-            })
-                .catch((e) => logger.warning(`Could not record the deploy in the registry: ${(0,src/* describeError */.Uc)(e)}`));
+                reason: smoke.failure,
+                rolled_back_to: back.to,
+            }, logger);
+            await deployment?.setStatus('failure', `smoke test failed; rolled back to ${describeBack(back.to)}`);
+            outcome.failure = new src/* UserError */.yo(`The smoke test of ${identity.name}/${identity.version} on revision ${revision} failed (${smoke.failure}); ${target.release} was rolled back to ${describeBack(back.to)}`, {
+                fix: "The cluster did not serve the registered model: check the chart's model values and the server's logs; the alias was not moved.",
+                title: 'smoke test failed',
+            });
+            return finish();
         }
-        await deployment?.setStatus('success', `${identity ? `${identity.name}/${identity.version}` : settings.chart} serves on revision ${revision}`);
-        await deployment?.retirePrevious();
         outcome.status = 'deployed';
         return finish();
     }
@@ -76763,7 +77157,7 @@ function deploySummary(settings, o) {
                 : '', report_table(['check', 'result', 'detail'], o.smoke.checks.map((c) => [c.check, c.ok ? 'ok' : 'FAILED', c.detail])));
     }
     else if (o.status === 'deployed') {
-        parts.push('_No smoke test (no `smoke-test-url`): the served model was not checked._');
+        parts.push('_No smoke test (no `smoke-test-url`, and no Service of the release could be reached): the served model was not checked._');
     }
     if (o.plan)
         parts.push(plan_planMarkdown(o.plan));
@@ -76771,18 +77165,20 @@ function deploySummary(settings, o) {
 }
 /** The job summary of a rollback: the verdict, from/to, then the plan. */
 function rollbackSummary(settings, o) {
-    const verdict = o.status === 'rolled-back'
-        ? '✅ rolled back'
-        : o.status === 'planned'
-            ? '📝 plan only (dry-run): nothing changed'
-            : '❌ failed';
+    const verdicts = {
+        'rolled-back': '✅ rolled back',
+        redeployed: '✅ redeployed (the version was no longer in the history)',
+        planned: '📝 plan only (dry-run): nothing changed',
+        failed: '❌ failed',
+    };
+    const verdict = verdicts[o.status];
     const parts = [`## rollback ${settings.release}: ${verdict}`];
     if (o.failure)
         parts.push(`> ${o.failure.message.replace(/[<>@]/g, (ch) => `&#${ch.charCodeAt(0)};`)}`);
     parts.push(table(['', ''], [
         ['release', `${settings.release} (namespace ${settings.namespace})`],
         ['from revision', o.fromRevision],
-        ['to revision', o.toRevision],
+        ['to revision', o.toRevision ?? (o.plan.action === 'redeploy' ? '(redeploy with the current chart)' : '')],
         ['new revision', o.newRevision ?? ''],
         ['model version', o.modelVersion ?? ''],
         ['reason', settings.reason],
@@ -76796,204 +77192,67 @@ function rollbackSummary(settings, o) {
     return parts.join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./packages/deploy/src/rollback.ts
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./packages/deploy/src/redeploy.ts
 /**
- * rollback as named steps: read the history, choose the target (a revision, the revision that
- * served a model version, or the newest good revision before the current one), refuse a
- * failed or pending target, verify the target's model in the registry, show the plan, then
- * `helm rollback`, smoke-test, move the alias back (compare-and-swap) and append the audit event.
+ * Redeploying a model version that helm's history no longer holds (pruned by `history-max`):
+ * `helm rollback` cannot reach it, so the release is upgraded with its current chart, read
+ * back from helm's own release record (no chart source needed), the current revision's values,
+ * and the model block of the version asked for (from the registry, verified).
  */
-async function rollback(settings, deps) {
-    const started = performance.now();
-    const { logger } = deps;
-    const timeoutMs = parseGoDuration(settings.timeout);
-    const helm = await Helm.detect(settings.helm, { logger });
-    const target = {
-        release: settings.release,
-        namespace: settings.namespace,
-        ...(settings.kubeContext ? { kubeContext: settings.kubeContext } : {}),
+
+
+
+
+/** Writes the chart revision `revision` was made from into `dir`, as a chart folder helm can install. */
+async function redeploy_writeReleaseChart(helm, target, revision, dir) {
+    const chart = await helm.chart(target, revision);
+    if (chart.dependencies > 0)
+        throw new UserError(`The chart of ${target.release} revision ${revision} (${chart.name}-${chart.version}) has subcharts, which helm does not keep with a release, so it cannot be redeployed from the release record`, { fix: 'Redeploy the version with helm-deploy (`model-version`) and the chart from your repository.' });
+    const meta = { apiVersion: chart.apiVersion, name: chart.name, version: chart.version };
+    for (const [key, value] of [
+        ['appVersion', chart.appVersion],
+        ['description', chart.description],
+        ['type', chart.type],
+        ['kubeVersion', chart.kubeVersion],
+    ])
+        if (value)
+            meta[key] = value;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(join(dir, 'Chart.yaml'), stringify(meta));
+    // the chart's defaults as that revision computed them; the user's own values go in separately
+    await writeFile(join(dir, 'values.yaml'), stringify(await helm.allValues(target, revision), { lineWidth: 0 }));
+    for (const file of chart.files) {
+        const path = join(dir, file.path);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, file.data);
+    }
+    return chart;
+}
+const redeploy_isMap = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * The values key of the model block helm-deploy wrote (`model`, or the `model-values-key` it was
+ * given): the map holding name, version, storageUri and sha256, the one naming `model` first.
+ */
+function redeploy_findModelKey(values, model) {
+    const found = [];
+    const walk = (node, path) => {
+        if (path.length > 4)
+            return;
+        if (path.length && 'storageUri' in node && 'sha256' in node && 'version' in node)
+            found.push({ key: path.join('.'), named: node.name === model });
+        for (const [k, v] of Object.entries(node))
+            if (redeploy_isMap(v))
+                walk(v, [...path, k]);
     };
-    const history = await helm.history(target);
-    if (!history || history.length === 0) {
-        throw new UserError(`The release ${settings.release} does not exist in the namespace ${settings.namespace}`, {
-            fix: 'Check `release` and `namespace` (`helm list -A` lists every release).',
-            title: 'unknown release',
-        });
-    }
-    const registry = settings.registry
-        ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
-        : undefined;
-    try {
-        const current = history[history.length - 1];
-        const currentModel = modelOfRevision(history, current.revision);
-        const modelName = settings.modelName ?? currentModel?.name;
-        const known = registry && modelName ? await knownBadRevisions(registry, modelName, target.release, target.namespace) : [];
-        const chosen = chooseTarget(history, current, settings, known);
-        const targetModel = modelOfRevision(history, chosen.entry.revision);
-        const version = settings.toModelVersion ?? targetModel?.version;
-        // the target's artifact, checked in the registry before anything changes
-        let model;
-        let aliasBefore = null;
-        if (registry && modelName && version !== undefined) {
-            model = await resolveModel(registry, modelName, { version });
-            if (targetModel && !model.manifest.sha256.startsWith(targetModel.sha256Prefix)) {
-                throw new UserError(`Revision ${chosen.entry.revision} deployed ${modelName}/${version} with sha256 ${targetModel.sha256Prefix}…, but the registry's ${modelName}/${version} has sha256 ${model.manifest.sha256}`, {
-                    fix: 'The registry version is not the artifact that revision served: choose another target, or redeploy the version with helm-deploy.',
-                });
-            }
-            if (settings.alias)
-                aliasBefore = (await registry.listAliases(modelName))[settings.alias]?.version ?? null;
-        }
-        const plan = planFrom({
-            action: 'rollback',
-            release: target.release,
-            namespace: target.namespace,
-            current: { ...current, ...(currentModel ? { model: `${currentModel.name}/${currentModel.version}` } : {}) },
-            currentValues: await helm.values(target, current.revision),
-            currentManifest: await helm.manifest(target, current.revision),
-            next: {
-                revision: chosen.entry.revision,
-                chart: chosen.entry.chart,
-                appVersion: chosen.entry.app_version,
-                ...(modelName && version !== undefined ? { model: `${modelName}/${version}` } : {}),
-            },
-            nextValues: await helm.values(target, chosen.entry.revision),
-            nextManifest: await helm.manifest(target, chosen.entry.revision),
-            notes: [chosen.why, `reason: ${settings.reason}`],
-        });
-        logger.info(planText(plan));
-        const outcome = {
-            status: 'planned',
-            fromRevision: current.revision,
-            toRevision: chosen.entry.revision,
-            ...(version !== undefined ? { modelVersion: version } : {}),
-            plan,
-            helmMs: 0,
-            totalMs: 0,
-        };
-        const finish = () => {
-            outcome.helmMs = helm.timeInHelmMs;
-            outcome.totalMs = performance.now() - started;
-            return outcome;
-        };
-        if (settings.dryRun)
-            return finish();
-        const deployment = settings.environment && settings.github?.token
-            ? await startDeployment({
-                ...settings.github,
-                token: settings.github.token,
-                environment: settings.environment,
-                logger,
-                task: 'deploy:rollback',
-                description: `rollback ${target.release} to revision ${chosen.entry.revision}${version !== undefined ? ` (${modelName}/${version})` : ''}`,
-                payload: {
-                    release: target.release,
-                    from: current.revision,
-                    to: chosen.entry.revision,
-                    reason: settings.reason.slice(0, 200),
-                },
-                ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
-                ...(settings.smokeTestUrl ? { environmentUrl: settings.smokeTestUrl } : {}),
-            })
-            : undefined;
-        outcome.deploymentId = deployment?.id;
-        await deployment?.setStatus('in_progress', `helm rollback ${target.release} ${chosen.entry.revision}`);
-        try {
-            await helm.rollback({
-                ...target,
-                revision: chosen.entry.revision,
-                wait: settings.wait,
-                timeout: settings.timeout,
-            });
-        }
-        catch (error) {
-            await deployment?.setStatus('failure', 'helm rollback failed');
-            outcome.status = 'failed';
-            const after = (await helm.history(target)) ?? [];
-            outcome.newRevision = after[after.length - 1]?.revision;
-            outcome.failure = new UserError(`helm rollback of ${target.release} to revision ${chosen.entry.revision} failed: ${describeError(error)}`, { fix: "See helm's error; the alias was not moved." });
-            return finish();
-        }
-        const after = (await helm.history(target)) ?? [];
-        outcome.newRevision = after[after.length - 1]?.revision;
-        logger.info(`${target.release}: revision ${outcome.newRevision} is revision ${chosen.entry.revision}'s content`);
-        if (settings.smokeTestUrl && model && modelName && version !== undefined) {
-            outcome.smoke = await smokeTest({
-                url: settings.smokeTestUrl,
-                model: modelName,
-                version,
-                signature: model.manifest.signature,
-                ...(model.sample ? { sample: model.sample } : {}),
-                readyTimeoutMs: Math.min(timeoutMs, 120_000),
-                logger,
-            });
-            for (const c of outcome.smoke.checks)
-                logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
-            if (!outcome.smoke.ok) {
-                await deployment?.setStatus('failure', 'smoke test failed after the rollback');
-                outcome.status = 'failed';
-                outcome.failure = new UserError(`Rolled back ${target.release} to revision ${chosen.entry.revision} (now revision ${outcome.newRevision}), but its smoke test failed: ${outcome.smoke.failure}`, { fix: 'The alias was not moved. Choose another target (`to-revision`), or check the server.' });
-                await audit(registry, modelName, { ...auditFields(), outcome: 'smoke-test-failed' }, logger);
-                return finish();
-            }
-        }
-        if (registry && modelName && settings.alias && version !== undefined) {
-            try {
-                const moved = await registry.moveAlias(modelName, settings.alias, version, {
-                    expected: aliasBefore,
-                    reason: `rollback ${target.release}: ${settings.reason}`.slice(0, 500),
-                });
-                outcome.alias = { alias: settings.alias, from: moved.from, to: moved.to, moved: moved.moved };
-            }
-            catch (error) {
-                logger.warning(`Rolled back, but the alias ${settings.alias} was not moved: ${describeError(error)}`);
-            }
-        }
-        outcome.eventId = await audit(registry, modelName, { ...auditFields(), outcome: 'rolled-back' }, logger);
-        await deployment?.setStatus('success', `revision ${outcome.newRevision} = revision ${chosen.entry.revision}`);
-        await deployment?.retirePrevious();
-        outcome.status = 'rolled-back';
-        return finish();
-        function auditFields() {
-            return {
-                type: 'rollback',
-                release: target.release,
-                namespace: target.namespace,
-                reason: settings.reason,
-                from: current.revision,
-                to: chosen.entry.revision,
-                new_revision: outcome.newRevision ?? null,
-                from_version: currentModel?.version ?? null,
-                ...(version !== undefined ? { version } : {}),
-            };
-        }
-    }
-    finally {
-        registry?.close();
-    }
+    walk(values, []);
+    return (found.find((f) => f.named) ?? found[0])?.key ?? 'model';
 }
-async function audit(registry, name, event, logger) {
-    if (!registry || !name) {
-        logger.info('no registry (or model name): the audit record was not written');
-        return undefined;
-    }
-    try {
-        return await registry.appendEvent(name, event);
-    }
-    catch (error) {
-        logger.warning(`Could not append the audit record to the registry: ${describeError(error)}`);
-        return undefined;
-    }
-}
-function chooseTarget(history, current, s, known) {
+
+;// CONCATENATED MODULE: ./packages/deploy/src/target.ts
+/** Which revision a rollback goes to: asked for, the one that served a model version, or the newest good one. */
+
+
+function target_chooseTarget(history, current, s, known) {
     const revisions = history.map((h) => h.revision).join(', ');
     const bad = badRevisions(history, known);
     if (s.toRevision !== undefined) {
@@ -77028,9 +77287,11 @@ function chooseTarget(history, current, s, known) {
             };
         if (serving.length)
             throw new UserError(`Model version ${s.toModelVersion} of ${s.release} only appears in revisions that are not good (${serving.map((h) => `${h.revision}: ${bad.get(h.revision) ?? h.status}`).join('; ')})`, { fix: 'Choose another version, or redeploy it with helm-deploy (`model-version`).' });
-        throw new UserError(`Model version ${s.toModelVersion} is not in the history of ${s.release} (revisions ${revisions}; older ones may have been pruned by history-max)`, {
-            fix: `Deploy it again with helm-deploy (\`model-version: ${s.toModelVersion}\`), which uses the current chart.`,
-        });
+        // pruned by history-max (or never deployed to this release): redeployed with the current chart
+        return {
+            redeploy: true,
+            why: `model version ${s.toModelVersion} is not in the history of ${s.release} (revisions ${revisions}; older ones were pruned by history-max): it is redeployed with the current chart (revision ${current.revision}'s, ${current.chart}) and that version's values`,
+        };
     }
     const entry = lastGoodRevision(history, { before: current.revision, notSameAs: current.revision, known });
     if (!entry)
@@ -77039,6 +77300,251 @@ function chooseTarget(history, current, s, known) {
         entry,
         why: `target: revision ${entry.revision}, the newest good revision before revision ${current.revision} with different content`,
     };
+}
+
+;// CONCATENATED MODULE: ./packages/deploy/src/rollback.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** History kept by a redeploy's upgrade (helm-deploy's default `history-max`). */
+const REDEPLOY_HISTORY_MAX = 20;
+/**
+ * rollback as named steps: read the history, choose the target (a revision, the revision that
+ * served a model version, or the newest good revision before the current one), refuse a
+ * failed or pending target, verify the target's model in the registry, show the plan, then
+ * `helm rollback` (or, for a model version pruned from the history, an upgrade with the
+ * current chart and that version's values), smoke-test, move the alias back (compare-and-swap)
+ * and append the audit event.
+ */
+async function rollback(settings, deps) {
+    const started = performance.now();
+    const { logger } = deps;
+    const timeoutMs = parseGoDuration(settings.timeout);
+    const helm = await Helm.detect(settings.helm, { logger });
+    const target = {
+        release: settings.release,
+        namespace: settings.namespace,
+        ...(settings.kubeContext ? { kubeContext: settings.kubeContext } : {}),
+    };
+    const history = await helm.history(target);
+    if (!history || history.length === 0) {
+        throw new UserError(`The release ${settings.release} does not exist in the namespace ${settings.namespace}`, {
+            fix: 'Check `release` and `namespace` (`helm list -A` lists every release).',
+            title: 'unknown release',
+        });
+    }
+    const registry = settings.registry
+        ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
+        : undefined;
+    const workDir = join(settings.workDir, `rollback-${randomBytes(4).toString('hex')}`);
+    try {
+        const current = history[history.length - 1];
+        const currentModel = modelOfRevision(history, current.revision);
+        const modelName = settings.modelName ?? currentModel?.name;
+        const known = registry && modelName ? await knownBadRevisions(registry, modelName, target.release, target.namespace) : [];
+        const chosen = chooseTarget(history, current, settings, known);
+        const targetModel = chosen.redeploy ? undefined : modelOfRevision(history, chosen.entry.revision);
+        const version = settings.toModelVersion ?? targetModel?.version;
+        if (chosen.redeploy && !(registry && modelName))
+            throw new UserError(`Model version ${settings.toModelVersion} is not in the history of ${settings.release}, and redeploying it needs the registry`, {
+                fix: `Set \`registry\`${modelName ? '' : ' and `model-name`'} so that version ${settings.toModelVersion} can be read and verified, or choose a \`to-revision\` from \`helm history\`.`,
+            });
+        // the target's artifact, checked in the registry before anything changes
+        let model;
+        let aliasBefore = null;
+        if (registry && modelName && version !== undefined) {
+            model = await resolveModel(registry, modelName, { version }).catch((error) => {
+                if (error instanceof NotFoundInRegistryError && settings.toModelVersion !== undefined)
+                    throw new UserError(`Input \`to-model-version\` ${version}: ${error.message}`, {
+                        fix: error.fix ?? 'Choose a version the registry holds.',
+                    });
+                throw error;
+            });
+            if (targetModel && !model.manifest.sha256.startsWith(targetModel.sha256Prefix)) {
+                throw new UserError(`Revision ${chosen.entry.revision} deployed ${modelName}/${version} with sha256 ${targetModel.sha256Prefix}…, but the registry's ${modelName}/${version} has sha256 ${model.manifest.sha256}`, {
+                    fix: 'The registry version is not the artifact that revision served: choose another target, or redeploy the version with helm-deploy.',
+                });
+            }
+            if (settings.alias)
+                aliasBefore = (await registry.listAliases(modelName))[settings.alias]?.version ?? null;
+        }
+        const currentValues = await helm.values(target, current.revision);
+        const currentManifest = await helm.manifest(target, current.revision);
+        const notes = [chosen.why, `reason: ${settings.reason}`];
+        const modelLabel = modelName && version !== undefined ? { model: `${modelName}/${version}` } : {};
+        // the plan; a redeploy renders the new objects with a server-side dry run of the upgrade
+        let plan;
+        let apply;
+        if (chosen.redeploy) {
+            const m = model;
+            const chartDir = join(workDir, 'chart');
+            const chart = await writeReleaseChart(helm, target, current.revision, chartDir);
+            const key = findModelKey(currentValues, m.manifest.name);
+            const values = setAtKey(currentValues, key, {
+                name: m.manifest.name,
+                version: m.resolved.version,
+                storageUri: m.manifest.uri,
+                sha256: m.manifest.sha256,
+            });
+            const valuesFile = join(workDir, 'values.yaml');
+            await writeFile(valuesFile, valuesYaml(values), { mode: 0o600 });
+            const flags = {
+                ...target,
+                chart: chartDir,
+                valuesFile,
+                description: describeDeploy({ name: m.manifest.name, version: m.resolved.version, sha256: m.manifest.sha256 }, `redeployed by rollback`),
+                createNamespace: false,
+                wait: settings.wait,
+                timeout: settings.timeout,
+                rollbackOnFailure: true,
+                historyMax: REDEPLOY_HISTORY_MAX,
+            };
+            const dry = await helm.upgrade({ ...flags, dryRun: 'server' });
+            plan = planFrom({
+                action: 'redeploy',
+                release: target.release,
+                namespace: target.namespace,
+                current: { ...current, ...(currentModel ? { model: `${currentModel.name}/${currentModel.version}` } : {}) },
+                currentValues,
+                currentManifest,
+                next: { chart: `${chart.name}-${chart.version}`, appVersion: chart.appVersion, ...modelLabel },
+                nextValues: values,
+                nextManifest: dry.manifest,
+                notes: [...notes, `values key of the model block: ${key}`],
+            });
+            apply = async () => (await helm.upgrade(flags)).revision;
+        }
+        else {
+            const entry = chosen.entry;
+            plan = planFrom({
+                action: 'rollback',
+                release: target.release,
+                namespace: target.namespace,
+                current: { ...current, ...(currentModel ? { model: `${currentModel.name}/${currentModel.version}` } : {}) },
+                currentValues,
+                currentManifest,
+                next: { revision: entry.revision, chart: entry.chart, appVersion: entry.app_version, ...modelLabel },
+                nextValues: await helm.values(target, entry.revision),
+                nextManifest: await helm.manifest(target, entry.revision),
+                notes,
+            });
+            apply = async () => {
+                await helm.rollback({ ...target, revision: entry.revision, wait: settings.wait, timeout: settings.timeout });
+                return ((await helm.history(target)) ?? []).at(-1)?.revision;
+            };
+        }
+        logger.info(planText(plan));
+        const toRevision = chosen.redeploy ? undefined : chosen.entry.revision;
+        const what = chosen.redeploy
+            ? `redeploy of ${modelName}/${version} with the current chart`
+            : `rollback to revision ${toRevision}`;
+        const outcome = {
+            status: 'planned',
+            fromRevision: current.revision,
+            ...(toRevision !== undefined ? { toRevision } : {}),
+            ...(version !== undefined ? { modelVersion: version } : {}),
+            plan,
+            helmMs: 0,
+            totalMs: 0,
+        };
+        const finish = () => {
+            outcome.helmMs = helm.timeInHelmMs;
+            outcome.totalMs = performance.now() - started;
+            return outcome;
+        };
+        if (settings.dryRun)
+            return finish();
+        const deployment = settings.environment && settings.github?.token
+            ? await startDeployment({
+                ...settings.github,
+                token: settings.github.token,
+                environment: settings.environment,
+                logger,
+                task: 'deploy:rollback',
+                description: `${target.release}: ${what}`,
+                payload: {
+                    release: target.release,
+                    from: current.revision,
+                    to: toRevision ?? null,
+                    reason: settings.reason.slice(0, 200),
+                },
+                ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
+                ...(settings.smokeTestUrl ? { environmentUrl: settings.smokeTestUrl } : {}),
+            })
+            : undefined;
+        outcome.deploymentId = deployment?.id;
+        await deployment?.setStatus('in_progress', what);
+        try {
+            outcome.newRevision = await apply();
+        }
+        catch (error) {
+            await deployment?.setStatus('failure', `${what} failed`);
+            outcome.status = 'failed';
+            const after = (await helm.history(target)) ?? [];
+            outcome.newRevision = after.at(-1)?.revision;
+            outcome.failure = new UserError(`The ${what} of ${target.release} failed: ${describeError(error)}; the release is at revision ${outcome.newRevision} (${after.at(-1)?.status})`, { fix: "See helm's error above; the alias was not moved." });
+            return finish();
+        }
+        logger.info(`${target.release}: revision ${outcome.newRevision} is ${chosen.redeploy ? `${modelName}/${version} redeployed` : `revision ${toRevision}'s content`}`);
+        const auditFields = () => ({
+            type: 'rollback',
+            release: target.release,
+            namespace: target.namespace,
+            reason: settings.reason,
+            from: current.revision,
+            to: toRevision ?? null,
+            ...(chosen.redeploy ? { redeployed: true } : {}),
+            new_revision: outcome.newRevision ?? null,
+            from_version: currentModel?.version ?? null,
+            ...(version !== undefined ? { version } : {}),
+        });
+        const done = await conclude({
+            registry,
+            model,
+            endpoint: model
+                ? await smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger })
+                : undefined,
+            timeoutMs,
+            logger,
+            ...(settings.alias
+                ? { alias: { alias: settings.alias, expected: aliasBefore, reason: `rollback ${target.release}: ${settings.reason}` } }
+                : {}),
+            deployment,
+            success: `revision ${outcome.newRevision}: ${what}`,
+            event: () => ({ ...auditFields(), outcome: chosen.redeploy ? 'redeployed' : 'rolled-back' }),
+        });
+        if (done.smoke)
+            outcome.smoke = done.smoke;
+        if (done.alias)
+            outcome.alias = done.alias;
+        if (done.smokeFailed) {
+            await deployment?.setStatus('failure', `smoke test failed after the ${what}`);
+            outcome.status = 'failed';
+            outcome.failure = new UserError(`The ${what} of ${target.release} (now revision ${outcome.newRevision}) is in place, but its smoke test failed: ${done.smoke.failure}`, { fix: 'The alias was not moved. Choose another target (`to-revision`), or check the server.' });
+            await recordEvent(registry, modelName, { ...auditFields(), outcome: 'smoke-test-failed' }, logger);
+            return finish();
+        }
+        if (done.eventId)
+            outcome.eventId = done.eventId;
+        outcome.status = chosen.redeploy ? 'redeployed' : 'rolled-back';
+        return finish();
+    }
+    finally {
+        registry?.close();
+        await rm(workDir, { recursive: true, force: true });
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/deploy/src/names.ts
@@ -77094,7 +77600,7 @@ function githubContext(token, env = process.env) {
 
 /***/ }),
 
-/***/ 7531:
+/***/ 5869:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77105,7 +77611,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Xs: () => (/* reexport */ checkModelName)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, pushRequestFromRun, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -79688,6 +80194,16 @@ async function finishExisting(ctx, manifest, request) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/step-hook.ts
+const STEP_HOOK = Symbol('mlops-gha/registry: push step hook');
+/** `options` with `hook` attached: `Registry.open(url, withStepHook({ actor }, (step) => ...))`. */
+function step_hook_withStepHook(options, hook) {
+    return { ...options, [STEP_HOOK]: hook };
+}
+function stepHookOf(options) {
+    return options[STEP_HOOK];
+}
+
 ;// CONCATENATED MODULE: ./packages/registry/src/verify.ts
 /** Checking a version's bytes against its manifest, and downloading a version verified. */
 
@@ -79813,6 +80329,7 @@ async function download(ctx, name, version, dest, options = {}) {
 
 
 
+
 /**
  * A model registry on an object store (S3 or a folder): the object users hold. Each operation
  * lives in its own module (reader, verify, events, aliases, push with its content lock and
@@ -79831,6 +80348,7 @@ class registry_Registry {
         if (options.skipProbe)
             this.probed = Promise.resolve();
         const logger = options.logger ?? src/* silentLogger */.qq;
+        const hook = stepHookOf(options);
         this.ctx = {
             store,
             location: store.location,
@@ -79839,7 +80357,7 @@ class registry_Registry {
             ensureConditionalWrites: () => this.ensureConditionalWrites(),
             now: () => new Date(),
             step: async (step) => {
-                await options.onStep?.(step);
+                await hook?.(step);
             },
             uriOf: (name, version) => this.uriOf(name, version),
         };
@@ -80380,37 +80898,325 @@ function ks_ks2SampSorted(a, b) {
     return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf(roundHalfEven(en), d))) };
 }
 
-;// CONCATENATED MODULE: ./packages/drift/src/table.ts
+;// CONCATENATED MODULE: ./packages/tabular/src/csv-scan.ts
 /**
- * Streams a CSV (header row, RFC 4180 quoting) or JSON Lines file as column-major batches,
- * without holding the file: numbers are parsed straight from the bytes (Clinger's fast path,
- * exact; anything else goes through Number()), text cells become strings only when they are
- * not numbers. Missing cells (empty, NA, NaN, null, None, N/A, JSON null) are kept apart from
- * text. Errors name the file, the line and the fix.
+ * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without
+ * making a string. A quote opens a quoted field only at the start of a field; inside it
+ * `""` is a quote and commas and line breaks are data. Text after a closing quote is kept
+ * (`"ab"c` reads `abc`, as Python's csv module does). Records end at LF, CRLF or a lone CR;
+ * each of those also counts one line, inside quoted fields too, so a record's line is the
+ * line an editor shows. An empty line is no record.
+ *
+ * The scanner only reports complete records: at the end of a buffer that is not the file's
+ * end it stops before the unfinished record, and the caller feeds that tail again with the
+ * next bytes. The consumer (a `RecordSink`) decides what fields mean.
  */
-
-
-
-
-const MISSING = new Set(['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan']);
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const MAX_EXACT = (/* unused pure expression or super */ null && (2 ** 53));
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-function tableFormat(path) {
-    const ext = extname(path).toLowerCase();
-    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+let exponentValue = 0;
+/** Reads an exponent's digits from `i` (after the e); returns the end, or -1 when there are none. Sets exponentValue. */
+function exponentEnd(buf, i, end) {
+    let neg = false;
+    if (buf[i] === 45) {
+        neg = true;
+        i++;
+    }
+    else if (buf[i] === 43)
+        i++;
+    let ex = 0;
+    const d0 = i;
+    while (i < end) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9)
+            break;
+        if (ex < 1000)
+            ex = ex * 10 + d;
+        i++;
+    }
+    if (i === d0)
+        return -1;
+    exponentValue = neg ? -ex : ex;
+    return i;
 }
-/** Classifies one cell's text: a finite number, missing, or text (returned as a string). */
-function classify(raw) {
+/** A quoted field still open at the end of the file. */
+class csv_scan_UnclosedQuote extends Error {
+    line;
+    constructor(line) {
+        super(`a quoted field opened on line ${line} is never closed`);
+        this.line = line;
+    }
+}
+class csv_scan_CsvScanner {
+    sink;
+    /** The line of the next unread byte (1-based). */
+    line = 1;
+    bounds = new Int32Array(256);
+    quoted = new Uint8Array(128);
+    values = new Float64Array(128);
+    constructor(sink) {
+        this.sink = sink;
+    }
+    /**
+     * Scans `buf[pos, end)` for at most `maxRecords` records (blank lines are not counted).
+     * Returns the offset of the first byte not consumed: the start of an unfinished record when
+     * `final` is false, `end` when the buffer is done. With `final`, the last record may end
+     * without a line break, and an unclosed quote throws `UnclosedQuote`.
+     */
+    scan(buf, pos, end, final, maxRecords) {
+        let i = pos;
+        let records = 0;
+        while (i < end && records < maxRecords) {
+            const start = i;
+            const startLine = this.line;
+            let line = startLine;
+            let nf = 0;
+            let bounds = this.bounds;
+            let quotedOf = this.quoted;
+            let valueOf = this.values;
+            let complete = false;
+            for (;;) {
+                const fs = i;
+                let q = 0;
+                if (i < end && buf[i] === QUOTE) {
+                    q = 1;
+                    i++;
+                    for (;;) {
+                        if (i >= end) {
+                            if (final)
+                                throw new csv_scan_UnclosedQuote(startLine);
+                            this.line = startLine;
+                            return start;
+                        }
+                        const c = buf[i];
+                        if (c === QUOTE) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start; // `"` then `"` may follow in the next bytes
+                            }
+                            if (buf[i + 1] === QUOTE) {
+                                i += 2;
+                                continue;
+                            }
+                            i++;
+                            break;
+                        }
+                        if (c === LF)
+                            line++;
+                        else if (c === CR) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start;
+                            }
+                            if (buf[i + 1] !== LF)
+                                line++;
+                        }
+                        i++;
+                    }
+                }
+                let v = NaN;
+                if (q === 0) {
+                    // Most cells are plain decimals: read the number in the same pass that finds the
+                    // field's end (Clinger's fast path: an exact mantissa below 2^53 and a power of ten
+                    // within 10^±22, so one correctly rounded operation gives the correctly rounded value).
+                    let j = i;
+                    let neg = false;
+                    let c = buf[j];
+                    if (c === 45) {
+                        neg = true;
+                        j++;
+                    }
+                    else if (c === 43)
+                        j++;
+                    let mant = 0;
+                    let scale = 0;
+                    const d0 = j;
+                    while (j < end) {
+                        const d = buf[j] - 48;
+                        if (d < 0 || d > 9)
+                            break;
+                        mant = mant * 10 + d;
+                        j++;
+                    }
+                    let digits = j - d0;
+                    if (j < end && buf[j] === 46) {
+                        const f0 = ++j;
+                        while (j < end) {
+                            const d = buf[j] - 48;
+                            if (d < 0 || d > 9)
+                                break;
+                            mant = mant * 10 + d;
+                            j++;
+                        }
+                        scale = f0 - j;
+                        digits += j - f0;
+                    }
+                    c = buf[j];
+                    if (digits > 0 && (c === 101 || c === 69)) {
+                        j = exponentEnd(buf, j + 1, end);
+                        if (j > 0) {
+                            scale += exponentValue;
+                            c = buf[j];
+                        }
+                        else
+                            digits = 0;
+                    }
+                    if (digits > 0 && (j === end ? final : c === COMMA || c === LF || c === CR) && mant < MAX_EXACT) {
+                        if (scale === 0)
+                            v = mant;
+                        else if (scale < 0 && scale >= -22)
+                            v = mant / POW10[-scale];
+                        else if (scale > 0 && scale <= 22)
+                            v = mant * POW10[scale];
+                        if (neg)
+                            v = -v;
+                        if (v === v)
+                            i = j;
+                    }
+                }
+                // Unquoted bytes (or text after a closing quote) up to the next delimiter. Every byte
+                // that ends a field is below 45, so most bytes cost one comparison.
+                while (i < end) {
+                    const c = buf[i];
+                    if (c > COMMA) {
+                        i++;
+                        continue;
+                    }
+                    if (c === COMMA || c === LF || c === CR)
+                        break;
+                    i++;
+                }
+                if (i >= end && !final) {
+                    this.line = startLine;
+                    return start;
+                }
+                if (nf * 2 + 2 > bounds.length) {
+                    bounds = this.grow();
+                    quotedOf = this.quoted;
+                    valueOf = this.values;
+                }
+                bounds[nf * 2] = fs;
+                bounds[nf * 2 + 1] = i;
+                quotedOf[nf] = q;
+                valueOf[nf] = v;
+                nf++;
+                if (i >= end) {
+                    complete = true;
+                    break;
+                }
+                const c = buf[i];
+                if (c === COMMA) {
+                    i++;
+                    continue;
+                }
+                if (c === CR) {
+                    if (i + 1 >= end && !final) {
+                        this.line = startLine;
+                        return start;
+                    }
+                    i += buf[i + 1] === LF ? 2 : 1;
+                }
+                else
+                    i++;
+                line++;
+                complete = true;
+                break;
+            }
+            this.line = line;
+            if (!complete)
+                break;
+            if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0)
+                continue; // an empty line
+            this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
+            records++;
+        }
+        return i;
+    }
+    grow() {
+        const bounds = new Int32Array(this.bounds.length * 2);
+        bounds.set(this.bounds);
+        const quoted = new Uint8Array(this.quoted.length * 2);
+        quoted.set(this.quoted);
+        const values = new Float64Array(this.values.length * 2);
+        values.set(this.values);
+        this.bounds = bounds;
+        this.quoted = quoted;
+        this.values = values;
+        return bounds;
+    }
+}
+/** The text of a field: raw bytes as UTF-8, or for a quoted one its content with `""` read as `"`. */
+function csv_scan_decodeField(buf, s, e, quoted) {
+    if (!quoted)
+        return buf.toString('utf8', s, e);
+    // s is the opening quote; find the closing one (a quote not followed by another).
+    let out = '';
+    let i = s + 1;
+    let from = i;
+    while (i < e) {
+        if (buf[i] === QUOTE) {
+            if (i + 1 < e && buf[i + 1] === QUOTE) {
+                out += buf.toString('utf8', from, i + 1);
+                i += 2;
+                from = i;
+                continue;
+            }
+            out += buf.toString('utf8', from, i);
+            return out + buf.toString('utf8', i + 1, e); // text after the closing quote
+        }
+        i++;
+    }
+    return out + buf.toString('utf8', from, e);
+}
+/** The 1-based character column of byte `at` on its line (for annotations). */
+function csv_scan_columnOf(buf, recordStart, at) {
+    let lineStart = recordStart;
+    for (let i = at - 1; i >= recordStart; i--) {
+        if (buf[i] === LF || buf[i] === CR) {
+            lineStart = i + 1;
+            break;
+        }
+    }
+    return buf.toString('utf8', lineStart, at).length + 1;
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/numbers.ts
+/**
+ * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
+ * (`-1.5`, `.5`, `3e-4`, surrounding blanks allowed); `inf`, `Infinity`, `0x10`, `1_000` are
+ * not numbers, and a literal out of double range (`1e999`) is not a finite number. Missing
+ * cells are empty or one of `NA`, `NaN`, `N/A`, `null`, `None`, `#N/A`, `-NaN` (any case), the
+ * texts pandas, R and spreadsheets write for "no value".
+ */
+const MISSING_TOKENS = ['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan'];
+const numbers_MISSING = new Set(MISSING_TOKENS);
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const numbers_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Whether a (trimmed) cell text means "no value". */
+function isMissingText(text) {
+    return numbers_MISSING.has(text.toLowerCase());
+}
+/** A cell's text classified: its finite number, null when missing, or the trimmed text. */
+function numbers_classifyText(raw) {
     const t = raw.trim();
-    if (MISSING.has(t.toLowerCase()))
+    if (t.length <= 4 && numbers_MISSING.has(t.toLowerCase()))
         return null;
-    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
+    if (NUMBER.test(t)) {
         const v = Number(t);
         if (Number.isFinite(v))
             return v;
     }
     return t;
 }
-/** Parses bytes [s, e) as a decimal number when that is exact in double arithmetic; NaN otherwise. */
+/**
+ * Parses bytes [s, e) as a decimal number when that can be done exactly in double arithmetic
+ * (at most 15 significant digits and a power of ten within 10^±22: Clinger's fast path, where
+ * one correctly rounded multiplication or division gives the correctly rounded result).
+ * Anything else, including blanks, returns NaN and the caller takes the general path.
+ */
 function fastNumber(buf, s, e) {
     let i = s;
     let neg = false;
@@ -80424,7 +81230,7 @@ function fastNumber(buf, s, e) {
     let mant = 0;
     let digits = 0;
     let scale = 0;
-    let any = false;
+    const first = i;
     while (i < e) {
         const c = buf[i] - 48;
         if (c < 0 || c > 9)
@@ -80432,11 +81238,12 @@ function fastNumber(buf, s, e) {
         mant = mant * 10 + c;
         if (mant !== 0)
             digits++;
-        any = true;
         i++;
     }
+    let any = i > first;
     if (i < e && buf[i] === 46 /* . */) {
         i++;
+        const f = i;
         while (i < e) {
             const c = buf[i] - 48;
             if (c < 0 || c > 9)
@@ -80444,10 +81251,10 @@ function fastNumber(buf, s, e) {
             mant = mant * 10 + c;
             if (mant !== 0)
                 digits++;
-            scale--;
-            any = true;
             i++;
         }
+        scale = f - i;
+        any ||= i > f;
     }
     if (!any)
         return NaN;
@@ -80461,319 +81268,506 @@ function fastNumber(buf, s, e) {
         else if (buf[i] === 43)
             i++;
         let ex = 0;
-        let exAny = false;
+        const f = i;
         while (i < e) {
             const c = buf[i] - 48;
             if (c < 0 || c > 9)
                 break;
             ex = ex * 10 + c;
-            exAny = true;
             i++;
             if (ex > 400)
                 return NaN;
         }
-        if (!exAny)
+        if (i === f)
             return NaN;
         scale += eneg ? -ex : ex;
     }
     if (i !== e || digits > 15 || scale < -22 || scale > 22)
         return NaN;
-    const v = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    const v = scale < 0 ? mant / numbers_POW10[-scale] : mant * numbers_POW10[scale];
     return neg ? -v : v;
 }
-function batchOf(header, size) {
-    return {
-        header,
-        rows: 0,
-        lines: new Int32Array(size),
-        numbers: header.map(() => new Float64Array(size)),
-        texts: header.map(() => new Array(size)),
-    };
+
+;// CONCATENATED MODULE: ./packages/tabular/src/batch.ts
+/**
+ * Column-major batches and the rules for one cell: a finite number goes to `numbers`, text to
+ * `texts`, a missing cell leaves NaN and no text. Text cells are interned per column (the bytes
+ * of a repeated category make one string, not one per row), which is what keeps categorical
+ * columns cheap. The caller's strictness (missing cells refused, columns that must be numbers)
+ * is applied here, so CSV and JSON Lines follow one rule.
+ */
+
+
+function sameBytes(a, buf, s, e) {
+    if (a.length !== e - s)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== buf[s + i])
+            return false;
+    return true;
 }
-function trimBatch(b) {
-    if (b.rows === b.lines.length)
-        return b;
-    return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
-}
-function setCell(b, col, row, value) {
-    if (typeof value === 'number')
-        b.numbers[col][row] = value;
-    else {
-        b.numbers[col][row] = NaN;
-        if (value !== null)
-            b.texts[col][row] = value;
+const NO_TEXT = Object.freeze([]);
+const INTERN_LIMIT = 4096;
+class batch_BatchBuilder {
+    header;
+    size;
+    rules;
+    file;
+    input;
+    locate;
+    batch;
+    /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
+    interned;
+    constructor(header, size, rules, file, input, 
+    /** Where column c of the row being added sits (called only to build an error). */
+    locate) {
+        this.header = header;
+        this.size = size;
+        this.rules = rules;
+        this.file = file;
+        this.input = input;
+        this.locate = locate;
+        this.batch = this.fresh();
+        this.interned = header.map(() => new Map());
     }
-}
-/** Splits one CSV record with quotes (RFC 4180). Returns undefined while a quote is open. */
-function splitQuoted(text) {
-    const out = [];
-    let field = '';
-    let inQuotes = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (inQuotes) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    field += '"';
-                    i++;
-                }
-                else
-                    inQuotes = false;
+    fresh() {
+        const n = this.header.length;
+        const numbers = new Array(n);
+        const texts = new Array(n);
+        for (let c = 0; c < n; c++) {
+            numbers[c] = new Float64Array(this.size);
+            texts[c] = NO_TEXT;
+        }
+        return { header: this.header, rows: 0, lines: new Int32Array(this.size), numbers, texts };
+    }
+    get full() {
+        return this.batch.rows === this.size;
+    }
+    /** Hands out the batch built so far (trimmed to its rows) and starts the next. */
+    take() {
+        const b = this.batch;
+        this.batch = this.fresh();
+        if (b.rows === this.size)
+            return b;
+        return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
+    }
+    /** A missing cell at (row, column c). */
+    missing(c, r) {
+        this.batch.numbers[c][r] = NaN;
+        if (this.rules.missing === 'refuse')
+            throw this.cellError(c, this.locate(c), 'is empty or missing (NA, NaN, null)', true);
+    }
+    /**
+     * A cell the number fast path did not take, as bytes: a long or blank-padded number, a
+     * missing token or text. Non-numeric cells are classified once per distinct byte string
+     * while the column has few of them (categories), so a repeated category costs one lookup.
+     */
+    cellBytes(c, r, s, e, buf) {
+        if (s === e)
+            return this.missing(c, r);
+        const b0 = buf[s];
+        const numeric = (b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46;
+        const cache = numeric || e - s > 64 ? undefined : this.interned[c];
+        if (!cache)
+            return this.cell(c, r, buf.toString('utf8', s, e));
+        // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+        // so a hash collision is only a cache miss.
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++)
+            h = Math.imul(h ^ buf[i], 0x01000193);
+        const entry = cache.get(h);
+        let v;
+        if (entry && sameBytes(entry.bytes, buf, s, e))
+            v = entry.value;
+        else {
+            v = classifyText(buf.toString('utf8', s, e));
+            if (!entry) {
+                cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+                if (cache.size > INTERN_LIMIT)
+                    this.interned[c] = undefined;
             }
-            else
-                field += ch;
         }
-        else if (ch === '"')
-            inQuotes = true;
-        else if (ch === ',') {
-            out.push(field);
-            field = '';
-        }
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
         else
-            field += ch;
+            this.text(c, r, v);
     }
-    if (inQuotes)
-        return undefined;
-    out.push(field);
-    return out;
+    /** A text cell (already trimmed, known not to be a number or missing). */
+    text(c, r, text) {
+        const b = this.batch;
+        b.numbers[c][r] = NaN;
+        if (this.rules.numeric[c])
+            throw this.cellError(c, this.locate(c), `holds the text ${JSON.stringify(text.slice(0, 40))}`);
+        let texts = b.texts[c];
+        if (texts === NO_TEXT)
+            texts = b.texts[c] = new Array(this.size);
+        texts[r] = text;
+    }
+    /** A cell from its text (a quoted CSV field, a JSON string): number, missing or text. */
+    cell(c, r, raw) {
+        const v = classifyText(raw);
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    cellError(c, place, what, missing = false) {
+        const name = this.header[c];
+        return new UserError(`${this.input}: ${this.file}, line ${place.line}: column "${name}" (column ${c + 1}) ${what}, but it must be a number`, {
+            fix: missing
+                ? `Fill in or drop the rows where "${name}" is missing (or let missing values through, where the step offers that).`
+                : `Write "${name}" as plain decimal numbers (e.g. 0.25 or 1e-3; inf and text are refused), or leave the column out.`,
+            location: { file: this.file, line: place.line, ...(place.column ? { column: place.column } : {}) },
+            title: missing ? 'Missing value' : 'Not a number',
+        });
+    }
 }
-function checkFile(path, input) {
+
+;// CONCATENATED MODULE: ./packages/tabular/src/sinks.ts
+/**
+ * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
+ * (one object per line), each turning its first record into the header and the rest into
+ * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
+ * reads the file for either format.
+ */
+
+
+
+function checkHeader(header, o, line) {
+    const seen = new Set();
+    header.forEach((h, i) => {
+        if (h === '')
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: header column ${i + 1} has no name`, {
+                fix: 'Name every column in the header row.',
+                location: { file: o.file, line },
+            });
+        if (seen.has(h))
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: the column "${h}" appears twice in the header`, {
+                fix: 'Give every column a unique name.',
+                location: { file: o.file, line },
+            });
+        seen.add(h);
+    });
+}
+function rulesFor(header, o) {
+    const numeric = new Uint8Array(header.length);
+    if (o.numeric === 'all')
+        numeric.fill(1);
+    else if (o.numeric)
+        for (const name of o.numeric)
+            if (header.includes(name))
+                numeric[header.indexOf(name)] = 1;
+    return { missing: o.missing, numeric };
+}
+class sinks_CsvSource {
+    o;
+    builder;
+    scanner = new CsvScanner(this);
+    // The record being added, for error locations.
+    buf = Buffer.alloc(0);
+    recordStart = 0;
+    recordLine = 0;
+    bounds = new Int32Array(0);
+    constructor(o) {
+        this.o = o;
+    }
+    get line() {
+        return this.scanner.line;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        // The header is one record more when it has not been read yet.
+        return this.scanner.scan(buf, pos, end, final, this.builder ? maxRows : maxRows + 1);
+    }
+    locate = (c) => ({
+        line: this.recordLine,
+        column: columnOf(this.buf, this.recordStart, this.bounds[c * 2]),
+    });
+    record(buf, bounds, quoted, values, fields, line, start) {
+        const b = this.builder;
+        if (!b) {
+            const header = Array.from({ length: fields }, (_, k) => decodeField(buf, bounds[k * 2], bounds[k * 2 + 1], quoted[k]).trim());
+            checkHeader(header, this.o, line);
+            this.builder = new BatchBuilder(header, this.o.batchRows, rulesFor(header, this.o), this.o.file, this.o.input, this.locate);
+            return;
+        }
+        const width = b.header.length;
+        if (fields !== width) {
+            throw new UserError(`${this.o.input}: ${this.o.file}, line ${line}: ${fields} fields, but the header has ${width} (${b.header.slice(0, 8).join(', ')}${width > 8 ? ', …' : ''})`, {
+                fix: 'Give every row one field per header column (quote fields that contain commas).',
+                location: { file: this.o.file, line },
+                title: 'Malformed row',
+            });
+        }
+        this.buf = buf;
+        this.recordStart = start;
+        this.recordLine = line;
+        this.bounds = bounds;
+        const batch = b.batch;
+        const r = batch.rows;
+        const numbers = batch.numbers;
+        for (let c = 0; c < width; c++) {
+            const v = values[c];
+            if (v === v)
+                numbers[c][r] = v;
+            else if (quoted[c] === 0)
+                b.cellBytes(c, r, bounds[c * 2], bounds[c * 2 + 1], buf);
+            else
+                b.cell(c, r, decodeField(buf, bounds[c * 2], bounds[c * 2 + 1], 1));
+        }
+        batch.lines[r] = line;
+        batch.rows = r + 1;
+    }
+}
+class sinks_JsonLinesSource {
+    o;
+    builder;
+    line = 1;
+    keys = [];
+    /** The line being added (errors name it). */
+    current = 0;
+    constructor(o) {
+        this.o = o;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        let i = pos;
+        let rows = 0;
+        while (i < end && rows < maxRows) {
+            let nl = buf.indexOf(10, i);
+            if (nl < 0 || nl >= end) {
+                if (!final)
+                    return i;
+                nl = end;
+            }
+            const line = this.line++;
+            const e = nl > i && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', i, e);
+            i = Math.min(nl + 1, end);
+            if (text.trim() === '')
+                continue;
+            if (this.add(text, line))
+                rows++;
+        }
+        return i;
+    }
+    /** Adds one line's object; false for the line that gave the header only. */
+    add(text, line) {
+        const o = this.o;
+        let row;
+        try {
+            row = JSON.parse(text);
+        }
+        catch (error) {
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
+                fix: 'Write one JSON object per line (JSON Lines).',
+                location: { file: o.file, line },
+            });
+        }
+        if (!row || typeof row !== 'object' || Array.isArray(row)) {
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
+                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
+                location: { file: o.file, line },
+            });
+        }
+        const obj = row;
+        if (!this.builder) {
+            this.keys = Object.keys(obj);
+            const header = this.keys.map((k) => k.trim());
+            checkHeader(header, o, line);
+            this.builder = new BatchBuilder(header, o.batchRows, rulesFor(header, o), o.file, o.input, () => ({
+                line: this.current,
+            }));
+        }
+        const b = this.builder;
+        const r = b.batch.rows;
+        this.current = line;
+        for (let c = 0; c < this.keys.length; c++) {
+            const v = obj[this.keys[c]];
+            if (v === undefined || v === null)
+                b.missing(c, r);
+            else if (typeof v === 'number' && Number.isFinite(v))
+                b.batch.numbers[c][r] = v;
+            else if (typeof v === 'string')
+                b.cell(c, r, v);
+            else
+                b.text(c, r, typeof v === 'number' ? String(v) : JSON.stringify(v));
+        }
+        b.batch.lines[r] = line;
+        b.batch.rows = r + 1;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/read.ts
+/**
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
+ * await per read, not per row), with the file's own line numbers on every row.
+ */
+
+
+
+
+
+
+const CHUNK = (/* unused pure expression or super */ null && (4 << 20));
+/** The format a file's extension says, or undefined for an extension we do not read. */
+function tableFormat(path) {
+    const ext = extname(path).toLowerCase();
+    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+}
+function checkFile(path, input, format) {
     if (!existsSync(path) || !statSync(path).isFile()) {
         throw new UserError(`${input}: ${path} does not exist`, {
             fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
         });
     }
-    const format = tableFormat(path);
-    if (!format) {
+    const found = format ?? tableFormat(path);
+    if (!found) {
         throw new UserError(`${input}: ${path} has the unknown format "${extname(path) || '(no extension)'}"`, {
             fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
             location: { file: path },
         });
     }
-    return format;
+    return found;
 }
-/** Yields the file's lines, a buffer (4 MiB or more) at a time: one await per buffer, not per line. */
-async function* lineChunks(path) {
+/**
+ * Reads a table in batches of rows. The first batch carries the header even when the file
+ * has no data rows (then `rows` is 0); a file without a header is an error. A batch stays
+ * valid after the next one is read (each has its own arrays).
+ */
+async function* read_readTable(path, options = {}) {
+    const input = options.input ?? 'the data file';
+    const format = checkFile(path, input, options.format);
+    const o = {
+        file: path,
+        input,
+        batchRows: options.batchRows ?? 8192,
+        missing: options.missing ?? 'allow',
+        numeric: options.numeric,
+    };
+    const source = format === 'csv' ? new CsvSource(o) : new JsonLinesSource(o);
+    let left = options.maxRows ?? Infinity;
+    let yielded = false;
     const handle = await open(path, 'r');
     try {
-        let buf = Buffer.alloc(4 << 20);
+        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
         let filled = 0;
+        let pos = 0;
         let eof = false;
-        while (!eof) {
+        let first = true;
+        while (left > 0) {
             if (filled === buf.length) {
-                const bigger = Buffer.alloc(buf.length * 2);
+                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
                 buf.copy(bigger, 0, 0, filled);
                 buf = bigger;
             }
             const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            if (bytesRead === 0)
-                eof = true;
             filled += bytesRead;
-            const starts = [];
-            const ends = [];
-            let start = 0;
+            eof = bytesRead === 0;
+            if (first && (filled >= 3 || eof)) {
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            if (first)
+                continue;
             for (;;) {
-                const nl = buf.indexOf(10, start);
-                if (nl < 0 || nl >= filled)
+                const batch = source.builder?.batch;
+                const room = Math.min(left, o.batchRows - (batch?.rows ?? 0));
+                const before = batch?.rows ?? 0;
+                pos = scanChunk(source, buf, pos, filled, eof, room, path, input);
+                const added = (source.builder?.batch.rows ?? 0) - (source.builder?.batch === batch ? before : 0);
+                left -= added;
+                if (source.builder?.full) {
+                    yielded = true;
+                    yield source.builder.take();
+                }
+                else if (added < room || left <= 0)
                     break;
-                starts.push(start);
-                ends.push(nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
-                start = nl + 1;
             }
-            if (eof && start < filled) {
-                starts.push(start);
-                ends.push(buf[filled - 1] === 13 ? filled - 1 : filled);
-                start = filled;
-            }
-            if (starts.length)
-                yield { buf, starts, ends };
-            // The consumer is done with this buffer's lines: keep the unfinished tail.
-            if (start > 0) {
-                buf.copy(buf, 0, start, filled);
-                filled -= start;
-            }
+            if (eof)
+                break;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
         }
     }
     finally {
         await handle.close();
     }
-}
-/**
- * Reads a table in batches of rows. The first batch carries the header even when the file
- * has no data rows (then `rows` is 0). A file with no header at all is an error.
- */
-async function* table_readTable(path, options = {}) {
-    const input = options.input ?? 'the data file';
-    const format = checkFile(path, input);
-    const size = options.batchRows ?? 8192;
-    const maxRows = options.maxRows ?? Infinity;
-    let header;
-    let batch;
-    let total = 0;
-    let lineNo = 0;
-    let pending;
-    const fieldCountError = (line, got) => new UserError(`${input}: ${path}, line ${line}: ${got} fields, but the header has ${header.length}`, {
-        fix: 'Give every row one field per header column (quote fields that contain commas).',
-        location: { file: path, line },
-    });
-    const ready = [];
-    for await (const chunk of lineChunks(path)) {
-        const buf = chunk.buf;
-        for (let li = 0; li < chunk.starts.length; li++) {
-            const s = chunk.starts[li];
-            const e = chunk.ends[li];
-            lineNo++;
-            if (total >= maxRows)
-                break;
-            if (pending === undefined && e === s)
-                continue; // blank line
-            if (format === 'jsonl') {
-                const text = buf.toString('utf8', s, e);
-                if (text.trim() === '')
-                    continue;
-                let row;
-                try {
-                    row = JSON.parse(text);
-                }
-                catch (error) {
-                    throw new UserError(`${input}: ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
-                        fix: 'Write one JSON object per line (JSON Lines).',
-                        location: { file: path, line: lineNo },
-                    });
-                }
-                if (!row || typeof row !== 'object' || Array.isArray(row)) {
-                    throw new UserError(`${input}: ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-                        fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-                        location: { file: path, line: lineNo },
-                    });
-                }
-                const obj = row;
-                if (!header) {
-                    header = Object.keys(obj);
-                    batch = batchOf(header, size);
-                }
-                const b = batch;
-                const r = b.rows;
-                for (let c = 0; c < header.length; c++) {
-                    const v = obj[header[c]];
-                    const cell = v === undefined || v === null
-                        ? null
-                        : typeof v === 'number'
-                            ? Number.isFinite(v)
-                                ? v
-                                : String(v)
-                            : typeof v === 'string'
-                                ? classify(v)
-                                : JSON.stringify(v);
-                    setCell(b, c, r, cell);
-                }
-                b.lines[r] = lineNo;
-                b.rows++;
-                total++;
-            }
-            else {
-                let fields;
-                let line = lineNo;
-                if (pending !== undefined || hasQuote(buf, s, e)) {
-                    const text = (pending ? `${pending.text}\n` : '') + buf.toString('utf8', s, e);
-                    line = pending?.line ?? lineNo;
-                    fields = splitQuoted(text);
-                    if (!fields) {
-                        pending = { text, line };
-                        continue;
-                    }
-                    pending = undefined;
-                }
-                if (!header) {
-                    header = (fields ?? buf.toString('utf8', s, e).split(',')).map((h) => h.trim());
-                    if (header[0]?.charCodeAt(0) === 0xfeff)
-                        header[0] = header[0].slice(1);
-                    const seen = new Set();
-                    for (const h of header) {
-                        if (h === '')
-                            throw new UserError(`${input}: ${path}, line ${line}: a header column has no name`, {
-                                fix: 'Name every column in the header row.',
-                                location: { file: path, line },
-                            });
-                        if (seen.has(h))
-                            throw new UserError(`${input}: ${path}, line ${line}: the column "${h}" appears twice in the header`, {
-                                fix: 'Give every column a unique name.',
-                                location: { file: path, line },
-                            });
-                        seen.add(h);
-                    }
-                    batch = batchOf(header, size);
-                    continue;
-                }
-                const b = batch;
-                const r = b.rows;
-                const width = header.length;
-                if (fields) {
-                    if (fields.length !== width)
-                        throw fieldCountError(line, fields.length);
-                    for (let c = 0; c < width; c++)
-                        setCell(b, c, r, classify(fields[c]));
-                }
-                else {
-                    let c = 0;
-                    let fs = s;
-                    for (let i = s; i <= e; i++) {
-                        if (i !== e && buf[i] !== 44)
-                            continue;
-                        if (c >= width)
-                            throw fieldCountError(line, c + 1 + countCommas(buf, i + 1, e));
-                        const v = fastNumber(buf, fs, i);
-                        if (v === v)
-                            b.numbers[c][r] = v;
-                        else
-                            setCell(b, c, r, classify(buf.toString('utf8', fs, i)));
-                        c++;
-                        fs = i + 1;
-                    }
-                    if (c !== width)
-                        throw fieldCountError(line, c);
-                }
-                b.lines[r] = line;
-                b.rows++;
-                total++;
-            }
-            if (batch.rows === size) {
-                ready.push(batch);
-                batch = batchOf(header, size);
-            }
-        }
-        yield* ready;
-        ready.length = 0;
-        if (total >= maxRows)
-            break;
-    }
-    if (pending) {
-        throw new UserError(`${input}: ${path}, line ${pending.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: pending.line },
-        });
-    }
-    if (!header) {
+    if (!source.builder) {
         throw new UserError(`${input}: ${path} is empty`, {
             fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
             location: { file: path },
         });
     }
-    yield trimBatch(batch);
+    if (source.builder.batch.rows > 0 || !yielded)
+        yield source.builder.take();
 }
-function hasQuote(buf, s, e) {
-    for (let i = s; i < e; i++)
-        if (buf[i] === 34)
-            return true;
-    return false;
+function scanChunk(source, buf, pos, end, final, room, path, input) {
+    try {
+        return source.scan(buf, pos, end, final, room);
+    }
+    catch (error) {
+        if (!(error instanceof UnclosedQuote))
+            throw error;
+        throw new UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: error.line },
+        });
+    }
 }
-function countCommas(buf, s, e) {
-    let n = 0;
-    for (let i = s; i < e; i++)
-        if (buf[i] === 44)
-            n++;
-    return n;
+
+;// CONCATENATED MODULE: ./packages/tabular/src/records.ts
+/**
+ * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
+ * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
+ */
+
+
+/**
+ * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
+ * unclosed quote is a `UserError` naming `file` (default "the CSV text") and the line.
+ */
+function records_parseCsvRecords(text, file = 'the CSV text') {
+    let buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+        buf = buf.subarray(3);
+    const out = [];
+    const sink = {
+        record(b, bounds, quoted, _values, fields, line) {
+            const cells = new Array(fields);
+            for (let k = 0; k < fields; k++)
+                cells[k] = decodeField(b, bounds[k * 2], bounds[k * 2 + 1], quoted[k]);
+            out.push({ line, cells });
+        },
+    };
+    try {
+        new CsvScanner(sink).scan(buf, 0, buf.length, true, Infinity);
+    }
+    catch (error) {
+        if (!(error instanceof UnclosedQuote))
+            throw error;
+        throw new UserError(`${file}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file, line: error.line },
+        });
+    }
+    return out;
 }
+
+;// CONCATENATED MODULE: ./packages/tabular/src/index.ts
+
+
+
+
+;// CONCATENATED MODULE: ./packages/drift/src/table.ts
+/** The tabular reader lives in @mlops-gha/tabular (one reader for every package); re-exported for drift's callers. */
+
 
 ;// CONCATENATED MODULE: ./packages/drift/src/profile.ts
 /**
@@ -80826,14 +81820,45 @@ class profile_ColumnProfiler {
     addBatch(batch, c) {
         const nums = batch.numbers[c];
         const texts = batch.texts[c];
-        const categorical = this.as === 'categorical';
-        for (let r = 0; r < batch.rows; r++) {
+        if (this.as === 'categorical') {
+            for (let r = 0; r < batch.rows; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.addText(numberKey(v), batch.lines[r], true);
+                else {
+                    const t = texts[r];
+                    if (t === undefined)
+                        this.missing++;
+                    else
+                        this.addText(t, batch.lines[r], false);
+                }
+            }
+        }
+        else
+            this.addNumbers(batch, nums, texts);
+        this.rows += batch.rows;
+    }
+    /**
+     * The numeric path, in tight loops over the batch's Float64Array (this is most of a drift
+     * check's time): counts, sum, min and max in one pass, the batch's sum of squared deviations
+     * in a second, merged into the running mean and M2 by Chan et al.'s pairwise update (as
+     * stable as Welford's, without a division per value); then distinct values and the reservoir.
+     */
+    addNumbers(batch, nums, texts) {
+        const n = batch.rows;
+        let count = 0;
+        let sum = 0;
+        let min = this.min;
+        let max = this.max;
+        for (let r = 0; r < n; r++) {
             const v = nums[r];
             if (v === v) {
-                if (categorical)
-                    this.addText(numberKey(v), batch.lines[r], true);
-                else
-                    this.addNumber(v);
+                count++;
+                sum += v;
+                if (v < min)
+                    min = v;
+                if (v > max)
+                    max = v;
             }
             else {
                 const t = texts[r];
@@ -80843,24 +81868,53 @@ class profile_ColumnProfiler {
                     this.addText(t, batch.lines[r], false);
             }
         }
-        this.rows += batch.rows;
-    }
-    addNumber(v) {
-        this.numbers++;
-        const d = v - this.mean;
-        this.mean += d / this.numbers;
-        this.m2 += d * (v - this.mean);
-        if (v < this.min)
-            this.min = v;
-        if (v > this.max)
-            this.max = v;
+        if (count === 0)
+            return;
+        this.min = min;
+        this.max = max;
+        const mean = sum / count;
+        let m2 = 0;
+        for (let r = 0; r < n; r++) {
+            const v = nums[r];
+            if (v === v)
+                m2 += (v - mean) * (v - mean);
+        }
+        const before = this.numbers;
+        const total = before + count;
+        const delta = mean - this.mean;
+        this.mean += (delta * count) / total;
+        this.m2 += m2 + (delta * delta * before * count) / total;
+        this.numbers = total;
         // Numbers are counted under number keys (no string per value) and named at finish().
         if (this.distinctNumbers) {
-            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
-            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
+            const distinct = this.distinctNumbers;
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    distinct.set(v, (distinct.get(v) ?? 0) + 1);
+            }
+            if (distinct.size + (this.distinct?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
                 this.distinctNumbers = this.distinct = undefined;
         }
-        this.reservoir(v);
+        if (count === n && this.seen >= profile_PROFILE_BOUNDS.sample)
+            this.reservoirSkip(nums, n);
+        else
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.reservoir(v);
+            }
+    }
+    /** Algorithm L over a batch without missing values: jumps straight to the picked positions. */
+    reservoirSkip(nums, n) {
+        const k = profile_PROFILE_BOUNDS.sample;
+        const base = this.seen;
+        while (this.nextPick < base + n) {
+            this.sample[this.rng.below(k)] = nums[this.nextPick - base];
+            this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+            this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+        }
+        this.seen = base + n;
     }
     reservoir(v) {
         const k = profile_PROFILE_BOUNDS.sample;
@@ -81012,14 +82066,99 @@ function validateProfile(value, where) {
     return p;
 }
 
+;// CONCATENATED MODULE: ./packages/evaluation/src/columns.ts
+/**
+ * Which holdout columns are features and which are labels (one label column, or several for
+ * multilabel classification and multi-output regression), and the cell errors the readers
+ * raise. Shared by the CSV and JSON Lines readers in dataset.ts.
+ */
+
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+const columns_MISSING = /^(|nan|na|n\/a|null|none)$/i;
+/** The label columns asked for: `labelColumns` when given, else `labelColumn` (default `label`). */
+function columns_labelColumnsOf(options) {
+    if (options.labelColumns?.length)
+        return [...options.labelColumns];
+    return [options.labelColumn ?? 'label'];
+}
+function columns_planColumns(path, header, options) {
+    const labelColumns = columns_labelColumnsOf(options);
+    const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
+    if (duplicate !== undefined) {
+        throw new UserError(`\`label-column\` names "${duplicate}" twice`, {
+            fix: 'List each label column once (several columns: one per label of a multilabel or multi-output model, in its output order).',
+        });
+    }
+    const absent = labelColumns.filter((c) => !header.includes(c));
+    if (absent.length) {
+        const what = absent.length === 1
+            ? `no label column "${absent[0]}"`
+            : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
+        throw new UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
+            fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
+            location: { file: path, line: 1 },
+        });
+    }
+    const labelIndex = labelColumns.map((c) => header.indexOf(c));
+    let featureNames;
+    if (options.featureColumns?.length) {
+        const missing = options.featureColumns.filter((c) => !header.includes(c));
+        if (missing.length) {
+            throw new UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
+                location: { file: path, line: 1 },
+            });
+        }
+        const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
+        if (overlap.length) {
+            throw new UserError(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
+                fix: 'Remove the label column from `feature-columns:`.',
+            });
+        }
+        featureNames = [...options.featureColumns];
+    }
+    else {
+        featureNames = header.filter((_, i) => !labelIndex.includes(i));
+    }
+    if (featureNames.length === 0) {
+        throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
+            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
+            location: { file: path, line: 1 },
+        });
+    }
+    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
+}
+function columns_parseNumber(text) {
+    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
+    const t = text.trim();
+    if (t === '')
+        return NaN;
+    const v = Number(t);
+    if (Number.isNaN(v) && /^nan$/i.test(t))
+        return NaN;
+    return v;
+}
+function columns_badCell(path, line, column, columnNumber, value, allowMissing = false) {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    const isMissing = columns_MISSING.test(value.trim());
+    return new UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+        fix: isMissing
+            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
+            : allowMissing
+                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
+                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+        location: { file: path, line, column: columnNumber },
+        title: 'Non-numeric feature',
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
 
 
 
 
 
-/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
-const dataset_MISSING = /^(|nan|na|n\/a|null|none)$/i;
+
 
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
@@ -81048,72 +82187,13 @@ async function dataset_loadHoldout(path, options = {}) {
     }
     return holdout;
 }
-function planColumns(path, header, options) {
-    const labelColumn = options.labelColumn ?? 'label';
-    const labelIndex = header.indexOf(labelColumn);
-    if (labelIndex < 0) {
-        throw new UserError(`Dataset ${path} has no label column "${labelColumn}" (columns: ${header.join(', ')})`, {
-            fix: 'Set `label-column:` to the column that holds the true label or target.',
-            location: { file: path, line: 1 },
-        });
-    }
-    let featureNames;
-    if (options.featureColumns?.length) {
-        const missing = options.featureColumns.filter((c) => !header.includes(c));
-        if (missing.length) {
-            throw new UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
-                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-                location: { file: path, line: 1 },
-            });
-        }
-        if (options.featureColumns.includes(labelColumn)) {
-            throw new UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
-                fix: 'Remove the label column from `feature-columns:`.',
-            });
-        }
-        featureNames = [...options.featureColumns];
-    }
-    else {
-        featureNames = header.filter((_, i) => i !== labelIndex);
-    }
-    if (featureNames.length === 0) {
-        throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumn}"`, {
-            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-            location: { file: path, line: 1 },
-        });
-    }
-    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelIndex };
-}
-function parseNumber(text) {
-    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
-    const t = text.trim();
-    if (t === '')
-        return NaN;
-    const v = Number(t);
-    if (Number.isNaN(v) && /^nan$/i.test(t))
-        return NaN;
-    return v;
-}
-function badCell(path, line, column, columnNumber, value, allowMissing = false) {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    const isMissing = dataset_MISSING.test(value.trim());
-    return new UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
-        fix: isMissing
-            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
-            : allowMissing
-                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
-                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
-        location: { file: path, line, column: columnNumber },
-        title: 'Non-numeric feature',
-    });
-}
 async function loadCsv(path, options) {
     const allowMissing = options.missingValues === 'nan';
     let missing = [];
     let layout;
     let header;
     const features = new FloatBuffer();
-    const labels = [];
+    let labelLists = [];
     let rows = 0;
     // RFC 4180 state machine over streamed chunks.
     let field = '';
@@ -81135,6 +82215,7 @@ async function loadCsv(path, options) {
                 header[0] = header[0].slice(1);
             layout = planColumns(path, header, options);
             missing = layout.featureNames.map(() => 0);
+            labelLists = layout.labelColumns.map(() => []);
         }
         else {
             const l = layout;
@@ -81149,20 +82230,23 @@ async function loadCsv(path, options) {
                 const raw = record[idx];
                 const v = parseNumber(raw);
                 if (!Number.isFinite(v)) {
-                    if (!allowMissing || !dataset_MISSING.test(raw.trim()))
+                    if (!allowMissing || !MISSING.test(raw.trim()))
                         throw badCell(path, recordLine, header[idx], idx + 1, raw, allowMissing);
                     missing[j]++;
                 }
                 features.push(v);
             }
-            const label = canonicalLabel(record[l.labelIndex]);
-            if (label === '') {
-                throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
-                    fix: 'Drop rows without a label from the holdout set.',
-                    location: { file: path, line: recordLine, column: l.labelIndex + 1 },
-                });
+            for (let j = 0; j < l.labelIndex.length; j++) {
+                const idx = l.labelIndex[j];
+                const label = canonicalLabel(record[idx]);
+                if (label === '') {
+                    throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                        fix: 'Drop rows without a label from the holdout set.',
+                        location: { file: path, line: recordLine, column: idx + 1 },
+                    });
+                }
+                labelLists[j].push(label);
             }
-            labels.push(label);
             rows++;
         }
         record = [];
@@ -81265,17 +82349,25 @@ async function loadCsv(path, options) {
         rows,
         featureNames: l.featureNames,
         features: features.finish(),
-        labelColumn: options.labelColumn ?? 'label',
-        labels,
+        ...labelFields(l.labelColumns, labelLists),
         missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]])),
     };
 }
+/** The label fields of a holdout from its label columns' lists. */
+function labelFields(labelColumns, lists) {
+    return {
+        labelColumn: labelColumns[0],
+        labelColumns,
+        labels: lists[0],
+        targets: labelColumns.length > 1 ? lists : undefined,
+    };
+}
 async function loadJsonLines(path, options) {
-    const labelColumn = options.labelColumn ?? 'label';
+    const labelColumns = labelColumnsOf(options);
     const allowMissing = options.missingValues === 'nan';
     let missing = [];
     const features = new FloatBuffer();
-    const labels = [];
+    const labelLists = labelColumns.map(() => []);
     let layout;
     let rows = 0;
     let lineNo = 0;
@@ -81302,13 +82394,13 @@ async function loadJsonLines(path, options) {
         }
         const obj = row;
         if (!layout) {
-            layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
+            layout = planColumns(path, Object.keys(obj), { ...options, labelColumns });
             missing = layout.featureNames.map(() => 0);
         }
         for (const [j, name] of layout.featureNames.entries()) {
             const v = obj[name];
             // JSON has no NaN: null (or a "nan" string) is a missing value.
-            if (allowMissing && (v === null || (typeof v === 'string' && dataset_MISSING.test(v.trim())))) {
+            if (allowMissing && (v === null || (typeof v === 'string' && MISSING.test(v.trim())))) {
                 missing[j]++;
                 features.push(NaN);
                 continue;
@@ -81325,14 +82417,16 @@ async function loadJsonLines(path, options) {
             }
             features.push(v);
         }
-        const label = obj[labelColumn];
-        if (label === undefined || label === null || label === '') {
-            throw new UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
-                fix: 'Give every row a label, or set `label-column:` to the right field.',
-                location: { file: path, line: lineNo },
-            });
-        }
-        labels.push(canonicalLabel(String(label)));
+        labelColumns.forEach((labelColumn, j) => {
+            const label = obj[labelColumn];
+            if (label === undefined || label === null || label === '') {
+                throw new UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+                    fix: 'Give every row a label, or set `label-column:` to the right field.',
+                    location: { file: path, line: lineNo },
+                });
+            }
+            labelLists[j].push(canonicalLabel(String(label)));
+        });
         rows++;
     };
     for await (const chunk of createReadStream(path, {
@@ -81359,8 +82453,7 @@ async function loadJsonLines(path, options) {
         rows,
         featureNames: names,
         features: features.finish(),
-        labelColumn,
-        labels,
+        ...labelFields(labelColumns, labelLists),
         missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])),
     };
 }
@@ -81633,22 +82726,157 @@ function finite_requireFiniteLabels(labels, path, column) {
     });
 }
 
+;// CONCATENATED MODULE: ./packages/evaluation/src/multi-target.ts
+/**
+ * Several label columns: multilabel classification (K columns of 0/1, a model with [N,K]
+ * sigmoid scores and/or [N,K] 0/1 labels) or multi-output regression (K numeric targets, a
+ * model with one [N,K] float output). Column j of the model's output is label column j, in
+ * the order `label-column` lists them.
+ */
+
+
+const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+/** scikit-learn's multilabel decision (LabelBinarizer.inverse_transform): a label is predicted when its score is above 0.5. */
+const MULTILABEL_THRESHOLD = 0.5;
+function describeOutputs(raw) {
+    return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
+}
+function rolesOf(raw, k, path, columns) {
+    const wide = raw.outputs.filter((o) => o.width === k);
+    const scores = wide.find((o) => isFloat(o) && /prob|score|sigmoid|variable|output/i.test(o.name)) ?? wide.find(isFloat);
+    const labels = wide.find((o) => !isFloat(o) && !Array.isArray(o.values));
+    if (!scores && !labels) {
+        throw new UserError(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
+            fix: `Export the model with one [N,${k}] output (column j = label column j), or list in \`label-column:\` exactly the columns the model predicts, in its output order.`,
+        });
+    }
+    if (scores)
+        requireFiniteOutput(scores.values, k, path, scores.name);
+    return { scores, labels };
+}
+/** The first cell of the label columns that is not 0/1, or undefined when every one is. */
+function firstNonBinary(holdout) {
+    const targets = holdout.targets;
+    for (let j = 0; j < targets.length; j++) {
+        const col = targets[j];
+        for (let i = 0; i < col.length; i++) {
+            const v = col[i];
+            if (v !== '0' && v !== '1')
+                return { column: holdout.labelColumns[j], row: i + 1, value: v };
+        }
+    }
+    return undefined;
+}
+/** Reads several label columns and the models' [N,K] outputs as a multilabel or multi-output regression task. */
+function multi_target_interpretMultiTarget(holdout, raws, paths, setting) {
+    const columns = holdout.labelColumns;
+    const targets = holdout.targets;
+    const k = columns.length;
+    const n = holdout.rows;
+    if (setting === 'binary' || setting === 'multiclass') {
+        throw new UserError(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
+            fix: 'Set `task: multilabel` or `task: regression` (or `auto`), or give one label column for a binary or multiclass model.',
+        });
+    }
+    columns.forEach((c, j) => requireFiniteLabels(targets[j], holdout.path, c));
+    const roles = raws.map((raw, i) => rolesOf(raw, k, paths[i], columns));
+    const nonBinary = firstNonBinary(holdout);
+    const inUnit = (o) => !o || o.values.every((v) => v >= 0 && v <= 1);
+    let task;
+    let reason;
+    if (setting === 'multilabel' ||
+        (setting === 'auto' && !nonBinary && roles.every((r) => r.labels || inUnit(r.scores)))) {
+        if (nonBinary) {
+            throw new UserError(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
+                fix: 'Encode each label as a 0/1 column, or set `task: regression` for numeric targets.',
+                location: { file: holdout.path },
+            });
+        }
+        task = 'multilabel';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} label columns of 0/1 (${columns.join(', ')}) and [N,${k}] model outputs`
+                : `task: multilabel (as set); ${k} label columns`;
+    }
+    else {
+        task = 'regression';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} numeric target columns (${columns.join(', ')}) and a [N,${k}] continuous model output`
+                : `task: regression (as set); ${k} target columns`;
+    }
+    if (task === 'multilabel') {
+        const truthMatrix = new Uint8Array(n * k);
+        for (let j = 0; j < k; j++) {
+            const col = targets[j];
+            for (let i = 0; i < n; i++)
+                truthMatrix[i * k + j] = col[i] === '1' ? 1 : 0;
+        }
+        const models = roles.map((r) => {
+            const scores = r.scores ? Float64Array.from(r.scores.values) : undefined;
+            const predictedMatrix = new Uint8Array(n * k);
+            if (r.labels) {
+                const v = r.labels.values;
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = v[i] !== 0 ? 1 : 0;
+            }
+            else {
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = scores[i] > MULTILABEL_THRESHOLD ? 1 : 0;
+            }
+            return { labelOutput: r.labels?.name, scoreOutput: r.scores?.name, predictedMatrix, scores };
+        });
+        return { task, reason, targets: columns, truthMatrix, models };
+    }
+    const truthValues = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) {
+        const col = targets[j];
+        for (let i = 0; i < n; i++) {
+            const v = Number(col[i]);
+            if (!Number.isFinite(v)) {
+                throw new UserError(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
+                    fix: 'Set `task: multilabel` for 0/1 label columns, or `label-column:` to the numeric targets.',
+                    location: { file: holdout.path },
+                });
+            }
+            truthValues[i * k + j] = v;
+        }
+    }
+    const models = roles.map((r, i) => {
+        if (!r.scores) {
+            throw new UserError(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
+        }
+        return { scoreOutput: r.scores.name, values: Float64Array.from(r.scores.values) };
+    });
+    return { task, reason, targets: columns, truthValues, models };
+}
+
 ;// CONCATENATED MODULE: ./packages/evaluation/src/task.ts
 
 
 
 
-const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+
+/** Holdout rows of an interpretation (several targets share a row). */
+function interpretationRows(interp) {
+    const k = interp.targets?.length ?? 1;
+    if (interp.truthMatrix)
+        return interp.truthMatrix.length / k;
+    if (interp.task === 'regression')
+        return interp.truthValues.length / k;
+    return interp.truthClasses.length;
+}
+const task_isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
     const outputs = raw.outputs;
     roles.probabilities =
-        outputs.find((o) => isFloat(o) && o.width >= 2 && /prob|score|softmax/i.test(o.name)) ??
-            outputs.find((o) => isFloat(o) && o.width >= 2);
+        outputs.find((o) => task_isFloat(o) && o.width >= 2 && /prob|score|softmax/i.test(o.name)) ??
+            outputs.find((o) => task_isFloat(o) && o.width >= 2);
     roles.label =
-        outputs.find((o) => o.width === 1 && !isFloat(o)) ??
+        outputs.find((o) => o.width === 1 && !task_isFloat(o)) ??
             outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
-    roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
+    roles.value = outputs.find((o) => o.width === 1 && task_isFloat(o) && o !== roles.label);
     return roles;
 }
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
@@ -81658,7 +82886,7 @@ function sortClasses(labels) {
     const numeric = list.every((l) => l !== '' && Number.isFinite(Number(l)));
     return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
-function describeOutputs(raw) {
+function task_describeOutputs(raw) {
     return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
 }
 /** Column j of a probability output -> class label, learnt from the label output where there is one. */
@@ -81714,16 +82942,24 @@ function columnClasses(probabilities, label, truthLabels, path) {
 function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
     const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
     const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : canonicalLabel(rawPositive);
+    if ((holdout.labelColumns?.length ?? 1) > 1 && holdout.targets) {
+        return interpretMultiTarget(holdout, raws, paths, setting);
+    }
+    if (setting === 'multilabel') {
+        throw new UserError(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
+            fix: "List every 0/1 label column in `label-column:` (comma-separated, in the model's output order).",
+        });
+    }
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
-            throw new UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
+            throw new UserError(`Model ${paths[i]}: none of its outputs (${task_describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
                 fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
             });
         }
         // Scores, probabilities and values must be numbers before anything ranks or averages them.
         for (const o of [r.probabilities, r.value, r.label]) {
-            if (o && isFloat(o))
+            if (o && task_isFloat(o))
                 requireFiniteOutput(o.values, o.width, paths[i], o.name);
         }
     });
@@ -81781,9 +83017,9 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
         }
         const truthValues = Float64Array.from(labels, Number);
         const models = roles.map((r, i) => {
-            const column = r.value ?? (r.label && isFloat(r.label) ? r.label : undefined);
+            const column = r.value ?? (r.label && task_isFloat(r.label) ? r.label : undefined);
             if (!column) {
-                throw new UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${describeOutputs(raws[i])})`, {
+                throw new UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${task_describeOutputs(raws[i])})`, {
                     fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
                 });
             }
@@ -81954,11 +83190,33 @@ const METRIC_NAMES = {
         'roc_auc_ovo',
         'roc_auc_ovo_weighted',
     ],
+    multilabel: [
+        'accuracy',
+        'hamming_loss',
+        'precision_micro',
+        'recall_micro',
+        'f1_micro',
+        'precision_macro',
+        'recall_macro',
+        'f1_macro',
+        'precision_weighted',
+        'recall_weighted',
+        'f1_weighted',
+        'precision_samples',
+        'recall_samples',
+        'f1_samples',
+        'roc_auc_macro',
+        'roc_auc_weighted',
+        'roc_auc_micro',
+        'average_precision_macro',
+        'average_precision_weighted',
+        'average_precision_micro',
+    ],
     regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
 };
 /** Whether a larger value of the metric is better (for deltas and report arrows). */
 function higherIsBetter(metric) {
-    return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
+    return !/^(log_loss|log_loss_sum|brier_score|hamming_loss|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
 }
 /** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */
 function metrics_confusionCounts(truth, predicted, k) {
@@ -82594,7 +83852,7 @@ function regression_regressionMetrics(truth, predicted, options = {}) {
 
 
 
-function multilabelMetrics(input, options = {}) {
+function multilabel_multilabelMetrics(input, options = {}) {
     const { truth, predicted, scores, labels } = input;
     const k = labels.length;
     const n = truth.length / k;
@@ -82735,11 +83993,32 @@ function multilabelMetrics(input, options = {}) {
 
 
 
+
 /** The metrics of the task for model `index` of an interpretation. */
 function metricsFor(interpretation, index, options = {}) {
     const m = interpretation.models[index];
-    if (interpretation.task === 'regression')
-        return regressionMetrics(interpretation.truthValues, m.values);
+    const targets = interpretation.targets;
+    if (interpretation.task === 'multilabel') {
+        return multilabelMetrics({ truth: interpretation.truthMatrix, predicted: m.predictedMatrix, scores: m.scores, labels: targets }, { zeroDivision: options.zeroDivision });
+    }
+    if (interpretation.task === 'regression') {
+        const y = interpretation.truthValues;
+        const forceFinite = options.forceFinite;
+        if (!targets || targets.length < 2)
+            return regressionMetrics(y, m.values, { forceFinite });
+        // Several targets: the combined values (as `multioutput` says) and, always, each target's
+        // (`r2[price]`), so rules can name either.
+        const shape = { outputs: targets.length, outputNames: targets, forceFinite };
+        const perTarget = regressionMetrics(y, m.values, { ...shape, multioutput: 'raw_values' });
+        const multioutput = options.multioutput ?? 'uniform_average';
+        if (multioutput === 'raw_values')
+            return perTarget;
+        const combined = regressionMetrics(y, m.values, { ...shape, multioutput });
+        return {
+            values: { ...combined.values, ...perTarget.values },
+            notes: { ...perTarget.notes, ...combined.notes },
+        };
+    }
     return classificationMetrics(interpretation.task, {
         truth: interpretation.truthClasses,
         predicted: m.predicted,
@@ -82797,6 +84076,7 @@ async function evaluate_evaluateModels(options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/index.ts
+
 
 
 
@@ -83599,66 +84879,14 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data', lab
 
 ;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
 
-/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
-function parseCsv(text) {
-    const rows = [];
-    let cells = [];
-    let cell = '';
-    let quoted = false;
-    let line = 1;
-    let rowLine = 1;
-    let rowHasContent = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (quoted) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    cell += '"';
-                    i++;
-                }
-                else
-                    quoted = false;
-            }
-            else {
-                if (ch === '\n')
-                    line++;
-                cell += ch;
-            }
-            continue;
-        }
-        if (ch === '"' && cell === '') {
-            quoted = true;
-            rowHasContent = true;
-        }
-        else if (ch === ',') {
-            cells.push(cell);
-            cell = '';
-            rowHasContent = true;
-        }
-        else if (ch === '\n' || ch === '\r') {
-            if (ch === '\r' && text[i + 1] === '\n')
-                i++;
-            if (rowHasContent || cell !== '') {
-                cells.push(cell);
-                rows.push({ line: rowLine, cells });
-            }
-            cells = [];
-            cell = '';
-            rowHasContent = false;
-            line++;
-            rowLine = line;
-        }
-        else {
-            cell += ch;
-            if (ch.trim() !== '')
-                rowHasContent = true;
-        }
-    }
-    if (rowHasContent || cell !== '') {
-        cells.push(cell);
-        rows.push({ line: rowLine, cells });
-    }
-    return rows;
+
+/**
+ * One CSV record per row, RFC 4180 quoting ("a, b" and "" for a quote), with the line each
+ * starts on: the shared tokenizer of @mlops-gha/tabular, so metrics files and data files
+ * follow one rule. An unclosed quote is an error naming `file`.
+ */
+function parseCsv(text, file) {
+    return parseCsvRecords(text, file);
 }
 const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
 const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
@@ -83674,7 +84902,7 @@ function csv_metricsFromCsv(text, source) {
     const label = source.label ?? `metrics file ${source.file}`;
     const fix = `Write ${source.file} with ${FIX}.`;
     const fail = (message, line) => new UserError(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
-    const rows = parseCsv(text);
+    const rows = parseCsv(text, source.file);
     if (rows.length === 0)
         throw fail(`${label} is empty`);
     const header = rows[0].cells.map((c) => c.trim());
@@ -83708,12 +84936,12 @@ var dist = __nccwpck_require__(8815);
 
 
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const read_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
 function flattenMetrics(value, prefix = '', out = {}) {
     if (typeof value === 'number' && Number.isFinite(value))
         out[prefix] = value;
-    else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
+    else if (typeof value === 'string' && prefix && read_NUMBER.test(value.trim()))
         out[prefix] = Number(value);
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value))
@@ -83733,7 +84961,7 @@ function parseMetrics(text, file) {
         const cells = metricsFromCsv(text, { file });
         const out = {};
         for (const [name, cell] of Object.entries(cells))
-            if (NUMBER.test(cell))
+            if (read_NUMBER.test(cell))
                 out[name] = Number(cell);
         return out;
     }
@@ -83937,9 +85165,50 @@ async function sources_readRunRecord(path) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/push-request.ts
+
+/**
+ * Reads the run record and the metrics file and builds the push request. `here` is the run the
+ * push happens in (`runContextFromEnv()`); a value the run record has wins over it, because the
+ * version records where the model was trained, not where it was pushed from.
+ */
+async function push_request_pushRequestFromRun(sources, here) {
+    const run = sources.runRecord ? await readRunRecord(sources.runRecord) : undefined;
+    const metrics = sources.metricsFile ? await readMetricsFile(sources.metricsFile) : (run?.metrics ?? {});
+    const lineage = {
+        git_sha: here.sha,
+        git_ref: here.ref,
+        repository: here.repository,
+        run_url: here.runUrl,
+        run_id: here.runId,
+        data_version: null,
+    };
+    for (const [key, value] of Object.entries(run?.lineage ?? {})) {
+        if (value)
+            lineage[key] = value;
+    }
+    return {
+        request: {
+            name: sources.name,
+            files: sources.files,
+            metrics,
+            params: run?.params ?? {},
+            lineage,
+            tags: sources.tags ?? {},
+            description: sources.description ?? null,
+            ...(sources.alias ? { alias: sources.alias } : {}),
+            ...(sources.attachments ? { attachments: sources.attachments } : {}),
+        },
+        actor: run?.actor ?? here.actor,
+        runUrl: here.runUrl,
+    };
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/registry/src/cli.ts
+
+
 
 
 
@@ -84002,20 +85271,23 @@ async function runCli(argv, io = defaultIo) {
             info: (m) => io.stderr(`${m}\n`),
             warning: (m) => io.stderr(`warning: ${m}\n`),
         };
-        registry = Registry.open(url, {
-            source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
-            endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-            region: values.region,
-            cwd: io.cwd,
-            logger,
-            actor: env.GITHUB_ACTOR ?? env.USER ?? null,
+        const here = { ...runContextFromEnv(env), actor: env.GITHUB_ACTOR ?? env.USER ?? null };
+        const open = (who) => {
+            const options = {
+                source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
+                endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+                region: values.region,
+                cwd: io.cwd,
+                logger,
+                ...who,
+            };
+            const killAt = env.MLOPS_REGISTRY_FAULT_KILL_AT;
             // Fault injection for the crash tests: a real kill -9 of this process at a named step.
-            ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
-                ? {
-                    onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')),
-                }
-                : {}),
-        });
+            return Registry.open(url, killAt
+                ? withStepHook(options, (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')))
+                : options);
+        };
+        registry = open(here);
         const need = (n, usage) => {
             if (args.length !== n)
                 throw new UserError(`Usage: mlops-registry ${usage}`, { fix: 'See mlops-registry --help.' });
@@ -84138,19 +85410,19 @@ async function runCli(argv, io = defaultIo) {
                 if (args.length < 2)
                     throw new UserError('Usage: mlops-registry push NAME FILE...', { fix: 'See mlops-registry --help.' });
                 const [name, ...paths] = args;
-                const files = await collectModelFiles(paths, io.cwd);
-                const run = values['run-record'] ? await readRunRecord(values['run-record']) : undefined;
-                const metrics = values['metrics-file'] ? await readMetricsFile(values['metrics-file']) : (run?.metrics ?? {});
-                const result = await registry.push({
+                const planned = await pushRequestFromRun({
                     name,
-                    files,
-                    metrics,
-                    params: run?.params,
-                    lineage: run?.lineage,
+                    files: await collectModelFiles(paths, io.cwd),
+                    metricsFile: values['metrics-file'],
+                    runRecord: values['run-record'],
                     tags: parseTags(values.tag ?? []),
                     description: values.description ?? null,
                     alias: values.alias,
-                });
+                }, here);
+                // the version records who trained it (the run record's actor): reopen as that actor (opening does no I/O)
+                registry.close();
+                registry = open(planned);
+                const result = await registry.push(planned.request);
                 out(`${result.name}/${result.version}${result.created ? '' : ' (existing, identical content)'}\t${result.uri}\tsha256:${result.sha256}`);
                 return 0;
             }
@@ -84174,6 +85446,7 @@ async function runCli(argv, io = defaultIo) {
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/index.ts
+
 
 
 
@@ -88927,7 +90200,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;

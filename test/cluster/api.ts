@@ -25,6 +25,7 @@ import {
   unsupportedMediaType,
   type K8sObject,
 } from './status.js';
+import { proxyToService, serviceProxyTarget, type ServiceUrl } from './service-proxy.js';
 import { serveWatch } from './watch.js';
 import { toTable, wantsTable } from './table.js';
 
@@ -33,6 +34,8 @@ export interface ApiDeps {
   address: () => string;
   podLog: (namespace: string, name: string) => string | undefined;
   openStreams: Set<ServerResponse>;
+  /** A Service's loopback URL, for the service proxy subresource. */
+  serviceUrl?: ServiceUrl;
 }
 
 export const SERVER_VERSION = {
@@ -187,6 +190,8 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
     if (list) return send(res, 200, list);
     throw pathNotFound();
   }
+  const proxied = gv.group === '' && gv.version === 'v1' ? serviceProxyTarget(gv.rest) : undefined;
+  if (proxied && deps.serviceUrl) return proxyToService(deps.serviceUrl, proxied, url.search, req, res);
   const t = target(deps, gv.group, gv.version, gv.rest);
   if (!t) throw pathNotFound();
   const { type, namespace, name, subresource } = t;

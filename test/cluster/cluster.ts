@@ -97,7 +97,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       else return; // never answered; stop() destroys the socket
     }
     handleApi(
-      { resources, address: () => address, podLog: (ns, name) => runtime.log(ns, name), openStreams },
+      {
+        resources,
+        address: () => address,
+        podLog: (ns, name) => runtime.log(ns, name),
+        openStreams,
+        serviceUrl: (ns, name) => proxies.url(ns, name),
+      },
       req,
       res,
     ).catch((error) => sendError(res, error));

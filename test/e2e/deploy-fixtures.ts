@@ -4,13 +4,17 @@
  * inputs and the model's own outputs, computed with onnxruntime-node), the Kubernetes API
  * double running the real model server, and the GitHub API double.
  */
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSample, collectModelFiles, loadOnnxRuntime, Registry } from '@mlops-gha/registry';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
-import { run, runJson } from '../cluster/tools.js';
-import type { Cluster } from '../cluster/index.js';
+import { CHART, run, runJson } from '../cluster/tools.js';
+import { startCluster, type Cluster } from '../cluster/index.js';
+import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
+import { requireHelmTools } from '../harness/helm-tools.js';
+import { runAction } from '../harness/run-action.js';
 
 export const MODEL = 'iris';
 
@@ -67,6 +71,66 @@ export async function expectedProbabilities(registry: Registry, version: number)
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'));
   const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from([1, 2, 3, 4]), [1, 4]) });
   return Array.from(out.probabilities!.data as Float32Array);
+}
+
+/** What a deploy test file works against; filled in by the beforeAll that `deployWorld` registers. */
+export interface DeployWorld {
+  cluster: Cluster;
+  api: GitHubApiDouble;
+  registry: Registry;
+  /** The registry's folder (the actions' `registry` input). */
+  root: string;
+}
+
+/**
+ * Registers the setup every deploy test file shares: the Kubernetes API double (pods of the
+ * `never-ready` image run but never get Ready, so upgrades to it hang in --wait as on a
+ * cluster), the GitHub API double with a write token `w` and a read-only token `r`, and a
+ * registry seeded with `versions` model versions; all stopped after the file.
+ */
+export function deployWorld(versions: number, options: { badSampleVersion?: number } = {}): DeployWorld {
+  const world = {} as DeployWorld;
+  beforeAll(async () => {
+    requireHelmTools();
+    world.cluster = await startCluster();
+    world.cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
+    world.api = await startGitHubApi();
+    world.api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
+    world.api.addToken('r', { login: 'github-actions[bot]', permission: 'read' });
+    Object.assign(world, await seedRegistry(versions, options));
+  }, 300_000);
+  afterAll(async () => {
+    await world.cluster?.stop();
+    await world.api?.stop();
+    world.registry?.close();
+  });
+  return world;
+}
+
+/** Deploys each version in turn with the helm-deploy bundle (a pipeline's earlier runs); throws with the log on a failure. */
+export async function deployVersions(
+  world: DeployWorld,
+  o: { helm: string; release: string; namespace: string; versions: number[]; inputs?: Record<string, string> },
+): Promise<void> {
+  for (const version of o.versions) {
+    const r = await runAction('helm-deploy', {
+      inputs: {
+        release: o.release,
+        chart: CHART,
+        namespace: o.namespace,
+        'create-namespace': 'true',
+        'model-name': MODEL,
+        'model-version': String(version),
+        registry: world.root,
+        helm: o.helm,
+        timeout: '90s',
+        ...o.inputs,
+      },
+      env: world.cluster.env,
+      node: '24',
+    });
+    if (r.exitCode !== 0) throw new Error(`setup deploy of ${version} failed:\n${r.log.join('\n')}`);
+  }
 }
 
 export async function helmHistory(

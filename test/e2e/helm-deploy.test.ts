@@ -4,50 +4,28 @@
  * server. What is checked is what a user sees: helm's history, what the pods serve, the
  * Deployment statuses GitHub received, the registry's alias and events, outputs and messages.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Registry } from '@mlops-gha/registry';
-import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
-import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
+import { describe, expect, test } from '@jest/globals';
+import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction, startAction } from '../harness/run-action.js';
-import { startCluster, type Cluster } from '../cluster/index.js';
 import { CHART, eventually, start } from '../cluster/tools.js';
-import { MODEL, expectedProbabilities, helmHistory, seedRegistry, served } from './deploy-fixtures.js';
+import { MODEL, deployWorld, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
 
-let cluster: Cluster;
-let api: GitHubApiDouble;
-let registry: Registry;
-let root: string;
-
-beforeAll(async () => {
-  requireHelmTools();
-  cluster = await startCluster();
-  // pods of this image never become ready (an image that cannot start): upgrades to it hang in --wait
-  cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
-  api = await startGitHubApi();
-  api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
-  api.addToken('r', { login: 'github-actions[bot]', permission: 'read' });
-  // versions 1 and 2 are good; version 3's stored sample records outputs the model does not give
-  ({ root, registry } = await seedRegistry(3, { badSampleVersion: 3 }));
-}, 300_000);
-afterAll(async () => {
-  await cluster?.stop();
-  await api?.stop();
-  registry?.close();
-});
+// versions 1 and 2 are good; version 3's stored sample records outputs the model does not give
+const world = deployWorld(3, { badSampleVersion: 3 });
 
 const closeTo = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) < 1e-5);
 
 describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   const release = `iris-h${major}`;
   const namespace = `ml-h${major}`;
-  const env = () => cluster.env;
+  const env = () => world.cluster.env;
   const inputs = (extra: Record<string, string> = {}) => ({
     release,
     chart: CHART,
     namespace,
     'create-namespace': 'true',
     'model-name': MODEL,
-    registry: root,
+    registry: world.root,
     helm,
     timeout: '90s',
     environment: `production-h${major}`,
@@ -55,16 +33,21 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     ...extra,
   });
   const deployAction = (extra: Record<string, string>) =>
-    runAction('helm-deploy', { inputs: inputs(extra), env: env(), node: '24', apiUrl: api.url });
-  const history = () => helmHistory(helm, release, namespace, cluster);
-  const alias = async () => (await registry.listAliases(MODEL)).production?.version;
+    runAction('helm-deploy', { inputs: inputs(extra), env: env(), node: '24', apiUrl: world.api.url });
+  const history = () => helmHistory(helm, release, namespace, world.cluster);
+  const alias = async () => (await world.registry.listAliases(MODEL)).production?.version;
 
   test('install v1, then v2 with the smoke test: the pods serve exactly the registered model, the alias and the Deployment follow', async () => {
     const first = await deployAction({ 'model-version': '1', 'promote-alias': 'production' });
     expect(first.exitCode).toBe(0);
     expect(first.outputs).toMatchObject({ revision: '1', status: 'deployed', 'model-version': '1' });
     expect(first.log.join('\n')).toContain('Plan: install');
-    const url = cluster.serviceUrl(namespace, release);
+    // no smoke-test-url: the release's own Service, found in its manifest, through the API server's service proxy
+    expect(first.log.join('\n')).toContain(
+      `smoke test endpoint: Service ${namespace}/${release} port http (through the Kubernetes API's service proxy)`,
+    );
+    expect(first.summary).toContain('gave the recorded outputs');
+    const url = world.cluster.serviceUrl(namespace, release);
     const second = await deployAction({ 'model-version': '2', 'promote-alias': 'production', 'smoke-test-url': url! });
     expect([second.exitCode, second.annotations.filter((a) => a.level === 'error')]).toEqual([0, []]);
     expect(second.outputs).toMatchObject({
@@ -83,25 +66,25 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect(rows[1]!.description).toMatch(/^mlops-gha: iris\/2 sha256:[0-9a-f]{12}$/);
     const now = await served(url);
     expect(now.versions).toEqual(['2']);
-    expect(closeTo(now.probabilities, await expectedProbabilities(registry, 2))).toBe(true);
+    expect(closeTo(now.probabilities, await expectedProbabilities(world.registry, 2))).toBe(true);
     expect(await alias()).toBe(2);
-    const deployments = api
+    const deployments = world.api
       .deployments('octo-org', 'octo-repo')
       .filter((d) => d.environment === `production-h${major}`);
     expect(deployments).toHaveLength(2);
-    expect(api.deploymentStatuses('octo-org', 'octo-repo', deployments[0]!.id).map((s) => s.state)).toEqual([
+    expect(world.api.deploymentStatuses('octo-org', 'octo-repo', deployments[0]!.id).map((s) => s.state)).toEqual([
       'in_progress',
       'success',
       'inactive',
     ]);
-    const last = api.deploymentStatuses('octo-org', 'octo-repo', deployments[1]!.id);
+    const last = world.api.deploymentStatuses('octo-org', 'octo-repo', deployments[1]!.id);
     expect(last.map((s) => s.state)).toEqual(['in_progress', 'success']);
     expect(last[1]!.log_url).toBe('https://github.com/octo-org/octo-repo/actions/runs/1658821493');
     expect(String(deployments[1]!.id)).toBe(second.outputs['deployment-id']);
   });
 
   test('a failed smoke test (outputs differ from the sample) rolls back to the last good revision; alias not moved; Deployment failure', async () => {
-    const url = cluster.serviceUrl(namespace, release)!;
+    const url = world.cluster.serviceUrl(namespace, release)!;
     const result = await deployAction({ 'model-version': '3', 'promote-alias': 'production', 'smoke-test-url': url });
     expect(result.exitCode).toBe(1);
     const error = result.annotations.find((a) => a.level === 'error')!.message;
@@ -120,13 +103,13 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     ]);
     expect((await served(url)).versions).toEqual(['2']);
     expect(await alias()).toBe(2);
-    const deployments = api
+    const deployments = world.api
       .deployments('octo-org', 'octo-repo')
       .filter((d) => d.environment === `production-h${major}`);
     expect(
-      api.deploymentStatuses('octo-org', 'octo-repo', deployments[deployments.length - 1]!.id).map((s) => s.state),
+      world.api.deploymentStatuses('octo-org', 'octo-repo', deployments[deployments.length - 1]!.id).map((s) => s.state),
     ).toEqual(['in_progress', 'failure']);
-    const events = (await registry.listEvents(MODEL)).filter(
+    const events = (await world.registry.listEvents(MODEL)).filter(
       (e) => e.type === 'smoke-test-failed' && e.release === release,
     );
     expect(events.map((e) => [e.revision, e.version, e.rolled_back_to])).toEqual([[3, 3, 2]]);
@@ -148,7 +131,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
         '--set',
         'image.repository=registry.example/never-ready',
       ],
-      cluster,
+      world.cluster,
     );
     const exited = new Promise((r) => child.on('close', r));
     await eventually(
@@ -170,7 +153,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       'model-version': '1',
       'recover-pending': 'true',
       timeout: '20s',
-      'smoke-test-url': cluster.serviceUrl(namespace, release)!,
+      'smoke-test-url': world.cluster.serviceUrl(namespace, release)!,
     });
     expect([
       recovered.exitCode,
@@ -182,7 +165,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       [6, 'superseded'],
       [7, 'deployed'],
     ]);
-    expect((await served(cluster.serviceUrl(namespace, release))).versions).toEqual(['1']);
+    expect((await served(world.cluster.serviceUrl(namespace, release))).versions).toEqual(['1']);
   });
 
   test('a job cancelled mid-upgrade (SIGINT, then SIGTERM) never leaves the release pending, and the next deploy succeeds', async () => {
@@ -190,7 +173,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       inputs: inputs({ 'model-version': '2', values: 'image:\n  repository: registry.example/never-ready\n' }),
       env: env(),
       node: '24',
-      apiUrl: api.url,
+      apiUrl: world.api.url,
     });
     await eventually(
       async () => ((await history()).at(-1)?.status === 'pending-upgrade' ? true : undefined),
@@ -206,12 +189,12 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect(after.at(-1)!.status).toBe('deployed');
     const again = await deployAction({
       'model-version': '2',
-      'smoke-test-url': cluster.serviceUrl(namespace, release)!,
+      'smoke-test-url': world.cluster.serviceUrl(namespace, release)!,
     });
     expect([again.exitCode, again.annotations.filter((a) => a.level === 'error').map((a) => a.message)]).toEqual([
       0,
       [],
     ]);
-    expect((await served(cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
+    expect((await served(world.cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
   });
 });

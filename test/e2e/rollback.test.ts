@@ -3,34 +3,13 @@
  * against the Kubernetes API double (real model server pods). The releases are first deployed
  * with the helm-deploy bundle, as a pipeline would.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Registry } from '@mlops-gha/registry';
-import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
-import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction } from '../harness/run-action.js';
-import { startCluster, type Cluster } from '../cluster/index.js';
 import { CHART, run } from '../cluster/tools.js';
-import { MODEL, helmHistory, seedRegistry, served } from './deploy-fixtures.js';
+import { MODEL, deployVersions, deployWorld, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
 
-let cluster: Cluster;
-let api: GitHubApiDouble;
-let registry: Registry;
-let root: string;
-
-beforeAll(async () => {
-  requireHelmTools();
-  cluster = await startCluster();
-  // pods of this image never become ready (an image that cannot start): upgrades to it hang in --wait
-  cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
-  api = await startGitHubApi();
-  api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
-  ({ root, registry } = await seedRegistry(3));
-}, 300_000);
-afterAll(async () => {
-  await cluster?.stop();
-  await api?.stop();
-  registry?.close();
-});
+const world = deployWorld(3);
 
 describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   const release = `rb-h${major}`;
@@ -41,41 +20,31 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
         release,
         namespace,
         helm,
-        registry: root,
+        registry: world.root,
         'github-token': 'w',
         reason: 'p99 latency doubled',
         ...inputs,
       },
-      env: cluster.env,
+      env: world.cluster.env,
       node: '24',
-      apiUrl: api.url,
+      apiUrl: world.api.url,
     });
-  const history = () => helmHistory(helm, release, namespace, cluster);
-  const alias = async () => (await registry.listAliases(MODEL))[`prod-h${major}`]?.version;
+  const history = () => helmHistory(helm, release, namespace, world.cluster);
+  const alias = async () => (await world.registry.listAliases(MODEL))[`prod-h${major}`]?.version;
   const errorOf = (r: { annotations: { level: string; message: string }[] }) =>
     r.annotations.find((a) => a.level === 'error')?.message ?? '';
 
-  beforeAll(async () => {
-    for (const version of ['1', '2', '3']) {
-      const r = await runAction('helm-deploy', {
-        inputs: {
-          release,
-          chart: CHART,
-          namespace,
-          'create-namespace': 'true',
-          'model-name': MODEL,
-          'model-version': version,
-          registry: root,
-          helm,
-          timeout: '90s',
-          'promote-alias': `prod-h${major}`,
-        },
-        env: cluster.env,
-        node: '24',
-      });
-      if (r.exitCode !== 0) throw new Error(`setup deploy of ${version} failed:\n${r.log.join('\n')}`);
-    }
-  }, 600_000);
+  beforeAll(
+    () =>
+      deployVersions(world, {
+        helm,
+        release,
+        namespace,
+        versions: [1, 2, 3],
+        inputs: { 'promote-alias': `prod-h${major}` },
+      }),
+    600_000,
+  );
 
   test('dry-run prints the plan (current vs target, values diff) and changes nothing', async () => {
     const r = await rollbackAction({ 'dry-run': 'true' });
@@ -94,14 +63,14 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     const r = await rollbackAction({
       alias: `prod-h${major}`,
       environment: `prod-h${major}`,
-      'smoke-test-url': cluster.serviceUrl(namespace, release)!,
+      'smoke-test-url': world.cluster.serviceUrl(namespace, release)!,
     });
     expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
     expect(r.outputs).toEqual({ 'from-revision': '3', 'to-revision': '2', 'new-revision': '4', 'model-version': '2' });
     expect((await history()).at(-1)).toMatchObject({ revision: 4, status: 'deployed', description: 'Rollback to 2' });
-    expect((await served(cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
+    expect((await served(world.cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
     expect(await alias()).toBe(2);
-    const audit = (await registry.listEvents(MODEL)).filter((e) => e.type === 'rollback' && e.release === release);
+    const audit = (await world.registry.listEvents(MODEL)).filter((e) => e.type === 'rollback' && e.release === release);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       actor: 'octocat',
@@ -113,8 +82,8 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       run_url: 'https://github.com/octo-org/octo-repo/actions/runs/1658821493',
     });
     expect(Number.isNaN(Date.parse(audit[0]!.at))).toBe(false);
-    const d = api.deployments('octo-org', 'octo-repo').filter((x) => x.environment === `prod-h${major}`);
-    expect(api.deploymentStatuses('octo-org', 'octo-repo', d.at(-1)!.id).map((s) => s.state)).toEqual([
+    const d = world.api.deployments('octo-org', 'octo-repo').filter((x) => x.environment === `prod-h${major}`);
+    expect(world.api.deploymentStatuses('octo-org', 'octo-repo', d.at(-1)!.id).map((s) => s.state)).toEqual([
       'in_progress',
       'success',
     ]);
@@ -129,7 +98,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       'new-revision': '5',
       'model-version': '1',
     });
-    expect((await served(cluster.serviceUrl(namespace, release))).versions).toEqual(['1']);
+    expect((await served(world.cluster.serviceUrl(namespace, release))).versions).toEqual(['1']);
   });
 
   test('bad targets are refused before anything changes', async () => {
@@ -149,7 +118,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
         '--timeout',
         '3s',
       ],
-      cluster,
+      world.cluster,
       120_000,
     );
     expect(failed.code).toBe(1);
@@ -168,12 +137,68 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect(errorOf(both)).toContain('`to-revision` and `to-model-version` are both set');
     const unknown = await runAction('rollback', {
       inputs: { release: 'nope', namespace, helm, reason: 'x' },
-      env: cluster.env,
+      env: world.cluster.env,
       node: '24',
     });
     expect(errorOf(unknown)).toContain(`The release nope does not exist in the namespace ${namespace}`);
     const noVersion = await rollbackAction({ 'to-model-version': '7' });
-    expect(errorOf(noVersion)).toContain('Model version 7 is not in the history');
+    expect(errorOf(noVersion)).toContain('`to-model-version` 7: iris/7 does not exist in the registry');
     expect(await history()).toEqual(before);
+  });
+});
+
+describe.each(HELM_TOOLCHAINS)('helm $helmVersion: a model version pruned from the history', ({ major, helm }) => {
+  const release = `rp-h${major}`;
+  const namespace = `rp-h${major}`;
+  const rollbackAction = (inputs: Record<string, string>) =>
+    runAction('rollback', {
+      inputs: { release, namespace, helm, registry: world.root, reason: 'version 3 misbehaves', ...inputs },
+      env: world.cluster.env,
+      node: '24',
+    });
+  const history = () => helmHistory(helm, release, namespace, world.cluster);
+  const errorOf = (r: { annotations: { level: string; message: string }[] }) =>
+    r.annotations.find((a) => a.level === 'error')?.message ?? '';
+
+  // history-max 2: after three deploys helm keeps revisions 2 and 3 only; version 1's revision is gone
+  beforeAll(
+    () =>
+      deployVersions(world, {
+        helm,
+        release,
+        namespace,
+        versions: [1, 2, 3],
+        inputs: { 'history-max': '2', 'promote-alias': `pruned-h${major}` },
+      }),
+    600_000,
+  );
+
+  test('to-model-version of a pruned version redeploys it with the current chart; the plan says so; the Service serves it', async () => {
+    expect((await history()).map((h) => h.revision)).toEqual([2, 3]);
+    const planned = await rollbackAction({ 'to-model-version': '1', 'dry-run': 'true' });
+    expect([planned.exitCode, errorOf(planned)]).toEqual([0, '']);
+    expect(planned.log.join('\n')).toMatch(/Plan: redeploy .*\n(.*\n)*.*note: model version 1 is not in the history of rp-h\d \(revisions 2, 3; older ones were pruned by history-max\): it is redeployed with the current chart/);
+    expect(planned.log.join('\n')).toMatch(/-\s+version: 3\n(.*\n)*.*\+\s+version: 1/);
+    expect((await history()).map((h) => h.revision)).toEqual([2, 3]);
+
+    const r = await rollbackAction({ 'to-model-version': '1', alias: `pruned-h${major}` });
+    expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
+    expect(r.outputs).toEqual({ 'from-revision': '3', 'new-revision': '4', 'model-version': '1' });
+    expect(r.summary).toContain('redeployed (the version was no longer in the history)');
+    const last = (await history()).at(-1)!;
+    expect([last.revision, last.status]).toEqual([4, 'deployed']);
+    expect(last.description).toMatch(/^mlops-gha: iris\/1 sha256:[0-9a-f]{12} \(redeployed by rollback\)$/);
+    // the smoke test went through the release's own Service (no smoke-test-url), via the API's service proxy
+    expect(r.log.join('\n')).toContain(`smoke test endpoint: Service ${namespace}/${release} port http (through the Kubernetes API's service proxy)`);
+    expect(r.log.join('\n')).toMatch(/smoke test inference: ok: 16 recorded rows reproduced/);
+    const now = await served(world.cluster.serviceUrl(namespace, release));
+    expect(now.versions).toEqual(['1']);
+    const want = await expectedProbabilities(world.registry, 1);
+    expect(now.probabilities.map((p, i) => Math.abs(p - want[i]!) < 1e-5)).toEqual(want.map(() => true));
+    expect((await world.registry.listAliases(MODEL))[`pruned-h${major}`]?.version).toBe(1);
+    const audit = (await world.registry.listEvents(MODEL)).filter((e) => e.type === 'rollback' && e.release === release);
+    expect(audit.map((e) => [e.from, e.to, e.new_revision, e.version, e.redeployed, e.outcome])).toEqual([
+      [3, null, 4, 1, true, 'redeployed'],
+    ]);
   });
 });

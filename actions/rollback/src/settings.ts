@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { getBoolean, getNumber, getOptional, getSecret, getString } from '@mlops-gha/action-common';
 import { UserError } from '@mlops-gha/common';
 import { checkNamespace, checkRelease, githubContext, parseGoDuration, type RollbackSettings } from '@mlops-gha/deploy';
@@ -42,6 +43,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RollbackSett
     helm: getString('helm', { default: 'helm' }).trim() || 'helm',
     wait: true,
     timeout,
+    workDir: env.RUNNER_TEMP || tmpdir(),
     github: githubContext(getSecret('github-token'), env),
   };
 }

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError, describeError, type Logger } from '@mlops-gha/common';
+import { UserError, type Logger } from '@mlops-gha/common';
 import { startDeployment } from '@mlops-gha/github';
 import { Helm, describeDeploy, modelOfRevision, type Target, type UpgradeFlags } from '@mlops-gha/helm';
 import { Registry } from '@mlops-gha/registry';
 import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
 import { resolvePending } from './pending.js';
 import { planFrom, planText, type Plan } from './plan.js';
-import { smokeTest, type SmokeResult } from './smoke.js';
+import type { SmokeResult } from './smoke.js';
+import { conclude, recordEvent, type AliasOutcome } from './conclude.js';
+import { smokeEndpoint } from './endpoint.js';
 import { parseGoDuration } from './duration.js';
 import { buildValues, valuesYaml } from './values.js';
 import type { GitHubContext } from './types.js';
@@ -58,7 +60,7 @@ export interface DeployOutcome {
   recovery?: string;
   /** The revision a failure rolled back to ('uninstalled' for a failed first install). */
   rolledBackTo?: number | 'uninstalled';
-  alias?: { alias: string; from: number | null; to: number; moved: boolean };
+  alias?: AliasOutcome;
   helmMajor: number;
   helmMs: number;
   totalMs: number;
@@ -251,92 +253,71 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       );
     }
 
-    // 6. the smoke test: the cluster must serve exactly the registered model
-    if (settings.smokeTestUrl && model && identity) {
-      outcome.smoke = await smokeTest({
-        url: settings.smokeTestUrl,
-        model: identity.name,
-        version: identity.version,
-        signature: model.manifest.signature,
-        ...(model.sample ? { sample: model.sample } : {}),
-        readyTimeoutMs: Math.min(timeoutMs, 120_000),
-        logger,
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-      for (const c of outcome.smoke.checks)
-        logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
-      if (!outcome.smoke.ok) {
-        const after = (await helm.history(target)) ?? [];
-        const back = await restoreLastGood({
-          helm,
-          target,
-          settings,
-          history: after,
-          failedRevision: revision,
-          known,
-          logger,
-        });
-        outcome.rolledBackTo = back.to;
-        outcome.revision = back.revision;
-        outcome.status = 'rolled-back';
-        if (registry && identity) {
-          await registry
-            .appendEvent(identity.name, {
-              type: 'smoke-test-failed',
-              release: target.release,
-              namespace: target.namespace,
-              revision,
-              version: identity.version,
-              reason: outcome.smoke.failure,
-              rolled_back_to: back.to,
-            })
-            .catch((e) =>
-              logger.warning(`Could not record the failed smoke test in the registry: ${describeError(e)}`),
-            );
-        }
-        await deployment?.setStatus('failure', `smoke test failed; rolled back to ${describeBack(back.to)}`);
-        outcome.failure = new UserError(
-          `The smoke test of ${identity.name}/${identity.version} on revision ${revision} failed (${outcome.smoke.failure}); ${target.release} was rolled back to ${describeBack(back.to)}`,
-          {
-            fix: "The cluster did not serve the registered model: check the chart's model values and the server's logs; the alias was not moved.",
-            title: 'smoke test failed',
-          },
-        );
-        return finish();
-      }
-    } else if (!settings.smokeTestUrl) {
-      logger.info('no smoke-test-url: the served model was not checked');
-    }
-
-    // 7. promote the alias (compare-and-swap) and record the deploy
-    if (settings.promoteAlias && registry && identity) {
-      try {
-        const moved = await registry.moveAlias(identity.name, settings.promoteAlias, identity.version, {
-          expected: aliasBefore,
-          reason: `helm-deploy ${target.release} revision ${revision}`,
-        });
-        outcome.alias = { alias: settings.promoteAlias, from: moved.from, to: moved.to, moved: moved.moved };
-      } catch (error) {
-        logger.warning(`Deployed, but the alias ${settings.promoteAlias} was not moved: ${describeError(error)}`);
-      }
-    }
-    if (registry && identity) {
-      await registry
-        .appendEvent(identity.name, {
-          type: 'deployed',
+    // 6. the smoke test (the cluster must serve exactly the registered model), then the alias,
+    // the registry event and the Deployment's success: the tail rollback shares
+    const endpoint = model
+      ? await smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger })
+      : undefined;
+    const done = await conclude({
+      registry,
+      model,
+      endpoint,
+      timeoutMs,
+      logger,
+      signal: deps.signal,
+      ...(settings.promoteAlias
+        ? {
+            alias: {
+              alias: settings.promoteAlias,
+              expected: aliasBefore,
+              reason: `helm-deploy ${target.release} revision ${revision}`,
+            },
+          }
+        : {}),
+      deployment,
+      success: `${identity ? `${identity.name}/${identity.version}` : settings.chart} serves on revision ${revision}`,
+      event: (smoke) => ({
+        type: 'deployed',
+        release: target.release,
+        namespace: target.namespace,
+        revision,
+        version: identity?.version,
+        smoke_test: smoke ? smoke.equivalence : 'not-run',
+      }),
+    });
+    if (done.smoke) outcome.smoke = done.smoke;
+    if (done.alias) outcome.alias = done.alias;
+    if (done.smokeFailed && identity) {
+      const smoke = done.smoke!;
+      const after = (await helm.history(target)) ?? [];
+      const back = await restoreLastGood({ helm, target, settings, history: after, failedRevision: revision, known, logger });
+      outcome.rolledBackTo = back.to;
+      outcome.revision = back.revision;
+      outcome.status = 'rolled-back';
+      await recordEvent(
+        registry,
+        identity.name,
+        {
+          type: 'smoke-test-failed',
           release: target.release,
           namespace: target.namespace,
           revision,
           version: identity.version,
-          smoke_test: outcome.smoke ? outcome.smoke.equivalence : 'not-run',
-        })
-        .catch((e) => logger.warning(`Could not record the deploy in the registry: ${describeError(e)}`));
+          reason: smoke.failure,
+          rolled_back_to: back.to,
+        },
+        logger,
+      );
+      await deployment?.setStatus('failure', `smoke test failed; rolled back to ${describeBack(back.to)}`);
+      outcome.failure = new UserError(
+        `The smoke test of ${identity.name}/${identity.version} on revision ${revision} failed (${smoke.failure}); ${target.release} was rolled back to ${describeBack(back.to)}`,
+        {
+          fix: "The cluster did not serve the registered model: check the chart's model values and the server's logs; the alias was not moved.",
+          title: 'smoke test failed',
+        },
+      );
+      return finish();
     }
-    await deployment?.setStatus(
-      'success',
-      `${identity ? `${identity.name}/${identity.version}` : settings.chart} serves on revision ${revision}`,
-    );
-    await deployment?.retirePrevious();
     outcome.status = 'deployed';
     return finish();
   } finally {

@@ -101,7 +101,11 @@ export async function afterFailedUpgrade(
   );
   let back: { to: number | 'uninstalled' | undefined; revision?: number } = { to: undefined, revision: last?.revision };
   const needsRestore = last && (isPending(last.status) || last.status === 'failed');
-  if (needsRestore && (c.cancelled || c.settings.rollbackOnFailure || isPending(last.status))) {
+  // another job's operation holds the release: its pending revision is that job's, never ours to undo
+  const concurrent = kind === 'operation-in-progress' || kind === 'name-in-use';
+  if (concurrent) {
+    c.logger.info(`${c.target.release}: another operation holds the release; leaving it to that operation`);
+  } else if (needsRestore && (c.cancelled || c.settings.rollbackOnFailure || isPending(last.status))) {
     back = await restoreLastGood({
       helm: c.helm,
       target: c.target,
@@ -119,12 +123,15 @@ export async function afterFailedUpgrade(
   }
   o.rolledBackTo = back.to;
   o.revision = back.revision;
-  o.status = c.cancelled ? 'cancelled' : back.to !== undefined ? 'rolled-back' : 'failed';
+  o.status = c.cancelled ? 'cancelled' : back.to !== undefined && !concurrent ? 'rolled-back' : 'failed';
   await c.deployment?.setStatus(
     'failure',
     `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; release on ${describeBack(back.to)}`,
   );
-  o.failure = new UserError(`${what}; ${c.target.release} is now on ${describeBack(back.to)}`, {
+  const now = concurrent
+    ? `nothing was changed: another job's deploy of ${c.target.release} holds it (revision ${last?.revision ?? '(none)'}, ${last?.status ?? 'installing'})`
+    : `${c.target.release} is now on ${describeBack(back.to)}`;
+  o.failure = new UserError(`${what}; ${now}`, {
     fix: c.cancelled
       ? 'Run the deploy again: the release was not left pending.'
       : kind === 'timeout'

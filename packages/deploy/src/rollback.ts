@@ -1,19 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError, describeError, type Logger } from '@mlops-gha/common';
 import { startDeployment } from '@mlops-gha/github';
-import {
-  Helm,
-  badRevisions,
-  isPending,
-  lastGoodRevision,
-  modelOfRevision,
-  type HistoryEntry,
-  type Target,
-} from '@mlops-gha/helm';
-import { Registry } from '@mlops-gha/registry';
+import { Helm, describeDeploy, modelOfRevision, type HistoryEntry, type Target } from '@mlops-gha/helm';
+import { NotFoundInRegistryError, Registry } from '@mlops-gha/registry';
+import { conclude, recordEvent, type AliasOutcome } from './conclude.js';
+import { smokeEndpoint } from './endpoint.js';
 import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
 import { planFrom, planText, type Plan } from './plan.js';
-import { smokeTest, type SmokeResult } from './smoke.js';
+import { findModelKey, writeReleaseChart } from './redeploy.js';
+import type { SmokeResult } from './smoke.js';
+import { chooseTarget } from './target.js';
 import { parseGoDuration } from './duration.js';
+import { setAtKey, valuesYaml } from './values.js';
 import type { GitHubContext } from './types.js';
 
 export interface RollbackSettings {
@@ -32,18 +32,21 @@ export interface RollbackSettings {
   helm: string;
   wait: boolean;
   timeout: string;
+  /** Where a redeployed chart and its values are written (RUNNER_TEMP). */
+  workDir: string;
   github?: GitHubContext;
 }
 
 export interface RollbackOutcome {
-  status: 'rolled-back' | 'planned' | 'failed';
+  status: 'rolled-back' | 'redeployed' | 'planned' | 'failed';
   fromRevision: number;
-  toRevision: number;
+  /** The revision whose content is restored; none for a redeploy of a pruned version. */
+  toRevision?: number;
   newRevision?: number;
   modelVersion?: number;
   plan: Plan;
   smoke?: SmokeResult;
-  alias?: { alias: string; from: number | null; to: number; moved: boolean };
+  alias?: AliasOutcome;
   deploymentId?: number;
   eventId?: string;
   helmMs: number;
@@ -51,11 +54,16 @@ export interface RollbackOutcome {
   failure?: UserError;
 }
 
+/** History kept by a redeploy's upgrade (helm-deploy's default `history-max`). */
+const REDEPLOY_HISTORY_MAX = 20;
+
 /**
  * rollback as named steps: read the history, choose the target (a revision, the revision that
  * served a model version, or the newest good revision before the current one), refuse a
  * failed or pending target, verify the target's model in the registry, show the plan, then
- * `helm rollback`, smoke-test, move the alias back (compare-and-swap) and append the audit event.
+ * `helm rollback` (or, for a model version pruned from the history, an upgrade with the
+ * current chart and that version's values), smoke-test, move the alias back (compare-and-swap)
+ * and append the audit event.
  */
 export async function rollback(settings: RollbackSettings, deps: { logger: Logger }): Promise<RollbackOutcome> {
   const started = performance.now();
@@ -77,6 +85,7 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
   const registry = settings.registry
     ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
     : undefined;
+  const workDir = join(settings.workDir, `rollback-${randomBytes(4).toString('hex')}`);
   try {
     const current = history[history.length - 1]!;
     const currentModel = modelOfRevision(history, current.revision);
@@ -84,17 +93,30 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
     const known =
       registry && modelName ? await knownBadRevisions(registry, modelName, target.release, target.namespace) : [];
     const chosen = chooseTarget(history, current, settings, known);
-    const targetModel = modelOfRevision(history, chosen.entry.revision);
+    const targetModel = chosen.redeploy ? undefined : modelOfRevision(history, chosen.entry.revision);
     const version = settings.toModelVersion ?? targetModel?.version;
+    if (chosen.redeploy && !(registry && modelName))
+      throw new UserError(
+        `Model version ${settings.toModelVersion} is not in the history of ${settings.release}, and redeploying it needs the registry`,
+        {
+          fix: `Set \`registry\`${modelName ? '' : ' and `model-name`'} so that version ${settings.toModelVersion} can be read and verified, or choose a \`to-revision\` from \`helm history\`.`,
+        },
+      );
 
     // the target's artifact, checked in the registry before anything changes
     let model: DeployableModel | undefined;
     let aliasBefore: number | null = null;
     if (registry && modelName && version !== undefined) {
-      model = await resolveModel(registry, modelName, { version });
+      model = await resolveModel(registry, modelName, { version }).catch((error: unknown) => {
+        if (error instanceof NotFoundInRegistryError && settings.toModelVersion !== undefined)
+          throw new UserError(`Input \`to-model-version\` ${version}: ${error.message}`, {
+            fix: error.fix ?? 'Choose a version the registry holds.',
+          });
+        throw error;
+      });
       if (targetModel && !model.manifest.sha256.startsWith(targetModel.sha256Prefix)) {
         throw new UserError(
-          `Revision ${chosen.entry.revision} deployed ${modelName}/${version} with sha256 ${targetModel.sha256Prefix}…, but the registry's ${modelName}/${version} has sha256 ${model.manifest.sha256}`,
+          `Revision ${(chosen as { entry: HistoryEntry }).entry.revision} deployed ${modelName}/${version} with sha256 ${targetModel.sha256Prefix}…, but the registry's ${modelName}/${version} has sha256 ${model.manifest.sha256}`,
           {
             fix: 'The registry version is not the artifact that revision served: choose another target, or redeploy the version with helm-deploy.',
           },
@@ -102,29 +124,83 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
       }
       if (settings.alias) aliasBefore = (await registry.listAliases(modelName))[settings.alias]?.version ?? null;
     }
+    const currentValues = await helm.values(target, current.revision);
+    const currentManifest = await helm.manifest(target, current.revision);
+    const notes = [chosen.why, `reason: ${settings.reason}`];
+    const modelLabel = modelName && version !== undefined ? { model: `${modelName}/${version}` } : {};
 
-    const plan = planFrom({
-      action: 'rollback',
-      release: target.release,
-      namespace: target.namespace,
-      current: { ...current, ...(currentModel ? { model: `${currentModel.name}/${currentModel.version}` } : {}) },
-      currentValues: await helm.values(target, current.revision),
-      currentManifest: await helm.manifest(target, current.revision),
-      next: {
-        revision: chosen.entry.revision,
-        chart: chosen.entry.chart,
-        appVersion: chosen.entry.app_version,
-        ...(modelName && version !== undefined ? { model: `${modelName}/${version}` } : {}),
-      },
-      nextValues: await helm.values(target, chosen.entry.revision),
-      nextManifest: await helm.manifest(target, chosen.entry.revision),
-      notes: [chosen.why, `reason: ${settings.reason}`],
-    });
+    // the plan; a redeploy renders the new objects with a server-side dry run of the upgrade
+    let plan: Plan;
+    let apply: () => Promise<number | undefined>;
+    if (chosen.redeploy) {
+      const m = model!;
+      const chartDir = join(workDir, 'chart');
+      const chart = await writeReleaseChart(helm, target, current.revision, chartDir);
+      const key = findModelKey(currentValues, m.manifest.name);
+      const values = setAtKey(currentValues, key, {
+        name: m.manifest.name,
+        version: m.resolved.version,
+        storageUri: m.manifest.uri,
+        sha256: m.manifest.sha256,
+      });
+      const valuesFile = join(workDir, 'values.yaml');
+      await writeFile(valuesFile, valuesYaml(values), { mode: 0o600 });
+      const flags = {
+        ...target,
+        chart: chartDir,
+        valuesFile,
+        description: describeDeploy(
+          { name: m.manifest.name, version: m.resolved.version, sha256: m.manifest.sha256 },
+          `redeployed by rollback`,
+        ),
+        createNamespace: false,
+        wait: settings.wait,
+        timeout: settings.timeout,
+        rollbackOnFailure: true,
+        historyMax: REDEPLOY_HISTORY_MAX,
+      };
+      const dry = await helm.upgrade({ ...flags, dryRun: 'server' });
+      plan = planFrom({
+        action: 'redeploy',
+        release: target.release,
+        namespace: target.namespace,
+        current: { ...current, ...(currentModel ? { model: `${currentModel.name}/${currentModel.version}` } : {}) },
+        currentValues,
+        currentManifest,
+        next: { chart: `${chart.name}-${chart.version}`, appVersion: chart.appVersion, ...modelLabel },
+        nextValues: values,
+        nextManifest: dry.manifest,
+        notes: [...notes, `values key of the model block: ${key}`],
+      });
+      apply = async () => (await helm.upgrade(flags)).revision;
+    } else {
+      const entry = chosen.entry;
+      plan = planFrom({
+        action: 'rollback',
+        release: target.release,
+        namespace: target.namespace,
+        current: { ...current, ...(currentModel ? { model: `${currentModel.name}/${currentModel.version}` } : {}) },
+        currentValues,
+        currentManifest,
+        next: { revision: entry.revision, chart: entry.chart, appVersion: entry.app_version, ...modelLabel },
+        nextValues: await helm.values(target, entry.revision),
+        nextManifest: await helm.manifest(target, entry.revision),
+        notes,
+      });
+      apply = async () => {
+        await helm.rollback({ ...target, revision: entry.revision, wait: settings.wait, timeout: settings.timeout });
+        return ((await helm.history(target)) ?? []).at(-1)?.revision;
+      };
+    }
     logger.info(planText(plan));
+    const toRevision = chosen.redeploy ? undefined : chosen.entry.revision;
+    const what = chosen.redeploy
+      ? `redeploy of ${modelName}/${version} with the current chart`
+      : `rollback to revision ${toRevision}`;
     const outcome: RollbackOutcome = {
       status: 'planned',
       fromRevision: current.revision,
-      toRevision: chosen.entry.revision,
+      ...(toRevision !== undefined ? { toRevision } : {}),
       ...(version !== undefined ? { modelVersion: version } : {}),
       plan,
       helmMs: 0,
@@ -145,11 +221,11 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
             environment: settings.environment,
             logger,
             task: 'deploy:rollback',
-            description: `rollback ${target.release} to revision ${chosen.entry.revision}${version !== undefined ? ` (${modelName}/${version})` : ''}`,
+            description: `${target.release}: ${what}`,
             payload: {
               release: target.release,
               from: current.revision,
-              to: chosen.entry.revision,
+              to: toRevision ?? null,
               reason: settings.reason.slice(0, 200),
             },
             ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
@@ -157,172 +233,68 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
           })
         : undefined;
     outcome.deploymentId = deployment?.id;
-    await deployment?.setStatus('in_progress', `helm rollback ${target.release} ${chosen.entry.revision}`);
+    await deployment?.setStatus('in_progress', what);
     try {
-      await helm.rollback({
-        ...target,
-        revision: chosen.entry.revision,
-        wait: settings.wait,
-        timeout: settings.timeout,
-      });
+      outcome.newRevision = await apply();
     } catch (error) {
-      await deployment?.setStatus('failure', 'helm rollback failed');
+      await deployment?.setStatus('failure', `${what} failed`);
       outcome.status = 'failed';
       const after = (await helm.history(target)) ?? [];
-      outcome.newRevision = after[after.length - 1]?.revision;
+      outcome.newRevision = after.at(-1)?.revision;
       outcome.failure = new UserError(
-        `helm rollback of ${target.release} to revision ${chosen.entry.revision} failed: ${describeError(error)}`,
-        { fix: "See helm's error; the alias was not moved." },
+        `The ${what} of ${target.release} failed: ${describeError(error)}; the release is at revision ${outcome.newRevision} (${after.at(-1)?.status})`,
+        { fix: "See helm's error above; the alias was not moved." },
       );
       return finish();
     }
-    const after = (await helm.history(target)) ?? [];
-    outcome.newRevision = after[after.length - 1]?.revision;
-    logger.info(`${target.release}: revision ${outcome.newRevision} is revision ${chosen.entry.revision}'s content`);
+    logger.info(
+      `${target.release}: revision ${outcome.newRevision} is ${chosen.redeploy ? `${modelName}/${version} redeployed` : `revision ${toRevision}'s content`}`,
+    );
 
-    if (settings.smokeTestUrl && model && modelName && version !== undefined) {
-      outcome.smoke = await smokeTest({
-        url: settings.smokeTestUrl,
-        model: modelName,
-        version,
-        signature: model.manifest.signature,
-        ...(model.sample ? { sample: model.sample } : {}),
-        readyTimeoutMs: Math.min(timeoutMs, 120_000),
-        logger,
-      });
-      for (const c of outcome.smoke.checks)
-        logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
-      if (!outcome.smoke.ok) {
-        await deployment?.setStatus('failure', 'smoke test failed after the rollback');
-        outcome.status = 'failed';
-        outcome.failure = new UserError(
-          `Rolled back ${target.release} to revision ${chosen.entry.revision} (now revision ${outcome.newRevision}), but its smoke test failed: ${outcome.smoke.failure}`,
-          { fix: 'The alias was not moved. Choose another target (`to-revision`), or check the server.' },
-        );
-        await audit(registry, modelName, { ...auditFields(), outcome: 'smoke-test-failed' }, logger);
-        return finish();
-      }
+    const auditFields = () => ({
+      type: 'rollback',
+      release: target.release,
+      namespace: target.namespace,
+      reason: settings.reason,
+      from: current.revision,
+      to: toRevision ?? null,
+      ...(chosen.redeploy ? { redeployed: true } : {}),
+      new_revision: outcome.newRevision ?? null,
+      from_version: currentModel?.version ?? null,
+      ...(version !== undefined ? { version } : {}),
+    });
+    const done = await conclude({
+      registry,
+      model,
+      endpoint: model
+        ? await smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger })
+        : undefined,
+      timeoutMs,
+      logger,
+      ...(settings.alias
+        ? { alias: { alias: settings.alias, expected: aliasBefore, reason: `rollback ${target.release}: ${settings.reason}` } }
+        : {}),
+      deployment,
+      success: `revision ${outcome.newRevision}: ${what}`,
+      event: () => ({ ...auditFields(), outcome: chosen.redeploy ? 'redeployed' : 'rolled-back' }),
+    });
+    if (done.smoke) outcome.smoke = done.smoke;
+    if (done.alias) outcome.alias = done.alias;
+    if (done.smokeFailed) {
+      await deployment?.setStatus('failure', `smoke test failed after the ${what}`);
+      outcome.status = 'failed';
+      outcome.failure = new UserError(
+        `The ${what} of ${target.release} (now revision ${outcome.newRevision}) is in place, but its smoke test failed: ${done.smoke!.failure}`,
+        { fix: 'The alias was not moved. Choose another target (`to-revision`), or check the server.' },
+      );
+      await recordEvent(registry, modelName, { ...auditFields(), outcome: 'smoke-test-failed' }, logger);
+      return finish();
     }
-    if (registry && modelName && settings.alias && version !== undefined) {
-      try {
-        const moved = await registry.moveAlias(modelName, settings.alias, version, {
-          expected: aliasBefore,
-          reason: `rollback ${target.release}: ${settings.reason}`.slice(0, 500),
-        });
-        outcome.alias = { alias: settings.alias, from: moved.from, to: moved.to, moved: moved.moved };
-      } catch (error) {
-        logger.warning(`Rolled back, but the alias ${settings.alias} was not moved: ${describeError(error)}`);
-      }
-    }
-    outcome.eventId = await audit(registry, modelName, { ...auditFields(), outcome: 'rolled-back' }, logger);
-    await deployment?.setStatus('success', `revision ${outcome.newRevision} = revision ${chosen.entry.revision}`);
-    await deployment?.retirePrevious();
-    outcome.status = 'rolled-back';
+    if (done.eventId) outcome.eventId = done.eventId;
+    outcome.status = chosen.redeploy ? 'redeployed' : 'rolled-back';
     return finish();
-
-    function auditFields() {
-      return {
-        type: 'rollback',
-        release: target.release,
-        namespace: target.namespace,
-        reason: settings.reason,
-        from: current.revision,
-        to: chosen.entry.revision,
-        new_revision: outcome.newRevision ?? null,
-        from_version: currentModel?.version ?? null,
-        ...(version !== undefined ? { version } : {}),
-      };
-    }
   } finally {
     registry?.close();
+    await rm(workDir, { recursive: true, force: true });
   }
-}
-
-async function audit(
-  registry: Registry | undefined,
-  name: string | undefined,
-  event: { type: string } & Record<string, unknown>,
-  logger: Logger,
-): Promise<string | undefined> {
-  if (!registry || !name) {
-    logger.info('no registry (or model name): the audit record was not written');
-    return undefined;
-  }
-  try {
-    return await registry.appendEvent(name, event);
-  } catch (error) {
-    logger.warning(`Could not append the audit record to the registry: ${describeError(error)}`);
-    return undefined;
-  }
-}
-
-function chooseTarget(
-  history: HistoryEntry[],
-  current: HistoryEntry,
-  s: RollbackSettings,
-  known: { revision: number; why: string }[],
-): { entry: HistoryEntry; why: string } {
-  const revisions = history.map((h) => h.revision).join(', ');
-  const bad = badRevisions(history, known);
-  if (s.toRevision !== undefined) {
-    const entry = history.find((h) => h.revision === s.toRevision);
-    if (!entry)
-      throw new UserError(
-        `Revision ${s.toRevision} of ${s.release} does not exist (its history has revisions ${revisions})`,
-        { fix: "Set `to-revision` to one of them (`helm history` shows each one's model), or use `to-model-version`." },
-      );
-    if (entry.status === 'failed' || isPending(entry.status)) {
-      throw new UserError(
-        `Revision ${s.toRevision} of ${s.release} is ${entry.status}: a failed revision is never a rollback target`,
-        {
-          fix: `Choose a deployed or superseded revision, or leave \`to-revision\` empty for the newest good one (${lastGoodRevision(history, { before: current.revision, notSameAs: current.revision, known })?.revision ?? 'none'}).`,
-        },
-      );
-    }
-    if (entry.revision === current.revision)
-      throw new UserError(`Revision ${s.toRevision} is already the current revision of ${s.release}`, {
-        fix: 'Choose an older revision.',
-      });
-    return {
-      entry,
-      why: `target: revision ${entry.revision}, as asked${bad.has(entry.revision) ? ` (note: ${bad.get(entry.revision)})` : ''}`,
-    };
-  }
-  if (s.toModelVersion !== undefined) {
-    const serving = history.filter(
-      (h) =>
-        h.revision !== current.revision &&
-        modelOfRevision(history, h.revision)?.version === s.toModelVersion &&
-        (!s.modelName || modelOfRevision(history, h.revision)?.name === s.modelName),
-    );
-    const usable = serving
-      .filter((h) => (h.status === 'deployed' || h.status === 'superseded') && !bad.has(h.revision))
-      .sort((a, b) => b.revision - a.revision);
-    if (usable[0])
-      return {
-        entry: usable[0],
-        why: `target: revision ${usable[0].revision}, the newest good revision that served model version ${s.toModelVersion}`,
-      };
-    if (serving.length)
-      throw new UserError(
-        `Model version ${s.toModelVersion} of ${s.release} only appears in revisions that are not good (${serving.map((h) => `${h.revision}: ${bad.get(h.revision) ?? h.status}`).join('; ')})`,
-        { fix: 'Choose another version, or redeploy it with helm-deploy (`model-version`).' },
-      );
-    throw new UserError(
-      `Model version ${s.toModelVersion} is not in the history of ${s.release} (revisions ${revisions}; older ones may have been pruned by history-max)`,
-      {
-        fix: `Deploy it again with helm-deploy (\`model-version: ${s.toModelVersion}\`), which uses the current chart.`,
-      },
-    );
-  }
-  const entry = lastGoodRevision(history, { before: current.revision, notSameAs: current.revision, known });
-  if (!entry)
-    throw new UserError(
-      `${s.release} has no good revision before the current one (revision ${current.revision}) to roll back to`,
-      { fix: 'Set `to-revision` or `to-model-version`, or deploy a known-good version with helm-deploy.' },
-    );
-  return {
-    entry,
-    why: `target: revision ${entry.revision}, the newest good revision before revision ${current.revision} with different content`,
-  };
 }

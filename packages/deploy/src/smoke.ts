@@ -9,8 +9,18 @@ import type { Sample, SampleTensor } from './model.js';
  * a sample only readiness, metadata and output shapes can be checked, and the result says so.
  */
 
+/** One HTTP exchange, answered as JSON when it parses (text otherwise). */
+export type HttpJson = (
+  url: string,
+  init: { method?: 'GET' | 'POST'; body?: string; timeoutMs: number },
+) => Promise<{ status: number; body: unknown }>;
+
 export interface SmokeTestOptions {
   url: string;
+  /** How requests reach `url` [fetch]; the Service route goes through the Kubernetes API's service proxy. */
+  http?: HttpJson;
+  /** How the endpoint is named in messages [the URL]. */
+  label?: string;
   model: string;
   version: number;
   signature: ModelSignature | null;
@@ -63,26 +73,31 @@ interface OipTensorMeta {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function getJson(
-  url: string,
-  init: RequestInit = {},
-  timeoutMs = 10_000,
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  const text = await response.text();
-  let body: unknown = text;
+/** The default transport: fetch, the body parsed as JSON when it is JSON. */
+export const fetchJson: HttpJson = async (url, init) => {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    ...(init.body !== undefined ? { body: init.body, headers: { 'content-type': 'application/json' } } : {}),
+    signal: AbortSignal.timeout(init.timeoutMs),
+  });
+  return { status: response.status, body: parseBody(await response.text()) };
+};
+
+export function parseBody(text: string): unknown {
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    /* not JSON: kept as text for the message */
+    return text; // not JSON: kept as text for the message
   }
-  return { status: response.status, body };
 }
 
 const short = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 200);
 
 export async function smokeTest(options: SmokeTestOptions): Promise<SmokeResult> {
   const logger = options.logger ?? silentLogger;
+  const http = options.http ?? fetchJson;
+  const getJson = (url: string, init: { method?: 'POST'; body?: string } = {}, timeoutMs = 10_000) =>
+    http(url, { ...init, timeoutMs });
   const base = options.url.replace(/\/+$/, '');
   const model = `${base}/v2/models/${encodeURIComponent(options.model)}`;
   const checks: SmokeCheck[] = [];
@@ -116,7 +131,7 @@ export async function smokeTest(options: SmokeTestOptions): Promise<SmokeResult>
       );
     await sleep(500);
   }
-  checks.push({ check: 'ready', ok: true, detail: `${options.model} is ready at ${base}` });
+  checks.push({ check: 'ready', ok: true, detail: `${options.model} is ready at ${options.label ?? base}` });
 
   // 2. metadata: name, version, and the registered signature.
   const meta = await getJson(model);
@@ -145,7 +160,6 @@ export async function smokeTest(options: SmokeTestOptions): Promise<SmokeResult>
     `${model}/infer`,
     {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         id: 'mlops-gha-smoke-test',
         inputs,

@@ -52,7 +52,7 @@ export function deploySummary(settings: Pick<DeploySettings, 'release' | 'namesp
       ),
     );
   } else if (o.status === 'deployed') {
-    parts.push('_No smoke test (no `smoke-test-url`): the served model was not checked._');
+    parts.push('_No smoke test (no `smoke-test-url`, and no Service of the release could be reached): the served model was not checked._');
   }
   if (o.plan) parts.push(planMarkdown(o.plan));
   return parts.filter(Boolean).join('\n\n');
@@ -63,12 +63,13 @@ export function rollbackSummary(
   settings: Pick<RollbackSettings, 'release' | 'namespace' | 'reason'>,
   o: RollbackOutcome,
 ): string {
-  const verdict =
-    o.status === 'rolled-back'
-      ? '✅ rolled back'
-      : o.status === 'planned'
-        ? '📝 plan only (dry-run): nothing changed'
-        : '❌ failed';
+  const verdicts: Record<RollbackOutcome['status'], string> = {
+    'rolled-back': '✅ rolled back',
+    redeployed: '✅ redeployed (the version was no longer in the history)',
+    planned: '📝 plan only (dry-run): nothing changed',
+    failed: '❌ failed',
+  };
+  const verdict = verdicts[o.status];
   const parts = [`## rollback ${settings.release}: ${verdict}`];
   if (o.failure) parts.push(`> ${o.failure.message.replace(/[<>@]/g, (ch) => `&#${ch.charCodeAt(0)};`)}`);
   parts.push(
@@ -77,7 +78,7 @@ export function rollbackSummary(
       [
         ['release', `${settings.release} (namespace ${settings.namespace})`],
         ['from revision', o.fromRevision],
-        ['to revision', o.toRevision],
+        ['to revision', o.toRevision ?? (o.plan.action === 'redeploy' ? '(redeploy with the current chart)' : '')],
         ['new revision', o.newRevision ?? ''],
         ['model version', o.modelVersion ?? ''],
         ['reason', settings.reason],

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { UserError, silentLogger, type Logger } from '@mlops-gha/common';
+import { CHART_TEMPLATE, parseChartDump, type ReleaseChart } from './chart.js';
 import { HelmCommandError } from './errors.js';
 import * as flags from './flags.js';
 import { parseHistory, parseRelease, parseValues, type HistoryEntry, type ReleaseStatusInfo } from './parse.js';
@@ -112,6 +113,16 @@ export class Helm {
 
   async manifest(t: flags.Target, revision?: number): Promise<string> {
     return (await this.run(flags.getManifestArgs(t, revision))).stdout;
+  }
+
+  /** The computed values of a revision (chart defaults coalesced with the user's), `get values --all`. */
+  async allValues(t: flags.Target, revision?: number): Promise<Record<string, unknown>> {
+    return parseValues((await this.run([...flags.getValuesArgs(t, revision), '--all'])).stdout);
+  }
+
+  /** The chart a revision was made from, as helm stored it with the release. */
+  async chart(t: flags.Target, revision?: number): Promise<ReleaseChart> {
+    return parseChartDump((await this.run(flags.getAllTemplateArgs(t, CHART_TEMPLATE, revision))).stdout);
   }
 
   async upgrade(f: flags.UpgradeFlags, options: RunOptions = {}): Promise<ReleaseStatusInfo> {

@@ -76,6 +76,10 @@ function defaultFix(kind: HelmFailureKind): string | undefined {
       return 'Check `release` and `namespace`: `helm list -n NAMESPACE` shows the releases there.';
     case 'timeout':
       return 'The pods did not become ready in time: check their events (`kubectl describe pod`), or raise `timeout`.';
+    case 'operation-in-progress':
+      return 'Another helm operation on this release is running (another job deploying it?): serialise deploys of a release with `concurrency:` in the workflow and run again when it has finished; if nothing is running, set `recover-pending: true`.';
+    case 'name-in-use':
+      return 'Another install of this release name happened at the same moment (another job?): serialise deploys of a release with `concurrency:` in the workflow and run again.';
     case 'chart-not-found':
       return 'Check the `chart` input (a path in the repository, repo/chart after `helm repo add`, or oci://...).';
     default:

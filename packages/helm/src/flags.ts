@@ -99,6 +99,11 @@ export function getManifestArgs(t: Target, revision?: number): string[] {
   return ['get', 'manifest', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : [])];
 }
 
+/** `helm get all --template`: the release record through a Go template (used to read the chart back). */
+export function getAllTemplateArgs(t: Target, template: string, revision?: number): string[] {
+  return ['get', 'all', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : []), '--template', template];
+}
+
 /** The exact command a person runs to free a release stuck in pending-*, for messages. */
 export function recoveryCommand(t: Target, target: number | 'uninstall'): string {
   const ns = `-n ${t.namespace}`;

@@ -15,7 +15,10 @@ export {
   getValuesArgs,
   getManifestArgs,
   recoveryCommand,
+  getAllTemplateArgs,
 } from './flags.js';
+export { parseChartDump, CHART_TEMPLATE } from './chart.js';
+export type { ReleaseChart } from './chart.js';
 export type { Target, UpgradeFlags } from './flags.js';
 export {
   describeDeploy,
