@@ -100,35 +100,88 @@ export class ColumnProfiler {
   addBatch(batch: TableBatch, c: number): void {
     const nums = batch.numbers[c]!;
     const texts = batch.texts[c]!;
-    const categorical = this.as === 'categorical';
-    for (let r = 0; r < batch.rows; r++) {
+    if (this.as === 'categorical') {
+      for (let r = 0; r < batch.rows; r++) {
+        const v = nums[r]!;
+        if (v === v) this.addText(numberKey(v), batch.lines[r]!, true);
+        else {
+          const t = texts[r];
+          if (t === undefined) this.missing++;
+          else this.addText(t, batch.lines[r]!, false);
+        }
+      }
+    } else this.addNumbers(batch, nums, texts);
+    this.rows += batch.rows;
+  }
+
+  /**
+   * The numeric path, in tight loops over the batch's Float64Array (this is most of a drift
+   * check's time): counts, sum, min and max in one pass, the batch's sum of squared deviations
+   * in a second, merged into the running mean and M2 by Chan et al.'s pairwise update (as
+   * stable as Welford's, without a division per value); then distinct values and the reservoir.
+   */
+  private addNumbers(batch: TableBatch, nums: Float64Array, texts: (string | undefined)[]): void {
+    const n = batch.rows;
+    let count = 0;
+    let sum = 0;
+    let min = this.min;
+    let max = this.max;
+    for (let r = 0; r < n; r++) {
       const v = nums[r]!;
       if (v === v) {
-        if (categorical) this.addText(numberKey(v), batch.lines[r]!, true);
-        else this.addNumber(v);
+        count++;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
       } else {
         const t = texts[r];
         if (t === undefined) this.missing++;
         else this.addText(t, batch.lines[r]!, false);
       }
     }
-    this.rows += batch.rows;
-  }
-
-  private addNumber(v: number): void {
-    this.numbers++;
-    const d = v - this.mean;
-    this.mean += d / this.numbers;
-    this.m2 += d * (v - this.mean);
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
+    if (count === 0) return;
+    this.min = min;
+    this.max = max;
+    const mean = sum / count;
+    let m2 = 0;
+    for (let r = 0; r < n; r++) {
+      const v = nums[r]!;
+      if (v === v) m2 += (v - mean) * (v - mean);
+    }
+    const before = this.numbers;
+    const total = before + count;
+    const delta = mean - this.mean;
+    this.mean += (delta * count) / total;
+    this.m2 += m2 + (delta * delta * before * count) / total;
+    this.numbers = total;
     // Numbers are counted under number keys (no string per value) and named at finish().
     if (this.distinctNumbers) {
-      this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
-      if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
+      const distinct = this.distinctNumbers;
+      for (let r = 0; r < n; r++) {
+        const v = nums[r]!;
+        if (v === v) distinct.set(v, (distinct.get(v) ?? 0) + 1);
+      }
+      if (distinct.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
         this.distinctNumbers = this.distinct = undefined;
     }
-    this.reservoir(v);
+    if (count === n && this.seen >= PROFILE_BOUNDS.sample) this.reservoirSkip(nums, n);
+    else
+      for (let r = 0; r < n; r++) {
+        const v = nums[r]!;
+        if (v === v) this.reservoir(v);
+      }
+  }
+
+  /** Algorithm L over a batch without missing values: jumps straight to the picked positions. */
+  private reservoirSkip(nums: Float64Array, n: number): void {
+    const k = PROFILE_BOUNDS.sample;
+    const base = this.seen;
+    while (this.nextPick < base + n) {
+      this.sample[this.rng.below(k)] = nums[this.nextPick - base]!;
+      this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+      this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+    }
+    this.seen = base + n;
   }
 
   private reservoir(v: number): void {

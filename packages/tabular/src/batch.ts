@@ -37,13 +37,24 @@ export interface CellRules {
   numeric: Uint8Array;
 }
 
+interface Interned {
+  bytes: Uint8Array;
+  value: number | string | null;
+}
+
+function sameBytes(a: Uint8Array, buf: Buffer, s: number, e: number): boolean {
+  if (a.length !== e - s) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[s + i]) return false;
+  return true;
+}
+
 const NO_TEXT: (string | undefined)[] = Object.freeze([]) as unknown as (string | undefined)[];
 const INTERN_LIMIT = 4096;
 
 export class BatchBuilder {
   batch: TableBatch;
-  /** Per column: a cell's bytes (as a latin1 key) -> what it holds, while the column has few distinct ones. */
-  private interned: (Map<string, number | string | null> | undefined)[];
+  /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
+  private interned: (Map<number, Interned> | undefined)[];
 
   constructor(
     readonly header: string[],
@@ -99,12 +110,19 @@ export class BatchBuilder {
     const numeric = (b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46;
     const cache = numeric || e - s > 64 ? undefined : this.interned[c];
     if (!cache) return this.cell(c, r, buf.toString('utf8', s, e));
-    const key = buf.toString('latin1', s, e);
-    let v = cache.get(key);
-    if (v === undefined) {
+    // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+    // so a hash collision is only a cache miss.
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const entry = cache.get(h);
+    let v: number | string | null;
+    if (entry && sameBytes(entry.bytes, buf, s, e)) v = entry.value;
+    else {
       v = classifyText(buf.toString('utf8', s, e));
-      cache.set(key, v);
-      if (cache.size > INTERN_LIMIT) this.interned[c] = undefined;
+      if (!entry) {
+        cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+        if (cache.size > INTERN_LIMIT) this.interned[c] = undefined;
+      }
     }
     if (typeof v === 'number') this.batch.numbers[c]![r] = v;
     else if (v === null) this.missing(c, r);

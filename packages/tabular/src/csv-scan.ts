@@ -87,6 +87,8 @@ export class CsvScanner {
       let line = startLine;
       let nf = 0;
       let bounds = this.bounds;
+      let quotedOf = this.quoted;
+      let valueOf = this.values;
       let complete = false;
       for (;;) {
         const fs = i;
@@ -188,11 +190,15 @@ export class CsvScanner {
           this.line = startLine;
           return start;
         }
-        if (nf * 2 + 2 > bounds.length) bounds = this.grow();
+        if (nf * 2 + 2 > bounds.length) {
+          bounds = this.grow();
+          quotedOf = this.quoted;
+          valueOf = this.values;
+        }
         bounds[nf * 2] = fs;
         bounds[nf * 2 + 1] = i;
-        this.quoted[nf] = q;
-        this.values[nf] = v;
+        quotedOf[nf] = q;
+        valueOf[nf] = v;
         nf++;
         if (i >= end) {
           complete = true;
@@ -216,8 +222,8 @@ export class CsvScanner {
       }
       this.line = line;
       if (!complete) break;
-      if (nf === 1 && bounds[0] === bounds[1] && this.quoted[0] === 0) continue; // an empty line
-      this.sink.record(buf, bounds, this.quoted, this.values, nf, startLine, start);
+      if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0) continue; // an empty line
+      this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
       records++;
     }
     return i;

@@ -1,8 +1,9 @@
 /**
- * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
- * await per read, not per row), with the file's own line numbers on every row.
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
@@ -72,21 +73,25 @@ export async function* readTable(path: string, options: ReadTableOptions = {}): 
   let left = options.maxRows ?? Infinity;
   let yielded = false;
   const handle = await open(path, 'r');
+  let ahead: ReadAhead | undefined;
   try {
-    let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+    const chunk = Math.max(16, options.readBytes ?? CHUNK);
+    ahead = new ReadAhead(handle, chunk);
+    let buf = Buffer.allocUnsafe(chunk * 2);
     let filled = 0;
     let pos = 0;
     let eof = false;
     let first = true;
     while (left > 0) {
-      if (filled === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+      const bytes = await ahead.next();
+      eof = bytes.length === 0;
+      if (filled + bytes.length > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
         buf.copy(bigger, 0, 0, filled);
         buf = bigger;
       }
-      const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-      filled += bytesRead;
-      eof = bytesRead === 0;
+      bytes.copy(buf, filled);
+      filled += bytes.length;
       if (first && (filled >= 3 || eof)) {
         first = false;
         if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3; // a UTF-8 byte order mark
@@ -111,6 +116,7 @@ export async function* readTable(path: string, options: ReadTableOptions = {}): 
       pos = 0;
     }
   } finally {
+    await ahead?.settle();
     await handle.close();
   }
   if (!source.builder) {
@@ -120,6 +126,43 @@ export async function* readTable(path: string, options: ReadTableOptions = {}): 
     });
   }
   if (source.builder.batch.rows > 0 || !yielded) yield source.builder.take();
+}
+
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+  private readonly buffers: [Buffer, Buffer];
+  private turn = 0;
+  private pending: Promise<number>;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly size: number,
+  ) {
+    this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+    this.pending = this.read(0);
+  }
+
+  private read(turn: number): Promise<number> {
+    return this.handle.read(this.buffers[turn]!, 0, this.size, null).then((r) => r.bytesRead);
+  }
+
+  /** The next chunk (empty at the end of the file). */
+  async next(): Promise<Buffer> {
+    const n = await this.pending;
+    const current = this.buffers[this.turn]!;
+    this.turn ^= 1;
+    this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+    return current.subarray(0, n);
+  }
+
+  /** Waits for a read still in flight (before the file is closed). */
+  async settle(): Promise<void> {
+    await this.pending.catch(() => 0);
+  }
 }
 
 function scanChunk(
