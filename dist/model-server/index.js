@@ -41493,401 +41493,11 @@ function populationStabilityIndex(reference, current) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.tableFormat = tableFormat;
-exports.readTable = readTable;
-/**
- * Streams a CSV (header row, RFC 4180 quoting) or JSON Lines file as column-major batches,
- * without holding the file: numbers are parsed straight from the bytes (Clinger's fast path,
- * exact; anything else goes through Number()), text cells become strings only when they are
- * not numbers. Missing cells (empty, NA, NaN, null, None, N/A, JSON null) are kept apart from
- * text. Errors name the file, the line and the fix.
- */
-const promises_1 = __nccwpck_require__(1455);
-const node_fs_1 = __nccwpck_require__(3024);
-const node_path_1 = __nccwpck_require__(6760);
-const common_1 = __nccwpck_require__(8051);
-const MISSING = new Set(['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan']);
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-function tableFormat(path) {
-    const ext = (0, node_path_1.extname)(path).toLowerCase();
-    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
-}
-/** Classifies one cell's text: a finite number, missing, or text (returned as a string). */
-function classify(raw) {
-    const t = raw.trim();
-    if (MISSING.has(t.toLowerCase()))
-        return null;
-    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
-        const v = Number(t);
-        if (Number.isFinite(v))
-            return v;
-    }
-    return t;
-}
-/** Parses bytes [s, e) as a decimal number when that is exact in double arithmetic; NaN otherwise. */
-function fastNumber(buf, s, e) {
-    let i = s;
-    let neg = false;
-    const c0 = buf[i];
-    if (c0 === 45 /* - */) {
-        neg = true;
-        i++;
-    }
-    else if (c0 === 43 /* + */)
-        i++;
-    let mant = 0;
-    let digits = 0;
-    let scale = 0;
-    let any = false;
-    while (i < e) {
-        const c = buf[i] - 48;
-        if (c < 0 || c > 9)
-            break;
-        mant = mant * 10 + c;
-        if (mant !== 0)
-            digits++;
-        any = true;
-        i++;
-    }
-    if (i < e && buf[i] === 46 /* . */) {
-        i++;
-        while (i < e) {
-            const c = buf[i] - 48;
-            if (c < 0 || c > 9)
-                break;
-            mant = mant * 10 + c;
-            if (mant !== 0)
-                digits++;
-            scale--;
-            any = true;
-            i++;
-        }
-    }
-    if (!any)
-        return NaN;
-    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
-        i++;
-        let eneg = false;
-        if (buf[i] === 45) {
-            eneg = true;
-            i++;
-        }
-        else if (buf[i] === 43)
-            i++;
-        let ex = 0;
-        let exAny = false;
-        while (i < e) {
-            const c = buf[i] - 48;
-            if (c < 0 || c > 9)
-                break;
-            ex = ex * 10 + c;
-            exAny = true;
-            i++;
-            if (ex > 400)
-                return NaN;
-        }
-        if (!exAny)
-            return NaN;
-        scale += eneg ? -ex : ex;
-    }
-    if (i !== e || digits > 15 || scale < -22 || scale > 22)
-        return NaN;
-    const v = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
-    return neg ? -v : v;
-}
-function batchOf(header, size) {
-    return {
-        header,
-        rows: 0,
-        lines: new Int32Array(size),
-        numbers: header.map(() => new Float64Array(size)),
-        texts: header.map(() => new Array(size)),
-    };
-}
-function trimBatch(b) {
-    if (b.rows === b.lines.length)
-        return b;
-    return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
-}
-function setCell(b, col, row, value) {
-    if (typeof value === 'number')
-        b.numbers[col][row] = value;
-    else {
-        b.numbers[col][row] = NaN;
-        if (value !== null)
-            b.texts[col][row] = value;
-    }
-}
-/** Splits one CSV record with quotes (RFC 4180). Returns undefined while a quote is open. */
-function splitQuoted(text) {
-    const out = [];
-    let field = '';
-    let inQuotes = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (inQuotes) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    field += '"';
-                    i++;
-                }
-                else
-                    inQuotes = false;
-            }
-            else
-                field += ch;
-        }
-        else if (ch === '"')
-            inQuotes = true;
-        else if (ch === ',') {
-            out.push(field);
-            field = '';
-        }
-        else
-            field += ch;
-    }
-    if (inQuotes)
-        return undefined;
-    out.push(field);
-    return out;
-}
-function checkFile(path, input) {
-    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
-        throw new common_1.UserError(`${input}: ${path} does not exist`, {
-            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
-        });
-    }
-    const format = tableFormat(path);
-    if (!format) {
-        throw new common_1.UserError(`${input}: ${path} has the unknown format "${(0, node_path_1.extname)(path) || '(no extension)'}"`, {
-            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
-            location: { file: path },
-        });
-    }
-    return format;
-}
-/** Yields the file's lines, a buffer (4 MiB or more) at a time: one await per buffer, not per line. */
-async function* lineChunks(path) {
-    const handle = await (0, promises_1.open)(path, 'r');
-    try {
-        let buf = Buffer.alloc(4 << 20);
-        let filled = 0;
-        let eof = false;
-        while (!eof) {
-            if (filled === buf.length) {
-                const bigger = Buffer.alloc(buf.length * 2);
-                buf.copy(bigger, 0, 0, filled);
-                buf = bigger;
-            }
-            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            if (bytesRead === 0)
-                eof = true;
-            filled += bytesRead;
-            const starts = [];
-            const ends = [];
-            let start = 0;
-            for (;;) {
-                const nl = buf.indexOf(10, start);
-                if (nl < 0 || nl >= filled)
-                    break;
-                starts.push(start);
-                ends.push(nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
-                start = nl + 1;
-            }
-            if (eof && start < filled) {
-                starts.push(start);
-                ends.push(buf[filled - 1] === 13 ? filled - 1 : filled);
-                start = filled;
-            }
-            if (starts.length)
-                yield { buf, starts, ends };
-            // The consumer is done with this buffer's lines: keep the unfinished tail.
-            if (start > 0) {
-                buf.copy(buf, 0, start, filled);
-                filled -= start;
-            }
-        }
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * Reads a table in batches of rows. The first batch carries the header even when the file
- * has no data rows (then `rows` is 0). A file with no header at all is an error.
- */
-async function* readTable(path, options = {}) {
-    const input = options.input ?? 'the data file';
-    const format = checkFile(path, input);
-    const size = options.batchRows ?? 8192;
-    const maxRows = options.maxRows ?? Infinity;
-    let header;
-    let batch;
-    let total = 0;
-    let lineNo = 0;
-    let pending;
-    const fieldCountError = (line, got) => new common_1.UserError(`${input}: ${path}, line ${line}: ${got} fields, but the header has ${header.length}`, {
-        fix: 'Give every row one field per header column (quote fields that contain commas).',
-        location: { file: path, line },
-    });
-    const ready = [];
-    for await (const chunk of lineChunks(path)) {
-        const buf = chunk.buf;
-        for (let li = 0; li < chunk.starts.length; li++) {
-            const s = chunk.starts[li];
-            const e = chunk.ends[li];
-            lineNo++;
-            if (total >= maxRows)
-                break;
-            if (pending === undefined && e === s)
-                continue; // blank line
-            if (format === 'jsonl') {
-                const text = buf.toString('utf8', s, e);
-                if (text.trim() === '')
-                    continue;
-                let row;
-                try {
-                    row = JSON.parse(text);
-                }
-                catch (error) {
-                    throw new common_1.UserError(`${input}: ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
-                        fix: 'Write one JSON object per line (JSON Lines).',
-                        location: { file: path, line: lineNo },
-                    });
-                }
-                if (!row || typeof row !== 'object' || Array.isArray(row)) {
-                    throw new common_1.UserError(`${input}: ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-                        fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-                        location: { file: path, line: lineNo },
-                    });
-                }
-                const obj = row;
-                if (!header) {
-                    header = Object.keys(obj);
-                    batch = batchOf(header, size);
-                }
-                const b = batch;
-                const r = b.rows;
-                for (let c = 0; c < header.length; c++) {
-                    const v = obj[header[c]];
-                    const cell = v === undefined || v === null
-                        ? null
-                        : typeof v === 'number'
-                            ? Number.isFinite(v)
-                                ? v
-                                : String(v)
-                            : typeof v === 'string'
-                                ? classify(v)
-                                : JSON.stringify(v);
-                    setCell(b, c, r, cell);
-                }
-                b.lines[r] = lineNo;
-                b.rows++;
-                total++;
-            }
-            else {
-                let fields;
-                let line = lineNo;
-                if (pending !== undefined || hasQuote(buf, s, e)) {
-                    const text = (pending ? `${pending.text}\n` : '') + buf.toString('utf8', s, e);
-                    line = pending?.line ?? lineNo;
-                    fields = splitQuoted(text);
-                    if (!fields) {
-                        pending = { text, line };
-                        continue;
-                    }
-                    pending = undefined;
-                }
-                if (!header) {
-                    header = (fields ?? buf.toString('utf8', s, e).split(',')).map((h) => h.trim());
-                    if (header[0]?.charCodeAt(0) === 0xfeff)
-                        header[0] = header[0].slice(1);
-                    const seen = new Set();
-                    for (const h of header) {
-                        if (h === '')
-                            throw new common_1.UserError(`${input}: ${path}, line ${line}: a header column has no name`, {
-                                fix: 'Name every column in the header row.',
-                                location: { file: path, line },
-                            });
-                        if (seen.has(h))
-                            throw new common_1.UserError(`${input}: ${path}, line ${line}: the column "${h}" appears twice in the header`, {
-                                fix: 'Give every column a unique name.',
-                                location: { file: path, line },
-                            });
-                        seen.add(h);
-                    }
-                    batch = batchOf(header, size);
-                    continue;
-                }
-                const b = batch;
-                const r = b.rows;
-                const width = header.length;
-                if (fields) {
-                    if (fields.length !== width)
-                        throw fieldCountError(line, fields.length);
-                    for (let c = 0; c < width; c++)
-                        setCell(b, c, r, classify(fields[c]));
-                }
-                else {
-                    let c = 0;
-                    let fs = s;
-                    for (let i = s; i <= e; i++) {
-                        if (i !== e && buf[i] !== 44)
-                            continue;
-                        if (c >= width)
-                            throw fieldCountError(line, c + 1 + countCommas(buf, i + 1, e));
-                        const v = fastNumber(buf, fs, i);
-                        if (v === v)
-                            b.numbers[c][r] = v;
-                        else
-                            setCell(b, c, r, classify(buf.toString('utf8', fs, i)));
-                        c++;
-                        fs = i + 1;
-                    }
-                    if (c !== width)
-                        throw fieldCountError(line, c);
-                }
-                b.lines[r] = line;
-                b.rows++;
-                total++;
-            }
-            if (batch.rows === size) {
-                ready.push(batch);
-                batch = batchOf(header, size);
-            }
-        }
-        yield* ready;
-        ready.length = 0;
-        if (total >= maxRows)
-            break;
-    }
-    if (pending) {
-        throw new common_1.UserError(`${input}: ${path}, line ${pending.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: pending.line },
-        });
-    }
-    if (!header) {
-        throw new common_1.UserError(`${input}: ${path} is empty`, {
-            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
-            location: { file: path },
-        });
-    }
-    yield trimBatch(batch);
-}
-function hasQuote(buf, s, e) {
-    for (let i = s; i < e; i++)
-        if (buf[i] === 34)
-            return true;
-    return false;
-}
-function countCommas(buf, s, e) {
-    let n = 0;
-    for (let i = s; i < e; i++)
-        if (buf[i] === 44)
-            n++;
-    return n;
-}
+exports.tableFormat = exports.readTable = void 0;
+/** The tabular reader lives in @mlops-gha/tabular (one reader for every package); re-exported for drift's callers. */
+var tabular_1 = __nccwpck_require__(8929);
+Object.defineProperty(exports, "readTable", ({ enumerable: true, get: function () { return tabular_1.readTable; } }));
+Object.defineProperty(exports, "tableFormat", ({ enumerable: true, get: function () { return tabular_1.tableFormat; } }));
 
 
 /***/ }),
@@ -42112,6 +41722,104 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
     out.roc_auc_ovo = pairMacro / pairs;
     out.roc_auc_ovo_weighted = pairWeighted / prevalence;
     return out;
+}
+
+
+/***/ }),
+
+/***/ 7055:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MISSING = void 0;
+exports.labelColumnsOf = labelColumnsOf;
+exports.planColumns = planColumns;
+exports.parseNumber = parseNumber;
+exports.badCell = badCell;
+/**
+ * Which holdout columns are features and which are labels (one label column, or several for
+ * multilabel classification and multi-output regression), and the cell errors the readers
+ * raise. Shared by the CSV and JSON Lines readers in dataset.ts.
+ */
+const common_1 = __nccwpck_require__(8051);
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+exports.MISSING = /^(|nan|na|n\/a|null|none)$/i;
+/** The label columns asked for: `labelColumns` when given, else `labelColumn` (default `label`). */
+function labelColumnsOf(options) {
+    if (options.labelColumns?.length)
+        return [...options.labelColumns];
+    return [options.labelColumn ?? 'label'];
+}
+function planColumns(path, header, options) {
+    const labelColumns = labelColumnsOf(options);
+    const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
+    if (duplicate !== undefined) {
+        throw new common_1.UserError(`\`label-column\` names "${duplicate}" twice`, {
+            fix: 'List each label column once (several columns: one per label of a multilabel or multi-output model, in its output order).',
+        });
+    }
+    const absent = labelColumns.filter((c) => !header.includes(c));
+    if (absent.length) {
+        const what = absent.length === 1
+            ? `no label column "${absent[0]}"`
+            : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
+        throw new common_1.UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
+            fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
+            location: { file: path, line: 1 },
+        });
+    }
+    const labelIndex = labelColumns.map((c) => header.indexOf(c));
+    let featureNames;
+    if (options.featureColumns?.length) {
+        const missing = options.featureColumns.filter((c) => !header.includes(c));
+        if (missing.length) {
+            throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
+                location: { file: path, line: 1 },
+            });
+        }
+        const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
+        if (overlap.length) {
+            throw new common_1.UserError(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
+                fix: 'Remove the label column from `feature-columns:`.',
+            });
+        }
+        featureNames = [...options.featureColumns];
+    }
+    else {
+        featureNames = header.filter((_, i) => !labelIndex.includes(i));
+    }
+    if (featureNames.length === 0) {
+        throw new common_1.UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
+            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
+            location: { file: path, line: 1 },
+        });
+    }
+    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
+}
+function parseNumber(text) {
+    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
+    const t = text.trim();
+    if (t === '')
+        return NaN;
+    const v = Number(t);
+    if (Number.isNaN(v) && /^nan$/i.test(t))
+        return NaN;
+    return v;
+}
+function badCell(path, line, column, columnNumber, value, allowMissing = false) {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    const isMissing = exports.MISSING.test(value.trim());
+    return new common_1.UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+        fix: isMissing
+            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
+            : allowMissing
+                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
+                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+        location: { file: path, line, column: columnNumber },
+        title: 'Non-numeric feature',
+    });
 }
 
 
@@ -42473,8 +42181,7 @@ const common_1 = __nccwpck_require__(8051);
 const label_output_js_1 = __nccwpck_require__(866);
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return label_output_js_1.canonicalLabel; } }));
 const float_buffer_js_1 = __nccwpck_require__(8561);
-/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
-const MISSING = /^(|nan|na|n\/a|null|none)$/i;
+const columns_js_1 = __nccwpck_require__(7055);
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
  * Every feature cell must be a number; errors name the file, line, column and the fix.
@@ -42502,72 +42209,13 @@ async function loadHoldout(path, options = {}) {
     }
     return holdout;
 }
-function planColumns(path, header, options) {
-    const labelColumn = options.labelColumn ?? 'label';
-    const labelIndex = header.indexOf(labelColumn);
-    if (labelIndex < 0) {
-        throw new common_1.UserError(`Dataset ${path} has no label column "${labelColumn}" (columns: ${header.join(', ')})`, {
-            fix: 'Set `label-column:` to the column that holds the true label or target.',
-            location: { file: path, line: 1 },
-        });
-    }
-    let featureNames;
-    if (options.featureColumns?.length) {
-        const missing = options.featureColumns.filter((c) => !header.includes(c));
-        if (missing.length) {
-            throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
-                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-                location: { file: path, line: 1 },
-            });
-        }
-        if (options.featureColumns.includes(labelColumn)) {
-            throw new common_1.UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
-                fix: 'Remove the label column from `feature-columns:`.',
-            });
-        }
-        featureNames = [...options.featureColumns];
-    }
-    else {
-        featureNames = header.filter((_, i) => i !== labelIndex);
-    }
-    if (featureNames.length === 0) {
-        throw new common_1.UserError(`Dataset ${path} has no feature columns besides the label "${labelColumn}"`, {
-            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-            location: { file: path, line: 1 },
-        });
-    }
-    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelIndex };
-}
-function parseNumber(text) {
-    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
-    const t = text.trim();
-    if (t === '')
-        return NaN;
-    const v = Number(t);
-    if (Number.isNaN(v) && /^nan$/i.test(t))
-        return NaN;
-    return v;
-}
-function badCell(path, line, column, columnNumber, value, allowMissing = false) {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    const isMissing = MISSING.test(value.trim());
-    return new common_1.UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
-        fix: isMissing
-            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
-            : allowMissing
-                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
-                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
-        location: { file: path, line, column: columnNumber },
-        title: 'Non-numeric feature',
-    });
-}
 async function loadCsv(path, options) {
     const allowMissing = options.missingValues === 'nan';
     let missing = [];
     let layout;
     let header;
     const features = new float_buffer_js_1.FloatBuffer();
-    const labels = [];
+    let labelLists = [];
     let rows = 0;
     // RFC 4180 state machine over streamed chunks.
     let field = '';
@@ -42587,8 +42235,9 @@ async function loadCsv(path, options) {
             header = record.map((h) => h.trim());
             if (header[0]?.charCodeAt(0) === 0xfeff)
                 header[0] = header[0].slice(1);
-            layout = planColumns(path, header, options);
+            layout = (0, columns_js_1.planColumns)(path, header, options);
             missing = layout.featureNames.map(() => 0);
+            labelLists = layout.labelColumns.map(() => []);
         }
         else {
             const l = layout;
@@ -42601,22 +42250,25 @@ async function loadCsv(path, options) {
             for (let j = 0; j < l.featureIndex.length; j++) {
                 const idx = l.featureIndex[j];
                 const raw = record[idx];
-                const v = parseNumber(raw);
+                const v = (0, columns_js_1.parseNumber)(raw);
                 if (!Number.isFinite(v)) {
-                    if (!allowMissing || !MISSING.test(raw.trim()))
-                        throw badCell(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                    if (!allowMissing || !columns_js_1.MISSING.test(raw.trim()))
+                        throw (0, columns_js_1.badCell)(path, recordLine, header[idx], idx + 1, raw, allowMissing);
                     missing[j]++;
                 }
                 features.push(v);
             }
-            const label = (0, label_output_js_1.canonicalLabel)(record[l.labelIndex]);
-            if (label === '') {
-                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
-                    fix: 'Drop rows without a label from the holdout set.',
-                    location: { file: path, line: recordLine, column: l.labelIndex + 1 },
-                });
+            for (let j = 0; j < l.labelIndex.length; j++) {
+                const idx = l.labelIndex[j];
+                const label = (0, label_output_js_1.canonicalLabel)(record[idx]);
+                if (label === '') {
+                    throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                        fix: 'Drop rows without a label from the holdout set.',
+                        location: { file: path, line: recordLine, column: idx + 1 },
+                    });
+                }
+                labelLists[j].push(label);
             }
-            labels.push(label);
             rows++;
         }
         record = [];
@@ -42719,17 +42371,25 @@ async function loadCsv(path, options) {
         rows,
         featureNames: l.featureNames,
         features: features.finish(),
-        labelColumn: options.labelColumn ?? 'label',
-        labels,
+        ...labelFields(l.labelColumns, labelLists),
         missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]])),
     };
 }
+/** The label fields of a holdout from its label columns' lists. */
+function labelFields(labelColumns, lists) {
+    return {
+        labelColumn: labelColumns[0],
+        labelColumns,
+        labels: lists[0],
+        targets: labelColumns.length > 1 ? lists : undefined,
+    };
+}
 async function loadJsonLines(path, options) {
-    const labelColumn = options.labelColumn ?? 'label';
+    const labelColumns = (0, columns_js_1.labelColumnsOf)(options);
     const allowMissing = options.missingValues === 'nan';
     let missing = [];
     const features = new float_buffer_js_1.FloatBuffer();
-    const labels = [];
+    const labelLists = labelColumns.map(() => []);
     let layout;
     let rows = 0;
     let lineNo = 0;
@@ -42756,13 +42416,13 @@ async function loadJsonLines(path, options) {
         }
         const obj = row;
         if (!layout) {
-            layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
+            layout = (0, columns_js_1.planColumns)(path, Object.keys(obj), { ...options, labelColumns });
             missing = layout.featureNames.map(() => 0);
         }
         for (const [j, name] of layout.featureNames.entries()) {
             const v = obj[name];
             // JSON has no NaN: null (or a "nan" string) is a missing value.
-            if (allowMissing && (v === null || (typeof v === 'string' && MISSING.test(v.trim())))) {
+            if (allowMissing && (v === null || (typeof v === 'string' && columns_js_1.MISSING.test(v.trim())))) {
                 missing[j]++;
                 features.push(NaN);
                 continue;
@@ -42775,18 +42435,20 @@ async function loadJsonLines(path, options) {
                         location: { file: path, line: lineNo },
                     });
                 }
-                throw badCell(path, lineNo, name, j + 1, v === null ? 'null' : shown, allowMissing);
+                throw (0, columns_js_1.badCell)(path, lineNo, name, j + 1, v === null ? 'null' : shown, allowMissing);
             }
             features.push(v);
         }
-        const label = obj[labelColumn];
-        if (label === undefined || label === null || label === '') {
-            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
-                fix: 'Give every row a label, or set `label-column:` to the right field.',
-                location: { file: path, line: lineNo },
-            });
-        }
-        labels.push((0, label_output_js_1.canonicalLabel)(String(label)));
+        labelColumns.forEach((labelColumn, j) => {
+            const label = obj[labelColumn];
+            if (label === undefined || label === null || label === '') {
+                throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+                    fix: 'Give every row a label, or set `label-column:` to the right field.',
+                    location: { file: path, line: lineNo },
+                });
+            }
+            labelLists[j].push((0, label_output_js_1.canonicalLabel)(String(label)));
+        });
         rows++;
     };
     for await (const chunk of (0, node_fs_1.createReadStream)(path, {
@@ -42813,8 +42475,7 @@ async function loadJsonLines(path, options) {
         rows,
         featureNames: names,
         features: features.finish(),
-        labelColumn,
-        labels,
+        ...labelFields(labelColumns, labelLists),
         missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])),
     };
 }
@@ -42835,12 +42496,33 @@ const classification_js_1 = __nccwpck_require__(4042);
 const onnx_js_1 = __nccwpck_require__(1825);
 const predict_js_1 = __nccwpck_require__(2261);
 const regression_js_1 = __nccwpck_require__(3843);
+const multilabel_js_1 = __nccwpck_require__(5811);
 const task_js_1 = __nccwpck_require__(8835);
 /** The metrics of the task for model `index` of an interpretation. */
 function metricsFor(interpretation, index, options = {}) {
     const m = interpretation.models[index];
-    if (interpretation.task === 'regression')
-        return (0, regression_js_1.regressionMetrics)(interpretation.truthValues, m.values);
+    const targets = interpretation.targets;
+    if (interpretation.task === 'multilabel') {
+        return (0, multilabel_js_1.multilabelMetrics)({ truth: interpretation.truthMatrix, predicted: m.predictedMatrix, scores: m.scores, labels: targets }, { zeroDivision: options.zeroDivision });
+    }
+    if (interpretation.task === 'regression') {
+        const y = interpretation.truthValues;
+        const forceFinite = options.forceFinite;
+        if (!targets || targets.length < 2)
+            return (0, regression_js_1.regressionMetrics)(y, m.values, { forceFinite });
+        // Several targets: the combined values (as `multioutput` says) and, always, each target's
+        // (`r2[price]`), so rules can name either.
+        const shape = { outputs: targets.length, outputNames: targets, forceFinite };
+        const perTarget = (0, regression_js_1.regressionMetrics)(y, m.values, { ...shape, multioutput: 'raw_values' });
+        const multioutput = options.multioutput ?? 'uniform_average';
+        if (multioutput === 'raw_values')
+            return perTarget;
+        const combined = (0, regression_js_1.regressionMetrics)(y, m.values, { ...shape, multioutput });
+        return {
+            values: { ...combined.values, ...perTarget.values },
+            notes: { ...perTarget.notes, ...combined.notes },
+        };
+    }
     return (0, classification_js_1.classificationMetrics)(interpretation.task, {
         truth: interpretation.truthClasses,
         predicted: m.predicted,
@@ -42996,7 +42678,7 @@ exports.FloatBuffer = FloatBuffer;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
+exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
 var dataset_js_1 = __nccwpck_require__(3512);
 Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
@@ -43010,6 +42692,9 @@ var predict_js_1 = __nccwpck_require__(2261);
 Object.defineProperty(exports, "predict", ({ enumerable: true, get: function () { return predict_js_1.predict; } }));
 var task_js_1 = __nccwpck_require__(8835);
 Object.defineProperty(exports, "interpretPredictions", ({ enumerable: true, get: function () { return task_js_1.interpretPredictions; } }));
+Object.defineProperty(exports, "interpretationRows", ({ enumerable: true, get: function () { return task_js_1.interpretationRows; } }));
+var multi_target_js_1 = __nccwpck_require__(1263);
+Object.defineProperty(exports, "MULTILABEL_THRESHOLD", ({ enumerable: true, get: function () { return multi_target_js_1.MULTILABEL_THRESHOLD; } }));
 var metrics_js_1 = __nccwpck_require__(7277);
 Object.defineProperty(exports, "METRIC_NAMES", ({ enumerable: true, get: function () { return metrics_js_1.METRIC_NAMES; } }));
 Object.defineProperty(exports, "higherIsBetter", ({ enumerable: true, get: function () { return metrics_js_1.higherIsBetter; } }));
@@ -43166,11 +42851,33 @@ exports.METRIC_NAMES = {
         'roc_auc_ovo',
         'roc_auc_ovo_weighted',
     ],
+    multilabel: [
+        'accuracy',
+        'hamming_loss',
+        'precision_micro',
+        'recall_micro',
+        'f1_micro',
+        'precision_macro',
+        'recall_macro',
+        'f1_macro',
+        'precision_weighted',
+        'recall_weighted',
+        'f1_weighted',
+        'precision_samples',
+        'recall_samples',
+        'f1_samples',
+        'roc_auc_macro',
+        'roc_auc_weighted',
+        'roc_auc_micro',
+        'average_precision_macro',
+        'average_precision_weighted',
+        'average_precision_micro',
+    ],
     regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
 };
 /** Whether a larger value of the metric is better (for deltas and report arrows). */
 function higherIsBetter(metric) {
-    return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
+    return !/^(log_loss|log_loss_sum|brier_score|hamming_loss|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
 }
 /** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */
 function confusionCounts(truth, predicted, k) {
@@ -43276,6 +42983,140 @@ function r2FromSums(residual, total, n) {
     if (total === 0)
         return residual === 0 ? 1 : 0;
     return 1 - residual / total;
+}
+
+
+/***/ }),
+
+/***/ 1263:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MULTILABEL_THRESHOLD = void 0;
+exports.interpretMultiTarget = interpretMultiTarget;
+/**
+ * Several label columns: multilabel classification (K columns of 0/1, a model with [N,K]
+ * sigmoid scores and/or [N,K] 0/1 labels) or multi-output regression (K numeric targets, a
+ * model with one [N,K] float output). Column j of the model's output is label column j, in
+ * the order `label-column` lists them.
+ */
+const common_1 = __nccwpck_require__(8051);
+const finite_js_1 = __nccwpck_require__(9853);
+const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+/** scikit-learn's multilabel decision (LabelBinarizer.inverse_transform): a label is predicted when its score is above 0.5. */
+exports.MULTILABEL_THRESHOLD = 0.5;
+function describeOutputs(raw) {
+    return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
+}
+function rolesOf(raw, k, path, columns) {
+    const wide = raw.outputs.filter((o) => o.width === k);
+    const scores = wide.find((o) => isFloat(o) && /prob|score|sigmoid|variable|output/i.test(o.name)) ?? wide.find(isFloat);
+    const labels = wide.find((o) => !isFloat(o) && !Array.isArray(o.values));
+    if (!scores && !labels) {
+        throw new common_1.UserError(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
+            fix: `Export the model with one [N,${k}] output (column j = label column j), or list in \`label-column:\` exactly the columns the model predicts, in its output order.`,
+        });
+    }
+    if (scores)
+        (0, finite_js_1.requireFiniteOutput)(scores.values, k, path, scores.name);
+    return { scores, labels };
+}
+/** The first cell of the label columns that is not 0/1, or undefined when every one is. */
+function firstNonBinary(holdout) {
+    const targets = holdout.targets;
+    for (let j = 0; j < targets.length; j++) {
+        const col = targets[j];
+        for (let i = 0; i < col.length; i++) {
+            const v = col[i];
+            if (v !== '0' && v !== '1')
+                return { column: holdout.labelColumns[j], row: i + 1, value: v };
+        }
+    }
+    return undefined;
+}
+/** Reads several label columns and the models' [N,K] outputs as a multilabel or multi-output regression task. */
+function interpretMultiTarget(holdout, raws, paths, setting) {
+    const columns = holdout.labelColumns;
+    const targets = holdout.targets;
+    const k = columns.length;
+    const n = holdout.rows;
+    if (setting === 'binary' || setting === 'multiclass') {
+        throw new common_1.UserError(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
+            fix: 'Set `task: multilabel` or `task: regression` (or `auto`), or give one label column for a binary or multiclass model.',
+        });
+    }
+    columns.forEach((c, j) => (0, finite_js_1.requireFiniteLabels)(targets[j], holdout.path, c));
+    const roles = raws.map((raw, i) => rolesOf(raw, k, paths[i], columns));
+    const nonBinary = firstNonBinary(holdout);
+    const inUnit = (o) => !o || o.values.every((v) => v >= 0 && v <= 1);
+    let task;
+    let reason;
+    if (setting === 'multilabel' ||
+        (setting === 'auto' && !nonBinary && roles.every((r) => r.labels || inUnit(r.scores)))) {
+        if (nonBinary) {
+            throw new common_1.UserError(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
+                fix: 'Encode each label as a 0/1 column, or set `task: regression` for numeric targets.',
+                location: { file: holdout.path },
+            });
+        }
+        task = 'multilabel';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} label columns of 0/1 (${columns.join(', ')}) and [N,${k}] model outputs`
+                : `task: multilabel (as set); ${k} label columns`;
+    }
+    else {
+        task = 'regression';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} numeric target columns (${columns.join(', ')}) and a [N,${k}] continuous model output`
+                : `task: regression (as set); ${k} target columns`;
+    }
+    if (task === 'multilabel') {
+        const truthMatrix = new Uint8Array(n * k);
+        for (let j = 0; j < k; j++) {
+            const col = targets[j];
+            for (let i = 0; i < n; i++)
+                truthMatrix[i * k + j] = col[i] === '1' ? 1 : 0;
+        }
+        const models = roles.map((r) => {
+            const scores = r.scores ? Float64Array.from(r.scores.values) : undefined;
+            const predictedMatrix = new Uint8Array(n * k);
+            if (r.labels) {
+                const v = r.labels.values;
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = v[i] !== 0 ? 1 : 0;
+            }
+            else {
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = scores[i] > exports.MULTILABEL_THRESHOLD ? 1 : 0;
+            }
+            return { labelOutput: r.labels?.name, scoreOutput: r.scores?.name, predictedMatrix, scores };
+        });
+        return { task, reason, targets: columns, truthMatrix, models };
+    }
+    const truthValues = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) {
+        const col = targets[j];
+        for (let i = 0; i < n; i++) {
+            const v = Number(col[i]);
+            if (!Number.isFinite(v)) {
+                throw new common_1.UserError(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
+                    fix: 'Set `task: multilabel` for 0/1 label columns, or `label-column:` to the numeric targets.',
+                    location: { file: holdout.path },
+                });
+            }
+            truthValues[i * k + j] = v;
+        }
+    }
+    const models = roles.map((r, i) => {
+        if (!r.scores) {
+            throw new common_1.UserError(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
+        }
+        return { scoreOutput: r.scores.name, values: Float64Array.from(r.scores.values) };
+    });
+    return { task, reason, targets: columns, truthValues, models };
 }
 
 
@@ -43990,11 +43831,22 @@ function regressionMetrics(truth, predicted, options = {}) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.interpretationRows = interpretationRows;
 exports.interpretPredictions = interpretPredictions;
 const common_1 = __nccwpck_require__(8051);
 const label_output_js_1 = __nccwpck_require__(866);
 const finite_js_1 = __nccwpck_require__(9853);
+const multi_target_js_1 = __nccwpck_require__(1263);
 const label_output_js_2 = __nccwpck_require__(866);
+/** Holdout rows of an interpretation (several targets share a row). */
+function interpretationRows(interp) {
+    const k = interp.targets?.length ?? 1;
+    if (interp.truthMatrix)
+        return interp.truthMatrix.length / k;
+    if (interp.task === 'regression')
+        return interp.truthValues.length / k;
+    return interp.truthClasses.length;
+}
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
@@ -44071,6 +43923,14 @@ function columnClasses(probabilities, label, truthLabels, path) {
 function interpretPredictions(holdout, raws, paths, options = 'auto') {
     const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
     const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : (0, label_output_js_1.canonicalLabel)(rawPositive);
+    if ((holdout.labelColumns?.length ?? 1) > 1 && holdout.targets) {
+        return (0, multi_target_js_1.interpretMultiTarget)(holdout, raws, paths, setting);
+    }
+    if (setting === 'multilabel') {
+        throw new common_1.UserError(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
+            fix: "List every 0/1 label column in `label-column:` (comma-separated, in the model's output order).",
+        });
+    }
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
@@ -44284,66 +44144,14 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.parseCsv = parseCsv;
 exports.metricsFromCsv = metricsFromCsv;
 const common_1 = __nccwpck_require__(8051);
-/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
-function parseCsv(text) {
-    const rows = [];
-    let cells = [];
-    let cell = '';
-    let quoted = false;
-    let line = 1;
-    let rowLine = 1;
-    let rowHasContent = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (quoted) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    cell += '"';
-                    i++;
-                }
-                else
-                    quoted = false;
-            }
-            else {
-                if (ch === '\n')
-                    line++;
-                cell += ch;
-            }
-            continue;
-        }
-        if (ch === '"' && cell === '') {
-            quoted = true;
-            rowHasContent = true;
-        }
-        else if (ch === ',') {
-            cells.push(cell);
-            cell = '';
-            rowHasContent = true;
-        }
-        else if (ch === '\n' || ch === '\r') {
-            if (ch === '\r' && text[i + 1] === '\n')
-                i++;
-            if (rowHasContent || cell !== '') {
-                cells.push(cell);
-                rows.push({ line: rowLine, cells });
-            }
-            cells = [];
-            cell = '';
-            rowHasContent = false;
-            line++;
-            rowLine = line;
-        }
-        else {
-            cell += ch;
-            if (ch.trim() !== '')
-                rowHasContent = true;
-        }
-    }
-    if (rowHasContent || cell !== '') {
-        cells.push(cell);
-        rows.push({ line: rowLine, cells });
-    }
-    return rows;
+const tabular_1 = __nccwpck_require__(8929);
+/**
+ * One CSV record per row, RFC 4180 quoting ("a, b" and "" for a quote), with the line each
+ * starts on: the shared tokenizer of @mlops-gha/tabular, so metrics files and data files
+ * follow one rule. An unclosed quote is an error naming `file`.
+ */
+function parseCsv(text, file) {
+    return (0, tabular_1.parseCsvRecords)(text, file);
 }
 const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
 const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
@@ -44359,7 +44167,7 @@ function metricsFromCsv(text, source) {
     const label = source.label ?? `metrics file ${source.file}`;
     const fix = `Write ${source.file} with ${FIX}.`;
     const fail = (message, line) => new common_1.UserError(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
-    const rows = parseCsv(text);
+    const rows = parseCsv(text, source.file);
     if (rows.length === 0)
         throw fail(`${label} is empty`);
     const header = rows[0].cells.map((c) => c.trim());
@@ -44728,7 +44536,9 @@ const common_1 = __nccwpck_require__(8051);
 const signature_js_1 = __nccwpck_require__(7395);
 const names_js_1 = __nccwpck_require__(6337);
 const registry_js_1 = __nccwpck_require__(206);
+const push_request_js_1 = __nccwpck_require__(6613);
 const sources_js_1 = __nccwpck_require__(9755);
+const step_hook_js_1 = __nccwpck_require__(699);
 exports.CLI_USAGE = `Usage: mlops-registry [--registry URL] [--endpoint-url URL] [--region R] COMMAND ...
 
   list [NAME]                          models, or the versions of NAME with their aliases
@@ -44785,20 +44595,23 @@ async function runCli(argv, io = defaultIo) {
             info: (m) => io.stderr(`${m}\n`),
             warning: (m) => io.stderr(`warning: ${m}\n`),
         };
-        registry = registry_js_1.Registry.open(url, {
-            source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
-            endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-            region: values.region,
-            cwd: io.cwd,
-            logger,
-            actor: env.GITHUB_ACTOR ?? env.USER ?? null,
+        const here = { ...(0, common_1.runContextFromEnv)(env), actor: env.GITHUB_ACTOR ?? env.USER ?? null };
+        const open = (who) => {
+            const options = {
+                source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
+                endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+                region: values.region,
+                cwd: io.cwd,
+                logger,
+                ...who,
+            };
+            const killAt = env.MLOPS_REGISTRY_FAULT_KILL_AT;
             // Fault injection for the crash tests: a real kill -9 of this process at a named step.
-            ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
-                ? {
-                    onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')),
-                }
-                : {}),
-        });
+            return registry_js_1.Registry.open(url, killAt
+                ? (0, step_hook_js_1.withStepHook)(options, (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')))
+                : options);
+        };
+        registry = open(here);
         const need = (n, usage) => {
             if (args.length !== n)
                 throw new common_1.UserError(`Usage: mlops-registry ${usage}`, { fix: 'See mlops-registry --help.' });
@@ -44921,19 +44734,19 @@ async function runCli(argv, io = defaultIo) {
                 if (args.length < 2)
                     throw new common_1.UserError('Usage: mlops-registry push NAME FILE...', { fix: 'See mlops-registry --help.' });
                 const [name, ...paths] = args;
-                const files = await (0, sources_js_1.collectModelFiles)(paths, io.cwd);
-                const run = values['run-record'] ? await (0, sources_js_1.readRunRecord)(values['run-record']) : undefined;
-                const metrics = values['metrics-file'] ? await (0, sources_js_1.readMetricsFile)(values['metrics-file']) : (run?.metrics ?? {});
-                const result = await registry.push({
+                const planned = await (0, push_request_js_1.pushRequestFromRun)({
                     name,
-                    files,
-                    metrics,
-                    params: run?.params,
-                    lineage: run?.lineage,
+                    files: await (0, sources_js_1.collectModelFiles)(paths, io.cwd),
+                    metricsFile: values['metrics-file'],
+                    runRecord: values['run-record'],
                     tags: (0, names_js_1.parseTags)(values.tag ?? []),
                     description: values.description ?? null,
                     alias: values.alias,
-                });
+                }, here);
+                // the version records who trained it (the run record's actor): reopen as that actor (opening does no I/O)
+                registry.close();
+                registry = open(planned);
+                const result = await registry.push(planned.request);
                 out(`${result.name}/${result.version}${result.created ? '' : ' (existing, identical content)'}\t${result.uri}\tsha256:${result.sha256}`);
                 return 0;
             }
@@ -45297,7 +45110,7 @@ async function listEvents(ctx, name) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runCli = exports.layout = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
+exports.runCli = exports.layout = exports.pushRequestFromRun = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
 var registry_js_1 = __nccwpck_require__(206);
 Object.defineProperty(exports, "Registry", ({ enumerable: true, get: function () { return registry_js_1.Registry; } }));
 var manifest_js_1 = __nccwpck_require__(7148);
@@ -45332,6 +45145,8 @@ var sources_js_1 = __nccwpck_require__(9755);
 Object.defineProperty(exports, "collectModelFiles", ({ enumerable: true, get: function () { return sources_js_1.collectModelFiles; } }));
 Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return sources_js_1.readMetricsFile; } }));
 Object.defineProperty(exports, "readRunRecord", ({ enumerable: true, get: function () { return sources_js_1.readRunRecord; } }));
+var push_request_js_1 = __nccwpck_require__(6613);
+Object.defineProperty(exports, "pushRequestFromRun", ({ enumerable: true, get: function () { return push_request_js_1.pushRequestFromRun; } }));
 var layout_js_1 = __nccwpck_require__(687);
 Object.defineProperty(exports, "layout", ({ enumerable: true, get: function () { return layout_js_1.layout; } }));
 var cli_js_1 = __nccwpck_require__(1467);
@@ -45744,6 +45559,53 @@ async function probeConditionalWrites(store) {
         if (created)
             await store.delete(key).catch(() => undefined);
     }
+}
+
+
+/***/ }),
+
+/***/ 6613:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.pushRequestFromRun = pushRequestFromRun;
+const sources_js_1 = __nccwpck_require__(9755);
+/**
+ * Reads the run record and the metrics file and builds the push request. `here` is the run the
+ * push happens in (`runContextFromEnv()`); a value the run record has wins over it, because the
+ * version records where the model was trained, not where it was pushed from.
+ */
+async function pushRequestFromRun(sources, here) {
+    const run = sources.runRecord ? await (0, sources_js_1.readRunRecord)(sources.runRecord) : undefined;
+    const metrics = sources.metricsFile ? await (0, sources_js_1.readMetricsFile)(sources.metricsFile) : (run?.metrics ?? {});
+    const lineage = {
+        git_sha: here.sha,
+        git_ref: here.ref,
+        repository: here.repository,
+        run_url: here.runUrl,
+        run_id: here.runId,
+        data_version: null,
+    };
+    for (const [key, value] of Object.entries(run?.lineage ?? {})) {
+        if (value)
+            lineage[key] = value;
+    }
+    return {
+        request: {
+            name: sources.name,
+            files: sources.files,
+            metrics,
+            params: run?.params ?? {},
+            lineage,
+            tags: sources.tags ?? {},
+            description: sources.description ?? null,
+            ...(sources.alias ? { alias: sources.alias } : {}),
+            ...(sources.attachments ? { attachments: sources.attachments } : {}),
+        },
+        actor: run?.actor ?? here.actor,
+        runUrl: here.runUrl,
+    };
 }
 
 
@@ -46173,6 +46035,7 @@ const names_js_1 = __nccwpck_require__(6337);
 Object.defineProperty(exports, "formatModelRef", ({ enumerable: true, get: function () { return names_js_1.formatModelRef; } }));
 const probe_js_1 = __nccwpck_require__(2051);
 const push_js_1 = __nccwpck_require__(5845);
+const step_hook_js_1 = __nccwpck_require__(699);
 const reader = __importStar(__nccwpck_require__(4746));
 const verify_js_1 = __nccwpck_require__(1540);
 /**
@@ -46193,6 +46056,7 @@ class Registry {
         if (options.skipProbe)
             this.probed = Promise.resolve();
         const logger = options.logger ?? common_1.silentLogger;
+        const hook = (0, step_hook_js_1.stepHookOf)(options);
         this.ctx = {
             store,
             location: store.location,
@@ -46201,7 +46065,7 @@ class Registry {
             ensureConditionalWrites: () => this.ensureConditionalWrites(),
             now: () => new Date(),
             step: async (step) => {
-                await options.onStep?.(step);
+                await hook?.(step);
             },
             uriOf: (name, version) => this.uriOf(name, version),
         };
@@ -46678,6 +46542,25 @@ async function readRunRecord(path) {
             data_version: str(doc.data_version),
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 699:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.withStepHook = withStepHook;
+exports.stepHookOf = stepHookOf;
+const STEP_HOOK = Symbol('mlops-gha/registry: push step hook');
+/** `options` with `hook` attached: `Registry.open(url, withStepHook({ actor }, (step) => ...))`. */
+function withStepHook(options, hook) {
+    return { ...options, [STEP_HOOK]: hook };
+}
+function stepHookOf(options) {
+    return options[STEP_HOOK];
 }
 
 
@@ -49373,6 +49256,924 @@ async function signRequest(signer, request, region, signingDate = new Date()) {
     }, { signingDate, signingRegion: region });
     return signed.headers;
 }
+
+
+/***/ }),
+
+/***/ 2061:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BatchBuilder = void 0;
+/**
+ * Column-major batches and the rules for one cell: a finite number goes to `numbers`, text to
+ * `texts`, a missing cell leaves NaN and no text. Text cells are interned per column (the bytes
+ * of a repeated category make one string, not one per row), which is what keeps categorical
+ * columns cheap. The caller's strictness (missing cells refused, columns that must be numbers)
+ * is applied here, so CSV and JSON Lines follow one rule.
+ */
+const common_1 = __nccwpck_require__(8051);
+const numbers_js_1 = __nccwpck_require__(5787);
+const NO_TEXT = Object.freeze([]);
+const INTERN_LIMIT = 4096;
+class BatchBuilder {
+    header;
+    size;
+    rules;
+    file;
+    input;
+    locate;
+    batch;
+    /** Per column: a cell's bytes (as a latin1 key) -> what it holds, while the column has few distinct ones. */
+    interned;
+    constructor(header, size, rules, file, input, 
+    /** Where column c of the row being added sits (called only to build an error). */
+    locate) {
+        this.header = header;
+        this.size = size;
+        this.rules = rules;
+        this.file = file;
+        this.input = input;
+        this.locate = locate;
+        this.batch = this.fresh();
+        this.interned = header.map(() => new Map());
+    }
+    fresh() {
+        const n = this.header.length;
+        const numbers = new Array(n);
+        const texts = new Array(n);
+        for (let c = 0; c < n; c++) {
+            numbers[c] = new Float64Array(this.size);
+            texts[c] = NO_TEXT;
+        }
+        return { header: this.header, rows: 0, lines: new Int32Array(this.size), numbers, texts };
+    }
+    get full() {
+        return this.batch.rows === this.size;
+    }
+    /** Hands out the batch built so far (trimmed to its rows) and starts the next. */
+    take() {
+        const b = this.batch;
+        this.batch = this.fresh();
+        if (b.rows === this.size)
+            return b;
+        return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
+    }
+    /** A missing cell at (row, column c). */
+    missing(c, r) {
+        this.batch.numbers[c][r] = NaN;
+        if (this.rules.missing === 'refuse')
+            throw this.cellError(c, this.locate(c), 'is empty or missing (NA, NaN, null)', true);
+    }
+    /**
+     * A cell the number fast path did not take, as bytes: a long or blank-padded number, a
+     * missing token or text. Non-numeric cells are classified once per distinct byte string
+     * while the column has few of them (categories), so a repeated category costs one lookup.
+     */
+    cellBytes(c, r, s, e, buf) {
+        if (s === e)
+            return this.missing(c, r);
+        const b0 = buf[s];
+        const numeric = (b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46;
+        const cache = numeric || e - s > 64 ? undefined : this.interned[c];
+        if (!cache)
+            return this.cell(c, r, buf.toString('utf8', s, e));
+        const key = buf.toString('latin1', s, e);
+        let v = cache.get(key);
+        if (v === undefined) {
+            v = (0, numbers_js_1.classifyText)(buf.toString('utf8', s, e));
+            cache.set(key, v);
+            if (cache.size > INTERN_LIMIT)
+                this.interned[c] = undefined;
+        }
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    /** A text cell (already trimmed, known not to be a number or missing). */
+    text(c, r, text) {
+        const b = this.batch;
+        b.numbers[c][r] = NaN;
+        if (this.rules.numeric[c])
+            throw this.cellError(c, this.locate(c), `holds the text ${JSON.stringify(text.slice(0, 40))}`);
+        let texts = b.texts[c];
+        if (texts === NO_TEXT)
+            texts = b.texts[c] = new Array(this.size);
+        texts[r] = text;
+    }
+    /** A cell from its text (a quoted CSV field, a JSON string): number, missing or text. */
+    cell(c, r, raw) {
+        const v = (0, numbers_js_1.classifyText)(raw);
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    cellError(c, place, what, missing = false) {
+        const name = this.header[c];
+        return new common_1.UserError(`${this.input}: ${this.file}, line ${place.line}: column "${name}" (column ${c + 1}) ${what}, but it must be a number`, {
+            fix: missing
+                ? `Fill in or drop the rows where "${name}" is missing (or let missing values through, where the step offers that).`
+                : `Write "${name}" as plain decimal numbers (e.g. 0.25 or 1e-3; inf and text are refused), or leave the column out.`,
+            location: { file: this.file, line: place.line, ...(place.column ? { column: place.column } : {}) },
+            title: missing ? 'Missing value' : 'Not a number',
+        });
+    }
+}
+exports.BatchBuilder = BatchBuilder;
+
+
+/***/ }),
+
+/***/ 8123:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CsvScanner = exports.UnclosedQuote = void 0;
+exports.decodeField = decodeField;
+exports.columnOf = columnOf;
+/**
+ * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without
+ * making a string. A quote opens a quoted field only at the start of a field; inside it
+ * `""` is a quote and commas and line breaks are data. Text after a closing quote is kept
+ * (`"ab"c` reads `abc`, as Python's csv module does). Records end at LF, CRLF or a lone CR;
+ * each of those also counts one line, inside quoted fields too, so a record's line is the
+ * line an editor shows. An empty line is no record.
+ *
+ * The scanner only reports complete records: at the end of a buffer that is not the file's
+ * end it stops before the unfinished record, and the caller feeds that tail again with the
+ * next bytes. The consumer (a `RecordSink`) decides what fields mean.
+ */
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const MAX_EXACT = 2 ** 53;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+let exponentValue = 0;
+/** Reads an exponent's digits from `i` (after the e); returns the end, or -1 when there are none. Sets exponentValue. */
+function exponentEnd(buf, i, end) {
+    let neg = false;
+    if (buf[i] === 45) {
+        neg = true;
+        i++;
+    }
+    else if (buf[i] === 43)
+        i++;
+    let ex = 0;
+    const d0 = i;
+    while (i < end) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9)
+            break;
+        if (ex < 1000)
+            ex = ex * 10 + d;
+        i++;
+    }
+    if (i === d0)
+        return -1;
+    exponentValue = neg ? -ex : ex;
+    return i;
+}
+/** A quoted field still open at the end of the file. */
+class UnclosedQuote extends Error {
+    line;
+    constructor(line) {
+        super(`a quoted field opened on line ${line} is never closed`);
+        this.line = line;
+    }
+}
+exports.UnclosedQuote = UnclosedQuote;
+class CsvScanner {
+    sink;
+    /** The line of the next unread byte (1-based). */
+    line = 1;
+    bounds = new Int32Array(256);
+    quoted = new Uint8Array(128);
+    values = new Float64Array(128);
+    constructor(sink) {
+        this.sink = sink;
+    }
+    /**
+     * Scans `buf[pos, end)` for at most `maxRecords` records (blank lines are not counted).
+     * Returns the offset of the first byte not consumed: the start of an unfinished record when
+     * `final` is false, `end` when the buffer is done. With `final`, the last record may end
+     * without a line break, and an unclosed quote throws `UnclosedQuote`.
+     */
+    scan(buf, pos, end, final, maxRecords) {
+        let i = pos;
+        let records = 0;
+        while (i < end && records < maxRecords) {
+            const start = i;
+            const startLine = this.line;
+            let line = startLine;
+            let nf = 0;
+            let bounds = this.bounds;
+            let complete = false;
+            for (;;) {
+                const fs = i;
+                let q = 0;
+                if (i < end && buf[i] === QUOTE) {
+                    q = 1;
+                    i++;
+                    for (;;) {
+                        if (i >= end) {
+                            if (final)
+                                throw new UnclosedQuote(startLine);
+                            this.line = startLine;
+                            return start;
+                        }
+                        const c = buf[i];
+                        if (c === QUOTE) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start; // `"` then `"` may follow in the next bytes
+                            }
+                            if (buf[i + 1] === QUOTE) {
+                                i += 2;
+                                continue;
+                            }
+                            i++;
+                            break;
+                        }
+                        if (c === LF)
+                            line++;
+                        else if (c === CR) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start;
+                            }
+                            if (buf[i + 1] !== LF)
+                                line++;
+                        }
+                        i++;
+                    }
+                }
+                let v = NaN;
+                if (q === 0) {
+                    // Most cells are plain decimals: read the number in the same pass that finds the
+                    // field's end (Clinger's fast path: an exact mantissa below 2^53 and a power of ten
+                    // within 10^±22, so one correctly rounded operation gives the correctly rounded value).
+                    let j = i;
+                    let neg = false;
+                    let c = buf[j];
+                    if (c === 45) {
+                        neg = true;
+                        j++;
+                    }
+                    else if (c === 43)
+                        j++;
+                    let mant = 0;
+                    let scale = 0;
+                    const d0 = j;
+                    while (j < end) {
+                        const d = buf[j] - 48;
+                        if (d < 0 || d > 9)
+                            break;
+                        mant = mant * 10 + d;
+                        j++;
+                    }
+                    let digits = j - d0;
+                    if (j < end && buf[j] === 46) {
+                        const f0 = ++j;
+                        while (j < end) {
+                            const d = buf[j] - 48;
+                            if (d < 0 || d > 9)
+                                break;
+                            mant = mant * 10 + d;
+                            j++;
+                        }
+                        scale = f0 - j;
+                        digits += j - f0;
+                    }
+                    c = buf[j];
+                    if (digits > 0 && (c === 101 || c === 69)) {
+                        j = exponentEnd(buf, j + 1, end);
+                        if (j > 0) {
+                            scale += exponentValue;
+                            c = buf[j];
+                        }
+                        else
+                            digits = 0;
+                    }
+                    if (digits > 0 && (j === end ? final : c === COMMA || c === LF || c === CR) && mant < MAX_EXACT) {
+                        if (scale === 0)
+                            v = mant;
+                        else if (scale < 0 && scale >= -22)
+                            v = mant / POW10[-scale];
+                        else if (scale > 0 && scale <= 22)
+                            v = mant * POW10[scale];
+                        if (neg)
+                            v = -v;
+                        if (v === v)
+                            i = j;
+                    }
+                }
+                // Unquoted bytes (or text after a closing quote) up to the next delimiter. Every byte
+                // that ends a field is below 45, so most bytes cost one comparison.
+                while (i < end) {
+                    const c = buf[i];
+                    if (c > COMMA) {
+                        i++;
+                        continue;
+                    }
+                    if (c === COMMA || c === LF || c === CR)
+                        break;
+                    i++;
+                }
+                if (i >= end && !final) {
+                    this.line = startLine;
+                    return start;
+                }
+                if (nf * 2 + 2 > bounds.length)
+                    bounds = this.grow();
+                bounds[nf * 2] = fs;
+                bounds[nf * 2 + 1] = i;
+                this.quoted[nf] = q;
+                this.values[nf] = v;
+                nf++;
+                if (i >= end) {
+                    complete = true;
+                    break;
+                }
+                const c = buf[i];
+                if (c === COMMA) {
+                    i++;
+                    continue;
+                }
+                if (c === CR) {
+                    if (i + 1 >= end && !final) {
+                        this.line = startLine;
+                        return start;
+                    }
+                    i += buf[i + 1] === LF ? 2 : 1;
+                }
+                else
+                    i++;
+                line++;
+                complete = true;
+                break;
+            }
+            this.line = line;
+            if (!complete)
+                break;
+            if (nf === 1 && bounds[0] === bounds[1] && this.quoted[0] === 0)
+                continue; // an empty line
+            this.sink.record(buf, bounds, this.quoted, this.values, nf, startLine, start);
+            records++;
+        }
+        return i;
+    }
+    grow() {
+        const bounds = new Int32Array(this.bounds.length * 2);
+        bounds.set(this.bounds);
+        const quoted = new Uint8Array(this.quoted.length * 2);
+        quoted.set(this.quoted);
+        const values = new Float64Array(this.values.length * 2);
+        values.set(this.values);
+        this.bounds = bounds;
+        this.quoted = quoted;
+        this.values = values;
+        return bounds;
+    }
+}
+exports.CsvScanner = CsvScanner;
+/** The text of a field: raw bytes as UTF-8, or for a quoted one its content with `""` read as `"`. */
+function decodeField(buf, s, e, quoted) {
+    if (!quoted)
+        return buf.toString('utf8', s, e);
+    // s is the opening quote; find the closing one (a quote not followed by another).
+    let out = '';
+    let i = s + 1;
+    let from = i;
+    while (i < e) {
+        if (buf[i] === QUOTE) {
+            if (i + 1 < e && buf[i + 1] === QUOTE) {
+                out += buf.toString('utf8', from, i + 1);
+                i += 2;
+                from = i;
+                continue;
+            }
+            out += buf.toString('utf8', from, i);
+            return out + buf.toString('utf8', i + 1, e); // text after the closing quote
+        }
+        i++;
+    }
+    return out + buf.toString('utf8', from, e);
+}
+/** The 1-based character column of byte `at` on its line (for annotations). */
+function columnOf(buf, recordStart, at) {
+    let lineStart = recordStart;
+    for (let i = at - 1; i >= recordStart; i--) {
+        if (buf[i] === LF || buf[i] === CR) {
+            lineStart = i + 1;
+            break;
+        }
+    }
+    return buf.toString('utf8', lineStart, at).length + 1;
+}
+
+
+/***/ }),
+
+/***/ 8929:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MISSING_TOKENS = exports.isMissingText = exports.classifyText = exports.parseCsvRecords = exports.tableFormat = exports.readTable = void 0;
+var read_js_1 = __nccwpck_require__(7529);
+Object.defineProperty(exports, "readTable", ({ enumerable: true, get: function () { return read_js_1.readTable; } }));
+Object.defineProperty(exports, "tableFormat", ({ enumerable: true, get: function () { return read_js_1.tableFormat; } }));
+var records_js_1 = __nccwpck_require__(3231);
+Object.defineProperty(exports, "parseCsvRecords", ({ enumerable: true, get: function () { return records_js_1.parseCsvRecords; } }));
+var numbers_js_1 = __nccwpck_require__(5787);
+Object.defineProperty(exports, "classifyText", ({ enumerable: true, get: function () { return numbers_js_1.classifyText; } }));
+Object.defineProperty(exports, "isMissingText", ({ enumerable: true, get: function () { return numbers_js_1.isMissingText; } }));
+Object.defineProperty(exports, "MISSING_TOKENS", ({ enumerable: true, get: function () { return numbers_js_1.MISSING_TOKENS; } }));
+
+
+/***/ }),
+
+/***/ 5787:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MISSING_TOKENS = void 0;
+exports.isMissingText = isMissingText;
+exports.classifyText = classifyText;
+exports.fastNumber = fastNumber;
+/**
+ * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
+ * (`-1.5`, `.5`, `3e-4`, surrounding blanks allowed); `inf`, `Infinity`, `0x10`, `1_000` are
+ * not numbers, and a literal out of double range (`1e999`) is not a finite number. Missing
+ * cells are empty or one of `NA`, `NaN`, `N/A`, `null`, `None`, `#N/A`, `-NaN` (any case), the
+ * texts pandas, R and spreadsheets write for "no value".
+ */
+exports.MISSING_TOKENS = ['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan'];
+const MISSING = new Set(exports.MISSING_TOKENS);
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Whether a (trimmed) cell text means "no value". */
+function isMissingText(text) {
+    return MISSING.has(text.toLowerCase());
+}
+/** A cell's text classified: its finite number, null when missing, or the trimmed text. */
+function classifyText(raw) {
+    const t = raw.trim();
+    if (t.length <= 4 && MISSING.has(t.toLowerCase()))
+        return null;
+    if (NUMBER.test(t)) {
+        const v = Number(t);
+        if (Number.isFinite(v))
+            return v;
+    }
+    return t;
+}
+/**
+ * Parses bytes [s, e) as a decimal number when that can be done exactly in double arithmetic
+ * (at most 15 significant digits and a power of ten within 10^±22: Clinger's fast path, where
+ * one correctly rounded multiplication or division gives the correctly rounded result).
+ * Anything else, including blanks, returns NaN and the caller takes the general path.
+ */
+function fastNumber(buf, s, e) {
+    let i = s;
+    let neg = false;
+    const c0 = buf[i];
+    if (c0 === 45 /* - */) {
+        neg = true;
+        i++;
+    }
+    else if (c0 === 43 /* + */)
+        i++;
+    let mant = 0;
+    let digits = 0;
+    let scale = 0;
+    const first = i;
+    while (i < e) {
+        const c = buf[i] - 48;
+        if (c < 0 || c > 9)
+            break;
+        mant = mant * 10 + c;
+        if (mant !== 0)
+            digits++;
+        i++;
+    }
+    let any = i > first;
+    if (i < e && buf[i] === 46 /* . */) {
+        i++;
+        const f = i;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            mant = mant * 10 + c;
+            if (mant !== 0)
+                digits++;
+            i++;
+        }
+        scale = f - i;
+        any ||= i > f;
+    }
+    if (!any)
+        return NaN;
+    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
+        i++;
+        let eneg = false;
+        if (buf[i] === 45) {
+            eneg = true;
+            i++;
+        }
+        else if (buf[i] === 43)
+            i++;
+        let ex = 0;
+        const f = i;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            ex = ex * 10 + c;
+            i++;
+            if (ex > 400)
+                return NaN;
+        }
+        if (i === f)
+            return NaN;
+        scale += eneg ? -ex : ex;
+    }
+    if (i !== e || digits > 15 || scale < -22 || scale > 22)
+        return NaN;
+    const v = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
+    return neg ? -v : v;
+}
+
+
+/***/ }),
+
+/***/ 7529:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tableFormat = tableFormat;
+exports.readTable = readTable;
+/**
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
+ * await per read, not per row), with the file's own line numbers on every row.
+ */
+const promises_1 = __nccwpck_require__(1455);
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+const common_1 = __nccwpck_require__(8051);
+const csv_scan_js_1 = __nccwpck_require__(8123);
+const sinks_js_1 = __nccwpck_require__(8837);
+const CHUNK = 4 << 20;
+/** The format a file's extension says, or undefined for an extension we do not read. */
+function tableFormat(path) {
+    const ext = (0, node_path_1.extname)(path).toLowerCase();
+    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+}
+function checkFile(path, input, format) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`${input}: ${path} does not exist`, {
+            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
+        });
+    }
+    const found = format ?? tableFormat(path);
+    if (!found) {
+        throw new common_1.UserError(`${input}: ${path} has the unknown format "${(0, node_path_1.extname)(path) || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    return found;
+}
+/**
+ * Reads a table in batches of rows. The first batch carries the header even when the file
+ * has no data rows (then `rows` is 0); a file without a header is an error. A batch stays
+ * valid after the next one is read (each has its own arrays).
+ */
+async function* readTable(path, options = {}) {
+    const input = options.input ?? 'the data file';
+    const format = checkFile(path, input, options.format);
+    const o = {
+        file: path,
+        input,
+        batchRows: options.batchRows ?? 8192,
+        missing: options.missing ?? 'allow',
+        numeric: options.numeric,
+    };
+    const source = format === 'csv' ? new sinks_js_1.CsvSource(o) : new sinks_js_1.JsonLinesSource(o);
+    let left = options.maxRows ?? Infinity;
+    let yielded = false;
+    const handle = await (0, promises_1.open)(path, 'r');
+    try {
+        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+        let filled = 0;
+        let pos = 0;
+        let eof = false;
+        let first = true;
+        while (left > 0) {
+            if (filled === buf.length) {
+                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+            }
+            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+            filled += bytesRead;
+            eof = bytesRead === 0;
+            if (first && (filled >= 3 || eof)) {
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            if (first)
+                continue;
+            for (;;) {
+                const batch = source.builder?.batch;
+                const room = Math.min(left, o.batchRows - (batch?.rows ?? 0));
+                const before = batch?.rows ?? 0;
+                pos = scanChunk(source, buf, pos, filled, eof, room, path, input);
+                const added = (source.builder?.batch.rows ?? 0) - (source.builder?.batch === batch ? before : 0);
+                left -= added;
+                if (source.builder?.full) {
+                    yielded = true;
+                    yield source.builder.take();
+                }
+                else if (added < room || left <= 0)
+                    break;
+            }
+            if (eof)
+                break;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    if (!source.builder) {
+        throw new common_1.UserError(`${input}: ${path} is empty`, {
+            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
+            location: { file: path },
+        });
+    }
+    if (source.builder.batch.rows > 0 || !yielded)
+        yield source.builder.take();
+}
+function scanChunk(source, buf, pos, end, final, room, path, input) {
+    try {
+        return source.scan(buf, pos, end, final, room);
+    }
+    catch (error) {
+        if (!(error instanceof csv_scan_js_1.UnclosedQuote))
+            throw error;
+        throw new common_1.UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: error.line },
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 3231:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseCsvRecords = parseCsvRecords;
+/**
+ * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
+ * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
+ */
+const common_1 = __nccwpck_require__(8051);
+const csv_scan_js_1 = __nccwpck_require__(8123);
+/**
+ * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
+ * unclosed quote is a `UserError` naming `file` (default "the CSV text") and the line.
+ */
+function parseCsvRecords(text, file = 'the CSV text') {
+    let buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+        buf = buf.subarray(3);
+    const out = [];
+    const sink = {
+        record(b, bounds, quoted, _values, fields, line) {
+            const cells = new Array(fields);
+            for (let k = 0; k < fields; k++)
+                cells[k] = (0, csv_scan_js_1.decodeField)(b, bounds[k * 2], bounds[k * 2 + 1], quoted[k]);
+            out.push({ line, cells });
+        },
+    };
+    try {
+        new csv_scan_js_1.CsvScanner(sink).scan(buf, 0, buf.length, true, Infinity);
+    }
+    catch (error) {
+        if (!(error instanceof csv_scan_js_1.UnclosedQuote))
+            throw error;
+        throw new common_1.UserError(`${file}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file, line: error.line },
+        });
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 8837:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.JsonLinesSource = exports.CsvSource = void 0;
+/**
+ * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
+ * (one object per line), each turning its first record into the header and the rest into
+ * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
+ * reads the file for either format.
+ */
+const common_1 = __nccwpck_require__(8051);
+const batch_js_1 = __nccwpck_require__(2061);
+const csv_scan_js_1 = __nccwpck_require__(8123);
+function checkHeader(header, o, line) {
+    const seen = new Set();
+    header.forEach((h, i) => {
+        if (h === '')
+            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: header column ${i + 1} has no name`, {
+                fix: 'Name every column in the header row.',
+                location: { file: o.file, line },
+            });
+        if (seen.has(h))
+            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: the column "${h}" appears twice in the header`, {
+                fix: 'Give every column a unique name.',
+                location: { file: o.file, line },
+            });
+        seen.add(h);
+    });
+}
+function rulesFor(header, o) {
+    const numeric = new Uint8Array(header.length);
+    if (o.numeric === 'all')
+        numeric.fill(1);
+    else if (o.numeric)
+        for (const name of o.numeric)
+            if (header.includes(name))
+                numeric[header.indexOf(name)] = 1;
+    return { missing: o.missing, numeric };
+}
+class CsvSource {
+    o;
+    builder;
+    scanner = new csv_scan_js_1.CsvScanner(this);
+    // The record being added, for error locations.
+    buf = Buffer.alloc(0);
+    recordStart = 0;
+    recordLine = 0;
+    bounds = new Int32Array(0);
+    constructor(o) {
+        this.o = o;
+    }
+    get line() {
+        return this.scanner.line;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        // The header is one record more when it has not been read yet.
+        return this.scanner.scan(buf, pos, end, final, this.builder ? maxRows : maxRows + 1);
+    }
+    locate = (c) => ({
+        line: this.recordLine,
+        column: (0, csv_scan_js_1.columnOf)(this.buf, this.recordStart, this.bounds[c * 2]),
+    });
+    record(buf, bounds, quoted, values, fields, line, start) {
+        const b = this.builder;
+        if (!b) {
+            const header = Array.from({ length: fields }, (_, k) => (0, csv_scan_js_1.decodeField)(buf, bounds[k * 2], bounds[k * 2 + 1], quoted[k]).trim());
+            checkHeader(header, this.o, line);
+            this.builder = new batch_js_1.BatchBuilder(header, this.o.batchRows, rulesFor(header, this.o), this.o.file, this.o.input, this.locate);
+            return;
+        }
+        const width = b.header.length;
+        if (fields !== width) {
+            throw new common_1.UserError(`${this.o.input}: ${this.o.file}, line ${line}: ${fields} fields, but the header has ${width} (${b.header.slice(0, 8).join(', ')}${width > 8 ? ', …' : ''})`, {
+                fix: 'Give every row one field per header column (quote fields that contain commas).',
+                location: { file: this.o.file, line },
+                title: 'Malformed row',
+            });
+        }
+        this.buf = buf;
+        this.recordStart = start;
+        this.recordLine = line;
+        this.bounds = bounds;
+        const batch = b.batch;
+        const r = batch.rows;
+        const numbers = batch.numbers;
+        for (let c = 0; c < width; c++) {
+            const v = values[c];
+            if (v === v)
+                numbers[c][r] = v;
+            else if (quoted[c] === 0)
+                b.cellBytes(c, r, bounds[c * 2], bounds[c * 2 + 1], buf);
+            else
+                b.cell(c, r, (0, csv_scan_js_1.decodeField)(buf, bounds[c * 2], bounds[c * 2 + 1], 1));
+        }
+        batch.lines[r] = line;
+        batch.rows = r + 1;
+    }
+}
+exports.CsvSource = CsvSource;
+class JsonLinesSource {
+    o;
+    builder;
+    line = 1;
+    keys = [];
+    /** The line being added (errors name it). */
+    current = 0;
+    constructor(o) {
+        this.o = o;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        let i = pos;
+        let rows = 0;
+        while (i < end && rows < maxRows) {
+            let nl = buf.indexOf(10, i);
+            if (nl < 0 || nl >= end) {
+                if (!final)
+                    return i;
+                nl = end;
+            }
+            const line = this.line++;
+            const e = nl > i && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', i, e);
+            i = Math.min(nl + 1, end);
+            if (text.trim() === '')
+                continue;
+            if (this.add(text, line))
+                rows++;
+        }
+        return i;
+    }
+    /** Adds one line's object; false for the line that gave the header only. */
+    add(text, line) {
+        const o = this.o;
+        let row;
+        try {
+            row = JSON.parse(text);
+        }
+        catch (error) {
+            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
+                fix: 'Write one JSON object per line (JSON Lines).',
+                location: { file: o.file, line },
+            });
+        }
+        if (!row || typeof row !== 'object' || Array.isArray(row)) {
+            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
+                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
+                location: { file: o.file, line },
+            });
+        }
+        const obj = row;
+        if (!this.builder) {
+            this.keys = Object.keys(obj);
+            const header = this.keys.map((k) => k.trim());
+            checkHeader(header, o, line);
+            this.builder = new batch_js_1.BatchBuilder(header, o.batchRows, rulesFor(header, o), o.file, o.input, () => ({
+                line: this.current,
+            }));
+        }
+        const b = this.builder;
+        const r = b.batch.rows;
+        this.current = line;
+        for (let c = 0; c < this.keys.length; c++) {
+            const v = obj[this.keys[c]];
+            if (v === undefined || v === null)
+                b.missing(c, r);
+            else if (typeof v === 'number' && Number.isFinite(v))
+                b.batch.numbers[c][r] = v;
+            else if (typeof v === 'string')
+                b.cell(c, r, v);
+            else
+                b.text(c, r, typeof v === 'number' ? String(v) : JSON.stringify(v));
+        }
+        b.batch.lines[r] = line;
+        b.batch.rows = r + 1;
+        return true;
+    }
+}
+exports.JsonLinesSource = JsonLinesSource;
 
 
 /***/ }),

@@ -68087,7 +68087,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6031);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5246);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7608);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1485);
 
 
@@ -68131,33 +68131,26 @@ async function attachments(settings, files) {
 async function push(settings) {
     const logger = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .actionsLogger */ .MV)();
     const files = await (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .collectModelFiles */ .Hh)(settings.model);
-    const attached = await attachments(settings, files);
-    const run = settings.runRecord ? await (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .readRunRecord */ .lR)(settings.runRecord) : undefined;
-    const metrics = settings.metricsFile ? await (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .readMetricsFile */ ._c)(settings.metricsFile) : (run?.metrics ?? {});
-    const lineage = { ...settings.lineage, data_version: null };
-    for (const [k, v] of Object.entries(run?.lineage ?? {}))
-        if (v)
-            lineage[k] = v;
+    const planned = await (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .pushRequestFromRun */ .xv)({
+        name: settings.name,
+        files,
+        metricsFile: settings.metricsFile,
+        runRecord: settings.runRecord,
+        tags: settings.tags,
+        description: settings.description ?? null,
+        alias: settings.alias,
+        attachments: await attachments(settings, files),
+    }, settings.here);
     const registry = _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .Registry */ .OR.open(settings.registry, {
         source: 'the `registry` input',
         endpoint: settings.endpoint,
         region: settings.region,
         logger,
-        actor: run?.actor ?? settings.actor,
-        runUrl: settings.lineage.run_url,
+        actor: planned.actor,
+        runUrl: planned.runUrl,
     });
     try {
-        return await registry.push({
-            name: settings.name,
-            files,
-            metrics,
-            params: run?.params ?? {},
-            lineage,
-            tags: settings.tags,
-            description: settings.description ?? null,
-            alias: settings.alias,
-            attachments: attached,
-        });
+        return await registry.push(planned.request);
     }
     finally {
         registry.close();
@@ -68263,7 +68256,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5246);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7608);
 
 
 
@@ -68277,8 +68270,6 @@ function readSettings(env = process.env) {
     if (alias)
         (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__/* .checkAliasName */ .cY)(alias, 'the `alias` input');
     const tags = (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__/* .checkTags */ .MK)((0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getKeyValues */ .cp)('tags'));
-    const repository = env.GITHUB_REPOSITORY || null;
-    const runId = env.GITHUB_RUN_ID || null;
     return {
         name,
         model,
@@ -68294,14 +68285,7 @@ function readSettings(env = process.env) {
         sampleRows: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getNumber */ .WZ)('sample-rows', { default: 32, min: 1, max: 1000, integer: true }),
         profileData: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('profile-data')?.trim() || undefined,
         labelColumn: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('label-column')?.trim() || undefined,
-        actor: env.GITHUB_ACTOR || null,
-        lineage: {
-            git_sha: env.GITHUB_SHA || null,
-            git_ref: env.GITHUB_REF || null,
-            repository,
-            run_url: (0,_mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__/* .runContextFromEnv */ .wX)(env).runUrl,
-            run_id: runId,
-        },
+        here: (0,_mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__/* .runContextFromEnv */ .wX)(env),
     };
 }
 
@@ -68557,7 +68541,7 @@ function runContextFromEnv(env = process.env) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Er: () => (/* reexport */ build_buildProfile),
-  xz: () => (/* reexport */ readTable)
+  xz: () => (/* reexport */ src/* readTable */.xz)
 });
 
 // UNUSED EXPORTS: ColumnProfiler, MAX_REPORT_LENGTH, METHODS, METHOD_INFO, PROFILE_BOUNDS, PROFILE_FORMAT, SMALL_REFERENCE_ROWS, SeededRandom, binCounts, checkDrift, chiSquaredContingency, chiSquaredSf, comparePredictions, compareProfiles, escapeCell, gammaQ, jensenShannon, kolmogorovSf, ks2Samp, ks2SampSorted, ksStatistic, logGamma, normalSf, normalizedWasserstein, populationStabilityIndex, populationStd, proportionsZTest, quantileSorted, renderReport, smirnov, tableFormat, validateProfile, wasserstein, wassersteinSorted
@@ -69005,409 +68989,14 @@ function ks_ks2SampSorted(a, b) {
     return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf(roundHalfEven(en), d))) };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(3731);
+// EXTERNAL MODULE: ./packages/tabular/src/index.ts + 6 modules
+var src = __nccwpck_require__(6179);
 ;// CONCATENATED MODULE: ./packages/drift/src/table.ts
-/**
- * Streams a CSV (header row, RFC 4180 quoting) or JSON Lines file as column-major batches,
- * without holding the file: numbers are parsed straight from the bytes (Clinger's fast path,
- * exact; anything else goes through Number()), text cells become strings only when they are
- * not numbers. Missing cells (empty, NA, NaN, null, None, N/A, JSON null) are kept apart from
- * text. Errors name the file, the line and the fix.
- */
+/** The tabular reader lives in @mlops-gha/tabular (one reader for every package); re-exported for drift's callers. */
 
 
-
-
-const MISSING = new Set(['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan']);
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-function tableFormat(path) {
-    const ext = (0,external_node_path_.extname)(path).toLowerCase();
-    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
-}
-/** Classifies one cell's text: a finite number, missing, or text (returned as a string). */
-function classify(raw) {
-    const t = raw.trim();
-    if (MISSING.has(t.toLowerCase()))
-        return null;
-    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) {
-        const v = Number(t);
-        if (Number.isFinite(v))
-            return v;
-    }
-    return t;
-}
-/** Parses bytes [s, e) as a decimal number when that is exact in double arithmetic; NaN otherwise. */
-function fastNumber(buf, s, e) {
-    let i = s;
-    let neg = false;
-    const c0 = buf[i];
-    if (c0 === 45 /* - */) {
-        neg = true;
-        i++;
-    }
-    else if (c0 === 43 /* + */)
-        i++;
-    let mant = 0;
-    let digits = 0;
-    let scale = 0;
-    let any = false;
-    while (i < e) {
-        const c = buf[i] - 48;
-        if (c < 0 || c > 9)
-            break;
-        mant = mant * 10 + c;
-        if (mant !== 0)
-            digits++;
-        any = true;
-        i++;
-    }
-    if (i < e && buf[i] === 46 /* . */) {
-        i++;
-        while (i < e) {
-            const c = buf[i] - 48;
-            if (c < 0 || c > 9)
-                break;
-            mant = mant * 10 + c;
-            if (mant !== 0)
-                digits++;
-            scale--;
-            any = true;
-            i++;
-        }
-    }
-    if (!any)
-        return NaN;
-    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
-        i++;
-        let eneg = false;
-        if (buf[i] === 45) {
-            eneg = true;
-            i++;
-        }
-        else if (buf[i] === 43)
-            i++;
-        let ex = 0;
-        let exAny = false;
-        while (i < e) {
-            const c = buf[i] - 48;
-            if (c < 0 || c > 9)
-                break;
-            ex = ex * 10 + c;
-            exAny = true;
-            i++;
-            if (ex > 400)
-                return NaN;
-        }
-        if (!exAny)
-            return NaN;
-        scale += eneg ? -ex : ex;
-    }
-    if (i !== e || digits > 15 || scale < -22 || scale > 22)
-        return NaN;
-    const v = scale < 0 ? mant / POW10[-scale] : mant * POW10[scale];
-    return neg ? -v : v;
-}
-function batchOf(header, size) {
-    return {
-        header,
-        rows: 0,
-        lines: new Int32Array(size),
-        numbers: header.map(() => new Float64Array(size)),
-        texts: header.map(() => new Array(size)),
-    };
-}
-function trimBatch(b) {
-    if (b.rows === b.lines.length)
-        return b;
-    return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
-}
-function setCell(b, col, row, value) {
-    if (typeof value === 'number')
-        b.numbers[col][row] = value;
-    else {
-        b.numbers[col][row] = NaN;
-        if (value !== null)
-            b.texts[col][row] = value;
-    }
-}
-/** Splits one CSV record with quotes (RFC 4180). Returns undefined while a quote is open. */
-function splitQuoted(text) {
-    const out = [];
-    let field = '';
-    let inQuotes = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (inQuotes) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    field += '"';
-                    i++;
-                }
-                else
-                    inQuotes = false;
-            }
-            else
-                field += ch;
-        }
-        else if (ch === '"')
-            inQuotes = true;
-        else if (ch === ',') {
-            out.push(field);
-            field = '';
-        }
-        else
-            field += ch;
-    }
-    if (inQuotes)
-        return undefined;
-    out.push(field);
-    return out;
-}
-function checkFile(path, input) {
-    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`${input}: ${path} does not exist`, {
-            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
-        });
-    }
-    const format = tableFormat(path);
-    if (!format) {
-        throw new src/* UserError */.yo(`${input}: ${path} has the unknown format "${(0,external_node_path_.extname)(path) || '(no extension)'}"`, {
-            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
-            location: { file: path },
-        });
-    }
-    return format;
-}
-/** Yields the file's lines, a buffer (4 MiB or more) at a time: one await per buffer, not per line. */
-async function* lineChunks(path) {
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        let buf = Buffer.alloc(4 << 20);
-        let filled = 0;
-        let eof = false;
-        while (!eof) {
-            if (filled === buf.length) {
-                const bigger = Buffer.alloc(buf.length * 2);
-                buf.copy(bigger, 0, 0, filled);
-                buf = bigger;
-            }
-            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            if (bytesRead === 0)
-                eof = true;
-            filled += bytesRead;
-            const starts = [];
-            const ends = [];
-            let start = 0;
-            for (;;) {
-                const nl = buf.indexOf(10, start);
-                if (nl < 0 || nl >= filled)
-                    break;
-                starts.push(start);
-                ends.push(nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
-                start = nl + 1;
-            }
-            if (eof && start < filled) {
-                starts.push(start);
-                ends.push(buf[filled - 1] === 13 ? filled - 1 : filled);
-                start = filled;
-            }
-            if (starts.length)
-                yield { buf, starts, ends };
-            // The consumer is done with this buffer's lines: keep the unfinished tail.
-            if (start > 0) {
-                buf.copy(buf, 0, start, filled);
-                filled -= start;
-            }
-        }
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * Reads a table in batches of rows. The first batch carries the header even when the file
- * has no data rows (then `rows` is 0). A file with no header at all is an error.
- */
-async function* readTable(path, options = {}) {
-    const input = options.input ?? 'the data file';
-    const format = checkFile(path, input);
-    const size = options.batchRows ?? 8192;
-    const maxRows = options.maxRows ?? Infinity;
-    let header;
-    let batch;
-    let total = 0;
-    let lineNo = 0;
-    let pending;
-    const fieldCountError = (line, got) => new src/* UserError */.yo(`${input}: ${path}, line ${line}: ${got} fields, but the header has ${header.length}`, {
-        fix: 'Give every row one field per header column (quote fields that contain commas).',
-        location: { file: path, line },
-    });
-    const ready = [];
-    for await (const chunk of lineChunks(path)) {
-        const buf = chunk.buf;
-        for (let li = 0; li < chunk.starts.length; li++) {
-            const s = chunk.starts[li];
-            const e = chunk.ends[li];
-            lineNo++;
-            if (total >= maxRows)
-                break;
-            if (pending === undefined && e === s)
-                continue; // blank line
-            if (format === 'jsonl') {
-                const text = buf.toString('utf8', s, e);
-                if (text.trim() === '')
-                    continue;
-                let row;
-                try {
-                    row = JSON.parse(text);
-                }
-                catch (error) {
-                    throw new src/* UserError */.yo(`${input}: ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
-                        fix: 'Write one JSON object per line (JSON Lines).',
-                        location: { file: path, line: lineNo },
-                    });
-                }
-                if (!row || typeof row !== 'object' || Array.isArray(row)) {
-                    throw new src/* UserError */.yo(`${input}: ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-                        fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-                        location: { file: path, line: lineNo },
-                    });
-                }
-                const obj = row;
-                if (!header) {
-                    header = Object.keys(obj);
-                    batch = batchOf(header, size);
-                }
-                const b = batch;
-                const r = b.rows;
-                for (let c = 0; c < header.length; c++) {
-                    const v = obj[header[c]];
-                    const cell = v === undefined || v === null
-                        ? null
-                        : typeof v === 'number'
-                            ? Number.isFinite(v)
-                                ? v
-                                : String(v)
-                            : typeof v === 'string'
-                                ? classify(v)
-                                : JSON.stringify(v);
-                    setCell(b, c, r, cell);
-                }
-                b.lines[r] = lineNo;
-                b.rows++;
-                total++;
-            }
-            else {
-                let fields;
-                let line = lineNo;
-                if (pending !== undefined || hasQuote(buf, s, e)) {
-                    const text = (pending ? `${pending.text}\n` : '') + buf.toString('utf8', s, e);
-                    line = pending?.line ?? lineNo;
-                    fields = splitQuoted(text);
-                    if (!fields) {
-                        pending = { text, line };
-                        continue;
-                    }
-                    pending = undefined;
-                }
-                if (!header) {
-                    header = (fields ?? buf.toString('utf8', s, e).split(',')).map((h) => h.trim());
-                    if (header[0]?.charCodeAt(0) === 0xfeff)
-                        header[0] = header[0].slice(1);
-                    const seen = new Set();
-                    for (const h of header) {
-                        if (h === '')
-                            throw new src/* UserError */.yo(`${input}: ${path}, line ${line}: a header column has no name`, {
-                                fix: 'Name every column in the header row.',
-                                location: { file: path, line },
-                            });
-                        if (seen.has(h))
-                            throw new src/* UserError */.yo(`${input}: ${path}, line ${line}: the column "${h}" appears twice in the header`, {
-                                fix: 'Give every column a unique name.',
-                                location: { file: path, line },
-                            });
-                        seen.add(h);
-                    }
-                    batch = batchOf(header, size);
-                    continue;
-                }
-                const b = batch;
-                const r = b.rows;
-                const width = header.length;
-                if (fields) {
-                    if (fields.length !== width)
-                        throw fieldCountError(line, fields.length);
-                    for (let c = 0; c < width; c++)
-                        setCell(b, c, r, classify(fields[c]));
-                }
-                else {
-                    let c = 0;
-                    let fs = s;
-                    for (let i = s; i <= e; i++) {
-                        if (i !== e && buf[i] !== 44)
-                            continue;
-                        if (c >= width)
-                            throw fieldCountError(line, c + 1 + countCommas(buf, i + 1, e));
-                        const v = fastNumber(buf, fs, i);
-                        if (v === v)
-                            b.numbers[c][r] = v;
-                        else
-                            setCell(b, c, r, classify(buf.toString('utf8', fs, i)));
-                        c++;
-                        fs = i + 1;
-                    }
-                    if (c !== width)
-                        throw fieldCountError(line, c);
-                }
-                b.lines[r] = line;
-                b.rows++;
-                total++;
-            }
-            if (batch.rows === size) {
-                ready.push(batch);
-                batch = batchOf(header, size);
-            }
-        }
-        yield* ready;
-        ready.length = 0;
-        if (total >= maxRows)
-            break;
-    }
-    if (pending) {
-        throw new src/* UserError */.yo(`${input}: ${path}, line ${pending.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: pending.line },
-        });
-    }
-    if (!header) {
-        throw new src/* UserError */.yo(`${input}: ${path} is empty`, {
-            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
-            location: { file: path },
-        });
-    }
-    yield trimBatch(batch);
-}
-function hasQuote(buf, s, e) {
-    for (let i = s; i < e; i++)
-        if (buf[i] === 34)
-            return true;
-    return false;
-}
-function countCommas(buf, s, e) {
-    let n = 0;
-    for (let i = s; i < e; i++)
-        if (buf[i] === 44)
-            n++;
-    return n;
-}
-
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var common_src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/drift/src/random.ts
 /**
  * A small seeded generator (SplitMix32 seeding a xoshiro128** state): the reservoir samples of
@@ -69709,8 +69298,10 @@ function validateProfile(value, where) {
     return p;
 }
 
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 11 modules
-var evaluation_src = __nccwpck_require__(2506);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
+var evaluation_src = __nccwpck_require__(7865);
 ;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
 /**
  * The model's outputs profiled like data columns: each batch of rows goes through
@@ -69787,7 +69378,7 @@ class PredictionProfiler {
         catch (error) {
             // e.g. the data's label is not named `label`, so the model gets one column too many:
             // the data profile stays useful; the prediction profile is left out and the reason logged.
-            if (!(0,src/* isUserError */.iU)(error))
+            if (!(0,common_src/* isUserError */.iU)(error))
                 throw error;
             this.skipped = `the model could not run on ${this.input}: ${error.message}`;
             return;
@@ -69830,7 +69421,7 @@ class PredictionProfiler {
 
 
 async function build_buildProfile(path, options = {}) {
-    const logger = options.logger ?? src/* silentLogger */.qq;
+    const logger = options.logger ?? common_src/* silentLogger */.qq;
     const input = options.input ?? path;
     let profilers;
     let header = [];
@@ -69838,13 +69429,13 @@ async function build_buildProfile(path, options = {}) {
     let predictions;
     let rows = 0;
     let lastReport = Date.now();
-    for await (const batch of readTable(path, { input })) {
+    for await (const batch of (0,src/* readTable */.xz)(path, { input })) {
         if (!profilers) {
             header = batch.header;
             label =
                 options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
             if (options.label && !header.includes(options.label)) {
-                throw new src/* UserError */.yo(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
+                throw new common_src/* UserError */.yo(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
                     fix: 'Set `label-column` to a column of the data, or leave it empty.',
                     location: { file: path, line: 1 },
                 });
@@ -69865,7 +69456,7 @@ async function build_buildProfile(path, options = {}) {
         }
     }
     if (rows === 0) {
-        throw new src/* UserError */.yo(`${input}: ${path} has a header but no data rows`, {
+        throw new common_src/* UserError */.yo(`${input}: ${path} has a header but no data rows`, {
             fix: `Point \`${input}\` at a file with at least one data row.`,
             location: { file: path },
         });
@@ -69875,7 +69466,7 @@ async function build_buildProfile(path, options = {}) {
         const types = new Map(options.reference.columns.map((c) => [c.name, c.type]));
         for (const p of profilers) {
             if (types.get(p.name) === 'numerical' && p.firstText) {
-                throw new src/* UserError */.yo(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
+                throw new common_src/* UserError */.yo(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
                     fix: `Fix the upstream step that writes "${p.name}" (a changed export or encoding), or leave the column out with \`columns\`.`,
                     location: { file: path, line: p.firstText.line },
                     title: 'Column type changed',
@@ -70348,7 +69939,7 @@ async function checkDrift(request) {
 
 /***/ }),
 
-/***/ 2506:
+/***/ 7865:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70359,7 +69950,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   K$: () => (/* reexport */ predict_predict)
 });
 
-// UNUSED EXPORTS: CURVE_POINTS, METRIC_NAMES, accuracyFromConfusion, betaOf, binaryRanking, calibrationCurve, canonicalLabel, classificationMetrics, column, columnIsClass, confusionCounts, confusionMetric, describeSignature, describeTensor, evaluateModels, higherIsBetter, interpretPredictions, loadHoldout, metricsFor, multilabelMetrics, normalizeConfusion, prCurveOnGrid, prfFromConfusion, r2FromSums, readOnnxSignature, regressionMetrics, rocAuc, rocCurveOnGrid, rowLogLoss, sortedOrder, thresholdCounts
+// UNUSED EXPORTS: CURVE_POINTS, METRIC_NAMES, MULTILABEL_THRESHOLD, accuracyFromConfusion, betaOf, binaryRanking, calibrationCurve, canonicalLabel, classificationMetrics, column, columnIsClass, confusionCounts, confusionMetric, describeSignature, describeTensor, evaluateModels, higherIsBetter, interpretPredictions, interpretationRows, loadHoldout, metricsFor, multilabelMetrics, normalizeConfusion, prCurveOnGrid, prfFromConfusion, r2FromSums, readOnnxSignature, regressionMetrics, rocAuc, rocCurveOnGrid, rowLogLoss, sortedOrder, thresholdCounts
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -70367,14 +69958,99 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
+;// CONCATENATED MODULE: ./packages/evaluation/src/columns.ts
+/**
+ * Which holdout columns are features and which are labels (one label column, or several for
+ * multilabel classification and multi-output regression), and the cell errors the readers
+ * raise. Shared by the CSV and JSON Lines readers in dataset.ts.
+ */
+
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+const columns_MISSING = /^(|nan|na|n\/a|null|none)$/i;
+/** The label columns asked for: `labelColumns` when given, else `labelColumn` (default `label`). */
+function columns_labelColumnsOf(options) {
+    if (options.labelColumns?.length)
+        return [...options.labelColumns];
+    return [options.labelColumn ?? 'label'];
+}
+function columns_planColumns(path, header, options) {
+    const labelColumns = columns_labelColumnsOf(options);
+    const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
+    if (duplicate !== undefined) {
+        throw new UserError(`\`label-column\` names "${duplicate}" twice`, {
+            fix: 'List each label column once (several columns: one per label of a multilabel or multi-output model, in its output order).',
+        });
+    }
+    const absent = labelColumns.filter((c) => !header.includes(c));
+    if (absent.length) {
+        const what = absent.length === 1
+            ? `no label column "${absent[0]}"`
+            : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
+        throw new UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
+            fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
+            location: { file: path, line: 1 },
+        });
+    }
+    const labelIndex = labelColumns.map((c) => header.indexOf(c));
+    let featureNames;
+    if (options.featureColumns?.length) {
+        const missing = options.featureColumns.filter((c) => !header.includes(c));
+        if (missing.length) {
+            throw new UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
+                location: { file: path, line: 1 },
+            });
+        }
+        const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
+        if (overlap.length) {
+            throw new UserError(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
+                fix: 'Remove the label column from `feature-columns:`.',
+            });
+        }
+        featureNames = [...options.featureColumns];
+    }
+    else {
+        featureNames = header.filter((_, i) => !labelIndex.includes(i));
+    }
+    if (featureNames.length === 0) {
+        throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
+            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
+            location: { file: path, line: 1 },
+        });
+    }
+    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
+}
+function columns_parseNumber(text) {
+    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
+    const t = text.trim();
+    if (t === '')
+        return NaN;
+    const v = Number(t);
+    if (Number.isNaN(v) && /^nan$/i.test(t))
+        return NaN;
+    return v;
+}
+function columns_badCell(path, line, column, columnNumber, value, allowMissing = false) {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    const isMissing = columns_MISSING.test(value.trim());
+    return new UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+        fix: isMissing
+            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
+            : allowMissing
+                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
+                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+        location: { file: path, line, column: columnNumber },
+        title: 'Non-numeric feature',
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/evaluation/src/dataset.ts
 
 
 
 
 
-/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
-const MISSING = /^(|nan|na|n\/a|null|none)$/i;
+
 
 /**
  * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
@@ -70403,72 +70079,13 @@ async function dataset_loadHoldout(path, options = {}) {
     }
     return holdout;
 }
-function planColumns(path, header, options) {
-    const labelColumn = options.labelColumn ?? 'label';
-    const labelIndex = header.indexOf(labelColumn);
-    if (labelIndex < 0) {
-        throw new UserError(`Dataset ${path} has no label column "${labelColumn}" (columns: ${header.join(', ')})`, {
-            fix: 'Set `label-column:` to the column that holds the true label or target.',
-            location: { file: path, line: 1 },
-        });
-    }
-    let featureNames;
-    if (options.featureColumns?.length) {
-        const missing = options.featureColumns.filter((c) => !header.includes(c));
-        if (missing.length) {
-            throw new UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
-                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-                location: { file: path, line: 1 },
-            });
-        }
-        if (options.featureColumns.includes(labelColumn)) {
-            throw new UserError(`\`feature-columns\` includes the label column "${labelColumn}"`, {
-                fix: 'Remove the label column from `feature-columns:`.',
-            });
-        }
-        featureNames = [...options.featureColumns];
-    }
-    else {
-        featureNames = header.filter((_, i) => i !== labelIndex);
-    }
-    if (featureNames.length === 0) {
-        throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumn}"`, {
-            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-            location: { file: path, line: 1 },
-        });
-    }
-    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelIndex };
-}
-function parseNumber(text) {
-    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
-    const t = text.trim();
-    if (t === '')
-        return NaN;
-    const v = Number(t);
-    if (Number.isNaN(v) && /^nan$/i.test(t))
-        return NaN;
-    return v;
-}
-function badCell(path, line, column, columnNumber, value, allowMissing = false) {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    const isMissing = MISSING.test(value.trim());
-    return new UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
-        fix: isMissing
-            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
-            : allowMissing
-                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
-                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
-        location: { file: path, line, column: columnNumber },
-        title: 'Non-numeric feature',
-    });
-}
 async function loadCsv(path, options) {
     const allowMissing = options.missingValues === 'nan';
     let missing = [];
     let layout;
     let header;
     const features = new FloatBuffer();
-    const labels = [];
+    let labelLists = [];
     let rows = 0;
     // RFC 4180 state machine over streamed chunks.
     let field = '';
@@ -70490,6 +70107,7 @@ async function loadCsv(path, options) {
                 header[0] = header[0].slice(1);
             layout = planColumns(path, header, options);
             missing = layout.featureNames.map(() => 0);
+            labelLists = layout.labelColumns.map(() => []);
         }
         else {
             const l = layout;
@@ -70510,14 +70128,17 @@ async function loadCsv(path, options) {
                 }
                 features.push(v);
             }
-            const label = canonicalLabel(record[l.labelIndex]);
-            if (label === '') {
-                throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[l.labelIndex]}" is empty`, {
-                    fix: 'Drop rows without a label from the holdout set.',
-                    location: { file: path, line: recordLine, column: l.labelIndex + 1 },
-                });
+            for (let j = 0; j < l.labelIndex.length; j++) {
+                const idx = l.labelIndex[j];
+                const label = canonicalLabel(record[idx]);
+                if (label === '') {
+                    throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                        fix: 'Drop rows without a label from the holdout set.',
+                        location: { file: path, line: recordLine, column: idx + 1 },
+                    });
+                }
+                labelLists[j].push(label);
             }
-            labels.push(label);
             rows++;
         }
         record = [];
@@ -70620,17 +70241,25 @@ async function loadCsv(path, options) {
         rows,
         featureNames: l.featureNames,
         features: features.finish(),
-        labelColumn: options.labelColumn ?? 'label',
-        labels,
+        ...labelFields(l.labelColumns, labelLists),
         missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]])),
     };
 }
+/** The label fields of a holdout from its label columns' lists. */
+function labelFields(labelColumns, lists) {
+    return {
+        labelColumn: labelColumns[0],
+        labelColumns,
+        labels: lists[0],
+        targets: labelColumns.length > 1 ? lists : undefined,
+    };
+}
 async function loadJsonLines(path, options) {
-    const labelColumn = options.labelColumn ?? 'label';
+    const labelColumns = labelColumnsOf(options);
     const allowMissing = options.missingValues === 'nan';
     let missing = [];
     const features = new FloatBuffer();
-    const labels = [];
+    const labelLists = labelColumns.map(() => []);
     let layout;
     let rows = 0;
     let lineNo = 0;
@@ -70657,7 +70286,7 @@ async function loadJsonLines(path, options) {
         }
         const obj = row;
         if (!layout) {
-            layout = planColumns(path, Object.keys(obj), { ...options, labelColumn });
+            layout = planColumns(path, Object.keys(obj), { ...options, labelColumns });
             missing = layout.featureNames.map(() => 0);
         }
         for (const [j, name] of layout.featureNames.entries()) {
@@ -70680,14 +70309,16 @@ async function loadJsonLines(path, options) {
             }
             features.push(v);
         }
-        const label = obj[labelColumn];
-        if (label === undefined || label === null || label === '') {
-            throw new UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
-                fix: 'Give every row a label, or set `label-column:` to the right field.',
-                location: { file: path, line: lineNo },
-            });
-        }
-        labels.push(canonicalLabel(String(label)));
+        labelColumns.forEach((labelColumn, j) => {
+            const label = obj[labelColumn];
+            if (label === undefined || label === null || label === '') {
+                throw new UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+                    fix: 'Give every row a label, or set `label-column:` to the right field.',
+                    location: { file: path, line: lineNo },
+                });
+            }
+            labelLists[j].push(canonicalLabel(String(label)));
+        });
         rows++;
     };
     for await (const chunk of createReadStream(path, {
@@ -70714,8 +70345,7 @@ async function loadJsonLines(path, options) {
         rows,
         featureNames: names,
         features: features.finish(),
-        labelColumn,
-        labels,
+        ...labelFields(labelColumns, labelLists),
         missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])),
     };
 }
@@ -70988,22 +70618,157 @@ function finite_requireFiniteLabels(labels, path, column) {
     });
 }
 
+;// CONCATENATED MODULE: ./packages/evaluation/src/multi-target.ts
+/**
+ * Several label columns: multilabel classification (K columns of 0/1, a model with [N,K]
+ * sigmoid scores and/or [N,K] 0/1 labels) or multi-output regression (K numeric targets, a
+ * model with one [N,K] float output). Column j of the model's output is label column j, in
+ * the order `label-column` lists them.
+ */
+
+
+const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+/** scikit-learn's multilabel decision (LabelBinarizer.inverse_transform): a label is predicted when its score is above 0.5. */
+const MULTILABEL_THRESHOLD = 0.5;
+function describeOutputs(raw) {
+    return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
+}
+function rolesOf(raw, k, path, columns) {
+    const wide = raw.outputs.filter((o) => o.width === k);
+    const scores = wide.find((o) => isFloat(o) && /prob|score|sigmoid|variable|output/i.test(o.name)) ?? wide.find(isFloat);
+    const labels = wide.find((o) => !isFloat(o) && !Array.isArray(o.values));
+    if (!scores && !labels) {
+        throw new UserError(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
+            fix: `Export the model with one [N,${k}] output (column j = label column j), or list in \`label-column:\` exactly the columns the model predicts, in its output order.`,
+        });
+    }
+    if (scores)
+        requireFiniteOutput(scores.values, k, path, scores.name);
+    return { scores, labels };
+}
+/** The first cell of the label columns that is not 0/1, or undefined when every one is. */
+function firstNonBinary(holdout) {
+    const targets = holdout.targets;
+    for (let j = 0; j < targets.length; j++) {
+        const col = targets[j];
+        for (let i = 0; i < col.length; i++) {
+            const v = col[i];
+            if (v !== '0' && v !== '1')
+                return { column: holdout.labelColumns[j], row: i + 1, value: v };
+        }
+    }
+    return undefined;
+}
+/** Reads several label columns and the models' [N,K] outputs as a multilabel or multi-output regression task. */
+function multi_target_interpretMultiTarget(holdout, raws, paths, setting) {
+    const columns = holdout.labelColumns;
+    const targets = holdout.targets;
+    const k = columns.length;
+    const n = holdout.rows;
+    if (setting === 'binary' || setting === 'multiclass') {
+        throw new UserError(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
+            fix: 'Set `task: multilabel` or `task: regression` (or `auto`), or give one label column for a binary or multiclass model.',
+        });
+    }
+    columns.forEach((c, j) => requireFiniteLabels(targets[j], holdout.path, c));
+    const roles = raws.map((raw, i) => rolesOf(raw, k, paths[i], columns));
+    const nonBinary = firstNonBinary(holdout);
+    const inUnit = (o) => !o || o.values.every((v) => v >= 0 && v <= 1);
+    let task;
+    let reason;
+    if (setting === 'multilabel' ||
+        (setting === 'auto' && !nonBinary && roles.every((r) => r.labels || inUnit(r.scores)))) {
+        if (nonBinary) {
+            throw new UserError(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
+                fix: 'Encode each label as a 0/1 column, or set `task: regression` for numeric targets.',
+                location: { file: holdout.path },
+            });
+        }
+        task = 'multilabel';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} label columns of 0/1 (${columns.join(', ')}) and [N,${k}] model outputs`
+                : `task: multilabel (as set); ${k} label columns`;
+    }
+    else {
+        task = 'regression';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} numeric target columns (${columns.join(', ')}) and a [N,${k}] continuous model output`
+                : `task: regression (as set); ${k} target columns`;
+    }
+    if (task === 'multilabel') {
+        const truthMatrix = new Uint8Array(n * k);
+        for (let j = 0; j < k; j++) {
+            const col = targets[j];
+            for (let i = 0; i < n; i++)
+                truthMatrix[i * k + j] = col[i] === '1' ? 1 : 0;
+        }
+        const models = roles.map((r) => {
+            const scores = r.scores ? Float64Array.from(r.scores.values) : undefined;
+            const predictedMatrix = new Uint8Array(n * k);
+            if (r.labels) {
+                const v = r.labels.values;
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = v[i] !== 0 ? 1 : 0;
+            }
+            else {
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = scores[i] > MULTILABEL_THRESHOLD ? 1 : 0;
+            }
+            return { labelOutput: r.labels?.name, scoreOutput: r.scores?.name, predictedMatrix, scores };
+        });
+        return { task, reason, targets: columns, truthMatrix, models };
+    }
+    const truthValues = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) {
+        const col = targets[j];
+        for (let i = 0; i < n; i++) {
+            const v = Number(col[i]);
+            if (!Number.isFinite(v)) {
+                throw new UserError(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
+                    fix: 'Set `task: multilabel` for 0/1 label columns, or `label-column:` to the numeric targets.',
+                    location: { file: holdout.path },
+                });
+            }
+            truthValues[i * k + j] = v;
+        }
+    }
+    const models = roles.map((r, i) => {
+        if (!r.scores) {
+            throw new UserError(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
+        }
+        return { scoreOutput: r.scores.name, values: Float64Array.from(r.scores.values) };
+    });
+    return { task, reason, targets: columns, truthValues, models };
+}
+
 ;// CONCATENATED MODULE: ./packages/evaluation/src/task.ts
 
 
 
 
-const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+
+/** Holdout rows of an interpretation (several targets share a row). */
+function interpretationRows(interp) {
+    const k = interp.targets?.length ?? 1;
+    if (interp.truthMatrix)
+        return interp.truthMatrix.length / k;
+    if (interp.task === 'regression')
+        return interp.truthValues.length / k;
+    return interp.truthClasses.length;
+}
+const task_isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 function findRoles(raw) {
     const roles = {};
     const outputs = raw.outputs;
     roles.probabilities =
-        outputs.find((o) => isFloat(o) && o.width >= 2 && /prob|score|softmax/i.test(o.name)) ??
-            outputs.find((o) => isFloat(o) && o.width >= 2);
+        outputs.find((o) => task_isFloat(o) && o.width >= 2 && /prob|score|softmax/i.test(o.name)) ??
+            outputs.find((o) => task_isFloat(o) && o.width >= 2);
     roles.label =
-        outputs.find((o) => o.width === 1 && !isFloat(o)) ??
+        outputs.find((o) => o.width === 1 && !task_isFloat(o)) ??
             outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
-    roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
+    roles.value = outputs.find((o) => o.width === 1 && task_isFloat(o) && o !== roles.label);
     return roles;
 }
 /** Rows read to learn which class each probability column stands for: plenty, and bounded. */
@@ -71013,7 +70778,7 @@ function sortClasses(labels) {
     const numeric = list.every((l) => l !== '' && Number.isFinite(Number(l)));
     return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
-function describeOutputs(raw) {
+function task_describeOutputs(raw) {
     return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
 }
 /** Column j of a probability output -> class label, learnt from the label output where there is one. */
@@ -71069,16 +70834,24 @@ function columnClasses(probabilities, label, truthLabels, path) {
 function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
     const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
     const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : canonicalLabel(rawPositive);
+    if ((holdout.labelColumns?.length ?? 1) > 1 && holdout.targets) {
+        return interpretMultiTarget(holdout, raws, paths, setting);
+    }
+    if (setting === 'multilabel') {
+        throw new UserError(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
+            fix: "List every 0/1 label column in `label-column:` (comma-separated, in the model's output order).",
+        });
+    }
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
-            throw new UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
+            throw new UserError(`Model ${paths[i]}: none of its outputs (${task_describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
                 fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
             });
         }
         // Scores, probabilities and values must be numbers before anything ranks or averages them.
         for (const o of [r.probabilities, r.value, r.label]) {
-            if (o && isFloat(o))
+            if (o && task_isFloat(o))
                 requireFiniteOutput(o.values, o.width, paths[i], o.name);
         }
     });
@@ -71136,9 +70909,9 @@ function task_interpretPredictions(holdout, raws, paths, options = 'auto') {
         }
         const truthValues = Float64Array.from(labels, Number);
         const models = roles.map((r, i) => {
-            const column = r.value ?? (r.label && isFloat(r.label) ? r.label : undefined);
+            const column = r.value ?? (r.label && task_isFloat(r.label) ? r.label : undefined);
             if (!column) {
-                throw new UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${describeOutputs(raws[i])})`, {
+                throw new UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${task_describeOutputs(raws[i])})`, {
                     fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
                 });
             }
@@ -71309,11 +71082,33 @@ const METRIC_NAMES = {
         'roc_auc_ovo',
         'roc_auc_ovo_weighted',
     ],
+    multilabel: [
+        'accuracy',
+        'hamming_loss',
+        'precision_micro',
+        'recall_micro',
+        'f1_micro',
+        'precision_macro',
+        'recall_macro',
+        'f1_macro',
+        'precision_weighted',
+        'recall_weighted',
+        'f1_weighted',
+        'precision_samples',
+        'recall_samples',
+        'f1_samples',
+        'roc_auc_macro',
+        'roc_auc_weighted',
+        'roc_auc_micro',
+        'average_precision_macro',
+        'average_precision_weighted',
+        'average_precision_micro',
+    ],
     regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
 };
 /** Whether a larger value of the metric is better (for deltas and report arrows). */
 function higherIsBetter(metric) {
-    return !/^(log_loss|log_loss_sum|brier_score|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
+    return !/^(log_loss|log_loss_sum|brier_score|hamming_loss|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
 }
 /** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */
 function metrics_confusionCounts(truth, predicted, k) {
@@ -71949,7 +71744,7 @@ function regression_regressionMetrics(truth, predicted, options = {}) {
 
 
 
-function multilabelMetrics(input, options = {}) {
+function multilabel_multilabelMetrics(input, options = {}) {
     const { truth, predicted, scores, labels } = input;
     const k = labels.length;
     const n = truth.length / k;
@@ -72090,11 +71885,32 @@ function multilabelMetrics(input, options = {}) {
 
 
 
+
 /** The metrics of the task for model `index` of an interpretation. */
 function metricsFor(interpretation, index, options = {}) {
     const m = interpretation.models[index];
-    if (interpretation.task === 'regression')
-        return regressionMetrics(interpretation.truthValues, m.values);
+    const targets = interpretation.targets;
+    if (interpretation.task === 'multilabel') {
+        return multilabelMetrics({ truth: interpretation.truthMatrix, predicted: m.predictedMatrix, scores: m.scores, labels: targets }, { zeroDivision: options.zeroDivision });
+    }
+    if (interpretation.task === 'regression') {
+        const y = interpretation.truthValues;
+        const forceFinite = options.forceFinite;
+        if (!targets || targets.length < 2)
+            return regressionMetrics(y, m.values, { forceFinite });
+        // Several targets: the combined values (as `multioutput` says) and, always, each target's
+        // (`r2[price]`), so rules can name either.
+        const shape = { outputs: targets.length, outputNames: targets, forceFinite };
+        const perTarget = regressionMetrics(y, m.values, { ...shape, multioutput: 'raw_values' });
+        const multioutput = options.multioutput ?? 'uniform_average';
+        if (multioutput === 'raw_values')
+            return perTarget;
+        const combined = regressionMetrics(y, m.values, { ...shape, multioutput });
+        return {
+            values: { ...combined.values, ...perTarget.values },
+            notes: { ...perTarget.notes, ...combined.notes },
+        };
+    }
     return classificationMetrics(interpretation.task, {
         truth: interpretation.truthClasses,
         predicted: m.predicted,
@@ -72166,9 +71982,10 @@ async function evaluateModels(options) {
 
 
 
+
 /***/ }),
 
-/***/ 5246:
+/***/ 7608:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72180,12 +71997,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Xs: () => (/* reexport */ checkModelName),
   MK: () => (/* reexport */ checkTags),
   Hh: () => (/* reexport */ collectModelFiles),
-  _c: () => (/* reexport */ readMetricsFile),
-  lR: () => (/* reexport */ readRunRecord),
+  xv: () => (/* reexport */ pushRequestFromRun),
   ak: () => (/* reexport */ runCli)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readOnnxSignature, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readMetricsFile, readOnnxSignature, readRunRecord, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -74768,6 +74584,16 @@ async function finishExisting(ctx, manifest, request) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/step-hook.ts
+const STEP_HOOK = Symbol('mlops-gha/registry: push step hook');
+/** `options` with `hook` attached: `Registry.open(url, withStepHook({ actor }, (step) => ...))`. */
+function withStepHook(options, hook) {
+    return { ...options, [STEP_HOOK]: hook };
+}
+function stepHookOf(options) {
+    return options[STEP_HOOK];
+}
+
 ;// CONCATENATED MODULE: ./packages/registry/src/verify.ts
 /** Checking a version's bytes against its manifest, and downloading a version verified. */
 
@@ -74893,6 +74719,7 @@ async function download(ctx, name, version, dest, options = {}) {
 
 
 
+
 /**
  * A model registry on an object store (S3 or a folder): the object users hold. Each operation
  * lives in its own module (reader, verify, events, aliases, push with its content lock and
@@ -74911,6 +74738,7 @@ class Registry {
         if (options.skipProbe)
             this.probed = Promise.resolve();
         const logger = options.logger ?? src/* silentLogger */.qq;
+        const hook = stepHookOf(options);
         this.ctx = {
             store,
             location: store.location,
@@ -74919,7 +74747,7 @@ class Registry {
             ensureConditionalWrites: () => this.ensureConditionalWrites(),
             now: () => new Date(),
             step: async (step) => {
-                await options.onStep?.(step);
+                await hook?.(step);
             },
             uriOf: (name, version) => this.uriOf(name, version),
         };
@@ -75019,8 +74847,8 @@ class Registry {
 
 // EXTERNAL MODULE: ./packages/drift/src/index.ts + 10 modules
 var drift_src = __nccwpck_require__(6031);
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 11 modules
-var evaluation_src = __nccwpck_require__(2506);
+// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
+var evaluation_src = __nccwpck_require__(7865);
 ;// CONCATENATED MODULE: ./packages/registry/src/sample.ts
 /**
  * The stored sample of a version (sample.json): the first rows of `sample-data` as the model's
@@ -75174,68 +75002,18 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data', lab
     }
 }
 
+// EXTERNAL MODULE: ./packages/tabular/src/index.ts + 6 modules
+var tabular_src = __nccwpck_require__(6179);
 ;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
 
-/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
-function parseCsv(text) {
-    const rows = [];
-    let cells = [];
-    let cell = '';
-    let quoted = false;
-    let line = 1;
-    let rowLine = 1;
-    let rowHasContent = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (quoted) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    cell += '"';
-                    i++;
-                }
-                else
-                    quoted = false;
-            }
-            else {
-                if (ch === '\n')
-                    line++;
-                cell += ch;
-            }
-            continue;
-        }
-        if (ch === '"' && cell === '') {
-            quoted = true;
-            rowHasContent = true;
-        }
-        else if (ch === ',') {
-            cells.push(cell);
-            cell = '';
-            rowHasContent = true;
-        }
-        else if (ch === '\n' || ch === '\r') {
-            if (ch === '\r' && text[i + 1] === '\n')
-                i++;
-            if (rowHasContent || cell !== '') {
-                cells.push(cell);
-                rows.push({ line: rowLine, cells });
-            }
-            cells = [];
-            cell = '';
-            rowHasContent = false;
-            line++;
-            rowLine = line;
-        }
-        else {
-            cell += ch;
-            if (ch.trim() !== '')
-                rowHasContent = true;
-        }
-    }
-    if (rowHasContent || cell !== '') {
-        cells.push(cell);
-        rows.push({ line: rowLine, cells });
-    }
-    return rows;
+
+/**
+ * One CSV record per row, RFC 4180 quoting ("a, b" and "" for a quote), with the line each
+ * starts on: the shared tokenizer of @mlops-gha/tabular, so metrics files and data files
+ * follow one rule. An unclosed quote is an error naming `file`.
+ */
+function parseCsv(text, file) {
+    return (0,tabular_src/* parseCsvRecords */.k8)(text, file);
 }
 const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
 const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
@@ -75251,7 +75029,7 @@ function metricsFromCsv(text, source) {
     const label = source.label ?? `metrics file ${source.file}`;
     const fix = `Write ${source.file} with ${FIX}.`;
     const fail = (message, line) => new src/* UserError */.yo(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
-    const rows = parseCsv(text);
+    const rows = parseCsv(text, source.file);
     if (rows.length === 0)
         throw fail(`${label} is empty`);
     const header = rows[0].cells.map((c) => c.trim());
@@ -75514,9 +75292,50 @@ async function readRunRecord(path) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/registry/src/push-request.ts
+
+/**
+ * Reads the run record and the metrics file and builds the push request. `here` is the run the
+ * push happens in (`runContextFromEnv()`); a value the run record has wins over it, because the
+ * version records where the model was trained, not where it was pushed from.
+ */
+async function pushRequestFromRun(sources, here) {
+    const run = sources.runRecord ? await readRunRecord(sources.runRecord) : undefined;
+    const metrics = sources.metricsFile ? await readMetricsFile(sources.metricsFile) : (run?.metrics ?? {});
+    const lineage = {
+        git_sha: here.sha,
+        git_ref: here.ref,
+        repository: here.repository,
+        run_url: here.runUrl,
+        run_id: here.runId,
+        data_version: null,
+    };
+    for (const [key, value] of Object.entries(run?.lineage ?? {})) {
+        if (value)
+            lineage[key] = value;
+    }
+    return {
+        request: {
+            name: sources.name,
+            files: sources.files,
+            metrics,
+            params: run?.params ?? {},
+            lineage,
+            tags: sources.tags ?? {},
+            description: sources.description ?? null,
+            ...(sources.alias ? { alias: sources.alias } : {}),
+            ...(sources.attachments ? { attachments: sources.attachments } : {}),
+        },
+        actor: run?.actor ?? here.actor,
+        runUrl: here.runUrl,
+    };
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/registry/src/cli.ts
+
+
 
 
 
@@ -75579,20 +75398,23 @@ async function runCli(argv, io = defaultIo) {
             info: (m) => io.stderr(`${m}\n`),
             warning: (m) => io.stderr(`warning: ${m}\n`),
         };
-        registry = Registry.open(url, {
-            source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
-            endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-            region: values.region,
-            cwd: io.cwd,
-            logger,
-            actor: env.GITHUB_ACTOR ?? env.USER ?? null,
+        const here = { ...(0,src/* runContextFromEnv */.wX)(env), actor: env.GITHUB_ACTOR ?? env.USER ?? null };
+        const open = (who) => {
+            const options = {
+                source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
+                endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+                region: values.region,
+                cwd: io.cwd,
+                logger,
+                ...who,
+            };
+            const killAt = env.MLOPS_REGISTRY_FAULT_KILL_AT;
             // Fault injection for the crash tests: a real kill -9 of this process at a named step.
-            ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
-                ? {
-                    onStep: (step) => void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')),
-                }
-                : {}),
-        });
+            return Registry.open(url, killAt
+                ? withStepHook(options, (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')))
+                : options);
+        };
+        registry = open(here);
         const need = (n, usage) => {
             if (args.length !== n)
                 throw new src/* UserError */.yo(`Usage: mlops-registry ${usage}`, { fix: 'See mlops-registry --help.' });
@@ -75715,19 +75537,19 @@ async function runCli(argv, io = defaultIo) {
                 if (args.length < 2)
                     throw new src/* UserError */.yo('Usage: mlops-registry push NAME FILE...', { fix: 'See mlops-registry --help.' });
                 const [name, ...paths] = args;
-                const files = await collectModelFiles(paths, io.cwd);
-                const run = values['run-record'] ? await readRunRecord(values['run-record']) : undefined;
-                const metrics = values['metrics-file'] ? await readMetricsFile(values['metrics-file']) : (run?.metrics ?? {});
-                const result = await registry.push({
+                const planned = await pushRequestFromRun({
                     name,
-                    files,
-                    metrics,
-                    params: run?.params,
-                    lineage: run?.lineage,
+                    files: await collectModelFiles(paths, io.cwd),
+                    metricsFile: values['metrics-file'],
+                    runRecord: values['run-record'],
                     tags: parseTags(values.tag ?? []),
                     description: values.description ?? null,
                     alias: values.alias,
-                });
+                }, here);
+                // the version records who trained it (the run record's actor): reopen as that actor (opening does no I/O)
+                registry.close();
+                registry = open(planned);
+                const result = await registry.push(planned.request);
                 out(`${result.name}/${result.version}${result.created ? '' : ' (existing, identical content)'}\t${result.uri}\tsha256:${result.sha256}`);
                 return 0;
             }
@@ -75758,6 +75580,875 @@ async function runCli(argv, io = defaultIo) {
 
 
 
+
+
+
+
+
+
+/***/ }),
+
+/***/ 6179:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  k8: () => (/* reexport */ parseCsvRecords),
+  xz: () => (/* reexport */ readTable)
+});
+
+// UNUSED EXPORTS: MISSING_TOKENS, classifyText, isMissingText, tableFormat
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
+;// CONCATENATED MODULE: ./packages/tabular/src/csv-scan.ts
+/**
+ * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without
+ * making a string. A quote opens a quoted field only at the start of a field; inside it
+ * `""` is a quote and commas and line breaks are data. Text after a closing quote is kept
+ * (`"ab"c` reads `abc`, as Python's csv module does). Records end at LF, CRLF or a lone CR;
+ * each of those also counts one line, inside quoted fields too, so a record's line is the
+ * line an editor shows. An empty line is no record.
+ *
+ * The scanner only reports complete records: at the end of a buffer that is not the file's
+ * end it stops before the unfinished record, and the caller feeds that tail again with the
+ * next bytes. The consumer (a `RecordSink`) decides what fields mean.
+ */
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const MAX_EXACT = 2 ** 53;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+let exponentValue = 0;
+/** Reads an exponent's digits from `i` (after the e); returns the end, or -1 when there are none. Sets exponentValue. */
+function exponentEnd(buf, i, end) {
+    let neg = false;
+    if (buf[i] === 45) {
+        neg = true;
+        i++;
+    }
+    else if (buf[i] === 43)
+        i++;
+    let ex = 0;
+    const d0 = i;
+    while (i < end) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9)
+            break;
+        if (ex < 1000)
+            ex = ex * 10 + d;
+        i++;
+    }
+    if (i === d0)
+        return -1;
+    exponentValue = neg ? -ex : ex;
+    return i;
+}
+/** A quoted field still open at the end of the file. */
+class UnclosedQuote extends Error {
+    line;
+    constructor(line) {
+        super(`a quoted field opened on line ${line} is never closed`);
+        this.line = line;
+    }
+}
+class CsvScanner {
+    sink;
+    /** The line of the next unread byte (1-based). */
+    line = 1;
+    bounds = new Int32Array(256);
+    quoted = new Uint8Array(128);
+    values = new Float64Array(128);
+    constructor(sink) {
+        this.sink = sink;
+    }
+    /**
+     * Scans `buf[pos, end)` for at most `maxRecords` records (blank lines are not counted).
+     * Returns the offset of the first byte not consumed: the start of an unfinished record when
+     * `final` is false, `end` when the buffer is done. With `final`, the last record may end
+     * without a line break, and an unclosed quote throws `UnclosedQuote`.
+     */
+    scan(buf, pos, end, final, maxRecords) {
+        let i = pos;
+        let records = 0;
+        while (i < end && records < maxRecords) {
+            const start = i;
+            const startLine = this.line;
+            let line = startLine;
+            let nf = 0;
+            let bounds = this.bounds;
+            let complete = false;
+            for (;;) {
+                const fs = i;
+                let q = 0;
+                if (i < end && buf[i] === QUOTE) {
+                    q = 1;
+                    i++;
+                    for (;;) {
+                        if (i >= end) {
+                            if (final)
+                                throw new UnclosedQuote(startLine);
+                            this.line = startLine;
+                            return start;
+                        }
+                        const c = buf[i];
+                        if (c === QUOTE) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start; // `"` then `"` may follow in the next bytes
+                            }
+                            if (buf[i + 1] === QUOTE) {
+                                i += 2;
+                                continue;
+                            }
+                            i++;
+                            break;
+                        }
+                        if (c === LF)
+                            line++;
+                        else if (c === CR) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start;
+                            }
+                            if (buf[i + 1] !== LF)
+                                line++;
+                        }
+                        i++;
+                    }
+                }
+                let v = NaN;
+                if (q === 0) {
+                    // Most cells are plain decimals: read the number in the same pass that finds the
+                    // field's end (Clinger's fast path: an exact mantissa below 2^53 and a power of ten
+                    // within 10^±22, so one correctly rounded operation gives the correctly rounded value).
+                    let j = i;
+                    let neg = false;
+                    let c = buf[j];
+                    if (c === 45) {
+                        neg = true;
+                        j++;
+                    }
+                    else if (c === 43)
+                        j++;
+                    let mant = 0;
+                    let scale = 0;
+                    const d0 = j;
+                    while (j < end) {
+                        const d = buf[j] - 48;
+                        if (d < 0 || d > 9)
+                            break;
+                        mant = mant * 10 + d;
+                        j++;
+                    }
+                    let digits = j - d0;
+                    if (j < end && buf[j] === 46) {
+                        const f0 = ++j;
+                        while (j < end) {
+                            const d = buf[j] - 48;
+                            if (d < 0 || d > 9)
+                                break;
+                            mant = mant * 10 + d;
+                            j++;
+                        }
+                        scale = f0 - j;
+                        digits += j - f0;
+                    }
+                    c = buf[j];
+                    if (digits > 0 && (c === 101 || c === 69)) {
+                        j = exponentEnd(buf, j + 1, end);
+                        if (j > 0) {
+                            scale += exponentValue;
+                            c = buf[j];
+                        }
+                        else
+                            digits = 0;
+                    }
+                    if (digits > 0 && (j === end ? final : c === COMMA || c === LF || c === CR) && mant < MAX_EXACT) {
+                        if (scale === 0)
+                            v = mant;
+                        else if (scale < 0 && scale >= -22)
+                            v = mant / POW10[-scale];
+                        else if (scale > 0 && scale <= 22)
+                            v = mant * POW10[scale];
+                        if (neg)
+                            v = -v;
+                        if (v === v)
+                            i = j;
+                    }
+                }
+                // Unquoted bytes (or text after a closing quote) up to the next delimiter. Every byte
+                // that ends a field is below 45, so most bytes cost one comparison.
+                while (i < end) {
+                    const c = buf[i];
+                    if (c > COMMA) {
+                        i++;
+                        continue;
+                    }
+                    if (c === COMMA || c === LF || c === CR)
+                        break;
+                    i++;
+                }
+                if (i >= end && !final) {
+                    this.line = startLine;
+                    return start;
+                }
+                if (nf * 2 + 2 > bounds.length)
+                    bounds = this.grow();
+                bounds[nf * 2] = fs;
+                bounds[nf * 2 + 1] = i;
+                this.quoted[nf] = q;
+                this.values[nf] = v;
+                nf++;
+                if (i >= end) {
+                    complete = true;
+                    break;
+                }
+                const c = buf[i];
+                if (c === COMMA) {
+                    i++;
+                    continue;
+                }
+                if (c === CR) {
+                    if (i + 1 >= end && !final) {
+                        this.line = startLine;
+                        return start;
+                    }
+                    i += buf[i + 1] === LF ? 2 : 1;
+                }
+                else
+                    i++;
+                line++;
+                complete = true;
+                break;
+            }
+            this.line = line;
+            if (!complete)
+                break;
+            if (nf === 1 && bounds[0] === bounds[1] && this.quoted[0] === 0)
+                continue; // an empty line
+            this.sink.record(buf, bounds, this.quoted, this.values, nf, startLine, start);
+            records++;
+        }
+        return i;
+    }
+    grow() {
+        const bounds = new Int32Array(this.bounds.length * 2);
+        bounds.set(this.bounds);
+        const quoted = new Uint8Array(this.quoted.length * 2);
+        quoted.set(this.quoted);
+        const values = new Float64Array(this.values.length * 2);
+        values.set(this.values);
+        this.bounds = bounds;
+        this.quoted = quoted;
+        this.values = values;
+        return bounds;
+    }
+}
+/** The text of a field: raw bytes as UTF-8, or for a quoted one its content with `""` read as `"`. */
+function decodeField(buf, s, e, quoted) {
+    if (!quoted)
+        return buf.toString('utf8', s, e);
+    // s is the opening quote; find the closing one (a quote not followed by another).
+    let out = '';
+    let i = s + 1;
+    let from = i;
+    while (i < e) {
+        if (buf[i] === QUOTE) {
+            if (i + 1 < e && buf[i + 1] === QUOTE) {
+                out += buf.toString('utf8', from, i + 1);
+                i += 2;
+                from = i;
+                continue;
+            }
+            out += buf.toString('utf8', from, i);
+            return out + buf.toString('utf8', i + 1, e); // text after the closing quote
+        }
+        i++;
+    }
+    return out + buf.toString('utf8', from, e);
+}
+/** The 1-based character column of byte `at` on its line (for annotations). */
+function columnOf(buf, recordStart, at) {
+    let lineStart = recordStart;
+    for (let i = at - 1; i >= recordStart; i--) {
+        if (buf[i] === LF || buf[i] === CR) {
+            lineStart = i + 1;
+            break;
+        }
+    }
+    return buf.toString('utf8', lineStart, at).length + 1;
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/numbers.ts
+/**
+ * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
+ * (`-1.5`, `.5`, `3e-4`, surrounding blanks allowed); `inf`, `Infinity`, `0x10`, `1_000` are
+ * not numbers, and a literal out of double range (`1e999`) is not a finite number. Missing
+ * cells are empty or one of `NA`, `NaN`, `N/A`, `null`, `None`, `#N/A`, `-NaN` (any case), the
+ * texts pandas, R and spreadsheets write for "no value".
+ */
+const MISSING_TOKENS = ['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan'];
+const MISSING = new Set(MISSING_TOKENS);
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const numbers_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Whether a (trimmed) cell text means "no value". */
+function isMissingText(text) {
+    return MISSING.has(text.toLowerCase());
+}
+/** A cell's text classified: its finite number, null when missing, or the trimmed text. */
+function classifyText(raw) {
+    const t = raw.trim();
+    if (t.length <= 4 && MISSING.has(t.toLowerCase()))
+        return null;
+    if (NUMBER.test(t)) {
+        const v = Number(t);
+        if (Number.isFinite(v))
+            return v;
+    }
+    return t;
+}
+/**
+ * Parses bytes [s, e) as a decimal number when that can be done exactly in double arithmetic
+ * (at most 15 significant digits and a power of ten within 10^±22: Clinger's fast path, where
+ * one correctly rounded multiplication or division gives the correctly rounded result).
+ * Anything else, including blanks, returns NaN and the caller takes the general path.
+ */
+function fastNumber(buf, s, e) {
+    let i = s;
+    let neg = false;
+    const c0 = buf[i];
+    if (c0 === 45 /* - */) {
+        neg = true;
+        i++;
+    }
+    else if (c0 === 43 /* + */)
+        i++;
+    let mant = 0;
+    let digits = 0;
+    let scale = 0;
+    const first = i;
+    while (i < e) {
+        const c = buf[i] - 48;
+        if (c < 0 || c > 9)
+            break;
+        mant = mant * 10 + c;
+        if (mant !== 0)
+            digits++;
+        i++;
+    }
+    let any = i > first;
+    if (i < e && buf[i] === 46 /* . */) {
+        i++;
+        const f = i;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            mant = mant * 10 + c;
+            if (mant !== 0)
+                digits++;
+            i++;
+        }
+        scale = f - i;
+        any ||= i > f;
+    }
+    if (!any)
+        return NaN;
+    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
+        i++;
+        let eneg = false;
+        if (buf[i] === 45) {
+            eneg = true;
+            i++;
+        }
+        else if (buf[i] === 43)
+            i++;
+        let ex = 0;
+        const f = i;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            ex = ex * 10 + c;
+            i++;
+            if (ex > 400)
+                return NaN;
+        }
+        if (i === f)
+            return NaN;
+        scale += eneg ? -ex : ex;
+    }
+    if (i !== e || digits > 15 || scale < -22 || scale > 22)
+        return NaN;
+    const v = scale < 0 ? mant / numbers_POW10[-scale] : mant * numbers_POW10[scale];
+    return neg ? -v : v;
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/batch.ts
+/**
+ * Column-major batches and the rules for one cell: a finite number goes to `numbers`, text to
+ * `texts`, a missing cell leaves NaN and no text. Text cells are interned per column (the bytes
+ * of a repeated category make one string, not one per row), which is what keeps categorical
+ * columns cheap. The caller's strictness (missing cells refused, columns that must be numbers)
+ * is applied here, so CSV and JSON Lines follow one rule.
+ */
+
+
+const NO_TEXT = Object.freeze([]);
+const INTERN_LIMIT = 4096;
+class BatchBuilder {
+    header;
+    size;
+    rules;
+    file;
+    input;
+    locate;
+    batch;
+    /** Per column: a cell's bytes (as a latin1 key) -> what it holds, while the column has few distinct ones. */
+    interned;
+    constructor(header, size, rules, file, input, 
+    /** Where column c of the row being added sits (called only to build an error). */
+    locate) {
+        this.header = header;
+        this.size = size;
+        this.rules = rules;
+        this.file = file;
+        this.input = input;
+        this.locate = locate;
+        this.batch = this.fresh();
+        this.interned = header.map(() => new Map());
+    }
+    fresh() {
+        const n = this.header.length;
+        const numbers = new Array(n);
+        const texts = new Array(n);
+        for (let c = 0; c < n; c++) {
+            numbers[c] = new Float64Array(this.size);
+            texts[c] = NO_TEXT;
+        }
+        return { header: this.header, rows: 0, lines: new Int32Array(this.size), numbers, texts };
+    }
+    get full() {
+        return this.batch.rows === this.size;
+    }
+    /** Hands out the batch built so far (trimmed to its rows) and starts the next. */
+    take() {
+        const b = this.batch;
+        this.batch = this.fresh();
+        if (b.rows === this.size)
+            return b;
+        return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
+    }
+    /** A missing cell at (row, column c). */
+    missing(c, r) {
+        this.batch.numbers[c][r] = NaN;
+        if (this.rules.missing === 'refuse')
+            throw this.cellError(c, this.locate(c), 'is empty or missing (NA, NaN, null)', true);
+    }
+    /**
+     * A cell the number fast path did not take, as bytes: a long or blank-padded number, a
+     * missing token or text. Non-numeric cells are classified once per distinct byte string
+     * while the column has few of them (categories), so a repeated category costs one lookup.
+     */
+    cellBytes(c, r, s, e, buf) {
+        if (s === e)
+            return this.missing(c, r);
+        const b0 = buf[s];
+        const numeric = (b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46;
+        const cache = numeric || e - s > 64 ? undefined : this.interned[c];
+        if (!cache)
+            return this.cell(c, r, buf.toString('utf8', s, e));
+        const key = buf.toString('latin1', s, e);
+        let v = cache.get(key);
+        if (v === undefined) {
+            v = classifyText(buf.toString('utf8', s, e));
+            cache.set(key, v);
+            if (cache.size > INTERN_LIMIT)
+                this.interned[c] = undefined;
+        }
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    /** A text cell (already trimmed, known not to be a number or missing). */
+    text(c, r, text) {
+        const b = this.batch;
+        b.numbers[c][r] = NaN;
+        if (this.rules.numeric[c])
+            throw this.cellError(c, this.locate(c), `holds the text ${JSON.stringify(text.slice(0, 40))}`);
+        let texts = b.texts[c];
+        if (texts === NO_TEXT)
+            texts = b.texts[c] = new Array(this.size);
+        texts[r] = text;
+    }
+    /** A cell from its text (a quoted CSV field, a JSON string): number, missing or text. */
+    cell(c, r, raw) {
+        const v = classifyText(raw);
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    cellError(c, place, what, missing = false) {
+        const name = this.header[c];
+        return new src/* UserError */.yo(`${this.input}: ${this.file}, line ${place.line}: column "${name}" (column ${c + 1}) ${what}, but it must be a number`, {
+            fix: missing
+                ? `Fill in or drop the rows where "${name}" is missing (or let missing values through, where the step offers that).`
+                : `Write "${name}" as plain decimal numbers (e.g. 0.25 or 1e-3; inf and text are refused), or leave the column out.`,
+            location: { file: this.file, line: place.line, ...(place.column ? { column: place.column } : {}) },
+            title: missing ? 'Missing value' : 'Not a number',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/sinks.ts
+/**
+ * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
+ * (one object per line), each turning its first record into the header and the rest into
+ * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
+ * reads the file for either format.
+ */
+
+
+
+function checkHeader(header, o, line) {
+    const seen = new Set();
+    header.forEach((h, i) => {
+        if (h === '')
+            throw new src/* UserError */.yo(`${o.input}: ${o.file}, line ${line}: header column ${i + 1} has no name`, {
+                fix: 'Name every column in the header row.',
+                location: { file: o.file, line },
+            });
+        if (seen.has(h))
+            throw new src/* UserError */.yo(`${o.input}: ${o.file}, line ${line}: the column "${h}" appears twice in the header`, {
+                fix: 'Give every column a unique name.',
+                location: { file: o.file, line },
+            });
+        seen.add(h);
+    });
+}
+function rulesFor(header, o) {
+    const numeric = new Uint8Array(header.length);
+    if (o.numeric === 'all')
+        numeric.fill(1);
+    else if (o.numeric)
+        for (const name of o.numeric)
+            if (header.includes(name))
+                numeric[header.indexOf(name)] = 1;
+    return { missing: o.missing, numeric };
+}
+class CsvSource {
+    o;
+    builder;
+    scanner = new CsvScanner(this);
+    // The record being added, for error locations.
+    buf = Buffer.alloc(0);
+    recordStart = 0;
+    recordLine = 0;
+    bounds = new Int32Array(0);
+    constructor(o) {
+        this.o = o;
+    }
+    get line() {
+        return this.scanner.line;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        // The header is one record more when it has not been read yet.
+        return this.scanner.scan(buf, pos, end, final, this.builder ? maxRows : maxRows + 1);
+    }
+    locate = (c) => ({
+        line: this.recordLine,
+        column: columnOf(this.buf, this.recordStart, this.bounds[c * 2]),
+    });
+    record(buf, bounds, quoted, values, fields, line, start) {
+        const b = this.builder;
+        if (!b) {
+            const header = Array.from({ length: fields }, (_, k) => decodeField(buf, bounds[k * 2], bounds[k * 2 + 1], quoted[k]).trim());
+            checkHeader(header, this.o, line);
+            this.builder = new BatchBuilder(header, this.o.batchRows, rulesFor(header, this.o), this.o.file, this.o.input, this.locate);
+            return;
+        }
+        const width = b.header.length;
+        if (fields !== width) {
+            throw new src/* UserError */.yo(`${this.o.input}: ${this.o.file}, line ${line}: ${fields} fields, but the header has ${width} (${b.header.slice(0, 8).join(', ')}${width > 8 ? ', …' : ''})`, {
+                fix: 'Give every row one field per header column (quote fields that contain commas).',
+                location: { file: this.o.file, line },
+                title: 'Malformed row',
+            });
+        }
+        this.buf = buf;
+        this.recordStart = start;
+        this.recordLine = line;
+        this.bounds = bounds;
+        const batch = b.batch;
+        const r = batch.rows;
+        const numbers = batch.numbers;
+        for (let c = 0; c < width; c++) {
+            const v = values[c];
+            if (v === v)
+                numbers[c][r] = v;
+            else if (quoted[c] === 0)
+                b.cellBytes(c, r, bounds[c * 2], bounds[c * 2 + 1], buf);
+            else
+                b.cell(c, r, decodeField(buf, bounds[c * 2], bounds[c * 2 + 1], 1));
+        }
+        batch.lines[r] = line;
+        batch.rows = r + 1;
+    }
+}
+class JsonLinesSource {
+    o;
+    builder;
+    line = 1;
+    keys = [];
+    /** The line being added (errors name it). */
+    current = 0;
+    constructor(o) {
+        this.o = o;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        let i = pos;
+        let rows = 0;
+        while (i < end && rows < maxRows) {
+            let nl = buf.indexOf(10, i);
+            if (nl < 0 || nl >= end) {
+                if (!final)
+                    return i;
+                nl = end;
+            }
+            const line = this.line++;
+            const e = nl > i && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', i, e);
+            i = Math.min(nl + 1, end);
+            if (text.trim() === '')
+                continue;
+            if (this.add(text, line))
+                rows++;
+        }
+        return i;
+    }
+    /** Adds one line's object; false for the line that gave the header only. */
+    add(text, line) {
+        const o = this.o;
+        let row;
+        try {
+            row = JSON.parse(text);
+        }
+        catch (error) {
+            throw new src/* UserError */.yo(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
+                fix: 'Write one JSON object per line (JSON Lines).',
+                location: { file: o.file, line },
+            });
+        }
+        if (!row || typeof row !== 'object' || Array.isArray(row)) {
+            throw new src/* UserError */.yo(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
+                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
+                location: { file: o.file, line },
+            });
+        }
+        const obj = row;
+        if (!this.builder) {
+            this.keys = Object.keys(obj);
+            const header = this.keys.map((k) => k.trim());
+            checkHeader(header, o, line);
+            this.builder = new BatchBuilder(header, o.batchRows, rulesFor(header, o), o.file, o.input, () => ({
+                line: this.current,
+            }));
+        }
+        const b = this.builder;
+        const r = b.batch.rows;
+        this.current = line;
+        for (let c = 0; c < this.keys.length; c++) {
+            const v = obj[this.keys[c]];
+            if (v === undefined || v === null)
+                b.missing(c, r);
+            else if (typeof v === 'number' && Number.isFinite(v))
+                b.batch.numbers[c][r] = v;
+            else if (typeof v === 'string')
+                b.cell(c, r, v);
+            else
+                b.text(c, r, typeof v === 'number' ? String(v) : JSON.stringify(v));
+        }
+        b.batch.lines[r] = line;
+        b.batch.rows = r + 1;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/read.ts
+/**
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
+ * await per read, not per row), with the file's own line numbers on every row.
+ */
+
+
+
+
+
+
+const CHUNK = 4 << 20;
+/** The format a file's extension says, or undefined for an extension we do not read. */
+function tableFormat(path) {
+    const ext = (0,external_node_path_.extname)(path).toLowerCase();
+    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+}
+function checkFile(path, input, format) {
+    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
+        throw new src/* UserError */.yo(`${input}: ${path} does not exist`, {
+            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
+        });
+    }
+    const found = format ?? tableFormat(path);
+    if (!found) {
+        throw new src/* UserError */.yo(`${input}: ${path} has the unknown format "${(0,external_node_path_.extname)(path) || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    return found;
+}
+/**
+ * Reads a table in batches of rows. The first batch carries the header even when the file
+ * has no data rows (then `rows` is 0); a file without a header is an error. A batch stays
+ * valid after the next one is read (each has its own arrays).
+ */
+async function* readTable(path, options = {}) {
+    const input = options.input ?? 'the data file';
+    const format = checkFile(path, input, options.format);
+    const o = {
+        file: path,
+        input,
+        batchRows: options.batchRows ?? 8192,
+        missing: options.missing ?? 'allow',
+        numeric: options.numeric,
+    };
+    const source = format === 'csv' ? new CsvSource(o) : new JsonLinesSource(o);
+    let left = options.maxRows ?? Infinity;
+    let yielded = false;
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+        let filled = 0;
+        let pos = 0;
+        let eof = false;
+        let first = true;
+        while (left > 0) {
+            if (filled === buf.length) {
+                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+            }
+            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
+            filled += bytesRead;
+            eof = bytesRead === 0;
+            if (first && (filled >= 3 || eof)) {
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            if (first)
+                continue;
+            for (;;) {
+                const batch = source.builder?.batch;
+                const room = Math.min(left, o.batchRows - (batch?.rows ?? 0));
+                const before = batch?.rows ?? 0;
+                pos = scanChunk(source, buf, pos, filled, eof, room, path, input);
+                const added = (source.builder?.batch.rows ?? 0) - (source.builder?.batch === batch ? before : 0);
+                left -= added;
+                if (source.builder?.full) {
+                    yielded = true;
+                    yield source.builder.take();
+                }
+                else if (added < room || left <= 0)
+                    break;
+            }
+            if (eof)
+                break;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    if (!source.builder) {
+        throw new src/* UserError */.yo(`${input}: ${path} is empty`, {
+            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
+            location: { file: path },
+        });
+    }
+    if (source.builder.batch.rows > 0 || !yielded)
+        yield source.builder.take();
+}
+function scanChunk(source, buf, pos, end, final, room, path, input) {
+    try {
+        return source.scan(buf, pos, end, final, room);
+    }
+    catch (error) {
+        if (!(error instanceof UnclosedQuote))
+            throw error;
+        throw new src/* UserError */.yo(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: error.line },
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/records.ts
+/**
+ * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
+ * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
+ */
+
+
+/**
+ * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
+ * unclosed quote is a `UserError` naming `file` (default "the CSV text") and the line.
+ */
+function parseCsvRecords(text, file = 'the CSV text') {
+    let buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+        buf = buf.subarray(3);
+    const out = [];
+    const sink = {
+        record(b, bounds, quoted, _values, fields, line) {
+            const cells = new Array(fields);
+            for (let k = 0; k < fields; k++)
+                cells[k] = decodeField(b, bounds[k * 2], bounds[k * 2 + 1], quoted[k]);
+            out.push({ line, cells });
+        },
+    };
+    try {
+        new CsvScanner(sink).scan(buf, 0, buf.length, true, Infinity);
+    }
+    catch (error) {
+        if (!(error instanceof UnclosedQuote))
+            throw error;
+        throw new src/* UserError */.yo(`${file}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file, line: error.line },
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/index.ts
 
 
 

@@ -6,8 +6,7 @@ import { buildProfile } from '@mlops-gha/drift';
 import {
   buildSample,
   collectModelFiles,
-  readMetricsFile,
-  readRunRecord,
+  pushRequestFromRun,
   Registry,
   runCli,
   type PushAttachments,
@@ -59,31 +58,29 @@ async function attachments(settings: RegistryPushSettings, files: SourceFile[]):
 async function push(settings: RegistryPushSettings): Promise<PushResult> {
   const logger = actionsLogger();
   const files = await collectModelFiles(settings.model);
-  const attached = await attachments(settings, files);
-  const run = settings.runRecord ? await readRunRecord(settings.runRecord) : undefined;
-  const metrics = settings.metricsFile ? await readMetricsFile(settings.metricsFile) : (run?.metrics ?? {});
-  const lineage = { ...settings.lineage, data_version: null as string | null };
-  for (const [k, v] of Object.entries(run?.lineage ?? {})) if (v) (lineage as Record<string, string | null>)[k] = v;
+  const planned = await pushRequestFromRun(
+    {
+      name: settings.name,
+      files,
+      metricsFile: settings.metricsFile,
+      runRecord: settings.runRecord,
+      tags: settings.tags,
+      description: settings.description ?? null,
+      alias: settings.alias,
+      attachments: await attachments(settings, files),
+    },
+    settings.here,
+  );
   const registry = Registry.open(settings.registry, {
     source: 'the `registry` input',
     endpoint: settings.endpoint,
     region: settings.region,
     logger,
-    actor: run?.actor ?? settings.actor,
-    runUrl: settings.lineage.run_url,
+    actor: planned.actor,
+    runUrl: planned.runUrl,
   });
   try {
-    return await registry.push({
-      name: settings.name,
-      files,
-      metrics,
-      params: run?.params ?? {},
-      lineage,
-      tags: settings.tags,
-      description: settings.description ?? null,
-      alias: settings.alias,
-      attachments: attached,
-    });
+    return await registry.push(planned.request);
   } finally {
     registry.close();
   }

@@ -1,4 +1,4 @@
-import { runContextFromEnv } from '@mlops-gha/common';
+import { runContextFromEnv, type RunContext } from '@mlops-gha/common';
 import { getKeyValues, getList, getNumber, getOptional, getString } from '@mlops-gha/action-common';
 import { checkAliasName, checkModelName, checkTags } from '@mlops-gha/registry';
 
@@ -21,15 +21,8 @@ export interface RegistryPushSettings {
   profileData?: string;
   /** The label column of sample-data and profile-data, left out of the model's inputs (default `label`). */
   labelColumn?: string;
-  /** From the runner's environment: who pushes, and from which workflow run. */
-  actor: string | null;
-  lineage: {
-    git_sha: string | null;
-    git_ref: string | null;
-    repository: string | null;
-    run_url: string | null;
-    run_id: string | null;
-  };
+  /** The run this step is in (who pushes, the commit, the run URL), from the runner's environment. */
+  here: RunContext;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPushSettings {
@@ -40,8 +33,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPush
   const alias = getOptional('alias')?.trim();
   if (alias) checkAliasName(alias, 'the `alias` input');
   const tags = checkTags(getKeyValues('tags'));
-  const repository = env.GITHUB_REPOSITORY || null;
-  const runId = env.GITHUB_RUN_ID || null;
   return {
     name,
     model,
@@ -57,13 +48,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RegistryPush
     sampleRows: getNumber('sample-rows', { default: 32, min: 1, max: 1000, integer: true })!,
     profileData: getOptional('profile-data')?.trim() || undefined,
     labelColumn: getOptional('label-column')?.trim() || undefined,
-    actor: env.GITHUB_ACTOR || null,
-    lineage: {
-      git_sha: env.GITHUB_SHA || null,
-      git_ref: env.GITHUB_REF || null,
-      repository,
-      run_url: runContextFromEnv(env).runUrl,
-      run_id: runId,
-    },
+    here: runContextFromEnv(env),
   };
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { openStore, PreconditionFailedError, type ObjectStore } from '@mlops-gha/storage';
 import { collectModelFiles, Registry, type RegistryOptions } from './index.js';
+import { withStepHook } from './testing.js';
 
 let work: string;
 let n = 0;
@@ -180,15 +181,15 @@ describe('the content lock', () => {
     const contentLock = { heartbeatMs: 25, staleMs: 600, pollMs: 20 };
     let holderClaimed!: () => void;
     const claimed = new Promise<void>((resolve) => (holderClaimed = resolve));
-    const holder = open(location, {
-      contentLock,
-      onStep: async (step) => {
+    const holder = open(
+      location,
+      withStepHook({ contentLock }, async (step) => {
         if (step !== 'claimed') return;
         holderClaimed();
         // a slow upload: three times the stale time, with the heartbeat running
         await new Promise((r) => setTimeout(r, 1800));
-      },
-    });
+      }),
+    );
     const logger = new RecordingLogger();
     const waiter = open(location, { contentLock, logger });
     const first = holder.push({ name: 'm', files: await collectModelFiles([path]) });

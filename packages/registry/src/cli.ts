@@ -1,9 +1,19 @@
 import { parseArgs } from 'node:util';
-import { consoleLogger, describeError, formatBytes, isUserError, UserError, type Logger } from '@mlops-gha/common';
+import {
+  consoleLogger,
+  describeError,
+  formatBytes,
+  isUserError,
+  runContextFromEnv,
+  UserError,
+  type Logger,
+} from '@mlops-gha/common';
 import { describeSignature } from './signature.js';
 import { parseModelRef, parseTags } from './names.js';
 import { Registry } from './registry.js';
-import { collectModelFiles, readMetricsFile, readRunRecord } from './sources.js';
+import { pushRequestFromRun } from './push-request.js';
+import { collectModelFiles } from './sources.js';
+import { withStepHook } from './step-hook.js';
 
 export const CLI_USAGE = `Usage: mlops-registry [--registry URL] [--endpoint-url URL] [--region R] COMMAND ...
 
@@ -70,21 +80,26 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       info: (m) => io.stderr(`${m}\n`),
       warning: (m) => io.stderr(`warning: ${m}\n`),
     };
-    registry = Registry.open(url, {
-      source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
-      endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-      region: values.region,
-      cwd: io.cwd,
-      logger,
-      actor: env.GITHUB_ACTOR ?? env.USER ?? null,
+    const here = { ...runContextFromEnv(env), actor: env.GITHUB_ACTOR ?? env.USER ?? null };
+    const open = (who: { actor: string | null; runUrl: string | null }) => {
+      const options = {
+        source: values.registry !== undefined ? 'the --registry option' : 'MLOPS_REGISTRY',
+        endpoint: values['endpoint-url'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+        region: values.region,
+        cwd: io.cwd,
+        logger,
+        ...who,
+      };
+      const killAt = env.MLOPS_REGISTRY_FAULT_KILL_AT;
       // Fault injection for the crash tests: a real kill -9 of this process at a named step.
-      ...(env.MLOPS_REGISTRY_FAULT_KILL_AT
-        ? {
-            onStep: (step: string) =>
-              void (step === env.MLOPS_REGISTRY_FAULT_KILL_AT && process.kill(process.pid, 'SIGKILL')),
-          }
-        : {}),
-    });
+      return Registry.open(
+        url,
+        killAt
+          ? withStepHook(options, (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')))
+          : options,
+      );
+    };
+    registry = open(here);
     const need = (n: number, usage: string) => {
       if (args.length !== n)
         throw new UserError(`Usage: mlops-registry ${usage}`, { fix: 'See mlops-registry --help.' });
@@ -210,19 +225,22 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         if (args.length < 2)
           throw new UserError('Usage: mlops-registry push NAME FILE...', { fix: 'See mlops-registry --help.' });
         const [name, ...paths] = args as [string, ...string[]];
-        const files = await collectModelFiles(paths, io.cwd);
-        const run = values['run-record'] ? await readRunRecord(values['run-record']) : undefined;
-        const metrics = values['metrics-file'] ? await readMetricsFile(values['metrics-file']) : (run?.metrics ?? {});
-        const result = await registry.push({
-          name,
-          files,
-          metrics,
-          params: run?.params,
-          lineage: run?.lineage,
-          tags: parseTags(values.tag ?? []),
-          description: values.description ?? null,
-          alias: values.alias,
-        });
+        const planned = await pushRequestFromRun(
+          {
+            name,
+            files: await collectModelFiles(paths, io.cwd),
+            metricsFile: values['metrics-file'],
+            runRecord: values['run-record'],
+            tags: parseTags(values.tag ?? []),
+            description: values.description ?? null,
+            alias: values.alias,
+          },
+          here,
+        );
+        // the version records who trained it (the run record's actor): reopen as that actor (opening does no I/O)
+        registry.close();
+        registry = open(planned);
+        const result = await registry.push(planned.request);
         out(
           `${result.name}/${result.version}${result.created ? '' : ' (existing, identical content)'}\t${result.uri}\tsha256:${result.sha256}`,
         );

@@ -3,7 +3,6 @@ export type {
   RegistryOptions,
   PushRequest,
   PushResult,
-  PushStep,
   AliasDocument,
   AliasMove,
   RegistryEvent,
@@ -31,6 +30,8 @@ export { NotFoundInRegistryError, VersionIntegrityError, AliasConflictError } fr
 export { ConditionalWritesUnsupportedError, probeConditionalWrites } from './probe.js';
 export { readOnnxSignature, describeSignature, loadOnnxRuntime } from './signature.js';
 export { collectModelFiles, readMetricsFile, readRunRecord } from './sources.js';
+export { pushRequestFromRun } from './push-request.js';
+export type { PushSources, PlannedPush } from './push-request.js';
 export type { SourceFile, RunRecordFacts } from './sources.js';
 export { layout } from './layout.js';
 export { runCli } from './cli.js';

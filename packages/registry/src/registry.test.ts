@@ -21,6 +21,7 @@ import {
   validateManifest,
   type RegistryOptions,
 } from './index.js';
+import { withStepHook } from './testing.js';
 
 let work: string;
 let s3: ConditionalS3Server;
@@ -255,13 +256,14 @@ describe('refusals and damage', () => {
   it('refuses a model file rewritten while it is being pushed, leaving no visible version', async () => {
     const path = await model([1, 2, 3]);
     const original = await readFile(path);
-    const registry = open('folder', {
-      onStep: async (step) => {
+    const registry = open(
+      'folder',
+      withStepHook({}, async (step) => {
         // the training step still writing: same size, other bytes, after the hash was taken
         if (step === 'claimed')
           await writeFile(path, Buffer.from(original.map((b, i) => (i === original.length - 1 ? b ^ 1 : b))));
-      },
-    });
+      }),
+    );
     await expect(registry.push({ name: 'racy', files: await collectModelFiles([path]) })).rejects.toThrow(
       `${path} changed while it was being pushed`,
     );
@@ -463,12 +465,12 @@ describe('create-only alias moves (--expect none)', () => {
     let flip = 0;
     // before each of our alias writes lands, the rival moves the alias (between 1 and 3, never to
     // our 2), so every compare-and-swap fails
-    const registry = Registry.open(location, {
-      actor: 'octocat',
-      onStep: async (step) => {
+    const registry = Registry.open(
+      location,
+      withStepHook({ actor: 'octocat' }, async (step) => {
         if (step === 'alias-event-written') await other.moveAlias('m', 'prod', flip++ % 2 === 0 ? 3 : 1);
-      },
-    });
+      }),
+    );
     for (let i = 0; i < 3; i++)
       await registry.push({ name: 'm', files: await collectModelFiles([await model([i, 9])]) });
     await other.moveAlias('m', 'prod', 1);

@@ -8,6 +8,7 @@ import type { Manifest } from './manifest.js';
 import { formatModelRef, type ModelRef } from './names.js';
 import { probeConditionalWrites } from './probe.js';
 import { push } from './push.js';
+import { stepHookOf } from './step-hook.js';
 import * as reader from './reader.js';
 import type {
   AliasDocument,
@@ -44,6 +45,7 @@ export class Registry {
     this.location = store.location;
     if (options.skipProbe) this.probed = Promise.resolve();
     const logger: Logger = options.logger ?? silentLogger;
+    const hook = stepHookOf(options);
     this.ctx = {
       store,
       location: store.location,
@@ -52,7 +54,7 @@ export class Registry {
       ensureConditionalWrites: () => this.ensureConditionalWrites(),
       now: () => new Date(),
       step: async (step: PushStep) => {
-        await options.onStep?.(step);
+        await hook?.(step);
       },
       uriOf: (name, version) => this.uriOf(name, version),
     };

@@ -15,10 +15,9 @@ export interface RegistryOptions extends OpenStoreOptions {
   skipProbe?: boolean;
   /** The content lock: how often its holder refreshes it, and after how long without change a waiter takes it over. */
   contentLock?: { heartbeatMs?: number; staleMs?: number; pollMs?: number };
-  /** For tests: called at named points of a push (e.g. to be killed there). */
-  onStep?: (step: PushStep) => void | Promise<void>;
 }
 
+/** The named points of a push a test hook can stop at (see step-hook.ts). */
 export type PushStep =
   | 'hashed'
   | 'locked'
