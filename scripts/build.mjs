@@ -28,7 +28,10 @@ const EXTRA_ENTRIES = { 'model-server': 'packages/serving/src/cli-main.ts' };
 // Worker-thread modules an action starts by file name (new Worker(url)): bundled on their own
 // beside the action's index.js, so that they are real, type-checked modules rather than source
 // strings evaluated in the worker.
-const WORKERS = { train: { 'hash-worker.js': 'packages/training/src/hash-worker.ts' } };
+const WORKERS = {
+  train: { 'hash-worker.js': 'packages/training/src/hash-worker.ts' },
+  'metric-gate': { 'bootstrap-worker.js': 'packages/gate/src/bootstrap-worker.ts' },
+};
 // The platforms whose onnxruntime binaries ship in dist/ (GitHub-hosted Linux x64 runners).
 const ORT_PLATFORMS = [['linux', 'x64']];
 

@@ -17,7 +17,7 @@ export type ConfusionFn = (confusion: ArrayLike<number>, k: number) => number;
 
 export type Average = 'binary' | 'macro' | 'micro' | 'weighted';
 
-interface ClassCounts {
+export interface ClassCounts {
   tp: Float64Array;
   predicted: Float64Array;
   support: Float64Array;

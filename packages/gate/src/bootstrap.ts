@@ -1,17 +1,11 @@
 import { column, interpretationRows, sortedOrder, type Interpretation } from '@mlops-gha/evaluation';
 import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  confusionCodes,
-  makeKernel,
-  weightedAuc,
-  weightedMean,
-  weightedR2,
-  weightedSum,
-  type Kernel,
-  type KernelOptions,
-  type KernelSpec,
-} from './kernels.js';
+import type { BootstrapWork } from './bootstrap-worker.js';
+import { drawResample, streamState } from './resample.js';
+import { confusionCodes, makeKernel, type Kernel, type KernelOptions, type KernelSpec } from './kernels.js';
 
 export type IntervalMethod = 'percentile' | 'bca';
 
@@ -43,61 +37,6 @@ export interface BootstrapResult {
   seconds: number;
   /** Threads the resamples ran on. */
   threads: number;
-}
-
-/**
- * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
- * self-contained (worker threads run its source).
- */
-export function streamState(seed: number, b: number): Int32Array {
-  const out = new Int32Array(4);
-  let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
-  for (let i = 0; i < 4; i++) {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    out[i] = (z ^ (z >>> 16)) | 0;
-  }
-  out[3] = out[3]! | 1;
-  return out;
-}
-
-/**
- * One resample: n uniform draws of a row (xoshiro128**, inlined), counted into `weights`
- * and, for confusion metrics, into the joint (true, candidate, baseline) cell counts, in the
- * same loop so the draws are never stored.
- */
-export function drawResample(
-  state: Int32Array,
-  n: number,
-  weights: Uint16Array | Uint32Array,
-  joint: Uint8Array | Int32Array | undefined,
-  jointCounts: Int32Array,
-): void {
-  let a = state[0]!;
-  let b = state[1]!;
-  let c = state[2]!;
-  let d = state[3]!;
-  const scale = n / 4294967296;
-  weights.fill(0);
-  jointCounts.fill(0);
-  for (let j = 0; j < n; j++) {
-    // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
-    const x = ((b << 2) + b) | 0;
-    const y = (x << 7) | (x >>> 25);
-    const r = ((y << 3) + y) | 0;
-    const t = b << 9;
-    c ^= a;
-    d ^= b;
-    b ^= c;
-    a ^= d;
-    c ^= t;
-    d = (d << 11) | (d >>> 21);
-    const row = ((r >>> 0) * scale) | 0;
-    weights[row]!++;
-    if (joint) jointCounts[joint[row]!]!++;
-  }
 }
 
 interface Plan {
@@ -251,37 +190,17 @@ export function pairedBootstrap(
   };
 }
 
-/** Source of the worker threads: the same pure functions the serial path calls. */
-function workerSource(): string {
-  return `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-// Bundlers that keep function names (esbuild's keepNames) may call this helper.
-const __name = (f) => f;
-const streamState = (${streamState.toString()});
-const drawResample = (${drawResample.toString()});
-const weightedMean = (${weightedMean.toString()});
-const weightedSum = (${weightedSum.toString()});
-const weightedR2 = (${weightedR2.toString()});
-const weightedAuc = (${weightedAuc.toString()});
-const { n, seed, from, to, joint, jointSize, specs, outJoint, outValues } = workerData;
-const weights = new Uint16Array(n);
-const jointCounts = new Int32Array(jointSize);
-for (let b = from; b < to; b++) {
-  drawResample(streamState(seed, b), n, weights, joint, jointCounts);
-  if (joint) outJoint.set(jointCounts, b * jointSize);
-  for (let j = 0; j < specs.length; j++) {
-    const s = specs[j];
-    let v;
-    if (s.kind === 'mean') { v = weightedMean(weights, s.rows); if (s.sqrt) v = Math.sqrt(v); }
-    else if (s.kind === 'sum') v = weightedSum(weights, s.rows);
-    else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc, s.forceFinite);
-    else v = weightedAuc(weights, s.parts, s.bySupport);
-    outValues[j][b] = v;
-  }
-  if ((b - from) % 50 === 49) parentPort.postMessage({ progress: 50 });
-}
-parentPort.postMessage({ done: (to - from) % 50 });
-`;
+/**
+ * The worker module: `bootstrap-worker.js` beside the bundle (scripts/build.mjs builds it into
+ * dist/metric-gate/), or `bootstrap-worker.ts` beside this file when running from sources, under
+ * tsx. The name is computed so that the bundler does not inline it as an asset.
+ */
+function workerModule(): { url: URL; execArgv?: string[] } {
+  const name = 'bootstrap-worker';
+  const bundled = new URL(`./${name}.js`, import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return { url: bundled };
+  const fromSources = process.execArgv.some((a) => /tsx/.test(a)) ? [] : ['--import', 'tsx'];
+  return { url: new URL(`./${name}.ts`, import.meta.url), execArgv: [...process.execArgv, ...fromSources] };
 }
 
 /** Below this much work (rows x resamples) threads cost more than they save. */
@@ -312,7 +231,7 @@ export async function pairedBootstrapParallel(
   }
   const outJoint = new Int32Array(new SharedArrayBuffer(Math.max(1, options.samples * p.jointSize) * 4));
   const outValues = rowKernels.map(() => new Float64Array(new SharedArrayBuffer(options.samples * 8)));
-  const source = workerSource();
+  const module = workerModule();
   const per = Math.ceil(options.samples / threads);
   const jobs: Promise<void>[] = [];
   let done = 0;
@@ -320,20 +239,18 @@ export async function pairedBootstrapParallel(
     const from = t * per;
     const to = Math.min(options.samples, from + per);
     if (from >= to) break;
-    const worker = new Worker(source, {
-      eval: true,
-      workerData: {
-        n: p.n,
-        seed: options.seed,
-        from,
-        to,
-        joint: p.joint,
-        jointSize: p.jointSize,
-        specs: rowKernels.map((r) => r.spec),
-        outJoint,
-        outValues,
-      },
-    });
+    const work: BootstrapWork = {
+      n: p.n,
+      seed: options.seed,
+      from,
+      to,
+      joint: p.joint,
+      jointSize: p.jointSize,
+      specs: rowKernels.map((r) => r.spec),
+      outJoint,
+      outValues,
+    };
+    const worker = new Worker(module.url, { workerData: work, execArgv: module.execArgv });
     jobs.push(
       new Promise<void>((resolve, reject) => {
         worker.on('message', (message: { progress?: number; done?: number }) => {
@@ -373,3 +290,4 @@ export async function pairedBootstrapParallel(
 }
 
 export { bootstrapInterval, type Interval } from './interval.js';
+export { drawResample, streamState };

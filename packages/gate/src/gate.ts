@@ -199,7 +199,11 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
           samples: settings.bootstrapSamples,
           seed,
           onProgress,
-          kernelOptions: { zeroDivision: settings.zeroDivision, forceFinite: settings.forceFinite },
+          kernelOptions: {
+            zeroDivision: settings.zeroDivision,
+            forceFinite: settings.forceFinite,
+            multioutput: settings.multioutput,
+          },
         },
       );
       logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);

@@ -51,8 +51,12 @@ export function bootstrapInterval(
     return percentile(
       'BCa bias correction is infinite (every resample on one side of the estimate); percentile interval used',
     );
-  const candLoo = draws.candidateKernel.leaveOneOut();
-  const baseLoo = factor && draws.baselineKernel ? draws.baselineKernel.leaveOneOut() : undefined;
+  const candJack = draws.candidateKernel.leaveOneOut;
+  const baseJack = factor && draws.baselineKernel ? draws.baselineKernel.leaveOneOut : undefined;
+  if (!candJack || (factor && draws.baselineKernel && !baseJack))
+    return percentile(`no exact jackknife for ${draws.metric} (BCa's acceleration); percentile interval used`);
+  const candLoo = candJack.call(draws.candidateKernel);
+  const baseLoo = baseJack?.call(draws.baselineKernel);
   let sum = 0;
   let count = 0;
   const loo = new Float64Array(candLoo.length);

@@ -1,13 +1,18 @@
 import {
   column,
   confusionMetric,
-  r2FromSums,
   rowLogLoss,
   sortedOrder,
   type ConfusionFn,
   type Interpretation,
+  type MultiOutput,
   type ZeroDivision,
 } from '@mlops-gha/evaluation';
+import { rankPart } from './rank-part.js';
+import { hasRankingKernel, rankingKernel } from './ranking-kernels.js';
+import { meanKernel, r2Kernel, sumKernel } from './row-kernels.js';
+import { specValue, type KernelSpec } from './spec-value.js';
+import { hasTargetKernel, targetKernel } from './target-kernels.js';
 
 /** Per-row weights: how often a resample drew each row. */
 export type Weights = Uint16Array | Uint32Array | Float64Array;
@@ -23,21 +28,16 @@ export interface Kernel {
   /** Confusion kernels read the weighted confusion matrix (true * k + predicted) the engine accumulates. */
   usesConfusion: boolean;
   value(weights: Weights, confusion: ArrayLike<number>): number;
-  /** The metric with row i left out, for every row (NaN where undefined). */
-  leaveOneOut(): Float64Array;
+  /**
+   * The metric with row i left out, for every row (NaN where undefined), for BCa's
+   * acceleration; absent where no exact jackknife is cheap (the interval is then percentile).
+   */
+  leaveOneOut?(): Float64Array;
   /** The data `value` reads, so a worker thread can compute it with the same pure functions. */
   spec: KernelSpec;
 }
 
-export type KernelSpec =
-  | { kind: 'confusion' }
-  | { kind: 'mean'; rows: Float64Array; sqrt: boolean }
-  | { kind: 'sum'; rows: Float64Array }
-  | { kind: 'r2'; se: Float64Array; yc: Float64Array; forceFinite: boolean }
-  | { kind: 'auc'; parts: { order: Int32Array; code: Uint8Array }[]; bySupport?: boolean };
-
-// The weighted metrics are pure, self-contained functions (no outside references): the
-// parallel bootstrap runs their source text in worker threads.
+export type { KernelSpec };
 
 import { weightedAuc, weightedMean, weightedR2, weightedSum } from './weighted.js';
 export { weightedAuc, weightedMean, weightedR2, weightedSum };
@@ -47,6 +47,8 @@ export interface KernelOptions {
   zeroDivision?: ZeroDivision;
   /** scikit-learn's force_finite for r2 (default true): off, a constant resampled target gives an undefined draw. */
   forceFinite?: boolean;
+  /** Several regression targets: how the combined r2 weighs them (as the point estimate). */
+  multioutput?: MultiOutput;
 }
 
 function confusionFn(metric: string, interp: Interpretation, options: KernelOptions): ConfusionFn | undefined {
@@ -72,6 +74,8 @@ const ROW_KERNELS = [
 
 /** Metrics a kernel exists for (with the interpretation at hand, when given). */
 export function hasKernel(metric: string, interp?: Interpretation): boolean {
+  if (interp && (hasRankingKernel(metric, interp) || hasTargetKernel(metric, interp))) return true;
+  if (interp?.targets && interp.targets.length > 1) return false;
   if (ROW_KERNELS.includes(metric)) return true;
   if (interp) return confusionFn(metric, interp, {}) !== undefined;
   return (
@@ -95,6 +99,8 @@ export function makeKernel(
   model: number,
   options: KernelOptions = {},
 ): Kernel | undefined {
+  const special = rankingKernel(metric, interp, model) ?? targetKernel(metric, interp, model, options);
+  if (special) return special;
   const fn = confusionFn(metric, interp, options);
   const m = interp.models[model]!;
   if (fn) {
@@ -172,8 +178,8 @@ export function makeKernel(
       return {
         ...kernel,
         spec: { kind: 'mean', rows, sqrt: true },
-        value: (w, c) => Math.sqrt(kernel.value(w, c)),
-        leaveOneOut: () => kernel.leaveOneOut().map(Math.sqrt),
+        value: (w) => specValue({ kind: 'mean', rows, sqrt: true }, w),
+        leaveOneOut: () => kernel.leaveOneOut!().map(Math.sqrt),
       };
     }
     if (metric === 'r2') return r2Kernel(y, yhat, options.forceFinite ?? true);
@@ -183,67 +189,6 @@ export function makeKernel(
 
 function positivesOf(truth: Int32Array, c: number): Uint8Array {
   return Uint8Array.from(truth, (t) => (t === c ? 1 : 0));
-}
-
-function meanKernel(metric: string, rows: Float64Array): Kernel {
-  const n = rows.length;
-  return {
-    metric,
-    usesConfusion: false,
-    spec: { kind: 'mean', rows, sqrt: false },
-    value: (w) => weightedMean(w, rows),
-    leaveOneOut() {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += rows[i]!;
-      return rows.map((v) => (n > 1 ? (s - v) / (n - 1) : NaN));
-    },
-  };
-}
-
-/** A sum over rows (normalize=False), scikit-learn's Σ w·v under sample weights. */
-function sumKernel(metric: string, rows: Float64Array): Kernel {
-  let total = 0;
-  for (let i = 0; i < rows.length; i++) total += rows[i]!;
-  return {
-    metric,
-    usesConfusion: false,
-    spec: { kind: 'sum', rows },
-    value: (w) => weightedSum(w, rows),
-    leaveOneOut: () => rows.map((v) => total - v),
-  };
-}
-
-function r2Kernel(y: Float64Array, yhat: Float64Array, forceFinite: boolean): Kernel {
-  const n = y.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += y[i]!;
-  mean /= n;
-  const yc = y.map((v) => v - mean); // R² is shift-invariant; centring keeps the sums exact
-  const se = new Float64Array(n);
-  for (let i = 0; i < n; i++) se[i] = (y[i]! - yhat[i]!) ** 2;
-  const fromSums = (sse: number, sy: number, syy: number, total: number) => {
-    const ss = Math.max(0, syy - (sy * sy) / total);
-    if (!(total > 0)) return NaN;
-    if (!forceFinite && ss === 0) return NaN;
-    return r2FromSums(sse, ss, total) ?? NaN;
-  };
-  return {
-    metric: 'r2',
-    usesConfusion: false,
-    spec: { kind: 'r2', se, yc, forceFinite },
-    value: (w) => weightedR2(w, se, yc, forceFinite),
-    leaveOneOut() {
-      let sse = 0;
-      let sy = 0;
-      let syy = 0;
-      for (let i = 0; i < n; i++) {
-        sse += se[i]!;
-        sy += yc[i]!;
-        syy += yc[i]! * yc[i]!;
-      }
-      return Float64Array.from({ length: n }, (_, i) => fromSums(sse - se[i]!, sy - yc[i]!, syy - yc[i]! ** 2, n - 1));
-    },
-  };
 }
 
 /** DeLong's placements of each row: for a positive, the share of negatives it outranks (ties half); for a negative, the share of positives that outrank it. */
@@ -292,22 +237,12 @@ export function placements(
  * order, tie groups counted half, reading each row's weight through the sorted order.
  */
 function aucKernel(metric: string, parts: { positive: Uint8Array; scores: Float64Array }[], bySupport = false): Kernel {
-  const prepared = parts.map(({ positive, scores }) => {
-    const n = positive.length;
-    const order = sortedOrder(scores);
-    // Sign carries the class, magnitude-1 the end of a tie group: code = (pos ? 2 : 0) + (groupEnd ? 1 : 0).
-    const code = new Uint8Array(n);
-    for (let t = 0; t < n; t++) {
-      const end = t === n - 1 || scores[order[t]!] !== scores[order[t + 1]!];
-      code[t] = (positive[order[t]!] ? 2 : 0) + (end ? 1 : 0);
-    }
-    return { order, code };
-  });
+  const prepared = parts.map(({ positive, scores }) => rankPart(positive, scores));
   return {
     metric,
     usesConfusion: false,
     spec: { kind: 'auc', parts: prepared, bySupport },
-    value: (w) => weightedAuc(w, prepared, bySupport),
+    value: (w) => specValue({ kind: 'auc', parts: prepared, bySupport }, w),
     leaveOneOut() {
       const n = parts[0]!.positive.length;
       const out = new Float64Array(n);
