@@ -31,6 +31,8 @@ export async function writeVerifiedStream(
   dest: string,
   url: string,
   options: DownloadOptions = {},
+  /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+  expected?: number,
 ): Promise<{ bytes: number }> {
   await ensureDir(dirname(dest));
   const temp = tempBeside(dest);
@@ -52,6 +54,10 @@ export async function writeVerifiedStream(
       },
     });
     await pipeline(source, meter, createWriteStream(temp, { highWaterMark: 4 << 20 }));
+    if (expected !== undefined && bytes !== expected)
+      throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
+        code: 'TruncatedBody',
+      });
     checkDigest(url, options, hash?.digest('hex'));
     verifier?.finish();
     if (options.mode !== undefined) await chmod(temp, options.mode);

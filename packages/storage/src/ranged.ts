@@ -14,14 +14,13 @@ import { checkDigest, ensureDir, tempBeside } from './download.js';
 import { withRetries } from './retry.js';
 import type { DownloadOptions } from './types.js';
 
-/** Objects larger than one part are fetched in parts of this size. */
-export const PART_SIZE = 8 * 1024 * 1024;
 /** Ranges of one object in flight at once. */
 export const RANGES_PER_OBJECT = 4;
 
-/** A first answer to `Range: bytes=0-(PART_SIZE-1)`: its body, the object's size and ETag. */
+/** The first answer (a 206 from byte 0), still streaming: part 0 is its first `length` bytes; the object's size and ETag. */
 export interface FirstPart {
-  body: Buffer;
+  stream: AsyncIterable<unknown>;
+  length: number;
   total: number;
   etag?: string;
 }
@@ -106,11 +105,14 @@ export async function rangedToVerifiedFile(
   getRange: (start: number, end: number) => Promise<Buffer>,
   dest: string,
   url: string,
-  options: DownloadOptions = {},
+  options: DownloadOptions & { partSize: number },
 ): Promise<{ bytes: number }> {
   await ensureDir(dirname(dest));
   const total = first.total;
-  const parts = Math.ceil(total / PART_SIZE);
+  const partSize = options.partSize;
+  // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
+  const parts = 1 + Math.ceil((total - first.length) / partSize);
+  const startOf = (index: number) => (index === 0 ? 0 : first.length + (index - 1) * partSize);
   const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
   const verifier = options.verifier?.();
   const temp = tempBeside(dest);
@@ -141,22 +143,45 @@ export async function rangedToVerifiedFile(
   };
   let failed: unknown;
   const store = async (index: number, body: Buffer) => {
-    await file.write(body, 0, body.length, index * PART_SIZE);
+    await file.write(body, 0, body.length, startOf(index));
     options.onBytes?.(body.length);
     reported += body.length;
     done.set(index, body);
     feed();
   };
+  // Part 0 is read from the first answer as it streams, into the head of the file, hashed as
+  // it comes (it is always next in order). That answer may carry more than part 0 (it asked
+  // for everything up to the cutoff): the rest is not read, and the connection is dropped.
+  const streamFirst = async () => {
+    let position = 0;
+    for await (const data of first.stream) {
+      if (failed !== undefined) return; // another part failed the object
+      const chunk = (data as Buffer).subarray(0, first.length - position);
+      await file.write(chunk, 0, chunk.length, position);
+      position += chunk.length;
+      hash?.update(chunk);
+      verifier?.update(chunk);
+      options.onBytes?.(chunk.length);
+      reported += chunk.length;
+      if (position === first.length) break;
+    }
+    if (failed !== undefined) return;
+    // a cut first answer fails the attempt, retryable: the object's layer starts it again
+    if (position !== first.length)
+      throw new RangeFailure(`${url}: Truncated body: ${position} of ${first.length} bytes of the first part`, true);
+    hashed = 1;
+    feed();
+    wake();
+  };
   try {
-    await store(0, first.body);
     let nextIndex = 1;
     const worker = async () => {
       while (failed === undefined && nextIndex < parts) {
         const index = nextIndex++;
         await admit(index);
         if (failed !== undefined) return;
-        const start = index * PART_SIZE;
-        const end = Math.min(total, start + PART_SIZE) - 1;
+        const start = startOf(index);
+        const end = Math.min(total, start + partSize) - 1;
         const body = await withRetries(() => getRange(start, end), { attempts: 5 }).catch((error: unknown) => {
           failed ??= error;
           wake();
@@ -165,7 +190,14 @@ export async function rangedToVerifiedFile(
         await store(index, body);
       }
     };
-    const results = await Promise.allSettled(Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker));
+    const workers = Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker);
+    const head = streamFirst().catch((error: unknown) => {
+      failed ??= error;
+      wake();
+      throw error;
+    });
+    const results = await Promise.allSettled(workers);
+    await head; // its failure (retryable) goes to the object's retry layer as it is
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) {
       const cause = rejected.reason as Error;

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { startScriptedS3, type ScriptedS3 } from '../../../test/doubles/s3-scripted.js';
 import { ObjectNotFoundError, openStore, StoreFailure, type ObjectStore } from './index.js';
-import { PART_SIZE } from './ranged.js';
+
+// Small sizes so that the ranged path runs on a few MB (production: 256 MiB cutoff, 8 MiB parts).
+const PART_SIZE = 1024 * 1024;
+const ranges = { cutoff: PART_SIZE, partSize: PART_SIZE };
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -25,7 +28,7 @@ beforeEach(() => {
   s3.requests.length = 0;
   s3.put('p/big', big);
   store?.close();
-  store = openStore('s3://bucket/p', { endpoint: s3.endpoint, credentials, region: 'us-east-1' });
+  store = openStore('s3://bucket/p', { endpoint: s3.endpoint, credentials, region: 'us-east-1', ranges });
 });
 
 async function dest(): Promise<{ dir: string; file: string }> {
@@ -57,6 +60,44 @@ describe('large objects: ranged parallel GETs', () => {
     expect(s3.requests.sort()).toEqual(
       [
         `bytes=0-${PART_SIZE - 1}`,
+        `bytes=${PART_SIZE}-${2 * PART_SIZE - 1}`,
+        `bytes=${2 * PART_SIZE}-${big.length - 1}`,
+      ]
+        .map((r) => `GET /bucket/p/big ${r}`)
+        .sort(),
+    );
+  });
+
+  it('an object up to the cutoff comes whole in one GET (one stream, as rclone below its multi-thread cutoff)', async () => {
+    const single = openStore('s3://bucket/p', {
+      endpoint: s3.endpoint,
+      credentials,
+      region: 'us-east-1',
+      ranges: { cutoff: 4 * PART_SIZE, partSize: PART_SIZE },
+    });
+    const { file } = await dest();
+    const { bytes } = await single.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } });
+    single.close();
+    expect(bytes).toBe(big.length);
+    expect((await readFile(file)).equals(big)).toBe(true);
+    expect(s3.requests).toEqual([`GET /bucket/p/big bytes=0-${4 * PART_SIZE - 1}`]);
+  });
+
+  it('above the cutoff, the first answer gives only the first part and the others come as ranges', async () => {
+    const split = openStore('s3://bucket/p', {
+      endpoint: s3.endpoint,
+      credentials,
+      region: 'us-east-1',
+      ranges: { cutoff: 2 * PART_SIZE, partSize: PART_SIZE },
+    });
+    const { dir, file } = await dest();
+    await split.downloadToFile('big', file, { verify: { algorithm: 'md5', digest: md5(big) } });
+    split.close();
+    expect((await readFile(file)).equals(big)).toBe(true);
+    expect(await readdir(dir)).toEqual(['out']);
+    expect(s3.requests.sort()).toEqual(
+      [
+        `bytes=0-${2 * PART_SIZE - 1}`,
         `bytes=${PART_SIZE}-${2 * PART_SIZE - 1}`,
         `bytes=${2 * PART_SIZE}-${big.length - 1}`,
       ]

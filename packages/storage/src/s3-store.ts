@@ -15,18 +15,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { UserError } from '@mlops-gha/common';
-import { SMALL_OBJECT, writeVerifiedBytes, writeVerifiedStream } from './download.js';
+import { writeVerifiedStream } from './download.js';
 import { classifyStoreError, StoreFailure, type StoreContext } from './failures.js';
-import {
-  checkRangeAnswer,
-  parseContentRange,
-  PART_SIZE,
-  RangeFailure,
-  rangedToVerifiedFile,
-  readExactly,
-} from './ranged.js';
+import { RangeFailure } from './ranged.js';
 import { withRetries } from './retry.js';
-import { S3ObjectGetter, s3Error, type Credentials } from './s3-get.js';
+import { DEFAULT_RANGES, getToFile, type RangeSizes } from './s3-fetch.js';
+import { S3ObjectGetter, type Credentials } from './s3-get.js';
 import { BucketRegion, regionOfSdkError } from './s3-region.js';
 import { IntegrityError, ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey, joinKey } from './keys.js';
@@ -47,6 +41,8 @@ export interface S3StoreOptions {
   /** Shared credentials and config files for the chain (DVC's credentialpath, configpath), instead of ~/.aws. */
   credentialsFile?: string;
   configFile?: string;
+  /** Up to which size an object comes in one GET, and the part size beyond (tests make them small). */
+  ranges?: RangeSizes;
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -101,6 +97,7 @@ export class S3Store implements ObjectStore {
   private readonly region: BucketRegion;
   private readonly clients = new Map<string, S3Client>();
   private readonly credentialSource: string;
+  private readonly ranges: RangeSizes;
 
   constructor(options: S3StoreOptions) {
     this.bucket = options.bucket;
@@ -109,6 +106,7 @@ export class S3Store implements ObjectStore {
     const maxSockets = options.maxSockets ?? 64;
     this.maxSockets = maxSockets;
     this.endpoint = options.endpoint;
+    this.ranges = options.ranges ?? DEFAULT_RANGES;
     this.region = new BucketRegion(
       options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     );
@@ -377,53 +375,7 @@ export class S3Store implements ObjectStore {
       }
       return writeVerifiedStream(out.Body as Readable, dest, url, options);
     }
-    const fullKey = this.keyOf(key);
-    // The first part is asked for as a range: a small object comes whole in it, a large one
-    // tells its size and ETag, and the other parts follow in parallel.
-    let res = await getter.get(fullKey, { range: `bytes=0-${PART_SIZE - 1}` });
-    if (res.statusCode === 416) {
-      res.resume(); // an empty object has no byte 0
-      res = await getter.get(fullKey);
-    }
-    if (res.statusCode === 404) {
-      const error = await s3Error(res, url);
-      if (error.name === 'NoSuchBucket') throw error;
-      throw new ObjectNotFoundError(url);
-    }
-    if (res.statusCode === 200) {
-      // the server ignored Range (or the object is empty): the whole body, verified as it streams
-      const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-      if (length !== undefined && length <= SMALL_OBJECT)
-        return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
-      return writeVerifiedStream(res, dest, url, options);
-    }
-    if (res.statusCode !== 206) throw await s3Error(res, url);
-    const range = parseContentRange(res.headers['content-range']);
-    const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
-    if (!range || range.start !== 0 || range.end !== expectedEnd) {
-      res.resume();
-      throw new RangeFailure(
-        `${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`,
-        true,
-      );
-    }
-    const etag = res.headers.etag;
-    const body = await readExactly(res, range.end + 1);
-    if (range.total <= PART_SIZE) return writeVerifiedBytes(body, dest, url, options);
-    const getRange = async (start: number, end: number) => {
-      const part = await getter.get(
-        fullKey,
-        etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` },
-      );
-      try {
-        checkRangeAnswer(part, url, start, end, range.total, etag);
-      } catch (error) {
-        part.resume();
-        throw error;
-      }
-      return readExactly(part, end - start + 1);
-    };
-    return rangedToVerifiedFile({ body, total: range.total, etag }, getRange, dest, url, options);
+    return getToFile(getter, this.keyOf(key), dest, url, options, this.ranges);
   }
 
   close(): void {
