@@ -1,7 +1,9 @@
 /**
  * `npm run bench:data-pull-scale`: one tracked directory of N tiny files from a local-folder
- * remote, pulled by `mlops-dvc pull` in its own process under `/usr/bin/time -v` (wall time
- * and peak RSS): cold pull, no-op re-pull, warm pull (cache full, workspace deleted). Beside
+ * remote, pulled by `mlops-dvc pull` in its own process under `/usr/bin/time -v` (wall time,
+ * CPU time and peak RSS): cold pull, no-op re-pull, warm pull (cache full, workspace deleted).
+ * The command is bundled with ncc first, as the actions are (packages/dvc/src/cli-main.ts), so
+ * that Node runs plain JavaScript as on a runner rather than compiling TypeScript. Beside
  * it, in the same run, the machine's own figures: `cp -r` of the remote, `cp -r` of the
  * cache, and `find -printf '%s %T@'` (a stat of every file) over the workspace.
  *
@@ -13,21 +15,42 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const counts = (process.env.BENCH_SCALE ?? '10000,100000').split(',').map(Number);
-const cli = new URL('../packages/dvc/bin/mlops-dvc.mjs', import.meta.url).pathname;
 
-/** Runs a command under /usr/bin/time -v: wall seconds and peak RSS in MB. */
-function measure(cmd: string, args: string[], cwd?: string): { s: number; rssMb: number } {
+/** `mlops-dvc` bundled from the current sources into a temporary folder: its index.js. */
+async function bundleCli(): Promise<string> {
+  const ncc = createRequire(import.meta.url)('@vercel/ncc') as (
+    entry: string,
+    options: Record<string, unknown>,
+  ) => Promise<{ code: string }>;
+  const entry = new URL('../packages/dvc/src/cli-main.ts', import.meta.url).pathname;
+  const { code } = await ncc(entry, { quiet: true, cache: false, transpileOnly: true, sourceMap: false });
+  const dir = await mkdtemp(join(tmpdir(), 'scale-cli-'));
+  writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
+  writeFileSync(join(dir, 'index.js'), code);
+  return join(dir, 'index.js');
+}
+const cli = await bundleCli();
+
+/** Runs a command under /usr/bin/time -v: wall seconds, CPU seconds (user + sys) and peak RSS in MB. */
+function measure(cmd: string, args: string[], cwd?: string): { s: number; cpu: number; rssMb: number } {
   spawnSync('sync');
   const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  if (!wall || !rss) throw new Error(`no /usr/bin/time figures in: ${r.stderr.slice(-500)}`);
-  return { s: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]), rssMb: Number(rss[1]) / 1024 };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr);
+  if (!wall || !rss || !user || !sys) throw new Error(`no /usr/bin/time figures in: ${r.stderr.slice(-500)}`);
+  return {
+    s: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]),
+    cpu: Number(user[1]) + Number(sys[1]),
+    rssMb: Number(rss[1]) / 1024,
+  };
 }
 
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
@@ -61,20 +84,28 @@ async function generate(n: number): Promise<{ root: string; remote: string }> {
   return { root, remote };
 }
 
-const f = (x: { s: number; rssMb: number }) => `${x.s.toFixed(2)} s, ${x.rssMb.toFixed(0)} MB`;
+const f = (x: { s: number; cpu: number; rssMb: number }) =>
+  `${x.s.toFixed(2)} s (cpu ${x.cpu.toFixed(2)} s), ${x.rssMb.toFixed(0)} MB`;
+const t = (x: { s: number; cpu: number }) => `${x.s.toFixed(2)} s (cpu ${x.cpu.toFixed(2)} s)`;
+const ratio = (a: { s: number; cpu: number }, b: { s: number; cpu: number }) =>
+  `${(a.s / b.s).toFixed(2)}x (cpu ${(a.cpu / Math.max(b.cpu, 0.01)).toFixed(2)}x)`;
+const load = () => loadavg()[0]!.toFixed(1);
 console.log(
-  `data-pull scale benchmark: ${process.platform} ${process.arch}, Node ${process.version}; mlops-dvc runs on Node 24 (tools/node24)`,
+  `data-pull scale benchmark: ${process.platform} ${process.arch}, Node ${process.version} (mlops-dvc bundled by ncc, run by this Node)`,
 );
+// the constant: the bundle started, its usage printed, nothing pulled
+const idle = measure(process.execPath, [cli, '--help']);
+console.log(`mlops-dvc --help (start-up alone): ${f(idle)}; load average ${load()}`);
 console.log(
-  '| N files | cold pull | no-op re-pull | warm pull | RSS per file (cold) | cp -r remote | cp -r cache | find -printf | no-op / find | warm / cp cache |',
+  '| N files | cold pull | no-op re-pull | warm pull | RSS per file (cold, beyond start-up) | cp -r remote | cp -r cache | find -printf | no-op / find | warm / cp cache | load |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-let base: number | undefined;
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const n of counts) {
   const { root, remote } = await generate(n);
   const pullArgs = [cli, 'pull', '-q', '-C', root];
   const cold = measure(process.execPath, pullArgs);
   const noop = measure(process.execPath, pullArgs);
+  const find = measure('find', [join(root, 'data'), '-printf', '%s %T@\n']);
   await rm(join(root, 'data'), { recursive: true, force: true });
   const warm = measure(process.execPath, pullArgs);
   const cpRemote = await (async () => {
@@ -89,17 +120,13 @@ for (const n of counts) {
     await rm(dest, { recursive: true, force: true });
     return m;
   })();
-  const find = measure('find', [join(root, 'data'), '-printf', '%s %T@\n']);
-  // peak RSS per file beyond a constant: the node process alone (N=0) is ~60-80 MB; the
-  // first size measured serves as the constant's estimate when more than one is run
-  base ??= counts.length > 1 ? cold.rssMb : 0;
-  const perFile =
-    n === counts[0]
-      ? `${((cold.rssMb * 1024 * 1024) / n).toFixed(0)} B (total/N)`
-      : `${(((cold.rssMb - base) * 1024 * 1024) / (n - counts[0]!)).toFixed(0)} B (marginal)`;
+  // peak RSS beyond the start-up constant, per tracked file (goal: <= 1 KB)
+  const peak = Math.max(cold.rssMb, noop.rssMb, warm.rssMb);
+  const perFile = `${(((peak - idle.rssMb) * 1024 * 1024) / n).toFixed(0)} B`;
   console.log(
-    `| ${n.toLocaleString('en')} | ${f(cold)} | ${f(noop)} | ${f(warm)} | ${perFile} | ${cpRemote.s.toFixed(2)} s | ${cpCache.s.toFixed(2)} s | ${find.s.toFixed(2)} s | ${(noop.s / find.s).toFixed(1)}x | ${(warm.s / cpCache.s).toFixed(2)}x |`,
+    `| ${n.toLocaleString('en')} | ${f(cold)} | ${f(noop)} | ${f(warm)} | ${perFile} | ${t(cpRemote)} | ${t(cpCache)} | ${t(find)} | ${ratio(noop, find)} | ${ratio(warm, cpCache)} | ${load()} |`,
   );
   await rm(root, { recursive: true, force: true });
   await rm(remote, { recursive: true, force: true });
 }
+await rm(join(cli, '..'), { recursive: true, force: true });

@@ -121,11 +121,7 @@ export class Checkout {
             continue;
           }
           if (st.isFile()) found.set(plan, (found.get(plan) ?? 0) + 1);
-          if (
-            st.isFile() &&
-            state?.matches(file.rel, st, file.object.oid) &&
-            (!file.isexec || (st.mode & 0o100) !== 0)
-          )
+          if (st.isFile() && state?.matches(file.rel, st, file.object.oid) && (!file.isexec || (st.mode & 0o100) !== 0))
             continue;
           yield { plan, file, path, st };
         }
@@ -271,16 +267,13 @@ export class Checkout {
         yield c;
       }
     };
-    await this.limit(
-      rest(),
-      async (c) => {
-        if (c.action === 'chmod') {
-          await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
-          return;
-        }
-        await this.link(c.file!, c.path, c.action === 'replace');
-      },
-    );
+    await this.limit(rest(), async (c) => {
+      if (c.action === 'chmod') {
+        await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
+        return;
+      }
+      await this.link(c.file!, c.path, c.action === 'replace');
+    });
   }
 
   /**
@@ -308,7 +301,7 @@ export class Checkout {
     }
     try {
       const body = this.bodies.take(file.object) ?? readFileSync(file.object.cachePath);
-      for (let done = 0; done < body.length; ) done += writeSync(fd, body, done);
+      for (let done = 0; done < body.length;) done += writeSync(fd, body, done);
       this.state?.recordStats(file.rel, fstatSync(fd), file.object.oid);
       c.recorded = true;
     } catch (error) {

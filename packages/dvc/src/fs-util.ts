@@ -76,8 +76,7 @@ export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   for (const e of entries) {
-    if (e.isFile() || e.isSymbolicLink())
-      out.push(join(e.parentPath, e.name));
+    if (e.isFile() || e.isSymbolicLink()) out.push(join(e.parentPath, e.name));
   }
   return out;
 }
