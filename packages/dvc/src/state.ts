@@ -5,65 +5,114 @@
  * (the no-op pull is then a stat walk). Kept in `.dvc/tmp/` (git-ignored by `dvc init`); a
  * missing or unreadable file only means hashing as before. Inode and ctime cannot be chosen
  * by a file's author, so a copied or committed state file never matches a fresh checkout.
+ *
+ * Format, one file a line: `rel \t stamp \t oid`, the stamp being the four numbers' 64-bit
+ * doubles in hex (exact, and read back without decimal parsing). In memory: the numbers in
+ * one Float64Array, a Map from path to row, and the oids; the file's text is not kept.
+ * Lines of another shape (an older format, damage) are ignored.
  */
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 const FILE = 'mlops-dvc-state.tsv';
-const stamp = (st: Stats, oid: string) => `${st.size}\t${st.mtimeMs}\t${st.ctimeMs}\t${st.ino}\t${oid}`;
+const FIELDS = 4; // size, mtimeMs, ctimeMs, ino
+const STAMP_HEX = FIELDS * 16;
+
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+}
 
 export class WorkspaceState {
-  private constructor(
-    private readonly dir: string,
-    private readonly entries: Map<string, string>,
-  ) {}
+  private readonly rows = new Map<string, number>();
+  private numbers = new Float64Array(0);
+  private words = new Uint32Array(this.numbers.buffer);
+  private readonly oids: string[] = [];
+
+  private constructor(private readonly dir: string) {}
 
   static load(root: string): WorkspaceState {
-    const dir = join(root, '.dvc', 'tmp');
-    const entries = new Map<string, string>();
-    let text = '';
+    const state = new WorkspaceState(join(root, '.dvc', 'tmp'));
+    let bytes: Buffer;
     try {
-      text = readFileSync(join(dir, FILE), 'utf8');
+      bytes = readFileSync(join(state.dir, FILE));
     } catch {
-      // no state yet
+      return state; // no state yet
     }
-    for (const line of text.split('\n')) {
-      const tab = line.indexOf('\t');
-      if (tab > 0) entries.set(line.slice(0, tab), line.slice(tab + 1));
+    state.grow(Math.ceil(bytes.length / 120));
+    for (let start = 0; start < bytes.length; ) {
+      let end = bytes.indexOf(10, start);
+      if (end < 0) end = bytes.length;
+      state.parseLine(bytes, start, end);
+      start = end + 1;
     }
-    return new WorkspaceState(dir, entries);
+    return state;
+  }
+
+  private parseLine(bytes: Buffer, start: number, end: number): void {
+    const tab = bytes.indexOf(9, start);
+    // rel \t 64 hex digits \t 32 hex digits
+    if (tab <= start || tab + 1 + STAMP_HEX + 1 + 32 !== end || bytes[tab + 1 + STAMP_HEX] !== 9) return;
+    const row = this.oids.length;
+    this.grow(row + 1);
+    for (let w = 0; w < FIELDS * 2; w++) {
+      let value = 0;
+      for (let i = tab + 1 + w * 8, last = i + 8; i < last; i++) {
+        const digit = HEX[bytes[i]!] ?? -1;
+        if (digit < 0) return;
+        value = value * 16 + digit;
+      }
+      this.words[row * FIELDS * 2 + w] = value;
+    }
+    const oid = bytes.toString('latin1', end - 32, end);
+    const rel = bytes.toString('utf8', start, tab);
+    this.oids.push(oid);
+    this.rows.set(rel, row);
+  }
+
+  private grow(rows: number): void {
+    if (this.numbers.length >= rows * FIELDS) return;
+    const next = new Float64Array(Math.max(rows, (this.numbers.length / FIELDS) * 2, 64) * FIELDS);
+    next.set(this.numbers);
+    this.numbers = next;
+    this.words = new Uint32Array(next.buffer);
   }
 
   /** True when `rel` was recorded as holding `oid` and its stat is unchanged since. */
   matches(rel: string, st: Stats, oid: string): boolean {
-    const s = this.entries.get(rel);
-    if (s === undefined || !s.endsWith(oid)) return false;
-    // field by field: parsing four numbers costs less than printing the doubles of `stamp`
-    // (Number(String(x)) === x for every double, so this is the same test)
-    let start = 0;
-    for (const value of [st.size, st.mtimeMs, st.ctimeMs, st.ino]) {
-      const tab = s.indexOf('\t', start);
-      if (tab < 0 || Number(s.slice(start, tab)) !== value) return false;
-      start = tab + 1;
-    }
-    return s.length - start === oid.length;
+    const row = this.rows.get(rel);
+    if (row === undefined || this.oids[row] !== oid) return false;
+    const n = this.numbers;
+    const at = row * FIELDS;
+    return n[at] === st.size && n[at + 1] === st.mtimeMs && n[at + 2] === st.ctimeMs && n[at + 3] === st.ino;
   }
 
   /** Records what `rel` holds now (a regular file whose content is `oid`); anything else is forgotten. */
   record(rel: string, path: string, oid: string): void {
     let st: Stats | undefined;
     try {
-      st = lstatSync(path);
+      st = lstatSync(path, { throwIfNoEntry: false });
     } catch {
       st = undefined;
     }
-    if (st?.isFile()) this.entries.set(rel, stamp(st, oid));
-    else this.entries.delete(rel);
+    if (st?.isFile()) this.recordStats(rel, st, oid);
+    else this.rows.delete(rel);
   }
 
   /** Records a regular file's stat taken by the writer itself (fstat of the file it wrote). */
   recordStats(rel: string, st: Stats, oid: string): void {
-    this.entries.set(rel, stamp(st, oid));
+    let row = this.rows.get(rel);
+    if (row === undefined) {
+      row = this.oids.length;
+      this.grow(row + 1);
+      this.oids.push(oid);
+      this.rows.set(rel, row);
+    } else this.oids[row] = oid;
+    const at = row * FIELDS;
+    this.numbers[at] = st.size;
+    this.numbers[at + 1] = st.mtimeMs;
+    this.numbers[at + 2] = st.ctimeMs;
+    this.numbers[at + 3] = st.ino;
   }
 
   save(): void {
@@ -71,8 +120,13 @@ export class WorkspaceState {
       mkdirSync(this.dir, { recursive: true });
       const temp = join(this.dir, `.${FILE}.${process.pid}`);
       const lines: string[] = [];
-      for (const [rel, value] of this.entries)
-        if (!rel.includes('\n') && !rel.includes('\t')) lines.push(`${rel}\t${value}\n`);
+      for (const [rel, row] of this.rows) {
+        if (rel.includes('\n') || rel.includes('\t')) continue;
+        let stamp = '';
+        for (let w = row * FIELDS * 2, last = w + FIELDS * 2; w < last; w++)
+          stamp += this.words[w]!.toString(16).padStart(8, '0');
+        lines.push(`${rel}\t${stamp}\t${this.oids[row]}\n`);
+      }
       writeFileSync(temp, lines.join(''), 'utf8');
       renameSync(temp, join(this.dir, FILE));
     } catch {
