@@ -8,7 +8,8 @@ import { afterAll, beforeAll } from '@jest/globals';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSample, collectModelFiles, loadOnnxRuntime, Registry } from '@mlops-gha/registry';
+import { loadOnnxRuntime } from '@mlops-gha/onnx';
+import { buildSample, collectModelFiles, Registry } from '@mlops-gha/registry';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { CHART, run, runJson } from '../cluster/tools.js';
 import { startCluster, type Cluster } from '../cluster/index.js';
@@ -67,11 +68,15 @@ export async function seedRegistry(
 export async function expectedProbabilities(registry: Registry, version: number): Promise<number[]> {
   const dir = await mkdtemp(join(tmpdir(), 'deploy-expected-'));
   await registry.download(MODEL, version, dir);
-  const ort = (await loadOnnxRuntime()) as typeof import('onnxruntime-node');
+  const ort = await loadOnnxRuntime();
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'));
   const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from([1, 2, 3, 4]), [1, 4]) });
   return Array.from(out.probabilities!.data as Float32Array);
 }
+
+/** Tokens long enough that the runner's masking of them (they are secrets) never hides a word of a message. */
+export const WRITE_TOKEN = 'ghs_deployWriteToken0000000000000000';
+export const READ_TOKEN = 'ghs_deployReadOnlyToken000000000000000';
 
 /** What a deploy test file works against; filled in by the beforeAll that `deployWorld` registers. */
 export interface DeployWorld {
@@ -85,7 +90,7 @@ export interface DeployWorld {
 /**
  * Registers the setup every deploy test file shares: the Kubernetes API double (pods of the
  * `never-ready` image run but never get Ready, so upgrades to it hang in --wait as on a
- * cluster), the GitHub API double with a write token `w` and a read-only token `r`, and a
+ * cluster), the GitHub API double with write tokens `w` and WRITE_TOKEN, read-only ones `r` and READ_TOKEN, and a
  * registry seeded with `versions` model versions; all stopped after the file.
  */
 export function deployWorld(versions: number, options: { badSampleVersion?: number } = {}): DeployWorld {
@@ -97,6 +102,8 @@ export function deployWorld(versions: number, options: { badSampleVersion?: numb
     world.api = await startGitHubApi();
     world.api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
     world.api.addToken('r', { login: 'github-actions[bot]', permission: 'read' });
+    world.api.addToken(WRITE_TOKEN, { login: 'github-actions[bot]', permission: 'write' });
+    world.api.addToken(READ_TOKEN, { login: 'github-actions[bot]', permission: 'read' });
     Object.assign(world, await seedRegistry(versions, options));
   }, 300_000);
   afterAll(async () => {
