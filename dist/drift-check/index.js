@@ -68934,9 +68934,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6257);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2413);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4115);
+/* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6246);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7608);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9861);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7793);
 
 
@@ -69029,7 +69029,7 @@ await (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__/* .runMain */ .VN
     (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__/* .setOutputs */ .n0)({ drift: result.drift, 'drifted-columns': result.drifted, share: result.share, report: reportPath });
     await (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__/* .writeSummary */ .Sy)();
     if (settings.failOnDrift && result.drift) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .setFailed */ .C1(`drift-check: the data drifted in ${result.drifted.length} of ${result.tested} columns (${result.drifted.join(', ')}); fail-on-drift is true`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .setFailed */ .C1(`drift-check: ${settings.current} drifted from ${reference.label} in ${result.drifted.length} of ${result.tested} columns (${result.drifted.join(', ')}); fail-on-drift is true. The report (${reportPath} and the job summary) shows each column; retrain on the fresh data, or set \`fail-on-drift: false\` to only report drift.`);
     }
 });
 
@@ -69047,7 +69047,7 @@ __webpack_async_result__();
 /* unused harmony export parseMethods */
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6160);
-/* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4115);
+/* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6246);
 
 
 
@@ -69079,6 +69079,14 @@ function parseMethods(lines) {
     }
     return out;
 }
+/** A number input that must be above 0 (getNumber's `min` would print the smallest double). */
+function positive(name, value, example) {
+    if (value !== undefined && !(value > 0))
+        throw new _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`${name}\` must be above 0, got ${value}`, {
+            fix: `Set \`${name}:\` to a number above 0 (${example}), or remove it to use the default.`,
+        });
+    return value;
+}
 function readSettings() {
     const current = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('current', { required: true }).trim();
     const referenceText = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('reference', { required: true }).trim();
@@ -69102,8 +69110,8 @@ function readSettings() {
         labelColumn: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getOptional */ .xX)('label-column')?.trim() || undefined,
         columns: columns.length ? columns : undefined,
         methods: parseMethods((0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getList */ .vS)('methods')),
-        threshold: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getNumber */ .WZ)('threshold', { min: Number.MIN_VALUE, max: 10 }),
-        driftShare: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getNumber */ .WZ)('drift-share', { default: 0.5, min: Number.MIN_VALUE, max: 1 }),
+        threshold: positive('threshold', (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getNumber */ .WZ)('threshold', { max: 10 }), 'e.g. `threshold: 0.1` for distances'),
+        driftShare: positive('drift-share', (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getNumber */ .WZ)('drift-share', { default: 0.5, max: 1 }), 'e.g. `drift-share: 0.5`'),
         correction: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getChoice */ .m)('multiple-testing', ['none', 'bonferroni', 'benjamini-hochberg'], 'none'),
         failOnDrift: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getBoolean */ .pW)('fail-on-drift', false),
         token: (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__/* .getSecret */ .r6)('github-token'),
@@ -69320,7 +69328,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 /***/ }),
 
-/***/ 4115:
+/***/ 6246:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69983,14 +69991,45 @@ class ColumnProfiler {
     addBatch(batch, c) {
         const nums = batch.numbers[c];
         const texts = batch.texts[c];
-        const categorical = this.as === 'categorical';
-        for (let r = 0; r < batch.rows; r++) {
+        if (this.as === 'categorical') {
+            for (let r = 0; r < batch.rows; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.addText(numberKey(v), batch.lines[r], true);
+                else {
+                    const t = texts[r];
+                    if (t === undefined)
+                        this.missing++;
+                    else
+                        this.addText(t, batch.lines[r], false);
+                }
+            }
+        }
+        else
+            this.addNumbers(batch, nums, texts);
+        this.rows += batch.rows;
+    }
+    /**
+     * The numeric path, in tight loops over the batch's Float64Array (this is most of a drift
+     * check's time): counts, sum, min and max in one pass, the batch's sum of squared deviations
+     * in a second, merged into the running mean and M2 by Chan et al.'s pairwise update (as
+     * stable as Welford's, without a division per value); then distinct values and the reservoir.
+     */
+    addNumbers(batch, nums, texts) {
+        const n = batch.rows;
+        let count = 0;
+        let sum = 0;
+        let min = this.min;
+        let max = this.max;
+        for (let r = 0; r < n; r++) {
             const v = nums[r];
             if (v === v) {
-                if (categorical)
-                    this.addText(numberKey(v), batch.lines[r], true);
-                else
-                    this.addNumber(v);
+                count++;
+                sum += v;
+                if (v < min)
+                    min = v;
+                if (v > max)
+                    max = v;
             }
             else {
                 const t = texts[r];
@@ -70000,24 +70039,53 @@ class ColumnProfiler {
                     this.addText(t, batch.lines[r], false);
             }
         }
-        this.rows += batch.rows;
-    }
-    addNumber(v) {
-        this.numbers++;
-        const d = v - this.mean;
-        this.mean += d / this.numbers;
-        this.m2 += d * (v - this.mean);
-        if (v < this.min)
-            this.min = v;
-        if (v > this.max)
-            this.max = v;
+        if (count === 0)
+            return;
+        this.min = min;
+        this.max = max;
+        const mean = sum / count;
+        let m2 = 0;
+        for (let r = 0; r < n; r++) {
+            const v = nums[r];
+            if (v === v)
+                m2 += (v - mean) * (v - mean);
+        }
+        const before = this.numbers;
+        const total = before + count;
+        const delta = mean - this.mean;
+        this.mean += (delta * count) / total;
+        this.m2 += m2 + (delta * delta * before * count) / total;
+        this.numbers = total;
         // Numbers are counted under number keys (no string per value) and named at finish().
         if (this.distinctNumbers) {
-            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
-            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
+            const distinct = this.distinctNumbers;
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    distinct.set(v, (distinct.get(v) ?? 0) + 1);
+            }
+            if (distinct.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
                 this.distinctNumbers = this.distinct = undefined;
         }
-        this.reservoir(v);
+        if (count === n && this.seen >= PROFILE_BOUNDS.sample)
+            this.reservoirSkip(nums, n);
+        else
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.reservoir(v);
+            }
+    }
+    /** Algorithm L over a batch without missing values: jumps straight to the picked positions. */
+    reservoirSkip(nums, n) {
+        const k = PROFILE_BOUNDS.sample;
+        const base = this.seen;
+        while (this.nextPick < base + n) {
+            this.sample[this.rng.below(k)] = nums[this.nextPick - base];
+            this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+            this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+        }
+        this.seen = base + n;
     }
     reservoir(v) {
         const k = PROFILE_BOUNDS.sample;
@@ -70171,807 +70239,8 @@ function validateProfile(value, where) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 17 modules
-var evaluation_src = __nccwpck_require__(6834);
-;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
-/**
- * The model's outputs profiled like data columns: each batch of rows goes through
- * onnxruntime (packages/evaluation's `predict`), and every output becomes one or more
- * prediction columns: `label` (class labels: categorical), `probabilities[1]` (the positive
- * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
- * one, `variable` (a regression's value: numerical).
- */
-
-
-
-function outputColumns(out) {
-    const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
-    if (out.width === 1)
-        return [{ name: out.name, pick: 0, categorical }];
-    if (out.width === 2 && !categorical)
-        return [{ name: `${out.name}[1]`, pick: 1, categorical }];
-    return Array.from({ length: out.width }, (_, k) => ({ name: `${out.name}[${k}]`, pick: k, categorical }));
-}
-class PredictionProfiler {
-    model;
-    features;
-    types;
-    input;
-    profilers = new Map();
-    featureIndex;
-    /** Why predictions could not be profiled, when they could not. */
-    skipped;
-    constructor(model, features, header, types, input) {
-        this.model = model;
-        this.features = features;
-        this.types = types;
-        this.input = input;
-        this.featureIndex = features.map((f) => header.indexOf(f));
-    }
-    /** Opens the model; `features` are the columns fed to it, in order. */
-    static async open(modelPath, features, header, input, reference) {
-        const model = await (0,evaluation_src/* openOnnxModel */.FT)(modelPath);
-        const profiler = new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
-        // Missing data columns are reported by the column comparison; predictions just cannot be made.
-        const missing = features.filter((f) => !header.includes(f));
-        if (missing.length)
-            profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
-        return profiler;
-    }
-    async addBatch(batch) {
-        if (this.skipped || batch.rows === 0)
-            return;
-        const f = this.features.length;
-        const features = new Float32Array(batch.rows * f);
-        for (let j = 0; j < f; j++) {
-            const col = batch.numbers[this.featureIndex[j]];
-            for (let r = 0; r < batch.rows; r++) {
-                const v = col[r];
-                if (v !== v) {
-                    this.skipped = `the model's input "${this.features[j]}" is missing or not a number on line ${batch.lines[r]} of ${this.input}`;
-                    return;
-                }
-                features[r * f + j] = v;
-            }
-        }
-        const holdout = {
-            path: this.input,
-            rows: batch.rows,
-            featureNames: this.features,
-            features,
-            labelColumn: '',
-            labels: [],
-        };
-        let raw;
-        try {
-            raw = await (0,evaluation_src/* predict */.K$)(this.model, holdout);
-        }
-        catch (error) {
-            // e.g. the data's label is not named `label`, so the model gets one column too many:
-            // the data profile stays useful; the prediction profile is left out and the reason logged.
-            if (!(0,common_src/* isUserError */.iU)(error))
-                throw error;
-            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
-            return;
-        }
-        for (const out of raw.outputs) {
-            for (const col of outputColumns(out)) {
-                let p = this.profilers.get(col.name);
-                if (!p) {
-                    p = new ColumnProfiler(col.name, 0x9e37 + this.profilers.size, this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined));
-                    this.profilers.set(col.name, p);
-                }
-                const numbers = new Float64Array(batch.rows);
-                const texts = new Array(batch.rows);
-                for (let r = 0; r < batch.rows; r++) {
-                    const v = out.values[r * out.width + col.pick];
-                    if (typeof v === 'string') {
-                        numbers[r] = NaN;
-                        texts[r] = v;
-                    }
-                    else
-                        numbers[r] = v;
-                }
-                p.addBatch({ header: [col.name], rows: batch.rows, lines: batch.lines, numbers: [numbers], texts: [texts] }, 0);
-            }
-        }
-    }
-    async finish() {
-        await this.model.session.release();
-        if (this.skipped)
-            return null;
-        return [...this.profilers.values()].map((p) => p.finish());
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/build.ts
-/** Profiles a data file in one streaming pass (and, with a model, the model's outputs on it). */
-
-
-
-
-
-async function buildProfile(path, options = {}) {
-    const logger = options.logger ?? common_src/* silentLogger */.qq;
-    const input = options.input ?? path;
-    let profilers;
-    let header = [];
-    let label = null;
-    let predictions;
-    let rows = 0;
-    let lastReport = Date.now();
-    for await (const batch of (0,src/* readTable */.xz)(path, { input })) {
-        if (!profilers) {
-            header = batch.header;
-            label =
-                options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
-            if (options.label && !header.includes(options.label)) {
-                throw new common_src/* UserError */.yo(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
-                    fix: 'Set `label-column` to a column of the data, or leave it empty.',
-                    location: { file: path, line: 1 },
-                });
-            }
-            profilers = profileColumns(header, options.reference);
-            if (options.model) {
-                const features = options.features ?? header.filter((h) => h !== label);
-                predictions = await PredictionProfiler.open(options.model, features, header, `${input} (${path})`, options.reference?.predictions);
-            }
-        }
-        for (let c = 0; c < profilers.length; c++)
-            profilers[c].addBatch(batch, c);
-        await predictions?.addBatch(batch);
-        rows += batch.rows;
-        if (Date.now() - lastReport > 5000) {
-            lastReport = Date.now();
-            logger.info(`profile: ${rows} rows of ${path}`);
-        }
-    }
-    if (rows === 0) {
-        throw new common_src/* UserError */.yo(`${input}: ${path} has a header but no data rows`, {
-            fix: `Point \`${input}\` at a file with at least one data row.`,
-            location: { file: path },
-        });
-    }
-    if (options.reference) {
-        // A column that was numbers in the reference and now holds text changed type: say where.
-        const types = new Map(options.reference.columns.map((c) => [c.name, c.type]));
-        for (const p of profilers) {
-            if (types.get(p.name) === 'numerical' && p.firstText) {
-                throw new common_src/* UserError */.yo(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
-                    fix: `Fix the upstream step that writes "${p.name}" (a changed export or encoding), or leave the column out with \`columns\`.`,
-                    location: { file: path, line: p.firstText.line },
-                    title: 'Column type changed',
-                });
-            }
-        }
-    }
-    const columns = profilers.map((p) => p.finish());
-    const predicted = predictions ? await predictions.finish() : null;
-    if (predictions?.skipped)
-        logger.warning(`Predictions not profiled: ${predictions.skipped}`);
-    const profile = {
-        format: PROFILE_FORMAT,
-        rows,
-        source: (0,external_node_path_.basename)(path),
-        bounds: PROFILE_BOUNDS,
-        label,
-        features: predictions ? predictions.features : null,
-        columns,
-        predictions: predicted,
-    };
-    if (predictions?.skipped)
-        Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
-    return profile;
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/statistics.ts
-/**
- * Drift statistics on plain arrays, each matching the SciPy (1.10) function or Evidently
- * formula it is named after. p-value tests return { statistic, pValue }; distances return a
- * number. Inputs are finite numbers or counts: the profile code never passes NaN or empties.
- */
-
-/**
- * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
- * (categories with no count on either side dropped), with Yates' correction when k = 2 as
- * SciPy applies by default. One category left: statistic 0, p-value 1 (as SciPy).
- */
-function chiSquaredContingency(reference, current) {
-    const cols = [];
-    for (let i = 0; i < reference.length; i++) {
-        const a = reference[i];
-        const b = current[i];
-        if (a + b > 0)
-            cols.push([a, b]);
-    }
-    const dof = cols.length - 1;
-    if (dof <= 0)
-        return { statistic: 0, pValue: 1, dof: 0 };
-    let r0 = 0;
-    let r1 = 0;
-    for (const [a, b] of cols) {
-        r0 += a;
-        r1 += b;
-    }
-    const total = r0 + r1;
-    let stat = 0;
-    for (const [a, b] of cols) {
-        const c = a + b;
-        for (const [obs, row] of [
-            [a, r0],
-            [b, r1],
-        ]) {
-            const expected = (row * c) / total;
-            let o = obs;
-            if (dof === 1) {
-                const diff = expected - o;
-                o += Math.sign(diff) * Math.min(0.5, Math.abs(diff));
-            }
-            stat += ((o - expected) * (o - expected)) / expected;
-        }
-    }
-    return { statistic: stat, pValue: chiSquaredSf(stat, dof), dof };
-}
-/**
- * Evidently's Z-test of two proportions (binary columns): pooled proportion, two-sided
- * p-value 2 P(Z > |z|). `hits` of `n` in each sample.
- */
-function proportionsZTest(refHits, refN, curHits, curN) {
-    const p1 = refHits / refN;
-    const p2 = curHits / curN;
-    const pooled = (refHits + curHits) / (refN + curN);
-    const variance = pooled * (1 - pooled) * (1 / refN + 1 / curN);
-    if (!(variance > 0))
-        return { statistic: 0, pValue: 1 };
-    const z = (p1 - p2) / Math.sqrt(variance);
-    return { statistic: z, pValue: 2 * normalSf(Math.abs(z)) };
-}
-/** scipy.stats.wasserstein_distance(u, v) for two sorted samples (unweighted). */
-function wassersteinSorted(u, v) {
-    const nu = u.length;
-    const nv = v.length;
-    let i = 0;
-    let j = 0;
-    let total = 0;
-    let prev = Math.min(u[0], v[0]);
-    while (i < nu || j < nv) {
-        const x = j >= nv || (i < nu && u[i] <= v[j]) ? u[i] : v[j];
-        // Between the previous value and x both CDFs are flat at i/nu and j/nv.
-        total += Math.abs(i / nu - j / nv) * (x - prev);
-        while (i < nu && u[i] <= x)
-            i++;
-        while (j < nv && v[j] <= x)
-            j++;
-        prev = x;
-    }
-    return total;
-}
-function wasserstein(u, v) {
-    return wassersteinSorted(Float64Array.from(u).sort(), Float64Array.from(v).sort());
-}
-/** Population standard deviation (numpy's np.std, ddof = 0), two-pass. */
-function populationStd(values) {
-    let mean = 0;
-    for (let i = 0; i < values.length; i++)
-        mean += values[i];
-    mean /= values.length;
-    let ss = 0;
-    for (let i = 0; i < values.length; i++)
-        ss += (values[i] - mean) ** 2;
-    return Math.sqrt(ss / values.length);
-}
-/**
- * Evidently's normalised Wasserstein distance: W(reference, current) / std(reference), the
- * standard deviation floored at 0.001 as Evidently does, so a constant reference is usable.
- */
-function normalizedWasserstein(referenceSorted, currentSorted, referenceStd = populationStd(referenceSorted)) {
-    return wassersteinSorted(referenceSorted, currentSorted) / Math.max(referenceStd, 0.001);
-}
-/** scipy.spatial.distance.jensenshannon(p, q) (natural log): counts or shares, normalised here. */
-function jensenShannon(p, q) {
-    let sp = 0;
-    let sq = 0;
-    for (let i = 0; i < p.length; i++) {
-        sp += p[i];
-        sq += q[i];
-    }
-    let js = 0;
-    for (let i = 0; i < p.length; i++) {
-        const a = p[i] / sp;
-        const b = q[i] / sq;
-        const m = (a + b) / 2;
-        if (a > 0)
-            js += a * Math.log(a / m);
-        if (b > 0)
-            js += b * Math.log(b / m);
-    }
-    return Math.sqrt(Math.max(0, js) / 2);
-}
-/**
- * Population stability index over the same bins (Evidently's formula): shares of each side,
- * an empty bin counted as 0.0001 so that the logarithm stays finite.
- */
-function populationStabilityIndex(reference, current) {
-    let sr = 0;
-    let sc = 0;
-    for (let i = 0; i < reference.length; i++) {
-        sr += reference[i];
-        sc += current[i];
-    }
-    let psi = 0;
-    for (let i = 0; i < reference.length; i++) {
-        const r = reference[i] / sr || 0.0001;
-        const c = current[i] / sc || 0.0001;
-        psi += (c - r) * Math.log(c / r);
-    }
-    return psi;
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/compare.ts
-/**
- * Column-by-column drift between a reference profile and the current data's profile, with
- * Evidently's default method choice, an optional multiple-testing correction, and the
- * dataset verdict (drift when at least `driftShare` of the tested columns drifted).
- */
-
-
-
-
-const METHODS = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
-/** p-value tests drift below their threshold; distances at or above it. */
-const METHOD_INFO = {
-    ks: { kind: 'p-value', threshold: 0.05, label: 'K-S p-value', types: ['numerical'] },
-    chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
-    z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
-    wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
-    jensenshannon: {
-        kind: 'distance',
-        threshold: 0.1,
-        label: 'Jensen-Shannon distance',
-        types: ['numerical', 'categorical'],
-    },
-    psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
-};
-/** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
-const SMALL_REFERENCE_ROWS = 1000;
-function methodFor(col, cur, referenceRows, chosen) {
-    const type = col.type;
-    if (chosen) {
-        if (!METHOD_INFO[chosen].types.includes(type)) {
-            throw new common_src/* UserError */.yo(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
-                fix: `Choose one of ${METHODS.filter((m) => METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
-            });
-        }
-        if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
-            throw new common_src/* UserError */.yo(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
-                fix: 'Use chisquare or jensenshannon for it in `methods`.',
-            });
-        }
-        return chosen;
-    }
-    const small = referenceRows <= SMALL_REFERENCE_ROWS;
-    if (type === 'numerical')
-        return small ? 'ks' : 'wasserstein';
-    if (!small)
-        return 'jensenshannon';
-    return categoryKeys(col, cur).length <= 2 ? 'z' : 'chisquare';
-}
-const OTHER = '(other)';
-function categoryKeys(ref, cur) {
-    const keys = new Set();
-    for (const [k] of ref.categories?.values ?? [])
-        keys.add(k);
-    for (const [k] of cur.categories?.values ?? [])
-        keys.add(k);
-    return [...keys];
-}
-function categoryCounts(ref, cur) {
-    const labels = categoryKeys(ref, cur);
-    // A side with more distinct values than the profile keeps counts them all as "other".
-    const rc = ref.categories ?? { values: [], other: ref.count };
-    const cc = cur.categories ?? { values: [], other: cur.count };
-    const a = new Map(rc.values);
-    const b = new Map(cc.values);
-    const out = { labels, a: labels.map((k) => a.get(k) ?? 0), b: labels.map((k) => b.get(k) ?? 0) };
-    if (rc.other + cc.other > 0) {
-        out.labels.push(OTHER);
-        out.a.push(rc.other);
-        out.b.push(cc.other);
-    }
-    return out;
-}
-function shares(counts) {
-    const total = counts.reduce((s, c) => s + c, 0);
-    return counts.map((c) => (total ? c / total : 0));
-}
-function formatEdge(v) {
-    return Number(v.toPrecision(3)).toString();
-}
-function compareColumn(ref, cur, method, threshold) {
-    const type = ref.type;
-    let statistic;
-    let pValue = null;
-    let chart;
-    if (type === 'numerical') {
-        const a = Float64Array.from(ref.numeric.sample);
-        const b = Float64Array.from(cur.numeric.sample);
-        const edges = ref.numeric.histogram.edges;
-        const ca = binCounts(a, edges);
-        const cb = binCounts(b, edges);
-        chart = { labels: edges.slice(0, -1).map(formatEdge), reference: shares(ca), current: shares(cb) };
-        if (method === 'ks') {
-            const r = ks2SampSorted(a, b);
-            statistic = r.statistic;
-            pValue = r.pValue;
-        }
-        else if (method === 'wasserstein')
-            statistic = normalizedWasserstein(a, b, ref.numeric.std);
-        else if (method === 'jensenshannon')
-            statistic = jensenShannon(ca, cb);
-        else
-            statistic = populationStabilityIndex(ca, cb);
-    }
-    else {
-        const { labels, a, b } = categoryCounts(ref, cur);
-        chart = { labels, reference: shares(a), current: shares(b) };
-        if (method === 'chisquare') {
-            const r = chiSquaredContingency(a, b);
-            statistic = r.statistic;
-            pValue = r.pValue;
-        }
-        else if (method === 'z') {
-            const r = proportionsZTest(a[0] ?? 0, a.reduce((s, x) => s + x, 0), b[0] ?? 0, b.reduce((s, x) => s + x, 0));
-            statistic = r.statistic;
-            pValue = r.pValue;
-        }
-        else if (method === 'jensenshannon')
-            statistic = jensenShannon(a, b);
-        else
-            statistic = populationStabilityIndex(a, b);
-    }
-    const pvalueKind = METHOD_INFO[method].kind === 'p-value';
-    const drifted = pvalueKind ? pValue < threshold : statistic >= threshold;
-    return {
-        column: ref.name,
-        type,
-        method,
-        statistic,
-        pValue,
-        threshold,
-        drifted,
-        referenceMissingShare: ref.missing / Math.max(1, ref.missing + ref.count),
-        currentMissingShare: cur.missing / Math.max(1, cur.missing + cur.count),
-        chart,
-        severity: pvalueKind ? -Math.log10(Math.max(pValue, 1e-300)) + Math.log10(threshold) : statistic / threshold,
-    };
-}
-/** Applies Bonferroni or Benjamini–Hochberg across the p-value-tested columns (in place). */
-function correct(results, correction) {
-    const tested = results.filter((r) => r.pValue !== null);
-    const m = tested.length;
-    if (correction === 'none' || m === 0)
-        return;
-    if (correction === 'bonferroni') {
-        for (const r of tested) {
-            r.threshold /= m;
-            r.drifted = r.pValue < r.threshold;
-        }
-        return;
-    }
-    // Benjamini–Hochberg step-up: reject the k smallest p-values, k the largest with p_(k) <= k/m * alpha.
-    const order = [...tested].sort((x, y) => x.pValue - y.pValue);
-    let k = 0;
-    order.forEach((r, i) => {
-        if (r.pValue <= ((i + 1) / m) * r.threshold)
-            k = i + 1;
-    });
-    order.forEach((r, i) => {
-        r.threshold = (Math.max(k, 1) / m) * r.threshold;
-        r.drifted = i < k;
-    });
-}
-/**
- * Compares every chosen reference column with the current data's profile (built with the
- * reference's column types). Reference columns missing from the current data are an error.
- */
-function compareProfiles(reference, current, options = {}) {
-    const driftShare = options.driftShare ?? 0.5;
-    const correction = options.correction ?? 'none';
-    const byName = new Map(current.columns.map((c) => [c.name, c]));
-    const refNames = reference.columns.map((c) => c.name);
-    const notes = [];
-    const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
-    const unknown = wanted.filter((n) => !refNames.includes(n));
-    if (unknown.length) {
-        throw new common_src/* UserError */.yo(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
-            fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
-        });
-    }
-    const missing = wanted.filter((n) => !byName.has(n));
-    if (missing.length) {
-        throw new common_src/* UserError */.yo(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
-            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
-            title: 'Reference column missing',
-        });
-    }
-    const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
-    if (extra.length)
-        notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
-    for (const m of Object.keys(options.methods ?? {})) {
-        if (m !== '*' && !wanted.includes(m))
-            throw new common_src/* UserError */.yo(`\`methods\` names the column "${m}", which is not checked`, {
-                fix: 'Name only checked reference columns (or `*`) in `methods`.',
-            });
-    }
-    const results = [];
-    for (const name of wanted) {
-        const ref = reference.columns.find((c) => c.name === name);
-        const cur = byName.get(name);
-        if (ref.type === 'text' || ref.type === 'empty') {
-            notes.push(`"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`);
-            continue;
-        }
-        if (cur.count === 0) {
-            throw new common_src/* UserError */.yo(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
-                fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
-                title: 'All values missing',
-            });
-        }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
-        results.push(compareColumn(ref, cur, method, options.threshold ?? METHOD_INFO[method].threshold));
-    }
-    if (results.length === 0) {
-        throw new common_src/* UserError */.yo('No column could be tested for drift', {
-            fix: 'Check `columns`: it must name numerical or categorical reference columns.',
-        });
-    }
-    correct(results, correction);
-    const drifted = results.filter((r) => r.drifted).map((r) => r.column);
-    const share = drifted.length / results.length;
-    return {
-        drift: share >= driftShare,
-        share,
-        driftShare,
-        tested: results.length,
-        drifted,
-        columns: results,
-        notes,
-        correction,
-    };
-}
-/** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
-function comparePredictions(reference, current, referenceRows) {
-    const out = [];
-    for (const ref of reference) {
-        const cur = current.find((c) => c.name === ref.name);
-        if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
-            continue;
-        const method = methodFor(ref, cur, referenceRows, undefined);
-        out.push(compareColumn(ref, cur, method, METHOD_INFO[method].threshold));
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/report.ts
-/**
- * The drift report in Markdown for the job summary and the pull-request comment: the verdict
- * first, a table per column, prediction drift, quality change, and mermaid `xychart-beta`
- * histograms of the most-drifted columns. Column names and category values come from data
- * files and are escaped (no markdown, HTML or mentions), and the report stays under GitHub's
- * comment limit.
- */
-
-const MAX_TABLE_ROWS = 150;
-const MAX_REPORT_LENGTH = 60_000;
-/** Text from a data file, safe inside a Markdown table cell. */
-function escapeCell(text) {
-    const t = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-    return t
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(/[\\`*_[\]#~!]/g, (c) => `\\${c}`)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/@/g, '&#64;');
-}
-/** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
-function mermaidText(text, max = 24) {
-    const t = text
-        .replace(/["`\r\n\t[\]{};#<>]/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
-}
-const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
-const pct = (v) => `${(100 * v).toFixed(v > 0 && v < 0.01 ? 2 : 1)}%`;
-function columnRow(c) {
-    const info = METHOD_INFO[c.method];
-    return `| ${escapeCell(c.column)} | ${c.type} | ${info.label} | ${num(c.statistic)} | ${c.pValue === null ? '–' : num(c.pValue)} | ${num(c.threshold)} | ${c.drifted ? '**drifted**' : 'no'} | ${pct(c.referenceMissingShare)} → ${pct(c.currentMissingShare)} |`;
-}
-const TABLE_HEAD = '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
-function chart(c) {
-    const n = Math.min(c.chart.labels.length, 25);
-    const labels = c.chart.labels.slice(0, n).map((l) => `"${mermaidText(l, 12)}"`);
-    const ref = c.chart.reference.slice(0, n).map((v) => num(v));
-    const cur = c.chart.current.slice(0, n).map((v) => num(v));
-    const top = Math.max(...c.chart.reference.slice(0, n), ...c.chart.current.slice(0, n), 0.01);
-    return [
-        '```mermaid',
-        'xychart-beta',
-        `  title "${mermaidText(c.column, 40)}: reference (bars) vs current (line)"`,
-        `  x-axis [${labels.join(', ')}]`,
-        `  y-axis "share of rows" 0 --> ${num(Math.min(1, top * 1.1))}`,
-        `  bar [${ref.join(', ')}]`,
-        `  line [${cur.join(', ')}]`,
-        '```',
-    ].join('\n');
-}
-function renderReport(input) {
-    const { result } = input;
-    const out = [];
-    const verdict = result.drift
-        ? `### 🔴 Drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} ≥ ${pct(result.driftShare)})`
-        : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
-    out.push(verdict, '');
-    if (result.drifted.length)
-        out.push(`Drifted: ${result.drifted
-            .slice(0, 20)
-            .map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``)
-            .join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
-    out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
-    const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
-    out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
-    if (sorted.length > MAX_TABLE_ROWS)
-        out.push('', `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`);
-    out.push('', '#### Prediction drift', '');
-    if (input.predictions?.length) {
-        const any = input.predictions.some((p) => p.drifted);
-        out.push(any ? "The model's predictions have drifted." : "The model's predictions have not drifted.", '', TABLE_HEAD, ...input.predictions.map(columnRow));
-    }
-    else
-        out.push(input.predictionsNote ?? 'Not computed.');
-    out.push('', '#### Quality change', '');
-    if (input.quality?.length) {
-        out.push('| metric | reference | current | change |', '| --- | --- | --- | --- |');
-        for (const q of input.quality) {
-            out.push(`| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`);
-        }
-    }
-    else
-        out.push(input.qualityNote ?? 'No labels in the current data: quality not measured.');
-    const drifted = sorted.filter((c) => c.drifted).slice(0, input.charts ?? 3);
-    if (drifted.length) {
-        out.push('', '#### Most drifted columns', '');
-        for (const c of drifted)
-            out.push(chart(c), '');
-    }
-    if (result.notes.length)
-        out.push('', '<details><summary>Notes</summary>', '', ...result.notes.map((n) => `- ${escapeCell(n)}`), '', '</details>');
-    let text = out.join('\n');
-    if (text.length > MAX_REPORT_LENGTH)
-        text = `${text.slice(0, MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${MAX_REPORT_LENGTH} characters)`;
-    return `${text}\n`;
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/check.ts
-/**
- * A whole drift check: the fresh data profiled with the reference's column types (and the
- * model's outputs on it), compared column by column, prediction drift, quality against the
- * reference version's recorded metrics where the fresh data has labels, and the report.
- */
-
-
-
-
-
-async function checkDrift(request) {
-    const logger = request.logger ?? common_src/* silentLogger */.qq;
-    const reference = request.reference;
-    const features = reference.features ??
-        reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
-    const withModel = !!request.model && !!reference.predictions;
-    const current = await buildProfile(request.current, {
-        input: 'current',
-        reference,
-        label: null,
-        ...(withModel ? { model: request.model, features } : {}),
-        logger,
-    });
-    logger.info(`Profiled ${current.rows} rows of ${request.current}`);
-    const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
-    const result = compareProfiles(reference, current, {
-        ...request,
-        columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
-    });
-    let predictions = null;
-    let predictionsNote;
-    if (!request.model)
-        predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
-    else if (!reference.predictions)
-        predictionsNote =
-            'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
-    else if (!current.predictions)
-        predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
-    else
-        predictions = comparePredictions(reference.predictions, current.predictions, reference.rows);
-    let quality = null;
-    let qualityNote;
-    const header = current.columns.map((c) => c.name);
-    if (!request.labelColumn)
-        qualityNote = 'No `label-column`: quality not measured.';
-    else if (!header.includes(request.labelColumn))
-        qualityNote = `The current data has no column "${request.labelColumn}": quality not measured.`;
-    else if (!request.model)
-        qualityNote = 'No model: quality not measured.';
-    else {
-        const evaluation = await (0,evaluation_src/* evaluateModels */.eq)({
-            dataset: request.current,
-            models: [request.model],
-            labelColumn: request.labelColumn,
-            featureColumns: features,
-            logger,
-        });
-        const values = evaluation.models[0].metrics.values;
-        const recorded = request.referenceMetrics ?? {};
-        quality = Object.entries(values)
-            .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
-            .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
-            .map(([metric, value]) => ({
-            metric,
-            reference: typeof recorded[metric] === 'number' ? recorded[metric] : null,
-            current: value,
-        }));
-    }
-    const report = renderReport({
-        result,
-        referenceLabel: request.referenceLabel,
-        referenceRows: reference.rows,
-        currentLabel: request.current,
-        currentRows: current.rows,
-        predictions,
-        predictionsNote,
-        quality,
-        qualityNote,
-    });
-    return { result, current, predictions, quality, report };
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 6834:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  eq: () => (/* reexport */ evaluateModels),
-  FT: () => (/* reexport */ openOnnxModel),
-  K$: () => (/* reexport */ predict)
-});
-
-// UNUSED EXPORTS: CURVE_POINTS, METRIC_NAMES, MULTILABEL_THRESHOLD, accuracyFromConfusion, betaOf, binaryRanking, calibrationCurve, canonicalLabel, classificationMetrics, column, columnIsClass, confusionCounts, confusionMetric, describeSignature, describeTensor, higherIsBetter, interpretPredictions, interpretationRows, loadHoldout, loadOnnxRuntime, metricsFor, multilabelMetrics, normalizeConfusion, prCurveOnGrid, prfFromConfusion, r2FromSums, readOnnxSignature, regressionMetrics, rocAuc, rocCurveOnGrid, rowLogLoss, sortedOrder, thresholdCounts
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
-var src = __nccwpck_require__(6160);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/label-output.ts
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
 function canonicalLabel(raw) {
@@ -71067,7 +70336,7 @@ function planColumns(path, header, options) {
     const labelColumns = labelColumnsOf(options);
     const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate !== undefined) {
-        throw new src/* UserError */.yo(`\`label-column\` names "${duplicate}" twice`, {
+        throw new common_src/* UserError */.yo(`\`label-column\` names "${duplicate}" twice`, {
             fix: 'List each label column once (several columns: one per label of a multilabel or multi-output model, in its output order).',
         });
     }
@@ -71076,7 +70345,7 @@ function planColumns(path, header, options) {
         const what = absent.length === 1
             ? `no label column "${absent[0]}"`
             : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
-        throw new src/* UserError */.yo(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
             fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
             location: { file: path, line: 1 },
         });
@@ -71086,14 +70355,14 @@ function planColumns(path, header, options) {
     if (options.featureColumns?.length) {
         const missing = options.featureColumns.filter((c) => !header.includes(c));
         if (missing.length) {
-            throw new src/* UserError */.yo(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+            throw new common_src/* UserError */.yo(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
                 fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
                 location: { file: path, line: 1 },
             });
         }
         const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
         if (overlap.length) {
-            throw new src/* UserError */.yo(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
+            throw new common_src/* UserError */.yo(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
                 fix: 'Remove the label column from `feature-columns:`.',
             });
         }
@@ -71103,7 +70372,7 @@ function planColumns(path, header, options) {
         featureNames = header.filter((_, i) => !labelIndex.includes(i));
     }
     if (featureNames.length === 0) {
-        throw new src/* UserError */.yo(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
             fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
             location: { file: path, line: 1 },
         });
@@ -71123,7 +70392,7 @@ function parseNumber(text) {
 function badCell(path, line, column, columnNumber, value, allowMissing = false) {
     const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
     const isMissing = MISSING.test(value.trim());
-    return new src/* UserError */.yo(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+    return new common_src/* UserError */.yo(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
         fix: isMissing
             ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
             : allowMissing
@@ -71148,21 +70417,21 @@ function badCell(path, line, column, columnNumber, value, allowMissing = false) 
  */
 async function loadHoldout(path, options = {}) {
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`Dataset ${path} does not exist`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} does not exist`, {
             fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
         });
     }
     const ext = (0,external_node_path_.extname)(path).toLowerCase();
     const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
     if (!format) {
-        throw new src/* UserError */.yo(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
             fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
             location: { file: path },
         });
     }
     const holdout = format === 'csv' ? await loadCsv(path, options) : await loadJsonLines(path, options);
     if (holdout.rows === 0) {
-        throw new src/* UserError */.yo(`Dataset ${path} has no data rows`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} has no data rows`, {
             fix: 'Point `dataset:` at a holdout file with at least one row below the header.',
             location: { file: path },
         });
@@ -71202,7 +70471,7 @@ async function loadCsv(path, options) {
         else {
             const l = layout;
             if (record.length !== header.length) {
-                throw new src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+                throw new common_src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
                     fix: 'Make every row have one field per header column (quote fields that contain commas).',
                     location: { file: path, line: recordLine },
                 });
@@ -71222,7 +70491,7 @@ async function loadCsv(path, options) {
                 const idx = l.labelIndex[j];
                 const label = canonicalLabel(record[idx]);
                 if (label === '') {
-                    throw new src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                    throw new common_src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
                         fix: 'Drop rows without a label from the holdout set.',
                         location: { file: path, line: recordLine, column: idx + 1 },
                     });
@@ -71312,7 +70581,7 @@ async function loadCsv(path, options) {
     if (carry !== '')
         slow(carry);
     if (inQuotes) {
-        throw new src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
             fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
             location: { file: path, line: recordLine },
         });
@@ -71320,7 +70589,7 @@ async function loadCsv(path, options) {
     if (field !== '' || record.length)
         endRecord();
     if (!header) {
-        throw new src/* UserError */.yo(`Dataset ${path} is empty`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
             location: { file: path },
         });
@@ -71363,13 +70632,13 @@ async function loadJsonLines(path, options) {
             row = JSON.parse(text);
         }
         catch (error) {
-            throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
+            throw new common_src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
                 fix: 'Write one JSON object per line (JSON Lines).',
                 location: { file: path, line: lineNo },
             });
         }
         if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
+            throw new common_src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
                 fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
                 location: { file: path, line: lineNo },
             });
@@ -71390,7 +70659,7 @@ async function loadJsonLines(path, options) {
             if (typeof v !== 'number' || !Number.isFinite(v)) {
                 const shown = v === undefined ? '' : JSON.stringify(v);
                 if (v === undefined) {
-                    throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: feature "${name}" is missing`, {
+                    throw new common_src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: feature "${name}" is missing`, {
                         fix: 'Give every row the same feature fields as the first row.',
                         location: { file: path, line: lineNo },
                     });
@@ -71402,7 +70671,7 @@ async function loadJsonLines(path, options) {
         labelColumns.forEach((labelColumn, j) => {
             const label = obj[labelColumn];
             if (label === undefined || label === null || label === '') {
-                throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+                throw new common_src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
                     fix: 'Give every row a label, or set `label-column:` to the right field.',
                     location: { file: path, line: lineNo },
                 });
@@ -71424,7 +70693,7 @@ async function loadJsonLines(path, options) {
     if (rest !== '')
         handle(rest);
     if (!layout) {
-        throw new src/* UserError */.yo(`Dataset ${path} is empty`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
             location: { file: path },
         });
@@ -71440,69 +70709,14 @@ async function loadJsonLines(path, options) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/onnx.ts
-
-
-let runtime;
 /**
- * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
- * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
- * a crash at startup.
+ * ONNX loading and signatures live in @mlops-gha/onnx, shared with the registry and the model
+ * server; the evaluation modules (evaluate.ts, predict.ts) reach them through this module.
  */
-function loadOnnxRuntime() {
-    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
-        runtime = undefined;
-        throw new src/* UserError */.yo(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
-            cause: error,
-        });
-    });
-    return runtime;
-}
-/** `input: float32[N,32]`, for messages and reports. */
-function describeTensor(t) {
-    if (!t.isTensor)
-        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
-    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
-}
-function describeSignature(signature) {
-    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
-}
-/** Opens an ONNX model with onnxruntime-node; a file onnxruntime cannot read is a UserError. */
-async function openOnnxModel(path) {
-    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
-        });
-    }
-    const ort = await loadOnnxRuntime();
-    let session;
-    try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`${path} is not an ONNX model onnxruntime can load: ${error.message}`, {
-            fix: 'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
-            location: { file: path },
-            cause: error,
-        });
-    }
-    const toSignature = (m) => m.isTensor
-        ? { name: m.name, type: String(m.type), shape: [...m.shape], isTensor: true }
-        : { name: m.name, type: 'non-tensor', shape: [], isTensor: false };
-    return {
-        path,
-        session,
-        signature: { inputs: session.inputMetadata.map(toSignature), outputs: session.outputMetadata.map(toSignature) },
-    };
-}
-/** The input and output names, element types and shapes of an ONNX model file. */
-async function readOnnxSignature(path) {
-    const model = await openOnnxModel(path);
-    const signature = model.signature;
-    await model.session.release();
-    return signature;
-}
+
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/predict.ts
 
@@ -71512,17 +70726,17 @@ function featureFeeder(ort, model, holdout) {
     const inputs = model.signature.inputs;
     const f = holdout.featureNames.length;
     const columns = holdout.featureNames.join(', ');
-    const where = `model ${model.path} (${describeSignature(model.signature)})`;
+    const where = `model ${model.path} (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`;
     if (inputs.length === 1) {
         const input = inputs[0];
         if (!input.isTensor || !FLOAT_TYPES.has(input.type)) {
-            throw new src/* UserError */.yo(`The ${where} takes ${describeTensor(input)}, but the holdout gives float features (${columns})`, {
+            throw new common_src/* UserError */.yo(`The ${where} takes ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout gives float features (${columns})`, {
                 fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
             });
         }
         const width = input.shape.length === 2 ? input.shape[1] : undefined;
         if (input.shape.length !== 2 || (typeof width === 'number' && width !== f)) {
-            throw new src/* UserError */.yo(`The ${where} expects input ${describeTensor(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
+            throw new common_src/* UserError */.yo(`The ${where} expects input ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
                 fix: typeof width === 'number'
                     ? `Give the model exactly ${width} feature columns: set \`feature-columns:\` (in the model's order) or fix \`label-column:\`.`
                     : 'Export the model with a rank-2 input [N, features].',
@@ -71545,10 +70759,10 @@ function featureFeeder(ort, model, holdout) {
     if (missing.length || bad.length || inputs.length !== f) {
         const problems = [
             missing.length ? `no holdout column for input(s) ${missing.map((i) => i.name).join(', ')}` : '',
-            bad.length ? `non-float input(s) ${bad.map(describeTensor).join(', ')}` : '',
+            bad.length ? `non-float input(s) ${bad.map(onnx_src/* describeTensor */.Lf).join(', ')}` : '',
             inputs.length !== f ? `${inputs.length} inputs for ${f} feature columns` : '',
         ].filter(Boolean);
-        throw new src/* UserError */.yo(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
+        throw new common_src/* UserError */.yo(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
             fix: 'Name the feature columns after the model inputs (or set `feature-columns:` to them), one numeric column per input.',
         });
     }
@@ -71570,7 +70784,7 @@ function outputWidth(dims, name, path) {
         return 1;
     if (dims.length === 2)
         return dims[1];
-    throw new src/* UserError */.yo(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
+    throw new common_src/* UserError */.yo(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
         fix: 'Export the model with outputs of shape [N] (labels, values) or [N,K] (probabilities).',
     });
 }
@@ -71579,12 +70793,12 @@ function outputWidth(dims, name, path) {
  * outputs (e.g. scikit-learn's ZipMap dictionaries) are not fetched.
  */
 async function predict(model, holdout, options = {}) {
-    const ort = await loadOnnxRuntime();
+    const ort = await (0,onnx_src/* loadOnnxRuntime */.aD)();
     const batchSize = options.batchSize ?? 8192;
     const feeder = featureFeeder(ort, model, holdout);
     const fetched = model.signature.outputs.filter((o) => o.isTensor);
     if (fetched.length === 0) {
-        throw new src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${describeSignature(model.signature)})`, {
+        throw new common_src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`, {
             fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
         });
     }
@@ -71598,8 +70812,8 @@ async function predict(model, holdout, options = {}) {
             result = await model.session.run(feeder(start, end), names);
         }
         catch (error) {
-            throw new src/* UserError */.yo(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
-                fix: `Check that the holdout's feature columns match the model's inputs (${describeSignature(model.signature)}).`,
+            throw new common_src/* UserError */.yo(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
+                fix: `Check that the holdout's feature columns match the model's inputs (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 cause: error,
             });
         }
@@ -71617,13 +70831,13 @@ async function predict(model, holdout, options = {}) {
                 columns[j] = column;
             }
             else if (column.width !== width) {
-                throw new src/* UserError */.yo(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
+                throw new common_src/* UserError */.yo(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
             }
             const rows = end - start;
             const data = tensor.data;
             if (tensor.dims[0] !== rows) {
-                throw new src/* UserError */.yo(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
-                    fix: `Export the model with a batch dimension first on every output (${describeSignature(model.signature)}).`,
+                throw new common_src/* UserError */.yo(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
+                    fix: `Export the model with a batch dimension first on every output (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 });
             }
             const offset = start * width;
@@ -71682,7 +70896,7 @@ function requireFiniteOutput(values, width, model, output) {
     const row = Math.floor(first / width) + 1;
     const what = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
     const shown = values[first];
-    throw new src/* UserError */.yo(`Model ${model}: output "${output}" holds ${what} value(s) (${nan + inf} of ${values.length}); the first at holdout row ${row} (${shown}${width > 1 ? `, column ${(first % width) + 1}` : ''}). Input contains NaN or infinity: no metric of these predictions would mean anything`, {
+    throw new common_src/* UserError */.yo(`Model ${model}: output "${output}" holds ${what} value(s) (${nan + inf} of ${values.length}); the first at holdout row ${row} (${shown}${width > 1 ? `, column ${(first % width) + 1}` : ''}). Input contains NaN or infinity: no metric of these predictions would mean anything`, {
         fix: `Look at holdout row ${row}: a missing or extreme feature value the model cannot handle gives NaN. ` +
             'Impute missing values before the gate (or inside the exported pipeline), or fix the model export.',
         title: 'Non-finite model output',
@@ -71701,7 +70915,7 @@ function requireFiniteLabels(labels, path, column) {
     }
     if (first < 0)
         return;
-    throw new src/* UserError */.yo(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, {
+    throw new common_src/* UserError */.yo(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, {
         fix: 'Drop the rows without a label from the holdout set, or fix the label column.',
         location: { file: path },
         title: 'NaN label',
@@ -71728,7 +70942,7 @@ function rolesOf(raw, k, path, columns) {
     const scores = wide.find((o) => isFloat(o) && /prob|score|sigmoid|variable|output/i.test(o.name)) ?? wide.find(isFloat);
     const labels = wide.find((o) => !isFloat(o) && !Array.isArray(o.values));
     if (!scores && !labels) {
-        throw new src/* UserError */.yo(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
+        throw new common_src/* UserError */.yo(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
             fix: `Export the model with one [N,${k}] output (column j = label column j), or list in \`label-column:\` exactly the columns the model predicts, in its output order.`,
         });
     }
@@ -71756,7 +70970,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
     const k = columns.length;
     const n = holdout.rows;
     if (setting === 'binary' || setting === 'multiclass') {
-        throw new src/* UserError */.yo(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
+        throw new common_src/* UserError */.yo(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
             fix: 'Set `task: multilabel` or `task: regression` (or `auto`), or give one label column for a binary or multiclass model.',
         });
     }
@@ -71769,7 +70983,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
     if (setting === 'multilabel' ||
         (setting === 'auto' && !nonBinary && roles.every((r) => r.labels || inUnit(r.scores)))) {
         if (nonBinary) {
-            throw new src/* UserError */.yo(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
+            throw new common_src/* UserError */.yo(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
                 fix: 'Encode each label as a 0/1 column, or set `task: regression` for numeric targets.',
                 location: { file: holdout.path },
             });
@@ -71816,7 +71030,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
         for (let i = 0; i < n; i++) {
             const v = Number(col[i]);
             if (!Number.isFinite(v)) {
-                throw new src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
+                throw new common_src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
                     fix: 'Set `task: multilabel` for 0/1 label columns, or `label-column:` to the numeric targets.',
                     location: { file: holdout.path },
                 });
@@ -71826,7 +71040,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
     }
     const models = roles.map((r, i) => {
         if (!r.scores) {
-            throw new src/* UserError */.yo(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
+            throw new common_src/* UserError */.yo(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
         }
         return { scoreOutput: r.scores.name, values: Float64Array.from(r.scores.values) };
     });
@@ -71907,7 +71121,7 @@ function columnClasses(probabilities, label, truthLabels, path) {
         fallback = sortClasses(known);
     }
     else {
-        throw new src/* UserError */.yo(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, {
+        throw new common_src/* UserError */.yo(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, {
             fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.',
         });
     }
@@ -71928,14 +71142,14 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
         return interpretMultiTarget(holdout, raws, paths, setting);
     }
     if (setting === 'multilabel') {
-        throw new src/* UserError */.yo(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
+        throw new common_src/* UserError */.yo(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
             fix: "List every 0/1 label column in `label-column:` (comma-separated, in the model's output order).",
         });
     }
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
-            throw new src/* UserError */.yo(`Model ${paths[i]}: none of its outputs (${task_describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
+            throw new common_src/* UserError */.yo(`Model ${paths[i]}: none of its outputs (${task_describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
                 fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
             });
         }
@@ -71995,13 +71209,13 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     if (task === 'regression') {
         if (!labels.every((l) => Number.isFinite(Number(l)))) {
             const bad = labels.findIndex((l) => !Number.isFinite(Number(l)));
-            throw new src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`, { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' });
+            throw new common_src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`, { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' });
         }
         const truthValues = Float64Array.from(labels, Number);
         const models = roles.map((r, i) => {
             const column = r.value ?? (r.label && task_isFloat(r.label) ? r.label : undefined);
             if (!column) {
-                throw new src/* UserError */.yo(`Model ${paths[i]} gives no continuous output for regression (outputs: ${task_describeOutputs(raws[i])})`, {
+                throw new common_src/* UserError */.yo(`Model ${paths[i]} gives no continuous output for regression (outputs: ${task_describeOutputs(raws[i])})`, {
                     fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
                 });
             }
@@ -72035,7 +71249,7 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     let classes = sortClasses(all);
     const k = classes.length;
     if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
-        throw new src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
+        throw new common_src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
             fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
         });
     }
@@ -72043,12 +71257,12 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
         classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && k > 2) {
-        throw new src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, {
+        throw new common_src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, {
             fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.',
         });
     }
     if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
-        throw new src/* UserError */.yo(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
+        throw new common_src/* UserError */.yo(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
     }
     if (setting === 'auto') {
         task = k <= 2 ? 'binary' : 'multiclass';
@@ -72066,7 +71280,7 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
             reason = `auto: ${k} classes in the labels and predictions (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}); model outputs ${outs}`;
     }
     else if (setting === 'binary' && k > 2) {
-        throw new src/* UserError */.yo(`task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, { fix: 'Set `task: multiclass` (or `auto`), or check `label-column:`.' });
+        throw new common_src/* UserError */.yo(`task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, { fix: 'Set `task: multiclass` (or `auto`), or check `label-column:`.' });
     }
     else {
         reason = `task: ${setting} (as set); ${k} classes`;
@@ -72276,12 +71490,12 @@ function rowLogLoss(truth, probabilities, k) {
     for (let i = 0; i < n; i++) {
         let sum = 0;
         for (let c = 0; c < k; c++)
-            sum += clip(probabilities[i * k + c]);
-        out[i] = -Math.log(clip(probabilities[i * k + truth[i]]) / sum);
+            sum += metrics_clip(probabilities[i * k + c]);
+        out[i] = -Math.log(metrics_clip(probabilities[i * k + truth[i]]) / sum);
     }
     return out;
 }
-function clip(p) {
+function metrics_clip(p) {
     return p < EPS64 ? EPS64 : p > 1 - EPS64 ? 1 - EPS64 : p;
 }
 function columnIsClass(truth, c) {
@@ -72388,7 +71602,7 @@ function sortedOrder(scores) {
 function assertFinite(scores, what) {
     for (let i = 0; i < scores.length; i++) {
         if (!Number.isFinite(scores[i])) {
-            throw new src/* UserError */.yo(`${what}: score ${scores[i]} at row ${i + 1} is not a finite number`, {
+            throw new common_src/* UserError */.yo(`${what}: score ${scores[i]} at row ${i + 1} is not a finite number`, {
                 fix: 'Scores must be finite numbers; scikit-learn refuses NaN and infinite values too ("Input contains NaN").',
             });
         }
@@ -72814,7 +72028,7 @@ const ZD_NOTE = 'undefined: a denominator is zero (no predictions or no true row
 function classificationMetrics(task, input, options = {}) {
     const { truth, predicted, probabilities, k, classes } = input;
     if (truth.length === 0) {
-        throw new src/* UserError */.yo('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
+        throw new common_src/* UserError */.yo('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
             fix: 'Evaluate on a holdout set with at least one row.',
         });
     }
@@ -73067,7 +72281,7 @@ function regressionMetrics(truth, predicted, options = {}) {
     const k = options.outputs ?? 1;
     const n = truth.length / k;
     if (n === 0) {
-        throw new src/* UserError */.yo('Regression metrics of zero rows: an empty holdout has no error to measure', {
+        throw new common_src/* UserError */.yo('Regression metrics of zero rows: an empty holdout has no error to measure', {
             fix: 'Evaluate on a holdout set with at least one row.',
         });
     }
@@ -73153,7 +72367,7 @@ function multilabelMetrics(input, options = {}) {
     const k = labels.length;
     const n = truth.length / k;
     if (n === 0)
-        throw new src/* UserError */.yo('Multilabel metrics of zero rows: an empty holdout has no score', {
+        throw new common_src/* UserError */.yo('Multilabel metrics of zero rows: an empty holdout has no score', {
             fix: 'Evaluate on a holdout set with at least one row.',
         });
     const zd = options.zeroDivision ?? 0;
@@ -73328,7 +72542,7 @@ function metricsFor(interpretation, index, options = {}) {
  * each model's metrics on the same rows (so candidate and baseline can be compared pairwise).
  */
 async function evaluateModels(options) {
-    const logger = options.logger ?? src/* silentLogger */.qq;
+    const logger = options.logger ?? common_src/* silentLogger */.qq;
     const holdout = await loadHoldout(options.dataset, options);
     logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
     const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
@@ -73338,7 +72552,7 @@ async function evaluateModels(options) {
     const opened = [];
     const seconds = [];
     for (const path of options.models) {
-        const model = await openOnnxModel(path);
+        const model = await (0,onnx_src/* openOnnxModel */.FT)(path);
         opened.push(model);
         const started = performance.now();
         let done = 0;
@@ -73374,6 +72588,790 @@ async function evaluateModels(options) {
 ;// CONCATENATED MODULE: ./packages/evaluation/src/index.ts
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
+/**
+ * The model's outputs profiled like data columns: each batch of rows goes through
+ * onnxruntime (packages/evaluation's `predict`), and every output becomes one or more
+ * prediction columns: `label` (class labels: categorical), `probabilities[1]` (the positive
+ * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
+ * one, `variable` (a regression's value: numerical).
+ */
+
+
+
+function outputColumns(out) {
+    const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
+    if (out.width === 1)
+        return [{ name: out.name, pick: 0, categorical }];
+    if (out.width === 2 && !categorical)
+        return [{ name: `${out.name}[1]`, pick: 1, categorical }];
+    return Array.from({ length: out.width }, (_, k) => ({ name: `${out.name}[${k}]`, pick: k, categorical }));
+}
+class PredictionProfiler {
+    model;
+    features;
+    types;
+    input;
+    profilers = new Map();
+    featureIndex;
+    /** Why predictions could not be profiled, when they could not. */
+    skipped;
+    constructor(model, features, header, types, input) {
+        this.model = model;
+        this.features = features;
+        this.types = types;
+        this.input = input;
+        this.featureIndex = features.map((f) => header.indexOf(f));
+    }
+    /** Opens the model; `features` are the columns fed to it, in order. */
+    static async open(modelPath, features, header, input, reference) {
+        const model = await (0,onnx_src/* openOnnxModel */.FT)(modelPath);
+        const profiler = new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+        // Missing data columns are reported by the column comparison; predictions just cannot be made.
+        const missing = features.filter((f) => !header.includes(f));
+        if (missing.length)
+            profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
+        return profiler;
+    }
+    async addBatch(batch) {
+        if (this.skipped || batch.rows === 0)
+            return;
+        const f = this.features.length;
+        const features = new Float32Array(batch.rows * f);
+        for (let j = 0; j < f; j++) {
+            const col = batch.numbers[this.featureIndex[j]];
+            for (let r = 0; r < batch.rows; r++) {
+                const v = col[r];
+                if (v !== v) {
+                    this.skipped = `the model's input "${this.features[j]}" is missing or not a number on line ${batch.lines[r]} of ${this.input}`;
+                    return;
+                }
+                features[r * f + j] = v;
+            }
+        }
+        const holdout = {
+            path: this.input,
+            rows: batch.rows,
+            featureNames: this.features,
+            features,
+            labelColumn: '',
+            labels: [],
+        };
+        let raw;
+        try {
+            raw = await predict(this.model, holdout);
+        }
+        catch (error) {
+            // e.g. the data's label is not named `label`, so the model gets one column too many:
+            // the data profile stays useful; the prediction profile is left out and the reason logged.
+            if (!(0,common_src/* isUserError */.iU)(error))
+                throw error;
+            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
+            return;
+        }
+        for (const out of raw.outputs) {
+            for (const col of outputColumns(out)) {
+                let p = this.profilers.get(col.name);
+                if (!p) {
+                    p = new ColumnProfiler(col.name, 0x9e37 + this.profilers.size, this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined));
+                    this.profilers.set(col.name, p);
+                }
+                const numbers = new Float64Array(batch.rows);
+                const texts = new Array(batch.rows);
+                for (let r = 0; r < batch.rows; r++) {
+                    const v = out.values[r * out.width + col.pick];
+                    if (typeof v === 'string') {
+                        numbers[r] = NaN;
+                        texts[r] = v;
+                    }
+                    else
+                        numbers[r] = v;
+                }
+                p.addBatch({ header: [col.name], rows: batch.rows, lines: batch.lines, numbers: [numbers], texts: [texts] }, 0);
+            }
+        }
+    }
+    async finish() {
+        await this.model.session.release();
+        if (this.skipped)
+            return null;
+        return [...this.profilers.values()].map((p) => p.finish());
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/build.ts
+/** Profiles a data file in one streaming pass (and, with a model, the model's outputs on it). */
+
+
+
+
+
+async function buildProfile(path, options = {}) {
+    const logger = options.logger ?? common_src/* silentLogger */.qq;
+    const input = options.input ?? path;
+    let profilers;
+    let header = [];
+    let label = null;
+    let predictions;
+    let rows = 0;
+    let lastReport = Date.now();
+    for await (const batch of (0,src/* readTable */.xz)(path, { input })) {
+        if (!profilers) {
+            header = batch.header;
+            label =
+                options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
+            if (options.label && !header.includes(options.label)) {
+                throw new common_src/* UserError */.yo(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
+                    fix: 'Set `label-column` to a column of the data, or leave it empty.',
+                    location: { file: path, line: 1 },
+                });
+            }
+            profilers = profileColumns(header, options.reference);
+            if (options.model) {
+                const features = options.features ?? header.filter((h) => h !== label);
+                predictions = await PredictionProfiler.open(options.model, features, header, `${input} (${path})`, options.reference?.predictions);
+            }
+        }
+        for (let c = 0; c < profilers.length; c++)
+            profilers[c].addBatch(batch, c);
+        await predictions?.addBatch(batch);
+        rows += batch.rows;
+        if (Date.now() - lastReport > 5000) {
+            lastReport = Date.now();
+            logger.info(`profile: ${rows} rows of ${path}`);
+        }
+    }
+    if (rows === 0) {
+        throw new common_src/* UserError */.yo(`${input}: ${path} has a header but no data rows`, {
+            fix: `Point \`${input}\` at a file with at least one data row.`,
+            location: { file: path },
+        });
+    }
+    if (options.reference) {
+        // A column that was numbers in the reference and now holds text changed type: say where.
+        const types = new Map(options.reference.columns.map((c) => [c.name, c.type]));
+        for (const p of profilers) {
+            if (types.get(p.name) === 'numerical' && p.firstText) {
+                throw new common_src/* UserError */.yo(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
+                    fix: `Fix the upstream step that writes "${p.name}" (a changed export or encoding), or leave the column out with \`columns\`.`,
+                    location: { file: path, line: p.firstText.line },
+                    title: 'Column type changed',
+                });
+            }
+        }
+    }
+    const columns = profilers.map((p) => p.finish());
+    const predicted = predictions ? await predictions.finish() : null;
+    if (predictions?.skipped)
+        logger.warning(`Predictions not profiled: ${predictions.skipped}`);
+    const profile = {
+        format: PROFILE_FORMAT,
+        rows,
+        source: (0,external_node_path_.basename)(path),
+        bounds: PROFILE_BOUNDS,
+        label,
+        features: predictions ? predictions.features : null,
+        columns,
+        predictions: predicted,
+    };
+    if (predictions?.skipped)
+        Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
+    return profile;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/statistics.ts
+/**
+ * Drift statistics on plain arrays, each matching the SciPy (1.10) function or Evidently
+ * formula it is named after. p-value tests return { statistic, pValue }; distances return a
+ * number. Inputs are finite numbers or counts: the profile code never passes NaN or empties.
+ */
+
+/**
+ * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
+ * (categories with no count on either side dropped), with Yates' correction when k = 2 as
+ * SciPy applies by default. One category left: statistic 0, p-value 1 (as SciPy).
+ */
+function chiSquaredContingency(reference, current) {
+    const cols = [];
+    for (let i = 0; i < reference.length; i++) {
+        const a = reference[i];
+        const b = current[i];
+        if (a + b > 0)
+            cols.push([a, b]);
+    }
+    const dof = cols.length - 1;
+    if (dof <= 0)
+        return { statistic: 0, pValue: 1, dof: 0 };
+    let r0 = 0;
+    let r1 = 0;
+    for (const [a, b] of cols) {
+        r0 += a;
+        r1 += b;
+    }
+    const total = r0 + r1;
+    let stat = 0;
+    for (const [a, b] of cols) {
+        const c = a + b;
+        for (const [obs, row] of [
+            [a, r0],
+            [b, r1],
+        ]) {
+            const expected = (row * c) / total;
+            let o = obs;
+            if (dof === 1) {
+                const diff = expected - o;
+                o += Math.sign(diff) * Math.min(0.5, Math.abs(diff));
+            }
+            stat += ((o - expected) * (o - expected)) / expected;
+        }
+    }
+    return { statistic: stat, pValue: chiSquaredSf(stat, dof), dof };
+}
+/**
+ * Evidently's Z-test of two proportions (binary columns): pooled proportion, two-sided
+ * p-value 2 P(Z > |z|). `hits` of `n` in each sample.
+ */
+function proportionsZTest(refHits, refN, curHits, curN) {
+    const p1 = refHits / refN;
+    const p2 = curHits / curN;
+    const pooled = (refHits + curHits) / (refN + curN);
+    const variance = pooled * (1 - pooled) * (1 / refN + 1 / curN);
+    if (!(variance > 0))
+        return { statistic: 0, pValue: 1 };
+    const z = (p1 - p2) / Math.sqrt(variance);
+    return { statistic: z, pValue: 2 * normalSf(Math.abs(z)) };
+}
+/** scipy.stats.wasserstein_distance(u, v) for two sorted samples (unweighted). */
+function wassersteinSorted(u, v) {
+    const nu = u.length;
+    const nv = v.length;
+    let i = 0;
+    let j = 0;
+    let total = 0;
+    let prev = Math.min(u[0], v[0]);
+    while (i < nu || j < nv) {
+        const x = j >= nv || (i < nu && u[i] <= v[j]) ? u[i] : v[j];
+        // Between the previous value and x both CDFs are flat at i/nu and j/nv.
+        total += Math.abs(i / nu - j / nv) * (x - prev);
+        while (i < nu && u[i] <= x)
+            i++;
+        while (j < nv && v[j] <= x)
+            j++;
+        prev = x;
+    }
+    return total;
+}
+function wasserstein(u, v) {
+    return wassersteinSorted(Float64Array.from(u).sort(), Float64Array.from(v).sort());
+}
+/** Population standard deviation (numpy's np.std, ddof = 0), two-pass. */
+function populationStd(values) {
+    let mean = 0;
+    for (let i = 0; i < values.length; i++)
+        mean += values[i];
+    mean /= values.length;
+    let ss = 0;
+    for (let i = 0; i < values.length; i++)
+        ss += (values[i] - mean) ** 2;
+    return Math.sqrt(ss / values.length);
+}
+/**
+ * Evidently's normalised Wasserstein distance: W(reference, current) / std(reference), the
+ * standard deviation floored at 0.001 as Evidently does, so a constant reference is usable.
+ */
+function normalizedWasserstein(referenceSorted, currentSorted, referenceStd = populationStd(referenceSorted)) {
+    return wassersteinSorted(referenceSorted, currentSorted) / Math.max(referenceStd, 0.001);
+}
+/** scipy.spatial.distance.jensenshannon(p, q) (natural log): counts or shares, normalised here. */
+function jensenShannon(p, q) {
+    let sp = 0;
+    let sq = 0;
+    for (let i = 0; i < p.length; i++) {
+        sp += p[i];
+        sq += q[i];
+    }
+    let js = 0;
+    for (let i = 0; i < p.length; i++) {
+        const a = p[i] / sp;
+        const b = q[i] / sq;
+        const m = (a + b) / 2;
+        if (a > 0)
+            js += a * Math.log(a / m);
+        if (b > 0)
+            js += b * Math.log(b / m);
+    }
+    return Math.sqrt(Math.max(0, js) / 2);
+}
+/**
+ * Population stability index over the same bins (Evidently's formula): shares of each side,
+ * an empty bin counted as 0.0001 so that the logarithm stays finite.
+ */
+function populationStabilityIndex(reference, current) {
+    let sr = 0;
+    let sc = 0;
+    for (let i = 0; i < reference.length; i++) {
+        sr += reference[i];
+        sc += current[i];
+    }
+    let psi = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r = reference[i] / sr || 0.0001;
+        const c = current[i] / sc || 0.0001;
+        psi += (c - r) * Math.log(c / r);
+    }
+    return psi;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/compare.ts
+/**
+ * Column-by-column drift between a reference profile and the current data's profile, with
+ * Evidently's default method choice, an optional multiple-testing correction, and the
+ * dataset verdict (drift when at least `driftShare` of the tested columns drifted).
+ */
+
+
+
+
+const METHODS = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
+/** p-value tests drift below their threshold; distances at or above it. */
+const METHOD_INFO = {
+    ks: { kind: 'p-value', threshold: 0.05, label: 'K-S p-value', types: ['numerical'] },
+    chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
+    z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
+    wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
+    jensenshannon: {
+        kind: 'distance',
+        threshold: 0.1,
+        label: 'Jensen-Shannon distance',
+        types: ['numerical', 'categorical'],
+    },
+    psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
+};
+/** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
+const SMALL_REFERENCE_ROWS = 1000;
+function methodFor(col, cur, referenceRows, chosen, reference) {
+    const type = col.type;
+    if (chosen) {
+        if (!METHOD_INFO[chosen].types.includes(type)) {
+            throw new common_src/* UserError */.yo(`\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`, {
+                fix: `Choose one of ${METHODS.filter((m) => METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${METHODS.find((m) => METHOD_INFO[m].types.includes(type))}\`).`,
+                title: 'Method does not fit the column',
+            });
+        }
+        if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
+            throw new common_src/* UserError */.yo(`\`methods\`: the Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories in the reference (${reference}) and the current data`, {
+                fix: `Use chisquare or jensenshannon for "${col.name}" in \`methods\`.`,
+                title: 'Method does not fit the column',
+            });
+        }
+        return chosen;
+    }
+    const small = referenceRows <= SMALL_REFERENCE_ROWS;
+    if (type === 'numerical')
+        return small ? 'ks' : 'wasserstein';
+    if (!small)
+        return 'jensenshannon';
+    return categoryKeys(col, cur).length <= 2 ? 'z' : 'chisquare';
+}
+const OTHER = '(other)';
+function categoryKeys(ref, cur) {
+    const keys = new Set();
+    for (const [k] of ref.categories?.values ?? [])
+        keys.add(k);
+    for (const [k] of cur.categories?.values ?? [])
+        keys.add(k);
+    return [...keys];
+}
+function categoryCounts(ref, cur) {
+    const labels = categoryKeys(ref, cur);
+    // A side with more distinct values than the profile keeps counts them all as "other".
+    const rc = ref.categories ?? { values: [], other: ref.count };
+    const cc = cur.categories ?? { values: [], other: cur.count };
+    const a = new Map(rc.values);
+    const b = new Map(cc.values);
+    const out = { labels, a: labels.map((k) => a.get(k) ?? 0), b: labels.map((k) => b.get(k) ?? 0) };
+    if (rc.other + cc.other > 0) {
+        out.labels.push(OTHER);
+        out.a.push(rc.other);
+        out.b.push(cc.other);
+    }
+    return out;
+}
+function shares(counts) {
+    const total = counts.reduce((s, c) => s + c, 0);
+    return counts.map((c) => (total ? c / total : 0));
+}
+function formatEdge(v) {
+    return Number(v.toPrecision(3)).toString();
+}
+function compareColumn(ref, cur, method, threshold) {
+    const type = ref.type;
+    let statistic;
+    let pValue = null;
+    let chart;
+    if (type === 'numerical') {
+        const a = Float64Array.from(ref.numeric.sample);
+        const b = Float64Array.from(cur.numeric.sample);
+        const edges = ref.numeric.histogram.edges;
+        const ca = binCounts(a, edges);
+        const cb = binCounts(b, edges);
+        chart = { labels: edges.slice(0, -1).map(formatEdge), reference: shares(ca), current: shares(cb) };
+        if (method === 'ks') {
+            const r = ks2SampSorted(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'wasserstein')
+            statistic = normalizedWasserstein(a, b, ref.numeric.std);
+        else if (method === 'jensenshannon')
+            statistic = jensenShannon(ca, cb);
+        else
+            statistic = populationStabilityIndex(ca, cb);
+    }
+    else {
+        const { labels, a, b } = categoryCounts(ref, cur);
+        chart = { labels, reference: shares(a), current: shares(b) };
+        if (method === 'chisquare') {
+            const r = chiSquaredContingency(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'z') {
+            const r = proportionsZTest(a[0] ?? 0, a.reduce((s, x) => s + x, 0), b[0] ?? 0, b.reduce((s, x) => s + x, 0));
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'jensenshannon')
+            statistic = jensenShannon(a, b);
+        else
+            statistic = populationStabilityIndex(a, b);
+    }
+    const pvalueKind = METHOD_INFO[method].kind === 'p-value';
+    const drifted = pvalueKind ? pValue < threshold : statistic >= threshold;
+    return {
+        column: ref.name,
+        type,
+        method,
+        statistic,
+        pValue,
+        threshold,
+        drifted,
+        referenceMissingShare: ref.missing / Math.max(1, ref.missing + ref.count),
+        currentMissingShare: cur.missing / Math.max(1, cur.missing + cur.count),
+        chart,
+        severity: pvalueKind ? -Math.log10(Math.max(pValue, 1e-300)) + Math.log10(threshold) : statistic / threshold,
+    };
+}
+/** Applies Bonferroni or Benjamini–Hochberg across the p-value-tested columns (in place). */
+function correct(results, correction) {
+    const tested = results.filter((r) => r.pValue !== null);
+    const m = tested.length;
+    if (correction === 'none' || m === 0)
+        return;
+    if (correction === 'bonferroni') {
+        for (const r of tested) {
+            r.threshold /= m;
+            r.drifted = r.pValue < r.threshold;
+        }
+        return;
+    }
+    // Benjamini–Hochberg step-up: reject the k smallest p-values, k the largest with p_(k) <= k/m * alpha.
+    const order = [...tested].sort((x, y) => x.pValue - y.pValue);
+    let k = 0;
+    order.forEach((r, i) => {
+        if (r.pValue <= ((i + 1) / m) * r.threshold)
+            k = i + 1;
+    });
+    order.forEach((r, i) => {
+        r.threshold = (Math.max(k, 1) / m) * r.threshold;
+        r.drifted = i < k;
+    });
+}
+/**
+ * Compares every chosen reference column with the current data's profile (built with the
+ * reference's column types). Reference columns missing from the current data are an error.
+ */
+function compareProfiles(reference, current, options = {}) {
+    const driftShare = options.driftShare ?? 0.5;
+    const correction = options.correction ?? 'none';
+    const byName = new Map(current.columns.map((c) => [c.name, c]));
+    const refNames = reference.columns.map((c) => c.name);
+    const notes = [];
+    const referenceName = options.sources?.reference ?? `the reference profile of ${reference.source}`;
+    const currentName = options.sources?.current ?? current.source;
+    const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
+    const unknown = wanted.filter((n) => !refNames.includes(n));
+    if (unknown.length) {
+        throw new common_src/* UserError */.yo(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference (${referenceName}) does not have (it has ${refNames.join(', ')})`, {
+            fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
+        });
+    }
+    const missing = wanted.filter((n) => !byName.has(n));
+    if (missing.length) {
+        throw new common_src/* UserError */.yo(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')}: ${currentName} has ${current.columns.map((c) => c.name).join(', ')}; the reference (${referenceName}) has ${refNames.join(', ')}`, {
+            fix: 'Restore the column(s) in the step that writes the fresh data (`current`), or leave them out with `columns`.',
+            title: 'Reference column missing',
+            location: { file: currentName, line: 1 },
+        });
+    }
+    const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
+    if (extra.length)
+        notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
+    for (const m of Object.keys(options.methods ?? {})) {
+        if (m !== '*' && !wanted.includes(m))
+            throw new common_src/* UserError */.yo(`\`methods\` names the column "${m}", which is not checked (checked: ${wanted.join(', ')}; reference: ${referenceName})`, {
+                fix: 'Name only checked reference columns (or `*`) in `methods`.',
+            });
+    }
+    const results = [];
+    for (const name of wanted) {
+        const ref = reference.columns.find((c) => c.name === name);
+        const cur = byName.get(name);
+        if (ref.type === 'text' || ref.type === 'empty') {
+            notes.push(`"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`);
+            continue;
+        }
+        if (cur.count === 0) {
+            throw new common_src/* UserError */.yo(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing in ${currentName}`, {
+                fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
+                title: 'All values missing',
+                location: { file: currentName, line: 1 },
+            });
+        }
+        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*'], referenceName);
+        results.push(compareColumn(ref, cur, method, options.threshold ?? METHOD_INFO[method].threshold));
+    }
+    if (results.length === 0) {
+        throw new common_src/* UserError */.yo(`No column could be tested for drift between ${currentName} and the reference (${referenceName}): ${notes.join(' ') || 'no columns'}`, {
+            fix: 'Check `columns`: it must name numerical or categorical reference columns.',
+        });
+    }
+    correct(results, correction);
+    const drifted = results.filter((r) => r.drifted).map((r) => r.column);
+    const share = drifted.length / results.length;
+    return {
+        drift: share >= driftShare,
+        share,
+        driftShare,
+        tested: results.length,
+        drifted,
+        columns: results,
+        notes,
+        correction,
+    };
+}
+/** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
+function comparePredictions(reference, current, referenceRows) {
+    const out = [];
+    for (const ref of reference) {
+        const cur = current.find((c) => c.name === ref.name);
+        if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
+            continue;
+        const method = methodFor(ref, cur, referenceRows, undefined, 'the reference');
+        out.push(compareColumn(ref, cur, method, METHOD_INFO[method].threshold));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/report.ts
+/**
+ * The drift report in Markdown for the job summary and the pull-request comment: the verdict
+ * first, a table per column, prediction drift, quality change, and mermaid `xychart-beta`
+ * histograms of the most-drifted columns. Column names and category values come from data
+ * files and are escaped (no markdown, HTML or mentions), and the report stays under GitHub's
+ * comment limit.
+ */
+
+const MAX_TABLE_ROWS = 150;
+const MAX_REPORT_LENGTH = 60_000;
+/** Text from a data file, safe inside a Markdown table cell. */
+function escapeCell(text) {
+    const t = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return t
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\\`*_[\]#~!]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/@/g, '&#64;');
+}
+/** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
+function mermaidText(text, max = 24) {
+    const t = text
+        .replace(/["`\r\n\t[\]{};#<>]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
+}
+const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
+const pct = (v) => `${(100 * v).toFixed(v > 0 && v < 0.01 ? 2 : 1)}%`;
+function columnRow(c) {
+    const info = METHOD_INFO[c.method];
+    return `| ${escapeCell(c.column)} | ${c.type} | ${info.label} | ${num(c.statistic)} | ${c.pValue === null ? '–' : num(c.pValue)} | ${num(c.threshold)} | ${c.drifted ? '**drifted**' : 'no'} | ${pct(c.referenceMissingShare)} → ${pct(c.currentMissingShare)} |`;
+}
+const TABLE_HEAD = '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+function chart(c) {
+    const n = Math.min(c.chart.labels.length, 25);
+    const labels = c.chart.labels.slice(0, n).map((l) => `"${mermaidText(l, 12)}"`);
+    const ref = c.chart.reference.slice(0, n).map((v) => num(v));
+    const cur = c.chart.current.slice(0, n).map((v) => num(v));
+    const top = Math.max(...c.chart.reference.slice(0, n), ...c.chart.current.slice(0, n), 0.01);
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${mermaidText(c.column, 40)}: reference (bars) vs current (line)"`,
+        `  x-axis [${labels.join(', ')}]`,
+        `  y-axis "share of rows" 0 --> ${num(Math.min(1, top * 1.1))}`,
+        `  bar [${ref.join(', ')}]`,
+        `  line [${cur.join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+function renderReport(input) {
+    const { result } = input;
+    const out = [];
+    const verdict = result.drift
+        ? `### 🔴 Drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} ≥ ${pct(result.driftShare)})`
+        : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
+    out.push(verdict, '');
+    if (result.drifted.length)
+        out.push(`Drifted: ${result.drifted
+            .slice(0, 20)
+            .map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``)
+            .join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
+    out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
+    const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
+    out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
+    if (sorted.length > MAX_TABLE_ROWS)
+        out.push('', `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`);
+    out.push('', '#### Prediction drift', '');
+    if (input.predictions?.length) {
+        const any = input.predictions.some((p) => p.drifted);
+        out.push(any ? "The model's predictions have drifted." : "The model's predictions have not drifted.", '', TABLE_HEAD, ...input.predictions.map(columnRow));
+    }
+    else
+        out.push(input.predictionsNote ?? 'Not computed.');
+    out.push('', '#### Quality change', '');
+    if (input.quality?.length) {
+        out.push('| metric | reference | current | change |', '| --- | --- | --- | --- |');
+        for (const q of input.quality) {
+            out.push(`| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`);
+        }
+    }
+    else
+        out.push(input.qualityNote ?? 'No labels in the current data: quality not measured.');
+    const drifted = sorted.filter((c) => c.drifted).slice(0, input.charts ?? 3);
+    if (drifted.length) {
+        out.push('', '#### Most drifted columns', '');
+        for (const c of drifted)
+            out.push(chart(c), '');
+    }
+    if (result.notes.length)
+        out.push('', '<details><summary>Notes</summary>', '', ...result.notes.map((n) => `- ${escapeCell(n)}`), '', '</details>');
+    let text = out.join('\n');
+    if (text.length > MAX_REPORT_LENGTH)
+        text = `${text.slice(0, MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${MAX_REPORT_LENGTH} characters)`;
+    return `${text}\n`;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/check.ts
+/**
+ * A whole drift check: the fresh data profiled with the reference's column types (and the
+ * model's outputs on it), compared column by column, prediction drift, quality against the
+ * reference version's recorded metrics where the fresh data has labels, and the report.
+ */
+
+
+
+
+
+async function checkDrift(request) {
+    const logger = request.logger ?? common_src/* silentLogger */.qq;
+    const reference = request.reference;
+    const features = reference.features ??
+        reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
+    const withModel = !!request.model && !!reference.predictions;
+    const current = await buildProfile(request.current, {
+        input: 'current',
+        reference,
+        label: null,
+        ...(withModel ? { model: request.model, features } : {}),
+        logger,
+    });
+    logger.info(`Profiled ${current.rows} rows of ${request.current}`);
+    const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
+    const result = compareProfiles(reference, current, {
+        ...request,
+        sources: { current: request.current, reference: request.referenceLabel },
+        columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
+    });
+    let predictions = null;
+    let predictionsNote;
+    if (!request.model)
+        predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
+    else if (!reference.predictions)
+        predictionsNote =
+            'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
+    else if (!current.predictions)
+        predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
+    else
+        predictions = comparePredictions(reference.predictions, current.predictions, reference.rows);
+    let quality = null;
+    let qualityNote;
+    const header = current.columns.map((c) => c.name);
+    if (!request.labelColumn)
+        qualityNote = 'No `label-column`: quality not measured.';
+    else if (!header.includes(request.labelColumn))
+        qualityNote = `The current data has no column "${request.labelColumn}": quality not measured.`;
+    else if (!request.model)
+        qualityNote = 'No model: quality not measured.';
+    else {
+        const evaluation = await evaluateModels({
+            dataset: request.current,
+            models: [request.model],
+            labelColumn: request.labelColumn,
+            featureColumns: features,
+            logger,
+        });
+        const values = evaluation.models[0].metrics.values;
+        const recorded = request.referenceMetrics ?? {};
+        quality = Object.entries(values)
+            .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
+            .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
+            .map(([metric, value]) => ({
+            metric,
+            reference: typeof recorded[metric] === 'number' ? recorded[metric] : null,
+            current: value,
+        }));
+    }
+    const report = renderReport({
+        result,
+        referenceLabel: request.referenceLabel,
+        referenceRows: reference.rows,
+        currentLabel: request.current,
+        currentRows: current.rows,
+        predictions,
+        predictionsNote,
+        quality,
+        qualityNote,
+    });
+    return { result, current, predictions, quality, report };
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/index.ts
 
 
 
@@ -73624,7 +73622,174 @@ async function startDeployment(options) {
 
 /***/ }),
 
-/***/ 7608:
+/***/ 7940:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o7: () => (/* reexport */ OnnxLoadError),
+  iL: () => (/* reexport */ describeSignature),
+  Lf: () => (/* reexport */ describeTensor),
+  aD: () => (/* reexport */ loadOnnxRuntime),
+  FT: () => (/* reexport */ openOnnxModel),
+  m8: () => (/* reexport */ readOnnxSignature)
+});
+
+// UNUSED EXPORTS: createSession, isOipDatatype, oipDatatypeOf, ortTypeOf, signatureOf
+
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
+var src = __nccwpck_require__(6160);
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
+
+let runtime;
+/**
+ * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
+ * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
+ * a crash at startup. Under ESM the CommonJS module may arrive as a namespace whose default
+ * is the module; callers always get the module.
+ */
+function loadOnnxRuntime() {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
+        runtime = undefined;
+        throw new src/* UserError */.yo(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
+            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
+            cause: error,
+        });
+    });
+    return runtime;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./packages/onnx/src/signature.ts
+/** A session's input or output metadata as a signature entry. */
+function tensorSignatureOf(meta) {
+    return meta.isTensor
+        ? { name: meta.name, type: String(meta.type), shape: [...meta.shape], isTensor: true }
+        : { name: meta.name, type: 'non-tensor', shape: [], isTensor: false };
+}
+function signatureOf(session) {
+    return {
+        inputs: session.inputMetadata.map(tensorSignatureOf),
+        outputs: session.outputMetadata.map(tensorSignatureOf),
+    };
+}
+/** `input: float32[N,32]`, for messages and reports. */
+function describeTensor(t) {
+    if (!t.isTensor)
+        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
+    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
+}
+function describeSignature(signature) {
+    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/session.ts
+
+
+
+
+/** A model onnxruntime could not load; `reason` is onnxruntime's own message. */
+class OnnxLoadError extends src/* UserError */.yo {
+    where;
+    reason;
+    constructor(where, reason, options = {}) {
+        super(`${where} is not an ONNX model onnxruntime can load: ${reason}`, {
+            fix: options.fix ??
+                'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
+            ...(options.file ? { location: { file: options.file } } : {}),
+            cause: options.cause,
+        });
+        this.where = where;
+        this.reason = reason;
+    }
+}
+/**
+ * An onnxruntime session over a file or over bytes already read (the bytes whose sha256 was
+ * checked, so nothing can swap the file between the check and the load). `where` names the
+ * model in errors; a model onnxruntime refuses is an OnnxLoadError.
+ */
+async function createSession(source, where, options = {}) {
+    const ort = await loadOnnxRuntime();
+    const sessionOptions = {
+        graphOptimizationLevel: options.optimization ?? 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    };
+    try {
+        return typeof source === 'string'
+            ? await ort.InferenceSession.create(source, sessionOptions)
+            : await ort.InferenceSession.create(source, sessionOptions);
+    }
+    catch (error) {
+        const reason = (error.message ?? String(error)).trim();
+        throw new OnnxLoadError(where, reason, {
+            ...(options.fix ? { fix: options.fix } : {}),
+            ...(typeof source === 'string' ? { file: source } : {}),
+            cause: error,
+        });
+    }
+}
+/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+async function openOnnxModel(path, options = {}) {
+    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
+        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
+            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+        });
+    }
+    const session = await createSession(path, path, options);
+    return { path, session, signature: signatureOf(session) };
+}
+/** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
+async function readOnnxSignature(path, options = {}) {
+    const model = await openOnnxModel(path, { ...options, optimization: 'disabled' });
+    await model.session.release();
+    return model.signature;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/datatypes.ts
+/**
+ * The one table between onnxruntime's element types and the Open Inference Protocol's (KServe
+ * V2) tensor datatypes: the model server, the registry's stored sample and the deploy smoke test
+ * all name tensors through it. BF16 exists in OIP only in gRPC raw form and is left out.
+ */
+const OIP_TO_ORT = {
+    BOOL: 'bool',
+    UINT8: 'uint8',
+    UINT16: 'uint16',
+    UINT32: 'uint32',
+    UINT64: 'uint64',
+    INT8: 'int8',
+    INT16: 'int16',
+    INT32: 'int32',
+    INT64: 'int64',
+    FP16: 'float16',
+    FP32: 'float32',
+    FP64: 'float64',
+    BYTES: 'string',
+};
+const ORT_TO_OIP = new Map(Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip]));
+function isOipDatatype(value) {
+    return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
+}
+function ortTypeOf(datatype) {
+    return OIP_TO_ORT[datatype];
+}
+/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, bfloat16, non-tensors). */
+function oipDatatypeOf(ortType) {
+    return ORT_TO_OIP.get(ortType);
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/index.ts
+
+
+
+
+
+
+/***/ }),
+
+/***/ 9861:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73633,7 +73798,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   OR: () => (/* reexport */ registry_Registry)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkAliasName, checkModelName, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, pushRequestFromRun, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkAliasName, checkModelName, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, parseManifest, parseModelRef, parseTags, probeConditionalWrites, pushRequestFromRun, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
@@ -73771,7 +73936,9 @@ function checkDigest(url, options, digest) {
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-async function writeVerifiedStream(source, dest, url, options = {}) {
+async function writeVerifiedStream(source, dest, url, options = {}, 
+/** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+expected) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
@@ -73792,6 +73959,10 @@ async function writeVerifiedStream(source, dest, url, options = {}) {
             },
         });
         await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        if (expected !== undefined && bytes !== expected)
+            throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
+                code: 'TruncatedBody',
+            });
         checkDigest(url, options, hash?.digest('hex'));
         verifier?.finish();
         if (options.mode !== undefined)
@@ -74204,8 +74375,6 @@ function classifyStoreError(error, ctx) {
 
 
 
-/** Objects larger than one part are fetched in parts of this size. */
-const PART_SIZE = 8 * 1024 * 1024;
 /** Ranges of one object in flight at once. */
 const RANGES_PER_OBJECT = 4;
 /** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
@@ -74262,10 +74431,13 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
  * checked body; it is retried here, per range, on retryable failures.
  */
-async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
+async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const total = first.total;
-    const parts = Math.ceil(total / PART_SIZE);
+    const partSize = options.partSize;
+    // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
+    const parts = 1 + Math.ceil((total - first.length) / partSize);
+    const startOf = (index) => (index === 0 ? 0 : first.length + (index - 1) * partSize);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = tempBeside(dest);
@@ -74298,14 +74470,40 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
     };
     let failed;
     const store = async (index, body) => {
-        await file.write(body, 0, body.length, index * PART_SIZE);
+        await file.write(body, 0, body.length, startOf(index));
         options.onBytes?.(body.length);
         reported += body.length;
         done.set(index, body);
         feed();
     };
+    // Part 0 is read from the first answer as it streams, into the head of the file, hashed as
+    // it comes (it is always next in order). That answer may carry more than part 0 (it asked
+    // for everything up to the cutoff): the rest is not read, and the connection is dropped.
+    const streamFirst = async () => {
+        let position = 0;
+        for await (const data of first.stream) {
+            if (failed !== undefined)
+                return; // another part failed the object
+            const chunk = data.subarray(0, first.length - position);
+            await file.write(chunk, 0, chunk.length, position);
+            position += chunk.length;
+            hash?.update(chunk);
+            verifier?.update(chunk);
+            options.onBytes?.(chunk.length);
+            reported += chunk.length;
+            if (position === first.length)
+                break;
+        }
+        if (failed !== undefined)
+            return;
+        // a cut first answer fails the attempt, retryable: the object's layer starts it again
+        if (position !== first.length)
+            throw new RangeFailure(`${url}: Truncated body: ${position} of ${first.length} bytes of the first part`, true);
+        hashed = 1;
+        feed();
+        wake();
+    };
     try {
-        await store(0, first.body);
         let nextIndex = 1;
         const worker = async () => {
             while (failed === undefined && nextIndex < parts) {
@@ -74313,8 +74511,8 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await admit(index);
                 if (failed !== undefined)
                     return;
-                const start = index * PART_SIZE;
-                const end = Math.min(total, start + PART_SIZE) - 1;
+                const start = startOf(index);
+                const end = Math.min(total, start + partSize) - 1;
                 const body = await withRetries(() => getRange(start, end), { attempts: 5 }).catch((error) => {
                     failed ??= error;
                     wake();
@@ -74323,7 +74521,14 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await store(index, body);
             }
         };
-        const results = await Promise.allSettled(Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker));
+        const workers = Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker);
+        const head = streamFirst().catch((error) => {
+            failed ??= error;
+            wake();
+            throw error;
+        });
+        const results = await Promise.allSettled(workers);
+        await head; // its failure (retryable) goes to the object's retry layer as it is
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
@@ -74558,7 +74763,70 @@ async function s3Error(res, url) {
     return errorFromBody(res.statusCode, await readBody(res), url);
 }
 
+;// CONCATENATED MODULE: ./packages/storage/src/s3-fetch.ts
+
+
+
+
+/**
+ * rclone's --multi-thread-cutoff (256 MiB); parts of 8 MiB keep the memory of the in-order
+ * digest small (at most RANGES_PER_OBJECT + 2 parts ahead of it per object).
+ */
+const DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
+async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RANGES) {
+    const first = sizes.cutoff;
+    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
+    if (res.statusCode === 416) {
+        res.resume(); // an empty object has no byte 0
+        res = await getter.get(fullKey);
+    }
+    if (res.statusCode === 404) {
+        const error = await s3Error(res, url);
+        if (error.name === 'NoSuchBucket')
+            throw error;
+        throw new ObjectNotFoundError(url);
+    }
+    if (res.statusCode === 200) {
+        // the server ignored Range (or the object is empty): the whole body, verified as it streams
+        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+        if (length !== undefined && length <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, length);
+    }
+    if (res.statusCode !== 206)
+        throw await s3Error(res, url);
+    const range = parseContentRange(res.headers['content-range']);
+    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
+    if (!range || range.start !== 0 || range.end !== expectedEnd) {
+        res.resume();
+        throw new RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const total = range.total;
+    if (total <= first) {
+        if (total <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, total), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, total);
+    }
+    const etag = res.headers.etag;
+    const getRange = async (start, end) => {
+        const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+        try {
+            checkRangeAnswer(part, url, start, end, total, etag);
+        }
+        catch (error) {
+            part.resume();
+            throw error;
+        }
+        return readExactly(part, end - start + 1);
+    };
+    return rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+        ...options,
+        partSize: sizes.partSize,
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -74629,6 +74897,7 @@ class S3Store {
     region;
     clients = new Map();
     credentialSource;
+    ranges;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -74636,6 +74905,7 @@ class S3Store {
         const maxSockets = options.maxSockets ?? 64;
         this.maxSockets = maxSockets;
         this.endpoint = options.endpoint;
+        this.ranges = options.ranges ?? DEFAULT_RANGES;
         this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const config = {
             requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
@@ -74876,51 +75146,7 @@ class S3Store {
             }
             return writeVerifiedStream(out.Body, dest, url, options);
         }
-        const fullKey = this.keyOf(key);
-        // The first part is asked for as a range: a small object comes whole in it, a large one
-        // tells its size and ETag, and the other parts follow in parallel.
-        let res = await getter.get(fullKey, { range: `bytes=0-${PART_SIZE - 1}` });
-        if (res.statusCode === 416) {
-            res.resume(); // an empty object has no byte 0
-            res = await getter.get(fullKey);
-        }
-        if (res.statusCode === 404) {
-            const error = await s3Error(res, url);
-            if (error.name === 'NoSuchBucket')
-                throw error;
-            throw new ObjectNotFoundError(url);
-        }
-        if (res.statusCode === 200) {
-            // the server ignored Range (or the object is empty): the whole body, verified as it streams
-            const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-            if (length !== undefined && length <= SMALL_OBJECT)
-                return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
-            return writeVerifiedStream(res, dest, url, options);
-        }
-        if (res.statusCode !== 206)
-            throw await s3Error(res, url);
-        const range = parseContentRange(res.headers['content-range']);
-        const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
-        if (!range || range.start !== 0 || range.end !== expectedEnd) {
-            res.resume();
-            throw new RangeFailure(`${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-        }
-        const etag = res.headers.etag;
-        const body = await readExactly(res, range.end + 1);
-        if (range.total <= PART_SIZE)
-            return writeVerifiedBytes(body, dest, url, options);
-        const getRange = async (start, end) => {
-            const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
-            try {
-                checkRangeAnswer(part, url, start, end, range.total, etag);
-            }
-            catch (error) {
-                part.resume();
-                throw error;
-            }
-            return readExactly(part, end - start + 1);
-        };
-        return rangedToVerifiedFile({ body, total: range.total, etag }, getRange, dest, url, options);
+        return getToFile(getter, this.keyOf(key), dest, url, options, this.ranges);
     }
     close() {
         void this.getter?.then((g) => g?.close());
@@ -75974,58 +76200,38 @@ async function acquireContentLock(ctx, name, digest) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/registry/src/signature.ts
 
-let ortPromise;
-/**
- * Loads onnxruntime-node on first use. The committed bundles carry its Linux x64 binaries
- * only, so elsewhere the load fails: that becomes an error naming the platform.
- */
-function signature_loadOnnxRuntime() {
-    ortPromise ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).catch((error) => {
-        ortPromise = undefined;
-        throw new src/* UserError */.yo(`onnxruntime-node could not be loaded on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'Run this step on a Linux x64 runner (the bundle ships onnxruntime for linux-x64 only), or install onnxruntime-node for this platform.',
-            cause: error,
-        });
-    });
-    return ortPromise;
-}
-function toTensor(meta) {
+
+/** The manifest's form of a tensor: unknown dimensions as `?`, a non-tensor as type `unknown` with no shape. */
+function toManifestTensor(t) {
     return {
-        name: meta.name,
-        type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-        shape: meta.isTensor && meta.shape
-            ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+        name: t.name,
+        type: t.isTensor ? t.type : 'unknown',
+        shape: t.isTensor
+            ? t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
             : null,
     };
 }
 /**
  * The input and output names, element types and shapes (symbolic dimensions as their names)
- * of an ONNX model, read by opening it with onnxruntime-node. A file that is not a loadable
- * ONNX model is a UserError that names it.
+ * of an ONNX model, read with onnxruntime-node (@mlops-gha/onnx). A file that is not a loadable
+ * ONNX model is a UserError that names it and the `model` input.
  */
 async function readOnnxSignature(path) {
-    const ort = await signature_loadOnnxRuntime();
-    let session;
     try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'disabled' });
+        const signature = await (0,onnx_src/* readOnnxSignature */.m8)(path);
+        return { inputs: signature.inputs.map(toManifestTensor), outputs: signature.outputs.map(toManifestTensor) };
     }
     catch (error) {
-        const message = error.message ?? String(error);
-        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${message.trim()})`, {
+        if (!(error instanceof onnx_src/* OnnxLoadError */.o7))
+            throw error;
+        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${error.reason})`, {
             fix: 'Point `model` at the exported .onnx file (torch.onnx.export, skl2onnx, tf2onnx), or rename a non-ONNX file so it does not end in .onnx.',
             location: { file: path },
         });
-    }
-    try {
-        const s = session;
-        const inputs = s.inputMetadata ?? s.inputNames.map((name) => ({ name, isTensor: false }));
-        const outputs = s.outputMetadata ?? s.outputNames.map((name) => ({ name, isTensor: false }));
-        return { inputs: inputs.map(toTensor), outputs: outputs.map(toTensor) };
-    }
-    finally {
-        await session.release();
     }
 }
 function signature_describeSignature(signature) {
@@ -76477,10 +76683,8 @@ class registry_Registry {
 }
 
 
-// EXTERNAL MODULE: ./packages/drift/src/index.ts + 12 modules
-var drift_src = __nccwpck_require__(4115);
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 17 modules
-var evaluation_src = __nccwpck_require__(6834);
+// EXTERNAL MODULE: ./packages/drift/src/index.ts + 30 modules
+var drift_src = __nccwpck_require__(6246);
 ;// CONCATENATED MODULE: ./packages/registry/src/sample.ts
 /**
  * The stored sample of a version (sample.json): the first rows of `sample-data` as the model's
@@ -76492,23 +76696,8 @@ var evaluation_src = __nccwpck_require__(6834);
 
 
 const SAMPLE_FORMAT = 'mlops-gha.sample/v1';
-const OIP_TYPES = {
-    float32: 'FP32',
-    float64: 'FP64',
-    float16: 'FP16',
-    int8: 'INT8',
-    int16: 'INT16',
-    int32: 'INT32',
-    int64: 'INT64',
-    uint8: 'UINT8',
-    uint16: 'UINT16',
-    uint32: 'UINT32',
-    uint64: 'UINT64',
-    bool: 'BOOL',
-    string: 'BYTES',
-};
 function oipType(type, where) {
-    const t = OIP_TYPES[type];
+    const t = oipDatatypeOf(type);
     if (!t)
         throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
             fix: 'Export the model with numeric or string tensors.',
@@ -77316,6 +77505,8 @@ class csv_scan_CsvScanner {
             let line = startLine;
             let nf = 0;
             let bounds = this.bounds;
+            let quotedOf = this.quoted;
+            let valueOf = this.values;
             let complete = false;
             for (;;) {
                 const fs = i;
@@ -77432,12 +77623,15 @@ class csv_scan_CsvScanner {
                     this.line = startLine;
                     return start;
                 }
-                if (nf * 2 + 2 > bounds.length)
+                if (nf * 2 + 2 > bounds.length) {
                     bounds = this.grow();
+                    quotedOf = this.quoted;
+                    valueOf = this.values;
+                }
                 bounds[nf * 2] = fs;
                 bounds[nf * 2 + 1] = i;
-                this.quoted[nf] = q;
-                this.values[nf] = v;
+                quotedOf[nf] = q;
+                valueOf[nf] = v;
                 nf++;
                 if (i >= end) {
                     complete = true;
@@ -77464,9 +77658,9 @@ class csv_scan_CsvScanner {
             this.line = line;
             if (!complete)
                 break;
-            if (nf === 1 && bounds[0] === bounds[1] && this.quoted[0] === 0)
+            if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0)
                 continue; // an empty line
-            this.sink.record(buf, bounds, this.quoted, this.values, nf, startLine, start);
+            this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
             records++;
         }
         return i;
@@ -77634,6 +77828,14 @@ function fastNumber(buf, s, e) {
  */
 
 
+function sameBytes(a, buf, s, e) {
+    if (a.length !== e - s)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== buf[s + i])
+            return false;
+    return true;
+}
 const NO_TEXT = Object.freeze([]);
 const INTERN_LIMIT = 4096;
 class BatchBuilder {
@@ -77644,7 +77846,7 @@ class BatchBuilder {
     input;
     locate;
     batch;
-    /** Per column: a cell's bytes (as a latin1 key) -> what it holds, while the column has few distinct ones. */
+    /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
     interned;
     constructor(header, size, rules, file, input, 
     /** Where column c of the row being added sits (called only to build an error). */
@@ -77698,13 +77900,22 @@ class BatchBuilder {
         const cache = numeric || e - s > 64 ? undefined : this.interned[c];
         if (!cache)
             return this.cell(c, r, buf.toString('utf8', s, e));
-        const key = buf.toString('latin1', s, e);
-        let v = cache.get(key);
-        if (v === undefined) {
+        // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+        // so a hash collision is only a cache miss.
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++)
+            h = Math.imul(h ^ buf[i], 0x01000193);
+        const entry = cache.get(h);
+        let v;
+        if (entry && sameBytes(entry.bytes, buf, s, e))
+            v = entry.value;
+        else {
             v = classifyText(buf.toString('utf8', s, e));
-            cache.set(key, v);
-            if (cache.size > INTERN_LIMIT)
-                this.interned[c] = undefined;
+            if (!entry) {
+                cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+                if (cache.size > INTERN_LIMIT)
+                    this.interned[c] = undefined;
+            }
         }
         if (typeof v === 'number')
             this.batch.numbers[c][r] = v;
@@ -77922,8 +78133,9 @@ class JsonLinesSource {
 
 ;// CONCATENATED MODULE: ./packages/tabular/src/read.ts
 /**
- * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
- * await per read, not per row), with the file's own line numbers on every row.
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
  */
 
 
@@ -77971,21 +78183,25 @@ async function* readTable(path, options = {}) {
     let left = options.maxRows ?? Infinity;
     let yielded = false;
     const handle = await (0,promises_.open)(path, 'r');
+    let ahead;
     try {
-        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+        const chunk = Math.max(16, options.readBytes ?? CHUNK);
+        ahead = new ReadAhead(handle, chunk);
+        let buf = Buffer.allocUnsafe(chunk * 2);
         let filled = 0;
         let pos = 0;
         let eof = false;
         let first = true;
         while (left > 0) {
-            if (filled === buf.length) {
-                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+            const bytes = await ahead.next();
+            eof = bytes.length === 0;
+            if (filled + bytes.length > buf.length) {
+                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
                 buf.copy(bigger, 0, 0, filled);
                 buf = bigger;
             }
-            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            filled += bytesRead;
-            eof = bytesRead === 0;
+            bytes.copy(buf, filled);
+            filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
                 if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
@@ -78016,6 +78232,7 @@ async function* readTable(path, options = {}) {
         }
     }
     finally {
+        await ahead?.settle();
         await handle.close();
     }
     if (!source.builder) {
@@ -78026,6 +78243,39 @@ async function* readTable(path, options = {}) {
     }
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
+}
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
 }
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {

@@ -68933,9 +68933,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6257);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2413);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5832);
+/* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3823);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
-/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1105);
+/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6103);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1983);
 
 
@@ -69012,7 +69012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1105:
+/***/ 6103:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69157,7 +69157,9 @@ function checkDigest(url, options, digest) {
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-async function writeVerifiedStream(source, dest, url, options = {}) {
+async function writeVerifiedStream(source, dest, url, options = {}, 
+/** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+expected) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
@@ -69178,6 +69180,10 @@ async function writeVerifiedStream(source, dest, url, options = {}) {
             },
         });
         await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        if (expected !== undefined && bytes !== expected)
+            throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
+                code: 'TruncatedBody',
+            });
         checkDigest(url, options, hash?.digest('hex'));
         verifier?.finish();
         if (options.mode !== undefined)
@@ -69590,8 +69596,6 @@ function classifyStoreError(error, ctx) {
 
 
 
-/** Objects larger than one part are fetched in parts of this size. */
-const PART_SIZE = 8 * 1024 * 1024;
 /** Ranges of one object in flight at once. */
 const RANGES_PER_OBJECT = 4;
 /** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
@@ -69648,10 +69652,13 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
  * checked body; it is retried here, per range, on retryable failures.
  */
-async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
+async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const total = first.total;
-    const parts = Math.ceil(total / PART_SIZE);
+    const partSize = options.partSize;
+    // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
+    const parts = 1 + Math.ceil((total - first.length) / partSize);
+    const startOf = (index) => (index === 0 ? 0 : first.length + (index - 1) * partSize);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = tempBeside(dest);
@@ -69684,14 +69691,40 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
     };
     let failed;
     const store = async (index, body) => {
-        await file.write(body, 0, body.length, index * PART_SIZE);
+        await file.write(body, 0, body.length, startOf(index));
         options.onBytes?.(body.length);
         reported += body.length;
         done.set(index, body);
         feed();
     };
+    // Part 0 is read from the first answer as it streams, into the head of the file, hashed as
+    // it comes (it is always next in order). That answer may carry more than part 0 (it asked
+    // for everything up to the cutoff): the rest is not read, and the connection is dropped.
+    const streamFirst = async () => {
+        let position = 0;
+        for await (const data of first.stream) {
+            if (failed !== undefined)
+                return; // another part failed the object
+            const chunk = data.subarray(0, first.length - position);
+            await file.write(chunk, 0, chunk.length, position);
+            position += chunk.length;
+            hash?.update(chunk);
+            verifier?.update(chunk);
+            options.onBytes?.(chunk.length);
+            reported += chunk.length;
+            if (position === first.length)
+                break;
+        }
+        if (failed !== undefined)
+            return;
+        // a cut first answer fails the attempt, retryable: the object's layer starts it again
+        if (position !== first.length)
+            throw new RangeFailure(`${url}: Truncated body: ${position} of ${first.length} bytes of the first part`, true);
+        hashed = 1;
+        feed();
+        wake();
+    };
     try {
-        await store(0, first.body);
         let nextIndex = 1;
         const worker = async () => {
             while (failed === undefined && nextIndex < parts) {
@@ -69699,8 +69732,8 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await admit(index);
                 if (failed !== undefined)
                     return;
-                const start = index * PART_SIZE;
-                const end = Math.min(total, start + PART_SIZE) - 1;
+                const start = startOf(index);
+                const end = Math.min(total, start + partSize) - 1;
                 const body = await withRetries(() => getRange(start, end), { attempts: 5 }).catch((error) => {
                     failed ??= error;
                     wake();
@@ -69709,7 +69742,14 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await store(index, body);
             }
         };
-        const results = await Promise.allSettled(Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker));
+        const workers = Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker);
+        const head = streamFirst().catch((error) => {
+            failed ??= error;
+            wake();
+            throw error;
+        });
+        const results = await Promise.allSettled(workers);
+        await head; // its failure (retryable) goes to the object's retry layer as it is
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
@@ -69944,7 +69984,70 @@ async function s3Error(res, url) {
     return errorFromBody(res.statusCode, await readBody(res), url);
 }
 
+;// CONCATENATED MODULE: ./packages/storage/src/s3-fetch.ts
+
+
+
+
+/**
+ * rclone's --multi-thread-cutoff (256 MiB); parts of 8 MiB keep the memory of the in-order
+ * digest small (at most RANGES_PER_OBJECT + 2 parts ahead of it per object).
+ */
+const DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
+async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RANGES) {
+    const first = sizes.cutoff;
+    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
+    if (res.statusCode === 416) {
+        res.resume(); // an empty object has no byte 0
+        res = await getter.get(fullKey);
+    }
+    if (res.statusCode === 404) {
+        const error = await s3Error(res, url);
+        if (error.name === 'NoSuchBucket')
+            throw error;
+        throw new ObjectNotFoundError(url);
+    }
+    if (res.statusCode === 200) {
+        // the server ignored Range (or the object is empty): the whole body, verified as it streams
+        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+        if (length !== undefined && length <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, length);
+    }
+    if (res.statusCode !== 206)
+        throw await s3Error(res, url);
+    const range = parseContentRange(res.headers['content-range']);
+    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
+    if (!range || range.start !== 0 || range.end !== expectedEnd) {
+        res.resume();
+        throw new RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const total = range.total;
+    if (total <= first) {
+        if (total <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, total), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, total);
+    }
+    const etag = res.headers.etag;
+    const getRange = async (start, end) => {
+        const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+        try {
+            checkRangeAnswer(part, url, start, end, total, etag);
+        }
+        catch (error) {
+            part.resume();
+            throw error;
+        }
+        return readExactly(part, end - start + 1);
+    };
+    return rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+        ...options,
+        partSize: sizes.partSize,
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -70015,6 +70118,7 @@ class S3Store {
     region;
     clients = new Map();
     credentialSource;
+    ranges;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -70022,6 +70126,7 @@ class S3Store {
         const maxSockets = options.maxSockets ?? 64;
         this.maxSockets = maxSockets;
         this.endpoint = options.endpoint;
+        this.ranges = options.ranges ?? DEFAULT_RANGES;
         this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const config = {
             requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
@@ -70262,51 +70367,7 @@ class S3Store {
             }
             return writeVerifiedStream(out.Body, dest, url, options);
         }
-        const fullKey = this.keyOf(key);
-        // The first part is asked for as a range: a small object comes whole in it, a large one
-        // tells its size and ETag, and the other parts follow in parallel.
-        let res = await getter.get(fullKey, { range: `bytes=0-${PART_SIZE - 1}` });
-        if (res.statusCode === 416) {
-            res.resume(); // an empty object has no byte 0
-            res = await getter.get(fullKey);
-        }
-        if (res.statusCode === 404) {
-            const error = await s3Error(res, url);
-            if (error.name === 'NoSuchBucket')
-                throw error;
-            throw new ObjectNotFoundError(url);
-        }
-        if (res.statusCode === 200) {
-            // the server ignored Range (or the object is empty): the whole body, verified as it streams
-            const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-            if (length !== undefined && length <= SMALL_OBJECT)
-                return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
-            return writeVerifiedStream(res, dest, url, options);
-        }
-        if (res.statusCode !== 206)
-            throw await s3Error(res, url);
-        const range = parseContentRange(res.headers['content-range']);
-        const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
-        if (!range || range.start !== 0 || range.end !== expectedEnd) {
-            res.resume();
-            throw new RangeFailure(`${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-        }
-        const etag = res.headers.etag;
-        const body = await readExactly(res, range.end + 1);
-        if (range.total <= PART_SIZE)
-            return writeVerifiedBytes(body, dest, url, options);
-        const getRange = async (start, end) => {
-            const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
-            try {
-                checkRangeAnswer(part, url, start, end, range.total, etag);
-            }
-            catch (error) {
-                part.resume();
-                throw error;
-            }
-            return readExactly(part, end - start + 1);
-        };
-        return rangedToVerifiedFile({ body, total: range.total, etag }, getRange, dest, url, options);
+        return getToFile(getter, this.keyOf(key), dest, url, options, this.ranges);
     }
     close() {
         void this.getter?.then((g) => g?.close());
@@ -71360,58 +71421,38 @@ async function acquireContentLock(ctx, name, digest) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/registry/src/signature.ts
 
-let ortPromise;
-/**
- * Loads onnxruntime-node on first use. The committed bundles carry its Linux x64 binaries
- * only, so elsewhere the load fails: that becomes an error naming the platform.
- */
-function signature_loadOnnxRuntime() {
-    ortPromise ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).catch((error) => {
-        ortPromise = undefined;
-        throw new src/* UserError */.yo(`onnxruntime-node could not be loaded on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'Run this step on a Linux x64 runner (the bundle ships onnxruntime for linux-x64 only), or install onnxruntime-node for this platform.',
-            cause: error,
-        });
-    });
-    return ortPromise;
-}
-function toTensor(meta) {
+
+/** The manifest's form of a tensor: unknown dimensions as `?`, a non-tensor as type `unknown` with no shape. */
+function toManifestTensor(t) {
     return {
-        name: meta.name,
-        type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-        shape: meta.isTensor && meta.shape
-            ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+        name: t.name,
+        type: t.isTensor ? t.type : 'unknown',
+        shape: t.isTensor
+            ? t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
             : null,
     };
 }
 /**
  * The input and output names, element types and shapes (symbolic dimensions as their names)
- * of an ONNX model, read by opening it with onnxruntime-node. A file that is not a loadable
- * ONNX model is a UserError that names it.
+ * of an ONNX model, read with onnxruntime-node (@mlops-gha/onnx). A file that is not a loadable
+ * ONNX model is a UserError that names it and the `model` input.
  */
 async function readOnnxSignature(path) {
-    const ort = await signature_loadOnnxRuntime();
-    let session;
     try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'disabled' });
+        const signature = await (0,onnx_src/* readOnnxSignature */.m8)(path);
+        return { inputs: signature.inputs.map(toManifestTensor), outputs: signature.outputs.map(toManifestTensor) };
     }
     catch (error) {
-        const message = error.message ?? String(error);
-        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${message.trim()})`, {
+        if (!(error instanceof onnx_src/* OnnxLoadError */.o7))
+            throw error;
+        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${error.reason})`, {
             fix: 'Point `model` at the exported .onnx file (torch.onnx.export, skl2onnx, tf2onnx), or rename a non-ONNX file so it does not end in .onnx.',
             location: { file: path },
         });
-    }
-    try {
-        const s = session;
-        const inputs = s.inputMetadata ?? s.inputNames.map((name) => ({ name, isTensor: false }));
-        const outputs = s.outputMetadata ?? s.outputNames.map((name) => ({ name, isTensor: false }));
-        return { inputs: inputs.map(toTensor), outputs: outputs.map(toTensor) };
-    }
-    finally {
-        await session.release();
     }
 }
 function signature_describeSignature(signature) {
@@ -72363,14 +72404,45 @@ class profile_ColumnProfiler {
     addBatch(batch, c) {
         const nums = batch.numbers[c];
         const texts = batch.texts[c];
-        const categorical = this.as === 'categorical';
-        for (let r = 0; r < batch.rows; r++) {
+        if (this.as === 'categorical') {
+            for (let r = 0; r < batch.rows; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.addText(numberKey(v), batch.lines[r], true);
+                else {
+                    const t = texts[r];
+                    if (t === undefined)
+                        this.missing++;
+                    else
+                        this.addText(t, batch.lines[r], false);
+                }
+            }
+        }
+        else
+            this.addNumbers(batch, nums, texts);
+        this.rows += batch.rows;
+    }
+    /**
+     * The numeric path, in tight loops over the batch's Float64Array (this is most of a drift
+     * check's time): counts, sum, min and max in one pass, the batch's sum of squared deviations
+     * in a second, merged into the running mean and M2 by Chan et al.'s pairwise update (as
+     * stable as Welford's, without a division per value); then distinct values and the reservoir.
+     */
+    addNumbers(batch, nums, texts) {
+        const n = batch.rows;
+        let count = 0;
+        let sum = 0;
+        let min = this.min;
+        let max = this.max;
+        for (let r = 0; r < n; r++) {
             const v = nums[r];
             if (v === v) {
-                if (categorical)
-                    this.addText(numberKey(v), batch.lines[r], true);
-                else
-                    this.addNumber(v);
+                count++;
+                sum += v;
+                if (v < min)
+                    min = v;
+                if (v > max)
+                    max = v;
             }
             else {
                 const t = texts[r];
@@ -72380,24 +72452,53 @@ class profile_ColumnProfiler {
                     this.addText(t, batch.lines[r], false);
             }
         }
-        this.rows += batch.rows;
-    }
-    addNumber(v) {
-        this.numbers++;
-        const d = v - this.mean;
-        this.mean += d / this.numbers;
-        this.m2 += d * (v - this.mean);
-        if (v < this.min)
-            this.min = v;
-        if (v > this.max)
-            this.max = v;
+        if (count === 0)
+            return;
+        this.min = min;
+        this.max = max;
+        const mean = sum / count;
+        let m2 = 0;
+        for (let r = 0; r < n; r++) {
+            const v = nums[r];
+            if (v === v)
+                m2 += (v - mean) * (v - mean);
+        }
+        const before = this.numbers;
+        const total = before + count;
+        const delta = mean - this.mean;
+        this.mean += (delta * count) / total;
+        this.m2 += m2 + (delta * delta * before * count) / total;
+        this.numbers = total;
         // Numbers are counted under number keys (no string per value) and named at finish().
         if (this.distinctNumbers) {
-            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
-            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
+            const distinct = this.distinctNumbers;
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    distinct.set(v, (distinct.get(v) ?? 0) + 1);
+            }
+            if (distinct.size + (this.distinct?.size ?? 0) > profile_PROFILE_BOUNDS.distinct)
                 this.distinctNumbers = this.distinct = undefined;
         }
-        this.reservoir(v);
+        if (count === n && this.seen >= profile_PROFILE_BOUNDS.sample)
+            this.reservoirSkip(nums, n);
+        else
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.reservoir(v);
+            }
+    }
+    /** Algorithm L over a batch without missing values: jumps straight to the picked positions. */
+    reservoirSkip(nums, n) {
+        const k = profile_PROFILE_BOUNDS.sample;
+        const base = this.seen;
+        while (this.nextPick < base + n) {
+            this.sample[this.rng.below(k)] = nums[this.nextPick - base];
+            this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+            this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+        }
+        this.seen = base + n;
     }
     reservoir(v) {
         const k = profile_PROFILE_BOUNDS.sample;
@@ -73196,23 +73297,8 @@ async function checkDrift(request) {
 
 
 const SAMPLE_FORMAT = 'mlops-gha.sample/v1';
-const OIP_TYPES = {
-    float32: 'FP32',
-    float64: 'FP64',
-    float16: 'FP16',
-    int8: 'INT8',
-    int16: 'INT16',
-    int32: 'INT32',
-    int64: 'INT64',
-    uint8: 'UINT8',
-    uint16: 'UINT16',
-    uint32: 'UINT32',
-    uint64: 'UINT64',
-    bool: 'BOOL',
-    string: 'BYTES',
-};
 function oipType(type, where) {
-    const t = OIP_TYPES[type];
+    const t = oipDatatypeOf(type);
     if (!t)
         throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
             fix: 'Export the model with numeric or string tensors.',
@@ -74179,11 +74265,13 @@ function runContextFromEnv(env = process.env) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Uw: () => (/* reexport */ METRIC_NAMES),
+  Ql: () => (/* reexport */ averagedPrf),
   fi: () => (/* reexport */ column),
   jQ: () => (/* reexport */ confusionMetric),
   eq: () => (/* reexport */ evaluateModels),
   Y4: () => (/* reexport */ interpretationRows),
   Qt: () => (/* reexport */ normalizeConfusion),
+  kh: () => (/* reexport */ perClassPrf),
   $D: () => (/* reexport */ r2FromSums),
   W2: () => (/* reexport */ rowLogLoss),
   uQ: () => (/* reexport */ sortedOrder)
@@ -74665,69 +74753,14 @@ async function loadJsonLines(path, options) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/onnx.ts
-
-
-let runtime;
 /**
- * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
- * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
- * a crash at startup.
+ * ONNX loading and signatures live in @mlops-gha/onnx, shared with the registry and the model
+ * server; the evaluation modules (evaluate.ts, predict.ts) reach them through this module.
  */
-function loadOnnxRuntime() {
-    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
-        runtime = undefined;
-        throw new src/* UserError */.yo(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
-            cause: error,
-        });
-    });
-    return runtime;
-}
-/** `input: float32[N,32]`, for messages and reports. */
-function describeTensor(t) {
-    if (!t.isTensor)
-        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
-    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
-}
-function describeSignature(signature) {
-    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
-}
-/** Opens an ONNX model with onnxruntime-node; a file onnxruntime cannot read is a UserError. */
-async function openOnnxModel(path) {
-    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
-        });
-    }
-    const ort = await loadOnnxRuntime();
-    let session;
-    try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`${path} is not an ONNX model onnxruntime can load: ${error.message}`, {
-            fix: 'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
-            location: { file: path },
-            cause: error,
-        });
-    }
-    const toSignature = (m) => m.isTensor
-        ? { name: m.name, type: String(m.type), shape: [...m.shape], isTensor: true }
-        : { name: m.name, type: 'non-tensor', shape: [], isTensor: false };
-    return {
-        path,
-        session,
-        signature: { inputs: session.inputMetadata.map(toSignature), outputs: session.outputMetadata.map(toSignature) },
-    };
-}
-/** The input and output names, element types and shapes of an ONNX model file. */
-async function readOnnxSignature(path) {
-    const model = await openOnnxModel(path);
-    const signature = model.signature;
-    await model.session.release();
-    return signature;
-}
+
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/predict.ts
 
@@ -74737,17 +74770,17 @@ function featureFeeder(ort, model, holdout) {
     const inputs = model.signature.inputs;
     const f = holdout.featureNames.length;
     const columns = holdout.featureNames.join(', ');
-    const where = `model ${model.path} (${describeSignature(model.signature)})`;
+    const where = `model ${model.path} (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`;
     if (inputs.length === 1) {
         const input = inputs[0];
         if (!input.isTensor || !FLOAT_TYPES.has(input.type)) {
-            throw new src/* UserError */.yo(`The ${where} takes ${describeTensor(input)}, but the holdout gives float features (${columns})`, {
+            throw new src/* UserError */.yo(`The ${where} takes ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout gives float features (${columns})`, {
                 fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
             });
         }
         const width = input.shape.length === 2 ? input.shape[1] : undefined;
         if (input.shape.length !== 2 || (typeof width === 'number' && width !== f)) {
-            throw new src/* UserError */.yo(`The ${where} expects input ${describeTensor(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
+            throw new src/* UserError */.yo(`The ${where} expects input ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
                 fix: typeof width === 'number'
                     ? `Give the model exactly ${width} feature columns: set \`feature-columns:\` (in the model's order) or fix \`label-column:\`.`
                     : 'Export the model with a rank-2 input [N, features].',
@@ -74770,7 +74803,7 @@ function featureFeeder(ort, model, holdout) {
     if (missing.length || bad.length || inputs.length !== f) {
         const problems = [
             missing.length ? `no holdout column for input(s) ${missing.map((i) => i.name).join(', ')}` : '',
-            bad.length ? `non-float input(s) ${bad.map(describeTensor).join(', ')}` : '',
+            bad.length ? `non-float input(s) ${bad.map(onnx_src/* describeTensor */.Lf).join(', ')}` : '',
             inputs.length !== f ? `${inputs.length} inputs for ${f} feature columns` : '',
         ].filter(Boolean);
         throw new src/* UserError */.yo(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
@@ -74804,12 +74837,12 @@ function outputWidth(dims, name, path) {
  * outputs (e.g. scikit-learn's ZipMap dictionaries) are not fetched.
  */
 async function predict(model, holdout, options = {}) {
-    const ort = await loadOnnxRuntime();
+    const ort = await (0,onnx_src/* loadOnnxRuntime */.aD)();
     const batchSize = options.batchSize ?? 8192;
     const feeder = featureFeeder(ort, model, holdout);
     const fetched = model.signature.outputs.filter((o) => o.isTensor);
     if (fetched.length === 0) {
-        throw new src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${describeSignature(model.signature)})`, {
+        throw new src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`, {
             fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
         });
     }
@@ -74824,7 +74857,7 @@ async function predict(model, holdout, options = {}) {
         }
         catch (error) {
             throw new src/* UserError */.yo(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
-                fix: `Check that the holdout's feature columns match the model's inputs (${describeSignature(model.signature)}).`,
+                fix: `Check that the holdout's feature columns match the model's inputs (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 cause: error,
             });
         }
@@ -74848,7 +74881,7 @@ async function predict(model, holdout, options = {}) {
             const data = tensor.data;
             if (tensor.dims[0] !== rows) {
                 throw new src/* UserError */.yo(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
-                    fix: `Export the model with a batch dimension first on every output (${describeSignature(model.signature)}).`,
+                    fix: `Export the model with a batch dimension first on every output (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 });
             }
             const offset = start * width;
@@ -76563,7 +76596,7 @@ async function evaluateModels(options) {
     const opened = [];
     const seconds = [];
     for (const path of options.models) {
-        const model = await openOnnxModel(path);
+        const model = await (0,onnx_src/* openOnnxModel */.FT)(path);
         opened.push(model);
         const started = performance.now();
         let done = 0;
@@ -76614,7 +76647,7 @@ async function evaluateModels(options) {
 
 /***/ }),
 
-/***/ 5832:
+/***/ 3823:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76819,8 +76852,89 @@ function checkRules(rules, available, hasBaseline, rulesText, task = 'multiclass
 var evaluation_src = __nccwpck_require__(6834);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./packages/gate/src/resample.ts
+/**
+ * The draws of one bootstrap resample: a seeded xoshiro128** stream per resample (so results
+ * do not depend on evaluation order or on the number of threads) counted into row weights.
+ * Shared by the serial path and the worker threads (bootstrap-worker.ts).
+ */
+/**
+ * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
+ * self-contained (worker threads run its source).
+ */
+function streamState(seed, b) {
+    const out = new Int32Array(4);
+    let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
+    for (let i = 0; i < 4; i++) {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        out[i] = (z ^ (z >>> 16)) | 0;
+    }
+    out[3] = out[3] | 1;
+    return out;
+}
+/**
+ * One resample: n uniform draws of a row (xoshiro128**, inlined), counted into `weights`
+ * and, for confusion metrics, into the joint (true, candidate, baseline) cell counts, in the
+ * same loop so the draws are never stored.
+ */
+function drawResample(state, n, weights, joint, jointCounts) {
+    let a = state[0];
+    let b = state[1];
+    let c = state[2];
+    let d = state[3];
+    const scale = n / 4294967296;
+    weights.fill(0);
+    jointCounts.fill(0);
+    for (let j = 0; j < n; j++) {
+        // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
+        const x = ((b << 2) + b) | 0;
+        const y = (x << 7) | (x >>> 25);
+        const r = ((y << 3) + y) | 0;
+        const t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+        const row = ((r >>> 0) * scale) | 0;
+        weights[row]++;
+        if (joint)
+            jointCounts[joint[row]]++;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/gate/src/rank-part.ts
+
+/**
+ * Rows in ascending score order with their class and tie-group ends, the form every weighted
+ * ranking metric reads: code = (positive ? 2 : 0) + (last of its tie group ? 1 : 0). `rowOf`
+ * maps an index of `scores` to the row whose weight it takes (micro averages rank N x K cells
+ * of N rows).
+ */
+function rankPart(positive, scores, rowOf) {
+    const n = positive.length;
+    const order = (0,evaluation_src/* sortedOrder */.uQ)(scores);
+    const code = new Uint8Array(n);
+    for (let t = 0; t < n; t++) {
+        const end = t === n - 1 || scores[order[t]] !== scores[order[t + 1]];
+        code[t] = (positive[order[t]] ? 2 : 0) + (end ? 1 : 0);
+    }
+    if (rowOf)
+        for (let t = 0; t < n; t++)
+            order[t] = rowOf(order[t]);
+    return { order, code };
+}
+
 ;// CONCATENATED MODULE: ./packages/gate/src/weighted.ts
 /**
  * The weighted statistics a resample computes (weights: how often it drew each row). Self-contained
@@ -76902,11 +77016,558 @@ function weightedAuc(w, parts, bySupport = false) {
     }
     return sum / (bySupport ? supportSum : parts.length);
 }
+/**
+ * Average precision under weights (scikit-learn's Σ (R_n − R_{n−1}) P_n over descending
+ * thresholds), averaged over parts as `weightedAuc` does (macro, or by positive weight).
+ * NaN when a part has no positive weight.
+ */
+function weightedAp(w, parts, bySupport = false) {
+    let sum = 0;
+    let supportSum = 0;
+    for (let p = 0; p < parts.length; p++) {
+        const order = parts[p].order;
+        const code = parts[p].code;
+        let tp = 0;
+        let fp = 0;
+        let prevTp = 0;
+        let ap = 0;
+        // Descending: a tie group closes where the ascending order opened it.
+        for (let t = order.length - 1; t >= 0; t--) {
+            const wi = w[order[t]];
+            const wpi = wi * (code[t] >> 1);
+            tp += wpi;
+            fp += wi - wpi;
+            if ((t === 0 || code[t - 1] & 1) && tp > prevTp) {
+                ap += (tp - prevTp) * (tp / (tp + fp));
+                prevTp = tp;
+            }
+        }
+        if (!tp)
+            return NaN;
+        sum += bySupport ? ap : ap / tp;
+        supportSum += tp;
+    }
+    return sum / (bySupport ? supportSum : parts.length);
+}
+/**
+ * One-vs-one ROC AUC under weights (Hand & Till, as scikit-learn): per class pair, the mean of
+ * a-vs-b and b-vs-a AUC on the rows of the two classes; macro, or weighted by the pair's share
+ * of the rows. `ab.order` lists exactly the pair's rows.
+ */
+function weightedOvo(w, pairs, byPrevalence) {
+    let total = 0;
+    for (let i = 0; i < w.length; i++)
+        total += w[i];
+    let sum = 0;
+    let weights = 0;
+    for (let p = 0; p < pairs.length; p++) {
+        const { ab, ba } = pairs[p];
+        const score = (weightedAuc(w, [ab]) + weightedAuc(w, [ba])) / 2;
+        let share = 1;
+        if (byPrevalence) {
+            share = 0;
+            for (let t = 0; t < ab.order.length; t++)
+                share += w[ab.order[t]];
+            share /= total;
+        }
+        sum += score * share;
+        weights += share;
+    }
+    return sum / weights;
+}
+/** The mean over parts of √(weighted mean): scikit-learn 1.2's rmse of several outputs. */
+function weightedRoots(w, parts) {
+    let s = 0;
+    for (let j = 0; j < parts.length; j++)
+        s += Math.sqrt(weightedMean(w, parts[j]));
+    return s / parts.length;
+}
+/** R² of several targets under weights, uniform or variance-weighted (scikit-learn's multioutput). */
+function weightedR2Multi(w, se, yc, forceFinite, varianceWeighted) {
+    let sum = 0;
+    let weights = 0;
+    let uniform = 0;
+    for (let j = 0; j < se.length; j++) {
+        let sse = 0;
+        let sy = 0;
+        let syy = 0;
+        let total = 0;
+        const e = se[j];
+        const y = yc[j];
+        for (let i = 0; i < e.length; i++) {
+            const wi = w[i];
+            sse += wi * e[i];
+            sy += wi * y[i];
+            syy += wi * y[i] * y[i];
+            total += wi;
+        }
+        if (!(total >= 2))
+            return NaN;
+        const ss = Math.max(0, syy - (sy * sy) / total);
+        const r2 = ss === 0 ? (forceFinite ? (sse === 0 ? 1 : 0) : NaN) : 1 - sse / ss;
+        uniform += r2;
+        sum += r2 * ss;
+        weights += ss;
+    }
+    // All targets constant: no variance to weight by, so uniform (as scikit-learn).
+    return varianceWeighted && weights > 0 ? sum / weights : uniform / se.length;
+}
+
+;// CONCATENATED MODULE: ./packages/gate/src/spec-value.ts
+/**
+ * What a kernel reads to recompute its metric on a resample (`KernelSpec`: plain typed arrays,
+ * so worker threads receive it as it is), and the one function that computes the value from
+ * it. The serial path and the bootstrap worker both call `specValue`, so they cannot disagree.
+ */
+
+
+function labelCountValue(w, s) {
+    const { codes, k } = s;
+    const tp = new Float64Array(k);
+    const predicted = new Float64Array(k);
+    const support = new Float64Array(k);
+    let total = 0;
+    for (let i = 0, cell = 0; i < codes.length / k; i++) {
+        const wi = w[i];
+        if (!wi) {
+            cell += k;
+            continue;
+        }
+        total += wi;
+        for (let c = 0; c < k; c++, cell++) {
+            const code = codes[cell];
+            if (code === 3)
+                tp[c] += wi;
+            if (code & 1)
+                predicted[c] += wi;
+            if (code & 2)
+                support[c] += wi;
+        }
+    }
+    const counts = { tp, predicted, support, total };
+    if (s.average === 'label')
+        return (0,evaluation_src/* perClassPrf */.kh)(counts, s.prf, 1, s.zeroDivision)[s.label];
+    return (0,evaluation_src/* averagedPrf */.Ql)(counts, s.prf, 1, s.average, s.zeroDivision);
+}
+/** The metric a spec describes, on rows drawn `w[i]` times. Confusion specs are read from the joint counts instead. */
+function specValue(spec, w) {
+    switch (spec.kind) {
+        case 'mean': {
+            const v = weightedMean(w, spec.rows);
+            return spec.sqrt ? Math.sqrt(v) : v;
+        }
+        case 'sum':
+            return weightedSum(w, spec.rows);
+        case 'r2':
+            return weightedR2(w, spec.se, spec.yc, spec.forceFinite);
+        case 'auc':
+            return weightedAuc(w, spec.parts, spec.bySupport);
+        case 'ap':
+            return weightedAp(w, spec.parts, spec.bySupport);
+        case 'ovo':
+            return weightedOvo(w, spec.pairs, spec.byPrevalence);
+        case 'roots':
+            return weightedRoots(w, spec.parts);
+        case 'r2multi':
+            return weightedR2Multi(w, spec.se, spec.yc, spec.forceFinite, spec.varianceWeighted);
+        case 'labels':
+            return labelCountValue(w, spec);
+        case 'confusion':
+            return NaN;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/gate/src/ranking-kernels.ts
+/**
+ * Bootstrap kernels of the ranking metrics beyond binary and one-vs-rest ROC AUC: average
+ * precision (binary; multilabel macro, weighted, micro), micro-averaged ROC AUC (multiclass
+ * one-vs-rest over the binarised labels; multilabel), one-vs-one ROC AUC (macro and weighted
+ * by pair prevalence) and multilabel ROC AUC averages. Each is one pass per part in sorted
+ * order over a resample's row weights; on integer weights it equals scikit-learn's metric on
+ * the rows repeated that often (test/crosscheck/bootstrap-kernels-sklearn.test.ts).
+ */
+
+
+
+const MULTICLASS = ['roc_auc_ovr_micro', 'roc_auc_ovo', 'roc_auc_ovo_weighted'];
+const MULTILABEL = [
+    'roc_auc_macro',
+    'roc_auc_weighted',
+    'roc_auc_micro',
+    'average_precision_macro',
+    'average_precision_weighted',
+    'average_precision_micro',
+];
+function hasRankingKernel(metric, interp) {
+    if (interp.task === 'binary')
+        return metric === 'average_precision';
+    if (interp.task === 'multiclass')
+        return MULTICLASS.includes(metric);
+    if (interp.task === 'multilabel')
+        return MULTILABEL.includes(metric);
+    return false;
+}
+function kernel(metric, spec) {
+    return { metric, usesConfusion: false, spec, value: (w) => specValue(spec, w) };
+}
+/** Cells (row, class) of an N x K matrix ranked together, each weighted by its row's weight. */
+function cellPart(positive, scores, k) {
+    return rankPart(positive, scores, (cell) => (cell / k) | 0);
+}
+function rankingKernel(metric, interp, model) {
+    if (!hasRankingKernel(metric, interp))
+        return undefined;
+    const m = interp.models[model];
+    if (interp.task === 'binary') {
+        if (!m.probabilities)
+            return undefined;
+        const k = interp.classes.length;
+        const truth = interp.truthClasses;
+        const positive = Uint8Array.from(truth, (t) => (t === 1 ? 1 : 0));
+        return kernel(metric, { kind: 'ap', parts: [rankPart(positive, (0,evaluation_src/* column */.fi)(m.probabilities, k, 1))], bySupport: false });
+    }
+    if (interp.task === 'multiclass') {
+        if (!m.probabilities)
+            return undefined;
+        const k = interp.classes.length;
+        const truth = interp.truthClasses;
+        const n = truth.length;
+        if (metric === 'roc_auc_ovr_micro') {
+            const flat = new Uint8Array(n * k);
+            for (let i = 0; i < n; i++)
+                flat[i * k + truth[i]] = 1;
+            return kernel(metric, { kind: 'auc', parts: [cellPart(flat, m.probabilities, k)] });
+        }
+        const pairs = [];
+        for (let a = 0; a < k; a++) {
+            for (let b = a + 1; b < k; b++) {
+                const rows = [];
+                for (let i = 0; i < n; i++)
+                    if (truth[i] === a || truth[i] === b)
+                        rows.push(i);
+                const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
+                const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
+                const scoreA = Float64Array.from(rows, (i) => m.probabilities[i * k + a]);
+                const scoreB = Float64Array.from(rows, (i) => m.probabilities[i * k + b]);
+                pairs.push({ ab: rankPart(isA, scoreA, (j) => rows[j]), ba: rankPart(isB, scoreB, (j) => rows[j]) });
+            }
+        }
+        return kernel(metric, { kind: 'ovo', pairs, byPrevalence: metric === 'roc_auc_ovo_weighted' });
+    }
+    // Multilabel: one part per label, or every (row, label) cell for micro.
+    if (!m.scores)
+        return undefined;
+    const k = interp.targets.length;
+    const truth = interp.truthMatrix;
+    const scores = m.scores;
+    const n = truth.length / k;
+    const kind = metric.startsWith('roc_auc') ? 'auc' : 'ap';
+    if (metric.endsWith('_micro')) {
+        const parts = [cellPart(truth, scores, k)];
+        return kernel(metric, kind === 'auc' ? { kind, parts } : { kind, parts, bySupport: false });
+    }
+    const parts = Array.from({ length: k }, (_, c) => {
+        const positive = new Uint8Array(n);
+        const s = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            positive[i] = truth[i * k + c];
+            s[i] = scores[i * k + c];
+        }
+        return rankPart(positive, s);
+    });
+    const bySupport = metric.endsWith('_weighted');
+    return kernel(metric, { kind, parts, bySupport });
+}
+
+;// CONCATENATED MODULE: ./packages/gate/src/row-kernels.ts
+/**
+ * Kernels of metrics that are a mean, a sum or an R² of per-row terms: the value on a resample
+ * is one weighted pass, and leaving row i out is exact in O(1) per row (the BCa jackknife).
+ */
+
+
+function meanKernel(metric, rows) {
+    const n = rows.length;
+    return {
+        metric,
+        usesConfusion: false,
+        spec: { kind: 'mean', rows, sqrt: false },
+        value: (w) => specValue({ kind: 'mean', rows, sqrt: false }, w),
+        leaveOneOut() {
+            let s = 0;
+            for (let i = 0; i < n; i++)
+                s += rows[i];
+            return rows.map((v) => (n > 1 ? (s - v) / (n - 1) : NaN));
+        },
+    };
+}
+/** A sum over rows (normalize=False), scikit-learn's Σ w·v under sample weights. */
+function sumKernel(metric, rows) {
+    let total = 0;
+    for (let i = 0; i < rows.length; i++)
+        total += rows[i];
+    return {
+        metric,
+        usesConfusion: false,
+        spec: { kind: 'sum', rows },
+        value: (w) => specValue({ kind: 'sum', rows }, w),
+        leaveOneOut: () => rows.map((v) => total - v),
+    };
+}
+function r2Kernel(y, yhat, forceFinite) {
+    const n = y.length;
+    let mean = 0;
+    for (let i = 0; i < n; i++)
+        mean += y[i];
+    mean /= n;
+    const yc = y.map((v) => v - mean); // R² is shift-invariant; centring keeps the sums exact
+    const se = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+        se[i] = (y[i] - yhat[i]) ** 2;
+    const fromSums = (sse, sy, syy, total) => {
+        const ss = Math.max(0, syy - (sy * sy) / total);
+        if (!(total > 0))
+            return NaN;
+        if (!forceFinite && ss === 0)
+            return NaN;
+        return (0,evaluation_src/* r2FromSums */.$D)(sse, ss, total) ?? NaN;
+    };
+    return {
+        metric: 'r2',
+        usesConfusion: false,
+        spec: { kind: 'r2', se, yc, forceFinite },
+        value: (w) => specValue({ kind: 'r2', se, yc, forceFinite }, w),
+        leaveOneOut() {
+            let sse = 0;
+            let sy = 0;
+            let syy = 0;
+            for (let i = 0; i < n; i++) {
+                sse += se[i];
+                sy += yc[i];
+                syy += yc[i] * yc[i];
+            }
+            return Float64Array.from({ length: n }, (_, i) => fromSums(sse - se[i], sy - yc[i], syy - yc[i] ** 2, n - 1));
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/gate/src/target-kernels.ts
+/**
+ * Bootstrap kernels of tasks with several label columns. Multilabel: subset accuracy, Hamming
+ * loss and the samples averages are means of per-row terms; precision/recall/F1 (micro, macro,
+ * weighted, one label) read per-label weighted counts. Multi-output regression: each target's
+ * mse/rmse/mae/mape/r2 (`r2[price]`), and the combined values as scikit-learn combines them.
+ */
+
+
+
+const PRF = /^(precision|recall|f1)(?:_(micro|macro|weighted)|\[(.+)\])$/;
+const REGRESSION = /^(mse|rmse|mae|mape|r2)(?:\[(.+)\])?$/;
+function multi(interp) {
+    return interp.targets?.length ?? 1;
+}
+function hasTargetKernel(metric, interp) {
+    if (interp.task === 'multilabel') {
+        if (['accuracy', 'hamming_loss', 'precision_samples', 'recall_samples', 'f1_samples'].includes(metric))
+            return true;
+        const m = PRF.exec(metric);
+        return !!m && (m[3] === undefined || interp.targets.includes(m[3]));
+    }
+    if (interp.task === 'regression' && multi(interp) > 1) {
+        const m = REGRESSION.exec(metric);
+        return !!m && (m[2] === undefined || interp.targets.includes(m[2]));
+    }
+    return false;
+}
+function targetKernel(metric, interp, model, options = {}) {
+    if (!hasTargetKernel(metric, interp))
+        return undefined;
+    return interp.task === 'multilabel'
+        ? multilabelKernel(metric, interp, model, options.zeroDivision ?? 0)
+        : regressionKernel(metric, interp, model, options);
+}
+function multilabelKernel(metric, interp, model, zd) {
+    const k = interp.targets.length;
+    const truth = interp.truthMatrix;
+    const predicted = interp.models[model].predictedMatrix;
+    const n = truth.length / k;
+    const rowTerm = (term) => {
+        const rows = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            let tp = 0;
+            let pred = 0;
+            let actual = 0;
+            let wrong = 0;
+            for (let c = i * k; c < i * k + k; c++) {
+                tp += truth[c] & predicted[c];
+                pred += predicted[c];
+                actual += truth[c];
+                wrong += truth[c] ^ predicted[c];
+            }
+            rows[i] = term(tp, pred, actual, wrong);
+        }
+        return meanKernel(metric, rows);
+    };
+    const zdValue = zd === 'nan' ? NaN : zd;
+    switch (metric) {
+        case 'accuracy':
+            return rowTerm((_tp, _p, _a, wrong) => (wrong === 0 ? 1 : 0));
+        case 'hamming_loss':
+            return rowTerm((_tp, _p, _a, wrong) => wrong / k);
+        case 'precision_samples':
+        case 'recall_samples':
+        case 'f1_samples':
+            // zero_division=nan leaves rows out of the mean: not a weighted mean of fixed terms.
+            if (zd === 'nan')
+                return undefined;
+            return rowTerm((tp, pred, actual) => {
+                const p = pred ? tp / pred : zdValue;
+                const r = actual ? tp / actual : zdValue;
+                if (metric === 'precision_samples')
+                    return p;
+                if (metric === 'recall_samples')
+                    return r;
+                return p + r === 0 ? 0 : (2 * p * r) / (p + r);
+            });
+    }
+    const m = PRF.exec(metric);
+    const codes = new Uint8Array(n * k);
+    for (let c = 0; c < n * k; c++)
+        codes[c] = truth[c] * 2 + predicted[c];
+    const spec = {
+        kind: 'labels',
+        codes,
+        k,
+        prf: (m[1] === 'f1' ? 'f' : m[1]),
+        average: m[2] ?? 'label',
+        label: m[3] === undefined ? 0 : interp.targets.indexOf(m[3]),
+        zeroDivision: zd,
+    };
+    return {
+        metric,
+        usesConfusion: false,
+        spec,
+        value: (w) => specValue(spec, w),
+        leaveOneOut: () => labelCountsJackknife(spec, n),
+    };
+}
+/** Leave-one-out values of a label-count metric: rows with the same labels and predictions share one. */
+function labelCountsJackknife(spec, n) {
+    const { codes, k } = spec;
+    const tp = new Float64Array(k);
+    const predicted = new Float64Array(k);
+    const support = new Float64Array(k);
+    for (let c = 0; c < n * k; c++) {
+        const j = c % k;
+        if (codes[c] === 3)
+            tp[j]++;
+        if (codes[c] & 1)
+            predicted[j]++;
+        if (codes[c] & 2)
+            support[j]++;
+    }
+    const byPattern = new Map();
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        const row = codes.subarray(i * k, i * k + k);
+        const key = row.join('');
+        let v = byPattern.get(key);
+        if (v === undefined) {
+            const sub = (a, bit) => a.map((x, j) => x - (bit(row[j]) ? 1 : 0));
+            const counts = {
+                tp: sub(tp, (c) => c === 3),
+                predicted: sub(predicted, (c) => (c & 1) === 1),
+                support: sub(support, (c) => (c & 2) === 2),
+                total: n - 1,
+            };
+            v =
+                spec.average === 'label'
+                    ? (0,evaluation_src/* perClassPrf */.kh)(counts, spec.prf, 1, spec.zeroDivision)[spec.label]
+                    : (0,evaluation_src/* averagedPrf */.Ql)(counts, spec.prf, 1, spec.average, spec.zeroDivision);
+            byPattern.set(key, v);
+        }
+        out[i] = v;
+    }
+    return out;
+}
+function regressionKernel(metric, interp, model, options) {
+    const k = multi(interp);
+    const y = interp.truthValues;
+    const yhat = interp.models[model].values;
+    const n = y.length / k;
+    const [, name, target] = REGRESSION.exec(metric);
+    const col = (values, j) => Float64Array.from({ length: n }, (_, i) => values[i * k + j]);
+    const term = (j, i) => {
+        const t = y[i * k + j];
+        const d = t - yhat[i * k + j];
+        if (name === 'mae')
+            return Math.abs(d);
+        if (name === 'mape')
+            return Math.abs(d) / Math.max(Math.abs(t), 2.220446049250313e-16);
+        return d * d;
+    };
+    const forceFinite = options.forceFinite ?? true;
+    if (target !== undefined) {
+        const j = interp.targets.indexOf(target);
+        if (name === 'r2')
+            return r2Kernel(col(y, j), col(yhat, j), forceFinite);
+        const rows = Float64Array.from({ length: n }, (_, i) => term(j, i));
+        const kernel = meanKernel(metric, rows);
+        if (name !== 'rmse')
+            return kernel;
+        const spec = { kind: 'mean', rows, sqrt: true };
+        return {
+            ...kernel,
+            spec,
+            value: (w) => specValue(spec, w),
+            leaveOneOut: () => kernel.leaveOneOut().map(Math.sqrt),
+        };
+    }
+    if (name === 'mse' || name === 'mae' || name === 'mape') {
+        // The uniform average over targets of a mean over rows is the mean over rows of each row's average.
+        const rows = Float64Array.from({ length: n }, (_, i) => {
+            let s = 0;
+            for (let j = 0; j < k; j++)
+                s += term(j, i);
+            return s / k;
+        });
+        return meanKernel(metric, rows);
+    }
+    if (name === 'rmse') {
+        const parts = Array.from({ length: k }, (_, j) => Float64Array.from({ length: n }, (_, i) => term(j, i)));
+        const spec = { kind: 'roots', parts };
+        return { metric, usesConfusion: false, spec, value: (w) => specValue(spec, w) };
+    }
+    if (options.multioutput === 'raw_values')
+        return undefined;
+    const se = [];
+    const yc = [];
+    for (let j = 0; j < k; j++) {
+        const t = col(y, j);
+        let mean = 0;
+        for (let i = 0; i < n; i++)
+            mean += t[i];
+        mean /= n;
+        se.push(Float64Array.from({ length: n }, (_, i) => (t[i] - yhat[i * k + j]) ** 2));
+        yc.push(t.map((v) => v - mean));
+    }
+    const spec = {
+        kind: 'r2multi',
+        se,
+        yc,
+        forceFinite,
+        varianceWeighted: options.multioutput === 'variance_weighted',
+    };
+    return { metric, usesConfusion: false, spec, value: (w) => specValue(spec, w) };
+}
 
 ;// CONCATENATED MODULE: ./packages/gate/src/kernels.ts
 
-// The weighted metrics are pure, self-contained functions (no outside references): the
-// parallel bootstrap runs their source text in worker threads.
+
+
+
+
+
 
 
 function confusionFn(metric, interp, options) {
@@ -76932,6 +77593,10 @@ const ROW_KERNELS = [
 ];
 /** Metrics a kernel exists for (with the interpretation at hand, when given). */
 function hasKernel(metric, interp) {
+    if (interp && (hasRankingKernel(metric, interp) || hasTargetKernel(metric, interp)))
+        return true;
+    if (interp?.targets && interp.targets.length > 1)
+        return false;
     if (ROW_KERNELS.includes(metric))
         return true;
     if (interp)
@@ -76949,6 +77614,9 @@ function confusionCodes(interp, model) {
     return codes;
 }
 function makeKernel(metric, interp, model, options = {}) {
+    const special = rankingKernel(metric, interp, model) ?? targetKernel(metric, interp, model, options);
+    if (special)
+        return special;
     const fn = confusionFn(metric, interp, options);
     const m = interp.models[model];
     if (fn) {
@@ -77022,7 +77690,7 @@ function makeKernel(metric, interp, model, options = {}) {
             return {
                 ...kernel,
                 spec: { kind: 'mean', rows, sqrt: true },
-                value: (w, c) => Math.sqrt(kernel.value(w, c)),
+                value: (w) => specValue({ kind: 'mean', rows, sqrt: true }, w),
                 leaveOneOut: () => kernel.leaveOneOut().map(Math.sqrt),
             };
         }
@@ -77033,70 +77701,6 @@ function makeKernel(metric, interp, model, options = {}) {
 }
 function positivesOf(truth, c) {
     return Uint8Array.from(truth, (t) => (t === c ? 1 : 0));
-}
-function meanKernel(metric, rows) {
-    const n = rows.length;
-    return {
-        metric,
-        usesConfusion: false,
-        spec: { kind: 'mean', rows, sqrt: false },
-        value: (w) => weightedMean(w, rows),
-        leaveOneOut() {
-            let s = 0;
-            for (let i = 0; i < n; i++)
-                s += rows[i];
-            return rows.map((v) => (n > 1 ? (s - v) / (n - 1) : NaN));
-        },
-    };
-}
-/** A sum over rows (normalize=False), scikit-learn's Σ w·v under sample weights. */
-function sumKernel(metric, rows) {
-    let total = 0;
-    for (let i = 0; i < rows.length; i++)
-        total += rows[i];
-    return {
-        metric,
-        usesConfusion: false,
-        spec: { kind: 'sum', rows },
-        value: (w) => weightedSum(w, rows),
-        leaveOneOut: () => rows.map((v) => total - v),
-    };
-}
-function r2Kernel(y, yhat, forceFinite) {
-    const n = y.length;
-    let mean = 0;
-    for (let i = 0; i < n; i++)
-        mean += y[i];
-    mean /= n;
-    const yc = y.map((v) => v - mean); // R² is shift-invariant; centring keeps the sums exact
-    const se = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-        se[i] = (y[i] - yhat[i]) ** 2;
-    const fromSums = (sse, sy, syy, total) => {
-        const ss = Math.max(0, syy - (sy * sy) / total);
-        if (!(total > 0))
-            return NaN;
-        if (!forceFinite && ss === 0)
-            return NaN;
-        return (0,evaluation_src/* r2FromSums */.$D)(sse, ss, total) ?? NaN;
-    };
-    return {
-        metric: 'r2',
-        usesConfusion: false,
-        spec: { kind: 'r2', se, yc, forceFinite },
-        value: (w) => weightedR2(w, se, yc, forceFinite),
-        leaveOneOut() {
-            let sse = 0;
-            let sy = 0;
-            let syy = 0;
-            for (let i = 0; i < n; i++) {
-                sse += se[i];
-                sy += yc[i];
-                syy += yc[i] * yc[i];
-            }
-            return Float64Array.from({ length: n }, (_, i) => fromSums(sse - se[i], sy - yc[i], syy - yc[i] ** 2, n - 1));
-        },
-    };
 }
 /** DeLong's placements of each row: for a positive, the share of negatives it outranks (ties half); for a negative, the share of positives that outrank it. */
 function placements(positive, scores) {
@@ -77143,22 +77747,12 @@ function placements(positive, scores) {
  * order, tie groups counted half, reading each row's weight through the sorted order.
  */
 function aucKernel(metric, parts, bySupport = false) {
-    const prepared = parts.map(({ positive, scores }) => {
-        const n = positive.length;
-        const order = (0,evaluation_src/* sortedOrder */.uQ)(scores);
-        // Sign carries the class, magnitude-1 the end of a tie group: code = (pos ? 2 : 0) + (groupEnd ? 1 : 0).
-        const code = new Uint8Array(n);
-        for (let t = 0; t < n; t++) {
-            const end = t === n - 1 || scores[order[t]] !== scores[order[t + 1]];
-            code[t] = (positive[order[t]] ? 2 : 0) + (end ? 1 : 0);
-        }
-        return { order, code };
-    });
+    const prepared = parts.map(({ positive, scores }) => rankPart(positive, scores));
     return {
         metric,
         usesConfusion: false,
         spec: { kind: 'auc', parts: prepared, bySupport },
-        value: (w) => weightedAuc(w, prepared, bySupport),
+        value: (w) => specValue({ kind: 'auc', parts: prepared, bySupport }, w),
         leaveOneOut() {
             const n = parts[0].positive.length;
             const out = new Float64Array(n);
@@ -77414,8 +78008,12 @@ function bootstrapInterval(draws, point, factor, confidence, method) {
     const z0 = normalQuantile((below + equal / 2) / sorted.length);
     if (!Number.isFinite(z0))
         return percentile('BCa bias correction is infinite (every resample on one side of the estimate); percentile interval used');
-    const candLoo = draws.candidateKernel.leaveOneOut();
-    const baseLoo = factor && draws.baselineKernel ? draws.baselineKernel.leaveOneOut() : undefined;
+    const candJack = draws.candidateKernel.leaveOneOut;
+    const baseJack = factor && draws.baselineKernel ? draws.baselineKernel.leaveOneOut : undefined;
+    if (!candJack || (factor && draws.baselineKernel && !baseJack))
+        return percentile(`no exact jackknife for ${draws.metric} (BCa's acceleration); percentile interval used`);
+    const candLoo = candJack.call(draws.candidateKernel);
+    const baseLoo = baseJack?.call(draws.baselineKernel);
     let sum = 0;
     let count = 0;
     const loo = new Float64Array(candLoo.length);
@@ -77456,54 +78054,9 @@ function bootstrapInterval(draws, point, factor, confidence, method) {
 
 
 
-/**
- * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
- * self-contained (worker threads run its source).
- */
-function streamState(seed, b) {
-    const out = new Int32Array(4);
-    let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
-    for (let i = 0; i < 4; i++) {
-        s = (s + 0x9e3779b9) >>> 0;
-        let z = s;
-        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-        out[i] = (z ^ (z >>> 16)) | 0;
-    }
-    out[3] = out[3] | 1;
-    return out;
-}
-/**
- * One resample: n uniform draws of a row (xoshiro128**, inlined), counted into `weights`
- * and, for confusion metrics, into the joint (true, candidate, baseline) cell counts, in the
- * same loop so the draws are never stored.
- */
-function drawResample(state, n, weights, joint, jointCounts) {
-    let a = state[0];
-    let b = state[1];
-    let c = state[2];
-    let d = state[3];
-    const scale = n / 4294967296;
-    weights.fill(0);
-    jointCounts.fill(0);
-    for (let j = 0; j < n; j++) {
-        // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
-        const x = ((b << 2) + b) | 0;
-        const y = (x << 7) | (x >>> 25);
-        const r = ((y << 3) + y) | 0;
-        const t = b << 9;
-        c ^= a;
-        d ^= b;
-        b ^= c;
-        a ^= d;
-        c ^= t;
-        d = (d << 11) | (d >>> 21);
-        const row = ((r >>> 0) * scale) | 0;
-        weights[row]++;
-        if (joint)
-            jointCounts[joint[row]]++;
-    }
-}
+
+
+
 /**
  * The rows relabelled in the candidate's ascending-score order. Resampling is invariant to
  * how rows are numbered; numbered this way, the candidate's AUC pass reads the resample's
@@ -77633,37 +78186,18 @@ function pairedBootstrap(interp, metrics, models, options) {
         threads: 1,
     };
 }
-/** Source of the worker threads: the same pure functions the serial path calls. */
-function workerSource() {
-    return `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-// Bundlers that keep function names (esbuild's keepNames) may call this helper.
-const __name = (f) => f;
-const streamState = (${streamState.toString()});
-const drawResample = (${drawResample.toString()});
-const weightedMean = (${weightedMean.toString()});
-const weightedSum = (${weightedSum.toString()});
-const weightedR2 = (${weightedR2.toString()});
-const weightedAuc = (${weightedAuc.toString()});
-const { n, seed, from, to, joint, jointSize, specs, outJoint, outValues } = workerData;
-const weights = new Uint16Array(n);
-const jointCounts = new Int32Array(jointSize);
-for (let b = from; b < to; b++) {
-  drawResample(streamState(seed, b), n, weights, joint, jointCounts);
-  if (joint) outJoint.set(jointCounts, b * jointSize);
-  for (let j = 0; j < specs.length; j++) {
-    const s = specs[j];
-    let v;
-    if (s.kind === 'mean') { v = weightedMean(weights, s.rows); if (s.sqrt) v = Math.sqrt(v); }
-    else if (s.kind === 'sum') v = weightedSum(weights, s.rows);
-    else if (s.kind === 'r2') v = weightedR2(weights, s.se, s.yc, s.forceFinite);
-    else v = weightedAuc(weights, s.parts, s.bySupport);
-    outValues[j][b] = v;
-  }
-  if ((b - from) % 50 === 49) parentPort.postMessage({ progress: 50 });
-}
-parentPort.postMessage({ done: (to - from) % 50 });
-`;
+/**
+ * The worker module: `bootstrap-worker.js` beside the bundle (scripts/build.mjs builds it into
+ * dist/metric-gate/), or `bootstrap-worker.ts` beside this file when running from sources, under
+ * tsx. The name is computed so that the bundler does not inline it as an asset.
+ */
+function workerModule() {
+    const name = 'bootstrap-worker';
+    const bundled = new URL(`./${name}.js`, import.meta.url);
+    if ((0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(bundled)))
+        return { url: bundled };
+    const fromSources = process.execArgv.some((a) => /tsx/.test(a)) ? [] : ['--import', 'tsx'];
+    return { url: new URL(`./${name}.ts`, import.meta.url), execArgv: [...process.execArgv, ...fromSources] };
 }
 /** Below this much work (rows x resamples) threads cost more than they save. */
 const PARALLEL_WORK = 20_000_000;
@@ -77689,7 +78223,7 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
     }
     const outJoint = new Int32Array(new SharedArrayBuffer(Math.max(1, options.samples * p.jointSize) * 4));
     const outValues = rowKernels.map(() => new Float64Array(new SharedArrayBuffer(options.samples * 8)));
-    const source = workerSource();
+    const module = workerModule();
     const per = Math.ceil(options.samples / threads);
     const jobs = [];
     let done = 0;
@@ -77698,20 +78232,18 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
         const to = Math.min(options.samples, from + per);
         if (from >= to)
             break;
-        const worker = new external_node_worker_threads_.Worker(source, {
-            eval: true,
-            workerData: {
-                n: p.n,
-                seed: options.seed,
-                from,
-                to,
-                joint: p.joint,
-                jointSize: p.jointSize,
-                specs: rowKernels.map((r) => r.spec),
-                outJoint,
-                outValues,
-            },
-        });
+        const work = {
+            n: p.n,
+            seed: options.seed,
+            from,
+            to,
+            joint: p.joint,
+            jointSize: p.jointSize,
+            specs: rowKernels.map((r) => r.spec),
+            outJoint,
+            outValues,
+        };
+        const worker = new external_node_worker_threads_.Worker(module.url, { workerData: work, execArgv: module.execArgv });
         jobs.push(new Promise((resolve, reject) => {
             worker.on('message', (message) => {
                 done += message.progress ?? message.done ?? 0;
@@ -77747,6 +78279,7 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
         threads,
     };
 }
+
 
 
 ;// CONCATENATED MODULE: ./packages/gate/src/paired-tests.ts
@@ -78397,7 +78930,11 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
                 samples: settings.bootstrapSamples,
                 seed,
                 onProgress,
-                kernelOptions: { zeroDivision: settings.zeroDivision, forceFinite: settings.forceFinite },
+                kernelOptions: {
+                    zeroDivision: settings.zeroDivision,
+                    forceFinite: settings.forceFinite,
+                    multioutput: settings.multioutput,
+                },
             });
             logger.info(`Bootstrap done in ${bootstrap.seconds.toFixed(2)} s on ${bootstrap.threads} thread(s)`);
             for (const [metric, draws] of bootstrap.draws) {
@@ -78933,6 +79470,173 @@ async function readMetricsFile(path) {
 
 /***/ }),
 
+/***/ 7940:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o7: () => (/* reexport */ OnnxLoadError),
+  iL: () => (/* reexport */ describeSignature),
+  Lf: () => (/* reexport */ describeTensor),
+  aD: () => (/* reexport */ loadOnnxRuntime),
+  FT: () => (/* reexport */ openOnnxModel),
+  m8: () => (/* reexport */ readOnnxSignature)
+});
+
+// UNUSED EXPORTS: createSession, isOipDatatype, oipDatatypeOf, ortTypeOf, signatureOf
+
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
+
+let runtime;
+/**
+ * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
+ * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
+ * a crash at startup. Under ESM the CommonJS module may arrive as a namespace whose default
+ * is the module; callers always get the module.
+ */
+function loadOnnxRuntime() {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
+        runtime = undefined;
+        throw new src/* UserError */.yo(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
+            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
+            cause: error,
+        });
+    });
+    return runtime;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./packages/onnx/src/signature.ts
+/** A session's input or output metadata as a signature entry. */
+function tensorSignatureOf(meta) {
+    return meta.isTensor
+        ? { name: meta.name, type: String(meta.type), shape: [...meta.shape], isTensor: true }
+        : { name: meta.name, type: 'non-tensor', shape: [], isTensor: false };
+}
+function signatureOf(session) {
+    return {
+        inputs: session.inputMetadata.map(tensorSignatureOf),
+        outputs: session.outputMetadata.map(tensorSignatureOf),
+    };
+}
+/** `input: float32[N,32]`, for messages and reports. */
+function describeTensor(t) {
+    if (!t.isTensor)
+        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
+    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
+}
+function describeSignature(signature) {
+    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/session.ts
+
+
+
+
+/** A model onnxruntime could not load; `reason` is onnxruntime's own message. */
+class OnnxLoadError extends src/* UserError */.yo {
+    where;
+    reason;
+    constructor(where, reason, options = {}) {
+        super(`${where} is not an ONNX model onnxruntime can load: ${reason}`, {
+            fix: options.fix ??
+                'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
+            ...(options.file ? { location: { file: options.file } } : {}),
+            cause: options.cause,
+        });
+        this.where = where;
+        this.reason = reason;
+    }
+}
+/**
+ * An onnxruntime session over a file or over bytes already read (the bytes whose sha256 was
+ * checked, so nothing can swap the file between the check and the load). `where` names the
+ * model in errors; a model onnxruntime refuses is an OnnxLoadError.
+ */
+async function createSession(source, where, options = {}) {
+    const ort = await loadOnnxRuntime();
+    const sessionOptions = {
+        graphOptimizationLevel: options.optimization ?? 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    };
+    try {
+        return typeof source === 'string'
+            ? await ort.InferenceSession.create(source, sessionOptions)
+            : await ort.InferenceSession.create(source, sessionOptions);
+    }
+    catch (error) {
+        const reason = (error.message ?? String(error)).trim();
+        throw new OnnxLoadError(where, reason, {
+            ...(options.fix ? { fix: options.fix } : {}),
+            ...(typeof source === 'string' ? { file: source } : {}),
+            cause: error,
+        });
+    }
+}
+/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+async function openOnnxModel(path, options = {}) {
+    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
+        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
+            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+        });
+    }
+    const session = await createSession(path, path, options);
+    return { path, session, signature: signatureOf(session) };
+}
+/** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
+async function readOnnxSignature(path, options = {}) {
+    const model = await openOnnxModel(path, { ...options, optimization: 'disabled' });
+    await model.session.release();
+    return model.signature;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/datatypes.ts
+/**
+ * The one table between onnxruntime's element types and the Open Inference Protocol's (KServe
+ * V2) tensor datatypes: the model server, the registry's stored sample and the deploy smoke test
+ * all name tensors through it. BF16 exists in OIP only in gRPC raw form and is left out.
+ */
+const OIP_TO_ORT = {
+    BOOL: 'bool',
+    UINT8: 'uint8',
+    UINT16: 'uint16',
+    UINT32: 'uint32',
+    UINT64: 'uint64',
+    INT8: 'int8',
+    INT16: 'int16',
+    INT32: 'int32',
+    INT64: 'int64',
+    FP16: 'float16',
+    FP32: 'float32',
+    FP64: 'float64',
+    BYTES: 'string',
+};
+const ORT_TO_OIP = new Map(Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip]));
+function isOipDatatype(value) {
+    return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
+}
+function ortTypeOf(datatype) {
+    return OIP_TO_ORT[datatype];
+}
+/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, bfloat16, non-tensors). */
+function oipDatatypeOf(ortType) {
+    return ORT_TO_OIP.get(ortType);
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/index.ts
+
+
+
+
+
+
+/***/ }),
+
 /***/ 6179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -79029,6 +79733,8 @@ class csv_scan_CsvScanner {
             let line = startLine;
             let nf = 0;
             let bounds = this.bounds;
+            let quotedOf = this.quoted;
+            let valueOf = this.values;
             let complete = false;
             for (;;) {
                 const fs = i;
@@ -79145,12 +79851,15 @@ class csv_scan_CsvScanner {
                     this.line = startLine;
                     return start;
                 }
-                if (nf * 2 + 2 > bounds.length)
+                if (nf * 2 + 2 > bounds.length) {
                     bounds = this.grow();
+                    quotedOf = this.quoted;
+                    valueOf = this.values;
+                }
                 bounds[nf * 2] = fs;
                 bounds[nf * 2 + 1] = i;
-                this.quoted[nf] = q;
-                this.values[nf] = v;
+                quotedOf[nf] = q;
+                valueOf[nf] = v;
                 nf++;
                 if (i >= end) {
                     complete = true;
@@ -79177,9 +79886,9 @@ class csv_scan_CsvScanner {
             this.line = line;
             if (!complete)
                 break;
-            if (nf === 1 && bounds[0] === bounds[1] && this.quoted[0] === 0)
+            if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0)
                 continue; // an empty line
-            this.sink.record(buf, bounds, this.quoted, this.values, nf, startLine, start);
+            this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
             records++;
         }
         return i;
@@ -79347,6 +80056,14 @@ function fastNumber(buf, s, e) {
  */
 
 
+function sameBytes(a, buf, s, e) {
+    if (a.length !== e - s)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== buf[s + i])
+            return false;
+    return true;
+}
 const NO_TEXT = Object.freeze([]);
 const INTERN_LIMIT = 4096;
 class batch_BatchBuilder {
@@ -79357,7 +80074,7 @@ class batch_BatchBuilder {
     input;
     locate;
     batch;
-    /** Per column: a cell's bytes (as a latin1 key) -> what it holds, while the column has few distinct ones. */
+    /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
     interned;
     constructor(header, size, rules, file, input, 
     /** Where column c of the row being added sits (called only to build an error). */
@@ -79411,13 +80128,22 @@ class batch_BatchBuilder {
         const cache = numeric || e - s > 64 ? undefined : this.interned[c];
         if (!cache)
             return this.cell(c, r, buf.toString('utf8', s, e));
-        const key = buf.toString('latin1', s, e);
-        let v = cache.get(key);
-        if (v === undefined) {
+        // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+        // so a hash collision is only a cache miss.
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++)
+            h = Math.imul(h ^ buf[i], 0x01000193);
+        const entry = cache.get(h);
+        let v;
+        if (entry && sameBytes(entry.bytes, buf, s, e))
+            v = entry.value;
+        else {
             v = classifyText(buf.toString('utf8', s, e));
-            cache.set(key, v);
-            if (cache.size > INTERN_LIMIT)
-                this.interned[c] = undefined;
+            if (!entry) {
+                cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+                if (cache.size > INTERN_LIMIT)
+                    this.interned[c] = undefined;
+            }
         }
         if (typeof v === 'number')
             this.batch.numbers[c][r] = v;
@@ -79635,8 +80361,9 @@ class sinks_JsonLinesSource {
 
 ;// CONCATENATED MODULE: ./packages/tabular/src/read.ts
 /**
- * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
- * await per read, not per row), with the file's own line numbers on every row.
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
  */
 
 
@@ -79684,21 +80411,25 @@ async function* readTable(path, options = {}) {
     let left = options.maxRows ?? Infinity;
     let yielded = false;
     const handle = await open(path, 'r');
+    let ahead;
     try {
-        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+        const chunk = Math.max(16, options.readBytes ?? CHUNK);
+        ahead = new ReadAhead(handle, chunk);
+        let buf = Buffer.allocUnsafe(chunk * 2);
         let filled = 0;
         let pos = 0;
         let eof = false;
         let first = true;
         while (left > 0) {
-            if (filled === buf.length) {
-                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+            const bytes = await ahead.next();
+            eof = bytes.length === 0;
+            if (filled + bytes.length > buf.length) {
+                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
                 buf.copy(bigger, 0, 0, filled);
                 buf = bigger;
             }
-            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            filled += bytesRead;
-            eof = bytesRead === 0;
+            bytes.copy(buf, filled);
+            filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
                 if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
@@ -79729,6 +80460,7 @@ async function* readTable(path, options = {}) {
         }
     }
     finally {
+        await ahead?.settle();
         await handle.close();
     }
     if (!source.builder) {
@@ -79739,6 +80471,39 @@ async function* readTable(path, options = {}) {
     }
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
+}
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
 }
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {

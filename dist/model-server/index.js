@@ -40861,14 +40861,45 @@ class ColumnProfiler {
     addBatch(batch, c) {
         const nums = batch.numbers[c];
         const texts = batch.texts[c];
-        const categorical = this.as === 'categorical';
-        for (let r = 0; r < batch.rows; r++) {
+        if (this.as === 'categorical') {
+            for (let r = 0; r < batch.rows; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.addText(numberKey(v), batch.lines[r], true);
+                else {
+                    const t = texts[r];
+                    if (t === undefined)
+                        this.missing++;
+                    else
+                        this.addText(t, batch.lines[r], false);
+                }
+            }
+        }
+        else
+            this.addNumbers(batch, nums, texts);
+        this.rows += batch.rows;
+    }
+    /**
+     * The numeric path, in tight loops over the batch's Float64Array (this is most of a drift
+     * check's time): counts, sum, min and max in one pass, the batch's sum of squared deviations
+     * in a second, merged into the running mean and M2 by Chan et al.'s pairwise update (as
+     * stable as Welford's, without a division per value); then distinct values and the reservoir.
+     */
+    addNumbers(batch, nums, texts) {
+        const n = batch.rows;
+        let count = 0;
+        let sum = 0;
+        let min = this.min;
+        let max = this.max;
+        for (let r = 0; r < n; r++) {
             const v = nums[r];
             if (v === v) {
-                if (categorical)
-                    this.addText(numberKey(v), batch.lines[r], true);
-                else
-                    this.addNumber(v);
+                count++;
+                sum += v;
+                if (v < min)
+                    min = v;
+                if (v > max)
+                    max = v;
             }
             else {
                 const t = texts[r];
@@ -40878,24 +40909,53 @@ class ColumnProfiler {
                     this.addText(t, batch.lines[r], false);
             }
         }
-        this.rows += batch.rows;
-    }
-    addNumber(v) {
-        this.numbers++;
-        const d = v - this.mean;
-        this.mean += d / this.numbers;
-        this.m2 += d * (v - this.mean);
-        if (v < this.min)
-            this.min = v;
-        if (v > this.max)
-            this.max = v;
+        if (count === 0)
+            return;
+        this.min = min;
+        this.max = max;
+        const mean = sum / count;
+        let m2 = 0;
+        for (let r = 0; r < n; r++) {
+            const v = nums[r];
+            if (v === v)
+                m2 += (v - mean) * (v - mean);
+        }
+        const before = this.numbers;
+        const total = before + count;
+        const delta = mean - this.mean;
+        this.mean += (delta * count) / total;
+        this.m2 += m2 + (delta * delta * before * count) / total;
+        this.numbers = total;
         // Numbers are counted under number keys (no string per value) and named at finish().
         if (this.distinctNumbers) {
-            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
-            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > exports.PROFILE_BOUNDS.distinct)
+            const distinct = this.distinctNumbers;
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    distinct.set(v, (distinct.get(v) ?? 0) + 1);
+            }
+            if (distinct.size + (this.distinct?.size ?? 0) > exports.PROFILE_BOUNDS.distinct)
                 this.distinctNumbers = this.distinct = undefined;
         }
-        this.reservoir(v);
+        if (count === n && this.seen >= exports.PROFILE_BOUNDS.sample)
+            this.reservoirSkip(nums, n);
+        else
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.reservoir(v);
+            }
+    }
+    /** Algorithm L over a batch without missing values: jumps straight to the picked positions. */
+    reservoirSkip(nums, n) {
+        const k = exports.PROFILE_BOUNDS.sample;
+        const base = this.seen;
+        while (this.nextPick < base + n) {
+            this.sample[this.rng.below(k)] = nums[this.nextPick - base];
+            this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+            this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+        }
+        this.seen = base + n;
     }
     reservoir(v) {
         const k = exports.PROFILE_BOUNDS.sample;
@@ -42678,7 +42738,7 @@ exports.FloatBuffer = FloatBuffer;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
+exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.perClassPrf = exports.averagedPrf = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
 var dataset_js_1 = __nccwpck_require__(3512);
 Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
@@ -42720,6 +42780,8 @@ var confusion_metrics_js_1 = __nccwpck_require__(3816);
 Object.defineProperty(exports, "confusionMetric", ({ enumerable: true, get: function () { return confusion_metrics_js_1.confusionMetric; } }));
 Object.defineProperty(exports, "normalizeConfusion", ({ enumerable: true, get: function () { return confusion_metrics_js_1.normalizeConfusion; } }));
 Object.defineProperty(exports, "betaOf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.betaOf; } }));
+Object.defineProperty(exports, "averagedPrf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.averagedPrf; } }));
+Object.defineProperty(exports, "perClassPrf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.perClassPrf; } }));
 var curves_js_1 = __nccwpck_require__(306);
 Object.defineProperty(exports, "rocCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.rocCurveOnGrid; } }));
 Object.defineProperty(exports, "prCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.prCurveOnGrid; } }));
@@ -43277,73 +43339,17 @@ function multilabelMetrics(input, options = {}) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.loadOnnxRuntime = loadOnnxRuntime;
-exports.describeTensor = describeTensor;
-exports.describeSignature = describeSignature;
-exports.openOnnxModel = openOnnxModel;
-exports.readOnnxSignature = readOnnxSignature;
-const node_fs_1 = __nccwpck_require__(3024);
-const common_1 = __nccwpck_require__(8051);
-let runtime;
+exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.describeTensor = exports.describeSignature = void 0;
 /**
- * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
- * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
- * a crash at startup.
+ * ONNX loading and signatures live in @mlops-gha/onnx, shared with the registry and the model
+ * server; the evaluation modules (evaluate.ts, predict.ts) reach them through this module.
  */
-function loadOnnxRuntime() {
-    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
-        runtime = undefined;
-        throw new common_1.UserError(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
-            cause: error,
-        });
-    });
-    return runtime;
-}
-/** `input: float32[N,32]`, for messages and reports. */
-function describeTensor(t) {
-    if (!t.isTensor)
-        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
-    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
-}
-function describeSignature(signature) {
-    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
-}
-/** Opens an ONNX model with onnxruntime-node; a file onnxruntime cannot read is a UserError. */
-async function openOnnxModel(path) {
-    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
-        throw new common_1.UserError(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
-        });
-    }
-    const ort = await loadOnnxRuntime();
-    let session;
-    try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
-    }
-    catch (error) {
-        throw new common_1.UserError(`${path} is not an ONNX model onnxruntime can load: ${error.message}`, {
-            fix: 'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
-            location: { file: path },
-            cause: error,
-        });
-    }
-    const toSignature = (m) => m.isTensor
-        ? { name: m.name, type: String(m.type), shape: [...m.shape], isTensor: true }
-        : { name: m.name, type: 'non-tensor', shape: [], isTensor: false };
-    return {
-        path,
-        session,
-        signature: { inputs: session.inputMetadata.map(toSignature), outputs: session.outputMetadata.map(toSignature) },
-    };
-}
-/** The input and output names, element types and shapes of an ONNX model file. */
-async function readOnnxSignature(path) {
-    const model = await openOnnxModel(path);
-    const signature = model.signature;
-    await model.session.release();
-    return signature;
-}
+var onnx_1 = __nccwpck_require__(9173);
+Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return onnx_1.describeSignature; } }));
+Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return onnx_1.describeTensor; } }));
+Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return onnx_1.loadOnnxRuntime; } }));
+Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return onnx_1.openOnnxModel; } }));
+Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return onnx_1.readOnnxSignature; } }));
 
 
 /***/ }),
@@ -44315,6 +44321,210 @@ async function readMetricsFile(path) {
 
 /***/ }),
 
+/***/ 2088:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isOipDatatype = isOipDatatype;
+exports.ortTypeOf = ortTypeOf;
+exports.oipDatatypeOf = oipDatatypeOf;
+/**
+ * The one table between onnxruntime's element types and the Open Inference Protocol's (KServe
+ * V2) tensor datatypes: the model server, the registry's stored sample and the deploy smoke test
+ * all name tensors through it. BF16 exists in OIP only in gRPC raw form and is left out.
+ */
+const OIP_TO_ORT = {
+    BOOL: 'bool',
+    UINT8: 'uint8',
+    UINT16: 'uint16',
+    UINT32: 'uint32',
+    UINT64: 'uint64',
+    INT8: 'int8',
+    INT16: 'int16',
+    INT32: 'int32',
+    INT64: 'int64',
+    FP16: 'float16',
+    FP32: 'float32',
+    FP64: 'float64',
+    BYTES: 'string',
+};
+const ORT_TO_OIP = new Map(Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip]));
+function isOipDatatype(value) {
+    return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
+}
+function ortTypeOf(datatype) {
+    return OIP_TO_ORT[datatype];
+}
+/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, bfloat16, non-tensors). */
+function oipDatatypeOf(ortType) {
+    return ORT_TO_OIP.get(ortType);
+}
+
+
+/***/ }),
+
+/***/ 9173:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.oipDatatypeOf = exports.ortTypeOf = exports.isOipDatatype = exports.signatureOf = exports.describeTensor = exports.describeSignature = exports.OnnxLoadError = exports.readOnnxSignature = exports.openOnnxModel = exports.createSession = exports.loadOnnxRuntime = void 0;
+var runtime_js_1 = __nccwpck_require__(4365);
+Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return runtime_js_1.loadOnnxRuntime; } }));
+var session_js_1 = __nccwpck_require__(4837);
+Object.defineProperty(exports, "createSession", ({ enumerable: true, get: function () { return session_js_1.createSession; } }));
+Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return session_js_1.openOnnxModel; } }));
+Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return session_js_1.readOnnxSignature; } }));
+Object.defineProperty(exports, "OnnxLoadError", ({ enumerable: true, get: function () { return session_js_1.OnnxLoadError; } }));
+var signature_js_1 = __nccwpck_require__(4923);
+Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return signature_js_1.describeSignature; } }));
+Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return signature_js_1.describeTensor; } }));
+Object.defineProperty(exports, "signatureOf", ({ enumerable: true, get: function () { return signature_js_1.signatureOf; } }));
+var datatypes_js_1 = __nccwpck_require__(2088);
+Object.defineProperty(exports, "isOipDatatype", ({ enumerable: true, get: function () { return datatypes_js_1.isOipDatatype; } }));
+Object.defineProperty(exports, "ortTypeOf", ({ enumerable: true, get: function () { return datatypes_js_1.ortTypeOf; } }));
+Object.defineProperty(exports, "oipDatatypeOf", ({ enumerable: true, get: function () { return datatypes_js_1.oipDatatypeOf; } }));
+
+
+/***/ }),
+
+/***/ 4365:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.loadOnnxRuntime = loadOnnxRuntime;
+const common_1 = __nccwpck_require__(8051);
+let runtime;
+/**
+ * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
+ * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
+ * a crash at startup. Under ESM the CommonJS module may arrive as a namespace whose default
+ * is the module; callers always get the module.
+ */
+function loadOnnxRuntime() {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
+        runtime = undefined;
+        throw new common_1.UserError(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
+            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
+            cause: error,
+        });
+    });
+    return runtime;
+}
+
+
+/***/ }),
+
+/***/ 4837:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OnnxLoadError = void 0;
+exports.createSession = createSession;
+exports.openOnnxModel = openOnnxModel;
+exports.readOnnxSignature = readOnnxSignature;
+const node_fs_1 = __nccwpck_require__(3024);
+const common_1 = __nccwpck_require__(8051);
+const runtime_js_1 = __nccwpck_require__(4365);
+const signature_js_1 = __nccwpck_require__(4923);
+/** A model onnxruntime could not load; `reason` is onnxruntime's own message. */
+class OnnxLoadError extends common_1.UserError {
+    where;
+    reason;
+    constructor(where, reason, options = {}) {
+        super(`${where} is not an ONNX model onnxruntime can load: ${reason}`, {
+            fix: options.fix ??
+                'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
+            ...(options.file ? { location: { file: options.file } } : {}),
+            cause: options.cause,
+        });
+        this.where = where;
+        this.reason = reason;
+    }
+}
+exports.OnnxLoadError = OnnxLoadError;
+/**
+ * An onnxruntime session over a file or over bytes already read (the bytes whose sha256 was
+ * checked, so nothing can swap the file between the check and the load). `where` names the
+ * model in errors; a model onnxruntime refuses is an OnnxLoadError.
+ */
+async function createSession(source, where, options = {}) {
+    const ort = await (0, runtime_js_1.loadOnnxRuntime)();
+    const sessionOptions = {
+        graphOptimizationLevel: options.optimization ?? 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    };
+    try {
+        return typeof source === 'string'
+            ? await ort.InferenceSession.create(source, sessionOptions)
+            : await ort.InferenceSession.create(source, sessionOptions);
+    }
+    catch (error) {
+        const reason = (error.message ?? String(error)).trim();
+        throw new OnnxLoadError(where, reason, {
+            ...(options.fix ? { fix: options.fix } : {}),
+            ...(typeof source === 'string' ? { file: source } : {}),
+            cause: error,
+        });
+    }
+}
+/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+async function openOnnxModel(path, options = {}) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`Model ${path} does not exist`, {
+            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+        });
+    }
+    const session = await createSession(path, path, options);
+    return { path, session, signature: (0, signature_js_1.signatureOf)(session) };
+}
+/** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
+async function readOnnxSignature(path, options = {}) {
+    const model = await openOnnxModel(path, { ...options, optimization: 'disabled' });
+    await model.session.release();
+    return model.signature;
+}
+
+
+/***/ }),
+
+/***/ 4923:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tensorSignatureOf = tensorSignatureOf;
+exports.signatureOf = signatureOf;
+exports.describeTensor = describeTensor;
+exports.describeSignature = describeSignature;
+/** A session's input or output metadata as a signature entry. */
+function tensorSignatureOf(meta) {
+    return meta.isTensor
+        ? { name: meta.name, type: String(meta.type), shape: [...meta.shape], isTensor: true }
+        : { name: meta.name, type: 'non-tensor', shape: [], isTensor: false };
+}
+function signatureOf(session) {
+    return {
+        inputs: session.inputMetadata.map(tensorSignatureOf),
+        outputs: session.outputMetadata.map(tensorSignatureOf),
+    };
+}
+/** `input: float32[N,32]`, for messages and reports. */
+function describeTensor(t) {
+    if (!t.isTensor)
+        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
+    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
+}
+function describeSignature(signature) {
+    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
+}
+
+
+/***/ }),
+
 /***/ 2905:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -45110,7 +45320,7 @@ async function listEvents(ctx, name) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runCli = exports.layout = exports.pushRequestFromRun = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.loadOnnxRuntime = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
+exports.runCli = exports.layout = exports.pushRequestFromRun = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
 var registry_js_1 = __nccwpck_require__(206);
 Object.defineProperty(exports, "Registry", ({ enumerable: true, get: function () { return registry_js_1.Registry; } }));
 var manifest_js_1 = __nccwpck_require__(7148);
@@ -45140,7 +45350,6 @@ Object.defineProperty(exports, "probeConditionalWrites", ({ enumerable: true, ge
 var signature_js_1 = __nccwpck_require__(7395);
 Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return signature_js_1.readOnnxSignature; } }));
 Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return signature_js_1.describeSignature; } }));
-Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return signature_js_1.loadOnnxRuntime; } }));
 var sources_js_1 = __nccwpck_require__(9755);
 Object.defineProperty(exports, "collectModelFiles", ({ enumerable: true, get: function () { return sources_js_1.collectModelFiles; } }));
 Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return sources_js_1.readMetricsFile; } }));
@@ -46181,25 +46390,10 @@ exports.buildSample = buildSample;
  */
 const common_1 = __nccwpck_require__(8051);
 const drift_1 = __nccwpck_require__(2995);
-const evaluation_1 = __nccwpck_require__(40);
+const onnx_1 = __nccwpck_require__(9173);
 exports.SAMPLE_FORMAT = 'mlops-gha.sample/v1';
-const OIP_TYPES = {
-    float32: 'FP32',
-    float64: 'FP64',
-    float16: 'FP16',
-    int8: 'INT8',
-    int16: 'INT16',
-    int32: 'INT32',
-    int64: 'INT64',
-    uint8: 'UINT8',
-    uint16: 'UINT16',
-    uint32: 'UINT32',
-    uint64: 'UINT64',
-    bool: 'BOOL',
-    string: 'BYTES',
-};
 function oipType(type, where) {
-    const t = OIP_TYPES[type];
+    const t = (0, onnx_1.oipDatatypeOf)(type);
     if (!t)
         throw new common_1.UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
             fix: 'Export the model with numeric or string tensors.',
@@ -46237,9 +46431,9 @@ async function readRows(path, rows, input) {
  * `label`; in file order); a model with one input per feature takes the columns of those names.
  */
 async function buildSample(modelPath, dataPath, rows, input = 'sample-data', labelColumn = 'label') {
-    const model = await (0, evaluation_1.openOnnxModel)(modelPath);
+    const model = await (0, onnx_1.openOnnxModel)(modelPath);
     try {
-        const ort = await (0, evaluation_1.loadOnnxRuntime)();
+        const ort = await (0, onnx_1.loadOnnxRuntime)();
         const table = await readRows(dataPath, rows, input);
         const n = table.rows;
         const sig = model.signature;
@@ -46333,60 +46527,37 @@ async function buildSample(modelPath, dataPath, rows, input = 'sample-data', lab
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.loadOnnxRuntime = loadOnnxRuntime;
 exports.readOnnxSignature = readOnnxSignature;
 exports.describeSignature = describeSignature;
 const common_1 = __nccwpck_require__(8051);
-let ortPromise;
-/**
- * Loads onnxruntime-node on first use. The committed bundles carry its Linux x64 binaries
- * only, so elsewhere the load fails: that becomes an error naming the platform.
- */
-function loadOnnxRuntime() {
-    ortPromise ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).catch((error) => {
-        ortPromise = undefined;
-        throw new common_1.UserError(`onnxruntime-node could not be loaded on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'Run this step on a Linux x64 runner (the bundle ships onnxruntime for linux-x64 only), or install onnxruntime-node for this platform.',
-            cause: error,
-        });
-    });
-    return ortPromise;
-}
-function toTensor(meta) {
+const onnx_1 = __nccwpck_require__(9173);
+/** The manifest's form of a tensor: unknown dimensions as `?`, a non-tensor as type `unknown` with no shape. */
+function toManifestTensor(t) {
     return {
-        name: meta.name,
-        type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-        shape: meta.isTensor && meta.shape
-            ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+        name: t.name,
+        type: t.isTensor ? t.type : 'unknown',
+        shape: t.isTensor
+            ? t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
             : null,
     };
 }
 /**
  * The input and output names, element types and shapes (symbolic dimensions as their names)
- * of an ONNX model, read by opening it with onnxruntime-node. A file that is not a loadable
- * ONNX model is a UserError that names it.
+ * of an ONNX model, read with onnxruntime-node (@mlops-gha/onnx). A file that is not a loadable
+ * ONNX model is a UserError that names it and the `model` input.
  */
 async function readOnnxSignature(path) {
-    const ort = await loadOnnxRuntime();
-    let session;
     try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'disabled' });
+        const signature = await (0, onnx_1.readOnnxSignature)(path);
+        return { inputs: signature.inputs.map(toManifestTensor), outputs: signature.outputs.map(toManifestTensor) };
     }
     catch (error) {
-        const message = error.message ?? String(error);
-        throw new common_1.UserError(`${path} is not a valid ONNX model: onnxruntime could not load it (${message.trim()})`, {
+        if (!(error instanceof onnx_1.OnnxLoadError))
+            throw error;
+        throw new common_1.UserError(`${path} is not a valid ONNX model: onnxruntime could not load it (${error.reason})`, {
             fix: 'Point `model` at the exported .onnx file (torch.onnx.export, skl2onnx, tf2onnx), or rename a non-ONNX file so it does not end in .onnx.',
             location: { file: path },
         });
-    }
-    try {
-        const s = session;
-        const inputs = s.inputMetadata ?? s.inputNames.map((name) => ({ name, isTensor: false }));
-        const outputs = s.outputMetadata ?? s.outputNames.map((name) => ({ name, isTensor: false }));
-        return { inputs: inputs.map(toTensor), outputs: outputs.map(toTensor) };
-    }
-    finally {
-        await session.release();
     }
 }
 function describeSignature(signature) {
@@ -46828,47 +46999,11 @@ async function runModelServerCli(argv, env = process.env, logger = (0, common_1.
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.isOipDatatype = isOipDatatype;
-exports.ortTypeOf = ortTypeOf;
-exports.oipDatatypeOf = oipDatatypeOf;
 exports.toTensorData = toTensorData;
 exports.fromTensorData = fromTensorData;
 exports.float16Bits = float16Bits;
 exports.float16Value = float16Value;
-/**
- * The Open Inference Protocol's tensor datatypes beside onnxruntime's element types, and the
- * conversions between JSON `data` arrays and onnxruntime's typed arrays. Everything a client
- * sends is checked here element by element: JSON can carry a string where a number belongs,
- * a fraction where an integer belongs, or an integer no typed array can hold.
- */
 const errors_js_1 = __nccwpck_require__(7961);
-/** OIP datatype -> onnxruntime element type (Tensor.Type). BF16 exists only in gRPC raw form. */
-const OIP_TO_ORT = {
-    BOOL: 'bool',
-    UINT8: 'uint8',
-    UINT16: 'uint16',
-    UINT32: 'uint32',
-    UINT64: 'uint64',
-    INT8: 'int8',
-    INT16: 'int16',
-    INT32: 'int32',
-    INT64: 'int64',
-    FP16: 'float16',
-    FP32: 'float32',
-    FP64: 'float64',
-    BYTES: 'string',
-};
-const ORT_TO_OIP = new Map(Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip]));
-function isOipDatatype(value) {
-    return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
-}
-function ortTypeOf(datatype) {
-    return OIP_TO_ORT[datatype];
-}
-/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, non-tensors). */
-function oipDatatypeOf(ortType) {
-    return ORT_TO_OIP.get(ortType);
-}
 const INTEGER_RANGES = {
     INT8: [-128, 127],
     UINT8: [0, 255],
@@ -47073,8 +47208,7 @@ exports.ServedModel = exports.PLATFORM = void 0;
  * request, runs it and writes the response JSON.
  */
 const common_1 = __nccwpck_require__(8051);
-const registry_1 = __nccwpck_require__(61);
-const datatypes_js_1 = __nccwpck_require__(6033);
+const onnx_1 = __nccwpck_require__(9173);
 const errors_js_1 = __nccwpck_require__(7961);
 const request_js_1 = __nccwpck_require__(1501);
 const response_js_1 = __nccwpck_require__(6529);
@@ -47082,7 +47216,7 @@ exports.PLATFORM = 'onnxruntime_onnx';
 function toSpec(meta, role) {
     if (!meta.isTensor)
         return `${role} ${meta.name} is not a tensor (e.g. a sequence of maps)`;
-    const datatype = (0, datatypes_js_1.oipDatatypeOf)(String(meta.type));
+    const datatype = (0, onnx_1.oipDatatypeOf)(String(meta.type));
     if (!datatype)
         return `${role} ${meta.name} has element type ${String(meta.type)}, which the Open Inference Protocol cannot carry`;
     // Symbolic (named) and unknown dimensions are open: -1, as KServe and Triton report them.
@@ -47107,22 +47241,11 @@ class ServedModel {
      * swap the file between the check and the load). `where` names it in errors.
      */
     static async load(bytes, identity, where, logger, settings = {}) {
-        // Under ESM the CommonJS onnxruntime-node may arrive as a namespace whose default is the module.
-        const loaded = (await (0, registry_1.loadOnnxRuntime)());
-        const ort = loaded.default ?? loaded;
-        let session;
-        try {
-            session = await ort.InferenceSession.create(bytes, {
-                graphOptimizationLevel: 'all',
-                ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
-            });
-        }
-        catch (error) {
-            throw new common_1.UserError(`${where} is not an ONNX model onnxruntime can load: ${error.message}`, {
-                fix: 'Point the model URI at a registry version (or folder) that holds the exported .onnx file.',
-                cause: error,
-            });
-        }
+        const ort = await (0, onnx_1.loadOnnxRuntime)();
+        const session = await (0, onnx_1.createSession)(bytes, where, {
+            ...(settings.intraOpThreads ? { intraOpThreads: settings.intraOpThreads } : {}),
+            fix: 'Point the model URI at a registry version (or folder) that holds the exported .onnx file.',
+        });
         const inputs = [];
         for (const meta of session.inputMetadata) {
             const spec = toSpec(meta, 'input');
@@ -47183,7 +47306,7 @@ class ServedModel {
         }));
     }
     tensor(datatype, data, dims) {
-        const tensor = new this.ort.Tensor((0, datatypes_js_1.ortTypeOf)(datatype), data, dims);
+        const tensor = new this.ort.Tensor((0, onnx_1.ortTypeOf)(datatype), data, dims);
         // Where the runtime has Float16Array (Node 24), onnxruntime-common wraps FP16 bits in one,
         // which onnxruntime-node 1.30's binding cannot read ("not enough space: expected 8, got 0"):
         // hand it the raw binary16 bits it reads on Node 20.
@@ -47213,6 +47336,7 @@ exports.checkInferRequest = checkInferRequest;
  * before a byte reaches onnxruntime.
  */
 const node_crypto_1 = __nccwpck_require__(7598);
+const onnx_1 = __nccwpck_require__(9173);
 const datatypes_js_1 = __nccwpck_require__(6033);
 const errors_js_1 = __nccwpck_require__(7961);
 const bad = (message) => new errors_js_1.InferenceError(400, message);
@@ -47255,7 +47379,7 @@ function checkInferRequest(body, inputs, outputs) {
 function checkInput(raw, spec) {
     const name = spec.name;
     const { datatype, shape, data } = raw;
-    if (!(0, datatypes_js_1.isOipDatatype)(datatype)) {
+    if (!(0, onnx_1.isOipDatatype)(datatype)) {
         throw bad(`Input ${show(name)} has datatype ${JSON.stringify(datatype) ?? 'undefined'}, which is not an Open Inference Protocol datatype; the model expects ${spec.datatype}.`);
     }
     if (datatype !== spec.datatype)
@@ -47324,11 +47448,6 @@ function checkOutputs(raw, outputs) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.encodeInferResponse = encodeInferResponse;
-/**
- * The infer response JSON, written as text: numeric outputs are joined straight from their
- * typed arrays (the same digits JSON.stringify writes for finite numbers) instead of being
- * copied into a JS array first, which halves the cost of a large batch's response.
- */
 const datatypes_js_1 = __nccwpck_require__(6033);
 const errors_js_1 = __nccwpck_require__(7961);
 const JOINABLE = new Set([
@@ -47383,7 +47502,7 @@ const node_path_1 = __nccwpck_require__(6760);
 const common_1 = __nccwpck_require__(8051);
 const model_js_1 = __nccwpck_require__(8769);
 const server_js_1 = __nccwpck_require__(3777);
-const source_js_1 = __nccwpck_require__(4604);
+const source_js_1 = __nccwpck_require__(2223);
 async function serveModel(settings, logger) {
     const server = new server_js_1.ModelServer({
         ...(settings.name ? { name: settings.name } : {}),
@@ -47631,7 +47750,7 @@ function send(res, status, text) {
 
 /***/ }),
 
-/***/ 4604:
+/***/ 2223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -47846,7 +47965,9 @@ function checkDigest(url, options, digest) {
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-async function writeVerifiedStream(source, dest, url, options = {}) {
+async function writeVerifiedStream(source, dest, url, options = {}, 
+/** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+expected) {
     await ensureDir((0, node_path_1.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
@@ -47867,6 +47988,10 @@ async function writeVerifiedStream(source, dest, url, options = {}) {
             },
         });
         await (0, promises_2.pipeline)(source, meter, (0, node_fs_1.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        if (expected !== undefined && bytes !== expected)
+            throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
+                code: 'TruncatedBody',
+            });
         checkDigest(url, options, hash?.digest('hex'));
         verifier?.finish();
         if (options.mode !== undefined)
@@ -48407,7 +48532,7 @@ function openStore(url, options = {}) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RangeFailure = exports.RANGES_PER_OBJECT = exports.PART_SIZE = void 0;
+exports.RangeFailure = exports.RANGES_PER_OBJECT = void 0;
 exports.parseContentRange = parseContentRange;
 exports.readExactly = readExactly;
 exports.checkRangeAnswer = checkRangeAnswer;
@@ -48425,8 +48550,6 @@ const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
 const download_js_1 = __nccwpck_require__(9577);
 const retry_js_1 = __nccwpck_require__(7699);
-/** Objects larger than one part are fetched in parts of this size. */
-exports.PART_SIZE = 8 * 1024 * 1024;
 /** Ranges of one object in flight at once. */
 exports.RANGES_PER_OBJECT = 4;
 /** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
@@ -48484,10 +48607,13 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
  * checked body; it is retried here, per range, on retryable failures.
  */
-async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
+async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     await (0, download_js_1.ensureDir)((0, node_path_1.dirname)(dest));
     const total = first.total;
-    const parts = Math.ceil(total / exports.PART_SIZE);
+    const partSize = options.partSize;
+    // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
+    const parts = 1 + Math.ceil((total - first.length) / partSize);
+    const startOf = (index) => (index === 0 ? 0 : first.length + (index - 1) * partSize);
     const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = (0, download_js_1.tempBeside)(dest);
@@ -48520,14 +48646,40 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
     };
     let failed;
     const store = async (index, body) => {
-        await file.write(body, 0, body.length, index * exports.PART_SIZE);
+        await file.write(body, 0, body.length, startOf(index));
         options.onBytes?.(body.length);
         reported += body.length;
         done.set(index, body);
         feed();
     };
+    // Part 0 is read from the first answer as it streams, into the head of the file, hashed as
+    // it comes (it is always next in order). That answer may carry more than part 0 (it asked
+    // for everything up to the cutoff): the rest is not read, and the connection is dropped.
+    const streamFirst = async () => {
+        let position = 0;
+        for await (const data of first.stream) {
+            if (failed !== undefined)
+                return; // another part failed the object
+            const chunk = data.subarray(0, first.length - position);
+            await file.write(chunk, 0, chunk.length, position);
+            position += chunk.length;
+            hash?.update(chunk);
+            verifier?.update(chunk);
+            options.onBytes?.(chunk.length);
+            reported += chunk.length;
+            if (position === first.length)
+                break;
+        }
+        if (failed !== undefined)
+            return;
+        // a cut first answer fails the attempt, retryable: the object's layer starts it again
+        if (position !== first.length)
+            throw new RangeFailure(`${url}: Truncated body: ${position} of ${first.length} bytes of the first part`, true);
+        hashed = 1;
+        feed();
+        wake();
+    };
     try {
-        await store(0, first.body);
         let nextIndex = 1;
         const worker = async () => {
             while (failed === undefined && nextIndex < parts) {
@@ -48535,8 +48687,8 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await admit(index);
                 if (failed !== undefined)
                     return;
-                const start = index * exports.PART_SIZE;
-                const end = Math.min(total, start + exports.PART_SIZE) - 1;
+                const start = startOf(index);
+                const end = Math.min(total, start + partSize) - 1;
                 const body = await (0, retry_js_1.withRetries)(() => getRange(start, end), { attempts: 5 }).catch((error) => {
                     failed ??= error;
                     wake();
@@ -48545,7 +48697,14 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await store(index, body);
             }
         };
-        const results = await Promise.allSettled(Array.from({ length: Math.min(exports.RANGES_PER_OBJECT, parts - 1) }, worker));
+        const workers = Array.from({ length: Math.min(exports.RANGES_PER_OBJECT, parts - 1) }, worker);
+        const head = streamFirst().catch((error) => {
+            failed ??= error;
+            wake();
+            throw error;
+        });
+        const results = await Promise.allSettled(workers);
+        await head; // its failure (retryable) goes to the object's retry layer as it is
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
@@ -48635,6 +48794,77 @@ async function withRetries(operation, options = {}) {
             await new Promise((r) => setTimeout(r, delay));
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 3782:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_RANGES = void 0;
+exports.getToFile = getToFile;
+const download_js_1 = __nccwpck_require__(9577);
+const errors_js_1 = __nccwpck_require__(5998);
+const ranged_js_1 = __nccwpck_require__(4978);
+const s3_get_js_1 = __nccwpck_require__(4106);
+/**
+ * rclone's --multi-thread-cutoff (256 MiB); parts of 8 MiB keep the memory of the in-order
+ * digest small (at most RANGES_PER_OBJECT + 2 parts ahead of it per object).
+ */
+exports.DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
+async function getToFile(getter, fullKey, dest, url, options, sizes = exports.DEFAULT_RANGES) {
+    const first = sizes.cutoff;
+    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
+    if (res.statusCode === 416) {
+        res.resume(); // an empty object has no byte 0
+        res = await getter.get(fullKey);
+    }
+    if (res.statusCode === 404) {
+        const error = await (0, s3_get_js_1.s3Error)(res, url);
+        if (error.name === 'NoSuchBucket')
+            throw error;
+        throw new errors_js_1.ObjectNotFoundError(url);
+    }
+    if (res.statusCode === 200) {
+        // the server ignored Range (or the object is empty): the whole body, verified as it streams
+        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+        if (length !== undefined && length <= download_js_1.SMALL_OBJECT)
+            return (0, download_js_1.writeVerifiedBytes)(await (0, ranged_js_1.readExactly)(res, length), dest, url, options);
+        return (0, download_js_1.writeVerifiedStream)(res, dest, url, options, length);
+    }
+    if (res.statusCode !== 206)
+        throw await (0, s3_get_js_1.s3Error)(res, url);
+    const range = (0, ranged_js_1.parseContentRange)(res.headers['content-range']);
+    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
+    if (!range || range.start !== 0 || range.end !== expectedEnd) {
+        res.resume();
+        throw new ranged_js_1.RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const total = range.total;
+    if (total <= first) {
+        if (total <= download_js_1.SMALL_OBJECT)
+            return (0, download_js_1.writeVerifiedBytes)(await (0, ranged_js_1.readExactly)(res, total), dest, url, options);
+        return (0, download_js_1.writeVerifiedStream)(res, dest, url, options, total);
+    }
+    const etag = res.headers.etag;
+    const getRange = async (start, end) => {
+        const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+        try {
+            (0, ranged_js_1.checkRangeAnswer)(part, url, start, end, total, etag);
+        }
+        catch (error) {
+            part.resume();
+            throw error;
+        }
+        return (0, ranged_js_1.readExactly)(part, end - start + 1);
+    };
+    return (0, ranged_js_1.rangedToVerifiedFile)({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+        ...options,
+        partSize: sizes.partSize,
+    });
 }
 
 
@@ -48825,6 +49055,7 @@ const download_js_1 = __nccwpck_require__(9577);
 const failures_js_1 = __nccwpck_require__(5506);
 const ranged_js_1 = __nccwpck_require__(4978);
 const retry_js_1 = __nccwpck_require__(7699);
+const s3_fetch_js_1 = __nccwpck_require__(3782);
 const s3_get_js_1 = __nccwpck_require__(4106);
 const s3_region_js_1 = __nccwpck_require__(1904);
 const errors_js_1 = __nccwpck_require__(5998);
@@ -48883,6 +49114,7 @@ class S3Store {
     region;
     clients = new Map();
     credentialSource;
+    ranges;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -48890,6 +49122,7 @@ class S3Store {
         const maxSockets = options.maxSockets ?? 64;
         this.maxSockets = maxSockets;
         this.endpoint = options.endpoint;
+        this.ranges = options.ranges ?? s3_fetch_js_1.DEFAULT_RANGES;
         this.region = new s3_region_js_1.BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const config = {
             requestHandler: new node_http_handler_1.NodeHttpHandler({
@@ -49130,51 +49363,7 @@ class S3Store {
             }
             return (0, download_js_1.writeVerifiedStream)(out.Body, dest, url, options);
         }
-        const fullKey = this.keyOf(key);
-        // The first part is asked for as a range: a small object comes whole in it, a large one
-        // tells its size and ETag, and the other parts follow in parallel.
-        let res = await getter.get(fullKey, { range: `bytes=0-${ranged_js_1.PART_SIZE - 1}` });
-        if (res.statusCode === 416) {
-            res.resume(); // an empty object has no byte 0
-            res = await getter.get(fullKey);
-        }
-        if (res.statusCode === 404) {
-            const error = await (0, s3_get_js_1.s3Error)(res, url);
-            if (error.name === 'NoSuchBucket')
-                throw error;
-            throw new errors_js_1.ObjectNotFoundError(url);
-        }
-        if (res.statusCode === 200) {
-            // the server ignored Range (or the object is empty): the whole body, verified as it streams
-            const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-            if (length !== undefined && length <= download_js_1.SMALL_OBJECT)
-                return (0, download_js_1.writeVerifiedBytes)(await (0, ranged_js_1.readExactly)(res, length), dest, url, options);
-            return (0, download_js_1.writeVerifiedStream)(res, dest, url, options);
-        }
-        if (res.statusCode !== 206)
-            throw await (0, s3_get_js_1.s3Error)(res, url);
-        const range = (0, ranged_js_1.parseContentRange)(res.headers['content-range']);
-        const expectedEnd = range ? Math.min(range.total, ranged_js_1.PART_SIZE) - 1 : -1;
-        if (!range || range.start !== 0 || range.end !== expectedEnd) {
-            res.resume();
-            throw new ranged_js_1.RangeFailure(`${url}: asked for bytes 0-${ranged_js_1.PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-        }
-        const etag = res.headers.etag;
-        const body = await (0, ranged_js_1.readExactly)(res, range.end + 1);
-        if (range.total <= ranged_js_1.PART_SIZE)
-            return (0, download_js_1.writeVerifiedBytes)(body, dest, url, options);
-        const getRange = async (start, end) => {
-            const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
-            try {
-                (0, ranged_js_1.checkRangeAnswer)(part, url, start, end, range.total, etag);
-            }
-            catch (error) {
-                part.resume();
-                throw error;
-            }
-            return (0, ranged_js_1.readExactly)(part, end - start + 1);
-        };
-        return (0, ranged_js_1.rangedToVerifiedFile)({ body, total: range.total, etag }, getRange, dest, url, options);
+        return (0, s3_fetch_js_1.getToFile)(getter, this.keyOf(key), dest, url, options, this.ranges);
     }
     close() {
         void this.getter?.then((g) => g?.close());
@@ -49275,6 +49464,14 @@ exports.BatchBuilder = void 0;
  */
 const common_1 = __nccwpck_require__(8051);
 const numbers_js_1 = __nccwpck_require__(5787);
+function sameBytes(a, buf, s, e) {
+    if (a.length !== e - s)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== buf[s + i])
+            return false;
+    return true;
+}
 const NO_TEXT = Object.freeze([]);
 const INTERN_LIMIT = 4096;
 class BatchBuilder {
@@ -49285,7 +49482,7 @@ class BatchBuilder {
     input;
     locate;
     batch;
-    /** Per column: a cell's bytes (as a latin1 key) -> what it holds, while the column has few distinct ones. */
+    /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
     interned;
     constructor(header, size, rules, file, input, 
     /** Where column c of the row being added sits (called only to build an error). */
@@ -49339,13 +49536,22 @@ class BatchBuilder {
         const cache = numeric || e - s > 64 ? undefined : this.interned[c];
         if (!cache)
             return this.cell(c, r, buf.toString('utf8', s, e));
-        const key = buf.toString('latin1', s, e);
-        let v = cache.get(key);
-        if (v === undefined) {
+        // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+        // so a hash collision is only a cache miss.
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++)
+            h = Math.imul(h ^ buf[i], 0x01000193);
+        const entry = cache.get(h);
+        let v;
+        if (entry && sameBytes(entry.bytes, buf, s, e))
+            v = entry.value;
+        else {
             v = (0, numbers_js_1.classifyText)(buf.toString('utf8', s, e));
-            cache.set(key, v);
-            if (cache.size > INTERN_LIMIT)
-                this.interned[c] = undefined;
+            if (!entry) {
+                cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+                if (cache.size > INTERN_LIMIT)
+                    this.interned[c] = undefined;
+            }
         }
         if (typeof v === 'number')
             this.batch.numbers[c][r] = v;
@@ -49476,6 +49682,8 @@ class CsvScanner {
             let line = startLine;
             let nf = 0;
             let bounds = this.bounds;
+            let quotedOf = this.quoted;
+            let valueOf = this.values;
             let complete = false;
             for (;;) {
                 const fs = i;
@@ -49592,12 +49800,15 @@ class CsvScanner {
                     this.line = startLine;
                     return start;
                 }
-                if (nf * 2 + 2 > bounds.length)
+                if (nf * 2 + 2 > bounds.length) {
                     bounds = this.grow();
+                    quotedOf = this.quoted;
+                    valueOf = this.values;
+                }
                 bounds[nf * 2] = fs;
                 bounds[nf * 2 + 1] = i;
-                this.quoted[nf] = q;
-                this.values[nf] = v;
+                quotedOf[nf] = q;
+                valueOf[nf] = v;
                 nf++;
                 if (i >= end) {
                     complete = true;
@@ -49624,9 +49835,9 @@ class CsvScanner {
             this.line = line;
             if (!complete)
                 break;
-            if (nf === 1 && bounds[0] === bounds[1] && this.quoted[0] === 0)
+            if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0)
                 continue; // an empty line
-            this.sink.record(buf, bounds, this.quoted, this.values, nf, startLine, start);
+            this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
             records++;
         }
         return i;
@@ -49826,8 +50037,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.tableFormat = tableFormat;
 exports.readTable = readTable;
 /**
- * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
- * await per read, not per row), with the file's own line numbers on every row.
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
  */
 const promises_1 = __nccwpck_require__(1455);
 const node_fs_1 = __nccwpck_require__(3024);
@@ -49875,21 +50087,25 @@ async function* readTable(path, options = {}) {
     let left = options.maxRows ?? Infinity;
     let yielded = false;
     const handle = await (0, promises_1.open)(path, 'r');
+    let ahead;
     try {
-        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+        const chunk = Math.max(16, options.readBytes ?? CHUNK);
+        ahead = new ReadAhead(handle, chunk);
+        let buf = Buffer.allocUnsafe(chunk * 2);
         let filled = 0;
         let pos = 0;
         let eof = false;
         let first = true;
         while (left > 0) {
-            if (filled === buf.length) {
-                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+            const bytes = await ahead.next();
+            eof = bytes.length === 0;
+            if (filled + bytes.length > buf.length) {
+                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
                 buf.copy(bigger, 0, 0, filled);
                 buf = bigger;
             }
-            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            filled += bytesRead;
-            eof = bytesRead === 0;
+            bytes.copy(buf, filled);
+            filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
                 if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
@@ -49920,6 +50136,7 @@ async function* readTable(path, options = {}) {
         }
     }
     finally {
+        await ahead?.settle();
         await handle.close();
     }
     if (!source.builder) {
@@ -49930,6 +50147,39 @@ async function* readTable(path, options = {}) {
     }
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
+}
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
 }
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {
@@ -52136,7 +52386,7 @@ module.exports = {
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var resolveBlockMap = __nccwpck_require__(7103);
 var resolveBlockSeq = __nccwpck_require__(334);
 var resolveFlowCollection = __nccwpck_require__(3142);
@@ -53058,7 +53308,7 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var resolveProps = __nccwpck_require__(4631);
 var utilFlowIndentCheck = __nccwpck_require__(4051);
 
@@ -53165,7 +53415,7 @@ exports.resolveEnd = resolveEnd;
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
@@ -54743,7 +54993,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var cst = __nccwpck_require__(3461);
 var lexer = __nccwpck_require__(361);
 var lineCounter = __nccwpck_require__(6628);
@@ -55378,7 +55628,7 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 4604:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -58179,7 +58429,7 @@ exports.nullTag = nullTag;
 
 
 var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 
 const seq = {
     collection: 'seq',
@@ -58901,7 +59151,7 @@ exports.merge = merge;
 var identity = __nccwpck_require__(1127);
 var toJS = __nccwpck_require__(4043);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
@@ -58985,7 +59235,7 @@ exports.omap = omap;
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {

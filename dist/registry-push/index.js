@@ -68086,8 +68086,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3731);
-/* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6031);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7608);
+/* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3382);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9861);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1485);
 
 
@@ -68256,7 +68256,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7608);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9861);
 
 
 
@@ -68534,7 +68534,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 6031:
+/***/ 3382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69112,14 +69112,45 @@ class ColumnProfiler {
     addBatch(batch, c) {
         const nums = batch.numbers[c];
         const texts = batch.texts[c];
-        const categorical = this.as === 'categorical';
-        for (let r = 0; r < batch.rows; r++) {
+        if (this.as === 'categorical') {
+            for (let r = 0; r < batch.rows; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.addText(numberKey(v), batch.lines[r], true);
+                else {
+                    const t = texts[r];
+                    if (t === undefined)
+                        this.missing++;
+                    else
+                        this.addText(t, batch.lines[r], false);
+                }
+            }
+        }
+        else
+            this.addNumbers(batch, nums, texts);
+        this.rows += batch.rows;
+    }
+    /**
+     * The numeric path, in tight loops over the batch's Float64Array (this is most of a drift
+     * check's time): counts, sum, min and max in one pass, the batch's sum of squared deviations
+     * in a second, merged into the running mean and M2 by Chan et al.'s pairwise update (as
+     * stable as Welford's, without a division per value); then distinct values and the reservoir.
+     */
+    addNumbers(batch, nums, texts) {
+        const n = batch.rows;
+        let count = 0;
+        let sum = 0;
+        let min = this.min;
+        let max = this.max;
+        for (let r = 0; r < n; r++) {
             const v = nums[r];
             if (v === v) {
-                if (categorical)
-                    this.addText(numberKey(v), batch.lines[r], true);
-                else
-                    this.addNumber(v);
+                count++;
+                sum += v;
+                if (v < min)
+                    min = v;
+                if (v > max)
+                    max = v;
             }
             else {
                 const t = texts[r];
@@ -69129,24 +69160,53 @@ class ColumnProfiler {
                     this.addText(t, batch.lines[r], false);
             }
         }
-        this.rows += batch.rows;
-    }
-    addNumber(v) {
-        this.numbers++;
-        const d = v - this.mean;
-        this.mean += d / this.numbers;
-        this.m2 += d * (v - this.mean);
-        if (v < this.min)
-            this.min = v;
-        if (v > this.max)
-            this.max = v;
+        if (count === 0)
+            return;
+        this.min = min;
+        this.max = max;
+        const mean = sum / count;
+        let m2 = 0;
+        for (let r = 0; r < n; r++) {
+            const v = nums[r];
+            if (v === v)
+                m2 += (v - mean) * (v - mean);
+        }
+        const before = this.numbers;
+        const total = before + count;
+        const delta = mean - this.mean;
+        this.mean += (delta * count) / total;
+        this.m2 += m2 + (delta * delta * before * count) / total;
+        this.numbers = total;
         // Numbers are counted under number keys (no string per value) and named at finish().
         if (this.distinctNumbers) {
-            this.distinctNumbers.set(v, (this.distinctNumbers.get(v) ?? 0) + 1);
-            if (this.distinctNumbers.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
+            const distinct = this.distinctNumbers;
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    distinct.set(v, (distinct.get(v) ?? 0) + 1);
+            }
+            if (distinct.size + (this.distinct?.size ?? 0) > PROFILE_BOUNDS.distinct)
                 this.distinctNumbers = this.distinct = undefined;
         }
-        this.reservoir(v);
+        if (count === n && this.seen >= PROFILE_BOUNDS.sample)
+            this.reservoirSkip(nums, n);
+        else
+            for (let r = 0; r < n; r++) {
+                const v = nums[r];
+                if (v === v)
+                    this.reservoir(v);
+            }
+    }
+    /** Algorithm L over a batch without missing values: jumps straight to the picked positions. */
+    reservoirSkip(nums, n) {
+        const k = PROFILE_BOUNDS.sample;
+        const base = this.seen;
+        while (this.nextPick < base + n) {
+            this.sample[this.rng.below(k)] = nums[this.nextPick - base];
+            this.w *= Math.exp(Math.log(this.rng.next() || Number.MIN_VALUE) / k);
+            this.nextPick += 1 + Math.floor(Math.log(this.rng.next() || Number.MIN_VALUE) / Math.log(1 - this.w));
+        }
+        this.seen = base + n;
     }
     reservoir(v) {
         const k = PROFILE_BOUNDS.sample;
@@ -69300,664 +69360,8 @@ function validateProfile(value, where) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
-var evaluation_src = __nccwpck_require__(7865);
-;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
-/**
- * The model's outputs profiled like data columns: each batch of rows goes through
- * onnxruntime (packages/evaluation's `predict`), and every output becomes one or more
- * prediction columns: `label` (class labels: categorical), `probabilities[1]` (the positive
- * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
- * one, `variable` (a regression's value: numerical).
- */
-
-
-
-function outputColumns(out) {
-    const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
-    if (out.width === 1)
-        return [{ name: out.name, pick: 0, categorical }];
-    if (out.width === 2 && !categorical)
-        return [{ name: `${out.name}[1]`, pick: 1, categorical }];
-    return Array.from({ length: out.width }, (_, k) => ({ name: `${out.name}[${k}]`, pick: k, categorical }));
-}
-class PredictionProfiler {
-    model;
-    features;
-    types;
-    input;
-    profilers = new Map();
-    featureIndex;
-    /** Why predictions could not be profiled, when they could not. */
-    skipped;
-    constructor(model, features, header, types, input) {
-        this.model = model;
-        this.features = features;
-        this.types = types;
-        this.input = input;
-        this.featureIndex = features.map((f) => header.indexOf(f));
-    }
-    /** Opens the model; `features` are the columns fed to it, in order. */
-    static async open(modelPath, features, header, input, reference) {
-        const model = await (0,evaluation_src/* openOnnxModel */.FT)(modelPath);
-        const profiler = new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
-        // Missing data columns are reported by the column comparison; predictions just cannot be made.
-        const missing = features.filter((f) => !header.includes(f));
-        if (missing.length)
-            profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
-        return profiler;
-    }
-    async addBatch(batch) {
-        if (this.skipped || batch.rows === 0)
-            return;
-        const f = this.features.length;
-        const features = new Float32Array(batch.rows * f);
-        for (let j = 0; j < f; j++) {
-            const col = batch.numbers[this.featureIndex[j]];
-            for (let r = 0; r < batch.rows; r++) {
-                const v = col[r];
-                if (v !== v) {
-                    this.skipped = `the model's input "${this.features[j]}" is missing or not a number on line ${batch.lines[r]} of ${this.input}`;
-                    return;
-                }
-                features[r * f + j] = v;
-            }
-        }
-        const holdout = {
-            path: this.input,
-            rows: batch.rows,
-            featureNames: this.features,
-            features,
-            labelColumn: '',
-            labels: [],
-        };
-        let raw;
-        try {
-            raw = await (0,evaluation_src/* predict */.K$)(this.model, holdout);
-        }
-        catch (error) {
-            // e.g. the data's label is not named `label`, so the model gets one column too many:
-            // the data profile stays useful; the prediction profile is left out and the reason logged.
-            if (!(0,common_src/* isUserError */.iU)(error))
-                throw error;
-            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
-            return;
-        }
-        for (const out of raw.outputs) {
-            for (const col of outputColumns(out)) {
-                let p = this.profilers.get(col.name);
-                if (!p) {
-                    p = new ColumnProfiler(col.name, 0x9e37 + this.profilers.size, this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined));
-                    this.profilers.set(col.name, p);
-                }
-                const numbers = new Float64Array(batch.rows);
-                const texts = new Array(batch.rows);
-                for (let r = 0; r < batch.rows; r++) {
-                    const v = out.values[r * out.width + col.pick];
-                    if (typeof v === 'string') {
-                        numbers[r] = NaN;
-                        texts[r] = v;
-                    }
-                    else
-                        numbers[r] = v;
-                }
-                p.addBatch({ header: [col.name], rows: batch.rows, lines: batch.lines, numbers: [numbers], texts: [texts] }, 0);
-            }
-        }
-    }
-    async finish() {
-        await this.model.session.release();
-        if (this.skipped)
-            return null;
-        return [...this.profilers.values()].map((p) => p.finish());
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/build.ts
-/** Profiles a data file in one streaming pass (and, with a model, the model's outputs on it). */
-
-
-
-
-
-async function build_buildProfile(path, options = {}) {
-    const logger = options.logger ?? common_src/* silentLogger */.qq;
-    const input = options.input ?? path;
-    let profilers;
-    let header = [];
-    let label = null;
-    let predictions;
-    let rows = 0;
-    let lastReport = Date.now();
-    for await (const batch of (0,src/* readTable */.xz)(path, { input })) {
-        if (!profilers) {
-            header = batch.header;
-            label =
-                options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
-            if (options.label && !header.includes(options.label)) {
-                throw new common_src/* UserError */.yo(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
-                    fix: 'Set `label-column` to a column of the data, or leave it empty.',
-                    location: { file: path, line: 1 },
-                });
-            }
-            profilers = profileColumns(header, options.reference);
-            if (options.model) {
-                const features = options.features ?? header.filter((h) => h !== label);
-                predictions = await PredictionProfiler.open(options.model, features, header, `${input} (${path})`, options.reference?.predictions);
-            }
-        }
-        for (let c = 0; c < profilers.length; c++)
-            profilers[c].addBatch(batch, c);
-        await predictions?.addBatch(batch);
-        rows += batch.rows;
-        if (Date.now() - lastReport > 5000) {
-            lastReport = Date.now();
-            logger.info(`profile: ${rows} rows of ${path}`);
-        }
-    }
-    if (rows === 0) {
-        throw new common_src/* UserError */.yo(`${input}: ${path} has a header but no data rows`, {
-            fix: `Point \`${input}\` at a file with at least one data row.`,
-            location: { file: path },
-        });
-    }
-    if (options.reference) {
-        // A column that was numbers in the reference and now holds text changed type: say where.
-        const types = new Map(options.reference.columns.map((c) => [c.name, c.type]));
-        for (const p of profilers) {
-            if (types.get(p.name) === 'numerical' && p.firstText) {
-                throw new common_src/* UserError */.yo(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
-                    fix: `Fix the upstream step that writes "${p.name}" (a changed export or encoding), or leave the column out with \`columns\`.`,
-                    location: { file: path, line: p.firstText.line },
-                    title: 'Column type changed',
-                });
-            }
-        }
-    }
-    const columns = profilers.map((p) => p.finish());
-    const predicted = predictions ? await predictions.finish() : null;
-    if (predictions?.skipped)
-        logger.warning(`Predictions not profiled: ${predictions.skipped}`);
-    const profile = {
-        format: PROFILE_FORMAT,
-        rows,
-        source: (0,external_node_path_.basename)(path),
-        bounds: PROFILE_BOUNDS,
-        label,
-        features: predictions ? predictions.features : null,
-        columns,
-        predictions: predicted,
-    };
-    if (predictions?.skipped)
-        Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
-    return profile;
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/compare.ts
-/**
- * Column-by-column drift between a reference profile and the current data's profile, with
- * Evidently's default method choice, an optional multiple-testing correction, and the
- * dataset verdict (drift when at least `driftShare` of the tested columns drifted).
- */
-
-
-
-
-const METHODS = (/* unused pure expression or super */ null && (['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi']));
-/** p-value tests drift below their threshold; distances at or above it. */
-const compare_METHOD_INFO = {
-    ks: { kind: 'p-value', threshold: 0.05, label: 'K-S p-value', types: ['numerical'] },
-    chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
-    z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
-    wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
-    jensenshannon: {
-        kind: 'distance',
-        threshold: 0.1,
-        label: 'Jensen-Shannon distance',
-        types: ['numerical', 'categorical'],
-    },
-    psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
-};
-/** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
-const SMALL_REFERENCE_ROWS = 1000;
-function methodFor(col, cur, referenceRows, chosen) {
-    const type = col.type;
-    if (chosen) {
-        if (!compare_METHOD_INFO[chosen].types.includes(type)) {
-            throw new UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
-                fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
-            });
-        }
-        if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
-            throw new UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
-                fix: 'Use chisquare or jensenshannon for it in `methods`.',
-            });
-        }
-        return chosen;
-    }
-    const small = referenceRows <= SMALL_REFERENCE_ROWS;
-    if (type === 'numerical')
-        return small ? 'ks' : 'wasserstein';
-    if (!small)
-        return 'jensenshannon';
-    return categoryKeys(col, cur).length <= 2 ? 'z' : 'chisquare';
-}
-const OTHER = '(other)';
-function categoryKeys(ref, cur) {
-    const keys = new Set();
-    for (const [k] of ref.categories?.values ?? [])
-        keys.add(k);
-    for (const [k] of cur.categories?.values ?? [])
-        keys.add(k);
-    return [...keys];
-}
-function categoryCounts(ref, cur) {
-    const labels = categoryKeys(ref, cur);
-    // A side with more distinct values than the profile keeps counts them all as "other".
-    const rc = ref.categories ?? { values: [], other: ref.count };
-    const cc = cur.categories ?? { values: [], other: cur.count };
-    const a = new Map(rc.values);
-    const b = new Map(cc.values);
-    const out = { labels, a: labels.map((k) => a.get(k) ?? 0), b: labels.map((k) => b.get(k) ?? 0) };
-    if (rc.other + cc.other > 0) {
-        out.labels.push(OTHER);
-        out.a.push(rc.other);
-        out.b.push(cc.other);
-    }
-    return out;
-}
-function shares(counts) {
-    const total = counts.reduce((s, c) => s + c, 0);
-    return counts.map((c) => (total ? c / total : 0));
-}
-function formatEdge(v) {
-    return Number(v.toPrecision(3)).toString();
-}
-function compareColumn(ref, cur, method, threshold) {
-    const type = ref.type;
-    let statistic;
-    let pValue = null;
-    let chart;
-    if (type === 'numerical') {
-        const a = Float64Array.from(ref.numeric.sample);
-        const b = Float64Array.from(cur.numeric.sample);
-        const edges = ref.numeric.histogram.edges;
-        const ca = binCounts(a, edges);
-        const cb = binCounts(b, edges);
-        chart = { labels: edges.slice(0, -1).map(formatEdge), reference: shares(ca), current: shares(cb) };
-        if (method === 'ks') {
-            const r = ks2SampSorted(a, b);
-            statistic = r.statistic;
-            pValue = r.pValue;
-        }
-        else if (method === 'wasserstein')
-            statistic = normalizedWasserstein(a, b, ref.numeric.std);
-        else if (method === 'jensenshannon')
-            statistic = jensenShannon(ca, cb);
-        else
-            statistic = populationStabilityIndex(ca, cb);
-    }
-    else {
-        const { labels, a, b } = categoryCounts(ref, cur);
-        chart = { labels, reference: shares(a), current: shares(b) };
-        if (method === 'chisquare') {
-            const r = chiSquaredContingency(a, b);
-            statistic = r.statistic;
-            pValue = r.pValue;
-        }
-        else if (method === 'z') {
-            const r = proportionsZTest(a[0] ?? 0, a.reduce((s, x) => s + x, 0), b[0] ?? 0, b.reduce((s, x) => s + x, 0));
-            statistic = r.statistic;
-            pValue = r.pValue;
-        }
-        else if (method === 'jensenshannon')
-            statistic = jensenShannon(a, b);
-        else
-            statistic = populationStabilityIndex(a, b);
-    }
-    const pvalueKind = compare_METHOD_INFO[method].kind === 'p-value';
-    const drifted = pvalueKind ? pValue < threshold : statistic >= threshold;
-    return {
-        column: ref.name,
-        type,
-        method,
-        statistic,
-        pValue,
-        threshold,
-        drifted,
-        referenceMissingShare: ref.missing / Math.max(1, ref.missing + ref.count),
-        currentMissingShare: cur.missing / Math.max(1, cur.missing + cur.count),
-        chart,
-        severity: pvalueKind ? -Math.log10(Math.max(pValue, 1e-300)) + Math.log10(threshold) : statistic / threshold,
-    };
-}
-/** Applies Bonferroni or Benjamini–Hochberg across the p-value-tested columns (in place). */
-function correct(results, correction) {
-    const tested = results.filter((r) => r.pValue !== null);
-    const m = tested.length;
-    if (correction === 'none' || m === 0)
-        return;
-    if (correction === 'bonferroni') {
-        for (const r of tested) {
-            r.threshold /= m;
-            r.drifted = r.pValue < r.threshold;
-        }
-        return;
-    }
-    // Benjamini–Hochberg step-up: reject the k smallest p-values, k the largest with p_(k) <= k/m * alpha.
-    const order = [...tested].sort((x, y) => x.pValue - y.pValue);
-    let k = 0;
-    order.forEach((r, i) => {
-        if (r.pValue <= ((i + 1) / m) * r.threshold)
-            k = i + 1;
-    });
-    order.forEach((r, i) => {
-        r.threshold = (Math.max(k, 1) / m) * r.threshold;
-        r.drifted = i < k;
-    });
-}
-/**
- * Compares every chosen reference column with the current data's profile (built with the
- * reference's column types). Reference columns missing from the current data are an error.
- */
-function compare_compareProfiles(reference, current, options = {}) {
-    const driftShare = options.driftShare ?? 0.5;
-    const correction = options.correction ?? 'none';
-    const byName = new Map(current.columns.map((c) => [c.name, c]));
-    const refNames = reference.columns.map((c) => c.name);
-    const notes = [];
-    const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
-    const unknown = wanted.filter((n) => !refNames.includes(n));
-    if (unknown.length) {
-        throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
-            fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
-        });
-    }
-    const missing = wanted.filter((n) => !byName.has(n));
-    if (missing.length) {
-        throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
-            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
-            title: 'Reference column missing',
-        });
-    }
-    const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
-    if (extra.length)
-        notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
-    for (const m of Object.keys(options.methods ?? {})) {
-        if (m !== '*' && !wanted.includes(m))
-            throw new UserError(`\`methods\` names the column "${m}", which is not checked`, {
-                fix: 'Name only checked reference columns (or `*`) in `methods`.',
-            });
-    }
-    const results = [];
-    for (const name of wanted) {
-        const ref = reference.columns.find((c) => c.name === name);
-        const cur = byName.get(name);
-        if (ref.type === 'text' || ref.type === 'empty') {
-            notes.push(`"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`);
-            continue;
-        }
-        if (cur.count === 0) {
-            throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
-                fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
-                title: 'All values missing',
-            });
-        }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
-        results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
-    }
-    if (results.length === 0) {
-        throw new UserError('No column could be tested for drift', {
-            fix: 'Check `columns`: it must name numerical or categorical reference columns.',
-        });
-    }
-    correct(results, correction);
-    const drifted = results.filter((r) => r.drifted).map((r) => r.column);
-    const share = drifted.length / results.length;
-    return {
-        drift: share >= driftShare,
-        share,
-        driftShare,
-        tested: results.length,
-        drifted,
-        columns: results,
-        notes,
-        correction,
-    };
-}
-/** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
-function compare_comparePredictions(reference, current, referenceRows) {
-    const out = [];
-    for (const ref of reference) {
-        const cur = current.find((c) => c.name === ref.name);
-        if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
-            continue;
-        const method = methodFor(ref, cur, referenceRows, undefined);
-        out.push(compareColumn(ref, cur, method, compare_METHOD_INFO[method].threshold));
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/report.ts
-/**
- * The drift report in Markdown for the job summary and the pull-request comment: the verdict
- * first, a table per column, prediction drift, quality change, and mermaid `xychart-beta`
- * histograms of the most-drifted columns. Column names and category values come from data
- * files and are escaped (no markdown, HTML or mentions), and the report stays under GitHub's
- * comment limit.
- */
-
-const MAX_TABLE_ROWS = 150;
-const MAX_REPORT_LENGTH = 60_000;
-/** Text from a data file, safe inside a Markdown table cell. */
-function escapeCell(text) {
-    const t = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-    return t
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(/[\\`*_[\]#~!]/g, (c) => `\\${c}`)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/@/g, '&#64;');
-}
-/** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
-function mermaidText(text, max = 24) {
-    const t = text
-        .replace(/["`\r\n\t[\]{};#<>]/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-    return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
-}
-const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
-const pct = (v) => `${(100 * v).toFixed(v > 0 && v < 0.01 ? 2 : 1)}%`;
-function columnRow(c) {
-    const info = METHOD_INFO[c.method];
-    return `| ${escapeCell(c.column)} | ${c.type} | ${info.label} | ${num(c.statistic)} | ${c.pValue === null ? '–' : num(c.pValue)} | ${num(c.threshold)} | ${c.drifted ? '**drifted**' : 'no'} | ${pct(c.referenceMissingShare)} → ${pct(c.currentMissingShare)} |`;
-}
-const TABLE_HEAD = '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
-function chart(c) {
-    const n = Math.min(c.chart.labels.length, 25);
-    const labels = c.chart.labels.slice(0, n).map((l) => `"${mermaidText(l, 12)}"`);
-    const ref = c.chart.reference.slice(0, n).map((v) => num(v));
-    const cur = c.chart.current.slice(0, n).map((v) => num(v));
-    const top = Math.max(...c.chart.reference.slice(0, n), ...c.chart.current.slice(0, n), 0.01);
-    return [
-        '```mermaid',
-        'xychart-beta',
-        `  title "${mermaidText(c.column, 40)}: reference (bars) vs current (line)"`,
-        `  x-axis [${labels.join(', ')}]`,
-        `  y-axis "share of rows" 0 --> ${num(Math.min(1, top * 1.1))}`,
-        `  bar [${ref.join(', ')}]`,
-        `  line [${cur.join(', ')}]`,
-        '```',
-    ].join('\n');
-}
-function report_renderReport(input) {
-    const { result } = input;
-    const out = [];
-    const verdict = result.drift
-        ? `### 🔴 Drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} ≥ ${pct(result.driftShare)})`
-        : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
-    out.push(verdict, '');
-    if (result.drifted.length)
-        out.push(`Drifted: ${result.drifted
-            .slice(0, 20)
-            .map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``)
-            .join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
-    out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
-    const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
-    out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
-    if (sorted.length > MAX_TABLE_ROWS)
-        out.push('', `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`);
-    out.push('', '#### Prediction drift', '');
-    if (input.predictions?.length) {
-        const any = input.predictions.some((p) => p.drifted);
-        out.push(any ? "The model's predictions have drifted." : "The model's predictions have not drifted.", '', TABLE_HEAD, ...input.predictions.map(columnRow));
-    }
-    else
-        out.push(input.predictionsNote ?? 'Not computed.');
-    out.push('', '#### Quality change', '');
-    if (input.quality?.length) {
-        out.push('| metric | reference | current | change |', '| --- | --- | --- | --- |');
-        for (const q of input.quality) {
-            out.push(`| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`);
-        }
-    }
-    else
-        out.push(input.qualityNote ?? 'No labels in the current data: quality not measured.');
-    const drifted = sorted.filter((c) => c.drifted).slice(0, input.charts ?? 3);
-    if (drifted.length) {
-        out.push('', '#### Most drifted columns', '');
-        for (const c of drifted)
-            out.push(chart(c), '');
-    }
-    if (result.notes.length)
-        out.push('', '<details><summary>Notes</summary>', '', ...result.notes.map((n) => `- ${escapeCell(n)}`), '', '</details>');
-    let text = out.join('\n');
-    if (text.length > MAX_REPORT_LENGTH)
-        text = `${text.slice(0, MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${MAX_REPORT_LENGTH} characters)`;
-    return `${text}\n`;
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/check.ts
-/**
- * A whole drift check: the fresh data profiled with the reference's column types (and the
- * model's outputs on it), compared column by column, prediction drift, quality against the
- * reference version's recorded metrics where the fresh data has labels, and the report.
- */
-
-
-
-
-
-async function checkDrift(request) {
-    const logger = request.logger ?? silentLogger;
-    const reference = request.reference;
-    const features = reference.features ??
-        reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
-    const withModel = !!request.model && !!reference.predictions;
-    const current = await buildProfile(request.current, {
-        input: 'current',
-        reference,
-        label: null,
-        ...(withModel ? { model: request.model, features } : {}),
-        logger,
-    });
-    logger.info(`Profiled ${current.rows} rows of ${request.current}`);
-    const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
-    const result = compareProfiles(reference, current, {
-        ...request,
-        columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
-    });
-    let predictions = null;
-    let predictionsNote;
-    if (!request.model)
-        predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
-    else if (!reference.predictions)
-        predictionsNote =
-            'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
-    else if (!current.predictions)
-        predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
-    else
-        predictions = comparePredictions(reference.predictions, current.predictions, reference.rows);
-    let quality = null;
-    let qualityNote;
-    const header = current.columns.map((c) => c.name);
-    if (!request.labelColumn)
-        qualityNote = 'No `label-column`: quality not measured.';
-    else if (!header.includes(request.labelColumn))
-        qualityNote = `The current data has no column "${request.labelColumn}": quality not measured.`;
-    else if (!request.model)
-        qualityNote = 'No model: quality not measured.';
-    else {
-        const evaluation = await evaluateModels({
-            dataset: request.current,
-            models: [request.model],
-            labelColumn: request.labelColumn,
-            featureColumns: features,
-            logger,
-        });
-        const values = evaluation.models[0].metrics.values;
-        const recorded = request.referenceMetrics ?? {};
-        quality = Object.entries(values)
-            .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
-            .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
-            .map(([metric, value]) => ({
-            metric,
-            reference: typeof recorded[metric] === 'number' ? recorded[metric] : null,
-            current: value,
-        }));
-    }
-    const report = renderReport({
-        result,
-        referenceLabel: request.referenceLabel,
-        referenceRows: reference.rows,
-        currentLabel: request.current,
-        currentRows: current.rows,
-        predictions,
-        predictionsNote,
-        quality,
-        qualityNote,
-    });
-    return { result, current, predictions, quality, report };
-}
-
-;// CONCATENATED MODULE: ./packages/drift/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 7865:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  aD: () => (/* reexport */ loadOnnxRuntime),
-  FT: () => (/* reexport */ onnx_openOnnxModel),
-  K$: () => (/* reexport */ predict_predict)
-});
-
-// UNUSED EXPORTS: CURVE_POINTS, METRIC_NAMES, MULTILABEL_THRESHOLD, accuracyFromConfusion, betaOf, binaryRanking, calibrationCurve, canonicalLabel, classificationMetrics, column, columnIsClass, confusionCounts, confusionMetric, describeSignature, describeTensor, evaluateModels, higherIsBetter, interpretPredictions, interpretationRows, loadHoldout, metricsFor, multilabelMetrics, normalizeConfusion, prCurveOnGrid, prfFromConfusion, r2FromSums, readOnnxSignature, regressionMetrics, rocAuc, rocCurveOnGrid, rowLogLoss, sortedOrder, thresholdCounts
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(3731);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/columns.ts
 /**
  * Which holdout columns are features and which are labels (one label column, or several for
@@ -70350,69 +69754,14 @@ async function loadJsonLines(path, options) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/onnx.ts
-
-
-let runtime;
 /**
- * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
- * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
- * a crash at startup.
+ * ONNX loading and signatures live in @mlops-gha/onnx, shared with the registry and the model
+ * server; the evaluation modules (evaluate.ts, predict.ts) reach them through this module.
  */
-function loadOnnxRuntime() {
-    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
-        runtime = undefined;
-        throw new src/* UserError */.yo(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
-            cause: error,
-        });
-    });
-    return runtime;
-}
-/** `input: float32[N,32]`, for messages and reports. */
-function describeTensor(t) {
-    if (!t.isTensor)
-        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
-    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
-}
-function describeSignature(signature) {
-    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
-}
-/** Opens an ONNX model with onnxruntime-node; a file onnxruntime cannot read is a UserError. */
-async function onnx_openOnnxModel(path) {
-    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
-        });
-    }
-    const ort = await loadOnnxRuntime();
-    let session;
-    try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`${path} is not an ONNX model onnxruntime can load: ${error.message}`, {
-            fix: 'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
-            location: { file: path },
-            cause: error,
-        });
-    }
-    const toSignature = (m) => m.isTensor
-        ? { name: m.name, type: String(m.type), shape: [...m.shape], isTensor: true }
-        : { name: m.name, type: 'non-tensor', shape: [], isTensor: false };
-    return {
-        path,
-        session,
-        signature: { inputs: session.inputMetadata.map(toSignature), outputs: session.outputMetadata.map(toSignature) },
-    };
-}
-/** The input and output names, element types and shapes of an ONNX model file. */
-async function readOnnxSignature(path) {
-    const model = await onnx_openOnnxModel(path);
-    const signature = model.signature;
-    await model.session.release();
-    return signature;
-}
+
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/predict.ts
 
@@ -70422,17 +69771,17 @@ function featureFeeder(ort, model, holdout) {
     const inputs = model.signature.inputs;
     const f = holdout.featureNames.length;
     const columns = holdout.featureNames.join(', ');
-    const where = `model ${model.path} (${describeSignature(model.signature)})`;
+    const where = `model ${model.path} (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`;
     if (inputs.length === 1) {
         const input = inputs[0];
         if (!input.isTensor || !FLOAT_TYPES.has(input.type)) {
-            throw new src/* UserError */.yo(`The ${where} takes ${describeTensor(input)}, but the holdout gives float features (${columns})`, {
+            throw new common_src/* UserError */.yo(`The ${where} takes ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout gives float features (${columns})`, {
                 fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
             });
         }
         const width = input.shape.length === 2 ? input.shape[1] : undefined;
         if (input.shape.length !== 2 || (typeof width === 'number' && width !== f)) {
-            throw new src/* UserError */.yo(`The ${where} expects input ${describeTensor(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
+            throw new common_src/* UserError */.yo(`The ${where} expects input ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
                 fix: typeof width === 'number'
                     ? `Give the model exactly ${width} feature columns: set \`feature-columns:\` (in the model's order) or fix \`label-column:\`.`
                     : 'Export the model with a rank-2 input [N, features].',
@@ -70455,10 +69804,10 @@ function featureFeeder(ort, model, holdout) {
     if (missing.length || bad.length || inputs.length !== f) {
         const problems = [
             missing.length ? `no holdout column for input(s) ${missing.map((i) => i.name).join(', ')}` : '',
-            bad.length ? `non-float input(s) ${bad.map(describeTensor).join(', ')}` : '',
+            bad.length ? `non-float input(s) ${bad.map(onnx_src/* describeTensor */.Lf).join(', ')}` : '',
             inputs.length !== f ? `${inputs.length} inputs for ${f} feature columns` : '',
         ].filter(Boolean);
-        throw new src/* UserError */.yo(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
+        throw new common_src/* UserError */.yo(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
             fix: 'Name the feature columns after the model inputs (or set `feature-columns:` to them), one numeric column per input.',
         });
     }
@@ -70480,7 +69829,7 @@ function outputWidth(dims, name, path) {
         return 1;
     if (dims.length === 2)
         return dims[1];
-    throw new src/* UserError */.yo(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
+    throw new common_src/* UserError */.yo(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
         fix: 'Export the model with outputs of shape [N] (labels, values) or [N,K] (probabilities).',
     });
 }
@@ -70489,12 +69838,12 @@ function outputWidth(dims, name, path) {
  * outputs (e.g. scikit-learn's ZipMap dictionaries) are not fetched.
  */
 async function predict_predict(model, holdout, options = {}) {
-    const ort = await loadOnnxRuntime();
+    const ort = await (0,onnx_src/* loadOnnxRuntime */.aD)();
     const batchSize = options.batchSize ?? 8192;
     const feeder = featureFeeder(ort, model, holdout);
     const fetched = model.signature.outputs.filter((o) => o.isTensor);
     if (fetched.length === 0) {
-        throw new src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${describeSignature(model.signature)})`, {
+        throw new common_src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`, {
             fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
         });
     }
@@ -70508,8 +69857,8 @@ async function predict_predict(model, holdout, options = {}) {
             result = await model.session.run(feeder(start, end), names);
         }
         catch (error) {
-            throw new src/* UserError */.yo(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
-                fix: `Check that the holdout's feature columns match the model's inputs (${describeSignature(model.signature)}).`,
+            throw new common_src/* UserError */.yo(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
+                fix: `Check that the holdout's feature columns match the model's inputs (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 cause: error,
             });
         }
@@ -70527,13 +69876,13 @@ async function predict_predict(model, holdout, options = {}) {
                 columns[j] = column;
             }
             else if (column.width !== width) {
-                throw new src/* UserError */.yo(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
+                throw new common_src/* UserError */.yo(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
             }
             const rows = end - start;
             const data = tensor.data;
             if (tensor.dims[0] !== rows) {
-                throw new src/* UserError */.yo(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
-                    fix: `Export the model with a batch dimension first on every output (${describeSignature(model.signature)}).`,
+                throw new common_src/* UserError */.yo(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
+                    fix: `Export the model with a batch dimension first on every output (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 });
             }
             const offset = start * width;
@@ -71186,12 +70535,12 @@ function metrics_rowLogLoss(truth, probabilities, k) {
     for (let i = 0; i < n; i++) {
         let sum = 0;
         for (let c = 0; c < k; c++)
-            sum += clip(probabilities[i * k + c]);
-        out[i] = -Math.log(clip(probabilities[i * k + truth[i]]) / sum);
+            sum += metrics_clip(probabilities[i * k + c]);
+        out[i] = -Math.log(metrics_clip(probabilities[i * k + truth[i]]) / sum);
     }
     return out;
 }
-function clip(p) {
+function metrics_clip(p) {
     return p < EPS64 ? EPS64 : p > 1 - EPS64 ? 1 - EPS64 : p;
 }
 function metrics_columnIsClass(truth, c) {
@@ -71923,7 +71272,7 @@ function metricsFor(interpretation, index, options = {}) {
  * Loads the holdout once, runs every model on it in batches, decides the task and computes
  * each model's metrics on the same rows (so candidate and baseline can be compared pairwise).
  */
-async function evaluateModels(options) {
+async function evaluate_evaluateModels(options) {
     const logger = options.logger ?? silentLogger;
     const holdout = await loadHoldout(options.dataset, options);
     logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
@@ -71982,10 +71331,812 @@ async function evaluateModels(options) {
 
 
 
+;// CONCATENATED MODULE: ./packages/drift/src/predictions.ts
+/**
+ * The model's outputs profiled like data columns: each batch of rows goes through
+ * onnxruntime (packages/evaluation's `predict`), and every output becomes one or more
+ * prediction columns: `label` (class labels: categorical), `probabilities[1]` (the positive
+ * class's score of a binary classifier), `probabilities[k]` for each class of a multiclass
+ * one, `variable` (a regression's value: numerical).
+ */
+
+
+
+function outputColumns(out) {
+    const categorical = out.type === 'string' || /int/.test(out.type) || out.type === 'bool';
+    if (out.width === 1)
+        return [{ name: out.name, pick: 0, categorical }];
+    if (out.width === 2 && !categorical)
+        return [{ name: `${out.name}[1]`, pick: 1, categorical }];
+    return Array.from({ length: out.width }, (_, k) => ({ name: `${out.name}[${k}]`, pick: k, categorical }));
+}
+class PredictionProfiler {
+    model;
+    features;
+    types;
+    input;
+    profilers = new Map();
+    featureIndex;
+    /** Why predictions could not be profiled, when they could not. */
+    skipped;
+    constructor(model, features, header, types, input) {
+        this.model = model;
+        this.features = features;
+        this.types = types;
+        this.input = input;
+        this.featureIndex = features.map((f) => header.indexOf(f));
+    }
+    /** Opens the model; `features` are the columns fed to it, in order. */
+    static async open(modelPath, features, header, input, reference) {
+        const model = await (0,onnx_src/* openOnnxModel */.FT)(modelPath);
+        const profiler = new PredictionProfiler(model, features, header, new Map(reference?.map((c) => [c.name, c.type])), input);
+        // Missing data columns are reported by the column comparison; predictions just cannot be made.
+        const missing = features.filter((f) => !header.includes(f));
+        if (missing.length)
+            profiler.skipped = `${input} lacks the model's input column(s) ${missing.join(', ')}`;
+        return profiler;
+    }
+    async addBatch(batch) {
+        if (this.skipped || batch.rows === 0)
+            return;
+        const f = this.features.length;
+        const features = new Float32Array(batch.rows * f);
+        for (let j = 0; j < f; j++) {
+            const col = batch.numbers[this.featureIndex[j]];
+            for (let r = 0; r < batch.rows; r++) {
+                const v = col[r];
+                if (v !== v) {
+                    this.skipped = `the model's input "${this.features[j]}" is missing or not a number on line ${batch.lines[r]} of ${this.input}`;
+                    return;
+                }
+                features[r * f + j] = v;
+            }
+        }
+        const holdout = {
+            path: this.input,
+            rows: batch.rows,
+            featureNames: this.features,
+            features,
+            labelColumn: '',
+            labels: [],
+        };
+        let raw;
+        try {
+            raw = await predict_predict(this.model, holdout);
+        }
+        catch (error) {
+            // e.g. the data's label is not named `label`, so the model gets one column too many:
+            // the data profile stays useful; the prediction profile is left out and the reason logged.
+            if (!(0,common_src/* isUserError */.iU)(error))
+                throw error;
+            this.skipped = `the model could not run on ${this.input}: ${error.message}`;
+            return;
+        }
+        for (const out of raw.outputs) {
+            for (const col of outputColumns(out)) {
+                let p = this.profilers.get(col.name);
+                if (!p) {
+                    p = new ColumnProfiler(col.name, 0x9e37 + this.profilers.size, this.types.get(col.name) ?? (col.categorical ? 'categorical' : undefined));
+                    this.profilers.set(col.name, p);
+                }
+                const numbers = new Float64Array(batch.rows);
+                const texts = new Array(batch.rows);
+                for (let r = 0; r < batch.rows; r++) {
+                    const v = out.values[r * out.width + col.pick];
+                    if (typeof v === 'string') {
+                        numbers[r] = NaN;
+                        texts[r] = v;
+                    }
+                    else
+                        numbers[r] = v;
+                }
+                p.addBatch({ header: [col.name], rows: batch.rows, lines: batch.lines, numbers: [numbers], texts: [texts] }, 0);
+            }
+        }
+    }
+    async finish() {
+        await this.model.session.release();
+        if (this.skipped)
+            return null;
+        return [...this.profilers.values()].map((p) => p.finish());
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/build.ts
+/** Profiles a data file in one streaming pass (and, with a model, the model's outputs on it). */
+
+
+
+
+
+async function build_buildProfile(path, options = {}) {
+    const logger = options.logger ?? common_src/* silentLogger */.qq;
+    const input = options.input ?? path;
+    let profilers;
+    let header = [];
+    let label = null;
+    let predictions;
+    let rows = 0;
+    let lastReport = Date.now();
+    for await (const batch of (0,src/* readTable */.xz)(path, { input })) {
+        if (!profilers) {
+            header = batch.header;
+            label =
+                options.label === null ? null : header.includes(options.label ?? 'label') ? (options.label ?? 'label') : null;
+            if (options.label && !header.includes(options.label)) {
+                throw new common_src/* UserError */.yo(`${input}: ${path} has no label column "${options.label}" (columns: ${header.join(', ')})`, {
+                    fix: 'Set `label-column` to a column of the data, or leave it empty.',
+                    location: { file: path, line: 1 },
+                });
+            }
+            profilers = profileColumns(header, options.reference);
+            if (options.model) {
+                const features = options.features ?? header.filter((h) => h !== label);
+                predictions = await PredictionProfiler.open(options.model, features, header, `${input} (${path})`, options.reference?.predictions);
+            }
+        }
+        for (let c = 0; c < profilers.length; c++)
+            profilers[c].addBatch(batch, c);
+        await predictions?.addBatch(batch);
+        rows += batch.rows;
+        if (Date.now() - lastReport > 5000) {
+            lastReport = Date.now();
+            logger.info(`profile: ${rows} rows of ${path}`);
+        }
+    }
+    if (rows === 0) {
+        throw new common_src/* UserError */.yo(`${input}: ${path} has a header but no data rows`, {
+            fix: `Point \`${input}\` at a file with at least one data row.`,
+            location: { file: path },
+        });
+    }
+    if (options.reference) {
+        // A column that was numbers in the reference and now holds text changed type: say where.
+        const types = new Map(options.reference.columns.map((c) => [c.name, c.type]));
+        for (const p of profilers) {
+            if (types.get(p.name) === 'numerical' && p.firstText) {
+                throw new common_src/* UserError */.yo(`${input}: ${path}, line ${p.firstText.line}: column "${p.name}" holds the text ${JSON.stringify(p.firstText.value.slice(0, 40))}, but it was numerical in the reference (${p.texts} text cell(s) in all)`, {
+                    fix: `Fix the upstream step that writes "${p.name}" (a changed export or encoding), or leave the column out with \`columns\`.`,
+                    location: { file: path, line: p.firstText.line },
+                    title: 'Column type changed',
+                });
+            }
+        }
+    }
+    const columns = profilers.map((p) => p.finish());
+    const predicted = predictions ? await predictions.finish() : null;
+    if (predictions?.skipped)
+        logger.warning(`Predictions not profiled: ${predictions.skipped}`);
+    const profile = {
+        format: PROFILE_FORMAT,
+        rows,
+        source: (0,external_node_path_.basename)(path),
+        bounds: PROFILE_BOUNDS,
+        label,
+        features: predictions ? predictions.features : null,
+        columns,
+        predictions: predicted,
+    };
+    if (predictions?.skipped)
+        Object.defineProperty(profile, 'predictionsSkipped', { value: predictions.skipped, enumerable: false });
+    return profile;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/compare.ts
+/**
+ * Column-by-column drift between a reference profile and the current data's profile, with
+ * Evidently's default method choice, an optional multiple-testing correction, and the
+ * dataset verdict (drift when at least `driftShare` of the tested columns drifted).
+ */
+
+
+
+
+const METHODS = (/* unused pure expression or super */ null && (['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi']));
+/** p-value tests drift below their threshold; distances at or above it. */
+const compare_METHOD_INFO = {
+    ks: { kind: 'p-value', threshold: 0.05, label: 'K-S p-value', types: ['numerical'] },
+    chisquare: { kind: 'p-value', threshold: 0.05, label: 'chi-square p-value', types: ['categorical'] },
+    z: { kind: 'p-value', threshold: 0.05, label: 'Z-test p-value', types: ['categorical'] },
+    wasserstein: { kind: 'distance', threshold: 0.1, label: 'Wasserstein distance (normed)', types: ['numerical'] },
+    jensenshannon: {
+        kind: 'distance',
+        threshold: 0.1,
+        label: 'Jensen-Shannon distance',
+        types: ['numerical', 'categorical'],
+    },
+    psi: { kind: 'distance', threshold: 0.1, label: 'PSI', types: ['numerical', 'categorical'] },
+};
+/** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
+const SMALL_REFERENCE_ROWS = 1000;
+function methodFor(col, cur, referenceRows, chosen) {
+    const type = col.type;
+    if (chosen) {
+        if (!compare_METHOD_INFO[chosen].types.includes(type)) {
+            throw new UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
+                fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
+            });
+        }
+        if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
+            throw new UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
+                fix: 'Use chisquare or jensenshannon for it in `methods`.',
+            });
+        }
+        return chosen;
+    }
+    const small = referenceRows <= SMALL_REFERENCE_ROWS;
+    if (type === 'numerical')
+        return small ? 'ks' : 'wasserstein';
+    if (!small)
+        return 'jensenshannon';
+    return categoryKeys(col, cur).length <= 2 ? 'z' : 'chisquare';
+}
+const OTHER = '(other)';
+function categoryKeys(ref, cur) {
+    const keys = new Set();
+    for (const [k] of ref.categories?.values ?? [])
+        keys.add(k);
+    for (const [k] of cur.categories?.values ?? [])
+        keys.add(k);
+    return [...keys];
+}
+function categoryCounts(ref, cur) {
+    const labels = categoryKeys(ref, cur);
+    // A side with more distinct values than the profile keeps counts them all as "other".
+    const rc = ref.categories ?? { values: [], other: ref.count };
+    const cc = cur.categories ?? { values: [], other: cur.count };
+    const a = new Map(rc.values);
+    const b = new Map(cc.values);
+    const out = { labels, a: labels.map((k) => a.get(k) ?? 0), b: labels.map((k) => b.get(k) ?? 0) };
+    if (rc.other + cc.other > 0) {
+        out.labels.push(OTHER);
+        out.a.push(rc.other);
+        out.b.push(cc.other);
+    }
+    return out;
+}
+function shares(counts) {
+    const total = counts.reduce((s, c) => s + c, 0);
+    return counts.map((c) => (total ? c / total : 0));
+}
+function formatEdge(v) {
+    return Number(v.toPrecision(3)).toString();
+}
+function compareColumn(ref, cur, method, threshold) {
+    const type = ref.type;
+    let statistic;
+    let pValue = null;
+    let chart;
+    if (type === 'numerical') {
+        const a = Float64Array.from(ref.numeric.sample);
+        const b = Float64Array.from(cur.numeric.sample);
+        const edges = ref.numeric.histogram.edges;
+        const ca = binCounts(a, edges);
+        const cb = binCounts(b, edges);
+        chart = { labels: edges.slice(0, -1).map(formatEdge), reference: shares(ca), current: shares(cb) };
+        if (method === 'ks') {
+            const r = ks2SampSorted(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'wasserstein')
+            statistic = normalizedWasserstein(a, b, ref.numeric.std);
+        else if (method === 'jensenshannon')
+            statistic = jensenShannon(ca, cb);
+        else
+            statistic = populationStabilityIndex(ca, cb);
+    }
+    else {
+        const { labels, a, b } = categoryCounts(ref, cur);
+        chart = { labels, reference: shares(a), current: shares(b) };
+        if (method === 'chisquare') {
+            const r = chiSquaredContingency(a, b);
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'z') {
+            const r = proportionsZTest(a[0] ?? 0, a.reduce((s, x) => s + x, 0), b[0] ?? 0, b.reduce((s, x) => s + x, 0));
+            statistic = r.statistic;
+            pValue = r.pValue;
+        }
+        else if (method === 'jensenshannon')
+            statistic = jensenShannon(a, b);
+        else
+            statistic = populationStabilityIndex(a, b);
+    }
+    const pvalueKind = compare_METHOD_INFO[method].kind === 'p-value';
+    const drifted = pvalueKind ? pValue < threshold : statistic >= threshold;
+    return {
+        column: ref.name,
+        type,
+        method,
+        statistic,
+        pValue,
+        threshold,
+        drifted,
+        referenceMissingShare: ref.missing / Math.max(1, ref.missing + ref.count),
+        currentMissingShare: cur.missing / Math.max(1, cur.missing + cur.count),
+        chart,
+        severity: pvalueKind ? -Math.log10(Math.max(pValue, 1e-300)) + Math.log10(threshold) : statistic / threshold,
+    };
+}
+/** Applies Bonferroni or Benjamini–Hochberg across the p-value-tested columns (in place). */
+function correct(results, correction) {
+    const tested = results.filter((r) => r.pValue !== null);
+    const m = tested.length;
+    if (correction === 'none' || m === 0)
+        return;
+    if (correction === 'bonferroni') {
+        for (const r of tested) {
+            r.threshold /= m;
+            r.drifted = r.pValue < r.threshold;
+        }
+        return;
+    }
+    // Benjamini–Hochberg step-up: reject the k smallest p-values, k the largest with p_(k) <= k/m * alpha.
+    const order = [...tested].sort((x, y) => x.pValue - y.pValue);
+    let k = 0;
+    order.forEach((r, i) => {
+        if (r.pValue <= ((i + 1) / m) * r.threshold)
+            k = i + 1;
+    });
+    order.forEach((r, i) => {
+        r.threshold = (Math.max(k, 1) / m) * r.threshold;
+        r.drifted = i < k;
+    });
+}
+/**
+ * Compares every chosen reference column with the current data's profile (built with the
+ * reference's column types). Reference columns missing from the current data are an error.
+ */
+function compare_compareProfiles(reference, current, options = {}) {
+    const driftShare = options.driftShare ?? 0.5;
+    const correction = options.correction ?? 'none';
+    const byName = new Map(current.columns.map((c) => [c.name, c]));
+    const refNames = reference.columns.map((c) => c.name);
+    const notes = [];
+    const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
+    const unknown = wanted.filter((n) => !refNames.includes(n));
+    if (unknown.length) {
+        throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
+            fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
+        });
+    }
+    const missing = wanted.filter((n) => !byName.has(n));
+    if (missing.length) {
+        throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
+            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+            title: 'Reference column missing',
+        });
+    }
+    const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
+    if (extra.length)
+        notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
+    for (const m of Object.keys(options.methods ?? {})) {
+        if (m !== '*' && !wanted.includes(m))
+            throw new UserError(`\`methods\` names the column "${m}", which is not checked`, {
+                fix: 'Name only checked reference columns (or `*`) in `methods`.',
+            });
+    }
+    const results = [];
+    for (const name of wanted) {
+        const ref = reference.columns.find((c) => c.name === name);
+        const cur = byName.get(name);
+        if (ref.type === 'text' || ref.type === 'empty') {
+            notes.push(`"${name}" not tested: ${ref.type === 'text' ? `free text (more than ${reference.bounds.distinct} distinct values)` : 'no values in the reference'}.`);
+            continue;
+        }
+        if (cur.count === 0) {
+            throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
+                fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
+                title: 'All values missing',
+            });
+        }
+        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
+        results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
+    }
+    if (results.length === 0) {
+        throw new UserError('No column could be tested for drift', {
+            fix: 'Check `columns`: it must name numerical or categorical reference columns.',
+        });
+    }
+    correct(results, correction);
+    const drifted = results.filter((r) => r.drifted).map((r) => r.column);
+    const share = drifted.length / results.length;
+    return {
+        drift: share >= driftShare,
+        share,
+        driftShare,
+        tested: results.length,
+        drifted,
+        columns: results,
+        notes,
+        correction,
+    };
+}
+/** Prediction drift: the same comparison over the model's output columns (no dataset verdict). */
+function compare_comparePredictions(reference, current, referenceRows) {
+    const out = [];
+    for (const ref of reference) {
+        const cur = current.find((c) => c.name === ref.name);
+        if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
+            continue;
+        const method = methodFor(ref, cur, referenceRows, undefined);
+        out.push(compareColumn(ref, cur, method, compare_METHOD_INFO[method].threshold));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/report.ts
+/**
+ * The drift report in Markdown for the job summary and the pull-request comment: the verdict
+ * first, a table per column, prediction drift, quality change, and mermaid `xychart-beta`
+ * histograms of the most-drifted columns. Column names and category values come from data
+ * files and are escaped (no markdown, HTML or mentions), and the report stays under GitHub's
+ * comment limit.
+ */
+
+const MAX_TABLE_ROWS = 150;
+const MAX_REPORT_LENGTH = 60_000;
+/** Text from a data file, safe inside a Markdown table cell. */
+function escapeCell(text) {
+    const t = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    return t
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[\\`*_[\]#~!]/g, (c) => `\\${c}`)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/@/g, '&#64;');
+}
+/** Text safe inside a quoted mermaid string (no quotes, brackets, fences or line breaks). */
+function mermaidText(text, max = 24) {
+    const t = text
+        .replace(/["`\r\n\t[\]{};#<>]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return t.length > max ? `${t.slice(0, max - 1)}…` : t || '(blank)';
+}
+const num = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? Number(v.toPrecision(4)).toString() : v.toExponential(2));
+const pct = (v) => `${(100 * v).toFixed(v > 0 && v < 0.01 ? 2 : 1)}%`;
+function columnRow(c) {
+    const info = METHOD_INFO[c.method];
+    return `| ${escapeCell(c.column)} | ${c.type} | ${info.label} | ${num(c.statistic)} | ${c.pValue === null ? '–' : num(c.pValue)} | ${num(c.threshold)} | ${c.drifted ? '**drifted**' : 'no'} | ${pct(c.referenceMissingShare)} → ${pct(c.currentMissingShare)} |`;
+}
+const TABLE_HEAD = '| column | type | method | statistic | p-value | threshold | drifted | missing (ref → cur) |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+function chart(c) {
+    const n = Math.min(c.chart.labels.length, 25);
+    const labels = c.chart.labels.slice(0, n).map((l) => `"${mermaidText(l, 12)}"`);
+    const ref = c.chart.reference.slice(0, n).map((v) => num(v));
+    const cur = c.chart.current.slice(0, n).map((v) => num(v));
+    const top = Math.max(...c.chart.reference.slice(0, n), ...c.chart.current.slice(0, n), 0.01);
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${mermaidText(c.column, 40)}: reference (bars) vs current (line)"`,
+        `  x-axis [${labels.join(', ')}]`,
+        `  y-axis "share of rows" 0 --> ${num(Math.min(1, top * 1.1))}`,
+        `  bar [${ref.join(', ')}]`,
+        `  line [${cur.join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+function report_renderReport(input) {
+    const { result } = input;
+    const out = [];
+    const verdict = result.drift
+        ? `### 🔴 Drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} ≥ ${pct(result.driftShare)})`
+        : `### 🟢 No dataset drift: ${result.drifted.length} of ${result.tested} columns drifted (${pct(result.share)} < ${pct(result.driftShare)})`;
+    out.push(verdict, '');
+    if (result.drifted.length)
+        out.push(`Drifted: ${result.drifted
+            .slice(0, 20)
+            .map((c) => `\`${c.replace(/`/g, "'").slice(0, 60)}\``)
+            .join(', ')}${result.drifted.length > 20 ? ', …' : ''}`, '');
+    out.push(`Reference: ${escapeCell(input.referenceLabel)} (${input.referenceRows.toLocaleString('en-US')} rows) · current: ${escapeCell(input.currentLabel)} (${input.currentRows.toLocaleString('en-US')} rows)${result.correction !== 'none' ? ` · ${result.correction} correction across ${result.columns.filter((c) => c.pValue !== null).length} p-value tests` : ''}`, '');
+    const sorted = [...result.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted) || b.severity - a.severity);
+    out.push('#### Columns', '', TABLE_HEAD, ...sorted.slice(0, MAX_TABLE_ROWS).map(columnRow));
+    if (sorted.length > MAX_TABLE_ROWS)
+        out.push('', `(${sorted.length - MAX_TABLE_ROWS} more columns not shown; every column is in the \`drifted-columns\` output.)`);
+    out.push('', '#### Prediction drift', '');
+    if (input.predictions?.length) {
+        const any = input.predictions.some((p) => p.drifted);
+        out.push(any ? "The model's predictions have drifted." : "The model's predictions have not drifted.", '', TABLE_HEAD, ...input.predictions.map(columnRow));
+    }
+    else
+        out.push(input.predictionsNote ?? 'Not computed.');
+    out.push('', '#### Quality change', '');
+    if (input.quality?.length) {
+        out.push('| metric | reference | current | change |', '| --- | --- | --- | --- |');
+        for (const q of input.quality) {
+            out.push(`| ${escapeCell(q.metric)} | ${q.reference === null ? '–' : num(q.reference)} | ${num(q.current)} | ${q.reference === null ? '–' : `${q.current - q.reference >= 0 ? '+' : ''}${num(q.current - q.reference)}`} |`);
+        }
+    }
+    else
+        out.push(input.qualityNote ?? 'No labels in the current data: quality not measured.');
+    const drifted = sorted.filter((c) => c.drifted).slice(0, input.charts ?? 3);
+    if (drifted.length) {
+        out.push('', '#### Most drifted columns', '');
+        for (const c of drifted)
+            out.push(chart(c), '');
+    }
+    if (result.notes.length)
+        out.push('', '<details><summary>Notes</summary>', '', ...result.notes.map((n) => `- ${escapeCell(n)}`), '', '</details>');
+    let text = out.join('\n');
+    if (text.length > MAX_REPORT_LENGTH)
+        text = `${text.slice(0, MAX_REPORT_LENGTH - 80)}\n\n(report truncated at ${MAX_REPORT_LENGTH} characters)`;
+    return `${text}\n`;
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/check.ts
+/**
+ * A whole drift check: the fresh data profiled with the reference's column types (and the
+ * model's outputs on it), compared column by column, prediction drift, quality against the
+ * reference version's recorded metrics where the fresh data has labels, and the report.
+ */
+
+
+
+
+
+async function checkDrift(request) {
+    const logger = request.logger ?? silentLogger;
+    const reference = request.reference;
+    const features = reference.features ??
+        reference.columns.map((c) => c.name).filter((n) => n !== reference.label && n !== request.labelColumn);
+    const withModel = !!request.model && !!reference.predictions;
+    const current = await buildProfile(request.current, {
+        input: 'current',
+        reference,
+        label: null,
+        ...(withModel ? { model: request.model, features } : {}),
+        logger,
+    });
+    logger.info(`Profiled ${current.rows} rows of ${request.current}`);
+    const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
+    const result = compareProfiles(reference, current, {
+        ...request,
+        columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
+    });
+    let predictions = null;
+    let predictionsNote;
+    if (!request.model)
+        predictionsNote = 'No model: set `model`, or use a registry reference whose version has an ONNX model.';
+    else if (!reference.predictions)
+        predictionsNote =
+            'The reference profile has no prediction profile (it was pushed without a model to run on `profile-data`).';
+    else if (!current.predictions)
+        predictionsNote = `Not computed: ${current.predictionsSkipped ?? 'the model gave no predictions'}.`;
+    else
+        predictions = comparePredictions(reference.predictions, current.predictions, reference.rows);
+    let quality = null;
+    let qualityNote;
+    const header = current.columns.map((c) => c.name);
+    if (!request.labelColumn)
+        qualityNote = 'No `label-column`: quality not measured.';
+    else if (!header.includes(request.labelColumn))
+        qualityNote = `The current data has no column "${request.labelColumn}": quality not measured.`;
+    else if (!request.model)
+        qualityNote = 'No model: quality not measured.';
+    else {
+        const evaluation = await evaluateModels({
+            dataset: request.current,
+            models: [request.model],
+            labelColumn: request.labelColumn,
+            featureColumns: features,
+            logger,
+        });
+        const values = evaluation.models[0].metrics.values;
+        const recorded = request.referenceMetrics ?? {};
+        quality = Object.entries(values)
+            .filter((e) => typeof e[1] === 'number' && Number.isFinite(e[1]))
+            .filter(([k]) => k in recorded || Object.keys(recorded).length === 0)
+            .map(([metric, value]) => ({
+            metric,
+            reference: typeof recorded[metric] === 'number' ? recorded[metric] : null,
+            current: value,
+        }));
+    }
+    const report = renderReport({
+        result,
+        referenceLabel: request.referenceLabel,
+        referenceRows: reference.rows,
+        currentLabel: request.current,
+        currentRows: current.rows,
+        predictions,
+        predictionsNote,
+        quality,
+        qualityNote,
+    });
+    return { result, current, predictions, quality, report };
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
 
 /***/ }),
 
-/***/ 7608:
+/***/ 7940:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o7: () => (/* reexport */ OnnxLoadError),
+  iL: () => (/* reexport */ describeSignature),
+  Lf: () => (/* reexport */ describeTensor),
+  aD: () => (/* reexport */ loadOnnxRuntime),
+  UC: () => (/* reexport */ oipDatatypeOf),
+  FT: () => (/* reexport */ openOnnxModel),
+  m8: () => (/* reexport */ readOnnxSignature)
+});
+
+// UNUSED EXPORTS: createSession, isOipDatatype, ortTypeOf, signatureOf
+
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
+
+let runtime;
+/**
+ * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
+ * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
+ * a crash at startup. Under ESM the CommonJS module may arrive as a namespace whose default
+ * is the module; callers always get the module.
+ */
+function loadOnnxRuntime() {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
+        runtime = undefined;
+        throw new src/* UserError */.yo(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
+            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
+            cause: error,
+        });
+    });
+    return runtime;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./packages/onnx/src/signature.ts
+/** A session's input or output metadata as a signature entry. */
+function tensorSignatureOf(meta) {
+    return meta.isTensor
+        ? { name: meta.name, type: String(meta.type), shape: [...meta.shape], isTensor: true }
+        : { name: meta.name, type: 'non-tensor', shape: [], isTensor: false };
+}
+function signatureOf(session) {
+    return {
+        inputs: session.inputMetadata.map(tensorSignatureOf),
+        outputs: session.outputMetadata.map(tensorSignatureOf),
+    };
+}
+/** `input: float32[N,32]`, for messages and reports. */
+function describeTensor(t) {
+    if (!t.isTensor)
+        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
+    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
+}
+function describeSignature(signature) {
+    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/session.ts
+
+
+
+
+/** A model onnxruntime could not load; `reason` is onnxruntime's own message. */
+class OnnxLoadError extends src/* UserError */.yo {
+    where;
+    reason;
+    constructor(where, reason, options = {}) {
+        super(`${where} is not an ONNX model onnxruntime can load: ${reason}`, {
+            fix: options.fix ??
+                'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
+            ...(options.file ? { location: { file: options.file } } : {}),
+            cause: options.cause,
+        });
+        this.where = where;
+        this.reason = reason;
+    }
+}
+/**
+ * An onnxruntime session over a file or over bytes already read (the bytes whose sha256 was
+ * checked, so nothing can swap the file between the check and the load). `where` names the
+ * model in errors; a model onnxruntime refuses is an OnnxLoadError.
+ */
+async function createSession(source, where, options = {}) {
+    const ort = await loadOnnxRuntime();
+    const sessionOptions = {
+        graphOptimizationLevel: options.optimization ?? 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    };
+    try {
+        return typeof source === 'string'
+            ? await ort.InferenceSession.create(source, sessionOptions)
+            : await ort.InferenceSession.create(source, sessionOptions);
+    }
+    catch (error) {
+        const reason = (error.message ?? String(error)).trim();
+        throw new OnnxLoadError(where, reason, {
+            ...(options.fix ? { fix: options.fix } : {}),
+            ...(typeof source === 'string' ? { file: source } : {}),
+            cause: error,
+        });
+    }
+}
+/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+async function openOnnxModel(path, options = {}) {
+    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
+        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
+            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+        });
+    }
+    const session = await createSession(path, path, options);
+    return { path, session, signature: signatureOf(session) };
+}
+/** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
+async function readOnnxSignature(path, options = {}) {
+    const model = await openOnnxModel(path, { ...options, optimization: 'disabled' });
+    await model.session.release();
+    return model.signature;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/datatypes.ts
+/**
+ * The one table between onnxruntime's element types and the Open Inference Protocol's (KServe
+ * V2) tensor datatypes: the model server, the registry's stored sample and the deploy smoke test
+ * all name tensors through it. BF16 exists in OIP only in gRPC raw form and is left out.
+ */
+const OIP_TO_ORT = {
+    BOOL: 'bool',
+    UINT8: 'uint8',
+    UINT16: 'uint16',
+    UINT32: 'uint32',
+    UINT64: 'uint64',
+    INT8: 'int8',
+    INT16: 'int16',
+    INT32: 'int32',
+    INT64: 'int64',
+    FP16: 'float16',
+    FP32: 'float32',
+    FP64: 'float64',
+    BYTES: 'string',
+};
+const ORT_TO_OIP = new Map(Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip]));
+function isOipDatatype(value) {
+    return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
+}
+function ortTypeOf(datatype) {
+    return OIP_TO_ORT[datatype];
+}
+/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, bfloat16, non-tensors). */
+function oipDatatypeOf(ortType) {
+    return ORT_TO_OIP.get(ortType);
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/index.ts
+
+
+
+
+
+
+/***/ }),
+
+/***/ 9861:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72001,7 +72152,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ak: () => (/* reexport */ runCli)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readMetricsFile, readOnnxSignature, readRunRecord, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, contentDigest, describeSignature, formatModelRef, layout, parseManifest, parseModelRef, parseTags, probeConditionalWrites, readMetricsFile, readOnnxSignature, readRunRecord, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -72139,7 +72290,9 @@ function checkDigest(url, options, digest) {
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-async function writeVerifiedStream(source, dest, url, options = {}) {
+async function writeVerifiedStream(source, dest, url, options = {}, 
+/** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+expected) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
@@ -72160,6 +72313,10 @@ async function writeVerifiedStream(source, dest, url, options = {}) {
             },
         });
         await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        if (expected !== undefined && bytes !== expected)
+            throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
+                code: 'TruncatedBody',
+            });
         checkDigest(url, options, hash?.digest('hex'));
         verifier?.finish();
         if (options.mode !== undefined)
@@ -72572,8 +72729,6 @@ function classifyStoreError(error, ctx) {
 
 
 
-/** Objects larger than one part are fetched in parts of this size. */
-const PART_SIZE = 8 * 1024 * 1024;
 /** Ranges of one object in flight at once. */
 const RANGES_PER_OBJECT = 4;
 /** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
@@ -72630,10 +72785,13 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
  * checked body; it is retried here, per range, on retryable failures.
  */
-async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
+async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const total = first.total;
-    const parts = Math.ceil(total / PART_SIZE);
+    const partSize = options.partSize;
+    // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
+    const parts = 1 + Math.ceil((total - first.length) / partSize);
+    const startOf = (index) => (index === 0 ? 0 : first.length + (index - 1) * partSize);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = tempBeside(dest);
@@ -72666,14 +72824,40 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
     };
     let failed;
     const store = async (index, body) => {
-        await file.write(body, 0, body.length, index * PART_SIZE);
+        await file.write(body, 0, body.length, startOf(index));
         options.onBytes?.(body.length);
         reported += body.length;
         done.set(index, body);
         feed();
     };
+    // Part 0 is read from the first answer as it streams, into the head of the file, hashed as
+    // it comes (it is always next in order). That answer may carry more than part 0 (it asked
+    // for everything up to the cutoff): the rest is not read, and the connection is dropped.
+    const streamFirst = async () => {
+        let position = 0;
+        for await (const data of first.stream) {
+            if (failed !== undefined)
+                return; // another part failed the object
+            const chunk = data.subarray(0, first.length - position);
+            await file.write(chunk, 0, chunk.length, position);
+            position += chunk.length;
+            hash?.update(chunk);
+            verifier?.update(chunk);
+            options.onBytes?.(chunk.length);
+            reported += chunk.length;
+            if (position === first.length)
+                break;
+        }
+        if (failed !== undefined)
+            return;
+        // a cut first answer fails the attempt, retryable: the object's layer starts it again
+        if (position !== first.length)
+            throw new RangeFailure(`${url}: Truncated body: ${position} of ${first.length} bytes of the first part`, true);
+        hashed = 1;
+        feed();
+        wake();
+    };
     try {
-        await store(0, first.body);
         let nextIndex = 1;
         const worker = async () => {
             while (failed === undefined && nextIndex < parts) {
@@ -72681,8 +72865,8 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await admit(index);
                 if (failed !== undefined)
                     return;
-                const start = index * PART_SIZE;
-                const end = Math.min(total, start + PART_SIZE) - 1;
+                const start = startOf(index);
+                const end = Math.min(total, start + partSize) - 1;
                 const body = await withRetries(() => getRange(start, end), { attempts: 5 }).catch((error) => {
                     failed ??= error;
                     wake();
@@ -72691,7 +72875,14 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await store(index, body);
             }
         };
-        const results = await Promise.allSettled(Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker));
+        const workers = Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker);
+        const head = streamFirst().catch((error) => {
+            failed ??= error;
+            wake();
+            throw error;
+        });
+        const results = await Promise.allSettled(workers);
+        await head; // its failure (retryable) goes to the object's retry layer as it is
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
@@ -72926,7 +73117,70 @@ async function s3Error(res, url) {
     return errorFromBody(res.statusCode, await readBody(res), url);
 }
 
+;// CONCATENATED MODULE: ./packages/storage/src/s3-fetch.ts
+
+
+
+
+/**
+ * rclone's --multi-thread-cutoff (256 MiB); parts of 8 MiB keep the memory of the in-order
+ * digest small (at most RANGES_PER_OBJECT + 2 parts ahead of it per object).
+ */
+const DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
+async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RANGES) {
+    const first = sizes.cutoff;
+    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
+    if (res.statusCode === 416) {
+        res.resume(); // an empty object has no byte 0
+        res = await getter.get(fullKey);
+    }
+    if (res.statusCode === 404) {
+        const error = await s3Error(res, url);
+        if (error.name === 'NoSuchBucket')
+            throw error;
+        throw new ObjectNotFoundError(url);
+    }
+    if (res.statusCode === 200) {
+        // the server ignored Range (or the object is empty): the whole body, verified as it streams
+        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+        if (length !== undefined && length <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, length);
+    }
+    if (res.statusCode !== 206)
+        throw await s3Error(res, url);
+    const range = parseContentRange(res.headers['content-range']);
+    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
+    if (!range || range.start !== 0 || range.end !== expectedEnd) {
+        res.resume();
+        throw new RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const total = range.total;
+    if (total <= first) {
+        if (total <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, total), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, total);
+    }
+    const etag = res.headers.etag;
+    const getRange = async (start, end) => {
+        const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+        try {
+            checkRangeAnswer(part, url, start, end, total, etag);
+        }
+        catch (error) {
+            part.resume();
+            throw error;
+        }
+        return readExactly(part, end - start + 1);
+    };
+    return rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+        ...options,
+        partSize: sizes.partSize,
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -72997,6 +73251,7 @@ class S3Store {
     region;
     clients = new Map();
     credentialSource;
+    ranges;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -73004,6 +73259,7 @@ class S3Store {
         const maxSockets = options.maxSockets ?? 64;
         this.maxSockets = maxSockets;
         this.endpoint = options.endpoint;
+        this.ranges = options.ranges ?? DEFAULT_RANGES;
         this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const config = {
             requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
@@ -73244,51 +73500,7 @@ class S3Store {
             }
             return writeVerifiedStream(out.Body, dest, url, options);
         }
-        const fullKey = this.keyOf(key);
-        // The first part is asked for as a range: a small object comes whole in it, a large one
-        // tells its size and ETag, and the other parts follow in parallel.
-        let res = await getter.get(fullKey, { range: `bytes=0-${PART_SIZE - 1}` });
-        if (res.statusCode === 416) {
-            res.resume(); // an empty object has no byte 0
-            res = await getter.get(fullKey);
-        }
-        if (res.statusCode === 404) {
-            const error = await s3Error(res, url);
-            if (error.name === 'NoSuchBucket')
-                throw error;
-            throw new ObjectNotFoundError(url);
-        }
-        if (res.statusCode === 200) {
-            // the server ignored Range (or the object is empty): the whole body, verified as it streams
-            const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-            if (length !== undefined && length <= SMALL_OBJECT)
-                return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
-            return writeVerifiedStream(res, dest, url, options);
-        }
-        if (res.statusCode !== 206)
-            throw await s3Error(res, url);
-        const range = parseContentRange(res.headers['content-range']);
-        const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
-        if (!range || range.start !== 0 || range.end !== expectedEnd) {
-            res.resume();
-            throw new RangeFailure(`${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-        }
-        const etag = res.headers.etag;
-        const body = await readExactly(res, range.end + 1);
-        if (range.total <= PART_SIZE)
-            return writeVerifiedBytes(body, dest, url, options);
-        const getRange = async (start, end) => {
-            const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
-            try {
-                checkRangeAnswer(part, url, start, end, range.total, etag);
-            }
-            catch (error) {
-                part.resume();
-                throw error;
-            }
-            return readExactly(part, end - start + 1);
-        };
-        return rangedToVerifiedFile({ body, total: range.total, etag }, getRange, dest, url, options);
+        return getToFile(getter, this.keyOf(key), dest, url, options, this.ranges);
     }
     close() {
         void this.getter?.then((g) => g?.close());
@@ -74342,58 +74554,38 @@ async function acquireContentLock(ctx, name, digest) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/registry/src/signature.ts
 
-let ortPromise;
-/**
- * Loads onnxruntime-node on first use. The committed bundles carry its Linux x64 binaries
- * only, so elsewhere the load fails: that becomes an error naming the platform.
- */
-function loadOnnxRuntime() {
-    ortPromise ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).catch((error) => {
-        ortPromise = undefined;
-        throw new src/* UserError */.yo(`onnxruntime-node could not be loaded on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'Run this step on a Linux x64 runner (the bundle ships onnxruntime for linux-x64 only), or install onnxruntime-node for this platform.',
-            cause: error,
-        });
-    });
-    return ortPromise;
-}
-function toTensor(meta) {
+
+/** The manifest's form of a tensor: unknown dimensions as `?`, a non-tensor as type `unknown` with no shape. */
+function toManifestTensor(t) {
     return {
-        name: meta.name,
-        type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-        shape: meta.isTensor && meta.shape
-            ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+        name: t.name,
+        type: t.isTensor ? t.type : 'unknown',
+        shape: t.isTensor
+            ? t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
             : null,
     };
 }
 /**
  * The input and output names, element types and shapes (symbolic dimensions as their names)
- * of an ONNX model, read by opening it with onnxruntime-node. A file that is not a loadable
- * ONNX model is a UserError that names it.
+ * of an ONNX model, read with onnxruntime-node (@mlops-gha/onnx). A file that is not a loadable
+ * ONNX model is a UserError that names it and the `model` input.
  */
 async function readOnnxSignature(path) {
-    const ort = await loadOnnxRuntime();
-    let session;
     try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'disabled' });
+        const signature = await (0,onnx_src/* readOnnxSignature */.m8)(path);
+        return { inputs: signature.inputs.map(toManifestTensor), outputs: signature.outputs.map(toManifestTensor) };
     }
     catch (error) {
-        const message = error.message ?? String(error);
-        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${message.trim()})`, {
+        if (!(error instanceof onnx_src/* OnnxLoadError */.o7))
+            throw error;
+        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${error.reason})`, {
             fix: 'Point `model` at the exported .onnx file (torch.onnx.export, skl2onnx, tf2onnx), or rename a non-ONNX file so it does not end in .onnx.',
             location: { file: path },
         });
-    }
-    try {
-        const s = session;
-        const inputs = s.inputMetadata ?? s.inputNames.map((name) => ({ name, isTensor: false }));
-        const outputs = s.outputMetadata ?? s.outputNames.map((name) => ({ name, isTensor: false }));
-        return { inputs: inputs.map(toTensor), outputs: outputs.map(toTensor) };
-    }
-    finally {
-        await session.release();
     }
 }
 function describeSignature(signature) {
@@ -74845,10 +75037,8 @@ class Registry {
 }
 
 
-// EXTERNAL MODULE: ./packages/drift/src/index.ts + 10 modules
-var drift_src = __nccwpck_require__(6031);
-// EXTERNAL MODULE: ./packages/evaluation/src/index.ts + 13 modules
-var evaluation_src = __nccwpck_require__(7865);
+// EXTERNAL MODULE: ./packages/drift/src/index.ts + 24 modules
+var drift_src = __nccwpck_require__(3382);
 ;// CONCATENATED MODULE: ./packages/registry/src/sample.ts
 /**
  * The stored sample of a version (sample.json): the first rows of `sample-data` as the model's
@@ -74860,23 +75050,8 @@ var evaluation_src = __nccwpck_require__(7865);
 
 
 const SAMPLE_FORMAT = 'mlops-gha.sample/v1';
-const OIP_TYPES = {
-    float32: 'FP32',
-    float64: 'FP64',
-    float16: 'FP16',
-    int8: 'INT8',
-    int16: 'INT16',
-    int32: 'INT32',
-    int64: 'INT64',
-    uint8: 'UINT8',
-    uint16: 'UINT16',
-    uint32: 'UINT32',
-    uint64: 'UINT64',
-    bool: 'BOOL',
-    string: 'BYTES',
-};
 function oipType(type, where) {
-    const t = OIP_TYPES[type];
+    const t = (0,onnx_src/* oipDatatypeOf */.UC)(type);
     if (!t)
         throw new src/* UserError */.yo(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
             fix: 'Export the model with numeric or string tensors.',
@@ -74914,9 +75089,9 @@ async function readRows(path, rows, input) {
  * `label`; in file order); a model with one input per feature takes the columns of those names.
  */
 async function buildSample(modelPath, dataPath, rows, input = 'sample-data', labelColumn = 'label') {
-    const model = await (0,evaluation_src/* openOnnxModel */.FT)(modelPath);
+    const model = await (0,onnx_src/* openOnnxModel */.FT)(modelPath);
     try {
-        const ort = await (0,evaluation_src/* loadOnnxRuntime */.aD)();
+        const ort = await (0,onnx_src/* loadOnnxRuntime */.aD)();
         const table = await readRows(dataPath, rows, input);
         const n = table.rows;
         const sig = model.signature;
@@ -75685,6 +75860,8 @@ class CsvScanner {
             let line = startLine;
             let nf = 0;
             let bounds = this.bounds;
+            let quotedOf = this.quoted;
+            let valueOf = this.values;
             let complete = false;
             for (;;) {
                 const fs = i;
@@ -75801,12 +75978,15 @@ class CsvScanner {
                     this.line = startLine;
                     return start;
                 }
-                if (nf * 2 + 2 > bounds.length)
+                if (nf * 2 + 2 > bounds.length) {
                     bounds = this.grow();
+                    quotedOf = this.quoted;
+                    valueOf = this.values;
+                }
                 bounds[nf * 2] = fs;
                 bounds[nf * 2 + 1] = i;
-                this.quoted[nf] = q;
-                this.values[nf] = v;
+                quotedOf[nf] = q;
+                valueOf[nf] = v;
                 nf++;
                 if (i >= end) {
                     complete = true;
@@ -75833,9 +76013,9 @@ class CsvScanner {
             this.line = line;
             if (!complete)
                 break;
-            if (nf === 1 && bounds[0] === bounds[1] && this.quoted[0] === 0)
+            if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0)
                 continue; // an empty line
-            this.sink.record(buf, bounds, this.quoted, this.values, nf, startLine, start);
+            this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
             records++;
         }
         return i;
@@ -76003,6 +76183,14 @@ function fastNumber(buf, s, e) {
  */
 
 
+function sameBytes(a, buf, s, e) {
+    if (a.length !== e - s)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== buf[s + i])
+            return false;
+    return true;
+}
 const NO_TEXT = Object.freeze([]);
 const INTERN_LIMIT = 4096;
 class BatchBuilder {
@@ -76013,7 +76201,7 @@ class BatchBuilder {
     input;
     locate;
     batch;
-    /** Per column: a cell's bytes (as a latin1 key) -> what it holds, while the column has few distinct ones. */
+    /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
     interned;
     constructor(header, size, rules, file, input, 
     /** Where column c of the row being added sits (called only to build an error). */
@@ -76067,13 +76255,22 @@ class BatchBuilder {
         const cache = numeric || e - s > 64 ? undefined : this.interned[c];
         if (!cache)
             return this.cell(c, r, buf.toString('utf8', s, e));
-        const key = buf.toString('latin1', s, e);
-        let v = cache.get(key);
-        if (v === undefined) {
+        // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+        // so a hash collision is only a cache miss.
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++)
+            h = Math.imul(h ^ buf[i], 0x01000193);
+        const entry = cache.get(h);
+        let v;
+        if (entry && sameBytes(entry.bytes, buf, s, e))
+            v = entry.value;
+        else {
             v = classifyText(buf.toString('utf8', s, e));
-            cache.set(key, v);
-            if (cache.size > INTERN_LIMIT)
-                this.interned[c] = undefined;
+            if (!entry) {
+                cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+                if (cache.size > INTERN_LIMIT)
+                    this.interned[c] = undefined;
+            }
         }
         if (typeof v === 'number')
             this.batch.numbers[c][r] = v;
@@ -76291,8 +76488,9 @@ class JsonLinesSource {
 
 ;// CONCATENATED MODULE: ./packages/tabular/src/read.ts
 /**
- * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
- * await per read, not per row), with the file's own line numbers on every row.
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
  */
 
 
@@ -76340,21 +76538,25 @@ async function* readTable(path, options = {}) {
     let left = options.maxRows ?? Infinity;
     let yielded = false;
     const handle = await (0,promises_.open)(path, 'r');
+    let ahead;
     try {
-        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+        const chunk = Math.max(16, options.readBytes ?? CHUNK);
+        ahead = new ReadAhead(handle, chunk);
+        let buf = Buffer.allocUnsafe(chunk * 2);
         let filled = 0;
         let pos = 0;
         let eof = false;
         let first = true;
         while (left > 0) {
-            if (filled === buf.length) {
-                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+            const bytes = await ahead.next();
+            eof = bytes.length === 0;
+            if (filled + bytes.length > buf.length) {
+                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
                 buf.copy(bigger, 0, 0, filled);
                 buf = bigger;
             }
-            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            filled += bytesRead;
-            eof = bytesRead === 0;
+            bytes.copy(buf, filled);
+            filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
                 if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
@@ -76385,6 +76587,7 @@ async function* readTable(path, options = {}) {
         }
     }
     finally {
+        await ahead?.settle();
         await handle.close();
     }
     if (!source.builder) {
@@ -76395,6 +76598,39 @@ async function* readTable(path, options = {}) {
     }
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
+}
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
 }
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {

@@ -12097,7 +12097,7 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 8250:
+/***/ 5869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
@@ -12773,7 +12773,7 @@ const defaultProvider = (init = {}) => memoizeChain([
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(8250);
+        const { fromIni } = __nccwpck_require__(5869);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
@@ -68964,7 +68964,7 @@ __webpack_async_result__();
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3731);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6718);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5869);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(903);
 
 
 
@@ -75885,8 +75885,8 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 69 modules
-var registry_src = __nccwpck_require__(5869);
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 70 modules
+var registry_src = __nccwpck_require__(903);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
 
 /** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
@@ -76088,23 +76088,11 @@ function plan_planMarkdown(plan) {
     return parts.join('\n\n');
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/deploy/src/smoke.ts
 
-const ORT_TO_OIP = {
-    float32: 'FP32',
-    float64: 'FP64',
-    float16: 'FP16',
-    int8: 'INT8',
-    int16: 'INT16',
-    int32: 'INT32',
-    int64: 'INT64',
-    uint8: 'UINT8',
-    uint16: 'UINT16',
-    uint32: 'UINT32',
-    uint64: 'UINT64',
-    bool: 'BOOL',
-    string: 'BYTES',
-};
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The default transport: fetch, the body parsed as JSON when it is JSON. */
 const fetchJson = async (url, init) => {
@@ -76226,7 +76214,7 @@ function compareSignature(sig, inputs, outputs) {
             return `${what} are [${names(served)}], registered [${names(registered)}]`;
         for (const r of registered) {
             const s = served.find((t) => t.name === r.name);
-            const want = ORT_TO_OIP[r.type];
+            const want = (0,onnx_src/* oipDatatypeOf */.UC)(r.type);
             if (want && s.datatype !== want)
                 return `${what.slice(0, -1)} ${r.name} is ${s.datatype}, registered ${want}`;
             if (!dimsMatch(r.shape, s.shape))
@@ -76238,7 +76226,7 @@ function compareSignature(sig, inputs, outputs) {
 }
 function syntheticInputs(sig, served) {
     const source = sig
-        ? sig.inputs.map((t) => ({ name: t.name, datatype: ORT_TO_OIP[t.type] ?? 'FP32', dims: t.shape ?? [1] }))
+        ? sig.inputs.map((t) => ({ name: t.name, datatype: (0,onnx_src/* oipDatatypeOf */.UC)(t.type) ?? 'FP32', dims: t.shape ?? [1] }))
         : served.map((t) => ({ name: t.name, datatype: t.datatype, dims: t.shape }));
     return source.map((t) => {
         const shape = t.dims.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
@@ -77564,7 +77552,171 @@ function githubContext(token, env = process.env) {
 
 /***/ }),
 
-/***/ 5869:
+/***/ 7940:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  o7: () => (/* reexport */ OnnxLoadError),
+  UC: () => (/* reexport */ oipDatatypeOf),
+  m8: () => (/* reexport */ readOnnxSignature)
+});
+
+// UNUSED EXPORTS: createSession, describeSignature, describeTensor, isOipDatatype, loadOnnxRuntime, openOnnxModel, ortTypeOf, signatureOf
+
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
+var src = __nccwpck_require__(3731);
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
+
+let runtime;
+/**
+ * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
+ * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
+ * a crash at startup. Under ESM the CommonJS module may arrive as a namespace whose default
+ * is the module; callers always get the module.
+ */
+function loadOnnxRuntime() {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
+        runtime = undefined;
+        throw new src/* UserError */.yo(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
+            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
+            cause: error,
+        });
+    });
+    return runtime;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./packages/onnx/src/signature.ts
+/** A session's input or output metadata as a signature entry. */
+function tensorSignatureOf(meta) {
+    return meta.isTensor
+        ? { name: meta.name, type: String(meta.type), shape: [...meta.shape], isTensor: true }
+        : { name: meta.name, type: 'non-tensor', shape: [], isTensor: false };
+}
+function signatureOf(session) {
+    return {
+        inputs: session.inputMetadata.map(tensorSignatureOf),
+        outputs: session.outputMetadata.map(tensorSignatureOf),
+    };
+}
+/** `input: float32[N,32]`, for messages and reports. */
+function describeTensor(t) {
+    if (!t.isTensor)
+        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
+    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
+}
+function describeSignature(signature) {
+    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/session.ts
+
+
+
+
+/** A model onnxruntime could not load; `reason` is onnxruntime's own message. */
+class OnnxLoadError extends src/* UserError */.yo {
+    where;
+    reason;
+    constructor(where, reason, options = {}) {
+        super(`${where} is not an ONNX model onnxruntime can load: ${reason}`, {
+            fix: options.fix ??
+                'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
+            ...(options.file ? { location: { file: options.file } } : {}),
+            cause: options.cause,
+        });
+        this.where = where;
+        this.reason = reason;
+    }
+}
+/**
+ * An onnxruntime session over a file or over bytes already read (the bytes whose sha256 was
+ * checked, so nothing can swap the file between the check and the load). `where` names the
+ * model in errors; a model onnxruntime refuses is an OnnxLoadError.
+ */
+async function createSession(source, where, options = {}) {
+    const ort = await loadOnnxRuntime();
+    const sessionOptions = {
+        graphOptimizationLevel: options.optimization ?? 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    };
+    try {
+        return typeof source === 'string'
+            ? await ort.InferenceSession.create(source, sessionOptions)
+            : await ort.InferenceSession.create(source, sessionOptions);
+    }
+    catch (error) {
+        const reason = (error.message ?? String(error)).trim();
+        throw new OnnxLoadError(where, reason, {
+            ...(options.fix ? { fix: options.fix } : {}),
+            ...(typeof source === 'string' ? { file: source } : {}),
+            cause: error,
+        });
+    }
+}
+/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+async function openOnnxModel(path, options = {}) {
+    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
+        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
+            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+        });
+    }
+    const session = await createSession(path, path, options);
+    return { path, session, signature: signatureOf(session) };
+}
+/** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
+async function readOnnxSignature(path, options = {}) {
+    const model = await openOnnxModel(path, { ...options, optimization: 'disabled' });
+    await model.session.release();
+    return model.signature;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/datatypes.ts
+/**
+ * The one table between onnxruntime's element types and the Open Inference Protocol's (KServe
+ * V2) tensor datatypes: the model server, the registry's stored sample and the deploy smoke test
+ * all name tensors through it. BF16 exists in OIP only in gRPC raw form and is left out.
+ */
+const OIP_TO_ORT = {
+    BOOL: 'bool',
+    UINT8: 'uint8',
+    UINT16: 'uint16',
+    UINT32: 'uint32',
+    UINT64: 'uint64',
+    INT8: 'int8',
+    INT16: 'int16',
+    INT32: 'int32',
+    INT64: 'int64',
+    FP16: 'float16',
+    FP32: 'float32',
+    FP64: 'float64',
+    BYTES: 'string',
+};
+const ORT_TO_OIP = new Map(Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip]));
+function isOipDatatype(value) {
+    return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
+}
+function ortTypeOf(datatype) {
+    return OIP_TO_ORT[datatype];
+}
+/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, bfloat16, non-tensors). */
+function oipDatatypeOf(ortType) {
+    return ORT_TO_OIP.get(ortType);
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/index.ts
+
+
+
+
+
+
+/***/ }),
+
+/***/ 903:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77576,7 +77728,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Xs: () => (/* reexport */ checkModelName)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, loadOnnxRuntime, parseManifest, parseModelRef, parseTags, probeConditionalWrites, pushRequestFromRun, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, parseManifest, parseModelRef, parseTags, probeConditionalWrites, pushRequestFromRun, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -77714,7 +77866,9 @@ function checkDigest(url, options, digest) {
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
  */
-async function writeVerifiedStream(source, dest, url, options = {}) {
+async function writeVerifiedStream(source, dest, url, options = {}, 
+/** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+expected) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
@@ -77735,6 +77889,10 @@ async function writeVerifiedStream(source, dest, url, options = {}) {
             },
         });
         await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        if (expected !== undefined && bytes !== expected)
+            throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
+                code: 'TruncatedBody',
+            });
         checkDigest(url, options, hash?.digest('hex'));
         verifier?.finish();
         if (options.mode !== undefined)
@@ -78147,8 +78305,6 @@ function classifyStoreError(error, ctx) {
 
 
 
-/** Objects larger than one part are fetched in parts of this size. */
-const PART_SIZE = 8 * 1024 * 1024;
 /** Ranges of one object in flight at once. */
 const RANGES_PER_OBJECT = 4;
 /** A range that could not be fetched correctly; `retryable` for the range's own retry layer only. */
@@ -78205,10 +78361,13 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * verified. `getRange(start, end)` sends one ranged GET (with If-Match) and resolves with the
  * checked body; it is retried here, per range, on retryable failures.
  */
-async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
+async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     const total = first.total;
-    const parts = Math.ceil(total / PART_SIZE);
+    const partSize = options.partSize;
+    // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
+    const parts = 1 + Math.ceil((total - first.length) / partSize);
+    const startOf = (index) => (index === 0 ? 0 : first.length + (index - 1) * partSize);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = tempBeside(dest);
@@ -78241,14 +78400,40 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
     };
     let failed;
     const store = async (index, body) => {
-        await file.write(body, 0, body.length, index * PART_SIZE);
+        await file.write(body, 0, body.length, startOf(index));
         options.onBytes?.(body.length);
         reported += body.length;
         done.set(index, body);
         feed();
     };
+    // Part 0 is read from the first answer as it streams, into the head of the file, hashed as
+    // it comes (it is always next in order). That answer may carry more than part 0 (it asked
+    // for everything up to the cutoff): the rest is not read, and the connection is dropped.
+    const streamFirst = async () => {
+        let position = 0;
+        for await (const data of first.stream) {
+            if (failed !== undefined)
+                return; // another part failed the object
+            const chunk = data.subarray(0, first.length - position);
+            await file.write(chunk, 0, chunk.length, position);
+            position += chunk.length;
+            hash?.update(chunk);
+            verifier?.update(chunk);
+            options.onBytes?.(chunk.length);
+            reported += chunk.length;
+            if (position === first.length)
+                break;
+        }
+        if (failed !== undefined)
+            return;
+        // a cut first answer fails the attempt, retryable: the object's layer starts it again
+        if (position !== first.length)
+            throw new RangeFailure(`${url}: Truncated body: ${position} of ${first.length} bytes of the first part`, true);
+        hashed = 1;
+        feed();
+        wake();
+    };
     try {
-        await store(0, first.body);
         let nextIndex = 1;
         const worker = async () => {
             while (failed === undefined && nextIndex < parts) {
@@ -78256,8 +78441,8 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await admit(index);
                 if (failed !== undefined)
                     return;
-                const start = index * PART_SIZE;
-                const end = Math.min(total, start + PART_SIZE) - 1;
+                const start = startOf(index);
+                const end = Math.min(total, start + partSize) - 1;
                 const body = await withRetries(() => getRange(start, end), { attempts: 5 }).catch((error) => {
                     failed ??= error;
                     wake();
@@ -78266,7 +78451,14 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options = {}) {
                 await store(index, body);
             }
         };
-        const results = await Promise.allSettled(Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker));
+        const workers = Array.from({ length: Math.min(RANGES_PER_OBJECT, parts - 1) }, worker);
+        const head = streamFirst().catch((error) => {
+            failed ??= error;
+            wake();
+            throw error;
+        });
+        const results = await Promise.allSettled(workers);
+        await head; // its failure (retryable) goes to the object's retry layer as it is
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
@@ -78501,7 +78693,70 @@ async function s3Error(res, url) {
     return errorFromBody(res.statusCode, await readBody(res), url);
 }
 
+;// CONCATENATED MODULE: ./packages/storage/src/s3-fetch.ts
+
+
+
+
+/**
+ * rclone's --multi-thread-cutoff (256 MiB); parts of 8 MiB keep the memory of the in-order
+ * digest small (at most RANGES_PER_OBJECT + 2 parts ahead of it per object).
+ */
+const DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
+async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RANGES) {
+    const first = sizes.cutoff;
+    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
+    if (res.statusCode === 416) {
+        res.resume(); // an empty object has no byte 0
+        res = await getter.get(fullKey);
+    }
+    if (res.statusCode === 404) {
+        const error = await s3Error(res, url);
+        if (error.name === 'NoSuchBucket')
+            throw error;
+        throw new ObjectNotFoundError(url);
+    }
+    if (res.statusCode === 200) {
+        // the server ignored Range (or the object is empty): the whole body, verified as it streams
+        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+        if (length !== undefined && length <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, length);
+    }
+    if (res.statusCode !== 206)
+        throw await s3Error(res, url);
+    const range = parseContentRange(res.headers['content-range']);
+    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
+    if (!range || range.start !== 0 || range.end !== expectedEnd) {
+        res.resume();
+        throw new RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
+    }
+    const total = range.total;
+    if (total <= first) {
+        if (total <= SMALL_OBJECT)
+            return writeVerifiedBytes(await readExactly(res, total), dest, url, options);
+        return writeVerifiedStream(res, dest, url, options, total);
+    }
+    const etag = res.headers.etag;
+    const getRange = async (start, end) => {
+        const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
+        try {
+            checkRangeAnswer(part, url, start, end, total, etag);
+        }
+        catch (error) {
+            part.resume();
+            throw error;
+        }
+        return readExactly(part, end - start + 1);
+    };
+    return rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+        ...options,
+        partSize: sizes.partSize,
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
+
 
 
 
@@ -78572,6 +78827,7 @@ class S3Store {
     region;
     clients = new Map();
     credentialSource;
+    ranges;
     constructor(options) {
         this.bucket = options.bucket;
         this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
@@ -78579,6 +78835,7 @@ class S3Store {
         const maxSockets = options.maxSockets ?? 64;
         this.maxSockets = maxSockets;
         this.endpoint = options.endpoint;
+        this.ranges = options.ranges ?? DEFAULT_RANGES;
         this.region = new BucketRegion(options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1');
         const config = {
             requestHandler: new node_http_handler_dist_cjs.NodeHttpHandler({
@@ -78819,51 +79076,7 @@ class S3Store {
             }
             return writeVerifiedStream(out.Body, dest, url, options);
         }
-        const fullKey = this.keyOf(key);
-        // The first part is asked for as a range: a small object comes whole in it, a large one
-        // tells its size and ETag, and the other parts follow in parallel.
-        let res = await getter.get(fullKey, { range: `bytes=0-${PART_SIZE - 1}` });
-        if (res.statusCode === 416) {
-            res.resume(); // an empty object has no byte 0
-            res = await getter.get(fullKey);
-        }
-        if (res.statusCode === 404) {
-            const error = await s3Error(res, url);
-            if (error.name === 'NoSuchBucket')
-                throw error;
-            throw new ObjectNotFoundError(url);
-        }
-        if (res.statusCode === 200) {
-            // the server ignored Range (or the object is empty): the whole body, verified as it streams
-            const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-            if (length !== undefined && length <= SMALL_OBJECT)
-                return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
-            return writeVerifiedStream(res, dest, url, options);
-        }
-        if (res.statusCode !== 206)
-            throw await s3Error(res, url);
-        const range = parseContentRange(res.headers['content-range']);
-        const expectedEnd = range ? Math.min(range.total, PART_SIZE) - 1 : -1;
-        if (!range || range.start !== 0 || range.end !== expectedEnd) {
-            res.resume();
-            throw new RangeFailure(`${url}: asked for bytes 0-${PART_SIZE - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-        }
-        const etag = res.headers.etag;
-        const body = await readExactly(res, range.end + 1);
-        if (range.total <= PART_SIZE)
-            return writeVerifiedBytes(body, dest, url, options);
-        const getRange = async (start, end) => {
-            const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
-            try {
-                checkRangeAnswer(part, url, start, end, range.total, etag);
-            }
-            catch (error) {
-                part.resume();
-                throw error;
-            }
-            return readExactly(part, end - start + 1);
-        };
-        return rangedToVerifiedFile({ body, total: range.total, etag }, getRange, dest, url, options);
+        return getToFile(getter, this.keyOf(key), dest, url, options, this.ranges);
     }
     close() {
         void this.getter?.then((g) => g?.close());
@@ -79917,58 +80130,38 @@ async function acquireContentLock(ctx, name, digest) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./packages/registry/src/signature.ts
 
-let ortPromise;
-/**
- * Loads onnxruntime-node on first use. The committed bundles carry its Linux x64 binaries
- * only, so elsewhere the load fails: that becomes an error naming the platform.
- */
-function signature_loadOnnxRuntime() {
-    ortPromise ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).catch((error) => {
-        ortPromise = undefined;
-        throw new src/* UserError */.yo(`onnxruntime-node could not be loaded on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'Run this step on a Linux x64 runner (the bundle ships onnxruntime for linux-x64 only), or install onnxruntime-node for this platform.',
-            cause: error,
-        });
-    });
-    return ortPromise;
-}
-function toTensor(meta) {
+
+/** The manifest's form of a tensor: unknown dimensions as `?`, a non-tensor as type `unknown` with no shape. */
+function toManifestTensor(t) {
     return {
-        name: meta.name,
-        type: meta.isTensor ? String(meta.type ?? 'unknown') : 'unknown',
-        shape: meta.isTensor && meta.shape
-            ? meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
+        name: t.name,
+        type: t.isTensor ? t.type : 'unknown',
+        shape: t.isTensor
+            ? t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d !== '' ? d : '?'))
             : null,
     };
 }
 /**
  * The input and output names, element types and shapes (symbolic dimensions as their names)
- * of an ONNX model, read by opening it with onnxruntime-node. A file that is not a loadable
- * ONNX model is a UserError that names it.
+ * of an ONNX model, read with onnxruntime-node (@mlops-gha/onnx). A file that is not a loadable
+ * ONNX model is a UserError that names it and the `model` input.
  */
 async function readOnnxSignature(path) {
-    const ort = await signature_loadOnnxRuntime();
-    let session;
     try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'disabled' });
+        const signature = await (0,onnx_src/* readOnnxSignature */.m8)(path);
+        return { inputs: signature.inputs.map(toManifestTensor), outputs: signature.outputs.map(toManifestTensor) };
     }
     catch (error) {
-        const message = error.message ?? String(error);
-        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${message.trim()})`, {
+        if (!(error instanceof onnx_src/* OnnxLoadError */.o7))
+            throw error;
+        throw new src/* UserError */.yo(`${path} is not a valid ONNX model: onnxruntime could not load it (${error.reason})`, {
             fix: 'Point `model` at the exported .onnx file (torch.onnx.export, skl2onnx, tf2onnx), or rename a non-ONNX file so it does not end in .onnx.',
             location: { file: path },
         });
-    }
-    try {
-        const s = session;
-        const inputs = s.inputMetadata ?? s.inputNames.map((name) => ({ name, isTensor: false }));
-        const outputs = s.outputMetadata ?? s.outputNames.map((name) => ({ name, isTensor: false }));
-        return { inputs: inputs.map(toTensor), outputs: outputs.map(toTensor) };
-    }
-    finally {
-        await session.release();
     }
 }
 function signature_describeSignature(signature) {
@@ -81568,8 +81761,9 @@ class sinks_JsonLinesSource {
 
 ;// CONCATENATED MODULE: ./packages/tabular/src/read.ts
 /**
- * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, one
- * await per read, not per row), with the file's own line numbers on every row.
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
  */
 
 
@@ -81617,21 +81811,25 @@ async function* read_readTable(path, options = {}) {
     let left = options.maxRows ?? Infinity;
     let yielded = false;
     const handle = await open(path, 'r');
+    let ahead;
     try {
-        let buf = Buffer.allocUnsafe(Math.max(16, options.readBytes ?? CHUNK));
+        const chunk = Math.max(16, options.readBytes ?? CHUNK);
+        ahead = new ReadAhead(handle, chunk);
+        let buf = Buffer.allocUnsafe(chunk * 2);
         let filled = 0;
         let pos = 0;
         let eof = false;
         let first = true;
         while (left > 0) {
-            if (filled === buf.length) {
-                const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than the buffer
+            const bytes = await ahead.next();
+            eof = bytes.length === 0;
+            if (filled + bytes.length > buf.length) {
+                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
                 buf.copy(bigger, 0, 0, filled);
                 buf = bigger;
             }
-            const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
-            filled += bytesRead;
-            eof = bytesRead === 0;
+            bytes.copy(buf, filled);
+            filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
                 if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
@@ -81662,6 +81860,7 @@ async function* read_readTable(path, options = {}) {
         }
     }
     finally {
+        await ahead?.settle();
         await handle.close();
     }
     if (!source.builder) {
@@ -81672,6 +81871,39 @@ async function* read_readTable(path, options = {}) {
     }
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
+}
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
 }
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {
@@ -82424,68 +82656,11 @@ async function loadJsonLines(path, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/onnx.ts
-
-
-let runtime;
 /**
- * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
- * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
- * a crash at startup.
+ * ONNX loading and signatures live in @mlops-gha/onnx, shared with the registry and the model
+ * server; the evaluation modules (evaluate.ts, predict.ts) reach them through this module.
  */
-function onnx_loadOnnxRuntime() {
-    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
-        runtime = undefined;
-        throw new UserError(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
-            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
-            cause: error,
-        });
-    });
-    return runtime;
-}
-/** `input: float32[N,32]`, for messages and reports. */
-function onnx_describeTensor(t) {
-    if (!t.isTensor)
-        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
-    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
-}
-function onnx_describeSignature(signature) {
-    return `inputs ${signature.inputs.map(onnx_describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(onnx_describeTensor).join('; ') || '(none)'}`;
-}
-/** Opens an ONNX model with onnxruntime-node; a file onnxruntime cannot read is a UserError. */
-async function onnx_openOnnxModel(path) {
-    if (!existsSync(path) || !statSync(path).isFile()) {
-        throw new UserError(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
-        });
-    }
-    const ort = await onnx_loadOnnxRuntime();
-    let session;
-    try {
-        session = await ort.InferenceSession.create(path, { graphOptimizationLevel: 'all' });
-    }
-    catch (error) {
-        throw new UserError(`${path} is not an ONNX model onnxruntime can load: ${error.message}`, {
-            fix: 'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
-            location: { file: path },
-            cause: error,
-        });
-    }
-    const toSignature = (m) => m.isTensor
-        ? { name: m.name, type: String(m.type), shape: [...m.shape], isTensor: true }
-        : { name: m.name, type: 'non-tensor', shape: [], isTensor: false };
-    return {
-        path,
-        session,
-        signature: { inputs: session.inputMetadata.map(toSignature), outputs: session.outputMetadata.map(toSignature) },
-    };
-}
-/** The input and output names, element types and shapes of an ONNX model file. */
-async function onnx_readOnnxSignature(path) {
-    const model = await onnx_openOnnxModel(path);
-    const signature = model.signature;
-    await model.session.release();
-    return signature;
-}
+
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/predict.ts
 
@@ -84700,23 +84875,8 @@ async function checkDrift(request) {
 
 
 const SAMPLE_FORMAT = 'mlops-gha.sample/v1';
-const OIP_TYPES = {
-    float32: 'FP32',
-    float64: 'FP64',
-    float16: 'FP16',
-    int8: 'INT8',
-    int16: 'INT16',
-    int32: 'INT32',
-    int64: 'INT64',
-    uint8: 'UINT8',
-    uint16: 'UINT16',
-    uint32: 'UINT32',
-    uint64: 'UINT64',
-    bool: 'BOOL',
-    string: 'BYTES',
-};
 function oipType(type, where) {
-    const t = OIP_TYPES[type];
+    const t = oipDatatypeOf(type);
     if (!t)
         throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
             fix: 'Export the model with numeric or string tensors.',

@@ -74,10 +74,6 @@ export async function expectedProbabilities(registry: Registry, version: number)
   return Array.from(out.probabilities!.data as Float32Array);
 }
 
-/** Tokens long enough that the runner's masking of them (they are secrets) never hides a word of a message. */
-export const WRITE_TOKEN = 'ghs_deployWriteToken0000000000000000';
-export const READ_TOKEN = 'ghs_deployReadOnlyToken000000000000000';
-
 /** What a deploy test file works against; filled in by the beforeAll that `deployWorld` registers. */
 export interface DeployWorld {
   cluster: Cluster;
@@ -90,7 +86,7 @@ export interface DeployWorld {
 /**
  * Registers the setup every deploy test file shares: the Kubernetes API double (pods of the
  * `never-ready` image run but never get Ready, so upgrades to it hang in --wait as on a
- * cluster), the GitHub API double with write tokens `w` and WRITE_TOKEN, read-only ones `r` and READ_TOKEN, and a
+ * cluster), the GitHub API double with a write token `w` and a read-only token `r`, and a
  * registry seeded with `versions` model versions; all stopped after the file.
  */
 export function deployWorld(versions: number, options: { badSampleVersion?: number } = {}): DeployWorld {
@@ -102,8 +98,6 @@ export function deployWorld(versions: number, options: { badSampleVersion?: numb
     world.api = await startGitHubApi();
     world.api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
     world.api.addToken('r', { login: 'github-actions[bot]', permission: 'read' });
-    world.api.addToken(WRITE_TOKEN, { login: 'github-actions[bot]', permission: 'write' });
-    world.api.addToken(READ_TOKEN, { login: 'github-actions[bot]', permission: 'read' });
     Object.assign(world, await seedRegistry(versions, options));
   }, 300_000);
   afterAll(async () => {

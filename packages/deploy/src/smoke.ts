@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '@mlops-gha/common';
+import { oipDatatypeOf } from '@mlops-gha/onnx';
 import type { ModelSignature, TensorSignature } from '@mlops-gha/registry';
 import type { Sample, SampleTensor } from './model.js';
 
@@ -48,22 +49,6 @@ export interface SmokeResult {
   /** One line: what failed first. */
   failure?: string;
 }
-
-const ORT_TO_OIP: Record<string, string> = {
-  float32: 'FP32',
-  float64: 'FP64',
-  float16: 'FP16',
-  int8: 'INT8',
-  int16: 'INT16',
-  int32: 'INT32',
-  int64: 'INT64',
-  uint8: 'UINT8',
-  uint16: 'UINT16',
-  uint32: 'UINT32',
-  uint64: 'UINT64',
-  bool: 'BOOL',
-  string: 'BYTES',
-};
 
 interface OipTensorMeta {
   name: string;
@@ -213,7 +198,7 @@ export function compareSignature(
     if (names(registered) !== names(served)) return `${what} are [${names(served)}], registered [${names(registered)}]`;
     for (const r of registered) {
       const s = served.find((t) => t.name === r.name)!;
-      const want = ORT_TO_OIP[r.type];
+      const want = oipDatatypeOf(r.type);
       if (want && s.datatype !== want) return `${what.slice(0, -1)} ${r.name} is ${s.datatype}, registered ${want}`;
       if (!dimsMatch(r.shape, s.shape))
         return `${what.slice(0, -1)} ${r.name} has shape [${s.shape?.join(', ')}], registered [${r.shape?.join(', ')}]`;
@@ -225,7 +210,7 @@ export function compareSignature(
 
 function syntheticInputs(sig: ModelSignature | null, served: OipTensorMeta[]): SampleTensor[] {
   const source = sig
-    ? sig.inputs.map((t) => ({ name: t.name, datatype: ORT_TO_OIP[t.type] ?? 'FP32', dims: t.shape ?? [1] }))
+    ? sig.inputs.map((t) => ({ name: t.name, datatype: oipDatatypeOf(t.type) ?? 'FP32', dims: t.shape ?? [1] }))
     : served.map((t) => ({ name: t.name, datatype: t.datatype, dims: t.shape }));
   return source.map((t) => {
     const shape = t.dims.map((d) => (typeof d === 'number' && d > 0 ? d : 1));

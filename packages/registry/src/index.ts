@@ -28,7 +28,7 @@ export { parseModelRef, formatModelRef, checkModelName, checkAliasName, parseTag
 export type { ModelRef } from './names.js';
 export { NotFoundInRegistryError, VersionIntegrityError, AliasConflictError } from './errors.js';
 export { ConditionalWritesUnsupportedError, probeConditionalWrites } from './probe.js';
-export { readOnnxSignature, describeSignature, loadOnnxRuntime } from './signature.js';
+export { readOnnxSignature, describeSignature } from './signature.js';
 export { collectModelFiles, readMetricsFile, readRunRecord } from './sources.js';
 export { pushRequestFromRun } from './push-request.js';
 export type { PushSources, PlannedPush } from './push-request.js';

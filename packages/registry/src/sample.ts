@@ -6,7 +6,7 @@
  */
 import { UserError } from '@mlops-gha/common';
 import { readTable } from '@mlops-gha/drift';
-import { loadOnnxRuntime, openOnnxModel, type TensorSignature } from '@mlops-gha/evaluation';
+import { loadOnnxRuntime, oipDatatypeOf, openOnnxModel, type TensorSignature } from '@mlops-gha/onnx';
 import type * as Ort from 'onnxruntime-node';
 
 export const SAMPLE_FORMAT = 'mlops-gha.sample/v1';
@@ -26,24 +26,8 @@ export interface SampleDocument {
   outputs: SampleTensor[];
 }
 
-const OIP_TYPES: Record<string, string> = {
-  float32: 'FP32',
-  float64: 'FP64',
-  float16: 'FP16',
-  int8: 'INT8',
-  int16: 'INT16',
-  int32: 'INT32',
-  int64: 'INT64',
-  uint8: 'UINT8',
-  uint16: 'UINT16',
-  uint32: 'UINT32',
-  uint64: 'UINT64',
-  bool: 'BOOL',
-  string: 'BYTES',
-};
-
 function oipType(type: string, where: string): string {
-  const t = OIP_TYPES[type];
+  const t = oipDatatypeOf(type);
   if (!t)
     throw new UserError(`${where} has the element type ${type}, which the Open Inference Protocol cannot carry`, {
       fix: 'Export the model with numeric or string tensors.',

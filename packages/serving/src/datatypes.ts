@@ -1,47 +1,11 @@
 /**
- * The Open Inference Protocol's tensor datatypes beside onnxruntime's element types, and the
- * conversions between JSON `data` arrays and onnxruntime's typed arrays. Everything a client
- * sends is checked here element by element: JSON can carry a string where a number belongs,
+ * The conversions between the Open Inference Protocol's JSON `data` arrays and onnxruntime's
+ * typed arrays (the datatype table itself is @mlops-gha/onnx's). Everything a client sends is
+ * checked here element by element: JSON can carry a string where a number belongs,
  * a fraction where an integer belongs, or an integer no typed array can hold.
  */
+import type { OipDatatype } from '@mlops-gha/onnx';
 import { InferenceError } from './errors.js';
-
-/** OIP datatype -> onnxruntime element type (Tensor.Type). BF16 exists only in gRPC raw form. */
-const OIP_TO_ORT = {
-  BOOL: 'bool',
-  UINT8: 'uint8',
-  UINT16: 'uint16',
-  UINT32: 'uint32',
-  UINT64: 'uint64',
-  INT8: 'int8',
-  INT16: 'int16',
-  INT32: 'int32',
-  INT64: 'int64',
-  FP16: 'float16',
-  FP32: 'float32',
-  FP64: 'float64',
-  BYTES: 'string',
-} as const;
-
-export type OipDatatype = keyof typeof OIP_TO_ORT;
-export type OrtElementType = (typeof OIP_TO_ORT)[OipDatatype];
-
-const ORT_TO_OIP = new Map<string, OipDatatype>(
-  Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip as OipDatatype]),
-);
-
-export function isOipDatatype(value: unknown): value is OipDatatype {
-  return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
-}
-
-export function ortTypeOf(datatype: OipDatatype): OrtElementType {
-  return OIP_TO_ORT[datatype];
-}
-
-/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, non-tensors). */
-export function oipDatatypeOf(ortType: string): OipDatatype | undefined {
-  return ORT_TO_OIP.get(ortType);
-}
 
 /** The typed array onnxruntime-node takes for each element type. */
 export type TensorData =

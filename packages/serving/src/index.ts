@@ -1,14 +1,11 @@
+// The public surface: the server (serveModel, or its parts), the model fetch and the CLI.
+// Request checks and datatype conversions are internal; the datatype table is @mlops-gha/onnx's.
 export { serveModel } from './serve.js';
 export type { ServeSettings, RunningModelServer } from './serve.js';
-export { ModelServer, DEFAULT_MAX_BODY_BYTES, SERVER_NAME, SERVER_VERSION } from './server.js';
+export { ModelServer } from './server.js';
 export type { ModelServerOptions } from './server.js';
-export { ServedModel, PLATFORM } from './model.js';
+export { ServedModel } from './model.js';
 export type { ModelMetadata, ModelIdentity, SessionSettings } from './model.js';
 export { fetchModel, Sha256MismatchError } from './source.js';
 export type { ModelSource, FetchedModel } from './source.js';
-export { checkInferRequest } from './request.js';
-export type { TensorSpec, CheckedRequest, CheckedInput } from './request.js';
-export { InferenceError } from './errors.js';
-export { isOipDatatype, ortTypeOf, oipDatatypeOf, float16Bits, float16Value } from './datatypes.js';
-export type { OipDatatype } from './datatypes.js';
-export { runModelServerCli, readSettings, CLI_USAGE } from './cli.js';
+export { runModelServerCli } from './cli.js';

@@ -4,9 +4,9 @@
  * request, runs it and writes the response JSON.
  */
 import { UserError, type Logger } from '@mlops-gha/common';
-import { loadOnnxRuntime } from '@mlops-gha/registry';
+import { createSession, loadOnnxRuntime, oipDatatypeOf, ortTypeOf } from '@mlops-gha/onnx';
 import type * as Ort from 'onnxruntime-node';
-import { oipDatatypeOf, ortTypeOf, type TensorData } from './datatypes.js';
+import type { TensorData } from './datatypes.js';
 import { InferenceError } from './errors.js';
 import { checkInferRequest, type TensorSpec } from './request.js';
 import { encodeInferResponse } from './response.js';
@@ -64,21 +64,11 @@ export class ServedModel {
     logger: Logger,
     settings: SessionSettings = {},
   ): Promise<ServedModel> {
-    // Under ESM the CommonJS onnxruntime-node may arrive as a namespace whose default is the module.
-    const loaded = (await loadOnnxRuntime()) as unknown as typeof Ort & { default?: typeof Ort };
-    const ort = loaded.default ?? loaded;
-    let session: Ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, {
-        graphOptimizationLevel: 'all',
-        ...(settings.intraOpThreads ? { intraOpNumThreads: settings.intraOpThreads } : {}),
-      });
-    } catch (error) {
-      throw new UserError(`${where} is not an ONNX model onnxruntime can load: ${(error as Error).message}`, {
-        fix: 'Point the model URI at a registry version (or folder) that holds the exported .onnx file.',
-        cause: error,
-      });
-    }
+    const ort = await loadOnnxRuntime();
+    const session = await createSession(bytes, where, {
+      ...(settings.intraOpThreads ? { intraOpThreads: settings.intraOpThreads } : {}),
+      fix: 'Point the model URI at a registry version (or folder) that holds the exported .onnx file.',
+    });
     const inputs: TensorSpec[] = [];
     for (const meta of session.inputMetadata) {
       const spec = toSpec(meta, 'input');

@@ -5,7 +5,8 @@
  * before a byte reaches onnxruntime.
  */
 import { randomUUID } from 'node:crypto';
-import { isOipDatatype, toTensorData, type OipDatatype, type TensorData } from './datatypes.js';
+import { isOipDatatype, type OipDatatype } from '@mlops-gha/onnx';
+import { toTensorData, type TensorData } from './datatypes.js';
 import { InferenceError } from './errors.js';
 
 export interface TensorSpec {

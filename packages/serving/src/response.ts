@@ -3,7 +3,8 @@
  * typed arrays (the same digits JSON.stringify writes for finite numbers) instead of being
  * copied into a JS array first, which halves the cost of a large batch's response.
  */
-import { fromTensorData, type OipDatatype } from './datatypes.js';
+import type { OipDatatype } from '@mlops-gha/onnx';
+import { fromTensorData } from './datatypes.js';
 import { InferenceError } from './errors.js';
 import type { ModelIdentity } from './model.js';
 

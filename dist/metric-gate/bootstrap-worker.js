@@ -1,0 +1,3531 @@
+import * as __WEBPACK_EXTERNAL_MODULE_onnxruntime_node_6a60201e__ from "onnxruntime-node";
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 696:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.UserError = void 0;
+exports.isUserError = isUserError;
+exports.describeError = describeError;
+/**
+ * An error caused by the user's input or environment rather than by a bug: its message says
+ * what is wrong and where, `fix` says what to do. Actions turn it into a failed step with an
+ * annotation on `location`; CLIs print it without a stack trace.
+ */
+class UserError extends Error {
+    fix;
+    location;
+    title;
+    constructor(message, details = {}) {
+        super(message, details.cause === undefined ? undefined : { cause: details.cause });
+        this.name = 'UserError';
+        this.fix = details.fix;
+        this.location = details.location;
+        this.title = details.title;
+    }
+    /** The message followed by the fix, as printed to a user. */
+    describe() {
+        return this.fix ? `${this.message}\nFix: ${this.fix}` : this.message;
+    }
+}
+exports.UserError = UserError;
+function isUserError(error) {
+    return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
+}
+/** A message for any thrown value: the user-facing description for a UserError, else the message. */
+function describeError(error) {
+    if (isUserError(error))
+        return error.describe();
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 516:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.formatBytes = formatBytes;
+exports.formatRate = formatRate;
+exports.formatDuration = formatDuration;
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. */
+function formatBytes(bytes) {
+    if (!Number.isFinite(bytes) || bytes < 0)
+        return `${bytes} B`;
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit += 1;
+    }
+    if (unit === 0)
+        return `${value} B`;
+    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+/** A throughput such as `48 MB/s`. */
+function formatRate(bytes, seconds) {
+    if (seconds <= 0)
+        return '- MB/s';
+    return `${formatBytes(bytes / seconds)}/s`;
+}
+/** A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const seconds = ms / 1000;
+    if (seconds < 60)
+        return `${seconds.toFixed(1)} s`;
+    const totalSeconds = Math.round(seconds);
+    const minutes = Math.floor(totalSeconds / 60);
+    if (minutes < 60)
+        return `${minutes} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
+    return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+
+/***/ }),
+
+/***/ 11:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.hashFile = hashFile;
+const node_crypto_1 = __nccwpck_require__(598);
+const node_fs_1 = __nccwpck_require__(24);
+/** The hex digest of a file's bytes, streamed so that large models never sit in memory. */
+async function hashFile(path, algorithm = 'sha256') {
+    const hash = (0, node_crypto_1.createHash)(algorithm);
+    for await (const chunk of (0, node_fs_1.createReadStream)(path, { highWaterMark: 1 << 20 }))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
+
+/***/ }),
+
+/***/ 51:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
+var errors_js_1 = __nccwpck_require__(696);
+Object.defineProperty(exports, "UserError", ({ enumerable: true, get: function () { return errors_js_1.UserError; } }));
+Object.defineProperty(exports, "isUserError", ({ enumerable: true, get: function () { return errors_js_1.isUserError; } }));
+Object.defineProperty(exports, "describeError", ({ enumerable: true, get: function () { return errors_js_1.describeError; } }));
+var logger_js_1 = __nccwpck_require__(971);
+Object.defineProperty(exports, "silentLogger", ({ enumerable: true, get: function () { return logger_js_1.silentLogger; } }));
+Object.defineProperty(exports, "consoleLogger", ({ enumerable: true, get: function () { return logger_js_1.consoleLogger; } }));
+Object.defineProperty(exports, "RecordingLogger", ({ enumerable: true, get: function () { return logger_js_1.RecordingLogger; } }));
+Object.defineProperty(exports, "formatLocation", ({ enumerable: true, get: function () { return logger_js_1.formatLocation; } }));
+var format_js_1 = __nccwpck_require__(516);
+Object.defineProperty(exports, "formatBytes", ({ enumerable: true, get: function () { return format_js_1.formatBytes; } }));
+Object.defineProperty(exports, "formatRate", ({ enumerable: true, get: function () { return format_js_1.formatRate; } }));
+Object.defineProperty(exports, "formatDuration", ({ enumerable: true, get: function () { return format_js_1.formatDuration; } }));
+var progress_js_1 = __nccwpck_require__(944);
+Object.defineProperty(exports, "ProgressMeter", ({ enumerable: true, get: function () { return progress_js_1.ProgressMeter; } }));
+Object.defineProperty(exports, "startProgressTicker", ({ enumerable: true, get: function () { return progress_js_1.startProgressTicker; } }));
+var hash_js_1 = __nccwpck_require__(11);
+Object.defineProperty(exports, "hashFile", ({ enumerable: true, get: function () { return hash_js_1.hashFile; } }));
+var run_context_js_1 = __nccwpck_require__(752);
+Object.defineProperty(exports, "runContextFromEnv", ({ enumerable: true, get: function () { return run_context_js_1.runContextFromEnv; } }));
+
+
+/***/ }),
+
+/***/ 971:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RecordingLogger = exports.silentLogger = void 0;
+exports.consoleLogger = consoleLogger;
+exports.formatLocation = formatLocation;
+exports.silentLogger = {
+    info() { },
+    warning() { },
+    debug() { },
+};
+/** A logger for command-line tools: info to stdout, warnings to stderr, debug when asked. */
+function consoleLogger(options = {}) {
+    return {
+        info: (message) => process.stdout.write(`${message}\n`),
+        warning: (message, location) => process.stderr.write(`warning: ${location ? `${formatLocation(location)}: ` : ''}${message}\n`),
+        debug: (message) => {
+            if (options.debug)
+                process.stderr.write(`debug: ${message}\n`);
+        },
+    };
+}
+/** A logger that keeps what it was told, for tests and for summaries. */
+class RecordingLogger {
+    lines = [];
+    info(message) {
+        this.lines.push({ level: 'info', message });
+    }
+    warning(message, location) {
+        this.lines.push({ level: 'warning', message, location });
+    }
+    debug(message) {
+        this.lines.push({ level: 'debug', message });
+    }
+    messages(level) {
+        return this.lines.filter((l) => !level || l.level === level).map((l) => l.message);
+    }
+}
+exports.RecordingLogger = RecordingLogger;
+function formatLocation(location) {
+    let text = location.file;
+    if (location.line !== undefined)
+        text += `:${location.line}`;
+    if (location.line !== undefined && location.column !== undefined)
+        text += `:${location.column}`;
+    return text;
+}
+
+
+/***/ }),
+
+/***/ 944:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ProgressMeter = void 0;
+exports.startProgressTicker = startProgressTicker;
+const format_js_1 = __nccwpck_require__(516);
+/**
+ * Counts units (files, rows) and bytes of a long task and renders the line Actions logs show
+ * every few seconds: `data-pull: 1200/20000 files, 310 MB, 48 MB/s`. The clock is injectable
+ * so the rendering can be tested without waiting.
+ */
+class ProgressMeter {
+    label;
+    unit;
+    total;
+    now;
+    done = 0;
+    bytes = 0;
+    startedAt;
+    constructor(label, unit, total, now = Date.now) {
+        this.label = label;
+        this.unit = unit;
+        this.total = total;
+        this.now = now;
+        this.startedAt = now();
+    }
+    add(units, bytes = 0) {
+        this.done += units;
+        this.bytes += bytes;
+    }
+    addBytes(bytes) {
+        this.bytes += bytes;
+    }
+    setTotal(total) {
+        this.total = total;
+    }
+    snapshot() {
+        return { done: this.done, total: this.total, bytes: this.bytes, elapsedMs: this.now() - this.startedAt };
+    }
+    line() {
+        const { done, total, bytes, elapsedMs } = this.snapshot();
+        const count = total === undefined ? `${done}` : `${done}/${total}`;
+        return `${this.label}: ${count} ${this.unit}, ${(0, format_js_1.formatBytes)(bytes)}, ${(0, format_js_1.formatRate)(bytes, elapsedMs / 1000)}`;
+    }
+}
+exports.ProgressMeter = ProgressMeter;
+/**
+ * Calls `emit` with the meter's line every `intervalMs` until the returned function is
+ * called. The timer is unref'd so a forgotten ticker never keeps a process alive.
+ */
+function startProgressTicker(meter, emit, intervalMs = 5000) {
+    const timer = setInterval(() => emit(meter.line()), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+
+
+/***/ }),
+
+/***/ 752:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runContextFromEnv = runContextFromEnv;
+function runContextFromEnv(env = process.env) {
+    const v = (name) => (env[name] === undefined || env[name] === '' ? null : env[name]);
+    const server = (v('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, '');
+    const repository = v('GITHUB_REPOSITORY');
+    const runId = v('GITHUB_RUN_ID');
+    const attempt = v('GITHUB_RUN_ATTEMPT');
+    let runUrl = null;
+    if (repository && runId) {
+        runUrl = `${server}/${repository}/actions/runs/${runId}`;
+        if (attempt && attempt !== '1')
+            runUrl += `/attempts/${attempt}`;
+    }
+    return {
+        repository,
+        sha: v('GITHUB_SHA'),
+        ref: v('GITHUB_REF'),
+        actor: v('GITHUB_ACTOR'),
+        workflow: v('GITHUB_WORKFLOW'),
+        job: v('GITHUB_JOB'),
+        runId,
+        runAttempt: attempt,
+        runUrl,
+        runner: {
+            name: v('RUNNER_NAME'),
+            os: v('RUNNER_OS'),
+            arch: v('RUNNER_ARCH'),
+            environment: v('RUNNER_ENVIRONMENT'),
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 42:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.classificationMetrics = classificationMetrics;
+const common_1 = __nccwpck_require__(51);
+const confusion_metrics_js_1 = __nccwpck_require__(816);
+const curves_js_1 = __nccwpck_require__(306);
+const metrics_js_1 = __nccwpck_require__(277);
+const ranking_js_1 = __nccwpck_require__(38);
+/** F-beta names every classification report has besides f1 (any other beta is asked for by name). */
+const DEFAULT_BETAS = ['f0.5', 'f2'];
+function mean(values) {
+    let s = 0;
+    for (let i = 0; i < values.length; i++)
+        s += values[i];
+    return s / values.length;
+}
+function sum(values) {
+    let s = 0;
+    for (let i = 0; i < values.length; i++)
+        s += values[i];
+    return s;
+}
+/** Undefined values (NaN) become null with a note, so nothing that is not a result looks like one. */
+function put(values, notes, name, value, why) {
+    if (Number.isNaN(value)) {
+        values[name] = null;
+        notes[name] ??= why;
+    }
+    else
+        values[name] = value;
+}
+const ZD_NOTE = 'undefined: a denominator is zero (no predictions or no true rows of a class) and zero_division is NaN';
+/** Every classification metric of the task, with scikit-learn's names. */
+function classificationMetrics(task, input, options = {}) {
+    const { truth, predicted, probabilities, k, classes } = input;
+    if (truth.length === 0) {
+        throw new common_1.UserError('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
+    }
+    const zd = options.zeroDivision ?? 0;
+    const values = {};
+    const notes = {};
+    const confusion = (0, metrics_js_1.confusionCounts)(truth, predicted, k);
+    const counts = (0, confusion_metrics_js_1.classCounts)(confusion, k);
+    const names = ['accuracy', 'accuracy_count', 'balanced_accuracy', 'matthews_corrcoef', 'cohen_kappa'];
+    const fNames = ['precision', 'recall', 'f1', ...DEFAULT_BETAS];
+    for (const extra of options.extra ?? []) {
+        const base = extra.replace(/_(macro|micro|weighted)$/, '');
+        if ((0, confusion_metrics_js_1.betaOf)(base) !== undefined && !fNames.includes(base))
+            fNames.push(base);
+    }
+    if (task === 'binary')
+        names.push(...fNames);
+    else
+        for (const avg of ['macro', 'micro', 'weighted'])
+            for (const f of fNames)
+                names.push(`${f}_${avg}`);
+    for (const name of names) {
+        const fn = (0, confusion_metrics_js_1.confusionMetric)(name, classes, { zeroDivision: zd });
+        put(values, notes, name, fn(confusion, k), name === 'cohen_kappa' ? 'undefined: chance agreement is total (one class in truth and predictions)' : ZD_NOTE);
+    }
+    if (zd !== 0)
+        notes.zero_division = `precision, recall and F-scores use zero_division=${zd === 'nan' ? 'NaN (undefined, left out of averages)' : zd}`;
+    // Per class (average=None): the report's table and rules such as recall[churn].
+    const perClass = {
+        classes,
+        precision: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'precision', 1, zd)),
+        recall: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'recall', 1, zd)),
+        f1: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'f', 1, zd)),
+        support: Array.from(counts.support),
+    };
+    classes.forEach((c, i) => {
+        put(values, notes, `precision[${c}]`, perClass.precision[i], ZD_NOTE);
+        put(values, notes, `recall[${c}]`, perClass.recall[i], ZD_NOTE);
+        put(values, notes, `f1[${c}]`, perClass.f1[i], ZD_NOTE);
+        values[`support[${c}]`] = perClass.support[i];
+    });
+    for (const extra of options.extra ?? []) {
+        if (extra in values)
+            continue;
+        const fn = (0, confusion_metrics_js_1.confusionMetric)(extra, classes, { zeroDivision: zd });
+        if (fn)
+            put(values, notes, extra, fn(confusion, k), ZD_NOTE);
+    }
+    const present = new Uint8Array(k);
+    for (let i = 0; i < truth.length; i++)
+        present[truth[i]] = 1;
+    const presentCount = present.reduce((a, b) => a + b, 0);
+    let curves;
+    if (probabilities) {
+        const losses = (0, metrics_js_1.rowLogLoss)(truth, probabilities, k);
+        values.log_loss = mean(losses);
+        values.log_loss_sum = sum(losses);
+        notes.log_loss =
+            'probabilities clipped to [eps, 1 − eps] (eps = 2.22e-16, float64 machine epsilon) and each row renormalised, as scikit-learn 1.2 does';
+        if (task === 'binary') {
+            const positive = (0, metrics_js_1.columnIsClass)(truth, 1);
+            const score = (0, metrics_js_1.column)(probabilities, k, 1);
+            let brier = 0;
+            for (let i = 0; i < score.length; i++) {
+                const d = positive[i] - score[i];
+                brier += d * d;
+            }
+            values.brier_score = brier / score.length;
+            const ranking = (0, ranking_js_1.binaryRanking)(positive, score);
+            values.roc_auc = ranking.rocAuc;
+            values.average_precision = ranking.averagePrecision;
+            if (ranking.rocAuc === null)
+                notes.roc_auc = oneClassNote(classes, present, presentCount);
+            if (ranking.averagePrecision === null)
+                notes.average_precision = `undefined: no row of the positive class ${classes[1]} in the holdout`;
+            if ((options.curveClasses ?? 4) > 0) {
+                curves = [
+                    {
+                        label: classes[1],
+                        roc: (0, curves_js_1.rocCurveOnGrid)(ranking.counts),
+                        pr: (0, curves_js_1.prCurveOnGrid)(ranking.counts),
+                        calibration: (0, curves_js_1.calibrationCurve)(positive, score),
+                        rocAuc: ranking.rocAuc,
+                        averagePrecision: ranking.averagePrecision,
+                    },
+                ];
+            }
+        }
+        else {
+            Object.assign(values, multiclassAuc(truth, probabilities, k, classes, present, presentCount, notes));
+            if (k <= (options.curveClasses ?? 4)) {
+                curves = classes.map((label, c) => {
+                    const ranking = (0, ranking_js_1.binaryRanking)((0, metrics_js_1.columnIsClass)(truth, c), (0, metrics_js_1.column)(probabilities, k, c));
+                    return {
+                        label,
+                        roc: (0, curves_js_1.rocCurveOnGrid)(ranking.counts),
+                        pr: (0, curves_js_1.prCurveOnGrid)(ranking.counts),
+                        rocAuc: ranking.rocAuc,
+                        averagePrecision: ranking.averagePrecision,
+                    };
+                });
+            }
+        }
+    }
+    else {
+        notes.log_loss = 'not computed: the model gives no class probabilities';
+        notes[task === 'binary' ? 'roc_auc' : 'roc_auc_ovr'] = 'not computed: the model gives no class scores';
+    }
+    const matrix = [];
+    for (let t = 0; t < k; t++)
+        matrix.push(Array.from(confusion.subarray(t * k, t * k + k)));
+    return { values, notes, confusionMatrix: matrix, perClass, curves };
+}
+function oneClassNote(classes, present, presentCount) {
+    return (`undefined: the holdout's labels hold only one class (${presentCount ? classes[present.indexOf(1)] : 'none'}), ` +
+        'so there are no negatives to rank against');
+}
+/**
+ * scikit-learn's multiclass `roc_auc_score`: one-vs-rest (macro, weighted by support, micro
+ * over the binarised labels) and one-vs-one (Hand & Till, macro and weighted by pair prevalence).
+ */
+function multiclassAuc(truth, probabilities, k, classes, present, presentCount, notes) {
+    const names = ['roc_auc_ovr', 'roc_auc_ovr_weighted', 'roc_auc_ovr_micro', 'roc_auc_ovo', 'roc_auc_ovo_weighted'];
+    const out = Object.fromEntries(names.map((n) => [n, null]));
+    if (presentCount < 2) {
+        for (const n of names)
+            notes[n] = oneClassNote(classes, present, presentCount);
+        return out;
+    }
+    if (presentCount < k) {
+        const missing = classes.filter((_, c) => !present[c]);
+        for (const n of names) {
+            notes[n] =
+                `undefined: class(es) ${missing.join(', ')} never occur in the holdout labels, so their one-vs-rest AUC has no positives`;
+        }
+        return out;
+    }
+    const n = truth.length;
+    const support = new Float64Array(k);
+    for (let i = 0; i < n; i++)
+        support[truth[i]]++;
+    let macro = 0;
+    let weighted = 0;
+    for (let c = 0; c < k; c++) {
+        const auc = (0, ranking_js_1.rocAuc)((0, metrics_js_1.columnIsClass)(truth, c), (0, metrics_js_1.column)(probabilities, k, c));
+        macro += auc;
+        weighted += auc * support[c];
+    }
+    out.roc_auc_ovr = macro / k;
+    out.roc_auc_ovr_weighted = weighted / n;
+    // micro: every (row, class) cell is one binary decision.
+    const flatTruth = new Uint8Array(n * k);
+    for (let i = 0; i < n; i++)
+        flatTruth[i * k + truth[i]] = 1;
+    out.roc_auc_ovr_micro = (0, ranking_js_1.rocAuc)(flatTruth, probabilities);
+    let pairMacro = 0;
+    let pairWeighted = 0;
+    let pairs = 0;
+    let prevalence = 0;
+    for (let a = 0; a < k; a++) {
+        for (let b = a + 1; b < k; b++) {
+            const rows = [];
+            for (let i = 0; i < n; i++)
+                if (truth[i] === a || truth[i] === b)
+                    rows.push(i);
+            const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
+            const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
+            const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]);
+            const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]);
+            const pair = ((0, ranking_js_1.rocAuc)(isA, scoreA) + (0, ranking_js_1.rocAuc)(isB, scoreB)) / 2;
+            const share = rows.length / n;
+            pairMacro += pair;
+            pairWeighted += pair * share;
+            prevalence += share;
+            pairs++;
+        }
+    }
+    out.roc_auc_ovo = pairMacro / pairs;
+    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 55:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MISSING = void 0;
+exports.labelColumnsOf = labelColumnsOf;
+exports.planColumns = planColumns;
+exports.parseNumber = parseNumber;
+exports.badCell = badCell;
+/**
+ * Which holdout columns are features and which are labels (one label column, or several for
+ * multilabel classification and multi-output regression), and the cell errors the readers
+ * raise. Shared by the CSV and JSON Lines readers in dataset.ts.
+ */
+const common_1 = __nccwpck_require__(51);
+/** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
+exports.MISSING = /^(|nan|na|n\/a|null|none)$/i;
+/** The label columns asked for: `labelColumns` when given, else `labelColumn` (default `label`). */
+function labelColumnsOf(options) {
+    if (options.labelColumns?.length)
+        return [...options.labelColumns];
+    return [options.labelColumn ?? 'label'];
+}
+function planColumns(path, header, options) {
+    const labelColumns = labelColumnsOf(options);
+    const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
+    if (duplicate !== undefined) {
+        throw new common_1.UserError(`\`label-column\` names "${duplicate}" twice`, {
+            fix: 'List each label column once (several columns: one per label of a multilabel or multi-output model, in its output order).',
+        });
+    }
+    const absent = labelColumns.filter((c) => !header.includes(c));
+    if (absent.length) {
+        const what = absent.length === 1
+            ? `no label column "${absent[0]}"`
+            : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
+        throw new common_1.UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
+            fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
+            location: { file: path, line: 1 },
+        });
+    }
+    const labelIndex = labelColumns.map((c) => header.indexOf(c));
+    let featureNames;
+    if (options.featureColumns?.length) {
+        const missing = options.featureColumns.filter((c) => !header.includes(c));
+        if (missing.length) {
+            throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+                fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
+                location: { file: path, line: 1 },
+            });
+        }
+        const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
+        if (overlap.length) {
+            throw new common_1.UserError(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
+                fix: 'Remove the label column from `feature-columns:`.',
+            });
+        }
+        featureNames = [...options.featureColumns];
+    }
+    else {
+        featureNames = header.filter((_, i) => !labelIndex.includes(i));
+    }
+    if (featureNames.length === 0) {
+        throw new common_1.UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
+            fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
+            location: { file: path, line: 1 },
+        });
+    }
+    return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
+}
+function parseNumber(text) {
+    // Number('') is 0 and Number(' 1 ') is 1: only accept what reads as a number.
+    const t = text.trim();
+    if (t === '')
+        return NaN;
+    const v = Number(t);
+    if (Number.isNaN(v) && /^nan$/i.test(t))
+        return NaN;
+    return v;
+}
+function badCell(path, line, column, columnNumber, value, allowMissing = false) {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    const isMissing = exports.MISSING.test(value.trim());
+    return new common_1.UserError(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+        fix: isMissing
+            ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
+            : allowMissing
+                ? 'Encode the column as numbers (one-hot or ordinal), or leave it out with `feature-columns:`; only empty, nan, NA and null cells count as missing.'
+                : 'Encode the column as numbers (one-hot or ordinal) and fill missing values before the gate, or leave it out with `feature-columns:`.',
+        location: { file: path, line, column: columnNumber },
+        title: 'Non-numeric feature',
+    });
+}
+
+
+/***/ }),
+
+/***/ 816:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Every metric that is a function of the (weighted) confusion matrix, by scikit-learn's
+ * definitions (1.2): accuracy, balanced accuracy, precision/recall/F-beta per class and
+ * averaged, Matthews' correlation, Cohen's kappa. The point estimate and each bootstrap
+ * resample call the same function, so the two never disagree.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.classCounts = classCounts;
+exports.perClassPrf = perClassPrf;
+exports.averagedPrf = averagedPrf;
+exports.accuracy = accuracy;
+exports.accuracyCount = accuracyCount;
+exports.balancedAccuracy = balancedAccuracy;
+exports.matthewsCorrcoef = matthewsCorrcoef;
+exports.cohenKappa = cohenKappa;
+exports.betaOf = betaOf;
+exports.confusionMetric = confusionMetric;
+exports.normalizeConfusion = normalizeConfusion;
+function classCounts(confusion, k) {
+    const tp = new Float64Array(k);
+    const predicted = new Float64Array(k);
+    const support = new Float64Array(k);
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            support[t] += c;
+            predicted[p] += c;
+            total += c;
+            if (t === p)
+                tp[t] = c;
+        }
+    }
+    return { tp, predicted, support, total };
+}
+function zdValue(zd) {
+    return zd === 'nan' ? NaN : zd;
+}
+/** F-beta from precision and recall as scikit-learn combines them (a zero denominator gives 0). */
+function fbeta(p, r, beta) {
+    if (beta === Infinity)
+        return r;
+    const b2 = beta * beta;
+    const denom = b2 * p + r;
+    return denom === 0 ? 0 : ((1 + b2) * p * r) / denom;
+}
+/** Per-class precision, recall and F-beta (`average=None`). */
+function perClassPrf(counts, kind, beta, zd) {
+    const k = counts.tp.length;
+    const out = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+        const p = counts.predicted[c] ? counts.tp[c] / counts.predicted[c] : zdValue(zd);
+        const r = counts.support[c] ? counts.tp[c] / counts.support[c] : zdValue(zd);
+        out[c] =
+            kind === 'precision' ? p : kind === 'recall' ? r : Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+    }
+    return out;
+}
+/**
+ * An averaged precision, recall or F-beta. With `zero_division=nan` (scikit-learn 1.3's
+ * meaning), classes whose value is undefined are left out of macro and weighted averages.
+ */
+function averagedPrf(counts, kind, beta, average, zd, positive = 1) {
+    const k = counts.tp.length;
+    if (average === 'micro') {
+        let tp = 0;
+        let pred = 0;
+        let sup = 0;
+        for (let c = 0; c < k; c++) {
+            tp += counts.tp[c];
+            pred += counts.predicted[c];
+            sup += counts.support[c];
+        }
+        const p = pred ? tp / pred : zdValue(zd);
+        const r = sup ? tp / sup : zdValue(zd);
+        if (kind === 'precision')
+            return p;
+        if (kind === 'recall')
+            return r;
+        return Number.isNaN(p) || Number.isNaN(r) ? NaN : fbeta(p, r, beta);
+    }
+    const values = perClassPrf(counts, kind, beta, zd);
+    if (average === 'binary')
+        return values[Math.min(positive, k - 1)] ?? NaN;
+    let sum = 0;
+    let weight = 0;
+    for (let c = 0; c < k; c++) {
+        const v = values[c];
+        if (Number.isNaN(v))
+            continue;
+        const w = average === 'weighted' ? counts.support[c] : 1;
+        sum += w * v;
+        weight += w;
+    }
+    // Only with zero_division=nan can every class be left out: the average is undefined too.
+    if (weight === 0)
+        return zdValue(zd);
+    return sum / weight;
+}
+function accuracy(confusion, k) {
+    let correct = 0;
+    let total = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            total += c;
+            if (t === p)
+                correct += c;
+        }
+    }
+    return total === 0 ? NaN : correct / total;
+}
+/** `accuracy_score(normalize=False)`: the (weighted) count of correct predictions. */
+function accuracyCount(confusion, k) {
+    let correct = 0;
+    for (let c = 0; c < k; c++)
+        correct += confusion[c * k + c];
+    return correct;
+}
+/** Mean recall over the classes that occur in the truth (scikit-learn drops the others with a warning). */
+function balancedAccuracy(confusion, k) {
+    const { tp, support } = classCounts(confusion, k);
+    let sum = 0;
+    let classes = 0;
+    for (let c = 0; c < k; c++) {
+        if (!support[c])
+            continue;
+        sum += tp[c] / support[c];
+        classes++;
+    }
+    return classes ? sum / classes : NaN;
+}
+/** Matthews' correlation coefficient (Gorodkin's K-class form); 0 when a marginal is constant, as scikit-learn. */
+function matthewsCorrcoef(confusion, k) {
+    const { tp, predicted, support, total } = classCounts(confusion, k);
+    let correct = 0;
+    let tDotP = 0;
+    let pDotP = 0;
+    let tDotT = 0;
+    for (let c = 0; c < k; c++) {
+        correct += tp[c];
+        tDotP += support[c] * predicted[c];
+        pDotP += predicted[c] * predicted[c];
+        tDotT += support[c] * support[c];
+    }
+    const covTP = correct * total - tDotP;
+    const covPP = total * total - pDotP;
+    const covTT = total * total - tDotT;
+    if (covPP * covTT === 0)
+        return 0;
+    return covTP / Math.sqrt(covTT * covPP);
+}
+/** Cohen's kappa between truth and prediction (unweighted); NaN when chance agreement is total. */
+function cohenKappa(confusion, k) {
+    const { predicted, support, total } = classCounts(confusion, k);
+    let observed = 0;
+    let expected = 0;
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            if (t === p)
+                continue;
+            observed += confusion[t * k + p];
+            expected += (predicted[t] * support[p]) / total;
+        }
+    }
+    if (expected === 0)
+        return NaN;
+    return 1 - observed / expected;
+}
+const PRF = /^(precision|recall|f\d+(?:\.\d+)?)(?:_(macro|micro|weighted))?(?:\[(.+)\])?$/;
+/** The beta of an F-score name (`f1` -> 1, `f0.5` -> 0.5, `f2_macro` -> 2), or undefined. */
+function betaOf(name) {
+    const m = /^f(\d+(?:\.\d+)?)(?:_(?:macro|micro|weighted))?(?:\[.+\])?$/.exec(name);
+    if (!m)
+        return undefined;
+    const beta = Number(m[1]);
+    return Number.isFinite(beta) && beta >= 0 ? beta : undefined;
+}
+/**
+ * The confusion function of a metric name, or undefined for names that are not confusion
+ * metrics. Names: accuracy, accuracy_count, balanced_accuracy, matthews_corrcoef,
+ * cohen_kappa; precision|recall|f<beta> alone (the positive class, index 1), with
+ * `_macro|_micro|_weighted`, or with `[class]` (one class of `classes`); support[class].
+ */
+function confusionMetric(name, classes, options = {}) {
+    const zd = options.zeroDivision ?? 0;
+    switch (name) {
+        case 'accuracy':
+            return accuracy;
+        case 'accuracy_count':
+            return accuracyCount;
+        case 'balanced_accuracy':
+            return balancedAccuracy;
+        case 'matthews_corrcoef':
+            return matthewsCorrcoef;
+        case 'cohen_kappa':
+            return cohenKappa;
+    }
+    const support = /^support\[(.+)\]$/.exec(name);
+    if (support) {
+        const c = classes.indexOf(support[1]);
+        return c < 0 ? undefined : (confusion, k) => classCounts(confusion, k).support[c];
+    }
+    const m = PRF.exec(name);
+    if (!m)
+        return undefined;
+    const kind = m[1] === 'precision' ? 'precision' : m[1] === 'recall' ? 'recall' : 'f';
+    const beta = kind === 'f' ? betaOf(m[1]) : 1;
+    if (beta === undefined)
+        return undefined;
+    const average = m[2];
+    const cls = m[3];
+    if (cls !== undefined) {
+        if (average)
+            return undefined;
+        const c = classes.indexOf(cls);
+        if (c < 0)
+            return undefined;
+        return (confusion, k) => perClassPrf(classCounts(confusion, k), kind, beta, zd)[c];
+    }
+    return (confusion, k) => averagedPrf(classCounts(confusion, k), kind, beta, average ?? 'binary', zd, 1);
+}
+/** `confusion_matrix(normalize=...)`: by true class (rows), by predicted class (columns) or by all. */
+function normalizeConfusion(matrix, normalize) {
+    const k = matrix.length;
+    const rowSums = matrix.map((row) => row.reduce((a, b) => a + b, 0));
+    const colSums = Array.from({ length: k }, (_, p) => matrix.reduce((a, row) => a + row[p], 0));
+    const all = rowSums.reduce((a, b) => a + b, 0);
+    // scikit-learn divides and then replaces NaN (0/0) with 0.
+    const div = (a, b) => (b === 0 ? 0 : a / b);
+    return matrix.map((row, t) => row.map((v, p) => div(v, normalize === 'true' ? rowSums[t] : normalize === 'pred' ? colSums[p] : all)));
+}
+
+
+/***/ }),
+
+/***/ 306:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CURVE_POINTS = void 0;
+exports.rocCurveOnGrid = rocCurveOnGrid;
+exports.prCurveOnGrid = prCurveOnGrid;
+exports.calibrationCurve = calibrationCurve;
+exports.CURVE_POINTS = 21;
+function grid(points) {
+    return Array.from({ length: points }, (_, i) => i / (points - 1));
+}
+/** ROC curve on an even false-positive-rate grid; undefined when a class is absent. */
+function rocCurveOnGrid(counts, points = exports.CURVE_POINTS) {
+    const { tps, fps, positives, negatives } = counts;
+    if (!positives || !negatives)
+        return undefined;
+    const xs = grid(points);
+    const ys = [];
+    // Walk the ROC points (fpr non-decreasing) once; (0,0) is the first point.
+    let g = -1;
+    let prevF = 0;
+    let prevT = 0;
+    for (const x of xs) {
+        while (g + 1 < tps.length && fps[g + 1] / negatives <= x) {
+            g++;
+            prevF = fps[g] / negatives;
+            prevT = tps[g] / positives;
+        }
+        if (g + 1 >= tps.length || prevF === x) {
+            ys.push(prevT);
+            continue;
+        }
+        const nextF = fps[g + 1] / negatives;
+        const nextT = tps[g + 1] / positives;
+        ys.push(prevT + ((nextT - prevT) * (x - prevF)) / (nextF - prevF));
+    }
+    return { x: xs, y: ys };
+}
+/** Interpolated precision on an even recall grid; undefined without positives. */
+function prCurveOnGrid(counts, points = exports.CURVE_POINTS) {
+    const { tps, fps, positives } = counts;
+    if (!positives)
+        return undefined;
+    const xs = grid(points);
+    // Best precision at recall >= x: walk the grid and the thresholds from the high-recall end
+    // together, keeping a running maximum (no per-threshold array).
+    const ys = new Array(points).fill(0);
+    let run = 0;
+    let g = tps.length - 1;
+    for (let p = points - 1; p >= 0; p--) {
+        const x = xs[p];
+        while (g >= 0 && tps[g] / positives >= x - 1e-12) {
+            const predicted = tps[g] + fps[g];
+            if (predicted > 0)
+                run = Math.max(run, tps[g] / predicted);
+            g--;
+        }
+        ys[p] = run;
+    }
+    return { x: xs, y: ys };
+}
+/** scikit-learn's `calibration_curve(y, p, n_bins=bins, strategy="uniform")`, with bin counts. */
+function calibrationCurve(positive, probability, bins = 10) {
+    const sums = new Float64Array(bins);
+    const trues = new Float64Array(bins);
+    const totals = new Float64Array(bins);
+    // The inner edges as numpy's linspace computes them (j * step, e.g. 0.30000000000000004).
+    const step = 1 / bins;
+    const edges = Array.from({ length: bins - 1 }, (_, j) => (j + 1) * step);
+    for (let i = 0; i < positive.length; i++) {
+        const p = probability[i];
+        // np.searchsorted(linspace(0, 1, bins + 1)[1:-1], p) with side='left': an edge value
+        // belongs to the lower bin.
+        let b = Math.ceil(p * bins) - 1;
+        if (b < 0)
+            b = 0;
+        if (b > bins - 1)
+            b = bins - 1;
+        while (b > 0 && p <= edges[b - 1])
+            b--;
+        while (b < bins - 1 && p > edges[b])
+            b++;
+        sums[b] += p;
+        trues[b] += positive[i];
+        totals[b]++;
+    }
+    const out = { predicted: [], observed: [], bin: [], count: [], bins };
+    for (let b = 0; b < bins; b++) {
+        if (!totals[b])
+            continue;
+        out.predicted.push(sums[b] / totals[b]);
+        out.observed.push(trues[b] / totals[b]);
+        out.bin.push(b);
+        out.count.push(totals[b]);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 512:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.canonicalLabel = void 0;
+exports.loadHoldout = loadHoldout;
+const node_fs_1 = __nccwpck_require__(24);
+const node_path_1 = __nccwpck_require__(760);
+const common_1 = __nccwpck_require__(51);
+const label_output_js_1 = __nccwpck_require__(866);
+Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return label_output_js_1.canonicalLabel; } }));
+const float_buffer_js_1 = __nccwpck_require__(561);
+const columns_js_1 = __nccwpck_require__(55);
+/**
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Every feature cell must be a number; errors name the file, line, column and the fix.
+ */
+async function loadHoldout(path, options = {}) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`Dataset ${path} does not exist`, {
+            fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
+        });
+    }
+    const ext = (0, node_path_1.extname)(path).toLowerCase();
+    const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+    if (!format) {
+        throw new common_1.UserError(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    const holdout = format === 'csv' ? await loadCsv(path, options) : await loadJsonLines(path, options);
+    if (holdout.rows === 0) {
+        throw new common_1.UserError(`Dataset ${path} has no data rows`, {
+            fix: 'Point `dataset:` at a holdout file with at least one row below the header.',
+            location: { file: path },
+        });
+    }
+    return holdout;
+}
+async function loadCsv(path, options) {
+    const allowMissing = options.missingValues === 'nan';
+    let missing = [];
+    let layout;
+    let header;
+    const features = new float_buffer_js_1.FloatBuffer();
+    let labelLists = [];
+    let rows = 0;
+    // RFC 4180 state machine over streamed chunks.
+    let field = '';
+    let record = [];
+    let inQuotes = false;
+    let quoteSeen = false;
+    let line = 1;
+    let recordLine = 1;
+    const endRecord = () => {
+        record.push(field);
+        field = '';
+        if (record.length === 1 && record[0] === '') {
+            record = [];
+            return; // blank line
+        }
+        if (!header) {
+            header = record.map((h) => h.trim());
+            if (header[0]?.charCodeAt(0) === 0xfeff)
+                header[0] = header[0].slice(1);
+            layout = (0, columns_js_1.planColumns)(path, header, options);
+            missing = layout.featureNames.map(() => 0);
+            labelLists = layout.labelColumns.map(() => []);
+        }
+        else {
+            const l = layout;
+            if (record.length !== header.length) {
+                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+                    fix: 'Make every row have one field per header column (quote fields that contain commas).',
+                    location: { file: path, line: recordLine },
+                });
+            }
+            for (let j = 0; j < l.featureIndex.length; j++) {
+                const idx = l.featureIndex[j];
+                const raw = record[idx];
+                const v = (0, columns_js_1.parseNumber)(raw);
+                if (!Number.isFinite(v)) {
+                    if (!allowMissing || !columns_js_1.MISSING.test(raw.trim()))
+                        throw (0, columns_js_1.badCell)(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                    missing[j]++;
+                }
+                features.push(v);
+            }
+            for (let j = 0; j < l.labelIndex.length; j++) {
+                const idx = l.labelIndex[j];
+                const label = (0, label_output_js_1.canonicalLabel)(record[idx]);
+                if (label === '') {
+                    throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                        fix: 'Drop rows without a label from the holdout set.',
+                        location: { file: path, line: recordLine, column: idx + 1 },
+                    });
+                }
+                labelLists[j].push(label);
+            }
+            rows++;
+        }
+        record = [];
+    };
+    // The RFC 4180 state machine, for chunks with quotes or bare carriage returns.
+    const slow = (chunk) => {
+        let start = 0;
+        const n = chunk.length;
+        for (let i = 0; i < n; i++) {
+            const ch = chunk.charCodeAt(i);
+            if (inQuotes) {
+                if (ch === 34 /* " */) {
+                    field += chunk.slice(start, i);
+                    start = i + 1;
+                    inQuotes = false;
+                    quoteSeen = true;
+                }
+                else if (ch === 10)
+                    line++;
+                continue;
+            }
+            if (ch === 34) {
+                if (quoteSeen)
+                    field += '"'; // "" inside a quoted field
+                field += chunk.slice(start, i);
+                start = i + 1;
+                inQuotes = true;
+                quoteSeen = false;
+            }
+            else if (ch === 44 /* , */) {
+                field += chunk.slice(start, i);
+                record.push(field);
+                field = '';
+                start = i + 1;
+                quoteSeen = false;
+            }
+            else if (ch === 10 || ch === 13) {
+                field += chunk.slice(start, i);
+                start = i + 1;
+                quoteSeen = false;
+                if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
+                    i++;
+                    start = i + 1;
+                }
+                endRecord();
+                line++;
+                recordLine = line;
+            }
+            else {
+                quoteSeen = false;
+            }
+        }
+        field += chunk.slice(start);
+    };
+    // The common case, plain numbers without quotes: whole lines split on commas.
+    const fastLine = (raw) => {
+        const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+        if (text !== '') {
+            record = text.split(',');
+            field = record.pop();
+            endRecord();
+        }
+        line++;
+        recordLine = line;
+    };
+    let carry = '';
+    const stream = (0, node_fs_1.createReadStream)(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    for await (const chunk of stream) {
+        const clean = !inQuotes && field === '' && record.length === 0;
+        if (clean && !chunk.includes('"') && !carry.includes('"') && !/\r(?!\n)/.test(chunk.slice(0, -1))) {
+            const lines = (carry + chunk).split('\n');
+            carry = lines.pop();
+            for (const l of lines)
+                fastLine(l);
+        }
+        else {
+            slow(carry + chunk);
+            carry = '';
+        }
+    }
+    if (carry !== '')
+        slow(carry);
+    if (inQuotes) {
+        throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: recordLine },
+        });
+    }
+    if (field !== '' || record.length)
+        endRecord();
+    if (!header) {
+        throw new common_1.UserError(`Dataset ${path} is empty`, {
+            fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
+            location: { file: path },
+        });
+    }
+    const l = layout;
+    return {
+        path,
+        rows,
+        featureNames: l.featureNames,
+        features: features.finish(),
+        ...labelFields(l.labelColumns, labelLists),
+        missing: Object.fromEntries(l.featureNames.map((name, j) => [name, missing[j]])),
+    };
+}
+/** The label fields of a holdout from its label columns' lists. */
+function labelFields(labelColumns, lists) {
+    return {
+        labelColumn: labelColumns[0],
+        labelColumns,
+        labels: lists[0],
+        targets: labelColumns.length > 1 ? lists : undefined,
+    };
+}
+async function loadJsonLines(path, options) {
+    const labelColumns = (0, columns_js_1.labelColumnsOf)(options);
+    const allowMissing = options.missingValues === 'nan';
+    let missing = [];
+    const features = new float_buffer_js_1.FloatBuffer();
+    const labelLists = labelColumns.map(() => []);
+    let layout;
+    let rows = 0;
+    let lineNo = 0;
+    let rest = '';
+    const handle = (text) => {
+        lineNo++;
+        if (text.trim() === '')
+            return;
+        let row;
+        try {
+            row = JSON.parse(text);
+        }
+        catch (error) {
+            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
+                fix: 'Write one JSON object per line (JSON Lines).',
+                location: { file: path, line: lineNo },
+            });
+        }
+        if (!row || typeof row !== 'object' || Array.isArray(row)) {
+            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
+                fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
+                location: { file: path, line: lineNo },
+            });
+        }
+        const obj = row;
+        if (!layout) {
+            layout = (0, columns_js_1.planColumns)(path, Object.keys(obj), { ...options, labelColumns });
+            missing = layout.featureNames.map(() => 0);
+        }
+        for (const [j, name] of layout.featureNames.entries()) {
+            const v = obj[name];
+            // JSON has no NaN: null (or a "nan" string) is a missing value.
+            if (allowMissing && (v === null || (typeof v === 'string' && columns_js_1.MISSING.test(v.trim())))) {
+                missing[j]++;
+                features.push(NaN);
+                continue;
+            }
+            if (typeof v !== 'number' || !Number.isFinite(v)) {
+                const shown = v === undefined ? '' : JSON.stringify(v);
+                if (v === undefined) {
+                    throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: feature "${name}" is missing`, {
+                        fix: 'Give every row the same feature fields as the first row.',
+                        location: { file: path, line: lineNo },
+                    });
+                }
+                throw (0, columns_js_1.badCell)(path, lineNo, name, j + 1, v === null ? 'null' : shown, allowMissing);
+            }
+            features.push(v);
+        }
+        labelColumns.forEach((labelColumn, j) => {
+            const label = obj[labelColumn];
+            if (label === undefined || label === null || label === '') {
+                throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+                    fix: 'Give every row a label, or set `label-column:` to the right field.',
+                    location: { file: path, line: lineNo },
+                });
+            }
+            labelLists[j].push((0, label_output_js_1.canonicalLabel)(String(label)));
+        });
+        rows++;
+    };
+    for await (const chunk of (0, node_fs_1.createReadStream)(path, {
+        encoding: 'utf8',
+        highWaterMark: 1 << 20,
+    })) {
+        const text = rest + chunk;
+        const parts = text.split('\n');
+        rest = parts.pop() ?? '';
+        for (const p of parts)
+            handle(p);
+    }
+    if (rest !== '')
+        handle(rest);
+    if (!layout) {
+        throw new common_1.UserError(`Dataset ${path} is empty`, {
+            fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
+            location: { file: path },
+        });
+    }
+    const names = layout.featureNames;
+    return {
+        path,
+        rows,
+        featureNames: names,
+        features: features.finish(),
+        ...labelFields(labelColumns, labelLists),
+        missing: Object.fromEntries(names.map((n, j) => [n, missing[j]])),
+    };
+}
+
+
+/***/ }),
+
+/***/ 157:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.metricsFor = metricsFor;
+exports.evaluateModels = evaluateModels;
+const common_1 = __nccwpck_require__(51);
+const dataset_js_1 = __nccwpck_require__(512);
+const classification_js_1 = __nccwpck_require__(42);
+const onnx_js_1 = __nccwpck_require__(825);
+const predict_js_1 = __nccwpck_require__(261);
+const regression_js_1 = __nccwpck_require__(843);
+const multilabel_js_1 = __nccwpck_require__(811);
+const task_js_1 = __nccwpck_require__(835);
+/** The metrics of the task for model `index` of an interpretation. */
+function metricsFor(interpretation, index, options = {}) {
+    const m = interpretation.models[index];
+    const targets = interpretation.targets;
+    if (interpretation.task === 'multilabel') {
+        return (0, multilabel_js_1.multilabelMetrics)({ truth: interpretation.truthMatrix, predicted: m.predictedMatrix, scores: m.scores, labels: targets }, { zeroDivision: options.zeroDivision });
+    }
+    if (interpretation.task === 'regression') {
+        const y = interpretation.truthValues;
+        const forceFinite = options.forceFinite;
+        if (!targets || targets.length < 2)
+            return (0, regression_js_1.regressionMetrics)(y, m.values, { forceFinite });
+        // Several targets: the combined values (as `multioutput` says) and, always, each target's
+        // (`r2[price]`), so rules can name either.
+        const shape = { outputs: targets.length, outputNames: targets, forceFinite };
+        const perTarget = (0, regression_js_1.regressionMetrics)(y, m.values, { ...shape, multioutput: 'raw_values' });
+        const multioutput = options.multioutput ?? 'uniform_average';
+        if (multioutput === 'raw_values')
+            return perTarget;
+        const combined = (0, regression_js_1.regressionMetrics)(y, m.values, { ...shape, multioutput });
+        return {
+            values: { ...combined.values, ...perTarget.values },
+            notes: { ...perTarget.notes, ...combined.notes },
+        };
+    }
+    return (0, classification_js_1.classificationMetrics)(interpretation.task, {
+        truth: interpretation.truthClasses,
+        predicted: m.predicted,
+        probabilities: m.probabilities,
+        k: interpretation.classes.length,
+        classes: interpretation.classes,
+    }, options);
+}
+/**
+ * Loads the holdout once, runs every model on it in batches, decides the task and computes
+ * each model's metrics on the same rows (so candidate and baseline can be compared pairwise).
+ */
+async function evaluateModels(options) {
+    const logger = options.logger ?? common_1.silentLogger;
+    const holdout = await (0, dataset_js_1.loadHoldout)(options.dataset, options);
+    logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
+    const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
+    if (missing.length)
+        logger.info(`Missing feature values passed as NaN: ${missing.map(([c, count]) => `${c} ${count}`).join(', ')}`);
+    const raws = [];
+    const opened = [];
+    const seconds = [];
+    for (const path of options.models) {
+        const model = await (0, onnx_js_1.openOnnxModel)(path);
+        opened.push(model);
+        const started = performance.now();
+        let done = 0;
+        let lastReport = started;
+        raws.push(await (0, predict_js_1.predict)(model, holdout, {
+            batchSize: options.batchSize,
+            onBatch: (rows) => {
+                done += rows;
+                const now = performance.now();
+                if (now - lastReport > 5000) {
+                    lastReport = now;
+                    logger.info(`metric-gate: ${path}: ${done}/${holdout.rows} rows, ${Math.round(done / ((now - started) / 1000))} rows/s`);
+                }
+            },
+        }));
+        seconds.push((performance.now() - started) / 1000);
+        logger.info(`Model ${path}: ${holdout.rows} rows in ${seconds.at(-1).toFixed(2)} s`);
+        await model.session.release();
+    }
+    const interpretation = (0, task_js_1.interpretPredictions)(holdout, raws, options.models, {
+        task: options.task ?? 'auto',
+        positiveLabel: options.positiveLabel,
+    });
+    const models = options.models.map((path, i) => ({
+        path,
+        signature: opened[i].signature,
+        metrics: metricsFor(interpretation, i, options.metricOptions),
+        inferenceSeconds: seconds[i],
+    }));
+    return { holdout, interpretation, models };
+}
+
+
+/***/ }),
+
+/***/ 853:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.requireFiniteOutput = requireFiniteOutput;
+exports.requireFiniteLabels = requireFiniteLabels;
+const common_1 = __nccwpck_require__(51);
+/**
+ * Refuses NaN and infinite model outputs, as scikit-learn's "Input contains NaN" does: the
+ * message names the model, the output, how many values and the first holdout row, so the
+ * user can find the row that broke the model (a missing feature the model cannot take, an
+ * overflow). `values` is rows x width, row-major.
+ */
+function requireFiniteOutput(values, width, model, output) {
+    let nan = 0;
+    let inf = 0;
+    let first = -1;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v - v !== 0) {
+            // v - v is NaN for NaN and ±Infinity alone: one comparison per value on the hot path.
+            if (Number.isNaN(v))
+                nan++;
+            else
+                inf++;
+            if (first < 0)
+                first = i;
+        }
+    }
+    if (first < 0)
+        return;
+    const row = Math.floor(first / width) + 1;
+    const what = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
+    const shown = values[first];
+    throw new common_1.UserError(`Model ${model}: output "${output}" holds ${what} value(s) (${nan + inf} of ${values.length}); the first at holdout row ${row} (${shown}${width > 1 ? `, column ${(first % width) + 1}` : ''}). Input contains NaN or infinity: no metric of these predictions would mean anything`, {
+        fix: `Look at holdout row ${row}: a missing or extreme feature value the model cannot handle gives NaN. ` +
+            'Impute missing values before the gate (or inside the exported pipeline), or fix the model export.',
+        title: 'Non-finite model output',
+    });
+}
+/** Labels that read as NaN or infinity are not classes or targets (scikit-learn refuses them). */
+function requireFiniteLabels(labels, path, column) {
+    let count = 0;
+    let first = -1;
+    for (let i = 0; i < labels.length; i++) {
+        if (/^[-+]?(nan|inf|infinity)$/i.test(labels[i])) {
+            count++;
+            if (first < 0)
+                first = i;
+        }
+    }
+    if (first < 0)
+        return;
+    throw new common_1.UserError(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, {
+        fix: 'Drop the rows without a label from the holdout set, or fix the label column.',
+        location: { file: path },
+        title: 'NaN label',
+    });
+}
+
+
+/***/ }),
+
+/***/ 561:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FloatBuffer = void 0;
+/** A growable Float32Array for streaming a column of unknown length. */
+class FloatBuffer {
+    data = new Float32Array(1 << 16);
+    length = 0;
+    push(v) {
+        if (this.length === this.data.length) {
+            const next = new Float32Array(this.data.length * 2);
+            next.set(this.data);
+            this.data = next;
+        }
+        this.data[this.length++] = v;
+    }
+    finish() {
+        return this.data.slice(0, this.length);
+    }
+}
+exports.FloatBuffer = FloatBuffer;
+
+
+/***/ }),
+
+/***/ 40:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.perClassPrf = exports.averagedPrf = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
+var dataset_js_1 = __nccwpck_require__(512);
+Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
+Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
+var onnx_js_1 = __nccwpck_require__(825);
+Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return onnx_js_1.loadOnnxRuntime; } }));
+Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return onnx_js_1.openOnnxModel; } }));
+Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return onnx_js_1.readOnnxSignature; } }));
+Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return onnx_js_1.describeSignature; } }));
+Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return onnx_js_1.describeTensor; } }));
+var predict_js_1 = __nccwpck_require__(261);
+Object.defineProperty(exports, "predict", ({ enumerable: true, get: function () { return predict_js_1.predict; } }));
+var task_js_1 = __nccwpck_require__(835);
+Object.defineProperty(exports, "interpretPredictions", ({ enumerable: true, get: function () { return task_js_1.interpretPredictions; } }));
+Object.defineProperty(exports, "interpretationRows", ({ enumerable: true, get: function () { return task_js_1.interpretationRows; } }));
+var multi_target_js_1 = __nccwpck_require__(263);
+Object.defineProperty(exports, "MULTILABEL_THRESHOLD", ({ enumerable: true, get: function () { return multi_target_js_1.MULTILABEL_THRESHOLD; } }));
+var metrics_js_1 = __nccwpck_require__(277);
+Object.defineProperty(exports, "METRIC_NAMES", ({ enumerable: true, get: function () { return metrics_js_1.METRIC_NAMES; } }));
+Object.defineProperty(exports, "higherIsBetter", ({ enumerable: true, get: function () { return metrics_js_1.higherIsBetter; } }));
+Object.defineProperty(exports, "confusionCounts", ({ enumerable: true, get: function () { return metrics_js_1.confusionCounts; } }));
+Object.defineProperty(exports, "prfFromConfusion", ({ enumerable: true, get: function () { return metrics_js_1.prfFromConfusion; } }));
+Object.defineProperty(exports, "accuracyFromConfusion", ({ enumerable: true, get: function () { return metrics_js_1.accuracyFromConfusion; } }));
+Object.defineProperty(exports, "rowLogLoss", ({ enumerable: true, get: function () { return metrics_js_1.rowLogLoss; } }));
+Object.defineProperty(exports, "column", ({ enumerable: true, get: function () { return metrics_js_1.column; } }));
+Object.defineProperty(exports, "columnIsClass", ({ enumerable: true, get: function () { return metrics_js_1.columnIsClass; } }));
+Object.defineProperty(exports, "r2FromSums", ({ enumerable: true, get: function () { return metrics_js_1.r2FromSums; } }));
+var ranking_js_1 = __nccwpck_require__(38);
+Object.defineProperty(exports, "sortedOrder", ({ enumerable: true, get: function () { return ranking_js_1.sortedOrder; } }));
+Object.defineProperty(exports, "rocAuc", ({ enumerable: true, get: function () { return ranking_js_1.rocAuc; } }));
+Object.defineProperty(exports, "binaryRanking", ({ enumerable: true, get: function () { return ranking_js_1.binaryRanking; } }));
+Object.defineProperty(exports, "thresholdCounts", ({ enumerable: true, get: function () { return ranking_js_1.thresholdCounts; } }));
+var classification_js_1 = __nccwpck_require__(42);
+Object.defineProperty(exports, "classificationMetrics", ({ enumerable: true, get: function () { return classification_js_1.classificationMetrics; } }));
+var regression_js_1 = __nccwpck_require__(843);
+Object.defineProperty(exports, "regressionMetrics", ({ enumerable: true, get: function () { return regression_js_1.regressionMetrics; } }));
+var multilabel_js_1 = __nccwpck_require__(811);
+Object.defineProperty(exports, "multilabelMetrics", ({ enumerable: true, get: function () { return multilabel_js_1.multilabelMetrics; } }));
+var confusion_metrics_js_1 = __nccwpck_require__(816);
+Object.defineProperty(exports, "confusionMetric", ({ enumerable: true, get: function () { return confusion_metrics_js_1.confusionMetric; } }));
+Object.defineProperty(exports, "normalizeConfusion", ({ enumerable: true, get: function () { return confusion_metrics_js_1.normalizeConfusion; } }));
+Object.defineProperty(exports, "betaOf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.betaOf; } }));
+Object.defineProperty(exports, "averagedPrf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.averagedPrf; } }));
+Object.defineProperty(exports, "perClassPrf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.perClassPrf; } }));
+var curves_js_1 = __nccwpck_require__(306);
+Object.defineProperty(exports, "rocCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.rocCurveOnGrid; } }));
+Object.defineProperty(exports, "prCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.prCurveOnGrid; } }));
+Object.defineProperty(exports, "calibrationCurve", ({ enumerable: true, get: function () { return curves_js_1.calibrationCurve; } }));
+Object.defineProperty(exports, "CURVE_POINTS", ({ enumerable: true, get: function () { return curves_js_1.CURVE_POINTS; } }));
+var evaluate_js_1 = __nccwpck_require__(157);
+Object.defineProperty(exports, "evaluateModels", ({ enumerable: true, get: function () { return evaluate_js_1.evaluateModels; } }));
+Object.defineProperty(exports, "metricsFor", ({ enumerable: true, get: function () { return evaluate_js_1.metricsFor; } }));
+
+
+/***/ }),
+
+/***/ 866:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.canonicalLabel = canonicalLabel;
+exports.labelText = labelText;
+exports.distinctLabels = distinctLabels;
+exports.labelIndices = labelIndices;
+/** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
+function canonicalLabel(raw) {
+    const text = raw.trim();
+    if (text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text))
+        return String(Number(text));
+    return text;
+}
+/** One row's label as text. */
+function labelText(column, i) {
+    const v = column.values[i];
+    return typeof v === 'string' ? canonicalLabel(v) : String(v);
+}
+/** The distinct labels of a label output, as text. */
+function distinctLabels(column) {
+    if (Array.isArray(column.values))
+        return new Set(column.values.map((v) => canonicalLabel(v)));
+    const distinct = new Set();
+    const values = column.values;
+    let prev = NaN;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            distinct.add(v);
+            prev = v;
+        }
+    }
+    return new Set([...distinct].map((v) => String(v)));
+}
+/** Class index of each row of a label output. */
+function labelIndices(column, index) {
+    const n = column.values.length;
+    const out = new Int32Array(n);
+    if (Array.isArray(column.values)) {
+        for (let i = 0; i < n; i++)
+            out[i] = index.get(canonicalLabel(column.values[i]));
+        return out;
+    }
+    const byValue = new Map();
+    const values = column.values;
+    let prev = NaN;
+    let prevClass = 0;
+    for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== prev) {
+            let c = byValue.get(v);
+            if (c === undefined) {
+                c = index.get(String(v));
+                byValue.set(v, c);
+            }
+            prev = v;
+            prevClass = c;
+        }
+        out[i] = prevClass;
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 277:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.accuracyFromConfusion = exports.METRIC_NAMES = void 0;
+exports.higherIsBetter = higherIsBetter;
+exports.confusionCounts = confusionCounts;
+exports.prfFromConfusion = prfFromConfusion;
+exports.rowLogLoss = rowLogLoss;
+exports.columnIsClass = columnIsClass;
+exports.column = column;
+exports.r2FromSums = r2FromSums;
+const confusion_metrics_js_1 = __nccwpck_require__(816);
+/** The metrics computed for each task, in the order reports list them. */
+exports.METRIC_NAMES = {
+    binary: [
+        'accuracy',
+        'balanced_accuracy',
+        'precision',
+        'recall',
+        'f1',
+        'matthews_corrcoef',
+        'cohen_kappa',
+        'log_loss',
+        'brier_score',
+        'roc_auc',
+        'average_precision',
+    ],
+    multiclass: [
+        'accuracy',
+        'balanced_accuracy',
+        'precision_macro',
+        'recall_macro',
+        'f1_macro',
+        'precision_micro',
+        'recall_micro',
+        'f1_micro',
+        'precision_weighted',
+        'recall_weighted',
+        'f1_weighted',
+        'matthews_corrcoef',
+        'cohen_kappa',
+        'log_loss',
+        'roc_auc_ovr',
+        'roc_auc_ovr_weighted',
+        'roc_auc_ovr_micro',
+        'roc_auc_ovo',
+        'roc_auc_ovo_weighted',
+    ],
+    multilabel: [
+        'accuracy',
+        'hamming_loss',
+        'precision_micro',
+        'recall_micro',
+        'f1_micro',
+        'precision_macro',
+        'recall_macro',
+        'f1_macro',
+        'precision_weighted',
+        'recall_weighted',
+        'f1_weighted',
+        'precision_samples',
+        'recall_samples',
+        'f1_samples',
+        'roc_auc_macro',
+        'roc_auc_weighted',
+        'roc_auc_micro',
+        'average_precision_macro',
+        'average_precision_weighted',
+        'average_precision_micro',
+    ],
+    regression: ['mse', 'rmse', 'mae', 'r2', 'explained_variance', 'max_error', 'mape', 'median_absolute_error'],
+};
+/** Whether a larger value of the metric is better (for deltas and report arrows). */
+function higherIsBetter(metric) {
+    return !/^(log_loss|log_loss_sum|brier_score|hamming_loss|mse|rmse|mae|max_error|mape|median_absolute_error)(\[.*\])?$/.test(metric);
+}
+/** K x K confusion matrix (weighted by `weights` when given) as a flat row-major array. */
+function confusionCounts(truth, predicted, k) {
+    const counts = new Float64Array(k * k);
+    for (let i = 0; i < truth.length; i++)
+        counts[truth[i] * k + predicted[i]] += 1;
+    return counts;
+}
+/** scikit-learn's precision/recall/F1 from a confusion matrix (flat, K x K), every averaging mode. */
+function prfFromConfusion(confusion, k, positive = 1) {
+    const tp = new Float64Array(k);
+    const predictedCount = new Float64Array(k);
+    const support = new Float64Array(k);
+    for (let t = 0; t < k; t++) {
+        for (let p = 0; p < k; p++) {
+            const c = confusion[t * k + p];
+            support[t] += c;
+            predictedCount[p] += c;
+            if (t === p)
+                tp[t] = c;
+        }
+    }
+    const div = (a, b) => (b === 0 ? 0 : a / b);
+    const f1 = (p, r) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
+    const precision = new Float64Array(k);
+    const recall = new Float64Array(k);
+    const f = new Float64Array(k);
+    let macroP = 0;
+    let macroR = 0;
+    let macroF = 0;
+    let wP = 0;
+    let wR = 0;
+    let wF = 0;
+    let totalSupport = 0;
+    let tpSum = 0;
+    let predSum = 0;
+    for (let c = 0; c < k; c++) {
+        precision[c] = div(tp[c], predictedCount[c]);
+        recall[c] = div(tp[c], support[c]);
+        f[c] = f1(precision[c], recall[c]);
+        macroP += precision[c];
+        macroR += recall[c];
+        macroF += f[c];
+        wP += precision[c] * support[c];
+        wR += recall[c] * support[c];
+        wF += f[c] * support[c];
+        totalSupport += support[c];
+        tpSum += tp[c];
+        predSum += predictedCount[c];
+    }
+    const microP = div(tpSum, predSum);
+    const microR = div(tpSum, totalSupport);
+    const pos = Math.min(positive, k - 1);
+    return {
+        binary: { precision: precision[pos] ?? 0, recall: recall[pos] ?? 0, f1: f[pos] ?? 0 },
+        macro: { precision: macroP / k, recall: macroR / k, f1: macroF / k },
+        micro: { precision: microP, recall: microR, f1: f1(microP, microR) },
+        weighted: {
+            precision: div(wP, totalSupport),
+            recall: div(wR, totalSupport),
+            f1: div(wF, totalSupport),
+        },
+    };
+}
+/** Accuracy from a flat confusion matrix (NaN for an empty one: never a number that looks like a result). */
+exports.accuracyFromConfusion = confusion_metrics_js_1.accuracy;
+const EPS64 = 2.220446049250313e-16;
+/**
+ * Per-row log loss as scikit-learn 1.2 computes it (`eps="auto"` for float64: clip to
+ * [eps, 1 - eps], then renormalise each row to sum to 1), so the mean of these is `log_loss`.
+ */
+function rowLogLoss(truth, probabilities, k) {
+    const n = truth.length;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (let c = 0; c < k; c++)
+            sum += clip(probabilities[i * k + c]);
+        out[i] = -Math.log(clip(probabilities[i * k + truth[i]]) / sum);
+    }
+    return out;
+}
+function clip(p) {
+    return p < EPS64 ? EPS64 : p > 1 - EPS64 ? 1 - EPS64 : p;
+}
+function columnIsClass(truth, c) {
+    const out = new Uint8Array(truth.length);
+    for (let i = 0; i < truth.length; i++)
+        out[i] = truth[i] === c ? 1 : 0;
+    return out;
+}
+function column(matrix, k, c) {
+    const n = matrix.length / k;
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+        out[i] = matrix[i * k + c];
+    return out;
+}
+/** R² from the residual and total sums of squares, scikit-learn's `force_finite=True` rules. */
+function r2FromSums(residual, total, n) {
+    if (n < 2)
+        return null;
+    if (total === 0)
+        return residual === 0 ? 1 : 0;
+    return 1 - residual / total;
+}
+
+
+/***/ }),
+
+/***/ 263:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MULTILABEL_THRESHOLD = void 0;
+exports.interpretMultiTarget = interpretMultiTarget;
+/**
+ * Several label columns: multilabel classification (K columns of 0/1, a model with [N,K]
+ * sigmoid scores and/or [N,K] 0/1 labels) or multi-output regression (K numeric targets, a
+ * model with one [N,K] float output). Column j of the model's output is label column j, in
+ * the order `label-column` lists them.
+ */
+const common_1 = __nccwpck_require__(51);
+const finite_js_1 = __nccwpck_require__(853);
+const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+/** scikit-learn's multilabel decision (LabelBinarizer.inverse_transform): a label is predicted when its score is above 0.5. */
+exports.MULTILABEL_THRESHOLD = 0.5;
+function describeOutputs(raw) {
+    return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
+}
+function rolesOf(raw, k, path, columns) {
+    const wide = raw.outputs.filter((o) => o.width === k);
+    const scores = wide.find((o) => isFloat(o) && /prob|score|sigmoid|variable|output/i.test(o.name)) ?? wide.find(isFloat);
+    const labels = wide.find((o) => !isFloat(o) && !Array.isArray(o.values));
+    if (!scores && !labels) {
+        throw new common_1.UserError(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
+            fix: `Export the model with one [N,${k}] output (column j = label column j), or list in \`label-column:\` exactly the columns the model predicts, in its output order.`,
+        });
+    }
+    if (scores)
+        (0, finite_js_1.requireFiniteOutput)(scores.values, k, path, scores.name);
+    return { scores, labels };
+}
+/** The first cell of the label columns that is not 0/1, or undefined when every one is. */
+function firstNonBinary(holdout) {
+    const targets = holdout.targets;
+    for (let j = 0; j < targets.length; j++) {
+        const col = targets[j];
+        for (let i = 0; i < col.length; i++) {
+            const v = col[i];
+            if (v !== '0' && v !== '1')
+                return { column: holdout.labelColumns[j], row: i + 1, value: v };
+        }
+    }
+    return undefined;
+}
+/** Reads several label columns and the models' [N,K] outputs as a multilabel or multi-output regression task. */
+function interpretMultiTarget(holdout, raws, paths, setting) {
+    const columns = holdout.labelColumns;
+    const targets = holdout.targets;
+    const k = columns.length;
+    const n = holdout.rows;
+    if (setting === 'binary' || setting === 'multiclass') {
+        throw new common_1.UserError(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
+            fix: 'Set `task: multilabel` or `task: regression` (or `auto`), or give one label column for a binary or multiclass model.',
+        });
+    }
+    columns.forEach((c, j) => (0, finite_js_1.requireFiniteLabels)(targets[j], holdout.path, c));
+    const roles = raws.map((raw, i) => rolesOf(raw, k, paths[i], columns));
+    const nonBinary = firstNonBinary(holdout);
+    const inUnit = (o) => !o || o.values.every((v) => v >= 0 && v <= 1);
+    let task;
+    let reason;
+    if (setting === 'multilabel' ||
+        (setting === 'auto' && !nonBinary && roles.every((r) => r.labels || inUnit(r.scores)))) {
+        if (nonBinary) {
+            throw new common_1.UserError(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
+                fix: 'Encode each label as a 0/1 column, or set `task: regression` for numeric targets.',
+                location: { file: holdout.path },
+            });
+        }
+        task = 'multilabel';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} label columns of 0/1 (${columns.join(', ')}) and [N,${k}] model outputs`
+                : `task: multilabel (as set); ${k} label columns`;
+    }
+    else {
+        task = 'regression';
+        reason =
+            setting === 'auto'
+                ? `auto: ${k} numeric target columns (${columns.join(', ')}) and a [N,${k}] continuous model output`
+                : `task: regression (as set); ${k} target columns`;
+    }
+    if (task === 'multilabel') {
+        const truthMatrix = new Uint8Array(n * k);
+        for (let j = 0; j < k; j++) {
+            const col = targets[j];
+            for (let i = 0; i < n; i++)
+                truthMatrix[i * k + j] = col[i] === '1' ? 1 : 0;
+        }
+        const models = roles.map((r) => {
+            const scores = r.scores ? Float64Array.from(r.scores.values) : undefined;
+            const predictedMatrix = new Uint8Array(n * k);
+            if (r.labels) {
+                const v = r.labels.values;
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = v[i] !== 0 ? 1 : 0;
+            }
+            else {
+                for (let i = 0; i < n * k; i++)
+                    predictedMatrix[i] = scores[i] > exports.MULTILABEL_THRESHOLD ? 1 : 0;
+            }
+            return { labelOutput: r.labels?.name, scoreOutput: r.scores?.name, predictedMatrix, scores };
+        });
+        return { task, reason, targets: columns, truthMatrix, models };
+    }
+    const truthValues = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) {
+        const col = targets[j];
+        for (let i = 0; i < n; i++) {
+            const v = Number(col[i]);
+            if (!Number.isFinite(v)) {
+                throw new common_1.UserError(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
+                    fix: 'Set `task: multilabel` for 0/1 label columns, or `label-column:` to the numeric targets.',
+                    location: { file: holdout.path },
+                });
+            }
+            truthValues[i * k + j] = v;
+        }
+    }
+    const models = roles.map((r, i) => {
+        if (!r.scores) {
+            throw new common_1.UserError(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
+        }
+        return { scoreOutput: r.scores.name, values: Float64Array.from(r.scores.values) };
+    });
+    return { task, reason, targets: columns, truthValues, models };
+}
+
+
+/***/ }),
+
+/***/ 811:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.multilabelMetrics = multilabelMetrics;
+/**
+ * Multilabel classification (scikit-learn's "multilabel-indicator"): each row has K 0/1
+ * labels (truth) and K 0/1 predictions, optionally K scores (e.g. [N,K] sigmoid outputs).
+ * Averages as scikit-learn 1.2 defines them for that target type.
+ */
+const common_1 = __nccwpck_require__(51);
+const confusion_metrics_js_1 = __nccwpck_require__(816);
+const ranking_js_1 = __nccwpck_require__(38);
+function multilabelMetrics(input, options = {}) {
+    const { truth, predicted, scores, labels } = input;
+    const k = labels.length;
+    const n = truth.length / k;
+    if (n === 0)
+        throw new common_1.UserError('Multilabel metrics of zero rows: an empty holdout has no score', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
+    const zd = options.zeroDivision ?? 0;
+    const zdValue = zd === 'nan' ? NaN : zd;
+    const tp = new Float64Array(k);
+    const pred = new Float64Array(k);
+    const support = new Float64Array(k);
+    let exact = 0;
+    let wrong = 0;
+    let sp = 0;
+    let sr = 0;
+    let sf = 0;
+    let spCount = 0;
+    let srCount = 0;
+    let sfCount = 0;
+    for (let i = 0; i < n; i++) {
+        let rowTp = 0;
+        let rowPred = 0;
+        let rowTrue = 0;
+        let same = true;
+        for (let c = 0; c < k; c++) {
+            const t = truth[i * k + c];
+            const p = predicted[i * k + c];
+            tp[c] += t & p;
+            pred[c] += p;
+            support[c] += t;
+            rowTp += t & p;
+            rowPred += p;
+            rowTrue += t;
+            if (t !== p) {
+                same = false;
+                wrong++;
+            }
+        }
+        if (same)
+            exact++;
+        // average="samples": each row's precision/recall/F1 over its labels.
+        const p = rowPred ? rowTp / rowPred : zdValue;
+        const r = rowTrue ? rowTp / rowTrue : zdValue;
+        const f = Number.isNaN(p) || Number.isNaN(r) ? NaN : p + r === 0 ? 0 : (2 * p * r) / (p + r);
+        if (!Number.isNaN(p)) {
+            sp += p;
+            spCount++;
+        }
+        if (!Number.isNaN(r)) {
+            sr += r;
+            srCount++;
+        }
+        if (!Number.isNaN(f)) {
+            sf += f;
+            sfCount++;
+        }
+    }
+    const values = {};
+    const notes = {};
+    const nanToNull = (name, v) => {
+        values[name] = Number.isNaN(v) ? null : v;
+        if (Number.isNaN(v))
+            notes[name] = 'undefined: a denominator is zero and zero_division is NaN';
+    };
+    values.accuracy = exact / n;
+    notes.accuracy = 'subset accuracy: a row counts only when every label is right';
+    values.hamming_loss = wrong / (n * k);
+    const counts = { tp, predicted: pred, support, total: n };
+    for (const avg of ['micro', 'macro', 'weighted']) {
+        nanToNull(`precision_${avg}`, (0, confusion_metrics_js_1.averagedPrf)(counts, 'precision', 1, avg, zd));
+        nanToNull(`recall_${avg}`, (0, confusion_metrics_js_1.averagedPrf)(counts, 'recall', 1, avg, zd));
+        nanToNull(`f1_${avg}`, (0, confusion_metrics_js_1.averagedPrf)(counts, 'f', 1, avg, zd));
+    }
+    // With zero_division=NaN, rows where a value is undefined are left out of the mean.
+    nanToNull('precision_samples', spCount ? sp / spCount : NaN);
+    nanToNull('recall_samples', srCount ? sr / srCount : NaN);
+    nanToNull('f1_samples', sfCount ? sf / sfCount : NaN);
+    const perClass = {
+        classes: labels,
+        precision: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'precision', 1, zd)),
+        recall: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'recall', 1, zd)),
+        f1: Array.from((0, confusion_metrics_js_1.perClassPrf)(counts, 'f', 1, zd)),
+        support: Array.from(support),
+    };
+    labels.forEach((l, c) => {
+        nanToNull(`precision[${l}]`, perClass.precision[c]);
+        nanToNull(`recall[${l}]`, perClass.recall[c]);
+        nanToNull(`f1[${l}]`, perClass.f1[c]);
+        values[`support[${l}]`] = support[c];
+    });
+    if (scores) {
+        const aucs = [];
+        const aps = [];
+        for (let c = 0; c < k; c++) {
+            const positive = new Uint8Array(n);
+            const s = new Float64Array(n);
+            for (let i = 0; i < n; i++) {
+                positive[i] = truth[i * k + c];
+                s[i] = scores[i * k + c];
+            }
+            const r = (0, ranking_js_1.binaryRanking)(positive, s);
+            aucs.push(r.rocAuc);
+            aps.push(r.averagePrecision);
+        }
+        const average = (xs, weights) => {
+            if (xs.some((x) => x === null))
+                return null;
+            let total = 0;
+            let w = 0;
+            xs.forEach((x, c) => {
+                const wc = weights ? weights[c] : 1;
+                total += x * wc;
+                w += wc;
+            });
+            return total / w;
+        };
+        values.roc_auc_macro = average(aucs);
+        values.roc_auc_weighted = average(aucs, support);
+        values.average_precision_macro = average(aps);
+        values.average_precision_weighted = average(aps, support);
+        const micro = (0, ranking_js_1.binaryRanking)(truth, scores);
+        values.roc_auc_micro = micro.rocAuc;
+        values.average_precision_micro = micro.averagePrecision;
+        for (const name of ['roc_auc_macro', 'roc_auc_weighted', 'average_precision_macro', 'average_precision_weighted']) {
+            if (values[name] === null)
+                notes[name] = 'undefined: a label has only one class in the holdout';
+        }
+    }
+    return { values, notes, perClass };
+}
+
+
+/***/ }),
+
+/***/ 825:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.describeTensor = exports.describeSignature = void 0;
+/**
+ * ONNX loading and signatures live in @mlops-gha/onnx, shared with the registry and the model
+ * server; the evaluation modules (evaluate.ts, predict.ts) reach them through this module.
+ */
+var onnx_1 = __nccwpck_require__(173);
+Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return onnx_1.describeSignature; } }));
+Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return onnx_1.describeTensor; } }));
+Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return onnx_1.loadOnnxRuntime; } }));
+Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return onnx_1.openOnnxModel; } }));
+Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return onnx_1.readOnnxSignature; } }));
+
+
+/***/ }),
+
+/***/ 261:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.predict = predict;
+const common_1 = __nccwpck_require__(51);
+const onnx_js_1 = __nccwpck_require__(825);
+const FLOAT_TYPES = new Set(['float32', 'float64']);
+function featureFeeder(ort, model, holdout) {
+    const inputs = model.signature.inputs;
+    const f = holdout.featureNames.length;
+    const columns = holdout.featureNames.join(', ');
+    const where = `model ${model.path} (${(0, onnx_js_1.describeSignature)(model.signature)})`;
+    if (inputs.length === 1) {
+        const input = inputs[0];
+        if (!input.isTensor || !FLOAT_TYPES.has(input.type)) {
+            throw new common_1.UserError(`The ${where} takes ${(0, onnx_js_1.describeTensor)(input)}, but the holdout gives float features (${columns})`, {
+                fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
+            });
+        }
+        const width = input.shape.length === 2 ? input.shape[1] : undefined;
+        if (input.shape.length !== 2 || (typeof width === 'number' && width !== f)) {
+            throw new common_1.UserError(`The ${where} expects input ${(0, onnx_js_1.describeTensor)(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
+                fix: typeof width === 'number'
+                    ? `Give the model exactly ${width} feature columns: set \`feature-columns:\` (in the model's order) or fix \`label-column:\`.`
+                    : 'Export the model with a rank-2 input [N, features].',
+            });
+        }
+        const double = input.type === 'float64';
+        return (start, end) => {
+            const data = holdout.features.subarray(start * f, end * f);
+            return {
+                [input.name]: new ort.Tensor(double ? 'float64' : 'float32', double ? Float64Array.from(data) : data, [
+                    end - start,
+                    f,
+                ]),
+            };
+        };
+    }
+    // One input per feature column, matched by name.
+    const missing = inputs.filter((i) => !holdout.featureNames.includes(i.name));
+    const bad = inputs.filter((i) => !i.isTensor || !FLOAT_TYPES.has(i.type));
+    if (missing.length || bad.length || inputs.length !== f) {
+        const problems = [
+            missing.length ? `no holdout column for input(s) ${missing.map((i) => i.name).join(', ')}` : '',
+            bad.length ? `non-float input(s) ${bad.map(onnx_js_1.describeTensor).join(', ')}` : '',
+            inputs.length !== f ? `${inputs.length} inputs for ${f} feature columns` : '',
+        ].filter(Boolean);
+        throw new common_1.UserError(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
+            fix: 'Name the feature columns after the model inputs (or set `feature-columns:` to them), one numeric column per input.',
+        });
+    }
+    const index = inputs.map((i) => holdout.featureNames.indexOf(i.name));
+    return (start, end) => {
+        const feeds = {};
+        const rows = end - start;
+        inputs.forEach((input, j) => {
+            const col = input.type === 'float64' ? new Float64Array(rows) : new Float32Array(rows);
+            for (let r = 0; r < rows; r++)
+                col[r] = holdout.features[(start + r) * f + index[j]];
+            feeds[input.name] = new ort.Tensor(input.type, col, input.shape.length === 1 ? [rows] : [rows, 1]);
+        });
+        return feeds;
+    };
+}
+function outputWidth(dims, name, path) {
+    if (dims.length === 1)
+        return 1;
+    if (dims.length === 2)
+        return dims[1];
+    throw new common_1.UserError(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
+        fix: 'Export the model with outputs of shape [N] (labels, values) or [N,K] (probabilities).',
+    });
+}
+/**
+ * Runs the model over the holdout in batches and collects every tensor output. Non-tensor
+ * outputs (e.g. scikit-learn's ZipMap dictionaries) are not fetched.
+ */
+async function predict(model, holdout, options = {}) {
+    const ort = await (0, onnx_js_1.loadOnnxRuntime)();
+    const batchSize = options.batchSize ?? 8192;
+    const feeder = featureFeeder(ort, model, holdout);
+    const fetched = model.signature.outputs.filter((o) => o.isTensor);
+    if (fetched.length === 0) {
+        throw new common_1.UserError(`Model ${model.path} has no tensor outputs to read predictions from (${(0, onnx_js_1.describeSignature)(model.signature)})`, {
+            fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
+        });
+    }
+    const names = fetched.map((o) => o.name);
+    const n = holdout.rows;
+    const columns = fetched.map(() => undefined);
+    for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(n, start + batchSize);
+        let result;
+        try {
+            result = await model.session.run(feeder(start, end), names);
+        }
+        catch (error) {
+            throw new common_1.UserError(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
+                fix: `Check that the holdout's feature columns match the model's inputs (${(0, onnx_js_1.describeSignature)(model.signature)}).`,
+                cause: error,
+            });
+        }
+        fetched.forEach((sig, j) => {
+            const tensor = result[sig.name];
+            const width = outputWidth(tensor.dims, sig.name, model.path);
+            let column = columns[j];
+            if (!column) {
+                column = {
+                    name: sig.name,
+                    type: tensor.type,
+                    width,
+                    values: tensor.type === 'string' ? new Array(n * width) : new Float64Array(n * width),
+                };
+                columns[j] = column;
+            }
+            else if (column.width !== width) {
+                throw new common_1.UserError(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
+            }
+            const rows = end - start;
+            const data = tensor.data;
+            if (tensor.dims[0] !== rows) {
+                throw new common_1.UserError(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
+                    fix: `Export the model with a batch dimension first on every output (${(0, onnx_js_1.describeSignature)(model.signature)}).`,
+                });
+            }
+            const offset = start * width;
+            if (Array.isArray(column.values)) {
+                const strings = data;
+                for (let i = 0; i < rows * width; i++)
+                    column.values[offset + i] = strings[i];
+            }
+            else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+                // Class labels are small integers: read the 64-bit words as pairs of 32-bit halves
+                // (little-endian) instead of converting BigInts one by one.
+                const out = column.values;
+                const halves = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+                for (let i = 0; i < rows * width; i++) {
+                    const low = halves[2 * i];
+                    const high = halves[2 * i + 1];
+                    out[offset + i] = (high === 0 && low >= 0) || (high === -1 && low < 0) ? low : Number(data[i]);
+                }
+            }
+            else {
+                column.values.set(data, offset);
+            }
+            tensor.dispose?.();
+        });
+        options.onBatch?.(end - start);
+    }
+    return { rows: n, outputs: columns.filter((c) => c !== undefined) };
+}
+
+
+/***/ }),
+
+/***/ 38:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.sortedOrder = sortedOrder;
+exports.rocAuc = rocAuc;
+exports.thresholdCounts = thresholdCounts;
+exports.binaryRanking = binaryRanking;
+/**
+ * Everything that ranks rows by a score: the stable sort every AUC and bootstrap pass uses,
+ * and scikit-learn's binary ranking metrics (ROC AUC, average precision) and curves, all
+ * from one sort. Scores must be finite: callers check them first (see finite.ts), and these
+ * functions refuse a NaN rather than loop on it (NaN === NaN is false, which once made the
+ * tie-grouping loop spin forever).
+ */
+const common_1 = __nccwpck_require__(51);
+const RADIX_MIN = 4096;
+/** Rows ordered by ascending 32-bit image, ties by row: LSD radix sort, two 16-bit digits. */
+function radixOrder(images) {
+    const n = images.length;
+    const count = new Uint32Array(65537);
+    // pass 1 (low digit), rows in index order
+    for (let i = 0; i < n; i++)
+        count[(images[i] & 0xffff) + 1]++;
+    for (let d = 1; d <= 65536; d++)
+        count[d] += count[d - 1];
+    const low = new Int32Array(n);
+    for (let i = 0; i < n; i++)
+        low[count[images[i] & 0xffff]++] = i;
+    // pass 2 (high digit), stable over pass 1
+    count.fill(0);
+    for (let i = 0; i < n; i++)
+        count[(images[i] >>> 16) + 1]++;
+    for (let d = 1; d <= 65536; d++)
+        count[d] += count[d - 1];
+    const order = new Int32Array(n);
+    for (let t = 0; t < n; t++) {
+        const row = low[t];
+        order[count[images[row] >>> 16]++] = row;
+    }
+    return order;
+}
+/**
+ * The order-preserving 32-bit images of float32-representable scores (what ONNX models
+ * output), or undefined when a score is not one: negative floats have all bits flipped,
+ * positive ones the sign bit; -0 and +0 tie.
+ */
+function float32Images(scores) {
+    const images = new Uint32Array(scores.length);
+    const f32 = new Float32Array(1);
+    const u32 = new Uint32Array(f32.buffer);
+    for (let i = 0; i < scores.length; i++) {
+        const s = scores[i];
+        f32[0] = s;
+        if (f32[0] !== s && !(Number.isNaN(s) && Number.isNaN(f32[0])))
+            return undefined;
+        const bits = u32[0];
+        images[i] = s === 0 ? 0x80000000 : bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    }
+    return images;
+}
+/** Row indices sorted by ascending score (ties by row index, i.e. stable). */
+function sortedOrder(scores) {
+    const n = scores.length;
+    const images = float32Images(scores);
+    // Large columns (the bootstrap and every AUC sort 10^5 rows): a linear-time radix sort.
+    if (images && n >= RADIX_MIN)
+        return radixOrder(images);
+    const order = new Int32Array(n);
+    if (images) {
+        // Small ones: one exact float64 key, image * 2^21 + row, sorted natively without a comparator.
+        const keys = new Float64Array(n);
+        for (let i = 0; i < n; i++)
+            keys[i] = images[i] * 2097152 + i;
+        keys.sort();
+        for (let t = 0; t < n; t++)
+            order[t] = keys[t] % 2097152;
+        return order;
+    }
+    const values = Float64Array.from(scores);
+    for (let i = 0; i < n; i++)
+        order[i] = i;
+    order.sort((a, b) => values[a] - values[b] || a - b);
+    return order;
+}
+/** Refuses non-finite scores: a programming error past the input checks, never a hang. */
+function assertFinite(scores, what) {
+    for (let i = 0; i < scores.length; i++) {
+        if (!Number.isFinite(scores[i])) {
+            throw new common_1.UserError(`${what}: score ${scores[i]} at row ${i + 1} is not a finite number`, {
+                fix: 'Scores must be finite numbers; scikit-learn refuses NaN and infinite values too ("Input contains NaN").',
+            });
+        }
+    }
+}
+/**
+ * Binary ROC AUC (the area under scikit-learn's trapezoidal ROC curve, which equals the
+ * Mann-Whitney statistic with ties counted half). Null when one class is absent.
+ */
+function rocAuc(positive, scores) {
+    return binaryRanking(positive, scores).rocAuc;
+}
+/** Cumulative counts at each distinct score, highest first (an ascending `order` may be passed in to share a sort). */
+function thresholdCounts(positive, scores, order) {
+    assertFinite(scores, 'ranking metric');
+    const n = positive.length;
+    const ascending = order ?? sortedOrder(scores);
+    const tps = new Float64Array(n);
+    const fps = new Float64Array(n);
+    const thresholds = new Float64Array(n);
+    let groups = 0;
+    let tp = 0;
+    let fp = 0;
+    // Descending: a new score closes the previous tie group (one read of each score).
+    let prev = NaN;
+    for (let t = n - 1; t >= 0; t--) {
+        const row = ascending[t];
+        const s = scores[row];
+        if (s !== prev && t !== n - 1) {
+            tps[groups] = tp;
+            fps[groups] = fp;
+            thresholds[groups++] = prev;
+        }
+        if (positive[row])
+            tp++;
+        else
+            fp++;
+        prev = s;
+    }
+    if (n > 0) {
+        tps[groups] = tp;
+        fps[groups] = fp;
+        thresholds[groups++] = prev;
+    }
+    return {
+        tps: tps.subarray(0, groups),
+        fps: fps.subarray(0, groups),
+        thresholds: thresholds.subarray(0, groups),
+        positives: tp,
+        negatives: fp,
+    };
+}
+/** ROC AUC and average precision from one sort; null where a class is absent. */
+function binaryRanking(positive, scores, order) {
+    const counts = thresholdCounts(positive, scores, order);
+    const { tps, fps, positives, negatives } = counts;
+    let area = 0;
+    let ap = 0;
+    let prevTp = 0;
+    let prevFp = 0;
+    for (let g = 0; g < tps.length; g++) {
+        const tp = tps[g];
+        const fp = fps[g];
+        // Trapezoid between consecutive ROC points (in counts; normalised below).
+        area += (fp - prevFp) * (tp + prevTp) * 0.5;
+        if (tp > prevTp)
+            ap += (tp - prevTp) * (tp / (tp + fp));
+        prevTp = tp;
+        prevFp = fp;
+    }
+    return {
+        rocAuc: positives === 0 || negatives === 0 ? null : area / (positives * negatives),
+        averagePrecision: positives === 0 ? null : ap / positives,
+        counts,
+    };
+}
+
+
+/***/ }),
+
+/***/ 843:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.regressionMetrics = regressionMetrics;
+/**
+ * Regression metrics by scikit-learn's definitions (1.2), for one target or several
+ * (multi-output: targets and predictions N x K, row-major, combined as `multioutput` says).
+ */
+const common_1 = __nccwpck_require__(51);
+/** np.finfo(np.float64).eps, the floor of |y| in scikit-learn's MAPE. */
+const EPS64 = 2.220446049250313e-16;
+function medianOf(values) {
+    const sorted = values.slice().sort();
+    const n = sorted.length;
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+function perOutput(truth, predicted, k, j) {
+    const n = truth.length / k;
+    let se = 0;
+    let ae = 0;
+    let maxError = 0;
+    let ape = 0;
+    let sumY = 0;
+    let sumD = 0;
+    const abs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+        const y = truth[i * k + j];
+        const d = y - predicted[i * k + j];
+        se += d * d;
+        abs[i] = Math.abs(d);
+        ae += abs[i];
+        if (abs[i] > maxError)
+            maxError = abs[i];
+        ape += abs[i] / Math.max(Math.abs(y), EPS64);
+        sumY += y;
+        sumD += d;
+    }
+    const meanY = sumY / n;
+    const meanD = sumD / n;
+    let den = 0;
+    let evNum = 0;
+    for (let i = 0; i < n; i++) {
+        const y = truth[i * k + j];
+        den += (y - meanY) ** 2;
+        evNum += (y - predicted[i * k + j] - meanD) ** 2;
+    }
+    return {
+        mse: se / n,
+        mae: ae / n,
+        maxError,
+        mape: ape / n,
+        median: medianOf(abs),
+        r2Num: se / n,
+        evNum: evNum / n,
+        den: den / n,
+    };
+}
+/** scikit-learn's `_assemble_r2_explained_variance` for one output. */
+function assembled(num, den, forceFinite) {
+    if (!forceFinite)
+        return 1 - num / den; // NaN for 0/0, −∞ for x/0: reported as undefined
+    if (den === 0)
+        return num === 0 ? 1 : 0;
+    return 1 - num / den;
+}
+/**
+ * mse, rmse, mae, r2, explained_variance, max_error, mape, median_absolute_error. With several
+ * outputs, `raw_values` gives one value per target (`mse[y2]`) and the others one combined value.
+ */
+function regressionMetrics(truth, predicted, options = {}) {
+    const k = options.outputs ?? 1;
+    const n = truth.length / k;
+    if (n === 0) {
+        throw new common_1.UserError('Regression metrics of zero rows: an empty holdout has no error to measure', {
+            fix: 'Evaluate on a holdout set with at least one row.',
+        });
+    }
+    const multioutput = options.multioutput ?? 'uniform_average';
+    const forceFinite = options.forceFinite ?? true;
+    const values = {};
+    const notes = {};
+    const per = Array.from({ length: k }, (_, j) => perOutput(truth, predicted, k, j));
+    const names = options.outputNames ?? Array.from({ length: k }, (_, j) => String(j));
+    const r2s = per.map((p) => assembled(p.r2Num, p.den, forceFinite));
+    const evs = per.map((p) => assembled(p.evNum, p.den, forceFinite));
+    const set = (name, value, why) => {
+        if (Number.isFinite(value))
+            values[name] = value;
+        else {
+            values[name] = null;
+            notes[name] = why;
+        }
+    };
+    const constantNote = 'undefined: the holdout target is constant (zero variance) and force_finite is off';
+    if (multioutput === 'raw_values' && k > 1) {
+        per.forEach((p, j) => {
+            const t = names[j];
+            values[`mse[${t}]`] = p.mse;
+            values[`rmse[${t}]`] = Math.sqrt(p.mse);
+            values[`mae[${t}]`] = p.mae;
+            values[`mape[${t}]`] = p.mape;
+            values[`median_absolute_error[${t}]`] = p.median;
+            values[`max_error[${t}]`] = p.maxError;
+            set(`r2[${t}]`, n < 2 ? NaN : r2s[j], n < 2 ? 'undefined: R² needs at least two rows' : constantNote);
+            set(`explained_variance[${t}]`, evs[j], constantNote);
+        });
+        return { values, notes };
+    }
+    const avg = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    values.mse = avg(per.map((p) => p.mse));
+    // scikit-learn 1.2: rmse of several outputs is the mean of the per-output roots.
+    values.rmse = avg(per.map((p) => Math.sqrt(p.mse)));
+    values.mae = avg(per.map((p) => p.mae));
+    values.mape = avg(per.map((p) => p.mape));
+    values.median_absolute_error = avg(per.map((p) => p.median));
+    if (k === 1)
+        values.max_error = per[0].maxError;
+    else
+        notes.max_error = 'not defined for several outputs (scikit-learn: max_error does not support multioutput)';
+    const combine = (scores) => {
+        if (multioutput !== 'variance_weighted')
+            return avg(scores);
+        // Weights = each target's variance; all zero (every target constant): uniform, as scikit-learn.
+        const dens = per.map((p) => p.den);
+        const total = dens.reduce((a, b) => a + b, 0);
+        if (total === 0)
+            return avg(scores);
+        return scores.reduce((a, s, j) => a + s * dens[j], 0) / total;
+    };
+    if (n < 2) {
+        values.r2 = null;
+        notes.r2 = 'undefined: R² needs at least two rows';
+    }
+    else {
+        set('r2', combine(r2s), constantNote);
+        if (per.some((p) => p.den === 0) && forceFinite) {
+            notes.r2 = 'the holdout target is constant: scikit-learn reports 1.0 for a perfect fit, else 0.0';
+        }
+    }
+    set('explained_variance', combine(evs), constantNote);
+    if (k > 1)
+        notes.multioutput = `${k} outputs combined as ${multioutput}`;
+    return { values, notes };
+}
+
+
+/***/ }),
+
+/***/ 835:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.interpretationRows = interpretationRows;
+exports.interpretPredictions = interpretPredictions;
+const common_1 = __nccwpck_require__(51);
+const label_output_js_1 = __nccwpck_require__(866);
+const finite_js_1 = __nccwpck_require__(853);
+const multi_target_js_1 = __nccwpck_require__(263);
+const label_output_js_2 = __nccwpck_require__(866);
+/** Holdout rows of an interpretation (several targets share a row). */
+function interpretationRows(interp) {
+    const k = interp.targets?.length ?? 1;
+    if (interp.truthMatrix)
+        return interp.truthMatrix.length / k;
+    if (interp.task === 'regression')
+        return interp.truthValues.length / k;
+    return interp.truthClasses.length;
+}
+const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
+function findRoles(raw) {
+    const roles = {};
+    const outputs = raw.outputs;
+    roles.probabilities =
+        outputs.find((o) => isFloat(o) && o.width >= 2 && /prob|score|softmax/i.test(o.name)) ??
+            outputs.find((o) => isFloat(o) && o.width >= 2);
+    roles.label =
+        outputs.find((o) => o.width === 1 && !isFloat(o)) ??
+            outputs.find((o) => o.width === 1 && /label|class/i.test(o.name));
+    roles.value = outputs.find((o) => o.width === 1 && isFloat(o) && o !== roles.label);
+    return roles;
+}
+/** Rows read to learn which class each probability column stands for: plenty, and bounded. */
+const TALLY_ROWS = 20_000;
+function sortClasses(labels) {
+    const list = [...new Set(labels)];
+    const numeric = list.every((l) => l !== '' && Number.isFinite(Number(l)));
+    return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+function describeOutputs(raw) {
+    return raw.outputs.map((o) => `${o.name}: ${o.type}[N${o.width > 1 ? `,${o.width}` : ''}]`).join('; ');
+}
+/** Column j of a probability output -> class label, learnt from the label output where there is one. */
+function columnClasses(probabilities, label, truthLabels, path) {
+    const k = probabilities.width;
+    const values = probabilities.values;
+    const rows = Math.min(TALLY_ROWS, values.length / k);
+    const mapped = new Array(k).fill(undefined);
+    if (label) {
+        const tally = Array.from({ length: k }, () => new Map());
+        for (let i = 0; i < rows; i++) {
+            let best = 0;
+            for (let c = 1; c < k; c++)
+                if (values[i * k + c] > values[i * k + best])
+                    best = c;
+            const t = tally[best];
+            const l = (0, label_output_js_2.labelText)(label, i);
+            t.set(l, (t.get(l) ?? 0) + 1);
+        }
+        tally.forEach((t, c) => {
+            let top;
+            let count = 0;
+            for (const [l, n] of t)
+                if (n > count)
+                    [top, count] = [l, n];
+            mapped[c] = top;
+        });
+    }
+    const known = new Set([...truthLabels, ...mapped.filter((m) => m !== undefined)]);
+    const allIntegers = [...known].every((l) => /^-?\d+$/.test(l));
+    let fallback;
+    if (allIntegers && [...known].every((l) => Number(l) >= 0 && Number(l) < k)) {
+        fallback = Array.from({ length: k }, (_, c) => String(c));
+    }
+    else if (known.size === k) {
+        fallback = sortClasses(known);
+    }
+    else {
+        throw new common_1.UserError(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, {
+            fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.',
+        });
+    }
+    const result = mapped.map((m, c) => m ?? fallback[c]);
+    if (new Set(result).size !== k)
+        return fallback;
+    return result;
+}
+/**
+ * Decides the task (or checks the one given) from the holdout labels and the models'
+ * outputs, and reads every model's outputs as predictions on one shared class list.
+ * `raws[i]` belongs to `paths[i]`.
+ */
+function interpretPredictions(holdout, raws, paths, options = 'auto') {
+    const { task: setting = 'auto', positiveLabel: rawPositive } = typeof options === 'string' ? { task: options } : options;
+    const positiveLabel = rawPositive === undefined || rawPositive.trim() === '' ? undefined : (0, label_output_js_1.canonicalLabel)(rawPositive);
+    if ((holdout.labelColumns?.length ?? 1) > 1 && holdout.targets) {
+        return (0, multi_target_js_1.interpretMultiTarget)(holdout, raws, paths, setting);
+    }
+    if (setting === 'multilabel') {
+        throw new common_1.UserError(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
+            fix: "List every 0/1 label column in `label-column:` (comma-separated, in the model's output order).",
+        });
+    }
+    const roles = raws.map(findRoles);
+    roles.forEach((r, i) => {
+        if (!r.label && !r.probabilities && !r.value) {
+            throw new common_1.UserError(`Model ${paths[i]}: none of its outputs (${describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
+                fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
+            });
+        }
+        // Scores, probabilities and values must be numbers before anything ranks or averages them.
+        for (const o of [r.probabilities, r.value, r.label]) {
+            if (o && isFloat(o))
+                (0, finite_js_1.requireFiniteOutput)(o.values, o.width, paths[i], o.name);
+        }
+    });
+    (0, finite_js_1.requireFiniteLabels)(holdout.labels, holdout.path, holdout.labelColumn);
+    const labels = holdout.labels;
+    // One pass over the labels: a code per row (first-seen order) and the distinct labels.
+    const seen = new Map();
+    const firstSeenCodes = new Int32Array(labels.length);
+    let prevLabel;
+    let prevCode = -1;
+    for (let i = 0; i < labels.length; i++) {
+        const l = labels[i];
+        if (l !== prevLabel) {
+            prevLabel = l;
+            let code = seen.get(l);
+            if (code === undefined) {
+                code = seen.size;
+                seen.set(l, code);
+            }
+            prevCode = code;
+        }
+        firstSeenCodes[i] = prevCode;
+    }
+    const truthSet = new Set(seen.keys());
+    const anyClassifierOutput = roles.some((r) => r.label || r.probabilities);
+    let task;
+    let reason;
+    if (setting === 'regression' || (setting === 'auto' && !anyClassifierOutput)) {
+        // Two label values (any text: 0/1, 1/2, no/yes) and one score in [0, 1] per row: a binary
+        // classifier's probability of the positive class, not a regression.
+        const binaryLike = setting === 'auto' &&
+            (truthSet.size === 2 || [...truthSet].every((l) => l === '0' || l === '1' || l === positiveLabel)) &&
+            roles.every((r, i) => {
+                const v = r.value?.values;
+                return v !== undefined && v.every((x) => x >= 0 && x <= 1) && raws[i] !== undefined;
+            });
+        if (binaryLike) {
+            task = 'binary';
+            reason = `auto: the labels hold two values (${sortClasses(truthSet).join(', ')}) and the model output is one value in [0, 1], read as the probability of the positive class`;
+        }
+        else {
+            task = 'regression';
+            reason =
+                setting === 'auto' ? 'auto: the model outputs one continuous value per row' : 'task: regression (as set)';
+        }
+    }
+    else {
+        task = setting === 'auto' ? 'binary' : setting; // refined below from the class count
+        reason = '';
+    }
+    if (task === 'regression') {
+        if (!labels.every((l) => Number.isFinite(Number(l)))) {
+            const bad = labels.findIndex((l) => !Number.isFinite(Number(l)));
+            throw new common_1.UserError(`Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`, { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' });
+        }
+        const truthValues = Float64Array.from(labels, Number);
+        const models = roles.map((r, i) => {
+            const column = r.value ?? (r.label && isFloat(r.label) ? r.label : undefined);
+            if (!column) {
+                throw new common_1.UserError(`Model ${paths[i]} gives no continuous output for regression (outputs: ${describeOutputs(raws[i])})`, {
+                    fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
+                });
+            }
+            return { scoreOutput: column.name, values: Float64Array.from(column.values) };
+        });
+        return { task, reason, truthValues, models };
+    }
+    // Classification: one class list over truth, predicted labels and probability columns.
+    const perModelColumns = roles.map((r, i) => r.probabilities ? columnClasses(r.probabilities, r.label, truthSet, paths[i]) : undefined);
+    const all = new Set(truthSet);
+    roles.forEach((r, i) => {
+        if (r.label)
+            for (const l of (0, label_output_js_2.distinctLabels)(r.label))
+                all.add(l);
+        perModelColumns[i]?.forEach((c) => all.add(c));
+    });
+    // A single-output probability model ([N,1] in [0,1]) for binary: 0/1 labels stand for
+    // classes 0 and 1 even when the holdout holds only one of them.
+    if (roles.some((r) => !r.label && !r.probabilities) && [...all].every((l) => l === '0' || l === '1')) {
+        all.add('0');
+        all.add('1');
+    }
+    // A holdout of one class still has the named positive class as its second.
+    if (positiveLabel !== undefined && all.size < 2)
+        all.add(positiveLabel);
+    if (all.size === 1) {
+        const only = [...all][0];
+        if (only === '0' || only === '1')
+            all.add(only === '0' ? '1' : '0');
+    }
+    let classes = sortClasses(all);
+    const k = classes.length;
+    if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
+        throw new common_1.UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
+            fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
+        });
+    }
+    // pos_label: the positive class sits at index 1, where every binary metric looks for it.
+    if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
+        classes = [classes[1], classes[0]];
+    if (positiveLabel !== undefined && k > 2) {
+        throw new common_1.UserError(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, {
+            fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.',
+        });
+    }
+    if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
+        throw new common_1.UserError(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
+    }
+    if (setting === 'auto') {
+        task = k <= 2 ? 'binary' : 'multiclass';
+        const outs = roles
+            .map((r) => [
+            r.label ? 'label' : '',
+            r.probabilities ? 'probabilities' : '',
+            !r.label && !r.probabilities ? 'one score' : '',
+        ]
+            .filter(Boolean)
+            .join(' + '))
+            .filter((v, i, a) => a.indexOf(v) === i)
+            .join(' / ');
+        if (!reason)
+            reason = `auto: ${k} classes in the labels and predictions (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}); model outputs ${outs}`;
+    }
+    else if (setting === 'binary' && k > 2) {
+        throw new common_1.UserError(`task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, { fix: 'Set `task: multiclass` (or `auto`), or check `label-column:`.' });
+    }
+    else {
+        reason = `task: ${setting} (as set); ${k} classes`;
+    }
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const remap = Int32Array.from(seen.keys(), (l) => index.get(l));
+    const truthClasses = new Int32Array(labels.length);
+    for (let i = 0; i < labels.length; i++)
+        truthClasses[i] = remap[firstSeenCodes[i]];
+    const models = roles.map((r, i) => {
+        const raw = raws[i];
+        const n = raw.rows;
+        const out = {};
+        if (r.probabilities) {
+            const cols = perModelColumns[i];
+            const width = r.probabilities.width;
+            const src = r.probabilities.values;
+            const probs = new Float64Array(n * k);
+            const target = cols.map((c) => index.get(c));
+            for (let row = 0; row < n; row++) {
+                for (let c = 0; c < width; c++)
+                    probs[row * k + target[c]] = src[row * width + c];
+            }
+            out.probabilities = probs;
+            out.scoreOutput = r.probabilities.name;
+        }
+        else if (r.value) {
+            // One probability of the positive class per row.
+            const v = r.value.values;
+            const probs = new Float64Array(n * k);
+            const pos = 1;
+            const neg = 0;
+            for (let row = 0; row < n; row++) {
+                probs[row * k + pos] = v[row];
+                probs[row * k + neg] = 1 - v[row];
+            }
+            out.probabilities = probs;
+            out.scoreOutput = r.value.name;
+        }
+        let predicted = new Int32Array(n);
+        if (r.label) {
+            predicted = (0, label_output_js_2.labelIndices)(r.label, index);
+            out.labelOutput = r.label.name;
+        }
+        else {
+            const p = out.probabilities;
+            for (let row = 0; row < n; row++) {
+                let best = 0;
+                for (let c = 1; c < k; c++)
+                    if (p[row * k + c] > p[row * k + best])
+                        best = c;
+                predicted[row] = best;
+            }
+        }
+        out.predicted = predicted;
+        return out;
+    });
+    return {
+        task,
+        reason,
+        classes,
+        positiveClass: task === 'binary' ? classes[Math.min(1, k - 1)] : undefined,
+        truthClasses,
+        models,
+    };
+}
+
+
+/***/ }),
+
+/***/ 222:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "B", ({ value: true }));
+exports.e = void 0;
+/**
+ * A bootstrap worker thread: resamples `from` to `to` of the paired bootstrap, with the same
+ * functions the serial path calls (drawResample, specValue). A module of its own, bundled as
+ * dist/metric-gate/bootstrap-worker.js beside the action (scripts/build.mjs); from sources it
+ * runs under tsx (bootstrap.ts starts it so).
+ */
+const node_worker_threads_1 = __nccwpck_require__(919);
+const resample_js_1 = __nccwpck_require__(166);
+const spec_value_js_1 = __nccwpck_require__(134);
+/** Progress is reported every this many resamples. */
+exports.e = 50;
+function run(work) {
+    const { n, seed, from, to, joint, jointSize, specs, outJoint, outValues } = work;
+    const weights = new Uint16Array(n);
+    const jointCounts = new Int32Array(jointSize);
+    for (let b = from; b < to; b++) {
+        (0, resample_js_1.drawResample)((0, resample_js_1.streamState)(seed, b), n, weights, joint, jointCounts);
+        if (joint)
+            outJoint.set(jointCounts, b * jointSize);
+        for (let j = 0; j < specs.length; j++)
+            outValues[j][b] = (0, spec_value_js_1.specValue)(specs[j], weights);
+        if ((b - from) % exports.e === exports.e - 1)
+            node_worker_threads_1.parentPort.postMessage({ progress: exports.e });
+    }
+    node_worker_threads_1.parentPort.postMessage({ done: (to - from) % exports.e });
+}
+if (node_worker_threads_1.parentPort && node_worker_threads_1.workerData)
+    run(node_worker_threads_1.workerData);
+
+
+/***/ }),
+
+/***/ 166:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.streamState = streamState;
+exports.drawResample = drawResample;
+/**
+ * The draws of one bootstrap resample: a seeded xoshiro128** stream per resample (so results
+ * do not depend on evaluation order or on the number of threads) counted into row weights.
+ * Shared by the serial path and the worker threads (bootstrap-worker.ts).
+ */
+/**
+ * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
+ * self-contained (worker threads run its source).
+ */
+function streamState(seed, b) {
+    const out = new Int32Array(4);
+    let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
+    for (let i = 0; i < 4; i++) {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        out[i] = (z ^ (z >>> 16)) | 0;
+    }
+    out[3] = out[3] | 1;
+    return out;
+}
+/**
+ * One resample: n uniform draws of a row (xoshiro128**, inlined), counted into `weights`
+ * and, for confusion metrics, into the joint (true, candidate, baseline) cell counts, in the
+ * same loop so the draws are never stored.
+ */
+function drawResample(state, n, weights, joint, jointCounts) {
+    let a = state[0];
+    let b = state[1];
+    let c = state[2];
+    let d = state[3];
+    const scale = n / 4294967296;
+    weights.fill(0);
+    jointCounts.fill(0);
+    for (let j = 0; j < n; j++) {
+        // x * 5 and y * 9 as shifts and adds (exact mod 2^32; Math.imul is not inlined everywhere, e.g. in Jest's VM contexts).
+        const x = ((b << 2) + b) | 0;
+        const y = (x << 7) | (x >>> 25);
+        const r = ((y << 3) + y) | 0;
+        const t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+        const row = ((r >>> 0) * scale) | 0;
+        weights[row]++;
+        if (joint)
+            jointCounts[joint[row]]++;
+    }
+}
+
+
+/***/ }),
+
+/***/ 134:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.specValue = specValue;
+/**
+ * What a kernel reads to recompute its metric on a resample (`KernelSpec`: plain typed arrays,
+ * so worker threads receive it as it is), and the one function that computes the value from
+ * it. The serial path and the bootstrap worker both call `specValue`, so they cannot disagree.
+ */
+const evaluation_1 = __nccwpck_require__(40);
+const weighted_js_1 = __nccwpck_require__(116);
+function labelCountValue(w, s) {
+    const { codes, k } = s;
+    const tp = new Float64Array(k);
+    const predicted = new Float64Array(k);
+    const support = new Float64Array(k);
+    let total = 0;
+    for (let i = 0, cell = 0; i < codes.length / k; i++) {
+        const wi = w[i];
+        if (!wi) {
+            cell += k;
+            continue;
+        }
+        total += wi;
+        for (let c = 0; c < k; c++, cell++) {
+            const code = codes[cell];
+            if (code === 3)
+                tp[c] += wi;
+            if (code & 1)
+                predicted[c] += wi;
+            if (code & 2)
+                support[c] += wi;
+        }
+    }
+    const counts = { tp, predicted, support, total };
+    if (s.average === 'label')
+        return (0, evaluation_1.perClassPrf)(counts, s.prf, 1, s.zeroDivision)[s.label];
+    return (0, evaluation_1.averagedPrf)(counts, s.prf, 1, s.average, s.zeroDivision);
+}
+/** The metric a spec describes, on rows drawn `w[i]` times. Confusion specs are read from the joint counts instead. */
+function specValue(spec, w) {
+    switch (spec.kind) {
+        case 'mean': {
+            const v = (0, weighted_js_1.weightedMean)(w, spec.rows);
+            return spec.sqrt ? Math.sqrt(v) : v;
+        }
+        case 'sum':
+            return (0, weighted_js_1.weightedSum)(w, spec.rows);
+        case 'r2':
+            return (0, weighted_js_1.weightedR2)(w, spec.se, spec.yc, spec.forceFinite);
+        case 'auc':
+            return (0, weighted_js_1.weightedAuc)(w, spec.parts, spec.bySupport);
+        case 'ap':
+            return (0, weighted_js_1.weightedAp)(w, spec.parts, spec.bySupport);
+        case 'ovo':
+            return (0, weighted_js_1.weightedOvo)(w, spec.pairs, spec.byPrevalence);
+        case 'roots':
+            return (0, weighted_js_1.weightedRoots)(w, spec.parts);
+        case 'r2multi':
+            return (0, weighted_js_1.weightedR2Multi)(w, spec.se, spec.yc, spec.forceFinite, spec.varianceWeighted);
+        case 'labels':
+            return labelCountValue(w, spec);
+        case 'confusion':
+            return NaN;
+    }
+}
+
+
+/***/ }),
+
+/***/ 116:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.weightedMean = weightedMean;
+exports.weightedSum = weightedSum;
+exports.weightedR2 = weightedR2;
+exports.weightedAuc = weightedAuc;
+exports.weightedAp = weightedAp;
+exports.weightedOvo = weightedOvo;
+exports.weightedRoots = weightedRoots;
+exports.weightedR2Multi = weightedR2Multi;
+/**
+ * The weighted statistics a resample computes (weights: how often it drew each row). Self-contained
+ * on purpose: the bootstrap worker carries them into its thread.
+ */
+/** Σ w·v / Σ w. */
+function weightedMean(w, rows) {
+    let s = 0;
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) {
+        s += w[i] * rows[i];
+        total += w[i];
+    }
+    return total ? s / total : NaN;
+}
+/** Σ w·v. */
+function weightedSum(w, rows) {
+    let s = 0;
+    for (let i = 0; i < rows.length; i++)
+        s += w[i] * rows[i];
+    return s;
+}
+/** R² with weights from squared errors and centred targets (scikit-learn's force_finite rules; off: a constant target is NaN). */
+function weightedR2(w, se, yc, forceFinite = true) {
+    let sse = 0;
+    let sy = 0;
+    let syy = 0;
+    let total = 0;
+    for (let i = 0; i < se.length; i++) {
+        const wi = w[i];
+        sse += wi * se[i];
+        sy += wi * yc[i];
+        syy += wi * yc[i] * yc[i];
+        total += wi;
+    }
+    if (!(total >= 2))
+        return NaN;
+    const ss = Math.max(0, syy - (sy * sy) / total);
+    if (ss === 0)
+        return forceFinite ? (sse === 0 ? 1 : 0) : NaN;
+    return 1 - sse / ss;
+}
+/**
+ * ROC AUC under weights, averaged over parts (one-vs-rest; by each part's positive weight when
+ * `bySupport`, scikit-learn's average="weighted"): one pass in ascending score order, ties
+ * counted half. `code[t]` = (positive ? 2 : 0) + (last of its tie group ? 1 : 0).
+ */
+function weightedAuc(w, parts, bySupport = false) {
+    let sum = 0;
+    let supportSum = 0;
+    for (let p = 0; p < parts.length; p++) {
+        const order = parts[p].order;
+        const code = parts[p].code;
+        const n = order.length;
+        let area = 0;
+        let negBelow = 0;
+        let totalPos = 0;
+        let wp = 0;
+        let wn = 0;
+        for (let t = 0; t < n; t++) {
+            const wi = w[order[t]];
+            const c = code[t];
+            // Branch-free class split: positives and negatives alternate unpredictably.
+            const wpi = wi * (c >> 1);
+            wp += wpi;
+            wn += wi - wpi;
+            if (c & 1) {
+                area += wp * (negBelow + wn * 0.5);
+                negBelow += wn;
+                totalPos += wp;
+                wp = 0;
+                wn = 0;
+            }
+        }
+        if (!totalPos || !negBelow)
+            return NaN;
+        sum += bySupport ? area / negBelow : area / (totalPos * negBelow);
+        supportSum += totalPos;
+    }
+    return sum / (bySupport ? supportSum : parts.length);
+}
+/**
+ * Average precision under weights (scikit-learn's Σ (R_n − R_{n−1}) P_n over descending
+ * thresholds), averaged over parts as `weightedAuc` does (macro, or by positive weight).
+ * NaN when a part has no positive weight.
+ */
+function weightedAp(w, parts, bySupport = false) {
+    let sum = 0;
+    let supportSum = 0;
+    for (let p = 0; p < parts.length; p++) {
+        const order = parts[p].order;
+        const code = parts[p].code;
+        let tp = 0;
+        let fp = 0;
+        let prevTp = 0;
+        let ap = 0;
+        // Descending: a tie group closes where the ascending order opened it.
+        for (let t = order.length - 1; t >= 0; t--) {
+            const wi = w[order[t]];
+            const wpi = wi * (code[t] >> 1);
+            tp += wpi;
+            fp += wi - wpi;
+            if ((t === 0 || code[t - 1] & 1) && tp > prevTp) {
+                ap += (tp - prevTp) * (tp / (tp + fp));
+                prevTp = tp;
+            }
+        }
+        if (!tp)
+            return NaN;
+        sum += bySupport ? ap : ap / tp;
+        supportSum += tp;
+    }
+    return sum / (bySupport ? supportSum : parts.length);
+}
+/**
+ * One-vs-one ROC AUC under weights (Hand & Till, as scikit-learn): per class pair, the mean of
+ * a-vs-b and b-vs-a AUC on the rows of the two classes; macro, or weighted by the pair's share
+ * of the rows. `ab.order` lists exactly the pair's rows.
+ */
+function weightedOvo(w, pairs, byPrevalence) {
+    let total = 0;
+    for (let i = 0; i < w.length; i++)
+        total += w[i];
+    let sum = 0;
+    let weights = 0;
+    for (let p = 0; p < pairs.length; p++) {
+        const { ab, ba } = pairs[p];
+        const score = (weightedAuc(w, [ab]) + weightedAuc(w, [ba])) / 2;
+        let share = 1;
+        if (byPrevalence) {
+            share = 0;
+            for (let t = 0; t < ab.order.length; t++)
+                share += w[ab.order[t]];
+            share /= total;
+        }
+        sum += score * share;
+        weights += share;
+    }
+    return sum / weights;
+}
+/** The mean over parts of √(weighted mean): scikit-learn 1.2's rmse of several outputs. */
+function weightedRoots(w, parts) {
+    let s = 0;
+    for (let j = 0; j < parts.length; j++)
+        s += Math.sqrt(weightedMean(w, parts[j]));
+    return s / parts.length;
+}
+/** R² of several targets under weights, uniform or variance-weighted (scikit-learn's multioutput). */
+function weightedR2Multi(w, se, yc, forceFinite, varianceWeighted) {
+    let sum = 0;
+    let weights = 0;
+    let uniform = 0;
+    for (let j = 0; j < se.length; j++) {
+        let sse = 0;
+        let sy = 0;
+        let syy = 0;
+        let total = 0;
+        const e = se[j];
+        const y = yc[j];
+        for (let i = 0; i < e.length; i++) {
+            const wi = w[i];
+            sse += wi * e[i];
+            sy += wi * y[i];
+            syy += wi * y[i] * y[i];
+            total += wi;
+        }
+        if (!(total >= 2))
+            return NaN;
+        const ss = Math.max(0, syy - (sy * sy) / total);
+        const r2 = ss === 0 ? (forceFinite ? (sse === 0 ? 1 : 0) : NaN) : 1 - sse / ss;
+        uniform += r2;
+        sum += r2 * ss;
+        weights += ss;
+    }
+    // All targets constant: no variance to weight by, so uniform (as scikit-learn).
+    return varianceWeighted && weights > 0 ? sum / weights : uniform / se.length;
+}
+
+
+/***/ }),
+
+/***/ 88:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isOipDatatype = isOipDatatype;
+exports.ortTypeOf = ortTypeOf;
+exports.oipDatatypeOf = oipDatatypeOf;
+/**
+ * The one table between onnxruntime's element types and the Open Inference Protocol's (KServe
+ * V2) tensor datatypes: the model server, the registry's stored sample and the deploy smoke test
+ * all name tensors through it. BF16 exists in OIP only in gRPC raw form and is left out.
+ */
+const OIP_TO_ORT = {
+    BOOL: 'bool',
+    UINT8: 'uint8',
+    UINT16: 'uint16',
+    UINT32: 'uint32',
+    UINT64: 'uint64',
+    INT8: 'int8',
+    INT16: 'int16',
+    INT32: 'int32',
+    INT64: 'int64',
+    FP16: 'float16',
+    FP32: 'float32',
+    FP64: 'float64',
+    BYTES: 'string',
+};
+const ORT_TO_OIP = new Map(Object.entries(OIP_TO_ORT).map(([oip, ort]) => [ort, oip]));
+function isOipDatatype(value) {
+    return typeof value === 'string' && Object.hasOwn(OIP_TO_ORT, value);
+}
+function ortTypeOf(datatype) {
+    return OIP_TO_ORT[datatype];
+}
+/** The OIP datatype of an onnxruntime element type, or undefined (e.g. uint4, bfloat16, non-tensors). */
+function oipDatatypeOf(ortType) {
+    return ORT_TO_OIP.get(ortType);
+}
+
+
+/***/ }),
+
+/***/ 173:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.oipDatatypeOf = exports.ortTypeOf = exports.isOipDatatype = exports.signatureOf = exports.describeTensor = exports.describeSignature = exports.OnnxLoadError = exports.readOnnxSignature = exports.openOnnxModel = exports.createSession = exports.loadOnnxRuntime = void 0;
+var runtime_js_1 = __nccwpck_require__(365);
+Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return runtime_js_1.loadOnnxRuntime; } }));
+var session_js_1 = __nccwpck_require__(837);
+Object.defineProperty(exports, "createSession", ({ enumerable: true, get: function () { return session_js_1.createSession; } }));
+Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return session_js_1.openOnnxModel; } }));
+Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return session_js_1.readOnnxSignature; } }));
+Object.defineProperty(exports, "OnnxLoadError", ({ enumerable: true, get: function () { return session_js_1.OnnxLoadError; } }));
+var signature_js_1 = __nccwpck_require__(923);
+Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return signature_js_1.describeSignature; } }));
+Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return signature_js_1.describeTensor; } }));
+Object.defineProperty(exports, "signatureOf", ({ enumerable: true, get: function () { return signature_js_1.signatureOf; } }));
+var datatypes_js_1 = __nccwpck_require__(88);
+Object.defineProperty(exports, "isOipDatatype", ({ enumerable: true, get: function () { return datatypes_js_1.isOipDatatype; } }));
+Object.defineProperty(exports, "ortTypeOf", ({ enumerable: true, get: function () { return datatypes_js_1.ortTypeOf; } }));
+Object.defineProperty(exports, "oipDatatypeOf", ({ enumerable: true, get: function () { return datatypes_js_1.oipDatatypeOf; } }));
+
+
+/***/ }),
+
+/***/ 365:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.loadOnnxRuntime = loadOnnxRuntime;
+const common_1 = __nccwpck_require__(51);
+let runtime;
+/**
+ * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
+ * its Linux x64 binaries only, so a load failure elsewhere becomes a clear error instead of
+ * a crash at startup. Under ESM the CommonJS module may arrive as a namespace whose default
+ * is the module; callers always get the module.
+ */
+function loadOnnxRuntime() {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 958)).then((m) => (m.default ?? m), (error) => {
+        runtime = undefined;
+        throw new common_1.UserError(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
+            fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
+            cause: error,
+        });
+    });
+    return runtime;
+}
+
+
+/***/ }),
+
+/***/ 837:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OnnxLoadError = void 0;
+exports.createSession = createSession;
+exports.openOnnxModel = openOnnxModel;
+exports.readOnnxSignature = readOnnxSignature;
+const node_fs_1 = __nccwpck_require__(24);
+const common_1 = __nccwpck_require__(51);
+const runtime_js_1 = __nccwpck_require__(365);
+const signature_js_1 = __nccwpck_require__(923);
+/** A model onnxruntime could not load; `reason` is onnxruntime's own message. */
+class OnnxLoadError extends common_1.UserError {
+    where;
+    reason;
+    constructor(where, reason, options = {}) {
+        super(`${where} is not an ONNX model onnxruntime can load: ${reason}`, {
+            fix: options.fix ??
+                'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point the input at the .onnx file.',
+            ...(options.file ? { location: { file: options.file } } : {}),
+            cause: options.cause,
+        });
+        this.where = where;
+        this.reason = reason;
+    }
+}
+exports.OnnxLoadError = OnnxLoadError;
+/**
+ * An onnxruntime session over a file or over bytes already read (the bytes whose sha256 was
+ * checked, so nothing can swap the file between the check and the load). `where` names the
+ * model in errors; a model onnxruntime refuses is an OnnxLoadError.
+ */
+async function createSession(source, where, options = {}) {
+    const ort = await (0, runtime_js_1.loadOnnxRuntime)();
+    const sessionOptions = {
+        graphOptimizationLevel: options.optimization ?? 'all',
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+    };
+    try {
+        return typeof source === 'string'
+            ? await ort.InferenceSession.create(source, sessionOptions)
+            : await ort.InferenceSession.create(source, sessionOptions);
+    }
+    catch (error) {
+        const reason = (error.message ?? String(error)).trim();
+        throw new OnnxLoadError(where, reason, {
+            ...(options.fix ? { fix: options.fix } : {}),
+            ...(typeof source === 'string' ? { file: source } : {}),
+            cause: error,
+        });
+    }
+}
+/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+async function openOnnxModel(path, options = {}) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`Model ${path} does not exist`, {
+            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+        });
+    }
+    const session = await createSession(path, path, options);
+    return { path, session, signature: (0, signature_js_1.signatureOf)(session) };
+}
+/** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
+async function readOnnxSignature(path, options = {}) {
+    const model = await openOnnxModel(path, { ...options, optimization: 'disabled' });
+    await model.session.release();
+    return model.signature;
+}
+
+
+/***/ }),
+
+/***/ 923:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tensorSignatureOf = tensorSignatureOf;
+exports.signatureOf = signatureOf;
+exports.describeTensor = describeTensor;
+exports.describeSignature = describeSignature;
+/** A session's input or output metadata as a signature entry. */
+function tensorSignatureOf(meta) {
+    return meta.isTensor
+        ? { name: meta.name, type: String(meta.type), shape: [...meta.shape], isTensor: true }
+        : { name: meta.name, type: 'non-tensor', shape: [], isTensor: false };
+}
+function signatureOf(session) {
+    return {
+        inputs: session.inputMetadata.map(tensorSignatureOf),
+        outputs: session.outputMetadata.map(tensorSignatureOf),
+    };
+}
+/** `input: float32[N,32]`, for messages and reports. */
+function describeTensor(t) {
+    if (!t.isTensor)
+        return `${t.name}: (non-tensor, e.g. a sequence of maps)`;
+    return `${t.name}: ${t.type}[${t.shape.join(',')}]`;
+}
+function describeSignature(signature) {
+    return `inputs ${signature.inputs.map(describeTensor).join('; ') || '(none)'}; outputs ${signature.outputs.map(describeTensor).join('; ') || '(none)'}`;
+}
+
+
+/***/ }),
+
+/***/ 958:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_MODULE_onnxruntime_node_6a60201e__;
+
+/***/ }),
+
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module is referenced by other modules so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(222);
+/******/ var __webpack_exports__PROGRESS_EVERY = __webpack_exports__.e;
+/******/ var __webpack_exports___esModule = __webpack_exports__.B;
+/******/ export { __webpack_exports__PROGRESS_EVERY as PROGRESS_EVERY, __webpack_exports___esModule as __esModule };
+/******/ 
