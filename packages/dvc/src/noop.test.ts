@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { lstat, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RecordingLogger } from '@mlops-gha/common';
+import { buildFixture, md5, objectPath, put, tempDir } from '../../../test/fixtures/dvc-repo.js';
+import { pull } from './pull.js';
+
+const options = (root: string) => ({ cwd: root, logger: new RecordingLogger(), includeGlobalConfig: false });
+
+/** The state file's records: path -> [size, mtimeMs, ctimeMs, ino] and oid, decoded from the hex of the doubles. */
+async function stateRecords(root: string): Promise<Map<string, { numbers: number[]; oid: string }>> {
+  const text = await readFile(join(root, '.dvc/tmp/mlops-dvc-state.tsv'), 'utf8');
+  const out = new Map<string, { numbers: number[]; oid: string }>();
+  for (const line of text.trim().split('\n')) {
+    const [rel, stamp, oid] = line.split('\t') as [string, string, string];
+    const words = new Uint32Array(8);
+    for (let w = 0; w < 8; w++) words[w] = parseInt(stamp.slice(w * 8, w * 8 + 8), 16);
+    out.set(rel, { numbers: [...new Float64Array(words.buffer)], oid });
+  }
+  return out;
+}
+
+describe('the no-op and warm paths', () => {
+  it('a warm pull records, for every file it writes, the stat the file has on disk and its object', async () => {
+    const repo = await buildFixture();
+    const first = await pull(options(repo.root));
+    const pulled = first.outputs.flatMap((o) =>
+      Object.keys(repo.expected).filter((rel) => rel === o.path || rel.startsWith(`${o.path}/`)),
+    );
+    expect(pulled.length).toBe(first.files);
+    for (const rel of pulled) await rm(join(repo.root, rel));
+    const warm = await pull(options(repo.root));
+    expect(warm.downloadedFiles).toBe(0);
+    expect(warm.changedFiles).toBe(pulled.length);
+    const records = await stateRecords(repo.root);
+    for (const rel of pulled) {
+      expect(await readFile(join(repo.root, rel))).toEqual(repo.expected[rel]);
+      const st = await lstat(join(repo.root, rel));
+      expect(records.get(rel)?.numbers).toEqual([st.size, st.mtimeMs, st.ctimeMs, st.ino]);
+    }
+    expect(records.get('models/model.bin')?.oid).toBe(md5(repo.expected['models/model.bin']!));
+    // and the next pull finds nothing to do
+    expect((await pull(options(repo.root))).changedFiles).toBe(0);
+  });
+
+  it('removes a link left inside a tracked folder, even one pointing at a tracked file', async () => {
+    const repo = await buildFixture();
+    await pull(options(repo.root));
+    await symlink(join(repo.root, 'data/images/cat.txt'), join(repo.root, 'data/images/alias.txt'));
+    await pull(options(repo.root));
+    expect((await readdir(join(repo.root, 'data/images'))).sort()).toEqual(['cat.txt', 'sub']);
+  });
+
+  it('a manifest that lists a path twice cannot hide an extra file: it is still removed', async () => {
+    const root = await tempDir('dvc-dup-');
+    const remote = await tempDir('dvc-dup-remote-');
+    const body = Buffer.from('same\n');
+    await put(remote, objectPath(md5(body), false), body);
+    const manifest = Buffer.from(
+      `[{"md5": "${md5(body)}", "relpath": "a.txt"}, {"md5": "${md5(body)}", "relpath": "a.txt"}]`,
+    );
+    await put(remote, `${objectPath(md5(manifest), false)}.dir`, manifest);
+    await put(root, '.dvc/config', `[core]\n  remote = r\n['remote "r"']\n  url = ${remote}\n`);
+    await put(root, 'data.dvc', `outs:\n- md5: ${md5(manifest)}.dir\n  hash: md5\n  path: data\n`);
+    await pull(options(root));
+    // as many files as the manifest has entries: one tracked, one extra (content the cache holds)
+    await writeFile(join(root, 'data/b.txt'), body);
+    await pull(options(root));
+    expect(await readdir(join(root, 'data'))).toEqual(['a.txt']);
+    expect(await readFile(join(root, 'data/a.txt'))).toEqual(body);
+  });
+});
