@@ -124,7 +124,9 @@ describe('drift-check (Node 24)', () => {
   it('fails the step with fail-on-drift when the data drifted', async () => {
     const r = await check({ current: 'drifted.csv', 'fail-on-drift': 'true' });
     expect(r.exitCode).toBe(1);
-    expect(errors(r).join('\n')).toMatch(/drifted in 2 of 3 columns \(x1, x2\); fail-on-drift is true/);
+    expect(errors(r).join('\n')).toMatch(
+      /drifted\.csv drifted from registry:\/\/churn@production .* in 2 of 3 columns \(x1, x2\); fail-on-drift is true\. The report/,
+    );
     expect(r.outputs.drift).toBe('true');
   });
 
@@ -209,6 +211,54 @@ describe('drift-check (Node 24)', () => {
       const r = await check({ current: 'fresh.csv', reference: 'registry://churn@bare' });
       expect(r.exitCode).toBe(1);
       expect(errors(r).join('\n')).toMatch(/churn\/2 has no data profile: it was pushed without `profile-data`/);
+    });
+    it('a method that does not fit the column names `methods`, the column, the reference and a fix', async () => {
+      const r = await check({ current: 'fresh.csv', methods: 'x1: chisquare' });
+      expect(r.exitCode).toBe(1);
+      const message = errors(r).join('\n');
+      expect(message).toContain(
+        '`methods`: chisquare cannot test "x1", which is numerical in the reference (registry://churn@production (version 1, profile of train.csv))',
+      );
+      expect(message).toContain(
+        'Choose one of ks, wasserstein, jensenshannon, psi for "x1" in `methods` (e.g. `x1: ks`)',
+      );
+    });
+    it('`columns` naming a column the reference lacks names the reference and its columns', async () => {
+      const r = await check({ current: 'fresh.csv', columns: 'x1\nx9' });
+      expect(r.exitCode).toBe(1);
+      expect(errors(r).join('\n')).toMatch(
+        /`columns` names "x9", which the reference \(registry:\/\/churn@production .*\) does not have \(it has x1, x2, x3, label\).*List only reference columns under `columns`/s,
+      );
+    });
+    it('a missing reference column points the annotation at the current file’s header', async () => {
+      await writeFile(join(work, 'no-x3.csv'), snapshot(50, 25).replace(/,[^,\n]*(,[^,\n]*)$/gm, '$1'));
+      const r = await check({ current: 'no-x3.csv' });
+      expect(r.exitCode).toBe(1);
+      const a = r.annotations.find((x) => x.level === 'error')!;
+      expect(a.message).toMatch(/lacks the reference column\(s\) "x3": no-x3\.csv has x1, x2, label; the reference/);
+      expect([a.file, a.line]).toEqual(['no-x3.csv', 1]);
+    });
+    it('a ragged row and a missing file name the input, the file, the line and the fix', async () => {
+      await writeFile(join(work, 'ragged.csv'), snapshot(20, 26).replace(/\n([^\n]*)\n$/, '\n$1,9\n'));
+      const ragged = await check({ current: 'ragged.csv' });
+      expect(ragged.exitCode).toBe(1);
+      const a = ragged.annotations.find((x) => x.level === 'error')!;
+      expect(a.message).toMatch(/current: ragged\.csv, line 21: 5 fields, but the header has 4 \(x1, x2, x3, label\)/);
+      expect(a.message).toContain('quote fields that contain commas');
+      expect([a.file, a.line]).toEqual(['ragged.csv', 21]);
+      const missing = await check({ current: 'nowhere.csv' });
+      expect(missing.exitCode).toBe(1);
+      expect(errors(missing).join('\n')).toMatch(
+        /current: nowhere\.csv does not exist.*Set `current` to a CSV or JSON Lines file/s,
+      );
+    });
+    it('a threshold of 0 is refused by name before anything is read', async () => {
+      const r = await check({ current: 'fresh.csv', threshold: '0' });
+      expect(r.exitCode).toBe(1);
+      expect(errors(r).join('\n')).toMatch(
+        /Input `threshold` must be above 0, got 0.*Set `threshold:` to a number above 0/s,
+      );
+      expect(r.outputs.drift).toBeUndefined();
     });
     it('a tampered profile is refused by its sha256', async () => {
       const path = join(work, 'registry/churn/versions/1/profile.json');

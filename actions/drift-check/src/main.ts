@@ -107,7 +107,7 @@ await runMain(async () => {
   await writeSummary();
   if (settings.failOnDrift && result.drift) {
     core.setFailed(
-      `drift-check: the data drifted in ${result.drifted.length} of ${result.tested} columns (${result.drifted.join(', ')}); fail-on-drift is true`,
+      `drift-check: ${settings.current} drifted from ${reference.label} in ${result.drifted.length} of ${result.tested} columns (${result.drifted.join(', ')}); fail-on-drift is true. The report (${reportPath} and the job summary) shows each column; retrain on the fresh data, or set \`fail-on-drift: false\` to only report drift.`,
     );
   }
 });

@@ -48,6 +48,15 @@ export function parseMethods(lines: string[]): Record<string, Method> | undefine
   return out;
 }
 
+/** A number input that must be above 0 (getNumber's `min` would print the smallest double). */
+function positive<T extends number | undefined>(name: string, value: T, example: string): T {
+  if (value !== undefined && !(value > 0))
+    throw new UserError(`Input \`${name}\` must be above 0, got ${value}`, {
+      fix: `Set \`${name}:\` to a number above 0 (${example}), or remove it to use the default.`,
+    });
+  return value;
+}
+
 export function readSettings(): DriftCheckSettings {
   const current = getString('current', { required: true }).trim();
   const referenceText = getString('reference', { required: true }).trim();
@@ -71,8 +80,8 @@ export function readSettings(): DriftCheckSettings {
     labelColumn: getOptional('label-column')?.trim() || undefined,
     columns: columns.length ? columns : undefined,
     methods: parseMethods(getList('methods')),
-    threshold: getNumber('threshold', { min: Number.MIN_VALUE, max: 10 }),
-    driftShare: getNumber('drift-share', { default: 0.5, min: Number.MIN_VALUE, max: 1 })!,
+    threshold: positive('threshold', getNumber('threshold', { max: 10 }), 'e.g. `threshold: 0.1` for distances'),
+    driftShare: positive('drift-share', getNumber('drift-share', { default: 0.5, max: 1 })!, 'e.g. `drift-share: 0.5`'),
     correction: getChoice('multiple-testing', ['none', 'bonferroni', 'benjamini-hochberg'] as const, 'none'),
     failOnDrift: getBoolean('fail-on-drift', false),
     token: getSecret('github-token'),

@@ -57,6 +57,7 @@ export async function checkDrift(request: DriftCheckRequest): Promise<DriftCheck
   const skipColumns = [reference.label, request.labelColumn].filter((c): c is string => !!c);
   const result = compareProfiles(reference, current, {
     ...request,
+    sources: { current: request.current, reference: request.referenceLabel },
     columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
   });
 

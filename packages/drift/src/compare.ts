@@ -48,6 +48,8 @@ export interface CompareOptions {
   threshold?: number;
   driftShare?: number;
   correction?: Correction;
+  /** How messages name the two sides: the current data file and the reference (a file or `registry://…`). */
+  sources?: { current: string; reference: string };
 }
 
 export interface ColumnDrift {
@@ -81,19 +83,30 @@ export interface DatasetDrift {
   correction: Correction;
 }
 
-function methodFor(col: ColumnProfile, cur: ColumnProfile, referenceRows: number, chosen: Method | undefined): Method {
+function methodFor(
+  col: ColumnProfile,
+  cur: ColumnProfile,
+  referenceRows: number,
+  chosen: Method | undefined,
+  reference: string,
+): Method {
   const type = col.type as 'numerical' | 'categorical';
   if (chosen) {
     if (!METHOD_INFO[chosen].types.includes(type)) {
-      throw new UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
-        fix: `Choose one of ${METHODS.filter((m) => METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
-      });
+      throw new UserError(
+        `\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`,
+        {
+          fix: `Choose one of ${METHODS.filter((m) => METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${METHODS.find((m) => METHOD_INFO[m].types.includes(type))}\`).`,
+          title: 'Method does not fit the column',
+        },
+      );
     }
     if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
       throw new UserError(
-        `The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`,
+        `\`methods\`: the Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories in the reference (${reference}) and the current data`,
         {
-          fix: 'Use chisquare or jensenshannon for it in `methods`.',
+          fix: `Use chisquare or jensenshannon for "${col.name}" in \`methods\`.`,
+          title: 'Method does not fit the column',
         },
       );
     }
@@ -228,11 +241,13 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
   const byName = new Map(current.columns.map((c) => [c.name, c]));
   const refNames = reference.columns.map((c) => c.name);
   const notes: string[] = [];
+  const referenceName = options.sources?.reference ?? `the reference profile of ${reference.source}`;
+  const currentName = options.sources?.current ?? current.source;
   const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
   const unknown = wanted.filter((n) => !refNames.includes(n));
   if (unknown.length) {
     throw new UserError(
-      `\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`,
+      `\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference (${referenceName}) does not have (it has ${refNames.join(', ')})`,
       {
         fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
       },
@@ -241,10 +256,11 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
   const missing = wanted.filter((n) => !byName.has(n));
   if (missing.length) {
     throw new UserError(
-      `The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`,
+      `The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')}: ${currentName} has ${current.columns.map((c) => c.name).join(', ')}; the reference (${referenceName}) has ${refNames.join(', ')}`,
       {
-        fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+        fix: 'Restore the column(s) in the step that writes the fresh data (`current`), or leave them out with `columns`.',
         title: 'Reference column missing',
+        location: { file: currentName, line: 1 },
       },
     );
   }
@@ -252,9 +268,12 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
   if (extra.length) notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
   for (const m of Object.keys(options.methods ?? {})) {
     if (m !== '*' && !wanted.includes(m))
-      throw new UserError(`\`methods\` names the column "${m}", which is not checked`, {
-        fix: 'Name only checked reference columns (or `*`) in `methods`.',
-      });
+      throw new UserError(
+        `\`methods\` names the column "${m}", which is not checked (checked: ${wanted.join(', ')}; reference: ${referenceName})`,
+        {
+          fix: 'Name only checked reference columns (or `*`) in `methods`.',
+        },
+      );
   }
   const results: ColumnDrift[] = [];
   for (const name of wanted) {
@@ -267,18 +286,31 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
       continue;
     }
     if (cur.count === 0) {
-      throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
-        fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
-        title: 'All values missing',
-      });
+      throw new UserError(
+        `Column "${name}" of the current data has no values: all ${cur.missing} cells are missing in ${currentName}`,
+        {
+          fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
+          title: 'All values missing',
+          location: { file: currentName, line: 1 },
+        },
+      );
     }
-    const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
+    const method = methodFor(
+      ref,
+      cur,
+      reference.rows,
+      options.methods?.[name] ?? options.methods?.['*'],
+      referenceName,
+    );
     results.push(compareColumn(ref, cur, method, options.threshold ?? METHOD_INFO[method].threshold));
   }
   if (results.length === 0) {
-    throw new UserError('No column could be tested for drift', {
-      fix: 'Check `columns`: it must name numerical or categorical reference columns.',
-    });
+    throw new UserError(
+      `No column could be tested for drift between ${currentName} and the reference (${referenceName}): ${notes.join(' ') || 'no columns'}`,
+      {
+        fix: 'Check `columns`: it must name numerical or categorical reference columns.',
+      },
+    );
   }
   correct(results, correction);
   const drifted = results.filter((r) => r.drifted).map((r) => r.column);
@@ -305,7 +337,7 @@ export function comparePredictions(
   for (const ref of reference) {
     const cur = current.find((c) => c.name === ref.name);
     if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical')) continue;
-    const method = methodFor(ref, cur, referenceRows, undefined);
+    const method = methodFor(ref, cur, referenceRows, undefined, 'the reference');
     out.push(compareColumn(ref, cur, method, METHOD_INFO[method].threshold));
   }
   return out;

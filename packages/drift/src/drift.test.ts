@@ -170,7 +170,7 @@ describe('compareProfiles: methods and verdict', () => {
       compareProfiles(large, cur2, { columns: ['age', 'city'], methods: { '*': 'psi' } }).columns.map((c) => c.method),
     ).toEqual(['psi', 'psi']);
     expect(() => compareProfiles(large, cur2, { methods: { city: 'ks' } })).toThrow(
-      /The method ks cannot test the categorical column "city"/,
+      /`methods`: ks cannot test "city", which is categorical in the reference \(the reference profile of l\.csv\)/,
     );
   });
   it('flags a shifted column and a new category, and the dataset when half the columns drift', async () => {
