@@ -36,6 +36,24 @@ export function declarations(file, starts) {
 }
 
 /**
+ * The lines from the first line containing `from` to the next line containing `to` (both
+ * included), as a `file:from-to` range: the decision lines inside a long function, found by
+ * their text like `declarations`.
+ * @param {string} file
+ * @param {string} from
+ * @param {string} to
+ * @returns {string}
+ */
+export function between(file, from, to) {
+  const lines = readFileSync(`${root}${file}`, 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.includes(from));
+  if (start < 0) throw new Error(`stryker.config.mjs: no line of ${file} contains "${from}"`);
+  const end = lines.findIndex((l, i) => i >= start && l.includes(to));
+  if (end < 0) throw new Error(`stryker.config.mjs: no line of ${file} after "${from}" contains "${to}"`);
+  return `${file}:${start + 1}-${end + 1}`;
+}
+
+/**
  * module -> the code that carries the guarantee (whole files, or the declarations that carry
  * it where a file mixes it with plumbing such as progress, logging or speed-ups) and the test
  * files that must catch its mutants.
@@ -150,7 +168,12 @@ for (const name of selected) {
 }
 const mutate = selected.flatMap((name) => MODULES[name].mutate());
 // (a listed test file that does not exist yet is skipped)
-const tests = [...new Set(selected.flatMap((name) => MODULES[name].tests))].filter((t) => existsSync(`${root}${t}`));
+// STRYKER_TESTS=a.test.ts,b.test.ts: judge with these test files instead (e.g. a module's fast tests alone)
+const tests = (
+  process.env.STRYKER_TESTS
+    ? process.env.STRYKER_TESTS.split(',')
+    : [...new Set(selected.flatMap((name) => MODULES[name].tests))]
+).filter((t) => existsSync(`${root}${t}`));
 const reportName = process.env.STRYKER_REPORT ?? (process.env.STRYKER_MODULE ? selected.join('+') : 'all');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -191,7 +214,8 @@ export default {
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   ignoreStatic: true,
-  timeoutMS: 20000,
+  // added to 1.5 x a test run's own time before a mutant counts as a timeout (an endless loop)
+  timeoutMS: Number(process.env.STRYKER_TIMEOUT_MS ?? 20000),
   ignorePatterns: ['dist', 'bench', 'demo', 'workflows-examples', 'tools', 'reports', 'test/.build', '.github'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${reportName}.html` },

@@ -90,8 +90,8 @@ export interface GitHubApiDouble {
   seedComment(owner: string, repo: string, issueNumber: number, body: string, login?: string): IssueComment;
   deployments(owner: string, repo: string): Deployment[];
   deploymentStatuses(owner: string, repo: string, deploymentId: number): DeploymentStatus[];
-  /** Makes the next `count` requests matching method+path prefix fail with `status`. */
-  failNext(method: string, pathPrefix: string, status: number, count?: number): void;
+  /** Makes the next `count` requests matching method+path prefix fail with `status` (and `message`, when given). */
+  failNext(method: string, pathPrefix: string, status: number, count?: number, message?: string): void;
   /** Drops the injected failures not yet consumed (so one test's faults never reach the next). */
   clearFaults(): void;
   stop(): Promise<void>;
@@ -114,7 +114,7 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
   const deployments = new Map<string, Deployment[]>();
   const statuses = new Map<number, DeploymentStatus[]>();
   const requests: RecordedRequest[] = [];
-  const faults: { method: string; prefix: string; status: number; count: number }[] = [];
+  const faults: { method: string; prefix: string; status: number; count: number; message?: string }[] = [];
   let nextId = 1_000_000;
   let clock = Date.parse('2026-11-01T00:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -197,7 +197,10 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
     const fault = faults.find((f) => f.method === method && path.startsWith(f.prefix) && f.count > 0);
     if (fault) {
       fault.count -= 1;
-      send(fault.status, { message: fault.status >= 500 ? 'Server Error' : 'Error', documentation_url: DOCS });
+      send(fault.status, {
+        message: fault.message ?? (fault.status >= 500 ? 'Server Error' : 'Error'),
+        documentation_url: DOCS,
+      });
       return;
     }
 
@@ -449,7 +452,8 @@ export async function startGitHubApi(): Promise<GitHubApiDouble> {
     seedComment: (o, r, n, body, login = 'octocat') => createComment(o, r, n, body, login),
     deployments: (o, r) => [...(deployments.get(`${o}/${r}`) ?? [])],
     deploymentStatuses: (_o, _r, id) => [...(statuses.get(id) ?? [])],
-    failNext: (method, prefix, status, count = 1) => void faults.push({ method, prefix, status, count }),
+    failNext: (method, prefix, status, count = 1, message) =>
+      void faults.push({ method, prefix, status, count, message }),
     clearFaults: () => void faults.splice(0),
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RecordingLogger } from '@mlops-gha/common';
 import { startGitHubApi, type GitHubApiDouble } from '../../../test/doubles/github-api.js';
-import { stickyMarker, upsertStickyComment, type StickyCommentOptions } from './sticky-comment.js';
+import { MAX_COMMENT_LENGTH, stickyMarker, upsertStickyComment, type StickyCommentOptions } from './sticky-comment.js';
 
 let api: GitHubApiDouble;
 beforeAll(async () => {
@@ -120,5 +120,73 @@ describe('upsertStickyComment', () => {
     const result = await upsertStickyComment(options(8, 'new'));
     expect(result).toMatchObject({ outcome: 'updated', id: first.id, removedDuplicates: 0 });
     expect(api.comments('o', 'r', 8).find((c) => c.id === first.id)!.body).toBe(`${marker}\nnew`);
+  });
+
+  it('an app token whose login lacks "[bot]" still finds its own comments, whatever the case', async () => {
+    // the GraphQL viewer of an app token is `my-app`; its comments are by `my-app[bot]`
+    api.addToken('app', { login: 'My-App', permission: 'write' });
+    const marker = stickyMarker('metric-gate/default');
+    const mine = api.seedComment('o', 'r', 9, `${marker}\nold`, 'my-app[bot]');
+    const result = await upsertStickyComment(options(9, 'new', { token: 'app' }));
+    expect(result).toMatchObject({ outcome: 'updated', id: mine.id });
+    expect(api.comments('o', 'r', 9).map((c) => c.body)).toEqual([`${marker}\nnew`]);
+  });
+
+  it('takes the API URL with or without a trailing slash', async () => {
+    const result = await upsertStickyComment(options(10, 'x', { apiUrl: `${api.url}/` }));
+    expect(result.outcome).toBe('created');
+    expect(api.comments('o', 'r', 10)).toHaveLength(1);
+  });
+
+  it("refuses a body over GitHub's limit before any request, and sends one exactly at it", async () => {
+    const room = MAX_COMMENT_LENGTH - stickyMarker('metric-gate/default').length - 1;
+    const before = api.requests.length;
+    await expect(upsertStickyComment(options(11, 'x'.repeat(room + 1)))).rejects.toThrow(
+      `Comment body is ${MAX_COMMENT_LENGTH + 1} characters; GitHub's limit is ${MAX_COMMENT_LENGTH}`,
+    );
+    expect(api.requests.length).toBe(before);
+    const fits = await upsertStickyComment(options(11, 'x'.repeat(room)));
+    expect(fits.outcome).toBe('created');
+    expect(api.comments('o', 'r', 11)[0]!.body).toHaveLength(MAX_COMMENT_LENGTH);
+  });
+
+  it('a failed delete of a duplicate, other than 404, is not swallowed', async () => {
+    const marker = stickyMarker('metric-gate/default');
+    api.seedComment('o', 'r', 12, `${marker}\nold 1`, 'github-actions[bot]');
+    const second = api.seedComment('o', 'r', 12, `${marker}\nold 2`, 'github-actions[bot]');
+    api.failNext('DELETE', `/repos/o/r/issues/comments/${second.id}`, 500);
+    const error = await upsertStickyComment(options(12, 'new')).then(
+      () => undefined,
+      (e: unknown) => e as Error & { fix?: string },
+    );
+    expect(error?.message).toMatch(/^Could not write the pull-request comment: Server Error/);
+    expect(error?.fix).toBe(
+      'Give the job `permissions: pull-requests: write` (and issues: write), or set `comment: false`.',
+    );
+    expect(api.comments('o', 'r', 12)).toHaveLength(2);
+  });
+
+  it("GitHub's own too-long refusal is reported as ours to fix, not as a permission problem", async () => {
+    api.failNext(
+      'POST',
+      '/repos/o/r/issues/13/comments',
+      422,
+      1,
+      'Validation Failed: Body is too long (maximum is 65536 characters)',
+    );
+    const error = await upsertStickyComment(options(13, 'short')).then(
+      () => undefined,
+      (e: unknown) => e as Error & { fix?: string },
+    );
+    expect(error?.message).toMatch(
+      /^GitHub refused the comment as too long \(\d+ characters\): Validation Failed: Body is too long/,
+    );
+    expect(error?.fix).toBe("Report this: the report is meant to be cut to fit GitHub's 65,536-character limit.");
+    // any other 422 is the generic failure
+    api.failNext('POST', '/repos/o/r/issues/13/comments', 422, 1, 'Validation Failed');
+    await expect(upsertStickyComment(options(13, 'short'))).rejects.toThrow(
+      'Could not write the pull-request comment: Validation Failed',
+    );
+    expect(api.comments('o', 'r', 13)).toHaveLength(0);
   });
 });
