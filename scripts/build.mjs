@@ -61,6 +61,13 @@ async function bundle(entry, outDir, { file = 'index.js', clean = true } = {}) {
   await writeFile(join(outDir, file), code);
   for (const [name, asset] of Object.entries(assets ?? {})) {
     const target = join(outDir, name);
+    if (!clean && name === 'licenses.txt' && existsSync(target)) {
+      // A worker bundled beside its action: keep the action's notices and add the worker's.
+      const kept = await readFile(target, 'utf8');
+      const added = String(asset.source);
+      if (!kept.includes(added)) await writeFile(target, `${kept}\n${added}`);
+      continue;
+    }
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, asset.source, asset.permissions ? { mode: asset.permissions } : undefined);
   }
