@@ -40174,6 +40174,156 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
+/***/ 1916:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = true;
+exports.Io = exports.kp = void 0;
+var peq = new Uint32Array(0x10000);
+var myers_32 = function (a, b) {
+    var n = a.length;
+    var m = b.length;
+    var lst = 1 << (n - 1);
+    var pv = -1;
+    var mv = 0;
+    var sc = n;
+    var i = n;
+    while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+    }
+    for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= ((eq & pv) + pv) ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+            sc++;
+        }
+        if (pv & lst) {
+            sc--;
+        }
+        mv = (mv << 1) | 1;
+        pv = (pv << 1) | ~(xv | mv);
+        mv &= xv;
+    }
+    i = n;
+    while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+    }
+    return sc;
+};
+var myers_x = function (b, a) {
+    var n = a.length;
+    var m = b.length;
+    var mhc = [];
+    var phc = [];
+    var hsize = Math.ceil(n / 32);
+    var vsize = Math.ceil(m / 32);
+    for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+    }
+    var j = 0;
+    for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+            peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+            var eq = peq[a.charCodeAt(i)];
+            var pb = (phc[(i / 32) | 0] >>> i) & 1;
+            var mb = (mhc[(i / 32) | 0] >>> i) & 1;
+            var xv = eq | mv_1;
+            var xh = ((((eq | mb) & pv_1) + pv_1) ^ pv_1) | eq | mb;
+            var ph = mv_1 | ~(xh | pv_1);
+            var mh = pv_1 & xh;
+            if ((ph >>> 31) ^ pb) {
+                phc[(i / 32) | 0] ^= 1 << i;
+            }
+            if ((mh >>> 31) ^ mb) {
+                mhc[(i / 32) | 0] ^= 1 << i;
+            }
+            ph = (ph << 1) | pb;
+            mh = (mh << 1) | mb;
+            pv_1 = mh | ~(xv | ph);
+            mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+            peq[b.charCodeAt(k)] = 0;
+        }
+    }
+    var mv = 0;
+    var pv = -1;
+    var start = j * 32;
+    var vlen = Math.min(32, m - start) + start;
+    for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+    }
+    var score = m;
+    for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = (phc[(i / 32) | 0] >>> i) & 1;
+        var mb = (mhc[(i / 32) | 0] >>> i) & 1;
+        var xv = eq | mv;
+        var xh = ((((eq | mb) & pv) + pv) ^ pv) | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += (ph >>> (m - 1)) & 1;
+        score -= (mh >>> (m - 1)) & 1;
+        if ((ph >>> 31) ^ pb) {
+            phc[(i / 32) | 0] ^= 1 << i;
+        }
+        if ((mh >>> 31) ^ mb) {
+            mhc[(i / 32) | 0] ^= 1 << i;
+        }
+        ph = (ph << 1) | pb;
+        mh = (mh << 1) | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+    }
+    return score;
+};
+var distance = function (a, b) {
+    if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+    }
+    if (b.length === 0) {
+        return a.length;
+    }
+    if (a.length <= 32) {
+        return myers_32(a, b);
+    }
+    return myers_x(a, b);
+};
+exports.Io = distance;
+var closest = function (str, arr) {
+    var min_distance = Infinity;
+    var min_index = 0;
+    for (var i = 0; i < arr.length; i++) {
+        var dist = distance(str, arr[i]);
+        if (dist < min_distance) {
+            min_distance = dist;
+            min_index = i;
+        }
+    }
+    return arr[min_index];
+};
+exports.kp = closest;
+
+
+/***/ }),
+
 /***/ 1167:
 /***/ ((module) => {
 
@@ -72870,17 +73020,19 @@ const compare_METHOD_INFO = {
 };
 /** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
 const SMALL_REFERENCE_ROWS = 1000;
-function methodFor(col, cur, referenceRows, chosen) {
+function methodFor(col, cur, referenceRows, chosen, reference) {
     const type = col.type;
     if (chosen) {
         if (!compare_METHOD_INFO[chosen].types.includes(type)) {
-            throw new UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
-                fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
+            throw new UserError(`\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`, {
+                fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${METHODS.find((m) => compare_METHOD_INFO[m].types.includes(type))}\`).`,
+                title: 'Method does not fit the column',
             });
         }
         if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
-            throw new UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
-                fix: 'Use chisquare or jensenshannon for it in `methods`.',
+            throw new UserError(`\`methods\`: the Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories in the reference (${reference}) and the current data`, {
+                fix: `Use chisquare or jensenshannon for "${col.name}" in \`methods\`.`,
+                title: 'Method does not fit the column',
             });
         }
         return chosen;
@@ -73016,18 +73168,21 @@ function compare_compareProfiles(reference, current, options = {}) {
     const byName = new Map(current.columns.map((c) => [c.name, c]));
     const refNames = reference.columns.map((c) => c.name);
     const notes = [];
+    const referenceName = options.sources?.reference ?? `the reference profile of ${reference.source}`;
+    const currentName = options.sources?.current ?? current.source;
     const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
     const unknown = wanted.filter((n) => !refNames.includes(n));
     if (unknown.length) {
-        throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
+        throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference (${referenceName}) does not have (it has ${refNames.join(', ')})`, {
             fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
         });
     }
     const missing = wanted.filter((n) => !byName.has(n));
     if (missing.length) {
-        throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
-            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+        throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')}: ${currentName} has ${current.columns.map((c) => c.name).join(', ')}; the reference (${referenceName}) has ${refNames.join(', ')}`, {
+            fix: 'Restore the column(s) in the step that writes the fresh data (`current`), or leave them out with `columns`.',
             title: 'Reference column missing',
+            location: { file: currentName, line: 1 },
         });
     }
     const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
@@ -73035,7 +73190,7 @@ function compare_compareProfiles(reference, current, options = {}) {
         notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
     for (const m of Object.keys(options.methods ?? {})) {
         if (m !== '*' && !wanted.includes(m))
-            throw new UserError(`\`methods\` names the column "${m}", which is not checked`, {
+            throw new UserError(`\`methods\` names the column "${m}", which is not checked (checked: ${wanted.join(', ')}; reference: ${referenceName})`, {
                 fix: 'Name only checked reference columns (or `*`) in `methods`.',
             });
     }
@@ -73048,16 +73203,17 @@ function compare_compareProfiles(reference, current, options = {}) {
             continue;
         }
         if (cur.count === 0) {
-            throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
+            throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing in ${currentName}`, {
                 fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
                 title: 'All values missing',
+                location: { file: currentName, line: 1 },
             });
         }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
+        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*'], referenceName);
         results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
-        throw new UserError('No column could be tested for drift', {
+        throw new UserError(`No column could be tested for drift between ${currentName} and the reference (${referenceName}): ${notes.join(' ') || 'no columns'}`, {
             fix: 'Check `columns`: it must name numerical or categorical reference columns.',
         });
     }
@@ -73082,7 +73238,7 @@ function compare_comparePredictions(reference, current, referenceRows) {
         const cur = current.find((c) => c.name === ref.name);
         if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
             continue;
-        const method = methodFor(ref, cur, referenceRows, undefined);
+        const method = methodFor(ref, cur, referenceRows, undefined, 'the reference');
         out.push(compareColumn(ref, cur, method, compare_METHOD_INFO[method].threshold));
     }
     return out;
@@ -73218,6 +73374,7 @@ async function checkDrift(request) {
     const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
     const result = compareProfiles(reference, current, {
         ...request,
+        sources: { current: request.current, reference: request.referenceLabel },
         columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
     });
     let predictions = null;
@@ -73846,8 +74003,8 @@ async function runCli(argv, io = defaultIo) {
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/index.ts
-
-
+// The public surface: what actions, other packages and users call (see the README). The
+// modules behind the Registry (reader, verify, events, aliases, push, the layout) stay internal.
 
 
 
@@ -76660,8 +76817,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
-// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?fastest-levenshtein
-var _notfoundfastest_levenshtein = __nccwpck_require__(2233);
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(1916);
 ;// CONCATENATED MODULE: ./packages/gate/src/rules.ts
 
 
@@ -76804,8 +76961,8 @@ function aliasesOf(metric) {
 }
 /** The available name nearest to a mistyped one (Levenshtein distance at most 3), for "did you mean". */
 function nearest(metric, available) {
-    const near = available.length ? (0,_notfoundfastest_levenshtein.closest)(metric, available) : undefined;
-    return near !== undefined && (0,_notfoundfastest_levenshtein.distance)(metric, near) <= 3 ? near : undefined;
+    const near = available.length ? (0,mod/* closest */.kp)(metric, available) : undefined;
+    return near !== undefined && (0,mod/* distance */.Io)(metric, near) <= 3 ? near : undefined;
 }
 /** The metric list of an error: per-class names summarised, so 20 classes do not bury the rest. */
 function listed(available) {
@@ -80561,14 +80718,6 @@ function parseCsvRecords(text, file = 'the CSV text') {
 
 
 
-
-
-/***/ }),
-
-/***/ 2233:
-/***/ ((module) => {
-
-module.exports = eval("require")("fastest-levenshtein");
 
 
 /***/ }),
