@@ -6,16 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { renderReport } from '../demo/report.js';
+import { launchChromium, requireChromium } from './harness/chromium.js';
 import { repoRoot } from './harness/run-action.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'test/.artifacts');
 const demoDir = join(artifacts, 'demo');
 const tsx = join(repoRoot, 'node_modules/.bin/tsx');
@@ -59,24 +59,11 @@ let page: Page;
 let elsewhere: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (npm run setup installs it)`);
+  requireChromium();
   await mkdir(artifacts, { recursive: true });
   elsewhere = await mkdtemp(join(tmpdir(), 'demo-cwd-'));
   run = await runDemo(elsewhere);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 400_000);
 
