@@ -187,9 +187,12 @@ export default {
     configFile: 'jest.config.js',
     enableFindRelatedTests: false,
     config: {
-      // only the test files that judge the selected modules; no fixture-action build
+      // only the test files that judge the selected modules
       testMatch: tests.map((t) => `<rootDir>/${t}`),
-      globalSetup: undefined,
+      // no fixture-action build before every mutant's run: `null`, as Stryker hands these options
+      // to its test-runner processes as JSON, where an `undefined` key simply disappears (and
+      // jest.config.js's globalSetup, an ncc build, then ran once per mutant)
+      globalSetup: null,
       // Stryker wraps the environment and resolves its path as given (no <rootDir>)
       testEnvironment: fileURLToPath(new URL('./test/harness/jest-environment.cjs', import.meta.url)),
     },
