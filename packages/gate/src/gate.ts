@@ -172,7 +172,10 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
     const paired = baseline?.kind === 'onnx';
     mode = paired ? 'paired' : baseline ? 'point' : 'candidate';
     // Bootstrap every metric of the task that has a kernel (rules need them; the table shows them all).
-    const metrics = [...new Set([...checked.map((r) => r.resolved), ...METRIC_NAMES[interp.task]])].filter(
+    // Several label columns bring many metrics whose kernels each rank every label: resample the
+    // ones the rules name there, every one of the task's otherwise.
+    const table = interp.targets && interp.targets.length > 1 ? [] : METRIC_NAMES[interp.task];
+    const metrics = [...new Set([...checked.map((r) => r.resolved), ...table])].filter(
       (m) =>
         hasKernel(m, interp) &&
         candidate[m] !== null &&

@@ -3,7 +3,7 @@
  * so worker threads receive it as it is), and the one function that computes the value from
  * it. The serial path and the bootstrap worker both call `specValue`, so they cannot disagree.
  */
-import { averagedPrf, perClassPrf, type PrfKind, type ZeroDivision } from '@mlops-gha/evaluation';
+import { averagedPrf, perClassPrf, type ClassCounts, type PrfKind, type ZeroDivision } from '@mlops-gha/evaluation';
 import {
   weightedAp,
   weightedAuc,
@@ -28,10 +28,17 @@ export type KernelSpec =
   | { kind: 'r2multi'; se: Float64Array[]; yc: Float64Array[]; forceFinite: boolean; varianceWeighted: boolean }
   | LabelCountSpec;
 
-/** A multilabel precision/recall/F1 from per-label weighted counts; `codes` is N x K of truth * 2 + predicted. */
+/**
+ * A multilabel precision/recall/F1 from per-label weighted counts. Rows are grouped by their
+ * pattern (each label's truth * 2 + predicted): a resample sums weights per pattern in one pass
+ * over the rows, then the counts come from the few distinct patterns.
+ */
 export interface LabelCountSpec {
   kind: 'labels';
-  codes: Uint8Array;
+  /** Pattern index of each row. */
+  rowPattern: Int32Array;
+  /** patterns x k codes, truth * 2 + predicted. */
+  patternCodes: Uint8Array;
   k: number;
   prf: PrfKind;
   /** An average, or one label (its index in `label`). */
@@ -40,29 +47,38 @@ export interface LabelCountSpec {
   zeroDivision: ZeroDivision;
 }
 
-function labelCountValue(w: ArrayLike<number>, s: LabelCountSpec): number {
-  const { codes, k } = s;
+/** Per-label counts from (weighted) pattern totals. */
+export function labelCounts(spec: LabelCountSpec, perPattern: ArrayLike<number>): ClassCounts {
+  const { patternCodes, k } = spec;
   const tp = new Float64Array(k);
   const predicted = new Float64Array(k);
   const support = new Float64Array(k);
   let total = 0;
-  for (let i = 0, cell = 0; i < codes.length / k; i++) {
-    const wi = w[i]!;
-    if (!wi) {
-      cell += k;
-      continue;
-    }
-    total += wi;
-    for (let c = 0; c < k; c++, cell++) {
-      const code = codes[cell]!;
-      if (code === 3) tp[c]! += wi;
-      if (code & 1) predicted[c]! += wi;
-      if (code & 2) support[c]! += wi;
+  for (let p = 0; p < perPattern.length; p++) {
+    const wp = perPattern[p]!;
+    if (!wp) continue;
+    total += wp;
+    for (let c = 0; c < k; c++) {
+      const code = patternCodes[p * k + c]!;
+      if (code === 3) tp[c]! += wp;
+      if (code & 1) predicted[c]! += wp;
+      if (code & 2) support[c]! += wp;
     }
   }
-  const counts = { tp, predicted, support, total };
-  if (s.average === 'label') return perClassPrf(counts, s.prf, 1, s.zeroDivision)[s.label]!;
-  return averagedPrf(counts, s.prf, 1, s.average, s.zeroDivision);
+  return { tp, predicted, support, total };
+}
+
+/** The spec's metric from counts. */
+export function labelCountMetric(spec: LabelCountSpec, counts: ClassCounts): number {
+  if (spec.average === 'label') return perClassPrf(counts, spec.prf, 1, spec.zeroDivision)[spec.label]!;
+  return averagedPrf(counts, spec.prf, 1, spec.average, spec.zeroDivision);
+}
+
+function labelCountValue(w: ArrayLike<number>, s: LabelCountSpec): number {
+  const perPattern = new Float64Array(s.patternCodes.length / s.k);
+  const rows = s.rowPattern;
+  for (let i = 0; i < rows.length; i++) perPattern[rows[i]!]! += w[i]!;
+  return labelCountMetric(s, labelCounts(s, perPattern));
 }
 
 /** The metric a spec describes, on rows drawn `w[i]` times. Confusion specs are read from the joint counts instead. */

@@ -4,10 +4,10 @@
  * weighted, one label) read per-label weighted counts. Multi-output regression: each target's
  * mse/rmse/mae/mape/r2 (`r2[price]`), and the combined values as scikit-learn combines them.
  */
-import { averagedPrf, perClassPrf, type Interpretation, type PrfKind, type ZeroDivision } from '@mlops-gha/evaluation';
+import type { Interpretation, PrfKind, ZeroDivision } from '@mlops-gha/evaluation';
 import type { Kernel, KernelOptions } from './kernels.js';
 import { meanKernel, r2Kernel } from './row-kernels.js';
-import { specValue, type LabelCountSpec } from './spec-value.js';
+import { labelCountMetric, labelCounts, specValue, type LabelCountSpec } from './spec-value.js';
 
 const PRF = /^(precision|recall|f1)(?:_(micro|macro|weighted)|\[(.+)\])$/;
 const REGRESSION = /^(mse|rmse|mae|mape|r2)(?:\[(.+)\])?$/;
@@ -83,11 +83,25 @@ function multilabelKernel(metric: string, interp: Interpretation, model: number,
       });
   }
   const m = PRF.exec(metric)!;
-  const codes = new Uint8Array(n * k);
-  for (let c = 0; c < n * k; c++) codes[c] = truth[c]! * 2 + predicted[c]!;
+  // Rows grouped by their pattern of (truth, predicted) over the labels.
+  const ids = new Map<string, number>();
+  const rowPattern = new Int32Array(n);
+  const codes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let key = '';
+    for (let c = i * k; c < i * k + k; c++) key += truth[c]! * 2 + predicted[c]!;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(key, id);
+      for (let c = i * k; c < i * k + k; c++) codes.push(truth[c]! * 2 + predicted[c]!);
+    }
+    rowPattern[i] = id;
+  }
   const spec: LabelCountSpec = {
     kind: 'labels',
-    codes,
+    rowPattern,
+    patternCodes: Uint8Array.from(codes),
     k,
     prf: (m[1] === 'f1' ? 'f' : m[1]) as PrfKind,
     average: (m[2] as LabelCountSpec['average'] | undefined) ?? 'label',
@@ -99,45 +113,22 @@ function multilabelKernel(metric: string, interp: Interpretation, model: number,
     usesConfusion: false,
     spec,
     value: (w) => specValue(spec, w),
-    leaveOneOut: () => labelCountsJackknife(spec, n),
+    leaveOneOut: () => labelCountsJackknife(spec),
   };
 }
 
-/** Leave-one-out values of a label-count metric: rows with the same labels and predictions share one. */
-function labelCountsJackknife(spec: LabelCountSpec, n: number): Float64Array {
-  const { codes, k } = spec;
-  const tp = new Float64Array(k);
-  const predicted = new Float64Array(k);
-  const support = new Float64Array(k);
-  for (let c = 0; c < n * k; c++) {
-    const j = c % k;
-    if (codes[c] === 3) tp[j]!++;
-    if (codes[c]! & 1) predicted[j]!++;
-    if (codes[c]! & 2) support[j]!++;
-  }
-  const byPattern = new Map<string, number>();
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = codes.subarray(i * k, i * k + k);
-    const key = row.join('');
-    let v = byPattern.get(key);
-    if (v === undefined) {
-      const sub = (a: Float64Array, bit: (code: number) => boolean) => a.map((x, j) => x - (bit(row[j]!) ? 1 : 0));
-      const counts = {
-        tp: sub(tp, (c) => c === 3),
-        predicted: sub(predicted, (c) => (c & 1) === 1),
-        support: sub(support, (c) => (c & 2) === 2),
-        total: n - 1,
-      };
-      v =
-        spec.average === 'label'
-          ? perClassPrf(counts, spec.prf, 1, spec.zeroDivision)[spec.label]!
-          : averagedPrf(counts, spec.prf, 1, spec.average, spec.zeroDivision);
-      byPattern.set(key, v);
-    }
-    out[i] = v;
-  }
-  return out;
+/** Leave-one-out values of a label-count metric: rows of one pattern share one value. */
+function labelCountsJackknife(spec: LabelCountSpec): Float64Array {
+  const patterns = spec.patternCodes.length / spec.k;
+  const perPattern = new Float64Array(patterns);
+  for (const p of spec.rowPattern) perPattern[p]!++;
+  const byPattern = Float64Array.from({ length: patterns }, (_, p) => {
+    perPattern[p]!--;
+    const v = labelCountMetric(spec, labelCounts(spec, perPattern));
+    perPattern[p]!++;
+    return v;
+  });
+  return Float64Array.from(spec.rowPattern, (p) => byPattern[p]!);
 }
 
 function regressionKernel(
