@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '@mlops-gha/common';
 import type { BodyCache } from './fetch.js';
-import { firstNonFolder, listFiles, lstatOrUndefined, workspacePath, type DirMaker } from './fs-util.js';
+import { countEntries, firstNonFolder, listFiles, lstatOrUndefined, workspacePath, type DirMaker } from './fs-util.js';
 import { digestMatches, hashFileBoth, type HashName } from './hash.js';
 import { cachePathOf } from './layout.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
@@ -231,17 +231,12 @@ export class Checkout {
       list.push({ plan, path: dir, action: 'delete' });
       return;
     }
-    const listed = await readdir(dir, { withFileTypes: true, recursive: true });
-    let files = 0;
-    let links = 0;
-    for (const e of listed) {
-      if (e.isFile()) files++;
-      else if (e.isSymbolicLink()) links++;
-    }
+    const { files, links } = await countEntries(dir);
     // Every file listed is a planned one when the counts agree: the planned paths are distinct
     // and each was found (a regular file) by the diff's lstat, under real folders since no
     // link was listed. Not on case-insensitive filesystems, where two paths can be one file.
     if (plan.distinctPaths && links === 0 && files === found && process.platform === 'linux') return;
+    const listed = await readdir(dir, { withFileTypes: true, recursive: true });
     const wanted = new Set(plan.files.map((f) => workspacePath(this.root, f.rel)));
     for (const e of listed) {
       if (!e.isFile() && !e.isSymbolicLink()) continue;

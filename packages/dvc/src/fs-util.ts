@@ -80,3 +80,21 @@ export async function listFiles(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+/**
+ * How many regular files and links are under `dir`, folder by folder (only one folder's
+ * entries in memory at a time: a recursive listing of a million files would hold them all).
+ */
+export async function countEntries(dir: string): Promise<{ files: number; links: number }> {
+  let files = 0;
+  let links = 0;
+  const pending = [dir];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const e of await readdir(next, { withFileTypes: true })) {
+      if (e.isFile()) files++;
+      else if (e.isSymbolicLink()) links++;
+      else if (e.isDirectory()) pending.push(join(next, e.name));
+    }
+  }
+  return { files, links };
+}

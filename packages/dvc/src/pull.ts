@@ -15,7 +15,7 @@ import { failureError } from './failures.js';
 import { BodyCache, checkCache, fetchMissing, storeDirObjects } from './fetch.js';
 import { DirMaker, workspacePath } from './fs-util.js';
 import type { HashName } from './hash.js';
-import { planOutput, uniqueObjects, type OutputPlan } from './plan.js';
+import { planOutput, uniqueObjects, type ObjectNeed, type OutputPlan } from './plan.js';
 import { pool } from './pool.js';
 import { RemoteStores } from './remotes.js';
 import { WorkspaceState } from './state.js';
@@ -155,7 +155,8 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     plans[i] = await planOutput(s, ctx.cacheDir, stores, options.remote);
   });
   await storeDirObjects(plans, dirs);
-  const objects = uniqueObjects(plans);
+  // dropped after the fetch: the plans' files hold the objects the checkout needs
+  let objects: Map<string, ObjectNeed> | undefined = uniqueObjects(plans);
   options.meter?.setTotal(objects.size);
 
   // 2. fetch: what the cache holds, then the rest. Small objects' workspace copies are made
@@ -179,6 +180,7 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     });
   } finally {
     stores.close();
+    objects = undefined;
   }
 
   // 3. checkout the outputs whose objects are all here; undo early copies of the others
