@@ -73798,7 +73798,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   OR: () => (/* reexport */ registry_Registry)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkAliasName, checkModelName, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, parseManifest, parseModelRef, parseTags, probeConditionalWrites, pushRequestFromRun, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, NotFoundInRegistryError, VersionIntegrityError, buildSample, checkAliasName, checkModelName, checkTags, collectModelFiles, parseManifest, parseModelRef, parseTags, pushRequestFromRun, readMetricsFile, readRunRecord, runCli, validateManifest
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 5 modules
 var src = __nccwpck_require__(6160);
@@ -77394,8 +77394,8 @@ async function runCli(argv, io = defaultIo) {
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/index.ts
-
-
+// The public surface: what actions, other packages and users call (see the README). The
+// modules behind the Registry (reader, verify, events, aliases, push, the layout) stay internal.
 
 
 

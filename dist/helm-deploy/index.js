@@ -77763,7 +77763,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Xs: () => (/* reexport */ checkModelName)
 });
 
-// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, MANIFEST_SCHEMA, MANIFEST_SCHEMA_ID, NotFoundInRegistryError, SAMPLE_FORMAT, VersionIntegrityError, buildSample, checkTags, collectModelFiles, contentDigest, describeSignature, formatModelRef, layout, parseManifest, parseModelRef, parseTags, probeConditionalWrites, pushRequestFromRun, readMetricsFile, readOnnxSignature, readRunRecord, runCli, validateManifest, versionSha256
+// UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, NotFoundInRegistryError, VersionIntegrityError, buildSample, checkTags, collectModelFiles, parseManifest, parseModelRef, parseTags, pushRequestFromRun, readMetricsFile, readRunRecord, runCli, validateManifest
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -84483,17 +84483,19 @@ const compare_METHOD_INFO = {
 };
 /** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
 const SMALL_REFERENCE_ROWS = 1000;
-function methodFor(col, cur, referenceRows, chosen) {
+function methodFor(col, cur, referenceRows, chosen, reference) {
     const type = col.type;
     if (chosen) {
         if (!compare_METHOD_INFO[chosen].types.includes(type)) {
-            throw new UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
-                fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
+            throw new UserError(`\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`, {
+                fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${METHODS.find((m) => compare_METHOD_INFO[m].types.includes(type))}\`).`,
+                title: 'Method does not fit the column',
             });
         }
         if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
-            throw new UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
-                fix: 'Use chisquare or jensenshannon for it in `methods`.',
+            throw new UserError(`\`methods\`: the Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories in the reference (${reference}) and the current data`, {
+                fix: `Use chisquare or jensenshannon for "${col.name}" in \`methods\`.`,
+                title: 'Method does not fit the column',
             });
         }
         return chosen;
@@ -84629,18 +84631,21 @@ function compare_compareProfiles(reference, current, options = {}) {
     const byName = new Map(current.columns.map((c) => [c.name, c]));
     const refNames = reference.columns.map((c) => c.name);
     const notes = [];
+    const referenceName = options.sources?.reference ?? `the reference profile of ${reference.source}`;
+    const currentName = options.sources?.current ?? current.source;
     const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
     const unknown = wanted.filter((n) => !refNames.includes(n));
     if (unknown.length) {
-        throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
+        throw new UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference (${referenceName}) does not have (it has ${refNames.join(', ')})`, {
             fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
         });
     }
     const missing = wanted.filter((n) => !byName.has(n));
     if (missing.length) {
-        throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
-            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+        throw new UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')}: ${currentName} has ${current.columns.map((c) => c.name).join(', ')}; the reference (${referenceName}) has ${refNames.join(', ')}`, {
+            fix: 'Restore the column(s) in the step that writes the fresh data (`current`), or leave them out with `columns`.',
             title: 'Reference column missing',
+            location: { file: currentName, line: 1 },
         });
     }
     const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
@@ -84648,7 +84653,7 @@ function compare_compareProfiles(reference, current, options = {}) {
         notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
     for (const m of Object.keys(options.methods ?? {})) {
         if (m !== '*' && !wanted.includes(m))
-            throw new UserError(`\`methods\` names the column "${m}", which is not checked`, {
+            throw new UserError(`\`methods\` names the column "${m}", which is not checked (checked: ${wanted.join(', ')}; reference: ${referenceName})`, {
                 fix: 'Name only checked reference columns (or `*`) in `methods`.',
             });
     }
@@ -84661,16 +84666,17 @@ function compare_compareProfiles(reference, current, options = {}) {
             continue;
         }
         if (cur.count === 0) {
-            throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
+            throw new UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing in ${currentName}`, {
                 fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
                 title: 'All values missing',
+                location: { file: currentName, line: 1 },
             });
         }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
+        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*'], referenceName);
         results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
-        throw new UserError('No column could be tested for drift', {
+        throw new UserError(`No column could be tested for drift between ${currentName} and the reference (${referenceName}): ${notes.join(' ') || 'no columns'}`, {
             fix: 'Check `columns`: it must name numerical or categorical reference columns.',
         });
     }
@@ -84695,7 +84701,7 @@ function compare_comparePredictions(reference, current, referenceRows) {
         const cur = current.find((c) => c.name === ref.name);
         if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
             continue;
-        const method = methodFor(ref, cur, referenceRows, undefined);
+        const method = methodFor(ref, cur, referenceRows, undefined, 'the reference');
         out.push(compareColumn(ref, cur, method, compare_METHOD_INFO[method].threshold));
     }
     return out;
@@ -84831,6 +84837,7 @@ async function checkDrift(request) {
     const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
     const result = compareProfiles(reference, current, {
         ...request,
+        sources: { current: request.current, reference: request.referenceLabel },
         columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
     });
     let predictions = null;
@@ -85606,8 +85613,8 @@ async function runCli(argv, io = defaultIo) {
 }
 
 ;// CONCATENATED MODULE: ./packages/registry/src/index.ts
-
-
+// The public surface: what actions, other packages and users call (see the README). The
+// modules behind the Registry (reader, verify, events, aliases, push, the layout) stay internal.
 
 
 

@@ -39848,6 +39848,7 @@ async function checkDrift(request) {
     const skipColumns = [reference.label, request.labelColumn].filter((c) => !!c);
     const result = (0, compare_js_1.compareProfiles)(reference, current, {
         ...request,
+        sources: { current: request.current, reference: request.referenceLabel },
         columns: request.columns ?? reference.columns.map((c) => c.name).filter((n) => !skipColumns.includes(n)),
     });
     let predictions = null;
@@ -39940,17 +39941,19 @@ exports.METHOD_INFO = {
 };
 /** Evidently's switch: up to this many reference rows, statistical tests; above, distances. */
 exports.SMALL_REFERENCE_ROWS = 1000;
-function methodFor(col, cur, referenceRows, chosen) {
+function methodFor(col, cur, referenceRows, chosen, reference) {
     const type = col.type;
     if (chosen) {
         if (!exports.METHOD_INFO[chosen].types.includes(type)) {
-            throw new common_1.UserError(`The method ${chosen} cannot test the ${type} column "${col.name}"`, {
-                fix: `Choose one of ${exports.METHODS.filter((m) => exports.METHOD_INFO[m].types.includes(type)).join(', ')} for it in \`methods\`.`,
+            throw new common_1.UserError(`\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`, {
+                fix: `Choose one of ${exports.METHODS.filter((m) => exports.METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${exports.METHODS.find((m) => exports.METHOD_INFO[m].types.includes(type))}\`).`,
+                title: 'Method does not fit the column',
             });
         }
         if (chosen === 'z' && categoryKeys(col, cur).length > 2) {
-            throw new common_1.UserError(`The Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories`, {
-                fix: 'Use chisquare or jensenshannon for it in `methods`.',
+            throw new common_1.UserError(`\`methods\`: the Z-test needs a binary column, but "${col.name}" has ${categoryKeys(col, cur).length} categories in the reference (${reference}) and the current data`, {
+                fix: `Use chisquare or jensenshannon for "${col.name}" in \`methods\`.`,
+                title: 'Method does not fit the column',
             });
         }
         return chosen;
@@ -40086,18 +40089,21 @@ function compareProfiles(reference, current, options = {}) {
     const byName = new Map(current.columns.map((c) => [c.name, c]));
     const refNames = reference.columns.map((c) => c.name);
     const notes = [];
+    const referenceName = options.sources?.reference ?? `the reference profile of ${reference.source}`;
+    const currentName = options.sources?.current ?? current.source;
     const wanted = options.columns ?? refNames.filter((n) => n !== reference.label);
     const unknown = wanted.filter((n) => !refNames.includes(n));
     if (unknown.length) {
-        throw new common_1.UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference profile does not have (it has ${refNames.join(', ')})`, {
+        throw new common_1.UserError(`\`columns\` names ${unknown.map((c) => JSON.stringify(c)).join(', ')}, which the reference (${referenceName}) does not have (it has ${refNames.join(', ')})`, {
             fix: 'List only reference columns under `columns`, or leave it empty to check them all.',
         });
     }
     const missing = wanted.filter((n) => !byName.has(n));
     if (missing.length) {
-        throw new common_1.UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')} (it has ${current.columns.map((c) => c.name).join(', ')})`, {
-            fix: 'Restore the column(s) in the step that writes the fresh data, or leave them out with `columns`.',
+        throw new common_1.UserError(`The current data lacks the reference column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')}: ${currentName} has ${current.columns.map((c) => c.name).join(', ')}; the reference (${referenceName}) has ${refNames.join(', ')}`, {
+            fix: 'Restore the column(s) in the step that writes the fresh data (`current`), or leave them out with `columns`.',
             title: 'Reference column missing',
+            location: { file: currentName, line: 1 },
         });
     }
     const extra = current.columns.map((c) => c.name).filter((n) => !refNames.includes(n));
@@ -40105,7 +40111,7 @@ function compareProfiles(reference, current, options = {}) {
         notes.push(`Ignored column(s) not in the reference: ${extra.join(', ')}.`);
     for (const m of Object.keys(options.methods ?? {})) {
         if (m !== '*' && !wanted.includes(m))
-            throw new common_1.UserError(`\`methods\` names the column "${m}", which is not checked`, {
+            throw new common_1.UserError(`\`methods\` names the column "${m}", which is not checked (checked: ${wanted.join(', ')}; reference: ${referenceName})`, {
                 fix: 'Name only checked reference columns (or `*`) in `methods`.',
             });
     }
@@ -40118,16 +40124,17 @@ function compareProfiles(reference, current, options = {}) {
             continue;
         }
         if (cur.count === 0) {
-            throw new common_1.UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing`, {
+            throw new common_1.UserError(`Column "${name}" of the current data has no values: all ${cur.missing} cells are missing in ${currentName}`, {
                 fix: `Fix the step that writes "${name}" (it lost the column's values), or leave it out with \`columns\`.`,
                 title: 'All values missing',
+                location: { file: currentName, line: 1 },
             });
         }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*']);
+        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*'], referenceName);
         results.push(compareColumn(ref, cur, method, options.threshold ?? exports.METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
-        throw new common_1.UserError('No column could be tested for drift', {
+        throw new common_1.UserError(`No column could be tested for drift between ${currentName} and the reference (${referenceName}): ${notes.join(' ') || 'no columns'}`, {
             fix: 'Check `columns`: it must name numerical or categorical reference columns.',
         });
     }
@@ -40152,7 +40159,7 @@ function comparePredictions(reference, current, referenceRows) {
         const cur = current.find((c) => c.name === ref.name);
         if (!cur || cur.count === 0 || (ref.type !== 'numerical' && ref.type !== 'categorical'))
             continue;
-        const method = methodFor(ref, cur, referenceRows, undefined);
+        const method = methodFor(ref, cur, referenceRows, undefined, 'the reference');
         out.push(compareColumn(ref, cur, method, exports.METHOD_INFO[method].threshold));
     }
     return out;
@@ -45320,22 +45327,18 @@ async function listEvents(ctx, name) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runCli = exports.layout = exports.pushRequestFromRun = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.describeSignature = exports.readOnnxSignature = exports.probeConditionalWrites = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.formatModelRef = exports.parseModelRef = exports.SAMPLE_FORMAT = exports.buildSample = exports.versionSha256 = exports.contentDigest = exports.parseManifest = exports.validateManifest = exports.MANIFEST_SCHEMA_ID = exports.MANIFEST_SCHEMA = exports.Registry = void 0;
+exports.runCli = exports.pushRequestFromRun = exports.readRunRecord = exports.readMetricsFile = exports.collectModelFiles = exports.ConditionalWritesUnsupportedError = exports.AliasConflictError = exports.VersionIntegrityError = exports.NotFoundInRegistryError = exports.checkTags = exports.parseTags = exports.checkAliasName = exports.checkModelName = exports.parseModelRef = exports.buildSample = exports.parseManifest = exports.validateManifest = exports.Registry = void 0;
+// The public surface: what actions, other packages and users call (see the README). The
+// modules behind the Registry (reader, verify, events, aliases, push, the layout) stay internal.
 var registry_js_1 = __nccwpck_require__(206);
 Object.defineProperty(exports, "Registry", ({ enumerable: true, get: function () { return registry_js_1.Registry; } }));
 var manifest_js_1 = __nccwpck_require__(7148);
-Object.defineProperty(exports, "MANIFEST_SCHEMA", ({ enumerable: true, get: function () { return manifest_js_1.MANIFEST_SCHEMA; } }));
-Object.defineProperty(exports, "MANIFEST_SCHEMA_ID", ({ enumerable: true, get: function () { return manifest_js_1.MANIFEST_SCHEMA_ID; } }));
 Object.defineProperty(exports, "validateManifest", ({ enumerable: true, get: function () { return manifest_js_1.validateManifest; } }));
 Object.defineProperty(exports, "parseManifest", ({ enumerable: true, get: function () { return manifest_js_1.parseManifest; } }));
-Object.defineProperty(exports, "contentDigest", ({ enumerable: true, get: function () { return manifest_js_1.contentDigest; } }));
-Object.defineProperty(exports, "versionSha256", ({ enumerable: true, get: function () { return manifest_js_1.versionSha256; } }));
 var sample_js_1 = __nccwpck_require__(955);
 Object.defineProperty(exports, "buildSample", ({ enumerable: true, get: function () { return sample_js_1.buildSample; } }));
-Object.defineProperty(exports, "SAMPLE_FORMAT", ({ enumerable: true, get: function () { return sample_js_1.SAMPLE_FORMAT; } }));
 var names_js_1 = __nccwpck_require__(6337);
 Object.defineProperty(exports, "parseModelRef", ({ enumerable: true, get: function () { return names_js_1.parseModelRef; } }));
-Object.defineProperty(exports, "formatModelRef", ({ enumerable: true, get: function () { return names_js_1.formatModelRef; } }));
 Object.defineProperty(exports, "checkModelName", ({ enumerable: true, get: function () { return names_js_1.checkModelName; } }));
 Object.defineProperty(exports, "checkAliasName", ({ enumerable: true, get: function () { return names_js_1.checkAliasName; } }));
 Object.defineProperty(exports, "parseTags", ({ enumerable: true, get: function () { return names_js_1.parseTags; } }));
@@ -45346,18 +45349,12 @@ Object.defineProperty(exports, "VersionIntegrityError", ({ enumerable: true, get
 Object.defineProperty(exports, "AliasConflictError", ({ enumerable: true, get: function () { return errors_js_1.AliasConflictError; } }));
 var probe_js_1 = __nccwpck_require__(2051);
 Object.defineProperty(exports, "ConditionalWritesUnsupportedError", ({ enumerable: true, get: function () { return probe_js_1.ConditionalWritesUnsupportedError; } }));
-Object.defineProperty(exports, "probeConditionalWrites", ({ enumerable: true, get: function () { return probe_js_1.probeConditionalWrites; } }));
-var signature_js_1 = __nccwpck_require__(7395);
-Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return signature_js_1.readOnnxSignature; } }));
-Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return signature_js_1.describeSignature; } }));
 var sources_js_1 = __nccwpck_require__(9755);
 Object.defineProperty(exports, "collectModelFiles", ({ enumerable: true, get: function () { return sources_js_1.collectModelFiles; } }));
 Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return sources_js_1.readMetricsFile; } }));
 Object.defineProperty(exports, "readRunRecord", ({ enumerable: true, get: function () { return sources_js_1.readRunRecord; } }));
 var push_request_js_1 = __nccwpck_require__(6613);
 Object.defineProperty(exports, "pushRequestFromRun", ({ enumerable: true, get: function () { return push_request_js_1.pushRequestFromRun; } }));
-var layout_js_1 = __nccwpck_require__(687);
-Object.defineProperty(exports, "layout", ({ enumerable: true, get: function () { return layout_js_1.layout; } }));
 var cli_js_1 = __nccwpck_require__(1467);
 Object.defineProperty(exports, "runCli", ({ enumerable: true, get: function () { return cli_js_1.runCli; } }));
 

@@ -28658,7 +28658,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(48039);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43087);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(38172);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(21781);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(11646);
@@ -32519,7 +32519,7 @@ async function expandOutputs(patterns, cwd) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83731);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(48039);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43087);
 
 
 
@@ -32585,7 +32585,7 @@ function readSettings(env = process.env) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83731);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(48039);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(43087);
 
 
 
@@ -32984,7 +32984,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 48039:
+/***/ 43087:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32997,7 +32997,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   B: () => (/* reexport */ train)
 });
 
-// UNUSED EXPORTS: GpuSampler, INVENTORY_QUERY, OutputHashCache, RUN_RECORD_SCHEMA, SAMPLE_QUERY, formatOf, gpuIdentity, hashFiles, newRunId, parseCsv, parseCudaVersion, parseDriverVersion, parseInventory, parseSamples, parseValues, probeGpus, readValuesFile, resolveWorkingDirectory, runCommand, runContextFromEnv, selectGpus, writeRunRecord
+// UNUSED EXPORTS: RUN_RECORD_SCHEMA
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
@@ -33113,68 +33113,924 @@ function describeExit(result) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
-
-/** One CSV record per line, RFC 4180 quoting ("a, b" and "" for a quote); returns rows with their line numbers. */
-function parseCsv(text) {
-    const rows = [];
-    let cells = [];
-    let cell = '';
-    let quoted = false;
-    let line = 1;
-    let rowLine = 1;
-    let rowHasContent = false;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
-        if (quoted) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    cell += '"';
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./packages/tabular/src/csv-scan.ts
+/**
+ * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without
+ * making a string. A quote opens a quoted field only at the start of a field; inside it
+ * `""` is a quote and commas and line breaks are data. Text after a closing quote is kept
+ * (`"ab"c` reads `abc`, as Python's csv module does). Records end at LF, CRLF or a lone CR;
+ * each of those also counts one line, inside quoted fields too, so a record's line is the
+ * line an editor shows. An empty line is no record.
+ *
+ * The scanner only reports complete records: at the end of a buffer that is not the file's
+ * end it stops before the unfinished record, and the caller feeds that tail again with the
+ * next bytes. The consumer (a `RecordSink`) decides what fields mean.
+ */
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const MAX_EXACT = 2 ** 53;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+let exponentValue = 0;
+/** Reads an exponent's digits from `i` (after the e); returns the end, or -1 when there are none. Sets exponentValue. */
+function exponentEnd(buf, i, end) {
+    let neg = false;
+    if (buf[i] === 45) {
+        neg = true;
+        i++;
+    }
+    else if (buf[i] === 43)
+        i++;
+    let ex = 0;
+    const d0 = i;
+    while (i < end) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9)
+            break;
+        if (ex < 1000)
+            ex = ex * 10 + d;
+        i++;
+    }
+    if (i === d0)
+        return -1;
+    exponentValue = neg ? -ex : ex;
+    return i;
+}
+/** A quoted field still open at the end of the file. */
+class csv_scan_UnclosedQuote extends Error {
+    line;
+    constructor(line) {
+        super(`a quoted field opened on line ${line} is never closed`);
+        this.line = line;
+    }
+}
+class csv_scan_CsvScanner {
+    sink;
+    /** The line of the next unread byte (1-based). */
+    line = 1;
+    bounds = new Int32Array(256);
+    quoted = new Uint8Array(128);
+    values = new Float64Array(128);
+    constructor(sink) {
+        this.sink = sink;
+    }
+    /**
+     * Scans `buf[pos, end)` for at most `maxRecords` records (blank lines are not counted).
+     * Returns the offset of the first byte not consumed: the start of an unfinished record when
+     * `final` is false, `end` when the buffer is done. With `final`, the last record may end
+     * without a line break, and an unclosed quote throws `UnclosedQuote`.
+     */
+    scan(buf, pos, end, final, maxRecords) {
+        let i = pos;
+        let records = 0;
+        while (i < end && records < maxRecords) {
+            const start = i;
+            const startLine = this.line;
+            let line = startLine;
+            let nf = 0;
+            let bounds = this.bounds;
+            let quotedOf = this.quoted;
+            let valueOf = this.values;
+            let complete = false;
+            for (;;) {
+                const fs = i;
+                let q = 0;
+                if (i < end && buf[i] === QUOTE) {
+                    q = 1;
+                    i++;
+                    for (;;) {
+                        if (i >= end) {
+                            if (final)
+                                throw new csv_scan_UnclosedQuote(startLine);
+                            this.line = startLine;
+                            return start;
+                        }
+                        const c = buf[i];
+                        if (c === QUOTE) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start; // `"` then `"` may follow in the next bytes
+                            }
+                            if (buf[i + 1] === QUOTE) {
+                                i += 2;
+                                continue;
+                            }
+                            i++;
+                            break;
+                        }
+                        if (c === LF)
+                            line++;
+                        else if (c === CR) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start;
+                            }
+                            if (buf[i + 1] !== LF)
+                                line++;
+                        }
+                        i++;
+                    }
+                }
+                let v = NaN;
+                if (q === 0) {
+                    // Most cells are plain decimals: read the number in the same pass that finds the
+                    // field's end (Clinger's fast path: an exact mantissa below 2^53 and a power of ten
+                    // within 10^±22, so one correctly rounded operation gives the correctly rounded value).
+                    let j = i;
+                    let neg = false;
+                    let c = buf[j];
+                    if (c === 45) {
+                        neg = true;
+                        j++;
+                    }
+                    else if (c === 43)
+                        j++;
+                    let mant = 0;
+                    let scale = 0;
+                    const d0 = j;
+                    while (j < end) {
+                        const d = buf[j] - 48;
+                        if (d < 0 || d > 9)
+                            break;
+                        mant = mant * 10 + d;
+                        j++;
+                    }
+                    let digits = j - d0;
+                    if (j < end && buf[j] === 46) {
+                        const f0 = ++j;
+                        while (j < end) {
+                            const d = buf[j] - 48;
+                            if (d < 0 || d > 9)
+                                break;
+                            mant = mant * 10 + d;
+                            j++;
+                        }
+                        scale = f0 - j;
+                        digits += j - f0;
+                    }
+                    c = buf[j];
+                    if (digits > 0 && (c === 101 || c === 69)) {
+                        j = exponentEnd(buf, j + 1, end);
+                        if (j > 0) {
+                            scale += exponentValue;
+                            c = buf[j];
+                        }
+                        else
+                            digits = 0;
+                    }
+                    if (digits > 0 && (j === end ? final : c === COMMA || c === LF || c === CR) && mant < MAX_EXACT) {
+                        if (scale === 0)
+                            v = mant;
+                        else if (scale < 0 && scale >= -22)
+                            v = mant / POW10[-scale];
+                        else if (scale > 0 && scale <= 22)
+                            v = mant * POW10[scale];
+                        if (neg)
+                            v = -v;
+                        if (v === v)
+                            i = j;
+                    }
+                }
+                // Unquoted bytes (or text after a closing quote) up to the next delimiter. Every byte
+                // that ends a field is below 45, so most bytes cost one comparison.
+                while (i < end) {
+                    const c = buf[i];
+                    if (c > COMMA) {
+                        i++;
+                        continue;
+                    }
+                    if (c === COMMA || c === LF || c === CR)
+                        break;
                     i++;
                 }
+                if (i >= end && !final) {
+                    this.line = startLine;
+                    return start;
+                }
+                if (nf * 2 + 2 > bounds.length) {
+                    bounds = this.grow();
+                    quotedOf = this.quoted;
+                    valueOf = this.values;
+                }
+                bounds[nf * 2] = fs;
+                bounds[nf * 2 + 1] = i;
+                quotedOf[nf] = q;
+                valueOf[nf] = v;
+                nf++;
+                if (i >= end) {
+                    complete = true;
+                    break;
+                }
+                const c = buf[i];
+                if (c === COMMA) {
+                    i++;
+                    continue;
+                }
+                if (c === CR) {
+                    if (i + 1 >= end && !final) {
+                        this.line = startLine;
+                        return start;
+                    }
+                    i += buf[i + 1] === LF ? 2 : 1;
+                }
                 else
-                    quoted = false;
+                    i++;
+                line++;
+                complete = true;
+                break;
             }
-            else {
-                if (ch === '\n')
-                    line++;
-                cell += ch;
+            this.line = line;
+            if (!complete)
+                break;
+            if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0)
+                continue; // an empty line
+            this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
+            records++;
+        }
+        return i;
+    }
+    grow() {
+        const bounds = new Int32Array(this.bounds.length * 2);
+        bounds.set(this.bounds);
+        const quoted = new Uint8Array(this.quoted.length * 2);
+        quoted.set(this.quoted);
+        const values = new Float64Array(this.values.length * 2);
+        values.set(this.values);
+        this.bounds = bounds;
+        this.quoted = quoted;
+        this.values = values;
+        return bounds;
+    }
+}
+/** The text of a field: raw bytes as UTF-8, or for a quoted one its content with `""` read as `"`. */
+function csv_scan_decodeField(buf, s, e, quoted) {
+    if (!quoted)
+        return buf.toString('utf8', s, e);
+    // s is the opening quote; find the closing one (a quote not followed by another).
+    let out = '';
+    let i = s + 1;
+    let from = i;
+    while (i < e) {
+        if (buf[i] === QUOTE) {
+            if (i + 1 < e && buf[i + 1] === QUOTE) {
+                out += buf.toString('utf8', from, i + 1);
+                i += 2;
+                from = i;
+                continue;
             }
-            continue;
+            out += buf.toString('utf8', from, i);
+            return out + buf.toString('utf8', i + 1, e); // text after the closing quote
         }
-        if (ch === '"' && cell === '') {
-            quoted = true;
-            rowHasContent = true;
+        i++;
+    }
+    return out + buf.toString('utf8', from, e);
+}
+/** The 1-based character column of byte `at` on its line (for annotations). */
+function csv_scan_columnOf(buf, recordStart, at) {
+    let lineStart = recordStart;
+    for (let i = at - 1; i >= recordStart; i--) {
+        if (buf[i] === LF || buf[i] === CR) {
+            lineStart = i + 1;
+            break;
         }
-        else if (ch === ',') {
-            cells.push(cell);
-            cell = '';
-            rowHasContent = true;
+    }
+    return buf.toString('utf8', lineStart, at).length + 1;
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/numbers.ts
+/**
+ * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
+ * (`-1.5`, `.5`, `3e-4`, surrounding blanks allowed); `inf`, `Infinity`, `0x10`, `1_000` are
+ * not numbers, and a literal out of double range (`1e999`) is not a finite number. Missing
+ * cells are empty or one of `NA`, `NaN`, `N/A`, `null`, `None`, `#N/A`, `-NaN` (any case), the
+ * texts pandas, R and spreadsheets write for "no value".
+ */
+const MISSING_TOKENS = ['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan'];
+const MISSING = new Set(MISSING_TOKENS);
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const numbers_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Whether a (trimmed) cell text means "no value". */
+function isMissingText(text) {
+    return MISSING.has(text.toLowerCase());
+}
+/** A cell's text classified: its finite number, null when missing, or the trimmed text. */
+function numbers_classifyText(raw) {
+    const t = raw.trim();
+    if (t.length <= 4 && MISSING.has(t.toLowerCase()))
+        return null;
+    if (NUMBER.test(t)) {
+        const v = Number(t);
+        if (Number.isFinite(v))
+            return v;
+    }
+    return t;
+}
+/**
+ * Parses bytes [s, e) as a decimal number when that can be done exactly in double arithmetic
+ * (at most 15 significant digits and a power of ten within 10^±22: Clinger's fast path, where
+ * one correctly rounded multiplication or division gives the correctly rounded result).
+ * Anything else, including blanks, returns NaN and the caller takes the general path.
+ */
+function fastNumber(buf, s, e) {
+    let i = s;
+    let neg = false;
+    const c0 = buf[i];
+    if (c0 === 45 /* - */) {
+        neg = true;
+        i++;
+    }
+    else if (c0 === 43 /* + */)
+        i++;
+    let mant = 0;
+    let digits = 0;
+    let scale = 0;
+    const first = i;
+    while (i < e) {
+        const c = buf[i] - 48;
+        if (c < 0 || c > 9)
+            break;
+        mant = mant * 10 + c;
+        if (mant !== 0)
+            digits++;
+        i++;
+    }
+    let any = i > first;
+    if (i < e && buf[i] === 46 /* . */) {
+        i++;
+        const f = i;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            mant = mant * 10 + c;
+            if (mant !== 0)
+                digits++;
+            i++;
         }
-        else if (ch === '\n' || ch === '\r') {
-            if (ch === '\r' && text[i + 1] === '\n')
-                i++;
-            if (rowHasContent || cell !== '') {
-                cells.push(cell);
-                rows.push({ line: rowLine, cells });
-            }
-            cells = [];
-            cell = '';
-            rowHasContent = false;
-            line++;
-            rowLine = line;
+        scale = f - i;
+        any ||= i > f;
+    }
+    if (!any)
+        return NaN;
+    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
+        i++;
+        let eneg = false;
+        if (buf[i] === 45) {
+            eneg = true;
+            i++;
         }
+        else if (buf[i] === 43)
+            i++;
+        let ex = 0;
+        const f = i;
+        while (i < e) {
+            const c = buf[i] - 48;
+            if (c < 0 || c > 9)
+                break;
+            ex = ex * 10 + c;
+            i++;
+            if (ex > 400)
+                return NaN;
+        }
+        if (i === f)
+            return NaN;
+        scale += eneg ? -ex : ex;
+    }
+    if (i !== e || digits > 15 || scale < -22 || scale > 22)
+        return NaN;
+    const v = scale < 0 ? mant / numbers_POW10[-scale] : mant * numbers_POW10[scale];
+    return neg ? -v : v;
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/batch.ts
+/**
+ * Column-major batches and the rules for one cell: a finite number goes to `numbers`, text to
+ * `texts`, a missing cell leaves NaN and no text. Text cells are interned per column (the bytes
+ * of a repeated category make one string, not one per row), which is what keeps categorical
+ * columns cheap. The caller's strictness (missing cells refused, columns that must be numbers)
+ * is applied here, so CSV and JSON Lines follow one rule.
+ */
+
+
+function sameBytes(a, buf, s, e) {
+    if (a.length !== e - s)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== buf[s + i])
+            return false;
+    return true;
+}
+const NO_TEXT = Object.freeze([]);
+const INTERN_LIMIT = 4096;
+class batch_BatchBuilder {
+    header;
+    size;
+    rules;
+    file;
+    input;
+    locate;
+    batch;
+    /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
+    interned;
+    constructor(header, size, rules, file, input, 
+    /** Where column c of the row being added sits (called only to build an error). */
+    locate) {
+        this.header = header;
+        this.size = size;
+        this.rules = rules;
+        this.file = file;
+        this.input = input;
+        this.locate = locate;
+        this.batch = this.fresh();
+        this.interned = header.map(() => new Map());
+    }
+    fresh() {
+        const n = this.header.length;
+        const numbers = new Array(n);
+        const texts = new Array(n);
+        for (let c = 0; c < n; c++) {
+            numbers[c] = new Float64Array(this.size);
+            texts[c] = NO_TEXT;
+        }
+        return { header: this.header, rows: 0, lines: new Int32Array(this.size), numbers, texts };
+    }
+    get full() {
+        return this.batch.rows === this.size;
+    }
+    /** Hands out the batch built so far (trimmed to its rows) and starts the next. */
+    take() {
+        const b = this.batch;
+        this.batch = this.fresh();
+        if (b.rows === this.size)
+            return b;
+        return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
+    }
+    /** A missing cell at (row, column c). */
+    missing(c, r) {
+        this.batch.numbers[c][r] = NaN;
+        if (this.rules.missing === 'refuse')
+            throw this.cellError(c, this.locate(c), 'is empty or missing (NA, NaN, null)', true);
+    }
+    /**
+     * A cell the number fast path did not take, as bytes: a long or blank-padded number, a
+     * missing token or text. Non-numeric cells are classified once per distinct byte string
+     * while the column has few of them (categories), so a repeated category costs one lookup.
+     */
+    cellBytes(c, r, s, e, buf) {
+        if (s === e)
+            return this.missing(c, r);
+        const b0 = buf[s];
+        const numeric = (b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46;
+        const cache = numeric || e - s > 64 ? undefined : this.interned[c];
+        if (!cache)
+            return this.cell(c, r, buf.toString('utf8', s, e));
+        // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+        // so a hash collision is only a cache miss.
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++)
+            h = Math.imul(h ^ buf[i], 0x01000193);
+        const entry = cache.get(h);
+        let v;
+        if (entry && sameBytes(entry.bytes, buf, s, e))
+            v = entry.value;
         else {
-            cell += ch;
-            if (ch.trim() !== '')
-                rowHasContent = true;
+            v = classifyText(buf.toString('utf8', s, e));
+            if (!entry) {
+                cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+                if (cache.size > INTERN_LIMIT)
+                    this.interned[c] = undefined;
+            }
+        }
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    /** A text cell (already trimmed, known not to be a number or missing). */
+    text(c, r, text) {
+        const b = this.batch;
+        b.numbers[c][r] = NaN;
+        if (this.rules.numeric[c])
+            throw this.cellError(c, this.locate(c), `holds the text ${JSON.stringify(text.slice(0, 40))}`);
+        let texts = b.texts[c];
+        if (texts === NO_TEXT)
+            texts = b.texts[c] = new Array(this.size);
+        texts[r] = text;
+    }
+    /** A cell from its text (a quoted CSV field, a JSON string): number, missing or text. */
+    cell(c, r, raw) {
+        const v = classifyText(raw);
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    cellError(c, place, what, missing = false) {
+        const name = this.header[c];
+        return new UserError(`${this.input}: ${this.file}, line ${place.line}: column "${name}" (column ${c + 1}) ${what}, but it must be a number`, {
+            fix: missing
+                ? `Fill in or drop the rows where "${name}" is missing (or let missing values through, where the step offers that).`
+                : `Write "${name}" as plain decimal numbers (e.g. 0.25 or 1e-3; inf and text are refused), or leave the column out.`,
+            location: { file: this.file, line: place.line, ...(place.column ? { column: place.column } : {}) },
+            title: missing ? 'Missing value' : 'Not a number',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/sinks.ts
+/**
+ * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
+ * (one object per line), each turning its first record into the header and the rest into
+ * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
+ * reads the file for either format.
+ */
+
+
+
+function checkHeader(header, o, line) {
+    const seen = new Set();
+    header.forEach((h, i) => {
+        if (h === '')
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: header column ${i + 1} has no name`, {
+                fix: 'Name every column in the header row.',
+                location: { file: o.file, line },
+            });
+        if (seen.has(h))
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: the column "${h}" appears twice in the header`, {
+                fix: 'Give every column a unique name.',
+                location: { file: o.file, line },
+            });
+        seen.add(h);
+    });
+}
+function rulesFor(header, o) {
+    const numeric = new Uint8Array(header.length);
+    if (o.numeric === 'all')
+        numeric.fill(1);
+    else if (o.numeric)
+        for (const name of o.numeric)
+            if (header.includes(name))
+                numeric[header.indexOf(name)] = 1;
+    return { missing: o.missing, numeric };
+}
+class sinks_CsvSource {
+    o;
+    builder;
+    scanner = new CsvScanner(this);
+    // The record being added, for error locations.
+    buf = Buffer.alloc(0);
+    recordStart = 0;
+    recordLine = 0;
+    bounds = new Int32Array(0);
+    constructor(o) {
+        this.o = o;
+    }
+    get line() {
+        return this.scanner.line;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        // The header is one record more when it has not been read yet.
+        return this.scanner.scan(buf, pos, end, final, this.builder ? maxRows : maxRows + 1);
+    }
+    locate = (c) => ({
+        line: this.recordLine,
+        column: columnOf(this.buf, this.recordStart, this.bounds[c * 2]),
+    });
+    record(buf, bounds, quoted, values, fields, line, start) {
+        const b = this.builder;
+        if (!b) {
+            const header = Array.from({ length: fields }, (_, k) => decodeField(buf, bounds[k * 2], bounds[k * 2 + 1], quoted[k]).trim());
+            checkHeader(header, this.o, line);
+            this.builder = new BatchBuilder(header, this.o.batchRows, rulesFor(header, this.o), this.o.file, this.o.input, this.locate);
+            return;
+        }
+        const width = b.header.length;
+        if (fields !== width) {
+            throw new UserError(`${this.o.input}: ${this.o.file}, line ${line}: ${fields} fields, but the header has ${width} (${b.header.slice(0, 8).join(', ')}${width > 8 ? ', …' : ''})`, {
+                fix: 'Give every row one field per header column (quote fields that contain commas).',
+                location: { file: this.o.file, line },
+                title: 'Malformed row',
+            });
+        }
+        this.buf = buf;
+        this.recordStart = start;
+        this.recordLine = line;
+        this.bounds = bounds;
+        const batch = b.batch;
+        const r = batch.rows;
+        const numbers = batch.numbers;
+        for (let c = 0; c < width; c++) {
+            const v = values[c];
+            if (v === v)
+                numbers[c][r] = v;
+            else if (quoted[c] === 0)
+                b.cellBytes(c, r, bounds[c * 2], bounds[c * 2 + 1], buf);
+            else
+                b.cell(c, r, decodeField(buf, bounds[c * 2], bounds[c * 2 + 1], 1));
+        }
+        batch.lines[r] = line;
+        batch.rows = r + 1;
+    }
+}
+class sinks_JsonLinesSource {
+    o;
+    builder;
+    line = 1;
+    keys = [];
+    /** The line being added (errors name it). */
+    current = 0;
+    constructor(o) {
+        this.o = o;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        let i = pos;
+        let rows = 0;
+        while (i < end && rows < maxRows) {
+            let nl = buf.indexOf(10, i);
+            if (nl < 0 || nl >= end) {
+                if (!final)
+                    return i;
+                nl = end;
+            }
+            const line = this.line++;
+            const e = nl > i && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', i, e);
+            i = Math.min(nl + 1, end);
+            if (text.trim() === '')
+                continue;
+            if (this.add(text, line))
+                rows++;
+        }
+        return i;
+    }
+    /** Adds one line's object; false for the line that gave the header only. */
+    add(text, line) {
+        const o = this.o;
+        let row;
+        try {
+            row = JSON.parse(text);
+        }
+        catch (error) {
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
+                fix: 'Write one JSON object per line (JSON Lines).',
+                location: { file: o.file, line },
+            });
+        }
+        if (!row || typeof row !== 'object' || Array.isArray(row)) {
+            throw new UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
+                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
+                location: { file: o.file, line },
+            });
+        }
+        const obj = row;
+        if (!this.builder) {
+            this.keys = Object.keys(obj);
+            const header = this.keys.map((k) => k.trim());
+            checkHeader(header, o, line);
+            this.builder = new BatchBuilder(header, o.batchRows, rulesFor(header, o), o.file, o.input, () => ({
+                line: this.current,
+            }));
+        }
+        const b = this.builder;
+        const r = b.batch.rows;
+        this.current = line;
+        for (let c = 0; c < this.keys.length; c++) {
+            const v = obj[this.keys[c]];
+            if (v === undefined || v === null)
+                b.missing(c, r);
+            else if (typeof v === 'number' && Number.isFinite(v))
+                b.batch.numbers[c][r] = v;
+            else if (typeof v === 'string')
+                b.cell(c, r, v);
+            else
+                b.text(c, r, typeof v === 'number' ? String(v) : JSON.stringify(v));
+        }
+        b.batch.lines[r] = line;
+        b.batch.rows = r + 1;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/read.ts
+/**
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
+ */
+
+
+
+
+
+
+const CHUNK = (/* unused pure expression or super */ null && (4 << 20));
+/** The format a file's extension says, or undefined for an extension we do not read. */
+function tableFormat(path) {
+    const ext = extname(path).toLowerCase();
+    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+}
+function checkFile(path, input, format) {
+    if (!existsSync(path) || !statSync(path).isFile()) {
+        throw new UserError(`${input}: ${path} does not exist`, {
+            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
+        });
+    }
+    const found = format ?? tableFormat(path);
+    if (!found) {
+        throw new UserError(`${input}: ${path} has the unknown format "${extname(path) || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    return found;
+}
+/**
+ * Reads a table in batches of rows. The first batch carries the header even when the file
+ * has no data rows (then `rows` is 0); a file without a header is an error. A batch stays
+ * valid after the next one is read (each has its own arrays).
+ */
+async function* readTable(path, options = {}) {
+    const input = options.input ?? 'the data file';
+    const format = checkFile(path, input, options.format);
+    const o = {
+        file: path,
+        input,
+        batchRows: options.batchRows ?? 8192,
+        missing: options.missing ?? 'allow',
+        numeric: options.numeric,
+    };
+    const source = format === 'csv' ? new CsvSource(o) : new JsonLinesSource(o);
+    let left = options.maxRows ?? Infinity;
+    let yielded = false;
+    const handle = await open(path, 'r');
+    let ahead;
+    try {
+        const chunk = Math.max(16, options.readBytes ?? CHUNK);
+        ahead = new ReadAhead(handle, chunk);
+        let buf = Buffer.allocUnsafe(chunk * 2);
+        let filled = 0;
+        let pos = 0;
+        let eof = false;
+        let first = true;
+        while (left > 0) {
+            const bytes = await ahead.next();
+            eof = bytes.length === 0;
+            if (filled + bytes.length > buf.length) {
+                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+            }
+            bytes.copy(buf, filled);
+            filled += bytes.length;
+            if (first && (filled >= 3 || eof)) {
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            if (first)
+                continue;
+            for (;;) {
+                const batch = source.builder?.batch;
+                const room = Math.min(left, o.batchRows - (batch?.rows ?? 0));
+                const before = batch?.rows ?? 0;
+                pos = scanChunk(source, buf, pos, filled, eof, room, path, input);
+                const added = (source.builder?.batch.rows ?? 0) - (source.builder?.batch === batch ? before : 0);
+                left -= added;
+                if (source.builder?.full) {
+                    yielded = true;
+                    yield source.builder.take();
+                }
+                else if (added < room || left <= 0)
+                    break;
+            }
+            if (eof)
+                break;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
         }
     }
-    if (rowHasContent || cell !== '') {
-        cells.push(cell);
-        rows.push({ line: rowLine, cells });
+    finally {
+        await ahead?.settle();
+        await handle.close();
     }
-    return rows;
+    if (!source.builder) {
+        throw new UserError(`${input}: ${path} is empty`, {
+            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
+            location: { file: path },
+        });
+    }
+    if (source.builder.batch.rows > 0 || !yielded)
+        yield source.builder.take();
+}
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
+}
+function scanChunk(source, buf, pos, end, final, room, path, input) {
+    try {
+        return source.scan(buf, pos, end, final, room);
+    }
+    catch (error) {
+        if (!(error instanceof UnclosedQuote))
+            throw error;
+        throw new UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file: path, line: error.line },
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/records.ts
+/**
+ * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
+ * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
+ */
+
+
+/**
+ * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
+ * unclosed quote is a `UserError` naming `file` (default "the CSV text") and the line.
+ */
+function parseCsvRecords(text, file = 'the CSV text') {
+    let buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+        buf = buf.subarray(3);
+    const out = [];
+    const sink = {
+        record(b, bounds, quoted, _values, fields, line) {
+            const cells = new Array(fields);
+            for (let k = 0; k < fields; k++)
+                cells[k] = csv_scan_decodeField(b, bounds[k * 2], bounds[k * 2 + 1], quoted[k]);
+            out.push({ line, cells });
+        },
+    };
+    try {
+        new csv_scan_CsvScanner(sink).scan(buf, 0, buf.length, true, Infinity);
+    }
+    catch (error) {
+        if (!(error instanceof csv_scan_UnclosedQuote))
+            throw error;
+        throw new src/* UserError */.yo(`${file}, line ${error.line}: a quoted field is never closed`, {
+            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+            location: { file, line: error.line },
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/tabular/src/index.ts
+
+
+
+
+;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
+
+
+/**
+ * One CSV record per row, RFC 4180 quoting ("a, b" and "" for a quote), with the line each
+ * starts on: the shared tokenizer of @mlops-gha/tabular, so metrics files and data files
+ * follow one rule. An unclosed quote is an error naming `file`.
+ */
+function parseCsv(text, file) {
+    return parseCsvRecords(text, file);
 }
 const KEY_VALUE_HEADERS = new Set(['key', 'metric', 'name']);
 const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (the last row counts), or `metric,value` rows';
@@ -33190,7 +34046,7 @@ function csv_metricsFromCsv(text, source) {
     const label = source.label ?? `metrics file ${source.file}`;
     const fix = `Write ${source.file} with ${FIX}.`;
     const fail = (message, line) => new src/* UserError */.yo(message, { fix, location: { file: source.file, line: line ?? 1 }, title: 'Malformed metrics-file' });
-    const rows = parseCsv(text);
+    const rows = parseCsv(text, source.file);
     if (rows.length === 0)
         throw fail(`${label} is empty`);
     const header = rows[0].cells.map((c) => c.trim());
@@ -33222,12 +34078,12 @@ function csv_metricsFromCsv(text, source) {
 
 
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const read_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
 function flattenMetrics(value, prefix = '', out = {}) {
     if (typeof value === 'number' && Number.isFinite(value))
         out[prefix] = value;
-    else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
+    else if (typeof value === 'string' && prefix && read_NUMBER.test(value.trim()))
         out[prefix] = Number(value);
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value))
@@ -33247,7 +34103,7 @@ function parseMetrics(text, file) {
         const cells = metricsFromCsv(text, { file });
         const out = {};
         for (const [name, cell] of Object.entries(cells))
-            if (NUMBER.test(cell))
+            if (read_NUMBER.test(cell))
                 out[name] = Number(cell);
         return out;
     }
@@ -33826,8 +34682,6 @@ function gpuIdentity(probe, selected) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(75919);
 // EXTERNAL MODULE: external "node:url"
@@ -34647,9 +35501,9 @@ class Cancellation {
 }
 
 ;// CONCATENATED MODULE: ./packages/training/src/index.ts
-
-
-
+// The public surface: `train` and what the train action and its tests use. The modules behind
+// it (GPU probing and sampling, the command runner, params/metrics files, hashing) are reached
+// through `train`; the README describes them.
 
 
 

@@ -1,27 +1,14 @@
-export { train, resolveWorkingDirectory } from './train.js';
+// The public surface: `train` and what the train action and its tests use. The modules behind
+// it (GPU probing and sampling, the command runner, params/metrics files, hashing) are reached
+// through `train`; the README describes them.
+export { train } from './train.js';
 export type { TrainOptions, TrainOutcome } from './train.js';
-export {
-  probeGpus,
-  parseInventory,
-  parseCudaVersion,
-  parseDriverVersion,
-  parseGpuSpec,
-  selectGpus,
-  gpuIdentity,
-  INVENTORY_QUERY,
-  SAMPLE_QUERY,
-} from './gpu.js';
-export type { GpuDevice, GpuProbe, GpuProbeStatus, GpuSpec, GpuSelection, GpuIdentity } from './gpu.js';
-export { GpuSampler, parseSamples } from './sampler.js';
-export type { GpuUtilization } from './sampler.js';
-export { runCommand, describeExit } from './command.js';
-export type { CommandOptions, CommandResult, RunStatus } from './command.js';
+export { parseGpuSpec } from './gpu.js';
+export type { GpuSpec } from './gpu.js';
+export { describeExit } from './command.js';
+export type { RunStatus } from './command.js';
 export { Cancellation } from './signals.js';
 export type { CancelSignal } from './signals.js';
-export { readValuesFile, parseValues, parseCsv, flatten, formatOf } from './files.js';
-export type { Values, ReadValues, FileFormat } from './files.js';
-export { hashFiles } from './hashing.js';
-export type { FileDigest } from './hashing.js';
-export { RUN_RECORD_SCHEMA, runContextFromEnv, newRunId, writeRunRecord } from './record.js';
-export type { RunRecord, RunContext, RecordedOutput } from './record.js';
-export { OutputHashCache } from './output-cache.js';
+export { flatten } from './files.js';
+export { RUN_RECORD_SCHEMA } from './record.js';
+export type { RunRecord, RecordedOutput } from './record.js';
