@@ -148,6 +148,50 @@ export function linearRegressorModel(options: LinearOptions & { outputName?: str
   return model(graph);
 }
 
+const T = onnx.TensorProto.DataType;
+
+/**
+ * For the datatypes the builders above do not cover (the model server's tests): input
+ * `x_<type>` -> output `y_<type>` through Identity, shape [N, 2] except strings ([N]), so each
+ * output is exactly its input and a round trip shows how each datatype travels.
+ */
+export const IDENTITY_TYPES = {
+  fp64: { elem: T.DOUBLE, dims: ['N', 2] },
+  int64: { elem: T.INT64, dims: ['N', 2] },
+  int32: { elem: T.INT32, dims: ['N', 2] },
+  bool: { elem: T.BOOL, dims: ['N', 2] },
+  bytes: { elem: T.STRING, dims: ['N'] },
+  fp16: { elem: T.FLOAT16, dims: ['N', 2] },
+  uint8: { elem: T.UINT8, dims: ['N', 2] },
+} as const;
+
+export function identityModel(
+  types: (keyof typeof IDENTITY_TYPES)[] = Object.keys(IDENTITY_TYPES) as (keyof typeof IDENTITY_TYPES)[],
+): Uint8Array {
+  const entries = types.map((k) => [k, IDENTITY_TYPES[k]] as const);
+  return model(
+    onnx.GraphProto.create({
+      name: 'identities',
+      input: entries.map(([k, t]) => valueInfo(`x_${k}`, t.elem, [...t.dims])),
+      node: entries.map(([k]) => node('Identity', [`x_${k}`], [`y_${k}`])),
+      output: entries.map(([k, t]) => valueInfo(`y_${k}`, t.elem, [...t.dims])),
+    }),
+  );
+}
+
+/** A model with a fixed batch dimension: input `x` FP32 [2, 3] -> `y` = x + 1. */
+export function fixedShapeModel(): Uint8Array {
+  return model(
+    onnx.GraphProto.create({
+      name: 'fixed',
+      input: [valueInfo('x', FLOAT, [2, 3])],
+      initializer: [floatTensor('one', [1], [1])],
+      node: [node('Add', ['x', 'one'], ['y'])],
+      output: [valueInfo('y', FLOAT, [2, 3])],
+    }),
+  );
+}
+
 export async function writeModel(path: string, bytes: Uint8Array): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, bytes);

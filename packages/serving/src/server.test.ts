@@ -7,10 +7,15 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { RecordingLogger } from '@mlops-gha/common';
 import { collectModelFiles, Registry } from '@mlops-gha/registry';
-import { logisticClassifierModel, softmaxClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
 import { float16Bits, float16Value } from './datatypes.js';
 import { serveModel, type RunningModelServer } from './serve.js';
-import { fixedShapeModel, identityModel } from './test-models.js';
+import {
+  fixedShapeModel,
+  identityModel,
+  logisticClassifierModel,
+  softmaxClassifierModel,
+  writeModel,
+} from '../../../test/harness/onnx-models.js';
 
 let work: string;
 const servers: RunningModelServer[] = [];
