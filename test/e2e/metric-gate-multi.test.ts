@@ -10,7 +10,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linearRegressorModel, logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
-import { runAction } from '../harness/run-action.js';
+import { NODE_VERSIONS, runAction, type NodeChoice } from '../harness/run-action.js';
 import { linearRow, multilabelModel, multiOutputRegressorModel, type MultiLinear } from './metric-gate-models.js';
 
 const ROWS = 600;
@@ -94,8 +94,9 @@ beforeAll(async () => {
   await writeModel(join(work, 'targets-baseline.onnx'), multiOutputRegressorModel(WORSE_TARGETS));
 });
 
-function gate(inputs: Record<string, string>) {
+function gate(inputs: Record<string, string>, node: NodeChoice = '24') {
   return runAction('metric-gate', {
+    node,
     cwd: work,
     eventName: 'push',
     event: {},
@@ -163,35 +164,41 @@ function r2ByHand(m: MultiLinear, weighting: 'uniform' | 'variance') {
   };
 }
 
-describe('metric-gate with several label columns (Node 24)', () => {
-  it('multilabel: 0/1 label columns and a [N,K] sigmoid model, scikit-learn averages, rules per label', async () => {
-    const result = await gate({
-      model: 'tags.onnx',
-      dataset: 'tags.csv',
-      baseline: 'tags-baseline.onnx',
-      'label-column': 'tag_a, tag_b, tag_c',
-      rules: 'f1_micro >= baseline\nhamming_loss <= 0.3\nrecall[tag_b] >= 0.6\nroc_auc >= 0.8',
-    });
-    expect(result.stderr).toBe('');
-    expect(result.exitCode).toBe(0);
-    expect(result.outputs.verdict).toBe('pass');
-    const metrics = JSON.parse(result.outputs.metrics!);
-    const hand = multilabelByHand(TRUE_TAGS);
-    for (const [name, value] of Object.entries(hand)) expect(metrics[name]).toBeCloseTo(value, 9);
-    for (const name of ['precision_samples', 'f1_macro', 'f1_weighted', 'roc_auc_micro', 'average_precision_macro'])
-      expect(typeof metrics[name]).toBe('number');
-    expect(metrics.roc_auc_macro).toBeGreaterThan(0.8);
-    const report = await readFile(result.outputs.report!, 'utf8');
-    expect(report).toContain('Task: **multilabel**');
-    expect(report).toContain(md('roc_auc is checked as roc_auc_macro on this multilabel task'));
-    // The baseline's f1_micro, by hand, is what the rule compared against.
-    const baseline = multilabelByHand(WORSE_TAGS);
-    expect(hand.f1_micro).toBeGreaterThan(baseline.f1_micro);
-    // Decided on the paired bootstrap interval of the difference (the row shows it), not on point values.
-    const row = `| ${md('f1_micro')} | ${baseline.f1_micro.toFixed(4)} | ${hand.f1_micro.toFixed(4)} | +${(hand.f1_micro - baseline.f1_micro).toFixed(4)} | [+0.`;
-    expect(report).toContain(row);
-    expect(report).not.toContain('the bootstrap does not resample');
-  });
+describe('metric-gate with several label columns', () => {
+  it.each(NODE_VERSIONS)(
+    'multilabel on Node %s: 0/1 label columns and a [N,K] sigmoid model, scikit-learn averages, rules per label',
+    async (node) => {
+      const result = await gate(
+        {
+          model: 'tags.onnx',
+          dataset: 'tags.csv',
+          baseline: 'tags-baseline.onnx',
+          'label-column': 'tag_a, tag_b, tag_c',
+          rules: 'f1_micro >= baseline\nhamming_loss <= 0.3\nrecall[tag_b] >= 0.6\nroc_auc >= 0.8',
+        },
+        node,
+      );
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+      expect(result.outputs.verdict).toBe('pass');
+      const metrics = JSON.parse(result.outputs.metrics!);
+      const hand = multilabelByHand(TRUE_TAGS);
+      for (const [name, value] of Object.entries(hand)) expect(metrics[name]).toBeCloseTo(value, 9);
+      for (const name of ['precision_samples', 'f1_macro', 'f1_weighted', 'roc_auc_micro', 'average_precision_macro'])
+        expect(typeof metrics[name]).toBe('number');
+      expect(metrics.roc_auc_macro).toBeGreaterThan(0.8);
+      const report = await readFile(result.outputs.report!, 'utf8');
+      expect(report).toContain('Task: **multilabel**');
+      expect(report).toContain(md('roc_auc is checked as roc_auc_macro on this multilabel task'));
+      // The baseline's f1_micro, by hand, is what the rule compared against.
+      const baseline = multilabelByHand(WORSE_TAGS);
+      expect(hand.f1_micro).toBeGreaterThan(baseline.f1_micro);
+      // Decided on the paired bootstrap interval of the difference (the row shows it), not on point values.
+      const row = `| ${md('f1_micro')} | ${baseline.f1_micro.toFixed(4)} | ${hand.f1_micro.toFixed(4)} | +${(hand.f1_micro - baseline.f1_micro).toFixed(4)} | [+0.`;
+      expect(report).toContain(row);
+      expect(report).not.toContain('the bootstrap does not resample');
+    },
+  );
 
   it('multi-output regression: multioutput variance_weighted, per-target rules such as r2[y2]', async () => {
     const result = await gate({
