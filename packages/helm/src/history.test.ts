@@ -189,3 +189,36 @@ describe('rollbacks', () => {
     ]);
   });
 });
+
+describe('what helm writes, exactly', () => {
+  test('only helm’s own "Rollback to N" text is a rollback, with any number of digits', () => {
+    const base = [h(1, 'superseded', describeDeploy(iris(1)))];
+    expect(originOf([...base, h(2, 'deployed', 'Manual: Rollback to 1')], 2)).toBe(2);
+    const many = Array.from({ length: 12 }, (_, i) => h(i + 1, 'superseded', describeDeploy(iris(i + 1))));
+    expect(originOf([...many, h(13, 'deployed', 'Rollback to 12')], 13)).toBe(12);
+  });
+  test('a smoke failure of a revision with several digits marks that revision', () => {
+    const many = Array.from({ length: 12 }, (_, i) => h(i + 1, 'superseded', describeDeploy(iris(i + 1))));
+    const history = [...many, h(13, 'deployed', describeSmokeFailure(iris(11), 12))];
+    expect(badRevisions(history).get(12)).toBe('its smoke test failed');
+    expect(badRevisions(history).has(1)).toBe(false);
+  });
+  test('a rollback to the revision just before it judges nothing bad (the same content again)', () => {
+    const history = [
+      h(1, 'superseded', describeDeploy(iris(1))),
+      h(2, 'superseded', describeDeploy(iris(2))),
+      h(3, 'deployed', 'Rollback to 2'),
+    ];
+    expect(badRevisions(history).size).toBe(0);
+  });
+  test('a history listed newest first is read in revision order', () => {
+    const history = [
+      h(4, 'deployed', 'Rollback to 2'),
+      h(3, 'superseded', describeDeploy(iris(3))),
+      h(2, 'superseded', describeDeploy(iris(2))),
+      h(1, 'superseded', describeDeploy(iris(1))),
+    ];
+    expect([...badRevisions(history).entries()]).toEqual([[3, 'rolled back from (revision 4)']]);
+    expect(lastGoodRevision(history, { before: 4, notSameAs: 4 })?.revision).toBe(1);
+  });
+});
