@@ -97,9 +97,10 @@ console.log(
 const idle = measure(process.execPath, [cli, '--help']);
 console.log(`mlops-dvc --help (start-up alone): ${f(idle)}; load average ${load()}`);
 console.log(
-  '| N files | cold pull | no-op re-pull | warm pull | RSS per file (cold, beyond start-up) | cp -r remote | cp -r cache | find -printf | no-op / find | warm / cp cache | load |',
+  '| N files | cold pull | no-op re-pull | warm pull | peak RSS per file (beyond start-up; marginal from the previous N) | cp -r remote | cp -r cache | find -printf | no-op / find | warm / cp cache | load |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+let previous: { n: number; peak: number } | undefined;
 for (const n of counts) {
   const { root, remote } = await generate(n);
   const pullArgs = [cli, 'pull', '-q', '-C', root];
@@ -122,7 +123,10 @@ for (const n of counts) {
   })();
   // peak RSS beyond the start-up constant, per tracked file (goal: <= 1 KB)
   const peak = Math.max(cold.rssMb, noop.rssMb, warm.rssMb);
-  const perFile = `${(((peak - idle.rssMb) * 1024 * 1024) / n).toFixed(0)} B`;
+  const perFile =
+    `${(((peak - idle.rssMb) * 1024 * 1024) / n).toFixed(0)} B` +
+    (previous ? `; ${(((peak - previous.peak) * 1024 * 1024) / (n - previous.n)).toFixed(0)} B marginal` : '');
+  previous = { n, peak };
   console.log(
     `| ${n.toLocaleString('en')} | ${f(cold)} | ${f(noop)} | ${f(warm)} | ${perFile} | ${t(cpRemote)} | ${t(cpCache)} | ${t(find)} | ${ratio(noop, find)} | ${ratio(warm, cpCache)} | ${load()} |`,
   );
