@@ -2984,6 +2984,8 @@ function drawResample(state, n, weights, joint, jointCounts) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.labelCounts = labelCounts;
+exports.labelCountMetric = labelCountMetric;
 exports.specValue = specValue;
 /**
  * What a kernel reads to recompute its metric on a resample (`KernelSpec`: plain typed arrays,
@@ -2992,33 +2994,42 @@ exports.specValue = specValue;
  */
 const evaluation_1 = __nccwpck_require__(40);
 const weighted_js_1 = __nccwpck_require__(116);
-function labelCountValue(w, s) {
-    const { codes, k } = s;
+/** Per-label counts from (weighted) pattern totals. */
+function labelCounts(spec, perPattern) {
+    const { patternCodes, k } = spec;
     const tp = new Float64Array(k);
     const predicted = new Float64Array(k);
     const support = new Float64Array(k);
     let total = 0;
-    for (let i = 0, cell = 0; i < codes.length / k; i++) {
-        const wi = w[i];
-        if (!wi) {
-            cell += k;
+    for (let p = 0; p < perPattern.length; p++) {
+        const wp = perPattern[p];
+        if (!wp)
             continue;
-        }
-        total += wi;
-        for (let c = 0; c < k; c++, cell++) {
-            const code = codes[cell];
+        total += wp;
+        for (let c = 0; c < k; c++) {
+            const code = patternCodes[p * k + c];
             if (code === 3)
-                tp[c] += wi;
+                tp[c] += wp;
             if (code & 1)
-                predicted[c] += wi;
+                predicted[c] += wp;
             if (code & 2)
-                support[c] += wi;
+                support[c] += wp;
         }
     }
-    const counts = { tp, predicted, support, total };
-    if (s.average === 'label')
-        return (0, evaluation_1.perClassPrf)(counts, s.prf, 1, s.zeroDivision)[s.label];
-    return (0, evaluation_1.averagedPrf)(counts, s.prf, 1, s.average, s.zeroDivision);
+    return { tp, predicted, support, total };
+}
+/** The spec's metric from counts. */
+function labelCountMetric(spec, counts) {
+    if (spec.average === 'label')
+        return (0, evaluation_1.perClassPrf)(counts, spec.prf, 1, spec.zeroDivision)[spec.label];
+    return (0, evaluation_1.averagedPrf)(counts, spec.prf, 1, spec.average, spec.zeroDivision);
+}
+function labelCountValue(w, s) {
+    const perPattern = new Float64Array(s.patternCodes.length / s.k);
+    const rows = s.rowPattern;
+    for (let i = 0; i < rows.length; i++)
+        perPattern[rows[i]] += w[i];
+    return labelCountMetric(s, labelCounts(s, perPattern));
 }
 /** The metric a spec describes, on rows drawn `w[i]` times. Confusion specs are read from the joint counts instead. */
 function specValue(spec, w) {

@@ -40174,6 +40174,156 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
+/***/ 1916:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = true;
+exports.Io = exports.kp = void 0;
+var peq = new Uint32Array(0x10000);
+var myers_32 = function (a, b) {
+    var n = a.length;
+    var m = b.length;
+    var lst = 1 << (n - 1);
+    var pv = -1;
+    var mv = 0;
+    var sc = n;
+    var i = n;
+    while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+    }
+    for (i = 0; i < m; i++) {
+        var eq = peq[b.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= ((eq & pv) + pv) ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+            sc++;
+        }
+        if (pv & lst) {
+            sc--;
+        }
+        mv = (mv << 1) | 1;
+        pv = (pv << 1) | ~(xv | mv);
+        mv &= xv;
+    }
+    i = n;
+    while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+    }
+    return sc;
+};
+var myers_x = function (b, a) {
+    var n = a.length;
+    var m = b.length;
+    var mhc = [];
+    var phc = [];
+    var hsize = Math.ceil(n / 32);
+    var vsize = Math.ceil(m / 32);
+    for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+    }
+    var j = 0;
+    for (; j < vsize - 1; j++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j * 32;
+        var vlen_1 = Math.min(32, m) + start_1;
+        for (var k = start_1; k < vlen_1; k++) {
+            peq[b.charCodeAt(k)] |= 1 << k;
+        }
+        for (var i = 0; i < n; i++) {
+            var eq = peq[a.charCodeAt(i)];
+            var pb = (phc[(i / 32) | 0] >>> i) & 1;
+            var mb = (mhc[(i / 32) | 0] >>> i) & 1;
+            var xv = eq | mv_1;
+            var xh = ((((eq | mb) & pv_1) + pv_1) ^ pv_1) | eq | mb;
+            var ph = mv_1 | ~(xh | pv_1);
+            var mh = pv_1 & xh;
+            if ((ph >>> 31) ^ pb) {
+                phc[(i / 32) | 0] ^= 1 << i;
+            }
+            if ((mh >>> 31) ^ mb) {
+                mhc[(i / 32) | 0] ^= 1 << i;
+            }
+            ph = (ph << 1) | pb;
+            mh = (mh << 1) | mb;
+            pv_1 = mh | ~(xv | ph);
+            mv_1 = ph & xv;
+        }
+        for (var k = start_1; k < vlen_1; k++) {
+            peq[b.charCodeAt(k)] = 0;
+        }
+    }
+    var mv = 0;
+    var pv = -1;
+    var start = j * 32;
+    var vlen = Math.min(32, m - start) + start;
+    for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] |= 1 << k;
+    }
+    var score = m;
+    for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = (phc[(i / 32) | 0] >>> i) & 1;
+        var mb = (mhc[(i / 32) | 0] >>> i) & 1;
+        var xv = eq | mv;
+        var xh = ((((eq | mb) & pv) + pv) ^ pv) | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += (ph >>> (m - 1)) & 1;
+        score -= (mh >>> (m - 1)) & 1;
+        if ((ph >>> 31) ^ pb) {
+            phc[(i / 32) | 0] ^= 1 << i;
+        }
+        if ((mh >>> 31) ^ mb) {
+            mhc[(i / 32) | 0] ^= 1 << i;
+        }
+        ph = (ph << 1) | pb;
+        mh = (mh << 1) | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    for (var k = start; k < vlen; k++) {
+        peq[b.charCodeAt(k)] = 0;
+    }
+    return score;
+};
+var distance = function (a, b) {
+    if (a.length < b.length) {
+        var tmp = b;
+        b = a;
+        a = tmp;
+    }
+    if (b.length === 0) {
+        return a.length;
+    }
+    if (a.length <= 32) {
+        return myers_32(a, b);
+    }
+    return myers_x(a, b);
+};
+exports.Io = distance;
+var closest = function (str, arr) {
+    var min_distance = Infinity;
+    var min_index = 0;
+    for (var i = 0; i < arr.length; i++) {
+        var dist = distance(str, arr[i]);
+        if (dist < min_distance) {
+            min_distance = dist;
+            min_index = i;
+        }
+    }
+    return arr[min_index];
+};
+exports.kp = closest;
+
+
+/***/ }),
+
 /***/ 1167:
 /***/ ((module) => {
 
@@ -76667,8 +76817,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
-// EXTERNAL MODULE: ./node_modules/@vercel/ncc/dist/ncc/@@notfound.js?fastest-levenshtein
-var _notfoundfastest_levenshtein = __nccwpck_require__(2233);
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(1916);
 ;// CONCATENATED MODULE: ./packages/gate/src/rules.ts
 
 
@@ -76811,8 +76961,8 @@ function aliasesOf(metric) {
 }
 /** The available name nearest to a mistyped one (Levenshtein distance at most 3), for "did you mean". */
 function nearest(metric, available) {
-    const near = available.length ? (0,_notfoundfastest_levenshtein.closest)(metric, available) : undefined;
-    return near !== undefined && (0,_notfoundfastest_levenshtein.distance)(metric, near) <= 3 ? near : undefined;
+    const near = available.length ? (0,mod/* closest */.kp)(metric, available) : undefined;
+    return near !== undefined && (0,mod/* distance */.Io)(metric, near) <= 3 ? near : undefined;
 }
 /** The metric list of an error: per-class names summarised, so 20 classes do not bury the rest. */
 function listed(available) {
@@ -77128,33 +77278,42 @@ function weightedR2Multi(w, se, yc, forceFinite, varianceWeighted) {
  */
 
 
-function labelCountValue(w, s) {
-    const { codes, k } = s;
+/** Per-label counts from (weighted) pattern totals. */
+function labelCounts(spec, perPattern) {
+    const { patternCodes, k } = spec;
     const tp = new Float64Array(k);
     const predicted = new Float64Array(k);
     const support = new Float64Array(k);
     let total = 0;
-    for (let i = 0, cell = 0; i < codes.length / k; i++) {
-        const wi = w[i];
-        if (!wi) {
-            cell += k;
+    for (let p = 0; p < perPattern.length; p++) {
+        const wp = perPattern[p];
+        if (!wp)
             continue;
-        }
-        total += wi;
-        for (let c = 0; c < k; c++, cell++) {
-            const code = codes[cell];
+        total += wp;
+        for (let c = 0; c < k; c++) {
+            const code = patternCodes[p * k + c];
             if (code === 3)
-                tp[c] += wi;
+                tp[c] += wp;
             if (code & 1)
-                predicted[c] += wi;
+                predicted[c] += wp;
             if (code & 2)
-                support[c] += wi;
+                support[c] += wp;
         }
     }
-    const counts = { tp, predicted, support, total };
-    if (s.average === 'label')
-        return (0,evaluation_src/* perClassPrf */.kh)(counts, s.prf, 1, s.zeroDivision)[s.label];
-    return (0,evaluation_src/* averagedPrf */.Ql)(counts, s.prf, 1, s.average, s.zeroDivision);
+    return { tp, predicted, support, total };
+}
+/** The spec's metric from counts. */
+function labelCountMetric(spec, counts) {
+    if (spec.average === 'label')
+        return (0,evaluation_src/* perClassPrf */.kh)(counts, spec.prf, 1, spec.zeroDivision)[spec.label];
+    return (0,evaluation_src/* averagedPrf */.Ql)(counts, spec.prf, 1, spec.average, spec.zeroDivision);
+}
+function labelCountValue(w, s) {
+    const perPattern = new Float64Array(s.patternCodes.length / s.k);
+    const rows = s.rowPattern;
+    for (let i = 0; i < rows.length; i++)
+        perPattern[rows[i]] += w[i];
+    return labelCountMetric(s, labelCounts(s, perPattern));
 }
 /** The metric a spec describes, on rows drawn `w[i]` times. Confusion specs are read from the joint counts instead. */
 function specValue(spec, w) {
@@ -77359,13 +77518,6 @@ function r2Kernel(y, yhat, forceFinite) {
 }
 
 ;// CONCATENATED MODULE: ./packages/gate/src/target-kernels.ts
-/**
- * Bootstrap kernels of tasks with several label columns. Multilabel: subset accuracy, Hamming
- * loss and the samples averages are means of per-row terms; precision/recall/F1 (micro, macro,
- * weighted, one label) read per-label weighted counts. Multi-output regression: each target's
- * mse/rmse/mae/mape/r2 (`r2[price]`), and the combined values as scikit-learn combines them.
- */
-
 
 
 const PRF = /^(precision|recall|f1)(?:_(micro|macro|weighted)|\[(.+)\])$/;
@@ -77438,12 +77590,27 @@ function multilabelKernel(metric, interp, model, zd) {
             });
     }
     const m = PRF.exec(metric);
-    const codes = new Uint8Array(n * k);
-    for (let c = 0; c < n * k; c++)
-        codes[c] = truth[c] * 2 + predicted[c];
+    // Rows grouped by their pattern of (truth, predicted) over the labels.
+    const ids = new Map();
+    const rowPattern = new Int32Array(n);
+    const codes = [];
+    for (let i = 0; i < n; i++) {
+        let key = '';
+        for (let c = i * k; c < i * k + k; c++)
+            key += truth[c] * 2 + predicted[c];
+        let id = ids.get(key);
+        if (id === undefined) {
+            id = ids.size;
+            ids.set(key, id);
+            for (let c = i * k; c < i * k + k; c++)
+                codes.push(truth[c] * 2 + predicted[c]);
+        }
+        rowPattern[i] = id;
+    }
     const spec = {
         kind: 'labels',
-        codes,
+        rowPattern,
+        patternCodes: Uint8Array.from(codes),
         k,
         prf: (m[1] === 'f1' ? 'f' : m[1]),
         average: m[2] ?? 'label',
@@ -77455,47 +77622,22 @@ function multilabelKernel(metric, interp, model, zd) {
         usesConfusion: false,
         spec,
         value: (w) => specValue(spec, w),
-        leaveOneOut: () => labelCountsJackknife(spec, n),
+        leaveOneOut: () => labelCountsJackknife(spec),
     };
 }
-/** Leave-one-out values of a label-count metric: rows with the same labels and predictions share one. */
-function labelCountsJackknife(spec, n) {
-    const { codes, k } = spec;
-    const tp = new Float64Array(k);
-    const predicted = new Float64Array(k);
-    const support = new Float64Array(k);
-    for (let c = 0; c < n * k; c++) {
-        const j = c % k;
-        if (codes[c] === 3)
-            tp[j]++;
-        if (codes[c] & 1)
-            predicted[j]++;
-        if (codes[c] & 2)
-            support[j]++;
-    }
-    const byPattern = new Map();
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-        const row = codes.subarray(i * k, i * k + k);
-        const key = row.join('');
-        let v = byPattern.get(key);
-        if (v === undefined) {
-            const sub = (a, bit) => a.map((x, j) => x - (bit(row[j]) ? 1 : 0));
-            const counts = {
-                tp: sub(tp, (c) => c === 3),
-                predicted: sub(predicted, (c) => (c & 1) === 1),
-                support: sub(support, (c) => (c & 2) === 2),
-                total: n - 1,
-            };
-            v =
-                spec.average === 'label'
-                    ? (0,evaluation_src/* perClassPrf */.kh)(counts, spec.prf, 1, spec.zeroDivision)[spec.label]
-                    : (0,evaluation_src/* averagedPrf */.Ql)(counts, spec.prf, 1, spec.average, spec.zeroDivision);
-            byPattern.set(key, v);
-        }
-        out[i] = v;
-    }
-    return out;
+/** Leave-one-out values of a label-count metric: rows of one pattern share one value. */
+function labelCountsJackknife(spec) {
+    const patterns = spec.patternCodes.length / spec.k;
+    const perPattern = new Float64Array(patterns);
+    for (const p of spec.rowPattern)
+        perPattern[p]++;
+    const byPattern = Float64Array.from({ length: patterns }, (_, p) => {
+        perPattern[p]--;
+        const v = labelCountMetric(spec, labelCounts(spec, perPattern));
+        perPattern[p]++;
+        return v;
+    });
+    return Float64Array.from(spec.rowPattern, (p) => byPattern[p]);
 }
 function regressionKernel(metric, interp, model, options) {
     const k = multi(interp);
@@ -78918,7 +79060,10 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
         const paired = baseline?.kind === 'onnx';
         mode = paired ? 'paired' : baseline ? 'point' : 'candidate';
         // Bootstrap every metric of the task that has a kernel (rules need them; the table shows them all).
-        const metrics = [...new Set([...checked.map((r) => r.resolved), ...evaluation_src/* METRIC_NAMES */.Uw[interp.task]])].filter((m) => hasKernel(m, interp) &&
+        // Several label columns bring many metrics whose kernels each rank every label: resample the
+        // ones the rules name there, every one of the task's otherwise.
+        const table = interp.targets && interp.targets.length > 1 ? [] : evaluation_src/* METRIC_NAMES */.Uw[interp.task];
+        const metrics = [...new Set([...checked.map((r) => r.resolved), ...table])].filter((m) => hasKernel(m, interp) &&
             candidate[m] !== null &&
             candidate[m] !== undefined &&
             (!paired || (baselineMetrics?.[m] ?? null) !== null));
@@ -80568,14 +80713,6 @@ function parseCsvRecords(text, file = 'the CSV text') {
 
 
 
-
-
-/***/ }),
-
-/***/ 2233:
-/***/ ((module) => {
-
-module.exports = eval("require")("fastest-levenshtein");
 
 
 /***/ }),
