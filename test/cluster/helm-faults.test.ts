@@ -2,21 +2,16 @@
  * Faults, with real helm 3.17.3 and 4.1.4: each answer is helm's own (text and exit code),
  * produced by helm reading the double's state, not by the double imitating helm.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
-import { startCluster, type Cluster } from './index.js';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
+import { clusterFixture } from './fixture.js';
 import type { K8sObject } from './status.js';
-import { CHART, STANDIN_SERVER, eventually, run, runJson, start } from './tools.js';
+import { CHART, NEVER_READY, STANDIN_SERVER, eventually, leavePending, run, runJson, upgradeArgs } from './tools.js';
 
-let cluster: Cluster;
-
-beforeAll(async () => {
-  requireHelmTools();
-  cluster = await startCluster({ localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } });
-  cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
-  cluster.setFault({ image: 'crash-loop', pod: 'crash-loop' });
-});
-afterAll(async () => cluster?.stop());
+const fx = clusterFixture({ localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } }, [
+  { image: 'never-ready', pod: 'never-ready' },
+  { image: 'crash-loop', pod: 'crash-loop' },
+]);
 
 const statuses = (history: K8sObject[]) => history.map((r) => [r.revision, r.status]);
 
@@ -27,29 +22,18 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     run(
       helm,
       ['upgrade', '--install', release, CHART, '-n', ns, '--create-namespace', '--wait', '--timeout', '60s', ...good],
-      cluster,
+      fx.cluster,
     );
   const history = (release: string) =>
-    runJson<K8sObject[]>(helm, ['history', release, '-n', ns, '-o', 'json'], cluster);
+    runJson<K8sObject[]>(helm, ['history', release, '-n', ns, '-o', 'json'], fx.cluster);
 
   test("a wait that times out gives this version's error text and exit code 1; the revision is failed", async () => {
     const release = 'timeout';
     expect((await install(release)).code).toBe(0);
     const failed = await run(
       helm,
-      [
-        'upgrade',
-        release,
-        CHART,
-        '-n',
-        ns,
-        '--wait',
-        '--timeout',
-        '3s',
-        '--set',
-        'image.repository=registry.example/never-ready',
-      ],
-      cluster,
+      upgradeArgs(release, ns, { wait: '--wait', timeout: '3s', set: [NEVER_READY] }),
+      fx.cluster,
     );
     expect(failed.code).toBe(1);
     if (major === 3) {
@@ -68,8 +52,8 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     expect(records[1]?.description).toMatch(
       new RegExp(`^Upgrade "${release}" failed: .*context deadline exceeded$`, 's'),
     );
-    // The old pod keeps serving while the new one never becomes ready, as on a real cluster.
-    const d = await runJson(kubectl, ['get', 'deploy', release, '-n', ns, '-o', 'json'], cluster);
+    // The old pod keeps serving while the new one never becomes ready, as on a real fx.cluster.
+    const d = await runJson(kubectl, ['get', 'deploy', release, '-n', ns, '-o', 'json'], fx.cluster);
     expect(d.status.conditions.find((c: K8sObject) => c.type === 'Available').status).toBe('True');
     expect(d.status.updatedReplicas).toBe(1);
     expect(d.status.readyReplicas).toBe(1);
@@ -94,7 +78,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
         '--set',
         'image.repository=registry.example/crash-loop',
       ],
-      cluster,
+      fx.cluster,
     );
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(
@@ -106,41 +90,15 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
       [2, 'failed', `Upgrade "${release}" failed`],
       [3, 'deployed', 'Rollback to 1'],
     ]);
-    const d = await runJson(kubectl, ['get', 'deploy', release, '-n', ns, '-o', 'json'], cluster);
+    const d = await runJson(kubectl, ['get', 'deploy', release, '-n', ns, '-o', 'json'], fx.cluster);
     expect(d.spec.template.spec.containers[0].image).toBe('ghcr.io/OWNER/mlops-model-server:0.1.0');
   });
 
   test('a release left pending-upgrade by a killed helm answers the next upgrade with "another operation ... is in progress"', async () => {
     const release = 'pending';
     expect((await install(release)).code).toBe(0);
-    const child = start(
-      helm,
-      [
-        'upgrade',
-        release,
-        CHART,
-        '-n',
-        ns,
-        '--wait',
-        '--timeout',
-        '120s',
-        '--set',
-        'image.repository=registry.example/never-ready',
-      ],
-      cluster,
-    );
-    const exited = new Promise((resolve) => child.on('close', resolve));
-    await eventually(
-      async () => {
-        const records = await history(release);
-        return records.some((r) => r.revision === 2 && r.status === 'pending-upgrade') ? true : undefined;
-      },
-      30_000,
-      'revision 2 to be pending-upgrade',
-    );
-    child.kill('SIGKILL');
-    await exited;
-    const next = await run(helm, ['upgrade', release, CHART, '-n', ns, ...good], cluster);
+    await leavePending(helm, release, ns, fx.cluster, 2);
+    const next = await run(helm, ['upgrade', release, CHART, '-n', ns, ...good], fx.cluster);
     expect(next.code).toBe(1);
     expect(next.stderr.trim()).toBe(
       'Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress',
@@ -156,7 +114,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     const child = run(
       helm,
       ['upgrade', '--install', release, CHART, '-n', ns, '--set', 'image.repository=registry.example/crash-loop'],
-      cluster,
+      fx.cluster,
     );
     expect((await child).code).toBe(0);
     const pod = await eventually(
@@ -164,7 +122,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
         const pods = await runJson(
           kubectl,
           ['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'],
-          cluster,
+          fx.cluster,
         );
         const status = pods.items[0]?.status?.containerStatuses?.[0];
         return status?.restartCount >= 1 ? status : undefined;
@@ -178,16 +136,16 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
 });
 
 describe('the API stops answering', () => {
-  afterEach(() => cluster.clearFaults());
+  afterEach(() => fx.cluster.clearFaults());
 
   test.each(HELM_TOOLCHAINS)(
-    'helm $helmVersion reports the cluster unreachable when connections drop',
+    'helm $helmVersion reports the fx.cluster unreachable when connections drop',
     async ({ major, helm }) => {
-      cluster.setFault({ api: 'refuse' });
-      const ran = await run(helm, ['status', 'anything', '-n', 'default'], cluster, 30_000);
+      fx.cluster.setFault({ api: 'refuse' });
+      const ran = await run(helm, ['status', 'anything', '-n', 'default'], fx.cluster, 30_000);
       expect(ran.code).toBe(1);
       expect(ran.stderr).toContain(
-        major === 3 ? 'Error: Kubernetes cluster unreachable: ' : 'Error: kubernetes cluster unreachable: ',
+        major === 3 ? 'Error: Kubernetes fx.cluster unreachable: ' : 'Error: kubernetes fx.cluster unreachable: ',
       );
     },
   );
@@ -195,8 +153,13 @@ describe('the API stops answering', () => {
   test.each(HELM_TOOLCHAINS)(
     'kubectl $kubectlVersion gives up on an API that accepts connections but never answers',
     async ({ kubectl }) => {
-      cluster.setFault({ api: 'hang' });
-      const ran = await run(kubectl, ['get', 'configmaps', '-n', 'default', '--request-timeout=2s'], cluster, 30_000);
+      fx.cluster.setFault({ api: 'hang' });
+      const ran = await run(
+        kubectl,
+        ['get', 'configmaps', '-n', 'default', '--request-timeout=2s'],
+        fx.cluster,
+        30_000,
+      );
       expect(ran.code).toBe(1);
       expect(ran.stderr).toMatch(/Client.Timeout|context deadline exceeded|i\/o timeout|Timeout exceeded/);
     },
@@ -204,7 +167,7 @@ describe('the API stops answering', () => {
 });
 
 describe('rollouts as kubectl rollout status sees them', () => {
-  afterEach(() => cluster.clearFaults());
+  afterEach(() => fx.cluster.clearFaults());
 
   const deployment = (name: string, image: string, progressDeadlineSeconds?: number) => ({
     apiVersion: 'apps/v1',
@@ -217,7 +180,7 @@ describe('rollouts as kubectl rollout status sees them', () => {
     },
   });
   const create = async (obj: object) => {
-    const response = await fetch(`${cluster.url}/apis/apps/v1/namespaces/default/deployments`, {
+    const response = await fetch(`${fx.cluster.url}/apis/apps/v1/namespaces/default/deployments`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(obj),
@@ -227,9 +190,9 @@ describe('rollouts as kubectl rollout status sees them', () => {
   const [, latest] = HELM_TOOLCHAINS;
 
   test('a slow rollout is waited for, with the progress lines kubectl prints', async () => {
-    cluster.setFault({ podStartDelayMs: 5000 });
+    fx.cluster.setFault({ podStartDelayMs: 5000 });
     await create(deployment('slow', 'nginx:1.27'));
-    const ran = await run(latest.kubectl, ['rollout', 'status', 'deployment/slow', '--timeout', '30s'], cluster);
+    const ran = await run(latest.kubectl, ['rollout', 'status', 'deployment/slow', '--timeout', '30s'], fx.cluster);
     expect(ran.code).toBe(0);
     expect(ran.stdout).toContain(
       'Waiting for deployment "slow" rollout to finish: 0 of 1 updated replicas are available...',
@@ -238,12 +201,12 @@ describe('rollouts as kubectl rollout status sees them', () => {
   });
 
   test('a rollout past progressDeadlineSeconds reports ProgressDeadlineExceeded', async () => {
-    cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
+    fx.cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
     await create(deployment('stuck', 'registry.example/never-ready:1', 1));
-    const ran = await run(latest.kubectl, ['rollout', 'status', 'deployment/stuck', '--timeout', '30s'], cluster);
+    const ran = await run(latest.kubectl, ['rollout', 'status', 'deployment/stuck', '--timeout', '30s'], fx.cluster);
     expect(ran.code).toBe(1);
     expect(ran.stderr.trim()).toBe('error: deployment "stuck" exceeded its progress deadline');
-    const d = await runJson(latest.kubectl, ['get', 'deployment', 'stuck', '-o', 'json'], cluster);
+    const d = await runJson(latest.kubectl, ['get', 'deployment', 'stuck', '-o', 'json'], fx.cluster);
     expect(d.status.conditions.find((c: K8sObject) => c.type === 'Progressing')).toMatchObject({
       status: 'False',
       reason: 'ProgressDeadlineExceeded',

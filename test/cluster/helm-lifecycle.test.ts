@@ -3,22 +3,17 @@
  * release lifecycle, with statuses, descriptions and revision numbers as reference §3 says
  * real clusters give, and the pods really serving through their Service.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
-import { KSERVE_CRD, LOOPBACK_URL_ANNOTATION, startCluster, type Cluster } from './index.js';
+import { describe, expect, test } from '@jest/globals';
+import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
+import { clusterFixture } from './fixture.js';
+import { KSERVE_CRD, LOOPBACK_URL_ANNOTATION } from './index.js';
 import type { K8sObject } from './status.js';
-import { CHART, STANDIN_SERVER, eventually, run, runJson } from './tools.js';
+import { CHART, STANDIN_SERVER, eventually, run, runJson, upgradeArgs } from './tools.js';
 
-let cluster: Cluster;
-
-beforeAll(async () => {
-  requireHelmTools();
-  cluster = await startCluster({
-    crds: [KSERVE_CRD],
-    localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] },
-  });
+const fx = clusterFixture({
+  crds: [KSERVE_CRD],
+  localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] },
 });
-afterAll(async () => cluster?.stop());
 
 /** What the pod behind a URL serves: the stand-in echoes its MODEL_URI. */
 async function servedUri(url: string | undefined, model: string): Promise<string> {
@@ -45,19 +40,10 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     run(
       helm,
       [
-        'upgrade',
-        '--install',
-        release,
-        CHART,
-        '-n',
-        ns,
-        '--create-namespace',
-        '--wait',
-        '--timeout',
-        '60s',
+        ...upgradeArgs(release, ns, { install: true, createNamespace: true, wait: '--wait', timeout: '60s' }),
         ...values(version),
       ],
-      cluster,
+      fx.cluster,
     );
 
   test('upgrade --install --wait installs revision 1, and the Service reaches the pod serving it', async () => {
@@ -65,21 +51,21 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     expect(installed.stderr).toBe('');
     expect(installed.code).toBe(0);
     expect(installed.stdout).toContain(`Release "${release}" does not exist. Installing it now.`);
-    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], cluster))).toEqual([
+    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], fx.cluster))).toEqual([
       [1, 'deployed', 'Install complete'],
     ]);
-    expect(await servedUri(cluster.serviceUrl(ns, release), 'iris')).toBe('file:///models/v1');
+    expect(await servedUri(fx.cluster.serviceUrl(ns, release), 'iris')).toBe('file:///models/v1');
   });
 
   test('a second upgrade supersedes revision 1; status, get values and list agree', async () => {
     const upgraded = await deploy(2);
     expect(upgraded.code).toBe(0);
     expect(upgraded.stdout).toContain(`Release "${release}" has been upgraded. Happy Helming!`);
-    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], cluster))).toEqual([
+    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], fx.cluster))).toEqual([
       [1, 'superseded', 'Install complete'],
       [2, 'deployed', 'Upgrade complete'],
     ]);
-    const status = await runJson(helm, ['status', release, '-n', ns, '-o', 'json'], cluster);
+    const status = await runJson(helm, ['status', release, '-n', ns, '-o', 'json'], fx.cluster);
     expect([status.name, status.namespace, status.version, status.info.status, status.info.description]).toEqual([
       release,
       ns,
@@ -88,18 +74,18 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
       'Upgrade complete',
     ]);
     expect(status.manifest).toContain('kind: Deployment');
-    expect(await runJson(helm, ['get', 'values', release, '-n', ns, '-o', 'json'], cluster)).toEqual({
+    expect(await runJson(helm, ['get', 'values', release, '-n', ns, '-o', 'json'], fx.cluster)).toEqual({
       model: { name: 'iris', storageUri: 'file:///models/v2', version: 2 },
     });
-    const listed = await runJson<K8sObject[]>(helm, ['list', '-n', ns, '-o', 'json'], cluster);
+    const listed = await runJson<K8sObject[]>(helm, ['list', '-n', ns, '-o', 'json'], fx.cluster);
     expect(listed.map((r) => [r.name, r.namespace, r.revision, r.status, r.chart, r.app_version])).toEqual([
       [release, ns, '2', 'deployed', 'mlops-model-0.1.0', '0.1.0'],
     ]);
-    expect(await servedUri(cluster.serviceUrl(ns, release), 'iris')).toBe('file:///models/v2');
+    expect(await servedUri(fx.cluster.serviceUrl(ns, release), 'iris')).toBe('file:///models/v2');
   });
 
   test('kubectl get deploy -o json and kubectl rollout status agree with what helm deployed', async () => {
-    const list = await runJson(kubectl, ['get', 'deploy', '-n', ns, '-o', 'json'], cluster);
+    const list = await runJson(kubectl, ['get', 'deploy', '-n', ns, '-o', 'json'], fx.cluster);
     expect(list.items).toHaveLength(1);
     const d = list.items[0];
     expect(d.metadata.annotations['mlops-gha.dev/model-version']).toBe('2');
@@ -114,40 +100,40 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
     const rollout = await run(
       kubectl,
       ['rollout', 'status', `deployment/${release}`, '-n', ns, '--timeout', '20s'],
-      cluster,
+      fx.cluster,
     );
     expect(rollout.stdout.trim()).toBe(`deployment "${release}" successfully rolled out`);
     expect(rollout.code).toBe(0);
-    const svc = await runJson(kubectl, ['get', 'svc', release, '-n', ns, '-o', 'json'], cluster);
+    const svc = await runJson(kubectl, ['get', 'svc', release, '-n', ns, '-o', 'json'], fx.cluster);
     expect(svc.spec.clusterIP).toMatch(/^10\.96\./);
-    expect(svc.metadata.annotations[LOOPBACK_URL_ANNOTATION]).toBe(cluster.serviceUrl(ns, release));
+    expect(svc.metadata.annotations[LOOPBACK_URL_ANNOTATION]).toBe(fx.cluster.serviceUrl(ns, release));
   });
 
   test('rollback writes revision 3 "Rollback to 1" and the first model serves again', async () => {
-    const rolled = await run(helm, ['rollback', release, '1', '-n', ns, '--wait', '--timeout', '60s'], cluster);
+    const rolled = await run(helm, ['rollback', release, '1', '-n', ns, '--wait', '--timeout', '60s'], fx.cluster);
     expect(rolled.stdout).toContain('Rollback was a success! Happy Helming!');
     expect(rolled.code).toBe(0);
-    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], cluster))).toEqual([
+    expect(summary(await runJson(helm, ['history', release, '-n', ns, '-o', 'json'], fx.cluster))).toEqual([
       [1, 'superseded', 'Install complete'],
       [2, 'superseded', 'Upgrade complete'],
       [3, 'deployed', 'Rollback to 1'],
     ]);
     await eventually(
       async () =>
-        (await servedUri(cluster.serviceUrl(ns, release), 'iris')) === 'file:///models/v1' ? true : undefined,
+        (await servedUri(fx.cluster.serviceUrl(ns, release), 'iris')) === 'file:///models/v1' ? true : undefined,
       10_000,
       'the v1 pod to serve',
     );
   });
 
   test("rollback to a revision that does not exist gives helm's own error", async () => {
-    const missing = await run(helm, ['rollback', release, '9', '-n', ns], cluster);
+    const missing = await run(helm, ['rollback', release, '9', '-n', ns], fx.cluster);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('Error: release has no 9 version');
   });
 
   test('release records are Secrets written in Kubernetes protobuf and read back by helm', () => {
-    const writes = cluster
+    const writes = fx.cluster
       .requests()
       .filter((r) => ['POST', 'PUT'].includes(r.method) && r.path.startsWith(`/api/v1/namespaces/${ns}/secrets`));
     expect(writes.length).toBeGreaterThanOrEqual(3);
@@ -155,15 +141,15 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
   });
 
   test('uninstall removes the release and its objects; the Service URL goes away', async () => {
-    const removed = await run(helm, ['uninstall', release, '-n', ns, '--wait'], cluster);
+    const removed = await run(helm, ['uninstall', release, '-n', ns, '--wait'], fx.cluster);
     expect(removed.stdout).toContain(`release "${release}" uninstalled`);
     expect(removed.code).toBe(0);
-    expect(await runJson(helm, ['list', '-n', ns, '-o', 'json'], cluster)).toEqual([]);
-    const gone = await run(kubectl, ['get', 'deploy', release, '-n', ns], cluster);
+    expect(await runJson(helm, ['list', '-n', ns, '-o', 'json'], fx.cluster)).toEqual([]);
+    const gone = await run(kubectl, ['get', 'deploy', release, '-n', ns], fx.cluster);
     expect(gone.code).toBe(1);
     expect(gone.stderr.trim()).toBe(`Error from server (NotFound): deployments.apps "${release}" not found`);
-    expect(cluster.serviceUrl(ns, release)).toBeUndefined();
-    const pods = await runJson(kubectl, ['get', 'pods', '-n', ns, '-o', 'json'], cluster);
+    expect(fx.cluster.serviceUrl(ns, release)).toBeUndefined();
+    const pods = await runJson(kubectl, ['get', 'pods', '-n', ns, '-o', 'json'], fx.cluster);
     expect(pods.items).toEqual([]);
   });
 
@@ -189,17 +175,17 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
           '--set',
           `model.version=${version}`,
         ],
-        cluster,
+        fx.cluster,
       );
     expect((await kserve(1)).code).toBe(0);
     expect((await kserve(2)).code).toBe(0);
-    expect(summary(await runJson(helm, ['history', isvc, '-n', ns, '-o', 'json'], cluster))).toEqual([
+    expect(summary(await runJson(helm, ['history', isvc, '-n', ns, '-o', 'json'], fx.cluster))).toEqual([
       [1, 'superseded', 'Install complete'],
       [2, 'deployed', 'Upgrade complete'],
     ]);
     const ready = await eventually(
       async () => {
-        const obj = await runJson(kubectl, ['get', 'inferenceservice', isvc, '-n', ns, '-o', 'json'], cluster);
+        const obj = await runJson(kubectl, ['get', 'inferenceservice', isvc, '-n', ns, '-o', 'json'], fx.cluster);
         const cond = (obj.status?.conditions ?? []).find((c: K8sObject) => c.type === 'Ready');
         return cond?.status === 'True' && obj.spec.predictor.model.storageUri === 'file:///models/v2' && obj.status.url
           ? obj
@@ -215,8 +201,8 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm, kubectl }) =
       20_000,
       'the v2 predictor to serve',
     );
-    expect((await run(helm, ['uninstall', isvc, '-n', ns, '--wait'], cluster)).code).toBe(0);
-    const predictor = await run(kubectl, ['get', 'deploy', `${isvc}-predictor`, '-n', ns], cluster);
+    expect((await run(helm, ['uninstall', isvc, '-n', ns, '--wait'], fx.cluster)).code).toBe(0);
+    const predictor = await run(kubectl, ['get', 'deploy', `${isvc}-predictor`, '-n', ns], fx.cluster);
     expect(predictor.stderr.trim()).toBe(
       `Error from server (NotFound): deployments.apps "${isvc}-predictor" not found`,
     );

@@ -9,11 +9,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HELM_TOOLCHAINS, requireHelmTools } from '../harness/helm-tools.js';
+import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
+import { clusterFixture } from './fixture.js';
 import { linearRegressorModel, writeModel } from '../harness/onnx-models.js';
-import { MODEL_SERVER_BUNDLE, startCluster, type Cluster } from './index.js';
+import { MODEL_SERVER_BUNDLE } from './index.js';
 import type { K8sObject } from './status.js';
-import { CHART, eventually, run, runJson } from './tools.js';
+import { eventually, run, runJson, upgradeArgs } from './tools.js';
 
 const VERSIONS = {
   1: { weights: [1, 2], bias: 0 },
@@ -24,12 +25,11 @@ const ROWS = [
   [2, 0.5],
 ];
 
-let cluster: Cluster;
+const fx = clusterFixture();
 let dir: string;
 const models: Record<number, { uri: string; sha256: string }> = {};
 
 beforeAll(async () => {
-  requireHelmTools();
   if (!existsSync(MODEL_SERVER_BUNDLE))
     throw new Error(`${MODEL_SERVER_BUNDLE} is missing: build it with node scripts/build.mjs model-server`);
   dir = mkdtempSync(join(tmpdir(), 'cluster-models-'));
@@ -38,10 +38,8 @@ beforeAll(async () => {
     const path = await writeModel(join(dir, `v${version}`, 'model.onnx'), bytes);
     models[Number(version)] = { uri: `file://${path}`, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
-  cluster = await startCluster();
 });
 afterAll(async () => {
-  await cluster?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -66,27 +64,19 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion deploying the model server', (
   const deploy = (version: 1 | 2, sha256 = models[version]!.sha256, timeout = '90s') =>
     run(
       helm,
-      [
-        'upgrade',
-        '--install',
-        release,
-        CHART,
-        '-n',
-        ns,
-        '--create-namespace',
-        '--wait',
-        '--timeout',
+      upgradeArgs(release, ns, {
+        install: true,
+        createNamespace: true,
+        wait: '--wait',
         timeout,
-        '--set',
-        `model.storageUri=${models[version]!.uri}`,
-        '--set',
-        `model.sha256=${sha256}`,
-        '--set',
-        'model.name=linear',
-        '--set',
-        `model.version=${version}`,
-      ],
-      cluster,
+        set: [
+          `model.storageUri=${models[version]!.uri}`,
+          `model.sha256=${sha256}`,
+          'model.name=linear',
+          `model.version=${version}`,
+        ],
+      }),
+      fx.cluster,
     );
 
   test('each deployed version answers with its own predictions through the Service', async () => {
@@ -95,7 +85,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion deploying the model server', (
       expect([ran.code, ran.stderr]).toEqual([0, '']);
       const got = await eventually(
         async () => {
-          const out = await predict(cluster.serviceUrl(ns, release), 'linear').catch(() => undefined);
+          const out = await predict(fx.cluster.serviceUrl(ns, release), 'linear').catch(() => undefined);
           return out && Math.abs(out[0]! - expected(version)[0]!) < 1e-5 ? out : undefined;
         },
         20_000,
@@ -112,19 +102,19 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion deploying the model server', (
     const ran = await deploy(1, wrong, '5s');
     expect(ran.code).toBe(1);
     expect(ran.stderr).toContain('context deadline exceeded');
-    const history = await runJson<K8sObject[]>(helm, ['history', release, '-n', ns, '-o', 'json'], cluster);
+    const history = await runJson<K8sObject[]>(helm, ['history', release, '-n', ns, '-o', 'json'], fx.cluster);
     expect(history.map((r) => r.status)).toEqual(['superseded', 'deployed', 'failed']);
     // The refused pod says why in its log (the server prints the sha256 it was given).
     await eventually(
       async () => {
-        const pods = await runJson(kubectl, ['get', 'pods', '-n', ns, '-o', 'json'], cluster);
-        const logs = pods.items.map((p: K8sObject) => cluster.podLog(ns, p.metadata.name) ?? '').join('\n');
+        const pods = await runJson(kubectl, ['get', 'pods', '-n', ns, '-o', 'json'], fx.cluster);
+        const logs = pods.items.map((p: K8sObject) => fx.cluster.podLog(ns, p.metadata.name) ?? '').join('\n');
         return logs.includes(wrong) ? true : undefined;
       },
       20_000,
       'the refused pod to log the sha256 it was given',
     );
-    const got = await predict(cluster.serviceUrl(ns, release), 'linear');
+    const got = await predict(fx.cluster.serviceUrl(ns, release), 'linear');
     got.forEach((y, i) => expect(y).toBeCloseTo(expected(2)[i]!, 5));
   });
 });

@@ -55,3 +55,69 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** `--set` of an image whose pods never get Ready (with the fault `{ image: 'never-ready', pod: 'never-ready' }`). */
+export const NEVER_READY = 'image.repository=registry.example/never-ready';
+
+/**
+ * `helm upgrade RELEASE <example chart> -n NS` and the flags the cluster tests use, as one
+ * argument array: `--install`, `--create-namespace`, a wait flag (`--wait`, `--atomic`, ...),
+ * `--timeout`, `--set` pairs, then anything else.
+ */
+export function upgradeArgs(
+  release: string,
+  ns: string,
+  o: {
+    install?: boolean;
+    createNamespace?: boolean;
+    wait?: string;
+    timeout?: string;
+    set?: string[];
+    extra?: string[];
+  } = {},
+): string[] {
+  return [
+    'upgrade',
+    ...(o.install ? ['--install'] : []),
+    release,
+    CHART,
+    '-n',
+    ns,
+    ...(o.createNamespace ? ['--create-namespace'] : []),
+    ...(o.wait ? [o.wait] : []),
+    ...(o.timeout ? ['--timeout', o.timeout] : []),
+    ...(o.set ?? []).flatMap((s) => ['--set', s]),
+    ...(o.extra ?? []),
+  ];
+}
+
+/**
+ * Leaves `release` as a cancelled job's killed helm does: an upgrade to a never-ready image,
+ * SIGKILLed once revision `revision` is stored `pending-upgrade`.
+ */
+export async function leavePending(
+  helm: string,
+  release: string,
+  ns: string,
+  cluster: Pick<Cluster, 'env'>,
+  revision: number,
+  extra: string[] = [],
+): Promise<void> {
+  const child = start(
+    helm,
+    upgradeArgs(release, ns, { wait: '--wait', timeout: '120s', set: [NEVER_READY], extra }),
+    cluster,
+  );
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  await eventually(
+    async () => {
+      const ran = await run(helm, ['history', release, '-n', ns, '-o', 'json'], cluster);
+      const rows = ran.code === 0 ? (JSON.parse(ran.stdout) as { revision: number; status: string }[]) : [];
+      return rows.some((r) => r.revision === revision && r.status === 'pending-upgrade') ? true : undefined;
+    },
+    60_000,
+    `revision ${revision} to be pending-upgrade`,
+  );
+  child.kill('SIGKILL');
+  await exited;
+}

@@ -12,9 +12,9 @@ import { loadOnnxRuntime } from '@mlops-gha/onnx';
 import { buildSample, collectModelFiles, Registry } from '@mlops-gha/registry';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { CHART, run, runJson } from '../cluster/tools.js';
-import { startCluster, type Cluster } from '../cluster/index.js';
+import { clusterFixture } from '../cluster/fixture.js';
+import type { Cluster } from '../cluster/index.js';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
-import { requireHelmTools } from '../harness/helm-tools.js';
 import { runAction } from '../harness/run-action.js';
 
 export const MODEL = 'iris';
@@ -74,6 +74,10 @@ export async function expectedProbabilities(registry: Registry, version: number)
   return Array.from(out.probabilities!.data as Float32Array);
 }
 
+/** Tokens long enough that the runner's masking of them (they are secrets) never hides a word of a message. */
+export const WRITE_TOKEN = 'ghs_deployWriteToken0000000000000000';
+export const READ_TOKEN = 'ghs_deployReadOnlyToken000000000000000';
+
 /** What a deploy test file works against; filled in by the beforeAll that `deployWorld` registers. */
 export interface DeployWorld {
   cluster: Cluster;
@@ -86,47 +90,68 @@ export interface DeployWorld {
 /**
  * Registers the setup every deploy test file shares: the Kubernetes API double (pods of the
  * `never-ready` image run but never get Ready, so upgrades to it hang in --wait as on a
- * cluster), the GitHub API double with a write token `w` and a read-only token `r`, and a
+ * cluster), the GitHub API double with write tokens `w` and WRITE_TOKEN, read-only ones `r` and READ_TOKEN, and a
  * registry seeded with `versions` model versions; all stopped after the file.
  */
 export function deployWorld(versions: number, options: { badSampleVersion?: number } = {}): DeployWorld {
   const world = {} as DeployWorld;
+  const fx = clusterFixture({}, [{ image: 'never-ready', pod: 'never-ready' }]);
   beforeAll(async () => {
-    requireHelmTools();
-    world.cluster = await startCluster();
-    world.cluster.setFault({ image: 'never-ready', pod: 'never-ready' });
+    world.cluster = fx.cluster;
     world.api = await startGitHubApi();
     world.api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
     world.api.addToken('r', { login: 'github-actions[bot]', permission: 'read' });
+    world.api.addToken(WRITE_TOKEN, { login: 'github-actions[bot]', permission: 'write' });
+    world.api.addToken(READ_TOKEN, { login: 'github-actions[bot]', permission: 'read' });
     Object.assign(world, await seedRegistry(versions, options));
   }, 300_000);
   afterAll(async () => {
-    await world.cluster?.stop();
     await world.api?.stop();
     world.registry?.close();
   });
   return world;
 }
 
+/** Which release a test works on, with which helm. */
+export interface ReleaseUnderTest {
+  helm: string;
+  release: string;
+  namespace: string;
+}
+
+/** helm-deploy's inputs for a registry model on the example chart, `extra` last. */
+export function deployInputs(world: DeployWorld, r: ReleaseUnderTest, extra: Record<string, string> = {}) {
+  return {
+    release: r.release,
+    chart: CHART,
+    namespace: r.namespace,
+    'create-namespace': 'true',
+    'model-name': MODEL,
+    registry: world.root,
+    helm: r.helm,
+    timeout: '90s',
+    ...extra,
+  };
+}
+
+/** Runs the rollback bundle on the release (with the world's registry), `inputs` last. */
+export function rollbackAction(world: DeployWorld, r: ReleaseUnderTest, inputs: Record<string, string>) {
+  return runAction('rollback', {
+    inputs: { release: r.release, namespace: r.namespace, helm: r.helm, registry: world.root, ...inputs },
+    env: world.cluster.env,
+    node: '24',
+    apiUrl: world.api.url,
+  });
+}
+
 /** Deploys each version in turn with the helm-deploy bundle (a pipeline's earlier runs); throws with the log on a failure. */
 export async function deployVersions(
   world: DeployWorld,
-  o: { helm: string; release: string; namespace: string; versions: number[]; inputs?: Record<string, string> },
+  o: ReleaseUnderTest & { versions: number[]; inputs?: Record<string, string> },
 ): Promise<void> {
   for (const version of o.versions) {
     const r = await runAction('helm-deploy', {
-      inputs: {
-        release: o.release,
-        chart: CHART,
-        namespace: o.namespace,
-        'create-namespace': 'true',
-        'model-name': MODEL,
-        'model-version': String(version),
-        registry: world.root,
-        helm: o.helm,
-        timeout: '90s',
-        ...o.inputs,
-      },
+      inputs: deployInputs(world, o, { 'model-version': String(version), ...o.inputs }),
       env: world.cluster.env,
       node: '24',
     });

@@ -11,8 +11,8 @@ import { describe, expect, test } from '@jest/globals';
 import { Registry } from '@mlops-gha/registry';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction, startAction, type ActionResult } from '../harness/run-action.js';
-import { CHART, eventually, run } from '../cluster/tools.js';
-import { MODEL, READ_TOKEN, WRITE_TOKEN, deployWorld, helmHistory, served } from './deploy-fixtures.js';
+import { eventually, run } from '../cluster/tools.js';
+import { MODEL, READ_TOKEN, deployInputs, WRITE_TOKEN, deployWorld, helmHistory, served } from './deploy-fixtures.js';
 
 const world = deployWorld(2);
 
@@ -22,17 +22,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   const release = `f-h${major}`;
   const namespace = `f-h${major}`;
   const aliasName = `faults-h${major}`;
-  const inputs = (extra: Record<string, string> = {}) => ({
-    release,
-    chart: CHART,
-    namespace,
-    'create-namespace': 'true',
-    'model-name': MODEL,
-    registry: world.root,
-    helm,
-    timeout: '90s',
-    ...extra,
-  });
+  const inputs = (extra: Record<string, string> = {}) => deployInputs(world, { helm, release, namespace }, extra);
   const deployAction = (extra: Record<string, string>, options: { cwd?: string } = {}) =>
     runAction('helm-deploy', {
       inputs: inputs(extra),
@@ -68,7 +58,9 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect(errorOf(noChart)!.message).toContain('Check the `chart` input');
 
     const noHelm = await deployAction({ 'model-version': '1', helm: join(workspace, 'bin/helm') });
-    expect(errorOf(noHelm)!.message).toContain(`The \`helm\` input names ${join(workspace, 'bin/helm')}, which does not exist`);
+    expect(errorOf(noHelm)!.message).toContain(
+      `The \`helm\` input names ${join(workspace, 'bin/helm')}, which does not exist`,
+    );
     expect(errorOf(noHelm)!.message).toContain('azure/setup-helm');
 
     const oldHelm = join(workspace, 'old-helm');
@@ -96,7 +88,9 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect(r.outputs['deployment-id']).toBeUndefined();
     const warning = r.annotations.find((a) => a.level === 'warning' && a.message.includes('GitHub Deployment'));
     expect(warning?.message).toContain('give the job `permissions: deployments: write`');
-    expect(world.api.deployments('octo-org', 'octo-repo').filter((d) => d.environment === `faults-h${major}`)).toEqual([]);
+    expect(world.api.deployments('octo-org', 'octo-repo').filter((d) => d.environment === `faults-h${major}`)).toEqual(
+      [],
+    );
     expect((await history()).map((h) => [h.revision, h.status])).toEqual([[1, 'deployed']]);
     expect((await world.registry.listAliases(MODEL))[aliasName]?.version).toBe(1);
   });

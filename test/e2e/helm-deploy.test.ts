@@ -7,8 +7,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction, startAction } from '../harness/run-action.js';
-import { CHART, eventually, start } from '../cluster/tools.js';
-import { MODEL, deployWorld, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
+import { eventually, leavePending } from '../cluster/tools.js';
+import { MODEL, deployInputs, deployWorld, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
 
 // versions 1 and 2 are good; version 3's stored sample records outputs the model does not give
 const world = deployWorld(3, { badSampleVersion: 3 });
@@ -19,19 +19,12 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   const release = `iris-h${major}`;
   const namespace = `ml-h${major}`;
   const env = () => world.cluster.env;
-  const inputs = (extra: Record<string, string> = {}) => ({
-    release,
-    chart: CHART,
-    namespace,
-    'create-namespace': 'true',
-    'model-name': MODEL,
-    registry: world.root,
-    helm,
-    timeout: '90s',
-    environment: `production-h${major}`,
-    'github-token': 'w',
-    ...extra,
-  });
+  const inputs = (extra: Record<string, string> = {}) =>
+    deployInputs(
+      world,
+      { helm, release, namespace },
+      { environment: `production-h${major}`, 'github-token': 'w', ...extra },
+    );
   const deployAction = (extra: Record<string, string>) =>
     runAction('helm-deploy', { inputs: inputs(extra), env: env(), node: '24', apiUrl: world.api.url });
   const history = () => helmHistory(helm, release, namespace, world.cluster);
@@ -107,7 +100,9 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       .deployments('octo-org', 'octo-repo')
       .filter((d) => d.environment === `production-h${major}`);
     expect(
-      world.api.deploymentStatuses('octo-org', 'octo-repo', deployments[deployments.length - 1]!.id).map((s) => s.state),
+      world.api
+        .deploymentStatuses('octo-org', 'octo-repo', deployments[deployments.length - 1]!.id)
+        .map((s) => s.state),
     ).toEqual(['in_progress', 'failure']);
     const events = (await world.registry.listEvents(MODEL)).filter(
       (e) => e.type === 'smoke-test-failed' && e.release === release,
@@ -116,32 +111,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   });
 
   test('a release left pending-upgrade by a killed helm is refused with the exact recovery command, then recovered with recover-pending', async () => {
-    const child = start(
-      helm,
-      [
-        'upgrade',
-        release,
-        CHART,
-        '-n',
-        namespace,
-        '--reuse-values',
-        '--wait',
-        '--timeout',
-        '120s',
-        '--set',
-        'image.repository=registry.example/never-ready',
-      ],
-      world.cluster,
-    );
-    const exited = new Promise((r) => child.on('close', r));
-    await eventually(
-      async () =>
-        (await history()).some((r) => r.revision === 5 && r.status === 'pending-upgrade') ? true : undefined,
-      60_000,
-      'revision 5 pending-upgrade',
-    );
-    child.kill('SIGKILL');
-    await exited;
+    await leavePending(helm, release, namespace, world.cluster, 5, ['--reuse-values']);
     const refused = await deployAction({ 'model-version': '1' });
     expect(refused.exitCode).toBe(1);
     const message = refused.annotations.find((a) => a.level === 'error')!.message;

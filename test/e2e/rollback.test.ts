@@ -6,29 +6,28 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction } from '../harness/run-action.js';
-import { CHART, run } from '../cluster/tools.js';
-import { MODEL, deployVersions, deployWorld, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
+import { NEVER_READY, run, upgradeArgs } from '../cluster/tools.js';
+import {
+  MODEL,
+  deployVersions,
+  rollbackAction,
+  deployWorld,
+  expectedProbabilities,
+  helmHistory,
+  served,
+} from './deploy-fixtures.js';
 
 const world = deployWorld(3);
 
 describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   const release = `rb-h${major}`;
   const namespace = `rb-h${major}`;
-  const rollbackAction = (inputs: Record<string, string>) =>
-    runAction('rollback', {
-      inputs: {
-        release,
-        namespace,
-        helm,
-        registry: world.root,
-        'github-token': 'w',
-        reason: 'p99 latency doubled',
-        ...inputs,
-      },
-      env: world.cluster.env,
-      node: '24',
-      apiUrl: world.api.url,
-    });
+  const rollback = (inputs: Record<string, string>) =>
+    rollbackAction(
+      world,
+      { helm, release, namespace },
+      { 'github-token': 'w', reason: 'p99 latency doubled', ...inputs },
+    );
   const history = () => helmHistory(helm, release, namespace, world.cluster);
   const alias = async () => (await world.registry.listAliases(MODEL))[`prod-h${major}`]?.version;
   const errorOf = (r: { annotations: { level: string; message: string }[] }) =>
@@ -47,7 +46,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   );
 
   test('dry-run prints the plan (current vs target, values diff) and changes nothing', async () => {
-    const r = await rollbackAction({ 'dry-run': 'true' });
+    const r = await rollback({ 'dry-run': 'true' });
     expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
     expect(r.outputs).toMatchObject({ 'from-revision': '3', 'to-revision': '2', 'model-version': '2' });
     expect(r.outputs['new-revision']).toBeUndefined();
@@ -60,7 +59,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   });
 
   test('default target: the newest good revision before the current one; alias moved back by CAS; audit event; Deployment', async () => {
-    const r = await rollbackAction({
+    const r = await rollback({
       alias: `prod-h${major}`,
       environment: `prod-h${major}`,
       'smoke-test-url': world.cluster.serviceUrl(namespace, release)!,
@@ -70,7 +69,9 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect((await history()).at(-1)).toMatchObject({ revision: 4, status: 'deployed', description: 'Rollback to 2' });
     expect((await served(world.cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
     expect(await alias()).toBe(2);
-    const audit = (await world.registry.listEvents(MODEL)).filter((e) => e.type === 'rollback' && e.release === release);
+    const audit = (await world.registry.listEvents(MODEL)).filter(
+      (e) => e.type === 'rollback' && e.release === release,
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       actor: 'octocat',
@@ -90,7 +91,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
   });
 
   test('to-model-version picks the revision that served it', async () => {
-    const r = await rollbackAction({ 'to-model-version': '1' });
+    const r = await rollback({ 'to-model-version': '1' });
     expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
     expect(r.outputs).toMatchObject({
       'from-revision': '4',
@@ -105,35 +106,23 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     // a failed upgrade: revision 6 is failed
     const failed = await run(
       helm,
-      [
-        'upgrade',
-        release,
-        CHART,
-        '-n',
-        namespace,
-        '--reuse-values',
-        '--set',
-        'image.repository=registry.example/never-ready',
-        '--wait',
-        '--timeout',
-        '3s',
-      ],
+      upgradeArgs(release, namespace, { wait: '--wait', timeout: '3s', set: [NEVER_READY], extra: ['--reuse-values'] }),
       world.cluster,
       120_000,
     );
     expect(failed.code).toBe(1);
     expect((await history()).at(-1)).toMatchObject({ revision: 6, status: 'failed' });
     const before = await history();
-    const failedTarget = await rollbackAction({ 'to-revision': '6' });
+    const failedTarget = await rollback({ 'to-revision': '6' });
     expect(failedTarget.exitCode).toBe(1);
     expect(errorOf(failedTarget)).toContain(
       'Revision 6 of rb-h' + major + ' is failed: a failed revision is never a rollback target',
     );
-    const missing = await rollbackAction({ 'to-revision': '99' });
+    const missing = await rollback({ 'to-revision': '99' });
     expect(errorOf(missing)).toContain(
       'Revision 99 of rb-h' + major + ' does not exist (its history has revisions 1, 2, 3, 4, 5, 6)',
     );
-    const both = await rollbackAction({ 'to-revision': '2', 'to-model-version': '2' });
+    const both = await rollback({ 'to-revision': '2', 'to-model-version': '2' });
     expect(errorOf(both)).toContain('`to-revision` and `to-model-version` are both set');
     const unknown = await runAction('rollback', {
       inputs: { release: 'nope', namespace, helm, reason: 'x' },
@@ -141,7 +130,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       node: '24',
     });
     expect(errorOf(unknown)).toContain(`The release nope does not exist in the namespace ${namespace}`);
-    const noVersion = await rollbackAction({ 'to-model-version': '7' });
+    const noVersion = await rollback({ 'to-model-version': '7' });
     expect(errorOf(noVersion)).toContain('`to-model-version` 7: iris/7 does not exist in the registry');
     expect(await history()).toEqual(before);
   });
@@ -150,12 +139,8 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
 describe.each(HELM_TOOLCHAINS)('helm $helmVersion: a model version pruned from the history', ({ major, helm }) => {
   const release = `rp-h${major}`;
   const namespace = `rp-h${major}`;
-  const rollbackAction = (inputs: Record<string, string>) =>
-    runAction('rollback', {
-      inputs: { release, namespace, helm, registry: world.root, reason: 'version 3 misbehaves', ...inputs },
-      env: world.cluster.env,
-      node: '24',
-    });
+  const rollback = (inputs: Record<string, string>) =>
+    rollbackAction(world, { helm, release, namespace }, { reason: 'version 3 misbehaves', ...inputs });
   const history = () => helmHistory(helm, release, namespace, world.cluster);
   const errorOf = (r: { annotations: { level: string; message: string }[] }) =>
     r.annotations.find((a) => a.level === 'error')?.message ?? '';
@@ -175,13 +160,15 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion: a model version pruned from t
 
   test('to-model-version of a pruned version redeploys it with the current chart; the plan says so; the Service serves it', async () => {
     expect((await history()).map((h) => h.revision)).toEqual([2, 3]);
-    const planned = await rollbackAction({ 'to-model-version': '1', 'dry-run': 'true' });
+    const planned = await rollback({ 'to-model-version': '1', 'dry-run': 'true' });
     expect([planned.exitCode, errorOf(planned)]).toEqual([0, '']);
-    expect(planned.log.join('\n')).toMatch(/Plan: redeploy .*\n(.*\n)*.*note: model version 1 is not in the history of rp-h\d \(revisions 2, 3; older ones were pruned by history-max\): it is redeployed with the current chart/);
+    expect(planned.log.join('\n')).toMatch(
+      /Plan: redeploy .*\n(.*\n)*.*note: model version 1 is not in the history of rp-h\d \(revisions 2, 3; older ones were pruned by history-max\): it is redeployed with the current chart/,
+    );
     expect(planned.log.join('\n')).toMatch(/-\s+version: 3\n(.*\n)*.*\+\s+version: 1/);
     expect((await history()).map((h) => h.revision)).toEqual([2, 3]);
 
-    const r = await rollbackAction({ 'to-model-version': '1', alias: `pruned-h${major}` });
+    const r = await rollback({ 'to-model-version': '1', alias: `pruned-h${major}` });
     expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
     expect(r.outputs).toEqual({ 'from-revision': '3', 'new-revision': '4', 'model-version': '1' });
     expect(r.summary).toContain('redeployed (the version was no longer in the history)');
@@ -189,14 +176,18 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion: a model version pruned from t
     expect([last.revision, last.status]).toEqual([4, 'deployed']);
     expect(last.description).toMatch(/^mlops-gha: iris\/1 sha256:[0-9a-f]{12} \(redeployed by rollback\)$/);
     // the smoke test went through the release's own Service (no smoke-test-url), via the API's service proxy
-    expect(r.log.join('\n')).toContain(`smoke test endpoint: Service ${namespace}/${release} port http (through the Kubernetes API's service proxy)`);
+    expect(r.log.join('\n')).toContain(
+      `smoke test endpoint: Service ${namespace}/${release} port http (through the Kubernetes API's service proxy)`,
+    );
     expect(r.log.join('\n')).toMatch(/smoke test inference: ok: 16 recorded rows reproduced/);
     const now = await served(world.cluster.serviceUrl(namespace, release));
     expect(now.versions).toEqual(['1']);
     const want = await expectedProbabilities(world.registry, 1);
     expect(now.probabilities.map((p, i) => Math.abs(p - want[i]!) < 1e-5)).toEqual(want.map(() => true));
     expect((await world.registry.listAliases(MODEL))[`pruned-h${major}`]?.version).toBe(1);
-    const audit = (await world.registry.listEvents(MODEL)).filter((e) => e.type === 'rollback' && e.release === release);
+    const audit = (await world.registry.listEvents(MODEL)).filter(
+      (e) => e.type === 'rollback' && e.release === release,
+    );
     expect(audit.map((e) => [e.from, e.to, e.new_revision, e.version, e.redeployed, e.outcome])).toEqual([
       [3, null, 4, 1, true, 'redeployed'],
     ]);

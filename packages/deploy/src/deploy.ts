@@ -290,7 +290,15 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     if (done.smokeFailed && identity) {
       const smoke = done.smoke!;
       const after = (await helm.history(target)) ?? [];
-      const back = await restoreLastGood({ helm, target, settings, history: after, failedRevision: revision, known, logger });
+      const back = await restoreLastGood({
+        helm,
+        target,
+        settings,
+        history: after,
+        failedRevision: revision,
+        known,
+        logger,
+      });
       outcome.rolledBackTo = back.to;
       outcome.revision = back.revision;
       outcome.status = 'rolled-back';

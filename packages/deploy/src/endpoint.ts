@@ -106,7 +106,10 @@ export async function smokeEndpoint(o: {
     return undefined;
   }
   try {
-    const kube = await kubeAccess({ ...(o.target.kubeContext ? { kubeContext: o.target.kubeContext } : {}), env: o.env });
+    const kube = await kubeAccess({
+      ...(o.target.kubeContext ? { kubeContext: o.target.kubeContext } : {}),
+      env: o.env,
+    });
     const path = `/api/v1/namespaces/${encodeURIComponent(o.target.namespace)}/services/${encodeURIComponent(service.name)}:${encodeURIComponent(service.port)}/proxy`;
     const label = `Service ${o.target.namespace}/${service.name} port ${service.port} (through the Kubernetes API's service proxy)`;
     o.logger.info(`smoke test endpoint: ${label}, ${service.why}`);

@@ -54,7 +54,7 @@ export interface KubeAccess {
 }
 
 const FIX =
-  'Give the model server\'s address in `smoke-test-url`, or make the kubeconfig helm uses (KUBECONFIG, `kube-context`) usable by a plain client.';
+  "Give the model server's address in `smoke-test-url`, or make the kubeconfig helm uses (KUBECONFIG, `kube-context`) usable by a plain client.";
 
 type Loaded = { doc: KubeDoc; file: string };
 
@@ -87,9 +87,7 @@ function find<K extends 'contexts' | 'clusters' | 'users'>(loaded: Loaded[], key
 
 const relative = (file: string, path: string) => (isAbsolute(path) ? path : join(dirname(file), path));
 
-export async function kubeAccess(
-  options: { kubeContext?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<KubeAccess> {
+export async function kubeAccess(options: { kubeContext?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KubeAccess> {
   const env = options.env ?? process.env;
   const loaded = loadFiles(env);
   const contextName = options.kubeContext ?? loaded.find((l) => l.doc['current-context'])?.doc['current-context'];
@@ -113,8 +111,7 @@ export async function kubeAccess(
   const file = clusterEntry!.file;
   const userFile = userEntry?.file ?? file;
   const tls: RequestOptions = {};
-  if (cluster['certificate-authority-data'])
-    tls.ca = Buffer.from(cluster['certificate-authority-data'], 'base64');
+  if (cluster['certificate-authority-data']) tls.ca = Buffer.from(cluster['certificate-authority-data'], 'base64');
   else if (cluster['certificate-authority']) tls.ca = readFileSync(relative(file, cluster['certificate-authority']));
   if (cluster['insecure-skip-tls-verify']) tls.rejectUnauthorized = false;
   if (cluster['tls-server-name']) tls.servername = cluster['tls-server-name'];

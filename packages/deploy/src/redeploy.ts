@@ -12,7 +12,12 @@ import { stringify } from 'yaml';
 import type { Values } from './values.js';
 
 /** Writes the chart revision `revision` was made from into `dir`, as a chart folder helm can install. */
-export async function writeReleaseChart(helm: Helm, target: Target, revision: number, dir: string): Promise<ReleaseChart> {
+export async function writeReleaseChart(
+  helm: Helm,
+  target: Target,
+  revision: number,
+  dir: string,
+): Promise<ReleaseChart> {
   const chart = await helm.chart(target, revision);
   if (chart.dependencies > 0)
     throw new UserError(

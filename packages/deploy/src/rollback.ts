@@ -89,7 +89,14 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
   try {
     const current = history[history.length - 1]!;
     const currentModel = modelOfRevision(history, current.revision);
-    const modelName = settings.modelName ?? currentModel?.name;
+    // the model the release serves; a failed current revision carries helm's text, so look further back
+    const modelName =
+      settings.modelName ??
+      currentModel?.name ??
+      [...history]
+        .reverse()
+        .map((h) => modelOfRevision(history, h.revision)?.name)
+        .find(Boolean);
     const known =
       registry && modelName ? await knownBadRevisions(registry, modelName, target.release, target.namespace) : [];
     const chosen = chooseTarget(history, current, settings, known);
@@ -97,9 +104,9 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
     const version = settings.toModelVersion ?? targetModel?.version;
     if (chosen.redeploy && !(registry && modelName))
       throw new UserError(
-        `Model version ${settings.toModelVersion} is not in the history of ${settings.release}, and redeploying it needs the registry`,
+        `Model version ${settings.toModelVersion} is not in the history of ${settings.release}, and redeploying it needs ${registry ? 'the model name' : 'the registry'}`,
         {
-          fix: `Set \`registry\`${modelName ? '' : ' and `model-name`'} so that version ${settings.toModelVersion} can be read and verified, or choose a \`to-revision\` from \`helm history\`.`,
+          fix: `Set ${[registry ? '' : '`registry`', modelName ? '' : '`model-name`'].filter(Boolean).join(' and ')} so that version ${settings.toModelVersion} can be read and verified, or choose a \`to-revision\` from \`helm history\`.`,
         },
       );
 
@@ -266,13 +273,17 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
     const done = await conclude({
       registry,
       model,
-      endpoint: model
-        ? await smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger })
-        : undefined,
+      endpoint: model ? await smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger }) : undefined,
       timeoutMs,
       logger,
       ...(settings.alias
-        ? { alias: { alias: settings.alias, expected: aliasBefore, reason: `rollback ${target.release}: ${settings.reason}` } }
+        ? {
+            alias: {
+              alias: settings.alias,
+              expected: aliasBefore,
+              reason: `rollback ${target.release}: ${settings.reason}`,
+            },
+          }
         : {}),
       deployment,
       success: `revision ${outcome.newRevision}: ${what}`,

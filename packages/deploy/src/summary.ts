@@ -52,7 +52,9 @@ export function deploySummary(settings: Pick<DeploySettings, 'release' | 'namesp
       ),
     );
   } else if (o.status === 'deployed') {
-    parts.push('_No smoke test (no `smoke-test-url`, and no Service of the release could be reached): the served model was not checked._');
+    parts.push(
+      '_No smoke test (no `smoke-test-url`, and no Service of the release could be reached): the served model was not checked._',
+    );
   }
   if (o.plan) parts.push(planMarkdown(o.plan));
   return parts.filter(Boolean).join('\n\n');

@@ -101,7 +101,15 @@ export function getManifestArgs(t: Target, revision?: number): string[] {
 
 /** `helm get all --template`: the release record through a Go template (used to read the chart back). */
 export function getAllTemplateArgs(t: Target, template: string, revision?: number): string[] {
-  return ['get', 'all', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : []), '--template', template];
+  return [
+    'get',
+    'all',
+    t.release,
+    ...common(t),
+    ...(revision ? ['--revision', String(revision)] : []),
+    '--template',
+    template,
+  ];
 }
 
 /** The exact command a person runs to free a release stuck in pending-*, for messages. */
