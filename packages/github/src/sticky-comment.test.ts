@@ -49,6 +49,8 @@ describe('upsertStickyComment', () => {
     expect(comments).toHaveLength(1);
     expect(results.every((r) => r.outcome !== 'forbidden' && r.id === comments[0]!.id)).toBe(true);
     expect(['job A', 'job B'].map((b) => `${stickyMarker('metric-gate/default')}\n${b}`)).toContain(comments[0]!.body);
+    // the job whose comment was kept created it; the other one updated it
+    expect(results.map((r) => r.outcome).sort()).toEqual(['created', 'updated']);
   });
 
   it('cleans up duplicates left by an earlier race, keeping the oldest', async () => {
@@ -182,6 +184,11 @@ describe('upsertStickyComment', () => {
       /^GitHub refused the comment as too long \(\d+ characters\): Validation Failed: Body is too long/,
     );
     expect(error?.fix).toBe("Report this: the report is meant to be cut to fit GitHub's 65,536-character limit.");
+    // only GitHub's 422 means the body: a gateway that "took too long" is the generic failure
+    api.failNext('POST', '/repos/o/r/issues/13/comments', 502, 1, 'Server Error: the upstream took too long');
+    await expect(upsertStickyComment(options(13, 'short'))).rejects.toThrow(
+      'Could not write the pull-request comment: Server Error: the upstream took too long',
+    );
     // any other 422 is the generic failure
     api.failNext('POST', '/repos/o/r/issues/13/comments', 422, 1, 'Validation Failed');
     await expect(upsertStickyComment(options(13, 'short'))).rejects.toThrow(
