@@ -225,6 +225,21 @@ describe('metric-gate with several label columns', () => {
     );
   });
 
+  it("multi-output regression without a baseline: every target's values are rows of the table", async () => {
+    const result = await gate({
+      model: 'targets.onnx',
+      dataset: 'targets.csv',
+      'label-column': 'y1,y2',
+      'bootstrap-samples': '0',
+    });
+    expect(result.exitCode).toBe(0);
+    const report = await readFile(result.outputs.report!, 'utf8');
+    const hand = r2ByHand(TRUE_TARGETS, 'uniform');
+    expect(JSON.parse(result.outputs.metrics!).r2).toBeCloseTo(hand.r2, 5);
+    for (const [j, name] of ['y1', 'y2'].entries())
+      expect(report).toContain(`| ${md(`r2[${name}]`)} | — | ${hand.per[j]!.toFixed(4)} |`);
+  });
+
   it('refuses a label column the holdout lacks, and binary with several label columns', async () => {
     const missing = await gate({ model: 'tags.onnx', dataset: 'tags.csv', 'label-column': 'tag_a, tag_z' });
     expect(missing.exitCode).toBe(1);

@@ -261,7 +261,11 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
       method,
       failOn: settings.failOn,
     });
-    const order = [...METRIC_NAMES[interp.task], ...Object.keys(baselineMetrics ?? {}).sort()];
+    // Per-target values of a multi-output regression (r2[price]) have no table of their own: list them.
+    const perTarget = interp.task === 'regression' && interp.targets ? Object.keys(candidate) : [];
+    const order = [
+      ...new Set([...METRIC_NAMES[interp.task], ...perTarget, ...Object.keys(baselineMetrics ?? {}).sort()]),
+    ];
     return finish(decision, order);
   }
 
