@@ -139,13 +139,13 @@ describe('the API stops answering', () => {
   afterEach(() => fx.cluster.clearFaults());
 
   test.each(HELM_TOOLCHAINS)(
-    'helm $helmVersion reports the fx.cluster unreachable when connections drop',
+    'helm $helmVersion reports the cluster unreachable when connections drop',
     async ({ major, helm }) => {
       fx.cluster.setFault({ api: 'refuse' });
       const ran = await run(helm, ['status', 'anything', '-n', 'default'], fx.cluster, 30_000);
       expect(ran.code).toBe(1);
       expect(ran.stderr).toContain(
-        major === 3 ? 'Error: Kubernetes fx.cluster unreachable: ' : 'Error: kubernetes fx.cluster unreachable: ',
+        major === 3 ? 'Error: Kubernetes cluster unreachable: ' : 'Error: kubernetes cluster unreachable: ',
       );
     },
   );

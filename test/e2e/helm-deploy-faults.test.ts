@@ -139,11 +139,11 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     const start = (extra: Record<string, string>) =>
       startAction('helm-deploy', { inputs: inputs(extra), env: world.cluster.env, node: '24' });
     const before = (await history()).at(-1)!;
-    // the first job's upgrade hangs in --wait for 10 s, then helm rolls it back
+    // the first job's upgrade hangs in --wait for 30 s (long enough for the second job to start on a loaded machine), then helm rolls it back
     const first = start({
       'model-version': '2',
       values: 'image:\n  repository: registry.example/never-ready\n',
-      timeout: '10s',
+      timeout: '30s',
     });
     await eventually(
       async () => ((await history()).at(-1)?.status === 'pending-upgrade' ? true : undefined),
