@@ -113,7 +113,10 @@ describe('new bootstrap kernels equal the point metrics on unit weights', () => 
         expect([metric, hasKernel(metric, interp)]).toEqual([metric, true]);
         const kernel = makeKernel(metric, interp, model, options)!;
         expect(kernel).toBeDefined();
-        expect([metric, kernel.value(ones(interpretationRows(interp)), [])]).toEqual([metric, expect.closeTo(point[metric]!, 12)]);
+        expect([metric, kernel.value(ones(interpretationRows(interp)), [])]).toEqual([
+          metric,
+          expect.closeTo(point[metric]!, 12),
+        ]);
       }
     }
   });
