@@ -159,6 +159,20 @@ export async function deployVersions(
   }
 }
 
+/** Registers a beforeAll that deploys `versions` to the release in turn (a pipeline's earlier runs). */
+export function deployedRelease(
+  world: DeployWorld,
+  r: ReleaseUnderTest,
+  versions: number[],
+  inputs: Record<string, string> = {},
+): void {
+  beforeAll(() => deployVersions(world, { ...r, versions, inputs }), 600_000);
+}
+
+/** The message of the step's error annotation ('' when it has none). */
+export const errorMessage = (r: { annotations: { level: string; message: string }[] }) =>
+  r.annotations.find((a) => a.level === 'error')?.message ?? '';
+
 export async function helmHistory(
   helm: string,
   release: string,

@@ -3,13 +3,14 @@
  * against the Kubernetes API double (real model server pods). The releases are first deployed
  * with the helm-deploy bundle, as a pipeline would.
  */
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction } from '../harness/run-action.js';
 import { NEVER_READY, run, upgradeArgs } from '../cluster/tools.js';
 import {
   MODEL,
-  deployVersions,
+  deployedRelease,
+  errorMessage,
   rollbackAction,
   deployWorld,
   expectedProbabilities,
@@ -30,24 +31,11 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     );
   const history = () => helmHistory(helm, release, namespace, world.cluster);
   const alias = async () => (await world.registry.listAliases(MODEL))[`prod-h${major}`]?.version;
-  const errorOf = (r: { annotations: { level: string; message: string }[] }) =>
-    r.annotations.find((a) => a.level === 'error')?.message ?? '';
-
-  beforeAll(
-    () =>
-      deployVersions(world, {
-        helm,
-        release,
-        namespace,
-        versions: [1, 2, 3],
-        inputs: { 'promote-alias': `prod-h${major}` },
-      }),
-    600_000,
-  );
+  deployedRelease(world, { helm, release, namespace }, [1, 2, 3], { 'promote-alias': `prod-h${major}` });
 
   test('dry-run prints the plan (current vs target, values diff) and changes nothing', async () => {
     const r = await rollback({ 'dry-run': 'true' });
-    expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
+    expect([r.exitCode, errorMessage(r)]).toEqual([0, '']);
     expect(r.outputs).toMatchObject({ 'from-revision': '3', 'to-revision': '2', 'model-version': '2' });
     expect(r.outputs['new-revision']).toBeUndefined();
     const log = r.log.join('\n');
@@ -64,7 +52,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       environment: `prod-h${major}`,
       'smoke-test-url': world.cluster.serviceUrl(namespace, release)!,
     });
-    expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
+    expect([r.exitCode, errorMessage(r)]).toEqual([0, '']);
     expect(r.outputs).toEqual({ 'from-revision': '3', 'to-revision': '2', 'new-revision': '4', 'model-version': '2' });
     expect((await history()).at(-1)).toMatchObject({ revision: 4, status: 'deployed', description: 'Rollback to 2' });
     expect((await served(world.cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
@@ -92,7 +80,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
 
   test('to-model-version picks the revision that served it', async () => {
     const r = await rollback({ 'to-model-version': '1' });
-    expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
+    expect([r.exitCode, errorMessage(r)]).toEqual([0, '']);
     expect(r.outputs).toMatchObject({
       'from-revision': '4',
       'to-revision': '1',
@@ -115,23 +103,23 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     const before = await history();
     const failedTarget = await rollback({ 'to-revision': '6' });
     expect(failedTarget.exitCode).toBe(1);
-    expect(errorOf(failedTarget)).toContain(
+    expect(errorMessage(failedTarget)).toContain(
       'Revision 6 of rb-h' + major + ' is failed: a failed revision is never a rollback target',
     );
     const missing = await rollback({ 'to-revision': '99' });
-    expect(errorOf(missing)).toContain(
+    expect(errorMessage(missing)).toContain(
       'Revision 99 of rb-h' + major + ' does not exist (its history has revisions 1, 2, 3, 4, 5, 6)',
     );
     const both = await rollback({ 'to-revision': '2', 'to-model-version': '2' });
-    expect(errorOf(both)).toContain('`to-revision` and `to-model-version` are both set');
+    expect(errorMessage(both)).toContain('`to-revision` and `to-model-version` are both set');
     const unknown = await runAction('rollback', {
       inputs: { release: 'nope', namespace, helm, reason: 'x' },
       env: world.cluster.env,
       node: '24',
     });
-    expect(errorOf(unknown)).toContain(`The release nope does not exist in the namespace ${namespace}`);
+    expect(errorMessage(unknown)).toContain(`The release nope does not exist in the namespace ${namespace}`);
     const noVersion = await rollback({ 'to-model-version': '7' });
-    expect(errorOf(noVersion)).toContain('`to-model-version` 7: iris/7 does not exist in the registry');
+    expect(errorMessage(noVersion)).toContain('`to-model-version` 7: iris/7 does not exist in the registry');
     expect(await history()).toEqual(before);
   });
 });
@@ -142,26 +130,16 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion: a model version pruned from t
   const rollback = (inputs: Record<string, string>) =>
     rollbackAction(world, { helm, release, namespace }, { reason: 'version 3 misbehaves', ...inputs });
   const history = () => helmHistory(helm, release, namespace, world.cluster);
-  const errorOf = (r: { annotations: { level: string; message: string }[] }) =>
-    r.annotations.find((a) => a.level === 'error')?.message ?? '';
-
   // history-max 2: after three deploys helm keeps revisions 2 and 3 only; version 1's revision is gone
-  beforeAll(
-    () =>
-      deployVersions(world, {
-        helm,
-        release,
-        namespace,
-        versions: [1, 2, 3],
-        inputs: { 'history-max': '2', 'promote-alias': `pruned-h${major}` },
-      }),
-    600_000,
-  );
+  deployedRelease(world, { helm, release, namespace }, [1, 2, 3], {
+    'history-max': '2',
+    'promote-alias': `pruned-h${major}`,
+  });
 
   test('to-model-version of a pruned version redeploys it with the current chart; the plan says so; the Service serves it', async () => {
     expect((await history()).map((h) => h.revision)).toEqual([2, 3]);
     const planned = await rollback({ 'to-model-version': '1', 'dry-run': 'true' });
-    expect([planned.exitCode, errorOf(planned)]).toEqual([0, '']);
+    expect([planned.exitCode, errorMessage(planned)]).toEqual([0, '']);
     expect(planned.log.join('\n')).toMatch(
       /Plan: redeploy .*\n(.*\n)*.*note: model version 1 is not in the history of rp-h\d \(revisions 2, 3; older ones were pruned by history-max\): it is redeployed with the current chart/,
     );
@@ -169,7 +147,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion: a model version pruned from t
     expect((await history()).map((h) => h.revision)).toEqual([2, 3]);
 
     const r = await rollback({ 'to-model-version': '1', alias: `pruned-h${major}` });
-    expect([r.exitCode, errorOf(r)]).toEqual([0, '']);
+    expect([r.exitCode, errorMessage(r)]).toEqual([0, '']);
     expect(r.outputs).toEqual({ 'from-revision': '3', 'new-revision': '4', 'model-version': '1' });
     expect(r.summary).toContain('redeployed (the version was no longer in the history)');
     const last = (await history()).at(-1)!;

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, type Logger } from '@mlops-gha/common';
-import { startDeployment } from '@mlops-gha/github';
 import { Helm, describeDeploy, modelOfRevision, type Target, type UpgradeFlags } from '@mlops-gha/helm';
 import { Registry } from '@mlops-gha/registry';
 import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
@@ -10,6 +9,7 @@ import { resolvePending } from './pending.js';
 import { planFrom, planText, type Plan } from './plan.js';
 import type { SmokeResult } from './smoke.js';
 import { conclude, recordEvent, type AliasOutcome } from './conclude.js';
+import { trackDeployment } from './deployment.js';
 import { smokeEndpoint } from './endpoint.js';
 import { parseGoDuration } from './duration.js';
 import { buildValues, valuesYaml } from './values.js';
@@ -213,23 +213,16 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     }
 
     // 5. deploy, with a GitHub Deployment following it
-    const deployment =
-      settings.environment && settings.github?.token
-        ? await startDeployment({
-            ...settings.github,
-            token: settings.github.token,
-            environment: settings.environment,
-            logger,
-            ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
-            description: `${identity ? `${identity.name}/${identity.version}` : settings.chart} to ${target.release}`,
-            payload: {
-              release: target.release,
-              namespace: target.namespace,
-              ...(identity ? { model: identity.name, version: identity.version } : {}),
-            },
-            ...(settings.smokeTestUrl ? { environmentUrl: settings.smokeTestUrl } : {}),
-          })
-        : undefined;
+    const deployment = await trackDeployment({
+      ...settings,
+      logger,
+      description: `${identity ? `${identity.name}/${identity.version}` : settings.chart} to ${target.release}`,
+      payload: {
+        release: target.release,
+        namespace: target.namespace,
+        ...(identity ? { model: identity.name, version: identity.version } : {}),
+      },
+    });
     outcome.deploymentId = deployment?.id;
     await deployment?.setStatus('in_progress', `helm upgrade ${target.release}`);
     let revision: number;

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, describeError, type Logger } from '@mlops-gha/common';
-import { startDeployment } from '@mlops-gha/github';
 import { Helm, describeDeploy, modelOfRevision, type HistoryEntry, type Target } from '@mlops-gha/helm';
 import { NotFoundInRegistryError, Registry } from '@mlops-gha/registry';
 import { conclude, recordEvent, type AliasOutcome } from './conclude.js';
+import { trackDeployment } from './deployment.js';
 import { smokeEndpoint } from './endpoint.js';
 import { knownBadRevisions, resolveModel, type DeployableModel } from './model.js';
 import { planFrom, planText, type Plan } from './plan.js';
@@ -220,25 +220,18 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
     };
     if (settings.dryRun) return finish();
 
-    const deployment =
-      settings.environment && settings.github?.token
-        ? await startDeployment({
-            ...settings.github,
-            token: settings.github.token,
-            environment: settings.environment,
-            logger,
-            task: 'deploy:rollback',
-            description: `${target.release}: ${what}`,
-            payload: {
-              release: target.release,
-              from: current.revision,
-              to: toRevision ?? null,
-              reason: settings.reason.slice(0, 200),
-            },
-            ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
-            ...(settings.smokeTestUrl ? { environmentUrl: settings.smokeTestUrl } : {}),
-          })
-        : undefined;
+    const deployment = await trackDeployment({
+      ...settings,
+      logger,
+      task: 'deploy:rollback',
+      description: `${target.release}: ${what}`,
+      payload: {
+        release: target.release,
+        from: current.revision,
+        to: toRevision ?? null,
+        reason: settings.reason.slice(0, 200),
+      },
+    });
     outcome.deploymentId = deployment?.id;
     await deployment?.setStatus('in_progress', what);
     try {
