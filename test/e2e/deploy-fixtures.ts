@@ -4,7 +4,6 @@
  * inputs and the model's own outputs, computed with onnxruntime-node), the Kubernetes API
  * double running the real model server, and the GitHub API double.
  */
-import { afterAll, beforeAll } from '@jest/globals';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +11,8 @@ import { loadOnnxRuntime } from '@mlops-gha/onnx';
 import { buildSample, collectModelFiles, Registry } from '@mlops-gha/registry';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { CHART, run, runJson } from '../cluster/tools.js';
-import { clusterFixture } from '../cluster/fixture.js';
 import type { Cluster } from '../cluster/index.js';
-import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
+import type { GitHubApiDouble } from '../doubles/github-api.js';
 import { runAction } from '../harness/run-action.js';
 
 export const MODEL = 'iris';
@@ -87,31 +85,6 @@ export interface DeployWorld {
   root: string;
 }
 
-/**
- * Registers the setup every deploy test file shares: the Kubernetes API double (pods of the
- * `never-ready` image run but never get Ready, so upgrades to it hang in --wait as on a
- * cluster), the GitHub API double with write tokens `w` and WRITE_TOKEN, read-only ones `r` and READ_TOKEN, and a
- * registry seeded with `versions` model versions; all stopped after the file.
- */
-export function deployWorld(versions: number, options: { badSampleVersion?: number } = {}): DeployWorld {
-  const world = {} as DeployWorld;
-  const fx = clusterFixture({}, [{ image: 'never-ready', pod: 'never-ready' }]);
-  beforeAll(async () => {
-    world.cluster = fx.cluster;
-    world.api = await startGitHubApi();
-    world.api.addToken('w', { login: 'github-actions[bot]', permission: 'write' });
-    world.api.addToken('r', { login: 'github-actions[bot]', permission: 'read' });
-    world.api.addToken(WRITE_TOKEN, { login: 'github-actions[bot]', permission: 'write' });
-    world.api.addToken(READ_TOKEN, { login: 'github-actions[bot]', permission: 'read' });
-    Object.assign(world, await seedRegistry(versions, options));
-  }, 300_000);
-  afterAll(async () => {
-    await world.api?.stop();
-    world.registry?.close();
-  });
-  return world;
-}
-
 /** Which release a test works on, with which helm. */
 export interface ReleaseUnderTest {
   helm: string;
@@ -157,16 +130,6 @@ export async function deployVersions(
     });
     if (r.exitCode !== 0) throw new Error(`setup deploy of ${version} failed:\n${r.log.join('\n')}`);
   }
-}
-
-/** Registers a beforeAll that deploys `versions` to the release in turn (a pipeline's earlier runs). */
-export function deployedRelease(
-  world: DeployWorld,
-  r: ReleaseUnderTest,
-  versions: number[],
-  inputs: Record<string, string> = {},
-): void {
-  beforeAll(() => deployVersions(world, { ...r, versions, inputs }), 600_000);
 }
 
 /** The message of the step's error annotation ('' when it has none). */

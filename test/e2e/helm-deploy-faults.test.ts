@@ -12,7 +12,8 @@ import { Registry } from '@mlops-gha/registry';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction, startAction, type ActionResult } from '../harness/run-action.js';
 import { eventually, run } from '../cluster/tools.js';
-import { MODEL, READ_TOKEN, deployInputs, WRITE_TOKEN, deployWorld, helmHistory, served } from './deploy-fixtures.js';
+import { MODEL, READ_TOKEN, deployInputs, WRITE_TOKEN, helmHistory, served } from './deploy-fixtures.js';
+import { deployWorld } from './deploy-world.js';
 
 const world = deployWorld(2);
 

@@ -8,7 +8,8 @@ import { describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction, startAction } from '../harness/run-action.js';
 import { eventually, leavePending } from '../cluster/tools.js';
-import { MODEL, deployInputs, deployWorld, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
+import { MODEL, deployInputs, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
+import { deployWorld } from './deploy-world.js';
 
 // versions 1 and 2 are good; version 3's stored sample records outputs the model does not give
 const world = deployWorld(3, { badSampleVersion: 3 });

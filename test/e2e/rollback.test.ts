@@ -7,16 +7,8 @@ import { describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
 import { runAction } from '../harness/run-action.js';
 import { NEVER_READY, run, upgradeArgs } from '../cluster/tools.js';
-import {
-  MODEL,
-  deployedRelease,
-  errorMessage,
-  rollbackAction,
-  deployWorld,
-  expectedProbabilities,
-  helmHistory,
-  served,
-} from './deploy-fixtures.js';
+import { MODEL, errorMessage, rollbackAction, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
+import { deployedRelease, deployWorld } from './deploy-world.js';
 
 const world = deployWorld(3);
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError, describeError, type Logger } from '@mlops-gha/common';
 import { Helm, describeDeploy, modelOfRevision, type HistoryEntry, type Target } from '@mlops-gha/helm';
@@ -32,8 +33,8 @@ export interface RollbackSettings {
   helm: string;
   wait: boolean;
   timeout: string;
-  /** Where a redeployed chart and its values are written (RUNNER_TEMP). */
-  workDir: string;
+  /** Where a redeployed chart and its values are written (RUNNER_TEMP) [the system's temporary folder]. */
+  workDir?: string;
   github?: GitHubContext;
 }
 
@@ -85,7 +86,7 @@ export async function rollback(settings: RollbackSettings, deps: { logger: Logge
   const registry = settings.registry
     ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
     : undefined;
-  const workDir = join(settings.workDir, `rollback-${randomBytes(4).toString('hex')}`);
+  const workDir = join(settings.workDir ?? tmpdir(), `rollback-${randomBytes(4).toString('hex')}`);
   try {
     const current = history[history.length - 1]!;
     const currentModel = modelOfRevision(history, current.revision);
