@@ -68927,7 +68927,7 @@ function startProgress(label, unit, total, intervalMs = 5000) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6718);
+/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5107);
 
 
@@ -68972,7 +68972,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3731);
-/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6718);
+/* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(903);
 
 
@@ -69297,7 +69297,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 6718:
+/***/ 33:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69311,7 +69311,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Qu: () => (/* reexport */ duration_parseGoDuration)
 });
 
-// UNUSED EXPORTS: buildValues, compareOutputs, compareSignature, fenced, knownBadRevisions, mergeValues, parseSample, parseValuesYaml, planFrom, planMarkdown, planText, readValuesFile, readVersionSample, recoveryFor, resolveModel, resolvePending, rollback, rollbackSummary, setAtKey, smokeTest, table, valuesYaml
+// UNUSED EXPORTS: buildValues, compareOutputs, compareSignature, conclude, fenced, fetchJson, findModelKey, findModelService, knownBadRevisions, kubeAccess, mergeValues, parseSample, parseValuesYaml, planFrom, planMarkdown, planText, readValuesFile, readVersionSample, recordEvent, recoveryFor, resolveModel, resolvePending, rollback, rollbackSummary, setAtKey, smokeEndpoint, smokeTest, table, valuesYaml, writeReleaseChart
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -69321,6 +69321,1869 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./packages/helm/src/chart.ts
+/**
+ * The chart a revision was made from, read back out of helm's release record: helm keeps the
+ * whole chart (metadata, templates, files, schema) with every revision, so a release can be
+ * redeployed with exactly its current chart even where the chart's source is gone. `helm get
+ * all --template` prints it through Go's text/template, each field hex-encoded (`printf "%x"`,
+ * the only lossless encoding text/template has without Sprig), one record a line.
+ */
+
+
+const META = ['Name', 'Version', 'APIVersion', 'AppVersion', 'Description', 'Type', 'KubeVersion'];
+const CHART_TEMPLATE = [
+    '{{with .Release.Chart}}',
+    `{{with .Metadata}}meta${META.map((f) => `:{{printf "%x" .${f}}}`).join('')}:{{len .Dependencies}}\n{{end}}`,
+    '{{range .Templates}}file:{{printf "%x" .Name}}:{{printf "%x" .Data}}\n{{end}}',
+    '{{range .Files}}file:{{printf "%x" .Name}}:{{printf "%x" .Data}}\n{{end}}',
+    '{{if .Schema}}file:{{printf "%x" "values.schema.json"}}:{{printf "%x" .Schema}}\n{{end}}',
+    '{{end}}',
+].join('');
+const unhex = (h, what) => {
+    if (h === undefined || !/^(?:[0-9a-f]{2})*$/.test(h))
+        throw new src/* UserError */.yo(`helm printed a chart record that is not hex-encoded (${what})`, {
+            fix: 'Report this with the helm version: the release record could not be read back.',
+        });
+    return Buffer.from(h, 'hex');
+};
+/** A path from the release record, checked to stay inside the chart folder. */
+function safePath(name) {
+    const normal = external_node_path_.posix.normalize(name);
+    if (!name || external_node_path_.posix.isAbsolute(name) || normal.startsWith('..') || normal.includes('\0') || normal === '.')
+        throw new src/* UserError */.yo(`The release's chart holds a file named ${JSON.stringify(name)} outside the chart folder`, {
+            fix: 'Redeploy the version with helm-deploy and a chart from your repository instead.',
+        });
+    return normal;
+}
+function parseChartDump(text) {
+    let chart;
+    const files = [];
+    for (const line of text.split('\n')) {
+        if (!line)
+            continue;
+        const [kind, ...fields] = line.split(':');
+        if (kind === 'meta') {
+            const [name, version, apiVersion, appVersion, description, type, kubeVersion] = META.map((f, i) => unhex(fields[i], f).toString('utf8'));
+            chart = {
+                name: name,
+                version: version,
+                apiVersion: apiVersion || 'v2',
+                appVersion: appVersion,
+                description: description,
+                type: type,
+                kubeVersion: kubeVersion,
+                dependencies: Number(fields[META.length] ?? 0),
+                files,
+            };
+        }
+        else if (kind === 'file') {
+            files.push({ path: safePath(unhex(fields[0], 'file name').toString('utf8')), data: unhex(fields[1], 'file') });
+        }
+    }
+    if (!chart || !chart.name)
+        throw new src/* UserError */.yo('helm printed no chart metadata for the release', {
+            fix: 'Redeploy the version with helm-deploy and a chart from your repository instead.',
+        });
+    return chart;
+}
+
+;// CONCATENATED MODULE: ./packages/helm/src/errors.ts
+
+/**
+ * Maps helm's stderr to a kind. The texts are helm's own (pkg/storage/driver/driver.go,
+ * pkg/action/action.go, upgrade/rollback wrappers; see the corpus in shared/corpus/helm):
+ * they are matched as substrings because helm prefixes `Error: `, `UPGRADE FAILED: `, etc.
+ */
+function classifyHelmError(stderr) {
+    const text = stderr;
+    if (/another operation \(install\/upgrade\/rollback\) is in progress/.test(text))
+        return 'operation-in-progress';
+    if (/has no deployed releases/.test(text))
+        return 'no-deployed-releases';
+    if (/release has no \d+ version/.test(text))
+        return 'revision-not-found';
+    if (/[Kk]ubernetes cluster unreachable/.test(text))
+        return 'cluster-unreachable';
+    if (/context canceled|has been cancelled/.test(text))
+        return 'cancelled';
+    if (/context deadline exceeded|timed out waiting for the condition/.test(text))
+        return 'timeout';
+    if (/cannot re-?use a name that is still in use/.test(text))
+        return 'name-in-use';
+    if (/release: not found/.test(text))
+        return 'release-not-found';
+    if (/path ".*" not found|failed to download|no such file or directory|repo .* not found|not a valid chart repository/.test(text))
+        return 'chart-not-found';
+    return 'other';
+}
+/** The last `Error: ...` of helm's stderr (helm prints warnings before it), or the tail. */
+function helmErrorLine(stderr) {
+    const lines = stderr
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
+    const errors = lines.filter((l) => l.startsWith('Error: '));
+    const last = errors[errors.length - 1] ?? lines[lines.length - 1] ?? '';
+    return last.replace(/^Error: /, '');
+}
+/** A helm call that exited non-zero, with its kind. It is a UserError: the cause is the release, chart or cluster. */
+class HelmCommandError extends src/* UserError */.yo {
+    kind;
+    exitCode;
+    stderr;
+    args;
+    constructor(args, exitCode, stderr, fix) {
+        const kind = classifyHelmError(stderr);
+        super(`helm ${args.slice(0, 2).join(' ')} failed: ${helmErrorLine(stderr) || `exit code ${exitCode}`}`, {
+            fix: fix ?? defaultFix(kind),
+        });
+        this.name = 'UserError';
+        this.kind = kind;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.args = args;
+    }
+}
+function defaultFix(kind) {
+    switch (kind) {
+        case 'cluster-unreachable':
+            return 'Check the kubeconfig the job uses (KUBECONFIG, `kube-context`) and that the cluster is reachable from the runner.';
+        case 'release-not-found':
+            return 'Check `release` and `namespace`: `helm list -n NAMESPACE` shows the releases there.';
+        case 'timeout':
+            return 'The pods did not become ready in time: check their events (`kubectl describe pod`), or raise `timeout`.';
+        case 'operation-in-progress':
+            return 'Another helm operation on this release is running (another job deploying it?): serialise deploys of a release with `concurrency:` in the workflow and run again when it has finished; if nothing is running, set `recover-pending: true`.';
+        case 'name-in-use':
+            return 'Another install of this release name happened at the same moment (another job?): serialise deploys of a release with `concurrency:` in the workflow and run again.';
+        case 'chart-not-found':
+            return 'Check the `chart` input (a path in the repository, repo/chart after `helm repo add`, or oci://...).';
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/helm/src/flags.ts
+function common(t) {
+    return ['--namespace', t.namespace, ...(t.kubeContext ? ['--kube-context', t.kubeContext] : [])];
+}
+function waitFlags(v, wait) {
+    if (!wait)
+        return [];
+    // Helm 4: bare --wait still means watcher, but the explicit form is what the docs ask for.
+    return v.major >= 4 ? ['--wait=watcher'] : ['--wait'];
+}
+function upgradeArgs(v, f) {
+    const args = ['upgrade', f.release, f.chart, '--install', ...common(f)];
+    if (f.chartVersion)
+        args.push('--version', f.chartVersion);
+    args.push('--values', f.valuesFile, '--reset-values', '--description', f.description);
+    if (f.createNamespace)
+        args.push('--create-namespace');
+    if (f.dryRun) {
+        args.push(v.major >= 4 || v.minor >= 13 ? `--dry-run=${f.dryRun}` : '--dry-run');
+    }
+    else {
+        args.push(...waitFlags(v, f.wait || f.rollbackOnFailure));
+        if (f.rollbackOnFailure)
+            args.push(v.major >= 4 ? '--rollback-on-failure' : '--atomic');
+        args.push('--history-max', String(f.historyMax));
+    }
+    args.push('--timeout', f.timeout, '--output', 'json');
+    return args;
+}
+function rollbackArgs(v, t) {
+    const args = [
+        'rollback',
+        t.release,
+        String(t.revision),
+        ...common(t),
+        ...waitFlags(v, t.wait),
+        '--timeout',
+        t.timeout,
+    ];
+    if (t.historyMax !== undefined)
+        args.push('--history-max', String(t.historyMax));
+    if (t.dryRun)
+        args.push(v.major >= 4 ? '--dry-run=client' : '--dry-run');
+    return args;
+}
+function uninstallArgs(_v, t) {
+    return ['uninstall', t.release, ...common(t), ...(t.timeout ? ['--timeout', t.timeout] : [])];
+}
+function historyArgs(t) {
+    return ['history', t.release, ...common(t), '--max', '256', '--output', 'json'];
+}
+function statusArgs(t, revision) {
+    return ['status', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : []), '--output', 'json'];
+}
+function getValuesArgs(t, revision) {
+    return [
+        'get',
+        'values',
+        t.release,
+        ...common(t),
+        ...(revision ? ['--revision', String(revision)] : []),
+        '--output',
+        'json',
+    ];
+}
+function getManifestArgs(t, revision) {
+    return ['get', 'manifest', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : [])];
+}
+/** `helm get all --template`: the release record through a Go template (used to read the chart back). */
+function getAllTemplateArgs(t, template, revision) {
+    return [
+        'get',
+        'all',
+        t.release,
+        ...common(t),
+        ...(revision ? ['--revision', String(revision)] : []),
+        '--template',
+        template,
+    ];
+}
+/** The exact command a person runs to free a release stuck in pending-*, for messages. */
+function recoveryCommand(t, target) {
+    const ns = `-n ${t.namespace}`;
+    const ctx = t.kubeContext ? ` --kube-context ${t.kubeContext}` : '';
+    return target === 'uninstall'
+        ? `helm uninstall ${t.release} ${ns}${ctx}`
+        : `helm rollback ${t.release} ${target} ${ns}${ctx}`;
+}
+
+;// CONCATENATED MODULE: ./packages/helm/src/parse.ts
+/**
+ * Parsers for helm's `-o json` outputs (one compact line each). Helm 3 and 4 differ in
+ * details (empty times as "" in 3, omitted in 4; `list` revisions as strings); the parsers
+ * accept both and check every field they return, so a surprise fails loudly here rather
+ * than as `undefined` later.
+ */
+const RELEASE_STATUSES = [
+    'unknown',
+    'deployed',
+    'uninstalled',
+    'superseded',
+    'failed',
+    'uninstalling',
+    'pending-install',
+    'pending-upgrade',
+    'pending-rollback',
+];
+class HelmOutputError extends Error {
+    constructor(what, detail) {
+        super(`Unexpected output from helm ${what}: ${detail}`);
+        this.name = 'HelmOutputError';
+    }
+}
+function parseJson(what, text) {
+    // Helm 4.2.1+ prints `Pulled:`/`Digest:` lines for oci:// charts on stdout before the JSON.
+    const start = text.search(/^[[{n]/m);
+    const body = start >= 0 ? text.slice(start) : text;
+    try {
+        return JSON.parse(body);
+    }
+    catch (error) {
+        throw new HelmOutputError(what, `not JSON (${error.message}): ${JSON.stringify(text.slice(0, 120))}`);
+    }
+}
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+function str(what, o, key, optional = true) {
+    const v = o[key];
+    if (v === undefined || v === null) {
+        if (optional)
+            return '';
+        throw new HelmOutputError(what, `missing "${key}"`);
+    }
+    if (typeof v !== 'string')
+        throw new HelmOutputError(what, `"${key}" is ${typeof v}, expected a string`);
+    return v;
+}
+function parse_status(what, v) {
+    if (typeof v === 'string' && RELEASE_STATUSES.includes(v))
+        return v;
+    throw new HelmOutputError(what, `unknown release status ${JSON.stringify(v)}`);
+}
+function revision(what, v) {
+    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+        throw new HelmOutputError(what, `revision ${JSON.stringify(v)} is not a whole number`);
+    return n;
+}
+/** `helm history REL -o json`: oldest first, as helm prints it (re-sorted to be sure). */
+function parseHistory(text) {
+    const data = parseJson('history', text);
+    if (!Array.isArray(data))
+        throw new HelmOutputError('history', 'expected a JSON array');
+    return data
+        .map((e, i) => {
+        if (!isObject(e))
+            throw new HelmOutputError('history', `entry ${i} is not an object`);
+        return {
+            revision: revision('history', e.revision),
+            updated: str('history', e, 'updated'),
+            status: parse_status('history', e.status),
+            chart: str('history', e, 'chart'),
+            app_version: str('history', e, 'app_version'),
+            description: str('history', e, 'description'),
+        };
+    })
+        .sort((a, b) => a.revision - b.revision);
+}
+/** `helm status REL -o json` (Release without chart) or `upgrade/install -o json` (with chart). */
+function parseRelease(text, what = 'status') {
+    const data = parseJson(what, text);
+    if (!isObject(data))
+        throw new HelmOutputError(what, 'expected a JSON object');
+    const info = isObject(data.info) ? data.info : {};
+    const chartMeta = isObject(data.chart) && isObject(data.chart.metadata) ? data.chart.metadata : undefined;
+    return {
+        name: str(what, data, 'name', false),
+        namespace: str(what, data, 'namespace'),
+        revision: revision(what, data.version ?? 0),
+        status: parse_status(what, info.status ?? 'unknown'),
+        description: str(what, info, 'description'),
+        lastDeployed: str(what, info, 'last_deployed'),
+        config: isObject(data.config) ? data.config : {},
+        manifest: str(what, data, 'manifest'),
+        ...(chartMeta
+            ? {
+                chart: {
+                    name: str(what, chartMeta, 'name'),
+                    version: str(what, chartMeta, 'version'),
+                    appVersion: str(what, chartMeta, 'appVersion'),
+                },
+            }
+            : {}),
+    };
+}
+/** `helm get values REL -o json`: the user-supplied values; `null` (no values) reads as {}. */
+function parseValues(text) {
+    const data = parseJson('get values', text.trim() === '' ? 'null' : text);
+    if (data === null)
+        return {};
+    if (!isObject(data))
+        throw new HelmOutputError('get values', 'expected a JSON object or null');
+    return data;
+}
+/** `helm list -o json`: `revision` is a string there, `updated` Go's Time.String(). */
+function parseList(text) {
+    const data = parseJson('list', text);
+    if (!Array.isArray(data))
+        throw new HelmOutputError('list', 'expected a JSON array');
+    return data.map((e, i) => {
+        if (!isObject(e))
+            throw new HelmOutputError('list', `entry ${i} is not an object`);
+        return {
+            name: str('list', e, 'name', false),
+            namespace: str('list', e, 'namespace'),
+            revision: revision('list', e.revision),
+            status: parse_status('list', e.status),
+            chart: str('list', e, 'chart'),
+            app_version: str('list', e, 'app_version'),
+            updated: str('list', e, 'updated'),
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/helm/src/version.ts
+
+/** Helm 3.8 is the oldest we drive: OCI charts became GA there and `--wait` semantics settled. */
+const MIN_HELM = { major: 3, minor: 8 };
+const SETUP_FIX = 'Install Helm 3.8 or newer before this step, e.g. `uses: azure/setup-helm@v4`, or point the `helm` input at a helm binary.';
+/**
+ * Parses the three forms helm prints: `version.BuildInfo{Version:"v3.17.3", ...}`,
+ * `--short` (`v4.0.0+g99cd196`) and a bare `--template '{{.Version}}'`. Helm 2's
+ * `Client: &version.Version{SemVer:"v2..."}` is recognised so it can be refused by name.
+ */
+function parseHelmVersion(output, binary = 'helm') {
+    const text = output.trim();
+    const m = /Version:"(v?\d+(?:\.\d+){0,2}[^"]*)"/.exec(text) ??
+        /SemVer:"(v?\d+(?:\.\d+){0,2}[^"]*)"/.exec(text) ??
+        /^(v?\d+(?:\.\d+){0,2}\S*)$/m.exec(text);
+    const parts = m ? /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(m[1]) : null;
+    if (!m || !parts) {
+        throw new src/* UserError */.yo(`Could not read the Helm version from \`${binary} version\`: ${JSON.stringify(text.slice(0, 200))}`, { fix: SETUP_FIX });
+    }
+    return {
+        major: Number(parts[1]),
+        minor: Number(parts[2] ?? 0),
+        patch: Number(parts[3] ?? 0),
+        text: m[1].split('+')[0],
+    };
+}
+/** Refuses Helm 2 and Helm 3 older than 3.8 with what to install instead. */
+function checkSupported(version, binary = 'helm') {
+    const old = version.major < MIN_HELM.major || (version.major === MIN_HELM.major && version.minor < MIN_HELM.minor);
+    if (old) {
+        throw new src/* UserError */.yo(`${binary} is Helm ${version.text}; helm-deploy needs Helm ${MIN_HELM.major}.${MIN_HELM.minor} or newer (Helm 3 or 4)`, { fix: SETUP_FIX });
+    }
+    return version;
+}
+/** Helm 3.13 added `--dry-run=server`; older 3.x only renders on the client. */
+function supportsServerDryRun(version) {
+    return version.major > 3 || version.minor >= 13;
+}
+
+;// CONCATENATED MODULE: ./packages/helm/src/cli.ts
+
+
+
+
+
+
+
+const MISSING_FIX = 'Install helm before this step (e.g. `uses: azure/setup-helm@v4`), or set the `helm` input to the path of a helm binary.';
+/**
+ * The only place that runs helm. Every call is an argument array (no shell); stdout and
+ * stderr are kept; the time spent inside helm is added up so callers can tell their own
+ * overhead from helm's.
+ */
+class cli_Helm {
+    binary;
+    version;
+    logger;
+    env;
+    /** Milliseconds spent waiting for helm processes, over every call. */
+    timeInHelmMs = 0;
+    calls = [];
+    constructor(binary, version, logger, env) {
+        this.binary = binary;
+        this.version = version;
+        this.logger = logger;
+        this.env = env;
+    }
+    /** Runs `helm version`, refuses Helm 2 and < 3.8, and names the `helm` input when the binary is missing. */
+    static async detect(binary = 'helm', options = {}) {
+        const env = options.env ?? process.env;
+        let run;
+        try {
+            run = await exec(binary, ['version'], env);
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT' || code === 'EACCES') {
+                throw new src/* UserError */.yo(binary === 'helm'
+                    ? 'helm was not found on PATH (the `helm` input is empty, so helm-deploy looks for `helm` on PATH)'
+                    : `The \`helm\` input names ${binary}, which ${code === 'ENOENT' ? 'does not exist' : 'cannot be executed'}`, { fix: MISSING_FIX });
+            }
+            throw error;
+        }
+        if (run.exitCode !== 0) {
+            throw new src/* UserError */.yo(`\`${binary} version\` failed (exit code ${run.exitCode}): ${run.stderr.trim().slice(0, 300)}`, { fix: MISSING_FIX });
+        }
+        const version = checkSupported(parseHelmVersion(run.stdout, binary), binary);
+        return new cli_Helm(binary, version, options.logger ?? src/* silentLogger */.qq, env);
+    }
+    get major() {
+        return this.version.major;
+    }
+    get serverDryRun() {
+        return supportsServerDryRun(this.version);
+    }
+    /** Runs helm; a non-zero exit is thrown as a HelmCommandError carrying its kind. */
+    async run(args, options = {}) {
+        const result = await this.runRaw(args, options);
+        if (result.exitCode !== 0)
+            throw new HelmCommandError(args, result.exitCode, result.stderr);
+        return result;
+    }
+    async runRaw(args, options = {}) {
+        this.calls.push(args);
+        this.logger.debug(`helm ${args.join(' ')}`);
+        const result = await exec(this.binary, args, this.env, options);
+        this.timeInHelmMs += result.ms;
+        for (const line of result.stderr.split('\n'))
+            if (/level=WARN|^WARNING:|^Flag .* has been deprecated/.test(line))
+                this.logger.debug(`helm: ${line}`);
+        return result;
+    }
+    /** The release's history, oldest first; undefined when helm knows no such release. */
+    async history(t) {
+        try {
+            return parseHistory((await this.run(historyArgs(t))).stdout);
+        }
+        catch (error) {
+            if (error instanceof HelmCommandError && error.kind === 'release-not-found')
+                return undefined;
+            throw error;
+        }
+    }
+    async status(t, revision) {
+        return parseRelease((await this.run(statusArgs(t, revision))).stdout);
+    }
+    async values(t, revision) {
+        return parseValues((await this.run(getValuesArgs(t, revision))).stdout);
+    }
+    async manifest(t, revision) {
+        return (await this.run(getManifestArgs(t, revision))).stdout;
+    }
+    /** The computed values of a revision (chart defaults coalesced with the user's), `get values --all`. */
+    async allValues(t, revision) {
+        return parseValues((await this.run([...getValuesArgs(t, revision), '--all'])).stdout);
+    }
+    /** The chart a revision was made from, as helm stored it with the release. */
+    async chart(t, revision) {
+        return parseChartDump((await this.run(getAllTemplateArgs(t, CHART_TEMPLATE, revision))).stdout);
+    }
+    async upgrade(f, options = {}) {
+        const dryRun = f.dryRun === 'server' && !this.serverDryRun ? 'client' : f.dryRun;
+        const out = await this.run(upgradeArgs(this.version, { ...f, dryRun }), options);
+        return parseRelease(out.stdout, 'upgrade');
+    }
+    async rollback(t, options = {}) {
+        return this.run(rollbackArgs(this.version, t), options);
+    }
+    async uninstall(t, options = {}) {
+        return this.run(uninstallArgs(this.version, t), options);
+    }
+}
+function exec(binary, args, env, options = {}) {
+    return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const child = (0,external_node_child_process_.spawn)(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        let killTimer;
+        const onAbort = () => {
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 3000);
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
+        child.on('error', (error) => {
+            options.signal?.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+        child.on('close', (exitCode, signal) => {
+            options.signal?.removeEventListener('abort', onAbort);
+            if (killTimer)
+                clearTimeout(killTimer);
+            resolve({ exitCode, signal, stdout, stderr, ms: performance.now() - started });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/helm/src/history.ts
+const TAG = 'mlops-gha';
+/** `mlops-gha: iris/4 sha256:0123456789ab` (helm shows it in `helm history`). */
+function history_describeDeploy(model, note) {
+    return `${TAG}: ${model.name}/${model.version} sha256:${model.sha256.slice(0, 12)}${note ? ` (${note})` : ''}`;
+}
+/** The description of a revision that replaces revision `failed` after its smoke test failed. */
+function describeSmokeFailure(model, failed) {
+    return history_describeDeploy(model, `smoke test of revision ${failed} failed`);
+}
+/** The model named by one of our descriptions, or undefined for anyone else's. */
+function modelFromDescription(description) {
+    const m = /^mlops-gha: ([A-Za-z0-9][A-Za-z0-9._-]*)\/(\d+) sha256:([0-9a-f]{12})/.exec(description);
+    return m ? { name: m[1], version: Number(m[2]), sha256Prefix: m[3] } : undefined;
+}
+/** `Rollback to N` (helm's stored text for `helm rollback`) -> N. */
+function rollbackSource(description) {
+    const m = /^Rollback to (\d+)$/.exec(description.trim());
+    return m ? Number(m[1]) : undefined;
+}
+/** The revision whose content a revision carries: a rollback carries its source's, recursively. */
+function originOf(history, revision) {
+    const byRev = new Map(history.map((h) => [h.revision, h]));
+    let current = revision;
+    for (let hops = 0; hops < history.length; hops++) {
+        const src = rollbackSource(byRev.get(current)?.description ?? '');
+        if (src === undefined || src === current || !byRev.has(src))
+            return src ?? current;
+        current = src;
+    }
+    return current;
+}
+/** The model a revision serves, following rollbacks to the revision that deployed it. */
+function history_modelOfRevision(history, revision) {
+    const origin = originOf(history, revision);
+    const entry = history.find((h) => h.revision === origin) ?? history.find((h) => h.revision === revision);
+    return entry ? modelFromDescription(entry.description) : undefined;
+}
+/**
+ * Revisions that must not be a rollback target, and why: failed or pending ones, those whose
+ * smoke test failed (recorded in a later description of ours, or passed in from the registry's
+ * events), and those that were rolled back from (the very next revision is a rollback to an
+ * older one: someone, or we, judged them bad).
+ */
+function history_badRevisions(history, known = []) {
+    const bad = new Map();
+    for (const k of known)
+        bad.set(k.revision, k.why);
+    const sorted = [...history].sort((a, b) => a.revision - b.revision);
+    for (let i = 0; i < sorted.length; i++) {
+        const h = sorted[i];
+        if (h.status !== 'deployed' && h.status !== 'superseded')
+            bad.set(h.revision, h.status);
+        const smoke = /smoke test of revision (\d+) failed/.exec(h.description);
+        if (smoke && h.description.startsWith(TAG))
+            bad.set(Number(smoke[1]), 'its smoke test failed');
+        const next = sorted[i + 1];
+        const src = next && next.revision === h.revision + 1 ? rollbackSource(next.description) : undefined;
+        if (src !== undefined && src !== h.revision && !bad.has(h.revision))
+            bad.set(h.revision, `rolled back from (revision ${next.revision})`);
+    }
+    return bad;
+}
+/**
+ * The newest `deployed` or `superseded` revision that is not bad (see badRevisions): the
+ * revision to go back to. Never simply N-1: N-1 may be a failed upgrade, a revision whose
+ * smoke test failed, or the very content we are leaving.
+ */
+function history_lastGoodRevision(history, options = {}) {
+    const bad = history_badRevisions(history, options.known);
+    const avoid = options.notSameAs !== undefined ? originOf(history, options.notSameAs) : undefined;
+    const candidates = [...history]
+        .filter((h) => options.before === undefined || h.revision < options.before)
+        .filter((h) => (h.status === 'deployed' || h.status === 'superseded') && !bad.has(h.revision))
+        .filter((h) => avoid === undefined || originOf(history, h.revision) !== avoid)
+        .sort((a, b) => b.revision - a.revision);
+    return candidates[0];
+}
+const history_isPending = (status) => status.startsWith('pending-');
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/helm/src/diff.ts
+
+
+function splitManifest(manifest, defaultNamespace = '') {
+    const objects = [];
+    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
+        if ('empty' in doc || doc.errors.length)
+            continue;
+        const value = doc.toJS();
+        if (!value || typeof value !== 'object')
+            continue;
+        const kind = typeof value.kind === 'string' ? value.kind : 'Unknown';
+        const name = typeof value.metadata?.name === 'string' ? value.metadata.name : '(unnamed)';
+        const ns = typeof value.metadata?.namespace === 'string' ? value.metadata.namespace : defaultNamespace;
+        objects.push({
+            key: ns ? `${kind}/${ns}/${name}` : `${kind}/${name}`,
+            text: (0,dist/* stringify */.As)(value, { sortMapEntries: true, lineWidth: 0 }),
+        });
+    }
+    return objects;
+}
+function diffManifests(current, next, options = {}) {
+    const before = new Map(splitManifest(current, options.namespace).map((o) => [o.key, o.text]));
+    const after = new Map(splitManifest(next, options.namespace).map((o) => [o.key, o.text]));
+    const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+    const changes = [];
+    let unchanged = 0;
+    for (const key of keys) {
+        const a = before.get(key) ?? '';
+        const b = after.get(key) ?? '';
+        if (a === b) {
+            unchanged++;
+            continue;
+        }
+        const patch = structuredPatch(key, key, a, b, '', '', { context: options.context ?? 3 });
+        const lines = [];
+        for (const hunk of patch.hunks) {
+            lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`);
+            lines.push(...hunk.lines.filter((l) => !l.startsWith('\\')));
+        }
+        changes.push({ key, change: !before.has(key) ? 'added' : !after.has(key) ? 'removed' : 'changed', lines });
+    }
+    return { changes, unchanged };
+}
+/** The diff as text: `key (change)` then its lines, as printed in the log and the summary. */
+function formatManifestDiff(diff) {
+    if (diff.changes.length === 0)
+        return `no changes to the ${diff.unchanged} rendered objects`;
+    const parts = diff.changes.map((c) => [`${c.key} (${c.change})`, ...c.lines].join('\n'));
+    return `${parts.join('\n')}\n(${diff.changes.length} changed, ${diff.unchanged} unchanged)`;
+}
+/** A values diff: both sides as sorted YAML, unified. */
+function diffValues(current, next) {
+    const a = (0,dist/* stringify */.As)(current ?? {}, { sortMapEntries: true, lineWidth: 0 });
+    const b = (0,dist/* stringify */.As)(next ?? {}, { sortMapEntries: true, lineWidth: 0 });
+    if (a === b)
+        return [];
+    const patch = structuredPatch('values', 'values', a, b, '', '', { context: 2 });
+    return patch.hunks.flatMap((h) => [
+        `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
+        ...h.lines.filter((l) => !l.startsWith('\\')),
+    ]);
+}
+
+;// CONCATENATED MODULE: ./packages/helm/src/index.ts
+
+
+
+
+
+
+
+
+
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 70 modules
+var registry_src = __nccwpck_require__(903);
+;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
+
+/** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
+async function model_resolveModel(registry, name, ref) {
+    const resolved = await registry.resolve(ref.alias ? `${name}@${ref.alias}` : ref.version ? `${name}/${ref.version}` : `${name}@latest`);
+    const report = await registry.verify(name, resolved.version);
+    if (!report.ok) {
+        throw new src/* UserError */.yo(`${name}/${resolved.version} in the registry ${registry.location} failed verification: ${report.problems.join('; ')}`, {
+            fix: 'Do not deploy it: push the model again (a new version), or deploy another version.',
+            title: 'model artifact does not match its manifest',
+        });
+    }
+    const sample = await readVersionSample(registry, resolved.manifest);
+    return { resolved, manifest: resolved.manifest, ...(sample ? { sample } : {}) };
+}
+/** The version's sample, read and sha256-checked by the registry; undefined when it has none. */
+async function readVersionSample(registry, manifest) {
+    if (!manifest.sample)
+        return undefined;
+    return parseSample(await registry.readSample(manifest.name, manifest.version), `${manifest.name}/${manifest.version}`);
+}
+/** Checks a sample document's shape (mlops-gha.sample/v1: OIP v2 inputs and the recorded outputs). */
+function parseSample(data, where) {
+    const d = data;
+    const tensors = (list) => Array.isArray(list) &&
+        list.every((t) => t &&
+            typeof t === 'object' &&
+            typeof t.name === 'string' &&
+            typeof t.datatype === 'string' &&
+            Array.isArray(t.shape) &&
+            Array.isArray(t.data));
+    if (d.format !== 'mlops-gha.sample/v1' ||
+        !tensors(d.inputs) ||
+        !tensors(d.outputs) ||
+        !d.inputs.length ||
+        !d.outputs.length) {
+        throw new src/* UserError */.yo(`The sample of ${where} is not a mlops-gha.sample/v1 document with inputs and outputs`, {
+            fix: 'Push the model again with `sample-data`.',
+        });
+    }
+    return d;
+}
+/** Revisions of `release` whose smoke test failed, from the registry's audit events. */
+async function model_knownBadRevisions(registry, name, release, namespace) {
+    const events = await registry.listEvents(name).catch(() => []);
+    return events
+        .filter((e) => e.type === 'smoke-test-failed' &&
+        e.release === release &&
+        e.namespace === namespace &&
+        typeof e.revision === 'number')
+        .map((e) => ({ revision: e.revision, why: `its smoke test failed (registry event ${e.id})` }));
+}
+
+;// CONCATENATED MODULE: ./packages/deploy/src/pending.ts
+
+
+function recoveryFor(history, target, known = []) {
+    const last = history[history.length - 1];
+    const good = history_lastGoodRevision(history, { before: last.revision, known });
+    return { last, good, command: recoveryCommand(target, good ? good.revision : 'uninstall') };
+}
+async function resolvePending(o) {
+    const now = o.now ?? Date.now;
+    let history = o.history;
+    let last = history[history.length - 1];
+    if (!last || !history_isPending(last.status))
+        return { history };
+    const { good, command } = recoveryFor(history, o.target, o.known);
+    const since = last.updated ? ` since ${last.updated}` : '';
+    if (!o.recover) {
+        throw new src/* UserError */.yo(`The release ${o.target.release} (namespace ${o.target.namespace}) is stuck in ${last.status} at revision ${last.revision}${since}: helm refuses every upgrade until it is cleared`, {
+            fix: `If no other job is deploying ${o.target.release}, run \`${command}\`, or set \`recover-pending: true\` to let helm-deploy ${good ? `roll back to revision ${good.revision}` : 'uninstall the pending first install'}.`,
+            title: 'release stuck in a pending state',
+        });
+    }
+    // A pending revision younger than the timeout may be another job's live deploy: wait it out.
+    const started = last.updated ? Date.parse(last.updated) : NaN;
+    while (Number.isFinite(started) && now() - started < o.liveWindowMs) {
+        o.logger.info(`${o.target.release}: revision ${last.revision} is ${last.status}${since}; waiting up to ${Math.ceil((o.liveWindowMs - (now() - started)) / 1000)} s in case another job is still deploying it`);
+        await new Promise((r) => setTimeout(r, o.pollMs ?? 2000));
+        history = (await o.helm.history(o.target)) ?? [];
+        last = history[history.length - 1];
+        if (!last || !history_isPending(last.status))
+            return { history, note: `waited for another operation on ${o.target.release} to finish` };
+    }
+    if (good) {
+        o.logger.info(`${o.target.release}: recovering from ${last.status} at revision ${last.revision}: rolling back to revision ${good.revision}`);
+        await o.helm.rollback({ ...o.target, revision: good.revision, wait: o.wait, timeout: o.timeout });
+    }
+    else {
+        o.logger.info(`${o.target.release}: recovering from ${last.status} at revision ${last.revision}: no good revision to return to, uninstalling`);
+        await o.helm.uninstall({ ...o.target, timeout: o.timeout });
+    }
+    history = (await o.helm.history(o.target)) ?? [];
+    return {
+        history,
+        note: good
+            ? `recovered: revision ${last.revision} was ${last.status}${since}; rolled back to revision ${good.revision} (\`${command}\`)`
+            : `recovered: revision ${last.revision} was ${last.status}${since} with no good revision before it; uninstalled (\`${command}\`)`,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/deploy/src/report.ts
+/**
+ * Markdown for the job summary and the log. Values and manifests come from users' files, so
+ * they only ever appear inside fenced code blocks whose fence is longer than any run of
+ * backticks in them, and table cells are escaped.
+ */
+function fenced(text, lang = '') {
+    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    return `${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`;
+}
+function cell(text) {
+    return String(text ?? '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/@/g, '&#64;')
+        .replace(/\r?\n/g, ' ');
+}
+function report_table(headers, rows) {
+    return [
+        `| ${headers.map(cell).join(' | ')} |`,
+        `| ${headers.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/deploy/src/plan.ts
+
+
+function plan_planFrom(options) {
+    return {
+        action: options.action,
+        release: options.release,
+        namespace: options.namespace,
+        ...(options.current
+            ? {
+                current: {
+                    revision: options.current.revision,
+                    status: options.current.status,
+                    chart: options.current.chart,
+                    appVersion: options.current.app_version,
+                    ...(options.current.model ? { model: options.current.model } : {}),
+                },
+            }
+            : {}),
+        next: options.next,
+        valuesDiff: diffValues(options.currentValues ?? {}, options.nextValues),
+        ...(options.nextManifest !== undefined
+            ? {
+                manifestDiff: diffManifests(options.currentManifest ?? '', options.nextManifest, {
+                    namespace: options.namespace,
+                }),
+            }
+            : {}),
+        notes: options.notes ?? [],
+    };
+}
+/** The plan as log lines (plain text). */
+function plan_planText(plan) {
+    const c = plan.current;
+    const lines = [
+        `Plan: ${plan.action} ${plan.release} in ${plan.namespace}`,
+        `  current: ${c ? `revision ${c.revision} (${c.status}), chart ${c.chart}${c.appVersion ? `, app ${c.appVersion}` : ''}, model ${c.model ?? 'unknown'}` : 'none (first install)'}`,
+        `  new:     ${plan.next.revision ? `revision ${plan.next.revision}, ` : ''}chart ${plan.next.chart}${plan.next.appVersion ? `, app ${plan.next.appVersion}` : ''}, model ${plan.next.model ?? 'unknown'}`,
+        ...plan.notes.map((n) => `  note: ${n}`),
+        'Values diff:',
+        ...(plan.valuesDiff.length ? plan.valuesDiff.map((l) => `  ${l}`) : ['  (no change)']),
+    ];
+    if (plan.manifestDiff)
+        lines.push('Manifest diff:', ...formatManifestDiff(plan.manifestDiff)
+            .split('\n')
+            .map((l) => `  ${l}`));
+    return lines.join('\n');
+}
+/** The plan as job-summary markdown. */
+function plan_planMarkdown(plan) {
+    const c = plan.current;
+    const parts = [
+        `### Plan: ${plan.action}`,
+        report_table(['', 'current', 'new'], [
+            ['revision', c ? `${c.revision} (${c.status})` : '(none)', plan.next.revision ?? '(next)'],
+            ['chart', c?.chart ?? '', plan.next.chart],
+            ['app version', c?.appVersion ?? '', plan.next.appVersion ?? ''],
+            ['model', c?.model ?? '', plan.next.model ?? ''],
+        ]),
+        ...plan.notes.map((n) => `> ${n.replace(/[<>@]/g, (ch) => `&#${ch.charCodeAt(0)};`)}`),
+        '#### Values diff',
+        plan.valuesDiff.length ? fenced(plan.valuesDiff.join('\n'), 'diff') : '_no change_',
+    ];
+    if (plan.manifestDiff) {
+        parts.push('#### Manifest diff', plan.manifestDiff.changes.length
+            ? fenced(formatManifestDiff(plan.manifestDiff), 'diff')
+            : `_${formatManifestDiff(plan.manifestDiff)}_`);
+    }
+    return parts.join('\n\n');
+}
+
+// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
+var onnx_src = __nccwpck_require__(7940);
+;// CONCATENATED MODULE: ./packages/deploy/src/smoke.ts
+
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The default transport: fetch, the body parsed as JSON when it is JSON. */
+const fetchJson = async (url, init) => {
+    const response = await fetch(url, {
+        method: init.method ?? 'GET',
+        ...(init.body !== undefined ? { body: init.body, headers: { 'content-type': 'application/json' } } : {}),
+        signal: AbortSignal.timeout(init.timeoutMs),
+    });
+    return { status: response.status, body: parseBody(await response.text()) };
+};
+function parseBody(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return text; // not JSON: kept as text for the message
+    }
+}
+const smoke_short = (v) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 200);
+async function smokeTest(options) {
+    const logger = options.logger ?? src/* silentLogger */.qq;
+    const http = options.http ?? fetchJson;
+    const getJson = (url, init = {}, timeoutMs = 10_000) => http(url, { ...init, timeoutMs });
+    const base = options.url.replace(/\/+$/, '');
+    const model = `${base}/v2/models/${encodeURIComponent(options.model)}`;
+    const checks = [];
+    const fail = (check, detail, equivalence = 'failed') => {
+        checks.push({ check, ok: false, detail });
+        return { ok: false, checks, equivalence, failure: `${check}: ${detail}` };
+    };
+    // 1. ready: poll, since pods may still be joining the Service after helm's wait.
+    const deadline = Date.now() + options.readyTimeoutMs;
+    let last = '';
+    for (;;) {
+        try {
+            const r = await getJson(`${model}/ready`, {}, 5000);
+            if (r.status === 200 && r.body.ready === true)
+                break;
+            last = `${r.status} ${smoke_short(r.body)}`;
+        }
+        catch (error) {
+            last = error.cause
+                ? String(error.cause.message ?? error.cause)
+                : error.message;
+        }
+        if (Date.now() >= deadline || options.signal?.aborted)
+            return fail('ready', `${model}/ready did not answer ready within ${Math.round(options.readyTimeoutMs / 1000)} s (last: ${last})`, options.sample ? 'failed' : 'not-possible');
+        await sleep(500);
+    }
+    checks.push({ check: 'ready', ok: true, detail: `${options.model} is ready at ${options.label ?? base}` });
+    // 2. metadata: name, version, and the registered signature.
+    const meta = await getJson(model);
+    if (meta.status !== 200)
+        return fail('metadata', `GET ${model} answered ${meta.status}: ${smoke_short(meta.body)}`);
+    const m = meta.body;
+    if (m.versions && m.versions.length && !m.versions.includes(String(options.version))) {
+        return fail('metadata', `the server serves ${options.model} version ${m.versions.join(', ')}, not the deployed version ${options.version}`);
+    }
+    if (options.signature) {
+        const problem = compareSignature(options.signature, m.inputs ?? [], m.outputs ?? []);
+        if (problem)
+            return fail('metadata', `the served model's signature differs from the registry's: ${problem}`);
+    }
+    checks.push({
+        check: 'metadata',
+        ok: true,
+        detail: `name${m.versions ? ', version' : ''} and signature match the registry`,
+    });
+    // 3. inference: the recorded sample, or a shape check with a synthetic row.
+    const inputs = options.sample?.inputs ?? syntheticInputs(options.signature, m.inputs ?? []);
+    const wanted = options.sample?.outputs;
+    const infer = await getJson(`${model}/infer`, {
+        method: 'POST',
+        body: JSON.stringify({
+            id: 'mlops-gha-smoke-test',
+            inputs,
+            ...(wanted ? { outputs: wanted.map((o) => ({ name: o.name })) } : {}),
+        }),
+    }, 30_000);
+    if (infer.status !== 200)
+        return fail('inference', `POST ${model}/infer answered ${infer.status}: ${smoke_short(infer.body)}`);
+    const got = (infer.body.outputs ?? []);
+    if (wanted) {
+        const problem = compareOutputs(wanted, got, options.rtol ?? 1e-4, options.atol ?? 1e-5);
+        if (problem)
+            return fail('inference', `the outputs for the recorded sample differ: ${problem}`);
+        checks.push({
+            check: 'inference',
+            ok: true,
+            detail: `${options.sample.rows} recorded rows reproduced (${wanted.map((o) => o.name).join(', ')})`,
+        });
+        logger.info(`smoke test: ${options.sample.rows} recorded rows give the recorded outputs`);
+        return { ok: true, checks, equivalence: 'checked' };
+    }
+    const problem = compareOutputShapes(options.signature, m.outputs ?? [], got);
+    if (problem)
+        return fail('inference', problem, 'not-possible');
+    checks.push({
+        check: 'inference',
+        ok: true,
+        detail: 'one synthetic row answered with the registered output names and shapes; no sample stored, so no equivalence check was possible',
+    });
+    return { ok: true, checks, equivalence: 'not-possible' };
+}
+function dimsMatch(registered, served) {
+    if (!registered || !served)
+        return true;
+    if (registered.length !== served.length)
+        return false;
+    return registered.every((d, i) => typeof d !== 'number' || d < 0 || served[i] === -1 || served[i] === d);
+}
+function compareSignature(sig, inputs, outputs) {
+    const side = (what, registered, served) => {
+        const names = (l) => l
+            .map((t) => t.name)
+            .sort()
+            .join(', ');
+        if (names(registered) !== names(served))
+            return `${what} are [${names(served)}], registered [${names(registered)}]`;
+        for (const r of registered) {
+            const s = served.find((t) => t.name === r.name);
+            const want = (0,onnx_src/* oipDatatypeOf */.UC)(r.type);
+            if (want && s.datatype !== want)
+                return `${what.slice(0, -1)} ${r.name} is ${s.datatype}, registered ${want}`;
+            if (!dimsMatch(r.shape, s.shape))
+                return `${what.slice(0, -1)} ${r.name} has shape [${s.shape?.join(', ')}], registered [${r.shape?.join(', ')}]`;
+        }
+        return undefined;
+    };
+    return side('inputs', sig.inputs, inputs) ?? side('outputs', sig.outputs, outputs);
+}
+function syntheticInputs(sig, served) {
+    const source = sig
+        ? sig.inputs.map((t) => ({ name: t.name, datatype: (0,onnx_src/* oipDatatypeOf */.UC)(t.type) ?? 'FP32', dims: t.shape ?? [1] }))
+        : served.map((t) => ({ name: t.name, datatype: t.datatype, dims: t.shape }));
+    return source.map((t) => {
+        const shape = t.dims.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+        const n = shape.reduce((a, b) => a * b, 1);
+        const zero = t.datatype === 'BOOL' ? false : t.datatype === 'BYTES' ? '' : 0;
+        return { name: t.name, datatype: t.datatype, shape, data: new Array(n).fill(zero) };
+    });
+}
+function compareOutputShapes(sig, served, got) {
+    const expected = sig
+        ? sig.outputs.map((t) => ({ name: t.name, shape: t.shape }))
+        : served.map((t) => ({ name: t.name, shape: t.shape }));
+    for (const e of expected) {
+        const g = got.find((t) => t.name === e.name);
+        if (!g)
+            return `the answer has no output ${e.name}`;
+        if (e.shape && g.shape.length !== e.shape.length)
+            return `output ${e.name} has ${g.shape.length} dimensions, registered ${e.shape.length}`;
+        const n = g.shape.reduce((a, b) => a * b, 1);
+        if (!Array.isArray(g.data) || g.data.length !== n)
+            return `output ${e.name} has ${Array.isArray(g.data) ? g.data.length : 'no'} values for shape [${g.shape.join(', ')}]`;
+    }
+    return undefined;
+}
+function flat(data) {
+    return Array.isArray(data) ? data.flat(Infinity) : [data];
+}
+function compareOutputs(wanted, got, rtol, atol) {
+    for (const w of wanted) {
+        const g = got.find((t) => t.name === w.name);
+        if (!g)
+            return `the answer has no output ${w.name} (it has ${got.map((t) => t.name).join(', ') || 'none'})`;
+        if (g.datatype !== w.datatype)
+            return `output ${w.name} is ${g.datatype}, recorded ${w.datatype}`;
+        if (JSON.stringify(g.shape) !== JSON.stringify(w.shape))
+            return `output ${w.name} has shape [${g.shape}], recorded [${w.shape}]`;
+        const a = flat(g.data);
+        const b = flat(w.data);
+        if (a.length !== b.length)
+            return `output ${w.name} has ${a.length} values, recorded ${b.length}`;
+        let mismatches = 0;
+        let first = -1;
+        for (let i = 0; i < b.length; i++) {
+            const x = a[i];
+            const y = b[i];
+            const same = typeof x === 'number' && typeof y === 'number'
+                ? Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= atol + rtol * Math.abs(y)
+                : x === y;
+            if (!same) {
+                mismatches++;
+                if (first < 0)
+                    first = i;
+            }
+        }
+        if (mismatches)
+            return `output ${w.name}: ${mismatches} of ${b.length} values differ (first at index ${first}: got ${smoke_short(a[first])}, recorded ${smoke_short(b[first])})`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/deploy/src/conclude.ts
+/**
+ * The tail that helm-deploy and rollback share once helm has put the new revision in place:
+ * the smoke test (the cluster must serve exactly the registered model), then, only when it
+ * passed, the alias moved by compare-and-swap, the registry event, and the GitHub Deployment
+ * marked success with the earlier ones retired. What a failed smoke test leads to differs
+ * (a deploy rolls back, a rollback reports), so it is returned to the caller, nothing moved.
+ */
+
+
+/** Runs the smoke test when there is an endpoint and a model, logging each check. */
+async function runSmokeTest(o) {
+    if (!o.endpoint || !o.model) {
+        if (!o.endpoint)
+            o.logger.info('no smoke test endpoint: the served model was not checked');
+        return undefined;
+    }
+    const smoke = await smokeTest({
+        ...o.endpoint,
+        model: o.model.manifest.name,
+        version: o.model.resolved.version,
+        signature: o.model.manifest.signature,
+        ...(o.model.sample ? { sample: o.model.sample } : {}),
+        readyTimeoutMs: Math.min(o.timeoutMs, 120_000),
+        logger: o.logger,
+        ...(o.signal ? { signal: o.signal } : {}),
+    });
+    for (const c of smoke.checks)
+        o.logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
+    return smoke;
+}
+async function conclude_conclude(o) {
+    const smoke = await runSmokeTest(o);
+    if (smoke && !smoke.ok)
+        return { smoke, smokeFailed: true };
+    const out = { ...(smoke ? { smoke } : {}), smokeFailed: false };
+    const name = o.model?.manifest.name;
+    const version = o.model?.resolved.version;
+    if (o.alias && o.registry && name && version !== undefined) {
+        try {
+            const moved = await o.registry.moveAlias(name, o.alias.alias, version, {
+                expected: o.alias.expected,
+                reason: o.alias.reason.slice(0, 500),
+            });
+            out.alias = { alias: o.alias.alias, from: moved.from, to: moved.to, moved: moved.moved };
+        }
+        catch (error) {
+            o.logger.warning(`The release changed, but the alias ${o.alias.alias} was not moved: ${(0,src/* describeError */.Uc)(error)}`);
+        }
+    }
+    if (o.event) {
+        const eventId = await conclude_recordEvent(o.registry, name, o.event(smoke), o.logger);
+        if (eventId)
+            out.eventId = eventId;
+    }
+    await o.deployment?.setStatus('success', o.success);
+    await o.deployment?.retirePrevious();
+    return out;
+}
+/** Appends a registry event; a registry that refuses is a warning (the release already changed). */
+async function conclude_recordEvent(registry, name, event, logger) {
+    if (!registry || !name) {
+        logger.info(`no registry (or model name): the ${event.type} event was not recorded`);
+        return undefined;
+    }
+    try {
+        return await registry.appendEvent(name, event);
+    }
+    catch (error) {
+        logger.warning(`Could not record the ${event.type} event in the registry: ${(0,src/* describeError */.Uc)(error)}`);
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -74452,7 +76315,7 @@ function deployments_message(error) {
 }
 /** GitHub limits a status description to 140 characters. */
 const clip = (text) => (text.length > 140 ? `${text.slice(0, 139)}…` : text);
-async function deployments_startDeployment(options) {
+async function startDeployment(options) {
     const logger = options.logger ?? src/* silentLogger */.qq;
     const octokit = github_getOctokit(options.token, { baseUrl: options.apiUrl.replace(/\/$/, '') });
     const { owner, repo, environment } = options;
@@ -74542,1859 +76405,22 @@ async function deployments_startDeployment(options) {
 
 
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./packages/helm/src/chart.ts
-/**
- * The chart a revision was made from, read back out of helm's release record: helm keeps the
- * whole chart (metadata, templates, files, schema) with every revision, so a release can be
- * redeployed with exactly its current chart even where the chart's source is gone. `helm get
- * all --template` prints it through Go's text/template, each field hex-encoded (`printf "%x"`,
- * the only lossless encoding text/template has without Sprig), one record a line.
- */
+;// CONCATENATED MODULE: ./packages/deploy/src/deployment.ts
 
-
-const META = ['Name', 'Version', 'APIVersion', 'AppVersion', 'Description', 'Type', 'KubeVersion'];
-const CHART_TEMPLATE = [
-    '{{with .Release.Chart}}',
-    `{{with .Metadata}}meta${META.map((f) => `:{{printf "%x" .${f}}}`).join('')}:{{len .Dependencies}}\n{{end}}`,
-    '{{range .Templates}}file:{{printf "%x" .Name}}:{{printf "%x" .Data}}\n{{end}}',
-    '{{range .Files}}file:{{printf "%x" .Name}}:{{printf "%x" .Data}}\n{{end}}',
-    '{{if .Schema}}file:{{printf "%x" "values.schema.json"}}:{{printf "%x" .Schema}}\n{{end}}',
-    '{{end}}',
-].join('');
-const unhex = (h, what) => {
-    if (h === undefined || !/^(?:[0-9a-f]{2})*$/.test(h))
-        throw new src/* UserError */.yo(`helm printed a chart record that is not hex-encoded (${what})`, {
-            fix: 'Report this with the helm version: the release record could not be read back.',
-        });
-    return Buffer.from(h, 'hex');
-};
-/** A path from the release record, checked to stay inside the chart folder. */
-function safePath(name) {
-    const normal = external_node_path_.posix.normalize(name);
-    if (!name || external_node_path_.posix.isAbsolute(name) || normal.startsWith('..') || normal.includes('\0') || normal === '.')
-        throw new src/* UserError */.yo(`The release's chart holds a file named ${JSON.stringify(name)} outside the chart folder`, {
-            fix: 'Redeploy the version with helm-deploy and a chart from your repository instead.',
-        });
-    return normal;
-}
-function parseChartDump(text) {
-    let chart;
-    const files = [];
-    for (const line of text.split('\n')) {
-        if (!line)
-            continue;
-        const [kind, ...fields] = line.split(':');
-        if (kind === 'meta') {
-            const [name, version, apiVersion, appVersion, description, type, kubeVersion] = META.map((f, i) => unhex(fields[i], f).toString('utf8'));
-            chart = {
-                name: name,
-                version: version,
-                apiVersion: apiVersion || 'v2',
-                appVersion: appVersion,
-                description: description,
-                type: type,
-                kubeVersion: kubeVersion,
-                dependencies: Number(fields[META.length] ?? 0),
-                files,
-            };
-        }
-        else if (kind === 'file') {
-            files.push({ path: safePath(unhex(fields[0], 'file name').toString('utf8')), data: unhex(fields[1], 'file') });
-        }
-    }
-    if (!chart || !chart.name)
-        throw new src/* UserError */.yo('helm printed no chart metadata for the release', {
-            fix: 'Redeploy the version with helm-deploy and a chart from your repository instead.',
-        });
-    return chart;
-}
-
-;// CONCATENATED MODULE: ./packages/helm/src/errors.ts
-
-/**
- * Maps helm's stderr to a kind. The texts are helm's own (pkg/storage/driver/driver.go,
- * pkg/action/action.go, upgrade/rollback wrappers; see the corpus in shared/corpus/helm):
- * they are matched as substrings because helm prefixes `Error: `, `UPGRADE FAILED: `, etc.
- */
-function classifyHelmError(stderr) {
-    const text = stderr;
-    if (/another operation \(install\/upgrade\/rollback\) is in progress/.test(text))
-        return 'operation-in-progress';
-    if (/has no deployed releases/.test(text))
-        return 'no-deployed-releases';
-    if (/release has no \d+ version/.test(text))
-        return 'revision-not-found';
-    if (/[Kk]ubernetes cluster unreachable/.test(text))
-        return 'cluster-unreachable';
-    if (/context canceled|has been cancelled/.test(text))
-        return 'cancelled';
-    if (/context deadline exceeded|timed out waiting for the condition/.test(text))
-        return 'timeout';
-    if (/cannot re-?use a name that is still in use/.test(text))
-        return 'name-in-use';
-    if (/release: not found/.test(text))
-        return 'release-not-found';
-    if (/path ".*" not found|failed to download|no such file or directory|repo .* not found|not a valid chart repository/.test(text))
-        return 'chart-not-found';
-    return 'other';
-}
-/** The last `Error: ...` of helm's stderr (helm prints warnings before it), or the tail. */
-function helmErrorLine(stderr) {
-    const lines = stderr
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter(Boolean);
-    const errors = lines.filter((l) => l.startsWith('Error: '));
-    const last = errors[errors.length - 1] ?? lines[lines.length - 1] ?? '';
-    return last.replace(/^Error: /, '');
-}
-/** A helm call that exited non-zero, with its kind. It is a UserError: the cause is the release, chart or cluster. */
-class HelmCommandError extends src/* UserError */.yo {
-    kind;
-    exitCode;
-    stderr;
-    args;
-    constructor(args, exitCode, stderr, fix) {
-        const kind = classifyHelmError(stderr);
-        super(`helm ${args.slice(0, 2).join(' ')} failed: ${helmErrorLine(stderr) || `exit code ${exitCode}`}`, {
-            fix: fix ?? defaultFix(kind),
-        });
-        this.name = 'UserError';
-        this.kind = kind;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.args = args;
-    }
-}
-function defaultFix(kind) {
-    switch (kind) {
-        case 'cluster-unreachable':
-            return 'Check the kubeconfig the job uses (KUBECONFIG, `kube-context`) and that the cluster is reachable from the runner.';
-        case 'release-not-found':
-            return 'Check `release` and `namespace`: `helm list -n NAMESPACE` shows the releases there.';
-        case 'timeout':
-            return 'The pods did not become ready in time: check their events (`kubectl describe pod`), or raise `timeout`.';
-        case 'operation-in-progress':
-            return 'Another helm operation on this release is running (another job deploying it?): serialise deploys of a release with `concurrency:` in the workflow and run again when it has finished; if nothing is running, set `recover-pending: true`.';
-        case 'name-in-use':
-            return 'Another install of this release name happened at the same moment (another job?): serialise deploys of a release with `concurrency:` in the workflow and run again.';
-        case 'chart-not-found':
-            return 'Check the `chart` input (a path in the repository, repo/chart after `helm repo add`, or oci://...).';
-        default:
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/helm/src/flags.ts
-function common(t) {
-    return ['--namespace', t.namespace, ...(t.kubeContext ? ['--kube-context', t.kubeContext] : [])];
-}
-function waitFlags(v, wait) {
-    if (!wait)
-        return [];
-    // Helm 4: bare --wait still means watcher, but the explicit form is what the docs ask for.
-    return v.major >= 4 ? ['--wait=watcher'] : ['--wait'];
-}
-function upgradeArgs(v, f) {
-    const args = ['upgrade', f.release, f.chart, '--install', ...common(f)];
-    if (f.chartVersion)
-        args.push('--version', f.chartVersion);
-    args.push('--values', f.valuesFile, '--reset-values', '--description', f.description);
-    if (f.createNamespace)
-        args.push('--create-namespace');
-    if (f.dryRun) {
-        args.push(v.major >= 4 || v.minor >= 13 ? `--dry-run=${f.dryRun}` : '--dry-run');
-    }
-    else {
-        args.push(...waitFlags(v, f.wait || f.rollbackOnFailure));
-        if (f.rollbackOnFailure)
-            args.push(v.major >= 4 ? '--rollback-on-failure' : '--atomic');
-        args.push('--history-max', String(f.historyMax));
-    }
-    args.push('--timeout', f.timeout, '--output', 'json');
-    return args;
-}
-function rollbackArgs(v, t) {
-    const args = [
-        'rollback',
-        t.release,
-        String(t.revision),
-        ...common(t),
-        ...waitFlags(v, t.wait),
-        '--timeout',
-        t.timeout,
-    ];
-    if (t.historyMax !== undefined)
-        args.push('--history-max', String(t.historyMax));
-    if (t.dryRun)
-        args.push(v.major >= 4 ? '--dry-run=client' : '--dry-run');
-    return args;
-}
-function uninstallArgs(_v, t) {
-    return ['uninstall', t.release, ...common(t), ...(t.timeout ? ['--timeout', t.timeout] : [])];
-}
-function historyArgs(t) {
-    return ['history', t.release, ...common(t), '--max', '256', '--output', 'json'];
-}
-function statusArgs(t, revision) {
-    return ['status', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : []), '--output', 'json'];
-}
-function getValuesArgs(t, revision) {
-    return [
-        'get',
-        'values',
-        t.release,
-        ...common(t),
-        ...(revision ? ['--revision', String(revision)] : []),
-        '--output',
-        'json',
-    ];
-}
-function getManifestArgs(t, revision) {
-    return ['get', 'manifest', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : [])];
-}
-/** `helm get all --template`: the release record through a Go template (used to read the chart back). */
-function getAllTemplateArgs(t, template, revision) {
-    return ['get', 'all', t.release, ...common(t), ...(revision ? ['--revision', String(revision)] : []), '--template', template];
-}
-/** The exact command a person runs to free a release stuck in pending-*, for messages. */
-function recoveryCommand(t, target) {
-    const ns = `-n ${t.namespace}`;
-    const ctx = t.kubeContext ? ` --kube-context ${t.kubeContext}` : '';
-    return target === 'uninstall'
-        ? `helm uninstall ${t.release} ${ns}${ctx}`
-        : `helm rollback ${t.release} ${target} ${ns}${ctx}`;
-}
-
-;// CONCATENATED MODULE: ./packages/helm/src/parse.ts
-/**
- * Parsers for helm's `-o json` outputs (one compact line each). Helm 3 and 4 differ in
- * details (empty times as "" in 3, omitted in 4; `list` revisions as strings); the parsers
- * accept both and check every field they return, so a surprise fails loudly here rather
- * than as `undefined` later.
- */
-const RELEASE_STATUSES = [
-    'unknown',
-    'deployed',
-    'uninstalled',
-    'superseded',
-    'failed',
-    'uninstalling',
-    'pending-install',
-    'pending-upgrade',
-    'pending-rollback',
-];
-class HelmOutputError extends Error {
-    constructor(what, detail) {
-        super(`Unexpected output from helm ${what}: ${detail}`);
-        this.name = 'HelmOutputError';
-    }
-}
-function parseJson(what, text) {
-    // Helm 4.2.1+ prints `Pulled:`/`Digest:` lines for oci:// charts on stdout before the JSON.
-    const start = text.search(/^[[{n]/m);
-    const body = start >= 0 ? text.slice(start) : text;
-    try {
-        return JSON.parse(body);
-    }
-    catch (error) {
-        throw new HelmOutputError(what, `not JSON (${error.message}): ${JSON.stringify(text.slice(0, 120))}`);
-    }
-}
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-function str(what, o, key, optional = true) {
-    const v = o[key];
-    if (v === undefined || v === null) {
-        if (optional)
-            return '';
-        throw new HelmOutputError(what, `missing "${key}"`);
-    }
-    if (typeof v !== 'string')
-        throw new HelmOutputError(what, `"${key}" is ${typeof v}, expected a string`);
-    return v;
-}
-function parse_status(what, v) {
-    if (typeof v === 'string' && RELEASE_STATUSES.includes(v))
-        return v;
-    throw new HelmOutputError(what, `unknown release status ${JSON.stringify(v)}`);
-}
-function revision(what, v) {
-    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
-        throw new HelmOutputError(what, `revision ${JSON.stringify(v)} is not a whole number`);
-    return n;
-}
-/** `helm history REL -o json`: oldest first, as helm prints it (re-sorted to be sure). */
-function parseHistory(text) {
-    const data = parseJson('history', text);
-    if (!Array.isArray(data))
-        throw new HelmOutputError('history', 'expected a JSON array');
-    return data
-        .map((e, i) => {
-        if (!isObject(e))
-            throw new HelmOutputError('history', `entry ${i} is not an object`);
-        return {
-            revision: revision('history', e.revision),
-            updated: str('history', e, 'updated'),
-            status: parse_status('history', e.status),
-            chart: str('history', e, 'chart'),
-            app_version: str('history', e, 'app_version'),
-            description: str('history', e, 'description'),
-        };
-    })
-        .sort((a, b) => a.revision - b.revision);
-}
-/** `helm status REL -o json` (Release without chart) or `upgrade/install -o json` (with chart). */
-function parseRelease(text, what = 'status') {
-    const data = parseJson(what, text);
-    if (!isObject(data))
-        throw new HelmOutputError(what, 'expected a JSON object');
-    const info = isObject(data.info) ? data.info : {};
-    const chartMeta = isObject(data.chart) && isObject(data.chart.metadata) ? data.chart.metadata : undefined;
-    return {
-        name: str(what, data, 'name', false),
-        namespace: str(what, data, 'namespace'),
-        revision: revision(what, data.version ?? 0),
-        status: parse_status(what, info.status ?? 'unknown'),
-        description: str(what, info, 'description'),
-        lastDeployed: str(what, info, 'last_deployed'),
-        config: isObject(data.config) ? data.config : {},
-        manifest: str(what, data, 'manifest'),
-        ...(chartMeta
-            ? {
-                chart: {
-                    name: str(what, chartMeta, 'name'),
-                    version: str(what, chartMeta, 'version'),
-                    appVersion: str(what, chartMeta, 'appVersion'),
-                },
-            }
-            : {}),
-    };
-}
-/** `helm get values REL -o json`: the user-supplied values; `null` (no values) reads as {}. */
-function parseValues(text) {
-    const data = parseJson('get values', text.trim() === '' ? 'null' : text);
-    if (data === null)
-        return {};
-    if (!isObject(data))
-        throw new HelmOutputError('get values', 'expected a JSON object or null');
-    return data;
-}
-/** `helm list -o json`: `revision` is a string there, `updated` Go's Time.String(). */
-function parseList(text) {
-    const data = parseJson('list', text);
-    if (!Array.isArray(data))
-        throw new HelmOutputError('list', 'expected a JSON array');
-    return data.map((e, i) => {
-        if (!isObject(e))
-            throw new HelmOutputError('list', `entry ${i} is not an object`);
-        return {
-            name: str('list', e, 'name', false),
-            namespace: str('list', e, 'namespace'),
-            revision: revision('list', e.revision),
-            status: parse_status('list', e.status),
-            chart: str('list', e, 'chart'),
-            app_version: str('list', e, 'app_version'),
-            updated: str('list', e, 'updated'),
-        };
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/helm/src/version.ts
-
-/** Helm 3.8 is the oldest we drive: OCI charts became GA there and `--wait` semantics settled. */
-const MIN_HELM = { major: 3, minor: 8 };
-const SETUP_FIX = 'Install Helm 3.8 or newer before this step, e.g. `uses: azure/setup-helm@v4`, or point the `helm` input at a helm binary.';
-/**
- * Parses the three forms helm prints: `version.BuildInfo{Version:"v3.17.3", ...}`,
- * `--short` (`v4.0.0+g99cd196`) and a bare `--template '{{.Version}}'`. Helm 2's
- * `Client: &version.Version{SemVer:"v2..."}` is recognised so it can be refused by name.
- */
-function parseHelmVersion(output, binary = 'helm') {
-    const text = output.trim();
-    const m = /Version:"(v?\d+(?:\.\d+){0,2}[^"]*)"/.exec(text) ??
-        /SemVer:"(v?\d+(?:\.\d+){0,2}[^"]*)"/.exec(text) ??
-        /^(v?\d+(?:\.\d+){0,2}\S*)$/m.exec(text);
-    const parts = m ? /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(m[1]) : null;
-    if (!m || !parts) {
-        throw new src/* UserError */.yo(`Could not read the Helm version from \`${binary} version\`: ${JSON.stringify(text.slice(0, 200))}`, { fix: SETUP_FIX });
-    }
-    return {
-        major: Number(parts[1]),
-        minor: Number(parts[2] ?? 0),
-        patch: Number(parts[3] ?? 0),
-        text: m[1].split('+')[0],
-    };
-}
-/** Refuses Helm 2 and Helm 3 older than 3.8 with what to install instead. */
-function checkSupported(version, binary = 'helm') {
-    const old = version.major < MIN_HELM.major || (version.major === MIN_HELM.major && version.minor < MIN_HELM.minor);
-    if (old) {
-        throw new src/* UserError */.yo(`${binary} is Helm ${version.text}; helm-deploy needs Helm ${MIN_HELM.major}.${MIN_HELM.minor} or newer (Helm 3 or 4)`, { fix: SETUP_FIX });
-    }
-    return version;
-}
-/** Helm 3.13 added `--dry-run=server`; older 3.x only renders on the client. */
-function supportsServerDryRun(version) {
-    return version.major > 3 || version.minor >= 13;
-}
-
-;// CONCATENATED MODULE: ./packages/helm/src/cli.ts
-
-
-
-
-
-
-
-const MISSING_FIX = 'Install helm before this step (e.g. `uses: azure/setup-helm@v4`), or set the `helm` input to the path of a helm binary.';
-/**
- * The only place that runs helm. Every call is an argument array (no shell); stdout and
- * stderr are kept; the time spent inside helm is added up so callers can tell their own
- * overhead from helm's.
- */
-class cli_Helm {
-    binary;
-    version;
-    logger;
-    env;
-    /** Milliseconds spent waiting for helm processes, over every call. */
-    timeInHelmMs = 0;
-    calls = [];
-    constructor(binary, version, logger, env) {
-        this.binary = binary;
-        this.version = version;
-        this.logger = logger;
-        this.env = env;
-    }
-    /** Runs `helm version`, refuses Helm 2 and < 3.8, and names the `helm` input when the binary is missing. */
-    static async detect(binary = 'helm', options = {}) {
-        const env = options.env ?? process.env;
-        let run;
-        try {
-            run = await exec(binary, ['version'], env);
-        }
-        catch (error) {
-            const code = error.code;
-            if (code === 'ENOENT' || code === 'EACCES') {
-                throw new src/* UserError */.yo(binary === 'helm'
-                    ? 'helm was not found on PATH (the `helm` input is empty, so helm-deploy looks for `helm` on PATH)'
-                    : `The \`helm\` input names ${binary}, which ${code === 'ENOENT' ? 'does not exist' : 'cannot be executed'}`, { fix: MISSING_FIX });
-            }
-            throw error;
-        }
-        if (run.exitCode !== 0) {
-            throw new src/* UserError */.yo(`\`${binary} version\` failed (exit code ${run.exitCode}): ${run.stderr.trim().slice(0, 300)}`, { fix: MISSING_FIX });
-        }
-        const version = checkSupported(parseHelmVersion(run.stdout, binary), binary);
-        return new cli_Helm(binary, version, options.logger ?? src/* silentLogger */.qq, env);
-    }
-    get major() {
-        return this.version.major;
-    }
-    get serverDryRun() {
-        return supportsServerDryRun(this.version);
-    }
-    /** Runs helm; a non-zero exit is thrown as a HelmCommandError carrying its kind. */
-    async run(args, options = {}) {
-        const result = await this.runRaw(args, options);
-        if (result.exitCode !== 0)
-            throw new HelmCommandError(args, result.exitCode, result.stderr);
-        return result;
-    }
-    async runRaw(args, options = {}) {
-        this.calls.push(args);
-        this.logger.debug(`helm ${args.join(' ')}`);
-        const result = await exec(this.binary, args, this.env, options);
-        this.timeInHelmMs += result.ms;
-        for (const line of result.stderr.split('\n'))
-            if (/level=WARN|^WARNING:|^Flag .* has been deprecated/.test(line))
-                this.logger.debug(`helm: ${line}`);
-        return result;
-    }
-    /** The release's history, oldest first; undefined when helm knows no such release. */
-    async history(t) {
-        try {
-            return parseHistory((await this.run(historyArgs(t))).stdout);
-        }
-        catch (error) {
-            if (error instanceof HelmCommandError && error.kind === 'release-not-found')
-                return undefined;
-            throw error;
-        }
-    }
-    async status(t, revision) {
-        return parseRelease((await this.run(statusArgs(t, revision))).stdout);
-    }
-    async values(t, revision) {
-        return parseValues((await this.run(getValuesArgs(t, revision))).stdout);
-    }
-    async manifest(t, revision) {
-        return (await this.run(getManifestArgs(t, revision))).stdout;
-    }
-    /** The computed values of a revision (chart defaults coalesced with the user's), `get values --all`. */
-    async allValues(t, revision) {
-        return parseValues((await this.run([...getValuesArgs(t, revision), '--all'])).stdout);
-    }
-    /** The chart a revision was made from, as helm stored it with the release. */
-    async chart(t, revision) {
-        return parseChartDump((await this.run(getAllTemplateArgs(t, CHART_TEMPLATE, revision))).stdout);
-    }
-    async upgrade(f, options = {}) {
-        const dryRun = f.dryRun === 'server' && !this.serverDryRun ? 'client' : f.dryRun;
-        const out = await this.run(upgradeArgs(this.version, { ...f, dryRun }), options);
-        return parseRelease(out.stdout, 'upgrade');
-    }
-    async rollback(t, options = {}) {
-        return this.run(rollbackArgs(this.version, t), options);
-    }
-    async uninstall(t, options = {}) {
-        return this.run(uninstallArgs(this.version, t), options);
-    }
-}
-function exec(binary, args, env, options = {}) {
-    return new Promise((resolve, reject) => {
-        const started = performance.now();
-        const child = (0,external_node_child_process_.spawn)(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        let killTimer;
-        const onAbort = () => {
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 3000);
-        };
-        if (options.signal?.aborted)
-            onAbort();
-        else
-            options.signal?.addEventListener('abort', onAbort, { once: true });
-        child.on('error', (error) => {
-            options.signal?.removeEventListener('abort', onAbort);
-            reject(error);
-        });
-        child.on('close', (exitCode, signal) => {
-            options.signal?.removeEventListener('abort', onAbort);
-            if (killTimer)
-                clearTimeout(killTimer);
-            resolve({ exitCode, signal, stdout, stderr, ms: performance.now() - started });
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/helm/src/history.ts
-const TAG = 'mlops-gha';
-/** `mlops-gha: iris/4 sha256:0123456789ab` (helm shows it in `helm history`). */
-function history_describeDeploy(model, note) {
-    return `${TAG}: ${model.name}/${model.version} sha256:${model.sha256.slice(0, 12)}${note ? ` (${note})` : ''}`;
-}
-/** The description of a revision that replaces revision `failed` after its smoke test failed. */
-function describeSmokeFailure(model, failed) {
-    return history_describeDeploy(model, `smoke test of revision ${failed} failed`);
-}
-/** The model named by one of our descriptions, or undefined for anyone else's. */
-function modelFromDescription(description) {
-    const m = /^mlops-gha: ([A-Za-z0-9][A-Za-z0-9._-]*)\/(\d+) sha256:([0-9a-f]{12})/.exec(description);
-    return m ? { name: m[1], version: Number(m[2]), sha256Prefix: m[3] } : undefined;
-}
-/** `Rollback to N` (helm's stored text for `helm rollback`) -> N. */
-function rollbackSource(description) {
-    const m = /^Rollback to (\d+)$/.exec(description.trim());
-    return m ? Number(m[1]) : undefined;
-}
-/** The revision whose content a revision carries: a rollback carries its source's, recursively. */
-function originOf(history, revision) {
-    const byRev = new Map(history.map((h) => [h.revision, h]));
-    let current = revision;
-    for (let hops = 0; hops < history.length; hops++) {
-        const src = rollbackSource(byRev.get(current)?.description ?? '');
-        if (src === undefined || src === current || !byRev.has(src))
-            return src ?? current;
-        current = src;
-    }
-    return current;
-}
-/** The model a revision serves, following rollbacks to the revision that deployed it. */
-function history_modelOfRevision(history, revision) {
-    const origin = originOf(history, revision);
-    const entry = history.find((h) => h.revision === origin) ?? history.find((h) => h.revision === revision);
-    return entry ? modelFromDescription(entry.description) : undefined;
-}
-/**
- * Revisions that must not be a rollback target, and why: failed or pending ones, those whose
- * smoke test failed (recorded in a later description of ours, or passed in from the registry's
- * events), and those that were rolled back from (the very next revision is a rollback to an
- * older one: someone, or we, judged them bad).
- */
-function history_badRevisions(history, known = []) {
-    const bad = new Map();
-    for (const k of known)
-        bad.set(k.revision, k.why);
-    const sorted = [...history].sort((a, b) => a.revision - b.revision);
-    for (let i = 0; i < sorted.length; i++) {
-        const h = sorted[i];
-        if (h.status !== 'deployed' && h.status !== 'superseded')
-            bad.set(h.revision, h.status);
-        const smoke = /smoke test of revision (\d+) failed/.exec(h.description);
-        if (smoke && h.description.startsWith(TAG))
-            bad.set(Number(smoke[1]), 'its smoke test failed');
-        const next = sorted[i + 1];
-        const src = next && next.revision === h.revision + 1 ? rollbackSource(next.description) : undefined;
-        if (src !== undefined && src !== h.revision && !bad.has(h.revision))
-            bad.set(h.revision, `rolled back from (revision ${next.revision})`);
-    }
-    return bad;
-}
-/**
- * The newest `deployed` or `superseded` revision that is not bad (see badRevisions): the
- * revision to go back to. Never simply N-1: N-1 may be a failed upgrade, a revision whose
- * smoke test failed, or the very content we are leaving.
- */
-function history_lastGoodRevision(history, options = {}) {
-    const bad = history_badRevisions(history, options.known);
-    const avoid = options.notSameAs !== undefined ? originOf(history, options.notSameAs) : undefined;
-    const candidates = [...history]
-        .filter((h) => options.before === undefined || h.revision < options.before)
-        .filter((h) => (h.status === 'deployed' || h.status === 'superseded') && !bad.has(h.revision))
-        .filter((h) => avoid === undefined || originOf(history, h.revision) !== avoid)
-        .sort((a, b) => b.revision - a.revision);
-    return candidates[0];
-}
-const history_isPending = (status) => status.startsWith('pending-');
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
-class Diff {
-    diff(oldStr, newStr, 
-    // Type below is not accurate/complete - see above for full possibilities - but it compiles
-    options = {}) {
-        let callback;
-        if (typeof options === 'function') {
-            callback = options;
-            options = {};
-        }
-        else if ('callback' in options) {
-            callback = options.callback;
-        }
-        // Allow subclasses to massage the input prior to running
-        const oldString = this.castInput(oldStr, options);
-        const newString = this.castInput(newStr, options);
-        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-        const newTokens = this.removeEmpty(this.tokenize(newString, options));
-        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-    }
-    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-        var _a;
-        const done = (value) => {
-            value = this.postProcess(value, options);
-            if (callback) {
-                setTimeout(function () { callback(value); }, 0);
-                return undefined;
-            }
-            else {
-                return value;
-            }
-        };
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let editLength = 1;
-        let maxEditLength = newLen + oldLen;
-        if (options.maxEditLength != null) {
-            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-        }
-        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-        const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
-        // Seed editLength = 0, i.e. the content starts with the same values
-        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-            // Identity per the equality and tokenizer
-            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-        }
-        // Once we hit the right edge of the edit graph on some diagonal k, we can
-        // definitely reach the end of the edit graph in no more than k edits, so
-        // there's no point in considering any moves to diagonal k+1 any more (from
-        // which we're guaranteed to need at least k+1 more edits).
-        // Similarly, once we've reached the bottom of the edit graph, there's no
-        // point considering moves to lower diagonals.
-        // We record this fact by setting minDiagonalToConsider and
-        // maxDiagonalToConsider to some finite value once we've hit the edge of
-        // the edit graph.
-        // This optimization is not faithful to the original algorithm presented in
-        // Myers's paper, which instead pointlessly extends D-paths off the end of
-        // the edit graph - see page 7 of Myers's paper which notes this point
-        // explicitly and illustrates it with a diagram. This has major performance
-        // implications for some common scenarios. For instance, to compute a diff
-        // where the new text simply appends d characters on the end of the
-        // original text of length n, the true Myers algorithm will take O(n+d^2)
-        // time while this optimization needs only O(n+d) time.
-        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-        // Main worker method. checks all permutations of a given edit length for acceptance.
-        const execEditLength = () => {
-            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-                let basePath;
-                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-                if (removePath) {
-                    // No one else is going to attempt to use this value, clear it
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath - 1] = undefined;
-                }
-                let canAdd = false;
-                if (addPath) {
-                    // what newPos will be after we do an insertion:
-                    const addPathNewPos = addPath.oldPos - diagonalPath;
-                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-                }
-                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-                if (!canAdd && !canRemove) {
-                    // If this path is a terminal then prune
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath] = undefined;
-                    continue;
-                }
-                // Select the diagonal that we want to branch from. We select the prior
-                // path whose position in the old string is the farthest from the origin
-                // and does not pass the bounds of the diff graph
-                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
-                    basePath = this.addToPath(addPath, true, false, 0, options);
-                }
-                else {
-                    basePath = this.addToPath(removePath, false, true, 1, options);
-                }
-                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                    // If we have hit the end of both strings, then we are done
-                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                }
-                else {
-                    bestPath[diagonalPath] = basePath;
-                    if (basePath.oldPos + 1 >= oldLen) {
-                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-                    }
-                    if (newPos + 1 >= newLen) {
-                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-                    }
-                }
-            }
-            editLength++;
-        };
-        // Performs the length of edit iteration. Is a bit fugly as this has to support the
-        // sync and async mode which is never fun. Loops over execEditLength until a value
-        // is produced, or until the edit length exceeds options.maxEditLength (if given),
-        // in which case it will return undefined.
-        if (callback) {
-            (function exec() {
-                setTimeout(function () {
-                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-                        return callback(undefined);
-                    }
-                    if (!execEditLength()) {
-                        exec();
-                    }
-                }, 0);
-            }());
-        }
-        else {
-            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-                const ret = execEditLength();
-                if (ret) {
-                    return ret;
-                }
-            }
-        }
-    }
-    addToPath(path, added, removed, oldPosInc, options) {
-        const last = path.lastComponent;
-        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
-            };
-        }
-        else {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
-            };
-        }
-    }
-    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-            newPos++;
-            oldPos++;
-            commonCount++;
-            if (options.oneChangePerToken) {
-                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-            }
-        }
-        if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-        }
-        basePath.oldPos = oldPos;
-        return newPos;
-    }
-    equals(left, right, options) {
-        if (options.comparator) {
-            return options.comparator(left, right);
-        }
-        else {
-            return left === right
-                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
-        }
-    }
-    removeEmpty(array) {
-        const ret = [];
-        for (let i = 0; i < array.length; i++) {
-            if (array[i]) {
-                ret.push(array[i]);
-            }
-        }
-        return ret;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    castInput(value, options) {
-        return value;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    tokenize(value, options) {
-        return Array.from(value);
-    }
-    join(chars) {
-        // Assumes ValueT is string, which is the case for most subclasses.
-        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
-        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
-        // assume tokens and values are strings, but not completely - is weird and janky.
-        return chars.join('');
-    }
-    postProcess(changeObjects, 
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    options) {
-        return changeObjects;
-    }
-    get useLongestToken() {
-        return false;
-    }
-    buildValues(lastComponent, newTokens, oldTokens) {
-        // First we convert our linked list of components in reverse order to an
-        // array in the right order:
-        const components = [];
-        let nextComponent;
-        while (lastComponent) {
-            components.push(lastComponent);
-            nextComponent = lastComponent.previousComponent;
-            delete lastComponent.previousComponent;
-            lastComponent = nextComponent;
-        }
-        components.reverse();
-        const componentLen = components.length;
-        let componentPos = 0, newPos = 0, oldPos = 0;
-        for (; componentPos < componentLen; componentPos++) {
-            const component = components[componentPos];
-            if (!component.removed) {
-                if (!component.added && this.useLongestToken) {
-                    let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function (value, i) {
-                        const oldValue = oldTokens[oldPos + i];
-                        return oldValue.length > value.length ? oldValue : value;
-                    });
-                    component.value = this.join(value);
-                }
-                else {
-                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-                }
-                newPos += component.count;
-                // Common case
-                if (!component.added) {
-                    oldPos += component.count;
-                }
-            }
-            else {
-                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-                oldPos += component.count;
-            }
-        }
-        return components;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
-
-
-class LineDiff extends Diff {
-    constructor() {
-        super(...arguments);
-        this.tokenize = tokenize;
-    }
-    equals(left, right, options) {
-        // If we're ignoring whitespace, we need to normalise lines by stripping
-        // whitespace before checking equality. (This has an annoying interaction
-        // with newlineIsToken that requires special handling: if newlines get their
-        // own token, then we DON'T want to trim the *newline* tokens down to empty
-        // strings, since this would cause us to treat whitespace-only line content
-        // as equal to a separator between lines, which would be weird and
-        // inconsistent with the documented behavior of the options.)
-        if (options.ignoreWhitespace) {
-            if (!options.newlineIsToken || !left.includes('\n')) {
-                left = left.trim();
-            }
-            if (!options.newlineIsToken || !right.includes('\n')) {
-                right = right.trim();
-            }
-        }
-        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-            if (left.endsWith('\n')) {
-                left = left.slice(0, -1);
-            }
-            if (right.endsWith('\n')) {
-                right = right.slice(0, -1);
-            }
-        }
-        return super.equals(left, right, options);
-    }
-}
-const lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-    return lineDiff.diff(oldStr, newStr, options);
-}
-function diffTrimmedLines(oldStr, newStr, options) {
-    options = generateOptions(options, { ignoreWhitespace: true });
-    return lineDiff.diff(oldStr, newStr, options);
-}
-// Exported standalone so it can be used from jsonDiff too.
-function tokenize(value, options) {
-    if (options.stripTrailingCr) {
-        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
-        value = value.replace(/\r\n/g, '\n');
-    }
-    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-    // Ignore the final empty token that occurs if the string ends with a new line
-    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-        linesAndNewlines.pop();
-    }
-    // Merge the content and line separators into single tokens
-    for (let i = 0; i < linesAndNewlines.length; i++) {
-        const line = linesAndNewlines[i];
-        if (i % 2 && !options.newlineIsToken) {
-            retLines[retLines.length - 1] += line;
-        }
-        else {
-            retLines.push(line);
-        }
-    }
-    return retLines;
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
-
-/**
- * Returns true if the filename contains characters that require C-style
- * quoting (as used by Git and GNU diffutils in diff output).
- */
-function needsQuoting(s) {
-    for (let i = 0; i < s.length; i++) {
-        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
-            return true;
-        }
-    }
-    return false;
-}
-/**
- * C-style quotes a filename, encoding special characters as escape sequences
- * and non-ASCII bytes as octal escapes. This is the inverse of
- * `parseQuotedFileName` in parse.ts.
- *
- * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
- * This matches the behaviour of both Git and GNU diffutils, which always emit
- * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
- * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
- *
- * If the filename doesn't need quoting, returns it as-is.
- */
-function quoteFileNameIfNeeded(s) {
-    if (!needsQuoting(s)) {
-        return s;
-    }
-    let result = '"';
-    const bytes = new TextEncoder().encode(s);
-    let i = 0;
-    while (i < bytes.length) {
-        const b = bytes[i];
-        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
-        if (b === 0x07) {
-            result += '\\a';
-        }
-        else if (b === 0x08) {
-            result += '\\b';
-        }
-        else if (b === 0x09) {
-            result += '\\t';
-        }
-        else if (b === 0x0a) {
-            result += '\\n';
-        }
-        else if (b === 0x0b) {
-            result += '\\v';
-        }
-        else if (b === 0x0c) {
-            result += '\\f';
-        }
-        else if (b === 0x0d) {
-            result += '\\r';
-        }
-        else if (b === 0x22) {
-            result += '\\"';
-        }
-        else if (b === 0x5c) {
-            result += '\\\\';
-        }
-        else if (b >= 0x20 && b <= 0x7e) {
-            // Just a printable ASCII character that is neither a double quote nor a
-            // backslash; no need to escape it.
-            result += String.fromCharCode(b);
-        }
-        else {
-            // Either part of a non-ASCII character or a control character without a
-            // special escape sequence; needs escaping as a 3-digit octal escape
-            result += '\\' + b.toString(8).padStart(3, '0');
-        }
-        i++;
-    }
-    result += '"';
-    return result;
-}
-const INCLUDE_HEADERS = {
-    includeIndex: true,
-    includeUnderline: true,
-    includeFileHeaders: true
-};
-const FILE_HEADERS_ONLY = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: true
-};
-const OMIT_HEADERS = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: false
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    let optionsObj;
-    if (!options) {
-        optionsObj = {};
-    }
-    else if (typeof options === 'function') {
-        optionsObj = { callback: options };
-    }
-    else {
-        optionsObj = options;
-    }
-    if (typeof optionsObj.context === 'undefined') {
-        optionsObj.context = 4;
-    }
-    // We copy this into its own variable to placate TypeScript, which thinks
-    // optionsObj.context might be undefined in the callbacks below.
-    const context = optionsObj.context;
-    // @ts-expect-error (runtime check for something that is correctly a static type error)
-    if (optionsObj.newlineIsToken) {
-        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
-    }
-    if (!optionsObj.callback) {
-        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-    }
-    else {
-        const { callback } = optionsObj;
-        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-                const patch = diffLinesResultToPatch(diff);
-                // TypeScript is unhappy without the cast because it does not understand that `patch` may
-                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
-                callback(patch);
-            } }));
-    }
-    function diffLinesResultToPatch(diff) {
-        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
-        //         of lines containing trailing newline characters. We'll tidy up later...
-        if (!diff) {
-            return;
-        }
-        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
-        function contextLines(lines) {
-            return lines.map(function (entry) { return ' ' + entry; });
-        }
-        const hunks = [];
-        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-        for (let i = 0; i < diff.length; i++) {
-            const current = diff[i], lines = current.lines || splitLines(current.value);
-            current.lines = lines;
-            if (current.added || current.removed) {
-                // If we have previous context, start with that
-                if (!oldRangeStart) {
-                    const prev = diff[i - 1];
-                    oldRangeStart = oldLine;
-                    newRangeStart = newLine;
-                    if (prev) {
-                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-                        oldRangeStart -= curRange.length;
-                        newRangeStart -= curRange.length;
-                    }
-                }
-                // Output our changes
-                for (const line of lines) {
-                    curRange.push((current.added ? '+' : '-') + line);
-                }
-                // Track the updated file position
-                if (current.added) {
-                    newLine += lines.length;
-                }
-                else {
-                    oldLine += lines.length;
-                }
-            }
-            else {
-                // Identical context lines. Track line changes
-                if (oldRangeStart) {
-                    // Close out any changes that have been output (or join overlapping)
-                    if (lines.length <= context * 2 && i < diff.length - 2) {
-                        // Overlapping
-                        for (const line of contextLines(lines)) {
-                            curRange.push(line);
-                        }
-                    }
-                    else {
-                        // end the range and output
-                        const contextSize = Math.min(lines.length, context);
-                        for (const line of contextLines(lines.slice(0, contextSize))) {
-                            curRange.push(line);
-                        }
-                        const hunk = {
-                            oldStart: oldRangeStart,
-                            oldLines: (oldLine - oldRangeStart + contextSize),
-                            newStart: newRangeStart,
-                            newLines: (newLine - newRangeStart + contextSize),
-                            lines: curRange
-                        };
-                        hunks.push(hunk);
-                        oldRangeStart = 0;
-                        newRangeStart = 0;
-                        curRange = [];
-                    }
-                }
-                oldLine += lines.length;
-                newLine += lines.length;
-            }
-        }
-        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
-        //         "\ No newline at end of file".
-        for (const hunk of hunks) {
-            for (let i = 0; i < hunk.lines.length; i++) {
-                if (hunk.lines[i].endsWith('\n')) {
-                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
-                }
-                else {
-                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
-                    i++; // Skip the line we just added, then continue iterating
-                }
-            }
-        }
-        return {
-            oldFileName: oldFileName, newFileName: newFileName,
-            oldHeader: oldHeader, newHeader: newHeader,
-            hunks: hunks
-        };
-    }
-}
-/**
- * creates a unified diff patch.
- *
- * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
- *   array of them (as returned by `parsePatch`).
- * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
- *   Ignored for patches where `isGit` is `true`.
- *
- * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
- * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
- * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
- * headers for patches with no hunks (e.g. renames without content changes).
- */
-function formatPatch(patch, headerOptions) {
-    var _a, _b, _c, _d, _e, _f;
-    if (!headerOptions) {
-        headerOptions = INCLUDE_HEADERS;
-    }
-    if (Array.isArray(patch)) {
-        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
-            throw new Error('Cannot omit file headers on a multi-file patch. '
-                + '(The result would be unparseable; how would a tool trying to apply '
-                + 'the patch know which changes are to which file?)');
-        }
-        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
-    }
-    const ret = [];
-    // Git patches have a fixed header format (diff --git, extended headers,
-    // and ---/+++ when hunks are present), so headerOptions is ignored.
-    if (patch.isGit) {
-        headerOptions = INCLUDE_HEADERS;
-        // Emit Git-style diff --git header and extended headers.
-        // Git never puts /dev/null in the "diff --git" line; for file
-        // creations/deletions it uses the real filename on both sides.
-        if (!patch.oldFileName) {
-            throw new Error('oldFileName must be specified for Git patches');
-        }
-        if (!patch.newFileName) {
-            throw new Error('newFileName must be specified for Git patches');
-        }
-        let gitOldName = patch.oldFileName;
-        let gitNewName = patch.newFileName;
-        if (patch.isCreate && gitOldName === '/dev/null') {
-            gitOldName = gitNewName.replace(/^b\//, 'a/');
-        }
-        else if (patch.isDelete && gitNewName === '/dev/null') {
-            gitNewName = gitOldName.replace(/^a\//, 'b/');
-        }
-        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
-        if (patch.isDelete) {
-            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
-        }
-        if (patch.isCreate) {
-            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
-        }
-        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-            ret.push('old mode ' + patch.oldMode);
-            ret.push('new mode ' + patch.newMode);
-        }
-        if (patch.isRename) {
-            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
-            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
-        }
-        if (patch.isCopy) {
-            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
-            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
-        }
-    }
-    else {
-        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
-            ret.push('Index: ' + patch.oldFileName);
-        }
-        if (headerOptions.includeUnderline) {
-            ret.push('===================================================================');
-        }
-    }
-    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
-    // pure renames, mode-only changes), Git omits these, so we do too.
-    const hasHunks = patch.hunks.length > 0;
-    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
-        && (!patch.isGit || hasHunks)) {
-        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
-        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
-    }
-    for (let i = 0; i < patch.hunks.length; i++) {
-        const hunk = patch.hunks[i];
-        // Unified Diff Format quirk: If the chunk size is 0,
-        // the first number is one lower than one would expect.
-        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
-        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
-            + ' +' + newStart + ',' + hunk.newLines
-            + ' @@');
-        for (const line of hunk.lines) {
-            ret.push(line);
-        }
-    }
-    return ret.join('\n') + '\n';
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    if (typeof options === 'function') {
-        options = { callback: options };
-    }
-    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-        if (!patchObj) {
-            return;
-        }
-        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-    }
-    else {
-        const { callback } = options;
-        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
-                if (!patchObj) {
-                    callback(undefined);
-                }
-                else {
-                    callback(formatPatch(patchObj, options.headerOptions));
-                }
-            } }));
-    }
-}
-function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
-    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
-}
-/**
- * Split `text` into an array of lines, including the trailing newline character (where present)
- */
-function splitLines(text) {
-    const hasTrailingNl = text.endsWith('\n');
-    const result = text.split('\n').map(line => line + '\n');
-    if (hasTrailingNl) {
-        result.pop();
-    }
-    else {
-        result.push(result.pop().slice(0, -1));
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/helm/src/diff.ts
-
-
-function splitManifest(manifest, defaultNamespace = '') {
-    const objects = [];
-    for (const doc of (0,dist/* parseAllDocuments */.hR)(manifest)) {
-        if ('empty' in doc || doc.errors.length)
-            continue;
-        const value = doc.toJS();
-        if (!value || typeof value !== 'object')
-            continue;
-        const kind = typeof value.kind === 'string' ? value.kind : 'Unknown';
-        const name = typeof value.metadata?.name === 'string' ? value.metadata.name : '(unnamed)';
-        const ns = typeof value.metadata?.namespace === 'string' ? value.metadata.namespace : defaultNamespace;
-        objects.push({
-            key: ns ? `${kind}/${ns}/${name}` : `${kind}/${name}`,
-            text: (0,dist/* stringify */.As)(value, { sortMapEntries: true, lineWidth: 0 }),
-        });
-    }
-    return objects;
-}
-function diffManifests(current, next, options = {}) {
-    const before = new Map(splitManifest(current, options.namespace).map((o) => [o.key, o.text]));
-    const after = new Map(splitManifest(next, options.namespace).map((o) => [o.key, o.text]));
-    const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
-    const changes = [];
-    let unchanged = 0;
-    for (const key of keys) {
-        const a = before.get(key) ?? '';
-        const b = after.get(key) ?? '';
-        if (a === b) {
-            unchanged++;
-            continue;
-        }
-        const patch = structuredPatch(key, key, a, b, '', '', { context: options.context ?? 3 });
-        const lines = [];
-        for (const hunk of patch.hunks) {
-            lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`);
-            lines.push(...hunk.lines.filter((l) => !l.startsWith('\\')));
-        }
-        changes.push({ key, change: !before.has(key) ? 'added' : !after.has(key) ? 'removed' : 'changed', lines });
-    }
-    return { changes, unchanged };
-}
-/** The diff as text: `key (change)` then its lines, as printed in the log and the summary. */
-function formatManifestDiff(diff) {
-    if (diff.changes.length === 0)
-        return `no changes to the ${diff.unchanged} rendered objects`;
-    const parts = diff.changes.map((c) => [`${c.key} (${c.change})`, ...c.lines].join('\n'));
-    return `${parts.join('\n')}\n(${diff.changes.length} changed, ${diff.unchanged} unchanged)`;
-}
-/** A values diff: both sides as sorted YAML, unified. */
-function diffValues(current, next) {
-    const a = (0,dist/* stringify */.As)(current ?? {}, { sortMapEntries: true, lineWidth: 0 });
-    const b = (0,dist/* stringify */.As)(next ?? {}, { sortMapEntries: true, lineWidth: 0 });
-    if (a === b)
-        return [];
-    const patch = structuredPatch('values', 'values', a, b, '', '', { context: 2 });
-    return patch.hunks.flatMap((h) => [
-        `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
-        ...h.lines.filter((l) => !l.startsWith('\\')),
-    ]);
-}
-
-;// CONCATENATED MODULE: ./packages/helm/src/index.ts
-
-
-
-
-
-
-
-
-
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 70 modules
-var registry_src = __nccwpck_require__(903);
-;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
-
-/** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
-async function model_resolveModel(registry, name, ref) {
-    const resolved = await registry.resolve(ref.alias ? `${name}@${ref.alias}` : ref.version ? `${name}/${ref.version}` : `${name}@latest`);
-    const report = await registry.verify(name, resolved.version);
-    if (!report.ok) {
-        throw new src/* UserError */.yo(`${name}/${resolved.version} in the registry ${registry.location} failed verification: ${report.problems.join('; ')}`, {
-            fix: 'Do not deploy it: push the model again (a new version), or deploy another version.',
-            title: 'model artifact does not match its manifest',
-        });
-    }
-    const sample = await readVersionSample(registry, resolved.manifest);
-    return { resolved, manifest: resolved.manifest, ...(sample ? { sample } : {}) };
-}
-/** The version's sample, read and sha256-checked by the registry; undefined when it has none. */
-async function readVersionSample(registry, manifest) {
-    if (!manifest.sample)
-        return undefined;
-    return parseSample(await registry.readSample(manifest.name, manifest.version), `${manifest.name}/${manifest.version}`);
-}
-/** Checks a sample document's shape (mlops-gha.sample/v1: OIP v2 inputs and the recorded outputs). */
-function parseSample(data, where) {
-    const d = data;
-    const tensors = (list) => Array.isArray(list) &&
-        list.every((t) => t &&
-            typeof t === 'object' &&
-            typeof t.name === 'string' &&
-            typeof t.datatype === 'string' &&
-            Array.isArray(t.shape) &&
-            Array.isArray(t.data));
-    if (d.format !== 'mlops-gha.sample/v1' ||
-        !tensors(d.inputs) ||
-        !tensors(d.outputs) ||
-        !d.inputs.length ||
-        !d.outputs.length) {
-        throw new src/* UserError */.yo(`The sample of ${where} is not a mlops-gha.sample/v1 document with inputs and outputs`, {
-            fix: 'Push the model again with `sample-data`.',
-        });
-    }
-    return d;
-}
-/** Revisions of `release` whose smoke test failed, from the registry's audit events. */
-async function model_knownBadRevisions(registry, name, release, namespace) {
-    const events = await registry.listEvents(name).catch(() => []);
-    return events
-        .filter((e) => e.type === 'smoke-test-failed' &&
-        e.release === release &&
-        e.namespace === namespace &&
-        typeof e.revision === 'number')
-        .map((e) => ({ revision: e.revision, why: `its smoke test failed (registry event ${e.id})` }));
-}
-
-;// CONCATENATED MODULE: ./packages/deploy/src/pending.ts
-
-
-function recoveryFor(history, target, known = []) {
-    const last = history[history.length - 1];
-    const good = history_lastGoodRevision(history, { before: last.revision, known });
-    return { last, good, command: recoveryCommand(target, good ? good.revision : 'uninstall') };
-}
-async function resolvePending(o) {
-    const now = o.now ?? Date.now;
-    let history = o.history;
-    let last = history[history.length - 1];
-    if (!last || !history_isPending(last.status))
-        return { history };
-    const { good, command } = recoveryFor(history, o.target, o.known);
-    const since = last.updated ? ` since ${last.updated}` : '';
-    if (!o.recover) {
-        throw new src/* UserError */.yo(`The release ${o.target.release} (namespace ${o.target.namespace}) is stuck in ${last.status} at revision ${last.revision}${since}: helm refuses every upgrade until it is cleared`, {
-            fix: `If no other job is deploying ${o.target.release}, run \`${command}\`, or set \`recover-pending: true\` to let helm-deploy ${good ? `roll back to revision ${good.revision}` : 'uninstall the pending first install'}.`,
-            title: 'release stuck in a pending state',
-        });
-    }
-    // A pending revision younger than the timeout may be another job's live deploy: wait it out.
-    const started = last.updated ? Date.parse(last.updated) : NaN;
-    while (Number.isFinite(started) && now() - started < o.liveWindowMs) {
-        o.logger.info(`${o.target.release}: revision ${last.revision} is ${last.status}${since}; waiting up to ${Math.ceil((o.liveWindowMs - (now() - started)) / 1000)} s in case another job is still deploying it`);
-        await new Promise((r) => setTimeout(r, o.pollMs ?? 2000));
-        history = (await o.helm.history(o.target)) ?? [];
-        last = history[history.length - 1];
-        if (!last || !history_isPending(last.status))
-            return { history, note: `waited for another operation on ${o.target.release} to finish` };
-    }
-    if (good) {
-        o.logger.info(`${o.target.release}: recovering from ${last.status} at revision ${last.revision}: rolling back to revision ${good.revision}`);
-        await o.helm.rollback({ ...o.target, revision: good.revision, wait: o.wait, timeout: o.timeout });
-    }
-    else {
-        o.logger.info(`${o.target.release}: recovering from ${last.status} at revision ${last.revision}: no good revision to return to, uninstalling`);
-        await o.helm.uninstall({ ...o.target, timeout: o.timeout });
-    }
-    history = (await o.helm.history(o.target)) ?? [];
-    return {
-        history,
-        note: good
-            ? `recovered: revision ${last.revision} was ${last.status}${since}; rolled back to revision ${good.revision} (\`${command}\`)`
-            : `recovered: revision ${last.revision} was ${last.status}${since} with no good revision before it; uninstalled (\`${command}\`)`,
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/deploy/src/report.ts
-/**
- * Markdown for the job summary and the log. Values and manifests come from users' files, so
- * they only ever appear inside fenced code blocks whose fence is longer than any run of
- * backticks in them, and table cells are escaped.
- */
-function fenced(text, lang = '') {
-    const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-    const fence = '`'.repeat(longest + 1);
-    return `${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`;
-}
-function cell(text) {
-    return String(text ?? '')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/@/g, '&#64;')
-        .replace(/\r?\n/g, ' ');
-}
-function report_table(headers, rows) {
-    return [
-        `| ${headers.map(cell).join(' | ')} |`,
-        `| ${headers.map(() => '---').join(' | ')} |`,
-        ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./packages/deploy/src/plan.ts
-
-
-function plan_planFrom(options) {
-    return {
-        action: options.action,
-        release: options.release,
-        namespace: options.namespace,
-        ...(options.current
-            ? {
-                current: {
-                    revision: options.current.revision,
-                    status: options.current.status,
-                    chart: options.current.chart,
-                    appVersion: options.current.app_version,
-                    ...(options.current.model ? { model: options.current.model } : {}),
-                },
-            }
-            : {}),
-        next: options.next,
-        valuesDiff: diffValues(options.currentValues ?? {}, options.nextValues),
-        ...(options.nextManifest !== undefined
-            ? {
-                manifestDiff: diffManifests(options.currentManifest ?? '', options.nextManifest, {
-                    namespace: options.namespace,
-                }),
-            }
-            : {}),
-        notes: options.notes ?? [],
-    };
-}
-/** The plan as log lines (plain text). */
-function plan_planText(plan) {
-    const c = plan.current;
-    const lines = [
-        `Plan: ${plan.action} ${plan.release} in ${plan.namespace}`,
-        `  current: ${c ? `revision ${c.revision} (${c.status}), chart ${c.chart}${c.appVersion ? `, app ${c.appVersion}` : ''}, model ${c.model ?? 'unknown'}` : 'none (first install)'}`,
-        `  new:     ${plan.next.revision ? `revision ${plan.next.revision}, ` : ''}chart ${plan.next.chart}${plan.next.appVersion ? `, app ${plan.next.appVersion}` : ''}, model ${plan.next.model ?? 'unknown'}`,
-        ...plan.notes.map((n) => `  note: ${n}`),
-        'Values diff:',
-        ...(plan.valuesDiff.length ? plan.valuesDiff.map((l) => `  ${l}`) : ['  (no change)']),
-    ];
-    if (plan.manifestDiff)
-        lines.push('Manifest diff:', ...formatManifestDiff(plan.manifestDiff)
-            .split('\n')
-            .map((l) => `  ${l}`));
-    return lines.join('\n');
-}
-/** The plan as job-summary markdown. */
-function plan_planMarkdown(plan) {
-    const c = plan.current;
-    const parts = [
-        `### Plan: ${plan.action}`,
-        report_table(['', 'current', 'new'], [
-            ['revision', c ? `${c.revision} (${c.status})` : '(none)', plan.next.revision ?? '(next)'],
-            ['chart', c?.chart ?? '', plan.next.chart],
-            ['app version', c?.appVersion ?? '', plan.next.appVersion ?? ''],
-            ['model', c?.model ?? '', plan.next.model ?? ''],
-        ]),
-        ...plan.notes.map((n) => `> ${n.replace(/[<>@]/g, (ch) => `&#${ch.charCodeAt(0)};`)}`),
-        '#### Values diff',
-        plan.valuesDiff.length ? fenced(plan.valuesDiff.join('\n'), 'diff') : '_no change_',
-    ];
-    if (plan.manifestDiff) {
-        parts.push('#### Manifest diff', plan.manifestDiff.changes.length
-            ? fenced(formatManifestDiff(plan.manifestDiff), 'diff')
-            : `_${formatManifestDiff(plan.manifestDiff)}_`);
-    }
-    return parts.join('\n\n');
-}
-
-// EXTERNAL MODULE: ./packages/onnx/src/index.ts + 4 modules
-var onnx_src = __nccwpck_require__(7940);
-;// CONCATENATED MODULE: ./packages/deploy/src/smoke.ts
-
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** The default transport: fetch, the body parsed as JSON when it is JSON. */
-const fetchJson = async (url, init) => {
-    const response = await fetch(url, {
-        method: init.method ?? 'GET',
-        ...(init.body !== undefined ? { body: init.body, headers: { 'content-type': 'application/json' } } : {}),
-        signal: AbortSignal.timeout(init.timeoutMs),
-    });
-    return { status: response.status, body: parseBody(await response.text()) };
-};
-function parseBody(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return text; // not JSON: kept as text for the message
-    }
-}
-const smoke_short = (v) => (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 200);
-async function smokeTest(options) {
-    const logger = options.logger ?? src/* silentLogger */.qq;
-    const http = options.http ?? fetchJson;
-    const getJson = (url, init = {}, timeoutMs = 10_000) => http(url, { ...init, timeoutMs });
-    const base = options.url.replace(/\/+$/, '');
-    const model = `${base}/v2/models/${encodeURIComponent(options.model)}`;
-    const checks = [];
-    const fail = (check, detail, equivalence = 'failed') => {
-        checks.push({ check, ok: false, detail });
-        return { ok: false, checks, equivalence, failure: `${check}: ${detail}` };
-    };
-    // 1. ready: poll, since pods may still be joining the Service after helm's wait.
-    const deadline = Date.now() + options.readyTimeoutMs;
-    let last = '';
-    for (;;) {
-        try {
-            const r = await getJson(`${model}/ready`, {}, 5000);
-            if (r.status === 200 && r.body.ready === true)
-                break;
-            last = `${r.status} ${smoke_short(r.body)}`;
-        }
-        catch (error) {
-            last = error.cause
-                ? String(error.cause.message ?? error.cause)
-                : error.message;
-        }
-        if (Date.now() >= deadline || options.signal?.aborted)
-            return fail('ready', `${model}/ready did not answer ready within ${Math.round(options.readyTimeoutMs / 1000)} s (last: ${last})`, options.sample ? 'failed' : 'not-possible');
-        await sleep(500);
-    }
-    checks.push({ check: 'ready', ok: true, detail: `${options.model} is ready at ${options.label ?? base}` });
-    // 2. metadata: name, version, and the registered signature.
-    const meta = await getJson(model);
-    if (meta.status !== 200)
-        return fail('metadata', `GET ${model} answered ${meta.status}: ${smoke_short(meta.body)}`);
-    const m = meta.body;
-    if (m.versions && m.versions.length && !m.versions.includes(String(options.version))) {
-        return fail('metadata', `the server serves ${options.model} version ${m.versions.join(', ')}, not the deployed version ${options.version}`);
-    }
-    if (options.signature) {
-        const problem = compareSignature(options.signature, m.inputs ?? [], m.outputs ?? []);
-        if (problem)
-            return fail('metadata', `the served model's signature differs from the registry's: ${problem}`);
-    }
-    checks.push({
-        check: 'metadata',
-        ok: true,
-        detail: `name${m.versions ? ', version' : ''} and signature match the registry`,
-    });
-    // 3. inference: the recorded sample, or a shape check with a synthetic row.
-    const inputs = options.sample?.inputs ?? syntheticInputs(options.signature, m.inputs ?? []);
-    const wanted = options.sample?.outputs;
-    const infer = await getJson(`${model}/infer`, {
-        method: 'POST',
-        body: JSON.stringify({
-            id: 'mlops-gha-smoke-test',
-            inputs,
-            ...(wanted ? { outputs: wanted.map((o) => ({ name: o.name })) } : {}),
-        }),
-    }, 30_000);
-    if (infer.status !== 200)
-        return fail('inference', `POST ${model}/infer answered ${infer.status}: ${smoke_short(infer.body)}`);
-    const got = (infer.body.outputs ?? []);
-    if (wanted) {
-        const problem = compareOutputs(wanted, got, options.rtol ?? 1e-4, options.atol ?? 1e-5);
-        if (problem)
-            return fail('inference', `the outputs for the recorded sample differ: ${problem}`);
-        checks.push({
-            check: 'inference',
-            ok: true,
-            detail: `${options.sample.rows} recorded rows reproduced (${wanted.map((o) => o.name).join(', ')})`,
-        });
-        logger.info(`smoke test: ${options.sample.rows} recorded rows give the recorded outputs`);
-        return { ok: true, checks, equivalence: 'checked' };
-    }
-    const problem = compareOutputShapes(options.signature, m.outputs ?? [], got);
-    if (problem)
-        return fail('inference', problem, 'not-possible');
-    checks.push({
-        check: 'inference',
-        ok: true,
-        detail: 'one synthetic row answered with the registered output names and shapes; no sample stored, so no equivalence check was possible',
-    });
-    return { ok: true, checks, equivalence: 'not-possible' };
-}
-function dimsMatch(registered, served) {
-    if (!registered || !served)
-        return true;
-    if (registered.length !== served.length)
-        return false;
-    return registered.every((d, i) => typeof d !== 'number' || d < 0 || served[i] === -1 || served[i] === d);
-}
-function compareSignature(sig, inputs, outputs) {
-    const side = (what, registered, served) => {
-        const names = (l) => l
-            .map((t) => t.name)
-            .sort()
-            .join(', ');
-        if (names(registered) !== names(served))
-            return `${what} are [${names(served)}], registered [${names(registered)}]`;
-        for (const r of registered) {
-            const s = served.find((t) => t.name === r.name);
-            const want = (0,onnx_src/* oipDatatypeOf */.UC)(r.type);
-            if (want && s.datatype !== want)
-                return `${what.slice(0, -1)} ${r.name} is ${s.datatype}, registered ${want}`;
-            if (!dimsMatch(r.shape, s.shape))
-                return `${what.slice(0, -1)} ${r.name} has shape [${s.shape?.join(', ')}], registered [${r.shape?.join(', ')}]`;
-        }
-        return undefined;
-    };
-    return side('inputs', sig.inputs, inputs) ?? side('outputs', sig.outputs, outputs);
-}
-function syntheticInputs(sig, served) {
-    const source = sig
-        ? sig.inputs.map((t) => ({ name: t.name, datatype: (0,onnx_src/* oipDatatypeOf */.UC)(t.type) ?? 'FP32', dims: t.shape ?? [1] }))
-        : served.map((t) => ({ name: t.name, datatype: t.datatype, dims: t.shape }));
-    return source.map((t) => {
-        const shape = t.dims.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
-        const n = shape.reduce((a, b) => a * b, 1);
-        const zero = t.datatype === 'BOOL' ? false : t.datatype === 'BYTES' ? '' : 0;
-        return { name: t.name, datatype: t.datatype, shape, data: new Array(n).fill(zero) };
-    });
-}
-function compareOutputShapes(sig, served, got) {
-    const expected = sig
-        ? sig.outputs.map((t) => ({ name: t.name, shape: t.shape }))
-        : served.map((t) => ({ name: t.name, shape: t.shape }));
-    for (const e of expected) {
-        const g = got.find((t) => t.name === e.name);
-        if (!g)
-            return `the answer has no output ${e.name}`;
-        if (e.shape && g.shape.length !== e.shape.length)
-            return `output ${e.name} has ${g.shape.length} dimensions, registered ${e.shape.length}`;
-        const n = g.shape.reduce((a, b) => a * b, 1);
-        if (!Array.isArray(g.data) || g.data.length !== n)
-            return `output ${e.name} has ${Array.isArray(g.data) ? g.data.length : 'no'} values for shape [${g.shape.join(', ')}]`;
-    }
-    return undefined;
-}
-function flat(data) {
-    return Array.isArray(data) ? data.flat(Infinity) : [data];
-}
-function compareOutputs(wanted, got, rtol, atol) {
-    for (const w of wanted) {
-        const g = got.find((t) => t.name === w.name);
-        if (!g)
-            return `the answer has no output ${w.name} (it has ${got.map((t) => t.name).join(', ') || 'none'})`;
-        if (g.datatype !== w.datatype)
-            return `output ${w.name} is ${g.datatype}, recorded ${w.datatype}`;
-        if (JSON.stringify(g.shape) !== JSON.stringify(w.shape))
-            return `output ${w.name} has shape [${g.shape}], recorded [${w.shape}]`;
-        const a = flat(g.data);
-        const b = flat(w.data);
-        if (a.length !== b.length)
-            return `output ${w.name} has ${a.length} values, recorded ${b.length}`;
-        let mismatches = 0;
-        let first = -1;
-        for (let i = 0; i < b.length; i++) {
-            const x = a[i];
-            const y = b[i];
-            const same = typeof x === 'number' && typeof y === 'number'
-                ? Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= atol + rtol * Math.abs(y)
-                : x === y;
-            if (!same) {
-                mismatches++;
-                if (first < 0)
-                    first = i;
-            }
-        }
-        if (mismatches)
-            return `output ${w.name}: ${mismatches} of ${b.length} values differ (first at index ${first}: got ${smoke_short(a[first])}, recorded ${smoke_short(b[first])})`;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/deploy/src/conclude.ts
-/**
- * The tail that helm-deploy and rollback share once helm has put the new revision in place:
- * the smoke test (the cluster must serve exactly the registered model), then, only when it
- * passed, the alias moved by compare-and-swap, the registry event, and the GitHub Deployment
- * marked success with the earlier ones retired. What a failed smoke test leads to differs
- * (a deploy rolls back, a rollback reports), so it is returned to the caller, nothing moved.
- */
-
-
-/** Runs the smoke test when there is an endpoint and a model, logging each check. */
-async function runSmokeTest(o) {
-    if (!o.endpoint || !o.model) {
-        if (!o.endpoint)
-            o.logger.info('no smoke test endpoint: the served model was not checked');
-        return undefined;
-    }
-    const smoke = await smokeTest({
-        ...o.endpoint,
-        model: o.model.manifest.name,
-        version: o.model.resolved.version,
-        signature: o.model.manifest.signature,
-        ...(o.model.sample ? { sample: o.model.sample } : {}),
-        readyTimeoutMs: Math.min(o.timeoutMs, 120_000),
+function deployment_trackDeployment(o) {
+    if (!o.environment || !o.github?.token)
+        return Promise.resolve(undefined);
+    return startDeployment({
+        ...o.github,
+        token: o.github.token,
+        environment: o.environment,
         logger: o.logger,
-        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.task ? { task: o.task } : {}),
+        description: o.description,
+        payload: o.payload,
+        ...(o.github.runUrl ? { logUrl: o.github.runUrl } : {}),
+        ...(o.smokeTestUrl ? { environmentUrl: o.smokeTestUrl } : {}),
     });
-    for (const c of smoke.checks)
-        o.logger.info(`smoke test ${c.check}: ${c.ok ? 'ok' : 'FAILED'}: ${c.detail}`);
-    return smoke;
-}
-async function conclude_conclude(o) {
-    const smoke = await runSmokeTest(o);
-    if (smoke && !smoke.ok)
-        return { smoke, smokeFailed: true };
-    const out = { ...(smoke ? { smoke } : {}), smokeFailed: false };
-    const name = o.model?.manifest.name;
-    const version = o.model?.resolved.version;
-    if (o.alias && o.registry && name && version !== undefined) {
-        try {
-            const moved = await o.registry.moveAlias(name, o.alias.alias, version, {
-                expected: o.alias.expected,
-                reason: o.alias.reason.slice(0, 500),
-            });
-            out.alias = { alias: o.alias.alias, from: moved.from, to: moved.to, moved: moved.moved };
-        }
-        catch (error) {
-            o.logger.warning(`The release changed, but the alias ${o.alias.alias} was not moved: ${(0,src/* describeError */.Uc)(error)}`);
-        }
-    }
-    if (o.event) {
-        const eventId = await conclude_recordEvent(o.registry, name, o.event(smoke), o.logger);
-        if (eventId)
-            out.eventId = eventId;
-    }
-    await o.deployment?.setStatus('success', o.success);
-    await o.deployment?.retirePrevious();
-    return out;
-}
-/** Appends a registry event; a registry that refuses is a warning (the release already changed). */
-async function conclude_recordEvent(registry, name, event, logger) {
-    if (!registry || !name) {
-        logger.info(`no registry (or model name): the ${event.type} event was not recorded`);
-        return undefined;
-    }
-    try {
-        return await registry.appendEvent(name, event);
-    }
-    catch (error) {
-        logger.warning(`Could not record the ${event.type} event in the registry: ${(0,src/* describeError */.Uc)(error)}`);
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -76423,7 +76449,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 
-const FIX = 'Give the model server\'s address in `smoke-test-url`, or make the kubeconfig helm uses (KUBECONFIG, `kube-context`) usable by a plain client.';
+const FIX = "Give the model server's address in `smoke-test-url`, or make the kubeconfig helm uses (KUBECONFIG, `kube-context`) usable by a plain client.";
 function loadFiles(env) {
     const files = env.KUBECONFIG ? env.KUBECONFIG.split(external_node_path_.delimiter).filter(Boolean) : [(0,external_node_path_.join)((0,external_node_os_.homedir)(), '.kube', 'config')];
     const loaded = [];
@@ -76623,7 +76649,10 @@ async function endpoint_smokeEndpoint(o) {
         return undefined;
     }
     try {
-        const kube = await kubeAccess({ ...(o.target.kubeContext ? { kubeContext: o.target.kubeContext } : {}), env: o.env });
+        const kube = await kubeAccess({
+            ...(o.target.kubeContext ? { kubeContext: o.target.kubeContext } : {}),
+            env: o.env,
+        });
         const path = `/api/v1/namespaces/${encodeURIComponent(o.target.namespace)}/services/${encodeURIComponent(service.name)}:${encodeURIComponent(service.port)}/proxy`;
         const label = `Service ${o.target.namespace}/${service.name} port ${service.port} (through the Kubernetes API's service proxy)`;
         o.logger.info(`smoke test endpoint: ${label}, ${service.why}`);
@@ -76995,22 +77024,16 @@ async function deploy(settings, deps) {
             return finish();
         }
         // 5. deploy, with a GitHub Deployment following it
-        const deployment = settings.environment && settings.github?.token
-            ? await deployments_startDeployment({
-                ...settings.github,
-                token: settings.github.token,
-                environment: settings.environment,
-                logger,
-                ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
-                description: `${identity ? `${identity.name}/${identity.version}` : settings.chart} to ${target.release}`,
-                payload: {
-                    release: target.release,
-                    namespace: target.namespace,
-                    ...(identity ? { model: identity.name, version: identity.version } : {}),
-                },
-                ...(settings.smokeTestUrl ? { environmentUrl: settings.smokeTestUrl } : {}),
-            })
-            : undefined;
+        const deployment = await deployment_trackDeployment({
+            ...settings,
+            logger,
+            description: `${identity ? `${identity.name}/${identity.version}` : settings.chart} to ${target.release}`,
+            payload: {
+                release: target.release,
+                namespace: target.namespace,
+                ...(identity ? { model: identity.name, version: identity.version } : {}),
+            },
+        });
         outcome.deploymentId = deployment?.id;
         await deployment?.setStatus('in_progress', `helm upgrade ${target.release}`);
         let revision;
@@ -77071,7 +77094,15 @@ async function deploy(settings, deps) {
         if (done.smokeFailed && identity) {
             const smoke = done.smoke;
             const after = (await helm.history(target)) ?? [];
-            const back = await restoreLastGood({ helm, target, settings, history: after, failedRevision: revision, known, logger });
+            const back = await restoreLastGood({
+                helm,
+                target,
+                settings,
+                history: after,
+                failedRevision: revision,
+                known,
+                logger,
+            });
             outcome.rolledBackTo = back.to;
             outcome.revision = back.revision;
             outcome.status = 'rolled-back';
@@ -77306,6 +77337,7 @@ function target_chooseTarget(history, current, s, known) {
 
 
 
+
 /** History kept by a redeploy's upgrade (helm-deploy's default `history-max`). */
 const REDEPLOY_HISTORY_MAX = 20;
 /**
@@ -77336,18 +77368,24 @@ async function rollback(settings, deps) {
     const registry = settings.registry
         ? Registry.open(settings.registry, { logger, actor: settings.github?.actor, runUrl: settings.github?.runUrl })
         : undefined;
-    const workDir = join(settings.workDir, `rollback-${randomBytes(4).toString('hex')}`);
+    const workDir = join(settings.workDir ?? tmpdir(), `rollback-${randomBytes(4).toString('hex')}`);
     try {
         const current = history[history.length - 1];
         const currentModel = modelOfRevision(history, current.revision);
-        const modelName = settings.modelName ?? currentModel?.name;
+        // the model the release serves; a failed current revision carries helm's text, so look further back
+        const modelName = settings.modelName ??
+            currentModel?.name ??
+            [...history]
+                .reverse()
+                .map((h) => modelOfRevision(history, h.revision)?.name)
+                .find(Boolean);
         const known = registry && modelName ? await knownBadRevisions(registry, modelName, target.release, target.namespace) : [];
         const chosen = chooseTarget(history, current, settings, known);
         const targetModel = chosen.redeploy ? undefined : modelOfRevision(history, chosen.entry.revision);
         const version = settings.toModelVersion ?? targetModel?.version;
         if (chosen.redeploy && !(registry && modelName))
-            throw new UserError(`Model version ${settings.toModelVersion} is not in the history of ${settings.release}, and redeploying it needs the registry`, {
-                fix: `Set \`registry\`${modelName ? '' : ' and `model-name`'} so that version ${settings.toModelVersion} can be read and verified, or choose a \`to-revision\` from \`helm history\`.`,
+            throw new UserError(`Model version ${settings.toModelVersion} is not in the history of ${settings.release}, and redeploying it needs ${registry ? 'the model name' : 'the registry'}`, {
+                fix: `Set ${[registry ? '' : '`registry`', modelName ? '' : '`model-name`'].filter(Boolean).join(' and ')} so that version ${settings.toModelVersion} can be read and verified, or choose a \`to-revision\` from \`helm history\`.`,
             });
         // the target's artifact, checked in the registry before anything changes
         let model;
@@ -77454,24 +77492,18 @@ async function rollback(settings, deps) {
         };
         if (settings.dryRun)
             return finish();
-        const deployment = settings.environment && settings.github?.token
-            ? await startDeployment({
-                ...settings.github,
-                token: settings.github.token,
-                environment: settings.environment,
-                logger,
-                task: 'deploy:rollback',
-                description: `${target.release}: ${what}`,
-                payload: {
-                    release: target.release,
-                    from: current.revision,
-                    to: toRevision ?? null,
-                    reason: settings.reason.slice(0, 200),
-                },
-                ...(settings.github.runUrl ? { logUrl: settings.github.runUrl } : {}),
-                ...(settings.smokeTestUrl ? { environmentUrl: settings.smokeTestUrl } : {}),
-            })
-            : undefined;
+        const deployment = await trackDeployment({
+            ...settings,
+            logger,
+            task: 'deploy:rollback',
+            description: `${target.release}: ${what}`,
+            payload: {
+                release: target.release,
+                from: current.revision,
+                to: toRevision ?? null,
+                reason: settings.reason.slice(0, 200),
+            },
+        });
         outcome.deploymentId = deployment?.id;
         await deployment?.setStatus('in_progress', what);
         try {
@@ -77501,13 +77533,17 @@ async function rollback(settings, deps) {
         const done = await conclude({
             registry,
             model,
-            endpoint: model
-                ? await smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger })
-                : undefined,
+            endpoint: model ? await smokeEndpoint({ smokeTestUrl: settings.smokeTestUrl, helm, target, logger }) : undefined,
             timeoutMs,
             logger,
             ...(settings.alias
-                ? { alias: { alias: settings.alias, expected: aliasBefore, reason: `rollback ${target.release}: ${settings.reason}` } }
+                ? {
+                    alias: {
+                        alias: settings.alias,
+                        expected: aliasBefore,
+                        reason: `rollback ${target.release}: ${settings.reason}`,
+                    },
+                }
                 : {}),
             deployment,
             success: `revision ${outcome.newRevision}: ${what}`,
@@ -77572,6 +77608,11 @@ function githubContext(token, env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/deploy/src/index.ts
+
+
+
+
+
 
 
 
@@ -81387,7 +81428,6 @@ function csv_scan_columnOf(buf, recordStart, at) {
 const MISSING_TOKENS = ['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan'];
 const numbers_MISSING = new Set(MISSING_TOKENS);
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const numbers_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Whether a (trimmed) cell text means "no value". */
 function isMissingText(text) {
     return numbers_MISSING.has(text.toLowerCase());
@@ -81403,82 +81443,6 @@ function numbers_classifyText(raw) {
             return v;
     }
     return t;
-}
-/**
- * Parses bytes [s, e) as a decimal number when that can be done exactly in double arithmetic
- * (at most 15 significant digits and a power of ten within 10^±22: Clinger's fast path, where
- * one correctly rounded multiplication or division gives the correctly rounded result).
- * Anything else, including blanks, returns NaN and the caller takes the general path.
- */
-function fastNumber(buf, s, e) {
-    let i = s;
-    let neg = false;
-    const c0 = buf[i];
-    if (c0 === 45 /* - */) {
-        neg = true;
-        i++;
-    }
-    else if (c0 === 43 /* + */)
-        i++;
-    let mant = 0;
-    let digits = 0;
-    let scale = 0;
-    const first = i;
-    while (i < e) {
-        const c = buf[i] - 48;
-        if (c < 0 || c > 9)
-            break;
-        mant = mant * 10 + c;
-        if (mant !== 0)
-            digits++;
-        i++;
-    }
-    let any = i > first;
-    if (i < e && buf[i] === 46 /* . */) {
-        i++;
-        const f = i;
-        while (i < e) {
-            const c = buf[i] - 48;
-            if (c < 0 || c > 9)
-                break;
-            mant = mant * 10 + c;
-            if (mant !== 0)
-                digits++;
-            i++;
-        }
-        scale = f - i;
-        any ||= i > f;
-    }
-    if (!any)
-        return NaN;
-    if (i < e && (buf[i] === 101 || buf[i] === 69) /* e E */) {
-        i++;
-        let eneg = false;
-        if (buf[i] === 45) {
-            eneg = true;
-            i++;
-        }
-        else if (buf[i] === 43)
-            i++;
-        let ex = 0;
-        const f = i;
-        while (i < e) {
-            const c = buf[i] - 48;
-            if (c < 0 || c > 9)
-                break;
-            ex = ex * 10 + c;
-            i++;
-            if (ex > 400)
-                return NaN;
-        }
-        if (i === f)
-            return NaN;
-        scale += eneg ? -ex : ex;
-    }
-    if (i !== e || digits > 15 || scale < -22 || scale > 22)
-        return NaN;
-    const v = scale < 0 ? mant / numbers_POW10[-scale] : mant * numbers_POW10[scale];
-    return neg ? -v : v;
 }
 
 ;// CONCATENATED MODULE: ./packages/tabular/src/batch.ts
