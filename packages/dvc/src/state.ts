@@ -40,7 +40,7 @@ export class WorkspaceState {
       return state; // no state yet
     }
     state.grow(Math.ceil(bytes.length / 120));
-    for (let start = 0; start < bytes.length; ) {
+    for (let start = 0; start < bytes.length;) {
       let end = bytes.indexOf(10, start);
       if (end < 0) end = bytes.length;
       state.parseLine(bytes, start, end);
