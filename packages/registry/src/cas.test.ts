@@ -62,6 +62,23 @@ async function digestOf(path: string): Promise<string> {
   return createHash('sha256').update(line).digest('hex');
 }
 
+/** A folder store whose `put` and `putFile` fail (a store error, not a lost race) for keys matching `fail`. */
+function failingWrites(location: string, fail: RegExp): ObjectStore {
+  const inner = openStore(location);
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property === 'put' || property === 'putFile') {
+        return async (key: string, ...rest: unknown[]) => {
+          if (fail.test(key)) throw new Error(`store unavailable writing ${key}`);
+          return (target[property] as (...a: unknown[]) => unknown).call(target, key, ...rest);
+        };
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 const folder = () => join(work, `reg-${n++}`);
 const open = (location: string, options: RegistryOptions = {}) =>
   Registry.open(location, { actor: 'octocat', ...options });
@@ -80,7 +97,29 @@ describe('version claims', () => {
     expect(result).toMatchObject({ version: 1, created: true });
     expect(await list(join(location, 'm/claims'))).toEqual(['1.json']);
     expect(await list(join(location, 'm/versions'))).toEqual(['1']);
+    expect(await json(join(location, 'm/claims/1.json'))).toMatchObject({ actor: 'octocat' });
     registry.close();
+  });
+
+  it('a store failure while claiming is the push’s error, not a taken number', async () => {
+    const location = folder();
+    await open(location).push({ name: 'm', files: await collectModelFiles([await weights()]) });
+    const registry = new Registry(failingWrites(location, /\/claims\//), { actor: 'octocat' });
+    await expect(registry.push({ name: 'm', files: await collectModelFiles([await weights()]) })).rejects.toThrow(
+      'store unavailable writing m/claims/2.json',
+    );
+    expect(await list(join(location, 'm/claims'))).toEqual(['1.json']);
+    registry.close();
+  });
+
+  it('a re-push of identical files only reads: it succeeds on a store that refuses every write', async () => {
+    const location = folder();
+    const path = await weights();
+    const first = await open(location).push({ name: 'm', files: await collectModelFiles([path]) });
+    const readOnly = new Registry(failingWrites(location, /./), { actor: 'octocat' });
+    const again = await readOnly.push({ name: 'm', files: await collectModelFiles([path]) });
+    expect(again).toMatchObject({ version: first.version, created: false, uploadedBytes: 0 });
+    readOnly.close();
   });
 
   it('a claim taken by another push moves this one up: concurrent pushes get 1..N, one number each', async () => {
@@ -126,6 +165,15 @@ describe('alias compare-and-swap', () => {
     registry.close();
   });
 
+  it('a store failure while writing the alias is the move’s error, not a lost race retried', async () => {
+    const location = folder();
+    await twoVersions(location);
+    const registry = new Registry(failingWrites(location, /\/aliases\//), { actor: 'octocat' });
+    await expect(registry.moveAlias('m', 'prod', 1)).rejects.toThrow('store unavailable writing m/aliases/prod.json');
+    expect((await events(location, 'm')).filter((e) => e.type === 'alias-moved')).toHaveLength(1);
+    registry.close();
+  });
+
   it('a move to where the alias already points writes nothing', async () => {
     const location = folder();
     await twoVersions(location);
@@ -145,15 +193,20 @@ describe('alias compare-and-swap', () => {
     await twoVersions(location);
     const registry = open(location);
     const first = await registry.moveAlias('m', 'prod', 1, { expected: null, reason: 'first release' });
-    const second = await registry.moveAlias('m', 'prod', 2, { expected: 1, reason: 'promoted' });
+    const second = await registry.moveAlias('m', 'prod', 2, {
+      expected: 1,
+      reason: 'promoted',
+      extra: { run_url: 'https://github.com/o/r/actions/runs/7' },
+    });
     expect(second).toMatchObject({ from: 1, to: 2, moved: true });
     const doc = await json(join(location, 'm/aliases/prod.json'));
-    expect(doc).toMatchObject({ version: 2, event: second.event });
+    expect(doc).toMatchObject({ schema: 'mlops-gha/registry-alias@1', version: 2, event: second.event });
     const moved = (await events(location, 'm')).filter((e) => e.type === 'alias-moved');
     expect(moved.map((e) => [e.from, e.to, e.reason, e.previous_event])).toEqual([
       [null, 1, 'first release', null],
       [1, 2, 'promoted', first.event],
     ]);
+    expect(moved[1]).toMatchObject({ run_url: 'https://github.com/o/r/actions/runs/7' });
     registry.close();
   });
 });
