@@ -126,6 +126,7 @@ describe('parseRules: numbers, percentages and expressions', () => {
     ['f1 >= baseline +', 'rules line 1, column 17: expected a number after "+"'],
     ['f1 >= baseline - 0.01 extra', 'rules line 1, column 23: unexpected "extra" after the expression'],
     ['f1 >= baseline 0.01', 'rules line 1, column 16: expected +, - or * after "baseline", found "0.01"'],
+    ['f1 >= baseline 1e-3', 'rules line 1, column 16: expected +, - or * after "baseline", found "1e-3"'],
     ['f1 >= baseline -0.01 0.02', 'rules line 1, column 16: expected +, - or * after "baseline", found "-0.01"'],
     ['f1 >= 0.9 baseline', 'rules line 1, column 11: unexpected "baseline" after the number'],
     ['f1 >= @', 'rules line 1, column 7: expected a number or "baseline", found "@"'],
@@ -170,6 +171,46 @@ describe('checkRules: names, aliases, suggestions', () => {
     );
   });
 
+  it('names the fix and the annotation title; without the rules text, shows the rule itself', () => {
+    const error = (() => {
+      try {
+        checkRules(parseRules('acuracy >= 0.5'), ['accuracy'], false);
+      } catch (e) {
+        return e as Error & { fix?: string; title?: string };
+      }
+      throw new Error('no error');
+    })();
+    expect(error.message).toBe(
+      'rules line 1, column 1: unknown metric "acuracy". Did you mean "accuracy"? Metrics here: accuracy\n  acuracy >= 0.5\n  ^',
+    );
+    expect(error.title).toBe('metric-gate rule');
+    expect(error.fix).toMatch(/^Name one of the metrics listed \(scikit-learn names;/);
+    try {
+      checkRules(parseRules('f1 >= baseline'), ['f1'], false);
+    } catch (e) {
+      expect((e as { fix?: string }).fix).toMatch(
+        /^Set `baseline:` \(a metrics file, an \.onnx model or registry:\/\/NAME@ALIAS\)/,
+      );
+    }
+    try {
+      parseRules('f1 =>');
+    } catch (e) {
+      expect((e as { fix?: string }).fix).toMatch(/^Write one rule per line as `METRIC OP EXPR`/);
+    }
+  });
+
+  it('aliases only whole names: precision, recall and fN or fN.M, nothing that merely contains them', () => {
+    expect(
+      checkRules(parseRules('f10 >= 0.5\nf0.25 >= 0.5'), ['f10_macro', 'f0.25_macro'], false).map((r) => r.resolved),
+    ).toEqual(['f10_macro', 'f0.25_macro']);
+    expect(() => checkRules(parseRules('my_recall >= 0.5'), ['my_recall_macro'], false)).toThrow(
+      'unknown metric "my_recall"',
+    );
+    expect(() => checkRules(parseRules('precision_at_k >= 0.5'), ['precision_at_k_macro'], false)).toThrow(
+      'unknown metric "precision_at_k"',
+    );
+  });
+
   it('suggests a name at most 3 edits away, and none beyond', () => {
     const text = 'f1 >= 0.5\n  log_los <= 0.3';
     expect(() => checkRules(parseRules(text), ['log_loss', 'f1'], false, text)).toThrow(
@@ -190,6 +231,16 @@ describe('checkRules: names, aliases, suggestions', () => {
     const available = ['accuracy', ...classes.flatMap((c) => [`recall[${c}]`, `support[${c}]`])];
     expect(() => checkRules(parseRules('acc >= 0.5'), available, false)).toThrow(
       `Metrics here: accuracy; per class: precision[CLASS], recall[CLASS], f1[CLASS], support[CLASS] for CLASS in ${classes.slice(0, 20).join(', ')}, …`,
+    );
+    const twenty = classes.slice(0, 20);
+    expect(() =>
+      checkRules(
+        parseRules('acc >= 0.5'),
+        twenty.map((c) => `support[${c}]`),
+        false,
+      ),
+    ).toThrow(
+      `Metrics here: (none); per class: precision[CLASS], recall[CLASS], f1[CLASS], support[CLASS] for CLASS in ${twenty.join(', ')}\n`,
     );
     expect(() => checkRules(parseRules('acc >= 0.5'), ['accuracy', 'support[a]', 'support[b]'], false)).toThrow(
       /Metrics here: accuracy; per class: .* for CLASS in a, b$/m,
@@ -311,6 +362,13 @@ describe('decide', () => {
     );
     expect(d.outcomes[0]).toMatchObject({ status: 'fail', basis: 'point', threshold: 0.59 });
     expect(d.outcomes[0]!.reason).toMatch(/^point values: 0\.5 not >= 0\.59 \(no interval: /);
+  });
+
+  it('draws with fewer than two defined values give no interval: point values decide', () => {
+    const d = decide(
+      input('f1 >= 0.5', { candidate: { f1: 0.9 }, bootstrap: boot({ f1: { candidate: [NaN, NaN, 0.9] } }) }),
+    );
+    expect(d.outcomes[0]).toMatchObject({ status: 'pass', basis: 'point' });
   });
 
   it('writes large and tiny values in exponent form', () => {
