@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { BootstrapResult, MetricDraws } from './bootstrap.js';
-import { checkRules, parseRules } from './rules.js';
-import { decide, intervalStatus, type DecideInput } from './verdict.js';
+import { checkRules, parseRules, type Operator } from './rules.js';
+import { decide, intervalStatus, type DecideInput, type Status } from './verdict.js';
 
 describe('parseRules', () => {
   it('reads every form of the contract, one per line, skipping blanks and comments', () => {
@@ -257,7 +257,7 @@ describe('checkRules: names, aliases, suggestions', () => {
 });
 
 describe('intervalStatus: the whole interval decides', () => {
-  it.each([
+  it.each<[[number, number], Operator, number, Status]>([
     // [low, high], op, offset -> status
     [[0.1, 0.2], '>=', 0.1, 'pass'],
     [[0.1, 0.2], '>', 0.1, 'inconclusive'],
@@ -270,7 +270,7 @@ describe('intervalStatus: the whole interval decides', () => {
     [[0.2, 0.3], '<=', 0.2, 'inconclusive'],
     [[0.3, 0.4], '<=', 0.2, 'fail'],
     [[-0.1, 0.1], '<=', 0, 'inconclusive'],
-  ] as const)('[%p] %s %p -> %s', ([low, high], op, offset, status) => {
+  ])('[%p] %s %p -> %s', ([low, high], op, offset, status) => {
     expect(intervalStatus({ low, high }, op, offset)).toBe(status);
   });
 });
