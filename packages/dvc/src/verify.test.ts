@@ -71,6 +71,14 @@ describe('the DVC 2 (md5-dos2unix) hash of bytes in memory and on disk', () => {
     expect(await hashFileBoth(file, true)).toEqual({ md5: md5(bytes), legacy: expected });
   });
 
+  it('decides text once per file: a later 1 MiB chunk that looks binary is still converted', async () => {
+    const head = Buffer.from('a\r\n'.repeat(MiB / 3 + 1)).subarray(0, MiB); // text, exactly one chunk
+    const tail = Buffer.concat([Buffer.from([0, 0, 0]), Buffer.from('b\r\n'.repeat(100))]);
+    const bytes = Buffer.concat([head, tail]);
+    const expected = md5(Buffer.concat([crlfToLf(head), crlfToLf(tail)]));
+    expect(hashBytesAs(bytes, 'md5-dos2unix')).toBe(expected);
+  });
+
   it('a binary file over 1 MiB is hashed raw, streamed from disk', async () => {
     const bytes = Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from('x\r\n'.repeat(MiB))]);
     const file = join(await mkdirTemp(), 'big.bin');
