@@ -9,7 +9,7 @@ import { describe, expect, it } from '@jest/globals';
 import { chmod, lstat, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger } from '@mlops-gha/common';
+import { RecordingLogger, type UserError } from '@mlops-gha/common';
 import { hashBytesAs, hashFileBoth, isTextBlock } from './hash.js';
 import { pull } from './pull.js';
 import { buildFixture, md5, objectPath, put } from '../../../test/fixtures/dvc-repo.js';
@@ -118,6 +118,9 @@ describe('a pull uses an object only when its bytes match its name', () => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).toMatch(/corrupt on the remote \(bytes do not match the md5\)/);
+    // a DVC 3 object has one digest, the raw md5: the message names it alone, no dos2unix one
+    expect(error?.message).toContain(`its md5 is ${md5(crlf)}, expected ${md5(lf)}`);
+    expect(error?.message).not.toMatch(/dos2unix|undefined/);
     await expect(lstat(join(repo.root, 'notes.txt'))).rejects.toThrow(/ENOENT/);
 
     // the same bytes named the DVC 2 way (no `hash:`, legacy layout) are accepted as they are
@@ -125,6 +128,25 @@ describe('a pull uses an object only when its bytes match its name', () => {
     await put(repo.root, 'notes.txt.dvc', `outs:\n- md5: ${md5(lf)}\n  size: ${crlf.length}\n  path: notes.txt\n`);
     await pull({ cwd: repo.root, targets: ['notes.txt'], ...quiet });
     expect(await readFile(join(repo.root, 'notes.txt'))).toEqual(crlf);
+  });
+
+  it('a DVC 3 text object over 1 MiB is checked by its raw md5 alone and pulled byte for byte', async () => {
+    const repo = await buildFixture();
+    // CRLF text across several 1 MiB chunks: DVC 2's rule would name it differently
+    const big = Buffer.from('row,value\r\n'.repeat(Math.ceil((2.5 * MiB) / 11)));
+    expect(md5(crlfToLf(big))).not.toBe(md5(big));
+    await put(repo.remote, objectPath(md5(big), false), big);
+    await put(
+      repo.root,
+      'big.csv.dvc',
+      `outs:\n- md5: ${md5(big)}\n  size: ${big.length}\n  hash: md5\n  path: big.csv\n`,
+    );
+    const result = await pull({ cwd: repo.root, targets: ['big.csv'], ...quiet });
+    expect(result.downloadedFiles).toBe(1);
+    expect(md5(await readFile(join(repo.root, 'big.csv')))).toBe(md5(big));
+    // pulled again, the cached copy is re-checked under the same rule and kept
+    const again = await pull({ cwd: repo.root, targets: ['big.csv'], ...quiet });
+    expect(again.downloadedFiles).toBe(0);
   });
 
   it('a writable DVC 2 object in the cache is checked under the dos2unix rule: a good one is kept, a corrupt one replaced', async () => {
@@ -186,18 +208,26 @@ describe('a .dir manifest cannot name a path outside its output', () => {
     expect(error?.message).toContain(
       `lists the path ${JSON.stringify(evil)}, which is absolute or climbs out of evil/`,
     );
+    // the annotation a user sees: its title, the .dvc file it points at, and what to do
+    expect(error).toMatchObject({
+      title: 'Unsafe path in a DVC directory manifest',
+      location: { file: expect.stringMatching(/evil\.dvc$/) },
+    });
+    expect((error as UserError).fix).toMatch(
+      /^The \.dir object on the remote was altered: re-add the folder with `dvc add`/,
+    );
     expect((await readdir(repo.root, { recursive: true })).sort()).toEqual(before);
   });
 
-  it('names with dots that are not . or .. segments are fine', async () => {
+  it('names with dots that are not . or .. segments, or a colon after the first letter, are fine', async () => {
     const repo = await buildFixture();
     const body = Buffer.from('fine\n');
-    const dir = dirObject({ '..hidden/x': md5(body), 'a.b/.c': md5(body), '...': md5(body) });
+    const names = ['..hidden/x', 'a.b/.c', '...', 'notes:v1.txt', 'sub/C:x'];
+    const dir = dirObject(Object.fromEntries(names.map((n) => [n, md5(body)])));
     await put(repo.remote, objectPath(md5(body), false), body);
     await put(repo.remote, objectPath(dir.oid, false), dir.bytes);
     await put(repo.root, 'dots.dvc', `outs:\n- md5: ${dir.oid}\n  hash: md5\n  path: dots\n`);
     await pull({ cwd: repo.root, targets: ['dots'], ...quiet });
-    for (const rel of ['..hidden/x', 'a.b/.c', '...'])
-      expect(await readFile(join(repo.root, 'dots', rel))).toEqual(body);
+    for (const rel of names) expect(await readFile(join(repo.root, 'dots', rel))).toEqual(body);
   });
 });
