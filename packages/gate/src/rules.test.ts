@@ -199,6 +199,29 @@ describe('checkRules: names, aliases, suggestions', () => {
     }
   });
 
+  it('on multilabel tasks roc_auc and average_precision resolve to their macro averages, and the note says multilabel', () => {
+    const available = ['roc_auc_macro', 'roc_auc_micro', 'average_precision_macro', 'average_precision_micro'];
+    const rules = checkRules(
+      parseRules('roc_auc >= 0.8\naverage_precision >= 0.7'),
+      available,
+      false,
+      undefined,
+      'multilabel',
+    );
+    expect(rules.map((r) => [r.resolved, r.note])).toEqual([
+      ['roc_auc_macro', 'roc_auc is checked as roc_auc_macro on this multilabel task'],
+      ['average_precision_macro', 'average_precision is checked as average_precision_macro on this multilabel task'],
+    ]);
+    // the multiclass name wins where both are there (one-vs-rest is the multiclass report's average)
+    expect(checkRules(parseRules('roc_auc >= 0.8'), ['roc_auc_macro', 'roc_auc_ovr'], false)[0]!.resolved).toBe(
+      'roc_auc_ovr',
+    );
+    // only whole names: no alias for a name that merely starts like one
+    expect(() => checkRules(parseRules('average_precision_at_5 >= 0.5'), available, false)).toThrow(
+      'unknown metric "average_precision_at_5"',
+    );
+  });
+
   it('aliases only whole names: precision, recall and fN or fN.M, nothing that merely contains them', () => {
     expect(
       checkRules(parseRules('f10 >= 0.5\nf0.25 >= 0.5'), ['f10_macro', 'f0.25_macro'], false).map((r) => r.resolved),
