@@ -19,7 +19,11 @@ export interface DataPullSettings {
 
 /** The action's inputs as one validated settings object. */
 export function readSettings(): DataPullSettings {
-  const linkType = getChoice('link-type', ['copy', 'hardlink', 'symlink', ''] as const, '');
+  // Empty means "DVC's own cache.type"; it is not a choice to list in the refusal message.
+  const linkType =
+    getOptional('link-type') === undefined
+      ? undefined
+      : getChoice('link-type', ['copy', 'hardlink', 'symlink'] as const, 'copy');
   return {
     cwd: resolve(process.cwd(), getString('working-directory', { default: '.' })),
     targets: getList('targets'),
@@ -29,7 +33,7 @@ export function readSettings(): DataPullSettings {
     region: getOptional('region'),
     jobs: getNumber('jobs', { integer: true, min: 1, max: 1024 }),
     cacheDir: getOptional('cache-dir'),
-    linkType: linkType === '' ? undefined : linkType,
+    linkType,
     force: getBoolean('force', false),
     actionsCache: getBoolean('actions-cache', false),
   };
