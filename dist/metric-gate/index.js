@@ -76813,7 +76813,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ty: () => (/* reexport */ runMetricGate)
 });
 
-// UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, binomialHalfCdf, bootstrapInterval, checkRules, decide, delong, escapeMarkdown, formatNumber, hasKernel, intervalStatus, logGamma, makeKernel, mcnemar, normalCdf, normalQuantile, pairedBootstrap, pairedBootstrapParallel, parseRules, placements, quantileSorted, readMetricsFile, renderReport, resolveBaseline, seedToInt, streamState, weightedAuc, weightedMean, weightedR2
+// UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, bootstrapInterval, checkRules, decide, delong, hasKernel, makeKernel, mcnemar, pairedBootstrap, pairedBootstrapParallel, parseRules, renderReport
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
 var src = __nccwpck_require__(3731);
@@ -78628,8 +78628,6 @@ function decide(input) {
     return { verdict, outcomes, failOn: input.failOn, failStep };
 }
 
-// EXTERNAL MODULE: ./packages/metrics-file/src/index.ts + 2 modules
-var metrics_file_src = __nccwpck_require__(8028);
 ;// CONCATENATED MODULE: ./packages/gate/src/format.ts
 /** Number and text formatting shared by the report and its charts. */
 /**
@@ -78964,6 +78962,8 @@ function rank(status) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./packages/metrics-file/src/index.ts + 2 modules
+var metrics_file_src = __nccwpck_require__(8028);
 ;// CONCATENATED MODULE: ./packages/gate/src/gate.ts
 
 
@@ -79207,6 +79207,9 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
 }
 
 ;// CONCATENATED MODULE: ./packages/gate/src/index.ts
+// The gate's public surface: what the metric-gate action, bench/ and test/crosscheck use and
+// the README documents. Helpers of the modules (logGamma, seedToInt, the weighted kernels, …)
+// stay internal so they can change without breaking anyone.
 
 
 
@@ -79214,7 +79217,7 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
 
 
 
-
+// The seeded generator the bootstrap draws with, for reproducible test and bench data.
 
 
 
