@@ -9,9 +9,21 @@ import { IntegrityError } from './errors.js';
 import { withRetries, type RetryOptions } from './retry.js';
 import type { DownloadOptions } from './types.js';
 
+// One random tag per process and a counter: unique temp names without 6 random bytes (a
+// getpid and a randomFillSync) per file. Small objects' temps are still created exclusively.
+const TEMP_TAG = randomBytes(6).toString('hex');
+let tempSeq = 0;
+
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 export function tempBeside(dest: string): string {
-  return join(dirname(dest), `.${basename(dest)}.tmp-${randomBytes(6).toString('hex')}`);
+  return join(dirname(dest), `.${basename(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
+}
+
+let umaskValue: number | undefined;
+/** The process umask, read once (process.umask() is two syscalls per call). */
+function umask(): number {
+  umaskValue ??= process.umask();
+  return umaskValue;
 }
 
 /** Throws IntegrityError when `verify`'s digest differs, then runs the caller's verifier. */
@@ -79,11 +91,17 @@ export async function writeVerifiedStream(
 export async function writeVerifiedBytes(
   body: Buffer,
   dest: string,
-  url: string,
+  /** The source's URL for messages; a function when it is costly to build (local stores, per file). */
+  url: string | (() => string),
   options: DownloadOptions = {},
 ): Promise<{ bytes: number }> {
   await ensureDir(dirname(dest));
-  if (options.verify) checkDigest(url, options, createHash(options.verify.algorithm).update(body).digest('hex'));
+  if (options.verify)
+    checkDigest(
+      typeof url === 'string' ? url : url(),
+      options,
+      createHash(options.verify.algorithm).update(body).digest('hex'),
+    );
   if (options.verifier) {
     const verifier = options.verifier();
     verifier.update(body);
@@ -94,7 +112,7 @@ export async function writeVerifiedBytes(
     // Small objects are written synchronously: on busy machines a thread-pool round trip per
     // file costs more than the write itself (measured 2x slower for 4-32 KB files).
     writeFileSync(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
-    if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode) chmodSync(temp, options.mode);
+    if (options.mode !== undefined && (options.mode & ~umask()) !== options.mode) chmodSync(temp, options.mode);
     renameSync(temp, dest);
   } catch (error) {
     await rm(temp, { force: true });
@@ -121,7 +139,7 @@ export const SMALL_OBJECT = 1 << 20;
 export async function bytesToVerifiedFile(
   read: () => Promise<Buffer>,
   dest: string,
-  url: string,
+  url: string | (() => string),
   options: DownloadOptions & { retry?: RetryOptions } = {},
 ): Promise<{ bytes: number }> {
   return withRetries(async () => writeVerifiedBytes(await read(), dest, url, options), options.retry);
