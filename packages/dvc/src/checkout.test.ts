@@ -28,6 +28,11 @@ describe('checkout', () => {
     await writeFile(model, edited);
     const error = await failure(pull({ cwd: repo.root, ...quiet }));
     expect(error?.message).toBe(`${UNSAVED}\n${model}`);
+    // the annotation a user sees names the problem and the three ways out
+    expect(error).toMatchObject({ title: 'Workspace files differ from the tracked data' });
+    expect((error as Error & { fix?: string }).fix).toMatch(
+      /^These workspace files differ from the tracked versions and their content is not in the DVC cache: commit them with `dvc add`\/`dvc commit`, delete them, or set `force: true`/,
+    );
     expect(await readFile(model)).toEqual(edited);
     const forced = await pull({ cwd: repo.root, force: true, ...quiet });
     expect(forced.changedFiles).toBe(1);
@@ -120,6 +125,49 @@ describe('checkout', () => {
     expect((await lstat(join(repo2.root, 'data/images'))).isDirectory()).toBe(true);
     expect(await readFile(join(repo2.root, 'data/images/cat.txt'))).toEqual(repo2.expected['data/images/cat.txt']);
     expect(await readFile(join(repo2.root, 'elsewhere'), 'utf8')).toBe('x\n');
+  });
+
+  it('files rewritten with their own bytes are hashed and kept, not replaced: DVC 3, DVC 2 CRLF text, an executable', async () => {
+    const repo = await buildFixture();
+    const script = Buffer.from('#!/bin/sh\necho hi\n');
+    await put(repo.remote, objectPath(md5(script), false), script);
+    await put(
+      repo.root,
+      'run.sh.dvc',
+      `outs:\n- md5: ${md5(script)}\n  size: ${script.length}\n  isexec: true\n  hash: md5\n  path: run.sh\n`,
+    );
+    await pull({ cwd: repo.root, ...quiet });
+    const files = {
+      'models/model.bin': repo.expected['models/model.bin']!,
+      'data/raw.csv': repo.expected['data/raw.csv']!,
+      'run.sh': script,
+    };
+    const inodes: Record<string, number> = {};
+    for (const [rel, bytes] of Object.entries(files)) {
+      // same bytes, new mtime: the recorded state no longer vouches for the file, its hash must
+      await writeFile(join(repo.root, rel), bytes);
+      inodes[rel] = (await stat(join(repo.root, rel))).ino;
+    }
+    const again = await pull({ cwd: repo.root, ...quiet });
+    expect(again.changedFiles).toBe(0);
+    for (const [rel, bytes] of Object.entries(files)) {
+      const st = await stat(join(repo.root, rel));
+      expect([rel, st.ino, await readFile(join(repo.root, rel))]).toEqual([rel, inodes[rel], bytes]);
+    }
+    expect((await stat(join(repo.root, 'run.sh'))).mode & 0o100).toBe(0o100);
+  });
+
+  it('DVC 2 outputs: a file or an extra file whose content the cache holds under its dos2unix name goes without asking', async () => {
+    const repo = await buildFixture();
+    await pull({ cwd: repo.root, ...quiet });
+    // raw.csv now holds legacy/t.txt's CRLF bytes (another size), cached under their DVC 2 name
+    await writeFile(join(repo.root, 'data/raw.csv'), repo.expected['legacy/t.txt']!);
+    // an extra file in the DVC 2 folder holding raw.csv's CRLF bytes
+    await writeFile(join(repo.root, 'legacy/extra.csv'), repo.expected['data/raw.csv']!);
+    const result = await pull({ cwd: repo.root, ...quiet });
+    expect(result.changedFiles).toBe(1);
+    expect(await readFile(join(repo.root, 'data/raw.csv'))).toEqual(repo.expected['data/raw.csv']);
+    await expect(lstat(join(repo.root, 'legacy/extra.csv'))).rejects.toThrow(/ENOENT/);
   });
 
   it('a tracked executable that lost its x bit gets it back, as a change; a hardlink to the cache is unchanged', async () => {
