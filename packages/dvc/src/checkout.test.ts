@@ -127,6 +127,19 @@ describe('checkout', () => {
     expect(await readFile(join(repo2.root, 'elsewhere'), 'utf8')).toBe('x\n');
   });
 
+  it('a first pull counts every file it writes, those copied while downloads ran included', async () => {
+    const repo = await buildFixture();
+    const result = await pull({ cwd: repo.root, ...quiet });
+    const rels = Object.keys(repo.expected);
+    expect(result.changedFiles).toBe(rels.length);
+    for (const o of result.outputs)
+      expect([o.path, o.changed]).toEqual([
+        o.path,
+        rels.filter((r) => r === o.path || r.startsWith(`${o.path}/`)).length,
+      ]);
+    for (const rel of rels) expect(await readFile(join(repo.root, rel))).toEqual(repo.expected[rel]);
+  });
+
   it('files rewritten with their own bytes are hashed and kept, not replaced: DVC 3, DVC 2 CRLF text, an executable', async () => {
     const repo = await buildFixture();
     const script = Buffer.from('#!/bin/sh\necho hi\n');
