@@ -10,6 +10,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -123,6 +124,9 @@ export class Checkout {
           if (st.isFile()) found.set(plan, (found.get(plan) ?? 0) + 1);
           if (st.isFile() && state?.matches(file.rel, st, file.object.oid) && (!file.isexec || (st.mode & 0o100) !== 0))
             continue;
+          // a symlink to its cache object is unchanged (as in compare): one readlink here
+          // rather than a thread-pool round trip per link (symlink no-op pulls)
+          if (st.isSymbolicLink() && readlinkOrEmpty(path) === file.object.cachePath) continue;
           yield { plan, file, path, st };
         }
       }
@@ -378,5 +382,13 @@ export class Checkout {
     const blocker = firstNonFolder(this.root, dir);
     if (blocker) await rm(blocker, { force: true });
     await this.dirs.make(dir);
+  }
+}
+
+function readlinkOrEmpty(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
   }
 }

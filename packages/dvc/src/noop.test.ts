@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { lstat, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { buildFixture, md5, objectPath, put, tempDir } from '../../../test/fixtures/dvc-repo.js';
@@ -41,6 +41,30 @@ describe('the no-op and warm paths', () => {
     expect(records.get('models/model.bin')?.oid).toBe(md5(repo.expected['models/model.bin']!));
     // and the next pull finds nothing to do
     expect((await pull(options(repo.root))).changedFiles).toBe(0);
+  });
+
+  it('a symlink re-pull leaves links to their cache objects alone and replaces a link pointing elsewhere', async () => {
+    const repo = await buildFixture();
+    const first = await pull({ ...options(repo.root), linkType: 'symlink' });
+    const links = Object.keys(repo.expected).filter((rel) =>
+      first.outputs.some((o) => rel === o.path || rel.startsWith(`${o.path}/`)),
+    );
+    expect(links.length).toBe(first.files);
+    const before = new Map<string, number>();
+    for (const rel of links) before.set(rel, (await lstat(join(repo.root, rel))).ino);
+    const again = await pull({ ...options(repo.root), linkType: 'symlink' });
+    expect(again.changedFiles).toBe(0);
+    for (const rel of links) expect((await lstat(join(repo.root, rel))).ino).toBe(before.get(rel));
+    // a link to another file (even one with the same bytes) is not the tracked one: replaced
+    const moved = join(repo.root, 'elsewhere.bin');
+    await writeFile(moved, repo.expected['models/model.bin']!);
+    await rm(join(repo.root, 'models/model.bin'));
+    await symlink(moved, join(repo.root, 'models/model.bin'));
+    const fixed = await pull({ ...options(repo.root), linkType: 'symlink' });
+    expect(fixed.changedFiles).toBe(1);
+    const target = await readlink(join(repo.root, 'models/model.bin'));
+    expect(target.startsWith(`${first.cacheDir}/`)).toBe(true);
+    expect(await readFile(target)).toEqual(repo.expected['models/model.bin']);
   });
 
   it('removes a link left inside a tracked folder, even one pointing at a tracked file', async () => {
