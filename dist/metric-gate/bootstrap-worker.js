@@ -118,7 +118,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
+exports.xoshiroState = exports.Xoshiro128 = exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
 var errors_js_1 = __nccwpck_require__(696);
 Object.defineProperty(exports, "UserError", ({ enumerable: true, get: function () { return errors_js_1.UserError; } }));
 Object.defineProperty(exports, "isUserError", ({ enumerable: true, get: function () { return errors_js_1.isUserError; } }));
@@ -139,6 +139,9 @@ var hash_js_1 = __nccwpck_require__(11);
 Object.defineProperty(exports, "hashFile", ({ enumerable: true, get: function () { return hash_js_1.hashFile; } }));
 var run_context_js_1 = __nccwpck_require__(752);
 Object.defineProperty(exports, "runContextFromEnv", ({ enumerable: true, get: function () { return run_context_js_1.runContextFromEnv; } }));
+var random_js_1 = __nccwpck_require__(176);
+Object.defineProperty(exports, "Xoshiro128", ({ enumerable: true, get: function () { return random_js_1.Xoshiro128; } }));
+Object.defineProperty(exports, "xoshiroState", ({ enumerable: true, get: function () { return random_js_1.xoshiroState; } }));
 
 
 /***/ }),
@@ -253,6 +256,67 @@ function startProgressTicker(meter, emit, intervalMs = 5000) {
     timer.unref();
     return () => clearInterval(timer);
 }
+
+
+/***/ }),
+
+/***/ 176:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * The project's one seeded generator: xoshiro128** (Blackman and Vigna) with its state seeded
+ * through splitmix32, as the authors recommend. The bootstrap's resamples and the drift
+ * profile's reservoir samples both draw from it, so the same seed gives the same draws
+ * everywhere, on every Node version and thread count.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Xoshiro128 = void 0;
+exports.xoshiroState = xoshiroState;
+/** The four 32-bit state words (as signed int32, the form the generator steps on) for `seed`. */
+function xoshiroState(seed) {
+    const out = new Int32Array(4);
+    let s = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        out[i] = (z ^ (z >>> 16)) | 0;
+    }
+    // An all-zero state would stay zero forever; the low bit of the last word rules it out.
+    out[3] = out[3] | 1;
+    return out;
+}
+/** xoshiro128**: uniform 32-bit draws from a seeded state. */
+class Xoshiro128 {
+    a;
+    b;
+    c;
+    d;
+    constructor(seed) {
+        const state = xoshiroState(seed);
+        this.a = state[0];
+        this.b = state[1];
+        this.c = state[2];
+        this.d = state[3];
+    }
+    /** A uniform 32-bit unsigned integer. */
+    nextUint32() {
+        const x = ((this.b << 2) + this.b) | 0;
+        const y = (x << 7) | (x >>> 25);
+        const result = (((y << 3) + y) | 0) >>> 0;
+        const t = this.b << 9;
+        this.c ^= this.a;
+        this.d ^= this.b;
+        this.b ^= this.c;
+        this.a ^= this.d;
+        this.c ^= t;
+        this.d = (this.d << 11) | (this.d >>> 21);
+        return result;
+    }
+}
+exports.Xoshiro128 = Xoshiro128;
 
 
 /***/ }),
@@ -2915,8 +2979,187 @@ if (node_worker_threads_1.parentPort && node_worker_threads_1.workerData)
 
 /***/ }),
 
+/***/ 339:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Rng = void 0;
+exports.normalCdf = normalCdf;
+exports.normalQuantile = normalQuantile;
+exports.logGamma = logGamma;
+exports.binomialHalfCdf = binomialHalfCdf;
+exports.seedToInt = seedToInt;
+exports.streamSeed = streamSeed;
+exports.quantileSorted = quantileSorted;
+const common_1 = __nccwpck_require__(51);
+/** Numerical helpers: the normal distribution, log-gamma, a seeded PRNG, quantiles. */
+/** Standard normal CDF (Marsaglia 2004, absolute error below 1e-15). */
+function normalCdf(x) {
+    if (x < -38)
+        return 0;
+    if (x > 38)
+        return 1;
+    if (x < -5)
+        return normalUpperTail(-x);
+    if (x > 5)
+        return 1 - normalUpperTail(x);
+    let s = x;
+    let t = 0;
+    let b = x;
+    const q = x * x;
+    let i = 1;
+    while (s !== t) {
+        t = s;
+        i += 2;
+        b *= q / i;
+        s = t + b;
+    }
+    return 0.5 + s * Math.exp(-0.5 * q - 0.91893853320467274178);
+}
+/** P(Z > x) for x > 0 by its continued fraction (accurate in the far tail, where 1 - Φ cancels). */
+function normalUpperTail(x) {
+    // Lentz's algorithm for Q(x) = φ(x) / (x + 1/(x + 2/(x + 3/(x + ...)))).
+    const tiny = 1e-300;
+    let f = x;
+    let c = x;
+    let d = 0;
+    for (let k = 1; k < 500; k++) {
+        d = x + k * d;
+        d = Math.abs(d) < tiny ? tiny : d;
+        c = x + k / c;
+        c = Math.abs(c) < tiny ? tiny : c;
+        d = 1 / d;
+        const delta = c * d;
+        f *= delta;
+        if (Math.abs(delta - 1) < 1e-16)
+            break;
+    }
+    return Math.exp(-0.5 * x * x - 0.91893853320467274178) / f;
+}
+/** Inverse standard normal CDF (Acklam's approximation refined by one Halley step). */
+function normalQuantile(p) {
+    if (p <= 0)
+        return -Infinity;
+    if (p >= 1)
+        return Infinity;
+    const a = [
+        -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const b = [
+        -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+    ];
+    const c = [
+        -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783,
+    ];
+    const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    const low = 0.02425;
+    let x;
+    if (p < low) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        x =
+            (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+                ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    else if (p <= 1 - low) {
+        const q = p - 0.5;
+        const r = q * q;
+        x =
+            ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+                (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    }
+    else {
+        const q = Math.sqrt(-2 * Math.log(1 - p));
+        x =
+            -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+                ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    const e = normalCdf(x) - p;
+    const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
+    return x - u / (1 + (x * u) / 2);
+}
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ~1e-15). */
+function logGamma(x) {
+    const g = 7;
+    const coef = [
+        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const xx = x - 1;
+    let a = coef[0];
+    const t = xx + g + 0.5;
+    for (let i = 1; i < g + 2; i++)
+        a += coef[i] / (xx + i);
+    return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+}
+/** P(X <= k) for X ~ Binomial(n, 1/2), summed in log space (exact to rounding). */
+function binomialHalfCdf(k, n) {
+    if (k < 0)
+        return 0;
+    if (k >= n)
+        return 1;
+    const lnHalfN = n * Math.log(0.5);
+    const lnFactN = logGamma(n + 1);
+    let sum = 0;
+    for (let i = k; i >= 0; i--) {
+        const term = Math.exp(lnFactN - logGamma(i + 1) - logGamma(n - i + 1) + lnHalfN);
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+    }
+    return Math.min(1, sum);
+}
+/** A 32-bit hash of a seed given as a number or text (FNV-1a over the text). */
+function seedToInt(seed) {
+    if (typeof seed === 'number' && Number.isInteger(seed))
+        return seed >>> 0;
+    const text = String(seed);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+    }
+    return h >>> 0;
+}
+/**
+ * The bootstrap's generator: the project's xoshiro128** (@mlops-gha/common) seeded from
+ * (seed, stream): every bootstrap resample gets its own stream, so results do not depend on
+ * the order resamples are computed in.
+ */
+class Rng extends common_1.Xoshiro128 {
+    constructor(seed, stream = 0) {
+        super(streamSeed(seed, stream));
+    }
+    /** A uniform float in [0, 1). */
+    next() {
+        return this.nextUint32() / 4294967296;
+    }
+}
+exports.Rng = Rng;
+/** The splitmix32 seed of stream `stream` under `seed`. */
+function streamSeed(seed, stream) {
+    return (seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0;
+}
+/** Quantile of sorted values, linear interpolation between order statistics (numpy's default). */
+function quantileSorted(sorted, p) {
+    const n = sorted.length;
+    if (n === 0)
+        return NaN;
+    const h = (n - 1) * Math.min(1, Math.max(0, p));
+    const lo = Math.floor(h);
+    const hi = Math.min(n - 1, lo + 1);
+    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+
+/***/ }),
+
 /***/ 166:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -2927,22 +3170,11 @@ exports.drawResample = drawResample;
  * do not depend on evaluation order or on the number of threads) counted into row weights.
  * Shared by the serial path and the worker threads (bootstrap-worker.ts).
  */
-/**
- * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
- * self-contained (worker threads run its source).
- */
+const common_1 = __nccwpck_require__(51);
+const math_js_1 = __nccwpck_require__(339);
+/** The xoshiro128** state of resample `b`'s stream (the same state `new Rng(seed, b)` starts from). */
 function streamState(seed, b) {
-    const out = new Int32Array(4);
-    let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
-    for (let i = 0; i < 4; i++) {
-        s = (s + 0x9e3779b9) >>> 0;
-        let z = s;
-        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-        out[i] = (z ^ (z >>> 16)) | 0;
-    }
-    out[3] = out[3] | 1;
-    return out;
+    return (0, common_1.xoshiroState)((0, math_js_1.streamSeed)(seed, b));
 }
 /**
  * One resample: n uniform draws of a row (xoshiro128**, inlined), counted into `weights`

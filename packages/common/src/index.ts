@@ -8,3 +8,4 @@ export type { ProgressSnapshot } from './progress.js';
 export { hashFile } from './hash.js';
 export { runContextFromEnv } from './run-context.js';
 export type { RunContext } from './run-context.js';
+export { Xoshiro128, xoshiroState } from './random.js';

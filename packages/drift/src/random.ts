@@ -1,41 +1,15 @@
+import { Xoshiro128 } from '@mlops-gha/common';
+
 /**
- * A small seeded generator (SplitMix32 seeding a xoshiro128** state): the reservoir samples of
- * a profile depend only on the data and the seed, so the same data gives the same profile bytes.
+ * The profile's generator: the project's xoshiro128** (@mlops-gha/common). The reservoir
+ * samples of a profile depend only on the data and the seed, so the same data gives the same
+ * profile bytes.
  */
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
-
-export class SeededRandom {
-  private s: Uint32Array;
+export class SeededRandom extends Xoshiro128 {
   private spare: number | undefined;
 
   constructor(seed = 1) {
-    const sm = splitmix32(seed);
-    this.s = Uint32Array.of(sm(), sm(), sm(), sm() | 1);
-  }
-
-  /** A uniform 32-bit unsigned integer (xoshiro128**). */
-  nextUint32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
-    return result;
+    super(seed);
   }
 
   /** Uniform in [0, 1) with 53 random bits. */

@@ -1,3 +1,4 @@
+import { Xoshiro128 } from '@mlops-gha/common';
 /** Numerical helpers: the normal distribution, log-gamma, a seeded PRNG, quantiles. */
 
 /** Standard normal CDF (Marsaglia 2004, absolute error below 1e-15). */
@@ -122,46 +123,14 @@ export function seedToInt(seed: number | string): number {
   return h >>> 0;
 }
 
-function splitmix32(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
 /**
- * xoshiro128** seeded through splitmix32 from (seed, stream): every bootstrap resample gets
- * its own stream, so results do not depend on the order resamples are computed in.
+ * The bootstrap's generator: the project's xoshiro128** (@mlops-gha/common) seeded from
+ * (seed, stream): every bootstrap resample gets its own stream, so results do not depend on
+ * the order resamples are computed in.
  */
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+export class Rng extends Xoshiro128 {
   constructor(seed: number, stream = 0) {
-    const sm = splitmix32((seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0);
-    this.a = sm();
-    this.b = sm();
-    this.c = sm();
-    this.d = sm() | 1;
-  }
-  /** A uniform 32-bit unsigned integer. */
-  nextUint32(): number {
-    const x = ((this.b << 2) + this.b) | 0;
-    const y = rotl(x, 7);
-    const result = (((y << 3) + y) | 0) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    return result;
+    super(streamSeed(seed, stream));
   }
   /** A uniform float in [0, 1). */
   next(): number {
@@ -169,8 +138,9 @@ export class Rng {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
+/** The splitmix32 seed of stream `stream` under `seed`. */
+export function streamSeed(seed: number, stream: number): number {
+  return (seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0;
 }
 
 /** Quantile of sorted values, linear interpolation between order statistics (numpy's default). */

@@ -3,22 +3,11 @@
  * do not depend on evaluation order or on the number of threads) counted into row weights.
  * Shared by the serial path and the worker threads (bootstrap-worker.ts).
  */
-/**
- * The xoshiro128** state of resample `b`'s stream: splitmix32 of (seed, b). Pure and
- * self-contained (worker threads run its source).
- */
+import { xoshiroState } from '@mlops-gha/common';
+import { streamSeed } from './math.js';
+/** The xoshiro128** state of resample `b`'s stream (the same state `new Rng(seed, b)` starts from). */
 export function streamState(seed: number, b: number): Int32Array {
-  const out = new Int32Array(4);
-  let s = (seed ^ Math.imul(b + 1, 0x9e3779b1)) >>> 0;
-  for (let i = 0; i < 4; i++) {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    out[i] = (z ^ (z >>> 16)) | 0;
-  }
-  out[3] = out[3]! | 1;
-  return out;
+  return xoshiroState(streamSeed(seed, b));
 }
 
 /**
