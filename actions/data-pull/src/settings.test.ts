@@ -1,31 +1,9 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { resolve } from 'node:path';
-import { UserError } from '@mlops-gha/common';
 import { readSettings } from './settings.js';
+import { actionEnv, refusal } from '../../../test/harness/action-env.js';
 
-// Inputs reach the action as the runner passes them: INPUT_<NAME>, upper-cased, dashes kept.
-const set: string[] = [];
-function inputs(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const key = `INPUT_${name.toUpperCase()}`;
-    process.env[key] = value;
-    set.push(key);
-  }
-}
-afterEach(() => {
-  for (const key of set.splice(0)) delete process.env[key];
-});
-
-/** The UserError a call throws (a user sees its message and its fix). */
-function refusal(read: () => unknown): UserError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError, nothing was thrown');
-}
+const { inputs } = actionEnv();
 
 describe('data-pull settings', () => {
   it('reads every input into one object, the working directory resolved from the job directory', () => {

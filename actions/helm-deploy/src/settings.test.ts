@@ -1,30 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { UserError } from '@mlops-gha/common';
+import { describe, expect, it } from '@jest/globals';
 import { readSettings } from './settings.js';
+import { actionEnv, refusal } from '../../../test/harness/action-env.js';
 
-// Inputs reach the action as the runner passes them: INPUT_<NAME>, upper-cased, dashes kept.
-const set: string[] = [];
-function inputs(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const key = `INPUT_${name.toUpperCase()}`;
-    process.env[key] = value;
-    set.push(key);
-  }
-}
-afterEach(() => {
-  for (const key of set.splice(0)) delete process.env[key];
-});
-
-/** The UserError a call throws (a user sees its message and its fix). */
-function refusal(read: () => unknown): UserError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError, nothing was thrown');
-}
+const { inputs } = actionEnv();
 
 const ENV = {
   GITHUB_WORKSPACE: '/home/runner/work/iris',

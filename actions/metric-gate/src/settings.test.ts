@@ -1,38 +1,9 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { UserError } from '@mlops-gha/common';
+import { describe, expect, it } from '@jest/globals';
 import { readSettings } from './settings.js';
+import { actionEnv, refusal } from '../../../test/harness/action-env.js';
 
-// Inputs reach the action as the runner passes them: INPUT_<NAME>, upper-cased, dashes kept;
-// the lineage comes from the runner's GITHUB_* variables, restored after each test.
-const saved = new Map<string, string | undefined>();
-function env(values: Record<string, string | undefined>): void {
-  for (const [key, value] of Object.entries(values)) {
-    if (!saved.has(key)) saved.set(key, process.env[key]);
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-}
-function inputs(values: Record<string, string>): void {
-  env(Object.fromEntries(Object.entries(values).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])));
-}
-afterEach(() => {
-  for (const [key, value] of saved) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  saved.clear();
-});
-
-/** The UserError a call throws (a user sees its message and its fix). */
-function refusal(read: () => unknown): UserError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError, nothing was thrown');
-}
+// The lineage comes from the runner's GITHUB_* variables, restored after each test.
+const { env, inputs } = actionEnv();
 
 const RUNNER = {
   GITHUB_SERVER_URL: undefined,

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readSettings } from './settings.js';
+import { actionEnv } from '../../../test/harness/action-env.js';
 
-// Inputs reach the action as the runner passes them: INPUT_<NAME>, upper-cased, dashes kept.
-const set: string[] = [];
-function inputs(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const key = `INPUT_${name.toUpperCase()}`;
-    process.env[key] = value;
-    set.push(key);
-  }
-}
-afterEach(() => {
-  for (const key of set.splice(0)) delete process.env[key];
-});
+const { inputs } = actionEnv();
 
 const ENV = {
   GITHUB_ACTOR: 'octocat',

@@ -1,21 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSettings } from './settings.js';
+import { actionEnv } from '../../../test/harness/action-env.js';
 
-// Inputs reach the action as the runner passes them: INPUT_<NAME>, upper-cased, dashes kept.
-const set: string[] = [];
-function inputs(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const key = `INPUT_${name.toUpperCase()}`;
-    process.env[key] = value;
-    set.push(key);
-  }
-}
-afterEach(() => {
-  for (const key of set.splice(0)) delete process.env[key];
-});
+const { inputs } = actionEnv();
 
 let workspace: string;
 beforeAll(async () => {
