@@ -367,6 +367,8 @@ function runContextFromEnv(env = process.env) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.classificationMetrics = classificationMetrics;
+exports.oneHot = oneHot;
+exports.ovoPairs = ovoPairs;
 const common_1 = __nccwpck_require__(51);
 const confusion_metrics_js_1 = __nccwpck_require__(816);
 const curves_js_1 = __nccwpck_require__(306);
@@ -552,35 +554,48 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
     out.roc_auc_ovr = macro / k;
     out.roc_auc_ovr_weighted = weighted / n;
     // micro: every (row, class) cell is one binary decision.
-    const flatTruth = new Uint8Array(n * k);
-    for (let i = 0; i < n; i++)
-        flatTruth[i * k + truth[i]] = 1;
-    out.roc_auc_ovr_micro = (0, ranking_js_1.rocAuc)(flatTruth, probabilities);
+    out.roc_auc_ovr_micro = (0, ranking_js_1.rocAuc)(oneHot(truth, k), probabilities);
     let pairMacro = 0;
     let pairWeighted = 0;
     let pairs = 0;
     let prevalence = 0;
+    for (const { rows, isA, isB, scoreA, scoreB } of ovoPairs(truth, probabilities, k)) {
+        const pair = ((0, ranking_js_1.rocAuc)(isA, scoreA) + (0, ranking_js_1.rocAuc)(isB, scoreB)) / 2;
+        const share = rows.length / n;
+        pairMacro += pair;
+        pairWeighted += pair * share;
+        prevalence += share;
+        pairs++;
+    }
+    out.roc_auc_ovo = pairMacro / pairs;
+    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
+    return out;
+}
+/** The labels as an [N,K] 0/1 matrix: every (row, class) cell one binary decision (micro averages). */
+function oneHot(truth, k) {
+    const flat = new Uint8Array(truth.length * k);
+    for (let i = 0; i < truth.length; i++)
+        flat[i * k + truth[i]] = 1;
+    return flat;
+}
+/** Every class pair a < b, as scikit-learn's one-vs-one ROC AUC takes them. */
+function* ovoPairs(truth, probabilities, k) {
+    const n = truth.length;
     for (let a = 0; a < k; a++) {
         for (let b = a + 1; b < k; b++) {
             const rows = [];
             for (let i = 0; i < n; i++)
                 if (truth[i] === a || truth[i] === b)
                     rows.push(i);
-            const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
-            const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
-            const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]);
-            const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]);
-            const pair = ((0, ranking_js_1.rocAuc)(isA, scoreA) + (0, ranking_js_1.rocAuc)(isB, scoreB)) / 2;
-            const share = rows.length / n;
-            pairMacro += pair;
-            pairWeighted += pair * share;
-            prevalence += share;
-            pairs++;
+            yield {
+                rows,
+                isA: Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0)),
+                isB: Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0)),
+                scoreA: Float64Array.from(rows, (i) => probabilities[i * k + a]),
+                scoreB: Float64Array.from(rows, (i) => probabilities[i * k + b]),
+            };
         }
     }
-    out.roc_auc_ovo = pairMacro / pairs;
-    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
-    return out;
 }
 
 
@@ -1537,7 +1552,7 @@ exports.FloatBuffer = FloatBuffer;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.perClassPrf = exports.averagedPrf = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
+exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.perClassPrf = exports.averagedPrf = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.ovoPairs = exports.oneHot = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
 var dataset_js_1 = __nccwpck_require__(512);
 Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
@@ -1571,6 +1586,8 @@ Object.defineProperty(exports, "binaryRanking", ({ enumerable: true, get: functi
 Object.defineProperty(exports, "thresholdCounts", ({ enumerable: true, get: function () { return ranking_js_1.thresholdCounts; } }));
 var classification_js_1 = __nccwpck_require__(42);
 Object.defineProperty(exports, "classificationMetrics", ({ enumerable: true, get: function () { return classification_js_1.classificationMetrics; } }));
+Object.defineProperty(exports, "oneHot", ({ enumerable: true, get: function () { return classification_js_1.oneHot; } }));
+Object.defineProperty(exports, "ovoPairs", ({ enumerable: true, get: function () { return classification_js_1.ovoPairs; } }));
 var regression_js_1 = __nccwpck_require__(843);
 Object.defineProperty(exports, "regressionMetrics", ({ enumerable: true, get: function () { return regression_js_1.regressionMetrics; } }));
 var multilabel_js_1 = __nccwpck_require__(811);

@@ -74579,6 +74579,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   eq: () => (/* reexport */ evaluateModels),
   Y4: () => (/* reexport */ interpretationRows),
   Qt: () => (/* reexport */ normalizeConfusion),
+  Mw: () => (/* reexport */ oneHot),
+  k8: () => (/* reexport */ ovoPairs),
   kh: () => (/* reexport */ perClassPrf),
   $D: () => (/* reexport */ r2FromSums),
   W2: () => (/* reexport */ rowLogLoss),
@@ -76532,35 +76534,48 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
     out.roc_auc_ovr = macro / k;
     out.roc_auc_ovr_weighted = weighted / n;
     // micro: every (row, class) cell is one binary decision.
-    const flatTruth = new Uint8Array(n * k);
-    for (let i = 0; i < n; i++)
-        flatTruth[i * k + truth[i]] = 1;
-    out.roc_auc_ovr_micro = rocAuc(flatTruth, probabilities);
+    out.roc_auc_ovr_micro = rocAuc(oneHot(truth, k), probabilities);
     let pairMacro = 0;
     let pairWeighted = 0;
     let pairs = 0;
     let prevalence = 0;
+    for (const { rows, isA, isB, scoreA, scoreB } of ovoPairs(truth, probabilities, k)) {
+        const pair = (rocAuc(isA, scoreA) + rocAuc(isB, scoreB)) / 2;
+        const share = rows.length / n;
+        pairMacro += pair;
+        pairWeighted += pair * share;
+        prevalence += share;
+        pairs++;
+    }
+    out.roc_auc_ovo = pairMacro / pairs;
+    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
+    return out;
+}
+/** The labels as an [N,K] 0/1 matrix: every (row, class) cell one binary decision (micro averages). */
+function oneHot(truth, k) {
+    const flat = new Uint8Array(truth.length * k);
+    for (let i = 0; i < truth.length; i++)
+        flat[i * k + truth[i]] = 1;
+    return flat;
+}
+/** Every class pair a < b, as scikit-learn's one-vs-one ROC AUC takes them. */
+function* ovoPairs(truth, probabilities, k) {
+    const n = truth.length;
     for (let a = 0; a < k; a++) {
         for (let b = a + 1; b < k; b++) {
             const rows = [];
             for (let i = 0; i < n; i++)
                 if (truth[i] === a || truth[i] === b)
                     rows.push(i);
-            const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
-            const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
-            const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]);
-            const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]);
-            const pair = (rocAuc(isA, scoreA) + rocAuc(isB, scoreB)) / 2;
-            const share = rows.length / n;
-            pairMacro += pair;
-            pairWeighted += pair * share;
-            prevalence += share;
-            pairs++;
+            yield {
+                rows,
+                isA: Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0)),
+                isB: Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0)),
+                scoreA: Float64Array.from(rows, (i) => probabilities[i * k + a]),
+                scoreB: Float64Array.from(rows, (i) => probabilities[i * k + b]),
+            };
         }
     }
-    out.roc_auc_ovo = pairMacro / pairs;
-    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/regression.ts
@@ -77700,26 +77715,12 @@ function rankingKernel(metric, interp, model) {
             return undefined;
         const k = interp.classes.length;
         const truth = interp.truthClasses;
-        const n = truth.length;
         if (metric === 'roc_auc_ovr_micro') {
-            const flat = new Uint8Array(n * k);
-            for (let i = 0; i < n; i++)
-                flat[i * k + truth[i]] = 1;
-            return kernel(metric, { kind: 'auc', parts: [cellPart(flat, m.probabilities, k)] });
+            return kernel(metric, { kind: 'auc', parts: [cellPart((0,evaluation_src/* oneHot */.Mw)(truth, k), m.probabilities, k)] });
         }
         const pairs = [];
-        for (let a = 0; a < k; a++) {
-            for (let b = a + 1; b < k; b++) {
-                const rows = [];
-                for (let i = 0; i < n; i++)
-                    if (truth[i] === a || truth[i] === b)
-                        rows.push(i);
-                const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
-                const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
-                const scoreA = Float64Array.from(rows, (i) => m.probabilities[i * k + a]);
-                const scoreB = Float64Array.from(rows, (i) => m.probabilities[i * k + b]);
-                pairs.push({ ab: rankPart(isA, scoreA, (j) => rows[j]), ba: rankPart(isB, scoreB, (j) => rows[j]) });
-            }
+        for (const { rows, isA, isB, scoreA, scoreB } of (0,evaluation_src/* ovoPairs */.k8)(truth, m.probabilities, k)) {
+            pairs.push({ ab: rankPart(isA, scoreA, (j) => rows[j]), ba: rankPart(isB, scoreB, (j) => rows[j]) });
         }
         return kernel(metric, { kind: 'ovo', pairs, byPrevalence: metric === 'roc_auc_ovo_weighted' });
     }

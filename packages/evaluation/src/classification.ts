@@ -227,30 +227,54 @@ function multiclassAuc(
   out.roc_auc_ovr = macro / k;
   out.roc_auc_ovr_weighted = weighted / n;
   // micro: every (row, class) cell is one binary decision.
-  const flatTruth = new Uint8Array(n * k);
-  for (let i = 0; i < n; i++) flatTruth[i * k + truth[i]!] = 1;
-  out.roc_auc_ovr_micro = rocAuc(flatTruth, probabilities);
+  out.roc_auc_ovr_micro = rocAuc(oneHot(truth, k), probabilities);
   let pairMacro = 0;
   let pairWeighted = 0;
   let pairs = 0;
   let prevalence = 0;
-  for (let a = 0; a < k; a++) {
-    for (let b = a + 1; b < k; b++) {
-      const rows: number[] = [];
-      for (let i = 0; i < n; i++) if (truth[i] === a || truth[i] === b) rows.push(i);
-      const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
-      const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
-      const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]!);
-      const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]!);
-      const pair = (rocAuc(isA, scoreA)! + rocAuc(isB, scoreB)!) / 2;
-      const share = rows.length / n;
-      pairMacro += pair;
-      pairWeighted += pair * share;
-      prevalence += share;
-      pairs++;
-    }
+  for (const { rows, isA, isB, scoreA, scoreB } of ovoPairs(truth, probabilities, k)) {
+    const pair = (rocAuc(isA, scoreA)! + rocAuc(isB, scoreB)!) / 2;
+    const share = rows.length / n;
+    pairMacro += pair;
+    pairWeighted += pair * share;
+    prevalence += share;
+    pairs++;
   }
   out.roc_auc_ovo = pairMacro / pairs;
   out.roc_auc_ovo_weighted = pairWeighted / prevalence;
   return out;
+}
+
+/** The labels as an [N,K] 0/1 matrix: every (row, class) cell one binary decision (micro averages). */
+export function oneHot(truth: ArrayLike<number>, k: number): Uint8Array {
+  const flat = new Uint8Array(truth.length * k);
+  for (let i = 0; i < truth.length; i++) flat[i * k + truth[i]!] = 1;
+  return flat;
+}
+
+/** One class pair of one-vs-one ROC AUC: the rows of either class, each class's indicator and scores. */
+export interface OvoPair {
+  rows: number[];
+  isA: Uint8Array;
+  isB: Uint8Array;
+  scoreA: Float64Array;
+  scoreB: Float64Array;
+}
+
+/** Every class pair a < b, as scikit-learn's one-vs-one ROC AUC takes them. */
+export function* ovoPairs(truth: ArrayLike<number>, probabilities: ArrayLike<number>, k: number): Generator<OvoPair> {
+  const n = truth.length;
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const rows: number[] = [];
+      for (let i = 0; i < n; i++) if (truth[i] === a || truth[i] === b) rows.push(i);
+      yield {
+        rows,
+        isA: Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0)),
+        isB: Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0)),
+        scoreA: Float64Array.from(rows, (i) => probabilities[i * k + a]!),
+        scoreB: Float64Array.from(rows, (i) => probabilities[i * k + b]!),
+      };
+    }
+  }
 }

@@ -21,7 +21,7 @@ export {
 export type { MetricSet, Task, PrfAverages, ClassCurves, PerClass } from './metrics.js';
 export { sortedOrder, rocAuc, binaryRanking, thresholdCounts } from './ranking.js';
 export type { BinaryRanking, ThresholdCounts } from './ranking.js';
-export { classificationMetrics } from './classification.js';
+export { classificationMetrics, oneHot, ovoPairs } from './classification.js';
 export type { ClassificationInput, MetricOptions } from './classification.js';
 export { regressionMetrics } from './regression.js';
 export type { RegressionOptions, MultiOutput } from './regression.js';

@@ -6,7 +6,7 @@
  * order over a resample's row weights; on integer weights it equals scikit-learn's metric on
  * the rows repeated that often (test/crosscheck/bootstrap-kernels-sklearn.test.ts).
  */
-import { column, type Interpretation } from '@mlops-gha/evaluation';
+import { column, oneHot, ovoPairs, type Interpretation } from '@mlops-gha/evaluation';
 import type { Kernel } from './kernels.js';
 import { rankPart } from './rank-part.js';
 import { specValue, type KernelSpec } from './spec-value.js';
@@ -52,23 +52,12 @@ export function rankingKernel(metric: string, interp: Interpretation, model: num
     if (!m.probabilities) return undefined;
     const k = interp.classes!.length;
     const truth = interp.truthClasses!;
-    const n = truth.length;
     if (metric === 'roc_auc_ovr_micro') {
-      const flat = new Uint8Array(n * k);
-      for (let i = 0; i < n; i++) flat[i * k + truth[i]!] = 1;
-      return kernel(metric, { kind: 'auc', parts: [cellPart(flat, m.probabilities, k)] });
+      return kernel(metric, { kind: 'auc', parts: [cellPart(oneHot(truth, k), m.probabilities, k)] });
     }
     const pairs: { ab: RankPart; ba: RankPart }[] = [];
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        const rows: number[] = [];
-        for (let i = 0; i < n; i++) if (truth[i] === a || truth[i] === b) rows.push(i);
-        const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
-        const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
-        const scoreA = Float64Array.from(rows, (i) => m.probabilities![i * k + a]!);
-        const scoreB = Float64Array.from(rows, (i) => m.probabilities![i * k + b]!);
-        pairs.push({ ab: rankPart(isA, scoreA, (j) => rows[j]!), ba: rankPart(isB, scoreB, (j) => rows[j]!) });
-      }
+    for (const { rows, isA, isB, scoreA, scoreB } of ovoPairs(truth, m.probabilities, k)) {
+      pairs.push({ ab: rankPart(isA, scoreA, (j) => rows[j]!), ba: rankPart(isB, scoreB, (j) => rows[j]!) });
     }
     return kernel(metric, { kind: 'ovo', pairs, byPrevalence: metric === 'roc_auc_ovo_weighted' });
   }
