@@ -6,47 +6,11 @@
  * (`variable` = x·W + b, float [N,K]). The test computes the same numbers by hand.
  */
 import onnxProto from 'onnx-proto';
+import { floatTensor, model as encode, node, valueInfo } from '../harness/onnx-models.js';
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
-const A = onnx.AttributeProto.AttributeType;
-
-function valueInfo(name: string, elemType: number, dims: (number | string)[]) {
-  return onnx.ValueInfoProto.create({
-    name,
-    type: onnx.TypeProto.create({
-      tensorType: onnx.TypeProto.Tensor.create({
-        elemType,
-        shape: onnx.TensorShapeProto.create({
-          dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
-        }),
-      }),
-    }),
-  });
-}
-
-function node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, number> = {}) {
-  return onnx.NodeProto.create({
-    opType,
-    input: inputs,
-    output: outputs,
-    name: `${opType}_${outputs[0]}`,
-    attribute: Object.entries(attrs).map(([name, i]) => ({ name, type: A.INT, i })),
-  });
-}
-
-function encode(graph: InstanceType<typeof onnx.GraphProto>): Uint8Array {
-  return onnx.ModelProto.encode(
-    onnx.ModelProto.create({
-      irVersion: 8,
-      producerName: 'mlops-actions-tests',
-      producerVersion: '1',
-      opsetImport: [{ domain: '', version: 13 }],
-      graph,
-    }),
-  ).finish();
-}
 
 /** Weights as F rows of K columns, biases K. */
 export interface MultiLinear {
@@ -60,10 +24,7 @@ function linearNodes(m: MultiLinear) {
   return {
     f,
     k,
-    initializer: [
-      onnx.TensorProto.create({ name: 'W', dims: [f, k], dataType: FLOAT, floatData: m.weights.flat() }),
-      onnx.TensorProto.create({ name: 'B', dims: [k], dataType: FLOAT, floatData: m.bias }),
-    ],
+    initializer: [floatTensor('W', [f, k], m.weights.flat()), floatTensor('B', [k], m.bias)],
     nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['z'])],
   };
 }

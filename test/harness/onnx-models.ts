@@ -15,7 +15,8 @@ const A = onnx.AttributeProto.AttributeType;
 
 type Dim = number | string;
 
-function valueInfo(name: string, elemType: number, dims: Dim[]) {
+/** Graph building block, shared with the other test model builders. */
+export function valueInfo(name: string, elemType: number, dims: Dim[]) {
   return onnx.ValueInfoProto.create({
     name,
     type: onnx.TypeProto.create({
@@ -29,7 +30,8 @@ function valueInfo(name: string, elemType: number, dims: Dim[]) {
   });
 }
 
-function floatTensor(name: string, dims: number[], values: number[]) {
+/** Graph building block, shared with the other test model builders. */
+export function floatTensor(name: string, dims: number[], values: number[]) {
   return onnx.TensorProto.create({ name, dims, dataType: FLOAT, floatData: values });
 }
 
@@ -37,7 +39,13 @@ function int64Tensor(name: string, dims: number[], values: number[]) {
   return onnx.TensorProto.create({ name, dims, dataType: INT64, int64Data: values });
 }
 
-function node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, number | number[]> = {}) {
+/** Graph building block, shared with the other test model builders. */
+export function node(
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  attrs: Record<string, number | number[]> = {},
+) {
   return onnx.NodeProto.create({
     opType,
     input: inputs,
@@ -49,7 +57,8 @@ function node(opType: string, inputs: string[], outputs: string[], attrs: Record
   });
 }
 
-function model(graph: InstanceType<typeof onnx.GraphProto>): Uint8Array {
+/** Graph building block, shared with the other test model builders. */
+export function model(graph: InstanceType<typeof onnx.GraphProto>): Uint8Array {
   const m = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'mlops-actions-tests',
