@@ -3,6 +3,7 @@
  * key check that runs per object: what a caller sees on disk and in the errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,14 @@ describe('LocalStore.downloadToFile', () => {
       expect((error as Error).message).toContain(pathToFileURL(join(root, key)).href);
     }
     expect(await readdir(out)).not.toContain('x');
+  });
+
+  it('refuses a FIFO at the object path at once instead of waiting on it', async () => {
+    const fifo = join(root, 'a-fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo is needed for this test');
+    const error = await new LocalStore(root).downloadToFile('a-fifo', join(out, 'fifo'), {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+    expect(await readdir(out)).not.toContain('fifo');
   });
 
   it('streams an object over 1 MiB the same way', async () => {
