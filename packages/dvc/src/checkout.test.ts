@@ -127,6 +127,20 @@ describe('checkout', () => {
     expect(await readFile(join(repo2.root, 'elsewhere'), 'utf8')).toBe('x\n');
   });
 
+  it.each(['hardlink', 'copy'] as const)(
+    'a granular target inside a folder (%s): a file the cache holds, standing where a parent folder belongs, gives way',
+    async (linkType) => {
+      const repo = await buildFixture();
+      await pull({ cwd: repo.root, ...quiet });
+      const sub = join(repo.root, 'data/images/sub');
+      await rm(sub, { recursive: true });
+      await writeFile(sub, repo.expected['data/images/cat.txt']!);
+      await pull({ cwd: repo.root, targets: ['data/images/sub/deep/bird.txt'], linkType, ...quiet });
+      expect((await lstat(sub)).isDirectory()).toBe(true);
+      expect(await readFile(join(sub, 'deep/bird.txt'))).toEqual(repo.expected['data/images/sub/deep/bird.txt']);
+    },
+  );
+
   it('a first pull counts every file it writes, those copied while downloads ran included', async () => {
     const repo = await buildFixture();
     const result = await pull({ cwd: repo.root, ...quiet });
