@@ -481,7 +481,12 @@ describe('create-only alias moves (--expect none)', () => {
     expect(error?.message).toBe(
       `Could not move the alias prod of m in ${location}: another writer moved it between our read and our write 21 times in a row`,
     );
-    expect(error?.fix).toContain('`events m`');
+    // the fix names who else writes, how to find them, and what to change
+    expect(error?.fix).toBe(
+      "Something else is moving m@prod continuously (another job's registry-push with alias: prod, or a script running `alias set`). " +
+        'List its alias-moved records (`events m` in the registry CLI: each names the actor and run), stop or serialise that writer ' +
+        '(a workflow `concurrency:` group per model), then run this step again.',
+    );
     expect(flip).toBe(21);
     registry.close();
     other.close();
