@@ -74335,7 +74335,9 @@ class LocalStore {
 function readSmall(path) {
     let fd;
     try {
-        fd = (0,external_node_fs_.openSync)(path, 'r');
+        // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
+        // regular file) instead of blocking the pull forever; regular files ignore the flag
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
         if (error.code === 'ENOENT')

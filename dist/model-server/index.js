@@ -39548,7 +39548,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
+exports.xoshiroState = exports.Xoshiro128 = exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
 var errors_js_1 = __nccwpck_require__(9696);
 Object.defineProperty(exports, "UserError", ({ enumerable: true, get: function () { return errors_js_1.UserError; } }));
 Object.defineProperty(exports, "isUserError", ({ enumerable: true, get: function () { return errors_js_1.isUserError; } }));
@@ -39569,6 +39569,9 @@ var hash_js_1 = __nccwpck_require__(5011);
 Object.defineProperty(exports, "hashFile", ({ enumerable: true, get: function () { return hash_js_1.hashFile; } }));
 var run_context_js_1 = __nccwpck_require__(9752);
 Object.defineProperty(exports, "runContextFromEnv", ({ enumerable: true, get: function () { return run_context_js_1.runContextFromEnv; } }));
+var random_js_1 = __nccwpck_require__(1176);
+Object.defineProperty(exports, "Xoshiro128", ({ enumerable: true, get: function () { return random_js_1.Xoshiro128; } }));
+Object.defineProperty(exports, "xoshiroState", ({ enumerable: true, get: function () { return random_js_1.xoshiroState; } }));
 
 
 /***/ }),
@@ -39683,6 +39686,67 @@ function startProgressTicker(meter, emit, intervalMs = 5000) {
     timer.unref();
     return () => clearInterval(timer);
 }
+
+
+/***/ }),
+
+/***/ 1176:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * The project's one seeded generator: xoshiro128** (Blackman and Vigna) with its state seeded
+ * through splitmix32, as the authors recommend. The bootstrap's resamples and the drift
+ * profile's reservoir samples both draw from it, so the same seed gives the same draws
+ * everywhere, on every Node version and thread count.
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Xoshiro128 = void 0;
+exports.xoshiroState = xoshiroState;
+/** The four 32-bit state words (as signed int32, the form the generator steps on) for `seed`. */
+function xoshiroState(seed) {
+    const out = new Int32Array(4);
+    let s = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        out[i] = (z ^ (z >>> 16)) | 0;
+    }
+    // An all-zero state would stay zero forever; the low bit of the last word rules it out.
+    out[3] = out[3] | 1;
+    return out;
+}
+/** xoshiro128**: uniform 32-bit draws from a seeded state. */
+class Xoshiro128 {
+    a;
+    b;
+    c;
+    d;
+    constructor(seed) {
+        const state = xoshiroState(seed);
+        this.a = state[0];
+        this.b = state[1];
+        this.c = state[2];
+        this.d = state[3];
+    }
+    /** A uniform 32-bit unsigned integer. */
+    nextUint32() {
+        const x = ((this.b << 2) + this.b) | 0;
+        const y = (x << 7) | (x >>> 25);
+        const result = (((y << 3) + y) | 0) >>> 0;
+        const t = this.b << 9;
+        this.c ^= this.a;
+        this.d ^= this.b;
+        this.b ^= this.c;
+        this.a ^= this.d;
+        this.c ^= t;
+        this.d = (this.d << 11) | (this.d >>> 21);
+        return result;
+    }
+}
+exports.Xoshiro128 = Xoshiro128;
 
 
 /***/ }),
@@ -41119,45 +41183,21 @@ function validateProfile(value, where) {
 /***/ }),
 
 /***/ 3560:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SeededRandom = void 0;
+const common_1 = __nccwpck_require__(8051);
 /**
- * A small seeded generator (SplitMix32 seeding a xoshiro128** state): the reservoir samples of
- * a profile depend only on the data and the seed, so the same data gives the same profile bytes.
+ * The profile's generator: the project's xoshiro128** (@mlops-gha/common). The reservoir
+ * samples of a profile depend only on the data and the seed, so the same data gives the same
+ * profile bytes.
  */
-function splitmix32(seed) {
-    let s = seed >>> 0;
-    return () => {
-        s = (s + 0x9e3779b9) >>> 0;
-        let z = s;
-        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-        return (z ^ (z >>> 16)) >>> 0;
-    };
-}
-const rotl = (x, k) => ((x << k) | (x >>> (32 - k))) >>> 0;
-class SeededRandom {
-    s;
+class SeededRandom extends common_1.Xoshiro128 {
     spare;
     constructor(seed = 1) {
-        const sm = splitmix32(seed);
-        this.s = Uint32Array.of(sm(), sm(), sm(), sm() | 1);
-    }
-    /** A uniform 32-bit unsigned integer (xoshiro128**). */
-    nextUint32() {
-        const s = this.s;
-        const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
-        const t = (s[1] << 9) >>> 0;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = rotl(s[3], 11);
-        return result;
+        super(seed);
     }
     /** Uniform in [0, 1) with 53 random bits. */
     next() {
@@ -41575,6 +41615,8 @@ Object.defineProperty(exports, "tableFormat", ({ enumerable: true, get: function
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.classificationMetrics = classificationMetrics;
+exports.oneHot = oneHot;
+exports.ovoPairs = ovoPairs;
 const common_1 = __nccwpck_require__(8051);
 const confusion_metrics_js_1 = __nccwpck_require__(3816);
 const curves_js_1 = __nccwpck_require__(306);
@@ -41760,35 +41802,48 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
     out.roc_auc_ovr = macro / k;
     out.roc_auc_ovr_weighted = weighted / n;
     // micro: every (row, class) cell is one binary decision.
-    const flatTruth = new Uint8Array(n * k);
-    for (let i = 0; i < n; i++)
-        flatTruth[i * k + truth[i]] = 1;
-    out.roc_auc_ovr_micro = (0, ranking_js_1.rocAuc)(flatTruth, probabilities);
+    out.roc_auc_ovr_micro = (0, ranking_js_1.rocAuc)(oneHot(truth, k), probabilities);
     let pairMacro = 0;
     let pairWeighted = 0;
     let pairs = 0;
     let prevalence = 0;
+    for (const { rows, isA, isB, scoreA, scoreB } of ovoPairs(truth, probabilities, k)) {
+        const pair = ((0, ranking_js_1.rocAuc)(isA, scoreA) + (0, ranking_js_1.rocAuc)(isB, scoreB)) / 2;
+        const share = rows.length / n;
+        pairMacro += pair;
+        pairWeighted += pair * share;
+        prevalence += share;
+        pairs++;
+    }
+    out.roc_auc_ovo = pairMacro / pairs;
+    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
+    return out;
+}
+/** The labels as an [N,K] 0/1 matrix: every (row, class) cell one binary decision (micro averages). */
+function oneHot(truth, k) {
+    const flat = new Uint8Array(truth.length * k);
+    for (let i = 0; i < truth.length; i++)
+        flat[i * k + truth[i]] = 1;
+    return flat;
+}
+/** Every class pair a < b, as scikit-learn's one-vs-one ROC AUC takes them. */
+function* ovoPairs(truth, probabilities, k) {
+    const n = truth.length;
     for (let a = 0; a < k; a++) {
         for (let b = a + 1; b < k; b++) {
             const rows = [];
             for (let i = 0; i < n; i++)
                 if (truth[i] === a || truth[i] === b)
                     rows.push(i);
-            const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
-            const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
-            const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]);
-            const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]);
-            const pair = ((0, ranking_js_1.rocAuc)(isA, scoreA) + (0, ranking_js_1.rocAuc)(isB, scoreB)) / 2;
-            const share = rows.length / n;
-            pairMacro += pair;
-            pairWeighted += pair * share;
-            prevalence += share;
-            pairs++;
+            yield {
+                rows,
+                isA: Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0)),
+                isB: Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0)),
+                scoreA: Float64Array.from(rows, (i) => probabilities[i * k + a]),
+                scoreB: Float64Array.from(rows, (i) => probabilities[i * k + b]),
+            };
         }
     }
-    out.roc_auc_ovo = pairMacro / pairs;
-    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
-    return out;
 }
 
 
@@ -42745,7 +42800,7 @@ exports.FloatBuffer = FloatBuffer;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.perClassPrf = exports.averagedPrf = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
+exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.perClassPrf = exports.averagedPrf = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.ovoPairs = exports.oneHot = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
 var dataset_js_1 = __nccwpck_require__(3512);
 Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
@@ -42779,6 +42834,8 @@ Object.defineProperty(exports, "binaryRanking", ({ enumerable: true, get: functi
 Object.defineProperty(exports, "thresholdCounts", ({ enumerable: true, get: function () { return ranking_js_1.thresholdCounts; } }));
 var classification_js_1 = __nccwpck_require__(4042);
 Object.defineProperty(exports, "classificationMetrics", ({ enumerable: true, get: function () { return classification_js_1.classificationMetrics; } }));
+Object.defineProperty(exports, "oneHot", ({ enumerable: true, get: function () { return classification_js_1.oneHot; } }));
+Object.defineProperty(exports, "ovoPairs", ({ enumerable: true, get: function () { return classification_js_1.ovoPairs; } }));
 var regression_js_1 = __nccwpck_require__(3843);
 Object.defineProperty(exports, "regressionMetrics", ({ enumerable: true, get: function () { return regression_js_1.regressionMetrics; } }));
 var multilabel_js_1 = __nccwpck_require__(5811);
@@ -47947,9 +48004,19 @@ const promises_2 = __nccwpck_require__(6466);
 const node_stream_1 = __nccwpck_require__(7075);
 const errors_js_1 = __nccwpck_require__(5998);
 const retry_js_1 = __nccwpck_require__(7699);
+// One random tag per process and a counter: unique temp names without 6 random bytes (a
+// getpid and a randomFillSync) per file. Small objects' temps are still created exclusively.
+const TEMP_TAG = (0, node_crypto_1.randomBytes)(6).toString('hex');
+let tempSeq = 0;
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 function tempBeside(dest) {
-    return (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${(0, node_crypto_1.randomBytes)(6).toString('hex')}`);
+    return (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
+}
+let umaskValue;
+/** The process umask, read once (process.umask() is two syscalls per call). */
+function umask() {
+    umaskValue ??= process.umask();
+    return umaskValue;
 }
 /** Throws IntegrityError when `verify`'s digest differs, then runs the caller's verifier. */
 function checkDigest(url, options, digest) {
@@ -48009,10 +48076,12 @@ expected) {
  * One attempt of the small-object path: the whole body is verified in memory and written to
  * a temporary file beside `dest` (created with the final mode), then renamed into place.
  */
-async function writeVerifiedBytes(body, dest, url, options = {}) {
+async function writeVerifiedBytes(body, dest, 
+/** The source's URL for messages; a function when it is costly to build (local stores, per file). */
+url, options = {}) {
     await ensureDir((0, node_path_1.dirname)(dest));
     if (options.verify)
-        checkDigest(url, options, (0, node_crypto_1.createHash)(options.verify.algorithm).update(body).digest('hex'));
+        checkDigest(typeof url === 'string' ? url : url(), options, (0, node_crypto_1.createHash)(options.verify.algorithm).update(body).digest('hex'));
     if (options.verifier) {
         const verifier = options.verifier();
         verifier.update(body);
@@ -48023,7 +48092,7 @@ async function writeVerifiedBytes(body, dest, url, options = {}) {
         // Small objects are written synchronously: on busy machines a thread-pool round trip per
         // file costs more than the write itself (measured 2x slower for 4-32 KB files).
         (0, node_fs_1.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
-        if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
+        if (options.mode !== undefined && (options.mode & ~umask()) !== options.mode)
             (0, node_fs_1.chmodSync)(temp, options.mode);
         (0, node_fs_1.renameSync)(temp, dest);
     }
@@ -48245,17 +48314,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkKey = checkKey;
 exports.joinKey = joinKey;
 const common_1 = __nccwpck_require__(8051);
+// A `.`, `..` or empty segment (which covers a leading, trailing or doubled `/`), a backslash
+// or a NUL: one regex test instead of a split per key (this runs for every object pulled).
+const BAD_KEY = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 /**
  * Checks a store key: relative, `/`-separated, no `.`/`..` segments, no backslashes or NULs.
  * Keys often come from files other people wrote (manifests), so a key that could reach
  * outside the store root is refused rather than normalised.
  */
 function checkKey(key) {
-    if (key === '' ||
-        key.startsWith('/') ||
-        key.includes('\\') ||
-        key.includes('\0') ||
-        key.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
+    if (BAD_KEY.test(key)) {
         throw new common_1.UserError(`Refusing the storage key ${JSON.stringify(key)}: keys must be relative paths without '.', '..' or empty segments`, {
             fix: 'This key came from a manifest or an input: correct it so it stays inside the store.',
         });
@@ -48300,13 +48368,19 @@ function etagOf(body) {
 class LocalStore {
     root;
     location;
+    /** The root with one trailing separator. */
+    base;
     constructor(root) {
         this.root = (0, node_path_1.resolve)(root);
+        this.base = this.root.endsWith(node_path_1.sep) ? this.root : `${this.root}${node_path_1.sep}`;
         this.location = this.root;
     }
     pathOf(key) {
-        const path = (0, node_path_1.join)(this.root, ...(0, keys_js_1.checkKey)(key).split('/'));
-        if (!path.startsWith(this.root + node_path_1.sep))
+        // A checked key has no `.`, `..` or empty segments, so a concatenation is what join would
+        // give (join per object, with a split, showed in profiles of 10,000-file pulls).
+        (0, keys_js_1.checkKey)(key);
+        const path = `${this.base}${node_path_1.sep === '/' ? key : key.split('/').join(node_path_1.sep)}`;
+        if (!path.startsWith(this.base))
             throw new Error(`Key ${key} escapes ${this.root}`);
         return path;
     }
@@ -48463,26 +48537,68 @@ class LocalStore {
     }
     async downloadToFile(key, dest, options = {}) {
         const path = this.pathOf(key);
-        const size = await (0, promises_1.stat)(path).then((s) => s.size, () => undefined);
-        if (size === undefined)
-            throw new errors_js_1.ObjectNotFoundError(this.urlOf(key));
-        if (size <= download_js_1.SMALL_OBJECT)
-            return (0, download_js_1.bytesToVerifiedFile)(async () => (0, node_fs_1.readFileSync)(path), dest, this.urlOf(key), options);
+        const url = () => this.urlOf(key); // built only for a message
+        // One open, fstat and read, synchronously: a local object is there or not, and a stat
+        // through the thread pool per file cost more than the read itself (10,000 small files).
+        const first = readSmall(path);
+        if (first === 'missing')
+            throw new errors_js_1.ObjectNotFoundError(url());
+        if (first !== 'large') {
+            let body = first;
+            return (0, download_js_1.bytesToVerifiedFile)(async () => {
+                const b = body ?? (0, node_fs_1.readFileSync)(path); // a retry reads afresh
+                body = undefined;
+                return b;
+            }, dest, url, options);
+        }
         return (0, download_js_1.streamToVerifiedFile)(async () => {
             try {
                 await (0, promises_1.stat)(path);
             }
             catch (error) {
                 if (error.code === 'ENOENT')
-                    throw new errors_js_1.ObjectNotFoundError(this.urlOf(key));
+                    throw new errors_js_1.ObjectNotFoundError(url());
                 throw error;
             }
             return (0, node_fs_1.createReadStream)(path, { highWaterMark: 1 << 20 });
-        }, dest, this.urlOf(key), options);
+        }, dest, url(), options);
     }
     close() { }
 }
 exports.LocalStore = LocalStore;
+/**
+ * A local object's bytes when it is small (one open, fstat, read, close), 'large' when it
+ * should be streamed, 'missing' when there is no regular file there.
+ */
+function readSmall(path) {
+    let fd;
+    try {
+        // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
+        // regular file) instead of blocking the pull forever; regular files ignore the flag
+        fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return 'missing';
+        throw error;
+    }
+    try {
+        const st = (0, node_fs_1.fstatSync)(fd);
+        if (!st.isFile())
+            return 'missing';
+        if (st.size > download_js_1.SMALL_OBJECT)
+            return 'large';
+        const body = Buffer.allocUnsafe(st.size);
+        let n = 0;
+        for (let r = 1; n < body.length && r > 0; n += r)
+            r = (0, node_fs_1.readSync)(fd, body, n, body.length - n, null);
+        // shorter than its stat said (being rewritten): the verifier sees what was read
+        return n === body.length ? body : body.subarray(0, n);
+    }
+    finally {
+        (0, node_fs_1.closeSync)(fd);
+    }
+}
 
 
 /***/ }),

@@ -68663,8 +68663,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(3731);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(3113);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -68962,9 +68962,9 @@ __webpack_async_result__();
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3731);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3113);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(33);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(903);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3666);
 
 
 
@@ -69020,7 +69020,7 @@ function readSettings(env = process.env) {
 
 /***/ }),
 
-/***/ 3731:
+/***/ 3113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69028,6 +69028,7 @@ function readSettings(env = process.env) {
 __nccwpck_require__.d(__webpack_exports__, {
   Z3: () => (/* reexport */ ProgressMeter),
   yo: () => (/* reexport */ UserError),
+  yf: () => (/* reexport */ Xoshiro128),
   Uc: () => (/* reexport */ describeError),
   z3: () => (/* reexport */ formatBytes),
   DC: () => (/* reexport */ hashFile),
@@ -69037,7 +69038,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate
+// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate, xoshiroState
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -69250,7 +69251,59 @@ function runContextFromEnv(env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/common/src/random.ts
+/**
+ * The project's one seeded generator: xoshiro128** (Blackman and Vigna) with its state seeded
+ * through splitmix32, as the authors recommend. The bootstrap's resamples and the drift
+ * profile's reservoir samples both draw from it, so the same seed gives the same draws
+ * everywhere, on every Node version and thread count.
+ */
+/** The four 32-bit state words (as signed int32, the form the generator steps on) for `seed`. */
+function xoshiroState(seed) {
+    const out = new Int32Array(4);
+    let s = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+        s = (s + 0x9e3779b9) >>> 0;
+        let z = s;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+        out[i] = (z ^ (z >>> 16)) | 0;
+    }
+    // An all-zero state would stay zero forever; the low bit of the last word rules it out.
+    out[3] = out[3] | 1;
+    return out;
+}
+/** xoshiro128**: uniform 32-bit draws from a seeded state. */
+class Xoshiro128 {
+    a;
+    b;
+    c;
+    d;
+    constructor(seed) {
+        const state = xoshiroState(seed);
+        this.a = state[0];
+        this.b = state[1];
+        this.c = state[2];
+        this.d = state[3];
+    }
+    /** A uniform 32-bit unsigned integer. */
+    nextUint32() {
+        const x = ((this.b << 2) + this.b) | 0;
+        const y = (x << 7) | (x >>> 25);
+        const result = (((y << 3) + y) | 0) >>> 0;
+        const t = this.b << 9;
+        this.c ^= this.a;
+        this.d ^= this.b;
+        this.b ^= this.c;
+        this.a ^= this.d;
+        this.c ^= t;
+        this.d = (this.d << 11) | (this.d >>> 21);
+        return result;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -69283,8 +69336,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(3731);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(3113);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./packages/helm/src/chart.ts
@@ -70672,8 +70725,8 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 70 modules
-var registry_src = __nccwpck_require__(903);
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 71 modules
+var registry_src = __nccwpck_require__(3666);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
 
 /** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
@@ -77606,8 +77659,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createSession, describeSignature, describeTensor, isOipDatatype, loadOnnxRuntime, openOnnxModel, ortTypeOf, signatureOf
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(3731);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(3113);
 ;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
 
 let runtime;
@@ -77757,7 +77810,7 @@ function oipDatatypeOf(ortType) {
 
 /***/ }),
 
-/***/ 903:
+/***/ 3666:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77771,8 +77824,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, VersionIntegrityError, buildSample, checkTags, collectModelFiles, parseManifest, parseModelRef, parseTags, pushRequestFromRun, readMetricsFile, readRunRecord, runCli, validateManifest
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(3731);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(3113);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */
@@ -77892,9 +77945,19 @@ async function withRetries(operation, options = {}) {
 
 
 
+// One random tag per process and a counter: unique temp names without 6 random bytes (a
+// getpid and a randomFillSync) per file. Small objects' temps are still created exclusively.
+const TEMP_TAG = (0,external_node_crypto_.randomBytes)(6).toString('hex');
+let tempSeq = 0;
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 function tempBeside(dest) {
-    return (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
+}
+let umaskValue;
+/** The process umask, read once (process.umask() is two syscalls per call). */
+function umask() {
+    umaskValue ??= process.umask();
+    return umaskValue;
 }
 /** Throws IntegrityError when `verify`'s digest differs, then runs the caller's verifier. */
 function checkDigest(url, options, digest) {
@@ -77954,10 +78017,12 @@ expected) {
  * One attempt of the small-object path: the whole body is verified in memory and written to
  * a temporary file beside `dest` (created with the final mode), then renamed into place.
  */
-async function writeVerifiedBytes(body, dest, url, options = {}) {
+async function writeVerifiedBytes(body, dest, 
+/** The source's URL for messages; a function when it is costly to build (local stores, per file). */
+url, options = {}) {
     await ensureDir((0,external_node_path_.dirname)(dest));
     if (options.verify)
-        checkDigest(url, options, (0,external_node_crypto_.createHash)(options.verify.algorithm).update(body).digest('hex'));
+        checkDigest(typeof url === 'string' ? url : url(), options, (0,external_node_crypto_.createHash)(options.verify.algorithm).update(body).digest('hex'));
     if (options.verifier) {
         const verifier = options.verifier();
         verifier.update(body);
@@ -77968,7 +78033,7 @@ async function writeVerifiedBytes(body, dest, url, options = {}) {
         // Small objects are written synchronously: on busy machines a thread-pool round trip per
         // file costs more than the write itself (measured 2x slower for 4-32 KB files).
         (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
-        if (options.mode !== undefined && (options.mode & ~process.umask()) !== options.mode)
+        if (options.mode !== undefined && (options.mode & ~umask()) !== options.mode)
             (0,external_node_fs_.chmodSync)(temp, options.mode);
         (0,external_node_fs_.renameSync)(temp, dest);
     }
@@ -78002,17 +78067,16 @@ async function ensureDir(dir) {
 
 ;// CONCATENATED MODULE: ./packages/storage/src/keys.ts
 
+// A `.`, `..` or empty segment (which covers a leading, trailing or doubled `/`), a backslash
+// or a NUL: one regex test instead of a split per key (this runs for every object pulled).
+const BAD_KEY = /(?:^|\/)\.{0,2}(?:\/|$)|[\\\0]/;
 /**
  * Checks a store key: relative, `/`-separated, no `.`/`..` segments, no backslashes or NULs.
  * Keys often come from files other people wrote (manifests), so a key that could reach
  * outside the store root is refused rather than normalised.
  */
 function checkKey(key) {
-    if (key === '' ||
-        key.startsWith('/') ||
-        key.includes('\\') ||
-        key.includes('\0') ||
-        key.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
+    if (BAD_KEY.test(key)) {
         throw new src/* UserError */.yo(`Refusing the storage key ${JSON.stringify(key)}: keys must be relative paths without '.', '..' or empty segments`, {
             fix: 'This key came from a manifest or an input: correct it so it stays inside the store.',
         });
@@ -78049,13 +78113,19 @@ function etagOf(body) {
 class LocalStore {
     root;
     location;
+    /** The root with one trailing separator. */
+    base;
     constructor(root) {
         this.root = (0,external_node_path_.resolve)(root);
+        this.base = this.root.endsWith(external_node_path_.sep) ? this.root : `${this.root}${external_node_path_.sep}`;
         this.location = this.root;
     }
     pathOf(key) {
-        const path = (0,external_node_path_.join)(this.root, ...checkKey(key).split('/'));
-        if (!path.startsWith(this.root + external_node_path_.sep))
+        // A checked key has no `.`, `..` or empty segments, so a concatenation is what join would
+        // give (join per object, with a split, showed in profiles of 10,000-file pulls).
+        checkKey(key);
+        const path = `${this.base}${external_node_path_.sep === '/' ? key : key.split('/').join(external_node_path_.sep)}`;
+        if (!path.startsWith(this.base))
             throw new Error(`Key ${key} escapes ${this.root}`);
         return path;
     }
@@ -78212,24 +78282,66 @@ class LocalStore {
     }
     async downloadToFile(key, dest, options = {}) {
         const path = this.pathOf(key);
-        const size = await (0,promises_.stat)(path).then((s) => s.size, () => undefined);
-        if (size === undefined)
-            throw new ObjectNotFoundError(this.urlOf(key));
-        if (size <= SMALL_OBJECT)
-            return bytesToVerifiedFile(async () => (0,external_node_fs_.readFileSync)(path), dest, this.urlOf(key), options);
+        const url = () => this.urlOf(key); // built only for a message
+        // One open, fstat and read, synchronously: a local object is there or not, and a stat
+        // through the thread pool per file cost more than the read itself (10,000 small files).
+        const first = readSmall(path);
+        if (first === 'missing')
+            throw new ObjectNotFoundError(url());
+        if (first !== 'large') {
+            let body = first;
+            return bytesToVerifiedFile(async () => {
+                const b = body ?? (0,external_node_fs_.readFileSync)(path); // a retry reads afresh
+                body = undefined;
+                return b;
+            }, dest, url, options);
+        }
         return streamToVerifiedFile(async () => {
             try {
                 await (0,promises_.stat)(path);
             }
             catch (error) {
                 if (error.code === 'ENOENT')
-                    throw new ObjectNotFoundError(this.urlOf(key));
+                    throw new ObjectNotFoundError(url());
                 throw error;
             }
             return (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 });
-        }, dest, this.urlOf(key), options);
+        }, dest, url(), options);
     }
     close() { }
+}
+/**
+ * A local object's bytes when it is small (one open, fstat, read, close), 'large' when it
+ * should be streamed, 'missing' when there is no regular file there.
+ */
+function readSmall(path) {
+    let fd;
+    try {
+        // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
+        // regular file) instead of blocking the pull forever; regular files ignore the flag
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return 'missing';
+        throw error;
+    }
+    try {
+        const st = (0,external_node_fs_.fstatSync)(fd);
+        if (!st.isFile())
+            return 'missing';
+        if (st.size > SMALL_OBJECT)
+            return 'large';
+        const body = Buffer.allocUnsafe(st.size);
+        let n = 0;
+        for (let r = 1; n < body.length && r > 0; n += r)
+            r = (0,external_node_fs_.readSync)(fd, body, n, body.length - n, null);
+        // shorter than its stat said (being rewritten): the verifier sees what was read
+        return n === body.length ? body : body.subarray(0, n);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
@@ -81097,6 +81209,46 @@ function ks_ks2SampSorted(a, b) {
     return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf(roundHalfEven(en), d))) };
 }
 
+;// CONCATENATED MODULE: ./packages/drift/src/random.ts
+
+/**
+ * The profile's generator: the project's xoshiro128** (@mlops-gha/common). The reservoir
+ * samples of a profile depend only on the data and the seed, so the same data gives the same
+ * profile bytes.
+ */
+class random_SeededRandom extends src/* Xoshiro128 */.yf {
+    spare;
+    constructor(seed = 1) {
+        super(seed);
+    }
+    /** Uniform in [0, 1) with 53 random bits. */
+    next() {
+        return ((this.nextUint32() >>> 5) * 67108864 + (this.nextUint32() >>> 6)) / 9007199254740992;
+    }
+    /** A uniform integer in [0, n). */
+    below(n) {
+        return Math.floor(this.next() * n);
+    }
+    /** A standard normal draw (Marsaglia's polar method). */
+    normal() {
+        if (this.spare !== undefined) {
+            const v = this.spare;
+            this.spare = undefined;
+            return v;
+        }
+        for (;;) {
+            const u = this.next() * 2 - 1;
+            const v = this.next() * 2 - 1;
+            const s = u * u + v * v;
+            if (s > 0 && s < 1) {
+                const f = Math.sqrt((-2 * Math.log(s)) / s);
+                this.spare = v * f;
+                return u * f;
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/csv-scan.ts
 /**
  * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without
@@ -83774,35 +83926,48 @@ function multiclassAuc(truth, probabilities, k, classes, present, presentCount, 
     out.roc_auc_ovr = macro / k;
     out.roc_auc_ovr_weighted = weighted / n;
     // micro: every (row, class) cell is one binary decision.
-    const flatTruth = new Uint8Array(n * k);
-    for (let i = 0; i < n; i++)
-        flatTruth[i * k + truth[i]] = 1;
-    out.roc_auc_ovr_micro = rocAuc(flatTruth, probabilities);
+    out.roc_auc_ovr_micro = rocAuc(oneHot(truth, k), probabilities);
     let pairMacro = 0;
     let pairWeighted = 0;
     let pairs = 0;
     let prevalence = 0;
+    for (const { rows, isA, isB, scoreA, scoreB } of ovoPairs(truth, probabilities, k)) {
+        const pair = (rocAuc(isA, scoreA) + rocAuc(isB, scoreB)) / 2;
+        const share = rows.length / n;
+        pairMacro += pair;
+        pairWeighted += pair * share;
+        prevalence += share;
+        pairs++;
+    }
+    out.roc_auc_ovo = pairMacro / pairs;
+    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
+    return out;
+}
+/** The labels as an [N,K] 0/1 matrix: every (row, class) cell one binary decision (micro averages). */
+function oneHot(truth, k) {
+    const flat = new Uint8Array(truth.length * k);
+    for (let i = 0; i < truth.length; i++)
+        flat[i * k + truth[i]] = 1;
+    return flat;
+}
+/** Every class pair a < b, as scikit-learn's one-vs-one ROC AUC takes them. */
+function* ovoPairs(truth, probabilities, k) {
+    const n = truth.length;
     for (let a = 0; a < k; a++) {
         for (let b = a + 1; b < k; b++) {
             const rows = [];
             for (let i = 0; i < n; i++)
                 if (truth[i] === a || truth[i] === b)
                     rows.push(i);
-            const isA = Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0));
-            const isB = Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0));
-            const scoreA = Float64Array.from(rows, (i) => probabilities[i * k + a]);
-            const scoreB = Float64Array.from(rows, (i) => probabilities[i * k + b]);
-            const pair = (rocAuc(isA, scoreA) + rocAuc(isB, scoreB)) / 2;
-            const share = rows.length / n;
-            pairMacro += pair;
-            pairWeighted += pair * share;
-            prevalence += share;
-            pairs++;
+            yield {
+                rows,
+                isA: Uint8Array.from(rows, (i) => (truth[i] === a ? 1 : 0)),
+                isB: Uint8Array.from(rows, (i) => (truth[i] === b ? 1 : 0)),
+                scoreA: Float64Array.from(rows, (i) => probabilities[i * k + a]),
+                scoreB: Float64Array.from(rows, (i) => probabilities[i * k + b]),
+            };
         }
     }
-    out.roc_auc_ovo = pairMacro / pairs;
-    out.roc_auc_ovo_weighted = pairWeighted / prevalence;
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluation/src/regression.ts

@@ -32760,7 +32760,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatLocation, formatRate, silentLogger
+// UNUSED EXPORTS: RecordingLogger, Xoshiro128, consoleLogger, formatLocation, formatRate, silentLogger, xoshiroState
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -32974,6 +32974,7 @@ function runContextFromEnv(env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
