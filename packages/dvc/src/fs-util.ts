@@ -1,5 +1,5 @@
 /** Small filesystem helpers shared by fetch, early copies and checkout. */
-import { lstatSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -97,4 +97,13 @@ export async function countEntries(dir: string): Promise<{ files: number; links:
     }
   }
   return { files, links };
+}
+
+/** The target of a symbolic link, or empty when `path` is not one (or cannot be read). */
+export function readlinkOrEmpty(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
 }
