@@ -384,7 +384,9 @@ describe('decide', () => {
       }),
     );
     expect(d.outcomes[0]).toMatchObject({ status: 'fail', basis: 'point', threshold: 0.59 });
-    expect(d.outcomes[0]!.reason).toMatch(/^point values: 0\.5 not >= 0\.59 \(no interval: /);
+    expect(d.outcomes[0]!.reason).toBe(
+      "point values: 0.5 not >= 0.59 (no interval: the baseline has no per-row predictions, so f1's difference cannot be resampled)",
+    );
   });
 
   it('draws with fewer than two defined values give no interval: point values decide', () => {
@@ -392,6 +394,16 @@ describe('decide', () => {
       input('f1 >= 0.5', { candidate: { f1: 0.9 }, bootstrap: boot({ f1: { candidate: [NaN, NaN, 0.9] } }) }),
     );
     expect(d.outcomes[0]).toMatchObject({ status: 'pass', basis: 'point' });
+    expect(d.outcomes[0]!.reason).toBe(
+      'point values: 0.9 >= 0.5 (no interval: fewer than two resamples gave a defined f1)',
+    );
+    // a metric the bootstrap did not resample is named as such
+    const other = decide(
+      input('f1 >= 0.5', { candidate: { f1: 0.9 }, bootstrap: boot({ auc: { candidate: constant(1) } }) }),
+    );
+    expect(other.outcomes[0]!.reason).toBe(
+      'point values: 0.9 >= 0.5 (no interval: the bootstrap does not resample f1)',
+    );
   });
 
   it('writes large and tiny values in exponent form', () => {

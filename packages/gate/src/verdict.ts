@@ -126,7 +126,7 @@ export function decide(input: DecideInput): Decision {
       status: ok ? 'pass' : 'fail',
       basis: 'point',
       threshold,
-      reason: `point values: ${fmt(candidate)} ${ok ? '' : 'not '}${rule.op} ${fmt(threshold)} (no interval: ${input.bootstrap ? `the bootstrap does not resample ${metric}` : 'no paired per-row predictions'})`,
+      reason: `point values: ${fmt(candidate)} ${ok ? '' : 'not '}${rule.op} ${fmt(threshold)} (no interval: ${noIntervalBecause(input, metric, draws, paired)})`,
     };
   });
   const verdict: Status = outcomes.some((o) => o.status === 'fail')
@@ -137,4 +137,12 @@ export function decide(input: DecideInput): Decision {
   const failStep =
     input.failOn === 'never' ? false : input.failOn === 'inconclusive' ? verdict !== 'pass' : verdict === 'fail';
   return { verdict, outcomes, failOn: input.failOn, failStep };
+}
+
+/** Why a rule fell back to point values, in the words a reader of the report can act on. */
+function noIntervalBecause(input: DecideInput, metric: string, draws: unknown, paired: unknown): string {
+  if (!input.bootstrap) return 'no paired per-row predictions';
+  if (!draws) return `the bootstrap does not resample ${metric}`;
+  if (!paired) return `the baseline has no per-row predictions, so ${metric}'s difference cannot be resampled`;
+  return `fewer than two resamples gave a defined ${metric}`;
 }
