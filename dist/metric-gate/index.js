@@ -78390,6 +78390,17 @@ function plan(original, metrics, models, samples, kernelOptions = {}) {
     }
     return { n, k, paired, entries, joint, jointSize };
 }
+/** What a finished bootstrap reports, serial or on worker threads alike. */
+function result(p, options, started, threads) {
+    return {
+        samples: options.samples,
+        seed: options.seed,
+        rows: p.n,
+        draws: new Map(p.entries.map((e) => [e.metric, e])),
+        seconds: (performance.now() - started) / 1000,
+        threads,
+    };
+}
 /** The candidate's and baseline's confusion matrices from a resample's joint counts. */
 function splitJoint(p, jointCounts, offset, confCandidate, confBaseline) {
     const k = p.k;
@@ -78440,14 +78451,7 @@ function pairedBootstrap(interp, metrics, models, options) {
         }
         options.onProgress?.(b + 1, options.samples);
     }
-    return {
-        samples: options.samples,
-        seed: options.seed,
-        rows: p.n,
-        draws: new Map(p.entries.map((e) => [e.metric, e])),
-        seconds: (performance.now() - started) / 1000,
-        threads: 1,
-    };
+    return result(p, options, started, 1);
 }
 /**
  * The worker module: `bootstrap-worker.js` beside the bundle (scripts/build.mjs builds it into
@@ -78533,14 +78537,7 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
             }
         }
     }
-    return {
-        samples: options.samples,
-        seed: options.seed,
-        rows: p.n,
-        draws: new Map(p.entries.map((e) => [e.metric, e])),
-        seconds: (performance.now() - started) / 1000,
-        threads,
-    };
+    return result(p, options, started, threads);
 }
 
 

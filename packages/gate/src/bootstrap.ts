@@ -120,6 +120,18 @@ function plan(
   return { n, k, paired, entries, joint, jointSize };
 }
 
+/** What a finished bootstrap reports, serial or on worker threads alike. */
+function result(p: Plan, options: BootstrapOptions, started: number, threads: number): BootstrapResult {
+  return {
+    samples: options.samples,
+    seed: options.seed,
+    rows: p.n,
+    draws: new Map(p.entries.map((e) => [e.metric, e])),
+    seconds: (performance.now() - started) / 1000,
+    threads,
+  };
+}
+
 /** The candidate's and baseline's confusion matrices from a resample's joint counts. */
 function splitJoint(
   p: Plan,
@@ -180,14 +192,7 @@ export function pairedBootstrap(
     }
     options.onProgress?.(b + 1, options.samples);
   }
-  return {
-    samples: options.samples,
-    seed: options.seed,
-    rows: p.n,
-    draws: new Map(p.entries.map((e) => [e.metric, e])),
-    seconds: (performance.now() - started) / 1000,
-    threads: 1,
-  };
+  return result(p, options, started, 1);
 }
 
 /**
@@ -279,14 +284,7 @@ export async function pairedBootstrapParallel(
       }
     }
   }
-  return {
-    samples: options.samples,
-    seed: options.seed,
-    rows: p.n,
-    draws: new Map(p.entries.map((e) => [e.metric, e])),
-    seconds: (performance.now() - started) / 1000,
-    threads,
-  };
+  return result(p, options, started, threads);
 }
 
 export { bootstrapInterval, type Interval } from './interval.js';
