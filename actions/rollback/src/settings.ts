@@ -14,8 +14,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RollbackSett
       fix: 'Set one of them, or neither for the newest good revision before the current one.',
     });
   }
+  // getString refuses an empty `reason`; the runner trims inputs, so a blank one is empty too
   const reason = getString('reason', { required: true }).trim();
-  if (!reason) getString('__reason_required__', { required: true });
   const modelName = getOptional('model-name')?.trim();
   if (modelName) checkModelName(modelName, 'the `model-name` input');
   const alias = getOptional('alias')?.trim();
