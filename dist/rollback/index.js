@@ -68980,9 +68980,8 @@ function readSettings(env = process.env) {
             fix: 'Set one of them, or neither for the newest good revision before the current one.',
         });
     }
+    // getString refuses an empty `reason`; the runner trims inputs, so a blank one is empty too
     const reason = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getString */ .AA)('reason', { required: true }).trim();
-    if (!reason)
-        (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getString */ .AA)('__reason_required__', { required: true });
     const modelName = (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .getOptional */ .xX)('model-name')?.trim();
     if (modelName)
         (0,_mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__/* .checkModelName */ .Xs)(modelName, 'the `model-name` input');
