@@ -1,94 +1,19 @@
 /**
- * What a pull accepts as an object's bytes, judged against DVC's documented rules computed here
+ * What a pull accepts as an object's bytes (the hashing rules alone are in hash.test.ts), judged against DVC's documented rules computed here
  * with node:crypto (never with this package's hashers): DVC 3 names an object by the md5 of its
  * raw bytes; DVC 2 by the md5 after CRLF -> LF when its first 512 bytes look like text
  * (dvc@2 `istextblock`: no NUL, at most 30 % of the bytes outside printable ASCII and
  * `\n\r\t\f\b`), converting per 1 MiB chunk.
  */
 import { describe, expect, it } from '@jest/globals';
-import { chmod, lstat, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, lstat, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingLogger, type UserError } from '@mlops-gha/common';
-import { hashBytesAs, hashFileBoth, isTextBlock } from './hash.js';
 import { pull } from './pull.js';
 import { buildFixture, md5, objectPath, put } from '../../../test/fixtures/dvc-repo.js';
 
 const MiB = 1024 * 1024;
 const crlfToLf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
-
-describe("DVC 2's text test (istextblock)", () => {
-  // 100-byte blocks: 30 odd bytes are text, 31 are binary; the boundary is DVC's `<= 0.30`
-  const block = (odd: number, oddByte = 0x80) =>
-    Buffer.concat([Buffer.alloc(odd, oddByte), Buffer.alloc(100 - odd, 0x61)]);
-
-  it('is text up to 30 % of bytes outside printable ASCII and \\n\\r\\t\\f\\b, binary above', () => {
-    expect(isTextBlock(block(30))).toBe(true);
-    expect(isTextBlock(block(31))).toBe(false);
-    expect(isTextBlock(block(100))).toBe(false);
-    expect(isTextBlock(Buffer.alloc(0))).toBe(true);
-  });
-
-  it('counts \\n \\r \\t \\f \\b and the printable range 32..126 as text, 31 and 127 as odd', () => {
-    for (const b of [0x0a, 0x0d, 0x09, 0x0c, 0x08, 0x20, 0x7e])
-      expect([b, isTextBlock(block(100, b))]).toEqual([b, true]);
-    for (const b of [0x1f, 0x7f, 0x01, 0x0b, 0xff]) expect([b, isTextBlock(block(31, b))]).toEqual([b, false]);
-  });
-
-  it('a single NUL byte makes a block binary', () => {
-    expect(isTextBlock(Buffer.from('plain text\0more text'))).toBe(false);
-  });
-});
-
-describe('the DVC 2 (md5-dos2unix) hash of bytes in memory and on disk', () => {
-  it('is decided by the first 512 bytes only', async () => {
-    // text head, a NUL later: still text, so CRLF is converted everywhere
-    const textHead = Buffer.concat([Buffer.from('a\r\n'.repeat(200)), Buffer.from([0]), Buffer.from('z\r\n')]);
-    expect(hashBytesAs(textHead, 'md5-dos2unix')).toBe(md5(crlfToLf(textHead)));
-    // a NUL within the head: binary, hashed raw even though CRLFs follow
-    const binaryHead = Buffer.concat([Buffer.from([0]), Buffer.from('b\r\n'.repeat(300))]);
-    expect(hashBytesAs(binaryHead, 'md5-dos2unix')).toBe(md5(binaryHead));
-  });
-
-  it('converts per 1 MiB chunk: a CRLF split by the chunk boundary stays, every other one is converted', async () => {
-    const bytes = Buffer.alloc(2 * MiB + 10, 0x61);
-    bytes.write('\r\n', 10, 'latin1');
-    bytes.write('\r', MiB - 1, 'latin1'); // \r last byte of chunk 1,
-    bytes.write('\n', MiB, 'latin1'); //     \n first byte of chunk 2
-    bytes.write('\r\n', MiB + 100, 'latin1');
-    bytes.write('\r\n', 2 * MiB + 4, 'latin1');
-    const expected = md5(
-      Buffer.concat([
-        crlfToLf(bytes.subarray(0, MiB)),
-        crlfToLf(bytes.subarray(MiB, 2 * MiB)),
-        crlfToLf(bytes.subarray(2 * MiB)),
-      ]),
-    );
-    expect(expected).not.toBe(md5(crlfToLf(bytes))); // the split pair matters
-    expect(hashBytesAs(bytes, 'md5-dos2unix')).toBe(expected);
-    const file = join(await mkdirTemp(), 'big.txt');
-    await writeFile(file, bytes);
-    expect(await hashFileBoth(file, true)).toEqual({ md5: md5(bytes), legacy: expected });
-  });
-
-  it('decides text once per file: a later 1 MiB chunk that looks binary is still converted', async () => {
-    const head = Buffer.from('a\r\n'.repeat(MiB / 3 + 1)).subarray(0, MiB); // text, exactly one chunk
-    const tail = Buffer.concat([Buffer.from([0, 0, 0]), Buffer.from('b\r\n'.repeat(100))]);
-    const bytes = Buffer.concat([head, tail]);
-    const expected = md5(Buffer.concat([crlfToLf(head), crlfToLf(tail)]));
-    expect(hashBytesAs(bytes, 'md5-dos2unix')).toBe(expected);
-  });
-
-  it('a binary file over 1 MiB is hashed raw, streamed from disk', async () => {
-    const bytes = Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from('x\r\n'.repeat(MiB))]);
-    const file = join(await mkdirTemp(), 'big.bin');
-    await writeFile(file, bytes);
-    expect(await hashFileBoth(file, true)).toEqual({ md5: md5(bytes), legacy: md5(bytes) });
-    expect(await hashFileBoth(file, true, bytes.length)).toEqual({ md5: md5(bytes), legacy: md5(bytes) });
-  });
-});
-
-const mkdirTemp = () => mkdtemp(join(tmpdir(), 'dvc-hash-'));
 
 /** A .dir object as DVC writes it (json.dumps escapes), for relpaths the fixture's builder cannot spell. */
 function dirObject(files: Record<string, string>): { bytes: Buffer; oid: string } {
