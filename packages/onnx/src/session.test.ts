@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logisticClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
+import { UserError } from '@mlops-gha/common';
+import { expected, logisticClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
 import {
   createSession,
   describeSignature,
@@ -41,6 +42,12 @@ describe('ONNX sessions and signatures', () => {
     const b = await fromBytes.run(feeds);
     for (const name of fromFile.session.outputNames)
       expect(Array.from(a[name]!.data as Float32Array)).toEqual(Array.from(b[name]!.data as Float32Array));
+    // x·w + b = 2 - 1 + 0 = 1: p1 = sigmoid(1) and the label is the positive class
+    const p1 = expected.sigmoid(expected.dot([2, 1, 0], [1, -1, 0.5]));
+    const probabilities = Array.from(a['probabilities']!.data as Float32Array);
+    expect(probabilities[0]).toBeCloseTo(1 - p1, 6);
+    expect(probabilities[1]).toBeCloseTo(p1, 6);
+    expect(Array.from(a['label']!.data as BigInt64Array)).toEqual([1n]);
     await fromFile.session.release();
     await fromBytes.release();
   });
@@ -66,5 +73,60 @@ describe('ONNX sessions and signatures', () => {
     await expect(openOnnxModel(join(work, 'nope.onnx'))).rejects.toThrow(
       `Model ${join(work, 'nope.onnx')} does not exist`,
     );
+  });
+});
+
+describe('which input or field a model path came from', () => {
+  const caught = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (e: unknown) => e as UserError,
+    );
+
+  it('names the labelled input of a missing model and tells the user to set it', async () => {
+    const path = join(work, 'nope.onnx');
+    const error = await caught(openOnnxModel(path, { label: '`model`' }));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error!.message).toBe(`\`model\`: model ${path} does not exist`);
+    expect(error!.fix).toBe(
+      'Set `model` to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+    );
+  });
+
+  it('keeps the unlabelled wording for callers that name the input themselves', async () => {
+    const path = join(work, 'nope.onnx');
+    const error = await caught(openOnnxModel(path));
+    expect(error!.message).toBe(`Model ${path} does not exist`);
+    expect(error!.fix).toBe(
+      'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+    );
+  });
+
+  it('says a folder is a folder, and a path through a file does not exist, rather than failing in onnxruntime', async () => {
+    const folder = await caught(openOnnxModel(work, { label: '`baseline`' }));
+    expect(folder!.message).toBe(`\`baseline\`: model ${work} is a folder, not an .onnx file`);
+    expect(folder!.fix).toContain('Set `baseline` to the path of an .onnx file');
+    const throughFile = join(work, 'text.onnx', 'model.onnx');
+    const notDir = await caught(readOnnxSignature(throughFile, { label: '`files[0].path` in registry.yaml' }));
+    expect(notDir!.message).toBe(`\`files[0].path\` in registry.yaml: model ${throughFile} does not exist`);
+  });
+
+  it('names the labelled input of a file onnxruntime cannot load, in the message and the fix', async () => {
+    const path = join(work, 'text.onnx');
+    const error = (await caught(openOnnxModel(path, { label: '`model`' }))) as OnnxLoadError;
+    expect(error).toBeInstanceOf(OnnxLoadError);
+    expect(error.message.startsWith(`\`model\`: ${path} is not an ONNX model onnxruntime can load: `)).toBe(true);
+    expect(error.fix).toBe(
+      'Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point `model` at the .onnx file.',
+    );
+    expect(error.location).toEqual({ file: path });
+  });
+
+  it("keeps a caller's own fix over the labelled default", async () => {
+    const error = (await caught(
+      readOnnxSignature(join(work, 'text.onnx'), { label: '`model`', fix: 'Push the model again.' }),
+    )) as OnnxLoadError;
+    expect(error.message).toContain('`model`: ');
+    expect(error.fix).toBe('Push the model again.');
   });
 });

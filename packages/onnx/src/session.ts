@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { UserError } from '@mlops-gha/common';
 import type * as Ort from 'onnxruntime-node';
 import { loadOnnxRuntime } from './runtime.js';
@@ -26,8 +26,14 @@ export interface SessionOptions {
   optimization?: 'disabled' | 'all';
   /** onnxruntime's intra-op threads (0 or absent = its default, one per core). */
   intraOpThreads?: number;
-  /** The fix of the error for a model onnxruntime cannot load. */
+  /** The fix of the error for a model onnxruntime cannot load (the caller's words win over the default). */
   fix?: string;
+  /**
+   * Where the path came from, as the user wrote it: an action input (`` `model` ``) or a
+   * manifest field (`` `files[0].path` in registry.yaml ``). Errors then name it and say to set
+   * it, so a user with several model inputs knows which one is wrong.
+   */
+  label?: string;
 }
 
 /**
@@ -65,21 +71,43 @@ export interface OnnxModel {
   session: Ort.InferenceSession;
 }
 
-/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+/**
+ * Opens an ONNX model file for inference; a missing file, a folder or one onnxruntime cannot
+ * read is a UserError naming the path and, when given, the `label` it came from.
+ */
 export async function openOnnxModel(path: string, options: SessionOptions = {}): Promise<OnnxModel> {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new UserError(`Model ${path} does not exist`, {
-      fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+  const { label } = options;
+  const stat = statOrUndefined(path);
+  if (!stat?.isFile()) {
+    const what = stat?.isDirectory() ? 'is a folder, not an .onnx file' : 'does not exist';
+    throw new UserError(label ? `${label}: model ${path} ${what}` : `Model ${path} ${what}`, {
+      fix: `Set ${label ?? 'the model input'} to the path of an .onnx file (e.g. the \`model-path\` output of the train action).`,
     });
   }
-  const session = await createSession(path, path, options);
+  const session = await createSession(path, label ? `${label}: ${path}` : path, {
+    ...options,
+    ...(options.fix || !label
+      ? {}
+      : {
+          fix: `Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point ${label} at the .onnx file.`,
+        }),
+  });
   return { path, session, signature: signatureOf(session) };
+}
+
+/** The file's stat, or undefined where there is none to read (absent, a path through a file, no permission). */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
 export async function readOnnxSignature(
   path: string,
-  options: Pick<SessionOptions, 'fix'> = {},
+  options: Pick<SessionOptions, 'fix' | 'label'> = {},
 ): Promise<OnnxSignature> {
   const model = await openOnnxModel(path, { ...options, optimization: 'disabled' });
   await model.session.release();
