@@ -6,21 +6,22 @@
  * order over a resample's row weights; on integer weights it equals scikit-learn's metric on
  * the rows repeated that often (test/crosscheck/bootstrap-kernels-sklearn.test.ts).
  */
-import { column, oneHot, ovoPairs, type Interpretation } from '@mlops-gha/evaluation';
+import { METRIC_NAMES, column, oneHot, ovoPairs, type Interpretation } from '@mlops-gha/evaluation';
 import type { Kernel } from './kernels.js';
 import { rankPart } from './rank-part.js';
 import { specValue, type KernelSpec } from './spec-value.js';
 import type { RankPart } from './weighted.js';
 
+/** Binary and one-vs-rest multiclass ROC AUC are row kernels (kernels.ts); these are the rest. */
 const MULTICLASS = ['roc_auc_ovr_micro', 'roc_auc_ovo', 'roc_auc_ovo_weighted'];
-const MULTILABEL = [
-  'roc_auc_macro',
-  'roc_auc_weighted',
-  'roc_auc_micro',
-  'average_precision_macro',
-  'average_precision_weighted',
-  'average_precision_micro',
-];
+/**
+ * The averages `rankingKernel` computes over labels. The multilabel list is the evaluation's
+ * own (METRIC_NAMES), filtered by this pattern: a name added there with another average is not
+ * silently computed as a macro average here (ranking-kernels.test.ts requires every evaluation
+ * multilabel metric to have a kernel, so it fails instead).
+ */
+const MULTILABEL_RANKING = /^(roc_auc|average_precision)_(macro|weighted|micro)$/;
+const MULTILABEL = METRIC_NAMES.multilabel.filter((m) => MULTILABEL_RANKING.test(m));
 
 export function hasRankingKernel(metric: string, interp: Interpretation): boolean {
   if (interp.task === 'binary') return metric === 'average_precision';
