@@ -49,12 +49,11 @@ export function metricsFromCsv(text: string, source: CsvSource): Record<string, 
     }
   }
   if (rows.length === 1) throw fail(`${label} has a header row but no values`, rows[0]!.line);
-  const metrics: Record<string, string> = {};
+  // Object.fromEntries defines own properties, so a hostile name such as `__proto__` is a
+  // metric like any other instead of an assignment to the prototype (which drops it).
   if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0]!.toLowerCase()) && header[1]!.toLowerCase() === 'value') {
-    for (const row of rows.slice(1)) metrics[row.cells[0]!.trim()] = row.cells[1]!.trim();
-    return metrics;
+    return Object.fromEntries(rows.slice(1).map((row) => [row.cells[0]!.trim(), row.cells[1]!.trim()]));
   }
   const last = rows[rows.length - 1]!;
-  header.forEach((name, i) => (metrics[name] = last.cells[i]!.trim()));
-  return metrics;
+  return Object.fromEntries(header.map((name, i) => [name, last.cells[i]!.trim()]));
 }

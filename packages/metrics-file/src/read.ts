@@ -6,10 +6,15 @@ import { metricsFromCsv } from './csv.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** An own property even for a hostile name: `out.__proto__ = 1` would set nothing and drop the metric. */
+function setMetric(out: Record<string, number>, name: string, value: number): void {
+  Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
 export function flattenMetrics(value: unknown, prefix = '', out: Record<string, number> = {}): Record<string, number> {
-  if (typeof value === 'number' && Number.isFinite(value)) out[prefix] = value;
-  else if (typeof value === 'string' && prefix && NUMBER.test(value.trim())) out[prefix] = Number(value);
+  if (typeof value === 'number' && Number.isFinite(value)) setMetric(out, prefix, value);
+  else if (typeof value === 'string' && prefix && NUMBER.test(value.trim())) setMetric(out, prefix, Number(value));
   else if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
   }
@@ -27,7 +32,7 @@ export function parseMetrics(text: string, file: string): Record<string, number>
   if (ext === '.csv') {
     const cells = metricsFromCsv(text, { file });
     const out: Record<string, number> = {};
-    for (const [name, cell] of Object.entries(cells)) if (NUMBER.test(cell)) out[name] = Number(cell);
+    for (const [name, cell] of Object.entries(cells)) if (NUMBER.test(cell)) setMetric(out, name, Number(cell));
     return out;
   }
   let doc: unknown;
