@@ -13,7 +13,7 @@ export type ScriptedMode =
   | 'normal'
   | 'ignore-range' // 200 with the whole body to every GET
   | 'wrong-content-range' // ranges after the first answer a shifted Content-Range
-  | 'change-between-ranges' // the object is replaced after its first part was served
+  | 'change-between-ranges' // the object is replaced after its first answer (whole or byte 0 on) was served
   | 'drop-mid-range' // `drops` ranged answers (after the first) are cut after half their body
   | 'dead' // every connection is destroyed before an answer
   | 'forbidden' // 403 AccessDenied
@@ -88,9 +88,15 @@ export async function startScriptedS3(bucket = 'bucket'): Promise<ScriptedS3> {
     if (ifMatch && ifMatch !== object.etag)
       return fail(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
     const m = /^bytes=(\d+)-(\d+)$/.exec(range ?? '');
+    const change = () => {
+      const changed = Buffer.from(object.body);
+      changed[changed.length - 1] = (changed[changed.length - 1] ?? 0) ^ 0xff;
+      state.put(key, changed);
+    };
     if (!m || state.mode === 'ignore-range') {
       res.writeHead(200, { etag: object.etag, 'content-length': object.body.length });
       res.end(object.body);
+      if (state.mode === 'change-between-ranges') change();
       return;
     }
     const total = object.body.length;
@@ -109,11 +115,7 @@ export async function startScriptedS3(bucket = 'bucket'): Promise<ScriptedS3> {
       return;
     }
     res.end(part);
-    if (state.mode === 'change-between-ranges' && start === 0) {
-      const changed = Buffer.from(object.body);
-      changed[changed.length - 1] = (changed[changed.length - 1] ?? 0) ^ 0xff;
-      state.put(key, changed);
-    }
+    if (state.mode === 'change-between-ranges' && start === 0) change();
   });
   server.on('connection', (s: Socket) => {
     state.connections++;

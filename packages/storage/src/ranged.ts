@@ -35,6 +35,10 @@ export class RangeFailure extends Error {
     super(message);
     this.name = 'RangeFailure';
   }
+  /** The server answered a part with the whole object: it does not serve ranges. */
+  get rangeIgnored(): boolean {
+    return this.code === 'RangeIgnored';
+  }
 }
 
 /** `bytes a-b/total` of a 206 answer. */
@@ -77,6 +81,7 @@ export function checkRangeAnswer(
     throw new RangeFailure(
       `${url}: the server ignored the Range header of a part (answered 200 with the whole object)`,
       false,
+      'RangeIgnored',
     );
   if (res.statusCode !== 206)
     throw Object.assign(
@@ -202,7 +207,11 @@ export async function rangedToVerifiedFile(
     if (rejected) {
       const cause = rejected.reason as Error;
       // The object fails: the range layer already retried, so the object layer must not.
-      throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false);
+      throw new RangeFailure(
+        `${url}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        false,
+        cause instanceof RangeFailure && cause.rangeIgnored ? 'RangeIgnored' : 'RangeFailure',
+      );
     }
     if (hashed !== parts) throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
     await file.close();
