@@ -190,6 +190,7 @@ export function validateManifest(value: unknown, where: string): Manifest {
     });
   }
   const manifest = value as Manifest;
+  checkMetrics(manifest.metrics, `Invalid registry manifest ${where}: `);
   const paths = new Set<string>();
   for (const f of manifest.files) {
     if (paths.has(f.path))
@@ -197,6 +198,21 @@ export function validateManifest(value: unknown, where: string): Manifest {
     paths.add(f.path);
   }
   return manifest;
+}
+
+/**
+ * Metrics must be finite numbers: JSON has no NaN or Infinity (JSON.stringify writes `null`), so
+ * a manifest holding one would be written unreadable. `prefix` starts the message.
+ */
+export function checkMetrics(metrics: Record<string, number>, prefix = ''): Record<string, number> {
+  for (const [name, value] of Object.entries(metrics)) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new UserError(`${prefix}the metric ${JSON.stringify(name)} is ${String(value)}, not a finite number`, {
+        fix: 'Record only finite metric values: leave out a metric that is NaN or infinite (e.g. the loss of a diverged run).',
+      });
+    }
+  }
+  return metrics;
 }
 
 /** Parses manifest.json bytes, then validates. */

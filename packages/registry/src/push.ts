@@ -9,6 +9,7 @@ import { isPrecondition, type RegistryContext } from './context.js';
 import { appendEvent } from './events.js';
 import { layout } from './layout.js';
 import {
+  checkMetrics,
   contentDigest,
   MANIFEST_SCHEMA_ID,
   serializeManifest,
@@ -38,6 +39,7 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
   const name = checkModelName(request.name);
   if (request.alias !== undefined) checkAliasName(request.alias);
   const tags = checkTags(request.tags ?? {});
+  const metrics = checkMetrics(request.metrics ?? {}, `Cannot push ${name}: `);
   if (request.files.length === 0)
     throw new UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
 
@@ -126,7 +128,7 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
         content_digest: digest,
         files,
         signature: firstOnnx?.signature ?? null,
-        metrics: request.metrics ?? {},
+        metrics,
         params: request.params ?? {},
         lineage: {
           git_sha: null,
