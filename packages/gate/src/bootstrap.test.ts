@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Interpretation } from '@mlops-gha/evaluation';
 import { bootstrapInterval, pairedBootstrap, type IntervalMethod } from './bootstrap.js';
-import { binomialHalfCdf, logGamma, normalCdf, normalQuantile, Rng } from './math.js';
-import { delong, mcnemar } from './paired-tests.js';
+import { normalCdf, Rng } from './math.js';
+import { delong } from './paired-tests.js';
 import { parseRules } from './rules.js';
 import { decide } from './verdict.js';
 
@@ -112,7 +112,7 @@ describe('paired bootstrap intervals cover the true difference at about the stat
   });
 });
 
-describe('verdicts', () => {
+describe('verdicts on real bootstrap draws', () => {
   const verdict = (interp: Interpretation, rules: string) => {
     const boot = pairedBootstrap(interp, ['accuracy'], { candidate: 0, baseline: 1 }, { samples: 1000, seed: 3 });
     const acc = (m: number) => pointOf(interp, 'accuracy', m);
@@ -162,101 +162,6 @@ describe('verdicts', () => {
     const d = verdict(interp, 'accuracy >= baseline\naccuracy > baseline');
     expect(d.outcomes.map((o) => o.status)).toEqual(['pass', 'fail']);
   });
-
-  it('without paired predictions compares point values and says no interval was possible', () => {
-    const d = decide({
-      rules: parseRules('f1 >= baseline - 0.01\nf1 > 0.95'),
-      candidate: { f1: 0.9 },
-      baseline: { f1: 0.905 },
-      confidence: 0.95,
-      method: 'bca',
-      failOn: 'never',
-    });
-    expect(d.outcomes.map((o) => [o.status, o.basis])).toEqual([
-      ['pass', 'point'],
-      ['fail', 'point'],
-    ]);
-    expect(d.outcomes[0]!.reason).toBe('point values: 0.9 >= 0.895 (no interval: no paired per-row predictions)');
-    expect([d.verdict, d.failStep]).toEqual(['fail', false]);
-  });
-
-  it('an undefined metric makes its rule inconclusive, with the reason', () => {
-    const d = decide({
-      rules: parseRules('roc_auc >= 0.8'),
-      candidate: { roc_auc: null },
-      notes: { roc_auc: "undefined: the holdout's labels hold only one class (1)" },
-      confidence: 0.95,
-      method: 'bca',
-      failOn: 'fail',
-    });
-    expect(d.verdict).toBe('inconclusive');
-    expect(d.outcomes[0]!.reason).toBe(
-      "roc_auc is undefined for the candidate: undefined: the holdout's labels hold only one class (1)",
-    );
-  });
-});
-
-describe('classical paired tests', () => {
-  it('McNemar: exact two-sided binomial p and the continuity-corrected chi-square', () => {
-    // 10 rows only the candidate gets right, 2 only the baseline: p = 2 * P(X <= 2 | 12, 1/2) = 2 * 79 / 4096.
-    const truth = Int32Array.from({ length: 20 }, () => 1);
-    const c = Int32Array.from({ length: 20 }, (_, i) => (i < 10 ? 1 : i < 12 ? 0 : 1));
-    const b = Int32Array.from({ length: 20 }, (_, i) => (i < 10 ? 0 : i < 12 ? 1 : 1));
-    const interp: Interpretation = {
-      task: 'binary',
-      reason: '',
-      classes: ['0', '1'],
-      truthClasses: truth,
-      models: [{ predicted: c }, { predicted: b }],
-    };
-    const result = mcnemar(interp, 0, 1);
-    expect(result.candidateOnly).toBe(10);
-    expect(result.baselineOnly).toBe(2);
-    expect(result.pValue).toBeCloseTo((2 * 79) / 4096, 14);
-    expect(result.chiSquare).toBeCloseTo(49 / 12, 14);
-  });
-
-  it('DeLong equals the textbook O(n²) computation', () => {
-    const interp = aucCase(60, 1, 0.4, 5);
-    // Ties on purpose: round the scores.
-    for (const m of interp.models) m.probabilities = m.probabilities!.map((p) => Math.round(p * 10) / 10);
-    const result = delong(interp, 0, 1, 0.95)!;
-    const truth = interp.truthClasses!;
-    const pos = [...truth.keys()].filter((i) => truth[i] === 1);
-    const neg = [...truth.keys()].filter((i) => truth[i] === 0);
-    const psi = (x: number, y: number) => (x > y ? 1 : x === y ? 0.5 : 0);
-    const comps = interp.models.map((m) => {
-      const s = (i: number) => m.probabilities![2 * i + 1]!;
-      const v10 = pos.map((i) => neg.reduce((a, j) => a + psi(s(i), s(j)), 0) / neg.length);
-      const v01 = neg.map((j) => pos.reduce((a, i) => a + psi(s(i), s(j)), 0) / pos.length);
-      return { v10, v01, auc: v10.reduce((a, v) => a + v, 0) / pos.length };
-    });
-    const cov = (a: number[], b: number[]) => {
-      const ma = a.reduce((x, y) => x + y, 0) / a.length;
-      const mb = b.reduce((x, y) => x + y, 0) / b.length;
-      return a.reduce((s, v, i) => s + (v - ma) * (b[i]! - mb), 0) / (a.length - 1);
-    };
-    const [c, b] = comps as [(typeof comps)[0], (typeof comps)[0]];
-    const variance =
-      (cov(c.v10, c.v10) + cov(b.v10, b.v10) - 2 * cov(c.v10, b.v10)) / pos.length +
-      (cov(c.v01, c.v01) + cov(b.v01, b.v01) - 2 * cov(c.v01, b.v01)) / neg.length;
-    expect(result.candidateAuc).toBeCloseTo(c.auc, 12);
-    expect(result.baselineAuc).toBeCloseTo(b.auc, 12);
-    expect(result.standardError).toBeCloseTo(Math.sqrt(variance), 12);
-    expect(result.pValue).toBeCloseTo(2 * normalCdf(-Math.abs((c.auc - b.auc) / Math.sqrt(variance))), 12);
-  });
-});
-
-describe('numerics', () => {
-  it('normal distribution, log-gamma and binomial tails', () => {
-    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 12);
-    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 12);
-    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 14);
-    expect(normalCdf(-6)).toBeCloseTo(9.865876450376946e-10, 20);
-    expect(normalCdf(-12) / 1.776482112077679e-33).toBeCloseTo(1, 10);
-    expect(logGamma(10)).toBeCloseTo(Math.log(362880), 12);
-    expect(binomialHalfCdf(2, 12)).toBeCloseTo(79 / 4096, 15);
-  });
 });
 
 describe('parallel bootstrap', () => {
@@ -286,5 +191,70 @@ describe('parallel bootstrap', () => {
     const rs = pairedBootstrap(regression, rm, { candidate: 0 }, { samples: 20, seed: 2 });
     const rp = await pairedBootstrapParallel(regression, rm, { candidate: 0 }, { samples: 20, seed: 2, threads: 2 });
     for (const m of rm) expect(Array.from(rp.draws.get(m)!.candidate)).toEqual(Array.from(rs.draws.get(m)!.candidate));
+  });
+});
+
+describe('pairedBootstrap: what the result holds', () => {
+  it('draws for each metric with a kernel, paired when there is a baseline; the others are left out', () => {
+    const interp = accuracyCase(50, 0.8, 0.7, 31);
+    const progress: [number, number][] = [];
+    const paired = pairedBootstrap(
+      interp,
+      ['accuracy', 'roc_auc', 'no_such_metric'],
+      { candidate: 0, baseline: 1 },
+      { samples: 4, seed: 2, onProgress: (done, total) => progress.push([done, total]) },
+    );
+    // roc_auc needs probabilities, which accuracyCase's models do not have
+    expect([...paired.draws.keys()]).toEqual(['accuracy']);
+    expect([paired.samples, paired.seed, paired.rows, paired.threads]).toEqual([4, 2, 50, 1]);
+    expect(paired.draws.get('accuracy')!.baseline).toHaveLength(4);
+    expect(progress).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+    const alone = pairedBootstrap(interp, ['accuracy'], { candidate: 0 }, { samples: 4, seed: 2 });
+    expect(alone.draws.get('accuracy')!.baseline).toBeUndefined();
+    // the candidate's draws do not depend on whether a baseline is resampled beside it
+    expect(Array.from(alone.draws.get('accuracy')!.candidate)).toEqual(
+      Array.from(paired.draws.get('accuracy')!.candidate),
+    );
+  });
+
+  it('each draw is the metric on a resample of the rows: a share of right answers, k / n', () => {
+    const interp = accuracyCase(40, 0.7, 0.7, 32);
+    const draws = pairedBootstrap(interp, ['accuracy'], { candidate: 0 }, { samples: 50, seed: 5 }).draws.get(
+      'accuracy',
+    )!.candidate;
+    for (const v of draws) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+      expect(Math.abs(v * 40 - Math.round(v * 40))).toBeLessThan(1e-9);
+    }
+    // not all resamples alike
+    expect(new Set(draws).size).toBeGreaterThan(1);
+  });
+
+  it('pairedBootstrapParallel stays serial for small work unless threads are asked for', async () => {
+    const { pairedBootstrapParallel } = await import('./bootstrap.js');
+    const interp = accuracyCase(100, 0.8, 0.7, 33);
+    const small = await pairedBootstrapParallel(
+      interp,
+      ['accuracy'],
+      { candidate: 0, baseline: 1 },
+      { samples: 10, seed: 1 },
+    );
+    expect(small.threads).toBe(1);
+    const one = await pairedBootstrapParallel(
+      interp,
+      ['accuracy'],
+      { candidate: 0, baseline: 1 },
+      { samples: 10, seed: 1, threads: 1 },
+    );
+    expect(one.threads).toBe(1);
+    expect(Array.from(one.draws.get('accuracy')!.candidate)).toEqual(
+      Array.from(small.draws.get('accuracy')!.candidate),
+    );
   });
 });
