@@ -1,19 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { escapeMarkdown, renderReport, type ReportInput } from './report.js';
+import { renderReport, type ReportInput } from './report.js';
 import { parseRules } from './rules.js';
 import { decide } from './verdict.js';
-
-describe('escapeMarkdown', () => {
-  it('neutralises HTML, markdown, mentions, autolinks, math and table pipes', () => {
-    expect(escapeMarkdown('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(escapeMarkdown('@org/team')).toBe('@\u200borg/team');
-    expect(escapeMarkdown('**bold** _it_ [x](http://e.vil) `c` a|b ~s~ $x$ #12 www.e.vil')).toBe(
-      '\\*\\*bold\\*\\* \\_it\\_ \\[x\\](http\\://e.vil) \\`c\\` a\\|b \\~s\\~ \\$x\\$ \\#12 www\\.e.vil',
-    );
-    expect(escapeMarkdown('line\nbreak')).toBe('line break');
-    expect(escapeMarkdown('x'.repeat(200), 10)).toBe('xxxxxxxxx…');
-  });
-});
 
 describe('renderReport size limit', () => {
   function input(rules: number, metrics: number): ReportInput {
