@@ -64,6 +64,18 @@ function probOutsideBand(m: number, n: number, g: number, h: number): number {
   return A[maxj - minj - 1]!;
 }
 
+/**
+ * Refuses an empty sample or one holding NaN or an infinity: the merge loops below (and in
+ * Wasserstein) never advance past a NaN, so without this a NaN would hang the caller.
+ */
+export function checkSample(values: ArrayLike<number>, fn: string, side: string): void {
+  if (values.length === 0) throw new RangeError(`${fn}: the ${side} sample is empty`);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) throw new RangeError(`${fn}: the ${side} sample holds ${v} at index ${i}`);
+  }
+}
+
 /** The largest gap between the two empirical CDFs (both samples sorted ascending). */
 export function ksStatistic(a: Float64Array, b: Float64Array): number {
   const n1 = a.length;
@@ -90,9 +102,10 @@ export function ks2Samp(x: ArrayLike<number>, y: ArrayLike<number>): TestResult 
 
 /** As ks2Samp, for samples already sorted ascending. */
 export function ks2SampSorted(a: Float64Array, b: Float64Array): TestResult {
+  checkSample(a, 'ks2Samp', 'first');
+  checkSample(b, 'ks2Samp', 'second');
   const n1 = a.length;
   const n2 = b.length;
-  if (n1 === 0 || n2 === 0) throw new RangeError('ks2Samp needs two non-empty samples');
   let d = ksStatistic(a, b);
   if (Math.max(n1, n2) <= MAX_EXACT_N) {
     const g = gcd(n1, n2);

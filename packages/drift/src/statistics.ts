@@ -1,10 +1,30 @@
 /**
  * Drift statistics on plain arrays, each matching the SciPy (1.10) function or Evidently
  * formula it is named after. p-value tests return { statistic, pValue }; distances return a
- * number. Inputs are finite numbers or counts: the profile code never passes NaN or empties.
+ * number. Empty samples, NaN, infinities and counts that do not line up are RangeErrors, never
+ * a NaN result (the profile code never passes them; other callers of the package might).
  */
 import { chiSquaredSf, normalSf } from './special.js';
-import type { TestResult } from './ks.js';
+import { checkSample, type TestResult } from './ks.js';
+
+/** Two count vectors over the same categories or bins, each finite, non-negative, with a positive total. */
+function checkCounts(reference: ArrayLike<number>, current: ArrayLike<number>, fn: string): void {
+  if (reference.length !== current.length)
+    throw new RangeError(`${fn}: ${reference.length} reference counts but ${current.length} current ones`);
+  if (reference.length === 0) throw new RangeError(`${fn}: no counts`);
+  for (const [side, counts] of [
+    ['reference', reference],
+    ['current', current],
+  ] as const) {
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i]!;
+      if (!(c >= 0 && c < Infinity)) throw new RangeError(`${fn}: counts must be finite and non-negative, got ${c}`);
+      total += c;
+    }
+    if (total === 0) throw new RangeError(`${fn}: the ${side} counts sum to 0`);
+  }
+}
 
 /**
  * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
@@ -15,6 +35,7 @@ export function chiSquaredContingency(
   reference: ArrayLike<number>,
   current: ArrayLike<number>,
 ): TestResult & { dof: number } {
+  checkCounts(reference, current, 'chiSquaredContingency');
   const cols: [number, number][] = [];
   for (let i = 0; i < reference.length; i++) {
     const a = reference[i]!;
@@ -54,6 +75,10 @@ export function chiSquaredContingency(
  * p-value 2 P(Z > |z|). `hits` of `n` in each sample.
  */
 export function proportionsZTest(refHits: number, refN: number, curHits: number, curN: number): TestResult {
+  if (!(refN > 0 && curN > 0 && refN < Infinity && curN < Infinity))
+    throw new RangeError(`proportionsZTest: sample sizes must be positive and finite, got ${refN} and ${curN}`);
+  if (!(refHits >= 0 && refHits <= refN && curHits >= 0 && curHits <= curN))
+    throw new RangeError(`proportionsZTest: hits must lie in [0, n], got ${refHits}/${refN} and ${curHits}/${curN}`);
   const p1 = refHits / refN;
   const p2 = curHits / curN;
   const pooled = (refHits + curHits) / (refN + curN);
@@ -65,6 +90,8 @@ export function proportionsZTest(refHits: number, refN: number, curHits: number,
 
 /** scipy.stats.wasserstein_distance(u, v) for two sorted samples (unweighted). */
 export function wassersteinSorted(u: Float64Array, v: Float64Array): number {
+  checkSample(u, 'wasserstein', 'reference');
+  checkSample(v, 'wasserstein', 'current');
   const nu = u.length;
   const nv = v.length;
   let i = 0;
@@ -88,6 +115,7 @@ export function wasserstein(u: ArrayLike<number>, v: ArrayLike<number>): number 
 
 /** Population standard deviation (numpy's np.std, ddof = 0), two-pass. */
 export function populationStd(values: ArrayLike<number>): number {
+  checkSample(values, 'populationStd', 'given');
   let mean = 0;
   for (let i = 0; i < values.length; i++) mean += values[i]!;
   mean /= values.length;
@@ -110,6 +138,7 @@ export function normalizedWasserstein(
 
 /** scipy.spatial.distance.jensenshannon(p, q) (natural log): counts or shares, normalised here. */
 export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  checkCounts(p, q, 'jensenShannon');
   let sp = 0;
   let sq = 0;
   for (let i = 0; i < p.length; i++) {
@@ -132,6 +161,7 @@ export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): numbe
  * an empty bin counted as 0.0001 so that the logarithm stays finite.
  */
 export function populationStabilityIndex(reference: ArrayLike<number>, current: ArrayLike<number>): number {
+  checkCounts(reference, current, 'populationStabilityIndex');
   let sr = 0;
   let sc = 0;
   for (let i = 0; i < reference.length; i++) {
