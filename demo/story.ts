@@ -4,22 +4,30 @@
  * (DemoRun.step). Deploy and rollback steps need the helm-deploy/rollback bundles and helm;
  * without them they are listed as not built, and production's alias is moved the way a
  * registry user would (registry-push of the identical model with `alias: production`).
+ * The steps' inputs are the workflows' (workflow-steps.ts), shared with the pipeline e2e test.
  */
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { ActionResult } from '../test/harness/run-action.js';
 import type { GitHubApiDouble } from '../test/doubles/github-api.js';
 import type { DemoCluster } from './cluster.js';
 import { declares, isBuilt, type DemoRun } from './steps.js';
+import {
+  BASELINE_RULES,
+  FEATURES,
+  MODEL,
+  PRODUCTION_BASELINE,
+  commit,
+  deployInputs,
+  pullRequestEvent,
+  rollbackInputs,
+  trainInputs,
+  workflowEnv,
+  type Environment,
+  type Inputs,
+} from './workflow-steps.js';
 
-export const MODEL = 'churn-classifier';
-export const RELEASE = 'churn-api';
-export const OWNER = 'octo-org';
-export const REPO = 'octo-repo';
+export { MODEL, OWNER, RELEASE, REPO } from './workflow-steps.js';
 export const TOKEN = 'ghs_demo_token';
 export const PR = 7;
-const FEATURES = ['tenure_months', 'monthly_charges', 'support_calls', 'late_payments', 'contract_years', 'usage_gb'];
-const GATE_RULES = 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02';
 
 export interface StoryContext {
   demo: DemoRun;
@@ -30,25 +38,15 @@ export interface StoryContext {
   /** The cluster on loopback, when helm is installed and helm-deploy is built. */
   k8s?: DemoCluster;
   /** The ingress URL of each environment's Service (the workflows' smoke-test-url). */
-  urls: Record<'staging' | 'production', string>;
+  urls: Record<Environment, string>;
 }
 
-type Env = Record<string, string>;
-
 export async function story(ctx: StoryContext): Promise<void> {
-  const { demo, registry } = ctx;
+  const { demo } = ctx;
   const five = FEATURES.filter((f) => f !== 'late_payments');
-  const gateCommon = {
-    model: 'model.onnx',
-    'label-column': 'churn',
-    registry,
-    seed: '1',
-    'bootstrap-samples': '1000',
-    'fail-on': 'fail',
-  };
 
   // --- release.yml on the first commit: v1 ------------------------------------------------
-  let sha = await commit(ctx, five);
+  let sha = await commit(ctx.project, five);
   demo.beginChapter('release 1 (push to main)');
   const env1 = workflowEnv('release', sha);
   const pull = await demo.step('pull data.dvc from the local DVC remote', 'data-pull', {
@@ -57,61 +55,32 @@ export async function story(ctx: StoryContext): Promise<void> {
     show: ['data-version', 'files', 'bytes'],
   });
   const dataVersion = pull?.outputs['data-version'] ?? '';
-  const train1 = await demo.step('train v1 (5 features)', 'train', {
-    inputs: trainInputs(ctx, dataVersion),
-    env: env1,
-    show: ['run-id', 'metrics', 'duration-seconds'],
+  const train1 = await train(ctx, 'train v1 (5 features)', dataVersion, env1, [
+    'run-id',
+    'metrics',
+    'duration-seconds',
+  ]);
+  await gate(ctx, 'gate v1 on absolute thresholds (no baseline yet)', env1, {
+    dataset: 'data/holdout.csv',
+    rules: 'roc_auc >= 0.7\naccuracy >= 0.65',
+    'data-version': dataVersion,
   });
-  await demo.step('gate v1 on absolute thresholds (no baseline yet)', 'metric-gate', {
-    inputs: {
-      ...gateCommon,
-      dataset: 'data/holdout.csv',
-      rules: 'roc_auc >= 0.7\naccuracy >= 0.65',
-      comment: 'false',
-      'data-version': dataVersion,
-    },
-    env: env1,
-    show: ['verdict'],
-  });
-  const push1 = await demo.step('register v1 as staging', 'registry-push', {
-    inputs: pushInputs(
-      ctx,
-      'staging',
-      train1?.outputs['run-record'] ?? '',
-      'v1: first release',
-      'smoke-sample.csv',
-      'data/train.csv',
-    ),
-    env: env1,
-    show: ['version', 'sha256', 'created'],
-  });
+  const push1 = await register(ctx, 'register v1 as staging', train1, 'v1: first release', env1);
   await release(ctx, push1?.outputs.version ?? '1', 'v1', env1);
 
   // --- pr.yml: a worse model on a pull request --------------------------------------------
   sha = await commit(
-    ctx,
+    ctx.project,
     five.filter((f) => f !== 'support_calls'),
   );
   demo.beginChapter(`pull request #${PR} (drops support_calls)`);
   const prEnv = workflowEnv('pr', sha, `refs/pull/${PR}/merge`);
-  await demo.step("train the pull request's model", 'train', {
-    inputs: trainInputs(ctx, dataVersion),
-    env: prEnv,
-    show: ['metrics'],
-  });
-  await demo.step(`gate against registry://${MODEL}@production, comment on the PR`, 'metric-gate', {
-    inputs: {
-      ...gateCommon,
-      dataset: 'data/holdout.csv',
-      baseline: `registry://${MODEL}@production`,
-      rules: GATE_RULES,
-      'data-version': dataVersion,
-      comment: 'true',
-      'comment-key': MODEL,
-    },
+  await train(ctx, "train the pull request's model", dataVersion, prEnv);
+  await demo.step(`gate against ${PRODUCTION_BASELINE}, comment on the PR`, 'metric-gate', {
+    inputs: gateInputs(ctx, againstProduction(dataVersion, { comment: 'true', 'comment-key': MODEL })),
     env: prEnv,
     eventName: 'pull_request',
-    event: prEventOf(sha),
+    event: pullRequestEvent(PR, sha, 'drop-support-calls'),
     apiUrl: ctx.api.url,
     token: TOKEN,
     expectFailure: (r) => r.outputs.verdict === 'fail',
@@ -119,72 +88,22 @@ export async function story(ctx: StoryContext): Promise<void> {
   });
 
   // --- release.yml on a better commit: v2 --------------------------------------------------
-  sha = await commit(ctx, FEATURES);
+  sha = await commit(ctx.project, FEATURES);
   demo.beginChapter('release 2 (adds late_payments)');
   const env2 = workflowEnv('release', sha);
-  const train2 = await demo.step('train v2 (6 features)', 'train', {
-    inputs: trainInputs(ctx, dataVersion),
-    env: env2,
-    show: ['metrics'],
-  });
-  await demo.step('gate v2 against production (paired bootstrap)', 'metric-gate', {
-    inputs: {
-      ...gateCommon,
-      dataset: 'data/holdout.csv',
-      baseline: `registry://${MODEL}@production`,
-      rules: GATE_RULES,
-      comment: 'false',
-      'data-version': dataVersion,
-    },
-    env: env2,
-    show: ['verdict'],
-  });
-  const push2 = await demo.step('register v2 as staging', 'registry-push', {
-    inputs: pushInputs(
-      ctx,
-      'staging',
-      train2?.outputs['run-record'] ?? '',
-      'v2: adds late_payments',
-      'smoke-sample.csv',
-      'data/train.csv',
-    ),
-    env: env2,
-    show: ['version', 'sha256', 'created'],
-  });
+  const train2 = await train(ctx, 'train v2 (6 features)', dataVersion, env2);
+  await gate(ctx, 'gate v2 against production (paired bootstrap)', env2, againstProduction(dataVersion));
+  const push2 = await register(ctx, 'register v2 as staging', train2, 'v2: adds late_payments', env2);
   await release(ctx, push2?.outputs.version ?? '2', 'v2', env2);
 
   // --- release.yml: v3, exported with noise left in: the smoke test must catch it --------------
   demo.beginChapter('release 3 (exported in training mode)');
   if (ctx.k8s) {
-    sha = await commit(ctx, FEATURES, 0.05);
+    sha = await commit(ctx.project, FEATURES, 0.05);
     const env3 = workflowEnv('release', sha);
-    const train3 = await demo.step('train v3 (export.noise_std 0.05)', 'train', {
-      inputs: trainInputs(ctx, dataVersion),
-      env: env3,
-      show: ['metrics'],
-    });
-    await demo.step('gate v3 against production (offline metrics barely move)', 'metric-gate', {
-      inputs: {
-        ...gateCommon,
-        dataset: 'data/holdout.csv',
-        baseline: `registry://${MODEL}@production`,
-        rules: GATE_RULES,
-        comment: 'false',
-        'data-version': dataVersion,
-      },
-      env: env3,
-      show: ['verdict'],
-    });
-    const push3 = await demo.step('register v3 as staging', 'registry-push', {
-      inputs: pushInputs(
-        ctx,
-        'staging',
-        train3?.outputs['run-record'] ?? '',
-        'v3: exported with noise',
-        'smoke-sample.csv',
-        'data/train.csv',
-      ),
-      env: env3,
+    const train3 = await train(ctx, 'train v3 (export.noise_std 0.05)', dataVersion, env3);
+    await gate(ctx, 'gate v3 against production (offline metrics barely move)', env3, againstProduction(dataVersion));
+    const push3 = await register(ctx, 'register v3 as staging', train3, 'v3: exported with noise', env3, {
       show: ['version', 'created'],
     });
     await deploy(
@@ -195,7 +114,7 @@ export async function story(ctx: StoryContext): Promise<void> {
       env3,
       { expectRollback: true },
     );
-    await commit(ctx, FEATURES, 0);
+    await commit(ctx.project, FEATURES, 0);
   } else {
     demo.skip(
       'train, gate, register and deploy v3: the smoke test fails, rolled back automatically',
@@ -208,19 +127,14 @@ export async function story(ctx: StoryContext): Promise<void> {
   demo.beginChapter('rollback.yml (workflow_dispatch)');
   if (ctx.k8s && isBuilt('rollback')) {
     await demo.step('roll production back to model version 1, with a reason', 'rollback', {
-      inputs: {
-        release: RELEASE,
-        namespace: 'production',
-        'to-model-version': push1?.outputs.version ?? '1',
+      inputs: rollbackInputs({
+        registry: ctx.registry,
+        version: push1?.outputs.version ?? '1',
         reason: 'v2 over-predicts churn for annual contracts (incident 42)',
-        registry,
-        'model-name': MODEL,
-        alias: 'production',
-        'smoke-test-url': ctx.urls.production,
-        environment: 'production',
-        'github-token': TOKEN,
+        smokeTestUrl: ctx.urls.production,
+        token: TOKEN,
         helm: ctx.k8s.helm,
-      },
+      }),
       env: { ...workflowEnv('rollback', sha), ...ctx.k8s.cluster.env },
       eventName: 'workflow_dispatch',
       apiUrl: ctx.api.url,
@@ -248,8 +162,8 @@ export async function story(ctx: StoryContext): Promise<void> {
     inputs: {
       current: 'fresh/current.csv',
       // The production version's stored profile; without one, the training table it came from.
-      reference: profileable() ? `registry://${MODEL}@production` : 'data/train.csv',
-      registry,
+      reference: profileable() ? PRODUCTION_BASELINE : 'data/train.csv',
+      registry: ctx.registry,
       'label-column': 'churn',
       // Two of the six features moving is enough to retrain (the default asks for half).
       'drift-share': '0.25',
@@ -275,40 +189,92 @@ export async function story(ctx: StoryContext): Promise<void> {
     ? `drift in ${drift?.outputs['drifted-columns']}`
     : 'dispatched with force (drift-check not built)';
   const train4 = await demo.step(`retrain on fresh/current.csv (${why})`, 'train', {
-    inputs: trainInputs(ctx, freshVersion, `${ctx.python} train.py --train fresh/current.csv`),
+    inputs: trainInputs(ctx.python, freshVersion, `${ctx.python} train.py --train fresh/current.csv`),
     env: retrainEnv,
     show: ['metrics'],
   });
-  const gate4 = await demo.step('gate the retrained model against production on fresh/holdout.csv', 'metric-gate', {
-    inputs: {
-      ...gateCommon,
-      dataset: 'fresh/holdout.csv',
-      baseline: `registry://${MODEL}@production`,
-      rules: 'roc_auc >= baseline\nlog_loss <= baseline',
-      comment: 'false',
-      'data-version': freshVersion,
-    },
-    env: retrainEnv,
-    show: ['verdict'],
+  const gate4 = await gate(ctx, 'gate the retrained model against production on fresh/holdout.csv', retrainEnv, {
+    dataset: 'fresh/holdout.csv',
+    baseline: PRODUCTION_BASELINE,
+    rules: 'roc_auc >= baseline\nlog_loss <= baseline',
+    'data-version': freshVersion,
   });
   if (gate4) {
-    await demo.step('register the retrained model as candidate', 'registry-push', {
-      inputs: pushInputs(
-        ctx,
-        'candidate',
-        train4?.outputs['run-record'] ?? '',
-        'retrained on the drifted snapshot',
-        'smoke-sample.csv',
-        'fresh/current.csv',
-      ),
-      env: retrainEnv,
-      show: ['version', 'created'],
-    });
+    await register(
+      ctx,
+      'register the retrained model as candidate',
+      train4,
+      'retrained on the drifted snapshot',
+      retrainEnv,
+      {
+        alias: 'candidate',
+        profile: 'fresh/current.csv',
+        show: ['version', 'created'],
+      },
+    );
   }
 }
 
+/** The train step of every workflow, on the project's train.py. */
+function train(
+  ctx: StoryContext,
+  label: string,
+  dataVersion: string,
+  env: Inputs,
+  show = ['metrics'],
+): Promise<ActionResult | undefined> {
+  return ctx.demo.step(label, 'train', { inputs: trainInputs(ctx.python, dataVersion), env, show });
+}
+
+/** metric-gate's inputs in every workflow: the model just trained, this demo's seed, fail on a fail verdict. */
+function gateInputs(ctx: StoryContext, inputs: Inputs): Inputs {
+  return {
+    model: 'model.onnx',
+    'label-column': 'churn',
+    registry: ctx.registry,
+    seed: '1',
+    'bootstrap-samples': '1000',
+    'fail-on': 'fail',
+    comment: 'false',
+    ...inputs,
+  };
+}
+
+/** pr.yml's and release.yml's gate: the holdout against the production version. */
+function againstProduction(dataVersion: string, extra: Inputs = {}): Inputs {
+  return {
+    dataset: 'data/holdout.csv',
+    baseline: PRODUCTION_BASELINE,
+    rules: BASELINE_RULES,
+    'data-version': dataVersion,
+    ...extra,
+  };
+}
+
+/** A gate on a push (no pull request, so no comment): the verdict is what shows. */
+function gate(ctx: StoryContext, label: string, env: Inputs, inputs: Inputs): Promise<ActionResult | undefined> {
+  return ctx.demo.step(label, 'metric-gate', { inputs: gateInputs(ctx, inputs), env, show: ['verdict'] });
+}
+
+/** registry-push of the model a train step made, with its run record and a description. */
+function register(
+  ctx: StoryContext,
+  label: string,
+  trained: ActionResult | undefined,
+  description: string,
+  env: Inputs,
+  options: { alias?: string; profile?: string; show?: string[] } = {},
+): Promise<ActionResult | undefined> {
+  const { alias = 'staging', profile = 'data/train.csv', show = ['version', 'sha256', 'created'] } = options;
+  return ctx.demo.step(label, 'registry-push', {
+    inputs: pushInputs(ctx, alias, trained?.outputs['run-record'] ?? '', description, profile),
+    env,
+    show,
+  });
+}
+
 /** release.yml after registry-push: staging, then production with promote-alias. */
-async function release(ctx: StoryContext, version: string, name: string, env: Env): Promise<void> {
+async function release(ctx: StoryContext, version: string, name: string, env: Inputs): Promise<void> {
   if (ctx.k8s) {
     await deploy(ctx, 'staging', version, `deploy ${name} to staging, smoke test`, env);
     await deploy(ctx, 'production', version, `deploy ${name} to production (approved), promote-alias production`, env, {
@@ -334,29 +300,23 @@ async function release(ctx: StoryContext, version: string, name: string, env: En
 
 async function deploy(
   ctx: StoryContext,
-  environment: 'staging' | 'production',
+  environment: Environment,
   version: string,
   label: string,
-  env: Env,
+  env: Inputs,
   options: { promote?: boolean; expectRollback?: boolean } = {},
 ): Promise<void> {
   const k8s = ctx.k8s!;
   await ctx.demo.step(label, 'helm-deploy', {
-    inputs: {
-      release: RELEASE,
-      chart: 'chart',
-      namespace: environment,
-      'create-namespace': 'true',
-      'model-name': MODEL,
-      'model-version': version,
+    inputs: deployInputs({
       registry: ctx.registry,
-      timeout: '2m',
-      'smoke-test-url': ctx.urls[environment],
-      ...(options.promote ? { 'promote-alias': 'production' } : {}),
       environment,
-      'github-token': TOKEN,
+      version,
+      smokeTestUrl: ctx.urls[environment],
+      token: TOKEN,
       helm: k8s.helm,
-    },
+      promote: options.promote,
+    }),
     env: { ...env, ...k8s.cluster.env },
     apiUrl: ctx.api.url,
     token: TOKEN,
@@ -371,60 +331,12 @@ function notDeployable(ctx: StoryContext): string {
   return ctx.k8s ? '' : 'helm is not installed (npm run setup extracts it to tools/helm3, tools/helm4)';
 }
 
-/** A "commit" of the example project: params.yaml edited as a developer would; its sha. */
-async function commit(ctx: StoryContext, features: string[], noise = 0): Promise<string> {
-  const path = join(ctx.project, 'params.yaml');
-  const text = await readFile(path, 'utf8');
-  const next = text
-    .replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`)
-    .replace(/noise_std: [0-9.]+/, `noise_std: ${noise}`);
-  if (!next.includes(`features: [${features.join(', ')}]`) || !next.includes(`noise_std: ${noise}`))
-    throw new Error(`demo: could not edit train.features / export.noise_std in ${path}`);
-  await writeFile(path, next);
-  return createHash('sha1').update(next).digest('hex');
-}
-
-function workflowEnv(workflow: string, sha: string, ref = 'refs/heads/main'): Env {
-  return { GITHUB_WORKFLOW: workflow, GITHUB_SHA: sha, GITHUB_REF: ref, GITHUB_JOB: workflow };
-}
-
-function prEventOf(sha: string): object {
-  return {
-    action: 'synchronize',
-    number: PR,
-    pull_request: {
-      number: PR,
-      head: { sha, ref: 'drop-support-calls', repo: { full_name: `${OWNER}/${REPO}`, fork: false } },
-      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
-    },
-    repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
-  };
-}
-
-function trainInputs(ctx: StoryContext, dataVersion: string, run = `${ctx.python} train.py`): Env {
-  return {
-    run,
-    'metrics-file': 'metrics.json',
-    'params-file': 'params.yaml',
-    outputs: 'model.onnx',
-    'data-version': dataVersion,
-    'sample-interval': '1',
-  };
-}
-
 const profileable = (): boolean =>
   declares('registry-push', 'profile-data') && declares('registry-push', 'label-column');
 
 /** registry-push inputs; sample-data / profile-data only where the action declares them already. */
-function pushInputs(
-  ctx: StoryContext,
-  alias: string,
-  runRecord: string,
-  description: string,
-  sample: string,
-  profile: string,
-): Env {
-  const inputs: Env = {
+function pushInputs(ctx: StoryContext, alias: string, runRecord: string, description: string, profile: string): Inputs {
+  const inputs: Inputs = {
     name: MODEL,
     model: 'model.onnx',
     registry: ctx.registry,
@@ -434,7 +346,7 @@ function pushInputs(
     description,
   };
   if (declares('registry-push', 'label-column')) inputs['label-column'] = 'churn';
-  if (declares('registry-push', 'sample-data')) inputs['sample-data'] = sample;
+  if (declares('registry-push', 'sample-data')) inputs['sample-data'] = 'smoke-sample.csv';
   // The profile runs the model on the training table, whose label column (churn) it must
   // leave out: only a registry-push that can be told the label column gets it.
   if (profileable()) inputs['profile-data'] = profile;

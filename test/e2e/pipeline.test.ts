@@ -20,20 +20,31 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoCluster, type DemoCluster } from '../../demo/cluster.js';
+import {
+  BASELINE_RULES,
+  FEATURES,
+  MODEL,
+  OWNER,
+  PRODUCTION_BASELINE,
+  REPO,
+  commit as commitParams,
+  deployInputs,
+  pullRequestEvent,
+  rollbackInputs,
+  trainInputs,
+  type Environment,
+} from '../../demo/workflow-steps.js';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { requireHelmTools } from '../harness/helm-tools.js';
 import { repoRoot, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-const MODEL = 'churn-classifier';
-const OWNER = 'octo-org';
-const REPO = 'octo-repo';
 const TOKEN = 'ghs_pipeline';
-const ALL = ['tenure_months', 'monthly_charges', 'support_calls', 'late_payments', 'contract_years', 'usage_gb'];
+const ALL = FEATURES;
 const V1 = ALL.filter((f) => f !== 'late_payments');
 const WORSE = V1.filter((f) => f !== 'support_calls');
 
@@ -42,7 +53,7 @@ let work: string;
 let project: string;
 let registry: string;
 let k8s: DemoCluster;
-const urls: Record<'staging' | 'production', string> = { staging: '', production: '' };
+const urls: Record<Environment, string> = { staging: '', production: '' };
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const json = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -67,15 +78,7 @@ const eventsOnDisk = (): {
     .sort()
     .map((f) => json(join(modelDir(), 'events', f)));
 
-/** A commit: train.features (and export.noise_std) in params.yaml as a developer would edit them; its sha. */
-async function commit(features: string[], noise = 0): Promise<string> {
-  const path = join(project, 'params.yaml');
-  const text = (await readFile(path, 'utf8'))
-    .replace(/features: \[[^\]]*\]/, `features: [${features.join(', ')}]`)
-    .replace(/noise_std: [0-9.]+/, `noise_std: ${noise}`);
-  await writeFile(path, text);
-  return createHash('sha1').update(text).digest('hex');
-}
+const commit = (features: string[], noise = 0): Promise<string> => commitParams(project, features, noise);
 
 function step(
   action: string,
@@ -92,32 +95,7 @@ function expectOk(result: ActionResult): void {
   expect({ exit: result.exitCode, errors }).toEqual({ exit: 0, errors: [] });
 }
 
-function prEvent(number: number, sha: string) {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      head: { sha, ref: 'feature', repo: { full_name: `${OWNER}/${REPO}`, fork: false } },
-      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
-    },
-    repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
-  };
-}
-
-const train = (dataVersion: string, sha: string) =>
-  step(
-    'train',
-    {
-      run: `${PYTHON} train.py`,
-      'metrics-file': 'metrics.json',
-      'params-file': 'params.yaml',
-      outputs: 'model.onnx',
-      'data-version': dataVersion,
-      'sample-interval': '1',
-    },
-    sha,
-  );
+const train = (dataVersion: string, sha: string) => step('train', trainInputs(PYTHON, dataVersion), sha);
 
 const gateInputs = (dataVersion: string, extra: Record<string, string>): Record<string, string> => ({
   model: 'model.onnx',
@@ -130,37 +108,57 @@ const gateInputs = (dataVersion: string, extra: Record<string, string>): Record<
   ...extra,
 });
 
-/** release.yml's deploy job: helm-deploy with the smoke test through the environment's URL. */
-function deploy(
-  environment: 'staging' | 'production',
-  version: string,
-  sha: string,
-  extra: Record<string, string> = {},
-): Promise<ActionResult> {
-  return step(
-    'helm-deploy',
+/** pr.yml's gate on a push to pull request #1: against production, with the sticky comment. */
+const gateOnPullRequest = (dataVersion: string, sha: string) =>
+  step(
+    'metric-gate',
+    gateInputs(dataVersion, { baseline: PRODUCTION_BASELINE, rules: BASELINE_RULES, 'comment-key': MODEL }),
+    sha,
     {
-      release: 'churn-api',
-      chart: 'chart',
-      namespace: environment,
-      'create-namespace': 'true',
-      'model-name': MODEL,
-      'model-version': version,
+      eventName: 'pull_request',
+      event: pullRequestEvent(1, sha, 'feature'),
+      apiUrl: api.url,
+      token: TOKEN,
+      env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' },
+    },
+  );
+
+/** release.yml's registry-push: the trained model as staging, with its run record and smoke sample. */
+const register = (trained: ActionResult, sha: string) =>
+  step(
+    'registry-push',
+    {
+      name: MODEL,
+      model: 'model.onnx',
       registry,
-      timeout: '2m',
-      'smoke-test-url': urls[environment],
-      environment,
-      'github-token': TOKEN,
-      helm: k8s.helm,
-      ...extra,
+      alias: 'staging',
+      'metrics-file': 'metrics.json',
+      'run-record': trained.outputs['run-record']!,
+      'sample-data': 'smoke-sample.csv',
     },
     sha,
-    { apiUrl: api.url, token: TOKEN, env: { GITHUB_SHA: sha, ...k8s.cluster.env } },
   );
+
+/** release.yml's deploy job: helm-deploy with the smoke test through the environment's URL. */
+function deploy(environment: Environment, version: string, sha: string, promote = false): Promise<ActionResult> {
+  const inputs = deployInputs({
+    registry,
+    environment,
+    version,
+    smokeTestUrl: urls[environment],
+    token: TOKEN,
+    helm: k8s.helm,
+    promote,
+  });
+  return step('helm-deploy', inputs, sha, {
+    apiUrl: api.url,
+    token: TOKEN,
+    env: { GITHUB_SHA: sha, ...k8s.cluster.env },
+  });
 }
 
 /** What the pods of an environment serve, asked through its Service. */
-async function served(environment: 'staging' | 'production'): Promise<string[]> {
+async function served(environment: Environment): Promise<string[]> {
   const response = await fetch(`${urls[environment]}/v2/models/${MODEL}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { versions: string[] }).versions;
@@ -233,19 +231,7 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expectOk(gate);
     expect(gate.outputs.verdict).toBe('pass');
 
-    const push = await step(
-      'registry-push',
-      {
-        name: MODEL,
-        model: 'model.onnx',
-        registry,
-        alias: 'staging',
-        'metrics-file': 'metrics.json',
-        'run-record': trained.outputs['run-record']!,
-        'sample-data': 'smoke-sample.csv',
-      },
-      sha,
-    );
+    const push = await register(trained, sha);
     expectOk(push);
     expect(push.outputs).toMatchObject({ version: '1', created: 'true', sha256: sha256(join(project, 'model.onnx')) });
     const manifest = json<{
@@ -260,7 +246,7 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const staging = await deploy('staging', push.outputs.version!, sha);
     expectOk(staging);
     expect(staging.outputs).toMatchObject({ revision: '1', status: 'deployed', 'model-version': '1' });
-    const production = await deploy('production', push.outputs.version!, sha, { 'promote-alias': 'production' });
+    const production = await deploy('production', push.outputs.version!, sha, true);
     expectOk(production);
     expect(production.outputs).toMatchObject({ revision: '1', status: 'deployed', 'model-version': '1' });
     expect(aliasesOnDisk()).toEqual({ staging: 1, production: 1 });
@@ -274,22 +260,7 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
   it('PR #1, commit 2: a worse model is stopped and the gate posts one sticky comment', async () => {
     const sha = await commit(WORSE);
     expectOk(await train(dataVersion, sha));
-    const gate = await step(
-      'metric-gate',
-      gateInputs(dataVersion, {
-        baseline: `registry://${MODEL}@production`,
-        rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02',
-        'comment-key': MODEL,
-      }),
-      sha,
-      {
-        eventName: 'pull_request',
-        event: prEvent(1, sha),
-        apiUrl: api.url,
-        token: TOKEN,
-        env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' },
-      },
-    );
+    const gate = await gateOnPullRequest(dataVersion, sha);
     expect(gate.exitCode).toBe(1);
     expect(gate.outputs.verdict).toBe('fail');
     const comments = api.comments(OWNER, REPO, 1);
@@ -305,22 +276,7 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const sha = await commit(ALL);
     expectOk(await train(dataVersion, sha));
     const before = { ...api.comments(OWNER, REPO, 1)[0]! };
-    const gate = await step(
-      'metric-gate',
-      gateInputs(dataVersion, {
-        baseline: `registry://${MODEL}@production`,
-        rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02',
-        'comment-key': MODEL,
-      }),
-      sha,
-      {
-        eventName: 'pull_request',
-        event: prEvent(1, sha),
-        apiUrl: api.url,
-        token: TOKEN,
-        env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' },
-      },
-    );
+    const gate = await gateOnPullRequest(dataVersion, sha);
     expectOk(gate);
     expect(gate.outputs.verdict).toBe('pass');
     const after = api.comments(OWNER, REPO, 1);
@@ -340,31 +296,15 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     expectOk(trained);
     const gate = await step(
       'metric-gate',
-      gateInputs(dataVersion, {
-        baseline: `registry://${MODEL}@production`,
-        rules: 'roc_auc >= baseline - 0.01\naccuracy >= baseline - 0.02',
-        comment: 'false',
-      }),
+      gateInputs(dataVersion, { baseline: PRODUCTION_BASELINE, rules: BASELINE_RULES, comment: 'false' }),
       sha,
     );
     expectOk(gate);
-    const push = await step(
-      'registry-push',
-      {
-        name: MODEL,
-        model: 'model.onnx',
-        registry,
-        alias: 'staging',
-        'metrics-file': 'metrics.json',
-        'run-record': trained.outputs['run-record']!,
-        'sample-data': 'smoke-sample.csv',
-      },
-      sha,
-    );
+    const push = await register(trained, sha);
     expectOk(push);
     expect(push.outputs).toMatchObject({ version: '2', created: 'true' });
     expectOk(await deploy('staging', '2', sha));
-    const production = await deploy('production', '2', sha, { 'promote-alias': 'production' });
+    const production = await deploy('production', '2', sha, true);
     expectOk(production);
     expect(production.outputs).toMatchObject({ revision: '2', 'previous-revision': '1', 'model-version': '2' });
     expect(aliasesOnDisk()).toEqual({ staging: 2, production: 2 });
@@ -390,19 +330,7 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const sha = await commit(ALL, 0.05);
     const trained = await train(dataVersion, sha);
     expectOk(trained);
-    const push = await step(
-      'registry-push',
-      {
-        name: MODEL,
-        model: 'model.onnx',
-        registry,
-        alias: 'staging',
-        'metrics-file': 'metrics.json',
-        'run-record': trained.outputs['run-record']!,
-        'sample-data': 'smoke-sample.csv',
-      },
-      sha,
-    );
+    const push = await register(trained, sha);
     expectOk(push);
     expect(push.outputs.version).toBe('3');
     const staging = await deploy('staging', '3', sha);
@@ -423,19 +351,7 @@ describe('the lifecycle on consecutive commits of the example project (Node 24 b
     const reason = 'v2 over-predicts churn for annual contracts (incident 42)';
     const result = await step(
       'rollback',
-      {
-        release: 'churn-api',
-        namespace: 'production',
-        'to-model-version': '1',
-        reason,
-        registry,
-        'model-name': MODEL,
-        alias: 'production',
-        'smoke-test-url': urls.production,
-        environment: 'production',
-        'github-token': TOKEN,
-        helm: k8s.helm,
-      },
+      rollbackInputs({ registry, version: '1', reason, smokeTestUrl: urls.production, token: TOKEN, helm: k8s.helm }),
       'c'.repeat(40),
       {
         eventName: 'workflow_dispatch',
