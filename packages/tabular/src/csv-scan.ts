@@ -10,6 +10,8 @@
  * end it stops before the unfinished record, and the caller feeds that tail again with the
  * next bytes. The consumer (a `RecordSink`) decides what fields mean.
  */
+import { UserError } from '@mlops-gha/common';
+
 const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
@@ -61,6 +63,14 @@ export class UnclosedQuote extends Error {
   constructor(readonly line: number) {
     super(`a quoted field opened on line ${line} is never closed`);
   }
+}
+
+/** The user's error for an `UnclosedQuote`: `subject` names the file as the caller's messages do. */
+export function unclosedQuoteError(subject: string, file: string, line: number): UserError {
+  return new UserError(`${subject}, line ${line}: a quoted field is never closed`, {
+    fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+    location: { file, line },
+  });
 }
 
 export class CsvScanner {

@@ -4,3 +4,7 @@ export type { TableBatch } from './batch.js';
 export { parseCsvRecords } from './records.js';
 export type { CsvRecord } from './records.js';
 export { classifyText, isMissingText, MISSING_TOKENS } from './numbers.js';
+export { scanCsvFile } from './csv-file.js';
+export type { ScanCsvFileOptions } from './csv-file.js';
+export { decodeField } from './csv-scan.js';
+export type { RecordSink } from './csv-scan.js';

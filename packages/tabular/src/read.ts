@@ -3,12 +3,13 @@
  * next one in flight while this one is parsed; one await per read, not per row), with the
  * file's own line numbers on every row.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
 import type { TableBatch } from './batch.js';
-import { UnclosedQuote } from './csv-scan.js';
+import { UnclosedQuote, unclosedQuoteError } from './csv-scan.js';
+import { CHUNK, ReadAhead } from './read-ahead.js';
 import { CsvSource, JsonLinesSource, type SourceOptions, type TableSource } from './sinks.js';
 
 export type TableFormat = 'csv' | 'jsonl';
@@ -29,8 +30,6 @@ export interface ReadTableOptions {
   /** Bytes per read (default 4 MiB); a record longer than this grows the buffer. */
   readBytes?: number;
 }
-
-const CHUNK = 4 << 20;
 
 /** The format a file's extension says, or undefined for an extension we do not read. */
 export function tableFormat(path: string): TableFormat | undefined {
@@ -128,43 +127,6 @@ export async function* readTable(path: string, options: ReadTableOptions = {}): 
   if (source.builder.batch.rows > 0 || !yielded) yield source.builder.take();
 }
 
-/**
- * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
- * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
- * `next()` after it, and the caller copies them out at once.
- */
-class ReadAhead {
-  private readonly buffers: [Buffer, Buffer];
-  private turn = 0;
-  private pending: Promise<number>;
-
-  constructor(
-    private readonly handle: FileHandle,
-    private readonly size: number,
-  ) {
-    this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
-    this.pending = this.read(0);
-  }
-
-  private read(turn: number): Promise<number> {
-    return this.handle.read(this.buffers[turn]!, 0, this.size, null).then((r) => r.bytesRead);
-  }
-
-  /** The next chunk (empty at the end of the file). */
-  async next(): Promise<Buffer> {
-    const n = await this.pending;
-    const current = this.buffers[this.turn]!;
-    this.turn ^= 1;
-    this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
-    return current.subarray(0, n);
-  }
-
-  /** Waits for a read still in flight (before the file is closed). */
-  async settle(): Promise<void> {
-    await this.pending.catch(() => 0);
-  }
-}
-
 function scanChunk(
   source: TableSource,
   buf: Buffer,
@@ -179,9 +141,6 @@ function scanChunk(
     return source.scan(buf, pos, end, final, room);
   } catch (error) {
     if (!(error instanceof UnclosedQuote)) throw error;
-    throw new UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
-      fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-      location: { file: path, line: error.line },
-    });
+    throw unclosedQuoteError(`${input}: ${path}`, path, error.line);
   }
 }

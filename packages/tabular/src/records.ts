@@ -2,8 +2,7 @@
  * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
  * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
  */
-import { UserError } from '@mlops-gha/common';
-import { CsvScanner, decodeField, UnclosedQuote, type RecordSink } from './csv-scan.js';
+import { CsvScanner, decodeField, UnclosedQuote, unclosedQuoteError, type RecordSink } from './csv-scan.js';
 
 export interface CsvRecord {
   /** The 1-based line the record starts on. */
@@ -31,10 +30,7 @@ export function parseCsvRecords(text: string | Buffer, file = 'the CSV text'): C
     new CsvScanner(sink).scan(buf, 0, buf.length, true, Infinity);
   } catch (error) {
     if (!(error instanceof UnclosedQuote)) throw error;
-    throw new UserError(`${file}, line ${error.line}: a quoted field is never closed`, {
-      fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-      location: { file, line: error.line },
-    });
+    throw unclosedQuoteError(file, file, error.line);
   }
   return out;
 }
