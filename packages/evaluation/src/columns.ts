@@ -23,7 +23,16 @@ export function labelColumnsOf(options: HoldoutOptions): string[] {
   return [options.labelColumn ?? 'label'];
 }
 
-export function planColumns(path: string, header: string[], options: HoldoutOptions): Layout {
+/** Which columns are features and labels; `line` is the header's line (for error locations). */
+export function planColumns(path: string, header: string[], options: HoldoutOptions, line = 1): Layout {
+  // A repeated name would make the second column read the first one's cells (by name).
+  const repeated = header.find((h, i) => header.indexOf(h) !== i);
+  if (repeated !== undefined) {
+    throw new UserError(`Dataset ${path}, line ${line}: the column "${repeated}" appears twice in the header`, {
+      fix: 'Give every column a unique name.',
+      location: { file: path, line },
+    });
+  }
   const labelColumns = labelColumnsOf(options);
   const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
   if (duplicate !== undefined) {
@@ -39,7 +48,7 @@ export function planColumns(path: string, header: string[], options: HoldoutOpti
         : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
     throw new UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
       fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
-      location: { file: path, line: 1 },
+      location: { file: path, line },
     });
   }
   const labelIndex = labelColumns.map((c) => header.indexOf(c));
@@ -51,7 +60,7 @@ export function planColumns(path: string, header: string[], options: HoldoutOpti
         `Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`,
         {
           fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-          location: { file: path, line: 1 },
+          location: { file: path, line },
         },
       );
     }
@@ -68,7 +77,7 @@ export function planColumns(path: string, header: string[], options: HoldoutOpti
   if (featureNames.length === 0) {
     throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
       fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-      location: { file: path, line: 1 },
+      location: { file: path, line },
     });
   }
   return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };

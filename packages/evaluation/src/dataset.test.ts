@@ -114,4 +114,119 @@ describe('loadHoldout', () => {
     await writeFile(lines, '{"a": null, "b": 1, "label": 0}\n{"a": 2, "b": "nan", "label": 1}\n');
     expect((await loadHoldout(lines, { missingValues: 'nan' })).missing).toEqual({ a: 1, b: 1 });
   });
+
+  it('refuses a path that is not a file, and an extension it does not read, with the fix', async () => {
+    const gone = file('gone.csv');
+    await expect(loadHoldout(gone)).rejects.toMatchObject({
+      message: `Dataset ${gone} does not exist`,
+      fix: expect.stringContaining('Set `dataset:` to the path of a CSV or JSON Lines file'),
+    });
+    await expect(loadHoldout(dir)).rejects.toThrow(`Dataset ${dir} does not exist`);
+    const parquet = await csv('h.parquet', 'PAR1');
+    await expect(loadHoldout(parquet)).rejects.toMatchObject({
+      message: `Dataset ${parquet}: unknown format ".parquet"`,
+      location: { file: parquet },
+    });
+    const bare = await csv('holdout', 'a,label\n1,0\n');
+    await expect(loadHoldout(bare)).rejects.toThrow(`Dataset ${bare}: unknown format "(no extension)"`);
+    // .txt is CSV, .ndjson is JSON Lines, the extension in any case
+    const txt = await csv('h.TXT', 'a,label\n1,0\n');
+    expect((await loadHoldout(txt)).rows).toBe(1);
+    const nd = await csv('h.ndjson', '{"a": 1, "label": 0}\n');
+    expect((await loadHoldout(nd)).rows).toBe(1);
+  });
+
+  it('canonicalises number labels (1.0 reads as 1) and trims text labels; features may have blanks around them', async () => {
+    const path = await csv('labels.csv', 'a,label\n 1.5 ,1.0\n-2e-1, cat \n.5,"2.50"\n');
+    const h = await loadHoldout(path);
+    expect([Array.from(h.features), h.labels]).toEqual([
+      [1.5, Math.fround(-0.2), 0.5],
+      ['1', 'cat', '2.5'],
+    ]);
+  });
+
+  it('an empty label is refused with its line and column; an infinite feature is not a number', async () => {
+    const nolabel = await csv('nolabel-row.csv', 'a,label\n1,0\n2,\n');
+    await expect(loadHoldout(nolabel)).rejects.toMatchObject({
+      message: `Dataset ${nolabel}, line 3: the label "label" is empty`,
+      fix: 'Drop rows without a label from the holdout set.',
+      location: { file: nolabel, line: 3, column: 2 },
+    });
+    for (const cell of ['1e999', 'Infinity', '-inf']) {
+      const path = await csv(`inf${cell}.csv`, `a,label\n${cell},0\n`);
+      await expect(loadHoldout(path, { missingValues: 'nan' })).rejects.toThrow(
+        `Dataset ${path}, line 2, column "a": "${cell}" is not a number`,
+      );
+    }
+  });
+
+  it('missing-value tokens: refused by default with what they are; #N/A is not one of them', async () => {
+    const na = await csv('na.csv', 'a,b,label\n1,NA,0\n');
+    await expect(loadHoldout(na)).rejects.toMatchObject({
+      message: `Dataset ${na}, line 2, column "b": "NA" is a missing value; ONNX models take numeric features`,
+      fix: expect.stringContaining('set `missing-values: nan`'),
+      location: { file: na, line: 2, column: 2 },
+    });
+    const hashNa = await csv('hash-na.csv', 'a,b,label\n1,#N/A,0\n');
+    await expect(loadHoldout(hashNa, { missingValues: 'nan' })).rejects.toThrow(
+      `Dataset ${hashNa}, line 2, column "b": "#N/A" is not a number`,
+    );
+    const tokens = await csv('tokens.csv', 'a,label\nNone,0\nn/a,1\nNULL,0\n"",1\n');
+    expect((await loadHoldout(tokens, { missingValues: 'nan' })).missing).toEqual({ a: 4 });
+  });
+
+  it('counts lines inside quoted fields, so a later bad row names the line an editor shows', async () => {
+    const path = await csv('multi-line.csv', 'a,note,label\n1,"two\nlines",0\n2,"three\r\nmore\nlines",1\n3,4,x,0\n');
+    await expect(loadHoldout(path, { featureColumns: ['a'] })).rejects.toMatchObject({
+      message: `Dataset ${path}, line 7: 4 fields, but the header has 3`,
+      location: { file: path, line: 7 },
+    });
+  });
+
+  it('refuses a quoted field that is never closed, naming the line it opened on', async () => {
+    const path = await csv('open.csv', 'a,label\n1,0\n2,"1\n3,0\n');
+    await expect(loadHoldout(path)).rejects.toMatchObject({
+      message: `Dataset ${path}, line 3: a quoted field is never closed`,
+      location: { file: path, line: 3 },
+    });
+  });
+
+  it('reads quoted fields and CRLF across reads (a file bigger than one read) the same as in a small file', async () => {
+    const rows = Array.from({ length: 70_000 }, (_, i) => `"${i}",${i % 5}.25,"class ""${i % 3}"""`);
+    const path = await csv('quoted-big.csv', `a,b,label\r\n${rows.join('\r\n')}`);
+    const h = await loadHoldout(path);
+    expect(h.rows).toBe(70_000);
+    for (const i of [0, 1, 12_345, 40_000, 69_999]) {
+      expect([h.features[2 * i], h.features[2 * i + 1], h.labels[i]]).toEqual([i, (i % 5) + 0.25, `class "${i % 3}"`]);
+    }
+  });
+
+  it('refuses a header that names a column twice (the second would silently read the first)', async () => {
+    const path = await csv('dup.csv', 'a,a,label\n1,2,0\n');
+    await expect(loadHoldout(path)).rejects.toMatchObject({
+      message: `Dataset ${path}, line 1: the column "a" appears twice in the header`,
+      location: { file: path, line: 1 },
+    });
+  });
+
+  it('JSON Lines: blank lines are skipped; a feature must be a JSON number and present in every row', async () => {
+    const ok = await csv('ok.jsonl', '{"x": 1.5, "label": 1.0}\n\n   \n{"label": "b", "x": -2}\n');
+    const h = await loadHoldout(ok);
+    expect([h.rows, Array.from(h.features), h.labels]).toEqual([2, [1.5, -2], ['1', 'b']]);
+    const cases: [string, string, string][] = [
+      ['absent.jsonl', '{"x": 1, "label": 0}\n{"label": 1}\n', 'line 2: feature "x" is missing'],
+      ['string.jsonl', '{"x": "2.5", "label": 0}\n', 'line 1, column "x": ""2.5"" is not a number'],
+      ['null.jsonl', '{"x": null, "label": 0}\n', 'line 1, column "x": "null" is a missing value'],
+      ['nojson.jsonl', '{"x": 1, "label": 0}\n{"x": 1,\n', 'line 2: not valid JSON ('],
+      ['array.jsonl', '[1, 0]\n', 'line 1: expected a JSON object with named fields'],
+      ['nolabel.jsonl', '{"x": 1, "label": null}\n', 'line 1: the label "label" is missing'],
+      ['blank.jsonl', '\n\n', 'is empty'],
+    ];
+    for (const [name, text, message] of cases) {
+      const path = await csv(name, text);
+      await expect(loadHoldout(path)).rejects.toThrow(
+        message.startsWith('is') ? `Dataset ${path} ${message}` : `Dataset ${path}, ${message}`,
+      );
+    }
+  });
 });

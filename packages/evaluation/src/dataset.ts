@@ -1,4 +1,5 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { decodeField, scanCsvFile, type RecordSink } from '@mlops-gha/tabular';
 import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
 import { canonicalLabel } from './label-output.js';
@@ -49,7 +50,8 @@ export interface HoldoutOptions {
 export { canonicalLabel };
 
 /**
- * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Loads a CSV (header row, RFC 4180 quoting, read by @mlops-gha/tabular's tokenizer) or JSON
+ * Lines holdout set, streaming the file.
  * Every feature cell must be a number; errors name the file, line, column and the fix.
  */
 export async function loadHoldout(path: string, options: HoldoutOptions = {}): Promise<Holdout> {
@@ -84,142 +86,59 @@ async function loadCsv(path: string, options: HoldoutOptions): Promise<Holdout> 
   const features = new FloatBuffer();
   let labelLists: string[][] = [];
   let rows = 0;
-  // RFC 4180 state machine over streamed chunks.
-  let field = '';
-  let record: string[] = [];
-  let inQuotes = false;
-  let quoteSeen = false;
-  let line = 1;
-  let recordLine = 1;
-
-  const endRecord = () => {
-    record.push(field);
-    field = '';
-    if (record.length === 1 && record[0] === '') {
-      record = [];
-      return; // blank line
-    }
-    if (!header) {
-      header = record.map((h) => h.trim());
-      if (header[0]?.charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
-      layout = planColumns(path, header, options);
-      missing = layout.featureNames.map(() => 0);
-      labelLists = layout.labelColumns.map(() => []);
-    } else {
-      const l = layout!;
-      if (record.length !== header.length) {
-        throw new UserError(
-          `Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`,
-          {
-            fix: 'Make every row have one field per header column (quote fields that contain commas).',
-            location: { file: path, line: recordLine },
-          },
-        );
+  // The shared tokenizer finds the fields (and reads plain decimals on the way); the cells'
+  // meaning is the holdout's own: features as float32 with its missing-value tokens, labels
+  // as written.
+  const sink: RecordSink = {
+    record(buf, bounds, quoted, values, fields, line) {
+      const text = (k: number) => decodeField(buf, bounds[2 * k]!, bounds[2 * k + 1]!, quoted[k]!);
+      if (!header) {
+        header = Array.from({ length: fields }, (_, k) => text(k).trim());
+        layout = planColumns(path, header, options, line);
+        missing = layout.featureNames.map(() => 0);
+        labelLists = layout.labelColumns.map(() => []);
+        return;
       }
+      if (fields !== header.length) {
+        throw new UserError(`Dataset ${path}, line ${line}: ${fields} fields, but the header has ${header.length}`, {
+          fix: 'Make every row have one field per header column (quote fields that contain commas).',
+          location: { file: path, line },
+        });
+      }
+      const l = layout!;
       for (let j = 0; j < l.featureIndex.length; j++) {
         const idx = l.featureIndex[j]!;
-        const raw = record[idx]!;
+        const fast = values[idx]!;
+        if (fast === fast) {
+          features.push(fast);
+          continue;
+        }
+        const raw = text(idx);
         const v = parseNumber(raw);
         if (!Number.isFinite(v)) {
           if (!allowMissing || !MISSING.test(raw.trim()))
-            throw badCell(path, recordLine, header[idx]!, idx + 1, raw, allowMissing);
+            throw badCell(path, line, header[idx]!, idx + 1, raw, allowMissing);
           missing[j]!++;
         }
         features.push(v);
       }
       for (let j = 0; j < l.labelIndex.length; j++) {
         const idx = l.labelIndex[j]!;
-        const label = canonicalLabel(record[idx]!);
+        // A plain decimal the scanner read is canonical as JavaScript prints it (what canonicalLabel gives).
+        const fast = values[idx]!;
+        const label = fast === fast ? String(fast) : canonicalLabel(text(idx));
         if (label === '') {
-          throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+          throw new UserError(`Dataset ${path}, line ${line}: the label "${header[idx]}" is empty`, {
             fix: 'Drop rows without a label from the holdout set.',
-            location: { file: path, line: recordLine, column: idx + 1 },
+            location: { file: path, line, column: idx + 1 },
           });
         }
         labelLists[j]!.push(label);
       }
       rows++;
-    }
-    record = [];
+    },
   };
-
-  // The RFC 4180 state machine, for chunks with quotes or bare carriage returns.
-  const slow = (chunk: string) => {
-    let start = 0;
-    const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      const ch = chunk.charCodeAt(i);
-      if (inQuotes) {
-        if (ch === 34 /* " */) {
-          field += chunk.slice(start, i);
-          start = i + 1;
-          inQuotes = false;
-          quoteSeen = true;
-        } else if (ch === 10) line++;
-        continue;
-      }
-      if (ch === 34) {
-        if (quoteSeen) field += '"'; // "" inside a quoted field
-        field += chunk.slice(start, i);
-        start = i + 1;
-        inQuotes = true;
-        quoteSeen = false;
-      } else if (ch === 44 /* , */) {
-        field += chunk.slice(start, i);
-        record.push(field);
-        field = '';
-        start = i + 1;
-        quoteSeen = false;
-      } else if (ch === 10 || ch === 13) {
-        field += chunk.slice(start, i);
-        start = i + 1;
-        quoteSeen = false;
-        if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
-          i++;
-          start = i + 1;
-        }
-        endRecord();
-        line++;
-        recordLine = line;
-      } else {
-        quoteSeen = false;
-      }
-    }
-    field += chunk.slice(start);
-  };
-  // The common case, plain numbers without quotes: whole lines split on commas.
-  const fastLine = (raw: string) => {
-    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    if (text !== '') {
-      record = text.split(',');
-      field = record.pop()!;
-      endRecord();
-    }
-    line++;
-    recordLine = line;
-  };
-
-  let carry = '';
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const clean = !inQuotes && field === '' && record.length === 0;
-    if (clean && !chunk.includes('"') && !carry.includes('"') && !/\r(?!\n)/.test(chunk.slice(0, -1))) {
-      const lines = (carry + chunk).split('\n');
-      carry = lines.pop()!;
-      for (const l of lines) fastLine(l);
-    } else {
-      slow(carry + chunk);
-      carry = '';
-    }
-  }
-  if (carry !== '') slow(carry);
-  if (inQuotes) {
-    throw new UserError(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
-      fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-      location: { file: path, line: recordLine },
-    });
-  }
-  if (field !== '' || record.length) endRecord();
+  await scanCsvFile(path, sink, { subject: `Dataset ${path}` });
   if (!header) {
     throw new UserError(`Dataset ${path} is empty`, {
       fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
