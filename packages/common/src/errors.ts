@@ -48,9 +48,16 @@ export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
 }
 
-/** A message for any thrown value: the user-facing description for a UserError, else the message. */
+/**
+ * A message for any thrown value: the user-facing description for a UserError, else the message.
+ * Built from the fields, not by calling `describe()`: an error recognised by its name alone
+ * (another copy of this module, or one rebuilt from its fields) may not have the method.
+ */
 export function describeError(error: unknown): string {
-  if (isUserError(error)) return (error as UserError).describe();
+  if (isUserError(error)) {
+    const fix = (error as Partial<UserError>).fix;
+    return fix ? `${error.message}\nFix: ${fix}` : error.message;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }
