@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { NODE_VERSIONS, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
+import { PRODUCTION_REFERENCE, productionReferenceInputs, pushInputs } from './registry-fixtures.js';
 
 const OWNER = 'octo-org';
 const REPO = 'octo-repo';
@@ -56,21 +57,13 @@ beforeAll(async () => {
   await writeFile(join(work, 'drifted.csv'), snapshot(600, 13, { shift: [0.8, 0, 0], scale: [1, 1.8, 1] }));
   pushed = await runAction('registry-push', {
     cwd: work,
-    inputs: {
-      name: 'churn',
-      model: 'model.onnx',
-      registry: 'registry',
-      alias: 'production',
-      'metrics-file': 'metrics.json',
-      'profile-data': 'train.csv',
-      'sample-data': 'train.csv',
-    },
+    inputs: productionReferenceInputs({ 'sample-data': 'train.csv' }),
   });
   // A version pushed without profile-data, for the error case.
   await writeModel(join(work, 'other.onnx'), logisticClassifierModel({ weights: [1, 1, 1], bias: 0 }));
   const bare = await runAction('registry-push', {
     cwd: work,
-    inputs: { name: 'churn', model: 'other.onnx', registry: 'registry', alias: 'bare' },
+    inputs: pushInputs('churn', { model: 'other.onnx', alias: 'bare' }),
   });
   if (bare.exitCode !== 0) throw new Error(bare.stdout);
 });
@@ -83,7 +76,7 @@ function check(inputs: Record<string, string>, extra: RunActionOptions = {}) {
   return runAction('drift-check', {
     cwd: work,
     ...extra,
-    inputs: { reference: 'registry://churn@production', registry: 'registry', ...inputs },
+    inputs: { ...PRODUCTION_REFERENCE, ...inputs },
   });
 }
 

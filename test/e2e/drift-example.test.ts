@@ -14,6 +14,7 @@ import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE_VERSIONS, repoRoot, runAction } from '../harness/run-action.js';
+import { PRODUCTION_REFERENCE, productionReferenceInputs } from './registry-fixtures.js';
 
 const PROJECT = join(repoRoot, 'workflows-examples/example-project');
 // The snapshots' objects in the project's committed DVC remote (listed in its README).
@@ -89,15 +90,7 @@ beforeAll(async () => {
   await copyFile(join(PROJECT, 'metrics.json'), join(work, 'metrics.json'));
   const pushed = await runAction('registry-push', {
     cwd: work,
-    inputs: {
-      name: 'churn',
-      model: 'model.onnx',
-      registry: 'registry',
-      alias: 'production',
-      'metrics-file': 'metrics.json',
-      'profile-data': 'train.csv',
-      'label-column': LABEL,
-    },
+    inputs: productionReferenceInputs({ 'label-column': LABEL }),
   });
   if (pushed.exitCode !== 0) throw new Error(`registry-push failed:\n${pushed.stdout}\n${pushed.stderr}`);
   for (const current of ['current.csv', 'holdout.csv'])
@@ -113,7 +106,7 @@ describe.each(NODE_VERSIONS)('drift-check on the example project (Node %s)', (no
     const r = await runAction('drift-check', {
       cwd: work,
       node,
-      inputs: { current, reference: 'registry://churn@production', registry: 'registry' },
+      inputs: { current, ...PRODUCTION_REFERENCE },
     });
     expect(r.annotations.filter((a) => a.level === 'error')).toEqual([]);
     expect(r.exitCode).toBe(0);

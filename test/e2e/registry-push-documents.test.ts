@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { startConditionalS3Server, type ConditionalS3Server } from '../doubles/s3-conditional.js';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { runAction, type ActionResult } from '../harness/run-action.js';
+import { pushInputs } from './registry-fixtures.js';
 
 const WEIGHTS = [0.5, -1, 2];
 const BIAS = 0.1;
@@ -52,15 +53,13 @@ describe('registry-push sample-data and profile-data', () => {
     const result = await runAction('registry-push', {
       cwd: dir,
       env: s3.env,
-      inputs: {
-        name: 'scorer',
-        model: 'model.onnx',
+      inputs: pushInputs('scorer', {
         registry,
         ...(kind === 's3' ? { 'endpoint-url': s3.endpoint } : {}),
         'sample-data': 'train.csv',
         'sample-rows': '5',
         'profile-data': 'train.csv',
-      },
+      }),
     });
     expect(errors(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
@@ -136,13 +135,7 @@ describe('registry-push sample-data and profile-data', () => {
     await writeFile(join(dir, 'bad.csv'), 'a,b,label\n1,2,0\n');
     const result = await runAction('registry-push', {
       cwd: dir,
-      inputs: {
-        name: 'scorer',
-        model: 'model.onnx',
-        registry: 'registry',
-        'sample-data': 'bad.csv',
-        'profile-data': 'train.csv',
-      },
+      inputs: pushInputs('scorer', { 'sample-data': 'bad.csv', 'profile-data': 'train.csv' }),
     });
     expect(result.exitCode).toBe(1);
     expect(errors(result)[0]).toMatch(
@@ -158,14 +151,11 @@ describe('registry-push sample-data and profile-data', () => {
       join(dir, 'churn.csv'),
       (await readFile(join(dir, 'train.csv'), 'utf8')).replace('a,b,c,label', 'a,b,c,churn'),
     );
-    const inputs = {
-      name: 'scorer',
-      model: 'model.onnx',
-      registry: 'registry',
+    const inputs = pushInputs('scorer', {
       'sample-data': 'churn.csv',
       'sample-rows': '3',
       'profile-data': 'churn.csv',
-    };
+    });
     const without = await runAction('registry-push', { cwd: dir, inputs });
     expect(without.exitCode).toBe(1);
     expect(errors(without)[0]).toMatch(
