@@ -149,7 +149,9 @@ export async function acquireContentLock(ctx: RegistryContext, name: string, dig
       stopped = true;
       if (timer) clearTimeout(timer);
       await beating;
-      if (lost) return;
+      // Nothing to publish: another push took the record over, or this lock found the content
+      // already published and never held the record (its etag is unset: a PUT would be unconditional).
+      if (lost || published) return;
       record.version = version;
       record.state = 'published';
       try {
