@@ -13,10 +13,10 @@ import {
   chmod,
 } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
-import { pull } from './pull.js';
+import { defaultJobs, preparePull, pull } from './pull.js';
 import { hashBytesAs, hashFileBoth } from './hash.js';
 import { buildFixture, dirObject, md5, objectPath, put } from '../../../test/fixtures/dvc-repo.js';
 
@@ -378,5 +378,72 @@ describe('pull from a local remote', () => {
     const unknown = await failure(pull({ cwd: repo2.root, logger: new RecordingLogger(), includeGlobalConfig: false }));
     expect(unknown.message).toBe('Unknown remote "gone" (named by models/model.bin.dvc)');
     expect(unknown.location).toEqual({ file: 'models/model.bin.dvc', line: 2, column: 3 });
+  });
+});
+
+describe('preparePull: what a pull needs, read before anything is written', () => {
+  const quiet = () => ({ logger: new RecordingLogger(), includeGlobalConfig: false });
+
+  it('reads the repository and targets, gives the data version the pull then reports, and writes nothing', async () => {
+    const repo = await buildFixture();
+    const before = (await readdir(repo.root, { recursive: true })).sort();
+    const prepared = await preparePull({ cwd: join(repo.root, 'data'), targets: ['raw.csv'], ...quiet() });
+    expect(prepared.root).toBe(repo.root);
+    expect(prepared.cacheDir).toBe(join(repo.root, '.dvc/cache'));
+    expect(prepared.selections.map((s) => s.output.path)).toEqual(['data/raw.csv']);
+    expect((await readdir(repo.root, { recursive: true })).sort()).toEqual(before);
+    // the action keys the Actions cache on this value before pulling: it must be the output's
+    const result = await pull({ cwd: join(repo.root, 'data'), targets: ['raw.csv'], ...quiet() }, prepared);
+    expect(result.dataVersion).toBe(prepared.dataVersion);
+  });
+
+  it('a cache-dir option is relative to the working directory', async () => {
+    const repo = await buildFixture();
+    const prepared = await preparePull({ cwd: repo.root, cacheDir: 'ci-cache', ...quiet() });
+    expect(prepared.cacheDir).toBe(join(repo.root, 'ci-cache'));
+  });
+
+  it('collects the keys to mask: from the config files and from AWS_* variables', async () => {
+    const repo = await buildFixture();
+    await writeFile(
+      join(repo.root, '.dvc/config.local'),
+      `['remote "storage"']\n    secret_access_key = from-config-local\n`,
+    );
+    const prepared = await preparePull({
+      cwd: repo.root,
+      env: {
+        AWS_SECRET_ACCESS_KEY: 'from-env-secret',
+        AWS_SESSION_TOKEN: 'from-env-token',
+        AWS_REGION: 'not-a-secret',
+      },
+      ...quiet(),
+    });
+    expect(prepared.secrets.sort()).toEqual(['from-config-local', 'from-env-secret', 'from-env-token']);
+  });
+
+  it('outside a DVC repository: refused, saying where to point working-directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'not-a-dvc-repo-'));
+    const error = await failure(preparePull({ cwd: dir, ...quiet() }));
+    expect(error.message).toBe(`${dir} is not inside a DVC repository (no .dvc folder found here or above)`);
+    expect((error as Failure & { title?: string }).title).toBe('Not a DVC repository');
+  });
+
+  it('without .dvc/config: refused at that file unless remote-url is given', async () => {
+    const repo = await buildFixture();
+    await rm(join(repo.root, '.dvc/config'));
+    const error = await failure(preparePull({ cwd: join(repo.root, 'data'), locationBase: repo.root, ...quiet() }));
+    expect(error.message).toBe('.dvc/config is missing, so there is no remote to pull from');
+    expect(error.location).toEqual({ file: '.dvc/config' });
+    expect((error as Failure & { fix?: string }).fix).toBe(
+      'Commit .dvc/config (created by `dvc init`, with `dvc remote add -d <name> <url>`), or set `remote-url:` on the step.',
+    );
+    const prepared = await preparePull({ cwd: repo.root, remoteUrl: repo.remote, ...quiet() });
+    expect(prepared.selections.length).toBeGreaterThan(0);
+  });
+});
+
+describe('defaultJobs', () => {
+  it('is 8 per core, at least 16 and at most 128 (the documented default of --jobs)', () => {
+    expect(defaultJobs()).toBe(Math.min(128, Math.max(16, cpus().length * 8)));
   });
 });
