@@ -5,42 +5,11 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { compareProfiles } from './compare.js';
-import { ColumnProfiler, PROFILE_BOUNDS, PROFILE_FORMAT, type ColumnType, type Profile } from './profile.js';
 import { SeededRandom } from './random.js';
+import { profileOf } from './test-support.js';
 
 const DRAWS = 200;
 const SLACK = 3 * Math.sqrt((0.05 * 0.95) / DRAWS);
-
-/** A profile of generated columns, built by the same profilers as a file's. */
-function profileOf(columns: Record<string, number[]>, reference?: Profile): Profile {
-  const names = Object.keys(columns);
-  const rows = columns[names[0]!]!.length;
-  const types = new Map<string, ColumnType>(reference?.columns.map((c) => [c.name, c.type]));
-  const out = names.map((name, i) => {
-    const p = new ColumnProfiler(name, 17 + i, types.get(name));
-    p.addBatch(
-      {
-        header: [name],
-        rows,
-        lines: new Int32Array(rows),
-        numbers: [Float64Array.from(columns[name]!)],
-        texts: [new Array(rows)],
-      },
-      0,
-    );
-    return p.finish();
-  });
-  return {
-    format: PROFILE_FORMAT,
-    rows,
-    source: 'generated',
-    bounds: PROFILE_BOUNDS,
-    label: null,
-    features: null,
-    columns: out,
-    predictions: null,
-  };
-}
 
 function draw(rng: SeededRandom, rows: number, shift: Record<string, number> = {}): Record<string, number[]> {
   const normal = (s: number) => Array.from({ length: rows }, () => rng.normal() + s);
