@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
-import { buildFixture } from '../../../test/fixtures/dvc-repo.js';
+import { buildFixture, tempDir } from '../../../test/fixtures/dvc-repo.js';
 import { pull } from './pull.js';
+import { WorkspaceState } from './state.js';
 
 const options = (root: string) => ({ cwd: root, logger: new RecordingLogger(), includeGlobalConfig: false });
 
@@ -50,5 +51,82 @@ describe('workspace state: a no-op pull stats instead of hashing, and is never f
     const forced = await pull({ ...options(repo.root), force: true });
     expect(forced.changedFiles).toBe(1);
     expect(await readFile(join(repo.root, 'data/raw.csv'))).toEqual(repo.expected['data/raw.csv']);
+  });
+});
+
+describe('WorkspaceState (the module alone)', () => {
+  const A = 'acbd18db4cc2f85cedef654fccc4a4d8';
+  const B = '37b51d194a7513e45b56f6524f2d51f2';
+  const fresh = async () => {
+    const root = await tempDir('dvc-state-');
+    await mkdir(join(root, '.dvc'));
+    await writeFile(join(root, 'a.txt'), 'foo');
+    await writeFile(join(root, 'b.txt'), 'bar');
+    return root;
+  };
+
+  it('without a state file nothing matches', async () => {
+    const root = await fresh();
+    expect(WorkspaceState.load(root).matches('a.txt', await lstat(join(root, 'a.txt')), A)).toBe(false);
+  });
+
+  it('what is recorded and saved matches after a load, for the same stat and object only', async () => {
+    const root = await fresh();
+    const state = WorkspaceState.load(root);
+    state.record('a.txt', join(root, 'a.txt'), A);
+    state.recordStats('b.txt', await lstat(join(root, 'b.txt')), B);
+    state.save();
+    const text = await readFile(join(root, '.dvc/tmp/mlops-dvc-state.tsv'), 'utf8');
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/\t[0-9a-f]{64}\t/, ' STAMP ')),
+    ).toEqual([`a.txt STAMP ${A}`, `b.txt STAMP ${B}`]);
+    const loaded = WorkspaceState.load(root);
+    const a = await lstat(join(root, 'a.txt'));
+    expect(loaded.matches('a.txt', a, A)).toBe(true);
+    expect(loaded.matches('a.txt', a, B)).toBe(false); // another object
+    expect(loaded.matches('b.txt', a, B)).toBe(false); // another file's stat (inode, size)
+    expect(loaded.matches('c.txt', a, A)).toBe(false); // never recorded
+    await utimes(join(root, 'a.txt'), new Date('2001-01-01'), new Date('2001-01-01')); // same file, another mtime
+    expect(loaded.matches('a.txt', await lstat(join(root, 'a.txt')), A)).toBe(false);
+  });
+
+  it('recording a link or a missing file forgets what was known of that path', async () => {
+    const root = await fresh();
+    const state = WorkspaceState.load(root);
+    state.record('a.txt', join(root, 'a.txt'), A);
+    await symlink(join(root, 'b.txt'), join(root, 'link.txt'));
+    state.record('a.txt', join(root, 'link.txt'), A);
+    expect(state.matches('a.txt', await lstat(join(root, 'a.txt')), A)).toBe(false);
+    state.record('b.txt', join(root, 'b.txt'), B);
+    state.record('b.txt', join(root, 'gone.txt'), B);
+    expect(state.matches('b.txt', await lstat(join(root, 'b.txt')), B)).toBe(false);
+  });
+
+  it('names holding a tab or a newline are not saved (they cannot be read back), the others are', async () => {
+    const root = await fresh();
+    const state = WorkspaceState.load(root);
+    const st = await lstat(join(root, 'a.txt'));
+    state.recordStats('tab\tname', st, A);
+    state.recordStats('new\nline', st, A);
+    state.recordStats('a.txt', st, A);
+    state.save();
+    const loaded = WorkspaceState.load(root);
+    expect([
+      loaded.matches('a.txt', st, A),
+      loaded.matches('tab\tname', st, A),
+      loaded.matches('new\nline', st, A),
+    ]).toEqual([true, false, false]);
+  });
+
+  it('a .dvc/tmp that cannot be written only loses the state: save() does not throw', async () => {
+    const root = await fresh();
+    await writeFile(join(root, '.dvc/tmp'), 'a file where the folder should be');
+    const state = WorkspaceState.load(root);
+    state.recordStats('a.txt', await lstat(join(root, 'a.txt')), A);
+    expect(() => state.save()).not.toThrow();
+    expect(await readFile(join(root, '.dvc/tmp'), 'utf8')).toBe('a file where the folder should be');
   });
 });
