@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ReadAhead } from './read-ahead.js';
+
+describe('ReadAhead', () => {
+  it('hands out the file in chunks of the given size, in order, then empty chunks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'read-ahead-'));
+    try {
+      const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+      await writeFile(join(dir, 'f.bin'), bytes);
+      const handle = await open(join(dir, 'f.bin'), 'r');
+      try {
+        const ahead = new ReadAhead(handle, 300);
+        const parts: Buffer[] = [];
+        for (;;) {
+          const chunk = await ahead.next();
+          if (chunk.length === 0) break;
+          parts.push(Buffer.from(chunk)); // copied out at once, as the contract asks
+        }
+        expect(parts.map((p) => p.length)).toEqual([300, 300, 300, 100]);
+        expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+        expect((await ahead.next()).length).toBe(0);
+        await ahead.settle();
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
