@@ -7,9 +7,7 @@ import { startFaultProxy } from '../../../test/doubles/s3-faults.js';
 import { startS3Server, type S3TestServer } from '../../../test/doubles/s3.js';
 import {
   IntegrityError,
-  LocalStore,
   ObjectNotFoundError,
-  PreconditionFailedError,
   openStore,
   type ObjectStore,
 } from './index.js';
@@ -87,28 +85,6 @@ describe.each(stores)('%s store', (_name, make) => {
       await expect(store.put(key, 'x')).rejects.toThrow(/Refusing the storage key/);
     }
     store.close();
-  });
-});
-
-describe('local folder conditional writes', () => {
-  it('exclusive create: exactly one of many racing writers wins', async () => {
-    const store = new LocalStore(await mkdtemp(join(tmpdir(), 'cas-')));
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => store.put('claim', `writer ${i}`, { ifNoneMatch: '*' })),
-    );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(PreconditionFailedError);
-  });
-
-  it('compare-and-swap: a stale etag loses, the current one wins', async () => {
-    const store = new LocalStore(await mkdtemp(join(tmpdir(), 'cas-')));
-    const first = await store.put('alias.json', '{"v":1}');
-    const second = await store.put('alias.json', '{"v":2}', { ifMatch: first.etag });
-    await expect(store.put('alias.json', '{"v":3}', { ifMatch: first.etag })).rejects.toBeInstanceOf(
-      PreconditionFailedError,
-    );
-    await store.put('alias.json', '{"v":3}', { ifMatch: second.etag });
-    expect((await store.getBytes('alias.json'))?.body.toString()).toBe('{"v":3}');
   });
 });
 
