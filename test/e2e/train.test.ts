@@ -4,8 +4,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AjvModule from 'ajv';
-import { RUN_RECORD_SCHEMA, type RunRecord } from '@mlops-gha/training';
 import { ArtifactServiceDouble } from '../doubles/artifact-service.js';
 import {
   NODE_VERSIONS,
@@ -14,14 +12,9 @@ import {
   startAction,
   type ActionResult,
   type NodeChoice,
+  type RunningAction,
 } from '../harness/run-action.js';
-
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (
-  o: object,
-) => {
-  compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
-};
-const validate = new Ajv({ allErrors: true, strict: true }).compile(RUN_RECORD_SCHEMA);
+import { readRunRecord } from './run-record-contract.js';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const fakeSmi = (name: string) => join(repoRoot, 'test/fixtures/nvidia-smi', name);
@@ -50,65 +43,14 @@ async function project(gpu: string | null = 'two-gpus') {
   return { workspace, env, artifact: `run-${counter}-${Date.now()}` };
 }
 
-/**
- * The run.json layout as the training README documents it, written out here so that the bytes
- * the bundle wrote are judged against the documented contract, not only against the schema the
- * same sources export (a field dropped from both would pass the schema).
- */
-const DOCUMENTED_KEYS = {
-  '': [
-    'schema',
-    'run_id',
-    'command',
-    'working_directory',
-    'repository',
-    'git',
-    'workflow',
-    'actor',
-    'data_version',
-    'params_file',
-    'params',
-    'metrics_file',
-    'metrics',
-    'outputs',
-    'gpu',
-    'started_at',
-    'ended_at',
-    'duration_seconds',
-    'exit',
-    'runner',
-    'warnings',
-  ],
-  git: ['sha', 'ref'],
-  workflow: ['name', 'job', 'run_id', 'run_attempt', 'run_url'],
-  exit: ['status', 'code', 'signal', 'signals_sent', 'timeout_minutes'],
-  runner: ['name', 'os', 'arch', 'environment'],
-  gpu: [
-    'required',
-    'probe',
-    'message',
-    'driver_version',
-    'cuda_version',
-    'visible_devices',
-    'devices',
-    'summary',
-    'sample_interval_seconds',
-    'utilization',
-  ],
-} as const;
-
-async function record(workspace: string, path = 'run.json'): Promise<RunRecord> {
-  const parsed = JSON.parse(await readFile(join(workspace, path), 'utf8')) as RunRecord;
-  const valid = validate(parsed);
-  expect(validate.errors ?? null).toBeNull();
-  expect(valid).toBe(true);
-  const doc = parsed as unknown as Record<string, Record<string, unknown>>;
-  for (const [field, keys] of Object.entries(DOCUMENTED_KEYS)) {
-    const value = field === '' ? doc : doc[field]!;
-    expect([field, Object.keys(value).sort()]).toEqual([field, [...keys].sort()]);
-  }
-  expect(doc.schema).toBe('mlops-gha/run-record@1');
-  return parsed;
+/** Waits until the command has written `started` in the workspace (so a cancel reaches it running). */
+async function untilStarted(running: RunningAction, workspace: string): Promise<void> {
+  let failed: unknown;
+  running.result.catch((error: unknown) => (failed = error ?? 'failed'));
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  if (failed) throw failed;
 }
 
 const errors = (result: ActionResult) => result.annotations.filter((a) => a.level === 'error');
@@ -143,7 +85,7 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
     expect(errors(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
 
-    const run = await record(workspace);
+    const run = await readRunRecord(workspace);
     expect(run.command).toBe(TRAIN);
     expect(run.params).toEqual({ train: { lr: 0.01, epochs: 3 }, seed: 7 });
     expect(run.metrics).toEqual({
@@ -237,12 +179,7 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
       env,
       inputs: { run: `${PYTHON} train.py`, outputs: 'checkpoint.pt', 'artifact-name': artifact },
     });
-    let failed: unknown;
-    running.result.catch((error: unknown) => (failed = error ?? 'failed'));
-    const deadline = Date.now() + 20_000;
-    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    if (failed) throw failed;
+    await untilStarted(running, workspace);
     const result = await running.cancel();
     // Only the action's node process was signalled (as the runner does): the command heard it through us.
     expect(await readFile(join(workspace, 'signal.txt'), 'utf8')).toBe('KeyboardInterrupt\n');
@@ -251,7 +188,7 @@ describe.each(NODE_VERSIONS)('train on Node %s', (node: NodeChoice) => {
     expect(errors(result).map((a) => a.message)).toEqual([
       'The training command was cancelled (SIGINT forwarded; it ended with exit code 130). The run record and outputs were kept.',
     ]);
-    const run = await record(workspace);
+    const run = await readRunRecord(workspace);
     expect(run.exit).toMatchObject({ status: 'cancelled', code: 130, signals_sent: ['SIGINT'] });
     expect(run.outputs).toEqual([{ path: 'checkpoint.pt', sha256: sha256('partial'), size: 7 }]);
     expect([...service.files(artifact).keys()].sort()).toEqual(['checkpoint.pt', 'run.json']);
@@ -282,7 +219,7 @@ describe('train on Node 20: failures and bad input', () => {
     ]);
     expect(result.log).toContain('CUDA out of memory');
     expect(result.log).not.toContain('unreachable');
-    const run = await record(workspace);
+    const run = await readRunRecord(workspace);
     expect(run.exit).toMatchObject({ status: 'failed', code: 3 });
     expect(service.files(artifact).get('model.onnx')!.toString()).toBe('half');
     expect(result.outputs['model-path']).toBe('model.onnx');
@@ -295,16 +232,11 @@ describe('train on Node 20: failures and bad input', () => {
       env,
       inputs: { run: 'trap "" INT\ntouch started\nwhile true; do sleep 0.1 || true; done' },
     });
-    let failed: unknown;
-    running.result.catch((error: unknown) => (failed = error ?? 'failed'));
-    const deadline = Date.now() + 20_000;
-    while (!existsSync(join(workspace, 'started')) && !failed && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    if (failed) throw failed;
+    await untilStarted(running, workspace);
     const result = await running.cancel({ sigtermAfterMs: 1000, killAfterMs: 10_000 });
     expect(result.signal).toBeNull(); // the action ended by itself before the runner's kill
     expect(result.exitCode).toBe(1);
-    const run = await record(workspace);
+    const run = await readRunRecord(workspace);
     expect(run.exit).toMatchObject({ status: 'cancelled', signal: 'SIGTERM', signals_sent: ['SIGINT', 'SIGTERM'] });
     expect(errors(result)[0]!.message).toMatch(
       /^The training command was cancelled \(SIGINT, SIGTERM forwarded; it ended with signal SIGTERM\)/,
@@ -327,7 +259,7 @@ describe('train on Node 20: failures and bad input', () => {
       'metrics-file metrics.json does not exist after the run: metrics recorded as {}.',
     ]);
     expect(result.outputs.metrics).toBe('{}');
-    expect((await record(workspace)).warnings).toEqual([
+    expect((await readRunRecord(workspace)).warnings).toEqual([
       'metrics-file metrics.json does not exist after the run: metrics recorded as {}.',
     ]);
   });
@@ -355,7 +287,7 @@ describe('train on Node 20: failures and bad input', () => {
         line: 3,
       }),
     ]);
-    const run = await record(workspace, 'ml/run.json');
+    const run = await readRunRecord(workspace, 'ml/run.json');
     expect(run.working_directory).toBe('ml');
     expect(result.outputs['run-record']).toBe('ml/run.json');
     expect([...service.files(artifact).keys()]).toEqual(['run.json']);
@@ -381,41 +313,34 @@ describe('train on Node 20: failures and bad input', () => {
     expect(existsSync(join(workspace, 'ran'))).toBe(false);
   });
 
-  it('fails on a gpus index that does not exist, naming the GPUs there are', async () => {
-    const { workspace, env } = await project();
-    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', gpus: '1,2' } });
+  it.each<{ what: string; gpu: string; inputs: Record<string, string>; message: unknown }>([
+    {
+      what: 'a gpus index that does not exist, naming the GPUs there are',
+      gpu: 'two-gpus',
+      inputs: { gpus: '1,2' },
+      message:
+        'Input `gpus` names GPU index 2, which does not exist: this runner has 2 GPUs: 0 (NVIDIA H100 80GB HBM3), 1 (NVIDIA H100 80GB HBM3)\nFix: Use indices from the list above (nvidia-smi numbering), e.g. `gpus: 0,1`.',
+    },
+    {
+      what: 'a timeout-minutes that is not a number',
+      gpu: 'two-gpus',
+      inputs: { 'timeout-minutes': 'ten' },
+      message:
+        'Input `timeout-minutes` must be a number of at least 0, got "ten"\nFix: Set `timeout-minutes:` to a number of at least 0, or remove it to use the default.',
+    },
+    {
+      what: 'require-gpu: true when the driver is missing',
+      gpu: 'no-driver',
+      inputs: { 'require-gpu': 'true' },
+      message: expect.stringMatching(
+        /^require-gpu is true but this runner has no usable GPU: nvidia-smi failed with exit code 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
+      ),
+    },
+  ])('fails fast on $what, without running the command', async ({ gpu, inputs, message }) => {
+    const { workspace, env } = await project(gpu);
+    const result = await runAction('train', { cwd: workspace, env, inputs: { run: 'touch ran', ...inputs } });
     expect(result.exitCode).toBe(1);
-    expect(errors(result)[0]!.message).toBe(
-      'Input `gpus` names GPU index 2, which does not exist: this runner has 2 GPUs: 0 (NVIDIA H100 80GB HBM3), 1 (NVIDIA H100 80GB HBM3)\nFix: Use indices from the list above (nvidia-smi numbering), e.g. `gpus: 0,1`.',
-    );
-    expect(existsSync(join(workspace, 'ran'))).toBe(false);
-  });
-
-  it('fails on a timeout-minutes that is not a number', async () => {
-    const { workspace, env } = await project();
-    const result = await runAction('train', {
-      cwd: workspace,
-      env,
-      inputs: { run: 'touch ran', 'timeout-minutes': 'ten' },
-    });
-    expect(result.exitCode).toBe(1);
-    expect(errors(result)[0]!.message).toBe(
-      'Input `timeout-minutes` must be a number of at least 0, got "ten"\nFix: Set `timeout-minutes:` to a number of at least 0, or remove it to use the default.',
-    );
-    expect(existsSync(join(workspace, 'ran'))).toBe(false);
-  });
-
-  it('fails fast with require-gpu: true when the driver is missing', async () => {
-    const { workspace, env } = await project('no-driver');
-    const result = await runAction('train', {
-      cwd: workspace,
-      env,
-      inputs: { run: 'touch ran', 'require-gpu': 'true' },
-    });
-    expect(result.exitCode).toBe(1);
-    expect(errors(result)[0]!.message).toMatch(
-      /^require-gpu is true but this runner has no usable GPU: nvidia-smi failed with exit code 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
-    );
+    expect(errors(result)[0]!.message).toEqual(message);
     expect(existsSync(join(workspace, 'ran'))).toBe(false);
   });
 
@@ -435,7 +360,7 @@ describe('train on Node 20: failures and bad input', () => {
     expect(errors(result)[0]!.message).toMatch(
       /^The training command timed out after 0.02 minutes \(SIGTERM sent; it ended with signal SIGTERM\)/,
     );
-    const run = await record(workspace);
+    const run = await readRunRecord(workspace);
     expect(run.exit).toMatchObject({ status: 'timed-out', signal: 'SIGTERM', timeout_minutes: 0.02 });
     // A CPU runner: no nvidia-smi at all.
     expect(run.gpu).toMatchObject({ probe: 'not-installed', summary: { count: 0 } });
