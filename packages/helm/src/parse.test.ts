@@ -1,24 +1,17 @@
 /**
  * The parsers against helm's own golden outputs (shared/corpus/helm, read in place) and the
- * outputs people pasted into helm's issues.
+ * outputs people pasted into helm's issues (version and error texts: version.test.ts, errors.test.ts).
  */
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyHelmError, helmErrorLine } from './errors.js';
 import { HelmOutputError, parseHistory, parseList, parseRelease, parseValues } from './parse.js';
-import { checkSupported, parseHelmVersion } from './version.js';
 
 const corpus =
   process.env.HELM_CORPUS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus/helm');
 const h3 = (f: string) => readFileSync(join(corpus, 'helm3-v3.21.4/cmd/helm/testdata/output', f), 'utf8');
 const h4 = (f: string) => readFileSync(join(corpus, 'helm4-v4.2.4/pkg/cmd/testdata/output', f), 'utf8');
-const captured = JSON.parse(readFileSync(join(corpus, 'captured-in-issues.json'), 'utf8')) as {
-  helm_version_outputs: { output: string; helm_major: number; matches_helm_tag?: string }[];
-  helm2_version_output_for_negative_tests: { output: string }[];
-  error_outputs: { kind: string; output: string }[];
-};
 
 describe('history', () => {
   test.each([
@@ -107,75 +100,4 @@ test('get values: null (no user values) is {}', () => {
   expect(parseValues('null\n')).toEqual({});
   expect(parseValues('{"model":{"version":3}}')).toEqual({ model: { version: 3 } });
   expect(() => parseValues('[1]')).toThrow(HelmOutputError);
-});
-
-describe('version', () => {
-  test('every released helm version line from the issues parses to its tag', () => {
-    for (const v of captured.helm_version_outputs) {
-      const parsed = parseHelmVersion(v.output);
-      expect(parsed.major).toBe(v.helm_major);
-      if (v.matches_helm_tag && /^v\d[\w.+-]*$/.test(v.matches_helm_tag))
-        expect(parsed.text).toBe(v.matches_helm_tag.split('+')[0]);
-    }
-  });
-  test('the real binaries, --short and --template forms', () => {
-    expect(
-      parseHelmVersion(
-        'version.BuildInfo{Version:"v4.1.4", GitCommit:"05fa37973dc9e42b76e1d2883494c87174b6074f", GitTreeState:"clean", GoVersion:"go1.25.9", KubeClientVersion:"v1.35"}',
-      ),
-    ).toEqual({ major: 4, minor: 1, patch: 4, text: 'v4.1.4' });
-    expect(parseHelmVersion('v3.16.3+gcfd0749\n')).toMatchObject({ major: 3, minor: 16, patch: 3 });
-    expect(parseHelmVersion('v4.2')).toMatchObject({ major: 4, minor: 2, patch: 0 });
-    expect(parseHelmVersion(h3('version.txt'))).toMatchObject({ major: 3, minor: 21 });
-  });
-  test('Helm 2 and Helm 3 before 3.8 are refused with what to install', () => {
-    const helm2 = parseHelmVersion(captured.helm2_version_output_for_negative_tests[0]!.output);
-    expect(helm2.major).toBe(2);
-    expect(() => checkSupported(helm2)).toThrow(/Helm v2\.14\.3; helm-deploy needs Helm 3\.8 or newer/);
-    expect(() => checkSupported(parseHelmVersion('v3.7.1+g1d11fcb'))).toThrow(/needs Helm 3\.8/);
-    expect(checkSupported(parseHelmVersion('v3.8.0')).minor).toBe(8);
-    expect(() => parseHelmVersion('command not found')).toThrow(/Could not read the Helm version/);
-  });
-});
-
-describe('errors', () => {
-  const kinds: Record<string, string> = {
-    'release not found': 'release-not-found',
-    'release not found (uninstall)': 'release-not-found',
-    'another operation in progress': 'operation-in-progress',
-    'another operation in progress (--debug)': 'operation-in-progress',
-    'has no deployed releases': 'no-deployed-releases',
-    'has no deployed releases (--debug)': 'no-deployed-releases',
-    'has no deployed releases (Helm 2)': 'no-deployed-releases',
-  };
-  test('every error people pasted maps to its kind', () => {
-    let checked = 0;
-    for (const e of captured.error_outputs) {
-      if (!(e.kind in kinds)) continue;
-      expect([e.kind, classifyHelmError(e.output)]).toEqual([e.kind, kinds[e.kind]]);
-      checked++;
-    }
-    expect(checked).toBe(10);
-  });
-  test('goldens and the reference texts', () => {
-    expect(classifyHelmError(h3('upgrade-with-pending-install.txt'))).toBe('operation-in-progress');
-    expect(classifyHelmError(h4('upgrade-with-bad-or-missing-existing-release.txt'))).toBe('no-deployed-releases');
-    expect(classifyHelmError(h3('rollback-non-existent-version.txt'))).toBe('revision-not-found');
-    expect(classifyHelmError('Error: UPGRADE FAILED: context deadline exceeded')).toBe('timeout');
-    expect(
-      classifyHelmError(
-        'Error: UPGRADE FAILED: resource Deployment/ml/x not ready. status: InProgress, message: ...\ncontext deadline exceeded',
-      ),
-    ).toBe('timeout');
-    expect(
-      classifyHelmError('Error: Kubernetes cluster unreachable: Get "https://127.0.0.1:1/version": dial tcp'),
-    ).toBe('cluster-unreachable');
-    expect(classifyHelmError('Error: kubernetes cluster unreachable: x')).toBe('cluster-unreachable');
-    expect(
-      classifyHelmError(
-        'Error: INSTALLATION FAILED: release name check failed: cannot reuse a name that is still in use',
-      ),
-    ).toBe('name-in-use');
-    expect(helmErrorLine('level=WARN msg=x\nError: UPGRADE FAILED: boom\n')).toBe('UPGRADE FAILED: boom');
-  });
 });
