@@ -78,12 +78,25 @@ export async function collectModelFiles(entries: string[], cwd = process.cwd()):
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function walk(dir: string): Promise<string[]> {
+/**
+ * The files under `dir`. A link to a file is followed (a Hugging Face snapshot links each file
+ * to its blob); anything else that is not a file or folder (a link to a folder or to nothing, a
+ * FIFO) is an error: leaving it out silently would push a version missing that file.
+ */
+async function walk(dir: string, root = dir): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(full)));
+    if (entry.isDirectory()) out.push(...(await walk(full, root)));
     else if (entry.isFile()) out.push(full);
+    else if (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isFile()) out.push(full);
+    else {
+      const what = entry.isSymbolicLink() ? 'a link to a folder or to nothing' : 'neither a file nor a folder';
+      throw new UserError(`The model folder ${root} holds ${relative(root, full)}, ${what}`, {
+        fix: 'Put only the model files (or links to files) in the folder, or list the files one per line in `model`.',
+        location: { file: full },
+      });
+    }
   }
   return out.sort();
 }
