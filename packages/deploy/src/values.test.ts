@@ -3,7 +3,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { parseGoDuration } from './duration.js';
 import { buildValues, valuesYaml } from './values.js';
 
 test('files left to right, then inline values, then the model block under a dotted key', async () => {
@@ -59,12 +58,4 @@ test('a values file that is not YAML names the file, line and column', async () 
   await expect(
     buildValues({ files: [], modelKey: 'a..b', model: { name: 'x', version: 1, storageUri: 'u', sha256: 's' } }),
   ).rejects.toThrow(/model-values-key/);
-});
-
-test('timeouts as helm reads them', () => {
-  expect(parseGoDuration('5m')).toBe(300_000);
-  expect(parseGoDuration('1h2m3s')).toBe(3_723_000);
-  expect(parseGoDuration('1.5m')).toBe(90_000);
-  for (const bad of ['10', '', '5 m', 'm', '-1s', '0s'])
-    expect(() => parseGoDuration(bad)).toThrow(/must be a duration/);
 });
