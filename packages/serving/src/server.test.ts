@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -465,20 +465,5 @@ describe('readiness', () => {
     const { running } = await serve('empty', new Uint8Array([1, 2, 3]), { name: 'late', file: 'notes.txt' });
     expect((await call(running.url, 'GET', '/v2/health/ready')).status).toBe(503);
     await expect(running.loaded).rejects.toThrow(`No .onnx file in ${join(work, 'empty')} (files: notes.txt)`);
-  });
-
-  it('names the model after the file when no name is given', async () => {
-    const bytes = logisticClassifierModel({ weights: [1], bias: 0 });
-    const path = await writeModel(join(work, 'unnamed', 'fraud-v2.onnx'), bytes);
-    const running = await serveModel(
-      { uri: `file://${join(work, 'unnamed')}`, sha256: sha256(await readFile(path)), port: 0, host: '127.0.0.1' },
-      new RecordingLogger(),
-    );
-    servers.push(running);
-    await running.loaded;
-    expect((await call(running.url, 'GET', '/v2/models/fraud-v2/ready')).json).toEqual({
-      name: 'fraud-v2',
-      ready: true,
-    });
   });
 });
