@@ -96,6 +96,15 @@ describe('metrics and params files', () => {
   });
 });
 
+describe('JSON nested deeper than the call stack', () => {
+  it('is a UserError naming the file, not a stack overflow', () => {
+    const error = failure(() => parseValues('['.repeat(100_000), metrics('m.json')));
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(/^metrics-file m\.json is not valid JSON: \S/);
+    expect(error.fix).toBe(`Write m.json as one JSON object, e.g. {"accuracy": 0.93, "f1": 0.91}.`);
+  });
+});
+
 describe('JSON error positions', () => {
   const cases: [string, number, number, string][] = [
     ['{"lr": 0.01,\n "epochs": }\n', 2, 12, 'unexpected "}", expected a value'],

@@ -111,6 +111,9 @@ export function locateJsonError(text: string): { position: number; reason: strin
     return null;
   } catch (error) {
     if (error && typeof error === 'object' && 'position' in error) return error as { position: number; reason: string };
+    // Nesting deeper than the call stack (JSON.parse itself does not recurse, so it got this far):
+    // no position, and the caller falls back to JSON.parse's own words rather than crashing.
+    if (error instanceof RangeError) return null;
     throw error;
   }
 }
