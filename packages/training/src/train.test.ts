@@ -1,14 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv';
 import { RecordingLogger, UserError } from '@mlops-gha/common';
-import { hashFiles } from './hashing.js';
-import { RUN_RECORD_SCHEMA, runContextFromEnv, type RunRecord } from './record.js';
+import { RUN_RECORD_SCHEMA, type RunRecord } from './record.js';
 import { train, type TrainOptions } from './train.js';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/nvidia-smi');
@@ -224,26 +223,5 @@ describe('train', () => {
       timeout_minutes: 0.005,
     });
     expect(record.outputs).toHaveLength(1);
-  });
-
-  it('derives the run URL and context from the runner variables', () => {
-    expect(
-      runContextFromEnv({ ...ENV, GITHUB_RUN_ATTEMPT: '1', GITHUB_SERVER_URL: 'https://ghe.example.com/' }).runUrl,
-    ).toBe('https://ghe.example.com/octo-org/octo-repo/actions/runs/1658821493');
-    expect(runContextFromEnv({}).runUrl).toBeNull();
-  });
-});
-
-describe('hashFiles', () => {
-  it('gives the same digests in worker threads as on the main thread, in the order asked', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hash-'));
-    await mkdir(join(dir, 'shards'));
-    const contents = [randomBytes(40 << 20), randomBytes(30 << 20), Buffer.from('small')];
-    const paths = contents.map((_, i) => join(dir, 'shards', `part-${i}.bin`));
-    await Promise.all(paths.map((p, i) => writeFile(p, contents[i]!)));
-    const expected = contents.map((c) => ({ sha256: createHash('sha256').update(c).digest('hex'), size: c.length }));
-    expect(await hashFiles(paths, { concurrency: 2 })).toEqual(expected); // 70 MB: the worker pool
-    expect(await hashFiles(paths, { concurrency: 1 })).toEqual(expected); // main thread
-    expect(await readdir(join(dir, 'shards'))).toHaveLength(3);
   });
 });
