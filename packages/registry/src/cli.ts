@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   consoleLogger,
@@ -45,6 +46,8 @@ const defaultIo: CliIo = {
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const env = io.env ?? process.env;
   const out = (line = '') => io.stdout(`${line}\n`);
+  // Every path argument is relative to the CLI's working directory (io.cwd), like the model files and the registry folder.
+  const local = (path: string | undefined) => (path === undefined ? undefined : resolve(io.cwd ?? process.cwd(), path));
   let registry: Registry | undefined;
   try {
     const { values, positionals } = parseArgs({
@@ -150,7 +153,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       case 'pull': {
         need(2, 'pull NAME@ALIAS|NAME/VERSION DEST');
         const r = await registry.resolve(args[0]!);
-        const got = await registry.download(r.name, r.version, args[1]!);
+        const got = await registry.download(r.name, r.version, local(args[1])!);
         out(
           `Pulled ${r.name}/${r.version} (${got.files.length} file(s), ${formatBytes(got.bytes)}, sha256 verified) into ${args[1]}`,
         );
@@ -229,8 +232,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
           {
             name,
             files: await collectModelFiles(paths, io.cwd),
-            metricsFile: values['metrics-file'],
-            runRecord: values['run-record'],
+            metricsFile: local(values['metrics-file']),
+            runRecord: local(values['run-record']),
             tags: parseTags(values.tag ?? []),
             description: values.description ?? null,
             alias: values.alias,

@@ -165,18 +165,6 @@ describe('bad input writes nothing', () => {
   });
   afterAll(() => registry.close());
 
-  it('an s3:// URL without a bucket names the option that held it', async () => {
-    const err: string[] = [];
-    const io = { stdout: () => undefined, stderr: (t: string) => err.push(t), env: {} };
-    expect(await runCli(['--registry', 's3:///models', 'list'], io)).toBe(1);
-    expect(err.join('')).toContain(
-      'Not an S3 URL: "s3:///models" (the --registry option) has no bucket name after s3://',
-    );
-    err.length = 0;
-    expect(await runCli(['list'], { ...io, env: { MLOPS_REGISTRY: 's3://' } })).toBe(1);
-    expect(err.join('')).toContain('Not an S3 URL: "s3://" (MLOPS_REGISTRY) has no bucket name after s3://');
-  });
-
   it('a .onnx file that is not ONNX', async () => {
     const path = join(work, 'fake.onnx');
     await writeFile(path, 'this is not a protobuf');
