@@ -64,7 +64,8 @@ export async function readVersionSample(registry: Registry, manifest: Manifest):
 
 /** Checks a sample document's shape (mlops-gha.sample/v1: OIP v2 inputs and the recorded outputs). */
 export function parseSample(data: unknown, where: string): Sample {
-  const d = data as Partial<Sample>;
+  // a stored `null` (or any non-object) is refused like any other bad document, not a TypeError
+  const d = (data && typeof data === 'object' ? data : {}) as Partial<Sample>;
   const tensors = (list: unknown) =>
     Array.isArray(list) &&
     list.every(
@@ -87,7 +88,7 @@ export function parseSample(data: unknown, where: string): Sample {
       fix: 'Push the model again with `sample-data`.',
     });
   }
-  return d as Sample;
+  return data as Sample;
 }
 
 /** Revisions of `release` whose smoke test failed, from the registry's audit events. */
