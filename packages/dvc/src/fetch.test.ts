@@ -8,7 +8,8 @@ import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DvcConfig } from './config.js';
 import { BodyCache, checkCache, fetchMissing, storeDirObjects, writeObject, type FetchContext } from './fetch.js';
 import { DirMaker } from './fs-util.js';
@@ -18,14 +19,18 @@ import type { ObjectNeed, OutputPlan } from './plan.js';
 import { pool } from './pool.js';
 import { RemoteStores } from './remotes.js';
 
+/** The shared corpus of real DVC projects, read in place (never copied into the repository). */
+const corpusDir =
+  process.env.DVC_CORPUS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus/dvc');
+
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
 const crlfToLf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
 
-async function setup() {
+async function setup(remoteUrl?: string) {
   const base = await mkdtemp(join(tmpdir(), 'dvc-fetch-'));
   const cacheDir = join(base, 'cache');
-  const remote = join(base, 'remote');
-  await mkdir(remote);
+  const remote = remoteUrl ?? join(base, 'remote');
+  if (!remoteUrl) await mkdir(remote);
   const config: DvcConfig = {
     cacheDir,
     sharedGroup: false,
@@ -206,5 +211,35 @@ describe('fetchMissing', () => {
     expect(o.state).toBe('failed');
     expect((o.error as NodeJS.ErrnoException).code).toBe('ENOTDIR');
     expect(await fetchMissing([], ctx())).toBe(0);
+  });
+});
+
+describe('fetchMissing on real objects from the corpus (remotes read in place)', () => {
+  it('takes DVC 2 CRLF objects by their dos2unix names and binary ones by their raw md5, byte for byte', async () => {
+    // fmqbl/dvc-test: a DVC 2 cache (legacy layout) used as the remote
+    const { need, ctx } = await setup(join(corpusDir, 'fmqbl__dvc-test/.dvc/cache'));
+    const train = need('61fdd54abdbf6a85b778e937122e1194', 'md5-dos2unix'); // data/train.csv, CRLF
+    const test = need('029c9cd22461f6dbe8d9ab01def965c6', 'md5-dos2unix'); // data/test.csv, CRLF
+    const pkl = need('c00ffdbb3c3104119af756a8c46c013c', 'md5-dos2unix'); // data/test_prepared.pkl, binary
+    // sizes from the project's dvc.lock
+    expect(await fetchMissing([train, test, pkl], ctx(new BodyCache(0)))).toBe(61194 + 28629 + 32555);
+    expect([train.state, test.state, pkl.state]).toEqual(['downloaded', 'downloaded', 'downloaded']);
+    // the raw md5 DVC 3 recorded for the same Titanic train.csv in another repository
+    expect(md5(await readFile(train.cachePath))).toBe('2309cc5f04782ed9bb6016d9f4e381cf');
+    expect(md5(await readFile(pkl.cachePath))).toBe(pkl.oid);
+  });
+
+  it("refuses a remote whose CSVs git's autocrlf rewrote: corrupt, nothing in the cache", async () => {
+    // AmineHached/MLops-with-Titanic-dataset: DVC 3 names, bytes stored with LF by git (60302 of 61194 bytes)
+    const { need, ctx } = await setup(
+      join(corpusDir, 'AmineHached__MLops-with-Titanic-dataset__AUTOCRLF-NEGATIVE/dvc_remote'),
+    );
+    const train = need('2309cc5f04782ed9bb6016d9f4e381cf', 'md5');
+    expect(await fetchMissing([train], ctx())).toBe(0);
+    expect(train.state).toBe('corrupt');
+    expect((train.error as Error).message).toMatch(
+      /^Corrupt object file:\/\/.*\/dvc_remote\/files\/md5\/23\/09cc5f04782ed9bb6016d9f4e381cf: its md5 is [0-9a-f]{32}, expected 2309cc5f04782ed9bb6016d9f4e381cf$/,
+    );
+    await expect(stat(train.cachePath)).rejects.toThrow(/ENOENT/);
   });
 });
