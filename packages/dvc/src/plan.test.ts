@@ -9,12 +9,17 @@ import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '@mlops-gha/common';
 import type { DvcConfig } from './config.js';
 import type { TrackedOutput } from './files.js';
 import { planOutput, uniqueObjects, type OutputPlan } from './plan.js';
 import { RemoteStores } from './remotes.js';
+
+/** The shared corpus of real DVC projects, read in place (never copied into the repository). */
+const corpusDir =
+  process.env.DVC_CORPUS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus/dvc');
 
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
 const A = md5('a');
@@ -254,5 +259,42 @@ describe('uniqueObjects', () => {
       [A, 'md5-dos2unix'],
       [B, 'md5'],
     ]);
+  });
+});
+
+describe('planOutput on real .dir manifests from the corpus (caches read in place)', () => {
+  // counts and paths printed by /usr/bin/python3 from the manifest itself
+  it('a DVC 2 folder of 124 images in nested folders, 103 distinct objects', async () => {
+    const { stores } = await setup();
+    const cacheDir = join(corpusDir, 'ckhire__video-analytics-labs/.dvc/cache');
+    const images = output('images', '8ed69f23988b42eafd349516022ae1ac.dir', true);
+    const plan = await planOutput({ output: images }, cacheDir, stores, undefined);
+    expect(plan.problem).toBeUndefined();
+    expect(plan.dirObject?.state).toBe('cached');
+    expect(plan.distinctPaths).toBe(true);
+    expect(plan.files).toHaveLength(124);
+    expect(files(plan)[0]).toEqual([
+      'images/green/0a251f2f-babd-4257-87be-2940bd4bacc8.jpg',
+      '317a79af3aaf1250d9b55fac4838a895',
+    ]);
+    expect(files(plan).at(-1)).toEqual([
+      'images/yellow/red_doubt/6fca65e0-7ad2-4a88-a526-c3afd3cc7226.jpg',
+      '236d34743b41e67b9328c6f71baa0308',
+    ]);
+    expect(uniqueObjects([plan]).size).toBe(103);
+    const yellow = await planOutput({ output: images, subpaths: ['yellow'] }, cacheDir, stores, undefined);
+    expect(yellow.files).toHaveLength(36);
+  });
+
+  it('the empty folder object ([]) plans no files and no problem', async () => {
+    const { stores } = await setup();
+    const cacheDir = join(corpusDir, 'jordantoaster__dvc-exemplar/.dvc/cache');
+    const plan = await planOutput(
+      { output: output('empty', 'd751713988987e9331980363e24189ce.dir', true) },
+      cacheDir,
+      stores,
+      undefined,
+    );
+    expect([plan.problem, plan.dirObject?.state, plan.files]).toEqual([undefined, 'cached', []]);
   });
 });
