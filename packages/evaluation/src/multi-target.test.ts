@@ -1,7 +1,7 @@
 /**
- * Several label columns: the readers keep each column's labels, and the interpretation reads
- * [N,K] outputs as multilabel or multi-output regression, refusing what does not fit with the
- * column, row and fix.
+ * Several label columns: the interpretation reads [N,K] outputs as multilabel or multi-output
+ * regression, refusing what does not fit with the column, row and fix (how the readers keep
+ * each column's labels is in dataset.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -31,46 +31,6 @@ function output(name: string, type: string, width: number, values: number[]): Ou
 function raw(...outputs: OutputColumn[]): RawPredictions {
   return { rows: outputs[0]!.values.length / outputs[0]!.width, outputs };
 }
-
-describe('loadHoldout with several label columns', () => {
-  it('CSV: keeps each label column, in the order given; the rest are features', async () => {
-    const path = await file('tags.csv', 'x1,b,x2,a\n0.5,1,2,0\n1.5,0,3,1.0\n');
-    const h = await loadHoldout(path, { labelColumns: ['a', 'b'] });
-    expect([h.featureNames, Array.from(h.features), h.labelColumns, h.targets, h.labels]).toEqual([
-      ['x1', 'x2'],
-      [0.5, 2, 1.5, 3],
-      ['a', 'b'],
-      [
-        ['0', '1'],
-        ['1', '0'],
-      ],
-      ['0', '1'],
-    ]);
-  });
-
-  it('JSON Lines: the same, and a missing label names its field and line', async () => {
-    const path = await file('tags.jsonl', '{"x":1,"a":0,"b":1}\n{"x":2,"a":1}\n');
-    await expect(loadHoldout(path, { labelColumns: ['a', 'b'] })).rejects.toThrow(
-      /tags\.jsonl, line 2: the label "b" is missing/,
-    );
-    const ok = await file('ok.jsonl', '{"x":1,"a":0,"b":1}\n{"x":2,"a":1,"b":1}\n');
-    expect((await loadHoldout(ok, { labelColumns: ['a', 'b'] })).targets).toEqual([
-      ['0', '1'],
-      ['1', '1'],
-    ]);
-  });
-
-  it('refuses absent and repeated label columns', async () => {
-    const path = await file('t2.csv', 'x,a,b\n1,0,1\n');
-    await expect(loadHoldout(path, { labelColumns: ['a', 'z', 'y'] })).rejects.toThrow(
-      'has no label columns "z", "y" (columns: x, a, b)',
-    );
-    await expect(loadHoldout(path, { labelColumns: ['a', 'a'] })).rejects.toThrow('`label-column` names "a" twice');
-    await expect(loadHoldout(path, { labelColumns: ['a', 'b'], featureColumns: ['x', 'b'] })).rejects.toThrow(
-      '`feature-columns` includes the label column "b"',
-    );
-  });
-});
 
 describe('interpretPredictions with several label columns', () => {
   let tags: Holdout;
