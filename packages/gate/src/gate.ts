@@ -291,7 +291,8 @@ export async function runMetricGate(settings: GateSettings, logger: Logger = sil
     method,
     failOn: settings.failOn,
   });
-  return finish(decision, [...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})]);
+  // Each metric once, the candidate's first (a baseline file usually names the same ones).
+  return finish(decision, [...new Set([...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})])]);
 
   function finish(decision: Decision, order: string[]): GateOutcome {
     const reportInput: ReportInput = {
