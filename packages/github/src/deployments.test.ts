@@ -58,3 +58,92 @@ it('a token without deployments permission warns and gives no deployment', async
   expect(await startDeployment(options({ token: 'r', logger }))).toBeUndefined();
   expect(logger.messages('warning')[0]).toMatch(/permissions: deployments: write/);
 });
+
+it('a non-production environment is marked so, with the task given; descriptions are clipped to 140 characters', async () => {
+  const tracked = await startDeployment(
+    options({ repo: 'staging-repo', environment: 'staging', task: 'rollback', description: 'y'.repeat(141) }),
+  );
+  const created = api.requests.filter((r) => r.method === 'POST' && r.path === '/repos/o/staging-repo/deployments');
+  expect(created).toHaveLength(1);
+  expect(created[0]!.body).toMatchObject({ environment: 'staging', task: 'rollback', production_environment: false });
+  expect((created[0]!.body as { description: string }).description).toBe(`${'y'.repeat(139)}…`);
+  await tracked!.setStatus('failure', 'z'.repeat(140));
+  const [failure] = api.deploymentStatuses('o', 'staging-repo', tracked!.id);
+  expect(failure).toMatchObject({ state: 'failure', description: 'z'.repeat(140) });
+});
+
+it('a status takes the environment URL of the options unless the call gives one, and no log URL when none is set', async () => {
+  const tracked = await startDeployment(
+    options({ repo: 'urls', logUrl: undefined, environmentUrl: 'https://iris.example/v2/models/iris' }),
+  );
+  await tracked!.setStatus('in_progress', 'deploying');
+  await tracked!.setStatus('success', 'serving', { environmentUrl: 'https://iris-canary.example' });
+  const posted = api.requests
+    .filter((r) => r.method === 'POST' && r.path === `/repos/o/urls/deployments/${tracked!.id}/statuses`)
+    .map((r) => r.body as Record<string, unknown>);
+  expect(posted.map((b) => [b.environment_url, 'log_url' in b])).toEqual([
+    ['https://iris.example/v2/models/iris', false],
+    ['https://iris-canary.example', false],
+  ]);
+});
+
+it('an unknown token and a server error give a warning that says which, and no deployment', async () => {
+  const logger = new RecordingLogger();
+  expect(await startDeployment(options({ token: 'nobody', logger }))).toBeUndefined();
+  api.failNext('POST', '/repos/o/r/deployments', 500);
+  expect(await startDeployment(options({ logger }))).toBeUndefined();
+  expect(logger.messages('warning')).toEqual([
+    expect.stringMatching(
+      /^Could not create a GitHub Deployment for production \(the token was refused: .*Bad credentials.*\); deploying without one\.$/,
+    ),
+    expect.stringMatching(
+      /^Could not create a GitHub Deployment for production \(GitHub answered 500: .*\); deploying without one\.$/,
+    ),
+  ]);
+});
+
+it('a status that cannot be posted is a warning, never the deploy’s failure', async () => {
+  const logger = new RecordingLogger();
+  const tracked = await startDeployment(options({ repo: 'flaky', logger }));
+  api.failNext('POST', `/repos/o/flaky/deployments/${tracked!.id}/statuses`, 502);
+  await expect(tracked!.setStatus('success', 'ok')).resolves.toBeUndefined();
+  expect(logger.messages('warning')).toEqual([
+    expect.stringMatching(new RegExp(`^Could not set the GitHub Deployment ${tracked!.id} to success: `)),
+  ]);
+  expect(api.deploymentStatuses('o', 'flaky', tracked!.id)).toEqual([]);
+});
+
+it('retires only earlier deployments of the same environment whose last status is success', async () => {
+  const repo = 'retire';
+  const succeeded = await startDeployment(options({ repo }));
+  await succeeded!.setStatus('success', 'ok');
+  const failed = await startDeployment(options({ repo }));
+  await failed!.setStatus('failure', 'smoke test failed');
+  const recovered = await startDeployment(options({ repo }));
+  await recovered!.setStatus('failure', 'first try');
+  await recovered!.setStatus('success', 'second try');
+  const staging = await startDeployment(options({ repo, environment: 'staging' }));
+  await staging!.setStatus('success', 'ok');
+  const current = await startDeployment(options({ repo }));
+  await current!.setStatus('success', 'ok');
+  expect(await current!.retirePrevious()).toBe(2);
+  const states = (d: { id: number }) => api.deploymentStatuses('o', repo, d.id).map((s) => s.state);
+  expect(states(succeeded!)).toEqual(['success', 'inactive']);
+  expect(states(failed!)).toEqual(['failure']);
+  expect(states(recovered!)).toEqual(['failure', 'success', 'inactive']);
+  expect(states(staging!)).toEqual(['success']);
+  expect(states(current!)).toEqual(['success']);
+  expect(api.deploymentStatuses('o', repo, succeeded!.id)[1]!.description).toBe(
+    `superseded by deployment ${current!.id}`,
+  );
+});
+
+it('a failure to list earlier deployments is a warning, and nothing is retired', async () => {
+  const logger = new RecordingLogger();
+  const tracked = await startDeployment(options({ repo: 'unlisted', logger }));
+  api.failNext('GET', '/repos/o/unlisted/deployments', 500);
+  expect(await tracked!.retirePrevious()).toBe(0);
+  expect(logger.messages('warning')).toEqual([
+    expect.stringMatching(/^Could not mark earlier deployments of production inactive: /),
+  ]);
+});

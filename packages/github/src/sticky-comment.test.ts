@@ -196,4 +196,36 @@ describe('upsertStickyComment', () => {
     );
     expect(api.comments('o', 'r', 13)).toHaveLength(0);
   });
+
+  it('a failure to list the comments (GitHub down) is a UserError with the fix, and nothing is written', async () => {
+    api.failNext('GET', '/repos/o/r/issues/14/comments', 503);
+    const error = await upsertStickyComment(options(14, 'body')).then(
+      () => undefined,
+      (e: unknown) => e as Error & { fix?: string },
+    );
+    expect(error?.message).toMatch(/^Could not write the pull-request comment: /);
+    expect(error?.fix).toBe(
+      'Give the job `permissions: pull-requests: write` (and issues: write), or set `comment: false`.',
+    );
+    expect(api.comments('o', 'r', 14)).toHaveLength(0);
+  });
+});
+
+describe('stickyMarker', () => {
+  it('is one HTML comment whatever the key: a key cannot close it early or inject markup', () => {
+    const marker = stickyMarker('gate --> <img src=x onerror=alert(1)> <!--');
+    expect(marker).toBe(
+      '<!-- mlops-gha sticky-comment key=gate%20--%3E%20%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20%3C!-- -->',
+    );
+    expect(marker.indexOf('-->')).toBe(marker.length - 3);
+    expect(marker.includes('<img')).toBe(false);
+  });
+
+  it('gives different keys different markers, neither containing the other', () => {
+    const a = stickyMarker('metric-gate/default');
+    const b = stickyMarker('metric-gate/default-2');
+    expect(a).toBe('<!-- mlops-gha sticky-comment key=metric-gate%2Fdefault -->');
+    expect(b.includes(a)).toBe(false);
+    expect(a.includes(b)).toBe(false);
+  });
 });
