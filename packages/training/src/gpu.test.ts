@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCudaVersion, parseDriverVersion, parseGpuSpec, parseInventory, probeGpus, selectGpus } from './gpu.js';
-import { GpuSampler, parseSamples } from './sampler.js';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/nvidia-smi');
 const smi = (name: string) => join(fixtures, name, 'nvidia-smi');
@@ -102,46 +101,5 @@ describe('gpus input', () => {
     expect(() => parseGpuSpec('two')).toThrow('Input `gpus` must be a count or a list of GPU indices, got "two"');
     expect(() => parseGpuSpec('0')).toThrow('Input `gpus` must be at least 1 GPU, got "0"');
     expect(() => parseGpuSpec('1,1')).toThrow('names GPU 1 twice');
-  });
-});
-
-describe('GpuSampler', () => {
-  it('summarises samples as mean and max per selected GPU, skipping [N/A]', async () => {
-    const state = join(await mkdtemp(join(tmpdir(), 'smi-state-')), 'n');
-    const sampler = new GpuSampler({
-      indices: [0, 1],
-      intervalMs: 60_000,
-      nvidiaSmi: smi('two-gpus'),
-      env: { ...process.env, NVIDIA_SMI_FAKE_STATE: state },
-    });
-    for (let i = 0; i < 3; i++) await sampler.sample();
-    expect(await sampler.stop()).toEqual([
-      {
-        index: 0,
-        samples: 3,
-        utilization_percent: { mean: 95, max: 100 },
-        memory_used_mib: { mean: 41984, max: 43008 },
-      },
-      { index: 1, samples: 3, utilization_percent: { mean: 6, max: 12 }, memory_used_mib: { mean: 2048, max: 2048 } },
-    ]);
-  });
-
-  it('takes one sample at stop when the run was shorter than the interval', async () => {
-    const sampler = new GpuSampler({ indices: [1], intervalMs: 60_000, nvidiaSmi: smi('two-gpus') });
-    sampler.start();
-    const [gpu1] = await sampler.stop();
-    expect(gpu1).toEqual({
-      index: 1,
-      samples: 1,
-      utilization_percent: { mean: 12, max: 12 },
-      memory_used_mib: { mean: 2048, max: 2048 },
-    });
-  });
-
-  it('parses sample lines', () => {
-    expect(parseSamples('0, 97, 40960\n1, [N/A], 2048\n')).toEqual([
-      { index: 0, utilization: 97, memoryUsed: 40960 },
-      { index: 1, utilization: null, memoryUsed: 2048 },
-    ]);
   });
 });
