@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { isUserError, type UserError } from '@mlops-gha/common';
+import { describeError, isUserError, type UserError } from '@mlops-gha/common';
 
 /**
  * Runs an action's main function and turns a thrown error into what the runner shows: an
@@ -18,7 +18,9 @@ export function reportFailure(error: unknown): void {
   if (isUserError(error)) {
     const userError = error as UserError;
     const location = userError.location;
-    core.error(userError.describe(), {
+    // describeError, not describe(): an error known by its name alone (another copy of
+    // @mlops-gha/common in a bundle) has the fields but not the method.
+    core.error(describeError(userError), {
       title: userError.title,
       file: location?.file,
       startLine: location?.line,
