@@ -4,11 +4,19 @@
  * unsaved unless forced, and what is deleted.
  */
 import { describe, expect, it } from '@jest/globals';
-import { chmod, link, lstat, mkdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
+import { Checkout } from './checkout.js';
+import type { DvcConfig } from './config.js';
+import { BodyCache } from './fetch.js';
+import type { TrackedOutput } from './files.js';
+import { DirMaker } from './fs-util.js';
+import { planOutput } from './plan.js';
+import { pool } from './pool.js';
 import { pull } from './pull.js';
-import { buildFixture, md5, objectPath, put } from '../../../test/fixtures/dvc-repo.js';
+import { RemoteStores } from './remotes.js';
+import { buildFixture, dirObject, md5, objectPath, put, tempDir } from '../../../test/fixtures/dvc-repo.js';
 
 const quiet = { logger: new RecordingLogger(), includeGlobalConfig: false };
 const failure = (p: Promise<unknown>) =>
@@ -221,5 +229,108 @@ describe('checkout', () => {
     const unchanged = await pull({ cwd: linked.root, targets: ['models/model.bin'], linkType: 'copy', ...quiet });
     expect(unchanged.changedFiles).toBe(0);
     expect((await stat(join(linked.root, 'models/model.bin'))).nlink).toBe(2);
+  });
+});
+
+describe('Checkout.diff and apply, called directly', () => {
+  const cached = {
+    'a.txt': Buffer.from('alpha\n'),
+    'b.txt': Buffer.from('beta\n'),
+    'old.txt': Buffer.from('an older version whose content the cache holds\n'),
+    'run.sh': Buffer.from('#!/bin/sh\necho hi\n'),
+  };
+  /** A repository whose cache holds every object (read-only), a folder output and an executable output. */
+  async function setup() {
+    const root = await tempDir('dvc-checkout-direct-');
+    const cacheDir = join(root, '.dvc/cache');
+    for (const body of Object.values(cached)) {
+      const path = await put(cacheDir, objectPath(md5(body), false), body);
+      await chmod(path, 0o444);
+    }
+    const dir = dirObject({ 'a.txt': md5(cached['a.txt']), 'sub/b.txt': md5(cached['b.txt']) });
+    await put(cacheDir, objectPath(dir.oid, false), dir.bytes);
+    const out = (path: string, oid: string, isexec = false): TrackedOutput => ({
+      path,
+      md5: oid,
+      hashName: 'md5',
+      isexec,
+      cache: true,
+      declaredIn: { file: `${path}.dvc`, line: 2 },
+      declaredInRepo: `${path}.dvc`,
+    });
+    const config: DvcConfig = { cacheDir, sharedGroup: false, remotes: new Map(), files: [], secrets: [] };
+    const stores = new RemoteStores(config, { jobs: 2, remoteUrl: join(root, 'unused-remote') }, root);
+    const plans = [
+      await planOutput({ output: out('data', dir.oid) }, cacheDir, stores, undefined),
+      await planOutput({ output: out('run.sh', md5(cached['run.sh']), true) }, cacheDir, stores, undefined),
+    ];
+    const checkout = (force = false) =>
+      new Checkout({
+        root,
+        cacheDir,
+        linkType: 'copy',
+        force,
+        limit: pool(2),
+        dirs: new DirMaker(),
+        bodies: new BodyCache(0),
+      });
+    return { root, plans, checkout };
+  }
+  const snapshot = async (root: string) => {
+    const names = (await readdir(root, { recursive: true })).filter((n) => !n.startsWith('.dvc')).sort();
+    return Promise.all(
+      names.map(async (n) => {
+        const st = await lstat(join(root, n));
+        return [n, st.isFile() ? (await readFile(join(root, n))).toString() : 'dir', st.mode & 0o777];
+      }),
+    );
+  };
+
+  it('diff lists create, replace, delete and chmod, writing nothing; apply then makes the workspace match', async () => {
+    const { root, plans, checkout } = await setup();
+    await put(root, 'data/sub/b.txt', cached['old.txt']); // differs, its content is in the cache: replaced
+    await put(root, 'data/extra.txt', cached['old.txt']); // not tracked, content in the cache: deleted
+    await put(root, 'run.sh', cached['run.sh']); // right bytes, no x bit: chmod
+    await chmod(join(root, 'run.sh'), 0o644);
+    const before = await snapshot(root);
+    const c = checkout();
+    const changes = await c.diff(plans);
+    expect(await snapshot(root)).toEqual(before);
+    expect(changes.list.map((ch) => [ch.path.slice(root.length + 1), ch.action]).sort()).toEqual([
+      ['data/a.txt', 'create'],
+      ['data/extra.txt', 'delete'],
+      ['data/sub/b.txt', 'replace'],
+      ['run.sh', 'chmod'],
+    ]);
+    // counted: files written or replaced (PulledOutput.changed), not deletions
+    expect(changes.total).toBe(3);
+    expect([changes.changedByOutput.get(plans[0]!), changes.changedByOutput.get(plans[1]!)]).toEqual([2, 1]);
+    await c.apply(changes);
+    expect(await readFile(join(root, 'data/a.txt'))).toEqual(cached['a.txt']);
+    expect(await readFile(join(root, 'data/sub/b.txt'))).toEqual(cached['b.txt']);
+    await expect(lstat(join(root, 'data/extra.txt'))).rejects.toThrow(/ENOENT/);
+    expect((await stat(join(root, 'run.sh'))).mode & 0o100).toBe(0o100);
+    expect((await checkout().diff(plans)).list).toEqual([]); // now in step
+  });
+
+  it('diff refuses files whose content the cache lacks, listing their paths sorted, unless forced', async () => {
+    const { root, plans, checkout } = await setup();
+    await put(root, 'data/sub/b.txt', 'my own edit');
+    await put(root, 'data/a.txt', 'another edit');
+    await put(root, 'data/notes.md', 'untracked notes');
+    const before = await snapshot(root);
+    const error = (await failure(checkout().diff(plans))) as Error & { title?: string };
+    expect(error.message).toBe(
+      `${UNSAVED}\n${[join(root, 'data/a.txt'), join(root, 'data/notes.md'), join(root, 'data/sub/b.txt')].join('\n')}`,
+    );
+    expect(error.title).toBe('Workspace files differ from the tracked data');
+    expect(await snapshot(root)).toEqual(before);
+    const forced = await checkout(true).diff(plans);
+    expect(forced.list.map((ch) => [ch.path.slice(root.length + 1), ch.action]).sort()).toEqual([
+      ['data/a.txt', 'replace'],
+      ['data/notes.md', 'delete'],
+      ['data/sub/b.txt', 'replace'],
+      ['run.sh', 'create'],
+    ]);
   });
 });
