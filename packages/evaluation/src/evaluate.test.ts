@@ -9,7 +9,9 @@ import {
   softmaxClassifierModel,
   writeModel,
 } from '../../../test/harness/onnx-models.js';
-import { evaluateModels } from './evaluate.js';
+import { RecordingLogger } from '@mlops-gha/common';
+import { evaluateModels, metricsFor } from './evaluate.js';
+import type { Interpretation } from './task.js';
 import { readOnnxSignature } from './onnx.js';
 
 let dir: string;
@@ -147,5 +149,107 @@ describe('evaluateModels', () => {
     await expect(evaluateModels({ dataset: data, models: [file('lin2.onnx')], task: 'regression' })).rejects.toThrow(
       `Dataset ${data}: regression needs numeric targets, but "label" holds "cat" (row 1)`,
     );
+  });
+});
+
+describe('evaluateModels: several models, options and the log', () => {
+  // z = a + b: 2, -3, 1, -0.5 -> labels 1, 0, 1, 0 (p > 0.5); z = a - b: 0, 1, 3, -1.5 -> 0, 1, 1, 0
+  const holdout = 'a,b,label\n1,1,1\n-1,-2,0\n2,-1,0\n-1,0.5,1\n';
+
+  it('scores each model on the same rows, in the order given, and logs what it read', async () => {
+    const data = await csv('two.csv', holdout);
+    await writeModel(file('sum.onnx'), logisticClassifierModel({ weights: [1, 1], bias: 0 }));
+    await writeModel(file('diff.onnx'), logisticClassifierModel({ weights: [1, -1], bias: 0 }));
+    const logger = new RecordingLogger();
+    const e = await evaluateModels({
+      dataset: data,
+      models: [file('sum.onnx'), file('diff.onnx')],
+      positiveLabel: '0',
+      metricOptions: { extra: ['f3'] },
+      batchSize: 3,
+      logger,
+    });
+    expect(e.holdout.rows).toBe(4);
+    expect(e.models.map((m) => [m.path, m.metrics.values.accuracy, m.signature.inputs[0]!.name])).toEqual([
+      [file('sum.onnx'), 0.5, 'input'],
+      [file('diff.onnx'), 0, 'input'],
+    ]);
+    // pos_label 0: precision of class 0 for the first model = 1 right of 2 called 0
+    expect([e.interpretation.classes, e.interpretation.positiveClass, e.models[0]!.metrics.values.precision]).toEqual([
+      ['1', '0'],
+      '0',
+      0.5,
+    ]);
+    expect(e.models[0]!.metrics.values.f3).toBe(0.5);
+    expect(e.models.every((m) => m.inferenceSeconds >= 0)).toBe(true);
+    expect(logger.messages('info')[0]).toBe(`Holdout ${data}: 4 rows, 2 features, label "label"`);
+    expect(logger.messages('info').filter((l) => l.startsWith('Model '))).toHaveLength(2);
+  });
+
+  it('missing values passed as NaN are logged per column, and a model that turns them into NaN is refused at that row', async () => {
+    const data = await csv('gap.csv', 'a,b,label\n1,1,1\n-1,,0\n');
+    await writeModel(file('sum2.onnx'), logisticClassifierModel({ weights: [1, 1], bias: 0 }));
+    const logger = new RecordingLogger();
+    await expect(
+      evaluateModels({ dataset: data, models: [file('sum2.onnx')], missingValues: 'nan', logger }),
+    ).rejects.toThrow(
+      `Model ${file('sum2.onnx')}: output "probabilities" holds 2 NaN value(s) (2 of 4); the first at holdout row 2`,
+    );
+    expect(logger.messages('info')).toContain('Missing feature values passed as NaN: b 1');
+  });
+
+  it('a model path that does not exist is refused before anything runs', async () => {
+    const data = await csv('ok.csv', holdout);
+    await expect(evaluateModels({ dataset: data, models: [file('nope.onnx')] })).rejects.toThrow(
+      `Model ${file('nope.onnx')} does not exist`,
+    );
+  });
+});
+
+describe('metricsFor', () => {
+  // scikit-learn 1.2.1: Y = [[0.5,1],[-1,1],[7,-6],[2,3]], P = [[0,2],[-1,2],[8,-5],[2,2]]
+  const regression: Interpretation = {
+    task: 'regression',
+    reason: '',
+    targets: ['price', 'days'],
+    truthValues: Float64Array.of(0.5, 1, -1, 1, 7, -6, 2, 3),
+    models: [{ values: Float64Array.of(0, 2, -1, 2, 8, -5, 2, 2) }],
+  };
+
+  it('several regression targets: the combined values and each target’s, so rules can name either', () => {
+    const m = metricsFor(regression, 0);
+    expect(m.values.r2).toBeCloseTo(0.9399480941693681, 14);
+    expect(m.values['r2[price]']).toBeCloseTo(0.9654576856649395, 14);
+    expect(m.values['mse[days]']).toBe(1);
+    expect(m.notes.multioutput).toBe('2 outputs combined as uniform_average');
+    const weighted = metricsFor(regression, 0, { multioutput: 'variance_weighted' });
+    expect(weighted.values.r2).toBeCloseTo(0.9366993217784476, 14);
+    const raw = metricsFor(regression, 0, { multioutput: 'raw_values' });
+    expect([raw.values.r2, raw.values['r2[days]']]).toEqual([undefined, expect.closeTo(0.9144385026737968, 14)]);
+  });
+
+  it('multilabel and classification interpretations get their task’s metrics', () => {
+    const multilabel = metricsFor(
+      {
+        task: 'multilabel',
+        reason: '',
+        targets: ['x', 'y'],
+        truthMatrix: Uint8Array.of(1, 0, 0, 1),
+        models: [{ predictedMatrix: Uint8Array.of(1, 0, 1, 1) }],
+      },
+      0,
+    );
+    expect([multilabel.values.accuracy, multilabel.values.hamming_loss]).toEqual([0.5, 0.25]);
+    const binary = metricsFor(
+      {
+        task: 'binary',
+        reason: '',
+        classes: ['0', '1'],
+        truthClasses: Int32Array.of(0, 1, 1),
+        models: [{ predicted: Int32Array.of(0, 1, 0) }],
+      },
+      0,
+    );
+    expect([binary.values.accuracy, binary.values.recall, binary.values.precision]).toEqual([2 / 3, 0.5, 1]);
   });
 });
