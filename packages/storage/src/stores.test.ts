@@ -1,9 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+/**
+ * The ObjectStore contract, run against both implementations (a local folder and S3 through
+ * s3rver): what every caller may rely on whichever store a URL opens. Behaviour particular to
+ * one store is in local-store.test.ts and s3-store.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFaultProxy } from '../../../test/doubles/s3-faults.js';
 import { startS3Server, type S3TestServer } from '../../../test/doubles/s3.js';
 import {
   IntegrityError,
@@ -87,81 +91,3 @@ describe.each(stores)('%s store', (_name, make) => {
     store.close();
   });
 });
-
-describe.each(['redirect', 'authorization'] as const)(
-  'S3 bucket in another region than the client was told (%s answer)',
-  (regionError) => {
-    const afterCleanup: (() => Promise<void>)[] = [];
-    afterEach(async () => {
-      for (const f of afterCleanup.splice(0)) await f();
-    });
-    it('follows the region S3 names, for small and streamed downloads, listings, heads and uploads', async () => {
-      const proxy = await startFaultProxy(s3.endpoint, { bucketRegion: 'eu-west-1', regionError });
-      afterCleanup.push(() => proxy.stop());
-      // seed through s3rver itself (any region), then read and write through the "eu-west-1" front
-      const seed = openStore('s3://bucket/regions', {
-        endpoint: s3.endpoint,
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      });
-      const small = randomBytes(10_000);
-      const large = randomBytes(3 * 1024 * 1024 + 5);
-      const objects = Array.from({ length: 12 }, (_, i) => randomBytes(100 + i));
-      await seed.put('small.bin', small);
-      await seed.put('large.bin', large);
-      for (const [i, b] of objects.entries()) await seed.put(`many/${i}`, b);
-      seed.close();
-
-      const store = openStore('s3://bucket/regions', {
-        endpoint: proxy.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      });
-      const dir = await mkdtemp(join(tmpdir(), 'region-'));
-      // concurrent first requests: every one that is answered "elsewhere" retries in the named region
-      await Promise.all(
-        objects.map((b, i) =>
-          store.downloadToFile(`many/${i}`, join(dir, `m${i}`), { verify: { algorithm: 'md5', digest: md5(b) } }),
-        ),
-      );
-      for (const [i, b] of objects.entries()) expect((await readFile(join(dir, `m${i}`))).equals(b)).toBe(true);
-      const afterFirst = proxy.injected.regionErrors;
-      expect(afterFirst).toBeGreaterThanOrEqual(1);
-      expect(afterFirst).toBeLessThanOrEqual(objects.length);
-      await store.downloadToFile('small.bin', join(dir, 'small.bin'), {
-        verify: { algorithm: 'md5', digest: md5(small) },
-      });
-      await store.downloadToFile('large.bin', join(dir, 'large.bin'), {
-        verify: { algorithm: 'md5', digest: md5(large) },
-      });
-      expect((await readFile(join(dir, 'large.bin'))).equals(large)).toBe(true);
-      // later GETs go straight to the bucket's region, and so do the SDK's operations of this store
-      expect(proxy.injected.regionErrors).toBe(afterFirst);
-      expect((await store.getBytes('small.bin'))?.body.equals(small)).toBe(true);
-      expect(await store.head('small.bin')).toMatchObject({ size: small.length });
-      const keys: string[] = [];
-      for await (const info of store.list('many/')) keys.push(info.key);
-      expect(keys).toHaveLength(objects.length);
-      const file = join(dir, 'upload.bin');
-      await writeFile(file, large);
-      await store.putFile('uploaded.bin', file);
-      expect(await store.head('uploaded.bin')).toMatchObject({ size: large.length });
-      expect(proxy.injected.regionErrors).toBe(afterFirst);
-
-      // a store whose first request is an SDK operation (an upload) learns the region the same way
-      const writer = openStore('s3://bucket/regions', {
-        endpoint: proxy.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      });
-      await writer.putFile('uploaded-2.bin', file);
-      expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
-      expect((await writer.getBytes('uploaded-2.bin'))?.body.equals(large)).toBe(true);
-      await writer.downloadToFile('small.bin', join(dir, 'small-2.bin'), {
-        verify: { algorithm: 'md5', digest: md5(small) },
-      });
-      expect(proxy.injected.regionErrors).toBe(afterFirst + 1);
-      writer.close();
-      store.close();
-    });
-  },
-);

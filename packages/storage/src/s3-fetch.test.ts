@@ -1,13 +1,19 @@
+/**
+ * getToFile: one attempt at an S3 object over the lean GET path. Up to the cutoff the object
+ * comes whole in one GET; beyond it the first answer gives part 0 and the rest come as ranges.
+ * Most tests go through the store (the caller), against a scripted S3 that counts requests.
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
 import { startScriptedS3, type ScriptedS3 } from '../../../test/doubles/s3-scripted.js';
-import { ObjectNotFoundError, openStore, StoreFailure, type ObjectStore } from './index.js';
+import { ObjectNotFoundError, openStore, type ObjectStore } from './index.js';
+import { DEFAULT_RANGES, getToFile } from './s3-fetch.js';
+import { S3ObjectGetter } from './s3-get.js';
+import { BucketRegion } from './s3-region.js';
 
 // Small sizes so that the ranged path runs on a few MB (production: 256 MiB cutoff, 8 MiB parts).
 const PART_SIZE = 1024 * 1024;
@@ -161,83 +167,49 @@ describe('large objects: ranged parallel GETs', () => {
   });
 });
 
-describe('typed failures and one retry layer', () => {
-  it('a dead endpoint receives exactly 5 attempts for one object, then the failure says unreachable', async () => {
-    s3.mode = 'dead';
-    const { file } = await dest();
-    const error = await failureOf(store.downloadToFile('big', file));
-    expect(error).toBeInstanceOf(StoreFailure);
-    expect((error as StoreFailure).kind).toBe('unreachable');
-    expect((error as StoreFailure).title).toBe('Storage endpoint unreachable');
-    expect((error as StoreFailure).fix).toMatch(/endpoint-url/);
-    expect(s3.requests).toHaveLength(5);
+describe('getToFile, called directly', () => {
+  const getter = () =>
+    new S3ObjectGetter('bucket', new BucketRegion('us-east-1'), async () => credentials, s3.endpoint, 4);
+
+  it('takes rclone and s5cmd sizes by default: one GET up to 256 MiB, then 8 MiB parts', () => {
+    expect(DEFAULT_RANGES).toEqual({ cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 });
   });
 
-  it('many objects against a dead endpoint: a bounded total, every one failing as unreachable', async () => {
-    s3.mode = 'dead';
-    const { dir } = await dest();
-    const limit = pLimit(4);
-    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
-    const errors = await Promise.all(keys.map((k) => limit(() => failureOf(store.downloadToFile(k, join(dir, k))))));
-    expect(errors.every((e) => e instanceof StoreFailure && e.kind === 'unreachable')).toBe(true);
-    // 4 in flight x 5 attempts at most; without the shared failure it would be 40 x 5
-    expect(s3.requests.length).toBeLessThanOrEqual(4 * 5);
+  it('writes a small object from its one answer, verified', async () => {
+    const small = randomBytes(5000);
+    s3.put('p/small', small);
+    const { dir, file } = await dest();
+    const g = getter();
+    const result = await getToFile(g, 'p/small', file, 's3://bucket/p/small', {
+      verify: { algorithm: 'md5', digest: md5(small) },
+    });
+    g.close();
+    expect(result).toEqual({ bytes: small.length });
+    expect((await readFile(file)).equals(small)).toBe(true);
+    expect(await readdir(dir)).toEqual(['out']);
+    expect(s3.requests).toEqual(['GET /bucket/p/small']);
   });
 
-  it('a port nobody listens on is unreachable, naming the endpoint', async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise<void>((r) => probe.close(() => r()));
-    const dead = openStore('s3://bucket/p', { endpoint: `http://127.0.0.1:${port}`, credentials });
-    const { file } = await dest();
-    const error = (await failureOf(dead.downloadToFile('big', file))) as StoreFailure;
-    dead.close();
-    expect(error.kind).toBe('unreachable');
-    expect(error.message).toContain(`http://127.0.0.1:${port}`);
-    expect(error.message).toContain('ECONNREFUSED');
-  });
-
-  it('403: refused credentials, not retried, saying where the credentials came from', async () => {
-    s3.mode = 'forbidden';
-    const { file } = await dest();
-    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
-    expect(error.kind).toBe('access-denied');
-    expect(error.title).toBe('Storage refused the credentials');
-    expect(error.message).toContain("the remote's config");
-    expect(error.message).not.toContain(credentials.secretAccessKey);
-    expect(s3.requests).toHaveLength(1);
-  });
-
-  it('NoSuchBucket: a missing bucket, not a missing object', async () => {
-    s3.mode = 'no-bucket';
-    const { file } = await dest();
-    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
-    expect(error.kind).toBe('no-bucket');
-    expect(error.message).toContain('"bucket"');
-    await expect(store.getBytes('big')).rejects.toMatchObject({ kind: 'no-bucket' });
-  });
-
-  it('a 301 that names no region: wrong region', async () => {
-    s3.mode = 'wrong-region';
-    const { file } = await dest();
-    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
-    expect(error.kind).toBe('wrong-region');
-    expect(error.fix).toMatch(/region/);
-  });
-
-  it('503 SlowDown on every attempt: unavailable after 5 attempts', async () => {
-    s3.mode = 'slow-down';
-    const { file } = await dest();
-    const error = (await failureOf(store.downloadToFile('big', file))) as StoreFailure;
-    expect(error.kind).toBe('unavailable');
-    expect(s3.requests).toHaveLength(5);
-  });
-
-  it('a missing object is ObjectNotFoundError after one request', async () => {
-    const { file } = await dest();
-    const error = await failureOf(store.downloadToFile('nope', file));
+  it('says a missing key is ObjectNotFoundError, naming the URL, and writes nothing', async () => {
+    const { dir, file } = await dest();
+    const g = getter();
+    const error = await failureOf(getToFile(g, 'p/none', file, 's3://bucket/p/none', {}));
+    g.close();
     expect(error).toBeInstanceOf(ObjectNotFoundError);
-    expect(s3.requests).toHaveLength(1);
+    expect((error as ObjectNotFoundError).url).toBe('s3://bucket/p/none');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps a missing bucket and a refusal as S3 errors with their status, not "not found"', async () => {
+    const { file } = await dest();
+    const g = getter();
+    s3.mode = 'no-bucket';
+    const noBucket = await failureOf(getToFile(g, 'p/big', file, 's3://bucket/p/big', {}));
+    expect(noBucket).not.toBeInstanceOf(ObjectNotFoundError);
+    expect(noBucket).toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+    s3.mode = 'forbidden';
+    const denied = await failureOf(getToFile(g, 'p/big', file, 's3://bucket/p/big', {}));
+    expect(denied).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    g.close();
   });
 });
