@@ -147,6 +147,7 @@ describe('ObjectHasher', () => {
 describe('dos2unix (one chunk)', () => {
   it('turns each CRLF into LF and leaves lone CR and LF alone', () => {
     expect(dos2unix(Buffer.from('a\r\nb\rc\nd\r\n\r\n')).toString()).toBe('a\nb\rc\nd\n\n');
+    expect(dos2unix(Buffer.from('\r\nfirst bytes')).toString()).toBe('\nfirst bytes'); // a pair at offset 0
   });
 
   it('returns a chunk without CRLF as it is, and a CR at the very end stays', () => {
