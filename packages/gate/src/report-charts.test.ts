@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { ClassCurves } from '@mlops-gha/evaluation';
-import { curveCharts, mermaidText, normalizedMatrixTable, NORMALIZE_CAPTION, perClassTable } from './report-charts.js';
+import {
+  curveCharts,
+  mermaidText,
+  normalizedMatrixTable,
+  NORMALIZE_CAPTION,
+  perClassTable,
+  type ConfusionNormalize,
+} from './report-charts.js';
 
 const grid = [0, 0.5, 1];
 const curves = (label: string, lean: number, extra: Partial<ClassCurves> = {}): ClassCurves => ({
@@ -149,11 +156,11 @@ describe('normalizedMatrixTable', () => {
     [0, 0],
   ];
 
-  it.each([
+  it.each<[ConfusionNormalize, string[]]>([
     ['true', ['| x | 0.75 | 0.25 | 4 |', '| y | 0 | 0 | 0 |']],
     ['pred', ['| x | 1.00 | 1.00 | 4 |', '| y | 0 | 0 | 0 |']],
     ['all', ['| x | 0.75 | 0.25 | 4 |', '| y | 0 | 0 | 0 |']],
-  ] as const)('normalize=%s (scikit-learn: an empty row or column is 0, not NaN)', (normalize, body) => {
+  ])('normalize=%s (scikit-learn: an empty row or column is 0, not NaN)', (normalize, body) => {
     const table = normalizedMatrixTable(['x', 'y'], matrix, normalize).split('\n');
     expect(table.slice(0, 2)).toEqual(['| true \\ predicted | x | y | rows |', '|---|---:|---:|---:|']);
     expect(table.slice(2)).toEqual(body);

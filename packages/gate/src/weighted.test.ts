@@ -135,12 +135,10 @@ describe('regression statistics', () => {
   });
 
   it('weightedR2Multi equals r2_score(multioutput=uniform_average | variance_weighted)', () => {
-    const args = [
-      [se(y, yhat), se(y2, yhat2)],
-      [centred(y), centred(y2)],
-    ] as const;
-    expect(weightedR2Multi(wr, ...args, true, false)).toBeCloseTo(0.8636561708560468, 12);
-    expect(weightedR2Multi(wr, ...args, true, true)).toBeCloseTo(0.81106478070424, 12);
+    const errors = [se(y, yhat), se(y2, yhat2)];
+    const targets = [centred(y), centred(y2)];
+    expect(weightedR2Multi(wr, errors, targets, true, false)).toBeCloseTo(0.8636561708560468, 12);
+    expect(weightedR2Multi(wr, errors, targets, true, true)).toBeCloseTo(0.81106478070424, 12);
   });
 
   it('weightedR2Multi: all targets constant falls back to the uniform average, as scikit-learn', () => {
