@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger } from '@mlops-gha/common';
+import { pathToFileURL } from 'node:url';
+import { RecordingLogger, UserError } from '@mlops-gha/common';
+import { openStore, type ObjectStore } from '@mlops-gha/storage';
 import { startConditionalS3Server, type ConditionalS3Server } from '../../../test/doubles/s3-conditional.js';
 import { startS3Server, type S3TestServer } from '../../../test/doubles/s3.js';
 import { linearRegressorModel, logisticClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
@@ -466,5 +468,79 @@ describe('create-only alias moves (--expect none)', () => {
     expect(flip).toBe(21);
     registry.close();
     other.close();
+  });
+});
+
+describe('the Registry object', () => {
+  /** A folder store that records the keys of every put (and fails the first put when asked). */
+  function recording(location: string, failFirst = false) {
+    const inner = openStore(location);
+    const puts: string[] = [];
+    let fail = failFirst;
+    const store = new Proxy(inner, {
+      get(target, property, receiver) {
+        if (property === 'put')
+          return async (...args: Parameters<ObjectStore['put']>) => {
+            puts.push(args[0]);
+            if (fail) {
+              fail = false;
+              throw new Error('connection reset');
+            }
+            return target.put(...args);
+          };
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    return { store, puts, probes: () => new Set(puts.filter((k) => k.startsWith('.registry-probe/'))).size };
+  }
+
+  it('open refuses an empty location, saying what to set', () => {
+    for (const url of ['', '  ']) {
+      let caught: unknown;
+      try {
+        Registry.open(url);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(UserError);
+      expect((caught as UserError).message).toBe('No registry given');
+      expect((caught as UserError).fix).toBe('Set `registry:` to s3://bucket/prefix or a folder path.');
+    }
+  });
+
+  it('probes the store for conditional writes once, before its first write, and never for reads', async () => {
+    const { store, puts, probes } = recording(join(work, `reg-${n++}`));
+    const registry = new Registry(store, { actor: 'octocat' });
+    expect(await registry.listModels()).toEqual([]);
+    expect(puts).toEqual([]);
+    await registry.appendEvent('iris', { type: 'deployed' });
+    await registry.appendEvent('iris', { type: 'deployed' });
+    expect(probes()).toBe(1);
+    expect(puts[0]!.startsWith('.registry-probe/')).toBe(true);
+    expect(puts.filter((k) => k.startsWith('iris/events/'))).toHaveLength(2);
+  });
+
+  it('a probe that failed is tried again on the next write; skipProbe never probes', async () => {
+    const failing = recording(join(work, `reg-${n++}`), true);
+    const registry = new Registry(failing.store);
+    await expect(registry.appendEvent('iris', { type: 'deployed' })).rejects.toThrow(
+      'does not honour conditional writes (a create with If-None-Match: * failed: connection reset)',
+    );
+    expect(failing.puts.some((k) => k.startsWith('iris/'))).toBe(false);
+    await registry.appendEvent('iris', { type: 'deployed' });
+    expect(failing.probes()).toBe(2);
+
+    const trusted = recording(join(work, `reg-${n++}`));
+    await new Registry(trusted.store, { skipProbe: true }).appendEvent('iris', { type: 'deployed' });
+    expect(trusted.probes()).toBe(0);
+  });
+
+  it('uriOf is the URL of the version’s files prefix, with one trailing slash', () => {
+    const location = join(work, `reg-${n++}`);
+    const registry = Registry.open(location);
+    expect(registry.uriOf('iris', 3)).toBe(`${pathToFileURL(join(location, 'iris/versions/3/files')).href}/`);
+    expect(registry.location).toBe(location);
+    registry.close();
   });
 });
