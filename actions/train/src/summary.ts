@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { addKeyValueTable, addTable, type Cell } from '@mlops-gha/action-common';
+import { addKeyValueTable, addTable, escapeHtml, type Cell } from '@mlops-gha/action-common';
 import { formatBytes, formatDuration } from '@mlops-gha/common';
 import { describeExit, flatten, type TrainOutcome } from '@mlops-gha/training';
 import type { UploadedArtifact } from './upload.js';
@@ -58,7 +58,7 @@ export function addRunSummary(
       ['Param', 'Value'],
       params.map(([k, v]) => [k, value(v)]),
     );
-  else core.summary.addRaw(`<p>No params (${r.params_file ?? 'no params file'}).</p>`, true);
+  else core.summary.addRaw(`<p>No params (${escapeHtml(r.params_file ?? 'no params file')}).</p>`, true);
 
   core.summary.addHeading('Metrics', 3);
   const metrics = flatten(r.metrics);
