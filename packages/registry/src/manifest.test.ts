@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { UserError } from '@mlops-gha/common';
 import {
+  checkFilePath,
   checkMetrics,
   contentDigest,
   MANIFEST_SCHEMA_ID,
@@ -162,6 +163,26 @@ describe('validateManifest', () => {
     ];
     for (const [overrides, problem] of cases) {
       expect(thrown(() => validateManifest(manifest(overrides), 'm')).message).toContain(problem);
+    }
+  });
+});
+
+describe('checkFilePath', () => {
+  it('accepts what the manifest schema accepts and refuses the rest, naming the file on disk, with the fix', () => {
+    for (const path of ['model.onnx', 'sub/dir/w.bin', '.hidden', 'a..b', 'name with spaces'])
+      expect(checkFilePath(path)).toBe(path);
+    for (const path of ['we\\ird.bin', '/etc/passwd', '../x', 'a/./b', 'a//b', '', 'a\u0000b']) {
+      const error = thrown(() => checkFilePath(path, '/work/model/x'));
+      expect(error.message).toBe(
+        `The file /work/model/x cannot be stored as ${JSON.stringify(path)}: a path inside a version is relative, with "/" between folders, no empty, "." or ".." parts, and no backslash`,
+      );
+      expect(error.fix).toBe(
+        'Rename the file (or its folder) so that its name has no backslash, or list the model files one per line in `model`.',
+      );
+      expect(error.location).toEqual({ file: '/work/model/x' });
+      // the schema agrees: a manifest listing that path is invalid
+      const value = manifest({ files: [{ path, sha256: SHA_A, size: 1 }], sha256: SHA_A });
+      expect(() => validateManifest(value, 'm')).toThrow(UserError);
     }
   });
 });

@@ -69,6 +69,27 @@ export interface AttachmentRecord {
   size: number;
 }
 
+/** A file's path inside a version: relative, `/`-separated, no empty, `.` or `..` parts, no backslash or NUL. */
+const FILE_PATH = '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$';
+const FILE_PATH_RE = new RegExp(FILE_PATH, 'u');
+
+/**
+ * Checks a file's path inside a version by the manifest's rule, so that a push refuses a file
+ * it could never list before it claims a number or uploads anything. `source` is the file on disk.
+ */
+export function checkFilePath(path: string, source = path): string {
+  if (!FILE_PATH_RE.test(path)) {
+    throw new UserError(
+      `The file ${source} cannot be stored as ${JSON.stringify(path)}: a path inside a version is relative, with "/" between folders, no empty, "." or ".." parts, and no backslash`,
+      {
+        fix: 'Rename the file (or its folder) so that its name has no backslash, or list the model files one per line in `model`.',
+        location: { file: source },
+      },
+    );
+  }
+  return path;
+}
+
 const nullableString = { type: ['string', 'null'] };
 const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const tensor = {
@@ -139,7 +160,7 @@ export const MANIFEST_SCHEMA = {
         required: ['path', 'sha256', 'size'],
         additionalProperties: false,
         properties: {
-          path: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$' },
+          path: { type: 'string', minLength: 1, pattern: FILE_PATH },
           sha256,
           size: { type: 'integer', minimum: 0 },
           signature,

@@ -217,6 +217,20 @@ describe('push', () => {
     expect(await list(location)).toEqual([]);
   });
 
+  it('a file whose name cannot be a path in a version (a backslash) is refused before any claim or upload', async () => {
+    const location = folder();
+    const dir = join(work, `odd-${n++}`);
+    await mkdir(dir);
+    await writeFile(join(dir, 'ok.bin'), 'fine');
+    await writeFile(join(dir, 'we\\ird.bin'), 'odd');
+    const { ctx, probes } = contextOn(openStore(location));
+    await expect(push(ctx, { name: 'iris', files: await collectModelFiles([dir]) })).rejects.toThrow(
+      `The file ${join(dir, 'we\\ird.bin')} cannot be stored as "we\\\\ird.bin"`,
+    );
+    expect(probes()).toBe(0);
+    expect(await list(location)).toEqual([]);
+  });
+
   it('a .onnx file that is not ONNX is refused before the first write', async () => {
     const location = folder();
     const dir = join(work, `fake-${n++}`);

@@ -9,6 +9,7 @@ import { isPrecondition, type RegistryContext } from './context.js';
 import { appendEvent } from './events.js';
 import { layout } from './layout.js';
 import {
+  checkFilePath,
   checkMetrics,
   contentDigest,
   MANIFEST_SCHEMA_ID,
@@ -42,6 +43,7 @@ export async function push(ctx: RegistryContext, request: PushRequest): Promise<
   const metrics = checkMetrics(request.metrics ?? {}, `Cannot push ${name}: `);
   if (request.files.length === 0)
     throw new UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+  for (const f of request.files) checkFilePath(f.path, f.source);
 
   // 1. Hash (one read of each file), with the file's stat before and after: a file still
   //    being written (or rewritten during the upload, checked again below) would make the
