@@ -9,12 +9,7 @@ import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startS3Server, type S3TestServer } from '../../../test/doubles/s3.js';
-import {
-  IntegrityError,
-  ObjectNotFoundError,
-  openStore,
-  type ObjectStore,
-} from './index.js';
+import { IntegrityError, ObjectNotFoundError, openStore, type ObjectStore } from './index.js';
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
