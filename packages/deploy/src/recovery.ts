@@ -101,6 +101,7 @@ export async function afterFailedUpgrade(
   );
   let back: { to: number | 'uninstalled' | undefined; revision?: number } = { to: undefined, revision: last?.revision };
   const needsRestore = last && (isPending(last.status) || last.status === 'failed');
+  let restored = false;
   // another job's operation holds the release: its pending revision is that job's, never ours to undo
   const concurrent = kind === 'operation-in-progress' || kind === 'name-in-use';
   if (concurrent) {
@@ -115,6 +116,7 @@ export async function afterFailedUpgrade(
       logger: c.logger,
       hurry: c.cancelled,
     });
+    restored = true;
   } else if (
     last?.status === 'deployed' &&
     /rolled back|Rollback to/.test(`${describeError(error)} ${last.description}`)
@@ -124,13 +126,20 @@ export async function afterFailedUpgrade(
   o.rolledBackTo = back.to;
   o.revision = back.revision;
   o.status = c.cancelled ? 'cancelled' : back.to !== undefined && !concurrent ? 'rolled-back' : 'failed';
+  // a failed revision left in place (rollback-on-failure off) is where the release is: say so, not "nothing"
+  const leftOn =
+    needsRestore && !restored && back.to === undefined
+      ? `was left on revision ${last.revision} (${last.status})${c.settings.rollbackOnFailure ? '' : ': `rollback-on-failure` is off'}`
+      : undefined;
   await c.deployment?.setStatus(
     'failure',
-    `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; release on ${describeBack(back.to)}`,
+    `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; ${leftOn ? `release ${leftOn}` : `release on ${describeBack(back.to)}`}`,
   );
   const now = concurrent
     ? `nothing was changed: another job's deploy of ${c.target.release} holds it (revision ${last?.revision ?? '(none)'}, ${last?.status ?? 'installing'})`
-    : `${c.target.release} is now on ${describeBack(back.to)}`;
+    : leftOn
+      ? `${c.target.release} ${leftOn}`
+      : `${c.target.release} is now on ${describeBack(back.to)}`;
   o.failure = new UserError(`${what}; ${now}`, {
     fix: c.cancelled
       ? 'Run the deploy again: the release was not left pending.'
