@@ -1,61 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Interpretation } from '@mlops-gha/evaluation';
 import { bootstrapInterval, pairedBootstrap, type IntervalMethod } from './bootstrap.js';
-import { normalCdf, Rng } from './math.js';
+import { accuracyCase, aucCase } from '../../../test/fixtures/gate-holdouts.js';
+import { normalCdf } from './math.js';
 import { delong } from './paired-tests.js';
 import { parseRules } from './rules.js';
 import { decide } from './verdict.js';
-
-/** Binary predictions where the truth is known: candidate right w.p. pc, baseline w.p. pb, independently. */
-function accuracyCase(n: number, pc: number, pb: number, seed: number): Interpretation {
-  const rng = new Rng(seed, 999);
-  const truth = new Int32Array(n);
-  const c = new Int32Array(n);
-  const b = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    truth[i] = rng.next() < 0.5 ? 1 : 0;
-    c[i] = rng.next() < pc ? truth[i]! : 1 - truth[i]!;
-    b[i] = rng.next() < pb ? truth[i]! : 1 - truth[i]!;
-  }
-  return {
-    task: 'binary',
-    reason: 'test',
-    classes: ['0', '1'],
-    positiveClass: '1',
-    truthClasses: truth,
-    models: [{ predicted: c }, { predicted: b }],
-  };
-}
-
-/** Scores: positives ~ N(mu, 1), negatives ~ N(0, 1); true AUC = Φ(mu / √2). */
-function aucCase(n: number, muC: number, muB: number, seed: number): Interpretation {
-  const rng = new Rng(seed, 555);
-  const normal = () => Math.sqrt(-2 * Math.log(rng.next() + 1e-300)) * Math.cos(2 * Math.PI * rng.next());
-  const truth = new Int32Array(n);
-  const pc = new Float64Array(2 * n);
-  const pb = new Float64Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    truth[i] = i % 2;
-    const sc = normalCdf(normal() + (truth[i] ? muC : 0));
-    const sb = normalCdf(normal() + (truth[i] ? muB : 0));
-    pc[2 * i] = 1 - sc;
-    pc[2 * i + 1] = sc;
-    pb[2 * i] = 1 - sb;
-    pb[2 * i + 1] = sb;
-  }
-  const pred = (p: Float64Array) => Int32Array.from({ length: n }, (_, i) => (p[2 * i + 1]! > 0.5 ? 1 : 0));
-  return {
-    task: 'binary',
-    reason: 'test',
-    classes: ['0', '1'],
-    positiveClass: '1',
-    truthClasses: truth,
-    models: [
-      { predicted: pred(pc), probabilities: pc },
-      { predicted: pred(pb), probabilities: pb },
-    ],
-  };
-}
 
 /** The observed metric, computed here for accuracy and by DeLong's method (not the bootstrap) for AUC. */
 function pointOf(interp: Interpretation, metric: 'accuracy' | 'roc_auc', model: number): number {

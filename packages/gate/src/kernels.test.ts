@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { Interpretation } from '@mlops-gha/evaluation';
+import { multiclassHoldout, WEIGHTS_8 } from '../../../test/fixtures/gate-holdouts.js';
 import { confusionCodes, hasKernel, makeKernel, placements } from './kernels.js';
 
 const truth = [0, 1, 1, 0, 1, 0, 1, 1, 0, 0];
@@ -73,30 +74,8 @@ describe('binary kernels equal scikit-learn, unweighted and with sample_weight',
 });
 
 describe('multiclass kernels', () => {
-  const multiclass: Interpretation = {
-    task: 'multiclass',
-    reason: 'test',
-    classes: ['a', 'b', 'c'],
-    truthClasses: Int32Array.from([0, 1, 2, 2, 1, 0, 1, 2]),
-    models: [
-      {
-        predicted: Int32Array.from([0, 1, 2, 1, 0, 1, 1, 0]),
-        probabilities: Float64Array.from(
-          [
-            [0.6, 0.3, 0.1],
-            [0.2, 0.5, 0.3],
-            [0.1, 0.3, 0.6],
-            [0.3, 0.4, 0.3],
-            [0.4, 0.4, 0.2],
-            [0.2, 0.5, 0.3],
-            [0.1, 0.8, 0.1],
-            [0.5, 0.2, 0.3],
-          ].flat(),
-        ),
-      },
-    ],
-  };
-  const wm = Uint16Array.from([1, 2, 0, 1, 3, 1, 1, 2]);
+  const multiclass = multiclassHoldout();
+  const wm = Uint16Array.from(WEIGHTS_8);
 
   it('one-vs-rest ROC AUC (macro and weighted) and f1_macro equal scikit-learn with sample_weight', () => {
     expect(value('roc_auc_ovr', multiclass, wm)).toBeCloseTo(0.7467592592592593, 12);

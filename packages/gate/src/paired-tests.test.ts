@@ -4,31 +4,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { Interpretation } from '@mlops-gha/evaluation';
-import { normalCdf, Rng } from './math.js';
+import { aucCase } from '../../../test/fixtures/gate-holdouts.js';
+import { normalCdf } from './math.js';
 import { delong, mcnemar } from './paired-tests.js';
-
-/** Scores: positives ~ N(mu, 1), negatives ~ N(0, 1), mapped through Φ into probabilities. */
-function aucCase(n: number, muC: number, muB: number, seed: number): Interpretation {
-  const rng = new Rng(seed, 555);
-  const normal = () => Math.sqrt(-2 * Math.log(rng.next() + 1e-300)) * Math.cos(2 * Math.PI * rng.next());
-  const truth = Int32Array.from({ length: n }, (_, i) => i % 2);
-  const probabilities = (mu: number) =>
-    Float64Array.from(Array.from(truth, (t) => normalCdf(normal() + (t ? mu : 0))).flatMap((s) => [1 - s, s]));
-  const pc = probabilities(muC);
-  const pb = probabilities(muB);
-  const pred = (p: Float64Array) => Int32Array.from({ length: n }, (_, i) => (p[2 * i + 1]! > 0.5 ? 1 : 0));
-  return {
-    task: 'binary',
-    reason: 'test',
-    classes: ['0', '1'],
-    positiveClass: '1',
-    truthClasses: truth,
-    models: [
-      { predicted: pred(pc), probabilities: pc },
-      { predicted: pred(pb), probabilities: pb },
-    ],
-  };
-}
 
 /** Rows where only the candidate is right, then rows where only the baseline is, then rows both get right. */
 function discordant(candidateOnly: number, baselineOnly: number, both: number): Interpretation {

@@ -6,10 +6,11 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { METRIC_NAMES, type Interpretation } from '@mlops-gha/evaluation';
+import { multiclassHoldout, multilabelHoldout, WEIGHTS_8 } from '../../../test/fixtures/gate-holdouts.js';
 import { hasKernel, makeKernel } from './kernels.js';
 import { hasRankingKernel, rankingKernel } from './ranking-kernels.js';
 
-const weights = Uint16Array.from([1, 2, 0, 1, 3, 1, 1, 2]);
+const weights = Uint16Array.from(WEIGHTS_8);
 const unit = new Uint16Array(8).fill(1);
 
 /** Positive-class scores with a tie (0.35) between a positive row and another positive row. */
@@ -26,63 +27,8 @@ const binary: Interpretation = {
   ],
 };
 
-const multiclass: Interpretation = {
-  task: 'multiclass',
-  reason: 'test',
-  classes: ['a', 'b', 'c'],
-  truthClasses: Int32Array.from([0, 1, 2, 2, 1, 0, 1, 2]),
-  models: [
-    {
-      predicted: Int32Array.from([0, 1, 2, 1, 0, 1, 1, 0]),
-      probabilities: Float64Array.from(
-        [
-          [0.6, 0.3, 0.1],
-          [0.2, 0.5, 0.3],
-          [0.1, 0.3, 0.6],
-          [0.3, 0.4, 0.3],
-          [0.4, 0.4, 0.2],
-          [0.2, 0.5, 0.3],
-          [0.1, 0.8, 0.1],
-          [0.5, 0.2, 0.3],
-        ].flat(),
-      ),
-    },
-  ],
-};
-
-const labelScores = [
-  [0.9, 0.2, 0.6],
-  [0.3, 0.7, 0.3],
-  [0.6, 0.6, 0.2],
-  [0.7, 0.1, 0.9],
-  [0.7, 0.4, 0.3],
-  [0.4, 0.3, 0.5],
-  [0.8, 0.6, 0.7],
-  [0.1, 0.6, 0.4],
-].flat();
-const multilabel: Interpretation = {
-  task: 'multilabel',
-  reason: 'test',
-  targets: ['x', 'y', 'z'],
-  truthMatrix: Uint8Array.from(
-    [
-      [1, 0, 1],
-      [0, 1, 1],
-      [1, 1, 0],
-      [0, 0, 1],
-      [1, 0, 0],
-      [0, 1, 0],
-      [1, 1, 1],
-      [0, 0, 0],
-    ].flat(),
-  ),
-  models: [
-    {
-      scores: Float64Array.from(labelScores),
-      predictedMatrix: Uint8Array.from(labelScores, (s) => (s > 0.5 ? 1 : 0)),
-    },
-  ],
-};
+const multiclass = multiclassHoldout();
+const multilabel = multilabelHoldout(['x', 'y', 'z']);
 
 const value = (metric: string, interp: Interpretation, w: Uint16Array) =>
   rankingKernel(metric, interp, 0)!.value(w, []);
@@ -156,7 +102,7 @@ describe('values equal scikit-learn on the rows repeated as the weights say', ()
     // Only the negative rows of the binary holdout (0, 3, 5) drawn.
     const negativesOnly = Uint16Array.from([1, 0, 0, 2, 0, 1, 0, 0]);
     expect(value('average_precision', binary, negativesOnly)).toBeNaN();
-    // Label x's positives are rows 0, 2, 4, 6: none drawn, so its AP and AUC and their macro averages are undefined.
+    // Label x's positives are rows 0, 2, 4, 6 (LABELS_3): none drawn, so its AP and AUC and their macro averages are undefined.
     const noX = Uint16Array.from([0, 1, 0, 1, 0, 1, 0, 1]);
     expect(value('average_precision_macro', multilabel, noX)).toBeNaN();
     expect(value('roc_auc_macro', multilabel, noX)).toBeNaN();

@@ -6,30 +6,13 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { PrfKind, ZeroDivision } from '@mlops-gha/evaluation';
+import { LABELS_3, WEIGHTS_8 } from '../../../test/fixtures/gate-holdouts.js';
 import { rankPart } from './rank-part.js';
 import { labelCountMetric, labelCounts, specValue, type KernelSpec, type LabelCountSpec } from './spec-value.js';
 
-const truth = [
-  [1, 0, 1],
-  [0, 1, 1],
-  [1, 1, 0],
-  [0, 0, 1],
-  [1, 0, 0],
-  [0, 1, 0],
-  [1, 1, 1],
-  [0, 0, 0],
-];
-const predicted = [
-  [1, 0, 1],
-  [0, 1, 0],
-  [1, 1, 0],
-  [1, 0, 1],
-  [1, 0, 0],
-  [0, 0, 1],
-  [1, 1, 1],
-  [0, 1, 0],
-];
-const w = Uint16Array.from([1, 2, 0, 1, 3, 1, 1, 2]);
+const truth = LABELS_3.truth;
+const predicted = LABELS_3.predicted;
+const w = Uint16Array.from(WEIGHTS_8);
 
 /** One pattern per row (patterns need not be distinct), codes truth * 2 + predicted. */
 function spec(

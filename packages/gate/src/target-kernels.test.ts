@@ -7,42 +7,11 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { Interpretation } from '@mlops-gha/evaluation';
+import { multilabelHoldout, WEIGHTS_8 } from '../../../test/fixtures/gate-holdouts.js';
 import { hasTargetKernel, targetKernel } from './target-kernels.js';
 
-const multilabel: Interpretation = {
-  task: 'multilabel',
-  reason: 'test',
-  targets: ['spam', 'ads', 'news'],
-  truthMatrix: Uint8Array.from(
-    [
-      [1, 0, 1],
-      [0, 1, 1],
-      [1, 1, 0],
-      [0, 0, 1],
-      [1, 0, 0],
-      [0, 1, 0],
-      [1, 1, 1],
-      [0, 0, 0],
-    ].flat(),
-  ),
-  models: [
-    {
-      predictedMatrix: Uint8Array.from(
-        [
-          [1, 0, 1],
-          [0, 1, 0],
-          [1, 1, 0],
-          [1, 0, 1],
-          [1, 0, 0],
-          [0, 0, 1],
-          [1, 1, 1],
-          [0, 1, 0],
-        ].flat(),
-      ),
-    },
-  ],
-};
-const w = Uint16Array.from([1, 2, 0, 1, 3, 1, 1, 2]);
+const multilabel = multilabelHoldout(['spam', 'ads', 'news']);
+const w = Uint16Array.from(WEIGHTS_8);
 
 const regression: Interpretation = {
   task: 'regression',

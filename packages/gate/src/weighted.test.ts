@@ -5,6 +5,7 @@
  * the rows repeated as often as the weights say.
  */
 import { describe, expect, it } from '@jest/globals';
+import { CLASSES_3, WEIGHTS_8 } from '../../../test/fixtures/gate-holdouts.js';
 import { rankPart } from './rank-part.js';
 import {
   weightedAp,
@@ -67,18 +68,9 @@ describe('weightedAp', () => {
 });
 
 describe('weightedOvo', () => {
-  // Three classes on eight rows; each pair's parts rank that pair's rows by each class's score.
-  const classes = [0, 1, 2, 2, 1, 0, 1, 2];
-  const p = [
-    [0.6, 0.3, 0.1],
-    [0.2, 0.5, 0.3],
-    [0.1, 0.3, 0.6],
-    [0.3, 0.4, 0.3],
-    [0.4, 0.4, 0.2],
-    [0.2, 0.5, 0.3],
-    [0.1, 0.8, 0.1],
-    [0.5, 0.2, 0.3],
-  ];
+  // CLASSES_3: three classes on eight rows; each pair's parts rank that pair's rows by each class's score.
+  const classes = CLASSES_3.truth;
+  const p = CLASSES_3.probabilities;
   const pairs = [
     [0, 1],
     [0, 2],
@@ -93,7 +85,7 @@ describe('weightedOvo', () => {
       );
     return { ab: side(a!), ba: side(b!) };
   });
-  const repeat = Uint16Array.from([1, 2, 0, 1, 3, 1, 1, 2]);
+  const repeat = Uint16Array.from(WEIGHTS_8);
 
   it('equals roc_auc_score(multi_class="ovo"), macro and weighted, on the rows repeated', () => {
     expect(weightedOvo(new Uint16Array(8).fill(1), pairs, false)).toBeCloseTo(0.8055555555555557, 12);
