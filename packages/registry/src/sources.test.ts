@@ -180,6 +180,23 @@ describe('readRunRecord', () => {
     await expect(readRunRecord(broken)).rejects.toThrow(`Cannot read the run record ${broken}: `);
   });
 
+  it('reads run.json metrics by the one metrics rule: decimal numbers and numeric strings, never hex, binary or infinities', async () => {
+    const path = await write({
+      metrics: { hex: '0x10', bin: '0b1', inf: 'Infinity', padded: ' 5 ', sci: '1e3', text: 'n/a' },
+    });
+    expect((await readRunRecord(path)).metrics).toEqual({ padded: 5, sci: 1000 });
+    const hostile = await write('{"metrics": {"__proto__": 0.5, "acc": 0.9}}');
+    const metrics = (await readRunRecord(hostile)).metrics;
+    expect(Object.entries(metrics)).toEqual([
+      ['__proto__', 0.5],
+      ['acc', 0.9],
+    ]);
+    expect(Object.getPrototypeOf(metrics)).toBe(Object.prototype);
+    // a `metrics` that is not an object holds no named metric (not one named "")
+    for (const value of [5, '5', [1, 2]])
+      expect((await readRunRecord(await write({ metrics: value }))).metrics).toEqual({});
+  });
+
   it('JSON that is not an object is refused', async () => {
     for (const doc of ['[1]', 'null', '"text"']) {
       const path = await write(doc);

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { UserError } from '@mlops-gha/common';
+import { flattenMetrics } from '@mlops-gha/metrics-file';
 import type { Lineage } from './manifest.js';
 
 /** A local file to push and the path it gets inside the version. */
@@ -101,15 +102,6 @@ async function walk(dir: string, root = dir): Promise<string[]> {
   return out.sort();
 }
 
-function flattenNumbers(value: unknown, prefix: string, out: Record<string, number>): void {
-  if (typeof value === 'number' && Number.isFinite(value)) out[prefix] = value;
-  else if (typeof value === 'string' && prefix && value.trim() !== '' && Number.isFinite(Number(value)))
-    out[prefix] = Number(value);
-  else if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
-  }
-}
-
 /** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
 export { readMetricsFile } from '@mlops-gha/metrics-file';
 
@@ -147,8 +139,9 @@ export async function readRunRecord(path: string): Promise<RunRecordFacts> {
   }
   const git = (doc.git ?? {}) as Record<string, unknown>;
   const workflow = (doc.workflow ?? {}) as Record<string, unknown>;
-  const metrics: Record<string, number> = {};
-  flattenNumbers(doc.metrics ?? {}, '', metrics);
+  // the one rule for metric values (decimal numbers and numeric strings), shared with metrics files
+  const metrics =
+    doc.metrics && typeof doc.metrics === 'object' && !Array.isArray(doc.metrics) ? flattenMetrics(doc.metrics) : {};
   const params =
     doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params)
       ? (doc.params as Record<string, unknown>)
