@@ -6,18 +6,20 @@
  * registry user would (registry-push of the identical model with `alias: production`).
  * The steps' inputs are the workflows' (workflow-steps.ts), shared with the pipeline e2e test.
  */
-import type { ActionResult } from '../test/harness/run-action.js';
 import type { GitHubApiDouble } from '../test/doubles/github-api.js';
+import { pullRequestEvent } from '../test/harness/github-events.js';
+import type { ActionResult } from '../test/harness/run-action.js';
 import type { DemoCluster } from './cluster.js';
 import { declares, isBuilt, type DemoRun } from './steps.js';
 import {
   BASELINE_RULES,
   FEATURES,
   MODEL,
+  OWNER,
   PRODUCTION_BASELINE,
+  REPO,
   commit,
   deployInputs,
-  pullRequestEvent,
   rollbackInputs,
   trainInputs,
   workflowEnv,
@@ -25,7 +27,8 @@ import {
   type Inputs,
 } from './workflow-steps.js';
 
-export { MODEL, OWNER, RELEASE, REPO } from './workflow-steps.js';
+export { MODEL, OWNER, REPO };
+export { RELEASE } from './workflow-steps.js';
 export const TOKEN = 'ghs_demo_token';
 export const PR = 7;
 
@@ -80,7 +83,7 @@ export async function story(ctx: StoryContext): Promise<void> {
     inputs: gateInputs(ctx, againstProduction(dataVersion, { comment: 'true', 'comment-key': MODEL })),
     env: prEnv,
     eventName: 'pull_request',
-    event: pullRequestEvent(PR, sha, 'drop-support-calls'),
+    event: pullRequestEvent({ number: PR, headSha: sha, headRef: 'drop-support-calls', owner: OWNER, repo: REPO }),
     apiUrl: ctx.api.url,
     token: TOKEN,
     expectFailure: (r) => r.outputs.verdict === 'fail',

@@ -48,20 +48,6 @@ export function workflowEnv(workflow: string, sha: string, ref = 'refs/heads/mai
   return { GITHUB_WORKFLOW: workflow, GITHUB_SHA: sha, GITHUB_REF: ref, GITHUB_JOB: workflow };
 }
 
-/** The `pull_request` event of a push to a pull request's branch (not from a fork). */
-export function pullRequestEvent(number: number, sha: string, headRef: string): object {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      head: { sha, ref: headRef, repo: { full_name: `${OWNER}/${REPO}`, fork: false } },
-      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
-    },
-    repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
-  };
-}
-
 /** The train step: train.py writes model.onnx and metrics.json, sampled every second. */
 export function trainInputs(python: string, dataVersion: string, run = `${python} train.py`): Inputs {
   return {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
+import { labelledCsv, type LabelledCsvOptions } from '../harness/synthetic-data.js';
 import { NODE_VERSIONS, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
 import { PRODUCTION_REFERENCE, productionReferenceInputs, pushInputs } from './registry-fixtures.js';
 
@@ -18,29 +19,9 @@ const OWNER = 'octo-org';
 const REPO = 'octo-repo';
 const WEIGHTS = [1.5, -2, 0.5];
 
-/** label = 1 when x·w + noise > 0; `shift` moves a column's mean, `scale` widens it. */
-function snapshot(
-  rows: number,
-  seed: number,
-  options: {
-    shift?: number[];
-    scale?: number[];
-    header?: string;
-    cell?: (row: number, col: number, v: string) => string;
-  } = {},
-): string {
-  let s = seed;
-  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-  const lines = [options.header ?? 'x1,x2,x3,label'];
-  for (let i = 0; i < rows; i++) {
-    const x = [0, 1, 2].map((j) => normal() * (options.scale?.[j] ?? 1) + (options.shift?.[j] ?? 0));
-    const z = x.reduce((a, v, j) => a + v * WEIGHTS[j]!, 0) + normal() * 0.8;
-    const cells = [...x.map((v) => v.toFixed(5)), z > 0 ? '1' : '0'];
-    lines.push(cells.map((v, j) => (options.cell ? options.cell(i, j, v) : v)).join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
+/** The suite's tables: label = 1 when x·WEIGHTS + noise > 0 (see labelledCsv). */
+const snapshot = (rows: number, seed: number, options?: LabelledCsvOptions) =>
+  labelledCsv(rows, seed, WEIGHTS, options);
 
 let work: string;
 let api: GitHubApiDouble;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linearRegressorModel, logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { NODE_VERSIONS, runAction, type NodeChoice } from '../harness/run-action.js';
+import { seededNormal } from '../harness/synthetic-data.js';
 import { linearRow, multilabelModel, multiOutputRegressorModel, type MultiLinear } from './metric-gate-models.js';
 
 const ROWS = 600;
@@ -48,19 +49,13 @@ const WORSE_TARGETS: MultiLinear = {
   bias: [0.5, -1],
 };
 
-function random(seed: number) {
-  let s = seed;
-  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  return () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-}
-
 interface Table {
   x: number[][];
   y: number[][];
 }
 
 function table(seed: number, make: (x: number[], noise: () => number) => number[]): Table {
-  const normal = random(seed);
+  const normal = seededNormal(seed);
   const x: number[][] = [];
   const y: number[][] = [];
   for (let i = 0; i < ROWS; i++) {
@@ -257,8 +252,7 @@ describe('metric-gate with several label columns', () => {
 
 describe('metric-gate force-finite and confusion-normalize (Node 24)', () => {
   it('force-finite: r2 of a constant target is 0.0 by default and undefined when false', async () => {
-    const rows = tags.x.map((x) => `${x.join(',')},3`);
-    await writeFile(join(work, 'constant.csv'), `x1,x2,x3,label\n${rows.join('\n')}\n`);
+    await writeFile(join(work, 'constant.csv'), csv({ x: tags.x, y: tags.x.map(() => [3]) }, ['label']));
     await writeModel(join(work, 'linear.onnx'), linearRegressorModel({ weights: [1, 0.5, -0.2], bias: 3 }));
     const base = { model: 'linear.onnx', dataset: 'constant.csv', task: 'regression', 'bootstrap-samples': '0' };
     const forced = await gate(base);
@@ -274,8 +268,7 @@ describe('metric-gate force-finite and confusion-normalize (Node 24)', () => {
   });
 
   it("confusion-normalize: pred normalises the report's confusion matrices by predicted class", async () => {
-    const rows = tags.x.map((x, i) => `${x.join(',')},${tags.y[i]![0]}`);
-    await writeFile(join(work, 'binary.csv'), `x1,x2,x3,label\n${rows.join('\n')}\n`);
+    await writeFile(join(work, 'binary.csv'), csv({ x: tags.x, y: tags.y.map((y) => [y[0]!]) }, ['label']));
     await writeModel(join(work, 'logistic.onnx'), logisticClassifierModel({ weights: [1.2, -0.4, 0.9], bias: 0.1 }));
     const result = await gate({
       model: 'logistic.onnx',

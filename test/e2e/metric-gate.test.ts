@@ -1,51 +1,22 @@
 /**
  * metric-gate end to end: the committed bundle, run as the runner runs it, against the local
  * GitHub API double (real @actions/github client through GITHUB_API_URL), on ONNX models the
- * test builds and a holdout CSV it writes.
+ * test builds and a holdout CSV it writes. What it refuses is in metric-gate-refusals.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '@mlops-gha/registry';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
-import { linearRegressorModel, logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
+import { pullRequestEvent } from '../harness/github-events.js';
 import { NODE_VERSIONS, runAction, type RunActionOptions } from '../harness/run-action.js';
+import { GATE_INPUTS, gateWorkspace, holdoutCsv } from './metric-gate-fixtures.js';
 
 const OWNER = 'octo-org';
 const REPO = 'octo-repo';
-const TRUE_WEIGHTS = [1.5, -2, 0.5];
 
-function prEvent(number: number, fork = false) {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      head: {
-        sha: 'a'.repeat(40),
-        ref: 'feature',
-        repo: { full_name: fork ? 'someone/octo-repo' : `${OWNER}/${REPO}`, fork },
-      },
-      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${OWNER}/${REPO}` } },
-    },
-    repository: { name: REPO, owner: { login: OWNER }, full_name: `${OWNER}/${REPO}` },
-  };
-}
-
-/** A deterministic holdout: label = 1 when x·w + noise > 0. */
-function holdoutCsv(rows: number, seed = 7): string {
-  let s = seed;
-  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  const normal = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-  const lines = ['x1,x2,x3,label'];
-  for (let i = 0; i < rows; i++) {
-    const x = [normal(), normal(), normal()];
-    const z = x.reduce((a, v, j) => a + v * TRUE_WEIGHTS[j]!, 0) + normal() * 0.8;
-    lines.push(`${x.map((v) => v.toFixed(5)).join(',')},${z > 0 ? 1 : 0}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+const prEvent = (number: number, fork = false) => pullRequestEvent({ number, fork, owner: OWNER, repo: REPO });
 
 let api: GitHubApiDouble;
 let work: string;
@@ -54,10 +25,7 @@ beforeAll(async () => {
   api = await startGitHubApi();
   api.addToken('ghs_writer', { login: 'github-actions[bot]', permission: 'write' });
   api.addToken('ghs_reader', { login: 'github-actions[bot]', permission: 'read' });
-  work = await mkdtemp(join(tmpdir(), 'metric-gate-e2e-'));
-  await writeFile(join(work, 'holdout.csv'), holdoutCsv(800));
-  await writeModel(join(work, 'candidate.onnx'), logisticClassifierModel({ weights: TRUE_WEIGHTS, bias: 0 }));
-  await writeModel(join(work, 'baseline.onnx'), logisticClassifierModel({ weights: [1, -0.3, 1.2], bias: 0.4 }));
+  work = await gateWorkspace('metric-gate-e2e-');
 });
 
 afterAll(async () => {
@@ -72,14 +40,7 @@ function gate(extra: RunActionOptions = {}, inputs: Record<string, string> = {})
     eventName: 'pull_request',
     event: prEvent(1),
     ...extra,
-    inputs: {
-      model: 'candidate.onnx',
-      dataset: 'holdout.csv',
-      baseline: 'baseline.onnx',
-      rules: 'f1 >= baseline - 0.01\naccuracy >= baseline\nroc_auc >= 0.8',
-      'bootstrap-samples': '500',
-      ...inputs,
-    },
+    inputs: { ...GATE_INPUTS, ...inputs },
   });
 }
 
@@ -359,109 +320,5 @@ describe('metric-gate with the scikit-learn metrics users gate on (Node 20)', ()
     expect(report.match(/```mermaid\nxychart-beta/g)).toHaveLength(3);
     expect(report).toContain(`candidate AUC ${metrics.roc_auc.toFixed(3)}`);
     expect(report).toContain('normalised by true class');
-  });
-});
-
-describe('metric-gate refuses NaN, infinity and empty holdouts, and never hangs (Node 20)', () => {
-  // The job's own limit is hours (360 minutes by default); a hang would run into this one.
-  const quick = { eventName: 'push', event: {}, timeoutMs: 60_000 };
-
-  it('a NaN score (the hang of old: ROC AUC looped on NaN forever) is an error naming the model, output, row and count', async () => {
-    // The NaN feature reaches both models (missing-values: nan); neither handles it, so their
-    // scores for that row are NaN. Paired evaluation would rank them (ROC AUC, DeLong).
-    await writeFile(join(work, 'nan-row.csv'), `${holdoutCsv(60).trimEnd()}\nnan,0.5,0.1,1\n`);
-    const result = await gate(quick, { dataset: 'nan-row.csv', 'missing-values': 'nan', rules: 'roc_auc >= baseline' });
-    expect(result.signal).toBeNull();
-    expect(result.exitCode).toBe(1);
-    const error = result.annotations.find((a) => a.level === 'error')!;
-    expect(error.message).toContain(
-      'Model candidate.onnx: output "probabilities" holds 2 NaN value(s) (2 of 122); the first at holdout row 61',
-    );
-    expect(error.message).toContain('Input contains NaN or infinity');
-  });
-
-  it('an infinite regression output is an error too', async () => {
-    await writeModel(join(work, 'regressor.onnx'), linearRegressorModel({ weights: [2, 1, 1], bias: 0 }));
-    await writeFile(join(work, 'reg.csv'), 'x1,x2,x3,label\n0.5,1,2,3.5\n1,1,1,4.1\n3e38,0,0,1.5\n2,0,1,5.2\n');
-    const result = await gate(quick, { model: 'regressor.onnx', dataset: 'reg.csv', baseline: '', rules: 'mae <= 10' });
-    expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
-      'Model regressor.onnx: output "variable" holds 1 infinite value(s) (1 of 4); the first at holdout row 3 (Infinity)',
-    );
-  });
-
-  it('a NaN label is an error naming the row and the count', async () => {
-    await writeFile(join(work, 'nan-label.csv'), 'x1,x2,x3,label\n0.5,1,2,1\n1,1,1,NaN\n0.1,0,0,0\n2,0,1,nan\n');
-    const result = await gate(quick, { dataset: 'nan-label.csv', baseline: '', rules: 'accuracy >= 0.5' });
-    expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
-      'the label column "label" holds 2 NaN or infinite label(s); the first at data row 2 ("NaN")',
-    );
-  });
-
-  it('a holdout without rows is an error, not accuracy 0', async () => {
-    await writeFile(join(work, 'header-only.csv'), 'x1,x2,x3,label\n');
-    const result = await gate(quick, { dataset: 'header-only.csv', baseline: '', rules: 'accuracy >= 0.5' });
-    expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
-      'Dataset header-only.csv has no data rows',
-    );
-    expect(result.outputs.verdict).toBeUndefined();
-  });
-
-  it("missing feature cells: refused by default with the fix, and with missing-values: nan the model's NaN output is named", async () => {
-    await writeFile(join(work, 'gaps.csv'), `${holdoutCsv(30).trimEnd()}\n,0.5,NA,1\n`);
-    const refused = await gate(quick, { dataset: 'gaps.csv', baseline: '', rules: 'accuracy >= 0.5' });
-    expect(refused.exitCode).toBe(1);
-    const error = refused.annotations.find((a) => a.level === 'error')!;
-    expect(error.message).toContain('Dataset gaps.csv, line 32, column "x1": empty cell');
-    expect(error.message).toContain('missing-values: nan');
-    // This logistic model cannot take NaN itself: the cells reach it, and its NaN output is refused.
-    const passed = await gate(quick, {
-      dataset: 'gaps.csv',
-      baseline: '',
-      rules: 'accuracy >= 0.5',
-      'missing-values': 'nan',
-    });
-    expect(passed.exitCode).toBe(1);
-    expect(passed.annotations.find((a) => a.level === 'error')!.message).toContain(
-      'output "probabilities" holds 2 NaN value(s) (2 of 62); the first at holdout row 31',
-    );
-  });
-});
-
-describe('metric-gate bad input (Node 20)', () => {
-  it('names the columns and the model input when they do not match', async () => {
-    await writeFile(join(work, 'two-cols.csv'), 'x1,x2,label\n0.1,0.2,1\n0.3,0.1,0\n');
-    const result = await gate({ eventName: 'push', event: {} }, { dataset: 'two-cols.csv' });
-    expect(result.exitCode).toBe(1);
-    const error = result.annotations.find((a) => a.level === 'error')!;
-    expect(error.message).toContain(
-      'expects input input: float32[N,3], but the holdout has 2 feature column(s): x1, x2',
-    );
-  });
-
-  it('points at the line and column of a bad rule', async () => {
-    const result = await gate({ eventName: 'push', event: {} }, { rules: 'f1 >= baseline\naccuracy => 0.9' });
-    expect(result.exitCode).toBe(1);
-    const error = result.annotations.find((a) => a.level === 'error')!;
-    expect(error.message).toContain('rules line 2, column 10: "=>" is not an operator; did you mean ">="?');
-  });
-
-  it('says a baseline rule needs a baseline', async () => {
-    const result = await gate({ eventName: 'push', event: {} }, { baseline: '', rules: 'f1 >= baseline - 0.01' });
-    expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
-      'rules line 1, column 7: "f1 >= baseline - 0.01" compares with the baseline, but no `baseline` is set',
-    );
-  });
-
-  it('shows a model that is not ONNX for what it is', async () => {
-    await writeFile(join(work, 'not-a-model.onnx'), 'this is text, not protobuf');
-    const result = await gate({ eventName: 'push', event: {} }, { model: 'not-a-model.onnx' });
-    expect(result.exitCode).toBe(1);
-    expect(result.annotations.find((a) => a.level === 'error')!.message).toContain(
-      'not-a-model.onnx is not an ONNX model onnxruntime can load',
-    );
   });
 });

@@ -33,12 +33,12 @@ import {
   REPO,
   commit as commitParams,
   deployInputs,
-  pullRequestEvent,
   rollbackInputs,
   trainInputs,
   type Environment,
 } from '../../demo/workflow-steps.js';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
+import { pullRequestEvent } from '../harness/github-events.js';
 import { requireHelmTools } from '../harness/helm-tools.js';
 import { repoRoot, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
 
@@ -116,7 +116,7 @@ const gateOnPullRequest = (dataVersion: string, sha: string) =>
     sha,
     {
       eventName: 'pull_request',
-      event: pullRequestEvent(1, sha, 'feature'),
+      event: pullRequestEvent({ number: 1, headSha: sha, owner: OWNER, repo: REPO }),
       apiUrl: api.url,
       token: TOKEN,
       env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/pull/1/merge' },
