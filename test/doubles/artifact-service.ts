@@ -59,11 +59,7 @@ export class ArtifactServiceDouble extends ResultsServiceDouble {
 
   /** The variables the runner gives a node action for the artifact service. */
   env(): Record<string, string> {
-    return {
-      ACTIONS_RESULTS_URL: `${this.url}/`,
-      ACTIONS_RUNTIME_TOKEN: this.token,
-      ACTIONS_RUNTIME_URL: `${this.url}/runtime/`,
-    };
+    return { ...this.resultsEnv(), ACTIONS_RUNTIME_URL: `${this.url}/runtime/` };
   }
 
   /** The finalized artifact of this name, or undefined. */

@@ -206,24 +206,10 @@ describe('cache service double (v2)', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(data)).toBe(true);
     // The upload URL cannot read, the download URL cannot write, the entry is sealed.
     expect((await fetch(String(created.body.signed_upload_url))).status).toBe(403);
-    expect(
-      (
-        await fetch(String(found.body.signed_download_url), {
-          method: 'PUT',
-          headers: { 'x-ms-blob-type': 'BlockBlob' },
-          body: 'x',
-        })
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await fetch(String(created.body.signed_upload_url), {
-          method: 'PUT',
-          headers: { 'x-ms-blob-type': 'BlockBlob' },
-          body: 'x',
-        })
-      ).status,
-    ).toBe(409);
+    const putBlob = async (url: unknown) =>
+      (await fetch(String(url), { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'x' })).status;
+    expect(await putBlob(found.body.signed_download_url)).toBe(403);
+    expect(await putBlob(created.body.signed_upload_url)).toBe(409);
 
     expect(await rpc('CreateCacheEntry', { key: 'big-1', version })).toEqual({
       status: 409,

@@ -67,12 +67,7 @@ export class CacheServiceDouble extends ResultsServiceDouble {
 
   /** The variables the runner gives a node action for the cache service v2. */
   env(): Record<string, string> {
-    return {
-      ACTIONS_RESULTS_URL: `${this.url}/`,
-      ACTIONS_RUNTIME_TOKEN: this.token,
-      ACTIONS_CACHE_SERVICE_V2: 'true',
-      GITHUB_SERVER_URL: 'https://github.com',
-    };
+    return { ...this.resultsEnv(), ACTIONS_CACHE_SERVICE_V2: 'true', GITHUB_SERVER_URL: 'https://github.com' };
   }
 
   /** The committed entries (key, version, archive bytes), oldest first. */

@@ -2,16 +2,8 @@
  * Issue and pull-request comments of the GitHub API double (docs.github.com/rest/issues/comments):
  * list with Link-header pagination, create, get, update and delete, with GitHub's body limit.
  */
-import {
-  DOCS,
-  fieldNotSupplied,
-  notFound,
-  userFor,
-  validationFailed,
-  type ApiContext,
-  type ApiRequest,
-  type ApiUser,
-} from './github-api-common.js';
+import { DOCS, fieldNotSupplied, notFound, userFor, validationFailed } from './github-api-common.js';
+import type { ApiContext, ApiRequest, ApiUser } from './github-api-common.js';
 
 export interface IssueComment {
   id: number;

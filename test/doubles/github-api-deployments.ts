@@ -3,16 +3,8 @@
  * (docs.github.com/rest/deployments): create and list (newest first, filtered as GitHub
  * filters), and statuses with GitHub's list of states.
  */
-import {
-  DOCS,
-  fieldNotSupplied,
-  notFound,
-  userFor,
-  validationFailed,
-  type ApiContext,
-  type ApiRequest,
-  type ApiUser,
-} from './github-api-common.js';
+import { DOCS, fieldNotSupplied, notFound, userFor, validationFailed } from './github-api-common.js';
+import type { ApiContext, ApiRequest, ApiUser } from './github-api-common.js';
 
 export interface Deployment {
   id: number;

@@ -27,6 +27,13 @@ describe('the GitHub API double answers refusals as GitHub does', () => {
   afterAll(() => api.stop());
 
   const docs = 'https://docs.github.com/rest';
+  /** GitHub's 422 body for a request it understood but will not accept: one error, what it says. */
+  const validationFailed = (error: object, message: string, documentation: string) => ({
+    message: 'Validation Failed',
+    errors: [{ ...error, message }],
+    documentation_url: documentation,
+    status: '422',
+  });
   it.each([
     {
       what: 'a comment without a body',
@@ -48,19 +55,11 @@ describe('the GitHub API double answers refusals as GitHub does', () => {
       what: 'an update over the length limit',
       request: () => call('PATCH', `/repos/o/r/issues/comments/${commentId}`, { body: 'x'.repeat(65537) }),
       status: 422,
-      body: {
-        message: 'Validation Failed',
-        errors: [
-          {
-            resource: 'IssueComment',
-            code: 'unprocessable',
-            field: 'data',
-            message: 'Body is too long (maximum is 65536 characters)',
-          },
-        ],
-        documentation_url: `${docs}/issues/comments#create-an-issue-comment`,
-        status: '422',
-      },
+      body: validationFailed(
+        { resource: 'IssueComment', code: 'unprocessable', field: 'data' },
+        'Body is too long (maximum is 65536 characters)',
+        `${docs}/issues/comments#create-an-issue-comment`,
+      ),
     },
     {
       what: 'a comment that does not exist',
@@ -82,19 +81,11 @@ describe('the GitHub API double answers refusals as GitHub does', () => {
       what: 'a status with a state GitHub does not know',
       request: () => call('POST', `/repos/o/r/deployments/${deploymentId}/statuses`, { state: 'done' }),
       status: 422,
-      body: {
-        message: 'Validation Failed',
-        errors: [
-          {
-            resource: 'DeploymentStatus',
-            code: 'custom',
-            field: 'state',
-            message: 'state is not included in the list',
-          },
-        ],
-        documentation_url: `${docs}/deployments/statuses#create-a-deployment-status`,
-        status: '422',
-      },
+      body: validationFailed(
+        { resource: 'DeploymentStatus', code: 'custom', field: 'state' },
+        'state is not included in the list',
+        `${docs}/deployments/statuses#create-a-deployment-status`,
+      ),
     },
     {
       what: 'statuses of a deployment that does not exist',

@@ -101,6 +101,11 @@ export abstract class ResultsServiceDouble {
     });
   }
 
+  /** What the runner gives a node action for every service of the results backend: where, and the token. */
+  protected resultsEnv(): Record<string, string> {
+    return { ACTIONS_RESULTS_URL: `${this.url}/`, ACTIONS_RUNTIME_TOKEN: this.token };
+  }
+
   /** A signed URL for blob `id` in this service's container. */
   protected blobUrl(id: number, sig: string): string {
     return `${this.url}/acct/${this.container}/${id}?sig=${encodeURIComponent(sig)}`;
