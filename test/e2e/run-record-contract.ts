@@ -1,12 +1,14 @@
 /**
  * What the train e2e suite holds every run.json it reads to: the JSON Schema the training
- * package exports, and the layout the training README documents, written out by hand.
+ * package exports, and the layout the training README documents.
  */
 import { expect } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
 import { RUN_RECORD_SCHEMA, type RunRecord } from '@mlops-gha/training';
+import { repoRoot } from '../harness/run-action.js';
 
 const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (
   o: object,
@@ -16,51 +18,21 @@ const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ??
 const validate = new Ajv({ allErrors: true, strict: true }).compile(RUN_RECORD_SCHEMA);
 
 /**
- * The run.json layout as the training README documents it, written out here so that the bytes
- * the bundle wrote are judged against the documented contract, not only against the schema the
- * same sources export (a field dropped from both would pass the schema).
+ * The run.json layout as the training README documents it: the keys of its example record
+ * (the ```json block under "## run.json"), at the top and inside the objects whose keys are
+ * fixed. The bytes the bundle wrote are judged against the documented contract, not only
+ * against the schema the same sources export (a field dropped from both would pass the schema),
+ * and a README that drifts from the code fails here too.
  */
-const DOCUMENTED_KEYS = {
-  '': [
-    'schema',
-    'run_id',
-    'command',
-    'working_directory',
-    'repository',
-    'git',
-    'workflow',
-    'actor',
-    'data_version',
-    'params_file',
-    'params',
-    'metrics_file',
-    'metrics',
-    'outputs',
-    'gpu',
-    'started_at',
-    'ended_at',
-    'duration_seconds',
-    'exit',
-    'runner',
-    'warnings',
-  ],
-  git: ['sha', 'ref'],
-  workflow: ['name', 'job', 'run_id', 'run_attempt', 'run_url'],
-  exit: ['status', 'code', 'signal', 'signals_sent', 'timeout_minutes'],
-  runner: ['name', 'os', 'arch', 'environment'],
-  gpu: [
-    'required',
-    'probe',
-    'message',
-    'driver_version',
-    'cuda_version',
-    'visible_devices',
-    'devices',
-    'summary',
-    'sample_interval_seconds',
-    'utilization',
-  ],
-} as const;
+function documentedKeys(): Record<string, string[]> {
+  const readme = join(repoRoot, 'packages/training/README.md');
+  const block = /^## run\.json[^\n]*\n+```json\n([\s\S]*?)\n```/m.exec(readFileSync(readme, 'utf8'));
+  if (!block) throw new Error(`${readme}: no \`\`\`json block under "## run.json"`);
+  const example = JSON.parse(block[1]!) as Record<string, Record<string, unknown>>;
+  const fixed = ['git', 'workflow', 'exit', 'runner', 'gpu'].map((field) => [field, Object.keys(example[field]!)]);
+  return Object.fromEntries([['', Object.keys(example)], ...fixed]);
+}
+const DOCUMENTED_KEYS = documentedKeys();
 
 /**
  * Reads the run.json a train step wrote in `workspace` and asserts it is valid against the
