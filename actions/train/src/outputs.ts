@@ -1,9 +1,13 @@
 import { isAbsolute, join } from 'node:path';
 import * as glob from '@actions/glob';
 
-/** Escapes glob characters in a literal directory path, @actions/glob style (`[*]`). */
+/**
+ * Escapes glob characters in a literal directory path, @actions/glob style (`[*]`). A `]` is
+ * left as it is: outside a class it is already literal, and `[]]` is no class to @actions/glob
+ * (a working directory such as `run[1]` then matched nothing).
+ */
 function escapeGlob(path: string): string {
-  return path.replace(/[*?[\]]/g, (c) => `[${c}]`);
+  return path.replace(/[*?[]/g, (c) => `[${c}]`);
 }
 
 function rooted(pattern: string, cwd: string): string {
