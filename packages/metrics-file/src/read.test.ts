@@ -95,6 +95,12 @@ describe('parseMetrics', () => {
     ).toEqual({ auc: 0.5, r2: -0.01 });
   });
 
+  it('a number too large for a double (1e400) is left out, never turned into Infinity', () => {
+    expect(parseMetrics('metric,value\nbig,1e400\nsmall,-1e400\nacc,0.5\n', 'm.csv')).toEqual({ acc: 0.5 });
+    expect(parseMetrics('{"big": "1e400", "acc": "0.5", "raw": 1e400}', 'm.json')).toEqual({ acc: 0.5 });
+    expect(parseMetrics('big: "-1e400"\nraw: 1e400\nacc: 0.5\n', 'm.yaml')).toEqual({ acc: 0.5 });
+  });
+
   it('YAML .nan and .inf are left out; numeric strings count', () => {
     expect(parseMetrics('a: .nan\nb: .inf\nc: -.inf\nd: "2.5"\ne: [1]\nf: true\ng: " 7 "\n', 'm.yaml')).toEqual({
       d: 2.5,

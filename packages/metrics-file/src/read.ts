@@ -6,8 +6,12 @@ import { metricsFromCsv } from './csv.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** An own property even for a hostile name: `out.__proto__ = 1` would set nothing and drop the metric. */
+/**
+ * Records a finite value (text such as "1e400" reads as Infinity: left out like any non-number)
+ * as an own property even for a hostile name: `out.__proto__ = 1` would set nothing and drop it.
+ */
 function setMetric(out: Record<string, number>, name: string, value: number): void {
+  if (!Number.isFinite(value)) return;
   Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
