@@ -144,6 +144,22 @@ describe('listing', () => {
     expect(await latestVersion(ctx, 'wine')).toBeUndefined();
   });
 
+  it('every reader refuses a model name that could leave the registry, with the registry’s own message', async () => {
+    const { ctx } = await populated();
+    for (const read of [
+      () => listVersionNumbers(ctx, '../outside'),
+      () => latestVersion(ctx, '../outside'),
+      () => tryReadManifest(ctx, '../outside', 1),
+      () => listVersions(ctx, 'a/b'),
+      () => listAliases(ctx, '..'),
+    ]) {
+      const error = (await read().catch((e: unknown) => e)) as UserError;
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.message).toMatch(/^Invalid model name "(\.\.\/outside|a\/b|\.\.)" in the model name$/);
+    }
+    await expect(tryReadManifest(ctx, 'iris', 0)).rejects.toThrow('Invalid version 0 in the version');
+  });
+
   it('listVersions: when, who, digest, total size and the aliases on each version (sorted)', async () => {
     const { ctx } = await populated();
     const three = createHash('sha256').update('three').digest('hex');

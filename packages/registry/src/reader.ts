@@ -34,6 +34,8 @@ export async function tryReadManifest(
   name: string,
   version: number,
 ): Promise<Manifest | undefined> {
+  checkModelName(name);
+  checkVersionNumber(version);
   const key = layout.manifest(name, version);
   const got = await ctx.store.getBytes(key);
   if (!got) return undefined;
@@ -62,6 +64,7 @@ export async function readManifest(ctx: RegistryContext, name: string, version: 
 
 /** Visible versions (those with a manifest), ascending. */
 export async function listVersionNumbers(ctx: RegistryContext, name: string): Promise<number[]> {
+  checkModelName(name);
   const out: number[] = [];
   for await (const o of ctx.store.list(`${name}/versions/`)) {
     const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
