@@ -99,6 +99,13 @@ function gate(inputs: Record<string, string>, node: NodeChoice = '24') {
   });
 }
 
+/** A gate that must succeed: the step's result, with the report it wrote, as text. */
+async function passed(inputs: Record<string, string>, node?: NodeChoice) {
+  const result = await gate(inputs, node);
+  expect({ exit: result.exitCode, stderr: result.stderr }).toEqual({ exit: 0, stderr: '' });
+  return { result, report: await readFile(result.outputs.report!, 'utf8') };
+}
+
 /** scikit-learn's multilabel definitions, by hand: subset accuracy, Hamming loss, micro F1, recall of one label. */
 function multilabelByHand(m: MultiLinear) {
   let exact = 0;
@@ -163,7 +170,7 @@ describe('metric-gate with several label columns', () => {
   it.each(NODE_VERSIONS)(
     'multilabel on Node %s: 0/1 label columns and a [N,K] sigmoid model, scikit-learn averages, rules per label',
     async (node) => {
-      const result = await gate(
+      const { result, report } = await passed(
         {
           model: 'tags.onnx',
           dataset: 'tags.csv',
@@ -173,8 +180,6 @@ describe('metric-gate with several label columns', () => {
         },
         node,
       );
-      expect(result.stderr).toBe('');
-      expect(result.exitCode).toBe(0);
       expect(result.outputs.verdict).toBe('pass');
       const metrics = JSON.parse(result.outputs.metrics!);
       const hand = multilabelByHand(TRUE_TAGS);
@@ -182,7 +187,6 @@ describe('metric-gate with several label columns', () => {
       for (const name of ['precision_samples', 'f1_macro', 'f1_weighted', 'roc_auc_micro', 'average_precision_macro'])
         expect(typeof metrics[name]).toBe('number');
       expect(metrics.roc_auc_macro).toBeGreaterThan(0.8);
-      const report = await readFile(result.outputs.report!, 'utf8');
       expect(report).toContain('Task: **multilabel**');
       expect(report).toContain(md('roc_auc is checked as roc_auc_macro on this multilabel task'));
       // The baseline's f1_micro, by hand, is what the rule compared against.
@@ -196,7 +200,7 @@ describe('metric-gate with several label columns', () => {
   );
 
   it('multi-output regression: multioutput variance_weighted, per-target rules such as r2[y2]', async () => {
-    const result = await gate({
+    const { result, report } = await passed({
       model: 'targets.onnx',
       dataset: 'targets.csv',
       baseline: 'targets-baseline.onnx',
@@ -204,8 +208,6 @@ describe('metric-gate with several label columns', () => {
       multioutput: 'variance_weighted',
       rules: 'r2 >= 0.8\nr2[y2] >= baseline\nmse <= baseline',
     });
-    expect(result.stderr).toBe('');
-    expect(result.exitCode).toBe(0);
     expect(result.outputs.verdict).toBe('pass');
     const metrics = JSON.parse(result.outputs.metrics!);
     const hand = r2ByHand(TRUE_TARGETS, 'variance');
@@ -213,7 +215,6 @@ describe('metric-gate with several label columns', () => {
     expect(metrics['r2[y1]']).toBeCloseTo(hand.per[0]!, 5);
     expect(metrics['r2[y2]']).toBeCloseTo(hand.per[1]!, 5);
     expect(metrics.r2).not.toBeCloseTo(r2ByHand(TRUE_TARGETS, 'uniform').r2, 5);
-    const report = await readFile(result.outputs.report!, 'utf8');
     expect(report).toContain(md('2 outputs combined as variance_weighted'));
     expect(report).toMatch(
       /\| r2\\\[y2\\\] \| 0\.\d{4} \| 0\.\d{4} \| \+0\.\d{4} \| \[\+0\.\d{4}, \+0\.\d{4}\] \| r2\\\[y2\\\] &gt;= baseline \| ✅ pass \|/,
@@ -221,14 +222,12 @@ describe('metric-gate with several label columns', () => {
   });
 
   it("multi-output regression without a baseline: every target's values are rows of the table", async () => {
-    const result = await gate({
+    const { result, report } = await passed({
       model: 'targets.onnx',
       dataset: 'targets.csv',
       'label-column': 'y1,y2',
       'bootstrap-samples': '0',
     });
-    expect(result.exitCode).toBe(0);
-    const report = await readFile(result.outputs.report!, 'utf8');
     const hand = r2ByHand(TRUE_TARGETS, 'uniform');
     expect(JSON.parse(result.outputs.metrics!).r2).toBeCloseTo(hand.r2, 5);
     for (const [j, name] of ['y1', 'y2'].entries())
@@ -270,14 +269,12 @@ describe('metric-gate force-finite and confusion-normalize (Node 24)', () => {
   it("confusion-normalize: pred normalises the report's confusion matrices by predicted class", async () => {
     await writeFile(join(work, 'binary.csv'), csv({ x: tags.x, y: tags.y.map((y) => [y[0]!]) }, ['label']));
     await writeModel(join(work, 'logistic.onnx'), logisticClassifierModel({ weights: [1.2, -0.4, 0.9], bias: 0.1 }));
-    const result = await gate({
+    const { report } = await passed({
       model: 'logistic.onnx',
       dataset: 'binary.csv',
       'confusion-normalize': 'pred',
       'bootstrap-samples': '0',
     });
-    expect(result.exitCode).toBe(0);
-    const report = await readFile(result.outputs.report!, 'utf8');
     const caption = 'Confusion matrix, candidate, normalised by predicted class (each column sums to 1):';
     expect(report).toContain(caption);
     // The counts table comes first; its columns, divided by their sums, are the normalised table.

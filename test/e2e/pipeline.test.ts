@@ -24,19 +24,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoCluster, type DemoCluster } from '../../demo/cluster.js';
-import {
-  BASELINE_RULES,
-  FEATURES,
-  MODEL,
-  OWNER,
-  PRODUCTION_BASELINE,
-  REPO,
-  commit as commitParams,
-  deployInputs,
-  rollbackInputs,
-  trainInputs,
-  type Environment,
-} from '../../demo/workflow-steps.js';
+import { BASELINE_RULES, FEATURES, MODEL, OWNER, PRODUCTION_BASELINE, REPO } from '../../demo/workflow-steps.js';
+import { commit as commitParams, deployInputs, rollbackInputs, trainInputs } from '../../demo/workflow-steps.js';
+import type { Environment } from '../../demo/workflow-steps.js';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { pullRequestEvent } from '../harness/github-events.js';
 import { requireHelmTools } from '../harness/helm-tools.js';
