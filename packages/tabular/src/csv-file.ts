@@ -7,7 +7,7 @@
  */
 import { open } from 'node:fs/promises';
 import { CsvScanner, UnclosedQuote, unclosedQuoteError, type RecordSink } from './csv-scan.js';
-import { CHUNK, ReadAhead } from './read-ahead.js';
+import { appendBytes, CHUNK, ReadAhead } from './read-ahead.js';
 
 export interface ScanCsvFileOptions {
   /** How messages name the file, e.g. "Dataset data/holdout.csv" (default: the path). */
@@ -29,19 +29,14 @@ export async function scanCsvFile(path: string, sink: RecordSink, options: ScanC
   const handle = await open(path, 'r');
   const ahead = new ReadAhead(handle, chunk);
   try {
-    let buf = Buffer.allocUnsafe(chunk * 2);
+    let buf: Buffer = Buffer.allocUnsafe(chunk * 2);
     let filled = 0;
     let pos = 0;
     let first = true;
     for (;;) {
       const bytes = await ahead.next();
       const eof = bytes.length === 0;
-      if (filled + bytes.length > buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
-      }
-      bytes.copy(buf, filled);
+      buf = appendBytes(buf, filled, bytes);
       filled += bytes.length;
       if (first) {
         if (filled < 3 && !eof) continue;

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReadAhead } from './read-ahead.js';
+import { appendBytes, ReadAhead } from './read-ahead.js';
 
 describe('ReadAhead', () => {
   it('hands out the file in chunks of the given size, in order, then empty chunks', async () => {
@@ -29,5 +29,20 @@ describe('ReadAhead', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('appendBytes', () => {
+  it('appends in place while there is room, else into a larger copy that keeps the first bytes', () => {
+    const buf = Buffer.alloc(8);
+    buf.write('abc');
+    const same = appendBytes(buf, 3, Buffer.from('de'));
+    expect([same === buf, same.toString('utf8', 0, 5)]).toEqual([true, 'abcde']);
+    const bigger = appendBytes(buf, 5, Buffer.from('0123456789'));
+    expect([bigger === buf, bigger.length >= 16, bigger.toString('utf8', 0, 15)]).toEqual([
+      false,
+      true,
+      'abcde0123456789',
+    ]);
   });
 });

@@ -43,3 +43,18 @@ export class ReadAhead {
     await this.pending.catch(() => 0);
   }
 }
+
+/**
+ * Appends `bytes` after the first `filled` bytes of `buf` (the unfinished record kept from the
+ * last read) and returns the buffer holding both: `buf` itself, or a larger copy when a record
+ * is longer than what `buf` holds.
+ */
+export function appendBytes(buf: Buffer, filled: number, bytes: Buffer): Buffer {
+  let out = buf;
+  if (filled + bytes.length > buf.length) {
+    out = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length));
+    buf.copy(out, 0, 0, filled);
+  }
+  bytes.copy(out, filled);
+  return out;
+}

@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
 import type { TableBatch } from './batch.js';
 import { UnclosedQuote, unclosedQuoteError } from './csv-scan.js';
-import { CHUNK, ReadAhead } from './read-ahead.js';
+import { appendBytes, CHUNK, ReadAhead } from './read-ahead.js';
 import { CsvSource, JsonLinesSource, type SourceOptions, type TableSource } from './sinks.js';
 
 export type TableFormat = 'csv' | 'jsonl';
@@ -76,7 +76,7 @@ export async function* readTable(path: string, options: ReadTableOptions = {}): 
   try {
     const chunk = Math.max(16, options.readBytes ?? CHUNK);
     ahead = new ReadAhead(handle, chunk);
-    let buf = Buffer.allocUnsafe(chunk * 2);
+    let buf: Buffer = Buffer.allocUnsafe(chunk * 2);
     let filled = 0;
     let pos = 0;
     let eof = false;
@@ -84,12 +84,7 @@ export async function* readTable(path: string, options: ReadTableOptions = {}): 
     while (left > 0) {
       const bytes = await ahead.next();
       eof = bytes.length === 0;
-      if (filled + bytes.length > buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
-      }
-      bytes.copy(buf, filled);
+      buf = appendBytes(buf, filled, bytes);
       filled += bytes.length;
       if (first && (filled >= 3 || eof)) {
         first = false;
