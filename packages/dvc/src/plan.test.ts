@@ -156,6 +156,8 @@ describe('planOutput: a directory output', () => {
       Buffer.from('[{"md5": "xyz", "relpath": "a"}]'),
       'has an entry without a valid md5 and relpath',
     ],
+    ['an entry without relpath', Buffer.from(`[{"md5": "${A}"}]`), 'has an entry without a valid md5 and relpath'],
+    ['a null entry', Buffer.from('[null]'), 'has an entry without a valid md5 and relpath'],
   ])('a manifest that is %s is a `corrupt` problem', async (_name, bytes, why) => {
     const { cacheDir, stores, put } = await setup();
     const oid = `${md5(bytes)}.dir`;

@@ -149,23 +149,19 @@ export async function planOutput(
     plan.problem = { kind: 'corrupt', message: `corrupt: the directory manifest ${output.md5} is not a JSON list` };
     return plan;
   }
+  // every entry's shape first: the path check below reads relpath as a string
+  if (!entries.every(isDirEntry)) {
+    plan.problem = {
+      kind: 'corrupt',
+      message: `corrupt: the directory manifest ${output.md5} has an entry without a valid md5 and relpath`,
+    };
+    return plan;
+  }
   checkManifestPaths(output, entries);
   const wanted = selection.subpaths;
   let previous = '';
   plan.distinctPaths = true;
   for (const entry of entries) {
-    if (
-      !entry ||
-      typeof entry.relpath !== 'string' ||
-      typeof entry.md5 !== 'string' ||
-      !/^[0-9a-f]{32}$/.test(entry.md5)
-    ) {
-      plan.problem = {
-        kind: 'corrupt',
-        message: `corrupt: the directory manifest ${output.md5} has an entry without a valid md5 and relpath`,
-      };
-      return plan;
-    }
     if (entry.relpath <= previous) plan.distinctPaths = false;
     previous = entry.relpath;
     if (wanted && !wanted.some((w) => entry.relpath === w || entry.relpath.startsWith(`${w}/`))) continue;
@@ -183,6 +179,12 @@ export async function planOutput(
     }
   }
   return plan;
+}
+
+function isDirEntry(entry: unknown): entry is DirEntry {
+  if (entry === null || typeof entry !== 'object') return false;
+  const { relpath, md5 } = entry as Partial<Record<keyof DirEntry, unknown>>;
+  return typeof relpath === 'string' && typeof md5 === 'string' && /^[0-9a-f]{32}$/.test(md5);
 }
 
 /** A relpath from a .dir manifest must stay inside its output: absolute or `..` paths are refused. */
