@@ -263,3 +263,16 @@ describe('streamToVerifiedFile and bytesToVerifiedFile', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('a folder removed between two writes of one process', () => {
+  it('is made again (ensureDir remembers folders, a deleted cache must not break the next pull)', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'ensure-')), 'sub');
+    await writeVerifiedBytes(Buffer.from('a'), join(dir, 'a'), 'u');
+    await rm(dir, { recursive: true });
+    await writeVerifiedBytes(Buffer.from('b'), join(dir, 'b'), 'u');
+    expect(await readFile(join(dir, 'b'), 'utf8')).toBe('b');
+    await rm(dir, { recursive: true });
+    await writeVerifiedStream(Readable.from([Buffer.from('c')]), join(dir, 'c'), 'u');
+    expect(await readFile(join(dir, 'c'), 'utf8')).toBe('c');
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, createWriteStream, renameSync, writeFileSync } from 'node:fs';
-import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -46,13 +46,13 @@ export async function writeVerifiedStream(
   /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
   expected?: number,
 ): Promise<{ bytes: number }> {
-  await ensureDir(dirname(dest));
   const temp = tempBeside(dest);
   const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
   const verifier = options.verifier?.();
   let bytes = 0;
   let reported = 0;
   try {
+    const file = await createIn(dirname(dest), () => open(temp, 'wx'));
     const meter = new Transform({
       transform(chunk: Buffer, _enc, callback) {
         bytes += chunk.length;
@@ -65,7 +65,7 @@ export async function writeVerifiedStream(
         callback(null, chunk);
       },
     });
-    await pipeline(source, meter, createWriteStream(temp, { highWaterMark: 4 << 20 }));
+    await pipeline(source, meter, createWriteStream(temp, { fd: file, highWaterMark: 4 << 20 }));
     if (expected !== undefined && bytes !== expected)
       throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
         code: 'TruncatedBody',
@@ -95,7 +95,6 @@ export async function writeVerifiedBytes(
   url: string | (() => string),
   options: DownloadOptions = {},
 ): Promise<{ bytes: number }> {
-  await ensureDir(dirname(dest));
   if (options.verify)
     checkDigest(
       typeof url === 'string' ? url : url(),
@@ -111,7 +110,7 @@ export async function writeVerifiedBytes(
   try {
     // Small objects are written synchronously: on busy machines a thread-pool round trip per
     // file costs more than the write itself (measured 2x slower for 4-32 KB files).
-    writeFileSync(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+    await createIn(dirname(dest), () => writeFileSync(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' }));
     if (options.mode !== undefined && (options.mode & ~umask()) !== options.mode) chmodSync(temp, options.mode);
     renameSync(temp, dest);
   } catch (error) {
@@ -146,10 +145,29 @@ export async function bytesToVerifiedFile(
 }
 
 const madeDirs = new Set<string>();
-/** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
+/**
+ * mkdir -p, once per folder per process (objects share a few hundred prefix folders). A folder
+ * removed since (a cache deleted between two pulls of one process) is forgotten by `forgetDir`
+ * when a write into it fails with ENOENT, and made again.
+ */
 export async function ensureDir(dir: string): Promise<void> {
   if (madeDirs.has(dir)) return;
   await mkdir(dir, { recursive: true });
   if (madeDirs.size > 100_000) madeDirs.clear();
   madeDirs.add(dir);
+}
+
+/**
+ * Creates a file in `dir` by `create` (an exclusive open), after ensureDir; when the folder
+ * vanished since ensureDir remembered it (ENOENT), makes it again and creates once more.
+ */
+export async function createIn<T>(dir: string, create: () => T | Promise<T>): Promise<T> {
+  await ensureDir(dir);
+  try {
+    return await create();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !madeDirs.delete(dir)) throw error;
+    await ensureDir(dir);
+    return create();
+  }
 }

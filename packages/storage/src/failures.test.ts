@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { isUserError } from '@mlops-gha/common';
 import { IntegrityError, ObjectNotFoundError } from './errors.js';
 import { classifyStoreError, StoreFailure, type StoreContext } from './failures.js';
+import { isTransient } from './retry.js';
 
 const ctx: StoreContext = {
   location: 's3://ml-data/dvc',
@@ -151,5 +152,13 @@ describe('classifyStoreError: not about the store', () => {
     expect(classifyStoreError(failure, ctx)).toBe(failure);
     expect(failure.title).toBe('Bucket does not exist');
     expect(failure.name).toBe('StoreFailure');
+  });
+});
+
+describe('StoreFailure and the retry layer', () => {
+  it('is never transient: it is the verdict after the retries, whatever its message says', () => {
+    const failure = classifyStoreError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), ctx)!;
+    expect(failure.kind).toBe('unreachable');
+    expect(isTransient(failure)).toBe(false);
   });
 });

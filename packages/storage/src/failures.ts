@@ -28,6 +28,10 @@ export class StoreFailure extends UserError {
     super(message, { fix, title: TITLES[kind], cause });
     this.name = 'StoreFailure';
   }
+  /** The verdict after the retries (and remembered for the store's later objects): never retried again. */
+  get retryable(): boolean {
+    return false;
+  }
 }
 
 /** Where an S3 store's requests go and where its credentials came from, for messages. */

@@ -130,6 +130,25 @@ const keysOf = async (store: LocalStore, prefix: string) => {
 };
 
 describe('LocalStore reads', () => {
+  it('a key that runs through an object is absent, as S3 answers (no raw ENOTDIR)', async () => {
+    const store = await fresh();
+    await store.put('a', 'x');
+    expect(await store.head('a/b')).toBeUndefined();
+    expect(await store.getBytes('a/b')).toBeUndefined();
+    await expect(store.get('a/b')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    const out = join(await mkdtemp(join(tmpdir(), 'notdir-')), 'out');
+    await expect(store.downloadToFile('a/b', out)).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('refuses to list a prefix that climbs out of the store', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'list-out-'));
+    await mkdir(join(parent, 'secret'));
+    await writeFile(join(parent, 'secret', 'id_rsa'), 'key');
+    await mkdir(join(parent, 'store'));
+    const store = new LocalStore(join(parent, 'store'));
+    await expect(keysOf(store, '../secret/')).rejects.toThrow();
+  });
+
   it('heads a file by its size; a folder or a missing key is absent', async () => {
     const store = await fresh();
     await store.put('x/a.json', '{"a":1}');

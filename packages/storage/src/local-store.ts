@@ -62,7 +62,7 @@ export class LocalStore implements ObjectStore {
       if (!s.isFile()) return undefined;
       return { key, size: s.size };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (isAbsent(error)) return undefined;
       throw error;
     }
   }
@@ -73,7 +73,7 @@ export class LocalStore implements ObjectStore {
       const handle = await open(path, 'r');
       return handle.createReadStream({ highWaterMark: 1 << 20 });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(this.urlOf(key));
+      if (isAbsent(error)) throw new ObjectNotFoundError(this.urlOf(key));
       throw error;
     }
   }
@@ -83,7 +83,7 @@ export class LocalStore implements ObjectStore {
       const body = await readFile(this.pathOf(key));
       return { body, etag: etagOf(body) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (isAbsent(error)) return undefined;
       throw error;
     }
   }
@@ -169,14 +169,14 @@ export class LocalStore implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    if (prefix.replace(/\/+$/, '') !== '') checkKey(prefix.replace(/\/+$/, '')); // never a walk outside the root
     const start = prefix === '' ? this.root : join(this.root, ...prefix.replace(/\/+$/, '').split('/'));
     const walk = async function* (this: LocalStore, dir: string, rel: string): AsyncGenerator<ObjectInfo> {
       let entries;
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
-          return;
+        if (isAbsent(error)) return;
         throw error;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -222,7 +222,7 @@ export class LocalStore implements ObjectStore {
         try {
           await stat(path);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(url());
+          if (isAbsent(error)) throw new ObjectNotFoundError(url());
           throw error;
         }
         return createReadStream(path, { highWaterMark: 1 << 20 });
@@ -247,7 +247,7 @@ function readSmall(path: string): Buffer | 'large' | 'missing' {
     // regular file) instead of blocking the pull forever; regular files ignore the flag
     fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    if (isAbsent(error)) return 'missing';
     throw error;
   }
   try {
@@ -262,4 +262,10 @@ function readSmall(path: string): Buffer | 'large' | 'missing' {
   } finally {
     closeSync(fd);
   }
+}
+
+/** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
+function isAbsent(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -165,6 +165,18 @@ describe('rangedToVerifiedFile', () => {
     };
     return { calls, getRange, maxInFlight: () => maxInFlight };
   }
+  it('fails the attempt, retryable, when the first answer is cut before the end of part 0 while parts are in flight', async () => {
+    const { dir, dest } = await target();
+    const cut = { stream: Readable.from([body.subarray(0, 400)]), length: PART, total: body.length };
+    const error = await rangedToVerifiedFile(cut, server().getRange, dest, URL_, { partSize: PART }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RangeFailure);
+    expect((error as RangeFailure).message).toBe(`${URL_}: Truncated body: 400 of ${PART} bytes of the first part`);
+    expect(isTransient(error)).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   // the first answer streams everything up to the cutoff; only part 0 of it is used
   const first = () => ({
     stream: Readable.from([body.subarray(0, 600), body.subarray(600, 2500)]),

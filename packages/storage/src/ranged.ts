@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { open, rename, rm, chmod } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { checkDigest, ensureDir, tempBeside } from './download.js';
+import { checkDigest, createIn, tempBeside } from './download.js';
 import { withRetries } from './retry.js';
 import type { DownloadOptions } from './types.js';
 
@@ -112,7 +112,6 @@ export async function rangedToVerifiedFile(
   url: string,
   options: DownloadOptions & { partSize: number },
 ): Promise<{ bytes: number }> {
-  await ensureDir(dirname(dest));
   const total = first.total;
   const partSize = options.partSize;
   // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
@@ -121,7 +120,7 @@ export async function rangedToVerifiedFile(
   const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
   const verifier = options.verifier?.();
   const temp = tempBeside(dest);
-  const file = await open(temp, 'wx', 0o600);
+  const file = await createIn(dirname(dest), () => open(temp, 'wx', 0o600));
   let reported = 0;
   // In-order digest: completed parts wait here until every earlier part has been fed.
   const done = new Map<number, Buffer>();
@@ -201,8 +200,9 @@ export async function rangedToVerifiedFile(
       wake();
       throw error;
     });
-    const results = await Promise.allSettled(workers);
-    await head; // its failure (retryable) goes to the object's retry layer as it is
+    // settled together: a first answer cut while parts are in flight must not reject unheard
+    const [headResult, ...results] = await Promise.allSettled([head, ...workers]);
+    if (headResult!.status === 'rejected') throw headResult!.reason; // retryable: the object's layer starts again
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) {
       const cause = rejected.reason as Error;
