@@ -4,18 +4,20 @@ import type { OutputColumn, RawPredictions } from './predict.js';
 import { rocAuc } from './ranking.js';
 import { interpretationRows, interpretPredictions } from './task.js';
 
+/** A holdout of one feature column and these labels (what loadHoldout returns, without a file). */
+const holdoutOf = (labels: string[]): Holdout => ({
+  path: 'h.csv',
+  rows: labels.length,
+  featureNames: ['x'],
+  features: new Float32Array(labels.length),
+  labelColumn: 'label',
+  labels,
+});
+
 describe('interpretPredictions: pos_label and non-finite scores', () => {
   const oneScore = (values: number[]): RawPredictions => ({
     rows: values.length,
     outputs: [{ name: 'p', type: 'float32', width: 1, values: Float64Array.from(values) }],
-  });
-  const holdoutOf = (labels: string[]): Holdout => ({
-    path: 'h.csv',
-    rows: labels.length,
-    featureNames: ['x'],
-    features: new Float32Array(labels.length),
-    labelColumn: 'label',
-    labels,
   });
 
   it('a one-score model with labels {1, 2} is binary with positive class 2, not a regression', () => {
@@ -59,14 +61,6 @@ describe('interpretPredictions: pos_label and non-finite scores', () => {
 });
 
 describe('interpretPredictions: classes, roles and the task', () => {
-  const holdoutOf = (labels: string[]): Holdout => ({
-    path: 'h.csv',
-    rows: labels.length,
-    featureNames: ['x'],
-    features: new Float32Array(labels.length),
-    labelColumn: 'label',
-    labels,
-  });
   const out = (name: string, type: string, width: number, values: number[] | string[]): OutputColumn => ({
     name,
     type,
