@@ -97,6 +97,20 @@ describe('metricsFromCsv', () => {
     expect(error.location).toEqual({ file: 'h.csv', line: 2 });
   });
 
+  it('a metric named twice (or not at all) is an error at its line, not the last one silently winning', () => {
+    const error = thrown(() => metricsFromCsv('metric,value\nacc,0.9\nf1,0.7\n acc ,0.5\n', { file: 'm.csv' }));
+    expect(error.message).toBe('metrics file m.csv line 4: the metric acc is already on line 2');
+    expect(error.location).toEqual({ file: 'm.csv', line: 4 });
+    const unnamed = thrown(() => metricsFromCsv('metric,value\nacc,0.9\n  ,0.5\n', { file: 'm.csv' }));
+    expect(unnamed.message).toBe('metrics file m.csv line 3: a value without a metric name');
+    expect(unnamed.location).toEqual({ file: 'm.csv', line: 3 });
+    const header = thrown(() =>
+      metricsFromCsv('epoch,loss,loss\n1,0.5,0.4\n', { file: 'h.csv', label: 'metrics-file h.csv' }),
+    );
+    expect(header.message).toBe('metrics-file h.csv line 1: columns 2 and 3 of the header are both named loss');
+    expect(header.location).toEqual({ file: 'h.csv', line: 1 });
+  });
+
   it('a header-only file reports the header line as its location', () => {
     const error = thrown(() => metricsFromCsv('\n\nepoch,loss\n', { file: 'h.csv' }));
     expect(error.location).toEqual({ file: 'h.csv', line: 3 });

@@ -25,7 +25,8 @@ const FIX =
  * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
  * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
  *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
- * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * Every row must have as many cells as the header; a name (a header column, a `metric,value`
+ * row's metric) appears once. Returns the raw cells (trimmed); callers
  * convert them (numbers, `nan`).
  */
 export function metricsFromCsv(text: string, source: CsvSource): Record<string, string> {
@@ -39,6 +40,12 @@ export function metricsFromCsv(text: string, source: CsvSource): Record<string, 
   header.forEach((name, i) => {
     if (name === '')
       throw fail(`${label} line ${rows[0]!.line}: column ${i + 1} of the header has no name`, rows[0]!.line);
+    const first = header.indexOf(name);
+    if (first < i)
+      throw fail(
+        `${label} line ${rows[0]!.line}: columns ${first + 1} and ${i + 1} of the header are both named ${name}`,
+        rows[0]!.line,
+      );
   });
   for (const row of rows.slice(1)) {
     if (row.cells.length !== header.length) {
@@ -52,6 +59,16 @@ export function metricsFromCsv(text: string, source: CsvSource): Record<string, 
   // Object.fromEntries defines own properties, so a hostile name such as `__proto__` is a
   // metric like any other instead of an assignment to the prototype (which drops it).
   if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0]!.toLowerCase()) && header[1]!.toLowerCase() === 'value') {
+    // A metric on two rows is ambiguous (which one did the run mean?): an error, not the last silently winning.
+    const lineOf = new Map<string, number>();
+    for (const row of rows.slice(1)) {
+      const name = row.cells[0]!.trim();
+      if (name === '') throw fail(`${label} line ${row.line}: a value without a metric name`, row.line);
+      const earlier = lineOf.get(name);
+      if (earlier !== undefined)
+        throw fail(`${label} line ${row.line}: the metric ${name} is already on line ${earlier}`, row.line);
+      lineOf.set(name, row.line);
+    }
     return Object.fromEntries(rows.slice(1).map((row) => [row.cells[0]!.trim(), row.cells[1]!.trim()]));
   }
   const last = rows[rows.length - 1]!;
