@@ -8,3 +8,5 @@ export { scanCsvFile } from './csv-file.js';
 export type { ScanCsvFileOptions } from './csv-file.js';
 export { decodeField } from './csv-scan.js';
 export type { RecordSink } from './csv-scan.js';
+export { scanJsonLinesFile } from './json-lines.js';
+export type { ScanJsonLinesOptions } from './json-lines.js';

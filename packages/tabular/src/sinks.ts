@@ -7,6 +7,7 @@
 import { UserError } from '@mlops-gha/common';
 import { BatchBuilder, type CellPlace, type CellRules } from './batch.js';
 import { columnOf, CsvScanner, decodeField, type RecordSink } from './csv-scan.js';
+import { parseJsonObjectLine } from './json-lines.js';
 
 export interface TableSource {
   /** Scans buf[pos, end) for at most `maxRows` rows (the header is not one); returns the offset reached. */
@@ -158,22 +159,7 @@ export class JsonLinesSource implements TableSource {
   /** Adds one line's object; false for the line that gave the header only. */
   private add(text: string, line: number): boolean {
     const o = this.o;
-    let row: unknown;
-    try {
-      row = JSON.parse(text);
-    } catch (error) {
-      throw new UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${(error as Error).message})`, {
-        fix: 'Write one JSON object per line (JSON Lines).',
-        location: { file: o.file, line },
-      });
-    }
-    if (!row || typeof row !== 'object' || Array.isArray(row)) {
-      throw new UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
-        fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-        location: { file: o.file, line },
-      });
-    }
-    const obj = row as Record<string, unknown>;
+    const obj = parseJsonObjectLine(text, line, `${o.input}: ${o.file}`, o.file);
     if (!this.builder) {
       this.keys = Object.keys(obj);
       const header = this.keys.map((k) => k.trim());
