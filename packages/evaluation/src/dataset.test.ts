@@ -209,8 +209,8 @@ describe('loadHoldout', () => {
     });
   });
 
-  it('JSON Lines: blank lines are skipped; a feature must be a JSON number and present in every row', async () => {
-    const ok = await csv('ok.jsonl', '{"x": 1.5, "label": 1.0}\n\n   \n{"label": "b", "x": -2}\n');
+  it('JSON Lines: a byte order mark is dropped and blank lines skipped; a feature must be a JSON number and present in every row', async () => {
+    const ok = await csv('ok.jsonl', '\ufeff{"x": 1.5, "label": 1.0}\n\n   \n{"label": "b", "x": -2}\n');
     const h = await loadHoldout(ok);
     expect([h.rows, Array.from(h.features), h.labels]).toEqual([2, [1.5, -2], ['1', 'b']]);
     const cases: [string, string, string][] = [

@@ -1,5 +1,5 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { decodeField, scanCsvFile, type RecordSink } from '@mlops-gha/tabular';
+import { existsSync, statSync } from 'node:fs';
+import { decodeField, scanCsvFile, scanJsonLinesFile, type RecordSink } from '@mlops-gha/tabular';
 import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
 import { canonicalLabel } from './label-output.js';
@@ -50,8 +50,8 @@ export interface HoldoutOptions {
 export { canonicalLabel };
 
 /**
- * Loads a CSV (header row, RFC 4180 quoting, read by @mlops-gha/tabular's tokenizer) or JSON
- * Lines holdout set, streaming the file.
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file
+ * through @mlops-gha/tabular's readers (`scanCsvFile`, `scanJsonLinesFile`).
  * Every feature cell must be a number; errors name the file, line, column and the fix.
  */
 export async function loadHoldout(path: string, options: HoldoutOptions = {}): Promise<Holdout> {
@@ -177,27 +177,9 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
   const labelLists: string[][] = labelColumns.map(() => []);
   let layout: Layout | undefined;
   let rows = 0;
-  let lineNo = 0;
-  let rest = '';
-  const handle = (text: string) => {
-    lineNo++;
-    if (text.trim() === '') return;
-    let row: unknown;
-    try {
-      row = JSON.parse(text);
-    } catch (error) {
-      throw new UserError(`Dataset ${path}, line ${lineNo}: not valid JSON (${(error as Error).message})`, {
-        fix: 'Write one JSON object per line (JSON Lines).',
-        location: { file: path, line: lineNo },
-      });
-    }
-    if (!row || typeof row !== 'object' || Array.isArray(row)) {
-      throw new UserError(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-        fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
-        location: { file: path, line: lineNo },
-      });
-    }
-    const obj = row as Record<string, unknown>;
+  // Lines and objects come from the shared reader; the values' meaning is the holdout's own:
+  // features must be JSON numbers (a string "2.5" is refused), labels any scalar.
+  const handle = (obj: Record<string, unknown>, lineNo: number) => {
     if (!layout) {
       layout = planColumns(path, Object.keys(obj), { ...options, labelColumns });
       missing = layout.featureNames.map(() => 0);
@@ -234,16 +216,10 @@ async function loadJsonLines(path: string, options: HoldoutOptions): Promise<Hol
     });
     rows++;
   };
-  for await (const chunk of createReadStream(path, {
-    encoding: 'utf8',
-    highWaterMark: 1 << 20,
-  }) as AsyncIterable<string>) {
-    const text = rest + chunk;
-    const parts = text.split('\n');
-    rest = parts.pop() ?? '';
-    for (const p of parts) handle(p);
-  }
-  if (rest !== '') handle(rest);
+  await scanJsonLinesFile(path, handle, {
+    subject: `Dataset ${path}`,
+    example: '{"x1": 0.5, "x2": 1.2, "label": 1}',
+  });
   if (!layout) {
     throw new UserError(`Dataset ${path} is empty`, {
       fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
