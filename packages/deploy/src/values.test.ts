@@ -59,3 +59,22 @@ test('a values file that is not YAML names the file, line and column', async () 
     buildValues({ files: [], modelKey: 'a..b', model: { name: 'x', version: 1, storageUri: 'u', sha256: 's' } }),
   ).rejects.toThrow(/model-values-key/);
 });
+
+test('a key named __proto__ is a key like any other: kept through the merge and written out, nothing inherited', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'values-'));
+  await writeFile(join(dir, 'a.yaml'), '__proto__:\n  polluted: 1\nreplicaCount: 1\n');
+  const values = await buildValues({
+    files: [join(dir, 'a.yaml')],
+    inline: '__proto__:\n  extra: 2\n',
+    modelKey: 'serving.__proto__',
+    model: { name: 'iris', version: 1, storageUri: 'u', sha256: 's' },
+  });
+  expect(Object.keys(values).sort()).toEqual(['__proto__', 'replicaCount', 'serving']);
+  expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+  expect((values as { polluted?: unknown }).polluted).toBeUndefined();
+  expect(parse(valuesYaml(values))).toEqual(
+    JSON.parse(
+      '{"__proto__": {"polluted": 1, "extra": 2}, "replicaCount": 1, "serving": {"__proto__": {"name": "iris", "version": 1, "storageUri": "u", "sha256": "s"}}}',
+    ),
+  );
+});

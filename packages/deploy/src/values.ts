@@ -13,6 +13,13 @@ export type Values = Record<string, unknown>;
 
 const isMap = (v: unknown): v is Values => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Sets an own key. Plain assignment of a key named `__proto__` would replace the object's
+ * prototype instead, silently dropping a value helm would pass to the templates.
+ */
+const put = (o: Values, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+
 /** Parses YAML that must be a mapping; a syntax error names the file (or input), line and column. */
 export function parseValuesYaml(text: string, where: { file?: string; input?: string }): Values {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -65,8 +72,8 @@ export async function readValuesFile(path: string): Promise<Values> {
 export function mergeValues(base: Values, over: Values): Values {
   const out: Values = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    const prev = out[k];
-    out[k] = isMap(prev) && isMap(v) ? mergeValues(prev, v) : v;
+    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
+    put(out, k, isMap(prev) && isMap(v) ? mergeValues(prev, v) : v);
   }
   return out;
 }
@@ -82,10 +89,11 @@ export function setAtKey(values: Values, key: string, value: Values): Values {
   const root: Values = { ...values };
   let node = root;
   for (const [i, part] of parts.entries()) {
+    const prev = Object.hasOwn(node, part) ? node[part] : undefined;
     if (i === parts.length - 1) {
-      node[part] = isMap(node[part]) ? mergeValues(node[part] as Values, value) : value;
+      put(node, part, isMap(prev) ? mergeValues(prev, value) : value);
     } else {
-      node[part] = isMap(node[part]) ? { ...(node[part] as Values) } : {};
+      put(node, part, isMap(prev) ? { ...prev } : {});
       node = node[part] as Values;
     }
   }
