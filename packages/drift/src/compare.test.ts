@@ -200,6 +200,33 @@ describe('compareProfiles: methods and verdict', () => {
   });
 });
 
+describe('compareProfiles: hostile column names', () => {
+  it('columns named constructor, __proto__ or toString take the `*` method, not something inherited', () => {
+    const rng = new SeededRandom(12);
+    const cols = () =>
+      Object.fromEntries(
+        ['constructor', '__proto__', 'toString'].map((n) => [n, Array.from({ length: 300 }, () => rng.normal())]),
+      );
+    const ref = profileOf(cols());
+    const cur = profileOf(cols(), ref);
+    const r = compareProfiles(ref, cur, { methods: { '*': 'psi' } });
+    expect(r.columns.map((c) => [c.column, c.method])).toEqual([
+      ['constructor', 'psi'],
+      ['__proto__', 'psi'],
+      ['toString', 'psi'],
+    ]);
+  });
+  it('refuses a method that does not exist, naming the column and the choices', () => {
+    const ref = profileOf({ a: [1, 2, 3, 4, 5, 6] });
+    expect(() => compareProfiles(ref, ref, { methods: { a: 'kl' as never } })).toThrow(
+      expect.objectContaining({
+        message: '`methods`: "kl" (for "a") is not a drift method',
+        fix: 'Use one of ks, chisquare, z, wasserstein, jensenshannon, psi.',
+      }),
+    );
+  });
+});
+
 describe('comparePredictions', () => {
   const column = (name: string, values: number[], as?: ColumnProfile['type']) =>
     profileOf(

@@ -91,7 +91,12 @@ function methodFor(
   reference: string,
 ): Method {
   const type = col.type as 'numerical' | 'categorical';
-  if (chosen) {
+  if (chosen !== undefined) {
+    if (!(METHODS as readonly string[]).includes(chosen))
+      throw new UserError(`\`methods\`: ${JSON.stringify(chosen)} (for "${col.name}") is not a drift method`, {
+        fix: `Use one of ${METHODS.join(', ')}.`,
+        title: 'Unknown drift method',
+      });
     if (!METHOD_INFO[chosen].types.includes(type)) {
       throw new UserError(
         `\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`,
@@ -275,6 +280,9 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
         },
       );
   }
+  // column names come from data files: `constructor` must not find Object.prototype's
+  const methods = options.methods ?? {};
+  const ownMethod = (key: string) => (Object.hasOwn(methods, key) ? methods[key] : undefined);
   const results: ColumnDrift[] = [];
   for (const name of wanted) {
     const ref = reference.columns.find((c) => c.name === name)!;
@@ -295,13 +303,7 @@ export function compareProfiles(reference: Profile, current: Profile, options: C
         },
       );
     }
-    const method = methodFor(
-      ref,
-      cur,
-      reference.rows,
-      options.methods?.[name] ?? options.methods?.['*'],
-      referenceName,
-    );
+    const method = methodFor(ref, cur, reference.rows, ownMethod(name) ?? ownMethod('*'), referenceName);
     results.push(compareColumn(ref, cur, method, options.threshold ?? METHOD_INFO[method].threshold));
   }
   if (results.length === 0) {
