@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { decodeField, scanCsvFile, scanJsonLinesFile, type RecordSink } from '@mlops-gha/tabular';
+import { decodeField, scanCsvFile, scanJsonLinesFile, tableFormat, type RecordSink } from '@mlops-gha/tabular';
 import { extname } from 'node:path';
 import { UserError } from '@mlops-gha/common';
 import { canonicalLabel } from './label-output.js';
@@ -60,9 +60,9 @@ export async function loadHoldout(path: string, options: HoldoutOptions = {}): P
       fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
     });
   }
-  const ext = extname(path).toLowerCase();
-  const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+  const format = tableFormat(path);
   if (!format) {
+    const ext = extname(path).toLowerCase();
     throw new UserError(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
       fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
       location: { file: path },
