@@ -103,7 +103,7 @@ describe('getNumber', () => {
     expect(getNumber('b', { min: 0, max: 1 })).toBe(1);
   });
 
-  it.each([
+  it.each<[string, Parameters<typeof getNumber>[1], string]>([
     ['NaN', {}, 'must be a number'],
     ['Infinity', {}, 'must be a number'],
     ['-Infinity', { max: 10 }, 'must be a number of at most 10'],
@@ -113,7 +113,7 @@ describe('getNumber', () => {
     ['1.01', { min: 0, max: 1 }, 'must be a number between 0 and 1'],
     ['-0.5', { min: 0, max: 1 }, 'must be a number between 0 and 1'],
     ['3', { integer: true, min: 5, max: 9 }, 'must be an integer between 5 and 9'],
-  ] as const)('refuses %j with %j, saying what a valid value is', (value, options, must) => {
+  ])('refuses %j with %j, saying what a valid value is', (value, options, must) => {
     inputs({ 'to-revision': value });
     const error = refusal(() => getNumber('to-revision', options));
     expect(error.message).toBe(`Input \`to-revision\` ${must}, got ${JSON.stringify(value)}`);

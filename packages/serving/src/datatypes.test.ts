@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { OipDatatype } from '@mlops-gha/onnx';
 import { float16Bits, float16Value, fromTensorData, toTensorData } from './datatypes.js';
 import { InferenceError } from './errors.js';
 
@@ -41,7 +42,7 @@ describe('toTensorData', () => {
     expect(toTensorData('x', 'BYTES', [])).toEqual([]);
   });
 
-  it.each([
+  it.each<[OipDatatype, unknown[], string]>([
     ['FP32', [1, '2'], `Input 'x' (FP32): element 1 is "2", expected a number.`],
     ['FP64', [null], `Input 'x' (FP64): element 0 is null, expected a number.`],
     ['FP16', [true], `Input 'x' (FP16): element 0 is true, expected a number.`],
@@ -73,7 +74,7 @@ describe('toTensorData', () => {
       [9007199254740992],
       `Input 'x' (UINT64): element 0 is 9007199254740992, expected an integer from 0 to 9007199254740991.`,
     ],
-  ] as const)(
+  ])(
     'refuses bad %s data with a 400 naming the input, the element and what was expected',
     (datatype, data, message) => {
       const error = refusal(() => toTensorData('x', datatype, data));

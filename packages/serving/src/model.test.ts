@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import onnxProto from 'onnx-proto';
 import { RecordingLogger, UserError } from '@mlops-gha/common';
 import { InferenceError } from './errors.js';
-import { PLATFORM, ServedModel } from './model.js';
+import { PLATFORM, ServedModel, type ModelIdentity } from './model.js';
 import {
   expected,
   identityModel,
@@ -64,7 +64,7 @@ function sumModel(): Uint8Array {
 }
 
 const loaded: ServedModel[] = [];
-async function load(bytes: Uint8Array, identity = { name: 'm' }, logger = new RecordingLogger()) {
+async function load(bytes: Uint8Array, identity: ModelIdentity = { name: 'm' }, logger = new RecordingLogger()) {
   const served = await ServedModel.load(bytes, identity, '/models/m.onnx', logger);
   loaded.push(served);
   return served;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { OipDatatype } from '@mlops-gha/onnx';
 import { InferenceError } from './errors.js';
 import { encodeInferResponse, type OutputTensor } from './response.js';
 
@@ -66,13 +67,13 @@ describe('encodeInferResponse', () => {
     });
   });
 
-  it.each([
+  it.each<[OipDatatype, Float32Array | Float64Array | Uint16Array]>([
     ['FP32', new Float32Array([1, NaN])],
     ['FP64', new Float64Array([Infinity])],
     ['FP64', new Float64Array([0, -Infinity])],
     ['FP16', new Uint16Array([0x3c00, 0x7c00])], // +infinity in binary16
     ['FP16', new Uint16Array([0x7e00])], // a binary16 NaN
-  ] as const)('refuses a %s output holding NaN or an infinity with a 500, not a null', (datatype, data) => {
+  ])('refuses a %s output holding NaN or an infinity with a 500, not a null', (datatype, data) => {
     let caught: unknown;
     try {
       encodeInferResponse({ name: 'm' }, 'x', [{ name: 'scores', datatype, shape: [data.length], data }]);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,15 @@ import { hashFiles } from './hashing.js';
 const digest = (bytes: Uint8Array) => ({
   sha256: createHash('sha256').update(bytes).digest('hex'),
   size: bytes.length,
+});
+
+// Files over the 64 MB parallel threshold in all, shared by the tests below that need the worker pool.
+let shared: string;
+const SHARED = [randomBytes(36 << 20), randomBytes(30 << 20), Buffer.from('abc')];
+const sharedPaths = () => SHARED.map((_, i) => join(shared, `f${i}`));
+beforeAll(async () => {
+  shared = await mkdtemp(join(tmpdir(), 'hash-shared-'));
+  await Promise.all(sharedPaths().map((p, i) => writeFile(p, SHARED[i]!)));
 });
 
 describe('hashFiles', () => {
@@ -34,15 +43,11 @@ describe('hashFiles', () => {
   });
 
   it('reports each file size to onFile once, on the main thread and in the workers', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hash-'));
-    const contents = [randomBytes(36 << 20), randomBytes(30 << 20), Buffer.from('abc')];
-    const paths = contents.map((_, i) => join(dir, `f${i}`));
-    await Promise.all(paths.map((p, i) => writeFile(p, contents[i]!)));
     for (const concurrency of [1, 2]) {
       const seen: number[] = [];
-      const digests = await hashFiles(paths, { concurrency, onFile: (size) => seen.push(size) });
-      expect(digests).toEqual(contents.map(digest));
-      expect(seen.sort((a, b) => a - b)).toEqual(contents.map((c) => c.length).sort((a, b) => a - b));
+      const digests = await hashFiles(sharedPaths(), { concurrency, onFile: (size) => seen.push(size) });
+      expect(digests).toEqual(SHARED.map(digest));
+      expect(seen.sort((a, b) => a - b)).toEqual(SHARED.map((c) => c.length).sort((a, b) => a - b));
     }
   });
 
@@ -52,11 +57,11 @@ describe('hashFiles', () => {
   });
 
   it('rejects when a worker cannot read a file, naming the file and the reason', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'hash-'));
-    await writeFile(join(dir, 'big.bin'), randomBytes(70 << 20)); // over the threshold: the worker pool
-    await mkdir(join(dir, 'checkpoints'));
-    await expect(hashFiles([join(dir, 'big.bin'), join(dir, 'checkpoints')], { concurrency: 2 })).rejects.toThrow(
-      `Could not hash ${join(dir, 'checkpoints')}: EISDIR`,
+    const folder = join(shared, 'checkpoints');
+    await mkdir(folder);
+    // the shared files are over the threshold: the worker pool
+    await expect(hashFiles([...sharedPaths(), folder], { concurrency: 2 })).rejects.toThrow(
+      `Could not hash ${folder}: EISDIR`,
     );
   });
 });
