@@ -54,7 +54,7 @@ export function failureError(failed: OutputPlan[], completed: number): UserError
         .slice(0, 20)
         .map(
           (f) =>
-            `md5: ${f.object.oid} (${f.rel})${state === 'corrupt' || state === 'failed' ? ` - ${messageOf(f.object.error)}` : ''}`,
+            `md5: ${f.object.oid} (${f.rel})${(state === 'corrupt' || state === 'failed') && f.object.error !== undefined ? ` - ${messageOf(f.object.error)}` : ''}`,
         );
       lines.push(`  ${p.output.path}: ${files.length} ${describeState(state)}:`);
       for (const s of shown) lines.push(`    ${s}`);

@@ -10,6 +10,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ObjectNotFoundError } from '@mlops-gha/storage';
 import type { DvcConfig } from './config.js';
 import { BodyCache, checkCache, fetchMissing, storeDirObjects, writeObject, type FetchContext } from './fetch.js';
 import { DirMaker } from './fs-util.js';
@@ -203,13 +204,13 @@ describe('fetchMissing', () => {
     expect((wrong.error as Error).message).toContain(`${md5('a\n')} (dos2unix), ${md5('a\r\n')} (raw)`);
   });
 
-  it('a failing remote is `failed` with its cause; nothing to fetch answers 0 without touching the store', async () => {
+  it('an object whose path runs through a file on the remote is `missing` (as S3 answers 404); nothing to fetch answers 0', async () => {
     const { remote, need, ctx } = await setup();
     const o = need(md5('x'));
     await writeFile(join(remote, 'files'), 'a file where the files/ folder should be'); // reads fail: ENOTDIR
     await fetchMissing([o], ctx());
-    expect(o.state).toBe('failed');
-    expect((o.error as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    expect(o.state).toBe('missing');
+    expect(o.error).toBeInstanceOf(ObjectNotFoundError);
     expect(await fetchMissing([], ctx())).toBe(0);
   });
 });

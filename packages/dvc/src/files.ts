@@ -329,4 +329,3 @@ export async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-export { isMap, isSeq };
