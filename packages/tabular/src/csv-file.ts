@@ -5,9 +5,8 @@
  * time with the next read in flight, drop a UTF-8 byte order mark, and word an unclosed quote
  * the same way.
  */
-import { open } from 'node:fs/promises';
 import { CsvScanner, UnclosedQuote, unclosedQuoteError, type RecordSink } from './csv-scan.js';
-import { appendBytes, CHUNK, ReadAhead } from './read-ahead.js';
+import { scanFile } from './read-ahead.js';
 
 export interface ScanCsvFileOptions {
   /** How messages name the file, e.g. "Dataset data/holdout.csv" (default: the path). */
@@ -25,38 +24,12 @@ export interface ScanCsvFileOptions {
  */
 export async function scanCsvFile(path: string, sink: RecordSink, options: ScanCsvFileOptions = {}): Promise<void> {
   const scanner = new CsvScanner(sink);
-  const chunk = Math.max(16, options.readBytes ?? CHUNK);
-  const handle = await open(path, 'r');
-  const ahead = new ReadAhead(handle, chunk);
-  try {
-    let buf: Buffer = Buffer.allocUnsafe(chunk * 2);
-    let filled = 0;
-    let pos = 0;
-    let first = true;
-    for (;;) {
-      const bytes = await ahead.next();
-      const eof = bytes.length === 0;
-      buf = appendBytes(buf, filled, bytes);
-      filled += bytes.length;
-      if (first) {
-        if (filled < 3 && !eof) continue;
-        first = false;
-        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3; // a UTF-8 byte order mark
-      }
-      try {
-        pos = scanner.scan(buf, pos, filled, eof, Infinity);
-      } catch (error) {
-        if (error instanceof UnclosedQuote) throw unclosedQuoteError(options.subject ?? path, path, error.line);
-        throw error;
-      }
-      if (eof) return;
-      // Keep the unfinished record and read on.
-      buf.copy(buf, 0, pos, filled);
-      filled -= pos;
-      pos = 0;
+  await scanFile(path, options.readBytes, (buf, pos, end, eof) => {
+    try {
+      return scanner.scan(buf, pos, end, eof, Infinity);
+    } catch (error) {
+      if (error instanceof UnclosedQuote) throw unclosedQuoteError(options.subject ?? path, path, error.line);
+      throw error;
     }
-  } finally {
-    await ahead.settle();
-    await handle.close();
-  }
+  });
 }

@@ -3,9 +3,8 @@
  * `scanJsonLinesFile`, for readers with value rules of their own (the evaluation holdout wants
  * JSON numbers for features, where `readTable` reads "2.5" as a number too).
  */
-import { open } from 'node:fs/promises';
 import { UserError } from '@mlops-gha/common';
-import { appendBytes, CHUNK, ReadAhead } from './read-ahead.js';
+import { scanFile } from './read-ahead.js';
 
 /** The default example in the fix for a line that is not an object. */
 const EXAMPLE = '{"x1": 0.5, "city": "Oslo"}';
@@ -60,44 +59,21 @@ export async function scanJsonLinesFile(
   options: ScanJsonLinesOptions = {},
 ): Promise<void> {
   const subject = options.subject ?? path;
-  const chunk = Math.max(16, options.readBytes ?? CHUNK);
-  const handle = await open(path, 'r');
-  const ahead = new ReadAhead(handle, chunk);
-  try {
-    let buf: Buffer = Buffer.allocUnsafe(chunk * 2);
-    let filled = 0;
-    let pos = 0;
-    let line = 1;
-    let first = true;
-    for (;;) {
-      const bytes = await ahead.next();
-      const eof = bytes.length === 0;
-      buf = appendBytes(buf, filled, bytes);
-      filled += bytes.length;
-      if (first) {
-        if (filled < 3 && !eof) continue;
-        first = false;
-        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3; // a UTF-8 byte order mark
+  let line = 1;
+  await scanFile(path, options.readBytes, (buf, start, end, eof) => {
+    let pos = start;
+    while (pos < end) {
+      let nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl >= end) {
+        if (!eof) break; // the rest of this line comes with the next read
+        nl = end;
       }
-      while (pos < filled) {
-        let nl = buf.indexOf(10, pos);
-        if (nl < 0 || nl >= filled) {
-          if (!eof) break; // the rest of this line comes with the next read
-          nl = filled;
-        }
-        const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-        const text = buf.toString('utf8', pos, end);
-        pos = nl + 1;
-        const at = line++;
-        if (text.trim() !== '') onObject(parseJsonObjectLine(text, at, subject, path, options.example), at);
-      }
-      if (eof) return;
-      buf.copy(buf, 0, pos, filled);
-      filled -= pos;
-      pos = 0;
+      const stop = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      const text = buf.toString('utf8', pos, stop);
+      pos = Math.min(nl + 1, end);
+      const at = line++;
+      if (text.trim() !== '') onObject(parseJsonObjectLine(text, at, subject, path, options.example), at);
     }
-  } finally {
-    await ahead.settle();
-    await handle.close();
-  }
+    return pos;
+  });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendBytes, ReadAhead } from './read-ahead.js';
+import { appendBytes, ReadAhead, scanFile } from './read-ahead.js';
 
 describe('ReadAhead', () => {
   it('hands out the file in chunks of the given size, in order, then empty chunks', async () => {
@@ -44,5 +44,34 @@ describe('appendBytes', () => {
       true,
       'abcde0123456789',
     ]);
+  });
+});
+
+describe('scanFile', () => {
+  it('feeds the bytes after a byte order mark, keeping what the scan leaves for the next call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scan-file-'));
+    try {
+      const text = 'abcdefghijklmnopqrstuvwxyz0123456789';
+      await writeFile(join(dir, 'f.txt'), `\ufeff${text}`);
+      const consumed: string[] = [];
+      let calls = 0;
+      await scanFile(join(dir, 'f.txt'), 16, (buf, pos, end, eof) => {
+        calls++;
+        // consume all but the last 3 bytes (an "unfinished record") until the end of the file
+        const upto = eof ? end : Math.max(pos, end - 3);
+        consumed.push(buf.toString('utf8', pos, upto));
+        return upto;
+      });
+      expect(consumed.join('')).toBe(text);
+      expect(calls).toBeGreaterThan(2);
+      const stop = new Error('stop');
+      await expect(
+        scanFile(join(dir, 'f.txt'), 16, () => {
+          throw stop;
+        }),
+      ).rejects.toBe(stop);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

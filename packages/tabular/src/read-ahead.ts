@@ -1,8 +1,9 @@
 /**
- * Reads a file a chunk ahead, for the streaming readers (`readTable`, `scanCsvFile`): the next
- * read runs on libuv's thread pool while the current chunk is parsed.
+ * Reading a file a chunk ahead, for the streaming readers (`readTable`, `scanCsvFile`,
+ * `scanJsonLinesFile`): the next read runs on libuv's thread pool while the current chunk is
+ * parsed.
  */
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** Bytes per read: 4 MiB. */
 export const CHUNK = 4 << 20;
@@ -57,4 +58,47 @@ export function appendBytes(buf: Buffer, filled: number, bytes: Buffer): Buffer 
   }
   bytes.copy(out, filled);
   return out;
+}
+
+/**
+ * Streams the file at `path` through `scan`, for the record-by-record readers (`scanCsvFile`,
+ * `scanJsonLinesFile`): each call gets the bytes read so far, `buf[pos, end)`, and whether they
+ * reach the end of the file, and returns the offset it consumed up to; what is left (an
+ * unfinished record) is fed again with the next read. A UTF-8 byte order mark is skipped. An
+ * error `scan` throws stops the reading and closes the file.
+ */
+export async function scanFile(
+  path: string,
+  readBytes: number | undefined,
+  scan: (buf: Buffer, pos: number, end: number, eof: boolean) => number,
+): Promise<void> {
+  const chunk = Math.max(16, readBytes ?? CHUNK);
+  const handle = await open(path, 'r');
+  const ahead = new ReadAhead(handle, chunk);
+  try {
+    let buf: Buffer = Buffer.allocUnsafe(chunk * 2);
+    let filled = 0;
+    let pos = 0;
+    let first = true;
+    for (;;) {
+      const bytes = await ahead.next();
+      const eof = bytes.length === 0;
+      buf = appendBytes(buf, filled, bytes);
+      filled += bytes.length;
+      if (first) {
+        if (filled < 3 && !eof) continue;
+        first = false;
+        if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3; // a UTF-8 byte order mark
+      }
+      pos = scan(buf, pos, filled, eof);
+      if (eof) return;
+      // Keep the unfinished record and read on.
+      buf.copy(buf, 0, pos, filled);
+      filled -= pos;
+      pos = 0;
+    }
+  } finally {
+    await ahead.settle();
+    await handle.close();
+  }
 }
