@@ -73,7 +73,14 @@ export const MODULES = {
       ...declarations('packages/dvc/src/fetch.ts', ['function verifierFor(', 'export async function checkCache(']),
       ...declarations('packages/dvc/src/plan.ts', ['function checkManifestPaths(']),
     ],
-    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/verify.test.ts', 'packages/dvc/src/checkout.test.ts'],
+    tests: [
+      'packages/dvc/src/pull.test.ts',
+      'packages/dvc/src/verify.test.ts',
+      'packages/dvc/src/checkout.test.ts',
+      'packages/dvc/src/hash.test.ts',
+      'packages/dvc/src/fetch.test.ts',
+      'packages/dvc/src/plan.test.ts',
+    ],
   },
   'dvc-checkout': {
     guarantee:
@@ -93,7 +100,7 @@ export const MODULES = {
   'data-version': {
     guarantee: 'same data -> same version; different data or selection -> a different version',
     mutate: () => ['packages/dvc/src/data-version.ts'],
-    tests: ['packages/dvc/src/pull.test.ts'],
+    tests: ['packages/dvc/src/pull.test.ts', 'packages/dvc/src/data-version.test.ts'],
   },
   'registry-cas': {
     guarantee:
@@ -103,7 +110,13 @@ export const MODULES = {
       'packages/registry/src/claims.ts',
       'packages/registry/src/content-lock.ts',
     ],
-    tests: ['packages/registry/src/registry.test.ts', 'packages/registry/src/cas.test.ts'],
+    tests: [
+      'packages/registry/src/registry.test.ts',
+      'packages/registry/src/cas.test.ts',
+      'packages/registry/src/aliases.test.ts',
+      'packages/registry/src/claims.test.ts',
+      'packages/registry/src/content-lock.test.ts',
+    ],
   },
   'sticky-comment': {
     guarantee: 'the sticky comment is found by its exact marker and its author, never by a prefix; races leave one',
@@ -121,7 +134,7 @@ export const MODULES = {
         'export function decide(',
       ]),
     ],
-    tests: ['packages/gate/src/rules.test.ts', 'packages/gate/src/statistics.test.ts'],
+    tests: ['packages/gate/src/rules.test.ts', 'packages/gate/src/verdict.test.ts'],
   },
   'helm-decisions': {
     guarantee:

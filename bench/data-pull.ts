@@ -9,13 +9,16 @@
  * files, and a pull from a local-folder remote vs `cp -r` of the same objects.
  * For (a) and (c) it also measures this machine's own file-creation cost (N empty files made
  * in the same folder layout, in the same run), so the ratios can be read against the limit.
- * Every figure is the best of BENCH_ROUNDS rounds (default 3), tools alternating.
+ * Every figure is the best of BENCH_ROUNDS rounds (default 3), tools alternating. For the S3
+ * cases each line also says how busy the server's process was (its CPU seconds over the wall
+ * time: near 100% means s3rver's single thread, not the client, set the pace) and the
+ * client's CPU per object (ours, or the rclone child), so the ratios can be read against them.
  * Prints files/s, MB/s and the ratios. Environment: BENCH_JOBS (default 32), BENCH_SMALL (5000).
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -74,13 +77,50 @@ async function repoFor(dataset: Dataset, config: string): Promise<string> {
   return root;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** CPU seconds so far: the S3 server's process, this process, and this process's waited-for children (rclone, cp). */
+function cpuNow(): { server: number; self: number; children: number } {
+  const fields = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const tick = 0.01; // USER_HZ
+  const own = fields('self');
+  const usage = process.cpuUsage();
+  return {
+    server: server.pid ? (Number(fields(server.pid)[11]) + Number(fields(server.pid)[12])) * tick : 0,
+    self: (usage.user + usage.system) / 1e6,
+    children: (Number(own[13]) + Number(own[14])) * tick,
+  };
+}
+
+interface Timing {
+  ms: number;
+  /** CPU seconds of the S3 server and of the client (this process, or the child tool) during the run. */
+  serverCpu: number;
+  clientCpu: number;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<Timing & { value: T }> {
   // Flush the previous run's dirty pages first: on this kind of VM their writeback otherwise
   // lands, at random, on whichever tool runs next.
   spawnSync('sync');
+  const before = cpuNow();
   const t = performance.now();
   const value = await fn();
-  return { ms: performance.now() - t, value };
+  const ms = performance.now() - t;
+  const after = cpuNow();
+  return {
+    ms,
+    value,
+    serverCpu: after.server - before.server,
+    clientCpu: after.self - before.self + (after.children - before.children),
+  };
+}
+
+/** The faster of two timings (undefined: none yet). */
+const faster = (a: Timing | undefined, b: Timing) => (a && a.ms <= b.ms ? a : b);
+const NONE: Timing = { ms: Infinity, serverCpu: 0, clientCpu: 0 };
+
+/** Where the run's time went: how busy the server was, and the client's CPU per object. */
+function cpuLine(t: Timing, objects: number): string {
+  return `server busy ${((t.serverCpu / (t.ms / 1000)) * 100).toFixed(0).padStart(3)}%, client cpu ${((t.clientCpu / objects) * 1e6).toFixed(0)} us/object`;
 }
 
 function rate(files: number, bytes: number, ms: number): string {
@@ -145,12 +185,12 @@ async function writeLocal(remote: string, dataset: Dataset, bodies: Map<string, 
   );
 }
 
-async function rawGets(prefix: string, dataset: Dataset): Promise<number> {
+async function rawGets(prefix: string, dataset: Dataset): Promise<Timing> {
   const dest = await mkdtemp(join(tmpdir(), 'bench-raw-'));
   const agent = new Agent({ keepAlive: true, maxSockets: JOBS });
   const limit = pLimit(JOBS);
   const dirs = new Map<string, Promise<unknown>>();
-  const { ms } = await timed(() =>
+  const timing = await timed(() =>
     Promise.all(
       dataset.files.map((f) =>
         limit(async () => {
@@ -171,10 +211,10 @@ async function rawGets(prefix: string, dataset: Dataset): Promise<number> {
   );
   agent.destroy();
   await rm(dest, { recursive: true, force: true });
-  return ms;
+  return timing;
 }
 
-function rclone(prefix: string): Promise<number> {
+function rclone(prefix: string): Promise<Timing> {
   return (async () => {
     const dest = await mkdtemp(join(tmpdir(), 'bench-rclone-'));
     const env = { ...process.env };
@@ -187,7 +227,7 @@ function rclone(prefix: string): Promise<number> {
       RCLONE_CONFIG_BENCH_ENDPOINT: info.endpoint,
       RCLONE_CONFIG_BENCH_REGION: 'us-east-1',
     });
-    const { ms } = await timed(async () =>
+    const timing = await timed(async () =>
       run(
         'rclone',
         [
@@ -205,22 +245,22 @@ function rclone(prefix: string): Promise<number> {
       ),
     );
     await rm(dest, { recursive: true, force: true });
-    return ms;
+    return timing;
   })();
 }
 
-async function ours(dataset: Dataset, prefix: string, linkType: 'copy' | 'hardlink' = 'copy'): Promise<number> {
+async function ours(dataset: Dataset, prefix: string, linkType: 'copy' | 'hardlink' = 'copy'): Promise<Timing> {
   const root = await repoFor(
     dataset,
     `[core]\n  remote = s3\n['remote "s3"']\n  url = s3://${BUCKET}/${prefix}\n  endpointurl = ${info.endpoint}\n`,
   );
-  const { ms, value } = await timed(() =>
+  const timing = await timed(() =>
     pull({ cwd: root, jobs: JOBS, linkType, logger: silentLogger, includeGlobalConfig: false }),
   );
-  if (value.files !== dataset.files.length || value.downloadedFiles !== dataset.files.length)
+  if (timing.value.files !== dataset.files.length || timing.value.downloadedFiles !== dataset.files.length)
     throw new Error('incomplete pull');
   await rm(root, { recursive: true, force: true });
-  return ms;
+  return timing;
 }
 
 /** The machine's own cost of creating `oids.length` empty files in the cache's folder layout (open O_CREAT|O_EXCL + close). */
@@ -260,26 +300,30 @@ for (const [name, count, size] of [
   console.log(` ${(up.ms / 1000).toFixed(1)} s`);
   bodies.clear();
   // alternate the order over two rounds and keep the best of each, to even out warm-up effects
-  const best = { ours: Infinity, hardlink: Infinity, rclone: Infinity, raw: Infinity, create: Infinity };
+  const best = { ours: NONE, hardlink: NONE, rclone: NONE, raw: NONE, create: Infinity };
   for (let round = 0; round < ROUNDS; round++) {
     if (count > 100) best.create = Math.min(best.create, await fileCreation(dataset.files.map((f) => f.oid)));
-    best.raw = Math.min(best.raw, await rawGets(name, dataset));
-    best.rclone = Math.min(best.rclone, await rclone(name));
-    best.ours = Math.min(best.ours, await ours(dataset, name));
-    best.hardlink = Math.min(best.hardlink, await ours(dataset, name, 'hardlink'));
+    best.raw = faster(best.raw, await rawGets(name, dataset));
+    best.rclone = faster(best.rclone, await rclone(name));
+    best.ours = faster(best.ours, await ours(dataset, name));
+    best.hardlink = faster(best.hardlink, await ours(dataset, name, 'hardlink'));
   }
   line(`(${name}) ${count} x ${size >= 1 << 20 ? `${size >> 20} MB` : `${size >> 10} KB`}, cold pull from S3`);
-  line(`  ours      ${rate(count, dataset.bytes, best.ours)}   (link-type copy: cache + workspace copy)`);
-  line(`  ours hl   ${rate(count, dataset.bytes, best.hardlink)}   (link-type hardlink)`);
-  line(`  rclone    ${rate(count, dataset.bytes, best.rclone)}`);
-  line(`  raw GETs  ${rate(count, dataset.bytes, best.raw)}`);
+  line(
+    `  ours      ${rate(count, dataset.bytes, best.ours.ms)}   ${cpuLine(best.ours, count)}   (link-type copy: cache + workspace copy)`,
+  );
+  line(
+    `  ours hl   ${rate(count, dataset.bytes, best.hardlink.ms)}   ${cpuLine(best.hardlink, count)}   (link-type hardlink)`,
+  );
+  line(`  rclone    ${rate(count, dataset.bytes, best.rclone.ms)}   ${cpuLine(best.rclone, count)}`);
+  line(`  raw GETs  ${rate(count, dataset.bytes, best.raw.ms)}   ${cpuLine(best.raw, count)}   (unsigned, no hashing)`);
   if (count > 100)
     line(
       `  this machine: ${count} empty-file creations ${(best.create / 1000).toFixed(2)} s (ours writes 2 files per object with copy)`,
     );
   line(
-    `  ours/rclone ${(best.rclone / best.ours).toFixed(2)}x   ours/raw-GET ceiling ${((best.raw / best.ours) * 100).toFixed(0)}%` +
-      `   (hardlink: ${(best.rclone / best.hardlink).toFixed(2)}x, ${((best.raw / best.hardlink) * 100).toFixed(0)}%)`,
+    `  ours/rclone ${(best.rclone.ms / best.ours.ms).toFixed(2)}x   ours/raw-GET ceiling ${((best.raw.ms / best.ours.ms) * 100).toFixed(0)}%` +
+      `   (hardlink: ${(best.rclone.ms / best.hardlink.ms).toFixed(2)}x, ${((best.raw.ms / best.hardlink.ms) * 100).toFixed(0)}%)`,
   );
 }
 
