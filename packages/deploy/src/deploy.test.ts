@@ -11,49 +11,28 @@ import { join } from 'node:path';
 import { silentLogger } from '@mlops-gha/common';
 import type { Registry } from '@mlops-gha/registry';
 import { clusterFixture } from '../../../test/cluster/fixture.js';
-import { CHART } from '../../../test/cluster/tools.js';
 import { MODEL, helmHistory, seedRegistry } from '../../../test/e2e/deploy-fixtures.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { deploy, type DeploySettings } from './deploy.js';
+import { deploySettings, useClusterEnv } from './test-support.js';
 
 const fx = clusterFixture();
 let registry: Registry;
 let root = '';
 let workDir = '';
-const saved = { ...process.env };
+let restoreEnv = () => {};
 beforeAll(async () => {
   // version 2's stored sample records outputs its model does not give: its smoke test must fail
   ({ registry, root } = await seedRegistry(2, { badSampleVersion: 2 }));
   workDir = await mkdtemp(join(tmpdir(), 'deploy-work-'));
-  // helm and the kubeconfig reader take the job's environment, as in a runner
-  Object.assign(process.env, fx.cluster.env);
+  restoreEnv = useClusterEnv(fx.cluster);
 }, 120_000);
 afterAll(() => {
-  for (const k of Object.keys(fx.cluster?.env ?? {})) if (saved[k] === undefined) delete process.env[k];
-  Object.assign(process.env, saved);
+  restoreEnv();
   registry?.close();
 });
 
-const settings = (o: Partial<DeploySettings> = {}): DeploySettings => ({
-  release: 'iris',
-  namespace: 'ml',
-  chart: CHART,
-  createNamespace: true,
-  valuesFiles: [],
-  modelValuesKey: 'model',
-  model: { name: MODEL, version: 1 },
-  registry: root,
-  wait: true,
-  timeout: '90s',
-  rollbackOnFailure: false,
-  historyMax: 10,
-  dryRun: false,
-  promoteAlias: 'production',
-  recoverPending: false,
-  helm: HELM3,
-  workDir,
-  ...o,
-});
+const settings = (o: Partial<DeploySettings> = {}) => deploySettings({ registry: root, workDir, ...o });
 const history = () => helmHistory(HELM3, 'iris', 'ml', fx.cluster);
 
 describe('deploy', () => {

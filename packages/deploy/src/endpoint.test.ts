@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Logger } from '@mlops-gha/common';
 import { Helm } from '@mlops-gha/helm';
 import { clusterFixture } from '../../../test/cluster/fixture.js';
-import { STANDIN_SERVER, run, upgradeArgs } from '../../../test/cluster/tools.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { findModelService, smokeEndpoint } from './endpoint.js';
+import { STANDIN_CLUSTER, installStandin } from './test-support.js';
 
 const deployment = (name: string, labels: Record<string, string>) => `apiVersion: apps/v1
 kind: Deployment
@@ -63,20 +63,11 @@ spec:
 });
 
 describe('smokeEndpoint on a cluster (real helm 3.17.3, the Kubernetes API double)', () => {
-  const fx = clusterFixture({ localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } });
+  const fx = clusterFixture(STANDIN_CLUSTER);
   const target = { release: 'iris', namespace: 'endpoint' };
   let helm: Helm;
   beforeAll(async () => {
-    const set = ['model.storageUri=file:///models/v1', 'model.name=iris', 'model.version=1'];
-    const args = upgradeArgs('iris', 'endpoint', {
-      install: true,
-      createNamespace: true,
-      wait: '--wait',
-      timeout: '60s',
-      set,
-    });
-    const installed = await run(HELM3, args, fx.cluster);
-    if (installed.code !== 0) throw new Error(installed.stderr);
+    await installStandin(fx.cluster, 'iris', 'endpoint');
     helm = await Helm.detect(HELM3, { env: { ...process.env, ...fx.cluster.env } });
   }, 120_000);
   const recorder = () => {

@@ -8,9 +8,10 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@mlops-gha/common';
 import { Helm, type HistoryEntry } from '@mlops-gha/helm';
 import { clusterFixture } from '../../../test/cluster/fixture.js';
-import { STANDIN_SERVER, leavePending, run, upgradeArgs } from '../../../test/cluster/tools.js';
+import { leavePending } from '../../../test/cluster/tools.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { recoveryFor, resolvePending } from './pending.js';
+import { STANDIN_CLUSTER, installStandin } from './test-support.js';
 
 const h = (revision: number, status: HistoryEntry['status'], updated = ''): HistoryEntry => ({
   revision,
@@ -77,19 +78,11 @@ describe('resolvePending: refusals', () => {
 });
 
 describe('resolvePending: recovery on a cluster', () => {
-  const fx = clusterFixture({ localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } }, [
-    { image: 'never-ready', pod: 'never-ready' },
-  ]);
+  const fx = clusterFixture(STANDIN_CLUSTER, [{ image: 'never-ready', pod: 'never-ready' }]);
   const ns = 'pending';
 
   it('waits out the live window (another job may still be deploying), then rolls back to the last good revision', async () => {
-    const set = ['model.storageUri=file:///models/v1', 'model.name=iris', 'model.version=1'];
-    const installed = await run(
-      HELM3,
-      upgradeArgs('iris', ns, { install: true, createNamespace: true, wait: '--wait', timeout: '60s', set }),
-      fx.cluster,
-    );
-    expect(installed.code).toBe(0);
+    await installStandin(fx.cluster, 'iris', ns);
     await leavePending(HELM3, 'iris', ns, fx.cluster, 2);
     const helm = await Helm.detect(HELM3, { env: { ...process.env, ...fx.cluster.env } });
     const t = { release: 'iris', namespace: ns };

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import type { Logger } from '@mlops-gha/common';
 import { Helm, HelmCommandError, type Target, type UpgradeFlags } from '@mlops-gha/helm';
 import { clusterFixture } from '../../../test/cluster/fixture.js';
-import { CHART, STANDIN_SERVER } from '../../../test/cluster/tools.js';
+import { CHART } from '../../../test/cluster/tools.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import type { DeployOutcome, DeploySettings } from './deploy.js';
 import { afterFailedUpgrade, chartError, describeBack, restoreLastGood } from './recovery.js';
+import { STANDIN_CLUSTER } from './test-support.js';
 
 const quiet: Logger = { info() {}, warning() {}, debug() {} };
 
@@ -41,9 +42,7 @@ describe('describeBack and chartError', () => {
 });
 
 describe('on a cluster', () => {
-  const fx = clusterFixture({ localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } }, [
-    { image: 'never-ready', pod: 'never-ready' },
-  ]);
+  const fx = clusterFixture(STANDIN_CLUSTER, [{ image: 'never-ready', pod: 'never-ready' }]);
   let helm: Helm;
   let dir = '';
   let good = '';
@@ -75,6 +74,18 @@ describe('on a cluster', () => {
     ...o,
   });
   const outcome = (): DeployOutcome => ({ status: 'failed', helmMajor: 3, helmMs: 0, totalMs: 0 });
+  /** afterFailedUpgrade of a job that was not cancelled, with no known-bad revisions and no Deployment. */
+  const afterFailed = (error: unknown, t: Target, s: DeploySettings) =>
+    afterFailedUpgrade(error, {
+      helm,
+      target: t,
+      settings: s,
+      known: [],
+      logger: quiet,
+      cancelled: false,
+      outcome: outcome(),
+      deployment: undefined,
+    });
   /** An upgrade that times out waiting for pods that never get Ready: the HelmCommandError helm gives. */
   const failedUpgrade = (t: Target) =>
     helm.upgrade(flags(t, neverReady, { timeout: '2s' })).then(
@@ -87,16 +98,7 @@ describe('on a cluster', () => {
     await helm.upgrade(flags(t, good));
     const error = await failedUpgrade(t);
     expect(error).toBeInstanceOf(HelmCommandError);
-    const o = await afterFailedUpgrade(error, {
-      helm,
-      target: t,
-      settings: settings(),
-      known: [],
-      logger: quiet,
-      cancelled: false,
-      outcome: outcome(),
-      deployment: undefined,
-    });
+    const o = await afterFailed(error, t, settings());
     expect(o).toMatchObject({ status: 'rolled-back', rolledBackTo: 1, revision: 3 });
     expect(o.failure!.message).toMatch(/^helm upgrade failed \(timeout\): .+; iris is now on revision 1$/);
     expect(o.failure!.fix).toBe(
@@ -114,16 +116,7 @@ describe('on a cluster', () => {
     const t = { release: 'iris', namespace: 'rec-b' };
     await helm.upgrade(flags(t, good));
     const error = await failedUpgrade(t);
-    const o = await afterFailedUpgrade(error, {
-      helm,
-      target: t,
-      settings: settings({ rollbackOnFailure: false }),
-      known: [],
-      logger: quiet,
-      cancelled: false,
-      outcome: outcome(),
-      deployment: undefined,
-    });
+    const o = await afterFailed(error, t, settings({ rollbackOnFailure: false }));
     expect(o).toMatchObject({ status: 'failed', revision: 2 });
     expect(o.rolledBackTo).toBeUndefined();
     expect(o.failure!.message).toMatch(/; iris was left on revision 2 \(failed\): `rollback-on-failure` is off$/);
@@ -138,16 +131,7 @@ describe('on a cluster', () => {
       1,
       'Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n',
     );
-    const o = await afterFailedUpgrade(busy, {
-      helm,
-      target: t,
-      settings: settings(),
-      known: [],
-      logger: quiet,
-      cancelled: false,
-      outcome: outcome(),
-      deployment: undefined,
-    });
+    const o = await afterFailed(busy, t, settings());
     expect(o.status).toBe('failed');
     expect(o.failure!.message).toMatch(
       /; nothing was changed: another job's deploy of iris holds it \(revision 1, deployed\)$/,

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { Helm } from '@mlops-gha/helm';
 import { parse } from 'yaml';
 import { clusterFixture } from '../../../test/cluster/fixture.js';
-import { CHART, STANDIN_SERVER, run, upgradeArgs } from '../../../test/cluster/tools.js';
+import { CHART } from '../../../test/cluster/tools.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { findModelKey, writeReleaseChart } from './redeploy.js';
+import { STANDIN_CLUSTER, installStandin } from './test-support.js';
 
 test('the model block is found where helm-deploy wrote it, the one naming the model first', () => {
   const block = (name: string) => ({ name, version: 3, storageUri: 'file:///r/x/versions/3/files/', sha256: 'ab' });
@@ -18,18 +19,9 @@ test('the model block is found where helm-deploy wrote it, the one naming the mo
 });
 
 describe('writeReleaseChart (real helm 3.17.3 on the Kubernetes API double)', () => {
-  const fx = clusterFixture({ localImages: { 'mlops-model-server': [process.execPath, STANDIN_SERVER] } });
+  const fx = clusterFixture(STANDIN_CLUSTER);
   it("writes the chart a revision was made from, out of helm's release record, as a chart folder", async () => {
-    const set = ['model.storageUri=file:///models/v1', 'model.name=iris', 'model.version=1', 'replicaCount=2'];
-    const args = upgradeArgs('iris', 'redeploy', {
-      install: true,
-      createNamespace: true,
-      wait: '--wait',
-      timeout: '60s',
-      set,
-    });
-    const installed = await run(HELM3, args, fx.cluster);
-    expect(installed.stderr).toBe('');
+    await installStandin(fx.cluster, 'iris', 'redeploy', ['replicaCount=2']);
     const helm = await Helm.detect(HELM3, { env: { ...process.env, ...fx.cluster.env } });
     const dir = join(await mkdtemp(join(tmpdir(), 'redeploy-')), 'chart');
     const chart = await writeReleaseChart(helm, { release: 'iris', namespace: 'redeploy' }, 1, dir);

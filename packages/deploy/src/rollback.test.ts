@@ -11,50 +11,30 @@ import { join } from 'node:path';
 import { silentLogger } from '@mlops-gha/common';
 import type { Registry } from '@mlops-gha/registry';
 import { clusterFixture } from '../../../test/cluster/fixture.js';
-import { CHART } from '../../../test/cluster/tools.js';
 import { MODEL, helmHistory, seedRegistry } from '../../../test/e2e/deploy-fixtures.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { deploy } from './deploy.js';
 import { rollback, type RollbackSettings } from './rollback.js';
+import { deploySettings, useClusterEnv } from './test-support.js';
 
 const fx = clusterFixture();
 let registry: Registry;
 let root = '';
 let workDir = '';
-const saved = { ...process.env };
+let restoreEnv = () => {};
 beforeAll(async () => {
   ({ registry, root } = await seedRegistry(3));
   workDir = await mkdtemp(join(tmpdir(), 'rollback-work-'));
-  Object.assign(process.env, fx.cluster.env); // helm and the kubeconfig reader take the job's environment
+  restoreEnv = useClusterEnv(fx.cluster);
   for (const version of [1, 2]) {
-    const o = await deploy(
-      {
-        release: 'iris',
-        namespace: 'ml',
-        chart: CHART,
-        createNamespace: true,
-        valuesFiles: [],
-        modelValuesKey: 'model',
-        model: { name: MODEL, version },
-        registry: root,
-        wait: true,
-        timeout: '90s',
-        rollbackOnFailure: false,
-        historyMax: 10,
-        dryRun: false,
-        promoteAlias: 'production',
-        recoverPending: false,
-        helm: HELM3,
-        workDir,
-      },
-      { logger: silentLogger },
-    );
+    const o = await deploy(deploySettings({ registry: root, workDir, model: { name: MODEL, version } }), {
+      logger: silentLogger,
+    });
     if (o.status !== 'deployed') throw new Error(`setup deploy of ${version}: ${o.failure?.message}`);
   }
 }, 300_000);
 afterAll(() => {
-  for (const k of Object.keys(fx.cluster?.env ?? {})) if (saved[k] === undefined) delete process.env[k];
-  Object.assign(process.env, saved);
+  restoreEnv();
   registry?.close();
 });
 
