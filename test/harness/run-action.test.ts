@@ -1,23 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { NODE_VERSIONS, runAction, inputEnvName } from './run-action.js';
-import { parseKeyValueFile, parseWorkflowCommand } from './file-commands.js';
 
-describe('file commands as the runner parses them', () => {
-  it('reads name=value and heredoc values', () => {
-    const parsed = parseKeyValueFile('a=1\nb<<EOF_X\nline 1\nline 2\nEOF_X\nc=x=y\n');
-    expect(parsed).toEqual({ a: '1', b: 'line 1\nline 2', c: 'x=y' });
-  });
-  it('rejects an unmatched delimiter like the runner', () => {
-    expect(() => parseKeyValueFile('b<<EOF\nvalue\n', 'GITHUB_OUTPUT')).toThrow("Matching delimiter not found 'EOF'");
-  });
-  it('unescapes command data and properties', () => {
-    expect(parseWorkflowCommand('::error file=a%2Cb.txt,line=3,title=T%3A x::50%25 off%0Ahint')).toEqual({
-      command: 'error',
-      properties: { file: 'a,b.txt', line: '3', title: 'T: x' },
-      data: '50% off\nhint',
-    });
-    expect(parseWorkflowCommand('plain :: text')).toBeNull();
-  });
+describe('runAction', () => {
   it('names inputs as the runner does: upper case, spaces to _, dashes kept', () => {
     expect(inputEnvName('metrics-file')).toBe('INPUT_METRICS-FILE');
     expect(inputEnvName('my input')).toBe('INPUT_MY_INPUT');
