@@ -68824,7 +68824,9 @@ function reportFailure(error) {
     if ((0,src/* isUserError */.iU)(error)) {
         const userError = error;
         const location = userError.location;
-        lib_core/* error */.z3(userError.describe(), {
+        // describeError, not describe(): an error known by its name alone (another copy of
+        // @mlops-gha/common in a bundle) has the fields but not the method.
+        lib_core/* error */.z3((0,src/* describeError */.Uc)(userError), {
             title: userError.title,
             file: location?.file,
             startLine: location?.line,
@@ -68973,7 +68975,7 @@ __webpack_async_result__();
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3113);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3666);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5935);
 
 
 
@@ -69101,10 +69103,16 @@ class UserError extends Error {
 function isUserError(error) {
     return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
 }
-/** A message for any thrown value: the user-facing description for a UserError, else the message. */
+/**
+ * A message for any thrown value: the user-facing description for a UserError, else the message.
+ * Built from the fields, not by calling `describe()`: an error recognised by its name alone
+ * (another copy of this module, or one rebuilt from its fields) may not have the method.
+ */
 function describeError(error) {
-    if (isUserError(error))
-        return error.describe();
+    if (isUserError(error)) {
+        const fix = error.fix;
+        return fix ? `${error.message}\nFix: ${fix}` : error.message;
+    }
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -69154,20 +69162,26 @@ function formatLocation(location) {
 
 ;// CONCATENATED MODULE: ./packages/common/src/format.ts
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. */
+/**
+ * Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. The value is
+ * rounded before the unit is chosen, so 999 999 B is `1.00 MB` (not `1000 kB`) and a rate of a
+ * few bytes a second shows whole bytes.
+ */
 function formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 0)
         return `${bytes} B`;
     let value = bytes;
     let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
+    let shown = Math.round(value);
+    while (shown >= 1000 && unit < UNITS.length - 1) {
         value /= 1000;
         unit += 1;
+        shown = Number(value.toPrecision(3));
     }
     if (unit === 0)
-        return `${value} B`;
-    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+        return `${shown} B`;
+    const digits = shown >= 100 ? 0 : shown >= 10 ? 1 : 2;
+    return `${shown.toFixed(digits)} ${UNITS[unit]}`;
 }
 /** A throughput such as `48 MB/s`. */
 function formatRate(bytes, seconds) {
@@ -69175,14 +69189,19 @@ function formatRate(bytes, seconds) {
         return '- MB/s';
     return `${formatBytes(bytes / seconds)}/s`;
 }
-/** A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. */
+/**
+ * A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. Each step rounds first, so
+ * 59.96 s is `1 min 00 s`, not `60.0 s`.
+ */
 function formatDuration(ms) {
-    if (ms < 1000)
+    if (!Number.isFinite(ms) || ms < 0)
+        return `${ms} ms`;
+    if (Math.round(ms) < 1000)
         return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const totalSeconds = Math.round(seconds);
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
     const minutes = Math.floor(totalSeconds / 60);
     if (minutes < 60)
         return `${minutes} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
@@ -70761,8 +70780,8 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 71 modules
-var registry_src = __nccwpck_require__(3666);
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 75 modules
+var registry_src = __nccwpck_require__(5935);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
 
 /** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
@@ -70786,7 +70805,8 @@ async function readVersionSample(registry, manifest) {
 }
 /** Checks a sample document's shape (mlops-gha.sample/v1: OIP v2 inputs and the recorded outputs). */
 function parseSample(data, where) {
-    const d = data;
+    // a stored `null` (or any non-object) is refused like any other bad document, not a TypeError
+    const d = (data && typeof data === 'object' ? data : {});
     const tensors = (list) => Array.isArray(list) &&
         list.every((t) => t &&
             typeof t === 'object' &&
@@ -70803,7 +70823,7 @@ function parseSample(data, where) {
             fix: 'Push the model again with `sample-data`.',
         });
     }
-    return d;
+    return data;
 }
 /** Revisions of `release` whose smoke test failed, from the registry's audit events. */
 async function model_knownBadRevisions(registry, name, release, namespace) {
@@ -76503,21 +76523,31 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 const FIX = "Give the model server's address in `smoke-test-url`, or make the kubeconfig helm uses (KUBECONFIG, `kube-context`) usable by a plain client.";
+/** Every error of this module: the message names the file and the field; the fix ends with the way around. */
+const refuse = (message, fix, file) => new src/* UserError */.yo(message, { fix: `${fix} ${FIX}`, ...(file ? { location: { file } } : {}) });
 function loadFiles(env) {
     const files = env.KUBECONFIG ? env.KUBECONFIG.split(external_node_path_.delimiter).filter(Boolean) : [(0,external_node_path_.join)((0,external_node_os_.homedir)(), '.kube', 'config')];
     const loaded = [];
+    const skipped = [];
     for (const file of files) {
+        let text;
         try {
-            loaded.push({ doc: ((0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(file, 'utf8')) ?? {}), file });
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
         }
-        catch {
-            /* helm skips unreadable files of a KUBECONFIG list too */
+        catch (error) {
+            // helm skips unreadable files of a KUBECONFIG list too
+            skipped.push(`${file}: ${error.code === 'ENOENT' ? 'does not exist' : error.message}`);
+            continue;
+        }
+        try {
+            loaded.push({ doc: ((0,dist/* parse */.qg)(text) ?? {}), file });
+        }
+        catch (error) {
+            skipped.push(`${file}: not YAML (${error.message.split('\n')[0]})`);
         }
     }
     if (!loaded.length)
-        throw new src/* UserError */.yo(`No readable kubeconfig (${files.join(', ')}) to find the release's Service with`, {
-            fix: FIX,
-        });
+        throw refuse(`No readable kubeconfig to find the release's Service with (${env.KUBECONFIG ? 'KUBECONFIG lists' : 'KUBECONFIG is unset, so the default is'} ${skipped.join('; ')})`, 'Point KUBECONFIG at the file your cluster login step wrote (e.g. azure/k8s-set-context or `aws eks update-kubeconfig`).');
     return loaded;
 }
 /** The first definition of a name wins, as kubectl merges a KUBECONFIG list. */
@@ -76530,29 +76560,68 @@ function find(loaded, key, name) {
     }
     return undefined;
 }
+/** The names every loaded file defines under `key`, in order, for "one of ..." in messages. */
+function names(loaded, key) {
+    const all = loaded.flatMap((l) => (Array.isArray(l.doc[key]) ? l.doc[key] : []).map((x) => x?.name));
+    return [...new Set(all.filter((n) => typeof n === 'string'))].join(', ') || '(none)';
+}
 const relative = (file, path) => ((0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.join)((0,external_node_path_.dirname)(file), path));
+/** Reads a file a kubeconfig field points at (relative to the kubeconfig's folder, as kubectl does). */
+function readReferenced(file, field, where, path) {
+    const resolved = relative(file, path);
+    try {
+        return (0,external_node_fs_.readFileSync)(resolved);
+    }
+    catch (error) {
+        throw refuse(`The kubeconfig ${file}: \`${field}\` (${where}.${field}) points at ${resolved}, which cannot be read (${error.code ?? error.message})`, `Correct \`${field}\` in ${file} (a relative path is relative to ${(0,external_node_path_.dirname)(file)}), or embed the content in the \`-data\` form of the field.`, file);
+    }
+}
+/** The context to use and its cluster entry, or the error that says which name in which file is wrong. */
+function resolveContext(loaded, kubeContext) {
+    const searched = loaded.map((l) => l.file).join(', ');
+    const contexts = names(loaded, 'contexts');
+    const setter = loaded.find((l) => l.doc['current-context']);
+    const contextName = kubeContext ?? setter?.doc['current-context'];
+    if (!contextName)
+        throw refuse(`The kubeconfig sets no \`current-context\` and \`kube-context\` is empty (searched ${searched}; contexts defined: ${contexts})`, `Set \`kube-context\` to one of ${contexts}, or set \`current-context\` in the kubeconfig.`);
+    const entry = find(loaded, 'contexts', contextName);
+    if (!entry) {
+        const by = kubeContext ? 'the `kube-context` input' : `\`current-context\` in ${setter.file}`;
+        throw refuse(`The kubeconfig has no context ${JSON.stringify(contextName)} (named by ${by}; searched ${searched}; contexts defined: ${contexts})`, kubeContext
+            ? `Set \`kube-context\` to one of ${contexts}.`
+            : `Set \`current-context\` in ${setter.file} to one of ${contexts}, or set \`kube-context\`.`, kubeContext ? undefined : setter.file);
+    }
+    const context = entry.hit.context;
+    if (!context?.cluster)
+        throw refuse(`The kubeconfig's context ${JSON.stringify(contextName)} in ${entry.file} has no \`cluster\` (contexts[name=${contextName}].context.cluster)`, `Add \`cluster:\` (one of ${names(loaded, 'clusters')}) to the context ${JSON.stringify(contextName)} in ${entry.file}.`, entry.file);
+    const clusterEntry = find(loaded, 'clusters', context.cluster);
+    if (!clusterEntry)
+        throw refuse(`The kubeconfig's cluster ${JSON.stringify(context.cluster)} has no server: the context ${JSON.stringify(contextName)} in ${entry.file} names it, but no kubeconfig file defines it (searched ${searched}; clusters defined: ${names(loaded, 'clusters')})`, `Set \`cluster\` of the context ${JSON.stringify(contextName)} in ${entry.file} to one of ${names(loaded, 'clusters')}, or add the cluster to KUBECONFIG's files.`, entry.file);
+    const cluster = clusterEntry.hit.cluster;
+    if (!cluster?.server)
+        throw refuse(`The kubeconfig's cluster ${JSON.stringify(context.cluster)} has no server: its entry in ${clusterEntry.file} lacks \`server\` (clusters[name=${context.cluster}].cluster.server)`, `Add \`server: https://…\` to the cluster ${JSON.stringify(context.cluster)} in ${clusterEntry.file}.`, clusterEntry.file);
+    return {
+        context: { cluster: context.cluster, user: context.user },
+        cluster: { ...cluster, server: cluster.server },
+        file: clusterEntry.file,
+    };
+}
 async function kubeAccess(options = {}) {
     const env = options.env ?? process.env;
     const loaded = loadFiles(env);
-    const contextName = options.kubeContext ?? loaded.find((l) => l.doc['current-context'])?.doc['current-context'];
-    const context = contextName ? find(loaded, 'contexts', contextName)?.hit.context : undefined;
-    if (!context?.cluster)
-        throw new src/* UserError */.yo(`The kubeconfig has no context ${contextName ? JSON.stringify(contextName) : '(no current-context)'} with a cluster`, { fix: FIX });
-    const clusterEntry = find(loaded, 'clusters', context.cluster);
-    const cluster = clusterEntry?.hit.cluster;
-    if (!cluster?.server)
-        throw new src/* UserError */.yo(`The kubeconfig's cluster ${JSON.stringify(context.cluster)} has no server`, { fix: FIX });
+    const { context, cluster, file } = resolveContext(loaded, options.kubeContext);
     const userEntry = context.user ? find(loaded, 'users', context.user) : undefined;
     const user = userEntry?.hit.user ?? {};
-    if (user['auth-provider'])
-        throw new src/* UserError */.yo(`The kubeconfig user ${JSON.stringify(context.user)} uses the removed auth-provider ${JSON.stringify(user['auth-provider'].name ?? '')}`, { fix: FIX });
-    const file = clusterEntry.file;
     const userFile = userEntry?.file ?? file;
+    const userField = `users[name=${context.user ?? ''}].user`;
+    if (user['auth-provider'])
+        throw refuse(`The kubeconfig user ${JSON.stringify(context.user)} in ${userFile} uses the removed auth-provider ${JSON.stringify(user['auth-provider'].name ?? '')} (${userField}.auth-provider), which kubectl 1.26 and later refuse too`, `Replace \`auth-provider\` of the user ${JSON.stringify(context.user)} in ${userFile} with an \`exec\` plugin (gke-gcloud-auth-plugin for gcp, kubelogin for azure and oidc), as the cloud's login action writes it.`, userFile);
+    const clusterField = `clusters[name=${context.cluster}].cluster`;
     const tls = {};
     if (cluster['certificate-authority-data'])
         tls.ca = Buffer.from(cluster['certificate-authority-data'], 'base64');
     else if (cluster['certificate-authority'])
-        tls.ca = (0,external_node_fs_.readFileSync)(relative(file, cluster['certificate-authority']));
+        tls.ca = readReferenced(file, 'certificate-authority', clusterField, cluster['certificate-authority']);
     if (cluster['insecure-skip-tls-verify'])
         tls.rejectUnauthorized = false;
     if (cluster['tls-server-name'])
@@ -76560,20 +76629,21 @@ async function kubeAccess(options = {}) {
     if (user['client-certificate-data'])
         tls.cert = Buffer.from(user['client-certificate-data'], 'base64');
     else if (user['client-certificate'])
-        tls.cert = (0,external_node_fs_.readFileSync)(relative(userFile, user['client-certificate']));
+        tls.cert = readReferenced(userFile, 'client-certificate', userField, user['client-certificate']);
     if (user['client-key-data'])
         tls.key = Buffer.from(user['client-key-data'], 'base64');
     else if (user['client-key'])
-        tls.key = (0,external_node_fs_.readFileSync)(relative(userFile, user['client-key']));
+        tls.key = readReferenced(userFile, 'client-key', userField, user['client-key']);
     let authorization;
     if (user.token)
         authorization = `Bearer ${user.token}`;
     else if (user.tokenFile)
-        authorization = `Bearer ${(0,external_node_fs_.readFileSync)(relative(userFile, user.tokenFile), 'utf8').trim()}`;
+        authorization = `Bearer ${readReferenced(userFile, 'tokenFile', userField, user.tokenFile).toString('utf8').trim()}`;
     else if (user.username && user.password)
         authorization = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
     else if (user.exec) {
-        const credential = await execCredential(user.exec, env);
+        const where = `the kubeconfig user ${JSON.stringify(context.user)} (${userField}.exec in ${userFile})`;
+        const credential = await execCredential(user.exec, env, where, userFile);
         if (credential.token)
             authorization = `Bearer ${credential.token}`;
         if (credential.cert)
@@ -76607,7 +76677,7 @@ async function kubeAccess(options = {}) {
     return { server, source: file, http };
 }
 /** Runs a client-go exec credential plugin (argument array, no shell) and reads its ExecCredential. */
-async function execCredential(exec, env) {
+async function execCredential(exec, env, where, file) {
     const childEnv = { ...env };
     for (const e of exec.env ?? [])
         childEnv[e.name] = e.value;
@@ -76616,16 +76686,27 @@ async function execCredential(exec, env) {
         kind: 'ExecCredential',
         spec: { interactive: false },
     });
+    const plugin = `The exec plugin ${exec.command} of ${where}`;
+    const fix = `Install ${exec.command} on the runner (or correct \`command\` in ${file}) and run the login step that gives it credentials before this one.`;
     const out = await new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_.spawn)(exec.command, exec.args ?? [], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
+        // stderr is read (a full pipe would stall the plugin) and its last line tells why it failed
+        let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.on('error', (e) => reject(new src/* UserError */.yo(`The kubeconfig's exec plugin ${exec.command} could not run: ${e.message}`, { fix: FIX })));
-        child.on('close', (code) => code === 0
-            ? resolve(stdout)
-            : reject(new src/* UserError */.yo(`The kubeconfig's exec plugin ${exec.command} exited with ${code}`, { fix: FIX })));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+        child.on('error', (e) => reject(refuse(`${plugin} could not run: ${e.message}`, fix, file)));
+        child.on('close', (code) => {
+            const why = stderr.trim().split('\n').at(-1)?.slice(0, 300);
+            return code === 0
+                ? resolve(stdout)
+                : reject(refuse(`${plugin} exited with ${code}${why ? `: ${why}` : ''}`, fix, file));
+        });
     });
-    const status = parseBody(out).status ?? {};
+    const body = parseBody(out);
+    const status = (body && typeof body === 'object' && body.status) || {};
+    if (!status.token && !status.clientCertificateData)
+        throw refuse(`${plugin} printed no ExecCredential with a token or a client certificate`, fix, file);
     return {
         ...(status.token ? { token: status.token } : {}),
         ...(status.clientCertificateData ? { cert: Buffer.from(status.clientCertificateData) } : {}),
@@ -76746,6 +76827,11 @@ function duration_parseGoDuration(text, input = 'timeout') {
 
 
 const isMap = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * Sets an own key. Plain assignment of a key named `__proto__` would replace the object's
+ * prototype instead, silently dropping a value helm would pass to the templates.
+ */
+const put = (o, key, value) => Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 /** Parses YAML that must be a mapping; a syntax error names the file (or input), line and column. */
 function parseValuesYaml(text, where) {
     const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, uniqueKeys: true });
@@ -76789,8 +76875,8 @@ async function readValuesFile(path) {
 function mergeValues(base, over) {
     const out = { ...base };
     for (const [k, v] of Object.entries(over)) {
-        const prev = out[k];
-        out[k] = isMap(prev) && isMap(v) ? mergeValues(prev, v) : v;
+        const prev = Object.hasOwn(out, k) ? out[k] : undefined;
+        put(out, k, isMap(prev) && isMap(v) ? mergeValues(prev, v) : v);
     }
     return out;
 }
@@ -76805,11 +76891,12 @@ function values_setAtKey(values, key, value) {
     const root = { ...values };
     let node = root;
     for (const [i, part] of parts.entries()) {
+        const prev = Object.hasOwn(node, part) ? node[part] : undefined;
         if (i === parts.length - 1) {
-            node[part] = isMap(node[part]) ? mergeValues(node[part], value) : value;
+            put(node, part, isMap(prev) ? mergeValues(prev, value) : value);
         }
         else {
-            node[part] = isMap(node[part]) ? { ...node[part] } : {};
+            put(node, part, isMap(prev) ? { ...prev } : {});
             node = node[part];
         }
     }
@@ -76890,6 +76977,7 @@ async function afterFailedUpgrade(error, c) {
     c.logger.info(`${c.target.release}: ${what}; the release is at revision ${last?.revision ?? '(none)'} (${last?.status ?? 'uninstalled'})`);
     let back = { to: undefined, revision: last?.revision };
     const needsRestore = last && (history_isPending(last.status) || last.status === 'failed');
+    let restored = false;
     // another job's operation holds the release: its pending revision is that job's, never ours to undo
     const concurrent = kind === 'operation-in-progress' || kind === 'name-in-use';
     if (concurrent) {
@@ -76905,6 +76993,7 @@ async function afterFailedUpgrade(error, c) {
             logger: c.logger,
             hurry: c.cancelled,
         });
+        restored = true;
     }
     else if (last?.status === 'deployed' &&
         /rolled back|Rollback to/.test(`${(0,src/* describeError */.Uc)(error)} ${last.description}`)) {
@@ -76913,10 +77002,16 @@ async function afterFailedUpgrade(error, c) {
     o.rolledBackTo = back.to;
     o.revision = back.revision;
     o.status = c.cancelled ? 'cancelled' : back.to !== undefined && !concurrent ? 'rolled-back' : 'failed';
-    await c.deployment?.setStatus('failure', `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; release on ${describeBack(back.to)}`);
+    // a failed revision left in place (rollback-on-failure off) is where the release is: say so, not "nothing"
+    const leftOn = needsRestore && !restored && back.to === undefined
+        ? `was left on revision ${last.revision} (${last.status})${c.settings.rollbackOnFailure ? '' : ': `rollback-on-failure` is off'}`
+        : undefined;
+    await c.deployment?.setStatus('failure', `${c.cancelled ? 'cancelled' : `helm upgrade failed (${kind})`}; ${leftOn ? `release ${leftOn}` : `release on ${describeBack(back.to)}`}`);
     const now = concurrent
         ? `nothing was changed: another job's deploy of ${c.target.release} holds it (revision ${last?.revision ?? '(none)'}, ${last?.status ?? 'installing'})`
-        : `${c.target.release} is now on ${describeBack(back.to)}`;
+        : leftOn
+            ? `${c.target.release} ${leftOn}`
+            : `${c.target.release} is now on ${describeBack(back.to)}`;
     o.failure = new src/* UserError */.yo(`${what}; ${now}`, {
         fix: c.cancelled
             ? 'Run the deploy again: the release was not left pending.'
@@ -77787,15 +77882,37 @@ async function createSession(source, where, options = {}) {
         });
     }
 }
-/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+/**
+ * Opens an ONNX model file for inference; a missing file, a folder or one onnxruntime cannot
+ * read is a UserError naming the path and, when given, the `label` it came from.
+ */
 async function openOnnxModel(path, options = {}) {
-    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+    const { label } = options;
+    const stat = statOrUndefined(path);
+    if (!stat?.isFile()) {
+        const what = stat?.isDirectory() ? 'is a folder, not an .onnx file' : 'does not exist';
+        throw new src/* UserError */.yo(label ? `${label}: model ${path} ${what}` : `Model ${path} ${what}`, {
+            fix: `Set ${label ?? 'the model input'} to the path of an .onnx file (e.g. the \`model-path\` output of the train action).`,
         });
     }
-    const session = await createSession(path, path, options);
+    const session = await createSession(path, label ? `${label}: ${path}` : path, {
+        ...options,
+        ...(options.fix || !label
+            ? {}
+            : {
+                fix: `Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point ${label} at the .onnx file.`,
+            }),
+    });
     return { path, session, signature: signatureOf(session) };
+}
+/** The file's stat, or undefined where there is none to read (absent, a path through a file, no permission). */
+function statOrUndefined(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path);
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
 async function readOnnxSignature(path, options = {}) {
@@ -77846,7 +77963,7 @@ function oipDatatypeOf(ortType) {
 
 /***/ }),
 
-/***/ 3666:
+/***/ 5935:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78008,13 +78125,13 @@ function checkDigest(url, options, digest) {
 async function writeVerifiedStream(source, dest, url, options = {}, 
 /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
 expected) {
-    await ensureDir((0,external_node_path_.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     let bytes = 0;
     let reported = 0;
     try {
+        const file = await createIn((0,external_node_path_.dirname)(dest), () => (0,promises_.open)(temp, 'wx'));
         const meter = new external_node_stream_.Transform({
             transform(chunk, _enc, callback) {
                 bytes += chunk.length;
@@ -78027,7 +78144,7 @@ expected) {
                 callback(null, chunk);
             },
         });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { fd: file, highWaterMark: 4 << 20 }));
         if (expected !== undefined && bytes !== expected)
             throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
                 code: 'TruncatedBody',
@@ -78055,7 +78172,6 @@ expected) {
 async function writeVerifiedBytes(body, dest, 
 /** The source's URL for messages; a function when it is costly to build (local stores, per file). */
 url, options = {}) {
-    await ensureDir((0,external_node_path_.dirname)(dest));
     if (options.verify)
         checkDigest(typeof url === 'string' ? url : url(), options, (0,external_node_crypto_.createHash)(options.verify.algorithm).update(body).digest('hex'));
     if (options.verifier) {
@@ -78067,7 +78183,7 @@ url, options = {}) {
     try {
         // Small objects are written synchronously: on busy machines a thread-pool round trip per
         // file costs more than the write itself (measured 2x slower for 4-32 KB files).
-        (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+        await createIn((0,external_node_path_.dirname)(dest), () => (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' }));
         if (options.mode !== undefined && (options.mode & ~umask()) !== options.mode)
             (0,external_node_fs_.chmodSync)(temp, options.mode);
         (0,external_node_fs_.renameSync)(temp, dest);
@@ -78090,7 +78206,11 @@ async function bytesToVerifiedFile(read, dest, url, options = {}) {
     return withRetries(async () => writeVerifiedBytes(await read(), dest, url, options), options.retry);
 }
 const madeDirs = new Set();
-/** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
+/**
+ * mkdir -p, once per folder per process (objects share a few hundred prefix folders). A folder
+ * removed since (a cache deleted between two pulls of one process) is forgotten by `forgetDir`
+ * when a write into it fails with ENOENT, and made again.
+ */
 async function ensureDir(dir) {
     if (madeDirs.has(dir))
         return;
@@ -78098,6 +78218,22 @@ async function ensureDir(dir) {
     if (madeDirs.size > 100_000)
         madeDirs.clear();
     madeDirs.add(dir);
+}
+/**
+ * Creates a file in `dir` by `create` (an exclusive open), after ensureDir; when the folder
+ * vanished since ensureDir remembered it (ENOENT), makes it again and creates once more.
+ */
+async function createIn(dir, create) {
+    await ensureDir(dir);
+    try {
+        return await create();
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT' || !madeDirs.delete(dir))
+            throw error;
+        await ensureDir(dir);
+        return create();
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/keys.ts
@@ -78175,7 +78311,7 @@ class LocalStore {
             return { key, size: s.size };
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 return undefined;
             throw error;
         }
@@ -78187,7 +78323,7 @@ class LocalStore {
             return handle.createReadStream({ highWaterMark: 1 << 20 });
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 throw new ObjectNotFoundError(this.urlOf(key));
             throw error;
         }
@@ -78198,7 +78334,7 @@ class LocalStore {
             return { body, etag: etagOf(body) };
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 return undefined;
             throw error;
         }
@@ -78287,6 +78423,8 @@ class LocalStore {
         return {};
     }
     async *list(prefix) {
+        if (prefix.replace(/\/+$/, '') !== '')
+            checkKey(prefix.replace(/\/+$/, '')); // never a walk outside the root
         const start = prefix === '' ? this.root : (0,external_node_path_.join)(this.root, ...prefix.replace(/\/+$/, '').split('/'));
         const walk = async function* (dir, rel) {
             let entries;
@@ -78294,7 +78432,7 @@ class LocalStore {
                 entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
             }
             catch (error) {
-                if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+                if (isAbsent(error))
                     return;
                 throw error;
             }
@@ -78336,7 +78474,7 @@ class LocalStore {
                 await (0,promises_.stat)(path);
             }
             catch (error) {
-                if (error.code === 'ENOENT')
+                if (isAbsent(error))
                     throw new ObjectNotFoundError(url());
                 throw error;
             }
@@ -78357,7 +78495,7 @@ function readSmall(path) {
         fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
-        if (error.code === 'ENOENT')
+        if (isAbsent(error))
             return 'missing';
         throw error;
     }
@@ -78377,6 +78515,11 @@ function readSmall(path) {
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
+}
+/** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
+function isAbsent(error) {
+    const code = error.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
@@ -78410,6 +78553,10 @@ class StoreFailure extends src/* UserError */.yo {
         this.kind = kind;
         this.url = url;
         this.name = 'StoreFailure';
+    }
+    /** The verdict after the retries (and remembered for the store's later objects): never retried again. */
+    get retryable() {
+        return false;
     }
 }
 const UNREACHABLE_CODES = new Set([
@@ -78505,6 +78652,10 @@ class RangeFailure extends Error {
         this.code = code;
         this.name = 'RangeFailure';
     }
+    /** The server answered a part with the whole object: it does not serve ranges. */
+    get rangeIgnored() {
+        return this.code === 'RangeIgnored';
+    }
 }
 /** `bytes a-b/total` of a 206 answer. */
 function parseContentRange(header) {
@@ -78533,7 +78684,7 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
     if (res.statusCode === 412)
         throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
     if (res.statusCode === 200)
-        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false);
+        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false, 'RangeIgnored');
     if (res.statusCode !== 206)
         throw Object.assign(new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500), { $metadata: { httpStatusCode: res.statusCode } });
     const range = parseContentRange(res.headers['content-range']);
@@ -78550,7 +78701,6 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * checked body; it is retried here, per range, on retryable failures.
  */
 async function rangedToVerifiedFile(first, getRange, dest, url, options) {
-    await ensureDir((0,external_node_path_.dirname)(dest));
     const total = first.total;
     const partSize = options.partSize;
     // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
@@ -78559,7 +78709,7 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = tempBeside(dest);
-    const file = await (0,promises_.open)(temp, 'wx', 0o600);
+    const file = await createIn((0,external_node_path_.dirname)(dest), () => (0,promises_.open)(temp, 'wx', 0o600));
     let reported = 0;
     // In-order digest: completed parts wait here until every earlier part has been fed.
     const done = new Map();
@@ -78645,13 +78795,15 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options) {
             wake();
             throw error;
         });
-        const results = await Promise.allSettled(workers);
-        await head; // its failure (retryable) goes to the object's retry layer as it is
+        // settled together: a first answer cut while parts are in flight must not reject unheard
+        const [headResult, ...results] = await Promise.allSettled([head, ...workers]);
+        if (headResult.status === 'rejected')
+            throw headResult.reason; // retryable: the object's layer starts again
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
             // The object fails: the range layer already retried, so the object layer must not.
-            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false);
+            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false, cause instanceof RangeFailure && cause.rangeIgnored ? 'RangeIgnored' : 'RangeFailure');
         }
         if (hashed !== parts)
             throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
@@ -78726,6 +78878,21 @@ const bytes = (data) => typeof data === 'string'
     : ArrayBuffer.isView(data)
         ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
         : Buffer.from(data);
+// HMAC keys as Node wants them: on Node 24 createHmac with a Buffer key costs ~20 us (a key
+// object is made and checked per call), with a string or a KeyObject 4-6 us. The signer keys
+// its per-request HMAC with the same signing-key array each time (cached per day), so that
+// array's KeyObject is made once.
+const keyObjects = new WeakMap();
+function hmacKey(secret) {
+    if (typeof secret === 'string')
+        return secret;
+    let key = keyObjects.get(secret);
+    if (!key) {
+        key = (0,external_node_crypto_.createSecretKey)(bytes(secret));
+        keyObjects.set(secret, key);
+    }
+    return key;
+}
 /** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
 class NodeSha256 {
     secret;
@@ -78735,7 +78902,7 @@ class NodeSha256 {
         this.hash = this.fresh();
     }
     fresh() {
-        return this.secret === undefined ? (0,external_node_crypto_.createHash)('sha256') : (0,external_node_crypto_.createHmac)('sha256', bytes(this.secret));
+        return this.secret === undefined ? (0,external_node_crypto_.createHash)('sha256') : (0,external_node_crypto_.createHmac)('sha256', hmacKey(this.secret));
     }
     update(data) {
         this.hash.update(data);
@@ -78892,39 +79059,24 @@ async function s3Error(res, url) {
  */
 const DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
 async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RANGES) {
-    const first = sizes.cutoff;
-    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
-    if (res.statusCode === 416) {
-        res.resume(); // an empty object has no byte 0
-        res = await getter.get(fullKey);
-    }
+    const res = await getter.get(fullKey);
     if (res.statusCode === 404) {
         const error = await s3Error(res, url);
         if (error.name === 'NoSuchBucket')
             throw error;
         throw new ObjectNotFoundError(url);
     }
-    if (res.statusCode === 200) {
-        // the server ignored Range (or the object is empty): the whole body, verified as it streams
-        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+    if (res.statusCode !== 200)
+        throw await s3Error(res, url);
+    const header = res.headers['content-length'];
+    const length = header === undefined ? undefined : Number(header);
+    if (length === undefined || length <= sizes.cutoff) {
+        // the whole body, verified as it streams (a body of another length is a retried fault)
         if (length !== undefined && length <= SMALL_OBJECT)
             return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
         return writeVerifiedStream(res, dest, url, options, length);
     }
-    if (res.statusCode !== 206)
-        throw await s3Error(res, url);
-    const range = parseContentRange(res.headers['content-range']);
-    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
-    if (!range || range.start !== 0 || range.end !== expectedEnd) {
-        res.resume();
-        throw new RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-    }
-    const total = range.total;
-    if (total <= first) {
-        if (total <= SMALL_OBJECT)
-            return writeVerifiedBytes(await readExactly(res, total), dest, url, options);
-        return writeVerifiedStream(res, dest, url, options, total);
-    }
+    const total = length;
     const etag = res.headers.etag;
     const getRange = async (start, end) => {
         const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
@@ -78937,10 +79089,21 @@ async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RA
         }
         return readExactly(part, end - start + 1);
     };
-    return rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
-        ...options,
-        partSize: sizes.partSize,
-    });
+    try {
+        return await rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+            ...options,
+            partSize: sizes.partSize,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof RangeFailure && error.rangeIgnored))
+            throw error;
+        // the server does not serve ranges: the whole object, as one verified stream
+        const whole = await getter.get(fullKey, etag ? { 'if-match': etag } : {});
+        if (whole.statusCode !== 200)
+            throw await s3Error(whole, url);
+        return writeVerifiedStream(whole, dest, url, options, total);
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
@@ -79580,6 +79743,22 @@ var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
 
 
 const MANIFEST_SCHEMA_ID = 'mlops-gha/registry-manifest@1';
+/** A file's path inside a version: relative, `/`-separated, no empty, `.` or `..` parts, no backslash or NUL. */
+const FILE_PATH = '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$';
+const FILE_PATH_RE = new RegExp(FILE_PATH, 'u');
+/**
+ * Checks a file's path inside a version by the manifest's rule, so that a push refuses a file
+ * it could never list before it claims a number or uploads anything. `source` is the file on disk.
+ */
+function checkFilePath(path, source = path) {
+    if (!FILE_PATH_RE.test(path)) {
+        throw new src/* UserError */.yo(`The file ${source} cannot be stored as ${JSON.stringify(path)}: a path inside a version is relative, with "/" between folders, no empty, "." or ".." parts, and no backslash`, {
+            fix: 'Rename the file (or its folder) so that its name has no backslash, or list the model files one per line in `model`.',
+            location: { file: source },
+        });
+    }
+    return path;
+}
 const nullableString = { type: ['string', 'null'] };
 const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const tensor = {
@@ -79648,7 +79827,7 @@ const MANIFEST_SCHEMA = {
                 required: ['path', 'sha256', 'size'],
                 additionalProperties: false,
                 properties: {
-                    path: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$' },
+                    path: { type: 'string', minLength: 1, pattern: FILE_PATH },
                     sha256,
                     size: { type: 'integer', minimum: 0 },
                     signature,
@@ -79697,6 +79876,7 @@ function validateManifest(value, where) {
         });
     }
     const manifest = value;
+    checkMetrics(manifest.metrics, `Invalid registry manifest ${where}: `);
     const paths = new Set();
     for (const f of manifest.files) {
         if (paths.has(f.path))
@@ -79704,6 +79884,20 @@ function validateManifest(value, where) {
         paths.add(f.path);
     }
     return manifest;
+}
+/**
+ * Metrics must be finite numbers: JSON has no NaN or Infinity (JSON.stringify writes `null`), so
+ * a manifest holding one would be written unreadable. `prefix` starts the message.
+ */
+function checkMetrics(metrics, prefix = '') {
+    for (const [name, value] of Object.entries(metrics)) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+            throw new src/* UserError */.yo(`${prefix}the metric ${JSON.stringify(name)} is ${String(value)}, not a finite number`, {
+                fix: 'Record only finite metric values: leave out a metric that is NaN or infinite (e.g. the loss of a diverged run).',
+            });
+        }
+    }
+    return metrics;
 }
 /** Parses manifest.json bytes, then validates. */
 function parseManifest(body, where) {
@@ -79764,6 +79958,8 @@ async function claimedVersions(ctx, name) {
 }
 /** The manifest of a version, validated; undefined when the version is not (yet) visible. */
 async function tryReadManifest(ctx, name, version) {
+    checkModelName(name);
+    checkVersionNumber(version);
     const key = layout.manifest(name, version);
     const got = await ctx.store.getBytes(key);
     if (!got)
@@ -79788,6 +79984,7 @@ async function readManifest(ctx, name, version) {
 }
 /** Visible versions (those with a manifest), ascending. */
 async function listVersionNumbers(ctx, name) {
+    checkModelName(name);
     const out = [];
     for await (const o of ctx.store.list(`${name}/versions/`)) {
         const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
@@ -79858,7 +80055,7 @@ async function latestVersion(ctx, name) {
     return versions[versions.length - 1];
 }
 /** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
-async function resolve(ctx, reference) {
+async function reader_resolve(ctx, reference) {
     const ref = typeof reference === 'string' ? names_parseModelRef(reference) : reference;
     let version;
     if (ref.kind === 'version')
@@ -80298,7 +80495,9 @@ async function acquireContentLock(ctx, name, digest) {
             if (timer)
                 clearTimeout(timer);
             await beating;
-            if (lost)
+            // Nothing to publish: another push took the record over, or this lock found the content
+            // already published and never held the record (its etag is unset: a PUT would be unconditional).
+            if (lost || published)
                 return;
             record.version = version;
             record.state = 'published';
@@ -80386,8 +80585,11 @@ async function push(ctx, request) {
     if (request.alias !== undefined)
         checkAliasName(request.alias);
     const tags = checkTags(request.tags ?? {});
+    const metrics = checkMetrics(request.metrics ?? {}, `Cannot push ${name}: `);
     if (request.files.length === 0)
         throw new src/* UserError */.yo('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+    for (const f of request.files)
+        checkFilePath(f.path, f.source);
     // 1. Hash (one read of each file), with the file's stat before and after: a file still
     //    being written (or rewritten during the upload, checked again below) would make the
     //    manifest's sha256 lie.
@@ -80468,7 +80670,7 @@ async function push(ctx, request) {
             content_digest: digest,
             files,
             signature: firstOnnx?.signature ?? null,
-            metrics: request.metrics ?? {},
+            metrics,
             params: request.params ?? {},
             lineage: {
                 git_sha: null,
@@ -80760,7 +80962,7 @@ class registry_Registry {
     }
     /** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
     resolve(reference) {
-        return resolve(this.ctx, reference);
+        return reader_resolve(this.ctx, reference);
     }
     /** The version's stored sample (sample.json), verified against the manifest's sha256. */
     readSample(name, version) {
@@ -81196,6 +81398,19 @@ function probOutsideBand(m, n, g, h) {
     }
     return A[maxj - minj - 1];
 }
+/**
+ * Refuses an empty sample or one holding NaN or an infinity: the merge loops below (and in
+ * Wasserstein) never advance past a NaN, so without this a NaN would hang the caller.
+ */
+function ks_checkSample(values, fn, side) {
+    if (values.length === 0)
+        throw new RangeError(`${fn}: the ${side} sample is empty`);
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (!Number.isFinite(v))
+            throw new RangeError(`${fn}: the ${side} sample holds ${v} at index ${i}`);
+    }
+}
 /** The largest gap between the two empirical CDFs (both samples sorted ascending). */
 function ksStatistic(a, b) {
     const n1 = a.length;
@@ -81223,10 +81438,10 @@ function ks2Samp(x, y) {
 }
 /** As ks2Samp, for samples already sorted ascending. */
 function ks_ks2SampSorted(a, b) {
+    ks_checkSample(a, 'ks2Samp', 'first');
+    ks_checkSample(b, 'ks2Samp', 'second');
     const n1 = a.length;
     const n2 = b.length;
-    if (n1 === 0 || n2 === 0)
-        throw new RangeError('ks2Samp needs two non-empty samples');
     let d = ksStatistic(a, b);
     if (Math.max(n1, n2) <= MAX_EXACT_N) {
         const g = gcd(n1, n2);
@@ -81242,6 +81457,182 @@ function ks_ks2SampSorted(a, b) {
     const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
     const en = (m * n) / (m + n);
     return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf(roundHalfEven(en), d))) };
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/statistics.ts
+/**
+ * Drift statistics on plain arrays, each matching the SciPy (1.10) function or Evidently
+ * formula it is named after. p-value tests return { statistic, pValue }; distances return a
+ * number. Empty samples, NaN, infinities and counts that do not line up are RangeErrors, never
+ * a NaN result (the profile code never passes them; other callers of the package might).
+ */
+
+
+/** Two count vectors over the same categories or bins, each finite, non-negative, with a positive total. */
+function checkCounts(reference, current, fn) {
+    if (reference.length !== current.length)
+        throw new RangeError(`${fn}: ${reference.length} reference counts but ${current.length} current ones`);
+    if (reference.length === 0)
+        throw new RangeError(`${fn}: no counts`);
+    for (const [side, counts] of [
+        ['reference', reference],
+        ['current', current],
+    ]) {
+        let total = 0;
+        for (let i = 0; i < counts.length; i++) {
+            const c = counts[i];
+            if (!(c >= 0 && c < Infinity))
+                throw new RangeError(`${fn}: counts must be finite and non-negative, got ${c}`);
+            total += c;
+        }
+        if (total === 0)
+            throw new RangeError(`${fn}: the ${side} counts sum to 0`);
+    }
+}
+/**
+ * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
+ * (categories with no count on either side dropped), with Yates' correction when k = 2 as
+ * SciPy applies by default. One category left: statistic 0, p-value 1 (as SciPy).
+ */
+function statistics_chiSquaredContingency(reference, current) {
+    checkCounts(reference, current, 'chiSquaredContingency');
+    const cols = [];
+    for (let i = 0; i < reference.length; i++) {
+        const a = reference[i];
+        const b = current[i];
+        if (a + b > 0)
+            cols.push([a, b]);
+    }
+    const dof = cols.length - 1;
+    if (dof <= 0)
+        return { statistic: 0, pValue: 1, dof: 0 };
+    let r0 = 0;
+    let r1 = 0;
+    for (const [a, b] of cols) {
+        r0 += a;
+        r1 += b;
+    }
+    const total = r0 + r1;
+    let stat = 0;
+    for (const [a, b] of cols) {
+        const c = a + b;
+        for (const [obs, row] of [
+            [a, r0],
+            [b, r1],
+        ]) {
+            const expected = (row * c) / total;
+            let o = obs;
+            if (dof === 1) {
+                const diff = expected - o;
+                o += Math.sign(diff) * Math.min(0.5, Math.abs(diff));
+            }
+            stat += ((o - expected) * (o - expected)) / expected;
+        }
+    }
+    return { statistic: stat, pValue: chiSquaredSf(stat, dof), dof };
+}
+/**
+ * Evidently's Z-test of two proportions (binary columns): pooled proportion, two-sided
+ * p-value 2 P(Z > |z|). `hits` of `n` in each sample.
+ */
+function statistics_proportionsZTest(refHits, refN, curHits, curN) {
+    if (!(refN > 0 && curN > 0 && refN < Infinity && curN < Infinity))
+        throw new RangeError(`proportionsZTest: sample sizes must be positive and finite, got ${refN} and ${curN}`);
+    if (!(refHits >= 0 && refHits <= refN && curHits >= 0 && curHits <= curN))
+        throw new RangeError(`proportionsZTest: hits must lie in [0, n], got ${refHits}/${refN} and ${curHits}/${curN}`);
+    const p1 = refHits / refN;
+    const p2 = curHits / curN;
+    const pooled = (refHits + curHits) / (refN + curN);
+    const variance = pooled * (1 - pooled) * (1 / refN + 1 / curN);
+    if (!(variance > 0))
+        return { statistic: 0, pValue: 1 };
+    const z = (p1 - p2) / Math.sqrt(variance);
+    return { statistic: z, pValue: 2 * normalSf(Math.abs(z)) };
+}
+/** scipy.stats.wasserstein_distance(u, v) for two sorted samples (unweighted). */
+function wassersteinSorted(u, v) {
+    checkSample(u, 'wasserstein', 'reference');
+    checkSample(v, 'wasserstein', 'current');
+    const nu = u.length;
+    const nv = v.length;
+    let i = 0;
+    let j = 0;
+    let total = 0;
+    let prev = Math.min(u[0], v[0]);
+    while (i < nu || j < nv) {
+        const x = j >= nv || (i < nu && u[i] <= v[j]) ? u[i] : v[j];
+        // Between the previous value and x both CDFs are flat at i/nu and j/nv.
+        total += Math.abs(i / nu - j / nv) * (x - prev);
+        while (i < nu && u[i] <= x)
+            i++;
+        while (j < nv && v[j] <= x)
+            j++;
+        prev = x;
+    }
+    return total;
+}
+function wasserstein(u, v) {
+    return wassersteinSorted(Float64Array.from(u).sort(), Float64Array.from(v).sort());
+}
+/** Population standard deviation (numpy's np.std, ddof = 0), two-pass. */
+function populationStd(values) {
+    checkSample(values, 'populationStd', 'given');
+    let mean = 0;
+    for (let i = 0; i < values.length; i++)
+        mean += values[i];
+    mean /= values.length;
+    let ss = 0;
+    for (let i = 0; i < values.length; i++)
+        ss += (values[i] - mean) ** 2;
+    return Math.sqrt(ss / values.length);
+}
+/**
+ * Evidently's normalised Wasserstein distance: W(reference, current) / std(reference), the
+ * standard deviation floored at 0.001 as Evidently does, so a constant reference is usable.
+ */
+function statistics_normalizedWasserstein(referenceSorted, currentSorted, referenceStd = populationStd(referenceSorted)) {
+    return wassersteinSorted(referenceSorted, currentSorted) / Math.max(referenceStd, 0.001);
+}
+/** scipy.spatial.distance.jensenshannon(p, q) (natural log): counts or shares, normalised here. */
+function statistics_jensenShannon(p, q) {
+    checkCounts(p, q, 'jensenShannon');
+    let sp = 0;
+    let sq = 0;
+    for (let i = 0; i < p.length; i++) {
+        sp += p[i];
+        sq += q[i];
+    }
+    let js = 0;
+    for (let i = 0; i < p.length; i++) {
+        const a = p[i] / sp;
+        const b = q[i] / sq;
+        const m = (a + b) / 2;
+        if (a > 0)
+            js += a * Math.log(a / m);
+        if (b > 0)
+            js += b * Math.log(b / m);
+    }
+    return Math.sqrt(Math.max(0, js) / 2);
+}
+/**
+ * Population stability index over the same bins (Evidently's formula): shares of each side,
+ * an empty bin counted as 0.0001 so that the logarithm stays finite.
+ */
+function statistics_populationStabilityIndex(reference, current) {
+    checkCounts(reference, current, 'populationStabilityIndex');
+    let sr = 0;
+    let sc = 0;
+    for (let i = 0; i < reference.length; i++) {
+        sr += reference[i];
+        sc += current[i];
+    }
+    let psi = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r = reference[i] / sr || 0.0001;
+        const c = current[i] / sc || 0.0001;
+        psi += (c - r) * Math.log(c / r);
+    }
+    return psi;
 }
 
 ;// CONCATENATED MODULE: ./packages/drift/src/random.ts
@@ -81297,6 +81688,7 @@ class random_SeededRandom extends src/* Xoshiro128 */.yf {
  * end it stops before the unfinished record, and the caller feeds that tail again with the
  * next bytes. The consumer (a `RecordSink`) decides what fields mean.
  */
+
 const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
@@ -81335,6 +81727,13 @@ class csv_scan_UnclosedQuote extends Error {
         super(`a quoted field opened on line ${line} is never closed`);
         this.line = line;
     }
+}
+/** The user's error for an `UnclosedQuote`: `subject` names the file as the caller's messages do. */
+function csv_scan_unclosedQuoteError(subject, file, line) {
+    return new UserError(`${subject}, line ${line}: a quoted field is never closed`, {
+        fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+        location: { file, line },
+    });
 }
 class csv_scan_CsvScanner {
     sink;
@@ -81569,6 +81968,105 @@ function csv_scan_columnOf(buf, recordStart, at) {
     return buf.toString('utf8', lineStart, at).length + 1;
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/read-ahead.ts
+/**
+ * Reading a file a chunk ahead, for the streaming readers (`readTable`, `scanCsvFile`,
+ * `scanJsonLinesFile`): the next read runs on libuv's thread pool while the current chunk is
+ * parsed.
+ */
+
+/** Bytes per read: 4 MiB. */
+const read_ahead_CHUNK = (/* unused pure expression or super */ null && (4 << 20));
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class read_ahead_ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
+}
+/**
+ * Appends `bytes` after the first `filled` bytes of `buf` (the unfinished record kept from the
+ * last read) and returns the buffer holding both: `buf` itself, or a larger copy when a record
+ * is longer than what `buf` holds.
+ */
+function read_ahead_appendBytes(buf, filled, bytes) {
+    let out = buf;
+    if (filled + bytes.length > buf.length) {
+        out = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length));
+        buf.copy(out, 0, 0, filled);
+    }
+    bytes.copy(out, filled);
+    return out;
+}
+/**
+ * Streams the file at `path` through `scan`, for the record-by-record readers (`scanCsvFile`,
+ * `scanJsonLinesFile`): each call gets the bytes read so far, `buf[pos, end)`, and whether they
+ * reach the end of the file, and returns the offset it consumed up to; what is left (an
+ * unfinished record) is fed again with the next read. A UTF-8 byte order mark is skipped. An
+ * error `scan` throws stops the reading and closes the file.
+ */
+async function read_ahead_scanFile(path, readBytes, scan) {
+    const chunk = Math.max(16, readBytes ?? read_ahead_CHUNK);
+    const handle = await open(path, 'r');
+    const ahead = new read_ahead_ReadAhead(handle, chunk);
+    try {
+        let buf = Buffer.allocUnsafe(chunk * 2);
+        let filled = 0;
+        let pos = 0;
+        let first = true;
+        for (;;) {
+            const bytes = await ahead.next();
+            const eof = bytes.length === 0;
+            buf = read_ahead_appendBytes(buf, filled, bytes);
+            filled += bytes.length;
+            if (first) {
+                if (filled < 3 && !eof)
+                    continue;
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            pos = scan(buf, pos, filled, eof);
+            if (eof)
+                return;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await ahead.settle();
+        await handle.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/numbers.ts
 /**
  * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
@@ -81736,6 +82234,68 @@ class batch_BatchBuilder {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/json-lines.ts
+/**
+ * JSON Lines, one object per line: the line rule shared by `readTable`'s JSON Lines source and
+ * `scanJsonLinesFile`, for readers with value rules of their own (the evaluation holdout wants
+ * JSON numbers for features, where `readTable` reads "2.5" as a number too).
+ */
+
+
+/** The default example in the fix for a line that is not an object. */
+const EXAMPLE = '{"x1": 0.5, "city": "Oslo"}';
+/**
+ * One line's text parsed as a JSON object. Invalid JSON and values that are not objects (an
+ * array, a number, null) are `UserError`s: `subject` names the file as the caller's messages
+ * do, `example` shows an object in the fix.
+ */
+function json_lines_parseJsonObjectLine(text, line, subject, file, example = EXAMPLE) {
+    let row;
+    try {
+        row = JSON.parse(text);
+    }
+    catch (error) {
+        throw new UserError(`${subject}, line ${line}: not valid JSON (${error.message})`, {
+            fix: 'Write one JSON object per line (JSON Lines).',
+            location: { file, line },
+        });
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+        throw new UserError(`${subject}, line ${line}: expected a JSON object with named fields`, {
+            fix: `Write each row as an object, e.g. ${example}.`,
+            location: { file, line },
+        });
+    }
+    return row;
+}
+/**
+ * Hands every non-blank line of the JSON Lines file at `path` to `onObject` as an object, with
+ * its 1-based line number (blank lines count as lines). Lines end at LF or CRLF; a UTF-8 byte
+ * order mark is dropped. An error `onObject` throws stops the scan and closes the file.
+ */
+async function json_lines_scanJsonLinesFile(path, onObject, options = {}) {
+    const subject = options.subject ?? path;
+    let line = 1;
+    await scanFile(path, options.readBytes, (buf, start, end, eof) => {
+        let pos = start;
+        while (pos < end) {
+            let nl = buf.indexOf(10, pos);
+            if (nl < 0 || nl >= end) {
+                if (!eof)
+                    break; // the rest of this line comes with the next read
+                nl = end;
+            }
+            const stop = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', pos, stop);
+            pos = Math.min(nl + 1, end);
+            const at = line++;
+            if (text.trim() !== '')
+                onObject(json_lines_parseJsonObjectLine(text, at, subject, path, options.example), at);
+        }
+        return pos;
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/sinks.ts
 /**
  * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
@@ -81743,6 +82303,7 @@ class batch_BatchBuilder {
  * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
  * reads the file for either format.
  */
+
 
 
 
@@ -81865,23 +82426,7 @@ class sinks_JsonLinesSource {
     /** Adds one line's object; false for the line that gave the header only. */
     add(text, line) {
         const o = this.o;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: o.file, line },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-                location: { file: o.file, line },
-            });
-        }
-        const obj = row;
+        const obj = parseJsonObjectLine(text, line, `${o.input}: ${o.file}`, o.file);
         if (!this.builder) {
             this.keys = Object.keys(obj);
             const header = this.keys.map((k) => k.trim());
@@ -81922,9 +82467,9 @@ class sinks_JsonLinesSource {
 
 
 
-const CHUNK = (/* unused pure expression or super */ null && (4 << 20));
+
 /** The format a file's extension says, or undefined for an extension we do not read. */
-function tableFormat(path) {
+function read_tableFormat(path) {
     const ext = extname(path).toLowerCase();
     return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
 }
@@ -81934,7 +82479,7 @@ function checkFile(path, input, format) {
             fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
         });
     }
-    const found = format ?? tableFormat(path);
+    const found = format ?? read_tableFormat(path);
     if (!found) {
         throw new UserError(`${input}: ${path} has the unknown format "${extname(path) || '(no extension)'}"`, {
             fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
@@ -81974,12 +82519,7 @@ async function* read_readTable(path, options = {}) {
         while (left > 0) {
             const bytes = await ahead.next();
             eof = bytes.length === 0;
-            if (filled + bytes.length > buf.length) {
-                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
-                buf.copy(bigger, 0, 0, filled);
-                buf = bigger;
-            }
-            bytes.copy(buf, filled);
+            buf = appendBytes(buf, filled, bytes);
             filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
@@ -82023,39 +82563,6 @@ async function* read_readTable(path, options = {}) {
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
 }
-/**
- * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
- * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
- * `next()` after it, and the caller copies them out at once.
- */
-class ReadAhead {
-    handle;
-    size;
-    buffers;
-    turn = 0;
-    pending;
-    constructor(handle, size) {
-        this.handle = handle;
-        this.size = size;
-        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
-        this.pending = this.read(0);
-    }
-    read(turn) {
-        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
-    }
-    /** The next chunk (empty at the end of the file). */
-    async next() {
-        const n = await this.pending;
-        const current = this.buffers[this.turn];
-        this.turn ^= 1;
-        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
-        return current.subarray(0, n);
-    }
-    /** Waits for a read still in flight (before the file is closed). */
-    async settle() {
-        await this.pending.catch(() => 0);
-    }
-}
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {
         return source.scan(buf, pos, end, final, room);
@@ -82063,10 +82570,7 @@ function scanChunk(source, buf, pos, end, final, room, path, input) {
     catch (error) {
         if (!(error instanceof UnclosedQuote))
             throw error;
-        throw new UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: error.line },
-        });
+        throw unclosedQuoteError(`${input}: ${path}`, path, error.line);
     }
 }
 
@@ -82075,7 +82579,6 @@ function scanChunk(source, buf, pos, end, final, room, path, input) {
  * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
  * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
  */
-
 
 /**
  * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
@@ -82100,15 +82603,46 @@ function records_parseCsvRecords(text, file = 'the CSV text') {
     catch (error) {
         if (!(error instanceof UnclosedQuote))
             throw error;
-        throw new UserError(`${file}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file, line: error.line },
-        });
+        throw unclosedQuoteError(file, file, error.line);
     }
     return out;
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/csv-file.ts
+/**
+ * A CSV file streamed through the shared tokenizer record by record, for readers with cell
+ * rules of their own (the evaluation holdout reads features into float32 and keeps label text
+ * as written). `readTable` is the column-batch reader on the same scanner; both read 4 MiB a
+ * time with the next read in flight, drop a UTF-8 byte order mark, and word an unclosed quote
+ * the same way.
+ */
+
+
+/**
+ * Hands every record of the CSV file at `path` to `sink` (empty lines skipped), in order, with
+ * the line it starts on. Records are complete: one that spans reads is handed over once its
+ * end has been read. The fields' bytes are valid only during the `record` call. An unclosed
+ * quote is a `UserError` naming the line it opened on; an error the sink throws stops the scan
+ * and closes the file.
+ */
+async function csv_file_scanCsvFile(path, sink, options = {}) {
+    const scanner = new CsvScanner(sink);
+    await scanFile(path, options.readBytes, (buf, pos, end, eof) => {
+        try {
+            return scanner.scan(buf, pos, end, eof, Infinity);
+        }
+        catch (error) {
+            if (error instanceof UnclosedQuote)
+                throw unclosedQuoteError(options.subject ?? path, path, error.line);
+            throw error;
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/index.ts
+
+
+
 
 
 
@@ -82429,7 +82963,16 @@ function columns_labelColumnsOf(options) {
         return [...options.labelColumns];
     return [options.labelColumn ?? 'label'];
 }
-function columns_planColumns(path, header, options) {
+/** Which columns are features and labels; `line` is the header's line (for error locations). */
+function columns_planColumns(path, header, options, line = 1) {
+    // A repeated name would make the second column read the first one's cells (by name).
+    const repeated = header.find((h, i) => header.indexOf(h) !== i);
+    if (repeated !== undefined) {
+        throw new UserError(`Dataset ${path}, line ${line}: the column "${repeated}" appears twice in the header`, {
+            fix: 'Give every column a unique name.',
+            location: { file: path, line },
+        });
+    }
     const labelColumns = columns_labelColumnsOf(options);
     const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate !== undefined) {
@@ -82444,7 +82987,7 @@ function columns_planColumns(path, header, options) {
             : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
         throw new UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
             fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     const labelIndex = labelColumns.map((c) => header.indexOf(c));
@@ -82454,7 +82997,7 @@ function columns_planColumns(path, header, options) {
         if (missing.length) {
             throw new UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
                 fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-                location: { file: path, line: 1 },
+                location: { file: path, line },
             });
         }
         const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
@@ -82471,7 +83014,7 @@ function columns_planColumns(path, header, options) {
     if (featureNames.length === 0) {
         throw new UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
             fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
@@ -82508,8 +83051,10 @@ function columns_badCell(path, line, column, columnNumber, value, allowMissing =
 
 
 
+
 /**
- * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file
+ * through @mlops-gha/tabular's readers (`scanCsvFile`, `scanJsonLinesFile`).
  * Every feature cell must be a number; errors name the file, line, column and the fix.
  */
 async function dataset_loadHoldout(path, options = {}) {
@@ -82518,9 +83063,9 @@ async function dataset_loadHoldout(path, options = {}) {
             fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
         });
     }
-    const ext = extname(path).toLowerCase();
-    const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+    const format = tableFormat(path);
     if (!format) {
+        const ext = extname(path).toLowerCase();
         throw new UserError(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
             fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
             location: { file: path },
@@ -82543,148 +83088,59 @@ async function loadCsv(path, options) {
     const features = new FloatBuffer();
     let labelLists = [];
     let rows = 0;
-    // RFC 4180 state machine over streamed chunks.
-    let field = '';
-    let record = [];
-    let inQuotes = false;
-    let quoteSeen = false;
-    let line = 1;
-    let recordLine = 1;
-    const endRecord = () => {
-        record.push(field);
-        field = '';
-        if (record.length === 1 && record[0] === '') {
-            record = [];
-            return; // blank line
-        }
-        if (!header) {
-            header = record.map((h) => h.trim());
-            if (header[0]?.charCodeAt(0) === 0xfeff)
-                header[0] = header[0].slice(1);
-            layout = planColumns(path, header, options);
-            missing = layout.featureNames.map(() => 0);
-            labelLists = layout.labelColumns.map(() => []);
-        }
-        else {
-            const l = layout;
-            if (record.length !== header.length) {
-                throw new UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+    // The shared tokenizer finds the fields (and reads plain decimals on the way); the cells'
+    // meaning is the holdout's own: features as float32 with its missing-value tokens, labels
+    // as written.
+    const sink = {
+        record(buf, bounds, quoted, values, fields, line) {
+            const text = (k) => decodeField(buf, bounds[2 * k], bounds[2 * k + 1], quoted[k]);
+            if (!header) {
+                header = Array.from({ length: fields }, (_, k) => text(k).trim());
+                layout = planColumns(path, header, options, line);
+                missing = layout.featureNames.map(() => 0);
+                labelLists = layout.labelColumns.map(() => []);
+                return;
+            }
+            if (fields !== header.length) {
+                throw new UserError(`Dataset ${path}, line ${line}: ${fields} fields, but the header has ${header.length}`, {
                     fix: 'Make every row have one field per header column (quote fields that contain commas).',
-                    location: { file: path, line: recordLine },
+                    location: { file: path, line },
                 });
             }
+            const l = layout;
             for (let j = 0; j < l.featureIndex.length; j++) {
                 const idx = l.featureIndex[j];
-                const raw = record[idx];
+                const fast = values[idx];
+                if (fast === fast) {
+                    features.push(fast);
+                    continue;
+                }
+                const raw = text(idx);
                 const v = parseNumber(raw);
                 if (!Number.isFinite(v)) {
                     if (!allowMissing || !MISSING.test(raw.trim()))
-                        throw badCell(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                        throw badCell(path, line, header[idx], idx + 1, raw, allowMissing);
                     missing[j]++;
                 }
                 features.push(v);
             }
             for (let j = 0; j < l.labelIndex.length; j++) {
                 const idx = l.labelIndex[j];
-                const label = canonicalLabel(record[idx]);
+                // A plain decimal the scanner read is canonical as JavaScript prints it (what canonicalLabel gives).
+                const fast = values[idx];
+                const label = fast === fast ? String(fast) : canonicalLabel(text(idx));
                 if (label === '') {
-                    throw new UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                    throw new UserError(`Dataset ${path}, line ${line}: the label "${header[idx]}" is empty`, {
                         fix: 'Drop rows without a label from the holdout set.',
-                        location: { file: path, line: recordLine, column: idx + 1 },
+                        location: { file: path, line, column: idx + 1 },
                     });
                 }
                 labelLists[j].push(label);
             }
             rows++;
-        }
-        record = [];
+        },
     };
-    // The RFC 4180 state machine, for chunks with quotes or bare carriage returns.
-    const slow = (chunk) => {
-        let start = 0;
-        const n = chunk.length;
-        for (let i = 0; i < n; i++) {
-            const ch = chunk.charCodeAt(i);
-            if (inQuotes) {
-                if (ch === 34 /* " */) {
-                    field += chunk.slice(start, i);
-                    start = i + 1;
-                    inQuotes = false;
-                    quoteSeen = true;
-                }
-                else if (ch === 10)
-                    line++;
-                continue;
-            }
-            if (ch === 34) {
-                if (quoteSeen)
-                    field += '"'; // "" inside a quoted field
-                field += chunk.slice(start, i);
-                start = i + 1;
-                inQuotes = true;
-                quoteSeen = false;
-            }
-            else if (ch === 44 /* , */) {
-                field += chunk.slice(start, i);
-                record.push(field);
-                field = '';
-                start = i + 1;
-                quoteSeen = false;
-            }
-            else if (ch === 10 || ch === 13) {
-                field += chunk.slice(start, i);
-                start = i + 1;
-                quoteSeen = false;
-                if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
-                    i++;
-                    start = i + 1;
-                }
-                endRecord();
-                line++;
-                recordLine = line;
-            }
-            else {
-                quoteSeen = false;
-            }
-        }
-        field += chunk.slice(start);
-    };
-    // The common case, plain numbers without quotes: whole lines split on commas.
-    const fastLine = (raw) => {
-        const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-        if (text !== '') {
-            record = text.split(',');
-            field = record.pop();
-            endRecord();
-        }
-        line++;
-        recordLine = line;
-    };
-    let carry = '';
-    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    for await (const chunk of stream) {
-        const clean = !inQuotes && field === '' && record.length === 0;
-        if (clean && !chunk.includes('"') && !carry.includes('"') && !/\r(?!\n)/.test(chunk.slice(0, -1))) {
-            const lines = (carry + chunk).split('\n');
-            carry = lines.pop();
-            for (const l of lines)
-                fastLine(l);
-        }
-        else {
-            slow(carry + chunk);
-            carry = '';
-        }
-    }
-    if (carry !== '')
-        slow(carry);
-    if (inQuotes) {
-        throw new UserError(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: recordLine },
-        });
-    }
-    if (field !== '' || record.length)
-        endRecord();
+    await scanCsvFile(path, sink, { subject: `Dataset ${path}` });
     if (!header) {
         throw new UserError(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
@@ -82718,29 +83174,9 @@ async function loadJsonLines(path, options) {
     const labelLists = labelColumns.map(() => []);
     let layout;
     let rows = 0;
-    let lineNo = 0;
-    let rest = '';
-    const handle = (text) => {
-        lineNo++;
-        if (text.trim() === '')
-            return;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new UserError(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: path, line: lineNo },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new UserError(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
-                location: { file: path, line: lineNo },
-            });
-        }
-        const obj = row;
+    // Lines and objects come from the shared reader; the values' meaning is the holdout's own:
+    // features must be JSON numbers (a string "2.5" is refused), labels any scalar.
+    const handle = (obj, lineNo) => {
         if (!layout) {
             layout = planColumns(path, Object.keys(obj), { ...options, labelColumns });
             missing = layout.featureNames.map(() => 0);
@@ -82777,18 +83213,10 @@ async function loadJsonLines(path, options) {
         });
         rows++;
     };
-    for await (const chunk of createReadStream(path, {
-        encoding: 'utf8',
-        highWaterMark: 1 << 20,
-    })) {
-        const text = rest + chunk;
-        const parts = text.split('\n');
-        rest = parts.pop() ?? '';
-        for (const p of parts)
-            handle(p);
-    }
-    if (rest !== '')
-        handle(rest);
+    await scanJsonLinesFile(path, handle, {
+        subject: `Dataset ${path}`,
+        example: '{"x1": 0.5, "x2": 1.2, "label": 1}',
+    });
     if (!layout) {
         throw new UserError(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
@@ -84614,7 +85042,12 @@ const compare_METHOD_INFO = {
 const SMALL_REFERENCE_ROWS = 1000;
 function methodFor(col, cur, referenceRows, chosen, reference) {
     const type = col.type;
-    if (chosen) {
+    if (chosen !== undefined) {
+        if (!METHODS.includes(chosen))
+            throw new UserError(`\`methods\`: ${JSON.stringify(chosen)} (for "${col.name}") is not a drift method`, {
+                fix: `Use one of ${METHODS.join(', ')}.`,
+                title: 'Unknown drift method',
+            });
         if (!compare_METHOD_INFO[chosen].types.includes(type)) {
             throw new UserError(`\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`, {
                 fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${METHODS.find((m) => compare_METHOD_INFO[m].types.includes(type))}\`).`,
@@ -84786,6 +85219,9 @@ function compare_compareProfiles(reference, current, options = {}) {
                 fix: 'Name only checked reference columns (or `*`) in `methods`.',
             });
     }
+    // column names come from data files: `constructor` must not find Object.prototype's
+    const methods = options.methods ?? {};
+    const ownMethod = (key) => (Object.hasOwn(methods, key) ? methods[key] : undefined);
     const results = [];
     for (const name of wanted) {
         const ref = reference.columns.find((c) => c.name === name);
@@ -84801,7 +85237,7 @@ function compare_compareProfiles(reference, current, options = {}) {
                 location: { file: currentName, line: 1 },
             });
         }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*'], referenceName);
+        const method = methodFor(ref, cur, reference.rows, ownMethod(name) ?? ownMethod('*'), referenceName);
         results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
@@ -85191,7 +85627,8 @@ const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (t
  * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
  * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
  *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
- * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * Every row must have as many cells as the header; a name (a header column, a `metric,value`
+ * row's metric) appears once. Returns the raw cells (trimmed); callers
  * convert them (numbers, `nan`).
  */
 function csv_metricsFromCsv(text, source) {
@@ -85205,6 +85642,9 @@ function csv_metricsFromCsv(text, source) {
     header.forEach((name, i) => {
         if (name === '')
             throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+        const first = header.indexOf(name);
+        if (first < i)
+            throw fail(`${label} line ${rows[0].line}: columns ${first + 1} and ${i + 1} of the header are both named ${name}`, rows[0].line);
     });
     for (const row of rows.slice(1)) {
         if (row.cells.length !== header.length) {
@@ -85213,15 +85653,24 @@ function csv_metricsFromCsv(text, source) {
     }
     if (rows.length === 1)
         throw fail(`${label} has a header row but no values`, rows[0].line);
-    const metrics = {};
+    // Object.fromEntries defines own properties, so a hostile name such as `__proto__` is a
+    // metric like any other instead of an assignment to the prototype (which drops it).
     if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
-        for (const row of rows.slice(1))
-            metrics[row.cells[0].trim()] = row.cells[1].trim();
-        return metrics;
+        // A metric on two rows is ambiguous (which one did the run mean?): an error, not the last silently winning.
+        const lineOf = new Map();
+        for (const row of rows.slice(1)) {
+            const name = row.cells[0].trim();
+            if (name === '')
+                throw fail(`${label} line ${row.line}: a value without a metric name`, row.line);
+            const earlier = lineOf.get(name);
+            if (earlier !== undefined)
+                throw fail(`${label} line ${row.line}: the metric ${name} is already on line ${earlier}`, row.line);
+            lineOf.set(name, row.line);
+        }
+        return Object.fromEntries(rows.slice(1).map((row) => [row.cells[0].trim(), row.cells[1].trim()]));
     }
     const last = rows[rows.length - 1];
-    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
-    return metrics;
+    return Object.fromEntries(header.map((name, i) => [name, last.cells[i].trim()]));
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -85233,15 +85682,24 @@ var dist = __nccwpck_require__(8815);
 
 
 const read_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Records a finite value (text such as "1e400" reads as Infinity: left out like any non-number)
+ * as an own property even for a hostile name: `out.__proto__ = 1` would set nothing and drop it.
+ */
+function setMetric(out, name, value) {
+    if (!Number.isFinite(value))
+        return;
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+}
 /** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
-function flattenMetrics(value, prefix = '', out = {}) {
+function read_flattenMetrics(value, prefix = '', out = {}) {
     if (typeof value === 'number' && Number.isFinite(value))
-        out[prefix] = value;
+        setMetric(out, prefix, value);
     else if (typeof value === 'string' && prefix && read_NUMBER.test(value.trim()))
-        out[prefix] = Number(value);
+        setMetric(out, prefix, Number(value));
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value))
-            flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
+            read_flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
     }
     return out;
 }
@@ -85258,7 +85716,7 @@ function parseMetrics(text, file) {
         const out = {};
         for (const [name, cell] of Object.entries(cells))
             if (read_NUMBER.test(cell))
-                out[name] = Number(cell);
+                setMetric(out, name, Number(cell));
         return out;
     }
     let doc;
@@ -85295,7 +85753,7 @@ function parseMetrics(text, file) {
             location: { file, line: 1 },
         });
     }
-    return flattenMetrics(doc);
+    return read_flattenMetrics(doc);
 }
 /** Reads a metrics file (see `parseMetrics`); a missing file or one without numbers is a `UserError`. */
 async function read_readMetricsFile(path) {
@@ -85323,6 +85781,7 @@ async function read_readMetricsFile(path) {
 
 
 ;// CONCATENATED MODULE: ./packages/registry/src/sources.ts
+
 
 
 
@@ -85392,26 +85851,30 @@ async function sources_collectModelFiles(entries, cwd = process.cwd()) {
     }
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-async function walk(dir) {
+/**
+ * The files under `dir`. A link to a file is followed (a Hugging Face snapshot links each file
+ * to its blob); anything else that is not a file or folder (a link to a folder or to nothing, a
+ * FIFO) is an error: leaving it out silently would push a version missing that file.
+ */
+async function walk(dir, root = dir) {
     const out = [];
     for (const entry of await readdir(dir, { withFileTypes: true })) {
         const full = join(dir, entry.name);
         if (entry.isDirectory())
-            out.push(...(await walk(full)));
+            out.push(...(await walk(full, root)));
         else if (entry.isFile())
             out.push(full);
+        else if (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isFile())
+            out.push(full);
+        else {
+            const what = entry.isSymbolicLink() ? 'a link to a folder or to nothing' : 'neither a file nor a folder';
+            throw new UserError(`The model folder ${root} holds ${relative(root, full)}, ${what}`, {
+                fix: 'Put only the model files (or links to files) in the folder, or list the files one per line in `model`.',
+                location: { file: full },
+            });
+        }
     }
     return out.sort();
-}
-function flattenNumbers(value, prefix, out) {
-    if (typeof value === 'number' && Number.isFinite(value))
-        out[prefix] = value;
-    else if (typeof value === 'string' && prefix && value.trim() !== '' && Number.isFinite(Number(value)))
-        out[prefix] = Number(value);
-    else if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [k, v] of Object.entries(value))
-            flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
-    }
 }
 /** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
 
@@ -85441,8 +85904,8 @@ async function sources_readRunRecord(path) {
     }
     const git = (doc.git ?? {});
     const workflow = (doc.workflow ?? {});
-    const metrics = {};
-    flattenNumbers(doc.metrics ?? {}, '', metrics);
+    // the one rule for metric values (decimal numbers and numeric strings), shared with metrics files
+    const metrics = doc.metrics && typeof doc.metrics === 'object' && !Array.isArray(doc.metrics) ? flattenMetrics(doc.metrics) : {};
     const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params)
         ? doc.params
         : {};
@@ -85511,6 +85974,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
 const CLI_USAGE = (/* unused pure expression or super */ null && (`Usage: mlops-registry [--registry URL] [--endpoint-url URL] [--region R] COMMAND ...
 
   list [NAME]                          models, or the versions of NAME with their aliases
@@ -85532,6 +85996,8 @@ const defaultIo = {
 async function runCli(argv, io = defaultIo) {
     const env = io.env ?? process.env;
     const out = (line = '') => io.stdout(`${line}\n`);
+    // Every path argument is relative to the CLI's working directory (io.cwd), like the model files and the registry folder.
+    const local = (path) => (path === undefined ? undefined : resolve(io.cwd ?? process.cwd(), path));
     let registry;
     try {
         const { values, positionals } = parseArgs({
@@ -85641,7 +86107,7 @@ async function runCli(argv, io = defaultIo) {
             case 'pull': {
                 need(2, 'pull NAME@ALIAS|NAME/VERSION DEST');
                 const r = await registry.resolve(args[0]);
-                const got = await registry.download(r.name, r.version, args[1]);
+                const got = await registry.download(r.name, r.version, local(args[1]));
                 out(`Pulled ${r.name}/${r.version} (${got.files.length} file(s), ${formatBytes(got.bytes)}, sha256 verified) into ${args[1]}`);
                 return 0;
             }
@@ -85709,8 +86175,8 @@ async function runCli(argv, io = defaultIo) {
                 const planned = await pushRequestFromRun({
                     name,
                     files: await collectModelFiles(paths, io.cwd),
-                    metricsFile: values['metrics-file'],
-                    runRecord: values['run-record'],
+                    metricsFile: local(values['metrics-file']),
+                    runRecord: local(values['run-record']),
                     tags: parseTags(values.tag ?? []),
                     description: values.description ?? null,
                     alias: values.alias,

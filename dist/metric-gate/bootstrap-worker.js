@@ -2,7 +2,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_onnxruntime_node_6a60201e__ from "onnxrunt
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 696:
+/***/ 9696:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -35,10 +35,16 @@ exports.UserError = UserError;
 function isUserError(error) {
     return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
 }
-/** A message for any thrown value: the user-facing description for a UserError, else the message. */
+/**
+ * A message for any thrown value: the user-facing description for a UserError, else the message.
+ * Built from the fields, not by calling `describe()`: an error recognised by its name alone
+ * (another copy of this module, or one rebuilt from its fields) may not have the method.
+ */
 function describeError(error) {
-    if (isUserError(error))
-        return error.describe();
+    if (isUserError(error)) {
+        const fix = error.fix;
+        return fix ? `${error.message}\nFix: ${fix}` : error.message;
+    }
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -47,7 +53,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 516:
+/***/ 1516:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -56,20 +62,26 @@ exports.formatBytes = formatBytes;
 exports.formatRate = formatRate;
 exports.formatDuration = formatDuration;
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. */
+/**
+ * Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. The value is
+ * rounded before the unit is chosen, so 999 999 B is `1.00 MB` (not `1000 kB`) and a rate of a
+ * few bytes a second shows whole bytes.
+ */
 function formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 0)
         return `${bytes} B`;
     let value = bytes;
     let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
+    let shown = Math.round(value);
+    while (shown >= 1000 && unit < UNITS.length - 1) {
         value /= 1000;
         unit += 1;
+        shown = Number(value.toPrecision(3));
     }
     if (unit === 0)
-        return `${value} B`;
-    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+        return `${shown} B`;
+    const digits = shown >= 100 ? 0 : shown >= 10 ? 1 : 2;
+    return `${shown.toFixed(digits)} ${UNITS[unit]}`;
 }
 /** A throughput such as `48 MB/s`. */
 function formatRate(bytes, seconds) {
@@ -77,14 +89,19 @@ function formatRate(bytes, seconds) {
         return '- MB/s';
     return `${formatBytes(bytes / seconds)}/s`;
 }
-/** A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. */
+/**
+ * A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. Each step rounds first, so
+ * 59.96 s is `1 min 00 s`, not `60.0 s`.
+ */
 function formatDuration(ms) {
-    if (ms < 1000)
+    if (!Number.isFinite(ms) || ms < 0)
+        return `${ms} ms`;
+    if (Math.round(ms) < 1000)
         return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const totalSeconds = Math.round(seconds);
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
     const minutes = Math.floor(totalSeconds / 60);
     if (minutes < 60)
         return `${minutes} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
@@ -94,14 +111,14 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 11:
+/***/ 5011:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.hashFile = hashFile;
-const node_crypto_1 = __nccwpck_require__(598);
-const node_fs_1 = __nccwpck_require__(24);
+const node_crypto_1 = __nccwpck_require__(7598);
+const node_fs_1 = __nccwpck_require__(3024);
 /** The hex digest of a file's bytes, streamed so that large models never sit in memory. */
 async function hashFile(path, algorithm = 'sha256') {
     const hash = (0, node_crypto_1.createHash)(algorithm);
@@ -113,40 +130,40 @@ async function hashFile(path, algorithm = 'sha256') {
 
 /***/ }),
 
-/***/ 51:
+/***/ 8051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.xoshiroState = exports.Xoshiro128 = exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
-var errors_js_1 = __nccwpck_require__(696);
+var errors_js_1 = __nccwpck_require__(9696);
 Object.defineProperty(exports, "UserError", ({ enumerable: true, get: function () { return errors_js_1.UserError; } }));
 Object.defineProperty(exports, "isUserError", ({ enumerable: true, get: function () { return errors_js_1.isUserError; } }));
 Object.defineProperty(exports, "describeError", ({ enumerable: true, get: function () { return errors_js_1.describeError; } }));
-var logger_js_1 = __nccwpck_require__(971);
+var logger_js_1 = __nccwpck_require__(9971);
 Object.defineProperty(exports, "silentLogger", ({ enumerable: true, get: function () { return logger_js_1.silentLogger; } }));
 Object.defineProperty(exports, "consoleLogger", ({ enumerable: true, get: function () { return logger_js_1.consoleLogger; } }));
 Object.defineProperty(exports, "RecordingLogger", ({ enumerable: true, get: function () { return logger_js_1.RecordingLogger; } }));
 Object.defineProperty(exports, "formatLocation", ({ enumerable: true, get: function () { return logger_js_1.formatLocation; } }));
-var format_js_1 = __nccwpck_require__(516);
+var format_js_1 = __nccwpck_require__(1516);
 Object.defineProperty(exports, "formatBytes", ({ enumerable: true, get: function () { return format_js_1.formatBytes; } }));
 Object.defineProperty(exports, "formatRate", ({ enumerable: true, get: function () { return format_js_1.formatRate; } }));
 Object.defineProperty(exports, "formatDuration", ({ enumerable: true, get: function () { return format_js_1.formatDuration; } }));
 var progress_js_1 = __nccwpck_require__(944);
 Object.defineProperty(exports, "ProgressMeter", ({ enumerable: true, get: function () { return progress_js_1.ProgressMeter; } }));
 Object.defineProperty(exports, "startProgressTicker", ({ enumerable: true, get: function () { return progress_js_1.startProgressTicker; } }));
-var hash_js_1 = __nccwpck_require__(11);
+var hash_js_1 = __nccwpck_require__(5011);
 Object.defineProperty(exports, "hashFile", ({ enumerable: true, get: function () { return hash_js_1.hashFile; } }));
-var run_context_js_1 = __nccwpck_require__(752);
+var run_context_js_1 = __nccwpck_require__(9752);
 Object.defineProperty(exports, "runContextFromEnv", ({ enumerable: true, get: function () { return run_context_js_1.runContextFromEnv; } }));
-var random_js_1 = __nccwpck_require__(176);
+var random_js_1 = __nccwpck_require__(1176);
 Object.defineProperty(exports, "Xoshiro128", ({ enumerable: true, get: function () { return random_js_1.Xoshiro128; } }));
 Object.defineProperty(exports, "xoshiroState", ({ enumerable: true, get: function () { return random_js_1.xoshiroState; } }));
 
 
 /***/ }),
 
-/***/ 971:
+/***/ 9971:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -206,7 +223,7 @@ function formatLocation(location) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ProgressMeter = void 0;
 exports.startProgressTicker = startProgressTicker;
-const format_js_1 = __nccwpck_require__(516);
+const format_js_1 = __nccwpck_require__(1516);
 /**
  * Counts units (files, rows) and bytes of a long task and renders the line Actions logs show
  * every few seconds: `data-pull: 1200/20000 files, 310 MB, 48 MB/s`. The clock is injectable
@@ -260,7 +277,7 @@ function startProgressTicker(meter, emit, intervalMs = 5000) {
 
 /***/ }),
 
-/***/ 176:
+/***/ 1176:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -321,7 +338,7 @@ exports.Xoshiro128 = Xoshiro128;
 
 /***/ }),
 
-/***/ 752:
+/***/ 9752:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -361,7 +378,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 42:
+/***/ 4042:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -369,11 +386,11 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.classificationMetrics = classificationMetrics;
 exports.oneHot = oneHot;
 exports.ovoPairs = ovoPairs;
-const common_1 = __nccwpck_require__(51);
-const confusion_metrics_js_1 = __nccwpck_require__(816);
+const common_1 = __nccwpck_require__(8051);
+const confusion_metrics_js_1 = __nccwpck_require__(3816);
 const curves_js_1 = __nccwpck_require__(306);
-const metrics_js_1 = __nccwpck_require__(277);
-const ranking_js_1 = __nccwpck_require__(38);
+const metrics_js_1 = __nccwpck_require__(7277);
+const ranking_js_1 = __nccwpck_require__(4038);
 /** F-beta names every classification report has besides f1 (any other beta is asked for by name). */
 const DEFAULT_BETAS = ['f0.5', 'f2'];
 function mean(values) {
@@ -601,7 +618,7 @@ function* ovoPairs(truth, probabilities, k) {
 
 /***/ }),
 
-/***/ 55:
+/***/ 7055:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -616,7 +633,7 @@ exports.badCell = badCell;
  * multilabel classification and multi-output regression), and the cell errors the readers
  * raise. Shared by the CSV and JSON Lines readers in dataset.ts.
  */
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 /** Cells read as missing with `missingValues: 'nan'`: empty, NaN, NA, null (pandas' defaults among them). */
 exports.MISSING = /^(|nan|na|n\/a|null|none)$/i;
 /** The label columns asked for: `labelColumns` when given, else `labelColumn` (default `label`). */
@@ -625,7 +642,16 @@ function labelColumnsOf(options) {
         return [...options.labelColumns];
     return [options.labelColumn ?? 'label'];
 }
-function planColumns(path, header, options) {
+/** Which columns are features and labels; `line` is the header's line (for error locations). */
+function planColumns(path, header, options, line = 1) {
+    // A repeated name would make the second column read the first one's cells (by name).
+    const repeated = header.find((h, i) => header.indexOf(h) !== i);
+    if (repeated !== undefined) {
+        throw new common_1.UserError(`Dataset ${path}, line ${line}: the column "${repeated}" appears twice in the header`, {
+            fix: 'Give every column a unique name.',
+            location: { file: path, line },
+        });
+    }
     const labelColumns = labelColumnsOf(options);
     const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate !== undefined) {
@@ -640,7 +666,7 @@ function planColumns(path, header, options) {
             : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
         throw new common_1.UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
             fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     const labelIndex = labelColumns.map((c) => header.indexOf(c));
@@ -650,7 +676,7 @@ function planColumns(path, header, options) {
         if (missing.length) {
             throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
                 fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-                location: { file: path, line: 1 },
+                location: { file: path, line },
             });
         }
         const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
@@ -667,7 +693,7 @@ function planColumns(path, header, options) {
     if (featureNames.length === 0) {
         throw new common_1.UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
             fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
@@ -699,7 +725,7 @@ function badCell(path, line, column, columnNumber, value, allowMissing = false) 
 
 /***/ }),
 
-/***/ 816:
+/***/ 3816:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1042,22 +1068,24 @@ function calibrationCurve(positive, probability, bins = 10) {
 
 /***/ }),
 
-/***/ 512:
+/***/ 3512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.canonicalLabel = void 0;
 exports.loadHoldout = loadHoldout;
-const node_fs_1 = __nccwpck_require__(24);
-const node_path_1 = __nccwpck_require__(760);
-const common_1 = __nccwpck_require__(51);
+const node_fs_1 = __nccwpck_require__(3024);
+const tabular_1 = __nccwpck_require__(8929);
+const node_path_1 = __nccwpck_require__(6760);
+const common_1 = __nccwpck_require__(8051);
 const label_output_js_1 = __nccwpck_require__(866);
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return label_output_js_1.canonicalLabel; } }));
-const float_buffer_js_1 = __nccwpck_require__(561);
-const columns_js_1 = __nccwpck_require__(55);
+const float_buffer_js_1 = __nccwpck_require__(8561);
+const columns_js_1 = __nccwpck_require__(7055);
 /**
- * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file
+ * through @mlops-gha/tabular's readers (`scanCsvFile`, `scanJsonLinesFile`).
  * Every feature cell must be a number; errors name the file, line, column and the fix.
  */
 async function loadHoldout(path, options = {}) {
@@ -1066,9 +1094,9 @@ async function loadHoldout(path, options = {}) {
             fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
         });
     }
-    const ext = (0, node_path_1.extname)(path).toLowerCase();
-    const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+    const format = (0, tabular_1.tableFormat)(path);
     if (!format) {
+        const ext = (0, node_path_1.extname)(path).toLowerCase();
         throw new common_1.UserError(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
             fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
             location: { file: path },
@@ -1091,148 +1119,59 @@ async function loadCsv(path, options) {
     const features = new float_buffer_js_1.FloatBuffer();
     let labelLists = [];
     let rows = 0;
-    // RFC 4180 state machine over streamed chunks.
-    let field = '';
-    let record = [];
-    let inQuotes = false;
-    let quoteSeen = false;
-    let line = 1;
-    let recordLine = 1;
-    const endRecord = () => {
-        record.push(field);
-        field = '';
-        if (record.length === 1 && record[0] === '') {
-            record = [];
-            return; // blank line
-        }
-        if (!header) {
-            header = record.map((h) => h.trim());
-            if (header[0]?.charCodeAt(0) === 0xfeff)
-                header[0] = header[0].slice(1);
-            layout = (0, columns_js_1.planColumns)(path, header, options);
-            missing = layout.featureNames.map(() => 0);
-            labelLists = layout.labelColumns.map(() => []);
-        }
-        else {
-            const l = layout;
-            if (record.length !== header.length) {
-                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+    // The shared tokenizer finds the fields (and reads plain decimals on the way); the cells'
+    // meaning is the holdout's own: features as float32 with its missing-value tokens, labels
+    // as written.
+    const sink = {
+        record(buf, bounds, quoted, values, fields, line) {
+            const text = (k) => (0, tabular_1.decodeField)(buf, bounds[2 * k], bounds[2 * k + 1], quoted[k]);
+            if (!header) {
+                header = Array.from({ length: fields }, (_, k) => text(k).trim());
+                layout = (0, columns_js_1.planColumns)(path, header, options, line);
+                missing = layout.featureNames.map(() => 0);
+                labelLists = layout.labelColumns.map(() => []);
+                return;
+            }
+            if (fields !== header.length) {
+                throw new common_1.UserError(`Dataset ${path}, line ${line}: ${fields} fields, but the header has ${header.length}`, {
                     fix: 'Make every row have one field per header column (quote fields that contain commas).',
-                    location: { file: path, line: recordLine },
+                    location: { file: path, line },
                 });
             }
+            const l = layout;
             for (let j = 0; j < l.featureIndex.length; j++) {
                 const idx = l.featureIndex[j];
-                const raw = record[idx];
+                const fast = values[idx];
+                if (fast === fast) {
+                    features.push(fast);
+                    continue;
+                }
+                const raw = text(idx);
                 const v = (0, columns_js_1.parseNumber)(raw);
                 if (!Number.isFinite(v)) {
                     if (!allowMissing || !columns_js_1.MISSING.test(raw.trim()))
-                        throw (0, columns_js_1.badCell)(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                        throw (0, columns_js_1.badCell)(path, line, header[idx], idx + 1, raw, allowMissing);
                     missing[j]++;
                 }
                 features.push(v);
             }
             for (let j = 0; j < l.labelIndex.length; j++) {
                 const idx = l.labelIndex[j];
-                const label = (0, label_output_js_1.canonicalLabel)(record[idx]);
+                // A plain decimal the scanner read is canonical as JavaScript prints it (what canonicalLabel gives).
+                const fast = values[idx];
+                const label = fast === fast ? String(fast) : (0, label_output_js_1.canonicalLabel)(text(idx));
                 if (label === '') {
-                    throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                    throw new common_1.UserError(`Dataset ${path}, line ${line}: the label "${header[idx]}" is empty`, {
                         fix: 'Drop rows without a label from the holdout set.',
-                        location: { file: path, line: recordLine, column: idx + 1 },
+                        location: { file: path, line, column: idx + 1 },
                     });
                 }
                 labelLists[j].push(label);
             }
             rows++;
-        }
-        record = [];
+        },
     };
-    // The RFC 4180 state machine, for chunks with quotes or bare carriage returns.
-    const slow = (chunk) => {
-        let start = 0;
-        const n = chunk.length;
-        for (let i = 0; i < n; i++) {
-            const ch = chunk.charCodeAt(i);
-            if (inQuotes) {
-                if (ch === 34 /* " */) {
-                    field += chunk.slice(start, i);
-                    start = i + 1;
-                    inQuotes = false;
-                    quoteSeen = true;
-                }
-                else if (ch === 10)
-                    line++;
-                continue;
-            }
-            if (ch === 34) {
-                if (quoteSeen)
-                    field += '"'; // "" inside a quoted field
-                field += chunk.slice(start, i);
-                start = i + 1;
-                inQuotes = true;
-                quoteSeen = false;
-            }
-            else if (ch === 44 /* , */) {
-                field += chunk.slice(start, i);
-                record.push(field);
-                field = '';
-                start = i + 1;
-                quoteSeen = false;
-            }
-            else if (ch === 10 || ch === 13) {
-                field += chunk.slice(start, i);
-                start = i + 1;
-                quoteSeen = false;
-                if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
-                    i++;
-                    start = i + 1;
-                }
-                endRecord();
-                line++;
-                recordLine = line;
-            }
-            else {
-                quoteSeen = false;
-            }
-        }
-        field += chunk.slice(start);
-    };
-    // The common case, plain numbers without quotes: whole lines split on commas.
-    const fastLine = (raw) => {
-        const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-        if (text !== '') {
-            record = text.split(',');
-            field = record.pop();
-            endRecord();
-        }
-        line++;
-        recordLine = line;
-    };
-    let carry = '';
-    const stream = (0, node_fs_1.createReadStream)(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    for await (const chunk of stream) {
-        const clean = !inQuotes && field === '' && record.length === 0;
-        if (clean && !chunk.includes('"') && !carry.includes('"') && !/\r(?!\n)/.test(chunk.slice(0, -1))) {
-            const lines = (carry + chunk).split('\n');
-            carry = lines.pop();
-            for (const l of lines)
-                fastLine(l);
-        }
-        else {
-            slow(carry + chunk);
-            carry = '';
-        }
-    }
-    if (carry !== '')
-        slow(carry);
-    if (inQuotes) {
-        throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: recordLine },
-        });
-    }
-    if (field !== '' || record.length)
-        endRecord();
+    await (0, tabular_1.scanCsvFile)(path, sink, { subject: `Dataset ${path}` });
     if (!header) {
         throw new common_1.UserError(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
@@ -1266,29 +1205,9 @@ async function loadJsonLines(path, options) {
     const labelLists = labelColumns.map(() => []);
     let layout;
     let rows = 0;
-    let lineNo = 0;
-    let rest = '';
-    const handle = (text) => {
-        lineNo++;
-        if (text.trim() === '')
-            return;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: path, line: lineNo },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
-                location: { file: path, line: lineNo },
-            });
-        }
-        const obj = row;
+    // Lines and objects come from the shared reader; the values' meaning is the holdout's own:
+    // features must be JSON numbers (a string "2.5" is refused), labels any scalar.
+    const handle = (obj, lineNo) => {
         if (!layout) {
             layout = (0, columns_js_1.planColumns)(path, Object.keys(obj), { ...options, labelColumns });
             missing = layout.featureNames.map(() => 0);
@@ -1325,18 +1244,10 @@ async function loadJsonLines(path, options) {
         });
         rows++;
     };
-    for await (const chunk of (0, node_fs_1.createReadStream)(path, {
-        encoding: 'utf8',
-        highWaterMark: 1 << 20,
-    })) {
-        const text = rest + chunk;
-        const parts = text.split('\n');
-        rest = parts.pop() ?? '';
-        for (const p of parts)
-            handle(p);
-    }
-    if (rest !== '')
-        handle(rest);
+    await (0, tabular_1.scanJsonLinesFile)(path, handle, {
+        subject: `Dataset ${path}`,
+        example: '{"x1": 0.5, "x2": 1.2, "label": 1}',
+    });
     if (!layout) {
         throw new common_1.UserError(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
@@ -1357,21 +1268,21 @@ async function loadJsonLines(path, options) {
 
 /***/ }),
 
-/***/ 157:
+/***/ 4157:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.metricsFor = metricsFor;
 exports.evaluateModels = evaluateModels;
-const common_1 = __nccwpck_require__(51);
-const dataset_js_1 = __nccwpck_require__(512);
-const classification_js_1 = __nccwpck_require__(42);
-const onnx_js_1 = __nccwpck_require__(825);
-const predict_js_1 = __nccwpck_require__(261);
-const regression_js_1 = __nccwpck_require__(843);
-const multilabel_js_1 = __nccwpck_require__(811);
-const task_js_1 = __nccwpck_require__(835);
+const common_1 = __nccwpck_require__(8051);
+const dataset_js_1 = __nccwpck_require__(3512);
+const classification_js_1 = __nccwpck_require__(4042);
+const onnx_js_1 = __nccwpck_require__(1825);
+const predict_js_1 = __nccwpck_require__(2261);
+const regression_js_1 = __nccwpck_require__(3843);
+const multilabel_js_1 = __nccwpck_require__(5811);
+const task_js_1 = __nccwpck_require__(8835);
 /** The metrics of the task for model `index` of an interpretation. */
 function metricsFor(interpretation, index, options = {}) {
     const m = interpretation.models[index];
@@ -1456,14 +1367,14 @@ async function evaluateModels(options) {
 
 /***/ }),
 
-/***/ 853:
+/***/ 9853:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.requireFiniteOutput = requireFiniteOutput;
 exports.requireFiniteLabels = requireFiniteLabels;
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 /**
  * Refuses NaN and infinite model outputs, as scikit-learn's "Input contains NaN" does: the
  * message names the model, the output, how many values and the first holdout row, so the
@@ -1520,7 +1431,7 @@ function requireFiniteLabels(labels, path, column) {
 
 /***/ }),
 
-/***/ 561:
+/***/ 8561:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1553,23 +1464,23 @@ exports.FloatBuffer = FloatBuffer;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.metricsFor = exports.evaluateModels = exports.CURVE_POINTS = exports.calibrationCurve = exports.prCurveOnGrid = exports.rocCurveOnGrid = exports.perClassPrf = exports.averagedPrf = exports.betaOf = exports.normalizeConfusion = exports.confusionMetric = exports.multilabelMetrics = exports.regressionMetrics = exports.ovoPairs = exports.oneHot = exports.classificationMetrics = exports.thresholdCounts = exports.binaryRanking = exports.rocAuc = exports.sortedOrder = exports.r2FromSums = exports.columnIsClass = exports.column = exports.rowLogLoss = exports.accuracyFromConfusion = exports.prfFromConfusion = exports.confusionCounts = exports.higherIsBetter = exports.METRIC_NAMES = exports.MULTILABEL_THRESHOLD = exports.interpretationRows = exports.interpretPredictions = exports.predict = exports.describeTensor = exports.describeSignature = exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = exports.canonicalLabel = exports.loadHoldout = void 0;
-var dataset_js_1 = __nccwpck_require__(512);
+var dataset_js_1 = __nccwpck_require__(3512);
 Object.defineProperty(exports, "loadHoldout", ({ enumerable: true, get: function () { return dataset_js_1.loadHoldout; } }));
 Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: function () { return dataset_js_1.canonicalLabel; } }));
-var onnx_js_1 = __nccwpck_require__(825);
+var onnx_js_1 = __nccwpck_require__(1825);
 Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return onnx_js_1.loadOnnxRuntime; } }));
 Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return onnx_js_1.openOnnxModel; } }));
 Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return onnx_js_1.readOnnxSignature; } }));
 Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return onnx_js_1.describeSignature; } }));
 Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return onnx_js_1.describeTensor; } }));
-var predict_js_1 = __nccwpck_require__(261);
+var predict_js_1 = __nccwpck_require__(2261);
 Object.defineProperty(exports, "predict", ({ enumerable: true, get: function () { return predict_js_1.predict; } }));
-var task_js_1 = __nccwpck_require__(835);
+var task_js_1 = __nccwpck_require__(8835);
 Object.defineProperty(exports, "interpretPredictions", ({ enumerable: true, get: function () { return task_js_1.interpretPredictions; } }));
 Object.defineProperty(exports, "interpretationRows", ({ enumerable: true, get: function () { return task_js_1.interpretationRows; } }));
-var multi_target_js_1 = __nccwpck_require__(263);
+var multi_target_js_1 = __nccwpck_require__(1263);
 Object.defineProperty(exports, "MULTILABEL_THRESHOLD", ({ enumerable: true, get: function () { return multi_target_js_1.MULTILABEL_THRESHOLD; } }));
-var metrics_js_1 = __nccwpck_require__(277);
+var metrics_js_1 = __nccwpck_require__(7277);
 Object.defineProperty(exports, "METRIC_NAMES", ({ enumerable: true, get: function () { return metrics_js_1.METRIC_NAMES; } }));
 Object.defineProperty(exports, "higherIsBetter", ({ enumerable: true, get: function () { return metrics_js_1.higherIsBetter; } }));
 Object.defineProperty(exports, "confusionCounts", ({ enumerable: true, get: function () { return metrics_js_1.confusionCounts; } }));
@@ -1579,20 +1490,20 @@ Object.defineProperty(exports, "rowLogLoss", ({ enumerable: true, get: function 
 Object.defineProperty(exports, "column", ({ enumerable: true, get: function () { return metrics_js_1.column; } }));
 Object.defineProperty(exports, "columnIsClass", ({ enumerable: true, get: function () { return metrics_js_1.columnIsClass; } }));
 Object.defineProperty(exports, "r2FromSums", ({ enumerable: true, get: function () { return metrics_js_1.r2FromSums; } }));
-var ranking_js_1 = __nccwpck_require__(38);
+var ranking_js_1 = __nccwpck_require__(4038);
 Object.defineProperty(exports, "sortedOrder", ({ enumerable: true, get: function () { return ranking_js_1.sortedOrder; } }));
 Object.defineProperty(exports, "rocAuc", ({ enumerable: true, get: function () { return ranking_js_1.rocAuc; } }));
 Object.defineProperty(exports, "binaryRanking", ({ enumerable: true, get: function () { return ranking_js_1.binaryRanking; } }));
 Object.defineProperty(exports, "thresholdCounts", ({ enumerable: true, get: function () { return ranking_js_1.thresholdCounts; } }));
-var classification_js_1 = __nccwpck_require__(42);
+var classification_js_1 = __nccwpck_require__(4042);
 Object.defineProperty(exports, "classificationMetrics", ({ enumerable: true, get: function () { return classification_js_1.classificationMetrics; } }));
 Object.defineProperty(exports, "oneHot", ({ enumerable: true, get: function () { return classification_js_1.oneHot; } }));
 Object.defineProperty(exports, "ovoPairs", ({ enumerable: true, get: function () { return classification_js_1.ovoPairs; } }));
-var regression_js_1 = __nccwpck_require__(843);
+var regression_js_1 = __nccwpck_require__(3843);
 Object.defineProperty(exports, "regressionMetrics", ({ enumerable: true, get: function () { return regression_js_1.regressionMetrics; } }));
-var multilabel_js_1 = __nccwpck_require__(811);
+var multilabel_js_1 = __nccwpck_require__(5811);
 Object.defineProperty(exports, "multilabelMetrics", ({ enumerable: true, get: function () { return multilabel_js_1.multilabelMetrics; } }));
-var confusion_metrics_js_1 = __nccwpck_require__(816);
+var confusion_metrics_js_1 = __nccwpck_require__(3816);
 Object.defineProperty(exports, "confusionMetric", ({ enumerable: true, get: function () { return confusion_metrics_js_1.confusionMetric; } }));
 Object.defineProperty(exports, "normalizeConfusion", ({ enumerable: true, get: function () { return confusion_metrics_js_1.normalizeConfusion; } }));
 Object.defineProperty(exports, "betaOf", ({ enumerable: true, get: function () { return confusion_metrics_js_1.betaOf; } }));
@@ -1603,7 +1514,7 @@ Object.defineProperty(exports, "rocCurveOnGrid", ({ enumerable: true, get: funct
 Object.defineProperty(exports, "prCurveOnGrid", ({ enumerable: true, get: function () { return curves_js_1.prCurveOnGrid; } }));
 Object.defineProperty(exports, "calibrationCurve", ({ enumerable: true, get: function () { return curves_js_1.calibrationCurve; } }));
 Object.defineProperty(exports, "CURVE_POINTS", ({ enumerable: true, get: function () { return curves_js_1.CURVE_POINTS; } }));
-var evaluate_js_1 = __nccwpck_require__(157);
+var evaluate_js_1 = __nccwpck_require__(4157);
 Object.defineProperty(exports, "evaluateModels", ({ enumerable: true, get: function () { return evaluate_js_1.evaluateModels; } }));
 Object.defineProperty(exports, "metricsFor", ({ enumerable: true, get: function () { return evaluate_js_1.metricsFor; } }));
 
@@ -1679,7 +1590,7 @@ function labelIndices(column, index) {
 
 /***/ }),
 
-/***/ 277:
+/***/ 7277:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1692,7 +1603,7 @@ exports.rowLogLoss = rowLogLoss;
 exports.columnIsClass = columnIsClass;
 exports.column = column;
 exports.r2FromSums = r2FromSums;
-const confusion_metrics_js_1 = __nccwpck_require__(816);
+const confusion_metrics_js_1 = __nccwpck_require__(3816);
 /** The metrics computed for each task, in the order reports list them. */
 exports.METRIC_NAMES = {
     binary: [
@@ -1866,7 +1777,7 @@ function r2FromSums(residual, total, n) {
 
 /***/ }),
 
-/***/ 263:
+/***/ 1263:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1879,8 +1790,8 @@ exports.interpretMultiTarget = interpretMultiTarget;
  * model with one [N,K] float output). Column j of the model's output is label column j, in
  * the order `label-column` lists them.
  */
-const common_1 = __nccwpck_require__(51);
-const finite_js_1 = __nccwpck_require__(853);
+const common_1 = __nccwpck_require__(8051);
+const finite_js_1 = __nccwpck_require__(9853);
 const isFloat = (o) => o.type === 'float32' || o.type === 'float64' || o.type === 'float16';
 /** scikit-learn's multilabel decision (LabelBinarizer.inverse_transform): a label is predicted when its score is above 0.5. */
 exports.MULTILABEL_THRESHOLD = 0.5;
@@ -2000,7 +1911,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
 
 /***/ }),
 
-/***/ 811:
+/***/ 5811:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2011,9 +1922,9 @@ exports.multilabelMetrics = multilabelMetrics;
  * labels (truth) and K 0/1 predictions, optionally K scores (e.g. [N,K] sigmoid outputs).
  * Averages as scikit-learn 1.2 defines them for that target type.
  */
-const common_1 = __nccwpck_require__(51);
-const confusion_metrics_js_1 = __nccwpck_require__(816);
-const ranking_js_1 = __nccwpck_require__(38);
+const common_1 = __nccwpck_require__(8051);
+const confusion_metrics_js_1 = __nccwpck_require__(3816);
+const ranking_js_1 = __nccwpck_require__(4038);
 function multilabelMetrics(input, options = {}) {
     const { truth, predicted, scores, labels } = input;
     const k = labels.length;
@@ -2150,7 +2061,7 @@ function multilabelMetrics(input, options = {}) {
 
 /***/ }),
 
-/***/ 825:
+/***/ 1825:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2160,7 +2071,7 @@ exports.readOnnxSignature = exports.openOnnxModel = exports.loadOnnxRuntime = ex
  * ONNX loading and signatures live in @mlops-gha/onnx, shared with the registry and the model
  * server; the evaluation modules (evaluate.ts, predict.ts) reach them through this module.
  */
-var onnx_1 = __nccwpck_require__(173);
+var onnx_1 = __nccwpck_require__(9173);
 Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return onnx_1.describeSignature; } }));
 Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return onnx_1.describeTensor; } }));
 Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return onnx_1.loadOnnxRuntime; } }));
@@ -2170,14 +2081,14 @@ Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: fu
 
 /***/ }),
 
-/***/ 261:
+/***/ 2261:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.predict = predict;
-const common_1 = __nccwpck_require__(51);
-const onnx_js_1 = __nccwpck_require__(825);
+const common_1 = __nccwpck_require__(8051);
+const onnx_js_1 = __nccwpck_require__(1825);
 const FLOAT_TYPES = new Set(['float32', 'float64']);
 function featureFeeder(ort, model, holdout) {
     const inputs = model.signature.inputs;
@@ -2327,7 +2238,7 @@ async function predict(model, holdout, options = {}) {
 
 /***/ }),
 
-/***/ 38:
+/***/ 4038:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2343,7 +2254,7 @@ exports.binaryRanking = binaryRanking;
  * functions refuse a NaN rather than loop on it (NaN === NaN is false, which once made the
  * tie-grouping loop spin forever).
  */
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 const RADIX_MIN = 4096;
 /** Rows ordered by ascending 32-bit image, ties by row: LSD radix sort, two 16-bit digits. */
 function radixOrder(images) {
@@ -2498,7 +2409,7 @@ function binaryRanking(positive, scores, order) {
 
 /***/ }),
 
-/***/ 843:
+/***/ 3843:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2508,7 +2419,7 @@ exports.regressionMetrics = regressionMetrics;
  * Regression metrics by scikit-learn's definitions (1.2), for one target or several
  * (multi-output: targets and predictions N x K, row-major, combined as `multioutput` says).
  */
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 /** np.finfo(np.float64).eps, the floor of |y| in scikit-learn's MAPE. */
 const EPS64 = 2.220446049250313e-16;
 function medianOf(values) {
@@ -2648,17 +2559,17 @@ function regressionMetrics(truth, predicted, options = {}) {
 
 /***/ }),
 
-/***/ 835:
+/***/ 8835:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.interpretationRows = interpretationRows;
 exports.interpretPredictions = interpretPredictions;
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 const label_output_js_1 = __nccwpck_require__(866);
-const finite_js_1 = __nccwpck_require__(853);
-const multi_target_js_1 = __nccwpck_require__(263);
+const finite_js_1 = __nccwpck_require__(9853);
+const multi_target_js_1 = __nccwpck_require__(1263);
 const label_output_js_2 = __nccwpck_require__(866);
 /** Holdout rows of an interpretation (several targets share a row). */
 function interpretationRows(interp) {
@@ -2958,7 +2869,7 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
 
 /***/ }),
 
-/***/ 222:
+/***/ 4222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -2970,9 +2881,9 @@ exports.e = void 0;
  * dist/metric-gate/bootstrap-worker.js beside the action (scripts/build.mjs); from sources it
  * runs under tsx (bootstrap.ts starts it so).
  */
-const node_worker_threads_1 = __nccwpck_require__(919);
-const resample_js_1 = __nccwpck_require__(166);
-const spec_value_js_1 = __nccwpck_require__(134);
+const node_worker_threads_1 = __nccwpck_require__(5919);
+const resample_js_1 = __nccwpck_require__(4166);
+const spec_value_js_1 = __nccwpck_require__(3134);
 /** Progress is reported every this many resamples. */
 exports.e = 50;
 function run(work) {
@@ -3009,7 +2920,7 @@ exports.binomialHalfCdf = binomialHalfCdf;
 exports.seedToInt = seedToInt;
 exports.streamSeed = streamSeed;
 exports.quantileSorted = quantileSorted;
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 /** Numerical helpers: the normal distribution, log-gamma, a seeded PRNG, quantiles. */
 /** Standard normal CDF (Marsaglia 2004, absolute error below 1e-15). */
 function normalCdf(x) {
@@ -3175,7 +3086,7 @@ function quantileSorted(sorted, p) {
 
 /***/ }),
 
-/***/ 166:
+/***/ 4166:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3187,7 +3098,7 @@ exports.drawResample = drawResample;
  * do not depend on evaluation order or on the number of threads) counted into row weights.
  * Shared by the serial path and the worker threads (bootstrap-worker.ts).
  */
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 const math_js_1 = __nccwpck_require__(339);
 /** The xoshiro128** state of resample `b`'s stream (the same state `new Rng(seed, b)` starts from). */
 function streamState(seed, b) {
@@ -3228,7 +3139,7 @@ function drawResample(state, n, weights, joint, jointCounts) {
 
 /***/ }),
 
-/***/ 134:
+/***/ 3134:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3504,7 +3415,7 @@ function weightedR2Multi(w, se, yc, forceFinite, varianceWeighted) {
 
 /***/ }),
 
-/***/ 88:
+/***/ 2088:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3547,24 +3458,24 @@ function oipDatatypeOf(ortType) {
 
 /***/ }),
 
-/***/ 173:
+/***/ 9173:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.oipDatatypeOf = exports.ortTypeOf = exports.isOipDatatype = exports.signatureOf = exports.describeTensor = exports.describeSignature = exports.OnnxLoadError = exports.readOnnxSignature = exports.openOnnxModel = exports.createSession = exports.loadOnnxRuntime = void 0;
-var runtime_js_1 = __nccwpck_require__(365);
+var runtime_js_1 = __nccwpck_require__(4365);
 Object.defineProperty(exports, "loadOnnxRuntime", ({ enumerable: true, get: function () { return runtime_js_1.loadOnnxRuntime; } }));
-var session_js_1 = __nccwpck_require__(837);
+var session_js_1 = __nccwpck_require__(4837);
 Object.defineProperty(exports, "createSession", ({ enumerable: true, get: function () { return session_js_1.createSession; } }));
 Object.defineProperty(exports, "openOnnxModel", ({ enumerable: true, get: function () { return session_js_1.openOnnxModel; } }));
 Object.defineProperty(exports, "readOnnxSignature", ({ enumerable: true, get: function () { return session_js_1.readOnnxSignature; } }));
 Object.defineProperty(exports, "OnnxLoadError", ({ enumerable: true, get: function () { return session_js_1.OnnxLoadError; } }));
-var signature_js_1 = __nccwpck_require__(923);
+var signature_js_1 = __nccwpck_require__(4923);
 Object.defineProperty(exports, "describeSignature", ({ enumerable: true, get: function () { return signature_js_1.describeSignature; } }));
 Object.defineProperty(exports, "describeTensor", ({ enumerable: true, get: function () { return signature_js_1.describeTensor; } }));
 Object.defineProperty(exports, "signatureOf", ({ enumerable: true, get: function () { return signature_js_1.signatureOf; } }));
-var datatypes_js_1 = __nccwpck_require__(88);
+var datatypes_js_1 = __nccwpck_require__(2088);
 Object.defineProperty(exports, "isOipDatatype", ({ enumerable: true, get: function () { return datatypes_js_1.isOipDatatype; } }));
 Object.defineProperty(exports, "ortTypeOf", ({ enumerable: true, get: function () { return datatypes_js_1.ortTypeOf; } }));
 Object.defineProperty(exports, "oipDatatypeOf", ({ enumerable: true, get: function () { return datatypes_js_1.oipDatatypeOf; } }));
@@ -3572,13 +3483,13 @@ Object.defineProperty(exports, "oipDatatypeOf", ({ enumerable: true, get: functi
 
 /***/ }),
 
-/***/ 365:
+/***/ 4365:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.loadOnnxRuntime = loadOnnxRuntime;
-const common_1 = __nccwpck_require__(51);
+const common_1 = __nccwpck_require__(8051);
 let runtime;
 /**
  * onnxruntime-node, loaded on first use: it is a native module, and the action bundles ship
@@ -3587,7 +3498,7 @@ let runtime;
  * is the module; callers always get the module.
  */
 function loadOnnxRuntime() {
-    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 958)).then((m) => (m.default ?? m), (error) => {
+    runtime ??= Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3958)).then((m) => (m.default ?? m), (error) => {
         runtime = undefined;
         throw new common_1.UserError(`Could not load onnxruntime-node on ${process.platform}-${process.arch} (Node ${process.version}): ${error.message}`, {
             fix: 'The action bundles ship onnxruntime binaries for linux-x64 only: run this step on a Linux x64 runner (e.g. ubuntu-latest).',
@@ -3600,7 +3511,7 @@ function loadOnnxRuntime() {
 
 /***/ }),
 
-/***/ 837:
+/***/ 4837:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3609,10 +3520,10 @@ exports.OnnxLoadError = void 0;
 exports.createSession = createSession;
 exports.openOnnxModel = openOnnxModel;
 exports.readOnnxSignature = readOnnxSignature;
-const node_fs_1 = __nccwpck_require__(24);
-const common_1 = __nccwpck_require__(51);
-const runtime_js_1 = __nccwpck_require__(365);
-const signature_js_1 = __nccwpck_require__(923);
+const node_fs_1 = __nccwpck_require__(3024);
+const common_1 = __nccwpck_require__(8051);
+const runtime_js_1 = __nccwpck_require__(4365);
+const signature_js_1 = __nccwpck_require__(4923);
 /** A model onnxruntime could not load; `reason` is onnxruntime's own message. */
 class OnnxLoadError extends common_1.UserError {
     where;
@@ -3654,15 +3565,37 @@ async function createSession(source, where, options = {}) {
         });
     }
 }
-/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+/**
+ * Opens an ONNX model file for inference; a missing file, a folder or one onnxruntime cannot
+ * read is a UserError naming the path and, when given, the `label` it came from.
+ */
 async function openOnnxModel(path, options = {}) {
-    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
-        throw new common_1.UserError(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+    const { label } = options;
+    const stat = statOrUndefined(path);
+    if (!stat?.isFile()) {
+        const what = stat?.isDirectory() ? 'is a folder, not an .onnx file' : 'does not exist';
+        throw new common_1.UserError(label ? `${label}: model ${path} ${what}` : `Model ${path} ${what}`, {
+            fix: `Set ${label ?? 'the model input'} to the path of an .onnx file (e.g. the \`model-path\` output of the train action).`,
         });
     }
-    const session = await createSession(path, path, options);
+    const session = await createSession(path, label ? `${label}: ${path}` : path, {
+        ...options,
+        ...(options.fix || !label
+            ? {}
+            : {
+                fix: `Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point ${label} at the .onnx file.`,
+            }),
+    });
     return { path, session, signature: (0, signature_js_1.signatureOf)(session) };
+}
+/** The file's stat, or undefined where there is none to read (absent, a path through a file, no permission). */
+function statOrUndefined(path) {
+    try {
+        return (0, node_fs_1.statSync)(path);
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
 async function readOnnxSignature(path, options = {}) {
@@ -3674,7 +3607,7 @@ async function readOnnxSignature(path, options = {}) {
 
 /***/ }),
 
-/***/ 923:
+/***/ 4923:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3708,35 +3641,1118 @@ function describeSignature(signature) {
 
 /***/ }),
 
-/***/ 958:
+/***/ 2061:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BatchBuilder = void 0;
+/**
+ * Column-major batches and the rules for one cell: a finite number goes to `numbers`, text to
+ * `texts`, a missing cell leaves NaN and no text. Text cells are interned per column (the bytes
+ * of a repeated category make one string, not one per row), which is what keeps categorical
+ * columns cheap. The caller's strictness (missing cells refused, columns that must be numbers)
+ * is applied here, so CSV and JSON Lines follow one rule.
+ */
+const common_1 = __nccwpck_require__(8051);
+const numbers_js_1 = __nccwpck_require__(5787);
+function sameBytes(a, buf, s, e) {
+    if (a.length !== e - s)
+        return false;
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== buf[s + i])
+            return false;
+    return true;
+}
+const NO_TEXT = Object.freeze([]);
+const INTERN_LIMIT = 4096;
+class BatchBuilder {
+    header;
+    size;
+    rules;
+    file;
+    input;
+    locate;
+    batch;
+    /** Per column: a cell's bytes (by their hash) -> what they hold, while the column has few distinct ones. */
+    interned;
+    constructor(header, size, rules, file, input, 
+    /** Where column c of the row being added sits (called only to build an error). */
+    locate) {
+        this.header = header;
+        this.size = size;
+        this.rules = rules;
+        this.file = file;
+        this.input = input;
+        this.locate = locate;
+        this.batch = this.fresh();
+        this.interned = header.map(() => new Map());
+    }
+    fresh() {
+        const n = this.header.length;
+        const numbers = new Array(n);
+        const texts = new Array(n);
+        for (let c = 0; c < n; c++) {
+            numbers[c] = new Float64Array(this.size);
+            texts[c] = NO_TEXT;
+        }
+        return { header: this.header, rows: 0, lines: new Int32Array(this.size), numbers, texts };
+    }
+    get full() {
+        return this.batch.rows === this.size;
+    }
+    /** Hands out the batch built so far (trimmed to its rows) and starts the next. */
+    take() {
+        const b = this.batch;
+        this.batch = this.fresh();
+        if (b.rows === this.size)
+            return b;
+        return { ...b, lines: b.lines.subarray(0, b.rows), numbers: b.numbers.map((n) => n.subarray(0, b.rows)) };
+    }
+    /** A missing cell at (row, column c). */
+    missing(c, r) {
+        this.batch.numbers[c][r] = NaN;
+        if (this.rules.missing === 'refuse')
+            throw this.cellError(c, this.locate(c), 'is empty or missing (NA, NaN, null)', true);
+    }
+    /**
+     * A cell the number fast path did not take, as bytes: a long or blank-padded number, a
+     * missing token or text. Non-numeric cells are classified once per distinct byte string
+     * while the column has few of them (categories), so a repeated category costs one lookup.
+     */
+    cellBytes(c, r, s, e, buf) {
+        if (s === e)
+            return this.missing(c, r);
+        const b0 = buf[s];
+        const numeric = (b0 >= 48 && b0 <= 57) || b0 === 45 || b0 === 43 || b0 === 46;
+        const cache = numeric || e - s > 64 ? undefined : this.interned[c];
+        if (!cache)
+            return this.cell(c, r, buf.toString('utf8', s, e));
+        // FNV-1a over the bytes finds the entry without making a string; the bytes are compared,
+        // so a hash collision is only a cache miss.
+        let h = 0x811c9dc5;
+        for (let i = s; i < e; i++)
+            h = Math.imul(h ^ buf[i], 0x01000193);
+        const entry = cache.get(h);
+        let v;
+        if (entry && sameBytes(entry.bytes, buf, s, e))
+            v = entry.value;
+        else {
+            v = (0, numbers_js_1.classifyText)(buf.toString('utf8', s, e));
+            if (!entry) {
+                cache.set(h, { bytes: Uint8Array.prototype.slice.call(buf, s, e), value: v });
+                if (cache.size > INTERN_LIMIT)
+                    this.interned[c] = undefined;
+            }
+        }
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    /** A text cell (already trimmed, known not to be a number or missing). */
+    text(c, r, text) {
+        const b = this.batch;
+        b.numbers[c][r] = NaN;
+        if (this.rules.numeric[c])
+            throw this.cellError(c, this.locate(c), `holds the text ${JSON.stringify(text.slice(0, 40))}`);
+        let texts = b.texts[c];
+        if (texts === NO_TEXT)
+            texts = b.texts[c] = new Array(this.size);
+        texts[r] = text;
+    }
+    /** A cell from its text (a quoted CSV field, a JSON string): number, missing or text. */
+    cell(c, r, raw) {
+        const v = (0, numbers_js_1.classifyText)(raw);
+        if (typeof v === 'number')
+            this.batch.numbers[c][r] = v;
+        else if (v === null)
+            this.missing(c, r);
+        else
+            this.text(c, r, v);
+    }
+    cellError(c, place, what, missing = false) {
+        const name = this.header[c];
+        return new common_1.UserError(`${this.input}: ${this.file}, line ${place.line}: column "${name}" (column ${c + 1}) ${what}, but it must be a number`, {
+            fix: missing
+                ? `Fill in or drop the rows where "${name}" is missing (or let missing values through, where the step offers that).`
+                : `Write "${name}" as plain decimal numbers (e.g. 0.25 or 1e-3; inf and text are refused), or leave the column out.`,
+            location: { file: this.file, line: place.line, ...(place.column ? { column: place.column } : {}) },
+            title: missing ? 'Missing value' : 'Not a number',
+        });
+    }
+}
+exports.BatchBuilder = BatchBuilder;
+
+
+/***/ }),
+
+/***/ 3124:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.scanCsvFile = scanCsvFile;
+/**
+ * A CSV file streamed through the shared tokenizer record by record, for readers with cell
+ * rules of their own (the evaluation holdout reads features into float32 and keeps label text
+ * as written). `readTable` is the column-batch reader on the same scanner; both read 4 MiB a
+ * time with the next read in flight, drop a UTF-8 byte order mark, and word an unclosed quote
+ * the same way.
+ */
+const csv_scan_js_1 = __nccwpck_require__(8123);
+const read_ahead_js_1 = __nccwpck_require__(8133);
+/**
+ * Hands every record of the CSV file at `path` to `sink` (empty lines skipped), in order, with
+ * the line it starts on. Records are complete: one that spans reads is handed over once its
+ * end has been read. The fields' bytes are valid only during the `record` call. An unclosed
+ * quote is a `UserError` naming the line it opened on; an error the sink throws stops the scan
+ * and closes the file.
+ */
+async function scanCsvFile(path, sink, options = {}) {
+    const scanner = new csv_scan_js_1.CsvScanner(sink);
+    await (0, read_ahead_js_1.scanFile)(path, options.readBytes, (buf, pos, end, eof) => {
+        try {
+            return scanner.scan(buf, pos, end, eof, Infinity);
+        }
+        catch (error) {
+            if (error instanceof csv_scan_js_1.UnclosedQuote)
+                throw (0, csv_scan_js_1.unclosedQuoteError)(options.subject ?? path, path, error.line);
+            throw error;
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 8123:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CsvScanner = exports.UnclosedQuote = void 0;
+exports.unclosedQuoteError = unclosedQuoteError;
+exports.decodeField = decodeField;
+exports.columnOf = columnOf;
+/**
+ * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without
+ * making a string. A quote opens a quoted field only at the start of a field; inside it
+ * `""` is a quote and commas and line breaks are data. Text after a closing quote is kept
+ * (`"ab"c` reads `abc`, as Python's csv module does). Records end at LF, CRLF or a lone CR;
+ * each of those also counts one line, inside quoted fields too, so a record's line is the
+ * line an editor shows. An empty line is no record.
+ *
+ * The scanner only reports complete records: at the end of a buffer that is not the file's
+ * end it stops before the unfinished record, and the caller feeds that tail again with the
+ * next bytes. The consumer (a `RecordSink`) decides what fields mean.
+ */
+const common_1 = __nccwpck_require__(8051);
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const MAX_EXACT = 2 ** 53;
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+let exponentValue = 0;
+/** Reads an exponent's digits from `i` (after the e); returns the end, or -1 when there are none. Sets exponentValue. */
+function exponentEnd(buf, i, end) {
+    let neg = false;
+    if (buf[i] === 45) {
+        neg = true;
+        i++;
+    }
+    else if (buf[i] === 43)
+        i++;
+    let ex = 0;
+    const d0 = i;
+    while (i < end) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9)
+            break;
+        if (ex < 1000)
+            ex = ex * 10 + d;
+        i++;
+    }
+    if (i === d0)
+        return -1;
+    exponentValue = neg ? -ex : ex;
+    return i;
+}
+/** A quoted field still open at the end of the file. */
+class UnclosedQuote extends Error {
+    line;
+    constructor(line) {
+        super(`a quoted field opened on line ${line} is never closed`);
+        this.line = line;
+    }
+}
+exports.UnclosedQuote = UnclosedQuote;
+/** The user's error for an `UnclosedQuote`: `subject` names the file as the caller's messages do. */
+function unclosedQuoteError(subject, file, line) {
+    return new common_1.UserError(`${subject}, line ${line}: a quoted field is never closed`, {
+        fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+        location: { file, line },
+    });
+}
+class CsvScanner {
+    sink;
+    /** The line of the next unread byte (1-based). */
+    line = 1;
+    bounds = new Int32Array(256);
+    quoted = new Uint8Array(128);
+    values = new Float64Array(128);
+    constructor(sink) {
+        this.sink = sink;
+    }
+    /**
+     * Scans `buf[pos, end)` for at most `maxRecords` records (blank lines are not counted).
+     * Returns the offset of the first byte not consumed: the start of an unfinished record when
+     * `final` is false, `end` when the buffer is done. With `final`, the last record may end
+     * without a line break, and an unclosed quote throws `UnclosedQuote`.
+     */
+    scan(buf, pos, end, final, maxRecords) {
+        let i = pos;
+        let records = 0;
+        while (i < end && records < maxRecords) {
+            const start = i;
+            const startLine = this.line;
+            let line = startLine;
+            let nf = 0;
+            let bounds = this.bounds;
+            let quotedOf = this.quoted;
+            let valueOf = this.values;
+            let complete = false;
+            for (;;) {
+                const fs = i;
+                let q = 0;
+                if (i < end && buf[i] === QUOTE) {
+                    q = 1;
+                    i++;
+                    for (;;) {
+                        if (i >= end) {
+                            if (final)
+                                throw new UnclosedQuote(startLine);
+                            this.line = startLine;
+                            return start;
+                        }
+                        const c = buf[i];
+                        if (c === QUOTE) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start; // `"` then `"` may follow in the next bytes
+                            }
+                            if (buf[i + 1] === QUOTE) {
+                                i += 2;
+                                continue;
+                            }
+                            i++;
+                            break;
+                        }
+                        if (c === LF)
+                            line++;
+                        else if (c === CR) {
+                            if (i + 1 >= end && !final) {
+                                this.line = startLine;
+                                return start;
+                            }
+                            if (buf[i + 1] !== LF)
+                                line++;
+                        }
+                        i++;
+                    }
+                }
+                let v = NaN;
+                if (q === 0) {
+                    // Most cells are plain decimals: read the number in the same pass that finds the
+                    // field's end (Clinger's fast path: an exact mantissa below 2^53 and a power of ten
+                    // within 10^±22, so one correctly rounded operation gives the correctly rounded value).
+                    let j = i;
+                    let neg = false;
+                    let c = buf[j];
+                    if (c === 45) {
+                        neg = true;
+                        j++;
+                    }
+                    else if (c === 43)
+                        j++;
+                    let mant = 0;
+                    let scale = 0;
+                    const d0 = j;
+                    while (j < end) {
+                        const d = buf[j] - 48;
+                        if (d < 0 || d > 9)
+                            break;
+                        mant = mant * 10 + d;
+                        j++;
+                    }
+                    let digits = j - d0;
+                    if (j < end && buf[j] === 46) {
+                        const f0 = ++j;
+                        while (j < end) {
+                            const d = buf[j] - 48;
+                            if (d < 0 || d > 9)
+                                break;
+                            mant = mant * 10 + d;
+                            j++;
+                        }
+                        scale = f0 - j;
+                        digits += j - f0;
+                    }
+                    c = buf[j];
+                    if (digits > 0 && (c === 101 || c === 69)) {
+                        j = exponentEnd(buf, j + 1, end);
+                        if (j > 0) {
+                            scale += exponentValue;
+                            c = buf[j];
+                        }
+                        else
+                            digits = 0;
+                    }
+                    if (digits > 0 && (j === end ? final : c === COMMA || c === LF || c === CR) && mant < MAX_EXACT) {
+                        if (scale === 0)
+                            v = mant;
+                        else if (scale < 0 && scale >= -22)
+                            v = mant / POW10[-scale];
+                        else if (scale > 0 && scale <= 22)
+                            v = mant * POW10[scale];
+                        if (neg)
+                            v = -v;
+                        if (v === v)
+                            i = j;
+                    }
+                }
+                // Unquoted bytes (or text after a closing quote) up to the next delimiter. Every byte
+                // that ends a field is below 45, so most bytes cost one comparison.
+                while (i < end) {
+                    const c = buf[i];
+                    if (c > COMMA) {
+                        i++;
+                        continue;
+                    }
+                    if (c === COMMA || c === LF || c === CR)
+                        break;
+                    i++;
+                }
+                if (i >= end && !final) {
+                    this.line = startLine;
+                    return start;
+                }
+                if (nf * 2 + 2 > bounds.length) {
+                    bounds = this.grow();
+                    quotedOf = this.quoted;
+                    valueOf = this.values;
+                }
+                bounds[nf * 2] = fs;
+                bounds[nf * 2 + 1] = i;
+                quotedOf[nf] = q;
+                valueOf[nf] = v;
+                nf++;
+                if (i >= end) {
+                    complete = true;
+                    break;
+                }
+                const c = buf[i];
+                if (c === COMMA) {
+                    i++;
+                    continue;
+                }
+                if (c === CR) {
+                    if (i + 1 >= end && !final) {
+                        this.line = startLine;
+                        return start;
+                    }
+                    i += buf[i + 1] === LF ? 2 : 1;
+                }
+                else
+                    i++;
+                line++;
+                complete = true;
+                break;
+            }
+            this.line = line;
+            if (!complete)
+                break;
+            if (nf === 1 && bounds[0] === bounds[1] && quotedOf[0] === 0)
+                continue; // an empty line
+            this.sink.record(buf, bounds, quotedOf, valueOf, nf, startLine, start);
+            records++;
+        }
+        return i;
+    }
+    grow() {
+        const bounds = new Int32Array(this.bounds.length * 2);
+        bounds.set(this.bounds);
+        const quoted = new Uint8Array(this.quoted.length * 2);
+        quoted.set(this.quoted);
+        const values = new Float64Array(this.values.length * 2);
+        values.set(this.values);
+        this.bounds = bounds;
+        this.quoted = quoted;
+        this.values = values;
+        return bounds;
+    }
+}
+exports.CsvScanner = CsvScanner;
+/** The text of a field: raw bytes as UTF-8, or for a quoted one its content with `""` read as `"`. */
+function decodeField(buf, s, e, quoted) {
+    if (!quoted)
+        return buf.toString('utf8', s, e);
+    // s is the opening quote; find the closing one (a quote not followed by another).
+    let out = '';
+    let i = s + 1;
+    let from = i;
+    while (i < e) {
+        if (buf[i] === QUOTE) {
+            if (i + 1 < e && buf[i + 1] === QUOTE) {
+                out += buf.toString('utf8', from, i + 1);
+                i += 2;
+                from = i;
+                continue;
+            }
+            out += buf.toString('utf8', from, i);
+            return out + buf.toString('utf8', i + 1, e); // text after the closing quote
+        }
+        i++;
+    }
+    return out + buf.toString('utf8', from, e);
+}
+/** The 1-based character column of byte `at` on its line (for annotations). */
+function columnOf(buf, recordStart, at) {
+    let lineStart = recordStart;
+    for (let i = at - 1; i >= recordStart; i--) {
+        if (buf[i] === LF || buf[i] === CR) {
+            lineStart = i + 1;
+            break;
+        }
+    }
+    return buf.toString('utf8', lineStart, at).length + 1;
+}
+
+
+/***/ }),
+
+/***/ 8929:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.scanJsonLinesFile = exports.decodeField = exports.scanCsvFile = exports.MISSING_TOKENS = exports.isMissingText = exports.classifyText = exports.parseCsvRecords = exports.tableFormat = exports.readTable = void 0;
+var read_js_1 = __nccwpck_require__(7529);
+Object.defineProperty(exports, "readTable", ({ enumerable: true, get: function () { return read_js_1.readTable; } }));
+Object.defineProperty(exports, "tableFormat", ({ enumerable: true, get: function () { return read_js_1.tableFormat; } }));
+var records_js_1 = __nccwpck_require__(3231);
+Object.defineProperty(exports, "parseCsvRecords", ({ enumerable: true, get: function () { return records_js_1.parseCsvRecords; } }));
+var numbers_js_1 = __nccwpck_require__(5787);
+Object.defineProperty(exports, "classifyText", ({ enumerable: true, get: function () { return numbers_js_1.classifyText; } }));
+Object.defineProperty(exports, "isMissingText", ({ enumerable: true, get: function () { return numbers_js_1.isMissingText; } }));
+Object.defineProperty(exports, "MISSING_TOKENS", ({ enumerable: true, get: function () { return numbers_js_1.MISSING_TOKENS; } }));
+var csv_file_js_1 = __nccwpck_require__(3124);
+Object.defineProperty(exports, "scanCsvFile", ({ enumerable: true, get: function () { return csv_file_js_1.scanCsvFile; } }));
+var csv_scan_js_1 = __nccwpck_require__(8123);
+Object.defineProperty(exports, "decodeField", ({ enumerable: true, get: function () { return csv_scan_js_1.decodeField; } }));
+var json_lines_js_1 = __nccwpck_require__(5097);
+Object.defineProperty(exports, "scanJsonLinesFile", ({ enumerable: true, get: function () { return json_lines_js_1.scanJsonLinesFile; } }));
+
+
+/***/ }),
+
+/***/ 5097:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseJsonObjectLine = parseJsonObjectLine;
+exports.scanJsonLinesFile = scanJsonLinesFile;
+/**
+ * JSON Lines, one object per line: the line rule shared by `readTable`'s JSON Lines source and
+ * `scanJsonLinesFile`, for readers with value rules of their own (the evaluation holdout wants
+ * JSON numbers for features, where `readTable` reads "2.5" as a number too).
+ */
+const common_1 = __nccwpck_require__(8051);
+const read_ahead_js_1 = __nccwpck_require__(8133);
+/** The default example in the fix for a line that is not an object. */
+const EXAMPLE = '{"x1": 0.5, "city": "Oslo"}';
+/**
+ * One line's text parsed as a JSON object. Invalid JSON and values that are not objects (an
+ * array, a number, null) are `UserError`s: `subject` names the file as the caller's messages
+ * do, `example` shows an object in the fix.
+ */
+function parseJsonObjectLine(text, line, subject, file, example = EXAMPLE) {
+    let row;
+    try {
+        row = JSON.parse(text);
+    }
+    catch (error) {
+        throw new common_1.UserError(`${subject}, line ${line}: not valid JSON (${error.message})`, {
+            fix: 'Write one JSON object per line (JSON Lines).',
+            location: { file, line },
+        });
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+        throw new common_1.UserError(`${subject}, line ${line}: expected a JSON object with named fields`, {
+            fix: `Write each row as an object, e.g. ${example}.`,
+            location: { file, line },
+        });
+    }
+    return row;
+}
+/**
+ * Hands every non-blank line of the JSON Lines file at `path` to `onObject` as an object, with
+ * its 1-based line number (blank lines count as lines). Lines end at LF or CRLF; a UTF-8 byte
+ * order mark is dropped. An error `onObject` throws stops the scan and closes the file.
+ */
+async function scanJsonLinesFile(path, onObject, options = {}) {
+    const subject = options.subject ?? path;
+    let line = 1;
+    await (0, read_ahead_js_1.scanFile)(path, options.readBytes, (buf, start, end, eof) => {
+        let pos = start;
+        while (pos < end) {
+            let nl = buf.indexOf(10, pos);
+            if (nl < 0 || nl >= end) {
+                if (!eof)
+                    break; // the rest of this line comes with the next read
+                nl = end;
+            }
+            const stop = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', pos, stop);
+            pos = Math.min(nl + 1, end);
+            const at = line++;
+            if (text.trim() !== '')
+                onObject(parseJsonObjectLine(text, at, subject, path, options.example), at);
+        }
+        return pos;
+    });
+}
+
+
+/***/ }),
+
+/***/ 5787:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MISSING_TOKENS = void 0;
+exports.isMissingText = isMissingText;
+exports.classifyText = classifyText;
+/**
+ * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
+ * (`-1.5`, `.5`, `3e-4`, surrounding blanks allowed); `inf`, `Infinity`, `0x10`, `1_000` are
+ * not numbers, and a literal out of double range (`1e999`) is not a finite number. Missing
+ * cells are empty or one of `NA`, `NaN`, `N/A`, `null`, `None`, `#N/A`, `-NaN` (any case), the
+ * texts pandas, R and spreadsheets write for "no value".
+ */
+exports.MISSING_TOKENS = ['', 'na', 'nan', 'n/a', 'null', 'none', '#n/a', '-nan'];
+const MISSING = new Set(exports.MISSING_TOKENS);
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** Whether a (trimmed) cell text means "no value". */
+function isMissingText(text) {
+    return MISSING.has(text.toLowerCase());
+}
+/** A cell's text classified: its finite number, null when missing, or the trimmed text. */
+function classifyText(raw) {
+    const t = raw.trim();
+    if (t.length <= 4 && MISSING.has(t.toLowerCase()))
+        return null;
+    if (NUMBER.test(t)) {
+        const v = Number(t);
+        if (Number.isFinite(v))
+            return v;
+    }
+    return t;
+}
+
+
+/***/ }),
+
+/***/ 8133:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ReadAhead = exports.CHUNK = void 0;
+exports.appendBytes = appendBytes;
+exports.scanFile = scanFile;
+/**
+ * Reading a file a chunk ahead, for the streaming readers (`readTable`, `scanCsvFile`,
+ * `scanJsonLinesFile`): the next read runs on libuv's thread pool while the current chunk is
+ * parsed.
+ */
+const promises_1 = __nccwpck_require__(1455);
+/** Bytes per read: 4 MiB. */
+exports.CHUNK = 4 << 20;
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
+}
+exports.ReadAhead = ReadAhead;
+/**
+ * Appends `bytes` after the first `filled` bytes of `buf` (the unfinished record kept from the
+ * last read) and returns the buffer holding both: `buf` itself, or a larger copy when a record
+ * is longer than what `buf` holds.
+ */
+function appendBytes(buf, filled, bytes) {
+    let out = buf;
+    if (filled + bytes.length > buf.length) {
+        out = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length));
+        buf.copy(out, 0, 0, filled);
+    }
+    bytes.copy(out, filled);
+    return out;
+}
+/**
+ * Streams the file at `path` through `scan`, for the record-by-record readers (`scanCsvFile`,
+ * `scanJsonLinesFile`): each call gets the bytes read so far, `buf[pos, end)`, and whether they
+ * reach the end of the file, and returns the offset it consumed up to; what is left (an
+ * unfinished record) is fed again with the next read. A UTF-8 byte order mark is skipped. An
+ * error `scan` throws stops the reading and closes the file.
+ */
+async function scanFile(path, readBytes, scan) {
+    const chunk = Math.max(16, readBytes ?? exports.CHUNK);
+    const handle = await (0, promises_1.open)(path, 'r');
+    const ahead = new ReadAhead(handle, chunk);
+    try {
+        let buf = Buffer.allocUnsafe(chunk * 2);
+        let filled = 0;
+        let pos = 0;
+        let first = true;
+        for (;;) {
+            const bytes = await ahead.next();
+            const eof = bytes.length === 0;
+            buf = appendBytes(buf, filled, bytes);
+            filled += bytes.length;
+            if (first) {
+                if (filled < 3 && !eof)
+                    continue;
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            pos = scan(buf, pos, filled, eof);
+            if (eof)
+                return;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await ahead.settle();
+        await handle.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 7529:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tableFormat = tableFormat;
+exports.readTable = readTable;
+/**
+ * `readTable`: a CSV or JSON Lines file as column-major batches, streamed (4 MiB reads, the
+ * next one in flight while this one is parsed; one await per read, not per row), with the
+ * file's own line numbers on every row.
+ */
+const promises_1 = __nccwpck_require__(1455);
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+const common_1 = __nccwpck_require__(8051);
+const csv_scan_js_1 = __nccwpck_require__(8123);
+const read_ahead_js_1 = __nccwpck_require__(8133);
+const sinks_js_1 = __nccwpck_require__(8837);
+/** The format a file's extension says, or undefined for an extension we do not read. */
+function tableFormat(path) {
+    const ext = (0, node_path_1.extname)(path).toLowerCase();
+    return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+}
+function checkFile(path, input, format) {
+    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
+        throw new common_1.UserError(`${input}: ${path} does not exist`, {
+            fix: `Set \`${input}\` to a CSV or JSON Lines file, and make sure an earlier step (e.g. data-pull) put it there.`,
+        });
+    }
+    const found = format ?? tableFormat(path);
+    if (!found) {
+        throw new common_1.UserError(`${input}: ${path} has the unknown format "${(0, node_path_1.extname)(path) || '(no extension)'}"`, {
+            fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
+            location: { file: path },
+        });
+    }
+    return found;
+}
+/**
+ * Reads a table in batches of rows. The first batch carries the header even when the file
+ * has no data rows (then `rows` is 0); a file without a header is an error. A batch stays
+ * valid after the next one is read (each has its own arrays).
+ */
+async function* readTable(path, options = {}) {
+    const input = options.input ?? 'the data file';
+    const format = checkFile(path, input, options.format);
+    const o = {
+        file: path,
+        input,
+        batchRows: options.batchRows ?? 8192,
+        missing: options.missing ?? 'allow',
+        numeric: options.numeric,
+    };
+    const source = format === 'csv' ? new sinks_js_1.CsvSource(o) : new sinks_js_1.JsonLinesSource(o);
+    let left = options.maxRows ?? Infinity;
+    let yielded = false;
+    const handle = await (0, promises_1.open)(path, 'r');
+    let ahead;
+    try {
+        const chunk = Math.max(16, options.readBytes ?? read_ahead_js_1.CHUNK);
+        ahead = new read_ahead_js_1.ReadAhead(handle, chunk);
+        let buf = Buffer.allocUnsafe(chunk * 2);
+        let filled = 0;
+        let pos = 0;
+        let eof = false;
+        let first = true;
+        while (left > 0) {
+            const bytes = await ahead.next();
+            eof = bytes.length === 0;
+            buf = (0, read_ahead_js_1.appendBytes)(buf, filled, bytes);
+            filled += bytes.length;
+            if (first && (filled >= 3 || eof)) {
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            if (first)
+                continue;
+            for (;;) {
+                const batch = source.builder?.batch;
+                const room = Math.min(left, o.batchRows - (batch?.rows ?? 0));
+                const before = batch?.rows ?? 0;
+                pos = scanChunk(source, buf, pos, filled, eof, room, path, input);
+                const added = (source.builder?.batch.rows ?? 0) - (source.builder?.batch === batch ? before : 0);
+                left -= added;
+                if (source.builder?.full) {
+                    yielded = true;
+                    yield source.builder.take();
+                }
+                else if (added < room || left <= 0)
+                    break;
+            }
+            if (eof)
+                break;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await ahead?.settle();
+        await handle.close();
+    }
+    if (!source.builder) {
+        throw new common_1.UserError(`${input}: ${path} is empty`, {
+            fix: `Point \`${input}\` at a ${format === 'csv' ? 'CSV file with a header row and data rows' : 'JSON Lines file with one object per row'}.`,
+            location: { file: path },
+        });
+    }
+    if (source.builder.batch.rows > 0 || !yielded)
+        yield source.builder.take();
+}
+function scanChunk(source, buf, pos, end, final, room, path, input) {
+    try {
+        return source.scan(buf, pos, end, final, room);
+    }
+    catch (error) {
+        if (!(error instanceof csv_scan_js_1.UnclosedQuote))
+            throw error;
+        throw (0, csv_scan_js_1.unclosedQuoteError)(`${input}: ${path}`, path, error.line);
+    }
+}
+
+
+/***/ }),
+
+/***/ 3231:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseCsvRecords = parseCsvRecords;
+/**
+ * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
+ * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
+ */
+const csv_scan_js_1 = __nccwpck_require__(8123);
+/**
+ * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
+ * unclosed quote is a `UserError` naming `file` (default "the CSV text") and the line.
+ */
+function parseCsvRecords(text, file = 'the CSV text') {
+    let buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+        buf = buf.subarray(3);
+    const out = [];
+    const sink = {
+        record(b, bounds, quoted, _values, fields, line) {
+            const cells = new Array(fields);
+            for (let k = 0; k < fields; k++)
+                cells[k] = (0, csv_scan_js_1.decodeField)(b, bounds[k * 2], bounds[k * 2 + 1], quoted[k]);
+            out.push({ line, cells });
+        },
+    };
+    try {
+        new csv_scan_js_1.CsvScanner(sink).scan(buf, 0, buf.length, true, Infinity);
+    }
+    catch (error) {
+        if (!(error instanceof csv_scan_js_1.UnclosedQuote))
+            throw error;
+        throw (0, csv_scan_js_1.unclosedQuoteError)(file, file, error.line);
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 8837:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.JsonLinesSource = exports.CsvSource = void 0;
+/**
+ * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
+ * (one object per line), each turning its first record into the header and the rest into
+ * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
+ * reads the file for either format.
+ */
+const common_1 = __nccwpck_require__(8051);
+const batch_js_1 = __nccwpck_require__(2061);
+const csv_scan_js_1 = __nccwpck_require__(8123);
+const json_lines_js_1 = __nccwpck_require__(5097);
+function checkHeader(header, o, line) {
+    const seen = new Set();
+    header.forEach((h, i) => {
+        if (h === '')
+            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: header column ${i + 1} has no name`, {
+                fix: 'Name every column in the header row.',
+                location: { file: o.file, line },
+            });
+        if (seen.has(h))
+            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: the column "${h}" appears twice in the header`, {
+                fix: 'Give every column a unique name.',
+                location: { file: o.file, line },
+            });
+        seen.add(h);
+    });
+}
+function rulesFor(header, o) {
+    const numeric = new Uint8Array(header.length);
+    if (o.numeric === 'all')
+        numeric.fill(1);
+    else if (o.numeric)
+        for (const name of o.numeric)
+            if (header.includes(name))
+                numeric[header.indexOf(name)] = 1;
+    return { missing: o.missing, numeric };
+}
+class CsvSource {
+    o;
+    builder;
+    scanner = new csv_scan_js_1.CsvScanner(this);
+    // The record being added, for error locations.
+    buf = Buffer.alloc(0);
+    recordStart = 0;
+    recordLine = 0;
+    bounds = new Int32Array(0);
+    constructor(o) {
+        this.o = o;
+    }
+    get line() {
+        return this.scanner.line;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        // The header is one record more when it has not been read yet.
+        return this.scanner.scan(buf, pos, end, final, this.builder ? maxRows : maxRows + 1);
+    }
+    locate = (c) => ({
+        line: this.recordLine,
+        column: (0, csv_scan_js_1.columnOf)(this.buf, this.recordStart, this.bounds[c * 2]),
+    });
+    record(buf, bounds, quoted, values, fields, line, start) {
+        const b = this.builder;
+        if (!b) {
+            const header = Array.from({ length: fields }, (_, k) => (0, csv_scan_js_1.decodeField)(buf, bounds[k * 2], bounds[k * 2 + 1], quoted[k]).trim());
+            checkHeader(header, this.o, line);
+            this.builder = new batch_js_1.BatchBuilder(header, this.o.batchRows, rulesFor(header, this.o), this.o.file, this.o.input, this.locate);
+            return;
+        }
+        const width = b.header.length;
+        if (fields !== width) {
+            throw new common_1.UserError(`${this.o.input}: ${this.o.file}, line ${line}: ${fields} fields, but the header has ${width} (${b.header.slice(0, 8).join(', ')}${width > 8 ? ', …' : ''})`, {
+                fix: 'Give every row one field per header column (quote fields that contain commas).',
+                location: { file: this.o.file, line },
+                title: 'Malformed row',
+            });
+        }
+        this.buf = buf;
+        this.recordStart = start;
+        this.recordLine = line;
+        this.bounds = bounds;
+        const batch = b.batch;
+        const r = batch.rows;
+        const numbers = batch.numbers;
+        for (let c = 0; c < width; c++) {
+            const v = values[c];
+            if (v === v)
+                numbers[c][r] = v;
+            else if (quoted[c] === 0)
+                b.cellBytes(c, r, bounds[c * 2], bounds[c * 2 + 1], buf);
+            else
+                b.cell(c, r, (0, csv_scan_js_1.decodeField)(buf, bounds[c * 2], bounds[c * 2 + 1], 1));
+        }
+        batch.lines[r] = line;
+        batch.rows = r + 1;
+    }
+}
+exports.CsvSource = CsvSource;
+class JsonLinesSource {
+    o;
+    builder;
+    line = 1;
+    keys = [];
+    /** The line being added (errors name it). */
+    current = 0;
+    constructor(o) {
+        this.o = o;
+    }
+    scan(buf, pos, end, final, maxRows) {
+        let i = pos;
+        let rows = 0;
+        while (i < end && rows < maxRows) {
+            let nl = buf.indexOf(10, i);
+            if (nl < 0 || nl >= end) {
+                if (!final)
+                    return i;
+                nl = end;
+            }
+            const line = this.line++;
+            const e = nl > i && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', i, e);
+            i = Math.min(nl + 1, end);
+            if (text.trim() === '')
+                continue;
+            if (this.add(text, line))
+                rows++;
+        }
+        return i;
+    }
+    /** Adds one line's object; false for the line that gave the header only. */
+    add(text, line) {
+        const o = this.o;
+        const obj = (0, json_lines_js_1.parseJsonObjectLine)(text, line, `${o.input}: ${o.file}`, o.file);
+        if (!this.builder) {
+            this.keys = Object.keys(obj);
+            const header = this.keys.map((k) => k.trim());
+            checkHeader(header, o, line);
+            this.builder = new batch_js_1.BatchBuilder(header, o.batchRows, rulesFor(header, o), o.file, o.input, () => ({
+                line: this.current,
+            }));
+        }
+        const b = this.builder;
+        const r = b.batch.rows;
+        this.current = line;
+        for (let c = 0; c < this.keys.length; c++) {
+            const v = obj[this.keys[c]];
+            if (v === undefined || v === null)
+                b.missing(c, r);
+            else if (typeof v === 'number' && Number.isFinite(v))
+                b.batch.numbers[c][r] = v;
+            else if (typeof v === 'string')
+                b.cell(c, r, v);
+            else
+                b.text(c, r, typeof v === 'number' ? String(v) : JSON.stringify(v));
+        }
+        b.batch.lines[r] = line;
+        b.batch.rows = r + 1;
+        return true;
+    }
+}
+exports.JsonLinesSource = JsonLinesSource;
+
+
+/***/ }),
+
+/***/ 3958:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_MODULE_onnxruntime_node_6a60201e__;
 
 /***/ }),
 
-/***/ 598:
+/***/ 7598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 24:
+/***/ 3024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 760:
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 6760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
-/***/ 919:
+/***/ 5919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
@@ -3784,7 +4800,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module is referenced by other modules so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(222);
+/******/ var __webpack_exports__ = __nccwpck_require__(4222);
 /******/ var __webpack_exports__PROGRESS_EVERY = __webpack_exports__.e;
 /******/ var __webpack_exports___esModule = __webpack_exports__.B;
 /******/ export { __webpack_exports__PROGRESS_EVERY as PROGRESS_EVERY, __webpack_exports___esModule as __esModule };

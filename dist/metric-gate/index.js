@@ -68973,7 +68973,9 @@ function reportFailure(error) {
     if ((0,src/* isUserError */.iU)(error)) {
         const userError = error;
         const location = userError.location;
-        lib_core/* error */.z3(userError.describe(), {
+        // describeError, not describe(): an error known by its name alone (another copy of
+        // @mlops-gha/common in a bundle) has the fields but not the method.
+        lib_core/* error */.z3((0,src/* describeError */.Uc)(userError), {
             title: userError.title,
             file: location?.file,
             startLine: location?.line,
@@ -69085,7 +69087,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_gate__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3823);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
-/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8377);
+/* harmony import */ var _registry_baseline_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7872);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1983);
 
 
@@ -69162,7 +69164,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8377:
+/***/ 7872:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69320,13 +69322,13 @@ function checkDigest(url, options, digest) {
 async function writeVerifiedStream(source, dest, url, options = {}, 
 /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
 expected) {
-    await ensureDir((0,external_node_path_.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     let bytes = 0;
     let reported = 0;
     try {
+        const file = await createIn((0,external_node_path_.dirname)(dest), () => (0,promises_.open)(temp, 'wx'));
         const meter = new external_node_stream_.Transform({
             transform(chunk, _enc, callback) {
                 bytes += chunk.length;
@@ -69339,7 +69341,7 @@ expected) {
                 callback(null, chunk);
             },
         });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(source, meter, (0,external_node_fs_.createWriteStream)(temp, { fd: file, highWaterMark: 4 << 20 }));
         if (expected !== undefined && bytes !== expected)
             throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
                 code: 'TruncatedBody',
@@ -69367,7 +69369,6 @@ expected) {
 async function writeVerifiedBytes(body, dest, 
 /** The source's URL for messages; a function when it is costly to build (local stores, per file). */
 url, options = {}) {
-    await ensureDir((0,external_node_path_.dirname)(dest));
     if (options.verify)
         checkDigest(typeof url === 'string' ? url : url(), options, (0,external_node_crypto_.createHash)(options.verify.algorithm).update(body).digest('hex'));
     if (options.verifier) {
@@ -69379,7 +69380,7 @@ url, options = {}) {
     try {
         // Small objects are written synchronously: on busy machines a thread-pool round trip per
         // file costs more than the write itself (measured 2x slower for 4-32 KB files).
-        (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+        await createIn((0,external_node_path_.dirname)(dest), () => (0,external_node_fs_.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' }));
         if (options.mode !== undefined && (options.mode & ~umask()) !== options.mode)
             (0,external_node_fs_.chmodSync)(temp, options.mode);
         (0,external_node_fs_.renameSync)(temp, dest);
@@ -69402,7 +69403,11 @@ async function bytesToVerifiedFile(read, dest, url, options = {}) {
     return withRetries(async () => writeVerifiedBytes(await read(), dest, url, options), options.retry);
 }
 const madeDirs = new Set();
-/** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
+/**
+ * mkdir -p, once per folder per process (objects share a few hundred prefix folders). A folder
+ * removed since (a cache deleted between two pulls of one process) is forgotten by `forgetDir`
+ * when a write into it fails with ENOENT, and made again.
+ */
 async function ensureDir(dir) {
     if (madeDirs.has(dir))
         return;
@@ -69410,6 +69415,22 @@ async function ensureDir(dir) {
     if (madeDirs.size > 100_000)
         madeDirs.clear();
     madeDirs.add(dir);
+}
+/**
+ * Creates a file in `dir` by `create` (an exclusive open), after ensureDir; when the folder
+ * vanished since ensureDir remembered it (ENOENT), makes it again and creates once more.
+ */
+async function createIn(dir, create) {
+    await ensureDir(dir);
+    try {
+        return await create();
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT' || !madeDirs.delete(dir))
+            throw error;
+        await ensureDir(dir);
+        return create();
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/keys.ts
@@ -69487,7 +69508,7 @@ class LocalStore {
             return { key, size: s.size };
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 return undefined;
             throw error;
         }
@@ -69499,7 +69520,7 @@ class LocalStore {
             return handle.createReadStream({ highWaterMark: 1 << 20 });
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 throw new ObjectNotFoundError(this.urlOf(key));
             throw error;
         }
@@ -69510,7 +69531,7 @@ class LocalStore {
             return { body, etag: etagOf(body) };
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 return undefined;
             throw error;
         }
@@ -69599,6 +69620,8 @@ class LocalStore {
         return {};
     }
     async *list(prefix) {
+        if (prefix.replace(/\/+$/, '') !== '')
+            checkKey(prefix.replace(/\/+$/, '')); // never a walk outside the root
         const start = prefix === '' ? this.root : (0,external_node_path_.join)(this.root, ...prefix.replace(/\/+$/, '').split('/'));
         const walk = async function* (dir, rel) {
             let entries;
@@ -69606,7 +69629,7 @@ class LocalStore {
                 entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
             }
             catch (error) {
-                if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+                if (isAbsent(error))
                     return;
                 throw error;
             }
@@ -69648,7 +69671,7 @@ class LocalStore {
                 await (0,promises_.stat)(path);
             }
             catch (error) {
-                if (error.code === 'ENOENT')
+                if (isAbsent(error))
                     throw new ObjectNotFoundError(url());
                 throw error;
             }
@@ -69669,7 +69692,7 @@ function readSmall(path) {
         fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
-        if (error.code === 'ENOENT')
+        if (isAbsent(error))
             return 'missing';
         throw error;
     }
@@ -69689,6 +69712,11 @@ function readSmall(path) {
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
+}
+/** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
+function isAbsent(error) {
+    const code = error.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
@@ -69722,6 +69750,10 @@ class StoreFailure extends src/* UserError */.yo {
         this.kind = kind;
         this.url = url;
         this.name = 'StoreFailure';
+    }
+    /** The verdict after the retries (and remembered for the store's later objects): never retried again. */
+    get retryable() {
+        return false;
     }
 }
 const UNREACHABLE_CODES = new Set([
@@ -69817,6 +69849,10 @@ class RangeFailure extends Error {
         this.code = code;
         this.name = 'RangeFailure';
     }
+    /** The server answered a part with the whole object: it does not serve ranges. */
+    get rangeIgnored() {
+        return this.code === 'RangeIgnored';
+    }
 }
 /** `bytes a-b/total` of a 206 answer. */
 function parseContentRange(header) {
@@ -69845,7 +69881,7 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
     if (res.statusCode === 412)
         throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
     if (res.statusCode === 200)
-        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false);
+        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false, 'RangeIgnored');
     if (res.statusCode !== 206)
         throw Object.assign(new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500), { $metadata: { httpStatusCode: res.statusCode } });
     const range = parseContentRange(res.headers['content-range']);
@@ -69862,7 +69898,6 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * checked body; it is retried here, per range, on retryable failures.
  */
 async function rangedToVerifiedFile(first, getRange, dest, url, options) {
-    await ensureDir((0,external_node_path_.dirname)(dest));
     const total = first.total;
     const partSize = options.partSize;
     // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
@@ -69871,7 +69906,7 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     const hash = options.verify ? (0,external_node_crypto_.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = tempBeside(dest);
-    const file = await (0,promises_.open)(temp, 'wx', 0o600);
+    const file = await createIn((0,external_node_path_.dirname)(dest), () => (0,promises_.open)(temp, 'wx', 0o600));
     let reported = 0;
     // In-order digest: completed parts wait here until every earlier part has been fed.
     const done = new Map();
@@ -69957,13 +69992,15 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options) {
             wake();
             throw error;
         });
-        const results = await Promise.allSettled(workers);
-        await head; // its failure (retryable) goes to the object's retry layer as it is
+        // settled together: a first answer cut while parts are in flight must not reject unheard
+        const [headResult, ...results] = await Promise.allSettled([head, ...workers]);
+        if (headResult.status === 'rejected')
+            throw headResult.reason; // retryable: the object's layer starts again
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
             // The object fails: the range layer already retried, so the object layer must not.
-            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false);
+            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false, cause instanceof RangeFailure && cause.rangeIgnored ? 'RangeIgnored' : 'RangeFailure');
         }
         if (hashed !== parts)
             throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
@@ -70038,6 +70075,21 @@ const bytes = (data) => typeof data === 'string'
     : ArrayBuffer.isView(data)
         ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
         : Buffer.from(data);
+// HMAC keys as Node wants them: on Node 24 createHmac with a Buffer key costs ~20 us (a key
+// object is made and checked per call), with a string or a KeyObject 4-6 us. The signer keys
+// its per-request HMAC with the same signing-key array each time (cached per day), so that
+// array's KeyObject is made once.
+const keyObjects = new WeakMap();
+function hmacKey(secret) {
+    if (typeof secret === 'string')
+        return secret;
+    let key = keyObjects.get(secret);
+    if (!key) {
+        key = (0,external_node_crypto_.createSecretKey)(bytes(secret));
+        keyObjects.set(secret, key);
+    }
+    return key;
+}
 /** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
 class NodeSha256 {
     secret;
@@ -70047,7 +70099,7 @@ class NodeSha256 {
         this.hash = this.fresh();
     }
     fresh() {
-        return this.secret === undefined ? (0,external_node_crypto_.createHash)('sha256') : (0,external_node_crypto_.createHmac)('sha256', bytes(this.secret));
+        return this.secret === undefined ? (0,external_node_crypto_.createHash)('sha256') : (0,external_node_crypto_.createHmac)('sha256', hmacKey(this.secret));
     }
     update(data) {
         this.hash.update(data);
@@ -70204,39 +70256,24 @@ async function s3Error(res, url) {
  */
 const DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
 async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RANGES) {
-    const first = sizes.cutoff;
-    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
-    if (res.statusCode === 416) {
-        res.resume(); // an empty object has no byte 0
-        res = await getter.get(fullKey);
-    }
+    const res = await getter.get(fullKey);
     if (res.statusCode === 404) {
         const error = await s3Error(res, url);
         if (error.name === 'NoSuchBucket')
             throw error;
         throw new ObjectNotFoundError(url);
     }
-    if (res.statusCode === 200) {
-        // the server ignored Range (or the object is empty): the whole body, verified as it streams
-        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+    if (res.statusCode !== 200)
+        throw await s3Error(res, url);
+    const header = res.headers['content-length'];
+    const length = header === undefined ? undefined : Number(header);
+    if (length === undefined || length <= sizes.cutoff) {
+        // the whole body, verified as it streams (a body of another length is a retried fault)
         if (length !== undefined && length <= SMALL_OBJECT)
             return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
         return writeVerifiedStream(res, dest, url, options, length);
     }
-    if (res.statusCode !== 206)
-        throw await s3Error(res, url);
-    const range = parseContentRange(res.headers['content-range']);
-    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
-    if (!range || range.start !== 0 || range.end !== expectedEnd) {
-        res.resume();
-        throw new RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-    }
-    const total = range.total;
-    if (total <= first) {
-        if (total <= SMALL_OBJECT)
-            return writeVerifiedBytes(await readExactly(res, total), dest, url, options);
-        return writeVerifiedStream(res, dest, url, options, total);
-    }
+    const total = length;
     const etag = res.headers.etag;
     const getRange = async (start, end) => {
         const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
@@ -70249,10 +70286,21 @@ async function getToFile(getter, fullKey, dest, url, options, sizes = DEFAULT_RA
         }
         return readExactly(part, end - start + 1);
     };
-    return rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
-        ...options,
-        partSize: sizes.partSize,
-    });
+    try {
+        return await rangedToVerifiedFile({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+            ...options,
+            partSize: sizes.partSize,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof RangeFailure && error.rangeIgnored))
+            throw error;
+        // the server does not serve ranges: the whole object, as one verified stream
+        const whole = await getter.get(fullKey, etag ? { 'if-match': etag } : {});
+        if (whole.statusCode !== 200)
+            throw await s3Error(whole, url);
+        return writeVerifiedStream(whole, dest, url, options, total);
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/s3-store.ts
@@ -70892,6 +70940,22 @@ var ajv_default = /*#__PURE__*/__nccwpck_require__.n(ajv);
 
 
 const MANIFEST_SCHEMA_ID = 'mlops-gha/registry-manifest@1';
+/** A file's path inside a version: relative, `/`-separated, no empty, `.` or `..` parts, no backslash or NUL. */
+const FILE_PATH = '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$';
+const FILE_PATH_RE = new RegExp(FILE_PATH, 'u');
+/**
+ * Checks a file's path inside a version by the manifest's rule, so that a push refuses a file
+ * it could never list before it claims a number or uploads anything. `source` is the file on disk.
+ */
+function checkFilePath(path, source = path) {
+    if (!FILE_PATH_RE.test(path)) {
+        throw new src/* UserError */.yo(`The file ${source} cannot be stored as ${JSON.stringify(path)}: a path inside a version is relative, with "/" between folders, no empty, "." or ".." parts, and no backslash`, {
+            fix: 'Rename the file (or its folder) so that its name has no backslash, or list the model files one per line in `model`.',
+            location: { file: source },
+        });
+    }
+    return path;
+}
 const nullableString = { type: ['string', 'null'] };
 const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const tensor = {
@@ -70960,7 +71024,7 @@ const MANIFEST_SCHEMA = {
                 required: ['path', 'sha256', 'size'],
                 additionalProperties: false,
                 properties: {
-                    path: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$' },
+                    path: { type: 'string', minLength: 1, pattern: FILE_PATH },
                     sha256,
                     size: { type: 'integer', minimum: 0 },
                     signature,
@@ -71009,6 +71073,7 @@ function validateManifest(value, where) {
         });
     }
     const manifest = value;
+    checkMetrics(manifest.metrics, `Invalid registry manifest ${where}: `);
     const paths = new Set();
     for (const f of manifest.files) {
         if (paths.has(f.path))
@@ -71016,6 +71081,20 @@ function validateManifest(value, where) {
         paths.add(f.path);
     }
     return manifest;
+}
+/**
+ * Metrics must be finite numbers: JSON has no NaN or Infinity (JSON.stringify writes `null`), so
+ * a manifest holding one would be written unreadable. `prefix` starts the message.
+ */
+function checkMetrics(metrics, prefix = '') {
+    for (const [name, value] of Object.entries(metrics)) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+            throw new src/* UserError */.yo(`${prefix}the metric ${JSON.stringify(name)} is ${String(value)}, not a finite number`, {
+                fix: 'Record only finite metric values: leave out a metric that is NaN or infinite (e.g. the loss of a diverged run).',
+            });
+        }
+    }
+    return metrics;
 }
 /** Parses manifest.json bytes, then validates. */
 function parseManifest(body, where) {
@@ -71076,6 +71155,8 @@ async function claimedVersions(ctx, name) {
 }
 /** The manifest of a version, validated; undefined when the version is not (yet) visible. */
 async function tryReadManifest(ctx, name, version) {
+    checkModelName(name);
+    checkVersionNumber(version);
     const key = layout.manifest(name, version);
     const got = await ctx.store.getBytes(key);
     if (!got)
@@ -71100,6 +71181,7 @@ async function readManifest(ctx, name, version) {
 }
 /** Visible versions (those with a manifest), ascending. */
 async function listVersionNumbers(ctx, name) {
+    checkModelName(name);
     const out = [];
     for await (const o of ctx.store.list(`${name}/versions/`)) {
         const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
@@ -71170,7 +71252,7 @@ async function latestVersion(ctx, name) {
     return versions[versions.length - 1];
 }
 /** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
-async function resolve(ctx, reference) {
+async function reader_resolve(ctx, reference) {
     const ref = typeof reference === 'string' ? names_parseModelRef(reference) : reference;
     let version;
     if (ref.kind === 'version')
@@ -71610,7 +71692,9 @@ async function acquireContentLock(ctx, name, digest) {
             if (timer)
                 clearTimeout(timer);
             await beating;
-            if (lost)
+            // Nothing to publish: another push took the record over, or this lock found the content
+            // already published and never held the record (its etag is unset: a PUT would be unconditional).
+            if (lost || published)
                 return;
             record.version = version;
             record.state = 'published';
@@ -71698,8 +71782,11 @@ async function push(ctx, request) {
     if (request.alias !== undefined)
         checkAliasName(request.alias);
     const tags = checkTags(request.tags ?? {});
+    const metrics = checkMetrics(request.metrics ?? {}, `Cannot push ${name}: `);
     if (request.files.length === 0)
         throw new src/* UserError */.yo('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+    for (const f of request.files)
+        checkFilePath(f.path, f.source);
     // 1. Hash (one read of each file), with the file's stat before and after: a file still
     //    being written (or rewritten during the upload, checked again below) would make the
     //    manifest's sha256 lie.
@@ -71780,7 +71867,7 @@ async function push(ctx, request) {
             content_digest: digest,
             files,
             signature: firstOnnx?.signature ?? null,
-            metrics: request.metrics ?? {},
+            metrics,
             params: request.params ?? {},
             lineage: {
                 git_sha: null,
@@ -72072,7 +72159,7 @@ class registry_Registry {
     }
     /** Resolves `NAME/VERSION`, `NAME@ALIAS` or `NAME@latest` to a visible version and its manifest. */
     resolve(reference) {
-        return resolve(this.ctx, reference);
+        return reader_resolve(this.ctx, reference);
     }
     /** The version's stored sample (sample.json), verified against the manifest's sha256. */
     readSample(name, version) {
@@ -72508,6 +72595,19 @@ function probOutsideBand(m, n, g, h) {
     }
     return A[maxj - minj - 1];
 }
+/**
+ * Refuses an empty sample or one holding NaN or an infinity: the merge loops below (and in
+ * Wasserstein) never advance past a NaN, so without this a NaN would hang the caller.
+ */
+function ks_checkSample(values, fn, side) {
+    if (values.length === 0)
+        throw new RangeError(`${fn}: the ${side} sample is empty`);
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (!Number.isFinite(v))
+            throw new RangeError(`${fn}: the ${side} sample holds ${v} at index ${i}`);
+    }
+}
 /** The largest gap between the two empirical CDFs (both samples sorted ascending). */
 function ksStatistic(a, b) {
     const n1 = a.length;
@@ -72535,10 +72635,10 @@ function ks2Samp(x, y) {
 }
 /** As ks2Samp, for samples already sorted ascending. */
 function ks_ks2SampSorted(a, b) {
+    ks_checkSample(a, 'ks2Samp', 'first');
+    ks_checkSample(b, 'ks2Samp', 'second');
     const n1 = a.length;
     const n2 = b.length;
-    if (n1 === 0 || n2 === 0)
-        throw new RangeError('ks2Samp needs two non-empty samples');
     let d = ksStatistic(a, b);
     if (Math.max(n1, n2) <= MAX_EXACT_N) {
         const g = gcd(n1, n2);
@@ -72554,6 +72654,182 @@ function ks_ks2SampSorted(a, b) {
     const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
     const en = (m * n) / (m + n);
     return { statistic: d, pValue: Math.min(1, Math.max(0, kolmogorovSf(roundHalfEven(en), d))) };
+}
+
+;// CONCATENATED MODULE: ./packages/drift/src/statistics.ts
+/**
+ * Drift statistics on plain arrays, each matching the SciPy (1.10) function or Evidently
+ * formula it is named after. p-value tests return { statistic, pValue }; distances return a
+ * number. Empty samples, NaN, infinities and counts that do not line up are RangeErrors, never
+ * a NaN result (the profile code never passes them; other callers of the package might).
+ */
+
+
+/** Two count vectors over the same categories or bins, each finite, non-negative, with a positive total. */
+function checkCounts(reference, current, fn) {
+    if (reference.length !== current.length)
+        throw new RangeError(`${fn}: ${reference.length} reference counts but ${current.length} current ones`);
+    if (reference.length === 0)
+        throw new RangeError(`${fn}: no counts`);
+    for (const [side, counts] of [
+        ['reference', reference],
+        ['current', current],
+    ]) {
+        let total = 0;
+        for (let i = 0; i < counts.length; i++) {
+            const c = counts[i];
+            if (!(c >= 0 && c < Infinity))
+                throw new RangeError(`${fn}: counts must be finite and non-negative, got ${c}`);
+            total += c;
+        }
+        if (total === 0)
+            throw new RangeError(`${fn}: the ${side} counts sum to 0`);
+    }
+}
+/**
+ * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
+ * (categories with no count on either side dropped), with Yates' correction when k = 2 as
+ * SciPy applies by default. One category left: statistic 0, p-value 1 (as SciPy).
+ */
+function statistics_chiSquaredContingency(reference, current) {
+    checkCounts(reference, current, 'chiSquaredContingency');
+    const cols = [];
+    for (let i = 0; i < reference.length; i++) {
+        const a = reference[i];
+        const b = current[i];
+        if (a + b > 0)
+            cols.push([a, b]);
+    }
+    const dof = cols.length - 1;
+    if (dof <= 0)
+        return { statistic: 0, pValue: 1, dof: 0 };
+    let r0 = 0;
+    let r1 = 0;
+    for (const [a, b] of cols) {
+        r0 += a;
+        r1 += b;
+    }
+    const total = r0 + r1;
+    let stat = 0;
+    for (const [a, b] of cols) {
+        const c = a + b;
+        for (const [obs, row] of [
+            [a, r0],
+            [b, r1],
+        ]) {
+            const expected = (row * c) / total;
+            let o = obs;
+            if (dof === 1) {
+                const diff = expected - o;
+                o += Math.sign(diff) * Math.min(0.5, Math.abs(diff));
+            }
+            stat += ((o - expected) * (o - expected)) / expected;
+        }
+    }
+    return { statistic: stat, pValue: chiSquaredSf(stat, dof), dof };
+}
+/**
+ * Evidently's Z-test of two proportions (binary columns): pooled proportion, two-sided
+ * p-value 2 P(Z > |z|). `hits` of `n` in each sample.
+ */
+function statistics_proportionsZTest(refHits, refN, curHits, curN) {
+    if (!(refN > 0 && curN > 0 && refN < Infinity && curN < Infinity))
+        throw new RangeError(`proportionsZTest: sample sizes must be positive and finite, got ${refN} and ${curN}`);
+    if (!(refHits >= 0 && refHits <= refN && curHits >= 0 && curHits <= curN))
+        throw new RangeError(`proportionsZTest: hits must lie in [0, n], got ${refHits}/${refN} and ${curHits}/${curN}`);
+    const p1 = refHits / refN;
+    const p2 = curHits / curN;
+    const pooled = (refHits + curHits) / (refN + curN);
+    const variance = pooled * (1 - pooled) * (1 / refN + 1 / curN);
+    if (!(variance > 0))
+        return { statistic: 0, pValue: 1 };
+    const z = (p1 - p2) / Math.sqrt(variance);
+    return { statistic: z, pValue: 2 * normalSf(Math.abs(z)) };
+}
+/** scipy.stats.wasserstein_distance(u, v) for two sorted samples (unweighted). */
+function wassersteinSorted(u, v) {
+    checkSample(u, 'wasserstein', 'reference');
+    checkSample(v, 'wasserstein', 'current');
+    const nu = u.length;
+    const nv = v.length;
+    let i = 0;
+    let j = 0;
+    let total = 0;
+    let prev = Math.min(u[0], v[0]);
+    while (i < nu || j < nv) {
+        const x = j >= nv || (i < nu && u[i] <= v[j]) ? u[i] : v[j];
+        // Between the previous value and x both CDFs are flat at i/nu and j/nv.
+        total += Math.abs(i / nu - j / nv) * (x - prev);
+        while (i < nu && u[i] <= x)
+            i++;
+        while (j < nv && v[j] <= x)
+            j++;
+        prev = x;
+    }
+    return total;
+}
+function wasserstein(u, v) {
+    return wassersteinSorted(Float64Array.from(u).sort(), Float64Array.from(v).sort());
+}
+/** Population standard deviation (numpy's np.std, ddof = 0), two-pass. */
+function populationStd(values) {
+    checkSample(values, 'populationStd', 'given');
+    let mean = 0;
+    for (let i = 0; i < values.length; i++)
+        mean += values[i];
+    mean /= values.length;
+    let ss = 0;
+    for (let i = 0; i < values.length; i++)
+        ss += (values[i] - mean) ** 2;
+    return Math.sqrt(ss / values.length);
+}
+/**
+ * Evidently's normalised Wasserstein distance: W(reference, current) / std(reference), the
+ * standard deviation floored at 0.001 as Evidently does, so a constant reference is usable.
+ */
+function statistics_normalizedWasserstein(referenceSorted, currentSorted, referenceStd = populationStd(referenceSorted)) {
+    return wassersteinSorted(referenceSorted, currentSorted) / Math.max(referenceStd, 0.001);
+}
+/** scipy.spatial.distance.jensenshannon(p, q) (natural log): counts or shares, normalised here. */
+function statistics_jensenShannon(p, q) {
+    checkCounts(p, q, 'jensenShannon');
+    let sp = 0;
+    let sq = 0;
+    for (let i = 0; i < p.length; i++) {
+        sp += p[i];
+        sq += q[i];
+    }
+    let js = 0;
+    for (let i = 0; i < p.length; i++) {
+        const a = p[i] / sp;
+        const b = q[i] / sq;
+        const m = (a + b) / 2;
+        if (a > 0)
+            js += a * Math.log(a / m);
+        if (b > 0)
+            js += b * Math.log(b / m);
+    }
+    return Math.sqrt(Math.max(0, js) / 2);
+}
+/**
+ * Population stability index over the same bins (Evidently's formula): shares of each side,
+ * an empty bin counted as 0.0001 so that the logarithm stays finite.
+ */
+function statistics_populationStabilityIndex(reference, current) {
+    checkCounts(reference, current, 'populationStabilityIndex');
+    let sr = 0;
+    let sc = 0;
+    for (let i = 0; i < reference.length; i++) {
+        sr += reference[i];
+        sc += current[i];
+    }
+    let psi = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r = reference[i] / sr || 0.0001;
+        const c = current[i] / sc || 0.0001;
+        psi += (c - r) * Math.log(c / r);
+    }
+    return psi;
 }
 
 ;// CONCATENATED MODULE: ./packages/drift/src/random.ts
@@ -72596,8 +72872,8 @@ class random_SeededRandom extends src/* Xoshiro128 */.yf {
     }
 }
 
-// EXTERNAL MODULE: ./packages/tabular/src/index.ts + 6 modules
-var tabular_src = __nccwpck_require__(6179);
+// EXTERNAL MODULE: ./packages/tabular/src/index.ts + 9 modules
+var tabular_src = __nccwpck_require__(7578);
 ;// CONCATENATED MODULE: ./packages/drift/src/table.ts
 /** The tabular reader lives in @mlops-gha/tabular (one reader for every package); re-exported for drift's callers. */
 
@@ -73121,7 +73397,12 @@ const compare_METHOD_INFO = {
 const SMALL_REFERENCE_ROWS = 1000;
 function methodFor(col, cur, referenceRows, chosen, reference) {
     const type = col.type;
-    if (chosen) {
+    if (chosen !== undefined) {
+        if (!METHODS.includes(chosen))
+            throw new UserError(`\`methods\`: ${JSON.stringify(chosen)} (for "${col.name}") is not a drift method`, {
+                fix: `Use one of ${METHODS.join(', ')}.`,
+                title: 'Unknown drift method',
+            });
         if (!compare_METHOD_INFO[chosen].types.includes(type)) {
             throw new UserError(`\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`, {
                 fix: `Choose one of ${METHODS.filter((m) => compare_METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${METHODS.find((m) => compare_METHOD_INFO[m].types.includes(type))}\`).`,
@@ -73293,6 +73574,9 @@ function compare_compareProfiles(reference, current, options = {}) {
                 fix: 'Name only checked reference columns (or `*`) in `methods`.',
             });
     }
+    // column names come from data files: `constructor` must not find Object.prototype's
+    const methods = options.methods ?? {};
+    const ownMethod = (key) => (Object.hasOwn(methods, key) ? methods[key] : undefined);
     const results = [];
     for (const name of wanted) {
         const ref = reference.columns.find((c) => c.name === name);
@@ -73308,7 +73592,7 @@ function compare_compareProfiles(reference, current, options = {}) {
                 location: { file: currentName, line: 1 },
             });
         }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*'], referenceName);
+        const method = methodFor(ref, cur, reference.rows, ownMethod(name) ?? ownMethod('*'), referenceName);
         results.push(compareColumn(ref, cur, method, options.threshold ?? compare_METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
@@ -73686,6 +73970,7 @@ var metrics_file_src = __nccwpck_require__(8028);
 
 
 
+
 /**
  * Expands the `model` input: each entry is a file (pushed under its base name) or a folder
  * (its files pushed under their paths relative to it). Missing or unreadable entries, and two
@@ -73752,26 +74037,30 @@ async function sources_collectModelFiles(entries, cwd = process.cwd()) {
     }
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-async function walk(dir) {
+/**
+ * The files under `dir`. A link to a file is followed (a Hugging Face snapshot links each file
+ * to its blob); anything else that is not a file or folder (a link to a folder or to nothing, a
+ * FIFO) is an error: leaving it out silently would push a version missing that file.
+ */
+async function walk(dir, root = dir) {
     const out = [];
     for (const entry of await readdir(dir, { withFileTypes: true })) {
         const full = join(dir, entry.name);
         if (entry.isDirectory())
-            out.push(...(await walk(full)));
+            out.push(...(await walk(full, root)));
         else if (entry.isFile())
             out.push(full);
+        else if (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isFile())
+            out.push(full);
+        else {
+            const what = entry.isSymbolicLink() ? 'a link to a folder or to nothing' : 'neither a file nor a folder';
+            throw new UserError(`The model folder ${root} holds ${relative(root, full)}, ${what}`, {
+                fix: 'Put only the model files (or links to files) in the folder, or list the files one per line in `model`.',
+                location: { file: full },
+            });
+        }
     }
     return out.sort();
-}
-function flattenNumbers(value, prefix, out) {
-    if (typeof value === 'number' && Number.isFinite(value))
-        out[prefix] = value;
-    else if (typeof value === 'string' && prefix && value.trim() !== '' && Number.isFinite(Number(value)))
-        out[prefix] = Number(value);
-    else if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [k, v] of Object.entries(value))
-            flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
-    }
 }
 /** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
 
@@ -73801,8 +74090,8 @@ async function sources_readRunRecord(path) {
     }
     const git = (doc.git ?? {});
     const workflow = (doc.workflow ?? {});
-    const metrics = {};
-    flattenNumbers(doc.metrics ?? {}, '', metrics);
+    // the one rule for metric values (decimal numbers and numeric strings), shared with metrics files
+    const metrics = doc.metrics && typeof doc.metrics === 'object' && !Array.isArray(doc.metrics) ? flattenMetrics(doc.metrics) : {};
     const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params)
         ? doc.params
         : {};
@@ -73871,6 +74160,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
 const CLI_USAGE = (/* unused pure expression or super */ null && (`Usage: mlops-registry [--registry URL] [--endpoint-url URL] [--region R] COMMAND ...
 
   list [NAME]                          models, or the versions of NAME with their aliases
@@ -73892,6 +74182,8 @@ const defaultIo = {
 async function runCli(argv, io = defaultIo) {
     const env = io.env ?? process.env;
     const out = (line = '') => io.stdout(`${line}\n`);
+    // Every path argument is relative to the CLI's working directory (io.cwd), like the model files and the registry folder.
+    const local = (path) => (path === undefined ? undefined : resolve(io.cwd ?? process.cwd(), path));
     let registry;
     try {
         const { values, positionals } = parseArgs({
@@ -74001,7 +74293,7 @@ async function runCli(argv, io = defaultIo) {
             case 'pull': {
                 need(2, 'pull NAME@ALIAS|NAME/VERSION DEST');
                 const r = await registry.resolve(args[0]);
-                const got = await registry.download(r.name, r.version, args[1]);
+                const got = await registry.download(r.name, r.version, local(args[1]));
                 out(`Pulled ${r.name}/${r.version} (${got.files.length} file(s), ${formatBytes(got.bytes)}, sha256 verified) into ${args[1]}`);
                 return 0;
             }
@@ -74069,8 +74361,8 @@ async function runCli(argv, io = defaultIo) {
                 const planned = await pushRequestFromRun({
                     name,
                     files: await collectModelFiles(paths, io.cwd),
-                    metricsFile: values['metrics-file'],
-                    runRecord: values['run-record'],
+                    metricsFile: local(values['metrics-file']),
+                    runRecord: local(values['run-record']),
                     tags: parseTags(values.tag ?? []),
                     description: values.description ?? null,
                     alias: values.alias,
@@ -74283,6 +74575,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Z3: () => (/* reexport */ ProgressMeter),
   yo: () => (/* reexport */ UserError),
   yf: () => (/* reexport */ Xoshiro128),
+  Uc: () => (/* reexport */ describeError),
   z3: () => (/* reexport */ formatBytes),
   DC: () => (/* reexport */ hashFile),
   iU: () => (/* reexport */ isUserError),
@@ -74292,7 +74585,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qL: () => (/* reexport */ xoshiroState)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, describeError, formatDuration, formatLocation, formatRate
+// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -74319,10 +74612,16 @@ class UserError extends Error {
 function isUserError(error) {
     return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
 }
-/** A message for any thrown value: the user-facing description for a UserError, else the message. */
+/**
+ * A message for any thrown value: the user-facing description for a UserError, else the message.
+ * Built from the fields, not by calling `describe()`: an error recognised by its name alone
+ * (another copy of this module, or one rebuilt from its fields) may not have the method.
+ */
 function describeError(error) {
-    if (isUserError(error))
-        return error.describe();
+    if (isUserError(error)) {
+        const fix = error.fix;
+        return fix ? `${error.message}\nFix: ${fix}` : error.message;
+    }
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -74372,20 +74671,26 @@ function formatLocation(location) {
 
 ;// CONCATENATED MODULE: ./packages/common/src/format.ts
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. */
+/**
+ * Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. The value is
+ * rounded before the unit is chosen, so 999 999 B is `1.00 MB` (not `1000 kB`) and a rate of a
+ * few bytes a second shows whole bytes.
+ */
 function formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 0)
         return `${bytes} B`;
     let value = bytes;
     let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
+    let shown = Math.round(value);
+    while (shown >= 1000 && unit < UNITS.length - 1) {
         value /= 1000;
         unit += 1;
+        shown = Number(value.toPrecision(3));
     }
     if (unit === 0)
-        return `${value} B`;
-    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+        return `${shown} B`;
+    const digits = shown >= 100 ? 0 : shown >= 10 ? 1 : 2;
+    return `${shown.toFixed(digits)} ${UNITS[unit]}`;
 }
 /** A throughput such as `48 MB/s`. */
 function formatRate(bytes, seconds) {
@@ -74393,14 +74698,19 @@ function formatRate(bytes, seconds) {
         return '- MB/s';
     return `${formatBytes(bytes / seconds)}/s`;
 }
-/** A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. */
+/**
+ * A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. Each step rounds first, so
+ * 59.96 s is `1 min 00 s`, not `60.0 s`.
+ */
 function formatDuration(ms) {
-    if (ms < 1000)
+    if (!Number.isFinite(ms) || ms < 0)
+        return `${ms} ms`;
+    if (Math.round(ms) < 1000)
         return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const totalSeconds = Math.round(seconds);
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
     const minutes = Math.floor(totalSeconds / 60);
     if (minutes < 60)
         return `${minutes} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
@@ -74593,10 +74903,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./packages/tabular/src/index.ts + 9 modules
+var src = __nccwpck_require__(7578);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+var common_src = __nccwpck_require__(3113);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/label-output.ts
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
 function canonicalLabel(raw) {
@@ -74688,11 +75000,20 @@ function labelColumnsOf(options) {
         return [...options.labelColumns];
     return [options.labelColumn ?? 'label'];
 }
-function planColumns(path, header, options) {
+/** Which columns are features and labels; `line` is the header's line (for error locations). */
+function planColumns(path, header, options, line = 1) {
+    // A repeated name would make the second column read the first one's cells (by name).
+    const repeated = header.find((h, i) => header.indexOf(h) !== i);
+    if (repeated !== undefined) {
+        throw new common_src/* UserError */.yo(`Dataset ${path}, line ${line}: the column "${repeated}" appears twice in the header`, {
+            fix: 'Give every column a unique name.',
+            location: { file: path, line },
+        });
+    }
     const labelColumns = labelColumnsOf(options);
     const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate !== undefined) {
-        throw new src/* UserError */.yo(`\`label-column\` names "${duplicate}" twice`, {
+        throw new common_src/* UserError */.yo(`\`label-column\` names "${duplicate}" twice`, {
             fix: 'List each label column once (several columns: one per label of a multilabel or multi-output model, in its output order).',
         });
     }
@@ -74701,9 +75022,9 @@ function planColumns(path, header, options) {
         const what = absent.length === 1
             ? `no label column "${absent[0]}"`
             : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
-        throw new src/* UserError */.yo(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
             fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     const labelIndex = labelColumns.map((c) => header.indexOf(c));
@@ -74711,14 +75032,14 @@ function planColumns(path, header, options) {
     if (options.featureColumns?.length) {
         const missing = options.featureColumns.filter((c) => !header.includes(c));
         if (missing.length) {
-            throw new src/* UserError */.yo(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
+            throw new common_src/* UserError */.yo(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
                 fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-                location: { file: path, line: 1 },
+                location: { file: path, line },
             });
         }
         const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
         if (overlap.length) {
-            throw new src/* UserError */.yo(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
+            throw new common_src/* UserError */.yo(`\`feature-columns\` includes the label column "${overlap[0]}"`, {
                 fix: 'Remove the label column from `feature-columns:`.',
             });
         }
@@ -74728,9 +75049,9 @@ function planColumns(path, header, options) {
         featureNames = header.filter((_, i) => !labelIndex.includes(i));
     }
     if (featureNames.length === 0) {
-        throw new src/* UserError */.yo(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
             fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
@@ -74748,7 +75069,7 @@ function parseNumber(text) {
 function badCell(path, line, column, columnNumber, value, allowMissing = false) {
     const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
     const isMissing = MISSING.test(value.trim());
-    return new src/* UserError */.yo(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
+    return new common_src/* UserError */.yo(`Dataset ${path}, line ${line}, column "${column}": ${value.trim() === '' ? 'empty cell' : isMissing ? `"${shown}" is a missing value` : `"${shown}" is not a number`}; ONNX models take numeric features`, {
         fix: isMissing
             ? 'Fill missing values before the gate, or set `missing-values: nan` when the model handles them itself (tree ensembles, an imputer inside the exported pipeline).'
             : allowMissing
@@ -74767,27 +75088,29 @@ function badCell(path, line, column, columnNumber, value, allowMissing = false) 
 
 
 
+
 /**
- * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file
+ * through @mlops-gha/tabular's readers (`scanCsvFile`, `scanJsonLinesFile`).
  * Every feature cell must be a number; errors name the file, line, column and the fix.
  */
 async function loadHoldout(path, options = {}) {
     if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`Dataset ${path} does not exist`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} does not exist`, {
             fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
         });
     }
-    const ext = (0,external_node_path_.extname)(path).toLowerCase();
-    const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+    const format = (0,src/* tableFormat */.Kg)(path);
     if (!format) {
-        throw new src/* UserError */.yo(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
+        const ext = (0,external_node_path_.extname)(path).toLowerCase();
+        throw new common_src/* UserError */.yo(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
             fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
             location: { file: path },
         });
     }
     const holdout = format === 'csv' ? await loadCsv(path, options) : await loadJsonLines(path, options);
     if (holdout.rows === 0) {
-        throw new src/* UserError */.yo(`Dataset ${path} has no data rows`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} has no data rows`, {
             fix: 'Point `dataset:` at a holdout file with at least one row below the header.',
             location: { file: path },
         });
@@ -74802,150 +75125,61 @@ async function loadCsv(path, options) {
     const features = new FloatBuffer();
     let labelLists = [];
     let rows = 0;
-    // RFC 4180 state machine over streamed chunks.
-    let field = '';
-    let record = [];
-    let inQuotes = false;
-    let quoteSeen = false;
-    let line = 1;
-    let recordLine = 1;
-    const endRecord = () => {
-        record.push(field);
-        field = '';
-        if (record.length === 1 && record[0] === '') {
-            record = [];
-            return; // blank line
-        }
-        if (!header) {
-            header = record.map((h) => h.trim());
-            if (header[0]?.charCodeAt(0) === 0xfeff)
-                header[0] = header[0].slice(1);
-            layout = planColumns(path, header, options);
-            missing = layout.featureNames.map(() => 0);
-            labelLists = layout.labelColumns.map(() => []);
-        }
-        else {
-            const l = layout;
-            if (record.length !== header.length) {
-                throw new src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+    // The shared tokenizer finds the fields (and reads plain decimals on the way); the cells'
+    // meaning is the holdout's own: features as float32 with its missing-value tokens, labels
+    // as written.
+    const sink = {
+        record(buf, bounds, quoted, values, fields, line) {
+            const text = (k) => (0,src/* decodeField */.RC)(buf, bounds[2 * k], bounds[2 * k + 1], quoted[k]);
+            if (!header) {
+                header = Array.from({ length: fields }, (_, k) => text(k).trim());
+                layout = planColumns(path, header, options, line);
+                missing = layout.featureNames.map(() => 0);
+                labelLists = layout.labelColumns.map(() => []);
+                return;
+            }
+            if (fields !== header.length) {
+                throw new common_src/* UserError */.yo(`Dataset ${path}, line ${line}: ${fields} fields, but the header has ${header.length}`, {
                     fix: 'Make every row have one field per header column (quote fields that contain commas).',
-                    location: { file: path, line: recordLine },
+                    location: { file: path, line },
                 });
             }
+            const l = layout;
             for (let j = 0; j < l.featureIndex.length; j++) {
                 const idx = l.featureIndex[j];
-                const raw = record[idx];
+                const fast = values[idx];
+                if (fast === fast) {
+                    features.push(fast);
+                    continue;
+                }
+                const raw = text(idx);
                 const v = parseNumber(raw);
                 if (!Number.isFinite(v)) {
                     if (!allowMissing || !MISSING.test(raw.trim()))
-                        throw badCell(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                        throw badCell(path, line, header[idx], idx + 1, raw, allowMissing);
                     missing[j]++;
                 }
                 features.push(v);
             }
             for (let j = 0; j < l.labelIndex.length; j++) {
                 const idx = l.labelIndex[j];
-                const label = canonicalLabel(record[idx]);
+                // A plain decimal the scanner read is canonical as JavaScript prints it (what canonicalLabel gives).
+                const fast = values[idx];
+                const label = fast === fast ? String(fast) : canonicalLabel(text(idx));
                 if (label === '') {
-                    throw new src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                    throw new common_src/* UserError */.yo(`Dataset ${path}, line ${line}: the label "${header[idx]}" is empty`, {
                         fix: 'Drop rows without a label from the holdout set.',
-                        location: { file: path, line: recordLine, column: idx + 1 },
+                        location: { file: path, line, column: idx + 1 },
                     });
                 }
                 labelLists[j].push(label);
             }
             rows++;
-        }
-        record = [];
+        },
     };
-    // The RFC 4180 state machine, for chunks with quotes or bare carriage returns.
-    const slow = (chunk) => {
-        let start = 0;
-        const n = chunk.length;
-        for (let i = 0; i < n; i++) {
-            const ch = chunk.charCodeAt(i);
-            if (inQuotes) {
-                if (ch === 34 /* " */) {
-                    field += chunk.slice(start, i);
-                    start = i + 1;
-                    inQuotes = false;
-                    quoteSeen = true;
-                }
-                else if (ch === 10)
-                    line++;
-                continue;
-            }
-            if (ch === 34) {
-                if (quoteSeen)
-                    field += '"'; // "" inside a quoted field
-                field += chunk.slice(start, i);
-                start = i + 1;
-                inQuotes = true;
-                quoteSeen = false;
-            }
-            else if (ch === 44 /* , */) {
-                field += chunk.slice(start, i);
-                record.push(field);
-                field = '';
-                start = i + 1;
-                quoteSeen = false;
-            }
-            else if (ch === 10 || ch === 13) {
-                field += chunk.slice(start, i);
-                start = i + 1;
-                quoteSeen = false;
-                if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
-                    i++;
-                    start = i + 1;
-                }
-                endRecord();
-                line++;
-                recordLine = line;
-            }
-            else {
-                quoteSeen = false;
-            }
-        }
-        field += chunk.slice(start);
-    };
-    // The common case, plain numbers without quotes: whole lines split on commas.
-    const fastLine = (raw) => {
-        const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-        if (text !== '') {
-            record = text.split(',');
-            field = record.pop();
-            endRecord();
-        }
-        line++;
-        recordLine = line;
-    };
-    let carry = '';
-    const stream = (0,external_node_fs_.createReadStream)(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    for await (const chunk of stream) {
-        const clean = !inQuotes && field === '' && record.length === 0;
-        if (clean && !chunk.includes('"') && !carry.includes('"') && !/\r(?!\n)/.test(chunk.slice(0, -1))) {
-            const lines = (carry + chunk).split('\n');
-            carry = lines.pop();
-            for (const l of lines)
-                fastLine(l);
-        }
-        else {
-            slow(carry + chunk);
-            carry = '';
-        }
-    }
-    if (carry !== '')
-        slow(carry);
-    if (inQuotes) {
-        throw new src/* UserError */.yo(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: recordLine },
-        });
-    }
-    if (field !== '' || record.length)
-        endRecord();
+    await (0,src/* scanCsvFile */.Am)(path, sink, { subject: `Dataset ${path}` });
     if (!header) {
-        throw new src/* UserError */.yo(`Dataset ${path} is empty`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
             location: { file: path },
         });
@@ -74977,29 +75211,9 @@ async function loadJsonLines(path, options) {
     const labelLists = labelColumns.map(() => []);
     let layout;
     let rows = 0;
-    let lineNo = 0;
-    let rest = '';
-    const handle = (text) => {
-        lineNo++;
-        if (text.trim() === '')
-            return;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: path, line: lineNo },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
-                location: { file: path, line: lineNo },
-            });
-        }
-        const obj = row;
+    // Lines and objects come from the shared reader; the values' meaning is the holdout's own:
+    // features must be JSON numbers (a string "2.5" is refused), labels any scalar.
+    const handle = (obj, lineNo) => {
         if (!layout) {
             layout = planColumns(path, Object.keys(obj), { ...options, labelColumns });
             missing = layout.featureNames.map(() => 0);
@@ -75015,7 +75229,7 @@ async function loadJsonLines(path, options) {
             if (typeof v !== 'number' || !Number.isFinite(v)) {
                 const shown = v === undefined ? '' : JSON.stringify(v);
                 if (v === undefined) {
-                    throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: feature "${name}" is missing`, {
+                    throw new common_src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: feature "${name}" is missing`, {
                         fix: 'Give every row the same feature fields as the first row.',
                         location: { file: path, line: lineNo },
                     });
@@ -75027,7 +75241,7 @@ async function loadJsonLines(path, options) {
         labelColumns.forEach((labelColumn, j) => {
             const label = obj[labelColumn];
             if (label === undefined || label === null || label === '') {
-                throw new src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
+                throw new common_src/* UserError */.yo(`Dataset ${path}, line ${lineNo}: the label "${labelColumn}" is missing`, {
                     fix: 'Give every row a label, or set `label-column:` to the right field.',
                     location: { file: path, line: lineNo },
                 });
@@ -75036,20 +75250,12 @@ async function loadJsonLines(path, options) {
         });
         rows++;
     };
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path, {
-        encoding: 'utf8',
-        highWaterMark: 1 << 20,
-    })) {
-        const text = rest + chunk;
-        const parts = text.split('\n');
-        rest = parts.pop() ?? '';
-        for (const p of parts)
-            handle(p);
-    }
-    if (rest !== '')
-        handle(rest);
+    await (0,src/* scanJsonLinesFile */.fi)(path, handle, {
+        subject: `Dataset ${path}`,
+        example: '{"x1": 0.5, "x2": 1.2, "label": 1}',
+    });
     if (!layout) {
-        throw new src/* UserError */.yo(`Dataset ${path} is empty`, {
+        throw new common_src/* UserError */.yo(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
             location: { file: path },
         });
@@ -75086,13 +75292,13 @@ function featureFeeder(ort, model, holdout) {
     if (inputs.length === 1) {
         const input = inputs[0];
         if (!input.isTensor || !FLOAT_TYPES.has(input.type)) {
-            throw new src/* UserError */.yo(`The ${where} takes ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout gives float features (${columns})`, {
+            throw new common_src/* UserError */.yo(`The ${where} takes ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout gives float features (${columns})`, {
                 fix: 'Export the model with one float input of shape [N, features], or one float [N,1] input per feature column.',
             });
         }
         const width = input.shape.length === 2 ? input.shape[1] : undefined;
         if (input.shape.length !== 2 || (typeof width === 'number' && width !== f)) {
-            throw new src/* UserError */.yo(`The ${where} expects input ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
+            throw new common_src/* UserError */.yo(`The ${where} expects input ${(0,onnx_src/* describeTensor */.Lf)(input)}, but the holdout has ${f} feature column(s): ${columns}`, {
                 fix: typeof width === 'number'
                     ? `Give the model exactly ${width} feature columns: set \`feature-columns:\` (in the model's order) or fix \`label-column:\`.`
                     : 'Export the model with a rank-2 input [N, features].',
@@ -75118,7 +75324,7 @@ function featureFeeder(ort, model, holdout) {
             bad.length ? `non-float input(s) ${bad.map(onnx_src/* describeTensor */.Lf).join(', ')}` : '',
             inputs.length !== f ? `${inputs.length} inputs for ${f} feature columns` : '',
         ].filter(Boolean);
-        throw new src/* UserError */.yo(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
+        throw new common_src/* UserError */.yo(`The ${where} does not match the holdout's feature columns (${columns}): ${problems.join('; ')}`, {
             fix: 'Name the feature columns after the model inputs (or set `feature-columns:` to them), one numeric column per input.',
         });
     }
@@ -75140,7 +75346,7 @@ function outputWidth(dims, name, path) {
         return 1;
     if (dims.length === 2)
         return dims[1];
-    throw new src/* UserError */.yo(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
+    throw new common_src/* UserError */.yo(`Model ${path}: output ${name} has shape [${dims.join(',')}]; predictions must be [N] or [N,K]`, {
         fix: 'Export the model with outputs of shape [N] (labels, values) or [N,K] (probabilities).',
     });
 }
@@ -75154,7 +75360,7 @@ async function predict(model, holdout, options = {}) {
     const feeder = featureFeeder(ort, model, holdout);
     const fetched = model.signature.outputs.filter((o) => o.isTensor);
     if (fetched.length === 0) {
-        throw new src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`, {
+        throw new common_src/* UserError */.yo(`Model ${model.path} has no tensor outputs to read predictions from (${(0,onnx_src/* describeSignature */.iL)(model.signature)})`, {
             fix: 'Export the classifier without ZipMap (skl2onnx: options={"zipmap": False}) so probabilities are a [N,K] tensor.',
         });
     }
@@ -75168,7 +75374,7 @@ async function predict(model, holdout, options = {}) {
             result = await model.session.run(feeder(start, end), names);
         }
         catch (error) {
-            throw new src/* UserError */.yo(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
+            throw new common_src/* UserError */.yo(`Model ${model.path} failed on holdout rows ${start + 1}-${end}: ${error.message}`, {
                 fix: `Check that the holdout's feature columns match the model's inputs (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 cause: error,
             });
@@ -75187,12 +75393,12 @@ async function predict(model, holdout, options = {}) {
                 columns[j] = column;
             }
             else if (column.width !== width) {
-                throw new src/* UserError */.yo(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
+                throw new common_src/* UserError */.yo(`Model ${model.path}: output ${sig.name} changed width between batches (${column.width} then ${width})`);
             }
             const rows = end - start;
             const data = tensor.data;
             if (tensor.dims[0] !== rows) {
-                throw new src/* UserError */.yo(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
+                throw new common_src/* UserError */.yo(`Model ${model.path}: output ${sig.name} has ${tensor.dims[0]} rows for a batch of ${rows}; predictions must have one row per input row`, {
                     fix: `Export the model with a batch dimension first on every output (${(0,onnx_src/* describeSignature */.iL)(model.signature)}).`,
                 });
             }
@@ -75252,7 +75458,7 @@ function requireFiniteOutput(values, width, model, output) {
     const row = Math.floor(first / width) + 1;
     const what = [nan ? `${nan} NaN` : '', inf ? `${inf} infinite` : ''].filter(Boolean).join(' and ');
     const shown = values[first];
-    throw new src/* UserError */.yo(`Model ${model}: output "${output}" holds ${what} value(s) (${nan + inf} of ${values.length}); the first at holdout row ${row} (${shown}${width > 1 ? `, column ${(first % width) + 1}` : ''}). Input contains NaN or infinity: no metric of these predictions would mean anything`, {
+    throw new common_src/* UserError */.yo(`Model ${model}: output "${output}" holds ${what} value(s) (${nan + inf} of ${values.length}); the first at holdout row ${row} (${shown}${width > 1 ? `, column ${(first % width) + 1}` : ''}). Input contains NaN or infinity: no metric of these predictions would mean anything`, {
         fix: `Look at holdout row ${row}: a missing or extreme feature value the model cannot handle gives NaN. ` +
             'Impute missing values before the gate (or inside the exported pipeline), or fix the model export.',
         title: 'Non-finite model output',
@@ -75271,7 +75477,7 @@ function requireFiniteLabels(labels, path, column) {
     }
     if (first < 0)
         return;
-    throw new src/* UserError */.yo(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, {
+    throw new common_src/* UserError */.yo(`Dataset ${path}: the label column "${column}" holds ${count} NaN or infinite label(s); the first at data row ${first + 1} ("${labels[first]}"). Input contains NaN: a row without a true label cannot be scored`, {
         fix: 'Drop the rows without a label from the holdout set, or fix the label column.',
         location: { file: path },
         title: 'NaN label',
@@ -75298,7 +75504,7 @@ function rolesOf(raw, k, path, columns) {
     const scores = wide.find((o) => isFloat(o) && /prob|score|sigmoid|variable|output/i.test(o.name)) ?? wide.find(isFloat);
     const labels = wide.find((o) => !isFloat(o) && !Array.isArray(o.values));
     if (!scores && !labels) {
-        throw new src/* UserError */.yo(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
+        throw new common_src/* UserError */.yo(`Model ${path}: the holdout has ${k} label columns (${columns.join(', ')}), but no output of the model is [N,${k}] (outputs: ${describeOutputs(raw)})`, {
             fix: `Export the model with one [N,${k}] output (column j = label column j), or list in \`label-column:\` exactly the columns the model predicts, in its output order.`,
         });
     }
@@ -75326,7 +75532,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
     const k = columns.length;
     const n = holdout.rows;
     if (setting === 'binary' || setting === 'multiclass') {
-        throw new src/* UserError */.yo(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
+        throw new common_src/* UserError */.yo(`task is ${setting}, but \`label-column\` names ${k} columns (${columns.join(', ')}): several label columns are a multilabel or multi-output regression task`, {
             fix: 'Set `task: multilabel` or `task: regression` (or `auto`), or give one label column for a binary or multiclass model.',
         });
     }
@@ -75339,7 +75545,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
     if (setting === 'multilabel' ||
         (setting === 'auto' && !nonBinary && roles.every((r) => r.labels || inUnit(r.scores)))) {
         if (nonBinary) {
-            throw new src/* UserError */.yo(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
+            throw new common_src/* UserError */.yo(`task is multilabel, but label column "${nonBinary.column}" holds "${nonBinary.value}" (data row ${nonBinary.row}); multilabel columns hold 0 or 1`, {
                 fix: 'Encode each label as a 0/1 column, or set `task: regression` for numeric targets.',
                 location: { file: holdout.path },
             });
@@ -75386,7 +75592,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
         for (let i = 0; i < n; i++) {
             const v = Number(col[i]);
             if (!Number.isFinite(v)) {
-                throw new src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
+                throw new common_src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${columns[j]}" holds "${col[i]}" (data row ${i + 1})`, {
                     fix: 'Set `task: multilabel` for 0/1 label columns, or `label-column:` to the numeric targets.',
                     location: { file: holdout.path },
                 });
@@ -75396,7 +75602,7 @@ function interpretMultiTarget(holdout, raws, paths, setting) {
     }
     const models = roles.map((r, i) => {
         if (!r.scores) {
-            throw new src/* UserError */.yo(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
+            throw new common_src/* UserError */.yo(`Model ${paths[i]} gives no continuous [N,${k}] output for ${k} regression targets (outputs: ${describeOutputs(raws[i])})`, { fix: 'Export the regressor with one float output [N,K], column j predicting label column j.' });
         }
         return { scoreOutput: r.scores.name, values: Float64Array.from(r.scores.values) };
     });
@@ -75477,7 +75683,7 @@ function columnClasses(probabilities, label, truthLabels, path) {
         fallback = sortClasses(known);
     }
     else {
-        throw new src/* UserError */.yo(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, {
+        throw new common_src/* UserError */.yo(`Model ${path}: cannot tell which class each of the ${k} columns of output ${probabilities.name} stands for (labels seen: ${sortClasses(known).join(', ')})`, {
             fix: 'Use integer class labels 0..K-1 in the holdout, or export the model with a label output next to the probabilities.',
         });
     }
@@ -75498,14 +75704,14 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
         return interpretMultiTarget(holdout, raws, paths, setting);
     }
     if (setting === 'multilabel') {
-        throw new src/* UserError */.yo(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
+        throw new common_src/* UserError */.yo(`task is multilabel, but \`label-column\` names one column ("${holdout.labelColumn}")`, {
             fix: "List every 0/1 label column in `label-column:` (comma-separated, in the model's output order).",
         });
     }
     const roles = raws.map(findRoles);
     roles.forEach((r, i) => {
         if (!r.label && !r.probabilities && !r.value) {
-            throw new src/* UserError */.yo(`Model ${paths[i]}: none of its outputs (${task_describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
+            throw new common_src/* UserError */.yo(`Model ${paths[i]}: none of its outputs (${task_describeOutputs(raws[i])}) reads as predictions: expected a label [N], probabilities [N,K] or a value [N,1]`, {
                 fix: 'Export the model with a label and/or probabilities output (classifiers) or one float output (regressors).',
             });
         }
@@ -75565,13 +75771,13 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     if (task === 'regression') {
         if (!labels.every((l) => Number.isFinite(Number(l)))) {
             const bad = labels.findIndex((l) => !Number.isFinite(Number(l)));
-            throw new src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`, { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' });
+            throw new common_src/* UserError */.yo(`Dataset ${holdout.path}: regression needs numeric targets, but "${holdout.labelColumn}" holds "${labels[bad]}" (row ${bad + 1})`, { fix: 'Set `task:` to binary or multiclass for a classifier, or `label-column:` to the numeric target.' });
         }
         const truthValues = Float64Array.from(labels, Number);
         const models = roles.map((r, i) => {
             const column = r.value ?? (r.label && task_isFloat(r.label) ? r.label : undefined);
             if (!column) {
-                throw new src/* UserError */.yo(`Model ${paths[i]} gives no continuous output for regression (outputs: ${task_describeOutputs(raws[i])})`, {
+                throw new common_src/* UserError */.yo(`Model ${paths[i]} gives no continuous output for regression (outputs: ${task_describeOutputs(raws[i])})`, {
                     fix: 'Set `task:` to binary or multiclass for a classifier, or export the regressor with one float output [N,1].',
                 });
             }
@@ -75605,7 +75811,7 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     let classes = sortClasses(all);
     const k = classes.length;
     if (positiveLabel !== undefined && !classes.includes(positiveLabel)) {
-        throw new src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
+        throw new common_src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, which is not a class here (classes: ${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, {
             fix: 'Set `pos-label:` to one of the class labels as written in the label column, or leave it empty.',
         });
     }
@@ -75613,12 +75819,12 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
     if (positiveLabel !== undefined && k === 2 && classes[1] !== positiveLabel)
         classes = [classes[1], classes[0]];
     if (positiveLabel !== undefined && k > 2) {
-        throw new src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, {
+        throw new common_src/* UserError */.yo(`\`pos-label\` is ${JSON.stringify(positiveLabel)}, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}): pos_label applies to binary tasks only`, {
             fix: 'Leave `pos-label:` empty for multiclass tasks; per-class metrics such as `recall[CLASS]` name any class.',
         });
     }
     if (k > 2 && roles.some((r) => !r.label && !r.probabilities)) {
-        throw new src/* UserError */.yo(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
+        throw new common_src/* UserError */.yo(`The labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}), but a model gives one score per row`, { fix: 'Export a multiclass model with probabilities [N,K] and/or a label output, or check `label-column:`.' });
     }
     if (setting === 'auto') {
         task = k <= 2 ? 'binary' : 'multiclass';
@@ -75636,7 +75842,7 @@ function interpretPredictions(holdout, raws, paths, options = 'auto') {
             reason = `auto: ${k} classes in the labels and predictions (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''}); model outputs ${outs}`;
     }
     else if (setting === 'binary' && k > 2) {
-        throw new src/* UserError */.yo(`task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, { fix: 'Set `task: multiclass` (or `auto`), or check `label-column:`.' });
+        throw new common_src/* UserError */.yo(`task is binary, but the labels and predictions hold ${k} classes (${classes.slice(0, 10).join(', ')}${k > 10 ? ', …' : ''})`, { fix: 'Set `task: multiclass` (or `auto`), or check `label-column:`.' });
     }
     else {
         reason = `task: ${setting} (as set); ${k} classes`;
@@ -75958,7 +76164,7 @@ function sortedOrder(scores) {
 function assertFinite(scores, what) {
     for (let i = 0; i < scores.length; i++) {
         if (!Number.isFinite(scores[i])) {
-            throw new src/* UserError */.yo(`${what}: score ${scores[i]} at row ${i + 1} is not a finite number`, {
+            throw new common_src/* UserError */.yo(`${what}: score ${scores[i]} at row ${i + 1} is not a finite number`, {
                 fix: 'Scores must be finite numbers; scikit-learn refuses NaN and infinite values too ("Input contains NaN").',
             });
         }
@@ -76384,7 +76590,7 @@ const ZD_NOTE = 'undefined: a denominator is zero (no predictions or no true row
 function classificationMetrics(task, input, options = {}) {
     const { truth, predicted, probabilities, k, classes } = input;
     if (truth.length === 0) {
-        throw new src/* UserError */.yo('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
+        throw new common_src/* UserError */.yo('Classification metrics of zero rows: an empty holdout has no accuracy, precision or recall', {
             fix: 'Evaluate on a holdout set with at least one row.',
         });
     }
@@ -76650,7 +76856,7 @@ function regressionMetrics(truth, predicted, options = {}) {
     const k = options.outputs ?? 1;
     const n = truth.length / k;
     if (n === 0) {
-        throw new src/* UserError */.yo('Regression metrics of zero rows: an empty holdout has no error to measure', {
+        throw new common_src/* UserError */.yo('Regression metrics of zero rows: an empty holdout has no error to measure', {
             fix: 'Evaluate on a holdout set with at least one row.',
         });
     }
@@ -76736,7 +76942,7 @@ function multilabelMetrics(input, options = {}) {
     const k = labels.length;
     const n = truth.length / k;
     if (n === 0)
-        throw new src/* UserError */.yo('Multilabel metrics of zero rows: an empty holdout has no score', {
+        throw new common_src/* UserError */.yo('Multilabel metrics of zero rows: an empty holdout has no score', {
             fix: 'Evaluate on a holdout set with at least one row.',
         });
     const zd = options.zeroDivision ?? 0;
@@ -76911,7 +77117,7 @@ function metricsFor(interpretation, index, options = {}) {
  * each model's metrics on the same rows (so candidate and baseline can be compared pairwise).
  */
 async function evaluateModels(options) {
-    const logger = options.logger ?? src/* silentLogger */.qq;
+    const logger = options.logger ?? common_src/* silentLogger */.qq;
     const holdout = await loadHoldout(options.dataset, options);
     logger.info(`Holdout ${holdout.path}: ${holdout.rows} rows, ${holdout.featureNames.length} features, label "${holdout.labelColumn}"`);
     const missing = Object.entries(holdout.missing ?? {}).filter(([, count]) => count > 0);
@@ -77675,15 +77881,16 @@ function specValue(spec, w) {
 
 
 
+/** Binary and one-vs-rest multiclass ROC AUC are row kernels (kernels.ts); these are the rest. */
 const MULTICLASS = ['roc_auc_ovr_micro', 'roc_auc_ovo', 'roc_auc_ovo_weighted'];
-const MULTILABEL = [
-    'roc_auc_macro',
-    'roc_auc_weighted',
-    'roc_auc_micro',
-    'average_precision_macro',
-    'average_precision_weighted',
-    'average_precision_micro',
-];
+/**
+ * The averages `rankingKernel` computes over labels. The multilabel list is the evaluation's
+ * own (METRIC_NAMES), filtered by this pattern: a name added there with another average is not
+ * silently computed as a macro average here (ranking-kernels.test.ts requires every evaluation
+ * multilabel metric to have a kernel, so it fails instead).
+ */
+const MULTILABEL_RANKING = /^(roc_auc|average_precision)_(macro|weighted|micro)$/;
+const MULTILABEL = evaluation_src/* METRIC_NAMES */.Uw.multilabel.filter((m) => MULTILABEL_RANKING.test(m));
 function hasRankingKernel(metric, interp) {
     if (interp.task === 'binary')
         return metric === 'average_precision';
@@ -79289,7 +79496,8 @@ async function runMetricGate(settings, logger = src/* silentLogger */.qq) {
         method,
         failOn: settings.failOn,
     });
-    return finish(decision, [...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})]);
+    // Each metric once, the candidate's first (a baseline file usually names the same ones).
+    return finish(decision, [...new Set([...Object.keys(candidate), ...Object.keys(baselineMetrics ?? {})])]);
     function finish(decision, order) {
         const reportInput = {
             ...reportBase,
@@ -79592,8 +79800,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
 var src = __nccwpck_require__(3113);
-// EXTERNAL MODULE: ./packages/tabular/src/index.ts + 6 modules
-var tabular_src = __nccwpck_require__(6179);
+// EXTERNAL MODULE: ./packages/tabular/src/index.ts + 9 modules
+var tabular_src = __nccwpck_require__(7578);
 ;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
 
 
@@ -79612,7 +79820,8 @@ const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (t
  * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
  * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
  *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
- * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * Every row must have as many cells as the header; a name (a header column, a `metric,value`
+ * row's metric) appears once. Returns the raw cells (trimmed); callers
  * convert them (numbers, `nan`).
  */
 function metricsFromCsv(text, source) {
@@ -79626,6 +79835,9 @@ function metricsFromCsv(text, source) {
     header.forEach((name, i) => {
         if (name === '')
             throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+        const first = header.indexOf(name);
+        if (first < i)
+            throw fail(`${label} line ${rows[0].line}: columns ${first + 1} and ${i + 1} of the header are both named ${name}`, rows[0].line);
     });
     for (const row of rows.slice(1)) {
         if (row.cells.length !== header.length) {
@@ -79634,15 +79846,24 @@ function metricsFromCsv(text, source) {
     }
     if (rows.length === 1)
         throw fail(`${label} has a header row but no values`, rows[0].line);
-    const metrics = {};
+    // Object.fromEntries defines own properties, so a hostile name such as `__proto__` is a
+    // metric like any other instead of an assignment to the prototype (which drops it).
     if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
-        for (const row of rows.slice(1))
-            metrics[row.cells[0].trim()] = row.cells[1].trim();
-        return metrics;
+        // A metric on two rows is ambiguous (which one did the run mean?): an error, not the last silently winning.
+        const lineOf = new Map();
+        for (const row of rows.slice(1)) {
+            const name = row.cells[0].trim();
+            if (name === '')
+                throw fail(`${label} line ${row.line}: a value without a metric name`, row.line);
+            const earlier = lineOf.get(name);
+            if (earlier !== undefined)
+                throw fail(`${label} line ${row.line}: the metric ${name} is already on line ${earlier}`, row.line);
+            lineOf.set(name, row.line);
+        }
+        return Object.fromEntries(rows.slice(1).map((row) => [row.cells[0].trim(), row.cells[1].trim()]));
     }
     const last = rows[rows.length - 1];
-    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
-    return metrics;
+    return Object.fromEntries(header.map((name, i) => [name, last.cells[i].trim()]));
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -79658,12 +79879,21 @@ var dist = __nccwpck_require__(8815);
 
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Records a finite value (text such as "1e400" reads as Infinity: left out like any non-number)
+ * as an own property even for a hostile name: `out.__proto__ = 1` would set nothing and drop it.
+ */
+function setMetric(out, name, value) {
+    if (!Number.isFinite(value))
+        return;
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+}
 /** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
 function flattenMetrics(value, prefix = '', out = {}) {
     if (typeof value === 'number' && Number.isFinite(value))
-        out[prefix] = value;
+        setMetric(out, prefix, value);
     else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
-        out[prefix] = Number(value);
+        setMetric(out, prefix, Number(value));
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value))
             flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
@@ -79683,7 +79913,7 @@ function parseMetrics(text, file) {
         const out = {};
         for (const [name, cell] of Object.entries(cells))
             if (NUMBER.test(cell))
-                out[name] = Number(cell);
+                setMetric(out, name, Number(cell));
         return out;
     }
     let doc;
@@ -79858,15 +80088,37 @@ async function createSession(source, where, options = {}) {
         });
     }
 }
-/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+/**
+ * Opens an ONNX model file for inference; a missing file, a folder or one onnxruntime cannot
+ * read is a UserError naming the path and, when given, the `label` it came from.
+ */
 async function openOnnxModel(path, options = {}) {
-    if (!(0,external_node_fs_.existsSync)(path) || !(0,external_node_fs_.statSync)(path).isFile()) {
-        throw new src/* UserError */.yo(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+    const { label } = options;
+    const stat = statOrUndefined(path);
+    if (!stat?.isFile()) {
+        const what = stat?.isDirectory() ? 'is a folder, not an .onnx file' : 'does not exist';
+        throw new src/* UserError */.yo(label ? `${label}: model ${path} ${what}` : `Model ${path} ${what}`, {
+            fix: `Set ${label ?? 'the model input'} to the path of an .onnx file (e.g. the \`model-path\` output of the train action).`,
         });
     }
-    const session = await createSession(path, path, options);
+    const session = await createSession(path, label ? `${label}: ${path}` : path, {
+        ...options,
+        ...(options.fix || !label
+            ? {}
+            : {
+                fix: `Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point ${label} at the .onnx file.`,
+            }),
+    });
     return { path, session, signature: signatureOf(session) };
+}
+/** The file's stat, or undefined where there is none to read (absent, a path through a file, no permission). */
+function statOrUndefined(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path);
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
 async function readOnnxSignature(path, options = {}) {
@@ -79917,16 +80169,20 @@ function oipDatatypeOf(ortType) {
 
 /***/ }),
 
-/***/ 6179:
+/***/ 7578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  k8: () => (/* reexport */ parseCsvRecords)
+  RC: () => (/* reexport */ csv_scan_decodeField),
+  k8: () => (/* reexport */ parseCsvRecords),
+  Am: () => (/* reexport */ scanCsvFile),
+  fi: () => (/* reexport */ scanJsonLinesFile),
+  Kg: () => (/* reexport */ tableFormat)
 });
 
-// UNUSED EXPORTS: MISSING_TOKENS, classifyText, isMissingText, readTable, tableFormat
+// UNUSED EXPORTS: MISSING_TOKENS, classifyText, isMissingText, readTable
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
@@ -79949,6 +80205,7 @@ var src = __nccwpck_require__(3113);
  * end it stops before the unfinished record, and the caller feeds that tail again with the
  * next bytes. The consumer (a `RecordSink`) decides what fields mean.
  */
+
 const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
@@ -79987,6 +80244,13 @@ class csv_scan_UnclosedQuote extends Error {
         super(`a quoted field opened on line ${line} is never closed`);
         this.line = line;
     }
+}
+/** The user's error for an `UnclosedQuote`: `subject` names the file as the caller's messages do. */
+function csv_scan_unclosedQuoteError(subject, file, line) {
+    return new src/* UserError */.yo(`${subject}, line ${line}: a quoted field is never closed`, {
+        fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+        location: { file, line },
+    });
 }
 class csv_scan_CsvScanner {
     sink;
@@ -80221,6 +80485,105 @@ function csv_scan_columnOf(buf, recordStart, at) {
     return buf.toString('utf8', lineStart, at).length + 1;
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/read-ahead.ts
+/**
+ * Reading a file a chunk ahead, for the streaming readers (`readTable`, `scanCsvFile`,
+ * `scanJsonLinesFile`): the next read runs on libuv's thread pool while the current chunk is
+ * parsed.
+ */
+
+/** Bytes per read: 4 MiB. */
+const read_ahead_CHUNK = 4 << 20;
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class read_ahead_ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
+}
+/**
+ * Appends `bytes` after the first `filled` bytes of `buf` (the unfinished record kept from the
+ * last read) and returns the buffer holding both: `buf` itself, or a larger copy when a record
+ * is longer than what `buf` holds.
+ */
+function read_ahead_appendBytes(buf, filled, bytes) {
+    let out = buf;
+    if (filled + bytes.length > buf.length) {
+        out = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length));
+        buf.copy(out, 0, 0, filled);
+    }
+    bytes.copy(out, filled);
+    return out;
+}
+/**
+ * Streams the file at `path` through `scan`, for the record-by-record readers (`scanCsvFile`,
+ * `scanJsonLinesFile`): each call gets the bytes read so far, `buf[pos, end)`, and whether they
+ * reach the end of the file, and returns the offset it consumed up to; what is left (an
+ * unfinished record) is fed again with the next read. A UTF-8 byte order mark is skipped. An
+ * error `scan` throws stops the reading and closes the file.
+ */
+async function scanFile(path, readBytes, scan) {
+    const chunk = Math.max(16, readBytes ?? read_ahead_CHUNK);
+    const handle = await (0,promises_.open)(path, 'r');
+    const ahead = new read_ahead_ReadAhead(handle, chunk);
+    try {
+        let buf = Buffer.allocUnsafe(chunk * 2);
+        let filled = 0;
+        let pos = 0;
+        let first = true;
+        for (;;) {
+            const bytes = await ahead.next();
+            const eof = bytes.length === 0;
+            buf = read_ahead_appendBytes(buf, filled, bytes);
+            filled += bytes.length;
+            if (first) {
+                if (filled < 3 && !eof)
+                    continue;
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            pos = scan(buf, pos, filled, eof);
+            if (eof)
+                return;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await ahead.settle();
+        await handle.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/numbers.ts
 /**
  * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
@@ -80388,6 +80751,68 @@ class batch_BatchBuilder {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/json-lines.ts
+/**
+ * JSON Lines, one object per line: the line rule shared by `readTable`'s JSON Lines source and
+ * `scanJsonLinesFile`, for readers with value rules of their own (the evaluation holdout wants
+ * JSON numbers for features, where `readTable` reads "2.5" as a number too).
+ */
+
+
+/** The default example in the fix for a line that is not an object. */
+const EXAMPLE = '{"x1": 0.5, "city": "Oslo"}';
+/**
+ * One line's text parsed as a JSON object. Invalid JSON and values that are not objects (an
+ * array, a number, null) are `UserError`s: `subject` names the file as the caller's messages
+ * do, `example` shows an object in the fix.
+ */
+function json_lines_parseJsonObjectLine(text, line, subject, file, example = EXAMPLE) {
+    let row;
+    try {
+        row = JSON.parse(text);
+    }
+    catch (error) {
+        throw new src/* UserError */.yo(`${subject}, line ${line}: not valid JSON (${error.message})`, {
+            fix: 'Write one JSON object per line (JSON Lines).',
+            location: { file, line },
+        });
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+        throw new src/* UserError */.yo(`${subject}, line ${line}: expected a JSON object with named fields`, {
+            fix: `Write each row as an object, e.g. ${example}.`,
+            location: { file, line },
+        });
+    }
+    return row;
+}
+/**
+ * Hands every non-blank line of the JSON Lines file at `path` to `onObject` as an object, with
+ * its 1-based line number (blank lines count as lines). Lines end at LF or CRLF; a UTF-8 byte
+ * order mark is dropped. An error `onObject` throws stops the scan and closes the file.
+ */
+async function scanJsonLinesFile(path, onObject, options = {}) {
+    const subject = options.subject ?? path;
+    let line = 1;
+    await scanFile(path, options.readBytes, (buf, start, end, eof) => {
+        let pos = start;
+        while (pos < end) {
+            let nl = buf.indexOf(10, pos);
+            if (nl < 0 || nl >= end) {
+                if (!eof)
+                    break; // the rest of this line comes with the next read
+                nl = end;
+            }
+            const stop = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', pos, stop);
+            pos = Math.min(nl + 1, end);
+            const at = line++;
+            if (text.trim() !== '')
+                onObject(json_lines_parseJsonObjectLine(text, at, subject, path, options.example), at);
+        }
+        return pos;
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/sinks.ts
 /**
  * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
@@ -80395,6 +80820,7 @@ class batch_BatchBuilder {
  * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
  * reads the file for either format.
  */
+
 
 
 
@@ -80517,23 +80943,7 @@ class sinks_JsonLinesSource {
     /** Adds one line's object; false for the line that gave the header only. */
     add(text, line) {
         const o = this.o;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: o.file, line },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-                location: { file: o.file, line },
-            });
-        }
-        const obj = row;
+        const obj = parseJsonObjectLine(text, line, `${o.input}: ${o.file}`, o.file);
         if (!this.builder) {
             this.keys = Object.keys(obj);
             const header = this.keys.map((k) => k.trim());
@@ -80574,10 +80984,10 @@ class sinks_JsonLinesSource {
 
 
 
-const CHUNK = (/* unused pure expression or super */ null && (4 << 20));
+
 /** The format a file's extension says, or undefined for an extension we do not read. */
 function tableFormat(path) {
-    const ext = extname(path).toLowerCase();
+    const ext = (0,external_node_path_.extname)(path).toLowerCase();
     return ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
 }
 function checkFile(path, input, format) {
@@ -80626,12 +81036,7 @@ async function* readTable(path, options = {}) {
         while (left > 0) {
             const bytes = await ahead.next();
             eof = bytes.length === 0;
-            if (filled + bytes.length > buf.length) {
-                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
-                buf.copy(bigger, 0, 0, filled);
-                buf = bigger;
-            }
-            bytes.copy(buf, filled);
+            buf = appendBytes(buf, filled, bytes);
             filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
@@ -80675,39 +81080,6 @@ async function* readTable(path, options = {}) {
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
 }
-/**
- * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
- * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
- * `next()` after it, and the caller copies them out at once.
- */
-class ReadAhead {
-    handle;
-    size;
-    buffers;
-    turn = 0;
-    pending;
-    constructor(handle, size) {
-        this.handle = handle;
-        this.size = size;
-        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
-        this.pending = this.read(0);
-    }
-    read(turn) {
-        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
-    }
-    /** The next chunk (empty at the end of the file). */
-    async next() {
-        const n = await this.pending;
-        const current = this.buffers[this.turn];
-        this.turn ^= 1;
-        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
-        return current.subarray(0, n);
-    }
-    /** Waits for a read still in flight (before the file is closed). */
-    async settle() {
-        await this.pending.catch(() => 0);
-    }
-}
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {
         return source.scan(buf, pos, end, final, room);
@@ -80715,10 +81087,7 @@ function scanChunk(source, buf, pos, end, final, room, path, input) {
     catch (error) {
         if (!(error instanceof UnclosedQuote))
             throw error;
-        throw new UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: error.line },
-        });
+        throw unclosedQuoteError(`${input}: ${path}`, path, error.line);
     }
 }
 
@@ -80727,7 +81096,6 @@ function scanChunk(source, buf, pos, end, final, room, path, input) {
  * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
  * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
  */
-
 
 /**
  * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
@@ -80752,15 +81120,46 @@ function parseCsvRecords(text, file = 'the CSV text') {
     catch (error) {
         if (!(error instanceof csv_scan_UnclosedQuote))
             throw error;
-        throw new src/* UserError */.yo(`${file}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file, line: error.line },
-        });
+        throw csv_scan_unclosedQuoteError(file, file, error.line);
     }
     return out;
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/csv-file.ts
+/**
+ * A CSV file streamed through the shared tokenizer record by record, for readers with cell
+ * rules of their own (the evaluation holdout reads features into float32 and keeps label text
+ * as written). `readTable` is the column-batch reader on the same scanner; both read 4 MiB a
+ * time with the next read in flight, drop a UTF-8 byte order mark, and word an unclosed quote
+ * the same way.
+ */
+
+
+/**
+ * Hands every record of the CSV file at `path` to `sink` (empty lines skipped), in order, with
+ * the line it starts on. Records are complete: one that spans reads is handed over once its
+ * end has been read. The fields' bytes are valid only during the `record` call. An unclosed
+ * quote is a `UserError` naming the line it opened on; an error the sink throws stops the scan
+ * and closes the file.
+ */
+async function scanCsvFile(path, sink, options = {}) {
+    const scanner = new csv_scan_CsvScanner(sink);
+    await scanFile(path, options.readBytes, (buf, pos, end, eof) => {
+        try {
+            return scanner.scan(buf, pos, end, eof, Infinity);
+        }
+        catch (error) {
+            if (error instanceof csv_scan_UnclosedQuote)
+                throw csv_scan_unclosedQuoteError(options.subject ?? path, path, error.line);
+            throw error;
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/index.ts
+
+
+
 
 
 

@@ -28377,6 +28377,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   MV: () => (/* reexport */ actionsLogger),
   Yx: () => (/* reexport */ addKeyValueTable),
   GC: () => (/* reexport */ addTable),
+  ZD: () => (/* reexport */ escapeHtml),
   vS: () => (/* reexport */ getList),
   WZ: () => (/* reexport */ getNumber),
   xX: () => (/* reexport */ getOptional),
@@ -28387,7 +28388,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Sy: () => (/* reexport */ writeSummary)
 });
 
-// UNUSED EXPORTS: escapeHtml, getBoolean, getChoice, getKeyValues, getSecret, reportFailure, startProgress
+// UNUSED EXPORTS: getBoolean, getChoice, getKeyValues, getSecret, reportFailure, startProgress
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
@@ -28551,7 +28552,9 @@ function reportFailure(error) {
     if ((0,src/* isUserError */.iU)(error)) {
         const userError = error;
         const location = userError.location;
-        lib_core/* error */.z3(userError.describe(), {
+        // describeError, not describe(): an error known by its name alone (another copy of
+        // @mlops-gha/common in a bundle) has the fields but not the method.
+        lib_core/* error */.z3((0,src/* describeError */.Uc)(userError), {
             title: userError.title,
             file: location?.file,
             startLine: location?.line,
@@ -28658,7 +28661,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43087);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(52121);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(38172);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(21781);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(11646);
@@ -32468,9 +32471,13 @@ function glob_hashFiles(patterns_1) {
 ;// CONCATENATED MODULE: ./actions/train/src/outputs.ts
 
 
-/** Escapes glob characters in a literal directory path, @actions/glob style (`[*]`). */
+/**
+ * Escapes glob characters in a literal directory path, @actions/glob style (`[*]`). A `]` is
+ * left as it is: outside a class it is already literal, and `[]]` is no class to @actions/glob
+ * (a working directory such as `run[1]` then matched nothing).
+ */
 function escapeGlob(path) {
-    return path.replace(/[*?[\]]/g, (c) => `[${c}]`);
+    return path.replace(/[*?[]/g, (c) => `[${c}]`);
 }
 function rooted(pattern, cwd) {
     if (pattern.startsWith('!'))
@@ -32519,7 +32526,7 @@ async function expandOutputs(patterns, cwd) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83731);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(43087);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(52121);
 
 
 
@@ -32585,7 +32592,7 @@ function readSettings(env = process.env) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83731);
-/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(43087);
+/* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(52121);
 
 
 
@@ -32635,7 +32642,7 @@ function addRunSummary(outcome, recordPath, artifact, artifactName) {
     if (params.length)
         (0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .addTable */ .GC)(['Param', 'Value'], params.map(([k, v]) => [k, value(v)]));
     else
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(`<p>No params (${r.params_file ?? 'no params file'}).</p>`, true);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(`<p>No params (${(0,_mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .ZD)(r.params_file ?? 'no params file')}).</p>`, true);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addHeading('Metrics', 3);
     const metrics = (0,_mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__/* .flatten */ .Bq)(r.metrics);
     if (metrics.length)
@@ -32787,10 +32794,16 @@ class UserError extends Error {
 function isUserError(error) {
     return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
 }
-/** A message for any thrown value: the user-facing description for a UserError, else the message. */
+/**
+ * A message for any thrown value: the user-facing description for a UserError, else the message.
+ * Built from the fields, not by calling `describe()`: an error recognised by its name alone
+ * (another copy of this module, or one rebuilt from its fields) may not have the method.
+ */
 function describeError(error) {
-    if (isUserError(error))
-        return error.describe();
+    if (isUserError(error)) {
+        const fix = error.fix;
+        return fix ? `${error.message}\nFix: ${fix}` : error.message;
+    }
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -32840,20 +32853,26 @@ function formatLocation(location) {
 
 ;// CONCATENATED MODULE: ./packages/common/src/format.ts
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. */
+/**
+ * Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. The value is
+ * rounded before the unit is chosen, so 999 999 B is `1.00 MB` (not `1000 kB`) and a rate of a
+ * few bytes a second shows whole bytes.
+ */
 function formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 0)
         return `${bytes} B`;
     let value = bytes;
     let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
+    let shown = Math.round(value);
+    while (shown >= 1000 && unit < UNITS.length - 1) {
         value /= 1000;
         unit += 1;
+        shown = Number(value.toPrecision(3));
     }
     if (unit === 0)
-        return `${value} B`;
-    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+        return `${shown} B`;
+    const digits = shown >= 100 ? 0 : shown >= 10 ? 1 : 2;
+    return `${shown.toFixed(digits)} ${UNITS[unit]}`;
 }
 /** A throughput such as `48 MB/s`. */
 function formatRate(bytes, seconds) {
@@ -32861,14 +32880,19 @@ function formatRate(bytes, seconds) {
         return '- MB/s';
     return `${formatBytes(bytes / seconds)}/s`;
 }
-/** A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. */
+/**
+ * A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. Each step rounds first, so
+ * 59.96 s is `1 min 00 s`, not `60.0 s`.
+ */
 function formatDuration(ms) {
-    if (ms < 1000)
+    if (!Number.isFinite(ms) || ms < 0)
+        return `${ms} ms`;
+    if (Math.round(ms) < 1000)
         return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const totalSeconds = Math.round(seconds);
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
     const minutes = Math.floor(totalSeconds / 60);
     if (minutes < 60)
         return `${minutes} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
@@ -32985,7 +33009,7 @@ function runContextFromEnv(env = process.env) {
 
 /***/ }),
 
-/***/ 43087:
+/***/ 52121:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33129,6 +33153,7 @@ var external_node_fs_ = __nccwpck_require__(73024);
  * end it stops before the unfinished record, and the caller feeds that tail again with the
  * next bytes. The consumer (a `RecordSink`) decides what fields mean.
  */
+
 const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
@@ -33167,6 +33192,13 @@ class csv_scan_UnclosedQuote extends Error {
         super(`a quoted field opened on line ${line} is never closed`);
         this.line = line;
     }
+}
+/** The user's error for an `UnclosedQuote`: `subject` names the file as the caller's messages do. */
+function csv_scan_unclosedQuoteError(subject, file, line) {
+    return new src/* UserError */.yo(`${subject}, line ${line}: a quoted field is never closed`, {
+        fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+        location: { file, line },
+    });
 }
 class csv_scan_CsvScanner {
     sink;
@@ -33401,6 +33433,105 @@ function csv_scan_columnOf(buf, recordStart, at) {
     return buf.toString('utf8', lineStart, at).length + 1;
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/read-ahead.ts
+/**
+ * Reading a file a chunk ahead, for the streaming readers (`readTable`, `scanCsvFile`,
+ * `scanJsonLinesFile`): the next read runs on libuv's thread pool while the current chunk is
+ * parsed.
+ */
+
+/** Bytes per read: 4 MiB. */
+const read_ahead_CHUNK = (/* unused pure expression or super */ null && (4 << 20));
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class read_ahead_ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
+}
+/**
+ * Appends `bytes` after the first `filled` bytes of `buf` (the unfinished record kept from the
+ * last read) and returns the buffer holding both: `buf` itself, or a larger copy when a record
+ * is longer than what `buf` holds.
+ */
+function read_ahead_appendBytes(buf, filled, bytes) {
+    let out = buf;
+    if (filled + bytes.length > buf.length) {
+        out = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length));
+        buf.copy(out, 0, 0, filled);
+    }
+    bytes.copy(out, filled);
+    return out;
+}
+/**
+ * Streams the file at `path` through `scan`, for the record-by-record readers (`scanCsvFile`,
+ * `scanJsonLinesFile`): each call gets the bytes read so far, `buf[pos, end)`, and whether they
+ * reach the end of the file, and returns the offset it consumed up to; what is left (an
+ * unfinished record) is fed again with the next read. A UTF-8 byte order mark is skipped. An
+ * error `scan` throws stops the reading and closes the file.
+ */
+async function read_ahead_scanFile(path, readBytes, scan) {
+    const chunk = Math.max(16, readBytes ?? read_ahead_CHUNK);
+    const handle = await open(path, 'r');
+    const ahead = new read_ahead_ReadAhead(handle, chunk);
+    try {
+        let buf = Buffer.allocUnsafe(chunk * 2);
+        let filled = 0;
+        let pos = 0;
+        let first = true;
+        for (;;) {
+            const bytes = await ahead.next();
+            const eof = bytes.length === 0;
+            buf = read_ahead_appendBytes(buf, filled, bytes);
+            filled += bytes.length;
+            if (first) {
+                if (filled < 3 && !eof)
+                    continue;
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            pos = scan(buf, pos, filled, eof);
+            if (eof)
+                return;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await ahead.settle();
+        await handle.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/numbers.ts
 /**
  * What a cell holds: a finite number, a missing value, or text. Numbers are decimal literals
@@ -33568,6 +33699,68 @@ class batch_BatchBuilder {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/json-lines.ts
+/**
+ * JSON Lines, one object per line: the line rule shared by `readTable`'s JSON Lines source and
+ * `scanJsonLinesFile`, for readers with value rules of their own (the evaluation holdout wants
+ * JSON numbers for features, where `readTable` reads "2.5" as a number too).
+ */
+
+
+/** The default example in the fix for a line that is not an object. */
+const EXAMPLE = '{"x1": 0.5, "city": "Oslo"}';
+/**
+ * One line's text parsed as a JSON object. Invalid JSON and values that are not objects (an
+ * array, a number, null) are `UserError`s: `subject` names the file as the caller's messages
+ * do, `example` shows an object in the fix.
+ */
+function json_lines_parseJsonObjectLine(text, line, subject, file, example = EXAMPLE) {
+    let row;
+    try {
+        row = JSON.parse(text);
+    }
+    catch (error) {
+        throw new UserError(`${subject}, line ${line}: not valid JSON (${error.message})`, {
+            fix: 'Write one JSON object per line (JSON Lines).',
+            location: { file, line },
+        });
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+        throw new UserError(`${subject}, line ${line}: expected a JSON object with named fields`, {
+            fix: `Write each row as an object, e.g. ${example}.`,
+            location: { file, line },
+        });
+    }
+    return row;
+}
+/**
+ * Hands every non-blank line of the JSON Lines file at `path` to `onObject` as an object, with
+ * its 1-based line number (blank lines count as lines). Lines end at LF or CRLF; a UTF-8 byte
+ * order mark is dropped. An error `onObject` throws stops the scan and closes the file.
+ */
+async function scanJsonLinesFile(path, onObject, options = {}) {
+    const subject = options.subject ?? path;
+    let line = 1;
+    await scanFile(path, options.readBytes, (buf, start, end, eof) => {
+        let pos = start;
+        while (pos < end) {
+            let nl = buf.indexOf(10, pos);
+            if (nl < 0 || nl >= end) {
+                if (!eof)
+                    break; // the rest of this line comes with the next read
+                nl = end;
+            }
+            const stop = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', pos, stop);
+            pos = Math.min(nl + 1, end);
+            const at = line++;
+            if (text.trim() !== '')
+                onObject(json_lines_parseJsonObjectLine(text, at, subject, path, options.example), at);
+        }
+        return pos;
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/sinks.ts
 /**
  * The two record sources behind `readTable`: CSV records (from `CsvScanner`) and JSON Lines
@@ -33575,6 +33768,7 @@ class batch_BatchBuilder {
  * rows of a `BatchBuilder`. Both expose the scanner's shape (`scan`, `line`) so one loop
  * reads the file for either format.
  */
+
 
 
 
@@ -33697,23 +33891,7 @@ class sinks_JsonLinesSource {
     /** Adds one line's object; false for the line that gave the header only. */
     add(text, line) {
         const o = this.o;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: o.file, line },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-                location: { file: o.file, line },
-            });
-        }
-        const obj = row;
+        const obj = parseJsonObjectLine(text, line, `${o.input}: ${o.file}`, o.file);
         if (!this.builder) {
             this.keys = Object.keys(obj);
             const header = this.keys.map((k) => k.trim());
@@ -33754,7 +33932,7 @@ class sinks_JsonLinesSource {
 
 
 
-const CHUNK = (/* unused pure expression or super */ null && (4 << 20));
+
 /** The format a file's extension says, or undefined for an extension we do not read. */
 function tableFormat(path) {
     const ext = extname(path).toLowerCase();
@@ -33806,12 +33984,7 @@ async function* readTable(path, options = {}) {
         while (left > 0) {
             const bytes = await ahead.next();
             eof = bytes.length === 0;
-            if (filled + bytes.length > buf.length) {
-                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
-                buf.copy(bigger, 0, 0, filled);
-                buf = bigger;
-            }
-            bytes.copy(buf, filled);
+            buf = appendBytes(buf, filled, bytes);
             filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
@@ -33855,39 +34028,6 @@ async function* readTable(path, options = {}) {
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
 }
-/**
- * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
- * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
- * `next()` after it, and the caller copies them out at once.
- */
-class ReadAhead {
-    handle;
-    size;
-    buffers;
-    turn = 0;
-    pending;
-    constructor(handle, size) {
-        this.handle = handle;
-        this.size = size;
-        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
-        this.pending = this.read(0);
-    }
-    read(turn) {
-        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
-    }
-    /** The next chunk (empty at the end of the file). */
-    async next() {
-        const n = await this.pending;
-        const current = this.buffers[this.turn];
-        this.turn ^= 1;
-        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
-        return current.subarray(0, n);
-    }
-    /** Waits for a read still in flight (before the file is closed). */
-    async settle() {
-        await this.pending.catch(() => 0);
-    }
-}
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {
         return source.scan(buf, pos, end, final, room);
@@ -33895,10 +34035,7 @@ function scanChunk(source, buf, pos, end, final, room, path, input) {
     catch (error) {
         if (!(error instanceof UnclosedQuote))
             throw error;
-        throw new UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: error.line },
-        });
+        throw unclosedQuoteError(`${input}: ${path}`, path, error.line);
     }
 }
 
@@ -33907,7 +34044,6 @@ function scanChunk(source, buf, pos, end, final, room, path, input) {
  * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
  * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
  */
-
 
 /**
  * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
@@ -33932,15 +34068,46 @@ function parseCsvRecords(text, file = 'the CSV text') {
     catch (error) {
         if (!(error instanceof csv_scan_UnclosedQuote))
             throw error;
-        throw new src/* UserError */.yo(`${file}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file, line: error.line },
-        });
+        throw csv_scan_unclosedQuoteError(file, file, error.line);
     }
     return out;
 }
 
+;// CONCATENATED MODULE: ./packages/tabular/src/csv-file.ts
+/**
+ * A CSV file streamed through the shared tokenizer record by record, for readers with cell
+ * rules of their own (the evaluation holdout reads features into float32 and keeps label text
+ * as written). `readTable` is the column-batch reader on the same scanner; both read 4 MiB a
+ * time with the next read in flight, drop a UTF-8 byte order mark, and word an unclosed quote
+ * the same way.
+ */
+
+
+/**
+ * Hands every record of the CSV file at `path` to `sink` (empty lines skipped), in order, with
+ * the line it starts on. Records are complete: one that spans reads is handed over once its
+ * end has been read. The fields' bytes are valid only during the `record` call. An unclosed
+ * quote is a `UserError` naming the line it opened on; an error the sink throws stops the scan
+ * and closes the file.
+ */
+async function scanCsvFile(path, sink, options = {}) {
+    const scanner = new CsvScanner(sink);
+    await scanFile(path, options.readBytes, (buf, pos, end, eof) => {
+        try {
+            return scanner.scan(buf, pos, end, eof, Infinity);
+        }
+        catch (error) {
+            if (error instanceof UnclosedQuote)
+                throw unclosedQuoteError(options.subject ?? path, path, error.line);
+            throw error;
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/tabular/src/index.ts
+
+
+
 
 
 
@@ -33963,7 +34130,8 @@ const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (t
  * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
  * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
  *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
- * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * Every row must have as many cells as the header; a name (a header column, a `metric,value`
+ * row's metric) appears once. Returns the raw cells (trimmed); callers
  * convert them (numbers, `nan`).
  */
 function csv_metricsFromCsv(text, source) {
@@ -33977,6 +34145,9 @@ function csv_metricsFromCsv(text, source) {
     header.forEach((name, i) => {
         if (name === '')
             throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+        const first = header.indexOf(name);
+        if (first < i)
+            throw fail(`${label} line ${rows[0].line}: columns ${first + 1} and ${i + 1} of the header are both named ${name}`, rows[0].line);
     });
     for (const row of rows.slice(1)) {
         if (row.cells.length !== header.length) {
@@ -33985,15 +34156,24 @@ function csv_metricsFromCsv(text, source) {
     }
     if (rows.length === 1)
         throw fail(`${label} has a header row but no values`, rows[0].line);
-    const metrics = {};
+    // Object.fromEntries defines own properties, so a hostile name such as `__proto__` is a
+    // metric like any other instead of an assignment to the prototype (which drops it).
     if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
-        for (const row of rows.slice(1))
-            metrics[row.cells[0].trim()] = row.cells[1].trim();
-        return metrics;
+        // A metric on two rows is ambiguous (which one did the run mean?): an error, not the last silently winning.
+        const lineOf = new Map();
+        for (const row of rows.slice(1)) {
+            const name = row.cells[0].trim();
+            if (name === '')
+                throw fail(`${label} line ${row.line}: a value without a metric name`, row.line);
+            const earlier = lineOf.get(name);
+            if (earlier !== undefined)
+                throw fail(`${label} line ${row.line}: the metric ${name} is already on line ${earlier}`, row.line);
+            lineOf.set(name, row.line);
+        }
+        return Object.fromEntries(rows.slice(1).map((row) => [row.cells[0].trim(), row.cells[1].trim()]));
     }
     const last = rows[rows.length - 1];
-    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
-    return metrics;
+    return Object.fromEntries(header.map((name, i) => [name, last.cells[i].trim()]));
 }
 
 ;// CONCATENATED MODULE: ./packages/metrics-file/src/read.ts
@@ -34003,12 +34183,21 @@ function csv_metricsFromCsv(text, source) {
 
 
 const read_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Records a finite value (text such as "1e400" reads as Infinity: left out like any non-number)
+ * as an own property even for a hostile name: `out.__proto__ = 1` would set nothing and drop it.
+ */
+function setMetric(out, name, value) {
+    if (!Number.isFinite(value))
+        return;
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+}
 /** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
 function flattenMetrics(value, prefix = '', out = {}) {
     if (typeof value === 'number' && Number.isFinite(value))
-        out[prefix] = value;
+        setMetric(out, prefix, value);
     else if (typeof value === 'string' && prefix && read_NUMBER.test(value.trim()))
-        out[prefix] = Number(value);
+        setMetric(out, prefix, Number(value));
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value))
             flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
@@ -34028,7 +34217,7 @@ function parseMetrics(text, file) {
         const out = {};
         for (const [name, cell] of Object.entries(cells))
             if (read_NUMBER.test(cell))
-                out[name] = Number(cell);
+                setMetric(out, name, Number(cell));
         return out;
     }
     let doc;
@@ -34227,6 +34416,10 @@ function locateJsonError(text) {
     catch (error) {
         if (error && typeof error === 'object' && 'position' in error)
             return error;
+        // Nesting deeper than the call stack (JSON.parse itself does not recurse, so it got this far):
+        // no position, and the caller falls back to JSON.parse's own words rather than crashing.
+        if (error instanceof RangeError)
+            return null;
         throw error;
     }
 }
