@@ -4,11 +4,12 @@
  */
 import { afterEach } from '@jest/globals';
 import { UserError } from '@mlops-gha/common';
+import { inputEnvName } from './run-action.js';
 
 export interface ActionEnv {
   /** Runner variables (`GITHUB_*`, `RUNNER_TEMP`, ...); `undefined` unsets one for the test. */
   env(values: Record<string, string | undefined>): void;
-  /** Inputs as the runner passes them: INPUT_<NAME>, upper-cased, dashes kept. */
+  /** Inputs as the runner passes them: INPUT_<NAME>, spaces to `_`, upper-cased, dashes kept. */
   inputs(values: Record<string, string>): void;
 }
 
@@ -32,7 +33,7 @@ export function actionEnv(): ActionEnv {
   return {
     env,
     inputs: (values) =>
-      env(Object.fromEntries(Object.entries(values).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))),
+      env(Object.fromEntries(Object.entries(values).map(([name, value]) => [inputEnvName(name), value]))),
   };
 }
 
