@@ -6,18 +6,17 @@
  * Pods run the stand-in OIP server (test/cluster/fixtures), so the times are helm + API +
  * rollout, not model loading. Goal: under 2 s per deploy.
  *
- * Model-server throughput (OIP infer requests/s at batch 1 and 256 against onnxruntime-node
- * in-process) belongs to packages/serving: HOOK below, it runs bench/serving.ts's
- * `servingThroughput()` when that file exists.
+ * Then the model server's throughput (OIP infer requests/s at batch 1 and 256 against
+ * onnxruntime-node in-process), measured by bench/model-server.ts.
  * Run: npm run bench:cluster
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HELM_TOOLCHAINS, requireHelmTools } from '../test/harness/helm-tools.js';
 import { startCluster, type Cluster } from '../test/cluster/index.js';
 import { CHART, STANDIN_SERVER, run } from '../test/cluster/tools.js';
+import { servingThroughput } from './model-server.js';
 
 const ROUNDS = 5;
 
@@ -71,16 +70,7 @@ async function main(): Promise<void> {
           `kubectl apply + rollout status: median ${s(p)}; ratio ${(h / p).toFixed(2)}x; goal < 2 s: ${h < 2 ? 'met' : 'NOT met'}`,
       );
     }
-    // HOOK (packages/serving): model-server throughput at batch 1 and 256 vs onnxruntime-node in-process.
-    const servingBench = join(fileURLToPath(import.meta.url), '../serving.ts');
-    if (existsSync(servingBench)) {
-      const mod = (await import('./serving.js' as string)) as { servingThroughput?: () => Promise<void> };
-      if (mod.servingThroughput) await mod.servingThroughput();
-    } else {
-      console.log(
-        'model-server throughput: not measured here (bench/serving.ts from packages/serving provides servingThroughput())',
-      );
-    }
+    await servingThroughput();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await cluster.stop();

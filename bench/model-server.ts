@@ -137,7 +137,7 @@ async function startServer(
   };
 }
 
-/** The measurement, printed; also called by bench/cluster.ts (through bench/serving.ts). */
+/** The measurement, printed; also called by bench/cluster.ts. */
 export async function servingThroughput(options: { seconds?: number; clients?: number } = {}): Promise<void> {
   SECONDS = options.seconds ?? SECONDS;
   CLIENTS = options.clients ?? CLIENTS;
