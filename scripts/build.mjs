@@ -31,7 +31,6 @@ const EXTRA_ENTRIES = { 'model-server': 'packages/serving/src/cli-main.ts' };
 const WORKERS = {
   train: { 'hash-worker.js': 'packages/training/src/hash-worker.ts' },
   'metric-gate': { 'bootstrap-worker.js': 'packages/gate/src/bootstrap-worker.ts' },
-  'data-pull': { 'digest-worker.js': 'packages/dvc/src/digest-worker.ts' },
 };
 // The platforms whose onnxruntime binaries ship in dist/ (GitHub-hosted Linux x64 runners).
 const ORT_PLATFORMS = [['linux', 'x64']];

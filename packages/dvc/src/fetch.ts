@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ProgressMeter } from '@mlops-gha/common';
 import { IntegrityError, ObjectNotFoundError, type ObjectStore } from '@mlops-gha/storage';
-import type { DigestPool } from './digest-pool.js';
 import type { DirMaker } from './fs-util.js';
 import { statOrUndefined } from './fs-util.js';
 import { digestMatches, hashFileBoth, ObjectHasher } from './hash.js';
@@ -42,42 +41,28 @@ export class BodyCache {
 }
 
 const KEEP_BODY = 256 * 1024;
-/** Objects larger than this (streamed, not read whole) are hashed in a worker thread when one is available. */
-const WORKER_HASHED = 1 << 20;
 
-function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache, digests?: DigestPool, length?: number) {
-  const wrong = (md5: string, legacy?: string) =>
-    new IntegrityError(
-      store.urlOf(o.key),
-      o.oid,
-      o.hashName === 'md5-dos2unix' ? `${legacy} (dos2unix), ${md5} (raw)` : md5,
-      'md5',
-    );
-  // DVC 3's raw md5 of a large object: computed on another core while this thread moves bytes
-  const remote = o.hashName === 'md5' && length !== undefined && length > WORKER_HASHED ? digests?.open() : undefined;
-  if (remote) {
-    return {
-      update: (chunk: Buffer) => remote.update(chunk),
-      finish: async () => {
-        const md5 = await remote.digest();
-        if (!digestMatches(o.hashName, o.oid, { md5 })) throw wrong(md5);
-      },
-      abort: () => remote.drop(),
-    };
-  }
+function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
   const hasher = new ObjectHasher(o.hashName === 'md5-dos2unix');
   let chunks: Buffer[] | undefined = [];
-  let received = 0;
+  let length = 0;
   return {
     update: (chunk: Buffer) => {
       hasher.update(chunk);
-      received += chunk.length;
-      if (chunks && received <= KEEP_BODY) chunks.push(chunk);
+      length += chunk.length;
+      if (chunks && length <= KEEP_BODY) chunks.push(chunk);
       else chunks = undefined;
     },
     finish: () => {
       const digest = hasher.digest();
-      if (!digestMatches(o.hashName, o.oid, digest)) throw wrong(digest.md5, digest.legacy);
+      if (!digestMatches(o.hashName, o.oid, digest)) {
+        throw new IntegrityError(
+          store.urlOf(o.key),
+          o.oid,
+          o.hashName === 'md5-dos2unix' ? `${digest.legacy} (dos2unix), ${digest.md5} (raw)` : digest.md5,
+          'md5',
+        );
+      }
       if (chunks) bodies.offer(o, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     },
   };
@@ -135,8 +120,6 @@ export interface FetchContext {
   limit: Pool;
   dirs: DirMaker;
   bodies: BodyCache;
-  /** Worker threads that hash large objects (DVC 3 md5); without it every object is hashed inline. */
-  digests?: DigestPool;
   meter?: ProgressMeter;
   /** Called as each object lands in the cache (early workspace copies). */
   onFetched?: (o: ObjectNeed) => void;
@@ -157,7 +140,7 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
     try {
       const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
         mode: 0o444,
-        verifier: (length) => verifierFor(o, store, ctx.bodies, ctx.digests, length),
+        verifier: () => verifierFor(o, store, ctx.bodies),
         onBytes: (n) => ctx.meter?.addBytes(n),
       });
       o.size = bytes;

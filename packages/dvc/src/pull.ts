@@ -10,7 +10,6 @@ import { UserError, type Logger, type ProgressMeter } from '@mlops-gha/common';
 import { Checkout, type Changes, type LinkType } from './checkout.js';
 import { loadConfig, type DvcConfig } from './config.js';
 import { dataVersion } from './data-version.js';
-import { DigestPool } from './digest-pool.js';
 import { EagerCopies } from './eager.js';
 import { failureError } from './failures.js';
 import { BodyCache, checkCache, fetchMissing, storeDirObjects } from './fetch.js';
@@ -170,20 +169,17 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const eager =
     toFetch && linkType === 'copy' && dirMode === undefined ? new EagerCopies(ctx.root, plans, bodies) : undefined;
   let downloadedBytes: number;
-  const digests = toFetch ? new DigestPool() : undefined;
   try {
     downloadedBytes = await fetchMissing(objects.values(), {
       stores,
       limit,
       dirs,
       bodies,
-      digests,
       meter: options.meter,
       onFetched: (o) => eager?.place(o),
     });
   } finally {
     stores.close();
-    await digests?.close();
     objects = undefined;
   }
 

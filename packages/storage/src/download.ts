@@ -48,7 +48,7 @@ export async function writeVerifiedStream(
 ): Promise<{ bytes: number }> {
   const temp = tempBeside(dest);
   const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
-  const verifier = options.verifier?.(expected);
+  const verifier = options.verifier?.();
   let bytes = 0;
   let reported = 0;
   try {
@@ -71,14 +71,13 @@ export async function writeVerifiedStream(
         code: 'TruncatedBody',
       });
     checkDigest(url, options, hash?.digest('hex'));
-    await verifier?.finish();
+    verifier?.finish();
     if (options.mode !== undefined) await chmod(temp, options.mode);
     await rename(temp, dest);
     return { bytes };
   } catch (error) {
     // Bytes counted for a failed attempt are taken back so that progress stays truthful.
     if (reported && options.onBytes) options.onBytes(-reported);
-    verifier?.abort?.();
     source.destroy();
     await rm(temp, { force: true });
     throw error;
@@ -103,9 +102,9 @@ export async function writeVerifiedBytes(
       createHash(options.verify.algorithm).update(body).digest('hex'),
     );
   if (options.verifier) {
-    const verifier = options.verifier(body.length);
+    const verifier = options.verifier();
     verifier.update(body);
-    await verifier.finish();
+    verifier.finish();
   }
   const temp = tempBeside(dest);
   try {

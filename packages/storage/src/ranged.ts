@@ -118,7 +118,7 @@ export async function rangedToVerifiedFile(
   const parts = 1 + Math.ceil((total - first.length) / partSize);
   const startOf = (index: number) => (index === 0 ? 0 : first.length + (index - 1) * partSize);
   const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
-  const verifier = options.verifier?.(total);
+  const verifier = options.verifier?.();
   const temp = tempBeside(dest);
   const file = await createIn(dirname(dest), () => open(temp, 'wx', 0o600));
   let reported = 0;
@@ -216,13 +216,12 @@ export async function rangedToVerifiedFile(
     if (hashed !== parts) throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
     await file.close();
     checkDigest(url, options, hash?.digest('hex'));
-    await verifier?.finish();
+    verifier?.finish();
     await chmod(temp, options.mode ?? 0o666 & ~process.umask());
     await rename(temp, dest);
     return { bytes: total };
   } catch (error) {
     if (reported && options.onBytes) options.onBytes(-reported);
-    verifier?.abort?.();
     await file.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw error;

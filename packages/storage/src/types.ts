@@ -20,24 +20,17 @@ export interface PutResult {
   etag?: string;
 }
 
-/**
- * A caller-supplied integrity check: fed every chunk; `finish` throws (or rejects) when the
- * bytes are wrong; `abort` (optional) is told when the attempt failed before `finish`.
- */
+/** A caller-supplied integrity check: fed every chunk; `finish` throws when the bytes are wrong. */
 export interface ChunkVerifier {
   update(chunk: Buffer): void;
-  finish(): void | Promise<void>;
-  abort?(): void;
+  finish(): void;
 }
 
 export interface DownloadOptions {
   /** Verify the bytes against this digest before the file is moved into place. */
   verify?: { algorithm: 'md5' | 'sha256'; digest: string };
-  /**
-   * A custom check (e.g. DVC 2's dos2unix md5), created afresh for every attempt, told the
-   * object's length when the answer announced it (a large object may be checked elsewhere).
-   */
-  verifier?: (length?: number) => ChunkVerifier;
+  /** A custom check (e.g. DVC 2's dos2unix md5), created afresh for every attempt. */
+  verifier?: () => ChunkVerifier;
   /** Called with each chunk's length, for progress meters. */
   onBytes?: (n: number) => void;
   /** File mode of the final file (DVC's cache files are read-only: 0o444). */
