@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
 import { labelledCsv, type LabelledCsvOptions } from '../harness/synthetic-data.js';
-import { NODE_VERSIONS, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
+import {
+  NODE_VERSIONS,
+  errorMessages,
+  runAction,
+  type ActionResult,
+  type RunActionOptions,
+} from '../harness/run-action.js';
 import { PRODUCTION_REFERENCE, productionReferenceInputs, pushInputs } from './registry-fixtures.js';
 
 const OWNER = 'octo-org';
@@ -61,13 +67,11 @@ function check(inputs: Record<string, string>, extra: RunActionOptions = {}) {
   });
 }
 
-const errors = (r: ActionResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-
 describe.each(NODE_VERSIONS)('drift-check on Node %s', (node) => {
   it('reports no drift on a snapshot from the training distribution', async () => {
     expect(pushed.exitCode).toBe(0);
     const r = await check({ current: 'fresh.csv' }, { node });
-    expect(errors(r)).toEqual([]);
+    expect(errorMessages(r)).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(r.outputs.drift).toBe('false');
     expect(JSON.parse(r.outputs['drifted-columns']!)).toEqual([]);
@@ -81,7 +85,7 @@ describe.each(NODE_VERSIONS)('drift-check on Node %s', (node) => {
 
   it('names the drifted columns of a shifted snapshot, with prediction drift and histograms', async () => {
     const r = await check({ current: 'drifted.csv', 'label-column': 'label' }, { node });
-    expect(errors(r)).toEqual([]);
+    expect(errorMessages(r)).toEqual([]);
     expect(r.outputs.drift).toBe('true');
     expect(JSON.parse(r.outputs['drifted-columns']!).sort()).toEqual(['x1', 'x2']);
     expect(Number(r.outputs.share)).toBeCloseTo(2 / 3, 12);
@@ -98,7 +102,7 @@ describe('drift-check (Node 24)', () => {
   it('fails the step with fail-on-drift when the data drifted', async () => {
     const r = await check({ current: 'drifted.csv', 'fail-on-drift': 'true' });
     expect(r.exitCode).toBe(1);
-    expect(errors(r).join('\n')).toMatch(
+    expect(errorMessages(r).join('\n')).toMatch(
       /drifted\.csv drifted from registry:\/\/churn@production .* in 2 of 3 columns \(x1, x2\); fail-on-drift is true\. The report/,
     );
     expect(r.outputs.drift).toBe('true');
@@ -112,7 +116,7 @@ describe('drift-check (Node 24)', () => {
       methods: 'psi',
       'multiple-testing': 'bonferroni',
     });
-    expect(errors(r)).toEqual([]);
+    expect(errorMessages(r)).toEqual([]);
     const report = await readFile(r.outputs.report!, 'utf8');
     expect(report).toMatch(/\| x1 \| numerical \| PSI \|/);
     expect(JSON.parse(r.outputs['drifted-columns']!)).toContain('x1');
@@ -139,7 +143,7 @@ describe('drift-check (Node 24)', () => {
       await writeFile(join(work, 'no-x2.csv'), snapshot(100, 21).replace(/^([^,\n]*),([^,\n]*),/gm, '$1,'));
       const r = await check({ current: 'no-x2.csv' });
       expect(r.exitCode).toBe(1);
-      expect(errors(r).join('\n')).toMatch(/The current data lacks the reference column\(s\) "x2"/);
+      expect(errorMessages(r).join('\n')).toMatch(/The current data lacks the reference column\(s\) "x2"/);
       expect(r.outputs.drift).toBeUndefined();
     });
     it('an extra column is ignored and said', async () => {
@@ -151,7 +155,7 @@ describe('drift-check (Node 24)', () => {
           .replace(/\n$/, ',7\n'),
       );
       const r = await check({ current: 'extra.csv' });
-      expect(errors(r)).toEqual([]);
+      expect(errorMessages(r)).toEqual([]);
       expect(r.log.join('\n')).toMatch(/Ignored column\(s\) not in the reference: region/);
       expect(await readFile(r.outputs.report!, 'utf8')).toMatch(/Ignored column\(s\) not in the reference: region/);
     });
@@ -173,23 +177,25 @@ describe('drift-check (Node 24)', () => {
       await writeFile(join(work, 'empty.csv'), '');
       const r = await check({ current: 'empty.csv' });
       expect(r.exitCode).toBe(1);
-      expect(errors(r).join('\n')).toMatch(/current: empty\.csv is empty/);
+      expect(errorMessages(r).join('\n')).toMatch(/current: empty\.csv is empty/);
     });
     it('an all-missing column', async () => {
       await writeFile(join(work, 'gone.csv'), snapshot(80, 24, { cell: (_row, col, v) => (col === 0 ? '' : v) }));
       const r = await check({ current: 'gone.csv' });
       expect(r.exitCode).toBe(1);
-      expect(errors(r).join('\n')).toMatch(/Column "x1" of the current data has no values: all 80 cells are missing/);
+      expect(errorMessages(r).join('\n')).toMatch(
+        /Column "x1" of the current data has no values: all 80 cells are missing/,
+      );
     });
     it('a reference version without a profile names profile-data and the version', async () => {
       const r = await check({ current: 'fresh.csv', reference: 'registry://churn@bare' });
       expect(r.exitCode).toBe(1);
-      expect(errors(r).join('\n')).toMatch(/churn\/2 has no data profile: it was pushed without `profile-data`/);
+      expect(errorMessages(r).join('\n')).toMatch(/churn\/2 has no data profile: it was pushed without `profile-data`/);
     });
     it('a method that does not fit the column names `methods`, the column, the reference and a fix', async () => {
       const r = await check({ current: 'fresh.csv', methods: 'x1: chisquare' });
       expect(r.exitCode).toBe(1);
-      const message = errors(r).join('\n');
+      const message = errorMessages(r).join('\n');
       expect(message).toContain(
         '`methods`: chisquare cannot test "x1", which is numerical in the reference (registry://churn@production (version 1, profile of train.csv))',
       );
@@ -200,7 +206,7 @@ describe('drift-check (Node 24)', () => {
     it('`columns` naming a column the reference lacks names the reference and its columns', async () => {
       const r = await check({ current: 'fresh.csv', columns: 'x1\nx9' });
       expect(r.exitCode).toBe(1);
-      expect(errors(r).join('\n')).toMatch(
+      expect(errorMessages(r).join('\n')).toMatch(
         /`columns` names "x9", which the reference \(registry:\/\/churn@production .*\) does not have \(it has x1, x2, x3, label\).*List only reference columns under `columns`/s,
       );
     });
@@ -222,14 +228,14 @@ describe('drift-check (Node 24)', () => {
       expect([a.file, a.line]).toEqual(['ragged.csv', 21]);
       const missing = await check({ current: 'nowhere.csv' });
       expect(missing.exitCode).toBe(1);
-      expect(errors(missing).join('\n')).toMatch(
+      expect(errorMessages(missing).join('\n')).toMatch(
         /current: nowhere\.csv does not exist.*Set `current` to a CSV or JSON Lines file/s,
       );
     });
     it('a threshold of 0 is refused by name before anything is read', async () => {
       const r = await check({ current: 'fresh.csv', threshold: '0' });
       expect(r.exitCode).toBe(1);
-      expect(errors(r).join('\n')).toMatch(
+      expect(errorMessages(r).join('\n')).toMatch(
         /Input `threshold` must be above 0, got 0.*Set `threshold:` to a number above 0/s,
       );
       expect(r.outputs.drift).toBeUndefined();
@@ -241,7 +247,9 @@ describe('drift-check (Node 24)', () => {
       try {
         const r = await check({ current: 'fresh.csv' });
         expect(r.exitCode).toBe(1);
-        expect(errors(r).join('\n')).toMatch(/churn\/1 failed verification: profile\.json: .* the manifest says/);
+        expect(errorMessages(r).join('\n')).toMatch(
+          /churn\/1 failed verification: profile\.json: .* the manifest says/,
+        );
       } finally {
         await writeFile(path, original);
       }

@@ -30,7 +30,7 @@ import type { Environment } from '../../demo/workflow-steps.js';
 import { startGitHubApi, type GitHubApiDouble } from '../doubles/github-api.js';
 import { pullRequestEvent } from '../harness/github-events.js';
 import { requireHelmTools } from '../harness/helm-tools.js';
-import { repoRoot, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
+import { errorMessages, repoRoot, runAction, type ActionResult, type RunActionOptions } from '../harness/run-action.js';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const TOKEN = 'ghs_pipeline';
@@ -81,8 +81,7 @@ function step(
 }
 
 function expectOk(result: ActionResult): void {
-  const errors = result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-  expect({ exit: result.exitCode, errors }).toEqual({ exit: 0, errors: [] });
+  expect({ exit: result.exitCode, errors: errorMessages(result) }).toEqual({ exit: 0, errors: [] });
 }
 
 const train = (dataVersion: string, sha: string) => step('train', trainInputs(PYTHON, dataVersion), sha);

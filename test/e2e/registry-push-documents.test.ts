@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startConditionalS3Server, type ConditionalS3Server } from '../doubles/s3-conditional.js';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
-import { runAction, type ActionResult } from '../harness/run-action.js';
+import { errorMessages, runAction } from '../harness/run-action.js';
 import { pushInputs } from './registry-fixtures.js';
 
 const WEIGHTS = [0.5, -1, 2];
@@ -43,7 +43,6 @@ async function workspace(): Promise<{ dir: string; rows: number[][] }> {
   return { dir, rows: data.rows };
 }
 
-const errors = (r: ActionResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('registry-push sample-data and profile-data', () => {
@@ -61,7 +60,7 @@ describe('registry-push sample-data and profile-data', () => {
         'profile-data': 'train.csv',
       }),
     });
-    expect(errors(result)).toEqual([]);
+    expect(errorMessages(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
     const manifest = JSON.parse(result.outputs.manifest!);
 
@@ -138,7 +137,7 @@ describe('registry-push sample-data and profile-data', () => {
       inputs: pushInputs('scorer', { 'sample-data': 'bad.csv', 'profile-data': 'train.csv' }),
     });
     expect(result.exitCode).toBe(1);
-    expect(errors(result)[0]).toMatch(
+    expect(errorMessages(result)[0]).toMatch(
       /sample-data: bad\.csv has 2 feature column\(s\) \(a, b\), but model .*model\.onnx takes input with 3 per row/,
     );
     expect(result.outputs).toEqual({});
@@ -158,11 +157,11 @@ describe('registry-push sample-data and profile-data', () => {
     });
     const without = await runAction('registry-push', { cwd: dir, inputs });
     expect(without.exitCode).toBe(1);
-    expect(errors(without)[0]).toMatch(
+    expect(errorMessages(without)[0]).toMatch(
       /churn\.csv has 4 feature column\(s\) \(a, b, c, churn\), but model .*takes input with 3 per row/,
     );
     const result = await runAction('registry-push', { cwd: dir, inputs: { ...inputs, 'label-column': 'churn' } });
-    expect(errors(result)).toEqual([]);
+    expect(errorMessages(result)).toEqual([]);
     const sample = JSON.parse(await readFile(join(dir, 'registry/scorer/versions/1/sample.json'), 'utf8'));
     expect(sample.inputs[0].shape).toEqual([3, 3]);
     expect(sample.inputs[0].data).toEqual(

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startConditionalS3Server, type ConditionalS3Server } from '../doubles/s3-conditional.js';
 import { startS3Server, type S3TestServer } from '../doubles/s3.js';
 import { logisticClassifierModel, writeModel } from '../harness/onnx-models.js';
-import { NODE_VERSIONS, repoRoot, runAction, type ActionResult } from '../harness/run-action.js';
+import { NODE_VERSIONS, errorMessages, repoRoot, runAction } from '../harness/run-action.js';
 
 let s3: ConditionalS3Server;
 let counter = 0;
@@ -49,10 +49,6 @@ const stores = {
   folder: () => ({ registry: `registry-${counter++}` }),
 };
 
-function errors(result: ActionResult): string[] {
-  return result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-}
-
 describe.each(NODE_VERSIONS)('registry-push on Node %s', (node) => {
   it.each(['s3', 'folder'] as const)(
     'pushes a version with lineage, moves the alias, and re-pushes identical content as the same version (%s)',
@@ -70,7 +66,7 @@ describe.each(NODE_VERSIONS)('registry-push on Node %s', (node) => {
         description: 'logistic baseline',
       };
       const first = await runAction('registry-push', { node, cwd, inputs, env: s3.env });
-      expect(errors(first)).toEqual([]);
+      expect(errorMessages(first)).toEqual([]);
       expect(first.exitCode).toBe(0);
       expect(first.outputs.version).toBe('1');
       expect(first.outputs.created).toBe('true');
@@ -142,7 +138,7 @@ describe('registry-push refuses bad input with nothing written (Node 20)', () =>
       env: s3.env,
     });
     expect(result.exitCode).toBe(1);
-    expect(errors(result)[0]).toContain(message);
+    expect(errorMessages(result)[0]).toContain(message);
     expect(result.outputs).toEqual({});
     const listed = await s3
       .client()
@@ -166,7 +162,7 @@ describe('registry-push refuses bad input with nothing written (Node 20)', () =>
         env: plain.env,
       });
       expect(result.exitCode).toBe(1);
-      expect(errors(result)).toEqual([
+      expect(errorMessages(result)).toEqual([
         'The store s3://plain/registry does not honour conditional writes (a second PUT with If-None-Match: * overwrote an existing object instead of failing with 412). ' +
           'The registry needs them to claim version numbers and move aliases safely, so nothing was written.\n' +
           'Fix: Use a store that implements S3 conditional writes (If-None-Match: * and If-Match on PutObject): AWS S3, MinIO (2023 or newer), ' +

@@ -75,6 +75,10 @@ export interface ActionResult {
   durationMs: number;
 }
 
+/** The messages of a step's error annotations: what the runner shows as its failures. */
+export const errorMessages = (result: ActionResult): string[] =>
+  result.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+
 export interface RunningAction {
   child: ChildProcess;
   result: Promise<ActionResult>;
