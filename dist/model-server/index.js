@@ -39465,10 +39465,16 @@ exports.UserError = UserError;
 function isUserError(error) {
     return error instanceof UserError || (error instanceof Error && error.name === 'UserError');
 }
-/** A message for any thrown value: the user-facing description for a UserError, else the message. */
+/**
+ * A message for any thrown value: the user-facing description for a UserError, else the message.
+ * Built from the fields, not by calling `describe()`: an error recognised by its name alone
+ * (another copy of this module, or one rebuilt from its fields) may not have the method.
+ */
 function describeError(error) {
-    if (isUserError(error))
-        return error.describe();
+    if (isUserError(error)) {
+        const fix = error.fix;
+        return fix ? `${error.message}\nFix: ${fix}` : error.message;
+    }
     if (error instanceof Error)
         return error.message;
     return String(error);
@@ -39486,20 +39492,26 @@ exports.formatBytes = formatBytes;
 exports.formatRate = formatRate;
 exports.formatDuration = formatDuration;
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. */
+/**
+ * Bytes in SI units with three significant digits: `310 MB`, `1.25 GB`, `512 B`. The value is
+ * rounded before the unit is chosen, so 999 999 B is `1.00 MB` (not `1000 kB`) and a rate of a
+ * few bytes a second shows whole bytes.
+ */
 function formatBytes(bytes) {
     if (!Number.isFinite(bytes) || bytes < 0)
         return `${bytes} B`;
     let value = bytes;
     let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
+    let shown = Math.round(value);
+    while (shown >= 1000 && unit < UNITS.length - 1) {
         value /= 1000;
         unit += 1;
+        shown = Number(value.toPrecision(3));
     }
     if (unit === 0)
-        return `${value} B`;
-    const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-    return `${value.toFixed(digits)} ${UNITS[unit]}`;
+        return `${shown} B`;
+    const digits = shown >= 100 ? 0 : shown >= 10 ? 1 : 2;
+    return `${shown.toFixed(digits)} ${UNITS[unit]}`;
 }
 /** A throughput such as `48 MB/s`. */
 function formatRate(bytes, seconds) {
@@ -39507,14 +39519,19 @@ function formatRate(bytes, seconds) {
         return '- MB/s';
     return `${formatBytes(bytes / seconds)}/s`;
 }
-/** A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. */
+/**
+ * A duration as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. Each step rounds first, so
+ * 59.96 s is `1 min 00 s`, not `60.0 s`.
+ */
 function formatDuration(ms) {
-    if (ms < 1000)
+    if (!Number.isFinite(ms) || ms < 0)
+        return `${ms} ms`;
+    if (Math.round(ms) < 1000)
         return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${seconds.toFixed(1)} s`;
-    const totalSeconds = Math.round(seconds);
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const totalSeconds = Math.round(ms / 1000);
     const minutes = Math.floor(totalSeconds / 60);
     if (minutes < 60)
         return `${minutes} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
@@ -40007,7 +40024,12 @@ exports.METHOD_INFO = {
 exports.SMALL_REFERENCE_ROWS = 1000;
 function methodFor(col, cur, referenceRows, chosen, reference) {
     const type = col.type;
-    if (chosen) {
+    if (chosen !== undefined) {
+        if (!exports.METHODS.includes(chosen))
+            throw new common_1.UserError(`\`methods\`: ${JSON.stringify(chosen)} (for "${col.name}") is not a drift method`, {
+                fix: `Use one of ${exports.METHODS.join(', ')}.`,
+                title: 'Unknown drift method',
+            });
         if (!exports.METHOD_INFO[chosen].types.includes(type)) {
             throw new common_1.UserError(`\`methods\`: ${chosen} cannot test "${col.name}", which is ${type} in the reference (${reference})`, {
                 fix: `Choose one of ${exports.METHODS.filter((m) => exports.METHOD_INFO[m].types.includes(type)).join(', ')} for "${col.name}" in \`methods\` (e.g. \`${col.name}: ${exports.METHODS.find((m) => exports.METHOD_INFO[m].types.includes(type))}\`).`,
@@ -40179,6 +40201,9 @@ function compareProfiles(reference, current, options = {}) {
                 fix: 'Name only checked reference columns (or `*`) in `methods`.',
             });
     }
+    // column names come from data files: `constructor` must not find Object.prototype's
+    const methods = options.methods ?? {};
+    const ownMethod = (key) => (Object.hasOwn(methods, key) ? methods[key] : undefined);
     const results = [];
     for (const name of wanted) {
         const ref = reference.columns.find((c) => c.name === name);
@@ -40194,7 +40219,7 @@ function compareProfiles(reference, current, options = {}) {
                 location: { file: currentName, line: 1 },
             });
         }
-        const method = methodFor(ref, cur, reference.rows, options.methods?.[name] ?? options.methods?.['*'], referenceName);
+        const method = methodFor(ref, cur, reference.rows, ownMethod(name) ?? ownMethod('*'), referenceName);
         results.push(compareColumn(ref, cur, method, options.threshold ?? exports.METHOD_INFO[method].threshold));
     }
     if (results.length === 0) {
@@ -40638,6 +40663,7 @@ function kolmogorovSf(n, x) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.roundHalfEven = roundHalfEven;
+exports.checkSample = checkSample;
 exports.ksStatistic = ksStatistic;
 exports.ks2Samp = ks2Samp;
 exports.ks2SampSorted = ks2SampSorted;
@@ -40701,6 +40727,19 @@ function probOutsideBand(m, n, g, h) {
     }
     return A[maxj - minj - 1];
 }
+/**
+ * Refuses an empty sample or one holding NaN or an infinity: the merge loops below (and in
+ * Wasserstein) never advance past a NaN, so without this a NaN would hang the caller.
+ */
+function checkSample(values, fn, side) {
+    if (values.length === 0)
+        throw new RangeError(`${fn}: the ${side} sample is empty`);
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (!Number.isFinite(v))
+            throw new RangeError(`${fn}: the ${side} sample holds ${v} at index ${i}`);
+    }
+}
 /** The largest gap between the two empirical CDFs (both samples sorted ascending). */
 function ksStatistic(a, b) {
     const n1 = a.length;
@@ -40728,10 +40767,10 @@ function ks2Samp(x, y) {
 }
 /** As ks2Samp, for samples already sorted ascending. */
 function ks2SampSorted(a, b) {
+    checkSample(a, 'ks2Samp', 'first');
+    checkSample(b, 'ks2Samp', 'second');
     const n1 = a.length;
     const n2 = b.length;
-    if (n1 === 0 || n2 === 0)
-        throw new RangeError('ks2Samp needs two non-empty samples');
     let d = ksStatistic(a, b);
     if (Math.max(n1, n2) <= MAX_EXACT_N) {
         const g = gcd(n1, n2);
@@ -41453,15 +41492,39 @@ exports.populationStabilityIndex = populationStabilityIndex;
 /**
  * Drift statistics on plain arrays, each matching the SciPy (1.10) function or Evidently
  * formula it is named after. p-value tests return { statistic, pValue }; distances return a
- * number. Inputs are finite numbers or counts: the profile code never passes NaN or empties.
+ * number. Empty samples, NaN, infinities and counts that do not line up are RangeErrors, never
+ * a NaN result (the profile code never passes them; other callers of the package might).
  */
 const special_js_1 = __nccwpck_require__(412);
+const ks_js_1 = __nccwpck_require__(6205);
+/** Two count vectors over the same categories or bins, each finite, non-negative, with a positive total. */
+function checkCounts(reference, current, fn) {
+    if (reference.length !== current.length)
+        throw new RangeError(`${fn}: ${reference.length} reference counts but ${current.length} current ones`);
+    if (reference.length === 0)
+        throw new RangeError(`${fn}: no counts`);
+    for (const [side, counts] of [
+        ['reference', reference],
+        ['current', current],
+    ]) {
+        let total = 0;
+        for (let i = 0; i < counts.length; i++) {
+            const c = counts[i];
+            if (!(c >= 0 && c < Infinity))
+                throw new RangeError(`${fn}: counts must be finite and non-negative, got ${c}`);
+            total += c;
+        }
+        if (total === 0)
+            throw new RangeError(`${fn}: the ${side} counts sum to 0`);
+    }
+}
 /**
  * scipy.stats.chi2_contingency on the 2 x k table [reference counts; current counts]
  * (categories with no count on either side dropped), with Yates' correction when k = 2 as
  * SciPy applies by default. One category left: statistic 0, p-value 1 (as SciPy).
  */
 function chiSquaredContingency(reference, current) {
+    checkCounts(reference, current, 'chiSquaredContingency');
     const cols = [];
     for (let i = 0; i < reference.length; i++) {
         const a = reference[i];
@@ -41502,6 +41565,10 @@ function chiSquaredContingency(reference, current) {
  * p-value 2 P(Z > |z|). `hits` of `n` in each sample.
  */
 function proportionsZTest(refHits, refN, curHits, curN) {
+    if (!(refN > 0 && curN > 0 && refN < Infinity && curN < Infinity))
+        throw new RangeError(`proportionsZTest: sample sizes must be positive and finite, got ${refN} and ${curN}`);
+    if (!(refHits >= 0 && refHits <= refN && curHits >= 0 && curHits <= curN))
+        throw new RangeError(`proportionsZTest: hits must lie in [0, n], got ${refHits}/${refN} and ${curHits}/${curN}`);
     const p1 = refHits / refN;
     const p2 = curHits / curN;
     const pooled = (refHits + curHits) / (refN + curN);
@@ -41513,6 +41580,8 @@ function proportionsZTest(refHits, refN, curHits, curN) {
 }
 /** scipy.stats.wasserstein_distance(u, v) for two sorted samples (unweighted). */
 function wassersteinSorted(u, v) {
+    (0, ks_js_1.checkSample)(u, 'wasserstein', 'reference');
+    (0, ks_js_1.checkSample)(v, 'wasserstein', 'current');
     const nu = u.length;
     const nv = v.length;
     let i = 0;
@@ -41536,6 +41605,7 @@ function wasserstein(u, v) {
 }
 /** Population standard deviation (numpy's np.std, ddof = 0), two-pass. */
 function populationStd(values) {
+    (0, ks_js_1.checkSample)(values, 'populationStd', 'given');
     let mean = 0;
     for (let i = 0; i < values.length; i++)
         mean += values[i];
@@ -41554,6 +41624,7 @@ function normalizedWasserstein(referenceSorted, currentSorted, referenceStd = po
 }
 /** scipy.spatial.distance.jensenshannon(p, q) (natural log): counts or shares, normalised here. */
 function jensenShannon(p, q) {
+    checkCounts(p, q, 'jensenShannon');
     let sp = 0;
     let sq = 0;
     for (let i = 0; i < p.length; i++) {
@@ -41577,6 +41648,7 @@ function jensenShannon(p, q) {
  * an empty bin counted as 0.0001 so that the logarithm stays finite.
  */
 function populationStabilityIndex(reference, current) {
+    checkCounts(reference, current, 'populationStabilityIndex');
     let sr = 0;
     let sc = 0;
     for (let i = 0; i < reference.length; i++) {
@@ -41873,7 +41945,16 @@ function labelColumnsOf(options) {
         return [...options.labelColumns];
     return [options.labelColumn ?? 'label'];
 }
-function planColumns(path, header, options) {
+/** Which columns are features and labels; `line` is the header's line (for error locations). */
+function planColumns(path, header, options, line = 1) {
+    // A repeated name would make the second column read the first one's cells (by name).
+    const repeated = header.find((h, i) => header.indexOf(h) !== i);
+    if (repeated !== undefined) {
+        throw new common_1.UserError(`Dataset ${path}, line ${line}: the column "${repeated}" appears twice in the header`, {
+            fix: 'Give every column a unique name.',
+            location: { file: path, line },
+        });
+    }
     const labelColumns = labelColumnsOf(options);
     const duplicate = labelColumns.find((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate !== undefined) {
@@ -41888,7 +41969,7 @@ function planColumns(path, header, options) {
             : `no label columns ${absent.map((c) => `"${c}"`).join(', ')}`;
         throw new common_1.UserError(`Dataset ${path} has ${what} (columns: ${header.join(', ')})`, {
             fix: 'Set `label-column:` to the column that holds the true label or target (several columns, comma-separated, for multilabel or multi-output models).',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     const labelIndex = labelColumns.map((c) => header.indexOf(c));
@@ -41898,7 +41979,7 @@ function planColumns(path, header, options) {
         if (missing.length) {
             throw new common_1.UserError(`Dataset ${path} lacks the feature column(s) ${missing.join(', ')} named in \`feature-columns\` (columns: ${header.join(', ')})`, {
                 fix: 'List only columns the dataset has under `feature-columns:`, or leave it empty to use every column but the label.',
-                location: { file: path, line: 1 },
+                location: { file: path, line },
             });
         }
         const overlap = options.featureColumns.filter((c) => labelColumns.includes(c));
@@ -41915,7 +41996,7 @@ function planColumns(path, header, options) {
     if (featureNames.length === 0) {
         throw new common_1.UserError(`Dataset ${path} has no feature columns besides the label "${labelColumns.join(', ')}"`, {
             fix: 'Add feature columns to the dataset, or set `label-column:` to the right column.',
-            location: { file: path, line: 1 },
+            location: { file: path, line },
         });
     }
     return { featureNames, featureIndex: featureNames.map((n) => header.indexOf(n)), labelColumns, labelIndex };
@@ -42298,6 +42379,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.canonicalLabel = void 0;
 exports.loadHoldout = loadHoldout;
 const node_fs_1 = __nccwpck_require__(3024);
+const tabular_1 = __nccwpck_require__(8929);
 const node_path_1 = __nccwpck_require__(6760);
 const common_1 = __nccwpck_require__(8051);
 const label_output_js_1 = __nccwpck_require__(866);
@@ -42305,7 +42387,8 @@ Object.defineProperty(exports, "canonicalLabel", ({ enumerable: true, get: funct
 const float_buffer_js_1 = __nccwpck_require__(8561);
 const columns_js_1 = __nccwpck_require__(7055);
 /**
- * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file.
+ * Loads a CSV (header row, RFC 4180 quoting) or JSON Lines holdout set, streaming the file
+ * through @mlops-gha/tabular's readers (`scanCsvFile`, `scanJsonLinesFile`).
  * Every feature cell must be a number; errors name the file, line, column and the fix.
  */
 async function loadHoldout(path, options = {}) {
@@ -42314,9 +42397,9 @@ async function loadHoldout(path, options = {}) {
             fix: 'Set `dataset:` to the path of a CSV or JSON Lines file (relative to the working directory), and make sure an earlier step (e.g. data-pull) put it there.',
         });
     }
-    const ext = (0, node_path_1.extname)(path).toLowerCase();
-    const format = ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.csv' || ext === '.txt' ? 'csv' : undefined;
+    const format = (0, tabular_1.tableFormat)(path);
     if (!format) {
+        const ext = (0, node_path_1.extname)(path).toLowerCase();
         throw new common_1.UserError(`Dataset ${path}: unknown format "${ext || '(no extension)'}"`, {
             fix: 'Use a .csv file with a header row or a .jsonl file with one JSON object per line.',
             location: { file: path },
@@ -42339,148 +42422,59 @@ async function loadCsv(path, options) {
     const features = new float_buffer_js_1.FloatBuffer();
     let labelLists = [];
     let rows = 0;
-    // RFC 4180 state machine over streamed chunks.
-    let field = '';
-    let record = [];
-    let inQuotes = false;
-    let quoteSeen = false;
-    let line = 1;
-    let recordLine = 1;
-    const endRecord = () => {
-        record.push(field);
-        field = '';
-        if (record.length === 1 && record[0] === '') {
-            record = [];
-            return; // blank line
-        }
-        if (!header) {
-            header = record.map((h) => h.trim());
-            if (header[0]?.charCodeAt(0) === 0xfeff)
-                header[0] = header[0].slice(1);
-            layout = (0, columns_js_1.planColumns)(path, header, options);
-            missing = layout.featureNames.map(() => 0);
-            labelLists = layout.labelColumns.map(() => []);
-        }
-        else {
-            const l = layout;
-            if (record.length !== header.length) {
-                throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: ${record.length} fields, but the header has ${header.length}`, {
+    // The shared tokenizer finds the fields (and reads plain decimals on the way); the cells'
+    // meaning is the holdout's own: features as float32 with its missing-value tokens, labels
+    // as written.
+    const sink = {
+        record(buf, bounds, quoted, values, fields, line) {
+            const text = (k) => (0, tabular_1.decodeField)(buf, bounds[2 * k], bounds[2 * k + 1], quoted[k]);
+            if (!header) {
+                header = Array.from({ length: fields }, (_, k) => text(k).trim());
+                layout = (0, columns_js_1.planColumns)(path, header, options, line);
+                missing = layout.featureNames.map(() => 0);
+                labelLists = layout.labelColumns.map(() => []);
+                return;
+            }
+            if (fields !== header.length) {
+                throw new common_1.UserError(`Dataset ${path}, line ${line}: ${fields} fields, but the header has ${header.length}`, {
                     fix: 'Make every row have one field per header column (quote fields that contain commas).',
-                    location: { file: path, line: recordLine },
+                    location: { file: path, line },
                 });
             }
+            const l = layout;
             for (let j = 0; j < l.featureIndex.length; j++) {
                 const idx = l.featureIndex[j];
-                const raw = record[idx];
+                const fast = values[idx];
+                if (fast === fast) {
+                    features.push(fast);
+                    continue;
+                }
+                const raw = text(idx);
                 const v = (0, columns_js_1.parseNumber)(raw);
                 if (!Number.isFinite(v)) {
                     if (!allowMissing || !columns_js_1.MISSING.test(raw.trim()))
-                        throw (0, columns_js_1.badCell)(path, recordLine, header[idx], idx + 1, raw, allowMissing);
+                        throw (0, columns_js_1.badCell)(path, line, header[idx], idx + 1, raw, allowMissing);
                     missing[j]++;
                 }
                 features.push(v);
             }
             for (let j = 0; j < l.labelIndex.length; j++) {
                 const idx = l.labelIndex[j];
-                const label = (0, label_output_js_1.canonicalLabel)(record[idx]);
+                // A plain decimal the scanner read is canonical as JavaScript prints it (what canonicalLabel gives).
+                const fast = values[idx];
+                const label = fast === fast ? String(fast) : (0, label_output_js_1.canonicalLabel)(text(idx));
                 if (label === '') {
-                    throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: the label "${header[idx]}" is empty`, {
+                    throw new common_1.UserError(`Dataset ${path}, line ${line}: the label "${header[idx]}" is empty`, {
                         fix: 'Drop rows without a label from the holdout set.',
-                        location: { file: path, line: recordLine, column: idx + 1 },
+                        location: { file: path, line, column: idx + 1 },
                     });
                 }
                 labelLists[j].push(label);
             }
             rows++;
-        }
-        record = [];
+        },
     };
-    // The RFC 4180 state machine, for chunks with quotes or bare carriage returns.
-    const slow = (chunk) => {
-        let start = 0;
-        const n = chunk.length;
-        for (let i = 0; i < n; i++) {
-            const ch = chunk.charCodeAt(i);
-            if (inQuotes) {
-                if (ch === 34 /* " */) {
-                    field += chunk.slice(start, i);
-                    start = i + 1;
-                    inQuotes = false;
-                    quoteSeen = true;
-                }
-                else if (ch === 10)
-                    line++;
-                continue;
-            }
-            if (ch === 34) {
-                if (quoteSeen)
-                    field += '"'; // "" inside a quoted field
-                field += chunk.slice(start, i);
-                start = i + 1;
-                inQuotes = true;
-                quoteSeen = false;
-            }
-            else if (ch === 44 /* , */) {
-                field += chunk.slice(start, i);
-                record.push(field);
-                field = '';
-                start = i + 1;
-                quoteSeen = false;
-            }
-            else if (ch === 10 || ch === 13) {
-                field += chunk.slice(start, i);
-                start = i + 1;
-                quoteSeen = false;
-                if (ch === 13 && chunk.charCodeAt(i + 1) === 10) {
-                    i++;
-                    start = i + 1;
-                }
-                endRecord();
-                line++;
-                recordLine = line;
-            }
-            else {
-                quoteSeen = false;
-            }
-        }
-        field += chunk.slice(start);
-    };
-    // The common case, plain numbers without quotes: whole lines split on commas.
-    const fastLine = (raw) => {
-        const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-        if (text !== '') {
-            record = text.split(',');
-            field = record.pop();
-            endRecord();
-        }
-        line++;
-        recordLine = line;
-    };
-    let carry = '';
-    const stream = (0, node_fs_1.createReadStream)(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    for await (const chunk of stream) {
-        const clean = !inQuotes && field === '' && record.length === 0;
-        if (clean && !chunk.includes('"') && !carry.includes('"') && !/\r(?!\n)/.test(chunk.slice(0, -1))) {
-            const lines = (carry + chunk).split('\n');
-            carry = lines.pop();
-            for (const l of lines)
-                fastLine(l);
-        }
-        else {
-            slow(carry + chunk);
-            carry = '';
-        }
-    }
-    if (carry !== '')
-        slow(carry);
-    if (inQuotes) {
-        throw new common_1.UserError(`Dataset ${path}, line ${recordLine}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: recordLine },
-        });
-    }
-    if (field !== '' || record.length)
-        endRecord();
+    await (0, tabular_1.scanCsvFile)(path, sink, { subject: `Dataset ${path}` });
     if (!header) {
         throw new common_1.UserError(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a CSV file with a header row and data rows.',
@@ -42514,29 +42508,9 @@ async function loadJsonLines(path, options) {
     const labelLists = labelColumns.map(() => []);
     let layout;
     let rows = 0;
-    let lineNo = 0;
-    let rest = '';
-    const handle = (text) => {
-        lineNo++;
-        if (text.trim() === '')
-            return;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: path, line: lineNo },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new common_1.UserError(`Dataset ${path}, line ${lineNo}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "x2": 1.2, "label": 1}.',
-                location: { file: path, line: lineNo },
-            });
-        }
-        const obj = row;
+    // Lines and objects come from the shared reader; the values' meaning is the holdout's own:
+    // features must be JSON numbers (a string "2.5" is refused), labels any scalar.
+    const handle = (obj, lineNo) => {
         if (!layout) {
             layout = (0, columns_js_1.planColumns)(path, Object.keys(obj), { ...options, labelColumns });
             missing = layout.featureNames.map(() => 0);
@@ -42573,18 +42547,10 @@ async function loadJsonLines(path, options) {
         });
         rows++;
     };
-    for await (const chunk of (0, node_fs_1.createReadStream)(path, {
-        encoding: 'utf8',
-        highWaterMark: 1 << 20,
-    })) {
-        const text = rest + chunk;
-        const parts = text.split('\n');
-        rest = parts.pop() ?? '';
-        for (const p of parts)
-            handle(p);
-    }
-    if (rest !== '')
-        handle(rest);
+    await (0, tabular_1.scanJsonLinesFile)(path, handle, {
+        subject: `Dataset ${path}`,
+        example: '{"x1": 0.5, "x2": 1.2, "label": 1}',
+    });
     if (!layout) {
         throw new common_1.UserError(`Dataset ${path} is empty`, {
             fix: 'Point `dataset:` at a JSON Lines file with one object per row.',
@@ -44230,7 +44196,8 @@ const FIX = 'a header row such as `epoch,loss,accuracy` and one row per epoch (t
  * - a header `metric,value` (or `name,value`, `key,value`, any case): one metric per row;
  * - otherwise a header of metric names over one row per step (Keras' CSVLogger, Lightning's
  *   CSVLogger): the LAST row counts, i.e. the final epoch, as the run ended.
- * Every row must have as many cells as the header. Returns the raw cells (trimmed); callers
+ * Every row must have as many cells as the header; a name (a header column, a `metric,value`
+ * row's metric) appears once. Returns the raw cells (trimmed); callers
  * convert them (numbers, `nan`).
  */
 function metricsFromCsv(text, source) {
@@ -44244,6 +44211,9 @@ function metricsFromCsv(text, source) {
     header.forEach((name, i) => {
         if (name === '')
             throw fail(`${label} line ${rows[0].line}: column ${i + 1} of the header has no name`, rows[0].line);
+        const first = header.indexOf(name);
+        if (first < i)
+            throw fail(`${label} line ${rows[0].line}: columns ${first + 1} and ${i + 1} of the header are both named ${name}`, rows[0].line);
     });
     for (const row of rows.slice(1)) {
         if (row.cells.length !== header.length) {
@@ -44252,15 +44222,24 @@ function metricsFromCsv(text, source) {
     }
     if (rows.length === 1)
         throw fail(`${label} has a header row but no values`, rows[0].line);
-    const metrics = {};
+    // Object.fromEntries defines own properties, so a hostile name such as `__proto__` is a
+    // metric like any other instead of an assignment to the prototype (which drops it).
     if (header.length === 2 && KEY_VALUE_HEADERS.has(header[0].toLowerCase()) && header[1].toLowerCase() === 'value') {
-        for (const row of rows.slice(1))
-            metrics[row.cells[0].trim()] = row.cells[1].trim();
-        return metrics;
+        // A metric on two rows is ambiguous (which one did the run mean?): an error, not the last silently winning.
+        const lineOf = new Map();
+        for (const row of rows.slice(1)) {
+            const name = row.cells[0].trim();
+            if (name === '')
+                throw fail(`${label} line ${row.line}: a value without a metric name`, row.line);
+            const earlier = lineOf.get(name);
+            if (earlier !== undefined)
+                throw fail(`${label} line ${row.line}: the metric ${name} is already on line ${earlier}`, row.line);
+            lineOf.set(name, row.line);
+        }
+        return Object.fromEntries(rows.slice(1).map((row) => [row.cells[0].trim(), row.cells[1].trim()]));
     }
     const last = rows[rows.length - 1];
-    header.forEach((name, i) => (metrics[name] = last.cells[i].trim()));
-    return metrics;
+    return Object.fromEntries(header.map((name, i) => [name, last.cells[i].trim()]));
 }
 
 
@@ -44297,12 +44276,21 @@ const common_1 = __nccwpck_require__(8051);
 const yaml_1 = __nccwpck_require__(8815);
 const csv_js_1 = __nccwpck_require__(6900);
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Records a finite value (text such as "1e400" reads as Infinity: left out like any non-number)
+ * as an own property even for a hostile name: `out.__proto__ = 1` would set nothing and drop it.
+ */
+function setMetric(out, name, value) {
+    if (!Number.isFinite(value))
+        return;
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+}
 /** Numbers, nested objects flattened with dots (`per_class.a`); numeric strings count, other values are skipped. */
 function flattenMetrics(value, prefix = '', out = {}) {
     if (typeof value === 'number' && Number.isFinite(value))
-        out[prefix] = value;
+        setMetric(out, prefix, value);
     else if (typeof value === 'string' && prefix && NUMBER.test(value.trim()))
-        out[prefix] = Number(value);
+        setMetric(out, prefix, Number(value));
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value))
             flattenMetrics(v, prefix ? `${prefix}.${k}` : k, out);
@@ -44322,7 +44310,7 @@ function parseMetrics(text, file) {
         const out = {};
         for (const [name, cell] of Object.entries(cells))
             if (NUMBER.test(cell))
-                out[name] = Number(cell);
+                setMetric(out, name, Number(cell));
         return out;
     }
     let doc;
@@ -44535,15 +44523,37 @@ async function createSession(source, where, options = {}) {
         });
     }
 }
-/** Opens an ONNX model file for inference; a missing file or one onnxruntime cannot read is a UserError. */
+/**
+ * Opens an ONNX model file for inference; a missing file, a folder or one onnxruntime cannot
+ * read is a UserError naming the path and, when given, the `label` it came from.
+ */
 async function openOnnxModel(path, options = {}) {
-    if (!(0, node_fs_1.existsSync)(path) || !(0, node_fs_1.statSync)(path).isFile()) {
-        throw new common_1.UserError(`Model ${path} does not exist`, {
-            fix: 'Set the model input to the path of an .onnx file (e.g. the `model-path` output of the train action).',
+    const { label } = options;
+    const stat = statOrUndefined(path);
+    if (!stat?.isFile()) {
+        const what = stat?.isDirectory() ? 'is a folder, not an .onnx file' : 'does not exist';
+        throw new common_1.UserError(label ? `${label}: model ${path} ${what}` : `Model ${path} ${what}`, {
+            fix: `Set ${label ?? 'the model input'} to the path of an .onnx file (e.g. the \`model-path\` output of the train action).`,
         });
     }
-    const session = await createSession(path, path, options);
+    const session = await createSession(path, label ? `${label}: ${path}` : path, {
+        ...options,
+        ...(options.fix || !label
+            ? {}
+            : {
+                fix: `Export the model to ONNX (e.g. torch.onnx.export or skl2onnx) and point ${label} at the .onnx file.`,
+            }),
+    });
     return { path, session, signature: (0, signature_js_1.signatureOf)(session) };
+}
+/** The file's stat, or undefined where there is none to read (absent, a path through a file, no permission). */
+function statOrUndefined(path) {
+    try {
+        return (0, node_fs_1.statSync)(path);
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The input and output names, element types and shapes of an ONNX model file (opened without optimisation). */
 async function readOnnxSignature(path, options = {}) {
@@ -44805,6 +44815,7 @@ async function claimNextVersion(ctx, name, pushId) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CLI_USAGE = void 0;
 exports.runCli = runCli;
+const node_path_1 = __nccwpck_require__(6760);
 const node_util_1 = __nccwpck_require__(7975);
 const common_1 = __nccwpck_require__(8051);
 const signature_js_1 = __nccwpck_require__(7395);
@@ -44834,6 +44845,8 @@ const defaultIo = {
 async function runCli(argv, io = defaultIo) {
     const env = io.env ?? process.env;
     const out = (line = '') => io.stdout(`${line}\n`);
+    // Every path argument is relative to the CLI's working directory (io.cwd), like the model files and the registry folder.
+    const local = (path) => (path === undefined ? undefined : (0, node_path_1.resolve)(io.cwd ?? process.cwd(), path));
     let registry;
     try {
         const { values, positionals } = (0, node_util_1.parseArgs)({
@@ -44943,7 +44956,7 @@ async function runCli(argv, io = defaultIo) {
             case 'pull': {
                 need(2, 'pull NAME@ALIAS|NAME/VERSION DEST');
                 const r = await registry.resolve(args[0]);
-                const got = await registry.download(r.name, r.version, args[1]);
+                const got = await registry.download(r.name, r.version, local(args[1]));
                 out(`Pulled ${r.name}/${r.version} (${got.files.length} file(s), ${(0, common_1.formatBytes)(got.bytes)}, sha256 verified) into ${args[1]}`);
                 return 0;
             }
@@ -45011,8 +45024,8 @@ async function runCli(argv, io = defaultIo) {
                 const planned = await (0, push_request_js_1.pushRequestFromRun)({
                     name,
                     files: await (0, sources_js_1.collectModelFiles)(paths, io.cwd),
-                    metricsFile: values['metrics-file'],
-                    runRecord: values['run-record'],
+                    metricsFile: local(values['metrics-file']),
+                    runRecord: local(values['run-record']),
                     tags: (0, names_js_1.parseTags)(values.tag ?? []),
                     description: values.description ?? null,
                     alias: values.alias,
@@ -45202,7 +45215,9 @@ async function acquireContentLock(ctx, name, digest) {
             if (timer)
                 clearTimeout(timer);
             await beating;
-            if (lost)
+            // Nothing to publish: another push took the record over, or this lock found the content
+            // already published and never held the record (its etag is unset: a PUT would be unconditional).
+            if (lost || published)
                 return;
             record.version = version;
             record.state = 'published';
@@ -45468,7 +45483,9 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MANIFEST_SCHEMA = exports.MANIFEST_SCHEMA_ID = void 0;
+exports.checkFilePath = checkFilePath;
 exports.validateManifest = validateManifest;
+exports.checkMetrics = checkMetrics;
 exports.parseManifest = parseManifest;
 exports.contentDigest = contentDigest;
 exports.versionSha256 = versionSha256;
@@ -45477,6 +45494,22 @@ const node_crypto_1 = __nccwpck_require__(7598);
 const common_1 = __nccwpck_require__(8051);
 const ajv_1 = __importDefault(__nccwpck_require__(2463));
 exports.MANIFEST_SCHEMA_ID = 'mlops-gha/registry-manifest@1';
+/** A file's path inside a version: relative, `/`-separated, no empty, `.` or `..` parts, no backslash or NUL. */
+const FILE_PATH = '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$';
+const FILE_PATH_RE = new RegExp(FILE_PATH, 'u');
+/**
+ * Checks a file's path inside a version by the manifest's rule, so that a push refuses a file
+ * it could never list before it claims a number or uploads anything. `source` is the file on disk.
+ */
+function checkFilePath(path, source = path) {
+    if (!FILE_PATH_RE.test(path)) {
+        throw new common_1.UserError(`The file ${source} cannot be stored as ${JSON.stringify(path)}: a path inside a version is relative, with "/" between folders, no empty, "." or ".." parts, and no backslash`, {
+            fix: 'Rename the file (or its folder) so that its name has no backslash, or list the model files one per line in `model`.',
+            location: { file: source },
+        });
+    }
+    return path;
+}
 const nullableString = { type: ['string', 'null'] };
 const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const tensor = {
@@ -45545,7 +45578,7 @@ exports.MANIFEST_SCHEMA = {
                 required: ['path', 'sha256', 'size'],
                 additionalProperties: false,
                 properties: {
-                    path: { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*(^|/)\\.\\.?(/|$))(?!.*//)[^\\\\\\u0000]+$' },
+                    path: { type: 'string', minLength: 1, pattern: FILE_PATH },
                     sha256,
                     size: { type: 'integer', minimum: 0 },
                     signature,
@@ -45594,6 +45627,7 @@ function validateManifest(value, where) {
         });
     }
     const manifest = value;
+    checkMetrics(manifest.metrics, `Invalid registry manifest ${where}: `);
     const paths = new Set();
     for (const f of manifest.files) {
         if (paths.has(f.path))
@@ -45601,6 +45635,20 @@ function validateManifest(value, where) {
         paths.add(f.path);
     }
     return manifest;
+}
+/**
+ * Metrics must be finite numbers: JSON has no NaN or Infinity (JSON.stringify writes `null`), so
+ * a manifest holding one would be written unreadable. `prefix` starts the message.
+ */
+function checkMetrics(metrics, prefix = '') {
+    for (const [name, value] of Object.entries(metrics)) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+            throw new common_1.UserError(`${prefix}the metric ${JSON.stringify(name)} is ${String(value)}, not a finite number`, {
+                fix: 'Record only finite metric values: leave out a metric that is NaN or infinite (e.g. the loss of a diverged run).',
+            });
+        }
+    }
+    return metrics;
 }
 /** Parses manifest.json bytes, then validates. */
 function parseManifest(body, where) {
@@ -45909,8 +45957,11 @@ async function push(ctx, request) {
     if (request.alias !== undefined)
         (0, names_js_1.checkAliasName)(request.alias);
     const tags = (0, names_js_1.checkTags)(request.tags ?? {});
+    const metrics = (0, manifest_js_1.checkMetrics)(request.metrics ?? {}, `Cannot push ${name}: `);
     if (request.files.length === 0)
         throw new common_1.UserError('No model files to push', { fix: 'Set `model:` to the model file(s).' });
+    for (const f of request.files)
+        (0, manifest_js_1.checkFilePath)(f.path, f.source);
     // 1. Hash (one read of each file), with the file's stat before and after: a file still
     //    being written (or rewritten during the upload, checked again below) would make the
     //    manifest's sha256 lie.
@@ -45991,7 +46042,7 @@ async function push(ctx, request) {
             content_digest: digest,
             files,
             signature: firstOnnx?.signature ?? null,
-            metrics: request.metrics ?? {},
+            metrics,
             params: request.params ?? {},
             lineage: {
                 git_sha: null,
@@ -46112,6 +46163,8 @@ async function claimedVersions(ctx, name) {
 }
 /** The manifest of a version, validated; undefined when the version is not (yet) visible. */
 async function tryReadManifest(ctx, name, version) {
+    (0, names_js_1.checkModelName)(name);
+    (0, names_js_1.checkVersionNumber)(version);
     const key = layout_js_1.layout.manifest(name, version);
     const got = await ctx.store.getBytes(key);
     if (!got)
@@ -46136,6 +46189,7 @@ async function readManifest(ctx, name, version) {
 }
 /** Visible versions (those with a manifest), ascending. */
 async function listVersionNumbers(ctx, name) {
+    (0, names_js_1.checkModelName)(name);
     const out = [];
     for await (const o of ctx.store.list(`${name}/versions/`)) {
         const m = /^[^/]+\/versions\/(\d+)\/manifest\.json$/.exec(o.key);
@@ -46633,6 +46687,7 @@ exports.readRunRecord = readRunRecord;
 const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __nccwpck_require__(6760);
 const common_1 = __nccwpck_require__(8051);
+const metrics_file_1 = __nccwpck_require__(7840);
 /**
  * Expands the `model` input: each entry is a file (pushed under its base name) or a folder
  * (its files pushed under their paths relative to it). Missing or unreadable entries, and two
@@ -46699,30 +46754,34 @@ async function collectModelFiles(entries, cwd = process.cwd()) {
     }
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-async function walk(dir) {
+/**
+ * The files under `dir`. A link to a file is followed (a Hugging Face snapshot links each file
+ * to its blob); anything else that is not a file or folder (a link to a folder or to nothing, a
+ * FIFO) is an error: leaving it out silently would push a version missing that file.
+ */
+async function walk(dir, root = dir) {
     const out = [];
     for (const entry of await (0, promises_1.readdir)(dir, { withFileTypes: true })) {
         const full = (0, node_path_1.join)(dir, entry.name);
         if (entry.isDirectory())
-            out.push(...(await walk(full)));
+            out.push(...(await walk(full, root)));
         else if (entry.isFile())
             out.push(full);
+        else if (entry.isSymbolicLink() && (await (0, promises_1.stat)(full).catch(() => undefined))?.isFile())
+            out.push(full);
+        else {
+            const what = entry.isSymbolicLink() ? 'a link to a folder or to nothing' : 'neither a file nor a folder';
+            throw new common_1.UserError(`The model folder ${root} holds ${(0, node_path_1.relative)(root, full)}, ${what}`, {
+                fix: 'Put only the model files (or links to files) in the folder, or list the files one per line in `model`.',
+                location: { file: full },
+            });
+        }
     }
     return out.sort();
 }
-function flattenNumbers(value, prefix, out) {
-    if (typeof value === 'number' && Number.isFinite(value))
-        out[prefix] = value;
-    else if (typeof value === 'string' && prefix && value.trim() !== '' && Number.isFinite(Number(value)))
-        out[prefix] = Number(value);
-    else if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [k, v] of Object.entries(value))
-            flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
-    }
-}
 /** The one metrics-file reader (JSON, YAML, CSV with the last row counting), shared with the gate and training. */
-var metrics_file_1 = __nccwpck_require__(7840);
-Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return metrics_file_1.readMetricsFile; } }));
+var metrics_file_2 = __nccwpck_require__(7840);
+Object.defineProperty(exports, "readMetricsFile", ({ enumerable: true, get: function () { return metrics_file_2.readMetricsFile; } }));
 function str(value) {
     return typeof value === 'string' && value !== '' ? value : null;
 }
@@ -46749,8 +46808,8 @@ async function readRunRecord(path) {
     }
     const git = (doc.git ?? {});
     const workflow = (doc.workflow ?? {});
-    const metrics = {};
-    flattenNumbers(doc.metrics ?? {}, '', metrics);
+    // the one rule for metric values (decimal numbers and numeric strings), shared with metrics files
+    const metrics = doc.metrics && typeof doc.metrics === 'object' && !Array.isArray(doc.metrics) ? (0, metrics_file_1.flattenMetrics)(doc.metrics) : {};
     const params = doc.params && typeof doc.params === 'object' && !Array.isArray(doc.params)
         ? doc.params
         : {};
@@ -47996,6 +48055,7 @@ exports.writeVerifiedBytes = writeVerifiedBytes;
 exports.streamToVerifiedFile = streamToVerifiedFile;
 exports.bytesToVerifiedFile = bytesToVerifiedFile;
 exports.ensureDir = ensureDir;
+exports.createIn = createIn;
 const node_crypto_1 = __nccwpck_require__(7598);
 const node_fs_1 = __nccwpck_require__(3024);
 const promises_1 = __nccwpck_require__(1455);
@@ -48032,13 +48092,13 @@ function checkDigest(url, options, digest) {
 async function writeVerifiedStream(source, dest, url, options = {}, 
 /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
 expected) {
-    await ensureDir((0, node_path_1.dirname)(dest));
     const temp = tempBeside(dest);
     const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     let bytes = 0;
     let reported = 0;
     try {
+        const file = await createIn((0, node_path_1.dirname)(dest), () => (0, promises_1.open)(temp, 'wx'));
         const meter = new node_stream_1.Transform({
             transform(chunk, _enc, callback) {
                 bytes += chunk.length;
@@ -48051,7 +48111,7 @@ expected) {
                 callback(null, chunk);
             },
         });
-        await (0, promises_2.pipeline)(source, meter, (0, node_fs_1.createWriteStream)(temp, { highWaterMark: 4 << 20 }));
+        await (0, promises_2.pipeline)(source, meter, (0, node_fs_1.createWriteStream)(temp, { fd: file, highWaterMark: 4 << 20 }));
         if (expected !== undefined && bytes !== expected)
             throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
                 code: 'TruncatedBody',
@@ -48079,7 +48139,6 @@ expected) {
 async function writeVerifiedBytes(body, dest, 
 /** The source's URL for messages; a function when it is costly to build (local stores, per file). */
 url, options = {}) {
-    await ensureDir((0, node_path_1.dirname)(dest));
     if (options.verify)
         checkDigest(typeof url === 'string' ? url : url(), options, (0, node_crypto_1.createHash)(options.verify.algorithm).update(body).digest('hex'));
     if (options.verifier) {
@@ -48091,7 +48150,7 @@ url, options = {}) {
     try {
         // Small objects are written synchronously: on busy machines a thread-pool round trip per
         // file costs more than the write itself (measured 2x slower for 4-32 KB files).
-        (0, node_fs_1.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' });
+        await createIn((0, node_path_1.dirname)(dest), () => (0, node_fs_1.writeFileSync)(temp, body, { mode: options.mode ?? 0o666, flag: 'wx' }));
         if (options.mode !== undefined && (options.mode & ~umask()) !== options.mode)
             (0, node_fs_1.chmodSync)(temp, options.mode);
         (0, node_fs_1.renameSync)(temp, dest);
@@ -48114,7 +48173,11 @@ async function bytesToVerifiedFile(read, dest, url, options = {}) {
     return (0, retry_js_1.withRetries)(async () => writeVerifiedBytes(await read(), dest, url, options), options.retry);
 }
 const madeDirs = new Set();
-/** mkdir -p, once per folder per process (objects share a few hundred prefix folders). */
+/**
+ * mkdir -p, once per folder per process (objects share a few hundred prefix folders). A folder
+ * removed since (a cache deleted between two pulls of one process) is forgotten by `forgetDir`
+ * when a write into it fails with ENOENT, and made again.
+ */
 async function ensureDir(dir) {
     if (madeDirs.has(dir))
         return;
@@ -48122,6 +48185,22 @@ async function ensureDir(dir) {
     if (madeDirs.size > 100_000)
         madeDirs.clear();
     madeDirs.add(dir);
+}
+/**
+ * Creates a file in `dir` by `create` (an exclusive open), after ensureDir; when the folder
+ * vanished since ensureDir remembered it (ENOENT), makes it again and creates once more.
+ */
+async function createIn(dir, create) {
+    await ensureDir(dir);
+    try {
+        return await create();
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT' || !madeDirs.delete(dir))
+            throw error;
+        await ensureDir(dir);
+        return create();
+    }
 }
 
 
@@ -48201,6 +48280,10 @@ class StoreFailure extends common_1.UserError {
         this.kind = kind;
         this.url = url;
         this.name = 'StoreFailure';
+    }
+    /** The verdict after the retries (and remembered for the store's later objects): never retried again. */
+    get retryable() {
+        return false;
     }
 }
 exports.StoreFailure = StoreFailure;
@@ -48395,7 +48478,7 @@ class LocalStore {
             return { key, size: s.size };
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 return undefined;
             throw error;
         }
@@ -48407,7 +48490,7 @@ class LocalStore {
             return handle.createReadStream({ highWaterMark: 1 << 20 });
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 throw new errors_js_1.ObjectNotFoundError(this.urlOf(key));
             throw error;
         }
@@ -48418,7 +48501,7 @@ class LocalStore {
             return { body, etag: etagOf(body) };
         }
         catch (error) {
-            if (error.code === 'ENOENT')
+            if (isAbsent(error))
                 return undefined;
             throw error;
         }
@@ -48507,6 +48590,8 @@ class LocalStore {
         return {};
     }
     async *list(prefix) {
+        if (prefix.replace(/\/+$/, '') !== '')
+            (0, keys_js_1.checkKey)(prefix.replace(/\/+$/, '')); // never a walk outside the root
         const start = prefix === '' ? this.root : (0, node_path_1.join)(this.root, ...prefix.replace(/\/+$/, '').split('/'));
         const walk = async function* (dir, rel) {
             let entries;
@@ -48514,7 +48599,7 @@ class LocalStore {
                 entries = await (0, promises_1.readdir)(dir, { withFileTypes: true });
             }
             catch (error) {
-                if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+                if (isAbsent(error))
                     return;
                 throw error;
             }
@@ -48556,7 +48641,7 @@ class LocalStore {
                 await (0, promises_1.stat)(path);
             }
             catch (error) {
-                if (error.code === 'ENOENT')
+                if (isAbsent(error))
                     throw new errors_js_1.ObjectNotFoundError(url());
                 throw error;
             }
@@ -48578,7 +48663,7 @@ function readSmall(path) {
         fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
-        if (error.code === 'ENOENT')
+        if (isAbsent(error))
             return 'missing';
         throw error;
     }
@@ -48598,6 +48683,11 @@ function readSmall(path) {
     finally {
         (0, node_fs_1.closeSync)(fd);
     }
+}
+/** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
+function isAbsent(error) {
+    const code = error.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 
@@ -48675,6 +48765,10 @@ class RangeFailure extends Error {
         this.code = code;
         this.name = 'RangeFailure';
     }
+    /** The server answered a part with the whole object: it does not serve ranges. */
+    get rangeIgnored() {
+        return this.code === 'RangeIgnored';
+    }
 }
 exports.RangeFailure = RangeFailure;
 /** `bytes a-b/total` of a 206 answer. */
@@ -48704,7 +48798,7 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
     if (res.statusCode === 412)
         throw new RangeFailure(`${url} changed while it was being downloaded (If-Match ${etag} failed)`, false);
     if (res.statusCode === 200)
-        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false);
+        throw new RangeFailure(`${url}: the server ignored the Range header of a part (answered 200 with the whole object)`, false, 'RangeIgnored');
     if (res.statusCode !== 206)
         throw Object.assign(new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500), { $metadata: { httpStatusCode: res.statusCode } });
     const range = parseContentRange(res.headers['content-range']);
@@ -48721,7 +48815,6 @@ function checkRangeAnswer(res, url, start, end, total, etag) {
  * checked body; it is retried here, per range, on retryable failures.
  */
 async function rangedToVerifiedFile(first, getRange, dest, url, options) {
-    await (0, download_js_1.ensureDir)((0, node_path_1.dirname)(dest));
     const total = first.total;
     const partSize = options.partSize;
     // part 0 is the first answer (first.length bytes); parts 1.. are partSize each from there
@@ -48730,7 +48823,7 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options) {
     const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
     const verifier = options.verifier?.();
     const temp = (0, download_js_1.tempBeside)(dest);
-    const file = await (0, promises_1.open)(temp, 'wx', 0o600);
+    const file = await (0, download_js_1.createIn)((0, node_path_1.dirname)(dest), () => (0, promises_1.open)(temp, 'wx', 0o600));
     let reported = 0;
     // In-order digest: completed parts wait here until every earlier part has been fed.
     const done = new Map();
@@ -48816,13 +48909,15 @@ async function rangedToVerifiedFile(first, getRange, dest, url, options) {
             wake();
             throw error;
         });
-        const results = await Promise.allSettled(workers);
-        await head; // its failure (retryable) goes to the object's retry layer as it is
+        // settled together: a first answer cut while parts are in flight must not reject unheard
+        const [headResult, ...results] = await Promise.allSettled([head, ...workers]);
+        if (headResult.status === 'rejected')
+            throw headResult.reason; // retryable: the object's layer starts again
         const rejected = results.find((r) => r.status === 'rejected');
         if (rejected) {
             const cause = rejected.reason;
             // The object fails: the range layer already retried, so the object layer must not.
-            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false);
+            throw new RangeFailure(`${url}: ${cause instanceof Error ? cause.message : String(cause)}`, false, cause instanceof RangeFailure && cause.rangeIgnored ? 'RangeIgnored' : 'RangeFailure');
         }
         if (hashed !== parts)
             throw new RangeFailure(`${url}: ${parts - hashed} parts missing`, false);
@@ -48929,39 +49024,24 @@ const s3_get_js_1 = __nccwpck_require__(4106);
  */
 exports.DEFAULT_RANGES = { cutoff: 256 * 1024 * 1024, partSize: 8 * 1024 * 1024 };
 async function getToFile(getter, fullKey, dest, url, options, sizes = exports.DEFAULT_RANGES) {
-    const first = sizes.cutoff;
-    let res = await getter.get(fullKey, { range: `bytes=0-${first - 1}` });
-    if (res.statusCode === 416) {
-        res.resume(); // an empty object has no byte 0
-        res = await getter.get(fullKey);
-    }
+    const res = await getter.get(fullKey);
     if (res.statusCode === 404) {
         const error = await (0, s3_get_js_1.s3Error)(res, url);
         if (error.name === 'NoSuchBucket')
             throw error;
         throw new errors_js_1.ObjectNotFoundError(url);
     }
-    if (res.statusCode === 200) {
-        // the server ignored Range (or the object is empty): the whole body, verified as it streams
-        const length = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
+    if (res.statusCode !== 200)
+        throw await (0, s3_get_js_1.s3Error)(res, url);
+    const header = res.headers['content-length'];
+    const length = header === undefined ? undefined : Number(header);
+    if (length === undefined || length <= sizes.cutoff) {
+        // the whole body, verified as it streams (a body of another length is a retried fault)
         if (length !== undefined && length <= download_js_1.SMALL_OBJECT)
             return (0, download_js_1.writeVerifiedBytes)(await (0, ranged_js_1.readExactly)(res, length), dest, url, options);
         return (0, download_js_1.writeVerifiedStream)(res, dest, url, options, length);
     }
-    if (res.statusCode !== 206)
-        throw await (0, s3_get_js_1.s3Error)(res, url);
-    const range = (0, ranged_js_1.parseContentRange)(res.headers['content-range']);
-    const expectedEnd = range ? Math.min(range.total, first) - 1 : -1;
-    if (!range || range.start !== 0 || range.end !== expectedEnd) {
-        res.resume();
-        throw new ranged_js_1.RangeFailure(`${url}: asked for bytes 0-${first - 1}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`, true);
-    }
-    const total = range.total;
-    if (total <= first) {
-        if (total <= download_js_1.SMALL_OBJECT)
-            return (0, download_js_1.writeVerifiedBytes)(await (0, ranged_js_1.readExactly)(res, total), dest, url, options);
-        return (0, download_js_1.writeVerifiedStream)(res, dest, url, options, total);
-    }
+    const total = length;
     const etag = res.headers.etag;
     const getRange = async (start, end) => {
         const part = await getter.get(fullKey, etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` });
@@ -48974,10 +49054,21 @@ async function getToFile(getter, fullKey, dest, url, options, sizes = exports.DE
         }
         return (0, ranged_js_1.readExactly)(part, end - start + 1);
     };
-    return (0, ranged_js_1.rangedToVerifiedFile)({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
-        ...options,
-        partSize: sizes.partSize,
-    });
+    try {
+        return await (0, ranged_js_1.rangedToVerifiedFile)({ stream: res, length: sizes.partSize, total, etag }, getRange, dest, url, {
+            ...options,
+            partSize: sizes.partSize,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof ranged_js_1.RangeFailure && error.rangeIgnored))
+            throw error;
+        // the server does not serve ranges: the whole object, as one verified stream
+        const whole = await getter.get(fullKey, etag ? { 'if-match': etag } : {});
+        if (whole.statusCode !== 200)
+            throw await (0, s3_get_js_1.s3Error)(whole, url);
+        return (0, download_js_1.writeVerifiedStream)(whole, dest, url, options, total);
+    }
 }
 
 
@@ -49509,6 +49600,21 @@ const bytes = (data) => typeof data === 'string'
     : ArrayBuffer.isView(data)
         ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
         : Buffer.from(data);
+// HMAC keys as Node wants them: on Node 24 createHmac with a Buffer key costs ~20 us (a key
+// object is made and checked per call), with a string or a KeyObject 4-6 us. The signer keys
+// its per-request HMAC with the same signing-key array each time (cached per day), so that
+// array's KeyObject is made once.
+const keyObjects = new WeakMap();
+function hmacKey(secret) {
+    if (typeof secret === 'string')
+        return secret;
+    let key = keyObjects.get(secret);
+    if (!key) {
+        key = (0, node_crypto_1.createSecretKey)(bytes(secret));
+        keyObjects.set(secret, key);
+    }
+    return key;
+}
 /** The Checksum the signer asks for: SHA-256, or HMAC-SHA256 when given a secret. */
 class NodeSha256 {
     secret;
@@ -49518,7 +49624,7 @@ class NodeSha256 {
         this.hash = this.fresh();
     }
     fresh() {
-        return this.secret === undefined ? (0, node_crypto_1.createHash)('sha256') : (0, node_crypto_1.createHmac)('sha256', bytes(this.secret));
+        return this.secret === undefined ? (0, node_crypto_1.createHash)('sha256') : (0, node_crypto_1.createHmac)('sha256', hmacKey(this.secret));
     }
     update(data) {
         this.hash.update(data);
@@ -49710,12 +49816,52 @@ exports.BatchBuilder = BatchBuilder;
 
 /***/ }),
 
+/***/ 3124:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.scanCsvFile = scanCsvFile;
+/**
+ * A CSV file streamed through the shared tokenizer record by record, for readers with cell
+ * rules of their own (the evaluation holdout reads features into float32 and keeps label text
+ * as written). `readTable` is the column-batch reader on the same scanner; both read 4 MiB a
+ * time with the next read in flight, drop a UTF-8 byte order mark, and word an unclosed quote
+ * the same way.
+ */
+const csv_scan_js_1 = __nccwpck_require__(8123);
+const read_ahead_js_1 = __nccwpck_require__(8133);
+/**
+ * Hands every record of the CSV file at `path` to `sink` (empty lines skipped), in order, with
+ * the line it starts on. Records are complete: one that spans reads is handed over once its
+ * end has been read. The fields' bytes are valid only during the `record` call. An unclosed
+ * quote is a `UserError` naming the line it opened on; an error the sink throws stops the scan
+ * and closes the file.
+ */
+async function scanCsvFile(path, sink, options = {}) {
+    const scanner = new csv_scan_js_1.CsvScanner(sink);
+    await (0, read_ahead_js_1.scanFile)(path, options.readBytes, (buf, pos, end, eof) => {
+        try {
+            return scanner.scan(buf, pos, end, eof, Infinity);
+        }
+        catch (error) {
+            if (error instanceof csv_scan_js_1.UnclosedQuote)
+                throw (0, csv_scan_js_1.unclosedQuoteError)(options.subject ?? path, path, error.line);
+            throw error;
+        }
+    });
+}
+
+
+/***/ }),
+
 /***/ 8123:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CsvScanner = exports.UnclosedQuote = void 0;
+exports.unclosedQuoteError = unclosedQuoteError;
 exports.decodeField = decodeField;
 exports.columnOf = columnOf;
 /**
@@ -49730,6 +49876,7 @@ exports.columnOf = columnOf;
  * end it stops before the unfinished record, and the caller feeds that tail again with the
  * next bytes. The consumer (a `RecordSink`) decides what fields mean.
  */
+const common_1 = __nccwpck_require__(8051);
 const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
@@ -49770,6 +49917,13 @@ class UnclosedQuote extends Error {
     }
 }
 exports.UnclosedQuote = UnclosedQuote;
+/** The user's error for an `UnclosedQuote`: `subject` names the file as the caller's messages do. */
+function unclosedQuoteError(subject, file, line) {
+    return new common_1.UserError(`${subject}, line ${line}: a quoted field is never closed`, {
+        fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
+        location: { file, line },
+    });
+}
 class CsvScanner {
     sink;
     /** The line of the next unread byte (1-based). */
@@ -50012,7 +50166,7 @@ function columnOf(buf, recordStart, at) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MISSING_TOKENS = exports.isMissingText = exports.classifyText = exports.parseCsvRecords = exports.tableFormat = exports.readTable = void 0;
+exports.scanJsonLinesFile = exports.decodeField = exports.scanCsvFile = exports.MISSING_TOKENS = exports.isMissingText = exports.classifyText = exports.parseCsvRecords = exports.tableFormat = exports.readTable = void 0;
 var read_js_1 = __nccwpck_require__(7529);
 Object.defineProperty(exports, "readTable", ({ enumerable: true, get: function () { return read_js_1.readTable; } }));
 Object.defineProperty(exports, "tableFormat", ({ enumerable: true, get: function () { return read_js_1.tableFormat; } }));
@@ -50022,6 +50176,83 @@ var numbers_js_1 = __nccwpck_require__(5787);
 Object.defineProperty(exports, "classifyText", ({ enumerable: true, get: function () { return numbers_js_1.classifyText; } }));
 Object.defineProperty(exports, "isMissingText", ({ enumerable: true, get: function () { return numbers_js_1.isMissingText; } }));
 Object.defineProperty(exports, "MISSING_TOKENS", ({ enumerable: true, get: function () { return numbers_js_1.MISSING_TOKENS; } }));
+var csv_file_js_1 = __nccwpck_require__(3124);
+Object.defineProperty(exports, "scanCsvFile", ({ enumerable: true, get: function () { return csv_file_js_1.scanCsvFile; } }));
+var csv_scan_js_1 = __nccwpck_require__(8123);
+Object.defineProperty(exports, "decodeField", ({ enumerable: true, get: function () { return csv_scan_js_1.decodeField; } }));
+var json_lines_js_1 = __nccwpck_require__(5097);
+Object.defineProperty(exports, "scanJsonLinesFile", ({ enumerable: true, get: function () { return json_lines_js_1.scanJsonLinesFile; } }));
+
+
+/***/ }),
+
+/***/ 5097:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseJsonObjectLine = parseJsonObjectLine;
+exports.scanJsonLinesFile = scanJsonLinesFile;
+/**
+ * JSON Lines, one object per line: the line rule shared by `readTable`'s JSON Lines source and
+ * `scanJsonLinesFile`, for readers with value rules of their own (the evaluation holdout wants
+ * JSON numbers for features, where `readTable` reads "2.5" as a number too).
+ */
+const common_1 = __nccwpck_require__(8051);
+const read_ahead_js_1 = __nccwpck_require__(8133);
+/** The default example in the fix for a line that is not an object. */
+const EXAMPLE = '{"x1": 0.5, "city": "Oslo"}';
+/**
+ * One line's text parsed as a JSON object. Invalid JSON and values that are not objects (an
+ * array, a number, null) are `UserError`s: `subject` names the file as the caller's messages
+ * do, `example` shows an object in the fix.
+ */
+function parseJsonObjectLine(text, line, subject, file, example = EXAMPLE) {
+    let row;
+    try {
+        row = JSON.parse(text);
+    }
+    catch (error) {
+        throw new common_1.UserError(`${subject}, line ${line}: not valid JSON (${error.message})`, {
+            fix: 'Write one JSON object per line (JSON Lines).',
+            location: { file, line },
+        });
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) {
+        throw new common_1.UserError(`${subject}, line ${line}: expected a JSON object with named fields`, {
+            fix: `Write each row as an object, e.g. ${example}.`,
+            location: { file, line },
+        });
+    }
+    return row;
+}
+/**
+ * Hands every non-blank line of the JSON Lines file at `path` to `onObject` as an object, with
+ * its 1-based line number (blank lines count as lines). Lines end at LF or CRLF; a UTF-8 byte
+ * order mark is dropped. An error `onObject` throws stops the scan and closes the file.
+ */
+async function scanJsonLinesFile(path, onObject, options = {}) {
+    const subject = options.subject ?? path;
+    let line = 1;
+    await (0, read_ahead_js_1.scanFile)(path, options.readBytes, (buf, start, end, eof) => {
+        let pos = start;
+        while (pos < end) {
+            let nl = buf.indexOf(10, pos);
+            if (nl < 0 || nl >= end) {
+                if (!eof)
+                    break; // the rest of this line comes with the next read
+                nl = end;
+            }
+            const stop = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+            const text = buf.toString('utf8', pos, stop);
+            pos = Math.min(nl + 1, end);
+            const at = line++;
+            if (text.trim() !== '')
+                onObject(parseJsonObjectLine(text, at, subject, path, options.example), at);
+        }
+        return pos;
+    });
+}
 
 
 /***/ }),
@@ -50064,6 +50295,116 @@ function classifyText(raw) {
 
 /***/ }),
 
+/***/ 8133:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ReadAhead = exports.CHUNK = void 0;
+exports.appendBytes = appendBytes;
+exports.scanFile = scanFile;
+/**
+ * Reading a file a chunk ahead, for the streaming readers (`readTable`, `scanCsvFile`,
+ * `scanJsonLinesFile`): the next read runs on libuv's thread pool while the current chunk is
+ * parsed.
+ */
+const promises_1 = __nccwpck_require__(1455);
+/** Bytes per read: 4 MiB. */
+exports.CHUNK = 4 << 20;
+/**
+ * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
+ * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
+ * `next()` after it, and the caller copies them out at once.
+ */
+class ReadAhead {
+    handle;
+    size;
+    buffers;
+    turn = 0;
+    pending;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
+        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+        this.pending = this.read(0);
+    }
+    read(turn) {
+        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
+    }
+    /** The next chunk (empty at the end of the file). */
+    async next() {
+        const n = await this.pending;
+        const current = this.buffers[this.turn];
+        this.turn ^= 1;
+        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
+        return current.subarray(0, n);
+    }
+    /** Waits for a read still in flight (before the file is closed). */
+    async settle() {
+        await this.pending.catch(() => 0);
+    }
+}
+exports.ReadAhead = ReadAhead;
+/**
+ * Appends `bytes` after the first `filled` bytes of `buf` (the unfinished record kept from the
+ * last read) and returns the buffer holding both: `buf` itself, or a larger copy when a record
+ * is longer than what `buf` holds.
+ */
+function appendBytes(buf, filled, bytes) {
+    let out = buf;
+    if (filled + bytes.length > buf.length) {
+        out = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length));
+        buf.copy(out, 0, 0, filled);
+    }
+    bytes.copy(out, filled);
+    return out;
+}
+/**
+ * Streams the file at `path` through `scan`, for the record-by-record readers (`scanCsvFile`,
+ * `scanJsonLinesFile`): each call gets the bytes read so far, `buf[pos, end)`, and whether they
+ * reach the end of the file, and returns the offset it consumed up to; what is left (an
+ * unfinished record) is fed again with the next read. A UTF-8 byte order mark is skipped. An
+ * error `scan` throws stops the reading and closes the file.
+ */
+async function scanFile(path, readBytes, scan) {
+    const chunk = Math.max(16, readBytes ?? exports.CHUNK);
+    const handle = await (0, promises_1.open)(path, 'r');
+    const ahead = new ReadAhead(handle, chunk);
+    try {
+        let buf = Buffer.allocUnsafe(chunk * 2);
+        let filled = 0;
+        let pos = 0;
+        let first = true;
+        for (;;) {
+            const bytes = await ahead.next();
+            const eof = bytes.length === 0;
+            buf = appendBytes(buf, filled, bytes);
+            filled += bytes.length;
+            if (first) {
+                if (filled < 3 && !eof)
+                    continue;
+                first = false;
+                if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+                    pos = 3; // a UTF-8 byte order mark
+            }
+            pos = scan(buf, pos, filled, eof);
+            if (eof)
+                return;
+            // Keep the unfinished record and read on.
+            buf.copy(buf, 0, pos, filled);
+            filled -= pos;
+            pos = 0;
+        }
+    }
+    finally {
+        await ahead.settle();
+        await handle.close();
+    }
+}
+
+
+/***/ }),
+
 /***/ 7529:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -50081,8 +50422,8 @@ const node_fs_1 = __nccwpck_require__(3024);
 const node_path_1 = __nccwpck_require__(6760);
 const common_1 = __nccwpck_require__(8051);
 const csv_scan_js_1 = __nccwpck_require__(8123);
+const read_ahead_js_1 = __nccwpck_require__(8133);
 const sinks_js_1 = __nccwpck_require__(8837);
-const CHUNK = 4 << 20;
 /** The format a file's extension says, or undefined for an extension we do not read. */
 function tableFormat(path) {
     const ext = (0, node_path_1.extname)(path).toLowerCase();
@@ -50124,8 +50465,8 @@ async function* readTable(path, options = {}) {
     const handle = await (0, promises_1.open)(path, 'r');
     let ahead;
     try {
-        const chunk = Math.max(16, options.readBytes ?? CHUNK);
-        ahead = new ReadAhead(handle, chunk);
+        const chunk = Math.max(16, options.readBytes ?? read_ahead_js_1.CHUNK);
+        ahead = new read_ahead_js_1.ReadAhead(handle, chunk);
         let buf = Buffer.allocUnsafe(chunk * 2);
         let filled = 0;
         let pos = 0;
@@ -50134,12 +50475,7 @@ async function* readTable(path, options = {}) {
         while (left > 0) {
             const bytes = await ahead.next();
             eof = bytes.length === 0;
-            if (filled + bytes.length > buf.length) {
-                const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, filled + bytes.length)); // a record longer than a read
-                buf.copy(bigger, 0, 0, filled);
-                buf = bigger;
-            }
-            bytes.copy(buf, filled);
+            buf = (0, read_ahead_js_1.appendBytes)(buf, filled, bytes);
             filled += bytes.length;
             if (first && (filled >= 3 || eof)) {
                 first = false;
@@ -50183,39 +50519,6 @@ async function* readTable(path, options = {}) {
     if (source.builder.batch.rows > 0 || !yielded)
         yield source.builder.take();
 }
-/**
- * Reads the file a chunk ahead: the next read runs on libuv's thread pool while the current
- * chunk is parsed. Two buffers take turns; a chunk's bytes stay valid until the second
- * `next()` after it, and the caller copies them out at once.
- */
-class ReadAhead {
-    handle;
-    size;
-    buffers;
-    turn = 0;
-    pending;
-    constructor(handle, size) {
-        this.handle = handle;
-        this.size = size;
-        this.buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
-        this.pending = this.read(0);
-    }
-    read(turn) {
-        return this.handle.read(this.buffers[turn], 0, this.size, null).then((r) => r.bytesRead);
-    }
-    /** The next chunk (empty at the end of the file). */
-    async next() {
-        const n = await this.pending;
-        const current = this.buffers[this.turn];
-        this.turn ^= 1;
-        this.pending = n > 0 ? this.read(this.turn) : Promise.resolve(0);
-        return current.subarray(0, n);
-    }
-    /** Waits for a read still in flight (before the file is closed). */
-    async settle() {
-        await this.pending.catch(() => 0);
-    }
-}
 function scanChunk(source, buf, pos, end, final, room, path, input) {
     try {
         return source.scan(buf, pos, end, final, room);
@@ -50223,10 +50526,7 @@ function scanChunk(source, buf, pos, end, final, room, path, input) {
     catch (error) {
         if (!(error instanceof csv_scan_js_1.UnclosedQuote))
             throw error;
-        throw new common_1.UserError(`${input}: ${path}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file: path, line: error.line },
-        });
+        throw (0, csv_scan_js_1.unclosedQuoteError)(`${input}: ${path}`, path, error.line);
     }
 }
 
@@ -50243,7 +50543,6 @@ exports.parseCsvRecords = parseCsvRecords;
  * Small CSV texts as rows of strings (a metrics file, a config table): the same tokenizer as
  * `readTable`, so quoting, line breaks and line numbers follow one rule everywhere.
  */
-const common_1 = __nccwpck_require__(8051);
 const csv_scan_js_1 = __nccwpck_require__(8123);
 /**
  * Every record of a CSV text (empty lines skipped; a leading byte order mark dropped). An
@@ -50268,10 +50567,7 @@ function parseCsvRecords(text, file = 'the CSV text') {
     catch (error) {
         if (!(error instanceof csv_scan_js_1.UnclosedQuote))
             throw error;
-        throw new common_1.UserError(`${file}, line ${error.line}: a quoted field is never closed`, {
-            fix: 'Close the quote, or escape quotes inside quoted fields by doubling them ("").',
-            location: { file, line: error.line },
-        });
+        throw (0, csv_scan_js_1.unclosedQuoteError)(file, file, error.line);
     }
     return out;
 }
@@ -50294,6 +50590,7 @@ exports.JsonLinesSource = exports.CsvSource = void 0;
 const common_1 = __nccwpck_require__(8051);
 const batch_js_1 = __nccwpck_require__(2061);
 const csv_scan_js_1 = __nccwpck_require__(8123);
+const json_lines_js_1 = __nccwpck_require__(5097);
 function checkHeader(header, o, line) {
     const seen = new Set();
     header.forEach((h, i) => {
@@ -50414,23 +50711,7 @@ class JsonLinesSource {
     /** Adds one line's object; false for the line that gave the header only. */
     add(text, line) {
         const o = this.o;
-        let row;
-        try {
-            row = JSON.parse(text);
-        }
-        catch (error) {
-            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: not valid JSON (${error.message})`, {
-                fix: 'Write one JSON object per line (JSON Lines).',
-                location: { file: o.file, line },
-            });
-        }
-        if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw new common_1.UserError(`${o.input}: ${o.file}, line ${line}: expected a JSON object with named fields`, {
-                fix: 'Write each row as an object, e.g. {"x1": 0.5, "city": "Oslo"}.',
-                location: { file: o.file, line },
-            });
-        }
-        const obj = row;
+        const obj = (0, json_lines_js_1.parseJsonObjectLine)(text, line, `${o.input}: ${o.file}`, o.file);
         if (!this.builder) {
             this.keys = Object.keys(obj);
             const header = this.keys.map((k) => k.trim());
