@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODE_VERSIONS, repoRoot, runAction } from '../harness/run-action.js';
+import { NODE_VERSIONS, errorMessages, repoRoot, runAction } from '../harness/run-action.js';
 import { PRODUCTION_REFERENCE, productionReferenceInputs } from './registry-fixtures.js';
 
 const PROJECT = join(repoRoot, 'workflows-examples/example-project');
@@ -108,7 +108,7 @@ describe.each(NODE_VERSIONS)('drift-check on the example project (Node %s)', (no
       node,
       inputs: { current, ...PRODUCTION_REFERENCE },
     });
-    expect(r.annotations.filter((a) => a.level === 'error')).toEqual([]);
+    expect(errorMessages(r)).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(r.outputs.drift).toBe(String(expected.drift));
     expect(JSON.parse(r.outputs['drifted-columns']!).sort()).toEqual([...expected.drifted].sort());

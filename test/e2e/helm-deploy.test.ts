@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { HELM_TOOLCHAINS } from '../harness/helm-tools.js';
-import { runAction, startAction } from '../harness/run-action.js';
+import { errorMessages, runAction, startAction } from '../harness/run-action.js';
 import { eventually, leavePending } from '../cluster/tools.js';
 import { MODEL, deployInputs, expectedProbabilities, helmHistory, served } from './deploy-fixtures.js';
 import { deployWorld } from './deploy-world.js';
@@ -43,7 +43,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
     expect(first.summary).toContain('gave the recorded outputs');
     const url = world.cluster.serviceUrl(namespace, release);
     const second = await deployAction({ 'model-version': '2', 'promote-alias': 'production', 'smoke-test-url': url! });
-    expect([second.exitCode, second.annotations.filter((a) => a.level === 'error')]).toEqual([0, []]);
+    expect([second.exitCode, errorMessages(second)]).toEqual([0, []]);
     expect(second.outputs).toMatchObject({
       revision: '2',
       'previous-revision': '1',
@@ -126,10 +126,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       timeout: '20s',
       'smoke-test-url': world.cluster.serviceUrl(namespace, release)!,
     });
-    expect([
-      recovered.exitCode,
-      recovered.annotations.filter((a) => a.level === 'error').map((a) => a.message),
-    ]).toEqual([0, []]);
+    expect([recovered.exitCode, errorMessages(recovered)]).toEqual([0, []]);
     expect(recovered.summary).toContain('rolled back to revision 4');
     expect((await history()).slice(-3).map((r) => [r.revision, r.status])).toEqual([
       [5, 'pending-upgrade'],
@@ -162,10 +159,7 @@ describe.each(HELM_TOOLCHAINS)('helm $helmVersion', ({ major, helm }) => {
       'model-version': '2',
       'smoke-test-url': world.cluster.serviceUrl(namespace, release)!,
     });
-    expect([again.exitCode, again.annotations.filter((a) => a.level === 'error').map((a) => a.message)]).toEqual([
-      0,
-      [],
-    ]);
+    expect([again.exitCode, errorMessages(again)]).toEqual([0, []]);
     expect((await served(world.cluster.serviceUrl(namespace, release))).versions).toEqual(['2']);
   });
 });
