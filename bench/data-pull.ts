@@ -18,7 +18,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import pLimit from 'p-limit';
 import { silentLogger } from '@mlops-gha/common';
 import { pull } from '@mlops-gha/dvc';
 import { startS3Server } from '../test/doubles/s3.js';
+import { cpuLine, faster, NONE, rate, timed as timedRun, type Timing } from './data-pull-timing.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 32);
 const SMALL = Number(process.env.BENCH_SMALL ?? 5000);
@@ -77,56 +78,6 @@ async function repoFor(dataset: Dataset, config: string): Promise<string> {
   return root;
 }
 
-/** CPU seconds so far: the S3 server's process, this process, and this process's waited-for children (rclone, cp). */
-function cpuNow(): { server: number; self: number; children: number } {
-  const fields = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const tick = 0.01; // USER_HZ
-  const own = fields('self');
-  const usage = process.cpuUsage();
-  return {
-    server: server.pid ? (Number(fields(server.pid)[11]) + Number(fields(server.pid)[12])) * tick : 0,
-    self: (usage.user + usage.system) / 1e6,
-    children: (Number(own[13]) + Number(own[14])) * tick,
-  };
-}
-
-interface Timing {
-  ms: number;
-  /** CPU seconds of the S3 server and of the client (this process, or the child tool) during the run. */
-  serverCpu: number;
-  clientCpu: number;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<Timing & { value: T }> {
-  // Flush the previous run's dirty pages first: on this kind of VM their writeback otherwise
-  // lands, at random, on whichever tool runs next.
-  spawnSync('sync');
-  const before = cpuNow();
-  const t = performance.now();
-  const value = await fn();
-  const ms = performance.now() - t;
-  const after = cpuNow();
-  return {
-    ms,
-    value,
-    serverCpu: after.server - before.server,
-    clientCpu: after.self - before.self + (after.children - before.children),
-  };
-}
-
-/** The faster of two timings (undefined: none yet). */
-const faster = (a: Timing | undefined, b: Timing) => (a && a.ms <= b.ms ? a : b);
-const NONE: Timing = { ms: Infinity, serverCpu: 0, clientCpu: 0 };
-
-/** Where the run's time went: how busy the server was, and the client's CPU per object. */
-function cpuLine(t: Timing, objects: number): string {
-  return `server busy ${((t.serverCpu / (t.ms / 1000)) * 100).toFixed(0).padStart(3)}%, client cpu ${((t.clientCpu / objects) * 1e6).toFixed(0)} us/object`;
-}
-
-function rate(files: number, bytes: number, ms: number): string {
-  return `${(files / (ms / 1000)).toFixed(0).padStart(6)} files/s ${(bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(7)} MB/s  (${(ms / 1000).toFixed(2)} s)`;
-}
-
 function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): void {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: env ?? process.env });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString()}`);
@@ -137,6 +88,7 @@ const server = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.u
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 process.on('exit', () => server.kill('SIGTERM')); // also when the benchmark fails
+const timed = <T>(fn: () => Promise<T>) => timedRun(fn, server.pid);
 const info = await new Promise<{ endpoint: string; env: Record<string, string> }>((resolve) => {
   server.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(d.toString().split('\n')[0]!)));
 });

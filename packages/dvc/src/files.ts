@@ -328,4 +328,3 @@ export async function readText(path: string): Promise<string | undefined> {
     throw error;
   }
 }
-
