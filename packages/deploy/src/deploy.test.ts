@@ -14,7 +14,7 @@ import { clusterFixture } from '../../../test/cluster/fixture.js';
 import { MODEL, helmHistory, seedRegistry } from '../../../test/e2e/deploy-fixtures.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { deploy, type DeploySettings } from './deploy.js';
-import { deploySettings, useClusterEnv } from './test-support.js';
+import { deploySettings, useClusterEnv } from '../../../test/fixtures/deploy-support.js';
 
 const fx = clusterFixture();
 let registry: Registry;

@@ -7,7 +7,7 @@ import { Helm } from '@mlops-gha/helm';
 import { clusterFixture } from '../../../test/cluster/fixture.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { findModelService, smokeEndpoint } from './endpoint.js';
-import { STANDIN_CLUSTER, installStandin } from './test-support.js';
+import { STANDIN_CLUSTER, installStandin } from '../../../test/fixtures/deploy-support.js';
 
 const deployment = (name: string, labels: Record<string, string>) => `apiVersion: apps/v1
 kind: Deployment

@@ -11,7 +11,7 @@ import { clusterFixture } from '../../../test/cluster/fixture.js';
 import { leavePending } from '../../../test/cluster/tools.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { recoveryFor, resolvePending } from './pending.js';
-import { STANDIN_CLUSTER, installStandin } from './test-support.js';
+import { STANDIN_CLUSTER, installStandin } from '../../../test/fixtures/deploy-support.js';
 
 const h = (revision: number, status: HistoryEntry['status'], updated = ''): HistoryEntry => ({
   revision,

@@ -15,7 +15,7 @@ import { CHART } from '../../../test/cluster/tools.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import type { DeployOutcome, DeploySettings } from './deploy.js';
 import { afterFailedUpgrade, chartError, describeBack, restoreLastGood } from './recovery.js';
-import { STANDIN_CLUSTER } from './test-support.js';
+import { STANDIN_CLUSTER } from '../../../test/fixtures/deploy-support.js';
 
 const quiet: Logger = { info() {}, warning() {}, debug() {} };
 

@@ -8,7 +8,7 @@ import { clusterFixture } from '../../../test/cluster/fixture.js';
 import { CHART } from '../../../test/cluster/tools.js';
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { findModelKey, writeReleaseChart } from './redeploy.js';
-import { STANDIN_CLUSTER, installStandin } from './test-support.js';
+import { STANDIN_CLUSTER, installStandin } from '../../../test/fixtures/deploy-support.js';
 
 test('the model block is found where helm-deploy wrote it, the one naming the model first', () => {
   const block = (name: string) => ({ name, version: 3, storageUri: 'file:///r/x/versions/3/files/', sha256: 'ab' });

@@ -15,7 +15,7 @@ import { MODEL, helmHistory, seedRegistry } from '../../../test/e2e/deploy-fixtu
 import { HELM3 } from '../../../test/harness/helm-tools.js';
 import { deploy } from './deploy.js';
 import { rollback, type RollbackSettings } from './rollback.js';
-import { deploySettings, useClusterEnv } from './test-support.js';
+import { deploySettings, useClusterEnv } from '../../../test/fixtures/deploy-support.js';
 
 const fx = clusterFixture();
 let registry: Registry;

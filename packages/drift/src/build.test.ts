@@ -9,7 +9,7 @@ import type { Logger } from '@mlops-gha/common';
 import { expected, logisticClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
 import { buildProfile } from './build.js';
 import { PROFILE_BOUNDS, validateProfile } from './profile.js';
-import { syntheticCsv, tempFile } from './test-support.js';
+import { syntheticCsv, tempFile } from '../../../test/fixtures/drift-support.js';
 
 describe('buildProfile: the file', () => {
   it('refuses an empty file', async () => {

@@ -10,7 +10,7 @@ import { buildProfile } from './build.js';
 import { checkDrift } from './check.js';
 import type { Profile } from './profile.js';
 import { SeededRandom } from './random.js';
-import { tempFile } from './test-support.js';
+import { tempFile } from '../../../test/fixtures/drift-support.js';
 
 const WEIGHTS = [1.2, -0.8];
 

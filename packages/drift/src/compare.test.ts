@@ -9,7 +9,7 @@ import { compareProfiles, comparePredictions, METHOD_INFO, SMALL_REFERENCE_ROWS 
 import { PROFILE_BOUNDS, type ColumnProfile, type Profile } from './profile.js';
 import { renderReport } from './report.js';
 import { SeededRandom } from './random.js';
-import { profileOf, syntheticCsv, tempFile } from './test-support.js';
+import { profileOf, syntheticCsv, tempFile } from '../../../test/fixtures/drift-support.js';
 
 describe('compareProfiles: bad input', () => {
   it('refuses a fresh file missing a reference column, and names it', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readTable } from './index.js';
-import { tempFile } from './test-support.js';
+import { tempFile } from '../../../test/fixtures/drift-support.js';
 
 describe('readTable', () => {
   it('reads quoted fields, missing tokens, numbers and text column-major, with line numbers', async () => {

@@ -1,7 +1,7 @@
 /** The Kolmogorov distribution (scipy.stats.kstwo.sf) across its algorithm branches, and the one-sided Smirnov tail. */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { kolmogorovSf, smirnov } from './kolmogorov.js';
-import { scipyJobs } from './test-support.js';
+import { scipyJobs } from '../../../test/fixtures/drift-support.js';
 
 // [n, x], chosen to land in each branch of kolmogorovSf (see the comments)
 const KSTWO: [number, number][] = [

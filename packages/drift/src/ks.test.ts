@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ks2Samp, ks2SampSorted, ksStatistic, roundHalfEven } from './ks.js';
 import { SeededRandom } from './random.js';
-import { scipy } from './test-support.js';
+import { scipy } from '../../../test/fixtures/drift-support.js';
 
 const rng = new SeededRandom(99);
 const normals = (n: number, shift = 0, step = 0) =>

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { compareProfiles } from './compare.js';
 import { SeededRandom } from './random.js';
-import { profileOf } from './test-support.js';
+import { profileOf } from '../../../test/fixtures/drift-support.js';
 
 const DRAWS = 200;
 const SLACK = 3 * Math.sqrt((0.05 * 0.95) / DRAWS);

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { buildProfile } from './build.js';
 import { compareProfiles, type ColumnDrift, type DatasetDrift } from './compare.js';
 import { escapeCell, MAX_REPORT_LENGTH, renderReport, type ReportInput } from './report.js';
-import { tempFile } from './test-support.js';
+import { tempFile } from '../../../test/fixtures/drift-support.js';
 
 function column(name: string, o: Partial<ColumnDrift> = {}): ColumnDrift {
   return {

@@ -1,7 +1,7 @@
 /** log-gamma, the regularised upper incomplete gamma and the chi-squared and normal tails, against SciPy 1.10. */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { chiSquaredSf, gammaQ, logGamma, normalSf } from './special.js';
-import { scipyJobs } from './test-support.js';
+import { scipyJobs } from '../../../test/fixtures/drift-support.js';
 
 /** |ours - scipy| within `rel` of scipy's magnitude (or `abs` near zero). */
 function close(ours: number, reference: number, rel: number, abs = 1e-300): void {
