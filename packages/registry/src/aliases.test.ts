@@ -2,14 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger } from '@mlops-gha/common';
 import { openStore, PreconditionFailedError, type ObjectStore } from '@mlops-gha/storage';
 import { moveAlias } from './aliases.js';
-import type { RegistryContext } from './context.js';
 import { AliasConflictError, NotFoundInRegistryError } from './errors.js';
 import { layout } from './layout.js';
-import { MANIFEST_SCHEMA_ID, serializeManifest, type Manifest } from './manifest.js';
-import type { PushStep, RegistryOptions } from './types.js';
+import { AT, contextOn, putManifest } from '../../../test/fixtures/registry-context.js';
 
 let work: string;
 let n = 0;
@@ -21,53 +18,6 @@ const folder = () => join(work, `reg-${n++}`);
 const json = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
 const eventFiles = async (location: string, name: string) =>
   (await readdir(join(location, name, 'events')).catch(() => [] as string[])).sort();
-
-const AT = '2026-01-02T03:04:05.678Z';
-
-/** The context the Registry object builds, over a real folder store, with a fixed clock and the steps recorded. */
-function contextOn(store: ObjectStore, options: RegistryOptions = {}) {
-  const steps: PushStep[] = [];
-  const logger = new RecordingLogger();
-  let probes = 0;
-  const ctx: RegistryContext = {
-    store,
-    location: store.location,
-    logger,
-    options,
-    ensureConditionalWrites: async () => {
-      probes += 1;
-    },
-    now: () => new Date(AT),
-    step: async (step) => {
-      steps.push(step);
-    },
-    uriOf: (name, version) => `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-  };
-  return { ctx, steps, logger, probes: () => probes };
-}
-
-/** Writes a (schema-valid) manifest of `name`/`version` as push leaves it: the version becomes visible. */
-async function putManifest(store: ObjectStore, name: string, version: number): Promise<void> {
-  const sha = 'ab'.repeat(32);
-  const manifest: Manifest = {
-    schema: MANIFEST_SCHEMA_ID,
-    name,
-    version,
-    created_at: AT,
-    created_by: 'octocat',
-    uri: `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-    sha256: sha,
-    content_digest: sha,
-    files: [{ path: 'model.bin', sha256: sha, size: 1 }],
-    signature: null,
-    metrics: {},
-    params: {},
-    lineage: { git_sha: null, git_ref: null, repository: null, run_url: null, run_id: null, data_version: null },
-    tags: {},
-    description: null,
-  };
-  await store.put(layout.manifest(name, version), serializeManifest(manifest));
-}
 
 /** `inner` with its `put` replaced: `put(original, key, body, options)`. */
 function withPut(

@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger } from '@mlops-gha/common';
 import { openStore, PreconditionFailedError, type ObjectStore } from '@mlops-gha/storage';
 import { claimNextVersion } from './claims.js';
-import type { RegistryContext } from './context.js';
 import { layout } from './layout.js';
-import type { PushStep, RegistryOptions } from './types.js';
+import { AT, contextOn } from '../../../test/fixtures/registry-context.js';
 
 let work: string;
 let n = 0;
@@ -19,30 +17,6 @@ const folder = () => join(work, `reg-${n++}`);
 const claims = async (location: string) =>
   (await readdir(join(location, 'iris/claims')).catch(() => [] as string[])).sort();
 const claimOf = (pushId: string) => `${JSON.stringify({ push_id: pushId, at: AT, actor: null })}\n`;
-
-const AT = '2026-01-02T03:04:05.678Z';
-
-/** The context the Registry object builds, over a real folder store, with a fixed clock and the steps recorded. */
-function contextOn(store: ObjectStore, options: RegistryOptions = {}) {
-  const steps: PushStep[] = [];
-  const logger = new RecordingLogger();
-  let probes = 0;
-  const ctx: RegistryContext = {
-    store,
-    location: store.location,
-    logger,
-    options,
-    ensureConditionalWrites: async () => {
-      probes += 1;
-    },
-    now: () => new Date(AT),
-    step: async (step) => {
-      steps.push(step);
-    },
-    uriOf: (name, version) => `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-  };
-  return { ctx, steps, logger, probes: () => probes };
-}
 
 /** `inner` with its `put` replaced: `put(original, key, body, options)`. */
 function withPut(

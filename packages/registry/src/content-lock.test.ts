@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger } from '@mlops-gha/common';
 import { openStore, type ObjectStore } from '@mlops-gha/storage';
 import { acquireContentLock, findPublished } from './content-lock.js';
-import type { RegistryContext } from './context.js';
 import { layout } from './layout.js';
 import { MANIFEST_SCHEMA_ID, serializeManifest, type Manifest } from './manifest.js';
-import type { PushStep, RegistryOptions } from './types.js';
+import { AT, contextOn } from '../../../test/fixtures/registry-context.js';
 
 let work: string;
 let n = 0;
@@ -22,30 +20,6 @@ const DIGEST = 'cd'.repeat(32);
 const OTHER_DIGEST = 'ef'.repeat(32);
 const record = (fields: Record<string, unknown>) =>
   `${JSON.stringify({ schema: 'mlops-gha/registry-content@1', state: 'pending', push_id: 'other', version: null, beat: 0, ...fields })}\n`;
-
-const AT = '2026-01-02T03:04:05.678Z';
-
-/** The context the Registry object builds, over a real folder store, with a fixed clock and the steps recorded. */
-function contextOn(store: ObjectStore, options: RegistryOptions = {}) {
-  const steps: PushStep[] = [];
-  const logger = new RecordingLogger();
-  let probes = 0;
-  const ctx: RegistryContext = {
-    store,
-    location: store.location,
-    logger,
-    options,
-    ensureConditionalWrites: async () => {
-      probes += 1;
-    },
-    now: () => new Date(AT),
-    step: async (step) => {
-      steps.push(step);
-    },
-    uriOf: (name, version) => `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-  };
-  return { ctx, steps, logger, probes: () => probes };
-}
 
 /** Writes a manifest of iris/`version` whose content is `digest`: the version is visible. */
 async function putManifest(store: ObjectStore, version: number, digest: string): Promise<Manifest> {

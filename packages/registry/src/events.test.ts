@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger, UserError } from '@mlops-gha/common';
+import { UserError } from '@mlops-gha/common';
 import { openStore, PreconditionFailedError, type ObjectStore } from '@mlops-gha/storage';
-import type { RegistryContext } from './context.js';
 import { appendEvent, listEvents } from './events.js';
 import { layout } from './layout.js';
-import type { PushStep, RegistryOptions } from './types.js';
+import { AT, contextOn } from '../../../test/fixtures/registry-context.js';
 
 let work: string;
 let n = 0;
@@ -16,30 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 const folder = () => join(work, `reg-${n++}`);
-
-const AT = '2026-01-02T03:04:05.678Z';
-
-/** The context the Registry object builds, over a real folder store, with a fixed clock and the steps recorded. */
-function contextOn(store: ObjectStore, options: RegistryOptions = {}) {
-  const steps: PushStep[] = [];
-  const logger = new RecordingLogger();
-  let probes = 0;
-  const ctx: RegistryContext = {
-    store,
-    location: store.location,
-    logger,
-    options,
-    ensureConditionalWrites: async () => {
-      probes += 1;
-    },
-    now: () => new Date(AT),
-    step: async (step) => {
-      steps.push(step);
-    },
-    uriOf: (name, version) => `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-  };
-  return { ctx, steps, logger, probes: () => probes };
-}
 
 /** A folder store whose puts of keys matching `match` throw `error` the first `times` times, writing nothing. */
 function failingPuts(location: string, match: RegExp, error: () => Error, times = 1): ObjectStore {

@@ -2,22 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger, UserError } from '@mlops-gha/common';
-import { openStore, type ObjectStore } from '@mlops-gha/storage';
+import { UserError } from '@mlops-gha/common';
+import { openStore } from '@mlops-gha/storage';
 import { logisticClassifierModel, writeModel } from '../../../test/harness/onnx-models.js';
-import type { RegistryContext } from './context.js';
-import { layout } from './layout.js';
 import { finishExisting, push } from './push.js';
 import { collectModelFiles } from './sources.js';
-import type { PushStep, RegistryOptions } from './types.js';
+import type { PushStep } from './types.js';
+import { AT, contextOn } from '../../../test/fixtures/registry-context.js';
 
 // The files pushed and their digests from coreutils (printf 'weights-a' > a.bin; printf 'config-b' > b.bin):
 //   sha256sum a.bin b.bin -> SHA_A, SHA_B;   sha256sum a.bin b.bin | sha256sum -> LISTING
 const SHA_A = '1761859e16f9a0a8a14419a2a7dd5eb3639b2beb40f01ff3c73942fd37f7ea26';
 const SHA_B = '652de45506943503f44fbea64dc4e811c62220493bd1c6a0e9d1d8bfd261a952';
 const LISTING = '81272ea9d8f4742613966e786d4c7b59cd5add245e0c0c574a9ac5862d37b810';
-const AT = '2026-01-02T03:04:05.678Z';
-
 let work: string;
 let n = 0;
 beforeAll(async () => {
@@ -35,29 +32,6 @@ async function twoFiles() {
   await writeFile(join(dir, 'a.bin'), 'weights-a');
   await writeFile(join(dir, 'b.bin'), 'config-b');
   return { dir, files: await collectModelFiles([dir]) };
-}
-
-/** The context the Registry object builds, over a real folder store, with a fixed clock; `onStep` sees each push step. */
-function contextOn(store: ObjectStore, options: RegistryOptions = {}, onStep?: (step: PushStep) => Promise<void>) {
-  const steps: PushStep[] = [];
-  const logger = new RecordingLogger();
-  let probes = 0;
-  const ctx: RegistryContext = {
-    store,
-    location: store.location,
-    logger,
-    options,
-    ensureConditionalWrites: async () => {
-      probes += 1;
-    },
-    now: () => new Date(AT),
-    step: async (step) => {
-      steps.push(step);
-      await onStep?.(step);
-    },
-    uriOf: (name, version) => `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-  };
-  return { ctx, steps, logger, probes: () => probes };
 }
 
 describe('push', () => {

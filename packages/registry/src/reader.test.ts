@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger, UserError } from '@mlops-gha/common';
+import { UserError } from '@mlops-gha/common';
 import { openStore, type ObjectStore } from '@mlops-gha/storage';
-import type { RegistryContext } from './context.js';
 import { NotFoundInRegistryError, VersionIntegrityError } from './errors.js';
 import { layout } from './layout.js';
 import { contentDigest, MANIFEST_SCHEMA_ID, serializeManifest, versionSha256, type Manifest } from './manifest.js';
@@ -23,7 +22,7 @@ import {
   resolve,
   tryReadManifest,
 } from './reader.js';
-import type { PushStep, RegistryOptions } from './types.js';
+import { AT, contextOn } from '../../../test/fixtures/registry-context.js';
 
 let work: string;
 let n = 0;
@@ -32,30 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 const folder = () => join(work, `reg-${n++}`);
-
-const AT = '2026-01-02T03:04:05.678Z';
-
-/** The context the Registry object builds, over a real folder store, with a fixed clock and the steps recorded. */
-function contextOn(store: ObjectStore, options: RegistryOptions = {}) {
-  const steps: PushStep[] = [];
-  const logger = new RecordingLogger();
-  let probes = 0;
-  const ctx: RegistryContext = {
-    store,
-    location: store.location,
-    logger,
-    options,
-    ensureConditionalWrites: async () => {
-      probes += 1;
-    },
-    now: () => new Date(AT),
-    step: async (step) => {
-      steps.push(step);
-    },
-    uriOf: (name, version) => `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-  };
-  return { ctx, steps, logger, probes: () => probes };
-}
 
 /** Stores a version as push leaves it: its files under files/, then a manifest listing them. */
 async function putVersion(
