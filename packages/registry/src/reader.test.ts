@@ -7,7 +7,7 @@ import { UserError } from '@mlops-gha/common';
 import { openStore, type ObjectStore } from '@mlops-gha/storage';
 import { NotFoundInRegistryError, VersionIntegrityError } from './errors.js';
 import { layout } from './layout.js';
-import { contentDigest, MANIFEST_SCHEMA_ID, serializeManifest, versionSha256, type Manifest } from './manifest.js';
+import { contentDigest } from './manifest.js';
 import {
   claimedVersions,
   latestVersion,
@@ -22,7 +22,7 @@ import {
   resolve,
   tryReadManifest,
 } from './reader.js';
-import { AT, contextOn } from '../../../test/fixtures/registry-context.js';
+import { AT, contextOn, putVersion } from '../../../test/fixtures/registry-context.js';
 
 let work: string;
 let n = 0;
@@ -31,42 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 const folder = () => join(work, `reg-${n++}`);
-
-/** Stores a version as push leaves it: its files under files/, then a manifest listing them. */
-async function putVersion(
-  store: ObjectStore,
-  name: string,
-  version: number,
-  files: Record<string, string>,
-  extra: Partial<Manifest> = {},
-): Promise<Manifest> {
-  const listed = Object.entries(files).map(([path, text]) => ({
-    path,
-    sha256: createHash('sha256').update(text).digest('hex'),
-    size: Buffer.byteLength(text),
-  }));
-  for (const [path, text] of Object.entries(files)) await store.put(layout.file(name, version, path), text);
-  const manifest: Manifest = {
-    schema: MANIFEST_SCHEMA_ID,
-    name,
-    version,
-    created_at: AT,
-    created_by: 'octocat',
-    uri: `${store.urlOf(layout.filesPrefix(name, version).replace(/\/$/, ''))}/`,
-    sha256: versionSha256(listed),
-    content_digest: contentDigest(listed),
-    files: listed,
-    signature: null,
-    metrics: { accuracy: 0.9 },
-    params: {},
-    lineage: { git_sha: null, git_ref: null, repository: null, run_url: null, run_id: null, data_version: null },
-    tags: {},
-    description: null,
-    ...extra,
-  };
-  await store.put(layout.manifest(name, version), serializeManifest(manifest));
-  return manifest;
-}
 
 async function putAlias(store: ObjectStore, name: string, alias: string, version: number, event = 'e1') {
   await store.put(
