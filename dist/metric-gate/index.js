@@ -69620,9 +69620,10 @@ class LocalStore {
         return {};
     }
     async *list(prefix) {
-        if (prefix.replace(/\/+$/, '') !== '')
-            checkKey(prefix.replace(/\/+$/, '')); // never a walk outside the root
-        const start = prefix === '' ? this.root : (0,external_node_path_.join)(this.root, ...prefix.replace(/\/+$/, '').split('/'));
+        const folder = prefix.replace(/\/+$/, '');
+        if (folder !== '')
+            checkKey(folder); // never a walk outside the root
+        const start = folder === '' ? this.root : (0,external_node_path_.join)(this.root, ...folder.split('/'));
         const walk = async function* (dir, rel) {
             let entries;
             try {

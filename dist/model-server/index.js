@@ -48590,9 +48590,10 @@ class LocalStore {
         return {};
     }
     async *list(prefix) {
-        if (prefix.replace(/\/+$/, '') !== '')
-            (0, keys_js_1.checkKey)(prefix.replace(/\/+$/, '')); // never a walk outside the root
-        const start = prefix === '' ? this.root : (0, node_path_1.join)(this.root, ...prefix.replace(/\/+$/, '').split('/'));
+        const folder = prefix.replace(/\/+$/, '');
+        if (folder !== '')
+            (0, keys_js_1.checkKey)(folder); // never a walk outside the root
+        const start = folder === '' ? this.root : (0, node_path_1.join)(this.root, ...folder.split('/'));
         const walk = async function* (dir, rel) {
             let entries;
             try {

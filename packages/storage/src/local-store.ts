@@ -169,8 +169,9 @@ export class LocalStore implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncIterable<ObjectInfo> {
-    if (prefix.replace(/\/+$/, '') !== '') checkKey(prefix.replace(/\/+$/, '')); // never a walk outside the root
-    const start = prefix === '' ? this.root : join(this.root, ...prefix.replace(/\/+$/, '').split('/'));
+    const folder = prefix.replace(/\/+$/, '');
+    if (folder !== '') checkKey(folder); // never a walk outside the root
+    const start = folder === '' ? this.root : join(this.root, ...folder.split('/'));
     const walk = async function* (this: LocalStore, dir: string, rel: string): AsyncGenerator<ObjectInfo> {
       let entries;
       try {
