@@ -68334,7 +68334,7 @@ class UserError extends Error {
     }
     /** The message followed by the fix, as printed to a user. */
     describe() {
-        return this.fix ? `${this.message}\nFix: ${this.fix}` : this.message;
+        return describeError(this);
     }
 }
 function isUserError(error) {

@@ -40,7 +40,7 @@ export class UserError extends Error {
 
   /** The message followed by the fix, as printed to a user. */
   describe(): string {
-    return this.fix ? `${this.message}\nFix: ${this.fix}` : this.message;
+    return describeError(this);
   }
 }
 
