@@ -92,7 +92,8 @@ export class Checkout {
           const st = lstatOrUndefined(path);
           if (!st) {
             // Stryker disable next-line StringLiteral: speed only: an unnamed action skips the small-file fast path and link() creates the same file
-            list.push({ plan, file, path, action: 'create' });
+            // `recorded` set now: added later it would cost every change a property array
+            list.push({ plan, file, path, action: 'create', recorded: false });
             count(plan);
             continue;
           }

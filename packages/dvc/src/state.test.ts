@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { lstat, mkdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { buildFixture, tempDir } from '../../../test/fixtures/dvc-repo.js';
@@ -119,6 +119,33 @@ describe('WorkspaceState (the module alone)', () => {
       loaded.matches('tab\tname', st, A),
       loaded.matches('new\nline', st, A),
     ]).toEqual([true, false, false]);
+  });
+
+  it('a state larger than the 1 MB read buffer loads whole: lines across chunk edges, a 2 MB junk line skipped, no final newline', async () => {
+    const root = await fresh();
+    const st = await lstat(join(root, 'a.txt'));
+    const state = WorkspaceState.load(root);
+    const names = Array.from({ length: 20_000 }, (_, i) => `data/${'ü'.repeat(i % 7)}folder-${i % 97}/file-${i}.csv`);
+    for (const name of names) state.recordStats(name, st, A);
+    state.save();
+    const file = join(root, '.dvc/tmp/mlops-dvc-state.tsv');
+    const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    expect(lines).toHaveLength(20_000);
+    // a junk line longer than the buffer between two halves, and the last line unterminated
+    const junk = 'x'.repeat(2 << 20);
+    await writeFile(file, `${lines.slice(0, 10_000).join('\n')}\n${junk}\n${lines.slice(10_000).join('\n')}`);
+    const loaded = WorkspaceState.load(root);
+    expect(names.filter((n) => !loaded.matches(n, st, A))).toEqual([]);
+    expect(loaded.matches('x'.repeat(100), st, A)).toBe(false);
+  });
+
+  it('a save that cannot rename into place leaves no temp file behind', async () => {
+    const root = await fresh();
+    await mkdir(join(root, '.dvc/tmp/mlops-dvc-state.tsv/occupied'), { recursive: true }); // a folder in the way
+    const state = WorkspaceState.load(root);
+    state.recordStats('a.txt', await lstat(join(root, 'a.txt')), A);
+    expect(() => state.save()).not.toThrow();
+    expect(await readdir(join(root, '.dvc/tmp'))).toEqual(['mlops-dvc-state.tsv']);
   });
 
   it('a .dvc/tmp that cannot be written only loses the state: save() does not throw', async () => {
