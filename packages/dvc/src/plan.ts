@@ -159,13 +159,15 @@ export async function planOutput(
   }
   checkManifestPaths(output, entries);
   const wanted = selection.subpaths;
+  const prefix = `${output.path}/`;
   let previous = '';
   plan.distinctPaths = true;
   for (const entry of entries) {
     if (entry.relpath <= previous) plan.distinctPaths = false;
     previous = entry.relpath;
     if (wanted && !wanted.some((w) => entry.relpath === w || entry.relpath.startsWith(`${w}/`))) continue;
-    plan.files.push({ rel: `${output.path}/${entry.relpath}`, object: need(entry.md5), isexec: false });
+    // joined, not concatenated: `a + b` keeps a 32-byte rope and the manifest's string alive per file
+    plan.files.push({ rel: [prefix, entry.relpath].join(''), object: need(entry.md5), isexec: false });
   }
   if (wanted) {
     for (const w of wanted) {

@@ -20,7 +20,7 @@ import { pool } from './pool.js';
 import { RemoteStores } from './remotes.js';
 import { WorkspaceState } from './state.js';
 import { collectOutputs, findRoot, selectTargets, type Selection } from './repo.js';
-import { keepYoungGenerationSmall } from './young-generation.js';
+import { keepHeapTight } from './heap-tuning.js';
 
 export type { LinkType } from './checkout.js';
 
@@ -98,7 +98,7 @@ export interface PullContext {
 
 /** Reads the repository, its config and the targets; computes the data version. Writes nothing. */
 export async function preparePull(options: PullOptions): Promise<PullContext> {
-  keepYoungGenerationSmall(); // the per-file records are long-lived: see young-generation.ts
+  keepHeapTight(); // the per-file records are long-lived: see heap-tuning.ts
   const logger = options.logger;
   const root = findRoot(options.cwd);
   const locationBase = options.locationBase ?? options.cwd;
@@ -143,7 +143,7 @@ export async function preparePull(options: PullOptions): Promise<PullContext> {
  */
 export async function pull(options: PullOptions, prepared?: PullContext): Promise<PullResult> {
   const started = Date.now();
-  keepYoungGenerationSmall(); // the per-file records are long-lived: see young-generation.ts
+  keepHeapTight(); // the per-file records are long-lived: see heap-tuning.ts
   const ctx = prepared ?? (await preparePull(options));
   const jobs = options.jobs ?? defaultJobs();
   const limit = pool(jobs);
