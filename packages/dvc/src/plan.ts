@@ -53,7 +53,10 @@ export interface PlannedFile {
   rel: string; // repo-relative workspace path
   object: ObjectNeed;
   isexec: boolean;
-  /** Written while the downloads ran (EagerCopies), from the verified body in memory. */
+  /**
+   * Written while the downloads ran (EagerCopies), from the verified body in memory. Set from
+   * the start: a property added later costs every file a property array (40 B).
+   */
   eager?: boolean;
 }
 
@@ -98,7 +101,7 @@ export async function planOutput(
   const need = (oid: string): ObjectNeed => new Need(oid, output.hashName, cacheDir, remote);
   const plan: OutputPlan = { selection, output, files: [], whole: !selection.subpaths };
   if (!output.md5.endsWith('.dir')) {
-    plan.files.push({ rel: output.path, object: need(output.md5), isexec: output.isexec });
+    plan.files.push({ rel: output.path, object: need(output.md5), isexec: output.isexec, eager: false });
     return plan;
   }
   const dirObject = need(output.md5);
@@ -167,7 +170,7 @@ export async function planOutput(
     previous = entry.relpath;
     if (wanted && !wanted.some((w) => entry.relpath === w || entry.relpath.startsWith(`${w}/`))) continue;
     // joined, not concatenated: `a + b` keeps a 32-byte rope and the manifest's string alive per file
-    plan.files.push({ rel: [prefix, entry.relpath].join(''), object: need(entry.md5), isexec: false });
+    plan.files.push({ rel: [prefix, entry.relpath].join(''), object: need(entry.md5), isexec: false, eager: false });
   }
   if (wanted) {
     for (const w of wanted) {
