@@ -105,20 +105,24 @@ describe('WorkspaceState (the module alone)', () => {
     expect(state.matches('b.txt', await lstat(join(root, 'b.txt')), B)).toBe(false);
   });
 
-  it('names holding a tab or a newline are not saved (they cannot be read back), the others are', async () => {
+  it('names holding a tab or a newline, and oids not 32 characters long, are not saved (they cannot be read back); the others are', async () => {
     const root = await fresh();
     const state = WorkspaceState.load(root);
     const st = await lstat(join(root, 'a.txt'));
     state.recordStats('tab\tname', st, A);
     state.recordStats('new\nline', st, A);
     state.recordStats('a.txt', st, A);
+    state.recordStats('short-oid.txt', st, 'abc'); // an oid that cannot be read back either
     state.save();
+    const text = await readFile(join(root, '.dvc/tmp/mlops-dvc-state.tsv'), 'latin1');
+    expect(text).toMatch(/^a\.txt\t[0-9a-f]{64}\t[0-9a-f]{32}\n$/);
     const loaded = WorkspaceState.load(root);
     expect([
       loaded.matches('a.txt', st, A),
       loaded.matches('tab\tname', st, A),
       loaded.matches('new\nline', st, A),
-    ]).toEqual([true, false, false]);
+      loaded.matches('short-oid.txt', st, 'abc'),
+    ]).toEqual([true, false, false, false]);
   });
 
   it('a state larger than the 1 MB read buffer loads whole: lines across chunk edges, a 2 MB junk line skipped, no final newline', async () => {

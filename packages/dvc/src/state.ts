@@ -167,7 +167,9 @@ export class WorkspaceState {
       fd = openSync(temp, 'w');
       const out = new LineWriter(fd);
       for (const [rel, row] of this.rows) {
-        if (rel.includes('\n') || rel.includes('\t')) continue;
+        const oid = this.oids[row]!;
+        // what load() could not read back is not written (and a short oid would leave buffer bytes unset)
+        if (rel.includes('\n') || rel.includes('\t') || oid.length !== 32) continue;
         const line = out.reserve(Buffer.byteLength(rel) + 1 + STAMP_HEX + 1 + 32 + 1);
         if (!line) continue; // longer than any path a filesystem accepts
         let at = line.start + line.buffer.write(rel, line.start);
@@ -177,7 +179,7 @@ export class WorkspaceState {
           for (let shift = 28; shift >= 0; shift -= 4) line.buffer[at++] = HEX_DIGITS[(value >>> shift) & 15]!;
         }
         line.buffer[at++] = 9;
-        at += line.buffer.write(this.oids[row]!, at, 'latin1');
+        at += line.buffer.write(oid, at, 'latin1');
         line.buffer[at] = 10;
       }
       out.flush();
