@@ -98,7 +98,7 @@ export interface PullContext {
 
 /** Reads the repository, its config and the targets; computes the data version. Writes nothing. */
 export async function preparePull(options: PullOptions): Promise<PullContext> {
-  keepHeapTight(); // the per-file records are long-lived: see heap-tuning.ts
+  keepHeapTight(); // before any per-file record: they are long-lived (heap-tuning.ts); pull() always comes after
   const logger = options.logger;
   const root = findRoot(options.cwd);
   const locationBase = options.locationBase ?? options.cwd;
@@ -143,7 +143,6 @@ export async function preparePull(options: PullOptions): Promise<PullContext> {
  */
 export async function pull(options: PullOptions, prepared?: PullContext): Promise<PullResult> {
   const started = Date.now();
-  keepHeapTight(); // the per-file records are long-lived: see heap-tuning.ts
   const ctx = prepared ?? (await preparePull(options));
   const jobs = options.jobs ?? defaultJobs();
   const limit = pool(jobs);

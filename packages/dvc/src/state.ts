@@ -170,17 +170,18 @@ export class WorkspaceState {
         const oid = this.oids[row]!;
         // what load() could not read back is not written (and a short oid would leave buffer bytes unset)
         if (rel.includes('\n') || rel.includes('\t') || oid.length !== 32) continue;
-        const line = out.reserve(Buffer.byteLength(rel) + 1 + STAMP_HEX + 1 + 32 + 1);
-        if (!line) continue; // longer than any path a filesystem accepts
-        let at = line.start + line.buffer.write(rel, line.start);
-        line.buffer[at++] = 9;
+        let at = out.reserve(Buffer.byteLength(rel) + 1 + STAMP_HEX + 1 + 32 + 1);
+        if (at < 0) continue; // longer than any path a filesystem accepts
+        const buffer = out.buffer;
+        at += buffer.write(rel, at);
+        buffer[at++] = 9;
         for (let w = row * FIELDS * 2, last = w + FIELDS * 2; w < last; w++) {
           const value = this.words[w]!;
-          for (let shift = 28; shift >= 0; shift -= 4) line.buffer[at++] = HEX_DIGITS[(value >>> shift) & 15]!;
+          for (let shift = 28; shift >= 0; shift -= 4) buffer[at++] = HEX_DIGITS[(value >>> shift) & 15]!;
         }
-        line.buffer[at++] = 9;
-        at += line.buffer.write(oid, at, 'latin1');
-        line.buffer[at] = 10;
+        buffer[at++] = 9;
+        at += buffer.write(oid, at, 'latin1');
+        buffer[at] = 10;
       }
       out.flush();
       closeSync(fd);
@@ -200,18 +201,18 @@ export class WorkspaceState {
 
 /** Fixed-size lines appended to a file through one 1 MB buffer. */
 class LineWriter {
-  private readonly buffer = Buffer.allocUnsafe(1 << 20);
+  readonly buffer = Buffer.allocUnsafe(1 << 20);
   private used = 0;
 
   constructor(private readonly fd: number) {}
 
-  /** Room for one line of `bytes` bytes, to be filled in full; undefined when it cannot fit at all. */
-  reserve(bytes: number): { buffer: Buffer; start: number } | undefined {
-    if (bytes > this.buffer.length) return undefined;
+  /** Where a line of `bytes` bytes, to be filled in full, starts in `buffer`; -1 when it cannot fit at all. */
+  reserve(bytes: number): number {
+    if (bytes > this.buffer.length) return -1;
     if (this.used + bytes > this.buffer.length) this.flush();
     const start = this.used;
     this.used += bytes;
-    return { buffer: this.buffer, start };
+    return start;
   }
 
   flush(): void {
