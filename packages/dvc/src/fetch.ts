@@ -47,10 +47,10 @@ function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
   let chunks: Buffer[] | undefined = [];
   let length = 0;
   return {
-    update: (chunk: Buffer) => {
+    update: (chunk: Buffer, owned?: boolean) => {
       hasher.update(chunk);
       length += chunk.length;
-      if (chunks && length <= KEEP_BODY) chunks.push(chunk);
+      if (chunks && length <= KEEP_BODY) chunks.push(owned ? chunk : Buffer.from(chunk)); // a stream's chunk is a reused buffer's view
       else chunks = undefined;
     },
     finish: () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, createWriteStream, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { Transform } from 'node:stream';
 import { IntegrityError } from './errors.js';
 import { withRetries, type RetryOptions } from './retry.js';
 import type { DownloadOptions } from './types.js';
+import type { WireResponse } from './wire.js';
 
 // One random tag per process and a counter: unique temp names without 6 random bytes (a
 // getpid and a randomFillSync) per file. Small objects' temps are still created exclusively.
@@ -85,6 +86,55 @@ export async function writeVerifiedStream(
 }
 
 /**
+ * writeVerifiedStream for an answer of the lean HTTP client: each piece is written, hashed and
+ * counted in the sink, synchronously (the piece is a view of a reused read buffer), so no
+ * chunk is allocated or queued between the socket and the file.
+ */
+export async function writeVerifiedBody(
+  body: WireResponse,
+  dest: string,
+  url: string,
+  options: DownloadOptions = {},
+  expected?: number,
+): Promise<{ bytes: number }> {
+  const temp = tempBeside(dest);
+  const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
+  const verifier = options.verifier?.();
+  let reported = 0;
+  let fd: number | undefined;
+  try {
+    fd = await createIn(dirname(dest), () => openSync(temp, 'wx'));
+    const out = fd;
+    const bytes = await body.read((chunk) => {
+      for (let at = 0; at < chunk.length; ) at += writeSync(out, chunk, at, chunk.length - at);
+      hash?.update(chunk);
+      verifier?.update(chunk);
+      if (options.onBytes) {
+        options.onBytes(chunk.length);
+        reported += chunk.length;
+      }
+    });
+    closeSync(fd);
+    fd = undefined;
+    if (expected !== undefined && bytes !== expected)
+      throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
+        code: 'TruncatedBody',
+      });
+    checkDigest(url, options, hash?.digest('hex'));
+    verifier?.finish();
+    if (options.mode !== undefined) await chmod(temp, options.mode);
+    await rename(temp, dest);
+    return { bytes };
+  } catch (error) {
+    if (reported && options.onBytes) options.onBytes(-reported);
+    body.resume();
+    if (fd !== undefined) closeSync(fd);
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
  * One attempt of the small-object path: the whole body is verified in memory and written to
  * a temporary file beside `dest` (created with the final mode), then renamed into place.
  */
@@ -103,7 +153,7 @@ export async function writeVerifiedBytes(
     );
   if (options.verifier) {
     const verifier = options.verifier();
-    verifier.update(body);
+    verifier.update(body, true);
     verifier.finish();
   }
   const temp = tempBeside(dest);

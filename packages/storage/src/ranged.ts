@@ -7,12 +7,18 @@
  * the object level, so retries do not multiply), and the partial file is removed.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { open, rename, rm, chmod } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkDigest, createIn, tempBeside } from './download.js';
 import { withRetries } from './retry.js';
 import type { DownloadOptions } from './types.js';
+import { WireResponse } from './wire.js';
+
+/** What the checks read of an answer: its status and headers (a WireResponse, or a fake in tests). */
+export interface AnswerHead {
+  statusCode?: number;
+  headers: Record<string, string | string[] | undefined>;
+}
 
 /** Ranges of one object in flight at once. */
 export const RANGES_PER_OBJECT = 4;
@@ -51,7 +57,18 @@ export function parseContentRange(
 }
 
 /** Reads a response body whole, refusing one of another length than announced. */
-export async function readExactly(res: IncomingMessage, expected: number | undefined): Promise<Buffer> {
+export async function readExactly(res: AsyncIterable<unknown>, expected: number | undefined): Promise<Buffer> {
+  if (res instanceof WireResponse && expected !== undefined) {
+    // straight into one buffer of the announced size: no piece is kept or concatenated
+    const body = Buffer.allocUnsafe(expected);
+    let length = 0;
+    await res.read((chunk) => {
+      if (length + chunk.length <= expected) chunk.copy(body, length);
+      length += chunk.length;
+    });
+    if (length !== expected) throw new RangeFailure(`Truncated body: ${length} of ${expected} bytes`, true);
+    return body;
+  }
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of res) {
@@ -68,7 +85,7 @@ export async function readExactly(res: IncomingMessage, expected: number | undef
  * an object of the size first seen, and the ETag (when sent) must be the first one.
  */
 export function checkRangeAnswer(
-  res: IncomingMessage,
+  res: AnswerHead,
   url: string,
   start: number,
   end: number,
@@ -88,7 +105,7 @@ export function checkRangeAnswer(
       new RangeFailure(`${url}: range ${start}-${end} answered ${res.statusCode}`, (res.statusCode ?? 0) >= 500),
       { $metadata: { httpStatusCode: res.statusCode } },
     );
-  const range = parseContentRange(res.headers['content-range']);
+  const range = parseContentRange(res.headers['content-range'] as string | undefined);
   if (!range || range.start !== start || range.end !== end || range.total !== total) {
     throw new RangeFailure(
       `${url}: asked for bytes ${start}-${end}/${total}, the server sent Content-Range ${JSON.stringify(res.headers['content-range'] ?? '')}`,

@@ -9,8 +9,7 @@
  * once more, as one stream. Faults of the first answer (a cut body) are handled here; those of
  * the other parts in ranged.ts.
  */
-import type { IncomingMessage } from 'node:http';
-import { SMALL_OBJECT, writeVerifiedBytes, writeVerifiedStream } from './download.js';
+import { SMALL_OBJECT, writeVerifiedBody, writeVerifiedBytes } from './download.js';
 import { ObjectNotFoundError } from './errors.js';
 import { checkRangeAnswer, RangeFailure, rangedToVerifiedFile, readExactly } from './ranged.js';
 import { s3Error, type S3ObjectGetter } from './s3-get.js';
@@ -50,12 +49,12 @@ export async function getToFile(
     // the whole body, verified as it streams (a body of another length is a retried fault)
     if (length !== undefined && length <= SMALL_OBJECT)
       return writeVerifiedBytes(await readExactly(res, length), dest, url, options);
-    return writeVerifiedStream(res, dest, url, options, length);
+    return writeVerifiedBody(res, dest, url, options, length);
   }
   const total = length;
   const etag = res.headers.etag;
   const getRange = async (start: number, end: number) => {
-    const part: IncomingMessage = await getter.get(
+    const part = await getter.get(
       fullKey,
       etag ? { range: `bytes=${start}-${end}`, 'if-match': etag } : { range: `bytes=${start}-${end}` },
     );
@@ -77,6 +76,6 @@ export async function getToFile(
     // the server does not serve ranges: the whole object, as one verified stream
     const whole = await getter.get(fullKey, etag ? { 'if-match': etag } : {});
     if (whole.statusCode !== 200) throw await s3Error(whole, url);
-    return writeVerifiedStream(whole, dest, url, options, total);
+    return writeVerifiedBody(whole, dest, url, options, total);
   }
 }

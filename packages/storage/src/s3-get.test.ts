@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { startFaultProxy } from '../../../test/doubles/s3-faults.js';
 import { startScriptedS3, type ScriptedS3 } from '../../../test/doubles/s3-scripted.js';
@@ -28,7 +27,7 @@ function getter(endpoint: string, region = new BucketRegion('us-east-1'), keyId?
   return g;
 }
 
-async function body(res: IncomingMessage): Promise<string> {
+async function body(res: AsyncIterable<unknown>): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString();
@@ -127,7 +126,7 @@ describe('S3ObjectGetter addressing', () => {
 describe('s3Error', () => {
   it('falls back to HTTP<status> when the body is not an S3 error document', async () => {
     // e.g. a 502 from a proxy in front of the store, with an empty body
-    const empty = Object.assign(Readable.from([]), { statusCode: 502, headers: {} }) as unknown as IncomingMessage;
+    const empty = Object.assign(Readable.from([]), { statusCode: 502, headers: {} });
     const error = await s3Error(empty, 's3://bucket/k');
     expect(error.name).toBe('HTTP502');
     expect(error.message).toBe('GET s3://bucket/k: 502 HTTP502');

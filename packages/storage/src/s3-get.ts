@@ -1,14 +1,13 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
 import { regionOfAnswer, type BucketRegion } from './s3-region.js';
 import { createSigner, EMPTY_SHA256, signRequest, type Credentials } from './sigv4.js';
+import { WireClient, type WireResponse } from './wire.js';
 
 /**
  * A lean signed GET for S3 objects: one SigV4 signature (signing key cached per day) and a
- * keep-alive request, without the SDK's middleware stack. For many small objects the SDK's
- * per-request CPU dominates a pull; this path does the same protocol with a fraction of it.
+ * keep-alive request on the lean HTTP/1.1 client (wire.ts), without the SDK's middleware stack.
+ * For many small objects the SDK's per-request CPU dominates a pull, and for large ones
+ * node:http's receive path does; this path does the same protocol with a fraction of either.
  */
 export type { Credentials } from './sigv4.js';
 
@@ -17,9 +16,10 @@ function encodeSegment(segment: string): string {
 }
 
 export class S3ObjectGetter {
-  private readonly agent: HttpAgent | HttpsAgent;
   private readonly secure: boolean;
   private readonly addresses = new Map<string, { host: string; port?: number; pathPrefix: string }>();
+  /** One connection pool per host (a bucket whose region moves is asked at another host). */
+  private readonly clients = new Map<string, WireClient>();
   private readonly signer: SignatureV4;
 
   constructor(
@@ -27,12 +27,9 @@ export class S3ObjectGetter {
     private readonly region: BucketRegion,
     private readonly credentials: () => Promise<Credentials>,
     private readonly endpoint: string | undefined,
-    maxSockets: number,
+    private readonly maxSockets: number,
   ) {
     this.secure = endpoint ? new URL(endpoint).protocol === 'https:' : true;
-    this.agent = this.secure
-      ? new HttpsAgent({ keepAlive: true, maxSockets })
-      : new HttpAgent({ keepAlive: true, maxSockets });
     this.signer = createSigner(credentials, region.current);
   }
 
@@ -63,12 +60,12 @@ export class S3ObjectGetter {
    * but a wrong-region answer (see BucketRegion): that one moves the bucket's region and the
    * request is sent there once more; any other 301/400 is thrown as an S3 error.
    */
-  async get(objectKey: string, extra: Record<string, string> = {}): Promise<IncomingMessage> {
+  async get(objectKey: string, extra: Record<string, string> = {}): Promise<WireResponse> {
     for (let attempt = 0; ; attempt++) {
       const signedFor = this.region.current;
       const res = await this.send(objectKey, signedFor, extra);
       if (res.statusCode !== 301 && res.statusCode !== 400) return res;
-      const body = await readBody(res);
+      const body = (await res.bytesAll()).toString('utf8');
       if (
         attempt === 0 &&
         this.region.follow(regionOfAnswer(res.statusCode, res.headers['x-amz-bucket-region'], body), signedFor)
@@ -79,7 +76,7 @@ export class S3ObjectGetter {
   }
 
   /** Signs (AWS's SigV4 signer, see sigv4.ts) and sends one GET; `extra` (Range, If-Match) is signed too. */
-  private async send(objectKey: string, region: string, extra: Record<string, string>): Promise<IncomingMessage> {
+  private async send(objectKey: string, region: string, extra: Record<string, string>): Promise<WireResponse> {
     const { host, port, pathPrefix } = this.addressFor(region);
     const path = `${pathPrefix}/${objectKey.split('/').map(encodeSegment).join('/')}`;
     const headers = await signRequest(
@@ -87,27 +84,19 @@ export class S3ObjectGetter {
       { method: 'GET', hostname: host, path, headers: { host, 'x-amz-content-sha256': EMPTY_SHA256, ...extra } },
       region,
     );
-    const request = this.secure ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: host.replace(/:\d+$/, ''), port, path, method: 'GET', headers, agent: this.agent },
-        resolve,
-      );
-      req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('S3 GET timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
-      req.end();
-    });
+    let client = this.clients.get(host);
+    if (!client) {
+      const target = { secure: this.secure, host: host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'), port };
+      client = new WireClient(target, { maxSockets: this.maxSockets, timeoutMs: 120_000 });
+      this.clients.set(host, client);
+    }
+    return client.get(path, headers as Record<string, string>);
   }
 
   close(): void {
-    this.agent.destroy();
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
   }
-}
-
-async function readBody(res: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of res as Readable) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function errorFromBody(status: number | undefined, body: string, url: string): Error {
@@ -120,6 +109,8 @@ function errorFromBody(status: number | undefined, body: string, url: string): E
 }
 
 /** Reads an S3 error body (small XML) into an Error shaped like the SDK's, for isTransient. */
-export async function s3Error(res: IncomingMessage, url: string): Promise<Error> {
-  return errorFromBody(res.statusCode, await readBody(res), url);
+export async function s3Error(res: { statusCode?: number } & AsyncIterable<unknown>, url: string): Promise<Error> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return errorFromBody(res.statusCode, Buffer.concat(chunks).toString('utf8'), url);
 }

@@ -22,7 +22,11 @@ export interface PutResult {
 
 /** A caller-supplied integrity check: fed every chunk; `finish` throws when the bytes are wrong. */
 export interface ChunkVerifier {
-  update(chunk: Buffer): void;
+  /**
+   * A chunk is valid only during the call (streams hand out views of a reused read buffer):
+   * a verifier that keeps one copies it, unless `owned` says the buffer is never reused.
+   */
+  update(chunk: Buffer, owned?: boolean): void;
   finish(): void;
 }
 
