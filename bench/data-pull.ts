@@ -5,7 +5,8 @@
  *  (a) 5,000 files of 32 KB in one tracked directory, (b) 4 files of 64 MB.
  * Cold pulls with ours vs `rclone copy` (Debian's rclone, --transfers/--checkers tuned) of the
  * same objects vs raw keep-alive HTTP GETs of the same keys at the same concurrency, writing the
- * files. Then a warm pull (all in the cache, workspace deleted) and a no-op pull with 10,000
+ * files: once with node:http, once with our lean HTTP/1.1 client (wire.ts, the one pulls use),
+ * both unsigned and unhashed: the second is the ceiling of what our client can fetch. Then a warm pull (all in the cache, workspace deleted) and a no-op pull with 10,000
  * files, and a pull from a local-folder remote vs `cp -r` of the same objects.
  * For (a) and (c) it also measures this machine's own file-creation cost (N empty files made
  * in the same folder layout, in the same run), so the ratios can be read against the limit.
@@ -18,7 +19,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import { silentLogger } from '@mlops-gha/common';
 import { pull } from '@mlops-gha/dvc';
+import { WireClient } from '@mlops-gha/storage';
 import { startS3Server } from '../test/doubles/s3.js';
 import { cpuLine, faster, NONE, rate, timed as timedRun, type Timing } from './data-pull-timing.js';
 
@@ -166,6 +168,33 @@ async function rawGets(prefix: string, dataset: Dataset): Promise<Timing> {
   return timing;
 }
 
+/** The same GETs on the lean client the pulls use, each body written with one call. */
+async function leanGets(prefix: string, dataset: Dataset): Promise<Timing> {
+  const dest = await mkdtemp(join(tmpdir(), 'bench-lean-'));
+  const url = new URL(info.endpoint);
+  const client = new WireClient({ secure: false, host: url.hostname, port: Number(url.port) }, { maxSockets: JOBS });
+  const limit = pLimit(JOBS);
+  const dirs = new Map<string, Promise<unknown>>();
+  const timing = await timed(() =>
+    Promise.all(
+      dataset.files.map((f) =>
+        limit(async () => {
+          const path = join(dest, key(f.oid));
+          const d = dirname(path);
+          if (!dirs.has(d)) dirs.set(d, mkdir(d, { recursive: true }));
+          await dirs.get(d);
+          const res = await client.get(`/${BUCKET}/${prefix}/${key(f.oid)}`, { host: url.host });
+          if (res.statusCode !== 200) throw new Error(`GET ${res.statusCode}`);
+          writeFileSync(path, await res.bytesAll());
+        }),
+      ),
+    ),
+  );
+  client.close();
+  await rm(dest, { recursive: true, force: true });
+  return timing;
+}
+
 function rclone(prefix: string): Promise<Timing> {
   return (async () => {
     const dest = await mkdtemp(join(tmpdir(), 'bench-rclone-'));
@@ -252,10 +281,11 @@ for (const [name, count, size] of [
   console.log(` ${(up.ms / 1000).toFixed(1)} s`);
   bodies.clear();
   // alternate the order over two rounds and keep the best of each, to even out warm-up effects
-  const best = { ours: NONE, hardlink: NONE, rclone: NONE, raw: NONE, create: Infinity };
+  const best = { ours: NONE, hardlink: NONE, rclone: NONE, raw: NONE, lean: NONE, create: Infinity };
   for (let round = 0; round < ROUNDS; round++) {
     if (count > 100) best.create = Math.min(best.create, await fileCreation(dataset.files.map((f) => f.oid)));
     best.raw = faster(best.raw, await rawGets(name, dataset));
+    best.lean = faster(best.lean, await leanGets(name, dataset));
     best.rclone = faster(best.rclone, await rclone(name));
     best.ours = faster(best.ours, await ours(dataset, name));
     best.hardlink = faster(best.hardlink, await ours(dataset, name, 'hardlink'));
@@ -268,14 +298,20 @@ for (const [name, count, size] of [
     `  ours hl   ${rate(count, dataset.bytes, best.hardlink.ms)}   ${cpuLine(best.hardlink, count)}   (link-type hardlink)`,
   );
   line(`  rclone    ${rate(count, dataset.bytes, best.rclone.ms)}   ${cpuLine(best.rclone, count)}`);
-  line(`  raw GETs  ${rate(count, dataset.bytes, best.raw.ms)}   ${cpuLine(best.raw, count)}   (unsigned, no hashing)`);
+  line(
+    `  raw GETs  ${rate(count, dataset.bytes, best.raw.ms)}   ${cpuLine(best.raw, count)}   (node:http, unsigned, no hashing)`,
+  );
+  line(
+    `  lean GETs ${rate(count, dataset.bytes, best.lean.ms)}   ${cpuLine(best.lean, count)}   (our HTTP client, unsigned, no hashing)`,
+  );
   if (count > 100)
     line(
       `  this machine: ${count} empty-file creations ${(best.create / 1000).toFixed(2)} s (ours writes 2 files per object with copy)`,
     );
   line(
     `  ours/rclone ${(best.rclone.ms / best.ours.ms).toFixed(2)}x   ours/raw-GET ceiling ${((best.raw.ms / best.ours.ms) * 100).toFixed(0)}%` +
-      `   (hardlink: ${(best.rclone.ms / best.hardlink.ms).toFixed(2)}x, ${((best.raw.ms / best.hardlink.ms) * 100).toFixed(0)}%)`,
+      ` (lean ${((best.lean.ms / best.ours.ms) * 100).toFixed(0)}%)` +
+      `   (hardlink: ${(best.rclone.ms / best.hardlink.ms).toFixed(2)}x, ${((best.raw.ms / best.hardlink.ms) * 100).toFixed(0)}%, lean ${((best.lean.ms / best.hardlink.ms) * 100).toFixed(0)}%)`,
   );
 }
 

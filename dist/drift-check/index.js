@@ -74681,6 +74681,7 @@ class WireConnection {
     release;
     timeoutMs;
     socket;
+    /** The head read so far, when it spans reads (a copy). */
     head = [];
     headBytes = 0;
     framing;
@@ -74743,14 +74744,14 @@ class WireConnection {
     }
     readHead(data) {
         const seen = this.headBytes;
-        this.head.push(Buffer.from(data));
-        this.headBytes += data.length;
-        const all = this.head.length === 1 ? this.head[0] : Buffer.concat(this.head, this.headBytes);
+        // usually the whole head (and a small body) comes in one read: it is parsed in place
+        const all = seen === 0 ? data : Buffer.concat([this.head[0], data]);
         const at = all.indexOf(CRLFCRLF, Math.max(0, seen - 3));
         if (at < 0) {
-            if (this.headBytes > MAX_HEAD)
+            if (all.length > MAX_HEAD)
                 this.failRequest(wireError('The answer head is over 64 KB', 'EPROTO'));
-            this.head = [all];
+            this.head = [seen === 0 ? Buffer.from(data) : all]; // a copy: the read buffer is reused
+            this.headBytes = all.length;
             return true;
         }
         this.head = [];
@@ -75831,6 +75832,7 @@ function openStore(url, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/index.ts
+
 
 
 

@@ -48410,7 +48410,7 @@ function classifyStoreError(error, ctx) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
+exports.WireResponse = exports.WireClient = exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
 var errors_js_1 = __nccwpck_require__(5998);
 Object.defineProperty(exports, "ObjectNotFoundError", ({ enumerable: true, get: function () { return errors_js_1.ObjectNotFoundError; } }));
 Object.defineProperty(exports, "PreconditionFailedError", ({ enumerable: true, get: function () { return errors_js_1.PreconditionFailedError; } }));
@@ -48433,6 +48433,9 @@ Object.defineProperty(exports, "joinKey", ({ enumerable: true, get: function () 
 var failures_js_1 = __nccwpck_require__(5506);
 Object.defineProperty(exports, "StoreFailure", ({ enumerable: true, get: function () { return failures_js_1.StoreFailure; } }));
 Object.defineProperty(exports, "classifyStoreError", ({ enumerable: true, get: function () { return failures_js_1.classifyStoreError; } }));
+var wire_js_1 = __nccwpck_require__(4148);
+Object.defineProperty(exports, "WireClient", ({ enumerable: true, get: function () { return wire_js_1.WireClient; } }));
+Object.defineProperty(exports, "WireResponse", ({ enumerable: true, get: function () { return wire_js_1.WireResponse; } }));
 
 
 /***/ }),
@@ -49893,6 +49896,7 @@ class WireConnection {
     release;
     timeoutMs;
     socket;
+    /** The head read so far, when it spans reads (a copy). */
     head = [];
     headBytes = 0;
     framing;
@@ -49955,14 +49959,14 @@ class WireConnection {
     }
     readHead(data) {
         const seen = this.headBytes;
-        this.head.push(Buffer.from(data));
-        this.headBytes += data.length;
-        const all = this.head.length === 1 ? this.head[0] : Buffer.concat(this.head, this.headBytes);
+        // usually the whole head (and a small body) comes in one read: it is parsed in place
+        const all = seen === 0 ? data : Buffer.concat([this.head[0], data]);
         const at = all.indexOf(CRLFCRLF, Math.max(0, seen - 3));
         if (at < 0) {
-            if (this.headBytes > MAX_HEAD)
+            if (all.length > MAX_HEAD)
                 this.failRequest(wireError('The answer head is over 64 KB', 'EPROTO'));
-            this.head = [all];
+            this.head = [seen === 0 ? Buffer.from(data) : all]; // a copy: the read buffer is reused
+            this.headBytes = all.length;
             return true;
         }
         this.head = [];

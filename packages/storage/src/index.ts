@@ -11,3 +11,5 @@ export { streamToVerifiedFile } from './download.js';
 export { checkKey, joinKey } from './keys.js';
 export { StoreFailure, classifyStoreError } from './failures.js';
 export type { StoreFailureKind, StoreContext } from './failures.js';
+export { WireClient, WireResponse } from './wire.js';
+export type { WireTarget, WireOptions, BodySink } from './wire.js';

@@ -160,6 +160,7 @@ export class WireResponse {
 /** One socket and the exchange on it; back to its client's pool when an answer is complete. */
 class WireConnection {
   readonly socket: Socket;
+  /** The head read so far, when it spans reads (a copy). */
   private head: Buffer[] = [];
   private headBytes = 0;
   private framing?: Framing;
@@ -232,13 +233,13 @@ class WireConnection {
 
   private readHead(data: Buffer): boolean {
     const seen = this.headBytes;
-    this.head.push(Buffer.from(data));
-    this.headBytes += data.length;
-    const all = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head, this.headBytes);
+    // usually the whole head (and a small body) comes in one read: it is parsed in place
+    const all = seen === 0 ? data : Buffer.concat([this.head[0]!, data]);
     const at = all.indexOf(CRLFCRLF, Math.max(0, seen - 3));
     if (at < 0) {
-      if (this.headBytes > MAX_HEAD) this.failRequest(wireError('The answer head is over 64 KB', 'EPROTO'));
-      this.head = [all];
+      if (all.length > MAX_HEAD) this.failRequest(wireError('The answer head is over 64 KB', 'EPROTO'));
+      this.head = [seen === 0 ? Buffer.from(data) : all]; // a copy: the read buffer is reused
+      this.headBytes = all.length;
       return true;
     }
     this.head = [];
