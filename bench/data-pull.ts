@@ -19,7 +19,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -168,7 +168,7 @@ async function rawGets(prefix: string, dataset: Dataset): Promise<Timing> {
   return timing;
 }
 
-/** The same GETs on the lean client the pulls use, each body written with one call. */
+/** The same GETs on the lean client the pulls use, each body written as it comes (as pulls do). */
 async function leanGets(prefix: string, dataset: Dataset): Promise<Timing> {
   const dest = await mkdtemp(join(tmpdir(), 'bench-lean-'));
   const url = new URL(info.endpoint);
@@ -185,7 +185,12 @@ async function leanGets(prefix: string, dataset: Dataset): Promise<Timing> {
           await dirs.get(d);
           const res = await client.get(`/${BUCKET}/${prefix}/${key(f.oid)}`, { host: url.host });
           if (res.statusCode !== 200) throw new Error(`GET ${res.statusCode}`);
-          writeFileSync(path, await res.bytesAll());
+          const fd = openSync(path, 'w');
+          try {
+            await res.read((chunk) => void writeSync(fd, chunk));
+          } finally {
+            closeSync(fd);
+          }
         }),
       ),
     ),

@@ -210,6 +210,21 @@ describe('WireClient: faults', () => {
     expect(seen.connections).toBe(2);
   });
 
+  it('rejects the read when the sink throws on a body that had all arrived, and keeps that sound connection', async () => {
+    const { seen, client } = await rawServer((s, _r, i) => s.write(answer(`short ${i}`)));
+    const c = client(1);
+    const res = await c.get('/', {});
+    await new Promise((r) => setTimeout(r, 20)); // the whole answer is in before the sink comes
+    const error = await errorOf(
+      res.read(() => {
+        throw new Error('no space');
+      }),
+    );
+    expect(error?.message).toBe('no space');
+    expect(await text(await c.get('/', {}))).toBe('short 1');
+    expect(seen.connections).toBe(1);
+  });
+
   it('drops the rest of a body when an iterating reader leaves early', async () => {
     const big = Buffer.alloc(4 << 20, 7);
     const { seen, client } = await rawServer((s, _r, i) => s.write(i === 0 ? answer(big) : answer('small')));
