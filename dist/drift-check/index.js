@@ -68938,7 +68938,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6246);
 /* harmony import */ var _mlops_gha_github__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1695);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3577);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8839);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7793);
 
 
@@ -73821,7 +73821,7 @@ function oipDatatypeOf(ortType) {
 
 /***/ }),
 
-/***/ 3577:
+/***/ 8839:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74534,19 +74534,13 @@ function classifyStoreError(error, ctx) {
 var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./packages/storage/src/wire.ts
+;// CONCATENATED MODULE: ./packages/storage/src/wire-response.ts
 /**
- * A lean HTTP/1.1 client for S3 GETs: keep-alive sockets (plain or TLS) that read through one
- * reused buffer (`onread`), with bodies handed to a synchronous sink piece by piece. node:http
- * allocates a Buffer for every 64 KB read and pushes it through two streams: receiving 4 x 64 MB
- * from s3rver cost 680-760 ms of CPU that way against 200-230 ms here (Node 24, this machine),
- * and for large objects that CPU, not the wire, set the pace. Only what S3 GETs need: GET,
- * bodies framed by Content-Length or chunked (or ended by the close), keep-alive.
+ * One answer of the lean HTTP/1.1 client (wire.ts): status and headers at once, the body
+ * handed to a synchronous sink as the connection reads it. Pieces that come before a sink is
+ * attached are copied and held (the connection then pauses); a sink's pieces are views of the
+ * client's reused read buffer, valid only during the call.
  */
-
-
-const MAX_HEAD = 64 * 1024;
-const CRLFCRLF = Buffer.from('\r\n\r\n');
 function wireError(message, code) {
     return Object.assign(new Error(message), { code });
 }
@@ -74676,6 +74670,22 @@ class WireResponse {
             this.settle?.reject(error);
     }
 }
+
+;// CONCATENATED MODULE: ./packages/storage/src/wire.ts
+/**
+ * A lean HTTP/1.1 client for S3 GETs: keep-alive sockets (plain or TLS) that read through one
+ * reused buffer (`onread`), with bodies handed to a synchronous sink piece by piece. node:http
+ * allocates a Buffer for every 64 KB read and pushes it through two streams: receiving 4 x 64 MB
+ * from s3rver cost 680-760 ms of CPU that way against 200-230 ms here (Node 24, this machine),
+ * and for large objects that CPU, not the wire, set the pace. Only what S3 GETs need: GET,
+ * bodies framed by Content-Length or chunked (or ended by the close), keep-alive.
+ */
+
+
+
+
+const MAX_HEAD = 64 * 1024;
+const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** One socket and the exchange on it; back to its client's pool when an answer is complete. */
 class WireConnection {
     release;

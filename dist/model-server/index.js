@@ -49743,24 +49743,19 @@ async function signRequest(signer, request, region, signingDate = new Date()) {
 
 /***/ }),
 
-/***/ 4148:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ 5814:
+/***/ ((__unused_webpack_module, exports) => {
 
 
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WireClient = exports.WireResponse = void 0;
 /**
- * A lean HTTP/1.1 client for S3 GETs: keep-alive sockets (plain or TLS) that read through one
- * reused buffer (`onread`), with bodies handed to a synchronous sink piece by piece. node:http
- * allocates a Buffer for every 64 KB read and pushes it through two streams: receiving 4 x 64 MB
- * from s3rver cost 680-760 ms of CPU that way against 200-230 ms here (Node 24, this machine),
- * and for large objects that CPU, not the wire, set the pace. Only what S3 GETs need: GET,
- * bodies framed by Content-Length or chunked (or ended by the close), keep-alive.
+ * One answer of the lean HTTP/1.1 client (wire.ts): status and headers at once, the body
+ * handed to a synchronous sink as the connection reads it. Pieces that come before a sink is
+ * attached are copied and held (the connection then pauses); a sink's pieces are views of the
+ * client's reused read buffer, valid only during the call.
  */
-const node_net_1 = __nccwpck_require__(7030);
-const node_tls_1 = __nccwpck_require__(1692);
-const MAX_HEAD = 64 * 1024;
-const CRLFCRLF = Buffer.from('\r\n\r\n');
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.WireResponse = void 0;
+exports.wireError = wireError;
 function wireError(message, code) {
     return Object.assign(new Error(message), { code });
 }
@@ -49891,6 +49886,31 @@ class WireResponse {
     }
 }
 exports.WireResponse = WireResponse;
+
+
+/***/ }),
+
+/***/ 4148:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.WireClient = exports.WireResponse = void 0;
+/**
+ * A lean HTTP/1.1 client for S3 GETs: keep-alive sockets (plain or TLS) that read through one
+ * reused buffer (`onread`), with bodies handed to a synchronous sink piece by piece. node:http
+ * allocates a Buffer for every 64 KB read and pushes it through two streams: receiving 4 x 64 MB
+ * from s3rver cost 680-760 ms of CPU that way against 200-230 ms here (Node 24, this machine),
+ * and for large objects that CPU, not the wire, set the pace. Only what S3 GETs need: GET,
+ * bodies framed by Content-Length or chunked (or ended by the close), keep-alive.
+ */
+const node_net_1 = __nccwpck_require__(7030);
+const node_tls_1 = __nccwpck_require__(1692);
+const wire_response_js_1 = __nccwpck_require__(5814);
+var wire_response_js_2 = __nccwpck_require__(5814);
+Object.defineProperty(exports, "WireResponse", ({ enumerable: true, get: function () { return wire_response_js_2.WireResponse; } }));
+const MAX_HEAD = 64 * 1024;
+const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** One socket and the exchange on it; back to its client's pool when an answer is complete. */
 class WireConnection {
     release;
@@ -49916,9 +49936,9 @@ class WireConnection {
             : (0, node_net_1.connect)({ host: target.host, port, onread });
         this.socket.setNoDelay(true);
         this.socket.on('error', (error) => this.lost(error));
-        this.socket.on('close', () => this.lost(wireError('socket hang up: the server closed the connection', 'ECONNRESET')));
+        this.socket.on('close', () => this.lost((0, wire_response_js_1.wireError)('socket hang up: the server closed the connection', 'ECONNRESET')));
         this.socket.on('end', () => this.onEnd());
-        this.socket.on('timeout', () => this.socket.destroy(wireError(`No answer for ${this.timeoutMs / 1000} s`, 'ETIMEDOUT')));
+        this.socket.on('timeout', () => this.socket.destroy((0, wire_response_js_1.wireError)(`No answer for ${this.timeoutMs / 1000} s`, 'ETIMEDOUT')));
     }
     get alive() {
         return !this.closed && !this.socket.destroyed;
@@ -49964,7 +49984,7 @@ class WireConnection {
         const at = all.indexOf(CRLFCRLF, Math.max(0, seen - 3));
         if (at < 0) {
             if (all.length > MAX_HEAD)
-                this.failRequest(wireError('The answer head is over 64 KB', 'EPROTO'));
+                this.failRequest((0, wire_response_js_1.wireError)('The answer head is over 64 KB', 'EPROTO'));
             this.head = [seen === 0 ? Buffer.from(data) : all]; // a copy: the read buffer is reused
             this.headBytes = all.length;
             return true;
@@ -49974,7 +49994,7 @@ class WireConnection {
         const lines = all.subarray(0, at).toString('latin1').split('\r\n');
         const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
         if (!status) {
-            this.failRequest(wireError(`Not an HTTP/1.1 answer: ${JSON.stringify(lines[0]?.slice(0, 80))}`, 'EPROTO'));
+            this.failRequest((0, wire_response_js_1.wireError)(`Not an HTTP/1.1 answer: ${JSON.stringify(lines[0]?.slice(0, 80))}`, 'EPROTO'));
             return false;
         }
         const headers = Object.create(null); // names come from the server
@@ -49997,7 +50017,7 @@ class WireConnection {
         else if (headers['content-length'] !== undefined) {
             const length = Number(headers['content-length']);
             if (!Number.isSafeInteger(length) || length < 0) {
-                this.failRequest(wireError(`Bad Content-Length ${headers['content-length']}`, 'EPROTO'), request);
+                this.failRequest((0, wire_response_js_1.wireError)(`Bad Content-Length ${headers['content-length']}`, 'EPROTO'), request);
                 return false;
             }
             this.framing = { kind: 'length', left: length };
@@ -50006,7 +50026,7 @@ class WireConnection {
             this.framing = { kind: 'length', left: 0 };
         else
             this.framing = { kind: 'close' };
-        const response = new WireResponse(statusCode, headers, this);
+        const response = new wire_response_js_1.WireResponse(statusCode, headers, this);
         this.response = response;
         request.resolve(response);
         this.readBody(all.subarray(at + 4));
@@ -50059,7 +50079,7 @@ class WireConnection {
             else if (framing.step === 'size') {
                 const size = parseInt(line.split(';')[0], 16);
                 if (!/^[0-9a-f]+/i.test(line) || !Number.isSafeInteger(size)) {
-                    response.destroy(wireError(`Bad chunk size ${JSON.stringify(line.slice(0, 20))}`, 'EPROTO'));
+                    response.destroy((0, wire_response_js_1.wireError)(`Bad chunk size ${JSON.stringify(line.slice(0, 20))}`, 'EPROTO'));
                     return false;
                 }
                 framing.left = size;
@@ -50109,7 +50129,7 @@ class WireConnection {
         if (response) {
             const left = this.framing?.kind === 'length' ? this.framing.left : undefined;
             response.fail(left !== undefined
-                ? wireError(`Truncated body: the connection closed with ${left} bytes still to come`, 'TruncatedBody')
+                ? (0, wire_response_js_1.wireError)(`Truncated body: the connection closed with ${left} bytes still to come`, 'TruncatedBody')
                 : error);
         }
         this.socket.destroy();

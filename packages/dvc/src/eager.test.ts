@@ -23,7 +23,7 @@ const plan = (path: string, files: PlannedFile[], problem?: OutputPlan['problem'
   const output = { path } as TrackedOutput;
   return { selection: { output }, output, files, whole: true, ...(problem ? { problem } : {}) };
 };
-const file = (rel: string, o: ObjectNeed, isexec = false): PlannedFile => ({ rel, object: o, isexec });
+const file = (rel: string, o: ObjectNeed, isexec = false): PlannedFile => ({ rel, object: o, isexec, eager: false });
 
 async function setup(bodies: [ObjectNeed, string][]) {
   const root = await mkdtemp(join(tmpdir(), 'dvc-eager-'));
@@ -69,7 +69,7 @@ describe('EagerCopies.place', () => {
     );
     for (const o of [a, b, c]) copies.place(o);
     expect(await tree(root)).toEqual([]);
-    expect([exec.eager, broken.eager, noBody.eager]).toEqual([undefined, undefined, undefined]);
+    expect([exec.eager, broken.eager, noBody.eager]).toEqual([false, false, false]);
   });
 
   it('never replaces what stands there: a file, a folder, or a link', async () => {
@@ -83,7 +83,7 @@ describe('EagerCopies.place', () => {
     expect(await readFile(join(root, 'existing.txt'), 'utf8')).toBe('old');
     expect((await lstat(join(root, 'folder.txt'))).isDirectory()).toBe(true);
     expect((await lstat(join(root, 'link.txt'))).isSymbolicLink()).toBe(true);
-    expect(files.map((f) => f.eager)).toEqual([undefined, undefined, undefined]);
+    expect(files.map((f) => f.eager)).toEqual([false, false, false]);
   });
 
   it('never writes through a link or past a file standing where a folder should be', async () => {
@@ -96,7 +96,7 @@ describe('EagerCopies.place', () => {
     new EagerCopies(root, [plan('data', files)], cache).place(a);
     expect(await readdir(outside)).toEqual([]);
     expect(await readFile(join(root, 'blocker'), 'utf8')).toBe('a file');
-    expect(files.map((f) => f.eager)).toEqual([undefined, undefined]);
+    expect(files.map((f) => f.eager)).toEqual([false, false]);
   });
 
   it('an object is placed once: a second place() writes nothing again', async () => {
@@ -153,5 +153,75 @@ describe('EagerCopies.undo', () => {
     copies.place(a);
     await copies.undo([]);
     expect(await tree(root)).toEqual(['a.txt']);
+  });
+});
+
+describe('EagerCopies.stream (a large object, copied as its bytes arrive)', () => {
+  it('writes each target from the chunks, links them in when committed, and leaves no temporary', async () => {
+    const a = object('a');
+    const { root, cache } = await setup([]);
+    const files = [file('data/big.bin', a), file('data/sub/same.bin', a)];
+    const copies = new EagerCopies(root, [plan('data', files)], cache);
+    const copy = copies.stream(a)!;
+    copy.write(Buffer.from('first '));
+    copy.write(Buffer.from('second'));
+    // nothing at the targets before the digest is known to match
+    expect(await tree(root)).not.toContain('data/big.bin');
+    copy.commit();
+    expect(await readFile(join(root, 'data/big.bin'), 'utf8')).toBe('first second');
+    expect(await readFile(join(root, 'data/sub/same.bin'), 'utf8')).toBe('first second');
+    expect(await tree(root)).toEqual(['data', 'data/big.bin', 'data/sub', 'data/sub/same.bin']);
+    expect(files.map((f) => f.eager)).toEqual([true, true]);
+    expect((await stat(join(root, 'data/big.bin'))).mode & 0o777).toBe(0o666 & ~process.umask());
+    // committed: the object needs nothing more (a later place or stream does nothing)
+    copies.place(a);
+    expect(copies.stream(a)).toBeUndefined();
+  });
+
+  it('drops the copy of a failed attempt when the download starts again, and what is open when the fetch ends', async () => {
+    const a = object('a');
+    const b = object('b');
+    const { root, cache } = await setup([]);
+    const fa = file('data/a.bin', a);
+    const fb = file('data/b.bin', b);
+    const copies = new EagerCopies(root, [plan('data', [fa, fb])], cache);
+    copies.stream(a)!.write(Buffer.from('cut sh'));
+    const again = copies.stream(a)!; // the retry
+    again.write(Buffer.from('whole body'));
+    again.commit();
+    copies.stream(b)!.write(Buffer.from('never finished'));
+    copies.dropOpenStreams();
+    expect(await tree(root)).toEqual(['data', 'data/a.bin']);
+    expect(await readFile(join(root, 'data/a.bin'), 'utf8')).toBe('whole body');
+    expect([fa.eager, fb.eager]).toEqual([true, false]);
+  });
+
+  it('discards the temporaries of a corrupt object, and never replaces a file that appeared meanwhile', async () => {
+    const a = object('a');
+    const b = object('b');
+    const { root, cache } = await setup([]);
+    const fa = file('data/a.bin', a);
+    const fb = file('data/b.bin', b);
+    const copies = new EagerCopies(root, [plan('data', [fa, fb])], cache);
+    const corrupt = copies.stream(a)!;
+    corrupt.write(Buffer.from('wrong bytes'));
+    corrupt.discard();
+    const late = copies.stream(b)!;
+    late.write(Buffer.from('from the remote'));
+    await writeFile(join(root, 'data/b.bin'), 'the user wrote this meanwhile');
+    late.commit();
+    expect(await tree(root)).toEqual(['data', 'data/b.bin']);
+    expect(await readFile(join(root, 'data/b.bin'), 'utf8')).toBe('the user wrote this meanwhile');
+    expect([fa.eager, fb.eager]).toEqual([false, false]);
+  });
+
+  it('writes nothing through a link standing where a folder should be', async () => {
+    const a = object('a');
+    const { root, cache } = await setup([]);
+    const outside = await mkdtemp(join(tmpdir(), 'dvc-eager-outside-'));
+    await symlink(outside, join(root, 'data'));
+    const copies = new EagerCopies(root, [plan('data', [file('data/a.bin', a)])], cache);
+    expect(copies.stream(a)).toBeUndefined();
+    expect(await readdir(outside)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { rmdir, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { BodyCache } from './fetch.js';
 import { firstNonFolder, workspacePath } from './fs-util.js';
 import type { ObjectNeed, OutputPlan, PlannedFile } from './plan.js';
@@ -12,6 +12,11 @@ import type { ObjectNeed, OutputPlan, PlannedFile } from './plan.js';
  * incomplete, or the checkout refuses, `undo` removes its copies and the folders made for
  * them, so the workspace is as it was. What was written is a flag on the PlannedFile, and the
  * targets are keyed by the object itself: no path string is kept per file.
+ *
+ * A large object (no body kept in memory) gets its copies as its bytes arrive (`stream`): each
+ * verified chunk the download feeds its verifier is also written to a temporary file beside
+ * each target, and the temporaries are linked into place only when the object's digest
+ * matched. Without this the checkout copied each large file again after the download.
  */
 export class EagerCopies {
   /** The file(s) each object is copied to: one PlannedFile, or a list when several share it. */
@@ -47,20 +52,7 @@ export class EagerCopies {
     for (const file of Array.isArray(targets) ? targets : [targets]) {
       const path = workspacePath(this.root, file.rel);
       try {
-        const dir = dirname(path);
-        let usable = this.knownDirs.get(dir);
-        if (usable === undefined) {
-          // Never write through a link or past a file standing where a folder should be (a
-          // repository may hold `data -> /somewhere`): those are the checkout's to replace.
-          usable = firstNonFolder(this.root, dir) === undefined;
-          if (usable) {
-            const first = mkdirSync(dir, { recursive: true });
-            // every folder from `dir` up to the first one mkdir made is new
-            for (let d = dir; first && d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
-          }
-          this.knownDirs.set(dir, usable);
-        }
-        if (!usable) continue;
+        if (!this.usableDir(dirname(path))) continue;
         writeFileSync(path, body, { flag: 'wx', mode: 0o666 });
         file.eager = true;
         this.made++;
@@ -68,6 +60,66 @@ export class EagerCopies {
         // something stands there (a file, a folder, a link): the checkout decides
       }
     }
+  }
+
+  /**
+   * Never write through a link or past a file standing where a folder should be (a repository
+   * may hold `data -> /somewhere`): those are the checkout's to replace. Makes what is missing.
+   */
+  private usableDir(dir: string): boolean {
+    let usable = this.knownDirs.get(dir);
+    if (usable === undefined) {
+      usable = firstNonFolder(this.root, dir) === undefined;
+      if (usable) {
+        const first = mkdirSync(dir, { recursive: true });
+        // every folder from `dir` up to the first one mkdir made is new
+        for (let d = dir; first && d.length >= first.length; d = dirname(d)) this.createdDirs.push(d);
+      }
+      this.knownDirs.set(dir, usable);
+    }
+    return usable;
+  }
+
+  /** Open streamed copies, one per object (a retried download starts its copy again). */
+  private readonly streams = new Map<ObjectNeed, StreamedCopy>();
+
+  /**
+   * Starts the workspace copies of `o` from its bytes as they arrive, or undefined when it has
+   * no eager target. A copy started earlier for `o` (a failed attempt) is dropped first.
+   */
+  stream(o: ObjectNeed): StreamedCopy | undefined {
+    this.streams.get(o)?.discard();
+    this.streams.delete(o);
+    const targets = this.targets.get(o);
+    if (!targets) return undefined;
+    const files: { file: PlannedFile; path: string; temp: string; fd: number }[] = [];
+    for (const file of Array.isArray(targets) ? targets : [targets]) {
+      const path = workspacePath(this.root, file.rel);
+      try {
+        if (!this.usableDir(dirname(path))) continue;
+        const temp = tempBeside(path);
+        files.push({ file, path, temp, fd: openSync(temp, 'wx', 0o666) });
+      } catch {
+        // the checkout decides (as in place)
+      }
+    }
+    if (!files.length) return undefined;
+    const copy = new StreamedCopy(files, () => {
+      this.streams.delete(o);
+      this.targets.delete(o);
+    });
+    copy.onCommitted = (file) => {
+      file.eager = true;
+      this.made++;
+    };
+    this.streams.set(o, copy);
+    return copy;
+  }
+
+  /** Drops the streamed copies whose download never finished (called once the fetch is over). */
+  dropOpenStreams(): void {
+    for (const copy of this.streams.values()) copy.discard();
+    this.streams.clear();
   }
 
   async undo(plans: OutputPlan[]): Promise<void> {
@@ -84,5 +136,61 @@ export class EagerCopies {
     for (const dir of [...new Set(this.createdDirs)].sort((a, b) => b.length - a.length)) {
       await rmdir(dir).catch(() => undefined); // ENOTEMPTY
     }
+  }
+}
+
+let tempSeq = 0;
+/** A temporary name beside a workspace file (a crash leaves it, never a half file at `path`). */
+function tempBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.dvc-pull-${process.pid}-${(tempSeq++).toString(36)}`);
+}
+
+/** The temporary copies of one large object, written chunk by chunk, linked into place when verified. */
+export class StreamedCopy {
+  onCommitted?: (file: PlannedFile) => void;
+  private open = true;
+
+  constructor(
+    private readonly files: { file: PlannedFile; path: string; temp: string; fd: number }[],
+    private readonly done: () => void,
+  ) {}
+
+  /** Called with each verified-in-order chunk, during the call (the chunk is a reused buffer's view). */
+  write(chunk: Buffer): void {
+    for (const f of this.files)
+      for (let at = 0; at < chunk.length;) at += writeSync(f.fd, chunk, at, chunk.length - at);
+  }
+
+  /** The digest matched: each copy is linked in where nothing appeared meanwhile (like 'wx'). */
+  commit(): void {
+    if (!this.open) return;
+    this.close();
+    for (const f of this.files) {
+      try {
+        linkSync(f.temp, f.path);
+        this.onCommitted?.(f.file);
+      } catch {
+        // something appeared there meanwhile: the checkout decides
+      }
+      unlinkSync(f.temp);
+    }
+    this.done();
+  }
+
+  discard(): void {
+    if (!this.open) return;
+    this.close();
+    for (const f of this.files) {
+      try {
+        unlinkSync(f.temp);
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  private close(): void {
+    this.open = false;
+    for (const f of this.files) closeSync(f.fd);
   }
 }

@@ -42,20 +42,43 @@ export class BodyCache {
 
 const KEEP_BODY = 256 * 1024;
 
-function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
+/** Workspace copies written from a large object's bytes as they arrive (EagerCopies.stream). */
+export interface ChunkTee {
+  write(chunk: Buffer): void;
+  commit(): void;
+  discard(): void;
+}
+
+function verifierFor(
+  o: ObjectNeed,
+  store: ObjectStore,
+  bodies: BodyCache,
+  tee?: (o: ObjectNeed) => ChunkTee | undefined,
+) {
   const hasher = new ObjectHasher(o.hashName === 'md5-dos2unix');
   let chunks: Buffer[] | undefined = [];
   let length = 0;
+  let copies: ChunkTee | undefined;
   return {
     update: (chunk: Buffer, owned?: boolean) => {
       hasher.update(chunk);
       length += chunk.length;
-      if (chunks && length <= KEEP_BODY) chunks.push(owned ? chunk : Buffer.from(chunk)); // a stream's chunk is a reused buffer's view
-      else chunks = undefined;
+      if (chunks && length <= KEEP_BODY) {
+        chunks.push(owned ? chunk : Buffer.from(chunk)); // a stream's chunk is a reused buffer's view
+        return;
+      }
+      if (chunks) {
+        // too large to keep: its workspace copies are written as it comes instead
+        copies = tee?.(o);
+        for (const kept of chunks) copies?.write(kept);
+        chunks = undefined;
+      }
+      copies?.write(chunk);
     },
     finish: () => {
       const digest = hasher.digest();
       if (!digestMatches(o.hashName, o.oid, digest)) {
+        copies?.discard();
         throw new IntegrityError(
           store.urlOf(o.key),
           o.oid,
@@ -64,6 +87,7 @@ function verifierFor(o: ObjectNeed, store: ObjectStore, bodies: BodyCache) {
         );
       }
       if (chunks) bodies.offer(o, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      copies?.commit();
     },
   };
 }
@@ -123,6 +147,8 @@ export interface FetchContext {
   meter?: ProgressMeter;
   /** Called as each object lands in the cache (early workspace copies). */
   onFetched?: (o: ObjectNeed) => void;
+  /** Workspace copies of a large object made from its bytes as they arrive (copy link type). */
+  tee?: (o: ObjectNeed) => ChunkTee | undefined;
 }
 
 /**
@@ -140,7 +166,7 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
     try {
       const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
         mode: 0o444,
-        verifier: () => verifierFor(o, store, ctx.bodies),
+        verifier: () => verifierFor(o, store, ctx.bodies, ctx.tee),
         onBytes: (n) => ctx.meter?.addBytes(n),
       });
       o.size = bytes;

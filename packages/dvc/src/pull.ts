@@ -179,8 +179,10 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
       bodies,
       meter: options.meter,
       onFetched: (o) => eager?.place(o),
+      tee: eager && ((o) => eager.stream(o)),
     });
   } finally {
+    eager?.dropOpenStreams(); // those of downloads that failed after their last attempt
     stores.close();
     objects = undefined;
   }

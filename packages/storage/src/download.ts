@@ -106,7 +106,7 @@ export async function writeVerifiedBody(
     fd = await createIn(dirname(dest), () => openSync(temp, 'wx'));
     const out = fd;
     const bytes = await body.read((chunk) => {
-      for (let at = 0; at < chunk.length; ) at += writeSync(out, chunk, at, chunk.length - at);
+      for (let at = 0; at < chunk.length;) at += writeSync(out, chunk, at, chunk.length - at);
       hash?.update(chunk);
       verifier?.update(chunk);
       if (options.onBytes) {
