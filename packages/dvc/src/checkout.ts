@@ -88,6 +88,10 @@ export class Checkout {
             count(plan);
             continue;
           }
+          if (file.current) {
+            found.set(plan, (found.get(plan) ?? 0) + 1); // a regular file, unchanged (markCurrent's lstat)
+            continue;
+          }
           const path = workspacePath(root, file.rel);
           const st = lstatOrUndefined(path);
           if (!st) {

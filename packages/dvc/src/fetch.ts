@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProgressMeter } from '@mlops-gha/common';
 import { IntegrityError, ObjectNotFoundError, type ObjectStore } from '@mlops-gha/storage';
 import type { DirMaker } from './fs-util.js';
+import { existingInCache } from './current.js';
 import { statOrUndefined } from './fs-util.js';
 import { digestMatches, hashFileBoth, ObjectHasher } from './hash.js';
 import type { ObjectNeed, OutputPlan } from './plan.js';
@@ -111,11 +112,17 @@ export async function storeDirObjects(plans: OutputPlan[], dirs: DirMaker): Prom
 
 /**
  * Marks the objects the cache holds as 'cached'. Sync stats: one syscall each, no thread-pool
- * round trip (10,000 objects in ~0.1 s); only writable (untrusted) files are re-hashed.
+ * round trip (10,000 objects in ~0.1 s); only writable (untrusted) files are re-hashed. An
+ * object whose workspace files are all current is only looked for (current.ts).
  */
 export async function checkCache(objects: Iterable<ObjectNeed>, limit: Pool, meter?: ProgressMeter): Promise<void> {
   const rehash: ObjectNeed[] = [];
+  const onlyExistence: ObjectNeed[] = [];
   for (const o of objects) {
+    if (o.allCurrent) {
+      onlyExistence.push(o);
+      continue;
+    }
     const s = statOrUndefined(o.cachePath);
     if (!s || !s.isFile()) continue;
     if ((s.mode & 0o222) !== 0) {
@@ -123,6 +130,11 @@ export async function checkCache(objects: Iterable<ObjectNeed>, limit: Pool, met
       continue;
     }
     o.size = s.size;
+    o.state = 'cached';
+    meter?.add(1);
+  }
+  // their workspace files are current: the cache needs only to hold them (current.ts)
+  for (const o of existingInCache(onlyExistence, (path) => statOrUndefined(path)?.isFile() === true)) {
     o.state = 'cached';
     meter?.add(1);
   }

@@ -24,6 +24,12 @@ export interface ObjectNeed {
   state?: ObjectState;
   /** Why it failed (a StoreFailure, an IntegrityError, ...). */
   error?: unknown;
+  /**
+   * Every workspace file of this object was unchanged since the state recorded it (markCurrent,
+   * before the fetch): the cache then only needs to hold it, as DVC's fetch asks, not to be
+   * trusted for a copy.
+   */
+  allCurrent?: boolean;
 }
 
 /**
@@ -35,6 +41,7 @@ class Need implements ObjectNeed {
   size?: number;
   state?: ObjectState;
   error?: unknown;
+  allCurrent?: boolean = undefined; // declared here: added later it would cost a property array
   constructor(
     readonly oid: string,
     readonly hashName: HashName,
@@ -58,6 +65,8 @@ export interface PlannedFile {
    * the start: a property added later costs every file a property array (40 B).
    */
   eager?: boolean;
+  /** Unchanged since the state recorded it, found by markCurrent's lstat (the diff does not look again). */
+  current?: boolean;
 }
 
 export interface OutputPlan {
@@ -101,7 +110,7 @@ export async function planOutput(
   const need = (oid: string): ObjectNeed => new Need(oid, output.hashName, cacheDir, remote);
   const plan: OutputPlan = { selection, output, files: [], whole: !selection.subpaths };
   if (!output.md5.endsWith('.dir')) {
-    plan.files.push({ rel: output.path, object: need(output.md5), isexec: output.isexec, eager: false });
+    plan.files.push({ rel: output.path, object: need(output.md5), isexec: output.isexec, eager: false, current: false });
     return plan;
   }
   const dirObject = need(output.md5);
@@ -170,7 +179,13 @@ export async function planOutput(
     previous = entry.relpath;
     if (wanted && !wanted.some((w) => entry.relpath === w || entry.relpath.startsWith(`${w}/`))) continue;
     // joined, not concatenated: `a + b` keeps a 32-byte rope and the manifest's string alive per file
-    plan.files.push({ rel: [prefix, entry.relpath].join(''), object: need(entry.md5), isexec: false, eager: false });
+    plan.files.push({
+      rel: [prefix, entry.relpath].join(''),
+      object: need(entry.md5),
+      isexec: false,
+      eager: false,
+      current: false,
+    });
   }
   if (wanted) {
     for (const w of wanted) {

@@ -20,6 +20,7 @@ import { pool } from './pool.js';
 import { RemoteStores } from './remotes.js';
 import { WorkspaceState } from './state.js';
 import { collectOutputs, findRoot, selectTargets, type Selection } from './repo.js';
+import { markCurrent } from './current.js';
 import { keepHeapTight } from './heap-tuning.js';
 
 export type { LinkType } from './checkout.js';
@@ -165,6 +166,8 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   //    while other downloads are in flight (the server, not the client, is the limit for them).
   // bodies are kept only for copies (links never read them)
   const bodies = new BodyCache(linkType === 'copy' ? 256 * 1024 * 1024 : 0);
+  const state = WorkspaceState.load(ctx.root);
+  markCurrent(plans, ctx.root, state); // before the cache check: current files' objects need only exist
   await checkCache(objects.values(), limit, options.meter);
   let toFetch = false;
   for (const o of objects.values()) if (o.state === undefined) toFetch = true;
@@ -193,7 +196,6 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const complete = plans.filter(isComplete);
   const failed = plans.filter((p) => !isComplete(p));
   await eager?.undo(failed);
-  const state = WorkspaceState.load(ctx.root);
   const checkout = new Checkout({
     root: ctx.root,
     cacheDir: ctx.cacheDir,
