@@ -110,7 +110,13 @@ export async function planOutput(
   const need = (oid: string): ObjectNeed => new Need(oid, output.hashName, cacheDir, remote);
   const plan: OutputPlan = { selection, output, files: [], whole: !selection.subpaths };
   if (!output.md5.endsWith('.dir')) {
-    plan.files.push({ rel: output.path, object: need(output.md5), isexec: output.isexec, eager: false, current: false });
+    plan.files.push({
+      rel: output.path,
+      object: need(output.md5),
+      isexec: output.isexec,
+      eager: false,
+      current: false,
+    });
     return plan;
   }
   const dirObject = need(output.md5);
