@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
-import { buildFixture, md5, objectPath, tempDir } from '../../../test/fixtures/dvc-repo.js';
+import { buildFixture, md5, objectPath, put, tempDir } from '../../../test/fixtures/dvc-repo.js';
+import { cachePathOf } from './layout.js';
 import { existingInCache, markCurrent } from './current.js';
 import type { TrackedOutput } from './files.js';
 import type { ObjectNeed, OutputPlan, PlannedFile } from './plan.js';
@@ -57,34 +58,62 @@ describe('markCurrent', () => {
     expect(a.size).toBe('a body'.length); // from the workspace file: no stat of the cache needed
   });
 
-  it('leaves the files of an output with a problem unmarked', async () => {
+  it('with an empty state (a first pull) marks nothing, without looking', async () => {
     const root = await tempDir('dvc-current-');
     const o = need('a');
     const f = file('data/a', o);
-    markCurrent([plan([f], { kind: 'corrupt', message: 'bad .dir' })], root, WorkspaceState.load(root));
+    markCurrent([plan([f])], root, WorkspaceState.load(root));
     expect([f.current, o.allCurrent]).toEqual([false, undefined]);
+  });
+
+  it('leaves the files of an output with a problem unmarked', async () => {
+    const root = await tempDir('dvc-current-');
+    await writeFile(join(root, 'a'), 'a body');
+    const state = WorkspaceState.load(root);
+    state.record('a', join(root, 'a'), 'a');
+    const [broken, fine] = [file('a', need('a')), file('a', need('a'))];
+    markCurrent([plan([broken], { kind: 'corrupt', message: 'bad .dir' }), plan([fine])], root, state);
+    expect([broken.current, broken.object.allCurrent]).toEqual([false, undefined]);
+    expect([fine.current, fine.object.allCurrent]).toEqual([true, true]);
   });
 });
 
 describe('existingInCache', () => {
+  /** An object of the DVC 3 layout whose oid starts with `prefix`, at its real cache path. */
+  const cached = (cache: string, prefix: string, i: number) => {
+    const oid = `${prefix}${md5(String(i)).slice(2)}`;
+    return need(oid, cachePathOf(cache, oid, 'md5'));
+  };
+
   it('lists a folder shared by many objects once, and stats objects alone in theirs', async () => {
     const cache = await tempDir('dvc-cache-');
-    await mkdir(join(cache, 'ab'));
-    const many = Array.from({ length: 12 }, (_, i) => need(`ab${i}`, join(cache, 'ab', `obj${i}`)));
-    for (const o of many.slice(0, 9)) await writeFile(o.cachePath, 'x'); // 3 are missing
-    const alone = [need('cd1', join(cache, 'cd', 'one')), need('ef1', join(cache, 'ef', 'two'))];
+    const many = Array.from({ length: 12 }, (_, i) => cached(cache, 'ab', i));
+    for (const o of many.slice(0, 9)) await put(cache, relative(cache, o.cachePath), 'x'); // 3 are missing
+    const alone = [cached(cache, 'cd', 1), cached(cache, 'ef', 2)];
     const stated: string[] = [];
     const found = existingInCache([...many, ...alone], (path) => {
       stated.push(path);
-      return path.endsWith('one');
+      return path === alone[0]!.cachePath;
     });
-    expect(found.map((o) => o.oid).sort()).toEqual([...many.slice(0, 9).map((o) => o.oid), 'cd1'].sort());
+    expect(found.map((o) => o.oid).sort()).toEqual([...many.slice(0, 9), alone[0]!].map((o) => o.oid).sort());
     expect(stated.sort()).toEqual(alone.map((o) => o.cachePath).sort()); // the shared folder was listed, not stat-ed
+  });
+
+  it('keeps the two layouts apart: a DVC 2 object is not found in the DVC 3 folder of the same prefix', async () => {
+    const cache = await tempDir('dvc-cache-');
+    const v3 = Array.from({ length: 10 }, (_, i) => cached(cache, '0f', i));
+    for (const o of v3) await put(cache, relative(cache, o.cachePath), 'x');
+    const v2 = v3.map((o): ObjectNeed => ({
+      ...o,
+      hashName: 'md5-dos2unix',
+      cachePath: cachePathOf(cache, o.oid, 'md5-dos2unix'),
+    }));
+    expect(existingInCache([...v3, ...v2], () => false)).toEqual(v3);
   });
 
   it('finds nothing in a folder that does not exist', async () => {
     const cache = await tempDir('dvc-cache-');
-    const objects = Array.from({ length: 10 }, (_, i) => need(`o${i}`, join(cache, 'zz', `o${i}`)));
+    const objects = Array.from({ length: 10 }, (_, i) => cached(cache, 'ff', i));
     expect(existingInCache(objects, () => true)).toEqual([]);
   });
 });

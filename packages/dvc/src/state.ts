@@ -117,6 +117,11 @@ export class WorkspaceState {
     this.words = new Uint32Array(next.buffer);
   }
 
+  /** Nothing recorded (a fresh clone): no workspace file can match. */
+  get empty(): boolean {
+    return this.rows.size === 0;
+  }
+
   /** True when `rel` was recorded as holding `oid` and its stat is unchanged since. */
   matches(rel: string, st: Stats, oid: string): boolean {
     const row = this.rows.get(rel);
