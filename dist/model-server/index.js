@@ -49964,9 +49964,13 @@ class WireConnection {
         if (this.alive)
             this.socket.resume();
     }
+    /** Closes the socket and gives its place in the pool back, once, whoever calls first. */
     close() {
+        if (this.closed)
+            return;
         this.closed = true;
         this.socket.destroy();
+        this.release(this, false);
     }
     /** Returns false to pause the socket (a body piece is waiting for its sink). */
     onRead(data) {
@@ -50097,12 +50101,12 @@ class WireConnection {
         this.framing = undefined;
         this.socket.setTimeout(0);
         response.end();
-        const reusable = this.keepAlive && !extra && this.alive;
-        if (!reusable)
-            this.close();
-        else
+        if (this.keepAlive && !extra && this.alive) {
             this.socket.unref(); // an idle pooled socket does not hold the process open
-        this.release(this, reusable);
+            this.release(this, true);
+        }
+        else
+            this.close();
     }
     onEnd() {
         if (this.framing?.kind === 'close' && this.response) {
@@ -50117,9 +50121,6 @@ class WireConnection {
     }
     /** The socket is gone: whatever was in flight fails (a retryable code). */
     lost(error) {
-        if (this.closed && !this.request && !this.response)
-            return;
-        this.closed = true;
         const request = this.request;
         this.request = undefined;
         if (request)
@@ -50132,8 +50133,7 @@ class WireConnection {
                 ? (0, wire_response_js_1.wireError)(`Truncated body: the connection closed with ${left} bytes still to come`, 'TruncatedBody')
                 : error);
         }
-        this.socket.destroy();
-        this.release(this, false);
+        this.close();
     }
 }
 /** Keep-alive connections to one target, at most `maxSockets` at once; one read buffer for all. */

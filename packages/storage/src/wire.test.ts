@@ -156,10 +156,25 @@ describe('WireClient: faults', () => {
         s.destroy(); // the second request meets a connection the server dropped
       else s.write(answer(`fine ${i}`));
     });
-    const c = client();
+    const c = client(1); // the only place is taken by the dead connection until it is replaced
     expect(await text(await c.get('/1', {}))).toBe('fine 0');
     expect(await text(await c.get('/2', {}))).toBe('fine 2');
     expect(seen.connections).toBe(2);
+  });
+
+  it("gives a failed connection's place back: with one socket, requests after protocol errors and cut bodies are served", async () => {
+    const { client } = await rawServer((s, request) => {
+      if (request.includes('/bad')) s.write('garbage\r\n\r\n');
+      else if (request.includes('/cut')) {
+        s.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+        setTimeout(() => s.destroy(), 10);
+      } else s.write(answer('ok'));
+    });
+    const c = client(1, 2000);
+    for (let i = 0; i < 3; i++) await expect(c.get('/bad', {})).rejects.toThrow('Not an HTTP/1.1 answer');
+    const cut = await c.get('/cut', {});
+    await expect(cut.read(() => undefined)).rejects.toThrow('Truncated body');
+    expect(await text(await c.get('/fine', {}))).toBe('ok');
   });
 
   it('rejects a first request whose connection closes unanswered with a retryable error', async () => {

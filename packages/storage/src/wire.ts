@@ -98,9 +98,12 @@ class WireConnection implements ConnectionControl {
     if (this.alive) this.socket.resume();
   }
 
+  /** Closes the socket and gives its place in the pool back, once, whoever calls first. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
+    this.release(this, false);
   }
 
   /** Returns false to pause the socket (a body piece is waiting for its sink). */
@@ -218,10 +221,10 @@ class WireConnection implements ConnectionControl {
     this.framing = undefined;
     this.socket.setTimeout(0);
     response.end();
-    const reusable = this.keepAlive && !extra && this.alive;
-    if (!reusable) this.close();
-    else this.socket.unref(); // an idle pooled socket does not hold the process open
-    this.release(this, reusable);
+    if (this.keepAlive && !extra && this.alive) {
+      this.socket.unref(); // an idle pooled socket does not hold the process open
+      this.release(this, true);
+    } else this.close();
   }
 
   private onEnd(): void {
@@ -239,8 +242,6 @@ class WireConnection implements ConnectionControl {
 
   /** The socket is gone: whatever was in flight fails (a retryable code). */
   private lost(error: Error): void {
-    if (this.closed && !this.request && !this.response) return;
-    this.closed = true;
     const request = this.request;
     this.request = undefined;
     if (request) request.reject(Object.assign(error, { stale: request.stale && this.headBytes === 0 }));
@@ -254,8 +255,7 @@ class WireConnection implements ConnectionControl {
           : error,
       );
     }
-    this.socket.destroy();
-    this.release(this, false);
+    this.close();
   }
 }
 
