@@ -139,9 +139,16 @@ async function writeLocal(remote: string, dataset: Dataset, bodies: Map<string, 
   );
 }
 
-async function rawGets(prefix: string, dataset: Dataset): Promise<Timing> {
-  const dest = await mkdtemp(join(tmpdir(), 'bench-raw-'));
-  const agent = new Agent({ keepAlive: true, maxSockets: JOBS });
+/**
+ * Runs `getInto(oid, path)` for every file of the dataset, JOBS at a time, into a fresh folder
+ * in the cache layout: one mkdir per folder, and every GET into it waits for that mkdir.
+ */
+async function rawRun(
+  name: string,
+  dataset: Dataset,
+  getInto: (oid: string, path: string) => Promise<void>,
+): Promise<Timing> {
+  const dest = await mkdtemp(join(tmpdir(), `bench-${name}-`));
   const limit = pLimit(JOBS);
   const dirs = new Map<string, Promise<unknown>>();
   const timing = await timed(() =>
@@ -150,53 +157,50 @@ async function rawGets(prefix: string, dataset: Dataset): Promise<Timing> {
         limit(async () => {
           const path = join(dest, key(f.oid));
           const d = dirname(path);
-          // one mkdir per folder, and every GET into it waits for that mkdir
           if (!dirs.has(d)) dirs.set(d, mkdir(d, { recursive: true }));
           await dirs.get(d);
-          await new Promise<void>((resolve, reject) => {
-            get(`${info.endpoint}/${BUCKET}/${prefix}/${key(f.oid)}`, { agent }, (res) => {
-              if (res.statusCode !== 200) reject(new Error(`GET ${res.statusCode}`));
-              pipeline(res, createWriteStream(path)).then(resolve, reject);
-            }).on('error', reject);
-          });
+          await getInto(f.oid, path);
         }),
       ),
     ),
   );
-  agent.destroy();
   await rm(dest, { recursive: true, force: true });
+  return timing;
+}
+
+/** Plain keep-alive node:http GETs, each piped to its file. */
+async function rawGets(prefix: string, dataset: Dataset): Promise<Timing> {
+  const agent = new Agent({ keepAlive: true, maxSockets: JOBS });
+  const timing = await rawRun(
+    'raw',
+    dataset,
+    (oid, path) =>
+      new Promise<void>((resolve, reject) => {
+        get(`${info.endpoint}/${BUCKET}/${prefix}/${key(oid)}`, { agent }, (res) => {
+          if (res.statusCode !== 200) reject(new Error(`GET ${res.statusCode}`));
+          pipeline(res, createWriteStream(path)).then(resolve, reject);
+        }).on('error', reject);
+      }),
+  );
+  agent.destroy();
   return timing;
 }
 
 /** The same GETs on the lean client the pulls use, each body written as it comes (as pulls do). */
 async function leanGets(prefix: string, dataset: Dataset): Promise<Timing> {
-  const dest = await mkdtemp(join(tmpdir(), 'bench-lean-'));
   const url = new URL(info.endpoint);
   const client = new WireClient({ secure: false, host: url.hostname, port: Number(url.port) }, { maxSockets: JOBS });
-  const limit = pLimit(JOBS);
-  const dirs = new Map<string, Promise<unknown>>();
-  const timing = await timed(() =>
-    Promise.all(
-      dataset.files.map((f) =>
-        limit(async () => {
-          const path = join(dest, key(f.oid));
-          const d = dirname(path);
-          if (!dirs.has(d)) dirs.set(d, mkdir(d, { recursive: true }));
-          await dirs.get(d);
-          const res = await client.get(`/${BUCKET}/${prefix}/${key(f.oid)}`, { host: url.host });
-          if (res.statusCode !== 200) throw new Error(`GET ${res.statusCode}`);
-          const fd = openSync(path, 'w');
-          try {
-            await res.read((chunk) => void writeSync(fd, chunk));
-          } finally {
-            closeSync(fd);
-          }
-        }),
-      ),
-    ),
-  );
+  const timing = await rawRun('lean', dataset, async (oid, path) => {
+    const res = await client.get(`/${BUCKET}/${prefix}/${key(oid)}`, { host: url.host });
+    if (res.statusCode !== 200) throw new Error(`GET ${res.statusCode}`);
+    const fd = openSync(path, 'w');
+    try {
+      await res.read((chunk) => void writeSync(fd, chunk));
+    } finally {
+      closeSync(fd);
+    }
+  });
   client.close();
-  await rm(dest, { recursive: true, force: true });
   return timing;
 }
 

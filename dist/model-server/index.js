@@ -48086,6 +48086,52 @@ function checkDigest(url, options, digest) {
     }
 }
 /**
+ * The bookkeeping of one streamed attempt: every chunk is counted, hashed, given to the
+ * caller's verifier and reported as progress; `settle` checks the length and the digest and
+ * moves the temporary file into place; `takeBack` undoes the progress of a failed attempt.
+ */
+class StreamedAttempt {
+    url;
+    options;
+    bytes = 0;
+    reported = 0;
+    hash;
+    verifier;
+    constructor(url, options) {
+        this.url = url;
+        this.options = options;
+        this.hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
+        this.verifier = options.verifier?.();
+    }
+    take(chunk) {
+        this.bytes += chunk.length;
+        this.hash?.update(chunk);
+        this.verifier?.update(chunk);
+        if (this.options.onBytes) {
+            this.options.onBytes(chunk.length);
+            this.reported += chunk.length;
+        }
+    }
+    /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+    async settle(temp, dest, expected) {
+        if (expected !== undefined && this.bytes !== expected)
+            throw Object.assign(new Error(`Truncated body: ${this.bytes} of ${expected} bytes from ${this.url}`), {
+                code: 'TruncatedBody',
+            });
+        checkDigest(this.url, this.options, this.hash?.digest('hex'));
+        this.verifier?.finish();
+        if (this.options.mode !== undefined)
+            await (0, promises_1.chmod)(temp, this.options.mode);
+        await (0, promises_1.rename)(temp, dest);
+        return { bytes: this.bytes };
+    }
+    /** Bytes counted for a failed attempt are taken back so that progress stays truthful. */
+    takeBack() {
+        if (this.reported && this.options.onBytes)
+            this.options.onBytes(-this.reported);
+    }
+}
+/**
  * One attempt: streams `source` into a temporary file beside `dest`, hashing as the bytes
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
@@ -48094,40 +48140,20 @@ async function writeVerifiedStream(source, dest, url, options = {},
 /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
 expected) {
     const temp = tempBeside(dest);
-    const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
-    const verifier = options.verifier?.();
-    let bytes = 0;
-    let reported = 0;
+    const attempt = new StreamedAttempt(url, options);
     try {
         const file = await createIn((0, node_path_1.dirname)(dest), () => (0, promises_1.open)(temp, 'wx'));
         const meter = new node_stream_1.Transform({
             transform(chunk, _enc, callback) {
-                bytes += chunk.length;
-                hash?.update(chunk);
-                verifier?.update(chunk);
-                if (options.onBytes) {
-                    options.onBytes(chunk.length);
-                    reported += chunk.length;
-                }
+                attempt.take(chunk);
                 callback(null, chunk);
             },
         });
         await (0, promises_2.pipeline)(source, meter, (0, node_fs_1.createWriteStream)(temp, { fd: file, highWaterMark: 4 << 20 }));
-        if (expected !== undefined && bytes !== expected)
-            throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
-                code: 'TruncatedBody',
-            });
-        checkDigest(url, options, hash?.digest('hex'));
-        verifier?.finish();
-        if (options.mode !== undefined)
-            await (0, promises_1.chmod)(temp, options.mode);
-        await (0, promises_1.rename)(temp, dest);
-        return { bytes };
+        return await attempt.settle(temp, dest, expected);
     }
     catch (error) {
-        // Bytes counted for a failed attempt are taken back so that progress stays truthful.
-        if (reported && options.onBytes)
-            options.onBytes(-reported);
+        attempt.takeBack();
         source.destroy();
         await (0, promises_1.rm)(temp, { force: true });
         throw error;
@@ -48140,39 +48166,22 @@ expected) {
  */
 async function writeVerifiedBody(body, dest, url, options = {}, expected) {
     const temp = tempBeside(dest);
-    const hash = options.verify ? (0, node_crypto_1.createHash)(options.verify.algorithm) : undefined;
-    const verifier = options.verifier?.();
-    let reported = 0;
+    const attempt = new StreamedAttempt(url, options);
     let fd;
     try {
         fd = await createIn((0, node_path_1.dirname)(dest), () => (0, node_fs_1.openSync)(temp, 'wx'));
         const out = fd;
-        const bytes = await body.read((chunk) => {
+        await body.read((chunk) => {
             for (let at = 0; at < chunk.length;)
                 at += (0, node_fs_1.writeSync)(out, chunk, at, chunk.length - at);
-            hash?.update(chunk);
-            verifier?.update(chunk);
-            if (options.onBytes) {
-                options.onBytes(chunk.length);
-                reported += chunk.length;
-            }
+            attempt.take(chunk);
         });
         (0, node_fs_1.closeSync)(fd);
         fd = undefined;
-        if (expected !== undefined && bytes !== expected)
-            throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
-                code: 'TruncatedBody',
-            });
-        checkDigest(url, options, hash?.digest('hex'));
-        verifier?.finish();
-        if (options.mode !== undefined)
-            await (0, promises_1.chmod)(temp, options.mode);
-        await (0, promises_1.rename)(temp, dest);
-        return { bytes };
+        return await attempt.settle(temp, dest, expected);
     }
     catch (error) {
-        if (reported && options.onBytes)
-            options.onBytes(-reported);
+        attempt.takeBack();
         body.resume();
         if (fd !== undefined)
             (0, node_fs_1.closeSync)(fd);

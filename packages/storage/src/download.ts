@@ -35,6 +35,54 @@ export function checkDigest(url: string, options: DownloadOptions, digest: strin
 }
 
 /**
+ * The bookkeeping of one streamed attempt: every chunk is counted, hashed, given to the
+ * caller's verifier and reported as progress; `settle` checks the length and the digest and
+ * moves the temporary file into place; `takeBack` undoes the progress of a failed attempt.
+ */
+class StreamedAttempt {
+  bytes = 0;
+  private reported = 0;
+  private readonly hash;
+  private readonly verifier;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: DownloadOptions,
+  ) {
+    this.hash = options.verify ? createHash(options.verify.algorithm) : undefined;
+    this.verifier = options.verifier?.();
+  }
+
+  take(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.hash?.update(chunk);
+    this.verifier?.update(chunk);
+    if (this.options.onBytes) {
+      this.options.onBytes(chunk.length);
+      this.reported += chunk.length;
+    }
+  }
+
+  /** The length announced: a shorter or longer body is a transient fault (retried), not a corrupt object. */
+  async settle(temp: string, dest: string, expected: number | undefined): Promise<{ bytes: number }> {
+    if (expected !== undefined && this.bytes !== expected)
+      throw Object.assign(new Error(`Truncated body: ${this.bytes} of ${expected} bytes from ${this.url}`), {
+        code: 'TruncatedBody',
+      });
+    checkDigest(this.url, this.options, this.hash?.digest('hex'));
+    this.verifier?.finish();
+    if (this.options.mode !== undefined) await chmod(temp, this.options.mode);
+    await rename(temp, dest);
+    return { bytes: this.bytes };
+  }
+
+  /** Bytes counted for a failed attempt are taken back so that progress stays truthful. */
+  takeBack(): void {
+    if (this.reported && this.options.onBytes) this.options.onBytes(-this.reported);
+  }
+}
+
+/**
  * One attempt: streams `source` into a temporary file beside `dest`, hashing as the bytes
  * pass, and renames it into place only when the digest matches, so a reader never sees a
  * partial or corrupt file at `dest`. No retry here: the caller owns the one retry layer.
@@ -48,37 +96,19 @@ export async function writeVerifiedStream(
   expected?: number,
 ): Promise<{ bytes: number }> {
   const temp = tempBeside(dest);
-  const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
-  const verifier = options.verifier?.();
-  let bytes = 0;
-  let reported = 0;
+  const attempt = new StreamedAttempt(url, options);
   try {
     const file = await createIn(dirname(dest), () => open(temp, 'wx'));
     const meter = new Transform({
       transform(chunk: Buffer, _enc, callback) {
-        bytes += chunk.length;
-        hash?.update(chunk);
-        verifier?.update(chunk);
-        if (options.onBytes) {
-          options.onBytes(chunk.length);
-          reported += chunk.length;
-        }
+        attempt.take(chunk);
         callback(null, chunk);
       },
     });
     await pipeline(source, meter, createWriteStream(temp, { fd: file, highWaterMark: 4 << 20 }));
-    if (expected !== undefined && bytes !== expected)
-      throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
-        code: 'TruncatedBody',
-      });
-    checkDigest(url, options, hash?.digest('hex'));
-    verifier?.finish();
-    if (options.mode !== undefined) await chmod(temp, options.mode);
-    await rename(temp, dest);
-    return { bytes };
+    return await attempt.settle(temp, dest, expected);
   } catch (error) {
-    // Bytes counted for a failed attempt are taken back so that progress stays truthful.
-    if (reported && options.onBytes) options.onBytes(-reported);
+    attempt.takeBack();
     source.destroy();
     await rm(temp, { force: true });
     throw error;
@@ -98,35 +128,20 @@ export async function writeVerifiedBody(
   expected?: number,
 ): Promise<{ bytes: number }> {
   const temp = tempBeside(dest);
-  const hash = options.verify ? createHash(options.verify.algorithm) : undefined;
-  const verifier = options.verifier?.();
-  let reported = 0;
+  const attempt = new StreamedAttempt(url, options);
   let fd: number | undefined;
   try {
     fd = await createIn(dirname(dest), () => openSync(temp, 'wx'));
     const out = fd;
-    const bytes = await body.read((chunk) => {
+    await body.read((chunk) => {
       for (let at = 0; at < chunk.length;) at += writeSync(out, chunk, at, chunk.length - at);
-      hash?.update(chunk);
-      verifier?.update(chunk);
-      if (options.onBytes) {
-        options.onBytes(chunk.length);
-        reported += chunk.length;
-      }
+      attempt.take(chunk);
     });
     closeSync(fd);
     fd = undefined;
-    if (expected !== undefined && bytes !== expected)
-      throw Object.assign(new Error(`Truncated body: ${bytes} of ${expected} bytes from ${url}`), {
-        code: 'TruncatedBody',
-      });
-    checkDigest(url, options, hash?.digest('hex'));
-    verifier?.finish();
-    if (options.mode !== undefined) await chmod(temp, options.mode);
-    await rename(temp, dest);
-    return { bytes };
+    return await attempt.settle(temp, dest, expected);
   } catch (error) {
-    if (reported && options.onBytes) options.onBytes(-reported);
+    attempt.takeBack();
     body.resume();
     if (fd !== undefined) closeSync(fd);
     await rm(temp, { force: true });
