@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { lstat, mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EagerCopies } from './eager.js';
+import { EagerCopies, StreamedCopy } from './eager.js';
 import { BodyCache } from './fetch.js';
 import type { TrackedOutput } from './files.js';
 import type { ObjectNeed, OutputPlan, PlannedFile } from './plan.js';
@@ -31,6 +31,7 @@ async function setup(bodies: [ObjectNeed, string][]) {
   for (const [o, body] of bodies) cache.offer(o, Buffer.from(body));
   return { root, cache };
 }
+const tempDir0 = () => mkdtemp(join(tmpdir(), 'dvc-eager-'));
 const tree = async (root: string) => (await readdir(root, { recursive: true })).sort();
 
 describe('EagerCopies.place', () => {
@@ -213,6 +214,18 @@ describe('EagerCopies.stream (a large object, copied as its bytes arrive)', () =
     expect(await tree(root)).toEqual(['data', 'data/b.bin']);
     expect(await readFile(join(root, 'data/b.bin'), 'utf8')).toBe('the user wrote this meanwhile');
     expect([fa.eager, fb.eager]).toEqual([false, false]);
+  });
+
+  it('a write that fails abandons the copies, not the download: nothing is linked in and nothing is left', async () => {
+    const root = await tempDir0();
+    const f = file('data/a.bin', object('a'));
+    const temp = join(root, '.a.bin.tmp');
+    await writeFile(temp, 'partial');
+    let done = 0;
+    const copy = new StreamedCopy([{ file: f, path: join(root, 'a.bin'), temp, fd: 2 ** 30 }], () => done++);
+    expect(() => copy.write(Buffer.from('bytes'))).not.toThrow(); // EBADF, as a full disk would fail it
+    copy.commit();
+    expect([await readdir(root), f.eager, done]).toEqual([[], false, 0]);
   });
 
   it('writes nothing through a link standing where a folder should be', async () => {

@@ -155,10 +155,19 @@ export class StreamedCopy {
     private readonly done: () => void,
   ) {}
 
-  /** Called with each verified-in-order chunk, during the call (the chunk is a reused buffer's view). */
+  /**
+   * Called with each verified-in-order chunk, during the call (the chunk is a reused buffer's
+   * view). A failed write (a full disk) abandons these copies, not the download: the checkout
+   * then copies from the cache as it would have.
+   */
   write(chunk: Buffer): void {
-    for (const f of this.files)
-      for (let at = 0; at < chunk.length;) at += writeSync(f.fd, chunk, at, chunk.length - at);
+    if (!this.open) return;
+    try {
+      for (const f of this.files)
+        for (let at = 0; at < chunk.length;) at += writeSync(f.fd, chunk, at, chunk.length - at);
+    } catch {
+      this.discard();
+    }
   }
 
   /** The digest matched: each copy is linked in where nothing appeared meanwhile (like 'wx'). */
@@ -191,6 +200,12 @@ export class StreamedCopy {
 
   private close(): void {
     this.open = false;
-    for (const f of this.files) closeSync(f.fd);
+    for (const f of this.files) {
+      try {
+        closeSync(f.fd);
+      } catch {
+        // a descriptor the failed write left unusable
+      }
+    }
   }
 }
