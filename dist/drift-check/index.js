@@ -73961,6 +73961,11 @@ let tempSeq = 0;
 function tempBeside(dest) {
     return (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
 }
+/** Writes all of `chunk` at the file's position (a write may take fewer bytes than given). */
+function writeAllSync(fd, chunk) {
+    for (let at = 0; at < chunk.length;)
+        at += (0,external_node_fs_.writeSync)(fd, chunk, at, chunk.length - at);
+}
 let umaskValue;
 /** The process umask, read once (process.umask() is two syscalls per call). */
 function umask() {
@@ -74060,8 +74065,7 @@ async function writeVerifiedBody(body, dest, url, options = {}, expected) {
         fd = await createIn((0,external_node_path_.dirname)(dest), () => (0,external_node_fs_.openSync)(temp, 'wx'));
         const out = fd;
         await body.read((chunk) => {
-            for (let at = 0; at < chunk.length;)
-                at += (0,external_node_fs_.writeSync)(out, chunk, at, chunk.length - at);
+            writeAllSync(out, chunk);
             attempt.take(chunk);
         });
         (0,external_node_fs_.closeSync)(fd);
@@ -74483,6 +74487,8 @@ const UNREACHABLE_CODES = new Set([
     'EPIPE',
     'UND_ERR_SOCKET',
     'ERR_STREAM_PREMATURE_CLOSE',
+    // an answer that is not HTTP/1.x (wire.ts): endpoint-url names a port that is not S3's, or http:// for a TLS port
+    'EPROTO',
 ]);
 const DENIED_CODES = new Set([
     'AccessDenied',

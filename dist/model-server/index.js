@@ -48049,6 +48049,7 @@ async function fetchModel(source, logger) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SMALL_OBJECT = void 0;
 exports.tempBeside = tempBeside;
+exports.writeAllSync = writeAllSync;
 exports.checkDigest = checkDigest;
 exports.writeVerifiedStream = writeVerifiedStream;
 exports.writeVerifiedBody = writeVerifiedBody;
@@ -48072,6 +48073,11 @@ let tempSeq = 0;
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 function tempBeside(dest) {
     return (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
+}
+/** Writes all of `chunk` at the file's position (a write may take fewer bytes than given). */
+function writeAllSync(fd, chunk) {
+    for (let at = 0; at < chunk.length;)
+        at += (0, node_fs_1.writeSync)(fd, chunk, at, chunk.length - at);
 }
 let umaskValue;
 /** The process umask, read once (process.umask() is two syscalls per call). */
@@ -48172,8 +48178,7 @@ async function writeVerifiedBody(body, dest, url, options = {}, expected) {
         fd = await createIn((0, node_path_1.dirname)(dest), () => (0, node_fs_1.openSync)(temp, 'wx'));
         const out = fd;
         await body.read((chunk) => {
-            for (let at = 0; at < chunk.length;)
-                at += (0, node_fs_1.writeSync)(out, chunk, at, chunk.length - at);
+            writeAllSync(out, chunk);
             attempt.take(chunk);
         });
         (0, node_fs_1.closeSync)(fd);
@@ -48355,6 +48360,8 @@ const UNREACHABLE_CODES = new Set([
     'EPIPE',
     'UND_ERR_SOCKET',
     'ERR_STREAM_PREMATURE_CLOSE',
+    // an answer that is not HTTP/1.x (wire.ts): endpoint-url names a port that is not S3's, or http:// for a TLS port
+    'EPROTO',
 ]);
 const DENIED_CODES = new Set([
     'AccessDenied',
@@ -48419,7 +48426,7 @@ function classifyStoreError(error, ctx) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WireResponse = exports.WireClient = exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
+exports.WireResponse = exports.WireClient = exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.writeAllSync = exports.tempBeside = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
 var errors_js_1 = __nccwpck_require__(5998);
 Object.defineProperty(exports, "ObjectNotFoundError", ({ enumerable: true, get: function () { return errors_js_1.ObjectNotFoundError; } }));
 Object.defineProperty(exports, "PreconditionFailedError", ({ enumerable: true, get: function () { return errors_js_1.PreconditionFailedError; } }));
@@ -48436,6 +48443,8 @@ Object.defineProperty(exports, "withRetries", ({ enumerable: true, get: function
 Object.defineProperty(exports, "isTransient", ({ enumerable: true, get: function () { return retry_js_1.isTransient; } }));
 var download_js_1 = __nccwpck_require__(9577);
 Object.defineProperty(exports, "streamToVerifiedFile", ({ enumerable: true, get: function () { return download_js_1.streamToVerifiedFile; } }));
+Object.defineProperty(exports, "tempBeside", ({ enumerable: true, get: function () { return download_js_1.tempBeside; } }));
+Object.defineProperty(exports, "writeAllSync", ({ enumerable: true, get: function () { return download_js_1.writeAllSync; } }));
 var keys_js_1 = __nccwpck_require__(9789);
 Object.defineProperty(exports, "checkKey", ({ enumerable: true, get: function () { return keys_js_1.checkKey; } }));
 Object.defineProperty(exports, "joinKey", ({ enumerable: true, get: function () { return keys_js_1.joinKey; } }));

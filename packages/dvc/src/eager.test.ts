@@ -222,7 +222,11 @@ describe('EagerCopies.stream (a large object, copied as its bytes arrive)', () =
     const temp = join(root, '.a.bin.tmp');
     await writeFile(temp, 'partial');
     let done = 0;
-    const copy = new StreamedCopy([{ file: f, path: join(root, 'a.bin'), temp, fd: 2 ** 30 }], () => done++);
+    const copy = new StreamedCopy(
+      [{ file: f, path: join(root, 'a.bin'), temp, fd: 2 ** 30 }],
+      (file) => (file.eager = true),
+      () => done++,
+    );
     expect(() => copy.write(Buffer.from('bytes'))).not.toThrow(); // EBADF, as a full disk would fail it
     copy.commit();
     expect([await readdir(root), f.eager, done]).toEqual([[], false, 0]);

@@ -1,6 +1,7 @@
-import { closeSync, linkSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rmdir, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { tempBeside, writeAllSync } from '@mlops-gha/storage';
 import type { BodyCache } from './fetch.js';
 import { firstNonFolder, workspacePath } from './fs-util.js';
 import type { ObjectNeed, OutputPlan, PlannedFile } from './plan.js';
@@ -104,14 +105,17 @@ export class EagerCopies {
       }
     }
     if (!files.length) return undefined;
-    const copy = new StreamedCopy(files, () => {
-      this.streams.delete(o);
-      this.targets.delete(o);
-    });
-    copy.onCommitted = (file) => {
-      file.eager = true;
-      this.made++;
-    };
+    const copy = new StreamedCopy(
+      files,
+      (file) => {
+        file.eager = true;
+        this.made++;
+      },
+      () => {
+        this.streams.delete(o);
+        this.targets.delete(o);
+      },
+    );
     this.streams.set(o, copy);
     return copy;
   }
@@ -139,19 +143,15 @@ export class EagerCopies {
   }
 }
 
-let tempSeq = 0;
-/** A temporary name beside a workspace file (a crash leaves it, never a half file at `path`). */
-function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.dvc-pull-${process.pid}-${(tempSeq++).toString(36)}`);
-}
-
 /** The temporary copies of one large object, written chunk by chunk, linked into place when verified. */
 export class StreamedCopy {
-  onCommitted?: (file: PlannedFile) => void;
   private open = true;
 
   constructor(
     private readonly files: { file: PlannedFile; path: string; temp: string; fd: number }[],
+    /** A copy is in place at its file's path. */
+    private readonly committed: (file: PlannedFile) => void,
+    /** Every copy was committed or refused: the object needs nothing more. */
     private readonly done: () => void,
   ) {}
 
@@ -163,8 +163,7 @@ export class StreamedCopy {
   write(chunk: Buffer): void {
     if (!this.open) return;
     try {
-      for (const f of this.files)
-        for (let at = 0; at < chunk.length;) at += writeSync(f.fd, chunk, at, chunk.length - at);
+      for (const f of this.files) writeAllSync(f.fd, chunk);
     } catch {
       this.discard();
     }
@@ -177,18 +176,22 @@ export class StreamedCopy {
     for (const f of this.files) {
       try {
         linkSync(f.temp, f.path);
-        this.onCommitted?.(f.file);
+        this.committed(f.file);
       } catch {
         // something appeared there meanwhile: the checkout decides
       }
-      unlinkSync(f.temp);
     }
+    this.removeTemps();
     this.done();
   }
 
   discard(): void {
     if (!this.open) return;
     this.close();
+    this.removeTemps();
+  }
+
+  private removeTemps(): void {
     for (const f of this.files) {
       try {
         unlinkSync(f.temp);

@@ -20,6 +20,11 @@ export function tempBeside(dest: string): string {
   return join(dirname(dest), `.${basename(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
 }
 
+/** Writes all of `chunk` at the file's position (a write may take fewer bytes than given). */
+export function writeAllSync(fd: number, chunk: Buffer): void {
+  for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
+}
+
 let umaskValue: number | undefined;
 /** The process umask, read once (process.umask() is two syscalls per call). */
 function umask(): number {
@@ -134,7 +139,7 @@ export async function writeVerifiedBody(
     fd = await createIn(dirname(dest), () => openSync(temp, 'wx'));
     const out = fd;
     await body.read((chunk) => {
-      for (let at = 0; at < chunk.length;) at += writeSync(out, chunk, at, chunk.length - at);
+      writeAllSync(out, chunk);
       attempt.take(chunk);
     });
     closeSync(fd);

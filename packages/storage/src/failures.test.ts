@@ -49,6 +49,15 @@ describe('classifyStoreError: unreachable', () => {
     );
   });
 
+  it('an answer that is not HTTP (a wrong port or scheme in endpoint-url) names the endpoint and says to check it', () => {
+    const failure = classifyStoreError(nodeError('EPROTO', 'Not an HTTP/1.1 answer: "\u0015\u0003\u0001"'), ctx)!;
+    expect(failure.kind).toBe('unreachable');
+    expect(failure.message).toBe(
+      'Cannot reach http://127.0.0.1:9000 for s3://ml-data/dvc (EPROTO): Not an HTTP/1.1 answer: "\u0015\u0003\u0001"',
+    );
+    expect(failure.fix).toBe(UNREACHABLE_FIX);
+  });
+
   it.each([
     ['an SDK TimeoutError', sdkError('TimeoutError', undefined, 'Connection timed out after 10000 ms')],
     ['a socket hang up with no HTTP status', new Error('socket hang up')],

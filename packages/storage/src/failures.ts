@@ -57,6 +57,8 @@ const UNREACHABLE_CODES = new Set([
   'EPIPE',
   'UND_ERR_SOCKET',
   'ERR_STREAM_PREMATURE_CLOSE',
+  // an answer that is not HTTP/1.x (wire.ts): endpoint-url names a port that is not S3's, or http:// for a TLS port
+  'EPROTO',
 ]);
 const DENIED_CODES = new Set([
   'AccessDenied',

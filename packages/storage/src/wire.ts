@@ -47,7 +47,7 @@ class WireConnection implements ConnectionControl {
   private response?: WireResponse;
   private request?: { resolve: (r: WireResponse) => void; reject: (e: Error) => void; stale: boolean };
   private closed = false;
-  exchanges = 0;
+  private exchanges = 0;
 
   constructor(
     target: WireTarget,
