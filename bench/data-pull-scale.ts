@@ -10,6 +10,8 @@
  * BENCH_SCALE: comma-separated file counts (default 10000,100000; add 1000000 by hand, it
  * needs ~10 GB of inodes and minutes to generate). Goals (issue 15): peak RSS <= 1 KB per
  * tracked file plus a constant; time linear in N; no-op <= 3x find; warm <= 1.5x cp -r cache.
+ * Nothing is deleted between timed runs (bench/spent.ts says why): the warm pull's workspace,
+ * the copies and each N's repository are set aside and removed at the end (about 6 x N files).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,6 +20,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setAside } from './spent.js';
 
 const counts = (process.env.BENCH_SCALE ?? '10000,100000').split(',').map(Number);
 
@@ -107,18 +110,18 @@ for (const n of counts) {
   const cold = measure(process.execPath, pullArgs);
   const noop = measure(process.execPath, pullArgs);
   const find = measure('find', [join(root, 'data'), '-printf', '%s %T@\n']);
-  await rm(join(root, 'data'), { recursive: true, force: true });
+  setAside(join(root, 'data'));
   const warm = measure(process.execPath, pullArgs);
   const cpRemote = await (async () => {
     const dest = await mkdtemp(join(tmpdir(), 'scale-cp-'));
     const m = measure('cp', ['-r', join(remote, 'files'), dest]);
-    await rm(dest, { recursive: true, force: true });
+    setAside(dest);
     return m;
   })();
   const cpCache = await (async () => {
     const dest = await mkdtemp(join(tmpdir(), 'scale-cp-'));
     const m = measure('cp', ['-r', join(root, '.dvc/cache'), dest]);
-    await rm(dest, { recursive: true, force: true });
+    setAside(dest);
     return m;
   })();
   // peak RSS beyond the start-up constant, per tracked file (goal: <= 1 KB)
@@ -130,7 +133,7 @@ for (const n of counts) {
   console.log(
     `| ${n.toLocaleString('en')} | ${f(cold)} | ${f(noop)} | ${f(warm)} | ${perFile} | ${t(cpRemote)} | ${t(cpCache)} | ${t(find)} | ${ratio(noop, find)} | ${ratio(warm, cpCache)} | ${load()} |`,
   );
-  await rm(root, { recursive: true, force: true });
-  await rm(remote, { recursive: true, force: true });
+  setAside(root);
+  setAside(remote);
 }
 await rm(join(cli, '..'), { recursive: true, force: true });

@@ -15,12 +15,14 @@
  * time: near 100% means s3rver's single thread, not the client, set the pace) and the
  * client's CPU per object (ours, or the rclone child), so the ratios can be read against them.
  * Prints files/s, MB/s and the ratios. Environment: BENCH_JOBS (default 32), BENCH_SMALL (5000).
+ * Nothing is deleted between timed runs (bench/spent.ts says why): what each run wrote is set
+ * aside and removed when the benchmark ends, so it needs about 9 GB free in the temp folder.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, mkdirSync, openSync, writeSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,6 +32,7 @@ import { silentLogger } from '@mlops-gha/common';
 import { pull } from '@mlops-gha/dvc';
 import { WireClient } from '@mlops-gha/storage';
 import { startS3Server } from '../test/doubles/s3.js';
+import { discard, setAside } from './spent.js';
 import { cpuLine, faster, NONE, rate, timed as timedRun, type Timing } from './data-pull-timing.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 32);
@@ -164,7 +167,7 @@ async function rawRun(
       ),
     ),
   );
-  await rm(dest, { recursive: true, force: true });
+  await discard(dest, dataset.files.length);
   return timing;
 }
 
@@ -204,7 +207,7 @@ async function leanGets(prefix: string, dataset: Dataset): Promise<Timing> {
   return timing;
 }
 
-function rclone(prefix: string): Promise<Timing> {
+function rclone(prefix: string, files: number): Promise<Timing> {
   return (async () => {
     const dest = await mkdtemp(join(tmpdir(), 'bench-rclone-'));
     const env = { ...process.env };
@@ -234,7 +237,7 @@ function rclone(prefix: string): Promise<Timing> {
         env,
       ),
     );
-    await rm(dest, { recursive: true, force: true });
+    await discard(dest, files);
     return timing;
   })();
 }
@@ -249,7 +252,7 @@ async function ours(dataset: Dataset, prefix: string, linkType: 'copy' | 'hardli
   );
   if (timing.value.files !== dataset.files.length || timing.value.downloadedFiles !== dataset.files.length)
     throw new Error('incomplete pull');
-  await rm(root, { recursive: true, force: true });
+  await discard(root, dataset.files.length);
   return timing;
 }
 
@@ -267,7 +270,7 @@ async function fileCreation(oids: string[]): Promise<number> {
       closeSync(openSync(join(dir, oid.slice(2)), 'wx'));
     }
   });
-  await rm(dest, { recursive: true, force: true });
+  setAside(dest);
   return ms;
 }
 
@@ -295,7 +298,7 @@ for (const [name, count, size] of [
     if (count > 100) best.create = Math.min(best.create, await fileCreation(dataset.files.map((f) => f.oid)));
     best.raw = faster(best.raw, await rawGets(name, dataset));
     best.lean = faster(best.lean, await leanGets(name, dataset));
-    best.rclone = faster(best.rclone, await rclone(name));
+    best.rclone = faster(best.rclone, await rclone(name, count));
     best.ours = faster(best.ours, await ours(dataset, name));
     best.hardlink = faster(best.hardlink, await ours(dataset, name, 'hardlink'));
   }
@@ -344,8 +347,8 @@ for (const [name, count, size] of [
     find: Infinity,
   };
   const fresh = async () => {
-    await rm(join(root, 'c'), { recursive: true, force: true });
-    await rm(join(root, '.dvc'), { recursive: true, force: true });
+    setAside(join(root, 'c'));
+    setAside(join(root, '.dvc'));
     await mkdir(join(root, '.dvc'));
     await writeFile(join(root, '.dvc/config'), `[core]\n  remote = local\n['remote "local"']\n  url = ${remote}\n`);
   };
@@ -354,7 +357,7 @@ for (const [name, count, size] of [
   const cpTo = async (src: string) => {
     const dest = await mkdtemp(join(tmpdir(), 'bench-cp-'));
     const copy = await timed(async () => run('cp', ['-r', src, dest]));
-    await rm(dest, { recursive: true, force: true });
+    setAside(dest);
     return copy.ms;
   };
   for (let round = 0; round < ROUNDS; round++) {
@@ -377,7 +380,7 @@ for (const [name, count, size] of [
       best.find,
       (await timed(async () => run('find', [join(root, 'c'), '-printf', '%s %T@\n']))).ms,
     );
-    await rm(join(root, 'c'), { recursive: true, force: true });
+    setAside(join(root, 'c'));
     const warm = await pullHere();
     if (warm.value.fromCache !== 10_000 || warm.value.changedFiles !== 10_000)
       throw new Error('warm pull did not check out from the cache');
@@ -399,8 +402,8 @@ for (const [name, count, size] of [
   line(
     `  no-op pull (workspace current) ${(best.noop / 1000).toFixed(2)} s; find -printf '%s %T@' ${(best.find / 1000).toFixed(2)} s: no-op/find ${(best.noop / best.find).toFixed(1)}x`,
   );
-  await rm(root, { recursive: true, force: true });
-  await rm(remote, { recursive: true, force: true });
+  setAside(root);
+  setAside(remote);
 }
 
 client.destroy();
