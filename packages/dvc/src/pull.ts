@@ -21,6 +21,7 @@ import { RemoteStores } from './remotes.js';
 import { WorkspaceState } from './state.js';
 import { collectOutputs, findRoot, selectTargets, type Selection } from './repo.js';
 import { markCurrent } from './current.js';
+import { findSettled, noteSettled, type SettledContext } from './settled.js';
 import { keepHeapTight } from './heap-tuning.js';
 
 export type { LinkType } from './checkout.js';
@@ -148,13 +149,21 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const jobs = options.jobs ?? defaultJobs();
   const limit = pool(jobs);
   const linkType = options.linkType ?? linkTypeFromConfig(ctx.config, options.logger);
+  const state = WorkspaceState.load(ctx.root);
+
+  // 0. outputs the last pull checked out whole and nothing touched since: no plan (settled.ts)
+  const settledCtx: SettledContext = { root: ctx.root, cacheDir: ctx.cacheDir, linkType, state };
+  const settled = findSettled(ctx.selections, settledCtx);
+  const selections = settled.size ? ctx.selections.filter((s) => !settled.has(s)) : ctx.selections;
+  if (!selections.length) return summarize(ctx, settled, [], undefined, 0, Date.now() - started);
+
   const stores = new RemoteStores(ctx.config, { ...options, jobs }, ctx.root);
   const dirMode = ctx.config.sharedGroup ? 0o2775 : undefined;
   const dirs = new DirMaker(dirMode);
 
   // 1. plan
   const plans: OutputPlan[] = [];
-  await limit(ctx.selections.entries(), async ([i, s]) => {
+  await limit(selections.entries(), async ([i, s]) => {
     plans[i] = await planOutput(s, ctx.cacheDir, stores, options.remote);
   });
   await storeDirObjects(plans, dirs);
@@ -166,7 +175,6 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   //    while other downloads are in flight (the server, not the client, is the limit for them).
   // bodies are kept only for copies (links never read them)
   const bodies = new BodyCache(linkType === 'copy' ? 256 * 1024 * 1024 : 0);
-  const state = WorkspaceState.load(ctx.root);
   markCurrent(plans, ctx.root, state); // before the cache check: current files' objects need only exist
   await checkCache(objects.values(), limit, options.meter);
   let toFetch = false;
@@ -221,21 +229,25 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   for (const c of changes.list)
     if (c.file && c.action !== 'delete' && !c.recorded) state.record(c.file.rel, c.path, c.file.object.oid);
   for (const f of changes.unrecorded) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
-  if (changes.list.length || changes.unrecorded.length || changes.total) state.save();
+  const noted = noteSettled(complete, settledCtx);
+  if (changes.list.length || changes.unrecorded.length || changes.total || noted) state.save();
 
   // 4. report
-  if (failed.length) throw failureError(failed, complete.length);
-  return summarize(ctx, complete, changes, downloadedBytes, Date.now() - started);
+  if (failed.length) throw failureError(failed, complete.length + settled.size);
+  return summarize(ctx, settled, complete, changes, downloadedBytes, Date.now() - started);
 }
 
+/** The result, outputs in the order they were selected: the settled ones and those checked out. */
 function summarize(
   ctx: PullContext,
+  settled: Map<Selection, PulledOutput>,
   complete: OutputPlan[],
-  changes: Changes,
+  changes: Changes | undefined,
   downloadedBytes: number,
   durationMs: number,
 ): PullResult {
-  const outputs: PulledOutput[] = complete.map((p) => {
+  const pulled = new Map<Selection, PulledOutput>(settled);
+  for (const p of complete) {
     const files = p.files.length;
     const downloaded = p.files.filter((f) => f.object.state === 'downloaded').length;
     const out: PulledOutput = {
@@ -246,12 +258,13 @@ function summarize(
       files,
       downloaded,
       fromCache: files - downloaded,
-      changed: changes.changedByOutput.get(p) ?? 0,
+      changed: changes?.changedByOutput.get(p) ?? 0,
     };
     if (p.output.nfiles !== undefined) out.nfiles = p.output.nfiles;
     if (p.selection.subpaths) out.subpaths = p.selection.subpaths;
-    return out;
-  });
+    pulled.set(p.selection, out);
+  }
+  const outputs = ctx.selections.flatMap((s) => pulled.get(s) ?? []);
   return {
     root: ctx.root,
     cacheDir: ctx.cacheDir,
@@ -262,7 +275,7 @@ function summarize(
     downloadedBytes,
     downloadedFiles: outputs.reduce((s, o) => s + o.downloaded, 0),
     fromCache: outputs.reduce((s, o) => s + o.fromCache, 0),
-    changedFiles: changes.total,
+    changedFiles: changes?.total ?? 0,
     durationMs,
   };
 }

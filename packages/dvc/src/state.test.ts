@@ -13,12 +13,15 @@ describe('workspace state: a no-op pull stats instead of hashing, and is never f
     const repo = await buildFixture();
     await pull(options(repo.root));
     const state = await readFile(join(repo.root, '.dvc/tmp/mlops-dvc-state.tsv'), 'utf8');
-    const recorded = state
-      .trim()
-      .split('\n')
+    const lines = state.trim().split('\n');
+    const recorded = lines
+      .filter((l) => !l.startsWith('\0'))
       .map((l) => l.split('\t')[0])
       .sort();
     expect(recorded).toEqual(Object.keys(repo.expected).sort());
+    // and a note for each directory output checked out whole (settled.ts)
+    const notes = lines.filter((l) => l.startsWith('\0')).map((l) => l.split('\t')[0]);
+    expect(notes.sort()).toEqual(['\0settled:data/images', '\0settled:legacy']);
     const again = await pull(options(repo.root));
     expect(again.changedFiles).toBe(0);
   });

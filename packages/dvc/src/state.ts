@@ -9,7 +9,9 @@
  * Format, one file a line: `rel \t stamp \t oid`, the stamp being the four numbers' 64-bit
  * doubles in hex (exact, and read back without decimal parsing). In memory: the numbers in
  * one Float64Array, a Map from path to row, and the oids; the file's text is not kept.
- * Lines of another shape (an older format, damage) are ignored.
+ * Lines of another shape (an older format, damage) are ignored. Lines starting with a NUL byte
+ * (never a path: manifests with NUL are refused) are notes, `\0key \t value`, kept as text for
+ * other modules (settled.ts); older versions ignore them.
  */
 import {
   closeSync,
@@ -40,6 +42,9 @@ export class WorkspaceState {
   private numbers = new Float64Array(0);
   private words = new Uint32Array(this.numbers.buffer);
   private readonly oids: string[] = [];
+  private readonly notes = new Map<string, string>();
+  /** The state file's mtime when loaded (0: none): what was stamped before it is not racy. */
+  private writtenAtMs = 0;
 
   private constructor(private readonly dir: string) {}
 
@@ -52,6 +57,7 @@ export class WorkspaceState {
       return state; // no state yet
     }
     try {
+      state.writtenAtMs = fstatSync(fd).mtimeMs;
       state.readLines(fd);
       return state;
     } catch {
@@ -90,6 +96,11 @@ export class WorkspaceState {
 
   private parseLine(bytes: Buffer, start: number, end: number): void {
     const tab = bytes.indexOf(9, start);
+    if (bytes[start] === 0) {
+      if (tab > start + 1 && tab < end)
+        this.notes.set(bytes.toString('utf8', start + 1, tab), bytes.toString('utf8', tab + 1, end));
+      return;
+    }
     // rel \t 64 hex digits \t 32 hex digits
     if (tab <= start || tab + 1 + STAMP_HEX + 1 + 32 !== end || bytes[tab + 1 + STAMP_HEX] !== 9) return;
     const row = this.oids.length;
@@ -125,10 +136,50 @@ export class WorkspaceState {
   /** True when `rel` was recorded as holding `oid` and its stat is unchanged since. */
   matches(rel: string, st: Stats, oid: string): boolean {
     const row = this.rows.get(rel);
-    if (row === undefined || this.oids[row] !== oid) return false;
+    return row !== undefined && this.oids[row] === oid && this.sameStamp(row, st);
+  }
+
+  /** True when `rel` was recorded (holding whatever object) and its stat is unchanged since. */
+  unchanged(rel: string, st: Stats): boolean {
+    const row = this.rows.get(rel);
+    return row !== undefined && this.sameStamp(row, st);
+  }
+
+  private sameStamp(row: number, st: Stats): boolean {
     const n = this.numbers;
     const at = row * FIELDS;
     return n[at] === st.size && n[at + 1] === st.mtimeMs && n[at + 2] === st.ctimeMs && n[at + 3] === st.ino;
+  }
+
+  /** The object `rel` was recorded as holding. */
+  oidOf(rel: string): string | undefined {
+    const row = this.rows.get(rel);
+    return row === undefined ? undefined : this.oids[row];
+  }
+
+  /** Every recorded path, in no particular order. */
+  paths(): IterableIterator<string> {
+    return this.rows.keys();
+  }
+
+  /** Forgets what `rel` held (its row stays allocated but is no longer written). */
+  forget(rel: string): void {
+    this.rows.delete(rel);
+  }
+
+  /** When the loaded state file was written (its mtime in ms; 0 when there was none). */
+  get writtenAt(): number {
+    return this.writtenAtMs;
+  }
+
+  note(key: string): string | undefined {
+    return this.notes.get(key);
+  }
+
+  /** Sets (or with undefined, removes) a note; the value must not hold a newline. */
+  setNote(key: string, value: string | undefined): void {
+    if (value === undefined) this.notes.delete(key);
+    else this.notes.set(key, value);
   }
 
   /** Records what `rel` holds now (a regular file whose content is `oid`); anything else is forgotten. */
@@ -171,6 +222,12 @@ export class WorkspaceState {
       mkdirSync(this.dir, { recursive: true });
       fd = openSync(temp, 'w');
       const out = new LineWriter(fd);
+      for (const [key, value] of this.notes) {
+        if (key.includes('\t') || key.includes('\n') || value.includes('\n')) continue;
+        const line = Buffer.from(`\0${key}\t${value}\n`);
+        const at = out.reserve(line.length);
+        if (at >= 0) line.copy(out.buffer, at);
+      }
       for (const [rel, row] of this.rows) {
         const oid = this.oids[row]!;
         // what load() could not read back is not written (and a short oid would leave buffer bytes unset)

@@ -1,0 +1,196 @@
+/**
+ * Settled outputs: a tracked directory that the last pull checked out whole, and that nothing
+ * has touched since, is recognised from the state alone, without its manifest, its objects or
+ * a listing of its folders. This is the no-op pull of a large directory (100,000 files: the
+ * plan, the cache listing and the folder listing were two thirds of it).
+ *
+ * After a pull that completed a whole directory output, the state keeps a note for it: its
+ * `.dir` oid, hash, cache folder and link type, how many files it has, and the stamp (mtime,
+ * ctime, inode) of every folder it lives in: its workspace folders (a file added, removed or
+ * renamed in one changes that folder's stamp; so does a new subfolder, in its parent), the
+ * cache folders of its objects (an object removed changes its folder) and the `.dir` file.
+ * The next pull of the same output is settled when every such stamp is unchanged, every file
+ * the state holds under the output still matches its lstat (the check a no-op always made),
+ * and there are as many as the note says. Anything else, or no note, takes the full path,
+ * which writes a fresh note. ctime cannot be set by a user, so a touched-back mtime is seen.
+ *
+ * Racy stamps (git's "racy clean"): a folder changed in the same clock tick as the state file
+ * was written could change again within that tick without its stamp moving, so a stamp not
+ * strictly older than the state file is not trusted (the next pull takes the full path and
+ * notes it again).
+ */
+import { dirname, sep } from 'node:path';
+import type { PulledOutput } from './pull.js';
+import type { LinkType } from './checkout.js';
+import { lstatOrUndefined, workspacePath } from './fs-util.js';
+import type { OutputPlan } from './plan.js';
+import type { Selection } from './repo.js';
+import type { WorkspaceState } from './state.js';
+
+interface SettledNote {
+  oid: string;
+  hash: string;
+  cache: string;
+  link: LinkType;
+  files: number;
+  /** Folder (absolute path) -> [mtimeMs, ctimeMs, ino]; the `.dir` cache file is one of them. */
+  stamps: Record<string, [number, number, number]>;
+}
+
+const noteKey = (path: string) => `settled:${path}`;
+
+/** What a pull needs to know to recognise and note settled outputs. */
+export interface SettledContext {
+  root: string;
+  cacheDir: string;
+  linkType: LinkType;
+  state: WorkspaceState;
+}
+
+/**
+ * The selections that are settled, each with its result (nothing to fetch, nothing changed).
+ * One pass over the state's paths for all candidates; no write of any kind.
+ */
+export function findSettled(selections: Selection[], ctx: SettledContext): Map<Selection, PulledOutput> {
+  const settled = new Map<Selection, PulledOutput>();
+  const candidates: { selection: Selection; note: SettledNote; prefix: string; files: number; bytes: number }[] = [];
+  for (const selection of selections) {
+    const note = noteOf(selection, ctx);
+    if (note && stampsUnchanged(note, ctx.state.writtenAt))
+      candidates.push({ selection, note, prefix: `${selection.output.path}/`, files: 0, bytes: 0 });
+  }
+  if (!candidates.length) return settled;
+  const failed = new Set<(typeof candidates)[number]>();
+  for (const rel of ctx.state.paths()) {
+    for (const c of candidates) {
+      if (!rel.startsWith(c.prefix) || failed.has(c)) continue;
+      const st = lstatOrUndefined(workspacePath(ctx.root, rel));
+      if (st?.isFile() && ctx.state.unchanged(rel, st)) {
+        c.files++;
+        c.bytes += st.size;
+      } else failed.add(c);
+    }
+    if (failed.size === candidates.length) return settled;
+  }
+  for (const c of candidates) {
+    if (failed.has(c) || c.files !== c.note.files) continue;
+    const output = c.selection.output;
+    const result: PulledOutput = {
+      path: output.path,
+      md5: output.md5,
+      hash: output.hashName,
+      size: c.bytes,
+      files: c.files,
+      downloaded: 0,
+      fromCache: c.files,
+      changed: 0,
+    };
+    if (output.nfiles !== undefined) result.nfiles = output.nfiles;
+    settled.set(c.selection, result);
+  }
+  return settled;
+}
+
+function noteOf(selection: Selection, ctx: SettledContext): SettledNote | undefined {
+  const output = selection.output;
+  if (selection.subpaths || !output.md5.endsWith('.dir')) return undefined;
+  const text = ctx.state.note(noteKey(output.path));
+  if (text === undefined) return undefined;
+  let note: SettledNote;
+  try {
+    note = JSON.parse(text) as SettledNote;
+  } catch {
+    return undefined; // damaged: the full path notes it afresh
+  }
+  const same =
+    note !== null &&
+    typeof note === 'object' &&
+    note.oid === output.md5 &&
+    note.hash === output.hashName &&
+    note.cache === ctx.cacheDir &&
+    note.link === ctx.linkType &&
+    typeof note.files === 'number' &&
+    note.stamps !== null &&
+    typeof note.stamps === 'object';
+  return same ? note : undefined;
+}
+
+/** Every stamp of the note is older than the state file (none is racy). */
+function stampsBefore(note: SettledNote, writtenAt: number): boolean {
+  return Object.values(note.stamps).every((stamp) => Array.isArray(stamp) && stamp[1]! < writtenAt);
+}
+
+function stampsUnchanged(note: SettledNote, writtenAt: number): boolean {
+  if (!stampsBefore(note, writtenAt)) return false;
+  for (const [path, stamp] of Object.entries(note.stamps)) {
+    const st = lstatOrUndefined(path);
+    if (!st || st.mtimeMs !== stamp[0] || st.ctimeMs !== stamp[1] || st.ino !== stamp[2]) return false;
+  }
+  return true;
+}
+
+/**
+ * After a pull: notes each whole directory output it completed, whose every file the state
+ * now holds with the object the manifest names (a file it could not record, a symlink for
+ * instance, leaves the output unnoted), after forgetting the state's other paths under it
+ * (files the checkout deleted). The note of every other planned output is dropped. Returns
+ * whether the state changed.
+ */
+export function noteSettled(complete: OutputPlan[], ctx: SettledContext): boolean {
+  let changed = false;
+  for (const plan of complete) {
+    const whole = plan.whole && plan.dirObject !== undefined;
+    if (whole && forgetOthers(plan, ctx.state)) changed = true;
+    const note = whole ? settledNote(plan, ctx) : undefined;
+    const text = note && JSON.stringify(note);
+    const key = noteKey(plan.output.path);
+    // an unchanged note is written again when it was racy: the new state file is later than it
+    if (text !== ctx.state.note(key) || (note && !stampsBefore(note, ctx.state.writtenAt))) {
+      ctx.state.setNote(key, text);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Forgets the state's paths under a whole output that its plan does not have. */
+function forgetOthers(plan: OutputPlan, state: WorkspaceState): boolean {
+  const wanted = new Set<string>();
+  for (const f of plan.files) wanted.add(f.rel);
+  const prefix = `${plan.output.path}/`;
+  const stale = [...state.paths()].filter((rel) => rel.startsWith(prefix) && !wanted.has(rel));
+  for (const rel of stale) state.forget(rel);
+  return stale.length > 0;
+}
+
+function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undefined {
+  for (const f of plan.files) if (ctx.state.oidOf(f.rel) !== f.object.oid) return undefined;
+  // the output's folders (every parent of a file, up to the output itself) and its cache folders
+  const top = workspacePath(ctx.root, plan.output.path);
+  const folders = new Set<string>([top]);
+  for (const f of plan.files) {
+    for (let d = dirname(workspacePath(ctx.root, f.rel)); d.length > top.length && !folders.has(d); d = dirname(d))
+      folders.add(d);
+  }
+  for (const f of plan.files) {
+    const path = f.object.cachePath;
+    folders.add(path.slice(0, path.lastIndexOf(sep)));
+  }
+  const stamps: SettledNote['stamps'] = {};
+  for (const path of folders) {
+    const st = lstatOrUndefined(path);
+    if (!st?.isDirectory()) return undefined;
+    stamps[path] = [st.mtimeMs, st.ctimeMs, st.ino];
+  }
+  const dirFile = lstatOrUndefined(plan.dirObject!.cachePath);
+  if (!dirFile?.isFile()) return undefined;
+  stamps[plan.dirObject!.cachePath] = [dirFile.mtimeMs, dirFile.ctimeMs, dirFile.ino];
+  return {
+    oid: plan.output.md5,
+    hash: plan.output.hashName,
+    cache: ctx.cacheDir,
+    link: ctx.linkType,
+    files: plan.files.length,
+    stamps,
+  };
+}
