@@ -20,6 +20,11 @@ export interface CheckoutSettings {
   bodies: BodyCache;
   /** Stats recorded by the last checkout, to skip hashing unchanged files. */
   state?: WorkspaceState;
+  /**
+   * Files markCurrent found missing are still missing (nothing was downloaded meanwhile, so the
+   * moments between are few): the diff does not lstat them again (warm pulls).
+   */
+  absentKnown?: boolean;
 }
 
 export interface Changes {

@@ -50,6 +50,7 @@ export class Checkout {
   private readonly dirs: DirMaker;
   private readonly bodies: BodyCache;
   private readonly state?: WorkspaceState;
+  private readonly absentKnown: boolean;
 
   constructor(settings: CheckoutSettings) {
     ({
@@ -63,6 +64,7 @@ export class Checkout {
       state: this.state,
     } = settings);
     this.fileMode = 0o666 & ~process.umask();
+    this.absentKnown = settings.absentKnown === true;
   }
 
   async diff(plans: OutputPlan[]): Promise<Changes> {
@@ -81,6 +83,7 @@ export class Checkout {
     // rest (links, folders, files to hash) become async work in the pool.
     const state = this.state;
     const root = this.root;
+    const absentKnown = this.absentKnown;
     const slow = function* () {
       for (const plan of plans) {
         for (const file of plan.files) {
@@ -93,7 +96,7 @@ export class Checkout {
             continue;
           }
           const path = workspacePath(root, file.rel);
-          const st = lstatOrUndefined(path);
+          const st = absentKnown && file.absent ? undefined : lstatOrUndefined(path);
           if (!st) {
             // Stryker disable next-line StringLiteral: speed only: an unnamed action skips the small-file fast path and link() creates the same file
             // `recorded` set now: added later it would cost every change a property array

@@ -24,6 +24,7 @@ export function markCurrent(plans: OutputPlan[], root: string, state: WorkspaceS
         state.matches(file.rel, st, file.object.oid) &&
         (!file.isexec || (st.mode & 0o100) !== 0);
       file.current = current;
+      file.absent = st === undefined;
       const o = file.object;
       o.allCurrent = (o.allCurrent ?? true) && current;
       if (current) o.size ??= st.size;

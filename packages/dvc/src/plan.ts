@@ -67,6 +67,8 @@ export interface PlannedFile {
   eager?: boolean;
   /** Unchanged since the state recorded it, found by markCurrent's lstat (the diff does not look again). */
   current?: boolean;
+  /** Not there at markCurrent's lstat (the diff trusts it when nothing was downloaded since). */
+  absent?: boolean;
 }
 
 export interface OutputPlan {
@@ -116,6 +118,7 @@ export async function planOutput(
       isexec: output.isexec,
       eager: false,
       current: false,
+      absent: false,
     });
     return plan;
   }
@@ -191,6 +194,7 @@ export async function planOutput(
       isexec: false,
       eager: false,
       current: false,
+      absent: false,
     });
   }
   if (wanted) {

@@ -213,6 +213,7 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     dirs,
     bodies,
     state,
+    absentKnown: !toFetch,
   });
   let changes: Changes;
   try {
