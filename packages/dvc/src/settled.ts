@@ -19,7 +19,7 @@
  * strictly older than the state file is not trusted (the next pull takes the full path and
  * notes it again).
  */
-import { dirname, sep } from 'node:path';
+import { dirname } from 'node:path';
 import type { PulledOutput } from './pull.js';
 import type { LinkType } from './checkout.js';
 import { lstatOrUndefined, workspacePath } from './fs-util.js';
@@ -153,11 +153,18 @@ export function noteSettled(complete: OutputPlan[], ctx: SettledContext): boolea
   return changed;
 }
 
-/** Forgets the state's paths under a whole output that its plan does not have. */
+/**
+ * Forgets the state's paths under a whole output that its plan does not have. Counted first:
+ * when the state holds no more paths under it than the plan has files, none is stale (a path
+ * the plan lacks would leave one of the plan's files unrecorded, which settledNote refuses).
+ */
 function forgetOthers(plan: OutputPlan, state: WorkspaceState): boolean {
+  const prefix = `${plan.output.path}/`;
+  let under = 0;
+  for (const rel of state.paths()) if (rel.startsWith(prefix)) under++;
+  if (under <= plan.files.length) return false;
   const wanted = new Set<string>();
   for (const f of plan.files) wanted.add(f.rel);
-  const prefix = `${plan.output.path}/`;
   const stale = [...state.paths()].filter((rel) => rel.startsWith(prefix) && !wanted.has(rel));
   for (const rel of stale) state.forget(rel);
   return stale.length > 0;
@@ -165,19 +172,26 @@ function forgetOthers(plan: OutputPlan, state: WorkspaceState): boolean {
 
 function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undefined {
   for (const f of plan.files) if (ctx.state.oidOf(f.rel) !== f.object.oid) return undefined;
-  // the output's folders (every parent of a file, up to the output itself) and its cache folders
+  // the output's folders (every parent of a file, up to the output itself)
   const top = workspacePath(ctx.root, plan.output.path);
   const folders = new Set<string>([top]);
+  let previous = ''; // the files come sorted: most share the previous file's folder
   for (const f of plan.files) {
-    for (let d = dirname(workspacePath(ctx.root, f.rel)); d.length > top.length && !folders.has(d); d = dirname(d))
+    const folder = f.rel.slice(0, f.rel.lastIndexOf('/'));
+    if (folder === previous) continue;
+    previous = folder;
+    for (let d = workspacePath(ctx.root, folder); d.length > top.length && !folders.has(d); d = dirname(d))
       folders.add(d);
   }
+  // its cache folders: one per layout and first two hex digits (one path built for each)
+  const cacheFolders = new Map<string, string>();
   for (const f of plan.files) {
-    const path = f.object.cachePath;
-    folders.add(path.slice(0, path.lastIndexOf(sep)));
+    const o = f.object;
+    const id = `${o.hashName}${o.oid.slice(0, 2)}`;
+    if (!cacheFolders.has(id)) cacheFolders.set(id, dirname(o.cachePath));
   }
   const stamps: SettledNote['stamps'] = {};
-  for (const path of folders) {
+  for (const path of [...folders, ...cacheFolders.values()]) {
     const st = lstatOrUndefined(path);
     if (!st?.isDirectory()) return undefined;
     stamps[path] = [st.mtimeMs, st.ctimeMs, st.ino];
