@@ -13,13 +13,12 @@ import {
   rmSync,
   statSync,
   writeFileSync,
-  writeSync,
   type Stats,
 } from 'node:fs';
 import { chmod, copyFile, link, lstat, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '@mlops-gha/common';
+import { tempBeside, writeAllSync } from '@mlops-gha/storage';
 import type { Changes, CheckoutSettings, FileChange, LinkType } from './checkout-types.js';
 import type { BodyCache } from './fetch.js';
 import type { Pool } from './pool.js';
@@ -293,7 +292,7 @@ export class Checkout {
     }
     try {
       const body = this.bodies.take(file.object) ?? readFileSync(file.object.cachePath);
-      for (let done = 0; done < body.length;) done += writeSync(fd, body, done);
+      writeAllSync(fd, body);
       this.state?.recordStats(file.rel, fstatSync(fd), file.object.oid);
       c.recorded = true;
     } catch (error) {
@@ -314,7 +313,7 @@ export class Checkout {
     }
     const src = file.object.cachePath;
     if (!replace && (await this.create(file, src, dest))) return;
-    const temp = join(dir, `.${randomBytes(8).toString('hex')}.tmp`);
+    const temp = tempBeside(dest);
     try {
       if (this.linkType === 'copy') {
         await copyFile(src, temp, fsConstants.COPYFILE_FICLONE); // a reflink where the filesystem has them (dvc's default `reflink,copy`)

@@ -5,10 +5,9 @@
  * into place. Small verified bodies stay in memory (BodyCache) for checkout and early copies.
  */
 import { chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import type { ProgressMeter } from '@mlops-gha/common';
-import { IntegrityError, ObjectNotFoundError, type ObjectStore } from '@mlops-gha/storage';
+import { IntegrityError, ObjectNotFoundError, tempBeside, type ObjectStore } from '@mlops-gha/storage';
 import type { DirMaker } from './fs-util.js';
 import { existingInCache } from './current.js';
 import { statOrUndefined } from './fs-util.js';
@@ -95,7 +94,7 @@ function verifierFor(
 
 export async function writeObject(path: string, bytes: Buffer, dirs: DirMaker): Promise<void> {
   await dirs.make(dirname(path));
-  const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`);
+  const temp = tempBeside(path);
   await writeFile(temp, bytes, { mode: 0o444 });
   await chmod(temp, 0o444);
   await rename(temp, path);
