@@ -119,6 +119,33 @@ describe('settled outputs: a directory pulled whole and untouched since needs no
     expect(await settledNow(repo)).toEqual(['legacy']);
   });
 
+  it('a note planted in a fresh clone vouches for nothing: the pull fetches and checks out', async () => {
+    const repo = await buildFixture();
+    // what a repository could commit in .dvc/tmp: notes for empty outputs with no stamps
+    const planted = ['data/images', 'legacy']
+      .map(
+        (p) =>
+          `\0settled:${p}\t${JSON.stringify({ oid: '', hash: 'md5', cache: '', link: 'copy', files: 0, stamps: {} })}`,
+      )
+      .join('\n');
+    const ctx = await preparePull(options(repo.root));
+    const forged = ctx.selections
+      .filter((s) => s.output.md5.endsWith('.dir'))
+      .map(
+        (s) =>
+          `\0settled:${s.output.path}\t${JSON.stringify({ oid: s.output.md5, hash: s.output.hashName, cache: ctx.cacheDir, link: 'copy', files: 0, stamps: {} })}`,
+      )
+      .join('\n');
+    await mkdir(join(repo.root, '.dvc/tmp'), { recursive: true });
+    await writeFile(join(repo.root, STATE), `${planted}\n${forged}\n`);
+    await ageState(repo);
+    expect(await settledNow(repo)).toEqual([]);
+    const result = await pull(options(repo.root));
+    expect(result.downloadedFiles).toBe(Object.keys(repo.expected).length);
+    for (const [rel, bytes] of Object.entries(repo.expected))
+      expect(await readFile(join(repo.root, rel))).toEqual(bytes);
+  });
+
   it('a damaged or forged note is ignored (the full path runs) and rewritten by the next pull', async () => {
     const repo = await pulled();
     const statePath = join(repo.root, STATE);

@@ -23,6 +23,7 @@ import { dirname } from 'node:path';
 import type { PulledOutput } from './pull.js';
 import type { LinkType } from './checkout.js';
 import { lstatOrUndefined, workspacePath } from './fs-util.js';
+import { cachePathOf } from './layout.js';
 import type { OutputPlan } from './plan.js';
 import type { Selection } from './repo.js';
 import type { WorkspaceState } from './state.js';
@@ -111,7 +112,11 @@ function noteOf(selection: Selection, ctx: SettledContext): SettledNote | undefi
     note.link === ctx.linkType &&
     typeof note.files === 'number' &&
     note.stamps !== null &&
-    typeof note.stamps === 'object';
+    typeof note.stamps === 'object' &&
+    // the stamps of the output's own folder and of its .dir file, at least (a note without
+    // them, planted in a fresh clone, would vouch for a folder that is not there)
+    Array.isArray(note.stamps[workspacePath(ctx.root, output.path)]) &&
+    Array.isArray(note.stamps[cachePathOf(ctx.cacheDir, output.md5, output.hashName)]);
   return same ? note : undefined;
 }
 
