@@ -16,8 +16,10 @@ export function markCurrent(plans: OutputPlan[], root: string, state: WorkspaceS
   if (state.empty) return; // a first pull: no lstat that can only miss
   for (const plan of plans) {
     if (plan.problem !== undefined) continue;
+    // a directory output whose folder is gone (a warm pull): every file is missing, no lstat each
+    const gone = plan.dirObject !== undefined && lstatOrUndefined(workspacePath(root, plan.output.path)) === undefined;
     for (const file of plan.files) {
-      const st = lstatOrUndefined(workspacePath(root, file.rel));
+      const st = gone ? undefined : lstatOrUndefined(workspacePath(root, file.rel));
       const current =
         st !== undefined &&
         st.isFile() &&
