@@ -21,7 +21,7 @@ import { RemoteStores } from './remotes.js';
 import { WorkspaceState } from './state.js';
 import { collectOutputs, findRoot, selectTargets, type Selection } from './repo.js';
 import { markCurrent } from './current.js';
-import { findSettled, noteSettled, type SettledContext } from './settled.js';
+import { clearOfStamps, findSettled, noteSettled, type SettledContext } from './settled.js';
 import { keepHeapTight } from './heap-tuning.js';
 
 export type { LinkType } from './checkout.js';
@@ -231,7 +231,10 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     if (c.file && c.action !== 'delete' && !c.recorded) state.record(c.file.rel, c.path, c.file.object.oid);
   for (const f of changes.unrecorded) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
   const noted = noteSettled(complete, settledCtx);
-  if (changes.list.length || changes.unrecorded.length || changes.total || noted) state.save();
+  if (changes.list.length || changes.unrecorded.length || changes.total || noted.changed) {
+    await clearOfStamps(noted.latest);
+    state.save();
+  }
 
   // 4. report
   if (failed.length) throw failureError(failed, complete.length + settled.size);

@@ -24,23 +24,17 @@ async function settledNow(repo: FixtureRepo, linkType: LinkType = 'copy', target
   return [...found.values()].map((o) => o.path).sort();
 }
 
-/** A pulled repository whose state file is a second old: none of its stamps is racy. */
 async function pulled(): Promise<FixtureRepo> {
   const repo = await buildFixture();
   await pull(options(repo.root));
-  await ageState(repo);
   return repo;
-}
-async function ageState(repo: FixtureRepo): Promise<void> {
-  const later = new Date(Date.now() + 1000); // written "after" every stamp it holds
-  await utimes(join(repo.root, STATE), later, later);
 }
 
 describe('settled outputs: a directory pulled whole and untouched since needs no plan', () => {
   it('every whole directory output is settled after a pull, and a second pull reports the same', async () => {
     const repo = await buildFixture();
     const first = await pull(options(repo.root));
-    await ageState(repo);
+    // at once: the pull wrote its state file clear of the stamps it noted (none is racy)
     expect(await settledNow(repo)).toEqual(['data/images', 'legacy']);
     const again = await pull(options(repo.root));
     expect(again.changedFiles).toBe(0);
@@ -62,7 +56,6 @@ describe('settled outputs: a directory pulled whole and untouched since needs no
     await expect(pull(options(repo.root))).rejects.toThrow(/unsaved files/);
     await pull(options(repo.root, { force: true }));
     await expect(stat(extra)).rejects.toThrow(/ENOENT/);
-    await ageState(repo);
     expect(await settledNow(repo)).toEqual(['data/images', 'legacy']);
   });
 
@@ -103,7 +96,6 @@ describe('settled outputs: a directory pulled whole and untouched since needs no
     expect(await settledNow(repo)).toEqual([]);
     // the full path notes them again, and they count once the state is older than them
     await pull(options(repo.root));
-    await ageState(repo);
     expect(await settledNow(repo)).toEqual(['data/images', 'legacy']);
   });
 
@@ -138,7 +130,6 @@ describe('settled outputs: a directory pulled whole and untouched since needs no
       .join('\n');
     await mkdir(join(repo.root, '.dvc/tmp'), { recursive: true });
     await writeFile(join(repo.root, STATE), `${planted}\n${forged}\n`);
-    await ageState(repo);
     expect(await settledNow(repo)).toEqual([]);
     const result = await pull(options(repo.root));
     expect(result.downloadedFiles).toBe(Object.keys(repo.expected).length);
@@ -156,11 +147,9 @@ describe('settled outputs: a directory pulled whole and untouched since needs no
       .map((l) => (l.startsWith('\0settled:legacy\t') ? l.replace(/"files":\d+/, '"files":99') : l))
       .join('\n');
     await writeFile(statePath, damaged);
-    await ageState(repo);
     expect(await settledNow(repo)).toEqual([]);
     const again = await pull(options(repo.root));
     expect(again.changedFiles).toBe(0);
-    await ageState(repo);
     expect(await settledNow(repo)).toEqual(['data/images', 'legacy']);
   });
 });

@@ -139,10 +139,11 @@ function stampsUnchanged(note: SettledNote, writtenAt: number): boolean {
  * now holds with the object the manifest names (a file it could not record, a symlink for
  * instance, leaves the output unnoted), after forgetting the state's other paths under it
  * (files the checkout deleted). The note of every other planned output is dropped. Returns
- * whether the state changed.
+ * whether the state changed, and the latest stamp noted (0: none), for `clearOfStamps`.
  */
-export function noteSettled(complete: OutputPlan[], ctx: SettledContext): boolean {
+export function noteSettled(complete: OutputPlan[], ctx: SettledContext): { changed: boolean; latest: number } {
   let changed = false;
+  let latest = 0;
   for (const plan of complete) {
     const whole = plan.whole && plan.dirObject !== undefined;
     if (whole && forgetOthers(plan, ctx.state)) changed = true;
@@ -154,8 +155,20 @@ export function noteSettled(complete: OutputPlan[], ctx: SettledContext): boolea
       ctx.state.setNote(key, text);
       changed = true;
     }
+    for (const stamp of Object.values(note?.stamps ?? {})) latest = Math.max(latest, stamp[1]);
   }
-  return changed;
+  return { changed, latest };
+}
+
+/**
+ * Waits until the clock is 20 ms past `latest`, so that the state file written next is
+ * strictly later than every stamp it notes and the next pull can trust them: a file's times
+ * come from the kernel's coarse clock, which lags by up to one tick (4 ms at HZ 250, 10 ms at
+ * HZ 100). At most 20 ms, once per pull that noted something.
+ */
+export async function clearOfStamps(latest: number): Promise<void> {
+  const wait = latest + 20 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 20)));
 }
 
 /**
