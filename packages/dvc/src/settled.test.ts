@@ -65,6 +65,17 @@ describe('settled outputs: a directory pulled whole and untouched since needs no
     expect(await settledNow(repo)).toEqual(['legacy']);
   });
 
+  it('a folder no file explains (left empty) is stamped too: a file added inside it unsettles the output', async () => {
+    const repo = await pulled();
+    await mkdir(join(repo.root, 'data/images/sub/empty/deeper'), { recursive: true });
+    await pull(options(repo.root)); // the full path, which notes the output again
+    expect(await settledNow(repo)).toEqual(['data/images', 'legacy']);
+    // a stray file two levels down changes neither sub/ nor data/images/
+    await writeFile(join(repo.root, 'data/images/sub/empty/deeper/stray.txt'), 'stray\n');
+    expect(await settledNow(repo)).toEqual(['legacy']);
+    await expect(pull(options(repo.root))).rejects.toThrow(/unsaved files/);
+  });
+
   it('a file rewritten with the same size and its mtime put back unsettles it, and is not overwritten silently', async () => {
     const repo = await pulled();
     const path = join(repo.root, 'data/images/cat.txt');

@@ -19,7 +19,8 @@
  * strictly older than the state file is not trusted (the next pull takes the full path and
  * notes it again).
  */
-import { dirname } from 'node:path';
+import { readdirSync, type Dirent } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PulledOutput } from './pull.js';
 import type { LinkType } from './checkout.js';
 import { lstatOrUndefined, workspacePath } from './fs-util.js';
@@ -201,6 +202,8 @@ function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undef
     for (let d = workspacePath(ctx.root, folder); d.length > top.length && !folders.has(d); d = dirname(d))
       folders.add(d);
   }
+  const stamps: SettledNote['stamps'] = {};
+  if (!stampFolders(folders, stamps)) return undefined;
   // its cache folders: one per layout and first two hex digits (one path built for each)
   const cacheFolders = new Map<string, string>();
   for (const f of plan.files) {
@@ -208,8 +211,7 @@ function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undef
     const id = `${o.hashName}${o.oid.slice(0, 2)}`;
     if (!cacheFolders.has(id)) cacheFolders.set(id, dirname(o.cachePath));
   }
-  const stamps: SettledNote['stamps'] = {};
-  for (const path of [...folders, ...cacheFolders.values()]) {
+  for (const path of cacheFolders.values()) {
     const st = lstatOrUndefined(path);
     if (!st?.isDirectory()) return undefined;
     stamps[path] = [st.mtimeMs, st.ctimeMs, st.ino];
@@ -225,4 +227,37 @@ function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undef
     files: plan.files.length,
     stamps,
   };
+}
+
+/**
+ * Stamps every workspace folder of the output: the parents of its files, and any other folder
+ * inside them (an empty one left behind, say), since a file added to a folder changes that
+ * folder's stamp, not its parent's. A folder whose link count says it has more subfolders
+ * than the files explain (ext4 counts 2 + subfolders; 1 where it does not count) is listed to
+ * find them. False when one is not a real folder.
+ */
+function stampFolders(folders: Set<string>, stamps: SettledNote['stamps']): boolean {
+  const known = new Map<string, number>(); // folder -> subfolders the files explain
+  for (const d of folders) {
+    const parent = dirname(d);
+    if (folders.has(parent)) known.set(parent, (known.get(parent) ?? 0) + 1);
+  }
+  const pending = [...folders];
+  for (let d = pending.pop(); d !== undefined; d = pending.pop()) {
+    const st = lstatOrUndefined(d);
+    if (!st?.isDirectory()) return false;
+    stamps[d] = [st.mtimeMs, st.ctimeMs, st.ino];
+    if (st.nlink === 2 + (known.get(d) ?? 0)) continue;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const e of entries) {
+      const sub = join(d, e.name);
+      if (e.isDirectory() && !Object.hasOwn(stamps, sub) && !folders.has(sub)) pending.push(sub);
+    }
+  }
+  return true;
 }
