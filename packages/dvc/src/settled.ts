@@ -2,11 +2,11 @@
  * Settled outputs: a tracked directory that the last pull checked out whole, and that nothing
  * has touched since, is recognised from the state alone, without its manifest, its objects or
  * a listing of its folders. This is the no-op pull of a large directory (100,000 files: the
- * plan, the cache listing and the folder listing were two thirds of it).
+ * plan, the cache listing and the folder listing were nearly half of it).
  *
  * After a pull that completed a whole directory output, the state keeps a note for it: its
  * `.dir` oid, hash, cache folder and link type, how many files it has, and the stamp (mtime,
- * ctime, inode) of every folder it lives in: its workspace folders (a file added, removed or
+ * ctime, inode) of every folder it lives in: every folder inside it (a file added, removed or
  * renamed in one changes that folder's stamp; so does a new subfolder, in its parent), the
  * cache folders of its objects (an object removed changes its folder) and the `.dir` file.
  * The next pull of the same output is settled when every such stamp is unchanged, every file
