@@ -16,7 +16,7 @@
  * client's CPU per object (ours, or the rclone child), so the ratios can be read against them.
  * Prints files/s, MB/s and the ratios. Environment: BENCH_JOBS (default 32), BENCH_SMALL (5000).
  * Nothing is deleted between timed runs (bench/spent.ts says why): what each run wrote is set
- * aside and removed when the benchmark ends, so it needs about 9 GB free in the temp folder.
+ * aside and removed when the benchmark ends, so it needs about 3 GB free in the temp folder.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawn, spawnSync } from 'node:child_process';

@@ -13,9 +13,11 @@
  * tool ran after a deletion lost. Ext4 with a journal (mkfs's default) does no such check.
  *
  * A folder of a few large files is deleted at once instead (`discard`): it frees a few inodes,
- * nothing for the allocator to skip, and the next run reuses its page-cache memory. Set aside,
- * 4 x 64 MB per run, the next runs wrote into memory the VM had never touched and a 64 MB
- * pull's CPU rose from ~200 to ~310 ms per object.
+ * nothing for the allocator to skip, and keeps the benchmark's disk use down (the 4 x 64 MB
+ * case would set aside ~4.6 GB). Another property of the same VMs, not neutralised here: memory
+ * freed for more than ~3 s is handed back to the host, and writing into it again costs ~1.3 ms
+ * per MB (`dd` of 512 MB into the page cache: 0.14 s right after an `rm`, 0.65-0.74 s later),
+ * so every tool pays it for what it writes.
  */
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
