@@ -84,6 +84,14 @@ describe('appendEvent', () => {
     expect(await eventFiles(location, 'iris')).toEqual(ids.map((id) => `${id}.json`).sort());
   });
 
+  it('events one process appends at the same instant are listed in the order they were appended', async () => {
+    const location = folder();
+    const { ctx } = contextOn(openStore(location)); // a clock that never moves
+    const types = ['version-created', 'alias-moved', 'deployed', 'rollback', 'deployed-again'];
+    for (const type of types) await appendEvent(ctx, 'iris', { type });
+    expect((await listEvents(ctx, 'iris')).map((e) => e.type)).toEqual(types);
+  });
+
   it('an id that is already taken (412) is retried under a new id', async () => {
     const location = folder();
     const store = failingPuts(location, /\/events\//, () => new PreconditionFailedError('x', 'if-none-match'));

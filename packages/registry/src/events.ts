@@ -6,8 +6,14 @@ import { checkModelName } from './names.js';
 import { listAliases } from './reader.js';
 import type { ListedEvent, RegistryEvent } from './types.js';
 
+// Ids sort oldest first: the instant, then a per-process sequence number (4 hex digits) and 6
+// random ones. Two events of one process in the same millisecond (a push's version-created and
+// its alias move) are then listed in the order they happened, not in the random suffix's.
+let sequence = 0;
+
 function eventId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(5).toString('hex')}`;
+  const tag = `${(sequence++ & 0xffff).toString(16).padStart(4, '0')}${randomBytes(3).toString('hex')}`;
+  return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${tag}`;
 }
 
 /** Appends an audit event under a unique key (exclusive create). Returns its id. */
