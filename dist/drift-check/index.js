@@ -76495,8 +76495,13 @@ async function readProfile(ctx, name, version) {
 
 
 
+// Ids sort oldest first: the instant, then a per-process sequence number (4 hex digits) and 6
+// random ones. Two events of one process in the same millisecond (a push's version-created and
+// its alias move) are then listed in the order they happened, not in the random suffix's.
+let sequence = 0;
 function eventId(now) {
-    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${(0,external_node_crypto_.randomBytes)(5).toString('hex')}`;
+    const tag = `${(sequence++ & 0xffff).toString(16).padStart(4, '0')}${(0,external_node_crypto_.randomBytes)(3).toString('hex')}`;
+    return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${tag}`;
 }
 /** Appends an audit event under a unique key (exclusive create). Returns its id. */
 async function appendEvent(ctx, name, event) {
