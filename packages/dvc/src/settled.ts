@@ -19,7 +19,7 @@
  * strictly older than the state file is not trusted (the next pull takes the full path and
  * notes it again).
  */
-import { readdirSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PulledOutput } from './pull.js';
 import type { LinkType } from './checkout.js';
@@ -190,12 +190,18 @@ function forgetOthers(plan: OutputPlan, state: WorkspaceState): boolean {
 }
 
 function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undefined {
-  for (const f of plan.files) if (ctx.state.oidOf(f.rel) !== f.object.oid) return undefined;
-  // the output's folders (every parent of a file, up to the output itself)
+  // one pass over the files: each recorded with its object; the output's folders (every parent
+  // of a file, up to the output itself); its cache folders (one per layout and first two hex
+  // digits, one path built for each)
   const top = workspacePath(ctx.root, plan.output.path);
   const folders = new Set<string>([top]);
+  const cacheFolders = new Map<string, string>();
   let previous = ''; // the files come sorted: most share the previous file's folder
   for (const f of plan.files) {
+    const o = f.object;
+    if (ctx.state.oidOf(f.rel) !== o.oid) return undefined;
+    const id = `${o.hashName}${o.oid.slice(0, 2)}`;
+    if (!cacheFolders.has(id)) cacheFolders.set(id, dirname(o.cachePath));
     const folder = f.rel.slice(0, f.rel.lastIndexOf('/'));
     if (folder === previous) continue;
     previous = folder;
@@ -204,21 +210,8 @@ function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undef
   }
   const stamps: SettledNote['stamps'] = {};
   if (!stampFolders(folders, stamps)) return undefined;
-  // its cache folders: one per layout and first two hex digits (one path built for each)
-  const cacheFolders = new Map<string, string>();
-  for (const f of plan.files) {
-    const o = f.object;
-    const id = `${o.hashName}${o.oid.slice(0, 2)}`;
-    if (!cacheFolders.has(id)) cacheFolders.set(id, dirname(o.cachePath));
-  }
-  for (const path of cacheFolders.values()) {
-    const st = lstatOrUndefined(path);
-    if (!st?.isDirectory()) return undefined;
-    stamps[path] = [st.mtimeMs, st.ctimeMs, st.ino];
-  }
-  const dirFile = lstatOrUndefined(plan.dirObject!.cachePath);
-  if (!dirFile?.isFile()) return undefined;
-  stamps[plan.dirObject!.cachePath] = [dirFile.mtimeMs, dirFile.ctimeMs, dirFile.ino];
+  for (const path of cacheFolders.values()) if (!stamp(path, true, stamps)) return undefined;
+  if (!stamp(plan.dirObject!.cachePath, false, stamps)) return undefined;
   return {
     oid: plan.output.md5,
     hash: plan.output.hashName,
@@ -227,6 +220,14 @@ function settledNote(plan: OutputPlan, ctx: SettledContext): SettledNote | undef
     files: plan.files.length,
     stamps,
   };
+}
+
+/** Adds the stamp of `path` (a real folder, or a regular file) and returns its stat; undefined when it is not one. */
+function stamp(path: string, folder: boolean, stamps: SettledNote['stamps']): Stats | undefined {
+  const st = lstatOrUndefined(path);
+  if (!st || (folder ? !st.isDirectory() : !st.isFile())) return undefined;
+  stamps[path] = [st.mtimeMs, st.ctimeMs, st.ino];
+  return st;
 }
 
 /**
@@ -244,9 +245,8 @@ function stampFolders(folders: Set<string>, stamps: SettledNote['stamps']): bool
   }
   const pending = [...folders];
   for (let d = pending.pop(); d !== undefined; d = pending.pop()) {
-    const st = lstatOrUndefined(d);
-    if (!st?.isDirectory()) return false;
-    stamps[d] = [st.mtimeMs, st.ctimeMs, st.ino];
+    const st = stamp(d, true, stamps);
+    if (!st) return false;
     if (st.nlink === 2 + (known.get(d) ?? 0)) continue;
     let entries: Dirent[];
     try {
