@@ -30,11 +30,20 @@ async function bundleCli(): Promise<string> {
     entry: string,
     options: Record<string, unknown>,
   ) => Promise<{ code: string }>;
-  const entry = new URL('../packages/dvc/src/cli-main.ts', import.meta.url).pathname;
-  const { code } = await ncc(entry, { quiet: true, cache: false, transpileOnly: true, sourceMap: false });
+  const bundle = async (source: string) =>
+    (
+      await ncc(new URL(`../packages/dvc/src/${source}`, import.meta.url).pathname, {
+        quiet: true,
+        cache: false,
+        transpileOnly: true,
+        sourceMap: false,
+      })
+    ).code;
   const dir = await mkdtemp(join(tmpdir(), 'scale-cli-'));
   writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
-  writeFileSync(join(dir, 'index.js'), code);
+  writeFileSync(join(dir, 'index.js'), await bundle('cli-main.ts'));
+  // the small-copies helper thread, beside the command as scripts/build.mjs puts it beside data-pull
+  writeFileSync(join(dir, 'copy-worker.js'), await bundle('copy-worker.ts'));
   return join(dir, 'index.js');
 }
 const cli = await bundleCli();

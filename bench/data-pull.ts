@@ -14,7 +14,8 @@
  * cases each line also says how busy the server's process was (its CPU seconds over the wall
  * time: near 100% means s3rver's single thread, not the client, set the pace) and the
  * client's CPU per object (ours, or the rclone child), so the ratios can be read against them.
- * Prints files/s, MB/s and the ratios. Environment: BENCH_JOBS (default 32), BENCH_SMALL (5000).
+ * Prints files/s, MB/s and the ratios. Environment: BENCH_JOBS (default 32), BENCH_SMALL (5000),
+ * BENCH_CASES (default a,b,c: the cases to run).
  * Nothing is deleted between timed runs (bench/spent.ts says why): what each run wrote is set
  * aside and removed when the benchmark ends, so it needs about 3 GB free in the temp folder.
  */
@@ -39,6 +40,8 @@ const JOBS = Number(process.env.BENCH_JOBS ?? 32);
 const SMALL = Number(process.env.BENCH_SMALL ?? 5000);
 const BUCKET = 'bench';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Which cases to run (all by default): a, b, c (c: warm, no-op and the local remote). */
+const CASES = new Set((process.env.BENCH_CASES ?? 'a,b,c').split(','));
 
 if (process.argv[2] === '--serve') {
   const s3 = await startS3Server({ buckets: [BUCKET] });
@@ -287,6 +290,7 @@ for (const [name, count, size] of [
   ['a', SMALL, 32 * 1024],
   ['b', 4, 64 * 1024 * 1024],
 ] as const) {
+  if (!CASES.has(name)) continue;
   const { dataset, bodies } = makeDataset(name, count, size);
   process.stdout.write(`uploading (${name}) ${count} x ${size / 1024} KB ...`);
   const up = await timed(() => upload(name, dataset, bodies));
@@ -328,7 +332,7 @@ for (const [name, count, size] of [
 }
 
 // ---- warm, no-op, and local remote vs cp -r
-{
+if (CASES.has('c')) {
   const { dataset, bodies } = makeDataset('c', 10_000, 4 * 1024);
   const remote = await mkdtemp(join(tmpdir(), 'bench-local-remote-'));
   await writeLocal(remote, dataset, bodies);

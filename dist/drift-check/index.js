@@ -68664,8 +68664,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(5137);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(6984);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -69048,7 +69048,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* unused harmony export parseMethods */
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5137);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6984);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6246);
 
 
@@ -69123,7 +69123,7 @@ function readSettings() {
 
 /***/ }),
 
-/***/ 5137:
+/***/ 6984:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69140,7 +69140,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate, runContextFromEnv, xoshiroState
+// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate, runContextFromEnv, workerModuleBeside, xoshiroState
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -69389,7 +69389,31 @@ class Xoshiro128 {
     }
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./packages/common/src/worker-module.ts
+
+
+/**
+ * The worker module `name` beside the calling module (`callerUrl`: its import.meta.url):
+ * `<name>.js` beside a bundle (scripts/build.mjs bundles workers beside their action's
+ * index.js), else `<name>.ts` beside the source file; undefined when neither is there (a
+ * bundle built without its worker), so the caller can do the work on its own thread. The
+ * URL is computed rather than written as `new URL('./x.js', import.meta.url)`, a pattern the
+ * bundler would inline as an asset.
+ */
+function workerModuleBeside(callerUrl, name) {
+    const bundled = new URL(`./${name}.js`, callerUrl);
+    if (existsSync(fileURLToPath(bundled)))
+        return { url: bundled, fromSources: false };
+    const source = new URL(`./${name}.ts`, callerUrl);
+    if (existsSync(fileURLToPath(source)))
+        return { url: source, fromSources: true };
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -70130,8 +70154,8 @@ function populationStabilityIndex(reference, current) {
     return psi;
 }
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(5137);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(6984);
 ;// CONCATENATED MODULE: ./packages/drift/src/random.ts
 
 /**
@@ -73410,8 +73434,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(5137);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(6984);
 ;// CONCATENATED MODULE: ./packages/github/src/sticky-comment.ts
 
 
@@ -73648,8 +73672,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createSession, isOipDatatype, oipDatatypeOf, ortTypeOf, signatureOf
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(5137);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(6984);
 ;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
 
 let runtime;
@@ -73832,8 +73856,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, NotFoundInRegistryError, VersionIntegrityError, buildSample, checkAliasName, checkModelName, checkTags, collectModelFiles, parseManifest, parseModelRef, parseTags, pushRequestFromRun, readMetricsFile, readRunRecord, runCli, validateManifest
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(5137);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(6984);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */
@@ -78177,8 +78201,8 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(5137);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(6984);
 ;// CONCATENATED MODULE: ./packages/tabular/src/csv-scan.ts
 /**
  * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without

@@ -68664,8 +68664,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -68973,7 +68973,7 @@ __webpack_async_result__();
 /* harmony export */   s: () => (/* binding */ readSettings)
 /* harmony export */ });
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3113);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2029);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(679);
 
@@ -69058,7 +69058,7 @@ function readSettings(env = process.env) {
 
 /***/ }),
 
-/***/ 3113:
+/***/ 2029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69076,7 +69076,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate, xoshiroState
+// UNUSED EXPORTS: RecordingLogger, consoleLogger, formatDuration, formatLocation, formatRate, workerModuleBeside, xoshiroState
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -69357,7 +69357,31 @@ class Xoshiro128 {
     }
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./packages/common/src/worker-module.ts
+
+
+/**
+ * The worker module `name` beside the calling module (`callerUrl`: its import.meta.url):
+ * `<name>.js` beside a bundle (scripts/build.mjs bundles workers beside their action's
+ * index.js), else `<name>.ts` beside the source file; undefined when neither is there (a
+ * bundle built without its worker), so the caller can do the work on its own thread. The
+ * URL is computed rather than written as `new URL('./x.js', import.meta.url)`, a pattern the
+ * bundler would inline as an asset.
+ */
+function workerModuleBeside(callerUrl, name) {
+    const bundled = new URL(`./${name}.js`, callerUrl);
+    if (existsSync(fileURLToPath(bundled)))
+        return { url: bundled, fromSources: false };
+    const source = new URL(`./${name}.ts`, callerUrl);
+    if (existsSync(fileURLToPath(source)))
+        return { url: source, fromSources: true };
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -69391,8 +69415,8 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./packages/helm/src/chart.ts
@@ -77790,8 +77814,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createSession, describeSignature, describeTensor, isOipDatatype, loadOnnxRuntime, openOnnxModel, ortTypeOf, signatureOf
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
 
 let runtime;
@@ -77976,8 +78000,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, NotFoundInRegistryError, VersionIntegrityError, buildSample, checkTags, collectModelFiles, parseManifest, parseModelRef, parseTags, pushRequestFromRun, readMetricsFile, readRunRecord, runCli, validateManifest
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */

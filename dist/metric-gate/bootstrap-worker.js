@@ -135,7 +135,7 @@ async function hashFile(path, algorithm = 'sha256') {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.xoshiroState = exports.Xoshiro128 = exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
+exports.workerModuleBeside = exports.xoshiroState = exports.Xoshiro128 = exports.runContextFromEnv = exports.hashFile = exports.startProgressTicker = exports.ProgressMeter = exports.formatDuration = exports.formatRate = exports.formatBytes = exports.formatLocation = exports.RecordingLogger = exports.consoleLogger = exports.silentLogger = exports.describeError = exports.isUserError = exports.UserError = void 0;
 var errors_js_1 = __nccwpck_require__(9696);
 Object.defineProperty(exports, "UserError", ({ enumerable: true, get: function () { return errors_js_1.UserError; } }));
 Object.defineProperty(exports, "isUserError", ({ enumerable: true, get: function () { return errors_js_1.isUserError; } }));
@@ -159,6 +159,8 @@ Object.defineProperty(exports, "runContextFromEnv", ({ enumerable: true, get: fu
 var random_js_1 = __nccwpck_require__(1176);
 Object.defineProperty(exports, "Xoshiro128", ({ enumerable: true, get: function () { return random_js_1.Xoshiro128; } }));
 Object.defineProperty(exports, "xoshiroState", ({ enumerable: true, get: function () { return random_js_1.xoshiroState; } }));
+var worker_module_js_1 = __nccwpck_require__(6050);
+Object.defineProperty(exports, "workerModuleBeside", ({ enumerable: true, get: function () { return worker_module_js_1.workerModuleBeside; } }));
 
 
 /***/ }),
@@ -373,6 +375,35 @@ function runContextFromEnv(env = process.env) {
             environment: v('RUNNER_ENVIRONMENT'),
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 6050:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.workerModuleBeside = workerModuleBeside;
+const node_fs_1 = __nccwpck_require__(3024);
+const node_url_1 = __nccwpck_require__(3136);
+/**
+ * The worker module `name` beside the calling module (`callerUrl`: its import.meta.url):
+ * `<name>.js` beside a bundle (scripts/build.mjs bundles workers beside their action's
+ * index.js), else `<name>.ts` beside the source file; undefined when neither is there (a
+ * bundle built without its worker), so the caller can do the work on its own thread. The
+ * URL is computed rather than written as `new URL('./x.js', import.meta.url)`, a pattern the
+ * bundler would inline as an asset.
+ */
+function workerModuleBeside(callerUrl, name) {
+    const bundled = new URL(`./${name}.js`, callerUrl);
+    if ((0, node_fs_1.existsSync)((0, node_url_1.fileURLToPath)(bundled)))
+        return { url: bundled, fromSources: false };
+    const source = new URL(`./${name}.ts`, callerUrl);
+    if ((0, node_fs_1.existsSync)((0, node_url_1.fileURLToPath)(source)))
+        return { url: source, fromSources: true };
+    return undefined;
 }
 
 
@@ -4749,6 +4780,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/prom
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 

@@ -68812,8 +68812,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var lib_core = __nccwpck_require__(6257);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -69177,8 +69177,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */
@@ -75005,7 +75005,7 @@ async function resolveRegistryBaseline(uri, registryUrl, dir, options) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3113);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2029);
 
 
 
@@ -75107,7 +75107,7 @@ function readSettings() {
 
 /***/ }),
 
-/***/ 3113:
+/***/ 2029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75123,6 +75123,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   wX: () => (/* reexport */ runContextFromEnv),
   qq: () => (/* reexport */ silentLogger),
   Wp: () => (/* reexport */ startProgressTicker),
+  NA: () => (/* reexport */ workerModuleBeside),
   qL: () => (/* reexport */ xoshiroState)
 });
 
@@ -75407,7 +75408,31 @@ class Xoshiro128 {
     }
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./packages/common/src/worker-module.ts
+
+
+/**
+ * The worker module `name` beside the calling module (`callerUrl`: its import.meta.url):
+ * `<name>.js` beside a bundle (scripts/build.mjs bundles workers beside their action's
+ * index.js), else `<name>.ts` beside the source file; undefined when neither is there (a
+ * bundle built without its worker), so the caller can do the work on its own thread. The
+ * URL is computed rather than written as `new URL('./x.js', import.meta.url)`, a pattern the
+ * bundler would inline as an asset.
+ */
+function workerModuleBeside(callerUrl, name) {
+    const bundled = new URL(`./${name}.js`, callerUrl);
+    if ((0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(bundled)))
+        return { url: bundled, fromSources: false };
+    const source = new URL(`./${name}.ts`, callerUrl);
+    if ((0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(source)))
+        return { url: source, fromSources: true };
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -75448,8 +75473,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var src = __nccwpck_require__(7578);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var common_src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var common_src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/evaluation/src/label-output.ts
 /** Canonical text of a label: numbers as JavaScript prints them (`1.0` -> `1`), other text trimmed. */
 function canonicalLabel(raw) {
@@ -77730,8 +77755,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: COMMENT_REPORT_LIMIT, Rng, bootstrapInterval, checkRules, decide, delong, hasKernel, makeKernel, mcnemar, pairedBootstrap, pairedBootstrapParallel, parseRules, renderReport
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 // EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
 var mod = __nccwpck_require__(1916);
 ;// CONCATENATED MODULE: ./packages/gate/src/rules.ts
@@ -77924,10 +77949,6 @@ function checkRules(rules, available, hasBaseline, rulesText, task = 'multiclass
 var evaluation_src = __nccwpck_require__(6834);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./packages/gate/src/math.ts
@@ -79067,7 +79088,6 @@ function bootstrapInterval(draws, point, factor, confidence, method) {
 
 
 
-
 /**
  * The rows relabelled in the candidate's ascending-score order. Resampling is invariant to
  * how rows are numbered; numbered this way, the candidate's AUC pass reads the resample's
@@ -79204,15 +79224,14 @@ function pairedBootstrap(interp, metrics, models, options) {
 /**
  * The worker module: `bootstrap-worker.js` beside the bundle (scripts/build.mjs builds it into
  * dist/metric-gate/), or `bootstrap-worker.ts` beside this file when running from sources, under
- * tsx. The name is computed so that the bundler does not inline it as an asset.
+ * tsx (it imports other modules of this package); undefined: resample on this thread.
  */
 function workerModule() {
-    const name = 'bootstrap-worker';
-    const bundled = new URL(`./${name}.js`, import.meta.url);
-    if ((0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(bundled)))
-        return { url: bundled };
-    const fromSources = process.execArgv.some((a) => /tsx/.test(a)) ? [] : ['--import', 'tsx'];
-    return { url: new URL(`./${name}.ts`, import.meta.url), execArgv: [...process.execArgv, ...fromSources] };
+    const found = (0,src/* workerModuleBeside */.NA)(import.meta.url, 'bootstrap-worker');
+    if (!found?.fromSources)
+        return found && { url: found.url };
+    const tsx = process.execArgv.some((a) => /tsx/.test(a)) ? [] : ['--import', 'tsx'];
+    return { url: found.url, execArgv: [...process.execArgv, ...tsx] };
 }
 /** Below this much work (rows x resamples) threads cost more than they save. */
 const PARALLEL_WORK = 20_000_000;
@@ -79223,7 +79242,8 @@ const PARALLEL_WORK = 20_000_000;
 async function pairedBootstrapParallel(interp, metrics, models, options) {
     const threads = Math.max(1, Math.min(options.threads ?? Math.min(8, (0,external_node_os_.availableParallelism)()), options.samples));
     const n = (0,evaluation_src/* interpretationRows */.Y4)(interp);
-    if (threads < 2 || (options.threads === undefined && n * options.samples < PARALLEL_WORK)) {
+    const module = workerModule();
+    if (!module || threads < 2 || (options.threads === undefined && n * options.samples < PARALLEL_WORK)) {
         return pairedBootstrap(interp, metrics, models, options);
     }
     const started = performance.now();
@@ -79238,7 +79258,6 @@ async function pairedBootstrapParallel(interp, metrics, models, options) {
     }
     const outJoint = new Int32Array(new SharedArrayBuffer(Math.max(1, options.samples * p.jointSize) * 4));
     const outValues = rowKernels.map(() => new Float64Array(new SharedArrayBuffer(options.samples * 8)));
-    const module = workerModule();
     const per = Math.ceil(options.samples / threads);
     const jobs = [];
     let done = 0;
@@ -80106,8 +80125,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/github/src/sticky-comment.ts
 
 
@@ -80339,8 +80358,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: flattenMetrics, metricsFromCsv, parseCsv, parseMetrics
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 // EXTERNAL MODULE: ./packages/tabular/src/index.ts + 9 modules
 var tabular_src = __nccwpck_require__(7578);
 ;// CONCATENATED MODULE: ./packages/metrics-file/src/csv.ts
@@ -80537,8 +80556,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createSession, isOipDatatype, oipDatatypeOf, ortTypeOf, signatureOf
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
 
 let runtime;
@@ -80731,8 +80750,8 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/tabular/src/csv-scan.ts
 /**
  * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without

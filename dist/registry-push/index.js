@@ -67822,8 +67822,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -68087,7 +68087,7 @@ function startProgress(label, unit, total, intervalMs = 5000) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3113);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2029);
 /* harmony import */ var _mlops_gha_drift__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(919);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8839);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1485);
@@ -68256,7 +68256,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   s: () => (/* binding */ readSettings)
 /* harmony export */ });
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3113);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2029);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8839);
 
@@ -68294,7 +68294,7 @@ function readSettings(env = process.env) {
 
 /***/ }),
 
-/***/ 3113:
+/***/ 2029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68313,7 +68313,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Wp: () => (/* reexport */ startProgressTicker)
 });
 
-// UNUSED EXPORTS: RecordingLogger, formatDuration, formatLocation, formatRate, xoshiroState
+// UNUSED EXPORTS: RecordingLogger, formatDuration, formatLocation, formatRate, workerModuleBeside, xoshiroState
 
 ;// CONCATENATED MODULE: ./packages/common/src/errors.ts
 /**
@@ -68594,7 +68594,31 @@ class Xoshiro128 {
     }
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./packages/common/src/worker-module.ts
+
+
+/**
+ * The worker module `name` beside the calling module (`callerUrl`: its import.meta.url):
+ * `<name>.js` beside a bundle (scripts/build.mjs bundles workers beside their action's
+ * index.js), else `<name>.ts` beside the source file; undefined when neither is there (a
+ * bundle built without its worker), so the caller can do the work on its own thread. The
+ * URL is computed rather than written as `new URL('./x.js', import.meta.url)`, a pattern the
+ * bundler would inline as an asset.
+ */
+function workerModuleBeside(callerUrl, name) {
+    const bundled = new URL(`./${name}.js`, callerUrl);
+    if (existsSync(fileURLToPath(bundled)))
+        return { url: bundled, fromSources: false };
+    const source = new URL(`./${name}.ts`, callerUrl);
+    if (existsSync(fileURLToPath(source)))
+        return { url: source, fromSources: true };
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -69250,8 +69274,8 @@ function statistics_populationStabilityIndex(reference, current) {
     return psi;
 }
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/drift/src/random.ts
 
 /**
@@ -72144,8 +72168,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createSession, isOipDatatype, ortTypeOf, signatureOf
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/onnx/src/runtime.ts
 
 let runtime;
@@ -72335,8 +72359,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: AliasConflictError, ConditionalWritesUnsupportedError, NotFoundInRegistryError, VersionIntegrityError, parseManifest, parseModelRef, parseTags, readMetricsFile, readRunRecord, validateManifest
 
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/storage/src/errors.ts
 
 /** The object does not exist in the store. */
@@ -76677,8 +76701,8 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
-var src = __nccwpck_require__(3113);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 8 modules
+var src = __nccwpck_require__(2029);
 ;// CONCATENATED MODULE: ./packages/tabular/src/csv-scan.ts
 /**
  * The CSV tokenizer (RFC 4180): finds records and field bounds in a byte buffer without

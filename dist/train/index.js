@@ -28392,8 +28392,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(83731);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(80648);
 ;// CONCATENATED MODULE: ./actions/common/src/inputs.ts
 
 
@@ -32525,7 +32525,7 @@ async function expandOutputs(patterns, cwd) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83731);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(80648);
 /* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(52121);
 
 
@@ -32591,7 +32591,7 @@ function readSettings(env = process.env) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83731);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(80648);
 /* harmony import */ var _mlops_gha_training__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(52121);
 
 
@@ -32704,7 +32704,7 @@ function addRunSummary(outcome, recordPath, artifact, artifactName) {
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83731);
+/* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(80648);
 
 
 /** The deepest folder that holds every file: the artifact's root, so paths inside the zip stay short. */
@@ -32750,7 +32750,7 @@ async function uploadRun(name, files, root) {
 
 /***/ }),
 
-/***/ 83731:
+/***/ 80648:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32764,7 +32764,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   DC: () => (/* reexport */ hashFile),
   iU: () => (/* reexport */ isUserError),
   wX: () => (/* reexport */ runContextFromEnv),
-  Wp: () => (/* reexport */ startProgressTicker)
+  Wp: () => (/* reexport */ startProgressTicker),
+  NA: () => (/* reexport */ workerModuleBeside)
 });
 
 // UNUSED EXPORTS: RecordingLogger, Xoshiro128, consoleLogger, formatLocation, formatRate, silentLogger, xoshiroState
@@ -32997,7 +32998,31 @@ function runContextFromEnv(env = process.env) {
     };
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
+;// CONCATENATED MODULE: ./packages/common/src/worker-module.ts
+
+
+/**
+ * The worker module `name` beside the calling module (`callerUrl`: its import.meta.url):
+ * `<name>.js` beside a bundle (scripts/build.mjs bundles workers beside their action's
+ * index.js), else `<name>.ts` beside the source file; undefined when neither is there (a
+ * bundle built without its worker), so the caller can do the work on its own thread. The
+ * URL is computed rather than written as `new URL('./x.js', import.meta.url)`, a pattern the
+ * bundler would inline as an asset.
+ */
+function workerModuleBeside(callerUrl, name) {
+    const bundled = new URL(`./${name}.js`, callerUrl);
+    if ((0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(bundled)))
+        return { url: bundled, fromSources: false };
+    const source = new URL(`./${name}.ts`, callerUrl);
+    if ((0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(source)))
+        return { url: source, fromSources: true };
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/common/src/index.ts
+
 
 
 
@@ -33028,8 +33053,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./packages/common/src/index.ts + 6 modules
-var src = __nccwpck_require__(83731);
+// EXTERNAL MODULE: ./packages/common/src/index.ts + 7 modules
+var src = __nccwpck_require__(80648);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:crypto"
@@ -34801,25 +34826,17 @@ function gpuIdentity(probe, selected) {
 var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(75919);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./packages/training/src/hashing.ts
-
-
 
 
 
 
 /**
  * The worker module: `hash-worker.js` beside the bundle (scripts/build.mjs builds it into
- * dist/train/), or `hash-worker.ts` beside this file when running from sources. The name is
- * computed so that the bundler does not try to inline it as an asset.
+ * dist/train/), or `hash-worker.ts` beside this file when running from sources (it uses only
+ * erasable TypeScript, which Node >= 22.18 strips); undefined: hash on this thread.
  */
-function workerUrl() {
-    const name = 'hash-worker';
-    const bundled = new URL(`./${name}.js`, import.meta.url);
-    return (0,external_node_fs_.existsSync)((0,external_node_url_.fileURLToPath)(bundled)) ? bundled : new URL(`./${name}.ts`, import.meta.url);
-}
+const workerUrl = () => (0,src/* workerModuleBeside */.NA)(import.meta.url, 'hash-worker')?.url;
 /** Below this total, hashing on the main thread is faster than starting workers. */
 const PARALLEL_THRESHOLD = 64 << 20;
 /**
@@ -34831,7 +34848,8 @@ async function hashFiles(paths, options = {}) {
     const total = sizes.reduce((a, b) => a + b, 0);
     // One core stays with the main thread (and the runner): on a 2-core machine, one stream is as fast.
     const workers = Math.min(options.concurrency ?? (0,external_node_os_.availableParallelism)() - 1, paths.length);
-    if (workers <= 1 || total < PARALLEL_THRESHOLD) {
+    const url = workerUrl();
+    if (workers <= 1 || total < PARALLEL_THRESHOLD || !url) {
         const out = [];
         for (const p of paths) {
             const sha256 = await (0,src/* hashFile */.DC)(p, 'sha256');
@@ -34845,7 +34863,7 @@ async function hashFiles(paths, options = {}) {
     const order = paths.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
     const results = new Array(paths.length);
     let next = 0;
-    const pool = Array.from({ length: workers }, () => new external_node_worker_threads_.Worker(workerUrl()));
+    const pool = Array.from({ length: workers }, () => new external_node_worker_threads_.Worker(url));
     try {
         await Promise.all(pool.map((worker) => new Promise((resolve, reject) => {
             const feed = () => {

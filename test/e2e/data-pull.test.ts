@@ -14,7 +14,7 @@ import { NODE_VERSIONS, runAction } from '../harness/run-action.js';
 import { startS3Server, type S3TestServer } from '../doubles/s3.js';
 import { startFaultProxy } from '../doubles/s3-faults.js';
 import { CacheServiceDouble } from '../doubles/cache-service.js';
-import { buildFixture, md5, objectPath, put, tempDir, type FixtureRepo } from '../fixtures/dvc-repo.js';
+import { buildFixture, dirObject, md5, objectPath, put, tempDir, type FixtureRepo } from '../fixtures/dvc-repo.js';
 
 const BUCKET = 'dvc-data';
 let s3: S3TestServer;
@@ -127,6 +127,44 @@ describe.each(NODE_VERSIONS)('data-pull on Node %s', (node) => {
     expect(result.outputs.files).toBe('4');
     expect((await stat(join(repo.root, 'data/images/sub/dog.txt'))).nlink).toBe(2);
     expect(await readFile(join(repo.root, 'models/model.bin'))).toEqual(repo.expected['models/model.bin']);
+  });
+
+  it('a warm pull of thousands of small files (copied by two threads) writes every byte, then finds nothing to do', async () => {
+    const root = await tempDir('dvc-many-');
+    const remote = await tempDir('dvc-many-remote-');
+    const files: Record<string, string> = {};
+    const bodies = new Map<string, Buffer>();
+    for (let i = 0; i < 2500; i++) {
+      const rel = `part-${String(i).padStart(5, '0')}.csv`;
+      const body = Buffer.from(`${i},${i * 3}\n`.repeat(1 + (i % 4)));
+      files[rel] = md5(body);
+      bodies.set(rel, body);
+      await put(remote, objectPath(md5(body), false), body);
+    }
+    const manifest = dirObject(files);
+    await put(remote, objectPath(manifest.oid, false), manifest.bytes);
+    await put(root, '.dvc/config', '');
+    await put(root, 'data.dvc', `outs:\n- md5: ${manifest.oid}\n  hash: md5\n  path: data\n`);
+    const inputs = { 'remote-url': remote };
+    expect((await runAction('data-pull', { node, cwd: root, inputs })).outputs['from-cache']).toBe('0');
+    await rm(join(root, 'data'), { recursive: true });
+    const warm = await runAction('data-pull', { node, cwd: root, inputs });
+    expect(warm.exitCode).toBe(0);
+    expect(warm.outputs).toMatchObject({ files: '2500', 'from-cache': '2500', 'downloaded-bytes': '0' });
+    for (const [rel, body] of bodies) expect(await readFile(join(root, 'data', rel))).toEqual(body);
+    expect((await readdir(join(root, 'data'))).length).toBe(2500);
+    // the state recorded every file the two threads wrote: the next pull rewrites none
+    const stamp = async () =>
+      Promise.all(
+        [...bodies.keys()].map(async (rel) => {
+          const st = await stat(join(root, 'data', rel));
+          return `${st.ino}:${st.mtimeMs}:${st.ctimeMs}`;
+        }),
+      );
+    const before = await stamp();
+    const again = await runAction('data-pull', { node, cwd: root, inputs });
+    expect(again.outputs).toMatchObject({ files: '2500', 'from-cache': '2500', 'downloaded-bytes': '0' });
+    expect(await stamp()).toEqual(before);
   });
 });
 

@@ -9,3 +9,5 @@ export { hashFile } from './hash.js';
 export { runContextFromEnv } from './run-context.js';
 export type { RunContext } from './run-context.js';
 export { Xoshiro128, xoshiroState } from './random.js';
+export { workerModuleBeside } from './worker-module.js';
+export type { WorkerModule } from './worker-module.js';

@@ -3,26 +3,15 @@
  * (stat first; content hashed only when size and inode do not settle it), refuses to drop
  * unsaved files unless forced, then creates, replaces, chmods and deletes as `dvc checkout`.
  */
-import {
-  closeSync,
-  constants as fsConstants,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  type Stats,
-} from 'node:fs';
+import { constants as fsConstants, mkdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import { chmod, copyFile, link, lstat, readdir, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from '@mlops-gha/common';
-import { tempBeside, writeAllSync } from '@mlops-gha/storage';
+import { tempBeside } from '@mlops-gha/storage';
 import type { Changes, CheckoutSettings, FileChange, LinkType } from './checkout-types.js';
 import type { BodyCache } from './fetch.js';
 import type { Pool } from './pool.js';
-import type { WorkspaceState } from './state.js';
+import type { RecordedStats, WorkspaceState } from './state.js';
 import {
   countEntries,
   firstNonFolder,
@@ -35,6 +24,12 @@ import {
 import { digestMatches, hashFileBoth, type HashName } from './hash.js';
 import { cachePathOf } from './layout.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
+import { writeNewFile } from './copy-worker.js';
+import { copySmallFiles, type SmallCopy } from './small-copies.js';
+
+/** A file written by the synchronous small-copy path: small enough to read whole, and no x bit to set. */
+const isSmallCopy = (file: PlannedFile) =>
+  file.object.size !== undefined && file.object.size <= 256 * 1024 && !file.isexec;
 
 export type { Changes, CheckoutSettings, FileChange, LinkType } from './checkout-types.js';
 
@@ -247,18 +242,26 @@ export class Checkout {
     // Deletions first (a file may stand where a folder is wanted), then links.
     for (const c of changes.list.filter((c) => c.action === 'delete'))
       await rm(c.path, { recursive: true, force: true });
-    // Small copies of missing files are written in this loop, synchronously (no promise per
-    // file: a thread-pool round trip costs more than the I/O); the rest go to the pool.
+    // Small copies of missing files are written synchronously, not one promise per file (a
+    // thread-pool round trip costs more than the I/O): from the verified body in memory here,
+    // from the cache by this thread and a helper (small-copies.ts). The rest go to the pool.
     const quick = this.linkType === 'copy' && this.dirs.mode === undefined;
-    const createSmall = (c: FileChange) => this.createSmall(c);
-    const rest = function* () {
-      for (const c of changes.list) {
-        if (c.action === 'delete') continue;
-        if (quick && c.action === 'create' && createSmall(c)) continue;
-        yield c;
+    const rest: FileChange[] = [];
+    const fromCache: (SmallCopy & { change: FileChange })[] = [];
+    for (const c of changes.list) {
+      if (c.action === 'delete') continue;
+      const file = c.file!;
+      if (quick && c.action === 'create' && isSmallCopy(file)) {
+        this.prepareDirSync(dirname(c.path));
+        const body = this.bodies.take(file.object);
+        if (!body) fromCache.push({ src: file.object.cachePath, dest: c.path, change: c });
+        else if (!this.createSmall(c, body)) rest.push(c);
+        continue;
       }
-    };
-    await this.limit(rest(), async (c) => {
+      rest.push(c);
+    }
+    rest.push(...(await copySmallFiles(fromCache, ({ change }, st) => this.written(change, st))).map((j) => j.change));
+    await this.limit(rest.values(), async (c) => {
       if (c.action === 'chmod') {
         await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
         return;
@@ -268,40 +271,28 @@ export class Checkout {
   }
 
   /**
-   * Creates a small, non-executable copy where nothing exists, from the verified body in
-   * memory or the cache file, and records its state from fstat (no later lstat). False when it
-   * is not such a file, or something appeared there (the pool's path handles it).
+   * Creates a small, non-executable copy where nothing exists from its verified body, and
+   * records its state from fstat (no later lstat). False when something appeared there (the
+   * pool's path handles it).
    */
-  private createSmall(c: FileChange): boolean {
-    const file = c.file!;
-    const size = file.object.size;
-    if (size === undefined || size > 256 * 1024 || file.isexec) return false;
-    const dir = dirname(c.path);
-    if (!this.checkedDirs.has(dir)) {
-      this.checkedDirs.add(dir);
-      const blocker = firstNonFolder(this.root, dir); // already checked as unsaved by diff
-      if (blocker) rmSync(blocker, { force: true });
-      mkdirSync(dir, { recursive: true });
-    }
-    let fd: number;
-    try {
-      fd = openSync(c.path, 'wx', 0o666);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-    try {
-      const body = this.bodies.take(file.object) ?? readFileSync(file.object.cachePath);
-      writeAllSync(fd, body);
-      this.state?.recordStats(file.rel, fstatSync(fd), file.object.oid);
-      c.recorded = true;
-    } catch (error) {
-      closeSync(fd);
-      rmSync(c.path, { force: true });
-      throw error;
-    }
-    closeSync(fd);
-    return true;
+  private createSmall(c: FileChange, body: Buffer): boolean {
+    const st = writeNewFile(c.path, body);
+    if (st) this.written(c, st);
+    return st !== undefined;
+  }
+
+  private written(c: FileChange, st: RecordedStats): void {
+    this.state?.recordStats(c.file!.rel, st, c.file!.object.oid);
+    c.recorded = true;
+  }
+
+  /** The folder of a new file, made once, after removing a file or link standing where it or a parent should be. */
+  private prepareDirSync(dir: string): void {
+    if (this.checkedDirs.has(dir)) return;
+    this.checkedDirs.add(dir);
+    const blocker = firstNonFolder(this.root, dir); // already checked as unsaved by diff
+    if (blocker) rmSync(blocker, { force: true });
+    mkdirSync(dir, { recursive: true });
   }
 
   private async link(file: PlannedFile, dest: string, replace: boolean): Promise<void> {
@@ -347,7 +338,7 @@ export class Checkout {
         if (size <= 256 * 1024 && !file.isexec) {
           // small file: read whole, create with the final mode (0o666 & ~umask) in one call,
           // synchronously (a thread-pool round trip per small file costs more than the I/O)
-          writeFileSync(dest, this.bodies.take(file.object) ?? readFileSync(src), { flag: 'wx', mode: 0o666 });
+          if (!writeNewFile(dest, this.bodies.take(file.object) ?? src)) return false;
         } else {
           await copyFile(src, dest, fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE);
           await chmod(dest, file.isexec ? this.fileMode | 0o100 : this.fileMode);

@@ -2,8 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { lstat, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
-import { buildFixture, md5, objectPath, put, tempDir } from '../../../test/fixtures/dvc-repo.js';
+import { buildFixture, dirObject, md5, objectPath, put, tempDir } from '../../../test/fixtures/dvc-repo.js';
 import { pull } from './pull.js';
+import { HELPER_THRESHOLD } from './small-copies.js';
 
 const options = (root: string) => ({ cwd: root, logger: new RecordingLogger(), includeGlobalConfig: false });
 
@@ -92,5 +93,39 @@ describe('the no-op and warm paths', () => {
     await pull(options(root));
     expect(await readdir(join(root, 'data'))).toEqual(['a.txt']);
     expect(await readFile(join(root, 'data/a.txt'))).toEqual(body);
+  });
+
+  it('a warm pull of more files than one thread copies (a helper thread shares them) writes every byte and records every stat', async () => {
+    const root = await tempDir('dvc-many-');
+    const remote = await tempDir('dvc-many-remote-');
+    const files: Record<string, string> = {};
+    const bodies = new Map<string, Buffer>();
+    for (let i = 0; i < HELPER_THRESHOLD + 100; i++) {
+      const rel = `part-${String(i).padStart(5, '0')}.bin`;
+      const body = Buffer.from(`row ${i}\n`.repeat(1 + (i % 5)));
+      files[rel] = md5(body);
+      bodies.set(rel, body);
+      await put(remote, objectPath(md5(body), false), body);
+    }
+    const manifest = dirObject(files);
+    await put(remote, objectPath(manifest.oid, false), manifest.bytes);
+    await put(root, '.dvc/config', `[core]\n  remote = r\n['remote "r"']\n  url = ${remote}\n`);
+    await put(root, 'data.dvc', `outs:\n- md5: ${manifest.oid}\n  hash: md5\n  path: data\n`);
+    await pull(options(root));
+    await rm(join(root, 'data'), { recursive: true });
+    const warm = await pull(options(root));
+    expect([warm.downloadedFiles, warm.fromCache, warm.changedFiles]).toEqual([0, bodies.size, bodies.size]);
+    const records = await stateRecords(root);
+    for (const [rel, body] of bodies) {
+      const path = join(root, 'data', rel);
+      expect(await readFile(path)).toEqual(body);
+      const st = await lstat(path);
+      expect(records.get(`data/${rel}`)).toEqual({
+        numbers: [st.size, st.mtimeMs, st.ctimeMs, st.ino],
+        oid: md5(body),
+      });
+    }
+    expect((await readdir(join(root, 'data'))).length).toBe(bodies.size);
+    expect((await pull(options(root))).changedFiles).toBe(0);
   });
 });

@@ -29,6 +29,9 @@ import { join } from 'node:path';
 
 const FILE = 'mlops-dvc-state.tsv';
 const FIELDS = 4; // size, mtimeMs, ctimeMs, ino
+
+/** What a row holds of a file's stat. */
+export type RecordedStats = Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>;
 const STAMP_HEX = FIELDS * 16;
 
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
@@ -195,7 +198,7 @@ export class WorkspaceState {
   }
 
   /** Records a regular file's stat taken by the writer itself (fstat of the file it wrote). */
-  recordStats(rel: string, st: Stats, oid: string): void {
+  recordStats(rel: string, st: RecordedStats, oid: string): void {
     let row = this.rows.get(rel);
     if (row === undefined) {
       row = this.oids.length;

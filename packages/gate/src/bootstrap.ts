@@ -1,7 +1,6 @@
+import { workerModuleBeside } from '@mlops-gha/common';
 import { column, interpretationRows, sortedOrder, type Interpretation } from '@mlops-gha/evaluation';
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BootstrapWork } from './bootstrap-worker.js';
 import { drawResample, streamState } from './resample.js';
@@ -198,14 +197,13 @@ export function pairedBootstrap(
 /**
  * The worker module: `bootstrap-worker.js` beside the bundle (scripts/build.mjs builds it into
  * dist/metric-gate/), or `bootstrap-worker.ts` beside this file when running from sources, under
- * tsx. The name is computed so that the bundler does not inline it as an asset.
+ * tsx (it imports other modules of this package); undefined: resample on this thread.
  */
-function workerModule(): { url: URL; execArgv?: string[] } {
-  const name = 'bootstrap-worker';
-  const bundled = new URL(`./${name}.js`, import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return { url: bundled };
-  const fromSources = process.execArgv.some((a) => /tsx/.test(a)) ? [] : ['--import', 'tsx'];
-  return { url: new URL(`./${name}.ts`, import.meta.url), execArgv: [...process.execArgv, ...fromSources] };
+function workerModule(): { url: URL; execArgv?: string[] } | undefined {
+  const found = workerModuleBeside(import.meta.url, 'bootstrap-worker');
+  if (!found?.fromSources) return found && { url: found.url };
+  const tsx = process.execArgv.some((a) => /tsx/.test(a)) ? [] : ['--import', 'tsx'];
+  return { url: found.url, execArgv: [...process.execArgv, ...tsx] };
 }
 
 /** Below this much work (rows x resamples) threads cost more than they save. */
@@ -223,7 +221,8 @@ export async function pairedBootstrapParallel(
 ): Promise<BootstrapResult> {
   const threads = Math.max(1, Math.min(options.threads ?? Math.min(8, availableParallelism()), options.samples));
   const n = interpretationRows(interp);
-  if (threads < 2 || (options.threads === undefined && n * options.samples < PARALLEL_WORK)) {
+  const module = workerModule();
+  if (!module || threads < 2 || (options.threads === undefined && n * options.samples < PARALLEL_WORK)) {
     return pairedBootstrap(interp, metrics, models, options);
   }
   const started = performance.now();
@@ -236,7 +235,6 @@ export async function pairedBootstrapParallel(
   }
   const outJoint = new Int32Array(new SharedArrayBuffer(Math.max(1, options.samples * p.jointSize) * 4));
   const outValues = rowKernels.map(() => new Float64Array(new SharedArrayBuffer(options.samples * 8)));
-  const module = workerModule();
   const per = Math.ceil(options.samples / threads);
   const jobs: Promise<void>[] = [];
   let done = 0;

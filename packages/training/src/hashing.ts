@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
-import { hashFile } from '@mlops-gha/common';
+import { hashFile, workerModuleBeside } from '@mlops-gha/common';
 import type { HashReply } from './hash-worker.js';
 
 export interface FileDigest {
@@ -13,14 +11,10 @@ export interface FileDigest {
 
 /**
  * The worker module: `hash-worker.js` beside the bundle (scripts/build.mjs builds it into
- * dist/train/), or `hash-worker.ts` beside this file when running from sources. The name is
- * computed so that the bundler does not try to inline it as an asset.
+ * dist/train/), or `hash-worker.ts` beside this file when running from sources (it uses only
+ * erasable TypeScript, which Node >= 22.18 strips); undefined: hash on this thread.
  */
-function workerUrl(): URL {
-  const name = 'hash-worker';
-  const bundled = new URL(`./${name}.js`, import.meta.url);
-  return existsSync(fileURLToPath(bundled)) ? bundled : new URL(`./${name}.ts`, import.meta.url);
-}
+const workerUrl = () => workerModuleBeside(import.meta.url, 'hash-worker')?.url;
 
 /** Below this total, hashing on the main thread is faster than starting workers. */
 const PARALLEL_THRESHOLD = 64 << 20;
@@ -37,7 +31,8 @@ export async function hashFiles(
   const total = sizes.reduce((a, b) => a + b, 0);
   // One core stays with the main thread (and the runner): on a 2-core machine, one stream is as fast.
   const workers = Math.min(options.concurrency ?? availableParallelism() - 1, paths.length);
-  if (workers <= 1 || total < PARALLEL_THRESHOLD) {
+  const url = workerUrl();
+  if (workers <= 1 || total < PARALLEL_THRESHOLD || !url) {
     const out: FileDigest[] = [];
     for (const p of paths) {
       const sha256 = await hashFile(p, 'sha256');
@@ -51,7 +46,7 @@ export async function hashFiles(
   const order = paths.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]!);
   const results: FileDigest[] = new Array(paths.length);
   let next = 0;
-  const pool = Array.from({ length: workers }, () => new Worker(workerUrl()));
+  const pool = Array.from({ length: workers }, () => new Worker(url));
   try {
     await Promise.all(
       pool.map(
