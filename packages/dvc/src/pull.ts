@@ -23,8 +23,10 @@ import { collectOutputs, findRoot, selectTargets, type Selection } from './repo.
 import { markCurrent } from './current.js';
 import { clearOfStamps, findSettled, noteSettled, type SettledContext } from './settled.js';
 import { keepHeapTight } from './heap-tuning.js';
+import { pulledOutput, type PulledOutput } from './pulled-output.js';
 
 export type { LinkType } from './checkout.js';
+export type { PulledOutput } from './pulled-output.js';
 
 export interface PullOptions {
   /** The working directory: the DVC repository root or a folder inside it. */
@@ -52,21 +54,6 @@ export interface PullOptions {
   env?: NodeJS.ProcessEnv;
   /** Read the user's global/system DVC config (default true). */
   includeGlobalConfig?: boolean;
-}
-
-export interface PulledOutput {
-  path: string;
-  md5: string;
-  hash: HashName;
-  size: number;
-  nfiles?: number;
-  /** Subtrees pulled when the target was inside this directory. */
-  subpaths?: string[];
-  files: number;
-  downloaded: number;
-  fromCache: number;
-  /** Workspace files written or replaced. */
-  changed: number;
 }
 
 export interface PullResult {
@@ -252,21 +239,13 @@ function summarize(
 ): PullResult {
   const pulled = new Map<Selection, PulledOutput>(settled);
   for (const p of complete) {
-    const files = p.files.length;
-    const downloaded = p.files.filter((f) => f.object.state === 'downloaded').length;
-    const out: PulledOutput = {
-      path: p.output.path,
-      md5: p.output.md5,
-      hash: p.output.hashName,
+    const counts = {
       size: p.files.reduce((sum, f) => sum + (f.object.size ?? 0), 0),
-      files,
-      downloaded,
-      fromCache: files - downloaded,
+      files: p.files.length,
+      downloaded: p.files.filter((f) => f.object.state === 'downloaded').length,
       changed: changes?.changedByOutput.get(p) ?? 0,
     };
-    if (p.output.nfiles !== undefined) out.nfiles = p.output.nfiles;
-    if (p.selection.subpaths) out.subpaths = p.selection.subpaths;
-    pulled.set(p.selection, out);
+    pulled.set(p.selection, pulledOutput(p.selection, counts));
   }
   const outputs = ctx.selections.flatMap((s) => pulled.get(s) ?? []);
   return {

@@ -21,7 +21,7 @@
  */
 import { readdirSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PulledOutput } from './pull.js';
+import { pulledOutput, type PulledOutput } from './pulled-output.js';
 import type { LinkType } from './checkout.js';
 import { lstatOrUndefined, workspacePath } from './fs-util.js';
 import { cachePathOf } from './layout.js';
@@ -76,19 +76,7 @@ export function findSettled(selections: Selection[], ctx: SettledContext): Map<S
   }
   for (const c of candidates) {
     if (failed.has(c) || c.files !== c.note.files) continue;
-    const output = c.selection.output;
-    const result: PulledOutput = {
-      path: output.path,
-      md5: output.md5,
-      hash: output.hashName,
-      size: c.bytes,
-      files: c.files,
-      downloaded: 0,
-      fromCache: c.files,
-      changed: 0,
-    };
-    if (output.nfiles !== undefined) result.nfiles = output.nfiles;
-    settled.set(c.selection, result);
+    settled.set(c.selection, pulledOutput(c.selection, { size: c.bytes, files: c.files, downloaded: 0, changed: 0 }));
   }
   return settled;
 }
