@@ -42,8 +42,8 @@ async function bundleCli(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'scale-cli-'));
   writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
   writeFileSync(join(dir, 'index.js'), await bundle('cli-main.ts'));
-  // the small-copies helper thread, beside the command as scripts/build.mjs puts it beside data-pull
-  writeFileSync(join(dir, 'copy-worker.js'), await bundle('copy-worker.ts'));
+  // the helper threads' module, beside the command as scripts/build.mjs puts it beside data-pull
+  writeFileSync(join(dir, 'file-worker.js'), await bundle('file-worker.ts'));
   return join(dir, 'index.js');
 }
 const cli = await bundleCli();

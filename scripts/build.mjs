@@ -29,7 +29,7 @@ const EXTRA_ENTRIES = { 'model-server': 'packages/serving/src/cli-main.ts' };
 // beside the action's index.js, so that they are real, type-checked modules rather than source
 // strings evaluated in the worker.
 const WORKERS = {
-  'data-pull': { 'copy-worker.js': 'packages/dvc/src/copy-worker.ts' },
+  'data-pull': { 'file-worker.js': 'packages/dvc/src/file-worker.ts' },
   train: { 'hash-worker.js': 'packages/training/src/hash-worker.ts' },
   'metric-gate': { 'bootstrap-worker.js': 'packages/gate/src/bootstrap-worker.ts' },
 };

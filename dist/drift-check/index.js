@@ -74231,6 +74231,7 @@ class LocalStore {
         this.base = this.root.endsWith(external_node_path_.sep) ? this.root : `${this.root}${external_node_path_.sep}`;
         this.location = this.root;
     }
+    /** The file that holds `key` (a checked key: never outside the root). */
     pathOf(key) {
         // A checked key has no `.`, `..` or empty segments, so a concatenation is what join would
         // give (join per object, with a split, showed in profiles of 10,000-file pulls).

@@ -48462,7 +48462,7 @@ function classifyStoreError(error, ctx) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WireResponse = exports.WireClient = exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.writeAllSync = exports.tempBeside = exports.streamToVerifiedFile = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
+exports.WireResponse = exports.WireClient = exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.writeAllSync = exports.tempBeside = exports.streamToVerifiedFile = exports.SMALL_OBJECT = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
 var errors_js_1 = __nccwpck_require__(5998);
 Object.defineProperty(exports, "ObjectNotFoundError", ({ enumerable: true, get: function () { return errors_js_1.ObjectNotFoundError; } }));
 Object.defineProperty(exports, "PreconditionFailedError", ({ enumerable: true, get: function () { return errors_js_1.PreconditionFailedError; } }));
@@ -48478,6 +48478,7 @@ var retry_js_1 = __nccwpck_require__(7699);
 Object.defineProperty(exports, "withRetries", ({ enumerable: true, get: function () { return retry_js_1.withRetries; } }));
 Object.defineProperty(exports, "isTransient", ({ enumerable: true, get: function () { return retry_js_1.isTransient; } }));
 var download_js_1 = __nccwpck_require__(9577);
+Object.defineProperty(exports, "SMALL_OBJECT", ({ enumerable: true, get: function () { return download_js_1.SMALL_OBJECT; } }));
 Object.defineProperty(exports, "streamToVerifiedFile", ({ enumerable: true, get: function () { return download_js_1.streamToVerifiedFile; } }));
 Object.defineProperty(exports, "tempBeside", ({ enumerable: true, get: function () { return download_js_1.tempBeside; } }));
 Object.defineProperty(exports, "writeAllSync", ({ enumerable: true, get: function () { return download_js_1.writeAllSync; } }));
@@ -48563,6 +48564,7 @@ class LocalStore {
         this.base = this.root.endsWith(node_path_1.sep) ? this.root : `${this.root}${node_path_1.sep}`;
         this.location = this.root;
     }
+    /** The file that holds `key` (a checked key: never outside the root). */
     pathOf(key) {
         // A checked key has no `.`, `..` or empty segments, so a concatenation is what join would
         // give (join per object, with a split, showed in profiles of 10,000-file pulls).

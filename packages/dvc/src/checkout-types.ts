@@ -4,6 +4,7 @@ import type { DirMaker } from './fs-util.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
 import type { Pool } from './pool.js';
 import type { WorkspaceState } from './state.js';
+import type { HelperThreads } from './file-jobs.js';
 
 export type LinkType = 'copy' | 'hardlink' | 'symlink';
 
@@ -25,6 +26,8 @@ export interface CheckoutSettings {
    * moments between are few): the diff does not lstat them again (warm pulls).
    */
   absentKnown?: boolean;
+  /** The pull's helper threads, for many new files (default: the checkout starts its own when worth it). */
+  threads?: HelperThreads;
 }
 
 export interface Changes {

@@ -24,8 +24,8 @@ import {
 import { digestMatches, hashFileBoth, type HashName } from './hash.js';
 import { cachePathOf } from './layout.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
-import { writeNewFile } from './copy-worker.js';
-import { copySmallFiles, type SmallCopy } from './small-copies.js';
+import { writeNewFile } from './file-worker.js';
+import { makeWorkspaceFiles, type HelperThreads, type WorkspaceFile } from './file-jobs.js';
 
 /** A file written by the synchronous small-copy path: small enough to read whole, and no x bit to set. */
 const isSmallCopy = (file: PlannedFile) =>
@@ -45,6 +45,7 @@ export class Checkout {
   private readonly bodies: BodyCache;
   private readonly state?: WorkspaceState;
   private readonly absentKnown: boolean;
+  private readonly threads?: HelperThreads;
 
   constructor(settings: CheckoutSettings) {
     ({
@@ -56,6 +57,7 @@ export class Checkout {
       dirs: this.dirs,
       bodies: this.bodies,
       state: this.state,
+      threads: this.threads,
     } = settings);
     this.fileMode = 0o666 & ~process.umask();
     this.absentKnown = settings.absentKnown === true;
@@ -242,25 +244,29 @@ export class Checkout {
     // Deletions first (a file may stand where a folder is wanted), then links.
     for (const c of changes.list.filter((c) => c.action === 'delete'))
       await rm(c.path, { recursive: true, force: true });
-    // Small copies of missing files are written synchronously, not one promise per file (a
-    // thread-pool round trip costs more than the I/O): from the verified body in memory here,
-    // from the cache by this thread and a helper (small-copies.ts). The rest go to the pool.
-    const quick = this.linkType === 'copy' && this.dirs.mode === undefined;
+    // Missing files (small copies, links) are made synchronously, not one promise per file (a
+    // thread-pool round trip costs more than the I/O): copies from the verified body in memory
+    // here, the rest from the cache by this thread and helpers (file-jobs.ts). The rest go to
+    // the pool.
+    const direct = this.dirs.mode === undefined; // not with shared-group folders (DirMaker sets their mode)
     const rest: FileChange[] = [];
-    const fromCache: (SmallCopy & { change: FileChange })[] = [];
+    const fromCache: (WorkspaceFile & { change: FileChange })[] = [];
     for (const c of changes.list) {
       if (c.action === 'delete') continue;
       const file = c.file!;
-      if (quick && c.action === 'create' && isSmallCopy(file)) {
+      if (direct && c.action === 'create' && (this.linkType !== 'copy' || isSmallCopy(file))) {
         this.prepareDirSync(dirname(c.path));
-        const body = this.bodies.take(file.object);
+        const body = this.linkType === 'copy' ? this.bodies.take(file.object) : undefined;
         if (!body) fromCache.push({ src: file.object.cachePath, dest: c.path, change: c });
         else if (!this.createSmall(c, body)) rest.push(c);
         continue;
       }
       rest.push(c);
     }
-    rest.push(...(await copySmallFiles(fromCache, ({ change }, st) => this.written(change, st))).map((j) => j.change));
+    const written = ({ change }: { change: FileChange }, st: RecordedStats | undefined) =>
+      st && this.written(change, st);
+    const left = await makeWorkspaceFiles(this.linkType, fromCache, written, { threads: this.threads });
+    for (const job of left) rest.push(job.change);
     await this.limit(rest.values(), async (c) => {
       if (c.action === 'chmod') {
         await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);

@@ -7,9 +7,17 @@
 import { chmod, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ProgressMeter } from '@mlops-gha/common';
-import { IntegrityError, ObjectNotFoundError, tempBeside, type ObjectStore } from '@mlops-gha/storage';
+import {
+  IntegrityError,
+  LocalStore,
+  ObjectNotFoundError,
+  SMALL_OBJECT,
+  tempBeside,
+  type ObjectStore,
+} from '@mlops-gha/storage';
 import type { DirMaker } from './fs-util.js';
 import { existingInCache } from './current.js';
+import { fetchSmallFiles, type HelperThreads, type SmallFetch } from './file-jobs.js';
 import { statOrUndefined } from './fs-util.js';
 import { digestMatches, hashFileBoth, ObjectHasher } from './hash.js';
 import type { ObjectNeed, OutputPlan } from './plan.js';
@@ -160,6 +168,8 @@ export interface FetchContext {
   onFetched?: (o: ObjectNeed) => void;
   /** Workspace copies of a large object made from its bytes as they arrive (copy link type). */
   tee?: (o: ObjectNeed) => ChunkTee | undefined;
+  /** The pull's helper threads: many small objects of local remotes are fetched on them too. */
+  threads?: HelperThreads;
 }
 
 /**
@@ -171,8 +181,9 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
   const toFetch = [...objects].filter((o) => o.state === undefined);
   if (!toFetch.length) return 0;
   for (const dir of new Set(toFetch.map((o) => dirname(o.cachePath)))) await ctx.dirs.make(dir);
-  let downloaded = 0;
-  await ctx.limit(toFetch, async (o) => {
+  let downloaded = await fetchLocalInThreads(toFetch, ctx);
+  const rest = downloaded ? toFetch.filter((o) => o.state === undefined) : toFetch;
+  await ctx.limit(rest, async (o) => {
     const store = await ctx.stores.forRemote(o.remote);
     try {
       const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
@@ -192,4 +203,34 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
     }
   });
   return downloaded;
+}
+
+/**
+ * Many small objects of local-folder remotes (md5-named, DVC 3) are fetched by this thread and
+ * helper threads at once (file-jobs.ts) when there are helpers to use. They get no eager
+ * workspace copies (nothing to overlap with: no network wait); the checkout copies them from
+ * the cache, also on several threads. What the threads did not do (missing, large, corrupt or
+ * failed objects, DVC 2 names) is left to the general path, which reports its errors.
+ * Returns the bytes fetched.
+ */
+async function fetchLocalInThreads(objects: ObjectNeed[], ctx: FetchContext): Promise<number> {
+  const threads = ctx.threads;
+  if (!threads?.worth(objects.length)) return 0;
+  const jobs: (SmallFetch & { o: ObjectNeed })[] = [];
+  for (const o of objects) {
+    if (o.hashName !== 'md5') continue;
+    const store = await ctx.stores.forRemote(o.remote);
+    if (store instanceof LocalStore) jobs.push({ src: store.pathOf(o.key), dest: o.cachePath, md5: o.oid, o });
+  }
+  if (!threads.worth(jobs.length)) return 0;
+  let bytes = 0;
+  const fetched = ({ o }: { o: ObjectNeed }, size: number) => {
+    o.size = size;
+    o.state = 'downloaded';
+    bytes += size;
+    ctx.meter?.addBytes(size);
+    ctx.meter?.add(1);
+  };
+  await fetchSmallFiles(jobs, { mode: 0o444, maxSize: SMALL_OBJECT }, fetched, { threads });
+  return bytes;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RecordingLogger } from '@mlops-gha/common';
 import { buildFixture, dirObject, md5, objectPath, put, tempDir } from '../../../test/fixtures/dvc-repo.js';
 import { pull } from './pull.js';
-import { HELPER_THRESHOLD } from './small-copies.js';
+import { HELPER_THRESHOLD } from './file-jobs.js';
 
 const options = (root: string) => ({ cwd: root, logger: new RecordingLogger(), includeGlobalConfig: false });
 
@@ -19,6 +19,30 @@ async function stateRecords(root: string): Promise<Map<string, { numbers: number
     out.set(rel, { numbers: [...new Float64Array(words.buffer)], oid });
   }
   return out;
+}
+
+/** A repository whose directory outputs (name -> file count) come from a local remote; bodies by workspace path. */
+async function manyFiles(
+  outputs: Record<string, number>,
+): Promise<{ root: string; remote: string; bodies: Map<string, Buffer> }> {
+  const root = await tempDir('dvc-many-');
+  const remote = await tempDir('dvc-many-remote-');
+  const bodies = new Map<string, Buffer>();
+  for (const [name, count] of Object.entries(outputs)) {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < count; i++) {
+      const rel = `part-${String(i).padStart(5, '0')}.bin`;
+      const body = Buffer.from(`${name} row ${i}\n`.repeat(1 + (i % 5)));
+      files[rel] = md5(body);
+      bodies.set(`${name}/${rel}`, body);
+      await put(remote, objectPath(md5(body), false), body);
+    }
+    const manifest = dirObject(files);
+    await put(remote, objectPath(manifest.oid, false), manifest.bytes);
+    await put(root, `${name}.dvc`, `outs:\n- md5: ${manifest.oid}\n  hash: md5\n  path: ${name}\n`);
+  }
+  await put(root, '.dvc/config', `[core]\n  remote = r\n['remote "r"']\n  url = ${remote}\n`);
+  return { root, remote, bodies };
 }
 
 describe('the no-op and warm paths', () => {
@@ -95,37 +119,45 @@ describe('the no-op and warm paths', () => {
     expect(await readFile(join(root, 'data/a.txt'))).toEqual(body);
   });
 
-  it('a warm pull of more files than one thread copies (a helper thread shares them) writes every byte and records every stat', async () => {
-    const root = await tempDir('dvc-many-');
-    const remote = await tempDir('dvc-many-remote-');
-    const files: Record<string, string> = {};
-    const bodies = new Map<string, Buffer>();
-    for (let i = 0; i < HELPER_THRESHOLD + 100; i++) {
-      const rel = `part-${String(i).padStart(5, '0')}.bin`;
-      const body = Buffer.from(`row ${i}\n`.repeat(1 + (i % 5)));
-      files[rel] = md5(body);
-      bodies.set(rel, body);
-      await put(remote, objectPath(md5(body), false), body);
-    }
-    const manifest = dirObject(files);
-    await put(remote, objectPath(manifest.oid, false), manifest.bytes);
-    await put(root, '.dvc/config', `[core]\n  remote = r\n['remote "r"']\n  url = ${remote}\n`);
-    await put(root, 'data.dvc', `outs:\n- md5: ${manifest.oid}\n  hash: md5\n  path: data\n`);
+  it('a warm pull of more files than one thread copies (helper threads share them) writes every byte and records every stat', async () => {
+    const { root, bodies } = await manyFiles({ data: HELPER_THRESHOLD + 100 });
     await pull(options(root));
     await rm(join(root, 'data'), { recursive: true });
     const warm = await pull(options(root));
     expect([warm.downloadedFiles, warm.fromCache, warm.changedFiles]).toEqual([0, bodies.size, bodies.size]);
     const records = await stateRecords(root);
     for (const [rel, body] of bodies) {
-      const path = join(root, 'data', rel);
+      const path = join(root, rel);
       expect(await readFile(path)).toEqual(body);
       const st = await lstat(path);
-      expect(records.get(`data/${rel}`)).toEqual({
-        numbers: [st.size, st.mtimeMs, st.ctimeMs, st.ino],
-        oid: md5(body),
-      });
+      expect(records.get(rel)).toEqual({ numbers: [st.size, st.mtimeMs, st.ctimeMs, st.ino], oid: md5(body) });
     }
     expect((await readdir(join(root, 'data'))).length).toBe(bodies.size);
     expect((await pull(options(root))).changedFiles).toBe(0);
+  });
+
+  it('a cold pull of thousands of objects from a local remote (fetched by helper threads too) verifies each: a corrupt and a missing one fail their output, the other output lands whole', async () => {
+    const { root, remote, bodies } = await manyFiles({ good: HELPER_THRESHOLD, bad: 200 });
+    const corrupt = md5(bodies.get('bad/part-00010.bin')!);
+    const missing = md5(bodies.get('bad/part-00020.bin')!);
+    await writeFile(join(remote, objectPath(corrupt, false)), 'tampered\n');
+    await rm(join(remote, objectPath(missing, false)));
+    const error = (await pull(options(root)).then(
+      () => new Error('the pull succeeded'),
+      (e: Error) => e,
+    )) as Error;
+    expect(error.message).toContain('1 output could not be pulled');
+    expect(error.message).toMatch(new RegExp(`corrupt on the remote[^]*${corrupt}`));
+    expect(error.message).toContain(`md5: ${missing} (bad/part-00020.bin)`);
+    // nothing of the failed output in the workspace, nor the corrupt object in the cache
+    await expect(lstat(join(root, 'bad'))).rejects.toThrow(/ENOENT/);
+    await expect(lstat(join(root, '.dvc/cache', objectPath(corrupt, false)))).rejects.toThrow(/ENOENT/);
+    for (const [rel, body] of bodies) {
+      if (!rel.startsWith('good/')) continue;
+      expect(await readFile(join(root, rel))).toEqual(body);
+      const cached = join(root, '.dvc/cache', objectPath(md5(body), false));
+      expect(await readFile(cached)).toEqual(body);
+      expect((await lstat(cached)).mode & 0o777).toBe(0o444);
+    }
   });
 });

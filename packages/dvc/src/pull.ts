@@ -14,7 +14,6 @@ import { EagerCopies } from './eager.js';
 import { failureError } from './failures.js';
 import { BodyCache, checkCache, fetchMissing, storeDirObjects } from './fetch.js';
 import { DirMaker, workspacePath } from './fs-util.js';
-import type { HashName } from './hash.js';
 import { planOutput, uniqueObjects, type ObjectNeed, type OutputPlan } from './plan.js';
 import { pool } from './pool.js';
 import { RemoteStores } from './remotes.js';
@@ -23,6 +22,7 @@ import { collectOutputs, findRoot, selectTargets, type Selection } from './repo.
 import { markCurrent } from './current.js';
 import { clearOfStamps, findSettled, noteSettled, type SettledContext } from './settled.js';
 import { keepHeapTight } from './heap-tuning.js';
+import { HelperThreads } from './file-jobs.js';
 import { pulledOutput, type PulledOutput } from './pulled-output.js';
 
 export type { LinkType } from './checkout.js';
@@ -144,88 +144,103 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
   const selections = settled.size ? ctx.selections.filter((s) => !settled.has(s)) : ctx.selections;
   if (!selections.length) return summarize(ctx, settled, [], undefined, 0, Date.now() - started);
 
-  const stores = new RemoteStores(ctx.config, { ...options, jobs }, ctx.root);
-  const dirMode = ctx.config.sharedGroup ? 0o2775 : undefined;
-  const dirs = new DirMaker(dirMode);
-
-  // 1. plan
-  const plans: OutputPlan[] = [];
-  await limit(selections.entries(), async ([i, s]) => {
-    plans[i] = await planOutput(s, ctx.cacheDir, stores, options.remote);
-  });
-  await storeDirObjects(plans, dirs);
-  // dropped after the fetch: the plans' files hold the objects the checkout needs
-  let objects: Map<string, ObjectNeed> | undefined = uniqueObjects(plans);
-  options.meter?.setTotal(objects.size);
-
-  // 2. fetch: what the cache holds, then the rest. Small objects' workspace copies are made
-  //    while other downloads are in flight (the server, not the client, is the limit for them).
-  // bodies are kept only for copies (links never read them)
-  const bodies = new BodyCache(linkType === 'copy' ? 256 * 1024 * 1024 : 0);
-  markCurrent(plans, ctx.root, state); // before the cache check: current files' objects need only exist
-  await checkCache(objects.values(), limit, options.meter);
-  let toFetch = false;
-  for (const o of objects.values()) if (o.state === undefined) toFetch = true;
-  const eager =
-    toFetch && linkType === 'copy' && dirMode === undefined ? new EagerCopies(ctx.root, plans, bodies) : undefined;
-  let downloadedBytes: number;
+  // helper threads for many small files (file-jobs.ts), started once when there are many to make
+  const threads = new HelperThreads();
   try {
-    downloadedBytes = await fetchMissing(objects.values(), {
-      stores,
+    const stores = new RemoteStores(ctx.config, { ...options, jobs }, ctx.root);
+    const dirMode = ctx.config.sharedGroup ? 0o2775 : undefined;
+    const dirs = new DirMaker(dirMode);
+
+    // 1. plan
+    const plans: OutputPlan[] = [];
+    await limit(selections.entries(), async ([i, s]) => {
+      plans[i] = await planOutput(s, ctx.cacheDir, stores, options.remote);
+    });
+    await storeDirObjects(plans, dirs);
+    // dropped after the fetch: the plans' files hold the objects the checkout needs
+    let objects: Map<string, ObjectNeed> | undefined = uniqueObjects(plans);
+    options.meter?.setTotal(objects.size);
+
+    // 2. fetch: what the cache holds, then the rest. Small objects' workspace copies are made
+    //    while other downloads are in flight (the server, not the client, is the limit for them).
+    // bodies are kept only for copies (links never read them)
+    const bodies = new BodyCache(linkType === 'copy' ? 256 * 1024 * 1024 : 0);
+    markCurrent(plans, ctx.root, state); // before the cache check: current files' objects need only exist
+    await checkCache(objects.values(), limit, options.meter);
+    let toFetch = false;
+    for (const o of objects.values()) if (o.state === undefined) toFetch = true;
+    // all in the cache and many files to write (a warm pull): the helpers start while the
+    // workspace is compared (with downloads to do, the first large enough batch starts them)
+    if (!toFetch) {
+      let toWrite = 0;
+      for (const p of plans) for (const f of p.files) if (!f.current) toWrite++;
+      if (threads.worth(toWrite)) threads.warm();
+    }
+    const eager =
+      toFetch && linkType === 'copy' && dirMode === undefined ? new EagerCopies(ctx.root, plans, bodies) : undefined;
+    let downloadedBytes: number;
+    try {
+      downloadedBytes = await fetchMissing(objects.values(), {
+        stores,
+        limit,
+        dirs,
+        bodies,
+        meter: options.meter,
+        onFetched: (o) => eager?.place(o),
+        tee: eager && ((o) => eager.stream(o)),
+        threads,
+      });
+    } finally {
+      eager?.dropOpenStreams(); // those of downloads that failed after their last attempt
+      stores.close();
+      objects = undefined;
+    }
+
+    // 3. checkout the outputs whose objects are all here; undo early copies of the others
+    const isComplete = (p: OutputPlan) =>
+      p.problem === undefined && p.files.every((f) => f.object.state === 'cached' || f.object.state === 'downloaded');
+    const complete = plans.filter(isComplete);
+    const failed = plans.filter((p) => !isComplete(p));
+    await eager?.undo(failed);
+    const checkout = new Checkout({
+      root: ctx.root,
+      cacheDir: ctx.cacheDir,
+      linkType,
+      force: !!options.force,
       limit,
       dirs,
       bodies,
-      meter: options.meter,
-      onFetched: (o) => eager?.place(o),
-      tee: eager && ((o) => eager.stream(o)),
+      state,
+      absentKnown: !toFetch,
+      threads,
     });
+    let changes: Changes;
+    try {
+      changes = await checkout.diff(complete);
+    } catch (error) {
+      await eager?.undo(complete); // refused (unsaved workspace files): the workspace stays as it was
+      throw error;
+    }
+    await checkout.apply(changes);
+    // What the workspace now holds, so that the next pull stats instead of hashing: the files
+    // written or settled by this pull (those the state already matched keep their record).
+    for (const p of complete)
+      for (const f of p.files) if (f.eager) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
+    for (const c of changes.list)
+      if (c.file && c.action !== 'delete' && !c.recorded) state.record(c.file.rel, c.path, c.file.object.oid);
+    for (const f of changes.unrecorded) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
+    const noted = noteSettled(complete, settledCtx);
+    if (changes.list.length || changes.unrecorded.length || changes.total || noted.changed) {
+      await clearOfStamps(noted.latest);
+      state.save();
+    }
+
+    // 4. report
+    if (failed.length) throw failureError(failed, complete.length + settled.size);
+    return summarize(ctx, settled, complete, changes, downloadedBytes, Date.now() - started);
   } finally {
-    eager?.dropOpenStreams(); // those of downloads that failed after their last attempt
-    stores.close();
-    objects = undefined;
+    await threads.close();
   }
-
-  // 3. checkout the outputs whose objects are all here; undo early copies of the others
-  const isComplete = (p: OutputPlan) =>
-    p.problem === undefined && p.files.every((f) => f.object.state === 'cached' || f.object.state === 'downloaded');
-  const complete = plans.filter(isComplete);
-  const failed = plans.filter((p) => !isComplete(p));
-  await eager?.undo(failed);
-  const checkout = new Checkout({
-    root: ctx.root,
-    cacheDir: ctx.cacheDir,
-    linkType,
-    force: !!options.force,
-    limit,
-    dirs,
-    bodies,
-    state,
-    absentKnown: !toFetch,
-  });
-  let changes: Changes;
-  try {
-    changes = await checkout.diff(complete);
-  } catch (error) {
-    await eager?.undo(complete); // refused (unsaved workspace files): the workspace stays as it was
-    throw error;
-  }
-  await checkout.apply(changes);
-  // What the workspace now holds, so that the next pull stats instead of hashing: the files
-  // written or settled by this pull (those the state already matched keep their record).
-  for (const p of complete)
-    for (const f of p.files) if (f.eager) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
-  for (const c of changes.list)
-    if (c.file && c.action !== 'delete' && !c.recorded) state.record(c.file.rel, c.path, c.file.object.oid);
-  for (const f of changes.unrecorded) state.record(f.rel, workspacePath(ctx.root, f.rel), f.object.oid);
-  const noted = noteSettled(complete, settledCtx);
-  if (changes.list.length || changes.unrecorded.length || changes.total || noted.changed) {
-    await clearOfStamps(noted.latest);
-    state.save();
-  }
-
-  // 4. report
-  if (failed.length) throw failureError(failed, complete.length + settled.size);
-  return summarize(ctx, settled, complete, changes, downloadedBytes, Date.now() - started);
 }
 
 /** The result, outputs in the order they were selected: the settled ones and those checked out. */

@@ -7,7 +7,7 @@ export { openStore } from './open-store.js';
 export type { OpenStoreOptions } from './open-store.js';
 export { withRetries, isTransient } from './retry.js';
 export type { RetryOptions } from './retry.js';
-export { streamToVerifiedFile, tempBeside, writeAllSync } from './download.js';
+export { SMALL_OBJECT, streamToVerifiedFile, tempBeside, writeAllSync } from './download.js';
 export { checkKey, joinKey } from './keys.js';
 export { StoreFailure, classifyStoreError } from './failures.js';
 export type { StoreFailureKind, StoreContext } from './failures.js';

@@ -43,7 +43,8 @@ export class LocalStore implements ObjectStore {
     this.location = this.root;
   }
 
-  private pathOf(key: string): string {
+  /** The file that holds `key` (a checked key: never outside the root). */
+  pathOf(key: string): string {
     // A checked key has no `.`, `..` or empty segments, so a concatenation is what join would
     // give (join per object, with a split, showed in profiles of 10,000-file pulls).
     checkKey(key);

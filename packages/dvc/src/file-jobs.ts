@@ -1,0 +1,216 @@
+/**
+ * Many files made by this thread and helper threads at once (file-worker.ts says how they
+ * share the work): workspace copies of small files and links from the cache (a warm pull, a
+ * checkout after a local fetch) and small objects fetched from a local-folder remote into the
+ * cache. Small sets, or a
+ * machine with one core, stay on this thread: starting a helper (~20-30 ms) costs more than it
+ * saves there.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { workerModuleBeside } from '@mlops-gha/common';
+import { tempBeside } from '@mlops-gha/storage';
+import type { RecordedStats } from './state.js';
+import { DONE, runJobs, STAT_FIELDS, WORKER_KIND, type FileRound } from './file-worker.js';
+
+/** Below this many files one thread is faster (the helpers' start is not paid back). */
+export const HELPER_THRESHOLD = 2048;
+/** Jobs per round: bounds the paths copied to the helpers (and their memory) at a time. */
+const ROUND_SIZE = 16_384;
+
+/**
+ * `threads`: the pull's helpers. Without them the call starts its own and stops them when done:
+ * `helpers` of them whatever the number of jobs (tests), by default HelperThreads' defaults.
+ * `round`: jobs per round (tests).
+ */
+export interface ThreadOptions {
+  threads?: HelperThreads;
+  helpers?: number;
+  round?: number;
+}
+
+export interface WorkspaceFile {
+  /** The cache file. */
+  src: string;
+  /** Where the workspace file is created (its folder exists). */
+  dest: string;
+}
+
+/**
+ * Makes each job's workspace file where nothing stands: a copy of the cache file (created
+ * exclusively; small files only, read whole), or a hardlink or symlink to it. Calls `written`
+ * for each one made, with a copy's stats (a link's are taken after every link is made: a
+ * second hardlink to one object changes the first one's ctime). Returns the jobs not made
+ * (something stood at the destination, or one failed): the caller's general path makes those
+ * and reports their errors.
+ */
+export function makeWorkspaceFiles<Job extends WorkspaceFile>(
+  kind: 'copy' | 'hardlink' | 'symlink',
+  jobs: Job[],
+  written: (job: Job, stats: RecordedStats | undefined) => void,
+  options: ThreadOptions = {},
+): Promise<Job[]> {
+  return runInThreads(
+    jobs,
+    (part) => ({ kind, srcs: part.map((j) => j.src), dests: part.map((j) => j.dest) }),
+    (job, stats, at) =>
+      written(
+        job,
+        kind === 'copy'
+          ? { size: stats[at]!, mtimeMs: stats[at + 1]!, ctimeMs: stats[at + 2]!, ino: stats[at + 3]! }
+          : undefined,
+      ),
+    options,
+  );
+}
+
+export interface SmallFetch {
+  /** The object's file in the local remote. */
+  src: string;
+  /** Its cache path (its folder exists). */
+  dest: string;
+  /** Its md5, lowercase hex. */
+  md5: string;
+}
+
+/**
+ * Copies each object that is a regular file of at most `maxSize` bytes with the md5 it is
+ * named by into the cache (a temporary file, then a rename: readers never see part of one),
+ * with `mode` (read-only: verified), and calls `fetched` with its size. Returns the jobs not
+ * done (missing, large, another md5, a failed write): the caller's general path fetches those
+ * and reports their errors.
+ */
+export function fetchSmallFiles<Job extends SmallFetch>(
+  jobs: Job[],
+  target: { mode: number; maxSize: number },
+  fetched: (job: Job, size: number) => void,
+  options: ThreadOptions = {},
+): Promise<Job[]> {
+  return runInThreads(
+    jobs,
+    (part) => ({
+      kind: 'fetch',
+      srcs: part.map((j) => j.src),
+      dests: part.map((j) => j.dest),
+      temps: part.map((j) => tempBeside(j.dest)),
+      oids: part.map((j) => j.md5),
+      ...target,
+    }),
+    (job, stats, at) => fetched(job, stats[at]!),
+    options,
+  );
+}
+
+/**
+ * The helper threads of one pull, started once (by `warm`, or on the first job list large
+ * enough) and shared by its fetch and checkout rounds, so their start is paid once and early.
+ */
+export class HelperThreads {
+  private started?: Helper[];
+
+  /**
+   * `count`: helpers beside this thread (default: one per other core, at most 3); `threshold`:
+   * the fewest files worth them (below it this thread is faster: their start is not paid back).
+   */
+  constructor(
+    private readonly count = Math.min(availableParallelism() - 1, 3),
+    private readonly threshold = HELPER_THRESHOLD,
+  ) {}
+
+  /** Whether `jobs` files are worth the helpers: there are some, and enough files. */
+  worth(jobs: number): boolean {
+    return this.count > 0 && jobs >= this.threshold;
+  }
+
+  /** Starts the helpers now, when it is known that many files will be made. */
+  warm(): void {
+    this.started ??= this.count > 0 ? startHelpers(this.count) : [];
+  }
+
+  /** The helpers for `jobs` files (none when not worth it). */
+  for(jobs: number): Helper[] {
+    if (!this.worth(jobs)) return [];
+    this.warm();
+    return this.started!;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all((this.started ?? []).map((h) => h.stop()));
+    this.started = undefined;
+  }
+}
+
+/** Runs `jobs` in rounds over this thread and the helpers; `done` for each job made; returns the others. */
+async function runInThreads<Job>(
+  jobs: Job[],
+  describe: (part: Job[]) => Omit<FileRound, 'control' | 'status' | 'stats'>,
+  done: (job: Job, stats: Float64Array, at: number) => void,
+  options: ThreadOptions,
+): Promise<Job[]> {
+  const roundSize = options.round ?? ROUND_SIZE;
+  const own = options.threads
+    ? undefined
+    : new HelperThreads(options.helpers, options.helpers === undefined ? HELPER_THRESHOLD : 0);
+  const helpers = (options.threads ?? own!).for(jobs.length);
+  const size = Math.max(1, Math.min(roundSize, jobs.length));
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const status = new Int32Array(new SharedArrayBuffer(size * 4));
+  const stats = new Float64Array(new SharedArrayBuffer(size * STAT_FIELDS * 8));
+  const left: Job[] = [];
+  try {
+    for (let from = 0; from < jobs.length; from += roundSize) {
+      const part = jobs.slice(from, from + roundSize);
+      status.fill(0);
+      control.fill(0);
+      const round: FileRound = { ...describe(part), control, status, stats };
+      const replies = helpers.map((h) => h.run(round));
+      runJobs(round);
+      await Promise.all(replies);
+      part.forEach((job, i) => {
+        if (Atomics.load(status, i) === DONE) done(job, stats, i * STAT_FIELDS);
+        else left.push(job);
+      });
+    }
+  } finally {
+    await own?.close();
+  }
+  return left;
+}
+
+/** A helper thread; one that fails to start or dies only stops helping (its jobs stay PENDING). */
+interface Helper {
+  /** Resolves when the helper has done its share of the round, or is gone. */
+  run(round: FileRound): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startHelpers(count: number): Helper[] {
+  const module = workerModuleBeside(import.meta.url, 'file-worker');
+  if (!module) return []; // a bundle built without its worker: this thread does it all
+  return Array.from({ length: count }, () => {
+    // not unref'd: a round's reply is what this thread awaits; stop() ends it
+    const worker = new Worker(module.url, { workerData: { kind: WORKER_KIND } });
+    let gone = false;
+    let wake: (() => void) | undefined;
+    const end = () => {
+      gone = true;
+      wake?.();
+    };
+    worker.on('error', end);
+    worker.on('exit', end);
+    worker.on('message', () => wake?.());
+    return {
+      run: (round) =>
+        gone
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              wake = resolve;
+              worker.postMessage(round);
+            }),
+      stop: async () => {
+        gone = true;
+        await worker.terminate();
+      },
+    };
+  });
+}
