@@ -245,9 +245,9 @@ export class Checkout {
     for (const c of changes.list.filter((c) => c.action === 'delete'))
       await rm(c.path, { recursive: true, force: true });
     // Missing files (small copies, links) are made synchronously, not one promise per file (a
-    // thread-pool round trip costs more than the I/O): copies from the verified body in memory
-    // here, the rest from the cache by this thread and helpers (file-jobs.ts). The rest go to
-    // the pool.
+    // thread-pool round trip costs more than the I/O): a copy whose verified body is in memory
+    // here, the others from the cache by this thread and helper threads (file-jobs.ts).
+    // Replacements, large or executable copies, and what those could not make go to the pool.
     const direct = this.dirs.mode === undefined; // not with shared-group folders (DirMaker sets their mode)
     const rest: FileChange[] = [];
     const fromCache: (WorkspaceFile & { change: FileChange })[] = [];

@@ -2,9 +2,8 @@
  * Many files made by this thread and helper threads at once (file-worker.ts says how they
  * share the work): workspace copies of small files and links from the cache (a warm pull, a
  * checkout after a local fetch) and small objects fetched from a local-folder remote into the
- * cache. Small sets, or a
- * machine with one core, stay on this thread: starting a helper (~20-30 ms) costs more than it
- * saves there.
+ * cache. Small sets, or a machine with one core, stay on this thread: starting a helper
+ * (~20-50 ms) costs more than it saves there.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -188,8 +187,10 @@ function startHelpers(count: number): Helper[] {
   const module = workerModuleBeside(import.meta.url, 'file-worker');
   if (!module) return []; // a bundle built without its worker: this thread does it all
   return Array.from({ length: count }, () => {
-    // not unref'd: a round's reply is what this thread awaits; stop() ends it
-    const worker = new Worker(module.url, { workerData: { kind: WORKER_KIND } });
+    // Not unref'd: a round's reply is what this thread awaits; stop() ends it. No execArgv:
+    // from sources Node strips the worker's types itself, and a loader the parent runs under
+    // (tsx) would double its start.
+    const worker = new Worker(module.url, { workerData: { kind: WORKER_KIND }, execArgv: [] });
     let gone = false;
     let wake: (() => void) | undefined;
     const end = () => {
