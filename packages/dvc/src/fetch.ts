@@ -17,7 +17,7 @@ import {
 } from '@mlops-gha/storage';
 import type { DirMaker } from './fs-util.js';
 import { existingInCache } from './current.js';
-import { fetchSmallFiles, type HelperThreads, type SmallFetch } from './file-jobs.js';
+import { fetchSmallFiles, type HelperThreads } from './file-jobs.js';
 import { statOrUndefined } from './fs-util.js';
 import { digestMatches, hashFileBoth, ObjectHasher } from './hash.js';
 import type { ObjectNeed, OutputPlan } from './plan.js';
@@ -216,14 +216,15 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
 async function fetchLocalInThreads(objects: ObjectNeed[], ctx: FetchContext): Promise<number> {
   const threads = ctx.threads;
   if (!threads?.worth(objects.length)) return 0;
-  const jobs: (SmallFetch & { o: ObjectNeed })[] = [];
+  const jobs: { o: ObjectNeed; store: LocalStore }[] = [];
   for (const o of objects) {
     if (o.hashName !== 'md5') continue;
     const store = await ctx.stores.forRemote(o.remote);
-    if (store instanceof LocalStore) jobs.push({ src: store.pathOf(o.key), dest: o.cachePath, md5: o.oid, o });
+    if (store instanceof LocalStore) jobs.push({ o, store });
   }
   if (!threads.worth(jobs.length)) return 0;
   let bytes = 0;
+  const locate = ({ o, store }: (typeof jobs)[number]) => ({ src: store.pathOf(o.key), dest: o.cachePath, md5: o.oid });
   const fetched = ({ o }: { o: ObjectNeed }, size: number) => {
     o.size = size;
     o.state = 'downloaded';
@@ -231,6 +232,6 @@ async function fetchLocalInThreads(objects: ObjectNeed[], ctx: FetchContext): Pr
     ctx.meter?.addBytes(size);
     ctx.meter?.add(1);
   };
-  await fetchSmallFiles(jobs, { mode: 0o444, maxSize: SMALL_OBJECT }, fetched, { threads });
+  await fetchSmallFiles(jobs, locate, { mode: 0o444, maxSize: SMALL_OBJECT }, fetched, { threads });
   return bytes;
 }

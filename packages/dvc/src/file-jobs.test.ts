@@ -118,10 +118,16 @@ describe('fetchSmallFiles', () => {
     it(`with ${helpers} helper thread(s): every object lands read-only with its bytes, its size reported, no temporary left`, async () => {
       const { jobs, bodies, cache } = await objects(200);
       const sizes = new Map<SmallFetch, number>();
-      const left = await fetchSmallFiles(jobs, { mode: 0o444, maxSize: 1 << 20 }, (job, size) => sizes.set(job, size), {
-        helpers,
-        round: 48,
-      });
+      const left = await fetchSmallFiles(
+        jobs,
+        (j) => j,
+        { mode: 0o444, maxSize: 1 << 20 },
+        (job, size) => sizes.set(job, size),
+        {
+          helpers,
+          round: 48,
+        },
+      );
       expect(left).toEqual([]);
       for (const [i, job] of jobs.entries()) {
         expect(await readFile(job.dest)).toEqual(bodies[i]);
@@ -146,7 +152,13 @@ describe('fetchSmallFiles', () => {
     const planted = { src: fifo, dest: join(cache, 'fifo'), md5: md5('') };
     const all = [...jobs, large, planted];
     const done: SmallFetch[] = [];
-    const left = await fetchSmallFiles(all, { mode: 0o444, maxSize: 2048 }, (job) => done.push(job), { helpers: 1 });
+    const left = await fetchSmallFiles(
+      all,
+      (j) => j,
+      { mode: 0o444, maxSize: 2048 },
+      (job) => done.push(job),
+      { helpers: 1 },
+    );
     expect(new Set(left)).toEqual(new Set([jobs[1], jobs[2], jobs[3], large, planted]));
     expect(done.length).toBe(all.length - 5);
     // the cache holds exactly the objects done: nothing for the others, no temporary

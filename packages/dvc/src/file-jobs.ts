@@ -75,26 +75,31 @@ export interface SmallFetch {
 /**
  * Copies each object that is a regular file of at most `maxSize` bytes with the md5 it is
  * named by into the cache (a temporary file, then a rename: readers never see part of one),
- * with `mode` (read-only: verified), and calls `fetched` with its size. Returns the jobs not
+ * with `mode` (read-only: verified), and calls `fetched` with its size. `locate` gives a job's
+ * paths when its round comes (the paths of one round at a time are held). Returns the jobs not
  * done (missing, large, another md5, a failed write): the caller's general path fetches those
  * and reports their errors.
  */
-export function fetchSmallFiles<Job extends SmallFetch>(
+export function fetchSmallFiles<Job>(
   jobs: Job[],
+  locate: (job: Job) => SmallFetch,
   target: { mode: number; maxSize: number },
   fetched: (job: Job, size: number) => void,
   options: ThreadOptions = {},
 ): Promise<Job[]> {
   return runInThreads(
     jobs,
-    (part) => ({
-      kind: 'fetch',
-      srcs: part.map((j) => j.src),
-      dests: part.map((j) => j.dest),
-      temps: part.map((j) => tempBeside(j.dest)),
-      oids: part.map((j) => j.md5),
-      ...target,
-    }),
+    (part) => {
+      const where = part.map(locate);
+      return {
+        kind: 'fetch',
+        srcs: where.map((w) => w.src),
+        dests: where.map((w) => w.dest),
+        temps: where.map((w) => tempBeside(w.dest)),
+        oids: where.map((w) => w.md5),
+        ...target,
+      };
+    },
     (job, stats, at) => fetched(job, stats[at]!),
     options,
   );
