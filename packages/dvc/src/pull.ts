@@ -166,16 +166,17 @@ export async function pull(options: PullOptions, prepared?: PullContext): Promis
     // bodies are kept only for copies (links never read them)
     const bodies = new BodyCache(linkType === 'copy' ? 256 * 1024 * 1024 : 0);
     markCurrent(plans, ctx.root, state); // before the cache check: current files' objects need only exist
+    // Many files to write: the helper threads start now, during the cache check, when they
+    // will be used: for a local remote's objects, or (below) when all are in the cache. With
+    // downloads to do, the first batch of files large enough starts them.
+    let toWrite = 0;
+    for (const p of plans) for (const f of p.files) if (!f.current) toWrite++;
+    const manyToWrite = threads.worth(toWrite);
+    if (manyToWrite && (await stores.anyLocal(objects.values()))) threads.warm();
     await checkCache(objects.values(), limit, options.meter);
     let toFetch = false;
     for (const o of objects.values()) if (o.state === undefined) toFetch = true;
-    // all in the cache and many files to write (a warm pull): the helpers start while the
-    // workspace is compared (with downloads to do, the first large enough batch starts them)
-    if (!toFetch) {
-      let toWrite = 0;
-      for (const p of plans) for (const f of p.files) if (!f.current) toWrite++;
-      if (threads.worth(toWrite)) threads.warm();
-    }
+    if (manyToWrite && !toFetch) threads.warm();
     const eager =
       toFetch && linkType === 'copy' && dirMode === undefined ? new EagerCopies(ctx.root, plans, bodies) : undefined;
     let downloadedBytes: number;

@@ -167,4 +167,19 @@ describe('RemoteStores.forRemote', () => {
       'Unsupported storage URL scheme ftp:// in "ftp://host/x" (the remote-url input)',
     );
   });
+
+  it('anyLocal: whether any object comes from a folder remote; a remote that cannot be opened is not one (and not an error)', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'dvc-remote-'));
+    const s = stores(
+      config([
+        { ...storage, url: folder },
+        { ...storage, name: 'cloud', url: 's3://bucket/dvc' },
+        { ...storage, name: 'broken', url: 's3:///data' },
+      ]),
+    );
+    expect(await s.anyLocal([{ remote: 'cloud' }, { remote: 'storage' }])).toBe(true);
+    expect(await s.anyLocal([{ remote: 'cloud' }, { remote: 'broken' }, { remote: 'nowhere' }])).toBe(false);
+    expect(await s.anyLocal([])).toBe(false);
+    s.close();
+  });
 });

@@ -1,6 +1,6 @@
 /** The stores behind a pull's remotes: which remote an output uses, its resolved config, one open store each. */
 import { UserError } from '@mlops-gha/common';
-import { openStore, type ObjectStore } from '@mlops-gha/storage';
+import { LocalStore, openStore, type ObjectStore } from '@mlops-gha/storage';
 import type { DvcConfig, RemoteConfig } from './config.js';
 import type { TrackedOutput } from './files.js';
 
@@ -58,6 +58,20 @@ export class RemoteStores {
       });
     }
     return remote;
+  }
+
+  /**
+   * Whether any of these objects comes from a local-folder remote. A remote that cannot be
+   * opened counts as not local: the fetch reports it, if one is needed at all.
+   */
+  async anyLocal(objects: Iterable<{ remote: string }>): Promise<boolean> {
+    const names = new Set<string>();
+    for (const o of objects) names.add(o.remote);
+    for (const name of names) {
+      const store = await this.forRemote(name).catch(() => undefined);
+      if (store instanceof LocalStore) return true;
+    }
+    return false;
   }
 
   async forRemote(name: string): Promise<ObjectStore> {
