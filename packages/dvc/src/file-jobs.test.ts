@@ -177,6 +177,16 @@ describe.each([
   afterAll(async () => {
     await worker.terminate();
   });
+  /** A round of `jobs` to send, its counters and results in fresh shared memory. */
+  const roundOf = (kind: FileRound['kind'], jobs: { src: string; dest: string }[], extra: Partial<FileRound> = {}) => ({
+    kind,
+    srcs: jobs.map((j) => j.src),
+    dests: jobs.map((j) => j.dest),
+    control: new Int32Array(new SharedArrayBuffer(8)),
+    status: new Int32Array(new SharedArrayBuffer(jobs.length * 4)),
+    stats: new Float64Array(new SharedArrayBuffer(jobs.length * STAT_FIELDS * 8)),
+    ...extra,
+  });
   const send = (round: FileRound) =>
     new Promise((resolve, reject) => {
       worker.once('message', resolve);
@@ -187,14 +197,7 @@ describe.each([
     const { jobs, bodies } = await sources(20);
     await mkdir(join(jobs[3]!.dest, '..'), { recursive: true });
     await writeFile(jobs[3]!.dest, 'in the way\n');
-    const round: FileRound = {
-      kind: 'copy',
-      srcs: jobs.map((j) => j.src),
-      dests: jobs.map((j) => j.dest),
-      control: new Int32Array(new SharedArrayBuffer(8)),
-      status: new Int32Array(new SharedArrayBuffer(jobs.length * 4)),
-      stats: new Float64Array(new SharedArrayBuffer(jobs.length * STAT_FIELDS * 8)),
-    };
+    const round = roundOf('copy', jobs);
     expect(await send(round)).toBe('done');
     for (const [i, job] of jobs.entries()) {
       if (i === 3) {
@@ -218,18 +221,12 @@ describe.each([
   it('fetches the objects of a round: verified ones renamed into place read-only, the others left pending', async () => {
     const { jobs, bodies } = await objects(6);
     await writeFile(jobs[4]!.src, 'tampered\n');
-    const round: FileRound = {
-      kind: 'fetch',
-      srcs: jobs.map((j) => j.src),
-      dests: jobs.map((j) => j.dest),
+    const round = roundOf('fetch', jobs, {
       temps: jobs.map((j) => `${j.dest}.tmp-test`),
       oids: jobs.map((j) => j.md5),
       maxSize: 1 << 20,
       mode: 0o444,
-      control: new Int32Array(new SharedArrayBuffer(8)),
-      status: new Int32Array(new SharedArrayBuffer(jobs.length * 4)),
-      stats: new Float64Array(new SharedArrayBuffer(jobs.length * STAT_FIELDS * 8)),
-    };
+    });
     expect(await send(round)).toBe('done');
     expect([...round.status]).toEqual([DONE, DONE, DONE, DONE, PENDING, DONE]);
     for (const [i, job] of jobs.entries()) {
@@ -245,14 +242,7 @@ describe.each([
 
   it('links every job of a hardlink round and reports no stats (the caller takes them)', async () => {
     const { jobs } = await sources(5);
-    const round: FileRound = {
-      kind: 'hardlink',
-      srcs: jobs.map((j) => j.src),
-      dests: jobs.map((j) => j.dest),
-      control: new Int32Array(new SharedArrayBuffer(8)),
-      status: new Int32Array(new SharedArrayBuffer(jobs.length * 4)),
-      stats: new Float64Array(new SharedArrayBuffer(jobs.length * STAT_FIELDS * 8)),
-    };
+    const round = roundOf('hardlink', jobs);
     expect(await send(round)).toBe('done');
     expect([...round.status]).toEqual([DONE, DONE, DONE, DONE, DONE]);
     for (const job of jobs) expect(lstatSync(job.dest).ino).toBe(lstatSync(job.src).ino);
