@@ -14,8 +14,11 @@ import { DONE, runJobs, STAT_FIELDS, WORKER_KIND, type FileRound } from './file-
 
 /** Below this many files one thread is faster (the helpers' start is not paid back). */
 export const HELPER_THRESHOLD = 2048;
-/** Jobs per round: bounds the paths copied to the helpers (and their memory) at a time. */
-const ROUND_SIZE = 16_384;
+/**
+ * Jobs per round: bounds the paths made and copied to the helpers at a time (~1 MB of them);
+ * a round ends when every thread has finished its last job, a wait of about one job.
+ */
+const ROUND_SIZE = 4096;
 
 /**
  * `threads`: the pull's helpers. Without them the call starts its own and stops them when done:
@@ -195,7 +198,9 @@ function startHelpers(count: number): Helper[] {
     // Not unref'd: a round's reply is what this thread awaits; stop() ends it. No execArgv:
     // from sources Node strips the worker's types itself, and a loader the parent runs under
     // (tsx) would double its start.
-    const worker = new Worker(module.url, { workerData: { kind: WORKER_KIND }, execArgv: [] });
+    // A small heap: a helper holds one round's paths at a time (the limits bound its RSS too).
+    const resourceLimits = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 };
+    const worker = new Worker(module.url, { workerData: { kind: WORKER_KIND }, execArgv: [], resourceLimits });
     let gone = false;
     let wake: (() => void) | undefined;
     const end = () => {
