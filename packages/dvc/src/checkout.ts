@@ -25,7 +25,7 @@ import { digestMatches, hashFileBoth, type HashName } from './hash.js';
 import { cachePathOf } from './layout.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
 import { writeNewFile } from './file-worker.js';
-import { makeWorkspaceFiles, type HelperThreads, type WorkspaceFile } from './file-jobs.js';
+import { makeWorkspaceFiles, type HelperThreads } from './file-jobs.js';
 
 /** A file written by the synchronous small-copy path: small enough to read whole, and no x bit to set. */
 const isSmallCopy = (file: PlannedFile) =>
@@ -249,31 +249,42 @@ export class Checkout {
     // here, the others from the cache by this thread and helper threads (file-jobs.ts).
     // Replacements, large or executable copies, and what those could not make go to the pool.
     const direct = this.dirs.mode === undefined; // not with shared-group folders (DirMaker sets their mode)
-    const rest: FileChange[] = [];
-    const fromCache: (WorkspaceFile & { change: FileChange })[] = [];
-    for (const c of changes.list) {
-      if (c.action === 'delete') continue;
-      const file = c.file!;
-      if (direct && c.action === 'create' && (this.linkType !== 'copy' || isSmallCopy(file))) {
-        this.prepareDirSync(dirname(c.path));
-        const body = this.linkType === 'copy' ? this.bodies.take(file.object) : undefined;
-        if (!body) fromCache.push({ src: file.object.cachePath, dest: c.path, change: c });
-        else if (!this.createSmall(c, body)) rest.push(c);
-        continue;
-      }
-      rest.push(c);
-    }
-    const written = ({ change }: { change: FileChange }, st: RecordedStats | undefined) =>
-      st && this.written(change, st);
-    const left = await makeWorkspaceFiles(this.linkType, fromCache, written, { threads: this.threads });
-    for (const job of left) rest.push(job.change);
-    await this.limit(rest.values(), async (c) => {
+    const copies = this.linkType === 'copy';
+    const made = (c: FileChange) => direct && c.action === 'create' && (!copies || isSmallCopy(c.file!));
+    let count = 0;
+    for (const c of changes.list) if (made(c)) count++;
+    const retry: FileChange[] = []; // what the synchronous paths could not make
+    const locate = (c: FileChange) => ({ src: c.file!.object.cachePath, dest: c.path });
+    const written = (c: FileChange, st: RecordedStats | undefined) => st && this.written(c, st);
+    const work = { jobs: this.fromCache(changes.list, made, retry), count };
+    const notMade = await makeWorkspaceFiles(this.linkType, work, locate, written, { threads: this.threads });
+    for (const c of notMade) retry.push(c);
+    const rest = function* () {
+      for (const c of changes.list) if (c.action !== 'delete' && !made(c)) yield c;
+      yield* retry;
+    };
+    await this.limit(rest(), async (c) => {
       if (c.action === 'chmod') {
         await chmod(c.path, ((await stat(c.path)).mode & 0o7777) | 0o100);
         return;
       }
       await this.link(c.file!, c.path, c.action === 'replace');
     });
+  }
+
+  /**
+   * The new files (`made`) to make from the cache, as the rounds take them: each one's folder made
+   * first; a copy whose verified body is in memory is written here instead (into `retry` when
+   * something stood there).
+   */
+  private *fromCache(list: FileChange[], made: (c: FileChange) => boolean, retry: FileChange[]): Generator<FileChange> {
+    for (const c of list) {
+      if (!made(c)) continue;
+      this.prepareDirSync(dirname(c.path));
+      const body = this.linkType === 'copy' ? this.bodies.take(c.file!.object) : undefined;
+      if (!body) yield c;
+      else if (!this.createSmall(c, body)) retry.push(c);
+    }
   }
 
   /**

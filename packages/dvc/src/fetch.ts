@@ -216,22 +216,29 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
 async function fetchLocalInThreads(objects: ObjectNeed[], ctx: FetchContext): Promise<number> {
   const threads = ctx.threads;
   if (!threads?.worth(objects.length)) return 0;
-  const jobs: { o: ObjectNeed; store: LocalStore }[] = [];
+  const local = new Map<string, LocalStore | undefined>(); // by remote name
   for (const o of objects) {
-    if (o.hashName !== 'md5') continue;
+    if (local.has(o.remote)) continue;
     const store = await ctx.stores.forRemote(o.remote);
-    if (store instanceof LocalStore) jobs.push({ o, store });
+    local.set(o.remote, store instanceof LocalStore ? store : undefined);
   }
-  if (!threads.worth(jobs.length)) return 0;
+  const fromLocal = (o: ObjectNeed) => o.hashName === 'md5' && local.get(o.remote) !== undefined;
+  let count = 0;
+  for (const o of objects) if (fromLocal(o)) count++;
+  if (!threads.worth(count)) return 0;
+  const jobs = function* () {
+    for (const o of objects) if (fromLocal(o)) yield o;
+  };
+  const locate = (o: ObjectNeed) => ({ src: local.get(o.remote)!.pathOf(o.key), dest: o.cachePath, md5: o.oid });
   let bytes = 0;
-  const locate = ({ o, store }: (typeof jobs)[number]) => ({ src: store.pathOf(o.key), dest: o.cachePath, md5: o.oid });
-  const fetched = ({ o }: { o: ObjectNeed }, size: number) => {
+  const fetched = (o: ObjectNeed, size: number) => {
     o.size = size;
     o.state = 'downloaded';
     bytes += size;
     ctx.meter?.addBytes(size);
     ctx.meter?.add(1);
   };
-  await fetchSmallFiles(jobs, locate, { mode: 0o444, maxSize: SMALL_OBJECT }, fetched, { threads });
+  const target = { mode: 0o444, maxSize: SMALL_OBJECT };
+  await fetchSmallFiles({ jobs: jobs(), count }, locate, target, fetched, { threads });
   return bytes;
 }

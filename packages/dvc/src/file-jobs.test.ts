@@ -9,6 +9,9 @@ import { DONE, EXISTS, PENDING, STAT_FIELDS, WORKER_KIND, type FileRound } from 
 import type { RecordedStats } from './state.js';
 import { fetchSmallFiles, makeWorkspaceFiles, type SmallFetch, type WorkspaceFile } from './file-jobs.js';
 
+/** A whole list as the work of one call. */
+const all = <Job>(jobs: Job[]) => ({ jobs, count: jobs.length });
+
 /** n cache-like source files with distinct bytes, and a fresh destination folder. */
 async function sources(n: number): Promise<{ jobs: WorkspaceFile[]; bodies: Buffer[]; dest: string }> {
   const src = await tempDir('file-jobs-src-');
@@ -29,7 +32,13 @@ describe('makeWorkspaceFiles', () => {
     it(`with ${helpers} helper thread(s), over several rounds: every file has its bytes and the stats reported are its own`, async () => {
       const { jobs, bodies } = await sources(300);
       const seen = new Map<WorkspaceFile, RecordedStats | undefined>();
-      const left = await makeWorkspaceFiles('copy', jobs, (job, st) => seen.set(job, st), { helpers, round: 64 });
+      const left = await makeWorkspaceFiles(
+        'copy',
+        all(jobs),
+        (j) => j,
+        (job, st) => seen.set(job, st),
+        { helpers, round: 64 },
+      );
       expect(left).toEqual([]);
       expect(seen.size).toBe(jobs.length);
       for (const [i, job] of jobs.entries()) {
@@ -48,7 +57,8 @@ describe('makeWorkspaceFiles', () => {
       const made: WorkspaceFile[] = [];
       const left = await makeWorkspaceFiles(
         kind,
-        jobs,
+        all(jobs),
+        (j) => j,
         (job, st) => {
           expect(st).toBeUndefined(); // a link's stats are taken by the caller once every link is made
           made.push(job);
@@ -69,7 +79,13 @@ describe('makeWorkspaceFiles', () => {
     const { jobs } = await sources(50);
     await writeFile(jobs[7]!.dest, 'mine\n');
     const made: WorkspaceFile[] = [];
-    const left = await makeWorkspaceFiles('copy', jobs, (job) => made.push(job), { helpers: 1, round: 16 });
+    const left = await makeWorkspaceFiles(
+      'copy',
+      all(jobs),
+      (j) => j,
+      (job) => made.push(job),
+      { helpers: 1, round: 16 },
+    );
     expect(left).toEqual([jobs[7]]);
     expect(await readFile(jobs[7]!.dest, 'utf8')).toBe('mine\n');
     expect(made.length).toBe(49);
@@ -79,7 +95,13 @@ describe('makeWorkspaceFiles', () => {
     const { jobs, dest } = await sources(40);
     jobs[5] = { ...jobs[5]!, src: join(dest, 'no-such-cache-file') };
     const made = new Set<WorkspaceFile>();
-    const left = await makeWorkspaceFiles('copy', jobs, (job) => made.add(job), { helpers: 0 });
+    const left = await makeWorkspaceFiles(
+      'copy',
+      all(jobs),
+      (j) => j,
+      (job) => made.add(job),
+      { helpers: 0 },
+    );
     // one thread: jobs 0-4 made, the sixth failed, and no thread took another job after it
     expect(left).toEqual(jobs.slice(5));
     expect([...made]).toEqual(jobs.slice(0, 5));
@@ -93,7 +115,15 @@ describe('makeWorkspaceFiles', () => {
   });
 
   it('makes nothing of an empty list', async () => {
-    expect(await makeWorkspaceFiles('copy', [], () => undefined, { helpers: 1 })).toEqual([]);
+    expect(
+      await makeWorkspaceFiles(
+        'copy',
+        all([]),
+        (j) => j,
+        () => undefined,
+        { helpers: 1 },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -119,7 +149,7 @@ describe('fetchSmallFiles', () => {
       const { jobs, bodies, cache } = await objects(200);
       const sizes = new Map<SmallFetch, number>();
       const left = await fetchSmallFiles(
-        jobs,
+        all(jobs),
         (j) => j,
         { mode: 0o444, maxSize: 1 << 20 },
         (job, size) => sizes.set(job, size),
@@ -150,17 +180,17 @@ describe('fetchSmallFiles', () => {
     const fifo = join(remote, 'fifo');
     spawnSync('mkfifo', [fifo]);
     const planted = { src: fifo, dest: join(cache, 'fifo'), md5: md5('') };
-    const all = [...jobs, large, planted];
+    const everything = [...jobs, large, planted];
     const done: SmallFetch[] = [];
     const left = await fetchSmallFiles(
-      all,
+      all(everything),
       (j) => j,
       { mode: 0o444, maxSize: 2048 },
       (job) => done.push(job),
       { helpers: 1 },
     );
     expect(new Set(left)).toEqual(new Set([jobs[1], jobs[2], jobs[3], large, planted]));
-    expect(done.length).toBe(all.length - 5);
+    expect(done.length).toBe(everything.length - 5);
     // the cache holds exactly the objects done: nothing for the others, no temporary
     expect((await readdir(cache)).sort()).toEqual(done.map((j) => basename(j.dest)).sort());
   });

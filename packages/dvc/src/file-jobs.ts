@@ -31,6 +31,15 @@ export interface ThreadOptions {
   round?: number;
 }
 
+/**
+ * The jobs, taken a round at a time (a generator: no list of every job is held), and how many
+ * there will be, about (it decides the helpers and sizes the shared memory).
+ */
+export interface Work<Job> {
+  jobs: Iterable<Job>;
+  count: number;
+}
+
 export interface WorkspaceFile {
   /** The cache file. */
   src: string;
@@ -39,22 +48,27 @@ export interface WorkspaceFile {
 }
 
 /**
- * Makes each job's workspace file where nothing stands: a copy of the cache file (created
- * exclusively; small files only, read whole), or a hardlink or symlink to it. Calls `written`
+ * Makes each job's workspace file (`locate` gives its paths) where nothing stands: a copy of
+ * the cache file (created exclusively; small files only, read whole), or a hardlink or symlink
+ * to it. Calls `written`
  * for each one made, with a copy's stats (a link's are taken after every link is made: a
  * second hardlink to one object changes the first one's ctime). Returns the jobs not made
  * (something stood at the destination, or one failed): the caller's general path makes those
  * and reports their errors.
  */
-export function makeWorkspaceFiles<Job extends WorkspaceFile>(
+export function makeWorkspaceFiles<Job>(
   kind: 'copy' | 'hardlink' | 'symlink',
-  jobs: Job[],
+  work: Work<Job>,
+  locate: (job: Job) => WorkspaceFile,
   written: (job: Job, stats: RecordedStats | undefined) => void,
   options: ThreadOptions = {},
 ): Promise<Job[]> {
   return runInThreads(
-    jobs,
-    (part) => ({ kind, srcs: part.map((j) => j.src), dests: part.map((j) => j.dest) }),
+    work,
+    (part) => {
+      const where = part.map(locate);
+      return { kind, srcs: where.map((w) => w.src), dests: where.map((w) => w.dest) };
+    },
     (job, stats, at) =>
       written(
         job,
@@ -84,14 +98,14 @@ export interface SmallFetch {
  * and reports their errors.
  */
 export function fetchSmallFiles<Job>(
-  jobs: Job[],
+  work: Work<Job>,
   locate: (job: Job) => SmallFetch,
   target: { mode: number; maxSize: number },
   fetched: (job: Job, size: number) => void,
   options: ThreadOptions = {},
 ): Promise<Job[]> {
   return runInThreads(
-    jobs,
+    work,
     (part) => {
       const where = part.map(locate);
       return {
@@ -147,26 +161,28 @@ export class HelperThreads {
   }
 }
 
-/** Runs `jobs` in rounds over this thread and the helpers; `done` for each job made; returns the others. */
+/** Runs the jobs in rounds over this thread and the helpers; `done` for each job made; returns the others. */
 async function runInThreads<Job>(
-  jobs: Job[],
+  work: Work<Job>,
   describe: (part: Job[]) => Omit<FileRound, 'control' | 'status' | 'stats'>,
   done: (job: Job, stats: Float64Array, at: number) => void,
   options: ThreadOptions,
 ): Promise<Job[]> {
-  const roundSize = options.round ?? ROUND_SIZE;
   const own = options.threads
     ? undefined
     : new HelperThreads(options.helpers, options.helpers === undefined ? HELPER_THRESHOLD : 0);
-  const helpers = (options.threads ?? own!).for(jobs.length);
-  const size = Math.max(1, Math.min(roundSize, jobs.length));
+  const helpers = (options.threads ?? own!).for(work.count);
+  const size = Math.max(1, Math.min(options.round ?? ROUND_SIZE, work.count));
   const control = new Int32Array(new SharedArrayBuffer(8));
   const status = new Int32Array(new SharedArrayBuffer(size * 4));
   const stats = new Float64Array(new SharedArrayBuffer(size * STAT_FIELDS * 8));
+  const jobs = work.jobs[Symbol.iterator]();
   const left: Job[] = [];
   try {
-    for (let from = 0; from < jobs.length; from += roundSize) {
-      const part = jobs.slice(from, from + roundSize);
+    for (;;) {
+      const part: Job[] = [];
+      for (let next = jobs.next(); !next.done; next = jobs.next()) if (part.push(next.value) === size) break;
+      if (!part.length) break;
       status.fill(0);
       control.fill(0);
       const round: FileRound = { ...describe(part), control, status, stats };
