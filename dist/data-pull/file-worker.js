@@ -10,9 +10,9 @@ exports.UG = exports.vh = exports.f7 = exports.DH = exports.eG = void 0;
 exports.S0 = writeNewFile;
 exports.Ag = runJobs;
 /**
- * Many files made by the main thread and helper threads at once (file-jobs.ts starts the
- * helpers and hands out rounds of jobs): workspace copies of and links to cache files, and
- * objects fetched from a local-folder remote into the cache. Every thread runs the same loop over a
+ * Many small files made by the main thread and helper threads at once (file-jobs.ts starts the
+ * helpers and hands out rounds of jobs): workspace copies of cache files, and objects fetched
+ * from a local-folder remote into the cache. Every thread runs the same loop over a
  * round, taking job numbers from a counter in shared memory, so none waits for another and a
  * helper that starts late (or not at all) only leaves more to the main thread. Making a file
  * is mostly kernel time; two threads make ~1.3-1.5x the files per second of one here, where
@@ -33,7 +33,7 @@ const node_worker_threads_1 = __nccwpck_require__(919);
 /** What each job ended as, in FileRound.status (PENDING: not done, see above). */
 exports.eG = 0;
 exports.DH = 1;
-/** Something stood at a copy's or link's destination: the caller's path decides what to do with it. */
+/** Something stood at a copy's destination: the caller's path decides what to do with it. */
 exports.f7 = 2;
 /** Fields per job in FileRound.stats: the fstat of the file written (a fetch fills only the size). */
 exports.vh = 4; // size, mtimeMs, ctimeMs, ino
@@ -100,21 +100,6 @@ function copyJob(round, i) {
     const st = writeNewFile(round.dests[i], round.srcs[i]);
     return st === undefined ? exports.f7 : report(round, i, st);
 }
-function linkJob(round, i) {
-    const dest = round.dests[i];
-    try {
-        if (round.kind === 'hardlink')
-            (0, node_fs_1.linkSync)(round.srcs[i], dest);
-        else
-            (0, node_fs_1.symlinkSync)(round.srcs[i], dest);
-    }
-    catch (error) {
-        if (error.code === 'EEXIST')
-            return exports.f7;
-        throw error;
-    }
-    return exports.DH;
-}
 /** The stats of the file job `i` wrote, for the state. */
 function report(round, i, st) {
     const at = i * exports.vh;
@@ -153,7 +138,7 @@ function fetchJob(round, i) {
  */
 function runJobs(round) {
     const { control, status } = round;
-    const job = round.kind === 'copy' ? copyJob : round.kind === 'fetch' ? fetchJob : linkJob;
+    const job = round.kind === 'copy' ? copyJob : fetchJob;
     while (Atomics.load(control, 1) === 0) {
         const i = Atomics.add(control, 0, 1);
         if (i >= round.srcs.length)

@@ -25,7 +25,7 @@ import { digestMatches, hashFileBoth, type HashName } from './hash.js';
 import { cachePathOf } from './layout.js';
 import type { OutputPlan, PlannedFile } from './plan.js';
 import { writeNewFile } from './file-worker.js';
-import { makeWorkspaceFiles, type HelperThreads } from './file-jobs.js';
+import { copySmallFiles, type HelperThreads } from './file-jobs.js';
 
 /** A file written by the synchronous small-copy path: small enough to read whole, and no x bit to set. */
 const isSmallCopy = (file: PlannedFile) =>
@@ -244,20 +244,19 @@ export class Checkout {
     // Deletions first (a file may stand where a folder is wanted), then links.
     for (const c of changes.list.filter((c) => c.action === 'delete'))
       await rm(c.path, { recursive: true, force: true });
-    // Missing files (small copies, links) are made synchronously, not one promise per file (a
-    // thread-pool round trip costs more than the I/O): a copy whose verified body is in memory
-    // here, the others from the cache by this thread and helper threads (file-jobs.ts).
-    // Replacements, large or executable copies, and what those could not make go to the pool.
-    const direct = this.dirs.mode === undefined; // not with shared-group folders (DirMaker sets their mode)
-    const copies = this.linkType === 'copy';
-    const made = (c: FileChange) => direct && c.action === 'create' && (!copies || isSmallCopy(c.file!));
+    // Small copies of missing files are written synchronously, not one promise per file (a
+    // thread-pool round trip costs more than the I/O): from the verified body in memory here,
+    // from the cache by this thread and helper threads (file-jobs.ts). The rest (links,
+    // replacements, large or executable copies, what those could not make) go to the pool.
+    const quick = this.linkType === 'copy' && this.dirs.mode === undefined; // DirMaker sets shared-group folders' mode
+    const made = (c: FileChange) => quick && c.action === 'create' && isSmallCopy(c.file!);
     let count = 0;
     for (const c of changes.list) if (made(c)) count++;
     const retry: FileChange[] = []; // what the synchronous paths could not make
     const locate = (c: FileChange) => ({ src: c.file!.object.cachePath, dest: c.path });
-    const written = (c: FileChange, st: RecordedStats | undefined) => st && this.written(c, st);
+    const written = (c: FileChange, st: RecordedStats) => this.written(c, st);
     const work = { jobs: this.fromCache(changes.list, made, retry), count };
-    const notMade = await makeWorkspaceFiles(this.linkType, work, locate, written, { threads: this.threads });
+    const notMade = await copySmallFiles(work, locate, written, { threads: this.threads });
     for (const c of notMade) retry.push(c);
     const rest = function* () {
       for (const c of changes.list) if (c.action !== 'delete' && !made(c)) yield c;
@@ -273,7 +272,7 @@ export class Checkout {
   }
 
   /**
-   * The new files (`made`) to make from the cache, as the rounds take them: each one's folder made
+   * The new small copies (`made`) to make from the cache, as the rounds take them: each one's folder made
    * first; a copy whose verified body is in memory is written here instead (into `retry` when
    * something stood there).
    */
@@ -281,7 +280,7 @@ export class Checkout {
     for (const c of list) {
       if (!made(c)) continue;
       this.prepareDirSync(dirname(c.path));
-      const body = this.linkType === 'copy' ? this.bodies.take(c.file!.object) : undefined;
+      const body = this.bodies.take(c.file!.object);
       if (!body) yield c;
       else if (!this.createSmall(c, body)) retry.push(c);
     }

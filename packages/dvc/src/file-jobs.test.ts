@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { md5, tempDir } from '../../../test/fixtures/dvc-repo.js';
 import { DONE, EXISTS, PENDING, STAT_FIELDS, WORKER_KIND, type FileRound } from './file-worker.js';
 import type { RecordedStats } from './state.js';
-import { fetchSmallFiles, makeWorkspaceFiles, type SmallFetch, type WorkspaceFile } from './file-jobs.js';
+import { fetchSmallFiles, copySmallFiles, type SmallFetch, type WorkspaceFile } from './file-jobs.js';
 
 /** A whole list as the work of one call. */
 const all = <Job>(jobs: Job[]) => ({ jobs, count: jobs.length });
@@ -27,13 +27,12 @@ async function sources(n: number): Promise<{ jobs: WorkspaceFile[]; bodies: Buff
   return { jobs, bodies, dest };
 }
 
-describe('makeWorkspaceFiles', () => {
+describe('copySmallFiles', () => {
   for (const helpers of [0, 1, 2]) {
     it(`with ${helpers} helper thread(s), over several rounds: every file has its bytes and the stats reported are its own`, async () => {
       const { jobs, bodies } = await sources(300);
       const seen = new Map<WorkspaceFile, RecordedStats | undefined>();
-      const left = await makeWorkspaceFiles(
-        'copy',
+      const left = await copySmallFiles(
         all(jobs),
         (j) => j,
         (job, st) => seen.set(job, st),
@@ -50,37 +49,11 @@ describe('makeWorkspaceFiles', () => {
     });
   }
 
-  for (const kind of ['hardlink', 'symlink'] as const) {
-    it(`${kind}s every job to its cache file with a helper thread, and hands back a destination already taken`, async () => {
-      const { jobs } = await sources(120);
-      await writeFile(jobs[9]!.dest, 'mine\n');
-      const made: WorkspaceFile[] = [];
-      const left = await makeWorkspaceFiles(
-        kind,
-        all(jobs),
-        (j) => j,
-        (job, st) => {
-          expect(st).toBeUndefined(); // a link's stats are taken by the caller once every link is made
-          made.push(job);
-        },
-        { helpers: 1, round: 32 },
-      );
-      expect(left).toEqual([jobs[9]]);
-      expect(made.length).toBe(119);
-      for (const job of made) {
-        if (kind === 'hardlink') expect(lstatSync(job.dest).ino).toBe(lstatSync(job.src).ino);
-        else expect(readlinkSync(job.dest)).toBe(job.src);
-      }
-      expect(await readFile(jobs[9]!.dest, 'utf8')).toBe('mine\n');
-    });
-  }
-
   it('leaves a file that already stands at a destination alone and hands its job back', async () => {
     const { jobs } = await sources(50);
     await writeFile(jobs[7]!.dest, 'mine\n');
     const made: WorkspaceFile[] = [];
-    const left = await makeWorkspaceFiles(
-      'copy',
+    const left = await copySmallFiles(
       all(jobs),
       (j) => j,
       (job) => made.push(job),
@@ -95,8 +68,7 @@ describe('makeWorkspaceFiles', () => {
     const { jobs, dest } = await sources(40);
     jobs[5] = { ...jobs[5]!, src: join(dest, 'no-such-cache-file') };
     const made = new Set<WorkspaceFile>();
-    const left = await makeWorkspaceFiles(
-      'copy',
+    const left = await copySmallFiles(
       all(jobs),
       (j) => j,
       (job) => made.add(job),
@@ -114,10 +86,30 @@ describe('makeWorkspaceFiles', () => {
     ]);
   });
 
+  it('takes the jobs from a generator one round at a time (no list of every job is held)', async () => {
+    const { jobs } = await sources(200);
+    let produced = 0;
+    let producedAtFirstWrite = -1;
+    const lazily = function* () {
+      for (const job of jobs) {
+        produced++;
+        yield job;
+      }
+    };
+    const first = () => {
+      if (producedAtFirstWrite < 0) producedAtFirstWrite = produced;
+    };
+    const left = await copySmallFiles({ jobs: lazily(), count: jobs.length }, (j) => j, first, {
+      helpers: 1,
+      round: 50,
+    });
+    expect(left).toEqual([]);
+    expect([producedAtFirstWrite, produced]).toEqual([50, 200]);
+  });
+
   it('makes nothing of an empty list', async () => {
     expect(
-      await makeWorkspaceFiles(
-        'copy',
+      await copySmallFiles(
         all([]),
         (j) => j,
         () => undefined,
@@ -268,14 +260,5 @@ describe.each([
       expect(round.stats[i * STAT_FIELDS]).toBe(bodies[i]!.length);
       expect(lstatSync(job.dest).mode & 0o777).toBe(0o444);
     }
-  });
-
-  it('links every job of a hardlink round and reports no stats (the caller takes them)', async () => {
-    const { jobs } = await sources(5);
-    const round = roundOf('hardlink', jobs);
-    expect(await send(round)).toBe('done');
-    expect([...round.status]).toEqual([DONE, DONE, DONE, DONE, DONE]);
-    for (const job of jobs) expect(lstatSync(job.dest).ino).toBe(lstatSync(job.src).ino);
-    expect([...round.stats].every((x) => x === 0)).toBe(true);
   });
 });

@@ -1,8 +1,7 @@
 /**
- * Many files made by this thread and helper threads at once (file-worker.ts says how they
- * share the work): workspace copies of small files and links from the cache (a warm pull, a
- * checkout after a local fetch) and small objects fetched from a local-folder remote into the
- * cache. Small sets, or a machine with one core, stay on this thread: starting a helper
+ * Many small files made by this thread and helper threads at once (file-worker.ts says how
+ * they share the work): workspace copies from the cache (a warm pull, a checkout after a local
+ * fetch) and objects fetched from a local-folder remote into the cache. Small sets, or a machine with one core, stay on this thread: starting a helper
  * (~20-50 ms) costs more than it saves there.
  */
 import { availableParallelism } from 'node:os';
@@ -48,34 +47,26 @@ export interface WorkspaceFile {
 }
 
 /**
- * Makes each job's workspace file (`locate` gives its paths) where nothing stands: a copy of
- * the cache file (created exclusively; small files only, read whole), or a hardlink or symlink
- * to it. Calls `written`
- * for each one made, with a copy's stats (a link's are taken after every link is made: a
- * second hardlink to one object changes the first one's ctime). Returns the jobs not made
- * (something stood at the destination, or one failed): the caller's general path makes those
- * and reports their errors.
+ * Creates each job's workspace file (`locate` gives its paths) where nothing stands, a copy of
+ * the cache file (small files only, read whole), and calls `written` with the stats of each
+ * one made. Returns the jobs not made (something stood at the destination, or one failed):
+ * the caller's general path makes those and reports their errors. (Links gain nothing from
+ * threads: made in one folder they wait on its lock, and libuv's pool already runs them.)
  */
-export function makeWorkspaceFiles<Job>(
-  kind: 'copy' | 'hardlink' | 'symlink',
+export function copySmallFiles<Job>(
   work: Work<Job>,
   locate: (job: Job) => WorkspaceFile,
-  written: (job: Job, stats: RecordedStats | undefined) => void,
+  written: (job: Job, stats: RecordedStats) => void,
   options: ThreadOptions = {},
 ): Promise<Job[]> {
   return runInThreads(
     work,
     (part) => {
       const where = part.map(locate);
-      return { kind, srcs: where.map((w) => w.src), dests: where.map((w) => w.dest) };
+      return { kind: 'copy', srcs: where.map((w) => w.src), dests: where.map((w) => w.dest) };
     },
     (job, stats, at) =>
-      written(
-        job,
-        kind === 'copy'
-          ? { size: stats[at]!, mtimeMs: stats[at + 1]!, ctimeMs: stats[at + 2]!, ino: stats[at + 3]! }
-          : undefined,
-      ),
+      written(job, { size: stats[at]!, mtimeMs: stats[at + 1]!, ctimeMs: stats[at + 2]!, ino: stats[at + 3]! }),
     options,
   );
 }

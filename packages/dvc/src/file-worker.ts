@@ -1,7 +1,7 @@
 /**
- * Many files made by the main thread and helper threads at once (file-jobs.ts starts the
- * helpers and hands out rounds of jobs): workspace copies of and links to cache files, and
- * objects fetched from a local-folder remote into the cache. Every thread runs the same loop over a
+ * Many small files made by the main thread and helper threads at once (file-jobs.ts starts the
+ * helpers and hands out rounds of jobs): workspace copies of cache files, and objects fetched
+ * from a local-folder remote into the cache. Every thread runs the same loop over a
  * round, taking job numbers from a counter in shared memory, so none waits for another and a
  * helper that starts late (or not at all) only leaves more to the main thread. Making a file
  * is mostly kernel time; two threads make ~1.3-1.5x the files per second of one here, where
@@ -22,13 +22,11 @@ import {
   constants,
   fchmodSync,
   fstatSync,
-  linkSync,
   openSync,
   readFileSync,
   readSync,
   renameSync,
   rmSync,
-  symlinkSync,
   writeSync,
   type Stats,
 } from 'node:fs';
@@ -37,7 +35,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 /** What each job ended as, in FileRound.status (PENDING: not done, see above). */
 export const PENDING = 0;
 export const DONE = 1;
-/** Something stood at a copy's or link's destination: the caller's path decides what to do with it. */
+/** Something stood at a copy's destination: the caller's path decides what to do with it. */
 export const EXISTS = 2;
 
 /** Fields per job in FileRound.stats: the fstat of the file written (a fetch fills only the size). */
@@ -46,12 +44,11 @@ export const STAT_FIELDS = 4; // size, mtimeMs, ctimeMs, ino
 /** One round of jobs; the typed arrays live in shared memory, seen by every thread. */
 export interface FileRound {
   /**
-   * copy: `dests[i]` created exclusively with the bytes of the file `srcs[i]`; hardlink,
-   * symlink: `dests[i]` made a link to `srcs[i]`.
+   * copy: `dests[i]` created exclusively with the bytes of the file `srcs[i]`.
    * fetch: the object file `srcs[i]` (a local remote's), if regular, at most `maxSize` bytes
    * and with the md5 `oids[i]`, written to `temps[i]` (mode `mode`) and renamed to `dests[i]`.
    */
-  kind: 'copy' | 'hardlink' | 'symlink' | 'fetch';
+  kind: 'copy' | 'fetch';
   srcs: string[];
   dests: string[];
   temps?: string[];
@@ -124,18 +121,6 @@ function copyJob(round: FileRound, i: number): number {
   return st === undefined ? EXISTS : report(round, i, st);
 }
 
-function linkJob(round: FileRound, i: number): number {
-  const dest = round.dests[i]!;
-  try {
-    if (round.kind === 'hardlink') linkSync(round.srcs[i]!, dest);
-    else symlinkSync(round.srcs[i]!, dest);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return EXISTS;
-    throw error;
-  }
-  return DONE;
-}
-
 /** The stats of the file job `i` wrote, for the state. */
 function report(round: FileRound, i: number, st: Stats): number {
   const at = i * STAT_FIELDS;
@@ -173,7 +158,7 @@ function fetchJob(round: FileRound, i: number): number {
  */
 export function runJobs(round: FileRound): void {
   const { control, status } = round;
-  const job = round.kind === 'copy' ? copyJob : round.kind === 'fetch' ? fetchJob : linkJob;
+  const job = round.kind === 'copy' ? copyJob : fetchJob;
   while (Atomics.load(control, 1) === 0) {
     const i = Atomics.add(control, 0, 1);
     if (i >= round.srcs.length) return;
