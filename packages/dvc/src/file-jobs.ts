@@ -201,34 +201,45 @@ interface Helper {
 function startHelpers(count: number): Helper[] {
   const module = workerModuleBeside(import.meta.url, 'file-worker');
   if (!module) return []; // a bundle built without its worker: this thread does it all
-  return Array.from({ length: count }, () => {
+  const helpers: Helper[] = [];
+  for (let i = 0; i < count; i++) {
     // Not unref'd: a round's reply is what this thread awaits; stop() ends it. No execArgv:
     // from sources Node strips the worker's types itself, and a loader the parent runs under
-    // (tsx) would double its start.
-    // A small heap: a helper holds one round's paths at a time (the limits bound its RSS too).
+    // (tsx) would double its start. A small heap: a helper holds one round's paths at a time.
     const resourceLimits = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 };
-    const worker = new Worker(module.url, { workerData: { kind: WORKER_KIND }, execArgv: [], resourceLimits });
-    let gone = false;
-    let wake: (() => void) | undefined;
-    const end = () => {
+    let worker: Worker;
+    try {
+      worker = new Worker(module.url, { workerData: { kind: WORKER_KIND }, execArgv: [], resourceLimits });
+    } catch {
+      break; // a Node that refuses the options: this thread does it all
+    }
+    helpers.push(helper(worker));
+  }
+  return helpers;
+}
+
+/** A started worker as a Helper: a round's reply (or its end) resolves `run`. */
+function helper(worker: Worker): Helper {
+  let gone = false;
+  let wake: (() => void) | undefined;
+  const end = () => {
+    gone = true;
+    wake?.();
+  };
+  worker.on('error', end);
+  worker.on('exit', end);
+  worker.on('message', () => wake?.());
+  return {
+    run: (round) =>
+      gone
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            wake = resolve;
+            worker.postMessage(round);
+          }),
+    stop: async () => {
       gone = true;
-      wake?.();
-    };
-    worker.on('error', end);
-    worker.on('exit', end);
-    worker.on('message', () => wake?.());
-    return {
-      run: (round) =>
-        gone
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => {
-              wake = resolve;
-              worker.postMessage(round);
-            }),
-      stop: async () => {
-        gone = true;
-        await worker.terminate();
-      },
-    };
-  });
+      await worker.terminate();
+    },
+  };
 }
