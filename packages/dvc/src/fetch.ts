@@ -182,26 +182,29 @@ export async function fetchMissing(objects: Iterable<ObjectNeed>, ctx: FetchCont
   if (!toFetch.length) return 0;
   for (const dir of new Set(toFetch.map((o) => dirname(o.cachePath)))) await ctx.dirs.make(dir);
   let downloaded = await fetchLocalInThreads(toFetch, ctx);
-  const rest = downloaded ? toFetch.filter((o) => o.state === undefined) : toFetch;
-  await ctx.limit(rest, async (o) => {
-    const store = await ctx.stores.forRemote(o.remote);
-    try {
-      const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
-        mode: 0o444,
-        verifier: () => verifierFor(o, store, ctx.bodies, ctx.tee),
-        onBytes: (n) => ctx.meter?.addBytes(n),
-      });
-      o.size = bytes;
-      o.state = 'downloaded';
-      downloaded += bytes;
-      ctx.meter?.add(1);
-      ctx.onFetched?.(o);
-    } catch (error) {
-      o.state =
-        error instanceof ObjectNotFoundError ? 'missing' : error instanceof IntegrityError ? 'corrupt' : 'failed';
-      o.error = error;
-    }
-  });
+  // what the threads left (all of it when they did nothing); an empty object fetched there adds no bytes
+  await ctx.limit(
+    toFetch.filter((o) => o.state === undefined),
+    async (o) => {
+      const store = await ctx.stores.forRemote(o.remote);
+      try {
+        const { bytes } = await store.downloadToFile(o.key, o.cachePath, {
+          mode: 0o444,
+          verifier: () => verifierFor(o, store, ctx.bodies, ctx.tee),
+          onBytes: (n) => ctx.meter?.addBytes(n),
+        });
+        o.size = bytes;
+        o.state = 'downloaded';
+        downloaded += bytes;
+        ctx.meter?.add(1);
+        ctx.onFetched?.(o);
+      } catch (error) {
+        o.state =
+          error instanceof ObjectNotFoundError ? 'missing' : error instanceof IntegrityError ? 'corrupt' : 'failed';
+        o.error = error;
+      }
+    },
+  );
   return downloaded;
 }
 

@@ -61,10 +61,8 @@ export function copySmallFiles<Job>(
 ): Promise<Job[]> {
   return runInThreads(
     work,
-    (part) => {
-      const where = part.map(locate);
-      return { kind: 'copy', srcs: where.map((w) => w.src), dests: where.map((w) => w.dest) };
-    },
+    locate,
+    () => ({ kind: 'copy' }),
     (job, stats, at) =>
       written(job, { size: stats[at]!, mtimeMs: stats[at + 1]!, ctimeMs: stats[at + 2]!, ino: stats[at + 3]! }),
     options,
@@ -97,17 +95,13 @@ export function fetchSmallFiles<Job>(
 ): Promise<Job[]> {
   return runInThreads(
     work,
-    (part) => {
-      const where = part.map(locate);
-      return {
-        kind: 'fetch',
-        srcs: where.map((w) => w.src),
-        dests: where.map((w) => w.dest),
-        temps: where.map((w) => tempBeside(w.dest)),
-        oids: where.map((w) => w.md5),
-        ...target,
-      };
-    },
+    locate,
+    (where) => ({
+      kind: 'fetch',
+      temps: where.map((w) => tempBeside(w.dest)),
+      oids: where.map((w) => w.md5),
+      ...target,
+    }),
     (job, stats, at) => fetched(job, stats[at]!),
     options,
   );
@@ -152,10 +146,15 @@ export class HelperThreads {
   }
 }
 
-/** Runs the jobs in rounds over this thread and the helpers; `done` for each job made; returns the others. */
-async function runInThreads<Job>(
+/**
+ * Runs the jobs in rounds over this thread and the helpers: `locate` gives each job's paths
+ * when its round comes, `describe` the rest of the round; `done` for each job made. Returns
+ * the others.
+ */
+async function runInThreads<Job, Where extends WorkspaceFile>(
   work: Work<Job>,
-  describe: (part: Job[]) => Omit<FileRound, 'control' | 'status' | 'stats'>,
+  locate: (job: Job) => Where,
+  describe: (where: Where[]) => Omit<FileRound, 'srcs' | 'dests' | 'control' | 'status' | 'stats'>,
   done: (job: Job, stats: Float64Array, at: number) => void,
   options: ThreadOptions,
 ): Promise<Job[]> {
@@ -176,7 +175,9 @@ async function runInThreads<Job>(
       if (!part.length) break;
       status.fill(0);
       control.fill(0);
-      const round: FileRound = { ...describe(part), control, status, stats };
+      const where = part.map(locate);
+      const paths = { srcs: where.map((w) => w.src), dests: where.map((w) => w.dest) };
+      const round: FileRound = { ...describe(where), ...paths, control, status, stats };
       const replies = helpers.map((h) => h.run(round));
       runJobs(round);
       await Promise.all(replies);
