@@ -24,12 +24,14 @@ exports.Ag = runJobs;
  * caller's general path does it and reports its errors, so those exist only once.
  *
  * This module is also the helpers' entry point (bundled as dist/data-pull/file-worker.js; from
- * sources Node runs this file itself, stripping its types), so it imports only Node's own
- * modules and uses only erasable TypeScript.
+ * sources Node runs this file itself, stripping its types), so it uses only erasable
+ * TypeScript and imports only Node's own modules and storage's `small-files` (which does too).
  */
 const node_crypto_1 = __nccwpck_require__(598);
 const node_fs_1 = __nccwpck_require__(24);
 const node_worker_threads_1 = __nccwpck_require__(919);
+// its own subpath: Node's own modules only, so this thread can load it from sources too
+const small_files_1 = __nccwpck_require__(288);
 /** What each job ended as, in FileRound.status (PENDING: not done, see above). */
 exports.eG = 0;
 exports.DH = 1;
@@ -39,11 +41,6 @@ exports.f7 = 2;
 exports.vh = 4; // size, mtimeMs, ctimeMs, ino
 /** The helper threads' marker in workerData: other code bundled with this module never starts it by mistake. */
 exports.UG = 'mlops-dvc-file-jobs';
-/** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
-function writeAll(fd, bytes) {
-    for (let at = 0; at < bytes.length;)
-        at += (0, node_fs_1.writeSync)(fd, bytes, at, bytes.length - at);
-}
 /**
  * Creates `dest` exclusively with `body` (or the bytes of the file `body` names), mode 0o666
  * less the umask, and returns its fstat; undefined when something already stood there. A
@@ -60,7 +57,7 @@ function writeNewFile(dest, body) {
         throw error;
     }
     try {
-        writeAll(fd, typeof body === 'string' ? (0, node_fs_1.readFileSync)(body) : body);
+        (0, small_files_1.writeAllSync)(fd, typeof body === 'string' ? (0, node_fs_1.readFileSync)(body) : body);
         const st = (0, node_fs_1.fstatSync)(fd);
         (0, node_fs_1.closeSync)(fd);
         return st;
@@ -69,31 +66,6 @@ function writeNewFile(dest, body) {
         (0, node_fs_1.closeSync)(fd);
         (0, node_fs_1.rmSync)(dest, { force: true });
         throw error;
-    }
-}
-/** A local object's bytes when it is a regular file of at most maxSize bytes; undefined otherwise (or when absent). */
-function readObject(path, maxSize) {
-    let fd;
-    try {
-        // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
-        // regular file) instead of blocking; regular files ignore the flag
-        fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
-    }
-    catch {
-        return undefined; // absent or unreadable: the general path says which
-    }
-    try {
-        const st = (0, node_fs_1.fstatSync)(fd);
-        if (!st.isFile() || st.size > maxSize)
-            return undefined;
-        const body = Buffer.allocUnsafe(st.size);
-        let n = 0;
-        for (let r = 1; n < body.length && r > 0; n += r)
-            r = (0, node_fs_1.readSync)(fd, body, n, body.length - n, null);
-        return n === body.length ? body : undefined;
-    }
-    finally {
-        (0, node_fs_1.closeSync)(fd);
     }
 }
 function copyJob(round, i) {
@@ -110,14 +82,20 @@ function report(round, i, st) {
     return exports.DH;
 }
 function fetchJob(round, i) {
-    const body = readObject(round.srcs[i], round.maxSize);
-    if (body === undefined || (0, node_crypto_1.createHash)('md5').update(body).digest('hex') !== round.oids[i])
+    let body;
+    try {
+        body = (0, small_files_1.readSmallFile)(round.srcs[i], round.maxSize);
+    }
+    catch {
+        return exports.eG; // unreadable: the general path says why
+    }
+    if (typeof body === 'string' || (0, node_crypto_1.createHash)('md5').update(body).digest('hex') !== round.oids[i])
         return exports.eG;
     const temp = round.temps[i];
     const fd = (0, node_fs_1.openSync)(temp, 'wx', round.mode);
     try {
         try {
-            writeAll(fd, body);
+            (0, small_files_1.writeAllSync)(fd, body);
             (0, node_fs_1.fchmodSync)(fd, round.mode); // the mode whatever the umask took from it
         }
         finally {
@@ -160,6 +138,66 @@ if (!node_worker_threads_1.isMainThread && node_worker_threads_1.workerData?.kin
         runJobs(round);
         node_worker_threads_1.parentPort?.postMessage('done');
     });
+}
+
+
+/***/ }),
+
+/***/ 288:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.writeAllSync = writeAllSync;
+exports.readSmallFile = readSmallFile;
+/**
+ * The synchronous read and write of one small file, shared by LocalStore and the pull's
+ * helper threads (packages/dvc/src/file-worker.ts). Its own package subpath
+ * (`@mlops-gha/storage/small-files`), importing only Node's own modules and using only
+ * erasable TypeScript: a helper thread run from sources loads it through Node's type
+ * stripping, which cannot follow the rest of the package's `.js` specifiers to `.ts` files.
+ */
+const node_fs_1 = __nccwpck_require__(24);
+/** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
+function writeAllSync(fd, bytes) {
+    for (let at = 0; at < bytes.length;)
+        at += (0, node_fs_1.writeSync)(fd, bytes, at, bytes.length - at);
+}
+/**
+ * A file's bytes when it is a regular file of at most `maxSize` bytes (one open, fstat, read
+ * and close); 'large' when it is bigger, 'missing' when nothing is there (ENOENT, or a part of
+ * the path is a file: ENOTDIR) or it is not a regular file. Other errors are thrown. A file
+ * shorter than its stat said (being rewritten) gives what was read: a caller that checks a
+ * digest sees the difference.
+ */
+function readSmallFile(path, maxSize) {
+    let fd;
+    try {
+        // O_NONBLOCK: a FIFO planted at the path opens at once (then is refused as not a regular
+        // file) instead of blocking forever; regular files ignore the flag
+        fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return 'missing';
+        throw error;
+    }
+    try {
+        const st = (0, node_fs_1.fstatSync)(fd);
+        if (!st.isFile())
+            return 'missing';
+        if (st.size > maxSize)
+            return 'large';
+        const body = Buffer.allocUnsafe(st.size);
+        let n = 0;
+        for (let r = 1; n < body.length && r > 0; n += r)
+            r = (0, node_fs_1.readSync)(fd, body, n, body.length - n, null);
+        return n === body.length ? body : body.subarray(0, n);
+    }
+    finally {
+        (0, node_fs_1.closeSync)(fd);
+    }
 }
 
 

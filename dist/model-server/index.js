@@ -48085,7 +48085,6 @@ async function fetchModel(source, logger) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SMALL_OBJECT = void 0;
 exports.tempBeside = tempBeside;
-exports.writeAllSync = writeAllSync;
 exports.checkDigest = checkDigest;
 exports.writeVerifiedStream = writeVerifiedStream;
 exports.writeVerifiedBody = writeVerifiedBody;
@@ -48102,6 +48101,7 @@ const promises_2 = __nccwpck_require__(6466);
 const node_stream_1 = __nccwpck_require__(7075);
 const errors_js_1 = __nccwpck_require__(5998);
 const retry_js_1 = __nccwpck_require__(7699);
+const small_files_js_1 = __nccwpck_require__(288);
 // One random tag per process and a counter: unique temp names without 6 random bytes (a
 // getpid and a randomFillSync) per file. Small objects' temps are still created exclusively.
 const TEMP_TAG = (0, node_crypto_1.randomBytes)(6).toString('hex');
@@ -48109,11 +48109,6 @@ let tempSeq = 0;
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 function tempBeside(dest) {
     return (0, node_path_1.join)((0, node_path_1.dirname)(dest), `.${(0, node_path_1.basename)(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
-}
-/** Writes all of `chunk` at the file's position (a write may take fewer bytes than given). */
-function writeAllSync(fd, chunk) {
-    for (let at = 0; at < chunk.length;)
-        at += (0, node_fs_1.writeSync)(fd, chunk, at, chunk.length - at);
 }
 let umaskValue;
 /** The process umask, read once (process.umask() is two syscalls per call). */
@@ -48214,7 +48209,7 @@ async function writeVerifiedBody(body, dest, url, options = {}, expected) {
         fd = await createIn((0, node_path_1.dirname)(dest), () => (0, node_fs_1.openSync)(temp, 'wx'));
         const out = fd;
         await body.read((chunk) => {
-            writeAllSync(out, chunk);
+            (0, small_files_js_1.writeAllSync)(out, chunk);
             attempt.take(chunk);
         });
         (0, node_fs_1.closeSync)(fd);
@@ -48462,7 +48457,7 @@ function classifyStoreError(error, ctx) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WireResponse = exports.WireClient = exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.writeAllSync = exports.tempBeside = exports.streamToVerifiedFile = exports.SMALL_OBJECT = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
+exports.WireResponse = exports.WireClient = exports.classifyStoreError = exports.StoreFailure = exports.joinKey = exports.checkKey = exports.writeAllSync = exports.readSmallFile = exports.tempBeside = exports.streamToVerifiedFile = exports.SMALL_OBJECT = exports.isTransient = exports.withRetries = exports.openStore = exports.parseS3Url = exports.S3Store = exports.LocalStore = exports.IntegrityError = exports.PreconditionFailedError = exports.ObjectNotFoundError = void 0;
 var errors_js_1 = __nccwpck_require__(5998);
 Object.defineProperty(exports, "ObjectNotFoundError", ({ enumerable: true, get: function () { return errors_js_1.ObjectNotFoundError; } }));
 Object.defineProperty(exports, "PreconditionFailedError", ({ enumerable: true, get: function () { return errors_js_1.PreconditionFailedError; } }));
@@ -48481,7 +48476,9 @@ var download_js_1 = __nccwpck_require__(9577);
 Object.defineProperty(exports, "SMALL_OBJECT", ({ enumerable: true, get: function () { return download_js_1.SMALL_OBJECT; } }));
 Object.defineProperty(exports, "streamToVerifiedFile", ({ enumerable: true, get: function () { return download_js_1.streamToVerifiedFile; } }));
 Object.defineProperty(exports, "tempBeside", ({ enumerable: true, get: function () { return download_js_1.tempBeside; } }));
-Object.defineProperty(exports, "writeAllSync", ({ enumerable: true, get: function () { return download_js_1.writeAllSync; } }));
+var small_files_js_1 = __nccwpck_require__(288);
+Object.defineProperty(exports, "readSmallFile", ({ enumerable: true, get: function () { return small_files_js_1.readSmallFile; } }));
+Object.defineProperty(exports, "writeAllSync", ({ enumerable: true, get: function () { return small_files_js_1.writeAllSync; } }));
 var keys_js_1 = __nccwpck_require__(9789);
 Object.defineProperty(exports, "checkKey", ({ enumerable: true, get: function () { return keys_js_1.checkKey; } }));
 Object.defineProperty(exports, "joinKey", ({ enumerable: true, get: function () { return keys_js_1.joinKey; } }));
@@ -48542,6 +48539,7 @@ const node_url_1 = __nccwpck_require__(3136);
 const download_js_1 = __nccwpck_require__(9577);
 const errors_js_1 = __nccwpck_require__(5998);
 const keys_js_1 = __nccwpck_require__(9789);
+const small_files_js_1 = __nccwpck_require__(288);
 const TEMP_MARK = '.tmp-';
 const LOCK_SUFFIX = '.lock';
 const STALE_LOCK_MS = 30_000;
@@ -48733,7 +48731,7 @@ class LocalStore {
         const url = () => this.urlOf(key); // built only for a message
         // One open, fstat and read, synchronously: a local object is there or not, and a stat
         // through the thread pool per file cost more than the read itself (10,000 small files).
-        const first = readSmall(path);
+        const first = (0, small_files_js_1.readSmallFile)(path, download_js_1.SMALL_OBJECT);
         if (first === 'missing')
             throw new errors_js_1.ObjectNotFoundError(url());
         if (first !== 'large') {
@@ -48759,39 +48757,6 @@ class LocalStore {
     close() { }
 }
 exports.LocalStore = LocalStore;
-/**
- * A local object's bytes when it is small (one open, fstat, read, close), 'large' when it
- * should be streamed, 'missing' when there is no regular file there.
- */
-function readSmall(path) {
-    let fd;
-    try {
-        // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
-        // regular file) instead of blocking the pull forever; regular files ignore the flag
-        fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
-    }
-    catch (error) {
-        if (isAbsent(error))
-            return 'missing';
-        throw error;
-    }
-    try {
-        const st = (0, node_fs_1.fstatSync)(fd);
-        if (!st.isFile())
-            return 'missing';
-        if (st.size > download_js_1.SMALL_OBJECT)
-            return 'large';
-        const body = Buffer.allocUnsafe(st.size);
-        let n = 0;
-        for (let r = 1; n < body.length && r > 0; n += r)
-            r = (0, node_fs_1.readSync)(fd, body, n, body.length - n, null);
-        // shorter than its stat said (being rewritten): the verifier sees what was read
-        return n === body.length ? body : body.subarray(0, n);
-    }
-    finally {
-        (0, node_fs_1.closeSync)(fd);
-    }
-}
 /** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
 function isAbsent(error) {
     const code = error.code;
@@ -49794,6 +49759,66 @@ async function signRequest(signer, request, region, signingDate = new Date()) {
         query: request.query ?? {},
     }, { signingDate, signingRegion: region });
     return signed.headers;
+}
+
+
+/***/ }),
+
+/***/ 288:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.writeAllSync = writeAllSync;
+exports.readSmallFile = readSmallFile;
+/**
+ * The synchronous read and write of one small file, shared by LocalStore and the pull's
+ * helper threads (packages/dvc/src/file-worker.ts). Its own package subpath
+ * (`@mlops-gha/storage/small-files`), importing only Node's own modules and using only
+ * erasable TypeScript: a helper thread run from sources loads it through Node's type
+ * stripping, which cannot follow the rest of the package's `.js` specifiers to `.ts` files.
+ */
+const node_fs_1 = __nccwpck_require__(3024);
+/** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
+function writeAllSync(fd, bytes) {
+    for (let at = 0; at < bytes.length;)
+        at += (0, node_fs_1.writeSync)(fd, bytes, at, bytes.length - at);
+}
+/**
+ * A file's bytes when it is a regular file of at most `maxSize` bytes (one open, fstat, read
+ * and close); 'large' when it is bigger, 'missing' when nothing is there (ENOENT, or a part of
+ * the path is a file: ENOTDIR) or it is not a regular file. Other errors are thrown. A file
+ * shorter than its stat said (being rewritten) gives what was read: a caller that checks a
+ * digest sees the difference.
+ */
+function readSmallFile(path, maxSize) {
+    let fd;
+    try {
+        // O_NONBLOCK: a FIFO planted at the path opens at once (then is refused as not a regular
+        // file) instead of blocking forever; regular files ignore the flag
+        fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return 'missing';
+        throw error;
+    }
+    try {
+        const st = (0, node_fs_1.fstatSync)(fd);
+        if (!st.isFile())
+            return 'missing';
+        if (st.size > maxSize)
+            return 'large';
+        const body = Buffer.allocUnsafe(st.size);
+        let n = 0;
+        for (let r = 1; n < body.length && r > 0; n += r)
+            r = (0, node_fs_1.readSync)(fd, body, n, body.length - n, null);
+        return n === body.length ? body : body.subarray(0, n);
+    }
+    finally {
+        (0, node_fs_1.closeSync)(fd);
+    }
 }
 
 

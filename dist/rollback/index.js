@@ -68966,7 +68966,7 @@ __webpack_async_result__();
 /* harmony import */ var _mlops_gha_action_common__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
 /* harmony import */ var _mlops_gha_common__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2029);
 /* harmony import */ var _mlops_gha_deploy__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(33);
-/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(679);
+/* harmony import */ var _mlops_gha_registry__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7910);
 
 
 
@@ -70767,8 +70767,8 @@ function diffValues(current, next) {
 
 
 
-// EXTERNAL MODULE: ./packages/registry/src/index.ts + 77 modules
-var registry_src = __nccwpck_require__(679);
+// EXTERNAL MODULE: ./packages/registry/src/index.ts + 78 modules
+var registry_src = __nccwpck_require__(7910);
 ;// CONCATENATED MODULE: ./packages/deploy/src/model.ts
 
 /** Resolves a version (number, alias, or the newest), hashes its files against the manifest, and reads its sample. */
@@ -77950,7 +77950,7 @@ function oipDatatypeOf(ortType) {
 
 /***/ }),
 
-/***/ 679:
+/***/ 7910:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78076,7 +78076,59 @@ async function withRetries(operation, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/storage/src/small-files.ts
+/**
+ * The synchronous read and write of one small file, shared by LocalStore and the pull's
+ * helper threads (packages/dvc/src/file-worker.ts). Its own package subpath
+ * (`@mlops-gha/storage/small-files`), importing only Node's own modules and using only
+ * erasable TypeScript: a helper thread run from sources loads it through Node's type
+ * stripping, which cannot follow the rest of the package's `.js` specifiers to `.ts` files.
+ */
+
+/** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
+function writeAllSync(fd, bytes) {
+    for (let at = 0; at < bytes.length;)
+        at += (0,external_node_fs_.writeSync)(fd, bytes, at, bytes.length - at);
+}
+/**
+ * A file's bytes when it is a regular file of at most `maxSize` bytes (one open, fstat, read
+ * and close); 'large' when it is bigger, 'missing' when nothing is there (ENOENT, or a part of
+ * the path is a file: ENOTDIR) or it is not a regular file. Other errors are thrown. A file
+ * shorter than its stat said (being rewritten) gives what was read: a caller that checks a
+ * digest sees the difference.
+ */
+function readSmallFile(path, maxSize) {
+    let fd;
+    try {
+        // O_NONBLOCK: a FIFO planted at the path opens at once (then is refused as not a regular
+        // file) instead of blocking forever; regular files ignore the flag
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return 'missing';
+        throw error;
+    }
+    try {
+        const st = (0,external_node_fs_.fstatSync)(fd);
+        if (!st.isFile())
+            return 'missing';
+        if (st.size > maxSize)
+            return 'large';
+        const body = Buffer.allocUnsafe(st.size);
+        let n = 0;
+        for (let r = 1; n < body.length && r > 0; n += r)
+            r = (0,external_node_fs_.readSync)(fd, body, n, body.length - n, null);
+        return n === body.length ? body : body.subarray(0, n);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/storage/src/download.ts
+
 
 
 
@@ -78092,11 +78144,6 @@ let tempSeq = 0;
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 function tempBeside(dest) {
     return (0,external_node_path_.join)((0,external_node_path_.dirname)(dest), `.${(0,external_node_path_.basename)(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
-}
-/** Writes all of `chunk` at the file's position (a write may take fewer bytes than given). */
-function writeAllSync(fd, chunk) {
-    for (let at = 0; at < chunk.length;)
-        at += (0,external_node_fs_.writeSync)(fd, chunk, at, chunk.length - at);
 }
 let umaskValue;
 /** The process umask, read once (process.umask() is two syscalls per call). */
@@ -78317,6 +78364,7 @@ function joinKey(prefix, key) {
 
 
 
+
 const TEMP_MARK = '.tmp-';
 const LOCK_SUFFIX = '.lock';
 const STALE_LOCK_MS = 30_000;
@@ -78508,7 +78556,7 @@ class LocalStore {
         const url = () => this.urlOf(key); // built only for a message
         // One open, fstat and read, synchronously: a local object is there or not, and a stat
         // through the thread pool per file cost more than the read itself (10,000 small files).
-        const first = readSmall(path);
+        const first = readSmallFile(path, SMALL_OBJECT);
         if (first === 'missing')
             throw new ObjectNotFoundError(url());
         if (first !== 'large') {
@@ -78532,39 +78580,6 @@ class LocalStore {
         }, dest, url(), options);
     }
     close() { }
-}
-/**
- * A local object's bytes when it is small (one open, fstat, read, close), 'large' when it
- * should be streamed, 'missing' when there is no regular file there.
- */
-function readSmall(path) {
-    let fd;
-    try {
-        // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
-        // regular file) instead of blocking the pull forever; regular files ignore the flag
-        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
-    }
-    catch (error) {
-        if (isAbsent(error))
-            return 'missing';
-        throw error;
-    }
-    try {
-        const st = (0,external_node_fs_.fstatSync)(fd);
-        if (!st.isFile())
-            return 'missing';
-        if (st.size > SMALL_OBJECT)
-            return 'large';
-        const body = Buffer.allocUnsafe(st.size);
-        let n = 0;
-        for (let r = 1; n < body.length && r > 0; n += r)
-            r = (0,external_node_fs_.readSync)(fd, body, n, body.length - n, null);
-        // shorter than its stat said (being rewritten): the verifier sees what was read
-        return n === body.length ? body : body.subarray(0, n);
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
 }
 /** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
 function isAbsent(error) {
@@ -79990,6 +80005,7 @@ function openStore(url, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./packages/storage/src/index.ts
+
 
 
 

@@ -13,24 +13,14 @@
  * caller's general path does it and reports its errors, so those exist only once.
  *
  * This module is also the helpers' entry point (bundled as dist/data-pull/file-worker.js; from
- * sources Node runs this file itself, stripping its types), so it imports only Node's own
- * modules and uses only erasable TypeScript.
+ * sources Node runs this file itself, stripping its types), so it uses only erasable
+ * TypeScript and imports only Node's own modules and storage's `small-files` (which does too).
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-  type Stats,
-} from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+// its own subpath: Node's own modules only, so this thread can load it from sources too
+import { readSmallFile, writeAllSync } from '@mlops-gha/storage/small-files';
 
 /** What each job ended as, in FileRound.status (PENDING: not done, see above). */
 export const PENDING = 0;
@@ -64,11 +54,6 @@ export interface FileRound {
 /** The helper threads' marker in workerData: other code bundled with this module never starts it by mistake. */
 export const WORKER_KIND = 'mlops-dvc-file-jobs';
 
-/** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-}
-
 /**
  * Creates `dest` exclusively with `body` (or the bytes of the file `body` names), mode 0o666
  * less the umask, and returns its fstat; undefined when something already stood there. A
@@ -83,7 +68,7 @@ export function writeNewFile(dest: string, body: Buffer | string): Stats | undef
     throw error;
   }
   try {
-    writeAll(fd, typeof body === 'string' ? readFileSync(body) : body);
+    writeAllSync(fd, typeof body === 'string' ? readFileSync(body) : body);
     const st = fstatSync(fd);
     closeSync(fd);
     return st;
@@ -91,28 +76,6 @@ export function writeNewFile(dest: string, body: Buffer | string): Stats | undef
     closeSync(fd);
     rmSync(dest, { force: true });
     throw error;
-  }
-}
-
-/** A local object's bytes when it is a regular file of at most maxSize bytes; undefined otherwise (or when absent). */
-function readObject(path: string, maxSize: number): Buffer | undefined {
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
-    // regular file) instead of blocking; regular files ignore the flag
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return undefined; // absent or unreadable: the general path says which
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > maxSize) return undefined;
-    const body = Buffer.allocUnsafe(st.size);
-    let n = 0;
-    for (let r = 1; n < body.length && r > 0; n += r) r = readSync(fd, body, n, body.length - n, null);
-    return n === body.length ? body : undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -132,13 +95,18 @@ function report(round: FileRound, i: number, st: Stats): number {
 }
 
 function fetchJob(round: FileRound, i: number): number {
-  const body = readObject(round.srcs[i]!, round.maxSize!);
-  if (body === undefined || createHash('md5').update(body).digest('hex') !== round.oids![i]) return PENDING;
+  let body: Buffer | 'large' | 'missing';
+  try {
+    body = readSmallFile(round.srcs[i]!, round.maxSize!);
+  } catch {
+    return PENDING; // unreadable: the general path says why
+  }
+  if (typeof body === 'string' || createHash('md5').update(body).digest('hex') !== round.oids![i]) return PENDING;
   const temp = round.temps![i]!;
   const fd = openSync(temp, 'wx', round.mode);
   try {
     try {
-      writeAll(fd, body);
+      writeAllSync(fd, body);
       fchmodSync(fd, round.mode!); // the mode whatever the umask took from it
     } finally {
       closeSync(fd);

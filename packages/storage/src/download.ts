@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, createWriteStream, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, createWriteStream, openSync, renameSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { IntegrityError } from './errors.js';
 import { withRetries, type RetryOptions } from './retry.js';
+import { writeAllSync } from './small-files.js';
 import type { DownloadOptions } from './types.js';
 import type { WireResponse } from './wire.js';
 
@@ -18,11 +19,6 @@ let tempSeq = 0;
 /** A temporary name beside `dest`: partial bytes never sit at `dest` itself. */
 export function tempBeside(dest: string): string {
   return join(dirname(dest), `.${basename(dest)}.tmp-${TEMP_TAG}${(tempSeq++).toString(36)}`);
-}
-
-/** Writes all of `chunk` at the file's position (a write may take fewer bytes than given). */
-export function writeAllSync(fd: number, chunk: Buffer): void {
-  for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at, chunk.length - at);
 }
 
 let umaskValue: number | undefined;

@@ -1,13 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants as fsConstants,
-  createReadStream,
-  fstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-} from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile, copyFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { bytesToVerifiedFile, SMALL_OBJECT, streamToVerifiedFile } from './download.js';
 import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey } from './keys.js';
+import { readSmallFile } from './small-files.js';
 import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
 
 const TEMP_MARK = '.tmp-';
@@ -204,7 +197,7 @@ export class LocalStore implements ObjectStore {
     const url = () => this.urlOf(key); // built only for a message
     // One open, fstat and read, synchronously: a local object is there or not, and a stat
     // through the thread pool per file cost more than the read itself (10,000 small files).
-    const first = readSmall(path);
+    const first = readSmallFile(path, SMALL_OBJECT);
     if (first === 'missing') throw new ObjectNotFoundError(url());
     if (first !== 'large') {
       let body: Buffer | undefined = first;
@@ -236,34 +229,6 @@ export class LocalStore implements ObjectStore {
   }
 
   close(): void {}
-}
-
-/**
- * A local object's bytes when it is small (one open, fstat, read, close), 'large' when it
- * should be streamed, 'missing' when there is no regular file there.
- */
-function readSmall(path: string): Buffer | 'large' | 'missing' {
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO planted at an object's path opens at once (then is refused as not a
-    // regular file) instead of blocking the pull forever; regular files ignore the flag
-    fd = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    if (isAbsent(error)) return 'missing';
-    throw error;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return 'missing';
-    if (st.size > SMALL_OBJECT) return 'large';
-    const body = Buffer.allocUnsafe(st.size);
-    let n = 0;
-    for (let r = 1; n < body.length && r > 0; n += r) r = readSync(fd, body, n, body.length - n, null);
-    // shorter than its stat said (being rewritten): the verifier sees what was read
-    return n === body.length ? body : body.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
