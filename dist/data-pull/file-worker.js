@@ -148,6 +148,7 @@ if (!node_worker_threads_1.isMainThread && node_worker_threads_1.workerData?.kin
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isAbsent = isAbsent;
 exports.writeAllSync = writeAllSync;
 exports.readSmallFile = readSmallFile;
 /**
@@ -158,6 +159,11 @@ exports.readSmallFile = readSmallFile;
  * stripping, which cannot follow the rest of the package's `.js` specifiers to `.ts` files.
  */
 const node_fs_1 = __nccwpck_require__(24);
+/** Nothing at a path: nothing there (ENOENT), or a part of it is a file (ENOTDIR), as S3 answers 404 for a key. */
+function isAbsent(error) {
+    const code = error.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+}
 /** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
 function writeAllSync(fd, bytes) {
     for (let at = 0; at < bytes.length;)
@@ -178,8 +184,7 @@ function readSmallFile(path, maxSize) {
         fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR')
+        if (isAbsent(error))
             return 'missing';
         throw error;
     }

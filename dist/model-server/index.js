@@ -48583,7 +48583,7 @@ class LocalStore {
             return { key, size: s.size };
         }
         catch (error) {
-            if (isAbsent(error))
+            if ((0, small_files_js_1.isAbsent)(error))
                 return undefined;
             throw error;
         }
@@ -48595,7 +48595,7 @@ class LocalStore {
             return handle.createReadStream({ highWaterMark: 1 << 20 });
         }
         catch (error) {
-            if (isAbsent(error))
+            if ((0, small_files_js_1.isAbsent)(error))
                 throw new errors_js_1.ObjectNotFoundError(this.urlOf(key));
             throw error;
         }
@@ -48606,7 +48606,7 @@ class LocalStore {
             return { body, etag: etagOf(body) };
         }
         catch (error) {
-            if (isAbsent(error))
+            if ((0, small_files_js_1.isAbsent)(error))
                 return undefined;
             throw error;
         }
@@ -48705,7 +48705,7 @@ class LocalStore {
                 entries = await (0, promises_1.readdir)(dir, { withFileTypes: true });
             }
             catch (error) {
-                if (isAbsent(error))
+                if ((0, small_files_js_1.isAbsent)(error))
                     return;
                 throw error;
             }
@@ -48747,7 +48747,7 @@ class LocalStore {
                 await (0, promises_1.stat)(path);
             }
             catch (error) {
-                if (isAbsent(error))
+                if ((0, small_files_js_1.isAbsent)(error))
                     throw new errors_js_1.ObjectNotFoundError(url());
                 throw error;
             }
@@ -48757,11 +48757,6 @@ class LocalStore {
     close() { }
 }
 exports.LocalStore = LocalStore;
-/** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
-function isAbsent(error) {
-    const code = error.code;
-    return code === 'ENOENT' || code === 'ENOTDIR';
-}
 
 
 /***/ }),
@@ -49769,6 +49764,7 @@ async function signRequest(signer, request, region, signingDate = new Date()) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isAbsent = isAbsent;
 exports.writeAllSync = writeAllSync;
 exports.readSmallFile = readSmallFile;
 /**
@@ -49779,6 +49775,11 @@ exports.readSmallFile = readSmallFile;
  * stripping, which cannot follow the rest of the package's `.js` specifiers to `.ts` files.
  */
 const node_fs_1 = __nccwpck_require__(3024);
+/** Nothing at a path: nothing there (ENOENT), or a part of it is a file (ENOTDIR), as S3 answers 404 for a key. */
+function isAbsent(error) {
+    const code = error.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+}
 /** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
 function writeAllSync(fd, bytes) {
     for (let at = 0; at < bytes.length;)
@@ -49799,8 +49800,7 @@ function readSmallFile(path, maxSize) {
         fd = (0, node_fs_1.openSync)(path, node_fs_1.constants.O_RDONLY | (node_fs_1.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR')
+        if (isAbsent(error))
             return 'missing';
         throw error;
     }

@@ -78085,6 +78085,11 @@ async function withRetries(operation, options = {}) {
  * stripping, which cannot follow the rest of the package's `.js` specifiers to `.ts` files.
  */
 
+/** Nothing at a path: nothing there (ENOENT), or a part of it is a file (ENOTDIR), as S3 answers 404 for a key. */
+function isAbsent(error) {
+    const code = error.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+}
 /** Writes all of `bytes` at the file's position (a write may take fewer bytes than given). */
 function writeAllSync(fd, bytes) {
     for (let at = 0; at < bytes.length;)
@@ -78105,8 +78110,7 @@ function readSmallFile(path, maxSize) {
         fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0));
     }
     catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR')
+        if (isAbsent(error))
             return 'missing';
         throw error;
     }
@@ -78580,11 +78584,6 @@ class LocalStore {
         }, dest, url(), options);
     }
     close() { }
-}
-/** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
-function isAbsent(error) {
-    const code = error.code;
-    return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js

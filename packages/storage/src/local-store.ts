@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { bytesToVerifiedFile, SMALL_OBJECT, streamToVerifiedFile } from './download.js';
 import { ObjectNotFoundError, PreconditionFailedError } from './errors.js';
 import { checkKey } from './keys.js';
-import { readSmallFile } from './small-files.js';
+import { isAbsent, readSmallFile } from './small-files.js';
 import type { DownloadOptions, ObjectInfo, ObjectStore, PutOptions, PutResult } from './types.js';
 
 const TEMP_MARK = '.tmp-';
@@ -229,10 +229,4 @@ export class LocalStore implements ObjectStore {
   }
 
   close(): void {}
-}
-
-/** No object at a key: nothing there (ENOENT), or a part of the key is an object (ENOTDIR), as S3 answers 404. */
-function isAbsent(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
